@@ -1,0 +1,122 @@
+// Calendar arithmetic in the OSCAR server's timezone (mapping.md "Dates"; contract 1.3, 4.1, 7.3).
+// OSCAR's REST API sends epoch milliseconds whose date-only values are local midnight of the
+// server zone, and its SOAP API sends xs:dateTime with the server's offset. These helpers convert
+// between instants and the server's wall clock, DST-aware, using only Intl.
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+/** True when `tz` is an IANA zone name this runtime knows. */
+export function isValidTimeZone(tz: string): boolean {
+  try { formatterFor(tz); return true; } catch { return false; }
+}
+
+interface WallClock { year: number; month: number; day: number; hour: number; minute: number; second: number }
+
+function wallClockOf(epochMs: number, tz: string): WallClock {
+  const parts = formatterFor(tz).formatToParts(new Date(epochMs));
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+}
+
+/** Offset of `tz` from UTC at the instant, in minutes (e.g. -240 for EDT). */
+export function offsetMinutesAt(epochMs: number, tz: string): number {
+  const w = wallClockOf(epochMs, tz);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  const wholeSecond = Math.floor(epochMs / 1000) * 1000;
+  return Math.round((asUtc - wholeSecond) / 60000);
+}
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** 'YYYY-MM-DDTHH:mm:ss' wall clock of the instant in `tz`. */
+export function localDateTimeOf(epochMs: number, tz: string): string {
+  const w = wallClockOf(epochMs, tz);
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
+}
+
+/** 'YYYY-MM-DD' calendar date of the instant in `tz`. */
+export function localDateOf(epochMs: number, tz: string): string {
+  return localDateTimeOf(epochMs, tz).slice(0, 10);
+}
+
+const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/;
+
+/**
+ * Epoch ms of a wall-clock time in `tz` ('YYYY-MM-DD' = local midnight). Like Java's lenient
+ * GregorianCalendar: a time inside a spring-forward gap moves forward by the gap, and an
+ * ambiguous fall-back time takes the earlier (daylight) offset.
+ */
+export function epochOfLocal(local: string, tz: string): number {
+  const m = LOCAL_RE.exec(local);
+  if (!m) throw new RangeError(`not a local date-time: ${local}`);
+  const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0'] = m;
+  const asUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms.padEnd(3, '0')));
+  // Try the offsets in force a day either side; prefer the earlier instant that reads back correctly.
+  const candidates = [...new Set([offsetMinutesAt(asUtc - 86_400_000, tz), offsetMinutesAt(asUtc + 86_400_000, tz), offsetMinutesAt(asUtc, tz)])]
+    .map((off) => asUtc - off * 60_000)
+    .sort((a, b) => a - b);
+  const wanted = `${y}-${mo}-${d}T${pad(Number(h))}:${pad(Number(mi))}:${pad(Number(s))}`;
+  for (const c of candidates) if (localDateTimeOf(c, tz) === wanted) return c;
+  // In a gap: keep the pre-transition offset, which lands after the gap (Java's lenient behaviour).
+  const before = offsetMinutesAt(asUtc - 86_400_000, tz);
+  return asUtc - before * 60_000;
+}
+
+function formatOffset(minutes: number): string {
+  if (minutes === 0) return '+00:00';
+  const sign = minutes < 0 ? '-' : '+';
+  const a = Math.abs(minutes);
+  return `${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+}
+
+/**
+ * xs:dateTime as JAXB prints it (contract 4.1): the offset of `tz` at that instant, or 'Z' when
+ * `gmt`; milliseconds only when non-zero.
+ */
+export function formatXsDateTime(epochMs: number, tz: string, gmt = false): string {
+  const millis = ((epochMs % 1000) + 1000) % 1000;
+  const frac = millis ? `.${pad(millis, 3)}` : '';
+  if (gmt) {
+    const iso = new Date(epochMs - millis).toISOString(); // ends with .000Z
+    return `${iso.slice(0, 19)}${frac}Z`;
+  }
+  return `${localDateTimeOf(epochMs, tz)}${frac}${formatOffset(offsetMinutesAt(epochMs, tz))}`;
+}
+
+/** FHIR instant/dateTime with the offset of `tz` at that instant (seconds precision unless ms ≠ 0). */
+export function formatFhirDateTime(epochMs: number, tz: string): string {
+  return formatXsDateTime(epochMs, tz, false).replace(/\+00:00$/, 'Z');
+}
+
+const XS_RE = /^(-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:\d{2})?$/;
+
+/** Epoch ms of an xs:dateTime; values without an offset are read in `tz` (contract 4.1). */
+export function parseXsDateTime(value: string, tz: string): number {
+  const m = XS_RE.exec(value.trim());
+  if (!m) throw new RangeError(`not an xs:dateTime: ${value}`);
+  const [, local = '', zone] = m;
+  if (!zone) return epochOfLocal(local.replace(/(\.\d{3})\d+$/, '$1'), tz);
+  const t = Date.parse(`${local}${zone}`);
+  if (Number.isNaN(t)) throw new RangeError(`not an xs:dateTime: ${value}`);
+  return t;
+}
+
+/** Gregorian validity of a y/m/d triple (rejects 1980-02-30). */
+export function isValidCalendarDate(year: number, month: number, day: number): boolean {
+  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return false;
+  if (month < 1 || month > 12 || day < 1) return false;
+  const dim = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= dim;
+}

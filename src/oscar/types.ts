@@ -1,0 +1,213 @@
+// OSCAR transfer objects as they arrive over the wire (contract 3.7 for REST JSON, 4.5–4.11 for
+// SOAP). REST dates are epoch-ms numbers (date-only values = local midnight of the server zone),
+// REST java.sql.Time values are "HH:mm:ss" strings; SOAP dates are xs:dateTime strings with the
+// server's offset (or Z with useGMTTime). Optional (`?`) = the element may be absent (SOAP omits
+// nulls); `| null` = Jackson sends an explicit null.
+
+// ---------- REST (Jackson JSON) ----------
+
+export interface AddressTo1 { province: string | null; postal: string | null; city: string | null; address: string | null }
+
+export interface ProviderTo1 {
+  providerNo: string | null; lastName: string | null; firstName: string | null; name?: string | null;
+  [k: string]: unknown;
+}
+
+export interface DemographicExtTo1 {
+  id: number | null; demographicNo: number | null; providerNo: string | null; key: string | null;
+  value: string | null; dateCreated: number | null; hidden: boolean;
+}
+
+export interface DemographicTo1 {
+  demographicNo: number | null;
+  address: AddressTo1;
+  phone: string | null;
+  alternativePhone: string | null;
+  patientStatus: string | null;
+  patientStatusDate: number | null;
+  rosterStatus: string | null;
+  providerNo: string | null;
+  hin: string | null;
+  ver: string | null;
+  dateOfBirth: number | null; // contract 7.4: never use
+  dobYear: string | null;
+  dobMonth: string | null;
+  dobDay: string | null;
+  sex: string | null;
+  sexDesc: string | null;
+  dateJoined: number | null;
+  familyDoctor: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  hcRenewDate: number | null;
+  pcnIndicator: string | null;
+  endDate: number | null;
+  hcType: string | null;
+  chartNo: string | null;
+  email: string | null;
+  effDate: number | null;
+  rosterDate: number | null;
+  rosterTerminationDate: number | null;
+  rosterTerminationReason: string | null;
+  links: string | null;
+  alias: string | null;
+  previousAddress: AddressTo1;
+  children: string | null;
+  sourceOfIncome: string | null;
+  citizenship: string | null;
+  sin: string | null;
+  anonymous: string | null;
+  spokenLanguage: string | null;
+  activeCount: number;
+  hsAlertCount: number;
+  displayName: string | null;
+  provider: ProviderTo1 | null;
+  lastUpdateUser: string | null;
+  lastUpdateDate: number | null;
+  title: string | null;
+  officialLanguage: string | null;
+  countryOfOrigin: string | null;
+  newsletter: string | null;
+  nurse: string | null;
+  resident: string | null;
+  alert: string | null;
+  midwife: string | null;
+  notes: string | null;
+  waitingListID: number | null;
+  waitingListNote: string | null;
+  onWaitingListSinceDate: number | null;
+  age: { days: number; months: number; years: number } | null;
+  admissionProgramId: number | null;
+  middleNames: string | null;
+  gender: string | null;
+  pronoun: string | null;
+  genderId: number | null;
+  pronounId: number | null;
+  cellPhone: string | null;
+  phoneComment: string | null;
+  demoContacts: unknown[];
+  demoContactPros: unknown[];
+  extras: DemographicExtTo1[];
+  [k: string]: unknown;
+}
+
+export interface DemographicSearchResult {
+  demographicNo: number; lastName: string | null; firstName: string | null; chartNo: string | null;
+  sex: string | null; dob: number | null; providerNo: string | null; providerName: string | null;
+  rosterStatus: string | null; patientStatus: string | null; phone: string | null; hin: string | null;
+  remoteFacilityId: number | null; formattedDOB: string | null;
+}
+
+export interface AbstractSearchResponse<T> {
+  offset: number; limit: number; total: number; timestamp: number; content: T[]; query: string | null;
+}
+
+export interface AppointmentTo1 {
+  id: number | null; providerNo: string | null;
+  appointmentDate: number | null;
+  startTime: string | number | null; // "HH:mm:ss" from the DB, epoch ms for in-memory objects
+  endTime: string | number | null;
+  name: string | null; demographicNo: number; programId: number; notes: string | null; reason: string | null;
+  location: string | null; resources: string | null; type: string | null; style: string | null;
+  billing: string | null; status: string | null; importedStatus: string | null;
+  createDateTime: number | null; updateDateTime: number | null; creator: string | null;
+  lastUpdateUser: string | null; remarks: string | null; urgency: string | null;
+  creatorSecurityId: number | null; bookingSource: string | null; reasonCode: number | null;
+  [k: string]: unknown;
+}
+
+export interface SchedulingResponse {
+  appointment: AppointmentTo1 | null; statuses: unknown[] | null; types: unknown[] | null;
+  reasons: unknown[] | null; appointments: AppointmentTo1[] | null;
+}
+
+export interface AllergyTo1 {
+  id: number; demographicNo: number | null; entryDate: number | null; description: string | null;
+  reaction: string | null; archived: boolean; hiclSeqno: number | null; hicSeqno: number | null;
+  agcsp: number | null; agccs: number | null; typeCode: number | null; drugrefId: string | null;
+  startDate: number | null; ageOfOnset: string | null; severityOfReaction: string | null;
+  onsetOfReaction: string | null; regionalIdentifier: string | null; lifeStage: string | null;
+  position: number; lastUpdateDate: number | null; providerNo: string | null;
+}
+
+export interface DocumentTo1 {
+  id: number | null; type: string | null; docClass: string | null; subClass: string | null;
+  fileName: string | null; description: string | null; xml: string | null; creator: string | null;
+  responsible: string | null; source: string | null; sourceFacility: string | null; programId: number | null;
+  updateDateTime: number | null; status: string | null; contentType: string | null;
+  contentDateTime: number | null; reportMedia: string | null; sentDateTime: number | null; public1: number;
+  observationDate: number | null; numberOfPages: number | null; appointmentNo: number | null;
+  abnormal: boolean | null; restrictToProgram: boolean | null; queue: number | null;
+  providerNo: string | null; demographicNo: number | null; fileContents: string | null;
+  reviews: unknown[] | null;
+}
+
+// ---------- SOAP (CXF / JAXB) ----------
+
+/** xs:dateTime exactly as on the wire, e.g. '2024-03-12T09:00:00-04:00' or '…Z'. */
+export type XsDateTime = string;
+
+export interface DemographicTransfer {
+  activeCount?: number; address?: string; alias?: string; anonymous?: string; cellPhone?: string;
+  chartNo?: string; children?: string; citizenship?: string; city?: string; dateJoined?: XsDateTime;
+  dateOfBirth?: string; // contract 7.4: the DAY of month
+  demographicNo?: number; displayName?: string; effDate?: XsDateTime; email?: string; endDate?: XsDateTime;
+  familyDoctor?: string; firstName?: string; gender?: string; genderId?: number; hcRenewDate?: XsDateTime;
+  hcType?: string; headRecord?: number; hin?: string; hsAlertCount?: number; lastName?: string;
+  lastUpdateDate?: XsDateTime; lastUpdateUser?: string; links?: string; monthOfBirth?: string;
+  officialLanguage?: string; patientStatus?: string; patientStatusDate?: XsDateTime; pcnIndicator?: string;
+  phone?: string; phone2?: string; phoneComment?: string; postal?: string; previousAddress?: string;
+  pronoun?: string; pronounId?: number; providerNo?: string; province?: string; rosterDate?: XsDateTime;
+  rosterStatus?: string; rosterTerminationDate?: XsDateTime; rosterTerminationReason?: string; sex?: string;
+  sexDesc?: string; sin?: string; sourceOfIncome?: string; spokenLanguage?: string; title?: string;
+  ver?: string; yearOfBirth?: string;
+}
+
+export interface DemographicTransfer2 extends DemographicTransfer {
+  consentToUseEmailForCare?: boolean; countryOfOrigin?: string; middleNames?: string; newsletter?: string;
+  residentialAddress?: string; residentialCity?: string; residentialPostal?: string;
+  residentialProvince?: string; rosterEnrolledTo?: string;
+}
+
+export interface AppointmentTransfer {
+  appointmentEndDateTime?: XsDateTime; appointmentStartDateTime?: XsDateTime; billing?: string;
+  bookingSource?: string; createDateTime?: XsDateTime; creator?: string; demographicNo?: number; id?: number;
+  lastUpdateUser?: string; location?: string; name?: string; notes?: string; programId?: number;
+  providerNo?: string; reason?: string; remarks?: string; resources?: string; status?: string; style?: string;
+  type?: string; updateDateTime?: XsDateTime; urgency?: string;
+}
+
+export interface AllergyTransfer {
+  agccs?: number; agcsp?: number; ageOfOnset?: string; demographicNo?: number; description?: string;
+  entryDate?: XsDateTime; hicSeqno?: number; hiclSeqno?: number; id?: number; lastUpdateDate?: XsDateTime;
+  lifeStage?: string; onsetOfReaction?: string; providerNo?: string; reaction?: string;
+  regionalIdentifier?: string; severityOfReaction?: string; startDate?: XsDateTime; typeCode?: number;
+}
+
+export interface PreventionExtTransfer { id?: number; key?: string; preventionId?: number; value?: string }
+
+export interface PreventionTransfer {
+  creationDate?: XsDateTime; creatorProviderNo?: string; deleted?: boolean; demographicId?: number; id?: number;
+  lastUpdateDate?: XsDateTime; never?: boolean; nextDate?: XsDateTime; preventionDate?: XsDateTime;
+  preventionExts?: PreventionExtTransfer[]; preventionType?: string; providerNo?: string; refused?: boolean;
+}
+
+export interface DocumentTransfer {
+  appointmentNo?: number; contenttype?: string; ctlModule?: string; ctlModuleId?: number; ctlStatus?: string;
+  docClass?: string; docSubClass?: string; doccreator?: string; docdesc?: string; docfilename?: string;
+  doctype?: string; documentNo?: number; docxml?: string; fileContents?: string; numberofpages?: number;
+  observationdate?: XsDateTime; programId?: number; public1?: number; responsible?: string;
+  reviewdatetime?: XsDateTime; reviewer?: string; source?: string; sourceFacility?: string;
+  status?: number; // contract 4.1: char rendered as its code, 65 'A' active, 68 'D' deleted
+  updatedatetime?: XsDateTime;
+}
+
+export interface ProviderTransfer {
+  address?: string; billingNo?: string; comments?: string; dob?: XsDateTime; email?: string; firstName?: string;
+  hsoNo?: string; lastName?: string; ohipNo?: string; phone?: string; practitionerNo?: string;
+  practitionerNoType?: string; providerActivity?: string; providerNo?: string; providerType?: string;
+  rmaNo?: string; sex?: string; signedConfidentiality?: XsDateTime; specialty?: string; status?: string;
+  team?: string; title?: string; workPhone?: string;
+}
+
+export interface LoginResultTransfer2 { provider?: ProviderTransfer; securityId?: number; securityTokenKey?: string }

@@ -1,0 +1,88 @@
+import type {
+  AllergyRow, AppointmentRow, ClinicData, DemographicRow, DocumentRow, LocalDateTime, PreventionRow, ProviderRow,
+} from './model.js';
+import { localDateTimeOf } from '../../oscar/time.js';
+
+/**
+ * The simulated OSCAR database: the rows of `ClinicData` plus id indexes and the clock.
+ * REST and SOAP handlers read and write through this one object, so a write through either
+ * protocol is visible to both (as in OSCAR, where both sit on one MySQL database).
+ */
+export class ClinicStore {
+  readonly data: ClinicData;
+  /** Epoch ms "now" for the simulated server; tests may replace it to move time. */
+  now: () => number = () => Date.now();
+  /** Server JVM start (ms): part of every WS-Security token, as in WsUtils.generateSecurityToken. */
+  readonly jvmStartMillis: number;
+
+  private readonly demographicById = new Map<number, DemographicRow>();
+  private readonly appointmentById = new Map<number, AppointmentRow>();
+  private readonly allergyById = new Map<number, AllergyRow>();
+  private readonly preventionById = new Map<number, PreventionRow>();
+  private readonly documentById = new Map<number, DocumentRow>();
+  private readonly providerById = new Map<string, ProviderRow>();
+  private readonly nextIds = new Map<string, number>();
+
+  constructor(data: ClinicData, jvmStartMillis = 1_700_000_000_000) {
+    this.data = data;
+    this.jvmStartMillis = jvmStartMillis;
+    this.reindex();
+  }
+
+  get timezone(): string { return this.data.timezone; }
+
+  /** The current server wall-clock time as a MySQL DATETIME in the clinic's zone. */
+  nowLocal(): LocalDateTime { return localDateTimeOf(this.now(), this.data.timezone); }
+
+  reindex(): void {
+    this.demographicById.clear(); this.appointmentById.clear(); this.allergyById.clear();
+    this.preventionById.clear(); this.documentById.clear(); this.providerById.clear();
+    for (const r of this.data.demographics) this.demographicById.set(r.demographicNo, r);
+    for (const r of this.data.appointments) this.appointmentById.set(r.appointmentNo, r);
+    for (const r of this.data.allergies) this.allergyById.set(r.allergyId, r);
+    for (const r of this.data.preventions) this.preventionById.set(r.id, r);
+    for (const r of this.data.documents) this.documentById.set(r.documentNo, r);
+    for (const r of this.data.providers) this.providerById.set(r.providerNo, r);
+  }
+
+  demographic(id: number): DemographicRow | undefined { return this.demographicById.get(id); }
+  appointment(id: number): AppointmentRow | undefined { return this.appointmentById.get(id); }
+  allergy(id: number): AllergyRow | undefined { return this.allergyById.get(id); }
+  prevention(id: number): PreventionRow | undefined { return this.preventionById.get(id); }
+  document(id: number): DocumentRow | undefined { return this.documentById.get(id); }
+  provider(providerNo: string): ProviderRow | undefined { return this.providerById.get(providerNo); }
+
+  /** Next AUTO_INCREMENT value for a table, continuing after the largest existing id. */
+  nextId(table: 'demographic' | 'appointment' | 'allergy' | 'prevention' | 'preventionExt' | 'document' | 'demographicExt'): number {
+    let next = this.nextIds.get(table);
+    if (next === undefined) {
+      const ids: number[] = {
+        demographic: this.data.demographics.map((r) => r.demographicNo),
+        appointment: this.data.appointments.map((r) => r.appointmentNo),
+        allergy: this.data.allergies.map((r) => r.allergyId),
+        prevention: this.data.preventions.map((r) => r.id),
+        preventionExt: this.data.preventionExts.map((r) => r.id),
+        document: this.data.documents.map((r) => r.documentNo),
+        demographicExt: this.data.demographicExts.map((r) => r.id),
+      }[table];
+      next = ids.reduce((m, v) => Math.max(m, v), 0) + 1;
+    }
+    this.nextIds.set(table, next + 1);
+    return next;
+  }
+
+  insertDemographic(row: DemographicRow): void { this.data.demographics.push(row); this.demographicById.set(row.demographicNo, row); }
+  insertAppointment(row: AppointmentRow): void { this.data.appointments.push(row); this.appointmentById.set(row.appointmentNo, row); }
+  insertAllergy(row: AllergyRow): void { this.data.allergies.push(row); this.allergyById.set(row.allergyId, row); }
+  insertPrevention(row: PreventionRow): void { this.data.preventions.push(row); this.preventionById.set(row.id, row); }
+  insertDocument(row: DocumentRow): void { this.data.documents.push(row); this.documentById.set(row.documentNo, row); }
+
+  /** Deleting an appointment moves it to the archive (contract 5.2); the simulator just drops it. */
+  deleteAppointment(id: number): boolean {
+    const i = this.data.appointments.findIndex((a) => a.appointmentNo === id);
+    if (i < 0) return false;
+    this.data.appointments.splice(i, 1);
+    this.appointmentById.delete(id);
+    return true;
+  }
+}

@@ -1,0 +1,41 @@
+// Settings shared by every part of the simulated OSCAR server.
+
+export interface SimDemoCredentials {
+  /** OAuth 1.0a consumer (ServiceClient) the facade uses. */
+  consumerKey: string;
+  consumerSecret: string;
+  /** A pre-authorised access token (ServiceAccessToken) acting as `providerNo`. */
+  accessToken: string;
+  accessTokenSecret: string;
+  /** The SOAP user: `userName`/`password` go to LoginService.login2; `securityNo` is the WS-Security username. */
+  soapUserName: string;
+  soapPassword: string;
+  securityNo: number;
+  /** The OSCAR provider both credentials act as. */
+  providerNo: string;
+}
+
+export interface SimOptions {
+  /** Web-app context path, e.g. '/oscar' (REST at `${contextPath}/ws/services`, SOAP at `${contextPath}/ws/<Service>`). */
+  contextPath: string;
+  /** IANA zone of the simulated OSCAR JVM (America/Toronto unless told otherwise). */
+  timezone: string;
+  credentials: SimDemoCredentials;
+}
+
+/**
+ * Fixed, documented demo credentials of the embedded simulator (README "Simulator").
+ * They only ever open the simulated clinic; each can be overridden by environment.
+ */
+export function demoCredentials(env: NodeJS.ProcessEnv = process.env): SimDemoCredentials {
+  return {
+    consumerKey: env.SIM_CONSUMER_KEY ?? 'simconsumerkey01',
+    consumerSecret: env.SIM_CONSUMER_SECRET ?? 'simconsumersecr1',
+    accessToken: env.SIM_ACCESS_TOKEN ?? '5e1f0c7a-0b7d-4c3e-9a51-3d1e2f4a5b6c',
+    accessTokenSecret: env.SIM_ACCESS_TOKEN_SECRET ?? '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a',
+    soapUserName: env.SIM_SOAP_USERNAME ?? 'oscardoc',
+    soapPassword: env.SIM_SOAP_PASSWORD ?? 'mac2002',
+    securityNo: Number(env.SIM_SECURITY_NO ?? 128),
+    providerNo: env.SIM_PROVIDER_NO ?? '999998',
+  };
+}
