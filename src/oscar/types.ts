@@ -211,3 +211,38 @@ export interface ProviderTransfer {
 }
 
 export interface LoginResultTransfer2 { provider?: ProviderTransfer; securityId?: number; securityTokenKey?: string }
+
+// ---------- Request bodies and small envelopes (added with the client, src/oscar/client.ts) ----------
+
+/** Body of REST `POST /schedule/add` (contract 3.7 NewAppointmentTo1). */
+export interface NewAppointmentTo1 {
+  providerNo: string;
+  /** 'yyyy-MM-dd' in the server's zone. */
+  appointmentDate: string;
+  /** 'HH:mm' (24 h). */
+  startTime?: string;
+  startTime12hWithMedian?: string;
+  /** Minutes; OSCAR stores end = start + duration − 1 min (contract 7.8). */
+  duration: number;
+  demographicNo: number;
+  name?: string; // contract 7.26: ignored, replaced by the patient's name
+  notes?: string; reason?: string; location?: string; resources?: string; type?: string; status?: string;
+  urgency?: string; reasonCode?: number;
+}
+
+/** Body of REST `POST /demographics/search` (contract 3.6); every key is mandatory. */
+export interface DemographicSearchRequest {
+  type: 'Name' | 'Phone' | 'HIN' | 'Address' | 'DOB' | 'ChartNo' | 'DemographicNo';
+  term: string;
+  active: 'true' | 'false';
+  integrator: 'true' | 'false';
+  outofdomain: 'true' | 'false';
+  params: Record<string, string>;
+}
+
+/** `GET /ws/services/oauth/info` (contract 2.6): note `providers` (plural) holds one object. */
+export interface OAuthInfo {
+  providers: Record<string, unknown> | null;
+  login: string | null;
+  roles: string[];
+}

@@ -12,8 +12,11 @@ export class ClinicStore {
   readonly data: ClinicData;
   /** Epoch ms "now" for the simulated server; tests may replace it to move time. */
   now: () => number = () => Date.now();
-  /** Server JVM start (ms): part of every WS-Security token, as in WsUtils.generateSecurityToken. */
-  readonly jvmStartMillis: number;
+  /**
+   * Server JVM start (ms): part of every WS-Security token, as in WsUtils.generateSecurityToken.
+   * Mutable so the simulator can "restart" OSCAR (contract 7.18: tokens die with the JVM).
+   */
+  jvmStartMillis: number;
 
   private readonly demographicById = new Map<number, DemographicRow>();
   private readonly appointmentById = new Map<number, AppointmentRow>();

@@ -1,0 +1,102 @@
+// The CapabilityStatement: the fixed parts from capability/base.json, the per-type parts
+// generated from the registry (design.md principle 1: advertise exactly what is registered).
+import { readFileSync } from 'node:fs';
+import type {
+  CapabilityStatement, CapabilityStatementRest, CapabilityStatementRestResource,
+  CapabilityStatementRestResourceInteraction, CapabilityStatementRestResourceOperation, CapabilityStatementRestSecurity,
+} from 'fhir/r4.js';
+import type { Registry, ResourceDefinition } from './registry.js';
+
+export const VALIDATE_OPERATION_DEFINITION = 'http://hl7.org/fhir/OperationDefinition/Resource-validate';
+
+export interface CapabilityOptions {
+  /** Public FHIR base URL: implementation.url. */
+  baseUrl: string;
+  /** software.name / version (default: base.json's name, no version). */
+  software?: { name?: string; version?: string; releaseDate?: string };
+  /** Replaces the security placeholder of base.json (SMART on FHIR: service, oauth-uris extension). */
+  security?: CapabilityStatementRestSecurity;
+  /** CapabilityStatement.date (default: when it is built). */
+  date?: string;
+  /** Fixed parts (default: capability/base.json). */
+  base?: CapabilityStatement;
+}
+
+/** capability/base.json (the repository's fixed CapabilityStatement parts). */
+export function loadCapabilityBase(): CapabilityStatement {
+  return JSON.parse(readFileSync(new URL('../../capability/base.json', import.meta.url), 'utf8')) as CapabilityStatement;
+}
+
+function interactionsOf(def: ResourceDefinition): CapabilityStatementRestResourceInteraction[] {
+  const i = def.interactions;
+  const out: CapabilityStatementRestResourceInteraction[] = [];
+  if (i.read) {
+    out.push({ code: 'read' });
+    out.push({ code: 'vread', documentation: 'Only the current version: OSCAR keeps no history, so another versionId is a 404.' });
+  }
+  if (i.search) out.push({ code: 'search-type' });
+  if (i.create) out.push({ code: 'create' });
+  if (i.update) out.push({ code: 'update' });
+  if (i.delete) out.push({ code: 'delete' });
+  return out;
+}
+
+function includeNames(def: ResourceDefinition): string[] {
+  const incs = def.includes ?? [];
+  return incs.map((inc) => (incs.filter((o) => o.param === inc.param).length > 1
+    ? `${def.type}:${inc.param}:${inc.targetType}`
+    : `${def.type}:${inc.param}`));
+}
+
+function resourceEntry(def: ResourceDefinition): CapabilityStatementRestResource {
+  const r: CapabilityStatementRestResource = { type: def.type as CapabilityStatementRestResource['type'] };
+  if (def.profile) r.profile = def.profile;
+  const docs = [def.documentation, def.readOnlyReason ? `Read-only: ${def.readOnlyReason}` : undefined].filter(Boolean);
+  if (docs.length > 0) r.documentation = docs.join(' ');
+  r.interaction = interactionsOf(def);
+  r.versioning = def.interactions.update ? 'versioned-update' : 'versioned';
+  r.readHistory = false;
+  if (def.interactions.update) r.updateCreate = false;
+  if (def.interactions.create) r.conditionalCreate = def.conditionalCreate === true;
+  if (def.interactions.read) r.conditionalRead = 'full-support';
+  if (def.interactions.update) r.conditionalUpdate = false;
+  if (def.interactions.delete) r.conditionalDelete = 'not-supported';
+  const includes = includeNames(def);
+  if (includes.length > 0) r.searchInclude = includes;
+  const revIncludes = (def.revIncludes ?? []).map((rv) => `${rv.sourceType}:${rv.param}`);
+  if (revIncludes.length > 0) r.searchRevInclude = revIncludes;
+  if (def.searchParams.length > 0) {
+    r.searchParam = def.searchParams.map((p) => ({
+      name: p.name,
+      ...(p.definition ? { definition: p.definition } : {}),
+      type: p.type,
+      documentation: p.description,
+    }));
+  }
+  const ops: CapabilityStatementRestResourceOperation[] = [
+    { name: 'validate', definition: VALIDATE_OPERATION_DEFINITION, documentation: `POST /${def.type}/$validate: checks a ${def.type} without storing it.` },
+    ...(def.operations ?? []).map((op) => ({ name: op.name, definition: op.definition, ...(op.documentation ? { documentation: op.documentation } : {}) })),
+  ];
+  r.operation = ops;
+  return r;
+}
+
+export function buildCapabilityStatement(registry: Registry, opts: CapabilityOptions): CapabilityStatement {
+  const base = structuredClone(opts.base ?? loadCapabilityBase());
+  const restBase: CapabilityStatementRest = base.rest?.find((r) => r.mode === 'server') ?? { mode: 'server' };
+  const rest: CapabilityStatementRest = { ...restBase, mode: 'server', resource: registry.all().map(resourceEntry) };
+  if (opts.security) rest.security = opts.security;
+  const software = { ...base.software, ...opts.software, name: opts.software?.name ?? base.software?.name ?? 'oscar-fhir' };
+  return {
+    ...base,
+    resourceType: 'CapabilityStatement',
+    status: base.status ?? 'active',
+    date: opts.date ?? new Date().toISOString(),
+    kind: 'instance',
+    fhirVersion: '4.0.1',
+    format: base.format ?? ['application/fhir+json', 'json'],
+    software,
+    implementation: { ...base.implementation, description: base.implementation?.description ?? 'OSCAR EMR FHIR R4 facade', url: opts.baseUrl },
+    rest: [rest],
+  };
+}

@@ -1,0 +1,73 @@
+// The one place where anything thrown becomes an HTTP status + OperationOutcome (design.md
+// principle 4). OSCAR client errors are recognised by `name` (duck typing) so this file does not
+// depend on src/oscar/; their messages are never copied out (they name upstream operations).
+import type { OperationOutcome } from 'fhir/r4.js';
+import { isFhirError, type Issue } from './errors.js';
+
+export interface MappedError {
+  status: number;
+  /** Lower-case header names (retry-after, www-authenticate, allow, …). */
+  headers: Record<string, string>;
+  outcome: OperationOutcome;
+  /** True when the error is a bug of ours (status 500): log it with its stack. */
+  bug: boolean;
+}
+
+/** Default Retry-After when OSCAR is unavailable and the client error does not say. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 10;
+
+/** An OperationOutcome holding these issues (an `information` "ok" issue when there are none). */
+export function operationOutcome(issues: readonly Issue[]): OperationOutcome {
+  const list = issues.length > 0 ? issues : [{ severity: 'information', code: 'informational', diagnostics: 'All OK' } satisfies Issue];
+  return { resourceType: 'OperationOutcome', issue: list.map((i) => ({ ...i })) };
+}
+
+function simple(status: number, code: Issue['code'], diagnostics: string, headers: Record<string, string> = {}): MappedError {
+  return { status, headers, outcome: operationOutcome([{ severity: 'error', code, diagnostics }]), bug: status === 500 };
+}
+
+function prop(err: object, key: string): unknown {
+  return (err as Record<string, unknown>)[key];
+}
+
+export function toOperationOutcome(err: unknown): MappedError {
+  if (isFhirError(err)) {
+    return { status: err.status, headers: { ...err.headers }, outcome: operationOutcome(err.issues), bug: err.status === 500 };
+  }
+  if (typeof err === 'object' && err !== null) {
+    switch (prop(err, 'name')) {
+      case 'OscarTimeoutError':
+      case 'TimeoutError': // AbortSignal.timeout()
+        return simple(504, 'timeout', 'The EMR did not answer in time. Retry later.');
+      case 'OscarUnavailableError': {
+        const ra = prop(err, 'retryAfterSeconds');
+        const seconds = typeof ra === 'number' && Number.isFinite(ra) && ra >= 0 ? Math.ceil(ra) : DEFAULT_RETRY_AFTER_SECONDS;
+        return simple(503, 'transient', 'The EMR is temporarily unavailable. Retry later.', { 'retry-after': String(seconds) });
+      }
+      case 'OscarProtocolError':
+      case 'OscarAuthError':
+      case 'OscarFaultError':
+        return simple(502, 'exception', 'The EMR could not serve this request.');
+      case 'AbortError':
+        // The request was cancelled (client went away or shutdown): nobody reads this answer.
+        return simple(503, 'transient', 'The request was cancelled.');
+      default:
+        break;
+    }
+    // Body-parser failures raised by the HTTP adapter before the router runs.
+    switch (prop(err, 'type')) {
+      case 'entity.parse.failed':
+        return simple(400, 'structure', 'The request body is not valid JSON.');
+      case 'entity.too.large':
+        return simple(413, 'too-long', 'The request body is too large.');
+      case 'encoding.unsupported':
+      case 'charset.unsupported':
+        return simple(415, 'not-supported', 'The request body encoding or charset is not supported.');
+      case 'request.aborted':
+        return simple(400, 'incomplete', 'The request body was not received completely.');
+      default:
+        break;
+    }
+  }
+  return simple(500, 'exception', 'internal error');
+}

@@ -1,0 +1,193 @@
+// The contract between the FHIR machinery and a resource type (design.md principle 1): one
+// ResourceDefinition per type declares its interactions, search parameters, includes and
+// operations. Routes, parsing, the CapabilityStatement and conformance tests all read it, so
+// nothing is advertised that is not implemented and nothing is implemented that is not advertised.
+import type { Resource } from 'fhir/r4.js';
+import type { Issue } from './errors.js';
+import type { FhirMethod } from './exchange.js';
+import type { Prefer } from './prefer.js';
+import type { IncludeDef, ParsedSearch, RevIncludeDef, SearchParamDef, SearchSpec } from './search/types.js';
+import type { ElementLists } from './summary.js';
+
+/** Per-request context handed to every handler. */
+export interface FhirContext {
+  requestId: string;
+  /** Public FHIR base URL (no trailing slash). */
+  baseUrl: string;
+  /** Whatever the auth layer attached to the request (shape defined by src/auth/). */
+  auth: unknown;
+  /** Aborted when the client goes away; pass it on to OSCAR calls. */
+  signal: AbortSignal;
+  prefer: Prefer;
+}
+
+/** What a search handler returns. */
+export interface SearchResult<R extends Resource = Resource> {
+  /**
+   * The matches of the requested page: at most `search.count`, starting at `search.offset`.
+   * With `unpaged: true`, instead every match (the router pages them).
+   */
+  resources: R[];
+  /** Number of matches of the whole search, when known. */
+  total?: number;
+  /** Resources for `_include` / `_revinclude`, when the handler resolves them itself. */
+  included?: Resource[];
+  /**
+   * Present ⇔ there is a next page. An opaque upstream hint (e.g. an OSCAR page position) the
+   * router puts in the next `_cursor` and hands back as `search.hint`; '' when none is needed.
+   * A hint is an optimisation only: handlers must serve any `offset` without one.
+   */
+  nextCursor?: string;
+  /** `resources` holds every match, unpaged: the router slices the page and counts the total. */
+  unpaged?: boolean;
+  /** Warnings / information for the client (an OperationOutcome entry with search.mode 'outcome'). */
+  outcome?: Issue[];
+}
+
+/** What create / update handlers may return: the stored resource (read back), plus notes for the client. */
+export interface WriteResult<R extends Resource = Resource> {
+  resource: R;
+  /** e.g. an `information` issue naming elements OSCAR could not store (shown with Prefer: return=OperationOutcome). */
+  issues?: Issue[];
+}
+
+export interface OperationInput {
+  /** Instance id for instance-level calls (already validated against the type's id pattern). */
+  id?: string;
+  method: FhirMethod;
+  /** Query pairs as received. */
+  params: [string, string][];
+  /** Parsed JSON body of a POST (usually a Parameters resource). */
+  body?: unknown;
+}
+
+export interface OperationDef {
+  /** Name without the '$', e.g. 'everything'. */
+  name: string;
+  /** Canonical URL of its OperationDefinition (CapabilityStatement requires one). */
+  definition: string;
+  /** Where it may be invoked: on the type (/Patient/$x), on an instance (/Patient/1/$x), or both. */
+  type?: boolean;
+  instance?: boolean;
+  /** When true only POST is allowed; otherwise GET too. */
+  affectsState?: boolean;
+  documentation?: string;
+  handler(ctx: FhirContext, input: OperationInput): Promise<Resource>;
+}
+
+/** Handler signatures use method syntax so a ResourceDefinition<Patient> is a ResourceDefinition. */
+export interface Interactions<R extends Resource = Resource> {
+  /** The resource, or undefined when there is none (→ 404). Throw `gone()` for a deleted record. */
+  read?(ctx: FhirContext, id: string): Promise<R | undefined>;
+  search?(ctx: FhirContext, search: ParsedSearch): Promise<SearchResult<R>>;
+  /** Body already checked: resourceType, validator; its `id` removed (R4: ignored on create). */
+  create?(ctx: FhirContext, resource: R): Promise<R | WriteResult<R>>;
+  /** Body already checked: resourceType, id = URL id, validator, If-Match. */
+  update?(ctx: FhirContext, id: string, resource: R): Promise<R | WriteResult<R>>;
+  delete?(ctx: FhirContext, id: string): Promise<void>;
+}
+
+export interface ResourceDefinition<R extends Resource = Resource> extends SearchSpec {
+  type: string;
+  /** Canonical of the profile resources of this type conform to (CapabilityStatement `profile`). */
+  profile?: string;
+  /** What this type is on this server (shown in the CapabilityStatement). */
+  documentation?: string;
+  /** Ids this type can have; anything else is a 404 without calling a handler (e.g. NUMERIC_ID). */
+  idPattern?: RegExp;
+  interactions: Interactions<R>;
+  searchParams: SearchParamDef[];
+  includes?: IncludeDef[];
+  revIncludes?: RevIncludeDef[];
+  operations?: OperationDef[];
+  /** Honour If-None-Exist on create (needs search). */
+  conditionalCreate?: boolean;
+  /** Why the type cannot be written, e.g. "OSCAR exposes no allergy write API". */
+  readOnlyReason?: string;
+  /** Override the built-in R4 summary/mandatory element lists (only for types not in summary-elements.ts). */
+  elements?: Partial<ElementLists>;
+}
+
+/** Narrows a typed definition for registration (no cast at the call site). */
+export function defineResource<R extends Resource>(def: ResourceDefinition<R>): ResourceDefinition<R> {
+  return def;
+}
+
+export class RegistryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RegistryError';
+  }
+}
+
+export class Registry {
+  readonly #defs = new Map<string, ResourceDefinition>();
+
+  /** Adds a type; throws RegistryError on a definition that contradicts itself. */
+  register<R extends Resource>(def: ResourceDefinition<R>): this {
+    if (this.#defs.has(def.type)) throw new RegistryError(`${def.type} is registered twice`);
+    checkDefinition(def as unknown as ResourceDefinition);
+    this.#defs.set(def.type, def as unknown as ResourceDefinition);
+    return this;
+  }
+
+  get(type: string): ResourceDefinition | undefined {
+    return this.#defs.get(type);
+  }
+
+  types(): string[] {
+    return [...this.#defs.keys()];
+  }
+
+  all(): ResourceDefinition[] {
+    return [...this.#defs.values()];
+  }
+
+  /** Cross-type checks (revincludes and include targets name registered types that can serve them). */
+  check(): void {
+    for (const def of this.#defs.values()) {
+      for (const inc of def.includes ?? []) {
+        if (inc.references && !this.#defs.get(inc.targetType)?.interactions.read) {
+          throw new RegistryError(`${def.type} _include ${inc.param}:${inc.targetType} resolves through ${inc.targetType} read, which is not registered`);
+        }
+      }
+      for (const rev of def.revIncludes ?? []) {
+        const source = this.#defs.get(rev.sourceType);
+        const param = source?.searchParams.find((p) => p.name === rev.param);
+        if (!source?.interactions.search || param?.type !== 'reference' || (param.target && !param.target.includes(def.type))) {
+          throw new RegistryError(`${def.type} _revinclude ${rev.sourceType}:${rev.param} needs ${rev.sourceType} search with a reference parameter '${rev.param}' targeting ${def.type}`);
+        }
+      }
+    }
+  }
+}
+
+function checkDefinition(def: ResourceDefinition): void {
+  const fail = (msg: string): never => { throw new RegistryError(`${def.type}: ${msg}`); };
+  if (!/^[A-Z][A-Za-z]+$/.test(def.type)) fail('type must be a FHIR resource type name');
+  const names = new Set<string>();
+  for (const p of def.searchParams) {
+    if (names.has(p.name)) fail(`search parameter '${p.name}' declared twice`);
+    names.add(p.name);
+    if (!/^[a-z_][a-z0-9-]*$/i.test(p.name)) fail(`search parameter name '${p.name}' is not valid`);
+    if (p.description.trim() === '') fail(`search parameter '${p.name}' needs a description`);
+    if (p.type === 'reference' && (!p.target || p.target.length === 0)) fail(`reference parameter '${p.name}' needs target types`);
+  }
+  if (def.searchParams.length > 0 && !def.interactions.search) fail('declares search parameters but no search handler');
+  for (const inc of def.includes ?? []) {
+    const p = def.searchParams.find((s) => s.name === inc.param);
+    if (p?.type !== 'reference' || !p.target?.includes(inc.targetType)) fail(`_include '${inc.param}:${inc.targetType}' needs a reference parameter '${inc.param}' targeting ${inc.targetType}`);
+  }
+  if ((def.includes?.length || def.revIncludes?.length) && !def.interactions.search) fail('declares includes but no search handler');
+  if (def.conditionalCreate && !(def.interactions.create && def.interactions.search)) fail('conditionalCreate needs create and search handlers');
+  const writes = def.interactions.create || def.interactions.update || def.interactions.delete;
+  if (def.readOnlyReason !== undefined && writes) fail('readOnlyReason given but write handlers are defined');
+  const ops = new Set<string>();
+  for (const op of def.operations ?? []) {
+    if (!/^[a-z][A-Za-z0-9-]*$/.test(op.name)) fail(`operation name '${op.name}' must not start with '$'`);
+    if (op.name === 'validate') fail(`$validate is built in; do not declare it`);
+    if (ops.has(op.name)) fail(`operation '${op.name}' declared twice`);
+    ops.add(op.name);
+    if (!op.type && !op.instance) fail(`operation '${op.name}' must be type- or instance-level`);
+  }
+}

@@ -1,0 +1,162 @@
+// The transport-agnostic FHIR router (design.md principle 3): FhirRequest → FhirResponse.
+// It decides which interaction a request is, checks everything that can be checked without
+// OSCAR (type, id, method, media types, body, parameters), calls the resource type's handler, and
+// shapes the answer. Every error, whatever threw it, becomes an OperationOutcome here and only here.
+import type { CapabilityStatement } from 'fhir/r4.js';
+import { buildCapabilityStatement, type CapabilityOptions } from './capability.js';
+import { methodNotAllowed, notFound } from './errors.js';
+import type { FhirRequest, FhirResponse } from './exchange.js';
+import { isValidId } from './ids.js';
+import { FHIR_JSON, negotiate, type JsonMediaType } from './negotiate.js';
+import { toOperationOutcome } from './outcome.js';
+import { parsePrefer } from './prefer.js';
+import type { FhirContext, Registry, ResourceDefinition } from './registry.js';
+import { operation } from './router/operation.js';
+import { read } from './router/read.js';
+import { json } from './router/respond.js';
+import { parseRoute, type Route } from './router/route.js';
+import type { RequestScope, ResourceValidator, RouterHooks, RouterState } from './router/scope.js';
+import { search } from './router/search.js';
+import { create, remove, update } from './router/write.js';
+import { DEFAULT_COUNT, MAX_COUNT } from './search/parse.js';
+
+export interface RouterOptions {
+  registry: Registry;
+  /** Public FHIR base URL (FHIR_BASE_URL), used in fullUrl, links, Location. Trailing slashes are dropped. */
+  baseUrl: string;
+  validator?: ResourceValidator;
+  hooks?: RouterHooks;
+  /** Page sizes: default 20, max 200. */
+  paging?: { defaultCount?: number; maxCount?: number };
+  /** IANA zone for date-only search values and date-times without an offset (the OSCAR zone). Default 'UTC'. */
+  timezone?: string;
+  /** Extra CapabilityStatement inputs (software version, SMART security). */
+  capability?: Omit<CapabilityOptions, 'baseUrl'>;
+}
+
+export type FhirRouter = (req: FhirRequest) => Promise<FhirResponse>;
+
+const NO_SIGNAL = new AbortController().signal;
+
+function allowFor(def: ResourceDefinition, level: 'type' | 'instance'): string[] {
+  const i = def.interactions;
+  return level === 'type'
+    ? [...(i.search ? ['GET'] : []), ...(i.create ? ['POST'] : [])]
+    : [...(i.read ? ['GET'] : []), ...(i.update ? ['PUT'] : []), ...(i.delete ? ['DELETE'] : [])];
+}
+
+function notAllowed(def: ResourceDefinition, level: 'type' | 'instance', method: string): never {
+  const allow = allowFor(def, level);
+  throw methodNotAllowed(`${method} is not supported on ${level === 'type' ? def.type : `${def.type}/[id]`}${def.readOnlyReason && method !== 'GET' ? ` (read-only: ${def.readOnlyReason})` : ''}`, allow);
+}
+
+function lastQueryValue(req: FhirRequest, name: string): string | undefined {
+  let v: string | undefined;
+  for (const [k, val] of req.query) if (k === name) v = val;
+  return v;
+}
+
+export function createRouter(opts: RouterOptions): FhirRouter {
+  opts.registry.check();
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  const maxCount = opts.paging?.maxCount ?? MAX_COUNT;
+  const state: RouterState = {
+    registry: opts.registry,
+    baseUrl,
+    validator: opts.validator,
+    hooks: opts.hooks ?? {},
+    maxCount,
+    parseOptions: {
+      defaultCount: opts.paging?.defaultCount ?? DEFAULT_COUNT,
+      maxCount,
+      timezone: opts.timezone ?? 'UTC',
+      baseUrl,
+      idPatternFor: (t) => opts.registry.get(t)?.idPattern,
+    },
+  };
+  let capability: CapabilityStatement | undefined;
+  const capabilityStatement = (): CapabilityStatement =>
+    (capability ??= buildCapabilityStatement(opts.registry, { ...opts.capability, baseUrl }));
+
+  async function dispatch(req: FhirRequest, route: Route, mediaType: JsonMediaType, deferred: unknown): Promise<FhirResponse> {
+    const ctx: FhirContext = {
+      requestId: req.requestId, baseUrl, auth: req.auth, signal: req.signal ?? NO_SIGNAL,
+      prefer: parsePrefer(req.headers.prefer),
+    };
+    const scope: RequestScope = { req, ctx, mediaType, pretty: lastQueryValue(req, '_pretty') === 'true' };
+    if (deferred !== undefined) scope.deferredNotAcceptable = deferred;
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+
+    switch (route.kind) {
+      case 'metadata':
+        if (method !== 'GET') throw methodNotAllowed('/metadata accepts GET only', ['GET']);
+        await state.hooks.beforeInteraction?.(ctx, { interaction: 'capabilities' });
+        return json(scope, 200, capabilityStatement());
+      case 'system':
+        throw methodNotAllowed('System-level interactions (whole-system search, batch, transaction, history) are not supported', []);
+      case 'system-op':
+        throw notFound(`Operation $${route.op} is not supported at the system level`);
+      case 'unknown':
+        throw notFound(`No FHIR endpoint at ${req.path}`);
+      default:
+        break;
+    }
+    const def = opts.registry.get(route.type);
+    if (!def) throw notFound(`Resource type '${route.type}' is not supported (supported: ${opts.registry.types().join(', ')})`);
+    if ('id' in route && !isValidId(route.id, def.idPattern)) {
+      // mapping.md "ids": an id that cannot exist is a 404, never an upstream call.
+      throw notFound(`${def.type}/${route.id} is not known`);
+    }
+    switch (route.kind) {
+      case 'type':
+        if (method === 'GET' && def.interactions.search) return search(state, scope, def, false);
+        if (method === 'POST' && def.interactions.create) return create(state, scope, def);
+        return notAllowed(def, 'type', method);
+      case 'search-post':
+        if (method !== 'POST' || !def.interactions.search) {
+          throw methodNotAllowed(`${def.type}/_search accepts POST${def.interactions.search ? '' : ' only where search is supported'}`, def.interactions.search ? ['POST'] : []);
+        }
+        return search(state, scope, def, true);
+      case 'instance':
+        if (method === 'GET' && def.interactions.read) return read(state, scope, def, route.id);
+        if (method === 'PUT' && def.interactions.update) return update(state, scope, def, route.id);
+        if (method === 'DELETE' && def.interactions.delete) return remove(state, scope, def, route.id);
+        return notAllowed(def, 'instance', method);
+      case 'vread':
+        if (method !== 'GET' || !def.interactions.read) throw methodNotAllowed(`${def.type}/[id]/_history/[vid] accepts GET only`, def.interactions.read ? ['GET'] : []);
+        return read(state, scope, def, route.id, route.vid);
+      case 'type-history':
+      case 'instance-history':
+        throw methodNotAllowed('History is not supported: OSCAR keeps no versions (only the current version can be read)', []);
+      case 'type-op':
+        return operation(state, scope, def, route.op);
+      case 'instance-op':
+        return operation(state, scope, def, route.op, route.id);
+    }
+  }
+
+  return async function route(req: FhirRequest): Promise<FhirResponse> {
+    const parsedRoute = parseRoute(req.path);
+    let mediaType: JsonMediaType = FHIR_JSON;
+    try {
+      let deferred: unknown;
+      try {
+        mediaType = negotiate(req.headers.accept, lastQueryValue(req, '_format'));
+      } catch (err) {
+        // A Binary read may still answer with raw bytes of the accepted type.
+        const binaryRead = parsedRoute.kind === 'instance' && parsedRoute.type === 'Binary' && (req.method === 'GET' || req.method === 'HEAD');
+        if (!binaryRead) throw err;
+        deferred = err;
+      }
+      const res = await dispatch(req, parsedRoute, mediaType, deferred);
+      if (req.method === 'HEAD') delete res.body;
+      return res;
+    } catch (err) {
+      const mapped = toOperationOutcome(err);
+      if (mapped.status >= 500) state.hooks.onError?.(err, req, { status: mapped.status, bug: mapped.bug });
+      const res = json({ mediaType, pretty: lastQueryValue(req, '_pretty') === 'true' }, mapped.status, mapped.outcome, mapped.headers);
+      if (req.method === 'HEAD') delete res.body;
+      return res;
+    }
+  };
+}

@@ -1,0 +1,58 @@
+// read and vread. Versions are content hashes (version.ts), so only the current version exists:
+// vread of it is a read, of any other version a 404. Binary answers with its raw bytes unless the
+// client explicitly asks for FHIR JSON (mapping.md "Binary").
+import type { Binary, Resource } from 'fhir/r4.js';
+import { notAcceptable, notFound } from '../errors.js';
+import type { FhirResponse } from '../exchange.js';
+import { acceptsContentType, wantsFhirResource } from '../negotiate.js';
+import type { ResourceDefinition } from '../registry.js';
+import { parseSubsetParams } from '../search/parse.js';
+import { applyElements, applySummary, elementListsFor } from '../summary.js';
+import { etagMatches, stampVersion } from '../version.js';
+import { json, resourceHeaders } from './respond.js';
+import type { RequestScope, RouterState } from './scope.js';
+
+/** Reads through the handler and stamps meta.versionId; 404 when absent. No hooks, no headers. */
+export async function readCurrent(scope: RequestScope, def: ResourceDefinition, id: string): Promise<Resource> {
+  const found = await def.interactions.read!(scope.ctx, id);
+  if (!found) throw notFound(`${def.type}/${id} is not known`);
+  return stampVersion(found);
+}
+
+function notModified(scope: RequestScope, resource: Resource): boolean {
+  const inm = scope.req.headers['if-none-match'];
+  if (inm !== undefined) return resource.meta?.versionId !== undefined && etagMatches(inm, resource.meta.versionId);
+  const ims = scope.req.headers['if-modified-since'];
+  const since = ims === undefined ? Number.NaN : Date.parse(ims);
+  const last = resource.meta?.lastUpdated ? Date.parse(resource.meta.lastUpdated) : Number.NaN;
+  // HTTP dates have whole seconds: compare at that precision.
+  return !Number.isNaN(since) && !Number.isNaN(last) && Math.floor(last / 1000) <= Math.floor(since / 1000);
+}
+
+export async function read(state: RouterState, scope: RequestScope, def: ResourceDefinition, id: string, vid?: string): Promise<FhirResponse> {
+  const subset = parseSubsetParams(def.type, scope.req.query);
+  await state.hooks.beforeInteraction?.(scope.ctx, { interaction: vid === undefined ? 'read' : 'vread', type: def.type, id });
+  const resource = await readCurrent(scope, def, id);
+  if (vid !== undefined && resource.meta?.versionId !== vid) {
+    throw notFound(`${def.type}/${id} has no version ${vid}; only the current version is available`);
+  }
+  await state.hooks.checkResource?.(scope.ctx, resource);
+  const headers = resourceHeaders(resource);
+  if (notModified(scope, resource)) return { status: 304, headers };
+
+  if (resource.resourceType === 'Binary') {
+    const format = scope.req.query.find(([k]) => k === '_format')?.[1];
+    const accept = scope.req.headers.accept;
+    const binary = resource as Binary;
+    if (!wantsFhirResource(accept, format) && binary.data !== undefined) {
+      if (!acceptsContentType(accept, binary.contentType)) {
+        throw notAcceptable(`This Binary is ${binary.contentType}; ask for that type or for application/fhir+json`);
+      }
+      return { status: 200, headers: { ...headers, 'content-type': binary.contentType }, body: Buffer.from(binary.data, 'base64') };
+    }
+  }
+  if (scope.deferredNotAcceptable !== undefined) throw scope.deferredNotAcceptable;
+  const lists = elementListsFor(def.type, def.elements);
+  const shaped = applyElements(applySummary(resource, subset.summary, lists), subset.elements, lists);
+  return json(scope, 200, shaped, headers);
+}

@@ -1,0 +1,123 @@
+// search-type (GET [type]?… and POST [type]/_search): parse and check the parameters, call the
+// handler (unless the search can match nothing), page, resolve includes, subset, and wrap it all
+// in a searchset Bundle.
+import type { Resource } from 'fhir/r4.js';
+import type { Issue } from '../errors.js';
+import type { FhirResponse, FormBody } from '../exchange.js';
+import { pageLinks, resourceKey, searchsetBundle } from '../bundle.js';
+import { resolveIncludes } from '../include.js';
+import { requireFormBody } from '../negotiate.js';
+import type { ResourceDefinition, SearchResult } from '../registry.js';
+import { parseSearch } from '../search/parse.js';
+import type { ParsedSearch } from '../search/types.js';
+import { applyElements, applySummary, elementListsFor } from '../summary.js';
+import { stampVersion } from '../version.js';
+import { json } from './respond.js';
+import type { RequestScope, RouterState } from './scope.js';
+
+/** Query pairs of a `_search` form body, whatever shape the adapter parsed it into. */
+export function formPairs(body: unknown): [string, string][] {
+  if (body === undefined || body === null || body === '') return [];
+  if (typeof body === 'string') return [...new URLSearchParams(body)];
+  if (body instanceof URLSearchParams) return [...body];
+  if (Buffer.isBuffer(body)) return [...new URLSearchParams(body.toString('utf8'))];
+  if (Array.isArray(body)) return (body as FormBody as readonly (readonly [string, string])[]).map(([k, v]) => [String(k), String(v)]);
+  if (typeof body === 'object') {
+    const out: [string, string][] = [];
+    for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+      for (const item of Array.isArray(v) ? v : [v]) if (item !== undefined) out.push([k, String(item)]);
+    }
+    return out;
+  }
+  return [];
+}
+
+interface Page {
+  matches: Resource[];
+  total?: number;
+  nextOffset?: number;
+  nextHint?: string;
+}
+
+function paginate(type: string, search: ParsedSearch, result: SearchResult): Page {
+  const { offset, count } = search;
+  if (result.unpaged) {
+    const total = result.total ?? result.resources.length;
+    const matches = result.resources.slice(offset, offset + count);
+    const end = offset + matches.length;
+    return end < result.resources.length && count > 0 ? { matches, total, nextOffset: end } : { matches, total };
+  }
+  if (result.resources.length > count) {
+    // A handler bug: the page would silently lose or repeat matches.
+    throw new Error(`${type} search handler returned ${result.resources.length} resources for a page of ${count}; return at most search.count or set unpaged`);
+  }
+  const matches = result.resources;
+  const end = offset + matches.length;
+  const more = count > 0 && (result.nextCursor !== undefined || (result.total !== undefined && end < result.total));
+  const total = result.total ?? (more ? undefined : end);
+  const page: Page = { matches };
+  if (total !== undefined) page.total = total;
+  if (more) {
+    page.nextOffset = end;
+    if (result.nextCursor) page.nextHint = result.nextCursor;
+  }
+  return page;
+}
+
+export async function search(state: RouterState, scope: RequestScope, def: ResourceDefinition, viaPost: boolean): Promise<FhirResponse> {
+  let pairs = scope.req.query;
+  if (viaPost) {
+    const body = formPairs(scope.req.body);
+    requireFormBody(scope.req.headers['content-type'], body.length > 0);
+    pairs = [...pairs, ...body];
+  }
+  const parsed = parseSearch(def, pairs, { ...state.parseOptions, lenient: scope.ctx.prefer.handling === 'lenient' });
+  const lists = elementListsFor(def.type, def.elements);
+  // Fail before calling OSCAR when the answer could not be shaped anyway.
+  if ((parsed.summary === 'true' || parsed.summary === 'text') && !lists) applySummary({ resourceType: def.type }, parsed.summary, lists);
+  await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'search-type', type: def.type, search: parsed });
+
+  const result: SearchResult = parsed.impossible ? { resources: [], total: 0 } : await def.interactions.search!(scope.ctx, parsed);
+  const page = paginate(def.type, parsed, result);
+  const matches = page.matches.map((r) => stampVersion(r));
+  const issues: Issue[] = [...parsed.issues, ...(result.outcome ?? [])];
+
+  let included: Resource[] = [];
+  if (parsed.summary !== 'count' && matches.length > 0 && (parsed.include.length > 0 || parsed.revInclude.length > 0)) {
+    if (result.included) {
+      const seen = new Set(matches.map(resourceKey));
+      included = result.included.filter((r) => { const k = resourceKey(r); if (seen.has(k)) return false; seen.add(k); return true; });
+    } else {
+      const resolved = await resolveIncludes({
+        ctx: scope.ctx, registry: state.registry, type: def.type, matches,
+        include: parsed.include, revInclude: parsed.revInclude, parseOptions: state.parseOptions, maxRevInclude: state.maxCount,
+      });
+      included = resolved.resources;
+      issues.push(...resolved.issues);
+    }
+    included = included.map((r) => stampVersion(r));
+  }
+  for (const r of [...matches, ...included]) await state.hooks.checkResource?.(scope.ctx, r);
+
+  const shapedMatches = parsed.summary === 'count' ? [] : matches.map((r) => applyElements(applySummary(r, parsed.summary, lists), parsed.elements, lists));
+  const shapedIncluded = parsed.summary === 'count' ? [] : included.map((r) => {
+    const own = elementListsFor(r.resourceType, state.registry.get(r.resourceType)?.elements);
+    return own || parsed.summary === 'data' ? applySummary(r, parsed.summary, own) : r;
+  });
+  if (parsed.summary === 'count' && page.total === undefined) {
+    issues.push({ severity: 'warning', code: 'incomplete', diagnostics: 'The number of matches is not known for this search' });
+  }
+  const bundle = searchsetBundle({
+    baseUrl: state.baseUrl,
+    matches: shapedMatches,
+    included: shapedIncluded,
+    ...(parsed.total === 'none' || page.total === undefined ? {} : { total: page.total }),
+    links: pageLinks({
+      baseUrl: state.baseUrl, search: parsed,
+      ...(page.nextOffset === undefined || parsed.summary === 'count' ? {} : { nextOffset: page.nextOffset }),
+      ...(page.nextHint === undefined ? {} : { nextHint: page.nextHint }),
+    }),
+    issues,
+  });
+  return json(scope, 200, bundle);
+}

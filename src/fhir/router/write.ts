@@ -1,0 +1,117 @@
+// create, update, delete. Every check on the incoming body runs before any handler (and before
+// any OSCAR call): media type, resourceType, id, then the validator. Conditional headers:
+// If-None-Exist on create (search: 0 → create, 1 → return it, more → 412) and If-Match on
+// update/delete (the current version is read through the read handler).
+import type { Resource } from 'fhir/r4.js';
+import { badRequest, invalidStructure, notSupported, preconditionFailed, unprocessable, type Issue } from '../errors.js';
+import type { FhirResponse } from '../exchange.js';
+import { requireJsonBody } from '../negotiate.js';
+import { operationOutcome } from '../outcome.js';
+import type { ResourceDefinition, WriteResult } from '../registry.js';
+import { parseSearch } from '../search/parse.js';
+import { etagMatches, stampVersion } from '../version.js';
+import { readCurrent } from './read.js';
+import { json, writeResponse } from './respond.js';
+import type { RequestScope, RouterState } from './scope.js';
+
+/** The body as a resource of `type`, or a 400. */
+export function resourceBody(type: string, body: unknown): Resource {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || Buffer.isBuffer(body)) {
+    throw invalidStructure(`The body must be a ${type} resource in JSON`);
+  }
+  const rt = (body as { resourceType?: unknown }).resourceType;
+  if (rt !== type) {
+    throw badRequest(`The body is ${typeof rt === 'string' ? `a ${rt}` : 'not a resource (no resourceType)'}, expected ${type}`, ['resourceType']);
+  }
+  return body as Resource;
+}
+
+/** Runs the validator; any error/fatal issue makes a 422 carrying every issue found. */
+export async function validateOrThrow(state: RouterState, resource: Resource): Promise<Issue[]> {
+  const issues = state.validator ? await state.validator.validate(resource) : [];
+  if (issues.some((i) => i.severity === 'error' || i.severity === 'fatal')) throw unprocessable(issues);
+  return issues;
+}
+
+function normalise(result: Resource | WriteResult): WriteResult {
+  return 'resourceType' in result ? { resource: result as Resource } : result;
+}
+
+function stampedResult(type: string, result: Resource | WriteResult): { resource: Resource; issues: Issue[] } {
+  const { resource, issues = [] } = normalise(result);
+  if (!resource.id || resource.resourceType !== type) {
+    throw new Error(`${type} write handler returned a resource without id or of the wrong type`);
+  }
+  return { resource: stampVersion(resource), issues };
+}
+
+/** If-Match: compares with the current version (read through the read handler); 412 on mismatch. */
+async function checkIfMatch(scope: RequestScope, def: ResourceDefinition, id: string): Promise<void> {
+  const ifMatch = scope.req.headers['if-match'];
+  if (ifMatch === undefined) return;
+  if (!def.interactions.read) throw notSupported(`If-Match is not supported for ${def.type}`);
+  const current = await readCurrent(scope, def, id);
+  if (!etagMatches(ifMatch, current.meta?.versionId ?? '')) {
+    throw preconditionFailed(`${def.type}/${id} has changed: its current version is ${current.meta?.versionId ?? '?'}, not ${ifMatch}`);
+  }
+}
+
+export async function create(state: RouterState, scope: RequestScope, def: ResourceDefinition): Promise<FhirResponse> {
+  requireJsonBody(scope.req.headers['content-type']);
+  const body = resourceBody(def.type, scope.req.body);
+  const notes: Issue[] = [];
+  let incoming = body;
+  if (body.id !== undefined) {
+    // R4 http §3.1.0.7: an id in a create body SHALL be ignored; the server assigns the id.
+    const { id: _ignored, ...rest } = body;
+    incoming = rest as Resource;
+    notes.push({ severity: 'warning', code: 'informational', diagnostics: 'The id in the body was ignored: the server assigns ids on create', expression: [`${def.type}.id`] });
+  }
+  notes.push(...(await validateOrThrow(state, incoming)));
+
+  const ifNoneExist = scope.req.headers['if-none-exist'];
+  if (ifNoneExist !== undefined) {
+    if (!def.conditionalCreate || !def.interactions.search) throw notSupported(`Conditional create (If-None-Exist) is not supported for ${def.type}`);
+    const query = [...new URLSearchParams(ifNoneExist.replace(/^.*\?/, ''))];
+    if (query.length === 0) throw badRequest('If-None-Exist must hold search parameters, e.g. identifier=system|value');
+    const search = parseSearch(def, [...query, ['_count', '2']], { ...state.parseOptions, lenient: false });
+    await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'search-type', type: def.type, search });
+    const found = search.impossible ? { resources: [], total: 0 } : await def.interactions.search(scope.ctx, search);
+    const n = found.total ?? (found.nextCursor !== undefined ? Infinity : found.resources.length);
+    if (n > 1) throw preconditionFailed(`If-None-Exist matches more than one ${def.type}`, 'multiple-matches');
+    if (n === 1 && found.resources[0]) {
+      const existing = stampVersion(found.resources[0]);
+      await state.hooks.checkResource?.(scope.ctx, existing);
+      return writeResponse(scope, 200, existing, [], `${def.type}/${existing.id ?? ''} already exists; nothing was created`, state.baseUrl);
+    }
+  }
+  await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'create', type: def.type, resource: incoming });
+  const { resource, issues } = stampedResult(def.type, await def.interactions.create!(scope.ctx, incoming));
+  return writeResponse(scope, 201, resource, [...notes, ...issues], `Created ${def.type}/${resource.id ?? ''}`, state.baseUrl);
+}
+
+export async function update(state: RouterState, scope: RequestScope, def: ResourceDefinition, id: string): Promise<FhirResponse> {
+  requireJsonBody(scope.req.headers['content-type']);
+  const body = resourceBody(def.type, scope.req.body);
+  if (body.id !== id) {
+    throw badRequest(body.id === undefined
+      ? `The body has no id; an update must carry the id of the URL (${id})`
+      : `The body id (${body.id}) does not match the URL id (${id})`, [`${def.type}.id`]);
+  }
+  const notes = await validateOrThrow(state, body);
+  await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'update', type: def.type, id, resource: body });
+  await checkIfMatch(scope, def, id);
+  const { resource, issues } = stampedResult(def.type, await def.interactions.update!(scope.ctx, id, body));
+  return writeResponse(scope, 200, resource, [...notes, ...issues], `Updated ${def.type}/${id}`, state.baseUrl);
+}
+
+export async function remove(state: RouterState, scope: RequestScope, def: ResourceDefinition, id: string): Promise<FhirResponse> {
+  await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'delete', type: def.type, id });
+  await checkIfMatch(scope, def, id);
+  await def.interactions.delete!(scope.ctx, id);
+  if (scope.ctx.prefer.return === 'OperationOutcome') {
+    return json(scope, 200, operationOutcome([{ severity: 'information', code: 'informational', diagnostics: `Deleted ${def.type}/${id}` }]),
+      { 'preference-applied': 'return=OperationOutcome' });
+  }
+  return { status: 204, headers: {} };
+}

@@ -1,0 +1,48 @@
+// Stateless paging cursors. A `_cursor` token is base64url JSON holding the offset of the page,
+// the handler's opaque upstream hint, and a fingerprint of the search it belongs to. Nothing is
+// stored server-side, so a cursor works across restarts and on any instance; the fingerprint turns
+// a cursor replayed against a different search into a 400 instead of a silently wrong page.
+import { createHash } from 'node:crypto';
+import { invalidValue } from '../errors.js';
+
+export interface CursorState {
+  offset: number;
+  hint?: string;
+  /** Fingerprint of the search (see searchFingerprint). */
+  search: string;
+}
+
+/** Parameters that do not change which resources match, or in what order. */
+const NOT_IN_FINGERPRINT = new Set(['_cursor', '_count', '_summary', '_elements', '_total', '_format', '_pretty']);
+
+/** Short stable fingerprint of the parameters that decide the result set and its order. */
+export function searchFingerprint(type: string, applied: readonly (readonly [string, string])[]): string {
+  const relevant = applied
+    .filter(([k]) => !NOT_IN_FINGERPRINT.has(k.split(':')[0]!))
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
+  return createHash('sha256').update(`${type}?${relevant.join('&')}`).digest('hex').slice(0, 12);
+}
+
+export function encodeCursor(state: CursorState): string {
+  const payload: { o: number; s: string; h?: string } = { o: state.offset, s: state.search };
+  if (state.hint !== undefined) payload.h = state.hint;
+  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+}
+
+/** Decodes a `_cursor` token; any tampering or garbage is a 400. */
+export function decodeCursor(token: string): CursorState {
+  const bad = () => invalidValue(`'_cursor' is not a valid paging cursor; follow the Bundle's links instead of building cursors`, ['_cursor']);
+  if (!/^[A-Za-z0-9_-]{1,4096}$/.test(token)) throw bad();
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  if (typeof payload !== 'object' || payload === null) throw bad();
+  const { o, s, h } = payload as Record<string, unknown>;
+  if (typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0 || typeof s !== 'string') throw bad();
+  if (h !== undefined && typeof h !== 'string') throw bad();
+  return h === undefined ? { offset: o, search: s } : { offset: o, search: s, hint: h };
+}

@@ -1,0 +1,70 @@
+// Entry point (`npm start`): read the configuration, start the embedded OSCAR simulator when no
+// OSCAR is configured, start the FHIR server, and shut down gracefully on SIGTERM/SIGINT.
+import { createFacade } from './app.js';
+import { ConfigError, loadConfig, type OscarConnection } from './config.js';
+import { createLogger } from './logging.js';
+import { startSimulator, type Simulator } from './sim/server.js';
+import { demoCredentials } from './sim/options.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`oscar-fhir: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  let sim: Simulator | undefined;
+  let conn: OscarConnection;
+  if (config.oscar) {
+    conn = config.oscar;
+  } else {
+    const credentials = demoCredentials();
+    sim = await startSimulator({ port: config.simPort, timezone: config.oscarTimezone, credentials });
+    conn = {
+      url: sim.url, consumerKey: credentials.consumerKey, consumerSecret: credentials.consumerSecret,
+      accessToken: credentials.accessToken, accessTokenSecret: credentials.accessTokenSecret,
+      soapUserName: credentials.soapUserName, soapPassword: credentials.soapPassword,
+    };
+    logger.info({ simulator: sim.url }, 'no OSCAR_URL configured: started the embedded OSCAR simulator with a synthetic clinic');
+  }
+  if (config.authMode === 'none') {
+    logger.warn('AUTH_MODE=none: the FHIR API is open to anyone who can reach it. This is only allowed with the embedded simulator.');
+  }
+  const facade = createFacade(config, conn, logger);
+  const port = await facade.listen();
+  const base = config.fhirBaseUrl;
+  process.stdout.write([
+    '',
+    `oscar-fhir is listening on ${config.host}:${port}`,
+    `FHIR base URL: ${base}`,
+    sim ? `OSCAR: embedded simulator at ${sim.url} (synthetic clinic, no real patients)` : `OSCAR: ${conn.url}`,
+    '',
+    'Try:',
+    `  curl -s ${base}/metadata`,
+    `  curl -s '${base}/Patient?family=DOE'`,
+    `  curl -s ${base}/Patient/1001`,
+    `  curl -s '${base}/Patient?birthdate=1980-01-17&_count=5'`,
+    '',
+  ].join('\n'));
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    const deadline = setTimeout(() => { logger.warn('shutdown deadline passed; exiting'); process.exit(1); }, 10_000);
+    deadline.unref();
+    await facade.close();
+    await sim?.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+void main();

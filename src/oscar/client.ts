@@ -1,0 +1,459 @@
+// The typed OSCAR API the FHIR resources call: one method per OSCAR operation, returning the
+// transfer objects of types.ts. Every call goes through the same guard: circuit breaker per
+// endpoint family → bounded concurrency → per-call deadline → retries for idempotent reads only.
+
+import { HttpTransport } from './http-transport.js';
+import { RestClient } from './rest.js';
+import type { RestCall } from './rest.js';
+import { SoapClient } from './soap.js';
+import type { SoapService } from './soap.js';
+import { Limiter } from './guard/limiter.js';
+import { CircuitBreaker } from './guard/breaker.js';
+import { backoffMs, isTransient, isUpstreamFailure, sleep } from './guard/retry.js';
+import { OscarError, OscarProtocolError, OscarUnsupportedRequestError, OscarUnavailableError } from './errors.js';
+import { resolveOscarClientOptions } from './options.js';
+import type { OscarCallOutcome, OscarClientOptions, ResolvedOscarClientOptions } from './options.js';
+import { epochOfLocal, formatXsDateTime } from './time.js';
+import type {
+  AbstractSearchResponse, AllergyTo1, AllergyTransfer, AppointmentTo1, AppointmentTransfer, DemographicSearchRequest,
+  DemographicSearchResult, DemographicTo1, DemographicTransfer, DemographicTransfer2, DocumentTo1, DocumentTransfer,
+  NewAppointmentTo1, OAuthInfo, PreventionTransfer, ProviderTransfer, SchedulingResponse,
+} from './types.js';
+
+/** An instant as epoch ms, or a calendar date 'YYYY-MM-DD' meaning local midnight in the OSCAR zone. */
+export type OscarDate = number | string;
+
+export interface DemographicSearchParams {
+  type: DemographicSearchRequest['type'];
+  term: string;
+  /** Only patients whose status is not an inactive one (contract 3.6); default true. */
+  active?: boolean;
+  startIndex?: number;
+  itemsToReturn?: number;
+}
+
+/** SOAP DemographicWs.searchDemographicsByAttributes criteria (contract 4.5); at least one is needed. */
+export interface DemographicAttributeSearch {
+  hin?: string; firstName?: string; lastName?: string;
+  gender?: 'M' | 'F' | 'X' | 'O' | 'U';
+  dateOfBirth?: OscarDate;
+  city?: string; province?: string; phone?: string; email?: string; alias?: string;
+  startIndex?: number; itemsToReturn?: number;
+}
+
+/** contract 4.1: SOAP arrays are repeated elements; one element or none must still read as an array. */
+function many<T>(x: T | T[] | null | undefined): T[] {
+  if (x === null || x === undefined) return [];
+  return Array.isArray(x) ? x : [x];
+}
+
+function withExtsArray(p: PreventionTransfer): PreventionTransfer {
+  return { ...p, preventionExts: many(p.preventionExts) };
+}
+
+/** JAXB orders transfer-object elements alphabetically (contract 4.1); send them the same way. */
+function alphabetical<T extends object>(o: T): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined && v !== null) out[k] = v;
+  }
+  return out;
+}
+
+function outcomeOf(e: unknown): OscarCallOutcome {
+  if (e instanceof OscarUnsupportedRequestError) return 'unsupported';
+  if (!(e instanceof OscarError)) return 'error';
+  if (e instanceof OscarUnavailableError && e.reason !== 'connection') return e.reason;
+  return e.kind;
+}
+
+export class OscarClient {
+  readonly options: ResolvedOscarClientOptions;
+  private readonly transport: HttpTransport;
+  private readonly rest: RestClient;
+  private readonly soap: SoapClient;
+  private readonly limiter: Limiter;
+  private readonly breakers = new Map<string, CircuitBreaker>();
+
+  constructor(options: OscarClientOptions) {
+    const o = resolveOscarClientOptions(options);
+    this.options = o;
+    this.transport = new HttpTransport({ maxSockets: o.maxInFlight + 2 });
+    this.rest = new RestClient({ baseUrl: o.baseUrl, oauth: o.oauth, transport: this.transport });
+    this.soap = new SoapClient({ baseUrl: o.baseUrl, userName: o.soap.userName, password: o.soap.password, transport: this.transport, setupTimeoutMs: o.timeoutMs });
+    this.limiter = new Limiter({ maxInFlight: o.maxInFlight, maxQueue: o.maxQueue, maxWaitMs: o.maxQueueWaitMs });
+  }
+
+  /** State of one breaker family ('rest', 'soap:DemographicService', …), for health checks. */
+  breakerState(family: string): 'closed' | 'open' | 'half-open' {
+    return this.breakers.get(family)?.state ?? 'closed';
+  }
+
+  /** Calls in flight / waiting toward OSCAR right now. */
+  load(): { inFlight: number; queued: number } {
+    return { inFlight: this.limiter.inFlight, queued: this.limiter.queued };
+  }
+
+  /** Number of SOAP login2 calls so far (a steadily rising count means tokens keep dying). */
+  get soapLogins(): number { return this.soap.loginCount; }
+
+  close(): void { this.transport.close(); }
+
+  // ---------------------------------------------------------------- REST: demographics
+
+  /** `GET /demographics/{id}` (contract 3.1); undefined when unknown (204). */
+  async getDemographic(id: number, includes?: readonly ('allergies' | 'measurements' | 'notes' | 'medications')[]): Promise<DemographicTo1 | undefined> {
+    return this.restRead('getDemographic', { method: 'GET', path: `/demographics/${int(id)}`, query: { 'includes[]': includes } });
+  }
+
+  /** `GET /demographics/basic/{id}`: the lighter object (contract 3.1). */
+  async getDemographicBasic(id: number, includes?: readonly 'contacts'[]): Promise<DemographicTo1 | undefined> {
+    return this.restRead('getDemographicBasic', { method: 'GET', path: `/demographics/basic/${int(id)}`, query: { 'includes[]': includes } });
+  }
+
+  /**
+   * `GET /demographics/quickSearch?query=` — active patients, at most 10 (contract 3.1, 7.13).
+   * Throws OscarUnsupportedRequestError for non-ASCII queries (contract 2.4): use SOAP instead.
+   */
+  async quickSearch(query: string): Promise<AbstractSearchResponse<DemographicSearchResult>> {
+    const r = await this.restRead<AbstractSearchResponse<DemographicSearchResult>>('quickSearch', { method: 'GET', path: '/demographics/quickSearch', query: { query } });
+    return r ?? emptySearch();
+  }
+
+  /** `POST /demographics/search` (contract 3.1, 3.6). The term travels in the JSON body, which is not signed. */
+  async searchDemographics(p: DemographicSearchParams): Promise<AbstractSearchResponse<DemographicSearchResult>> {
+    const body: DemographicSearchRequest = {
+      type: p.type, term: p.term, active: p.active === false ? 'false' : 'true',
+      integrator: 'false', outofdomain: 'true', params: {},
+    };
+    const r = await this.restRead<AbstractSearchResponse<DemographicSearchResult>>('searchDemographics', {
+      method: 'POST', path: '/demographics/search', body,
+      // contract 3.1: both are required (null unboxing → 500).
+      query: { startIndex: int(p.startIndex ?? 0), itemsToReturn: int(p.itemsToReturn ?? 10) },
+    });
+    return r ?? emptySearch();
+  }
+
+  /** `POST /demographics` → the created record. */
+  async createDemographic(to: Partial<DemographicTo1>): Promise<DemographicTo1> {
+    const r = await this.restWrite<DemographicTo1>('createDemographic', { method: 'POST', path: '/demographics', body: to });
+    if (!r) throw new OscarProtocolError('rest:createDemographic', 'empty answer');
+    return r;
+  }
+
+  /**
+   * `PUT /demographics` — XML-only method (contract 1.3, 7.15), so we ask for XML and ignore it.
+   * contract 3.1/7.24: fields missing from the body are written as null; send the whole record.
+   */
+  async updateDemographic(to: Partial<DemographicTo1> & { demographicNo: number }): Promise<void> {
+    await this.restWrite('updateDemographic', { method: 'PUT', path: '/demographics', body: to, accept: 'xml' });
+  }
+
+  // ---------------------------------------------------------------- REST: schedule, allergies, documents
+
+  /** `POST /schedule/{demographicNo}/appointmentHistory` (contract 3.2): status ≠ D, newest first. */
+  async appointmentHistory(demographicNo: number): Promise<AppointmentTo1[]> {
+    const r = await this.restRead<SchedulingResponse>('appointmentHistory', { method: 'POST', path: `/schedule/${int(demographicNo)}/appointmentHistory`, body: {} });
+    return many(r?.appointments);
+  }
+
+  /** `POST /schedule/add` (contract 3.7 NewAppointmentTo1) → the new appointment (ms dates, contract 3.7). */
+  async addAppointmentRest(appt: NewAppointmentTo1): Promise<AppointmentTo1> {
+    const r = await this.restWrite<SchedulingResponse>('addAppointmentRest', { method: 'POST', path: '/schedule/add', body: appt });
+    if (!r?.appointment) throw new OscarProtocolError('rest:addAppointmentRest', 'no appointment in the answer');
+    return r.appointment;
+  }
+
+  /** `POST /schedule/appointment/{id}/updateStatus` (contract 3.2). */
+  async updateAppointmentStatus(id: number, status: string): Promise<AppointmentTo1 | undefined> {
+    const r = await this.restWrite<SchedulingResponse>('updateAppointmentStatus', { method: 'POST', path: `/schedule/appointment/${int(id)}/updateStatus`, body: { status } });
+    return r?.appointment ?? undefined;
+  }
+
+  /** `GET /allergies/active?demographicNo=` — non-archived only, with `archived` (contract 3.3, 7.1). */
+  async activeAllergies(demographicNo: number): Promise<AllergyTo1[]> {
+    const r = await this.restRead<{ allergies: AllergyTo1[] | null }>('activeAllergies', { method: 'GET', path: '/allergies/active', query: { demographicNo: int(demographicNo) } });
+    return many(r?.allergies);
+  }
+
+  /** `POST /document/saveDocumentToDemographic` (contract 3.5): fileName, fileContents (base64), demographicNo required. */
+  async saveDocumentToDemographic(doc: Partial<DocumentTo1> & { fileName: string; fileContents: string; demographicNo: number }): Promise<DocumentTo1> {
+    const r = await this.restWrite<DocumentTo1>('saveDocumentToDemographic', { method: 'POST', path: '/document/saveDocumentToDemographic', body: doc }, this.options.documentTimeoutMs);
+    if (!r) throw new OscarProtocolError('rest:saveDocumentToDemographic', 'empty answer');
+    return r;
+  }
+
+  /** `GET /oauth/info` (contract 2.6): who the access token acts as. */
+  async oauthInfo(): Promise<OAuthInfo> {
+    const r = await this.restRead<OAuthInfo & { error?: string }>('oauthInfo', { method: 'GET', path: '/oauth/info' });
+    // contract 2.6: failures come back as 200 {"error": …}.
+    if (!r || r.error !== undefined) throw new OscarProtocolError('rest:oauthInfo', 'OSCAR reported an internal error');
+    return { providers: r.providers ?? null, login: r.login ?? null, roles: many(r.roles) };
+  }
+
+  // ---------------------------------------------------------------- SOAP: DemographicService
+
+  /** DemographicWs.getDemographic — loads ext rows (cellPhone, phoneComment), contract 4.5. */
+  async getDemographicSoap(id: number): Promise<DemographicTransfer | undefined> {
+    return this.soapRead('DemographicService', 'getDemographic', { arg0: int(id) });
+  }
+
+  /** DemographicWs.getDemographic2 — adds residential address, middle names… (contract 4.5). */
+  async getDemographic2(id: number): Promise<DemographicTransfer2 | undefined> {
+    return this.soapRead('DemographicService', 'getDemographic2', { arg0: int(id) });
+  }
+
+  async getDemographics(ids: readonly number[]): Promise<DemographicTransfer[]> {
+    if (ids.length === 0) return [];
+    return many(await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'getDemographics', { arg0: ids.map(int) }));
+  }
+
+  /** 'Last[,First]' prefix search over all statuses; works for non-ASCII names (contract 2.4). */
+  async searchDemographicByName(query: string, startIndex: number, itemsToReturn: number): Promise<DemographicTransfer[]> {
+    return many(await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'searchDemographicByName',
+      { arg0: query, arg1: int(startIndex), arg2: int(itemsToReturn) }));
+  }
+
+  async searchDemographicsByAttributes(c: DemographicAttributeSearch): Promise<DemographicTransfer[]> {
+    const args: Record<string, unknown> = {
+      arg0: c.hin, arg1: c.firstName, arg2: c.lastName, arg3: c.gender,
+      arg4: c.dateOfBirth === undefined ? undefined : this.xsDate(c.dateOfBirth),
+      arg5: c.city, arg6: c.province, arg7: c.phone, arg8: c.email, arg9: c.alias,
+      arg10: int(c.startIndex ?? 0), arg11: int(c.itemsToReturn ?? 100),
+    };
+    return many(await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'searchDemographicsByAttributes', dropUndefined(args)));
+  }
+
+  /** Active (AC) patients updated after `since` (null = all), optionally projected to `fields` (contract 4.5). */
+  async getActiveDemographicsAfter(since: OscarDate | null, fields?: readonly string[]): Promise<DemographicTransfer[]> {
+    const args = dropUndefined({ lastUpdate: since === null ? undefined : this.xsDate(since), fields: fields?.length ? fields.join(',') : undefined });
+    return many(await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'getActiveDemographicsAfter', args));
+  }
+
+  // ---------------------------------------------------------------- SOAP: ScheduleService
+
+  async getAppointment2(id: number, useGMTTime = true): Promise<AppointmentTransfer | undefined> {
+    return this.soapRead('ScheduleService', 'getAppointment2', { arg0: int(id), arg1: useGMTTime });
+  }
+
+  /** All of a patient's appointments, newest first, paged; no consent gate (contract 4.6, 7.9). */
+  async getAppointmentsForPatient2(demographicNo: number, startIndex: number, itemsToReturn: number, useGMTTime = true): Promise<AppointmentTransfer[]> {
+    return many(await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsForPatient2',
+      { arg0: int(demographicNo), arg1: int(startIndex), arg2: int(itemsToReturn), arg3: useGMTTime }));
+  }
+
+  /** One provider's day (status exactly C excluded, contract 4.6). */
+  async getAppointmentsForProvider2(providerNo: string, day: OscarDate, useGMTTime = true): Promise<AppointmentTransfer[]> {
+    return many(await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsForProvider2',
+      { arg0: providerNo, arg1: this.xsDate(day), arg2: useGMTTime }));
+  }
+
+  /** `appointment_date >= start and < end` for one provider (contract 4.6). */
+  async getAppointmentsForDateRangeAndProvider2(start: OscarDate, end: OscarDate, providerNo: string, useGMTTime = true): Promise<AppointmentTransfer[]> {
+    return many(await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsForDateRangeAndProvider2',
+      { arg0: this.xsDate(start), arg1: this.xsDate(end), arg2: providerNo, arg3: useGMTTime }));
+  }
+
+  async getAppointmentsUpdatedAfterDate(since: OscarDate, itemsToReturn: number, useGMTTime = true): Promise<AppointmentTransfer[]> {
+    return many(await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsUpdatedAfterDate',
+      { arg0: this.xsDate(since), arg1: int(itemsToReturn), arg2: useGMTTime }));
+  }
+
+  /**
+   * ScheduleWs.addAppointment → the new id. contract 4.6: send the exclusive end (OSCAR subtracts
+   * 1 ms); id, create/update times and creator are ignored on input.
+   */
+  async addAppointment(transfer: AppointmentTransfer): Promise<number> {
+    const id = await this.soapWrite<number>('ScheduleService', 'addAppointment', { arg0: alphabetical(transfer) });
+    if (typeof id !== 'number' || !Number.isFinite(id)) throw new OscarProtocolError('ScheduleService.addAppointment', 'no appointment id in the answer');
+    return id;
+  }
+
+  async updateAppointment(transfer: AppointmentTransfer & { id: number }): Promise<void> {
+    await this.soapWrite('ScheduleService', 'updateAppointment', { arg0: alphabetical(transfer) });
+  }
+
+  // ---------------------------------------------------------------- SOAP: AllergyService
+
+  async getAllergy(id: number): Promise<AllergyTransfer | undefined> {
+    return this.soapRead('AllergyService', 'getAllergy', { arg0: int(id) });
+  }
+
+  /**
+   * A patient's allergies changed after `since` (exclusive), archived ones included, no consent gate
+   * (contract 4.8, 7.9). programId/providerNo are ignored by OSCAR and left out.
+   */
+  async getAllergiesByProgramProviderDemographicDate(demographicNo: number, since: OscarDate, itemsToReturn: number): Promise<AllergyTransfer[]> {
+    return many(await this.soapRead<AllergyTransfer | AllergyTransfer[]>('AllergyService', 'getAllergiesByProgramProviderDemographicDate',
+      { arg2: int(demographicNo), arg3: this.xsDate(since), arg4: int(itemsToReturn) }));
+  }
+
+  async getAllergiesUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<AllergyTransfer[]> {
+    return many(await this.soapRead<AllergyTransfer | AllergyTransfer[]>('AllergyService', 'getAllergiesUpdatedAfterDate',
+      { arg0: this.xsDate(since), arg1: int(itemsToReturn) }));
+  }
+
+  // ---------------------------------------------------------------- SOAP: PreventionService
+
+  async getPrevention(id: number): Promise<PreventionTransfer | undefined> {
+    const p = await this.soapRead<PreventionTransfer>('PreventionService', 'getPrevention', { arg0: int(id) });
+    return p ? withExtsArray(p) : undefined;
+  }
+
+  /** Non-deleted preventions with their ext rows, no consent gate (contract 4.9). */
+  async getPreventionsByDemographicIdAfter(demographicNo: number, since: OscarDate = 0): Promise<PreventionTransfer[]> {
+    const r = await this.soapRead<PreventionTransfer | PreventionTransfer[]>('PreventionService', 'getPreventionsByDemographicIdAfter',
+      { lastUpdate: this.xsDate(since), demographicId: int(demographicNo) });
+    return many(r).map(withExtsArray);
+  }
+
+  async getPreventionsUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<PreventionTransfer[]> {
+    const r = await this.soapRead<PreventionTransfer | PreventionTransfer[]>('PreventionService', 'getPreventionsUpdatedAfterDate',
+      { arg0: this.xsDate(since), arg1: int(itemsToReturn) });
+    return many(r).map(withExtsArray);
+  }
+
+  // ---------------------------------------------------------------- SOAP: DocumentService (bytes inlined → long deadline)
+
+  async getDocument(id: number): Promise<DocumentTransfer | undefined> {
+    return this.soapRead('DocumentService', 'getDocument', { arg0: int(id) }, this.options.documentTimeoutMs);
+  }
+
+  /** contract 4.10: includes deleted (status 68); unreadable files are silently skipped by OSCAR. */
+  async getDocumentsByDemographicIdAfter(demographicNo: number, since: OscarDate = 0): Promise<DocumentTransfer[]> {
+    return many(await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsByDemographicIdAfter',
+      { lastUpdate: this.xsDate(since), demographicId: int(demographicNo) }, this.options.documentTimeoutMs));
+  }
+
+  async getDocumentsUpdateAfterDate(since: OscarDate, itemsToReturn: number): Promise<DocumentTransfer[]> {
+    return many(await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsUpdateAfterDate',
+      { arg0: this.xsDate(since), arg1: int(itemsToReturn) }, this.options.documentTimeoutMs));
+  }
+
+  // ---------------------------------------------------------------- SOAP: ProviderService, SystemInfoService
+
+  /** active = true/false filters on provider.status; null = all (contract 4.11). */
+  async getProviders2(active: boolean | null): Promise<ProviderTransfer[]> {
+    return many(await this.soapRead<ProviderTransfer | ProviderTransfer[]>('ProviderService', 'getProviders2', active === null ? {} : { arg0: active }));
+  }
+
+  /** Milliseconds offset of the server's zone at "now", e.g. -14400000 for EDT (contract 4.4). */
+  async getServerTimeGmtOffset(): Promise<number> {
+    const r = await this.soapRead<number>('SystemInfoService', 'getServerTimeGmtOffset', {});
+    if (typeof r !== 'number' || !Number.isFinite(r)) throw new OscarProtocolError('SystemInfoService.getServerTimeGmtOffset', 'not a number');
+    return r;
+  }
+
+  /** True when SystemInfoWs.isAlive answers "alive" (contract 4.4). */
+  async isAlive(): Promise<boolean> {
+    return (await this.soapRead<string>('SystemInfoService', 'isAlive', {})) === 'alive';
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /** An OscarDate as an xs:dateTime with the server's offset (Calendar parameters keep OSCAR-local fields). */
+  private xsDate(d: OscarDate): string {
+    const ms = typeof d === 'number' ? d : epochOfLocal(d, this.options.timezone);
+    return formatXsDateTime(ms, this.options.timezone);
+  }
+
+  private restRead<T>(name: string, call: Omit<RestCall, 'operation' | 'timeoutMs'>, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
+    const operation = `rest:${name}`;
+    return this.guard(operation, 'rest', true, () => this.rest.call<T>({ ...call, operation, timeoutMs }));
+  }
+
+  private restWrite<T>(name: string, call: Omit<RestCall, 'operation' | 'timeoutMs'>, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
+    const operation = `rest:${name}`;
+    return this.guard(operation, 'rest', false, () => this.rest.call<T>({ ...call, operation, timeoutMs }));
+  }
+
+  private soapRead<T>(service: SoapService, op: string, args: Record<string, unknown>, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
+    const operation = `${service}.${op}`;
+    return this.guard(operation, `soap:${service}`, true, () => this.soap.call<T>(service, op, args, { operation, timeoutMs }));
+  }
+
+  private soapWrite<T>(service: SoapService, op: string, args: Record<string, unknown>, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
+    const operation = `${service}.${op}`;
+    return this.guard(operation, `soap:${service}`, false, () => this.soap.call<T>(service, op, args, { operation, timeoutMs }));
+  }
+
+  private breakerFor(family: string): CircuitBreaker {
+    let b = this.breakers.get(family);
+    if (!b) {
+      b = new CircuitBreaker(family, { ...this.options.breaker, now: this.options.now });
+      this.breakers.set(family, b);
+    }
+    return b;
+  }
+
+  /** Breaker → limiter → call, retried (reads only) on transient failures with jittered backoff. */
+  private async guard<T>(operation: string, family: string, idempotent: boolean, fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    let attempts = 0;
+    try {
+      for (;;) {
+        attempts++;
+        try {
+          const r = await this.attempt(operation, family, fn);
+          this.observe(operation, family, started, 'ok', attempts);
+          return r;
+        } catch (e) {
+          if (!idempotent || attempts > this.options.retries || !isTransient(e)) throw e;
+        }
+        await sleep(backoffMs(attempts - 1, this.options.retryBaseMs, 2_000));
+      }
+    } catch (e) {
+      this.observe(operation, family, started, outcomeOf(e), attempts);
+      throw e;
+    }
+  }
+
+  private async attempt<T>(operation: string, family: string, fn: () => Promise<T>): Promise<T> {
+    const breaker = this.breakerFor(family);
+    breaker.admit(operation);
+    let release: () => void;
+    try {
+      release = await this.limiter.acquire(operation);
+    } catch (e) {
+      breaker.abandon();
+      throw e;
+    }
+    try {
+      const r = await fn();
+      breaker.success();
+      return r;
+    } catch (e) {
+      if (isUpstreamFailure(e)) breaker.failure();
+      else if (e instanceof OscarError) breaker.success(); // OSCAR answered, if unhappily
+      else breaker.abandon();
+      throw e;
+    } finally {
+      release();
+    }
+  }
+
+  private observe(operation: string, family: string, started: number, outcome: OscarCallOutcome, attempts: number): void {
+    const hook = this.options.onCall;
+    if (!hook) return;
+    try {
+      hook({ operation, family, ms: performance.now() - started, outcome, attempts });
+    } catch { /* metrics must never break a clinical read */ }
+  }
+}
+
+function emptySearch<T>(): AbstractSearchResponse<T> {
+  return { offset: 0, limit: 0, total: 0, timestamp: Date.now(), content: [], query: null };
+}
+
+function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null) out[k] = v;
+  return out;
+}
+
+/** Ids and counts go into URLs and SOAP ints: refuse anything but a safe integer early. */
+function int(n: number): number {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`not an integer: ${String(n)}`);
+  return n;
+}

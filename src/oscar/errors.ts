@@ -1,0 +1,113 @@
+// Typed failures of calls to OSCAR. The FHIR layer maps each class to one HTTP status
+// (`httpStatus`) and an OperationOutcome. Messages name the operation only — never a URL query,
+// a request body or an upstream message, any of which may carry PHI (names in quickSearch, …).
+
+export type OscarErrorKind = 'timeout' | 'unavailable' | 'protocol' | 'auth' | 'fault';
+
+export abstract class OscarError extends Error {
+  abstract readonly kind: OscarErrorKind;
+  /** The status the facade should answer with. */
+  abstract readonly httpStatus: number;
+  /** Logical OSCAR operation, e.g. 'rest:getDemographic' or 'DemographicService.getDemographic'. */
+  readonly operation: string;
+
+  constructor(operation: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.operation = operation;
+  }
+}
+
+/** OSCAR did not answer within the per-call timeout. → 504 */
+export class OscarTimeoutError extends OscarError {
+  readonly kind = 'timeout' as const;
+  readonly httpStatus = 504;
+  readonly timeoutMs: number;
+  constructor(operation: string, timeoutMs: number) {
+    super(operation, `OSCAR did not answer ${operation} within ${timeoutMs} ms`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+export type UnavailableReason = 'connection' | 'circuit-open' | 'queue-full' | 'queue-timeout';
+
+/** OSCAR cannot be reached, or the facade is protecting it (open circuit, full queue). → 503 */
+export class OscarUnavailableError extends OscarError {
+  readonly kind = 'unavailable' as const;
+  readonly httpStatus = 503;
+  readonly reason: UnavailableReason;
+  /** For a Retry-After header, when known. */
+  readonly retryAfterSeconds: number | undefined;
+  /** Low-level code such as ECONNREFUSED / ECONNRESET (connection failures only). */
+  readonly code: string | undefined;
+  constructor(operation: string, reason: UnavailableReason, opts: { retryAfterSeconds?: number; code?: string } = {}) {
+    super(operation, `OSCAR unavailable for ${operation} (${reason}${opts.code ? `: ${opts.code}` : ''})`);
+    this.reason = reason;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.code = opts.code;
+  }
+}
+
+/** OSCAR answered with something we cannot read (bad JSON, not a SOAP envelope, …). → 502 */
+export class OscarProtocolError extends OscarError {
+  readonly kind = 'protocol' as const;
+  readonly httpStatus = 502;
+  constructor(operation: string, what: string) {
+    super(operation, `unexpected answer from OSCAR for ${operation}: ${what}`);
+  }
+}
+
+/**
+ * OSCAR refused our credentials: REST OAuth XMLFault (contract 1.6, 2.3 step 4) or SOAP
+ * SecurityError that survived one re-login (contract 4.2). → 502, because the facade's own
+ * configuration is at fault, not the FHIR client. `cause` is for the operator.
+ */
+export class OscarAuthError extends OscarError {
+  readonly kind = 'auth' as const;
+  readonly httpStatus = 502;
+  /** e.g. 'invalid_signature', 'clock skew?', 'invalid_consumer', 'SecurityError', 'login_failed'. */
+  override readonly cause: string;
+  constructor(operation: string, cause: string) {
+    super(operation, `OSCAR rejected the facade's credentials for ${operation} (${cause})`);
+    this.cause = cause;
+  }
+}
+
+/**
+ * Any other refusal: a SOAP fault (soap:Server …) or a REST 4xx/5xx. The upstream text is kept
+ * in `upstreamMessage` for logs only — it is not part of `message`. → 502
+ */
+export class OscarFaultError extends OscarError {
+  readonly kind = 'fault' as const;
+  readonly httpStatus = 502;
+  /** HTTP status OSCAR answered with, when known. */
+  readonly upstreamStatus: number | undefined;
+  /** SOAP faultcode (e.g. 'soap:Server'), when this was a SOAP fault. */
+  readonly faultCode: string | undefined;
+  readonly upstreamMessage: string;
+  constructor(operation: string, opts: { upstreamStatus?: number; faultCode?: string; upstreamMessage?: string }) {
+    const what = opts.faultCode ? `SOAP fault ${opts.faultCode}` : `HTTP ${opts.upstreamStatus ?? '?'}`;
+    super(operation, `OSCAR refused ${operation} (${what})`);
+    this.upstreamStatus = opts.upstreamStatus;
+    this.faultCode = opts.faultCode;
+    this.upstreamMessage = (opts.upstreamMessage ?? '').slice(0, 2000);
+  }
+}
+
+/**
+ * A request the facade must not send because OSCAR cannot serve it correctly (e.g. a non-ASCII
+ * REST query value, contract 2.4). Raised before any network traffic; callers route such
+ * requests elsewhere (SOAP). Not an OscarError: it is a programming/routing decision, not upstream trouble.
+ */
+export class OscarUnsupportedRequestError extends Error {
+  readonly operation: string;
+  constructor(operation: string, message: string) {
+    super(message);
+    this.name = 'OscarUnsupportedRequestError';
+    this.operation = operation;
+  }
+}
+
+export function isOscarError(e: unknown): e is OscarError {
+  return e instanceof OscarError;
+}

@@ -1,0 +1,74 @@
+// Configuration of the OSCAR client and its protective defaults (design principle 5).
+
+import type { OAuthCredentials } from './oauth-sign.js';
+
+export type OscarCallOutcome =
+  | 'ok' | 'timeout' | 'unavailable' | 'circuit-open' | 'queue-full' | 'queue-timeout'
+  | 'protocol' | 'auth' | 'fault' | 'unsupported' | 'error';
+
+/** One finished client call (after retries), for metrics. Carries no PHI. */
+export interface OscarCallEvent {
+  /** e.g. 'rest:getDemographic', 'DemographicService.getDemographic'. */
+  operation: string;
+  /** Circuit-breaker family: 'rest' or 'soap:<Service>'. */
+  family: string;
+  ms: number;
+  outcome: OscarCallOutcome;
+  attempts: number;
+}
+
+export interface OscarClientOptions {
+  /** OSCAR web-app base URL including the context path, e.g. 'https://emr.example.org/oscar'. */
+  baseUrl: string;
+  /** IANA zone of the OSCAR server JVM (SOAP dates are sent with its offset). */
+  timezone: string;
+  /** OAuth 1.0a consumer and access token for REST (`/ws/services`). */
+  oauth: OAuthCredentials;
+  /** LoginService.login2 credentials for SOAP. */
+  soap: { userName: string; password: string };
+  /** Calls in flight toward OSCAR at once (default 4). */
+  maxInFlight?: number;
+  /** Callers allowed to wait for a slot (default 200); more → OscarUnavailableError. */
+  maxQueue?: number;
+  /** Longest wait for a slot (default = timeoutMs). */
+  maxQueueWaitMs?: number;
+  /** Per-call deadline (default 10 s). */
+  timeoutMs?: number;
+  /** Deadline for calls carrying document bytes (default 30 s). */
+  documentTimeoutMs?: number;
+  /** Extra attempts for idempotent reads on transient failures (default 2). */
+  retries?: number;
+  /** Base of the jittered exponential backoff (default 100 ms, capped at 2 s). */
+  retryBaseMs?: number;
+  breaker?: { failureThreshold?: number; cooldownMs?: number };
+  /** Observer called once per finished call; exceptions it throws are ignored. */
+  onCall?: (event: OscarCallEvent) => void;
+  /** Clock for the circuit breakers (tests). */
+  now?: () => number;
+}
+
+export interface ResolvedOscarClientOptions extends Required<Omit<OscarClientOptions, 'onCall' | 'now' | 'breaker'>> {
+  breaker: { failureThreshold: number; cooldownMs: number };
+  onCall: ((event: OscarCallEvent) => void) | undefined;
+  now: () => number;
+}
+
+export function resolveOscarClientOptions(o: OscarClientOptions): ResolvedOscarClientOptions {
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  return {
+    baseUrl: o.baseUrl.replace(/\/+$/, ''),
+    timezone: o.timezone,
+    oauth: o.oauth,
+    soap: o.soap,
+    maxInFlight: o.maxInFlight ?? 4,
+    maxQueue: o.maxQueue ?? 200,
+    maxQueueWaitMs: o.maxQueueWaitMs ?? timeoutMs,
+    timeoutMs,
+    documentTimeoutMs: o.documentTimeoutMs ?? 30_000,
+    retries: o.retries ?? 2,
+    retryBaseMs: o.retryBaseMs ?? 100,
+    breaker: { failureThreshold: o.breaker?.failureThreshold ?? 5, cooldownMs: o.breaker?.cooldownMs ?? 30_000 },
+    onCall: o.onCall,
+    now: o.now ?? Date.now,
+  };
+}

@@ -1,0 +1,95 @@
+// OSCAR's third-party REST API under `<base>/ws/services` (contract 1.2), every call signed with
+// OAuth 1.0a. One call = one HTTP exchange; retries, limits and breakers live in client.ts.
+
+import { HttpTransport } from './http-transport.js';
+import type { HttpReply } from './http-transport.js';
+import { OscarAuthError, OscarFaultError, OscarProtocolError } from './errors.js';
+import { buildUrl, oauthHeader, queryPairs } from './oauth-sign.js';
+import type { OAuthCredentials, QueryParams } from './oauth-sign.js';
+
+export interface RestCall {
+  /** Logical operation name used in errors and metrics, e.g. 'rest:getDemographic'. */
+  operation: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path below `/ws/services`, e.g. `/demographics/1001`. */
+  path: string;
+  query?: QueryParams;
+  /** Sent as JSON; never part of the signature (contract 2.4). */
+  body?: unknown;
+  /** contract 1.3/7.15: methods without @Produces are XML-only and answer 406 to JSON. */
+  accept?: 'json' | 'xml';
+  timeoutMs: number;
+}
+
+export interface RestClientOptions {
+  /** OSCAR web-app base, e.g. 'https://emr.example.org/oscar'. */
+  baseUrl: string;
+  oauth: OAuthCredentials;
+  transport: HttpTransport;
+  /** Clock used to suspect clock skew on signature failures (tests replace it). */
+  now?: () => number;
+}
+
+const OAUTH_FAULT = /OAuth1Exception:\s*([A-Za-z_]+)/;
+/** contract 2.4: OSCAR accepts timestamps within ±300 s. */
+const SKEW_LIMIT_MS = 300_000;
+
+export class RestClient {
+  private readonly root: string;
+  private readonly oauth: OAuthCredentials;
+  private readonly transport: HttpTransport;
+  private readonly now: () => number;
+
+  constructor(opts: RestClientOptions) {
+    this.root = `${opts.baseUrl.replace(/\/+$/, '')}/ws/services`;
+    this.oauth = opts.oauth;
+    this.transport = opts.transport;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Performs the call; resolves to the parsed JSON, or undefined for 204 / empty / XML answers. */
+  async call<T>(c: RestCall): Promise<T | undefined> {
+    const pairs = queryPairs(c.query, c.operation);
+    const url = buildUrl(this.root, c.path, pairs);
+    const headers: Record<string, string> = {
+      Accept: c.accept === 'xml' ? 'application/xml' : 'application/json',
+      Authorization: oauthHeader(this.oauth, c.method, url, pairs),
+    };
+    let body: string | undefined;
+    if (c.body !== undefined) {
+      body = JSON.stringify(c.body);
+      headers['Content-Type'] = 'application/json';
+    }
+    const reply = await this.transport.send({ method: c.method, url, headers, body, timeoutMs: c.timeoutMs, operation: c.operation });
+    return this.read<T>(c, reply);
+  }
+
+  private read<T>(c: RestCall, reply: HttpReply): T | undefined {
+    const { status } = reply;
+    if (status === 204) return undefined; // contract 1.6: a null result (e.g. unknown id) is 204
+    const text = reply.body.toString('utf8');
+    if (status < 200 || status >= 300) throw this.failure(c, reply, text);
+    if (c.accept === 'xml' || text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new OscarProtocolError(c.operation, `HTTP ${status} body is not JSON`);
+    }
+  }
+
+  private failure(c: RestCall, reply: HttpReply, text: string): Error {
+    // contract 1.6/2.3: OAuth failures are HTTP 500 CXF XMLFaults naming the OAuth1Exception code.
+    const oauth = reply.status === 500 ? OAUTH_FAULT.exec(text) : null;
+    if (oauth) {
+      const code = oauth[1] ?? 'oauth_authentication_failed';
+      return new OscarAuthError(c.operation, code === 'invalid_signature' && this.skewed(reply) ? 'clock skew?' : code);
+    }
+    return new OscarFaultError(c.operation, { upstreamStatus: reply.status, upstreamMessage: text });
+  }
+
+  /** True when the server's Date header is further from our clock than OSCAR tolerates. */
+  private skewed(reply: HttpReply): boolean {
+    const date = reply.headers.date ? Date.parse(reply.headers.date) : Number.NaN;
+    return Number.isFinite(date) && Math.abs(date - this.now()) > SKEW_LIMIT_MS;
+  }
+}

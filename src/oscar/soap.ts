@@ -1,0 +1,239 @@
+// OSCAR's JAX-WS services at `<base>/ws/<Service>` (contract 1.7, 4), called with the `soap`
+// package. Owns the login2 token lifecycle: log in lazily, reuse the token, and on a SecurityError
+// fault log in again once (single-flight) and retry the call once (contract 4.2, 7.18).
+
+import { createClientAsync, WSSecurity } from 'soap';
+import type { Client } from 'soap';
+import type { HttpTransport } from './http-transport.js';
+import { SoapHttpAdapter } from './soap-http.js';
+import type { SoapExchangeOptions } from './soap-http.js';
+import { OscarAuthError, OscarError, OscarFaultError, OscarProtocolError } from './errors.js';
+import type { LoginResultTransfer2 } from './types.js';
+
+export type SoapService =
+  | 'LoginService' | 'SystemInfoService' | 'DemographicService' | 'ScheduleService'
+  | 'AllergyService' | 'PreventionService' | 'DocumentService' | 'ProviderService';
+
+/** contract 1.7, 7.27: these two take no WS-Security header (one with mustUnderstand would fault). */
+const UNSECURED: ReadonlySet<SoapService> = new Set<SoapService>(['LoginService', 'SystemInfoService']);
+
+export interface SoapClientOptions {
+  /** OSCAR web-app base, e.g. 'https://emr.example.org/oscar'. */
+  baseUrl: string;
+  /** security.user_name and its password, for LoginService.login2. */
+  userName: string;
+  password: string;
+  transport: HttpTransport;
+  /** Deadline for fetching a WSDL and for login2 (default 10 s). */
+  setupTimeoutMs?: number;
+}
+
+export interface SoapSession {
+  /** security_no: the WS-Security user name (contract 4.2). */
+  securityId: number;
+  /** securityTokenKey: the WS-Security password until OSCAR restarts (contract 7.18). */
+  token: string;
+}
+
+export interface SoapCallOptions {
+  /** Logical name for errors/metrics; defaults to 'Service.operation'. */
+  operation?: string;
+  timeoutMs: number;
+}
+
+// Keep xs:dateTime/xs:date as the wire strings so their offsets survive (types.ts XsDateTime);
+// JAXB renders `char` as xs:unsignedShort (contract 4.1), which the package would leave a string.
+const toNumber = (text: string): number => Number(text);
+const CUSTOM_DESERIALIZER = {
+  dateTime: (text: string): string => text,
+  date: (text: string): string => text,
+  time: (text: string): string => text,
+  unsignedShort: toNumber, unsignedInt: toNumber, unsignedByte: toNumber, byte: toNumber, unsignedLong: toNumber,
+};
+
+/** Internal marker: the call failed WS-Security and may succeed after a fresh login. */
+class SecurityFault extends Error {}
+
+const SECURITY_FAULT = /(?:^|[:\s])(SecurityError|FailedAuthentication|InvalidSecurity|InvalidSecurityToken|FailedCheck)\b/;
+
+export class SoapClient {
+  private readonly base: string;
+  private readonly userName: string;
+  private readonly password: string;
+  private readonly transport: HttpTransport;
+  private readonly setupTimeoutMs: number;
+  private readonly clients = new Map<SoapService, Promise<Client>>();
+  private current: SoapSession | undefined;
+  private security: WSSecurity | undefined;
+  private loginInFlight: Promise<SoapSession> | undefined;
+  /** Number of login2 calls made (observability and tests). */
+  loginCount = 0;
+
+  constructor(opts: SoapClientOptions) {
+    this.base = opts.baseUrl.replace(/\/+$/, '');
+    this.userName = opts.userName;
+    this.password = opts.password;
+    this.transport = opts.transport;
+    this.setupTimeoutMs = opts.setupTimeoutMs ?? 10_000;
+  }
+
+  /** The cached login, if any. */
+  get session(): SoapSession | undefined { return this.current; }
+
+  /**
+   * Invokes `service.operation` and resolves to the response wrapper's `return` content
+   * (undefined for an empty wrapper, contract 4.1 "Null return").
+   */
+  async call<T>(service: SoapService, operation: string, args: Record<string, unknown>, opts: SoapCallOptions): Promise<T | undefined> {
+    const name = opts.operation ?? `${service}.${operation}`;
+    const client = await this.clientFor(service);
+    if (UNSECURED.has(service)) {
+      try {
+        return await this.invoke<T>(client, operation, args, name, opts.timeoutMs, undefined);
+      } catch (e) {
+        throw e instanceof SecurityFault ? new OscarAuthError(name, 'SecurityError') : e;
+      }
+    }
+
+    const session = this.current ?? await this.login();
+    try {
+      return await this.invoke<T>(client, operation, args, name, opts.timeoutMs, session);
+    } catch (e) {
+      if (!(e instanceof SecurityFault)) throw e;
+    }
+    // contract 7.18: the token dies with an OSCAR restart or password-hash change — log in again, once.
+    const fresh = await this.relogin(session);
+    try {
+      return await this.invoke<T>(client, operation, args, name, opts.timeoutMs, fresh);
+    } catch (e) {
+      if (e instanceof SecurityFault) throw new OscarAuthError(name, 'SecurityError');
+      throw e;
+    }
+  }
+
+  /** Logs in with login2 (single-flight: concurrent callers share one request). */
+  login(): Promise<SoapSession> {
+    this.loginInFlight ??= this.doLogin().finally(() => { this.loginInFlight = undefined; });
+    return this.loginInFlight;
+  }
+
+  /** Forgets the cached token and WSDLs (e.g. after reconfiguration). */
+  reset(): void {
+    this.current = undefined;
+    this.security = undefined;
+    this.clients.clear();
+  }
+
+  private relogin(stale: SoapSession): Promise<SoapSession> {
+    // Another call may already have replaced the stale token.
+    if (this.current && this.current !== stale) return Promise.resolve(this.current);
+    if (this.current === stale) { this.current = undefined; this.security = undefined; }
+    return this.login();
+  }
+
+  private async doLogin(): Promise<SoapSession> {
+    this.loginCount++;
+    const op = 'LoginService.login2';
+    const client = await this.clientFor('LoginService');
+    let result: LoginResultTransfer2 | undefined;
+    try {
+      // contract 4.3: arg0 = security.user_name, arg1 = password; no WS-Security header here.
+      result = await this.invoke<LoginResultTransfer2>(client, 'login2', { arg0: this.userName, arg1: this.password }, op, this.setupTimeoutMs, undefined);
+    } catch (e) {
+      // contract 4.12: bad credentials are a soap:Server fault "Invalid Username/Password".
+      if (e instanceof SecurityFault || (e instanceof OscarFaultError && e.faultCode)) throw new OscarAuthError(op, 'login_failed');
+      throw e;
+    }
+    const securityId = Number(result?.securityId);
+    const token = result?.securityTokenKey;
+    if (!Number.isInteger(securityId) || typeof token !== 'string' && typeof token !== 'number') {
+      throw new OscarProtocolError(op, 'login2 returned no securityId/securityTokenKey');
+    }
+    const session: SoapSession = { securityId, token: String(token) };
+    this.current = session;
+    this.security = securityFor(session);
+    return session;
+  }
+
+  private clientFor(service: SoapService): Promise<Client> {
+    let p = this.clients.get(service);
+    if (!p) {
+      const endpoint = `${this.base}/ws/${service}`;
+      const wsdlOptions: SoapExchangeOptions = { oscarOperation: `${service}.wsdl`, oscarTimeoutMs: this.setupTimeoutMs };
+      p = createClientAsync(`${endpoint}?wsdl`, {
+        httpClient: new SoapHttpAdapter(this.transport, { operation: `${service}.wsdl`, timeoutMs: this.setupTimeoutMs }),
+        wsdl_options: wsdlOptions,
+        disableCache: true, // cached here, per client instance, not in the package's global cache
+        customDeserializer: CUSTOM_DESERIALIZER,
+      }, endpoint /* contract 1.7: call the configured base, not the WSDL's soap:address (proxies) */)
+        .catch((e: unknown) => { throw classify(`${service}.wsdl`, e); });
+      p.catch(() => { if (this.clients.get(service) === p) this.clients.delete(service); });
+      this.clients.set(service, p);
+    }
+    return p;
+  }
+
+  private invoke<T>(
+    client: Client, operation: string, args: Record<string, unknown>, name: string, timeoutMs: number, session: SoapSession | undefined,
+  ): Promise<T | undefined> {
+    const method = (client as unknown as Record<string, unknown>)[operation];
+    if (typeof method !== 'function') return Promise.reject(new OscarProtocolError(name, `operation ${operation} is not in the WSDL`));
+    const exchange: SoapExchangeOptions = { oscarOperation: name, oscarTimeoutMs: timeoutMs };
+    return new Promise<T | undefined>((resolve, reject) => {
+      // The envelope is built synchronously inside the call, so setting the header right before is race-free.
+      // Unsecured services have their own Client that never gets a security header.
+      if (session) client.setSecurity(this.current === session && this.security ? this.security : securityFor(session));
+      try {
+        (method as (a: unknown, cb: (err: unknown, result: unknown) => void, o: unknown) => void).call(client, args, (err, result) => {
+          if (err) { reject(classify(name, err)); return; }
+          const wrapper = result as { return?: T } | null | undefined;
+          resolve(wrapper && typeof wrapper === 'object' ? wrapper.return ?? undefined : undefined);
+        }, exchange);
+      } catch {
+        reject(new OscarProtocolError(name, 'the request does not fit the WSDL'));
+      }
+    });
+  }
+}
+
+// contract 4.2/7.18: UsernameToken with PasswordText only — no Timestamp, Nonce or Created.
+function securityFor(session: SoapSession): WSSecurity {
+  return new WSSecurity(String(session.securityId), session.token, {
+    passwordType: 'PasswordText', hasTimeStamp: false, hasTokenCreated: false, hasNonce: false, mustUnderstand: true,
+  });
+}
+
+const textOf = (v: unknown): string => {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object' && '$value' in v) return String((v as { $value: unknown }).$value);
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+};
+
+interface SoapPackageError {
+  root?: { Envelope?: { Body?: { Fault?: Record<string, unknown> } } };
+  response?: { status?: number };
+  Fault?: { faultstring?: unknown };
+  message?: string;
+}
+
+/** Turns whatever the `soap` package reports into one of our errors (or the SecurityFault marker). */
+function classify(operation: string, e: unknown): Error {
+  if (e instanceof OscarError) return e;
+  const err = (e ?? {}) as SoapPackageError;
+  const fault = err.root?.Envelope?.Body?.Fault;
+  const status = err.response?.status;
+  if (fault) {
+    // SOAP 1.1 faultcode/faultstring; node-soap servers may answer with 1.2-style Code/Reason.
+    const code = fault.faultcode !== undefined
+      ? textOf(fault.faultcode)
+      : [textOf((fault.Code as Record<string, unknown> | undefined)?.Value), textOf(((fault.Code as Record<string, unknown> | undefined)?.Subcode as Record<string, unknown> | undefined)?.Value)].filter(Boolean).join(' ');
+    const text = fault.faultstring !== undefined ? textOf(fault.faultstring) : textOf((fault.Reason as Record<string, unknown> | undefined)?.Text);
+    if (SECURITY_FAULT.test(code)) return new SecurityFault(code);
+    return new OscarFaultError(operation, { faultCode: code || 'soap:Fault', upstreamMessage: text, upstreamStatus: status });
+  }
+  if (typeof status === 'number' && status >= 400) {
+    return new OscarFaultError(operation, { upstreamStatus: status, upstreamMessage: err.message ?? '' });
+  }
+  if (err.Fault) return new OscarProtocolError(operation, 'response is not well-formed XML');
+  return new OscarProtocolError(operation, 'unreadable SOAP response');
+}

@@ -1,0 +1,92 @@
+// AllergyIntolerance ← OSCAR allergies (mapping.md "AllergyIntolerance"). Read-only: OSCAR has
+// no allergy write API. SOAP AllergyTransfer and REST AllergyTo1 are reduced to one AllergyFacts.
+
+import type { AllergyIntolerance, AllergyIntoleranceReaction, Coding } from 'fhir/r4.js';
+import type { AllergyTo1, AllergyTransfer } from '../../oscar/types.js';
+import { compact, nonBlank } from '../compact.js';
+import type { MappingConfig } from '../mapping-config.js';
+import { restDate, restInstant, xsDate, xsInstant } from '../oscar-dates.js';
+import { patientRef, practitionerRef } from '../references.js';
+import { CA_BASELINE_PROFILES, SYSTEMS } from '../systems.js';
+import {
+  CATEGORY_BY_TYPE_CODE, CRITICALITY, NKDA_CODING, NKDA_DESCRIPTION, ONSET_OF_REACTION, REACTION_SEVERITY, REST_EMPTY_REACTION,
+} from './allergy-codes.js';
+
+/** One allergy row, whichever API it came from. Dates are already FHIR strings. */
+interface AllergyFacts {
+  id?: number; demographicNo?: number; active: boolean;
+  description?: string; din?: string; typeCode?: number;
+  reaction?: string; severity?: string; onsetOfReaction?: string;
+  startDate?: string; ageOfOnset?: string; entryDate?: string; providerNo?: string; lastUpdated?: string;
+}
+
+/**
+ * contract 4.8: SOAP has no archived flag, so clinical status comes from membership of the REST
+ * /allergies/active list (`activeIds`): listed → active, otherwise inactive.
+ */
+export function allergyFromSoap(t: AllergyTransfer, activeIds: ReadonlySet<number>, cfg: MappingConfig): AllergyIntolerance {
+  const tz = cfg.timezone;
+  return buildAllergy({
+    id: t.id, demographicNo: t.demographicNo, active: t.id !== undefined && activeIds.has(t.id),
+    description: nonBlank(t.description), din: nonBlank(t.regionalIdentifier), typeCode: t.typeCode,
+    reaction: nonBlank(t.reaction), severity: nonBlank(t.severityOfReaction), onsetOfReaction: nonBlank(t.onsetOfReaction),
+    startDate: xsDate(t.startDate, tz), ageOfOnset: nonBlank(t.ageOfOnset), entryDate: xsDate(t.entryDate, tz),
+    providerNo: nonBlank(t.providerNo), lastUpdated: xsInstant(t.lastUpdateDate, tz),
+  });
+}
+
+/** An allergy from REST /allergies/active (non-archived, so active unless flagged archived). */
+export function allergyFromRest(to: AllergyTo1, cfg: MappingConfig): AllergyIntolerance {
+  const tz = cfg.timezone;
+  const reaction = nonBlank(to.reaction);
+  return buildAllergy({
+    id: to.id, demographicNo: to.demographicNo ?? undefined, active: !to.archived,
+    description: nonBlank(to.description), din: nonBlank(to.regionalIdentifier), typeCode: to.typeCode ?? undefined,
+    // contract 3.3: REST substitutes this text for an empty reaction; SOAP shows the real (empty) value.
+    reaction: reaction === REST_EMPTY_REACTION ? undefined : reaction,
+    severity: nonBlank(to.severityOfReaction), onsetOfReaction: nonBlank(to.onsetOfReaction),
+    startDate: restDate(to.startDate, tz), ageOfOnset: nonBlank(to.ageOfOnset), entryDate: restDate(to.entryDate, tz),
+    providerNo: nonBlank(to.providerNo), lastUpdated: restInstant(to.lastUpdateDate, tz),
+  });
+}
+
+/** Age at onset in years; OSCAR's column defaults to '0', which means "not recorded". */
+function onsetAge(age: string | undefined): AllergyIntolerance['onsetAge'] {
+  if (!age || !/^\d{1,3}$/.test(age) || Number(age) === 0) return undefined;
+  return { value: Number(age), unit: 'years', system: SYSTEMS.ucum, code: 'a' };
+}
+
+function buildAllergy(f: AllergyFacts): AllergyIntolerance {
+  const codings: (Coding | undefined)[] = [
+    f.din ? { system: SYSTEMS.din, code: f.din } : undefined,
+    f.description?.toUpperCase() === NKDA_DESCRIPTION ? NKDA_CODING : undefined,
+  ];
+  const severity = f.severity ? REACTION_SEVERITY[f.severity] : undefined;
+  const onset = f.onsetOfReaction ? ONSET_OF_REACTION[f.onsetOfReaction] : undefined;
+  // mapping.md: a reaction only when there is reaction text or a real severity; manifestation is 1..*.
+  const reaction: AllergyIntoleranceReaction | undefined = f.reaction || severity
+    ? {
+      manifestation: [{ text: f.reaction ?? 'unspecified' }],
+      severity,
+      description: onset ? `Onset of reaction: ${onset}` : undefined,
+    }
+    : undefined;
+  const category = f.typeCode !== undefined ? CATEGORY_BY_TYPE_CODE[f.typeCode] : undefined;
+
+  return compact<AllergyIntolerance>({
+    resourceType: 'AllergyIntolerance',
+    id: f.id !== undefined ? String(f.id) : undefined,
+    meta: { lastUpdated: f.lastUpdated, profile: [CA_BASELINE_PROFILES.AllergyIntolerance] },
+    clinicalStatus: { coding: [{ system: SYSTEMS.allergyClinical, code: f.active ? 'active' : 'inactive', display: f.active ? 'Active' : 'Inactive' }] },
+    verificationStatus: { coding: [{ system: SYSTEMS.allergyVerification, code: 'confirmed', display: 'Confirmed' }] },
+    category: category ? [category] : undefined, // typeCode 0 (custom): unknown, do not guess
+    criticality: f.severity ? CRITICALITY[f.severity] : undefined,
+    code: { coding: codings.filter((c): c is Coding => !!c), text: f.description },
+    patient: patientRef(f.demographicNo) ?? { display: 'unknown patient' },
+    onsetDateTime: f.startDate,
+    onsetAge: f.startDate ? undefined : onsetAge(f.ageOfOnset), // onset[x] is a choice: one of the two
+    recordedDate: f.entryDate,
+    recorder: practitionerRef(f.providerNo),
+    reaction: reaction ? [reaction] : undefined,
+  });
+}

@@ -1,0 +1,187 @@
+// Appointment ⇄ OSCAR appointment (mapping.md "Appointment"). SOAP AppointmentTransfer and REST
+// AppointmentTo1 are reduced to one Booking shape (instants as epoch ms) and built by one builder.
+
+import type { Appointment, AppointmentParticipant } from 'fhir/r4.js';
+import type { AppointmentTo1, AppointmentTransfer } from '../../oscar/types.js';
+import { epochOfLocal, formatFhirDateTime, formatXsDateTime, localDateOf, localDateTimeOf } from '../../oscar/time.js';
+import { compact, nonBlank } from '../compact.js';
+import type { MappingConfig } from '../mapping-config.js';
+import type { MappingError } from '../mapping-errors.js';
+import { restDate, xsEpoch } from '../oscar-dates.js';
+import { patientRef, practitionerRef, referencedId } from '../references.js';
+import type { AppointmentStatus } from './status-table.js';
+
+const MINUTE = 60_000;
+
+/** FHIR status of an OSCAR status code: exact code, else the first-char rule, else the fallback. */
+export function appointmentStatusFor(code: string | null | undefined, cfg: MappingConfig): AppointmentStatus {
+  const table = cfg.appointmentStatuses;
+  const c = (code ?? '').trim(); // contract 5.2: case-sensitive, so never change case
+  if (c === '') return table.fallback;
+  return table.exact[c] ?? table.firstChar[c.charAt(0)] ?? table.fallback;
+}
+
+/** One appointment row, whichever API it came from. */
+interface Booking {
+  id?: number; status?: string; startMs?: number;
+  /** contract 7.8: the stored end is the last included minute (or exclusive end − 1 ms via SOAP). */
+  storedEndMs?: number;
+  providerNo?: string; demographicNo?: number; name?: string; type?: string; reason?: string; notes?: string;
+  createdMs?: number; updatedMs?: number;
+}
+
+export function appointmentFromSoap(t: AppointmentTransfer, cfg: MappingConfig): Appointment {
+  const tz = cfg.timezone;
+  return buildAppointment({
+    id: t.id, status: t.status,
+    startMs: xsEpoch(t.appointmentStartDateTime, tz), storedEndMs: xsEpoch(t.appointmentEndDateTime, tz),
+    providerNo: nonBlank(t.providerNo), demographicNo: t.demographicNo, name: nonBlank(t.name),
+    type: nonBlank(t.type), reason: nonBlank(t.reason), notes: nonBlank(t.notes),
+    createdMs: xsEpoch(t.createDateTime, tz), updatedMs: xsEpoch(t.updateDateTime, tz),
+  }, cfg);
+}
+
+/**
+ * 'HH:mm:ss' of a REST time value: a java.sql.Time string from the DB, or epoch ms for objects
+ * built in memory (contract 3.7, POST /schedule/add), whose wall clock is read in the OSCAR zone.
+ */
+function timeOfDay(v: string | number | null | undefined, tz: string): string | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return localDateTimeOf(v, tz).slice(11, 19);
+  const m = typeof v === 'string' ? /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(v.trim()) : null;
+  return m ? `${m[1]}:${m[2]}:${m[3] ?? '00'}` : undefined;
+}
+
+export function appointmentFromRest(to: AppointmentTo1, cfg: MappingConfig): Appointment {
+  const tz = cfg.timezone;
+  const date = restDate(to.appointmentDate, tz);
+  const at = (v: string | number | null): number | undefined => {
+    const time = timeOfDay(v, tz);
+    return date && time ? epochOfLocal(`${date}T${time}`, tz) : undefined;
+  };
+  const ms = (v: number | null): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  return buildAppointment({
+    id: to.id ?? undefined, status: to.status ?? undefined,
+    startMs: at(to.startTime), storedEndMs: at(to.endTime),
+    providerNo: nonBlank(to.providerNo), demographicNo: to.demographicNo, name: nonBlank(to.name),
+    type: nonBlank(to.type), reason: nonBlank(to.reason), notes: nonBlank(to.notes),
+    createdMs: ms(to.createDateTime), updatedMs: ms(to.updateDateTime),
+  }, cfg);
+}
+
+function buildAppointment(b: Booking, cfg: MappingConfig): Appointment {
+  const tz = cfg.timezone;
+  // contract 7.8: FHIR end = stored end truncated to the minute + 1 minute (10:19:59 → 10:20, 09:14 → 09:15).
+  const endMs = b.storedEndMs !== undefined ? Math.floor(b.storedEndMs / MINUTE) * MINUTE + MINUTE : undefined;
+  const timed = b.startMs !== undefined && endMs !== undefined; // app-2: start and end together or not at all
+  const minutes = timed ? Math.round((endMs - b.startMs!) / MINUTE) : 0;
+  const participant: AppointmentParticipant[] = [];
+  const patient = patientRef(b.demographicNo, b.name);
+  if (patient) participant.push({ actor: patient, status: 'accepted' });
+  const practitioner = practitionerRef(b.providerNo);
+  if (practitioner) participant.push({ actor: practitioner, status: 'accepted' });
+
+  return compact<Appointment>({
+    resourceType: 'Appointment',
+    id: b.id !== undefined ? String(b.id) : undefined,
+    meta: { lastUpdated: b.updatedMs !== undefined ? formatFhirDateTime(b.updatedMs, tz) : undefined },
+    status: appointmentStatusFor(b.status, cfg),
+    appointmentType: b.type ? { text: b.type } : undefined,
+    description: b.reason,
+    start: timed ? formatFhirDateTime(b.startMs!, tz) : undefined,
+    end: timed ? formatFhirDateTime(endMs, tz) : undefined,
+    minutesDuration: minutes > 0 ? minutes : undefined,
+    created: b.createdMs !== undefined ? formatFhirDateTime(b.createdMs, tz) : undefined,
+    comment: b.notes,
+    participant,
+  });
+}
+
+// ---------- FHIR → OSCAR ----------
+
+export interface AppointmentWrite {
+  /** For SOAP addAppointment / updateAppointment (contract 4.6). */
+  transfer: AppointmentTransfer;
+  errors: MappingError[];
+}
+
+/** Column widths (contract 5.2): longer text makes OSCAR's insert fail. */
+const LIMITS = { reason: 80, notes: 255, type: 50, name: 50 } as const;
+
+function parseInstant(v: string | undefined): number | undefined {
+  if (!v || !/T\d{2}:\d{2}/.test(v)) return undefined;
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * OSCAR code for a FHIR status. With the current record, its code is kept when it already means
+ * that status, so a PUT does not turn 'HS' (here, signed) or a custom 'a' into the plain code.
+ */
+function oscarStatusFor(status: AppointmentStatus, cfg: MappingConfig, currentCode: string | undefined): string | undefined {
+  if (currentCode && appointmentStatusFor(currentCode, cfg) === status) return currentCode;
+  return cfg.appointmentStatuses.toOscar[status];
+}
+
+/**
+ * SOAP AppointmentTransfer for a FHIR Appointment. Pass the current transfer on update: OSCAR's
+ * copy rules overwrite every column from the transfer, so unmapped columns (location, resources,
+ * style, billing, urgency, programId, remarks…) must be sent back as they were.
+ */
+export function appointmentToTransfer(a: Appointment, cfg: MappingConfig, current?: AppointmentTransfer): AppointmentWrite {
+  const tz = cfg.timezone;
+  const errors: MappingError[] = [];
+
+  const startMs = parseInstant(a.start);
+  const endMs = parseInstant(a.end);
+  if (startMs === undefined) errors.push({ expression: 'Appointment.start', message: 'OSCAR requires a start instant with a time zone' });
+  if (endMs === undefined) errors.push({ expression: 'Appointment.end', message: 'OSCAR requires an end instant with a time zone' });
+  if (startMs !== undefined && endMs !== undefined) {
+    if (endMs <= startMs) errors.push({ expression: 'Appointment.end', message: 'end must be after start' });
+    // contract 4.6: one appointment_date holds both times, so a booking cannot cross midnight.
+    else if (localDateOf(startMs, tz) !== localDateOf(endMs - 1, tz)) {
+      errors.push({ expression: 'Appointment.end', message: `OSCAR cannot store an appointment that crosses midnight (${tz})` });
+    }
+  }
+
+  let providerNo: string | undefined;
+  let demographicNo = 0;
+  let patientDisplay: string | undefined;
+  const practitioners = (a.participant ?? []).filter((p) => referencedId(p.actor, 'Practitioner') !== undefined);
+  const patients = (a.participant ?? []).filter((p) => referencedId(p.actor, 'Patient') !== undefined);
+  if (practitioners.length === 0) errors.push({ expression: 'Appointment.participant', message: 'OSCAR requires a Practitioner participant' });
+  else if (practitioners.length > 1) errors.push({ expression: 'Appointment.participant', message: 'OSCAR books one Practitioner per appointment' });
+  else providerNo = referencedId(practitioners[0]?.actor, 'Practitioner');
+  if (patients.length > 1) errors.push({ expression: 'Appointment.participant', message: 'OSCAR books one Patient per appointment' });
+  else if (patients[0]) {
+    const id = referencedId(patients[0].actor, 'Patient') ?? '';
+    if (!/^[1-9]\d{0,9}$/.test(id)) errors.push({ expression: 'Appointment.participant.actor', message: 'Patient reference is not an OSCAR demographic number' });
+    else demographicNo = Number(id);
+    patientDisplay = nonBlank(patients[0].actor?.display);
+  }
+
+  const code = oscarStatusFor(a.status, cfg, nonBlank(current?.status));
+  if (!code) errors.push({ expression: 'Appointment.status', message: `OSCAR has no appointment status for '${a.status}'` });
+
+  const type = nonBlank(a.appointmentType?.text) ?? nonBlank(a.appointmentType?.coding?.[0]?.display) ?? nonBlank(a.appointmentType?.coding?.[0]?.code) ?? '';
+  const name = patientDisplay ?? (current && (current.demographicNo ?? 0) === demographicNo ? current.name ?? '' : '');
+  const texts = { reason: nonBlank(a.description) ?? '', notes: nonBlank(a.comment) ?? '', type, name };
+  for (const [k, limit] of Object.entries(LIMITS)) {
+    if (texts[k as keyof typeof LIMITS].length > limit) {
+      const path = { reason: 'Appointment.description', notes: 'Appointment.comment', type: 'Appointment.appointmentType', name: 'Appointment.participant.actor.display' }[k];
+      errors.push({ expression: path ?? 'Appointment', message: `OSCAR stores at most ${limit} characters here` });
+    }
+  }
+
+  const { createDateTime: _c, updateDateTime: _u, creator: _cr, lastUpdateUser: _l, ...kept } = current ?? ({} as AppointmentTransfer);
+  const id = a.id && /^\d+$/.test(a.id) ? Number(a.id) : current?.id;
+  const transfer: AppointmentTransfer = {
+    ...kept,
+    id,
+    appointmentStartDateTime: startMs !== undefined ? formatXsDateTime(startMs, tz) : undefined,
+    // contract 4.6: send the EXCLUSIVE end; OSCAR subtracts 1 ms before storing.
+    appointmentEndDateTime: endMs !== undefined ? formatXsDateTime(endMs, tz) : undefined,
+    providerNo, demographicNo, status: code, ...texts,
+  };
+  if (transfer.id === undefined) delete transfer.id;
+  return { transfer, errors };
+}

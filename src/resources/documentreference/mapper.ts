@@ -1,0 +1,144 @@
+// DocumentReference ⇄ OSCAR documents (mapping.md "DocumentReference"; contract 3.5, 4.10, 5.5).
+// Reads come from SOAP DocumentTransfer, which inlines the whole file: the bytes are measured and
+// hashed here but never copied into the resource (they are served as Binary/{documentNo}).
+
+import { createHash } from 'node:crypto';
+import type { Attachment, DocumentReference } from 'fhir/r4.js';
+import type { DocumentTo1, DocumentTransfer } from '../../oscar/types.js';
+import { compact, nonBlank } from '../compact.js';
+import type { MappingConfig } from '../mapping-config.js';
+import type { MappingError } from '../mapping-errors.js';
+import { fhirCalendarDate, restMsOfDate, xsDate, xsInstant } from '../oscar-dates.js';
+import { patientRef, practitionerRef, referencedId } from '../references.js';
+import { CA_BASELINE_PROFILES, SYSTEMS } from '../systems.js';
+import { FILE_EXTENSIONS } from './content-types.js';
+import { FALLBACK_DOCTYPE } from './doctype-loinc.js';
+
+export interface DocumentMappingOptions {
+  /** Absolute or relative URL of the facade's Binary for a document number. */
+  binaryUrl: (documentNo: number) => string;
+}
+
+/** contract 4.1: SOAP renders the status char as its code (65 'A', 68 'D'); REST as the char. */
+export function documentStatusOf(status: number | string | null | undefined): DocumentReference['status'] {
+  const raw = typeof status === 'number' ? status : String(status ?? '').trim();
+  const ch = typeof raw === 'number' ? String.fromCharCode(raw) : /^\d+$/.test(raw) ? String.fromCharCode(Number(raw)) : raw;
+  return ch.toUpperCase() === 'D' ? 'entered-in-error' : 'current';
+}
+
+/** contract 7.26: OSCAR stores uploads as 'yyyyMMddHHmmss_<fileName>'; the title is the client's name. */
+export function displayFileName(stored: string | undefined): string | undefined {
+  return stored?.replace(/^\d{14}_(?=.)/, '');
+}
+
+/**
+ * The DocumentReference for a SOAP document, or undefined for a provider-module document (it is
+ * not a patient document, mapping.md).
+ */
+export function documentReferenceFromSoap(t: DocumentTransfer, cfg: MappingConfig, opts: DocumentMappingOptions): DocumentReference | undefined {
+  if (nonBlank(t.ctlModule) !== 'demographic') return undefined;
+  const tz = cfg.timezone;
+  const doctype = nonBlank(t.doctype);
+  const loinc = doctype ? cfg.documentTypeLoinc[doctype] ?? cfg.documentTypeLoinc[doctype.toLowerCase()] : undefined;
+  const bytes = t.fileContents !== undefined ? Buffer.from(t.fileContents, 'base64') : undefined;
+  const attachment: Attachment = {
+    contentType: nonBlank(t.contenttype),
+    url: t.documentNo !== undefined ? opts.binaryUrl(t.documentNo) : undefined,
+    size: bytes?.length,
+    hash: bytes ? createHash('sha1').update(bytes).digest('base64') : undefined,
+    title: displayFileName(nonBlank(t.docfilename)),
+    creation: xsDate(t.observationdate, tz), // observationdate is a date-only column
+  };
+  return compact<DocumentReference>({
+    resourceType: 'DocumentReference',
+    id: t.documentNo !== undefined ? String(t.documentNo) : undefined,
+    meta: { lastUpdated: xsInstant(t.updatedatetime, tz), profile: [CA_BASELINE_PROFILES.DocumentReference] },
+    status: documentStatusOf(t.status),
+    docStatus: 'final',
+    type: doctype || loinc ? { coding: loinc ? [{ system: SYSTEMS.loinc, code: loinc.code, display: loinc.display }] : undefined, text: doctype } : undefined,
+    subject: patientRef(t.ctlModuleId),
+    date: xsInstant(t.updatedatetime, tz),
+    author: [practitionerRef(t.doccreator)].filter((r) => r !== undefined),
+    description: nonBlank(t.docdesc),
+    content: [{ attachment }],
+  });
+}
+
+// ---------- FHIR → OSCAR (create) ----------
+
+export interface DocumentUpload {
+  /** Body for REST POST /document/saveDocumentToDemographic (contract 3.5). */
+  to: DocumentTo1;
+  notStored: string[];
+  errors: MappingError[];
+}
+
+/** Every DocumentTo1 property (unknown properties are a 400, contract 1.3); server defaults apply to nulls. */
+function emptyDocument(): DocumentTo1 {
+  return {
+    id: null, type: null, docClass: null, subClass: null, fileName: null, description: null, xml: null, creator: null,
+    responsible: null, source: null, sourceFacility: null, programId: -1, updateDateTime: null, status: 'A',
+    contentType: null, contentDateTime: null, reportMedia: null, sentDateTime: null, public1: 0, observationDate: null,
+    numberOfPages: null, appointmentNo: -1, abnormal: null, restrictToProgram: null, queue: null, providerNo: null,
+    demographicNo: null, fileContents: null, reviews: null,
+  };
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function doctypeFor(d: DocumentReference, cfg: MappingConfig): string {
+  for (const c of d.type?.coding ?? []) {
+    if (c.system !== SYSTEMS.loinc || !c.code) continue;
+    const hit = Object.entries(cfg.documentTypeLoinc).find(([, l]) => l.code === c.code);
+    if (hit) return hit[0];
+  }
+  return nonBlank(d.type?.text) ?? FALLBACK_DOCTYPE;
+}
+
+export function documentToUpload(d: DocumentReference, cfg: MappingConfig): DocumentUpload {
+  const errors: MappingError[] = [];
+  const notStored: string[] = [];
+  const to = emptyDocument();
+
+  const content = d.content ?? [];
+  content.slice(1).forEach((_, i) => notStored.push(`DocumentReference.content[${i + 1}]`));
+  const a = content[0]?.attachment;
+  const data = nonBlank(a?.data)?.replace(/\s+/g, '');
+  const contentType = nonBlank(a?.contentType);
+  if (!data) errors.push({ expression: 'DocumentReference.content[0].attachment.data', message: 'OSCAR needs the document bytes inline (attachment.data)' });
+  else if (!BASE64.test(data)) errors.push({ expression: 'DocumentReference.content[0].attachment.data', message: 'attachment.data is not base64' });
+  if (!contentType) errors.push({ expression: 'DocumentReference.content[0].attachment.contentType', message: 'OSCAR requires a content type' });
+  if (data && BASE64.test(data)) {
+    const bytes = Buffer.from(data, 'base64');
+    if (bytes.length === 0) errors.push({ expression: 'DocumentReference.content[0].attachment.data', message: 'the document is empty' });
+    if (a?.size !== undefined && a.size !== bytes.length) errors.push({ expression: 'DocumentReference.content[0].attachment.size', message: 'size does not match the data' });
+    if (a?.hash && a.hash !== createHash('sha1').update(bytes).digest('base64')) {
+      errors.push({ expression: 'DocumentReference.content[0].attachment.hash', message: 'SHA-1 hash does not match the data' });
+    }
+  }
+  if (a?.url) notStored.push('DocumentReference.content[0].attachment.url');
+
+  const demographicNo = referencedId(d.subject, 'Patient');
+  if (!demographicNo || !/^[1-9]\d{0,9}$/.test(demographicNo)) {
+    errors.push({ expression: 'DocumentReference.subject', message: 'OSCAR files documents under a Patient (subject Patient/{id})' });
+  }
+
+  const ext = contentType ? FILE_EXTENSIONS[contentType.toLowerCase().split(';')[0]!.trim()] : undefined;
+  const fileName = nonBlank(a?.title) ?? `document.${ext ?? 'bin'}`;
+  // contract 3.5 needs a "fileType": give the name an extension when the title has none
+  to.fileName = /\.[A-Za-z0-9]{1,5}$/.test(fileName) || !ext ? fileName : `${fileName}.${ext}`;
+  to.fileContents = data ?? null;
+  to.contentType = contentType ?? null;
+  to.demographicNo = demographicNo && /^\d+$/.test(demographicNo) ? Number(demographicNo) : null;
+  to.type = doctypeFor(d, cfg);
+  to.description = nonBlank(d.description) ?? nonBlank(a?.title) ?? to.fileName;
+  const observed = fhirCalendarDate(a?.creation ?? d.date, cfg.timezone);
+  if (observed) to.observationDate = restMsOfDate(observed, cfg.timezone); // contract 7.25: local midnight ms
+  const author = (d.author ?? []).map((r) => referencedId(r, 'Practitioner')).find((x) => x !== undefined);
+  if (author) to.responsible = author;
+
+  for (const k of ['category', 'relatesTo', 'securityLabel', 'context', 'custodian', 'authenticator', 'masterIdentifier', 'identifier'] as const) {
+    if (d[k] !== undefined) notStored.push(`DocumentReference.${k}`);
+  }
+  return { to, notStored, errors };
+}

@@ -1,0 +1,16 @@
+// preventionsExt `route` and `dose` vocabularies (contract 5.4) → FHIR (mapping.md Immunization).
+
+import type { Coding } from 'fhir/r4.js';
+import { SYSTEMS } from '../systems.js';
+
+/** OSCAR route code → SNOMED CT route (the codes Open-O's DHIR builder sends, contract 6.2). */
+export const ROUTES: Readonly<Record<string, Coding>> = {
+  IM: { system: SYSTEMS.snomed, code: '78421000', display: 'Intramuscular route' },
+  SC: { system: SYSTEMS.snomed, code: '34206005', display: 'Subcutaneous route' },
+  ID: { system: SYSTEMS.snomed, code: '372464004', display: 'Intradermal route' },
+  IN: { system: SYSTEMS.snomed, code: '46713006', display: 'Nasal route' },
+  PO: { system: SYSTEMS.snomed, code: '26643006', display: 'Oral route' },
+};
+
+/** Dose units OSCAR offers (mL, mg, g, capsule, vial) → UCUM code; non-UCUM units stay text. */
+export const DOSE_UNITS_UCUM: Readonly<Record<string, string>> = { ml: 'mL', mg: 'mg', g: 'g' };

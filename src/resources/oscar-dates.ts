@@ -1,0 +1,83 @@
+// OSCAR date values → FHIR date / dateTime / instant (mapping.md "Dates"; contract 1.3, 4.1, 7.3).
+// REST sends epoch ms (date-only columns = local midnight of the OSCAR zone); SOAP sends
+// xs:dateTime with the server's offset, or Z for ScheduleWs with useGMTTime. Malformed values
+// yield undefined so one bad column drops one element instead of failing the whole read.
+
+import { epochOfLocal, formatFhirDateTime, localDateOf, localDateTimeOf, parseXsDateTime } from '../oscar/time.js';
+
+const XS_PARTS = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+function isMs(ms: unknown): ms is number {
+  return typeof ms === 'number' && Number.isFinite(ms);
+}
+
+/** FHIR date of a REST date-only value (contract 7.3: epoch of local midnight). */
+export function restDate(ms: number | null | undefined, tz: string): string | undefined {
+  return isMs(ms) ? localDateOf(ms, tz) : undefined;
+}
+
+/** FHIR instant (offset of the OSCAR zone at that instant) of a REST epoch-ms value. */
+export function restInstant(ms: number | null | undefined, tz: string): string | undefined {
+  return isMs(ms) ? formatFhirDateTime(ms, tz) : undefined;
+}
+
+/** Epoch ms of an xs:dateTime, or undefined when it is missing or malformed. */
+export function xsEpoch(value: string | null | undefined, tz: string): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  try {
+    return parseXsDateTime(value, tz);
+  } catch {
+    return undefined;
+  }
+}
+
+/** FHIR instant of an xs:dateTime, re-rendered with the OSCAR zone's offset for that instant. */
+export function xsInstant(value: string | null | undefined, tz: string): string | undefined {
+  const ms = xsEpoch(value, tz);
+  return ms === undefined ? undefined : formatFhirDateTime(ms, tz);
+}
+
+/**
+ * Wall clock of an xs:dateTime in the OSCAR zone. A value carrying a numeric offset keeps its own
+ * wall clock (OSCAR rendered it in its own zone); a Z (useGMTTime) or offset-less value is read
+ * back onto the configured zone.
+ */
+export function xsWallClock(value: string | null | undefined, tz: string): { date: string; time: string } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = XS_PARTS.exec(value.trim());
+  if (!m) return undefined;
+  const [, date = '', time = '', zone] = m;
+  if (zone && zone !== 'Z') return { date, time };
+  const ms = xsEpoch(value, tz);
+  if (ms === undefined) return undefined;
+  const local = localDateTimeOf(ms, tz);
+  return { date: local.slice(0, 10), time: local.slice(11, 19) };
+}
+
+/** FHIR date (calendar date in the OSCAR zone) of an xs:dateTime from a date-only column. */
+export function xsDate(value: string | null | undefined, tz: string): string | undefined {
+  return xsWallClock(value, tz)?.date;
+}
+
+/** A date when the value is local midnight (a date-only entry), else a full instant. */
+export function xsDateOrDateTime(value: string | null | undefined, tz: string): string | undefined {
+  const wall = xsWallClock(value, tz);
+  if (!wall) return undefined;
+  return wall.time === '00:00:00' ? wall.date : xsInstant(value, tz);
+}
+
+/** Contract 7.25: date-only values go to REST as epoch ms of local midnight in the OSCAR zone. */
+export function restMsOfDate(date: string, tz: string): number {
+  return epochOfLocal(date, tz);
+}
+
+const FHIR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The calendar date of a FHIR date or dateTime, seen in the OSCAR zone; undefined if partial. */
+export function fhirCalendarDate(value: string | undefined, tz: string): string | undefined {
+  if (!value) return undefined;
+  if (FHIR_DATE.test(value)) return value;
+  if (!/T/.test(value)) return undefined; // YYYY or YYYY-MM: partial
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : localDateOf(ms, tz);
+}

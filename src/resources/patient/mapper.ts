@@ -1,0 +1,443 @@
+// Patient ⇄ OSCAR demographic (mapping.md "Patient"). REST DemographicTo1 and SOAP
+// DemographicTransfer(2) are first reduced to one DemographicFacts shape, so the same record
+// yields the same Patient whichever API it was read through.
+
+import type { Address, ContactPoint, HumanName, Identifier, Patient } from 'fhir/r4.js';
+import type { DemographicExtTo1, DemographicTo1, DemographicTransfer, DemographicTransfer2 } from '../../oscar/types.js';
+import { isValidCalendarDate } from '../../oscar/time.js';
+import { compact, nonBlank } from '../compact.js';
+import { localSystem, type MappingConfig } from '../mapping-config.js';
+import type { MappingError } from '../mapping-errors.js';
+import { fhirCalendarDate, restDate, restInstant, restMsOfDate, xsDate, xsInstant } from '../oscar-dates.js';
+import { personDisplay, practitionerRef, referencedId } from '../references.js';
+import { CA_BASELINE_PROFILES, IDENTIFIER_VERSION_EXTENSION, SYSTEMS } from '../systems.js';
+import {
+  ACTIVE_STATUS, DECEASED_STATUS, DEMOGRAPHIC_LIMITS, GENDER_TO_SEX, INACTIVE_STATUS, OFFICIAL_LANGUAGES, SEX_TO_GENDER,
+} from './demographic-codes.js';
+import { CANADIAN_PROVINCES, HEALTH_CARD_INPUT_ALIASES, HEALTH_CARD_SYSTEMS, LEGACY_HC_TYPES } from './health-card-systems.js';
+
+// ---------- health-card systems ----------
+
+/** JHN system for an OSCAR hc_type (legacy NF/PQ included), or undefined for OT/unknown/blank. */
+export function hcnSystemFor(hcType: string | null | undefined): string | undefined {
+  const t = nonBlank(hcType)?.toUpperCase();
+  return t ? HEALTH_CARD_SYSTEMS[t] : undefined;
+}
+
+/**
+ * OSCAR hc_type for a health-card identifier system, accepting every emitted system and the two
+ * eHealth Ontario aliases (canadian-profiles.md §2); undefined when the system is not a known one.
+ */
+export function hcTypeForSystem(system: string | null | undefined): string | undefined {
+  const s = nonBlank(system);
+  if (!s) return undefined;
+  const alias = HEALTH_CARD_INPUT_ALIASES[s];
+  if (alias) return alias;
+  for (const [type, sys] of Object.entries(HEALTH_CARD_SYSTEMS)) if (sys === s && !LEGACY_HC_TYPES[type]) return type;
+  return undefined;
+}
+
+// ---------- OSCAR → FHIR ----------
+
+interface AddressFacts { line?: string; city?: string; province?: string; postal?: string }
+
+/** One demographic record, whichever API it came from. Dates are already FHIR strings. */
+interface DemographicFacts {
+  demographicNo?: number; chartNo?: string;
+  hin?: string; ver?: string; hcType?: string; hcEffective?: string; hcRenew?: string;
+  patientStatus?: string;
+  lastName?: string; firstName?: string; middleNames?: string; title?: string; alias?: string; sex?: string;
+  dobYear?: string; dobMonth?: string; dobDay?: string;
+  homePhone?: string; workPhone?: string; cellPhone?: string; email?: string;
+  mailing: AddressFacts; residential?: AddressFacts;
+  officialLanguage?: string; providerNo?: string; providerDisplay?: string; lastUpdated?: string;
+}
+
+export interface PatientMappingOptions {
+  /** Display for the generalPractitioner reference (SOAP transfers carry no provider name). */
+  providerDisplay?: string;
+}
+
+const DEMO_CELL = 'demo_cell';
+
+function extValue(extras: DemographicExtTo1[] | null | undefined, key: string): string | undefined {
+  return nonBlank((extras ?? []).find((e) => e.key === key)?.value);
+}
+
+export function patientFromRest(to: DemographicTo1, cfg: MappingConfig, opts: PatientMappingOptions = {}): Patient {
+  const tz = cfg.timezone;
+  const provider = to.provider && (!to.providerNo || to.provider.providerNo === to.providerNo) ? to.provider : undefined;
+  return buildPatient({
+    demographicNo: to.demographicNo ?? undefined,
+    chartNo: nonBlank(to.chartNo),
+    hin: nonBlank(to.hin), ver: nonBlank(to.ver), hcType: nonBlank(to.hcType),
+    hcEffective: restDate(to.effDate, tz), hcRenew: restDate(to.hcRenewDate, tz),
+    patientStatus: nonBlank(to.patientStatus),
+    lastName: nonBlank(to.lastName), firstName: nonBlank(to.firstName), middleNames: nonBlank(to.middleNames),
+    title: nonBlank(to.title), alias: nonBlank(to.alias), sex: nonBlank(to.sex),
+    // contract 7.4: never the dateOfBirth millis — the three string parts are the stored value.
+    dobYear: nonBlank(to.dobYear), dobMonth: nonBlank(to.dobMonth), dobDay: nonBlank(to.dobDay),
+    homePhone: nonBlank(to.phone), workPhone: nonBlank(to.alternativePhone),
+    cellPhone: nonBlank(to.cellPhone) ?? extValue(to.extras, DEMO_CELL),
+    email: nonBlank(to.email),
+    mailing: { line: nonBlank(to.address?.address), city: nonBlank(to.address?.city), province: nonBlank(to.address?.province), postal: nonBlank(to.address?.postal) },
+    officialLanguage: nonBlank(to.officialLanguage),
+    providerNo: nonBlank(to.providerNo),
+    providerDisplay: nonBlank(opts.providerDisplay) ?? personDisplay(provider?.firstName, provider?.lastName),
+    lastUpdated: restInstant(to.lastUpdateDate, tz),
+  }, cfg);
+}
+
+export function patientFromSoap(t: DemographicTransfer | DemographicTransfer2, cfg: MappingConfig, opts: PatientMappingOptions = {}): Patient {
+  const tz = cfg.timezone;
+  const t2 = t as DemographicTransfer2;
+  return buildPatient({
+    demographicNo: t.demographicNo,
+    chartNo: nonBlank(t.chartNo),
+    hin: nonBlank(t.hin), ver: nonBlank(t.ver), hcType: nonBlank(t.hcType),
+    hcEffective: xsDate(t.effDate, tz), hcRenew: xsDate(t.hcRenewDate, tz),
+    patientStatus: nonBlank(t.patientStatus),
+    lastName: nonBlank(t.lastName), firstName: nonBlank(t.firstName), middleNames: nonBlank(t2.middleNames),
+    title: nonBlank(t.title), alias: nonBlank(t.alias), sex: nonBlank(t.sex),
+    // contract 4.5: SOAP dateOfBirth is the DAY of month.
+    dobYear: nonBlank(t.yearOfBirth), dobMonth: nonBlank(t.monthOfBirth), dobDay: nonBlank(t.dateOfBirth),
+    homePhone: nonBlank(t.phone), workPhone: nonBlank(t.phone2), cellPhone: nonBlank(t.cellPhone), email: nonBlank(t.email),
+    mailing: { line: nonBlank(t.address), city: nonBlank(t.city), province: nonBlank(t.province), postal: nonBlank(t.postal) },
+    residential: {
+      line: nonBlank(t2.residentialAddress), city: nonBlank(t2.residentialCity),
+      province: nonBlank(t2.residentialProvince), postal: nonBlank(t2.residentialPostal),
+    },
+    officialLanguage: nonBlank(t.officialLanguage),
+    providerNo: nonBlank(t.providerNo),
+    providerDisplay: nonBlank(opts.providerDisplay),
+    lastUpdated: xsInstant(t.lastUpdateDate, tz),
+  }, cfg);
+}
+
+/** YYYY-MM-DD, or a shorter precision when later parts are blank or invalid; undefined without a year. */
+export function birthDateOf(year?: string, month?: string, day?: string): string | undefined {
+  if (!year || !/^[1-9]\d{3}$/.test(year)) return undefined;
+  if (!month || !/^\d{1,2}$/.test(month) || Number(month) < 1 || Number(month) > 12) return year;
+  const mm = month.padStart(2, '0');
+  if (!day || !/^\d{1,2}$/.test(day) || !isValidCalendarDate(Number(year), Number(month), Number(day))) return `${year}-${mm}`;
+  return `${year}-${mm}-${day.padStart(2, '0')}`;
+}
+
+function codingOf(system: string, code: string, display?: string): { coding: { system: string; code: string; display?: string }[] } {
+  return { coding: [{ system, code, display }] };
+}
+
+function hasAddress(a: AddressFacts | undefined): a is AddressFacts {
+  return !!a && !!(a.line || a.city || a.province || a.postal);
+}
+
+function sameAddress(a: AddressFacts, b: AddressFacts): boolean {
+  const n = (s?: string): string => (s ?? '').replace(/\s+/g, '').toUpperCase();
+  return n(a.line) === n(b.line) && n(a.city) === n(b.city) && n(a.province) === n(b.province) && n(a.postal) === n(b.postal);
+}
+
+function fhirAddress(a: AddressFacts, type?: Address['type']): Address {
+  const canadian = a.province !== undefined && CANADIAN_PROVINCES.has(a.province.toUpperCase());
+  return {
+    use: 'home', type, line: a.line ? [a.line] : undefined, city: a.city, state: a.province, postalCode: a.postal,
+    country: canadian ? 'CA' : undefined,
+  };
+}
+
+function telecom(system: ContactPoint['system'], value: string | undefined, use?: ContactPoint['use']): ContactPoint | undefined {
+  return value ? { system, value, use } : undefined; // CA Baseline: telecom.system and .value 1..1
+}
+
+function officialLanguageOf(name: string | undefined): { code: string; display: string } | undefined {
+  if (!name) return undefined;
+  const key = Object.keys(OFFICIAL_LANGUAGES).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key ? OFFICIAL_LANGUAGES[key] : undefined;
+}
+
+function buildPatient(f: DemographicFacts, cfg: MappingConfig): Patient {
+  const identifiers: (Identifier | undefined)[] = [];
+  const jhnSystem = hcnSystemFor(f.hcType);
+  // per-1: a period whose end precedes its start is invalid FHIR; keep the start only.
+  const end = f.hcEffective && f.hcRenew && f.hcRenew < f.hcEffective ? undefined : f.hcRenew;
+  if (f.hin && jhnSystem) {
+    identifiers.push({
+      extension: f.ver ? [{ url: IDENTIFIER_VERSION_EXTENSION, valueString: f.ver }] : undefined,
+      type: codingOf(SYSTEMS.v2IdentifierType, 'JHN', 'Jurisdictional health number (Canada)'),
+      system: jhnSystem, value: f.hin, period: { start: f.hcEffective, end },
+    });
+  } else if (f.hin) {
+    // canadian-profiles.md §2: OT / out-of-country cards have no JHN system; keep the number locally.
+    identifiers.push({ system: localSystem(cfg, 'healthCard'), value: f.hin, period: { start: f.hcEffective, end }, assigner: f.hcType ? { display: f.hcType } : undefined });
+  }
+  if (f.demographicNo !== undefined) {
+    identifiers.push({ use: 'usual', type: codingOf(SYSTEMS.v2IdentifierType, 'MR', 'Medical record number'), system: localSystem(cfg, 'demographicNo'), value: String(f.demographicNo) });
+  }
+  if (f.chartNo) {
+    identifiers.push({ type: codingOf(SYSTEMS.v2IdentifierType, 'MR', 'Medical record number'), system: localSystem(cfg, 'chartNo'), value: f.chartNo });
+  }
+
+  const names: HumanName[] = [{
+    use: 'official', family: f.lastName,
+    given: [f.firstName, ...(f.middleNames ? f.middleNames.split(/\s+/) : [])].filter((g): g is string => !!g),
+    prefix: f.title ? [f.title] : undefined,
+  }];
+  if (f.alias) names.push({ use: 'nickname', text: f.alias });
+
+  const addresses: Address[] = [];
+  if (hasAddress(f.mailing)) addresses.push(fhirAddress(f.mailing));
+  if (hasAddress(f.residential) && !(hasAddress(f.mailing) && sameAddress(f.mailing, f.residential))) {
+    addresses.push(fhirAddress(f.residential, 'physical'));
+  }
+
+  const language = officialLanguageOf(f.officialLanguage);
+  const gp = practitionerRef(f.providerNo, f.providerDisplay);
+
+  return compact<Patient>({
+    resourceType: 'Patient',
+    id: f.demographicNo !== undefined ? String(f.demographicNo) : undefined,
+    meta: { lastUpdated: f.lastUpdated, profile: [CA_BASELINE_PROFILES.Patient] },
+    identifier: identifiers.filter((i): i is Identifier => !!i),
+    active: f.patientStatus !== undefined ? f.patientStatus === ACTIVE_STATUS : undefined,
+    name: names,
+    telecom: [
+      telecom('phone', f.homePhone, 'home'), telecom('phone', f.workPhone, 'work'),
+      telecom('phone', f.cellPhone, 'mobile'), telecom('email', f.email),
+    ].filter((c): c is ContactPoint => !!c),
+    gender: f.sex ? (SEX_TO_GENDER[f.sex.toUpperCase()] ?? 'unknown') : undefined,
+    birthDate: birthDateOf(f.dobYear, f.dobMonth, f.dobDay),
+    deceasedBoolean: f.patientStatus === DECEASED_STATUS ? true : undefined,
+    address: addresses,
+    communication: language ? [{ language: { coding: [{ system: SYSTEMS.bcp47, code: language.code, display: language.display }], text: language.display }, preferred: true }] : undefined,
+    generalPractitioner: gp && gp.reference ? [gp] : undefined,
+  });
+}
+
+// ---------- FHIR → OSCAR ----------
+
+export interface DemographicWrite {
+  /** Full DemographicTo1 for POST/PUT /demographics: the current record with the FHIR changes applied. */
+  to: DemographicTo1;
+  /** FHIR elements present in the Patient that OSCAR cannot store (for an information issue). */
+  notStored: string[];
+  /** Why OSCAR cannot store this Patient at all (422). */
+  errors: MappingError[];
+}
+
+/** A blank DemographicTo1 with every property the REST API knows (unknown properties are a 400, contract 1.3). */
+export function emptyDemographic(): DemographicTo1 {
+  const address = (): DemographicTo1['address'] => ({ province: '', postal: '', city: '', address: '' });
+  return {
+    demographicNo: null, address: address(), phone: '', alternativePhone: '', patientStatus: ACTIVE_STATUS,
+    patientStatusDate: null, rosterStatus: '', providerNo: '', hin: '', ver: '', dateOfBirth: null,
+    dobYear: '', dobMonth: '', dobDay: '', sex: '', sexDesc: null, dateJoined: null, familyDoctor: null,
+    firstName: '', lastName: '', hcRenewDate: null, pcnIndicator: null, endDate: null, hcType: '', chartNo: '',
+    email: '', effDate: null, rosterDate: null, rosterTerminationDate: null, rosterTerminationReason: '', links: '',
+    alias: '', previousAddress: { province: null, postal: null, city: null, address: '' }, children: '',
+    sourceOfIncome: '', citizenship: '', sin: '', anonymous: null, spokenLanguage: '', activeCount: 0,
+    hsAlertCount: 0, displayName: null, provider: null, lastUpdateUser: null, lastUpdateDate: null, title: '',
+    officialLanguage: '', countryOfOrigin: null, newsletter: null, nurse: null, resident: null, alert: null,
+    midwife: null, notes: null, waitingListID: null, waitingListNote: null, onWaitingListSinceDate: null, age: null,
+    admissionProgramId: null, middleNames: '', gender: '', pronoun: '', genderId: null, pronounId: null,
+    cellPhone: '', phoneComment: null, demoContacts: [], demoContactPros: [], extras: [],
+  };
+}
+
+/** FHIRPath reported when a DemographicTo1 field exceeds its column width. */
+const LIMIT_EXPRESSIONS: Readonly<Record<string, string>> = {
+  lastName: 'Patient.name.family', firstName: 'Patient.name.given', middleNames: 'Patient.name.given',
+  title: 'Patient.name.prefix', hin: 'Patient.identifier', ver: 'Patient.identifier.extension', chartNo: 'Patient.identifier',
+  phone: 'Patient.telecom', alternativePhone: 'Patient.telecom', postal: 'Patient.address.postalCode',
+  province: 'Patient.address.state', email: 'Patient.telecom',
+};
+
+/** Patient elements OSCAR's demographic has no column for. */
+const UNSTORED_ELEMENTS = [
+  'extension', 'modifierExtension', 'maritalStatus', 'multipleBirthBoolean', 'multipleBirthInteger', 'photo',
+  'contact', 'link', 'managingOrganization', 'deceasedDateTime',
+] as const;
+
+function isJhnType(id: Identifier): boolean {
+  return !!id.type?.coding?.some((c) => c.system === SYSTEMS.v2IdentifierType && c.code === 'JHN');
+}
+
+function msOfFhirDate(value: string | undefined, cfg: MappingConfig): number | null {
+  const d = fhirCalendarDate(value, cfg.timezone);
+  return d ? restMsOfDate(d, cfg.timezone) : null;
+}
+
+export function patientToDemographic(p: Patient, current: DemographicTo1 | undefined, cfg: MappingConfig): DemographicWrite {
+  const errors: MappingError[] = [];
+  const notStored: string[] = [];
+  const to: DemographicTo1 = current ? structuredClone(current) : emptyDemographic();
+  const tz = cfg.timezone;
+
+  for (const k of UNSTORED_ELEMENTS) if (p[k] !== undefined) notStored.push(`Patient.${k}`);
+
+  applyNames(p, to, errors, notStored);
+  applyIdentifiers(p, to, current, cfg, errors, notStored);
+  applyTelecom(p, to, notStored);
+  applyAddress(p, to, notStored);
+
+  // gender → sex ('other' keeps an existing O rather than turning it into X)
+  if (!p.gender) errors.push({ expression: 'Patient.gender', message: 'OSCAR requires a sex: gender is missing' });
+  else to.sex = p.gender === 'other' && current?.sex === 'O' ? 'O' : GENDER_TO_SEX[p.gender];
+
+  // birthDate: OSCAR stores three parts and cannot mark a partial date (contract 7.21).
+  const full = p.birthDate && /^(\d{4})-(\d{2})-(\d{2})$/.exec(p.birthDate);
+  if (!p.birthDate) errors.push({ expression: 'Patient.birthDate', message: 'OSCAR requires a birth date' });
+  else if (!full) errors.push({ expression: 'Patient.birthDate', message: 'OSCAR can only store a full birth date (YYYY-MM-DD)' });
+  else {
+    [, to.dobYear = '', to.dobMonth = '', to.dobDay = ''] = full;
+    to.dateOfBirth = restMsOfDate(p.birthDate, tz); // contract 7.25: local midnight, never a bare date string
+  }
+
+  // status: deceased wins; active=false keeps a specific inactive status (MO, FI…) already recorded.
+  const was = nonBlank(current?.patientStatus);
+  if (p.deceasedBoolean === true || p.deceasedDateTime) to.patientStatus = DECEASED_STATUS;
+  else if (p.active === false) to.patientStatus = was && was !== ACTIVE_STATUS && was !== DECEASED_STATUS ? was : INACTIVE_STATUS;
+  else if (p.active === true || was === DECEASED_STATUS || !was) to.patientStatus = ACTIVE_STATUS;
+
+  // communication → officialLanguage (en / fr only)
+  const comms = p.communication ?? [];
+  const chosen = comms.findIndex((c) => c.preferred) >= 0 ? comms.findIndex((c) => c.preferred) : 0;
+  to.officialLanguage = '';
+  comms.forEach((c, i) => {
+    const code = c.language.coding?.find((x) => x.system === SYSTEMS.bcp47)?.code?.toLowerCase().split('-')[0];
+    const name = Object.keys(OFFICIAL_LANGUAGES).find((k) => OFFICIAL_LANGUAGES[k]?.code === code);
+    if (i === chosen && name) to.officialLanguage = name;
+    else notStored.push(`Patient.communication[${i}]`);
+  });
+
+  // generalPractitioner → MRP provider number
+  const gps = p.generalPractitioner ?? [];
+  const gpIndex = gps.findIndex((r) => referencedId(r, 'Practitioner') !== undefined);
+  const providerNo = gpIndex >= 0 ? referencedId(gps[gpIndex], 'Practitioner') ?? '' : '';
+  gps.forEach((_, i) => { if (i !== gpIndex) notStored.push(`Patient.generalPractitioner[${i}]`); });
+  if (providerNo !== (current?.providerNo ?? '')) to.provider = null; // the embedded MRP object would contradict the new number
+  to.providerNo = providerNo;
+
+  for (const [field, limit] of Object.entries(DEMOGRAPHIC_LIMITS)) {
+    const v = field === 'postal' || field === 'province' ? to.address[field] : to[field];
+    if (typeof v === 'string' && v.length > limit) {
+      errors.push({ expression: LIMIT_EXPRESSIONS[field] ?? 'Patient', message: `OSCAR stores at most ${limit} characters here` });
+    }
+  }
+  return { to, notStored, errors };
+}
+
+function applyNames(p: Patient, to: DemographicTo1, errors: MappingError[], notStored: string[]): void {
+  const names = p.name ?? [];
+  let official = names.findIndex((n) => n.use === 'official');
+  if (official < 0) official = names.findIndex((n) => n.use === undefined || n.use === 'usual');
+  const nickname = names.findIndex((n) => n.use === 'nickname');
+  names.forEach((n, i) => {
+    if (i === official) {
+      if (n.suffix?.length) notStored.push(`Patient.name[${i}].suffix`);
+      if ((n.prefix?.length ?? 0) > 1) notStored.push(`Patient.name[${i}].prefix`);
+      if (n.period) notStored.push(`Patient.name[${i}].period`);
+    } else if (i !== nickname) notStored.push(`Patient.name[${i}]`);
+  });
+  const o = official >= 0 ? names[official] : undefined;
+  const family = nonBlank(o?.family);
+  const given = (o?.given ?? []).map(nonBlank).filter((g): g is string => !!g);
+  if (!family) errors.push({ expression: 'Patient.name.family', message: 'OSCAR requires a family name' });
+  if (!given[0]) errors.push({ expression: 'Patient.name.given', message: 'OSCAR requires a given name' });
+  to.lastName = family ?? '';
+  to.firstName = given[0] ?? '';
+  to.middleNames = given.slice(1).join(' ');
+  to.title = nonBlank(o?.prefix?.[0]) ?? '';
+  const nick = nickname >= 0 ? names[nickname] : undefined;
+  to.alias = nonBlank(nick?.text) ?? nonBlank([...(nick?.given ?? []), nick?.family].filter(Boolean).join(' ')) ?? '';
+}
+
+function applyIdentifiers(
+  p: Patient, to: DemographicTo1, current: DemographicTo1 | undefined, cfg: MappingConfig,
+  errors: MappingError[], notStored: string[],
+): void {
+  const jhns: { index: number; id: Identifier; hcType: string }[] = [];
+  let localCard: Identifier | undefined;
+  let chartNo: string | undefined;
+  (p.identifier ?? []).forEach((id, i) => {
+    const system = nonBlank(id.system);
+    const hcType = hcTypeForSystem(system);
+    if (hcType || isJhnType(id)) {
+      if (!hcType) errors.push({ expression: `Patient.identifier[${i}].system`, message: 'Health card number with an unknown province system' });
+      else jhns.push({ index: i, id, hcType });
+    } else if (system === localSystem(cfg, 'demographicNo')) {
+      // server-assigned: the record number comes from the URL / current record, never from the body
+    } else if (system === localSystem(cfg, 'chartNo') && chartNo === undefined) chartNo = nonBlank(id.value) ?? '';
+    else if (system === localSystem(cfg, 'healthCard') && !localCard) localCard = id;
+    else notStored.push(`Patient.identifier[${i}]`);
+  });
+  to.chartNo = chartNo ?? '';
+
+  if (jhns.length > 1) {
+    errors.push({ expression: 'Patient.identifier', message: 'OSCAR stores one health card number: more than one JHN identifier' });
+    return;
+  }
+  const jhn = jhns[0];
+  const card = jhn?.id ?? localCard;
+  if (!card) {
+    to.hin = ''; to.ver = ''; to.effDate = null; to.hcRenewDate = null; // hcType kept: harmless without a number
+    return;
+  }
+  const value = nonBlank(card.value);
+  if (!value) errors.push({ expression: `Patient.identifier[${jhn?.index ?? 0}].value`, message: 'Health card identifier without a value' });
+  to.hin = value ?? '';
+  to.ver = nonBlank(card.extension?.find((e) => e.url === IDENTIFIER_VERSION_EXTENSION)?.valueString) ?? '';
+  to.effDate = msOfFhirDate(card.period?.start, cfg);
+  to.hcRenewDate = msOfFhirDate(card.period?.end, cfg);
+  const was = nonBlank(current?.hcType);
+  if (jhn) {
+    // keep a legacy spelling (NF, PQ) when it denotes the same province
+    to.hcType = was && hcnSystemFor(was) === hcnSystemFor(jhn.hcType) ? was : jhn.hcType;
+  } else {
+    const assigner = nonBlank(card.assigner?.display);
+    to.hcType = assigner && !hcnSystemFor(assigner) ? assigner : was && !hcnSystemFor(was) ? was : 'OT';
+  }
+}
+
+function applyTelecom(p: Patient, to: DemographicTo1, notStored: string[]): void {
+  const slots: Record<'home' | 'work' | 'mobile' | 'email', string | undefined> = { home: undefined, work: undefined, mobile: undefined, email: undefined };
+  (p.telecom ?? []).forEach((c, i) => {
+    const value = nonBlank(c.value);
+    let slot: keyof typeof slots | undefined;
+    if (c.system === 'email') slot = 'email';
+    else if (c.system === 'phone') slot = c.use === 'work' ? 'work' : c.use === 'mobile' ? 'mobile' : c.use === undefined || c.use === 'home' ? 'home' : undefined;
+    if (slot && value && slots[slot] === undefined) slots[slot] = value;
+    else notStored.push(`Patient.telecom[${i}]`);
+  });
+  to.phone = slots.home ?? '';
+  to.alternativePhone = slots.work ?? '';
+  to.email = slots.email ?? '';
+  to.cellPhone = slots.mobile ?? '';
+  // contract 7.24: a PUT persists the cell number only through the demo_cell entry of extras.
+  const extras = [...(to.extras ?? [])];
+  const at = extras.findIndex((e) => e.key === DEMO_CELL);
+  if (at >= 0) extras[at] = { ...extras[at]!, value: to.cellPhone };
+  else if (to.cellPhone) {
+    extras.push({ id: null, demographicNo: to.demographicNo, providerNo: null, key: DEMO_CELL, value: to.cellPhone, dateCreated: null, hidden: false });
+  }
+  to.extras = extras;
+}
+
+function applyAddress(p: Patient, to: DemographicTo1, notStored: string[]): void {
+  const all = p.address ?? [];
+  const homes = all.map((a, i) => ({ a, i })).filter(({ a }) => a.use === undefined || a.use === 'home');
+  const mailing = homes.find(({ a }) => a.type !== 'physical') ?? homes[0];
+  all.forEach((a, i) => {
+    // contract 7.24: the REST object has no residential address (and a PUT clears it).
+    if (i !== mailing?.i) notStored.push(`Patient.address[${i}]`);
+  });
+  const a = mailing?.a;
+  if (a && a.country && !/^(ca|can|canada)$/i.test(a.country.trim())) notStored.push(`Patient.address[${mailing.i}].country`);
+  if (a?.district) notStored.push(`Patient.address[${mailing!.i}].district`);
+  const lines = (a?.line ?? []).map(nonBlank).filter(Boolean).join(', ');
+  to.address = {
+    ...to.address,
+    address: nonBlank(lines) ?? (a && !a.line?.length ? nonBlank(a.text) : undefined) ?? '',
+    city: nonBlank(a?.city) ?? '',
+    province: nonBlank(a?.state) ?? '',
+    postal: nonBlank(a?.postalCode) ?? '',
+  };
+}

@@ -1,0 +1,42 @@
+// OSCAR's provider list, fetched once and kept briefly: it turns a provider number into the
+// display name of a Practitioner reference and serves Practitioner reads and searches, without
+// an upstream call per row. A clinic has tens of providers, so the whole list is cheap.
+import type { OscarClient } from '../oscar/client.js';
+import type { ProviderTransfer } from '../oscar/types.js';
+import { personDisplay } from './references.js';
+
+export class ProviderDirectory {
+  #list: Promise<ProviderTransfer[]> | undefined;
+  #loadedAt = 0;
+
+  constructor(private readonly oscar: OscarClient, private readonly ttlMs = 300_000, private readonly now: () => number = Date.now) {}
+
+  /** Every provider (active or not), from a cached `getProviders2(null)`. */
+  async all(): Promise<ProviderTransfer[]> {
+    if (!this.#list || this.now() - this.#loadedAt > this.ttlMs) {
+      this.#loadedAt = this.now();
+      const p = this.oscar.getProviders2(null);
+      this.#list = p;
+      p.catch(() => { if (this.#list === p) this.#list = undefined; });
+    }
+    return this.#list;
+  }
+
+  async get(providerNo: string | null | undefined): Promise<ProviderTransfer | undefined> {
+    if (!providerNo) return undefined;
+    return (await this.all()).find((p) => p.providerNo === providerNo);
+  }
+
+  /** "First Last" of a provider, or undefined when unknown (the reference then has no display). */
+  async displayOf(providerNo: string | null | undefined): Promise<string | undefined> {
+    try {
+      const p = await this.get(providerNo);
+      return p ? personDisplay(p.firstName, p.lastName) : undefined;
+    } catch {
+      return undefined; // a name is a nicety: never fail a clinical read over it
+    }
+  }
+
+  /** Forget the list (after a provider change, or in tests). */
+  invalidate(): void { this.#list = undefined; }
+}

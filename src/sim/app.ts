@@ -1,0 +1,120 @@
+// The Express app of the simulated OSCAR, assembled from already-built protocol routers, laid out
+// as the Tomcat web-app is (contract 1): `${contextPath}/ws/services/*` (REST),
+// `${contextPath}/ws/oauth/*` + `/login.do` (OAuth), `${contextPath}/ws/<Service>` (SOAP), and
+// CXF's HTML service list at `${contextPath}/ws/`. Around them: request accounting, fault
+// injection, and an admin API at /__sim (test/dev only: it can break and reset the server).
+// Kept apart from server.ts so tests can assemble it around stub routers.
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
+import { type FaultInjector, FaultRuleError, faultRuleToJson, parseFaultRule, type FaultRule } from './faults.js';
+import { sendBody, sendContainerErrorPage } from './rest/errors.js';
+import type { SimStats } from './stats.js';
+
+
+export interface SimRouters { soap: Router; rest: Router; oauth: Router }
+
+export interface SimAppParts {
+  contextPath: string;
+  routers: SimRouters;
+  faults: FaultInjector;
+  stats: SimStats;
+  /** Endpoint names listed on CXF's service page, e.g. 'DemographicService'. */
+  soapServices: readonly string[];
+  /** When given, the /__sim admin API is mounted. Returns the new jvmStartMillis. */
+  admin?: { restart: () => number } | null;
+}
+
+/** Normalises a context path: '' (root) or '/name[/…]' without a trailing slash. */
+export function normaliseContextPath(raw: string): string {
+  const p = raw.trim().replace(/\/+$/, '');
+  if (p === '') return '';
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(p)) throw new RangeError(`context path must look like /oscar (got "${raw}")`);
+  return p;
+}
+
+const htmlEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** CXF's service list page (contract 1.7: served at /ws/ because no destination matches '/'). */
+function serviceListPage(base: string, services: readonly string[]): string {
+  const soap = services.map((name) => {
+    const endpoint = `${base}/ws/${name}`;
+    const port = name.replace(/Service$/, 'Ws');
+    return `<tr><td><span class="porttypename">${port}</span></td><td><span class="field">Endpoint address:</span> <span class="value">${htmlEscape(endpoint)}</span>`
+      + `<br/><span class="field">WSDL :</span> <a href="${htmlEscape(endpoint)}?wsdl">{http://ws.oscarehr.org/}${port}Service</a>`
+      + '<br/><span class="field">Target namespace:</span> <span class="value">http://ws.oscarehr.org/</span></td></tr>';
+  }).join('');
+  const rest = `${base}/ws/services`;
+  return '<html><head><META http-equiv="content-type" content="text/html; charset=UTF-8"><title>CXF - Service list</title></head><body>'
+    + `<span class="heading">Available SOAP services:</span><br/><table cellpadding="1" cellspacing="1" border="1" width="100%">${soap}</table><br/><br/>`
+    + '<span class="heading">Available RESTful services:</span><br/><table cellpadding="1" cellspacing="1" border="1" width="100%">'
+    + `<tr><td><span class="field">Endpoint address:</span> <span class="value">${htmlEscape(rest)}</span><br/>`
+    + `<span class="field">WADL :</span> <a href="${htmlEscape(rest)}?_wadl">${htmlEscape(rest)}?_wadl</a></td></tr></table></body></html>`;
+}
+
+/** Tomcat's status page for a path no servlet maps. */
+function notFoundPage(): string {
+  return '<!doctype html><html lang="en"><head><title>HTTP Status 404 – Not Found</title></head><body>'
+    + '<h1>HTTP Status 404 – Not Found</h1><hr class="line" /><p><b>Type</b> Status Report</p>'
+    + '<p><b>Description</b> The origin server did not find a current representation for the target resource or is not willing to disclose that one exists.</p>'
+    + '<hr class="line" /><h3>Apache Tomcat</h3></body></html>';
+}
+
+function adminRouter(faults: FaultInjector, stats: SimStats, restart: () => number): Router {
+  const r = express.Router();
+  r.use(express.json({ limit: '1mb' }));
+  const reply = (res: Response, status: number, body: unknown): void => {
+    res.status(status).type('application/json').send(JSON.stringify(body));
+  };
+  r.get('/faults', (_req, res) => { reply(res, 200, { rules: faults.list().map(faultRuleToJson) }); });
+  r.post('/faults', (req, res) => {
+    const body: unknown = req.body;
+    try {
+      const rules: FaultRule[] = Array.isArray(body) ? body.map(parseFaultRule) : [parseFaultRule(body)];
+      const ids = rules.map((rule) => faults.add(rule));
+      reply(res, 201, Array.isArray(body) ? { ids } : { id: ids[0] });
+    } catch (e) {
+      if (e instanceof FaultRuleError) reply(res, 400, { error: e.message });
+      else throw e;
+    }
+  });
+  r.delete('/faults', (_req, res) => { faults.clear(); res.status(204).end(); });
+  r.delete('/faults/:id', (req, res) => {
+    if (faults.remove(String(req.params.id))) res.status(204).end();
+    else reply(res, 404, { error: `no fault rule ${req.params.id}` });
+  });
+  r.get('/stats', (_req, res) => { reply(res, 200, stats.snapshot()); });
+  r.post('/stats/reset', (_req, res) => { stats.reset(); res.status(204).end(); });
+  r.post('/restart', (_req, res) => { reply(res, 200, { jvmStartMillis: restart() }); });
+  r.use((_req, res) => { reply(res, 404, { error: 'unknown admin endpoint' }); });
+  r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: unknown }).status;
+    reply(res, typeof status === 'number' && status >= 400 && status < 500 ? status : 500, { error: err instanceof Error ? err.message : 'error' });
+  });
+  return r;
+}
+
+/** The Express app of the simulator, from already-built protocol routers. */
+export function createSimApp(parts: SimAppParts): Express {
+  const { contextPath: ctx, routers, faults, stats } = parts;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false); // Tomcat/CXF send no ETags
+  if (parts.admin) app.use('/__sim', adminRouter(faults, stats, parts.admin.restart));
+  app.use(stats.middleware());
+  app.use(express.raw({ type: () => true, limit: '64mb' }));
+  app.use(ctx || '/', faults.middleware());
+  app.get(`${ctx}/ws/`, (req, res) => {
+    res.locals.simOperation = 'CXF service list';
+    sendBody(res, 200, 'text/html;charset=UTF-8', serviceListPage(`${req.protocol}://${req.get('host') ?? 'localhost'}${ctx}`, parts.soapServices));
+  });
+  app.use(`${ctx}/ws/services`, routers.rest);
+  app.use(ctx || '/', routers.oauth);
+  app.use(`${ctx}/ws`, routers.soap);
+  app.use((_req, res) => { sendBody(res, 404, 'text/html;charset=utf-8', notFoundPage()); });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) { res.destroy(); return; }
+    const e = err as { status?: unknown; type?: unknown; message?: unknown };
+    const status = typeof e.status === 'number' && e.status >= 400 && e.status < 600 ? e.status : 500;
+    sendContainerErrorPage(res, status, typeof e.message === 'string' ? e.message : 'error');
+  });
+  return app;
+}

@@ -1,0 +1,287 @@
+// Fault injection for the simulated OSCAR: slow answers, container error pages, SOAP faults,
+// hung requests, dropped connections and broken bodies — the ways a real clinic server fails.
+// Rules are matched in insertion order; latency rules add up and let the request go on (possibly
+// into a later fault), every other mode ends the request. Probabilities draw from a seeded RNG,
+// so a test or benchmark run is reproducible.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { Rng } from './clinic/random.js';
+import { sendBody, sendContainerErrorPage } from './rest/errors.js';
+import { serverFault } from './soap/faults.js';
+
+export type FaultMode = 'latency' | 'http500' | 'timeout' | 'reset' | 'soapFault' | 'garbage';
+export const FAULT_MODES: readonly FaultMode[] = ['latency', 'http500', 'timeout', 'reset', 'soapFault', 'garbage'];
+
+export interface FaultMatch {
+  /**
+   * The path below the context path (e.g. '/ws/DemographicService', '/ws/services/demographics/1001').
+   * A string matches that path and everything below it ('/ws/services' matches every REST call);
+   * a RegExp is tested against the path.
+   */
+  path?: string | RegExp;
+  /** SOAP operation name (the local name of the Body's first child), e.g. 'getDemographic'. */
+  operation?: string;
+  /** HTTP method, case-insensitive. */
+  method?: string;
+}
+
+export interface FaultRule {
+  match: FaultMatch;
+  mode: FaultMode;
+  /** For 'latency': the delay before the request proceeds. */
+  latencyMs?: number;
+  /** Chance (0–1) that a matching request is hit; default 1. */
+  probability?: number;
+  /** The rule expires after hitting this many requests; default: never. */
+  times?: number;
+  /** For 'soapFault' and SOAP 'http500': the faultstring (default CXF's "Fault occurred while processing."). */
+  faultString?: string;
+}
+
+export interface ActiveFaultRule extends FaultRule {
+  id: string;
+  /** Requests this rule has hit so far. */
+  hits: number;
+  /** Hits left before it expires (null = unlimited). */
+  remaining: number | null;
+}
+
+export class FaultRuleError extends Error {
+  override name = 'FaultRuleError';
+}
+
+export interface FaultInjectorOptions {
+  /** Seed for the probability draws (default 1). */
+  seed?: number;
+  /** Called once per injected fault (the simulator counts them in its stats). */
+  onFault?: (mode: FaultMode) => void;
+}
+
+const SOAP_PATH = /^\/ws\/([A-Z]\w*Service)\/?$/;
+// The first element inside <soap:Body>, skipping whitespace and comments; prefix optional.
+const BODY_CHILD = /<(?:[A-Za-z_][\w.-]*:)?Body\b[^>]*>(?:\s|<!--[\s\S]*?-->)*<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)/;
+const DEFAULT_FAULT_STRING = 'Fault occurred while processing.'; // CXF, for an exception without a message (contract 4.12)
+
+/** The SOAP operation of a raw request body, or null. Only the first 16 KiB are looked at. */
+export function soapOperationOf(body: unknown): string | null {
+  if (!Buffer.isBuffer(body) || body.length === 0) return null;
+  const m = BODY_CHILD.exec(body.toString('utf8', 0, Math.min(body.length, 16_384)));
+  return m?.[1] ?? null;
+}
+
+function pathMatches(want: string | RegExp, path: string): boolean {
+  if (want instanceof RegExp) { want.lastIndex = 0; return want.test(path); }
+  const base = want.length > 1 ? want.replace(/\/+$/, '') : want;
+  return path === base || path.startsWith(base.endsWith('/') ? base : `${base}/`);
+}
+
+function validate(rule: FaultRule): void {
+  if (!rule || typeof rule !== 'object') throw new FaultRuleError('a fault rule must be an object');
+  if (!FAULT_MODES.includes(rule.mode)) throw new FaultRuleError(`mode must be one of ${FAULT_MODES.join(', ')}`);
+  const m = rule.match;
+  if (!m || typeof m !== 'object') throw new FaultRuleError('match must be an object (use {} to match every request)');
+  if (m.path !== undefined && typeof m.path !== 'string' && !(m.path instanceof RegExp)) throw new FaultRuleError('match.path must be a string or RegExp');
+  if (m.operation !== undefined && typeof m.operation !== 'string') throw new FaultRuleError('match.operation must be a string');
+  if (m.method !== undefined && typeof m.method !== 'string') throw new FaultRuleError('match.method must be a string');
+  if (rule.probability !== undefined && !(typeof rule.probability === 'number' && rule.probability >= 0 && rule.probability <= 1)) {
+    throw new FaultRuleError('probability must be a number from 0 to 1');
+  }
+  if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) throw new FaultRuleError('times must be a positive integer');
+  if (rule.latencyMs !== undefined && !(typeof rule.latencyMs === 'number' && Number.isFinite(rule.latencyMs) && rule.latencyMs >= 0)) {
+    throw new FaultRuleError('latencyMs must be a non-negative number');
+  }
+  if (rule.mode === 'latency' && rule.latencyMs === undefined) throw new FaultRuleError('latency rules need latencyMs');
+  if (rule.faultString !== undefined && typeof rule.faultString !== 'string') throw new FaultRuleError('faultString must be a string');
+}
+
+export class FaultInjector {
+  private rules: ActiveFaultRule[] = [];
+  private nextRuleId = 1;
+  private readonly rng: Rng;
+  private readonly onFault: (mode: FaultMode) => void;
+  private readonly heldResponses = new Set<Response>();
+
+  constructor(opts: FaultInjectorOptions = {}) {
+    this.rng = new Rng(opts.seed ?? 1);
+    this.onFault = opts.onFault ?? (() => undefined);
+  }
+
+  /** Adds a rule; returns its id. Throws FaultRuleError when the rule is malformed. */
+  add(rule: FaultRule): string {
+    validate(rule);
+    const id = `f${this.nextRuleId++}`;
+    this.rules.push({ ...rule, match: { ...rule.match }, id, hits: 0, remaining: rule.times ?? null });
+    return id;
+  }
+
+  remove(id: string): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => r.id !== id);
+    return this.rules.length !== before;
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  list(): ActiveFaultRule[] {
+    return this.rules.map((r) => ({ ...r, match: { ...r.match } }));
+  }
+
+  /** Requests currently held open by 'timeout' rules. */
+  get held(): number {
+    return this.heldResponses.size;
+  }
+
+  /**
+   * Express middleware. Mount it at the context path (so `req.path` is the path below it) and
+   * after a raw body parser (the SOAP operation is read from the Buffer body).
+   */
+  middleware(): RequestHandler {
+    return (req: Request, res: Response, next: NextFunction): void => {
+      if (this.rules.length === 0) { next(); return; }
+      const path = req.path;
+      let operation: string | null | undefined;
+      const operationOf = (): string | null => (operation === undefined ? (operation = soapOperationOf(req.body)) : operation);
+
+      let delay = 0;
+      let terminal: ActiveFaultRule | null = null;
+      for (const rule of [...this.rules]) {
+        const m = rule.match;
+        if (m.method && m.method.toUpperCase() !== req.method) continue;
+        if (m.path !== undefined && !pathMatches(m.path, path)) continue;
+        if (m.operation !== undefined && operationOf() !== m.operation) continue;
+        const p = rule.probability ?? 1;
+        if (p < 1 && !(this.rng.next() < p)) continue;
+        this.consume(rule);
+        this.onFault(rule.mode);
+        if (rule.mode === 'latency') { delay += rule.latencyMs ?? 0; continue; }
+        terminal = rule;
+        break;
+      }
+      if (terminal) {
+        const service = SOAP_PATH.exec(path)?.[1];
+        const op = service ? operationOf() : null;
+        const locals = res.locals as { simOperation?: string };
+        if (service && op && !locals.simOperation) locals.simOperation = `${service}.${op}`;
+      }
+      const proceed = (): void => {
+        if (terminal) this.inject(terminal, req, res, path);
+        else next();
+      };
+      if (delay <= 0) { proceed(); return; }
+      let gone = false;
+      const onClose = (): void => { gone = true; clearTimeout(timer); };
+      const timer = setTimeout(() => { res.off('close', onClose); if (!gone) proceed(); }, delay);
+      res.once('close', onClose);
+    };
+  }
+
+  private consume(rule: ActiveFaultRule): void {
+    rule.hits++;
+    if (rule.remaining !== null) {
+      rule.remaining--;
+      if (rule.remaining <= 0) this.remove(rule.id);
+    }
+  }
+
+  private inject(rule: ActiveFaultRule, req: Request, res: Response, path: string): void {
+    const soap = SOAP_PATH.test(path);
+    switch (rule.mode) {
+      case 'http500':
+        if (soap) sendSoapFault(res, rule.faultString ?? DEFAULT_FAULT_STRING);
+        else sendContainerErrorPage(res, 500, 'java.lang.RuntimeException');
+        return;
+      case 'soapFault':
+        sendSoapFault(res, rule.faultString ?? DEFAULT_FAULT_STRING);
+        return;
+      case 'timeout':
+        // Never answer; forget the response once the client (or close()) drops the connection.
+        this.heldResponses.add(res);
+        res.once('close', () => { this.heldResponses.delete(res); });
+        return;
+      case 'reset': {
+        const socket = req.socket;
+        if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+        else socket.destroy();
+        return;
+      }
+      case 'garbage':
+        sendGarbage(req, res, path, soap);
+        return;
+      case 'latency':
+        return; // handled before dispatch
+    }
+  }
+}
+
+const SOAP_CONTENT_TYPE = 'text/xml;charset=UTF-8'; // contract 4.1
+
+function sendSoapFault(res: Response, faultString: string): void {
+  sendBody(res, 500, SOAP_CONTENT_TYPE, serverFault(faultString).toXml());
+}
+
+/** 200 with a body of the right content type, cut off mid-way (a proxy or a crashed JVM). */
+function sendGarbage(req: Request, res: Response, path: string, soap: boolean): void {
+  if (soap) {
+    const op = soapOperationOf(req.body) ?? 'unknown';
+    sendBody(res, 200, SOAP_CONTENT_TYPE, `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ns2:${op}Response xmlns:ns2="http://ws.oscarehr.org/"><return><id>10`);
+    return;
+  }
+  if (path.startsWith('/ws/oauth/')) {
+    sendBody(res, 200, 'application/x-www-form-urlencoded', 'oauth_token=5e1f0c7a-0b7d&oauth_tok');
+    return;
+  }
+  const accept = req.get('accept') ?? '';
+  if (/xml/i.test(accept) && !/json/i.test(accept)) {
+    sendBody(res, 200, 'application/xml', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><demographic><demographicNo>10');
+    return;
+  }
+  sendBody(res, 200, 'application/json', '{"demographicNo":1001,"firstName":"JA');
+}
+
+/** A rule as the admin API shows it (RegExp paths as `pathRegex`). */
+export function faultRuleToJson(rule: ActiveFaultRule): Record<string, unknown> {
+  const { match, ...rest } = rule;
+  const m: Record<string, unknown> = { ...match };
+  if (match.path instanceof RegExp) {
+    delete m.path;
+    m.pathRegex = match.path.source;
+    if (match.path.flags) m.pathRegexFlags = match.path.flags;
+  }
+  return { ...rest, match: m };
+}
+
+/**
+ * A rule from admin-API JSON: `{ match: { path?, pathRegex?, pathRegexFlags?, operation?, method? },
+ * mode, latencyMs?, probability?, times?, faultString? }`. Throws FaultRuleError.
+ */
+export function parseFaultRule(json: unknown): FaultRule {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new FaultRuleError('a fault rule must be a JSON object');
+  const o = json as Record<string, unknown>;
+  const known = new Set(['match', 'mode', 'latencyMs', 'probability', 'times', 'faultString']);
+  for (const k of Object.keys(o)) if (!known.has(k)) throw new FaultRuleError(`unknown property "${k}"`);
+  const rawMatch = o.match ?? {};
+  if (typeof rawMatch !== 'object' || rawMatch === null || Array.isArray(rawMatch)) throw new FaultRuleError('match must be an object');
+  const mm = rawMatch as Record<string, unknown>;
+  for (const k of Object.keys(mm)) {
+    if (!['path', 'pathRegex', 'pathRegexFlags', 'operation', 'method'].includes(k)) throw new FaultRuleError(`unknown match property "${k}"`);
+  }
+  if (mm.path !== undefined && mm.pathRegex !== undefined) throw new FaultRuleError('give match.path or match.pathRegex, not both');
+  const match: FaultMatch = {};
+  if (mm.path !== undefined) match.path = mm.path as string;
+  if (mm.pathRegex !== undefined) {
+    if (typeof mm.pathRegex !== 'string') throw new FaultRuleError('match.pathRegex must be a string');
+    try { match.path = new RegExp(mm.pathRegex, typeof mm.pathRegexFlags === 'string' ? mm.pathRegexFlags.replace(/[gy]/g, '') : ''); } catch (e) {
+      throw new FaultRuleError(`match.pathRegex is not a valid regular expression: ${(e as Error).message}`);
+    }
+  }
+  if (mm.operation !== undefined) match.operation = mm.operation as string;
+  if (mm.method !== undefined) match.method = mm.method as string;
+  const rule: FaultRule = { match, mode: o.mode as FaultMode };
+  if (o.latencyMs !== undefined) rule.latencyMs = o.latencyMs as number;
+  if (o.probability !== undefined) rule.probability = o.probability as number;
+  if (o.times !== undefined) rule.times = o.times as number;
+  if (o.faultString !== undefined) rule.faultString = o.faultString as string;
+  validate(rule);
+  return rule;
+}

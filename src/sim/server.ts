@@ -1,0 +1,119 @@
+// The simulated OSCAR server: the synthetic clinic behind OSCAR's REST, OAuth and SOAP surfaces
+// (app.ts lays them out), on a keep-alive HTTP server, with fault injection, request accounting
+// and "restart" (a new JVM start time, which invalidates SOAP tokens as a real restart does).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ClinicData } from './clinic/model.js';
+import { ClinicStore } from './clinic/store.js';
+import { DEFAULT_PATIENTS, generateClinic } from './clinic/generate.js';
+import { createSimApp, normaliseContextPath } from './app.js';
+import { FaultInjector } from './faults.js';
+import { createOAuthRouter } from './oauth/index.js';
+import { demoCredentials, type SimDemoCredentials, type SimOptions } from './options.js';
+import { createRestRouter } from './rest/index.js';
+import { createSoapRouter } from './soap/index.js';
+import { SERVICES } from './soap/services.js';
+import { SimStats } from './stats.js';
+import { isValidTimeZone } from '../oscar/time.js';
+
+export { normaliseContextPath } from './app.js';
+
+export interface StartSimulatorOptions {
+  /** Port to listen on (default 0: an ephemeral port). */
+  port?: number;
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string;
+  /** Seed of the synthetic clinic and of fault probabilities (default 1). */
+  seed?: number;
+  /** Number of patients (default 300). */
+  patients?: number;
+  /** IANA zone of the simulated OSCAR JVM (default America/Toronto). */
+  timezone?: string;
+  /** Web-app context path (default '/oscar'; '' = root). */
+  contextPath?: string;
+  credentials?: SimDemoCredentials;
+  /** Use this clinic instead of generating one (its `timezone` wins over `timezone`). */
+  data?: ClinicData;
+  /** Enable the /__sim admin API (default true). Test/dev only: never expose it. */
+  admin?: boolean;
+}
+
+export interface Simulator {
+  /** Base URL of the web-app, e.g. http://127.0.0.1:8081/oscar. */
+  url: string;
+  port: number;
+  store: ClinicStore;
+  faults: FaultInjector;
+  stats: SimStats;
+  /** The settings the protocol routers were built with. */
+  options: SimOptions;
+  /** A new JVM start time: every SOAP security token issued so far stops working (contract 7.18). */
+  restart(): void;
+  /** Stops listening and drops every connection, idle keep-alive and held ones included. */
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Starts the simulated OSCAR; resolves once it is listening. */
+export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<Simulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const seed = opts.seed ?? 1;
+  const contextPath = normaliseContextPath(opts.contextPath ?? '/oscar');
+  const timezone = opts.data?.timezone ?? opts.timezone ?? 'America/Toronto';
+  if (!isValidTimeZone(timezone)) throw new RangeError(`unknown timezone "${timezone}"`);
+  const credentials = opts.credentials ?? demoCredentials();
+  const data = opts.data ?? generateClinic({ seed, patients: opts.patients ?? DEFAULT_PATIENTS, timezone, credentials });
+  const store = new ClinicStore(data, Date.now());
+  const options: SimOptions = { contextPath, timezone, credentials };
+  const stats = new SimStats();
+  const faults = new FaultInjector({ seed, onFault: (mode) => stats.recordFault(mode) });
+
+  const restart = (): number => {
+    // contract 4.2: the token is JVM start + f(password hash); a new start invalidates all tokens.
+    store.jvmStartMillis = Math.max(Date.now(), store.jvmStartMillis + 1);
+    return store.jvmStartMillis;
+  };
+  const app = createSimApp({
+    contextPath,
+    routers: {
+      soap: createSoapRouter(store, options),
+      rest: createRestRouter(store, options),
+      oauth: createOAuthRouter(store, options),
+    },
+    soapServices: SERVICES.map((s) => s.path),
+    faults,
+    stats,
+    admin: opts.admin === false ? null : { restart },
+  });
+
+  const server: Server = createServer({ keepAlive: true }, app);
+  server.keepAliveTimeout = 20_000; // Tomcat's default connectionTimeout, which also bounds keep-alive
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => { server.off('error', reject); resolve(); });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${urlHost(host)}:${port}${contextPath}`,
+    port,
+    store,
+    faults,
+    stats,
+    options,
+    restart: () => { restart(); },
+    close: () => {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

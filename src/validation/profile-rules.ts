@@ -1,0 +1,187 @@
+// Profile rules as data (profiles/rules/*.json): CA Baseline constraints and the R4 invariants
+// the JSON schema cannot express. Each rule names a context, an FHIR element path such as
+// `Patient.identifier` or a data type such as `Period`; the walker calls applyRules() on every
+// node whose element path or type path matches. See profiles/rules/README.md for the format.
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { INVARIANTS, type InvariantEnv } from './invariants.js';
+import { isObject, toExpression } from './json-path.js';
+import type { Finding, JsonObject, JsonPath } from './types.js';
+
+interface RuleBase {
+  id: string;
+  context: string | string[];
+  severity?: 'error' | 'warning';
+  source: string;
+}
+type Where = { path: string; equals: string } | { path: string; hasCoding: { system: string; code: string } };
+export interface RequiredRule extends RuleBase {
+  type: 'required';
+  element: string;
+  where?: Where;
+  message?: string;
+}
+export interface InvariantRule extends RuleBase {
+  type: 'invariant';
+  human: string;
+  expression: string;
+  /** predicate to use when it is not the one named by id (same logic, other params) */
+  check?: string;
+  params?: Record<string, unknown>;
+  /** child elements (dotted, relative) whose removal repairs the node; default: the node itself */
+  drop?: string[];
+}
+export interface ExtensionRule extends RuleBase {
+  type: 'extension';
+  url: string;
+  /** the value[x] property the extension must carry, e.g. valueString */
+  value: string;
+  max?: number;
+  /** elements required inside a valueCoding */
+  codingRequires?: string[];
+}
+export type Rule = RequiredRule | InvariantRule | ExtensionRule;
+export interface RuleFile {
+  title: string;
+  source: string;
+  notes?: string[];
+  rules: Rule[];
+}
+
+export const RULES_DIR = fileURLToPath(new URL('../../profiles/rules/', import.meta.url));
+
+/** Read every rule file; throws on an invariant without code, so a typo cannot disable a rule. */
+export function loadRules(dir: string = RULES_DIR): Map<string, Rule[]> {
+  const byContext = new Map<string, Rule[]>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const parsed = JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as RuleFile;
+    for (const rule of parsed.rules) {
+      if (rule.type === 'invariant' && !INVARIANTS[rule.check ?? rule.id]) {
+        throw new Error(`${file}: invariant ${rule.id} has no implementation in invariants.ts`);
+      }
+      for (const ctx of Array.isArray(rule.context) ? rule.context : [rule.context]) {
+        const list = byContext.get(ctx) ?? [];
+        list.push(rule);
+        byContext.set(ctx, list);
+      }
+    }
+  }
+  return byContext;
+}
+
+function list(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : v === undefined ? [] : [v];
+}
+
+function valuesAt(node: JsonObject, dotted: string): unknown[] {
+  let values: unknown[] = [node];
+  for (const part of dotted.split('.')) {
+    const next: unknown[] = [];
+    for (const v of values) if (isObject(v)) next.push(...list(v[part]));
+    values = next;
+  }
+  return values;
+}
+
+function matches(node: JsonObject, where: Where | undefined): boolean {
+  if (!where) return true;
+  const values = valuesAt(node, where.path);
+  if ('equals' in where) return values.includes(where.equals);
+  const { system, code } = where.hasCoding;
+  for (const cc of values) {
+    if (!isObject(cc)) continue;
+    for (const c of list(cc.coding)) if (isObject(c) && c.system === system && c.code === code) return true;
+  }
+  return false;
+}
+
+/** present = has a value or, for a primitive, at least its `_element` extension part */
+function present(node: JsonObject, element: string): boolean {
+  if (!element.endsWith('[x]')) return node[element] !== undefined || node[`_${element}`] !== undefined;
+  const base = element.slice(0, -3);
+  for (const k in node) {
+    const name = k.charCodeAt(0) === 95 ? k.slice(1) : k;
+    if (name.length > base.length && name.startsWith(base) && /[A-Z]/.test(name.charAt(base.length))) return true;
+  }
+  return false;
+}
+
+export interface RuleScope {
+  /** FHIRPath root name of the validated resource, e.g. `Patient` */
+  root: string;
+  resource: JsonObject;
+  rootResource: JsonObject;
+}
+
+/** Apply `rules` to one node at `path` (read now, copied into findings); findings go to `out`. */
+export function applyRules(rules: readonly Rule[], node: JsonObject, path: JsonPath, scope: RuleScope, out: Finding[]): void {
+  for (const rule of rules) {
+    const severity = rule.severity ?? 'error';
+    if (rule.type === 'required') {
+      if (!matches(node, rule.where) || present(node, rule.element)) continue;
+      const at = [...path, rule.element];
+      out.push({
+        severity,
+        code: 'required',
+        expression: toExpression(scope.root, at),
+        message: rule.message ?? `Required element '${rule.element}' is missing (${rule.source})`,
+        rule: rule.id,
+        path: at,
+        drop: path.length > 0 ? [path.slice()] : null,
+      });
+    } else if (rule.type === 'invariant') {
+      const env: InvariantEnv = { resource: scope.resource, rootResource: scope.rootResource, path, params: rule.params ?? {} };
+      if (INVARIANTS[rule.check ?? rule.id]!(node, env)) continue;
+      const repairs: JsonPath[] = [];
+      for (const d of rule.drop ?? []) if (valuesAt(node, d).length > 0) repairs.push([...path, ...d.split('.')]);
+      out.push({
+        severity,
+        code: 'invariant',
+        expression: toExpression(scope.root, path),
+        message: `${rule.id}: ${rule.human}`,
+        rule: rule.id,
+        path: path.slice(),
+        drop: repairs.length > 0 ? repairs : path.length > 0 ? [path.slice()] : null,
+      });
+    } else {
+      applyExtensionRule(rule, severity, node, path, scope, out);
+    }
+  }
+}
+
+function applyExtensionRule(
+  rule: ExtensionRule,
+  severity: 'error' | 'warning',
+  node: JsonObject,
+  path: JsonPath,
+  scope: RuleScope,
+  out: Finding[],
+): void {
+  if (!Array.isArray(node.extension)) return;
+  let count = 0;
+  for (let i = 0; i < node.extension.length; i++) {
+    const ext: unknown = node.extension[i];
+    if (!isObject(ext) || ext.url !== rule.url) continue;
+    const extPath = [...path, 'extension', i];
+    count += 1;
+    let at: JsonPath | undefined;
+    let code: Finding['code'] = 'required';
+    let message = '';
+    const value = ext[rule.value];
+    if (rule.max !== undefined && count > rule.max) {
+      at = extPath;
+      code = 'structure';
+      message = `Extension ${rule.url} is allowed at most ${rule.max} time(s) here (${rule.source})`;
+    } else if (value === undefined) {
+      at = [...extPath, rule.value];
+      message = `Extension ${rule.url} must carry ${rule.value} (${rule.source})`;
+    } else {
+      const missing = (rule.codingRequires ?? []).find((field) => !isObject(value) || value[field] === undefined);
+      if (missing) {
+        at = [...extPath, rule.value, missing];
+        message = `Extension ${rule.url}: ${rule.value}.${missing} is required (${rule.source})`;
+      }
+    }
+    if (at) out.push({ severity, code, expression: toExpression(scope.root, at), message, rule: rule.id, path: at, drop: [extPath] });
+  }
+}

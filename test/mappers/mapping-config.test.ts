@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compact, nonBlank } from '../../src/resources/compact.js';
+import { defaultMappingConfig, localSystem } from '../../src/resources/mapping-config.js';
+
+describe('MappingConfig', () => {
+  it('has the documented defaults', () => {
+    const cfg = defaultMappingConfig();
+    assert.equal(cfg.timezone, 'America/Toronto');
+    assert.equal(localSystem(cfg, 'demographicNo'), 'https://emr.example.org/oscar/fhir-ids/demographic-no');
+    assert.equal(cfg.appointmentStatuses.toOscar.cancelled, 'C');
+    assert.equal(cfg.documentTypeLoinc['consult']?.code, '11488-4');
+    assert.equal(cfg.documentTypeLoinc['radiology']?.code, '18748-4');
+    assert.equal(cfg.documentTypeLoinc['pathology']?.code, '11526-1');
+    assert.equal(cfg.immunizationTypes.has('Flu'), true);
+    assert.equal(cfg.immunizationTypes.has('PAP'), false);
+  });
+
+  it('applies overrides without changing the shared defaults', () => {
+    const a = defaultMappingConfig({ timezone: 'America/Vancouver', localSystemBase: 'https://c.example/ids', appointmentStatuses: { toOscar: { booked: 'a' } } });
+    assert.equal(a.timezone, 'America/Vancouver');
+    assert.equal(localSystem(a, 'chartNo'), 'https://c.example/ids/chart-no');
+    assert.equal(a.appointmentStatuses.toOscar.booked, 'a');
+    assert.equal(defaultMappingConfig().appointmentStatuses.toOscar.booked, 't');
+  });
+});
+
+describe('compact', () => {
+  it('drops blank strings, nulls, empty arrays and objects but keeps false and 0', () => {
+    assert.deepEqual(compact({ a: '', b: '  ', c: null, d: [], e: {}, f: [{ x: '' }], g: false, h: 0, i: { j: [undefined, 'k'] }, l: NaN }), { g: false, h: 0, i: { j: ['k'] } });
+    assert.equal(nonBlank('  x '), 'x');
+    assert.equal(nonBlank(''), undefined);
+    assert.equal(nonBlank(5), undefined);
+  });
+});

@@ -1,0 +1,187 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { OscarClient } from '../../src/oscar/client.js';
+import {
+  OscarAuthError, OscarFaultError, OscarProtocolError, OscarTimeoutError, OscarUnavailableError, OscarUnsupportedRequestError,
+} from '../../src/oscar/errors.js';
+import { buildUrl, oauthHeaderFor, queryPairs } from '../../src/oscar/oauth-sign.js';
+import { sendJson, startFake } from './fake-http.js';
+import type { FakeHandler, FakeServer, SeenRequest } from './fake-http.js';
+import { verifyOAuth } from './oauth-verify.js';
+
+const CREDS = { consumerKey: 'k3y0s1d2e4f5g6h7', consumerSecret: 's3cr3t0a1b2c3d4e', token: '0f8fad5b-d9cb-469f-a165-70867728950e', tokenSecret: '7c9e6679-7425-40de-944b-e07fc1f90ae7' };
+const xmlFault = (code: string): string => '<ns1:XMLFault xmlns:ns1="http://cxf.apache.org/bindings/xformat"><ns1:faultstring xmlns:ns1="http://cxf.apache.org/bindings/xformat">'
+  + `ca.openosp.openo.webserv.oauth.OAuth1Exception: ${code}</ns1:faultstring></ns1:XMLFault>`;
+
+describe('OAuth 1.0a signing', () => {
+  it('reproduces the known-answer vector of samples.md §1', () => {
+    const url = buildUrl('http://emr.example.org:8080/oscar', '/ws/services/demographics/1001', []);
+    const header = oauthHeaderFor(CREDS, 'GET', url, [], { nonce: 'a1b2c3d4e5', timestamp: 1710520000 });
+    assert.match(header, /^OAuth /);
+    assert.match(header, /oauth_signature="PqZHhQMlT79zPwLNm40u7JDMM4w%3D"/);
+    assert.match(header, /oauth_token="0f8fad5b-d9cb-469f-a165-70867728950e"/);
+    assert.match(header, /oauth_version="1.0"/);
+  });
+
+  it('signs the URL as the server sees it: lower-case host, default port dropped', () => {
+    const a = buildUrl('HTTP://EMR.Example.ORG:80/oscar/', '/ws/services/demographics/1001', []);
+    assert.equal(a.href, 'http://emr.example.org/oscar/ws/services/demographics/1001');
+    const at = { nonce: 'n', timestamp: 1 };
+    const b = buildUrl('http://emr.example.org/oscar', '/ws/services/demographics/1001', []);
+    assert.equal(oauthHeaderFor(CREDS, 'GET', a, [], at), oauthHeaderFor(CREDS, 'GET', b, [], at));
+  });
+
+  it('encodes spaces in queries as %20, never +', () => {
+    const pairs = queryPairs({ query: 'doe, jane+x' }, 'test');
+    assert.equal(buildUrl('http://h/oscar', '/q', pairs).search, '?query=doe%2C%20jane%2Bx');
+  });
+
+  it('refuses non-ASCII query values up front (contract 2.4)', () => {
+    assert.throws(() => queryPairs({ query: 'Hélène' }, 'rest:quickSearch'), OscarUnsupportedRequestError);
+  });
+});
+
+describe('RestClient over HTTP', () => {
+  let server: FakeServer;
+  let handler: FakeHandler = (_req, res) => { res.writeHead(500).end(); };
+  let client: OscarClient;
+  let seen: SeenRequest | undefined;
+
+  before(async () => {
+    server = await startFake((req, res) => { seen = req; return handler(req, res); });
+    client = new OscarClient({ baseUrl: server.base, timezone: 'America/Toronto', oauth: CREDS, soap: { userName: 'u', password: 'p' }, retries: 0, timeoutMs: 2000 });
+  });
+  after(async () => { client.close(); await server.close(); });
+
+  const origin = (): string => `http://127.0.0.1:${server.port}`;
+  const signedOk = (req: SeenRequest): boolean => verifyOAuth(req, origin(), CREDS);
+
+  it('GETs a demographic with a signature an independent verifier accepts', async () => {
+    handler = (req, res) => (signedOk(req) ? sendJson(res, 200, { demographicNo: 1001, lastName: 'DOE' }) : res.writeHead(500).end(xmlFault('invalid_signature')));
+    const d = await client.getDemographic(1001);
+    assert.equal(d?.demographicNo, 1001);
+    assert.equal(seen?.url, '/oscar/ws/services/demographics/1001');
+    assert.equal(seen?.headers.accept, 'application/json');
+  });
+
+  it('signs query parameters, including repeated ones', async () => {
+    handler = (req, res) => (signedOk(req) ? sendJson(res, 200, { offset: 0, limit: 0, total: 0, timestamp: 1, content: [], query: null }) : res.writeHead(500).end(xmlFault('invalid_signature')));
+    await client.quickSearch('doe, jane');
+    assert.equal(seen?.url, '/oscar/ws/services/demographics/quickSearch?query=doe%2C%20jane');
+    handler = (req, res) => (signedOk(req) ? sendJson(res, 200, { demographicNo: 5 }) : res.writeHead(500).end(xmlFault('invalid_signature')));
+    assert.equal((await client.getDemographic(5, ['allergies', 'notes']))?.demographicNo, 5);
+    assert.equal(seen?.url, '/oscar/ws/services/demographics/5?includes%5B%5D=allergies&includes%5B%5D=notes');
+  });
+
+  it('does not sign JSON bodies, and sends them as application/json', async () => {
+    handler = (req, res) => (signedOk(req) ? sendJson(res, 200, { offset: 0, limit: 0, total: 1, timestamp: 1, content: [{ demographicNo: 7 }], query: null }) : res.writeHead(500).end(xmlFault('invalid_signature')));
+    const r = await client.searchDemographics({ type: 'Name', term: 'Hélène', startIndex: 0, itemsToReturn: 5 });
+    assert.equal(r.content[0]?.demographicNo, 7);
+    assert.equal(seen?.method, 'POST');
+    assert.equal(seen?.url, '/oscar/ws/services/demographics/search?startIndex=0&itemsToReturn=5');
+    assert.equal(seen?.headers['content-type'], 'application/json');
+    assert.deepEqual(JSON.parse(seen?.body ?? ''), { type: 'Name', term: 'Hélène', active: 'true', integrator: 'false', outofdomain: 'true', params: {} });
+  });
+
+  it('rejects a non-ASCII quickSearch before sending anything', async () => {
+    const before = server.requests.length;
+    await assert.rejects(client.quickSearch('Hélène'), OscarUnsupportedRequestError);
+    assert.equal(server.requests.length, before);
+  });
+
+  it('PUTs demographics asking for XML (XML-only method, contract 7.15) and ignores the XML answer', async () => {
+    handler = (req, res) => {
+      if (req.headers.accept !== 'application/xml') { res.writeHead(406).end(); return; }
+      res.writeHead(200, { 'Content-Type': 'application/xml' }).end('<demographicTo1><demographicNo>1001</demographicNo></demographicTo1>');
+    };
+    assert.equal(await client.updateDemographic({ demographicNo: 1001, lastName: 'DOE' }), undefined);
+    assert.equal(seen?.method, 'PUT');
+    assert.equal(seen?.headers['content-type'], 'application/json');
+  });
+
+  it('accepts gzip-compressed answers (contract 7.20)', async () => {
+    handler = (req, res) => {
+      assert.match(String(req.headers['accept-encoding']), /gzip/);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }).end(gzipSync(JSON.stringify({ allergies: [{ id: 7, archived: false }] })));
+    };
+    assert.deepEqual(await client.activeAllergies(1001), [{ id: 7, archived: false }]);
+    assert.equal(seen?.url, '/oscar/ws/services/allergies/active?demographicNo=1001');
+  });
+
+  it('maps a connection cut in the middle of the body to OscarUnavailableError', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '1000' });
+      res.write('{"demographicNo":');
+      setTimeout(() => res.socket?.destroy(), 10);
+    };
+    await assert.rejects(client.getDemographic(1), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection');
+  });
+
+  it('reads 204 as "not found" (undefined)', async () => {
+    handler = (_req, res) => { res.writeHead(204).end(); };
+    assert.equal(await client.getDemographic(4242), undefined);
+  });
+
+  it('maps an OAuth XMLFault (HTTP 500) to OscarAuthError with the OAuth1Exception code as cause', async () => {
+    handler = (_req, res) => { res.writeHead(500, { 'Content-Type': 'application/json;charset=UTF-8' }).end(xmlFault('invalid_consumer')); };
+    await assert.rejects(client.getDemographic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_consumer' && e.httpStatus === 502);
+    handler = (_req, res) => { res.writeHead(500).end(xmlFault('invalid_signature')); };
+    await assert.rejects(client.getDemographic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_signature');
+  });
+
+  it('suspects clock skew when a signature fails and the server clock is far from ours', async () => {
+    handler = (_req, res) => { res.writeHead(500, { Date: new Date(Date.now() - 3_600_000).toUTCString() }).end(xmlFault('invalid_signature')); };
+    await assert.rejects(client.getDemographic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'clock skew?');
+  });
+
+  it('maps other non-2xx answers to OscarFaultError, keeping the upstream text out of the message', async () => {
+    handler = (_req, res) => { res.writeHead(500, { 'Content-Type': 'text/html' }).end('<html>NullPointerException DOE JANE</html>'); };
+    await assert.rejects(client.getDemographic(1), (e: unknown) => {
+      assert.ok(e instanceof OscarFaultError);
+      assert.equal(e.upstreamStatus, 500);
+      assert.match(e.upstreamMessage, /NullPointerException/);
+      assert.doesNotMatch(e.message, /DOE|JANE/);
+      return true;
+    });
+  });
+
+  it('maps unreadable JSON to OscarProtocolError', async () => {
+    handler = (_req, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"demographicNo":'); };
+    await assert.rejects(client.getDemographic(1), OscarProtocolError);
+  });
+
+  it('times out a call that gets no answer (OscarTimeoutError → 504)', async () => {
+    const slow = new OscarClient({ baseUrl: server.base, timezone: 'America/Toronto', oauth: CREDS, soap: { userName: 'u', password: 'p' }, retries: 0, timeoutMs: 100 });
+    handler = () => { /* never answer */ };
+    const t0 = Date.now();
+    await assert.rejects(slow.getDemographic(1), (e: unknown) => e instanceof OscarTimeoutError && e.httpStatus === 504 && e.timeoutMs === 100);
+    assert.ok(Date.now() - t0 < 1000);
+    slow.close();
+  });
+
+  it('uses the longer document timeout for document uploads', async () => {
+    const c = new OscarClient({ baseUrl: server.base, timezone: 'America/Toronto', oauth: CREDS, soap: { userName: 'u', password: 'p' }, retries: 0, timeoutMs: 50, documentTimeoutMs: 2000 });
+    handler = (_req, res) => { setTimeout(() => sendJson(res, 200, { id: 9, fileName: 'x.pdf' }), 150); };
+    const d = await c.saveDocumentToDemographic({ fileName: 'x.pdf', fileContents: 'JVBERi0=', demographicNo: 1001 });
+    assert.equal(d.id, 9);
+    c.close();
+  });
+
+  it('maps a reset connection to OscarUnavailableError (→ 503)', async () => {
+    handler = (_req, res) => { res.socket?.destroy(); };
+    await assert.rejects(client.getDemographic(1), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection' && e.httpStatus === 503);
+  });
+
+  it('maps a refused connection to OscarUnavailableError(ECONNREFUSED)', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const c = new OscarClient({ baseUrl: `http://127.0.0.1:${port}/oscar`, timezone: 'America/Toronto', oauth: CREDS, soap: { userName: 'u', password: 'p' }, retries: 0 });
+    await assert.rejects(c.getDemographic(1), (e: unknown) => e instanceof OscarUnavailableError && e.code === 'ECONNREFUSED');
+    c.close();
+  });
+});

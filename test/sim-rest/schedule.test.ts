@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { epochOfLocal } from '../../src/oscar/time.js';
+import { SAMPLE_NOW, signed, startSim, TZ, type Sim } from './fixture.js';
+
+// samples.md §2a and §2b, byte for byte
+const SAMPLE_HISTORY = '{"appointment":null,"statuses":null,"types":null,"reasons":null,"appointments":[{"id":555,"providerNo":"999998","appointmentDate":1710216000000,"startTime":"09:00:00","endTime":"09:14:00","name":"DOE, JANE","demographicNo":1001,"programId":0,"notes":"","reason":"Follow-up BP","location":"","resources":"","type":"","style":null,"billing":null,"status":"t","importedStatus":null,"createDateTime":1709900000000,"updateDateTime":1709900000000,"creator":"999998","lastUpdateUser":"999998","remarks":"","urgency":"","creatorSecurityId":null,"bookingSource":null,"reasonCode":17,"demographic":null,"provider":null,"billingDetail":null}]}';
+const SAMPLE_ADD_REQUEST = '{"providerNo":"999998","appointmentDate":"2024-03-19","startTime":"10:30","duration":15,"demographicNo":1001,"reason":"Flu shot","notes":"","type":"","status":"t"}';
+const SAMPLE_ADD_RESPONSE = '{"appointment":{"id":556,"providerNo":"999998","appointmentDate":1710858600000,"startTime":1710858600000,"endTime":1710859440000,"name":"DOE, JANE","demographicNo":1001,"programId":0,"notes":"","reason":"Flu shot","location":null,"resources":null,"type":"","style":null,"billing":null,"status":"t","importedStatus":null,"createDateTime":1710520000000,"updateDateTime":1710520000000,"creator":"999998","lastUpdateUser":"999998","remarks":"","urgency":null,"creatorSecurityId":null,"bookingSource":null,"reasonCode":null,"demographic":null,"provider":null,"billingDetail":null},"statuses":null,"types":null,"reasons":null,"appointments":null}';
+
+describe('ScheduleService', () => {
+  let sim: Sim;
+  before(async () => { sim = await startSim(SAMPLE_NOW); });
+  after(async () => { await sim.close(); });
+  const post = (path: string, body: string) =>
+    signed(sim, 'POST', `/oscar/ws/services/schedule${path}`, { contentType: 'application/json', body });
+
+  it('renders appointmentHistory as samples §2a: DB times as "HH:mm:ss", status D left out', async () => {
+    const r = await post('/1001/appointmentHistory', '{}');
+    assert.equal(r.status, 200);
+    assert.equal(r.body, SAMPLE_HISTORY);
+  });
+
+  it('books as samples §2b: in-memory ms times, end = start + duration - 1 min, name from the patient', async () => {
+    const r = await post('/add', SAMPLE_ADD_REQUEST.replace('"status":"t"', '"status":"t","name":"ignored"'));
+    assert.equal(r.status, 200);
+    assert.equal(r.body, SAMPLE_ADD_RESPONSE);
+    const row = sim.store.appointment(556);
+    assert.deepEqual([row?.appointmentDate, row?.startTime, row?.endTime, row?.name], ['2024-03-19', '10:30:00', '10:44:00', 'DOE, JANE']);
+    const history = JSON.parse((await post('/1001/appointmentHistory', '{}')).body) as { appointments: Array<Record<string, unknown>> };
+    assert.deepEqual(history.appointments.map((a) => [a.id, a.startTime, a.endTime]), [[556, '10:30:00', '10:44:00'], [555, '09:00:00', '09:14:00']]);
+    const noPatient = await post('/add', SAMPLE_ADD_REQUEST.replace('"demographicNo":1001', '"demographicNo":4242'));
+    assert.equal(noPatient.status, 500);
+  });
+
+  it('fails updateAppointment with 500, and a "HH:mm:ss" startTime in an AppointmentTo1 with 400', async () => {
+    const r = await post('/updateAppointment', '{"id":555,"status":"H"}');
+    assert.equal(r.status, 500);
+    assert.match(r.headers['content-type'] ?? '', /^text\/html/);
+    assert.equal((await post('/updateAppointment', '{"id":555,"startTime":"09:00:00"}')).status, 400);
+  });
+
+  it('updates status and type on the loaded entity, and deletes', async () => {
+    const s = JSON.parse((await post('/appointment/555/updateStatus', '{"status":"H"}')).body) as { appointment: Record<string, unknown> };
+    assert.deepEqual([s.appointment.status, s.appointment.startTime, s.appointment.updateDateTime], ['H', '09:00:00', SAMPLE_NOW]);
+    const t = JSON.parse((await post('/appointment/555/updateType', '{"type":"Phone"}')).body) as { appointment: Record<string, unknown> };
+    assert.equal(t.appointment.type, 'Phone');
+    assert.equal((await post('/appointment/9999/updateStatus', '{"status":"H"}')).status, 500);
+    const del = await post('/deleteAppointment', '{"id":555}');
+    assert.deepEqual([del.status, del.body], [200, '']);
+    assert.equal(sim.store.appointment(555), undefined);
+    assert.equal((await post('/deleteAppointment', '{"id":555}')).status, 500);
+  });
+
+  it('lists a provider day without cancelled visits, and the status table', async () => {
+    sim.store.data.appointments.push({ ...structuredClone(sim.store.data.appointments[0]!), appointmentNo: 600, appointmentDate: '2024-03-20', startTime: '13:05:00', endTime: '13:34:00', status: 'H' });
+    sim.store.reindex();
+    const day = JSON.parse((await signed(sim, 'GET', '/oscar/ws/services/schedule/999998/day/2024-03-20')).body) as Array<Record<string, unknown>>;
+    assert.deepEqual(day.map((d) => Object.keys(d)), [['demographicNo', 'appointmentNo', 'name', 'status', 'startTime', 'reason', 'duration', 'type', 'notes', 'date']]);
+    assert.deepEqual([day[0]?.appointmentNo, day[0]?.startTime, day[0]?.duration, day[0]?.date], [600, '01:05 PM', '29m ', epochOfLocal('2024-03-20T13:05:00', TZ)]);
+    const cancelledDay = JSON.parse((await signed(sim, 'GET', '/oscar/ws/services/schedule/999998/day/2024-03-12')).body) as Array<{ status: string }>;
+    assert.ok(cancelledDay.every((d) => d.status !== 'C'));
+    assert.equal((await signed(sim, 'GET', '/oscar/ws/services/schedule/999998/day/March-12')).status, 500);
+    const statuses = JSON.parse((await signed(sim, 'GET', '/oscar/ws/services/schedule/statuses')).body) as { total: number; content: Array<{ status: string }> };
+    assert.deepEqual([statuses.total, statuses.content.map((c) => c.status)], [2, ['t', 'H']]);
+  });
+});

@@ -1,0 +1,56 @@
+// `npm run sim` settings: SIM_* validation and the banner a user copies the facade settings from.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { banner, readSimSettings, SimSettingsError } from '../../src/sim/main.js';
+import type { Simulator } from '../../src/sim/server.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('sim CLI settings', () => {
+  it('defaults to port 8081, /oscar, Toronto, 300 patients and the demo credentials', () => {
+    const s = readSimSettings({});
+    assert.deepEqual([s.port, s.host, s.contextPath, s.timezone, s.patients, s.seed], [8081, '127.0.0.1', '/oscar', 'America/Toronto', 300, 1]);
+    assert.equal(s.credentials.soapUserName, 'oscardoc');
+    assert.equal(s.credentials.securityNo, 128);
+  });
+
+  it('reads overrides', () => {
+    const s = readSimSettings({ SIM_PORT: '0', SIM_HOST: '0.0.0.0', SIM_SEED: '42', SIM_PATIENTS: '25', SIM_TIMEZONE: 'America/Vancouver', SIM_CONTEXT: '/emr/', SIM_PROVIDER_NO: '101', SIM_SECURITY_NO: '7' });
+    assert.deepEqual([s.port, s.host, s.seed, s.patients, s.timezone, s.contextPath, s.credentials.providerNo, s.credentials.securityNo],
+      [0, '0.0.0.0', 42, 25, 'America/Vancouver', '/emr', '101', 7]);
+    assert.equal(readSimSettings({ SIM_CONTEXT: '' }).contextPath, '');
+  });
+
+  it('reports every bad setting at once', () => {
+    try {
+      readSimSettings({ SIM_PORT: '70000', SIM_PATIENTS: 'many', SIM_TIMEZONE: 'Mars/Olympus', SIM_CONTEXT: 'oscar app', SIM_SECURITY_NO: 'x', SIM_PROVIDER_NO: 'doc1', SIM_CONSUMER_KEY: 'a b' });
+      assert.fail('expected SimSettingsError');
+    } catch (e) {
+      assert.ok(e instanceof SimSettingsError);
+      for (const name of ['SIM_PORT', 'SIM_PATIENTS', 'SIM_TIMEZONE', 'SIM_CONTEXT', 'SIM_SECURITY_NO', 'SIM_PROVIDER_NO', 'SIM_CONSUMER_KEY']) {
+        assert.ok(e.problems.some((p) => p.startsWith(name)), name);
+      }
+    }
+  });
+
+  it('prints URLs, demo credentials and the facade environment', () => {
+    const s = readSimSettings({});
+    const sim = { url: 'http://127.0.0.1:8081/oscar', store: { data: { demographics: new Array(300) } } } as unknown as Simulator;
+    const text = banner(sim, s);
+    for (const line of [
+      'http://127.0.0.1:8081/oscar/ws/services', 'http://127.0.0.1:8081/oscar/ws/DemographicService?wsdl',
+      `OSCAR_URL=http://127.0.0.1:8081/oscar`, `OSCAR_CONSUMER_KEY=${s.credentials.consumerKey}`, `OSCAR_CONSUMER_SECRET=${s.credentials.consumerSecret}`,
+      `OSCAR_ACCESS_TOKEN=${s.credentials.accessToken}`, `OSCAR_ACCESS_TOKEN_SECRET=${s.credentials.accessTokenSecret}`,
+      `OSCAR_SOAP_USERNAME=oscardoc`, `OSCAR_SOAP_PASSWORD=${s.credentials.soapPassword}`, 'OSCAR_TIMEZONE=America/Toronto', 'securityNo 128',
+    ]) assert.ok(text.includes(line), line);
+  });
+
+  it('exits 1 with a clear message on bad settings', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/sim/main.ts'], { cwd: repo, env: { ...process.env, SIM_PORT: 'eighty' }, encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /SIM_PORT must be a whole number from 0 to 65535 \(got "eighty"\)/);
+    assert.equal(r.stdout, '');
+  });
+});
