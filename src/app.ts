@@ -3,6 +3,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config, OscarConnection } from './config.js';
+import { createAuth } from './auth/index.js';
+import { cachedOscar } from './cache/index.js';
 import { createRouter, type FhirRouter, type Registry } from './fhir/index.js';
 import { createFhirHandler } from './http/fhir-handler.js';
 import { createOpsApp } from './http/ops-app.js';
@@ -12,6 +14,7 @@ import { OscarClient } from './oscar/client.js';
 import { defaultMappingConfig } from './resources/mapping-config.js';
 import { ProviderDirectory } from './resources/provider-directory.js';
 import { buildRegistry } from './resources/registry.js';
+import { createMetrics, type Metrics } from './metrics/index.js';
 import { loadValidators, validateResource } from './validation/index.js';
 
 export const FHIR_BASE_PATH = '/fhir';
@@ -22,6 +25,7 @@ export interface Facade {
   router: FhirRouter;
   registry: Registry;
   oscar: OscarClient;
+  metrics: Metrics;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -40,10 +44,13 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     documentTimeoutMs: config.upstream.documentTimeoutMs,
     retries: config.upstream.retries,
   });
+  const metrics = createMetrics();
+  const auth = createAuth(config, logger);
+  const upstream = cachedOscar(oscar);
   const mapping = defaultMappingConfig({ timezone: config.oscarTimezone, localSystemBase: `${oscarConn.url}/fhir-ids/` });
-  const providers = new ProviderDirectory(oscar);
+  const providers = new ProviderDirectory(upstream);
   const registry = buildRegistry(
-    { oscar, mapping, providers, baseUrl: config.fhirBaseUrl, maxUpstreamRows: 1000 },
+    { oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, maxUpstreamRows: 1000 },
     { mode: config.validationMode, logger },
   );
   const router = createRouter({
@@ -53,8 +60,9 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     validator: {
       validate: (r) => validateResource(r).map((i) => ({ severity: i.severity, code: i.code, diagnostics: i.message, expression: [i.expression] })),
     },
-    capability: { software: SOFTWARE },
+    capability: { software: SOFTWARE, ...(auth.capabilitySecurity && { security: auth.capabilitySecurity }) },
     hooks: {
+      ...auth.hooks,
       onError: (err, req, mapped) => {
         const e = err as { name?: string; message?: string; operation?: string; cause?: unknown };
         // Operator-facing line: names the failure, never PHI (no query values, no bodies).
@@ -64,13 +72,22 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   });
   const fhir = createFhirHandler({
     router, basePath: FHIR_BASE_PATH, bodyLimitBytes: 20 * 1024 * 1024, logger,
-    onFinished: ({ req, status, ms }) => {
+    authenticate: (req, fhirReq) => auth.authenticate(req, fhirReq),
+    onFinished: (info) => {
+      auth.audit(info);
+      const { req, status, ms } = info;
       logger.debug({ requestId: req.requestId, method: req.method, path: req.path.replace(/\/\d+/g, '/:id'), status, ms: Math.round(ms * 10) / 10 }, 'request');
     },
   });
   let readyCache: { at: number; value: { ok: boolean; checks: Record<string, string> } } | undefined;
   const app = createOpsApp({
     basePath: FHIR_BASE_PATH,
+    mount: [
+      (a) => auth.mount(a),
+      (a) => a.get('/metrics', async (_req, res) => {
+        res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+      }),
+    ],
     ready: async () => {
       if (readyCache && Date.now() - readyCache.at < 5_000) return readyCache.value;
       const [soap, rest] = await Promise.allSettled([oscar.isAlive(), oscar.oauthInfo()]);
@@ -84,7 +101,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   });
   const server = createHttpServer({ basePath: FHIR_BASE_PATH, fhir, app });
   return {
-    server, router, registry, oscar,
+    server, router, registry, oscar, metrics,
     listen: () => new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve((server.address() as AddressInfo).port));

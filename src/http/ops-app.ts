@@ -6,6 +6,8 @@ export interface OpsAppOptions {
   /** Whether OSCAR answers (REST and SOAP), briefly cached by the caller. */
   ready: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
   basePath: string;
+  /** Adds routes (metrics, SMART endpoints) before the catch-all 404. */
+  mount?: ((app: Express) => void)[];
 }
 
 export function createOpsApp(opts: OpsAppOptions): Express {
@@ -18,6 +20,7 @@ export function createOpsApp(opts: OpsAppOptions): Express {
     res.status(r.ok ? 200 : 503).json({ status: r.ok ? 'ready' : 'not ready', checks: r.checks });
   });
   app.get('/', (_req, res) => { res.redirect(302, `${opts.basePath}/metadata`); });
+  for (const mount of opts.mount ?? []) mount(app);
   app.use((_req, res) => {
     res.status(404).type('application/fhir+json').json({
       resourceType: 'OperationOutcome',

@@ -1,0 +1,79 @@
+// The whole product for integration tests: the OSCAR simulator and the facade wired to it over
+// real HTTP, each on an ephemeral port, with strict outgoing validation (a mapping bug fails the
+// test) and silent logs.
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { createFacade, type Facade } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logging.js';
+import { demoCredentials } from '../../src/sim/options.js';
+import { startSimulator, type Simulator } from '../../src/sim/server.js';
+
+export interface Stack {
+  sim: Simulator;
+  facade: Facade;
+  config: Config;
+  /** FHIR base URL, e.g. http://127.0.0.1:PORT/fhir */
+  base: string;
+  /** GET/POST… a FHIR path (relative to the base, e.g. '/Patient/1001'); JSON body parsed when there is one. */
+  fhir(path: string, init?: RequestInit): Promise<FhirAnswer>;
+  close(): Promise<void>;
+}
+
+export interface FhirAnswer {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  text: string;
+}
+
+export interface StackOptions {
+  /** Extra environment for loadConfig (e.g. AUTH_MODE, OSCAR_MAX_IN_FLIGHT). */
+  env?: Record<string, string>;
+  /** Simulator options (seed, patients, data…). */
+  sim?: Parameters<typeof startSimulator>[0];
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const credentials = demoCredentials({});
+  const sim = await startSimulator({ port: 0, credentials, ...opts.sim });
+  const port = await freePort();
+  const config = loadConfig({
+    PORT: String(port), HOST: '127.0.0.1', FHIR_BASE_URL: `http://127.0.0.1:${port}/fhir`,
+    VALIDATION_MODE: 'strict', LOG_LEVEL: 'silent', OSCAR_TIMEZONE: sim.store.timezone,
+    ...opts.env,
+  });
+  const facade = createFacade(config, {
+    url: sim.url, consumerKey: credentials.consumerKey, consumerSecret: credentials.consumerSecret,
+    accessToken: credentials.accessToken, accessTokenSecret: credentials.accessTokenSecret,
+    soapUserName: credentials.soapUserName, soapPassword: credentials.soapPassword,
+  }, createLogger(config.logLevel));
+  await facade.listen();
+  const base = config.fhirBaseUrl;
+  return {
+    sim, facade, config, base,
+    async fhir(path, init) {
+      const res = await fetch(`${base}${path}`, init);
+      const text = await res.text();
+      let body: unknown;
+      try { body = text ? JSON.parse(text) : undefined; } catch { body = undefined; }
+      return { status: res.status, headers: res.headers, body, text };
+    },
+    async close() {
+      await facade.close();
+      await sim.close();
+    },
+  };
+}
