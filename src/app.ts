@@ -4,13 +4,20 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config, OscarConnection } from './config.js';
 import { createAuth } from './auth/index.js';
-import { cachedOscar } from './cache/index.js';
+import { createFacadeCache, type FacadeCache } from './cache/index.js';
 import { createRouter, type FhirRouter, type Registry } from './fhir/index.js';
+import { createCors } from './http/cors.js';
 import { createFhirHandler } from './http/fhir-handler.js';
 import { createOpsApp } from './http/ops-app.js';
+import { RateLimiter } from './http/rate-limit.js';
+import { createReadiness } from './http/readiness.js';
+import { createRouteLabeler } from './http/route-label.js';
+import { fhirSecurityHeaders } from './http/security-headers.js';
 import { createHttpServer } from './http/server.js';
+import { closeGracefully, DrainState } from './http/shutdown.js';
 import type { Logger } from './logging.js';
 import { OscarClient } from './oscar/client.js';
+import { OscarAuthError } from './oscar/errors.js';
 import { defaultMappingConfig } from './resources/mapping-config.js';
 import { ProviderDirectory } from './resources/provider-directory.js';
 import { buildRegistry } from './resources/registry.js';
@@ -26,13 +33,20 @@ export interface Facade {
   registry: Registry;
   oscar: OscarClient;
   metrics: Metrics;
+  /** The OSCAR-answer and rendered-read cache (its change feed starts with listen()). */
+  cache: FacadeCache;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
-  close(): Promise<void>;
+  /**
+   * Graceful stop: no new connections, requests in flight finish within `graceMs` (default
+   * SHUTDOWN_GRACE_MS) and are cut off after it. Resolves true when all finished in time.
+   */
+  close(graceMs?: number): Promise<boolean>;
 }
 
 export function createFacade(config: Config, oscarConn: OscarConnection, logger: Logger): Facade {
   loadValidators();
+  const metrics = createMetrics();
   const oscar = new OscarClient({
     baseUrl: oscarConn.url,
     timezone: config.oscarTimezone,
@@ -43,16 +57,23 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     timeoutMs: config.upstream.timeoutMs,
     documentTimeoutMs: config.upstream.documentTimeoutMs,
     retries: config.upstream.retries,
+    breaker: { failureThreshold: config.upstream.breakerThreshold, cooldownMs: config.upstream.breakerCooldownMs },
+    onCall: (e) => metrics.upstream(e),
   });
-  const metrics = createMetrics();
-  const auth = createAuth(config, logger);
-  const upstream = cachedOscar(oscar);
+  const cache = createFacadeCache({
+    oscar, settings: config.cache, timezone: config.oscarTimezone, logger, observer: metrics.cache, feedObserver: metrics.changeFeed,
+    identity: { baseUrl: oscarConn.url, restToken: oscarConn.accessToken, soapUser: oscarConn.soapUserName },
+  });
+  metrics.watch({ upstreamLoad: () => oscar.load(), cacheUsage: () => cache.usage(), changeFeedLastSuccess: () => cache.lastChangePoll() });
+  const upstream = cache.oscar;
   const mapping = defaultMappingConfig({ timezone: config.oscarTimezone, localSystemBase: `${oscarConn.url}/fhir-ids/` });
   const providers = new ProviderDirectory(upstream);
   const registry = buildRegistry(
-    { oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, maxUpstreamRows: 1000 },
+    { oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, maxUpstreamRows: 1000, cache },
     { mode: config.validationMode, logger },
   );
+  const auth = createAuth(config, logger, { registry, basePath: FHIR_BASE_PATH, metrics: metrics.registry });
+  const routeLabel = createRouteLabeler(registry.types());
   const router = createRouter({
     registry,
     baseUrl: config.fhirBaseUrl,
@@ -64,54 +85,57 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     hooks: {
       ...auth.hooks,
       onError: (err, req, mapped) => {
-        const e = err as { name?: string; message?: string; operation?: string; cause?: unknown };
+        const e = err as { name?: string; message?: string; operation?: string; cause?: unknown; reason?: unknown; code?: unknown };
         // Operator-facing line: names the failure, never PHI (no query values, no bodies).
-        logger[mapped.bug ? 'error' : 'warn']({ requestId: req.requestId, method: req.method, path: req.path.replace(/\/\d+/g, '/:id'), status: mapped.status, error: e.name, operation: e.operation, cause: typeof e.cause === 'string' ? e.cause : undefined, detail: mapped.bug ? e.message : undefined }, 'request failed');
+        logger[mapped.bug ? 'error' : 'warn']({
+          requestId: req.requestId, method: req.method, route: routeLabel(req.path), status: mapped.status, error: e.name, operation: e.operation,
+          cause: typeof e.cause === 'string' ? e.cause : undefined, reason: e.reason, code: typeof e.code === 'string' ? e.code : undefined,
+          hint: err instanceof OscarAuthError ? err.hint : undefined, detail: mapped.bug ? e.message : undefined,
+        }, err instanceof OscarAuthError ? `OSCAR refused the facade's credentials: ${err.hint}` : 'request failed');
       },
     },
   });
+  const https = config.fhirBaseUrl.startsWith('https:');
+  const cors = createCors(config.http.corsOrigins);
+  const drain = new DrainState();
   const fhir = createFhirHandler({
-    router, basePath: FHIR_BASE_PATH, bodyLimitBytes: 20 * 1024 * 1024, logger,
+    router, basePath: FHIR_BASE_PATH, bodyLimitBytes: config.http.maxBodyBytes, logger, routeLabel, drain,
+    cors: cors.enabled ? cors : undefined,
+    rateLimiter: config.http.rateLimitPerMinute > 0 ? new RateLimiter({ perMinute: config.http.rateLimitPerMinute }) : undefined,
+    baseHeaders: fhirSecurityHeaders({ https, cors: cors.enabled }),
     authenticate: (req, fhirReq) => auth.authenticate(req, fhirReq),
+    serve: cache.serveWith(auth.hooks, config.fhirBaseUrl),
     onFinished: (info) => {
       auth.audit(info);
-      const { req, status, ms } = info;
-      logger.debug({ requestId: req.requestId, method: req.method, path: req.path.replace(/\/\d+/g, '/:id'), status, ms: Math.round(ms * 10) / 10 }, 'request');
+      metrics.request(info.req.method, info.req.path, info.status, info.ms);
     },
   });
-  let readyCache: { at: number; value: { ok: boolean; checks: Record<string, string> } } | undefined;
   const app = createOpsApp({
-    basePath: FHIR_BASE_PATH,
+    basePath: FHIR_BASE_PATH, cors, drain, https, logger,
     mount: [
       (a) => auth.mount(a),
       (a) => a.get('/metrics', async (_req, res) => {
         res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
       }),
     ],
-    ready: async () => {
-      if (readyCache && Date.now() - readyCache.at < 5_000) return readyCache.value;
-      const [soap, rest] = await Promise.allSettled([oscar.isAlive(), oscar.oauthInfo()]);
-      const checks = {
-        soap: soap.status === 'fulfilled' && soap.value ? 'ok' : 'unreachable',
-        rest: rest.status === 'fulfilled' ? 'ok' : 'unreachable',
-      };
-      readyCache = { at: Date.now(), value: { ok: checks.soap === 'ok' && checks.rest === 'ok', checks } };
-      return readyCache.value;
-    },
+    ready: createReadiness({ probe: () => oscar.probe(), cacheMs: config.http.readyCacheMs, draining: () => drain.draining }),
   });
-  const server = createHttpServer({ basePath: FHIR_BASE_PATH, fhir, app });
+  const server = createHttpServer({ basePath: FHIR_BASE_PATH, fhir, app, logger });
   return {
-    server, router, registry, oscar, metrics,
+    server, router, registry, oscar, metrics, cache,
     listen: () => new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve((server.address() as AddressInfo).port));
-    }),
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
+      server.listen(config.port, config.host, () => {
+        cache.start();
+        resolve((server.address() as AddressInfo).port);
       });
+    }),
+    close: async (graceMs = config.http.shutdownGraceMs) => {
+      const clean = await closeGracefully(server, drain, graceMs);
+      cache.close();
       oscar.close();
+      await auth.close();
+      return clean;
     },
   };
 }

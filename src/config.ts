@@ -2,6 +2,9 @@
 // Every problem is collected and reported together, so an operator fixes them in one go.
 import { readFileSync } from 'node:fs';
 import { isValidTimeZone } from './oscar/time.js';
+import { loadSmartClients, type SmartClient } from './auth/clients.js';
+import { loadSigningKey, type SigningKey } from './auth/signing-key.js';
+import { readCredentialsFile } from './cli/credentials-file.js';
 
 export type AuthMode = 'smart' | 'none';
 export type ValidationMode = 'strict' | 'sanitize';
@@ -29,12 +32,53 @@ export interface Config {
   authMode: AuthMode;
   validationMode: ValidationMode;
   logLevel: string;
+  /** SMART on FHIR (README "Security"); only used with AUTH_MODE=smart. */
+  smart: {
+    /** Backend Services clients of this server's token endpoint (SMART_CLIENTS_FILE); [] = no token endpoint. */
+    clients: SmartClient[];
+    /** An external authorization server whose JWT access tokens are accepted (Keycloak and the like). */
+    external?: { issuer: string; jwksUrl: string; authorizeUrl?: string; tokenUrl?: string };
+    /** SMART_SIGNING_KEY_FILE; undefined = a key generated at start-up. */
+    signingKey?: SigningKey;
+    /** Lifetime of the access tokens this server issues. */
+    tokenLifetimeSeconds: number;
+  };
+  /** Where the audit trail goes: 'stdout', 'stderr', 'off' or a file path (appended, mode 0600). */
+  auditLog: string;
   upstream: {
     maxInFlight: number;
     maxQueue: number;
     timeoutMs: number;
     documentTimeoutMs: number;
     retries: number;
+    /** Consecutive failures of one endpoint family before its circuit opens. */
+    breakerThreshold: number;
+    /** How long an open circuit answers 503 at once before one probe call is let through. */
+    breakerCooldownMs: number;
+  };
+  /** HTTP-side protection and operations (README "Operations"). */
+  http: {
+    /** Largest request body accepted (413 beyond it). */
+    maxBodyBytes: number;
+    /** Browser origins allowed by CORS, e.g. ['https://app.example.org']; ['*'] = any; [] = CORS off. */
+    corsOrigins: string[];
+    /** Requests per minute per client (token client id, else IP); 0 = no rate limit. */
+    rateLimitPerMinute: number;
+    /** On SIGTERM: how long requests in flight may take to finish before they are cut off. */
+    shutdownGraceMs: number;
+    /** How long a /readyz answer (OSCAR REST and SOAP reachable) is reused. */
+    readyCacheMs: number;
+  };
+  /** The cache of OSCAR answers and rendered reads (README "Performance"). */
+  cache: {
+    /** Budget of cached OSCAR answers + rendered reads, in bytes; 0 = no cache at all. */
+    maxBytes: number;
+    /** Separate budget of OSCAR answers carrying document bytes; 0 = never cache them. */
+    documentMaxBytes: number;
+    /** Longest life of any entry: the staleness bound for changes the change feed cannot see. */
+    ttlSeconds: number;
+    /** Change-feed poll interval (OSCAR's …UpdatedAfter operations); 0 = TTL only. */
+    pollSeconds: number;
   };
 }
 
@@ -81,8 +125,60 @@ function httpUrl(name: string, raw: string, problems: string[]): string | undefi
   }
 }
 
+/** CORS_ORIGINS: comma-separated origins (scheme://host[:port], no path) or '*'; empty = CORS off. */
+function corsOriginsOf(raw: string | undefined, problems: string[]): string[] {
+  const list = (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (list.includes('*')) {
+    if (list.length > 1) problems.push('CORS_ORIGINS: "*" allows every origin and cannot be combined with a list');
+    return ['*'];
+  }
+  const origins: string[] = [];
+  for (const o of list) {
+    let u: URL | undefined;
+    try { u = new URL(o); } catch { /* reported below */ }
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.pathname !== '/' || u.search || u.hash || u.username || /^[a-z]+:\/\/[^/]+\/./i.test(o)) {
+      problems.push(`CORS_ORIGINS: "${o}" is not an origin such as https://app.example.org (scheme, host and optional port; no path)`);
+    } else {
+      origins.push(u.origin);
+    }
+  }
+  return origins;
+}
+
+function definedOnly(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+/** SMART_* settings; with AUTH_MODE=smart at least one way to authenticate clients is required. */
+function smartConfig(env: Env, authMode: AuthMode, problems: string[]): Config['smart'] {
+  const clients = env.SMART_CLIENTS_FILE ? loadSmartClients(env.SMART_CLIENTS_FILE, problems) : [];
+  let external: Config['smart']['external'];
+  if (env.SMART_ISSUER || env.SMART_JWKS_URL) {
+    if (!env.SMART_ISSUER || !env.SMART_JWKS_URL) problems.push('SMART_ISSUER and SMART_JWKS_URL go together: the issuer of the access tokens and the URL of its signing keys');
+    // The issuer is compared with the tokens' "iss" claim exactly as given: no normalisation.
+    else if (httpUrl('SMART_ISSUER', env.SMART_ISSUER, problems) !== undefined) {
+      const jwksUrl = httpUrl('SMART_JWKS_URL', env.SMART_JWKS_URL, problems);
+      const authorizeUrl = env.SMART_AUTHORIZE_URL ? httpUrl('SMART_AUTHORIZE_URL', env.SMART_AUTHORIZE_URL, problems) : undefined;
+      const tokenUrl = env.SMART_TOKEN_URL ? httpUrl('SMART_TOKEN_URL', env.SMART_TOKEN_URL, problems) : undefined;
+      if (jwksUrl) external = { issuer: env.SMART_ISSUER, jwksUrl, ...(authorizeUrl && { authorizeUrl }), ...(tokenUrl && { tokenUrl }) };
+      if (!env.SMART_CLIENTS_FILE && !tokenUrl) problems.push('SMART_TOKEN_URL is required when SMART_ISSUER is the only way to get tokens: .well-known/smart-configuration must name a token endpoint');
+    }
+  }
+  if (authMode === 'smart' && !env.SMART_CLIENTS_FILE && !env.SMART_ISSUER) {
+    problems.push('AUTH_MODE=smart needs a way to authenticate clients: SMART_CLIENTS_FILE (Backend Services clients of this server) and/or SMART_ISSUER + SMART_JWKS_URL (an external authorization server)');
+  }
+  let signingKey: SigningKey | undefined;
+  if (env.SMART_SIGNING_KEY_FILE) {
+    try { signingKey = loadSigningKey(env.SMART_SIGNING_KEY_FILE); } catch (e) { problems.push(`SMART_SIGNING_KEY_FILE: ${(e as Error).message}`); }
+  }
+  const tokenLifetimeSeconds = intIn(env, 'SMART_TOKEN_LIFETIME', 300, 60, 3600, problems);
+  return { clients, ...(external && { external }), ...(signingKey && { signingKey }), tokenLifetimeSeconds };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
+  // OSCAR_CREDENTIALS_FILE (written by `oscar-fhir connect`) fills in the OSCAR_* variables not set.
+  if (env.OSCAR_CREDENTIALS_FILE) env = { ...readCredentialsFile(env.OSCAR_CREDENTIALS_FILE, problems), ...definedOnly(env) };
   const port = intIn(env, 'PORT', 8080, 0, 65535, problems);
   const simPort = intIn(env, 'SIM_PORT', 8081, 0, 65535, problems);
 
@@ -135,13 +231,37 @@ export function loadConfig(env: Env = process.env): Config {
     timeoutMs: intIn(env, 'OSCAR_TIMEOUT_MS', 10_000, 100, 600_000, problems),
     documentTimeoutMs: intIn(env, 'OSCAR_DOCUMENT_TIMEOUT_MS', 30_000, 100, 600_000, problems),
     retries: intIn(env, 'OSCAR_RETRIES', 2, 0, 10, problems),
+    breakerThreshold: intIn(env, 'OSCAR_BREAKER_THRESHOLD', 5, 1, 1000, problems),
+    breakerCooldownMs: intIn(env, 'OSCAR_BREAKER_COOLDOWN_MS', 30_000, 100, 3_600_000, problems),
   };
+
+  const http = {
+    maxBodyBytes: intIn(env, 'MAX_BODY_BYTES', 20 * 1024 * 1024, 1024, 512 * 1024 * 1024, problems),
+    corsOrigins: corsOriginsOf(env.CORS_ORIGINS, problems),
+    rateLimitPerMinute: intIn(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000, problems),
+    shutdownGraceMs: intIn(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, problems),
+    readyCacheMs: intIn(env, 'READY_CACHE_MS', 5_000, 0, 600_000, problems),
+  };
+
+  const cache = {
+    maxBytes: intIn(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024, problems),
+    documentMaxBytes: intIn(env, 'CACHE_DOCUMENT_MAX_BYTES', 32 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024, problems),
+    ttlSeconds: intIn(env, 'CACHE_TTL_SECONDS', 60, 1, 86_400, problems),
+    pollSeconds: intIn(env, 'CHANGE_POLL_SECONDS', 5, 0, 3_600, problems),
+  };
+  if (cache.pollSeconds >= cache.ttlSeconds && cache.maxBytes > 0) {
+    problems.push(`CHANGE_POLL_SECONDS (${cache.pollSeconds}) must be shorter than CACHE_TTL_SECONDS (${cache.ttlSeconds}), or 0 to rely on the TTL alone`);
+  }
 
   const logLevel = env.LOG_LEVEL || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
   }
 
+  const smart = smartConfig(env, authMode, problems);
+  const auditLog = env.AUDIT_LOG || (embedded ? 'off' : 'stdout');
+  if (!embedded && auditLog === 'off') problems.push('AUDIT_LOG=off is only allowed with the embedded simulator: access to a real OSCAR must be audited');
+
   if (problems.length) throw new ConfigError(problems);
-  return { port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream };
+  return { port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
 }

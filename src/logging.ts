@@ -1,10 +1,11 @@
 // Structured logs (pino). Never log PHI: log ids, operations, statuses and timings only.
 // Credentials in headers are redacted in case a request object is ever logged by mistake.
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level: string): Logger {
+/** `destination` defaults to stdout; tests pass a stream to read the lines back. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino({
     level,
     base: { service: 'oscar-fhir' },
@@ -12,5 +13,5 @@ export function createLogger(level: string): Logger {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'authorization', 'password', 'secret', 'token'],
       censor: '[redacted]',
     },
-  });
+  }, destination);
 }

@@ -56,15 +56,26 @@ async function main(): Promise<void> {
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
-    const deadline = setTimeout(() => { logger.warn('shutdown deadline passed; exiting'); process.exit(1); }, 10_000);
-    deadline.unref();
-    await facade.close();
+    const graceMs = config.http.shutdownGraceMs;
+    logger.info({ signal, graceMs }, 'shutting down: no new connections, finishing requests in flight');
+    // Backstop in case closing itself hangs (a stuck socket, a sim that never closes).
+    const backstop = setTimeout(() => { logger.error('shutdown did not complete; exiting'); process.exit(1); }, graceMs + 5_000);
+    backstop.unref();
+    const clean = await facade.close(graceMs);
+    if (!clean) logger.warn({ graceMs }, 'shutdown grace period ended: requests still in flight were cut off');
     await sim?.close();
-    process.exit(0);
+    logger.info({ clean }, 'stopped');
+    process.exit(clean ? 0 : 1);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // The facade keeps no state of its own, so a stray rejection is logged and serving goes on;
+  // an uncaught exception may have left anything half-done, so the process exits (and restarts).
+  process.on('unhandledRejection', (err) => { logger.error({ err }, 'unhandledRejection'); });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaughtException');
+    process.exit(1);
+  });
 }
 
 void main();

@@ -1,7 +1,139 @@
-// The upstream cache seam (issue 8). `cachedOscar` returns an OscarClient whose reads may be
-// answered from the cache; today it is the client itself.
+// The facade's cache (issue 8): what is cached where, and how it is kept correct.
+//
+//  1. Upstream answers (cached-oscar.ts): every OSCAR read the resources make, keyed by OSCAR
+//     instance + canonical request, byte-bounded (CACHE_MAX_BYTES; document bytes in their own
+//     CACHE_DOCUMENT_MAX_BYTES budget), single-flight for identical concurrent misses.
+//  2. Rendered reads (read-cache.ts): the serialised bytes + ETag of `GET Type/id`, so a hit skips
+//     the router, mapping, validation and serialisation. Auth hooks still run on every hit.
+//  Neither depends on who asked: authorization runs on every request, before and after the cache.
+//
+// Keeping it correct:
+//  - writes through the facade invalidate what they touch before the response is sent (the
+//    wrapped client does it for every OSCAR write; handlers also call the API below), and a write
+//    to Type/id first drops that record's entries, so its If-Match check and the record an
+//    update starts from come from OSCAR;
+//  - changes made directly in OSCAR: the change feed (change-feed.ts) evicts them within
+//    CHANGE_POLL_SECONDS + one poll; nothing is served older than CACHE_TTL_SECONDS (each level
+//    keeps entries for half of it, as a rendered read may be built from an upstream entry).
+//
+// ── Invalidation API for write handlers (ResourceDeps.cache) ───────────────────────────────
+//  After the OSCAR write, before reading the result back:
+//      deps.cache.invalidate({ kind: 'demographic', id: demographicNo });
+//      deps.cache.invalidate({ kind: 'appointment', id: appointmentNo, patient: demographicNo });
+//      deps.cache.invalidate({ kind: 'document', id: documentNo, patient: demographicNo });
+//  kind ∈ demographic | appointment | allergy | prevention | document | provider; `id` may be
+//  omitted for a record whose id is not known yet; `patient` drops that patient's lists. Every
+//  list not scoped to one patient (searches, provider days, deltas) of that kind is dropped too.
+//  It is synchronous, idempotent and cheap; calling it for something the wrapped client already
+//  invalidated is harmless.
 import type { OscarClient } from '../oscar/client.js';
+import type { Logger } from '../logging.js';
+import type { RouterHooks } from '../fhir/index.js';
+import { ChangeFeed, type ChangeFeedObserver } from './change-feed.js';
+import { tagsOfChanges, wrapOscar } from './cached-oscar.js';
+import { instanceId, type OscarIdentity } from './keys.js';
+import { createReadCache, type ServeFn } from './read-cache.js';
+import { CacheStore, type CacheObserver, type CacheName } from './store.js';
+import type { RecordChange } from './tags.js';
 
-export function cachedOscar(oscar: OscarClient): OscarClient {
-  return oscar;
+export type { RecordChange, RecordKind } from './tags.js';
+export type { CacheObserver, CacheName } from './store.js';
+export type { ChangeFeedObserver } from './change-feed.js';
+export type { ServeFn } from './read-cache.js';
+export type { OscarIdentity } from './keys.js';
+
+export interface CacheInvalidation {
+  /** Forget every cached answer built from these OSCAR records (see the header). */
+  invalidate(...changes: RecordChange[]): void;
+  /** Forget everything. */
+  invalidateAll(): void;
+}
+
+/** For deps of code that runs without a cache (unit tests of handlers). */
+export const NO_CACHE: CacheInvalidation = { invalidate: () => {}, invalidateAll: () => {} };
+
+export interface CacheSettings {
+  /** Budget of upstream answers + rendered reads; 0 = no cache at all. */
+  maxBytes: number;
+  /** Budget of answers carrying document bytes; 0 = never cache them. */
+  documentMaxBytes: number;
+  ttlSeconds: number;
+  /** Change-feed poll interval; 0 = no polling (TTL only). */
+  pollSeconds: number;
+}
+
+export interface FacadeCacheOptions {
+  oscar: OscarClient;
+  identity: OscarIdentity;
+  settings: CacheSettings;
+  timezone: string;
+  logger?: Logger;
+  observer?: CacheObserver;
+  feedObserver?: ChangeFeedObserver;
+}
+
+export interface FacadeCache extends CacheInvalidation {
+  readonly enabled: boolean;
+  /** The client the resources use (reads cached, writes invalidating). */
+  readonly oscar: OscarClient;
+  /**
+   * The FHIR handler's front (fhir-handler `serve`): rendered hits, answered after the router's
+   * auth hooks (`hooks`, the very ones the router runs) allow them; writes in a fresh scope.
+   */
+  serveWith(hooks: Pick<RouterHooks, 'beforeInteraction' | 'checkResource'>, baseUrl: string): ServeFn;
+  /** Bytes and entries held, per budget. */
+  usage(): Record<CacheName, { bytes: number; entries: number; maxBytes: number }>;
+  /** ms epoch of the last change-feed poll in which every feed answered (0 = never / no feed). */
+  lastChangePoll(): number;
+  /** Polls the change feed now (tests, operators); resolves with the number of changes applied. */
+  pollChanges(): Promise<number>;
+  /** Starts the change feed (if configured). */
+  start(): void;
+  close(): void;
+}
+
+/** The OscarClient the resources should use: cached when a cache is configured. */
+export function cachedOscar(oscar: OscarClient, cache?: FacadeCache): OscarClient {
+  return cache?.oscar ?? oscar;
+}
+
+export function createFacadeCache(o: FacadeCacheOptions): FacadeCache {
+  const { settings } = o;
+  const passThrough: ServeFn = (req, router) => router(req);
+  if (settings.maxBytes <= 0) {
+    return {
+      enabled: false, oscar: o.oscar, serveWith: () => passThrough, ...NO_CACHE,
+      usage: () => ({ main: { bytes: 0, entries: 0, maxBytes: 0 }, documents: { bytes: 0, entries: 0, maxBytes: 0 } }),
+      lastChangePoll: () => 0, pollChanges: async () => 0, start: () => {}, close: () => {},
+    };
+  }
+  const store = new CacheStore({ maxBytes: settings.maxBytes, documentMaxBytes: settings.documentMaxBytes, ttlMs: settings.ttlSeconds * 1000, observer: o.observer });
+  const instance = instanceId(o.identity);
+  const invalidate = (changes: readonly RecordChange[]): void => store.invalidate(tagsOfChanges(changes));
+  const warned = new Set<string>();
+  const oscar = wrapOscar(o.oscar, {
+    store, instance, invalidate,
+    onUnknown: (method) => {
+      if (warned.has(method)) return;
+      warned.add(method);
+      o.logger?.warn({ method }, 'OscarClient method not classified in src/cache/upstream-ops.ts: the cache is dropped after every call');
+    },
+  });
+  // Without polling the feed still exists, to be polled on demand (pollChanges).
+  const feed = new ChangeFeed({
+    oscar: o.oscar, timezone: o.timezone, intervalMs: Math.max(1, settings.pollSeconds) * 1000, invalidate, clearAll: () => store.clear(),
+    ...(o.logger && { logger: o.logger }), ...(o.feedObserver && { observer: o.feedObserver }),
+  });
+  return {
+    enabled: true,
+    oscar,
+    serveWith: (hooks, baseUrl) => createReadCache({ store, instance, baseUrl, hooks, invalidate, observer: o.observer }),
+    invalidate: (...changes) => invalidate(changes),
+    invalidateAll: () => store.clear(),
+    usage: () => store.usage(),
+    lastChangePoll: () => feed.lastSuccess,
+    pollChanges: () => feed.pollNow(),
+    start: () => { if (settings.pollSeconds > 0) feed.start(); },
+    close: () => feed.stop(),
+  };
 }

@@ -13,7 +13,8 @@ import type { IncludeDef, RevIncludeDef } from './search/types.js';
 /** Reads at most this many referenced resources at once, to spare OSCAR. */
 const READ_CONCURRENCY = 4;
 
-async function mapLimited<T, U>(items: readonly T[], limit: number, fn: (t: T) => Promise<U>): Promise<U[]> {
+/** `fn` over `items` with at most `limit` calls pending at once; results in input order. */
+export async function mapLimited<T, U>(items: readonly T[], limit: number, fn: (t: T) => Promise<U>): Promise<U[]> {
   const out: U[] = new Array<U>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -16,10 +16,11 @@ export { canonicalJson, versionIdOf, stampVersion, weakEtag, parseEtagList, etag
 export { FHIR_ID_RE, NUMERIC_ID, isValidId } from './ids.js';
 export { SUBSETTED_TAG, applySummary, applyElements, elementListsFor, tagSubsetted, type ElementLists } from './summary.js';
 export { searchsetBundle, pageLinks, buildQuery, type SearchsetInput, type PageLinksInput } from './bundle.js';
+export { mapLimited } from './include.js';
 export * from './search/types.js';
 export { parseSearch, parseSubsetParams, DEFAULT_COUNT, MAX_COUNT, type SearchParseOptions } from './search/parse.js';
 export { ID_PARAM, LAST_UPDATED_PARAM } from './search/common-params.js';
-export { parseDateRange, dateRangeOf, periodRange, matchesDate, matchesDateClause, type ParsedDate } from './search/date.js';
+export { parseDateRange, dateRangeOf, periodRange, matchesDate, matchesDateClause, dateClauseWindow, type ParsedDate } from './search/date.js';
 export { parseNumber, matchesNumber, matchesNumberClause, NUMBER_PREFIXES } from './search/number.js';
 export { parseTokenValue, matchesToken, type TokenCandidate } from './search/token.js';
 export { matchesString, matchesText, normalizeForSearch } from './search/string.js';

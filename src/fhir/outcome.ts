@@ -48,6 +48,9 @@ export function toOperationOutcome(err: unknown): MappedError {
       case 'OscarAuthError':
       case 'OscarFaultError':
         return simple(502, 'exception', 'The EMR could not serve this request.');
+      case 'OscarUnsupportedRequestError':
+        // A value OSCAR cannot be asked about (e.g. non-ASCII in a signed REST query, contract 2.4).
+        return simple(400, 'not-supported', 'This search value cannot be sent to the EMR.');
       case 'AbortError':
         // The request was cancelled (client went away or shutdown): nobody reads this answer.
         return simple(503, 'transient', 'The request was cancelled.');

@@ -2,11 +2,20 @@
 // transport-agnostic router, and writes the FhirResponse. It deliberately sits in front of
 // Express (see server.ts): the FHIR hot path needs none of Express's routing, and skipping it
 // is what keeps a cache-hit read close to the speed of a bare node:http server (issue 8).
+// Order of checks: CORS preflight → query bounds → caller identity → rate limit → body → router,
+// so nothing a client cannot be allowed to do costs a body read or an OSCAR call.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { renderBody, toOperationOutcome, type FhirRequest, type FhirResponse, type FhirRouter } from '../fhir/index.js';
+import {
+  operationOutcome, renderBody, toOperationOutcome, tooManyRequests, type FhirRequest, type FhirResponse, type FhirRouter,
+} from '../fhir/index.js';
 import type { Logger } from '../logging.js';
 import { parseBody, readBody } from './body.js';
+import { isPreflight, type CorsPolicy } from './cors.js';
+import { checkParams } from './input-guard.js';
+import { rateLimitKey, type RateLimiter } from './rate-limit.js';
 import { requestIdFor } from './request-id.js';
+import type { RouteLabeler } from './route-label.js';
+import type { DrainState } from './shutdown.js';
 
 export interface FhirHandlerOptions {
   router: FhirRouter;
@@ -18,6 +27,18 @@ export interface FhirHandlerOptions {
   authenticate?: (req: IncomingMessage, fhirReq: FhirRequest) => Promise<unknown> | unknown;
   /** Called once per finished request (metrics, audit). */
   onFinished?: (info: FinishedRequest) => void;
+  /** CORS_ORIGINS policy; absent = no CORS headers, preflights get a plain OPTIONS answer. */
+  cors?: CorsPolicy;
+  /** RATE_LIMIT_PER_MINUTE limiter; absent = unlimited. */
+  rateLimiter?: RateLimiter;
+  /** Headers on every answer (security-headers.ts). */
+  baseHeaders: Readonly<Record<string, string>>;
+  /** Shutdown state: while draining, answers carry `Connection: close`. */
+  drain?: DrainState;
+  /** Log-safe shape of a path (no ids, no PHI). */
+  routeLabel: RouteLabeler;
+  /** Runs the router, answering authorised cache hits itself (src/cache/read-cache.ts); default: the router. */
+  serve?: (req: FhirRequest, router: FhirRouter) => FhirResponse | Promise<FhirResponse>;
 }
 
 export interface FinishedRequest {
@@ -27,12 +48,9 @@ export interface FinishedRequest {
   auth?: unknown;
 }
 
-/** Headers on every FHIR answer: PHI must never sit in a shared cache (proxy, CDN). */
-const BASE_HEADERS: Record<string, string> = {
-  'cache-control': 'private, no-cache',
-  vary: 'Accept, Authorization, Origin',
-  'x-content-type-options': 'nosniff',
-};
+const ALLOW = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
+const FHIR_JSON_UTF8 = 'application/fhir+json; charset=utf-8';
+const ORIGIN_REFUSED = operationOutcome([{ severity: 'error', code: 'forbidden', diagnostics: 'This origin is not allowed to call this server (CORS_ORIGINS)' }]);
 
 function queryPairs(search: string): [string, string][] {
   const pairs: [string, string][] = [];
@@ -41,58 +59,103 @@ function queryPairs(search: string): [string, string][] {
   return pairs;
 }
 
-function lowerHeaders(req: IncomingMessage): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
+function errorResponse(err: unknown): { response: FhirResponse; bug: boolean } {
+  const mapped = toOperationOutcome(err);
+  return { response: { status: mapped.status, headers: { 'content-type': FHIR_JSON_UTF8, ...mapped.headers }, body: mapped.outcome }, bug: mapped.bug };
 }
 
 export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { router, basePath, logger } = opts;
+  const { router, basePath, logger, cors, rateLimiter, drain, baseHeaders, routeLabel } = opts;
+
+  function send(res: ServerResponse, response: FhirResponse, requestId: string, head: boolean, corsHeaders: Readonly<Record<string, string>> | undefined): void {
+    if (res.headersSent || res.destroyed) return;
+    let body = renderBody(response);
+    const headers: Record<string, string | number> = { ...baseHeaders, ...corsHeaders, ...response.headers, 'x-request-id': requestId };
+    // While draining, and after a 413 whose body was left unread, the connection is not reused.
+    if (drain?.draining || response.status === 413) headers.connection = 'close';
+    if (body) headers['content-length'] = body.length;
+    if (head) body = undefined;
+    res.writeHead(response.status, headers);
+    res.end(body);
+  }
+
   return async (req, res) => {
     const started = performance.now();
     const requestId = requestIdFor(req.headers['x-request-id']);
+    const method = req.method ?? 'GET';
+    const corsHeaders = cors?.headersFor(req.headers.origin);
+
+    if (method === 'OPTIONS') {
+      // CORS preflight (browsers send no credentials on it) or a plain OPTIONS: no FHIR interaction.
+      const pre = cors?.enabled && isPreflight(method, req.headers) ? cors.preflight(req.headers.origin!) : undefined;
+      const response: FhirResponse = !pre || pre.status === 204
+        ? { status: 204, headers: { allow: ALLOW, ...pre?.headers } }
+        : { status: pre.status, headers: { 'content-type': FHIR_JSON_UTF8, ...pre.headers }, body: ORIGIN_REFUSED };
+      send(res, response, requestId, false, undefined);
+      return;
+    }
+
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    const rawPath = q < 0 ? url : url.slice(0, q);
-    let path: string;
-    try {
-      path = decodeURIComponent(rawPath.slice(basePath.length)) || '/';
-    } catch {
-      path = rawPath.slice(basePath.length); // malformed %-escape: the router will 404 it
-    }
-    const abort = new AbortController();
-    res.once('close', () => { if (!res.writableFinished) abort.abort(); });
+    // Kept percent-encoded: the router decodes each segment once (a decoded '%2F' must not split one).
+    const path = (q < 0 ? url : url.slice(0, q)).slice(basePath.length) || '/';
+    // The abort signal is made only when something asks for it (an AbortController costs more than
+    // a whole cache-hit read): `gone` remembers a client that left before anyone asked.
+    let abort: AbortController | undefined;
+    let gone = false;
+    res.once('close', () => { if (!res.writableFinished) { gone = true; abort?.abort(); } });
     const fhirReq: FhirRequest = {
-      method: (req.method ?? 'GET').toUpperCase(),
+      method,
       path,
       query: q < 0 ? [] : queryPairs(url.slice(q + 1)),
-      headers: lowerHeaders(req),
+      // Node joins repeated request headers into one string (only set-cookie, a response header, is an array).
+      headers: req.headers as Record<string, string | undefined>,
       requestId,
-      signal: abort.signal,
+      get signal(): AbortSignal {
+        if (!abort) {
+          abort = new AbortController();
+          if (gone) abort.abort();
+        }
+        return abort.signal;
+      },
     };
     let response: FhirResponse;
     try {
-      if (fhirReq.method !== 'GET' && fhirReq.method !== 'HEAD') {
+      checkParams(fhirReq.query);
+      let authError: unknown;
+      if (opts.authenticate) {
+        try { fhirReq.auth = await opts.authenticate(req, fhirReq); } catch (e) { authError = e; }
+      }
+      if (rateLimiter) {
+        // Counted even when authentication failed (keyed by IP then): guessing tokens is not free.
+        const wait = rateLimiter.take(rateLimitKey(fhirReq.auth, req.socket.remoteAddress));
+        if (wait > 0) throw tooManyRequests(`Too many requests: retry in ${wait} s`, wait);
+      }
+      if (authError !== undefined) throw authError;
+      if (method !== 'GET' && method !== 'HEAD') {
         fhirReq.body = parseBody(await readBody(req, opts.bodyLimitBytes), req.headers['content-type']);
       }
-      if (opts.authenticate) fhirReq.auth = await opts.authenticate(req, fhirReq);
-      response = await router(fhirReq);
+      response = await (opts.serve ? opts.serve(fhirReq, router) : router(fhirReq));
     } catch (err) {
-      const mapped = toOperationOutcome(err);
+      const mapped = errorResponse(err);
       if (mapped.bug) logger.error({ requestId, err }, 'unexpected error outside the router');
-      response = { status: mapped.status, headers: { 'content-type': 'application/fhir+json; charset=utf-8', ...mapped.headers }, body: mapped.outcome };
+      response = mapped.response;
     }
-    write(res, response, requestId, fhirReq.method === 'HEAD');
-    opts.onFinished?.({ req: fhirReq, status: response.status, ms: performance.now() - started, auth: fhirReq.auth });
+    try {
+      send(res, response, requestId, method === 'HEAD', corsHeaders);
+    } catch (err) {
+      // A response we cannot serialise is our bug; the client still gets a clean 500.
+      logger.error({ requestId, err }, 'could not write the response');
+      response = errorResponse(err).response;
+      if (!res.headersSent) send(res, response, requestId, method === 'HEAD', corsHeaders);
+      else res.destroy();
+    }
+    const ms = performance.now() - started;
+    const level = response.status >= 400 ? 'info' : 'debug';
+    if (logger.isLevelEnabled(level)) {
+      const clientId = (fhirReq.auth as { clientId?: unknown } | undefined)?.clientId;
+      logger[level]({ requestId, method, route: routeLabel(path), status: response.status, ms: Math.round(ms * 10) / 10, clientId }, 'request');
+    }
+    opts.onFinished?.({ req: fhirReq, status: response.status, ms, auth: fhirReq.auth });
   };
-}
-
-function write(res: ServerResponse, response: FhirResponse, requestId: string, head: boolean): void {
-  if (res.headersSent || res.destroyed) return;
-  const body = renderBody(response);
-  const headers: Record<string, string | number> = { ...BASE_HEADERS, ...response.headers, 'x-request-id': requestId };
-  if (body) headers['content-length'] = body.length;
-  res.writeHead(response.status, headers);
-  res.end(head ? undefined : body);
 }

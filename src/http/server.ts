@@ -1,24 +1,49 @@
 // The HTTP server: the FHIR base goes straight to the lean FHIR handler; everything else
-// (health, readiness, metrics, SMART endpoints) is an Express app.
+// (health, readiness, metrics, SMART endpoints) is an Express app. Requests node's own parser
+// rejects (bad request line, oversized headers) still get an OperationOutcome, never a bare reset.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Express } from 'express';
+import type { Logger } from '../logging.js';
 
 export interface HttpServerParts {
   basePath: string;
   fhir: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   app: Express;
+  logger: Logger;
 }
 
+function rawOutcome(status: number, reason: string, code: string, diagnostics: string): string {
+  const body = JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] });
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/fhir+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+const HEADERS_TOO_LARGE = rawOutcome(431, 'Request Header Fields Too Large', 'too-long', 'The request line or headers are too large.');
+const BAD_REQUEST = rawOutcome(400, 'Bad Request', 'structure', 'The request is not valid HTTP.');
+const TIMEOUT = rawOutcome(408, 'Request Timeout', 'timeout', 'The request was not received in time.');
+
 export function createHttpServer(parts: HttpServerParts): Server {
-  const { basePath, fhir, app } = parts;
+  const { basePath, fhir, app, logger } = parts;
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     const atBase = url.startsWith(basePath) && (url.length === basePath.length || url[basePath.length] === '/' || url[basePath.length] === '?');
     if (atBase && !url.startsWith(`${basePath}/.well-known/`)) {
-      void fhir(req, res);
+      fhir(req, res).catch((err: unknown) => {
+        // The handler answers every error itself; reaching here is a bug. Never let it take the process down.
+        logger.error({ err }, 'FHIR handler failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/fhir+json; charset=utf-8', connection: 'close' }).end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'internal error' }] }));
+        else res.destroy();
+      });
     } else {
       app(req, res);
     }
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    // As node's default handler: answer only when nothing of a response was written on the socket.
+    const inProgress = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+    if (!socket.writable || err.code === 'ECONNRESET' || inProgress) { socket.destroy(); return; }
+    const answer = err.code === 'HPE_HEADER_OVERFLOW' ? HEADERS_TOO_LARGE : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? TIMEOUT : BAD_REQUEST;
+    socket.end(answer);
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -9,6 +9,7 @@ import { SoapClient } from './soap.js';
 import type { SoapService } from './soap.js';
 import { Limiter } from './guard/limiter.js';
 import { CircuitBreaker } from './guard/breaker.js';
+import { withDeadline } from './guard/deadline.js';
 import { backoffMs, isTransient, isUpstreamFailure, sleep } from './guard/retry.js';
 import { OscarError, OscarProtocolError, OscarUnsupportedRequestError, OscarUnavailableError } from './errors.js';
 import { resolveOscarClientOptions } from './options.js';
@@ -19,6 +20,9 @@ import type {
   DemographicSearchResult, DemographicTo1, DemographicTransfer, DemographicTransfer2, DocumentTo1, DocumentTransfer,
   NewAppointmentTo1, OAuthInfo, PreventionTransfer, ProviderTransfer, SchedulingResponse,
 } from './types.js';
+
+/** Slack of the backstop deadline over the transport's own timeout (see guard/deadline.ts). */
+const BACKSTOP_MARGIN_MS = 1_000;
 
 /** An instant as epoch ms, or a calendar date 'YYYY-MM-DD' meaning local midnight in the OSCAR zone. */
 export type OscarDate = number | string;
@@ -326,6 +330,17 @@ export class OscarClient {
       { lastUpdate: this.xsDate(since), demographicId: int(demographicNo) }, this.options.documentTimeoutMs));
   }
 
+  /**
+   * A patient's documents created BY `providerNo` (doccreator) in program `programId`, or in no
+   * program (null / -1), changed after `since` (exclusive); no consent gate (contract 4.10).
+   * A null program matches only program-less documents.
+   */
+  async getDocumentsByProgramProviderDemographicDate(programId: number | null, providerNo: string, demographicNo: number, since: OscarDate, itemsToReturn: number): Promise<DocumentTransfer[]> {
+    return many(await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsByProgramProviderDemographicDate',
+      dropUndefined({ arg0: programId === null ? undefined : int(programId), arg1: providerNo, arg2: int(demographicNo), arg3: this.xsDate(since), arg4: int(itemsToReturn) }),
+      this.options.documentTimeoutMs));
+  }
+
   async getDocumentsUpdateAfterDate(since: OscarDate, itemsToReturn: number): Promise<DocumentTransfer[]> {
     return many(await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsUpdateAfterDate',
       { arg0: this.xsDate(since), arg1: int(itemsToReturn) }, this.options.documentTimeoutMs));
@@ -350,6 +365,31 @@ export class OscarClient {
     return (await this.soapRead<string>('SystemInfoService', 'isAlive', {})) === 'alive';
   }
 
+  /**
+   * Readiness: SOAP isAlive (also proves the WSDL can be fetched) and REST oauth/info (proves the
+   * OAuth credentials), each tried once — no retries — within `timeoutMs`. Each answer is 'ok' or
+   * the failure's outcome name ('timeout', 'connection'…, 'circuit-open', 'auth', 'protocol').
+   */
+  async probe(timeoutMs = Math.min(this.options.timeoutMs, 2_000)): Promise<{ soap: string; rest: string }> {
+    const once = async (fn: () => Promise<unknown>): Promise<string> => {
+      try { await fn(); return 'ok'; } catch (e) { return e instanceof OscarUnavailableError ? e.reason : outcomeOf(e); }
+    };
+    const [soap, rest] = await Promise.all([
+      once(async () => {
+        const r = await this.guard('SystemInfoService.isAlive', 'soap:SystemInfoService', false,
+          () => this.soap.call<string>('SystemInfoService', 'isAlive', {}, { operation: 'SystemInfoService.isAlive', timeoutMs }), this.soapBackstop(timeoutMs));
+        if (r !== 'alive') throw new OscarProtocolError('SystemInfoService.isAlive', 'not alive');
+      }),
+      once(async () => {
+        const r = await this.guard('rest:oauthInfo', 'rest', false,
+          () => this.rest.call<{ error?: string }>({ operation: 'rest:oauthInfo', method: 'GET', path: '/oauth/info', timeoutMs }), timeoutMs + BACKSTOP_MARGIN_MS);
+        // contract 2.6: failures come back as 200 {"error": …}.
+        if (!r || r.error !== undefined) throw new OscarProtocolError('rest:oauthInfo', 'OSCAR reported an internal error');
+      }),
+    ]);
+    return { soap, rest };
+  }
+
   // ---------------------------------------------------------------- plumbing
 
   /** An OscarDate as an xs:dateTime with the server's offset (Calendar parameters keep OSCAR-local fields). */
@@ -360,42 +400,48 @@ export class OscarClient {
 
   private restRead<T>(name: string, call: Omit<RestCall, 'operation' | 'timeoutMs'>, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
     const operation = `rest:${name}`;
-    return this.guard(operation, 'rest', true, () => this.rest.call<T>({ ...call, operation, timeoutMs }));
+    return this.guard(operation, 'rest', true, () => this.rest.call<T>({ ...call, operation, timeoutMs }), timeoutMs + BACKSTOP_MARGIN_MS);
   }
 
   private restWrite<T>(name: string, call: Omit<RestCall, 'operation' | 'timeoutMs'>, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
     const operation = `rest:${name}`;
-    return this.guard(operation, 'rest', false, () => this.rest.call<T>({ ...call, operation, timeoutMs }));
+    return this.guard(operation, 'rest', false, () => this.rest.call<T>({ ...call, operation, timeoutMs }), timeoutMs + BACKSTOP_MARGIN_MS);
   }
 
   private soapRead<T>(service: SoapService, op: string, args: Record<string, unknown>, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
     const operation = `${service}.${op}`;
-    return this.guard(operation, `soap:${service}`, true, () => this.soap.call<T>(service, op, args, { operation, timeoutMs }));
+    return this.guard(operation, `soap:${service}`, true, () => this.soap.call<T>(service, op, args, { operation, timeoutMs }), this.soapBackstop(timeoutMs));
   }
 
   private soapWrite<T>(service: SoapService, op: string, args: Record<string, unknown>, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
     const operation = `${service}.${op}`;
-    return this.guard(operation, `soap:${service}`, false, () => this.soap.call<T>(service, op, args, { operation, timeoutMs }));
+    return this.guard(operation, `soap:${service}`, false, () => this.soap.call<T>(service, op, args, { operation, timeoutMs }), this.soapBackstop(timeoutMs));
+  }
+
+  /** A SOAP call may include a WSDL fetch and a login2 (each within timeoutMs), and one re-login and retry. */
+  private soapBackstop(timeoutMs: number): number {
+    return 2 * timeoutMs + 2 * this.options.timeoutMs + BACKSTOP_MARGIN_MS;
   }
 
   private breakerFor(family: string): CircuitBreaker {
     let b = this.breakers.get(family);
     if (!b) {
-      b = new CircuitBreaker(family, { ...this.options.breaker, now: this.options.now });
+      // Siblings of a half-open probe wait for it, as many as could wait for a slot anyway.
+      b = new CircuitBreaker(family, { ...this.options.breaker, now: this.options.now, maxProbeWaiters: this.options.maxQueue });
       this.breakers.set(family, b);
     }
     return b;
   }
 
   /** Breaker → limiter → call, retried (reads only) on transient failures with jittered backoff. */
-  private async guard<T>(operation: string, family: string, idempotent: boolean, fn: () => Promise<T>): Promise<T> {
+  private async guard<T>(operation: string, family: string, idempotent: boolean, fn: () => Promise<T>, backstopMs: number): Promise<T> {
     const started = performance.now();
     let attempts = 0;
     try {
       for (;;) {
         attempts++;
         try {
-          const r = await this.attempt(operation, family, fn);
+          const r = await this.attempt(operation, family, fn, backstopMs);
           this.observe(operation, family, started, 'ok', attempts);
           return r;
         } catch (e) {
@@ -409,9 +455,10 @@ export class OscarClient {
     }
   }
 
-  private async attempt<T>(operation: string, family: string, fn: () => Promise<T>): Promise<T> {
+  private async attempt<T>(operation: string, family: string, fn: () => Promise<T>, backstopMs: number): Promise<T> {
     const breaker = this.breakerFor(family);
-    breaker.admit(operation);
+    const verdict = breaker.admit(operation);
+    if (verdict) await verdict; // half-open: wait for the probe under way
     let release: () => void;
     try {
       release = await this.limiter.acquire(operation);
@@ -420,7 +467,7 @@ export class OscarClient {
       throw e;
     }
     try {
-      const r = await fn();
+      const r = await withDeadline(fn(), backstopMs, operation);
       breaker.success();
       return r;
     } catch (e) {

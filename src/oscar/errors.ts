@@ -71,7 +71,27 @@ export class OscarAuthError extends OscarError {
     super(operation, `OSCAR rejected the facade's credentials for ${operation} (${cause})`);
     this.cause = cause;
   }
+
+  /** What the operator should check, in words (for the log line; never shown to FHIR clients). */
+  get hint(): string {
+    return AUTH_HINTS[this.cause] ?? 'OSCAR refused the facade\'s credentials: check the OSCAR_* credentials';
+  }
 }
+
+// contract 2.3 step 4 / 2.4: every verifier failure (bad signature, stale timestamp, unknown token)
+// arrives as invalid_signature; the REST client names 'clock skew?' when OSCAR's Date header is
+// more than 300 s from our clock.
+const AUTH_HINTS: Record<string, string> = {
+  invalid_signature: 'OAuth signature rejected: wrong OSCAR_CONSUMER_SECRET or OSCAR_ACCESS_TOKEN_SECRET, an access token revoked or deleted in OSCAR, or clocks more than ±300 s apart',
+  'clock skew?': 'OAuth signature rejected and OSCAR\'s clock is more than ±300 s from ours: fix the clocks (NTP) on this host or on OSCAR',
+  invalid_consumer: 'OSCAR does not know OSCAR_CONSUMER_KEY (REST client deleted or mistyped)',
+  unknown_provider: 'the OSCAR access token is not linked to an existing provider: authorise a new token',
+  missing_consumer_key: 'the OAuth header lacked the consumer key (facade bug or proxy stripping Authorization)',
+  missing_access_token: 'the OAuth header lacked the access token (facade bug or proxy stripping Authorization)',
+  oauth_authentication_failed: 'OSCAR failed while checking OAuth (see the OSCAR server log)',
+  SecurityError: 'SOAP security token rejected even after a fresh login2 (OSCAR_SOAP_USERNAME lacks rights, or OSCAR keeps restarting)',
+  login_failed: 'SOAP login2 refused OSCAR_SOAP_USERNAME / OSCAR_SOAP_PASSWORD',
+};
 
 /**
  * Any other refusal: a SOAP fault (soap:Server …) or a REST 4xx/5xx. The upstream text is kept

@@ -3,10 +3,22 @@ import { Registry, type ResourceDefinition } from '../fhir/index.js';
 import type { ResourceDeps } from './deps.js';
 import { withOutgoingValidation, type OutgoingPolicy } from './outgoing.js';
 import { patientDefinition } from './patient/index.js';
+import { documentReferenceDefinition } from './documentreference/index.js';
+import { binaryDefinition } from './binary/index.js';
+import { allergyIntoleranceDefinition } from './allergyintolerance/index.js';
+import { immunizationDefinition } from './immunization/index.js';
+import { appointmentDefinition } from './appointment/index.js';
+import { practitionerDefinition } from './practitioner/index.js';
 
 export function buildRegistry(deps: ResourceDeps, policy: OutgoingPolicy): Registry {
   const registry = new Registry();
-  const defs: ResourceDefinition[] = [patientDefinition(deps) as unknown as ResourceDefinition];
+  const defs: ResourceDefinition[] = [patientDefinition(deps, registry) as unknown as ResourceDefinition];
+  defs.push(appointmentDefinition(deps) as unknown as ResourceDefinition);
+  defs.push(practitionerDefinition(deps) as unknown as ResourceDefinition);
+  defs.push(allergyIntoleranceDefinition(deps) as unknown as ResourceDefinition);
+  defs.push(immunizationDefinition(deps) as unknown as ResourceDefinition);
+  defs.push(documentReferenceDefinition(deps) as unknown as ResourceDefinition);
+  defs.push(binaryDefinition(deps) as unknown as ResourceDefinition);
   for (const def of defs) registry.register(withOutgoingValidation(def, policy));
   registry.check();
   return registry;

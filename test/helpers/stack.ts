@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createFacade, type Facade } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/logging.js';
+import { createLogger, type Logger } from '../../src/logging.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
 
@@ -33,6 +33,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Simulator options (seed, patients, data…). */
   sim?: Parameters<typeof startSimulator>[0];
+  /** Logger of the facade (default: silent); tests that assert log lines pass a capturing one. */
+  logger?: Logger;
 }
 
 async function freePort(): Promise<number> {
@@ -59,7 +61,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     url: sim.url, consumerKey: credentials.consumerKey, consumerSecret: credentials.consumerSecret,
     accessToken: credentials.accessToken, accessTokenSecret: credentials.accessTokenSecret,
     soapUserName: credentials.soapUserName, soapPassword: credentials.soapPassword,
-  }, createLogger(config.logLevel));
+  }, opts.logger ?? createLogger(config.logLevel));
   await facade.listen();
   const base = config.fhirBaseUrl;
   return {

@@ -1,6 +1,6 @@
 // Operations: the built-in type-level $validate (runs the checks a create/update would, stores
 // nothing, calls no handler) and the operations a type declares ($everything, …).
-import type { Parameters, Resource } from 'fhir/r4.js';
+import type { Bundle, Parameters, Resource } from 'fhir/r4.js';
 import { badRequest, methodNotAllowed, notFound, notSupported, type Issue } from '../errors.js';
 import type { FhirResponse } from '../exchange.js';
 import { isValidId } from '../ids.js';
@@ -59,5 +59,13 @@ export async function operation(state: RouterState, scope: RequestScope, def: Re
     ...(id === undefined ? {} : { id }), method, params: scope.req.query,
     ...(scope.req.body === undefined ? {} : { body: scope.req.body }),
   });
+  // Whatever an operation returns passes the same per-resource check as reads and searches.
+  for (const r of returnedResources(result)) await state.hooks.checkResource?.(scope.ctx, r);
   return json(scope, 200, result);
+}
+
+/** The resources an operation result carries: a Bundle's entries, else the result itself (outcomes and Parameters carry none). */
+function returnedResources(result: Resource): Resource[] {
+  if (result.resourceType === 'Bundle') return ((result as Bundle).entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+  return result.resourceType === 'OperationOutcome' || result.resourceType === 'Parameters' ? [] : [result];
 }

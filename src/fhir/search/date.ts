@@ -112,6 +112,31 @@ export function matchesDate(range: DateRange, prefix: Prefix, target: DateRange,
   }
 }
 
+/**
+ * The instant window [low, high) that a resource value matching the clause must intersect (values
+ * ORed: the hull of their windows; an open side is ±Infinity). Handlers ask OSCAR for that window,
+ * then apply matchesDateClause in memory. `ap` gets one day more than matchesDate's tolerance, so
+ * the clock moving between the two never loses a match.
+ */
+export function dateClauseWindow(clause: DateClause, now: number = Date.now()): DateRange {
+  if (clause.missing !== undefined || clause.values.length === 0) return { low: -Infinity, high: Infinity };
+  const windows = clause.values.map(({ prefix, range: { low, high } }): DateRange => {
+    switch (prefix) {
+      case 'eq': return { low, high };
+      case 'ne': return { low: -Infinity, high: Infinity };
+      case 'gt': case 'sa': return { low: high, high: Infinity };
+      case 'ge': return { low, high: Infinity };
+      case 'lt': case 'eb': return { low: -Infinity, high: low };
+      case 'le': return { low: -Infinity, high };
+      case 'ap': {
+        const tolerance = Math.max(DAY, 0.1 * Math.abs(now - (low + high) / 2)) + DAY;
+        return { low: low - tolerance, high: high + tolerance };
+      }
+    }
+  });
+  return { low: Math.min(...windows.map((w) => w.low)), high: Math.max(...windows.map((w) => w.high)) };
+}
+
 /** Does a resource whose date values cover `targets` satisfy the clause (values ORed, any target)? */
 export function matchesDateClause(clause: DateClause, targets: readonly (DateRange | undefined)[], now: number = Date.now()): boolean {
   const present = targets.filter((t): t is DateRange => t !== undefined);

@@ -18,25 +18,26 @@ interface AllergyFacts {
   description?: string; din?: string; typeCode?: number;
   reaction?: string; severity?: string; onsetOfReaction?: string;
   startDate?: string; ageOfOnset?: string; entryDate?: string; providerNo?: string; lastUpdated?: string;
+  recorderDisplay?: string;
 }
 
 /**
  * contract 4.8: SOAP has no archived flag, so clinical status comes from membership of the REST
  * /allergies/active list (`activeIds`): listed → active, otherwise inactive.
  */
-export function allergyFromSoap(t: AllergyTransfer, activeIds: ReadonlySet<number>, cfg: MappingConfig): AllergyIntolerance {
+export function allergyFromSoap(t: AllergyTransfer, activeIds: ReadonlySet<number>, cfg: MappingConfig, recorderDisplay?: string): AllergyIntolerance {
   const tz = cfg.timezone;
   return buildAllergy({
     id: t.id, demographicNo: t.demographicNo, active: t.id !== undefined && activeIds.has(t.id),
     description: nonBlank(t.description), din: nonBlank(t.regionalIdentifier), typeCode: t.typeCode,
     reaction: nonBlank(t.reaction), severity: nonBlank(t.severityOfReaction), onsetOfReaction: nonBlank(t.onsetOfReaction),
     startDate: xsDate(t.startDate, tz), ageOfOnset: nonBlank(t.ageOfOnset), entryDate: xsDate(t.entryDate, tz),
-    providerNo: nonBlank(t.providerNo), lastUpdated: xsInstant(t.lastUpdateDate, tz),
+    providerNo: nonBlank(t.providerNo), lastUpdated: xsInstant(t.lastUpdateDate, tz), recorderDisplay,
   });
 }
 
 /** An allergy from REST /allergies/active (non-archived, so active unless flagged archived). */
-export function allergyFromRest(to: AllergyTo1, cfg: MappingConfig): AllergyIntolerance {
+export function allergyFromRest(to: AllergyTo1, cfg: MappingConfig, recorderDisplay?: string): AllergyIntolerance {
   const tz = cfg.timezone;
   const reaction = nonBlank(to.reaction);
   return buildAllergy({
@@ -46,7 +47,7 @@ export function allergyFromRest(to: AllergyTo1, cfg: MappingConfig): AllergyInto
     reaction: reaction === REST_EMPTY_REACTION ? undefined : reaction,
     severity: nonBlank(to.severityOfReaction), onsetOfReaction: nonBlank(to.onsetOfReaction),
     startDate: restDate(to.startDate, tz), ageOfOnset: nonBlank(to.ageOfOnset), entryDate: restDate(to.entryDate, tz),
-    providerNo: nonBlank(to.providerNo), lastUpdated: restInstant(to.lastUpdateDate, tz),
+    providerNo: nonBlank(to.providerNo), lastUpdated: restInstant(to.lastUpdateDate, tz), recorderDisplay,
   });
 }
 
@@ -86,7 +87,7 @@ function buildAllergy(f: AllergyFacts): AllergyIntolerance {
     onsetDateTime: f.startDate,
     onsetAge: f.startDate ? undefined : onsetAge(f.ageOfOnset), // onset[x] is a choice: one of the two
     recordedDate: f.entryDate,
-    recorder: practitionerRef(f.providerNo),
+    recorder: practitionerRef(f.providerNo, f.recorderDisplay),
     reaction: reaction ? [reaction] : undefined,
   });
 }

@@ -17,6 +17,8 @@ import { FALLBACK_DOCTYPE } from './doctype-loinc.js';
 export interface DocumentMappingOptions {
   /** Absolute or relative URL of the facade's Binary for a document number. */
   binaryUrl: (documentNo: number) => string;
+  /** Name of the document's creator, for the author reference display. */
+  authorDisplay?: string;
 }
 
 /** contract 4.1: SOAP renders the status char as its code (65 'A', 68 'D'); REST as the char. */
@@ -58,7 +60,7 @@ export function documentReferenceFromSoap(t: DocumentTransfer, cfg: MappingConfi
     type: doctype || loinc ? { coding: loinc ? [{ system: SYSTEMS.loinc, code: loinc.code, display: loinc.display }] : undefined, text: doctype } : undefined,
     subject: patientRef(t.ctlModuleId),
     date: xsInstant(t.updatedatetime, tz),
-    author: [practitionerRef(t.doccreator)].filter((r) => r !== undefined),
+    author: [practitionerRef(t.doccreator, opts.authorDisplay)].filter((r) => r !== undefined),
     description: nonBlank(t.docdesc),
     content: [{ attachment }],
   });
@@ -85,6 +87,27 @@ function emptyDocument(): DocumentTo1 {
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+// contract 5.5 column sizes: docdesc varchar(255), doctype varchar(60), docfilename varchar(255)
+// holding 'yyyyMMddHHmmss_' + the name (contract 7.26).
+const DOCDESC_MAX = 255;
+const DOCTYPE_MAX = 60;
+const FILE_NAME_MAX = 255 - 15;
+
+/**
+ * The client's title as a bare file name. OSCAR writes the upload to DOCUMENT_DIR/<stamp>_<fileName>
+ * (contract 3.5), so a title like '../../x' must never reach it: keep the last path segment, drop
+ * control characters and leading dots.
+ */
+export function safeFileName(title: string | undefined): string | undefined {
+  const last = (title ?? '').split(/[/\\]/).pop() ?? '';
+  const clean = last.replace(/[\u0000-\u001f\u007f:*?"<>|]/g, '_').replace(/^[.\s]+/, '').trim();
+  if (clean === '') return undefined;
+  if (clean.length <= FILE_NAME_MAX) return clean;
+  const dot = clean.lastIndexOf('.');
+  const ext = dot > 0 && clean.length - dot <= 6 ? clean.slice(dot) : '';
+  return clean.slice(0, FILE_NAME_MAX - ext.length) + ext;
+}
 
 function doctypeFor(d: DocumentReference, cfg: MappingConfig): string {
   for (const c of d.type?.coding ?? []) {
@@ -124,14 +147,15 @@ export function documentToUpload(d: DocumentReference, cfg: MappingConfig): Docu
   }
 
   const ext = contentType ? FILE_EXTENSIONS[contentType.toLowerCase().split(';')[0]!.trim()] : undefined;
-  const fileName = nonBlank(a?.title) ?? `document.${ext ?? 'bin'}`;
+  const fileName = safeFileName(a?.title) ?? `document.${ext ?? 'bin'}`;
   // contract 3.5 needs a "fileType": give the name an extension when the title has none
   to.fileName = /\.[A-Za-z0-9]{1,5}$/.test(fileName) || !ext ? fileName : `${fileName}.${ext}`;
   to.fileContents = data ?? null;
   to.contentType = contentType ?? null;
   to.demographicNo = demographicNo && /^\d+$/.test(demographicNo) ? Number(demographicNo) : null;
-  to.type = doctypeFor(d, cfg);
-  to.description = nonBlank(d.description) ?? nonBlank(a?.title) ?? to.fileName;
+  to.type = doctypeFor(d, cfg).slice(0, DOCTYPE_MAX);
+  to.description = (nonBlank(d.description) ?? nonBlank(a?.title) ?? to.fileName).slice(0, DOCDESC_MAX);
+  if (d.status !== undefined && d.status !== 'current') notStored.push('DocumentReference.status'); // OSCAR files every upload as active ('A')
   const observed = fhirCalendarDate(a?.creation ?? d.date, cfg.timezone);
   if (observed) to.observationDate = restMsOfDate(observed, cfg.timezone); // contract 7.25: local midnight ms
   const author = (d.author ?? []).map((r) => referencedId(r, 'Practitioner')).find((x) => x !== undefined);

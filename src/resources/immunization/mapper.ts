@@ -16,7 +16,7 @@ import { localSystem, type MappingConfig } from '../mapping-config.js';
 import { xsDateOrDateTime, xsInstant } from '../oscar-dates.js';
 import { isOutsideProvider, patientRef, practitionerRef } from '../references.js';
 import { CA_BASELINE_PROFILES, SYSTEMS } from '../systems.js';
-import { SCREENING_TYPES } from './immunization-types.js';
+import { DEFAULT_IMMUNIZATION_TYPES, SCREENING_TYPES } from './immunization-types.js';
 import { DOSE_UNITS_UCUM, ROUTES } from './route-and-units.js';
 import { TRADENAMES, VACCINES_BY_TYPE } from './vaccine-table.js';
 
@@ -36,6 +36,8 @@ export function isImmunizationPrevention(t: PreventionTransfer, cfg: MappingConf
   const type = nonBlank(t.preventionType);
   if (type === undefined || SCREENING_TYPES.has(type)) return false;
   if (cfg.immunizationTypes.has(type)) return true;
+  // A known vaccine type the clinic removed from its list stays out: OSCAR's rule is only for unknown types.
+  if (DEFAULT_IMMUNIZATION_TYPES.includes(type) || VACCINES_BY_TYPE.has(type)) return false;
   const ext = extMap(t.preventionExts);
   return ext.has('brandSnomedId') || ext.has('dose');
 }
@@ -81,7 +83,8 @@ function fhirDate(value: string | undefined): string | undefined {
   return m && isValidCalendarDate(Number(m[1]), Number(m[2]), Number(m[3])) ? m[0] : undefined;
 }
 
-export function immunizationFromSoap(t: PreventionTransfer, cfg: MappingConfig): Immunization {
+/** `performerDisplay`: the OSCAR provider's name for the performer reference, when known. */
+export function immunizationFromSoap(t: PreventionTransfer, cfg: MappingConfig, performerDisplay?: string): Immunization {
   const tz = cfg.timezone;
   const ext = extMap(t.preventionExts);
   const type = nonBlank(t.preventionType);
@@ -96,7 +99,9 @@ export function immunizationFromSoap(t: PreventionTransfer, cfg: MappingConfig):
   // deleted wins over refused: an edited or removed record is no longer a claim about the patient.
   const status: Immunization['status'] = t.deleted ? 'entered-in-error' : t.refused ? 'not-done' : 'completed';
   // contract 4.9: "completed externally" looks like "given"; only the provider number tells.
-  const performerActor = outside ? (ext.get('providerName') ? { display: ext.get('providerName') } : undefined) : practitionerRef(t.providerNo);
+  // A refusal administered nothing, so it names no administering provider.
+  const performerActor = status === 'not-done' ? undefined
+    : outside ? (ext.get('providerName') ? { display: ext.get('providerName') } : undefined) : practitionerRef(t.providerNo, performerDisplay);
   const comments = ext.get('comments');
 
   return compact<Immunization>({

@@ -1,21 +1,43 @@
 // The current OSCAR record an update starts from. REST PUT /demographics replaces the whole
 // record and nulls what the body omits (contract 3.1), so the update must send everything OSCAR
 // has. REST /demographics/basic/{id} carries the most, but fails with HTTP 500 for a patient whose
-// birth date is partial (contract 7.23); then the record is rebuilt from SOAP.
+// birth date is partial (contract 7.23) — and a 500 costs retries and counts against the REST
+// circuit breaker — so such a record is rebuilt from SOAP without asking REST at all.
 import type { OscarClient } from '../../oscar/client.js';
 import { OscarFaultError } from '../../oscar/errors.js';
 import { parseXsDateTime } from '../../oscar/time.js';
 import type { DemographicTo1, DemographicTransfer2 } from '../../oscar/types.js';
-import { emptyDemographic } from './mapper.js';
+import { completeDemographic } from './complete-record.js';
+import { birthDateOf, emptyDemographic } from './mapper.js';
 
-export async function currentDemographic(oscar: OscarClient, id: number, timezone: string): Promise<DemographicTo1 | undefined> {
-  try {
-    return await oscar.getDemographicBasic(id);
-  } catch (e) {
-    if (!(e instanceof OscarFaultError && e.upstreamStatus === 500)) throw e;
+export interface CurrentDemographic {
+  /** The body to start the PUT from. */
+  to: DemographicTo1;
+  /** The same record through SOAP (Transfer2 + cell phone): what the REST object cannot carry. */
+  soap: DemographicTransfer2;
+}
+
+export async function currentDemographic(oscar: OscarClient, id: number, timezone: string): Promise<CurrentDemographic | undefined> {
+  const soap = await completeDemographic(oscar, id);
+  if (!soap) return undefined;
+  if (birthDateOf(soap.yearOfBirth, soap.monthOfBirth, soap.dateOfBirth)?.length === 10) {
+    try {
+      const rest = await oscar.getDemographicBasic(id);
+      if (rest) return { to: rest, soap };
+    } catch (e) {
+      if (!(e instanceof OscarFaultError && e.upstreamStatus === 500)) throw e;
+    }
   }
-  const [t2, withExt] = await Promise.all([oscar.getDemographic2(id), oscar.getDemographicSoap(id)]);
-  return t2 ? demographicTo1FromSoap({ ...t2, cellPhone: withExt?.cellPhone, phoneComment: withExt?.phoneComment }, timezone) : undefined;
+  return { to: demographicTo1FromSoap(soap, timezone), soap };
+}
+
+/** What a REST update will clear because DemographicTo1 has no property for it (contract 7.24). */
+export function clearedByRestUpdate(t: DemographicTransfer2): string[] {
+  const out: string[] = [];
+  if ([t.residentialAddress, t.residentialCity, t.residentialProvince, t.residentialPostal].some((v) => v?.trim())) out.push('the residential address');
+  if (t.consentToUseEmailForCare !== undefined && t.consentToUseEmailForCare !== null) out.push('the consent to use email for care');
+  if (t.rosterEnrolledTo?.trim()) out.push('the provider the patient is rostered to');
+  return out;
 }
 
 function ms(v: string | undefined, tz: string): number | null {
@@ -24,7 +46,8 @@ function ms(v: string | undefined, tz: string): number | null {
 
 export function demographicTo1FromSoap(t: DemographicTransfer2, tz: string): DemographicTo1 {
   const to = emptyDemographic();
-  const s = (v: string | undefined): string => v ?? '';
+  // SOAP omits null elements (contract 7.17): an absent value was NULL, and must stay NULL.
+  const s = (v: string | undefined): string | null => v ?? null;
   Object.assign(to, {
     demographicNo: t.demographicNo ?? null,
     address: { address: s(t.address), city: s(t.city), province: s(t.province), postal: s(t.postal) },

@@ -1,18 +1,32 @@
 // Patient ← OSCAR demographic (mapping.md "Patient"). Reads and searches use SOAP (it works for
 // every patient, unlike REST with partial birth dates, contract 7.23); writes use REST POST/PUT
 // /demographics, the only demographic write API.
+//
+// A read is the complete record (complete-record.ts). OSCAR's list calls return the plain
+// DemographicTransfer — no middle names, residential address or cell phone — so search results
+// are tagged SUBSETTED, and an update made from one is refused: it would erase what it never saw.
 import type { Patient } from 'fhir/r4.js';
-import { defineResource, notFound, NUMERIC_ID, type FhirContext, type ParsedSearch, type SearchResult } from '../../fhir/index.js';
+import {
+  defineResource, notFound, NUMERIC_ID, SUBSETTED_TAG, tagSubsetted, unprocessable,
+  type FhirContext, type Issue, type ParsedSearch, type SearchResult,
+} from '../../fhir/index.js';
 import type { DemographicTransfer } from '../../oscar/types.js';
 import type { ResourceDeps } from '../deps.js';
 import { CA_BASELINE_PROFILES } from '../systems.js';
 import { notStoredIssues, rejectIfErrors } from '../write-issues.js';
-import { currentDemographic } from './current-record.js';
+import { completeDemographic } from './complete-record.js';
+import { clearedByRestUpdate, currentDemographic } from './current-record.js';
+import { everythingOperation, type TypeLookup } from './everything.js';
 import { patientFromSoap, patientToDemographic } from './mapper.js';
 import { PATIENT_SEARCH_PARAMS } from './search-params.js';
 import { fetchCandidates, patientMatches, planPatientSearch } from './search.js';
 
-export function patientDefinition(deps: ResourceDeps) {
+function isSubsetted(p: Patient): boolean {
+  return (p.meta?.tag ?? []).some((t) => t.system === SUBSETTED_TAG.system && t.code === SUBSETTED_TAG.code);
+}
+
+/** `registry` (the registered types) enables Patient/{id}/$everything. */
+export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
   const { oscar, mapping, providers } = deps;
 
   async function toPatient(t: DemographicTransfer): Promise<Patient> {
@@ -20,22 +34,23 @@ export function patientDefinition(deps: ResourceDeps) {
   }
 
   async function read(_ctx: FhirContext, id: string): Promise<Patient | undefined> {
-    const t = await oscar.getDemographicSoap(Number(id));
-    return t?.demographicNo === undefined ? undefined : toPatient(t);
+    const t = await completeDemographic(oscar, Number(id));
+    return t ? toPatient(t) : undefined;
   }
 
   async function search(_ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Patient>> {
-    const rows = await fetchCandidates(planPatientSearch(s, deps), deps);
+    const plan = planPatientSearch(s, mapping);
+    const rows = await fetchCandidates(plan, deps);
     const patients = await Promise.all(rows.map(toPatient));
     const matches = patients
       .filter((p) => s.clauses.every((c) => patientMatches(p, c, mapping.timezone)))
-      .sort((a, b) => Number(a.id) - Number(b.id));
-    return { resources: matches, unpaged: true };
+      .map((p) => tagSubsetted(p) as Patient);
+    return { resources: matches, unpaged: true, ...(plan.notes.length ? { outcome: plan.notes } : {}) };
   }
 
   async function readBack(id: number): Promise<Patient> {
-    const t = await oscar.getDemographicSoap(id);
-    if (t?.demographicNo === undefined) throw notFound(`Patient/${id} was written but cannot be read back from OSCAR`);
+    const t = await completeDemographic(oscar, id);
+    if (!t) throw notFound(`Patient/${id} was written but cannot be read back from OSCAR`);
     return toPatient(t);
   }
 
@@ -46,6 +61,7 @@ export function patientDefinition(deps: ResourceDeps) {
     idPattern: NUMERIC_ID,
     searchParams: PATIENT_SEARCH_PARAMS,
     conditionalCreate: true,
+    ...(registry ? { operations: [everythingOperation(deps, registry)] } : {}),
     interactions: {
       read,
       search,
@@ -54,15 +70,26 @@ export function patientDefinition(deps: ResourceDeps) {
         rejectIfErrors(errors);
         const created = await oscar.createDemographic(to);
         if (typeof created.demographicNo !== 'number') throw new Error('OSCAR created a demographic without a number');
+        deps.cache.invalidate({ kind: 'demographic', id: created.demographicNo });
         return { resource: await readBack(created.demographicNo), issues: notStoredIssues(notStored) };
       },
       async update(_ctx, id, p) {
+        if (isSubsetted(p)) {
+          throw unprocessable('This Patient is tagged SUBSETTED (a search result or a _summary/_elements view): it lacks elements the update would erase. Read Patient/' + id + ' and update from that.', ['Patient.meta.tag']);
+        }
         const current = await currentDemographic(oscar, Number(id), mapping.timezone);
         if (!current) throw notFound(`Patient/${id} is not known`);
-        const { to, notStored, errors } = patientToDemographic(p, current, mapping);
+        const { to, notStored, errors } = patientToDemographic(p, current.to, mapping);
         rejectIfErrors(errors);
         await oscar.updateDemographic({ ...to, demographicNo: Number(id) });
-        return { resource: await readBack(Number(id)), issues: notStoredIssues(notStored) };
+        deps.cache.invalidate({ kind: 'demographic', id: Number(id) });
+        const issues: Issue[] = notStoredIssues(notStored);
+        const cleared = clearedByRestUpdate(current.soap);
+        if (cleared.length) {
+          // contract 7.24: the only update API rebuilds the record from a REST object without these.
+          issues.push({ severity: 'warning', code: 'informational', diagnostics: `OSCAR's update service cannot keep ${cleared.join(', ')}; OSCAR cleared them.` });
+        }
+        return { resource: await readBack(Number(id)), issues };
       },
     },
   });

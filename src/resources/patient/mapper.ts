@@ -316,6 +316,8 @@ export function patientToDemographic(p: Patient, current: DemographicTo1 | undef
   if (providerNo !== (current?.providerNo ?? '')) to.provider = null; // the embedded MRP object would contradict the new number
   to.providerNo = providerNo;
 
+  keepAbsentValues(to, current);
+
   for (const [field, limit] of Object.entries(DEMOGRAPHIC_LIMITS)) {
     const v = field === 'postal' || field === 'province' ? to.address[field] : to[field];
     if (typeof v === 'string' && v.length > limit) {
@@ -323,6 +325,24 @@ export function patientToDemographic(p: Patient, current: DemographicTo1 | undef
     }
   }
   return { to, notStored, errors };
+}
+
+const CLEARABLE_TEXT = [
+  'phone', 'alternativePhone', 'email', 'cellPhone', 'chartNo', 'title', 'middleNames', 'alias', 'hin', 'ver',
+  'hcType', 'officialLanguage', 'providerNo',
+] as const;
+const CLEARABLE_ADDRESS = ['address', 'city', 'province', 'postal'] as const;
+
+/**
+ * The mapping writes '' for "no value"; where the current record already has no value (NULL or
+ * blank) keep it as it is, so an update changes only what the Patient changed.
+ */
+function keepAbsentValues(to: DemographicTo1, current: DemographicTo1 | undefined): void {
+  if (!current) return;
+  const keep = (next: string | null, was: string | null | undefined): string | null =>
+    next === '' && was !== undefined && (was === null || was.trim() === '') ? was : next;
+  for (const f of CLEARABLE_TEXT) to[f] = keep(to[f], current[f]);
+  for (const f of CLEARABLE_ADDRESS) to.address[f] = keep(to.address[f], current.address?.[f]);
 }
 
 function applyNames(p: Patient, to: DemographicTo1, errors: MappingError[], notStored: string[]): void {

@@ -7,10 +7,20 @@ import { serverFault, tooLargeFault } from './faults.js';
 export const MAX_LIST_RETURN_SIZE = 5000;
 
 const likeCache = new Map<string, RegExp>();
+const LIKE_CACHE_MAX = 500;
 
-/** MySQL `col LIKE pattern` under a case-insensitive collation (`%`, `_`, backslash escapes); NULL never matches. */
+/**
+ * OSCAR's tables use MySQL's utf8_general_ci / latin1 collations, which compare without case AND
+ * without accents ('CÔTÉ' = 'cote'): fold both sides the same way.
+ */
+function fold(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '');
+}
+
+/** MySQL `col LIKE pattern` under a case- and accent-insensitive collation (`%`, `_`, backslash escapes); NULL never matches. */
 export function like(value: string | null | undefined, pattern: string): boolean {
   if (value === null || value === undefined) return false;
+  pattern = fold(pattern);
   let re = likeCache.get(pattern);
   if (!re) {
     let src = '';
@@ -22,15 +32,16 @@ export function like(value: string | null | undefined, pattern: string): boolean
       else src += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     }
     re = new RegExp(`^${src}$`, 'iu');
+    if (likeCache.size >= LIKE_CACHE_MAX) likeCache.clear();
     likeCache.set(pattern, re);
   }
-  return re.test(value);
+  return re.test(fold(value));
 }
 
 /** MySQL `=` on a case-insensitive column (trailing spaces are ignored too: PAD SPACE). */
 export function equalsCi(value: string | null | undefined, other: string): boolean {
   if (value === null || value === undefined) return false;
-  return value.replace(/ +$/, '').toLowerCase() === other.replace(/ +$/, '').toLowerCase();
+  return fold(value.replace(/ +$/, '')).toLowerCase() === fold(other.replace(/ +$/, '')).toLowerCase();
 }
 
 /** Query.setFirstResult/setMaxResults as Hibernate 5.6 applies them (0 rows → empty list). */

@@ -1,0 +1,140 @@
+// `npm run bench`: the five cache/performance benchmarks, side by side in one run on this machine,
+// each server and the load generator (autocannon) in processes of their own. Prints the figures,
+// the ratios against the targets, and a Markdown table for the README.
+//   npm run bench               full run (about 5 minutes)
+//   npm run bench -- --quick    shorter runs, smaller memory load (about 2 minutes)
+//   npm run bench -- --only=1,4 a subset (1 and 2 run together)
+//   npm run bench -- --profile  also saves a CPU profile of the facade's cache-hit window (bench/profiles/)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { memory, type MemoryReport } from './memory.js';
+import { missLatency, type MissLatencyReport } from './miss-latency.js';
+import { startChild, type Child } from './lib/proc.js';
+import { throughput, type ThroughputReport } from './throughput.js';
+import { upstreamCalls, type UpstreamReport } from './upstream-calls.js';
+import { runLoad } from './lib/load-client.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const profile = args.includes('--profile');
+const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',').map(Number);
+const wants = (n: number): boolean => !only || only.includes(n) || (n === 2 && only.includes(1)) || (n === 1 && only.includes(2));
+
+type SimInfo = { url: string; ids: number[]; credentials: { securityNo: number; soapPassword: string } };
+const MIB = 1024 * 1024;
+const f1 = (x: number): string => x.toFixed(1);
+const f2 = (x: number): string => x.toFixed(2);
+const mib = (b: number): string => `${(b / MIB).toFixed(1)} MiB`;
+const ok = (pass: boolean): string => (pass ? 'met' : 'NOT met');
+
+const children: Child[] = [];
+async function child<I>(script: string, env: Record<string, string> = {}): Promise<Child<I>> {
+  const c = await startChild<I>(script, env);
+  children.push(c as Child);
+  return c;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  process.stdout.write(`oscar-fhir benchmarks${quick ? ' (quick)' : ''} — Node ${process.version}, ${(await import('node:os')).cpus().length} cores\n\n`);
+  // OSCAR: the synthetic clinic (300 patients) plus 2,000 copies for cold reads that never repeat.
+  const sim = await child<SimInfo>('servers/sim.ts', { BENCH_EXTRA_PATIENTS: '2000' });
+  const facadeEnv = { BENCH_SIM_URL: sim.info.url, CHANGE_POLL_SECONDS: '5', OSCAR_MAX_IN_FLIGHT: '4', OSCAR_MAX_QUEUE: '1000' };
+  const facade = await child<{ base: string }>('servers/facade.ts', facadeEnv);
+  const clinic = sim.info.ids.filter((id) => id < 100_000);
+  const copies = sim.info.ids.filter((id) => id >= 100_000);
+
+  let t: ThroughputReport | undefined;
+  let m: MissLatencyReport | undefined;
+  let u: UpstreamReport | undefined;
+  let mem: MemoryReport | undefined;
+
+  if (wants(1)) {
+    process.stdout.write('1+2. cache-hit GET /fhir/Patient/1001: facade vs floor (bare node:http, same bytes and headers) vs node-fhir-server-core …\n');
+    t = await throughput({ facade, ids: [1001], rounds: quick ? 2 : 3, seconds: quick ? 3 : 5, connections: 10 });
+    for (const [i, r] of t.rounds.entries()) {
+      process.stdout.write(`   round ${i + 1}: ${[r.floor, r.facade, r.peer].map((x) => `${x.name} ${x.result.rps.toFixed(0)} req/s p50 ${f2(x.result.p50Ms)} ms p99 ${f2(x.result.p99Ms)} ms (${x.cpuMicrosPerRequest.toFixed(0)} µs CPU/req)`).join(' | ')}\n`);
+    }
+    process.stdout.write(`   facade/floor ${f2(t.median.facadeVsFloor)} (target ≥ 0.5: ${ok(t.median.facadeVsFloor >= 0.5)}), facade/peer ${f2(t.median.facadeVsPeer)} (target ≥ 3: ${ok(t.median.facadeVsPeer >= 3)})\n\n`);
+    if (profile) {
+      const dir = fileURLToPath(new URL('./profiles/', import.meta.url));
+      mkdirSync(dir, { recursive: true });
+      await facade.rpc('profile-start');
+      await runLoad({ url: `${facade.info.base}/Patient/1001`, connections: 10, durationSec: 5 });
+      const file = await facade.rpc<string>('profile-stop', `${dir}facade-cache-hit.cpuprofile`);
+      process.stdout.write(`   CPU profile of a 5 s cache-hit window: ${file}\n\n`);
+    }
+  }
+  if (wants(3)) {
+    process.stdout.write('3. cache-miss read latency, one request at a time: facade vs the simulator\'s SOAP getDemographic …\n');
+    m = await missLatency({ facade, sim, ids: copies.slice(0, quick ? 600 : 1200), warmup: quick ? 200 : 400 });
+    process.stdout.write(`   facade p50 ${f2(m.facade.p50Ms)} ms p99 ${f2(m.facade.p99Ms)} ms | direct p50 ${f2(m.direct.p50Ms)} ms p99 ${f2(m.direct.p99Ms)} ms | added p50 ${f2(m.addedP50Ms)} ms (target ≤ 1: ${ok(m.addedP50Ms <= 1)})\n`);
+    process.stdout.write(`   OSCAR calls per facade read: ${Object.entries(m.upstreamCallsPerRead).map(([k, v]) => `${k} ${f2(v)}`).join(', ')}\n\n`);
+  }
+  if (wants(4)) {
+    process.stdout.write('4. upstream calls, counted by the simulator …\n');
+    u = await upstreamCalls({ sim, facade, ids: clinic, maxInFlight: 4 });
+    const ops = (c: { byOperation: Record<string, number> }): string => Object.entries(c.byOperation).map(([k, v]) => `${k}×${v}`).join(', ');
+    process.stdout.write(`   100 concurrent identical cold reads: ${u.coalesced.calls} OSCAR calls (${ops(u.coalesced)}), statuses ${u.coalesced.statuses}\n`);
+    process.stdout.write(`   50-result Patient search page (${u.search50.results} results): ${u.search50.calls} OSCAR calls (${ops(u.search50)})\n`);
+    process.stdout.write(`   Patient/1001/$everything (${u.everything.resources} resources): ${u.everything.calls} OSCAR calls, up to ${u.everything.maxConcurrent} at once, ${f1(u.everything.ms)} ms (${ops(u.everything)})\n`);
+    process.stdout.write(`   200 concurrent distinct cold reads: at most ${u.fanIn.maxConcurrent} OSCAR requests at once (OSCAR_MAX_IN_FLIGHT ${u.fanIn.limit}), statuses ${u.fanIn.statuses}\n\n`);
+  }
+  await facade.stop();
+  await sim.stop();
+
+  if (wants(5)) {
+    const distinct = quick ? 4_000 : 20_000;
+    const reads = quick ? 20_000 : 100_000;
+    const budget = 16 * MIB;
+    process.stdout.write(`5. memory: ${reads.toLocaleString('en')} reads over ${distinct.toLocaleString('en')} distinct patients, cache budget ${mib(budget)} vs no cache …\n`);
+    const big = await child<SimInfo>('servers/sim.ts', { BENCH_EXTRA_PATIENTS: String(distinct) });
+    const env = { BENCH_SIM_URL: big.info.url, CHANGE_POLL_SECONDS: '0', OSCAR_MAX_IN_FLIGHT: '4', OSCAR_MAX_QUEUE: '1000', CACHE_DOCUMENT_MAX_BYTES: '0' };
+    const cached = await child<{ base: string }>('servers/facade.ts', { ...env, CACHE_MAX_BYTES: String(budget) });
+    const uncached = await child<{ base: string }>('servers/facade.ts', { ...env, CACHE_MAX_BYTES: '0' });
+    mem = await memory({ cached, uncached, ids: big.info.ids.filter((id) => id >= 100_000), reads, budgetBytes: budget, connections: 8 });
+    const extra = mem.cached.after.rssBytes - mem.uncached.after.rssBytes;
+    process.stdout.write(`   no cache: RSS ${mib(mem.uncached.after.rssBytes)} (fixed overhead), ${mem.uncached.load.rps.toFixed(0)} req/s\n`);
+    process.stdout.write(`   cache:    RSS ${mib(mem.cached.after.rssBytes)}, ${mem.cached.load.rps.toFixed(0)} req/s; cache holds ${mib(mem.cached.cache.main.bytes)} in ${mem.cached.cache.main.entries} entries\n`);
+    process.stdout.write(`   RSS above the fixed overhead: ${mib(extra)} (budget ${mib(budget)}: ${ok(extra <= budget)})\n\n`);
+    await cached.stop();
+    await uncached.stop();
+    await big.stop();
+  }
+
+  const table = markdown(t, m, u, mem);
+  process.stdout.write(`${table}\n\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  const out = fileURLToPath(new URL('./results.md', import.meta.url));
+  writeFileSync(out, `${table}\n`);
+}
+
+function markdown(t?: ThroughputReport, m?: MissLatencyReport, u?: UpstreamReport, mem?: MemoryReport): string {
+  const rows: string[] = ['| # | benchmark | result | target | |', '|---|---|---|---|---|'];
+  if (t) {
+    const x = t.median;
+    const line = (r: typeof x.floor): string => `${r.result.rps.toFixed(0)} req/s, p50 ${f2(r.result.p50Ms)} ms, p99 ${f2(r.result.p99Ms)} ms`;
+    rows.push(`| 1 | cache-hit \`GET /fhir/Patient/1001\` (${t.bytes} B), 10 connections | facade ${line(x.facade)}; floor ${line(x.floor)}; **ratio ${f2(x.facadeVsFloor)}** | ≥ 0.5 of the floor | ${ok(x.facadeVsFloor >= 0.5)} |`);
+    rows.push(`| 2 | same read on node-fhir-server-core 2.2.5 | peer ${line(x.peer)}; **facade/peer ${f2(x.facadeVsPeer)}×** | ≥ 3× | ${ok(x.facadeVsPeer >= 3)} |`);
+  }
+  if (m) {
+    rows.push(`| 3 | cache-miss read, 1 connection, ${m.facade.requests} distinct patients | facade p50 ${f2(m.facade.p50Ms)} ms vs SOAP getDemographic p50 ${f2(m.direct.p50Ms)} ms: **added p50 ${f2(m.addedP50Ms)} ms** | ≤ 1 ms | ${ok(m.addedP50Ms <= 1)} |`);
+  }
+  if (u) {
+    rows.push(`| 4a | 100 concurrent identical cold reads | **${u.coalesced.calls} OSCAR calls** (${Object.entries(u.coalesced.byOperation).map(([k, v]) => `${k.split('.').pop()}×${v}`).join(', ')}) | 1 per operation | ${ok(Object.values(u.coalesced.byOperation).every((n) => n === 1))} |`);
+    rows.push(`| 4b | 50-result Patient search page | **${u.search50.calls} OSCAR calls** (${u.search50.results} results) | ≤ 2 | ${ok(u.search50.calls <= 2 && u.search50.results === 50)} |`);
+    rows.push(`| 4c | \`Patient/1001/$everything\` | ${u.everything.calls} OSCAR calls, **up to ${u.everything.maxConcurrent} at once**, ${f1(u.everything.ms)} ms | in parallel | ${ok(u.everything.maxConcurrent > 1)} |`);
+    rows.push(`| 4d | 200 concurrent distinct cold reads | **at most ${u.fanIn.maxConcurrent} OSCAR requests at once** | ≤ OSCAR_MAX_IN_FLIGHT (${u.fanIn.limit}) | ${ok(u.fanIn.maxConcurrent <= u.fanIn.limit)} |`);
+  }
+  if (mem) {
+    const extra = mem.cached.after.rssBytes - mem.uncached.after.rssBytes;
+    rows.push(`| 5 | RSS after ${mem.reads.toLocaleString('en')} reads over ${mem.distinct.toLocaleString('en')} patients | no cache ${mib(mem.uncached.after.rssBytes)} (fixed overhead); cache ${mib(mem.cached.after.rssBytes)} (holds ${mib(mem.cached.cache.main.bytes)}): **+${mib(extra)}** | ≤ budget ${mib(mem.budgetBytes)} + fixed overhead | ${ok(extra <= mem.budgetBytes)} |`);
+  }
+  return rows.join('\n');
+}
+
+main().catch(async (e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exitCode = 1;
+}).finally(async () => {
+  for (const c of children) await c.stop();
+});

@@ -1,0 +1,79 @@
+// Where audit lines go (AUDIT_LOG): stdout, stderr or an append-only file (mode 0600). Writing
+// never holds up a response: lines are queued on the stream; a failed or refused write is counted
+// (oscar_fhir_audit_failures_total) and logged, never dropped silently.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { Counter, type Registry } from 'prom-client';
+import type { Logger } from '../logging.js';
+
+export interface AuditSink {
+  write(line: string): void;
+  /** Records written / failed since start (for tests and health). */
+  readonly written: number;
+  readonly failed: number;
+  close(): Promise<void>;
+}
+
+export interface AuditSinkOptions {
+  destination: string;
+  logger: Logger;
+  metrics?: Registry;
+  /** Most bytes queued toward a slow destination before lines are refused (and counted). */
+  maxQueuedBytes?: number;
+}
+
+const FAILURE_LOG_INTERVAL_MS = 10_000;
+
+export function createAuditSink(opts: AuditSinkOptions): AuditSink {
+  const { destination, logger } = opts;
+  const maxQueued = opts.maxQueuedBytes ?? 16 * 1024 * 1024;
+  const registers = opts.metrics ? [opts.metrics] : [];
+  const records = new Counter({ name: 'oscar_fhir_audit_records_total', help: 'Audit records written', registers });
+  const failures = new Counter({ name: 'oscar_fhir_audit_failures_total', help: 'Audit records that could not be written (see the logs)', registers });
+  let written = 0;
+  let failed = 0;
+  let lastLog = 0;
+  let unlogged = 0;
+
+  const fail = (reason: string, err?: unknown): void => {
+    failed++;
+    failures.inc();
+    unlogged++;
+    const now = Date.now();
+    if (now - lastLog >= FAILURE_LOG_INTERVAL_MS) {
+      logger.error({ destination: destination === 'stdout' || destination === 'stderr' ? destination : 'file', failures: unlogged, reason, code: (err as NodeJS.ErrnoException | undefined)?.code }, 'audit records could not be written');
+      lastLog = now;
+      unlogged = 0;
+    }
+  };
+
+  if (destination === 'off') {
+    return { write: () => {}, get written() { return written; }, get failed() { return failed; }, close: async () => {} };
+  }
+
+  let stream: Writable | WriteStream;
+  let broken = false;
+  if (destination === 'stdout' || destination === 'stderr') {
+    stream = destination === 'stdout' ? process.stdout : process.stderr;
+  } else {
+    stream = createWriteStream(destination, { flags: 'a', mode: 0o600 });
+    stream.on('error', (e: Error) => { broken = true; fail('the audit file cannot be written', e); });
+  }
+
+  return {
+    write(line: string): void {
+      if (broken) { fail('the audit destination failed earlier'); return; }
+      if (stream.writableLength > maxQueued) { fail('the audit destination is not keeping up'); return; }
+      stream.write(`${line}\n`, (err) => {
+        if (err) fail('write failed', err);
+        else { written++; records.inc(); }
+      });
+    },
+    get written() { return written; },
+    get failed() { return failed; },
+    close: () => new Promise<void>((resolve) => {
+      if (stream === process.stdout || stream === process.stderr || broken) { resolve(); return; }
+      (stream as WriteStream).end(() => resolve());
+    }),
+  };
+}

@@ -1,0 +1,71 @@
+// Who is calling (AuthContext, handed to handlers as ctx.auth) and what the security layer learns
+// about one request on its way through (RequestFacts, for the audit record).
+import type { FhirRequest } from '../fhir/index.js';
+import type { Access, ResourceScope } from './scopes.js';
+
+/** The caller as the handlers see it in `ctx.auth`. */
+export interface AuthContext {
+  /** 'anonymous' only with AUTH_MODE=none (and for the public CapabilityStatement). */
+  kind: 'anonymous' | 'token';
+  clientId?: string;
+  /** Patient compartment of a patient/ token (the SMART `patient` launch context). */
+  patient?: string;
+  /** The token's `sub` (a user or a backend client). */
+  subject?: string;
+  /** The SMART `fhirUser` claim, when the authorization server sends one. */
+  fhirUser?: string;
+  /** Granted resource scopes (granular query scopes are never granted). */
+  scopes?: readonly ResourceScope[];
+  /** Which issuer signed the token: this server's token endpoint or the configured external one. */
+  issuer?: 'local' | 'external';
+}
+
+/** What one request touched and why it was refused, collected for its audit record. */
+export interface RequestFacts {
+  remoteAddress?: string;
+  interaction?: string;
+  type?: string;
+  id?: string;
+  operation?: string;
+  /** 'Type/id' of every resource returned. */
+  resources: Set<string>;
+  /** Ids of every patient the request concerned (context, returned, searched for). */
+  patients: Set<string>;
+  /** Why a request was refused (no PHI: scope names, token problems). */
+  denial?: string;
+  /** Access granted per resource type during this request. */
+  access: Map<string, Access>;
+  /** 'Binary/id' whose owning patient was already checked through its DocumentReference. */
+  verified: Set<string>;
+}
+
+export function newFacts(): RequestFacts {
+  return { resources: new Set(), patients: new Set(), access: new Map(), verified: new Set() };
+}
+
+/**
+ * Facts live beside the request and the context objects (both are per request), so nothing
+ * internal leaks into ctx.auth and nothing outlives the request.
+ */
+export class FactsRegistry {
+  readonly #byRequest = new WeakMap<FhirRequest, RequestFacts>();
+  readonly #byAuth = new WeakMap<object, RequestFacts>();
+
+  forRequest(req: FhirRequest): RequestFacts {
+    let f = this.#byRequest.get(req);
+    if (!f) { f = newFacts(); this.#byRequest.set(req, f); }
+    return f;
+  }
+
+  attach(auth: AuthContext, facts: RequestFacts): void {
+    this.#byAuth.set(auth, facts);
+  }
+
+  forAuth(auth: unknown): RequestFacts | undefined {
+    return typeof auth === 'object' && auth !== null ? this.#byAuth.get(auth) : undefined;
+  }
+
+  peekRequest(req: FhirRequest): RequestFacts | undefined {
+    return this.#byRequest.get(req);
+  }
+}

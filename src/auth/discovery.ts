@@ -1,0 +1,77 @@
+// What the server tells clients about its security: `.well-known/smart-configuration` and the
+// CapabilityStatement's rest.security. Both say exactly what works and nothing more: Backend
+// Services when clients are registered here, and an external authorization server's endpoints
+// when one is configured.
+import type { CapabilityStatementRestSecurity, Extension } from 'fhir/r4.js';
+import type { Config } from '../config.js';
+import { ASSERTION_ALGORITHMS } from './token-endpoint.js';
+
+export interface AuthEndpoints {
+  /** This server's token endpoint, when Backend Services clients are registered. */
+  tokenUrl?: string;
+  jwksUrl?: string;
+  issuer?: string;
+}
+
+/** Public URLs of this server's own auth endpoints, beside the FHIR base (…/fhir → …/auth/…). */
+export function authEndpoints(fhirBaseUrl: string, basePath: string): { tokenUrl: string; jwksUrl: string; issuer: string } {
+  const prefix = fhirBaseUrl.endsWith(basePath) ? fhirBaseUrl.slice(0, -basePath.length) : new URL(fhirBaseUrl).origin;
+  return { tokenUrl: `${prefix}/auth/token`, jwksUrl: `${prefix}/auth/jwks`, issuer: `${prefix}/auth` };
+}
+
+export function smartConfiguration(config: Config, own: AuthEndpoints): Record<string, unknown> {
+  const ext = config.smart.external;
+  const backend = own.tokenUrl !== undefined;
+  const capabilities = ['permission-v1', 'permission-v2'];
+  if (backend) capabilities.push('client-confidential-asymmetric');
+  // patient/ and user/ tokens only come from an external authorization server (the launch context is its job).
+  if (ext) capabilities.push('permission-patient', 'permission-user');
+  if (ext?.authorizeUrl) capabilities.push('launch-standalone', 'context-standalone-patient');
+  const grants = [...(backend ? ['client_credentials'] : []), ...(ext?.authorizeUrl ? ['authorization_code'] : [])];
+  const scopes = [
+    ...(backend ? ['system/*.cruds', 'system/*.rs', 'system/*.read', 'system/*.write'] : []),
+    ...(ext ? ['patient/*.cruds', 'patient/*.rs', 'patient/*.read', 'user/*.cruds', 'user/*.rs', 'user/*.read', 'launch/patient', 'openid', 'fhirUser'] : []),
+  ];
+  return {
+    ...(backend ? { issuer: own.issuer, jwks_uri: own.jwksUrl } : { issuer: ext?.issuer }),
+    ...(ext?.authorizeUrl && { authorization_endpoint: ext.authorizeUrl }),
+    token_endpoint: own.tokenUrl ?? ext?.tokenUrl,
+    token_endpoint_auth_methods_supported: backend ? ['private_key_jwt'] : [],
+    ...(backend && { token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS }),
+    grant_types_supported: grants,
+    scopes_supported: scopes,
+    response_types_supported: ext?.authorizeUrl ? ['code'] : [],
+    code_challenge_methods_supported: ['S256'],
+    capabilities,
+  };
+}
+
+export function capabilitySecurity(config: Config, own: AuthEndpoints): CapabilityStatementRestSecurity {
+  const ext = config.smart.external;
+  const token = own.tokenUrl ?? ext?.tokenUrl;
+  const uris: Extension[] = [
+    ...(token ? [{ url: 'token', valueUri: token }] : []),
+    ...(ext?.authorizeUrl ? [{ url: 'authorize', valueUri: ext.authorizeUrl }] : []),
+  ];
+  const ways = [
+    own.tokenUrl ? 'SMART Backend Services (client_credentials with a private_key_jwt assertion signed RS384 or ES384) at the token endpoint' : undefined,
+    ext ? `access tokens issued by ${ext.issuer} (JWT, audience = this FHIR base, SMART "scope" and "patient" claims)` : undefined,
+  ].filter(Boolean);
+  return {
+    cors: config.http.corsOrigins.length > 0,
+    service: [{
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR', display: 'SMART-on-FHIR' }],
+      text: 'OAuth2 using SMART-on-FHIR profile (see http://docs.smarthealthit.org)',
+    }],
+    description: `Bearer access tokens required: ${ways.join('; or ')}. SMART v1 and v2 scopes (patient/, user/, system/); patient/ tokens are confined to the patient of their launch context. Discovery: .well-known/smart-configuration.`,
+    ...(uris.length > 0 && { extension: [{ url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris', extension: uris }] }),
+  };
+}
+
+/** AUTH_MODE=none: say so instead of the placeholder. */
+export function openSecurity(config: Config): CapabilityStatementRestSecurity {
+  return {
+    cors: config.http.corsOrigins.length > 0,
+    description: 'No authentication (AUTH_MODE=none): only allowed with the embedded OSCAR simulator and its synthetic clinic.',
+  };
+}

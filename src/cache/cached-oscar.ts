@@ -1,0 +1,100 @@
+// The OscarClient the resources use: the same methods, but reads are answered from the cache
+// (one upstream call for identical concurrent misses) and writes invalidate what they touch. It
+// is a Proxy over the real client, so it is an OscarClient in every respect (types, instanceof,
+// plumbing).
+import type { OscarClient } from '../oscar/client.js';
+import { freezeAndMeasure } from './measure.js';
+import { normalisedArgs, upstreamKey } from './keys.js';
+import type { CacheStore, UpstreamEntry } from './store.js';
+import { tagsOfChange, type RecordChange } from './tags.js';
+import { UPSTREAM_OPS, type ReadRule, type WriteRule } from './upstream-ops.js';
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+export interface CachedOscarOptions {
+  store: CacheStore;
+  /** instanceId() of the OSCAR connection. */
+  instance: string;
+  /** Invalidation (the store's, plus whoever listens). */
+  invalidate(changes: readonly RecordChange[]): void;
+  /** A client method that upstream-ops.ts does not classify was called (the cache was dropped). */
+  onUnknown?(method: string): void;
+}
+
+/** Key and entry bookkeeping around what upstream answers occupy besides their value. */
+const ENTRY_OVERHEAD = 256;
+
+function cachedRead(name: string, rule: ReadRule, call: AnyFn, o: CachedOscarOptions): AnyFn {
+  const { store, instance } = o;
+  return async (...args: unknown[]) => {
+    if (!store.has(rule.cache)) return call(...args);
+    const norm = normalisedArgs(args, rule.defaults);
+    const key = upstreamKey(instance, name, norm);
+    const entry = await store.upstream(rule.cache, key, async (): Promise<UpstreamEntry> => {
+      const value = await call(...args);
+      const size = freezeAndMeasure(value) + key.length * 2 + ENTRY_OVERHEAD;
+      return { value, tags: rule.tags(norm, value), size };
+    });
+    // Rows are frozen and shared; the array itself is the caller's to sort or filter.
+    return Array.isArray(entry.value) ? entry.value.slice() : entry.value;
+  };
+}
+
+function writeThrough(rule: WriteRule, call: AnyFn, o: CachedOscarOptions): AnyFn {
+  return async (...args: unknown[]) => {
+    let result: unknown;
+    try {
+      result = await call(...args);
+      return result;
+    } finally {
+      // Even a failed or timed-out write may have been applied by OSCAR.
+      o.invalidate(rule.changes(args, result));
+    }
+  };
+}
+
+function unknownOperation(name: string, call: AnyFn, o: CachedOscarOptions): AnyFn {
+  const after = (): void => {
+    o.store.clear();
+    o.onUnknown?.(name);
+  };
+  return (...args: unknown[]) => {
+    let r: unknown;
+    try {
+      r = call(...args);
+    } catch (e) {
+      after();
+      throw e;
+    }
+    if (r instanceof Promise) return r.finally(after);
+    after();
+    return r;
+  };
+}
+
+export function wrapOscar(oscar: OscarClient, o: CachedOscarOptions): OscarClient {
+  const wrapped = new Map<string, AnyFn>();
+  return new Proxy(oscar, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      // Private helpers are only ever called on the real client (methods are bound to it).
+      if (typeof prop !== 'string' || typeof value !== 'function' || prop === 'constructor') return value;
+      let fn = wrapped.get(prop);
+      if (!fn) {
+        const call = (value as AnyFn).bind(target);
+        const rule = UPSTREAM_OPS[prop];
+        if (!rule) fn = unknownOperation(prop, call, o);
+        else if (rule.kind === 'read') fn = cachedRead(prop, rule, call, o);
+        else if (rule.kind === 'write') fn = writeThrough(rule, call, o);
+        else fn = call;
+        wrapped.set(prop, fn);
+      }
+      return fn;
+    },
+  });
+}
+
+/** Tags of a batch of changes, for CacheStore.invalidate. */
+export function tagsOfChanges(changes: readonly RecordChange[]): string[] {
+  return changes.flatMap(tagsOfChange);
+}

@@ -1,0 +1,43 @@
+// Cached values are shared by every request that hits them, so they are frozen (a handler that
+// mutates one fails loudly instead of corrupting the next answer), and the budgets need their
+// size. One walk does both. The size is an estimate of V8 heap bytes, calibrated against measured
+// heap growth by bench/memory.ts (parsed SOAP/JSON objects cost about 3x their JSON text).
+
+const OBJECT_BYTES = 48;
+const PROPERTY_BYTES = 24;
+const ARRAY_BYTES = 32;
+const SLOT_BYTES = 8;
+const STRING_BYTES = 24;
+
+function walk(v: unknown, depth: number): number {
+  switch (typeof v) {
+    case 'string':
+      return STRING_BYTES + v.length * 2;
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return SLOT_BYTES;
+    case 'object': {
+      if (v === null) return SLOT_BYTES;
+      if (depth > 64) throw new Error('cached value nested too deeply');
+      if (Buffer.isBuffer(v)) return OBJECT_BYTES + v.length;
+      let size: number;
+      if (Array.isArray(v)) {
+        size = ARRAY_BYTES + v.length * SLOT_BYTES;
+        for (const x of v) size += walk(x, depth + 1);
+      } else {
+        size = OBJECT_BYTES;
+        for (const k in v) size += PROPERTY_BYTES + walk((v as Record<string, unknown>)[k], depth + 1);
+      }
+      Object.freeze(v);
+      return size;
+    }
+    default:
+      return SLOT_BYTES;
+  }
+}
+
+/** Freezes `value` deeply and returns its estimated heap size in bytes. */
+export function freezeAndMeasure(value: unknown): number {
+  return walk(value, 0);
+}

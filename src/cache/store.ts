@@ -1,0 +1,165 @@
+// The cache's storage: two byte-bounded LRUs (lru-cache) and the tag index that invalidation
+// works through. Document bytes (base64 files inside SOAP answers) get their own budget, so a few
+// scans can never push every patient record out of memory.
+//
+// Correctness rules kept here:
+// - identical concurrent misses share one upstream call (lru-cache `fetch`);
+// - an invalidation deletes the tagged entries AND every fetch still in flight: a fetch that
+//   started before a write may carry pre-write data, so its answer goes to its waiters but is
+//   never stored (ignoreFetchAbort: the waiters still get the value, the cache does not);
+// - `seq` counts invalidations, so whoever builds an entry from several upstream answers can
+//   tell whether anything was invalidated meanwhile and then not store it.
+import { LRUCache } from 'lru-cache';
+
+export type CacheName = 'main' | 'documents';
+
+export interface CacheObserver {
+  hit(cache: CacheName, level: 'upstream' | 'rendered'): void;
+  miss(cache: CacheName, level: 'upstream' | 'rendered'): void;
+  /** Identical concurrent misses that joined a fetch already in flight. */
+  coalesced(cache: CacheName): void;
+  removed(cache: CacheName, reason: string): void;
+}
+
+export interface StoredEntry {
+  /** Invalidation tags (tags.ts). */
+  readonly tags: readonly string[];
+  /** Estimated memory held by the entry, in bytes (what the budgets count). */
+  readonly size: number;
+}
+
+export interface UpstreamEntry extends StoredEntry {
+  readonly value: unknown;
+}
+
+export interface CacheStoreOptions {
+  maxBytes: number;
+  documentMaxBytes: number;
+  /**
+   * Longest age of an answer. A rendered read is built from upstream entries that may already be
+   * old, so each level keeps its entries for half of it: together never more than ttlMs.
+   */
+  ttlMs: number;
+  observer?: CacheObserver;
+}
+
+type Lru = LRUCache<string, StoredEntry, () => Promise<StoredEntry>>;
+
+export class CacheStore {
+  /** Life of one entry (half the configured TTL, see CacheStoreOptions.ttlMs). */
+  readonly entryTtlMs: number;
+  /** Number of invalidations so far. */
+  seq = 0;
+  private readonly main: Lru;
+  private readonly documents: Lru | undefined;
+  private readonly byTag = new Map<string, Set<string>>();
+  /** Keys with a fetch running, with how many (an invalidated key may be fetched again meanwhile). */
+  private readonly inFlight = new Map<string, number>();
+  private readonly observer: CacheObserver | undefined;
+
+  constructor(opts: CacheStoreOptions) {
+    this.entryTtlMs = Math.max(1, Math.floor(opts.ttlMs / 2));
+    this.observer = opts.observer;
+    // One entry may take at most a quarter of its budget: one huge answer cannot flush the rest.
+    this.main = this.lru('main', opts.maxBytes, Math.max(1, Math.floor(opts.maxBytes / 4)));
+    this.documents = opts.documentMaxBytes > 0
+      ? this.lru('documents', opts.documentMaxBytes, Math.max(1, Math.floor(opts.documentMaxBytes / 4)))
+      : undefined;
+  }
+
+  private lru(name: CacheName, maxSize: number, maxEntrySize: number): Lru {
+    return new LRUCache<string, StoredEntry, () => Promise<StoredEntry>>({
+      maxSize,
+      maxEntrySize,
+      sizeCalculation: (e) => Math.max(1, Math.ceil(e.size)),
+      ttl: this.entryTtlMs,
+      ignoreFetchAbort: true,
+      fetchMethod: async (key, _stale, { context }) => {
+        this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
+        try {
+          return await context();
+        } finally {
+          const n = (this.inFlight.get(key) ?? 1) - 1;
+          if (n > 0) this.inFlight.set(key, n);
+          else this.inFlight.delete(key);
+        }
+      },
+      onInsert: (e, key) => {
+        for (const t of e.tags) {
+          let keys = this.byTag.get(t);
+          if (!keys) this.byTag.set(t, (keys = new Set()));
+          keys.add(key);
+        }
+      },
+      dispose: (e, key, reason) => {
+        for (const t of e.tags) {
+          const keys = this.byTag.get(t);
+          if (keys?.delete(key) && keys.size === 0) this.byTag.delete(t);
+        }
+        this.observer?.removed(name, reason);
+      },
+    });
+  }
+
+  /** Whether a budget exists for this cache (documents may be switched off). */
+  has(cache: CacheName): boolean {
+    return cache === 'main' || this.documents !== undefined;
+  }
+
+  /** The upstream entry for `key`: from the cache, from a fetch already in flight, or from `load` (then stored). */
+  async upstream(cache: CacheName, key: string, load: () => Promise<UpstreamEntry>): Promise<UpstreamEntry> {
+    const lru = cache === 'main' ? this.main : this.documents;
+    if (!lru) return load();
+    const status: LRUCache.Status<string, StoredEntry> = {};
+    const entry = await lru.fetch(key, { context: load, status });
+    if (status.fetch === 'hit') this.observer?.hit(cache, 'upstream');
+    else if (status.fetch === 'inflight') this.observer?.coalesced(cache);
+    else this.observer?.miss(cache, 'upstream');
+    // ignoreFetchAbort: an invalidated fetch still resolves with its value; undefined cannot occur
+    // because `load` never yields undefined, but stay safe.
+    return (entry as UpstreamEntry | undefined) ?? load();
+  }
+
+  /** A stored entry (rendered answers use this; no fetch). */
+  get<E extends StoredEntry>(key: string): E | undefined {
+    return this.main.get(key) as E | undefined;
+  }
+
+  /** Stores an entry (for entryTtlMs); false when it was too big to keep. */
+  set(key: string, entry: StoredEntry): boolean {
+    this.main.set(key, entry);
+    return this.main.has(key);
+  }
+
+  /** Forgets every entry carrying one of `tags`, and every fetch still in flight (see the header). */
+  invalidate(tags: Iterable<string>): void {
+    this.seq++;
+    for (const t of tags) {
+      const keys = this.byTag.get(t);
+      if (!keys) continue;
+      for (const k of [...keys]) this.delete(k);
+    }
+    for (const k of [...this.inFlight.keys()]) this.delete(k);
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.seq++;
+    this.main.clear();
+    this.documents?.clear();
+    this.byTag.clear();
+  }
+
+  private delete(key: string): void {
+    this.main.delete(key);
+    this.documents?.delete(key);
+  }
+
+  /** Bytes (estimated) and entries held, per cache. */
+  usage(): Record<CacheName, { bytes: number; entries: number; maxBytes: number }> {
+    return {
+      main: { bytes: this.main.calculatedSize, entries: this.main.size, maxBytes: this.main.maxSize },
+      documents: { bytes: this.documents?.calculatedSize ?? 0, entries: this.documents?.size ?? 0, maxBytes: this.documents?.maxSize ?? 0 },
+    };
+  }
+}

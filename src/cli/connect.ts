@@ -1,0 +1,114 @@
+// `oscar-fhir connect`: gets the facade its OSCAR credentials. Runs OSCAR's 3-legged OAuth 1.0a
+// handshake (contract 2.3) with a person approving in a browser, writes everything the server
+// needs to a credentials file only its owner can read, and reports whether REST and SOAP work.
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { checkConnectivity, formatReport } from './connectivity.js';
+import { writeCredentialsFile } from './credentials-file.js';
+import { authorizeUrl, exchange, HandshakeError, initiate } from './oauth1-handshake.js';
+import { promptVerifier, startCallbackListener, type CallbackListener } from './verifier-input.js';
+
+export interface ConnectOptions {
+  /** OSCAR web-app base URL, e.g. https://emr.example.org/oscar. */
+  oscarUrl: string;
+  consumerKey: string;
+  consumerSecret: string;
+  soapUser?: string;
+  soapPassword?: string;
+  /** Where the credentials go (mode 0600). */
+  out: string;
+  /** OSCAR's own (stored, unenforced) scope list shown on the consent page. */
+  scope?: string;
+  /** 'callback': a listener on this computer receives the verifier; 'oob': the person pastes it. */
+  mode: 'callback' | 'oob';
+  /** Port of the callback listener (0 = any free port). */
+  callbackPort: number;
+  /** Try to open the consent page in the default browser. */
+  open: boolean;
+  /** How long to wait for the person to approve. */
+  timeoutMs: number;
+}
+
+export interface CliIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+function openInBrowser(url: string): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  try {
+    const child = spawn(cmd, [url], { stdio: 'ignore', detached: true });
+    child.on('error', () => {}); // no browser here: the URL is printed anyway
+    child.unref();
+  } catch { /* printed anyway */ }
+}
+
+/** Runs the whole connect flow; resolves with the process exit code. */
+export async function connect(o: ConnectOptions, io: CliIo): Promise<number> {
+  const say = (s = ''): void => { io.stdout.write(`${s}\n`); };
+  const consumer = { key: o.consumerKey, secret: o.consumerSecret };
+  const out = resolve(o.out);
+  let listener: CallbackListener | undefined;
+  try {
+    if (o.mode === 'callback') listener = await startCallbackListener(o.callbackPort);
+    const callback = listener?.url ?? 'oob';
+    say(`Connecting to OSCAR at ${o.oscarUrl}`);
+    const request = await initiate(o.oscarUrl, consumer, callback, o.scope);
+    const url = authorizeUrl(o.oscarUrl, request.token);
+    say('');
+    say('Open this page, log in to OSCAR as the user the facade should act as, and click Authorize:');
+    say('');
+    say(`  ${url}`);
+    say('');
+    if (o.open) openInBrowser(url);
+    let verifier: string;
+    if (listener) {
+      say(`Waiting for OSCAR to send the browser back to ${listener.url} …`);
+      verifier = await listener.verifier(request.token, o.timeoutMs);
+    } else {
+      verifier = await promptVerifier(io.stdin, io.stdout, o.timeoutMs);
+    }
+    const access = await exchange(o.oscarUrl, consumer, request, verifier);
+    say('Access token received.');
+
+    const report = await checkConnectivity({
+      url: o.oscarUrl, consumerKey: o.consumerKey, consumerSecret: o.consumerSecret,
+      accessToken: access.token, accessTokenSecret: access.secret,
+      ...(o.soapUser && { soapUserName: o.soapUser }), ...(o.soapPassword && { soapPassword: o.soapPassword }),
+    });
+    // The OAuth token took a person's approval: keep it even when a SOAP check failed.
+    writeCredentialsFile(out, {
+      OSCAR_URL: o.oscarUrl, OSCAR_CONSUMER_KEY: o.consumerKey, OSCAR_CONSUMER_SECRET: o.consumerSecret,
+      OSCAR_ACCESS_TOKEN: access.token, OSCAR_ACCESS_TOKEN_SECRET: access.secret,
+      ...(o.soapUser && { OSCAR_SOAP_USERNAME: o.soapUser }), ...(o.soapPassword && { OSCAR_SOAP_PASSWORD: o.soapPassword }),
+      ...(report.providerNo && { providerNo: report.providerNo }),
+      connectedAt: new Date().toISOString(),
+    });
+    say(`Credentials written to ${out} (readable only by you, mode 600).`);
+    say('');
+    say('Connectivity:');
+    say(formatReport(report));
+    say('');
+    if (report.ok) {
+      say(`Start the server with: OSCAR_CREDENTIALS_FILE=${out} npm start`);
+      return 0;
+    }
+    say('Some checks failed (see above). Fix them, then run "oscar-fhir check" to try again.');
+    return 1;
+  } catch (e) {
+    io.stderr.write(`oscar-fhir connect: ${e instanceof HandshakeError || e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  } finally {
+    await listener?.close();
+  }
+}
+
+/** `oscar-fhir check`: the connectivity report for an existing credentials file. */
+export async function check(creds: { url: string; consumerKey: string; consumerSecret: string; accessToken: string; accessTokenSecret: string; soapUserName?: string; soapPassword?: string }, io: CliIo): Promise<number> {
+  io.stdout.write(`Checking OSCAR at ${creds.url}\n`);
+  const report = await checkConnectivity(creds);
+  io.stdout.write(`${formatReport(report)}\n`);
+  return report.ok ? 0 : 1;
+}

@@ -1,0 +1,94 @@
+// Appointment ← OSCAR schedule (mapping.md "Appointment"). Everything goes through SOAP ScheduleWs
+// with useGMTTime=true (contract 4.6, 7.19): reads by id, patient, provider-and-days or update
+// time; bookings with addAppointment; reschedule / cancel / arrive with updateAppointment (the
+// REST update is broken, contract 3.2).
+import type { Appointment } from 'fhir/r4.js';
+import {
+  defineResource, gone, notFound, NUMERIC_ID, type FhirContext, type ParsedSearch, type ReferenceClause, type SearchResult,
+} from '../../fhir/index.js';
+import type { AppointmentTransfer } from '../../oscar/types.js';
+import type { ResourceDeps } from '../deps.js';
+import { referencedId } from '../references.js';
+import { bookingTransfer } from './booking.js';
+import { appointmentFromSoap } from './mapper.js';
+import { APPOINTMENT_INCLUDES, APPOINTMENT_SEARCH_PARAMS, MAX_PRACTITIONER_RANGE_DAYS } from './search-params.js';
+import { appointmentMatches, fetchCandidates, isDeletedStatus, planAppointmentSearch } from './search.js';
+
+export function appointmentDefinition(deps: ResourceDeps) {
+  const { oscar, mapping, providers } = deps;
+
+  async function toAppointment(t: AppointmentTransfer): Promise<Appointment> {
+    const a = appointmentFromSoap(t, mapping);
+    for (const p of a.participant ?? []) {
+      const providerNo = referencedId(p.actor, 'Practitioner');
+      const display = providerNo ? await providers.displayOf(providerNo) : undefined;
+      if (p.actor && display) p.actor.display = display;
+    }
+    return a;
+  }
+
+  /** The stored record, or undefined when OSCAR has none; a legacy-deleted one (status D) is 410. */
+  async function current(id: number): Promise<AppointmentTransfer | undefined> {
+    const t = await oscar.getAppointment2(id, true);
+    if (t?.id === undefined) return undefined;
+    if (isDeletedStatus(t.status)) throw gone(`Appointment/${id} was deleted in OSCAR`);
+    return t;
+  }
+
+  async function read(_ctx: FhirContext, id: string): Promise<Appointment | undefined> {
+    const t = await current(Number(id));
+    return t ? toAppointment(t) : undefined;
+  }
+
+  /** Provider numbers, loaded only when an untyped actor id must be told apart from a demographic number. */
+  async function knownProviders(s: ParsedSearch): Promise<Set<string>> {
+    const untyped = s.clauses.some((c) => c.name === 'actor' && (c as ReferenceClause).values.some((v) => v.type === undefined));
+    if (!untyped) return new Set();
+    return new Set((await providers.all()).map((p) => p.providerNo ?? ''));
+  }
+
+  async function search(_ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Appointment>> {
+    const now = Date.now();
+    const known = await knownProviders(s);
+    const rows = await fetchCandidates(planAppointmentSearch(s, (id) => known.has(id), now), deps);
+    const all = await Promise.all(rows.map(toAppointment));
+    const matches = all
+      .filter((a) => s.clauses.every((c) => appointmentMatches(a, c, mapping.timezone, now)))
+      .sort((a, b) => (a.start ?? '') === (b.start ?? '') ? Number(a.id) - Number(b.id) : Date.parse(a.start ?? '') - Date.parse(b.start ?? ''));
+    return { resources: matches, unpaged: true };
+  }
+
+  async function readBack(id: number): Promise<Appointment> {
+    const t = await oscar.getAppointment2(id, true);
+    if (t?.id === undefined) throw notFound(`Appointment/${id} was written but cannot be read back from OSCAR`);
+    return toAppointment(t);
+  }
+
+  return defineResource<Appointment>({
+    type: 'Appointment',
+    documentation: `OSCAR schedule bookings. end is the exclusive end (OSCAR stores the last included minute); an appointment cannot cross midnight in the OSCAR server zone and needs exactly one Practitioner participant. status maps through the configurable OSCAR status table; cancel with status=cancelled (OSCAR C), arrive with status=arrived (OSCAR H). A practitioner search needs a date range of at most ${MAX_PRACTITIONER_RANGE_DAYS} days; a search with no patient, practitioner, actor, _id or _lastUpdated is refused as too costly.`,
+    idPattern: NUMERIC_ID,
+    searchParams: APPOINTMENT_SEARCH_PARAMS,
+    includes: APPOINTMENT_INCLUDES,
+    interactions: {
+      read,
+      search,
+      async create(_ctx, a) {
+        const transfer = await bookingTransfer(a, deps);
+        // contract 4.6: the transfer carries the EXCLUSIVE end; OSCAR subtracts 1 ms itself.
+        const id = await oscar.addAppointment(transfer);
+        deps.cache.invalidate({ kind: 'appointment', id, patient: transfer.demographicNo ?? null });
+        return readBack(id);
+      },
+      async update(_ctx, id, a) {
+        const stored = await current(Number(id));
+        if (!stored) throw notFound(`Appointment/${id} is not known (OSCAR assigns appointment ids, so an update cannot create one)`);
+        // contract 4.6: updateAppointment overwrites every column (missing → null/0): start from the stored record.
+        const transfer = await bookingTransfer(a, deps, stored);
+        await oscar.updateAppointment({ ...transfer, id: Number(id) });
+        deps.cache.invalidate({ kind: 'appointment', id: Number(id), patient: transfer.demographicNo ?? null });
+        return readBack(Number(id));
+      },
+    },
+  });
+}

@@ -1,0 +1,195 @@
+// Appointment search: choose the OSCAR call(s) that narrow the clinic's schedule to a candidate
+// set — by id, by patient, by provider over a bounded range of days, or by update time — then
+// apply every FHIR criterion in memory with full FHIR semantics. A search without one of these
+// anchors would read the whole schedule, so it is refused as too costly.
+import type { Appointment } from 'fhir/r4.js';
+import {
+  dateRangeOf, invalidValue, matchesDateClause, matchesReference, matchesToken, tooCostly,
+  type DateClause, type ParsedSearch, type ReferenceClause, type SearchClause, type TokenClause,
+} from '../../fhir/index.js';
+import { localDateOf } from '../../oscar/time.js';
+import type { AppointmentTransfer } from '../../oscar/types.js';
+import type { ResourceDeps } from '../deps.js';
+import { xsEpoch } from '../oscar-dates.js';
+import { PRACTITIONER_ID } from '../practitioner/search-params.js';
+import { dateWindow, isBounded, isEmpty, localDays, type Window } from './date-window.js';
+import { APPOINTMENT_STATUS_SYSTEM, MAX_PRACTITIONER_RANGE_DAYS } from './search-params.js';
+
+const MAX_IDS = 100;
+/** Most patients or providers one reference clause may OR (one OSCAR call each). */
+const MAX_REFS = 20;
+/** Rows per getAppointmentsForPatient2 page. */
+const PATIENT_PAGE = 250;
+/** contract 7.13: OSCAR list calls fault above 5000 rows. */
+const OSCAR_LIST_MAX = 5000;
+
+/** One OSCAR call family that yields candidates. */
+export type Source =
+  | { kind: 'ids'; ids: number[] }
+  | { kind: 'patient'; demographicNo: number }
+  | { kind: 'provider'; providerNo: string }
+  | { kind: 'updatedAfter'; since: number };
+
+export interface Plan {
+  sources: Source[];
+  /** The instant window the date criteria confine appointments to (unbounded when none). */
+  window: Window;
+}
+
+function clausesNamed<C extends SearchClause>(search: ParsedSearch, name: string): C[] {
+  return search.clauses.filter((c) => c.name === name && c.missing === undefined) as C[];
+}
+
+const DEMOGRAPHIC_NO = /^[1-9]\d{0,9}$/;
+const isDemographicNo = (id: string): boolean => DEMOGRAPHIC_NO.test(id) && Number(id) <= 2_147_483_647;
+
+/**
+ * Sources answering one reference clause (its values ORed), or 'needs-range' when some value is
+ * a provider and the date criteria are not bounded.
+ */
+function referenceSources(clause: ReferenceClause, window: Window, knownProvider: (id: string) => boolean): Source[] | 'needs-range' {
+  if (clause.values.length > MAX_REFS) throw invalidValue(`at most ${MAX_REFS} references can be ORed in '${clause.name}'`, [clause.name]);
+  const sources: Source[] = [];
+  let needsRange = false;
+  for (const v of clause.values) {
+    const asPatient = v.type === 'Patient' || (v.type === undefined && isDemographicNo(v.id));
+    const asProvider = v.type === 'Practitioner' || (v.type === undefined && PRACTITIONER_ID.test(v.id) && knownProvider(v.id));
+    if (asPatient && isDemographicNo(v.id)) sources.push({ kind: 'patient', demographicNo: Number(v.id) });
+    if (asProvider) {
+      if (isBounded(window)) sources.push({ kind: 'provider', providerNo: v.id });
+      else needsRange = true;
+    }
+  }
+  return needsRange ? 'needs-range' : sources;
+}
+
+/** Chooses the narrowest OSCAR calls for the criteria (see APPOINTMENT_SEARCH_PARAMS). */
+export function planAppointmentSearch(search: ParsedSearch, knownProvider: (id: string) => boolean, now: number = Date.now()): Plan {
+  const window = dateWindow(clausesNamed<DateClause>(search, 'date'), now);
+
+  const idClause = clausesNamed<TokenClause>(search, '_id')[0];
+  if (idClause) {
+    const ids = [...new Set(idClause.values.flatMap((v) => (v.code && /^\d{1,9}$/.test(v.code) ? [Number(v.code)] : [])))];
+    if (ids.length > MAX_IDS) throw invalidValue(`at most ${MAX_IDS} ids can be searched at once`, ['_id']);
+    return { sources: [{ kind: 'ids', ids }], window };
+  }
+
+  // Reference clauses are ANDed: any one of them bounds the candidates. Patients first (cheapest),
+  // then providers over the date range, then mixed actor clauses.
+  const refClauses = ['patient', 'practitioner', 'actor'].flatMap((n) => clausesNamed<ReferenceClause>(search, n));
+  const options = refClauses.map((c) => referenceSources(c, window, knownProvider));
+  const cost = (s: Source[]): number => (s.every((x) => x.kind === 'patient') ? 0 : s.every((x) => x.kind === 'provider') ? 1 : 2);
+  const usable = options.filter((o): o is Source[] => o !== 'needs-range').sort((a, b) => cost(a) - cost(b));
+  if (usable[0]) return { sources: usable[0], window };
+
+  const updated = clausesNamed<DateClause>(search, '_lastUpdated');
+  const since = dateWindow(updated, now).lo;
+  if (updated.length > 0 && Number.isFinite(since)) {
+    // contract 4.6: updateDateTime > since (exclusive). meta.lastUpdated has whole seconds, so a
+    // record updated within the second before the bound can still match: step back one second.
+    return { sources: [{ kind: 'updatedAfter', since: since - 1000 }], window };
+  }
+
+  if (options.includes('needs-range')) {
+    throw tooCostly(`an Appointment search by practitioner needs a date range bounded on both sides of at most ${MAX_PRACTITIONER_RANGE_DAYS} days (e.g. date=ge2024-03-01&date=lt2024-04-01), or a patient, _id or _lastUpdated criterion; a Patient actor must be typed (actor=Patient/…)`, ['date']);
+  }
+  throw tooCostly('this Appointment search would read the whole clinic schedule: add one of _id, patient, practitioner or actor (with a bounded date range for a practitioner), or _lastUpdated with a lower bound');
+}
+
+// ---- fetching ---------------------------------------------------------------------------------
+
+function tooMany(deps: ResourceDeps, what: string): never {
+  throw tooCostly(`more than ${deps.maxUpstreamRows} appointments ${what} in OSCAR: narrow the search (e.g. with a date range)`);
+}
+
+async function patientRows(demographicNo: number, window: Window, deps: ResourceDeps): Promise<AppointmentTransfer[]> {
+  const { oscar, mapping, maxUpstreamRows } = deps;
+  const tz = mapping.timezone;
+  const dayOf = (t: AppointmentTransfer): string | undefined => {
+    const ms = xsEpoch(t.appointmentStartDateTime, tz);
+    return ms === undefined ? undefined : localDateOf(ms, tz);
+  };
+  // contract 4.6: newest appointment_date first, so paging can stop below the window's first day.
+  const oldestDay = Number.isFinite(window.lo) ? localDateOf(window.lo, tz) : undefined;
+  const inWindow = (t: AppointmentTransfer): boolean => oldestDay === undefined || (dayOf(t) ?? oldestDay) >= oldestDay;
+  const size = Math.min(PATIENT_PAGE, maxUpstreamRows + 1, OSCAR_LIST_MAX);
+  const out: AppointmentTransfer[] = [];
+  for (let start = 0; ; start += size) {
+    const page = await oscar.getAppointmentsForPatient2(demographicNo, start, size, true);
+    out.push(...page);
+    if (out.filter(inWindow).length > maxUpstreamRows) tooMany(deps, 'are booked for this patient');
+    const last = page[page.length - 1];
+    if (page.length < size || (last && !inWindow(last))) return out;
+  }
+}
+
+async function providerRows(providerNo: string, window: Window, deps: ResourceDeps): Promise<AppointmentTransfer[]> {
+  const days = localDays(window, deps.mapping.timezone);
+  if (days.days > MAX_PRACTITIONER_RANGE_DAYS) {
+    throw tooCostly(`the date range spans ${days.days} days; a practitioner's appointments can be searched over at most ${MAX_PRACTITIONER_RANGE_DAYS} days at once`, ['date']);
+  }
+  // contract 4.6: appointment_date >= start and < end, local days; unlike getAppointmentsForProvider2
+  // it keeps cancelled (C) appointments.
+  const rows = await deps.oscar.getAppointmentsForDateRangeAndProvider2(days.from, days.toExclusive, providerNo, true);
+  if (rows.length > deps.maxUpstreamRows) tooMany(deps, 'are booked for this practitioner in that range');
+  return rows;
+}
+
+async function rowsOf(source: Source, window: Window, deps: ResourceDeps): Promise<AppointmentTransfer[]> {
+  switch (source.kind) {
+    case 'ids': {
+      const found = await Promise.all(source.ids.map((id) => deps.oscar.getAppointment2(id, true)));
+      return found.filter((t): t is AppointmentTransfer => t !== undefined);
+    }
+    case 'patient': return patientRows(source.demographicNo, window, deps);
+    case 'provider': return providerRows(source.providerNo, window, deps);
+    case 'updatedAfter': {
+      const n = Math.min(deps.maxUpstreamRows + 1, OSCAR_LIST_MAX);
+      const rows = await deps.oscar.getAppointmentsUpdatedAfterDate(source.since, n, true);
+      if (rows.length > deps.maxUpstreamRows) tooMany(deps, 'changed since then');
+      return rows;
+    }
+  }
+}
+
+/** contract 5.2: 'D' is OSCAR's legacy "deleted" status; OSCAR's own queries leave it out. */
+export function isDeletedStatus(status: string | undefined): boolean {
+  return (status ?? '').startsWith('D');
+}
+
+/** Runs the plan: the candidate appointments, deduplicated, without deleted rows. */
+export async function fetchCandidates(plan: Plan, deps: ResourceDeps): Promise<AppointmentTransfer[]> {
+  if (isEmpty(plan.window)) return [];
+  const results = await Promise.all(plan.sources.map((s) => rowsOf(s, plan.window, deps)));
+  const seen = new Set<number>();
+  return results.flat().filter((t) => t.id !== undefined && !isDeletedStatus(t.status) && !seen.has(t.id) && !!seen.add(t.id));
+}
+
+// ---- in-memory FHIR matching ------------------------------------------------------------------
+
+function participantRefs(a: Appointment, type?: 'Patient' | 'Practitioner'): string[] {
+  return (a.participant ?? [])
+    .map((p) => p.actor?.reference)
+    .filter((r): r is string => typeof r === 'string' && (type === undefined || r.startsWith(`${type}/`)));
+}
+
+/** The appointment occupies [start, end): a visit ending at midnight belongs to its own day only. */
+function periodOf(a: Appointment): { low: number; high: number } | undefined {
+  const low = a.start ? Date.parse(a.start) : NaN;
+  const high = a.end ? Date.parse(a.end) : NaN;
+  return Number.isNaN(low) || Number.isNaN(high) ? undefined : { low, high };
+}
+
+/** Whether a mapped Appointment satisfies one clause (values ORed), per FHIR search semantics. */
+export function appointmentMatches(a: Appointment, clause: SearchClause, timezone: string, now: number = Date.now()): boolean {
+  switch (clause.name) {
+    case '_id': return matchesToken(clause as TokenClause, [{ code: a.id }]);
+    case 'patient': return matchesReference(clause as ReferenceClause, participantRefs(a, 'Patient'));
+    case 'practitioner': return matchesReference(clause as ReferenceClause, participantRefs(a, 'Practitioner'));
+    case 'actor': return matchesReference(clause as ReferenceClause, participantRefs(a));
+    case 'date': return matchesDateClause(clause as DateClause, [periodOf(a)], now);
+    case 'status': return matchesToken(clause as TokenClause, [{ system: APPOINTMENT_STATUS_SYSTEM, code: a.status }]);
+    case '_lastUpdated': return matchesDateClause(clause as DateClause, [dateRangeOf(a.meta?.lastUpdated, timezone)], now);
+    default: return false; // an undeclared parameter never reaches a handler; be safe anyway
+  }
+}

@@ -1,0 +1,34 @@
+// Binary ← the files of OSCAR patient documents (mapping.md "DocumentReference"): the router sends
+// the raw bytes with their content type, or this FHIR Binary when the client asks for FHIR JSON.
+// SOAP getDocument is the only way to the bytes (contract 3.5, 4.10); it runs under the OSCAR
+// client's longer document deadline (OSCAR_DOCUMENT_TIMEOUT_MS), as files can be large.
+import type { Binary } from 'fhir/r4.js';
+import { badGateway, defineResource, NUMERIC_ID } from '../../fhir/index.js';
+import type { ResourceDeps } from '../deps.js';
+import { documentNumber, isMissingFileFault } from '../documentreference/listing.js';
+import { binaryResourceFromDocument } from './mapper.js';
+
+export function binaryDefinition(deps: ResourceDeps) {
+  const { oscar, mapping } = deps;
+
+  async function read(id: string): Promise<Binary | undefined> {
+    const n = documentNumber(id);
+    if (n === undefined) return undefined;
+    try {
+      const t = await oscar.getDocument(n);
+      return t ? binaryResourceFromDocument(t, mapping.timezone) : undefined;
+    } catch (e) {
+      if (isMissingFileFault(e)) throw badGateway(`OSCAR holds document ${n} but cannot read its file from its document store (contract 4.10)`);
+      throw e;
+    }
+  }
+
+  return defineResource<Binary>({
+    type: 'Binary',
+    documentation: 'The bytes of a patient document: Binary/{id} has the id of its DocumentReference. Raw bytes with their content type by default; a FHIR Binary (base64 data) with Accept: application/fhir+json or _format=json.',
+    idPattern: NUMERIC_ID,
+    searchParams: [],
+    readOnlyReason: 'Documents are created through DocumentReference (content[0].attachment.data); OSCAR has no document update API.',
+    interactions: { read: (_ctx, id) => read(id) },
+  });
+}

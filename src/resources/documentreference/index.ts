@@ -1,0 +1,83 @@
+// DocumentReference ← OSCAR documents (mapping.md "DocumentReference"). Reads and searches use
+// SOAP DocumentWs, the only document read API (contract 3.5); it inlines each whole file, which is
+// measured and hashed here and served separately as Binary/{documentNo}. Create uploads through
+// REST saveDocumentToDemographic, the only document write API.
+import type { DocumentReference } from 'fhir/r4.js';
+import {
+  badGateway, defineResource, notFound, NUMERIC_ID, unprocessable,
+  type FhirContext, type ParsedSearch, type SearchResult, type WriteResult,
+} from '../../fhir/index.js';
+import type { DocumentTransfer } from '../../oscar/types.js';
+import type { ResourceDeps } from '../deps.js';
+import { CA_BASELINE_PROFILES } from '../systems.js';
+import { notStoredIssues, rejectIfErrors } from '../write-issues.js';
+import { documentNumber, isMissingFileFault } from './listing.js';
+import { documentReferenceFromSoap, documentToUpload } from './mapper.js';
+import { DOCUMENT_SEARCH_PARAMS } from './search-params.js';
+import { documentMatches, fetchCandidates, planDocumentSearch } from './search.js';
+
+/** The facade's own Binary URL for a document (mapping.md: never inline the bytes). */
+export function binaryUrlOf(baseUrl: string): (documentNo: number) => string {
+  return (documentNo) => `${baseUrl}/Binary/${documentNo}`;
+}
+
+export function documentReferenceDefinition(deps: ResourceDeps) {
+  const { oscar, mapping, providers } = deps;
+  const binaryUrl = binaryUrlOf(deps.baseUrl);
+
+  async function toDocumentReference(t: DocumentTransfer): Promise<DocumentReference | undefined> {
+    const authorDisplay = await providers.displayOf(t.doccreator);
+    return documentReferenceFromSoap(t, mapping, { binaryUrl, ...(authorDisplay === undefined ? {} : { authorDisplay }) });
+  }
+
+  async function readDocument(id: number): Promise<DocumentReference | undefined> {
+    let t: DocumentTransfer | undefined;
+    try {
+      t = await oscar.getDocument(id);
+    } catch (e) {
+      if (isMissingFileFault(e)) throw badGateway(`OSCAR holds DocumentReference/${id} but cannot read its file from its document store (contract 4.10)`);
+      throw e;
+    }
+    // Provider-module documents are not patient documents (mapping.md): 404, like an unknown number.
+    return t?.documentNo === undefined ? undefined : toDocumentReference(t);
+  }
+
+  async function search(_ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<DocumentReference>> {
+    const { docs, issues } = await fetchCandidates(planDocumentSearch(s), deps, toDocumentReference);
+    const matches = docs
+      .filter((d) => s.clauses.every((c) => documentMatches(d, c, mapping.timezone)))
+      .sort((a, b) => Number(a.id) - Number(b.id));
+    return { resources: matches, unpaged: true, ...(issues.length ? { outcome: issues } : {}) };
+  }
+
+  async function create(_ctx: FhirContext, d: DocumentReference): Promise<WriteResult<DocumentReference>> {
+    const { to, notStored, errors } = documentToUpload(d, mapping);
+    rejectIfErrors(errors);
+    const demographicNo = to.demographicNo!;
+    // contract 3.5: OSCAR files a document under any number, known patient or not.
+    const patient = await oscar.getDemographicSoap(demographicNo);
+    if (patient?.demographicNo === undefined) throw unprocessable(`Patient/${demographicNo} is not known to OSCAR`, ['DocumentReference.subject']);
+    const saved = await oscar.saveDocumentToDemographic({ ...to, fileName: to.fileName!, fileContents: to.fileContents!, demographicNo });
+    if (typeof saved.id !== 'number') throw badGateway('OSCAR saved the document but did not say its number');
+    deps.cache.invalidate({ kind: 'document', id: saved.id, patient: demographicNo }); // the patient's lists now miss it
+    const stored = await readDocument(saved.id);
+    if (!stored) throw notFound(`DocumentReference/${saved.id} was written but cannot be read back from OSCAR`);
+    return { resource: stored, issues: notStoredIssues(notStored) };
+  }
+
+  return defineResource<DocumentReference>({
+    type: 'DocumentReference',
+    profile: CA_BASELINE_PROFILES.DocumentReference,
+    documentation: 'OSCAR patient documents (lab reports, consult letters, images…). The attachment gives content type, size and SHA-1 hash; the bytes are at its url (Binary/{id}). Deleted documents are entered-in-error. Create with the bytes in content[0].attachment.data.',
+    idPattern: NUMERIC_ID,
+    searchParams: DOCUMENT_SEARCH_PARAMS,
+    interactions: {
+      read: async (_ctx, id) => {
+        const n = documentNumber(id);
+        return n === undefined ? undefined : readDocument(n);
+      },
+      search,
+      create,
+    },
+  });
+}

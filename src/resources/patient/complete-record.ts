@@ -1,0 +1,12 @@
+// The whole demographic record as SOAP can give it: getDemographic2 carries middle names, the
+// residential address and the other Transfer2 fields, but only getDemographic loads the ext rows
+// that hold the cell phone (contract 4.5). Both in parallel: a read costs two calls, and is the
+// complete Patient; search lists carry neither (see index.ts, SUBSETTED).
+import type { OscarClient } from '../../oscar/client.js';
+import type { DemographicTransfer2 } from '../../oscar/types.js';
+
+export async function completeDemographic(oscar: OscarClient, id: number): Promise<DemographicTransfer2 | undefined> {
+  const [t2, withExt] = await Promise.all([oscar.getDemographic2(id), oscar.getDemographicSoap(id)]);
+  if (t2?.demographicNo === undefined) return undefined;
+  return { ...t2, cellPhone: withExt?.cellPhone, phoneComment: withExt?.phoneComment };
+}

@@ -1,0 +1,162 @@
+// The enforcement hooks on the router over the in-memory fake registry: every interaction the
+// router has (delete and $everything included, which the OSCAR types may not offer), counting
+// handler calls to prove a refused request never reaches the backend.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Appointment, Bundle, Patient } from 'fhir/r4.js';
+import { FactsRegistry, type AuthContext } from '../../src/auth/context.js';
+import { createEnforcement } from '../../src/auth/enforce.js';
+import { parseScopes } from '../../src/auth/scopes.js';
+import { createRouter, type FhirResponse } from '../../src/fhir/index.js';
+import { callsTo, makeFake } from '../fhir/fake-registry.js';
+import { BASE, request } from '../fhir/harness.js';
+
+function token(scope: string, patient?: string): AuthContext {
+  return { kind: 'token', clientId: 'test', scopes: parseScopes(scope).resource, ...(patient && { patient }) };
+}
+
+function setup() {
+  const fake = makeFake();
+  const facts = new FactsRegistry();
+  const hooks = createEnforcement({ registry: fake.registry, baseUrl: BASE, enforce: true, facts });
+  const router = createRouter({ registry: fake.registry, baseUrl: BASE, timezone: 'America/Toronto', hooks });
+  async function call(auth: AuthContext | undefined, method: string, url: string, body?: unknown): Promise<FhirResponse & { json: any }> {
+    const type = typeof body === 'string' ? 'application/x-www-form-urlencoded' : 'application/fhir+json';
+    const req = request(method, url, body === undefined ? {} : { body, headers: { 'content-type': type } });
+    if (auth) {
+      req.auth = { ...auth };
+      facts.attach(req.auth as AuthContext, facts.forRequest(req));
+    }
+    const res = await router(req);
+    return { ...res, json: res.body };
+  }
+  return { fake, call, facts };
+}
+
+const ids = (b: Bundle): string[] => (b.entry ?? []).map((e) => `${e.resource?.resourceType}/${e.resource?.id}`);
+
+describe('scope enforcement in the router hooks', () => {
+  it('refuses every interaction whose permission letter is missing, before any handler runs', async () => {
+    const { fake, call } = setup();
+    const readOnly = token('user/*.rs');
+    const cases: [string, string, unknown?][] = [
+      ['POST', '/Patient', { resourceType: 'Patient', name: [{ family: 'New' }] }],
+      ['PUT', '/Patient/2', { ...fake.patients.get('2') }],
+      ['DELETE', '/Patient/2'],
+    ];
+    for (const [m, u, b] of cases) {
+      const r = await call(readOnly, m, u, b);
+      assert.equal(r.status, 403, `${m} ${u}`);
+      assert.match(r.headers['www-authenticate'] ?? '', /error="insufficient_scope"/);
+    }
+    const searchOnly = token('user/Patient.s');
+    assert.equal((await call(searchOnly, 'GET', '/Patient/1')).status, 403, 'read needs r');
+    assert.equal((await call(searchOnly, 'GET', '/Patient/1/_history/x')).status, 403, 'vread needs r');
+    assert.equal((await call(token('user/Patient.r'), 'GET', '/Patient?_id=1')).status, 403, 'search needs s');
+    assert.equal((await call(token('user/Patient.r'), 'POST', '/Patient/_search', '_id=1')).status, 403, 'POST _search needs s');
+    assert.equal(callsTo(fake.calls), 0, 'no handler was called');
+    assert.equal((await call(token('user/Patient.d'), 'DELETE', '/Patient/2')).status, 204);
+    assert.equal(fake.calls['patient.delete'], 1);
+  });
+
+  it('answers 401 when the router is reached without a token (defence in depth)', async () => {
+    const { fake, call } = setup();
+    const r = await call({ kind: 'anonymous' }, 'GET', '/Patient/1');
+    assert.equal(r.status, 401);
+    assert.match(r.headers['www-authenticate'] ?? '', /^Bearer/);
+    assert.equal(callsTo(fake.calls), 0);
+    assert.equal((await call({ kind: 'anonymous' }, 'GET', '/metadata')).status, 200, 'the CapabilityStatement stays public');
+  });
+
+  it('needs search permission on every _include and _revinclude type', async () => {
+    const { fake, call } = setup();
+    const r1 = await call(token('user/Patient.rs'), 'GET', '/Patient?_id=1&_include=Patient:general-practitioner');
+    assert.equal(r1.status, 403);
+    assert.match(r1.json.issue[0].diagnostics, /Practitioner/);
+    const r2 = await call(token('user/Patient.rs'), 'GET', '/Patient?_id=1&_revinclude=Appointment:patient');
+    assert.equal(r2.status, 403);
+    assert.equal(callsTo(fake.calls), 0);
+    const ok = await call(token('user/Patient.rs user/Practitioner.s user/Appointment.s'), 'GET', '/Patient?_id=1&_include=Patient:general-practitioner&_revinclude=Appointment:patient');
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ids(ok.json as Bundle).sort(), ['Appointment/100', 'Patient/1', 'Practitioner/7']);
+  });
+
+  it('needs r and s on every type for $everything; $validate needs any permission on its type', async () => {
+    const { fake, call } = setup();
+    assert.equal((await call(token('user/Patient.rs'), 'GET', '/Patient/1/$everything')).status, 403);
+    assert.equal(fake.calls['patient.everything'], undefined);
+    assert.equal((await call(token('user/*.rs'), 'GET', '/Patient/1/$everything')).status, 200);
+    const validate = await call(token('user/Appointment.rs'), 'POST', '/Patient/$validate', { resourceType: 'Patient' });
+    assert.equal(validate.status, 403);
+    assert.equal((await call(token('user/Patient.c'), 'POST', '/Patient/$validate', { resourceType: 'Patient' })).status, 200);
+  });
+});
+
+describe('patient compartment of patient/ tokens', () => {
+  const jane = token('patient/*.cruds', '1');
+
+  it('confines searches to the patient, whatever the query says', async () => {
+    const { fake, call } = setup();
+    const all = await call(jane, 'GET', '/Patient');
+    assert.deepEqual(ids(all.json as Bundle), ['Patient/1']);
+    const other = await call(jane, 'GET', '/Patient?_id=2');
+    assert.deepEqual(ids(other.json as Bundle), [], 'another patient\'s id finds nothing');
+    const smith = await call(jane, 'GET', '/Patient?family=Smith');
+    assert.deepEqual(ids(smith.json as Bundle), ['Patient/1'], 'not Smithers (patient 3)');
+    const appts = await call(jane, 'GET', '/Appointment');
+    assert.deepEqual(ids(appts.json as Bundle), ['Appointment/100']);
+    const foreign = await call(jane, 'GET', '/Appointment?patient=Patient/2');
+    assert.deepEqual(ids(foreign.json as Bundle), []);
+    assert.equal(fake.lastSearch?.clauses[0]?.name, '_id', 'the narrowing clause comes first, so handlers plan around it');
+  });
+
+  it('answers another patient\'s resources exactly like unknown ones (404), without reading them for Patient', async () => {
+    const { fake, call } = setup();
+    const other = await call(jane, 'GET', '/Patient/2');
+    const missing = await call(jane, 'GET', '/Patient/99');
+    assert.equal(other.status, 404);
+    assert.equal(missing.status, 404);
+    assert.equal(JSON.stringify(other.json).replace('/2 ', '/X '), JSON.stringify(missing.json).replace('/99 ', '/X '));
+    assert.equal(fake.calls['patient.read'], undefined, 'neither was read: the id alone decides');
+    const appt = await call(jane, 'GET', '/Appointment/101');
+    assert.equal(appt.status, 404);
+    assert.equal(JSON.stringify(appt.json), JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found', diagnostics: 'Appointment/101 is not known' }] }));
+    assert.equal((await call(jane, 'GET', '/Appointment/100')).status, 200);
+    assert.equal((await call(jane, 'GET', '/Patient/2/$everything')).status, 404);
+    assert.equal(fake.calls['patient.everything'], undefined);
+    assert.equal((await call(jane, 'GET', '/Patient/1/$everything')).status, 200);
+    assert.equal((await call(jane, 'GET', '/Practitioner/8')).status, 200, 'practitioners are outside the compartment');
+  });
+
+  it('keeps _include and _revinclude inside the compartment', async () => {
+    const { call } = setup();
+    const r = await call(jane, 'GET', '/Patient?_revinclude=Appointment:patient&_include=Patient:general-practitioner');
+    assert.deepEqual(ids(r.json as Bundle).sort(), ['Appointment/100', 'Patient/1', 'Practitioner/7']);
+  });
+
+  it('refuses writes outside the compartment and type-level operations', async () => {
+    const { fake, call } = setup();
+    assert.equal((await call(jane, 'POST', '/Patient', { resourceType: 'Patient', name: [{ family: 'Other' }] })).status, 403);
+    assert.equal((await call(jane, 'PUT', '/Patient/2', { ...fake.patients.get('2') })).status, 404);
+    assert.equal((await call(jane, 'DELETE', '/Patient/2')).status, 404);
+    assert.equal(callsTo(fake.calls, 'patient.'), 0);
+    assert.equal((await call(jane, 'PUT', '/Patient/1', { ...fake.patients.get('1')!, active: false } satisfies Patient)).status, 200);
+  });
+
+  it('fails closed on Binary when no DocumentReference tells whose document it is', async () => {
+    const { fake, call } = setup();
+    const r = await call(jane, 'GET', '/Binary/55');
+    assert.equal(r.status, 403);
+    assert.equal(fake.calls['binary.read'], undefined);
+    assert.equal((await call(token('user/Binary.r'), 'GET', '/Binary/55')).status, 200, 'user tokens read Binary normally');
+  });
+
+  it('re-checks every returned resource: a handler that ignores the patient clause cannot leak', async () => {
+    const { fake, call } = setup();
+    const def = fake.registry.get('Appointment')!;
+    def.interactions.search = async () => ({ resources: [...fake.appointments.values()] as Appointment[], unpaged: true });
+    const r = await call(jane, 'GET', '/Appointment');
+    assert.equal(r.status, 403);
+    assert.doesNotMatch(JSON.stringify(r.json), /Appointment\/101|Patient\/2/);
+  });
+});

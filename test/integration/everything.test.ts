@@ -1,0 +1,146 @@
+// Patient/{id}/$everything over real HTTP: the patient's whole record from every registered type
+// that searches by patient, fetched in parallel, as one searchset Bundle.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Bundle, BundleEntry, Resource } from 'fhir/r4.js';
+import { compartmentTypes } from '../../src/resources/patient/everything.js';
+import { medplumValidate } from '../helpers/independent-validator.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+let stack: Stack;
+// Enough parallel OSCAR calls that fetching the types at once is visible in the timing, and no
+// cache (nor change-feed polling): every $everything goes to OSCAR.
+before(async () => { stack = await startStack({ env: { OSCAR_MAX_IN_FLIGHT: '16', CACHE_MAX_BYTES: '0', CHANGE_POLL_SECONDS: '0' } }); });
+after(async () => { await stack.close(); });
+
+const key = (r: Resource): string => `${r.resourceType}/${r.id}`;
+const entries = (b: Bundle, mode?: string): BundleEntry[] => (b.entry ?? []).filter((e) => mode === undefined || e.search?.mode === mode);
+const keys = (b: Bundle, mode?: string): string[] => entries(b, mode).map((e) => key(e.resource!));
+
+async function everything(query = ''): Promise<Bundle> {
+  const r = await stack.fhir(`/Patient/1001/$everything${query}`);
+  assert.equal(r.status, 200, r.text);
+  return r.body as Bundle;
+}
+
+/** Every match of a type's own search for patient 1001, over HTTP. */
+async function searchAll(type: string): Promise<string[]> {
+  const out: string[] = [];
+  let url: string | undefined = `/${type}?patient=1001&_count=200`;
+  while (url) {
+    const r = await stack.fhir(url);
+    assert.equal(r.status, 200, r.text);
+    out.push(...keys(r.body, 'match'));
+    const next: string | undefined = (r.body as Bundle).link?.find((l) => l.relation === 'next')?.url;
+    url = next?.slice(stack.base.length);
+  }
+  return out;
+}
+
+test("patient 1001's record: the patient, each patient-searchable type's matches, and the referenced Practitioners", async () => {
+  const b = await everything();
+  assert.equal(b.resourceType, 'Bundle');
+  assert.equal(b.type, 'searchset');
+  assert.equal(b.link?.find((l) => l.relation === 'self')?.url, `${stack.base}/Patient/1001/$everything`);
+  const matches = keys(b, 'match');
+  assert.equal(matches[0], 'Patient/1001');
+  assert.equal(b.total, matches.length);
+  assert.equal(new Set(keys(b)).size, keys(b).length, 'each resource once');
+
+  const types = compartmentTypes(stack.facade.registry).map((d) => d.type);
+  assert.ok(types.includes('DocumentReference'));
+  for (const type of types) {
+    assert.deepEqual(matches.filter((k) => k.startsWith(`${type}/`)).sort(), (await searchAll(type)).sort(), type);
+  }
+  const byKey = new Map(entries(b).map((e) => [key(e.resource!), e.resource!]));
+  assert.equal((byKey.get('DocumentReference/1') as { description?: string } | undefined)?.description, 'CBC results');
+  // The samples.md facts about Jane Doe, for the types registered so far.
+  const text = JSON.stringify(b);
+  if (types.includes('AllergyIntolerance')) {
+    assert.match(text, /PENICILLIN G/);
+    assert.match(text, /PEANUTS/);
+  }
+  if (types.includes('Immunization')) {
+    assert.ok(entries(b, 'match').some((e) => e.resource!.resourceType === 'Immunization' && /^2023-10-11/.test((e.resource as { occurrenceDateTime?: string }).occurrenceDateTime ?? '')));
+  }
+
+  // Included: exactly the readable Practitioners the matches reference.
+  const referenced = new Set([...text.matchAll(/"reference":"(Practitioner\/[^"]+)"/g)].map((m) => m[1]!));
+  const included = keys(b, 'include');
+  assert.ok(included.length > 0, 'the author of the CBC results is included');
+  for (const k of included) {
+    assert.ok(k.startsWith('Practitioner/') && referenced.has(k), k);
+  }
+  for (const k of referenced) {
+    const readable = (await stack.fhir(`/${k}`)).status === 200;
+    assert.equal(included.includes(k), readable, k);
+  }
+  for (const e of entries(b)) {
+    assert.deepEqual(medplumValidate(e.resource), [], key(e.resource!));
+    assert.match(e.resource!.meta?.versionId ?? '', /^[0-9a-f]{16}$/);
+    assert.equal(e.fullUrl, `${stack.base}/${key(e.resource!)}`);
+  }
+});
+
+test('the types are fetched at once: the answer takes closer to one OSCAR round trip than to their sum', async () => {
+  await everything(); // warm: SOAP login, provider list
+  const latencyMs = 250;
+  const rule = stack.sim.faults.add({ match: { path: '/ws' }, mode: 'latency', latencyMs });
+  try {
+    stack.sim.stats.reset();
+    const started = performance.now();
+    await everything();
+    const elapsed = performance.now() - started;
+    const calls = stack.sim.stats.count();
+    const tasks = compartmentTypes(stack.facade.registry).length + 1; // + the Patient read
+    assert.ok(calls >= tasks, `${calls} OSCAR calls`);
+    // Every type (and the patient read) has a call in flight at the start.
+    assert.ok(stack.sim.stats.snapshot().maxInFlight >= tasks, `at most ${stack.sim.stats.snapshot().maxInFlight} calls in flight`);
+    // Parallel: about 3 round trips (patient + types, then the document fan-out in two waves);
+    // one type after the other would take about half the sum.
+    assert.ok(elapsed < 0.35 * calls * latencyMs, `${Math.round(elapsed)} ms for ${calls} calls of ${latencyMs} ms`);
+  } finally {
+    stack.sim.faults.remove(rule);
+  }
+});
+
+test('_type narrows the types (the Patient and Practitioners only when listed)', async () => {
+  const docs = await everything('?_type=DocumentReference');
+  assert.deepEqual(keys(docs), ['DocumentReference/1']);
+  assert.equal(docs.total, 1);
+  const some = await everything('?_type=Patient,DocumentReference,Practitioner');
+  assert.deepEqual([...new Set(keys(some).map((k) => k.split('/')[0]))].sort(), ['DocumentReference', 'Patient', 'Practitioner']);
+  assert.equal((await stack.fhir('/Patient/1001/$everything?_type=not-a-type')).status, 400);
+  // POST with the parameters in a Parameters body
+  const posted = await stack.fhir('/Patient/1001/$everything', {
+    method: 'POST', headers: { 'content-type': 'application/fhir+json' },
+    body: JSON.stringify({ resourceType: 'Parameters', parameter: [{ name: '_type', valueString: 'DocumentReference' }] }),
+  });
+  assert.equal(posted.status, 200, posted.text);
+  assert.deepEqual(keys(posted.body), ['DocumentReference/1']);
+});
+
+test('no paging: _count is accepted and said to be ignored; start/end/_since are refused', async () => {
+  const b = await everything('?_count=1');
+  assert.ok(keys(b, 'match').length > 1);
+  const outcome = entries(b, 'outcome')[0]?.resource as { issue: { diagnostics: string }[] } | undefined;
+  assert.match(outcome?.issue[0]?.diagnostics ?? '', /_count/);
+  for (const q of ['start=2020-01-01', 'end=2030-01-01', '_since=2020-01-01T00:00:00Z']) {
+    const r = await stack.fhir(`/Patient/1001/$everything?${q}`);
+    assert.equal(r.status, 400, q);
+  }
+});
+
+test('an unknown patient is a 404', async () => {
+  for (const id of ['999999', 'abc']) {
+    const r = await stack.fhir(`/Patient/${id}/$everything`);
+    assert.equal(r.status, 404, id);
+    assert.equal(r.body.resourceType, 'OperationOutcome');
+  }
+});
+
+test('the CapabilityStatement advertises $everything on Patient', async () => {
+  const cs = (await stack.fhir('/metadata')).body;
+  const patient = cs.rest[0].resource.find((r: { type: string }) => r.type === 'Patient');
+  assert.ok(patient.operation?.some((o: { name: string; definition: string }) => o.name === 'everything' && o.definition === 'http://hl7.org/fhir/OperationDefinition/Patient-everything'));
+});
