@@ -28,8 +28,8 @@ const mib = (b: number): string => `${(b / MIB).toFixed(1)} MiB`;
 const ok = (pass: boolean): string => (pass ? 'met' : 'NOT met');
 
 const children: Child[] = [];
-async function child<I>(script: string, env: Record<string, string> = {}): Promise<Child<I>> {
-  const c = await startChild<I>(script, env);
+async function child<I>(script: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Child<I>> {
+  const c = await startChild<I>(script, env, [], nodeArgs);
   children.push(c as Child);
   return c;
 }
@@ -89,13 +89,16 @@ async function main(): Promise<void> {
     const budget = 16 * MIB;
     process.stdout.write(`5. memory: ${reads.toLocaleString('en')} reads over ${distinct.toLocaleString('en')} distinct patients, cache budget ${mib(budget)} vs no cache …\n`);
     const big = await child<SimInfo>('servers/sim.ts', { BENCH_EXTRA_PATIENTS: String(distinct) });
-    const env = { BENCH_SIM_URL: big.info.url, CHANGE_POLL_SECONDS: '0', OSCAR_MAX_IN_FLIGHT: '4', OSCAR_MAX_QUEUE: '1000', CACHE_DOCUMENT_MAX_BYTES: '0' };
-    const cached = await child<{ base: string }>('servers/facade.ts', { ...env, CACHE_MAX_BYTES: String(budget) });
-    const uncached = await child<{ base: string }>('servers/facade.ts', { ...env, CACHE_MAX_BYTES: '0' });
-    mem = await memory({ cached, uncached, ids: big.info.ids.filter((id) => id >= 100_000), reads, budgetBytes: budget, connections: 8 });
+    const env = { MALLOC_ARENA_MAX: '2', BENCH_SIM_URL: big.info.url, CHANGE_POLL_SECONDS: '0', OSCAR_MAX_IN_FLIGHT: '8', OSCAR_MAX_QUEUE: '1000', CACHE_DOCUMENT_MAX_BYTES: '0' };
+    // The same fixed young generation for both: otherwise V8 sizes it by allocation rate, and that
+    // alone moves RSS by tens of MiB from run to run.
+    const gcArgs = ['--max-semi-space-size=8'];
+    const cached = await child<{ base: string }>('servers/facade.ts', { ...env, CACHE_MAX_BYTES: String(budget) }, gcArgs);
+    const uncached = await child<{ base: string }>('servers/facade.ts', { ...env, CACHE_MAX_BYTES: '0' }, gcArgs);
+    mem = await memory({ cached, uncached, ids: big.info.ids.filter((id) => id >= 100_000), reads, uncachedReads: Math.min(reads, 20_000), budgetBytes: budget, connections: 16 });
     const extra = mem.cached.after.rssBytes - mem.uncached.after.rssBytes;
-    process.stdout.write(`   no cache: RSS ${mib(mem.uncached.after.rssBytes)} (fixed overhead), ${mem.uncached.load.rps.toFixed(0)} req/s\n`);
-    process.stdout.write(`   cache:    RSS ${mib(mem.cached.after.rssBytes)}, ${mem.cached.load.rps.toFixed(0)} req/s; cache holds ${mib(mem.cached.cache.main.bytes)} in ${mem.cached.cache.main.entries} entries\n`);
+    process.stdout.write(`   no cache: RSS ${mib(mem.uncached.after.rssBytes)} (fixed overhead), heap ${mib(mem.uncached.after.heapUsedBytes)} used / ${mib(mem.uncached.after.heapTotalBytes)} committed, external ${mib(mem.uncached.after.externalBytes)}, ${mem.uncached.load.requests} reads at ${mem.uncached.load.rps.toFixed(0)} req/s\n`);
+    process.stdout.write(`   cache:    RSS ${mib(mem.cached.after.rssBytes)}, heap ${mib(mem.cached.after.heapUsedBytes)} used / ${mib(mem.cached.after.heapTotalBytes)} committed, external ${mib(mem.cached.after.externalBytes)}, ${mem.cached.load.requests} reads at ${mem.cached.load.rps.toFixed(0)} req/s; cache holds ${mib(mem.cached.cache.main.bytes)} in ${mem.cached.cache.main.entries} entries\n`);
     process.stdout.write(`   RSS above the fixed overhead: ${mib(extra)} (budget ${mib(budget)}: ${ok(extra <= budget)})\n\n`);
     await cached.stop();
     await uncached.stop();

@@ -95,9 +95,9 @@ export function serveChild(info: Record<string, unknown>, own: Record<string, (a
 }
 
 /** CPU and memory of the current process, after a full GC when it is exposed. */
-export function processStats(): { rssBytes: number; heapUsedBytes: number; externalBytes: number; cpuMicros: number; userMicros: number; systemMicros: number } {
+export function processStats(): { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number; cpuMicros: number; userMicros: number; systemMicros: number } {
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
   const c = process.cpuUsage();
-  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, externalBytes: m.external + m.arrayBuffers, cpuMicros: c.user + c.system, userMicros: c.user, systemMicros: c.system };
+  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external + m.arrayBuffers, cpuMicros: c.user + c.system, userMicros: c.user, systemMicros: c.system };
 }

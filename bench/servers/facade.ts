@@ -23,6 +23,7 @@ const facade = createFacade(config, {
 await facade.listen();
 serveChild({ base: config.fhirBaseUrl, cache: config.cache }, {
   process: () => processStats(),
+  memory: () => process.memoryUsage(),
   cache: () => facade.cache.usage(),
   clear: () => { facade.cache.invalidateAll(); return true; },
   metrics: () => facade.metrics.registry.metrics(),

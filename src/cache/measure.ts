@@ -1,13 +1,18 @@
 // Cached values are shared by every request that hits them, so they are frozen (a handler that
 // mutates one fails loudly instead of corrupting the next answer), and the budgets need their
-// size. One walk does both. The size is an estimate of V8 heap bytes, calibrated against measured
-// heap growth by bench/memory.ts (parsed SOAP/JSON objects cost about 3x their JSON text).
+// size. One walk does both. The size is what the entry costs the process (RSS), so that
+// CACHE_MAX_BYTES bounds memory growth: the walk's object model undercounts V8's real heap cost
+// of SOAP-parsed objects by about 1.6x (measured: heap growth per cached Patient read against the
+// walk), and V8 keeps about 1.4x of its live heap as pages (bench/memory.ts: RSS above the
+// no-cache process against the cache's own count).
 
 const OBJECT_BYTES = 48;
 const PROPERTY_BYTES = 24;
 const ARRAY_BYTES = 32;
 const SLOT_BYTES = 8;
 const STRING_BYTES = 24;
+/** Measured heap per walked byte (1.6) × RSS per live heap byte (1.4), with some margin. */
+const TO_RSS = 2.5;
 
 function walk(v: unknown, depth: number): number {
   switch (typeof v) {
@@ -37,7 +42,7 @@ function walk(v: unknown, depth: number): number {
   }
 }
 
-/** Freezes `value` deeply and returns its estimated heap size in bytes. */
+/** Freezes `value` deeply and returns the memory (RSS) it is estimated to hold, in bytes. */
 export function freezeAndMeasure(value: unknown): number {
-  return walk(value, 0);
+  return Math.ceil(walk(value, 0) * TO_RSS);
 }

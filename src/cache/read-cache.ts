@@ -107,8 +107,11 @@ export function createReadCache(opts: ReadCacheOptions): ServeFn {
     const tags = tagsOfResource(resource);
     // Not storable: untracked type, or something was invalidated while it was being built.
     if (!versionId || !tags || store.seq !== seq) return res;
-    const bytes = renderBody(res)!;
-    const copy = JSON.parse(bytes.toString('utf8')) as Resource; // our own, frozen below
+    const rendered = renderBody(res)!;
+    // Small Buffers are slices of a shared 8 KiB pool; a cached slice would pin the whole slab.
+    const bytes = Buffer.allocUnsafeSlow(rendered.length);
+    rendered.copy(bytes);
+    const copy = JSON.parse(rendered.toString('utf8')) as Resource; // our own, frozen below
     const size = bytes.length + freezeAndMeasure(copy) + key.length * 2 + ENTRY_OVERHEAD;
     const notModifiedHeaders: Record<string, string> = {};
     if (res.headers.etag) notModifiedHeaders.etag = res.headers.etag;

@@ -51,7 +51,8 @@ function includeNames(def: ResourceDefinition): string[] {
 function resourceEntry(def: ResourceDefinition): CapabilityStatementRestResource {
   const r: CapabilityStatementRestResource = { type: def.type as CapabilityStatementRestResource['type'] };
   if (def.profile) r.profile = def.profile;
-  const docs = [def.documentation, def.readOnlyReason ? `Read-only: ${def.readOnlyReason}` : undefined].filter(Boolean);
+  const reason = def.readOnlyReason && `Read-only: ${def.readOnlyReason}${/[.!?]$/.test(def.readOnlyReason) ? '' : '.'}`;
+  const docs = [def.documentation, reason].filter(Boolean);
   if (docs.length > 0) r.documentation = docs.join(' ');
   r.interaction = interactionsOf(def);
   r.versioning = def.interactions.update ? 'versioned-update' : 'versioned';
@@ -74,7 +75,7 @@ function resourceEntry(def: ResourceDefinition): CapabilityStatementRestResource
     }));
   }
   const ops: CapabilityStatementRestResourceOperation[] = [
-    { name: 'validate', definition: VALIDATE_OPERATION_DEFINITION, documentation: `POST /${def.type}/$validate: checks a ${def.type} without storing it.` },
+    { name: 'validate', definition: VALIDATE_OPERATION_DEFINITION, documentation: `POST /${def.type}/$validate: checks ${/^[AEIOU]/.test(def.type) ? 'an' : 'a'} ${def.type} without storing it.` },
     ...(def.operations ?? []).map((op) => ({ name: op.name, definition: op.definition, ...(op.documentation ? { documentation: op.documentation } : {}) })),
   ];
   r.operation = ops;

@@ -22,6 +22,29 @@ export interface BuildResult {
   ms: number;
 }
 
+/**
+ * The R4 schema's regexes are XML Schema regexes, where `\s` is only [ \t\n\r] and `\S` every
+ * other character; in ECMAScript `\s` also covers U+00A0, U+2000–U+200A, U+3000, U+FEFF… So the
+ * string/markdown pattern `^[ \r\n\t\S]+$` (in XSD: any non-empty text) refused a name holding a
+ * no-break space or an ideographic space, which FHIR allows (HAPI and @medplum/core accept it):
+ * a 422 on such a write, a 500 (strict) or a dropped name (sanitize) on such a read.
+ * `code` (`[^\s]+(\s[^\s]+)*`) keeps the ECMAScript reading, closer to its prose ("no whitespace
+ * other than single spaces"), as do uri/url (`\S*`; a raw no-break space is no URI character).
+ */
+const XSD_PATTERNS: Readonly<Record<string, string>> = {
+  '^[ \\r\\n\\t\\S]+$': '^[\\s\\S]+$',
+};
+
+function translatePatterns(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const x of node) translatePatterns(x);
+  } else if (node !== null && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (typeof o.pattern === 'string') o.pattern = XSD_PATTERNS[o.pattern] ?? o.pattern;
+    for (const v of Object.values(o)) if (typeof v === 'object') translatePatterns(v);
+  }
+}
+
 export function buildValidators(opts: { force?: boolean } = {}): BuildResult {
   const started = performance.now();
   const inputHash = computeInputHash(ajvVersion());
@@ -37,6 +60,7 @@ export function buildValidators(opts: { force?: boolean } = {}): BuildResult {
   // ajv 8 ignores draft-04 style `id`
   delete schema.id;
   schema.$id = SCHEMA_ID;
+  translatePatterns(schema.definitions);
 
   const ajv = new Ajv({ strict: false, allErrors: true, code: { source: true, lines: false } });
   ajv.addMetaSchema(draft6);

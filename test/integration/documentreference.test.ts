@@ -341,3 +341,13 @@ describe('create', () => {
     assert.equal((await stack.fhir('/DocumentReference/1', { method: 'DELETE' })).status, 405);
   });
 });
+
+test('_include=DocumentReference:patient and :subject bring the patient the documents are filed under', async () => {
+  for (const param of ['patient', 'subject']) {
+    const r = await stack.fhir(`/DocumentReference?patient=1001&_include=DocumentReference:${param}`);
+    assert.equal(r.status, 200, r.text);
+    const included = (r.body.entry as { resource: { resourceType: string; id: string }; search: { mode: string } }[])
+      .filter((e) => e.search.mode === 'include').map((e) => `${e.resource.resourceType}/${e.resource.id}`);
+    assert.deepEqual(included, ['Patient/1001']);
+  }
+});

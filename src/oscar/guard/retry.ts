@@ -8,8 +8,11 @@ export function isTransient(e: unknown): boolean {
   if (!(e instanceof OscarError)) return false;
   if (e.kind === 'timeout') return true;
   if (e instanceof OscarUnavailableError) return e.reason === 'connection';
-  // An HTTP 5xx without a SOAP fault (REST error page, proxy 502/503); SOAP faults are answers.
-  if (e instanceof OscarFaultError) return e.faultCode === undefined && (e.upstreamStatus ?? 0) >= 500;
+  // A gateway or overload answer (proxy 502/503/504) without a SOAP fault. OSCAR's own HTTP 500
+  // error page is an answer about this request (contract 1.6, 7.23: a partial birth date, a
+  // missing record, no privilege): retrying it adds load, and counting it against the breaker
+  // would let one bad record shut OSCAR off for everyone.
+  if (e instanceof OscarFaultError) return e.faultCode === undefined && [502, 503, 504].includes(e.upstreamStatus ?? 0);
   return false;
 }
 

@@ -59,7 +59,8 @@ function onsetAge(age: string | undefined): AllergyIntolerance['onsetAge'] {
 
 function buildAllergy(f: AllergyFacts): AllergyIntolerance {
   const codings: (Coding | undefined)[] = [
-    f.din ? { system: SYSTEMS.din, code: f.din } : undefined,
+    // A DIN is 8 digits: whitespace typed into it is no part of it (and would make an invalid FHIR code).
+    f.din ? { system: SYSTEMS.din, code: f.din.replace(/\s+/g, '') } : undefined,
     f.description?.toUpperCase() === NKDA_DESCRIPTION ? NKDA_CODING : undefined,
   ];
   const severity = f.severity ? REACTION_SEVERITY[f.severity] : undefined;

@@ -3,13 +3,15 @@
 import type { Binary } from 'fhir/r4.js';
 import type { DocumentTransfer } from '../../oscar/types.js';
 import { nonBlank } from '../compact.js';
+import { mimeTypeOf } from '../documentreference/content-types.js';
 import { xsInstant } from '../oscar-dates.js';
 
 export interface BinaryContent { contentType: string; data: Buffer }
 
 export function binaryFromDocument(t: DocumentTransfer): BinaryContent {
   return {
-    contentType: nonBlank(t.contenttype) ?? 'application/octet-stream',
+    // the same type the DocumentReference names (its attachment.contentType)
+    contentType: mimeTypeOf(t.contenttype, t.docfilename) ?? 'application/octet-stream',
     data: Buffer.from(t.fileContents ?? '', 'base64'),
   };
 }

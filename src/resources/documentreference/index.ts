@@ -2,7 +2,7 @@
 // SOAP DocumentWs, the only document read API (contract 3.5); it inlines each whole file, which is
 // measured and hashed here and served separately as Binary/{documentNo}. Create uploads through
 // REST saveDocumentToDemographic, the only document write API.
-import type { DocumentReference } from 'fhir/r4.js';
+import type { Resource, DocumentReference } from 'fhir/r4.js';
 import {
   badGateway, defineResource, notFound, NUMERIC_ID, unprocessable,
   type FhirContext, type ParsedSearch, type SearchResult, type WriteResult,
@@ -71,6 +71,9 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
     documentation: 'OSCAR patient documents (lab reports, consult letters, images…). The attachment gives content type, size and SHA-1 hash; the bytes are at its url (Binary/{id}). Deleted documents are entered-in-error. Create with the bytes in content[0].attachment.data.',
     idPattern: NUMERIC_ID,
     searchParams: DOCUMENT_SEARCH_PARAMS,
+    includes: ['patient', 'subject'].map((param) => ({
+      param, targetType: 'Patient', references: (r: Resource) => [(r as DocumentReference).subject?.reference ?? ''].filter(Boolean),
+    })),
     interactions: {
       read: async (_ctx, id) => {
         const n = documentNumber(id);

@@ -11,7 +11,7 @@ import type { MappingError } from '../mapping-errors.js';
 import { fhirCalendarDate, restMsOfDate, xsDate, xsInstant } from '../oscar-dates.js';
 import { patientRef, practitionerRef, referencedId } from '../references.js';
 import { CA_BASELINE_PROFILES, SYSTEMS } from '../systems.js';
-import { FILE_EXTENSIONS } from './content-types.js';
+import { FILE_EXTENSIONS, mimeTypeOf } from './content-types.js';
 import { FALLBACK_DOCTYPE } from './doctype-loinc.js';
 
 export interface DocumentMappingOptions {
@@ -44,7 +44,7 @@ export function documentReferenceFromSoap(t: DocumentTransfer, cfg: MappingConfi
   const loinc = doctype ? cfg.documentTypeLoinc[doctype] ?? cfg.documentTypeLoinc[doctype.toLowerCase()] : undefined;
   const bytes = t.fileContents !== undefined ? Buffer.from(t.fileContents, 'base64') : undefined;
   const attachment: Attachment = {
-    contentType: nonBlank(t.contenttype),
+    contentType: mimeTypeOf(t.contenttype, t.docfilename),
     url: t.documentNo !== undefined ? opts.binaryUrl(t.documentNo) : undefined,
     size: bytes?.length,
     hash: bytes ? createHash('sha1').update(bytes).digest('base64') : undefined,

@@ -54,11 +54,13 @@ function extMap(exts: PreventionExtTransfer[] | undefined): Map<string, string> 
 }
 
 function vaccineCode(type: string | undefined, ext: Map<string, string>): CodeableConcept {
-  const brand = ext.get('brandSnomedId');
+  // SNOMED CT ids and DINs are digit strings: whitespace typed into them is no part of the code
+  // (and a run of it would make an invalid FHIR code).
+  const brand = ext.get('brandSnomedId')?.replace(/\s+/g, '');
   const tradename = brand ? TRADENAMES.get(brand) : undefined;
   // CA Baseline: return a Generic code when known or derivable from the Tradename code.
   const row = (type ? VACCINES_BY_TYPE.get(type) : undefined) ?? tradename?.row;
-  const din = ext.get('din');
+  const din = ext.get('din')?.replace(/\s+/g, '');
   const codings: (Coding | undefined)[] = [
     row?.generic ? { system: SYSTEMS.snomed, code: row.generic.code, display: row.generic.display } : undefined,
     brand && brand !== row?.generic?.code ? { system: SYSTEMS.snomed, code: brand, display: tradename?.display } : undefined,
