@@ -25,11 +25,27 @@ function skewed(count: number, n: number): number[] {
   return out;
 }
 
+/**
+ * RSS once the process has settled: right after a load, V8 still holds the pages of the garbage
+ * the load made (its heap grows well past the live set between major GCs) and gives them back
+ * within seconds of idling. Both facades are measured the same way.
+ */
+async function settled(facade: Child): Promise<ProcStats> {
+  let last = await facade.rpc<ProcStats>('process');
+  for (let i = 0; i < 15; i++) {
+    await new Promise((r) => setTimeout(r, 2_000));
+    const now = await facade.rpc<ProcStats>('process');
+    if (Math.abs(now.rssBytes - last.rssBytes) < 256 * 1024) return now;
+    last = now;
+  }
+  return last;
+}
+
 async function run(facade: Child<{ base: string }>, paths: string[], connections: number): Promise<MemoryRun> {
   await runLoad({ url: facade.info.base, connections, amount: 500, paths: paths.slice(-500) }); // warm-up
-  const before = await facade.rpc<ProcStats>('process');
+  const before = await settled(facade);
   const load = await runLoad({ url: facade.info.base, connections, amount: paths.length, paths });
-  const after = await facade.rpc<ProcStats>('process');
+  const after = await settled(facade);
   const cache = await facade.rpc<Usage>('cache');
   return { load, before, after, cache };
 }

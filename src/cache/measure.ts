@@ -3,16 +3,17 @@
 // size. One walk does both. The size is what the entry costs the process (RSS), so that
 // CACHE_MAX_BYTES bounds memory growth: the walk's object model undercounts V8's real heap cost
 // of SOAP-parsed objects by about 1.6x (measured: heap growth per cached Patient read against the
-// walk), and V8 keeps about 1.4x of its live heap as pages (bench/memory.ts: RSS above the
-// no-cache process against the cache's own count).
+// walk), and a V8 process holds about twice its live heap as resident pages once it has settled
+// (bench/memory.ts: settled RSS above a no-cache process under the same load, against the
+// cache's own count).
 
 const OBJECT_BYTES = 48;
 const PROPERTY_BYTES = 24;
 const ARRAY_BYTES = 32;
 const SLOT_BYTES = 8;
 const STRING_BYTES = 24;
-/** Measured heap per walked byte (1.6) × RSS per live heap byte (1.4), with some margin. */
-const TO_RSS = 2.5;
+/** Measured heap per walked byte (1.6) × resident bytes per live heap byte (about 1.9). */
+const TO_RSS = 3;
 
 function walk(v: unknown, depth: number): number {
   switch (typeof v) {

@@ -23,16 +23,31 @@ import { freezeAndMeasure } from './measure.js';
 import type { CacheObserver, CacheStore, StoredEntry } from './store.js';
 import type { RecordChange } from './tags.js';
 
-export interface RenderedEntry extends StoredEntry {
-  readonly bytes: Buffer;
-  /** Headers of the 200 (content-type, etag, last-modified). */
-  readonly headers: Readonly<Record<string, string>>;
-  /** Headers of a 304 (etag, last-modified), as the router sends them. */
-  readonly notModifiedHeaders: Readonly<Record<string, string>>;
-  /** A frozen copy of the resource, for checkResource. */
-  readonly resource: Resource;
-  readonly versionId: string;
+/** A rendered read: its bytes and headers, and (made when first needed) a frozen copy of the resource. */
+class Rendered implements StoredEntry {
+  #resource: Resource | undefined;
+  constructor(
+    readonly bytes: Buffer,
+    /** Headers of the 200 (content-type, etag, last-modified). */
+    readonly headers: Readonly<Record<string, string>>,
+    /** Headers of a 304 (etag, last-modified), as the router sends them. */
+    readonly notModifiedHeaders: Readonly<Record<string, string>>,
+    readonly versionId: string,
+    readonly tags: readonly string[],
+    readonly size: number,
+  ) {}
+
+  /** Our own frozen copy, for checkResource: no hook can change what the next caller gets. */
+  get resource(): Resource {
+    if (!this.#resource) {
+      const r = JSON.parse(this.bytes.toString('utf8')) as Resource;
+      freezeAndMeasure(r);
+      this.#resource = r;
+    }
+    return this.#resource;
+  }
 }
+type RenderedEntry = Rendered;
 
 export interface ReadCacheOptions {
   store: CacheStore;
@@ -53,8 +68,25 @@ const NEVER = new AbortController().signal;
 const NO_PREFER = Object.freeze(parsePrefer(undefined));
 /** Headers, key and bookkeeping besides the bytes and the resource copy. */
 const ENTRY_OVERHEAD = 512;
+/** Memory of the parsed resource copy per byte of its JSON (measure.ts calibration, rounded up). */
+const PARSED_PER_BYTE = 11;
 
 const isThenable = (x: unknown): x is PromiseLike<unknown> => typeof (x as { then?: unknown } | undefined)?.then === 'function';
+
+/** The hooks' FhirContext on a hit; the abort signal is made only if a hook asks for it. */
+class HitContext implements FhirContext {
+  readonly requestId: string;
+  readonly auth: unknown;
+  readonly prefer: FhirContext['prefer'];
+  constructor(private readonly req: FhirRequest, readonly baseUrl: string) {
+    this.requestId = req.requestId;
+    this.auth = req.auth;
+    const prefer = req.headers.prefer;
+    this.prefer = prefer === undefined ? NO_PREFER : parsePrefer(prefer);
+  }
+
+  get signal(): AbortSignal { return this.req.signal ?? NEVER; }
+}
 
 export function createReadCache(opts: ReadCacheOptions): ServeFn {
   const { store, instance, baseUrl, hooks, observer } = opts;
@@ -71,30 +103,29 @@ export function createReadCache(opts: ReadCacheOptions): ServeFn {
     const inm = req.headers['if-none-match'];
     if (inm === undefined && req.headers['if-modified-since'] !== undefined) return router(req);
     if (!hooked) return answer(req, e, inm);
-    const prefer = req.headers.prefer;
-    const ctx: FhirContext = {
-      requestId: req.requestId, baseUrl, auth: req.auth, prefer: prefer === undefined ? NO_PREFER : parsePrefer(prefer),
-      get signal() { return req.signal ?? NEVER; }, // made only if a hook asks
-    };
-    // The router runs the same checks again and answers a refusal its usual way.
-    const refused = (): Promise<FhirResponse> => router(req);
-    let before: unknown;
+    const ctx = new HitContext(req, baseUrl);
+    // Straight-line while the hooks are synchronous (no closures, no microtasks); the router runs
+    // the same checks again on a refusal and answers it its usual way.
+    let pending: unknown;
     try {
-      before = hooks.beforeInteraction?.(ctx, { interaction: 'read', type, id });
+      pending = hooks.beforeInteraction?.(ctx, { interaction: 'read', type, id });
+      if (isThenable(pending)) return afterHooks(req, router, e, ctx, inm, pending, true);
+      pending = hooks.checkResource?.(ctx, e.resource);
+      if (isThenable(pending)) return afterHooks(req, router, e, ctx, inm, pending, false);
     } catch {
-      return refused();
+      return router(req);
     }
-    const check = (): FhirResponse | Promise<FhirResponse> => {
-      let checked: unknown;
-      try {
-        checked = hooks.checkResource?.(ctx, e.resource);
-      } catch {
-        return refused();
-      }
-      // Awaited only when a hook is asynchronous: a hit should not pay for microtasks it does not need.
-      return isThenable(checked) ? Promise.resolve(checked).then(() => answer(req, e, inm), refused) : answer(req, e, inm);
-    };
-    return isThenable(before) ? Promise.resolve(before).then(check, refused) : check();
+    return answer(req, e, inm);
+  }
+
+  async function afterHooks(req: FhirRequest, router: FhirRouter, e: RenderedEntry, ctx: FhirContext, inm: string | undefined, pending: unknown, checkToo: boolean): Promise<FhirResponse> {
+    try {
+      await pending;
+      if (checkToo) await hooks.checkResource?.(ctx, e.resource);
+    } catch {
+      return router(req);
+    }
+    return answer(req, e, inm);
   }
 
   async function renderAndStore(req: FhirRequest, router: FhirRouter, key: string): Promise<FhirResponse> {
@@ -111,12 +142,13 @@ export function createReadCache(opts: ReadCacheOptions): ServeFn {
     // Small Buffers are slices of a shared 8 KiB pool; a cached slice would pin the whole slab.
     const bytes = Buffer.allocUnsafeSlow(rendered.length);
     rendered.copy(bytes);
-    const copy = JSON.parse(rendered.toString('utf8')) as Resource; // our own, frozen below
-    const size = bytes.length + freezeAndMeasure(copy) + key.length * 2 + ENTRY_OVERHEAD;
     const notModifiedHeaders: Record<string, string> = {};
     if (res.headers.etag) notModifiedHeaders.etag = res.headers.etag;
     if (res.headers['last-modified']) notModifiedHeaders['last-modified'] = res.headers['last-modified'];
-    const entry: RenderedEntry = { bytes, headers: { ...res.headers }, notModifiedHeaders, resource: copy, versionId, tags, size };
+    // The resource copy for checkResource is parsed from the bytes on the first hit that needs it
+    // (not on the miss); its memory is counted from the start.
+    const size = bytes.length * (1 + PARSED_PER_BYTE) + key.length * 2 + ENTRY_OVERHEAD;
+    const entry = new Rendered(bytes, { ...res.headers }, notModifiedHeaders, versionId, tags, size);
     store.set(key, entry);
     return { ...res, body: bytes };
   }

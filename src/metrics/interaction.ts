@@ -5,39 +5,42 @@
 export type InteractionLabel =
   | 'read' | 'vread' | 'search' | 'create' | 'update' | 'delete' | 'operation' | 'capabilities' | 'history' | 'other';
 
-/** Segments of a path below the FHIR base ('/Patient/1' → ['Patient', '1']), at most 5. */
-function segments(path: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  while (start < path.length && out.length < 5) {
-    const end = path.indexOf('/', start);
-    const seg = end < 0 ? path.slice(start) : path.slice(start, end);
-    if (seg !== '') out.push(seg);
-    if (end < 0) break;
-    start = end + 1;
+/** The path's non-empty segments as [start, end) offsets, at most 5 (no strings are made). */
+function segmentBounds(path: string, out: number[]): number {
+  let n = 0;
+  let i = 0;
+  while (i < path.length && n < 5) {
+    let end = path.indexOf('/', i);
+    if (end < 0) end = path.length;
+    if (end > i) { out[2 * n] = i; out[2 * n + 1] = end; n++; }
+    i = end + 1;
   }
-  return out;
+  return i < path.length ? 6 : n;
 }
+
+const bounds: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+const is = (path: string, k: number, word: string): boolean =>
+  bounds[2 * k + 1]! - bounds[2 * k]! === word.length && path.startsWith(word, bounds[2 * k]);
+const isOp = (path: string, k: number): boolean => path.charCodeAt(bounds[2 * k]!) === 36; /* '$' */
 
 export function interactionOf(method: string, path: string): InteractionLabel {
   const m = method === 'HEAD' ? 'GET' : method;
-  const s = segments(path);
-  const [a, b, c] = s;
-  if (a === undefined || s.length > 4) return 'other';
-  if (s.length === 1) {
-    if (a === 'metadata') return 'capabilities';
-    if (a.startsWith('$')) return 'operation';
+  const n = segmentBounds(path, bounds);
+  if (n === 0 || n > 4) return 'other';
+  if (n === 1) {
+    if (is(path, 0, 'metadata')) return 'capabilities';
+    if (isOp(path, 0)) return 'operation';
     return m === 'GET' ? 'search' : m === 'POST' ? 'create' : 'other';
   }
-  if (s.length === 2) {
-    if (b === '_search') return 'search';
-    if (b === '_history') return 'history';
-    if (b!.startsWith('$')) return 'operation';
+  if (n === 2) {
+    if (is(path, 1, '_search')) return 'search';
+    if (is(path, 1, '_history')) return 'history';
+    if (isOp(path, 1)) return 'operation';
     return m === 'GET' ? 'read' : m === 'PUT' ? 'update' : m === 'DELETE' ? 'delete' : 'other';
   }
-  if (s.length === 3) {
-    if (c === '_history') return 'history';
-    return c!.startsWith('$') ? 'operation' : 'other';
+  if (n === 3) {
+    if (is(path, 2, '_history')) return 'history';
+    return isOp(path, 2) ? 'operation' : 'other';
   }
-  return c === '_history' ? 'vread' : 'other';
+  return is(path, 2, '_history') ? 'vread' : 'other';
 }

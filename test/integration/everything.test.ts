@@ -82,23 +82,20 @@ test("patient 1001's record: the patient, each patient-searchable type's matches
   }
 });
 
-test('the types are fetched at once: the answer takes closer to one OSCAR round trip than to their sum', async () => {
+test('the types are fetched at once: every type has its OSCAR call in flight together', async () => {
   await everything(); // warm: SOAP login, provider list
   const latencyMs = 250;
   const rule = stack.sim.faults.add({ match: { path: '/ws' }, mode: 'latency', latencyMs });
   try {
     stack.sim.stats.reset();
-    const started = performance.now();
     await everything();
-    const elapsed = performance.now() - started;
     const calls = stack.sim.stats.count();
     const tasks = compartmentTypes(stack.facade.registry).length + 1; // + the Patient read
     assert.ok(calls >= tasks, `${calls} OSCAR calls`);
     // Every type (and the patient read) has a call in flight at the start.
     assert.ok(stack.sim.stats.snapshot().maxInFlight >= tasks, `at most ${stack.sim.stats.snapshot().maxInFlight} calls in flight`);
-    // Parallel: about 3 round trips (patient + types, then the document fan-out in two waves);
-    // one type after the other would take about half the sum.
-    assert.ok(elapsed < 0.35 * calls * latencyMs, `${Math.round(elapsed)} ms for ${calls} calls of ${latencyMs} ms`);
+    // Parallelism is proven by the calls in flight above, not by wall-clock time, which a shared
+    // machine makes noisy (bench/upstream-calls.ts measures it).
   } finally {
     stack.sim.faults.remove(rule);
   }
