@@ -55,6 +55,7 @@ export class ChangeFeed {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private stopped = false;
+  private failing = false;
   /** When the last poll in which every feed answered finished (ms epoch; 0 = never). */
   lastSuccess = 0;
 
@@ -117,7 +118,8 @@ export class ChangeFeed {
       if (r.status === 'rejected') {
         failed++;
         const e = r.reason as { name?: string; operation?: string };
-        this.o.logger?.warn({ error: e?.name, operation: e?.operation }, 'cache change feed: poll failed; cached entries rely on their TTL until it recovers');
+        // Once per outage, not once per poll (the metric counts every failed poll).
+        if (!this.failing) this.o.logger?.warn({ error: e?.name, operation: e?.operation }, 'cache change feed: poll failed; cached entries rely on their TTL until it recovers');
         continue;
       }
       const { f, rows } = r.value;
@@ -139,6 +141,8 @@ export class ChangeFeed {
     else if (changes.length) this.o.invalidate(changes);
     const outcome = failed ? 'error' : 'ok';
     if (!failed) this.lastSuccess = this.now();
+    if (this.failing && !failed) this.o.logger?.info('cache change feed: polls succeed again');
+    this.failing = failed > 0;
     this.o.observer?.poll(outcome, (performance.now() - started) / 1000);
     return changes.length;
   }

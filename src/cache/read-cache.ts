@@ -172,11 +172,9 @@ export function createReadCache(opts: ReadCacheOptions): ServeFn {
       const [, type, id] = m;
       // A create with If-None-Exist searches first: its search must see OSCAR as it is.
       const conditionalCreate = id === undefined && req.headers['if-none-exist'] !== undefined;
-      if (id !== undefined || conditionalCreate) {
-        const change = changeOfTarget(type!, id);
-        if (change) opts.invalidate([change]);
-        else store.clear();
-      }
+      // A type the cache does not know holds nothing to drop (and the router will refuse it).
+      const change = id !== undefined || conditionalCreate ? changeOfTarget(type!, id) : undefined;
+      if (change) opts.invalidate([change]);
     }
     return router(req);
   }
