@@ -55,6 +55,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const config = loadConfig({
     PORT: String(port), HOST: '127.0.0.1', FHIR_BASE_URL: `http://127.0.0.1:${port}/fhir`,
     VALIDATION_MODE: 'strict', LOG_LEVEL: 'silent', OSCAR_TIMEZONE: sim.store.timezone,
+    // No background change-feed polling unless a test asks for it: it would add OSCAR calls that
+    // tests counting upstream calls do not expect (test/cache turns it on explicitly).
+    CHANGE_POLL_SECONDS: '0',
     ...opts.env,
   });
   const facade = createFacade(config, {
