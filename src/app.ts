@@ -66,7 +66,11 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   });
   metrics.watch({ upstreamLoad: () => oscar.load(), cacheUsage: () => cache.usage(), changeFeedLastSuccess: () => cache.lastChangePoll() });
   const upstream = cache.oscar;
-  const mapping = defaultMappingConfig({ timezone: config.oscarTimezone, localSystemBase: `${oscarConn.url}/fhir-ids/` });
+  const mapping = defaultMappingConfig({
+    ...config.mappingOverrides,
+    timezone: config.oscarTimezone,
+    localSystemBase: config.mappingOverrides.localSystemBase ?? `${oscarConn.url}/fhir-ids/`,
+  });
   const providers = new ProviderDirectory(upstream);
   const registry = buildRegistry(
     { oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, maxUpstreamRows: 1000, cache },

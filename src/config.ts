@@ -2,6 +2,8 @@
 // Every problem is collected and reported together, so an operator fixes them in one go.
 import { readFileSync } from 'node:fs';
 import { isValidTimeZone } from './oscar/time.js';
+import type { MappingConfigOverrides } from './resources/mapping-config.js';
+import { readMappingOverrides } from './resources/mapping-file.js';
 import { loadSmartClients, type SmartClient } from './auth/clients.js';
 import { loadSigningKey, type SigningKey } from './auth/signing-key.js';
 import { readCredentialsFile } from './cli/credentials-file.js';
@@ -21,6 +23,8 @@ export interface OscarConnection {
 }
 
 export interface Config {
+  /** The clinic's own mapping tables (MAPPING_CONFIG_FILE), validated; {} when none. */
+  mappingOverrides: MappingConfigOverrides;
   port: number;
   host: string;
   /** Public FHIR base URL (no trailing slash), used in links, Location headers and token audiences. */
@@ -262,6 +266,8 @@ export function loadConfig(env: Env = process.env): Config {
   const auditLog = env.AUDIT_LOG || (embedded ? 'off' : 'stdout');
   if (!embedded && auditLog === 'off') problems.push('AUDIT_LOG=off is only allowed with the embedded simulator: access to a real OSCAR must be audited');
 
+  const mappingOverrides = env.MAPPING_CONFIG_FILE ? readMappingOverrides(env.MAPPING_CONFIG_FILE, problems) : {};
+
   if (problems.length) throw new ConfigError(problems);
-  return { port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
+  return { mappingOverrides, port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
 }

@@ -113,13 +113,13 @@ async function main(): Promise<void> {
     console.error(err.code === 'EADDRINUSE' ? `SIM_PORT ${settings.port} is already in use on ${settings.host}` : `cannot start the simulator: ${err.message}`);
     process.exit(1);
   }
-  console.log(banner(sim, settings));
+  process.stdout.write(`${banner(sim, settings)}\n`);
 
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) { process.exit(1); } // a second Ctrl-C: give up waiting
     stopping = true;
-    console.log(`\n${signal}: stopping the simulator…`);
+    process.stdout.write(`\n${signal}: stopping the simulator…\n`);
     sim.close().then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGINT', () => stop('SIGINT'));
