@@ -57,6 +57,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     timeoutMs: config.upstream.timeoutMs,
     documentTimeoutMs: config.upstream.documentTimeoutMs,
     retries: config.upstream.retries,
+    gzip: config.upstream.gzip,
     breaker: { failureThreshold: config.upstream.breakerThreshold, cooldownMs: config.upstream.breakerCooldownMs },
     onCall: (e) => metrics.upstream(e),
   });

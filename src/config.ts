@@ -55,6 +55,8 @@ export interface Config {
     timeoutMs: number;
     documentTimeoutMs: number;
     retries: number;
+    /** Ask OSCAR for gzip-compressed answers (OSCAR_GZIP). */
+    gzip: boolean;
     /** Consecutive failures of one endpoint family before its circuit opens. */
     breakerThreshold: number;
     /** How long an open circuit answers 503 at once before one probe call is let through. */
@@ -106,6 +108,14 @@ function secret(env: Env, name: string, problems: string[]): string | undefined 
   }
   const v = env[name];
   return v === '' ? undefined : v;
+}
+
+function booleanFrom(env: Env, name: string, dflt: boolean, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  problems.push(`${name} must be "true" or "false" (got "${raw}")`);
+  return dflt;
 }
 
 function intIn(env: Env, name: string, dflt: number, min: number, max: number, problems: string[]): number {
@@ -235,6 +245,7 @@ export function loadConfig(env: Env = process.env): Config {
     timeoutMs: intIn(env, 'OSCAR_TIMEOUT_MS', 10_000, 100, 600_000, problems),
     documentTimeoutMs: intIn(env, 'OSCAR_DOCUMENT_TIMEOUT_MS', 30_000, 100, 600_000, problems),
     retries: intIn(env, 'OSCAR_RETRIES', 2, 0, 10, problems),
+    gzip: booleanFrom(env, 'OSCAR_GZIP', true, problems),
     breakerThreshold: intIn(env, 'OSCAR_BREAKER_THRESHOLD', 5, 1, 1000, problems),
     breakerCooldownMs: intIn(env, 'OSCAR_BREAKER_COOLDOWN_MS', 30_000, 100, 3_600_000, problems),
   };

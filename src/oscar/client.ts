@@ -83,7 +83,7 @@ export class OscarClient {
   constructor(options: OscarClientOptions) {
     const o = resolveOscarClientOptions(options);
     this.options = o;
-    this.transport = new HttpTransport({ maxSockets: o.maxInFlight + 2 });
+    this.transport = new HttpTransport({ maxSockets: o.maxInFlight + 2, gzip: o.gzip });
     this.rest = new RestClient({ baseUrl: o.baseUrl, oauth: o.oauth, transport: this.transport });
     this.soap = new SoapClient({ baseUrl: o.baseUrl, userName: o.soap.userName, password: o.soap.password, transport: this.transport, setupTimeoutMs: o.timeoutMs });
     this.limiter = new Limiter({ maxInFlight: o.maxInFlight, maxQueue: o.maxQueue, maxWaitMs: o.maxQueueWaitMs });

@@ -28,12 +28,18 @@ export interface HttpTransportOptions {
   maxSockets?: number;
   /** Largest response body accepted (documents are inlined base64, contract 4.10). */
   maxBodyBytes?: number;
+  /**
+   * Ask OSCAR to gzip its answers (default true). contract 4.1: CXF compresses every SOAP answer
+   * when asked; that pays across a WAN but costs CPU on both sides on the same host or a fast LAN.
+   */
+  gzip?: boolean;
 }
 
 export class HttpTransport {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
   private readonly maxBodyBytes: number;
+  private readonly acceptEncoding: string;
 
   constructor(opts: HttpTransportOptions = {}) {
     // `timeout` only reaps idle pooled sockets (Node destroys a timed-out socket only when it is
@@ -42,12 +48,13 @@ export class HttpTransport {
     this.httpAgent = new http.Agent(agentOpts);
     this.httpsAgent = new https.Agent(agentOpts);
     this.maxBodyBytes = opts.maxBodyBytes ?? 256 * 1024 * 1024;
+    this.acceptEncoding = opts.gzip === false ? 'identity' : 'gzip';
   }
 
   send(x: HttpExchange): Promise<HttpReply> {
     const isHttps = x.url.protocol === 'https:';
     const lib = isHttps ? https : http;
-    const headers: Record<string, string> = { 'Accept-Encoding': 'gzip', ...x.headers };
+    const headers: Record<string, string> = { 'Accept-Encoding': this.acceptEncoding, ...x.headers };
     if (x.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(x.body));
 
     return new Promise<HttpReply>((resolve, reject) => {

@@ -36,6 +36,8 @@ export interface OscarClientOptions {
   timeoutMs?: number;
   /** Deadline for calls carrying document bytes (default 30 s). */
   documentTimeoutMs?: number;
+  /** Ask OSCAR for gzip-compressed answers (default true; see HttpTransportOptions.gzip). */
+  gzip?: boolean;
   /** Extra attempts for idempotent reads on transient failures (default 2). */
   retries?: number;
   /** Base of the jittered exponential backoff (default 100 ms, capped at 2 s). */
@@ -66,6 +68,7 @@ export function resolveOscarClientOptions(o: OscarClientOptions): ResolvedOscarC
     timeoutMs,
     documentTimeoutMs: o.documentTimeoutMs ?? 30_000,
     retries: o.retries ?? 2,
+    gzip: o.gzip ?? true,
     retryBaseMs: o.retryBaseMs ?? 100,
     breaker: { failureThreshold: o.breaker?.failureThreshold ?? 5, cooldownMs: o.breaker?.cooldownMs ?? 30_000 },
     onCall: o.onCall,
