@@ -7,6 +7,7 @@ import type { AuditEvent, AuditEventEntity } from 'fhir/r4.js';
 import type { FhirRequest } from '../fhir/index.js';
 import type { AuthContext, RequestFacts } from './context.js';
 import { formatScope } from './scopes.js';
+import type { TokenResult } from './token-endpoint.js';
 
 /** Parameters whose values are ids, references or controls (no PHI): kept as given. */
 const PLAIN_PARAMS = new Set([
@@ -120,13 +121,8 @@ export function auditEventFor(input: AuditInput): AuditEvent {
   return event;
 }
 
-export interface TokenAuditInput {
-  status: number;
-  clientId?: string;
-  error?: string;
-  reason?: string;
-  scope?: string;
-  remoteAddress?: string;
+/** A token request's outcome (as the token endpoint reports it) and the server it was made to. */
+export interface TokenAuditInput extends TokenResult {
   site: string;
 }
 

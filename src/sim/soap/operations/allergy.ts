@@ -6,6 +6,7 @@ import { filterByProviderConsent, hasPatientConsented, providerConsentType } fro
 import { callerOf } from '../context.js';
 import type { CallContext } from '../context.js';
 import { npeFault, serverFault } from '../faults.js';
+import { programProviderArgs } from './program-provider-args.js';
 import { checkLimit, page, sortBy } from '../query.js';
 import type { OperationDef, ServiceDef, WireObject } from '../schema.js';
 import { allergyTransfer, localInstant } from '../transfers.js';
@@ -43,11 +44,7 @@ const operations: OperationDef[] = [
     params: [['arg0', 'int'], ['arg1', 'string'], ['arg2', 'int'], ['arg3', 'dateTime'], ['arg4', 'int!']],
     returns: 'allergyTransfer[]',
     handler: (a, ctx) => {
-      const after = a.cal('arg3');
-      if (after === null) throw npeFault('java.util.Calendar.getTime()', 'updatedAfterThisDateInclusive');
-      const max = a.intP('arg4');
-      checkLimit(max);
-      const demographicId = a.int('arg2');
+      const { demographicId, after, max } = programProviderArgs(a, 'updatedAfterThisDateInclusive');
       const rows = sortBy(byPk(ctx).filter((r) => r.demographicNo === demographicId && updated(ctx)(r) > after.epochMs), updated(ctx));
       return toTransfers(ctx, page(rows, 0, max));
     },

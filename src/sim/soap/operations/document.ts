@@ -7,6 +7,7 @@ import { clinicConsentType, providerConsentType } from '../consent.js';
 import { callerOf } from '../context.js';
 import type { CallContext } from '../context.js';
 import { npeFault, serverFault } from '../faults.js';
+import { programProviderArgs } from './program-provider-args.js';
 import { checkLimit, equalsCi, page, sortBy } from '../query.js';
 import type { OperationDef, ServiceDef, WireObject } from '../schema.js';
 import { ctlDocumentOf, documentTransfer, localInstant, MissingDocumentFile } from '../transfers.js';
@@ -72,13 +73,8 @@ const operations: OperationDef[] = [
     params: [['arg0', 'int'], ['arg1', 'string'], ['arg2', 'int'], ['arg3', 'dateTime'], ['arg4', 'int!']],
     returns: 'documentTransfer[]',
     handler: (a, ctx) => {
-      const after = a.cal('arg3');
-      if (after === null) throw npeFault('java.util.Calendar.getTime()', 'updatedAfterThisDateExclusive');
-      const max = a.intP('arg4');
-      checkLimit(max);
-      const programId = a.int('arg0');
-      const providerNo = a.str('arg1');
-      const rows = linkedToPatient(ctx, a.int('arg2')).filter((d) =>
+      const { programId, providerNo, demographicId, after, max } = programProviderArgs(a, 'updatedAfterThisDateExclusive');
+      const rows = linkedToPatient(ctx, demographicId).filter((d) =>
         (d.programId === programId || d.programId === null || d.programId === -1)
         && providerNo !== null && equalsCi(d.doccreator, providerNo) && updated(ctx)(d) > after.epochMs);
       return toTransfers(ctx, page(sortBy(rows, updated(ctx)), 0, max));

@@ -4,6 +4,7 @@
 import type { PreventionRow } from '../../clinic/model.js';
 import type { CallContext } from '../context.js';
 import { npeFault, serverFault } from '../faults.js';
+import { programProviderArgs } from './program-provider-args.js';
 import { checkLimit, equalsCi, page, sortBy } from '../query.js';
 import type { OperationDef, ServiceDef, WireObject } from '../schema.js';
 import { localInstant, preventionTransfer } from '../transfers.js';
@@ -38,12 +39,7 @@ const operations: OperationDef[] = [
     params: [['arg0', 'int'], ['arg1', 'string'], ['arg2', 'int'], ['arg3', 'dateTime'], ['arg4', 'int!']],
     returns: 'preventionTransfer[]',
     handler: (a, ctx) => {
-      const after = a.cal('arg3');
-      if (after === null) throw npeFault('java.util.Calendar.getTime()', 'updatedAfterThisDateExclusive');
-      const max = a.intP('arg4');
-      checkLimit(max);
-      const providerNo = a.str('arg1');
-      const demographicId = a.int('arg2');
+      const { providerNo, demographicId, after, max } = programProviderArgs(a, 'updatedAfterThisDateExclusive');
       const rows = sortBy(byPk(ctx).filter((r) => r.demographicNo === demographicId && providerNo !== null
         && equalsCi(r.providerNo, providerNo) && updated(ctx)(r) > after.epochMs), updated(ctx));
       return toTransfers(ctx, page(rows, 0, max));

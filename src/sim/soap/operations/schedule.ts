@@ -9,6 +9,7 @@ import type { CallContext } from '../context.js';
 import { npeFault, serverFault } from '../faults.js';
 import { field } from '../parse.js';
 import type { ArgObject, ParsedCalendar } from '../parse.js';
+import { programProviderArgs } from './program-provider-args.js';
 import { checkLimit, equalsCi, page, sortBy } from '../query.js';
 import type { OperationDef, ServiceDef, WireObject, XsInstant } from '../schema.js';
 import { appointmentTransfer, localInstant } from '../transfers.js';
@@ -191,14 +192,9 @@ const operations: OperationDef[] = [
     params: [['arg0', 'int'], ['arg1', 'string'], ['arg2', 'int'], ['arg3', 'dateTime'], ['arg4', 'int!'], ['arg5', 'boolean!']],
     returns: 'appointmentTransfer[]',
     handler: (a, ctx) => {
-      const after = a.cal('arg3');
-      if (after === null) throw npeFault('java.util.Calendar.getTime()', 'updatedAfterThisDateExclusive');
-      const max = a.intP('arg4');
-      checkLimit(max);
-      const programId = a.int('arg0');
-      const providerNo = a.str('arg1');
+      const { programId, providerNo, demographicId, after, max } = programProviderArgs(a, 'updatedAfterThisDateExclusive');
       const rows = sortBy(byPk(ctx).filter((r) => (r.programId === programId || r.programId === 0)
-        && r.demographicNo === a.int('arg2') && providerNo !== null && equalsCi(r.providerNo, providerNo)
+        && r.demographicNo === demographicId && providerNo !== null && equalsCi(r.providerNo, providerNo)
         && (updatedAt(ctx)(r) ?? -Infinity) > after.epochMs), updatedAt(ctx));
       return toTransfers(ctx, page(rows, 0, max), a.bool('arg5'));
     },
