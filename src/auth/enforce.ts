@@ -1,12 +1,14 @@
 // Scope and compartment enforcement as router hooks (canadian-profiles.md 5.1 rules 2 and 3).
 // beforeInteraction runs before any handler, so a refused request never reaches OSCAR; the only
-// upstream reads made here are the ownership checks a patient/ token needs before a write or a
-// Binary read. checkResource then re-checks every resource about to leave (second line of defence).
+// upstream reads made here are the 'stored' ownership checks of COMPARTMENT_POLICY (writes,
+// deletes, instance operations, Binary). checkResource then re-checks every resource about to
+// leave (second line of defence). What the audit record says was touched is audit-facts.ts's job.
 import type { Binary, Resource } from 'fhir/r4.js';
 import {
   forbidden, isFhirError, isValidId, notFound,
   type FhirContext, type InteractionInfo, type ParsedSearch, type Registry, type ResourceDefinition, type RouterHooks, type SearchClause,
 } from '../fhir/index.js';
+import { recordInteraction, recordReturned, recordSearchedPatients } from './audit-facts.js';
 import { compartmentPatientsOf, isOutsideCompartment, narrowingParam, patientIdOf } from './compartment.js';
 import type { AuthContext, FactsRegistry, RequestFacts } from './context.js';
 import { insufficientScope, missingToken } from './errors.js';
@@ -23,6 +25,41 @@ export interface EnforcementOptions {
 const VERB: Record<Permission, string> = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search' };
 /** Operations that return every type of the patient compartment. */
 const WHOLE_RECORD_OPERATIONS = new Set(['everything', 'export']);
+
+/**
+ * What a patient/ token's access to one instance is checked against (canadian-profiles.md 5.1
+ * rule 3): 'stored' = the record as OSCAR holds it names the token's patient (read before the
+ * handler runs); 'incoming' = the body written names only that patient; 'returned' = every
+ * resource leaving names that patient (checkResource, also on cache hits). A read needs no
+ * 'stored' read of its own: the handler stops at the record's owner (ctx.compartment) and the
+ * returned check refuses what it let through.
+ */
+export type CompartmentCheck = 'stored' | 'incoming' | 'returned';
+type InstanceInteraction = 'read' | 'vread' | 'create' | 'update' | 'delete' | 'operation';
+
+export const COMPARTMENT_POLICY: Readonly<Record<InstanceInteraction, readonly CompartmentCheck[]>> = {
+  read: ['returned'],
+  vread: ['returned'],
+  create: ['incoming', 'returned'],
+  update: ['stored', 'incoming', 'returned'],
+  delete: ['stored'],
+  operation: ['stored', 'returned'],
+};
+
+/**
+ * The checks for one interaction on one type. Two types add 'stored' to every interaction on an
+ * existing instance: a Patient's owner is its id (no OSCAR call), and a Binary names no patient,
+ * so its owner is the subject of the DocumentReference of the same id.
+ */
+export function compartmentChecks(interaction: string, type: string): readonly CompartmentCheck[] {
+  const checks = COMPARTMENT_POLICY[interaction as InstanceInteraction] ?? ['stored', 'incoming', 'returned'];
+  const ownerFromId = (type === 'Patient' || type === 'Binary') && interaction !== 'create';
+  return ownerFromId && !checks.includes('stored') ? ['stored', ...checks] : checks;
+}
+
+const PERMISSION_OF: Readonly<Record<'read' | 'vread' | 'create' | 'update' | 'delete', Permission>> = {
+  read: 'r', vread: 'r', create: 'c', update: 'u', delete: 'd',
+};
 
 /** The read handler's own answer for an unknown id: a foreign resource must look exactly like it. */
 const unknown = (type: string, id: string) => notFound(`${type}/${id} is not known`);
@@ -78,40 +115,33 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     }
   }
 
-  /** A patient/ token may touch this instance only when it is in its patient's compartment. */
-  async function confineInstance(ctx: FhirContext, auth: AuthContext, facts: RequestFacts | undefined, type: string, id: string, preRead: boolean): Promise<void> {
-    const patient = auth.patient!;
-    if (isOutsideCompartment(type)) return;
+  /**
+   * The 'stored' check: the instance as OSCAR holds it belongs to the token's patient. An instance
+   * that cannot be read (unknown, gone, naming no patient) fails closed with the unknown-id answer,
+   * so a foreign id and an unknown one look the same.
+   */
+  async function confineStored(ctx: FhirContext, patient: string, facts: RequestFacts | undefined, type: string, id: string): Promise<void> {
     if (type === 'Patient') {
       if (id !== patient) deny(facts, 'outside the patient compartment', unknown(type, id));
       return;
     }
-    if (type === 'Binary') {
-      // Binary has no patient in its JSON: its owner is the subject of the DocumentReference of the same id.
-      const docDef = registry.get('DocumentReference');
-      if (!docDef?.interactions.read) deny(facts, 'Binary without DocumentReference', forbidden('Binary content is not available to patient-context tokens on this server'));
-      const doc = await ownerRead(ctx, docDef, id);
-      const owners = doc ? compartmentPatientsOf(doc, baseUrl) : [];
-      if (!owners.includes(patient)) deny(facts, 'outside the patient compartment', unknown(type, id));
-      facts?.verified.add(`Binary/${id}`);
-      return;
+    // Binary has no patient in its JSON: its owner is the subject of the DocumentReference of the same id.
+    const ownerType = type === 'Binary' ? 'DocumentReference' : type;
+    const def = registry.get(ownerType);
+    if (!def?.interactions.read) {
+      deny(facts, `${type} without a readable owner`, forbidden(`${type} is not available to patient-context tokens on this server`));
     }
-    if (!preRead) return; // reads are checked on the resource itself (checkResource): no second upstream read
-    const def = registry.get(type);
-    if (!def) return;
-    const current = await ownerRead(ctx, def, id);
-    if (current === undefined) return; // the handler answers its own 404
-    if (!compartmentPatientsOf(current, baseUrl).includes(patient)) deny(facts, 'outside the patient compartment', unknown(type, id));
+    const stored = await ownerRead(ctx, def, id);
+    if (!stored || !compartmentPatientsOf(stored, baseUrl).includes(patient)) deny(facts, 'outside the patient compartment', unknown(type, id));
+    if (type === 'Binary') facts?.verified.add(`Binary/${id}`);
   }
 
-  /** What a patient/ token writes must belong to its patient. */
-  function confineIncoming(auth: AuthContext, facts: RequestFacts | undefined, resource: Resource, creating: boolean): void {
-    const patient = auth.patient!;
+  /** The 'incoming' check: what a patient/ token writes must belong to its patient. */
+  function confineIncoming(patient: string, facts: RequestFacts | undefined, resource: Resource, creating: boolean): void {
     const type = resource.resourceType;
-    if (isOutsideCompartment(type)) return;
     if (type === 'Patient') {
       if (creating) deny(facts, 'patient token creating a patient', forbidden('A patient-context token cannot create patients'));
-      return; // update: the id was checked against the context
+      return; // update: the id was checked against the context ('stored')
     }
     const owners = compartmentPatientsOf(resource, baseUrl);
     if (type === 'Binary' || owners.length === 0 || owners.some((p) => p !== patient)) {
@@ -119,30 +149,23 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     }
   }
 
-  function recordRequest(facts: RequestFacts | undefined, info: InteractionInfo): void {
-    if (!facts) return;
-    facts.interaction = info.interaction;
-    if (info.type) facts.type = info.type;
-    if (info.id) facts.id = info.id;
-    if (info.operation) facts.operation = info.operation;
-    if (info.type === 'Patient' && info.id) facts.patients.add(info.id);
-  }
-
-  function recordSearchedPatients(facts: RequestFacts | undefined, search: ParsedSearch | undefined, def: ResourceDefinition | undefined): void {
-    if (!facts || !search || !def) return;
-    const param = narrowingParam(def);
-    for (const c of search.clauses) {
-      if (c.name !== param?.name) continue;
-      for (const v of c.values) {
-        const id = c.type === 'token' ? (v as { code?: string }).code : c.type === 'reference' && (v as { type?: string }).type !== 'Practitioner' ? (v as { id: string }).id : undefined;
-        if (id && isValidId(id)) facts.patients.add(id);
-      }
-    }
+  /**
+   * Confines one interaction of a patient/ token to its compartment, by the checks the policy
+   * table names for it. The handler learns the compartment too (ctx.compartment), so it can stop
+   * at the first OSCAR answer that names another patient.
+   */
+  async function confine(ctx: FhirContext, auth: AuthContext, facts: RequestFacts | undefined, info: InteractionInfo, type: string): Promise<void> {
+    if (isOutsideCompartment(type)) return;
+    const patient = auth.patient!;
+    ctx.compartment = patient;
+    const checks = compartmentChecks(info.interaction, type);
+    if (checks.includes('stored')) await confineStored(ctx, patient, facts, type, info.id ?? '');
+    if (checks.includes('incoming') && info.resource) confineIncoming(patient, facts, info.resource, info.interaction === 'create');
   }
 
   async function beforeInteraction(ctx: FhirContext, info: InteractionInfo): Promise<void> {
     const facts = factsOf(ctx);
-    recordRequest(facts, info);
+    recordInteraction(facts, info);
     const def = info.type ? registry.get(info.type) : undefined;
     if (info.interaction === 'capabilities') return;
     if (!enforce) { recordSearchedPatients(facts, info.search, def); return; }
@@ -152,30 +175,24 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     if (auth.patient) facts?.patients.add(auth.patient);
 
     switch (info.interaction) {
-      case 'read':
-      case 'vread':
-        if (need(auth, facts, type, 'r') === 'compartment') await confineInstance(ctx, auth, facts, type, info.id ?? '', false);
-        return;
       case 'search-type': {
         const access = need(auth, facts, type, 's');
         // Every type a search can return needs search permission too (5.1 rule 2).
         for (const inc of info.search?.include ?? []) need(auth, facts, inc.targetType, 's');
         for (const rev of info.search?.revInclude ?? []) need(auth, facts, rev.sourceType, 's');
-        if (access === 'compartment' && info.search && def) narrow(info.search, def, auth.patient!, facts);
+        if (access === 'compartment' && info.search && def) {
+          narrow(info.search, def, auth.patient!, facts);
+          ctx.compartment = auth.patient!;
+        }
         recordSearchedPatients(facts, info.search, def);
         return;
       }
+      case 'read':
+      case 'vread':
       case 'create':
-        if (need(auth, facts, type, 'c') === 'compartment' && info.resource) confineIncoming(auth, facts, info.resource, true);
-        return;
       case 'update':
-        if (need(auth, facts, type, 'u') === 'compartment') {
-          await confineInstance(ctx, auth, facts, type, info.id ?? '', true);
-          if (info.resource) confineIncoming(auth, facts, info.resource, false);
-        }
-        return;
       case 'delete':
-        if (need(auth, facts, type, 'd') === 'compartment') await confineInstance(ctx, auth, facts, type, info.id ?? '', true);
+        if (need(auth, facts, type, PERMISSION_OF[info.interaction]) === 'compartment') await confine(ctx, auth, facts, info, type);
         return;
       case 'operation':
         return operation(ctx, auth, facts, info);
@@ -192,34 +209,26 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
       if (!(['c', 'u', 'r', 's', 'd'] as const).some((p) => accessFor(auth.scopes ?? [], type, p))) need(auth, facts, type, 'c');
       return;
     }
+    let confined: boolean;
     if (WHOLE_RECORD_OPERATIONS.has(op)) {
-      let confined = false;
+      confined = false;
       for (const t of registry.types().filter((x) => x !== 'Binary')) {
         if (need(auth, facts, t, 'r') === 'compartment') confined = true;
         if (need(auth, facts, t, 's') === 'compartment') confined = true;
       }
-      if (confined) {
-        if (info.id === undefined) deny(facts, `type-level $${op} with a patient token`, forbidden(`$${op} on all of ${type} is not available to patient-context tokens`));
-        await confineInstance(ctx, auth, facts, type, info.id, true);
-      }
-      return;
+    } else {
+      confined = need(auth, facts, type, info.id === undefined ? 's' : 'r') === 'compartment';
     }
-    const access = need(auth, facts, type, info.id === undefined ? 's' : 'r');
-    if (access === 'compartment') {
-      if (info.id === undefined) deny(facts, `type-level $${op} with a patient token`, forbidden(`$${op} on all of ${type} is not available to patient-context tokens`));
-      await confineInstance(ctx, auth, facts, type, info.id, true);
-    }
+    if (!confined) return;
+    if (info.id === undefined) deny(facts, `type-level $${op} with a patient token`, forbidden(`$${op} on all of ${type} is not available to patient-context tokens`));
+    await confine(ctx, auth, facts, info, type);
   }
 
   async function checkResource(ctx: FhirContext, resource: Resource): Promise<void> {
     const facts = factsOf(ctx);
     const type = resource.resourceType;
     const key = `${type}/${resource.id ?? ''}`;
-    const owners = type === 'Binary' ? [] : compartmentPatientsOf(resource, baseUrl);
-    if (facts) {
-      if (resource.id) facts.resources.add(key);
-      for (const p of owners) facts.patients.add(p);
-    }
+    recordReturned(facts, resource, baseUrl);
     if (!enforce) return;
     const auth = ctx.auth as AuthContext | undefined;
     if (auth?.kind !== 'token') deny(facts, 'no access token', missingToken());
@@ -232,7 +241,8 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
       const sc = patientIdOf((resource as Binary).securityContext, baseUrl);
       inside = facts?.verified.has(key) === true || sc === patient;
     } else {
-      inside = owners.includes(patient);
+      // A resource that names no patient is outside every compartment (fail closed).
+      inside = compartmentPatientsOf(resource, baseUrl).includes(patient);
     }
     if (inside) return;
     const single = facts?.interaction === 'read' || facts?.interaction === 'vread';

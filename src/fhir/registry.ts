@@ -19,6 +19,12 @@ export interface FhirContext {
   /** Aborted when the client goes away; pass it on to OSCAR calls. */
   signal: AbortSignal;
   prefer: Prefer;
+  /**
+   * Set by the auth hooks before a handler runs when the caller is confined to one patient's
+   * compartment (a patient/ token): handlers treat a record of any other patient, or of no
+   * patient, as unknown as soon as they see its owner, before any further OSCAR call.
+   */
+  compartment?: string;
 }
 
 /** What a search handler returns. */

@@ -3,11 +3,11 @@
 // handler calls to prove a refused request never reaches the backend.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Appointment, Bundle, Patient } from 'fhir/r4.js';
+import type { Appointment, Bundle, DocumentReference, Patient } from 'fhir/r4.js';
 import { FactsRegistry, type AuthContext } from '../../src/auth/context.js';
 import { createEnforcement } from '../../src/auth/enforce.js';
 import { parseScopes } from '../../src/auth/scopes.js';
-import { createRouter, type FhirResponse } from '../../src/fhir/index.js';
+import { createRouter, defineResource, type FhirResponse } from '../../src/fhir/index.js';
 import { callsTo, makeFake } from '../fhir/fake-registry.js';
 import { BASE, request } from '../fhir/harness.js';
 
@@ -149,6 +149,61 @@ describe('patient compartment of patient/ tokens', () => {
     assert.equal(r.status, 403);
     assert.equal(fake.calls['binary.read'], undefined);
     assert.equal((await call(token('user/Binary.r'), 'GET', '/Binary/55')).status, 200, 'user tokens read Binary normally');
+  });
+
+  it('cannot update another patient\'s Appointment by pointing the body at itself (the stored owner decides)', async () => {
+    const { fake, call } = setup();
+    let updated = 0;
+    fake.registry.get('Appointment')!.interactions.update = async (_c, id, r) => { updated++; fake.appointments.set(id, r as Appointment); return r; };
+    const other = fake.appointments.get('101')!; // Patient/2's
+    const hijack = { ...other, participant: other.participant.map((p) => (p.actor?.reference?.startsWith('Patient/') ? { ...p, actor: { reference: 'Patient/1' } } : p)) };
+    const r = await call(jane, 'PUT', '/Appointment/101', hijack);
+    assert.equal(r.status, 404);
+    assert.equal(r.json.issue[0].diagnostics, 'Appointment/101 is not known');
+    assert.equal(updated, 0);
+    assert.equal(fake.appointments.get('101')!.participant[0]!.actor!.reference, 'Patient/2');
+    const unknownId = await call(jane, 'PUT', '/Appointment/999', { ...hijack, id: '999' });
+    assert.equal(unknownId.status, 404, 'an unknown id answers the same');
+    assert.equal(unknownId.json.issue[0].diagnostics, 'Appointment/999 is not known');
+    const own = fake.appointments.get('100')!;
+    assert.equal((await call(jane, 'PUT', '/Appointment/100', { ...own, status: 'cancelled' })).status, 200);
+    assert.equal(updated, 1);
+  });
+
+  it('hides a resource that names no patient (a staff booking) from patient/ tokens', async () => {
+    const { fake, call } = setup();
+    fake.appointments.set('102', {
+      resourceType: 'Appointment', id: '102', status: 'booked', start: '2024-03-12T12:00:00-04:00', end: '2024-03-12T13:00:00-04:00',
+      description: 'LUNCH', participant: [{ actor: { reference: 'Practitioner/7' }, status: 'accepted' }],
+    });
+    const r = await call(jane, 'GET', '/Appointment/102');
+    assert.equal(r.status, 404);
+    assert.equal(r.json.issue[0].diagnostics, 'Appointment/102 is not known');
+    assert.equal((await call(token('user/*.rs'), 'GET', '/Appointment/102')).status, 200, 'staff see it');
+  });
+
+  it('hides a Binary whose DocumentReference names no patient, without reading its bytes', async () => {
+    const { fake, call } = setup();
+    fake.registry.register(defineResource<DocumentReference>({
+      type: 'DocumentReference', searchParams: [], readOnlyReason: 'test',
+      interactions: { read: async (_c, id) => ({ resourceType: 'DocumentReference', id, status: 'current', content: [{ attachment: { url: `Binary/${id}` } }] }) },
+    }));
+    const r = await call(jane, 'GET', '/Binary/55');
+    assert.equal(r.status, 404);
+    assert.equal(r.json.issue[0].diagnostics, 'Binary/55 is not known');
+    assert.equal(fake.calls['binary.read'], undefined);
+  });
+
+  it('tells the handler the compartment (ctx.compartment) of a patient/ token, and nothing for others', async () => {
+    const { fake, call } = setup();
+    const seen: (string | undefined)[] = [];
+    const def = fake.registry.get('Appointment')!;
+    const read = def.interactions.read!;
+    def.interactions.read = async (c, id) => { seen.push(c.compartment); return read(c, id); };
+    await call(jane, 'GET', '/Appointment/100');
+    await call(token('user/*.rs'), 'GET', '/Appointment/100');
+    await call(token('patient/*.rs user/Appointment.rs', '1'), 'GET', '/Appointment/100');
+    assert.deepEqual(seen, ['1', undefined, undefined], 'a wider user/ scope on the type is not confined');
   });
 
   it('re-checks every returned resource: a handler that ignores the patient clause cannot leak', async () => {

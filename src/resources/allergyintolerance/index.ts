@@ -4,6 +4,7 @@
 import type { AllergyIntolerance } from 'fhir/r4.js';
 import { defineResource, NUMERIC_ID, tooCostly, type FhirContext, type ParsedSearch, type SearchResult } from '../../fhir/index.js';
 import type { AllergyTransfer } from '../../oscar/types.js';
+import { hiddenFrom } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { CA_BASELINE_PROFILES } from '../systems.js';
 import { allergyFromSoap } from './mapper.js';
@@ -26,9 +27,9 @@ export function allergyIntoleranceDefinition(deps: ResourceDeps) {
     return (t) => allergyFromSoap(t, (t.demographicNo !== undefined && c.active.get(t.demographicNo)) || NONE, mapping, names.get(t.providerNo ?? ''));
   }
 
-  async function read(_ctx: FhirContext, id: string): Promise<AllergyIntolerance | undefined> {
+  async function read(ctx: FhirContext, id: string): Promise<AllergyIntolerance | undefined> {
     const t = await oscar.getAllergy(Number(id));
-    if (t?.id === undefined) return undefined;
+    if (t?.id === undefined || hiddenFrom(ctx, t.demographicNo)) return undefined;
     const c: AllergyCandidates = { rows: [t], active: new Map() };
     await loadActiveLists(deps, c, t.demographicNo !== undefined ? [t.demographicNo] : []);
     return (await mapper([t], c))(t);

@@ -7,6 +7,7 @@ import {
   defineResource, gone, notFound, NUMERIC_ID, type FhirContext, type ParsedSearch, type ReferenceClause, type SearchResult,
 } from '../../fhir/index.js';
 import type { AppointmentTransfer } from '../../oscar/types.js';
+import { hiddenFrom } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { referencedId } from '../references.js';
 import { bookingTransfer } from './booking.js';
@@ -27,16 +28,19 @@ export function appointmentDefinition(deps: ResourceDeps) {
     return a;
   }
 
-  /** The stored record, or undefined when OSCAR has none; a legacy-deleted one (status D) is 410. */
-  async function current(id: number): Promise<AppointmentTransfer | undefined> {
+  /**
+   * The stored record, or undefined when OSCAR has none (or it is hidden from the caller's
+   * compartment); a legacy-deleted one (status D) is 410, told only to whom may see it.
+   */
+  async function current(ctx: FhirContext, id: number): Promise<AppointmentTransfer | undefined> {
     const t = await oscar.getAppointment2(id, true);
-    if (t?.id === undefined) return undefined;
+    if (t?.id === undefined || hiddenFrom(ctx, t.demographicNo)) return undefined;
     if (isDeletedStatus(t.status)) throw gone(`Appointment/${id} was deleted in OSCAR`);
     return t;
   }
 
-  async function read(_ctx: FhirContext, id: string): Promise<Appointment | undefined> {
-    const t = await current(Number(id));
+  async function read(ctx: FhirContext, id: string): Promise<Appointment | undefined> {
+    const t = await current(ctx, Number(id));
     return t ? toAppointment(t) : undefined;
   }
 
@@ -80,8 +84,8 @@ export function appointmentDefinition(deps: ResourceDeps) {
         deps.cache.invalidate({ kind: 'appointment', id, patient: transfer.demographicNo ?? null });
         return readBack(id);
       },
-      async update(_ctx, id, a) {
-        const stored = await current(Number(id));
+      async update(ctx, id, a) {
+        const stored = await current(ctx, Number(id));
         if (!stored) throw notFound(`Appointment/${id} is not known (OSCAR assigns appointment ids, so an update cannot create one)`);
         // contract 4.6: updateAppointment overwrites every column (missing → null/0): start from the stored record.
         const transfer = await bookingTransfer(a, deps, stored);

@@ -8,10 +8,11 @@ import {
   type FhirContext, type ParsedSearch, type SearchResult, type WriteResult,
 } from '../../fhir/index.js';
 import type { DocumentTransfer } from '../../oscar/types.js';
+import { hiddenFrom } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { CA_BASELINE_PROFILES } from '../systems.js';
 import { notStoredIssues, rejectIfErrors } from '../write-issues.js';
-import { documentNumber, isMissingFileFault } from './listing.js';
+import { documentNumber, documentOwner, isMissingFileFault } from './listing.js';
 import { documentReferenceFromSoap, documentToUpload } from './mapper.js';
 import { DOCUMENT_SEARCH_PARAMS } from './search-params.js';
 import { documentMatches, fetchCandidates, planDocumentSearch } from './search.js';
@@ -30,16 +31,20 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
     return documentReferenceFromSoap(t, mapping, { binaryUrl, ...(authorDisplay === undefined ? {} : { authorDisplay }) });
   }
 
-  async function readDocument(id: number): Promise<DocumentReference | undefined> {
+  async function readDocument(ctx: FhirContext, id: number): Promise<DocumentReference | undefined> {
     let t: DocumentTransfer | undefined;
     try {
       t = await oscar.getDocument(id);
     } catch (e) {
+      // Whose document it is would be in the answer OSCAR could not give: a caller confined to
+      // one patient gets the unknown-id answer rather than learn that the number exists.
+      if (isMissingFileFault(e) && ctx.compartment !== undefined) return undefined;
       if (isMissingFileFault(e)) throw badGateway(`OSCAR holds DocumentReference/${id} but cannot read its file from its document store (contract 4.10)`);
       throw e;
     }
     // Provider-module documents are not patient documents (mapping.md): 404, like an unknown number.
-    return t?.documentNo === undefined ? undefined : toDocumentReference(t);
+    if (t?.documentNo === undefined || hiddenFrom(ctx, documentOwner(t))) return undefined;
+    return toDocumentReference(t);
   }
 
   async function search(_ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<DocumentReference>> {
@@ -50,7 +55,7 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
     return { resources: matches, unpaged: true, ...(issues.length ? { outcome: issues } : {}) };
   }
 
-  async function create(_ctx: FhirContext, d: DocumentReference): Promise<WriteResult<DocumentReference>> {
+  async function create(ctx: FhirContext, d: DocumentReference): Promise<WriteResult<DocumentReference>> {
     const { to, notStored, errors } = documentToUpload(d, mapping);
     rejectIfErrors(errors);
     const demographicNo = to.demographicNo!;
@@ -60,7 +65,7 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
     const saved = await oscar.saveDocumentToDemographic({ ...to, fileName: to.fileName!, fileContents: to.fileContents!, demographicNo });
     if (typeof saved.id !== 'number') throw badGateway('OSCAR saved the document but did not say its number');
     deps.cache.invalidate({ kind: 'document', id: saved.id, patient: demographicNo }); // the patient's lists now miss it
-    const stored = await readDocument(saved.id);
+    const stored = await readDocument(ctx, saved.id);
     if (!stored) throw notFound(`DocumentReference/${saved.id} was written but cannot be read back from OSCAR`);
     return { resource: stored, issues: notStoredIssues(notStored) };
   }
@@ -75,9 +80,9 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
       param, targetType: 'Patient', references: (r: Resource) => [(r as DocumentReference).subject?.reference ?? ''].filter(Boolean),
     })),
     interactions: {
-      read: async (_ctx, id) => {
+      read: async (ctx, id) => {
         const n = documentNumber(id);
-        return n === undefined ? undefined : readDocument(n);
+        return n === undefined ? undefined : readDocument(ctx, n);
       },
       search,
       create,

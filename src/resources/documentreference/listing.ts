@@ -32,6 +32,11 @@ export function documentNumber(id: string): number | undefined {
   return Number.isInteger(n) && n >= 1 && n <= 2_147_483_647 ? n : undefined;
 }
 
+/** The patient a document is filed under (ctl_document module 'demographic'), if any. */
+export function documentOwner(t: DocumentTransfer): number | undefined {
+  return t.ctlModule?.trim() === 'demographic' ? t.ctlModuleId ?? undefined : undefined;
+}
+
 /** contract 4.10: getDocument faults (IOException → WebServiceException) when the file is gone from disk. */
 export function isMissingFileFault(e: unknown): boolean {
   return e instanceof OscarFaultError && /\b(?:NoSuchFileException|FileNotFoundException|IOException)\b/.test(e.upstreamMessage);

@@ -4,6 +4,7 @@
 import type { Immunization } from 'fhir/r4.js';
 import { defineResource, NUMERIC_ID, type FhirContext, type ParsedSearch, type SearchResult } from '../../fhir/index.js';
 import type { PreventionTransfer } from '../../oscar/types.js';
+import { hiddenFrom } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { CA_BASELINE_PROFILES } from '../systems.js';
 import { immunizationFromSoap, isImmunizationPrevention } from './mapper.js';
@@ -19,10 +20,10 @@ export function immunizationDefinition(deps: ResourceDeps) {
     return rows.map((t) => immunizationFromSoap(t, mapping, names.get(t.providerNo ?? '')));
   }
 
-  async function read(_ctx: FhirContext, id: string): Promise<Immunization | undefined> {
+  async function read(ctx: FhirContext, id: string): Promise<Immunization | undefined> {
     // contract 4.9: deleted rows come back too (→ entered-in-error); screenings are not immunizations.
     const t = await oscar.getPrevention(Number(id));
-    if (t?.id === undefined || !isImmunizationPrevention(t, mapping)) return undefined;
+    if (t?.id === undefined || hiddenFrom(ctx, t.demographicId) || !isImmunizationPrevention(t, mapping)) return undefined;
     return (await toImmunizations([t]))[0];
   }
 

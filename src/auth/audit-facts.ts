@@ -1,0 +1,38 @@
+// What the audit record of a request says it touched (audit.ts): the interaction and instance the
+// router accepted, the patients it concerned, the resources it returned. Kept apart from the
+// authorization decisions in enforce.ts, which only add why a request was refused.
+import type { Resource } from 'fhir/r4.js';
+import { isValidId, type InteractionInfo, type ParsedSearch, type ResourceDefinition } from '../fhir/index.js';
+import { compartmentPatientsOf, narrowingParam } from './compartment.js';
+import type { RequestFacts } from './context.js';
+
+/** The interaction as the router parsed it: only ids it accepted reach the audit trail. */
+export function recordInteraction(facts: RequestFacts | undefined, info: InteractionInfo): void {
+  if (!facts) return;
+  facts.interaction = info.interaction;
+  if (info.type) facts.type = info.type;
+  if (info.id) facts.id = info.id;
+  if (info.operation) facts.operation = info.operation;
+  if (info.type === 'Patient' && info.id) facts.patients.add(info.id);
+}
+
+/** The patients a search asked for through the type's patient parameter (ids only). */
+export function recordSearchedPatients(facts: RequestFacts | undefined, search: ParsedSearch | undefined, def: ResourceDefinition | undefined): void {
+  if (!facts || !search || !def) return;
+  const param = narrowingParam(def);
+  for (const c of search.clauses) {
+    if (c.name !== param?.name) continue;
+    for (const v of c.values) {
+      const id = c.type === 'token' ? (v as { code?: string }).code : c.type === 'reference' && (v as { type?: string }).type !== 'Practitioner' ? (v as { id: string }).id : undefined;
+      if (id && isValidId(id)) facts.patients.add(id);
+    }
+  }
+}
+
+/** A resource about to leave: its id and the patients it belongs to. */
+export function recordReturned(facts: RequestFacts | undefined, resource: Resource, baseUrl: string): void {
+  if (!facts) return;
+  if (resource.id) facts.resources.add(`${resource.resourceType}/${resource.id}`);
+  if (resource.resourceType === 'Binary') return;
+  for (const p of compartmentPatientsOf(resource, baseUrl)) facts.patients.add(p);
+}
