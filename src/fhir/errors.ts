@@ -41,6 +41,11 @@ export function isFhirError(e: unknown): e is FhirError {
   return e instanceof FhirError;
 }
 
+/** Client input quoted in a diagnostic, cut to `max` characters: answers stay small whatever was sent. */
+export function quoteInput(text: string, max = 120): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
 function issue(code: IssueCode, diagnostics: string, expression?: string[], severity: IssueSeverity = 'error'): Issue {
   return expression && expression.length > 0 ? { severity, code, diagnostics, expression } : { severity, code, diagnostics };
 }

@@ -1,7 +1,7 @@
 // Content negotiation. This server speaks FHIR JSON only: `_format` wins over Accept (R4 http
 // §3.1.0.1.7); XML or anything else is a 406. Request bodies must be JSON (or a form for
 // `_search`), otherwise 415.
-import { notAcceptable, unsupportedMediaType } from './errors.js';
+import { notAcceptable, quoteInput, unsupportedMediaType } from './errors.js';
 
 export const FHIR_JSON = 'application/fhir+json';
 export type JsonMediaType = 'application/fhir+json' | 'application/json';
@@ -15,14 +15,26 @@ const FORMAT_ALIASES: Record<string, JsonMediaType> = {
 
 interface MediaRange { type: string; q: number; params: Record<string, string> }
 
+/**
+ * `type/subtype; name=value; name="value"` split by hand: these headers come from any client, so
+ * no backtracking pattern looks at them (a white-space regex here was quadratic). Linear.
+ */
+function splitMediaType(part: string): { type: string; params: Record<string, string> } {
+  const [type = '', ...paramParts] = part.split(';').map((s) => s.trim());
+  const params: Record<string, string> = {};
+  for (const p of paramParts) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) continue;
+    let value = p.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    params[p.slice(0, eq).trim().toLowerCase()] = value;
+  }
+  return { type, params };
+}
+
 function parseMediaRanges(header: string): MediaRange[] {
   return header.split(',').map((part, index) => {
-    const [type = '', ...paramParts] = part.split(';').map((s) => s.trim());
-    const params: Record<string, string> = {};
-    for (const p of paramParts) {
-      const eq = p.indexOf('=');
-      if (eq > 0) params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
-    }
+    const { type, params } = splitMediaType(part);
     const q = params.q === undefined ? 1 : Number(params.q);
     return { type: type.toLowerCase(), q: Number.isFinite(q) ? q : 0, params, index };
   }).filter((r) => r.type !== '' && r.q > 0)
@@ -39,7 +51,7 @@ export function negotiate(accept: string | undefined, format?: string): JsonMedi
   if (format !== undefined && format !== '') {
     // An unencoded '+' in `_format=application/fhir+json` arrives as a space.
     const f = FORMAT_ALIASES[format.trim().toLowerCase().replace(/ /g, '+')];
-    if (!f) throw notAcceptable(`_format '${format}' is not supported; this server answers in JSON only (_format=json)`);
+    if (!f) throw notAcceptable(`_format '${quoteInput(format)}' is not supported; this server answers in JSON only (_format=json)`);
     return f;
   }
   if (accept === undefined || accept.trim() === '') return FHIR_JSON;
@@ -48,7 +60,7 @@ export function negotiate(accept: string | undefined, format?: string): JsonMedi
     if (hit && versionOk(range.params)) return hit;
     if ((range.type === '*/*' || range.type === 'application/*') && versionOk(range.params)) return FHIR_JSON;
   }
-  throw notAcceptable(`None of the accepted media types (${accept}) can be produced; this server answers in ${FHIR_JSON}`);
+  throw notAcceptable(`None of the accepted media types (${quoteInput(accept)}) can be produced; this server answers in ${FHIR_JSON}`);
 }
 
 /** Does the client explicitly ask for FHIR JSON (not just accept anything)? Decides Binary raw vs resource. */
@@ -69,16 +81,16 @@ export function acceptsContentType(accept: string | undefined, contentType: stri
 /** The media type of a Content-Type header, lower-case, without parameters. */
 function mediaTypeOf(contentType: string | undefined): { type: string; charset?: string } | undefined {
   if (!contentType) return undefined;
-  const [type = '', ...params] = contentType.split(';').map((s) => s.trim());
-  const charset = params.map((p) => /^charset\s*=\s*"?([^"]+)"?$/i.exec(p)?.[1]).find((c) => c !== undefined);
-  return charset === undefined ? { type: type.toLowerCase() } : { type: type.toLowerCase(), charset: charset.toLowerCase() };
+  const { type, params } = splitMediaType(contentType);
+  const charset = params.charset;
+  return charset === undefined || charset === '' ? { type: type.toLowerCase() } : { type: type.toLowerCase(), charset: charset.toLowerCase() };
 }
 
 /** 415 unless the body is FHIR JSON / JSON in UTF-8. */
 export function requireJsonBody(contentType: string | undefined): void {
   const mt = mediaTypeOf(contentType);
   if (!mt || FORMAT_ALIASES[mt.type] === undefined) {
-    throw unsupportedMediaType(`Content-Type '${contentType ?? ''}' is not supported; send ${FHIR_JSON}`);
+    throw unsupportedMediaType(`Content-Type '${quoteInput(contentType ?? '')}' is not supported; send ${FHIR_JSON}`);
   }
   if (mt.charset !== undefined && mt.charset !== 'utf-8' && mt.charset !== 'utf8') {
     throw unsupportedMediaType(`charset '${mt.charset}' is not supported; send UTF-8`);
@@ -90,6 +102,6 @@ export function requireFormBody(contentType: string | undefined, hasBody: boolea
   if (!hasBody) return;
   const mt = mediaTypeOf(contentType);
   if (mt?.type !== 'application/x-www-form-urlencoded') {
-    throw unsupportedMediaType(`POST _search needs Content-Type application/x-www-form-urlencoded (got '${contentType ?? ''}')`);
+    throw unsupportedMediaType(`POST _search needs Content-Type application/x-www-form-urlencoded (got '${quoteInput(contentType ?? '')}')`);
   }
 }

@@ -4,7 +4,7 @@
 // shapes the answer. Every error, whatever threw it, becomes an OperationOutcome here and only here.
 import type { CapabilityStatement } from 'fhir/r4.js';
 import { buildCapabilityStatement, type CapabilityOptions } from './capability.js';
-import { methodNotAllowed, notFound } from './errors.js';
+import { methodNotAllowed, notFound, quoteInput } from './errors.js';
 import type { FhirRequest, FhirResponse } from './exchange.js';
 import { isValidId } from './ids.js';
 import { FHIR_JSON, negotiate, type JsonMediaType } from './negotiate.js';
@@ -97,7 +97,7 @@ export function createRouter(opts: RouterOptions): FhirRouter {
       case 'system-op':
         throw notFound(`Operation $${route.op} is not supported at the system level`);
       case 'unknown':
-        throw notFound(`No FHIR endpoint at ${req.path}`);
+        throw notFound(`No FHIR endpoint at ${quoteInput(req.path)}`);
       default:
         break;
     }

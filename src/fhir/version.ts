@@ -4,6 +4,7 @@
 // store. Unlike a constant versionId, it makes If-Match / If-None-Match meaningful.
 import { createHash } from 'node:crypto';
 import type { Resource } from 'fhir/r4.js';
+import { badRequest } from './errors.js';
 
 /** JSON with object keys sorted at every level (array order is significant and kept). */
 export function canonicalJson(value: unknown): string {
@@ -30,17 +31,34 @@ export function weakEtag(versionId: string): string {
   return `W/"${versionId}"`;
 }
 
+/** More entity tags than any client needs (a version is one tag; a cache holds a handful). */
+export const MAX_ETAGS = 64;
+
+/** One list member without white space, `W/` and its quotes; '' when it is not an entity tag. */
+function opaqueTag(part: string): string {
+  let s = part.trim();
+  if (s.startsWith('W/')) s = s.slice(2);
+  if (s.startsWith('"')) s = s.slice(1);
+  if (s.endsWith('"')) s = s.slice(0, -1);
+  return s.includes('"') ? '' : s;
+}
+
 /**
  * The version ids listed in an If-Match / If-None-Match header ('W/"a"', '"a", "b"', bare 'a'),
  * or '*' for any. Weak and strong forms compare equal: versions are ours, not byte-exact.
+ * Linear in the header's length: any client can send this header, so no backtracking pattern
+ * may look at it (a regex with overlapping white-space quantifiers here once froze the server).
+ * More than MAX_ETAGS members is a 400.
  */
 export function parseEtagList(header: string): string[] | '*' {
   const trimmed = header.trim();
   if (trimmed === '*') return '*';
+  const parts = trimmed.split(',', MAX_ETAGS + 1);
+  if (parts.length > MAX_ETAGS) throw badRequest(`An If-Match / If-None-Match header may list at most ${MAX_ETAGS} entity tags`);
   const out: string[] = [];
-  for (const part of trimmed.split(',')) {
-    const m = /^\s*(?:W\/)?"?([^"]*)"?\s*$/.exec(part);
-    if (m?.[1]) out.push(m[1]);
+  for (const part of parts) {
+    const tag = opaqueTag(part);
+    if (tag) out.push(tag);
   }
   return out;
 }
