@@ -12,7 +12,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4.js';
-import { NO_CACHE } from '../src/cache/index.js';
 import { buildCapabilityStatement, DEFAULT_COUNT, MAX_COUNT, type Registry, type SearchParamDef } from '../src/fhir/index.js';
 import { createLogger } from '../src/logging.js';
 import { OscarClient } from '../src/oscar/client.js';
@@ -35,7 +34,7 @@ export function offlineRegistry(): { registry: Registry; close(): void } {
   });
   const mapping = defaultMappingConfig({ timezone: 'America/Toronto', localSystemBase: 'http://oscar.invalid/oscar/fhir-ids/' });
   const registry = buildRegistry(
-    { oscar, mapping, providers: new ProviderDirectory(oscar), baseUrl: BASE, maxUpstreamRows: 1000, cache: NO_CACHE },
+    { oscar, mapping, providers: new ProviderDirectory(oscar), baseUrl: BASE, maxUpstreamRows: 1000 },
     { mode: 'strict', logger: createLogger('silent') },
   );
   return { registry, close: () => oscar.close() };

@@ -74,7 +74,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   });
   const providers = new ProviderDirectory(upstream);
   const registry = buildRegistry(
-    { oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, maxUpstreamRows: 1000, cache },
+    { oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, maxUpstreamRows: 1000 },
     { mode: config.validationMode, logger },
   );
   const auth = createAuth(config, logger, { registry, basePath: FHIR_BASE_PATH, metrics: metrics.registry });

@@ -3,6 +3,7 @@
 // is a Proxy over the real client, so it is an OscarClient in every respect (types, instanceof,
 // plumbing).
 import type { OscarClient } from '../oscar/client.js';
+import type { FreshReads } from './fresh-reads.js';
 import { freezeAndMeasure } from './measure.js';
 import { normalisedArgs, upstreamKey } from './keys.js';
 import type { CacheStore, UpstreamEntry } from './store.js';
@@ -15,6 +16,8 @@ export interface CachedOscarOptions {
   store: CacheStore;
   /** instanceId() of the OSCAR connection. */
   instance: string;
+  /** Inside a write request every read goes to OSCAR (fresh-reads.ts). */
+  fresh?: FreshReads;
   /** Invalidation (the store's, plus whoever listens). */
   invalidate(changes: readonly RecordChange[]): void;
   /** A client method that upstream-ops.ts does not classify was called (the cache was dropped). */
@@ -34,12 +37,16 @@ function cachedRead(name: string, rule: ReadRule, call: AnyFn, o: CachedOscarOpt
       const value = await call(...args);
       const size = freezeAndMeasure(value) + key.length * 2 + ENTRY_OVERHEAD;
       return { value, tags: rule.tags(norm, value), size };
-    });
+    }, o.fresh?.active === true);
     // Rows are frozen and shared; the array itself is the caller's to sort or filter.
     return Array.isArray(entry.value) ? entry.value.slice() : entry.value;
   };
 }
 
+/**
+ * The one place the facade's own writes invalidate: once the call was sent, whatever its outcome
+ * (handlers do not invalidate; a write refused before this call drops nothing).
+ */
 function writeThrough(rule: WriteRule, call: AnyFn, o: CachedOscarOptions): AnyFn {
   return async (...args: unknown[]) => {
     let result: unknown;

@@ -3,7 +3,7 @@
 // tagged with its own record and with every record it references (an Appointment shows its
 // patient's and provider's names), so a change to any of them drops it.
 import type { Resource } from 'fhir/r4.js';
-import { tag, type RecordChange, type RecordKind } from './tags.js';
+import { tag, type RecordKind } from './tags.js';
 
 export const KIND_OF_TYPE: Readonly<Record<string, RecordKind>> = {
   Patient: 'demographic',
@@ -41,10 +41,4 @@ export function tagsOfResource(r: Resource): string[] | undefined {
   const out = new Set<string>([tag.record(kind, r.id)]);
   collectReferences(r, out, 0);
   return [...out];
-}
-
-/** The record a write request to `Type/id` (or `Type` for a create) targets. */
-export function changeOfTarget(type: string, id: string | undefined): RecordChange | undefined {
-  const kind = KIND_OF_TYPE[type];
-  return kind ? { kind, id: id ?? null } : undefined;
 }

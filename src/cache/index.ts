@@ -1,4 +1,4 @@
-// The facade's cache (issue 8): what is cached where, and how it is kept correct.
+// The facade's cache: what is cached where, and how it is kept correct.
 //
 //  1. Upstream answers (cached-oscar.ts): every OSCAR read the resources make, keyed by OSCAR
 //     instance + canonical request, byte-bounded (CACHE_MAX_BYTES; document bytes in their own
@@ -8,30 +8,22 @@
 //  Neither depends on who asked: authorization runs on every request, before and after the cache.
 //
 // Keeping it correct:
-//  - writes through the facade invalidate what they touch before the response is sent (the
-//    wrapped client does it for every OSCAR write; handlers also call the API below), and a write
-//    to Type/id first drops that record's entries, so its If-Match check and the record an
-//    update starts from come from OSCAR;
+//  - a write through the facade invalidates what it touched in one place, the wrapped client
+//    (cached-oscar.ts, rules in upstream-ops.ts), once its OSCAR call was sent, failed and timed-out
+//    calls included (OSCAR may have applied them); the response is built after that, so the
+//    write is visible on the very next read. A write refused before its OSCAR call drops nothing;
+//  - while a write request runs, its reads go to OSCAR (fresh-reads.ts), so its If-Match check and
+//    the record an update starts from are OSCAR's current ones;
 //  - changes made directly in OSCAR: the change feed (change-feed.ts) evicts them within
 //    CHANGE_POLL_SECONDS + one poll; nothing is served older than CACHE_TTL_SECONDS (each level
 //    keeps entries for half of it, as a rendered read may be built from an upstream entry).
-//
-// ── Invalidation API for write handlers (ResourceDeps.cache) ───────────────────────────────
-//  After the OSCAR write, before reading the result back:
-//      deps.cache.invalidate({ kind: 'demographic', id: demographicNo });
-//      deps.cache.invalidate({ kind: 'appointment', id: appointmentNo, patient: demographicNo });
-//      deps.cache.invalidate({ kind: 'document', id: documentNo, patient: demographicNo });
-//  kind ∈ demographic | appointment | allergy | prevention | document | provider; `id` may be
-//  omitted for a record whose id is not known yet; `patient` drops that patient's lists. Every
-//  list not scoped to one patient (searches, provider days, deltas) of that kind is dropped too.
-//  It is synchronous, idempotent and cheap; calling it for something the wrapped client already
-//  invalidated is harmless.
 import type { OscarClient } from '../oscar/client.js';
 import type { Logger } from '../logging.js';
 import type { RouterHooks } from '../fhir/index.js';
 import { ChangeFeed, type ChangeFeedObserver } from './change-feed.js';
 import { tagsOfChanges, wrapOscar } from './cached-oscar.js';
 import { instanceId, type OscarIdentity } from './keys.js';
+import { FreshReads } from './fresh-reads.js';
 import { createReadCache, type ServeFn } from './read-cache.js';
 import { CacheStore, type CacheObserver, type CacheName } from './store.js';
 import type { RecordChange } from './tags.js';
@@ -43,14 +35,13 @@ export type { ServeFn } from './read-cache.js';
 export type { OscarIdentity } from './keys.js';
 
 export interface CacheInvalidation {
-  /** Forget every cached answer built from these OSCAR records (see the header). */
+  /** Forget every cached answer built from these OSCAR records (tags.ts). */
   invalidate(...changes: RecordChange[]): void;
   /** Forget everything. */
   invalidateAll(): void;
 }
 
-/** For deps of code that runs without a cache (unit tests of handlers). */
-export const NO_CACHE: CacheInvalidation = { invalidate: () => {}, invalidateAll: () => {} };
+const NO_CACHE: CacheInvalidation = { invalidate: () => {}, invalidateAll: () => {} };
 
 export interface CacheSettings {
   /** Budget of upstream answers + rendered reads; 0 = no cache at all. */
@@ -92,11 +83,6 @@ export interface FacadeCache extends CacheInvalidation {
   close(): void;
 }
 
-/** The OscarClient the resources should use: cached when a cache is configured. */
-export function cachedOscar(oscar: OscarClient, cache?: FacadeCache): OscarClient {
-  return cache?.oscar ?? oscar;
-}
-
 export function createFacadeCache(o: FacadeCacheOptions): FacadeCache {
   const { settings } = o;
   const passThrough: ServeFn = (req, router) => router(req);
@@ -111,8 +97,9 @@ export function createFacadeCache(o: FacadeCacheOptions): FacadeCache {
   const instance = instanceId(o.identity);
   const invalidate = (changes: readonly RecordChange[]): void => store.invalidate(tagsOfChanges(changes));
   const warned = new Set<string>();
+  const fresh = new FreshReads();
   const oscar = wrapOscar(o.oscar, {
-    store, instance, invalidate,
+    store, instance, invalidate, fresh,
     onUnknown: (method) => {
       if (warned.has(method)) return;
       warned.add(method);
@@ -127,7 +114,7 @@ export function createFacadeCache(o: FacadeCacheOptions): FacadeCache {
   return {
     enabled: true,
     oscar,
-    serveWith: (hooks, baseUrl) => createReadCache({ store, instance, baseUrl, hooks, invalidate, observer: o.observer }),
+    serveWith: (hooks, baseUrl) => createReadCache({ store, instance, baseUrl, hooks, fresh, observer: o.observer }),
     invalidate: (...changes) => invalidate(changes),
     invalidateAll: () => store.clear(),
     usage: () => store.usage(),

@@ -10,18 +10,18 @@
 // (fhir-records.ts), and lives half the TTL: the upstream entries it was built from live the
 // other half, so no answer is older than CACHE_TTL_SECONDS.
 //
-// Writes: before a write to `Type/id` reaches the router, the cached entries of that record are
-// dropped, so its If-Match check and the record an update starts from come from OSCAR; the write
-// itself invalidates again when OSCAR has been written (cached-oscar.ts, and the handlers).
+// Writes run with fresh reads (fresh-reads.ts): their If-Match check and the record an update
+// starts from come from OSCAR. Nothing is dropped here: the OSCAR write itself invalidates what it
+// touched once it was sent (cached-oscar.ts), so a write refused by the router drops nothing.
 import type { Resource } from 'fhir/r4.js';
 import {
   etagMatches, FHIR_JSON, negotiate, parsePrefer, renderBody, type FhirContext, type FhirRequest, type FhirResponse, type FhirRouter, type RouterHooks,
 } from '../fhir/index.js';
-import { changeOfTarget, tagsOfResource } from './fhir-records.js';
+import { tagsOfResource } from './fhir-records.js';
+import type { FreshReads } from './fresh-reads.js';
 import { renderedKey } from './keys.js';
 import { freezeAndMeasure } from './measure.js';
 import type { CacheObserver, CacheStore, StoredEntry } from './store.js';
-import type { RecordChange } from './tags.js';
 
 /** A rendered read: its bytes and headers, and (made when first needed) a frozen copy of the resource. */
 class Rendered implements StoredEntry {
@@ -54,7 +54,7 @@ export interface ReadCacheOptions {
   instance: string;
   baseUrl: string;
   hooks: Pick<RouterHooks, 'beforeInteraction' | 'checkResource'>;
-  invalidate(changes: readonly RecordChange[]): void;
+  fresh: FreshReads;
   observer?: CacheObserver | undefined;
 }
 
@@ -166,25 +166,12 @@ export function createReadCache(opts: ReadCacheOptions): ServeFn {
     return m;
   }
 
-  function write(req: FhirRequest, router: FhirRouter): Promise<FhirResponse> {
-    const m = TYPE_PATH.exec(req.path);
-    if (m) {
-      const [, type, id] = m;
-      // A create with If-None-Exist searches first: its search must see OSCAR as it is.
-      const conditionalCreate = id === undefined && req.headers['if-none-exist'] !== undefined;
-      // A type the cache does not know holds nothing to drop (and the router will refuse it).
-      const change = id !== undefined || conditionalCreate ? changeOfTarget(type!, id) : undefined;
-      if (change) opts.invalidate([change]);
-    }
-    return router(req);
-  }
-
   return (req, router) => {
     const method = req.method;
     if (method !== 'GET' && method !== 'HEAD') {
       // A POST search or operation reads; everything else may write.
       const reads = method === 'POST' && (req.path.endsWith('/_search') || req.path.includes('/$'));
-      return reads ? router(req) : write(req, router);
+      return reads ? router(req) : opts.fresh.run(() => router(req));
     }
     if (req.query.length > 0) return router(req);
     const m = TYPE_PATH.exec(req.path);

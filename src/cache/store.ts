@@ -106,10 +106,15 @@ export class CacheStore {
     return cache === 'main' || this.documents !== undefined;
   }
 
-  /** The upstream entry for `key`: from the cache, from a fetch already in flight, or from `load` (then stored). */
-  async upstream(cache: CacheName, key: string, load: () => Promise<UpstreamEntry>): Promise<UpstreamEntry> {
+  /**
+   * The upstream entry for `key`: from the cache, from a fetch already in flight, or from `load`
+   * (then stored). `fresh`: always from `load`; the entry and any fetch in flight for this key
+   * (which may have started before whatever the caller needs to see) make way for it.
+   */
+  async upstream(cache: CacheName, key: string, load: () => Promise<UpstreamEntry>, fresh = false): Promise<UpstreamEntry> {
     const lru = cache === 'main' ? this.main : this.documents;
     if (!lru) return load();
+    if (fresh) lru.delete(key);
     const status: LRUCache.Status<string, StoredEntry> = {};
     const entry = await lru.fetch(key, { context: load, status });
     if (status.fetch === 'hit') this.observer?.hit(cache, 'upstream');

@@ -1,8 +1,10 @@
 // How the cache treats each OscarClient method. Reads are cached under their canonical request
 // and tagged with the records they return; writes invalidate the records they touch; live calls
-// (health, identity, client plumbing) are never cached. A method missing from this table is
-// treated as an unknown write: passed through, and the whole cache is dropped after it (safe, slow)
-// — test/cache/upstream-ops.test.ts fails until a new client method is classified here.
+// (health, identity, client plumbing) are never cached. The table must name every public member
+// of OscarClient (the typecheck fails until a new one is classified here); a method it still
+// missed at run time would be treated as an unknown write: passed through, and the whole cache
+// dropped after it (safe, slow).
+import type { OscarClient } from '../oscar/client.js';
 import type { CacheName } from './store.js';
 import { tag, type RecordChange, type RecordKind } from './tags.js';
 
@@ -70,7 +72,7 @@ const LIVE: LiveRule = { kind: 'live' };
 
 // ---- the table -------------------------------------------------------------------------------
 
-export const UPSTREAM_OPS: Readonly<Record<string, OpRule>> = {
+const OPS = {
   // client plumbing, health and identity: never cached
   breakerState: LIVE, load: LIVE, soapLogins: LIVE, close: LIVE, options: LIVE,
   oauthInfo: LIVE, getServerTimeGmtOffset: LIVE, isAlive: LIVE, probe: LIVE,
@@ -132,4 +134,6 @@ export const UPSTREAM_OPS: Readonly<Record<string, OpRule>> = {
 
   // providers
   getProviders2: read((_a, r) => [tag.lists('provider'), ...rowTags('provider', 'providerNo', r)]),
-};
+} satisfies Record<keyof OscarClient, OpRule>;
+
+export const UPSTREAM_OPS: Readonly<Record<string, OpRule | undefined>> = OPS;

@@ -1,6 +1,5 @@
 // What every resource type's service needs: the OSCAR client, the clinic's mapping tables and
 // the provider directory (names for Practitioner references).
-import type { CacheInvalidation } from '../cache/index.js';
 import type { OscarClient } from '../oscar/client.js';
 import type { MappingConfig } from './mapping-config.js';
 import type { ProviderDirectory } from './provider-directory.js';
@@ -13,9 +12,4 @@ export interface ResourceDeps {
   baseUrl: string;
   /** Most rows one upstream list call may bring back before a search is refused as too costly. */
   maxUpstreamRows: number;
-  /**
-   * Cache invalidation for write handlers: after the OSCAR write, before reading back, call
-   * `cache.invalidate({ kind, id, patient })` for what was written (src/cache/index.ts).
-   */
-  cache: CacheInvalidation;
 }

@@ -1,15 +1,17 @@
 // Fault injection for the simulated OSCAR: slow answers, container error pages, SOAP faults,
 // hung requests, dropped connections and broken bodies — the ways a real clinic server fails.
-// Rules are matched in insertion order; latency rules add up and let the request go on (possibly
-// into a later fault), every other mode ends the request. Probabilities draw from a seeded RNG,
+// Rules are matched in insertion order; latency and lateAnswer rules add up and let the request go
+// on (possibly into a later fault), every other mode ends the request. lateAnswer is the awkward
+// one for writes: OSCAR has done the work and committed it, only its answer is slow, so a client
+// that times out cannot tell whether its write happened. Probabilities draw from a seeded RNG,
 // so a test or benchmark run is reproducible.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Rng } from './clinic/random.js';
 import { sendBody, sendContainerErrorPage } from './rest/errors.js';
 import { serverFault } from './soap/faults.js';
 
-export type FaultMode = 'latency' | 'http500' | 'timeout' | 'reset' | 'soapFault' | 'garbage';
-export const FAULT_MODES: readonly FaultMode[] = ['latency', 'http500', 'timeout', 'reset', 'soapFault', 'garbage'];
+export type FaultMode = 'latency' | 'lateAnswer' | 'http500' | 'timeout' | 'reset' | 'soapFault' | 'garbage';
+export const FAULT_MODES: readonly FaultMode[] = ['latency', 'lateAnswer', 'http500', 'timeout', 'reset', 'soapFault', 'garbage'];
 
 export interface FaultMatch {
   /**
@@ -27,7 +29,7 @@ export interface FaultMatch {
 export interface FaultRule {
   match: FaultMatch;
   mode: FaultMode;
-  /** For 'latency': the delay before the request proceeds. */
+  /** For 'latency': the delay before the request proceeds; for 'lateAnswer': after it was handled, before its answer is sent. */
   latencyMs?: number;
   /** Chance (0–1) that a matching request is hit; default 1. */
   probability?: number;
@@ -89,7 +91,7 @@ function validate(rule: FaultRule): void {
   if (rule.latencyMs !== undefined && !(typeof rule.latencyMs === 'number' && Number.isFinite(rule.latencyMs) && rule.latencyMs >= 0)) {
     throw new FaultRuleError('latencyMs must be a non-negative number');
   }
-  if (rule.mode === 'latency' && rule.latencyMs === undefined) throw new FaultRuleError('latency rules need latencyMs');
+  if ((rule.mode === 'latency' || rule.mode === 'lateAnswer') && rule.latencyMs === undefined) throw new FaultRuleError(`${rule.mode} rules need latencyMs`);
   if (rule.faultString !== undefined && typeof rule.faultString !== 'string') throw new FaultRuleError('faultString must be a string');
 }
 
@@ -144,6 +146,7 @@ export class FaultInjector {
       const operationOf = (): string | null => (operation === undefined ? (operation = soapOperationOf(req.body)) : operation);
 
       let delay = 0;
+      let answerDelay = 0;
       let terminal: ActiveFaultRule | null = null;
       for (const rule of [...this.rules]) {
         const m = rule.match;
@@ -155,6 +158,7 @@ export class FaultInjector {
         this.consume(rule);
         this.onFault(rule.mode);
         if (rule.mode === 'latency') { delay += rule.latencyMs ?? 0; continue; }
+        if (rule.mode === 'lateAnswer') { answerDelay += rule.latencyMs ?? 0; continue; }
         terminal = rule;
         break;
       }
@@ -164,6 +168,7 @@ export class FaultInjector {
         const locals = res.locals as { simOperation?: string };
         if (service && op && !locals.simOperation) locals.simOperation = `${service}.${op}`;
       }
+      if (answerDelay > 0) holdAnswer(res, answerDelay);
       const proceed = (): void => {
         if (terminal) this.inject(terminal, req, res, path);
         else next();
@@ -209,12 +214,23 @@ export class FaultInjector {
         sendGarbage(req, res, path, soap);
         return;
       case 'latency':
+      case 'lateAnswer':
         return; // handled before dispatch
     }
   }
 }
 
 const SOAP_CONTENT_TYPE = 'text/xml;charset=UTF-8'; // contract 4.1
+
+/** The request is handled (and its changes stored) at once; its answer leaves `ms` later, if anyone still waits. */
+function holdAnswer(res: Response, ms: number): void {
+  const end = res.end.bind(res) as (...a: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    const timer = setTimeout(() => { if (!res.destroyed) end(...args); }, ms);
+    res.once('close', () => { clearTimeout(timer); });
+    return res;
+  }) as Response['end'];
+}
 
 function sendSoapFault(res: Response, faultString: string): void {
   sendBody(res, 500, SOAP_CONTENT_TYPE, serverFault(faultString).toXml());

@@ -59,7 +59,7 @@ describe('two clients with different access share the cache but never each other
     const baseUrl = 'http://127.0.0.1/fhir';
     const registry = buildRegistry({
       oscar: cache.oscar, mapping: defaultMappingConfig({ timezone: sim.store.timezone }), providers: new ProviderDirectory(cache.oscar),
-      baseUrl, maxUpstreamRows: 1000, cache,
+      baseUrl, maxUpstreamRows: 1000,
     }, { mode: 'strict', logger });
     const router = createRouter({ registry, baseUrl, timezone: sim.store.timezone, hooks });
     const handler = createFhirHandler({

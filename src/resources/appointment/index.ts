@@ -81,7 +81,6 @@ export function appointmentDefinition(deps: ResourceDeps) {
         const transfer = await bookingTransfer(a, deps);
         // contract 4.6: the transfer carries the EXCLUSIVE end; OSCAR subtracts 1 ms itself.
         const id = await oscar.addAppointment(transfer);
-        deps.cache.invalidate({ kind: 'appointment', id, patient: transfer.demographicNo ?? null });
         return readBack(id);
       },
       async update(ctx, id, a) {
@@ -90,7 +89,6 @@ export function appointmentDefinition(deps: ResourceDeps) {
         // contract 4.6: updateAppointment overwrites every column (missing → null/0): start from the stored record.
         const transfer = await bookingTransfer(a, deps, stored);
         await oscar.updateAppointment({ ...transfer, id: Number(id) });
-        deps.cache.invalidate({ kind: 'appointment', id: Number(id), patient: transfer.demographicNo ?? null });
         return readBack(Number(id));
       },
     },

@@ -64,7 +64,6 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
     if (patient?.demographicNo === undefined) throw unprocessable(`Patient/${demographicNo} is not known to OSCAR`, ['DocumentReference.subject']);
     const saved = await oscar.saveDocumentToDemographic({ ...to, fileName: to.fileName!, fileContents: to.fileContents!, demographicNo });
     if (typeof saved.id !== 'number') throw badGateway('OSCAR saved the document but did not say its number');
-    deps.cache.invalidate({ kind: 'document', id: saved.id, patient: demographicNo }); // the patient's lists now miss it
     const stored = await readDocument(ctx, saved.id);
     if (!stored) throw notFound(`DocumentReference/${saved.id} was written but cannot be read back from OSCAR`);
     return { resource: stored, issues: notStoredIssues(notStored) };

@@ -70,7 +70,6 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
         rejectIfErrors(errors);
         const created = await oscar.createDemographic(to);
         if (typeof created.demographicNo !== 'number') throw new Error('OSCAR created a demographic without a number');
-        deps.cache.invalidate({ kind: 'demographic', id: created.demographicNo });
         return { resource: await readBack(created.demographicNo), issues: notStoredIssues(notStored) };
       },
       async update(_ctx, id, p) {
@@ -82,7 +81,6 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
         const { to, notStored, errors } = patientToDemographic(p, current.to, mapping);
         rejectIfErrors(errors);
         await oscar.updateDemographic({ ...to, demographicNo: Number(id) });
-        deps.cache.invalidate({ kind: 'demographic', id: Number(id) });
         const issues: Issue[] = notStoredIssues(notStored);
         const cleared = clearedByRestUpdate(current.soap);
         if (cleared.length) {

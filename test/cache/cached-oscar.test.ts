@@ -1,0 +1,67 @@
+// The wrapped OscarClient the resources use: writes invalidate what they touched once the call was
+// sent, whatever its outcome; inside a write request reads go to OSCAR; an unclassified method
+// drops everything.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { tagsOfChanges, wrapOscar } from '../../src/cache/cached-oscar.js';
+import { FreshReads } from '../../src/cache/fresh-reads.js';
+import { CacheStore } from '../../src/cache/store.js';
+import type { OscarClient } from '../../src/oscar/client.js';
+
+interface Fake { family: string; reads: number; client: OscarClient }
+
+/** One demographic whose update is applied and then fails the way a lost answer does. */
+function fakeOscar(): Fake {
+  const f = { family: 'OLD', reads: 0 } as Fake;
+  f.client = {
+    async getDemographic2(id: number) { f.reads++; return { demographicNo: id, lastName: f.family }; },
+    async updateDemographic(to: { lastName: string }) {
+      f.family = to.lastName;
+      throw Object.assign(new Error('no answer in time'), { name: 'OscarTimeoutError' });
+    },
+  } as unknown as OscarClient;
+  return f;
+}
+
+function wrapped(f: Fake, fresh?: FreshReads): { oscar: OscarClient; store: CacheStore } {
+  const store = new CacheStore({ maxBytes: 1_000_000, documentMaxBytes: 0, ttlMs: 600_000 });
+  const oscar = wrapOscar(f.client, { store, instance: 'x', invalidate: (c) => store.invalidate(tagsOfChanges(c)), ...(fresh && { fresh }) });
+  return { oscar, store };
+}
+
+test('a write that fails after OSCAR may have applied it still drops what it touched', async () => {
+  const f = fakeOscar();
+  const { oscar } = wrapped(f);
+  await oscar.getDemographic2(1001);
+  assert.equal((await oscar.getDemographic2(1001))?.lastName, 'OLD');
+  assert.equal(f.reads, 1, 'the second read was a hit');
+  await assert.rejects(oscar.updateDemographic({ demographicNo: 1001, lastName: 'NEW' } as never), { name: 'OscarTimeoutError' });
+  assert.equal((await oscar.getDemographic2(1001))?.lastName, 'NEW');
+  assert.equal(f.reads, 2);
+});
+
+test('inside a write request reads go to OSCAR and their answer replaces the cached one', async () => {
+  const f = fakeOscar();
+  const fresh = new FreshReads();
+  const { oscar } = wrapped(f, fresh);
+  await oscar.getDemographic2(1001);
+  f.family = 'EDITED IN OSCAR';
+  assert.equal((await oscar.getDemographic2(1001))?.lastName, 'OLD', 'outside a write: the cached copy');
+  assert.equal((await fresh.run(() => oscar.getDemographic2(1001)))?.lastName, 'EDITED IN OSCAR');
+  assert.equal(f.reads, 2);
+  assert.equal((await oscar.getDemographic2(1001))?.lastName, 'EDITED IN OSCAR', 'the fresh answer is what is cached now');
+  assert.equal(f.reads, 2);
+});
+
+test('a client method the table does not classify drops the whole cache after it', async () => {
+  const f = fakeOscar();
+  let unknown = '';
+  const store = new CacheStore({ maxBytes: 1_000_000, documentMaxBytes: 0, ttlMs: 600_000 });
+  const client = Object.assign(f.client, { async somethingNew() { return 1; } });
+  const oscar = wrapOscar(client, { store, instance: 'x', invalidate: () => {}, onUnknown: (m) => { unknown = m; } }) as OscarClient & { somethingNew(): Promise<number> };
+  await oscar.getDemographic2(1001);
+  await oscar.somethingNew();
+  assert.equal(unknown, 'somethingNew');
+  await oscar.getDemographic2(1001);
+  assert.equal(f.reads, 2, 'the cached read was dropped');
+});
