@@ -1,4 +1,4 @@
-// The Patient compartment as this server has it (canadian-profiles.md 5.1 rule 3): which search
+// The Patient compartment as this server has it (smart §7.3): which search
 // parameter narrows a search of a type to one patient, and which patients a resource belongs to.
 import type { Reference, Resource } from 'fhir/r4.js';
 import type { ResourceDefinition } from '../fhir/index.js';

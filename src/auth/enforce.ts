@@ -1,4 +1,4 @@
-// Scope and compartment enforcement as router hooks (canadian-profiles.md 5.1 rules 2 and 3).
+// Scope and compartment enforcement as router hooks (smart §7.2, §7.3).
 // beforeInteraction runs before any handler, so a refused request never reaches OSCAR; the only
 // upstream reads made here are the 'stored' ownership checks of COMPARTMENT_POLICY (writes,
 // deletes, instance operations, Binary). checkResource then re-checks every resource about to
@@ -27,8 +27,8 @@ const VERB: Record<Permission, string> = { c: 'create', r: 'read', u: 'update', 
 const WHOLE_RECORD_OPERATIONS = new Set(['everything', 'export']);
 
 /**
- * What a patient/ token's access to one instance is checked against (canadian-profiles.md 5.1
- * rule 3): 'stored' = the record as OSCAR holds it names the token's patient (read before the
+ * What a patient/ token's access to one instance is checked against (smart §7.3):
+ * 'stored' = the record as OSCAR holds it names the token's patient (read before the
  * handler runs); 'incoming' = the body written names only that patient; 'returned' = every
  * resource leaving names that patient (checkResource, also on cache hits). A read needs no
  * 'stored' read of its own: the handler stops at the record's owner (ctx.compartment) and the

@@ -1,4 +1,4 @@
-// The security layer seam (issue 6): who is calling, what they may do, and the audit trail.
+// The security layer seam: who is calling, what they may do, and the audit trail.
 // app.ts wires whatever createAuth returns into the HTTP handler, the router hooks and the
 // Express app, so the rest of the server does not change when this layer grows.
 import type { IncomingMessage } from 'node:http';

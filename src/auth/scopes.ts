@@ -1,4 +1,4 @@
-// SMART App Launch scopes (canadian-profiles.md 5.1): v2 `patient|user|system/<Type|*>.[c][r][u][d][s]`
+// SMART App Launch scopes (smart §1.9): v2 `patient|user|system/<Type|*>.[c][r][u][d][s]`
 // and the v1 forms `.read` (= rs), `.write` (= cud) and `.*` (= cruds). What a token may do is
 // decided here and nowhere else.
 

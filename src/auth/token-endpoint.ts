@@ -1,4 +1,4 @@
-// SMART Backend Services token endpoint (canadian-profiles.md 5.1): `client_credentials` with a
+// SMART Backend Services token endpoint (smart §1.3): `client_credentials` with a
 // `private_key_jwt` client assertion signed RS384 or ES384 by a registered client. The assertion
 // must name this endpoint as audience, expire within 5 minutes, and carry a `jti` never seen before
 // (remembered until the assertion expires). The answer is a short-lived access token signed by

@@ -1,5 +1,5 @@
 // The CapabilityStatement: the fixed parts from capability/base.json, the per-type parts
-// generated from the registry (design.md principle 1: advertise exactly what is registered).
+// generated from the registry (design principle 1: advertise exactly what is registered).
 import { readFileSync } from 'node:fs';
 import type {
   CapabilityStatement, CapabilityStatementRest, CapabilityStatementRestResource,

@@ -1,4 +1,4 @@
-// Typed FHIR failures (design.md principle 4). Code anywhere below the router throws a FhirError;
+// Typed FHIR failures (design principle 4). Code anywhere below the router throws a FhirError;
 // `toOperationOutcome` (outcome.ts) is the one place that turns any thrown value into a status
 // and an OperationOutcome. Diagnostics are written for the client: never put PHI or upstream
 // internals in them.

@@ -1,4 +1,4 @@
-// What the router takes and gives (design.md principle 3): plain data, no HTTP library types,
+// What the router takes and gives (design principle 3): plain data, no HTTP library types,
 // so the same router serves Express, bulk jobs and tests.
 
 export type FhirMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | (string & {});

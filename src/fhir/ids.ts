@@ -1,5 +1,5 @@
 // Logical id syntax (R4 datatypes §2.24.0.1 `id`): every id this server accepts must match it,
-// and a resource type may narrow it further (OSCAR ids are numeric, mapping.md "ids").
+// and a resource type may narrow it further (OSCAR ids are numeric, mapping §1.1).
 
 export const FHIR_ID_RE = /^[A-Za-z0-9\-.]{1,64}$/;
 

@@ -1,4 +1,4 @@
-// The one place where anything thrown becomes an HTTP status + OperationOutcome (design.md
+// The one place where anything thrown becomes an HTTP status + OperationOutcome (design
 // principle 4). OSCAR client errors are recognised by `name` (duck typing) so this file does not
 // depend on src/oscar/; their messages are never copied out (they name upstream operations).
 import type { OperationOutcome } from 'fhir/r4.js';

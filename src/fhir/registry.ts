@@ -1,4 +1,4 @@
-// The contract between the FHIR machinery and a resource type (design.md principle 1): one
+// The contract between the FHIR machinery and a resource type (design principle 1): one
 // ResourceDefinition per type declares its interactions, search parameters, includes and
 // operations. Routes, parsing, the CapabilityStatement and conformance tests all read it, so
 // nothing is advertised that is not implemented and nothing is implemented that is not advertised.

@@ -1,4 +1,4 @@
-// The transport-agnostic FHIR router (design.md principle 3): FhirRequest → FhirResponse.
+// The transport-agnostic FHIR router (design principle 3): FhirRequest → FhirResponse.
 // It decides which interaction a request is, checks everything that can be checked without
 // OSCAR (type, id, method, media types, body, parameters), calls the resource type's handler, and
 // shapes the answer. Every error, whatever threw it, becomes an OperationOutcome here and only here.
@@ -104,7 +104,7 @@ export function createRouter(opts: RouterOptions): FhirRouter {
     const def = opts.registry.get(route.type);
     if (!def) throw notFound(`Resource type '${route.type}' is not supported (supported: ${opts.registry.types().join(', ')})`);
     if ('id' in route && !isValidId(route.id, def.idPattern)) {
-      // mapping.md "ids": an id that cannot exist is a 404, never an upstream call.
+      // mapping §1.1: an id that cannot exist is a 404, never an upstream call.
       throw notFound(`${def.type}/${route.id} is not known`);
     }
     switch (route.kind) {

@@ -1,4 +1,4 @@
-// Version ids for a facade that keeps no history (mapping.md "meta.versionId and ETag"): the
+// Version ids for a facade that keeps no history (mapping §1.3): the
 // version of a resource is a short hash of its canonical JSON without `meta`, so the same OSCAR
 // data always has the same version and any change makes a new one — on every instance, with no
 // store. Unlike a constant versionId, it makes If-Match / If-None-Match meaningful.

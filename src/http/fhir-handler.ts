@@ -1,7 +1,7 @@
 // The FHIR endpoint on plain node:http: turns an HTTP request into a FhirRequest, runs the
 // transport-agnostic router, and writes the FhirResponse. It deliberately sits in front of
 // Express (see server.ts): the FHIR hot path needs none of Express's routing, and skipping it
-// is what keeps a cache-hit read close to the speed of a bare node:http server (issue 8).
+// is what keeps a cache-hit read close to the speed of a bare node:http server.
 // Order of checks: CORS preflight → query bounds → caller identity → rate limit → body → router,
 // so nothing a client cannot be allowed to do costs a body read or an OSCAR call.
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,5 +1,5 @@
-// One HTTP exchange with OSCAR over node:http(s) keep-alive agents (stack.md: about 0.2 ms per
-// loopback call against 0.5 ms for fetch). Every exchange has a hard deadline covering connect,
+// One HTTP exchange with OSCAR over node:http(s) keep-alive agents (measured on this stack:
+// about 0.2 ms per loopback call against 0.5 ms for fetch). Every exchange has a hard deadline covering connect,
 // upload and the whole response body; transport failures become typed errors.
 
 import http from 'node:http';

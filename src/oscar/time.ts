@@ -1,4 +1,4 @@
-// Calendar arithmetic in the OSCAR server's timezone (mapping.md "Dates"; contract 1.3, 4.1, 7.3).
+// Calendar arithmetic in the OSCAR server's timezone (mapping §1.5; contract 1.3, 4.1, 7.3).
 // OSCAR's REST API sends epoch milliseconds whose date-only values are local midnight of the
 // server zone, and its SOAP API sends xs:dateTime with the server's offset. These helpers convert
 // between instants and the server's wall clock, DST-aware, using only Intl.

@@ -1,4 +1,4 @@
-// mapping.md "Empty strings": OSCAR sends "" for unset text, and FHIR forbids empty strings,
+// mapping §1.7: OSCAR sends "" for unset text, and FHIR forbids empty strings,
 // arrays and objects. Mappers build resources freely with possibly-empty parts and pass the
 // result through compact() once, instead of guarding every element.
 

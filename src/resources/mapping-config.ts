@@ -1,4 +1,4 @@
-// Everything a mapper needs to know about the clinic, in one object (mapping.md: tables are data,
+// Everything a mapper needs to know about the clinic, in one object (mapping §1.10: tables are data,
 // overridable because clinics customise OSCAR). Each default table lives in one file beside its
 // mapper; this module only assembles them and applies overrides.
 

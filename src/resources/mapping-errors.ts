@@ -1,4 +1,4 @@
-// What a FHIR → OSCAR mapper reports when OSCAR cannot store a resource (mapping.md "Writes"):
+// What a FHIR → OSCAR mapper reports when OSCAR cannot store a resource (mapping §1.11):
 // the caller turns these into a 422 OperationOutcome, one issue per entry.
 
 export interface MappingError {

@@ -1,5 +1,5 @@
 // A clinic's own mapping tables (MAPPING_CONFIG_FILE): custom appointment statuses, prevention
-// types that are immunizations, document types' LOINC codes, identifier systems. mapping.md: the
+// types that are immunizations, document types' LOINC codes, identifier systems. mapping §1.10: the
 // tables are data, overridable because clinics customise OSCAR. Every problem in the file is
 // reported at start-up, never discovered on a request.
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// OSCAR date values → FHIR date / dateTime / instant (mapping.md "Dates"; contract 1.3, 4.1, 7.3).
+// OSCAR date values → FHIR date / dateTime / instant (mapping §1.5; contract 1.3, 4.1, 7.3).
 // REST sends epoch ms (date-only columns = local midnight of the OSCAR zone); SOAP sends
 // xs:dateTime with the server's offset, or Z for ScheduleWs with useGMTTime. Malformed values
 // yield undefined so one bad column drops one element instead of failing the whole read.

@@ -1,4 +1,4 @@
-// The outgoing validation policy (issue 5; src/validation/README.md): every resource a handler
+// The outgoing validation policy (src/validation/README.md): every resource a handler
 // returns is validated before the router stamps its version. A failure is a mapping bug.
 //   strict   → the request fails (500): tests run this way, so a bug fails the test.
 //   sanitize → the offending elements are dropped, the bug is logged (expressions only, no PHI)

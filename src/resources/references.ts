@@ -1,4 +1,4 @@
-// References between mapped resources (mapping.md "References"): ids are OSCAR numeric ids.
+// References between mapped resources (mapping §1.8): ids are OSCAR numeric ids.
 
 import type { Reference } from 'fhir/r4.js';
 import { nonBlank } from './compact.js';

@@ -1,4 +1,4 @@
-// Code systems and canonical URLs the mappers emit, in one place (canadian-profiles.md §1–3).
+// Code systems and canonical URLs the mappers emit, in one place (mapping §5.3, §8).
 
 export const SYSTEMS = {
   v2IdentifierType: 'http://terminology.hl7.org/CodeSystem/v2-0203',
@@ -23,5 +23,5 @@ export const CA_BASELINE_PROFILES = {
   DocumentReference: 'http://hl7.org/fhir/ca/baseline/StructureDefinition/profile-documentreference',
 } as const;
 
-/** CA Baseline extension for the health-card version code (canadian-profiles.md §2). */
+/** CA Baseline extension for the health-card version code (mapping §8.1). */
 export const IDENTIFIER_VERSION_EXTENSION = 'http://hl7.org/fhir/ca/baseline/StructureDefinition/ext-identifierversion';

@@ -2,7 +2,7 @@
 // vendored R4 schema and writes them as standalone CommonJS (profiles/generated/validators.cjs),
 // together with the type table the walker needs. The server then only `require`s that file:
 // compiling the schema at start-up would cost over a second.
-// CJS because ajv's ESM standalone output still contains a require() (stack.md pitfall).
+// CJS because ajv's ESM standalone output still contains a require() (checked with ajv 8.20: the generated ESM module fails to load).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Ajv } from 'ajv';

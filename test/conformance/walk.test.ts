@@ -125,7 +125,7 @@ describe('the whole simulated clinic, read through the facade, is valid R4 and C
       await walk.read(`/Appointment/${a.appointmentNo}`);
       reasons.push('appointment without patient');
     }
-    // Deleted preventions: entered-in-error by id (mapping.md), left out of searches; screenings are no Immunization.
+    // Deleted preventions: entered-in-error by id (mapping §5.2), left out of searches; screenings are no Immunization.
     for (const p of data.preventions.filter((x) => x.demographicNo >= FIRST_DEMOGRAPHIC_NO && !walk.ids('Immunization').has(String(x.id)))) {
       if (SCREENING_TYPES.has(p.preventionType)) {
         await walk.get(`/Immunization/${p.id}`, 404);

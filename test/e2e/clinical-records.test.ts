@@ -1,6 +1,6 @@
 // A real third-party FHIR client (fhir-kit-client) reading a patient's clinical record the way an
 // integration would: appointments, allergies, immunizations and documents of patient 1001 (JANE
-// DOE of samples.md), paged with nextPage, _include references followed, a referenced Practitioner
+// DOE of samples §1), paged with nextPage, _include references followed, a referenced Practitioner
 // read, the CBC results PDF downloaded through its attachment url and checked against the
 // attachment's SHA-1 and size; an appointment booked, rescheduled and cancelled; $everything.
 // The same flow runs twice: without authentication, and with AUTH_MODE=smart where the client
@@ -222,7 +222,7 @@ function clinicalRecordFlow(name: string, open: () => Promise<Session>, smart: b
       const pages = await allPages(s.reader, 'Immunization', { patient: PATIENT, _include: 'Immunization:patient' });
       const shots = pagedMatches<Immunization>(pages, 20);
       const flu = shots.find((i) => i.occurrenceDateTime === '2023-10-11');
-      assert.ok(flu, 'the flu shot of samples.md');
+      assert.ok(flu, 'the flu shot of samples §6');
       assert.equal(flu.status, 'completed');
       assert.ok(flu.vaccineCode.coding?.some((c) => c.system === 'http://hl7.org/fhir/sid/cvx' && c.code === '88'), 'CVX 88 (influenza, unspecified formulation)');
       assert.equal(flu.lotNumber, 'AB1234');
@@ -235,7 +235,7 @@ function clinicalRecordFlow(name: string, open: () => Promise<Session>, smart: b
       const pages = await allPages(s.reader, 'DocumentReference', { patient: PATIENT, _count: '1' });
       const docs = pagedMatches<DocumentReference>(pages, 1);
       const cbc = docs.find((d) => d.description === 'CBC results');
-      assert.ok(cbc, 'the CBC results document of samples.md');
+      assert.ok(cbc, 'the CBC results document of samples §7');
       assert.deepEqual(cbc.subject, { reference: `Patient/${PATIENT}` });
       const attachment = cbc.content[0]!.attachment;
       assert.equal(attachment.contentType, 'application/pdf');

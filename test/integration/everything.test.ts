@@ -54,7 +54,7 @@ test("patient 1001's record: the patient, each patient-searchable type's matches
   }
   const byKey = new Map(entries(b).map((e) => [key(e.resource!), e.resource!]));
   assert.equal((byKey.get('DocumentReference/1') as { description?: string } | undefined)?.description, 'CBC results');
-  // The samples.md facts about Jane Doe, for the types registered so far.
+  // The samples §1 facts about Jane Doe, for the types registered so far.
   const text = JSON.stringify(b);
   if (types.includes('AllergyIntolerance')) {
     assert.match(text, /PENICILLIN G/);

@@ -1,6 +1,6 @@
 // A minimal CXF-like OSCAR SOAP side for unit tests: WSDLs shaped like JAX-WS output (document/
 // literal wrapped, unqualified children, contract 1.7), login2 tokens that die on restart(),
-// WS-Security checks like WSS4J's (no Timestamp allowed, contract 4.2), wire faults from samples.md.
+// WS-Security checks like WSS4J's (no Timestamp allowed, contract 4.2), wire faults from samples §9.
 
 import type http from 'node:http';
 import type { SeenRequest } from './fake-http.js';

@@ -17,7 +17,7 @@ const xmlFault = (code: string): string => '<ns1:XMLFault xmlns:ns1="http://cxf.
   + `ca.openosp.openo.webserv.oauth.OAuth1Exception: ${code}</ns1:faultstring></ns1:XMLFault>`;
 
 describe('OAuth 1.0a signing', () => {
-  it('reproduces the known-answer vector of samples.md §1', () => {
+  it('reproduces the known-answer vector of samples §1', () => {
     const url = buildUrl('http://emr.example.org:8080/oscar', '/ws/services/demographics/1001', []);
     const header = oauthHeaderFor(CREDS, 'GET', url, [], { nonce: 'a1b2c3d4e5', timestamp: 1710520000 });
     assert.match(header, /^OAuth /);

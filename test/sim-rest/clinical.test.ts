@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { epochOfLocal } from '../../src/oscar/time.js';
 import { http, signed, startSim, TZ, type Sim } from './fixture.js';
 
-// samples.md §3, byte for byte
+// samples §3, byte for byte
 const SAMPLE_ALLERGIES = '{"allergies":[{"id":7,"demographicNo":1001,"entryDate":1622520000000,"description":"PENICILLIN G","reaction":"Hives","archived":false,"hiclSeqno":null,"hicSeqno":null,"agcsp":null,"agccs":null,"typeCode":13,"drugrefId":"12345","startDate":1427860800000,"ageOfOnset":"0","severityOfReaction":"2","onsetOfReaction":"1","regionalIdentifier":"","lifeStage":"A","position":0,"lastUpdateDate":1622556942000,"providerNo":"999998"}]}';
 const SAMPLE_IMMUNIZATIONS = '{"preventions":[{"id":42,"demographicId":1001,"creationDate":1710520000123,"preventionDate":1696996800000,"providerNo":"999998","preventionType":"Flu","deleted":false,"refused":false,"never":false,"nextDate":null,"creatorProviderNo":"999998","lastUpdateDate":null,"ineligible":false,"deletedRawValue":"\\u0000"}]}';
 const VALIDATION = 'The request body must contain a title, encoded documentData, a fileType (png, jpg, pdf, etc.), and a demographicNo';

@@ -1,4 +1,4 @@
-// A small clinic reproducing the patient, provider and tokens of samples.md (sections 1–3, 10),
+// A small clinic reproducing the patient, provider and tokens of samples §1–§3 and §10,
 // plus a few extra rows for the awkward cases. Fresh per call: tests mutate it.
 import { createHmac } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';

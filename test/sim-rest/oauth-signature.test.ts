@@ -5,7 +5,7 @@ import type { ServletRequestView } from '../../src/sim/oauth/request-view.js';
 import { hmacSha1Base64, signatureBaseString, verifySignature } from '../../src/sim/oauth/signature.js';
 import { ACCESS, authHeader, CONSUMER, cookieOf, http, SAMPLE_NOW, signed, startSim, type Sim } from './fixture.js';
 
-// samples.md §1: the request header and its known-answer vector
+// samples §1: the request header and its known-answer vector
 const SAMPLE_HEADER = 'OAuth oauth_consumer_key="k3y0s1d2e4f5g6h7", oauth_token="0f8fad5b-d9cb-469f-a165-70867728950e", '
   + 'oauth_signature_method="HMAC-SHA1", oauth_timestamp="1710520000", oauth_nonce="a1b2c3d4e5", oauth_version="1.0", '
   + 'oauth_signature="PqZHhQMlT79zPwLNm40u7JDMM4w%3D"';

@@ -1,6 +1,6 @@
 // A small clinic for the SOAP simulator tests, plus an express app that mounts the router the way
 // the simulator server does (`express.raw` first, then `${contextPath}/ws`), on an ephemeral port.
-// The rows echo samples.md (patient 1001 JANE DOE, provider 999998, security 128 "oscardoc").
+// The rows echo samples §1 and §4 (patient 1001 JANE DOE, provider 999998, security 128 "oscardoc").
 
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -167,7 +167,7 @@ export async function startSim(data: ClinicData = clinicData()): Promise<Running
 export const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 export const PASSWORD_TEXT = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText';
 
-/** A hand-written WS-Security header (the shape of samples.md §4). */
+/** A hand-written WS-Security header (the shape of samples §4). */
 export function usernameToken(user: string, password: string, extra = '', passwordAttrs = `Type="${PASSWORD_TEXT}"`): string {
   return `<wsse:Security xmlns:wsse="${WSSE}" soapenv:mustUnderstand="1"><wsse:UsernameToken>`
     + `<wsse:Username>${user}</wsse:Username><wsse:Password ${passwordAttrs}>${password}</wsse:Password>${extra}`

@@ -1,6 +1,6 @@
 // Wire-level fidelity of the SOAP simulator, checked with fetch and hand-written envelopes:
 // CXF's envelope and faults, JAXB's element order and null omission, Woodstox escaping, gzip and
-// the served WSDL (contract 4.1, 4.12, samples 4 and 9).
+// the served WSDL (contract 4.1, 4.12, samples §4 and §9).
 
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -18,7 +18,7 @@ const AUTH = (): string => usernameToken('128', 'mac2002');
 const call = (service: string, body: string, headers: Record<string, string> = {}) =>
   post(`${sim.ws}/${service}`, envelope(body, service === 'LoginService' || service === 'SystemInfoService' ? '' : AUTH()), headers);
 
-/** samples.md section 4, byte for byte: the fixture's patient 1001 is the sample's JANE DOE. */
+/** samples §4, byte for byte: the fixture's patient 1001 is the sample's JANE DOE. */
 const SAMPLE_4 = '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ns2:getDemographicResponse xmlns:ns2="http://ws.oscarehr.org/"><return><activeCount>0</activeCount><address>123 Main St</address><alias></alias><cellPhone>647-555-0199</cellPhone><chartNo>C-1001</chartNo><children></children><citizenship></citizenship><city>Toronto</city><dateJoined>2019-03-01T00:00:00-05:00</dateJoined><dateOfBirth>17</dateOfBirth><demographicNo>1001</demographicNo><displayName>DOE, JANE</displayName><effDate>2019-03-01T00:00:00-05:00</effDate><email>jane.doe@example.org</email><familyDoctor>&lt;rdohip>&lt;/rdohip>&lt;rd>&lt;/rd></familyDoctor><firstName>JANE</firstName><gender></gender><hcRenewDate>2026-01-17T00:00:00-05:00</hcRenewDate><hcType>ON</hcType><hin>9876543217</hin><hsAlertCount>0</hsAlertCount><lastName>DOE</lastName><lastUpdateDate>2024-03-08T10:00:00-05:00</lastUpdateDate><lastUpdateUser>999998</lastUpdateUser><monthOfBirth>01</monthOfBirth><officialLanguage>English</officialLanguage><patientStatus>AC</patientStatus><patientStatusDate>2020-01-15T00:00:00-05:00</patientStatusDate><phone>416-555-0100</phone><phone2></phone2><postal>M5V1A1</postal><previousAddress></previousAddress><pronoun></pronoun><providerNo>999998</providerNo><province>ON</province><rosterDate>2019-03-01T00:00:00-05:00</rosterDate><rosterStatus>RO</rosterStatus><rosterTerminationReason></rosterTerminationReason><sex>F</sex><sexDesc>Female</sexDesc><sin></sin><sourceOfIncome></sourceOfIncome><spokenLanguage>English</spokenLanguage><title>MS</title><ver>AB</ver><yearOfBirth>1980</yearOfBirth></return></ns2:getDemographicResponse></soap:Body></soap:Envelope>';
 
 /** Names of the direct children of the first <return>. */
@@ -36,7 +36,7 @@ function returnChildren(xml: string): string[] {
 const sortedCopy = (a: readonly string[]): string[] => [...a].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
 
 describe('CXF response shape', () => {
-  it('renders getDemographic exactly like samples.md section 4', async () => {
+  it('renders getDemographic exactly like samples §4', async () => {
     const r = await call('DemographicService', '<ws:getDemographic><arg0>1001</arg0></ws:getDemographic>');
     assert.equal(r.status, 200);
     assert.equal(r.contentType, 'text/xml;charset=UTF-8');

@@ -41,7 +41,7 @@ describe('generateClinic: determinism', () => {
 
 });
 
-describe('generateClinic: samples.md patient', () => {
+describe('generateClinic: the patient of samples §1', () => {
   it('patient 1001 is JANE DOE with the sample health card, allergies, flu shot and lab PDF', () => {
     const jane = clinic.demographics[0];
     assert.ok(jane);

@@ -1,4 +1,4 @@
-// Valid resources of every type we validate, shaped the way the facade emits them (mapping.md)
+// Valid resources of every type we validate, shaped the way the facade emits them (docs/mapping.md)
 // and conforming to the CA Baseline profiles. Synthetic people only.
 // Each test takes a fresh copy (`valid.patient()`) and breaks exactly one thing.
 import type {

@@ -1,6 +1,6 @@
 // read and vread. Versions are content hashes (version.ts), so only the current version exists:
 // vread of it is a read, of any other version a 404. Binary answers with its raw bytes unless the
-// client explicitly asks for FHIR JSON (mapping.md "Binary").
+// client explicitly asks for FHIR JSON (mapping §6.2).
 import type { Binary, Resource } from 'fhir/r4.js';
 import { notAcceptable, notFound } from '../errors.js';
 import type { FhirResponse } from '../exchange.js';

@@ -1,6 +1,6 @@
 // Search parameters every resource type MAY declare (R4 Resource-level parameters). They are not
 // accepted automatically: a type lists them in its `searchParams` only when its handler applies
-// them, so nothing is advertised that does not work (design.md principle 1).
+// them, so nothing is advertised that does not work (design principle 1).
 import type { SearchParamDef } from './types.js';
 
 export const ID_PARAM: SearchParamDef = {

@@ -1,4 +1,4 @@
-// OSCAR allergy code tables (contract 5.3) → FHIR AllergyIntolerance (mapping.md).
+// OSCAR allergy code tables (contract 5.3) → FHIR AllergyIntolerance (mapping §4).
 
 import type { AllergyIntolerance, Coding } from 'fhir/r4.js';
 import { SYSTEMS } from '../systems.js';

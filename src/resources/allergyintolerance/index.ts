@@ -1,4 +1,4 @@
-// AllergyIntolerance ← OSCAR allergies (mapping.md "AllergyIntolerance"). Read-only: OSCAR has no
+// AllergyIntolerance ← OSCAR allergies (mapping §4). Read-only: OSCAR has no
 // allergy write API. Rows come from SOAP AllergyWs (no archived flag, contract 4.8); the clinical
 // status comes from membership of the patient's REST /allergies/active list (contract 3.3).
 import type { AllergyIntolerance } from 'fhir/r4.js';

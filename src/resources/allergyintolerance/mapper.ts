@@ -1,4 +1,4 @@
-// AllergyIntolerance ← OSCAR allergies (mapping.md "AllergyIntolerance"). Read-only: OSCAR has
+// AllergyIntolerance ← OSCAR allergies (mapping §4). Read-only: OSCAR has
 // no allergy write API. SOAP AllergyTransfer and REST AllergyTo1 are reduced to one AllergyFacts.
 
 import type { AllergyIntolerance, AllergyIntoleranceReaction, Coding } from 'fhir/r4.js';
@@ -65,7 +65,7 @@ function buildAllergy(f: AllergyFacts): AllergyIntolerance {
   ];
   const severity = f.severity ? REACTION_SEVERITY[f.severity] : undefined;
   const onset = f.onsetOfReaction ? ONSET_OF_REACTION[f.onsetOfReaction] : undefined;
-  // mapping.md: a reaction only when there is reaction text or a real severity; manifestation is 1..*.
+  // mapping §4: a reaction only when there is reaction text or a real severity; manifestation is 1..*.
   const reaction: AllergyIntoleranceReaction | undefined = f.reaction || severity
     ? {
       manifestation: [{ text: f.reaction ?? 'unspecified' }],

@@ -1,5 +1,5 @@
 // AllergyIntolerance search parameters: what each one means on this server and which OSCAR call
-// answers it (design.md principle 1: this table drives parsing, the CapabilityStatement and the tests).
+// answers it (design principle 1: this table drives parsing, the CapabilityStatement and the tests).
 import { ID_PARAM, LAST_UPDATED_PARAM, type SearchParamDef } from '../../fhir/index.js';
 import { SYSTEMS } from '../systems.js';
 

@@ -1,4 +1,4 @@
-// Appointment ← OSCAR schedule (mapping.md "Appointment"). Everything goes through SOAP ScheduleWs
+// Appointment ← OSCAR schedule (mapping §3). Everything goes through SOAP ScheduleWs
 // with useGMTTime=true (contract 4.6, 7.19): reads by id, patient, provider-and-days or update
 // time; bookings with addAppointment; reschedule / cancel / arrive with updateAppointment (the
 // REST update is broken, contract 3.2).

@@ -1,4 +1,4 @@
-// Appointment ⇄ OSCAR appointment (mapping.md "Appointment"). SOAP AppointmentTransfer and REST
+// Appointment ⇄ OSCAR appointment (mapping §3). SOAP AppointmentTransfer and REST
 // AppointmentTo1 are reduced to one Booking shape (instants as epoch ms) and built by one builder.
 
 import type { Appointment, AppointmentParticipant } from 'fhir/r4.js';

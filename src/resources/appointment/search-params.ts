@@ -1,5 +1,5 @@
 // Appointment search parameters: what each one means on this server and which OSCAR call answers
-// it (design.md principle 1: this table drives parsing, the CapabilityStatement and the tests).
+// it (design principle 1: this table drives parsing, the CapabilityStatement and the tests).
 import type { Appointment, Resource } from 'fhir/r4.js';
 import { ID_PARAM, LAST_UPDATED_PARAM, type IncludeDef, type SearchParamDef } from '../../fhir/index.js';
 

@@ -1,5 +1,5 @@
 // OSCAR appointment status (char(2) BINARY, contract 5.2) ⇄ FHIR Appointment.status
-// (mapping.md Appointment). Clinics customise statuses, so this is only the default: the
+// (mapping §3.2). Clinics customise statuses, so this is only the default: the
 // MappingConfig carries the table in force.
 
 import type { Appointment } from 'fhir/r4.js';

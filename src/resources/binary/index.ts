@@ -1,4 +1,4 @@
-// Binary ← the files of OSCAR patient documents (mapping.md "DocumentReference"): the router sends
+// Binary ← the files of OSCAR patient documents (mapping §6.2): the router sends
 // the raw bytes with their content type, or this FHIR Binary when the client asks for FHIR JSON.
 // SOAP getDocument is the only way to the bytes (contract 3.5, 4.10); it runs under the OSCAR
 // client's longer document deadline (OSCAR_DOCUMENT_TIMEOUT_MS), as files can be large.

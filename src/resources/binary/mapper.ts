@@ -1,4 +1,4 @@
-// Binary/{documentNo} ← the file inlined in a SOAP DocumentTransfer (mapping.md "DocumentReference").
+// Binary/{documentNo} ← the file inlined in a SOAP DocumentTransfer (mapping §6.2).
 
 import type { Binary } from 'fhir/r4.js';
 import type { DocumentTransfer } from '../../oscar/types.js';
@@ -18,7 +18,7 @@ export function binaryFromDocument(t: DocumentTransfer): BinaryContent {
 
 /**
  * The FHIR Binary of a patient document, or undefined for a provider-module document (not a
- * patient document, mapping.md). securityContext names the DocumentReference: access to the bytes
+ * patient document, mapping §6.1). securityContext names the DocumentReference: access to the bytes
  * is access to that document.
  */
 export function binaryResourceFromDocument(t: DocumentTransfer, timezone: string): Binary | undefined {

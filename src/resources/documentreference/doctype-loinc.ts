@@ -1,5 +1,5 @@
-// OSCAR document type (ctl_doctype, contract 5.5) → LOINC document type (mapping.md
-// DocumentReference). Only types with an unambiguous LOINC document code are listed; the rest
+// OSCAR document type (ctl_doctype, contract 5.5) → LOINC document type (mapping
+// §6.1). Only types with an unambiguous LOINC document code are listed; the rest
 // keep the OSCAR name as text. Clinics add their own types through MappingConfig.
 
 export interface LoincDocumentType { code: string; display: string }

@@ -1,4 +1,4 @@
-// DocumentReference ← OSCAR documents (mapping.md "DocumentReference"). Reads and searches use
+// DocumentReference ← OSCAR documents (mapping §6). Reads and searches use
 // SOAP DocumentWs, the only document read API (contract 3.5); it inlines each whole file, which is
 // measured and hashed here and served separately as Binary/{documentNo}. Create uploads through
 // REST saveDocumentToDemographic, the only document write API.
@@ -17,7 +17,7 @@ import { documentReferenceFromSoap, documentToUpload } from './mapper.js';
 import { DOCUMENT_SEARCH_PARAMS } from './search-params.js';
 import { documentMatches, fetchCandidates, planDocumentSearch } from './search.js';
 
-/** The facade's own Binary URL for a document (mapping.md: never inline the bytes). */
+/** The facade's own Binary URL for a document (mapping §6.1: never inline the bytes). */
 export function binaryUrlOf(baseUrl: string): (documentNo: number) => string {
   return (documentNo) => `${baseUrl}/Binary/${documentNo}`;
 }
@@ -42,7 +42,7 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
       if (isMissingFileFault(e)) throw badGateway(`OSCAR holds DocumentReference/${id} but cannot read its file from its document store (contract 4.10)`);
       throw e;
     }
-    // Provider-module documents are not patient documents (mapping.md): 404, like an unknown number.
+    // Provider-module documents are not patient documents (mapping §6.1): 404, like an unknown number.
     if (t?.documentNo === undefined || hiddenFrom(ctx, documentOwner(t))) return undefined;
     return toDocumentReference(t);
   }

@@ -1,4 +1,4 @@
-// DocumentReference ⇄ OSCAR documents (mapping.md "DocumentReference"; contract 3.5, 4.10, 5.5).
+// DocumentReference ⇄ OSCAR documents (mapping §6.1; contract 3.5, 4.10, 5.5).
 // Reads come from SOAP DocumentTransfer, which inlines the whole file: the bytes are measured and
 // hashed here but never copied into the resource (they are served as Binary/{documentNo}).
 
@@ -35,7 +35,7 @@ export function displayFileName(stored: string | undefined): string | undefined 
 
 /**
  * The DocumentReference for a SOAP document, or undefined for a provider-module document (it is
- * not a patient document, mapping.md).
+ * not a patient document, mapping §6.1).
  */
 export function documentReferenceFromSoap(t: DocumentTransfer, cfg: MappingConfig, opts: DocumentMappingOptions): DocumentReference | undefined {
   if (nonBlank(t.ctlModule) !== 'demographic') return undefined;

@@ -1,5 +1,5 @@
 // DocumentReference search parameters: what each one means on this server and which OSCAR call
-// answers it (design.md principle 1). Every list call inlines every file (contract 4.10), so a
+// answers it (design principle 1). Every list call inlines every file (contract 4.10), so a
 // search must name a patient, ids or a change date; the other parameters filter those.
 import { ID_PARAM, LAST_UPDATED_PARAM, type SearchParamDef } from '../../fhir/index.js';
 

@@ -1,5 +1,5 @@
-// Which prevention types are immunizations (contract 5.4 PreventionItems.xml; mapping.md
-// Immunization). The default set is this list plus every type in vaccine-codes.csv; clinics add
+// Which prevention types are immunizations (contract 5.4 PreventionItems.xml; mapping
+// §5.1). The default set is this list plus every type in vaccine-codes.csv; clinics add
 // their custom types through MappingConfig.
 
 /** Heading "Immunizations" plus the immunization items filed under other headings. */

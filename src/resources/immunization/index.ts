@@ -1,4 +1,4 @@
-// Immunization ← OSCAR preventions of immunization types (mapping.md "Immunization"; contract 4.9,
+// Immunization ← OSCAR preventions of immunization types (mapping §5; contract 4.9,
 // 5.4). Read-only: OSCAR has no prevention write API. Details (lot, site, route, dose, brand code)
 // exist only in SOAP PreventionWs, so every read and search goes through SOAP.
 import type { Immunization } from 'fhir/r4.js';

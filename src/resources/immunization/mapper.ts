@@ -1,4 +1,4 @@
-// Immunization ← OSCAR preventions + preventionsExt (mapping.md "Immunization"; contract 4.9, 5.4).
+// Immunization ← OSCAR preventions + preventionsExt (mapping §5; contract 4.9, 5.4).
 // Read-only: OSCAR has no prevention write API.
 //
 // previousId decision: editing a prevention soft-deletes the row and inserts a new one with a new
@@ -29,7 +29,7 @@ export function isImmunization(preventionType: string | null | undefined, cfg: M
 /**
  * True for a prevention record that should become an Immunization: a configured immunization
  * type, or — for types this clinic has not configured, such as a CVC picklist name used as the
- * type (canadian-profiles.md §3.2) — OSCAR's own rule (contract 3.4): a brand SNOMED code or a
+ * type (mapping §5.3) — OSCAR's own rule (contract 3.4): a brand SNOMED code or a
  * dose is recorded. Screening types never qualify.
  */
 export function isImmunizationPrevention(t: PreventionTransfer, cfg: MappingConfig): boolean {

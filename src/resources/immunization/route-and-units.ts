@@ -1,4 +1,4 @@
-// preventionsExt `route` and `dose` vocabularies (contract 5.4) → FHIR (mapping.md Immunization).
+// preventionsExt `route` and `dose` vocabularies (contract 5.4) → FHIR (mapping §5.2).
 
 import type { Coding } from 'fhir/r4.js';
 import { SYSTEMS } from '../systems.js';

@@ -1,4 +1,4 @@
-// The OSCAR prevention type → vaccine code table (canadian-profiles.md §3.3), shipped as
+// The OSCAR prevention type → vaccine code table (mapping §5.3), shipped as
 // vaccine-codes.csv beside this file and parsed once at module load. (A build that emits to
 // dist/ must copy the .csv next to the compiled module.)
 

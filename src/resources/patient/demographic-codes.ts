@@ -1,4 +1,4 @@
-// OSCAR demographic code tables (contract 5.1) and their FHIR counterparts (mapping.md Patient).
+// OSCAR demographic code tables (contract 5.1) and their FHIR counterparts (mapping §2.1).
 
 import type { Patient } from 'fhir/r4.js';
 

@@ -1,4 +1,4 @@
-// Health-card identifier systems per OSCAR hc_type (canadian-profiles.md §2). Only Ontario uses
+// Health-card identifier systems per OSCAR hc_type (mapping §8.1). Only Ontario uses
 // the '-hcn' pattern; every other province is '…/ca-xx-patient-healthcare-id'.
 
 const INFOWAY = 'https://fhir.infoway-inforoute.ca/NamingSystem/';
@@ -26,7 +26,7 @@ export const HEALTH_CARD_SYSTEMS: Readonly<Record<string, string>> = {
 
 /**
  * Systems accepted on input (writes and searches) besides the emitted ones: the eHealth Ontario
- * URIs used by Open-O's DHIR code and by upstream OSCAR's DHIR query (canadian-profiles.md §1.8).
+ * URIs used by Open-O's DHIR code and by upstream OSCAR's DHIR query (mapping §8.2).
  */
 export const HEALTH_CARD_INPUT_ALIASES: Readonly<Record<string, string>> = {
   'https://ehealthontario.ca/API/FHIR/NamingSystem/ca-on-patient-hcn': 'ON',

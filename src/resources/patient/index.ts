@@ -1,4 +1,4 @@
-// Patient ← OSCAR demographic (mapping.md "Patient"). Reads and searches use SOAP (it works for
+// Patient ← OSCAR demographic (mapping §2). Reads and searches use SOAP (it works for
 // every patient, unlike REST with partial birth dates, contract 7.23); writes use REST POST/PUT
 // /demographics, the only demographic write API.
 //

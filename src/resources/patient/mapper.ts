@@ -1,4 +1,4 @@
-// Patient ⇄ OSCAR demographic (mapping.md "Patient"). REST DemographicTo1 and SOAP
+// Patient ⇄ OSCAR demographic (mapping §2). REST DemographicTo1 and SOAP
 // DemographicTransfer(2) are first reduced to one DemographicFacts shape, so the same record
 // yields the same Patient whichever API it was read through.
 
@@ -26,7 +26,7 @@ export function hcnSystemFor(hcType: string | null | undefined): string | undefi
 
 /**
  * OSCAR hc_type for a health-card identifier system, accepting every emitted system and the two
- * eHealth Ontario aliases (canadian-profiles.md §2); undefined when the system is not a known one.
+ * eHealth Ontario aliases (mapping §8.2); undefined when the system is not a known one.
  */
 export function hcTypeForSystem(system: string | null | undefined): string | undefined {
   const s = nonBlank(system);
@@ -166,7 +166,7 @@ function buildPatient(f: DemographicFacts, cfg: MappingConfig): Patient {
       system: jhnSystem, value: f.hin, period: { start: f.hcEffective, end },
     });
   } else if (f.hin) {
-    // canadian-profiles.md §2: OT / out-of-country cards have no JHN system; keep the number locally.
+    // mapping §8.1: OT / out-of-country cards have no JHN system; keep the number locally.
     identifiers.push({ system: localSystem(cfg, 'healthCard'), value: f.hin, period: { start: f.hcEffective, end }, assigner: f.hcType ? { display: f.hcType } : undefined });
   }
   if (f.demographicNo !== undefined) {

@@ -27,7 +27,7 @@ function identifierCandidates(p: Patient): TokenCandidate[] {
   const out: TokenCandidate[] = [];
   for (const id of p.identifier ?? []) {
     out.push({ system: id.system, value: id.value });
-    // Ontario health numbers answer to all three Ontario HCN systems in the wild (canadian-profiles §2).
+    // Ontario health numbers answer to all three Ontario HCN systems in the wild (mapping §8.2).
     if (id.system === ONTARIO_HCN_SYSTEM) for (const alias of ONTARIO_ALIASES) out.push({ system: alias, value: id.value });
   }
   return out;

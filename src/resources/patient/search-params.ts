@@ -1,5 +1,5 @@
 // Patient search parameters: what each one means on this server and which OSCAR call answers it
-// (design.md principle 1: this table drives parsing, the CapabilityStatement and the tests).
+// (design principle 1: this table drives parsing, the CapabilityStatement and the tests).
 import { ID_PARAM, LAST_UPDATED_PARAM, type SearchParamDef } from '../../fhir/index.js';
 
 const R4 = 'http://hl7.org/fhir/SearchParameter/';

@@ -1,7 +1,7 @@
 // Patient search planning: which OSCAR call(s) narrow the clinic to a candidate set for the
 // criteria. Every FHIR criterion is applied afterwards in memory (search-match.ts), so a plan only
 // has to return a SUPERSET of the matches, at a cost of at most two upstream calls per search
-// (issue 3) and never a call per row. Criteria OSCAR cannot narrow on alone are a 400 too-costly.
+// (design principle 5) and never a call per row. Criteria OSCAR cannot narrow on alone are a 400 too-costly.
 import {
   dateClauseWindow, invalidValue, tooCostly,
   type DateClause, type Issue, type ParsedSearch, type SearchClause, type StringClause, type TokenClause, type TokenValue,
@@ -52,7 +52,7 @@ function numericId(code: string | undefined): number | undefined {
 /** The attribute value(s) one clause can send upstream, one entry per ORed value; undefined when it cannot. */
 type Alternatives = DemographicAttributeSearch[] | undefined;
 
-/** mapping.md "Patient" sex codes per FHIR gender (X and O are both 'other'). */
+/** mapping §2.1: sex codes per FHIR gender (X and O are both 'other'). */
 const SEXES_OF_GENDER: Readonly<Record<string, readonly ('M' | 'F' | 'X' | 'O' | 'U')[]>> = {
   male: ['M'], female: ['F'], other: ['X', 'O'], unknown: ['U'],
 };
@@ -76,7 +76,7 @@ function attributeAlternatives(c: SearchClause): Alternatives {
     case 'given': return stringAlternatives(c as StringClause, 'firstName');
     case 'address-city': return stringAlternatives(c as StringClause, 'city');
     case 'name': {
-      // mapping.md: name matches family or given, i.e. OSCAR last or first name: two calls per value.
+      // mapping §2.3: name matches family or given, i.e. OSCAR last or first name: two calls per value.
       return (c as StringClause).values.flatMap((v) => [{ lastName: likeTerm(v.value) }, { firstName: likeTerm(v.value) }]);
     }
     case 'address-state': {

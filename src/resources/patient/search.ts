@@ -1,5 +1,5 @@
 // Patient search: plan the upstream reads (search-plan.ts), run them — at most two calls, never
-// one per row (issue 3) — then map and filter the candidates in memory (search-match.ts).
+// one per row (design principle 5) — then map and filter the candidates in memory (search-match.ts).
 import { tooCostly } from '../../fhir/index.js';
 import type { DemographicTransfer } from '../../oscar/types.js';
 import type { ResourceDeps } from '../deps.js';

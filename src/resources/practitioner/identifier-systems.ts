@@ -1,8 +1,8 @@
-// Practitioner identifier systems (contract 5.6 provider.practitionerNoType, 6.1; canadian-profiles.md §1.8, §2).
+// Practitioner identifier systems (contract 5.6 provider.practitionerNoType, 6.1; mapping §8.3).
 //
 // Licence numbers: Open-O's DHIR code uses eHealth Ontario URIs (…/API/FHIR/NamingSystem/
 // ca-on-license-*), but the Ontario Health IGs name the global identifier base
-// https://fhir.infoway-inforoute.ca/NamingSystem (canadian-profiles.md §2) and Open-O's newer code
+// https://fhir.infoway-inforoute.ca/NamingSystem (mapping §8.3) and Open-O's newer code
 // uses …infoway-inforoute.ca/NamingSystem/ca-on-license-physician, so the Infoway base is emitted.
 //
 // OHIP billing number: no registered URI could be confirmed, so the default is a clinic-local

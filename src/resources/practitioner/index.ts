@@ -1,4 +1,4 @@
-// Practitioner ← OSCAR provider (mapping.md "Practitioner"). Reads and searches are answered from
+// Practitioner ← OSCAR provider (mapping §7). Reads and searches are answered from
 // the cached provider directory (SOAP getProviders2(null), contract 4.11), the same list that
 // names Practitioner references, so every Practitioner/{providerNo} the facade emits resolves.
 import type { Practitioner } from 'fhir/r4.js';

@@ -1,4 +1,4 @@
-// Practitioner ← OSCAR provider (mapping.md "Practitioner"; contract 4.11, 5.6), so that
+// Practitioner ← OSCAR provider (mapping §7; contract 4.11, 5.6), so that
 // Practitioner references from the other resources resolve.
 
 import type { ContactPoint, Identifier, Practitioner } from 'fhir/r4.js';

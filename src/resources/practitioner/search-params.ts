@@ -1,4 +1,4 @@
-// Practitioner search parameters (design.md principle 1: this table drives parsing, the
+// Practitioner search parameters (design principle 1: this table drives parsing, the
 // CapabilityStatement and the tests). Every one is answered in memory from the cached provider
 // directory (SOAP ProviderService getProviders2(null), contract 4.11): a clinic has tens of
 // providers, so no search is too costly.

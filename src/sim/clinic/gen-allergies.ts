@@ -74,7 +74,7 @@ function add(b: AllergyBuild, p: PatientInfo, a: Allergen, position: number, ove
 export function generateAllergies(b: AllergyBuild, p: PatientInfo, index: number): void {
   const { rng } = b.ctx;
   if (index === 0) {
-    // samples.md §3/§5: PENICILLIN G (brand, drugref 12345) and PEANUTS.
+    // samples §3, §5: PENICILLIN G (brand, drugref 12345) and PEANUTS.
     add(b, p, { description: 'PENICILLIN G', typeCode: 13, din: null, drugrefId: '12345' }, 0, {
       entryDate: '2021-06-01', reaction: 'Hives', archived: false, startDate: '2015-04-01', ageOfOnset: '0', severityOfReaction: '2',
       onsetOfReaction: '1', regionalIdentifier: '', lifeStage: 'A', lastUpdateDate: '2021-06-01T10:15:42',

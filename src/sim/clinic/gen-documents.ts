@@ -91,7 +91,7 @@ export function generatePatientDocuments(b: DocumentBuild, p: PatientInfo, index
   const link = (doc: DocumentRow): void => { b.ctl.push({ module: 'demographic', moduleId: p.row.demographicNo, documentNo: doc.documentNo, status: 'A' }); };
   const lab = PATIENT_TEMPLATES[0]?.[0];
   if (index === 0 && lab) {
-    // samples.md §7: "CBC results", one page.
+    // samples §7: "CBC results", one page.
     link(makeDocument(b, lab, '2024-03-12T10:15:00', ctx.credentials.providerNo, {
       docdesc: 'CBC results', docfilename: '20240312101500_cbc.pdf', numberOfPages: 1, file: makePdf(1, 'CBC results'),
       observationdate: '2024-03-11', programId: 10034, responsible: ctx.credentials.providerNo, docClass: '', docSubClass: '', source: '',

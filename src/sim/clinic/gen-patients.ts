@@ -188,7 +188,7 @@ export function generatePatient(ctx: GenContext, index: number, demographicNo: n
   return { row, birthDate, ageYears: age, active: status === 'AC', lastSeen };
 }
 
-/** Patient 1001 is JANE DOE of samples.md, so wire samples can be replayed against the simulator. */
+/** Patient 1001 is JANE DOE of samples §1, so wire samples can be replayed against the simulator. */
 function janeDoe(ctx: GenContext, demographicNo: number, exts: DemographicExtRow[]): PatientInfo {
   const demoNo = ctx.credentials.providerNo;
   const row: DemographicRow = {

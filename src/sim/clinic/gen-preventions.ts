@@ -236,7 +236,7 @@ export function generatePreventions(b: PreventionBuild, p: PatientInfo, index: n
   const { ctx } = b;
   const { rng } = ctx;
   if (index === 0) {
-    // samples.md §6: a Flu shot on 2023-10-11, charted 09:41:07, with the full set of ext rows.
+    // samples §6: a Flu shot on 2023-10-11, charted 09:41:07, with the full set of ext rows.
     const demoNo = ctx.credentials.providerNo;
     const row: PreventionRow = {
       id: nextId(ctx, 'prevention'), demographicNo: p.row.demographicNo, creationDate: '2023-10-11T09:41:07',

@@ -4,7 +4,7 @@ import type { ConsentTypeRow, OAuthAccessTokenRow, OAuthClientRow, ProviderRow, 
 import type { SimDemoCredentials } from '../options.js';
 import type { Rng } from './random.js';
 
-const STAFF_UPDATED = '2023-11-14T17:13:20'; // the demo provider's lastUpdateDate in samples.md §1
+const STAFF_UPDATED = '2023-11-14T17:13:20'; // the demo provider's lastUpdateDate in samples §1
 
 function provider(p: Partial<ProviderRow> & Pick<ProviderRow, 'providerNo' | 'lastName' | 'firstName' | 'providerType'>): ProviderRow {
   return {

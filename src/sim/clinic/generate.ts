@@ -17,7 +17,7 @@ import { Rng } from './random.js';
 
 export interface GenerateClinicOptions {
   seed: number;
-  /** Number of patients (the first, 1001, is samples.md's JANE DOE). */
+  /** Number of patients (the first, 1001, is JANE DOE of samples §1). */
   patients: number;
   /** IANA zone of the simulated OSCAR server. */
   timezone: string;
@@ -27,7 +27,7 @@ export interface GenerateClinicOptions {
 }
 
 export const DEFAULT_PATIENTS = 300;
-/** Patient numbers start here (samples.md uses 1001). */
+/** Patient numbers start here (samples §1 uses 1001). */
 export const FIRST_DEMOGRAPHIC_NO = 1001;
 
 export function generateClinic(opts: GenerateClinicOptions): ClinicData {

@@ -1,4 +1,4 @@
-// Health card numbers in each province's shape (canadian-profiles.md §2; contract 5.1 hc_type).
+// Health card numbers in each province's shape (mapping §8.1; contract 5.1 hc_type).
 // Numbers are synthetic but well-formed: Ontario's 10th digit is a Luhn check digit, BC's PHN has
 // its mod-11 check digit, Québec's RAMQ number is derived from name, birth date and sex.
 import type { Rng } from './random.js';

@@ -1,4 +1,4 @@
-// The simulated clinic's database: one row type per OSCAR table we simulate (contract section 5).
+// The simulated clinic's database: one row type per OSCAR table we simulate (contract 5).
 // Values are stored the way OSCAR's MySQL stores them, not the way either API renders them:
 // date-only columns are 'YYYY-MM-DD' strings, datetime columns are 'YYYY-MM-DDTHH:mm:ss' local
 // wall-clock strings in the clinic's timezone, char flags are one-character strings.

@@ -40,7 +40,7 @@ export function sendContainerErrorPage(res: Response, status: number, message: s
 }
 
 /**
- * contract 1.6 / samples 10d: an OAuth failure on /ws/services is a CXF XMLFault with HTTP 500,
+ * contract 1.6 / samples §10d: an OAuth failure on /ws/services is a CXF XMLFault with HTTP 500,
  * typed as the media type negotiated for the matched resource method plus ';charset=UTF-8'.
  */
 export function sendXmlFault(res: Response, negotiatedMediaType: string, oauthErrorCode: string): void {

@@ -1,4 +1,4 @@
-// SOAP 1.1 faults as CXF writes them (contract 4.12, samples 8–9). Every fault is HTTP 500.
+// SOAP 1.1 faults as CXF writes them (contract 4.12, samples §8, §9). Every fault is HTTP 500.
 
 import { envelope, escapeText } from './render.js';
 import { OSCAR_NS } from './schema.js';
@@ -30,7 +30,7 @@ export const clientFault = (message: string): SoapFault =>
 /** JAXB could not bind the body (CXF's UNMARSHAL_ERROR message ends with a space). */
 export const unmarshallingFault = (message: string): SoapFault => clientFault(`Unmarshalling Error: ${message} `);
 
-/** Anything WS-Security rejects, with WSS4J's deliberately vague "safe" message (contract 4.2, samples 9). */
+/** Anything WS-Security rejects, with WSS4J's deliberately vague "safe" message (contract 4.2, samples §9). */
 export const securityFault = (): SoapFault =>
   new SoapFault(
     '<faultcode xmlns:ns1="http://ws.apache.org/wss4j">ns1:SecurityError</faultcode>',
