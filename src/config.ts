@@ -1,12 +1,12 @@
 // One typed, validated configuration object built from the environment (README "Configuration").
 // Every problem is collected and reported together, so an operator fixes them in one go.
 import { readFileSync } from 'node:fs';
-import { isValidTimeZone } from './oscar/time.js';
+import { isValidTimeZone } from './time/zone.js';
 import type { MappingConfigOverrides } from './resources/mapping-config.js';
 import { readMappingOverrides } from './resources/mapping-file.js';
 import { loadSmartClients, type SmartClient } from './auth/clients.js';
 import { loadSigningKey, type SigningKey } from './auth/signing-key.js';
-import { readCredentialsFile } from './cli/credentials-file.js';
+import { readCredentialsFile } from './config/credentials-file.js';
 
 export type AuthMode = 'smart' | 'none';
 export type ValidationMode = 'strict' | 'sanitize';

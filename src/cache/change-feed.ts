@@ -11,7 +11,7 @@
 // as long as polls fail, CACHE_TTL_SECONDS is the bound.
 import type { Logger } from '../logging.js';
 import type { OscarClient } from '../oscar/client.js';
-import { parseXsDateTime } from '../oscar/time.js';
+import { parseXsDateTime } from '../time/zone.js';
 import type { RecordChange, RecordKind } from './tags.js';
 
 /** Rows one poll may return per feed; a full page means some were missed → drop everything. */

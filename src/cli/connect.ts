@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { checkConnectivity, formatReport } from './connectivity.js';
-import { writeCredentialsFile } from './credentials-file.js';
+import { writeCredentialsFile } from '../config/credentials-file.js';
 import { authorizeUrl, exchange, HandshakeError, initiate } from './oauth1-handshake.js';
 import { promptVerifier, startCallbackListener, type CallbackListener } from './verifier-input.js';
 

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
 import { check, connect, type CliIo } from './connect.js';
-import { readCredentialsFile } from './credentials-file.js';
+import { readCredentialsFile } from '../config/credentials-file.js';
 
 const USAGE = `Usage: oscar-fhir <command> [options]
 

@@ -36,6 +36,14 @@ export interface FhirResponse {
   pretty?: boolean;
 }
 
+/** What the transport reports once a request has been answered (metrics, audit). */
+export interface FinishedRequest {
+  req: FhirRequest;
+  status: number;
+  ms: number;
+  auth?: unknown;
+}
+
 /** Serialises a response body the way the router means it (JSON objects; Buffers unchanged). */
 export function renderBody(res: FhirResponse): Buffer | undefined {
   if (res.body === undefined) return undefined;

@@ -1,7 +1,7 @@
 // Public API of the FHIR machinery, for src/http/ (the adapter) and src/resources/ (the types).
 export * from './errors.js';
 export { toOperationOutcome, operationOutcome, DEFAULT_RETRY_AFTER_SECONDS, type MappedError } from './outcome.js';
-export { renderBody, type FhirRequest, type FhirResponse, type FhirMethod, type FormBody } from './exchange.js';
+export { renderBody, type FhirRequest, type FhirResponse, type FhirMethod, type FormBody, type FinishedRequest } from './exchange.js';
 export {
   Registry, RegistryError, defineResource,
   type ResourceDefinition, type Interactions, type FhirContext, type SearchResult, type WriteResult,

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   operationOutcome, renderBody, toOperationOutcome, tooManyRequests, type FhirRequest, type FhirResponse, type FhirRouter,
+  type FinishedRequest,
 } from '../fhir/index.js';
 import type { Logger } from '../logging.js';
 import { parseBody, readBody } from './body.js';
@@ -39,13 +40,6 @@ export interface FhirHandlerOptions {
   routeLabel: RouteLabeler;
   /** Runs the router, answering authorised cache hits itself (src/cache/read-cache.ts); default: the router. */
   serve?: (req: FhirRequest, router: FhirRouter) => FhirResponse | Promise<FhirResponse>;
-}
-
-export interface FinishedRequest {
-  req: FhirRequest;
-  status: number;
-  ms: number;
-  auth?: unknown;
 }
 
 const ALLOW = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';

@@ -14,7 +14,7 @@ import { backoffMs, isTransient, isUpstreamFailure, sleep } from './guard/retry.
 import { OscarError, OscarProtocolError, OscarUnsupportedRequestError, OscarUnavailableError } from './errors.js';
 import { resolveOscarClientOptions } from './options.js';
 import type { OscarCallOutcome, OscarClientOptions, ResolvedOscarClientOptions } from './options.js';
-import { epochOfLocal, formatXsDateTime } from './time.js';
+import { epochOfLocal, formatXsDateTime } from '../time/zone.js';
 import type {
   AbstractSearchResponse, AllergyTo1, AllergyTransfer, AppointmentTo1, AppointmentTransfer, DemographicSearchRequest,
   DemographicSearchResult, DemographicTo1, DemographicTransfer, DemographicTransfer2, DocumentTo1, DocumentTransfer,

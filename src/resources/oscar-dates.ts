@@ -3,7 +3,7 @@
 // xs:dateTime with the server's offset, or Z for ScheduleWs with useGMTTime. Malformed values
 // yield undefined so one bad column drops one element instead of failing the whole read.
 
-import { epochOfLocal, formatFhirDateTime, localDateOf, localDateTimeOf, parseXsDateTime } from '../oscar/time.js';
+import { epochOfLocal, formatFhirDateTime, localDateOf, localDateTimeOf, parseXsDateTime } from '../time/zone.js';
 
 const XS_PARTS = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 

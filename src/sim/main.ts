@@ -7,7 +7,7 @@ import { DEFAULT_PATIENTS } from './clinic/generate.js';
 import { demoCredentials, type SimDemoCredentials } from './options.js';
 import { normaliseContextPath } from './app.js';
 import type { Simulator } from './server.js';
-import { isValidTimeZone } from '../oscar/time.js';
+import { isValidTimeZone } from '../time/zone.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -14,7 +14,7 @@ import { createRestRouter } from './rest/index.js';
 import { createSoapRouter } from './soap/index.js';
 import { SERVICES } from './soap/services.js';
 import { SimStats } from './stats.js';
-import { isValidTimeZone } from '../oscar/time.js';
+import { isValidTimeZone } from '../time/zone.js';
 
 export { normaliseContextPath } from './app.js';
 

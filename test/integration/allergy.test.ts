@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AllergyIntolerance, Bundle, BundleEntry, CapabilityStatementRestResource, Resource } from 'fhir/r4.js';
-import { epochOfLocal } from '../../src/oscar/time.js';
+import { epochOfLocal } from '../../src/time/zone.js';
 import type { AllergyRow } from '../../src/sim/clinic/model.js';
 import { medplumValidate } from '../helpers/independent-validator.js';
 import { startStack, type Stack } from '../helpers/stack.js';

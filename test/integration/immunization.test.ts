@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Bundle, BundleEntry, CapabilityStatementRestResource, Immunization, Resource } from 'fhir/r4.js';
-import { epochOfLocal } from '../../src/oscar/time.js';
+import { epochOfLocal } from '../../src/time/zone.js';
 import type { PreventionRow } from '../../src/sim/clinic/model.js';
 import { VACCINES } from '../../src/sim/clinic/vaccines.js';
 import { medplumValidate } from '../helpers/independent-validator.js';

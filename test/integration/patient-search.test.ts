@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Bundle, OperationOutcome, Patient } from 'fhir/r4.js';
-import { epochOfLocal } from '../../src/oscar/time.js';
+import { epochOfLocal } from '../../src/time/zone.js';
 import type { DemographicRow } from '../../src/sim/clinic/model.js';
 import { medplumValidate } from '../helpers/independent-validator.js';
 import { startStack, type Stack } from '../helpers/stack.js';

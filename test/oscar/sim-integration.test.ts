@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { OscarClient } from '../../src/oscar/client.js';
 import { OscarAuthError, OscarUnavailableError } from '../../src/oscar/errors.js';
-import { offsetMinutesAt } from '../../src/oscar/time.js';
+import { offsetMinutesAt } from '../../src/time/zone.js';
 import { startSimulator } from '../../src/sim/server.js';
 import { demoCredentials } from '../../src/sim/options.js';
 

@@ -10,7 +10,7 @@ import { ClinicStore } from '../../src/sim/clinic/store.js';
 import type { SimOptions } from '../../src/sim/options.js';
 import { createOAuthRouter } from '../../src/sim/oauth/index.js';
 import { createRestRouter } from '../../src/sim/rest/index.js';
-import { localDateTimeOf } from '../../src/oscar/time.js';
+import { localDateTimeOf } from '../../src/time/zone.js';
 
 export const TZ = 'America/Toronto';
 export const CONSUMER = { key: 'k3y0s1d2e4f5g6h7', secret: 's3cr3t0a1b2c3d4e' };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { epochOfLocal } from '../../src/oscar/time.js';
+import { epochOfLocal } from '../../src/time/zone.js';
 import { SAMPLE_NOW, signed, startSim, TZ, type Sim } from './fixture.js';
 
 // samples §2a and §2b, byte for byte

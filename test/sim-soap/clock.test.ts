@@ -1,9 +1,9 @@
-// The simulator's cached zone arithmetic must agree exactly with src/oscar/time.ts, DST gaps and
+// The simulator's cached zone arithmetic must agree exactly with src/time/zone.ts, DST gaps and
 // overlaps included (it only exists to make bulk SOAP rendering fast).
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { epochOfLocal, formatXsDateTime, localDateTimeOf } from '../../src/oscar/time.js';
+import { epochOfLocal, formatXsDateTime, localDateTimeOf } from '../../src/time/zone.js';
 import { epochOf, formatDateTime } from '../../src/sim/soap/clock.js';
 
 const ZONES = ['America/Toronto', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Europe/London'];

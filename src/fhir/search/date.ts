@@ -2,7 +2,7 @@
 // Every date, whatever its precision, is an instant range [low, high): '1980' covers the whole
 // year, '2024-03-10T02:30' the whole minute. Date-only values and date-times without an offset are
 // read in the configured server timezone (the spec says to assume server local time).
-import { epochOfLocal, isValidCalendarDate } from '../../oscar/time.js';
+import { epochOfLocal, isValidCalendarDate } from '../../time/zone.js';
 import type { DateClause, DatePrecision, DateRange, Prefix } from './types.js';
 
 const DATE_RE =

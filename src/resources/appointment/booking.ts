@@ -2,7 +2,7 @@
 // does not make: OSCAR books any provider number and any demographic number without complaint
 // (no foreign keys, contract 5.2), which would leave an appointment whose references never resolve.
 import type { Appointment } from 'fhir/r4.js';
-import { epochOfLocal, localDateTimeOf } from '../../oscar/time.js';
+import { epochOfLocal, localDateTimeOf } from '../../time/zone.js';
 import type { AppointmentTransfer } from '../../oscar/types.js';
 import type { ResourceDeps } from '../deps.js';
 import type { MappingError } from '../mapping-errors.js';

@@ -3,7 +3,7 @@
 // so the FHIR date criteria are first reduced to the window [lo, hi) an appointment's period must
 // intersect; the exact FHIR comparison then runs in memory on the mapped resources.
 import type { DateClause, DateValue } from '../../fhir/index.js';
-import { localDateOf } from '../../oscar/time.js';
+import { localDateOf } from '../../time/zone.js';
 
 export interface Window { lo: number; hi: number }
 

@@ -3,7 +3,7 @@
 
 import type { Appointment, AppointmentParticipant } from 'fhir/r4.js';
 import type { AppointmentTo1, AppointmentTransfer } from '../../oscar/types.js';
-import { epochOfLocal, formatFhirDateTime, formatXsDateTime, localDateOf, localDateTimeOf } from '../../oscar/time.js';
+import { epochOfLocal, formatFhirDateTime, formatXsDateTime, localDateOf, localDateTimeOf } from '../../time/zone.js';
 import { compact, nonBlank } from '../compact.js';
 import type { MappingConfig } from '../mapping-config.js';
 import type { MappingError } from '../mapping-errors.js';

@@ -7,7 +7,7 @@ import {
   dateRangeOf, invalidValue, matchesDateClause, matchesReference, matchesToken, tooCostly,
   type DateClause, type ParsedSearch, type ReferenceClause, type SearchClause, type TokenClause,
 } from '../../fhir/index.js';
-import { localDateOf } from '../../oscar/time.js';
+import { localDateOf } from '../../time/zone.js';
 import type { AppointmentTransfer } from '../../oscar/types.js';
 import type { ResourceDeps } from '../deps.js';
 import { xsEpoch } from '../oscar-dates.js';

@@ -10,7 +10,7 @@
 
 import type { CodeableConcept, Coding, Identifier, Immunization } from 'fhir/r4.js';
 import type { PreventionExtTransfer, PreventionTransfer } from '../../oscar/types.js';
-import { isValidCalendarDate } from '../../oscar/time.js';
+import { isValidCalendarDate } from '../../time/zone.js';
 import { compact, nonBlank } from '../compact.js';
 import { localSystem, type MappingConfig } from '../mapping-config.js';
 import { xsDateOrDateTime, xsInstant } from '../oscar-dates.js';

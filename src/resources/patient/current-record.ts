@@ -5,7 +5,7 @@
 // circuit breaker — so such a record is rebuilt from SOAP without asking REST at all.
 import type { OscarClient } from '../../oscar/client.js';
 import { OscarFaultError } from '../../oscar/errors.js';
-import { parseXsDateTime } from '../../oscar/time.js';
+import { parseXsDateTime } from '../../time/zone.js';
 import type { DemographicTo1, DemographicTransfer2 } from '../../oscar/types.js';
 import { completeDemographic } from './complete-record.js';
 import { birthDateOf, emptyDemographic } from './mapper.js';

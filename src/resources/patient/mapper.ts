@@ -4,7 +4,7 @@
 
 import type { Address, ContactPoint, HumanName, Identifier, Patient } from 'fhir/r4.js';
 import type { DemographicExtTo1, DemographicTo1, DemographicTransfer, DemographicTransfer2 } from '../../oscar/types.js';
-import { isValidCalendarDate } from '../../oscar/time.js';
+import { isValidCalendarDate } from '../../time/zone.js';
 import { compact, nonBlank } from '../compact.js';
 import { localSystem, type MappingConfig } from '../mapping-config.js';
 import type { MappingError } from '../mapping-errors.js';

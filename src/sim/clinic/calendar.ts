@@ -2,7 +2,7 @@
 // (model.ts), so most arithmetic needs no timezone at all; only "which days change offset"
 // does, and that is asked of the zone once per year.
 import type { LocalDate, LocalTime } from './model.js';
-import { epochOfLocal, offsetMinutesAt } from '../../oscar/time.js';
+import { epochOfLocal, offsetMinutesAt } from '../../time/zone.js';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 

@@ -4,7 +4,7 @@
 // appointment statuses, DST-day bookings, refused/edited/deleted preventions, missing files.
 import type { AppointmentRow, ClinicData, DemographicExtRow } from './model.js';
 import type { SimDemoCredentials } from '../options.js';
-import { localDateOf, epochOfLocal } from '../../oscar/time.js';
+import { localDateOf, epochOfLocal } from '../../time/zone.js';
 import { addDays } from './calendar.js';
 import type { GenContext } from './gen-context.js';
 import { generateAllergies, type AllergyBuild } from './gen-allergies.js';

@@ -1,7 +1,7 @@
 import type {
   AllergyRow, AppointmentRow, ClinicData, DemographicRow, DocumentRow, LocalDateTime, PreventionRow, ProviderRow,
 } from './model.js';
-import { localDateTimeOf } from '../../oscar/time.js';
+import { localDateTimeOf } from '../../time/zone.js';
 
 /**
  * The simulated OSCAR database: the rows of `ClinicData` plus id indexes and the clock.

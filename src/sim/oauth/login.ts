@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { ClinicStore } from '../clinic/store.js';
 import type { SimOptions } from '../options.js';
-import { localDateOf } from '../../oscar/time.js';
+import { localDateOf } from '../../time/zone.js';
 import { sendBody } from '../rest/errors.js';
 import { formatProviderName } from './endpoints.js';
 import { parameter, servletView } from './request-view.js';

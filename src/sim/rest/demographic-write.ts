@@ -1,7 +1,7 @@
 // DemographicConverter.getAsDomainObject (contract 3.1, 7.24, 7.25): the domain object is rebuilt
 // from the request TO, so whatever the TO omits (or cannot carry) is written as null.
 
-import { localDateOf, localDateTimeOf } from '../../oscar/time.js';
+import { localDateOf, localDateTimeOf } from '../../time/zone.js';
 import type { DemographicExtRow, DemographicRow } from '../clinic/model.js';
 import type { ClinicStore } from '../clinic/store.js';
 import type { FieldType, JsonEntity, Schema } from './body.js';

@@ -1,6 +1,6 @@
 // DocumentService (contract 3.5, 7.26): upload-only; documents are read through SOAP.
 
-import { localDateTimeOf } from '../../oscar/time.js';
+import { localDateTimeOf } from '../../time/zone.js';
 import type { DocumentRow } from '../clinic/model.js';
 import type { ClinicStore } from '../clinic/store.js';
 import type { JsonEntity, Schema } from './body.js';

@@ -2,7 +2,7 @@
 // Timestamp → epoch ms, date-only columns = local midnight of the server zone; java.sql.Time
 // loaded from the DB → "HH:mm:ss" (callers pass the stored string through untouched).
 
-import { epochOfLocal, localDateOf, localDateTimeOf } from '../../oscar/time.js';
+import { epochOfLocal, localDateOf, localDateTimeOf } from '../../time/zone.js';
 import type { LocalDate, LocalDateTime } from '../clinic/model.js';
 import { ContainerError } from './errors.js';
 

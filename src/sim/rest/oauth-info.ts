@@ -1,6 +1,6 @@
 // OAuthStatusService (contract 2.6): GET /ws/services/oauth/info, a json-lib string.
 
-import { epochOfLocal, localDateTimeOf, offsetMinutesAt } from '../../oscar/time.js';
+import { epochOfLocal, localDateTimeOf, offsetMinutesAt } from '../../time/zone.js';
 import type { ProviderRow } from '../clinic/model.js';
 import { JSON_TYPE } from './media.js';
 import type { RestRoute } from './route.js';

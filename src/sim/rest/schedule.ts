@@ -1,6 +1,6 @@
 // ScheduleService (contract 3.2, 3.7, 7.8, 7.26): /schedule under /ws/services.
 
-import { epochOfLocal, localDateOf, localDateTimeOf } from '../../oscar/time.js';
+import { epochOfLocal, localDateOf, localDateTimeOf } from '../../time/zone.js';
 import type { AppointmentRow } from '../clinic/model.js';
 import type { ClinicStore } from '../clinic/store.js';
 import type { JsonEntity, Schema } from './body.js';

@@ -2,7 +2,7 @@
 // element per property in declaration order, nulls omitted, lists as repeated elements,
 // java.util.Date as xs:dateTime with the server's offset.
 
-import { formatXsDateTime } from '../../oscar/time.js';
+import { formatXsDateTime } from '../../time/zone.js';
 
 const escapeXml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -1,10 +1,10 @@
-// Cached zone arithmetic for bulk reads. time.ts answers each question through Intl (~50 µs per
+// Cached zone arithmetic for bulk reads. src/time/zone.ts answers each question through Intl (~50 µs per
 // local→epoch conversion), which is too slow when a 5000-row list is filtered, sorted and rendered
 // per request. The zone offset is cached per 15-minute UTC bucket (transitions fall on quarter
-// hours), and anything within a day of a transition is still delegated to time.ts, so DST gaps
+// hours), and anything within a day of a transition is still delegated to src/time/zone.ts, so DST gaps
 // and overlaps keep Java's lenient-calendar answers.
 
-import { epochOfLocal, formatXsDateTime, offsetMinutesAt } from '../../oscar/time.js';
+import { epochOfLocal, formatXsDateTime, offsetMinutesAt } from '../../time/zone.js';
 
 const BUCKET_MS = 900_000;
 const DAY_MS = 86_400_000;

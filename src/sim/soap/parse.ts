@@ -3,7 +3,7 @@
 // unqualified elements only, unknown elements rejected ("Unmarshalling Error"), lenient JAXB
 // number/boolean parsing, and xs:dateTime values without an offset read in the server's zone.
 
-import { epochOfLocal, isValidCalendarDate, offsetMinutesAt } from '../../oscar/time.js';
+import { epochOfLocal, isValidCalendarDate, offsetMinutesAt } from '../../time/zone.js';
 import { clientFault, SoapFault, unmarshallingFault } from './faults.js';
 import { fieldsInWireOrder, SOAP_ENV_NS } from './render.js';
 import { ENUM_TYPES, parseRef, XSD_SIMPLE } from './schema.js';

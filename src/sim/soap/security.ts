@@ -3,7 +3,7 @@
 // unqualified Type attribute) is the plaintext password or the login token. Anything else in the
 // header — a Timestamp, a signature, a digest password — fails with the same SecurityError.
 
-import { epochOfLocal } from '../../oscar/time.js';
+import { epochOfLocal } from '../../time/zone.js';
 import type { ClinicStore } from '../clinic/store.js';
 import type { SecurityRow } from '../clinic/model.js';
 import type { Caller } from './context.js';

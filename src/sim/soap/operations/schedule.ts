@@ -1,7 +1,7 @@
 // ScheduleWs (contract 4.6): appointments. Times are local (`…-04:00`) unless the call's
 // useGMTTime flag asks for the same instants in GMT (`…Z`); the end is the stored inclusive time.
 
-import { localDateOf, localDateTimeOf } from '../../../oscar/time.js';
+import { localDateOf, localDateTimeOf } from '../../../time/zone.js';
 import type { AppointmentRow } from '../../clinic/model.js';
 import { filterByProviderConsent, hasPatientConsented, providerConsentType } from '../consent.js';
 import { callerOf } from '../context.js';

@@ -1,6 +1,6 @@
 // SystemInfoWs (contract 4.4): unsecured health and clock helpers.
 
-import { offsetMinutesAt } from '../../../oscar/time.js';
+import { offsetMinutesAt } from '../../../time/zone.js';
 import { MAX_LIST_RETURN_SIZE } from '../query.js';
 import { instant } from '../schema.js';
 import type { OperationDef, ServiceDef } from '../schema.js';
