@@ -109,7 +109,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     rateLimiter: config.http.rateLimitPerMinute > 0 ? new RateLimiter({ perMinute: config.http.rateLimitPerMinute }) : undefined,
     baseHeaders: fhirSecurityHeaders({ https, cors: cors.enabled }),
     authenticate: (req, fhirReq) => auth.authenticate(req, fhirReq),
-    serve: cache.serveWith(auth.hooks, config.fhirBaseUrl),
+    serve: cache.serveWith(auth.hooks, config.fhirBaseUrl, registry),
     onFinished: (info) => {
       auth.audit(info);
       metrics.request(info.req.method, info.req.path, info.status, info.ms);

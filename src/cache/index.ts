@@ -19,10 +19,11 @@
 //    keeps entries for half of it, as a rendered read may be built from an upstream entry).
 import type { OscarClient } from '../oscar/client.js';
 import type { Logger } from '../logging.js';
-import type { RouterHooks } from '../fhir/index.js';
+import type { Registry, RouterHooks } from '../fhir/index.js';
 import { ChangeFeed, type ChangeFeedObserver } from './change-feed.js';
 import { tagsOfChanges, wrapOscar } from './cached-oscar.js';
 import { instanceId, type OscarIdentity } from './keys.js';
+import { recordKindsOf } from './fhir-records.js';
 import { FreshReads } from './fresh-reads.js';
 import { createReadCache, type ServeFn } from './read-cache.js';
 import { CacheStore, type CacheObserver, type CacheName } from './store.js';
@@ -69,9 +70,10 @@ export interface FacadeCache extends CacheInvalidation {
   readonly oscar: OscarClient;
   /**
    * The FHIR handler's front (fhir-handler `serve`): rendered hits, answered after the router's
-   * auth hooks (`hooks`, the very ones the router runs) allow them; writes in a fresh scope.
+   * auth hooks (`hooks`, the very ones the router runs) allow them; writes with fresh reads.
+   * The registry's definitions say which OSCAR record each type is (recordKind).
    */
-  serveWith(hooks: Pick<RouterHooks, 'beforeInteraction' | 'checkResource'>, baseUrl: string): ServeFn;
+  serveWith(hooks: Pick<RouterHooks, 'beforeInteraction' | 'checkResource'>, baseUrl: string, registry: Pick<Registry, 'all'>): ServeFn;
   /** Bytes and entries held, per budget. */
   usage(): Record<CacheName, { bytes: number; entries: number; maxBytes: number }>;
   /** ms epoch of the last change-feed poll in which every feed answered (0 = never / no feed). */
@@ -114,7 +116,7 @@ export function createFacadeCache(o: FacadeCacheOptions): FacadeCache {
   return {
     enabled: true,
     oscar,
-    serveWith: (hooks, baseUrl) => createReadCache({ store, instance, baseUrl, hooks, fresh, observer: o.observer }),
+    serveWith: (hooks, baseUrl, registry) => createReadCache({ store, instance, baseUrl, hooks, fresh, kinds: recordKindsOf(registry.all()), observer: o.observer }),
     invalidate: (...changes) => invalidate(changes),
     invalidateAll: () => store.clear(),
     usage: () => store.usage(),

@@ -17,7 +17,7 @@ import type { Resource } from 'fhir/r4.js';
 import {
   etagMatches, FHIR_JSON, negotiate, parsePrefer, renderBody, type FhirContext, type FhirRequest, type FhirResponse, type FhirRouter, type RouterHooks,
 } from '../fhir/index.js';
-import { tagsOfResource } from './fhir-records.js';
+import { tagsOfResource, type RecordKinds } from './fhir-records.js';
 import type { FreshReads } from './fresh-reads.js';
 import { renderedKey } from './keys.js';
 import { freezeAndMeasure } from './measure.js';
@@ -55,6 +55,8 @@ export interface ReadCacheOptions {
   baseUrl: string;
   hooks: Pick<RouterHooks, 'beforeInteraction' | 'checkResource'>;
   fresh: FreshReads;
+  /** Which OSCAR record each FHIR type's ids name (from the resource definitions). */
+  kinds: RecordKinds;
   observer?: CacheObserver | undefined;
 }
 
@@ -135,7 +137,7 @@ export function createReadCache(opts: ReadCacheOptions): ServeFn {
     if (res.status !== 200 || body === undefined || Buffer.isBuffer(body) || res.pretty) return res;
     const resource = body as Resource;
     const versionId = resource.meta?.versionId;
-    const tags = tagsOfResource(resource);
+    const tags = tagsOfResource(resource, opts.kinds);
     // Not storable: untracked type, or something was invalidated while it was being built.
     if (!versionId || !tags || store.seq !== seq) return res;
     const rendered = renderBody(res)!;

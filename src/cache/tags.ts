@@ -5,7 +5,8 @@
 //   'appointment-lists' every list not scoped to one patient (searches, provider days, deltas)
 // A demographic is its own patient: 'demographic:1001' and 'demographic-lists'.
 
-export type RecordKind = 'demographic' | 'appointment' | 'allergy' | 'prevention' | 'document' | 'provider';
+export const RECORD_KINDS = ['demographic', 'appointment', 'allergy', 'prevention', 'document', 'provider'] as const;
+export type RecordKind = typeof RECORD_KINDS[number];
 
 /** What changed in OSCAR, as far as the writer (or the change feed) knows it. */
 export interface RecordChange {

@@ -99,6 +99,12 @@ export interface ResourceDefinition<R extends Resource = Resource> extends Searc
   profile?: string;
   /** What this type is on this server (shown in the CapabilityStatement). */
   documentation?: string;
+  /**
+   * The kind of back-end record an id of this type names (e.g. 'demographic' for Patient): the
+   * cache tags a rendered read, and every reference inside it, with these records, so a change to
+   * any of them drops it. A type without one is never served from rendered bytes.
+   */
+  recordKind?: string;
   /** Ids this type can have; anything else is a 404 without calling a handler (e.g. NUMERIC_ID). */
   idPattern?: RegExp;
   interactions: Interactions<R>;

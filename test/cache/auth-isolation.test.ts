@@ -66,7 +66,7 @@ describe('two clients with different access share the cache but never each other
       router, basePath: '/fhir', bodyLimitBytes: 1_000_000, logger, routeLabel: createRouteLabeler(registry.types()),
       baseHeaders: fhirSecurityHeaders({ https: false, cors: false }),
       authenticate: (req): Caller => ({ patient: String(req.headers['x-patient']), scopes: String(req.headers['x-scopes'] ?? '').split(' ') }),
-      serve: cache.serveWith(hooks, baseUrl),
+      serve: cache.serveWith(hooks, baseUrl, registry),
     });
     server = createServer((req, res) => { void handler(req, res); });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -37,17 +37,33 @@ test('a change made directly in OSCAR is visible after the change-feed poll inte
   }
 });
 
-test('the feed sees appointments, allergies, preventions and documents changed in OSCAR', async () => {
-  const stack = await startStack({ env: { CHANGE_POLL_SECONDS: '0' } });
+// One record per change feed: its FHIR read, and how the clinic edits it directly in OSCAR (the
+// row changes and its update stamp moves, as OSCAR does on any edit).
+interface FeedCase { kind: string; search: string; edit(stack: Stack, id: number, now: string): string }
+const FEEDS: FeedCase[] = [
+  { kind: 'demographics', search: '/Patient?_id=1001', edit: (s, id, now) => { const r = s.sim.store.demographic(id)!; r.lastName = 'FEEDEDIT'; r.lastUpdateDate = now; return 'FEEDEDIT'; } },
+  { kind: 'appointments', search: '/Appointment?patient=1001', edit: (s, id, now) => { const r = s.sim.store.data.appointments.find((a) => a.appointmentNo === id)!; r.reason = 'FEED EDIT REASON'; r.updateDateTime = now; return 'FEED EDIT REASON'; } },
+  { kind: 'allergies', search: '/AllergyIntolerance?patient=1001', edit: (s, id, now) => { const r = s.sim.store.data.allergies.find((a) => a.allergyId === id)!; r.description = 'FEED EDIT ALLERGEN'; r.lastUpdateDate = now; return 'FEED EDIT ALLERGEN'; } },
+  { kind: 'preventions', search: '/Immunization?patient=1001', edit: (s, id, now) => { const r = s.sim.store.data.preventions.find((p) => p.id === id)!; r.preventionDate = '2001-02-03T00:00:00'; r.lastUpdateDate = now; return '2001-02-03'; } },
+  { kind: 'documents', search: '/DocumentReference?patient=1001', edit: (s, id, now) => { const r = s.sim.store.data.documents.find((d) => d.documentNo === id)!; r.docdesc = 'FEED EDIT DOCUMENT'; r.updatedatetime = now; return 'FEED EDIT DOCUMENT'; } },
+];
+
+test('for every change feed: a record edited directly in OSCAR is read fresh after the next poll', async () => {
+  const stack = await startStack({ env: { CHANGE_POLL_SECONDS: '0', CACHE_TTL_SECONDS: '600' } });
   try {
-    const now = stack.sim.store.nowLocal();
-    const { data } = stack.sim.store;
-    assert.equal(await stack.facade.cache.pollChanges(), 0, 'nothing changed yet');
-    data.appointments[0]!.updateDateTime = now;
-    data.allergies[0]!.lastUpdateDate = now;
-    data.preventions[0]!.lastUpdateDate = now;
-    data.documents[0]!.updatedatetime = now;
-    assert.equal(await stack.facade.cache.pollChanges(), 4);
+    for (const f of FEEDS) {
+      const found = await stack.fhir(f.search);
+      const path = `${found.body?.entry?.[0]?.resource?.resourceType}/${found.body?.entry?.[0]?.resource?.id}`;
+      assert.equal(found.status, 200, `${f.kind}: ${found.text}`);
+      const before = await stack.fhir(`/${path}`);
+      assert.equal(before.status, 200, `${f.kind}: ${before.text}`);
+      const shown = f.edit(stack, Number(path.split('/')[1]), stack.sim.store.nowLocal());
+      const cached = await stack.fhir(`/${path}`);
+      assert.equal(cached.text, before.text, `${f.kind}: before the poll the cached ${path} is served`);
+      assert.ok(await stack.facade.cache.pollChanges() >= 1, `${f.kind}: the feed saw the edit`);
+      const after = await stack.fhir(`/${path}`);
+      assert.ok(after.text.includes(shown), `${f.kind}: ${path} after the poll shows the edit (${shown})`);
+    }
     assert.equal(await stack.facade.cache.pollChanges(), 0, 'rows already seen are not invalidated again');
   } finally {
     await stack.close();

@@ -73,6 +73,7 @@ export function allergyIntoleranceDefinition(deps: ResourceDeps) {
 
   return defineResource<AllergyIntolerance>({
     type: 'AllergyIntolerance',
+    recordKind: 'allergy',
     profile: CA_BASELINE_PROFILES.AllergyIntolerance,
     documentation: 'OSCAR allergies, archived ones included as clinicalStatus inactive. Drug allergies carry their DIN; NKDA is coded SNOMED CT 409137002; custom (free-text) allergens have no category.',
     idPattern: NUMERIC_ID,

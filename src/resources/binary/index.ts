@@ -28,6 +28,7 @@ export function binaryDefinition(deps: ResourceDeps) {
 
   return defineResource<Binary>({
     type: 'Binary',
+    recordKind: 'document',
     documentation: 'The bytes of a patient document: Binary/{id} has the id of its DocumentReference. Raw bytes with their content type by default; a FHIR Binary (base64 data) with Accept: application/fhir+json or _format=json.',
     idPattern: NUMERIC_ID,
     searchParams: [],

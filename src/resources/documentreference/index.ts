@@ -71,6 +71,7 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
 
   return defineResource<DocumentReference>({
     type: 'DocumentReference',
+    recordKind: 'document',
     profile: CA_BASELINE_PROFILES.DocumentReference,
     documentation: 'OSCAR patient documents (lab reports, consult letters, images…). The attachment gives content type, size and SHA-1 hash; the bytes are at its url (Binary/{id}). Deleted documents are entered-in-error. Create with the bytes in content[0].attachment.data.',
     idPattern: NUMERIC_ID,

@@ -37,6 +37,7 @@ export function immunizationDefinition(deps: ResourceDeps) {
 
   return defineResource<Immunization>({
     type: 'Immunization',
+    recordKind: 'prevention',
     profile: CA_BASELINE_PROFILES.Immunization,
     documentation: 'OSCAR preventions of immunization types (screenings such as PAP or the tuberculin skin test are not immunizations). Vaccine codes are SNOMED CT CA (generic and tradename) with CVX where known; refusals are not-done; deleted or edited records are entered-in-error. An edit gives the record a new id: the new record lists the old id as an identifier with use "old".',
     idPattern: NUMERIC_ID,

@@ -56,6 +56,7 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
 
   return defineResource<Patient>({
     type: 'Patient',
+    recordKind: 'demographic',
     profile: CA_BASELINE_PROFILES.Patient,
     documentation: 'OSCAR demographics. Health cards carry the provincial health-number system and version code; birth dates may be partial (YYYY or YYYY-MM) as OSCAR stores them.',
     idPattern: NUMERIC_ID,

@@ -27,6 +27,7 @@ export function practitionerDefinition(deps: ResourceDeps) {
 
   return defineResource<Practitioner>({
     type: 'Practitioner',
+    recordKind: 'provider',
     documentation: 'OSCAR providers (doctors, nurses, reception and other staff), read from the provider list OSCAR keeps; ids are provider numbers (up to six letters or digits). The list is cached for a few minutes.',
     idPattern: PRACTITIONER_ID,
     searchParams: PRACTITIONER_SEARCH_PARAMS,
