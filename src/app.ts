@@ -54,6 +54,8 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     soap: { userName: oscarConn.soapUserName, password: oscarConn.soapPassword },
     maxInFlight: config.upstream.maxInFlight,
     maxQueue: config.upstream.maxQueue,
+    // One client cannot fill OSCAR's slots and queue for everyone (README "Security").
+    maxPerCaller: Math.max(1, Math.floor((config.upstream.maxInFlight + config.upstream.maxQueue) * config.upstream.clientSharePercent / 100)),
     timeoutMs: config.upstream.timeoutMs,
     documentTimeoutMs: config.upstream.documentTimeoutMs,
     retries: config.upstream.retries,

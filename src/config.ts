@@ -52,6 +52,8 @@ export interface Config {
   upstream: {
     maxInFlight: number;
     maxQueue: number;
+    /** Most of OSCAR_MAX_IN_FLIGHT + OSCAR_MAX_QUEUE one client may hold at once, in percent. */
+    clientSharePercent: number;
     timeoutMs: number;
     documentTimeoutMs: number;
     retries: number;
@@ -242,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
   const upstream = {
     maxInFlight: intIn(env, 'OSCAR_MAX_IN_FLIGHT', 4, 1, 256, problems),
     maxQueue: intIn(env, 'OSCAR_MAX_QUEUE', 200, 0, 100_000, problems),
+    clientSharePercent: intIn(env, 'OSCAR_CLIENT_SHARE_PERCENT', 50, 1, 100, problems),
     timeoutMs: intIn(env, 'OSCAR_TIMEOUT_MS', 10_000, 100, 600_000, problems),
     documentTimeoutMs: intIn(env, 'OSCAR_DOCUMENT_TIMEOUT_MS', 30_000, 100, 600_000, problems),
     retries: intIn(env, 'OSCAR_RETRIES', 2, 0, 10, problems),

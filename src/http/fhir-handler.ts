@@ -10,6 +10,7 @@ import {
   type FinishedRequest,
 } from '../fhir/index.js';
 import type { Logger } from '../logging.js';
+import { asCaller } from '../oscar/guard/caller.js';
 import { parseBody, readBody } from './body.js';
 import { isPreflight, type CorsPolicy } from './cors.js';
 import { checkParams } from './input-guard.js';
@@ -120,16 +121,18 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
       if (opts.authenticate) {
         try { fhirReq.auth = await opts.authenticate(req, fhirReq); } catch (e) { authError = e; }
       }
+      const caller = rateLimitKey(fhirReq.auth, req.socket.remoteAddress);
       if (rateLimiter) {
         // Counted even when authentication failed (keyed by IP then): guessing tokens is not free.
-        const wait = rateLimiter.take(rateLimitKey(fhirReq.auth, req.socket.remoteAddress));
+        const wait = rateLimiter.take(caller);
         if (wait > 0) throw tooManyRequests(`Too many requests: retry in ${wait} s`, wait);
       }
       if (authError !== undefined) throw authError;
       if (method !== 'GET' && method !== 'HEAD') {
         fhirReq.body = parseBody(await readBody(req, opts.bodyLimitBytes), req.headers['content-type']);
       }
-      response = await (opts.serve ? opts.serve(fhirReq, router) : router(fhirReq));
+      // Its OSCAR calls count against this caller's share of OSCAR's slots (oscar/guard/limiter.ts).
+      response = await asCaller(caller, () => (opts.serve ? opts.serve(fhirReq, router) : router(fhirReq)));
     } catch (err) {
       const mapped = errorResponse(err);
       if (mapped.bug) logger.error({ requestId, err }, 'unexpected error outside the router');

@@ -1,5 +1,5 @@
 // Optional per-client rate limiting (RATE_LIMIT_PER_MINUTE): a token bucket per key — the
-// authenticated client id when there is one, else the peer IP — holding up to one minute's
+// authenticated client id and user when there is one, else the peer IP — holding up to one minute's
 // allowance and refilling continuously, so bursts are allowed but the average is capped.
 // Memory is bounded: idle (full) buckets are swept, and the key table has a hard size.
 
@@ -66,8 +66,19 @@ export class RateLimiter {
   }
 }
 
-/** The key a request is limited under: the token's client id, else the peer address. */
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * The key a request is limited under: the token's client id with its user (`sub`, else the
+ * patient of a patient/ token), so one user of a shared app (a patient portal) cannot use up
+ * everyone else's allowance; the peer address when there is no token.
+ */
 export function rateLimitKey(auth: unknown, remoteAddress: string | undefined): string {
-  const clientId = typeof auth === 'object' && auth !== null ? (auth as { clientId?: unknown }).clientId : undefined;
-  return typeof clientId === 'string' && clientId !== '' ? `client:${clientId}` : `ip:${remoteAddress ?? 'unknown'}`;
+  const a = typeof auth === 'object' && auth !== null ? auth as { clientId?: unknown; subject?: unknown; patient?: unknown } : {};
+  const clientId = text(a.clientId);
+  if (clientId === undefined) return `ip:${remoteAddress ?? 'unknown'}`;
+  const subject = text(a.subject);
+  const patient = text(a.patient);
+  const user = subject !== undefined ? ` user:${subject}` : patient !== undefined ? ` patient:${patient}` : '';
+  return `client:${clientId}${user}`;
 }

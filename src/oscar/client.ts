@@ -86,7 +86,10 @@ export class OscarClient {
     this.transport = new HttpTransport({ maxSockets: o.maxInFlight + 2, gzip: o.gzip });
     this.rest = new RestClient({ baseUrl: o.baseUrl, oauth: o.oauth, transport: this.transport });
     this.soap = new SoapClient({ baseUrl: o.baseUrl, userName: o.soap.userName, password: o.soap.password, transport: this.transport, setupTimeoutMs: o.timeoutMs });
-    this.limiter = new Limiter({ maxInFlight: o.maxInFlight, maxQueue: o.maxQueue, maxWaitMs: o.maxQueueWaitMs });
+    this.limiter = new Limiter({
+      maxInFlight: o.maxInFlight, maxQueue: o.maxQueue, maxWaitMs: o.maxQueueWaitMs,
+      ...(o.maxPerCaller !== undefined && { maxPerCaller: o.maxPerCaller }),
+    });
   }
 
   /** State of one breaker family ('rest', 'soap:DemographicService', …), for health checks. */

@@ -29,7 +29,8 @@ export class OscarTimeoutError extends OscarError {
   }
 }
 
-export type UnavailableReason = 'connection' | 'circuit-open' | 'queue-full' | 'queue-timeout';
+/** 'caller-budget': this client already holds its share of OSCAR's slots and queue (guard/limiter.ts). */
+export type UnavailableReason = 'connection' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget';
 
 /** OSCAR cannot be reached, or the facade is protecting it (open circuit, full queue). → 503 */
 export class OscarUnavailableError extends OscarError {

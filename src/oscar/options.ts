@@ -3,7 +3,7 @@
 import type { OAuthCredentials } from './oauth-sign.js';
 
 export type OscarCallOutcome =
-  | 'ok' | 'timeout' | 'unavailable' | 'circuit-open' | 'queue-full' | 'queue-timeout'
+  | 'ok' | 'timeout' | 'unavailable' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget'
   | 'protocol' | 'auth' | 'fault' | 'unsupported' | 'error';
 
 /** One finished client call (after retries), for metrics. Carries no PHI. */
@@ -32,6 +32,8 @@ export interface OscarClientOptions {
   maxQueue?: number;
   /** Longest wait for a slot (default = timeoutMs). */
   maxQueueWaitMs?: number;
+  /** Most calls one caller (guard/caller.ts) may have in flight and waiting (default: unbounded). */
+  maxPerCaller?: number;
   /** Per-call deadline (default 10 s). */
   timeoutMs?: number;
   /** Deadline for calls carrying document bytes (default 30 s). */
@@ -49,8 +51,9 @@ export interface OscarClientOptions {
   now?: () => number;
 }
 
-export interface ResolvedOscarClientOptions extends Required<Omit<OscarClientOptions, 'onCall' | 'now' | 'breaker'>> {
+export interface ResolvedOscarClientOptions extends Required<Omit<OscarClientOptions, 'onCall' | 'now' | 'breaker' | 'maxPerCaller'>> {
   breaker: { failureThreshold: number; cooldownMs: number };
+  maxPerCaller: number | undefined;
   onCall: ((event: OscarCallEvent) => void) | undefined;
   now: () => number;
 }
@@ -65,6 +68,7 @@ export function resolveOscarClientOptions(o: OscarClientOptions): ResolvedOscarC
     maxInFlight: o.maxInFlight ?? 4,
     maxQueue: o.maxQueue ?? 200,
     maxQueueWaitMs: o.maxQueueWaitMs ?? timeoutMs,
+    maxPerCaller: o.maxPerCaller,
     timeoutMs,
     documentTimeoutMs: o.documentTimeoutMs ?? 30_000,
     retries: o.retries ?? 2,

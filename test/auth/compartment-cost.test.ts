@@ -73,3 +73,37 @@ describe('existence oracle: another patient\'s record looks like an unknown id',
     await assertLooksUnknown('Appointment', String(lunch.appointmentNo));
   });
 });
+
+describe('upstream fan-out: a patient/ search costs OSCAR its own patient\'s rows only', () => {
+  const ids = (from: number, n: number): string => Array.from({ length: n }, (_, i) => from + i).join(',');
+  const entries = (text: string): string[] => ((JSON.parse(text) as { entry?: { resource: { resourceType: string; id: string } }[] }).entry ?? []).map((e) => `${e.resource.resourceType}/${e.resource.id}`);
+  const byIdOps = /getAppointment2$|getAllergy$|getPrevention$|getDocument$/;
+
+  it('an _id list is matched against the patient\'s own rows, with no call per id', async () => {
+    const own = (await s.as(jane, '/Appointment')).body.entry[0].resource.id as string;
+    const foreign = (await s.as(admin, '/Appointment?patient=1002')).body.entry[0].resource.id as string;
+    const r = await costOf(`/Appointment?_id=${own},${foreign},${ids(7000, 98)}`);
+    assert.equal(r.status, 200);
+    assert.deepEqual(entries(r.text), [`Appointment/${own}`]);
+    assert.deepEqual(Object.keys(r.ops).filter((op) => byIdOps.test(op)), [], JSON.stringify(r.ops));
+    assert.ok(Object.values(r.ops).reduce((a, b) => a + b, 0) <= 2, `a page or two of the patient's appointments: ${JSON.stringify(r.ops)}`);
+
+    for (const [type, n] of [['AllergyIntolerance', 50], ['Immunization', 50]] as const) {
+      const t = await costOf(`/${type}?_id=${ids(1, n)}`);
+      assert.equal(t.status, 200, t.text.slice(0, 200));
+      assert.deepEqual(Object.keys(t.ops).filter((op) => byIdOps.test(op)), [], `${type}: ${JSON.stringify(t.ops)}`);
+    }
+  });
+
+  it('DocumentReference never fetches another patient\'s file', async () => {
+    const d = s.sim.store.data;
+    const others = d.ctlDocuments.filter((c) => c.module === 'demographic' && c.moduleId !== 1001).slice(0, 50).map((c) => c.documentNo);
+    const r = await costOf(`/DocumentReference?_id=${others.join(',')}`);
+    assert.equal(r.status, 200);
+    assert.deepEqual(entries(r.text), []);
+    assert.equal(r.ops['DocumentService.getDocument'] ?? 0, 0, JSON.stringify(r.ops));
+    assert.equal(r.ops['DocumentService.getDocumentsUpdateAfterDate'] ?? 0, 0);
+    // Staff searching the same ids read each document.
+    assert.equal((await costOf(`/DocumentReference?_id=${others.slice(0, 3).join(',')}`, admin)).ops['DocumentService.getDocument'], 3);
+  });
+});

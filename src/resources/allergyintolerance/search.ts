@@ -8,6 +8,7 @@ import {
   type DateClause, type DateRange, type ParsedSearch, type ReferenceClause, type SearchClause, type TokenCandidate, type TokenClause,
 } from '../../fhir/index.js';
 import type { AllergyTransfer } from '../../oscar/types.js';
+import { compartmentAnchor } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { xsEpoch } from '../oscar-dates.js';
 import { ALLERGY_ANCHORS } from './search-params.js';
@@ -40,8 +41,13 @@ export interface AllergyCandidates {
 const NUMBER = /^\d{1,9}$/;
 const unique = (ns: readonly number[]): number[] => [...new Set(ns)];
 
-/** Chooses the OSCAR calls for the search's anchor (see ALLERGY_SEARCH_PARAMS). */
-export function planAllergySearch(search: ParsedSearch, now: number = Date.now()): Plan {
+/**
+ * Chooses the OSCAR calls for the search's anchor (see ALLERGY_SEARCH_PARAMS). A search confined
+ * to one patient's compartment reads that patient's allergies, whatever else it names.
+ */
+export function planAllergySearch(search: ParsedSearch, now: number = Date.now(), compartment?: string): Plan {
+  const confined = compartmentAnchor(compartment);
+  if (confined) return { kind: 'patients', demographicNos: confined };
   const ids = search.clauses.find((c): c is TokenClause => c.name === '_id' && c.type === 'token' && !c.missing);
   if (ids) {
     const list = unique(ids.values.flatMap((v) => (v.code && NUMBER.test(v.code) ? [Number(v.code)] : [])));

@@ -51,10 +51,10 @@ export function appointmentDefinition(deps: ResourceDeps) {
     return new Set((await providers.all()).map((p) => p.providerNo ?? ''));
   }
 
-  async function search(_ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Appointment>> {
+  async function search(ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Appointment>> {
     const now = Date.now();
-    const known = await knownProviders(s);
-    const rows = await fetchCandidates(planAppointmentSearch(s, (id) => known.has(id), now), deps);
+    const known = ctx.compartment === undefined ? await knownProviders(s) : new Set<string>();
+    const rows = await fetchCandidates(planAppointmentSearch(s, (id) => known.has(id), now, ctx.compartment), deps);
     const all = await Promise.all(rows.map(toAppointment));
     const matches = all
       .filter((a) => s.clauses.every((c) => appointmentMatches(a, c, mapping.timezone, now)))

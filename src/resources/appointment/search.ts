@@ -9,6 +9,7 @@ import {
 } from '../../fhir/index.js';
 import { localDateOf } from '../../time/zone.js';
 import type { AppointmentTransfer } from '../../oscar/types.js';
+import { compartmentAnchor } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { xsEpoch } from '../oscar-dates.js';
 import { PRACTITIONER_ID } from '../practitioner/search-params.js';
@@ -63,9 +64,14 @@ function referenceSources(clause: ReferenceClause, window: Window, knownProvider
   return needsRange ? 'needs-range' : sources;
 }
 
-/** Chooses the narrowest OSCAR calls for the criteria (see APPOINTMENT_SEARCH_PARAMS). */
-export function planAppointmentSearch(search: ParsedSearch, knownProvider: (id: string) => boolean, now: number = Date.now()): Plan {
+/**
+ * Chooses the narrowest OSCAR calls for the criteria (see APPOINTMENT_SEARCH_PARAMS). A search
+ * confined to one patient's compartment reads that patient's appointments, whatever else it names.
+ */
+export function planAppointmentSearch(search: ParsedSearch, knownProvider: (id: string) => boolean, now: number = Date.now(), compartment?: string): Plan {
   const window = dateWindow(clausesNamed<DateClause>(search, 'date'), now);
+  const confined = compartmentAnchor(compartment);
+  if (confined) return { sources: confined.map((demographicNo) => ({ kind: 'patient', demographicNo })), window };
 
   const idClause = clausesNamed<TokenClause>(search, '_id')[0];
   if (idClause) {

@@ -6,6 +6,7 @@ import {
   dateClauseWindow, dateRangeOf, invalidValue, mapLimited, matchesDateClause, matchesReference, matchesToken, tooCostly,
   type DateClause, type Issue, type ParsedSearch, type ReferenceClause, type SearchClause, type TokenCandidate, type TokenClause,
 } from '../../fhir/index.js';
+import { compartmentAnchor } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { documentsById, documentsOfPatient, documentsUpdatedSince, type ToDocumentReference } from './listing.js';
 import { DOCUMENT_STATUS_SYSTEM } from './search-params.js';
@@ -31,8 +32,14 @@ function numeric(values: readonly string[], max: number, param: string): number[
   return ids;
 }
 
-/** Chooses the OSCAR calls for the criteria (see DOCUMENT_SEARCH_PARAMS). */
-export function planDocumentSearch(s: ParsedSearch): Plan {
+/**
+ * Chooses the OSCAR calls for the criteria (see DOCUMENT_SEARCH_PARAMS). A search confined to one
+ * patient's compartment lists that patient's documents, whatever else it names: no file of
+ * another patient is ever fetched for it.
+ */
+export function planDocumentSearch(s: ParsedSearch, compartment?: string): Plan {
+  const confined = compartmentAnchor(compartment);
+  if (confined) return { kind: 'patients', demographicNos: confined };
   const idClause = clauses<TokenClause>(s, '_id')[0];
   if (idClause) return { kind: 'ids', ids: numeric(idClause.values.flatMap((v) => (v.code ? [v.code] : [])), MAX_IDS, '_id') };
 

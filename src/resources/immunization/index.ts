@@ -27,8 +27,8 @@ export function immunizationDefinition(deps: ResourceDeps) {
     return (await toImmunizations([t]))[0];
   }
 
-  async function search(_ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Immunization>> {
-    const rows = await fetchImmunizationCandidates(planImmunizationSearch(s, deps), deps);
+  async function search(ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Immunization>> {
+    const rows = await fetchImmunizationCandidates(planImmunizationSearch(s, deps, Date.now(), ctx.compartment), deps);
     const matches = (await toImmunizations(rows))
       .filter((i) => s.clauses.every((c) => immunizationMatches(i, c, mapping.timezone)))
       .sort((a, b) => Number(a.id) - Number(b.id));

@@ -8,6 +8,7 @@ import {
   type TokenCandidate, type TokenClause,
 } from '../../fhir/index.js';
 import type { PreventionTransfer } from '../../oscar/types.js';
+import { compartmentAnchor } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { localSystem } from '../mapping-config.js';
 import { xsEpoch } from '../oscar-dates.js';
@@ -50,8 +51,14 @@ function identifierIds(c: TokenClause, system: string): number[] | undefined {
   return unique(ids);
 }
 
-/** Chooses the OSCAR calls for the search's anchor (see IMMUNIZATION_SEARCH_PARAMS). */
-export function planImmunizationSearch(search: ParsedSearch, deps: Pick<ResourceDeps, 'mapping'>, now: number = Date.now()): Plan {
+/**
+ * Chooses the OSCAR calls for the search's anchor (see IMMUNIZATION_SEARCH_PARAMS). A search
+ * confined to one patient's compartment reads that patient's list, whatever else it names (so
+ * its entered-in-error records, which OSCAR leaves out of that list, are not found).
+ */
+export function planImmunizationSearch(search: ParsedSearch, deps: Pick<ResourceDeps, 'mapping'>, now: number = Date.now(), compartment?: string): Plan {
+  const confined = compartmentAnchor(compartment);
+  if (confined) return { kind: 'patients', demographicNos: confined };
   const idClause = clausesNamed<TokenClause>(search, '_id')[0];
   if (idClause) {
     const ids = unique(idClause.values.flatMap((v) => (v.code && NUMBER.test(v.code) ? [Number(v.code)] : [])));
