@@ -7,7 +7,7 @@ import { DEFAULT_PATIENTS } from './clinic/generate.js';
 import { demoCredentials, type SimDemoCredentials } from './options.js';
 import { normaliseContextPath } from './app.js';
 import type { Simulator } from './server.js';
-import { isValidTimeZone } from '../time/zone.js';
+import { isKnownZone } from './wall-clock.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -45,7 +45,7 @@ export function readSimSettings(env: Env = process.env): SimCliSettings {
   const seed = int(env, 'SIM_SEED', 1, -2147483648, 2147483647, problems);
   const patients = int(env, 'SIM_PATIENTS', DEFAULT_PATIENTS, 1, 100_000, problems);
   const timezone = env.SIM_TIMEZONE || 'America/Toronto';
-  if (!isValidTimeZone(timezone)) problems.push(`SIM_TIMEZONE must be an IANA zone name such as America/Toronto (got "${timezone}")`);
+  if (!isKnownZone(timezone)) problems.push(`SIM_TIMEZONE must be an IANA zone name such as America/Toronto (got "${timezone}")`);
   let contextPath = '/oscar';
   try { contextPath = normaliseContextPath(env.SIM_CONTEXT ?? '/oscar'); } catch {
     problems.push(`SIM_CONTEXT must be a path such as /oscar, or empty for the root (got "${env.SIM_CONTEXT}")`);

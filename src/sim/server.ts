@@ -14,7 +14,7 @@ import { createRestRouter } from './rest/index.js';
 import { createSoapRouter } from './soap/index.js';
 import { SERVICES } from './soap/services.js';
 import { SimStats } from './stats.js';
-import { isValidTimeZone } from '../time/zone.js';
+import { isKnownZone } from './wall-clock.js';
 
 export { normaliseContextPath } from './app.js';
 
@@ -65,7 +65,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   const seed = opts.seed ?? 1;
   const contextPath = normaliseContextPath(opts.contextPath ?? '/oscar');
   const timezone = opts.data?.timezone ?? opts.timezone ?? 'America/Toronto';
-  if (!isValidTimeZone(timezone)) throw new RangeError(`unknown timezone "${timezone}"`);
+  if (!isKnownZone(timezone)) throw new RangeError(`unknown timezone "${timezone}"`);
   const credentials = opts.credentials ?? demoCredentials();
   const data = opts.data ?? generateClinic({ seed, patients: opts.patients ?? DEFAULT_PATIENTS, timezone, credentials });
   const store = new ClinicStore(data, Date.now());

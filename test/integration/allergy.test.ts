@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AllergyIntolerance, Bundle, BundleEntry, CapabilityStatementRestResource, Resource } from 'fhir/r4.js';
-import { epochOfLocal } from '../../src/time/zone.js';
+import { epochOfWallClock } from '../../src/sim/wall-clock.js';
 import type { AllergyRow } from '../../src/sim/clinic/model.js';
 import { medplumValidate } from '../helpers/independent-validator.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -20,7 +20,7 @@ const exercised = new Set<string>();
 
 const rows = (): AllergyRow[] => stack.sim.store.data.allergies;
 const rowsOf = (demographicNo: number): AllergyRow[] => rows().filter((r) => r.demographicNo === demographicNo);
-const epoch = (r: AllergyRow): number => epochOfLocal(r.lastUpdateDate, stack.sim.store.timezone);
+const epoch = (r: AllergyRow): number => epochOfWallClock(r.lastUpdateDate, stack.sim.store.timezone);
 const count = (op: string): number => stack.sim.stats.count(op);
 const REST_ACTIVE = 'REST GET /allergies/active';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Bundle, BundleEntry, CapabilityStatementRestResource, Immunization, Resource } from 'fhir/r4.js';
-import { epochOfLocal } from '../../src/time/zone.js';
+import { epochOfWallClock } from '../../src/sim/wall-clock.js';
 import type { PreventionRow } from '../../src/sim/clinic/model.js';
 import { VACCINES } from '../../src/sim/clinic/vaccines.js';
 import { medplumValidate } from '../helpers/independent-validator.js';
@@ -24,7 +24,7 @@ const VACCINE_TYPES = new Set(VACCINES.map((v) => v.type)); // the simulator's o
 const rows = (): PreventionRow[] => stack.sim.store.data.preventions;
 const isVaccine = (r: PreventionRow): boolean => VACCINE_TYPES.has(r.preventionType);
 const ext = (r: PreventionRow, key: string): string | undefined => stack.sim.store.data.preventionExts.find((e) => e.preventionId === r.id && e.key === key && e.value)?.value;
-const epoch = (r: PreventionRow): number => epochOfLocal(r.lastUpdateDate, stack.sim.store.timezone);
+const epoch = (r: PreventionRow): number => epochOfWallClock(r.lastUpdateDate, stack.sim.store.timezone);
 
 function assertValid(r: Resource): void {
   assert.deepEqual(medplumValidate(r), [], `${r.resourceType}/${r.id ?? ''} is not valid`);

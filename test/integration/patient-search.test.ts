@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Bundle, OperationOutcome, Patient } from 'fhir/r4.js';
-import { epochOfLocal } from '../../src/time/zone.js';
+import { epochOfWallClock } from '../../src/sim/wall-clock.js';
 import type { DemographicRow } from '../../src/sim/clinic/model.js';
 import { medplumValidate } from '../helpers/independent-validator.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -85,7 +85,7 @@ function birthMatches(r: DemographicRow, prefix: string, sLow: string, sHigh: st
 const maleBirthMonth = (): string => { const r = firstRow((x) => x.sex === 'M' && birthRange(x)?.[0] !== undefined && !!x.dateOfBirth); return `${r.yearOfBirth}-${r.monthOfBirth}`; };
 const nextMonth = (ym: string): string => new Date(Date.UTC(Number(ym.slice(0, 4)), Number(ym.slice(5, 7)), 1)).toISOString().slice(0, 10);
 
-const updatedEpoch = (r: DemographicRow): number => epochOfLocal(r.lastUpdateDate!, tz);
+const updatedEpoch = (r: DemographicRow): number => epochOfWallClock(r.lastUpdateDate!, tz);
 
 // ---- the facade -----------------------------------------------------------------------------
 
@@ -160,13 +160,13 @@ const CASES: Record<string, Case[]> = {
     {
       // alone: OSCAR lists active patients changed after the bound
       query: '_lastUpdated=ge2025-06-01',
-      expected: () => idsWhere((r) => r.patientStatus === 'AC' && updatedEpoch(r) >= epochOfLocal('2025-06-01T00:00:00', tz)),
+      expected: () => idsWhere((r) => r.patientStatus === 'AC' && updatedEpoch(r) >= epochOfWallClock('2025-06-01T00:00:00', tz)),
       ops: { 'DemographicService.getActiveDemographicsAfter': 1 },
     },
     {
       // with another criterion: every status
       query: '_lastUpdated=gt2023-01-01&gender=other',
-      expected: () => idsWhere((r) => ['X', 'O'].includes(r.sex) && updatedEpoch(r) >= epochOfLocal('2023-01-02T00:00:00', tz)),
+      expected: () => idsWhere((r) => ['X', 'O'].includes(r.sex) && updatedEpoch(r) >= epochOfWallClock('2023-01-02T00:00:00', tz)),
     },
   ],
   identifier: [

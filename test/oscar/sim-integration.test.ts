@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { OscarClient } from '../../src/oscar/client.js';
 import { OscarAuthError, OscarUnavailableError } from '../../src/oscar/errors.js';
-import { offsetMinutesAt } from '../../src/time/zone.js';
+import { zoneOffsetMinutes } from '../../src/sim/wall-clock.js';
 import { startSimulator } from '../../src/sim/server.js';
 import { demoCredentials } from '../../src/sim/options.js';
 
@@ -48,7 +48,7 @@ describe('OscarClient against the simulator', () => {
 
   it('knows the server offset through the unsecured SystemInfoService', async () => {
     const offset = await client.getServerTimeGmtOffset();
-    assert.equal(offset, offsetMinutesAt(Date.now(), sim.store.timezone) * 60_000);
+    assert.equal(offset, zoneOffsetMinutes(Date.now(), sim.store.timezone) * 60_000);
   });
 
   it('logs in again transparently after the simulator restarts (token invalidated)', async () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { epochOfLocal } from '../../src/time/zone.js';
-import { http, signed, startSim, TZ, type Sim } from './fixture.js';
+import { http, signed, startSim, type Sim } from './fixture.js';
 
 // samples §3, byte for byte
 const SAMPLE_ALLERGIES = '{"allergies":[{"id":7,"demographicNo":1001,"entryDate":1622520000000,"description":"PENICILLIN G","reaction":"Hives","archived":false,"hiclSeqno":null,"hicSeqno":null,"agcsp":null,"agccs":null,"typeCode":13,"drugrefId":"12345","startDate":1427860800000,"ageOfOnset":"0","severityOfReaction":"2","onsetOfReaction":"1","regionalIdentifier":"","lifeStage":"A","position":0,"lastUpdateDate":1622556942000,"providerNo":"999998"}]}';
@@ -37,7 +36,7 @@ describe('AllergyService, PreventionService and DocumentService', () => {
     assert.equal(r.body, SAMPLE_IMMUNIZATIONS);
     const active = JSON.parse((await get('/preventions/active?demographicNo=1001')).body) as { preventions: Array<Record<string, unknown>> };
     assert.deepEqual(active.preventions.map((p) => [p.id, p.preventionType]), [[42, 'Flu'], [44, 'PAP']]);
-    assert.equal(active.preventions[1]?.nextDate, epochOfLocal('2026-05-01', TZ));
+    assert.equal(active.preventions[1]?.nextDate, Date.parse('2026-05-01T00:00:00-04:00'));
     assert.equal((await get('/preventions/immunizations/1001', 'application/xml')).status, 406);
   });
 

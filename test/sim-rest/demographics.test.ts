@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { epochOfLocal } from '../../src/time/zone.js';
-import { authHeader, http, SAMPLE_NOW, signed, startSim, TZ, type Sim } from './fixture.js';
+import { authHeader, http, SAMPLE_NOW, signed, startSim, type Sim } from './fixture.js';
 
 // samples §1, byte for byte (its `age` was computed on 2024-03-12)
 const SAMPLE_1001 = '{"demographicNo":1001,"address":{"province":"ON","postal":"M5V1A1","city":"Toronto","address":"123 Main St"},"phone":"416-555-0100","alternativePhone":"","patientStatus":"AC","patientStatusDate":1579064400000,"rosterStatus":"RO","providerNo":"999998","hin":"9876543217","ver":"AB","dateOfBirth":317001600000,"dobYear":"1980","dobMonth":"01","dobDay":"17","sex":"F","sexDesc":"Female","dateJoined":1551416400000,"familyDoctor":"<rdohip></rdohip><rd></rd>","firstName":"JANE","lastName":"DOE","hcRenewDate":1768626000000,"pcnIndicator":null,"endDate":null,"hcType":"ON","chartNo":"C-1001","email":"jane.doe@example.org","effDate":1551416400000,"rosterDate":1551416400000,"rosterTerminationDate":null,"rosterTerminationReason":"","links":"","alias":"","previousAddress":{"province":null,"postal":null,"city":null,"address":""},"children":"","sourceOfIncome":"","citizenship":"","sin":"","anonymous":null,"spokenLanguage":"English","activeCount":0,"hsAlertCount":0,"displayName":null,"provider":{"providerNo":"999998","lastName":"oscardoc","firstName":"doctor","name":"oscardoc, doctor","comments":null,"phone":"","billingNo":"","workPhone":"","address":{"province":null,"postal":null,"city":null,"address":null},"team":"","enabled":true,"providerType":null,"sex":"M","ohipNo":"","specialty":"","dob":null,"hsoNo":null,"providerActivity":null,"rmaNo":null,"signedConfidentiality":null,"practitionerNo":null,"practitionerNoType":null,"email":null,"title":null,"lastUpdateUser":"999998","lastUpdateDate":1700000000000},"lastUpdateUser":"999998","lastUpdateDate":1709910000000,"title":"MS","officialLanguage":"English","countryOfOrigin":"-1","newsletter":"Unknown","nurse":null,"resident":null,"alert":null,"midwife":null,"notes":null,"waitingListID":null,"waitingListNote":null,"onWaitingListSinceDate":null,"age":{"days":24,"months":1,"years":44},"admissionProgramId":null,"middleNames":"","gender":"","pronoun":"","genderId":null,"pronounId":null,"cellPhone":"647-555-0199","phoneComment":null,"demoContacts":[],"demoContactPros":[],"extras":[{"id":55,"demographicNo":1001,"providerNo":"999998","key":"demo_cell","value":"647-555-0199","dateCreated":1709910000000,"hidden":false}],"doctors":[],"nurses":[],"midwives":[],"referralDoctors":[],"waitingListNames":[],"patientStatusList":[{"value":"RO"},{"value":"NR"}],"rosterStatusList":[{"value":"RO"},{"value":"NR"}],"allergies":[],"measurements":[],"consultationRequests":[],"consultationResponses":[],"encounterNotes":[],"documents":[],"medicationSummary":[]}';
@@ -11,7 +10,7 @@ const JSON_BODY = { 'content-type': 'application/json' };
 const BAD_AUTH = 'OAuth oauth_consumer_key="k3y0s1d2e4f5g6h7", oauth_token="x", oauth_signature="bad", oauth_timestamp="1", oauth_nonce="n"';
 
 describe('DemographicService: Jackson shape and OSCAR quirks', () => {
-  const noon0312 = epochOfLocal('2024-03-12T12:00:00', TZ);
+  const noon0312 = Date.parse('2024-03-12T12:00:00-04:00');
   let sim: Sim;
   before(async () => { sim = await startSim(noon0312); });
   after(async () => { await sim.close(); });
@@ -91,7 +90,7 @@ describe('DemographicService: Jackson shape and OSCAR quirks', () => {
   it('POST creates from the converter: a date-only string lands a day early, epoch ms does not (contract 7.25)', async () => {
     const r = await send('POST', '/demographics', {
       lastName: 'NEWMAN', firstName: 'ALEX', sex: 'X', dobYear: '2001', dobMonth: '02', dobDay: '03', patientStatus: 'AC',
-      hcRenewDate: '2020-08-08', effDate: epochOfLocal('2020-08-08', TZ), admissionProgramId: 10016,
+      hcRenewDate: '2020-08-08', effDate: Date.parse('2020-08-08T00:00:00-04:00'), admissionProgramId: 10016,
     });
     assert.equal(r.status, 200);
     const t = JSON.parse(r.body) as Record<string, unknown>;
@@ -100,7 +99,7 @@ describe('DemographicService: Jackson shape and OSCAR quirks', () => {
     assert.equal(row?.effDate, '2020-08-08');
     assert.equal(t.hcRenewDate, Date.UTC(2020, 7, 8)); // the answer echoes the instant and hides the shift
     const reread = JSON.parse((await get(`/demographics/${String(t.demographicNo)}`)).body) as Record<string, unknown>;
-    assert.equal(reread.hcRenewDate, epochOfLocal('2020-08-07', TZ));
+    assert.equal(reread.hcRenewDate, Date.parse('2020-08-07T00:00:00-04:00'));
     assert.equal(t.sexDesc, null); // a built object keeps the TO's sexDesc
     assert.equal(t.lastUpdateUser, '999998');
   });

@@ -10,15 +10,12 @@ import { ClinicStore } from '../../src/sim/clinic/store.js';
 import type { SimOptions } from '../../src/sim/options.js';
 import { createOAuthRouter } from '../../src/sim/oauth/index.js';
 import { createRestRouter } from '../../src/sim/rest/index.js';
-import { localDateTimeOf } from '../../src/time/zone.js';
 
-export const TZ = 'America/Toronto';
+const TZ = 'America/Toronto';
 export const CONSUMER = { key: 'k3y0s1d2e4f5g6h7', secret: 's3cr3t0a1b2c3d4e' };
 export const ACCESS = { key: '0f8fad5b-d9cb-469f-a165-70867728950e', secret: '7c9e6679-7425-40de-944b-e07fc1f90ae7' };
 /** The sample's clock: oauth_timestamp 1710520000 = 2024-03-15T16:26:40Z. */
 export const SAMPLE_NOW = 1_710_520_000_000;
-
-const local = (ms: number): string => localDateTimeOf(ms, TZ);
 
 function provider(over: Partial<ProviderRow>): ProviderRow {
   return {
@@ -26,7 +23,7 @@ function provider(over: Partial<ProviderRow>): ProviderRow {
     sex: 'M', dob: null, address: null as unknown as string, // the sample's provider has a NULL address
     phone: '', workPhone: '', email: null, ohipNo: '', rmaNo: null, billingNo: '', hsoNo: null, status: '1',
     comments: null, providerActivity: null, practitionerNo: null, practitionerNoType: null, title: null,
-    lastUpdateUser: '999998', lastUpdateDate: local(1_700_000_000_000), ...over,
+    lastUpdateUser: '999998', lastUpdateDate: '2023-11-14T17:13:20', ...over,
   };
 }
 
@@ -43,7 +40,7 @@ export function patient(over: Partial<DemographicRow>): DemographicRow {
     providerNo: '999998', familyDoctor: '<rdohip></rdohip><rd></rd>', officialLanguage: 'English',
     spokenLanguage: 'English', countryOfOrigin: '-1', newsletter: 'Unknown', pcnIndicator: null, previousAddress: '',
     children: '', sourceOfIncome: '', citizenship: '', sin: '', anonymous: null, genderId: null, pronounId: null,
-    lastUpdateUser: '999998', lastUpdateDate: local(1_709_910_000_000), ...over,
+    lastUpdateUser: '999998', lastUpdateDate: '2024-03-08T10:00:00', ...over,
   };
 }
 
@@ -68,28 +65,28 @@ export function clinicData(): ClinicData {
       patient({ demographicNo: 2100, lastName: 'SMITH', firstName: 'INACTIVE', patientStatus: 'IN', rosterStatus: 'NR' }),
     ],
     demographicExts: [
-      { id: 55, demographicNo: 1001, providerNo: '999998', key: 'demo_cell', value: '647-555-0199', dateCreated: local(1_709_910_000_000), hidden: false },
+      { id: 55, demographicNo: 1001, providerNo: '999998', key: 'demo_cell', value: '647-555-0199', dateCreated: '2024-03-08T10:00:00', hidden: false },
     ],
     appointments: [
       {
         appointmentNo: 555, providerNo: '999998', appointmentDate: '2024-03-12', startTime: '09:00:00', endTime: '09:14:00',
         name: 'DOE, JANE', demographicNo: 1001, programId: 0, notes: '', reason: 'Follow-up BP', reasonCode: 17, location: '',
         resources: '', type: null, style: null, billing: null, status: 't', importedStatus: null,
-        createDateTime: local(1_709_900_000_000), updateDateTime: local(1_709_900_000_000), creator: '999998',
+        createDateTime: '2024-03-08T07:13:20', updateDateTime: '2024-03-08T07:13:20', creator: '999998',
         lastUpdateUser: '999998', remarks: '', urgency: '', creatorSecurityId: null, bookingSource: null,
       },
       {
         appointmentNo: 550, providerNo: '999998', appointmentDate: '2024-02-01', startTime: '10:00:00', endTime: '10:14:00',
         name: 'DOE, JANE', demographicNo: 1001, programId: 0, notes: '', reason: 'deleted', reasonCode: null, location: '',
         resources: '', type: null, style: null, billing: null, status: 'D', importedStatus: null,
-        createDateTime: local(1_706_000_000_000), updateDateTime: local(1_706_000_000_000), creator: '999998',
+        createDateTime: '2024-01-23T03:53:20', updateDateTime: '2024-01-23T03:53:20', creator: '999998',
         lastUpdateUser: '999998', remarks: '', urgency: '', creatorSecurityId: null, bookingSource: null,
       },
       {
         appointmentNo: 554, providerNo: '999998', appointmentDate: '2024-03-12', startTime: '09:30:00', endTime: '09:44:00',
         name: 'DOE, JOHN', demographicNo: 1003, programId: 0, notes: '', reason: 'cancelled', reasonCode: null, location: '',
         resources: '', type: null, style: null, billing: null, status: 'C', importedStatus: null,
-        createDateTime: local(1_709_900_000_000), updateDateTime: local(1_709_900_000_000), creator: '999998',
+        createDateTime: '2024-03-08T07:13:20', updateDateTime: '2024-03-08T07:13:20', creator: '999998',
         lastUpdateUser: '999998', remarks: '', urgency: '', creatorSecurityId: null, bookingSource: null,
       },
     ],
@@ -102,25 +99,25 @@ export function clinicData(): ClinicData {
         allergyId: 7, demographicNo: 1001, entryDate: '2021-06-01', description: 'PENICILLIN G', hiclSeqno: null, hicSeqno: null,
         agcsp: null, agccs: null, typeCode: 13, reaction: 'Hives', drugrefId: '12345', archived: false, startDate: '2015-04-01',
         ageOfOnset: '0', severityOfReaction: '2', onsetOfReaction: '1', regionalIdentifier: '', lifeStage: 'A', position: 0,
-        lastUpdateDate: local(1_622_556_942_000), providerNo: '999998',
+        lastUpdateDate: '2021-06-01T10:15:42', providerNo: '999998',
       },
       {
         allergyId: 8, demographicNo: 1001, entryDate: '2020-01-01', description: 'ASPIRIN', hiclSeqno: null, hicSeqno: null,
         agcsp: null, agccs: null, typeCode: 0, reaction: 'Rash', drugrefId: null, archived: true, startDate: null,
         ageOfOnset: null, severityOfReaction: null, onsetOfReaction: null, regionalIdentifier: null, lifeStage: null, position: 0,
-        lastUpdateDate: local(1_600_000_000_000), providerNo: '999998',
+        lastUpdateDate: '2020-09-13T08:26:40', providerNo: '999998',
       },
       {
         allergyId: 9, demographicNo: 1003, entryDate: '2020-01-01', description: 'PEANUTS', hiclSeqno: null, hicSeqno: null,
         agcsp: null, agccs: null, typeCode: 0, reaction: '', drugrefId: null, archived: false, startDate: null,
         ageOfOnset: null, severityOfReaction: null, onsetOfReaction: null, regionalIdentifier: null, lifeStage: null, position: 0,
-        lastUpdateDate: local(1_600_000_000_000), providerNo: '999998',
+        lastUpdateDate: '2020-09-13T08:26:40', providerNo: '999998',
       },
       {
         allergyId: 10, demographicNo: 1003, entryDate: '2020-01-01', description: 'CODEINE', hiclSeqno: null, hicSeqno: null,
         agcsp: null, agccs: null, typeCode: 0, reaction: 'Nausea', drugrefId: null, archived: false, startDate: null,
         ageOfOnset: null, severityOfReaction: null, onsetOfReaction: null, regionalIdentifier: null, lifeStage: null, position: 0,
-        lastUpdateDate: local(1_600_000_000_000), providerNo: '999998',
+        lastUpdateDate: '2020-09-13T08:26:40', providerNo: '999998',
       },
     ],
     preventions: [

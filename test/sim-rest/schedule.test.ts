@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { epochOfLocal } from '../../src/time/zone.js';
-import { SAMPLE_NOW, signed, startSim, TZ, type Sim } from './fixture.js';
+import { SAMPLE_NOW, signed, startSim, type Sim } from './fixture.js';
 
 // samples §2a and §2b, byte for byte
 const SAMPLE_HISTORY = '{"appointment":null,"statuses":null,"types":null,"reasons":null,"appointments":[{"id":555,"providerNo":"999998","appointmentDate":1710216000000,"startTime":"09:00:00","endTime":"09:14:00","name":"DOE, JANE","demographicNo":1001,"programId":0,"notes":"","reason":"Follow-up BP","location":"","resources":"","type":"","style":null,"billing":null,"status":"t","importedStatus":null,"createDateTime":1709900000000,"updateDateTime":1709900000000,"creator":"999998","lastUpdateUser":"999998","remarks":"","urgency":"","creatorSecurityId":null,"bookingSource":null,"reasonCode":17,"demographic":null,"provider":null,"billingDetail":null}]}';
@@ -57,7 +56,7 @@ describe('ScheduleService', () => {
     sim.store.reindex();
     const day = JSON.parse((await signed(sim, 'GET', '/oscar/ws/services/schedule/999998/day/2024-03-20')).body) as Array<Record<string, unknown>>;
     assert.deepEqual(day.map((d) => Object.keys(d)), [['demographicNo', 'appointmentNo', 'name', 'status', 'startTime', 'reason', 'duration', 'type', 'notes', 'date']]);
-    assert.deepEqual([day[0]?.appointmentNo, day[0]?.startTime, day[0]?.duration, day[0]?.date], [600, '01:05 PM', '29m ', epochOfLocal('2024-03-20T13:05:00', TZ)]);
+    assert.deepEqual([day[0]?.appointmentNo, day[0]?.startTime, day[0]?.duration, day[0]?.date], [600, '01:05 PM', '29m ', Date.parse('2024-03-20T13:05:00-04:00')]);
     const cancelledDay = JSON.parse((await signed(sim, 'GET', '/oscar/ws/services/schedule/999998/day/2024-03-12')).body) as Array<{ status: string }>;
     assert.ok(cancelledDay.every((d) => d.status !== 'C'));
     assert.equal((await signed(sim, 'GET', '/oscar/ws/services/schedule/999998/day/March-12')).status, 500);

@@ -2,7 +2,7 @@
 // (model.ts), so most arithmetic needs no timezone at all; only "which days change offset"
 // does, and that is asked of the zone once per year.
 import type { LocalDate, LocalTime } from './model.js';
-import { epochOfLocal, offsetMinutesAt } from '../../time/zone.js';
+import { epochOfWallClock, zoneOffsetMinutes } from '../wall-clock.js';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
@@ -64,7 +64,7 @@ export function offsetChangeDays(year: number, tz: string): LocalDate[] {
 const changeDaysCache = new Map<string, LocalDate[]>();
 
 function findOffsetChangeDays(year: number, tz: string): LocalDate[] {
-  const noonOffset = (date: LocalDate): number => offsetMinutesAt(epochOfLocal(`${date}T12:00:00`, tz), tz);
+  const noonOffset = (date: LocalDate): number => zoneOffsetMinutes(epochOfWallClock(`${date}T12:00:00`, tz), tz);
   const out: LocalDate[] = [];
   let prevDate = `${pad(year - 1, 4)}-12-31`;
   let prev = noonOffset(prevDate);

@@ -4,7 +4,7 @@
 // appointment statuses, DST-day bookings, refused/edited/deleted preventions, missing files.
 import type { AppointmentRow, ClinicData, DemographicExtRow } from './model.js';
 import type { SimDemoCredentials } from '../options.js';
-import { localDateOf, epochOfLocal } from '../../time/zone.js';
+import { epochOfWallClock, wallDateOf } from '../wall-clock.js';
 import { addDays } from './calendar.js';
 import type { GenContext } from './gen-context.js';
 import { generateAllergies, type AllergyBuild } from './gen-allergies.js';
@@ -33,7 +33,7 @@ export const FIRST_DEMOGRAPHIC_NO = 1001;
 export function generateClinic(opts: GenerateClinicOptions): ClinicData {
   const { seed, timezone, credentials } = opts;
   const patientsWanted = Math.max(0, Math.floor(opts.patients));
-  const today = localDateOf(opts.now ?? Date.now(), timezone);
+  const today = wallDateOf(opts.now ?? Date.now(), timezone);
   const rng = new Rng(seed);
 
   const providers = generateProviders(credentials);
@@ -78,7 +78,7 @@ export function generateClinic(opts: GenerateClinicOptions): ClinicData {
     return r < 0.25 ? [{ demographicNo: p.row.demographicNo, consentTypeId: 1, consented: true }]
       : r < 0.3 ? [{ demographicNo: p.row.demographicNo, consentTypeId: 1, consented: false }] : [];
   });
-  const issued = Math.floor(epochOfLocal(`${addDays(today, -30)}T09:00:00`, timezone) / 1000);
+  const issued = Math.floor(epochOfWallClock(`${addDays(today, -30)}T09:00:00`, timezone) / 1000);
   const oauth = generateOAuth(credentials, rng, issued);
 
   return {

@@ -1,7 +1,7 @@
 import type {
   AllergyRow, AppointmentRow, ClinicData, DemographicRow, DocumentRow, LocalDateTime, PreventionRow, ProviderRow,
 } from './model.js';
-import { localDateTimeOf } from '../../time/zone.js';
+import { wallClockOf } from '../wall-clock.js';
 
 /**
  * The simulated OSCAR database: the rows of `ClinicData` plus id indexes and the clock.
@@ -35,7 +35,7 @@ export class ClinicStore {
   get timezone(): string { return this.data.timezone; }
 
   /** The current server wall-clock time as a MySQL DATETIME in the clinic's zone. */
-  nowLocal(): LocalDateTime { return localDateTimeOf(this.now(), this.data.timezone); }
+  nowLocal(): LocalDateTime { return wallClockOf(this.now(), this.data.timezone); }
 
   reindex(): void {
     this.demographicById.clear(); this.appointmentById.clear(); this.allergyById.clear();

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { ClinicStore } from '../clinic/store.js';
 import type { SimOptions } from '../options.js';
-import { localDateOf } from '../../time/zone.js';
+import { wallDateOf } from '../wall-clock.js';
 import { sendBody } from '../rest/errors.js';
 import { formatProviderName } from './endpoints.js';
 import { parameter, servletView } from './request-view.js';
@@ -44,7 +44,7 @@ export function login(store: ClinicStore, opts: SimOptions, sessions: SessionReg
     redirect(`${ctx}/logout.do?login=failed`);
     return;
   }
-  if (sec.expireDate !== null && sec.expireDate < localDateOf(store.now(), store.timezone)) {
+  if (sec.expireDate !== null && sec.expireDate < wallDateOf(store.now(), store.timezone)) {
     if (ajax) { json({ success: false, error: 'Your account is expired. Please contact your administrator.' }); return; }
     redirect(`${ctx}/loginfailed.jsp?errormsg=Your account is expired. Please contact your administrator.`);
     return;

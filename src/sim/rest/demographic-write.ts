@@ -1,7 +1,7 @@
 // DemographicConverter.getAsDomainObject (contract 3.1, 7.24, 7.25): the domain object is rebuilt
 // from the request TO, so whatever the TO omits (or cannot carry) is written as null.
 
-import { localDateOf, localDateTimeOf } from '../../time/zone.js';
+import { wallClockOf, wallDateOf } from '../wall-clock.js';
 import type { DemographicExtRow, DemographicRow } from '../clinic/model.js';
 import type { ClinicStore } from '../clinic/store.js';
 import type { FieldType, JsonEntity, Schema } from './body.js';
@@ -65,7 +65,7 @@ function addressOf(to: Obj, key: 'address' | 'previousAddress'): Obj {
 export function demographicRowFromTo(to: JsonEntity, demographicNo: number, store: ClinicStore, caller: string): DemographicRow {
   const tz = store.timezone;
   // contract 7.25: a Date arrives as an instant; the DATE column keeps its calendar day in the server zone
-  const date = (k: string): string | null => (to[k] == null ? null : localDateOf(to[k] as number, tz));
+  const date = (k: string): string | null => (to[k] == null ? null : wallDateOf(to[k] as number, tz));
   const address = addressOf(to, 'address');
   const previous = addressOf(to, 'previousAddress');
   const row: DemographicRow = {
@@ -104,7 +104,7 @@ export function saveExtras(store: ClinicStore, to: JsonEntity, demographicNo: nu
   for (const ext of (to.extras ?? []) as Obj[]) {
     const key = str(ext, 'key');
     if (key === null) throw new ContainerError('org.hibernate.PropertyValueException: not-null property references a null value: DemographicExt.key');
-    const dateCreated = ext.dateCreated == null ? store.nowLocal() : localDateTimeOf(ext.dateCreated as number, store.timezone);
+    const dateCreated = ext.dateCreated == null ? store.nowLocal() : wallClockOf(ext.dateCreated as number, store.timezone);
     const owner = int(ext, 'demographicNo') ?? demographicNo;
     let row = store.data.demographicExts.find((e) => e.demographicNo === owner && e.key === key);
     if (row) {

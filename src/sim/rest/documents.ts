@@ -1,6 +1,6 @@
 // DocumentService (contract 3.5, 7.26): upload-only; documents are read through SOAP.
 
-import { localDateTimeOf } from '../../time/zone.js';
+import { wallClockOf } from '../wall-clock.js';
 import type { DocumentRow } from '../clinic/model.js';
 import type { ClinicStore } from '../clinic/store.js';
 import type { JsonEntity, Schema } from './body.js';
@@ -34,7 +34,7 @@ export function countPdfPages(file: Buffer): number {
 
 /** yyyyMMddHHmmss of the server clock, the prefix of stored document file names. */
 function fileStamp(store: ClinicStore): string {
-  return localDateTimeOf(store.now(), store.timezone).replace(/[-T:]/g, '');
+  return wallClockOf(store.now(), store.timezone).replace(/[-T:]/g, '');
 }
 
 const s = (to: JsonEntity, k: string): string | null => (to[k] ?? null) as string | null;
@@ -54,8 +54,8 @@ function storeDocument(ctx: RestContext, to: JsonEntity, file: Buffer): { row: D
     responsible: s(to, 'responsible') ?? '', source: s(to, 'source') || 'REST API', sourceFacility: s(to, 'sourceFacility') ?? '',
     programId: (to.programId as number | null | undefined) ?? -1, updatedatetime: store.nowLocal(),
     status: to.status === 'D' ? 'D' : 'A', contenttype: contentType,
-    contentdatetime: localDateTimeOf(at('contentDateTime'), tz), public1: (to.public1 as number | undefined) ?? 0,
-    observationdate: localDateTimeOf(at('observationDate'), tz).slice(0, 10), reviewer: '', reviewdatetime: null,
+    contentdatetime: wallClockOf(at('contentDateTime'), tz), public1: (to.public1 as number | undefined) ?? 0,
+    observationdate: wallClockOf(at('observationDate'), tz).slice(0, 10), reviewer: '', reviewdatetime: null,
     numberOfPages: isPdf(file, contentType) ? Math.max(1, countPdfPages(file)) : 1,
     appointmentNo: (to.appointmentNo as number | null | undefined) ?? -1, file,
   };

@@ -2,18 +2,18 @@
 // Timestamp → epoch ms, date-only columns = local midnight of the server zone; java.sql.Time
 // loaded from the DB → "HH:mm:ss" (callers pass the stored string through untouched).
 
-import { epochOfLocal, localDateOf, localDateTimeOf } from '../../time/zone.js';
+import { epochOfWallClock, wallClockOf, wallDateOf } from '../wall-clock.js';
 import type { LocalDate, LocalDateTime } from '../clinic/model.js';
 import { ContainerError } from './errors.js';
 
 /** A MySQL DATE as Jackson renders the java.sql.Date: epoch ms of local midnight. */
 export function dateMs(d: LocalDate | null | undefined, tz: string): number | null {
-  return d ? epochOfLocal(d.slice(0, 10), tz) : null;
+  return d ? epochOfWallClock(d.slice(0, 10), tz) : null;
 }
 
 /** A MySQL DATETIME as Jackson renders the Timestamp. */
 export function dateTimeMs(dt: LocalDateTime | null | undefined, tz: string): number | null {
-  return dt ? epochOfLocal(dt, tz) : null;
+  return dt ? epochOfWallClock(dt, tz) : null;
 }
 
 /** Java Integer.parseInt: no whitespace, optional sign; anything else throws NumberFormatException (→ 500). */
@@ -43,8 +43,8 @@ export const isoDate = (b: BirthDate): string => `${pad(b.year, 4)}-${pad(b.mont
  * and then given y/m/d, so it keeps epoch 0's local time of day (19:00 in Toronto).
  */
 export function buggyBirthDayMs(b: BirthDate, tz: string): number {
-  const timeOfDay = localDateTimeOf(0, tz).slice(11);
-  return epochOfLocal(`${isoDate(b)}T${timeOfDay}`, tz);
+  const timeOfDay = wallClockOf(0, tz).slice(11);
+  return epochOfWallClock(`${isoDate(b)}T${timeOfDay}`, tz);
 }
 
 function daysInMonth(y: number, m: number): number { return new Date(Date.UTC(y, m, 0)).getUTCDate(); }
@@ -60,7 +60,7 @@ const ordinal = (b: BirthDate): number => Date.UTC(b.year, b.month - 1, b.day) /
 
 /** AgeTo1 {days, months, years}: Joda Period(birth, today, yearMonthDay) in the server zone. */
 export function ageOf(b: BirthDate, nowMs: number, tz: string): { days: number; months: number; years: number } {
-  const [y, m, d] = localDateOf(nowMs, tz).split('-').map(Number) as [number, number, number];
+  const [y, m, d] = wallDateOf(nowMs, tz).split('-').map(Number) as [number, number, number];
   const today: BirthDate = { year: y, month: m, day: d };
   let months = (today.year - b.year) * 12 + (today.month - b.month);
   if (ordinal(plusMonths(b, months)) > ordinal(today)) months--;

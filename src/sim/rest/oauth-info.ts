@@ -1,6 +1,6 @@
 // OAuthStatusService (contract 2.6): GET /ws/services/oauth/info, a json-lib string.
 
-import { epochOfLocal, localDateTimeOf, offsetMinutesAt } from '../../time/zone.js';
+import { epochOfWallClock, wallClockOf, zoneOffsetMinutes } from '../wall-clock.js';
 import type { ProviderRow } from '../clinic/model.js';
 import { JSON_TYPE } from './media.js';
 import type { RestRoute } from './route.js';
@@ -8,13 +8,13 @@ import type { RestRoute } from './route.js';
 /** How json-lib serialises a java.util.Date bean: its getters, alphabetically. */
 function jsonLibDate(local: string | null, tz: string): Record<string, number> | null {
   if (!local) return null;
-  const ms = epochOfLocal(local, tz);
-  const [date, time = '00:00:00'] = localDateTimeOf(ms, tz).split('T') as [string, string?];
+  const ms = epochOfWallClock(local, tz);
+  const [date, time = '00:00:00'] = wallClockOf(ms, tz).split('T') as [string, string?];
   const [y = 0, mo = 1, d = 1] = date.split('-').map(Number);
   const [h = 0, mi = 0, s = 0] = time.split(':').map(Number);
   return {
     date: d, day: new Date(Date.UTC(y, mo - 1, d)).getUTCDay(), hours: h, minutes: mi, month: mo - 1, seconds: s,
-    time: ms, timezoneOffset: -offsetMinutesAt(ms, tz), year: y - 1900,
+    time: ms, timezoneOffset: -zoneOffsetMinutes(ms, tz), year: y - 1900,
   };
 }
 

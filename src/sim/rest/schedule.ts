@@ -1,6 +1,6 @@
 // ScheduleService (contract 3.2, 3.7, 7.8, 7.26): /schedule under /ws/services.
 
-import { epochOfLocal, localDateOf, localDateTimeOf } from '../../time/zone.js';
+import { epochOfWallClock, wallClockOf, wallDateOf } from '../wall-clock.js';
 import type { AppointmentRow } from '../clinic/model.js';
 import type { ClinicStore } from '../clinic/store.js';
 import type { JsonEntity, Schema } from './body.js';
@@ -58,7 +58,7 @@ function bookingStart(to: JsonEntity, tz: string): number {
   if (!date) throw new ContainerError('ca.openosp.openo.webserv.rest.conversion.ConversionException: java.text.ParseException: Unparseable date');
   const n = new Date(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]), hour, minute));
   const local = `${n.getUTCFullYear()}-${pad(n.getUTCMonth() + 1)}-${pad(n.getUTCDate())}T${pad(n.getUTCHours())}:${pad(n.getUTCMinutes())}:00`;
-  return epochOfLocal(local, tz);
+  return epochOfWallClock(local, tz);
 }
 
 /** POST /schedule/add via NewAppointmentConverter; the answer is the in-memory object (ms times). */
@@ -78,10 +78,10 @@ function addAppointment(ctx: RestContext): Record<string, unknown> {
   const s = (k: string): string | null => (to[k] ?? null) as string | null;
   const name = `${patient.lastName}, ${patient.firstName}`; // contract 7.26: the request's name is ignored
   const now = store.now();
-  const startLocal = localDateTimeOf(start, tz);
+  const startLocal = wallClockOf(start, tz);
   const row: AppointmentRow = {
     appointmentNo: store.nextId('appointment'), providerNo, appointmentDate: startLocal.slice(0, 10),
-    startTime: startLocal.slice(11), endTime: localDateTimeOf(end, tz).slice(11), name, demographicNo: patient.demographicNo,
+    startTime: startLocal.slice(11), endTime: wallClockOf(end, tz).slice(11), name, demographicNo: patient.demographicNo,
     programId: 0, notes: s('notes') ?? '', reason: s('reason') ?? '', reasonCode: (to.reasonCode ?? null) as number | null,
     location: s('location') ?? '', resources: s('resources') ?? '', type: s('type'), style: null, billing: null,
     status: s('status') ?? 't', importedStatus: null, createDateTime: store.nowLocal(), updateDateTime: store.nowLocal(),
@@ -127,7 +127,7 @@ function durationText(a: AppointmentRow): string {
 /** PatientListApptItemBean[] for one provider's day, excluding status exactly 'C'. */
 function dayList(store: ClinicStore, providerNo: string, date: string): Array<Record<string, unknown>> {
   let day: string;
-  if (date === 'today') day = localDateOf(store.now(), store.timezone);
+  if (date === 'today') day = wallDateOf(store.now(), store.timezone);
   else {
     const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(date);
     if (!m) throw new ContainerError('java.lang.RuntimeException: Invalid Date sent, use yyyy-MM-dd format');
@@ -143,7 +143,7 @@ function dayList(store: ClinicStore, providerNo: string, date: string): Array<Re
         demographicNo: a.demographicNo, appointmentNo: a.appointmentNo,
         name: a.demographicNo === 0 ? a.name : patient ? `${patient.lastName}, ${patient.firstName}` : null,
         status: a.status, startTime: formatHhMmAa(a.startTime), reason: a.reason, duration: durationText(a),
-        type: a.type, notes: a.notes, date: epochOfLocal(`${a.appointmentDate}T${a.startTime}`, store.timezone),
+        type: a.type, notes: a.notes, date: epochOfWallClock(`${a.appointmentDate}T${a.startTime}`, store.timezone),
       };
     });
 }

@@ -2,7 +2,7 @@
 // element per property in declaration order, nulls omitted, lists as repeated elements,
 // java.util.Date as xs:dateTime with the server's offset.
 
-import { formatXsDateTime } from '../../time/zone.js';
+import { formatJaxbDateTime } from '../wall-clock.js';
 
 const escapeXml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -21,7 +21,7 @@ function element(name: string, value: unknown, tz: string): string {
     const inner = Object.entries(value as Record<string, unknown>).map(([k, v]) => element(k, v, tz)).join('');
     return `<${name}>${inner}</${name}>`;
   }
-  if (typeof value === 'number' && DATE_PROPERTIES.has(name)) return `<${name}>${formatXsDateTime(value, tz)}</${name}>`;
+  if (typeof value === 'number' && DATE_PROPERTIES.has(name)) return `<${name}>${formatJaxbDateTime(value, tz)}</${name}>`;
   return `<${name}>${escapeXml(String(value))}</${name}>`;
 }
 

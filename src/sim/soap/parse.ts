@@ -3,7 +3,7 @@
 // unqualified elements only, unknown elements rejected ("Unmarshalling Error"), lenient JAXB
 // number/boolean parsing, and xs:dateTime values without an offset read in the server's zone.
 
-import { epochOfLocal, isValidCalendarDate, offsetMinutesAt } from '../../time/zone.js';
+import { epochOfWallMs, isCalendarDate } from '../wall-clock.js';
 import { clientFault, SoapFault, unmarshallingFault } from './faults.js';
 import { fieldsInWireOrder, SOAP_ENV_NS } from './render.js';
 import { ENUM_TYPES, parseRef, XSD_SIMPLE } from './schema.js';
@@ -83,17 +83,14 @@ export function parseCalendar(text: string, tz: string): ParsedCalendar {
   if (!m) throw bad();
   const [, ys = '', mos = '', ds = '', hs = '0', mis = '0', ss = '0', frac = '', zone] = m;
   const [y, mo, d, h, mi, s] = [ys, mos, ds, hs, mis, ss].map(Number) as [number, number, number, number, number, number];
-  if (!isValidCalendarDate(y, mo, d) || h > 23 || mi > 59 || s > 59) throw bad();
+  if (!isCalendarDate(y, mo, d) || h > 23 || mi > 59 || s > 59) throw bad();
   const ms = Number(frac.slice(0, 3).padEnd(3, '0')); // fraction truncated to milliseconds
   let epochMs: number;
   if (zone) {
     const off = zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
     epochMs = utcMs(y, mo, d, h, mi, s, ms) - off * 60_000;
-  } else if (y >= 1000 && y <= 9999) {
-    epochMs = epochOfLocal(`${ys}-${mos}-${ds}T${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(ms).padStart(3, '0')}`, tz);
   } else {
-    const guess = utcMs(y, mo, d, h, mi, s, ms);
-    epochMs = guess - offsetMinutesAt(guess, tz) * 60_000;
+    epochMs = epochOfWallMs(utcMs(y, mo, d, h, mi, s, ms), tz);
   }
   return { epochMs, year: y, month: mo, day: d };
 }

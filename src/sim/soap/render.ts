@@ -2,7 +2,7 @@
 // `<ns2:opResponse xmlns:ns2="http://ws.oscarehr.org/">`, unqualified `<return>` elements,
 // transfer-object children in alphabetical order with nulls omitted, Woodstox text escaping.
 
-import { formatDateTime } from './clock.js';
+import { formatJaxbDateTime } from '../wall-clock.js';
 import { COMPLEX_TYPES, ENUM_TYPES, OSCAR_NS, XSD_SIMPLE, parseRef } from './schema.js';
 import type { OperationDef, TypeRef, WireValue, XsInstant } from './schema.js';
 
@@ -44,7 +44,7 @@ export class UnwritableCharError extends Error {
 /** JAXB prints a Calendar/Date with its zone's offset at that instant, `Z` when the offset is 0. */
 export function formatInstant(v: XsInstant, tz: string): string {
   if (v.literal !== undefined) return v.literal;
-  const s = formatDateTime(v.epochMs, tz, v.gmt);
+  const s = formatJaxbDateTime(v.epochMs, tz, v.gmt);
   return s.endsWith('+00:00') ? `${s.slice(0, -6)}Z` : s;
 }
 

@@ -3,7 +3,7 @@
 // unqualified Type attribute) is the plaintext password or the login token. Anything else in the
 // header — a Timestamp, a signature, a digest password — fails with the same SecurityError.
 
-import { epochOfLocal } from '../../time/zone.js';
+import { epochOfWallClock } from '../wall-clock.js';
 import type { ClinicStore } from '../clinic/store.js';
 import type { SecurityRow } from '../clinic/model.js';
 import type { Caller } from './context.js';
@@ -47,7 +47,7 @@ export function securityToken(jvmStartMillis: number, storedPassword: string): s
 
 /** contract 4.2: `date_ExpireDate` (a DATE, so local midnight) before now → the account is refused. */
 function isExpired(row: SecurityRow, store: ClinicStore, now: number): boolean {
-  return row.expireDate !== null && epochOfLocal(row.expireDate, store.timezone) < now;
+  return row.expireDate !== null && epochOfWallClock(row.expireDate, store.timezone) < now;
 }
 
 /**

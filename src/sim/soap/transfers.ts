@@ -3,7 +3,7 @@
 // Entity getters that turn null into "" are reproduced, because they decide whether an element
 // is omitted (null) or written empty.
 
-import { epochOf } from './clock.js';
+import { epochOfWallClock } from '../wall-clock.js';
 import type {
   AllergyRow, AppointmentRow, CtlDocumentRow, DemographicRow, DocumentRow, PreventionRow, ProviderRow,
 } from '../clinic/model.js';
@@ -13,7 +13,7 @@ import type { WireObject, XsInstant } from './schema.js';
 
 /** A DATE or DATETIME column as the java.util.Date Hibernate loads: local wall clock in the JVM zone. */
 export function localInstant(local: string | null, tz: string, gmt = false): XsInstant | null {
-  return local === null ? null : instant(epochOf(local, tz), gmt);
+  return local === null ? null : instant(epochOfWallClock(local, tz), gmt);
 }
 
 const emptyIfNull = (s: string | null): string => s ?? '';

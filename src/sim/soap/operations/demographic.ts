@@ -10,7 +10,7 @@ import { equalsCi, like, page } from '../query.js';
 import type { OperationDef, ServiceDef, WireObject } from '../schema.js';
 import { providerConsentType } from '../consent.js';
 import { demographicTransfer, projectDemographic } from '../transfers.js';
-import { epochOf } from '../clock.js';
+import { epochOfWallClock } from '../../wall-clock.js';
 import { javaSplit } from './java.js';
 
 const byPk = (ctx: CallContext): DemographicRow[] => [...ctx.store.data.demographics].sort((a, b) => a.demographicNo - b.demographicNo);
@@ -59,7 +59,7 @@ function searchByAttributes(ctx: CallContext, c: {
 /** getActiveDemographicAfter: patient_status 'AC', lastUpdateDate > lastUpdate (exclusive), optional projection. */
 function activeAfter(ctx: CallContext, lastUpdate: ParsedCalendar | null, fields: string | null, v2: boolean): WireObject[] {
   const rows = byPk(ctx).filter((d) => equalsCi(d.patientStatus, 'AC')
-    && (lastUpdate === null || epochOf(d.lastUpdateDate, ctx.tz) > lastUpdate.epochMs));
+    && (lastUpdate === null || epochOfWallClock(d.lastUpdateDate, ctx.tz) > lastUpdate.epochMs));
   const list = fields === null ? null : javaSplit(fields, ',');
   return rows.map((r) => {
     const full = demographicTransfer(r, ctx.store, ctx.tz, { withExt: false, v2 });

@@ -1,7 +1,7 @@
 // ScheduleWs (contract 4.6): appointments. Times are local (`…-04:00`) unless the call's
 // useGMTTime flag asks for the same instants in GMT (`…Z`); the end is the stored inclusive time.
 
-import { localDateOf, localDateTimeOf } from '../../../time/zone.js';
+import { wallClockOf, wallDateOf } from '../../wall-clock.js';
 import type { AppointmentRow } from '../../clinic/model.js';
 import { filterByProviderConsent, hasPatientConsented, providerConsentType } from '../consent.js';
 import { callerOf } from '../context.js';
@@ -35,7 +35,7 @@ function getAppointment(ctx: CallContext, id: number | null, gmt: boolean): Wire
 function dayAppointments(ctx: CallContext, providerNo: string | null, date: ParsedCalendar | null, gmt: boolean): WireObject[] {
   if (date === null) throw npeFault('java.util.Calendar.getTime()', 'date');
   // The Calendar's instant is bound to a DATE parameter, i.e. truncated to the JVM zone's date.
-  const day = localDateOf(date.epochMs, ctx.tz);
+  const day = wallDateOf(date.epochMs, ctx.tz);
   const rows = ctx.store.data.appointments.filter((a) => providerNo !== null && equalsCi(a.providerNo, providerNo)
     && a.appointmentDate === day && a.status !== 'C');
   rows.sort((a, b) => (a.appointmentDate + a.startTime < b.appointmentDate + b.startTime ? -1 : a.appointmentDate + a.startTime > b.appointmentDate + b.startTime ? 1 : 0));
@@ -52,14 +52,14 @@ function forPatient(ctx: CallContext, demographicNo: number | null, start: numbe
 /** findByDateRangeAndProvider: appointment_date >= start and < end, both bound as local DATEs. */
 function dateRange(ctx: CallContext, start: ParsedCalendar | null, end: ParsedCalendar | null, providerNo: string | null, gmt: boolean): WireObject[] {
   if (start === null || end === null || providerNo === null) return []; // comparisons with NULL match nothing
-  const from = localDateOf(start.epochMs, ctx.tz);
-  const to = localDateOf(end.epochMs, ctx.tz);
+  const from = wallDateOf(start.epochMs, ctx.tz);
+  const to = wallDateOf(end.epochMs, ctx.tz);
   return toTransfers(ctx, byPk(ctx).filter((a) => a.appointmentDate >= from && a.appointmentDate < to && equalsCi(a.providerNo, providerNo)), gmt);
 }
 
 /** The wall-clock parts of an instant in the JVM zone: [date, time truncated to whole seconds]. */
 function wallClock(epochMs: number, tz: string): [string, string] {
-  const s = localDateTimeOf(epochMs, tz);
+  const s = wallClockOf(epochMs, tz);
   return [s.slice(0, 10), s.slice(11, 19)];
 }
 
@@ -93,7 +93,7 @@ function addAppointment(ctx: CallContext, t: ArgObject | null): number {
   const c = copyTo(t, ctx.tz);
   const { appointmentDate, startTime, endTime } = c;
   if (appointmentDate === undefined || startTime === undefined || endTime === undefined) throw notNullFault();
-  const now = localDateTimeOf(ctx.now, ctx.tz);
+  const now = wallClockOf(ctx.now, ctx.tz);
   const id = ctx.store.nextId('appointment');
   ctx.store.insertAppointment({
     ...c, appointmentNo: id, appointmentDate, startTime, endTime, reasonCode: null, importedStatus: null,
@@ -114,7 +114,7 @@ function updateAppointment(ctx: CallContext, t: ArgObject | null): null {
   const row = ctx.store.appointment(id);
   if (!row) throw serverFault('Target must not be null'); // BeanUtils.copyProperties(this, null)
   const c = copyTo(t, ctx.tz);
-  Object.assign(row, c, { lastUpdateUser: caller.security.providerNo ?? '', updateDateTime: localDateTimeOf(ctx.now, ctx.tz) });
+  Object.assign(row, c, { lastUpdateUser: caller.security.providerNo ?? '', updateDateTime: wallClockOf(ctx.now, ctx.tz) });
   return null;
 }
 

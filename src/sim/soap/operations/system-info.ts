@@ -1,6 +1,6 @@
 // SystemInfoWs (contract 4.4): unsecured health and clock helpers.
 
-import { offsetMinutesAt } from '../../../time/zone.js';
+import { zoneOffsetMinutes } from '../../wall-clock.js';
 import { MAX_LIST_RETURN_SIZE } from '../query.js';
 import { instant } from '../schema.js';
 import type { OperationDef, ServiceDef } from '../schema.js';
@@ -24,7 +24,7 @@ const operations: OperationDef[] = [
   { name: 'getMaxListReturnSize', params: [], returns: 'int!', handler: () => MAX_LIST_RETURN_SIZE },
   { name: 'getServerTime', params: [], returns: 'dateTime', handler: (_a, ctx) => instant(ctx.now) },
   // contract 4.4: milliseconds, not minutes (e.g. -14400000 for EDT)
-  { name: 'getServerTimeGmtOffset', params: [], returns: 'int!', handler: (_a, ctx) => offsetMinutesAt(ctx.now, ctx.tz) * 60_000 },
+  { name: 'getServerTimeGmtOffset', params: [], returns: 'int!', handler: (_a, ctx) => zoneOffsetMinutes(ctx.now, ctx.tz) * 60_000 },
 ];
 
 export const systemInfoService: ServiceDef = { path: 'SystemInfoService', portType: 'SystemInfoWs', secured: false, operations };
