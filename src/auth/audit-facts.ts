@@ -2,7 +2,7 @@
 // router accepted, the patients it concerned, the resources it returned. Kept apart from the
 // authorization decisions in enforce.ts, which only add why a request was refused.
 import type { Resource } from 'fhir/r4.js';
-import { isValidId, type InteractionInfo, type ParsedSearch, type ResourceDefinition } from '../fhir/index.js';
+import { NUMERIC_ID, type InteractionInfo, type ParsedSearch, type ResourceDefinition } from '../fhir/index.js';
 import { compartmentPatientsOf, narrowingParam } from './compartment.js';
 import type { RequestFacts } from './context.js';
 
@@ -16,7 +16,10 @@ export function recordInteraction(facts: RequestFacts | undefined, info: Interac
   if (info.type === 'Patient' && info.id) facts.patients.add(info.id);
 }
 
-/** The patients a search asked for through the type's patient parameter (ids only). */
+/**
+ * The patients a search asked for through the type's patient parameter: demographic numbers only,
+ * so a name put where an id belongs (`patient=DOE-JANE`) never becomes an audit entity.
+ */
 export function recordSearchedPatients(facts: RequestFacts | undefined, search: ParsedSearch | undefined, def: ResourceDefinition | undefined): void {
   if (!facts || !search || !def) return;
   const param = narrowingParam(def);
@@ -24,7 +27,7 @@ export function recordSearchedPatients(facts: RequestFacts | undefined, search: 
     if (c.name !== param?.name) continue;
     for (const v of c.values) {
       const id = c.type === 'token' ? (v as { code?: string }).code : c.type === 'reference' && (v as { type?: string }).type !== 'Practitioner' ? (v as { id: string }).id : undefined;
-      if (id && isValidId(id)) facts.patients.add(id);
+      if (id && NUMERIC_ID.test(id)) facts.patients.add(id);
     }
   }
 }

@@ -1,45 +1,68 @@
 // One FHIR AuditEvent-shaped JSON line per request, allowed or denied (PHIPA / PIPA: every access
 // to personal health information is logged). Only ids go in: resource and patient ids, client and
-// subject ids, scope names. Query values other than ids and paging controls are masked, because
-// a search by name, birth date or health number would otherwise copy PHI into the trail.
+// subject ids, scope names. Query values other than OSCAR row ids and paging controls are masked,
+// because a search by name, birth date or health number would otherwise copy PHI into the trail;
+// so are ids in paths the router refused.
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent, AuditEventEntity } from 'fhir/r4.js';
-import type { FhirRequest } from '../fhir/index.js';
+import { NUMERIC_ID, type FhirRequest } from '../fhir/index.js';
 import type { AuthContext, RequestFacts } from './context.js';
 import { formatScope } from './scopes.js';
 import type { TokenResult } from './token-endpoint.js';
 
-/** Parameters whose values are ids, references or controls (no PHI): kept as given. */
-const PLAIN_PARAMS = new Set([
-  '_id', 'patient', 'subject', 'actor', 'practitioner', 'performer', '_count', '_cursor', '_include', '_revinclude',
-  '_summary', '_elements', '_sort', '_total', '_format', '_pretty', 'status',
-]);
-const ID_LIKE = /^[A-Za-z0-9\-.:_/,|*$]{0,200}$/;
+/** Parameters whose values are ids or references: kept when every value is an id this server can have. */
+const ID_PARAMS = new Set(['_id', 'patient', 'subject', 'actor', 'practitioner', 'performer']);
+/** Parameters whose values are paging and presentation controls (no PHI). */
+const CONTROL_PARAMS = new Set(['_count', '_cursor', '_include', '_revinclude', '_summary', '_elements', '_sort', '_total', '_format', '_pretty', 'status']);
+const CONTROL_VALUE = /^[A-Za-z0-9\-.:_,*$]{0,200}$/;
+const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
+
+/**
+ * An id value as OSCAR can have it (a row number), optionally typed (`Patient/1001`). Anything
+ * else — a name, a birth date, a health number too long to be a row id, an identifier — is what a
+ * confused or curious client put where an id belongs, and is masked.
+ */
+function isIdList(value: string): boolean {
+  return value.split(',').every((part) => {
+    const slash = part.indexOf('/');
+    const type = slash < 0 ? undefined : part.slice(0, slash);
+    return (type === undefined || RESOURCE_TYPE.test(type)) && NUMERIC_ID.test(part.slice(slash + 1));
+  });
+}
+
+function keptValue(key: string, value: string): boolean {
+  const [name = '', modifier, ...more] = key.split(':');
+  if (more.length > 0) return false;
+  if (CONTROL_PARAMS.has(name)) return CONTROL_VALUE.test(value);
+  // A modifier other than a resource type (`subject:Patient`) changes what the value is: `patient:identifier=…|HCN`.
+  return ID_PARAMS.has(name) && (modifier === undefined || RESOURCE_TYPE.test(modifier)) && isIdList(value);
+}
 
 /** The query with every value that could carry PHI replaced by '***'. */
 export function redactQuery(query: readonly (readonly [string, string])[]): string {
-  return query.map(([k, v]) => {
-    const name = k.split(':')[0] ?? k;
-    const keep = PLAIN_PARAMS.has(name) && ID_LIKE.test(v);
-    return `${encodeURIComponent(k)}=${keep ? encodeURIComponent(v) : '***'}`;
-  }).join('&');
+  return query.map(([k, v]) => `${encodeURIComponent(k)}=${keptValue(k, v) ? encodeURIComponent(v) : '***'}`).join('&');
 }
 
 const ACTION: Record<string, AuditEvent['action']> = {
   read: 'R', vread: 'R', 'search-type': 'E', create: 'C', update: 'U', delete: 'D', operation: 'E', capabilities: 'R', token: 'E',
 };
 
-/** The interaction of a request that never reached the router's hooks (refused earlier). */
-function guessInteraction(req: FhirRequest): { interaction: string; type?: string; id?: string } {
+/**
+ * The interaction of a request that never reached the router's hooks (refused earlier). Its path
+ * was not accepted by the router, so it names a type only when that type exists here and an id
+ * only when it is an OSCAR row number: `/Patient/SMITH-JOHN` or `/DOE/JANE` leave no trace of
+ * the name.
+ */
+function guessInteraction(req: FhirRequest, isKnownType: (type: string) => boolean): { interaction: string; type?: string; id?: string } {
   const parts = req.path.split('/').filter(Boolean);
-  const type = parts[0] && /^[A-Z][A-Za-z]+$/.test(parts[0]) ? parts[0] : undefined;
+  const type = parts[0] && RESOURCE_TYPE.test(parts[0]) && isKnownType(parts[0]) ? parts[0] : undefined;
   const id = type && parts[1] && !parts[1].startsWith('$') && !parts[1].startsWith('_') ? parts[1] : undefined;
   const op = parts.find((p) => p.startsWith('$'));
   if (parts[0] === 'metadata') return { interaction: 'capabilities' };
   const interaction = op ? 'operation'
     : req.method === 'POST' ? (parts[1] === '_search' ? 'search-type' : 'create')
-      : req.method === 'PUT' ? 'update' : req.method === 'DELETE' ? 'delete' : id ? 'read' : 'search-type';
-  return { interaction, ...(type && { type }), ...(id && /^[A-Za-z0-9\-.]{1,64}$/.test(id) && { id }) };
+      : req.method === 'PUT' ? 'update' : req.method === 'DELETE' ? 'delete' : parts[1] ? 'read' : 'search-type';
+  return { interaction, ...(type && { type }), ...(id && NUMERIC_ID.test(id) && { id }) };
 }
 
 function outcomeOf(status: number): AuditEvent['outcome'] {
@@ -54,6 +77,8 @@ export interface AuditInput {
   facts: RequestFacts | undefined;
   /** The public FHIR base (AuditEvent.source.site). */
   site: string;
+  /** Whether a resource type exists here (a refused path's first segment is recorded only then). */
+  isKnownType?: (type: string) => boolean;
 }
 
 /** Caps the entities of one record (a large search page still gets a bounded line). */
@@ -61,7 +86,7 @@ const MAX_ENTITIES = 500;
 
 export function auditEventFor(input: AuditInput): AuditEvent {
   const { req, status, auth, facts } = input;
-  const guessed = guessInteraction(req);
+  const guessed = guessInteraction(req, input.isKnownType ?? (() => false));
   const interaction = facts?.interaction ?? guessed.interaction;
   const type = facts?.type ?? guessed.type;
   const id = facts?.id ?? guessed.id;

@@ -126,7 +126,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
       if (config.auditLog === 'off') return;
       const auth = info.auth as AuthContext | undefined;
       write(auditEventFor({
-        req: info.req, status: info.status, auth, site,
+        req: info.req, status: info.status, auth, site, isKnownType: (t) => opts.registry.get(t) !== undefined,
         facts: facts.forAuth(auth) ?? facts.peekRequest(info.req),
       }));
     },

@@ -103,6 +103,7 @@ describe('audit trail (server process against a simulated real OSCAR)', () => {
     const jane = sim.store.data.demographics.find((d) => d.demographicNo === 1001)!;
     const system = await systemToken();
     const patientToken = await issuer.token({ scope: 'patient/*.rs', patient: '1001', sub: 'portal-user-42' }, {});
+    const staff = await issuer.token({ scope: 'user/*.rs', sub: 'clerk-3' });
     const probes: [string, string | undefined, number][] = [
       [`/Patient?family=${jane.lastName}&given=${jane.firstName}`, system, 200],
       [`/Patient?identifier=${jane.hin}`, system, 200],
@@ -113,6 +114,14 @@ describe('audit trail (server process against a simulated real OSCAR)', () => {
       ['/Patient/1001', patientToken, 200],
       ['/Patient/1001', undefined, 401],
       ['/Patient/1001', `${system}x`, 401],
+      // PHI put where ids belong: in refused paths, behind a modifier, in a reference.
+      [`/Patient/${jane.lastName}-${jane.firstName}`, staff, 404],
+      [`/Patient/${jane.hin}`, staff, 404],
+      [`/${jane.lastName}/${jane.firstName}`, staff, 404],
+      [`/AllergyIntolerance?patient:identifier=${encodeURIComponent(`https://fhir.infoway-inforoute.ca/NamingSystem/ca-on-patient-hcn|${jane.hin}`)}`, staff, 400],
+      [`/AllergyIntolerance?subject=${jane.lastName}-${jane.firstName}-${jane.yearOfBirth}-${jane.monthOfBirth}-${jane.dateOfBirth}`, staff, 400],
+      [`/Appointment?patient=${jane.lastName}-${jane.firstName}`, staff, 200],
+      [`/Appointment?patient=Patient/1001&_count=5`, staff, 200],
     ];
     for (const [i, [path, token, status]] of probes.entries()) {
       const r = await get(path, token, `audit-probe-${i}`);
@@ -171,6 +180,10 @@ describe('audit trail (server process against a simulated real OSCAR)', () => {
     assert.match(anonymous.outcomeDesc ?? '', /^HTTP 401/);
     const badToken = byProbe(8);
     assert.match(badToken.outcomeDesc ?? '', /^HTTP 401 Invalid access token: /);
+
+    const kept = byProbe(probes.length - 1).entity!.find((x) => x.role?.code === '24')!;
+    assert.equal(Buffer.from(kept.query!, 'base64').toString(), 'patient=Patient%2F1001&_count=5', 'ids and controls are kept');
+    assert.equal(Buffer.from(byProbe(12).entity!.find((x) => x.role?.code === '24')!.query!, 'base64').toString(), 'patient%3Aidentifier=***');
 
     const tokenIssued = events.find((e) => e.type.code === '110114' && e.outcome === '0');
     assert.ok(tokenIssued, 'the token request is audited too');
