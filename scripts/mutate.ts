@@ -1,0 +1,222 @@
+// Mutation testing: does the test suite notice when the code is wrong? Each mutant is one small fault
+// (scripts/mutate/mutants.ts) written into a throw-away copy of the tree (sandbox.ts); only the test
+// files that import the mutated module (import-graph.ts) and execute the mutated line (coverage.ts)
+// are run, fastest first, until one fails (killed) or hangs (timeout, also killed). A mutant every
+// such file passes survived. README "Testing" says how to run it and read the report.
+//
+//   npm run mutate                               the default set (targets.ts DEFAULT_TARGETS)
+//   npm run mutate -- src/cache src/auth/scopes.ts   only these paths (`*` allowed in one segment)
+//   npm run mutate -- --since main               only lines changed since a git ref
+//   npm run mutate -- --sample 100 --seed 7      a reproducible random sample of the mutants
+//   npm run mutate -- --operators boundary,equality   only these operators (mutants.ts Operator)
+//   npm run mutate -- src/time/zone.ts --lines 69,73  only mutants on these lines
+//   npm run mutate -- --list                     print the mutants, run nothing
+//   npm run mutate -- --workers 2                parallel sandboxes (default 1: the tests use CPU)
+//
+// The JSON report goes to reports/mutation/ (git-ignored); the exit code is 0 whatever the score.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { baselineStore, closureKey, runBaseline, type Baseline, type BaselineStore } from './mutate/baseline.js';
+import { validityChecker } from './mutate/equivalence.js';
+import { buildImportGraph, type ImportGraph } from './mutate/import-graph.js';
+import { applyMutant, mutantsOf, type Mutant } from './mutate/mutants.js';
+import { createSandbox, type Sandbox } from './mutate/sandbox.js';
+import { changedLines, DEFAULT_TARGETS, expandTargets } from './mutate/targets.js';
+import { killAll, runTestFile } from './mutate/test-file-run.js';
+
+type Status = 'killed' | 'timeout' | 'survived' | 'no-coverage';
+
+interface Result extends Mutant {
+  status: Status;
+  /** The test file that failed or hung, for killed mutants. */
+  killedBy?: string;
+  testsRun: string[];
+  ms: number;
+}
+
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    since: { type: 'string' },
+    sample: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    operators: { type: 'string' },
+    lines: { type: 'string' },
+    workers: { type: 'string', default: '1' },
+    list: { type: 'boolean', default: false },
+  },
+});
+
+const ROOT = process.cwd();
+const REPORT_DIR = join(ROOT, 'reports', 'mutation');
+const isTestFile = (f: string): boolean => /^test\/.+\.test\.ts$/.test(f);
+/** Under a mutant a test file may take this long before its hang counts as a kill. */
+const timeoutFor = (b: Baseline): number => Math.max(20_000, 3 * b.ms + 10_000);
+
+/** A small seeded PRNG, so `--sample N --seed S` picks the same mutants every time. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Every mutant of the target files that runs and changes the program, once per distinct program. */
+function generate(files: string[]): { mutants: Mutant[]; dropped: Record<string, number>; sources: Map<string, string> } {
+  const dropped: Record<string, number> = { invalid: 0, 'type-only': 0, duplicate: 0, 'outside --since': 0 };
+  const operators = opts.operators ? new Set(opts.operators.split(',')) : undefined;
+  const onlyLines = opts.lines ? new Set(opts.lines.split(',').map(Number)) : undefined;
+  const sources = new Map<string, string>();
+  const mutants: Mutant[] = [];
+  for (const file of files) {
+    const source = readFileSync(join(ROOT, file), 'utf8');
+    sources.set(file, source);
+    const check = validityChecker(source);
+    const lines = opts.since ? changedLines(ROOT, opts.since, file) : 'all';
+    const seen = new Set<string>();
+    for (const m of mutantsOf(file, source)) {
+      if (operators && !operators.has(m.operator)) continue;
+      if (onlyLines && !onlyLines.has(m.line)) continue;
+      if (lines !== 'all' && !lines.has(m.line)) { dropped['outside --since']!++; continue; }
+      const mutated = applyMutant(source, m);
+      const v = check(mutated);
+      if (v !== 'runs') { dropped[v]!++; continue; }
+      if (seen.has(mutated)) { dropped.duplicate!++; continue; }
+      seen.add(mutated);
+      mutants.push(m);
+    }
+  }
+  if (opts.sample) {
+    const next = random(Number(opts.seed));
+    const shuffled = mutants.map((m) => ({ m, r: next() })).sort((a, b) => a.r - b.r).map((x) => x.m);
+    const keep = new Set(shuffled.slice(0, Number(opts.sample)));
+    return { mutants: mutants.filter((m) => keep.has(m)), dropped, sources };
+  }
+  return { mutants, dropped, sources };
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const files = expandTargets(ROOT, positionals.length ? positionals : DEFAULT_TARGETS);
+  if (files.length === 0) throw new Error(`no .ts file under src/ matches ${positionals.join(' ') || 'the default targets'}`);
+  const { mutants, dropped, sources } = generate(files);
+  console.log(`${mutants.length} mutants in ${files.length} files (dropped: ${Object.entries(dropped).map(([k, v]) => `${v} ${k}`).join(', ')})`);
+  if (opts.list) {
+    for (const m of mutants) console.log(`${m.file}:${m.line}:${m.column}  ${m.operator}  ${m.description}`);
+    return;
+  }
+
+  const graph = buildImportGraph(ROOT, isTestFile);
+  mkdirSync(REPORT_DIR, { recursive: true });
+  const baselines = baselineStore(join(REPORT_DIR, 'baseline.json'));
+  const keys = new Map<string, string>();
+  const keyOf = (test: string): string => {
+    if (!keys.has(test)) keys.set(test, closureKey(ROOT, graph.closureOf(test)));
+    return keys.get(test)!;
+  };
+
+  const workers = Math.max(1, Number(opts.workers));
+  const sandboxes: Sandbox[] = [];
+  const cleanUp = (): void => { killAll(); for (const s of sandboxes) s.remove(); };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => { cleanUp(); console.error(`\ninterrupted: sandboxes removed, working tree untouched`); process.exit(130); });
+  }
+  try {
+    for (let w = 0; w < workers; w++) sandboxes.push(createSandbox(ROOT));
+    if (!existsSync(join(sandboxes[0]!.root, 'profiles', 'generated'))) {
+      for (const s of sandboxes) execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-validators.ts'], { cwd: s.root, stdio: 'ignore' });
+    }
+    const timing = { baselineMs: 0 };
+    /** The baseline of a test file, run now (in `s`, unmutated at that moment) if not known yet. */
+    const baselineOf = async (s: Sandbox, test: string): Promise<Baseline> => {
+      const known = baselines.get(test, keyOf(test));
+      if (known) return known;
+      const b = await runBaseline(s.root, test, keyOf(test));
+      timing.baselineMs += b.ms;
+      baselines.put(test, b);
+      if (b.outcome !== 'pass') console.log(`  baseline ${b.outcome}: ${test} is left out of every mutant's tests\n${b.tail ?? ''}`);
+      return b;
+    };
+
+    const queue = mutants.map((m, i) => ({ m, i }));
+    const results: Result[] = [];
+    await Promise.all(sandboxes.map(async (s) => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        const r = await runMutant(s, job.m, sources.get(job.m.file)!, graph, (t) => baselineOf(s, t), (t) => baselines.get(t, keyOf(t)));
+        results.push(r);
+        const by = r.killedBy ? ` by ${r.killedBy}` : '';
+        console.log(`[${results.length}/${mutants.length}] ${r.status.padEnd(11)} ${r.file}:${r.line}:${r.column} ${r.operator} ${r.description}${by} (${r.testsRun.length} files, ${seconds(r.ms)})`);
+      }
+    }));
+    report(results, files, dropped, { totalMs: Date.now() - started, baselineMs: timing.baselineMs });
+  } finally {
+    cleanUp();
+  }
+}
+
+/**
+ * Runs the test files that import the mutant's module and execute its line, quickest known first
+ * (files without a baseline yet: nearest in the import graph first), until one fails or hangs.
+ */
+async function runMutant(
+  s: Sandbox, m: Mutant, source: string, graph: ImportGraph,
+  baselineOf: (test: string) => Promise<Baseline>, known: (test: string) => Baseline | undefined,
+): Promise<Result> {
+  const started = Date.now();
+  const candidates = graph.testsReaching(m.file)
+    .map((t) => ({ ...t, ms: known(t.file)?.ms ?? Number.MAX_SAFE_INTEGER }))
+    .sort((a, b) => a.ms - b.ms || a.hops - b.hops || a.file.localeCompare(b.file));
+  const mutated = applyMutant(source, m);
+  const testsRun: string[] = [];
+  for (const t of candidates) {
+    const b = await baselineOf(t.file);
+    if (b.outcome !== 'pass' || !b.lines[m.file]?.includes(m.line)) continue;
+    testsRun.push(t.file);
+    const run = await s.withFile(m.file, mutated, () => runTestFile(s.root, t.file, timeoutFor(b)));
+    if (run.outcome !== 'pass') {
+      return { ...m, status: run.outcome === 'timeout' ? 'timeout' : 'killed', killedBy: t.file, testsRun, ms: Date.now() - started };
+    }
+  }
+  return { ...m, status: testsRun.length ? 'survived' : 'no-coverage', testsRun, ms: Date.now() - started };
+}
+
+function report(results: Result[], files: string[], dropped: Record<string, number>, timing: { totalMs: number; baselineMs: number }): void {
+  const count = (s: Status): number => results.filter((r) => r.status === s).length;
+  const detected = count('killed') + count('timeout');
+  const undetected = count('survived') + count('no-coverage');
+  const score = detected + undetected ? (100 * detected) / (detected + undetected) : 100;
+  results.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  const perFile = files.map((file) => {
+    const rs = results.filter((r) => r.file === file);
+    const d = rs.filter((r) => r.status === 'killed' || r.status === 'timeout').length;
+    return { file, mutants: rs.length, detected: d, score: rs.length ? Math.round((1000 * d) / rs.length) / 10 : null };
+  }).filter((f) => f.mutants > 0);
+  const summary = {
+    date: new Date().toISOString(), node: process.version, args: process.argv.slice(2),
+    score: Math.round(score * 10) / 10, mutants: results.length,
+    killed: count('killed'), timeout: count('timeout'), survived: count('survived'), noCoverage: count('no-coverage'),
+    dropped, totalMs: timing.totalMs, baselineMs: timing.baselineMs,
+    mutantMs: results.reduce((n, r) => n + r.ms, 0),
+  };
+  const file = join(REPORT_DIR, `mutation-${summary.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ summary, perFile, mutants: results }, null, 1)}\n`);
+  writeFileSync(join(REPORT_DIR, 'latest.json'), `${JSON.stringify({ summary, perFile, mutants: results }, null, 1)}\n`);
+
+  const undetectedList = results.filter((r) => r.status === 'survived' || r.status === 'no-coverage');
+  console.log(`\nSurvivors (${undetectedList.length}):`);
+  for (const r of undetectedList) console.log(`  ${r.file}:${r.line}:${r.column}  ${r.status === 'no-coverage' ? 'not covered' : 'survived'}  ${r.operator}  ${r.description}`);
+  console.log('\nPer file:');
+  for (const f of perFile) console.log(`  ${f.file.padEnd(50)} ${String(f.detected).padStart(4)}/${String(f.mutants).padEnd(4)} ${f.score} %`);
+  console.log(`\nMutation score: ${summary.score} % (${detected} of ${detected + undetected} detected: ${summary.killed} killed, ${summary.timeout} timed out; ${summary.survived} survived, ${summary.noCoverage} not covered)`);
+  console.log(`Time: ${seconds(summary.totalMs)} in all, of which baseline ${seconds(summary.baselineMs)}. Report: ${file}`);
+}
+
+await main();
