@@ -51,6 +51,9 @@ export function toOperationOutcome(err: unknown): MappedError {
       case 'OscarUnsupportedRequestError':
         // A value OSCAR cannot be asked about (e.g. non-ASCII in a signed REST query, contract 2.4).
         return simple(400, 'not-supported', 'This search value cannot be sent to the EMR.');
+      case 'UnsendableTextError':
+        // Refused before the call: no escape exists for these characters in XML 1.0 (oscar/soap-envelope.ts).
+        return simple(400, 'invalid', 'The request holds control characters or invalid Unicode, which the EMR cannot store.');
       case 'AbortError':
         // The request was cancelled (client went away or shutdown): nobody reads this answer.
         return simple(503, 'transient', 'The request was cancelled.');

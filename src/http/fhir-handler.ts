@@ -6,7 +6,7 @@
 // so nothing a client cannot be allowed to do costs a body read or an OSCAR call.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  operationOutcome, renderBody, toOperationOutcome, tooManyRequests, type FhirRequest, type FhirResponse, type FhirRouter,
+  conditionPairs, operationOutcome, renderBody, toOperationOutcome, tooManyRequests, type FhirRequest, type FhirResponse, type FhirRouter,
   type FinishedRequest,
 } from '../fhir/index.js';
 import type { Logger } from '../logging.js';
@@ -117,6 +117,8 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
     let response: FhirResponse;
     try {
       checkParams(fhirReq.query);
+      const condition = fhirReq.headers['if-none-exist'];
+      if (condition !== undefined) checkParams(conditionPairs(condition), 'If-None-Exist header');
       let authError: unknown;
       if (opts.authenticate) {
         try { fhirReq.auth = await opts.authenticate(req, fhirReq); } catch (e) { authError = e; }

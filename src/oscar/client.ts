@@ -7,6 +7,7 @@ import { RestClient } from './rest.js';
 import type { RestCall } from './rest.js';
 import { SoapClient } from './soap.js';
 import type { SoapService } from './soap.js';
+import type { SoapArgs, SoapValue } from './soap-envelope.js';
 import { Limiter } from './guard/limiter.js';
 import { CircuitBreaker } from './guard/breaker.js';
 import { withDeadline } from './guard/deadline.js';
@@ -56,10 +57,10 @@ function withExtsArray(p: PreventionTransfer): PreventionTransfer {
 }
 
 /** JAXB orders transfer-object elements alphabetically (contract 4.1); send them the same way. */
-function alphabetical<T extends object>(o: T): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+function alphabetical<T extends object>(o: T): Record<string, SoapValue> {
+  const out: Record<string, SoapValue> = {};
   for (const k of Object.keys(o).sort()) {
-    const v = (o as Record<string, unknown>)[k];
+    const v = (o as Record<string, SoapValue>)[k];
     if (v !== undefined && v !== null) out[k] = v;
   }
   return out;
@@ -223,7 +224,7 @@ export class OscarClient {
   }
 
   async searchDemographicsByAttributes(c: DemographicAttributeSearch): Promise<DemographicTransfer[]> {
-    const args: Record<string, unknown> = {
+    const args: Record<string, SoapValue> = {
       arg0: c.hin, arg1: c.firstName, arg2: c.lastName, arg3: c.gender,
       arg4: c.dateOfBirth === undefined ? undefined : this.xsDate(c.dateOfBirth),
       arg5: c.city, arg6: c.province, arg7: c.phone, arg8: c.email, arg9: c.alias,
@@ -411,12 +412,12 @@ export class OscarClient {
     return this.guard(operation, 'rest', false, () => this.rest.call<T>({ ...call, operation, timeoutMs }), timeoutMs + BACKSTOP_MARGIN_MS);
   }
 
-  private soapRead<T>(service: SoapService, op: string, args: Record<string, unknown>, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
+  private soapRead<T>(service: SoapService, op: string, args: SoapArgs, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
     const operation = `${service}.${op}`;
     return this.guard(operation, `soap:${service}`, true, () => this.soap.call<T>(service, op, args, { operation, timeoutMs }), this.soapBackstop(timeoutMs));
   }
 
-  private soapWrite<T>(service: SoapService, op: string, args: Record<string, unknown>, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
+  private soapWrite<T>(service: SoapService, op: string, args: SoapArgs, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
     const operation = `${service}.${op}`;
     return this.guard(operation, `soap:${service}`, false, () => this.soap.call<T>(service, op, args, { operation, timeoutMs }), this.soapBackstop(timeoutMs));
   }
@@ -496,8 +497,8 @@ function emptySearch<T>(): AbstractSearchResponse<T> {
   return { offset: 0, limit: 0, total: 0, timestamp: Date.now(), content: [], query: null };
 }
 
-function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+function dropUndefined(o: Record<string, SoapValue>): SoapArgs {
+  const out: Record<string, SoapValue> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null) out[k] = v;
   return out;
 }

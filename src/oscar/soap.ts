@@ -1,14 +1,17 @@
-// OSCAR's JAX-WS services at `<base>/ws/<Service>` (contract 1.7, 4), called with the `soap`
-// package. Owns the login2 token lifecycle: log in lazily, reuse the token, and on a SecurityError
+// OSCAR's JAX-WS services at `<base>/ws/<Service>` (contract 1.7, 4). Requests are written by
+// soap-envelope.ts (our own escaping); the `soap` package only fetches the WSDLs and reads the
+// answers against them. Owns the login2 token lifecycle: log in lazily, reuse the token, and on a SecurityError
 // fault log in again once (single-flight) and retry the call once (contract 4.2, 7.18).
 
-import { createClientAsync, WSSecurity } from 'soap';
+import { createClientAsync } from 'soap';
 import type { Client } from 'soap';
 import type { HttpTransport } from './http-transport.js';
 import { SoapHttpAdapter } from './soap-http.js';
 import type { SoapExchangeOptions } from './soap-http.js';
 import { OscarAuthError, OscarError, OscarFaultError, OscarProtocolError } from './errors.js';
 import type { LoginResultTransfer2 } from './types.js';
+import { soapEnvelope } from './soap-envelope.js';
+import type { SoapArgs } from './soap-envelope.js';
 
 export type SoapService =
   | 'LoginService' | 'SystemInfoService' | 'DemographicService' | 'ScheduleService'
@@ -26,7 +29,12 @@ export interface SoapClientOptions {
   transport: HttpTransport;
   /** Deadline for fetching a WSDL and for login2 (default 10 s). */
   setupTimeoutMs?: number;
+  /** Target namespace of the services (default OSCAR's, contract 4.1). */
+  namespace?: string;
 }
+
+/** contract 4.1: the operation wrappers' namespace. */
+export const OSCAR_SOAP_NAMESPACE = 'http://ws.oscarehr.org/';
 
 export interface SoapSession {
   /** security_no: the WS-Security user name (contract 4.2). */
@@ -62,9 +70,9 @@ export class SoapClient {
   private readonly password: string;
   private readonly transport: HttpTransport;
   private readonly setupTimeoutMs: number;
+  private readonly namespace: string;
   private readonly clients = new Map<SoapService, Promise<Client>>();
   private current: SoapSession | undefined;
-  private security: WSSecurity | undefined;
   private loginInFlight: Promise<SoapSession> | undefined;
   /** Number of login2 calls made (observability and tests). */
   loginCount = 0;
@@ -75,6 +83,7 @@ export class SoapClient {
     this.password = opts.password;
     this.transport = opts.transport;
     this.setupTimeoutMs = opts.setupTimeoutMs ?? 10_000;
+    this.namespace = opts.namespace ?? OSCAR_SOAP_NAMESPACE;
   }
 
   /** The cached login, if any. */
@@ -84,12 +93,12 @@ export class SoapClient {
    * Invokes `service.operation` and resolves to the response wrapper's `return` content
    * (undefined for an empty wrapper, contract 4.1 "Null return").
    */
-  async call<T>(service: SoapService, operation: string, args: Record<string, unknown>, opts: SoapCallOptions): Promise<T | undefined> {
+  async call<T>(service: SoapService, operation: string, args: SoapArgs, opts: SoapCallOptions): Promise<T | undefined> {
     const name = opts.operation ?? `${service}.${operation}`;
     const client = await this.clientFor(service);
     if (UNSECURED.has(service)) {
       try {
-        return await this.invoke<T>(client, operation, args, name, opts.timeoutMs, undefined);
+        return await this.invoke<T>(service, client, operation, args, name, opts.timeoutMs, undefined);
       } catch (e) {
         throw e instanceof SecurityFault ? new OscarAuthError(name, 'SecurityError') : e;
       }
@@ -97,14 +106,14 @@ export class SoapClient {
 
     const session = this.current ?? await this.login();
     try {
-      return await this.invoke<T>(client, operation, args, name, opts.timeoutMs, session);
+      return await this.invoke<T>(service, client, operation, args, name, opts.timeoutMs, session);
     } catch (e) {
       if (!(e instanceof SecurityFault)) throw e;
     }
     // contract 7.18: the token dies with an OSCAR restart or password-hash change — log in again, once.
     const fresh = await this.relogin(session);
     try {
-      return await this.invoke<T>(client, operation, args, name, opts.timeoutMs, fresh);
+      return await this.invoke<T>(service, client, operation, args, name, opts.timeoutMs, fresh);
     } catch (e) {
       if (e instanceof SecurityFault) throw new OscarAuthError(name, 'SecurityError');
       throw e;
@@ -120,14 +129,13 @@ export class SoapClient {
   /** Forgets the cached token and WSDLs (e.g. after reconfiguration). */
   reset(): void {
     this.current = undefined;
-    this.security = undefined;
     this.clients.clear();
   }
 
   private relogin(stale: SoapSession): Promise<SoapSession> {
     // Another call may already have replaced the stale token.
     if (this.current && this.current !== stale) return Promise.resolve(this.current);
-    if (this.current === stale) { this.current = undefined; this.security = undefined; }
+    if (this.current === stale) this.current = undefined;
     return this.login();
   }
 
@@ -138,7 +146,7 @@ export class SoapClient {
     let result: LoginResultTransfer2 | undefined;
     try {
       // contract 4.3: arg0 = security.user_name, arg1 = password; no WS-Security header here.
-      result = await this.invoke<LoginResultTransfer2>(client, 'login2', { arg0: this.userName, arg1: this.password }, op, this.setupTimeoutMs, undefined);
+      result = await this.invoke<LoginResultTransfer2>('LoginService', client, 'login2', { arg0: this.userName, arg1: this.password }, op, this.setupTimeoutMs, undefined);
     } catch (e) {
       // contract 4.12: bad credentials are a soap:Server fault "Invalid Username/Password".
       if (e instanceof SecurityFault || (e instanceof OscarFaultError && e.faultCode)) throw new OscarAuthError(op, 'login_failed');
@@ -151,7 +159,6 @@ export class SoapClient {
     }
     const session: SoapSession = { securityId, token: String(token) };
     this.current = session;
-    this.security = securityFor(session);
     return session;
   }
 
@@ -173,34 +180,42 @@ export class SoapClient {
     return p;
   }
 
-  private invoke<T>(
-    client: Client, operation: string, args: Record<string, unknown>, name: string, timeoutMs: number, session: SoapSession | undefined,
+  private async invoke<T>(
+    service: SoapService, client: Client, operation: string, args: SoapArgs, name: string, timeoutMs: number, session: SoapSession | undefined,
   ): Promise<T | undefined> {
-    const method = (client as unknown as Record<string, unknown>)[operation];
-    if (typeof method !== 'function') return Promise.reject(new OscarProtocolError(name, `operation ${operation} is not in the WSDL`));
-    const exchange: SoapExchangeOptions = { oscarOperation: name, oscarTimeoutMs: timeoutMs };
-    return new Promise<T | undefined>((resolve, reject) => {
-      // The envelope is built synchronously inside the call, so setting the header right before is race-free.
-      // Unsecured services have their own Client that never gets a security header.
-      if (session) client.setSecurity(this.current === session && this.security ? this.security : securityFor(session));
-      try {
-        (method as (a: unknown, cb: (err: unknown, result: unknown) => void, o: unknown) => void).call(client, args, (err, result) => {
-          if (err) { reject(classify(name, err)); return; }
-          const wrapper = result as { return?: T } | null | undefined;
-          resolve(wrapper && typeof wrapper === 'object' ? wrapper.return ?? undefined : undefined);
-        }, exchange);
-      } catch {
-        reject(new OscarProtocolError(name, 'the request does not fit the WSDL'));
-      }
+    if (!hasOperation(client, operation)) throw new OscarProtocolError(name, `operation ${operation} is not in the WSDL`);
+    // Built by soap-envelope.ts, which escapes every value itself (no library decides what is markup).
+    const envelope = soapEnvelope({
+      namespace: this.namespace, operation, args,
+      ...(session && { security: { username: String(session.securityId), password: session.token } }),
     });
+    const reply = await this.transport.send({
+      method: 'POST', url: new URL(`${this.base}/ws/${service}`), timeoutMs, operation: name, body: envelope,
+      // contract 4.1: SOAPAction "" (CXF tolerates any).
+      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' },
+    });
+    const text = reply.body.toString('utf8');
+    // A proxy's HTML error page (502/503…) is not a SOAP answer: report the status itself.
+    if (reply.status >= 400 && !/xml/i.test(String(reply.headers['content-type'] ?? ''))) {
+      throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text });
+    }
+    let envelopeOut: { Body?: Record<string, unknown> } | undefined;
+    try {
+      // The WSDL-typed reader of the `soap` package (CUSTOM_DESERIALIZER keeps dates as wire strings).
+      envelopeOut = client.wsdl.xmlToObject(text) as { Body?: Record<string, unknown> } | undefined;
+    } catch (e) {
+      throw classify(name, Object.assign(e ?? {}, { response: { status: reply.status } }));
+    }
+    if (reply.status >= 400) throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text });
+    const body = envelopeOut?.Body;
+    if (!body || typeof body !== 'object') throw new OscarProtocolError(name, 'unreadable SOAP response');
+    const wrapper = (body[`${operation}Response`] ?? Object.values(body)[0]) as { return?: T } | null | undefined;
+    return wrapper && typeof wrapper === 'object' ? wrapper.return ?? undefined : undefined;
   }
 }
 
-// contract 4.2/7.18: UsernameToken with PasswordText only — no Timestamp, Nonce or Created.
-function securityFor(session: SoapSession): WSSecurity {
-  return new WSSecurity(String(session.securityId), session.token, {
-    passwordType: 'PasswordText', hasTimeStamp: false, hasTokenCreated: false, hasNonce: false, mustUnderstand: true,
-  });
+function hasOperation(client: Client, operation: string): boolean {
+  return typeof (client as unknown as Record<string, unknown>)[operation] === 'function';
 }
 
 const textOf = (v: unknown): string => {

@@ -21,7 +21,11 @@ export interface SimAppParts {
   soapServices: readonly string[];
   /** When given, the /__sim admin API is mounted. Returns the new jvmStartMillis. */
   admin?: { restart: () => number } | null;
+  /** Sees every request as it arrived (tests read the exact SOAP bytes OSCAR would get). */
+  onRequest?: SimRequestHook;
 }
+
+export type SimRequestHook = (r: { method: string; path: string; body: Buffer }) => void;
 
 /** Normalises a context path: '' (root) or '/name[/…]' without a trailing slash. */
 export function normaliseContextPath(raw: string): string {
@@ -101,6 +105,13 @@ export function createSimApp(parts: SimAppParts): Express {
   if (parts.admin) app.use('/__sim', adminRouter(faults, stats, parts.admin.restart));
   app.use(stats.middleware());
   app.use(express.raw({ type: () => true, limit: '64mb' }));
+  const onRequest = parts.onRequest;
+  if (onRequest) {
+    app.use((req, _res, next) => {
+      onRequest({ method: req.method, path: req.path, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) });
+      next();
+    });
+  }
   app.use(ctx || '/', faults.middleware());
   app.get(`${ctx}/ws/`, (req, res) => {
     res.locals.simOperation = 'CXF service list';

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { ClinicData } from './clinic/model.js';
 import { ClinicStore } from './clinic/store.js';
 import { DEFAULT_PATIENTS, generateClinic } from './clinic/generate.js';
-import { createSimApp, normaliseContextPath } from './app.js';
+import { createSimApp, normaliseContextPath, type SimRequestHook } from './app.js';
 import { FaultInjector } from './faults.js';
 import { createOAuthRouter } from './oauth/index.js';
 import { demoCredentials, type SimDemoCredentials, type SimOptions } from './options.js';
@@ -36,6 +36,8 @@ export interface StartSimulatorOptions {
   data?: ClinicData;
   /** Enable the /__sim admin API (default true). Test/dev only: never expose it. */
   admin?: boolean;
+  /** Called with every request as received, before faults and dispatch (tests capture SOAP envelopes). */
+  onRequest?: SimRequestHook;
 }
 
 export interface Simulator {
@@ -89,6 +91,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     faults,
     stats,
     admin: opts.admin === false ? null : { restart },
+    ...(opts.onRequest && { onRequest: opts.onRequest }),
   });
 
   const server: Server = createServer({ keepAlive: true }, app);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Bundle, OperationOutcome, Patient, Resource } from 'fhir/r4.js';
-import type { Issue } from '../../src/fhir/index.js';
+import { FhirError, type Issue } from '../../src/fhir/index.js';
 import { callsTo } from './fake-registry.js';
 import { BASE, setup } from './harness.js';
 
@@ -192,5 +192,26 @@ describe('router: operations', () => {
     assert.equal((await call('GET', '/Patient/$everything')).status, 404, 'not type-level');
     assert.equal((await call('GET', '/Patient/1/$meta')).status, 404);
     assert.equal((await call('PUT', '/Patient/1/$everything')).status, 405);
+  });
+});
+
+describe('router: what a write returns', () => {
+  it('passes the checkResource hook on create and update, and its refusal is the answer', async () => {
+    const seen: string[] = [];
+    const refuseSmith = {
+      checkResource(_ctx: unknown, r: Resource) {
+        seen.push(`${r.resourceType}/${r.id ?? ''}`);
+        if ((r as Patient).name?.[0]?.family === 'Smith') throw new FhirError(403, { severity: 'error', code: 'forbidden', diagnostics: 'outside the compartment' });
+      },
+    };
+    const { call } = setup({ hooks: refuseSmith });
+    const created = await call('POST', '/Patient', { headers: JSON_CT, body: newPatient() });
+    assert.equal(created.status, 201);
+    assert.deepEqual(seen, [`Patient/${(created.body as Patient).id}`]);
+    const refused = await call('POST', '/Patient', { headers: JSON_CT, body: newPatient({ name: [{ family: 'Smith' }] }) });
+    assert.equal(refused.status, 403, 'a created resource the hook refuses is not returned');
+    const updated = await call('PUT', '/Patient/1', { headers: JSON_CT, body: newPatient({ id: '1', name: [{ family: 'Smith' }] }) });
+    assert.equal(updated.status, 403, 'an updated resource the hook refuses is not returned');
+    assert.deepEqual(seen.slice(-2).map((x) => x.split('/')[0]), ['Patient', 'Patient']);
   });
 });

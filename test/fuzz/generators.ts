@@ -14,6 +14,8 @@ export interface FuzzCase {
   parseTime: boolean;
   /** Raw bytes instead of an HTTP client request (protocol-level junk). */
   raw?: Buffer;
+  /** A write whose created resource must carry this text exactly (markup stored as data). */
+  echo?: string;
 }
 
 export class Rng {
@@ -43,6 +45,12 @@ const CONTROL = ['%00', '%01', '%07', '%08', '%0B', '%0C', '%0E', '%1B', '%1F', 
 const ODD_TEXT = [
   'DOE', 'ÉLODIE', 'Zoë', 'Ｄｏｅ', '\u202Eeod', 'e\u0301\u0301\u0301', '😀😀', '李', 'ДОЕ', '<b>x</b>', ']]>', '&amp;', "O'Brien", '"q"', '\r\nX: y',
   "' OR 1=1 --", '%', '_', '*', '\\', '\t', '\u00A0', '\uFFFD', 'A'.repeat(200), '\u0085', '\u2028',
+];
+/** Markup aimed at the SOAP envelope: CDATA sections that close the element they sit in and open others. */
+const MARKUP = [
+  '<![CDATA[x]]>', '<![CDATA[]]></lastName><bogus>1</bogus><lastName><![CDATA[]]>', '<![CDATA[]]></notes><demographicNo>1002</demographicNo><notes><![CDATA[]]>',
+  '<![CDATA[<id>7</id>]]>', ']]><x/><![CDATA[', '</arg0><arg1>1</arg1><arg0>', '<?xml version="1.0"?>', '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>&e;',
+  '&lt;&#60;&#x3C;', '<x xmlns="urn:y"/>', '<!-- c -->',
 ];
 const RESULT_PARAM_JUNK = [
   '_count=abc', '_count=-1', '_count=1e3', '_count=1&_count=2', '_summary=bogus', '_sort=-nosuchparam', '_include=Nope:x', '_include=*:*:*',
@@ -158,15 +166,32 @@ export function parseTimeCase(rng: Rng, registry: Registry): FuzzCase {
   }
 }
 
+/** A create whose free text is SOAP-envelope markup; what is stored must be that text. */
+function markupWrite(rng: Rng): FuzzCase {
+  const text = rng.pick(MARKUP) + (rng.chance(0.5) ? rng.pick(MARKUP) : '');
+  if (rng.chance(0.5)) {
+    const day = String(1 + rng.int(28)).padStart(2, '0');
+    const body = {
+      resourceType: 'Appointment', status: 'booked', start: `2032-02-${day}T10:00:00-05:00`, end: `2032-02-${day}T10:15:00-05:00`,
+      [rng.pick(['comment', 'description'])]: text.slice(0, 80).trim(),
+      participant: [{ actor: { reference: `Patient/${1001 + rng.int(50)}` }, status: 'accepted' }, { actor: { reference: 'Practitioner/999998' }, status: 'accepted' }],
+    };
+    return { kind: 'markup-write', method: 'POST', path: '/fhir/Appointment', headers: JSON_CT, body: JSON.stringify(body), parseTime: false, echo: text.slice(0, 80).trim() };
+  }
+  const body = { resourceType: 'Patient', name: [{ family: text.slice(0, 30).trim(), given: ['Fuzz'] }], gender: 'other', birthDate: '1970-01-01' };
+  return { kind: 'markup-write', method: 'POST', path: '/fhir/Patient', headers: JSON_CT, body: JSON.stringify(body), parseTime: false, echo: text.slice(0, 30).trim() };
+}
+
 /** Odd but valid input: it may reach OSCAR, and must never be a 5xx. */
 export function upstreamCase(rng: Rng, registry: Registry): FuzzCase {
+  if (rng.chance(0.1)) return markupWrite(rng);
   const type = rng.pick(registry.types());
   const def = registry.get(type)!;
   const base = `/fhir/${type}`;
   const strings = def.searchParams.filter((p) => p.type === 'string' || p.type === 'token');
   if (def.interactions.search && strings.length && rng.chance(0.7)) {
     const p = rng.pick(strings);
-    const value = Array.from({ length: 1 + rng.int(3) }, () => rng.pick(ODD_TEXT)).join('');
+    const value = Array.from({ length: 1 + rng.int(3) }, () => rng.pick(rng.chance(0.25) ? MARKUP : ODD_TEXT)).join('');
     const extra = rng.chance(0.3) ? `&_count=${rng.int(50)}` : '';
     return { kind: 'odd-search', method: 'GET', path: `${base}?${p.name}=${enc(value)}${extra}`, headers: {}, parseTime: false };
   }

@@ -112,6 +112,10 @@ it(`${TOTAL} malformed requests across every endpoint: no 500, no crash, no OSCA
   const notOutcome = sent.filter((r) => r.status >= 400 && r.c.method !== 'HEAD' && r.status !== 0 && !(r.contentType.includes('fhir+json') && JSON.parse(r.body).resourceType === 'OperationOutcome'));
   assert.deepEqual(notOutcome.map(describe), [], 'every refusal is an OperationOutcome');
   assert.deepEqual(crashes, [], 'no unhandled rejection or exception');
+  const writes = sent.filter((r) => r.c.echo !== undefined);
+  assert.ok(writes.some((r) => r.status === 201), 'some markup writes were stored');
+  const notEchoed = writes.filter((r) => r.status === 201 && !r.body.includes(JSON.stringify(r.c.echo).slice(1, -1)));
+  assert.deepEqual(notEchoed.map((r) => `${JSON.stringify(r.c.echo)} in ${r.body}`), [], 'markup in a created resource is stored and returned as the same text');
 
   // Still healthy afterwards.
   assert.equal((await stack.fhir('/Patient/1001')).status, 200);

@@ -1,5 +1,7 @@
 // create, update, delete. Every check on the incoming body runs before any handler (and before
-// any OSCAR call): media type, resourceType, id, then the validator. Conditional headers:
+// any OSCAR call): media type, resourceType, id, then the validator, whose findings are shown
+// only to a token the authorisation hook let through. What a write returns passes the same
+// compartment check as a read. Conditional headers:
 // If-None-Exist on create (search: 0 → create, 1 → return it, more → 412) and If-Match on
 // update/delete (the current version is read through the read handler).
 import type { Resource } from 'fhir/r4.js';
@@ -8,11 +10,12 @@ import type { FhirResponse } from '../exchange.js';
 import { requireJsonBody } from '../negotiate.js';
 import { operationOutcome } from '../outcome.js';
 import type { ResourceDefinition, WriteResult } from '../registry.js';
+import { conditionPairs } from '../condition.js';
 import { parseSearch } from '../search/parse.js';
 import { etagMatches, stampVersion } from '../version.js';
 import { readCurrent } from './read.js';
 import { json, writeResponse } from './respond.js';
-import type { RequestScope, RouterState } from './scope.js';
+import type { InteractionInfo, RequestScope, RouterState } from './scope.js';
 
 /** The body as a resource of `type`, or a 400. */
 export function resourceBody(type: string, body: unknown): Resource {
@@ -24,13 +27,6 @@ export function resourceBody(type: string, body: unknown): Resource {
     throw badRequest(`The body is ${typeof rt === 'string' ? `a ${rt}` : 'not a resource (no resourceType)'}, expected ${type}`, ['resourceType']);
   }
   return body as Resource;
-}
-
-/** Runs the validator; any error/fatal issue makes a 422 carrying every issue found. */
-export async function validateOrThrow(state: RouterState, resource: Resource): Promise<Issue[]> {
-  const issues = state.validator ? await state.validator.validate(resource) : [];
-  if (issues.some((i) => i.severity === 'error' || i.severity === 'fatal')) throw unprocessable(issues);
-  return issues;
 }
 
 function normalise(result: Resource | WriteResult): WriteResult {
@@ -56,6 +52,27 @@ async function checkIfMatch(scope: RequestScope, def: ResourceDefinition, id: st
   }
 }
 
+/**
+ * Validates the incoming resource, but lets the authorisation hook speak first: a token that may
+ * not write this type gets its 403, never the validator's findings. The hook sees the resource
+ * only once it is valid (its compartment rules read references).
+ */
+async function authorisedAndValid(state: RouterState, scope: RequestScope, info: InteractionInfo & { resource: Resource }): Promise<Issue[]> {
+  const issues = state.validator ? await state.validator.validate(info.resource) : [];
+  const invalid = issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
+  const { resource: _unchecked, ...withoutBody } = info;
+  await state.hooks.beforeInteraction?.(scope.ctx, invalid ? withoutBody : info);
+  if (invalid) throw unprocessable(issues);
+  return issues;
+}
+
+/** What a write returns leaves through the same compartment check as a read. */
+async function checkedResult(state: RouterState, scope: RequestScope, type: string, result: Resource | WriteResult): Promise<{ resource: Resource; issues: Issue[] }> {
+  const stamped = stampedResult(type, result);
+  await state.hooks.checkResource?.(scope.ctx, stamped.resource);
+  return stamped;
+}
+
 export async function create(state: RouterState, scope: RequestScope, def: ResourceDefinition): Promise<FhirResponse> {
   requireJsonBody(scope.req.headers['content-type']);
   const body = resourceBody(def.type, scope.req.body);
@@ -67,14 +84,12 @@ export async function create(state: RouterState, scope: RequestScope, def: Resou
     incoming = rest as Resource;
     notes.push({ severity: 'warning', code: 'informational', diagnostics: 'The id in the body was ignored: the server assigns ids on create', expression: [`${def.type}.id`] });
   }
-  notes.push(...(await validateOrThrow(state, incoming)));
+  notes.push(...(await authorisedAndValid(state, scope, { interaction: 'create', type: def.type, resource: incoming })));
 
   const ifNoneExist = scope.req.headers['if-none-exist'];
   if (ifNoneExist !== undefined) {
     if (!def.conditionalCreate || !def.interactions.search) throw notSupported(`Conditional create (If-None-Exist) is not supported for ${def.type}`);
-    const query = [...new URLSearchParams(ifNoneExist.replace(/^.*\?/, ''))];
-    if (query.length === 0) throw badRequest('If-None-Exist must hold search parameters, e.g. identifier=system|value');
-    const search = parseSearch(def, [...query, ['_count', '2']], { ...state.parseOptions, lenient: false });
+    const search = parseSearch(def, [...conditionPairs(ifNoneExist), ['_count', '2']], { ...state.parseOptions, lenient: false });
     await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'search-type', type: def.type, search });
     const found = search.impossible ? { resources: [], total: 0 } : await def.interactions.search(scope.ctx, search);
     const n = found.total ?? (found.nextCursor !== undefined ? Infinity : found.resources.length);
@@ -85,8 +100,7 @@ export async function create(state: RouterState, scope: RequestScope, def: Resou
       return writeResponse(scope, 200, existing, [], `${def.type}/${existing.id ?? ''} already exists; nothing was created`, state.baseUrl);
     }
   }
-  await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'create', type: def.type, resource: incoming });
-  const { resource, issues } = stampedResult(def.type, await def.interactions.create!(scope.ctx, incoming));
+  const { resource, issues } = await checkedResult(state, scope, def.type, await def.interactions.create!(scope.ctx, incoming));
   return writeResponse(scope, 201, resource, [...notes, ...issues], `Created ${def.type}/${resource.id ?? ''}`, state.baseUrl);
 }
 
@@ -98,10 +112,9 @@ export async function update(state: RouterState, scope: RequestScope, def: Resou
       ? `The body has no id; an update must carry the id of the URL (${id})`
       : `The body id (${body.id}) does not match the URL id (${id})`, [`${def.type}.id`]);
   }
-  const notes = await validateOrThrow(state, body);
-  await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'update', type: def.type, id, resource: body });
+  const notes = await authorisedAndValid(state, scope, { interaction: 'update', type: def.type, id, resource: body });
   await checkIfMatch(scope, def, id);
-  const { resource, issues } = stampedResult(def.type, await def.interactions.update!(scope.ctx, id, body));
+  const { resource, issues } = await checkedResult(state, scope, def.type, await def.interactions.update!(scope.ctx, id, body));
   return writeResponse(scope, 200, resource, [...notes, ...issues], `Updated ${def.type}/${id}`, state.baseUrl);
 }
 

@@ -1,0 +1,98 @@
+// SOAP 1.1 request envelopes, written by us rather than by a SOAP library: every value the facade
+// sends to OSCAR passes through `escapeText` here, so client text can only ever arrive as character
+// data. (The `soap` package passes a string wrapped in `<![CDATA[ … ]]>` through unescaped, which
+// let request text add elements of its own.) Depends on nothing but the values it is given, so the
+// target namespace (OSCAR `http://ws.oscarehr.org/`; Juno `http://v1.soap.external.ws.oscarehr.org/`)
+// and the operation are parameters.
+
+export const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
+const WSSE_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
+const PASSWORD_TEXT = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText';
+
+/** A SOAP argument: text, a number, a boolean, a transfer object or a repeated element; null/undefined are left out. */
+export type SoapValue = string | number | boolean | null | undefined | readonly SoapValue[] | { readonly [field: string]: SoapValue };
+/** Children of the operation wrapper, written in insertion order (the order the caller chose). */
+export type SoapArgs = Readonly<Record<string, SoapValue>>;
+
+/** The WS-Security UsernameToken (contract 4.2): numeric security_no and the password or login2 token. */
+export interface UsernameToken { username: string; password: string }
+
+export interface EnvelopeRequest {
+  /** The service's target namespace: the operation wrapper's namespace (contract 4.1). */
+  namespace: string;
+  operation: string;
+  args: SoapArgs;
+  /** Absent for LoginService/SystemInfoService (contract 7.27). */
+  security?: UsernameToken;
+}
+
+/**
+ * Text XML 1.0 cannot carry (C0 controls other than tab, CR, LF; U+FFFE/U+FFFF; lone surrogates):
+ * no escape exists for it, so the value is refused before any call. Thrown before the request
+ * leaves, it maps to a 400 for the FHIR client.
+ */
+export class UnsendableTextError extends Error {
+  override readonly name = 'UnsendableTextError';
+  /** The argument path, e.g. 'arg0.notes' (a field name, never the value). */
+  readonly field: string;
+  constructor(field: string) {
+    super(`${field} holds characters XML 1.0 cannot carry`);
+    this.field = field;
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+// Tab, CR and LF become character references: an XML parser would otherwise normalise them
+// (CR LF → LF in text, and all three → space in attributes), so they would not arrive as sent.
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;',
+};
+const ESCAPED = /[&<>"'\t\n\r]/g;
+
+/** `text` as XML character data: markup, CDATA markers and quotes become plain text. */
+export function escapeText(text: string, field = 'value'): string {
+  if (NOT_XML_CHAR.test(text)) throw new UnsendableTextError(field);
+  return text.replace(ESCAPED, (c) => ESCAPES[c]!);
+}
+
+function scalar(v: string | number | boolean, field: string): string {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new RangeError(`${field} is not a finite number`);
+    return String(v);
+  }
+  return typeof v === 'boolean' ? String(v) : escapeText(v, field);
+}
+
+function element(name: string, value: SoapValue, path: string): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map((v) => element(name, v as SoapValue, path)).join(''); // contract 4.1: arrays are repeated elements
+  if (!XML_NAME.test(name)) throw new RangeError(`not an XML element name: ${name}`);
+  if (typeof value === 'object') return `<${name}>${children(value as Readonly<Record<string, SoapValue>>, path)}</${name}>`;
+  return `<${name}>${scalar(value as string | number | boolean, path)}</${name}>`;
+}
+
+function children(fields: Readonly<Record<string, SoapValue>>, path: string): string {
+  let out = '';
+  for (const [name, v] of Object.entries(fields)) out += element(name, v, path ? `${path}.${name}` : name);
+  return out;
+}
+
+// contract 4.2/7.18: UsernameToken with PasswordText only — no Timestamp, Nonce or Created.
+function securityHeader(t: UsernameToken): string {
+  return `<soap:Header><wsse:Security xmlns:wsse="${WSSE_NS}" soap:mustUnderstand="1"><wsse:UsernameToken>`
+    + `<wsse:Username>${escapeText(t.username, 'Username')}</wsse:Username>`
+    + `<wsse:Password Type="${PASSWORD_TEXT}">${escapeText(t.password, 'Password')}</wsse:Password>`
+    + '</wsse:UsernameToken></wsse:Security></soap:Header>';
+}
+
+/** The request document: wrapper `{namespace}operation` with unqualified children (contract 4.1). */
+export function soapEnvelope(r: EnvelopeRequest): string {
+  if (!XML_NAME.test(r.operation)) throw new RangeError(`not an operation name: ${r.operation}`);
+  const body = children(r.args, '');
+  return '<?xml version="1.0" encoding="utf-8"?>'
+    + `<soap:Envelope xmlns:soap="${SOAP_ENV_NS}" xmlns:tns="${escapeText(r.namespace, 'namespace')}">`
+    + (r.security ? securityHeader(r.security) : '')
+    + `<soap:Body><tns:${r.operation}>${body}</tns:${r.operation}></soap:Body></soap:Envelope>`;
+}

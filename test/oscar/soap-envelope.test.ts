@@ -1,0 +1,52 @@
+// The SOAP request writer: every value is character data, whatever it looks like.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { XMLParser } from 'fast-xml-parser';
+import { escapeText, soapEnvelope, UnsendableTextError } from '../../src/oscar/soap-envelope.js';
+
+const parser = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true, parseTagValue: false, trimValues: false, htmlEntities: true });
+
+describe('soapEnvelope', () => {
+  it('escapes markup, quotes and CDATA markers so they arrive as the same text', () => {
+    const hostile = `<![CDATA[]]></notes><demographicNo>1002</demographicNo><notes><![CDATA[]]> & "q" 'a'`;
+    const xml = soapEnvelope({ namespace: 'http://ws.oscarehr.org/', operation: 'addAppointment', args: { arg0: { demographicNo: 1001, notes: hostile } } });
+    assert.ok(!xml.includes('<![CDATA['), xml);
+    assert.equal((xml.match(/<demographicNo>/g) ?? []).length, 1);
+    const op = parser.parse(xml).Envelope.Body.addAppointment;
+    assert.equal(op.arg0.notes, hostile);
+    assert.equal(op.arg0.demographicNo, '1001');
+  });
+
+  it('writes tab, CR and LF as character references so no parser normalises them', () => {
+    assert.equal(escapeText('a\r\nb\tc'), 'a&#xD;&#xA;b&#x9;c');
+  });
+
+  it('refuses characters XML 1.0 cannot carry, naming the field and not the value', () => {
+    for (const bad of ['x\u0000', '\u0001', '\u000B', '\uFFFE', '\uD800x', 'x\uDC00']) {
+      assert.throws(() => soapEnvelope({ namespace: 'urn:x', operation: 'op', args: { arg0: { lastName: bad } } }),
+        (e: unknown) => e instanceof UnsendableTextError && e.field === 'arg0.lastName' && !e.message.includes(bad), JSON.stringify(bad));
+    }
+    assert.equal(escapeText('\u{1F600} é'), '\u{1F600} é', 'astral characters and accents pass');
+  });
+
+  it('takes the namespace and operation as given, keeps argument order, repeats arrays and drops null', () => {
+    const xml = soapEnvelope({ namespace: 'http://v1.soap.external.ws.oscarehr.org/', operation: 'getDemographics', args: { arg1: 'b', arg0: [1, 2], arg2: null, arg3: undefined, arg4: false } });
+    assert.match(xml, /xmlns:tns="http:\/\/v1\.soap\.external\.ws\.oscarehr\.org\/"/);
+    assert.match(xml, /<soap:Body><tns:getDemographics><arg1>b<\/arg1><arg0>1<\/arg0><arg0>2<\/arg0><arg4>false<\/arg4><\/tns:getDemographics><\/soap:Body>/);
+  });
+
+  it('adds the contract 4.2 UsernameToken only when asked, with PasswordText and no Timestamp, Nonce or Created', () => {
+    assert.ok(!soapEnvelope({ namespace: 'urn:x', operation: 'login2', args: {} }).includes('Header'));
+    const xml = soapEnvelope({ namespace: 'urn:x', operation: 'op', args: {}, security: { username: '128', password: 'p<&' } });
+    const header = /<soap:Header>([\s\S]*)<\/soap:Header>/.exec(xml)?.[1] ?? '';
+    assert.match(header, /<wsse:Security [^>]*soap:mustUnderstand="1"/);
+    assert.match(header, /<wsse:Username>128<\/wsse:Username><wsse:Password Type="http:\/\/docs\.oasis-open\.org\/wss\/2004\/01\/oasis-200401-wss-username-token-profile-1\.0#PasswordText">p&lt;&amp;<\/wsse:Password>/);
+    assert.doesNotMatch(header, /Timestamp|Nonce|Created/);
+  });
+
+  it('refuses element names and numbers it cannot write', () => {
+    assert.throws(() => soapEnvelope({ namespace: 'urn:x', operation: 'op', args: { 'a><b': 'x' } }), RangeError);
+    assert.throws(() => soapEnvelope({ namespace: 'urn:x', operation: 'op', args: { arg0: Number.NaN } }), RangeError);
+    assert.throws(() => soapEnvelope({ namespace: 'urn:x', operation: 'a b', args: {} }), RangeError);
+  });
+});
