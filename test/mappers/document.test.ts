@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { DocumentReference } from 'fhir/r4.js';
 import type { DocumentTransfer } from '../../src/oscar/types.js';
 import { binaryFromDocument } from '../../src/resources/binary/mapper.js';
-import { documentReferenceFromSoap, documentStatusOf, documentToUpload } from '../../src/resources/documentreference/mapper.js';
+import { documentReferenceFromSoap, documentStatusOf, documentToUpload, PATIENT_UPLOAD_SOURCE } from '../../src/resources/documentreference/mapper.js';
 import { defaultMappingConfig } from '../../src/resources/mapping-config.js';
 import { assertValidResource } from './fhir-assert.js';
 import { DOCUMENT_NUMBERS, soapReturns } from './soap-fixtures.js';
@@ -91,6 +91,20 @@ describe('DocumentReference to OSCAR upload', () => {
     assert.equal(to.description, 'CBC results');
     assert.equal(to.observationDate, Date.parse('2024-03-11T00:00:00-04:00')); // contract 7.25
     assert.equal(to.status, 'A');
+  });
+
+  it('marks a patient\'s own upload as supplied by the patient, and it names no clinician', () => {
+    const { to, notStored } = documentToUpload(upload({ author: [{ reference: 'Practitioner/999998' }] }), cfg, true);
+    assert.equal(to.source, 'oscar-fhir: supplied by the patient');
+    assert.equal(to.responsible, null);
+    assert.deepEqual(notStored, ['DocumentReference.author']);
+    const staff = documentToUpload(upload({ author: [{ reference: 'Practitioner/999998' }] }), cfg);
+    assert.equal(staff.to.source, null, 'OSCAR applies its own default ("REST API")');
+    assert.equal(staff.to.responsible, '999998');
+    // Read back: authored by the patient, not by the provider the facade uploaded as.
+    const back = documentReferenceFromSoap({ ...cbc(), source: PATIENT_UPLOAD_SOURCE }, cfg, opts);
+    assert.deepEqual(back?.author, [{ reference: 'Patient/1001' }]);
+    assert.deepEqual(documentReferenceFromSoap({ ...cbc(), source: 'REST API' }, cfg, opts)?.author, [{ reference: 'Practitioner/999998' }]);
   });
 
   it('names an untitled upload after its content type and falls back to doctype text', () => {

@@ -56,7 +56,7 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
   }
 
   async function create(ctx: FhirContext, d: DocumentReference): Promise<WriteResult<DocumentReference>> {
-    const { to, notStored, errors } = documentToUpload(d, mapping);
+    const { to, notStored, errors } = documentToUpload(d, mapping, ctx.compartment !== undefined);
     rejectIfErrors(errors);
     const demographicNo = to.demographicNo!;
     // contract 3.5: OSCAR files a document under any number, known patient or not.

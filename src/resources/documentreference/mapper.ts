@@ -14,6 +14,18 @@ import { CA_BASELINE_PROFILES, SYSTEMS } from '../systems.js';
 import { FILE_EXTENSIONS, mimeTypeOf } from './content-types.js';
 import { FALLBACK_DOCTYPE } from './doctype-loinc.js';
 
+/**
+ * OSCAR's `source` of a document a patient supplied through a patient/ token (contract 5.5:
+ * varchar(60)). OSCAR records the facade's own provider as the creator of every upload (contract
+ * 3.5), so without this mark a patient's upload would read back as written by that clinician.
+ */
+export const PATIENT_UPLOAD_SOURCE = 'oscar-fhir: supplied by the patient';
+
+/** Whether OSCAR holds this document as supplied by its patient (see PATIENT_UPLOAD_SOURCE). */
+export function isPatientUpload(t: Pick<DocumentTransfer, 'source'>): boolean {
+  return nonBlank(t.source) === PATIENT_UPLOAD_SOURCE;
+}
+
 export interface DocumentMappingOptions {
   /** Absolute or relative URL of the facade's Binary for a document number. */
   binaryUrl: (documentNo: number) => string;
@@ -60,7 +72,8 @@ export function documentReferenceFromSoap(t: DocumentTransfer, cfg: MappingConfi
     type: doctype || loinc ? { coding: loinc ? [{ system: SYSTEMS.loinc, code: loinc.code, display: loinc.display }] : undefined, text: doctype } : undefined,
     subject: patientRef(t.ctlModuleId),
     date: xsInstant(t.updatedatetime, tz),
-    author: [practitionerRef(t.doccreator, opts.authorDisplay)].filter((r) => r !== undefined),
+    // A patient's upload is authored by the patient, not by the provider the facade acts as.
+    author: [isPatientUpload(t) ? patientRef(t.ctlModuleId) : practitionerRef(t.doccreator, opts.authorDisplay)].filter((r) => r !== undefined),
     description: nonBlank(t.docdesc),
     content: [{ attachment }],
   });
@@ -118,7 +131,11 @@ function doctypeFor(d: DocumentReference, cfg: MappingConfig): string {
   return nonBlank(d.type?.text) ?? FALLBACK_DOCTYPE;
 }
 
-export function documentToUpload(d: DocumentReference, cfg: MappingConfig): DocumentUpload {
+/**
+ * The upload for a DocumentReference. `byPatient`: supplied by the patient it is filed under (a
+ * patient/ token): marked as such in OSCAR, and it cannot name a clinician as responsible.
+ */
+export function documentToUpload(d: DocumentReference, cfg: MappingConfig, byPatient = false): DocumentUpload {
   const errors: MappingError[] = [];
   const notStored: string[] = [];
   const to = emptyDocument();
@@ -159,7 +176,12 @@ export function documentToUpload(d: DocumentReference, cfg: MappingConfig): Docu
   const observed = fhirCalendarDate(a?.creation ?? d.date, cfg.timezone);
   if (observed) to.observationDate = restMsOfDate(observed, cfg.timezone); // contract 7.25: local midnight ms
   const author = (d.author ?? []).map((r) => referencedId(r, 'Practitioner')).find((x) => x !== undefined);
-  if (author) to.responsible = author;
+  if (byPatient) {
+    to.source = PATIENT_UPLOAD_SOURCE;
+    if (d.author !== undefined) notStored.push('DocumentReference.author');
+  } else if (author) {
+    to.responsible = author;
+  }
 
   for (const k of ['category', 'relatesTo', 'securityLabel', 'context', 'custodian', 'authenticator', 'masterIdentifier', 'identifier'] as const) {
     if (d[k] !== undefined) notStored.push(`DocumentReference.${k}`);
