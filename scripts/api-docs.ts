@@ -16,6 +16,7 @@ import { buildCapabilityStatement, DEFAULT_COUNT, MAX_COUNT, type Registry, type
 import { createLogger } from '../src/logging.js';
 import { OscarClient } from '../src/oscar/client.js';
 import { defaultMappingConfig } from '../src/resources/mapping-config.js';
+import { DEFAULT_SEARCH_LIMITS } from '../src/resources/deps.js';
 import { ProviderDirectory } from '../src/resources/provider-directory.js';
 import { buildRegistry } from '../src/resources/registry.js';
 
@@ -34,7 +35,7 @@ export function offlineRegistry(): { registry: Registry; close(): void } {
   });
   const mapping = defaultMappingConfig({ timezone: 'America/Toronto', localSystemBase: 'http://oscar.invalid/oscar/fhir-ids/' });
   const registry = buildRegistry(
-    { oscar, mapping, providers: new ProviderDirectory(oscar), baseUrl: BASE, maxUpstreamRows: 1000 },
+    { oscar, mapping, providers: new ProviderDirectory(oscar), baseUrl: BASE, limits: DEFAULT_SEARCH_LIMITS },
     { mode: 'strict', logger: createLogger('silent') },
   );
   return { registry, close: () => oscar.close() };
@@ -96,7 +97,7 @@ export function renderApiDocs(cs: CapabilityStatement, registry: Registry): stri
   const lines: string[] = [];
   if (rest?.documentation) lines.push(rest.documentation, '');
   if (vread) lines.push(`\`vread\`: ${vread}`, '');
-  lines.push(`Search results page ${DEFAULT_COUNT} at a time by default; \`_count\` asks for up to ${MAX_COUNT}.`, '');
+  lines.push(`Search results page ${DEFAULT_COUNT} at a time by default (LIMIT_PAGE_SIZE); \`_count\` asks for up to ${MAX_COUNT} (LIMIT_PAGE_MAX).`, '');
   const resources = rest?.resource ?? [];
   // Operations every type has (\`$validate\`) are described once, here.
   const everywhere = new Set((resources[0]?.operation ?? []).map((o) => o.name).filter((n) => resources.every((r) => r.operation?.some((o) => o.name === n))));

@@ -64,7 +64,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     onCall: (e) => metrics.upstream(e),
   });
   const cache = createFacadeCache({
-    oscar, settings: config.cache, timezone: config.oscarTimezone, logger, observer: metrics.cache, feedObserver: metrics.changeFeed,
+    oscar, settings: { ...config.cache, feedRows: config.limits.changeFeedRows }, timezone: config.oscarTimezone, logger, observer: metrics.cache, feedObserver: metrics.changeFeed,
     identity: { baseUrl: oscarConn.url, restToken: oscarConn.accessToken, soapUser: oscarConn.soapUserName },
   });
   metrics.watch({ upstreamLoad: () => oscar.load(), cacheUsage: () => cache.usage(), changeFeedLastSuccess: () => cache.lastChangePoll() });
@@ -76,13 +76,14 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   });
   const providers = new ProviderDirectory(upstream);
   const registry = buildRegistry(
-    { oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, maxUpstreamRows: 1000 },
+    { oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, limits: config.limits },
     { mode: config.validationMode, logger },
   );
   const auth = createAuth(config, logger, { registry, basePath: FHIR_BASE_PATH, metrics: metrics.registry });
   const routeLabel = createRouteLabeler(registry.types());
   const router = createRouter({
     registry,
+    paging: { defaultCount: config.limits.pageSize, maxCount: config.limits.pageMax },
     baseUrl: config.fhirBaseUrl,
     timezone: config.oscarTimezone,
     validator: {

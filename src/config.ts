@@ -2,6 +2,8 @@
 // Every problem is collected and reported together, so an operator fixes them in one go.
 import { readFileSync } from 'node:fs';
 import { isValidTimeZone } from './time/zone.js';
+import { DEFAULT_COUNT, MAX_COUNT } from './fhir/index.js';
+import { DEFAULT_SEARCH_LIMITS, type SearchLimits } from './resources/deps.js';
 import type { MappingConfigOverrides } from './resources/mapping-config.js';
 import { readMappingOverrides } from './resources/mapping-file.js';
 import { loadSmartClients, type SmartClient } from './auth/clients.js';
@@ -88,6 +90,17 @@ export interface Config {
     /** Change-feed poll interval (OSCAR's …UpdatedAfter operations); 0 = TTL only. */
     pollSeconds: number;
   };
+  limits: Limits;
+}
+
+/** What one request may cost OSCAR and the client (README "Configuration", LIMIT_*). */
+export interface Limits extends SearchLimits {
+  /** Search results per page when the client gives no _count. */
+  pageSize: number;
+  /** Largest _count honoured (a larger one is lowered to it). */
+  pageMax: number;
+  /** Rows one change-feed poll asks each OSCAR delta operation for; a full page drops the whole cache. */
+  changeFeedRows: number;
 }
 
 export class ConfigError extends Error {
@@ -191,6 +204,22 @@ function smartConfig(env: Env, authMode: AuthMode, problems: string[]): Config['
   return { clients, ...(external && { external }), ...(signingKey && { signingKey }), tokenLifetimeSeconds };
 }
 
+/** contract 7.13: OSCAR refuses a list size above 5000, and a guard asks for one row more than it allows. */
+const OSCAR_LIST_MAX = 5000;
+
+function limitsConfig(env: Env, problems: string[]): Limits {
+  const limits: Limits = {
+    upstreamRows: intIn(env, 'LIMIT_UPSTREAM_ROWS', DEFAULT_SEARCH_LIMITS.upstreamRows, 1, OSCAR_LIST_MAX - 1, problems),
+    ids: intIn(env, 'LIMIT_SEARCH_IDS', DEFAULT_SEARCH_LIMITS.ids, 1, 1000, problems),
+    patients: intIn(env, 'LIMIT_SEARCH_PATIENTS', DEFAULT_SEARCH_LIMITS.patients, 1, 1000, problems),
+    pageSize: intIn(env, 'LIMIT_PAGE_SIZE', DEFAULT_COUNT, 1, 1000, problems),
+    pageMax: intIn(env, 'LIMIT_PAGE_MAX', MAX_COUNT, 1, 1000, problems),
+    changeFeedRows: intIn(env, 'LIMIT_CHANGE_FEED_ROWS', 1000, 1, OSCAR_LIST_MAX, problems),
+  };
+  if (limits.pageSize > limits.pageMax) problems.push(`LIMIT_PAGE_SIZE (${limits.pageSize}) must not exceed LIMIT_PAGE_MAX (${limits.pageMax})`);
+  return limits;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   // OSCAR_CREDENTIALS_FILE (written by `oscar-fhir connect`) fills in the OSCAR_* variables not set.
@@ -282,6 +311,8 @@ export function loadConfig(env: Env = process.env): Config {
 
   const mappingOverrides = env.MAPPING_CONFIG_FILE ? readMappingOverrides(env.MAPPING_CONFIG_FILE, problems) : {};
 
+  const limits = limitsConfig(env, problems);
+
   if (problems.length) throw new ConfigError(problems);
-  return { mappingOverrides, port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
+  return { limits, mappingOverrides, port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
 }

@@ -14,8 +14,6 @@ import type { OscarClient } from '../oscar/client.js';
 import { parseXsDateTime } from '../time/zone.js';
 import type { RecordChange, RecordKind } from './tags.js';
 
-/** Rows one poll may return per feed; a full page means some were missed → drop everything. */
-const PAGE = 1000;
 /** How far behind its cursor each poll looks again (whole-second stamps, late commits, small skew). */
 const OVERLAP_MS = 5_000;
 
@@ -29,6 +27,8 @@ export interface ChangeFeedOptions {
   oscar: OscarClient;
   timezone: string;
   intervalMs: number;
+  /** Rows one poll asks each feed for; a full page means some may have been missed → drop everything. */
+  pageRows: number;
   invalidate(changes: readonly RecordChange[]): void;
   /** A feed overflowed: forget everything. */
   clearAll(): void;
@@ -64,16 +64,16 @@ export class ChangeFeed {
     const at = (v: unknown): number => (typeof v === 'string' && v !== '' ? parseXsDateTime(v, tz) : 0);
     const rows = (list: readonly Obj[], kind: RecordKind, id: string, stamp: string, patient: (r: Obj) => number | undefined): Row[] =>
       list.map((r) => ({ key: `${kind}:${String(r[id])}`, at: at(r[stamp]), change: { kind, id: num(r[id]), patient: patient(r) } }));
-    const { oscar } = o;
+    const { oscar, pageRows } = o;
     this.feeds = [
       // contract 4.5: projected to the two fields needed, so the poll stays small.
       { kind: 'demographic', fetch: async (s) => rows(await oscar.getActiveDemographicsAfter(s, ['demographicNo', 'lastUpdateDate']) as Obj[], 'demographic', 'demographicNo', 'lastUpdateDate', () => undefined) },
-      { kind: 'appointment', fetch: async (s) => rows(await oscar.getAppointmentsUpdatedAfterDate(s, PAGE, true) as Obj[], 'appointment', 'id', 'updateDateTime', (r) => num(r.demographicNo)) },
-      { kind: 'allergy', fetch: async (s) => rows(await oscar.getAllergiesUpdatedAfterDate(s, PAGE) as Obj[], 'allergy', 'id', 'lastUpdateDate', (r) => num(r.demographicNo)) },
-      { kind: 'prevention', fetch: async (s) => rows(await oscar.getPreventionsUpdatedAfterDate(s, PAGE) as Obj[], 'prevention', 'id', 'lastUpdateDate', (r) => num(r.demographicId)) },
+      { kind: 'appointment', fetch: async (s) => rows(await oscar.getAppointmentsUpdatedAfterDate(s, pageRows, true) as Obj[], 'appointment', 'id', 'updateDateTime', (r) => num(r.demographicNo)) },
+      { kind: 'allergy', fetch: async (s) => rows(await oscar.getAllergiesUpdatedAfterDate(s, pageRows) as Obj[], 'allergy', 'id', 'lastUpdateDate', (r) => num(r.demographicNo)) },
+      { kind: 'prevention', fetch: async (s) => rows(await oscar.getPreventionsUpdatedAfterDate(s, pageRows) as Obj[], 'prevention', 'id', 'lastUpdateDate', (r) => num(r.demographicId)) },
       {
         kind: 'document',
-        fetch: async (s) => rows(await oscar.getDocumentsUpdateAfterDate(s, PAGE) as Obj[], 'document', 'documentNo', 'updatedatetime',
+        fetch: async (s) => rows(await oscar.getDocumentsUpdateAfterDate(s, pageRows) as Obj[], 'document', 'documentNo', 'updatedatetime',
           (r) => (r.ctlModule === 'demographic' ? num(r.ctlModuleId) : undefined)),
       },
     ];
@@ -123,7 +123,7 @@ export class ChangeFeed {
         continue;
       }
       const { f, rows } = r.value;
-      if (rows.length >= PAGE) overflow = true;
+      if (rows.length >= this.o.pageRows) overflow = true;
       let cursor = this.cursor.get(f.kind)!;
       let n = 0;
       for (const row of rows) {

@@ -52,6 +52,8 @@ export interface CacheSettings {
   ttlSeconds: number;
   /** Change-feed poll interval; 0 = no polling (TTL only). */
   pollSeconds: number;
+  /** Rows one change-feed poll asks each OSCAR delta operation for (LIMIT_CHANGE_FEED_ROWS). */
+  feedRows: number;
 }
 
 export interface FacadeCacheOptions {
@@ -110,7 +112,7 @@ export function createFacadeCache(o: FacadeCacheOptions): FacadeCache {
   });
   // Without polling the feed still exists, to be polled on demand (pollChanges).
   const feed = new ChangeFeed({
-    oscar: o.oscar, timezone: o.timezone, intervalMs: Math.max(1, settings.pollSeconds) * 1000, invalidate, clearAll: () => store.clear(),
+    oscar: o.oscar, timezone: o.timezone, intervalMs: Math.max(1, settings.pollSeconds) * 1000, pageRows: settings.feedRows, invalidate, clearAll: () => store.clear(),
     ...(o.logger && { logger: o.logger }), ...(o.feedObserver && { observer: o.feedObserver }),
   });
   return {

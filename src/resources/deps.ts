@@ -4,12 +4,24 @@ import type { OscarClient } from '../oscar/client.js';
 import type { MappingConfig } from './mapping-config.js';
 import type { ProviderDirectory } from './provider-directory.js';
 
+export interface SearchLimits {
+  /** Most rows one upstream list call may bring back before a search is refused as too costly (no silent truncation). */
+  upstreamRows: number;
+  /** Most `_id` values one search may name. */
+  ids: number;
+  /** Most patients one search may name. */
+  patients: number;
+}
+
+/** The limits when none are configured. */
+export const DEFAULT_SEARCH_LIMITS: Readonly<SearchLimits> = { upstreamRows: 1000, ids: 50, patients: 20 };
+
 export interface ResourceDeps {
   oscar: OscarClient;
   mapping: MappingConfig;
   providers: ProviderDirectory;
   /** Public FHIR base URL (for Binary urls in attachments). */
   baseUrl: string;
-  /** Most rows one upstream list call may bring back before a search is refused as too costly. */
-  maxUpstreamRows: number;
+  /** What one search may cost OSCAR (LIMIT_* settings, README "Configuration"). */
+  limits: SearchLimits;
 }

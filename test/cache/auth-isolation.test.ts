@@ -15,6 +15,7 @@ import { fhirSecurityHeaders } from '../../src/http/security-headers.js';
 import { createLogger } from '../../src/logging.js';
 import { OscarClient } from '../../src/oscar/client.js';
 import { defaultMappingConfig } from '../../src/resources/mapping-config.js';
+import { DEFAULT_SEARCH_LIMITS } from '../../src/resources/deps.js';
 import { ProviderDirectory } from '../../src/resources/provider-directory.js';
 import { buildRegistry } from '../../src/resources/registry.js';
 import { demoCredentials } from '../../src/sim/options.js';
@@ -53,13 +54,13 @@ describe('two clients with different access share the cache but never each other
     cache = createFacadeCache({
       oscar, timezone: sim.store.timezone,
       identity: { baseUrl: sim.url, restToken: c.accessToken, soapUser: c.soapUserName },
-      settings: { maxBytes: 8 * 1024 * 1024, documentMaxBytes: 0, ttlSeconds: 600, pollSeconds: 0 },
+      settings: { maxBytes: 8 * 1024 * 1024, documentMaxBytes: 0, ttlSeconds: 600, pollSeconds: 0, feedRows: 1000 },
     });
     const logger = createLogger('silent');
     const baseUrl = 'http://127.0.0.1/fhir';
     const registry = buildRegistry({
       oscar: cache.oscar, mapping: defaultMappingConfig({ timezone: sim.store.timezone }), providers: new ProviderDirectory(cache.oscar),
-      baseUrl, maxUpstreamRows: 1000,
+      baseUrl, limits: DEFAULT_SEARCH_LIMITS,
     }, { mode: 'strict', logger });
     const router = createRouter({ registry, baseUrl, timezone: sim.store.timezone, hooks });
     const handler = createFhirHandler({

@@ -7,6 +7,7 @@ import { recordKindsOf, tagsOfResource } from '../../src/cache/fhir-records.js';
 import { createLogger } from '../../src/logging.js';
 import { OscarClient } from '../../src/oscar/client.js';
 import { defaultMappingConfig } from '../../src/resources/mapping-config.js';
+import { DEFAULT_SEARCH_LIMITS } from '../../src/resources/deps.js';
 import { ProviderDirectory } from '../../src/resources/provider-directory.js';
 import { buildRegistry } from '../../src/resources/registry.js';
 
@@ -17,7 +18,7 @@ test('every registered type declares the OSCAR record its ids name', () => {
   });
   try {
     const registry = buildRegistry(
-      { oscar, mapping: defaultMappingConfig({ timezone: 'America/Toronto' }), providers: new ProviderDirectory(oscar), baseUrl: 'http://x/fhir', maxUpstreamRows: 1000 },
+      { oscar, mapping: defaultMappingConfig({ timezone: 'America/Toronto' }), providers: new ProviderDirectory(oscar), baseUrl: 'http://x/fhir', limits: DEFAULT_SEARCH_LIMITS },
       { mode: 'strict', logger: createLogger('silent') },
     );
     assert.deepEqual(Object.fromEntries(recordKindsOf(registry.all())), {

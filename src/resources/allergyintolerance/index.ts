@@ -36,7 +36,7 @@ export function allergyIntoleranceDefinition(deps: ResourceDeps) {
   }
 
   async function search(ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<AllergyIntolerance>> {
-    const c = await fetchAllergyCandidates(planAllergySearch(s, Date.now(), ctx.compartment), deps);
+    const c = await fetchAllergyCandidates(planAllergySearch(s, deps.limits, Date.now(), ctx.compartment), deps);
     const statusClauses = s.clauses.filter((cl) => cl.name === 'clinical-status');
     const otherClauses = s.clauses.filter((cl) => cl.name !== 'clinical-status');
     // Every criterion but clinical status can be decided before the REST active lists are known.

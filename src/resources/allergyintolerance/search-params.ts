@@ -10,7 +10,7 @@ const PARAMS: SearchParamDef[] = [
   { ...ID_PARAM, description: 'allergyid; SOAP AllergyService.getAllergy per id (at most 50), clinical status from REST /allergies/active of each patient.' },
   {
     name: 'patient', type: 'reference', definition: `${R4}clinical-patient`, target: ['Patient'],
-    description: "The patient's allergies, archived ones included (inactive): SOAP getAllergiesByProgramProviderDemographicDate (no consent gate) plus REST /allergies/active for the clinical status. At most 20 patients per search.",
+    description: "The patient's allergies, archived ones included (inactive): SOAP getAllergiesByProgramProviderDemographicDate (no consent gate) plus REST /allergies/active for the clinical status. At most LIMIT_SEARCH_PATIENTS patients per search (20 by default).",
   },
   {
     ...LAST_UPDATED_PARAM,

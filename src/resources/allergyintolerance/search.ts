@@ -9,12 +9,10 @@ import {
 } from '../../fhir/index.js';
 import type { AllergyTransfer } from '../../oscar/types.js';
 import { compartmentAnchor } from '../compartment-owner.js';
-import type { ResourceDeps } from '../deps.js';
+import type { ResourceDeps, SearchLimits } from '../deps.js';
 import { xsEpoch } from '../oscar-dates.js';
 import { ALLERGY_ANCHORS } from './search-params.js';
 
-export const MAX_IDS = 50;
-export const MAX_PATIENTS = 20;
 /** Most patients whose REST active list one search may fetch. */
 export const MAX_STATUS_PATIENTS = 50;
 /** Calls one search keeps in flight toward OSCAR (the client bounds the whole server too). */
@@ -45,19 +43,19 @@ const unique = (ns: readonly number[]): number[] => [...new Set(ns)];
  * Chooses the OSCAR calls for the search's anchor (see ALLERGY_SEARCH_PARAMS). A search confined
  * to one patient's compartment reads that patient's allergies, whatever else it names.
  */
-export function planAllergySearch(search: ParsedSearch, now: number = Date.now(), compartment?: string): Plan {
+export function planAllergySearch(search: ParsedSearch, limits: Pick<SearchLimits, 'ids' | 'patients'>, now: number = Date.now(), compartment?: string): Plan {
   const confined = compartmentAnchor(compartment);
   if (confined) return { kind: 'patients', demographicNos: confined };
   const ids = search.clauses.find((c): c is TokenClause => c.name === '_id' && c.type === 'token' && !c.missing);
   if (ids) {
     const list = unique(ids.values.flatMap((v) => (v.code && NUMBER.test(v.code) ? [Number(v.code)] : [])));
-    if (list.length > MAX_IDS) throw tooCostly(`at most ${MAX_IDS} allergy ids can be searched at once`, ['_id']);
+    if (list.length > limits.ids) throw tooCostly(`at most ${limits.ids} allergy ids can be searched at once`, ['_id']);
     return { kind: 'ids', ids: list };
   }
   const patient = search.clauses.find((c): c is ReferenceClause => c.name === 'patient' && c.type === 'reference' && !c.missing);
   if (patient) {
     const list = unique(patient.values.flatMap((v) => ((v.type ?? 'Patient') === 'Patient' && NUMBER.test(v.id) ? [Number(v.id)] : [])));
-    if (list.length > MAX_PATIENTS) throw tooCostly(`at most ${MAX_PATIENTS} patients can be searched at once`, ['patient']);
+    if (list.length > limits.patients) throw tooCostly(`at most ${limits.patients} patients can be searched at once`, ['patient']);
     return { kind: 'patients', demographicNos: list };
   }
   const updated = search.clauses.filter((c): c is DateClause => c.name === '_lastUpdated' && c.type === 'date' && !c.missing);
@@ -84,7 +82,7 @@ export async function loadActiveLists(deps: ResourceDeps, c: AllergyCandidates, 
 
 /** Runs the plan. */
 export async function fetchAllergyCandidates(plan: Plan, deps: ResourceDeps): Promise<AllergyCandidates> {
-  const { oscar, maxUpstreamRows, mapping } = deps;
+  const { oscar, mapping, limits: { upstreamRows: maxUpstreamRows } } = deps;
   const out: AllergyCandidates = { rows: [], active: new Map() };
   switch (plan.kind) {
     case 'ids': {

@@ -54,7 +54,7 @@ export function appointmentDefinition(deps: ResourceDeps) {
   async function search(ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Appointment>> {
     const now = Date.now();
     const known = ctx.compartment === undefined ? await knownProviders(s) : new Set<string>();
-    const rows = await fetchCandidates(planAppointmentSearch(s, (id) => known.has(id), now, ctx.compartment), deps);
+    const rows = await fetchCandidates(planAppointmentSearch(s, (id) => known.has(id), deps.limits, now, ctx.compartment), deps);
     const all = await Promise.all(rows.map(toAppointment));
     const matches = all
       .filter((a) => s.clauses.every((c) => appointmentMatches(a, c, mapping.timezone, now)))

@@ -10,7 +10,7 @@ export const APPOINTMENT_STATUS_SYSTEM = 'http://hl7.org/fhir/appointmentstatus'
 export const MAX_PRACTITIONER_RANGE_DAYS = 366;
 
 export const APPOINTMENT_SEARCH_PARAMS: SearchParamDef[] = [
-  { ...ID_PARAM, description: 'appointment_no; SOAP getAppointment2 per id (up to 100 ids).' },
+  { ...ID_PARAM, description: 'appointment_no; SOAP getAppointment2 per id (at most LIMIT_SEARCH_IDS ids, 50 by default).' },
   {
     name: 'patient', type: 'reference', definition: `${R4}Appointment-patient`, target: ['Patient'],
     description: 'The patient booked; SOAP getAppointmentsForPatient2 (every appointment of the patient, whatever its status; never the consent-gated getAppointmentsByDemographicIdAfter), newest first in pages, stopping below a date lower bound. More matching rows than the upstream row limit are refused as too costly.',

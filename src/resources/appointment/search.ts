@@ -10,13 +10,12 @@ import {
 import { localDateOf } from '../../time/zone.js';
 import type { AppointmentTransfer } from '../../oscar/types.js';
 import { compartmentAnchor } from '../compartment-owner.js';
-import type { ResourceDeps } from '../deps.js';
+import type { ResourceDeps, SearchLimits } from '../deps.js';
 import { xsEpoch } from '../oscar-dates.js';
 import { PRACTITIONER_ID } from '../practitioner/search-params.js';
 import { dateWindow, isBounded, isEmpty, localDays, type Window } from './date-window.js';
 import { APPOINTMENT_STATUS_SYSTEM, MAX_PRACTITIONER_RANGE_DAYS } from './search-params.js';
 
-const MAX_IDS = 100;
 /** Most patients or providers one reference clause may OR (one OSCAR call each). */
 const MAX_REFS = 20;
 /** Rows per getAppointmentsForPatient2 page. */
@@ -68,7 +67,7 @@ function referenceSources(clause: ReferenceClause, window: Window, knownProvider
  * Chooses the narrowest OSCAR calls for the criteria (see APPOINTMENT_SEARCH_PARAMS). A search
  * confined to one patient's compartment reads that patient's appointments, whatever else it names.
  */
-export function planAppointmentSearch(search: ParsedSearch, knownProvider: (id: string) => boolean, now: number = Date.now(), compartment?: string): Plan {
+export function planAppointmentSearch(search: ParsedSearch, knownProvider: (id: string) => boolean, limits: Pick<SearchLimits, 'ids'>, now: number = Date.now(), compartment?: string): Plan {
   const window = dateWindow(clausesNamed<DateClause>(search, 'date'), now);
   const confined = compartmentAnchor(compartment);
   if (confined) return { sources: confined.map((demographicNo) => ({ kind: 'patient', demographicNo })), window };
@@ -76,7 +75,7 @@ export function planAppointmentSearch(search: ParsedSearch, knownProvider: (id: 
   const idClause = clausesNamed<TokenClause>(search, '_id')[0];
   if (idClause) {
     const ids = [...new Set(idClause.values.flatMap((v) => (v.code && /^\d{1,9}$/.test(v.code) ? [Number(v.code)] : [])))];
-    if (ids.length > MAX_IDS) throw invalidValue(`at most ${MAX_IDS} ids can be searched at once`, ['_id']);
+    if (ids.length > limits.ids) throw invalidValue(`at most ${limits.ids} ids can be searched at once`, ['_id']);
     return { sources: [{ kind: 'ids', ids }], window };
   }
 
@@ -105,11 +104,11 @@ export function planAppointmentSearch(search: ParsedSearch, knownProvider: (id: 
 // ---- fetching ---------------------------------------------------------------------------------
 
 function tooMany(deps: ResourceDeps, what: string): never {
-  throw tooCostly(`more than ${deps.maxUpstreamRows} appointments ${what} in OSCAR: narrow the search (e.g. with a date range)`);
+  throw tooCostly(`more than ${deps.limits.upstreamRows} appointments ${what} in OSCAR: narrow the search (e.g. with a date range)`);
 }
 
 async function patientRows(demographicNo: number, window: Window, deps: ResourceDeps): Promise<AppointmentTransfer[]> {
-  const { oscar, mapping, maxUpstreamRows } = deps;
+  const { oscar, mapping, limits: { upstreamRows: maxUpstreamRows } } = deps;
   const tz = mapping.timezone;
   const dayOf = (t: AppointmentTransfer): string | undefined => {
     const ms = xsEpoch(t.appointmentStartDateTime, tz);
@@ -137,7 +136,7 @@ async function providerRows(providerNo: string, window: Window, deps: ResourceDe
   // contract 4.6: appointment_date >= start and < end, local days; unlike getAppointmentsForProvider2
   // it keeps cancelled (C) appointments.
   const rows = await deps.oscar.getAppointmentsForDateRangeAndProvider2(days.from, days.toExclusive, providerNo, true);
-  if (rows.length > deps.maxUpstreamRows) tooMany(deps, 'are booked for this practitioner in that range');
+  if (rows.length > deps.limits.upstreamRows) tooMany(deps, 'are booked for this practitioner in that range');
   return rows;
 }
 
@@ -150,9 +149,9 @@ async function rowsOf(source: Source, window: Window, deps: ResourceDeps): Promi
     case 'patient': return patientRows(source.demographicNo, window, deps);
     case 'provider': return providerRows(source.providerNo, window, deps);
     case 'updatedAfter': {
-      const n = Math.min(deps.maxUpstreamRows + 1, OSCAR_LIST_MAX);
+      const n = Math.min(deps.limits.upstreamRows + 1, OSCAR_LIST_MAX);
       const rows = await deps.oscar.getAppointmentsUpdatedAfterDate(source.since, n, true);
-      if (rows.length > deps.maxUpstreamRows) tooMany(deps, 'changed since then');
+      if (rows.length > deps.limits.upstreamRows) tooMany(deps, 'changed since then');
       return rows;
     }
   }

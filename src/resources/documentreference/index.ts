@@ -48,7 +48,7 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
   }
 
   async function search(ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<DocumentReference>> {
-    const { docs, issues } = await fetchCandidates(planDocumentSearch(s, ctx.compartment), deps, toDocumentReference);
+    const { docs, issues } = await fetchCandidates(planDocumentSearch(s, deps.limits, ctx.compartment), deps, toDocumentReference);
     const matches = docs
       .filter((d) => s.clauses.every((c) => documentMatches(d, c, mapping.timezone)))
       .sort((a, b) => Number(a.id) - Number(b.id));

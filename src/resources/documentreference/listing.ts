@@ -1,6 +1,6 @@
 // Fetching documents from OSCAR. Every DocumentTransfer inlines its whole file base64 (contract
 // 4.10, 7.17), so each transfer is turned into its resource (measured and hashed) as soon as a call
-// returns and the base64 is dropped with it; lists stop at deps.maxUpstreamRows, and the
+// returns and the base64 is dropped with it; lists stop at deps.limits.upstreamRows, and the
 // clinic-wide change list is read in chunks, so memory stays bounded by one chunk of files.
 import type { DocumentReference } from 'fhir/r4.js';
 import { mapLimited, tooCostly } from '../../fhir/index.js';
@@ -43,7 +43,7 @@ export function isMissingFileFault(e: unknown): boolean {
 }
 
 function refuseTooMany(deps: ResourceDeps): never {
-  throw tooCostly(`more than ${deps.maxUpstreamRows} documents match in OSCAR: narrow the search (patient, _id, or a later _lastUpdated)`);
+  throw tooCostly(`more than ${deps.limits.upstreamRows} documents match in OSCAR: narrow the search (patient, _id, or a later _lastUpdated)`);
 }
 
 async function mapAll(rows: DocumentTransfer[], toResource: ToDocumentReference): Promise<DocumentReference[]> {
@@ -82,17 +82,17 @@ export async function documentsById(deps: ResourceDeps, ids: readonly number[], 
  */
 export async function documentsOfPatient(deps: ResourceDeps, demographicNo: number, toResource: ToDocumentReference, programId = DEFAULT_DOCUMENT_PROGRAM_ID): Promise<DocumentReference[]> {
   const all = await deps.oscar.getDocumentsByDemographicIdAfter(demographicNo, 0);
-  if (all.length > deps.maxUpstreamRows) refuseTooMany(deps);
+  if (all.length > deps.limits.upstreamRows) refuseTooMany(deps);
   if (all.length > 0) return mapAll(all, toResource);
 
   const creators = [...new Set((await deps.providers.all()).map((p) => p.providerNo).filter((p): p is string => !!p))];
   const seen = new Set<number>();
   const out: DocumentReference[] = [];
   await mapLimited(creators, DOCUMENT_CALLS_AT_ONCE, async (providerNo) => {
-    const rows = await deps.oscar.getDocumentsByProgramProviderDemographicDate(programId, providerNo, demographicNo, 0, Math.min(deps.maxUpstreamRows + 1, OSCAR_MAX_LIST));
+    const rows = await deps.oscar.getDocumentsByProgramProviderDemographicDate(programId, providerNo, demographicNo, 0, Math.min(deps.limits.upstreamRows + 1, OSCAR_MAX_LIST));
     const fresh = rows.filter((t) => t.documentNo !== undefined && !seen.has(t.documentNo) && seen.add(t.documentNo));
     rows.length = 0;
-    if (seen.size > deps.maxUpstreamRows) refuseTooMany(deps);
+    if (seen.size > deps.limits.upstreamRows) refuseTooMany(deps);
     out.push(...(await mapAll(fresh, toResource)));
   });
   return out;
@@ -126,7 +126,7 @@ export async function documentsUpdatedSince(deps: ResourceDeps, sinceMs: number,
       const d = await toResource(t);
       if (d) out.push(d);
     }
-    if (seen.size > deps.maxUpstreamRows) refuseTooMany(deps);
+    if (seen.size > deps.limits.upstreamRows) refuseTooMany(deps);
     if (fresh > 0) {
       since = last - 1;
     } else if (returned * 2 > chunk) {

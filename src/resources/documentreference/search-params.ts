@@ -12,7 +12,7 @@ const PATIENT_LISTING = 'SOAP getDocumentsByDemographicIdAfter (consent-gated, c
   + 'Documents whose file OSCAR cannot read are skipped by OSCAR.';
 
 export const DOCUMENT_SEARCH_PARAMS: SearchParamDef[] = [
-  { ...ID_PARAM, description: 'document_no; one SOAP getDocument per id (at most 50 ids). A document whose file OSCAR cannot read is left out with a warning.' },
+  { ...ID_PARAM, description: 'document_no; one SOAP getDocument per id (at most LIMIT_SEARCH_IDS ids, 50 by default). A document whose file OSCAR cannot read is left out with a warning.' },
   {
     ...LAST_UPDATED_PARAM,
     description: 'Documents changed since a time (gt, ge, eq, sa, ap give the lower bound), from SOAP getDocumentsUpdateAfterDate read in chunks; provider documents are dropped. Other prefixes need patient, subject or _id.',

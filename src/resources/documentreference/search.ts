@@ -7,12 +7,10 @@ import {
   type DateClause, type Issue, type ParsedSearch, type ReferenceClause, type SearchClause, type TokenCandidate, type TokenClause,
 } from '../../fhir/index.js';
 import { compartmentAnchor } from '../compartment-owner.js';
-import type { ResourceDeps } from '../deps.js';
+import type { ResourceDeps, SearchLimits } from '../deps.js';
 import { documentsById, documentsOfPatient, documentsUpdatedSince, type ToDocumentReference } from './listing.js';
 import { DOCUMENT_STATUS_SYSTEM } from './search-params.js';
 
-const MAX_IDS = 50;
-const MAX_PATIENTS = 20;
 const OSCAR_ID = /^[1-9]\d{0,9}$/;
 const SQL_INT_MAX = 2_147_483_647;
 
@@ -37,16 +35,16 @@ function numeric(values: readonly string[], max: number, param: string): number[
  * patient's compartment lists that patient's documents, whatever else it names: no file of
  * another patient is ever fetched for it.
  */
-export function planDocumentSearch(s: ParsedSearch, compartment?: string): Plan {
+export function planDocumentSearch(s: ParsedSearch, limits: Pick<SearchLimits, 'ids' | 'patients'>, compartment?: string): Plan {
   const confined = compartmentAnchor(compartment);
   if (confined) return { kind: 'patients', demographicNos: confined };
   const idClause = clauses<TokenClause>(s, '_id')[0];
-  if (idClause) return { kind: 'ids', ids: numeric(idClause.values.flatMap((v) => (v.code ? [v.code] : [])), MAX_IDS, '_id') };
+  if (idClause) return { kind: 'ids', ids: numeric(idClause.values.flatMap((v) => (v.code ? [v.code] : [])), limits.ids, '_id') };
 
   const patientClause = clauses<ReferenceClause>(s, 'patient', 'subject')[0];
   if (patientClause) {
     const ids = patientClause.values.filter((v) => v.type === undefined || v.type === 'Patient').map((v) => v.id);
-    return { kind: 'patients', demographicNos: numeric(ids, MAX_PATIENTS, patientClause.name) };
+    return { kind: 'patients', demographicNos: numeric(ids, limits.patients, patientClause.name) };
   }
 
   const updated = s.clauses.find((c): c is DateClause => c.name === '_lastUpdated' && !c.missing);

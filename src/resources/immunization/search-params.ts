@@ -17,7 +17,7 @@ const PARAMS: SearchParamDef[] = [
   },
   {
     name: 'patient', type: 'reference', definition: `${R4}clinical-patient`, target: ['Patient'],
-    description: "The patient's immunizations: SOAP getPreventionsByDemographicIdAfter (no consent gate). OSCAR leaves deleted records out of this list, so entered-in-error ones appear only through _id, identifier or _lastUpdated. At most 20 patients per search.",
+    description: "The patient's immunizations: SOAP getPreventionsByDemographicIdAfter (no consent gate). OSCAR leaves deleted records out of this list, so entered-in-error ones appear only through _id, identifier or _lastUpdated. At most LIMIT_SEARCH_PATIENTS patients per search (20 by default).",
   },
   {
     ...LAST_UPDATED_PARAM,

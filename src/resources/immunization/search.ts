@@ -15,9 +15,7 @@ import { xsEpoch } from '../oscar-dates.js';
 import { isImmunizationPrevention } from './mapper.js';
 import { IMMUNIZATION_ANCHORS } from './search-params.js';
 
-export const MAX_IDS = 50;
 export const MAX_IDENTIFIERS = 10;
-export const MAX_PATIENTS = 20;
 /** Calls one search keeps in flight toward OSCAR (the client bounds the whole server too). */
 const CONCURRENCY = 4;
 /** Earlier than any OSCAR record: "since the beginning" for the SOAP changed-after calls (exclusive). */
@@ -56,13 +54,13 @@ function identifierIds(c: TokenClause, system: string): number[] | undefined {
  * confined to one patient's compartment reads that patient's list, whatever else it names (so
  * its entered-in-error records, which OSCAR leaves out of that list, are not found).
  */
-export function planImmunizationSearch(search: ParsedSearch, deps: Pick<ResourceDeps, 'mapping'>, now: number = Date.now(), compartment?: string): Plan {
+export function planImmunizationSearch(search: ParsedSearch, deps: Pick<ResourceDeps, 'mapping' | 'limits'>, now: number = Date.now(), compartment?: string): Plan {
   const confined = compartmentAnchor(compartment);
   if (confined) return { kind: 'patients', demographicNos: confined };
   const idClause = clausesNamed<TokenClause>(search, '_id')[0];
   if (idClause) {
     const ids = unique(idClause.values.flatMap((v) => (v.code && NUMBER.test(v.code) ? [Number(v.code)] : [])));
-    if (ids.length > MAX_IDS) throw tooCostly(`at most ${MAX_IDS} immunization ids can be searched at once`, ['_id']);
+    if (ids.length > deps.limits.ids) throw tooCostly(`at most ${deps.limits.ids} immunization ids can be searched at once`, ['_id']);
     return { kind: 'ids', ids };
   }
   const system = localSystem(deps.mapping, 'preventionId');
@@ -75,7 +73,7 @@ export function planImmunizationSearch(search: ParsedSearch, deps: Pick<Resource
   const patient = clausesNamed<ReferenceClause>(search, 'patient')[0];
   if (patient) {
     const list = unique(patient.values.flatMap((v) => ((v.type ?? 'Patient') === 'Patient' && NUMBER.test(v.id) ? [Number(v.id)] : [])));
-    if (list.length > MAX_PATIENTS) throw tooCostly(`at most ${MAX_PATIENTS} patients can be searched at once`, ['patient']);
+    if (list.length > deps.limits.patients) throw tooCostly(`at most ${deps.limits.patients} patients can be searched at once`, ['patient']);
     return { kind: 'patients', demographicNos: list };
   }
   const updated = clausesNamed<DateClause>(search, '_lastUpdated');
@@ -91,7 +89,7 @@ const previousIdOf = (t: PreventionTransfer): string | undefined =>
 
 /** Runs the plan: candidate preventions that are immunizations, deduplicated. */
 export async function fetchImmunizationCandidates(plan: Plan, deps: ResourceDeps): Promise<PreventionTransfer[]> {
-  const { oscar, maxUpstreamRows, mapping } = deps;
+  const { oscar, mapping, limits: { upstreamRows: maxUpstreamRows } } = deps;
   // contract 4.9, 7.9: no consent gate, deleted rows left out; since is exclusive, so start before any record.
   const ofPatient = (d: number): Promise<PreventionTransfer[]> => oscar.getPreventionsByDemographicIdAfter(d, BEGINNING);
   let rows: PreventionTransfer[] = [];

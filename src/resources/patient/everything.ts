@@ -68,7 +68,7 @@ export function compartmentTypes(registry: TypeLookup): ResourceDefinition[] {
 
 /** Every match of one type's search for the patient, following the handler's pages when it pages. */
 async function allOfType(ctx: FhirContext, def: ResourceDefinition, patientId: string, deps: ResourceDeps): Promise<{ resources: Resource[]; issues: Issue[] }> {
-  const max = deps.maxUpstreamRows;
+  const max = deps.limits.upstreamRows;
   let search: ParsedSearch = parseSearch(def, [['patient', `Patient/${patientId}`]], {
     timezone: deps.mapping.timezone, baseUrl: deps.baseUrl, defaultCount: max, maxCount: max,
   });

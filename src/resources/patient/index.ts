@@ -39,7 +39,7 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
   }
 
   async function search(_ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Patient>> {
-    const plan = planPatientSearch(s, mapping);
+    const plan = planPatientSearch(s, mapping, deps.limits);
     const rows = await fetchCandidates(plan, deps);
     const patients = await Promise.all(rows.map(toPatient));
     const matches = patients

@@ -5,7 +5,7 @@ import { ID_PARAM, LAST_UPDATED_PARAM, type SearchParamDef } from '../../fhir/in
 const R4 = 'http://hl7.org/fhir/SearchParameter/';
 
 export const PATIENT_SEARCH_PARAMS: SearchParamDef[] = [
-  { ...ID_PARAM, description: 'demographic_no; answered by SOAP getDemographics (up to 100 ids).' },
+  { ...ID_PARAM, description: 'demographic_no; answered by SOAP getDemographics (at most LIMIT_SEARCH_IDS ids, 50 by default).' },
   {
     ...LAST_UPDATED_PARAM,
     prefixes: ['gt', 'ge', 'eq', 'sa', 'ap'],

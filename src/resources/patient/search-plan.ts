@@ -8,6 +8,7 @@ import {
 } from '../../fhir/index.js';
 import type { DemographicAttributeSearch } from '../../oscar/client.js';
 import { localSystem, type MappingConfig } from '../mapping-config.js';
+import type { SearchLimits } from '../deps.js';
 import { hcTypeForSystem } from './mapper.js';
 import { APOSTROPHES, phoneDigits } from './search-match.js';
 
@@ -26,7 +27,6 @@ export interface PatientPlan {
 }
 
 export const MAX_UPSTREAM_CALLS = 2;
-const MAX_IDS = 100;
 
 export function costOf(fetches: readonly Fetch[]): number {
   return fetches.reduce((n, f) => n + (f.kind === 'chart' ? f.chartNos.length + 1 : 1), 0);
@@ -154,7 +154,7 @@ const TOO_COSTLY = 'this Patient search would read every patient of the clinic: 
   + 'birthdate (an exact day), gender, phone, email, address-city, address-state (a province code), _lastUpdated (a lower bound) or active=true';
 
 /** Chooses the cheapest upstream reads that are certain to return every match. */
-export function planPatientSearch(search: ParsedSearch, cfg: MappingConfig): PatientPlan {
+export function planPatientSearch(search: ParsedSearch, cfg: MappingConfig, limits: Pick<SearchLimits, 'ids'>): PatientPlan {
   const notes: Issue[] = [];
   const plan = (fetches: Fetch[]): PatientPlan => ({ fetches, notes });
 
@@ -167,7 +167,7 @@ export function planPatientSearch(search: ParsedSearch, cfg: MappingConfig): Pat
       ids = ids === undefined ? these : ids.filter((i) => these.includes(i));
     }
     const unique = [...new Set(ids)];
-    if (unique.length > MAX_IDS) throw invalidValue(`at most ${MAX_IDS} ids can be searched at once`, ['_id']);
+    if (unique.length > limits.ids) throw invalidValue(`at most ${limits.ids} ids can be searched at once`, ['_id']);
     return plan(unique.length ? [{ kind: 'ids', ids: unique }] : []);
   }
 

@@ -12,7 +12,7 @@ export { patientMatches } from './search-match.js';
 const GET_DEMOGRAPHICS_MAX = 500;
 
 async function run(f: Fetch, deps: ResourceDeps): Promise<DemographicTransfer[]> {
-  const { oscar, maxUpstreamRows } = deps;
+  const { oscar, limits: { upstreamRows: maxUpstreamRows } } = deps;
   const tooMany = (): never => {
     throw tooCostly(`more than ${maxUpstreamRows} patients match in OSCAR: add criteria to narrow the search`);
   };
