@@ -18,6 +18,12 @@ export interface MappingConfig {
   immunizationTypes: ReadonlySet<string>;
   /** OSCAR doctype → LOINC document type. */
   documentTypeLoinc: Readonly<Record<string, LoincDocumentType>>;
+  /**
+   * Program passed to getDocumentsByProgramProviderDemographicDate: OSCAR matches documents of that
+   * program OR of no program (null / -1). Installation-specific; a clinic that files documents under
+   * its own program sets it in MAPPING_CONFIG_FILE.
+   */
+  documentProgramId: number;
   practitionerSystems: {
     /** System of provider.ohip_no (Ontario billing number). */
     ohipBilling: string;
@@ -39,11 +45,14 @@ export interface MappingConfigOverrides {
   immunizationTypes?: { add?: Iterable<string>; remove?: Iterable<string> };
   /** Entries replace defaults; `null` removes a default mapping. */
   documentTypeLoinc?: Readonly<Record<string, LoincDocumentType | null>>;
+  documentProgramId?: number;
   practitionerSystems?: { ohipBilling?: string; licenceByType?: Readonly<Record<string, IdentifierSystem>> };
 }
 
 export const DEFAULT_TIMEZONE = 'America/Toronto';
 export const DEFAULT_LOCAL_SYSTEM_BASE = 'https://emr.example.org/oscar/fhir-ids/';
+/** The program OSCAR installs by default ("OSCAR"): its document screens file under it in a single-program clinic. */
+export const DEFAULT_DOCUMENT_PROGRAM_ID = 10034;
 
 /** Names of the OSCAR-local identifier systems under `localSystemBase`. */
 export const LOCAL_SYSTEMS = {
@@ -93,6 +102,7 @@ export function defaultMappingConfig(overrides: MappingConfigOverrides = {}): Ma
     appointmentStatuses,
     immunizationTypes,
     documentTypeLoinc,
+    documentProgramId: overrides.documentProgramId ?? DEFAULT_DOCUMENT_PROGRAM_ID,
     practitionerSystems: {
       ohipBilling: overrides.practitionerSystems?.ohipBilling ?? `${localSystemBase}${LOCAL_SYSTEMS.ohipBilling}`,
       licenceByType: { ...DEFAULT_LICENCE_SYSTEMS, ...overrides.practitionerSystems?.licenceByType },

@@ -7,7 +7,7 @@ import type { AppointmentStatus } from './appointment/status-table.js';
 import type { MappingConfigOverrides } from './mapping-config.js';
 
 const STATUSES: readonly AppointmentStatus[] = ['proposed', 'pending', 'booked', 'arrived', 'fulfilled', 'cancelled', 'noshow', 'entered-in-error', 'checked-in', 'waitlist'];
-const KEYS = ['localSystemBase', 'appointmentStatuses', 'immunizationTypes', 'documentTypeLoinc', 'practitionerSystems'];
+const KEYS = ['localSystemBase', 'appointmentStatuses', 'immunizationTypes', 'documentTypeLoinc', 'documentProgramId', 'practitionerSystems'];
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -88,6 +88,13 @@ export function parseMappingOverrides(text: string, problems: string[], name = '
       }
       out.documentTypeLoinc = table;
     }
+  }
+
+  const program = raw.documentProgramId;
+  if (program !== undefined) {
+    // program.program_id is an SQL int
+    if (Number.isInteger(program) && (program as number) >= 1 && (program as number) <= 2_147_483_647) out.documentProgramId = program as number;
+    else problems.push(`${name}: documentProgramId must be a positive whole number (an OSCAR program id, e.g. 10034)`);
   }
 
   const p = raw.practitionerSystems;

@@ -61,3 +61,23 @@ test("a clinic's custom appointment status and immunization types change what th
     await stack.close();
   }
 });
+
+test('documentProgramId: a clinic that files documents under its own program finds them', async () => {
+  const problems: string[] = [];
+  parseMappingOverrides(JSON.stringify({ documentProgramId: 'OSCAR' }), problems);
+  parseMappingOverrides(JSON.stringify({ documentProgramId: 0 }), problems);
+  assert.equal(problems.filter((p) => p.includes('documentProgramId must be a positive whole number')).length, 2, problems.join('\n'));
+
+  const stack = await startStack({ env: { MAPPING_CONFIG_FILE: fileWith({ documentProgramId: 20001 }), CACHE_MAX_BYTES: '0' } });
+  try {
+    // The demo user owns no consent type, so patient 1001's documents come from the per-provider,
+    // per-program listing; this one is filed under the clinic's own program.
+    const cbc = stack.sim.store.data.documents.find((d) => d.docdesc === 'CBC results')!;
+    cbc.programId = 20001;
+    const docs = await stack.fhir('/DocumentReference?patient=1001');
+    assert.equal(docs.status, 200, docs.text);
+    assert.deepEqual(docs.body.entry?.map((e: { resource: { description?: string } }) => e.resource.description), ['CBC results']);
+  } finally {
+    await stack.close();
+  }
+});

@@ -12,13 +12,6 @@ import { xsEpoch } from '../oscar-dates.js';
 /** A transfer → its DocumentReference, or undefined when it is not a patient document. */
 export type ToDocumentReference = (t: DocumentTransfer) => Promise<DocumentReference | undefined>;
 
-/**
- * Program passed to getDocumentsByProgramProviderDemographicDate. OSCAR matches documents of that
- * program OR of no program (null / -1); 10034 is the program OSCAR installs by default ("OSCAR"),
- * the one its document screens file under in a single-program clinic.
- */
-export const DEFAULT_DOCUMENT_PROGRAM_ID = 10034;
-
 /** Upstream document calls one search runs at once (the OSCAR client bounds the total too). */
 const DOCUMENT_CALLS_AT_ONCE = 4;
 /** Documents per getDocumentsUpdateAfterDate chunk: bounds the base64 held at once. */
@@ -78,9 +71,11 @@ export async function documentsById(deps: ResourceDeps, ids: readonly number[], 
  * then returns nothing. An empty answer is therefore checked with the ungated
  * getDocumentsByProgramProviderDemographicDate, which lists one creator's documents (doccreator =
  * providerNo; a null provider matches nothing), once per OSCAR provider. Its limits: documents
- * whose creator is not a provider, or filed under another program than `programId`, are not found.
+ * whose creator is not a provider, or filed under another program than the clinic's
+ * (MappingConfig.documentProgramId), are not found.
  */
-export async function documentsOfPatient(deps: ResourceDeps, demographicNo: number, toResource: ToDocumentReference, programId = DEFAULT_DOCUMENT_PROGRAM_ID): Promise<DocumentReference[]> {
+export async function documentsOfPatient(deps: ResourceDeps, demographicNo: number, toResource: ToDocumentReference): Promise<DocumentReference[]> {
+  const programId = deps.mapping.documentProgramId;
   const all = await deps.oscar.getDocumentsByDemographicIdAfter(demographicNo, 0);
   if (all.length > deps.limits.upstreamRows) refuseTooMany(deps);
   if (all.length > 0) return mapAll(all, toResource);
