@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Bundle, BundleEntry, Resource } from 'fhir/r4.js';
-import { compartmentTypes } from '../../src/resources/patient/everything.js';
+import { VACCINES } from '../../src/sim/clinic/vaccines.js';
 import { medplumValidate } from '../helpers/independent-validator.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
@@ -23,18 +23,27 @@ async function everything(query = ''): Promise<Bundle> {
   return r.body as Bundle;
 }
 
-/** Every match of a type's own search for patient 1001, over HTTP. */
-async function searchAll(type: string): Promise<string[]> {
-  const out: string[] = [];
-  let url: string | undefined = `/${type}?patient=1001&_count=200`;
-  while (url) {
-    const r = await stack.fhir(url);
-    assert.equal(r.status, 200, r.text);
-    out.push(...keys(r.body, 'match'));
-    const next: string | undefined = (r.body as Bundle).link?.find((l) => l.relation === 'next')?.url;
-    url = next?.slice(stack.base.length);
-  }
-  return out;
+/** The types searchable by patient, whose records $everything gathers (README, "Operation $everything"). */
+const RECORD_TYPES = ['AllergyIntolerance', 'Appointment', 'DocumentReference', 'Immunization'];
+
+/**
+ * The patient's record as the simulated OSCAR holds it, type by type, by the rules each type's
+ * patient search follows (its integration test checks the same rules): every allergy, archived
+ * ones too; every appointment but deleted ones (status D); every prevention of a vaccine (the
+ * simulator's own vaccine list) that is not deleted; every document filed under the patient
+ * whose file OSCAR still has, deleted ones too.
+ */
+function recordInStore(demographicNo: number): Map<string, string[]> {
+  const { allergies, appointments, documents, ctlDocuments, preventions } = stack.sim.store.data;
+  const vaccines = new Set(VACCINES.map((v) => v.type));
+  const filed = new Set(ctlDocuments.filter((c) => c.module === 'demographic' && c.moduleId === demographicNo).map((c) => c.documentNo));
+  const keysOf = (type: string, ids: number[]): string[] => ids.map((id) => `${type}/${id}`).sort();
+  return new Map([
+    ['AllergyIntolerance', keysOf('AllergyIntolerance', allergies.filter((r) => r.demographicNo === demographicNo).map((r) => r.allergyId))],
+    ['Appointment', keysOf('Appointment', appointments.filter((r) => r.demographicNo === demographicNo && r.status !== 'D').map((r) => r.appointmentNo))],
+    ['DocumentReference', keysOf('DocumentReference', documents.filter((d) => filed.has(d.documentNo) && d.file !== null).map((d) => d.documentNo))],
+    ['Immunization', keysOf('Immunization', preventions.filter((r) => r.demographicNo === demographicNo && r.deleted === '0' && vaccines.has(r.preventionType)).map((r) => r.id))],
+  ]);
 }
 
 test("patient 1001's record: the patient, each patient-searchable type's matches, and the referenced Practitioners", async () => {
@@ -47,22 +56,20 @@ test("patient 1001's record: the patient, each patient-searchable type's matches
   assert.equal(b.total, matches.length);
   assert.equal(new Set(keys(b)).size, keys(b).length, 'each resource once');
 
-  const types = compartmentTypes(stack.facade.registry).map((d) => d.type);
-  assert.ok(types.includes('DocumentReference'));
-  for (const type of types) {
-    assert.deepEqual(matches.filter((k) => k.startsWith(`${type}/`)).sort(), (await searchAll(type)).sort(), type);
+  const record = recordInStore(1001);
+  assert.deepEqual([...record.keys()], RECORD_TYPES);
+  for (const [type, expected] of record) {
+    assert.ok(expected.length > 0, `the simulated clinic gives patient 1001 some ${type}`);
+    assert.deepEqual(matches.filter((k) => k.startsWith(`${type}/`)).sort(), expected, type);
   }
+  assert.deepEqual(matches.slice(1).map((k) => k.split('/')[0]).filter((t) => !RECORD_TYPES.includes(t!)), [], 'no other types');
   const byKey = new Map(entries(b).map((e) => [key(e.resource!), e.resource!]));
   assert.equal((byKey.get('DocumentReference/1') as { description?: string } | undefined)?.description, 'CBC results');
-  // The samples §1 facts about Jane Doe, for the types registered so far.
+  // The samples §1 facts about Jane Doe.
   const text = JSON.stringify(b);
-  if (types.includes('AllergyIntolerance')) {
-    assert.match(text, /PENICILLIN G/);
-    assert.match(text, /PEANUTS/);
-  }
-  if (types.includes('Immunization')) {
-    assert.ok(entries(b, 'match').some((e) => e.resource!.resourceType === 'Immunization' && /^2023-10-11/.test((e.resource as { occurrenceDateTime?: string }).occurrenceDateTime ?? '')));
-  }
+  assert.match(text, /PENICILLIN G/);
+  assert.match(text, /PEANUTS/);
+  assert.ok(entries(b, 'match').some((e) => e.resource!.resourceType === 'Immunization' && /^2023-10-11/.test((e.resource as { occurrenceDateTime?: string }).occurrenceDateTime ?? '')));
 
   // Included: exactly the readable Practitioners the matches reference.
   const referenced = new Set([...text.matchAll(/"reference":"(Practitioner\/[^"]+)"/g)].map((m) => m[1]!));
@@ -90,7 +97,7 @@ test('the types are fetched at once: every type has its OSCAR call in flight tog
     stack.sim.stats.reset();
     await everything();
     const calls = stack.sim.stats.count();
-    const tasks = compartmentTypes(stack.facade.registry).length + 1; // + the Patient read
+    const tasks = RECORD_TYPES.length + 1; // + the Patient read
     assert.ok(calls >= tasks, `${calls} OSCAR calls`);
     // Every type (and the patient read) has a call in flight at the start.
     assert.ok(stack.sim.stats.snapshot().maxInFlight >= tasks, `at most ${stack.sim.stats.snapshot().maxInFlight} calls in flight`);

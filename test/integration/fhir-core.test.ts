@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { medplumValidate } from '../helpers/independent-validator.js';
+import { pageCap } from '../helpers/paging.js';
 import { startStack, type FhirAnswer, type Stack } from '../helpers/stack.js';
 
 const FHIR_JSON = { accept: 'application/fhir+json' };
@@ -168,7 +169,9 @@ describe('search: GET and POST, searchset Bundles, paging', () => {
     assert.equal(link(first, 'previous'), undefined);
     const seen = [...ids(first)];
     let page = first;
+    const next = pageCap(Math.ceil(first.total! / 100) - 1, 'active=true&_count=100');
     while (link(page, 'next')) {
+      next();
       stack.sim.stats.reset();
       page = (await stack.fhir(path(link(page, 'next')!))).body as Bundle;
       assert.ok(stack.sim.stats.count() <= 2);
