@@ -2,7 +2,8 @@
 // vendored R4 schema and writes them as standalone CommonJS (profiles/generated/validators.cjs),
 // together with the type table the walker needs. The server then only `require`s that file:
 // compiling the schema at start-up would cost over a second.
-// CJS because ajv's ESM standalone output still contains a require() (checked with ajv 8.20: the generated ESM module fails to load).
+// CJS because ajv's standalone output with `code: { esm: true }` still contains a require() and
+// crashes when loaded as ESM (ajv 8.20).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Ajv } from 'ajv';

@@ -85,6 +85,10 @@ describe('the citation checker', () => {
     ]);
   });
 
+  it('reports a short name followed by a bare number, which the check cannot follow', () => {
+    assert.deepEqual(check('// as samples 4 shows'), ['samples 4: write samples §4']);
+  });
+
   it('reports a docs/ path or link to a file that does not exist', () => {
     assert.deepEqual(check('// see docs/oscar-contrat.md and [x](docs/nope.md)', 'README.md'), [
       'docs/oscar-contrat.md does not exist',

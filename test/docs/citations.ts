@@ -123,6 +123,10 @@ export function checkCitations(file: string, source: string, docs: DocIndex): Fi
     if (ids.length === 0) { report(m.index, `${m[1]} § without a section id`); continue; }
     checkIds(m.index, SHORT_NAMES[m[1]!]!, ids, `${m[1]} §${ids.join(', §')}`);
   }
+  // samples 4 (without §) reads like a citation but is not one the check can follow
+  for (const m of text.matchAll(new RegExp(`(?<![\\w/.-])(${shortNames.join('|')})\\s+(\\d+(?:\\.\\d+)*[a-z]?)\\b`, 'g'))) {
+    report(m.index, `${m[0]}: write ${m[1]} §${m[2]}`);
+  }
   // design principle 5 | design principles 1 and 4
   for (const m of text.matchAll(/\bdesign(?:\.md)?\s+principles?\s+(\d+(?:\s*(?:,|and|&)\s*\d+)*)/gi)) {
     const ids = m[1]!.split(/\s*(?:,|and|&)\s*/).map((n) => `principle ${n}`);
