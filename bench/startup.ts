@@ -155,7 +155,7 @@ const PROBE = `
 import { performance } from 'node:perf_hooks';
 const t0 = performance.now();
 const { createFacade } = await import(${JSON.stringify(join(repo, 'src/app.ts'))});
-const { loadConfig } = await import(${JSON.stringify(join(repo, 'src/config.ts'))});
+const { connectionFromCredentials, loadConfig } = await import(${JSON.stringify(join(repo, 'src/config.ts'))});
 const { createLogger } = await import(${JSON.stringify(join(repo, 'src/logging.ts'))});
 const { startSimulator } = await import(${JSON.stringify(join(repo, 'src/sim/server.ts'))});
 const { demoCredentials } = await import(${JSON.stringify(join(repo, 'src/sim/options.ts'))});
@@ -164,9 +164,7 @@ const credentials = demoCredentials();
 const sim = await startSimulator({ port: 0, credentials });
 const t2 = performance.now();
 const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
-const facade = createFacade(config, { url: sim.url, consumerKey: credentials.consumerKey, consumerSecret: credentials.consumerSecret,
-  accessToken: credentials.accessToken, accessTokenSecret: credentials.accessTokenSecret, soapUserName: credentials.soapUserName, soapPassword: credentials.soapPassword },
-  createLogger('warn'));
+const facade = createFacade(config, connectionFromCredentials(sim.url, credentials), createLogger('warn'));
 const t3 = performance.now();
 const port = await facade.listen();
 const t4 = performance.now();

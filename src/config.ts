@@ -24,6 +24,14 @@ export interface OscarConnection {
   soapPassword: string;
 }
 
+/** The connection to the OSCAR at `url` with these credentials (e.g. the simulator's demo ones). */
+export function connectionFromCredentials(url: string, c: Omit<OscarConnection, 'url'>): OscarConnection {
+  return {
+    url, consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, accessToken: c.accessToken,
+    accessTokenSecret: c.accessTokenSecret, soapUserName: c.soapUserName, soapPassword: c.soapPassword,
+  };
+}
+
 export interface Config {
   /** The clinic's own mapping tables (MAPPING_CONFIG_FILE), validated; {} when none. */
   mappingOverrides: MappingConfigOverrides;

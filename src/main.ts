@@ -1,7 +1,7 @@
 // Entry point (`npm start`): read the configuration, start the embedded OSCAR simulator when no
 // OSCAR is configured, start the FHIR server, and shut down gracefully on SIGTERM/SIGINT.
 import { createFacade } from './app.js';
-import { ConfigError, loadConfig, type OscarConnection } from './config.js';
+import { ConfigError, connectionFromCredentials, loadConfig, type OscarConnection } from './config.js';
 import { createLogger } from './logging.js';
 import { startSimulator, type Simulator } from './sim/server.js';
 import { demoCredentials } from './sim/options.js';
@@ -25,11 +25,7 @@ async function main(): Promise<void> {
   } else {
     const credentials = demoCredentials();
     sim = await startSimulator({ port: config.simPort, timezone: config.oscarTimezone, credentials });
-    conn = {
-      url: sim.url, consumerKey: credentials.consumerKey, consumerSecret: credentials.consumerSecret,
-      accessToken: credentials.accessToken, accessTokenSecret: credentials.accessTokenSecret,
-      soapUserName: credentials.soapUserName, soapPassword: credentials.soapPassword,
-    };
+    conn = connectionFromCredentials(sim.url, credentials);
     logger.info({ simulator: sim.url }, 'no OSCAR_URL configured: started the embedded OSCAR simulator with a synthetic clinic');
   }
   if (config.authMode === 'none') {

@@ -6,7 +6,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createFacade } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { connectionFromCredentials, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { processStats, serveChild } from './proc.js';
@@ -38,10 +38,7 @@ const logger = createLogger(config.logLevel, {
     }
   },
 });
-const facade = createFacade(config, {
-  url: process.env.BENCH_SIM_URL!, consumerKey: c.consumerKey, consumerSecret: c.consumerSecret,
-  accessToken: c.accessToken, accessTokenSecret: c.accessTokenSecret, soapUserName: c.soapUserName, soapPassword: c.soapPassword,
-}, logger);
+const facade = createFacade(config, connectionFromCredentials(process.env.BENCH_SIM_URL!, c), logger);
 await facade.listen();
 serveChild({ base: config.fhirBaseUrl }, {
   process: () => processStats(),

@@ -3,7 +3,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createFacade } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { connectionFromCredentials, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { processStats, serveChild } from '../lib/proc.js';
@@ -16,10 +16,7 @@ const config = loadConfig({
   LOG_LEVEL: 'silent', ...process.env,
   PORT: String(port), HOST: '127.0.0.1', FHIR_BASE_URL: `http://127.0.0.1:${port}/fhir`,
 });
-const facade = createFacade(config, {
-  url: process.env.BENCH_SIM_URL!, consumerKey: c.consumerKey, consumerSecret: c.consumerSecret,
-  accessToken: c.accessToken, accessTokenSecret: c.accessTokenSecret, soapUserName: c.soapUserName, soapPassword: c.soapPassword,
-}, createLogger(config.logLevel));
+const facade = createFacade(config, connectionFromCredentials(process.env.BENCH_SIM_URL!, c), createLogger(config.logLevel));
 await facade.listen();
 serveChild({ base: config.fhirBaseUrl, cache: config.cache }, {
   process: () => processStats(),

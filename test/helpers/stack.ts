@@ -4,7 +4,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createFacade, type Facade } from '../../src/app.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { connectionFromCredentials, loadConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logging.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
@@ -60,11 +60,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     CHANGE_POLL_SECONDS: '0',
     ...opts.env,
   });
-  const facade = createFacade(config, {
-    url: sim.url, consumerKey: credentials.consumerKey, consumerSecret: credentials.consumerSecret,
-    accessToken: credentials.accessToken, accessTokenSecret: credentials.accessTokenSecret,
-    soapUserName: credentials.soapUserName, soapPassword: credentials.soapPassword,
-  }, opts.logger ?? createLogger(config.logLevel));
+  const facade = createFacade(config, connectionFromCredentials(sim.url, credentials), opts.logger ?? createLogger(config.logLevel));
   await facade.listen();
   const base = config.fhirBaseUrl;
   return {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Bundle, OperationOutcome, Patient } from 'fhir/r4.js';
 import { createFacade, type Facade } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { connectionFromCredentials, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { medplumValidate } from '../helpers/independent-validator.js';
@@ -258,11 +258,7 @@ async function secondFacade(): Promise<{ facade: Facade; base: string }> {
     PORT: '0', HOST: '127.0.0.1', FHIR_BASE_URL: stack.base,
     VALIDATION_MODE: 'strict', LOG_LEVEL: 'silent', OSCAR_TIMEZONE: stack.sim.store.timezone, CACHE_MAX_BYTES: '0',
   });
-  const facade = createFacade(config, {
-    url: stack.sim.url, consumerKey: credentials.consumerKey, consumerSecret: credentials.consumerSecret,
-    accessToken: credentials.accessToken, accessTokenSecret: credentials.accessTokenSecret,
-    soapUserName: credentials.soapUserName, soapPassword: credentials.soapPassword,
-  }, createLogger('silent'));
+  const facade = createFacade(config, connectionFromCredentials(stack.sim.url, credentials), createLogger('silent'));
   const port = await facade.listen();
   return { facade, base: `http://127.0.0.1:${port}/fhir` };
 }

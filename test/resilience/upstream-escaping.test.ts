@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, it } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import { createFacade, type Facade } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { connectionFromCredentials, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
 
@@ -40,10 +40,7 @@ before(async () => {
   const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${target.pathname}`;
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VALIDATION_MODE: 'strict', CACHE_MAX_BYTES: '0', OSCAR_TIMEZONE: sim.store.timezone });
   const c = sim.options.credentials;
-  facade = createFacade(config, {
-    url: proxyUrl, consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, accessToken: c.accessToken,
-    accessTokenSecret: c.accessTokenSecret, soapUserName: c.soapUserName, soapPassword: c.soapPassword,
-  }, createLogger('silent'));
+  facade = createFacade(config, connectionFromCredentials(proxyUrl, c), createLogger('silent'));
   base = `http://127.0.0.1:${await facade.listen()}/fhir`;
 });
 after(async () => {
