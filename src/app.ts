@@ -23,6 +23,7 @@ import { ProviderDirectory } from './resources/provider-directory.js';
 import { buildRegistry } from './resources/registry.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { loadValidators, validateResource } from './validation/index.js';
+import { inProcessState } from './state/index.js';
 
 export const FHIR_BASE_PATH = '/fhir';
 const SOFTWARE = { name: 'oscar-fhir', version: '0.1.0' };
@@ -81,9 +82,11 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   );
   const auth = createAuth(config, logger, { registry, basePath: FHIR_BASE_PATH, metrics: metrics.registry });
   const routeLabel = createRouteLabeler(registry.types());
+  const state = inProcessState();
   const router = createRouter({
     registry,
     paging: { defaultCount: config.limits.pageSize, maxCount: config.limits.pageMax },
+    locks: state.locks,
     baseUrl: config.fhirBaseUrl,
     timezone: config.oscarTimezone,
     validator: {

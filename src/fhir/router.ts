@@ -19,6 +19,7 @@ import type { RequestScope, ResourceValidator, RouterHooks, RouterState } from '
 import { search } from './router/search.js';
 import { create, remove, update } from './router/write.js';
 import { DEFAULT_COUNT, MAX_COUNT } from './search/parse.js';
+import { InProcessLocks, type KeyedLocks, type LockOptions } from '../state/index.js';
 
 export interface RouterOptions {
   registry: Registry;
@@ -32,7 +33,14 @@ export interface RouterOptions {
   timezone?: string;
   /** Extra CapabilityStatement inputs (software version, SMART security). */
   capability?: Omit<CapabilityOptions, 'baseUrl'>;
+  /** Write locks (src/state); default: this process only. */
+  locks?: KeyedLocks;
+  /** How long a write waits for, and may hold, its record's lock. */
+  writeLock?: LockOptions;
 }
+
+/** A write waits this long for a record another write holds; OSCAR calls are bounded well below the lease. */
+const DEFAULT_WRITE_LOCK: LockOptions = { waitMs: 30_000, leaseMs: 120_000 };
 
 export type FhirRouter = (req: FhirRequest) => Promise<FhirResponse>;
 
@@ -66,6 +74,8 @@ export function createRouter(opts: RouterOptions): FhirRouter {
     validator: opts.validator,
     hooks: opts.hooks ?? {},
     maxCount,
+    locks: opts.locks ?? new InProcessLocks(),
+    writeLock: opts.writeLock ?? DEFAULT_WRITE_LOCK,
     parseOptions: {
       defaultCount: opts.paging?.defaultCount ?? DEFAULT_COUNT,
       maxCount,

@@ -5,6 +5,7 @@ import type { Issue } from '../errors.js';
 import type { FhirRequest } from '../exchange.js';
 import type { JsonMediaType } from '../negotiate.js';
 import type { FhirContext, Registry } from '../registry.js';
+import type { KeyedLocks, LockOptions } from '../../state/index.js';
 import type { SearchParseOptions } from '../search/parse.js';
 import type { ParsedSearch } from '../search/types.js';
 
@@ -45,6 +46,9 @@ export interface RouterState {
   hooks: RouterHooks;
   parseOptions: SearchParseOptions;
   maxCount: number;
+  /** Serialise read-decide-write sequences (If-Match, conditional create) per record / condition. */
+  locks: KeyedLocks;
+  writeLock: LockOptions;
 }
 
 export interface RequestScope {

@@ -5,11 +5,12 @@
 // If-None-Exist on create (search: 0 → create, 1 → return it, more → 412) and If-Match on
 // update/delete (the current version is read through the read handler).
 import type { Resource } from 'fhir/r4.js';
-import { badRequest, invalidStructure, notSupported, preconditionFailed, unprocessable, type Issue } from '../errors.js';
+import { badRequest, FhirError, invalidStructure, notSupported, preconditionFailed, unprocessable, type Issue } from '../errors.js';
 import type { FhirResponse } from '../exchange.js';
 import { requireJsonBody } from '../negotiate.js';
 import { operationOutcome } from '../outcome.js';
 import type { ResourceDefinition, WriteResult } from '../registry.js';
+import { withLock, LockTimeoutError } from '../../state/index.js';
 import { conditionPairs } from '../condition.js';
 import { parseSearch } from '../search/parse.js';
 import { etagMatches, stampVersion } from '../version.js';
@@ -66,6 +67,25 @@ async function authorisedAndValid(state: RouterState, scope: RequestScope, info:
   return issues;
 }
 
+/**
+ * Runs a read-decide-write sequence holding `key` (src/state), so two writers with the same
+ * If-Match or the same If-None-Exist cannot both pass their check. Per process only (README).
+ */
+async function serialised<T>(state: RouterState, key: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await withLock(state.locks, key, state.writeLock, fn);
+  } catch (e) {
+    if (!(e instanceof LockTimeoutError)) throw e;
+    throw new FhirError(503, { severity: 'error', code: 'transient', diagnostics: 'Another write to the same record is still under way. Retry later.' },
+      { headers: { 'retry-after': String(Math.ceil(state.writeLock.waitMs / 1000)) } });
+  }
+}
+
+/** One lock key per condition, whatever the order of its parameters. */
+function conditionKey(type: string, pairs: readonly (readonly [string, string])[]): string {
+  return `${type}?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).sort().join('&')}`;
+}
+
 /** What a write returns leaves through the same compartment check as a read. */
 async function checkedResult(state: RouterState, scope: RequestScope, type: string, result: Resource | WriteResult): Promise<{ resource: Resource; issues: Issue[] }> {
   const stamped = stampedResult(type, result);
@@ -87,11 +107,13 @@ export async function create(state: RouterState, scope: RequestScope, def: Resou
   notes.push(...(await authorisedAndValid(state, scope, { interaction: 'create', type: def.type, resource: incoming })));
 
   const ifNoneExist = scope.req.headers['if-none-exist'];
-  if (ifNoneExist !== undefined) {
-    if (!def.conditionalCreate || !def.interactions.search) throw notSupported(`Conditional create (If-None-Exist) is not supported for ${def.type}`);
-    const search = parseSearch(def, [...conditionPairs(ifNoneExist), ['_count', '2']], { ...state.parseOptions, lenient: false });
-    await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'search-type', type: def.type, search });
-    const found = search.impossible ? { resources: [], total: 0 } : await def.interactions.search(scope.ctx, search);
+  if (ifNoneExist === undefined) return created(state, scope, def, incoming, notes);
+  if (!def.conditionalCreate || !def.interactions.search) throw notSupported(`Conditional create (If-None-Exist) is not supported for ${def.type}`);
+  const condition = conditionPairs(ifNoneExist);
+  const search = parseSearch(def, [...condition, ['_count', '2']], { ...state.parseOptions, lenient: false });
+  await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'search-type', type: def.type, search });
+  return serialised(state, conditionKey(def.type, condition), async () => {
+    const found = search.impossible ? { resources: [], total: 0 } : await def.interactions.search!(scope.ctx, search);
     const n = found.total ?? (found.nextCursor !== undefined ? Infinity : found.resources.length);
     if (n > 1) throw preconditionFailed(`If-None-Exist matches more than one ${def.type}`, 'multiple-matches');
     if (n === 1 && found.resources[0]) {
@@ -99,7 +121,11 @@ export async function create(state: RouterState, scope: RequestScope, def: Resou
       await state.hooks.checkResource?.(scope.ctx, existing);
       return writeResponse(scope, 200, existing, [], `${def.type}/${existing.id ?? ''} already exists; nothing was created`, state.baseUrl);
     }
-  }
+    return created(state, scope, def, incoming, notes);
+  });
+}
+
+async function created(state: RouterState, scope: RequestScope, def: ResourceDefinition, incoming: Resource, notes: Issue[]): Promise<FhirResponse> {
   const { resource, issues } = await checkedResult(state, scope, def.type, await def.interactions.create!(scope.ctx, incoming));
   return writeResponse(scope, 201, resource, [...notes, ...issues], `Created ${def.type}/${resource.id ?? ''}`, state.baseUrl);
 }
@@ -113,15 +139,19 @@ export async function update(state: RouterState, scope: RequestScope, def: Resou
       : `The body id (${body.id}) does not match the URL id (${id})`, [`${def.type}.id`]);
   }
   const notes = await authorisedAndValid(state, scope, { interaction: 'update', type: def.type, id, resource: body });
-  await checkIfMatch(scope, def, id);
-  const { resource, issues } = await checkedResult(state, scope, def.type, await def.interactions.update!(scope.ctx, id, body));
+  const { resource, issues } = await serialised(state, `${def.type}/${id}`, async () => {
+    await checkIfMatch(scope, def, id);
+    return checkedResult(state, scope, def.type, await def.interactions.update!(scope.ctx, id, body));
+  });
   return writeResponse(scope, 200, resource, [...notes, ...issues], `Updated ${def.type}/${id}`, state.baseUrl);
 }
 
 export async function remove(state: RouterState, scope: RequestScope, def: ResourceDefinition, id: string): Promise<FhirResponse> {
   await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'delete', type: def.type, id });
-  await checkIfMatch(scope, def, id);
-  await def.interactions.delete!(scope.ctx, id);
+  await serialised(state, `${def.type}/${id}`, async () => {
+    await checkIfMatch(scope, def, id);
+    await def.interactions.delete!(scope.ctx, id);
+  });
   if (scope.ctx.prefer.return === 'OperationOutcome') {
     return json(scope, 200, operationOutcome([{ severity: 'information', code: 'informational', diagnostics: `Deleted ${def.type}/${id}` }]),
       { 'preference-applied': 'return=OperationOutcome' });
