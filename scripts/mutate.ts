@@ -28,16 +28,19 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { baselineStore, closureKey, runBaseline, type Baseline, type BaselineStore } from './mutate/baseline.js';
 import { validityChecker } from './mutate/equivalence.js';
+import { equivalentReason, loadEquivalents } from './mutate/equivalent.js';
 import { buildImportGraph, type ImportGraph } from './mutate/import-graph.js';
 import { applyMutant, mutantsOf, type Mutant } from './mutate/mutants.js';
 import { createSandbox, type Sandbox } from './mutate/sandbox.js';
 import { changedLines, DEFAULT_TARGETS, expandTargets } from './mutate/targets.js';
 import { killAll, runTestFile } from './mutate/test-file-run.js';
 
-type Status = 'killed' | 'timeout' | 'survived' | 'no-coverage';
+type Status = 'killed' | 'timeout' | 'survived' | 'no-coverage' | 'equivalent';
 
 interface Result extends Mutant {
   status: Status;
+  /** Why the mutant cannot change behaviour (equivalent.json), for equivalent ones. */
+  why?: string;
   /** The test file that failed or hung, for killed mutants. */
   killedBy?: string;
   testsRun: string[];
@@ -61,6 +64,7 @@ const { values: opts, positionals } = parseArgs({
 
 const ROOT = process.cwd();
 const REPORT_DIR = join(ROOT, 'reports', 'mutation');
+const EQUIVALENTS = loadEquivalents(join(ROOT, 'scripts', 'mutate', 'equivalent.json'));
 const testPrefixes = opts.tests?.split(',').filter(Boolean);
 const isTestFile = (f: string): boolean =>
   /^test\/.+\.test\.ts$/.test(f) && (!testPrefixes || testPrefixes.some((p) => f.startsWith(p)));
@@ -105,10 +109,10 @@ function generate(files: string[]): { mutants: Mutant[]; dropped: Record<string,
     }
   }
   if (opts.sample) {
+    // Kept in random order, so a run cut short by --budget is still a random sample.
     const next = random(Number(opts.seed));
     const shuffled = mutants.map((m) => ({ m, r: next() })).sort((a, b) => a.r - b.r).map((x) => x.m);
-    const keep = new Set(shuffled.slice(0, Number(opts.sample)));
-    return { mutants: mutants.filter((m) => keep.has(m)), dropped, sources };
+    return { mutants: shuffled.slice(0, Number(opts.sample)), dropped, sources };
   }
   return { mutants, dropped, sources };
 }
@@ -188,6 +192,8 @@ async function runMutant(
   baselineOf: (test: string) => Promise<Baseline>, knownMs: (test: string) => number | undefined,
 ): Promise<Result> {
   const started = Date.now();
+  const why = equivalentReason(EQUIVALENTS, m, source);
+  if (why) return { ...m, status: 'equivalent', why, testsRun: [], ms: 0 };
   const candidates = graph.testsReaching(m.file)
     .map((t) => ({ ...t, ms: knownMs(t.file) ?? Number.MAX_SAFE_INTEGER, weight: graph.closureOf(t.file).length }))
     .sort((a, b) => a.ms - b.ms || a.weight - b.weight || a.file.localeCompare(b.file));
@@ -212,7 +218,7 @@ function report(results: Result[], files: string[], dropped: Record<string, numb
   const score = detected + undetected ? (100 * detected) / (detected + undetected) : 100;
   results.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const perFile = files.map((file) => {
-    const rs = results.filter((r) => r.file === file);
+    const rs = results.filter((r) => r.file === file && r.status !== 'equivalent');
     const d = rs.filter((r) => r.status === 'killed' || r.status === 'timeout').length;
     return { file, mutants: rs.length, detected: d, score: rs.length ? Math.round((1000 * d) / rs.length) / 10 : null };
   }).filter((f) => f.mutants > 0);
@@ -220,6 +226,7 @@ function report(results: Result[], files: string[], dropped: Record<string, numb
     date: new Date().toISOString(), node: process.version, args: process.argv.slice(2),
     score: Math.round(score * 10) / 10, mutants: results.length,
     killed: count('killed'), timeout: count('timeout'), survived: count('survived'), noCoverage: count('no-coverage'),
+    equivalent: count('equivalent'),
     dropped, totalMs: timing.totalMs, baselineMs: timing.baselineMs,
     mutantMs: results.reduce((n, r) => n + r.ms, 0),
   };
@@ -228,6 +235,9 @@ function report(results: Result[], files: string[], dropped: Record<string, numb
   writeFileSync(join(REPORT_DIR, 'latest.json'), `${JSON.stringify({ summary, perFile, mutants: results }, null, 1)}\n`);
 
   const undetectedList = results.filter((r) => r.status === 'survived' || r.status === 'no-coverage');
+  const equivalents = results.filter((r) => r.status === 'equivalent');
+  if (equivalents.length) console.log(`\nEquivalent, not run (${equivalents.length}; scripts/mutate/equivalent.json):`);
+  for (const r of equivalents) console.log(`  ${r.file}:${r.line}:${r.column}  ${r.operator}  ${r.description}: ${r.why}`);
   console.log(`\nSurvivors (${undetectedList.length}):`);
   for (const r of undetectedList) console.log(`  ${r.file}:${r.line}:${r.column}  ${r.status === 'no-coverage' ? 'not covered' : 'survived'}  ${r.operator}  ${r.description}`);
   console.log('\nPer file:');
