@@ -134,8 +134,9 @@ async function main(): Promise<void> {
   mkdirSync(REPORT_DIR, { recursive: true });
   const baselines = baselineStore(join(REPORT_DIR, 'baseline.json'));
   const keys = new Map<string, string>();
-  const keyOf = (test: string): string => {
-    if (!keys.has(test)) keys.set(test, closureKey(ROOT, graph.closureOf(test)));
+  /** Read from a copy that holds no mutant at the time, not from the working tree, which may be edited during a run. */
+  const keyOf = (s: Sandbox, test: string): string => {
+    if (!keys.has(test)) keys.set(test, closureKey(s.root, graph.closureOf(test)));
     return keys.get(test)!;
   };
 
@@ -153,9 +154,9 @@ async function main(): Promise<void> {
     const timing = { baselineMs: 0 };
     /** The baseline of a test file, run now (in `s`, unmutated at that moment) if not known yet. */
     const baselineOf = async (s: Sandbox, test: string): Promise<Baseline> => {
-      const known = baselines.get(test, keyOf(test));
+      const known = baselines.get(test, keyOf(s, test));
       if (known) return known;
-      const b = await runBaseline(s.root, test, keyOf(test));
+      const b = await runBaseline(s.root, test, keyOf(s, test));
       timing.baselineMs += b.ms;
       baselines.put(test, b);
       if (b.outcome !== 'pass') console.log(`  baseline ${b.outcome}: ${test} is left out of every mutant's tests\n${b.tail ?? ''}`);
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
       while (Date.now() < deadline) {
         const job = queue.shift();
         if (!job) break;
-        const r = await runMutant(s, job.m, sources.get(job.m.file)!, graph, (t) => baselineOf(s, t), (t) => baselines.get(t, keyOf(t))?.ms);
+        const r = await runMutant(s, job.m, sources.get(job.m.file)!, graph, (t) => baselineOf(s, t), (t) => baselines.get(t, keyOf(s, t))?.ms);
         results.push(r);
         const by = r.killedBy ? ` by ${r.killedBy}` : '';
         console.log(`[${results.length}/${mutants.length}] ${r.status.padEnd(11)} ${r.file}:${r.line}:${r.column} ${r.operator} ${r.description}${by} (${r.testsRun.length} files, ${seconds(r.ms)})`);
