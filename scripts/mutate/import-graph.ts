@@ -35,7 +35,7 @@ function specifiersOf(source: string): string[] {
 }
 
 /** The .ts file a specifier names (ESM TypeScript imports say `.js`), or undefined. */
-function resolveSpecifier(root: string, fromFile: string, spec: string): string | undefined {
+export function resolveSpecifier(root: string, fromFile: string, spec: string): string | undefined {
   const base = resolve(root, dirname(fromFile), spec);
   const candidates = [base.replace(/\.js$/, '.ts'), base, `${base}.ts`, join(base, 'index.ts')];
   const hit = candidates.find((c) => c.endsWith('.ts') && existsSync(c));

@@ -27,11 +27,6 @@ const tooLong = (msg: string, expression?: string): FhirError =>
 const badText = (where: string): FhirError =>
   new FhirError(400, { severity: 'error', code: 'invalid', diagnostics: `${where} contains a control character or an invalid Unicode sequence, which the EMR cannot store` });
 
-/** True when `s` can be carried in XML 1.0 (and so stored by OSCAR and read back). */
-export function isXmlSafe(s: string): boolean {
-  return !NOT_XML_CHAR.test(s);
-}
-
 /** Bounds and character checks on decoded query/form pairs; throws a 400 FhirError. */
 export function checkParams(pairs: readonly (readonly [string, string])[], where = 'query'): void {
   if (pairs.length > INPUT_LIMITS.maxParams) throw tooLong(`the ${where} has more than ${INPUT_LIMITS.maxParams} parameters`);

@@ -128,7 +128,3 @@ export class OscarUnsupportedRequestError extends Error {
     this.operation = operation;
   }
 }
-
-export function isOscarError(e: unknown): e is OscarError {
-  return e instanceof OscarError;
-}

@@ -14,7 +14,7 @@ import { collectFindings, type Runtime } from './walker.js';
 export type { IssueCode, ValidationIssue } from './types.js';
 export type { LoadInfo } from './loader.js';
 export type { SanitizeResult } from './sanitize.js';
-export { VALIDATED_TYPES, type ValidatedType } from './inputs.js';
+export { VALIDATED_TYPES } from './inputs.js';
 
 let loaded: { runtime: Runtime; info: LoadInfo } | undefined;
 
@@ -42,11 +42,6 @@ function toIssue(f: Finding): ValidationIssue {
 /** All problems of a resource (errors and warnings), one issue per problem. */
 export function validateResource(resource: unknown): ValidationIssue[] {
   return collectFindings(runtime(), resource).map(toIssue);
-}
-
-/** True when the resource has no error (warnings allowed). */
-export function isValidResource(resource: unknown): boolean {
-  return !collectFindings(runtime(), resource).some((f) => f.severity === 'error');
 }
 
 /**

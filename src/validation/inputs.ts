@@ -20,7 +20,6 @@ export const VALIDATED_TYPES = [
   'OperationOutcome',
   'CapabilityStatement',
 ] as const;
-export type ValidatedType = (typeof VALIDATED_TYPES)[number];
 
 const root = new URL('../../', import.meta.url);
 const at = (rel: string): string => fileURLToPath(new URL(rel, root));

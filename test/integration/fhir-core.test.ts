@@ -169,7 +169,7 @@ describe('search: GET and POST, searchset Bundles, paging', () => {
     assert.equal(link(first, 'previous'), undefined);
     const seen = [...ids(first)];
     let page = first;
-    const next = pageCap(Math.ceil(first.total! / 100) - 1, 'active=true&_count=100');
+    const next = pageCap(Math.ceil((first.total ?? 0) / 100) - 1, 'active=true&_count=100');
     while (link(page, 'next')) {
       next();
       stack.sim.stats.reset();

@@ -208,8 +208,3 @@ function janeDoe(ctx: GenContext, demographicNo: number, exts: DemographicExtRow
   exts.push(ext(ctx, demographicNo, demoNo, 'demo_cell', '647-555-0199', '2024-03-08T10:00:00'));
   return { row, birthDate: '1980-01-17', ageYears: ageOn('1980-01-17', ctx.today), active: true, lastSeen: ctx.today };
 }
-
-/** The earliest date records can exist for a patient (birth, or joining for long-standing adults). */
-export function firstSeen(p: PatientInfo): LocalDate {
-  return p.birthDate > (p.row.dateJoined ?? p.birthDate) ? p.birthDate : dateOfDay(Math.max(dayNumber(p.birthDate), dayNumber(p.row.dateJoined ?? p.birthDate) - 3 * 365));
-}

@@ -50,9 +50,3 @@ export function consumes(accepted: readonly string[], contentType: string | unde
     return (ct.type === '*' || t === '*' || ct.type === t) && (ct.subtype === '*' || s === '*' || ct.subtype === s);
   });
 }
-
-export function isJsonContentType(contentType: string | undefined): boolean {
-  if (!contentType) return false;
-  const ct = parseOne(contentType, 0);
-  return ct !== null && ct.type === 'application' && (ct.subtype === 'json' || ct.subtype.endsWith('+json'));
-}
