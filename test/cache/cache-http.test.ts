@@ -18,7 +18,9 @@ function writable(stack: Stack, n: number): number[] {
 describe('cache over HTTP', () => {
   let stack: Stack;
   before(async () => {
-    stack = await startStack({ env: { OSCAR_MAX_IN_FLIGHT: '3', OSCAR_MAX_QUEUE: '1000', CHANGE_POLL_SECONDS: '0' } });
+    stack = await startStack({ env: { OSCAR_MAX_IN_FLIGHT: '3', OSCAR_MAX_QUEUE: '1000', CHANGE_POLL_SECONDS: '0',
+      // 400 OSCAR calls through 3 slots: on a loaded machine the queue wait must not run out first.
+      OSCAR_TIMEOUT_MS: '60000' } });
   });
   after(async () => { await stack.close(); });
 
