@@ -29,6 +29,9 @@ describe('docs/design.md layout', () => {
       .filter((e) => e.isDirectory() || e.name.endsWith('.ts'))
       .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
       .sort();
-    assert.deepEqual([...layoutEntries()].sort(), actual);
+    const documented = layoutEntries();
+    const missing = actual.filter((n) => !documented.includes(n));
+    const gone = documented.filter((n) => !actual.includes(n));
+    assert.deepEqual({ missing, gone }, { missing: [], gone: [] }, 'src/ entries missing from the layout in docs/design.md, and layout entries no longer in src/');
   });
 });
