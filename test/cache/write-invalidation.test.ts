@@ -71,3 +71,28 @@ describe('a write whose answer is lost after OSCAR applied it', () => {
     assert.equal((next.body as Patient).name?.[0]?.family, family, 'no stale cached copy');
   });
 });
+
+describe('a conditional create searches OSCAR as it is', () => {
+  let stack: Stack;
+  before(async () => { stack = await startStack({ env: { CHANGE_POLL_SECONDS: '0', CACHE_TTL_SECONDS: '600' } }); });
+  after(async () => { await stack.close(); });
+
+  test('If-None-Exist finds a patient given that health number in OSCAR after the same search was cached empty', async () => {
+    const ON_HCN = 'https://fhir.infoway-inforoute.ca/NamingSystem/ca-on-patient-hcn';
+    const hcn = ['2345678904', '3456789015', '4567890126', '5678901237'].find((h) => !stack.sim.store.data.demographics.some((d) => d.hin === h))!;
+    const query = `identifier=${encodeURIComponent(`${ON_HCN}|${hcn}`)}`;
+    assert.equal((await stack.fhir(`/Patient?${query}`)).body.total, 0);
+    // The clinic records the health number on an existing chart directly in OSCAR.
+    const row = stack.sim.store.data.demographics.find((d) => d.demographicNo > 1040 && d.patientStatus === 'AC')!;
+    Object.assign(row, { hin: hcn, ver: '', hcType: 'ON', lastUpdateDate: stack.sim.store.nowLocal() });
+    assert.equal((await stack.fhir(`/Patient?${query}`)).body.total, 0, 'the search is still answered from the cache');
+    const before = stack.sim.store.data.demographics.length;
+    const res = await stack.fhir('/Patient', {
+      method: 'POST', headers: { ...JSON_HEADERS, 'if-none-exist': query },
+      body: JSON.stringify({ resourceType: 'Patient', name: [{ family: 'DUPLICATE', given: ['NOT'] }], gender: 'female', birthDate: '1980-01-02', identifier: [{ system: ON_HCN, value: hcn }] }),
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.equal((res.body as Patient).id, String(row.demographicNo));
+    assert.equal(stack.sim.store.data.demographics.length, before, 'no second chart');
+  });
+});
