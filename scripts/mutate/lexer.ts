@@ -16,6 +16,8 @@ export interface Token {
   line: number;
   /** For 'template' tokens: true when the token is a whole template without `${…}`. */
   plainTemplate?: boolean;
+  /** For '!': true when it is TypeScript's non-null assertion (`total!`), which ends an operand. */
+  postfix?: boolean;
 }
 
 // Longest first, so `!==` wins over `!=` and `!`.
@@ -35,7 +37,7 @@ const BEFORE_EXPRESSION = new Set([
 /** True when the token ends an operand, so a following `/`, `+`, `-` or `!` is binary or postfix. */
 export function endsOperand(t: Token | undefined): boolean {
   if (!t) return false;
-  if (t.kind === 'punct') return t.text === ')' || t.text === ']' || t.text === '}';
+  if (t.kind === 'punct') return t.text === ')' || t.text === ']' || t.text === '}' || t.postfix === true;
   if (t.kind === 'name') return !BEFORE_EXPRESSION.has(t.text);
   return true;
 }
@@ -147,7 +149,7 @@ export function tokenize(source: string): Token[] {
     if (!p) throw new SyntaxError(`unexpected character ${JSON.stringify(c)} at line ${line}`);
     if (p === '{') braces.push(false);
     else if (p === '}') braces.pop();
-    push('punct', i, i + p.length);
+    push('punct', i, i + p.length, p === '!' && endsOperand(tokens[tokens.length - 1]) ? { postfix: true } : {});
     i += p.length;
   }
   return tokens;

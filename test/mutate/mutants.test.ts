@@ -42,7 +42,7 @@ describe('mutants', () => {
     ]);
   });
 
-  it('leaves comments, regular expressions, import specifiers and unary signs alone; mutates inside template holes', () => {
+  it('leaves comments, regular expressions, import specifiers, unary signs and non-null assertions alone; mutates inside template holes', () => {
     const source = [
       'import { x } from \'./x.js\';',
       '// if (a < b) return \'no\';',
@@ -50,10 +50,12 @@ describe('mutants', () => {
       'const re = /a+b|c-d/g;',
       'const t = `x < ${x > -1 ? 1 : 2} && y`;',
       'const ok = !x;',
+      'const half = x! / 2;',
     ].join('\n');
     assert.deepEqual(listed(source), [
       '5:20 boundary > → >=',
       '6:12 remove-not ! → (removed)',
+      '7:17 arithmetic / → *',
     ]);
   });
 
