@@ -5,7 +5,7 @@
 // file imports (directly or not), so they are reused until one of those changes. A test that runs
 // code in a child process (`node src/main.ts`) is keyed by its imports only.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { executedLines } from './coverage.js';
 import { runTestFile } from './test-file-run.js';
@@ -34,13 +34,23 @@ export interface BaselineStore {
 }
 
 export function baselineStore(cacheFile: string): BaselineStore {
-  let files: Record<string, Baseline> = {};
-  if (existsSync(cacheFile)) files = (JSON.parse(readFileSync(cacheFile, 'utf8')) as { files: Record<string, Baseline> }).files;
+  const read = (): Record<string, Baseline> => {
+    try {
+      return existsSync(cacheFile) ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as { files: Record<string, Baseline> }).files : {};
+    } catch {
+      return {}; // an unreadable cache only costs the baseline runs again
+    }
+  };
+  const files = read();
   return {
     get: (file, key) => (files[file]?.key === key ? files[file] : undefined),
     put(file, b) {
+      // Merged with what another run may have written meanwhile, and replaced in one rename.
+      const merged = { ...read(), ...files, [file]: b };
       files[file] = b;
-      writeFileSync(cacheFile, JSON.stringify({ files }));
+      const tmp = `${cacheFile}.${process.pid}`;
+      writeFileSync(tmp, JSON.stringify({ files: merged }));
+      renameSync(tmp, cacheFile);
     },
   };
 }
