@@ -65,7 +65,7 @@ describe('per-client share of OSCAR\'s slots and queue', () => {
     } finally { await s.close(); }
   });
 
-  it('the review\'s reproduction: a patient/Appointment.s token\'s 100-id searches cost no call per id', async () => {
+  it('a patient/Appointment.s token\'s 100-id searches cost no call per id', async () => {
     const s = await startSecureStack({ env: { CACHE_MAX_BYTES: '0' } });
     try {
       s.sim.faults.add({ match: { operation: 'getAppointment2' }, mode: 'latency', latencyMs: 20 });

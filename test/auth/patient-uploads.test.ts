@@ -1,5 +1,6 @@
 // Documents a patient uploads through a patient/ token must not read back as written by the
-// clinician the facade acts as in OSCAR (the review's reproduction, over real HTTP).
+// clinician the facade acts as in OSCAR: OSCAR records the calling account as the document's
+// creator (contract 3.5), so a patient's upload would otherwise look clinician-authored. Over real HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSecureStack, type SecureStack } from './fixture.js';

@@ -102,8 +102,8 @@ describe('the citation checker', () => {
   });
 
   it('reports work-item words and leaves ordinary words alone', () => {
-    const found = checkProcessWords('src/x.ts', ['// the cache (issue ' + '8)', '// landed in wave' + ' 2', '// issue[0] of the OperationOutcome; a wave of requests'].join('\n'));
-    assert.deepEqual(found.map((f) => f.line), [1, 2]);
+    const found = checkProcessWords('src/x.ts', ['// the cache (issue ' + '8)', '// landed in wave' + ' 2', '// issue[0] of the OperationOutcome; a wave of requests', '// as the ' + 'review\'s reproduction showed', '// Diabetes review; reviewer'].join('\n'));
+    assert.deepEqual(found.map((f) => f.line), [1, 2, 4]);
   });
 
   it('reads section ids from headings, outside code fences', () => {

@@ -156,9 +156,9 @@ export function checkCitations(file: string, source: string, docs: DocIndex): Fi
   return findings;
 }
 
-/** Process words that say when something was done instead of why ("issue 8", "wave 2"). */
+/** Process words that say when or by whom something was asked for instead of why ("issue 8", "wave 2", "the review's"). */
 export function checkProcessWords(file: string, text: string): Finding[] {
-  return [...text.matchAll(/\b(?:issue|wave)s?\s*#?\d+\b/gi)].map((m) => ({
+  return [...text.matchAll(/\b(?:issue|wave)s?\s*#?\d+\b|\bthe review(?:'s|\\'s)?\b|\b(?:security|quality) review\b/gi)].map((m) => ({
     file, line: lineOf(text, m.index), message: `"${m[0]}": say the reason, not the work item`,
   }));
 }
