@@ -3,6 +3,8 @@
 // is a Proxy over the real client, so it is an OscarClient in every respect (types, instanceof,
 // plumbing).
 import type { OscarClient } from '../oscar/client.js';
+import { OscarUnavailableError, OscarUnsupportedRequestError } from '../oscar/errors.js';
+import { UnsendableTextError } from '../oscar/soap-envelope.js';
 import type { FreshReads } from './fresh-reads.js';
 import { freezeAndMeasure } from './measure.js';
 import { normalisedArgs, upstreamKey } from './keys.js';
@@ -43,20 +45,28 @@ function cachedRead(name: string, rule: ReadRule, call: AnyFn, o: CachedOscarOpt
   };
 }
 
+/** Failures raised before the request left the facade: OSCAR cannot have applied anything. */
+function neverSent(e: unknown): boolean {
+  if (e instanceof OscarUnavailableError) return e.reason !== 'connection' || e.code === 'ECONNREFUSED';
+  return e instanceof OscarUnsupportedRequestError || e instanceof UnsendableTextError;
+}
+
 /**
  * The one place the facade's own writes invalidate: once the call was sent, whatever its outcome
- * (handlers do not invalidate; a write refused before this call drops nothing).
+ * (handlers do not invalidate; a write refused before it was sent drops nothing).
  */
 function writeThrough(rule: WriteRule, call: AnyFn, o: CachedOscarOptions): AnyFn {
   return async (...args: unknown[]) => {
     let result: unknown;
     try {
       result = await call(...args);
-      return result;
-    } finally {
-      // Even a failed or timed-out write may have been applied by OSCAR.
-      o.invalidate(rule.changes(args, result));
+    } catch (e) {
+      // A failed or timed-out write may still have been applied by OSCAR.
+      if (!neverSent(e)) o.invalidate(rule.changes(args, undefined));
+      throw e;
     }
+    o.invalidate(rule.changes(args, result));
+    return result;
   };
 }
 

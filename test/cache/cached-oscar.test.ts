@@ -7,15 +7,18 @@ import { tagsOfChanges, wrapOscar } from '../../src/cache/cached-oscar.js';
 import { FreshReads } from '../../src/cache/fresh-reads.js';
 import { CacheStore } from '../../src/cache/store.js';
 import type { OscarClient } from '../../src/oscar/client.js';
+import { OscarUnavailableError } from '../../src/oscar/errors.js';
+import { UnsendableTextError } from '../../src/oscar/soap-envelope.js';
 
 interface Fake { family: string; reads: number; client: OscarClient }
 
-/** One demographic whose update is applied and then fails the way a lost answer does. */
-function fakeOscar(): Fake {
+/** One demographic whose update is applied and then fails the way a lost answer does (or as `refusal` says). */
+function fakeOscar(refusal?: Error): Fake {
   const f = { family: 'OLD', reads: 0 } as Fake;
   f.client = {
     async getDemographic2(id: number) { f.reads++; return { demographicNo: id, lastName: f.family }; },
     async updateDemographic(to: { lastName: string }) {
+      if (refusal) throw refusal;
       f.family = to.lastName;
       throw Object.assign(new Error('no answer in time'), { name: 'OscarTimeoutError' });
     },
@@ -38,6 +41,17 @@ test('a write that fails after OSCAR may have applied it still drops what it tou
   await assert.rejects(oscar.updateDemographic({ demographicNo: 1001, lastName: 'NEW' } as never), { name: 'OscarTimeoutError' });
   assert.equal((await oscar.getDemographic2(1001))?.lastName, 'NEW');
   assert.equal(f.reads, 2);
+});
+
+test('a write the client refused before sending it (open circuit, caller budget, unsendable text) drops nothing', async () => {
+  for (const refusal of [new OscarUnavailableError('updateDemographic', 'circuit-open'), new OscarUnavailableError('updateDemographic', 'caller-budget'), new UnsendableTextError('arg0.notes')]) {
+    const f = fakeOscar(refusal);
+    const { oscar } = wrapped(f);
+    await oscar.getDemographic2(1001);
+    await assert.rejects(oscar.updateDemographic({ demographicNo: 1001, lastName: 'NEW' } as never));
+    await oscar.getDemographic2(1001);
+    assert.equal(f.reads, 1, `${refusal.message}: still cached`);
+  }
 });
 
 test('inside a write request reads go to OSCAR and their answer replaces the cached one', async () => {
