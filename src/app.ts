@@ -6,6 +6,8 @@ import type { Config, OscarConnection } from './config.js';
 import { createAuth } from './auth/index.js';
 import { createFacadeCache, type FacadeCache } from './cache/index.js';
 import { createRouter, type FhirRouter, type Registry } from './fhir/index.js';
+import { refuseWithoutScope } from './auth/attempt.js';
+import { createBodyAdmission } from './http/body-admission.js';
 import { createCors } from './http/cors.js';
 import { createFhirHandler } from './http/fhir-handler.js';
 import { createOpsApp } from './http/ops-app.js';
@@ -111,6 +113,11 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   const drain = new DrainState();
   const fhir = createFhirHandler({
     router, basePath: FHIR_BASE_PATH, bodyLimitBytes: config.http.maxBodyBytes, logger, routeLabel, drain,
+    admitBody: createBodyAdmission({
+      registry,
+      limits: { documentBytes: config.http.maxBodyBytes, resourceBytes: config.http.maxResourceBodyBytes },
+      ...(config.authMode === 'smart' && { refuseAttempt: refuseWithoutScope }),
+    }),
     cors: cors.enabled ? cors : undefined,
     rateLimiter: config.http.rateLimitPerMinute > 0 ? new RateLimiter({ perMinute: config.http.rateLimitPerMinute }) : undefined,
     baseHeaders: fhirSecurityHeaders({ https, cors: cors.enabled }),
@@ -131,7 +138,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     ],
     ready: createReadiness({ probe: () => oscar.probe(), cacheMs: config.http.readyCacheMs, draining: () => drain.draining }),
   });
-  const server = createHttpServer({ basePath: FHIR_BASE_PATH, fhir, app, logger });
+  const server = createHttpServer({ basePath: FHIR_BASE_PATH, fhir, app, logger, limits: config.http });
   return {
     server, router, registry, oscar, metrics, cache,
     listen: () => new Promise((resolve, reject) => {

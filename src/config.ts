@@ -76,8 +76,20 @@ export interface Config {
   };
   /** HTTP-side protection and operations (README "Operations"). */
   http: {
-    /** Largest request body accepted (413 beyond it). */
+    /** Largest request body accepted: a document upload (413 beyond it). */
     maxBodyBytes: number;
+    /** Largest body of any other interaction: a resource, a $validate, a form _search (413 beyond it). */
+    maxResourceBodyBytes: number;
+    /** Open connections at most; more are closed on arrival (server.maxConnections). */
+    maxConnections: number;
+    /** A request's headers must arrive within this time (408 after it). */
+    headersTimeoutMs: number;
+    /** A whole request, body included, must arrive within this time (408 after it). */
+    requestTimeoutMs: number;
+    /** An idle keep-alive connection is closed after this time. */
+    keepAliveTimeoutMs: number;
+    /** A connection on which nothing moves in either direction is destroyed after this time. */
+    idleTimeoutMs: number;
     /** Browser origins allowed by CORS, e.g. ['https://app.example.org']; ['*'] = any; [] = CORS off. */
     corsOrigins: string[];
     /** Requests per minute per client (token client id, else IP); 0 = no rate limit. */
@@ -292,11 +304,21 @@ export function loadConfig(env: Env = process.env): Config {
 
   const http = {
     maxBodyBytes: intIn(env, 'MAX_BODY_BYTES', 20 * 1024 * 1024, 1024, 512 * 1024 * 1024, problems),
+    maxResourceBodyBytes: intIn(env, 'MAX_RESOURCE_BODY_BYTES', 1024 * 1024, 1024, 512 * 1024 * 1024, problems),
+    maxConnections: intIn(env, 'HTTP_MAX_CONNECTIONS', 1_000, 1, 1_000_000, problems),
+    headersTimeoutMs: intIn(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000, problems),
+    requestTimeoutMs: intIn(env, 'HTTP_REQUEST_TIMEOUT_MS', 60_000, 100, 3_600_000, problems),
+    keepAliveTimeoutMs: intIn(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 600_000, problems),
+    idleTimeoutMs: intIn(env, 'HTTP_IDLE_TIMEOUT_MS', 120_000, 100, 3_600_000, problems),
     corsOrigins: corsOriginsOf(env.CORS_ORIGINS, problems),
     rateLimitPerMinute: intIn(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000, problems),
     shutdownGraceMs: intIn(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, problems),
     readyCacheMs: intIn(env, 'READY_CACHE_MS', 5_000, 0, 600_000, problems),
   };
+
+  if (http.headersTimeoutMs > http.requestTimeoutMs) {
+    problems.push(`HTTP_HEADERS_TIMEOUT_MS (${http.headersTimeoutMs}) cannot be longer than HTTP_REQUEST_TIMEOUT_MS (${http.requestTimeoutMs}): the headers are part of the request`);
+  }
 
   const cache = {
     maxBytes: intIn(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024, problems),

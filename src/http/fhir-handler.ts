@@ -2,8 +2,10 @@
 // transport-agnostic router, and writes the FhirResponse. It deliberately sits in front of
 // Express (see server.ts): the FHIR hot path needs none of Express's routing, and skipping it
 // is what keeps a cache-hit read close to the speed of a bare node:http server.
-// Order of checks: CORS preflight → query bounds → caller identity → rate limit → body → router,
-// so nothing a client cannot be allowed to do costs a body read or an OSCAR call.
+// Order of checks: CORS preflight → query bounds → caller identity → rate limit → which
+// interaction and whether the caller may attempt it (body-admission.ts) → body, bounded for that
+// interaction → router, so nothing a client cannot be allowed to do costs a body read or an OSCAR
+// call. An answer given while a body is still arriving closes the connection (connection-close.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   conditionPairs, operationOutcome, renderBody, toOperationOutcome, tooManyRequests, type FhirRequest, type FhirResponse, type FhirRouter,
@@ -11,7 +13,9 @@ import {
 } from '../fhir/index.js';
 import type { Logger } from '../logging.js';
 import { asCaller } from '../oscar/guard/caller.js';
+import type { AdmitBody } from './body-admission.js';
 import { parseBody, readBody } from './body.js';
+import { closeUnreadBody, leavesBodyUnread } from './connection-close.js';
 import { isPreflight, type CorsPolicy } from './cors.js';
 import { checkParams } from './input-guard.js';
 import { rateLimitKey, type RateLimiter } from './rate-limit.js';
@@ -23,7 +27,12 @@ export interface FhirHandlerOptions {
   router: FhirRouter;
   /** Path prefix of the FHIR base, e.g. '/fhir'. */
   basePath: string;
+  /** Largest body read for any request. */
   bodyLimitBytes: number;
+  /** Per-interaction body limit and the pre-body permission check; absent = bodyLimitBytes for every body. */
+  admitBody?: AdmitBody;
+  /** How long a connection whose body was left unread may linger after the answer before it is destroyed. */
+  unreadBodyGraceMs?: number;
   logger: Logger;
   /** Attaches the caller's identity (SMART) to the request, or throws a 401/403 FhirError. */
   authenticate?: (req: IncomingMessage, fhirReq: FhirRequest) => Promise<unknown> | unknown;
@@ -62,16 +71,21 @@ function errorResponse(err: unknown): { response: FhirResponse; bug: boolean } {
 export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { router, basePath, logger, cors, rateLimiter, drain, baseHeaders, routeLabel } = opts;
 
-  function send(res: ServerResponse, response: FhirResponse, requestId: string, head: boolean, corsHeaders: Readonly<Record<string, string>> | undefined): void {
+  const graceMs = opts.unreadBodyGraceMs ?? 1_000;
+
+  function send(req: IncomingMessage, res: ServerResponse, response: FhirResponse, requestId: string, head: boolean, corsHeaders: Readonly<Record<string, string>> | undefined): void {
     if (res.headersSent || res.destroyed) return;
     let body = renderBody(response);
     const headers: Record<string, string | number> = { ...baseHeaders, ...corsHeaders, ...response.headers, 'x-request-id': requestId };
-    // While draining, and after a 413 whose body was left unread, the connection is not reused.
-    if (drain?.draining || response.status === 413) headers.connection = 'close';
+    // While draining, and when a body was left unread (refused before or while reading it), the
+    // connection is not reused.
+    const unread = leavesBodyUnread(req);
+    if (drain?.draining || unread) headers.connection = 'close';
     if (body) headers['content-length'] = body.length;
     if (head) body = undefined;
     res.writeHead(response.status, headers);
     res.end(body);
+    if (unread) closeUnreadBody(req, res, graceMs);
   }
 
   return async (req, res) => {
@@ -86,7 +100,7 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
       const response: FhirResponse = !pre || pre.status === 204
         ? { status: 204, headers: { allow: ALLOW, ...pre?.headers } }
         : { status: pre.status, headers: { 'content-type': FHIR_JSON_UTF8, ...pre.headers }, body: ORIGIN_REFUSED };
-      send(res, response, requestId, false, undefined);
+      send(req, res, response, requestId, false, undefined);
       return;
     }
 
@@ -131,7 +145,11 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
       }
       if (authError !== undefined) throw authError;
       if (method !== 'GET' && method !== 'HEAD') {
-        fhirReq.body = parseBody(await readBody(req, opts.bodyLimitBytes), req.headers['content-type']);
+        // undefined: the interaction takes no body here; the router answers it without one.
+        const limit = opts.admitBody ? opts.admitBody(fhirReq) : opts.bodyLimitBytes;
+        if (limit !== undefined) {
+          fhirReq.body = parseBody(await readBody(req, Math.min(limit, opts.bodyLimitBytes)), req.headers['content-type'], fhirReq.query);
+        }
       }
       // Its OSCAR calls count against this caller's share of OSCAR's slots (oscar/guard/limiter.ts).
       response = await asCaller(caller, () => (opts.serve ? opts.serve(fhirReq, router) : router(fhirReq)));
@@ -141,12 +159,12 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
       response = mapped.response;
     }
     try {
-      send(res, response, requestId, method === 'HEAD', corsHeaders);
+      send(req, res, response, requestId, method === 'HEAD', corsHeaders);
     } catch (err) {
       // A response we cannot serialise is our bug; the client still gets a clean 500.
       logger.error({ requestId, err }, 'could not write the response');
       response = errorResponse(err).response;
-      if (!res.headersSent) send(res, response, requestId, method === 'HEAD', corsHeaders);
+      if (!res.headersSent) send(req, res, response, requestId, method === 'HEAD', corsHeaders);
       else res.destroy();
     }
     const ms = performance.now() - started;

@@ -24,6 +24,9 @@ const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD8
 const tooLong = (msg: string, expression?: string): FhirError =>
   new FhirError(400, { severity: 'error', code: 'too-long', diagnostics: msg, ...(expression && { expression: [expression] }) });
 
+/** The one answer for a body nested too deep, whichever check finds it. */
+export const jsonTooDeep = (): FhirError => tooLong(`the body is nested more than ${INPUT_LIMITS.maxJsonDepth} levels deep`);
+
 const badText = (where: string): FhirError =>
   new FhirError(400, { severity: 'error', code: 'invalid', diagnostics: `${where} contains a control character or an invalid Unicode sequence, which the EMR cannot store` });
 
@@ -52,7 +55,7 @@ export function checkJsonBody(body: unknown): void {
   const stack: [unknown, number][] = [[body, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
-    if (depth > INPUT_LIMITS.maxJsonDepth) throw tooLong(`the body is nested more than ${INPUT_LIMITS.maxJsonDepth} levels deep`);
+    if (depth > INPUT_LIMITS.maxJsonDepth) throw jsonTooDeep();
     if (Array.isArray(node)) {
       for (const v of node) {
         if (typeof v === 'string') { if (NOT_XML_CHAR.test(v)) throw badText('a string in the body'); } else if (typeof v === 'object' && v !== null) stack.push([v, depth + 1]);

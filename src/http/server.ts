@@ -11,6 +11,16 @@ export interface HttpServerParts {
   fhir: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   app: Express;
   logger: Logger;
+  limits: ConnectionLimits;
+}
+
+/** Bounds on connections, so slow or idle clients cannot hold sockets for minutes (README "Operations"). */
+export interface ConnectionLimits {
+  maxConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  idleTimeoutMs: number;
 }
 
 function rawOutcome(status: number, reason: string, code: string, diagnostics: string): string {
@@ -23,8 +33,11 @@ const BAD_REQUEST = rawOutcome(400, 'Bad Request', 'structure', 'The request is 
 const TIMEOUT = rawOutcome(408, 'Request Timeout', 'timeout', 'The request was not received in time.');
 
 export function createHttpServer(parts: HttpServerParts): Server {
-  const { basePath, fhir, app, logger } = parts;
-  const server = createServer((req, res) => {
+  const { basePath, fhir, app, logger, limits } = parts;
+  // node checks the header and request deadlines on this interval (30 s by default, which let a
+  // silent connection live 30 s past its deadline): a quarter of the shorter deadline, at most 1 s.
+  const connectionsCheckingInterval = Math.max(25, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4)));
+  const server = createServer({ connectionsCheckingInterval }, (req, res) => {
     const url = req.url ?? '/';
     const atBase = url.startsWith(basePath) && (url.length === basePath.length || url[basePath.length] === '/' || url[basePath.length] === '?');
     if (atBase && !url.startsWith(`${basePath}/.well-known/`)) {
@@ -45,8 +58,11 @@ export function createHttpServer(parts: HttpServerParts): Server {
     const answer = err.code === 'HPE_HEADER_OVERFLOW' ? HEADERS_TOO_LARGE : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? TIMEOUT : BAD_REQUEST;
     socket.end(answer);
   });
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 120_000;
+  server.maxConnections = limits.maxConnections;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  // Inactivity in both directions (a client that stopped reading its answer): the socket is destroyed.
+  server.timeout = limits.idleTimeoutMs;
   return server;
 }

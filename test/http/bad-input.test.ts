@@ -78,6 +78,22 @@ describe('URLs and headers', () => {
     await refused(400, 'invalid', () => stack.fhir('/Patient/_search', json('family=DOE%00', 'application/x-www-form-urlencoded')));
   });
 
+  it('POST _search counts the query and the form together: 100 + 100 parameters is a 400', async () => {
+    const hundred = (name: string): string => Array.from({ length: 100 }, (_, i) => `${name}=A${i}`).join('&');
+    const form = (query: string, body: string) => () => stack.fhir(`/Patient/_search?${query}`, json(body, 'application/x-www-form-urlencoded'));
+    const r = await refused(400, 'too-long', form(hundred('family'), hundred('given')));
+    assert.match(r.body.issue[0].diagnostics, /query and form body\) has more than 100 parameters/);
+    const fits = await form(hundred('family').split('&').slice(0, 50).join('&'), hundred('given').split('&').slice(0, 50).join('&'))();
+    assert.equal(fits.status, 200, 'fifty and fifty fit');
+  });
+
+  it('client text quoted in a diagnostic is cut short', async () => {
+    const r = await refused(406, 'not-supported', () => stack.fhir('/metadata', { headers: { accept: `text/${'x'.repeat(5000)}` } }));
+    assert.ok(r.body.issue[0].diagnostics.length < 400, `diagnostics of ${r.body.issue[0].diagnostics.length} characters`);
+    const p = await refused(404, 'not-found', () => stack.fhir(`/Patient/1/${'y'.repeat(3000)}/z/w`));
+    assert.ok(p.body.issue[0].diagnostics.length < 400);
+  });
+
   it('431 for oversized headers and 400 for requests that are not HTTP, as OperationOutcomes', async () => {
     const big = await rawRequest(port, `GET /fhir/metadata HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     assert.equal(big.status, 431);
