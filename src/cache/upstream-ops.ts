@@ -75,17 +75,9 @@ const LIVE: LiveRule = { kind: 'live' };
 const OPS = {
   // client plumbing, health and identity: never cached
   breakerState: LIVE, load: LIVE, soapLogins: LIVE, close: LIVE, options: LIVE,
-  oauthInfo: LIVE, getServerTimeGmtOffset: LIVE, isAlive: LIVE, probe: LIVE,
+  oauthInfo: LIVE, probe: LIVE,
 
   // demographics
-  getDemographic: read((args) => {
-    const id = Number(args[0]);
-    const includes = (args[1] as readonly string[] | undefined) ?? [];
-    return [
-      tag.record('demographic', id),
-      ...(includes.includes('allergies') ? [tag.patientList('allergy', id)] : []),
-    ];
-  }, { defaults: [undefined, undefined] }),
   getDemographicBasic: read((args) => [tag.record('demographic', Number(args[0]))], { defaults: [undefined, undefined] }),
   getDemographicSoap: read((args) => [tag.record('demographic', Number(args[0]))]),
   getDemographic2: read((args) => [tag.record('demographic', Number(args[0]))]),
@@ -93,23 +85,17 @@ const OPS = {
     ...((args[0] as readonly number[] | undefined) ?? []).map((id) => tag.record('demographic', id)),
     ...rowTags('demographic', 'demographicNo', r),
   ]),
-  quickSearch: read(crossList('demographic', 'demographicNo')),
   searchDemographics: read(crossList('demographic', 'demographicNo')),
-  searchDemographicByName: read(crossList('demographic', 'demographicNo')),
   searchDemographicsByAttributes: read(crossList('demographic', 'demographicNo')),
   getActiveDemographicsAfter: read(crossList('demographic', 'demographicNo'), { defaults: [undefined, undefined] }),
   createDemographic: write((_a, r) => [{ kind: 'demographic', id: num(field(r, 'demographicNo')) }]),
   updateDemographic: write((a) => [{ kind: 'demographic', id: num(field(a[0], 'demographicNo')) }]),
 
   // appointments
-  appointmentHistory: read(patientList('appointment', 'id')),
   getAppointment2: read(single('appointment'), { defaults: [undefined, true] }),
   getAppointmentsForPatient2: read(patientList('appointment', 'id'), { defaults: [undefined, undefined, undefined, true] }),
-  getAppointmentsForProvider2: read(crossList('appointment', 'id'), { defaults: [undefined, undefined, true] }),
   getAppointmentsForDateRangeAndProvider2: read(crossList('appointment', 'id'), { defaults: [undefined, undefined, undefined, true] }),
   getAppointmentsUpdatedAfterDate: read(crossList('appointment', 'id'), { defaults: [undefined, undefined, true] }),
-  addAppointmentRest: write((a, r) => [{ kind: 'appointment', id: num(field(r, 'id')), patient: num(field(a[0], 'demographicNo')) }]),
-  updateAppointmentStatus: write((a, r) => [{ kind: 'appointment', id: num(a[0]), patient: num(field(r, 'demographicNo')) }]),
   addAppointment: write((a, r) => [{ kind: 'appointment', id: num(r), patient: num(field(a[0], 'demographicNo')) }]),
   // The appointment may move to another patient: its own tag reaches the old patient's lists.
   updateAppointment: write((a) => [{ kind: 'appointment', id: num(field(a[0], 'id')), patient: num(field(a[0], 'demographicNo')) }]),

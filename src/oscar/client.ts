@@ -17,9 +17,9 @@ import { resolveOscarClientOptions } from './options.js';
 import type { OscarCallOutcome, OscarClientOptions, ResolvedOscarClientOptions } from './options.js';
 import { epochOfLocal, formatXsDateTime } from '../time/zone.js';
 import type {
-  AbstractSearchResponse, AllergyTo1, AllergyTransfer, AppointmentTo1, AppointmentTransfer, DemographicSearchRequest,
+  AbstractSearchResponse, AllergyTo1, AllergyTransfer, AppointmentTransfer, DemographicSearchRequest,
   DemographicSearchResult, DemographicTo1, DemographicTransfer, DemographicTransfer2, DocumentTo1, DocumentTransfer,
-  NewAppointmentTo1, OAuthInfo, PreventionTransfer, ProviderTransfer, SchedulingResponse,
+  OAuthInfo, PreventionTransfer, ProviderTransfer,
 } from './types.js';
 
 /** Slack of the backstop deadline over the transport's own timeout (see guard/deadline.ts). */
@@ -110,23 +110,9 @@ export class OscarClient {
 
   // ---------------------------------------------------------------- REST: demographics
 
-  /** `GET /demographics/{id}` (contract 3.1); undefined when unknown (204). */
-  async getDemographic(id: number, includes?: readonly ('allergies' | 'measurements' | 'notes' | 'medications')[]): Promise<DemographicTo1 | undefined> {
-    return this.restRead('getDemographic', { method: 'GET', path: `/demographics/${int(id)}`, query: { 'includes[]': includes } });
-  }
-
   /** `GET /demographics/basic/{id}`: the lighter object (contract 3.1). */
   async getDemographicBasic(id: number, includes?: readonly 'contacts'[]): Promise<DemographicTo1 | undefined> {
     return this.restRead('getDemographicBasic', { method: 'GET', path: `/demographics/basic/${int(id)}`, query: { 'includes[]': includes } });
-  }
-
-  /**
-   * `GET /demographics/quickSearch?query=` — active patients, at most 10 (contract 3.1, 7.13).
-   * Throws OscarUnsupportedRequestError for non-ASCII queries (contract 2.4): use SOAP instead.
-   */
-  async quickSearch(query: string): Promise<AbstractSearchResponse<DemographicSearchResult>> {
-    const r = await this.restRead<AbstractSearchResponse<DemographicSearchResult>>('quickSearch', { method: 'GET', path: '/demographics/quickSearch', query: { query } });
-    return r ?? emptySearch();
   }
 
   /** `POST /demographics/search` (contract 3.1, 3.6). The term travels in the JSON body, which is not signed. */
@@ -159,25 +145,6 @@ export class OscarClient {
   }
 
   // ---------------------------------------------------------------- REST: schedule, allergies, documents
-
-  /** `POST /schedule/{demographicNo}/appointmentHistory` (contract 3.2): status ≠ D, newest first. */
-  async appointmentHistory(demographicNo: number): Promise<AppointmentTo1[]> {
-    const r = await this.restRead<SchedulingResponse>('appointmentHistory', { method: 'POST', path: `/schedule/${int(demographicNo)}/appointmentHistory`, body: {} });
-    return many(r?.appointments);
-  }
-
-  /** `POST /schedule/add` (contract 3.7 NewAppointmentTo1) → the new appointment (ms dates, contract 3.7). */
-  async addAppointmentRest(appt: NewAppointmentTo1): Promise<AppointmentTo1> {
-    const r = await this.restWrite<SchedulingResponse>('addAppointmentRest', { method: 'POST', path: '/schedule/add', body: appt });
-    if (!r?.appointment) throw new OscarProtocolError('rest:addAppointmentRest', 'no appointment in the answer');
-    return r.appointment;
-  }
-
-  /** `POST /schedule/appointment/{id}/updateStatus` (contract 3.2). */
-  async updateAppointmentStatus(id: number, status: string): Promise<AppointmentTo1 | undefined> {
-    const r = await this.restWrite<SchedulingResponse>('updateAppointmentStatus', { method: 'POST', path: `/schedule/appointment/${int(id)}/updateStatus`, body: { status } });
-    return r?.appointment ?? undefined;
-  }
 
   /** `GET /allergies/active?demographicNo=` — non-archived only, with `archived` (contract 3.3, 7.1). */
   async activeAllergies(demographicNo: number): Promise<AllergyTo1[]> {
@@ -217,12 +184,6 @@ export class OscarClient {
     return many(await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'getDemographics', { arg0: ids.map(int) }));
   }
 
-  /** 'Last[,First]' prefix search over all statuses; works for non-ASCII names (contract 2.4). */
-  async searchDemographicByName(query: string, startIndex: number, itemsToReturn: number): Promise<DemographicTransfer[]> {
-    return many(await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'searchDemographicByName',
-      { arg0: query, arg1: int(startIndex), arg2: int(itemsToReturn) }));
-  }
-
   async searchDemographicsByAttributes(c: DemographicAttributeSearch): Promise<DemographicTransfer[]> {
     const args: Record<string, SoapValue> = {
       arg0: c.hin, arg1: c.firstName, arg2: c.lastName, arg3: c.gender,
@@ -249,12 +210,6 @@ export class OscarClient {
   async getAppointmentsForPatient2(demographicNo: number, startIndex: number, itemsToReturn: number, useGMTTime = true): Promise<AppointmentTransfer[]> {
     return many(await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsForPatient2',
       { arg0: int(demographicNo), arg1: int(startIndex), arg2: int(itemsToReturn), arg3: useGMTTime }));
-  }
-
-  /** One provider's day (status exactly C excluded, contract 4.6). */
-  async getAppointmentsForProvider2(providerNo: string, day: OscarDate, useGMTTime = true): Promise<AppointmentTransfer[]> {
-    return many(await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsForProvider2',
-      { arg0: providerNo, arg1: this.xsDate(day), arg2: useGMTTime }));
   }
 
   /** `appointment_date >= start and < end` for one provider (contract 4.6). */
@@ -355,18 +310,6 @@ export class OscarClient {
   /** active = true/false filters on provider.status; null = all (contract 4.11). */
   async getProviders2(active: boolean | null): Promise<ProviderTransfer[]> {
     return many(await this.soapRead<ProviderTransfer | ProviderTransfer[]>('ProviderService', 'getProviders2', active === null ? {} : { arg0: active }));
-  }
-
-  /** Milliseconds offset of the server's zone at "now", e.g. -14400000 for EDT (contract 4.4). */
-  async getServerTimeGmtOffset(): Promise<number> {
-    const r = await this.soapRead<number>('SystemInfoService', 'getServerTimeGmtOffset', {});
-    if (typeof r !== 'number' || !Number.isFinite(r)) throw new OscarProtocolError('SystemInfoService.getServerTimeGmtOffset', 'not a number');
-    return r;
-  }
-
-  /** True when SystemInfoWs.isAlive answers "alive" (contract 4.4). */
-  async isAlive(): Promise<boolean> {
-    return (await this.soapRead<string>('SystemInfoService', 'isAlive', {})) === 'alive';
   }
 
   /**

@@ -102,25 +102,6 @@ export interface AbstractSearchResponse<T> {
   offset: number; limit: number; total: number; timestamp: number; content: T[]; query: string | null;
 }
 
-export interface AppointmentTo1 {
-  id: number | null; providerNo: string | null;
-  appointmentDate: number | null;
-  startTime: string | number | null; // "HH:mm:ss" from the DB, epoch ms for in-memory objects
-  endTime: string | number | null;
-  name: string | null; demographicNo: number; programId: number; notes: string | null; reason: string | null;
-  location: string | null; resources: string | null; type: string | null; style: string | null;
-  billing: string | null; status: string | null; importedStatus: string | null;
-  createDateTime: number | null; updateDateTime: number | null; creator: string | null;
-  lastUpdateUser: string | null; remarks: string | null; urgency: string | null;
-  creatorSecurityId: number | null; bookingSource: string | null; reasonCode: number | null;
-  [k: string]: unknown;
-}
-
-export interface SchedulingResponse {
-  appointment: AppointmentTo1 | null; statuses: unknown[] | null; types: unknown[] | null;
-  reasons: unknown[] | null; appointments: AppointmentTo1[] | null;
-}
-
 export interface AllergyTo1 {
   id: number; demographicNo: number | null; entryDate: number | null; description: string | null;
   reaction: string | null; archived: boolean; hiclSeqno: number | null; hicSeqno: number | null;
@@ -213,22 +194,6 @@ export interface ProviderTransfer {
 export interface LoginResultTransfer2 { provider?: ProviderTransfer; securityId?: number; securityTokenKey?: string }
 
 // ---------- Request bodies and small envelopes (added with the client, src/oscar/client.ts) ----------
-
-/** Body of REST `POST /schedule/add` (contract 3.7 NewAppointmentTo1). */
-export interface NewAppointmentTo1 {
-  providerNo: string;
-  /** 'yyyy-MM-dd' in the server's zone. */
-  appointmentDate: string;
-  /** 'HH:mm' (24 h). */
-  startTime?: string;
-  startTime12hWithMedian?: string;
-  /** Minutes; OSCAR stores end = start + duration − 1 min (contract 7.8). */
-  duration: number;
-  demographicNo: number;
-  name?: string; // contract 7.26: ignored, replaced by the patient's name
-  notes?: string; reason?: string; location?: string; resources?: string; type?: string; status?: string;
-  urgency?: string; reasonCode?: number;
-}
 
 /** Body of REST `POST /demographics/search` (contract 3.6); every key is mandatory. */
 export interface DemographicSearchRequest {

@@ -7,20 +7,6 @@ import { epochOfLocal, formatFhirDateTime, localDateOf, localDateTimeOf, parseXs
 
 const XS_PARTS = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
-function isMs(ms: unknown): ms is number {
-  return typeof ms === 'number' && Number.isFinite(ms);
-}
-
-/** FHIR date of a REST date-only value (contract 7.3: epoch of local midnight). */
-export function restDate(ms: number | null | undefined, tz: string): string | undefined {
-  return isMs(ms) ? localDateOf(ms, tz) : undefined;
-}
-
-/** FHIR instant (offset of the OSCAR zone at that instant) of a REST epoch-ms value. */
-export function restInstant(ms: number | null | undefined, tz: string): string | undefined {
-  return isMs(ms) ? formatFhirDateTime(ms, tz) : undefined;
-}
-
 /** Epoch ms of an xs:dateTime, or undefined when it is missing or malformed. */
 export function xsEpoch(value: string | null | undefined, tz: string): number | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;

@@ -37,5 +37,5 @@ test('reads are tagged with the records they return, writes name the records the
   assert.deepEqual(tags, ['appointment-lists', 'appointment:5', 'appointments:1002']);
   const docs = UPSTREAM_OPS.getDocument;
   assert.ok(docs?.kind === 'read' && docs.cache === 'documents', 'document bytes live in their own budget');
-  assert.equal(UPSTREAM_OPS.isAlive?.kind, 'live');
+  assert.equal(UPSTREAM_OPS.probe?.kind, 'live');
 });

@@ -61,19 +61,22 @@ describe('RestClient over HTTP', () => {
 
   it('GETs a demographic with a signature an independent verifier accepts', async () => {
     handler = (req, res) => (signedOk(req) ? sendJson(res, 200, { demographicNo: 1001, lastName: 'DOE' }) : res.writeHead(500).end(xmlFault('invalid_signature')));
-    const d = await client.getDemographic(1001);
+    const d = await client.getDemographicBasic(1001);
     assert.equal(d?.demographicNo, 1001);
-    assert.equal(seen?.url, '/oscar/ws/services/demographics/1001');
+    assert.equal(seen?.url, '/oscar/ws/services/demographics/basic/1001');
     assert.equal(seen?.headers.accept, 'application/json');
   });
 
   it('signs query parameters, including repeated ones', async () => {
-    handler = (req, res) => (signedOk(req) ? sendJson(res, 200, { offset: 0, limit: 0, total: 0, timestamp: 1, content: [], query: null }) : res.writeHead(500).end(xmlFault('invalid_signature')));
-    await client.quickSearch('doe, jane');
-    assert.equal(seen?.url, '/oscar/ws/services/demographics/quickSearch?query=doe%2C%20jane');
     handler = (req, res) => (signedOk(req) ? sendJson(res, 200, { demographicNo: 5 }) : res.writeHead(500).end(xmlFault('invalid_signature')));
-    assert.equal((await client.getDemographic(5, ['allergies', 'notes']))?.demographicNo, 5);
-    assert.equal(seen?.url, '/oscar/ws/services/demographics/5?includes%5B%5D=allergies&includes%5B%5D=notes');
+    assert.equal((await client.getDemographicBasic(5, ['contacts']))?.demographicNo, 5);
+    assert.equal(seen?.url, '/oscar/ws/services/demographics/basic/5?includes%5B%5D=contacts');
+    // No call the facade makes repeats a parameter; the signer must still cover them (contract 2.4).
+    const pairs = queryPairs({ 'includes[]': ['allergies', 'notes'], query: 'doe, jane' }, 'test');
+    const url = buildUrl('http://emr.example.org/oscar', '/ws/services/demographics/5', pairs);
+    const authorization = oauthHeaderFor(CREDS, 'GET', url, pairs, { nonce: 'n0nce', timestamp: Math.floor(Date.now() / 1000) });
+    assert.equal(url.search, '?includes%5B%5D=allergies&includes%5B%5D=notes&query=doe%2C%20jane');
+    assert.ok(verifyOAuth({ method: 'GET', url: `${url.pathname}${url.search}`, headers: { authorization }, body: '' }, url.origin, CREDS));
   });
 
   it('does not sign JSON bodies, and sends them as application/json', async () => {
@@ -84,12 +87,6 @@ describe('RestClient over HTTP', () => {
     assert.equal(seen?.url, '/oscar/ws/services/demographics/search?startIndex=0&itemsToReturn=5');
     assert.equal(seen?.headers['content-type'], 'application/json');
     assert.deepEqual(JSON.parse(seen?.body ?? ''), { type: 'Name', term: 'Hélène', active: 'true', integrator: 'false', outofdomain: 'true', params: {} });
-  });
-
-  it('rejects a non-ASCII quickSearch before sending anything', async () => {
-    const before = server.requests.length;
-    await assert.rejects(client.quickSearch('Hélène'), OscarUnsupportedRequestError);
-    assert.equal(server.requests.length, before);
   });
 
   it('PUTs demographics asking for XML (XML-only method, contract 7.15) and ignores the XML answer', async () => {
@@ -117,29 +114,29 @@ describe('RestClient over HTTP', () => {
       res.write('{"demographicNo":');
       setTimeout(() => res.socket?.destroy(), 10);
     };
-    await assert.rejects(client.getDemographic(1), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection');
+    await assert.rejects(client.getDemographicBasic(1), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection');
   });
 
   it('reads 204 as "not found" (undefined)', async () => {
     handler = (_req, res) => { res.writeHead(204).end(); };
-    assert.equal(await client.getDemographic(4242), undefined);
+    assert.equal(await client.getDemographicBasic(4242), undefined);
   });
 
   it('maps an OAuth XMLFault (HTTP 500) to OscarAuthError with the OAuth1Exception code as cause', async () => {
     handler = (_req, res) => { res.writeHead(500, { 'Content-Type': 'application/json;charset=UTF-8' }).end(xmlFault('invalid_consumer')); };
-    await assert.rejects(client.getDemographic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_consumer' && e.httpStatus === 502);
+    await assert.rejects(client.getDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_consumer' && e.httpStatus === 502);
     handler = (_req, res) => { res.writeHead(500).end(xmlFault('invalid_signature')); };
-    await assert.rejects(client.getDemographic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_signature');
+    await assert.rejects(client.getDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_signature');
   });
 
   it('suspects clock skew when a signature fails and the server clock is far from ours', async () => {
     handler = (_req, res) => { res.writeHead(500, { Date: new Date(Date.now() - 3_600_000).toUTCString() }).end(xmlFault('invalid_signature')); };
-    await assert.rejects(client.getDemographic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'clock skew?');
+    await assert.rejects(client.getDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'clock skew?');
   });
 
   it('maps other non-2xx answers to OscarFaultError, keeping the upstream text out of the message', async () => {
     handler = (_req, res) => { res.writeHead(500, { 'Content-Type': 'text/html' }).end('<html>NullPointerException DOE JANE</html>'); };
-    await assert.rejects(client.getDemographic(1), (e: unknown) => {
+    await assert.rejects(client.getDemographicBasic(1), (e: unknown) => {
       assert.ok(e instanceof OscarFaultError);
       assert.equal(e.upstreamStatus, 500);
       assert.match(e.upstreamMessage, /NullPointerException/);
@@ -150,14 +147,14 @@ describe('RestClient over HTTP', () => {
 
   it('maps unreadable JSON to OscarProtocolError', async () => {
     handler = (_req, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"demographicNo":'); };
-    await assert.rejects(client.getDemographic(1), OscarProtocolError);
+    await assert.rejects(client.getDemographicBasic(1), OscarProtocolError);
   });
 
   it('times out a call that gets no answer (OscarTimeoutError → 504)', async () => {
     const slow = new OscarClient({ baseUrl: server.base, timezone: 'America/Toronto', oauth: CREDS, soap: { userName: 'u', password: 'p' }, retries: 0, timeoutMs: 100 });
     handler = () => { /* never answer */ };
     const t0 = Date.now();
-    await assert.rejects(slow.getDemographic(1), (e: unknown) => e instanceof OscarTimeoutError && e.httpStatus === 504 && e.timeoutMs === 100);
+    await assert.rejects(slow.getDemographicBasic(1), (e: unknown) => e instanceof OscarTimeoutError && e.httpStatus === 504 && e.timeoutMs === 100);
     assert.ok(Date.now() - t0 < 1000);
     slow.close();
   });
@@ -172,7 +169,7 @@ describe('RestClient over HTTP', () => {
 
   it('maps a reset connection to OscarUnavailableError (→ 503)', async () => {
     handler = (_req, res) => { res.socket?.destroy(); };
-    await assert.rejects(client.getDemographic(1), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection' && e.httpStatus === 503);
+    await assert.rejects(client.getDemographicBasic(1), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection' && e.httpStatus === 503);
   });
 
   it('maps a refused connection to OscarUnavailableError(ECONNREFUSED)', async () => {
@@ -181,7 +178,7 @@ describe('RestClient over HTTP', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     const c = new OscarClient({ baseUrl: `http://127.0.0.1:${port}/oscar`, timezone: 'America/Toronto', oauth: CREDS, soap: { userName: 'u', password: 'p' }, retries: 0 });
-    await assert.rejects(c.getDemographic(1), (e: unknown) => e instanceof OscarUnavailableError && e.code === 'ECONNREFUSED');
+    await assert.rejects(c.getDemographicBasic(1), (e: unknown) => e instanceof OscarUnavailableError && e.code === 'ECONNREFUSED');
     c.close();
   });
 });

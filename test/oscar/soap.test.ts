@@ -73,14 +73,14 @@ describe('SoapClient via OscarClient', () => {
 
   it('always returns arrays for array operations: none, one, several', async () => {
     let answer = '';
-    fake.handlers.searchDemographicByName = () => answer;
-    assert.deepEqual(await client.searchDemographicByName('DOE', 0, 10), []);
+    fake.handlers.getDemographics = () => answer;
+    assert.deepEqual(await client.getDemographics([1001, 1002]), []);
     answer = DEMO_1001;
-    const one = await client.searchDemographicByName('DOE', 0, 10);
+    const one = await client.getDemographics([1001, 1002]);
     assert.equal(one.length, 1);
     assert.equal(one[0]?.lastName, 'DOE');
     answer = DEMO_1001 + DEMO_1001.replace('1001', '1002');
-    assert.deepEqual((await client.searchDemographicByName('DOE', 0, 10)).map((d) => d.demographicNo), [1001, 1002]);
+    assert.deepEqual((await client.getDemographics([1001, 1002])).map((d) => d.demographicNo), [1001, 1002]);
   });
 
   it('sends array parameters as repeated elements', async () => {
@@ -185,9 +185,7 @@ describe('SoapClient via OscarClient', () => {
 
   it('calls the unsecured SystemInfoService without a login', async () => {
     fake.handlers.isAlive = () => '<return>alive</return>';
-    fake.handlers.getServerTimeGmtOffset = () => '<return>-14400000</return>';
-    assert.equal(await client.isAlive(), true);
-    assert.equal(await client.getServerTimeGmtOffset(), -14_400_000);
+    assert.equal((await client.probe()).soap, 'ok', 'the readiness probe asks SystemInfoService.isAlive');
     assert.equal(fake.logins, 0);
     const call = server.requests.find((r) => r.url === '/oscar/ws/SystemInfoService' && r.method === 'POST');
     assert.doesNotMatch(call?.body ?? 'x', /Security/);

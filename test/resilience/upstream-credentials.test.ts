@@ -132,7 +132,7 @@ describe('clock skew detected from OSCAR\'s Date header', () => {
       oauth: { consumerKey: 'k', consumerSecret: 's', token: 't', tokenSecret: 'ts' }, soap: { userName: 'u', password: 'p' },
     });
     try {
-      await assert.rejects(client.getDemographic(1), (e: unknown) => e instanceof OscarAuthError && /clock/.test(e.cause) && /NTP/.test(e.hint) && e.httpStatus === 502);
+      await assert.rejects(client.getDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && /clock/.test(e.cause) && /NTP/.test(e.hint) && e.httpStatus === 502);
     } finally {
       client.close();
       await fake.close();

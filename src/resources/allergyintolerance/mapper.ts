@@ -1,18 +1,19 @@
 // AllergyIntolerance ← OSCAR allergies (mapping §4). Read-only: OSCAR has
-// no allergy write API. SOAP AllergyTransfer and REST AllergyTo1 are reduced to one AllergyFacts.
+// no allergy write API. A SOAP AllergyTransfer is reduced to AllergyFacts and built from that;
+// REST /allergies/active only says which allergies are active.
 
 import type { AllergyIntolerance, AllergyIntoleranceReaction, Coding } from 'fhir/r4.js';
-import type { AllergyTo1, AllergyTransfer } from '../../oscar/types.js';
+import type { AllergyTransfer } from '../../oscar/types.js';
 import { compact, nonBlank } from '../compact.js';
 import type { MappingConfig } from '../mapping-config.js';
-import { restDate, restInstant, xsDate, xsInstant } from '../oscar-dates.js';
+import { xsDate, xsInstant } from '../oscar-dates.js';
 import { patientRef, practitionerRef } from '../references.js';
 import { CA_BASELINE_PROFILES, SYSTEMS } from '../systems.js';
 import {
-  CATEGORY_BY_TYPE_CODE, CRITICALITY, NKDA_CODING, NKDA_DESCRIPTION, ONSET_OF_REACTION, REACTION_SEVERITY, REST_EMPTY_REACTION,
+  CATEGORY_BY_TYPE_CODE, CRITICALITY, NKDA_CODING, NKDA_DESCRIPTION, ONSET_OF_REACTION, REACTION_SEVERITY,
 } from './allergy-codes.js';
 
-/** One allergy row, whichever API it came from. Dates are already FHIR strings. */
+/** One allergy row. Dates are already FHIR strings. */
 interface AllergyFacts {
   id?: number; demographicNo?: number; active: boolean;
   description?: string; din?: string; typeCode?: number;
@@ -33,21 +34,6 @@ export function allergyFromSoap(t: AllergyTransfer, activeIds: ReadonlySet<numbe
     reaction: nonBlank(t.reaction), severity: nonBlank(t.severityOfReaction), onsetOfReaction: nonBlank(t.onsetOfReaction),
     startDate: xsDate(t.startDate, tz), ageOfOnset: nonBlank(t.ageOfOnset), entryDate: xsDate(t.entryDate, tz),
     providerNo: nonBlank(t.providerNo), lastUpdated: xsInstant(t.lastUpdateDate, tz), recorderDisplay,
-  });
-}
-
-/** An allergy from REST /allergies/active (non-archived, so active unless flagged archived). */
-export function allergyFromRest(to: AllergyTo1, cfg: MappingConfig, recorderDisplay?: string): AllergyIntolerance {
-  const tz = cfg.timezone;
-  const reaction = nonBlank(to.reaction);
-  return buildAllergy({
-    id: to.id, demographicNo: to.demographicNo ?? undefined, active: !to.archived,
-    description: nonBlank(to.description), din: nonBlank(to.regionalIdentifier), typeCode: to.typeCode ?? undefined,
-    // contract 3.3: REST substitutes this text for an empty reaction; SOAP shows the real (empty) value.
-    reaction: reaction === REST_EMPTY_REACTION ? undefined : reaction,
-    severity: nonBlank(to.severityOfReaction), onsetOfReaction: nonBlank(to.onsetOfReaction),
-    startDate: restDate(to.startDate, tz), ageOfOnset: nonBlank(to.ageOfOnset), entryDate: restDate(to.entryDate, tz),
-    providerNo: nonBlank(to.providerNo), lastUpdated: restInstant(to.lastUpdateDate, tz), recorderDisplay,
   });
 }
 

@@ -1,13 +1,13 @@
-// Appointment ⇄ OSCAR appointment (mapping §3). SOAP AppointmentTransfer and REST
-// AppointmentTo1 are reduced to one Booking shape (instants as epoch ms) and built by one builder.
+// Appointment ⇄ OSCAR appointment (mapping §3). The facade reads appointments through SOAP only;
+// an AppointmentTransfer is reduced to a Booking (instants as epoch ms) and built from that.
 
 import type { Appointment, AppointmentParticipant } from 'fhir/r4.js';
-import type { AppointmentTo1, AppointmentTransfer } from '../../oscar/types.js';
-import { epochOfLocal, formatFhirDateTime, formatXsDateTime, localDateOf, localDateTimeOf } from '../../time/zone.js';
+import type { AppointmentTransfer } from '../../oscar/types.js';
+import { formatFhirDateTime, formatXsDateTime, localDateOf } from '../../time/zone.js';
 import { compact, nonBlank } from '../compact.js';
 import type { MappingConfig } from '../mapping-config.js';
 import type { MappingError } from '../mapping-errors.js';
-import { restDate, xsEpoch } from '../oscar-dates.js';
+import { xsEpoch } from '../oscar-dates.js';
 import { patientRef, practitionerRef, referencedId } from '../references.js';
 import type { AppointmentStatus } from './status-table.js';
 
@@ -21,7 +21,7 @@ export function appointmentStatusFor(code: string | null | undefined, cfg: Mappi
   return table.exact[c] ?? table.firstChar[c.charAt(0)] ?? table.fallback;
 }
 
-/** One appointment row, whichever API it came from. */
+/** One appointment row, instants as epoch ms. */
 interface Booking {
   id?: number; status?: string; startMs?: number;
   /** contract 7.8: the stored end is the last included minute (or exclusive end − 1 ms via SOAP). */
@@ -38,33 +38,6 @@ export function appointmentFromSoap(t: AppointmentTransfer, cfg: MappingConfig):
     providerNo: nonBlank(t.providerNo), demographicNo: t.demographicNo, name: nonBlank(t.name),
     type: nonBlank(t.type), reason: nonBlank(t.reason), notes: nonBlank(t.notes),
     createdMs: xsEpoch(t.createDateTime, tz), updatedMs: xsEpoch(t.updateDateTime, tz),
-  }, cfg);
-}
-
-/**
- * 'HH:mm:ss' of a REST time value: a java.sql.Time string from the DB, or epoch ms for objects
- * built in memory (contract 3.7, POST /schedule/add), whose wall clock is read in the OSCAR zone.
- */
-function timeOfDay(v: string | number | null | undefined, tz: string): string | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return localDateTimeOf(v, tz).slice(11, 19);
-  const m = typeof v === 'string' ? /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(v.trim()) : null;
-  return m ? `${m[1]}:${m[2]}:${m[3] ?? '00'}` : undefined;
-}
-
-export function appointmentFromRest(to: AppointmentTo1, cfg: MappingConfig): Appointment {
-  const tz = cfg.timezone;
-  const date = restDate(to.appointmentDate, tz);
-  const at = (v: string | number | null): number | undefined => {
-    const time = timeOfDay(v, tz);
-    return date && time ? epochOfLocal(`${date}T${time}`, tz) : undefined;
-  };
-  const ms = (v: number | null): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  return buildAppointment({
-    id: to.id ?? undefined, status: to.status ?? undefined,
-    startMs: at(to.startTime), storedEndMs: at(to.endTime),
-    providerNo: nonBlank(to.providerNo), demographicNo: to.demographicNo, name: nonBlank(to.name),
-    type: nonBlank(to.type), reason: nonBlank(to.reason), notes: nonBlank(to.notes),
-    createdMs: ms(to.createDateTime), updatedMs: ms(to.updateDateTime),
   }, cfg);
 }
 

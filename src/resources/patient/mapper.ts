@@ -3,13 +3,13 @@
 // yields the same Patient whichever API it was read through.
 
 import type { Address, ContactPoint, HumanName, Identifier, Patient } from 'fhir/r4.js';
-import type { DemographicExtTo1, DemographicTo1, DemographicTransfer, DemographicTransfer2 } from '../../oscar/types.js';
+import type { DemographicTo1, DemographicTransfer, DemographicTransfer2 } from '../../oscar/types.js';
 import { isValidCalendarDate } from '../../time/zone.js';
 import { compact, nonBlank } from '../compact.js';
 import { localSystem, type MappingConfig } from '../mapping-config.js';
 import type { MappingError } from '../mapping-errors.js';
-import { fhirCalendarDate, restDate, restInstant, restMsOfDate, xsDate, xsInstant } from '../oscar-dates.js';
-import { personDisplay, practitionerRef, referencedId } from '../references.js';
+import { fhirCalendarDate, restMsOfDate, xsDate, xsInstant } from '../oscar-dates.js';
+import { practitionerRef, referencedId } from '../references.js';
 import { CA_BASELINE_PROFILES, IDENTIFIER_VERSION_EXTENSION, SYSTEMS } from '../systems.js';
 import {
   ACTIVE_STATUS, DECEASED_STATUS, DEMOGRAPHIC_LIMITS, GENDER_TO_SEX, INACTIVE_STATUS, OFFICIAL_LANGUAGES, SEX_TO_GENDER,
@@ -59,34 +59,6 @@ export interface PatientMappingOptions {
 }
 
 const DEMO_CELL = 'demo_cell';
-
-function extValue(extras: DemographicExtTo1[] | null | undefined, key: string): string | undefined {
-  return nonBlank((extras ?? []).find((e) => e.key === key)?.value);
-}
-
-export function patientFromRest(to: DemographicTo1, cfg: MappingConfig, opts: PatientMappingOptions = {}): Patient {
-  const tz = cfg.timezone;
-  const provider = to.provider && (!to.providerNo || to.provider.providerNo === to.providerNo) ? to.provider : undefined;
-  return buildPatient({
-    demographicNo: to.demographicNo ?? undefined,
-    chartNo: nonBlank(to.chartNo),
-    hin: nonBlank(to.hin), ver: nonBlank(to.ver), hcType: nonBlank(to.hcType),
-    hcEffective: restDate(to.effDate, tz), hcRenew: restDate(to.hcRenewDate, tz),
-    patientStatus: nonBlank(to.patientStatus),
-    lastName: nonBlank(to.lastName), firstName: nonBlank(to.firstName), middleNames: nonBlank(to.middleNames),
-    title: nonBlank(to.title), alias: nonBlank(to.alias), sex: nonBlank(to.sex),
-    // contract 7.4: never the dateOfBirth millis — the three string parts are the stored value.
-    dobYear: nonBlank(to.dobYear), dobMonth: nonBlank(to.dobMonth), dobDay: nonBlank(to.dobDay),
-    homePhone: nonBlank(to.phone), workPhone: nonBlank(to.alternativePhone),
-    cellPhone: nonBlank(to.cellPhone) ?? extValue(to.extras, DEMO_CELL),
-    email: nonBlank(to.email),
-    mailing: { line: nonBlank(to.address?.address), city: nonBlank(to.address?.city), province: nonBlank(to.address?.province), postal: nonBlank(to.address?.postal) },
-    officialLanguage: nonBlank(to.officialLanguage),
-    providerNo: nonBlank(to.providerNo),
-    providerDisplay: nonBlank(opts.providerDisplay) ?? personDisplay(provider?.firstName, provider?.lastName),
-    lastUpdated: restInstant(to.lastUpdateDate, tz),
-  }, cfg);
-}
 
 export function patientFromSoap(t: DemographicTransfer | DemographicTransfer2, cfg: MappingConfig, opts: PatientMappingOptions = {}): Patient {
   const tz = cfg.timezone;
