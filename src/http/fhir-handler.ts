@@ -18,7 +18,7 @@ import { parseBody, readBody } from './body.js';
 import { closeUnreadBody, leavesBodyUnread } from './connection-close.js';
 import { isPreflight, type CorsPolicy } from './cors.js';
 import { checkParams } from './input-guard.js';
-import { rateLimitKey, type RateLimiter } from './rate-limit.js';
+import { clientKey, rateLimitKey, type RateLimiter } from './rate-limit.js';
 import { requestIdFor } from './request-id.js';
 import type { RouteLabeler } from './route-label.js';
 import type { DrainState } from './shutdown.js';
@@ -137,10 +137,9 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
       if (opts.authenticate) {
         try { fhirReq.auth = await opts.authenticate(req, fhirReq); } catch (e) { authError = e; }
       }
-      const caller = rateLimitKey(fhirReq.auth, req.socket.remoteAddress);
       if (rateLimiter) {
         // Counted even when authentication failed (keyed by IP then): guessing tokens is not free.
-        const wait = rateLimiter.take(caller);
+        const wait = rateLimiter.take(rateLimitKey(fhirReq.auth, req.socket.remoteAddress));
         if (wait > 0) throw tooManyRequests(`Too many requests: retry in ${wait} s`, wait);
       }
       if (authError !== undefined) throw authError;
@@ -151,8 +150,11 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
           fhirReq.body = parseBody(await readBody(req, Math.min(limit, opts.bodyLimitBytes)), req.headers['content-type'], fhirReq.query);
         }
       }
-      // Its OSCAR calls count against this caller's share of OSCAR's slots (oscar/guard/limiter.ts).
-      response = await asCaller(caller, () => (opts.serve ? opts.serve(fhirReq, router) : router(fhirReq)));
+      const run = (): FhirResponse | Promise<FhirResponse> => (opts.serve ? opts.serve(fhirReq, router) : router(fhirReq));
+      // A token's OSCAR calls count against its client's share of OSCAR's slots (oscar/guard/limiter.ts);
+      // without a token (AUTH_MODE=none) there is no client to tell apart, only the global bounds.
+      const caller = clientKey(fhirReq.auth);
+      response = await (caller === undefined ? run() : asCaller(caller, run));
     } catch (err) {
       const mapped = errorResponse(err);
       if (mapped.bug) logger.error({ requestId, err }, 'unexpected error outside the router');

@@ -69,16 +69,21 @@ export class RateLimiter {
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
- * The key a request is limited under: the token's client id with its user (`sub`, else the
+ * Who a request with a token is made for: the token's client id with its user (`sub`, else the
  * patient of a patient/ token), so one user of a shared app (a patient portal) cannot use up
- * everyone else's allowance; the peer address when there is no token.
+ * everyone else's allowance. Undefined without a token.
  */
-export function rateLimitKey(auth: unknown, remoteAddress: string | undefined): string {
+export function clientKey(auth: unknown): string | undefined {
   const a = typeof auth === 'object' && auth !== null ? auth as { clientId?: unknown; subject?: unknown; patient?: unknown } : {};
   const clientId = text(a.clientId);
-  if (clientId === undefined) return `ip:${remoteAddress ?? 'unknown'}`;
+  if (clientId === undefined) return undefined;
   const subject = text(a.subject);
   const patient = text(a.patient);
   const user = subject !== undefined ? ` user:${subject}` : patient !== undefined ? ` patient:${patient}` : '';
   return `client:${clientId}${user}`;
+}
+
+/** The key a request is limited under: its client and user (clientKey), else the peer address. */
+export function rateLimitKey(auth: unknown, remoteAddress: string | undefined): string {
+  return clientKey(auth) ?? `ip:${remoteAddress ?? 'unknown'}`;
 }

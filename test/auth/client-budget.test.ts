@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OscarUnavailableError } from '../../src/oscar/errors.js';
 import { asCaller } from '../../src/oscar/guard/caller.js';
+import { clientKey, rateLimitKey } from '../../src/http/rate-limit.js';
 import { Limiter } from '../../src/oscar/guard/limiter.js';
 import { startSecureStack } from './fixture.js';
 
@@ -82,6 +83,16 @@ describe('per-client share of OSCAR\'s slots and queue', () => {
 });
 
 describe('rate limit per client and user', () => {
+  it('keys a token by client and user (sub, else patient); without a token by address, with no client share', () => {
+    const portal = (subject?: string, patient?: string) => ({ kind: 'token', clientId: 'portal', ...(subject && { subject }), ...(patient && { patient }) });
+    assert.notEqual(clientKey(portal('a')), clientKey(portal('b')));
+    assert.notEqual(clientKey(portal(undefined, '1001')), clientKey(portal(undefined, '1002')));
+    assert.equal(clientKey(portal('a', '1001')), clientKey(portal('a', '1002')), 'one user is one user, whichever chart is open');
+    assert.equal(clientKey({ kind: 'anonymous' }), undefined);
+    assert.equal(rateLimitKey({ kind: 'anonymous' }, '10.0.0.7'), 'ip:10.0.0.7');
+    assert.equal(rateLimitKey(portal('a'), '10.0.0.7'), clientKey(portal('a')));
+  });
+
   it('one patient of a shared app cannot use up another patient\'s allowance', async () => {
     const s = await startSecureStack({ env: { RATE_LIMIT_PER_MINUTE: '3' } });
     try {
