@@ -46,7 +46,8 @@ describe('per-client share of OSCAR\'s slots and queue', () => {
   });
 
   it('four 100-id searches by one client do not get another client\'s read a 503', async () => {
-    const s = await startSecureStack({ env: { OSCAR_MAX_IN_FLIGHT: '4', OSCAR_MAX_QUEUE: '200', CACHE_MAX_BYTES: '0' } });
+    // The review's setting: 100 ids per search, the default in-flight and queue bounds.
+    const s = await startSecureStack({ env: { OSCAR_MAX_IN_FLIGHT: '4', OSCAR_MAX_QUEUE: '200', LIMIT_SEARCH_IDS: '100', CACHE_MAX_BYTES: '0' } });
     try {
       s.sim.faults.add({ match: { operation: 'getAppointment2' }, mode: 'latency', latencyMs: 20 });
       const attacker = await s.backendToken('system/*.rs', s.clients.es);
@@ -67,7 +68,7 @@ describe('per-client share of OSCAR\'s slots and queue', () => {
   });
 
   it('a patient/Appointment.s token\'s 100-id searches cost no call per id', async () => {
-    const s = await startSecureStack({ env: { CACHE_MAX_BYTES: '0' } });
+    const s = await startSecureStack({ env: { LIMIT_SEARCH_IDS: '100', CACHE_MAX_BYTES: '0' } });
     try {
       s.sim.faults.add({ match: { operation: 'getAppointment2' }, mode: 'latency', latencyMs: 20 });
       const attacker = await s.issuer.token({ scope: 'patient/Appointment.s', patient: '1005', azp: 'attacker' });
