@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as wireSamples from '../mappers/wire-samples.js';
-import { checkCitations, checkProcessWords, docsIndex, headingIds, REPO, repoFiles, type DocIndex, type Finding } from './citations.js';
+import { checkCitations, checkProcessWords, checkRepoPaths, docsIndex, headingIds, REPO, repoFiles, type DocIndex, type Finding } from './citations.js';
 
 // The checker's own files spell out the forms it looks for, dangling ones included.
 const CHECKER = new Set(['test/docs/citations.ts', 'test/docs/citations.test.ts']);
@@ -25,6 +25,14 @@ describe('citations of docs/', () => {
   it('code and tests give reasons, not work items', () => {
     const files = [...repoFiles(['src', 'test', 'scripts', 'bench']), 'README.md'].filter((f) => !CHECKER.has(f));
     const findings = files.flatMap((f) => checkProcessWords(f, read(f)));
+    assert.equal(findings.length, 0, show(findings));
+  });
+
+  it('the files that describe this repository name only paths that exist', () => {
+    // The studies of other projects (SMART, Bulk Data, variants, scheduling) quote their paths.
+    const describing = ['README.md', 'docs/README.md', 'docs/design.md', 'docs/mapping.md', 'docs/oscar-contract.md', 'docs/oscar-samples.md',
+      ...repoFiles(['src', 'profiles', 'test', 'bench', 'scripts'], /README\.md$/)];
+    const findings = describing.flatMap((f) => checkRepoPaths(f, read(f)));
     assert.equal(findings.length, 0, show(findings));
   });
 

@@ -163,6 +163,21 @@ export function checkProcessWords(file: string, text: string): Finding[] {
   }));
 }
 
+/**
+ * Repository paths named in a text that describes this repository (`src/oscar/client.ts`, in
+ * backticks) that do not exist. Paths of other projects are left alone: Open-O's `src/main/…`,
+ * and anything with a Java-side extension.
+ */
+export function checkRepoPaths(file: string, text: string): Finding[] {
+  const findings: Finding[] = [];
+  for (const m of text.matchAll(/`((?:src|test|scripts|bench|profiles|capability|bin|docs)\/[\w./-]*)`/g)) {
+    const path = m[1]!;
+    if (path.startsWith('src/main/') || /\.(php|java|xml|jsp|properties|sql)$/.test(path)) continue;
+    if (!existsSync(join(REPO, path))) findings.push({ file, line: lineOf(text, m.index), message: `${path} does not exist` });
+  }
+  return findings;
+}
+
 /** Every file a check reads: the given roots (directories are walked), relative to the repository. */
 export function repoFiles(roots: string[], extensions = /\.(ts|mts|cts|js|mjs|cjs|md)$/): string[] {
   const out: string[] = [];
