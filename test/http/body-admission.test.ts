@@ -10,7 +10,7 @@ import { slowestOf, startServerProcess, type ServerProcess } from './server-proc
 const AUDIENCE = 'http://fhir.test/fhir';
 const MiB = 1024 * 1024;
 
-/** The review's body: 19 MB of nesting, which JSON.parse turned into seconds of CPU and ~600 MB of heap. */
+/** A hostile body: 19 MB of nesting, which JSON.parse turned into seconds of CPU and ~600 MB of heap. */
 function nested(n: number): string {
   return `{"a":${'['.repeat(n)}${']'.repeat(n)}}`;
 }
