@@ -46,7 +46,7 @@ describe('per-client share of OSCAR\'s slots and queue', () => {
   });
 
   it('four 100-id searches by one client do not get another client\'s read a 503', async () => {
-    // The review's setting: 100 ids per search, the default in-flight and queue bounds.
+    // A heavy but allowed load: 100 ids per search, the default in-flight and queue bounds.
     const s = await startSecureStack({ env: { OSCAR_MAX_IN_FLIGHT: '4', OSCAR_MAX_QUEUE: '200', LIMIT_SEARCH_IDS: '100', CACHE_MAX_BYTES: '0' } });
     try {
       s.sim.faults.add({ match: { operation: 'getAppointment2' }, mode: 'latency', latencyMs: 20 });
