@@ -235,6 +235,21 @@ describe('Appointment search', () => {
     assert.equal((await stack.fhir(`/Appointment?${q}&status=here`)).status, 400);
   });
 
+  test('identifier filters a patient\'s bookings on the client\'s own booking identifier; alone it is too costly', async () => {
+    const system = 'https://booking.example.org/requests';
+    const created = await stack.fhir('/Appointment', json({
+      resourceType: 'Appointment', status: 'booked', start: '2034-01-09T10:00:00-05:00', end: '2034-01-09T10:30:00-05:00',
+      identifier: [{ system, value: 'b-42' }],
+      participant: [{ actor: { reference: 'Patient/1007' }, status: 'accepted' }, { actor: { reference: `Practitioner/${DEMO}` }, status: 'accepted' }],
+    }));
+    assert.equal(created.status, 201, created.text);
+    assert.equal(stack.sim.store.appointment(Number(created.body.id))?.resources, `fhir-identifier:${system}|b-42`, 'kept in OSCAR\'s resources column');
+    assert.deepEqual(ids(await search(`patient=1007&identifier=${encodeURIComponent(system)}|b-42`)), [created.body.id]);
+    assert.deepEqual(ids(await search(`patient=1007&identifier=b-42`)), [created.body.id]);
+    assert.deepEqual(ids(await search(`patient=1007&identifier=${encodeURIComponent(system)}|b-43`)), []);
+    assert.equal((await refused(`/Appointment?identifier=b-42`)).body.issue[0].code, 'too-costly');
+  });
+
   test('_lastUpdated: getAppointmentsUpdatedAfterDate over all patients (exclusive bound handled)', async () => {
     const stamps = [...new Set(rows().map((r) => r.updateDateTime))].sort();
     const t = stamps[stamps.length - 6]!; // a few of the latest changes

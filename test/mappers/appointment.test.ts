@@ -157,3 +157,36 @@ describe('Appointment to OSCAR', () => {
     assert.match(errs({ description: 'x'.repeat(81) }).join(), /Appointment.description/);
   });
 });
+
+describe('Appointment.identifier ⇄ OSCAR resources column', () => {
+  const booking = (over: Partial<Appointment> = {}): Appointment => ({ ...expected555, ...over });
+  const id = { system: 'https://booking.example.org/requests', value: 'req-1' };
+
+  it('stores one identifier as marked text and reads it back', () => {
+    const { transfer, errors } = appointmentToTransfer(booking({ identifier: [id] }), cfg);
+    assert.deepEqual(errors, []);
+    assert.equal(transfer.resources, 'fhir-identifier:https://booking.example.org/requests|req-1');
+    assert.deepEqual(appointmentFromSoap({ ...soap555, resources: transfer.resources }, cfg).identifier, [id]);
+  });
+
+  it('reads a clinic\'s own resources text as no identifier, and will not overwrite it', () => {
+    assert.equal(appointmentFromSoap({ ...soap555, resources: 'ECG room' }, cfg).identifier, undefined);
+    const { transfer, errors } = appointmentToTransfer(booking({ identifier: [id] }), cfg, { ...soap555, resources: 'ECG room' });
+    assert.equal(transfer.resources, 'ECG room');
+    assert.match(errors.map((e) => e.message).join(), /clinic text/);
+  });
+
+  it('clears an identifier the update leaves out; a create without one sends no resources', () => {
+    const stored = { ...soap555, resources: 'fhir-identifier:urn:x|1' };
+    assert.equal(appointmentToTransfer(booking(), cfg, stored).transfer.resources, '');
+    assert.equal(appointmentToTransfer(booking(), cfg).transfer.resources, undefined);
+  });
+
+  it('refuses what the column cannot hold: two identifiers, no value, a | in the system, more than 255 characters', () => {
+    const errs = (identifier: Appointment['identifier']): number => appointmentToTransfer(booking({ identifier }), cfg).errors.length;
+    assert.equal(errs([id, { ...id, value: 'req-2' }]), 1);
+    assert.equal(errs([{ system: id.system }]), 1);
+    assert.equal(errs([{ system: 'urn:a|b', value: 'x' }]), 1);
+    assert.equal(errs([{ system: id.system, value: 'v'.repeat(250) }]), 1);
+  });
+});

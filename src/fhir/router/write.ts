@@ -86,6 +86,25 @@ function conditionKey(type: string, pairs: readonly (readonly [string, string])[
   return `${type}?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).sort().join('&')}`;
 }
 
+const TIMED_OUT = new Set(['OscarTimeoutError', 'TimeoutError']);
+
+/**
+ * An EMR that did not answer in time may still have done the write (Tomcat finishes a request
+ * whose caller has gone): the 504 says so and how to check before retrying.
+ */
+async function answeredInTime<T>(fn: () => Promise<T>, howToCheck: string): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const name = (e as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string' || !TIMED_OUT.has(name)) throw e;
+    throw new FhirError(504, { severity: 'error', code: 'timeout', diagnostics: `The EMR did not answer in time, but it may have applied this write. ${howToCheck}` }, { cause: e });
+  }
+}
+
+const CHECK_CREATE = (type: string): string => `Before sending it again, look for the ${type}: search for it, or send the retry with If-None-Exist naming what identifies it (for example patient and identifier), which returns the stored ${type} instead of creating a second one.`;
+const CHECK_CHANGE = (type: string, id: string): string => `Read ${type}/${id} to see whether it was; a retry with If-Match answers 412 if it was.`;
+
 /** What a write returns leaves through the same compartment check as a read. */
 async function checkedResult(state: RouterState, scope: RequestScope, type: string, result: Resource | WriteResult): Promise<{ resource: Resource; issues: Issue[] }> {
   const stamped = stampedResult(type, result);
@@ -126,7 +145,8 @@ export async function create(state: RouterState, scope: RequestScope, def: Resou
 }
 
 async function created(state: RouterState, scope: RequestScope, def: ResourceDefinition, incoming: Resource, notes: Issue[]): Promise<FhirResponse> {
-  const { resource, issues } = await checkedResult(state, scope, def.type, await def.interactions.create!(scope.ctx, incoming));
+  const stored = await answeredInTime(() => def.interactions.create!(scope.ctx, incoming), CHECK_CREATE(def.type));
+  const { resource, issues } = await checkedResult(state, scope, def.type, stored);
   return writeResponse(scope, 201, resource, [...notes, ...issues], `Created ${def.type}/${resource.id ?? ''}`, state.baseUrl);
 }
 
@@ -141,7 +161,7 @@ export async function update(state: RouterState, scope: RequestScope, def: Resou
   const notes = await authorisedAndValid(state, scope, { interaction: 'update', type: def.type, id, resource: body });
   const { resource, issues } = await serialised(state, `${def.type}/${id}`, async () => {
     await checkIfMatch(scope, def, id);
-    return checkedResult(state, scope, def.type, await def.interactions.update!(scope.ctx, id, body));
+    return checkedResult(state, scope, def.type, await answeredInTime(() => def.interactions.update!(scope.ctx, id, body), CHECK_CHANGE(def.type, id)));
   });
   return writeResponse(scope, 200, resource, [...notes, ...issues], `Updated ${def.type}/${id}`, state.baseUrl);
 }
@@ -150,7 +170,7 @@ export async function remove(state: RouterState, scope: RequestScope, def: Resou
   await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'delete', type: def.type, id });
   await serialised(state, `${def.type}/${id}`, async () => {
     await checkIfMatch(scope, def, id);
-    await def.interactions.delete!(scope.ctx, id);
+    await answeredInTime(() => def.interactions.delete!(scope.ctx, id), CHECK_CHANGE(def.type, id));
   });
   if (scope.ctx.prefer.return === 'OperationOutcome') {
     return json(scope, 200, operationOutcome([{ severity: 'information', code: 'informational', diagnostics: `Deleted ${def.type}/${id}` }]),

@@ -10,6 +10,7 @@ import type { MappingError } from '../mapping-errors.js';
 import { xsEpoch } from '../oscar-dates.js';
 import { patientRef, practitionerRef, referencedId } from '../references.js';
 import type { AppointmentStatus } from './status-table.js';
+import { identifierOfResources, resourcesFor } from './client-identifier.js';
 
 const MINUTE = 60_000;
 
@@ -28,6 +29,8 @@ interface Booking {
   storedEndMs?: number;
   providerNo?: string; demographicNo?: number; name?: string; type?: string; reason?: string; notes?: string;
   createdMs?: number; updatedMs?: number;
+  /** The `resources` column, where a client identifier is kept (client-identifier.ts). */
+  resources?: string;
 }
 
 export function appointmentFromSoap(t: AppointmentTransfer, cfg: MappingConfig): Appointment {
@@ -37,7 +40,7 @@ export function appointmentFromSoap(t: AppointmentTransfer, cfg: MappingConfig):
     startMs: xsEpoch(t.appointmentStartDateTime, tz), storedEndMs: xsEpoch(t.appointmentEndDateTime, tz),
     providerNo: nonBlank(t.providerNo), demographicNo: t.demographicNo, name: nonBlank(t.name),
     type: nonBlank(t.type), reason: nonBlank(t.reason), notes: nonBlank(t.notes),
-    createdMs: xsEpoch(t.createDateTime, tz), updatedMs: xsEpoch(t.updateDateTime, tz),
+    createdMs: xsEpoch(t.createDateTime, tz), updatedMs: xsEpoch(t.updateDateTime, tz), resources: nonBlank(t.resources),
   }, cfg);
 }
 
@@ -52,11 +55,13 @@ function buildAppointment(b: Booking, cfg: MappingConfig): Appointment {
   if (patient) participant.push({ actor: patient, status: 'accepted' });
   const practitioner = practitionerRef(b.providerNo);
   if (practitioner) participant.push({ actor: practitioner, status: 'accepted' });
+  const identifier = identifierOfResources(b.resources);
 
   return compact<Appointment>({
     resourceType: 'Appointment',
     id: b.id !== undefined ? String(b.id) : undefined,
     meta: { lastUpdated: b.updatedMs !== undefined ? formatFhirDateTime(b.updatedMs, tz) : undefined },
+    identifier: identifier ? [identifier] : undefined,
     status: appointmentStatusFor(b.status, cfg),
     appointmentType: b.type ? { text: b.type } : undefined,
     description: b.reason,
@@ -155,6 +160,8 @@ export function appointmentToTransfer(a: Appointment, cfg: MappingConfig, curren
     appointmentEndDateTime: endMs !== undefined ? formatXsDateTime(endMs, tz) : undefined,
     providerNo, demographicNo, status: code, ...texts,
   };
+  const resources = resourcesFor(a.identifier, current?.resources, errors);
+  if (resources !== undefined) transfer.resources = resources;
   if (transfer.id === undefined) delete transfer.id;
   return { transfer, errors };
 }

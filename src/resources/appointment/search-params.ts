@@ -24,6 +24,10 @@ export const APPOINTMENT_SEARCH_PARAMS: SearchParamDef[] = [
     description: 'Any participant: a Patient reference searches like patient, a Practitioner reference like practitioner (with the same date-range rule). An untyped id is tried as both.',
   },
   {
+    name: 'identifier', type: 'token', definition: `${R4}Appointment-identifier`,
+    description: 'The client\'s own identifier of a booking (system|value), kept in OSCAR\'s resources column. Filters the matches of another criterion (usually patient), so a retried create can find its booking: If-None-Exist: patient=…&identifier=system|value.',
+  },
+  {
     name: 'date', type: 'date', definition: `${R4}Appointment-date`,
     description: `The appointment period [start, end) compared with FHIR prefix semantics (eq ne lt gt le ge sa eb ap), in memory. Date-only values are days in the OSCAR server's zone. Alone it is refused as too costly; with practitioner it must be bounded on both sides (at most ${MAX_PRACTITIONER_RANGE_DAYS} days).`,
   },

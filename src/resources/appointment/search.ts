@@ -194,6 +194,7 @@ export function appointmentMatches(a: Appointment, clause: SearchClause, timezon
     case 'actor': return matchesReference(clause as ReferenceClause, participantRefs(a));
     case 'date': return matchesDateClause(clause as DateClause, [periodOf(a)], now);
     case 'status': return matchesToken(clause as TokenClause, [{ system: APPOINTMENT_STATUS_SYSTEM, code: a.status }]);
+    case 'identifier': return matchesToken(clause as TokenClause, (a.identifier ?? []).map((i) => ({ system: i.system, code: i.value })));
     case '_lastUpdated': return matchesDateClause(clause as DateClause, [dateRangeOf(a.meta?.lastUpdated, timezone)], now);
     default: return false; // an undeclared parameter never reaches a handler; be safe anyway
   }
