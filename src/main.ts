@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const base = config.fhirBaseUrl;
   process.stdout.write([
     '',
-    `oscar-fhir is listening on ${config.host}:${port}`,
+    `oscar-fhir is listening on ${config.host}:${port} (Node ${process.version})`,
     `FHIR base URL: ${base}`,
     sim ? `OSCAR: embedded simulator at ${sim.url} (synthetic clinic, no real patients)` : `OSCAR: ${conn.url}`,
     '',

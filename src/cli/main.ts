@@ -110,7 +110,7 @@ export async function main(argv: string[], io: CliIo = { stdin: process.stdin, s
       case 'connect': return await runConnect(rest, io, env);
       case 'check': return await runCheck(rest, io, env);
       case 'help': case '--help': case '-h':
-        io.stdout.write(USAGE);
+        io.stdout.write(`${USAGE}\nRunning on Node ${process.version}.\n`);
         return 0;
       default:
         io.stderr.write(`${command === undefined ? 'oscar-fhir: a command is needed' : `oscar-fhir: unknown command "${command}"`}\n\n${USAGE}`);

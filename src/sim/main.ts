@@ -71,7 +71,7 @@ export function readSimSettings(env: Env = process.env): SimCliSettings {
 export function banner(sim: Simulator, s: SimCliSettings): string {
   const c = s.credentials;
   return [
-    `Simulated OSCAR listening at ${sim.url}  (${sim.store.data.demographics.length} synthetic patients, seed ${s.seed}, ${s.timezone})`,
+    `Simulated OSCAR listening at ${sim.url}  (${sim.store.data.demographics.length} synthetic patients, seed ${s.seed}, ${s.timezone}, Node ${process.version})`,
     `  REST (OAuth 1.0a):  ${sim.url}/ws/services`,
     `  SOAP services:      ${sim.url}/ws/   (e.g. ${sim.url}/ws/DemographicService?wsdl)`,
     `  OAuth provider:     ${sim.url}/ws/oauth/initiate | authorize | token`,
