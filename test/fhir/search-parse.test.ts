@@ -20,9 +20,6 @@ const spec: SearchSpec = {
     { name: 'onset', type: 'date', description: 'only ranges', prefixes: ['ge', 'le'], multipleOr: false, multipleAnd: false },
     { name: 'general-practitioner', type: 'reference', description: 'gp', target: ['Practitioner', 'Organization'] },
     { name: 'organization', type: 'reference', description: 'org', target: ['Organization'] },
-    { name: 'length', type: 'number', description: 'a number' },
-    { name: 'url', type: 'uri', description: 'a uri', modifiers: ['below'] },
-    { name: 'near', type: 'special', description: 'special' },
   ],
   includes: [
     { param: 'general-practitioner', targetType: 'Practitioner' },
@@ -75,7 +72,7 @@ describe('token parameters', () => {
   });
 });
 
-describe('string, uri, special, number parameters', () => {
+describe('string parameters', () => {
   it('string values are unescaped; :exact and :contains only where declared', () => {
     const c = parse('name=o\\,brien,smith').clauses[0];
     assert.deepEqual(c?.values, [{ value: 'o,brien' }, { value: 'smith' }]);
@@ -84,22 +81,6 @@ describe('string, uri, special, number parameters', () => {
     rejects('family:exact=Smith', /':exact' is not supported for search parameter 'family'/);
   });
 
-  it('uri with :below, special passed through', () => {
-    assert.equal(parse('url:below=http://a/b').clauses[0]?.modifier, 'below');
-    assert.deepEqual(parse('near=42.2|-71.1|10|km').clauses[0]?.values, [{ value: '42.2|-71.1|10|km' }]);
-  });
-
-  it('numbers with prefixes and implicit precision', () => {
-    const c = parse('length=gt100,5.40').clauses[0];
-    assert.equal(c?.type, 'number');
-    if (c?.type !== 'number') return;
-    assert.equal(c.values[0]?.prefix, 'gt');
-    assert.equal(c.values[0]?.value, 100);
-    const range = c.values[1]?.range;
-    assert.ok(range && Math.abs(range.low - 5.395) < 1e-9 && Math.abs(range.high - 5.405) < 1e-9, JSON.stringify(range));
-    rejects('length=abc', /'abc' is not a number/);
-    rejects('length=sa100', /prefix 'sa' is not supported/);
-  });
 });
 
 describe('date parameters', () => {

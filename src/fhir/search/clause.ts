@@ -3,7 +3,6 @@
 import { invalidValue, notSupported } from '../errors.js';
 import { parseDateRange } from './date.js';
 import { splitUnescaped, unescapeValue } from './escape.js';
-import { NUMBER_PREFIXES, parseNumber } from './number.js';
 import { parseReferenceValue } from './reference.js';
 import { parseTokenValue } from './token.js';
 import { ALL_PREFIXES, type DateValue, type Prefix, type SearchClause, type SearchModifier, type SearchParamDef } from './types.js';
@@ -34,24 +33,10 @@ export function parseClause(def: SearchParamDef, modifier: SearchModifier | unde
       };
     case 'string':
       return { ...base, type: 'string', values: parts.map((p) => ({ value: unescapeValue(p) })) };
-    case 'uri':
-      return { ...base, type: 'uri', values: parts.map((p) => ({ value: unescapeValue(p) })) };
-    case 'special':
-      return { ...base, type: 'special', values: parts.map((p) => ({ value: unescapeValue(p) })) };
     case 'reference':
       return { ...base, type: 'reference', values: parts.map((p) => parseReferenceValue(unescapeValue(p), def, typeModifier, opts.baseUrl)) };
     case 'date':
       return { ...base, type: 'date', values: parts.map((p) => parseDateValue(def, p, opts.timezone)) };
-    case 'number':
-      return {
-        ...base, type: 'number',
-        values: parts.map((p) => {
-          const [prefix, raw] = splitPrefix(def, p, NUMBER_PREFIXES);
-          const n = parseNumber(raw, prefix);
-          if (!n) throw invalidValue(`Search parameter '${def.name}': '${p}' is not a number`, [def.name]);
-          return n;
-        }),
-      };
   }
 }
 

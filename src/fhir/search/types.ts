@@ -4,7 +4,7 @@
 import type { Resource } from 'fhir/r4.js';
 import type { Issue } from '../errors.js';
 
-export type SearchParamType = 'token' | 'string' | 'date' | 'reference' | 'number' | 'uri' | 'special';
+export type SearchParamType = 'token' | 'string' | 'date' | 'reference';
 
 /** Modifiers a parameter may declare. A modifier not declared by the parameter is rejected. */
 export type SearchModifier =
@@ -100,26 +100,10 @@ export interface DateValue {
   range: DateRange;
 }
 
-export interface NumberValue {
-  prefix: Prefix;
-  raw: string;
-  value: number;
-  /** Implicit precision range of the value ('100' → [99.5, 100.5)). */
-  range: { low: number; high: number };
-}
-
 export interface ReferenceValue {
   /** Resource type, when known (given, or the only declared target). */
   type?: string;
   id: string;
-}
-
-export interface UriValue {
-  value: string;
-}
-
-export interface SpecialValue {
-  value: string;
 }
 
 interface ClauseBase {
@@ -136,13 +120,10 @@ interface ClauseBase {
 export interface TokenClause extends ClauseBase { type: 'token'; values: TokenValue[] }
 export interface StringClause extends ClauseBase { type: 'string'; values: StringValue[] }
 export interface DateClause extends ClauseBase { type: 'date'; values: DateValue[] }
-export interface NumberClause extends ClauseBase { type: 'number'; values: NumberValue[] }
 export interface ReferenceClause extends ClauseBase { type: 'reference'; values: ReferenceValue[] }
-export interface UriClause extends ClauseBase { type: 'uri'; values: UriValue[] }
-export interface SpecialClause extends ClauseBase { type: 'special'; values: SpecialValue[] }
 
 export type SearchClause =
-  | TokenClause | StringClause | DateClause | NumberClause | ReferenceClause | UriClause | SpecialClause;
+  | TokenClause | StringClause | DateClause | ReferenceClause;
 
 export type SummaryMode = 'true' | 'false' | 'count' | 'data' | 'text';
 export type TotalMode = 'none' | 'estimate' | 'accurate';
