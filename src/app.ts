@@ -130,12 +130,9 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   });
   const app = createOpsApp({
     basePath: FHIR_BASE_PATH, cors, drain, https, logger,
-    mount: [
-      (a) => auth.mount(a),
-      (a) => a.get('/metrics', async (_req, res) => {
-        res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-      }),
-    ],
+    mount: [(a) => auth.mount(a)],
+    ops: config.ops,
+    metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
     ready: createReadiness({ probe: () => oscar.probe(), cacheMs: config.http.readyCacheMs, draining: () => drain.draining }),
   });
   const server = createHttpServer({ basePath: FHIR_BASE_PATH, fhir, app, logger, limits: config.http });

@@ -51,11 +51,26 @@ export interface Config {
     /** Backend Services clients of this server's token endpoint (SMART_CLIENTS_FILE); [] = no token endpoint. */
     clients: SmartClient[];
     /** An external authorization server whose JWT access tokens are accepted (Keycloak and the like). */
-    external?: { issuer: string; jwksUrl: string; authorizeUrl?: string; tokenUrl?: string };
+    external?: {
+      issuer: string; jwksUrl: string; authorizeUrl?: string; tokenUrl?: string;
+      /** Longest lifetime (exp − iat) of its tokens accepted (SMART_EXTERNAL_MAX_TOKEN_LIFETIME). */
+      maxLifetimeSeconds: number;
+      /** Honour system/ scopes in its tokens (SMART_EXTERNAL_SYSTEM_SCOPES). */
+      systemScopes: boolean;
+      /** Clock difference tolerated on exp, nbf and iat (SMART_CLOCK_TOLERANCE_SECONDS). */
+      clockToleranceSeconds: number;
+    };
     /** SMART_SIGNING_KEY_FILE; undefined = a key generated at start-up. */
     signingKey?: SigningKey;
     /** Lifetime of the access tokens this server issues. */
     tokenLifetimeSeconds: number;
+  };
+  /** Who may read /metrics and the checks of /readyz (README "Operations"). */
+  ops: {
+    /** OPS_TOKEN (or OPS_TOKEN_FILE): the bearer token of the operator. */
+    token?: string;
+    /** Without OPS_TOKEN, open to anyone: only with the embedded simulator. */
+    openWithoutToken: boolean;
   };
   /** Where the audit trail goes: 'stdout', 'stderr', 'off' or a file path (appended, mode 0600). */
   auditLog: string;
@@ -209,7 +224,14 @@ function smartConfig(env: Env, authMode: AuthMode, problems: string[]): Config['
       const jwksUrl = httpUrl('SMART_JWKS_URL', env.SMART_JWKS_URL, problems);
       const authorizeUrl = env.SMART_AUTHORIZE_URL ? httpUrl('SMART_AUTHORIZE_URL', env.SMART_AUTHORIZE_URL, problems) : undefined;
       const tokenUrl = env.SMART_TOKEN_URL ? httpUrl('SMART_TOKEN_URL', env.SMART_TOKEN_URL, problems) : undefined;
-      if (jwksUrl) external = { issuer: env.SMART_ISSUER, jwksUrl, ...(authorizeUrl && { authorizeUrl }), ...(tokenUrl && { tokenUrl }) };
+      const maxLifetimeSeconds = intIn(env, 'SMART_EXTERNAL_MAX_TOKEN_LIFETIME', 86_400, 60, 30 * 86_400, problems);
+      const systemScopes = booleanFrom(env, 'SMART_EXTERNAL_SYSTEM_SCOPES', false, problems);
+      const clockToleranceSeconds = intIn(env, 'SMART_CLOCK_TOLERANCE_SECONDS', 10, 0, 300, problems);
+      if (jwksUrl) {
+        external = {
+          issuer: env.SMART_ISSUER, jwksUrl, ...(authorizeUrl && { authorizeUrl }), ...(tokenUrl && { tokenUrl }), maxLifetimeSeconds, systemScopes, clockToleranceSeconds,
+        };
+      }
       if (!env.SMART_CLIENTS_FILE && !tokenUrl) problems.push('SMART_TOKEN_URL is required when SMART_ISSUER is the only way to get tokens: .well-known/smart-configuration must name a token endpoint');
     }
   }
@@ -339,10 +361,14 @@ export function loadConfig(env: Env = process.env): Config {
   const auditLog = env.AUDIT_LOG || (embedded ? 'off' : 'stdout');
   if (!embedded && auditLog === 'off') problems.push('AUDIT_LOG=off is only allowed with the embedded simulator: access to a real OSCAR must be audited');
 
+  const opsToken = secret(env, 'OPS_TOKEN', problems);
+  if (opsToken !== undefined && opsToken.length < 16) problems.push('OPS_TOKEN must be at least 16 characters (a random secret, e.g. openssl rand -hex 32)');
+  const ops = { ...(opsToken !== undefined && { token: opsToken }), openWithoutToken: embedded };
+
   const mappingOverrides = env.MAPPING_CONFIG_FILE ? readMappingOverrides(env.MAPPING_CONFIG_FILE, problems) : {};
 
   const limits = limitsConfig(env, problems);
 
   if (problems.length) throw new ConfigError(problems);
-  return { limits, mappingOverrides, port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
+  return { ops, limits, mappingOverrides, port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
 }

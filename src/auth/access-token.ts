@@ -2,9 +2,12 @@
 // authorization server (Keycloak and the like) carrying the SMART claims `scope` and `patient`.
 // Checked: signature (asymmetric algorithms only, so never `alg: none` or a shared secret), issuer,
 // audience = FHIR_BASE_URL, expiry. Verified tokens are remembered until they expire, so the hot
-// path pays for a signature check once per token, not once per request.
+// path pays for a signature check once per token, not once per request. External tokens also
+// need `iat` (not in the future), a lifetime within SMART_EXTERNAL_MAX_TOKEN_LIFETIME, an access
+// token `typ` (README "Security"), and carry `system/` scopes only when SMART_EXTERNAL_SYSTEM_SCOPES
+// allows it.
 import { LRUCache } from 'lru-cache';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { FHIR_ID_RE, isFhirError, serviceUnavailable } from '../fhir/index.js';
 import type { AuthContext } from './context.js';
 import { invalidToken, missingToken } from './errors.js';
@@ -17,10 +20,30 @@ export interface AccessTokenOptions {
   /** FHIR_BASE_URL: the only audience accepted. */
   audience: string;
   local?: { issuer: string; key: SigningKey; isClient: (clientId: string) => boolean };
-  external?: { issuer: string; jwksUrl: string };
-  /** Seconds of clock difference tolerated with an external issuer. */
-  clockToleranceSeconds?: number;
+  external?: ExternalIssuerOptions;
 }
+
+export interface ExternalIssuerOptions {
+  issuer: string;
+  jwksUrl: string;
+  /** Longest lifetime (`exp` − `iat`) accepted, in seconds; default one day. */
+  maxLifetimeSeconds?: number;
+  /** Whether `system/` scopes in its tokens are honoured; default no (a user-facing issuer should never grant them). */
+  systemScopes?: boolean;
+  /** Seconds of clock difference tolerated on `exp`, `nbf` and `iat`; default 10. */
+  clockToleranceSeconds?: number;
+  /** After a failed key fetch, how long unknown keys get a 503 at once instead of another fetch; default 30 s. */
+  failureCooldownMs?: number;
+}
+
+export const EXTERNAL_DEFAULTS = { maxLifetimeSeconds: 86_400, systemScopes: false, clockToleranceSeconds: 10, failureCooldownMs: 30_000 } as const;
+
+/**
+ * `typ` values of an access token: RFC 9068's `at+jwt`, and `JWT`, which Keycloak and most
+ * identity providers put on theirs. Absent is accepted too (RFC 7519 makes it optional). Any other
+ * type (an ID token's `id+jwt`, a DPoP proof, a logout token…) is not an access token.
+ */
+const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt', 'jwt']);
 
 /** Failures that are the token's fault (→ 401); any other failure is the issuer being unreachable (→ 503). */
 const TOKEN_PROBLEMS = [
@@ -36,7 +59,7 @@ function describeFailure(e: unknown): string {
   if (e instanceof errors.JWTClaimValidationFailed) {
     if (e.claim === 'aud') return 'the token is not meant for this server (audience)';
     if (e.claim === 'iss') return 'the token comes from an unknown issuer';
-    if (e.claim === 'nbf' || e.claim === 'iat') return 'the token is not valid yet';
+    if ((e.claim === 'nbf' || e.claim === 'iat') && e.reason === 'check_failed') return 'the token is not valid yet';
     return `the token's "${e.claim}" claim is missing or invalid`;
   }
   if (e instanceof errors.JOSEAlgNotAllowed) return 'the token is signed with an algorithm this server does not accept';
@@ -46,16 +69,60 @@ function describeFailure(e: unknown): string {
   return 'the token could not be verified';
 }
 
+/** Thrown while a failed key fetch cools down: not the token's fault (→ 503). */
+class KeysUnavailable extends Error {}
+
+/**
+ * The issuer's key set with a cooldown after a failed fetch too: jose counts its cooldown only
+ * from a successful fetch, so while the issuer is down every token with an unknown `kid` (which
+ * anyone can send, unauthenticated) would start another fetch and wait for its timeout. During
+ * the cooldown the keys fetched earlier still verify; an unknown key is a 503 at once.
+ */
+function withFailureCooldown(remote: ReturnType<typeof createRemoteJWKSet>, cooldownMs: number): JWTVerifyGetKey {
+  let failedAt = Number.NEGATIVE_INFINITY;
+  return async (header, token) => {
+    if (Date.now() - failedAt < cooldownMs) {
+      const known = remote.jwks();
+      try {
+        if (known) return await createLocalJWKSet(known)(header, token);
+      } catch (e) {
+        if (!(e instanceof errors.JWKSNoMatchingKey)) throw e;
+      }
+      throw new KeysUnavailable();
+    }
+    try {
+      return await remote(header, token);
+    } catch (e) {
+      if (!TOKEN_PROBLEMS.some((cls) => e instanceof cls)) failedAt = Date.now();
+      throw e;
+    }
+  };
+}
+
+/** `iat` not in the future and `exp` − `iat` within the configured lifetime (jose checks `exp` and `nbf`). */
+function checkLifetime(payload: JWTPayload, external: Required<ExternalIssuerOptions>): void {
+  const now = Math.floor(Date.now() / 1000);
+  const iat = payload.iat!;
+  if (iat > now + external.clockToleranceSeconds) throw invalidToken('the token is not valid yet (issued in the future)');
+  if ((payload.exp ?? 0) - iat > external.maxLifetimeSeconds) {
+    throw invalidToken(`the token lives longer than this server accepts (${external.maxLifetimeSeconds} s)`);
+  }
+}
+
 export class AccessTokenVerifier {
   readonly #opts: AccessTokenOptions;
   readonly #audiences: string[];
   readonly #jwks: JWTVerifyGetKey | undefined;
+  readonly #external: Required<ExternalIssuerOptions> | undefined;
   readonly #verified = new LRUCache<string, AuthContext>({ max: 10_000, ttlAutopurge: false });
 
   constructor(opts: AccessTokenOptions) {
     this.#opts = opts;
     this.#audiences = [opts.audience, `${opts.audience}/`];
-    this.#jwks = opts.external ? createRemoteJWKSet(new URL(opts.external.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: 600_000 }) : undefined;
+    this.#external = opts.external ? { ...EXTERNAL_DEFAULTS, ...opts.external } : undefined;
+    this.#jwks = this.#external
+      ? withFailureCooldown(createRemoteJWKSet(new URL(this.#external.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: 600_000 }), this.#external.failureCooldownMs)
+      : undefined;
   }
 
   /** The caller of a request with this Authorization header, or a 401 FhirError. */
@@ -68,16 +135,18 @@ export class AccessTokenVerifier {
     if (cached) return { ...cached };
 
     let alg: string | undefined;
+    let typ: string | undefined;
     let iss: string | undefined;
     try {
-      alg = decodeProtectedHeader(token).alg;
+      ({ alg, typ } = decodeProtectedHeader(token));
       iss = decodeJwt(token).iss;
     } catch {
       throw invalidToken('the token is not a valid JWT');
     }
     if (!alg || alg.toLowerCase() === 'none') throw invalidToken('unsigned tokens (alg "none") are not accepted');
 
-    const { local, external } = this.#opts;
+    const { local } = this.#opts;
+    const external = this.#external;
     let payload: JWTPayload;
     let issuer: AuthContext['issuer'];
     try {
@@ -89,10 +158,12 @@ export class AccessTokenVerifier {
         }));
       } else if (external && this.#jwks && iss === external.issuer) {
         issuer = 'external';
+        if (typ !== undefined && !ACCESS_TOKEN_TYPES.has(typ.toLowerCase())) throw invalidToken('the token is not an access token (typ)');
         ({ payload } = await jwtVerify(token, this.#jwks, {
-          issuer: external.issuer, audience: this.#audiences, algorithms: EXTERNAL_ALGORITHMS, requiredClaims: ['exp'],
-          clockTolerance: this.#opts.clockToleranceSeconds ?? 30,
+          issuer: external.issuer, audience: this.#audiences, algorithms: EXTERNAL_ALGORITHMS, requiredClaims: ['exp', 'iat'],
+          clockTolerance: external.clockToleranceSeconds,
         }));
+        checkLifetime(payload, external);
       } else {
         throw invalidToken('the token comes from an unknown issuer');
       }
@@ -100,7 +171,9 @@ export class AccessTokenVerifier {
       if (isFhirError(e)) throw e;
       // Anything but a problem with the token itself means the issuer's keys could not be fetched:
       // not the client's fault, and retrying later helps.
-      if (!TOKEN_PROBLEMS.some((cls) => e instanceof cls)) throw serviceUnavailable('The authorization server\'s signing keys cannot be fetched right now', 30);
+      if (e instanceof KeysUnavailable || !TOKEN_PROBLEMS.some((cls) => e instanceof cls)) {
+        throw serviceUnavailable('The authorization server\'s signing keys cannot be fetched right now', Math.ceil((external?.failureCooldownMs ?? 30_000) / 1000));
+      }
       throw invalidToken(describeFailure(e));
     }
 
@@ -116,6 +189,9 @@ export class AccessTokenVerifier {
     const raw = typeof claim('scope') === 'string' ? claim('scope') as string
       : Array.isArray(claim('scp')) ? (claim('scp') as unknown[]).filter((s): s is string => typeof s === 'string') : '';
     const scopes = parseScopes(raw).resource;
+    if (issuer === 'external' && !this.#external!.systemScopes && scopes.some((s) => s.context === 'system')) {
+      throw invalidToken('system/ scopes are not accepted from this issuer (SMART_EXTERNAL_SYSTEM_SCOPES)');
+    }
     const patient = claim('patient');
     if (patient !== undefined && (typeof patient !== 'string' || !FHIR_ID_RE.test(patient))) throw invalidToken('the "patient" claim is not a FHIR id');
     if (scopes.some((s) => s.context === 'patient') && patient === undefined) {

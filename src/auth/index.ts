@@ -68,7 +68,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
     ? new AccessTokenVerifier({
       audience: config.fhirBaseUrl,
       ...(key && { local: { issuer: urls.issuer, key, isClient: (id: string) => clientIds.has(id) } }),
-      ...(config.smart.external && { external: { issuer: config.smart.external.issuer, jwksUrl: config.smart.external.jwksUrl } }),
+      ...(config.smart.external && { external: config.smart.external }),
     })
     : undefined;
 

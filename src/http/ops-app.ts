@@ -1,11 +1,14 @@
 // Everything outside the FHIR base: health and readiness, metrics and the SMART endpoints, on
 // Express with helmet. CORS (for /.well-known/smart-configuration and the token endpoint, which
 // browser apps call too) and request ids follow the same rules as on the FHIR endpoint.
+// /healthz is open; /metrics and the detail of /readyz say how the clinic's OSCAR is used and how
+// it fails, so they need the operator's OPS_TOKEN (ops-access.ts).
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from '../logging.js';
 import type { CorsPolicy } from './cors.js';
 import { isPreflight } from './cors.js';
+import { opsAllowed, opsRefusal, type OpsAccess } from './ops-access.js';
 import type { ReadyReport } from './readiness.js';
 import { requestIdFor } from './request-id.js';
 import type { DrainState } from './shutdown.js';
@@ -14,8 +17,12 @@ export interface OpsAppOptions {
   /** Whether OSCAR answers (REST and SOAP), briefly cached by the caller. */
   ready: () => Promise<ReadyReport>;
   basePath: string;
-  /** Adds routes (metrics, SMART endpoints) before the catch-all 404. */
+  /** Adds routes (SMART endpoints) before the catch-all 404. */
   mount?: ((app: Express) => void)[];
+  /** Prometheus text for /metrics. */
+  metrics?: { contentType: string; render(): Promise<string> };
+  /** Who may read /metrics and the checks of /readyz. */
+  ops: OpsAccess;
   cors?: CorsPolicy;
   drain?: DrainState;
   /** Send Strict-Transport-Security (the public base URL is https). */
@@ -40,14 +47,28 @@ export function createOpsApp(opts: OpsAppOptions): Express {
       }
       const h = cors.headersFor(req.headers.origin);
       if (h) res.set(h);
+      // The answer depends on the Origin (a grant or none): shared caches must key on it.
+      res.vary('Origin');
     }
     next();
   });
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', async (req, res) => {
     const r = await opts.ready();
-    res.status(r.ok ? 200 : 503).json({ status: r.ok ? 'ready' : 'not ready', checks: r.checks });
+    // The status code is for load balancers and needs no token; which side of OSCAR fails does.
+    res.status(r.ok ? 200 : 503).json({ status: r.ok ? 'ready' : 'not ready', ...(opsAllowed(opts.ops, req.headers.authorization) && { checks: r.checks }) });
   });
+  const metrics = opts.metrics;
+  if (metrics) {
+    app.get('/metrics', async (req, res) => {
+      const refusal = opsRefusal(opts.ops, req.headers.authorization);
+      if (refusal) {
+        res.status(refusal.status).set(refusal.headers).type('application/fhir+json').json(refusal.body);
+        return;
+      }
+      res.type(metrics.contentType).send(await metrics.render());
+    });
+  }
   app.get('/', (_req, res) => { res.redirect(302, `${opts.basePath}/metadata`); });
   for (const mount of opts.mount ?? []) mount(app);
   app.use((_req, res) => {
