@@ -84,5 +84,15 @@ describe('AllergyIntolerance from OSCAR', () => {
     assert.deepEqual(a.onsetAge, { value: 45, unit: 'years', system: 'http://unitsofmeasure.org', code: 'a' });
     assertValidResource(a);
     assert.equal(allergyFromSoap(soap()[0]!, activeIds, cfg).onsetAge, undefined);
+    // ageOfOnset is a String column: text that is not a whole number of years is no age at all.
+    for (const ageOfOnset of ['0', '', 'unknown', '4 yrs', '1000', '-3']) {
+      assert.equal(allergyFromSoap({ ...peanuts, ageOfOnset }, activeIds, cfg).onsetAge, undefined, `ageOfOnset ${JSON.stringify(ageOfOnset)}`);
+    }
+  });
+
+  it('names an unknown patient when OSCAR gives no demographic number', () => {
+    const orphan = allergyFromSoap({ ...soap()[1]!, demographicNo: undefined }, activeIds, cfg);
+    assert.deepEqual(orphan.patient, { display: 'unknown patient' });
+    assertValidResource(orphan);
   });
 });

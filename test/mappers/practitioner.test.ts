@@ -36,9 +36,18 @@ describe('Practitioner from OSCAR', () => {
     assertValidResource(p);
     const nurse = practitionerFromSoap({ ...doctor(), practitionerNo: '55', practitionerNoType: 'CNORN' }, cfg);
     assert.equal(nurse.identifier?.[1]?.system, 'https://fhir.infoway-inforoute.ca/NamingSystem/ca-on-license-nurse');
+    const untyped = practitionerFromSoap({ ...doctor(), practitionerNo: '66', practitionerNoType: ' ' }, cfg);
+    assert.deepEqual(untyped.identifier?.[1], { type: { text: 'Licence number' }, system: 'https://emr.example.org/oscar/fhir-ids/practitioner-no', value: '66' });
     const other = practitionerFromSoap({ ...doctor(), practitionerNo: '77', practitionerNoType: 'CPSBC' }, cfg);
     assert.deepEqual(other.identifier?.[1], { type: { text: 'Licence number (CPSBC)' }, system: 'https://emr.example.org/oscar/fhir-ids/practitioner-no', value: '77' });
     const configured = defaultMappingConfig({ practitionerSystems: { ohipBilling: 'https://example.ca/ohip' } });
     assert.equal(practitionerFromSoap({ ...doctor(), ohipNo: '1' }, configured).identifier?.[1]?.system, 'https://example.ca/ohip');
+  });
+
+  it('maps each OSCAR sex code to its FHIR gender, case-insensitively (mapping §7)', () => {
+    const expected: [string, string | undefined][] = [
+      ['M', 'male'], ['F', 'female'], ['f', 'female'], ['X', 'other'], ['O', 'other'], ['U', 'unknown'], ['T', 'unknown'], ['', undefined],
+    ];
+    for (const [sex, gender] of expected) assert.equal(practitionerFromSoap({ ...doctor(), sex }, cfg).gender, gender, `sex ${JSON.stringify(sex)}`);
   });
 });
