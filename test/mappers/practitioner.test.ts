@@ -44,6 +44,16 @@ describe('Practitioner from OSCAR', () => {
     assert.equal(practitionerFromSoap({ ...doctor(), ohipNo: '1' }, configured).identifier?.[1]?.system, 'https://example.ca/ohip');
   });
 
+  it('maps the work phone, the home phone and the email address, each with its kind', () => {
+    const p = practitionerFromSoap({ ...doctor(), workPhone: '416-555-0000', phone: '416-555-1111', email: 'doc@example.org' }, cfg);
+    assert.deepEqual(p.telecom, [
+      { system: 'phone', value: '416-555-0000', use: 'work' },
+      { system: 'phone', value: '416-555-1111', use: 'home' },
+      { system: 'email', value: 'doc@example.org' },
+    ]);
+    assertValidResource(p);
+  });
+
   it('maps each OSCAR sex code to its FHIR gender, case-insensitively (mapping §7)', () => {
     const expected: [string, string | undefined][] = [
       ['M', 'male'], ['F', 'female'], ['f', 'female'], ['X', 'other'], ['O', 'other'], ['U', 'unknown'], ['T', 'unknown'], ['', undefined],
