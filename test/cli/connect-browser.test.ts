@@ -1,28 +1,28 @@
-// `oscar-fhir connect` end to end with a real headless Chromium (Debian's `chromium`, driven by
-// playwright-core; .ci/run installs it): the bin script starts the handshake and its callback
-// listener, the browser logs in on the simulator's consent page and clicks Authorize, OSCAR's
-// 303 lands on the listener, and the CLI writes the credentials file and its report.
+// `oscar-fhir connect` end to end with a real headless Chromium (the one npm ships in
+// @sparticuz/chromium, driven by playwright-core: test/helpers/chromium.ts): the bin script starts
+// the handshake and its callback listener, the browser logs in on the simulator's consent page
+// and clicks Authorize, OSCAR's 303 lands on the listener, and the CLI writes the credentials file
+// and its report.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { demoCredentials } from '../../src/sim/options.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const creds = demoCredentials({});
 
 describe('oscar-fhir connect in a real browser', () => {
   let sim: Simulator;
   let browser: Browser;
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH`);
     sim = await startSimulator({ port: 0, credentials: creds });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
