@@ -128,3 +128,25 @@ describe('DocumentReference to OSCAR upload', () => {
     assert.deepEqual(exprs(rightHash), []);
   });
 });
+
+describe('DocumentReference.identifier ⇄ OSCAR sourceFacility column', () => {
+  const id = { system: 'https://portal.example.org/uploads', value: 'u-1' };
+  const upload: DocumentReference = {
+    resourceType: 'DocumentReference', status: 'current', subject: { reference: 'Patient/1001' }, identifier: [id],
+    content: [{ attachment: { contentType: 'application/pdf', data: 'JVBERi0xLjQKJQ==', title: 'cbc.pdf' } }],
+  };
+
+  it('is stored as marked text, not reported as dropped, and read back', () => {
+    const { to, errors, notStored } = documentToUpload(upload, cfg);
+    assert.deepEqual(errors, []);
+    assert.equal(to.sourceFacility, 'fhir-identifier:https://portal.example.org/uploads|u-1');
+    assert.ok(!notStored.includes('DocumentReference.identifier'));
+    assert.deepEqual(documentReferenceFromSoap({ ...cbc(), sourceFacility: to.sourceFacility! }, cfg, opts)?.identifier, [id]);
+  });
+
+  it('a facility name OSCAR holds is no identifier; an identifier too long for varchar(120) is refused', () => {
+    assert.equal(documentReferenceFromSoap({ ...cbc(), sourceFacility: 'General Hospital' }, cfg, opts)?.identifier, undefined);
+    const long = documentToUpload({ ...upload, identifier: [{ ...id, value: 'v'.repeat(80) }] }, cfg);
+    assert.match(long.errors.map((e) => e.message).join(), /at most 104 characters/);
+  });
+});

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let s: Stack;
-before(async () => { s = await startStack({ env: { OSCAR_TIMEOUT_MS: '1000', OSCAR_RETRIES: '0' } }); });
+before(async () => { s = await startStack({ env: { OSCAR_TIMEOUT_MS: '1000', OSCAR_DOCUMENT_TIMEOUT_MS: '1000', OSCAR_RETRIES: '0' } }); });
 after(async () => { await s.close(); });
 
 const json = (body: unknown, headers: Record<string, string> = {}): RequestInit =>
@@ -46,5 +46,29 @@ describe('Appointment create that times out but commits', () => {
       { 'if-none-exist': `patient=${PATIENT}&identifier=${encodeURIComponent(SYSTEM)}|req-other` }));
     assert.equal(r.status, 201, r.text);
     assert.equal(stored().length, 2);
+  });
+});
+
+describe('DocumentReference create that times out but commits', () => {
+  const PATIENT = 1060;
+  const upload = {
+    resourceType: 'DocumentReference', status: 'current', subject: { reference: `Patient/${PATIENT}` },
+    identifier: [{ system: SYSTEM, value: 'upload-19' }],
+    content: [{ attachment: { contentType: 'text/plain', title: 'retry-note.txt', data: Buffer.from('a note filed once').toString('base64') } }],
+  };
+  const filed = () => s.sim.store.data.documents.filter((d) => d.docfilename.endsWith('retry-note.txt'));
+  const condition = `subject=Patient/${PATIENT}&identifier=${encodeURIComponent(SYSTEM)}|upload-19`;
+
+  it('answers 504 saying it may have been applied; a retry with If-None-Exist finds the document and files nothing', async () => {
+    s.sim.faults.add({ match: { path: '/ws/services/document/saveDocumentToDemographic' }, mode: 'lateAnswer', latencyMs: 2_000, times: 1 });
+    const first = await s.fhir('/DocumentReference', json(upload));
+    assert.equal(first.status, 504, first.text);
+    assert.match(first.body.issue[0].diagnostics, /may have applied/);
+    assert.equal(filed().length, 1, 'OSCAR filed it anyway');
+    const retry = await s.fhir('/DocumentReference', json(upload, { 'if-none-exist': condition }));
+    assert.equal(retry.status, 200, retry.text);
+    assert.equal(retry.body.id, String(filed()[0]!.documentNo));
+    assert.deepEqual(retry.body.identifier, [{ system: SYSTEM, value: 'upload-19' }]);
+    assert.equal(filed().length, 1, 'no second copy');
   });
 });

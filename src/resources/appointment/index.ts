@@ -73,7 +73,7 @@ export function appointmentDefinition(deps: ResourceDeps) {
     recordKind: 'appointment',
     documentation: `OSCAR schedule bookings. end is the exclusive end (OSCAR stores the last included minute); an appointment cannot cross midnight in the OSCAR server zone and needs exactly one Practitioner participant. status maps through the configurable OSCAR status table; cancel with status=cancelled (OSCAR C), arrive with status=arrived (OSCAR H). A practitioner search needs a date range of at most ${MAX_PRACTITIONER_RANGE_DAYS} days; a search with no patient, practitioner, actor, _id or _lastUpdated is refused as too costly.`,
     idPattern: NUMERIC_ID,
-    // A retried create finds its booking (client-identifier.ts) instead of booking twice.
+    // A retried create finds its booking (resources/client-identifier.ts) instead of booking twice.
     conditionalCreate: true,
     searchParams: APPOINTMENT_SEARCH_PARAMS,
     includes: APPOINTMENT_INCLUDES,

@@ -10,7 +10,7 @@ import type { MappingError } from '../mapping-errors.js';
 import { xsEpoch } from '../oscar-dates.js';
 import { patientRef, practitionerRef, referencedId } from '../references.js';
 import type { AppointmentStatus } from './status-table.js';
-import { identifierOfResources, resourcesFor } from './client-identifier.js';
+import { columnFor, identifierOfColumn } from '../client-identifier.js';
 
 const MINUTE = 60_000;
 
@@ -55,7 +55,7 @@ function buildAppointment(b: Booking, cfg: MappingConfig): Appointment {
   if (patient) participant.push({ actor: patient, status: 'accepted' });
   const practitioner = practitionerRef(b.providerNo);
   if (practitioner) participant.push({ actor: practitioner, status: 'accepted' });
-  const identifier = identifierOfResources(b.resources);
+  const identifier = identifierOfColumn(b.resources);
 
   return compact<Appointment>({
     resourceType: 'Appointment',
@@ -81,6 +81,9 @@ export interface AppointmentWrite {
   transfer: AppointmentTransfer;
   errors: MappingError[];
 }
+
+/** Appointment.identifier lives in the resources column, varchar(255) (contract 5.2). */
+const IDENTIFIER_COLUMN = { expression: 'Appointment.identifier', maxLength: 255 };
 
 /** Column widths (contract 5.2): longer text makes OSCAR's insert fail. */
 const LIMITS = { reason: 80, notes: 255, type: 50, name: 50 } as const;
@@ -160,7 +163,7 @@ export function appointmentToTransfer(a: Appointment, cfg: MappingConfig, curren
     appointmentEndDateTime: endMs !== undefined ? formatXsDateTime(endMs, tz) : undefined,
     providerNo, demographicNo, status: code, ...texts,
   };
-  const resources = resourcesFor(a.identifier, current?.resources, errors);
+  const resources = columnFor(IDENTIFIER_COLUMN, a.identifier, current?.resources, errors);
   if (resources !== undefined) transfer.resources = resources;
   if (transfer.id === undefined) delete transfer.id;
   return { transfer, errors };

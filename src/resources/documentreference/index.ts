@@ -75,6 +75,8 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
     profile: CA_BASELINE_PROFILES.DocumentReference,
     documentation: 'OSCAR patient documents (lab reports, consult letters, images…). The attachment gives content type, size and SHA-1 hash; the bytes are at its url (Binary/{id}). Deleted documents are entered-in-error. Create with the bytes in content[0].attachment.data.',
     idPattern: NUMERIC_ID,
+    // A retried upload finds its document (resources/client-identifier.ts) instead of filing it twice.
+    conditionalCreate: true,
     searchParams: DOCUMENT_SEARCH_PARAMS,
     includes: ['patient', 'subject'].map((param) => ({
       param, targetType: 'Patient', references: (r: Resource) => [(r as DocumentReference).subject?.reference ?? ''].filter(Boolean),

@@ -13,6 +13,10 @@ import { patientRef, practitionerRef, referencedId } from '../references.js';
 import { CA_BASELINE_PROFILES, SYSTEMS } from '../systems.js';
 import { FILE_EXTENSIONS, mimeTypeOf } from './content-types.js';
 import { FALLBACK_DOCTYPE } from './doctype-loinc.js';
+import { columnFor, identifierOfColumn } from '../client-identifier.js';
+
+/** DocumentReference.identifier lives in sourceFacility, varchar(120) (contract 5.5): see client-identifier.ts. */
+const IDENTIFIER_COLUMN = { expression: 'DocumentReference.identifier', maxLength: 120 };
 
 /**
  * OSCAR's `source` of a document a patient supplied through a patient/ token (contract 5.5:
@@ -63,10 +67,12 @@ export function documentReferenceFromSoap(t: DocumentTransfer, cfg: MappingConfi
     title: displayFileName(nonBlank(t.docfilename)),
     creation: xsDate(t.observationdate, tz), // observationdate is a date-only column
   };
+  const identifier = identifierOfColumn(t.sourceFacility);
   return compact<DocumentReference>({
     resourceType: 'DocumentReference',
     id: t.documentNo !== undefined ? String(t.documentNo) : undefined,
     meta: { lastUpdated: xsInstant(t.updatedatetime, tz), profile: [CA_BASELINE_PROFILES.DocumentReference] },
+    identifier: identifier ? [identifier] : undefined,
     status: documentStatusOf(t.status),
     docStatus: 'final',
     type: doctype || loinc ? { coding: loinc ? [{ system: SYSTEMS.loinc, code: loinc.code, display: loinc.display }] : undefined, text: doctype } : undefined,
@@ -183,7 +189,10 @@ export function documentToUpload(d: DocumentReference, cfg: MappingConfig, byPat
     to.responsible = author;
   }
 
-  for (const k of ['category', 'relatesTo', 'securityLabel', 'context', 'custodian', 'authenticator', 'masterIdentifier', 'identifier'] as const) {
+  const sourceFacility = columnFor(IDENTIFIER_COLUMN, d.identifier, undefined, errors);
+  if (sourceFacility !== undefined) to.sourceFacility = sourceFacility;
+
+  for (const k of ['category', 'relatesTo', 'securityLabel', 'context', 'custodian', 'authenticator', 'masterIdentifier'] as const) {
     if (d[k] !== undefined) notStored.push(`DocumentReference.${k}`);
   }
   return { to, notStored, errors };

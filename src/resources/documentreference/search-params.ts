@@ -26,6 +26,10 @@ export const DOCUMENT_SEARCH_PARAMS: SearchParamDef[] = [
     description: `Same as patient: OSCAR files documents under patients only (provider documents are not served). ${PATIENT_LISTING}`,
   },
   {
+    name: 'identifier', type: 'token', definition: `${R4}clinical-identifier`,
+    description: 'The client\'s own identifier of a document it filed (system|value), kept in OSCAR\'s sourceFacility column. Filters the documents found by another parameter, so a retried create can find its upload: If-None-Exist: subject=Patient/…&identifier=system|value.',
+  },
+  {
     name: 'type', type: 'token', definition: `${R4}clinical-type`, modifiers: ['text', 'not'],
     description: 'OSCAR document type (doctype, as a code without system, e.g. lab, consult) or its LOINC document code (http://loinc.org|11502-2). Filters the documents found by another parameter.',
   },

@@ -100,6 +100,7 @@ export function documentMatches(d: DocumentReference, clause: SearchClause, time
     case 'type': return matchesToken(clause as TokenClause, typeCandidates(d));
     case 'date': return matchesDateClause(clause as DateClause, [dateRangeOf(d.date, timezone)]);
     case 'status': return matchesToken(clause as TokenClause, [{ system: DOCUMENT_STATUS_SYSTEM, code: d.status }]);
+    case 'identifier': return matchesToken(clause as TokenClause, (d.identifier ?? []).map((i) => ({ system: i.system, code: i.value })));
     default: return false; // an undeclared parameter never reaches a handler
   }
 }
