@@ -20,7 +20,7 @@ import { closeGracefully, DrainState } from './http/shutdown.js';
 import type { Logger } from './logging.js';
 import { OscarClient } from './oscar/client.js';
 import { OscarAuthError } from './oscar/errors.js';
-import { defaultMappingConfig } from './resources/mapping-config.js';
+import { canonicalLocalSystem, defaultMappingConfig } from './resources/mapping-config.js';
 import { ProviderDirectory } from './resources/provider-directory.js';
 import { buildRegistry } from './resources/registry.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
@@ -75,7 +75,10 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   const mapping = defaultMappingConfig({
     ...config.mappingOverrides,
     timezone: config.oscarTimezone,
-    localSystemBase: config.mappingOverrides.localSystemBase ?? `${oscarConn.url}/fhir-ids/`,
+    // Identifier systems live under our own public URL, never the EMR's internal address; the
+    // systems under OSCAR_URL that earlier versions emitted are still understood on input.
+    localSystemBase: config.mappingOverrides.localSystemBase ?? `${config.fhirBaseUrl}/sid/`,
+    localSystemAliases: [`${oscarConn.url}/fhir-ids/`],
   });
   const providers = new ProviderDirectory(upstream);
   const registry = buildRegistry(
@@ -87,6 +90,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   const state = inProcessState();
   const router = createRouter({
     registry,
+    canonicalSystem: (system) => canonicalLocalSystem(mapping, system),
     paging: { defaultCount: config.limits.pageSize, maxCount: config.limits.pageMax },
     locks: state.locks,
     baseUrl: config.fhirBaseUrl,

@@ -31,6 +31,8 @@ export interface RouterOptions {
   paging?: { defaultCount?: number; maxCount?: number };
   /** IANA zone for date-only search values and date-times without an offset (the OSCAR zone). Default 'UTC'. */
   timezone?: string;
+  /** Token systems accepted in searches under another spelling, mapped to the one we emit. */
+  canonicalSystem?: (system: string) => string;
   /** Extra CapabilityStatement inputs (software version, SMART security). */
   capability?: Omit<CapabilityOptions, 'baseUrl'>;
   /** Write locks (src/state); default: this process only. */
@@ -82,6 +84,7 @@ export function createRouter(opts: RouterOptions): FhirRouter {
       timezone: opts.timezone ?? 'UTC',
       baseUrl,
       idPatternFor: (t) => opts.registry.get(t)?.idPattern,
+      ...(opts.canonicalSystem && { canonicalSystem: opts.canonicalSystem }),
     },
   };
   let capability: CapabilityStatement | undefined;

@@ -13,6 +13,8 @@ export interface MappingConfig {
   timezone: string;
   /** URI base for OSCAR-local identifier systems; ends with '/'. */
   localSystemBase: string;
+  /** Earlier bases whose systems are still accepted on input (each ends with '/'). */
+  localSystemAliases: readonly string[];
   appointmentStatuses: AppointmentStatusTable;
   /** Prevention types mapped to Immunization. */
   immunizationTypes: ReadonlySet<string>;
@@ -35,6 +37,7 @@ export interface MappingConfig {
 export interface MappingConfigOverrides {
   timezone?: string;
   localSystemBase?: string;
+  localSystemAliases?: readonly string[];
   /** Merged into the default table; `exact`/`firstChar`/`toOscar` entries replace single codes. */
   appointmentStatuses?: {
     exact?: AppointmentStatusTable['exact'];
@@ -71,6 +74,19 @@ export function localSystem(cfg: Pick<MappingConfig, 'localSystemBase'>, name: k
   return `${cfg.localSystemBase}${LOCAL_SYSTEMS[name]}`;
 }
 
+/** Whether `system` is the local system `name`, under the current base or an accepted earlier one. */
+export function isLocalSystem(cfg: Pick<MappingConfig, 'localSystemBase' | 'localSystemAliases'>, system: string | undefined, name: keyof typeof LOCAL_SYSTEMS): boolean {
+  return system !== undefined && canonicalLocalSystem(cfg, system) === localSystem(cfg, name);
+}
+
+/** A local system under an earlier base, spelled under the current one; any other system unchanged. */
+export function canonicalLocalSystem(cfg: Pick<MappingConfig, 'localSystemBase' | 'localSystemAliases'>, system: string): string {
+  for (const alias of cfg.localSystemAliases) {
+    if (system.startsWith(alias) && (Object.values(LOCAL_SYSTEMS) as string[]).includes(system.slice(alias.length))) return `${cfg.localSystemBase}${system.slice(alias.length)}`;
+  }
+  return system;
+}
+
 function withSlash(base: string): string {
   return base.endsWith('/') ? base : `${base}/`;
 }
@@ -99,6 +115,7 @@ export function defaultMappingConfig(overrides: MappingConfigOverrides = {}): Ma
   return {
     timezone: overrides.timezone ?? DEFAULT_TIMEZONE,
     localSystemBase,
+    localSystemAliases: (overrides.localSystemAliases ?? []).map(withSlash).filter((a) => a !== localSystemBase),
     appointmentStatuses,
     immunizationTypes,
     documentTypeLoinc,

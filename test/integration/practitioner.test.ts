@@ -10,7 +10,7 @@ before(async () => { stack = await startStack(); });
 after(async () => { await stack.close(); });
 
 const exercised = new Set<string>();
-const providerNoSystem = (): string => `${stack.sim.url}/fhir-ids/provider-no`;
+const providerNoSystem = (): string => `${stack.base}/sid/provider-no`;
 
 async function search(query: string): Promise<string[]> {
   for (const k of new URLSearchParams(query).keys()) exercised.add(k.split(':')[0]!);
@@ -31,7 +31,7 @@ test('reads a provider with its provider number, licence and OHIP billing identi
   assert.equal(p.name?.[0]?.family, 'Côté');
   assert.deepEqual(p.identifier?.map((i) => [i.system, i.value]), [
     [providerNoSystem(), '100101'],
-    [`${stack.sim.url}/fhir-ids/ohip-billing-no`, '234567'],
+    [`${stack.base}/sid/ohip-billing-no`, '234567'],
     ['https://fhir.infoway-inforoute.ca/NamingSystem/ca-on-license-physician', '71234'],
   ]);
 });

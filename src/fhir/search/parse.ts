@@ -25,6 +25,8 @@ export interface SearchParseOptions {
   baseUrl?: string;
   /** Id pattern of another type (for reference values); undefined = any FHIR id. */
   idPatternFor?: (type: string) => RegExp | undefined;
+  /** The system a token value's system stands for (an older spelling of one of ours → ours). */
+  canonicalSystem?: (system: string) => string;
 }
 
 export const DEFAULT_COUNT = 20;
@@ -161,6 +163,10 @@ export function parseSearch(spec: SearchSpec, pairs: readonly (readonly [string,
     }
     result.offset = cursor.offset;
     if (cursor.hint !== undefined) result.hint = cursor.hint;
+  }
+  const canonical = opts.canonicalSystem;
+  if (canonical) {
+    for (const c of clauses) if (c.type === 'token') c.values = c.values.map((v) => (v.system === undefined ? v : { ...v, system: canonical(v.system) }));
   }
   result.impossible = dropImpossibleValues(spec, clauses, opts);
   return result;

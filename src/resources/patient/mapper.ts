@@ -6,7 +6,7 @@ import type { Address, ContactPoint, HumanName, Identifier, Patient } from 'fhir
 import type { DemographicTo1, DemographicTransfer, DemographicTransfer2 } from '../../oscar/types.js';
 import { isValidCalendarDate } from '../../time/zone.js';
 import { compact, nonBlank } from '../compact.js';
-import { localSystem, type MappingConfig } from '../mapping-config.js';
+import { isLocalSystem, localSystem, type MappingConfig } from '../mapping-config.js';
 import type { MappingError } from '../mapping-errors.js';
 import { fhirCalendarDate, restMsOfDate, xsDate, xsInstant } from '../oscar-dates.js';
 import { practitionerRef, referencedId } from '../references.js';
@@ -355,10 +355,10 @@ function applyIdentifiers(
     if (hcType || isJhnType(id)) {
       if (!hcType) errors.push({ expression: `Patient.identifier[${i}].system`, message: 'Health card number with an unknown province system' });
       else jhns.push({ index: i, id, hcType });
-    } else if (system === localSystem(cfg, 'demographicNo')) {
+    } else if (isLocalSystem(cfg, system, 'demographicNo')) {
       // server-assigned: the record number comes from the URL / current record, never from the body
-    } else if (system === localSystem(cfg, 'chartNo') && chartNo === undefined) chartNo = nonBlank(id.value) ?? '';
-    else if (system === localSystem(cfg, 'healthCard') && !localCard) localCard = id;
+    } else if (isLocalSystem(cfg, system, 'chartNo') && chartNo === undefined) chartNo = nonBlank(id.value) ?? '';
+    else if (isLocalSystem(cfg, system, 'healthCard') && !localCard) localCard = id;
     else notStored.push(`Patient.identifier[${i}]`);
   });
   to.chartNo = chartNo ?? '';
