@@ -65,6 +65,8 @@ const { values: opts, positionals } = parseArgs({
 const ROOT = process.cwd();
 const REPORT_DIR = join(ROOT, 'reports', 'mutation');
 const EQUIVALENTS = loadEquivalents(join(ROOT, 'scripts', 'mutate', 'equivalent.json'));
+/** Test files seen failing on the unmutated code during this run. */
+const FLAKY = new Set<string>();
 const testPrefixes = opts.tests?.split(',').filter(Boolean);
 const isTestFile = (f: string): boolean =>
   /^test\/.+\.test\.ts$/.test(f) && (!testPrefixes || testPrefixes.some((p) => f.startsWith(p)));
@@ -203,11 +205,19 @@ async function runMutant(
   for (const t of candidates) {
     const b = await baselineOf(t.file);
     if (b.outcome !== 'pass' || !b.lines[m.file]?.includes(m.line)) continue;
+    if (FLAKY.has(t.file)) continue;
     testsRun.push(t.file);
     const run = await s.withFile(m.file, mutated, () => runTestFile(s.root, t.file, timeoutFor(b)));
-    if (run.outcome !== 'pass') {
-      return { ...m, status: run.outcome === 'timeout' ? 'timeout' : 'killed', killedBy: t.file, testsRun, ms: Date.now() - started };
+    if (run.outcome === 'pass') continue;
+    // A kill counts only if the file passes again without the mutant: a file that fails by timing
+    // on a busy machine would otherwise kill mutants it never looked at. Such a file is left out.
+    const again = await runTestFile(s.root, t.file, timeoutFor(b));
+    if (again.outcome !== 'pass') {
+      FLAKY.add(t.file);
+      console.log(`  ${t.file} failed without the mutant too: left out from now on as flaky`);
+      continue;
     }
+    return { ...m, status: run.outcome === 'timeout' ? 'timeout' : 'killed', killedBy: t.file, testsRun, ms: Date.now() - started };
   }
   return { ...m, status: testsRun.length ? 'survived' : 'no-coverage', testsRun, ms: Date.now() - started };
 }
@@ -227,7 +237,7 @@ function report(results: Result[], files: string[], dropped: Record<string, numb
     date: new Date().toISOString(), node: process.version, args: process.argv.slice(2),
     score: Math.round(score * 10) / 10, mutants: results.length,
     killed: count('killed'), timeout: count('timeout'), survived: count('survived'), noCoverage: count('no-coverage'),
-    equivalent: count('equivalent'),
+    equivalent: count('equivalent'), flaky: [...FLAKY],
     dropped, totalMs: timing.totalMs, baselineMs: timing.baselineMs,
     mutantMs: results.reduce((n, r) => n + r.ms, 0),
   };
