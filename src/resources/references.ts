@@ -1,7 +1,7 @@
 // References between mapped resources (mapping §1.8): ids are OSCAR numeric ids.
 
 import type { Reference } from 'fhir/r4.js';
-import { nonBlank } from './compact.js';
+import { nonBlank } from './without-empty.js';
 
 /** contract 4.9 / 5.4: provider_no '-1' or empty means an outside provider with no OSCAR record. */
 export function isOutsideProvider(providerNo: string | null | undefined): boolean {

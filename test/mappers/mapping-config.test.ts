@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compact, nonBlank } from '../../src/resources/compact.js';
+import { nonBlank, withoutEmpty } from '../../src/resources/without-empty.js';
 import { defaultMappingConfig, localSystem } from '../../src/resources/mapping-config.js';
 
 describe('MappingConfig', () => {
@@ -25,9 +25,9 @@ describe('MappingConfig', () => {
   });
 });
 
-describe('compact', () => {
+describe('withoutEmpty', () => {
   it('drops blank strings, nulls, empty arrays and objects but keeps false and 0', () => {
-    assert.deepEqual(compact({ a: '', b: '  ', c: null, d: [], e: {}, f: [{ x: '' }], g: false, h: 0, i: { j: [undefined, 'k'] }, l: NaN }), { g: false, h: 0, i: { j: ['k'] } });
+    assert.deepEqual(withoutEmpty({ a: '', b: '  ', c: null, d: [], e: {}, f: [{ x: '' }], g: false, h: 0, i: { j: [undefined, 'k'] }, l: NaN }), { g: false, h: 0, i: { j: ['k'] } });
     assert.equal(nonBlank('  x '), 'x');
     assert.equal(nonBlank(''), undefined);
     assert.equal(nonBlank(5), undefined);

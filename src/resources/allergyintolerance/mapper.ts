@@ -4,7 +4,7 @@
 
 import type { AllergyIntolerance, AllergyIntoleranceReaction, Coding } from 'fhir/r4.js';
 import type { AllergyTransfer } from '../../oscar/types.js';
-import { compact, nonBlank } from '../compact.js';
+import { nonBlank, withoutEmpty } from '../without-empty.js';
 import type { MappingConfig } from '../mapping-config.js';
 import { xsDate, xsInstant } from '../oscar-dates.js';
 import { patientRef, practitionerRef } from '../references.js';
@@ -61,7 +61,7 @@ function buildAllergy(f: AllergyFacts): AllergyIntolerance {
     : undefined;
   const category = f.typeCode !== undefined ? CATEGORY_BY_TYPE_CODE[f.typeCode] : undefined;
 
-  return compact<AllergyIntolerance>({
+  return withoutEmpty<AllergyIntolerance>({
     resourceType: 'AllergyIntolerance',
     id: f.id !== undefined ? String(f.id) : undefined,
     meta: { lastUpdated: f.lastUpdated, profile: [CA_BASELINE_PROFILES.AllergyIntolerance] },

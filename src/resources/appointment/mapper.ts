@@ -4,7 +4,7 @@
 import type { Appointment, AppointmentParticipant } from 'fhir/r4.js';
 import type { AppointmentTransfer } from '../../oscar/types.js';
 import { formatFhirDateTime, formatXsDateTime, localDateOf } from '../../time/zone.js';
-import { compact, nonBlank } from '../compact.js';
+import { nonBlank, withoutEmpty } from '../without-empty.js';
 import type { MappingConfig } from '../mapping-config.js';
 import type { MappingError } from '../mapping-errors.js';
 import { xsEpoch } from '../oscar-dates.js';
@@ -57,7 +57,7 @@ function buildAppointment(b: Booking, cfg: MappingConfig): Appointment {
   if (practitioner) participant.push({ actor: practitioner, status: 'accepted' });
   const identifier = identifierOfColumn(b.resources);
 
-  return compact<Appointment>({
+  return withoutEmpty<Appointment>({
     resourceType: 'Appointment',
     id: b.id !== undefined ? String(b.id) : undefined,
     meta: { lastUpdated: b.updatedMs !== undefined ? formatFhirDateTime(b.updatedMs, tz) : undefined },

@@ -2,7 +2,7 @@
 
 import type { Binary } from 'fhir/r4.js';
 import type { DocumentTransfer } from '../../oscar/types.js';
-import { nonBlank } from '../compact.js';
+import { nonBlank } from '../without-empty.js';
 import { mimeTypeOf } from '../documentreference/content-types.js';
 import { xsInstant } from '../oscar-dates.js';
 

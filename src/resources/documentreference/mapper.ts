@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Attachment, DocumentReference } from 'fhir/r4.js';
 import type { DocumentTo1, DocumentTransfer } from '../../oscar/types.js';
-import { compact, nonBlank } from '../compact.js';
+import { nonBlank, withoutEmpty } from '../without-empty.js';
 import type { MappingConfig } from '../mapping-config.js';
 import type { MappingError } from '../mapping-errors.js';
 import { fhirCalendarDate, restMsOfDate, xsDate, xsInstant } from '../oscar-dates.js';
@@ -68,7 +68,7 @@ export function documentReferenceFromSoap(t: DocumentTransfer, cfg: MappingConfi
     creation: xsDate(t.observationdate, tz), // observationdate is a date-only column
   };
   const identifier = identifierOfColumn(t.sourceFacility);
-  return compact<DocumentReference>({
+  return withoutEmpty<DocumentReference>({
     resourceType: 'DocumentReference',
     id: t.documentNo !== undefined ? String(t.documentNo) : undefined,
     meta: { lastUpdated: xsInstant(t.updatedatetime, tz), profile: [CA_BASELINE_PROFILES.DocumentReference] },

@@ -11,7 +11,7 @@
 import type { CodeableConcept, Coding, Identifier, Immunization } from 'fhir/r4.js';
 import type { PreventionExtTransfer, PreventionTransfer } from '../../oscar/types.js';
 import { isValidCalendarDate } from '../../time/zone.js';
-import { compact, nonBlank } from '../compact.js';
+import { nonBlank, withoutEmpty } from '../without-empty.js';
 import { localSystem, type MappingConfig } from '../mapping-config.js';
 import { xsDateOrDateTime, xsInstant } from '../oscar-dates.js';
 import { isOutsideProvider, patientRef, practitionerRef } from '../references.js';
@@ -106,7 +106,7 @@ export function immunizationFromSoap(t: PreventionTransfer, cfg: MappingConfig, 
     : outside ? (ext.get('providerName') ? { display: ext.get('providerName') } : undefined) : practitionerRef(t.providerNo, performerDisplay);
   const comments = ext.get('comments');
 
-  return compact<Immunization>({
+  return withoutEmpty<Immunization>({
     resourceType: 'Immunization',
     id: t.id !== undefined ? String(t.id) : undefined,
     meta: { lastUpdated: xsInstant(t.lastUpdateDate, tz), profile: [CA_BASELINE_PROFILES.Immunization] },

@@ -5,7 +5,7 @@
 import type { Address, ContactPoint, HumanName, Identifier, Patient } from 'fhir/r4.js';
 import type { DemographicTo1, DemographicTransfer, DemographicTransfer2 } from '../../oscar/types.js';
 import { isValidCalendarDate } from '../../time/zone.js';
-import { compact, nonBlank } from '../compact.js';
+import { nonBlank, withoutEmpty } from '../without-empty.js';
 import { isLocalSystem, localSystem, type MappingConfig } from '../mapping-config.js';
 import type { MappingError } from '../mapping-errors.js';
 import { fhirCalendarDate, restMsOfDate, xsDate, xsInstant } from '../oscar-dates.js';
@@ -164,7 +164,7 @@ function buildPatient(f: DemographicFacts, cfg: MappingConfig): Patient {
   const language = officialLanguageOf(f.officialLanguage);
   const gp = practitionerRef(f.providerNo, f.providerDisplay);
 
-  return compact<Patient>({
+  return withoutEmpty<Patient>({
     resourceType: 'Patient',
     id: f.demographicNo !== undefined ? String(f.demographicNo) : undefined,
     meta: { lastUpdated: f.lastUpdated, profile: [CA_BASELINE_PROFILES.Patient] },

@@ -4,7 +4,7 @@
 import type { Practitioner } from 'fhir/r4.js';
 import { defineResource, type FhirContext, type ParsedSearch, type SearchResult } from '../../fhir/index.js';
 import type { ResourceDeps } from '../deps.js';
-import { nonBlank } from '../compact.js';
+import { nonBlank } from '../without-empty.js';
 import { practitionerFromSoap } from './mapper.js';
 import { PRACTITIONER_ID, PRACTITIONER_SEARCH_PARAMS } from './search-params.js';
 import { practitionerMatches } from './search.js';

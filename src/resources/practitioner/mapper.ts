@@ -3,7 +3,7 @@
 
 import type { ContactPoint, Identifier, Practitioner } from 'fhir/r4.js';
 import type { ProviderTransfer } from '../../oscar/types.js';
-import { compact, nonBlank } from '../compact.js';
+import { nonBlank, withoutEmpty } from '../without-empty.js';
 import { localSystem, type MappingConfig } from '../mapping-config.js';
 import { SYSTEMS } from '../systems.js';
 import { OHIP_BILLING_TYPE } from './identifier-systems.js';
@@ -34,7 +34,7 @@ export function practitionerFromSoap(t: ProviderTransfer, cfg: MappingConfig): P
   }
   const status = nonBlank(t.status);
   const sex = nonBlank(t.sex)?.toUpperCase();
-  return compact<Practitioner>({
+  return withoutEmpty<Practitioner>({
     resourceType: 'Practitioner',
     id: providerNo,
     identifier: identifiers,

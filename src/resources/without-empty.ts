@@ -1,6 +1,6 @@
 // mapping §1.7: OSCAR sends "" for unset text, and FHIR forbids empty strings,
 // arrays and objects. Mappers build resources freely with possibly-empty parts and pass the
-// result through compact() once, instead of guarding every element.
+// result through withoutEmpty() once, instead of guarding every element.
 
 /** The trimmed string, or undefined when the value is not a string or is blank. */
 export function nonBlank(value: unknown): string | undefined {
@@ -33,7 +33,7 @@ function prune(value: unknown): unknown {
  * Recursively drops undefined, null, blank strings, non-finite numbers, empty arrays and empty
  * objects. `false` and `0` are kept. Returns a new value; the input is not changed.
  */
-export function compact<T>(value: T): T {
+export function withoutEmpty<T>(value: T): T {
   const p = prune(value);
   return (p === undefined ? (Array.isArray(value) ? [] : {}) : p) as T;
 }
