@@ -5,6 +5,7 @@
 // escaping cannot help, it would only fail later at OSCAR as a 502. Tabs, CR and LF are legal XML
 // and pass; escaping them is the job of the JSON and SOAP serialisers.
 import { FhirError } from '../fhir/index.js';
+import { isXmlText } from '../oscar/soap-envelope.js';
 
 export const INPUT_LIMITS = {
   /** Query (or form `_search`) parameters per request. */
@@ -17,9 +18,6 @@ export const INPUT_LIMITS = {
   maxJsonDepth: 64,
 } as const;
 
-// XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
-// A lone surrogate is a high not followed by a low, or a low not preceded by a high.
-const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const tooLong = (msg: string, expression?: string): FhirError =>
   new FhirError(400, { severity: 'error', code: 'too-long', diagnostics: msg, ...(expression && { expression: [expression] }) });
@@ -37,8 +35,8 @@ export function checkParams(pairs: readonly (readonly [string, string])[], where
     // Names are echoed in diagnostics: bound them before anything else looks at them.
     if (k.length > INPUT_LIMITS.maxNameLength) throw tooLong(`a ${where} parameter name is longer than ${INPUT_LIMITS.maxNameLength} characters`);
     if (v.length > INPUT_LIMITS.maxValueLength) throw tooLong(`the value of '${k}' is longer than ${INPUT_LIMITS.maxValueLength} characters`, k);
-    if (NOT_XML_CHAR.test(k)) throw badText(`a ${where} parameter name`);
-    if (NOT_XML_CHAR.test(v)) throw badText(`the value of '${k}'`);
+    if (!isXmlText(k)) throw badText(`a ${where} parameter name`);
+    if (!isXmlText(v)) throw badText(`the value of '${k}'`);
   }
 }
 
@@ -49,7 +47,7 @@ export function checkParams(pairs: readonly (readonly [string, string])[], where
  */
 export function checkJsonBody(body: unknown): void {
   if (typeof body !== 'object' || body === null) {
-    if (typeof body === 'string' && NOT_XML_CHAR.test(body)) throw badText('the body');
+    if (typeof body === 'string' && !isXmlText(body)) throw badText('the body');
     return;
   }
   const stack: [unknown, number][] = [[body, 1]];
@@ -58,13 +56,13 @@ export function checkJsonBody(body: unknown): void {
     if (depth > INPUT_LIMITS.maxJsonDepth) throw jsonTooDeep();
     if (Array.isArray(node)) {
       for (const v of node) {
-        if (typeof v === 'string') { if (NOT_XML_CHAR.test(v)) throw badText('a string in the body'); } else if (typeof v === 'object' && v !== null) stack.push([v, depth + 1]);
+        if (typeof v === 'string') { if (!isXmlText(v)) throw badText('a string in the body'); } else if (typeof v === 'object' && v !== null) stack.push([v, depth + 1]);
       }
     } else {
       for (const k in node as Record<string, unknown>) {
-        if (NOT_XML_CHAR.test(k)) throw badText('a property name in the body');
+        if (!isXmlText(k)) throw badText('a property name in the body');
         const v = (node as Record<string, unknown>)[k];
-        if (typeof v === 'string') { if (NOT_XML_CHAR.test(v)) throw badText('a string in the body'); } else if (typeof v === 'object' && v !== null) stack.push([v, depth + 1]);
+        if (typeof v === 'string') { if (!isXmlText(v)) throw badText('a string in the body'); } else if (typeof v === 'object' && v !== null) stack.push([v, depth + 1]);
       }
     }
   }

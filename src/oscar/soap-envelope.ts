@@ -41,8 +41,13 @@ export class UnsendableTextError extends Error {
   }
 }
 
+// XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+// A lone surrogate is a high not followed by a low, or a low not preceded by a high.
 // eslint-disable-next-line no-control-regex
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether XML 1.0 can carry `text` at all (the one definition the input guard uses too). */
+export const isXmlText = (text: string): boolean => !NOT_XML_CHAR.test(text);
 const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 // Tab, CR and LF become character references: an XML parser would otherwise normalise them
 // (CR LF → LF in text, and all three → space in attributes), so they would not arrive as sent.
