@@ -4,10 +4,10 @@
 import type { Resource } from 'fhir/r4.js';
 import { NUMERIC_ID, type InteractionInfo, type ParsedSearch, type ResourceDefinition } from '../fhir/index.js';
 import { compartmentPatientsOf, narrowingParam } from './compartment.js';
-import type { RequestFacts } from './context.js';
+import type { AuditFacts } from './context.js';
 
 /** The interaction as the router parsed it: only ids it accepted reach the audit trail. */
-export function recordInteraction(facts: RequestFacts | undefined, info: InteractionInfo): void {
+export function recordInteraction(facts: AuditFacts | undefined, info: InteractionInfo): void {
   if (!facts) return;
   facts.interaction = info.interaction;
   if (info.type) facts.type = info.type;
@@ -20,7 +20,7 @@ export function recordInteraction(facts: RequestFacts | undefined, info: Interac
  * The patients a search asked for through the type's patient parameter: demographic numbers only,
  * so a name put where an id belongs (`patient=DOE-JANE`) never becomes an audit entity.
  */
-export function recordSearchedPatients(facts: RequestFacts | undefined, search: ParsedSearch | undefined, def: ResourceDefinition | undefined): void {
+export function recordSearchedPatients(facts: AuditFacts | undefined, search: ParsedSearch | undefined, def: ResourceDefinition | undefined): void {
   if (!facts || !search || !def) return;
   const param = narrowingParam(def);
   for (const c of search.clauses) {
@@ -33,7 +33,7 @@ export function recordSearchedPatients(facts: RequestFacts | undefined, search: 
 }
 
 /** A resource about to leave: its id and the patients it belongs to. */
-export function recordReturned(facts: RequestFacts | undefined, resource: Resource, baseUrl: string): void {
+export function recordReturned(facts: AuditFacts | undefined, resource: Resource, baseUrl: string): void {
   if (!facts) return;
   if (resource.id) facts.resources.add(`${resource.resourceType}/${resource.id}`);
   if (resource.resourceType === 'Binary') return;

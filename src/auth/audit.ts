@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent, AuditEventEntity } from 'fhir/r4.js';
 import { NUMERIC_ID, type FhirRequest } from '../fhir/index.js';
-import type { AuthContext, RequestFacts } from './context.js';
+import type { AuthContext, AuditFacts } from './context.js';
 import { formatScope } from './scopes.js';
 import type { TokenResult } from './token-endpoint.js';
 
@@ -74,7 +74,7 @@ export interface AuditInput {
   req: FhirRequest;
   status: number;
   auth: AuthContext | undefined;
-  facts: RequestFacts | undefined;
+  facts: AuditFacts | undefined;
   /** The public FHIR base (AuditEvent.source.site). */
   site: string;
   /** Whether a resource type exists here (a refused path's first segment is recorded only then). */

@@ -1,5 +1,5 @@
 // Who is calling (AuthContext, handed to handlers as ctx.auth) and what the security layer learns
-// about one request on its way through (RequestFacts, for the audit record).
+// about one request on its way through (AuditFacts, for the audit record).
 import type { FhirRequest } from '../fhir/index.js';
 import type { Access, ResourceScope } from './scopes.js';
 
@@ -21,7 +21,7 @@ export interface AuthContext {
 }
 
 /** What one request touched and why it was refused, collected for its audit record. */
-export interface RequestFacts {
+export interface AuditFacts {
   remoteAddress?: string;
   interaction?: string;
   type?: string;
@@ -39,7 +39,7 @@ export interface RequestFacts {
   verified: Set<string>;
 }
 
-export function newFacts(): RequestFacts {
+export function newFacts(): AuditFacts {
   return { resources: new Set(), patients: new Set(), access: new Map(), verified: new Set() };
 }
 
@@ -47,25 +47,25 @@ export function newFacts(): RequestFacts {
  * Facts live beside the request and the context objects (both are per request), so nothing
  * internal leaks into ctx.auth and nothing outlives the request.
  */
-export class FactsRegistry {
-  readonly #byRequest = new WeakMap<FhirRequest, RequestFacts>();
-  readonly #byAuth = new WeakMap<object, RequestFacts>();
+export class AuditFactsRegistry {
+  readonly #byRequest = new WeakMap<FhirRequest, AuditFacts>();
+  readonly #byAuth = new WeakMap<object, AuditFacts>();
 
-  forRequest(req: FhirRequest): RequestFacts {
+  forRequest(req: FhirRequest): AuditFacts {
     let f = this.#byRequest.get(req);
     if (!f) { f = newFacts(); this.#byRequest.set(req, f); }
     return f;
   }
 
-  attach(auth: AuthContext, facts: RequestFacts): void {
+  attach(auth: AuthContext, facts: AuditFacts): void {
     this.#byAuth.set(auth, facts);
   }
 
-  forAuth(auth: unknown): RequestFacts | undefined {
+  forAuth(auth: unknown): AuditFacts | undefined {
     return typeof auth === 'object' && auth !== null ? this.#byAuth.get(auth) : undefined;
   }
 
-  peekRequest(req: FhirRequest): RequestFacts | undefined {
+  peekRequest(req: FhirRequest): AuditFacts | undefined {
     return this.#byRequest.get(req);
   }
 }

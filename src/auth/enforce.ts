@@ -10,7 +10,7 @@ import {
 } from '../fhir/index.js';
 import { recordInteraction, recordReturned, recordSearchedPatients } from './audit-facts.js';
 import { compartmentPatientsOf, isOutsideCompartment, narrowingParam, patientIdOf } from './compartment.js';
-import type { AuthContext, FactsRegistry, RequestFacts } from './context.js';
+import type { AuthContext, AuditFactsRegistry, AuditFacts } from './context.js';
 import { insufficientScope, missingToken } from './errors.js';
 import { accessFor, type Access, type Permission } from './scopes.js';
 
@@ -19,7 +19,7 @@ export interface EnforcementOptions {
   baseUrl: string;
   /** false with AUTH_MODE=none: nothing is refused, every request is still recorded for the audit. */
   enforce: boolean;
-  facts: FactsRegistry;
+  facts: AuditFactsRegistry;
 }
 
 const VERB: Record<Permission, string> = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search' };
@@ -67,11 +67,11 @@ const unknown = (type: string, id: string) => notFound(`${type}/${id} is not kno
 export function createEnforcement(opts: EnforcementOptions): Required<Pick<RouterHooks, 'beforeInteraction' | 'checkResource'>> {
   const { registry, baseUrl, enforce, facts: factsRegistry } = opts;
 
-  function factsOf(ctx: FhirContext): RequestFacts | undefined {
+  function factsOf(ctx: FhirContext): AuditFacts | undefined {
     return factsRegistry.forAuth(ctx.auth);
   }
 
-  function deny(facts: RequestFacts | undefined, reason: string, err: Error): never {
+  function deny(facts: AuditFacts | undefined, reason: string, err: Error): never {
     if (facts) facts.denial = reason;
     throw err;
   }
@@ -82,7 +82,7 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
   }
 
   /** The access a token has for `perm` on `type`, or a 403 insufficient_scope. */
-  function need(auth: AuthContext, facts: RequestFacts | undefined, type: string, perm: Permission): Access {
+  function need(auth: AuthContext, facts: AuditFacts | undefined, type: string, perm: Permission): Access {
     const granted = accessFor(auth.scopes ?? [], type, perm);
     if (!granted) {
       deny(facts, `insufficient_scope ${type}.${perm}`,
@@ -94,7 +94,7 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     return access;
   }
 
-  function narrow(search: ParsedSearch, def: ResourceDefinition, patient: string, facts: RequestFacts | undefined): void {
+  function narrow(search: ParsedSearch, def: ResourceDefinition, patient: string, facts: AuditFacts | undefined): void {
     const param = narrowingParam(def);
     if (!param) deny(facts, `${def.type} has no patient search parameter`, forbidden(`${def.type} cannot be searched with a patient-context token`));
     // First, so that handlers plan their OSCAR call around the one patient (cheapest too).
@@ -120,7 +120,7 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
    * that cannot be read (unknown, gone, naming no patient) fails closed with the unknown-id answer,
    * so a foreign id and an unknown one look the same.
    */
-  async function confineStored(ctx: FhirContext, patient: string, facts: RequestFacts | undefined, type: string, id: string): Promise<void> {
+  async function confineStored(ctx: FhirContext, patient: string, facts: AuditFacts | undefined, type: string, id: string): Promise<void> {
     if (type === 'Patient') {
       if (id !== patient) deny(facts, 'outside the patient compartment', unknown(type, id));
       return;
@@ -137,7 +137,7 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
   }
 
   /** The 'incoming' check: what a patient/ token writes must belong to its patient. */
-  function confineIncoming(patient: string, facts: RequestFacts | undefined, resource: Resource, creating: boolean): void {
+  function confineIncoming(patient: string, facts: AuditFacts | undefined, resource: Resource, creating: boolean): void {
     const type = resource.resourceType;
     if (type === 'Patient') {
       if (creating) deny(facts, 'patient token creating a patient', forbidden('A patient-context token cannot create patients'));
@@ -154,7 +154,7 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
    * table names for it. The handler learns the compartment too (ctx.compartment), so it can stop
    * at the first OSCAR answer that names another patient.
    */
-  async function confine(ctx: FhirContext, auth: AuthContext, facts: RequestFacts | undefined, info: InteractionInfo, type: string): Promise<void> {
+  async function confine(ctx: FhirContext, auth: AuthContext, facts: AuditFacts | undefined, info: InteractionInfo, type: string): Promise<void> {
     if (isOutsideCompartment(type)) return;
     const patient = auth.patient!;
     ctx.compartment = patient;
@@ -201,7 +201,7 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     }
   }
 
-  async function operation(ctx: FhirContext, auth: AuthContext, facts: RequestFacts | undefined, info: InteractionInfo): Promise<void> {
+  async function operation(ctx: FhirContext, auth: AuthContext, facts: AuditFacts | undefined, info: InteractionInfo): Promise<void> {
     const type = info.type ?? '';
     const op = info.operation ?? '';
     if (op === 'validate') {

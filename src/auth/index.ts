@@ -11,7 +11,7 @@ import type { Logger } from '../logging.js';
 import { AccessTokenVerifier } from './access-token.js';
 import { auditEventFor, tokenAuditEventFor } from './audit.js';
 import { createAuditSink, type AuditSink } from './audit-sink.js';
-import { FactsRegistry, type AuthContext } from './context.js';
+import { AuditFactsRegistry, type AuthContext } from './context.js';
 import { authEndpoints, capabilitySecurity, openSecurity, smartConfiguration, type AuthEndpoints } from './discovery.js';
 import { createEnforcement } from './enforce.js';
 import { generateSigningKey } from './signing-key.js';
@@ -49,7 +49,7 @@ export interface AuthOptions {
 
 export function createAuth(config: Config, logger: Logger, opts: AuthOptions): AuthLayer {
   const smart = config.authMode === 'smart';
-  const facts = new FactsRegistry();
+  const facts = new AuditFactsRegistry();
   const sink = createAuditSink({ destination: config.auditLog, logger, ...(opts.metrics && { metrics: opts.metrics }) });
   const site = config.fhirBaseUrl;
 

@@ -67,13 +67,13 @@ export class ChangeFeed {
     const { oscar, pageRows } = o;
     this.feeds = [
       // contract 4.5: projected to the two fields needed, so the poll stays small.
-      { kind: 'demographic', fetch: async (s) => rows(await oscar.getActiveDemographicsAfter(s, ['demographicNo', 'lastUpdateDate']) as Obj[], 'demographic', 'demographicNo', 'lastUpdateDate', () => undefined) },
-      { kind: 'appointment', fetch: async (s) => rows(await oscar.getAppointmentsUpdatedAfterDate(s, pageRows, true) as Obj[], 'appointment', 'id', 'updateDateTime', (r) => num(r.demographicNo)) },
-      { kind: 'allergy', fetch: async (s) => rows(await oscar.getAllergiesUpdatedAfterDate(s, pageRows) as Obj[], 'allergy', 'id', 'lastUpdateDate', (r) => num(r.demographicNo)) },
-      { kind: 'prevention', fetch: async (s) => rows(await oscar.getPreventionsUpdatedAfterDate(s, pageRows) as Obj[], 'prevention', 'id', 'lastUpdateDate', (r) => num(r.demographicId)) },
+      { kind: 'demographic', fetch: async (s) => rows(await oscar.soapGetActiveDemographicsAfter(s, ['demographicNo', 'lastUpdateDate']) as Obj[], 'demographic', 'demographicNo', 'lastUpdateDate', () => undefined) },
+      { kind: 'appointment', fetch: async (s) => rows(await oscar.soapGetAppointmentsUpdatedAfterDate(s, pageRows, true) as Obj[], 'appointment', 'id', 'updateDateTime', (r) => num(r.demographicNo)) },
+      { kind: 'allergy', fetch: async (s) => rows(await oscar.soapGetAllergiesUpdatedAfterDate(s, pageRows) as Obj[], 'allergy', 'id', 'lastUpdateDate', (r) => num(r.demographicNo)) },
+      { kind: 'prevention', fetch: async (s) => rows(await oscar.soapGetPreventionsUpdatedAfterDate(s, pageRows) as Obj[], 'prevention', 'id', 'lastUpdateDate', (r) => num(r.demographicId)) },
       {
         kind: 'document',
-        fetch: async (s) => rows(await oscar.getDocumentsUpdateAfterDate(s, pageRows) as Obj[], 'document', 'documentNo', 'updatedatetime',
+        fetch: async (s) => rows(await oscar.soapGetDocumentsUpdateAfterDate(s, pageRows) as Obj[], 'document', 'documentNo', 'updatedatetime',
           (r) => (r.ctlModule === 'demographic' ? num(r.ctlModuleId) : undefined)),
       },
     ];

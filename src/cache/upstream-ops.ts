@@ -74,52 +74,52 @@ const LIVE: LiveRule = { kind: 'live' };
 
 const OPS = {
   // client plumbing, health and identity: never cached
-  breakerState: LIVE, load: LIVE, soapLogins: LIVE, close: LIVE, options: LIVE,
-  oauthInfo: LIVE, probe: LIVE,
+  breakerState: LIVE, load: LIVE, login2Count: LIVE, close: LIVE, options: LIVE,
+  restOauthInfo: LIVE, probe: LIVE,
 
   // demographics
-  getDemographicBasic: read((args) => [tag.record('demographic', Number(args[0]))], { defaults: [undefined, undefined] }),
-  getDemographicSoap: read((args) => [tag.record('demographic', Number(args[0]))]),
-  getDemographic2: read((args) => [tag.record('demographic', Number(args[0]))]),
-  getDemographics: read((args, r) => [
+  restGetDemographicBasic: read((args) => [tag.record('demographic', Number(args[0]))], { defaults: [undefined, undefined] }),
+  soapGetDemographic: read((args) => [tag.record('demographic', Number(args[0]))]),
+  soapGetDemographic2: read((args) => [tag.record('demographic', Number(args[0]))]),
+  soapGetDemographics: read((args, r) => [
     ...((args[0] as readonly number[] | undefined) ?? []).map((id) => tag.record('demographic', id)),
     ...rowTags('demographic', 'demographicNo', r),
   ]),
-  searchDemographics: read(crossList('demographic', 'demographicNo')),
-  searchDemographicsByAttributes: read(crossList('demographic', 'demographicNo')),
-  getActiveDemographicsAfter: read(crossList('demographic', 'demographicNo'), { defaults: [undefined, undefined] }),
-  createDemographic: write((_a, r) => [{ kind: 'demographic', id: num(field(r, 'demographicNo')) }]),
-  updateDemographic: write((a) => [{ kind: 'demographic', id: num(field(a[0], 'demographicNo')) }]),
+  restSearchDemographics: read(crossList('demographic', 'demographicNo')),
+  soapSearchDemographicsByAttributes: read(crossList('demographic', 'demographicNo')),
+  soapGetActiveDemographicsAfter: read(crossList('demographic', 'demographicNo'), { defaults: [undefined, undefined] }),
+  restCreateDemographic: write((_a, r) => [{ kind: 'demographic', id: num(field(r, 'demographicNo')) }]),
+  restUpdateDemographic: write((a) => [{ kind: 'demographic', id: num(field(a[0], 'demographicNo')) }]),
 
   // appointments
-  getAppointment2: read(single('appointment'), { defaults: [undefined, true] }),
-  getAppointmentsForPatient2: read(patientList('appointment', 'id'), { defaults: [undefined, undefined, undefined, true] }),
-  getAppointmentsForDateRangeAndProvider2: read(crossList('appointment', 'id'), { defaults: [undefined, undefined, undefined, true] }),
-  getAppointmentsUpdatedAfterDate: read(crossList('appointment', 'id'), { defaults: [undefined, undefined, true] }),
-  addAppointment: write((a, r) => [{ kind: 'appointment', id: num(r), patient: num(field(a[0], 'demographicNo')) }]),
+  soapGetAppointment2: read(single('appointment'), { defaults: [undefined, true] }),
+  soapGetAppointmentsForPatient2: read(patientList('appointment', 'id'), { defaults: [undefined, undefined, undefined, true] }),
+  soapGetAppointmentsForDateRangeAndProvider2: read(crossList('appointment', 'id'), { defaults: [undefined, undefined, undefined, true] }),
+  soapGetAppointmentsUpdatedAfterDate: read(crossList('appointment', 'id'), { defaults: [undefined, undefined, true] }),
+  soapAddAppointment: write((a, r) => [{ kind: 'appointment', id: num(r), patient: num(field(a[0], 'demographicNo')) }]),
   // The appointment may move to another patient: its own tag reaches the old patient's lists.
-  updateAppointment: write((a) => [{ kind: 'appointment', id: num(field(a[0], 'id')), patient: num(field(a[0], 'demographicNo')) }]),
+  soapUpdateAppointment: write((a) => [{ kind: 'appointment', id: num(field(a[0], 'id')), patient: num(field(a[0], 'demographicNo')) }]),
 
   // allergies
-  activeAllergies: read(patientList('allergy', 'id')),
-  getAllergy: read(single('allergy')),
-  getAllergiesByProgramProviderDemographicDate: read(patientList('allergy', 'id')),
-  getAllergiesUpdatedAfterDate: read(crossList('allergy', 'id')),
+  restActiveAllergies: read(patientList('allergy', 'id')),
+  soapGetAllergy: read(single('allergy')),
+  soapGetAllergiesByProgramProviderDemographicDate: read(patientList('allergy', 'id')),
+  soapGetAllergiesUpdatedAfterDate: read(crossList('allergy', 'id')),
 
   // preventions
-  getPrevention: read(single('prevention')),
-  getPreventionsByDemographicIdAfter: read(patientList('prevention', 'id'), { defaults: [undefined, 0] }),
-  getPreventionsUpdatedAfterDate: read(crossList('prevention', 'id')),
+  soapGetPrevention: read(single('prevention')),
+  soapGetPreventionsByDemographicIdAfter: read(patientList('prevention', 'id'), { defaults: [undefined, 0] }),
+  soapGetPreventionsUpdatedAfterDate: read(crossList('prevention', 'id')),
 
   // documents: their bytes live in the documents budget
-  getDocument: read(single('document'), { cache: 'documents' }),
-  getDocumentsByDemographicIdAfter: read(patientList('document', 'documentNo'), { cache: 'documents', defaults: [undefined, 0] }),
-  getDocumentsByProgramProviderDemographicDate: read(patientList('document', 'documentNo', 2), { cache: 'documents' }),
-  getDocumentsUpdateAfterDate: read(crossList('document', 'documentNo'), { cache: 'documents' }),
-  saveDocumentToDemographic: write((a, r) => [{ kind: 'document', id: num(field(r, 'id')), patient: num(field(a[0], 'demographicNo')) }]),
+  soapGetDocument: read(single('document'), { cache: 'documents' }),
+  soapGetDocumentsByDemographicIdAfter: read(patientList('document', 'documentNo'), { cache: 'documents', defaults: [undefined, 0] }),
+  soapGetDocumentsByProgramProviderDemographicDate: read(patientList('document', 'documentNo', 2), { cache: 'documents' }),
+  soapGetDocumentsUpdateAfterDate: read(crossList('document', 'documentNo'), { cache: 'documents' }),
+  restSaveDocumentToDemographic: write((a, r) => [{ kind: 'document', id: num(field(r, 'id')), patient: num(field(a[0], 'demographicNo')) }]),
 
   // providers
-  getProviders2: read((_a, r) => [tag.lists('provider'), ...rowTags('provider', 'providerNo', r)]),
+  soapGetProviders2: read((_a, r) => [tag.lists('provider'), ...rowTags('provider', 'providerNo', r)]),
 } satisfies Record<keyof OscarClient, OpRule>;
 
 export const UPSTREAM_OPS: Readonly<Record<string, OpRule | undefined>> = OPS;

@@ -48,7 +48,7 @@ export async function checkConnectivity(c: ConnectionCredentials, timeoutMs = 15
   const transport = new HttpTransport({ maxSockets: 2 });
   try {
     try {
-      const info = await oscar.oauthInfo();
+      const info = await oscar.restOauthInfo();
       providerNo = info.login ?? undefined;
       checks.push({ name: 'REST  /ws/services/oauth/info', ok: true, detail: `reachable; the access token acts as OSCAR provider ${providerNo ?? '(unknown)'}` });
     } catch (e) {

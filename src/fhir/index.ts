@@ -9,7 +9,7 @@ export {
 } from './registry.js';
 export { createRouter, type RouterOptions, type FhirRouter } from './router.js';
 export { conditionPairs } from './condition.js';
-export type { ResourceValidator, RouterHooks, InteractionInfo, InteractionKind } from './router/scope.js';
+export type { ResourceValidator, RouterHooks, InteractionInfo, InteractionKind } from './router/request-context.js';
 export { parseRoute, type Route } from './router/route.js';
 export { buildCapabilityStatement, loadCapabilityBase, VALIDATE_OPERATION_DEFINITION, type CapabilityOptions } from './capability.js';
 export { negotiate, wantsFhirResource, acceptsContentType, requireJsonBody, requireFormBody, FHIR_JSON, type JsonMediaType } from './negotiate.js';

@@ -15,7 +15,7 @@ import { operation } from './router/operation.js';
 import { read } from './router/read.js';
 import { json } from './router/respond.js';
 import { parseRoute, type Route } from './router/route.js';
-import type { RequestScope, ResourceValidator, RouterHooks, RouterState } from './router/scope.js';
+import type { RequestContext, ResourceValidator, RouterHooks, RouterState } from './router/request-context.js';
 import { search } from './router/search.js';
 import { create, remove, update } from './router/write.js';
 import { DEFAULT_COUNT, MAX_COUNT } from './search/parse.js';
@@ -96,15 +96,15 @@ export function createRouter(opts: RouterOptions): FhirRouter {
       requestId: req.requestId, baseUrl, auth: req.auth, signal: req.signal ?? NO_SIGNAL,
       prefer: parsePrefer(req.headers.prefer),
     };
-    const scope: RequestScope = { req, ctx, mediaType, pretty: lastQueryValue(req, '_pretty') === 'true' };
-    if (deferred !== undefined) scope.deferredNotAcceptable = deferred;
+    const rc: RequestContext = { req, ctx, mediaType, pretty: lastQueryValue(req, '_pretty') === 'true' };
+    if (deferred !== undefined) rc.deferredNotAcceptable = deferred;
     const method = req.method === 'HEAD' ? 'GET' : req.method;
 
     switch (route.kind) {
       case 'metadata':
         if (method !== 'GET') throw methodNotAllowed('/metadata accepts GET only', ['GET']);
         await state.hooks.beforeInteraction?.(ctx, { interaction: 'capabilities' });
-        return json(scope, 200, capabilityStatement());
+        return json(rc, 200, capabilityStatement());
       case 'system':
         throw methodNotAllowed('System-level interactions (whole-system search, batch, transaction, history) are not supported', []);
       case 'system-op':
@@ -122,29 +122,29 @@ export function createRouter(opts: RouterOptions): FhirRouter {
     }
     switch (route.kind) {
       case 'type':
-        if (method === 'GET' && def.interactions.search) return search(state, scope, def, false);
-        if (method === 'POST' && def.interactions.create) return create(state, scope, def);
+        if (method === 'GET' && def.interactions.search) return search(state, rc, def, false);
+        if (method === 'POST' && def.interactions.create) return create(state, rc, def);
         return notAllowed(def, 'type', method);
       case 'search-post':
         if (method !== 'POST' || !def.interactions.search) {
           throw methodNotAllowed(`${def.type}/_search accepts POST${def.interactions.search ? '' : ' only where search is supported'}`, def.interactions.search ? ['POST'] : []);
         }
-        return search(state, scope, def, true);
+        return search(state, rc, def, true);
       case 'instance':
-        if (method === 'GET' && def.interactions.read) return read(state, scope, def, route.id);
-        if (method === 'PUT' && def.interactions.update) return update(state, scope, def, route.id);
-        if (method === 'DELETE' && def.interactions.delete) return remove(state, scope, def, route.id);
+        if (method === 'GET' && def.interactions.read) return read(state, rc, def, route.id);
+        if (method === 'PUT' && def.interactions.update) return update(state, rc, def, route.id);
+        if (method === 'DELETE' && def.interactions.delete) return remove(state, rc, def, route.id);
         return notAllowed(def, 'instance', method);
       case 'vread':
         if (method !== 'GET' || !def.interactions.read) throw methodNotAllowed(`${def.type}/[id]/_history/[vid] accepts GET only`, def.interactions.read ? ['GET'] : []);
-        return read(state, scope, def, route.id, route.vid);
+        return read(state, rc, def, route.id, route.vid);
       case 'type-history':
       case 'instance-history':
         throw methodNotAllowed('History is not supported: OSCAR keeps no versions (only the current version can be read)', []);
       case 'type-op':
-        return operation(state, scope, def, route.op);
+        return operation(state, rc, def, route.op);
       case 'instance-op':
-        return operation(state, scope, def, route.op, route.id);
+        return operation(state, rc, def, route.op, route.id);
     }
   }
 

@@ -104,19 +104,19 @@ export class OscarClient {
   }
 
   /** Number of SOAP login2 calls so far (a steadily rising count means tokens keep dying). */
-  get soapLogins(): number { return this.soap.loginCount; }
+  get login2Count(): number { return this.soap.loginCount; }
 
   close(): void { this.transport.close(); }
 
   // ---------------------------------------------------------------- REST: demographics
 
   /** `GET /demographics/basic/{id}`: the lighter object (contract 3.1). */
-  async getDemographicBasic(id: number, includes?: readonly 'contacts'[]): Promise<DemographicTo1 | undefined> {
+  async restGetDemographicBasic(id: number, includes?: readonly 'contacts'[]): Promise<DemographicTo1 | undefined> {
     return this.restRead('getDemographicBasic', { method: 'GET', path: `/demographics/basic/${int(id)}`, query: { 'includes[]': includes } });
   }
 
   /** `POST /demographics/search` (contract 3.1, 3.6). The term travels in the JSON body, which is not signed. */
-  async searchDemographics(p: DemographicSearchParams): Promise<AbstractSearchResponse<DemographicSearchResult>> {
+  async restSearchDemographics(p: DemographicSearchParams): Promise<AbstractSearchResponse<DemographicSearchResult>> {
     const body: DemographicSearchRequest = {
       type: p.type, term: p.term, active: p.active === false ? 'false' : 'true',
       integrator: 'false', outofdomain: 'true', params: {},
@@ -130,7 +130,7 @@ export class OscarClient {
   }
 
   /** `POST /demographics` → the created record. */
-  async createDemographic(to: Partial<DemographicTo1>): Promise<DemographicTo1> {
+  async restCreateDemographic(to: Partial<DemographicTo1>): Promise<DemographicTo1> {
     const r = await this.restWrite<DemographicTo1>('createDemographic', { method: 'POST', path: '/demographics', body: to });
     if (!r) throw new OscarProtocolError('rest:createDemographic', 'empty answer');
     return r;
@@ -140,27 +140,27 @@ export class OscarClient {
    * `PUT /demographics` — XML-only method (contract 1.3, 7.15), so we ask for XML and ignore it.
    * contract 3.1/7.24: fields missing from the body are written as null; send the whole record.
    */
-  async updateDemographic(to: Partial<DemographicTo1> & { demographicNo: number }): Promise<void> {
+  async restUpdateDemographic(to: Partial<DemographicTo1> & { demographicNo: number }): Promise<void> {
     await this.restWrite('updateDemographic', { method: 'PUT', path: '/demographics', body: to, accept: 'xml' });
   }
 
   // ---------------------------------------------------------------- REST: schedule, allergies, documents
 
   /** `GET /allergies/active?demographicNo=` — non-archived only, with `archived` (contract 3.3, 7.1). */
-  async activeAllergies(demographicNo: number): Promise<AllergyTo1[]> {
+  async restActiveAllergies(demographicNo: number): Promise<AllergyTo1[]> {
     const r = await this.restRead<{ allergies: AllergyTo1[] | null }>('activeAllergies', { method: 'GET', path: '/allergies/active', query: { demographicNo: int(demographicNo) } });
     return many(r?.allergies);
   }
 
   /** `POST /document/saveDocumentToDemographic` (contract 3.5): fileName, fileContents (base64), demographicNo required. */
-  async saveDocumentToDemographic(doc: Partial<DocumentTo1> & { fileName: string; fileContents: string; demographicNo: number }): Promise<DocumentTo1> {
+  async restSaveDocumentToDemographic(doc: Partial<DocumentTo1> & { fileName: string; fileContents: string; demographicNo: number }): Promise<DocumentTo1> {
     const r = await this.restWrite<DocumentTo1>('saveDocumentToDemographic', { method: 'POST', path: '/document/saveDocumentToDemographic', body: doc }, this.options.documentTimeoutMs);
     if (!r) throw new OscarProtocolError('rest:saveDocumentToDemographic', 'empty answer');
     return r;
   }
 
   /** `GET /oauth/info` (contract 2.6): who the access token acts as. */
-  async oauthInfo(): Promise<OAuthInfo> {
+  async restOauthInfo(): Promise<OAuthInfo> {
     const r = await this.restRead<OAuthInfo & { error?: string }>('oauthInfo', { method: 'GET', path: '/oauth/info' });
     // contract 2.6: failures come back as 200 {"error": …}.
     if (!r || r.error !== undefined) throw new OscarProtocolError('rest:oauthInfo', 'OSCAR reported an internal error');
@@ -170,21 +170,21 @@ export class OscarClient {
   // ---------------------------------------------------------------- SOAP: DemographicService
 
   /** DemographicWs.getDemographic — loads ext rows (cellPhone, phoneComment), contract 4.5. */
-  async getDemographicSoap(id: number): Promise<DemographicTransfer | undefined> {
+  async soapGetDemographic(id: number): Promise<DemographicTransfer | undefined> {
     return this.soapRead('DemographicService', 'getDemographic', { arg0: int(id) });
   }
 
   /** DemographicWs.getDemographic2 — adds residential address, middle names… (contract 4.5). */
-  async getDemographic2(id: number): Promise<DemographicTransfer2 | undefined> {
+  async soapGetDemographic2(id: number): Promise<DemographicTransfer2 | undefined> {
     return this.soapRead('DemographicService', 'getDemographic2', { arg0: int(id) });
   }
 
-  async getDemographics(ids: readonly number[]): Promise<DemographicTransfer[]> {
+  async soapGetDemographics(ids: readonly number[]): Promise<DemographicTransfer[]> {
     if (ids.length === 0) return [];
     return many(await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'getDemographics', { arg0: ids.map(int) }));
   }
 
-  async searchDemographicsByAttributes(c: DemographicAttributeSearch): Promise<DemographicTransfer[]> {
+  async soapSearchDemographicsByAttributes(c: DemographicAttributeSearch): Promise<DemographicTransfer[]> {
     const args: Record<string, SoapValue> = {
       arg0: c.hin, arg1: c.firstName, arg2: c.lastName, arg3: c.gender,
       arg4: c.dateOfBirth === undefined ? undefined : this.xsDate(c.dateOfBirth),
@@ -195,30 +195,30 @@ export class OscarClient {
   }
 
   /** Active (AC) patients updated after `since` (null = all), optionally projected to `fields` (contract 4.5). */
-  async getActiveDemographicsAfter(since: OscarDate | null, fields?: readonly string[]): Promise<DemographicTransfer[]> {
+  async soapGetActiveDemographicsAfter(since: OscarDate | null, fields?: readonly string[]): Promise<DemographicTransfer[]> {
     const args = dropUndefined({ lastUpdate: since === null ? undefined : this.xsDate(since), fields: fields?.length ? fields.join(',') : undefined });
     return many(await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'getActiveDemographicsAfter', args));
   }
 
   // ---------------------------------------------------------------- SOAP: ScheduleService
 
-  async getAppointment2(id: number, useGMTTime = true): Promise<AppointmentTransfer | undefined> {
+  async soapGetAppointment2(id: number, useGMTTime = true): Promise<AppointmentTransfer | undefined> {
     return this.soapRead('ScheduleService', 'getAppointment2', { arg0: int(id), arg1: useGMTTime });
   }
 
   /** All of a patient's appointments, newest first, paged; no consent gate (contract 4.6, 7.9). */
-  async getAppointmentsForPatient2(demographicNo: number, startIndex: number, itemsToReturn: number, useGMTTime = true): Promise<AppointmentTransfer[]> {
+  async soapGetAppointmentsForPatient2(demographicNo: number, startIndex: number, itemsToReturn: number, useGMTTime = true): Promise<AppointmentTransfer[]> {
     return many(await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsForPatient2',
       { arg0: int(demographicNo), arg1: int(startIndex), arg2: int(itemsToReturn), arg3: useGMTTime }));
   }
 
   /** `appointment_date >= start and < end` for one provider (contract 4.6). */
-  async getAppointmentsForDateRangeAndProvider2(start: OscarDate, end: OscarDate, providerNo: string, useGMTTime = true): Promise<AppointmentTransfer[]> {
+  async soapGetAppointmentsForDateRangeAndProvider2(start: OscarDate, end: OscarDate, providerNo: string, useGMTTime = true): Promise<AppointmentTransfer[]> {
     return many(await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsForDateRangeAndProvider2',
       { arg0: this.xsDate(start), arg1: this.xsDate(end), arg2: providerNo, arg3: useGMTTime }));
   }
 
-  async getAppointmentsUpdatedAfterDate(since: OscarDate, itemsToReturn: number, useGMTTime = true): Promise<AppointmentTransfer[]> {
+  async soapGetAppointmentsUpdatedAfterDate(since: OscarDate, itemsToReturn: number, useGMTTime = true): Promise<AppointmentTransfer[]> {
     return many(await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsUpdatedAfterDate',
       { arg0: this.xsDate(since), arg1: int(itemsToReturn), arg2: useGMTTime }));
   }
@@ -227,19 +227,19 @@ export class OscarClient {
    * ScheduleWs.addAppointment → the new id. contract 4.6: send the exclusive end (OSCAR subtracts
    * 1 ms); id, create/update times and creator are ignored on input.
    */
-  async addAppointment(transfer: AppointmentTransfer): Promise<number> {
+  async soapAddAppointment(transfer: AppointmentTransfer): Promise<number> {
     const id = await this.soapWrite<number>('ScheduleService', 'addAppointment', { arg0: alphabetical(transfer) });
     if (typeof id !== 'number' || !Number.isFinite(id)) throw new OscarProtocolError('ScheduleService.addAppointment', 'no appointment id in the answer');
     return id;
   }
 
-  async updateAppointment(transfer: AppointmentTransfer & { id: number }): Promise<void> {
+  async soapUpdateAppointment(transfer: AppointmentTransfer & { id: number }): Promise<void> {
     await this.soapWrite('ScheduleService', 'updateAppointment', { arg0: alphabetical(transfer) });
   }
 
   // ---------------------------------------------------------------- SOAP: AllergyService
 
-  async getAllergy(id: number): Promise<AllergyTransfer | undefined> {
+  async soapGetAllergy(id: number): Promise<AllergyTransfer | undefined> {
     return this.soapRead('AllergyService', 'getAllergy', { arg0: int(id) });
   }
 
@@ -247,31 +247,31 @@ export class OscarClient {
    * A patient's allergies changed after `since` (exclusive), archived ones included, no consent gate
    * (contract 4.8, 7.9). programId/providerNo are ignored by OSCAR and left out.
    */
-  async getAllergiesByProgramProviderDemographicDate(demographicNo: number, since: OscarDate, itemsToReturn: number): Promise<AllergyTransfer[]> {
+  async soapGetAllergiesByProgramProviderDemographicDate(demographicNo: number, since: OscarDate, itemsToReturn: number): Promise<AllergyTransfer[]> {
     return many(await this.soapRead<AllergyTransfer | AllergyTransfer[]>('AllergyService', 'getAllergiesByProgramProviderDemographicDate',
       { arg2: int(demographicNo), arg3: this.xsDate(since), arg4: int(itemsToReturn) }));
   }
 
-  async getAllergiesUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<AllergyTransfer[]> {
+  async soapGetAllergiesUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<AllergyTransfer[]> {
     return many(await this.soapRead<AllergyTransfer | AllergyTransfer[]>('AllergyService', 'getAllergiesUpdatedAfterDate',
       { arg0: this.xsDate(since), arg1: int(itemsToReturn) }));
   }
 
   // ---------------------------------------------------------------- SOAP: PreventionService
 
-  async getPrevention(id: number): Promise<PreventionTransfer | undefined> {
+  async soapGetPrevention(id: number): Promise<PreventionTransfer | undefined> {
     const p = await this.soapRead<PreventionTransfer>('PreventionService', 'getPrevention', { arg0: int(id) });
     return p ? withExtsArray(p) : undefined;
   }
 
   /** Non-deleted preventions with their ext rows, no consent gate (contract 4.9). */
-  async getPreventionsByDemographicIdAfter(demographicNo: number, since: OscarDate = 0): Promise<PreventionTransfer[]> {
+  async soapGetPreventionsByDemographicIdAfter(demographicNo: number, since: OscarDate = 0): Promise<PreventionTransfer[]> {
     const r = await this.soapRead<PreventionTransfer | PreventionTransfer[]>('PreventionService', 'getPreventionsByDemographicIdAfter',
       { lastUpdate: this.xsDate(since), demographicId: int(demographicNo) });
     return many(r).map(withExtsArray);
   }
 
-  async getPreventionsUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<PreventionTransfer[]> {
+  async soapGetPreventionsUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<PreventionTransfer[]> {
     const r = await this.soapRead<PreventionTransfer | PreventionTransfer[]>('PreventionService', 'getPreventionsUpdatedAfterDate',
       { arg0: this.xsDate(since), arg1: int(itemsToReturn) });
     return many(r).map(withExtsArray);
@@ -279,12 +279,12 @@ export class OscarClient {
 
   // ---------------------------------------------------------------- SOAP: DocumentService (bytes inlined → long deadline)
 
-  async getDocument(id: number): Promise<DocumentTransfer | undefined> {
+  async soapGetDocument(id: number): Promise<DocumentTransfer | undefined> {
     return this.soapRead('DocumentService', 'getDocument', { arg0: int(id) }, this.options.documentTimeoutMs);
   }
 
   /** contract 4.10: includes deleted (status 68); unreadable files are silently skipped by OSCAR. */
-  async getDocumentsByDemographicIdAfter(demographicNo: number, since: OscarDate = 0): Promise<DocumentTransfer[]> {
+  async soapGetDocumentsByDemographicIdAfter(demographicNo: number, since: OscarDate = 0): Promise<DocumentTransfer[]> {
     return many(await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsByDemographicIdAfter',
       { lastUpdate: this.xsDate(since), demographicId: int(demographicNo) }, this.options.documentTimeoutMs));
   }
@@ -294,13 +294,13 @@ export class OscarClient {
    * program (null / -1), changed after `since` (exclusive); no consent gate (contract 4.10).
    * A null program matches only program-less documents.
    */
-  async getDocumentsByProgramProviderDemographicDate(programId: number | null, providerNo: string, demographicNo: number, since: OscarDate, itemsToReturn: number): Promise<DocumentTransfer[]> {
+  async soapGetDocumentsByProgramProviderDemographicDate(programId: number | null, providerNo: string, demographicNo: number, since: OscarDate, itemsToReturn: number): Promise<DocumentTransfer[]> {
     return many(await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsByProgramProviderDemographicDate',
       dropUndefined({ arg0: programId === null ? undefined : int(programId), arg1: providerNo, arg2: int(demographicNo), arg3: this.xsDate(since), arg4: int(itemsToReturn) }),
       this.options.documentTimeoutMs));
   }
 
-  async getDocumentsUpdateAfterDate(since: OscarDate, itemsToReturn: number): Promise<DocumentTransfer[]> {
+  async soapGetDocumentsUpdateAfterDate(since: OscarDate, itemsToReturn: number): Promise<DocumentTransfer[]> {
     return many(await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsUpdateAfterDate',
       { arg0: this.xsDate(since), arg1: int(itemsToReturn) }, this.options.documentTimeoutMs));
   }
@@ -308,7 +308,7 @@ export class OscarClient {
   // ---------------------------------------------------------------- SOAP: ProviderService, SystemInfoService
 
   /** active = true/false filters on provider.status; null = all (contract 4.11). */
-  async getProviders2(active: boolean | null): Promise<ProviderTransfer[]> {
+  async soapGetProviders2(active: boolean | null): Promise<ProviderTransfer[]> {
     return many(await this.soapRead<ProviderTransfer | ProviderTransfer[]>('ProviderService', 'getProviders2', active === null ? {} : { arg0: active }));
   }
 

@@ -15,7 +15,7 @@ export class ProviderDirectory {
   async all(): Promise<ProviderTransfer[]> {
     if (!this.#list || this.now() - this.#loadedAt > this.ttlMs) {
       this.#loadedAt = this.now();
-      const p = this.oscar.getProviders2(null);
+      const p = this.oscar.soapGetProviders2(null);
       this.#list = p;
       p.catch(() => { if (this.#list === p) this.#list = undefined; });
     }

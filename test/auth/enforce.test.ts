@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Appointment, Bundle, DocumentReference, Patient } from 'fhir/r4.js';
-import { FactsRegistry, type AuthContext } from '../../src/auth/context.js';
+import { AuditFactsRegistry, type AuthContext } from '../../src/auth/context.js';
 import { createEnforcement } from '../../src/auth/enforce.js';
 import { parseScopes } from '../../src/auth/scopes.js';
 import { createRouter, defineResource, type FhirResponse } from '../../src/fhir/index.js';
@@ -17,7 +17,7 @@ function token(scope: string, patient?: string): AuthContext {
 
 function setup() {
   const fake = makeFake();
-  const facts = new FactsRegistry();
+  const facts = new AuditFactsRegistry();
   const hooks = createEnforcement({ registry: fake.registry, baseUrl: BASE, enforce: true, facts });
   const router = createRouter({ registry: fake.registry, baseUrl: BASE, timezone: 'America/Toronto', hooks });
   async function call(auth: AuthContext | undefined, method: string, url: string, body?: unknown): Promise<FhirResponse & { json: any }> {

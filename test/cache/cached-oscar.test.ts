@@ -16,8 +16,8 @@ interface Fake { family: string; reads: number; client: OscarClient }
 function fakeOscar(refusal?: Error): Fake {
   const f = { family: 'OLD', reads: 0 } as Fake;
   f.client = {
-    async getDemographic2(id: number) { f.reads++; return { demographicNo: id, lastName: f.family }; },
-    async updateDemographic(to: { lastName: string }) {
+    async soapGetDemographic2(id: number) { f.reads++; return { demographicNo: id, lastName: f.family }; },
+    async restUpdateDemographic(to: { lastName: string }) {
       if (refusal) throw refusal;
       f.family = to.lastName;
       throw Object.assign(new Error('no answer in time'), { name: 'OscarTimeoutError' });
@@ -35,11 +35,11 @@ function wrapped(f: Fake, fresh?: FreshReads): { oscar: OscarClient; store: Cach
 test('a write that fails after OSCAR may have applied it still drops what it touched', async () => {
   const f = fakeOscar();
   const { oscar } = wrapped(f);
-  await oscar.getDemographic2(1001);
-  assert.equal((await oscar.getDemographic2(1001))?.lastName, 'OLD');
+  await oscar.soapGetDemographic2(1001);
+  assert.equal((await oscar.soapGetDemographic2(1001))?.lastName, 'OLD');
   assert.equal(f.reads, 1, 'the second read was a hit');
-  await assert.rejects(oscar.updateDemographic({ demographicNo: 1001, lastName: 'NEW' } as never), { name: 'OscarTimeoutError' });
-  assert.equal((await oscar.getDemographic2(1001))?.lastName, 'NEW');
+  await assert.rejects(oscar.restUpdateDemographic({ demographicNo: 1001, lastName: 'NEW' } as never), { name: 'OscarTimeoutError' });
+  assert.equal((await oscar.soapGetDemographic2(1001))?.lastName, 'NEW');
   assert.equal(f.reads, 2);
 });
 
@@ -47,9 +47,9 @@ test('a write the client refused before sending it (open circuit, caller budget,
   for (const refusal of [new OscarUnavailableError('updateDemographic', 'circuit-open'), new OscarUnavailableError('updateDemographic', 'caller-budget'), new UnsendableTextError('arg0.notes')]) {
     const f = fakeOscar(refusal);
     const { oscar } = wrapped(f);
-    await oscar.getDemographic2(1001);
-    await assert.rejects(oscar.updateDemographic({ demographicNo: 1001, lastName: 'NEW' } as never));
-    await oscar.getDemographic2(1001);
+    await oscar.soapGetDemographic2(1001);
+    await assert.rejects(oscar.restUpdateDemographic({ demographicNo: 1001, lastName: 'NEW' } as never));
+    await oscar.soapGetDemographic2(1001);
     assert.equal(f.reads, 1, `${refusal.message}: still cached`);
   }
 });
@@ -58,12 +58,12 @@ test('inside a write request reads go to OSCAR and their answer replaces the cac
   const f = fakeOscar();
   const fresh = new FreshReads();
   const { oscar } = wrapped(f, fresh);
-  await oscar.getDemographic2(1001);
+  await oscar.soapGetDemographic2(1001);
   f.family = 'EDITED IN OSCAR';
-  assert.equal((await oscar.getDemographic2(1001))?.lastName, 'OLD', 'outside a write: the cached copy');
-  assert.equal((await fresh.run(() => oscar.getDemographic2(1001)))?.lastName, 'EDITED IN OSCAR');
+  assert.equal((await oscar.soapGetDemographic2(1001))?.lastName, 'OLD', 'outside a write: the cached copy');
+  assert.equal((await fresh.run(() => oscar.soapGetDemographic2(1001)))?.lastName, 'EDITED IN OSCAR');
   assert.equal(f.reads, 2);
-  assert.equal((await oscar.getDemographic2(1001))?.lastName, 'EDITED IN OSCAR', 'the fresh answer is what is cached now');
+  assert.equal((await oscar.soapGetDemographic2(1001))?.lastName, 'EDITED IN OSCAR', 'the fresh answer is what is cached now');
   assert.equal(f.reads, 2);
 });
 
@@ -73,9 +73,9 @@ test('a client method the table does not classify drops the whole cache after it
   const store = new CacheStore({ maxBytes: 1_000_000, documentMaxBytes: 0, ttlMs: 600_000 });
   const client = Object.assign(f.client, { async somethingNew() { return 1; } });
   const oscar = wrapOscar(client, { store, instance: 'x', invalidate: () => {}, onUnknown: (m) => { unknown = m; } }) as OscarClient & { somethingNew(): Promise<number> };
-  await oscar.getDemographic2(1001);
+  await oscar.soapGetDemographic2(1001);
   await oscar.somethingNew();
   assert.equal(unknown, 'somethingNew');
-  await oscar.getDemographic2(1001);
+  await oscar.soapGetDemographic2(1001);
   assert.equal(f.reads, 2, 'the cached read was dropped');
 });

@@ -10,8 +10,8 @@ import type { OscarClient } from '../../src/oscar/client.js';
 function fakeOscar(rows: (itemsToReturn: number) => number): OscarClient {
   const none = async (): Promise<unknown[]> => [];
   return {
-    getActiveDemographicsAfter: none, getAllergiesUpdatedAfterDate: none, getPreventionsUpdatedAfterDate: none, getDocumentsUpdateAfterDate: none,
-    async getAppointmentsUpdatedAfterDate(_since: unknown, itemsToReturn: number) {
+    soapGetActiveDemographicsAfter: none, soapGetAllergiesUpdatedAfterDate: none, soapGetPreventionsUpdatedAfterDate: none, soapGetDocumentsUpdateAfterDate: none,
+    async soapGetAppointmentsUpdatedAfterDate(_since: unknown, itemsToReturn: number) {
       return Array.from({ length: rows(itemsToReturn) }, (_, i) => ({ id: i + 1, demographicNo: 1001, updateDateTime: '2026-12-06T10:00:00' }));
     },
   } as unknown as OscarClient;

@@ -16,7 +16,7 @@ test('every classified name is a member of an OscarClient, and its methods are c
     const stale = Object.keys(UPSTREAM_OPS).filter((n) => !(n in client));
     assert.deepEqual(stale, [], 'names in src/cache/upstream-ops.ts that OscarClient does not have');
     const methods = Object.getOwnPropertyNames(OscarClient.prototype).filter((n) => n !== 'constructor');
-    for (const n of ['getDemographicSoap', 'updateDemographic', 'addAppointment', 'getProviders2', 'soapLogins']) {
+    for (const n of ['soapGetDemographic', 'restUpdateDemographic', 'soapAddAppointment', 'soapGetProviders2', 'login2Count']) {
       assert.ok(methods.includes(n) && UPSTREAM_OPS[n], `${n} is a classified OscarClient member`);
     }
   } finally {
@@ -25,17 +25,17 @@ test('every classified name is a member of an OscarClient, and its methods are c
 });
 
 test('reads are tagged with the records they return, writes name the records they change', () => {
-  const r = UPSTREAM_OPS.getAppointmentsForPatient2;
+  const r = UPSTREAM_OPS.soapGetAppointmentsForPatient2;
   assert.equal(r?.kind, 'read');
   if (r?.kind !== 'read') return;
   assert.deepEqual(r.tags([1001, 0, 100], [{ id: 5 }, { id: 6 }]).sort(), ['appointment:5', 'appointment:6', 'appointments:1001']);
-  const w = UPSTREAM_OPS.updateAppointment;
+  const w = UPSTREAM_OPS.soapUpdateAppointment;
   assert.equal(w?.kind, 'write');
   if (w?.kind !== 'write') return;
   const tags = w.changes([{ id: 5, demographicNo: 1002 }], undefined).flatMap(tagsOfChange).sort();
   // the appointment's own tag reaches the lists of the patient it moved away from
   assert.deepEqual(tags, ['appointment-lists', 'appointment:5', 'appointments:1002']);
-  const docs = UPSTREAM_OPS.getDocument;
+  const docs = UPSTREAM_OPS.soapGetDocument;
   assert.ok(docs?.kind === 'read' && docs.cache === 'documents', 'document bytes live in their own budget');
   assert.equal(UPSTREAM_OPS.probe?.kind, 'live');
 });

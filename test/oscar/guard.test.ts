@@ -29,14 +29,14 @@ describe('OscarClient protection of OSCAR', () => {
     const events: OscarCallEvent[] = [];
     const c = make({ onCall: (e) => events.push(e), breaker: { failureThreshold: 100 } });
     const before = server.requests.length;
-    await assert.rejects(c.getDemographicBasic(1), (e: unknown) => e instanceof OscarFaultError && e.upstreamStatus === 503);
+    await assert.rejects(c.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarFaultError && e.upstreamStatus === 503);
     assert.equal(server.requests.length - before, 3, 'one call + 2 retries');
     assert.deepEqual(events.at(-1) && { op: events.at(-1)?.operation, outcome: events.at(-1)?.outcome, attempts: events.at(-1)?.attempts },
       { op: 'rest:getDemographicBasic', outcome: 'fault', attempts: 3 });
 
     const mid = server.requests.length;
-    await assert.rejects(c.createDemographic({ lastName: 'X' }), OscarFaultError);
-    await assert.rejects(c.updateDemographic({ demographicNo: 1, lastName: 'X' }), OscarFaultError);
+    await assert.rejects(c.restCreateDemographic({ lastName: 'X' }), OscarFaultError);
+    await assert.rejects(c.restUpdateDemographic({ demographicNo: 1, lastName: 'X' }), OscarFaultError);
     assert.equal(server.requests.length - mid, 2, 'writes are sent exactly once');
   });
 
@@ -44,13 +44,13 @@ describe('OscarClient protection of OSCAR', () => {
     const c = make({ breaker: { failureThreshold: 100 } });
     handler = (_req, res) => { res.writeHead(400).end('bad'); };
     let n = server.requests.length;
-    await assert.rejects(c.getDemographicBasic(1), OscarFaultError);
+    await assert.rejects(c.restGetDemographicBasic(1), OscarFaultError);
     assert.equal(server.requests.length - n, 1);
 
     let calls = 0;
     handler = (_req, res) => { if (++calls === 1) res.socket?.destroy(); else sendJson(res, 200, { demographicNo: 1 }); };
     n = server.requests.length;
-    assert.equal((await c.getDemographicBasic(1))?.demographicNo, 1);
+    assert.equal((await c.restGetDemographicBasic(1))?.demographicNo, 1);
     assert.equal(calls, 2);
   });
 
@@ -58,31 +58,31 @@ describe('OscarClient protection of OSCAR', () => {
     let now = 1_000_000;
     const c = make({ retries: 0, breaker: { failureThreshold: 2, cooldownMs: 5000 }, now: () => now });
     handler = (_req, res) => { res.writeHead(502, { 'Content-Type': 'text/html' }).end('proxy'); };
-    await assert.rejects(c.getDemographicBasic(1), OscarFaultError);
-    await assert.rejects(c.getDemographicBasic(1), OscarFaultError);
+    await assert.rejects(c.restGetDemographicBasic(1), OscarFaultError);
+    await assert.rejects(c.restGetDemographicBasic(1), OscarFaultError);
     assert.equal(c.breakerState('rest'), 'open');
 
     const sent = server.requests.length;
-    await assert.rejects(c.getDemographicBasic(1), (e: unknown) =>
+    await assert.rejects(c.restGetDemographicBasic(1), (e: unknown) =>
       e instanceof OscarUnavailableError && e.reason === 'circuit-open' && e.retryAfterSeconds === 5 && e.httpStatus === 503);
     assert.equal(server.requests.length, sent, 'nothing sent while open');
     assert.equal(c.breakerState('soap:DemographicService'), 'closed', 'families are independent');
 
     now += 5000;
     assert.equal(c.breakerState('rest'), 'half-open');
-    await assert.rejects(c.getDemographicBasic(1), OscarFaultError); // failed probe
+    await assert.rejects(c.restGetDemographicBasic(1), OscarFaultError); // failed probe
     assert.equal(c.breakerState('rest'), 'open');
 
     now += 5000;
     handler = (_req, res) => sendJson(res, 200, { demographicNo: 1 });
-    assert.equal((await c.getDemographicBasic(1))?.demographicNo, 1);
+    assert.equal((await c.restGetDemographicBasic(1))?.demographicNo, 1);
     assert.equal(c.breakerState('rest'), 'closed');
   });
 
   it('does not count application faults (4xx, auth) against the circuit', async () => {
     const c = make({ retries: 0, breaker: { failureThreshold: 1, cooldownMs: 5000 } });
     handler = (_req, res) => { res.writeHead(404).end(); };
-    await assert.rejects(c.getDemographicBasic(1), OscarFaultError);
+    await assert.rejects(c.restGetDemographicBasic(1), OscarFaultError);
     assert.equal(c.breakerState('rest'), 'closed');
   });
 
@@ -96,9 +96,9 @@ describe('OscarClient protection of OSCAR', () => {
       maxSeen = Math.max(maxSeen, inFlightAtServer);
       pending.push(() => { inFlightAtServer--; sendJson(res, 200, { demographicNo: 1 }); });
     };
-    const a = c.getDemographicBasic(1);
-    const b = c.getDemographicBasic(2);
-    await assert.rejects(c.getDemographicBasic(3), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'queue-full' && e.retryAfterSeconds === 1);
+    const a = c.restGetDemographicBasic(1);
+    const b = c.restGetDemographicBasic(2);
+    await assert.rejects(c.restGetDemographicBasic(3), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'queue-full' && e.retryAfterSeconds === 1);
     assert.deepEqual(c.load(), { inFlight: 1, queued: 1 });
     while (pending.length < 1) await new Promise((r) => setTimeout(r, 5));
     pending.shift()?.();

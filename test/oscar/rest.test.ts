@@ -61,7 +61,7 @@ describe('RestClient over HTTP', () => {
 
   it('GETs a demographic with a signature an independent verifier accepts', async () => {
     handler = (req, res) => (signedOk(req) ? sendJson(res, 200, { demographicNo: 1001, lastName: 'DOE' }) : res.writeHead(500).end(xmlFault('invalid_signature')));
-    const d = await client.getDemographicBasic(1001);
+    const d = await client.restGetDemographicBasic(1001);
     assert.equal(d?.demographicNo, 1001);
     assert.equal(seen?.url, '/oscar/ws/services/demographics/basic/1001');
     assert.equal(seen?.headers.accept, 'application/json');
@@ -69,7 +69,7 @@ describe('RestClient over HTTP', () => {
 
   it('signs query parameters, including repeated ones', async () => {
     handler = (req, res) => (signedOk(req) ? sendJson(res, 200, { demographicNo: 5 }) : res.writeHead(500).end(xmlFault('invalid_signature')));
-    assert.equal((await client.getDemographicBasic(5, ['contacts']))?.demographicNo, 5);
+    assert.equal((await client.restGetDemographicBasic(5, ['contacts']))?.demographicNo, 5);
     assert.equal(seen?.url, '/oscar/ws/services/demographics/basic/5?includes%5B%5D=contacts');
     // No call the facade makes repeats a parameter; the signer must still cover them (contract 2.4).
     const pairs = queryPairs({ 'includes[]': ['allergies', 'notes'], query: 'doe, jane' }, 'test');
@@ -81,7 +81,7 @@ describe('RestClient over HTTP', () => {
 
   it('does not sign JSON bodies, and sends them as application/json', async () => {
     handler = (req, res) => (signedOk(req) ? sendJson(res, 200, { offset: 0, limit: 0, total: 1, timestamp: 1, content: [{ demographicNo: 7 }], query: null }) : res.writeHead(500).end(xmlFault('invalid_signature')));
-    const r = await client.searchDemographics({ type: 'Name', term: 'Hélène', startIndex: 0, itemsToReturn: 5 });
+    const r = await client.restSearchDemographics({ type: 'Name', term: 'Hélène', startIndex: 0, itemsToReturn: 5 });
     assert.equal(r.content[0]?.demographicNo, 7);
     assert.equal(seen?.method, 'POST');
     assert.equal(seen?.url, '/oscar/ws/services/demographics/search?startIndex=0&itemsToReturn=5');
@@ -94,7 +94,7 @@ describe('RestClient over HTTP', () => {
       if (req.headers.accept !== 'application/xml') { res.writeHead(406).end(); return; }
       res.writeHead(200, { 'Content-Type': 'application/xml' }).end('<demographicTo1><demographicNo>1001</demographicNo></demographicTo1>');
     };
-    assert.equal(await client.updateDemographic({ demographicNo: 1001, lastName: 'DOE' }), undefined);
+    assert.equal(await client.restUpdateDemographic({ demographicNo: 1001, lastName: 'DOE' }), undefined);
     assert.equal(seen?.method, 'PUT');
     assert.equal(seen?.headers['content-type'], 'application/json');
   });
@@ -104,7 +104,7 @@ describe('RestClient over HTTP', () => {
       assert.match(String(req.headers['accept-encoding']), /gzip/);
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }).end(gzipSync(JSON.stringify({ allergies: [{ id: 7, archived: false }] })));
     };
-    assert.deepEqual(await client.activeAllergies(1001), [{ id: 7, archived: false }]);
+    assert.deepEqual(await client.restActiveAllergies(1001), [{ id: 7, archived: false }]);
     assert.equal(seen?.url, '/oscar/ws/services/allergies/active?demographicNo=1001');
   });
 
@@ -114,29 +114,29 @@ describe('RestClient over HTTP', () => {
       res.write('{"demographicNo":');
       setTimeout(() => res.socket?.destroy(), 10);
     };
-    await assert.rejects(client.getDemographicBasic(1), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection');
+    await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection');
   });
 
   it('reads 204 as "not found" (undefined)', async () => {
     handler = (_req, res) => { res.writeHead(204).end(); };
-    assert.equal(await client.getDemographicBasic(4242), undefined);
+    assert.equal(await client.restGetDemographicBasic(4242), undefined);
   });
 
   it('maps an OAuth XMLFault (HTTP 500) to OscarAuthError with the OAuth1Exception code as cause', async () => {
     handler = (_req, res) => { res.writeHead(500, { 'Content-Type': 'application/json;charset=UTF-8' }).end(xmlFault('invalid_consumer')); };
-    await assert.rejects(client.getDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_consumer' && e.httpStatus === 502);
+    await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_consumer' && e.httpStatus === 502);
     handler = (_req, res) => { res.writeHead(500).end(xmlFault('invalid_signature')); };
-    await assert.rejects(client.getDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_signature');
+    await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_signature');
   });
 
   it('suspects clock skew when a signature fails and the server clock is far from ours', async () => {
     handler = (_req, res) => { res.writeHead(500, { Date: new Date(Date.now() - 3_600_000).toUTCString() }).end(xmlFault('invalid_signature')); };
-    await assert.rejects(client.getDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'clock skew?');
+    await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'clock skew?');
   });
 
   it('maps other non-2xx answers to OscarFaultError, keeping the upstream text out of the message', async () => {
     handler = (_req, res) => { res.writeHead(500, { 'Content-Type': 'text/html' }).end('<html>NullPointerException DOE JANE</html>'); };
-    await assert.rejects(client.getDemographicBasic(1), (e: unknown) => {
+    await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => {
       assert.ok(e instanceof OscarFaultError);
       assert.equal(e.upstreamStatus, 500);
       assert.match(e.upstreamMessage, /NullPointerException/);
@@ -147,14 +147,14 @@ describe('RestClient over HTTP', () => {
 
   it('maps unreadable JSON to OscarProtocolError', async () => {
     handler = (_req, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"demographicNo":'); };
-    await assert.rejects(client.getDemographicBasic(1), OscarProtocolError);
+    await assert.rejects(client.restGetDemographicBasic(1), OscarProtocolError);
   });
 
   it('times out a call that gets no answer (OscarTimeoutError → 504)', async () => {
     const slow = new OscarClient({ baseUrl: server.base, timezone: 'America/Toronto', oauth: CREDS, soap: { userName: 'u', password: 'p' }, retries: 0, timeoutMs: 100 });
     handler = () => { /* never answer */ };
     const t0 = Date.now();
-    await assert.rejects(slow.getDemographicBasic(1), (e: unknown) => e instanceof OscarTimeoutError && e.httpStatus === 504 && e.timeoutMs === 100);
+    await assert.rejects(slow.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarTimeoutError && e.httpStatus === 504 && e.timeoutMs === 100);
     assert.ok(Date.now() - t0 < 1000);
     slow.close();
   });
@@ -162,14 +162,14 @@ describe('RestClient over HTTP', () => {
   it('uses the longer document timeout for document uploads', async () => {
     const c = new OscarClient({ baseUrl: server.base, timezone: 'America/Toronto', oauth: CREDS, soap: { userName: 'u', password: 'p' }, retries: 0, timeoutMs: 50, documentTimeoutMs: 2000 });
     handler = (_req, res) => { setTimeout(() => sendJson(res, 200, { id: 9, fileName: 'x.pdf' }), 150); };
-    const d = await c.saveDocumentToDemographic({ fileName: 'x.pdf', fileContents: 'JVBERi0=', demographicNo: 1001 });
+    const d = await c.restSaveDocumentToDemographic({ fileName: 'x.pdf', fileContents: 'JVBERi0=', demographicNo: 1001 });
     assert.equal(d.id, 9);
     c.close();
   });
 
   it('maps a reset connection to OscarUnavailableError (→ 503)', async () => {
     handler = (_req, res) => { res.socket?.destroy(); };
-    await assert.rejects(client.getDemographicBasic(1), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection' && e.httpStatus === 503);
+    await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection' && e.httpStatus === 503);
   });
 
   it('maps a refused connection to OscarUnavailableError(ECONNREFUSED)', async () => {
@@ -178,7 +178,7 @@ describe('RestClient over HTTP', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     const c = new OscarClient({ baseUrl: `http://127.0.0.1:${port}/oscar`, timezone: 'America/Toronto', oauth: CREDS, soap: { userName: 'u', password: 'p' }, retries: 0 });
-    await assert.rejects(c.getDemographicBasic(1), (e: unknown) => e instanceof OscarUnavailableError && e.code === 'ECONNREFUSED');
+    await assert.rejects(c.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarUnavailableError && e.code === 'ECONNREFUSED');
     c.close();
   });
 });

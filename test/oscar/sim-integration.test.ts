@@ -31,28 +31,28 @@ describe('OscarClient against the simulator', () => {
   after(async () => { client.close(); await sim.close(); });
 
   it('reads a demographic over OAuth-signed REST with the demo credentials', async () => {
-    const d = await client.getDemographicBasic(patientNo);
+    const d = await client.restGetDemographicBasic(patientNo);
     assert.equal(d?.demographicNo, patientNo);
     assert.equal(d?.lastName, lastName);
-    assert.equal((await client.oauthInfo()).login, creds.providerNo);
+    assert.equal((await client.restOauthInfo()).login, creds.providerNo);
   });
 
   it('reads the same demographic over SOAP, dates kept as xs:dateTime strings', async () => {
-    const d = await client.getDemographicSoap(patientNo);
+    const d = await client.soapGetDemographic(patientNo);
     assert.equal(d?.demographicNo, patientNo);
     assert.equal(d?.lastName, lastName);
     if (d?.lastUpdateDate !== undefined) assert.match(d.lastUpdateDate, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$/);
-    assert.equal(await client.getDemographicSoap(999_999_999), undefined);
+    assert.equal(await client.soapGetDemographic(999_999_999), undefined);
   });
 
   it('logs in again transparently after the simulator restarts (token invalidated)', async () => {
-    await client.getDemographicSoap(patientNo);
-    const before = client.soapLogins;
+    await client.soapGetDemographic(patientNo);
+    const before = client.login2Count;
     assert.ok(before >= 1);
     await sim.restart();
-    const d = await client.getDemographicSoap(patientNo);
+    const d = await client.soapGetDemographic(patientNo);
     assert.equal(d?.demographicNo, patientNo);
-    assert.equal(client.soapLogins, before + 1);
+    assert.equal(client.login2Count, before + 1);
   });
 
   it('answers every SOAP read the FHIR layer uses, with arrays and typed values', async () => {
@@ -62,46 +62,46 @@ describe('OscarClient against the simulator', () => {
     const allergy = d.allergies[0];
     const doc = d.documents[0];
     assert.ok(appt && prevention && allergy && doc);
-    assert.equal((await client.getDemographic2(patientNo))?.demographicNo, patientNo);
-    assert.deepEqual((await client.getDemographics([patientNo])).map((x) => x.demographicNo), [patientNo]);
-    assert.ok((await client.searchDemographicsByAttributes({ lastName })).some((x) => x.demographicNo === patientNo));
-    assert.ok((await client.getActiveDemographicsAfter(null, ['demographicNo'])).length > 0);
-    assert.equal((await client.getAppointment2(appt.appointmentNo))?.id, appt.appointmentNo);
-    assert.ok(Array.isArray(await client.getAppointmentsForPatient2(patientNo, 0, 10)));
-    assert.ok(Array.isArray(await client.getAppointmentsUpdatedAfterDate(0, 5)));
-    assert.equal((await client.getAllergy(allergy.allergyId))?.id, allergy.allergyId);
-    assert.ok((await client.getAllergiesByProgramProviderDemographicDate(allergy.demographicNo, 0, 50)).length > 0);
-    const p = await client.getPrevention(prevention.id);
+    assert.equal((await client.soapGetDemographic2(patientNo))?.demographicNo, patientNo);
+    assert.deepEqual((await client.soapGetDemographics([patientNo])).map((x) => x.demographicNo), [patientNo]);
+    assert.ok((await client.soapSearchDemographicsByAttributes({ lastName })).some((x) => x.demographicNo === patientNo));
+    assert.ok((await client.soapGetActiveDemographicsAfter(null, ['demographicNo'])).length > 0);
+    assert.equal((await client.soapGetAppointment2(appt.appointmentNo))?.id, appt.appointmentNo);
+    assert.ok(Array.isArray(await client.soapGetAppointmentsForPatient2(patientNo, 0, 10)));
+    assert.ok(Array.isArray(await client.soapGetAppointmentsUpdatedAfterDate(0, 5)));
+    assert.equal((await client.soapGetAllergy(allergy.allergyId))?.id, allergy.allergyId);
+    assert.ok((await client.soapGetAllergiesByProgramProviderDemographicDate(allergy.demographicNo, 0, 50)).length > 0);
+    const p = await client.soapGetPrevention(prevention.id);
     assert.equal(p?.id, prevention.id);
     assert.equal(typeof p?.deleted, 'boolean');
     assert.ok(Array.isArray(p?.preventionExts));
-    assert.ok((await client.getPreventionsByDemographicIdAfter(prevention.demographicNo)).every((x) => Array.isArray(x.preventionExts)));
-    const document = await client.getDocument(doc.documentNo);
+    assert.ok((await client.soapGetPreventionsByDemographicIdAfter(prevention.demographicNo)).every((x) => Array.isArray(x.preventionExts)));
+    const document = await client.soapGetDocument(doc.documentNo);
     assert.equal(document?.documentNo, doc.documentNo);
     assert.ok(document?.status === 65 || document?.status === 68);
-    assert.ok((await client.getProviders2(null)).some((x) => x.providerNo === creds.providerNo));
+    assert.ok((await client.soapGetProviders2(null)).some((x) => x.providerNo === creds.providerNo));
     assert.deepEqual(await client.probe(), { soap: 'ok', rest: 'ok' });
   });
 
   it('books over SOAP and reads the booking back with its wire offsets', async () => {
     const appt = sim.store.data.appointments[0];
     assert.ok(appt);
-    const id = await client.addAppointment({
+    const id = await client.soapAddAppointment({
       providerNo: appt.providerNo, demographicNo: patientNo, status: 't', reason: 'client test',
       appointmentStartDateTime: '2030-03-20T10:30:00-04:00', appointmentEndDateTime: '2030-03-20T10:45:00-04:00',
     });
-    const back = await client.getAppointment2(id, false);
+    const back = await client.soapGetAppointment2(id, false);
     assert.equal(back?.appointmentStartDateTime, '2030-03-20T10:30:00-04:00');
     assert.equal(back?.demographicNo, patientNo);
   });
 
   it('retries a read through a dropped connection but sends a write only once', async () => {
     const rule = sim.faults.add({ match: { path: '/ws/services/demographics' }, mode: 'reset', times: 1 });
-    assert.equal((await client.getDemographicBasic(patientNo))?.demographicNo, patientNo);
+    assert.equal((await client.restGetDemographicBasic(patientNo))?.demographicNo, patientNo);
     sim.faults.remove(rule);
     const before = sim.store.data.demographics.length;
     sim.faults.add({ match: { path: '/ws/services/demographics', method: 'POST' }, mode: 'reset', times: 1 });
-    await assert.rejects(client.createDemographic({ firstName: 'ONCE', lastName: 'ONLY', sex: 'F', dobYear: '1990', dobMonth: '01', dobDay: '01' }),
+    await assert.rejects(client.restCreateDemographic({ firstName: 'ONCE', lastName: 'ONLY', sex: 'F', dobYear: '1990', dobMonth: '01', dobDay: '01' }),
       (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection');
     assert.equal(sim.store.data.demographics.length, before, 'the write was not retried into a duplicate');
   });
@@ -112,7 +112,7 @@ describe('OscarClient against the simulator', () => {
       oauth: { consumerKey: creds.consumerKey, consumerSecret: 'wrong', token: creds.accessToken, tokenSecret: creds.accessTokenSecret },
       soap: { userName: creds.soapUserName, password: creds.soapPassword }, retries: 0,
     });
-    await assert.rejects(bad.getDemographicBasic(patientNo), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_signature');
+    await assert.rejects(bad.restGetDemographicBasic(patientNo), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_signature');
     bad.close();
   });
 });

@@ -39,7 +39,7 @@ describe('SoapClient via OscarClient', () => {
   after(() => client.close());
 
   it('sends a UsernameToken with PasswordText and mustUnderstand, and no Timestamp, Nonce or Created', async () => {
-    await client.getDemographicSoap(1001);
+    await client.soapGetDemographic(1001);
     const call = server.requests.find((r) => r.method === 'POST' && r.url === '/oscar/ws/DemographicService');
     assert.ok(call, 'the call went to the configured base, not the WSDL soap:address');
     const header = /<soap:Header>([\s\S]*)<\/soap:Header>/.exec(call.body)?.[1] ?? '';
@@ -51,7 +51,7 @@ describe('SoapClient via OscarClient', () => {
   });
 
   it('sends login2 without any security header (contract 7.27)', async () => {
-    await client.getDemographicSoap(1001);
+    await client.soapGetDemographic(1001);
     const login = server.requests.find((r) => r.url === '/oscar/ws/LoginService' && r.method === 'POST');
     assert.ok(login);
     assert.doesNotMatch(login.body, /Security|Header/);
@@ -59,7 +59,7 @@ describe('SoapClient via OscarClient', () => {
   });
 
   it('keeps xs:dateTime values as the wire strings and types ints', async () => {
-    const d = await client.getDemographicSoap(1001);
+    const d = await client.soapGetDemographic(1001);
     assert.equal(d?.dateJoined, '2019-03-01T00:00:00-05:00');
     assert.equal(d?.lastUpdateDate, '2024-03-08T10:00:00.123-05:00');
     assert.equal(d?.demographicNo, 1001);
@@ -68,24 +68,24 @@ describe('SoapClient via OscarClient', () => {
   });
 
   it('reads an empty response wrapper as undefined (contract 4.1 null return)', async () => {
-    assert.equal(await client.getDemographicSoap(4242), undefined);
+    assert.equal(await client.soapGetDemographic(4242), undefined);
   });
 
   it('always returns arrays for array operations: none, one, several', async () => {
     let answer = '';
     fake.handlers.getDemographics = () => answer;
-    assert.deepEqual(await client.getDemographics([1001, 1002]), []);
+    assert.deepEqual(await client.soapGetDemographics([1001, 1002]), []);
     answer = DEMO_1001;
-    const one = await client.getDemographics([1001, 1002]);
+    const one = await client.soapGetDemographics([1001, 1002]);
     assert.equal(one.length, 1);
     assert.equal(one[0]?.lastName, 'DOE');
     answer = DEMO_1001 + DEMO_1001.replace('1001', '1002');
-    assert.deepEqual((await client.getDemographics([1001, 1002])).map((d) => d.demographicNo), [1001, 1002]);
+    assert.deepEqual((await client.soapGetDemographics([1001, 1002])).map((d) => d.demographicNo), [1001, 1002]);
   });
 
   it('sends array parameters as repeated elements', async () => {
     fake.handlers.getDemographics = () => DEMO_1001;
-    await client.getDemographics([1001, 1002]);
+    await client.soapGetDemographics([1001, 1002]);
     const call = server.requests.find((r) => r.body.includes('getDemographics>'));
     assert.match(call?.body ?? '', /<arg0>1001<\/arg0><arg0>1002<\/arg0>/);
   });
@@ -94,7 +94,7 @@ describe('SoapClient via OscarClient', () => {
     fake.handlers.getPreventionsByDemographicIdAfter = () => '<return><deleted>false</deleted><demographicId>1001</demographicId><id>42</id>'
       + '<preventionDate>2023-10-11T00:00:00-04:00</preventionDate><preventionExts><id>901</id><key>lot</key><preventionId>42</preventionId>'
       + '<value>AB1234</value></preventionExts><preventionType>Flu</preventionType></return>';
-    const [p] = await client.getPreventionsByDemographicIdAfter(1001, 0);
+    const [p] = await client.soapGetPreventionsByDemographicIdAfter(1001, 0);
     const call = server.requests.find((r) => r.body.includes('getPreventionsByDemographicIdAfter>'));
     assert.match(call?.body ?? '', /<lastUpdate>1969-12-31T19:00:00-05:00<\/lastUpdate><demographicId>1001<\/demographicId>/);
     assert.equal(p?.deleted, false);
@@ -105,7 +105,7 @@ describe('SoapClient via OscarClient', () => {
   it('reads a char-as-unsignedShort status as a number (contract 4.1)', async () => {
     fake.handlers.getDocument = () => '<return><documentNo>300</documentNo><fileContents>JVBERi0xLjQKJQ==</fileContents><status>65</status>'
       + '<updatedatetime>2024-03-12T10:15:00-04:00</updatedatetime></return>';
-    const d = await client.getDocument(300);
+    const d = await client.soapGetDocument(300);
     assert.equal(d?.status, 65);
     assert.equal(d?.fileContents, 'JVBERi0xLjQKJQ==');
     assert.equal(d?.updatedatetime, '2024-03-12T10:15:00-04:00');
@@ -113,7 +113,7 @@ describe('SoapClient via OscarClient', () => {
 
   it('returns the new id of addAppointment with the transfer sent alphabetically', async () => {
     fake.handlers.addAppointment = () => '<return>557</return>';
-    const id = await client.addAppointment({ status: 't', providerNo: '999998', demographicNo: 1001,
+    const id = await client.soapAddAppointment({ status: 't', providerNo: '999998', demographicNo: 1001,
       appointmentStartDateTime: '2024-03-19T10:30:00-04:00', appointmentEndDateTime: '2024-03-19T10:45:00-04:00' });
     assert.equal(id, 557);
     const body = server.requests.find((r) => r.body.includes('addAppointment>'))?.body ?? '';
@@ -121,20 +121,20 @@ describe('SoapClient via OscarClient', () => {
   });
 
   it('logs in once, re-logs in once after a restart (SecurityError) and retries transparently', async () => {
-    assert.equal((await client.getDemographicSoap(1001))?.demographicNo, 1001);
+    assert.equal((await client.soapGetDemographic(1001))?.demographicNo, 1001);
     assert.equal(fake.logins, 1);
-    assert.equal((await client.getDemographicSoap(1001))?.demographicNo, 1001);
+    assert.equal((await client.soapGetDemographic(1001))?.demographicNo, 1001);
     assert.equal(fake.logins, 1, 'token reused');
     fake.restart();
-    assert.equal((await client.getDemographicSoap(1001))?.demographicNo, 1001);
+    assert.equal((await client.soapGetDemographic(1001))?.demographicNo, 1001);
     assert.equal(fake.logins, 2);
-    assert.equal(client.soapLogins, 2);
+    assert.equal(client.login2Count, 2);
   });
 
   it('gives up with OscarAuthError(SecurityError) when the fresh token is refused too', async () => {
-    await client.getDemographicSoap(1001);
+    await client.soapGetDemographic(1001);
     fake.refuseAll = true;
-    await assert.rejects(client.getDemographicSoap(1001), (e: unknown) => {
+    await assert.rejects(client.soapGetDemographic(1001), (e: unknown) => {
       assert.ok(e instanceof OscarAuthError);
       assert.equal(e.cause, 'SecurityError');
       assert.equal(e.httpStatus, 502);
@@ -145,11 +145,11 @@ describe('SoapClient via OscarClient', () => {
 
   it('shares one login among concurrent calls (single-flight), also when re-logging in', async () => {
     fake.loginDelayMs = 30;
-    const first = await Promise.all(Array.from({ length: 6 }, () => client.getDemographicSoap(1001)));
+    const first = await Promise.all(Array.from({ length: 6 }, () => client.soapGetDemographic(1001)));
     assert.ok(first.every((d) => d?.demographicNo === 1001));
     assert.equal(fake.logins, 1);
     fake.restart();
-    const second = await Promise.all(Array.from({ length: 6 }, () => client.getDemographicSoap(1001)));
+    const second = await Promise.all(Array.from({ length: 6 }, () => client.soapGetDemographic(1001)));
     assert.ok(second.every((d) => d?.demographicNo === 1001));
     assert.equal(fake.logins, 2);
   });
@@ -161,7 +161,7 @@ describe('SoapClient via OscarClient', () => {
       oauth: { consumerKey: 'k', consumerSecret: 's', token: 't', tokenSecret: 'ts' },
       soap: { userName: 'oscardoc', password: 'wrong' }, retries: 0,
     });
-    await assert.rejects(client.getDemographicSoap(1001), (e: unknown) => e instanceof OscarAuthError && e.cause === 'login_failed');
+    await assert.rejects(client.soapGetDemographic(1001), (e: unknown) => e instanceof OscarAuthError && e.cause === 'login_failed');
   });
 
   it('turns a soap:Server fault into OscarFaultError without the upstream text in the message, and does not retry it', async () => {
@@ -173,7 +173,7 @@ describe('SoapClient via OscarClient', () => {
     });
     let calls = 0;
     fake.handlers.getAppointment2 = () => { calls++; return { fault: serverFaultXml('Cannot invoke "getX()" because "demographic" is null') }; };
-    await assert.rejects(client.getAppointment2(5), (e: unknown) => {
+    await assert.rejects(client.soapGetAppointment2(5), (e: unknown) => {
       assert.ok(e instanceof OscarFaultError);
       assert.equal(e.faultCode, 'soap:Server');
       assert.match(e.upstreamMessage, /demographic/);

@@ -44,13 +44,13 @@ describe('credentials refused by OSCAR', () => {
   }
 
   it('SOAP: an OSCAR restart invalidates the token; one transparent re-login and the read succeeds', async () => {
-    const logins = stack.facade.oscar.soapLogins;
+    const logins = stack.facade.oscar.login2Count;
     stack.sim.stats.reset();
     stack.sim.restart();
     const r = await stack.fhir('/Patient/1001');
     assert.equal(r.status, 200);
     assert.equal(r.body.id, '1001');
-    assert.equal(stack.facade.oscar.soapLogins, logins + 1);
+    assert.equal(stack.facade.oscar.login2Count, logins + 1);
     assert.equal(stack.sim.stats.count('LoginService.login2'), 1, 'concurrent calls share one login');
   });
 
@@ -132,7 +132,7 @@ describe('clock skew detected from OSCAR\'s Date header', () => {
       oauth: { consumerKey: 'k', consumerSecret: 's', token: 't', tokenSecret: 'ts' }, soap: { userName: 'u', password: 'p' },
     });
     try {
-      await assert.rejects(client.getDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && /clock/.test(e.cause) && /NTP/.test(e.hint) && e.httpStatus === 502);
+      await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && /clock/.test(e.cause) && /NTP/.test(e.hint) && e.httpStatus === 502);
     } finally {
       client.close();
       await fake.close();

@@ -89,7 +89,7 @@ describe('OSCAR down (connection refused) and back up', () => {
     try {
       assert.equal((await stack.fhir('/Patient/1001')).status, 200);
       const port = stack.sim.port;
-      const logins = stack.facade.oscar.soapLogins;
+      const logins = stack.facade.oscar.login2Count;
       await stack.sim.close();
       const down = await stack.fhir('/Patient/1001');
       assertOutcome(down, 503, 'transient');
@@ -102,7 +102,7 @@ describe('OSCAR down (connection refused) and back up', () => {
       const up = await stack.fhir('/Patient/1001');
       assert.equal(up.status, 200);
       assert.equal(up.body.id, '1001');
-      assert.equal(stack.facade.oscar.soapLogins, logins + 1, 'exactly one re-login');
+      assert.equal(stack.facade.oscar.login2Count, logins + 1, 'exactly one re-login');
       assert.equal((await fetch(stack.base.replace(/\/fhir$/, '/readyz'))).status, 200);
     } finally {
       await stack.facade.close();
@@ -121,13 +121,13 @@ describe('OscarClient retry policy against the simulator', () => {
       soap: { userName: c.soapUserName, password: c.soapPassword },
     });
     try {
-      assert.equal((await client.getDemographicSoap(1001))?.demographicNo, 1001);
+      assert.equal((await client.soapGetDemographic(1001))?.demographicNo, 1001);
       sim.faults.add({ match: { path: DEMOGRAPHIC_SOAP, operation: 'getDemographic' }, mode: 'timeout' });
-      await assert.rejects(client.getDemographicSoap(1001), OscarTimeoutError);
+      await assert.rejects(client.soapGetDemographic(1001), OscarTimeoutError);
       assert.equal(sim.faults.list()[0]?.hits, 3, '1 attempt + 2 retries');
       sim.faults.clear();
       sim.faults.add({ match: { path: DEMOGRAPHIC_SOAP, operation: 'getDemographic' }, mode: 'reset' });
-      await assert.rejects(client.getDemographicSoap(1001), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection');
+      await assert.rejects(client.soapGetDemographic(1001), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection');
       assert.equal(sim.faults.list()[0]?.hits, 3);
     } finally {
       client.close();

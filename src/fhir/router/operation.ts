@@ -8,7 +8,7 @@ import { requireJsonBody } from '../negotiate.js';
 import { operationOutcome } from '../outcome.js';
 import type { ResourceDefinition } from '../registry.js';
 import { json } from './respond.js';
-import type { RequestScope, RouterState } from './scope.js';
+import type { RequestContext, RouterState } from './request-context.js';
 
 /** The resource and mode of a $validate body: the resource itself, or Parameters{resource, mode}. */
 function validateInput(body: unknown): { resource: unknown; mode: string | undefined } {
@@ -22,15 +22,15 @@ function validateInput(body: unknown): { resource: unknown; mode: string | undef
   return { resource: body, mode: undefined };
 }
 
-async function validateOperation(state: RouterState, scope: RequestScope, def: ResourceDefinition): Promise<FhirResponse> {
-  if (scope.req.method !== 'POST') throw methodNotAllowed('$validate needs POST with the resource as body', ['POST']);
-  requireJsonBody(scope.req.headers['content-type']);
-  const { resource, mode } = validateInput(scope.req.body);
-  const modeParam = mode ?? scope.req.query.find(([k]) => k === 'mode')?.[1];
+async function validateOperation(state: RouterState, rc: RequestContext, def: ResourceDefinition): Promise<FhirResponse> {
+  if (rc.req.method !== 'POST') throw methodNotAllowed('$validate needs POST with the resource as body', ['POST']);
+  requireJsonBody(rc.req.headers['content-type']);
+  const { resource, mode } = validateInput(rc.req.body);
+  const modeParam = mode ?? rc.req.query.find(([k]) => k === 'mode')?.[1];
   if (modeParam !== undefined && modeParam !== 'create' && modeParam !== 'update') {
     throw notSupported(`$validate mode '${modeParam}' is not supported (create, update)`);
   }
-  await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'operation', type: def.type, operation: 'validate' });
+  await state.hooks.beforeInteraction?.(rc.ctx, { interaction: 'operation', type: def.type, operation: 'validate' });
   const issues: Issue[] = [];
   const rt = typeof resource === 'object' && resource !== null ? (resource as { resourceType?: unknown }).resourceType : undefined;
   if (rt !== def.type) {
@@ -43,25 +43,25 @@ async function validateOperation(state: RouterState, scope: RequestScope, def: R
     if (state.validator) issues.push(...(await state.validator.validate(r)));
   }
   // R4 $validate: 200 whether or not the resource is valid; the outcome says which.
-  return json(scope, 200, operationOutcome(issues));
+  return json(rc, 200, operationOutcome(issues));
 }
 
-export async function operation(state: RouterState, scope: RequestScope, def: ResourceDefinition, name: string, id?: string): Promise<FhirResponse> {
-  if (name === 'validate' && id === undefined) return validateOperation(state, scope, def);
+export async function operation(state: RouterState, rc: RequestContext, def: ResourceDefinition, name: string, id?: string): Promise<FhirResponse> {
+  if (name === 'validate' && id === undefined) return validateOperation(state, rc, def);
   const op = (def.operations ?? []).find((o) => o.name === name && (id === undefined ? o.type : o.instance));
   if (!op) throw notFound(`Operation $${name} is not supported on ${id === undefined ? def.type : `${def.type} instances`}`);
-  const method = scope.req.method;
+  const method = rc.req.method;
   const allowed = op.affectsState ? ['POST'] : ['GET', 'POST'];
   if (!allowed.includes(method === 'HEAD' ? 'GET' : method)) throw methodNotAllowed(`$${name} accepts ${allowed.join(' or ')}`, allowed);
-  if (method === 'POST' && scope.req.body !== undefined) requireJsonBody(scope.req.headers['content-type']);
-  await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'operation', type: def.type, operation: name, ...(id === undefined ? {} : { id }) });
-  const result = await op.handler(scope.ctx, {
-    ...(id === undefined ? {} : { id }), method, params: scope.req.query,
-    ...(scope.req.body === undefined ? {} : { body: scope.req.body }),
+  if (method === 'POST' && rc.req.body !== undefined) requireJsonBody(rc.req.headers['content-type']);
+  await state.hooks.beforeInteraction?.(rc.ctx, { interaction: 'operation', type: def.type, operation: name, ...(id === undefined ? {} : { id }) });
+  const result = await op.handler(rc.ctx, {
+    ...(id === undefined ? {} : { id }), method, params: rc.req.query,
+    ...(rc.req.body === undefined ? {} : { body: rc.req.body }),
   });
   // Whatever an operation returns passes the same per-resource check as reads and searches.
-  for (const r of returnedResources(result)) await state.hooks.checkResource?.(scope.ctx, r);
-  return json(scope, 200, result);
+  for (const r of returnedResources(result)) await state.hooks.checkResource?.(rc.ctx, r);
+  return json(rc, 200, result);
 }
 
 /** The resources an operation result carries: a Bundle's entries, else the result itself (outcomes and Parameters carry none). */

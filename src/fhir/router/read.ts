@@ -10,39 +10,39 @@ import { parseSubsetParams } from '../search/parse.js';
 import { applyElements, applySummary, elementListsFor } from '../summary.js';
 import { etagMatches, stampVersion } from '../version.js';
 import { json, resourceHeaders } from './respond.js';
-import type { RequestScope, RouterState } from './scope.js';
+import type { RequestContext, RouterState } from './request-context.js';
 
 /** Reads through the handler and stamps meta.versionId; 404 when absent. No hooks, no headers. */
-export async function readCurrent(scope: RequestScope, def: ResourceDefinition, id: string): Promise<Resource> {
-  const found = await def.interactions.read!(scope.ctx, id);
+export async function readCurrent(rc: RequestContext, def: ResourceDefinition, id: string): Promise<Resource> {
+  const found = await def.interactions.read!(rc.ctx, id);
   if (!found) throw notFound(`${def.type}/${id} is not known`);
   return stampVersion(found);
 }
 
-function notModified(scope: RequestScope, resource: Resource): boolean {
-  const inm = scope.req.headers['if-none-match'];
+function notModified(rc: RequestContext, resource: Resource): boolean {
+  const inm = rc.req.headers['if-none-match'];
   if (inm !== undefined) return resource.meta?.versionId !== undefined && etagMatches(inm, resource.meta.versionId);
-  const ims = scope.req.headers['if-modified-since'];
+  const ims = rc.req.headers['if-modified-since'];
   const since = ims === undefined ? Number.NaN : Date.parse(ims);
   const last = resource.meta?.lastUpdated ? Date.parse(resource.meta.lastUpdated) : Number.NaN;
   // HTTP dates have whole seconds: compare at that precision.
   return !Number.isNaN(since) && !Number.isNaN(last) && Math.floor(last / 1000) <= Math.floor(since / 1000);
 }
 
-export async function read(state: RouterState, scope: RequestScope, def: ResourceDefinition, id: string, vid?: string): Promise<FhirResponse> {
-  const subset = parseSubsetParams(def.type, scope.req.query);
-  await state.hooks.beforeInteraction?.(scope.ctx, { interaction: vid === undefined ? 'read' : 'vread', type: def.type, id });
-  const resource = await readCurrent(scope, def, id);
+export async function read(state: RouterState, rc: RequestContext, def: ResourceDefinition, id: string, vid?: string): Promise<FhirResponse> {
+  const subset = parseSubsetParams(def.type, rc.req.query);
+  await state.hooks.beforeInteraction?.(rc.ctx, { interaction: vid === undefined ? 'read' : 'vread', type: def.type, id });
+  const resource = await readCurrent(rc, def, id);
   if (vid !== undefined && resource.meta?.versionId !== vid) {
     throw notFound(`${def.type}/${id} has no version ${vid}; only the current version is available`);
   }
-  await state.hooks.checkResource?.(scope.ctx, resource);
+  await state.hooks.checkResource?.(rc.ctx, resource);
   const headers = resourceHeaders(resource);
-  if (notModified(scope, resource)) return { status: 304, headers };
+  if (notModified(rc, resource)) return { status: 304, headers };
 
   if (resource.resourceType === 'Binary') {
-    const format = scope.req.query.find(([k]) => k === '_format')?.[1];
-    const accept = scope.req.headers.accept;
+    const format = rc.req.query.find(([k]) => k === '_format')?.[1];
+    const accept = rc.req.headers.accept;
     const binary = resource as Binary;
     if (!wantsFhirResource(accept, format) && binary.data !== undefined) {
       if (!acceptsContentType(accept, binary.contentType)) {
@@ -51,8 +51,8 @@ export async function read(state: RouterState, scope: RequestScope, def: Resourc
       return { status: 200, headers: { ...headers, 'content-type': binary.contentType }, body: Buffer.from(binary.data, 'base64') };
     }
   }
-  if (scope.deferredNotAcceptable !== undefined) throw scope.deferredNotAcceptable;
+  if (rc.deferredNotAcceptable !== undefined) throw rc.deferredNotAcceptable;
   const lists = elementListsFor(def.type, def.elements);
   const shaped = applyElements(applySummary(resource, subset.summary, lists), subset.elements, lists);
-  return json(scope, 200, shaped, headers);
+  return json(rc, 200, shaped, headers);
 }

@@ -6,11 +6,11 @@ import type { FhirResponse } from '../exchange.js';
 import { operationOutcome } from '../outcome.js';
 import type { ReturnPreference } from '../prefer.js';
 import { weakEtag } from '../version.js';
-import type { RequestScope } from './scope.js';
+import type { RequestContext } from './request-context.js';
 
-export function json(scope: Pick<RequestScope, 'mediaType' | 'pretty'>, status: number, body: object, headers: Record<string, string> = {}): FhirResponse {
-  const res: FhirResponse = { status, headers: { 'content-type': `${scope.mediaType}; charset=utf-8`, ...headers }, body };
-  if (scope.pretty) res.pretty = true;
+export function json(rc: Pick<RequestContext, 'mediaType' | 'pretty'>, status: number, body: object, headers: Record<string, string> = {}): FhirResponse {
+  const res: FhirResponse = { status, headers: { 'content-type': `${rc.mediaType}; charset=utf-8`, ...headers }, body };
+  if (rc.pretty) res.pretty = true;
   return res;
 }
 
@@ -28,13 +28,13 @@ export function versionedLocation(baseUrl: string, resource: Resource): string {
 }
 
 /** Answer of create / update / conditional create, shaped by Prefer: return. */
-export function writeResponse(scope: RequestScope, status: number, resource: Resource, issues: readonly Issue[], okMessage: string, baseUrl: string): FhirResponse {
+export function writeResponse(rc: RequestContext, status: number, resource: Resource, issues: readonly Issue[], okMessage: string, baseUrl: string): FhirResponse {
   const headers: Record<string, string> = { ...resourceHeaders(resource), location: versionedLocation(baseUrl, resource) };
-  const pref: ReturnPreference | undefined = scope.ctx.prefer.return;
+  const pref: ReturnPreference | undefined = rc.ctx.prefer.return;
   if (pref) headers['preference-applied'] = `return=${pref}`;
   if (pref === 'minimal') return { status, headers };
   if (pref === 'OperationOutcome') {
-    return json(scope, status, operationOutcome(issues.length > 0 ? issues : [{ severity: 'information', code: 'informational', diagnostics: okMessage }]), headers);
+    return json(rc, status, operationOutcome(issues.length > 0 ? issues : [{ severity: 'information', code: 'informational', diagnostics: okMessage }]), headers);
   }
-  return json(scope, status, resource, headers);
+  return json(rc, status, resource, headers);
 }

@@ -13,7 +13,7 @@ import type { ParsedSearch } from '../search/types.js';
 import { applyElements, applySummary, elementListsFor } from '../summary.js';
 import { stampVersion } from '../version.js';
 import { json } from './respond.js';
-import type { RequestScope, RouterState } from './scope.js';
+import type { RequestContext, RouterState } from './request-context.js';
 
 /** Query pairs of a `_search` form body, whatever shape the adapter parsed it into. */
 export function formPairs(body: unknown): [string, string][] {
@@ -64,20 +64,20 @@ function paginate(type: string, search: ParsedSearch, result: SearchResult): Pag
   return page;
 }
 
-export async function search(state: RouterState, scope: RequestScope, def: ResourceDefinition, viaPost: boolean): Promise<FhirResponse> {
-  let pairs = scope.req.query;
+export async function search(state: RouterState, rc: RequestContext, def: ResourceDefinition, viaPost: boolean): Promise<FhirResponse> {
+  let pairs = rc.req.query;
   if (viaPost) {
-    const body = formPairs(scope.req.body);
-    requireFormBody(scope.req.headers['content-type'], body.length > 0);
+    const body = formPairs(rc.req.body);
+    requireFormBody(rc.req.headers['content-type'], body.length > 0);
     pairs = [...pairs, ...body];
   }
-  const parsed = parseSearch(def, pairs, { ...state.parseOptions, lenient: scope.ctx.prefer.handling === 'lenient' });
+  const parsed = parseSearch(def, pairs, { ...state.parseOptions, lenient: rc.ctx.prefer.handling === 'lenient' });
   const lists = elementListsFor(def.type, def.elements);
   // Fail before calling OSCAR when the answer could not be shaped anyway.
   if ((parsed.summary === 'true' || parsed.summary === 'text') && !lists) applySummary({ resourceType: def.type }, parsed.summary, lists);
-  await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'search-type', type: def.type, search: parsed });
+  await state.hooks.beforeInteraction?.(rc.ctx, { interaction: 'search-type', type: def.type, search: parsed });
 
-  const result: SearchResult = parsed.impossible ? { resources: [], total: 0 } : await def.interactions.search!(scope.ctx, parsed);
+  const result: SearchResult = parsed.impossible ? { resources: [], total: 0 } : await def.interactions.search!(rc.ctx, parsed);
   const page = paginate(def.type, parsed, result);
   const matches = page.matches.map((r) => stampVersion(r));
   const issues: Issue[] = [...parsed.issues, ...(result.outcome ?? [])];
@@ -89,7 +89,7 @@ export async function search(state: RouterState, scope: RequestScope, def: Resou
       included = result.included.filter((r) => { const k = resourceKey(r); if (seen.has(k)) return false; seen.add(k); return true; });
     } else {
       const resolved = await resolveIncludes({
-        ctx: scope.ctx, registry: state.registry, type: def.type, matches,
+        ctx: rc.ctx, registry: state.registry, type: def.type, matches,
         include: parsed.include, revInclude: parsed.revInclude, parseOptions: state.parseOptions, maxRevInclude: state.maxCount,
       });
       included = resolved.resources;
@@ -97,7 +97,7 @@ export async function search(state: RouterState, scope: RequestScope, def: Resou
     }
     included = included.map((r) => stampVersion(r));
   }
-  for (const r of [...matches, ...included]) await state.hooks.checkResource?.(scope.ctx, r);
+  for (const r of [...matches, ...included]) await state.hooks.checkResource?.(rc.ctx, r);
 
   const shapedMatches = parsed.summary === 'count' ? [] : matches.map((r) => applyElements(applySummary(r, parsed.summary, lists), parsed.elements, lists));
   const shapedIncluded = parsed.summary === 'count' ? [] : included.map((r) => {
@@ -119,5 +119,5 @@ export async function search(state: RouterState, scope: RequestScope, def: Resou
     }),
     issues,
   });
-  return json(scope, 200, bundle);
+  return json(rc, 200, bundle);
 }

@@ -16,7 +16,7 @@ import { parseSearch } from '../search/parse.js';
 import { etagMatches, stampVersion } from '../version.js';
 import { readCurrent } from './read.js';
 import { json, writeResponse } from './respond.js';
-import type { InteractionInfo, RequestScope, RouterState } from './scope.js';
+import type { InteractionInfo, RequestContext, RouterState } from './request-context.js';
 
 /** The body as a resource of `type`, or a 400. */
 export function resourceBody(type: string, body: unknown): Resource {
@@ -43,11 +43,11 @@ function stampedResult(type: string, result: Resource | WriteResult): { resource
 }
 
 /** If-Match: compares with the current version (read through the read handler); 412 on mismatch. */
-async function checkIfMatch(scope: RequestScope, def: ResourceDefinition, id: string): Promise<void> {
-  const ifMatch = scope.req.headers['if-match'];
+async function checkIfMatch(rc: RequestContext, def: ResourceDefinition, id: string): Promise<void> {
+  const ifMatch = rc.req.headers['if-match'];
   if (ifMatch === undefined) return;
   if (!def.interactions.read) throw notSupported(`If-Match is not supported for ${def.type}`);
-  const current = await readCurrent(scope, def, id);
+  const current = await readCurrent(rc, def, id);
   if (!etagMatches(ifMatch, current.meta?.versionId ?? '')) {
     throw preconditionFailed(`${def.type}/${id} has changed: its current version is ${current.meta?.versionId ?? '?'}, not ${ifMatch}`);
   }
@@ -58,11 +58,11 @@ async function checkIfMatch(scope: RequestScope, def: ResourceDefinition, id: st
  * not write this type gets its 403, never the validator's findings. The hook sees the resource
  * only once it is valid (its compartment rules read references).
  */
-async function authorisedAndValid(state: RouterState, scope: RequestScope, info: InteractionInfo & { resource: Resource }): Promise<Issue[]> {
+async function authorisedAndValid(state: RouterState, rc: RequestContext, info: InteractionInfo & { resource: Resource }): Promise<Issue[]> {
   const issues = state.validator ? await state.validator.validate(info.resource) : [];
   const invalid = issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
   const { resource: _unchecked, ...withoutBody } = info;
-  await state.hooks.beforeInteraction?.(scope.ctx, invalid ? withoutBody : info);
+  await state.hooks.beforeInteraction?.(rc.ctx, invalid ? withoutBody : info);
   if (invalid) throw unprocessable(issues);
   return issues;
 }
@@ -106,15 +106,15 @@ const CHECK_CREATE = (type: string): string => `Before sending it again, look fo
 const CHECK_CHANGE = (type: string, id: string): string => `Read ${type}/${id} to see whether it was; a retry with If-Match answers 412 if it was.`;
 
 /** What a write returns leaves through the same compartment check as a read. */
-async function checkedResult(state: RouterState, scope: RequestScope, type: string, result: Resource | WriteResult): Promise<{ resource: Resource; issues: Issue[] }> {
+async function checkedResult(state: RouterState, rc: RequestContext, type: string, result: Resource | WriteResult): Promise<{ resource: Resource; issues: Issue[] }> {
   const stamped = stampedResult(type, result);
-  await state.hooks.checkResource?.(scope.ctx, stamped.resource);
+  await state.hooks.checkResource?.(rc.ctx, stamped.resource);
   return stamped;
 }
 
-export async function create(state: RouterState, scope: RequestScope, def: ResourceDefinition): Promise<FhirResponse> {
-  requireJsonBody(scope.req.headers['content-type']);
-  const body = resourceBody(def.type, scope.req.body);
+export async function create(state: RouterState, rc: RequestContext, def: ResourceDefinition): Promise<FhirResponse> {
+  requireJsonBody(rc.req.headers['content-type']);
+  const body = resourceBody(def.type, rc.req.body);
   const notes: Issue[] = [];
   let incoming = body;
   if (body.id !== undefined) {
@@ -123,57 +123,57 @@ export async function create(state: RouterState, scope: RequestScope, def: Resou
     incoming = rest as Resource;
     notes.push({ severity: 'warning', code: 'informational', diagnostics: 'The id in the body was ignored: the server assigns ids on create', expression: [`${def.type}.id`] });
   }
-  notes.push(...(await authorisedAndValid(state, scope, { interaction: 'create', type: def.type, resource: incoming })));
+  notes.push(...(await authorisedAndValid(state, rc, { interaction: 'create', type: def.type, resource: incoming })));
 
-  const ifNoneExist = scope.req.headers['if-none-exist'];
-  if (ifNoneExist === undefined) return created(state, scope, def, incoming, notes);
+  const ifNoneExist = rc.req.headers['if-none-exist'];
+  if (ifNoneExist === undefined) return created(state, rc, def, incoming, notes);
   if (!def.conditionalCreate || !def.interactions.search) throw notSupported(`Conditional create (If-None-Exist) is not supported for ${def.type}`);
   const condition = conditionPairs(ifNoneExist);
   const search = parseSearch(def, [...condition, ['_count', '2']], { ...state.parseOptions, lenient: false });
-  await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'search-type', type: def.type, search });
+  await state.hooks.beforeInteraction?.(rc.ctx, { interaction: 'search-type', type: def.type, search });
   return serialised(state, conditionKey(def.type, condition), async () => {
-    const found = search.impossible ? { resources: [], total: 0 } : await def.interactions.search!(scope.ctx, search);
+    const found = search.impossible ? { resources: [], total: 0 } : await def.interactions.search!(rc.ctx, search);
     const n = found.total ?? (found.nextCursor !== undefined ? Infinity : found.resources.length);
     if (n > 1) throw preconditionFailed(`If-None-Exist matches more than one ${def.type}`, 'multiple-matches');
     if (n === 1 && found.resources[0]) {
       const existing = stampVersion(found.resources[0]);
-      await state.hooks.checkResource?.(scope.ctx, existing);
-      return writeResponse(scope, 200, existing, [], `${def.type}/${existing.id ?? ''} already exists; nothing was created`, state.baseUrl);
+      await state.hooks.checkResource?.(rc.ctx, existing);
+      return writeResponse(rc, 200, existing, [], `${def.type}/${existing.id ?? ''} already exists; nothing was created`, state.baseUrl);
     }
-    return created(state, scope, def, incoming, notes);
+    return created(state, rc, def, incoming, notes);
   });
 }
 
-async function created(state: RouterState, scope: RequestScope, def: ResourceDefinition, incoming: Resource, notes: Issue[]): Promise<FhirResponse> {
-  const stored = await answeredInTime(() => def.interactions.create!(scope.ctx, incoming), CHECK_CREATE(def.type));
-  const { resource, issues } = await checkedResult(state, scope, def.type, stored);
-  return writeResponse(scope, 201, resource, [...notes, ...issues], `Created ${def.type}/${resource.id ?? ''}`, state.baseUrl);
+async function created(state: RouterState, rc: RequestContext, def: ResourceDefinition, incoming: Resource, notes: Issue[]): Promise<FhirResponse> {
+  const stored = await answeredInTime(() => def.interactions.create!(rc.ctx, incoming), CHECK_CREATE(def.type));
+  const { resource, issues } = await checkedResult(state, rc, def.type, stored);
+  return writeResponse(rc, 201, resource, [...notes, ...issues], `Created ${def.type}/${resource.id ?? ''}`, state.baseUrl);
 }
 
-export async function update(state: RouterState, scope: RequestScope, def: ResourceDefinition, id: string): Promise<FhirResponse> {
-  requireJsonBody(scope.req.headers['content-type']);
-  const body = resourceBody(def.type, scope.req.body);
+export async function update(state: RouterState, rc: RequestContext, def: ResourceDefinition, id: string): Promise<FhirResponse> {
+  requireJsonBody(rc.req.headers['content-type']);
+  const body = resourceBody(def.type, rc.req.body);
   if (body.id !== id) {
     throw badRequest(body.id === undefined
       ? `The body has no id; an update must carry the id of the URL (${id})`
       : `The body id (${body.id}) does not match the URL id (${id})`, [`${def.type}.id`]);
   }
-  const notes = await authorisedAndValid(state, scope, { interaction: 'update', type: def.type, id, resource: body });
+  const notes = await authorisedAndValid(state, rc, { interaction: 'update', type: def.type, id, resource: body });
   const { resource, issues } = await serialised(state, `${def.type}/${id}`, async () => {
-    await checkIfMatch(scope, def, id);
-    return checkedResult(state, scope, def.type, await answeredInTime(() => def.interactions.update!(scope.ctx, id, body), CHECK_CHANGE(def.type, id)));
+    await checkIfMatch(rc, def, id);
+    return checkedResult(state, rc, def.type, await answeredInTime(() => def.interactions.update!(rc.ctx, id, body), CHECK_CHANGE(def.type, id)));
   });
-  return writeResponse(scope, 200, resource, [...notes, ...issues], `Updated ${def.type}/${id}`, state.baseUrl);
+  return writeResponse(rc, 200, resource, [...notes, ...issues], `Updated ${def.type}/${id}`, state.baseUrl);
 }
 
-export async function remove(state: RouterState, scope: RequestScope, def: ResourceDefinition, id: string): Promise<FhirResponse> {
-  await state.hooks.beforeInteraction?.(scope.ctx, { interaction: 'delete', type: def.type, id });
+export async function remove(state: RouterState, rc: RequestContext, def: ResourceDefinition, id: string): Promise<FhirResponse> {
+  await state.hooks.beforeInteraction?.(rc.ctx, { interaction: 'delete', type: def.type, id });
   await serialised(state, `${def.type}/${id}`, async () => {
-    await checkIfMatch(scope, def, id);
-    await answeredInTime(() => def.interactions.delete!(scope.ctx, id), CHECK_CHANGE(def.type, id));
+    await checkIfMatch(rc, def, id);
+    await answeredInTime(() => def.interactions.delete!(rc.ctx, id), CHECK_CHANGE(def.type, id));
   });
-  if (scope.ctx.prefer.return === 'OperationOutcome') {
-    return json(scope, 200, operationOutcome([{ severity: 'information', code: 'informational', diagnostics: `Deleted ${def.type}/${id}` }]),
+  if (rc.ctx.prefer.return === 'OperationOutcome') {
+    return json(rc, 200, operationOutcome([{ severity: 'information', code: 'informational', diagnostics: `Deleted ${def.type}/${id}` }]),
       { 'preference-applied': 'return=OperationOutcome' });
   }
   return { status: 204, headers: {} };

@@ -28,7 +28,7 @@ export function allergyIntoleranceDefinition(deps: ResourceDeps) {
   }
 
   async function read(ctx: FhirContext, id: string): Promise<AllergyIntolerance | undefined> {
-    const t = await oscar.getAllergy(Number(id));
+    const t = await oscar.soapGetAllergy(Number(id));
     if (t?.id === undefined || hiddenFrom(ctx, t.demographicNo)) return undefined;
     const c: AllergyCandidates = { rows: [t], active: new Map() };
     await loadActiveLists(deps, c, t.demographicNo !== undefined ? [t.demographicNo] : []);

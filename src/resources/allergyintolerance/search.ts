@@ -69,7 +69,7 @@ export function planAllergySearch(search: ParsedSearch, limits: Pick<SearchLimit
 
 /** Ids of a patient's non-archived allergies (REST /allergies/active, contract 3.3). */
 async function activeIdsOf(deps: ResourceDeps, demographicNo: number): Promise<ReadonlySet<number>> {
-  const list = await deps.oscar.activeAllergies(demographicNo);
+  const list = await deps.oscar.restActiveAllergies(demographicNo);
   return new Set(list.filter((a) => !a.archived).map((a) => a.id));
 }
 
@@ -86,7 +86,7 @@ export async function fetchAllergyCandidates(plan: Plan, deps: ResourceDeps): Pr
   const out: AllergyCandidates = { rows: [], active: new Map() };
   switch (plan.kind) {
     case 'ids': {
-      const found = await mapLimited(plan.ids, CONCURRENCY, (id) => oscar.getAllergy(id));
+      const found = await mapLimited(plan.ids, CONCURRENCY, (id) => oscar.soapGetAllergy(id));
       out.rows = found.filter((t): t is AllergyTransfer => t?.id !== undefined);
       break;
     }
@@ -94,7 +94,7 @@ export async function fetchAllergyCandidates(plan: Plan, deps: ResourceDeps): Pr
       // contract 7.9: this call has no consent gate (getAllergiesByDemographicIdAfter has one) and
       // includes archived rows; since is exclusive, so start before any record.
       const perPatient = await mapLimited(plan.demographicNos, CONCURRENCY / 2, async (d) => {
-        const [rows, active] = await Promise.all([oscar.getAllergiesByProgramProviderDemographicDate(d, BEGINNING, maxUpstreamRows + 1), activeIdsOf(deps, d)]);
+        const [rows, active] = await Promise.all([oscar.soapGetAllergiesByProgramProviderDemographicDate(d, BEGINNING, maxUpstreamRows + 1), activeIdsOf(deps, d)]);
         if (rows.length > maxUpstreamRows) throw tooCostly(`a patient has more than ${maxUpstreamRows} allergies in OSCAR`);
         out.active.set(d, active);
         return rows;
@@ -108,7 +108,7 @@ export async function fetchAllergyCandidates(plan: Plan, deps: ResourceDeps): Pr
       const since = Number.isFinite(low) ? low - INSTANT_WIDTH_MS : BEGINNING;
       // contract 4.8: inclusive (>=), every patient, ordered by lastUpdateDate. A caller owning a
       // provider_consent_filter consent type would only see consenting patients here.
-      const rows = await oscar.getAllergiesUpdatedAfterDate(since, maxUpstreamRows + 1);
+      const rows = await oscar.soapGetAllergiesUpdatedAfterDate(since, maxUpstreamRows + 1);
       const at = (t: AllergyTransfer | undefined): number => xsEpoch(t?.lastUpdateDate, mapping.timezone) ?? -Infinity;
       // Ordered by change time: the window is complete unless OSCAR's limit cut it before its end.
       if (rows.length > maxUpstreamRows && at(rows[rows.length - 1]) < high) {

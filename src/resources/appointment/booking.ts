@@ -53,7 +53,7 @@ export async function bookingTransfer(a: Appointment, deps: ResourceDeps, curren
     transfer.providerNo ? deps.providers.get(transfer.providerNo) : undefined,
     // Same patient as before: nothing to check, and the stored name (OSCAR's own label) stays.
     transfer.demographicNo && transfer.demographicNo !== current?.demographicNo
-      ? deps.oscar.getDemographicSoap(transfer.demographicNo) : undefined,
+      ? deps.oscar.soapGetDemographic(transfer.demographicNo) : undefined,
   ]);
   if (transfer.providerNo && !provider) {
     problems.push({ expression: 'Appointment.participant.actor', message: `Practitioner/${transfer.providerNo} is not an OSCAR provider` });

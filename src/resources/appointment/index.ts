@@ -33,7 +33,7 @@ export function appointmentDefinition(deps: ResourceDeps) {
    * compartment); a legacy-deleted one (status D) is 410, told only to whom may see it.
    */
   async function current(ctx: FhirContext, id: number): Promise<AppointmentTransfer | undefined> {
-    const t = await oscar.getAppointment2(id, true);
+    const t = await oscar.soapGetAppointment2(id, true);
     if (t?.id === undefined || hiddenFrom(ctx, t.demographicNo)) return undefined;
     if (isDeletedStatus(t.status)) throw gone(`Appointment/${id} was deleted in OSCAR`);
     return t;
@@ -63,7 +63,7 @@ export function appointmentDefinition(deps: ResourceDeps) {
   }
 
   async function readBack(id: number): Promise<Appointment> {
-    const t = await oscar.getAppointment2(id, true);
+    const t = await oscar.soapGetAppointment2(id, true);
     if (t?.id === undefined) throw notFound(`Appointment/${id} was written but cannot be read back from OSCAR`);
     return toAppointment(t);
   }
@@ -83,7 +83,7 @@ export function appointmentDefinition(deps: ResourceDeps) {
       async create(_ctx, a) {
         const transfer = await bookingTransfer(a, deps);
         // contract 4.6: the transfer carries the EXCLUSIVE end; OSCAR subtracts 1 ms itself.
-        const id = await oscar.addAppointment(transfer);
+        const id = await oscar.soapAddAppointment(transfer);
         return readBack(id);
       },
       async update(ctx, id, a) {
@@ -91,7 +91,7 @@ export function appointmentDefinition(deps: ResourceDeps) {
         if (!stored) throw notFound(`Appointment/${id} is not known (OSCAR assigns appointment ids, so an update cannot create one)`);
         // contract 4.6: updateAppointment overwrites every column (missing → null/0): start from the stored record.
         const transfer = await bookingTransfer(a, deps, stored);
-        await oscar.updateAppointment({ ...transfer, id: Number(id) });
+        await oscar.soapUpdateAppointment({ ...transfer, id: Number(id) });
         return readBack(Number(id));
       },
     },

@@ -16,7 +16,7 @@ export function binaryDefinition(deps: ResourceDeps) {
     const n = documentNumber(id);
     if (n === undefined) return undefined;
     try {
-      const t = await oscar.getDocument(n);
+      const t = await oscar.soapGetDocument(n);
       return t && !hiddenFrom(ctx, documentOwner(t)) ? binaryResourceFromDocument(t, mapping.timezone) : undefined;
     } catch (e) {
       // As for DocumentReference: without the file, OSCAR does not say whose it is.

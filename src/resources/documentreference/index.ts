@@ -34,7 +34,7 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
   async function readDocument(ctx: FhirContext, id: number): Promise<DocumentReference | undefined> {
     let t: DocumentTransfer | undefined;
     try {
-      t = await oscar.getDocument(id);
+      t = await oscar.soapGetDocument(id);
     } catch (e) {
       // Whose document it is would be in the answer OSCAR could not give: a caller confined to
       // one patient gets the unknown-id answer rather than learn that the number exists.
@@ -60,9 +60,9 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
     rejectIfErrors(errors);
     const demographicNo = to.demographicNo!;
     // contract 3.5: OSCAR files a document under any number, known patient or not.
-    const patient = await oscar.getDemographicSoap(demographicNo);
+    const patient = await oscar.soapGetDemographic(demographicNo);
     if (patient?.demographicNo === undefined) throw unprocessable(`Patient/${demographicNo} is not known to OSCAR`, ['DocumentReference.subject']);
-    const saved = await oscar.saveDocumentToDemographic({ ...to, fileName: to.fileName!, fileContents: to.fileContents!, demographicNo });
+    const saved = await oscar.restSaveDocumentToDemographic({ ...to, fileName: to.fileName!, fileContents: to.fileContents!, demographicNo });
     if (typeof saved.id !== 'number') throw badGateway('OSCAR saved the document but did not say its number');
     const stored = await readDocument(ctx, saved.id);
     if (!stored) throw notFound(`DocumentReference/${saved.id} was written but cannot be read back from OSCAR`);

@@ -54,7 +54,7 @@ export async function documentsById(deps: ResourceDeps, ids: readonly number[], 
   const unreadable: number[] = [];
   const found = await mapLimited(ids, DOCUMENT_CALLS_AT_ONCE, async (id) => {
     try {
-      const t = await deps.oscar.getDocument(id);
+      const t = await deps.oscar.soapGetDocument(id);
       return t?.documentNo === undefined ? undefined : toResource(t);
     } catch (e) {
       if (!isMissingFileFault(e)) throw e;
@@ -76,7 +76,7 @@ export async function documentsById(deps: ResourceDeps, ids: readonly number[], 
  */
 export async function documentsOfPatient(deps: ResourceDeps, demographicNo: number, toResource: ToDocumentReference): Promise<DocumentReference[]> {
   const programId = deps.mapping.documentProgramId;
-  const all = await deps.oscar.getDocumentsByDemographicIdAfter(demographicNo, 0);
+  const all = await deps.oscar.soapGetDocumentsByDemographicIdAfter(demographicNo, 0);
   if (all.length > deps.limits.upstreamRows) refuseTooMany(deps);
   if (all.length > 0) return mapAll(all, toResource);
 
@@ -84,7 +84,7 @@ export async function documentsOfPatient(deps: ResourceDeps, demographicNo: numb
   const seen = new Set<number>();
   const out: DocumentReference[] = [];
   await mapLimited(creators, DOCUMENT_CALLS_AT_ONCE, async (providerNo) => {
-    const rows = await deps.oscar.getDocumentsByProgramProviderDemographicDate(programId, providerNo, demographicNo, 0, Math.min(deps.limits.upstreamRows + 1, OSCAR_MAX_LIST));
+    const rows = await deps.oscar.soapGetDocumentsByProgramProviderDemographicDate(programId, providerNo, demographicNo, 0, Math.min(deps.limits.upstreamRows + 1, OSCAR_MAX_LIST));
     const fresh = rows.filter((t) => t.documentNo !== undefined && !seen.has(t.documentNo) && seen.add(t.documentNo));
     rows.length = 0;
     if (seen.size > deps.limits.upstreamRows) refuseTooMany(deps);
@@ -108,7 +108,7 @@ export async function documentsUpdatedSince(deps: ResourceDeps, sinceMs: number,
   let since = sinceMs;
   let chunk = CHUNK;
   for (;;) {
-    const rows = await deps.oscar.getDocumentsUpdateAfterDate(since, chunk);
+    const rows = await deps.oscar.soapGetDocumentsUpdateAfterDate(since, chunk);
     if (rows.length === 0) return out;
     const returned = rows.length;
     let last = since;

@@ -22,7 +22,7 @@ export function immunizationDefinition(deps: ResourceDeps) {
 
   async function read(ctx: FhirContext, id: string): Promise<Immunization | undefined> {
     // contract 4.9: deleted rows come back too (→ entered-in-error); screenings are not immunizations.
-    const t = await oscar.getPrevention(Number(id));
+    const t = await oscar.soapGetPrevention(Number(id));
     if (t?.id === undefined || hiddenFrom(ctx, t.demographicId) || !isImmunizationPrevention(t, mapping)) return undefined;
     return (await toImmunizations([t]))[0];
   }

@@ -91,16 +91,16 @@ const previousIdOf = (t: PreventionTransfer): string | undefined =>
 export async function fetchImmunizationCandidates(plan: Plan, deps: ResourceDeps): Promise<PreventionTransfer[]> {
   const { oscar, mapping, limits: { upstreamRows: maxUpstreamRows } } = deps;
   // contract 4.9, 7.9: no consent gate, deleted rows left out; since is exclusive, so start before any record.
-  const ofPatient = (d: number): Promise<PreventionTransfer[]> => oscar.getPreventionsByDemographicIdAfter(d, BEGINNING);
+  const ofPatient = (d: number): Promise<PreventionTransfer[]> => oscar.soapGetPreventionsByDemographicIdAfter(d, BEGINNING);
   let rows: PreventionTransfer[] = [];
   switch (plan.kind) {
     case 'ids':
-      rows = (await mapLimited(plan.ids, CONCURRENCY, (id) => oscar.getPrevention(id))).filter((t): t is PreventionTransfer => t !== undefined);
+      rows = (await mapLimited(plan.ids, CONCURRENCY, (id) => oscar.soapGetPrevention(id))).filter((t): t is PreventionTransfer => t !== undefined);
       break;
     case 'previous': {
       // contract 5.4: an edit soft-deletes row N and inserts a new row with ext previousId = N, for
       // the same patient. getPrevention(N) finds N (deleted rows included) and its patient.
-      const named = (await mapLimited(plan.ids, CONCURRENCY, (id) => oscar.getPrevention(id))).filter((t): t is PreventionTransfer => t?.id !== undefined);
+      const named = (await mapLimited(plan.ids, CONCURRENCY, (id) => oscar.soapGetPrevention(id))).filter((t): t is PreventionTransfer => t?.id !== undefined);
       const patients = unique(named.flatMap((t) => (t.demographicId !== undefined ? [t.demographicId] : [])));
       const lists = await mapLimited(patients, CONCURRENCY, ofPatient);
       const wanted = new Set(plan.ids.map(String));
@@ -115,7 +115,7 @@ export async function fetchImmunizationCandidates(plan: Plan, deps: ResourceDeps
       if (!(high > low)) break;
       // contract 4.9: exclusive bound, every patient, deleted rows included, ordered by change time.
       const since = Number.isFinite(low) ? low - INSTANT_WIDTH_MS - 1 : BEGINNING;
-      const found = await oscar.getPreventionsUpdatedAfterDate(since, maxUpstreamRows + 1);
+      const found = await oscar.soapGetPreventionsUpdatedAfterDate(since, maxUpstreamRows + 1);
       const at = (t: PreventionTransfer | undefined): number => xsEpoch(t?.lastUpdateDate, mapping.timezone) ?? -Infinity;
       if (found.length > maxUpstreamRows && at(found[found.length - 1]) < high) {
         throw tooCostly(`more than ${maxUpstreamRows} preventions changed in this _lastUpdated window: narrow it or add patient`, ['_lastUpdated']);

@@ -6,7 +6,7 @@ import type { OscarClient } from '../../oscar/client.js';
 import type { DemographicTransfer2 } from '../../oscar/types.js';
 
 export async function completeDemographic(oscar: OscarClient, id: number): Promise<DemographicTransfer2 | undefined> {
-  const [t2, withExt] = await Promise.all([oscar.getDemographic2(id), oscar.getDemographicSoap(id)]);
+  const [t2, withExt] = await Promise.all([oscar.soapGetDemographic2(id), oscar.soapGetDemographic(id)]);
   if (t2?.demographicNo === undefined) return undefined;
   return { ...t2, cellPhone: withExt?.cellPhone, phoneComment: withExt?.phoneComment };
 }

@@ -22,7 +22,7 @@ export async function currentDemographic(oscar: OscarClient, id: number, timezon
   if (!soap) return undefined;
   if (birthDateOf(soap.yearOfBirth, soap.monthOfBirth, soap.dateOfBirth)?.length === 10) {
     try {
-      const rest = await oscar.getDemographicBasic(id);
+      const rest = await oscar.restGetDemographicBasic(id);
       if (rest) return { to: rest, soap };
     } catch (e) {
       if (!(e instanceof OscarFaultError && e.upstreamStatus === 500)) throw e;

@@ -69,7 +69,7 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
       async create(_ctx, p) {
         const { to, notStored, errors } = patientToDemographic(p, undefined, mapping);
         rejectIfErrors(errors);
-        const created = await oscar.createDemographic(to);
+        const created = await oscar.restCreateDemographic(to);
         if (typeof created.demographicNo !== 'number') throw new Error('OSCAR created a demographic without a number');
         return { resource: await readBack(created.demographicNo), issues: notStoredIssues(notStored) };
       },
@@ -81,7 +81,7 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
         if (!current) throw notFound(`Patient/${id} is not known`);
         const { to, notStored, errors } = patientToDemographic(p, current.to, mapping);
         rejectIfErrors(errors);
-        await oscar.updateDemographic({ ...to, demographicNo: Number(id) });
+        await oscar.restUpdateDemographic({ ...to, demographicNo: Number(id) });
         const issues: Issue[] = notStoredIssues(notStored);
         const cleared = clearedByRestUpdate(current.soap);
         if (cleared.length) {

@@ -18,21 +18,21 @@ async function run(f: Fetch, deps: ResourceDeps): Promise<DemographicTransfer[]>
   };
   switch (f.kind) {
     case 'ids':
-      return oscar.getDemographics(f.ids);
+      return oscar.soapGetDemographics(f.ids);
     case 'attributes': {
-      const rows = await oscar.searchDemographicsByAttributes({ ...f.criteria, startIndex: 0, itemsToReturn: maxUpstreamRows + 1 });
+      const rows = await oscar.soapSearchDemographicsByAttributes({ ...f.criteria, startIndex: 0, itemsToReturn: maxUpstreamRows + 1 });
       return rows.length > maxUpstreamRows ? tooMany() : rows;
     }
     case 'chart': {
       // All statuses (contract 3.6 active=false); the REST result is a summary, so fetch the records.
       const found = await Promise.all(f.chartNos.map((term) =>
-        oscar.searchDemographics({ type: 'ChartNo', term, active: false, startIndex: 0, itemsToReturn: maxUpstreamRows + 1 })));
+        oscar.restSearchDemographics({ type: 'ChartNo', term, active: false, startIndex: 0, itemsToReturn: maxUpstreamRows + 1 })));
       const ids = [...new Set(found.flatMap((r) => r.content.map((c) => c.demographicNo)))];
       if (ids.length > Math.min(maxUpstreamRows, GET_DEMOGRAPHICS_MAX)) tooMany();
-      return ids.length ? oscar.getDemographics(ids) : [];
+      return ids.length ? oscar.soapGetDemographics(ids) : [];
     }
     case 'activeAfter':
-      return oscar.getActiveDemographicsAfter(f.since);
+      return oscar.soapGetActiveDemographicsAfter(f.since);
   }
 }
 

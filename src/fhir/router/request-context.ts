@@ -1,5 +1,5 @@
 // What every interaction module of the router shares: the configuration (RouterState) and the
-// per-request facts (RequestScope).
+// per-request facts (RequestContext).
 import type { Resource } from 'fhir/r4.js';
 import type { Issue } from '../errors.js';
 import type { FhirRequest } from '../exchange.js';
@@ -51,7 +51,8 @@ export interface RouterState {
   writeLock: LockOptions;
 }
 
-export interface RequestScope {
+/** One request on its way through the router (`rc` in the interaction modules; a SMART scope is another thing, src/auth/scopes.ts). */
+export interface RequestContext {
   req: FhirRequest;
   ctx: FhirContext;
   /** Negotiated response media type. */
