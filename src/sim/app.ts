@@ -1,16 +1,23 @@
 // The Express app of the simulated OSCAR, assembled from already-built protocol routers, laid out
 // as the Tomcat web-app is (contract 1): `${contextPath}/ws/services/*` (REST),
 // `${contextPath}/ws/oauth/*` + `/login.do` (OAuth), `${contextPath}/ws/<Service>` (SOAP), and
-// CXF's HTML service list at `${contextPath}/ws/`. Around them: request accounting, fault
-// injection, and an admin API at /__sim (test/dev only: it can break and reset the server).
+// CXF's answers for the rest of /ws (cxf-servlet.ts). In front of it, the edge proxies a hosting
+// company may run (edge/); around it, request accounting, fault injection, and an admin API at
+// /__sim (test/dev only: it can break and reset the server).
 // Kept apart from server.ts so tests can assemble it around stub routers.
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
+import { cxfServletFallback, CXF_NOT_FOUND_BODY } from './cxf-servlet.js';
+import { soapWaf } from './edge/cloudflare.js';
+import { denyPut } from './edge/haproxy.js';
 import { type FaultInjector, FaultRuleError, faultRuleToJson, parseFaultRule, type FaultRule } from './faults.js';
+import { DEFAULT_DEPLOYMENT, type SimDeployment } from './options.js';
 import { sendBody, sendContainerErrorPage } from './rest/errors.js';
 import type { SimStats } from './stats.js';
 
 
 export interface SimRouters { soap: Router; rest: Router; oauth: Router }
+
+const OSCAR_NS = 'http://ws.oscarehr.org/';
 
 export interface SimAppParts {
   contextPath: string;
@@ -19,6 +26,10 @@ export interface SimAppParts {
   stats: SimStats;
   /** Endpoint names listed on CXF's service page, e.g. 'DemographicService'. */
   soapServices: readonly string[];
+  /** Target namespace of the SOAP endpoints (default http://ws.oscarehr.org/). */
+  soapNamespace?: string;
+  /** REST module and edge proxies (default: REST on, no edge rules). */
+  deployment?: SimDeployment;
   /** When given, the /__sim admin API is mounted. Returns the new jvmStartMillis. */
   admin?: { restart: () => number } | null;
   /** Sees every request as it arrived (tests read the exact SOAP bytes OSCAR would get). */
@@ -33,25 +44,6 @@ export function normaliseContextPath(raw: string): string {
   if (p === '') return '';
   if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(p)) throw new RangeError(`context path must look like /oscar (got "${raw}")`);
   return p;
-}
-
-const htmlEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** CXF's service list page (contract 1.7: served at /ws/ because no destination matches '/'). */
-function serviceListPage(base: string, services: readonly string[]): string {
-  const soap = services.map((name) => {
-    const endpoint = `${base}/ws/${name}`;
-    const port = name.replace(/Service$/, 'Ws');
-    return `<tr><td><span class="porttypename">${port}</span></td><td><span class="field">Endpoint address:</span> <span class="value">${htmlEscape(endpoint)}</span>`
-      + `<br/><span class="field">WSDL :</span> <a href="${htmlEscape(endpoint)}?wsdl">{http://ws.oscarehr.org/}${port}Service</a>`
-      + '<br/><span class="field">Target namespace:</span> <span class="value">http://ws.oscarehr.org/</span></td></tr>';
-  }).join('');
-  const rest = `${base}/ws/services`;
-  return '<html><head><META http-equiv="content-type" content="text/html; charset=UTF-8"><title>CXF - Service list</title></head><body>'
-    + `<span class="heading">Available SOAP services:</span><br/><table cellpadding="1" cellspacing="1" border="1" width="100%">${soap}</table><br/><br/>`
-    + '<span class="heading">Available RESTful services:</span><br/><table cellpadding="1" cellspacing="1" border="1" width="100%">'
-    + `<tr><td><span class="field">Endpoint address:</span> <span class="value">${htmlEscape(rest)}</span><br/>`
-    + `<span class="field">WADL :</span> <a href="${htmlEscape(rest)}?_wadl">${htmlEscape(rest)}?_wadl</a></td></tr></table></body></html>`;
 }
 
 /** Tomcat's status page for a path no servlet maps. */
@@ -103,8 +95,11 @@ export function createSimApp(parts: SimAppParts): Express {
   app.disable('x-powered-by');
   app.set('etag', false); // Tomcat/CXF send no ETags
   if (parts.admin) app.use('/__sim', adminRouter(faults, stats, parts.admin.restart));
-  app.use(stats.middleware());
+  // The edge answers before OSCAR sees the request, so OSCAR's accounting never counts it.
+  if (parts.deployment?.edgeDenyPut) app.use(denyPut());
   app.use(express.raw({ type: () => true, limit: '64mb' }));
+  if (parts.deployment?.soapWaf) app.use(soapWaf(ctx));
+  app.use(stats.middleware());
   const onRequest = parts.onRequest;
   if (onRequest) {
     app.use((req, _res, next) => {
@@ -113,13 +108,23 @@ export function createSimApp(parts: SimAppParts): Express {
     });
   }
   app.use(ctx || '/', faults.middleware());
-  app.get(`${ctx}/ws/`, (req, res) => {
-    res.locals.simOperation = 'CXF service list';
-    sendBody(res, 200, 'text/html;charset=UTF-8', serviceListPage(`${req.protocol}://${req.get('host') ?? 'localhost'}${ctx}`, parts.soapServices));
-  });
-  app.use(`${ctx}/ws/services`, routers.rest);
+  const deployment = parts.deployment ?? DEFAULT_DEPLOYMENT;
+  const listing = {
+    soapServices: parts.soapServices, soapNamespace: parts.soapNamespace ?? OSCAR_NS,
+    restAddresses: deployment.restModule ? ['services'] : [],
+  };
+  if (deployment.restModule) {
+    app.use(`${ctx}/ws/services`, routers.rest);
+  } else {
+    // variants B2: without ModuleNames=REST the OAuth and REST JAX-RS servers are never created.
+    app.use(`${ctx}/ws/oauth`, (_req, res) => {
+      res.locals.simOperation = 'CXF no service';
+      sendBody(res, 404, 'text/html', CXF_NOT_FOUND_BODY);
+    });
+  }
   app.use(ctx || '/', routers.oauth);
   app.use(`${ctx}/ws`, routers.soap);
+  app.use(`${ctx}/ws`, cxfServletFallback(ctx, listing));
   app.use((_req, res) => { sendBody(res, 404, 'text/html;charset=utf-8', notFoundPage()); });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) { res.destroy(); return; }

@@ -4,19 +4,20 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_PATIENTS } from './clinic/generate.js';
-import { demoCredentials, type SimDemoCredentials } from './options.js';
+import { demoCredentials, type SimDemoCredentials, type SimDeployment } from './options.js';
 import { normaliseContextPath } from './app.js';
 import type { Simulator } from './server.js';
 import { isKnownZone } from './wall-clock.js';
 
 type Env = Record<string, string | undefined>;
 
-export interface SimCliSettings {
+export interface SimCliSettings extends SimDeployment {
   port: number;
   host: string;
   seed: number;
   patients: number;
   timezone: string;
+  serverTimezone: string;
   contextPath: string;
   credentials: SimDemoCredentials;
 }
@@ -37,6 +38,16 @@ function int(env: Env, name: string, dflt: number, min: number, max: number, pro
   return Number(raw);
 }
 
+/** A switch spelled one of two ways; anything else is a problem. */
+function choice(env: Env, name: string, on: string, off: string, dflt: boolean, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  if (raw === on) return true;
+  if (raw === off) return false;
+  problems.push(`${name} must be ${on} or ${off} (got "${raw}")`);
+  return dflt;
+}
+
 /** Reads and checks the SIM_* settings; every problem is reported at once. */
 export function readSimSettings(env: Env = process.env): SimCliSettings {
   const problems: string[] = [];
@@ -46,6 +57,11 @@ export function readSimSettings(env: Env = process.env): SimCliSettings {
   const patients = int(env, 'SIM_PATIENTS', DEFAULT_PATIENTS, 1, 100_000, problems);
   const timezone = env.SIM_TIMEZONE || 'America/Toronto';
   if (!isKnownZone(timezone)) problems.push(`SIM_TIMEZONE must be an IANA zone name such as America/Toronto (got "${timezone}")`);
+  const serverTimezone = env.SIM_SERVER_TIMEZONE || timezone;
+  if (!isKnownZone(serverTimezone)) problems.push(`SIM_SERVER_TIMEZONE must be an IANA zone name such as America/Vancouver (got "${serverTimezone}")`);
+  const restModule = choice(env, 'SIM_REST_MODULE', 'on', 'off', true, problems);
+  const edgeDenyPut = choice(env, 'SIM_EDGE_DENY_PUT', '1', '0', false, problems);
+  const soapWaf = choice(env, 'SIM_SOAP_WAF', '1', '0', false, problems);
   let contextPath = '/oscar';
   try { contextPath = normaliseContextPath(env.SIM_CONTEXT ?? '/oscar'); } catch {
     problems.push(`SIM_CONTEXT must be a path such as /oscar, or empty for the root (got "${env.SIM_CONTEXT}")`);
@@ -64,7 +80,17 @@ export function readSimSettings(env: Env = process.env): SimCliSettings {
     if (v === '' || /[\s"%+,]/.test(v)) problems.push(`${name} must be non-empty, without spaces, quotes, commas, % or + (they break OAuth headers)`);
   }
   if (problems.length) throw new SimSettingsError(problems);
-  return { port, host, seed, patients, timezone, contextPath, credentials };
+  return { port, host, seed, patients, timezone, serverTimezone, contextPath, credentials, restModule, edgeDenyPut, soapWaf };
+}
+
+/** The deployment switches in one line, e.g. "JVM zone America/Vancouver, REST module on, HAProxy denies PUT". */
+function deploymentLine(s: SimCliSettings): string {
+  return [
+    s.serverTimezone === s.timezone ? `JVM zone ${s.serverTimezone} (= clinic)` : `JVM zone ${s.serverTimezone} (clinic ${s.timezone})`,
+    `REST module ${s.restModule ? 'on' : 'off'}`,
+    ...(s.edgeDenyPut ? ['HAProxy denies PUT'] : []),
+    ...(s.soapWaf ? ['Cloudflare WAF blocks SOAP'] : []),
+  ].join(', ');
 }
 
 /** What the CLI prints once the simulator listens. */
@@ -72,7 +98,8 @@ export function banner(sim: Simulator, s: SimCliSettings): string {
   const c = s.credentials;
   return [
     `Simulated OSCAR listening at ${sim.url}  (${sim.store.data.demographics.length} synthetic patients, seed ${s.seed}, ${s.timezone}, Node ${process.version})`,
-    `  REST (OAuth 1.0a):  ${sim.url}/ws/services`,
+    `  Deployment:         ${deploymentLine(s)}`,
+    s.restModule ? `  REST (OAuth 1.0a):  ${sim.url}/ws/services` : '  REST (OAuth 1.0a):  absent (SIM_REST_MODULE=off: ModuleNames without REST)',
     `  SOAP services:      ${sim.url}/ws/   (e.g. ${sim.url}/ws/DemographicService?wsdl)`,
     `  OAuth provider:     ${sim.url}/ws/oauth/initiate | authorize | token`,
     '',

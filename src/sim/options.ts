@@ -15,11 +15,31 @@ export interface SimDemoCredentials {
   providerNo: string;
 }
 
-export interface SimOptions {
+/**
+ * How the simulated instance is deployed, each switch independent of the OSCAR variant
+ * (variants §5, §6): what an operator or a hosting company put around the same code.
+ */
+export interface SimDeployment {
+  /** `ModuleNames` contains REST: /ws/oauth and /ws/services exist (variants §2, B2). */
+  restModule: boolean;
+  /** OpenOSP's HAProxy denies every HTTP PUT before OSCAR sees it (variants §5, B4). */
+  edgeDenyPut: boolean;
+  /** A Cloudflare WAF in front blocks SOAP calls (variants §5, B5). */
+  soapWaf: boolean;
+}
+
+export const DEFAULT_DEPLOYMENT: SimDeployment = { restModule: true, edgeDenyPut: false, soapWaf: false };
+
+export interface SimOptions extends SimDeployment {
   /** Web-app context path, e.g. '/oscar' (REST at `${contextPath}/ws/services`, SOAP at `${contextPath}/ws/<Service>`). */
   contextPath: string;
-  /** IANA zone of the simulated OSCAR JVM (America/Toronto unless told otherwise). */
+  /** IANA zone of the clinic's wall clock: the zone its staff enter and read times in. */
   timezone: string;
+  /**
+   * IANA zone of the OSCAR JVM (variants B10): stored wall-clock values are rendered with this
+   * zone's offset, and "now" is stored in it. Equal to `timezone` unless told otherwise.
+   */
+  serverTimezone: string;
   credentials: SimDemoCredentials;
 }
 

@@ -9,7 +9,7 @@ import { DEFAULT_PATIENTS, generateClinic } from './clinic/generate.js';
 import { createSimApp, normaliseContextPath, type SimRequestHook } from './app.js';
 import { FaultInjector } from './faults.js';
 import { createOAuthRouter } from './oauth/index.js';
-import { demoCredentials, type SimDemoCredentials, type SimOptions } from './options.js';
+import { DEFAULT_DEPLOYMENT, demoCredentials, type SimDemoCredentials, type SimDeployment, type SimOptions } from './options.js';
 import { createRestRouter } from './rest/index.js';
 import { createSoapRouter } from './soap/index.js';
 import { SERVICES } from './soap/services.js';
@@ -18,7 +18,7 @@ import { isKnownZone } from './wall-clock.js';
 
 export { normaliseContextPath } from './app.js';
 
-export interface StartSimulatorOptions {
+export interface StartSimulatorOptions extends Partial<SimDeployment> {
   /** Port to listen on (default 0: an ephemeral port). */
   port?: number;
   /** Interface to bind (default 127.0.0.1). */
@@ -27,8 +27,10 @@ export interface StartSimulatorOptions {
   seed?: number;
   /** Number of patients (default 300). */
   patients?: number;
-  /** IANA zone of the simulated OSCAR JVM (default America/Toronto). */
+  /** IANA zone of the clinic's wall clock (default America/Toronto). */
   timezone?: string;
+  /** IANA zone of the OSCAR JVM, which renders the stored wall clock (variants B10; default: `timezone`). */
+  serverTimezone?: string;
   /** Web-app context path (default '/oscar'; '' = root). */
   contextPath?: string;
   credentials?: SimDemoCredentials;
@@ -68,10 +70,17 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   const contextPath = normaliseContextPath(opts.contextPath ?? '/oscar');
   const timezone = opts.data?.timezone ?? opts.timezone ?? 'America/Toronto';
   if (!isKnownZone(timezone)) throw new RangeError(`unknown timezone "${timezone}"`);
+  const serverTimezone = opts.serverTimezone ?? timezone;
+  if (!isKnownZone(serverTimezone)) throw new RangeError(`unknown server timezone "${serverTimezone}"`);
   const credentials = opts.credentials ?? demoCredentials();
   const data = opts.data ?? generateClinic({ seed, patients: opts.patients ?? DEFAULT_PATIENTS, timezone, credentials });
-  const store = new ClinicStore(data, Date.now());
-  const options: SimOptions = { contextPath, timezone, credentials };
+  const store = new ClinicStore(data, Date.now(), serverTimezone);
+  const deployment: SimDeployment = {
+    restModule: opts.restModule ?? DEFAULT_DEPLOYMENT.restModule,
+    edgeDenyPut: opts.edgeDenyPut ?? DEFAULT_DEPLOYMENT.edgeDenyPut,
+    soapWaf: opts.soapWaf ?? DEFAULT_DEPLOYMENT.soapWaf,
+  };
+  const options: SimOptions = { contextPath, timezone, serverTimezone, credentials, ...deployment };
   const stats = new SimStats();
   const faults = new FaultInjector({ seed, onFault: (mode) => stats.recordFault(mode) });
 
@@ -88,6 +97,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
       oauth: createOAuthRouter(store, options),
     },
     soapServices: SERVICES.map((s) => s.path),
+    deployment,
     faults,
     stats,
     admin: opts.admin === false ? null : { restart },

@@ -7,7 +7,7 @@ import express from 'express';
 import OAuth from 'oauth-1.0a';
 import type { ClinicData, DemographicRow, ProviderRow } from '../../src/sim/clinic/model.js';
 import { ClinicStore } from '../../src/sim/clinic/store.js';
-import type { SimOptions } from '../../src/sim/options.js';
+import { DEFAULT_DEPLOYMENT, type SimOptions } from '../../src/sim/options.js';
 import { createOAuthRouter } from '../../src/sim/oauth/index.js';
 import { createRestRouter } from '../../src/sim/rest/index.js';
 
@@ -154,7 +154,7 @@ export function clinicData(): ClinicData {
 }
 
 export const OPTS: SimOptions = {
-  contextPath: '/oscar', timezone: TZ,
+  contextPath: '/oscar', timezone: TZ, serverTimezone: TZ, ...DEFAULT_DEPLOYMENT,
   credentials: {
     consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret, accessToken: ACCESS.key, accessTokenSecret: ACCESS.secret,
     soapUserName: 'oscardoc', soapPassword: 'mac2002', securityNo: 128, providerNo: '999998',

@@ -9,7 +9,7 @@ import { ClinicStore } from '../../src/sim/clinic/store.js';
 import type {
   AppointmentRow, ClinicData, DemographicRow, DocumentRow, PreventionRow, ProviderRow,
 } from '../../src/sim/clinic/model.js';
-import { demoCredentials } from '../../src/sim/options.js';
+import { DEFAULT_DEPLOYMENT, demoCredentials } from '../../src/sim/options.js';
 import type { SimOptions } from '../../src/sim/options.js';
 import { createSoapRouter } from '../../src/sim/soap/index.js';
 
@@ -150,7 +150,7 @@ export interface RunningSim { base: string; ws: string; store: ClinicStore; clos
 /** Starts the router on 127.0.0.1:0 behind `express.raw`, mounted at /oscar/ws. */
 export async function startSim(data: ClinicData = clinicData()): Promise<RunningSim> {
   const store = new ClinicStore(data, 1_710_246_000_000);
-  const opts: SimOptions = { contextPath: '/oscar', timezone: TZ, credentials: demoCredentials({}) };
+  const opts: SimOptions = { contextPath: '/oscar', timezone: TZ, serverTimezone: TZ, ...DEFAULT_DEPLOYMENT, credentials: demoCredentials({}) };
   const app = express();
   app.use(express.raw({ type: () => true }));
   app.use('/oscar/ws', createSoapRouter(store, opts));

@@ -23,6 +23,28 @@ describe('sim CLI settings', () => {
     assert.equal(readSimSettings({ SIM_CONTEXT: '' }).contextPath, '');
   });
 
+  it('reads the deployment switches, defaulting to REST on, no edge rules and the JVM in the clinic zone', () => {
+    const d = readSimSettings({ SIM_TIMEZONE: 'America/Halifax' });
+    assert.deepEqual([d.serverTimezone, d.restModule, d.edgeDenyPut, d.soapWaf], ['America/Halifax', true, false, false]);
+    const s = readSimSettings({ SIM_SERVER_TIMEZONE: 'America/Vancouver', SIM_REST_MODULE: 'off', SIM_EDGE_DENY_PUT: '1', SIM_SOAP_WAF: '1' });
+    assert.deepEqual([s.timezone, s.serverTimezone, s.restModule, s.edgeDenyPut, s.soapWaf], ['America/Toronto', 'America/Vancouver', false, true, true]);
+  });
+
+  it('names each bad switch and what it accepts', () => {
+    try {
+      readSimSettings({ SIM_SERVER_TIMEZONE: 'Pacific Time', SIM_REST_MODULE: 'no', SIM_EDGE_DENY_PUT: 'true', SIM_SOAP_WAF: 'yes' });
+      assert.fail('expected SimSettingsError');
+    } catch (e) {
+      assert.ok(e instanceof SimSettingsError);
+      assert.deepEqual(e.problems, [
+        'SIM_SERVER_TIMEZONE must be an IANA zone name such as America/Vancouver (got "Pacific Time")',
+        'SIM_REST_MODULE must be on or off (got "no")',
+        'SIM_EDGE_DENY_PUT must be 1 or 0 (got "true")',
+        'SIM_SOAP_WAF must be 1 or 0 (got "yes")',
+      ]);
+    }
+  });
+
   it('reports every bad setting at once', () => {
     try {
       readSimSettings({ SIM_PORT: '70000', SIM_PATIENTS: 'many', SIM_TIMEZONE: 'Mars/Olympus', SIM_CONTEXT: 'oscar app', SIM_SECURITY_NO: 'x', SIM_PROVIDER_NO: 'doc1', SIM_CONSUMER_KEY: 'a b' });
@@ -45,6 +67,15 @@ describe('sim CLI settings', () => {
       `OSCAR_ACCESS_TOKEN=${s.credentials.accessToken}`, `OSCAR_ACCESS_TOKEN_SECRET=${s.credentials.accessTokenSecret}`,
       `OSCAR_SOAP_USERNAME=oscardoc`, `OSCAR_SOAP_PASSWORD=${s.credentials.soapPassword}`, 'OSCAR_TIMEZONE=America/Toronto', 'securityNo 128',
     ]) assert.ok(text.includes(line), line);
+    assert.ok(text.includes('Deployment:         JVM zone America/Toronto (= clinic), REST module on'));
+  });
+
+  it('prints the deployment switches that are set', () => {
+    const s = readSimSettings({ SIM_SERVER_TIMEZONE: 'America/Vancouver', SIM_REST_MODULE: 'off', SIM_EDGE_DENY_PUT: '1', SIM_SOAP_WAF: '1' });
+    const sim = { url: 'http://127.0.0.1:8081/oscar', store: { data: { demographics: [] } } } as unknown as Simulator;
+    const text = banner(sim, s);
+    assert.ok(text.includes('Deployment:         JVM zone America/Vancouver (clinic America/Toronto), REST module off, HAProxy denies PUT, Cloudflare WAF blocks SOAP'), text);
+    assert.ok(text.includes('REST (OAuth 1.0a):  absent (SIM_REST_MODULE=off: ModuleNames without REST)'));
   });
 
   it('exits 1 with a clear message on bad settings', () => {

@@ -26,16 +26,26 @@ export class ClinicStore {
   private readonly providerById = new Map<string, ProviderRow>();
   private readonly nextIds = new Map<string, number>();
 
-  constructor(data: ClinicData, jvmStartMillis = 1_700_000_000_000) {
+  /**
+   * IANA zone of the OSCAR JVM (variants B10). MySQL keeps wall-clock values without a zone;
+   * Hibernate loads them as Dates in this zone, JAXB/Jackson render them with its offset, and
+   * `new Date()` is stored as its wall clock. It may differ from the clinic's zone (OpenOSP's
+   * compose file sets America/Vancouver whatever the clinic's province).
+   */
+  readonly serverZone: string;
+
+  constructor(data: ClinicData, jvmStartMillis = 1_700_000_000_000, serverZone = data.timezone) {
     this.data = data;
     this.jvmStartMillis = jvmStartMillis;
+    this.serverZone = serverZone;
     this.reindex();
   }
 
+  /** The clinic's zone: the wall clock its staff booked and charted in. */
   get timezone(): string { return this.data.timezone; }
 
-  /** The current server wall-clock time as a MySQL DATETIME in the clinic's zone. */
-  nowLocal(): LocalDateTime { return wallClockOf(this.now(), this.data.timezone); }
+  /** The current server wall-clock time as a MySQL DATETIME, i.e. in the JVM's zone. */
+  nowLocal(): LocalDateTime { return wallClockOf(this.now(), this.serverZone); }
 
   reindex(): void {
     this.demographicById.clear(); this.appointmentById.clear(); this.allergyById.clear();

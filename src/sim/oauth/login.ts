@@ -44,7 +44,7 @@ export function login(store: ClinicStore, opts: SimOptions, sessions: SessionReg
     redirect(`${ctx}/logout.do?login=failed`);
     return;
   }
-  if (sec.expireDate !== null && sec.expireDate < wallDateOf(store.now(), store.timezone)) {
+  if (sec.expireDate !== null && sec.expireDate < wallDateOf(store.now(), store.serverZone)) {
     if (ajax) { json({ success: false, error: 'Your account is expired. Please contact your administrator.' }); return; }
     redirect(`${ctx}/loginfailed.jsp?errormsg=Your account is expired. Please contact your administrator.`);
     return;

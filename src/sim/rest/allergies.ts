@@ -24,7 +24,7 @@ export function activeAllergiesTo1(store: ClinicStore, demographicNo: number | n
     .filter((a) => a.demographicNo === demographicNo && !a.archived)
     .sort((a, b) => a.description.toLowerCase().localeCompare(b.description.toLowerCase()) || a.allergyId - b.allergyId)
     .map((a) => {
-      const t = allergyTo1(a, store.timezone);
+      const t = allergyTo1(a, store.serverZone);
       if (!a.reaction) t.reaction = 'No reaction noted';
       return t;
     });

@@ -72,7 +72,7 @@ export function loadDemographic(store: ClinicStore, row: DemographicRow, withExt
   return {
     row, sexDesc: SEX_DESCRIPTIONS[row.sex] ?? '', extras,
     cellPhone: ext('demo_cell'), phoneComment: ext('phoneComment'),
-    provider: mrp ? providerTo1(mrp, store.timezone) : null, dates: rowDates(row, store.timezone),
+    provider: mrp ? providerTo1(mrp, store.serverZone) : null, dates: rowDates(row, store.serverZone),
   };
 }
 
@@ -81,7 +81,7 @@ export function loadDemographic(store: ClinicStore, row: DemographicRow, withExt
  * computation gets a null or unparsable calendar (contract 7.23).
  */
 export function demographicTo1(d: DemographicDomain, store: ClinicStore): Record<string, unknown> {
-  const tz = store.timezone;
+  const tz = store.serverZone;
   const r = d.row;
   const dt = d.dates;
   const birth = birthDateOf(r.yearOfBirth, r.monthOfBirth, r.dateOfBirth);
@@ -125,7 +125,7 @@ export function searchResultOf(store: ClinicStore, r: DemographicRow): Record<st
   let formatted: string | null = null;
   try {
     const b = birthDateOf(r.yearOfBirth, r.monthOfBirth, r.dateOfBirth);
-    if (b) { formatted = isoDate(b); dob = dateMs(formatted, store.timezone); }
+    if (b) { formatted = isoDate(b); dob = dateMs(formatted, store.serverZone); }
   } catch { /* built by SQL: partial dates simply have no dob */ }
   const mrp = r.providerNo ? store.provider(r.providerNo) : undefined;
   return {

@@ -63,7 +63,7 @@ function addressOf(to: Obj, key: 'address' | 'previousAddress'): Obj {
 
 /** The row a TO turns into. Columns the TO cannot carry (residential address, …) become null. */
 export function demographicRowFromTo(to: JsonEntity, demographicNo: number, store: ClinicStore, caller: string): DemographicRow {
-  const tz = store.timezone;
+  const tz = store.serverZone;
   // contract 7.25: a Date arrives as an instant; the DATE column keeps its calendar day in the server zone
   const date = (k: string): string | null => (to[k] == null ? null : wallDateOf(to[k] as number, tz));
   const address = addressOf(to, 'address');
@@ -104,7 +104,7 @@ export function saveExtras(store: ClinicStore, to: JsonEntity, demographicNo: nu
   for (const ext of (to.extras ?? []) as Obj[]) {
     const key = str(ext, 'key');
     if (key === null) throw new ContainerError('org.hibernate.PropertyValueException: not-null property references a null value: DemographicExt.key');
-    const dateCreated = ext.dateCreated == null ? store.nowLocal() : wallClockOf(ext.dateCreated as number, store.timezone);
+    const dateCreated = ext.dateCreated == null ? store.nowLocal() : wallClockOf(ext.dateCreated as number, store.serverZone);
     const owner = int(ext, 'demographicNo') ?? demographicNo;
     let row = store.data.demographicExts.find((e) => e.demographicNo === owner && e.key === key);
     if (row) {

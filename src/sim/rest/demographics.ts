@@ -29,7 +29,7 @@ function detailedDemographic(store: ClinicStore, row: DemographicRow, heavy: boo
   const t = demographicTo1(loadDemographic(store, row, true), store);
   if (heavy) {
     // the roles come from secUserRole; the provider type stands in for it here
-    const midwives = store.data.providers.filter((p) => p.providerType === 'midwife').map((p) => providerTo1(p, store.timezone));
+    const midwives = store.data.providers.filter((p) => p.providerType === 'midwife').map((p) => providerTo1(p, store.serverZone));
     t.doctors = midwives; t.nurses = midwives; t.midwives = midwives;
   }
   const statuses = rosterStatusValues(store);

@@ -34,7 +34,7 @@ export function countPdfPages(file: Buffer): number {
 
 /** yyyyMMddHHmmss of the server clock, the prefix of stored document file names. */
 function fileStamp(store: ClinicStore): string {
-  return wallClockOf(store.now(), store.timezone).replace(/[-T:]/g, '');
+  return wallClockOf(store.now(), store.serverZone).replace(/[-T:]/g, '');
 }
 
 const s = (to: JsonEntity, k: string): string | null => (to[k] ?? null) as string | null;

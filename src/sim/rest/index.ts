@@ -16,6 +16,7 @@ import { oauthInfoRoutes } from './oauth-info.js';
 import { preventionRoutes } from './preventions.js';
 import type { RestContext, RestResult, RestRoute } from './route.js';
 import { scheduleRoutes } from './schedule.js';
+import { buildWadl } from './wadl.js';
 
 export const REST_ROUTES: readonly RestRoute[] = [
   ...demographicRoutes, ...scheduleRoutes, ...allergyRoutes, ...preventionRoutes, ...documentRoutes, ...oauthInfoRoutes,
@@ -36,6 +37,12 @@ export function createRestRouter(store: ClinicStore, opts: SimOptions): express.
   const table = compileRoutes(REST_ROUTES);
 
   router.use((req, res) => {
+    if (req.method === 'GET' && req.path === '/' && new URLSearchParams(req.originalUrl.split('?')[1] ?? '').has('_wadl')) {
+      res.locals.simOperation = 'REST WADL';
+      const base = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl.split('?')[0]?.replace(/\/$/, '') ?? ''}`;
+      sendBody(res, 200, XML_TYPE, buildWadl(base, REST_ROUTES));
+      return;
+    }
     const session = sessions.attach(req, res); // LoggedInUserFilter (contract 1.1)
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const body = bodyBuffer(req);
@@ -69,7 +76,7 @@ export function createRestRouter(store: ClinicStore, opts: SimOptions): express.
     if (guard.kind === 'fault') { sendXmlFault(res, mediaType, guard.code); return; }
 
     const ctx: RestContext = {
-      store, opts, tz: store.timezone, params, query, body: entity,
+      store, opts, tz: store.serverZone, params, query, body: entity,
       scopes: guard.kind === 'authenticated' ? guard.scopes : '',
       provider(): ProviderRow {
         // contract 1.5: the session's provider wins; the OAuth one is the fallback

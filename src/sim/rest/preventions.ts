@@ -12,7 +12,7 @@ import { entity, intParam, intQuery, type RestRoute } from './route.js';
  * lastUpdateDate null and the never-set char `deletedRawValue` is "\u0000".
  */
 function preventionTo1(p: PreventionRow, store: ClinicStore, responseTime: number): Record<string, unknown> {
-  const tz = store.timezone;
+  const tz = store.serverZone;
   return {
     id: p.id, demographicId: p.demographicNo, creationDate: responseTime, preventionDate: dateTimeMs(p.preventionDate, tz),
     providerNo: p.providerNo, preventionType: p.preventionType, deleted: false, refused: false, never: false,

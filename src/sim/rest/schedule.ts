@@ -127,7 +127,7 @@ function durationText(a: AppointmentRow): string {
 /** PatientListApptItemBean[] for one provider's day, excluding status exactly 'C'. */
 function dayList(store: ClinicStore, providerNo: string, date: string): Array<Record<string, unknown>> {
   let day: string;
-  if (date === 'today') day = wallDateOf(store.now(), store.timezone);
+  if (date === 'today') day = wallDateOf(store.now(), store.serverZone);
   else {
     const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(date);
     if (!m) throw new ContainerError('java.lang.RuntimeException: Invalid Date sent, use yyyy-MM-dd format');
@@ -143,7 +143,7 @@ function dayList(store: ClinicStore, providerNo: string, date: string): Array<Re
         demographicNo: a.demographicNo, appointmentNo: a.appointmentNo,
         name: a.demographicNo === 0 ? a.name : patient ? `${patient.lastName}, ${patient.firstName}` : null,
         status: a.status, startTime: formatHhMmAa(a.startTime), reason: a.reason, duration: durationText(a),
-        type: a.type, notes: a.notes, date: epochOfWallClock(`${a.appointmentDate}T${a.startTime}`, store.timezone),
+        type: a.type, notes: a.notes, date: epochOfWallClock(`${a.appointmentDate}T${a.startTime}`, store.serverZone),
       };
     });
 }

@@ -67,7 +67,7 @@ async function invoke(service: ServiceDef, req: Request, res: Response, store: C
   const env = parseEnvelope(requestText(req));
   const op = env.body && env.body.ns === OSCAR_NS ? service.operations.find((o) => o.name === env.body?.local) : undefined;
   if (op) res.locals.simOperation = `${service.path}.${op.name}`;
-  const ctx: CallContext = { store, opts, tz: store.timezone, now: store.now(), caller: undefined };
+  const ctx: CallContext = { store, opts, tz: store.serverZone, now: store.now(), caller: undefined };
   // Phase order as in CXF: WS-Security (PRE_PROTOCOL), operation dispatch and unmarshalling
   // (UNMARSHAL), then the deferred mustUnderstand check (PRE_INVOKE), then the call.
   if (service.secured) ctx.caller = await authenticate(env.headers, { store, nonces, endpoint: service.path, now: ctx.now });

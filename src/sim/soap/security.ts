@@ -47,7 +47,7 @@ export function securityToken(jvmStartMillis: number, storedPassword: string): s
 
 /** contract 4.2: `date_ExpireDate` (a DATE, so local midnight) before now → the account is refused. */
 function isExpired(row: SecurityRow, store: ClinicStore, now: number): boolean {
-  return row.expireDate !== null && epochOfWallClock(row.expireDate, store.timezone) < now;
+  return row.expireDate !== null && epochOfWallClock(row.expireDate, store.serverZone) < now;
 }
 
 /**
