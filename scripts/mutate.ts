@@ -31,6 +31,7 @@ import { validityChecker } from './mutate/equivalence.js';
 import { equivalentReason, loadEquivalents } from './mutate/equivalent.js';
 import { buildImportGraph, type ImportGraph } from './mutate/import-graph.js';
 import { applyMutant, mutantsOf, type Mutant } from './mutate/mutants.js';
+import { memoStore, resultKey } from './mutate/results-memo.js';
 import { createSandbox, type Sandbox } from './mutate/sandbox.js';
 import { changedLines, DEFAULT_TARGETS, expandTargets } from './mutate/targets.js';
 import { killAll, runTestFile } from './mutate/test-file-run.js';
@@ -45,6 +46,8 @@ interface Result extends Mutant {
   killedBy?: string;
   testsRun: string[];
   ms: number;
+  /** Taken from reports/mutation/results.jsonl: nothing it depends on changed since it ran. */
+  memo?: true;
 }
 
 const { values: opts, positionals } = parseArgs({
@@ -135,6 +138,7 @@ async function main(): Promise<void> {
   const graph = buildImportGraph(ROOT, isTestFile);
   mkdirSync(REPORT_DIR, { recursive: true });
   const baselines = baselineStore(join(REPORT_DIR, 'baseline.json'));
+  const memo = memoStore<Result>(join(REPORT_DIR, 'results.jsonl'));
   const keys = new Map<string, string>();
   /** Read from a copy that holds no mutant at the time, not from the working tree, which may be edited during a run. */
   const keyOf = (s: Sandbox, test: string): string => {
@@ -172,10 +176,14 @@ async function main(): Promise<void> {
       while (Date.now() < deadline) {
         const job = queue.shift();
         if (!job) break;
-        const r = await runMutant(s, job.m, sources.get(job.m.file)!, graph, (t) => baselineOf(s, t), (t) => baselines.get(t, keyOf(s, t))?.ms);
+        const source = sources.get(job.m.file)!;
+        const key = resultKey(job.m, source, graph.testsReaching(job.m.file).map((t) => keyOf(s, t.file)));
+        const known = memo.get(key);
+        const r = known ? { ...known, memo: true as const } : await runMutant(s, job.m, source, graph, (t) => baselineOf(s, t), (t) => baselines.get(t, keyOf(s, t))?.ms);
+        if (!known && r.status !== 'equivalent') memo.put(key, r);
         results.push(r);
         const by = r.killedBy ? ` by ${r.killedBy}` : '';
-        console.log(`[${results.length}/${mutants.length}] ${r.status.padEnd(11)} ${r.file}:${r.line}:${r.column} ${r.operator} ${r.description}${by} (${r.testsRun.length} files, ${seconds(r.ms)})`);
+        console.log(`[${results.length}/${mutants.length}] ${r.status.padEnd(11)} ${r.file}:${r.line}:${r.column} ${r.operator} ${r.description}${by} (${r.memo ? 'earlier run' : `${r.testsRun.length} files, ${seconds(r.ms)}`})`);
       }
     }));
     if (queue.length) console.log(`budget spent: ${queue.length} mutants not run`);
@@ -237,7 +245,7 @@ function report(results: Result[], files: string[], dropped: Record<string, numb
     date: new Date().toISOString(), node: process.version, args: process.argv.slice(2),
     score: Math.round(score * 10) / 10, mutants: results.length,
     killed: count('killed'), timeout: count('timeout'), survived: count('survived'), noCoverage: count('no-coverage'),
-    equivalent: count('equivalent'), flaky: [...FLAKY],
+    equivalent: count('equivalent'), fromEarlierRuns: results.filter((r) => r.memo).length, flaky: [...FLAKY],
     dropped, totalMs: timing.totalMs, baselineMs: timing.baselineMs,
     mutantMs: results.reduce((n, r) => n + r.ms, 0),
   };
