@@ -8,7 +8,7 @@ import type { MappingConfigOverrides } from './resources/mapping-config.js';
 import { readMappingOverrides } from './resources/mapping-file.js';
 import { loadSmartClients, type SmartClient } from './auth/clients.js';
 import { loadSigningKey, type SigningKey } from './auth/signing-key.js';
-import { readCredentialsFile } from './config/credentials-file.js';
+import { CREDENTIAL_KEYS, readCredentialsFile, type CredentialKey } from './config/credentials-file.js';
 
 export type AuthMode = 'smart' | 'none';
 export type ValidationMode = 'strict' | 'sanitize';
@@ -30,6 +30,18 @@ export function connectionFromCredentials(url: string, c: Omit<OscarConnection, 
     url, consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, accessToken: c.accessToken,
     accessTokenSecret: c.accessTokenSecret, soapUserName: c.soapUserName, soapPassword: c.soapPassword,
   };
+}
+
+/**
+ * The connection named by the variables of the environment or of a credentials file
+ * (OSCAR_CONSUMER_KEY, …, the names `oscar-fhir connect` writes); '' for a value not given.
+ */
+export function connectionFromVariables(url: string, v: Partial<Record<CredentialKey, string>>): OscarConnection {
+  return connectionFromCredentials(url, {
+    consumerKey: v.OSCAR_CONSUMER_KEY ?? '', consumerSecret: v.OSCAR_CONSUMER_SECRET ?? '',
+    accessToken: v.OSCAR_ACCESS_TOKEN ?? '', accessTokenSecret: v.OSCAR_ACCESS_TOKEN_SECRET ?? '',
+    soapUserName: v.OSCAR_SOAP_USERNAME ?? '', soapPassword: v.OSCAR_SOAP_PASSWORD ?? '',
+  });
 }
 
 export interface Config {
@@ -275,18 +287,11 @@ export function loadConfig(env: Env = process.env): Config {
   let oscar: OscarConnection | null = null;
   if (env.OSCAR_URL) {
     const url = httpUrl('OSCAR_URL', env.OSCAR_URL, problems);
-    const need = ['OSCAR_CONSUMER_KEY', 'OSCAR_CONSUMER_SECRET', 'OSCAR_ACCESS_TOKEN', 'OSCAR_ACCESS_TOKEN_SECRET', 'OSCAR_SOAP_USERNAME', 'OSCAR_SOAP_PASSWORD'];
-    const values = Object.fromEntries(need.map((n) => [n, secret(env, n, problems)]));
+    const need = CREDENTIAL_KEYS.filter((n) => n !== 'OSCAR_URL');
+    const values: Partial<Record<CredentialKey, string>> = Object.fromEntries(need.map((n) => [n, secret(env, n, problems)]));
     const missing = need.filter((n) => !values[n]);
     if (missing.length) problems.push(`OSCAR_URL is set, so these are required (or their *_FILE forms): ${missing.join(', ')}`);
-    if (url && !missing.length) {
-      oscar = {
-        url,
-        consumerKey: values.OSCAR_CONSUMER_KEY!, consumerSecret: values.OSCAR_CONSUMER_SECRET!,
-        accessToken: values.OSCAR_ACCESS_TOKEN!, accessTokenSecret: values.OSCAR_ACCESS_TOKEN_SECRET!,
-        soapUserName: values.OSCAR_SOAP_USERNAME!, soapPassword: values.OSCAR_SOAP_PASSWORD!,
-      };
-    }
+    if (url && !missing.length) oscar = connectionFromVariables(url, values);
   } else {
     for (const n of ['OSCAR_CONSUMER_KEY', 'OSCAR_ACCESS_TOKEN', 'OSCAR_SOAP_USERNAME']) {
       if (env[n]) problems.push(`${n} is set but OSCAR_URL is not: set OSCAR_URL too, or unset ${n} to use the embedded simulator`);

@@ -2,7 +2,7 @@
 // the environment or a prompt; a secret given as a flag would show in the process list.
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config.js';
+import { ConfigError, connectionFromVariables } from '../config.js';
 import { check, connect, type CliIo } from './connect.js';
 import { readCredentialsFile } from '../config/credentials-file.js';
 
@@ -96,11 +96,8 @@ async function runCheck(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Prom
   const need = ['OSCAR_URL', 'OSCAR_CONSUMER_KEY', 'OSCAR_CONSUMER_SECRET', 'OSCAR_ACCESS_TOKEN', 'OSCAR_ACCESS_TOKEN_SECRET'] as const;
   const missing = need.filter((k) => !c[k]);
   if (missing.length) throw new UsageError(`${file} lacks ${missing.join(', ')}: run "oscar-fhir connect" again`);
-  return check({
-    url: c.OSCAR_URL!, consumerKey: c.OSCAR_CONSUMER_KEY!, consumerSecret: c.OSCAR_CONSUMER_SECRET!,
-    accessToken: c.OSCAR_ACCESS_TOKEN!, accessTokenSecret: c.OSCAR_ACCESS_TOKEN_SECRET!,
-    ...(c.OSCAR_SOAP_USERNAME && { soapUserName: c.OSCAR_SOAP_USERNAME }), ...(c.OSCAR_SOAP_PASSWORD && { soapPassword: c.OSCAR_SOAP_PASSWORD }),
-  }, io);
+  // The connection the server would build from this file (a SOAP login left out is '' and reported).
+  return check(connectionFromVariables(c.OSCAR_URL!, c), io);
 }
 
 export async function main(argv: string[], io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, env = process.env): Promise<number> {

@@ -141,6 +141,18 @@ describe('oscar-fhir connect (out-of-band verifier)', () => {
     assert.match(stderr2.text, /consumer secret: not given, and there is no terminal/);
   });
 
+  it('check reads a file without the SOAP login as the server would: REST checked, SOAP login reported as not checked', async () => {
+    const out = join(dir, 'rest-only.json');
+    writeFileSync(out, JSON.stringify({
+      OSCAR_URL: sim.url, OSCAR_CONSUMER_KEY: creds.consumerKey, OSCAR_CONSUMER_SECRET: creds.consumerSecret,
+      OSCAR_ACCESS_TOKEN: creds.accessToken, OSCAR_ACCESS_TOKEN_SECRET: creds.accessTokenSecret,
+    }), { mode: 0o600 });
+    const stdout = capture();
+    assert.equal(await main(['check', '--credentials', out], { stdin: new PassThrough(), stdout, stderr: capture() }, {}), 1, stdout.text);
+    assert.match(stdout.text, /ok +REST +\/ws\/services\/oauth\/info/);
+    assert.match(stdout.text, /FAIL +SOAP +LoginService\.login2 +not checked: no SOAP user name and password given/);
+  });
+
   it('check refuses a credentials file others can read', async () => {
     const out = join(dir, 'lax.json');
     writeFileSync(out, '{}');
