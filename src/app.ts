@@ -6,7 +6,6 @@ import type { Config, OscarConnection } from './config.js';
 import { createAuth } from './auth/index.js';
 import { createFacadeCache, type FacadeCache } from './cache/index.js';
 import { createRouter, type FhirRouter, type Registry } from './fhir/index.js';
-import { refuseWithoutScope } from './auth/attempt.js';
 import { createBodyAdmission } from './http/body-admission.js';
 import { createCors } from './http/cors.js';
 import { createFhirHandler } from './http/fhir-handler.js';
@@ -120,7 +119,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     admitBody: createBodyAdmission({
       registry,
       limits: { documentBytes: config.http.maxBodyBytes, resourceBytes: config.http.maxResourceBodyBytes },
-      ...(config.authMode === 'smart' && { refuseAttempt: refuseWithoutScope }),
+      ...(auth.refuseAttempt && { refuseAttempt: auth.refuseAttempt }),
     }),
     cors: cors.enabled ? cors : undefined,
     rateLimiter: config.http.rateLimitPerMinute > 0 ? new RateLimiter({ perMinute: config.http.rateLimitPerMinute }) : undefined,

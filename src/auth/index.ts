@@ -8,7 +8,9 @@ import type { Registry as MetricsRegistry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { FhirRequest, FinishedRequest, Registry, RouterHooks } from '../fhir/index.js';
 import type { Logger } from '../logging.js';
+import type { Attempt } from '../http/body-admission.js';
 import { AccessTokenVerifier } from './access-token.js';
+import { refuseWithoutScope } from './attempt.js';
 import { auditEventFor, tokenAuditEventFor } from './audit.js';
 import { createAuditSink, type AuditSink } from './audit-sink.js';
 import { AuditFactsRegistry, type AuthContext } from './context.js';
@@ -26,6 +28,8 @@ export interface AuthLayer {
   authenticate(req: IncomingMessage, fhirReq: FhirRequest): Promise<AuthContext>;
   /** Scope and compartment enforcement inside the router. */
   hooks: Pick<RouterHooks, 'beforeInteraction' | 'checkResource'>;
+  /** The scope check before a body is read (src/http/body-admission.ts); absent without SMART. */
+  refuseAttempt?: (auth: unknown, type: string, attempt: Attempt) => void;
   /** Routes outside the FHIR base (token endpoint, discovery). */
   mount(app: Express): void;
   /** CapabilityStatement rest.security. */
@@ -105,6 +109,8 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
       return ctx;
     },
     hooks: createEnforcement({ registry: opts.registry, baseUrl: config.fhirBaseUrl, enforce: smart, facts }),
+    // Its refusal is audited with its reason like one from the router's hooks.
+    ...(smart && { refuseAttempt: (a: unknown, type: string, attempt: Attempt) => refuseWithoutScope(a, type, attempt, facts.forAuth(a)) }),
     mount(app) {
       if (!smart) return;
       app.get(`${opts.basePath}/.well-known/smart-configuration`, (_req, res) => {

@@ -128,11 +128,18 @@ describe('audit trail (server process against a simulated real OSCAR)', () => {
       assert.equal(r.status, status, `${path}: ${await r.text()}`);
       await r.arrayBuffer().catch(() => undefined);
     }
+    // A create without the create scope is refused before its body is read (src/http/body-admission.ts).
+    const early = await fetch(`${base}/Patient`, {
+      method: 'POST', body: JSON.stringify({ resourceType: 'Patient' }),
+      headers: { authorization: `Bearer ${system}`, 'content-type': 'application/fhir+json', 'x-request-id': 'audit-early-403' },
+    });
+    assert.equal(early.status, 403, await early.text());
     // Lines are written asynchronously: wait until they are all there.
     let events: AuditEvent[] = [];
     for (let tries = 0; tries < 50; tries++) {
       events = readFileSync(auditFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditEvent);
-      if (probes.every((_, i) => events.some((e) => e.extension?.[0]?.valueString === `audit-probe-${i}`))) break;
+      if (probes.every((_, i) => events.some((e) => e.extension?.[0]?.valueString === `audit-probe-${i}`))
+        && events.some((e) => e.extension?.[0]?.valueString === 'audit-early-403')) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     const byProbe = (i: number): AuditEvent => {
@@ -166,6 +173,11 @@ describe('audit trail (server process against a simulated real OSCAR)', () => {
     const forbidden = byProbe(4);
     assert.equal(forbidden.outcome, '4');
     assert.match(forbidden.outcomeDesc ?? '', /^HTTP 403 insufficient_scope AllergyIntolerance\.s/);
+
+    const refusedEarly = events.find((x) => x.extension?.[0]?.valueString === 'audit-early-403');
+    assert.ok(refusedEarly, 'the early refusal is audited');
+    assert.deepEqual([refusedEarly.subtype?.[0]?.code, refusedEarly.outcome], ['create', '4']);
+    assert.equal(refusedEarly.outcomeDesc, 'HTTP 403 insufficient_scope Patient.c');
 
     const escape = byProbe(5);
     assert.equal(escape.outcome, '4');
