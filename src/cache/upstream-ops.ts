@@ -99,6 +99,12 @@ const OPS = {
   soapAddAppointment: write((a, r) => [{ kind: 'appointment', id: num(r), patient: num(field(a[0], 'demographicNo')) }]),
   // The appointment may move to another patient: its own tag reaches the old patient's lists.
   soapUpdateAppointment: write((a) => [{ kind: 'appointment', id: num(field(a[0], 'id')), patient: num(field(a[0], 'demographicNo')) }]),
+  restGetAppointment: read(single('appointment')),
+  restAppointmentHistory: read(patientList('appointment', 'id')),
+  restProviderDay: read(crossList('appointment', 'appointmentNo')),
+  restAddAppointment: write((a, r) => [{ kind: 'appointment', id: num(field(r, 'id')), patient: num(field(a[0], 'demographicNo')) }]),
+  restUpdateAppointmentStatus: write((a, r) => [{ kind: 'appointment', id: num(a[0]), patient: num(field(r, 'demographicNo')) }]),
+  restUpdateAppointmentType: write((a, r) => [{ kind: 'appointment', id: num(a[0]), patient: num(field(r, 'demographicNo')) }]),
 
   // allergies
   restActiveAllergies: read(patientList('allergy', 'id')),
@@ -110,6 +116,8 @@ const OPS = {
   soapGetPrevention: read(single('prevention')),
   soapGetPreventionsByDemographicIdAfter: read(patientList('prevention', 'id'), { defaults: [undefined, 0] }),
   soapGetPreventionsUpdatedAfterDate: read(crossList('prevention', 'id')),
+  restImmunizations: read(patientList('prevention', 'id')),
+  restActivePreventions: read(patientList('prevention', 'id')),
 
   // documents: their bytes live in the documents budget
   soapGetDocument: read(single('document'), { cache: 'documents' }),

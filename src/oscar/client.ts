@@ -17,9 +17,10 @@ import { resolveOscarClientOptions } from './options.js';
 import type { OscarCallOutcome, OscarClientOptions, ResolvedOscarClientOptions } from './options.js';
 import { epochOfLocal, formatXsDateTime } from '../time/zone.js';
 import type {
-  AbstractSearchResponse, AllergyTo1, AllergyTransfer, AppointmentTransfer, DemographicSearchRequest,
+  AbstractSearchResponse, AllergyTo1, AllergyTransfer, AppointmentTo1, AppointmentTransfer, DemographicSearchRequest,
   DemographicSearchResult, DemographicTo1, DemographicTransfer, DemographicTransfer2, DocumentTo1, DocumentTransfer,
-  OAuthInfo, PreventionTransfer, ProviderTransfer,
+  NewAppointmentTo1, OAuthInfo, PatientListApptItemBean, PreventionTo1, PreventionTransfer, ProviderTransfer,
+  SchedulingResponse,
 } from './types.js';
 
 /** Slack of the backstop deadline over the transport's own timeout (see guard/deadline.ts). */
@@ -142,6 +143,63 @@ export class OscarClient {
    */
   async restUpdateDemographic(to: Partial<DemographicTo1> & { demographicNo: number }): Promise<void> {
     await this.restWrite('updateDemographic', { method: 'PUT', path: '/demographics', body: to, accept: 'xml' });
+  }
+
+  // ---------------------------------------------------------------- REST: schedule (contract 3.8)
+
+  /**
+   * `POST /schedule/getAppointment` {"id"}. contract 3.8: an unknown id is an HTTP 500 error page,
+   * which cannot be told from a failure, so it throws like one.
+   */
+  async restGetAppointment(id: number): Promise<AppointmentTo1 | undefined> {
+    const r = await this.restRead<SchedulingResponse>('getAppointment', { method: 'POST', path: '/schedule/getAppointment', body: { id: int(id) } });
+    return r?.appointment ?? undefined;
+  }
+
+  /** `POST /schedule/{demographicNo}/appointmentHistory`: the patient's appointments but status D, newest first, at most 5000 (contract 3.8). */
+  async restAppointmentHistory(demographicNo: number): Promise<AppointmentTo1[]> {
+    const r = await this.restRead<SchedulingResponse>('appointmentHistory', { method: 'POST', path: `/schedule/${int(demographicNo)}/appointmentHistory`, body: {} });
+    return many(r?.appointments);
+  }
+
+  /** `GET /schedule/{providerNo}/day/{yyyy-MM-dd}`: one provider's day without status C, as list items (contract 3.8). */
+  async restProviderDay(providerNo: string, date: string): Promise<PatientListApptItemBean[]> {
+    const r = await this.restRead<PatientListApptItemBean[]>('providerDay', { method: 'GET', path: `/schedule/${providerSegment(providerNo)}/day/${calendarDate(date)}` });
+    return many(r);
+  }
+
+  /** `POST /schedule/add` → the booking as OSCAR holds it in memory (times as epoch ms, contract 3.8). */
+  async restAddAppointment(to: NewAppointmentTo1): Promise<AppointmentTo1> {
+    const r = await this.restWrite<SchedulingResponse>('addAppointment', { method: 'POST', path: '/schedule/add', body: { ...to, startTime: wallTime(to.startTime), appointmentDate: calendarDate(to.appointmentDate), duration: int(to.duration) } });
+    const a = r?.appointment;
+    if (a?.id === null || a?.id === undefined) throw new OscarProtocolError('rest:addAppointment', 'no appointment id in the answer');
+    return a;
+  }
+
+  /** `POST /schedule/appointment/{id}/updateStatus`: the one column REST can change safely (contract 3.8). */
+  async restUpdateAppointmentStatus(id: number, status: string): Promise<AppointmentTo1 | undefined> {
+    const r = await this.restWrite<SchedulingResponse>('updateAppointmentStatus', { method: 'POST', path: `/schedule/appointment/${int(id)}/updateStatus`, body: { status } });
+    return r?.appointment ?? undefined;
+  }
+
+  /** `POST /schedule/appointment/{id}/updateType` (contract 3.8). */
+  async restUpdateAppointmentType(id: number, type: string): Promise<AppointmentTo1 | undefined> {
+    const r = await this.restWrite<SchedulingResponse>('updateAppointmentType', { method: 'POST', path: `/schedule/appointment/${int(id)}/updateType`, body: { type } });
+    return r?.appointment ?? undefined;
+  }
+
+  // ---------------------------------------------------------------- REST: preventions (contract 3.9)
+
+  /** `GET /preventions/immunizations/{demographicNo}`: the latest immunization of each type (C–G, contract 3.9). */
+  async restImmunizations(demographicNo: number): Promise<PreventionTo1[]> {
+    const r = await this.restRead<{ preventions: PreventionTo1[] | null }>('immunizations', { method: 'GET', path: `/preventions/immunizations/${int(demographicNo)}` });
+    return many(r?.preventions);
+  }
+
+  /** `GET /preventions/active?demographicNo=`: the latest prevention of each type, screenings included (B–G, contract 3.9). */
+  async restActivePreventions(demographicNo: number): Promise<PreventionTo1[]> {
+    const r = await this.restRead<{ preventions: PreventionTo1[] | null }>('activePreventions', { method: 'GET', path: '/preventions/active', query: { demographicNo: int(demographicNo) } });
+    return many(r?.preventions);
   }
 
   // ---------------------------------------------------------------- REST: schedule, allergies, documents
@@ -444,6 +502,24 @@ function dropUndefined(o: Record<string, SoapValue>): SoapArgs {
   const out: Record<string, SoapValue> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null) out[k] = v;
   return out;
+}
+
+/** A calendar date for a URL segment or JSON field: exactly YYYY-MM-DD (contract 3.8). */
+function calendarDate(d: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new RangeError('not a calendar date (YYYY-MM-DD)');
+  return d;
+}
+
+/** A 24-hour wall time HH:mm, as `POST /schedule/add` parses it (contract 3.8). */
+function wallTime(t: string): string {
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(t)) throw new RangeError('not a wall time (HH:mm)');
+  return t;
+}
+
+/** Provider numbers go into URL paths unescaped by OSCAR: letters and digits only (an empty one means "me", contract 3.2). */
+function providerSegment(p: string): string {
+  if (!/^[A-Za-z0-9]{1,20}$/.test(p)) throw new RangeError('not a provider number');
+  return p;
 }
 
 /** Ids and counts go into URLs and SOAP ints: refuse anything but a safe integer early. */

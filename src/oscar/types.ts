@@ -123,6 +123,57 @@ export interface DocumentTo1 {
   reviews: unknown[] | null;
 }
 
+/**
+ * AppointmentTo1 (contract 3.7, 3.8). Loaded from the database, `startTime`/`endTime` are
+ * java.sql.Time "HH:mm:ss" strings and `appointmentDate` is epoch ms of server-zone midnight; in
+ * the answer of `POST /schedule/add` all three are epoch ms of the full instant.
+ */
+export interface AppointmentTo1 {
+  id: number | null; providerNo: string | null; appointmentDate: number | null;
+  startTime: string | number | null; endTime: string | number | null; name: string | null;
+  demographicNo: number; programId: number; notes: string | null; reason: string | null;
+  location: string | null; resources: string | null; type: string | null; style: string | null;
+  billing: string | null; status: string | null; importedStatus: string | null;
+  createDateTime: number | null; updateDateTime: number | null; creator: string | null;
+  lastUpdateUser: string | null; remarks: string | null; urgency: string | null;
+  creatorSecurityId: number | null; bookingSource: string | null; reasonCode: number | null;
+  /** JPA entities, filled only by `POST /schedule/getAppointment` (contract 3.8); never read. */
+  demographic?: unknown; provider?: unknown; billingDetail?: unknown;
+}
+
+/** `SchedulingResponse` (contract 1.4): members are null unless the endpoint fills them. */
+export interface SchedulingResponse {
+  appointment: AppointmentTo1 | null;
+  appointments: AppointmentTo1[] | null;
+  [k: string]: unknown;
+}
+
+/** Body of `POST /schedule/add` (contract 3.7, 3.8): wall-clock date and start, duration in minutes. */
+export interface NewAppointmentTo1 {
+  providerNo: string; appointmentDate: string; startTime: string; duration: number; demographicNo: number;
+  status: string; type?: string; reason?: string; notes?: string; location?: string; resources?: string;
+  urgency?: string; reasonCode?: number;
+}
+
+/** One row of `GET /schedule/{providerNo}/day/{date}` (contract 3.7, 3.8). */
+export interface PatientListApptItemBean {
+  demographicNo: number | null; appointmentNo: number | null; name: string | null; status: string | null;
+  /** "hh:mm AM" */
+  startTime: string | null; reason: string | null;
+  /** Appointment.getDuration(): "14m " for 09:00–09:14 (the stored end is the last included minute). */
+  duration: string | null; type: string | null; notes: string | null;
+  /** The start as epoch ms of its server-zone wall clock. */
+  date: number | null;
+}
+
+/** PreventionTo1 (contract 3.4, 3.7): only id, patient, dates, type and providers are filled. */
+export interface PreventionTo1 {
+  id: number | null; demographicId: number | null; creationDate: number | null; preventionDate: number | null;
+  providerNo: string | null; preventionType: string | null; deleted: boolean; refused: boolean; never: boolean;
+  nextDate: number | null; creatorProviderNo: string | null; lastUpdateDate: number | null;
+  ineligible?: boolean; deletedRawValue?: string;
+}
+
 // ---------- SOAP (CXF / JAXB) ----------
 
 /** xs:dateTime exactly as on the wire, e.g. '2024-03-12T09:00:00-04:00' or '…Z'. */

@@ -52,6 +52,23 @@ export function xsDateOrDateTime(value: string | null | undefined, tz: string): 
   return wall.time === '00:00:00' ? wall.date : xsInstant(value, tz);
 }
 
+/**
+ * Wall clock of a REST epoch-ms value (contract 1.3, 7.3): Jackson rendered what OSCAR stored
+ * as an instant of the server JVM's zone, so the server zone gives the stored wall clock back.
+ */
+export function restWallClock(ms: number | null | undefined, serverZone: string): string | undefined {
+  return typeof ms === 'number' && Number.isFinite(ms) ? localDateTimeOf(ms, serverZone) : undefined;
+}
+
+/**
+ * Epoch ms of a REST date-time value: its stored wall clock, meant in the clinic zone (variants
+ * §7.5). The same instant when the JVM runs in the clinic zone.
+ */
+export function restEpoch(ms: number | null | undefined, serverZone: string, clinicZone: string): number | undefined {
+  const wall = restWallClock(ms, serverZone);
+  return wall === undefined ? undefined : epochOfLocal(wall, clinicZone);
+}
+
 /** Contract 7.25: date-only values go to REST as epoch ms of local midnight in the OSCAR zone. */
 export function restMsOfDate(date: string, tz: string): number {
   return epochOfLocal(date, tz);

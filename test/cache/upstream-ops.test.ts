@@ -39,3 +39,23 @@ test('reads are tagged with the records they return, writes name the records the
   assert.ok(docs?.kind === 'read' && docs.cache === 'documents', 'document bytes live in their own budget');
   assert.equal(UPSTREAM_OPS.probe?.kind, 'live');
 });
+
+test('REST schedule calls: day lists tag rows by appointmentNo, status and type updates name the appointment and its patient', () => {
+  const day = UPSTREAM_OPS.restProviderDay;
+  assert.ok(day?.kind === 'read');
+  assert.deepEqual(day.tags(['999998', '2024-03-12'], [{ appointmentNo: 5 }, { appointmentNo: 6 }]).sort(), ['appointment-lists', 'appointment:5', 'appointment:6']);
+  const history = UPSTREAM_OPS.restAppointmentHistory;
+  assert.ok(history?.kind === 'read');
+  assert.deepEqual(history.tags([1001], [{ id: 5 }]).sort(), ['appointment:5', 'appointments:1001']);
+  for (const name of ['restUpdateAppointmentStatus', 'restUpdateAppointmentType']) {
+    const w = UPSTREAM_OPS[name];
+    assert.ok(w?.kind === 'write', name);
+    assert.deepEqual(w.changes([5, 'C'], { id: 5, demographicNo: 1001 }).flatMap(tagsOfChange).sort(), ['appointment-lists', 'appointment:5', 'appointments:1001'], name);
+  }
+  const add = UPSTREAM_OPS.restAddAppointment;
+  assert.ok(add?.kind === 'write');
+  assert.deepEqual(add.changes([{ demographicNo: 1001 }], { id: 9 }).flatMap(tagsOfChange).sort(), ['appointment-lists', 'appointment:9', 'appointments:1001']);
+  const imm = UPSTREAM_OPS.restImmunizations;
+  assert.ok(imm?.kind === 'read');
+  assert.deepEqual(imm.tags([1001], [{ id: 41 }]).sort(), ['prevention:41', 'preventions:1001']);
+});

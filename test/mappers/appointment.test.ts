@@ -5,6 +5,7 @@ import type { AppointmentTransfer } from '../../src/oscar/types.js';
 import { appointmentFromSoap, appointmentStatusFor, appointmentToTransfer } from '../../src/resources/appointment/mapper.js';
 import { defaultMappingConfig } from '../../src/resources/mapping-config.js';
 import { assertValidResource } from './fhir-assert.js';
+import { expected555 } from './appointment-fixtures.js';
 
 const cfg = defaultMappingConfig();
 
@@ -16,21 +17,6 @@ const soap555: AppointmentTransfer = {
   resources: '', status: 't', type: '', updateDateTime: '2024-03-08T12:13:20Z', urgency: '',
 };
 
-const expected555: Appointment = {
-  resourceType: 'Appointment',
-  id: '555',
-  meta: { lastUpdated: '2024-03-08T07:13:20-05:00' },
-  status: 'booked',
-  description: 'Follow-up BP',
-  start: '2024-03-12T09:00:00-04:00',
-  end: '2024-03-12T09:15:00-04:00',
-  minutesDuration: 15,
-  created: '2024-03-08T07:13:20-05:00',
-  participant: [
-    { actor: { reference: 'Patient/1001', display: 'DOE, JANE' }, status: 'accepted' },
-    { actor: { reference: 'Practitioner/999998' }, status: 'accepted' },
-  ],
-};
 
 function soapAt(start: string, storedEnd: string, extra: Partial<AppointmentTransfer> = {}): Appointment {
   return appointmentFromSoap({ ...soap555, appointmentStartDateTime: start, appointmentEndDateTime: storedEnd, ...extra }, cfg);

@@ -1,5 +1,6 @@
-// Appointment ⇄ OSCAR appointment (mapping §3). The facade reads appointments through SOAP only;
-// an AppointmentTransfer is reduced to a Booking (instants as epoch ms) and built from that.
+// Appointment ⇄ OSCAR appointment (mapping §3). An AppointmentTransfer (SOAP) is reduced to a
+// Booking (instants as epoch ms) and built from that; rest-mapper.ts does the same for the REST
+// transfers, so both paths give one appointment the same resource.
 
 import type { Appointment, AppointmentParticipant } from 'fhir/r4.js';
 import type { AppointmentTransfer } from '../../oscar/types.js';
@@ -23,7 +24,7 @@ export function appointmentStatusFor(code: string | null | undefined, cfg: Mappi
 }
 
 /** One appointment row, instants as epoch ms. */
-interface Booking {
+export interface Booking {
   id?: number; status?: string; startMs?: number;
   /** contract 7.8: the stored end is the last included minute (or exclusive end − 1 ms via SOAP). */
   storedEndMs?: number;
@@ -44,7 +45,7 @@ export function appointmentFromSoap(t: AppointmentTransfer, cfg: MappingConfig):
   }, cfg);
 }
 
-function buildAppointment(b: Booking, cfg: MappingConfig): Appointment {
+export function buildAppointment(b: Booking, cfg: MappingConfig): Appointment {
   const tz = cfg.timezone;
   // contract 7.8: FHIR end = stored end truncated to the minute + 1 minute (10:19:59 → 10:20, 09:14 → 09:15).
   const endMs = b.storedEndMs !== undefined ? Math.floor(b.storedEndMs / MINUTE) * MINUTE + MINUTE : undefined;
