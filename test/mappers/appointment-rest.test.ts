@@ -2,23 +2,19 @@
 // gives for the same row (sample 2a), whatever zone the OSCAR JVM renders epoch ms in.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AppointmentTo1, PatientListApptItemBean } from '../../src/oscar/types.js';
-import { appointmentFromDayItem, appointmentFromRest, appointmentToNewAppointment } from '../../src/resources/appointment/rest-mapper.js';
+import type { PatientListApptItemBean, SchedulingResponse } from '../../src/oscar/types.js';
+import { appointmentFromDayItem, appointmentFromRest, appointmentToNewAppointment, restAppointmentUpdate } from '../../src/resources/appointment/rest-mapper.js';
 import { defaultMappingConfig } from '../../src/resources/mapping-config.js';
 import { assertValidResource } from './fhir-assert.js';
 import { expected555 } from './appointment-fixtures.js';
+import { REST_APPOINTMENT_HISTORY, REST_SCHEDULE_ADD } from './wire-samples.js';
 
 const cfg = defaultMappingConfig(); // America/Toronto
 
-/** Sample 2a as `POST /schedule/{demographicNo}/appointmentHistory` renders it from a Toronto JVM. */
-const rest555: AppointmentTo1 = {
-  id: 555, providerNo: '999998', appointmentDate: 1710216000000, startTime: '09:00:00', endTime: '09:14:00',
-  name: 'DOE, JANE', demographicNo: 1001, programId: 0, notes: '', reason: 'Follow-up BP', location: '', resources: '',
-  type: '', style: null, billing: null, status: 't', importedStatus: null,
-  createDateTime: 1709900000000, updateDateTime: 1709900000000, creator: '999998', lastUpdateUser: '999998',
-  remarks: '', urgency: '', creatorSecurityId: null, bookingSource: null, reasonCode: null,
-  demographic: null, provider: null, billingDetail: null,
-};
+/** Sample 2a as `POST /schedule/{demographicNo}/appointmentHistory` renders it from a Toronto JVM (samples §2). */
+const rest555 = (JSON.parse(REST_APPOINTMENT_HISTORY) as SchedulingResponse).appointments![0]!;
+/** The answer of `POST /schedule/add` (samples §2): times as epoch ms of the full instants. */
+const added556 = (JSON.parse(REST_SCHEDULE_ADD) as SchedulingResponse).appointment!;
 
 
 describe('Appointment from REST AppointmentTo1', () => {
@@ -34,11 +30,13 @@ describe('Appointment from REST AppointmentTo1', () => {
     assert.deepEqual(a, expected555);
   });
 
-  it('reads the answer of POST /schedule/add, whose times are epoch ms of the full instant', () => {
-    // 09:00 and 09:14 on 2024-03-12 Toronto.
-    const a = appointmentFromRest({ ...rest555, appointmentDate: 1710248400000, startTime: 1710248400000, endTime: 1710249240000 }, cfg);
-    assert.equal(a.start, '2024-03-12T09:00:00-04:00');
-    assert.equal(a.end, '2024-03-12T09:15:00-04:00');
+  it('reads the answer of POST /schedule/add, whose times are epoch ms of the full instants (10:30–10:44 stored)', () => {
+    const a = appointmentFromRest(added556, cfg);
+    assert.equal(a.id, '556');
+    assert.equal(a.start, '2024-03-19T10:30:00-04:00');
+    assert.equal(a.end, '2024-03-19T10:45:00-04:00');
+    assert.equal(a.minutesDuration, 15);
+    assert.equal(a.description, 'Flu shot');
   });
 
   it('keeps the status table, the client identifier column and a missing time as no start/end', () => {
@@ -91,5 +89,35 @@ describe('Appointment to POST /schedule/add', () => {
     assert.deepEqual(noPatient.map((e) => e.message), ['an OSCAR REST booking needs a Patient participant']);
     const backwards = appointmentToNewAppointment({ ...expected555, end: '2024-03-12T08:00:00-04:00' }, cfg).errors;
     assert.deepEqual(backwards.map((e) => e.message), ['end must be after start']);
+  });
+});
+
+describe('Appointment update over REST (status and type only)', () => {
+  const msg = 'OSCAR can change only the status and the appointment type of a booking through its REST web services';
+
+  it('turns a cancel into one status change, and an unchanged resource into nothing', () => {
+    assert.deepEqual(restAppointmentUpdate({ ...expected555, status: 'cancelled' }, rest555, cfg), { status: 'C', errors: [] });
+    assert.deepEqual(restAppointmentUpdate(expected555, rest555, cfg), { errors: [] });
+    assert.deepEqual(restAppointmentUpdate({ ...expected555, status: 'arrived' }, rest555, cfg), { status: 'H', errors: [] });
+  });
+
+  it('keeps a current code that already means the asked status (h = confirmed = booked)', () => {
+    assert.deepEqual(restAppointmentUpdate(expected555, { ...rest555, status: 'h' }, cfg), { errors: [] });
+  });
+
+  it('sets the type from appointmentType', () => {
+    assert.deepEqual(restAppointmentUpdate({ ...expected555, appointmentType: { text: 'Phone' } }, rest555, cfg), { type: 'Phone', errors: [] });
+  });
+
+  it('refuses a reschedule, a new patient, new text or identifier, naming each element', () => {
+    const moved = restAppointmentUpdate({ ...expected555, start: '2024-03-12T10:00:00-04:00', end: '2024-03-12T10:15:00-04:00' }, rest555, cfg);
+    assert.deepEqual(moved.errors, [{ expression: 'Appointment.start', message: msg }, { expression: 'Appointment.end', message: msg }]);
+    const sameTimesOtherOffset = restAppointmentUpdate({ ...expected555, start: '2024-03-12T13:00:00Z', end: '2024-03-12T13:15:00Z' }, rest555, cfg);
+    assert.deepEqual(sameTimesOtherOffset.errors, []);
+    const other = restAppointmentUpdate({
+      ...expected555, description: 'Other', comment: 'note', identifier: [{ system: 'urn:x', value: '1' }],
+      participant: [{ actor: { reference: 'Patient/1002' }, status: 'accepted' }, { actor: { reference: 'Practitioner/999998' }, status: 'accepted' }],
+    }, rest555, cfg);
+    assert.deepEqual(other.errors.map((e) => e.expression), ['Appointment.participant', 'Appointment.description', 'Appointment.comment', 'Appointment.identifier']);
   });
 });

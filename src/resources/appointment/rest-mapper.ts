@@ -102,3 +102,41 @@ export function appointmentToNewAppointment(a: Appointment, cfg: MappingConfig):
   if (transfer.resources !== undefined) body.resources = transfer.resources;
   return { body, errors };
 }
+
+export interface RestAppointmentUpdate {
+  /** The OSCAR status code to set, when it changes. */
+  status?: string;
+  /** The appointment type to set, when it changes. */
+  type?: string;
+  errors: MappingError[];
+}
+
+const sameInstant = (a: string | undefined, b: string | undefined): boolean =>
+  (a === undefined && b === undefined) || (a !== undefined && b !== undefined && Date.parse(a) === Date.parse(b));
+const refs = (a: Appointment): string => (a.participant ?? []).map((p) => p.actor?.reference ?? '').sort().join(' ');
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * What a FHIR update of `current` can do over REST (contract 3.8): OSCAR's REST can set the status
+ * and the type, nothing else (`updateAppointment` is unusable), so any other change is refused
+ * with the element named, before anything is written.
+ */
+export function restAppointmentUpdate(proposed: Appointment, current: AppointmentTo1, cfg: MappingConfig, serverZone = cfg.timezone): RestAppointmentUpdate {
+  const was = appointmentFromRest(current, cfg, serverZone);
+  const { transfer, errors } = appointmentToTransfer(proposed, cfg, { status: current.status ?? undefined });
+  const fixed: Array<[string, boolean]> = [
+    ['Appointment.start', sameInstant(proposed.start, was.start)],
+    ['Appointment.end', sameInstant(proposed.end, was.end)],
+    ['Appointment.participant', refs(proposed) === refs(was)],
+    ['Appointment.description', (nonBlank(proposed.description) ?? '') === (was.description ?? '')],
+    ['Appointment.comment', (nonBlank(proposed.comment) ?? '') === (was.comment ?? '')],
+    ['Appointment.identifier', same(proposed.identifier, was.identifier)],
+  ];
+  for (const [expression, unchanged] of fixed) {
+    if (!unchanged) errors.push({ expression, message: 'OSCAR can change only the status and the appointment type of a booking through its REST web services' });
+  }
+  const out: RestAppointmentUpdate = { errors };
+  if (transfer.status !== undefined && transfer.status !== (current.status ?? '')) out.status = transfer.status;
+  if ((transfer.type ?? '') !== (current.type ?? '')) out.type = transfer.type ?? '';
+  return out;
+}
