@@ -22,6 +22,8 @@ import { OscarAuthError } from './oscar/errors.js';
 import { canonicalLocalSystem, defaultMappingConfig } from './resources/mapping-config.js';
 import { ProviderDirectory } from './resources/provider-directory.js';
 import { buildRegistry } from './resources/registry.js';
+import { assumedCapabilityMap } from './routing/assumed-map.js';
+import { Routes, type CapabilitySource } from './routing/routes.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { loadValidators, validateResource } from './validation/index.js';
 import { inProcessState } from './state/index.js';
@@ -33,6 +35,8 @@ export interface Facade {
   server: Server;
   router: FhirRouter;
   registry: Registry;
+  /** The routing table resolved against the connected OSCAR (what is served, how, and what not). */
+  routes: Routes;
   oscar: OscarClient;
   metrics: Metrics;
   /** The OSCAR-answer and rendered-read cache (its change feed starts with listen()). */
@@ -46,7 +50,12 @@ export interface Facade {
   close(graceMs?: number): Promise<boolean>;
 }
 
-export function createFacade(config: Config, oscarConn: OscarConnection, logger: Logger): Facade {
+export interface FacadeOptions {
+  /** The connected OSCAR's capability map (discovery's holder); default: everything assumed offered. */
+  capabilities?: CapabilitySource;
+}
+
+export function createFacade(config: Config, oscarConn: OscarConnection, logger: Logger, options: FacadeOptions = {}): Facade {
   loadValidators();
   const metrics = createMetrics();
   const oscar = new OscarClient({
@@ -80,8 +89,10 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     localSystemAliases: [`${oscarConn.url}/fhir-ids/`],
   });
   const providers = new ProviderDirectory(upstream);
+  const assumed = assumedCapabilityMap(config.oscarTimezone);
+  const routes = new Routes(options.capabilities ?? { current: () => assumed });
   const registry = buildRegistry(
-    { oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, limits: config.limits },
+    { oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, limits: config.limits, routes },
     { mode: config.validationMode, logger },
   );
   const auth = createAuth(config, logger, { registry, basePath: FHIR_BASE_PATH, metrics: metrics.registry });
@@ -89,6 +100,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   const state = inProcessState();
   const router = createRouter({
     registry,
+    limits: () => routes.limits(),
     canonicalSystem: (system) => canonicalLocalSystem(mapping, system),
     paging: { defaultCount: config.limits.pageSize, maxCount: config.limits.pageMax },
     locks: state.locks,
@@ -140,7 +152,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   });
   const server = createHttpServer({ basePath: FHIR_BASE_PATH, fhir, app, logger, limits: config.http });
   return {
-    server, router, registry, oscar, metrics, cache,
+    server, router, registry, routes, oscar, metrics, cache,
     listen: () => new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => {

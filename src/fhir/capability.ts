@@ -5,6 +5,7 @@ import type {
   CapabilityStatement, CapabilityStatementRest, CapabilityStatementRestResource,
   CapabilityStatementRestResourceInteraction, CapabilityStatementRestResourceOperation, CapabilityStatementRestSecurity,
 } from 'fhir/r4.js';
+import type { InstanceLimits } from './instance-limits.js';
 import type { Registry, ResourceDefinition } from './registry.js';
 
 export const VALIDATE_OPERATION_DEFINITION = 'http://hl7.org/fhir/OperationDefinition/Resource-validate';
@@ -20,6 +21,15 @@ export interface CapabilityOptions {
   date?: string;
   /** Fixed parts (default: capability/base.json). */
   base?: CapabilityStatement;
+  /** What the back end cannot serve (already left out of `registry`) and how it serves the rest. */
+  limits?: InstanceLimits;
+}
+
+type Notes = Readonly<Record<string, string>>;
+
+/** `text` with the note on how this instance serves it, if any. */
+function withNote(text: string | undefined, note: string | undefined): string | undefined {
+  return [text, note].filter(Boolean).join(' ') || undefined;
 }
 
 /** capability/base.json (the repository's fixed CapabilityStatement parts). */
@@ -27,17 +37,21 @@ export function loadCapabilityBase(): CapabilityStatement {
   return JSON.parse(readFileSync(new URL('../../capability/base.json', import.meta.url), 'utf8')) as CapabilityStatement;
 }
 
-function interactionsOf(def: ResourceDefinition): CapabilityStatementRestResourceInteraction[] {
+function interactionsOf(def: ResourceDefinition, notes: Notes): CapabilityStatementRestResourceInteraction[] {
   const i = def.interactions;
   const out: CapabilityStatementRestResourceInteraction[] = [];
+  const add = (code: CapabilityStatementRestResourceInteraction['code'], fixed?: string): void => {
+    const documentation = withNote(fixed, notes[code]);
+    out.push(documentation ? { code, documentation } : { code });
+  };
   if (i.read) {
-    out.push({ code: 'read' });
-    out.push({ code: 'vread', documentation: 'Only the current version: OSCAR keeps no history, so another versionId is a 404.' });
+    add('read');
+    add('vread', 'Only the current version: OSCAR keeps no history, so another versionId is a 404.');
   }
-  if (i.search) out.push({ code: 'search-type' });
-  if (i.create) out.push({ code: 'create' });
-  if (i.update) out.push({ code: 'update' });
-  if (i.delete) out.push({ code: 'delete' });
+  if (i.search) add('search-type');
+  if (i.create) add('create');
+  if (i.update) add('update');
+  if (i.delete) add('delete');
   return out;
 }
 
@@ -48,13 +62,13 @@ function includeNames(def: ResourceDefinition): string[] {
     : `${def.type}:${inc.param}`));
 }
 
-function resourceEntry(def: ResourceDefinition): CapabilityStatementRestResource {
+function resourceEntry(def: ResourceDefinition, notes: Notes): CapabilityStatementRestResource {
   const r: CapabilityStatementRestResource = { type: def.type as CapabilityStatementRestResource['type'] };
   if (def.profile) r.profile = def.profile;
   const reason = def.readOnlyReason && `Read-only: ${def.readOnlyReason}${/[.!?]$/.test(def.readOnlyReason) ? '' : '.'}`;
   const docs = [def.documentation, reason].filter(Boolean);
   if (docs.length > 0) r.documentation = docs.join(' ');
-  r.interaction = interactionsOf(def);
+  r.interaction = interactionsOf(def, notes);
   r.versioning = def.interactions.update ? 'versioned-update' : 'versioned';
   r.readHistory = false;
   if (def.interactions.update) r.updateCreate = false;
@@ -71,12 +85,15 @@ function resourceEntry(def: ResourceDefinition): CapabilityStatementRestResource
       name: p.name,
       ...(p.definition ? { definition: p.definition } : {}),
       type: p.type,
-      documentation: p.description,
+      documentation: withNote(p.description, notes[`search.${p.name}`])!,
     }));
   }
   const ops: CapabilityStatementRestResourceOperation[] = [
     { name: 'validate', definition: VALIDATE_OPERATION_DEFINITION, documentation: `POST /${def.type}/$validate: checks ${/^[AEIOU]/.test(def.type) ? 'an' : 'a'} ${def.type} without storing it.` },
-    ...(def.operations ?? []).map((op) => ({ name: op.name, definition: op.definition, ...(op.documentation ? { documentation: op.documentation } : {}) })),
+    ...(def.operations ?? []).map((op) => {
+      const documentation = withNote(op.documentation, notes[`$${op.name}`]);
+      return { name: op.name, definition: op.definition, ...(documentation ? { documentation } : {}) };
+    }),
   ];
   r.operation = ops;
   return r;
@@ -85,7 +102,7 @@ function resourceEntry(def: ResourceDefinition): CapabilityStatementRestResource
 export function buildCapabilityStatement(registry: Registry, opts: CapabilityOptions): CapabilityStatement {
   const base = structuredClone(opts.base ?? loadCapabilityBase());
   const restBase: CapabilityStatementRest = base.rest?.find((r) => r.mode === 'server') ?? { mode: 'server' };
-  const rest: CapabilityStatementRest = { ...restBase, mode: 'server', resource: registry.all().map(resourceEntry) };
+  const rest: CapabilityStatementRest = { ...restBase, mode: 'server', resource: registry.all().map((def) => resourceEntry(def, opts.limits?.types[def.type]?.notes ?? {})) };
   if (opts.security) rest.security = opts.security;
   const software = { ...base.software, ...opts.software, name: opts.software?.name ?? base.software?.name ?? 'oscar-fhir' };
   return {
@@ -97,7 +114,11 @@ export function buildCapabilityStatement(registry: Registry, opts: CapabilityOpt
     fhirVersion: '4.0.1',
     format: base.format ?? ['application/fhir+json', 'json'],
     software,
-    implementation: { ...base.implementation, description: base.implementation?.description ?? 'OSCAR EMR FHIR R4 facade', url: opts.baseUrl },
+    implementation: {
+      ...base.implementation,
+      description: withNote(base.implementation?.description ?? 'OSCAR EMR FHIR R4 facade', opts.limits?.description)!,
+      url: opts.baseUrl,
+    },
     rest: [rest],
   };
 }

@@ -75,6 +75,10 @@ export const methodNotAllowed = (msg: string, allow: readonly string[]): FhirErr
   new FhirError(405, issue('not-supported', msg), { headers: { allow: allow.join(', ') } });
 export const notAcceptable = (msg: string): FhirError => new FhirError(406, issue('not-supported', msg));
 
+// 501 ---------------------------------------------------------------------------------------
+/** 501, code `not-supported`: implemented here, but not possible with the back end at hand (fhir/instance-limits.ts). */
+export const notImplemented = (msg: string): FhirError => new FhirError(501, issue('not-supported', msg));
+
 // 409 / 410 / 412 / 413 / 415 ---------------------------------------------------------------
 export const conflict = (msg: string): FhirError => new FhirError(409, issue('conflict', msg));
 export const gone = (msg: string): FhirError => new FhirError(410, issue('deleted', msg));

@@ -27,3 +27,4 @@ export { parseTokenValue, matchesToken, type TokenCandidate } from './search/tok
 export { matchesString, matchesText, normalizeForSearch } from './search/string.js';
 export { parseReferenceValue, matchesReference } from './search/reference.js';
 export { encodeCursor, decodeCursor, searchFingerprint, type CursorState } from './search/cursor.js';
+export { instanceView, type InstanceLimits, type LimitedInteraction, type TypeLimits } from './instance-limits.js';

@@ -4,9 +4,10 @@
 // shapes the answer. Every error, whatever threw it, becomes an OperationOutcome here and only here.
 import type { CapabilityStatement } from 'fhir/r4.js';
 import { buildCapabilityStatement, type CapabilityOptions } from './capability.js';
-import { methodNotAllowed, notFound, quoteInput } from './errors.js';
+import { methodNotAllowed, notFound, notImplemented, quoteInput } from './errors.js';
 import type { FhirRequest, FhirResponse } from './exchange.js';
 import { isValidId } from './ids.js';
+import { instanceView, unavailableInteraction, unavailableOperation, type InstanceLimits, type InstanceView, type LimitedInteraction } from './instance-limits.js';
 import { FHIR_JSON, negotiate, type JsonMediaType } from './negotiate.js';
 import { toOperationOutcome } from './outcome.js';
 import { parsePrefer } from './prefer.js';
@@ -20,6 +21,7 @@ import { search } from './router/search.js';
 import { create, remove, update } from './router/write.js';
 import { DEFAULT_COUNT, MAX_COUNT } from './search/parse.js';
 import { InProcessLocks, type KeyedLocks, type LockOptions } from '../state/index.js';
+import { unavailableText } from './unavailable.js';
 
 export interface RouterOptions {
   registry: Registry;
@@ -39,6 +41,11 @@ export interface RouterOptions {
   locks?: KeyedLocks;
   /** How long a write waits for, and may hold, its record's lock. */
   writeLock?: LockOptions;
+  /**
+   * What the back end cannot serve now (fhir/instance-limits.ts): asked on every request, so a
+   * new object applies from the next request on; undefined = everything registered is served.
+   */
+  limits?: () => InstanceLimits | undefined;
 }
 
 /** A write waits this long for a record another write holds; OSCAR calls are bounded well below the lease. */
@@ -55,7 +62,17 @@ function allowFor(def: ResourceDefinition, level: 'type' | 'instance'): string[]
     : [...(i.read ? ['GET'] : []), ...(i.update ? ['PUT'] : []), ...(i.delete ? ['DELETE'] : [])];
 }
 
-function notAllowed(def: ResourceDefinition, level: 'type' | 'instance', method: string): never {
+/** The interaction a method means at a level, among those the back end may be unable to serve. */
+function limitedInteraction(level: 'type' | 'instance', method: string): LimitedInteraction | undefined {
+  if (level === 'type') return method === 'GET' ? 'search-type' : method === 'POST' ? 'create' : undefined;
+  return method === 'GET' ? 'read' : method === 'PUT' ? 'update' : undefined;
+}
+
+/** 501 when the type implements the interaction but the back end cannot serve it (variants §7.3); else 405. */
+function notAllowed(def: ResourceDefinition, level: 'type' | 'instance', method: string, view?: InstanceView, full?: ResourceDefinition): never {
+  const interaction = limitedInteraction(level, method);
+  const u = interaction && full && unavailableInteraction(view?.limits, full.type, interaction);
+  if (u) throw notImplemented(unavailableText(`${full.type} ${interaction}`, u));
   const allow = allowFor(def, level);
   throw methodNotAllowed(`${method} is not supported on ${level === 'type' ? def.type : `${def.type}/[id]`}${def.readOnlyReason && method !== 'GET' ? ` (read-only: ${def.readOnlyReason})` : ''}`, allow);
 }
@@ -70,7 +87,7 @@ export function createRouter(opts: RouterOptions): FhirRouter {
   opts.registry.check();
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
   const maxCount = opts.paging?.maxCount ?? MAX_COUNT;
-  const state: RouterState = {
+  const fullState: RouterState = {
     registry: opts.registry,
     baseUrl,
     validator: opts.validator,
@@ -87,11 +104,24 @@ export function createRouter(opts: RouterOptions): FhirRouter {
       ...(opts.canonicalSystem && { canonicalSystem: opts.canonicalSystem }),
     },
   };
-  let capability: CapabilityStatement | undefined;
-  const capabilityStatement = (): CapabilityStatement =>
-    (capability ??= buildCapabilityStatement(opts.registry, { ...opts.capability, baseUrl }));
+  // One state and one CapabilityStatement per view of the registry (instance-limits.ts builds a
+  // view once per limits object).
+  const states = new WeakMap<Registry, RouterState>();
+  const capabilities = new WeakMap<Registry, CapabilityStatement>();
+  const stateOf = (view: InstanceView): RouterState => {
+    let s = states.get(view.registry);
+    if (!s) states.set(view.registry, s = { ...fullState, registry: view.registry });
+    return s;
+  };
+  const capabilityStatement = (view: InstanceView): CapabilityStatement => {
+    let c = capabilities.get(view.registry);
+    if (!c) capabilities.set(view.registry, c = buildCapabilityStatement(view.registry, { ...opts.capability, baseUrl, ...(view.limits && { limits: view.limits }) }));
+    return c;
+  };
 
   async function dispatch(req: FhirRequest, route: Route, mediaType: JsonMediaType, deferred: unknown): Promise<FhirResponse> {
+    const view = instanceView(opts.registry, opts.limits?.());
+    const state = stateOf(view);
     const ctx: FhirContext = {
       requestId: req.requestId, baseUrl, auth: req.auth, signal: req.signal ?? NO_SIGNAL,
       prefer: parsePrefer(req.headers.prefer),
@@ -104,7 +134,7 @@ export function createRouter(opts: RouterOptions): FhirRouter {
       case 'metadata':
         if (method !== 'GET') throw methodNotAllowed('/metadata accepts GET only', ['GET']);
         await state.hooks.beforeInteraction?.(ctx, { interaction: 'capabilities' });
-        return json(rc, 200, capabilityStatement());
+        return json(rc, 200, capabilityStatement(view));
       case 'system':
         throw methodNotAllowed('System-level interactions (whole-system search, batch, transaction, history) are not supported', []);
       case 'system-op':
@@ -114,8 +144,13 @@ export function createRouter(opts: RouterOptions): FhirRouter {
       default:
         break;
     }
-    const def = opts.registry.get(route.type);
-    if (!def) throw notFound(`Resource type '${route.type}' is not supported (supported: ${opts.registry.types().join(', ')})`);
+    const full = opts.registry.get(route.type);
+    const def = view.registry.get(route.type);
+    if (!def) {
+      const u = full && unavailableInteraction(view.limits, full.type, 'read');
+      if (u) throw notImplemented(unavailableText(full.type, u));
+      throw notFound(`Resource type '${route.type}' is not supported (supported: ${view.registry.types().join(', ')})`);
+    }
     if ('id' in route && !isValidId(route.id, def.idPattern)) {
       // mapping §1.1: an id that cannot exist is a 404, never an upstream call.
       throw notFound(`${def.type}/${route.id} is not known`);
@@ -124,8 +159,9 @@ export function createRouter(opts: RouterOptions): FhirRouter {
       case 'type':
         if (method === 'GET' && def.interactions.search) return search(state, rc, def, false);
         if (method === 'POST' && def.interactions.create) return create(state, rc, def);
-        return notAllowed(def, 'type', method);
+        return notAllowed(def, 'type', method, view, full);
       case 'search-post':
+        if (method === 'POST' && !def.interactions.search) notAllowed(def, 'type', 'GET', view, full);
         if (method !== 'POST' || !def.interactions.search) {
           throw methodNotAllowed(`${def.type}/_search accepts POST${def.interactions.search ? '' : ' only where search is supported'}`, def.interactions.search ? ['POST'] : []);
         }
@@ -134,17 +170,20 @@ export function createRouter(opts: RouterOptions): FhirRouter {
         if (method === 'GET' && def.interactions.read) return read(state, rc, def, route.id);
         if (method === 'PUT' && def.interactions.update) return update(state, rc, def, route.id);
         if (method === 'DELETE' && def.interactions.delete) return remove(state, rc, def, route.id);
-        return notAllowed(def, 'instance', method);
+        return notAllowed(def, 'instance', method, view, full);
       case 'vread':
+        if (method === 'GET' && !def.interactions.read) notAllowed(def, 'instance', 'GET', view, full);
         if (method !== 'GET' || !def.interactions.read) throw methodNotAllowed(`${def.type}/[id]/_history/[vid] accepts GET only`, def.interactions.read ? ['GET'] : []);
         return read(state, rc, def, route.id, route.vid);
       case 'type-history':
       case 'instance-history':
         throw methodNotAllowed('History is not supported: OSCAR keeps no versions (only the current version can be read)', []);
       case 'type-op':
-        return operation(state, rc, def, route.op);
-      case 'instance-op':
-        return operation(state, rc, def, route.op, route.id);
+      case 'instance-op': {
+        const u = unavailableOperation(view.limits, def.type, route.op);
+        if (u) throw notImplemented(unavailableText(`$${route.op} on ${def.type}`, u));
+        return operation(state, rc, def, route.op, route.kind === 'instance-op' ? route.id : undefined);
+      }
     }
   }
 
@@ -166,7 +205,8 @@ export function createRouter(opts: RouterOptions): FhirRouter {
       return res;
     } catch (err) {
       const mapped = toOperationOutcome(err);
-      if (mapped.status >= 500) state.hooks.onError?.(err, req, { status: mapped.status, bug: mapped.bug });
+      // A 501 is this instance's known limit, not trouble.
+      if (mapped.status >= 500 && mapped.status !== 501) fullState.hooks.onError?.(err, req, { status: mapped.status, bug: mapped.bug });
       const res = json({ mediaType, pretty: lastQueryValue(req, '_pretty') === 'true' }, mapped.status, mapped.outcome, mapped.headers);
       if (req.method === 'HEAD') delete res.body;
       return res;

@@ -1,6 +1,7 @@
 // What every resource type's service needs: the OSCAR client, the clinic's mapping tables and
 // the provider directory (names for Practitioner references).
 import type { OscarClient } from '../oscar/client.js';
+import type { RouteChoice } from '../routing/routes.js';
 import type { MappingConfig } from './mapping-config.js';
 import type { ProviderDirectory } from './provider-directory.js';
 
@@ -24,4 +25,6 @@ export interface ResourceDeps {
   baseUrl: string;
   /** What one search may cost OSCAR (LIMIT_* settings, README "Configuration"). */
   limits: SearchLimits;
+  /** Which of the ways to serve an interaction the connected OSCAR allows (src/routing); absent: the preferred one. */
+  routes?: RouteChoice;
 }

@@ -1,5 +1,5 @@
 // Every FHIR type this server offers, registered in one place.
-import { Registry, type ResourceDefinition } from '../fhir/index.js';
+import { instanceView, Registry, type ResourceDefinition } from '../fhir/index.js';
 import type { ResourceDeps } from './deps.js';
 import { withOutgoingValidation, type OutgoingPolicy } from './outgoing.js';
 import { patientDefinition } from './patient/index.js';
@@ -12,7 +12,10 @@ import { practitionerDefinition } from './practitioner/index.js';
 
 export function buildRegistry(deps: ResourceDeps, policy: OutgoingPolicy): Registry {
   const registry = new Registry();
-  const defs: ResourceDefinition[] = [patientDefinition(deps, registry) as unknown as ResourceDefinition];
+  // $everything gathers what the connected OSCAR can serve now, as the router does.
+  const served = (): Registry => instanceView(registry, deps.routes?.limits()).registry;
+  const lookup = { get: (type: string) => served().get(type), all: () => served().all() };
+  const defs: ResourceDefinition[] = [patientDefinition(deps, lookup) as unknown as ResourceDefinition];
   defs.push(appointmentDefinition(deps) as unknown as ResourceDefinition);
   defs.push(practitionerDefinition(deps) as unknown as ResourceDefinition);
   defs.push(allergyIntoleranceDefinition(deps) as unknown as ResourceDefinition);

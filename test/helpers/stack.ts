@@ -3,7 +3,7 @@
 // test) and silent logs.
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createFacade, type Facade } from '../../src/app.js';
+import { createFacade, type Facade, type FacadeOptions } from '../../src/app.js';
 import { connectionFromCredentials, loadConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logging.js';
 import { demoCredentials } from '../../src/sim/options.js';
@@ -35,6 +35,8 @@ export interface StackOptions {
   sim?: Parameters<typeof startSimulator>[0];
   /** Logger of the facade (default: silent); tests that assert log lines pass a capturing one. */
   logger?: Logger;
+  /** Composition options (e.g. the capability map of the connected OSCAR). */
+  facade?: FacadeOptions;
 }
 
 async function freePort(): Promise<number> {
@@ -60,7 +62,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     CHANGE_POLL_SECONDS: '0',
     ...opts.env,
   });
-  const facade = createFacade(config, connectionFromCredentials(sim.url, credentials), opts.logger ?? createLogger(config.logLevel));
+  const facade = createFacade(config, connectionFromCredentials(sim.url, credentials), opts.logger ?? createLogger(config.logLevel), opts.facade);
   await facade.listen();
   const base = config.fhirBaseUrl;
   return {

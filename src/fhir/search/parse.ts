@@ -5,6 +5,7 @@
 // Invalid VALUES are a 400 in both modes: guessing what a malformed value meant is never lenient.
 import { badRequest, invalidValue, notSupported, type Issue } from '../errors.js';
 import { FHIR_ID_RE } from '../ids.js';
+import { ownEntry, unavailableText } from '../unavailable.js';
 import { parseClause } from './clause.js';
 import { decodeCursor, searchFingerprint } from './cursor.js';
 import { SUMMARY_MODES, TOTAL_MODES, parseElements, parseInclude, parseRevInclude, parseSort } from './result-params.js';
@@ -125,6 +126,11 @@ export function parseSearch(spec: SearchSpec, pairs: readonly (readonly [string,
     }
 
     const def = spec.searchParams.find((p) => p.name === name);
+    const unavailable = def ? undefined : ownEntry(spec.unavailableParams, name);
+    if (unavailable) {
+      unsupported(unavailableText(`Search parameter '${name}' of ${spec.type}`, unavailable), key);
+      continue;
+    }
     if (!def) {
       const what = name.includes('.') ? `Chained search parameter '${key}' is not supported` : `Unknown search parameter '${key}'`;
       unsupported(`${what} for ${spec.type}. Supported: ${spec.searchParams.map((p) => p.name).join(', ') || '(none)'}`, key);

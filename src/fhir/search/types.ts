@@ -59,9 +59,13 @@ export interface RevIncludeDef {
 }
 
 /** What the search parser needs to know about a resource type (a subset of ResourceDefinition). */
+import type { Unavailable } from '../unavailable.js';
+
 export interface SearchSpec {
   type: string;
   searchParams: readonly SearchParamDef[];
+  /** Parameters the type implements that the back end at hand cannot serve (fhir/instance-limits.ts). */
+  unavailableParams?: Readonly<Record<string, Unavailable>>;
   includes?: readonly IncludeDef[];
   revIncludes?: readonly RevIncludeDef[];
   /** Ids this type can have; used to drop `_id` / reference values that can never match. */

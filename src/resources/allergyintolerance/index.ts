@@ -6,6 +6,8 @@ import { defineResource, NUMERIC_ID, tooCostly, type FhirContext, type ParsedSea
 import type { AllergyTransfer } from '../../oscar/types.js';
 import { hiddenFrom } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
+import { chosen } from '../../routing/routes.js';
+import { FIDELITY_CODES, tagFidelity } from '../fidelity.js';
 import { CA_BASELINE_PROFILES } from '../systems.js';
 import { allergyFromSoap } from './mapper.js';
 import { ALLERGY_SEARCH_PARAMS } from './search-params.js';
@@ -24,19 +26,23 @@ export function allergyIntoleranceDefinition(deps: ResourceDeps) {
   async function mapper(rows: readonly AllergyTransfer[], c: AllergyCandidates): Promise<(t: AllergyTransfer) => AllergyIntolerance> {
     const names = new Map<string, string | undefined>();
     for (const p of new Set(rows.map((t) => t.providerNo ?? ''))) names.set(p, await providers.displayOf(p));
+    if (!c.statusKnown) {
+      return (t) => tagFidelity(allergyFromSoap(t, undefined, mapping, names.get(t.providerNo ?? '')), deps.baseUrl, FIDELITY_CODES.clinicalStatusUnverified);
+    }
     return (t) => allergyFromSoap(t, (t.demographicNo !== undefined && c.active.get(t.demographicNo)) || NONE, mapping, names.get(t.providerNo ?? ''));
   }
 
   async function read(ctx: FhirContext, id: string): Promise<AllergyIntolerance | undefined> {
     const t = await oscar.soapGetAllergy(Number(id));
     if (t?.id === undefined || hiddenFrom(ctx, t.demographicNo)) return undefined;
-    const c: AllergyCandidates = { rows: [t], active: new Map() };
+    const c: AllergyCandidates = { rows: [t], active: new Map(), statusKnown: chosen(deps.routes, 'AllergyIntolerance.read') === 'with-rest-status' };
     await loadActiveLists(deps, c, t.demographicNo !== undefined ? [t.demographicNo] : []);
     return (await mapper([t], c))(t);
   }
 
   async function search(ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<AllergyIntolerance>> {
-    const c = await fetchAllergyCandidates(planAllergySearch(s, deps.limits, Date.now(), ctx.compartment), deps);
+    const c = await fetchAllergyCandidates(planAllergySearch(s, deps.limits, Date.now(), ctx.compartment), deps,
+      chosen(deps.routes, 'AllergyIntolerance.search-type') === 'with-rest-status');
     const statusClauses = s.clauses.filter((cl) => cl.name === 'clinical-status');
     const otherClauses = s.clauses.filter((cl) => cl.name !== 'clinical-status');
     // Every criterion but clinical status can be decided before the REST active lists are known.
@@ -45,8 +51,8 @@ export function allergyIntoleranceDefinition(deps: ResourceDeps) {
     const patientsOf = (rows: readonly AllergyTransfer[]): number[] => [...new Set(rows.flatMap((t) => (t.demographicNo !== undefined ? [t.demographicNo] : [])))];
     const unknown = patientsOf(kept).filter((d) => !c.active.has(d));
 
-    if (statusClauses.length > 0 || unknown.length === 0) {
-      if (unknown.length > MAX_STATUS_PATIENTS) {
+    if (!c.statusKnown || statusClauses.length > 0 || unknown.length === 0) {
+      if (c.statusKnown && unknown.length > MAX_STATUS_PATIENTS) {
         throw tooCostly(`clinical-status would need the active allergy lists of ${unknown.length} patients (at most ${MAX_STATUS_PATIENTS}): add patient or narrow _lastUpdated`, ['clinical-status']);
       }
       await loadActiveLists(deps, c, unknown);

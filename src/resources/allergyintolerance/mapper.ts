@@ -15,7 +15,7 @@ import {
 
 /** One allergy row. Dates are already FHIR strings. */
 interface AllergyFacts {
-  id?: number; demographicNo?: number; active: boolean;
+  id?: number; demographicNo?: number; active: boolean | undefined;
   description?: string; din?: string; typeCode?: number;
   reaction?: string; severity?: string; onsetOfReaction?: string;
   startDate?: string; ageOfOnset?: string; entryDate?: string; providerNo?: string; lastUpdated?: string;
@@ -24,18 +24,28 @@ interface AllergyFacts {
 
 /**
  * contract 4.8: SOAP has no archived flag, so clinical status comes from membership of the REST
- * /allergies/active list (`activeIds`): listed → active, otherwise inactive.
+ * /allergies/active list (`activeIds`): listed → active, otherwise inactive. Without that list
+ * (`undefined`: no OSCAR REST, variants §6 B14) the row may be archived: mapping §4 says how.
  */
-export function allergyFromSoap(t: AllergyTransfer, activeIds: ReadonlySet<number>, cfg: MappingConfig, recorderDisplay?: string): AllergyIntolerance {
+export function allergyFromSoap(t: AllergyTransfer, activeIds: ReadonlySet<number> | undefined, cfg: MappingConfig, recorderDisplay?: string): AllergyIntolerance {
   const tz = cfg.timezone;
   return buildAllergy({
-    id: t.id, demographicNo: t.demographicNo, active: t.id !== undefined && activeIds.has(t.id),
+    id: t.id, demographicNo: t.demographicNo, active: activeIds && t.id !== undefined && activeIds.has(t.id),
     description: nonBlank(t.description), din: nonBlank(t.regionalIdentifier), typeCode: t.typeCode,
     reaction: nonBlank(t.reaction), severity: nonBlank(t.severityOfReaction), onsetOfReaction: nonBlank(t.onsetOfReaction),
     startDate: xsDate(t.startDate, tz), ageOfOnset: nonBlank(t.ageOfOnset), entryDate: xsDate(t.entryDate, tz),
     providerNo: nonBlank(t.providerNo), lastUpdated: xsInstant(t.lastUpdateDate, tz), recorderDisplay,
   });
 }
+
+/**
+ * mapping §4: the profile needs a clinical status (ait-1, required binding); an allergy that may be
+ * archived is reported active, which warns too much rather than too little, and says so.
+ */
+const UNVERIFIED_STATUS = {
+  coding: [{ system: SYSTEMS.allergyClinical, code: 'active', display: 'Active' }],
+  text: 'Active or archived: this OSCAR does not say which',
+};
 
 /** Age at onset in years; OSCAR's column defaults to '0', which means "not recorded". */
 function onsetAge(age: string | undefined): AllergyIntolerance['onsetAge'] {
@@ -65,7 +75,8 @@ function buildAllergy(f: AllergyFacts): AllergyIntolerance {
     resourceType: 'AllergyIntolerance',
     id: f.id !== undefined ? String(f.id) : undefined,
     meta: { lastUpdated: f.lastUpdated, profile: [CA_BASELINE_PROFILES.AllergyIntolerance] },
-    clinicalStatus: { coding: [{ system: SYSTEMS.allergyClinical, code: f.active ? 'active' : 'inactive', display: f.active ? 'Active' : 'Inactive' }] },
+    clinicalStatus: f.active === undefined ? UNVERIFIED_STATUS
+      : { coding: [{ system: SYSTEMS.allergyClinical, code: f.active ? 'active' : 'inactive', display: f.active ? 'Active' : 'Inactive' }] },
     verificationStatus: { coding: [{ system: SYSTEMS.allergyVerification, code: 'confirmed', display: 'Confirmed' }] },
     category: category ? [category] : undefined, // typeCode 0 (custom): unknown, do not guess
     criticality: f.severity ? CRITICALITY[f.severity] : undefined,

@@ -33,6 +33,8 @@ type Plan =
 /** Candidate rows, and the REST active-allergy ids of the patients already looked up. */
 export interface AllergyCandidates {
   rows: AllergyTransfer[];
+  /** false when this OSCAR has no REST active lists to ask (variants §6 B14): statuses stay unverified. */
+  statusKnown: boolean;
   active: Map<number, ReadonlySet<number>>;
 }
 
@@ -75,15 +77,16 @@ async function activeIdsOf(deps: ResourceDeps, demographicNo: number): Promise<R
 
 /** Fetches the active lists of the given patients that are not known yet (bounded fan-out). */
 export async function loadActiveLists(deps: ResourceDeps, c: AllergyCandidates, demographicNos: readonly number[]): Promise<void> {
+  if (!c.statusKnown) return;
   const missing = unique(demographicNos).filter((d) => !c.active.has(d));
   const lists = await mapLimited(missing, CONCURRENCY, (d) => activeIdsOf(deps, d));
   missing.forEach((d, i) => c.active.set(d, lists[i]!));
 }
 
 /** Runs the plan. */
-export async function fetchAllergyCandidates(plan: Plan, deps: ResourceDeps): Promise<AllergyCandidates> {
+export async function fetchAllergyCandidates(plan: Plan, deps: ResourceDeps, statusKnown: boolean): Promise<AllergyCandidates> {
   const { oscar, mapping, limits: { upstreamRows: maxUpstreamRows } } = deps;
-  const out: AllergyCandidates = { rows: [], active: new Map() };
+  const out: AllergyCandidates = { rows: [], active: new Map(), statusKnown };
   switch (plan.kind) {
     case 'ids': {
       const found = await mapLimited(plan.ids, CONCURRENCY, (id) => oscar.soapGetAllergy(id));
@@ -94,9 +97,12 @@ export async function fetchAllergyCandidates(plan: Plan, deps: ResourceDeps): Pr
       // contract 7.9: this call has no consent gate (getAllergiesByDemographicIdAfter has one) and
       // includes archived rows; since is exclusive, so start before any record.
       const perPatient = await mapLimited(plan.demographicNos, CONCURRENCY / 2, async (d) => {
-        const [rows, active] = await Promise.all([oscar.soapGetAllergiesByProgramProviderDemographicDate(d, BEGINNING, maxUpstreamRows + 1), activeIdsOf(deps, d)]);
+        const [rows, active] = await Promise.all([
+          oscar.soapGetAllergiesByProgramProviderDemographicDate(d, BEGINNING, maxUpstreamRows + 1),
+          statusKnown ? activeIdsOf(deps, d) : undefined,
+        ]);
         if (rows.length > maxUpstreamRows) throw tooCostly(`a patient has more than ${maxUpstreamRows} allergies in OSCAR`);
-        out.active.set(d, active);
+        if (active) out.active.set(d, active);
         return rows;
       });
       out.rows = perPatient.flat();

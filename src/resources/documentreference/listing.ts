@@ -6,6 +6,7 @@ import type { DocumentReference } from 'fhir/r4.js';
 import { mapLimited, tooCostly } from '../../fhir/index.js';
 import { OscarFaultError } from '../../oscar/errors.js';
 import type { DocumentTransfer } from '../../oscar/types.js';
+import { chosen } from '../../routing/routes.js';
 import type { ResourceDeps } from '../deps.js';
 import { xsEpoch } from '../oscar-dates.js';
 
@@ -76,9 +77,12 @@ export async function documentsById(deps: ResourceDeps, ids: readonly number[], 
  */
 export async function documentsOfPatient(deps: ResourceDeps, demographicNo: number, toResource: ToDocumentReference): Promise<DocumentReference[]> {
   const programId = deps.mapping.documentProgramId;
-  const all = await deps.oscar.soapGetDocumentsByDemographicIdAfter(demographicNo, 0);
-  if (all.length > deps.limits.upstreamRows) refuseTooMany(deps);
-  if (all.length > 0) return mapAll(all, toResource);
+  // variants B23: OSCAR 15, KAI-15 and Juno have no getDocumentsByDemographicIdAfter.
+  if (chosen(deps.routes, 'DocumentReference.search-type') === 'by-demographic') {
+    const all = await deps.oscar.soapGetDocumentsByDemographicIdAfter(demographicNo, 0);
+    if (all.length > deps.limits.upstreamRows) refuseTooMany(deps);
+    if (all.length > 0) return mapAll(all, toResource);
+  }
 
   const creators = [...new Set((await deps.providers.all()).map((p) => p.providerNo).filter((p): p is string => !!p))];
   const seen = new Set<number>();

@@ -7,6 +7,7 @@ import type { OscarClient } from '../../oscar/client.js';
 import { OscarFaultError } from '../../oscar/errors.js';
 import { parseXsDateTime } from '../../time/zone.js';
 import type { DemographicTo1, DemographicTransfer2 } from '../../oscar/types.js';
+import type { OptionId } from '../../routing/table.js';
 import { completeDemographic } from './complete-record.js';
 import { birthDateOf, emptyDemographic } from './mapper.js';
 
@@ -17,8 +18,8 @@ export interface CurrentDemographic {
   soap: DemographicTransfer2;
 }
 
-export async function currentDemographic(oscar: OscarClient, id: number, timezone: string): Promise<CurrentDemographic | undefined> {
-  const soap = await completeDemographic(oscar, id);
+export async function currentDemographic(oscar: OscarClient, id: number, timezone: string, how?: OptionId<'Patient.read'>): Promise<CurrentDemographic | undefined> {
+  const soap = await completeDemographic(oscar, id, how);
   if (!soap) return undefined;
   if (birthDateOf(soap.yearOfBirth, soap.monthOfBirth, soap.dateOfBirth)?.length === 10) {
     try {

@@ -14,6 +14,8 @@ import type { DemographicTransfer } from '../../oscar/types.js';
 import type { ResourceDeps } from '../deps.js';
 import { CA_BASELINE_PROFILES } from '../systems.js';
 import { notStoredIssues, rejectIfErrors } from '../write-issues.js';
+import { chosen, offered } from '../../routing/routes.js';
+import { FIDELITY_CODES, tagFidelity } from '../fidelity.js';
 import { completeDemographic } from './complete-record.js';
 import { clearedByRestUpdate, currentDemographic } from './current-record.js';
 import { everythingOperation, type TypeLookup } from './everything.js';
@@ -33,13 +35,24 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
     return patientFromSoap(t, mapping, { providerDisplay: await providers.displayOf(t.providerNo) });
   }
 
+  /** The record as complete as this OSCAR gives it, tagged when it lacks the Transfer2 fields. */
+  async function readPatient(id: number): Promise<Patient | undefined> {
+    const how = chosen(deps.routes, 'Patient.read');
+    const t = await completeDemographic(oscar, id, how);
+    if (!t) return undefined;
+    const p = await toPatient(t);
+    return how === 'transfer1' ? tagFidelity(p, deps.baseUrl, FIDELITY_CODES.demographicWithoutTransfer2) : p;
+  }
+
   async function read(_ctx: FhirContext, id: string): Promise<Patient | undefined> {
-    const t = await completeDemographic(oscar, Number(id));
-    return t ? toPatient(t) : undefined;
+    return readPatient(Number(id));
   }
 
   async function search(_ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Patient>> {
-    const plan = planPatientSearch(s, mapping, deps.limits);
+    const plan = planPatientSearch(s, mapping, deps.limits, {
+      chartNumbers: chosen(deps.routes, 'Patient.search.identifier') === 'with-chart-numbers',
+      activeAfter: offered(deps.routes, 'Patient.search._lastUpdated'),
+    });
     const rows = await fetchCandidates(plan, deps);
     const patients = await Promise.all(rows.map(toPatient));
     const matches = patients
@@ -49,9 +62,9 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
   }
 
   async function readBack(id: number): Promise<Patient> {
-    const t = await completeDemographic(oscar, id);
-    if (!t) throw notFound(`Patient/${id} was written but cannot be read back from OSCAR`);
-    return toPatient(t);
+    const p = await readPatient(id);
+    if (!p) throw notFound(`Patient/${id} was written but cannot be read back from OSCAR`);
+    return p;
   }
 
   return defineResource<Patient>({
@@ -77,7 +90,7 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
         if (isSubsetted(p)) {
           throw unprocessable('This Patient is tagged SUBSETTED (a search result or a _summary/_elements view): it lacks elements the update would erase. Read Patient/' + id + ' and update from that.', ['Patient.meta.tag']);
         }
-        const current = await currentDemographic(oscar, Number(id), mapping.timezone);
+        const current = await currentDemographic(oscar, Number(id), mapping.timezone, chosen(deps.routes, 'Patient.read'));
         if (!current) throw notFound(`Patient/${id} is not known`);
         const { to, notStored, errors } = patientToDemographic(p, current.to, mapping);
         rejectIfErrors(errors);

@@ -3,7 +3,7 @@
 // has to return a SUPERSET of the matches, at a cost of at most two upstream calls per search
 // (design principle 5) and never a call per row. Criteria OSCAR cannot narrow on alone are a 400 too-costly.
 import {
-  dateClauseWindow, invalidValue, tooCostly,
+  dateClauseWindow, invalidValue, notSupported, tooCostly,
   type DateClause, type Issue, type ParsedSearch, type SearchClause, type StringClause, type TokenClause, type TokenValue,
 } from '../../fhir/index.js';
 import type { DemographicAttributeSearch } from '../../oscar/client.js';
@@ -116,7 +116,7 @@ interface IdentifierLookups { hins: string[]; ids: number[]; chartNos: string[];
  * narrowed upstream (`system|` = any value of the system). A value that can never match (a system
  * this server never emits, `|code` = no system) contributes nothing.
  */
-function identifierLookups(c: TokenClause, cfg: MappingConfig): IdentifierLookups | undefined {
+function identifierLookups(c: TokenClause, cfg: MappingConfig, ways: PatientSearchWays): IdentifierLookups | undefined {
   const demoSystem = localSystem(cfg, 'demographicNo');
   const chartSystem = localSystem(cfg, 'chartNo');
   const cardSystem = localSystem(cfg, 'healthCard');
@@ -134,6 +134,8 @@ function identifierLookups(c: TokenClause, cfg: MappingConfig): IdentifierLookup
       const id = numericId(v.code);
       if (id !== undefined) out.ids.push(id);
     } else if (v.system === chartSystem) {
+      // Only OSCAR REST finds a chart number (contract 3.6); never send a call that cannot succeed.
+      if (!ways.chartNumbers) throw notSupported('Chart numbers cannot be searched with the connected OSCAR: its REST demographics search is unavailable', ['identifier']);
       out.chartNos.push(v.code);
     } else if (v.system === cardSystem || hcTypeForSystem(v.system)) {
       out.hins.push(v.code);
@@ -153,8 +155,18 @@ function identifierFetches(l: IdentifierLookups, criteria: DemographicAttributeS
 const TOO_COSTLY = 'this Patient search would read every patient of the clinic: add one of _id, identifier, name, family, given, '
   + 'birthdate (an exact day), gender, phone, email, address-city, address-state (a province code), _lastUpdated (a lower bound) or active=true';
 
+/** Which upstream reads the connected OSCAR offers beyond the attribute search (routing table 'Patient.search.*'). */
+export interface PatientSearchWays {
+  /** REST demographics search (chart numbers). */
+  chartNumbers: boolean;
+  /** getActiveDemographicsAfter (_lastUpdated, active=true). */
+  activeAfter: boolean;
+}
+
+const EVERY_WAY: PatientSearchWays = { chartNumbers: true, activeAfter: true };
+
 /** Chooses the cheapest upstream reads that are certain to return every match. */
-export function planPatientSearch(search: ParsedSearch, cfg: MappingConfig, limits: Pick<SearchLimits, 'ids'>): PatientPlan {
+export function planPatientSearch(search: ParsedSearch, cfg: MappingConfig, limits: Pick<SearchLimits, 'ids'>, ways: PatientSearchWays = EVERY_WAY): PatientPlan {
   const notes: Issue[] = [];
   const plan = (fetches: Fetch[]): PatientPlan => ({ fetches, notes });
 
@@ -186,7 +198,7 @@ export function planPatientSearch(search: ParsedSearch, cfg: MappingConfig, limi
   let identifierPlan: Fetch[] | undefined;
   let systemless = false;
   for (const c of clausesNamed<TokenClause>(search, 'identifier')) {
-    const lookups = identifierLookups(c, cfg);
+    const lookups = identifierLookups(c, cfg, ways);
     if (!lookups) continue;
     const fetches = identifierFetches(lookups, criteria);
     if (fetches.length === 0) return plan([]); // no value of this clause can ever match
@@ -215,7 +227,7 @@ export function planPatientSearch(search: ParsedSearch, cfg: MappingConfig, limi
   // 4. _lastUpdated: OSCAR lists ACTIVE patients changed after an instant (contract 4.5).
   const updated = clausesNamed<DateClause>(search, '_lastUpdated');
   const since = Math.max(...updated.map((c) => dateClauseWindow(c).low));
-  if (updated.length && Number.isFinite(since)) {
+  if (ways.activeAfter && updated.length && Number.isFinite(since)) {
     notes.push({
       severity: 'warning', code: 'informational', expression: ['_lastUpdated'],
       diagnostics: 'OSCAR reports changes of active patients only: inactive, deceased and moved patients are not in this result.',
@@ -226,7 +238,7 @@ export function planPatientSearch(search: ParsedSearch, cfg: MappingConfig, limi
 
   // 5. active=true: every active patient.
   const active = search.clauses.filter((c) => c.name === 'active');
-  if (active.length && active.every((c) => usable(c) && (c as TokenClause).values.every((v) => v.code === 'true'))) {
+  if (ways.activeAfter && active.length && active.every((c) => usable(c) && (c as TokenClause).values.every((v) => v.code === 'true'))) {
     return plan([{ kind: 'activeAfter', since: null }]);
   }
   throw tooCostly(TOO_COSTLY);

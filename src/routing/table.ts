@@ -1,0 +1,141 @@
+// The routing table (variants §7.4): for each FHIR interaction this server implements, the ways
+// of serving it through OscarClient operations, best first. Resolution (resolve.ts) picks, per
+// OSCAR instance, the first option whose every operation the instance offers (wire-ops.ts
+// `missing`); an interaction none of whose options is possible is left out of the
+// CapabilityStatement and answered 501 (variants §7.3).
+//
+// Keys are `Type.interaction`, `Type.search.<param>` for a search parameter that needs an
+// operation of its own (without it the rest of the search still works), and `Type.$operation`.
+// `requires` names entries an option cannot do without (a create reads the record back).
+import type { OscarOperation } from '../oscar/capabilities/wire-ops.js';
+
+export interface RouteOption {
+  /** Stable name a resource switches on, e.g. 'soap-with-rest-status'. */
+  id: string;
+  /** The protocol the option leans on (CapabilityStatement documentation, README table). */
+  backend: 'rest' | 'soap';
+  /** Every OscarClient operation the option may call: all must be offered for it to be chosen. */
+  calls: readonly OscarOperation[];
+  /** What a client gets less of through this option (said in the resource and the CapabilityStatement). */
+  degraded?: string;
+}
+
+export interface RouteEntry {
+  type: string;
+  /** `read`, `search-type`, `create`, `update`, `search.<param>` or `$<operation>`. */
+  interaction: string;
+  options: readonly RouteOption[];
+  /** Keys of entries this one cannot work without (a create reads the record back). */
+  requires?: readonly string[];
+}
+
+const soap = <I extends string>(id: I, calls: readonly OscarOperation[], degraded?: string) =>
+  ({ id, backend: 'soap' as const, calls, ...(degraded ? { degraded } : {}) });
+const rest = <I extends string>(id: I, calls: readonly OscarOperation[], degraded?: string) =>
+  ({ id, backend: 'rest' as const, calls, ...(degraded ? { degraded } : {}) });
+
+/** variants B14: SOAP returns archived allergies unmarked; only REST /allergies/active tells them apart. */
+const NO_ALLERGY_STATUS = 'no clinical status: without OSCAR REST an archived allergy cannot be told from an active one (variants §6 B14)';
+
+export const ROUTE_TABLE = {
+  // Patient (variants §7.4: SOAP reads work for every patient, REST /demographics is the only write API)
+  'Patient.read': {
+    type: 'Patient', interaction: 'read', options: [
+      soap('complete', ['soapGetDemographic2', 'soapGetDemographic']),
+      soap('transfer1', ['soapGetDemographic'], 'no middle names, residential address, email consent or roster enrolment (this OSCAR has no getDemographic2, variants §4.1)'),
+    ],
+  },
+  'Patient.search-type': {
+    type: 'Patient', interaction: 'search-type', options: [soap('attributes', ['soapSearchDemographicsByAttributes', 'soapGetDemographics'])],
+  },
+  'Patient.search.identifier': {
+    type: 'Patient', interaction: 'search.identifier', options: [
+      rest('with-chart-numbers', ['restSearchDemographics', 'soapGetDemographics']),
+      soap('without-chart-numbers', ['soapSearchDemographicsByAttributes', 'soapGetDemographics'], 'chart numbers cannot be searched (OSCAR REST demographics search is unavailable)'),
+    ],
+  },
+  'Patient.search._lastUpdated': {
+    type: 'Patient', interaction: 'search._lastUpdated', options: [soap('active-after', ['soapGetActiveDemographicsAfter'])],
+  },
+  'Patient.create': {
+    type: 'Patient', interaction: 'create', options: [rest('rest', ['restCreateDemographic'])], requires: ['Patient.read'],
+  },
+  'Patient.update': {
+    type: 'Patient', interaction: 'update', options: [rest('rest-put', ['restGetDemographicBasic', 'restUpdateDemographic'])], requires: ['Patient.read'],
+  },
+  'Patient.$everything': {
+    type: 'Patient', interaction: '$everything', options: [soap('compartment', [])], requires: ['Patient.read'],
+  },
+
+  // Appointment: SOAP ScheduleService in every line (variants §4.1)
+  'Appointment.read': { type: 'Appointment', interaction: 'read', options: [soap('soap', ['soapGetAppointment2'])] },
+  'Appointment.search-type': {
+    type: 'Appointment', interaction: 'search-type',
+    options: [soap('soap', ['soapGetAppointmentsForPatient2', 'soapGetAppointmentsForDateRangeAndProvider2', 'soapGetAppointment2'])],
+  },
+  'Appointment.search._lastUpdated': {
+    type: 'Appointment', interaction: 'search._lastUpdated', options: [soap('soap', ['soapGetAppointmentsUpdatedAfterDate'])],
+  },
+  'Appointment.create': {
+    type: 'Appointment', interaction: 'create', options: [soap('soap', ['soapAddAppointment', 'soapGetDemographic'])], requires: ['Appointment.read'],
+  },
+  'Appointment.update': {
+    type: 'Appointment', interaction: 'update', options: [soap('soap', ['soapGetAppointment2', 'soapUpdateAppointment', 'soapGetDemographic'])], requires: ['Appointment.read'],
+  },
+
+  // AllergyIntolerance: SOAP rows, REST active list for the clinical status (variants §6 B14)
+  'AllergyIntolerance.read': {
+    type: 'AllergyIntolerance', interaction: 'read', options: [
+      soap('with-rest-status', ['soapGetAllergy', 'restActiveAllergies']),
+      soap('without-status', ['soapGetAllergy'], NO_ALLERGY_STATUS),
+    ],
+  },
+  'AllergyIntolerance.search-type': {
+    type: 'AllergyIntolerance', interaction: 'search-type', options: [
+      soap('with-rest-status', ['soapGetAllergiesByProgramProviderDemographicDate', 'soapGetAllergy', 'restActiveAllergies']),
+      soap('without-status', ['soapGetAllergiesByProgramProviderDemographicDate', 'soapGetAllergy'], NO_ALLERGY_STATUS),
+    ],
+  },
+  'AllergyIntolerance.search.clinical-status': {
+    type: 'AllergyIntolerance', interaction: 'search.clinical-status', options: [rest('rest', ['restActiveAllergies'])],
+  },
+  'AllergyIntolerance.search._lastUpdated': {
+    type: 'AllergyIntolerance', interaction: 'search._lastUpdated', options: [soap('soap', ['soapGetAllergiesUpdatedAfterDate'])],
+  },
+
+  // Immunization: SOAP preventions (variants §7.4)
+  'Immunization.read': { type: 'Immunization', interaction: 'read', options: [soap('soap', ['soapGetPrevention'])] },
+  'Immunization.search-type': {
+    type: 'Immunization', interaction: 'search-type', options: [soap('by-demographic', ['soapGetPreventionsByDemographicIdAfter', 'soapGetPrevention'])],
+  },
+  'Immunization.search._lastUpdated': {
+    type: 'Immunization', interaction: 'search._lastUpdated', options: [soap('soap', ['soapGetPreventionsUpdatedAfterDate'])],
+  },
+
+  // DocumentReference and Binary: SOAP DocumentService; upload only over REST (variants §7.4)
+  'DocumentReference.read': { type: 'DocumentReference', interaction: 'read', options: [soap('soap', ['soapGetDocument'])] },
+  'DocumentReference.search-type': {
+    type: 'DocumentReference', interaction: 'search-type', options: [
+      soap('by-demographic', ['soapGetDocumentsByDemographicIdAfter', 'soapGetDocumentsByProgramProviderDemographicDate', 'soapGetProviders2', 'soapGetDocument']),
+      soap('by-creator', ['soapGetDocumentsByProgramProviderDemographicDate', 'soapGetProviders2', 'soapGetDocument'],
+        'documents whose creator is not an OSCAR provider, or filed under another program, are not found (this OSCAR has no getDocumentsByDemographicIdAfter, variants §6 B23)'),
+    ],
+  },
+  'DocumentReference.search._lastUpdated': {
+    type: 'DocumentReference', interaction: 'search._lastUpdated', options: [soap('soap', ['soapGetDocumentsUpdateAfterDate'])],
+  },
+  'DocumentReference.create': {
+    type: 'DocumentReference', interaction: 'create', options: [rest('rest', ['restSaveDocumentToDemographic', 'soapGetDemographic'])],
+    requires: ['DocumentReference.read'],
+  },
+  'Binary.read': { type: 'Binary', interaction: 'read', options: [soap('soap', ['soapGetDocument'])] },
+
+  // Practitioner: the provider list (resources/provider-directory.ts)
+  'Practitioner.read': { type: 'Practitioner', interaction: 'read', options: [soap('soap', ['soapGetProviders2'])] },
+  'Practitioner.search-type': { type: 'Practitioner', interaction: 'search-type', options: [soap('soap', ['soapGetProviders2'])] },
+} as const satisfies Record<string, RouteEntry>;
+
+export type RouteKey = keyof typeof ROUTE_TABLE;
+
+/** The option ids of one entry, as a union a resource can switch on exhaustively. */
+export type OptionId<K extends RouteKey> = (typeof ROUTE_TABLE)[K]['options'][number]['id'];

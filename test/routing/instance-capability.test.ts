@@ -1,0 +1,125 @@
+// The facade over an OSCAR that cannot do everything (variants §6, §7.3): the CapabilityStatement
+// leaves out what the instance cannot serve, such requests are answered 501 / 400 with an
+// OperationOutcome naming what is missing and what to do, and OSCAR never sees a call that cannot
+// succeed. Each simulator runs with the switch the capability map describes.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4.js';
+import { VARIANT_MAPS } from '../../scripts/routing-doc/variant-maps.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+interface Seen { method: string; path: string }
+
+async function stackFor(variant: string, sim: NonNullable<Parameters<typeof startStack>[0]>['sim']): Promise<{ stack: Stack; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const map = VARIANT_MAPS[variant]!;
+  const stack = await startStack({
+    sim: { patients: 4, ...sim, onRequest: (r) => seen.push({ method: r.method, path: r.path }) },
+    facade: { capabilities: { current: () => map } },
+  });
+  return { stack, seen };
+}
+
+function resourceOf(cs: CapabilityStatement, type: string): CapabilityStatementRestResource | undefined {
+  return cs.rest?.[0]?.resource?.find((r) => r.type === type);
+}
+
+const codes = (r: CapabilityStatementRestResource | undefined): string[] => (r?.interaction ?? []).map((i) => i.code);
+const JSON_HEADERS = { 'content-type': 'application/fhir+json', accept: 'application/fhir+json' };
+
+describe('REST module off (variants B2)', () => {
+  let stack: Stack;
+  let seen: Seen[];
+  let patientId: string;
+  before(async () => {
+    ({ stack, seen } = await stackFor('REST module off', { restModule: false }));
+    patientId = String(stack.sim.store.data.demographics[0]!.demographicNo);
+  });
+  after(() => stack.close());
+
+  it('advertises no patient or document writes and no clinical-status search, and says how allergies are degraded', async () => {
+    const cs = (await stack.fhir('/metadata')).body as CapabilityStatement;
+    assert.deepEqual(codes(resourceOf(cs, 'Patient')), ['read', 'vread', 'search-type']);
+    assert.deepEqual(codes(resourceOf(cs, 'DocumentReference')), ['read', 'vread', 'search-type']);
+    assert.ok(!resourceOf(cs, 'AllergyIntolerance')!.searchParam!.some((p) => p.name === 'clinical-status'));
+    const read = resourceOf(cs, 'AllergyIntolerance')!.interaction!.find((i) => i.code === 'read')!;
+    assert.match(read.documentation ?? '', /Degraded on this OSCAR: no clinical status/);
+    assert.match(cs.implementation?.description ?? '', /variant openo/);
+    assert.equal(resourceOf(cs, 'Patient')!.conditionalCreate, undefined);
+  });
+
+  it('answers a patient create 501 naming the REST module and how to enable it, without calling OSCAR', async () => {
+    const before = seen.length;
+    const res = await stack.fhir('/Patient', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ resourceType: 'Patient', name: [{ family: 'Test' }] }) });
+    assert.equal(res.status, 501);
+    assert.equal(res.body.resourceType, 'OperationOutcome');
+    assert.equal(res.body.issue[0].code, 'not-supported');
+    assert.match(res.body.issue[0].diagnostics, /Patient create is not possible with the connected OSCAR: OSCAR REST web services: the REST module is off/);
+    assert.match(res.body.issue[0].diagnostics, /ModuleNames=REST in oscar\.properties/);
+    assert.equal(seen.length, before);
+  });
+
+  it('answers a patient update 501 too', async () => {
+    const res = await stack.fhir(`/Patient/${patientId}`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify({ resourceType: 'Patient', id: patientId }) });
+    assert.equal(res.status, 501);
+    assert.equal(res.body.issue[0].code, 'not-supported');
+  });
+
+  it('refuses clinical-status like an unknown parameter (400 strict, ignored with a warning when lenient)', async () => {
+    const strict = await stack.fhir(`/AllergyIntolerance?patient=${patientId}&clinical-status=active`);
+    assert.equal(strict.status, 400);
+    assert.match(strict.body.issue[0].diagnostics, /Search parameter 'clinical-status' of AllergyIntolerance is not possible with the connected OSCAR/);
+    const lenient = await stack.fhir(`/AllergyIntolerance?patient=${patientId}&clinical-status=active`, { headers: { prefer: 'handling=lenient' } });
+    assert.equal(lenient.status, 200);
+    const outcome = lenient.body.entry.find((e: { search?: { mode?: string } }) => e.search?.mode === 'outcome');
+    assert.match(outcome.resource.issue[0].diagnostics, /clinical-status/);
+  });
+
+  it('serves allergies from SOAP alone, tagged and without asking REST', async () => {
+    const withAllergies = stack.sim.store.data.allergies.find((a) => !a.archived)?.demographicNo;
+    const res = await stack.fhir(`/AllergyIntolerance?patient=${withAllergies}`);
+    assert.equal(res.status, 200);
+    const allergies = res.body.entry.filter((e: { search?: { mode?: string } }) => e.search?.mode === 'match');
+    assert.ok(allergies.length > 0);
+    for (const e of allergies) {
+      assert.deepEqual(e.resource.meta.tag, [{ system: `${stack.base}/CodeSystem/fidelity`, code: 'clinical-status-unverified' }]);
+      assert.equal(e.resource.clinicalStatus.text, 'Active or archived: this OSCAR does not say which');
+    }
+    assert.deepEqual(seen.filter((s) => s.path.includes('/ws/services') || s.path.includes('/ws/oauth')), []);
+  });
+});
+
+describe('PUT denied at the edge (variants B4)', () => {
+  let stack: Stack;
+  let seen: Seen[];
+  before(async () => { ({ stack, seen } = await stackFor('PUT blocked', { edgeDenyPut: true })); });
+  after(() => stack.close());
+
+  it('advertises patient create but not update, and answers an update 501 without sending a PUT', async () => {
+    const cs = (await stack.fhir('/metadata')).body as CapabilityStatement;
+    assert.deepEqual(codes(resourceOf(cs, 'Patient')), ['read', 'vread', 'search-type', 'create']);
+    const id = String(stack.sim.store.data.demographics[0]!.demographicNo);
+    const res = await stack.fhir(`/Patient/${id}`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify({ resourceType: 'Patient', id }) });
+    assert.equal(res.status, 501);
+    assert.match(res.body.issue[0].diagnostics, /a proxy in front of OSCAR refuses HTTP PUT/);
+    assert.deepEqual(seen.filter((s) => s.method === 'PUT'), []);
+  });
+});
+
+describe('SOAP behind a WAF (variants B5)', () => {
+  let stack: Stack;
+  let seen: Seen[];
+  before(async () => { ({ stack, seen } = await stackFor('SOAP WAF', { soapWaf: true })); });
+  after(() => stack.close());
+
+  it('advertises no resource type, and answers a read 501 naming the firewall', async () => {
+    const cs = (await stack.fhir('/metadata')).body as CapabilityStatement;
+    assert.deepEqual(cs.rest?.[0]?.resource, []);
+    const res = await stack.fhir('/Patient/1');
+    assert.equal(res.status, 501);
+    assert.match(res.body.issue[0].diagnostics, /firewall/);
+    const search = await stack.fhir('/Appointment?patient=1');
+    assert.equal(search.status, 501);
+    assert.deepEqual(seen.filter((s) => s.method === 'POST'), []);
+  });
+});
