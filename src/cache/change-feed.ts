@@ -68,7 +68,7 @@ export class ChangeFeed {
     this.feeds = [
       // contract 4.5: projected to the two fields needed, so the poll stays small.
       { kind: 'demographic', fetch: async (s) => rows(await oscar.soapGetActiveDemographicsAfter(s, ['demographicNo', 'lastUpdateDate']) as Obj[], 'demographic', 'demographicNo', 'lastUpdateDate', () => undefined) },
-      { kind: 'appointment', fetch: async (s) => rows(await oscar.soapGetAppointmentsUpdatedAfterDate(s, pageRows, true) as Obj[], 'appointment', 'id', 'updateDateTime', (r) => num(r.demographicNo)) },
+      { kind: 'appointment', fetch: async (s) => rows(await oscar.soapGetAppointmentsUpdatedAfterDate(s, pageRows) as Obj[], 'appointment', 'id', 'updateDateTime', (r) => num(r.demographicNo)) },
       { kind: 'allergy', fetch: async (s) => rows(await oscar.soapGetAllergiesUpdatedAfterDate(s, pageRows) as Obj[], 'allergy', 'id', 'lastUpdateDate', (r) => num(r.demographicNo)) },
       { kind: 'prevention', fetch: async (s) => rows(await oscar.soapGetPreventionsUpdatedAfterDate(s, pageRows) as Obj[], 'prevention', 'id', 'lastUpdateDate', (r) => num(r.demographicId)) },
       {

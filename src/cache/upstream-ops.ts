@@ -92,10 +92,10 @@ const OPS = {
   restUpdateDemographic: write((a) => [{ kind: 'demographic', id: num(field(a[0], 'demographicNo')) }]),
 
   // appointments
-  soapGetAppointment2: read(single('appointment'), { defaults: [undefined, true] }),
-  soapGetAppointmentsForPatient2: read(patientList('appointment', 'id'), { defaults: [undefined, undefined, undefined, true] }),
-  soapGetAppointmentsForDateRangeAndProvider2: read(crossList('appointment', 'id'), { defaults: [undefined, undefined, undefined, true] }),
-  soapGetAppointmentsUpdatedAfterDate: read(crossList('appointment', 'id'), { defaults: [undefined, undefined, true] }),
+  soapGetAppointment2: read(single('appointment')),
+  soapGetAppointmentsForPatient2: read(patientList('appointment', 'id')),
+  soapGetAppointmentsForDateRangeAndProvider2: read(crossList('appointment', 'id')),
+  soapGetAppointmentsUpdatedAfterDate: read(crossList('appointment', 'id')),
   soapAddAppointment: write((a, r) => [{ kind: 'appointment', id: num(r), patient: num(field(a[0], 'demographicNo')) }]),
   // The appointment may move to another patient: its own tag reaches the old patient's lists.
   soapUpdateAppointment: write((a) => [{ kind: 'appointment', id: num(field(a[0], 'id')), patient: num(field(a[0], 'demographicNo')) }]),

@@ -15,7 +15,10 @@ import { backoffMs, isTransient, isUpstreamFailure, sleep } from './guard/retry.
 import { OscarError, OscarProtocolError, OscarUnsupportedRequestError, OscarUnavailableError } from './errors.js';
 import { resolveOscarClientOptions } from './options.js';
 import type { OscarCallOutcome, OscarClientOptions, ResolvedOscarClientOptions } from './options.js';
-import { epochOfLocal, formatXsDateTime } from '../time/zone.js';
+import type { CapabilityMap } from './capabilities/map.js';
+import { calendarArg, readWallClock, WALL_CLOCK, writeWallClock } from './normalise/clinic-time.js';
+import { instanceSexCode } from './normalise/sex-codes.js';
+import type { SexCode } from './normalise/sex-codes.js';
 import type {
   AbstractSearchResponse, AllergyTo1, AllergyTransfer, AppointmentTo1, AppointmentTransfer, DemographicSearchRequest,
   DemographicSearchResult, DemographicTo1, DemographicTransfer, DemographicTransfer2, DocumentTo1, DocumentTransfer,
@@ -23,10 +26,13 @@ import type {
   SchedulingResponse,
 } from './types.js';
 
+/** OSCAR's MAX_LIST_RETURN_SIZE (variants §2 "Lists"), until discovery reads the instance's own. */
+const OSCAR_MAX_LIST_RETURN_SIZE = 5000;
+
 /** Slack of the backstop deadline over the transport's own timeout (see guard/deadline.ts). */
 const BACKSTOP_MARGIN_MS = 1_000;
 
-/** An instant as epoch ms, or a calendar date 'YYYY-MM-DD' meaning local midnight in the OSCAR zone. */
+/** An instant as epoch ms, or a calendar date 'YYYY-MM-DD' of the clinic's calendar (normalise/clinic-time.ts). */
 export type OscarDate = number | string;
 
 export interface DemographicSearchParams {
@@ -41,7 +47,8 @@ export interface DemographicSearchParams {
 /** SOAP DemographicWs.searchDemographicsByAttributes criteria (contract 4.5); at least one is needed. */
 export interface DemographicAttributeSearch {
   hin?: string; firstName?: string; lastName?: string;
-  gender?: 'M' | 'F' | 'X' | 'O' | 'U';
+  /** X and T both mean the instance's third code (variants B9): the client sends the one it has. */
+  gender?: SexCode;
   dateOfBirth?: OscarDate;
   city?: string; province?: string; phone?: string; email?: string; alias?: string;
   startIndex?: number; itemsToReturn?: number;
@@ -87,7 +94,10 @@ export class OscarClient {
     this.options = o;
     this.transport = new HttpTransport({ maxSockets: o.maxInFlight + 2, gzip: o.gzip });
     this.rest = new RestClient({ baseUrl: o.baseUrl, oauth: o.oauth, transport: this.transport });
-    this.soap = new SoapClient({ baseUrl: o.baseUrl, userName: o.soap.userName, password: o.soap.password, transport: this.transport, setupTimeoutMs: o.timeoutMs });
+    this.soap = new SoapClient({
+      baseUrl: o.baseUrl, userName: o.soap.userName, password: o.soap.password, transport: this.transport, setupTimeoutMs: o.timeoutMs,
+      namespace: () => o.capabilities()?.soap.namespace,
+    });
     this.limiter = new Limiter({
       maxInFlight: o.maxInFlight, maxQueue: o.maxQueue, maxWaitMs: o.maxQueueWaitMs,
       ...(o.maxPerCaller !== undefined && { maxPerCaller: o.maxPerCaller }),
@@ -132,7 +142,7 @@ export class OscarClient {
 
   /** `POST /demographics` → the created record. */
   async restCreateDemographic(to: Partial<DemographicTo1>): Promise<DemographicTo1> {
-    const r = await this.restWrite<DemographicTo1>('createDemographic', { method: 'POST', path: '/demographics', body: to });
+    const r = await this.restWrite<DemographicTo1>('createDemographic', { method: 'POST', path: '/demographics', body: this.withInstanceSex(to) });
     if (!r) throw new OscarProtocolError('rest:createDemographic', 'empty answer');
     return r;
   }
@@ -142,7 +152,7 @@ export class OscarClient {
    * contract 3.1/7.24: fields missing from the body are written as null; send the whole record.
    */
   async restUpdateDemographic(to: Partial<DemographicTo1> & { demographicNo: number }): Promise<void> {
-    await this.restWrite('updateDemographic', { method: 'PUT', path: '/demographics', body: to, accept: 'xml' });
+    await this.restWrite('updateDemographic', { method: 'PUT', path: '/demographics', body: this.withInstanceSex(to), accept: 'xml' });
   }
 
   // ---------------------------------------------------------------- REST: schedule (contract 3.8)
@@ -229,56 +239,58 @@ export class OscarClient {
 
   /** DemographicWs.getDemographic — loads ext rows (cellPhone, phoneComment), contract 4.5. */
   async soapGetDemographic(id: number): Promise<DemographicTransfer | undefined> {
-    return this.soapRead('DemographicService', 'getDemographic', { arg0: int(id) });
+    return this.clinicRow(WALL_CLOCK.demographic, await this.soapRead<DemographicTransfer>('DemographicService', 'getDemographic', { arg0: int(id) }));
   }
 
   /** DemographicWs.getDemographic2 — adds residential address, middle names… (contract 4.5). */
   async soapGetDemographic2(id: number): Promise<DemographicTransfer2 | undefined> {
-    return this.soapRead('DemographicService', 'getDemographic2', { arg0: int(id) });
+    return this.clinicRow(WALL_CLOCK.demographic, await this.soapRead<DemographicTransfer2>('DemographicService', 'getDemographic2', { arg0: int(id) }));
   }
 
   async soapGetDemographics(ids: readonly number[]): Promise<DemographicTransfer[]> {
     if (ids.length === 0) return [];
-    return many(await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'getDemographics', { arg0: ids.map(int) }));
+    return this.clinicRows(WALL_CLOCK.demographic, await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'getDemographics', { arg0: ids.map(int) }));
   }
 
   async soapSearchDemographicsByAttributes(c: DemographicAttributeSearch): Promise<DemographicTransfer[]> {
     const args: Record<string, SoapValue> = {
-      arg0: c.hin, arg1: c.firstName, arg2: c.lastName, arg3: c.gender,
+      arg0: c.hin, arg1: c.firstName, arg2: c.lastName, arg3: c.gender === undefined ? undefined : instanceSexCode(c.gender, this.capabilities()?.soap.genderCodes),
       arg4: c.dateOfBirth === undefined ? undefined : this.xsDate(c.dateOfBirth),
       arg5: c.city, arg6: c.province, arg7: c.phone, arg8: c.email, arg9: c.alias,
-      arg10: int(c.startIndex ?? 0), arg11: int(c.itemsToReturn ?? 100),
+      arg10: int(c.startIndex ?? 0), arg11: this.listSize(c.itemsToReturn ?? 100),
     };
-    return many(await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'searchDemographicsByAttributes', dropUndefined(args)));
+    return this.clinicRows(WALL_CLOCK.demographic, await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'searchDemographicsByAttributes', dropUndefined(args)));
   }
 
   /** Active (AC) patients updated after `since` (null = all), optionally projected to `fields` (contract 4.5). */
   async soapGetActiveDemographicsAfter(since: OscarDate | null, fields?: readonly string[]): Promise<DemographicTransfer[]> {
     const args = dropUndefined({ lastUpdate: since === null ? undefined : this.xsDate(since), fields: fields?.length ? fields.join(',') : undefined });
-    return many(await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'getActiveDemographicsAfter', args));
+    return this.clinicRows(WALL_CLOCK.demographic, await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'getActiveDemographicsAfter', args));
   }
 
   // ---------------------------------------------------------------- SOAP: ScheduleService
+  // useGMTTime is always false (variants §7.5): the times come in the JVM's zone, and their
+  // lexical wall clock is what the clinic booked (normalise/clinic-time.ts).
 
-  async soapGetAppointment2(id: number, useGMTTime = true): Promise<AppointmentTransfer | undefined> {
-    return this.soapRead('ScheduleService', 'getAppointment2', { arg0: int(id), arg1: useGMTTime });
+  async soapGetAppointment2(id: number): Promise<AppointmentTransfer | undefined> {
+    return this.clinicRow(WALL_CLOCK.appointment, await this.soapRead<AppointmentTransfer>('ScheduleService', 'getAppointment2', { arg0: int(id), arg1: false }));
   }
 
   /** All of a patient's appointments, newest first, paged; no consent gate (contract 4.6, 7.9). */
-  async soapGetAppointmentsForPatient2(demographicNo: number, startIndex: number, itemsToReturn: number, useGMTTime = true): Promise<AppointmentTransfer[]> {
-    return many(await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsForPatient2',
-      { arg0: int(demographicNo), arg1: int(startIndex), arg2: int(itemsToReturn), arg3: useGMTTime }));
+  async soapGetAppointmentsForPatient2(demographicNo: number, startIndex: number, itemsToReturn: number): Promise<AppointmentTransfer[]> {
+    return this.clinicRows(WALL_CLOCK.appointment, await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsForPatient2',
+      { arg0: int(demographicNo), arg1: int(startIndex), arg2: this.listSize(itemsToReturn), arg3: false }));
   }
 
   /** `appointment_date >= start and < end` for one provider (contract 4.6). */
-  async soapGetAppointmentsForDateRangeAndProvider2(start: OscarDate, end: OscarDate, providerNo: string, useGMTTime = true): Promise<AppointmentTransfer[]> {
-    return many(await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsForDateRangeAndProvider2',
-      { arg0: this.xsDate(start), arg1: this.xsDate(end), arg2: providerNo, arg3: useGMTTime }));
+  async soapGetAppointmentsForDateRangeAndProvider2(start: OscarDate, end: OscarDate, providerNo: string): Promise<AppointmentTransfer[]> {
+    return this.clinicRows(WALL_CLOCK.appointment, await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsForDateRangeAndProvider2',
+      { arg0: this.xsDate(start), arg1: this.xsDate(end), arg2: providerNo, arg3: false }));
   }
 
-  async soapGetAppointmentsUpdatedAfterDate(since: OscarDate, itemsToReturn: number, useGMTTime = true): Promise<AppointmentTransfer[]> {
-    return many(await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsUpdatedAfterDate',
-      { arg0: this.xsDate(since), arg1: int(itemsToReturn), arg2: useGMTTime }));
+  async soapGetAppointmentsUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<AppointmentTransfer[]> {
+    return this.clinicRows(WALL_CLOCK.appointment, await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsUpdatedAfterDate',
+      { arg0: this.xsDate(since), arg1: this.listSize(itemsToReturn), arg2: false }));
   }
 
   /**
@@ -286,19 +298,19 @@ export class OscarClient {
    * 1 ms); id, create/update times and creator are ignored on input.
    */
   async soapAddAppointment(transfer: AppointmentTransfer): Promise<number> {
-    const id = await this.soapWrite<number>('ScheduleService', 'addAppointment', { arg0: alphabetical(transfer) });
+    const id = await this.soapWrite<number>('ScheduleService', 'addAppointment', { arg0: alphabetical(writeWallClock(transfer, WALL_CLOCK.appointment, this.zone)) });
     if (typeof id !== 'number' || !Number.isFinite(id)) throw new OscarProtocolError('ScheduleService.addAppointment', 'no appointment id in the answer');
     return id;
   }
 
   async soapUpdateAppointment(transfer: AppointmentTransfer & { id: number }): Promise<void> {
-    await this.soapWrite('ScheduleService', 'updateAppointment', { arg0: alphabetical(transfer) });
+    await this.soapWrite('ScheduleService', 'updateAppointment', { arg0: alphabetical(writeWallClock(transfer, WALL_CLOCK.appointment, this.zone)) });
   }
 
   // ---------------------------------------------------------------- SOAP: AllergyService
 
   async soapGetAllergy(id: number): Promise<AllergyTransfer | undefined> {
-    return this.soapRead('AllergyService', 'getAllergy', { arg0: int(id) });
+    return this.clinicRow(WALL_CLOCK.allergy, await this.soapRead<AllergyTransfer>('AllergyService', 'getAllergy', { arg0: int(id) }));
   }
 
   /**
@@ -306,44 +318,44 @@ export class OscarClient {
    * (contract 4.8, 7.9). programId/providerNo are ignored by OSCAR and left out.
    */
   async soapGetAllergiesByProgramProviderDemographicDate(demographicNo: number, since: OscarDate, itemsToReturn: number): Promise<AllergyTransfer[]> {
-    return many(await this.soapRead<AllergyTransfer | AllergyTransfer[]>('AllergyService', 'getAllergiesByProgramProviderDemographicDate',
-      { arg2: int(demographicNo), arg3: this.xsDate(since), arg4: int(itemsToReturn) }));
+    return this.clinicRows(WALL_CLOCK.allergy, await this.soapRead<AllergyTransfer | AllergyTransfer[]>('AllergyService', 'getAllergiesByProgramProviderDemographicDate',
+      { arg2: int(demographicNo), arg3: this.xsDate(since), arg4: this.listSize(itemsToReturn) }));
   }
 
   async soapGetAllergiesUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<AllergyTransfer[]> {
-    return many(await this.soapRead<AllergyTransfer | AllergyTransfer[]>('AllergyService', 'getAllergiesUpdatedAfterDate',
-      { arg0: this.xsDate(since), arg1: int(itemsToReturn) }));
+    return this.clinicRows(WALL_CLOCK.allergy, await this.soapRead<AllergyTransfer | AllergyTransfer[]>('AllergyService', 'getAllergiesUpdatedAfterDate',
+      { arg0: this.xsDate(since), arg1: this.listSize(itemsToReturn) }));
   }
 
   // ---------------------------------------------------------------- SOAP: PreventionService
 
   async soapGetPrevention(id: number): Promise<PreventionTransfer | undefined> {
     const p = await this.soapRead<PreventionTransfer>('PreventionService', 'getPrevention', { arg0: int(id) });
-    return p ? withExtsArray(p) : undefined;
+    return p ? withExtsArray(readWallClock(p, WALL_CLOCK.prevention, this.zone)) : undefined;
   }
 
   /** Non-deleted preventions with their ext rows, no consent gate (contract 4.9). */
   async soapGetPreventionsByDemographicIdAfter(demographicNo: number, since: OscarDate = 0): Promise<PreventionTransfer[]> {
     const r = await this.soapRead<PreventionTransfer | PreventionTransfer[]>('PreventionService', 'getPreventionsByDemographicIdAfter',
       { lastUpdate: this.xsDate(since), demographicId: int(demographicNo) });
-    return many(r).map(withExtsArray);
+    return this.clinicRows(WALL_CLOCK.prevention, r).map(withExtsArray);
   }
 
   async soapGetPreventionsUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<PreventionTransfer[]> {
     const r = await this.soapRead<PreventionTransfer | PreventionTransfer[]>('PreventionService', 'getPreventionsUpdatedAfterDate',
-      { arg0: this.xsDate(since), arg1: int(itemsToReturn) });
-    return many(r).map(withExtsArray);
+      { arg0: this.xsDate(since), arg1: this.listSize(itemsToReturn) });
+    return this.clinicRows(WALL_CLOCK.prevention, r).map(withExtsArray);
   }
 
   // ---------------------------------------------------------------- SOAP: DocumentService (bytes inlined → long deadline)
 
   async soapGetDocument(id: number): Promise<DocumentTransfer | undefined> {
-    return this.soapRead('DocumentService', 'getDocument', { arg0: int(id) }, this.options.documentTimeoutMs);
+    return this.clinicRow(WALL_CLOCK.document, await this.soapRead<DocumentTransfer>('DocumentService', 'getDocument', { arg0: int(id) }, this.options.documentTimeoutMs));
   }
 
   /** contract 4.10: includes deleted (status 68); unreadable files are silently skipped by OSCAR. */
   async soapGetDocumentsByDemographicIdAfter(demographicNo: number, since: OscarDate = 0): Promise<DocumentTransfer[]> {
-    return many(await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsByDemographicIdAfter',
+    return this.clinicRows(WALL_CLOCK.document, await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsByDemographicIdAfter',
       { lastUpdate: this.xsDate(since), demographicId: int(demographicNo) }, this.options.documentTimeoutMs));
   }
 
@@ -353,21 +365,21 @@ export class OscarClient {
    * A null program matches only program-less documents.
    */
   async soapGetDocumentsByProgramProviderDemographicDate(programId: number | null, providerNo: string, demographicNo: number, since: OscarDate, itemsToReturn: number): Promise<DocumentTransfer[]> {
-    return many(await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsByProgramProviderDemographicDate',
-      dropUndefined({ arg0: programId === null ? undefined : int(programId), arg1: providerNo, arg2: int(demographicNo), arg3: this.xsDate(since), arg4: int(itemsToReturn) }),
+    return this.clinicRows(WALL_CLOCK.document, await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsByProgramProviderDemographicDate',
+      dropUndefined({ arg0: programId === null ? undefined : int(programId), arg1: providerNo, arg2: int(demographicNo), arg3: this.xsDate(since), arg4: this.listSize(itemsToReturn) }),
       this.options.documentTimeoutMs));
   }
 
   async soapGetDocumentsUpdateAfterDate(since: OscarDate, itemsToReturn: number): Promise<DocumentTransfer[]> {
-    return many(await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsUpdateAfterDate',
-      { arg0: this.xsDate(since), arg1: int(itemsToReturn) }, this.options.documentTimeoutMs));
+    return this.clinicRows(WALL_CLOCK.document, await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsUpdateAfterDate',
+      { arg0: this.xsDate(since), arg1: this.listSize(itemsToReturn) }, this.options.documentTimeoutMs));
   }
 
   // ---------------------------------------------------------------- SOAP: ProviderService, SystemInfoService
 
   /** active = true/false filters on provider.status; null = all (contract 4.11). */
   async soapGetProviders2(active: boolean | null): Promise<ProviderTransfer[]> {
-    return many(await this.soapRead<ProviderTransfer | ProviderTransfer[]>('ProviderService', 'getProviders2', active === null ? {} : { arg0: active }));
+    return this.clinicRows(WALL_CLOCK.provider, await this.soapRead<ProviderTransfer | ProviderTransfer[]>('ProviderService', 'getProviders2', active === null ? {} : { arg0: active }));
   }
 
   /**
@@ -397,10 +409,36 @@ export class OscarClient {
 
   // ---------------------------------------------------------------- plumbing
 
-  /** An OscarDate as an xs:dateTime with the server's offset (Calendar parameters keep OSCAR-local fields). */
-  private xsDate(d: OscarDate): string {
-    const ms = typeof d === 'number' ? d : epochOfLocal(d, this.options.timezone);
-    return formatXsDateTime(ms, this.options.timezone);
+  /** The clinic's zone: what OSCAR's wall-clock columns mean (variants §7.5). */
+  private get zone(): string { return this.options.timezone; }
+
+  private capabilities(): CapabilityMap | undefined { return this.options.capabilities(); }
+
+  /** A Calendar/Date argument (normalise/clinic-time.ts). */
+  private xsDate(d: OscarDate): string { return calendarArg(d, this.zone); }
+
+  /** One transfer with its wall-clock columns meant in the clinic zone. */
+  private clinicRow<T extends object>(fields: readonly string[], row: T | undefined): T | undefined {
+    return row === undefined ? undefined : readWallClock(row, fields, this.zone);
+  }
+
+  private clinicRows<T extends object>(fields: readonly string[], rows: T | T[] | null | undefined): T[] {
+    return many(rows).map((r) => readWallClock(r, fields, this.zone));
+  }
+
+  /**
+   * itemsToReturn within the instance's list cap: OSCAR refuses more than getMaxListReturnSize
+   * (variants §2 "Lists", §7.5), 5000 unless discovery read another.
+   */
+  private listSize(n: number): number {
+    return Math.min(int(n), this.capabilities()?.soap.maxListReturnSize ?? OSCAR_MAX_LIST_RETURN_SIZE);
+  }
+
+  /** A REST demographic write with its third sex code in the instance's set (variants B9). */
+  private withInstanceSex<T extends { sex?: string | null }>(to: T): T {
+    if (typeof to.sex !== 'string') return to;
+    const sex = instanceSexCode(to.sex, this.capabilities()?.soap.genderCodes);
+    return sex === to.sex ? to : { ...to, sex };
   }
 
   private restRead<T>(name: string, call: Omit<RestCall, 'operation' | 'timeoutMs'>, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {

@@ -1,6 +1,7 @@
 // Configuration of the OSCAR client and its protective defaults (design principle 5).
 
 import type { OAuthCredentials } from './oauth-sign.js';
+import type { CapabilityMap } from './capabilities/map.js';
 
 export type OscarCallOutcome =
   | 'ok' | 'timeout' | 'unavailable' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget'
@@ -20,8 +21,16 @@ export interface OscarCallEvent {
 export interface OscarClientOptions {
   /** OSCAR web-app base URL including the context path, e.g. 'https://emr.example.org/oscar'. */
   baseUrl: string;
-  /** IANA zone of the OSCAR server JVM (SOAP dates are sent with its offset). */
+  /**
+   * IANA zone of the clinic (OSCAR_TIMEZONE): the zone OSCAR's wall-clock times mean, whatever
+   * zone the OSCAR JVM renders them in (variants B10, §7.5).
+   */
   timezone: string;
+  /**
+   * What discovery found about this OSCAR (variants §7.2): SOAP namespace, sex codes, list cap.
+   * Asked at every call, so a re-discovery applies at once; absent or undefined: OSCAR's defaults.
+   */
+  capabilities?: () => CapabilityMap | undefined;
   /** OAuth 1.0a consumer and access token for REST (`/ws/services`). */
   oauth: OAuthCredentials;
   /** LoginService.login2 credentials for SOAP. */
@@ -51,7 +60,8 @@ export interface OscarClientOptions {
   now?: () => number;
 }
 
-export interface ResolvedOscarClientOptions extends Required<Omit<OscarClientOptions, 'onCall' | 'now' | 'breaker' | 'maxPerCaller'>> {
+export interface ResolvedOscarClientOptions extends Required<Omit<OscarClientOptions, 'onCall' | 'now' | 'breaker' | 'maxPerCaller' | 'capabilities'>> {
+  capabilities: () => CapabilityMap | undefined;
   breaker: { failureThreshold: number; cooldownMs: number };
   maxPerCaller: number | undefined;
   onCall: ((event: OscarCallEvent) => void) | undefined;
@@ -63,6 +73,7 @@ export function resolveOscarClientOptions(o: OscarClientOptions): ResolvedOscarC
   return {
     baseUrl: o.baseUrl.replace(/\/+$/, ''),
     timezone: o.timezone,
+    capabilities: o.capabilities ?? (() => undefined),
     oauth: o.oauth,
     soap: o.soap,
     maxInFlight: o.maxInFlight ?? 4,

@@ -29,8 +29,8 @@ export interface SoapClientOptions {
   transport: HttpTransport;
   /** Deadline for fetching a WSDL and for login2 (default 10 s). */
   setupTimeoutMs?: number;
-  /** Target namespace of the services (default OSCAR's, contract 4.1). */
-  namespace?: string;
+  /** The namespace discovery found (variants B1); asked when a service's own WSDL names none. */
+  namespace?: () => string | undefined;
 }
 
 /** contract 4.1: the operation wrappers' namespace. */
@@ -70,7 +70,7 @@ export class SoapClient {
   private readonly password: string;
   private readonly transport: HttpTransport;
   private readonly setupTimeoutMs: number;
-  private readonly namespace: string;
+  private readonly discoveredNamespace: () => string | undefined;
   private readonly clients = new Map<SoapService, Promise<Client>>();
   private current: SoapSession | undefined;
   private loginInFlight: Promise<SoapSession> | undefined;
@@ -83,7 +83,7 @@ export class SoapClient {
     this.password = opts.password;
     this.transport = opts.transport;
     this.setupTimeoutMs = opts.setupTimeoutMs ?? 10_000;
-    this.namespace = opts.namespace ?? OSCAR_SOAP_NAMESPACE;
+    this.discoveredNamespace = opts.namespace ?? (() => undefined);
   }
 
   /** The cached login, if any. */
@@ -180,13 +180,24 @@ export class SoapClient {
     return p;
   }
 
+  /**
+   * The operation wrappers' namespace (contract 4.1, variants B1): Juno moved its services to
+   * http://v1.soap.external.ws.oscarehr.org/. The WSDL just loaded for this very service says it
+   * first (a cached capability map can predate an upgrade), then discovery, then OSCAR's own.
+   */
+  private namespaceOf(client: Client): string {
+    const own: unknown = (client.wsdl.definitions as { $targetNamespace?: unknown } | undefined)?.$targetNamespace;
+    if (typeof own === 'string' && own !== '') return own;
+    return this.discoveredNamespace() ?? OSCAR_SOAP_NAMESPACE;
+  }
+
   private async invoke<T>(
     service: SoapService, client: Client, operation: string, args: SoapArgs, name: string, timeoutMs: number, session: SoapSession | undefined,
   ): Promise<T | undefined> {
     if (!hasOperation(client, operation)) throw new OscarProtocolError(name, `operation ${operation} is not in the WSDL`);
     // Built by soap-envelope.ts, which escapes every value itself (no library decides what is markup).
     const envelope = soapEnvelope({
-      namespace: this.namespace, operation, args,
+      namespace: this.namespaceOf(client), operation, args,
       ...(session && { security: { username: String(session.securityId), password: session.token } }),
     });
     const reply = await this.transport.send({

@@ -1,6 +1,7 @@
 // OSCAR date values → FHIR date / dateTime / instant (mapping §1.5; contract 1.3, 4.1, 7.3).
 // REST sends epoch ms (date-only columns = local midnight of the OSCAR zone); SOAP sends
-// xs:dateTime with the server's offset, or Z for ScheduleWs with useGMTTime. Malformed values
+// xs:dateTime, wall-clock columns already carrying the clinic's offset (the client normalises
+// them, variants §7.5) and OSCAR's own time stamps the JVM's offset. Malformed values
 // yield undefined so one bad column drops one element instead of failing the whole read.
 
 import { epochOfLocal, formatFhirDateTime, localDateOf, localDateTimeOf, parseXsDateTime } from '../time/zone.js';
@@ -25,8 +26,8 @@ export function xsInstant(value: string | null | undefined, tz: string): string 
 
 /**
  * Wall clock of an xs:dateTime in the OSCAR zone. A value carrying a numeric offset keeps its own
- * wall clock (OSCAR rendered it in its own zone); a Z (useGMTTime) or offset-less value is read
- * back onto the configured zone.
+ * wall clock (OSCAR rendered it in its own zone); a Z or offset-less value is read back onto the
+ * configured zone.
  */
 export function xsWallClock(value: string | null | undefined, tz: string): { date: string; time: string } | undefined {
   if (typeof value !== 'string') return undefined;

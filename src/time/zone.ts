@@ -1,7 +1,8 @@
-// Calendar arithmetic in the OSCAR server's timezone (mapping §1.5; contract 1.3, 4.1, 7.3).
-// OSCAR's REST API sends epoch milliseconds whose date-only values are local midnight of the
-// server zone, and its SOAP API sends xs:dateTime with the server's offset. These helpers convert
-// between instants and the server's wall clock, DST-aware, using only Intl.
+// Calendar arithmetic in the clinic's timezone (mapping §1.5; contract 1.3, 4.1, 7.3; variants §7.5).
+// OSCAR keeps wall-clock times without a zone; its REST API sends epoch milliseconds and its SOAP
+// API xs:dateTime values rendered in the OSCAR JVM's zone, which need not be the clinic's
+// (variants B10). These helpers convert between instants and a zone's wall clock, DST-aware,
+// using only Intl.
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -95,6 +96,12 @@ export function formatXsDateTime(epochMs: number, tz: string, gmt = false): stri
   return `${localDateTimeOf(epochMs, tz)}${frac}${formatOffset(offsetMinutesAt(epochMs, tz))}`;
 }
 
+/** 'YYYY-MM-DDTHH:mm:ss[.sss]' wall clock of the instant in `tz`, without an offset. */
+export function formatXsLocal(epochMs: number, tz: string): string {
+  const millis = ((epochMs % 1000) + 1000) % 1000;
+  return `${localDateTimeOf(epochMs, tz)}${millis ? `.${pad(millis, 3)}` : ''}`;
+}
+
 /** FHIR instant/dateTime with the offset of `tz` at that instant (seconds precision unless ms ≠ 0). */
 export function formatFhirDateTime(epochMs: number, tz: string): string {
   return formatXsDateTime(epochMs, tz, false).replace(/\+00:00$/, 'Z');
@@ -102,12 +109,21 @@ export function formatFhirDateTime(epochMs: number, tz: string): string {
 
 const XS_RE = /^(-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:\d{2})?$/;
 
+/**
+ * The wall clock an xs:dateTime spells, its offset dropped ('2026-03-02T06:00:00-08:00' →
+ * '2026-03-02T06:00:00'), fractions cut to milliseconds; undefined when it is no xs:dateTime.
+ */
+export function lexicalLocalOf(value: string): string | undefined {
+  const m = XS_RE.exec(value.trim());
+  return m ? m[1]!.replace(/(\.\d{3})\d+$/, '$1') : undefined;
+}
+
 /** Epoch ms of an xs:dateTime; values without an offset are read in `tz` (contract 4.1). */
 export function parseXsDateTime(value: string, tz: string): number {
   const m = XS_RE.exec(value.trim());
   if (!m) throw new RangeError(`not an xs:dateTime: ${value}`);
   const [, local = '', zone] = m;
-  if (!zone) return epochOfLocal(local.replace(/(\.\d{3})\d+$/, '$1'), tz);
+  if (!zone) return epochOfLocal(lexicalLocalOf(local)!, tz);
   const t = Date.parse(`${local}${zone}`);
   if (Number.isNaN(t)) throw new RangeError(`not an xs:dateTime: ${value}`);
   return t;

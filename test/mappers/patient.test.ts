@@ -101,7 +101,8 @@ describe('Patient from OSCAR', () => {
 
   it('maps sex, status and alias', () => {
     const g = (sex: string): Patient['gender'] => patientFromSoap({ ...soap(), sex }, cfg).gender;
-    assert.deepEqual(['M', 'F', 'X', 'O', 'U', 'Q'].map(g), ['male', 'female', 'other', 'other', 'unknown', 'unknown']);
+    // variants B9: T is the third code of OSCAR 15/19 and Juno, X that of Open-O.
+    assert.deepEqual(['M', 'F', 'X', 'T', 'O', 'U', 'Q'].map(g), ['male', 'female', 'other', 'other', 'other', 'unknown', 'unknown']);
     const dead = patientFromSoap({ ...soap(), patientStatus: 'DE', alias: 'JD' }, cfg);
     assert.equal(dead.active, false);
     assert.equal(dead.deceasedBoolean, true);

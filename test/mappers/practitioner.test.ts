@@ -55,8 +55,9 @@ describe('Practitioner from OSCAR', () => {
   });
 
   it('maps each OSCAR sex code to its FHIR gender, case-insensitively (mapping §7)', () => {
+    // variants B9: the third code is X on Open-O and CARLOS, T on OSCAR 15/19 and Juno.
     const expected: [string, string | undefined][] = [
-      ['M', 'male'], ['F', 'female'], ['f', 'female'], ['X', 'other'], ['O', 'other'], ['U', 'unknown'], ['T', 'unknown'], ['', undefined],
+      ['M', 'male'], ['F', 'female'], ['f', 'female'], ['X', 'other'], ['T', 'other'], ['t', 'other'], ['O', 'other'], ['U', 'unknown'], ['Q', 'unknown'], ['', undefined],
     ];
     for (const [sex, gender] of expected) assert.equal(practitionerFromSoap({ ...doctor(), sex }, cfg).gender, gender, `sex ${JSON.stringify(sex)}`);
   });

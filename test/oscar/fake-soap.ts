@@ -27,9 +27,15 @@ const SERVICES: Record<string, Record<string, OpDef>> = {
     getDemographic: { params: [['arg0', 'xs:int']], ret: ['tns:demographicTransfer'] },
     getDemographics: { params: [['arg0', 'xs:int', true]], ret: ['tns:demographicTransfer', true] },
     searchDemographicByName: { params: [['arg0', 'xs:string'], ['arg1', 'xs:int'], ['arg2', 'xs:int']], ret: ['tns:demographicTransfer', true] },
+    searchDemographicsByAttributes: {
+      params: [['arg0', 'xs:string'], ['arg1', 'xs:string'], ['arg2', 'xs:string'], ['arg3', 'xs:string'], ['arg4', 'xs:dateTime'], ['arg5', 'xs:string'],
+        ['arg6', 'xs:string'], ['arg7', 'xs:string'], ['arg8', 'xs:string'], ['arg9', 'xs:string'], ['arg10', 'xs:int'], ['arg11', 'xs:int']],
+      ret: ['tns:demographicTransfer', true],
+    },
   },
   ScheduleService: {
     getAppointment2: { params: [['arg0', 'xs:int'], ['arg1', 'xs:boolean']], ret: ['tns:appointmentTransfer'] },
+    getAppointmentsForPatient2: { params: [['arg0', 'xs:int'], ['arg1', 'xs:int'], ['arg2', 'xs:int'], ['arg3', 'xs:boolean']], ret: ['tns:appointmentTransfer', true] },
     addAppointment: { params: [['arg0', 'tns:appointmentTransfer']], ret: ['xs:int'] },
   },
   PreventionService: {
@@ -40,7 +46,10 @@ const SERVICES: Record<string, Record<string, OpDef>> = {
 
 const el = ([name, type, many]: Field): string => `<xs:element ${many ? 'maxOccurs="unbounded" ' : ''}minOccurs="0" name="${name}" type="${type}"/>`;
 
-export function wsdlFor(service: string): string {
+/** OSCAR's target namespace (contract 4.1); Juno's is http://v1.soap.external.ws.oscarehr.org/ (variants B1). */
+export const OSCAR_NS = 'http://ws.oscarehr.org/';
+
+export function wsdlFor(service: string, ns = OSCAR_NS): string {
   const ops = SERVICES[service];
   if (!ops) throw new Error(`no fake WSDL for ${service}`);
   const port = service.replace(/Service$/, 'Ws');
@@ -61,9 +70,9 @@ export function wsdlFor(service: string): string {
     `<wsdl:operation name="${op}"><soap:operation soapAction="" style="document"/><wsdl:input name="${op}"><soap:body use="literal"/></wsdl:input>`
     + `<wsdl:output name="${op}Response"><soap:body use="literal"/></wsdl:output></wsdl:operation>`).join('');
   return `<?xml version='1.0' encoding='UTF-8'?><wsdl:definitions xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" `
-    + `xmlns:tns="http://ws.oscarehr.org/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" name="${port}Service" targetNamespace="http://ws.oscarehr.org/">`
-    + `<wsdl:types><xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="http://ws.oscarehr.org/" elementFormDefault="unqualified" `
-    + `targetNamespace="http://ws.oscarehr.org/" version="1.0">${schema}</xs:schema></wsdl:types>${messages}`
+    + `xmlns:tns="${ns}" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" name="${port}Service" targetNamespace="${ns}">`
+    + `<wsdl:types><xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="${ns}" elementFormDefault="unqualified" `
+    + `targetNamespace="${ns}" version="1.0">${schema}</xs:schema></wsdl:types>${messages}`
     + `<wsdl:portType name="${port}">${portOps}</wsdl:portType>`
     + `<wsdl:binding name="${port}ServiceSoapBinding" type="tns:${port}"><soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>${bindingOps}</wsdl:binding>`
     // The advertised address is deliberately wrong: the client must call the configured base.
@@ -80,8 +89,8 @@ export const securityFaultXml = `${ENV_OPEN}<soap:Fault><faultcode xmlns:ns1="ht
 export const serverFaultXml = (msg: string): string =>
   `${ENV_OPEN}<soap:Fault><faultcode>soap:Server</faultcode><faultstring>${msg}</faultstring></soap:Fault>${ENV_CLOSE}`;
 
-export const responseXml = (op: string, inner: string): string =>
-  `${ENV_OPEN}<ns2:${op}Response xmlns:ns2="http://ws.oscarehr.org/">${inner}</ns2:${op}Response>${ENV_CLOSE}`;
+export const responseXml = (op: string, inner: string, ns = OSCAR_NS): string =>
+  `${ENV_OPEN}<ns2:${op}Response xmlns:ns2="${ns}">${inner}</ns2:${op}Response>${ENV_CLOSE}`;
 
 /** Returns the `<return>…</return>` content for an operation, or a full fault envelope via `{ fault }`. */
 export type OpHandler = (body: string) => string | { fault: string } | Promise<string | { fault: string }>;
@@ -91,6 +100,8 @@ export class FakeSoapOscar {
   token = '1710246173123';
   logins = 0;
   loginDelayMs = 0;
+  /** The services' target namespace (WSDLs and answers). */
+  namespace = OSCAR_NS;
   /** When set, even fresh tokens are refused (e.g. an expired account). */
   refuseAll = false;
   readonly handlers: Record<string, OpHandler> = {};
@@ -102,7 +113,7 @@ export class FakeSoapOscar {
     if (!m) { res.writeHead(404).end(); return; }
     const service = m[1] ?? '';
     if (req.method === 'GET' && m[2]) {
-      res.writeHead(200, { 'Content-Type': 'text/xml;charset=UTF-8' }).end(wsdlFor(service));
+      res.writeHead(200, { 'Content-Type': 'text/xml;charset=UTF-8' }).end(wsdlFor(service, this.namespace));
       return;
     }
     const op = /<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?(\w+)/.exec(req.body)?.[1] ?? '';
@@ -113,7 +124,7 @@ export class FakeSoapOscar {
       if (this.loginDelayMs) await new Promise((r) => setTimeout(r, this.loginDelayMs));
       const ok = /<arg0>oscardoc<\/arg0>/.test(req.body) && /<arg1>mac2002<\/arg1>/.test(req.body);
       if (!ok) { send(500, serverFaultXml('Invalid Username/Password')); return; }
-      send(200, responseXml(op, `<return><securityId>128</securityId><securityTokenKey>${this.token}</securityTokenKey></return>`));
+      send(200, responseXml(op, `<return><securityId>128</securityId><securityTokenKey>${this.token}</securityTokenKey></return>`, this.namespace));
       return;
     }
     if (service !== 'SystemInfoService') {
@@ -127,6 +138,6 @@ export class FakeSoapOscar {
     if (!h) { send(500, serverFaultXml(`no handler for ${op}`)); return; }
     const out = await h(req.body);
     if (typeof out === 'object') send(500, out.fault);
-    else send(200, responseXml(op, out));
+    else send(200, responseXml(op, out, this.namespace));
   };
 }

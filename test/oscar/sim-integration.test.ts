@@ -90,7 +90,7 @@ describe('OscarClient against the simulator', () => {
       providerNo: appt.providerNo, demographicNo: patientNo, status: 't', reason: 'client test',
       appointmentStartDateTime: '2030-03-20T10:30:00-04:00', appointmentEndDateTime: '2030-03-20T10:45:00-04:00',
     });
-    const back = await client.soapGetAppointment2(id, false);
+    const back = await client.soapGetAppointment2(id);
     assert.equal(back?.appointmentStartDateTime, '2030-03-20T10:30:00-04:00');
     assert.equal(back?.demographicNo, patientNo);
   });

@@ -117,7 +117,8 @@ describe('SoapClient via OscarClient', () => {
       appointmentStartDateTime: '2024-03-19T10:30:00-04:00', appointmentEndDateTime: '2024-03-19T10:45:00-04:00' });
     assert.equal(id, 557);
     const body = server.requests.find((r) => r.body.includes('addAppointment>'))?.body ?? '';
-    assert.match(body, /<arg0><appointmentEndDateTime>2024-03-19T10:45:00-04:00<\/appointmentEndDateTime><appointmentStartDateTime>.*<status>t<\/status><\/arg0>/);
+    // variants §7.5: wall-clock times go as the clinic's wall clock without an offset (the JVM reads them in its own zone).
+    assert.match(body, /<arg0><appointmentEndDateTime>2024-03-19T10:45:00<\/appointmentEndDateTime><appointmentStartDateTime>2024-03-19T10:30:00<\/appointmentStartDateTime>.*<status>t<\/status><\/arg0>/);
   });
 
   it('logs in once, re-logs in once after a restart (SecurityError) and retries transparently', async () => {

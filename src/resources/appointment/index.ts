@@ -1,5 +1,5 @@
 // Appointment ← OSCAR schedule (mapping §3). Everything goes through SOAP ScheduleWs
-// with useGMTTime=true (contract 4.6, 7.19): reads by id, patient, provider-and-days or update
+// in the clinic zone (client: useGMTTime=false, variants §7.5; contract 4.6): reads by id, patient, provider-and-days or update
 // time; bookings with addAppointment; reschedule / cancel / arrive with updateAppointment (the
 // REST update is broken, contract 3.2).
 import type { Appointment } from 'fhir/r4.js';
@@ -33,7 +33,7 @@ export function appointmentDefinition(deps: ResourceDeps) {
    * compartment); a legacy-deleted one (status D) is 410, told only to whom may see it.
    */
   async function current(ctx: FhirContext, id: number): Promise<AppointmentTransfer | undefined> {
-    const t = await oscar.soapGetAppointment2(id, true);
+    const t = await oscar.soapGetAppointment2(id);
     if (t?.id === undefined || hiddenFrom(ctx, t.demographicNo)) return undefined;
     if (isDeletedStatus(t.status)) throw gone(`Appointment/${id} was deleted in OSCAR`);
     return t;
@@ -63,7 +63,7 @@ export function appointmentDefinition(deps: ResourceDeps) {
   }
 
   async function readBack(id: number): Promise<Appointment> {
-    const t = await oscar.soapGetAppointment2(id, true);
+    const t = await oscar.soapGetAppointment2(id);
     if (t?.id === undefined) throw notFound(`Appointment/${id} was written but cannot be read back from OSCAR`);
     return toAppointment(t);
   }

@@ -5,6 +5,7 @@
 import type { Appointment, AppointmentParticipant } from 'fhir/r4.js';
 import type { AppointmentTransfer } from '../../oscar/types.js';
 import { formatFhirDateTime, formatXsDateTime, localDateOf } from '../../time/zone.js';
+import { exclusiveEndOf } from '../../time/appointment-end.js';
 import { nonBlank, withoutEmpty } from '../without-empty.js';
 import type { MappingConfig } from '../mapping-config.js';
 import type { MappingError } from '../mapping-errors.js';
@@ -47,8 +48,8 @@ export function appointmentFromSoap(t: AppointmentTransfer, cfg: MappingConfig):
 
 export function buildAppointment(b: Booking, cfg: MappingConfig): Appointment {
   const tz = cfg.timezone;
-  // contract 7.8: FHIR end = stored end truncated to the minute + 1 minute (10:19:59 → 10:20, 09:14 → 09:15).
-  const endMs = b.storedEndMs !== undefined ? Math.floor(b.storedEndMs / MINUTE) * MINUTE + MINUTE : undefined;
+  // variants B11, contract 7.8: 10:19:59 → 10:20, 09:14 → 09:15.
+  const endMs = b.storedEndMs !== undefined ? exclusiveEndOf(b.storedEndMs) : undefined;
   const timed = b.startMs !== undefined && endMs !== undefined; // app-2: start and end together or not at all
   const minutes = timed ? Math.round((endMs - b.startMs!) / MINUTE) : 0;
   const participant: AppointmentParticipant[] = [];

@@ -120,7 +120,7 @@ async function patientRows(demographicNo: number, window: Window, deps: Resource
   const size = Math.min(PATIENT_PAGE, maxUpstreamRows + 1, OSCAR_LIST_MAX);
   const out: AppointmentTransfer[] = [];
   for (let start = 0; ; start += size) {
-    const page = await oscar.soapGetAppointmentsForPatient2(demographicNo, start, size, true);
+    const page = await oscar.soapGetAppointmentsForPatient2(demographicNo, start, size);
     out.push(...page);
     if (out.filter(inWindow).length > maxUpstreamRows) tooMany(deps, 'are booked for this patient');
     const last = page[page.length - 1];
@@ -135,7 +135,7 @@ async function providerRows(providerNo: string, window: Window, deps: ResourceDe
   }
   // contract 4.6: appointment_date >= start and < end, local days; unlike getAppointmentsForProvider2
   // it keeps cancelled (C) appointments.
-  const rows = await deps.oscar.soapGetAppointmentsForDateRangeAndProvider2(days.from, days.toExclusive, providerNo, true);
+  const rows = await deps.oscar.soapGetAppointmentsForDateRangeAndProvider2(days.from, days.toExclusive, providerNo);
   if (rows.length > deps.limits.upstreamRows) tooMany(deps, 'are booked for this practitioner in that range');
   return rows;
 }
@@ -143,14 +143,14 @@ async function providerRows(providerNo: string, window: Window, deps: ResourceDe
 async function rowsOf(source: Source, window: Window, deps: ResourceDeps): Promise<AppointmentTransfer[]> {
   switch (source.kind) {
     case 'ids': {
-      const found = await Promise.all(source.ids.map((id) => deps.oscar.soapGetAppointment2(id, true)));
+      const found = await Promise.all(source.ids.map((id) => deps.oscar.soapGetAppointment2(id)));
       return found.filter((t): t is AppointmentTransfer => t !== undefined);
     }
     case 'patient': return patientRows(source.demographicNo, window, deps);
     case 'provider': return providerRows(source.providerNo, window, deps);
     case 'updatedAfter': {
       const n = Math.min(deps.limits.upstreamRows + 1, OSCAR_LIST_MAX);
-      const rows = await deps.oscar.soapGetAppointmentsUpdatedAfterDate(source.since, n, true);
+      const rows = await deps.oscar.soapGetAppointmentsUpdatedAfterDate(source.since, n);
       if (rows.length > deps.limits.upstreamRows) tooMany(deps, 'changed since then');
       return rows;
     }

@@ -4,10 +4,16 @@ import type { Patient } from 'fhir/r4.js';
 
 type Gender = NonNullable<Patient['gender']>;
 
-/** demographic.sex → Patient.gender; anything not listed → unknown. */
-export const SEX_TO_GENDER: Readonly<Record<string, Gender>> = { M: 'male', F: 'female', X: 'other', O: 'other', U: 'unknown' };
+/**
+ * demographic.sex (and provider.sex) → FHIR gender; anything not listed → unknown. The third code
+ * is X on Open-O and CARLOS, T on OSCAR 15/19 and Juno (variants B9): both are 'other'.
+ */
+export const SEX_TO_GENDER: Readonly<Record<string, Gender>> = { M: 'male', F: 'female', X: 'other', T: 'other', O: 'other', U: 'unknown' };
 
-/** Patient.gender → demographic.sex on writes ('other' → X unless the record already says O). */
+/**
+ * Patient.gender → demographic.sex on writes ('other' → X unless the record already says O; the
+ * client sends T instead where the instance's set has T, variants B9).
+ */
 export const GENDER_TO_SEX: Readonly<Record<Gender, string>> = { male: 'M', female: 'F', other: 'X', unknown: 'U' };
 
 /** officialLanguage (OSCAR stores the English name) ↔ BCP-47. */

@@ -34,7 +34,7 @@ export const PATIENT_SEARCH_PARAMS: SearchParamDef[] = [
   {
     name: 'gender', type: 'token', definition: `${R4}individual-gender`, system: 'http://hl7.org/fhir/administrative-gender',
     codes: ['male', 'female', 'other', 'unknown'], modifiers: ['not'],
-    description: 'Administrative gender from OSCAR sex (M male, F female, X/O other, U unknown). SOAP searchDemographicsByAttributes(gender); other = two calls (X and O).',
+    description: 'Administrative gender from OSCAR sex (M male, F female, X/T/O other, U unknown). SOAP searchDemographicsByAttributes(gender); other = two calls (X and O).',
   },
   {
     name: 'phone', type: 'token', definition: `${R4}individual-phone`,

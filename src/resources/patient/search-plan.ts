@@ -7,6 +7,7 @@ import {
   type DateClause, type Issue, type ParsedSearch, type SearchClause, type StringClause, type TokenClause, type TokenValue,
 } from '../../fhir/index.js';
 import type { DemographicAttributeSearch } from '../../oscar/client.js';
+import type { SexCode } from '../../oscar/normalise/sex-codes.js';
 import { localSystem, type MappingConfig } from '../mapping-config.js';
 import type { SearchLimits } from '../deps.js';
 import { hcTypeForSystem } from './mapper.js';
@@ -52,8 +53,8 @@ function numericId(code: string | undefined): number | undefined {
 /** The attribute value(s) one clause can send upstream, one entry per ORed value; undefined when it cannot. */
 type Alternatives = DemographicAttributeSearch[] | undefined;
 
-/** mapping §2.1: sex codes per FHIR gender (X and O are both 'other'). */
-const SEXES_OF_GENDER: Readonly<Record<string, readonly ('M' | 'F' | 'X' | 'O' | 'U')[]>> = {
+/** mapping §2.1: sex codes per FHIR gender (X and O are both 'other'; the client sends T for X where the instance has T, variants B9). */
+const SEXES_OF_GENDER: Readonly<Record<string, readonly SexCode[]>> = {
   male: ['M'], female: ['F'], other: ['X', 'O'], unknown: ['U'],
 };
 

@@ -7,8 +7,7 @@ import { nonBlank, withoutEmpty } from '../without-empty.js';
 import { localSystem, type MappingConfig } from '../mapping-config.js';
 import { SYSTEMS } from '../systems.js';
 import { OHIP_BILLING_TYPE } from './identifier-systems.js';
-
-const GENDER: Readonly<Record<string, NonNullable<Practitioner['gender']>>> = { M: 'male', F: 'female', X: 'other', O: 'other', U: 'unknown' };
+import { SEX_TO_GENDER } from '../patient/demographic-codes.js';
 
 function typed(code: string, display: string): Identifier['type'] {
   return { coding: [{ system: SYSTEMS.v2IdentifierType, code, display }] };
@@ -45,7 +44,7 @@ export function practitionerFromSoap(t: ProviderTransfer, cfg: MappingConfig): P
       nonBlank(t.email) ? { system: 'email', value: nonBlank(t.email) } : undefined,
     ].filter((c): c is ContactPoint => !!c),
     address: nonBlank(t.address) ? [{ line: [nonBlank(t.address)!] }] : undefined,
-    gender: sex ? GENDER[sex] ?? 'unknown' : undefined,
+    gender: sex ? SEX_TO_GENDER[sex] ?? 'unknown' : undefined,
   });
 }
 

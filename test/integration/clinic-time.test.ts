@@ -1,0 +1,76 @@
+// A clinic in Toronto whose OSCAR JVM runs in another zone (variants B10, §7.5: OpenOSP's compose
+// file sets America/Vancouver). What the clinic booked at 09:00 is 09:00 Toronto time in FHIR,
+// bookings made through FHIR are stored at the wall clock the client meant, and OSCAR's own time
+// stamps stay exact instants. Expected values are written out, DST offsets included.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, type Stack } from '../helpers/stack.js';
+import type { AppointmentRow } from '../../src/sim/clinic/model.js';
+
+/** Booked wall clocks (as OSCAR stores them) and the FHIR start/end a Toronto clinic means by them. */
+const BOOKED = [
+  { date: '2026-03-02', start: '09:00:00', end: '09:14:00', fhirStart: '2026-03-02T09:00:00-05:00', fhirEnd: '2026-03-02T09:15:00-05:00', note: 'winter' },
+  { date: '2026-03-08', start: '09:00:00', end: '09:29:59', fhirStart: '2026-03-08T09:00:00-04:00', fhirEnd: '2026-03-08T09:30:00-04:00', note: 'spring-forward day' },
+  { date: '2026-07-15', start: '16:45:00', end: '16:59:00', fhirStart: '2026-07-15T16:45:00-04:00', fhirEnd: '2026-07-15T17:00:00-04:00', note: 'summer' },
+  { date: '2026-11-01', start: '01:30:00', end: '01:44:00', fhirStart: '2026-11-01T01:30:00-04:00', fhirEnd: '2026-11-01T01:45:00-04:00', note: 'fall-back overlap, first pass' },
+  { date: '2026-11-01', start: '09:00:00', end: '09:14:59', fhirStart: '2026-11-01T09:00:00-05:00', fhirEnd: '2026-11-01T09:15:00-05:00', note: 'fall-back day' },
+] as const;
+
+for (const serverTimezone of ['America/Vancouver', 'America/Toronto', 'UTC', 'Asia/Kolkata']) {
+  describe(`a Toronto clinic on an OSCAR JVM in ${serverTimezone}`, () => {
+    let stack: Stack;
+    let template: AppointmentRow;
+    const ids: number[] = [];
+
+    before(async () => {
+      stack = await startStack({ sim: { patients: 5, timezone: 'America/Toronto', serverTimezone } });
+      const first = stack.sim.store.data.appointments.find((a) => a.demographicNo !== 0);
+      assert.ok(first);
+      template = first;
+      for (const b of BOOKED) {
+        const appointmentNo = stack.sim.store.nextId('appointment');
+        stack.sim.store.insertAppointment({ ...template, appointmentNo, appointmentDate: b.date, startTime: b.start, endTime: b.end, status: 't' });
+        ids.push(appointmentNo);
+      }
+    });
+    after(async () => { await stack.close(); });
+
+    BOOKED.forEach((b, i) => {
+      it(`reads a ${b.note} booking at the clinic's wall clock (${b.fhirStart})`, async () => {
+        const r = await stack.fhir(`/Appointment/${ids[i]}`);
+        assert.equal(r.status, 200);
+        assert.equal(r.body.start, b.fhirStart);
+        assert.equal(r.body.end, b.fhirEnd);
+      });
+    });
+
+    it('finds a day\'s bookings by practitioner and calendar day', async () => {
+      const r = await stack.fhir(`/Appointment?practitioner=${template.providerNo}&date=ge2026-11-01&date=lt2026-11-02`);
+      assert.equal(r.status, 200);
+      const starts = (r.body.entry ?? []).map((e: { resource: { start: string } }) => e.resource.start).sort();
+      assert.deepEqual(starts, ['2026-11-01T01:30:00-04:00', '2026-11-01T09:00:00-05:00']);
+    });
+
+    it('stores a FHIR booking at the wall clock the client meant, across the spring change', async () => {
+      const created = await stack.fhir('/Appointment', {
+        method: 'POST', headers: { 'content-type': 'application/fhir+json' },
+        body: JSON.stringify({
+          resourceType: 'Appointment', status: 'booked',
+          start: '2026-03-08T14:30:00-04:00', end: '2026-03-08T14:45:00-04:00',
+          participant: [
+            { actor: { reference: `Patient/${template.demographicNo}` }, status: 'accepted' },
+            { actor: { reference: `Practitioner/${template.providerNo}` }, status: 'accepted' },
+          ],
+        }),
+      });
+      assert.equal(created.status, 201, created.text);
+      const row = stack.sim.store.appointment(Number(created.body.id));
+      assert.deepEqual([row?.appointmentDate, row?.startTime, row?.endTime], ['2026-03-08', '14:30:00', '14:44:59']);
+      assert.equal(created.body.start, '2026-03-08T14:30:00-04:00');
+      assert.equal(created.body.end, '2026-03-08T14:45:00-04:00');
+      // OSCAR stamps the row with its own clock: an exact instant, whatever the JVM zone.
+      const stamped = Date.parse(created.body.meta.lastUpdated);
+      assert.ok(Math.abs(stamped - Date.now()) < 120_000, `lastUpdated ${created.body.meta.lastUpdated} is now`);
+    });
+  });
+}
