@@ -28,6 +28,10 @@ export interface SimAppParts {
   soapServices: readonly string[];
   /** Target namespace of the SOAP endpoints (default http://ws.oscarehr.org/). */
   soapNamespace?: string;
+  /** Juno's OpenAPI servlet, mounted at `${contextPath}/openapi`. */
+  openApi?: Router;
+  /** Where the OAuth REST server sits below /ws (default 'services'; Juno's is 'services/v1'). */
+  restAddress?: string;
   /** REST module and edge proxies (default: REST on, no edge rules). */
   deployment?: SimDeployment;
   /** When given, the /__sim admin API is mounted. Returns the new jvmStartMillis. */
@@ -109,12 +113,13 @@ export function createSimApp(parts: SimAppParts): Express {
   }
   app.use(ctx || '/', faults.middleware());
   const deployment = parts.deployment ?? DEFAULT_DEPLOYMENT;
+  const restAddress = parts.restAddress ?? 'services';
   const listing = {
     soapServices: parts.soapServices, soapNamespace: parts.soapNamespace ?? OSCAR_NS,
-    restAddresses: deployment.restModule ? ['services'] : [],
+    restAddresses: deployment.restModule ? [restAddress] : [],
   };
   if (deployment.restModule) {
-    app.use(`${ctx}/ws/services`, routers.rest);
+    app.use(`${ctx}/ws/${restAddress}`, routers.rest);
   } else {
     // variants B2: without ModuleNames=REST the OAuth and REST JAX-RS servers are never created.
     app.use(`${ctx}/ws/oauth`, (_req, res) => {
@@ -122,6 +127,7 @@ export function createSimApp(parts: SimAppParts): Express {
       sendBody(res, 404, 'text/html', CXF_NOT_FOUND_BODY);
     });
   }
+  if (parts.openApi) app.use(`${ctx}/openapi`, parts.openApi);
   app.use(ctx || '/', routers.oauth);
   app.use(`${ctx}/ws`, routers.soap);
   app.use(`${ctx}/ws`, cxfServletFallback(ctx, listing));

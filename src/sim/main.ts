@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_PATIENTS } from './clinic/generate.js';
 import { demoCredentials, type SimDemoCredentials, type SimDeployment } from './options.js';
+import { isSimVariant, SIM_VARIANTS, type SimVariant, variantProfile } from './variants.js';
 import { normaliseContextPath } from './app.js';
 import type { Simulator } from './server.js';
 import { isKnownZone } from './wall-clock.js';
@@ -12,6 +13,7 @@ import { isKnownZone } from './wall-clock.js';
 type Env = Record<string, string | undefined>;
 
 export interface SimCliSettings extends SimDeployment {
+  variant: SimVariant;
   port: number;
   host: string;
   seed: number;
@@ -62,6 +64,17 @@ export function readSimSettings(env: Env = process.env): SimCliSettings {
   const restModule = choice(env, 'SIM_REST_MODULE', 'on', 'off', true, problems);
   const edgeDenyPut = choice(env, 'SIM_EDGE_DENY_PUT', '1', '0', false, problems);
   const soapWaf = choice(env, 'SIM_SOAP_WAF', '1', '0', false, problems);
+  const rawVariant = env.SIM_VARIANT || 'openo';
+  let variant: SimVariant = 'openo';
+  if (isSimVariant(rawVariant)) variant = rawVariant;
+  else problems.push(`SIM_VARIANT must be one of ${SIM_VARIANTS.join(', ')} (got "${rawVariant}")`);
+  const rawAllowlist = env.SIM_IP_ALLOWLIST || 'allow';
+  let ipAllowlist: 'allow' | 'deny' = 'allow';
+  if (rawAllowlist === 'allow' || rawAllowlist === 'deny') ipAllowlist = rawAllowlist;
+  else problems.push(`SIM_IP_ALLOWLIST must be allow or deny (got "${rawAllowlist}")`);
+  if (ipAllowlist === 'deny' && variant !== 'juno') {
+    problems.push('SIM_IP_ALLOWLIST=deny needs SIM_VARIANT=juno: only Juno has the web-service IP allow-list');
+  }
   let contextPath = '/oscar';
   try { contextPath = normaliseContextPath(env.SIM_CONTEXT ?? '/oscar'); } catch {
     problems.push(`SIM_CONTEXT must be a path such as /oscar, or empty for the root (got "${env.SIM_CONTEXT}")`);
@@ -80,7 +93,7 @@ export function readSimSettings(env: Env = process.env): SimCliSettings {
     if (v === '' || /[\s"%+,]/.test(v)) problems.push(`${name} must be non-empty, without spaces, quotes, commas, % or + (they break OAuth headers)`);
   }
   if (problems.length) throw new SimSettingsError(problems);
-  return { port, host, seed, patients, timezone, serverTimezone, contextPath, credentials, restModule, edgeDenyPut, soapWaf };
+  return { port, host, seed, patients, timezone, serverTimezone, contextPath, credentials, variant, restModule, edgeDenyPut, soapWaf, ipAllowlist };
 }
 
 /** The deployment switches in one line, e.g. "JVM zone America/Vancouver, REST module on, HAProxy denies PUT". */
@@ -90,6 +103,7 @@ function deploymentLine(s: SimCliSettings): string {
     `REST module ${s.restModule ? 'on' : 'off'}`,
     ...(s.edgeDenyPut ? ['HAProxy denies PUT'] : []),
     ...(s.soapWaf ? ['Cloudflare WAF blocks SOAP'] : []),
+    ...(s.ipAllowlist === 'deny' ? ['caller not on the IP allow-list'] : []),
   ].join(', ');
 }
 
@@ -98,8 +112,9 @@ export function banner(sim: Simulator, s: SimCliSettings): string {
   const c = s.credentials;
   return [
     `Simulated OSCAR listening at ${sim.url}  (${sim.store.data.demographics.length} synthetic patients, seed ${s.seed}, ${s.timezone}, Node ${process.version})`,
+    `  Variant:            ${s.variant} = line ${variantProfile(s.variant).line}`,
     `  Deployment:         ${deploymentLine(s)}`,
-    s.restModule ? `  REST (OAuth 1.0a):  ${sim.url}/ws/services` : '  REST (OAuth 1.0a):  absent (SIM_REST_MODULE=off: ModuleNames without REST)',
+    s.restModule ? `  REST (OAuth 1.0a):  ${sim.url}/ws/${s.variant === 'juno' ? 'services/v1' : 'services'}` : '  REST (OAuth 1.0a):  absent (SIM_REST_MODULE=off: ModuleNames without REST)',
     `  SOAP services:      ${sim.url}/ws/   (e.g. ${sim.url}/ws/DemographicService?wsdl)`,
     `  OAuth provider:     ${sim.url}/ws/oauth/initiate | authorize | token`,
     '',

@@ -1,5 +1,7 @@
 // Settings shared by every part of the simulated OSCAR server.
 
+import type { SimVariant } from './variants.js';
+
 export interface SimDemoCredentials {
   /** OAuth 1.0a consumer (ServiceClient) the facade uses. */
   consumerKey: string;
@@ -26,11 +28,18 @@ export interface SimDeployment {
   edgeDenyPut: boolean;
   /** A Cloudflare WAF in front blocks SOAP calls (variants §5, B5). */
   soapWaf: boolean;
+  /**
+   * 'deny': the caller's IP is not on Juno's web-service allow-list (B8). Only Juno has the
+   * allow-list (IPInWSS4JInterceptor, IPRestrictionFilter), so only variant 'juno' accepts it.
+   */
+  ipAllowlist: 'allow' | 'deny';
 }
 
-export const DEFAULT_DEPLOYMENT: SimDeployment = { restModule: true, edgeDenyPut: false, soapWaf: false };
+export const DEFAULT_DEPLOYMENT: SimDeployment = { restModule: true, edgeDenyPut: false, soapWaf: false, ipAllowlist: 'allow' };
 
 export interface SimOptions extends SimDeployment {
+  /** Which OSCAR line the simulator speaks (variants §9; default 'openo', line F). */
+  variant: SimVariant;
   /** Web-app context path, e.g. '/oscar' (REST at `${contextPath}/ws/services`, SOAP at `${contextPath}/ws/<Service>`). */
   contextPath: string;
   /** IANA zone of the clinic's wall clock: the zone its staff enter and read times in. */

@@ -13,12 +13,18 @@ import { DEFAULT_DEPLOYMENT, demoCredentials, type SimDemoCredentials, type SimD
 import { createRestRouter } from './rest/index.js';
 import { createSoapRouter } from './soap/index.js';
 import { SERVICES } from './soap/services.js';
+import { createJunoRestRouter } from './rest-v1/index.js';
+import { createOpenApiRouter } from './rest-v1/openapi.js';
+import { adaptClinicToVariant } from './clinic/variant-data.js';
+import { isSimVariant, type SimVariant, variantProfile } from './variants.js';
 import { SimStats } from './stats.js';
 import { isKnownZone } from './wall-clock.js';
 
 export { normaliseContextPath } from './app.js';
 
 export interface StartSimulatorOptions extends Partial<SimDeployment> {
+  /** Which OSCAR line to speak (variants §9; default 'openo'). */
+  variant?: SimVariant;
   /** Port to listen on (default 0: an ephemeral port). */
   port?: number;
   /** Interface to bind (default 127.0.0.1). */
@@ -74,13 +80,21 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   if (!isKnownZone(serverTimezone)) throw new RangeError(`unknown server timezone "${serverTimezone}"`);
   const credentials = opts.credentials ?? demoCredentials();
   const data = opts.data ?? generateClinic({ seed, patients: opts.patients ?? DEFAULT_PATIENTS, timezone, credentials });
-  const store = new ClinicStore(data, Date.now(), serverTimezone);
+  const variant = opts.variant ?? 'openo';
+  if (!isSimVariant(variant)) throw new RangeError(`unknown variant "${String(variant)}"`);
+  const profile = variantProfile(variant);
   const deployment: SimDeployment = {
     restModule: opts.restModule ?? DEFAULT_DEPLOYMENT.restModule,
     edgeDenyPut: opts.edgeDenyPut ?? DEFAULT_DEPLOYMENT.edgeDenyPut,
     soapWaf: opts.soapWaf ?? DEFAULT_DEPLOYMENT.soapWaf,
+    ipAllowlist: opts.ipAllowlist ?? DEFAULT_DEPLOYMENT.ipAllowlist,
   };
-  const options: SimOptions = { contextPath, timezone, serverTimezone, credentials, ...deployment };
+  if (deployment.ipAllowlist === 'deny' && !profile.junoOps) {
+    throw new RangeError('ipAllowlist "deny" needs variant "juno": only Juno has the web-service IP allow-list (variants B8)');
+  }
+  const store = new ClinicStore(adaptClinicToVariant(data, profile), Date.now(), serverTimezone);
+  const options: SimOptions = { contextPath, timezone, serverTimezone, credentials, variant, ...deployment };
+  const junoRest = profile.restSurface === 'juno-v1';
   const stats = new SimStats();
   const faults = new FaultInjector({ seed, onFault: (mode) => stats.recordFault(mode) });
 
@@ -93,10 +107,13 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     contextPath,
     routers: {
       soap: createSoapRouter(store, options),
-      rest: createRestRouter(store, options),
+      rest: junoRest ? createJunoRestRouter(store, options) : createRestRouter(store, options),
       oauth: createOAuthRouter(store, options),
     },
     soapServices: SERVICES.map((s) => s.path),
+    soapNamespace: profile.soap.ns,
+    restAddress: junoRest ? 'services/v1' : 'services',
+    ...(junoRest && { openApi: createOpenApiRouter(contextPath) }),
     deployment,
     faults,
     stats,

@@ -1,5 +1,7 @@
 // Small wire helpers for the deployment and variant tests: whole simulators started in-process
 // (startSimulator), spoken to with hand-written envelopes and plain fetch.
+import { createHmac } from 'node:crypto';
+import OAuth from 'oauth-1.0a';
 import type { Simulator } from '../../src/sim/server.js';
 
 const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
@@ -35,4 +37,23 @@ export async function soap(sim: Simulator, service: string, op: string, args = '
 /** Any request below the simulator's context path. */
 export async function call(sim: Simulator, method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
   return answer(await fetch(`${sim.url}${path}`, { method, headers: { 'accept-encoding': 'identity', ...init.headers }, body: init.body }));
+}
+
+/** An OAuth 1.0a HMAC-SHA1 Authorization header for `url`, signed with the demo consumer and access token at `nowSeconds`. */
+export function oauthHeader(sim: Simulator, method: string, url: string, nowSeconds = Math.floor(sim.store.now() / 1000)): string {
+  const c = sim.options.credentials;
+  const oauth = new OAuth({
+    consumer: { key: c.consumerKey, secret: c.consumerSecret }, signature_method: 'HMAC-SHA1',
+    hash_function: (base, key) => createHmac('sha1', key).update(base).digest('base64'),
+  });
+  oauth.getTimeStamp = () => nowSeconds;
+  return oauth.toHeader(oauth.authorize({ url, method }, { key: c.accessToken, secret: c.accessTokenSecret })).Authorization;
+}
+
+/** A signed request below the context path (JSON in and out). */
+export async function signed(sim: Simulator, method: string, path: string, body?: unknown): Promise<Answer> {
+  const url = `${sim.url}${path}`;
+  const headers: Record<string, string> = { authorization: oauthHeader(sim, method, url), accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return call(sim, method, path, { headers, ...(body !== undefined && { body: JSON.stringify(body) }) });
 }

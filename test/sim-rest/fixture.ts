@@ -154,7 +154,7 @@ export function clinicData(): ClinicData {
 }
 
 export const OPTS: SimOptions = {
-  contextPath: '/oscar', timezone: TZ, serverTimezone: TZ, ...DEFAULT_DEPLOYMENT,
+  contextPath: '/oscar', timezone: TZ, serverTimezone: TZ, variant: 'openo', ...DEFAULT_DEPLOYMENT,
   credentials: {
     consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret, accessToken: ACCESS.key, accessTokenSecret: ACCESS.secret,
     soapUserName: 'oscardoc', soapPassword: 'mac2002', securityNo: 128, providerNo: '999998',

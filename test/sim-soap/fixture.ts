@@ -150,7 +150,7 @@ export interface RunningSim { base: string; ws: string; store: ClinicStore; clos
 /** Starts the router on 127.0.0.1:0 behind `express.raw`, mounted at /oscar/ws. */
 export async function startSim(data: ClinicData = clinicData()): Promise<RunningSim> {
   const store = new ClinicStore(data, 1_710_246_000_000);
-  const opts: SimOptions = { contextPath: '/oscar', timezone: TZ, serverTimezone: TZ, ...DEFAULT_DEPLOYMENT, credentials: demoCredentials({}) };
+  const opts: SimOptions = { contextPath: '/oscar', timezone: TZ, serverTimezone: TZ, variant: 'openo', ...DEFAULT_DEPLOYMENT, credentials: demoCredentials({}) };
   const app = express();
   app.use(express.raw({ type: () => true }));
   app.use('/oscar/ws', createSoapRouter(store, opts));

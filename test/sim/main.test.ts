@@ -30,6 +30,34 @@ describe('sim CLI settings', () => {
     assert.deepEqual([s.timezone, s.serverTimezone, s.restModule, s.edgeDenyPut, s.soapWaf], ['America/Toronto', 'America/Vancouver', false, true, true]);
   });
 
+  it('reads SIM_VARIANT and SIM_IP_ALLOWLIST, and allows the allow-list only on juno', () => {
+    assert.deepEqual([readSimSettings({}).variant, readSimSettings({}).ipAllowlist], ['openo', 'allow']);
+    const s = readSimSettings({ SIM_VARIANT: 'juno', SIM_IP_ALLOWLIST: 'deny' });
+    assert.deepEqual([s.variant, s.ipAllowlist], ['juno', 'deny']);
+    for (const v of ['openo-legacy', 'oscar19', 'oscar15']) assert.equal(readSimSettings({ SIM_VARIANT: v }).variant, v);
+    try {
+      readSimSettings({ SIM_VARIANT: 'oscar20', SIM_IP_ALLOWLIST: 'block' });
+      assert.fail('expected SimSettingsError');
+    } catch (e) {
+      assert.ok(e instanceof SimSettingsError);
+      assert.deepEqual(e.problems, [
+        'SIM_VARIANT must be one of openo, openo-legacy, oscar19, oscar15, juno (got "oscar20")',
+        'SIM_IP_ALLOWLIST must be allow or deny (got "block")',
+      ]);
+    }
+    assert.throws(() => readSimSettings({ SIM_VARIANT: 'oscar19', SIM_IP_ALLOWLIST: 'deny' }),
+      (e: unknown) => e instanceof SimSettingsError && e.problems[0] === 'SIM_IP_ALLOWLIST=deny needs SIM_VARIANT=juno: only Juno has the web-service IP allow-list');
+  });
+
+  it('prints the variant and where its REST API is', () => {
+    const s = readSimSettings({ SIM_VARIANT: 'juno', SIM_IP_ALLOWLIST: 'deny' });
+    const sim = { url: 'http://127.0.0.1:8081/oscar', store: { data: { demographics: [] } } } as unknown as Simulator;
+    const text = banner(sim, s);
+    assert.ok(text.includes('Variant:            juno = line H (Juno, CloudPractice 2022)'), text);
+    assert.ok(text.includes('REST (OAuth 1.0a):  http://127.0.0.1:8081/oscar/ws/services/v1'));
+    assert.ok(text.includes('caller not on the IP allow-list'));
+  });
+
   it('names each bad switch and what it accepts', () => {
     try {
       readSimSettings({ SIM_SERVER_TIMEZONE: 'Pacific Time', SIM_REST_MODULE: 'no', SIM_EDGE_DENY_PUT: 'true', SIM_SOAP_WAF: 'yes' });

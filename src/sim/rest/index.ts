@@ -16,11 +16,29 @@ import { oauthInfoRoutes } from './oauth-info.js';
 import { preventionRoutes } from './preventions.js';
 import type { RestContext, RestResult, RestRoute } from './route.js';
 import { scheduleRoutes } from './schedule.js';
+import { providerServiceRoutes } from './provider-service.js';
+import { type RestSurface, variantProfile } from '../variants.js';
 import { buildWadl } from './wadl.js';
 
 export const REST_ROUTES: readonly RestRoute[] = [
   ...demographicRoutes, ...scheduleRoutes, ...allergyRoutes, ...preventionRoutes, ...documentRoutes, ...oauthInfoRoutes,
 ];
+
+/** Resources line F added after E and D (variants §3 card F): the summary and the pending-document upload. */
+const F_ONLY = new Set(['GET /demographics/summary/{id}', 'POST /document/uploadPendingDocuments']);
+
+/** The resources of the OAuth REST server on each line (variants §4.2). */
+function routesOf(surface: RestSurface): readonly RestRoute[] {
+  if (surface === 'provider-only') return providerServiceRoutes;
+  if (surface === 'openo-legacy') return REST_ROUTES.filter((r) => !F_ONLY.has(`${r.method} ${r.path}`));
+  return REST_ROUTES;
+}
+
+/** CXF's OAuthRequestFilter (every line but F): any OAuth failure, a missing signature included, is a bare 401. */
+function sendOAuthChallenge(res: express.Response): void {
+  res.setHeader('WWW-Authenticate', 'OAuth');
+  sendEmpty(res, 401);
+}
 
 const INT_RE = /^\s*[+-]?\d{1,10}\s*$/;
 const isJavaInt = (s: string): boolean => INT_RE.test(s) && Math.abs(Number(s)) <= 2147483647;
@@ -34,13 +52,15 @@ const isJavaInt = (s: string): boolean => INT_RE.test(s) && Math.abs(Number(s)) 
 export function createRestRouter(store: ClinicStore, opts: SimOptions): express.Router {
   const router = express.Router();
   const sessions = sessionsFor(store, opts);
-  const table = compileRoutes(REST_ROUTES);
+  const profile = variantProfile(opts.variant);
+  const routes = routesOf(profile.restSurface);
+  const table = compileRoutes(routes);
 
   router.use((req, res) => {
     if (req.method === 'GET' && req.path === '/' && new URLSearchParams(req.originalUrl.split('?')[1] ?? '').has('_wadl')) {
       res.locals.simOperation = 'REST WADL';
       const base = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl.split('?')[0]?.replace(/\/$/, '') ?? ''}`;
-      sendBody(res, 200, XML_TYPE, buildWadl(base, REST_ROUTES));
+      sendBody(res, 200, XML_TYPE, buildWadl(base, routes));
       return;
     }
     const session = sessions.attach(req, res); // LoggedInUserFilter (contract 1.1)
@@ -63,6 +83,11 @@ export function createRestRouter(store: ClinicStore, opts: SimOptions): express.
     const badQuery = (route.intQuery ?? []).some((n) => { const v = query.get(n); return v !== null && v.trim() !== '' && !isJavaInt(v); });
     if (badPath || badQuery) { sendEmpty(res, 404); return; }
 
+    // The CXF filter runs once the resource method is selected, before the entity is read.
+    const cxfFilter = profile.restAuth === 'cxf-filter';
+    const early = cxfFilter ? guardResourceCall(store, servletView(req)) : null;
+    if (early && early.kind !== 'authenticated') { sendOAuthChallenge(res); return; }
+
     let entity: JsonEntity | null = null;
     try {
       if (route.entity?.kind === 'bean') entity = readBean(body, route.entity.schema);
@@ -72,7 +97,7 @@ export function createRestRouter(store: ClinicStore, opts: SimOptions): express.
       throw e;
     }
 
-    const guard = guardResourceCall(store, servletView(req));
+    const guard = early ?? guardResourceCall(store, servletView(req));
     if (guard.kind === 'fault') { sendXmlFault(res, mediaType, guard.code); return; }
 
     const ctx: RestContext = {

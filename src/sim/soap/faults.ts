@@ -1,7 +1,6 @@
 // SOAP 1.1 faults as CXF writes them (contract 4.12, samples §8, §9). Every fault is HTTP 500.
 
 import { envelope, escapeText } from './render.js';
-import { OSCAR_NS } from './schema.js';
 
 export class SoapFault extends Error {
   constructor(
@@ -42,12 +41,12 @@ export const mustUnderstandFault = (qnames: readonly string[]): SoapFault =>
   new SoapFault('<faultcode>soap:MustUnderstand</faultcode>', `MustUnderstand headers: [${qnames.join(', ')}] are not understood.`);
 
 /** contract 4.3: LoginWs throws NotAuthorisedException; CXF marshals its `message` as the detail. */
-export const notAuthorisedFault = (): SoapFault => {
+export const notAuthorisedFault = (ns: string): SoapFault => {
   const msg = 'Invalid Username/Password';
   return new SoapFault(
     '<faultcode>soap:Server</faultcode>',
     msg,
-    `<ns1:NotAuthorisedException xmlns:ns1="${OSCAR_NS}"><message>${msg}</message></ns1:NotAuthorisedException>`,
+    `<ns1:NotAuthorisedException xmlns:ns1="${ns}"><message>${msg}</message></ns1:NotAuthorisedException>`,
   );
 };
 

@@ -12,10 +12,11 @@ import type { CallContext } from './context.js';
 import { clientFault, serverFault, SoapFault } from './faults.js';
 import { bindArgs, parseEnvelope } from './parse.js';
 import { renderResponse, UnwritableCharError } from './render.js';
-import { OSCAR_NS } from './schema.js';
-import type { ServiceDef } from './schema.js';
+import type { ServiceDef, SoapSchema } from './schema.js';
 import { authenticate, isSecurityHeader, mustUnderstandCheck, NonceCaches } from './security.js';
-import { SERVICES } from './services.js';
+import { soapServicesFor } from './services.js';
+import { variantProfile } from '../variants.js';
+import { ipNotAllowedFault, callerIp } from './ip-allowlist.js';
 import { buildWsdl } from './wsdl.js';
 
 const CONTENT_TYPE = 'text/xml;charset=UTF-8';
@@ -63,24 +64,27 @@ function endpointUrl(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}${path}`;
 }
 
-async function invoke(service: ServiceDef, req: Request, res: Response, store: ClinicStore, opts: SimOptions, nonces: NonceCaches): Promise<string> {
+async function invoke(service: ServiceDef, req: Request, res: Response, deps: SoapDeps): Promise<string> {
+  const { store, opts, nonces, schema } = deps;
   const env = parseEnvelope(requestText(req));
-  const op = env.body && env.body.ns === OSCAR_NS ? service.operations.find((o) => o.name === env.body?.local) : undefined;
+  const op = env.body && env.body.ns === schema.ns ? service.operations.find((o) => o.name === env.body?.local) : undefined;
   if (op) res.locals.simOperation = `${service.path}.${op.name}`;
-  const ctx: CallContext = { store, opts, tz: store.serverZone, now: store.now(), caller: undefined };
-  // Phase order as in CXF: WS-Security (PRE_PROTOCOL), operation dispatch and unmarshalling
-  // (UNMARSHAL), then the deferred mustUnderstand check (PRE_INVOKE), then the call.
+  const ctx: CallContext = { store, opts, schema, tz: store.serverZone, now: store.now(), caller: undefined };
+  // Phase order as in CXF: Juno's IP check, then WS-Security (both PRE_PROTOCOL, in that order on
+  // every Juno endpoint, Login and SystemInfo included: variants B8), operation dispatch and
+  // unmarshalling (UNMARSHAL), then the deferred mustUnderstand check (PRE_INVOKE), then the call.
+  if (opts.ipAllowlist === 'deny') throw ipNotAllowedFault(callerIp(req));
   if (service.secured) ctx.caller = await authenticate(env.headers, { store, nonces, endpoint: service.path, now: ctx.now });
   if (!env.body) throw clientFault('No binding operation info while invoking unknown method with params unknown.');
   if (!op) {
     const qname = env.body.ns ? `{${env.body.ns}}${env.body.local}` : env.body.local;
     throw clientFault(`Message part ${qname} was not recognized.  (Does it exist in service WSDL?)`);
   }
-  const args = bindArgs(op, env.body, ctx.tz);
+  const args = bindArgs(op, env.body, ctx.tz, schema);
   const notUnderstood = mustUnderstandCheck(env.headers, (h) => service.secured && isSecurityHeader(h));
   if (notUnderstood) throw notUnderstood;
   const result = await op.handler(args, ctx);
-  return renderResponse(op, result, ctx.tz);
+  return renderResponse(op, result, ctx.tz, schema);
 }
 
 function asFault(e: unknown): SoapFault {
@@ -90,11 +94,14 @@ function asFault(e: unknown): SoapFault {
   return serverFault(e instanceof Error && e.message ? e.message : 'Fault occurred while processing.');
 }
 
-/** Express router serving `/<Service>` (POST = SOAP call, `GET ?wsdl` = WSDL) for every simulated service. */
+interface SoapDeps { store: ClinicStore; opts: SimOptions; nonces: NonceCaches; schema: SoapSchema }
+
+/** Express router serving `/<Service>` (POST = SOAP call, `GET ?wsdl` = WSDL) for every service of the variant. */
 export function createSoapRouter(store: ClinicStore, opts: SimOptions): express.Router {
   const router = express.Router();
-  const services = new Map(SERVICES.map((s) => [s.path, s]));
-  const nonces = new NonceCaches();
+  const profile = variantProfile(opts.variant);
+  const services = new Map(soapServicesFor(profile).map((s) => [s.path, s]));
+  const deps: SoapDeps = { store, opts, nonces: new NonceCaches(), schema: profile.soap };
 
   router.all('/:service', async (req, res, next) => {
     const service = services.get(String(req.params.service));
@@ -103,7 +110,7 @@ export function createSoapRouter(store: ClinicStore, opts: SimOptions): express.
     if (req.method === 'GET' && [...query.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
       res.locals.simOperation = `${service.path}.wsdl`;
       res.status(200).setHeader('Content-Type', CONTENT_TYPE);
-      res.end(buildWsdl(service, endpointUrl(req)));
+      res.end(buildWsdl(service, endpointUrl(req), profile.soap));
       return;
     }
     if (req.method !== 'POST') {
@@ -111,7 +118,7 @@ export function createSoapRouter(store: ClinicStore, opts: SimOptions): express.
       return;
     }
     try {
-      send(req, res, 200, await invoke(service, req, res, store, opts, nonces));
+      send(req, res, 200, await invoke(service, req, res, deps));
     } catch (e) {
       send(req, res, 500, asFault(e).toXml());
     }

@@ -6,8 +6,8 @@
 import { epochOfWallMs, isCalendarDate } from '../wall-clock.js';
 import { clientFault, SoapFault, unmarshallingFault } from './faults.js';
 import { fieldsInWireOrder, SOAP_ENV_NS } from './render.js';
-import { ENUM_TYPES, parseRef, XSD_SIMPLE } from './schema.js';
-import type { OperationDef, TypeRef } from './schema.js';
+import { parseRef, XSD_SIMPLE } from './schema.js';
+import type { OperationDef, SoapSchema, TypeRef } from './schema.js';
 import { attrOf, elementsOf, parseXml, textOf, XmlSyntaxError } from './xml.js';
 import type { XmlElement } from './xml.js';
 
@@ -105,7 +105,7 @@ function unexpected(el: XmlElement, expected: readonly string[]): SoapFault {
   return unmarshallingFault(`unexpected element (uri:"${el.ns}", local:"${el.local}"). Expected elements are ${list}`);
 }
 
-function bindValue(el: XmlElement, base: string, tz: string): ArgValue {
+function bindValue(el: XmlElement, base: string, tz: string, schema: SoapSchema): ArgValue {
   if (isNil(el)) return null;
   const text = textOf(el);
   if (base === 'int' || base === 'unsignedShort') return parseJaxbInt(text);
@@ -113,20 +113,20 @@ function bindValue(el: XmlElement, base: string, tz: string): ArgValue {
   if (base === 'string') return text;
   if (base === 'dateTime') return parseCalendar(text, tz);
   if (base === 'base64Binary') return Buffer.from(text.replace(/\s+/g, ''), 'base64');
-  const values = ENUM_TYPES[base];
-  if (values) return values.includes(text.trim()) ? text.trim() : null; // JAXB: unknown enum constant → null
-  return bindObject(el, fieldsInWireOrder(base), tz);
+  const values = schema.enums[base];
+  if (values) return values.includes(text.trim()) ? text.trim() : null; // JAXB RI: an unknown enum constant binds as null, no fault
+  return bindObject(el, fieldsInWireOrder(schema, base), tz, schema);
 }
 
 /** Binds children against [name, type] pairs; repeated scalars keep the last value, as JAXB does. */
-function bindObject(el: XmlElement, fields: readonly (readonly [string, TypeRef])[], tz: string): ArgObject {
+function bindObject(el: XmlElement, fields: readonly (readonly [string, TypeRef])[], tz: string, schema: SoapSchema): ArgObject {
   const out: ArgObject = {};
   const names = fields.map(([n]) => n);
   for (const child of elementsOf(el)) {
     const field = child.ns === '' ? fields.find(([n]) => n === child.local) : undefined;
     if (!field) throw unexpected(child, names);
     const { base, array } = parseRef(field[1]);
-    const v = bindValue(child, base, tz);
+    const v = bindValue(child, base, tz, schema);
     if (array) {
       const list = out[field[0]];
       if (Array.isArray(list)) list.push(v);
@@ -169,12 +169,12 @@ export class Args {
 }
 
 /** Binds the operation wrapper's children to the operation's parameters. */
-export function bindArgs(op: OperationDef, wrapper: XmlElement, tz: string): Args {
+export function bindArgs(op: OperationDef, wrapper: XmlElement, tz: string, schema: SoapSchema): Args {
   for (const [, ref] of op.params) {
     const { base } = parseRef(ref);
-    if (!XSD_SIMPLE.has(base) && !ENUM_TYPES[base]) fieldsInWireOrder(base); // fail fast on a table typo
+    if (!XSD_SIMPLE.has(base) && !schema.enums[base]) fieldsInWireOrder(schema, base); // fail fast on a table typo
   }
-  return new Args(bindObject(wrapper, op.params, tz));
+  return new Args(bindObject(wrapper, op.params, tz, schema));
 }
 
 /** Field accessors for a bound transfer object (e.g. the AppointmentTransfer of addAppointment). */

@@ -3,8 +3,8 @@
 // transfer-object children in alphabetical order with nulls omitted, Woodstox text escaping.
 
 import { formatJaxbDateTime } from '../wall-clock.js';
-import { COMPLEX_TYPES, ENUM_TYPES, OSCAR_NS, XSD_SIMPLE, parseRef } from './schema.js';
-import type { OperationDef, TypeRef, WireValue, XsInstant } from './schema.js';
+import { XSD_SIMPLE, parseRef } from './schema.js';
+import type { OperationDef, SoapSchema, TypeRef, WireValue, XsInstant } from './schema.js';
 
 export const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 
@@ -53,19 +53,21 @@ function isInstant(v: WireValue): v is XsInstant {
 }
 
 /** Fields of a complex type in JAXB's default (alphabetical, Unicode code unit) order. */
-const sortedFields = new Map<string, (readonly [string, TypeRef])[]>();
-export function fieldsInWireOrder(typeName: string): readonly (readonly [string, TypeRef])[] {
-  let f = sortedFields.get(typeName);
+const sortedFields = new WeakMap<SoapSchema, Map<string, (readonly [string, TypeRef])[]>>();
+export function fieldsInWireOrder(schema: SoapSchema, typeName: string): readonly (readonly [string, TypeRef])[] {
+  let bySchema = sortedFields.get(schema);
+  if (!bySchema) { bySchema = new Map(); sortedFields.set(schema, bySchema); }
+  let f = bySchema.get(typeName);
   if (!f) {
-    const table = COMPLEX_TYPES[typeName];
+    const table = schema.complex[typeName];
     if (!table) throw new Error(`unknown complex type ${typeName}`);
     f = [...table].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    sortedFields.set(typeName, f);
+    bySchema.set(typeName, f);
   }
   return f;
 }
 
-function textValue(base: string, v: WireValue, tz: string): string {
+function textValue(base: string, v: WireValue, tz: string, schema: SoapSchema): string {
   if (base === 'dateTime') {
     if (!isInstant(v)) throw new Error('dateTime value must be an XsInstant');
     return formatInstant(v, tz);
@@ -83,25 +85,26 @@ function textValue(base: string, v: WireValue, tz: string): string {
     return v ? 'true' : 'false';
   }
   if (typeof v !== 'string') throw new Error(`${base} value must be a string`);
-  if (ENUM_TYPES[base] && !ENUM_TYPES[base].includes(v)) throw new Error(`${v} is not a ${base}`);
+  const values = schema.enums[base];
+  if (values && !values.includes(v)) throw new Error(`${v} is not a ${base}`);
   const bad = invalidXmlChar(v);
   if (bad !== undefined) throw new UnwritableCharError(bad);
   return escapeText(v);
 }
 
 /** One element `<name>…</name>` (or one per item for arrays); nothing for null (contract 4.1). */
-export function renderElement(name: string, ref: TypeRef, v: WireValue, tz: string): string {
+export function renderElement(name: string, ref: TypeRef, v: WireValue, tz: string, schema: SoapSchema): string {
   if (v === null || v === undefined) return '';
   const { base, array } = parseRef(ref);
   if (array) {
     if (!Array.isArray(v)) throw new Error(`${name} must be an array`);
-    return (v as readonly WireValue[]).map((item) => renderElement(name, base, item, tz)).join('');
+    return (v as readonly WireValue[]).map((item) => renderElement(name, base, item, tz, schema)).join('');
   }
-  if (XSD_SIMPLE.has(base) || ENUM_TYPES[base]) return `<${name}>${textValue(base, v, tz)}</${name}>`;
+  if (XSD_SIMPLE.has(base) || schema.enums[base]) return `<${name}>${textValue(base, v, tz, schema)}</${name}>`;
   if (typeof v !== 'object' || Array.isArray(v) || Buffer.isBuffer(v) || isInstant(v)) throw new Error(`${name} must be a ${base} object`);
   const obj = v as Readonly<Record<string, WireValue>>;
   let inner = '';
-  for (const [field, fref] of fieldsInWireOrder(base)) inner += renderElement(field, fref, obj[field], tz);
+  for (const [field, fref] of fieldsInWireOrder(schema, base)) inner += renderElement(field, fref, obj[field], tz, schema);
   return `<${name}>${inner}</${name}>`;
 }
 
@@ -110,9 +113,9 @@ export function envelope(bodyContent: string): string {
 }
 
 /** The whole response document of an operation; a null return gives the empty wrapper (contract 4.1). */
-export function renderResponse(op: OperationDef, value: WireValue, tz: string): string {
-  const inner = op.returns === 'void' ? '' : renderElement('return', op.returns, value, tz);
+export function renderResponse(op: OperationDef, value: WireValue, tz: string, schema: SoapSchema): string {
+  const inner = op.returns === 'void' ? '' : renderElement('return', op.returns, value, tz, schema);
   const wrapper = `ns2:${op.name}Response`;
-  const open = `<${wrapper} xmlns:ns2="${OSCAR_NS}"`;
+  const open = `<${wrapper} xmlns:ns2="${schema.ns}"`;
   return envelope(inner ? `${open}>${inner}</${wrapper}>` : `${open}/>`);
 }

@@ -155,3 +155,17 @@ export interface ServiceDef {
 }
 
 export const OSCAR_NS = 'http://ws.oscarehr.org/';
+
+/**
+ * The types and namespace one OSCAR variant's endpoints are generated from (variants §4.1, §4.3):
+ * the namespace, the transfer objects' properties and the enums differ between variants.
+ */
+export interface SoapSchema {
+  /** targetNamespace of the WSDL, the request/response wrappers and the fault details. */
+  ns: string;
+  complex: Readonly<Record<string, FieldTable>>;
+  enums: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Line F, the contract's variant (contract 4). */
+export const OPENO_SCHEMA: SoapSchema = { ns: OSCAR_NS, complex: COMPLEX_TYPES, enums: ENUM_TYPES };

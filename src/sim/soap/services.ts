@@ -9,9 +9,27 @@ import { preventionService } from './operations/prevention.js';
 import { providerService } from './operations/provider.js';
 import { scheduleService } from './operations/schedule.js';
 import { systemInfoService } from './operations/system-info.js';
+import { junoDemographicOperations, junoScheduleOperations } from './operations/juno.js';
 import type { ServiceDef } from './schema.js';
+import type { VariantProfile } from '../variants.js';
 
+/** Line F's endpoints (contract 1.7). */
 export const SERVICES: readonly ServiceDef[] = [
   loginService, systemInfoService, demographicService, scheduleService,
   allergyService, preventionService, documentService, providerService,
 ];
+
+const JUNO_EXTRAS: Readonly<Record<string, readonly ServiceDef['operations'][number][]>> = {
+  DemographicService: junoDemographicOperations, ScheduleService: junoScheduleOperations,
+};
+
+/** The endpoints of a variant: F's without the operations the line lacks, plus Juno's own (variants §4.1). */
+export function soapServicesFor(profile: VariantProfile): ServiceDef[] {
+  return SERVICES.map((s) => ({
+    ...s,
+    operations: [
+      ...s.operations.filter((op) => !profile.absentOps.has(`${s.path}.${op.name}`)),
+      ...(profile.junoOps ? JUNO_EXTRAS[s.path] ?? [] : []),
+    ],
+  }));
+}

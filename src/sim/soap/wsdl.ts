@@ -3,8 +3,8 @@
 // operations, service `<X>WsService`, port `<X>WsPort`, binding `<X>WsServiceSoapBinding`,
 // soapAction "". Built from the same tables that parse requests and render responses.
 
-import { ENUM_TYPES, COMPLEX_TYPES, OSCAR_NS, XSD_SIMPLE, parseRef } from './schema.js';
-import type { ServiceDef, TypeRef } from './schema.js';
+import { XSD_SIMPLE, parseRef } from './schema.js';
+import type { ServiceDef, SoapSchema, TypeRef } from './schema.js';
 import { fieldsInWireOrder } from './render.js';
 
 const attrEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
@@ -21,29 +21,30 @@ function elementDecl(name: string, ref: TypeRef): string {
 }
 
 /** Complex types and enums reachable from the refs, each once, in discovery order. */
-function reachableTypes(refs: readonly TypeRef[]): string[] {
+function reachableTypes(refs: readonly TypeRef[], schema: SoapSchema): string[] {
   const seen: string[] = [];
   const visit = (ref: TypeRef): void => {
     const { base } = parseRef(ref);
     if (XSD_SIMPLE.has(base) || seen.includes(base)) return;
     seen.push(base);
-    if (COMPLEX_TYPES[base]) for (const [, f] of COMPLEX_TYPES[base]) visit(f);
+    for (const [, f] of schema.complex[base] ?? []) visit(f);
   };
   refs.forEach(visit);
   return seen;
 }
 
-function typeDecl(name: string): string {
-  const values = ENUM_TYPES[name];
+function typeDecl(name: string, schema: SoapSchema): string {
+  const values = schema.enums[name];
   if (values) {
     return `<xs:simpleType name="${name}"><xs:restriction base="xs:string">${values.map((v) => `<xs:enumeration value="${v}"/>`).join('')}</xs:restriction></xs:simpleType>`;
   }
-  const fields = fieldsInWireOrder(name).map(([n, r]) => elementDecl(n, r)).join('');
+  const fields = fieldsInWireOrder(schema, name).map(([n, r]) => elementDecl(n, r)).join('');
   return `<xs:complexType name="${name}"><xs:sequence>${fields}</xs:sequence></xs:complexType>`;
 }
 
 /** The WSDL document; `address` is the endpoint URL as the client reached it. */
-export function buildWsdl(service: ServiceDef, address: string): string {
+export function buildWsdl(service: ServiceDef, address: string, schema: SoapSchema): string {
+  const ns = schema.ns;
   const svc = `${service.portType}Service`;
   const faults = [...new Set(service.operations.flatMap((o) => o.faults ?? []))];
   const refs: TypeRef[] = [];
@@ -61,9 +62,9 @@ export function buildWsdl(service: ServiceDef, address: string): string {
     if (op.returns !== 'void') refs.push(op.returns);
   }
   for (const f of faults) elements.push(`<xs:element name="${f}" type="tns:${f}"/>`);
-  const types = reachableTypes([...refs, ...faults]).map(typeDecl);
+  const types = reachableTypes([...refs, ...faults], schema).map((t) => typeDecl(t, schema));
 
-  const schema = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="${OSCAR_NS}" elementFormDefault="unqualified" targetNamespace="${OSCAR_NS}" version="1.0">${elements.join('')}${wrappers.join('')}${types.join('')}</xs:schema>`;
+  const xsd = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="${ns}" elementFormDefault="unqualified" targetNamespace="${ns}" version="1.0">${elements.join('')}${wrappers.join('')}${types.join('')}</xs:schema>`;
 
   const messages = service.operations.flatMap((op) => [
     `<wsdl:message name="${op.name}"><wsdl:part element="tns:${op.name}" name="parameters"></wsdl:part></wsdl:message>`,
@@ -83,8 +84,8 @@ export function buildWsdl(service: ServiceDef, address: string): string {
     + (op.faults ?? []).map((f) => `<wsdl:fault name="${f}"><soap:fault name="${f}" use="literal"/></wsdl:fault>`).join('')
     + '</wsdl:operation>');
 
-  return `<?xml version='1.0' encoding='UTF-8'?><wsdl:definitions xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:tns="${OSCAR_NS}" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:ns1="http://schemas.xmlsoap.org/soap/http" name="${svc}" targetNamespace="${OSCAR_NS}">`
-    + `<wsdl:types>${schema}</wsdl:types>`
+  return `<?xml version='1.0' encoding='UTF-8'?><wsdl:definitions xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:tns="${ns}" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:ns1="http://schemas.xmlsoap.org/soap/http" name="${svc}" targetNamespace="${ns}">`
+    + `<wsdl:types>${xsd}</wsdl:types>`
     + messages.join('')
     + `<wsdl:portType name="${service.portType}">${portOps.join('')}</wsdl:portType>`
     + `<wsdl:binding name="${svc}SoapBinding" type="tns:${service.portType}"><soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>${bindingOps.join('')}</wsdl:binding>`

@@ -14,7 +14,7 @@ async function login(args: Args, ctx: CallContext, withProvider: boolean): Promi
   const row = userName === null ? undefined
     : ctx.store.data.security.find((s) => s.userName.toLowerCase() === userName.toLowerCase());
   const caller = await checkCredentials(ctx.store, row, args.str('arg1'), ctx.now);
-  if (!caller) throw notAuthorisedFault();
+  if (!caller) throw notAuthorisedFault(ctx.schema.ns);
   const result: Record<string, WireObject[string]> = {
     securityId: caller.security.securityNo,
     securityTokenKey: securityToken(ctx.store.jvmStartMillis, caller.security.password),
