@@ -32,7 +32,9 @@ export function resolveRoutes(map: CapabilityMap): Resolution {
   for (const [key, entry] of ENTRIES) out.set(key, resolveEntry(map, entry));
   // An entry is only as possible as what it requires (a create reads its record back).
   for (const [key, entry] of ENTRIES) {
-    const blocker = (entry.requires ?? []).map((k) => out.get(k as RouteKey)).find((r) => r?.status === 'unavailable');
+    // A search parameter is only as possible as the search it belongs to.
+    const search = entry.interaction.startsWith('search.') ? [`${entry.type}.search-type`] : [];
+    const blocker = [...search, ...(entry.requires ?? [])].map((k) => out.get(k as RouteKey)).find((r) => r?.status === 'unavailable');
     if (blocker?.status === 'unavailable' && out.get(key)!.status !== 'unavailable') {
       out.set(key, { status: 'unavailable', missing: blocker.missing, remedy: blocker.remedy });
     }
