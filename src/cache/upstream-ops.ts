@@ -90,6 +90,12 @@ const OPS = {
   soapGetActiveDemographicsAfter: read(crossList('demographic', 'demographicNo'), { defaults: [undefined, undefined] }),
   restCreateDemographic: write((_a, r) => [{ kind: 'demographic', id: num(field(r, 'demographicNo')) }]),
   restUpdateDemographic: write((a) => [{ kind: 'demographic', id: num(field(a[0], 'demographicNo')) }]),
+  soapGetDemographicByHealthNumber: read(crossList('demographic', 'demographicNo'), { defaults: [undefined, undefined] }),
+  soapAddDemographic: write((_a, r) => [{ kind: 'demographic', id: num(r) }]),
+  soapUpdateDemographic: write((a) => [{ kind: 'demographic', id: num(field(a[0], 'demographicNo')) }]),
+  restV1GetDemographic: read((args) => [tag.record('demographic', Number(args[0]))]),
+  restV1SearchDemographics: read((_a, r) => [tag.lists('demographic'), ...rowTags('demographic', 'demographicNo', field(r, 'rows'))]),
+  restV1CreateDemographic: write((_a, r) => [{ kind: 'demographic', id: num(r) }]),
 
   // appointments
   soapGetAppointment2: read(single('appointment')),
@@ -105,6 +111,8 @@ const OPS = {
   restAddAppointment: write((a, r) => [{ kind: 'appointment', id: num(field(r, 'id')), patient: num(field(a[0], 'demographicNo')) }]),
   restUpdateAppointmentStatus: write((a, r) => [{ kind: 'appointment', id: num(a[0]), patient: num(field(r, 'demographicNo')) }]),
   restUpdateAppointmentType: write((a, r) => [{ kind: 'appointment', id: num(a[0]), patient: num(field(r, 'demographicNo')) }]),
+  // Juno answers nothing: the appointment's own tag reaches every list that holds it.
+  soapCancelAppointment: write((a) => [{ kind: 'appointment', id: num(a[0]) }]),
 
   // allergies
   restActiveAllergies: read(patientList('allergy', 'id')),
@@ -125,6 +133,9 @@ const OPS = {
   soapGetDocumentsByProgramProviderDemographicDate: read(patientList('document', 'documentNo', 2), { cache: 'documents' }),
   soapGetDocumentsUpdateAfterDate: read(crossList('document', 'documentNo'), { cache: 'documents' }),
   restSaveDocumentToDemographic: write((a, r) => [{ kind: 'document', id: num(field(r, 'id')), patient: num(field(a[0], 'demographicNo')) }]),
+  // Juno: the upload lands in no chart; filing it in one changes that patient's list.
+  restV1PostDocument: write((_a, r) => [{ kind: 'document', id: num(r) }]),
+  restV1AssignDocument: write((a) => [{ kind: 'document', id: num(a[1]), patient: num(a[0]) }]),
 
   // providers
   soapGetProviders2: read((_a, r) => [tag.lists('provider'), ...rowTags('provider', 'providerNo', r)]),

@@ -12,7 +12,7 @@ import { Limiter } from './guard/limiter.js';
 import { CircuitBreaker } from './guard/breaker.js';
 import { withDeadline } from './guard/deadline.js';
 import { backoffMs, isTransient, isUpstreamFailure, sleep } from './guard/retry.js';
-import { OscarError, OscarProtocolError, OscarUnsupportedRequestError, OscarUnavailableError } from './errors.js';
+import { OscarError, OscarFaultError, OscarProtocolError, OscarUnsupportedRequestError, OscarUnavailableError } from './errors.js';
 import { resolveOscarClientOptions } from './options.js';
 import type { OscarCallOutcome, OscarClientOptions, ResolvedOscarClientOptions } from './options.js';
 import type { CapabilityMap } from './capabilities/map.js';
@@ -22,7 +22,8 @@ import type { SexCode } from './normalise/sex-codes.js';
 import type {
   AbstractSearchResponse, AllergyTo1, AllergyTransfer, AppointmentTo1, AppointmentTransfer, DemographicSearchRequest,
   DemographicSearchResult, DemographicTo1, DemographicTransfer, DemographicTransfer2, DocumentTo1, DocumentTransfer,
-  NewAppointmentTo1, OAuthInfo, PatientListApptItemBean, PreventionTo1, PreventionTransfer, ProviderTransfer,
+  DemographicIntegrationTransfer, JunoDemographic, JunoDemographicListItem, JunoDemographicTransfer, JunoDocumentInbound,
+  JunoRestResponse, NewAppointmentTo1, OAuthInfo, PatientListApptItemBean, PreventionTo1, PreventionTransfer, ProviderTransfer,
   SchedulingResponse,
 } from './types.js';
 
@@ -43,6 +44,20 @@ export interface DemographicSearchParams {
   startIndex?: number;
   itemsToReturn?: number;
 }
+
+/** Juno `GET /v1/demographics/search` criteria (contract 3.10); at least one criterion is needed. */
+export interface JunoDemographicSearch {
+  firstName?: string; lastName?: string; hin?: string; sex?: string; dateOfBirth?: string; address?: string;
+  chartNo?: string; phone?: string; providerNo?: string;
+  /** false (Juno's default): names and numbers match by their start. */
+  exactMatch?: boolean;
+  /** 1-based. */
+  page?: number;
+  /** Juno caps it at 100. */
+  perPage?: number;
+}
+
+export interface JunoSearchPage<T> { rows: T[]; total: number; page: number; perPage: number }
 
 /** SOAP DemographicWs.searchDemographicsByAttributes criteria (contract 4.5); at least one is needed. */
 export interface DemographicAttributeSearch {
@@ -235,6 +250,51 @@ export class OscarClient {
     return { providers: r.providers ?? null, login: r.login ?? null, roles: many(r.roles) };
   }
 
+  // ---------------------------------------------------------------- Juno integrator REST /ws/services/v1 (contract 3.10)
+
+  /** Juno `GET /v1/demographic/{id}`; an unknown id is Juno's 400 "Invalid Demographic Number" (contract 3.10). */
+  async restV1GetDemographic(id: number): Promise<JunoDemographic | undefined> {
+    try {
+      return await this.v1<JunoDemographic>('v1GetDemographic', { method: 'GET', path: `/v1/demographic/${int(id)}` }, false);
+    } catch (e) {
+      if (e instanceof OscarFaultError && e.upstreamStatus === 400 && /Invalid Demographic Number/.test(e.upstreamMessage ?? '')) return undefined;
+      throw e;
+    }
+  }
+
+  /** Juno `POST /v1/demographic` → the new demographic number (contract 3.10). */
+  async restV1CreateDemographic(d: JunoDemographic): Promise<number> {
+    const id = await this.v1<number>('v1CreateDemographic', { method: 'POST', path: '/v1/demographic', body: { ...d, demographicNo: undefined } }, true);
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw new OscarProtocolError('rest:v1CreateDemographic', 'no demographic number in the answer');
+    return id;
+  }
+
+  /** Juno `GET /v1/demographics/search`: start-of-value matches, one page (contract 3.10). */
+  async restV1SearchDemographics(q: JunoDemographicSearch): Promise<JunoSearchPage<JunoDemographicListItem>> {
+    const query = {
+      firstName: q.firstName, lastName: q.lastName, hin: q.hin, sex: q.sex,
+      dateOfBirth: q.dateOfBirth === undefined ? undefined : calendarDate(q.dateOfBirth),
+      address: q.address, charNo: q.chartNo, phone: q.phone, providerNo: q.providerNo, // contract 3.10: Juno spells it charNo
+      exactMatch: q.exactMatch === undefined ? undefined : String(q.exactMatch),
+      page: int(q.page ?? 1), perPage: int(q.perPage ?? 10),
+    };
+    const r = await this.restRead<JunoRestResponse<JunoDemographicListItem[]>>('v1SearchDemographics', { method: 'GET', path: '/v1/demographics/search', query });
+    const rows = many(junoBody(r, 'rest:v1SearchDemographics'));
+    return { rows, total: r?.headers?.total ?? rows.length, page: r?.headers?.page ?? query.page, perPage: r?.headers?.perPage ?? query.perPage };
+  }
+
+  /** Juno `POST /v1/document` → the new document number; the document is in no chart yet (contract 3.10). */
+  async restV1PostDocument(doc: JunoDocumentInbound): Promise<number> {
+    const id = await this.v1<number>('v1PostDocument', { method: 'POST', path: '/v1/document', body: doc }, true, this.options.documentTimeoutMs);
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw new OscarProtocolError('rest:v1PostDocument', 'no document number in the answer');
+    return id;
+  }
+
+  /** Juno `POST /v1/demographic/{id}/chart/document/{docId}`: files an uploaded document in a chart (contract 3.10). */
+  async restV1AssignDocument(demographicNo: number, documentNo: number): Promise<void> {
+    await this.v1('v1AssignDocument', { method: 'POST', path: `/v1/demographic/${int(demographicNo)}/chart/document/${int(documentNo)}`, body: {} }, true);
+  }
+
   // ---------------------------------------------------------------- SOAP: DemographicService
 
   /** DemographicWs.getDemographic — loads ext rows (cellPhone, phoneComment), contract 4.5. */
@@ -305,6 +365,40 @@ export class OscarClient {
 
   async soapUpdateAppointment(transfer: AppointmentTransfer & { id: number }): Promise<void> {
     await this.soapWrite('ScheduleService', 'updateAppointment', { arg0: alphabetical(writeWallClock(transfer, WALL_CLOCK.appointment, this.zone)) });
+  }
+
+  // ---------------------------------------------------------------- SOAP: Juno DemographicWs and ScheduleWs (contract 4.13)
+
+  /**
+   * Juno DemographicWs.addDemographic → the new demographic number. contract 4.13: no
+   * demographicNo; first and last name, sex M or F and a valid birth date are required.
+   */
+  async soapAddDemographic(transfer: JunoDemographicTransfer, integration?: DemographicIntegrationTransfer): Promise<number> {
+    const { demographicNo: _id, ...fields } = transfer;
+    const id = await this.soapWrite<number>('DemographicService', 'addDemographic',
+      dropUndefined({ arg0: alphabetical(fields), arg1: integration ? alphabetical(integration) : undefined }));
+    if (typeof id !== 'number' || !Number.isFinite(id)) throw new OscarProtocolError('DemographicService.addDemographic', 'no demographic number in the answer');
+    return id;
+  }
+
+  /**
+   * Juno DemographicWs.updateDemographic. contract 4.13: the record is REPLACED by the transfer
+   * (absent fields become null), so send the merged whole; lastUpdateDate is left out so Juno
+   * stamps the update instead of keeping the old time.
+   */
+  async soapUpdateDemographic(transfer: JunoDemographicTransfer & { demographicNo: number }): Promise<void> {
+    const { lastUpdateDate: _kept, ...fields } = transfer;
+    await this.soapWrite('DemographicService', 'updateDemographic', { arg0: alphabetical({ ...fields, demographicNo: int(transfer.demographicNo) }) });
+  }
+
+  /** Juno DemographicWs.getDemographicByHealthNumber(hin, ver?) → the one match, or undefined (contract 4.13). */
+  async soapGetDemographicByHealthNumber(hin: string, ver?: string): Promise<JunoDemographicTransfer | undefined> {
+    return this.soapRead('DemographicService', 'getDemographicByHealthNumber', dropUndefined({ arg0: hin, arg1: ver }));
+  }
+
+  /** Juno ScheduleWs.cancelAppointment: status C, last-update user = the caller (contract 4.13). */
+  async soapCancelAppointment(id: number): Promise<void> {
+    await this.soapWrite('ScheduleService', 'cancelAppointment', { arg0: int(id) });
   }
 
   // ---------------------------------------------------------------- SOAP: AllergyService
@@ -451,6 +545,12 @@ export class OscarClient {
     return this.guard(operation, 'rest', false, () => this.rest.call<T>({ ...call, operation, timeoutMs }), timeoutMs + BACKSTOP_MARGIN_MS);
   }
 
+  /** A Juno `/ws/services/v1` call, its RestResponse envelope opened here and only here (contract 3.10). */
+  private async v1<T>(name: string, call: Omit<RestCall, 'operation' | 'timeoutMs'>, write: boolean, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
+    const r = write ? await this.restWrite<JunoRestResponse<T>>(name, call, timeoutMs) : await this.restRead<JunoRestResponse<T>>(name, call, timeoutMs);
+    return junoBody(r, `rest:${name}`);
+  }
+
   private soapRead<T>(service: SoapService, op: string, args: SoapArgs, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
     const operation = `${service}.${op}`;
     return this.guard(operation, `soap:${service}`, true, () => this.soap.call<T>(service, op, args, { operation, timeoutMs }), this.soapBackstop(timeoutMs));
@@ -530,6 +630,18 @@ export class OscarClient {
       hook({ operation, family, ms: performance.now() - started, outcome, attempts });
     } catch { /* metrics must never break a clinical read */ }
   }
+}
+
+/**
+ * The body of a Juno RestResponse (contract 3.10). Juno answers some refusals with HTTP 200 and
+ * status ERROR (e.g. "Not Implemented"); those are failures too.
+ */
+function junoBody<T>(r: JunoRestResponse<T> | undefined, operation: string): T | undefined {
+  if (r === undefined) return undefined;
+  if (r.status !== 'SUCCESS' || r.error) {
+    throw new OscarFaultError(operation, { upstreamStatus: 200, upstreamMessage: r.error?.message ?? 'Juno reported an error' });
+  }
+  return r.body ?? undefined;
 }
 
 function emptySearch<T>(): AbstractSearchResponse<T> {

@@ -262,3 +262,62 @@ export interface OAuthInfo {
   login: string | null;
   roles: string[];
 }
+
+// ---------- Juno (variants §3 H; contract 3.10, 4.13) ----------
+
+/** Juno's SOAP DemographicTransfer: OSCAR's plus the fields Juno added (contract 4.13). */
+export interface JunoDemographicTransfer extends DemographicTransfer {
+  familyDoctor2?: string; countryOfOrigin?: string; newsletter?: string; veteranNo?: string; notes?: string;
+  nameOfMother?: string; nameOfFather?: string; myOscarUserName?: string;
+}
+
+/** Second argument of Juno's SOAP addDemographic: who created the record elsewhere (contract 4.13). */
+export interface DemographicIntegrationTransfer {
+  remoteId?: string; integrationType?: string; createdBySource?: string; createdByRemoteId?: string;
+}
+
+/** Juno's `RestResponse`/`RestSearchResponse` envelope of every `/ws/services/v1` answer (contract 3.10). */
+export interface JunoRestResponse<T> {
+  headers: { buildDate?: string | null; buildTag?: string | null; total?: number; page?: number; perPage?: number } | null;
+  body: T | null;
+  error: { message: string | null; data?: unknown; validationErrors?: Array<{ path?: string; message?: string }> } | null;
+  status: 'SUCCESS' | 'ERROR';
+}
+
+/** ISO-8601 calendar date 'YYYY-MM-DD' (Juno's Jackson JavaTimeModule, contract 3.10). */
+export type IsoDate = string;
+
+/**
+ * Juno `/v1/demographic` transfer (DemographicTransferBasic + Outbound, contract 3.10). Inbound
+ * (POST) needs firstName, lastName, sex, dateJoined and dateOfBirth; `lastUpdateDate` is a date only.
+ */
+export interface JunoDemographic {
+  demographicNo?: number | null; lastUpdateDate?: IsoDate | null;
+  firstName: string; lastName: string; title?: string | null; sex: string;
+  hin?: string | null; sin?: string | null; hcType?: string | null; hcVersion?: string | null;
+  hcRenewDate?: IsoDate | null; hcEffectiveDate?: IsoDate | null; dateJoined: IsoDate; endDate?: IsoDate | null;
+  dateOfBirth: IsoDate; patientStatus?: string | null; patientStatusDate?: IsoDate | null; veteranNo?: string | null;
+  email?: string | null; address?: string | null; city?: string | null; postal?: string | null; province?: string | null;
+  previousAddress?: string | null; primaryPhone?: string | null; secondaryPhone?: string | null; cellPhone?: string | null;
+  pcnIndicator?: string | null; rosterStatus?: string | null; rosterTerminationReason?: string | null;
+  rosterDate?: IsoDate | null; rosterTerminationDate?: IsoDate | null; providerNo?: string | null;
+  resident?: string | null; nurse?: string | null; midwife?: string | null; referralDoctorName?: string | null;
+  referralDoctorNo?: string | null; familyDoctorName?: string | null; familyDoctorNo?: string | null;
+  chartNo?: string | null; alias?: string | null; children?: string | null; sourceOfIncome?: string | null;
+  citizenship?: string | null; countryOfOrigin?: string | null; spokenLanguage?: string | null;
+  officialLanguage?: string | null; newsletter?: string | null; anonymous?: string | null; notes?: string | null;
+  alert?: string | null;
+}
+
+/** One row of Juno's `GET /v1/demographics/search` (DemographicListTransfer, contract 3.10). */
+export interface JunoDemographicListItem {
+  demographicNo: number; firstName: string | null; lastName: string | null; sex: string | null; hin: string | null;
+  dateOfBirth: IsoDate | null; patientStatus: string | null; providerNo: string | null; chartNo: string | null;
+}
+
+/** Body of Juno's `POST /v1/document` (DocumentTransferInbound, contract 3.10). */
+export interface JunoDocumentInbound {
+  fileName: string; base64EncodedFile: string; documentDescription: string; documentCreator: string; status: 'A' | 'D';
+  documentType?: string; documentClass?: string; documentSubClass?: string; observationDate?: IsoDate;
+  publicDocument?: boolean; source?: string; sourceFacility?: string; responsible?: string; appointmentNo?: number;
+}

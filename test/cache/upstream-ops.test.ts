@@ -59,3 +59,18 @@ test('REST schedule calls: day lists tag rows by appointmentNo, status and type 
   assert.ok(imm?.kind === 'read');
   assert.deepEqual(imm.tags([1001], [{ id: 41 }]).sort(), ['prevention:41', 'preventions:1001']);
 });
+
+test('Juno calls: search pages tag their rows, a filed document reaches its patient, a cancel names the appointment', () => {
+  const search = UPSTREAM_OPS.restV1SearchDemographics;
+  assert.ok(search?.kind === 'read');
+  assert.deepEqual(search.tags([{ lastName: 'DOE' }], { rows: [{ demographicNo: 1001 }], total: 1, page: 1, perPage: 10 }).sort(), ['demographic-lists', 'demographic:1001']);
+  const assign = UPSTREAM_OPS.restV1AssignDocument;
+  assert.ok(assign?.kind === 'write');
+  assert.deepEqual(assign.changes([1001, 300], undefined).flatMap(tagsOfChange).sort(), ['document-lists', 'document:300', 'documents:1001']);
+  const cancel = UPSTREAM_OPS.soapCancelAppointment;
+  assert.ok(cancel?.kind === 'write');
+  assert.deepEqual(cancel.changes([555], undefined).flatMap(tagsOfChange).sort(), ['appointment-lists', 'appointment:555']);
+  const update = UPSTREAM_OPS.soapUpdateDemographic;
+  assert.ok(update?.kind === 'write');
+  assert.deepEqual(update.changes([{ demographicNo: 1001 }], undefined).flatMap(tagsOfChange).sort(), ['demographic-lists', 'demographic:1001']);
+});

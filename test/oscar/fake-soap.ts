@@ -18,6 +18,7 @@ const TYPES: Record<string, readonly Field[]> = {
   preventionExtTransfer: [['id', 'xs:int'], ['key', 'xs:string'], ['preventionId', 'xs:int'], ['value', 'xs:string']],
   documentTransfer: [['documentNo', 'xs:int'], ['fileContents', 'xs:base64Binary'], ['status', 'xs:unsignedShort'], ['updatedatetime', 'xs:dateTime']],
   loginResultTransfer2: [['securityId', 'xs:int'], ['securityTokenKey', 'xs:string']],
+  demographicIntegrationTransfer: [['createdByRemoteId', 'xs:string'], ['createdBySource', 'xs:string'], ['integrationType', 'xs:string'], ['remoteId', 'xs:string']],
 };
 
 const SERVICES: Record<string, Record<string, OpDef>> = {
@@ -32,11 +33,16 @@ const SERVICES: Record<string, Record<string, OpDef>> = {
         ['arg6', 'xs:string'], ['arg7', 'xs:string'], ['arg8', 'xs:string'], ['arg9', 'xs:string'], ['arg10', 'xs:int'], ['arg11', 'xs:int']],
       ret: ['tns:demographicTransfer', true],
     },
+    // Juno's additions (contract 4.13)
+    addDemographic: { params: [['arg0', 'tns:demographicTransfer'], ['arg1', 'tns:demographicIntegrationTransfer']], ret: ['xs:int'] },
+    updateDemographic: { params: [['arg0', 'tns:demographicTransfer']] },
+    getDemographicByHealthNumber: { params: [['arg0', 'xs:string'], ['arg1', 'xs:string']], ret: ['tns:demographicTransfer'] },
   },
   ScheduleService: {
     getAppointment2: { params: [['arg0', 'xs:int'], ['arg1', 'xs:boolean']], ret: ['tns:appointmentTransfer'] },
     getAppointmentsForPatient2: { params: [['arg0', 'xs:int'], ['arg1', 'xs:int'], ['arg2', 'xs:int'], ['arg3', 'xs:boolean']], ret: ['tns:appointmentTransfer', true] },
     addAppointment: { params: [['arg0', 'tns:appointmentTransfer']], ret: ['xs:int'] },
+    cancelAppointment: { params: [['arg0', 'xs:int']] },
   },
   PreventionService: {
     getPreventionsByDemographicIdAfter: { params: [['lastUpdate', 'xs:dateTime'], ['demographicId', 'xs:int']], ret: ['tns:preventionTransfer', true] },
