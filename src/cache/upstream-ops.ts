@@ -124,6 +124,7 @@ const OPS = {
   soapGetPrevention: read(single('prevention')),
   soapGetPreventionsByDemographicIdAfter: read(patientList('prevention', 'id'), { defaults: [undefined, 0] }),
   soapGetPreventionsUpdatedAfterDate: read(crossList('prevention', 'id')),
+  soapGetPreventionsByProgramProviderDemographicDate: read(patientList('prevention', 'id', 1)),
   restImmunizations: read(patientList('prevention', 'id')),
   restActivePreventions: read(patientList('prevention', 'id')),
 

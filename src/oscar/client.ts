@@ -435,6 +435,18 @@ export class OscarClient {
     return this.clinicRows(WALL_CLOCK.prevention, r).map(withExtsArray);
   }
 
+  /**
+   * One provider's preventions of a patient changed after `since` (exclusive), deleted rows
+   * included. The call where getPreventionsByDemographicIdAfter is absent (OSCAR 15, KAI-15 and
+   * Juno, variants B23). OSCAR filters on provider_no and ignores the program (contract 4.9): a
+   * null provider matches nothing, so a patient's list takes one call per provider.
+   */
+  async soapGetPreventionsByProgramProviderDemographicDate(providerNo: string, demographicNo: number, since: OscarDate, itemsToReturn: number): Promise<PreventionTransfer[]> {
+    const r = await this.soapRead<PreventionTransfer | PreventionTransfer[]>('PreventionService', 'getPreventionsByProgramProviderDemographicDate',
+      { arg1: providerNo, arg2: int(demographicNo), arg3: this.xsDate(since), arg4: this.listSize(itemsToReturn) });
+    return this.clinicRows(WALL_CLOCK.prevention, r).map(withExtsArray);
+  }
+
   async soapGetPreventionsUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<PreventionTransfer[]> {
     const r = await this.soapRead<PreventionTransfer | PreventionTransfer[]>('PreventionService', 'getPreventionsUpdatedAfterDate',
       { arg0: this.xsDate(since), arg1: this.listSize(itemsToReturn) });

@@ -58,6 +58,7 @@ export const WIRE_OPS = {
   soapGetPrevention: soap('PreventionService', 'getPrevention'),
   soapGetPreventionsByDemographicIdAfter: soap('PreventionService', 'getPreventionsByDemographicIdAfter'),
   soapGetPreventionsUpdatedAfterDate: soap('PreventionService', 'getPreventionsUpdatedAfterDate'),
+  soapGetPreventionsByProgramProviderDemographicDate: soap('PreventionService', 'getPreventionsByProgramProviderDemographicDate'),
   soapGetDocument: soap('DocumentService', 'getDocument'),
   soapGetDocumentsByDemographicIdAfter: soap('DocumentService', 'getDocumentsByDemographicIdAfter'),
   soapGetDocumentsByProgramProviderDemographicDate: soap('DocumentService', 'getDocumentsByProgramProviderDemographicDate'),
