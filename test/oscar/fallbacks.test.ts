@@ -29,7 +29,7 @@ describe('SOAP fallbacks for OSCAR 15, KAI-15 and Juno', () => {
       .filter((p) => p.demographicNo === row.demographicNo && p.providerNo === row.providerNo).map((p) => p.id).sort((a, b) => a - b);
     bodies.length = 0;
     const got = await client.soapGetPreventionsByProgramProviderDemographicDate(row.providerNo, row.demographicNo, '1900-01-01', 100);
-    assert.deepEqual(got.map((p) => p.id).sort((a, b) => a - b), expected);
+    assert.deepEqual(got.map((p) => p.id ?? 0).sort((a, b) => a - b), expected);
     assert.ok(got.every((p) => Array.isArray(p.preventionExts)));
     const sent = bodies.find((b) => b.includes('getPreventionsByProgramProviderDemographicDate>')) ?? '';
     assert.match(sent, new RegExp(`<arg1>${row.providerNo}</arg1><arg2>${row.demographicNo}</arg2><arg3>1900-01-01T00:00:00</arg3><arg4>100</arg4>`));
