@@ -12,6 +12,7 @@ import { Limiter } from './guard/limiter.js';
 import { CircuitBreaker } from './guard/breaker.js';
 import { withDeadline } from './guard/deadline.js';
 import { backoffMs, isTransient, isUpstreamFailure, sleep } from './guard/retry.js';
+import { askedWaitMs, Throttle } from './guard/throttle.js';
 import { OscarError, OscarFaultError, OscarProtocolError, OscarUnsupportedRequestError, OscarUnavailableError } from './errors.js';
 import { resolveOscarClientOptions } from './options.js';
 import type { OscarCallOutcome, OscarClientOptions, ResolvedOscarClientOptions } from './options.js';
@@ -103,6 +104,7 @@ export class OscarClient {
   private readonly soap: SoapClient;
   private readonly limiter: Limiter;
   private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly throttle: Throttle;
 
   constructor(options: OscarClientOptions) {
     const o = resolveOscarClientOptions(options);
@@ -113,6 +115,7 @@ export class OscarClient {
       baseUrl: o.baseUrl, userName: o.soap.userName, password: o.soap.password, transport: this.transport, setupTimeoutMs: o.timeoutMs,
       namespace: () => o.capabilities()?.soap.namespace,
     });
+    this.throttle = new Throttle(o.now);
     this.limiter = new Limiter({
       maxInFlight: o.maxInFlight, maxQueue: o.maxQueue, maxWaitMs: o.maxQueueWaitMs,
       ...(o.maxPerCaller !== undefined && { maxPerCaller: o.maxPerCaller }),
@@ -588,18 +591,28 @@ export class OscarClient {
     return b;
   }
 
-  /** Breaker → limiter → call, retried (reads only) on transient failures with jittered backoff. */
+  /**
+   * Throttle → breaker → limiter → call, retried (reads only) on transient failures with jittered
+   * backoff, and after the wait OSCAR asked for when it asked us to slow down (guard/throttle.ts).
+   */
   private async guard<T>(operation: string, family: string, idempotent: boolean, fn: () => Promise<T>, backstopMs: number): Promise<T> {
     const started = performance.now();
     let attempts = 0;
     try {
       for (;;) {
         attempts++;
+        await this.throttled(operation, family);
         try {
           const r = await this.attempt(operation, family, fn, backstopMs);
           this.observe(operation, family, started, 'ok', attempts);
           return r;
         } catch (e) {
+          const wait = this.askedWait(e, family, attempts);
+          if (wait !== undefined) {
+            this.throttle.hold(family, wait);
+            if (!idempotent || attempts > this.options.retries) throw rateLimited(operation, wait);
+            continue; // the next attempt waits for the throttle
+          }
           if (!idempotent || attempts > this.options.retries || !isTransient(e)) throw e;
         }
         await sleep(backoffMs(attempts - 1, this.options.retryBaseMs, 2_000));
@@ -608,6 +621,19 @@ export class OscarClient {
       this.observe(operation, family, started, outcomeOf(e), attempts);
       throw e;
     }
+  }
+
+  /** Waits while OSCAR asked this family to slow down; refuses at once when the wait is too long. */
+  private async throttled(operation: string, family: string): Promise<void> {
+    const wait = this.throttle.remainingMs(family);
+    if (wait === 0) return;
+    if (wait > this.options.maxRateLimitWaitMs) throw rateLimited(operation, wait);
+    await sleep(wait);
+  }
+
+  /** The wait a failed call asks for (guard/throttle.ts); a bare 503 is a rate limit on Juno's REST only (variants B8). */
+  private askedWait(e: unknown, family: string, attempt: number): number | undefined {
+    return askedWaitMs(e, attempt, family === 'rest' && this.capabilities()?.rest.dialect === 'juno-v1');
   }
 
   private async attempt<T>(operation: string, family: string, fn: () => Promise<T>, backstopMs: number): Promise<T> {
@@ -626,7 +652,9 @@ export class OscarClient {
       breaker.success();
       return r;
     } catch (e) {
-      if (isUpstreamFailure(e)) breaker.failure();
+      // Asked to slow down: OSCAR is alive and the call was not served; the throttle handles it.
+      if (this.askedWait(e, family, 1) !== undefined) breaker.abandon();
+      else if (isUpstreamFailure(e)) breaker.failure();
       else if (e instanceof OscarError) breaker.success(); // OSCAR answered, if unhappily
       else breaker.abandon();
       throw e;
@@ -654,6 +682,11 @@ function junoBody<T>(r: JunoRestResponse<T> | undefined, operation: string): T |
     throw new OscarFaultError(operation, { upstreamStatus: 200, upstreamMessage: r.error?.message ?? 'Juno reported an error' });
   }
   return r.body ?? undefined;
+}
+
+/** 503 + Retry-After for the FHIR client: OSCAR asked for a longer wait than the call can spend. */
+function rateLimited(operation: string, waitMs: number): OscarUnavailableError {
+  return new OscarUnavailableError(operation, 'rate-limited', { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) });
 }
 
 function emptySearch<T>(): AbstractSearchResponse<T> {

@@ -29,8 +29,11 @@ export class OscarTimeoutError extends OscarError {
   }
 }
 
-/** 'caller-budget': this client already holds its share of OSCAR's slots and queue (guard/limiter.ts). */
-export type UnavailableReason = 'connection' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget';
+/**
+ * 'caller-budget': this client already holds its share of OSCAR's slots and queue (guard/limiter.ts).
+ * 'rate-limited': OSCAR (or a proxy) asked us to slow down and the wait does not fit (guard/throttle.ts).
+ */
+export type UnavailableReason = 'connection' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget' | 'rate-limited';
 
 /** OSCAR cannot be reached, or the facade is protecting it (open circuit, full queue). → 503 */
 export class OscarUnavailableError extends OscarError {
@@ -106,12 +109,15 @@ export class OscarFaultError extends OscarError {
   /** SOAP faultcode (e.g. 'soap:Server'), when this was a SOAP fault. */
   readonly faultCode: string | undefined;
   readonly upstreamMessage: string;
-  constructor(operation: string, opts: { upstreamStatus?: number; faultCode?: string; upstreamMessage?: string }) {
+  /** The answer's Retry-After, in ms, when it had one (a 503 or 429 asking us to slow down). */
+  readonly retryAfterMs: number | undefined;
+  constructor(operation: string, opts: { upstreamStatus?: number; faultCode?: string; upstreamMessage?: string; retryAfterMs?: number }) {
     const what = opts.faultCode ? `SOAP fault ${opts.faultCode}` : `HTTP ${opts.upstreamStatus ?? '?'}`;
     super(operation, `OSCAR refused ${operation} (${what})`);
     this.upstreamStatus = opts.upstreamStatus;
     this.faultCode = opts.faultCode;
     this.upstreamMessage = (opts.upstreamMessage ?? '').slice(0, 2000);
+    this.retryAfterMs = opts.retryAfterMs;
   }
 }
 

@@ -4,7 +4,7 @@ import type { OAuthCredentials } from './oauth-sign.js';
 import type { CapabilityMap } from './capabilities/map.js';
 
 export type OscarCallOutcome =
-  | 'ok' | 'timeout' | 'unavailable' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget'
+  | 'ok' | 'timeout' | 'unavailable' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget' | 'rate-limited'
   | 'protocol' | 'auth' | 'fault' | 'unsupported' | 'error';
 
 /** One finished client call (after retries), for metrics. Carries no PHI. */
@@ -53,6 +53,11 @@ export interface OscarClientOptions {
   retries?: number;
   /** Base of the jittered exponential backoff (default 100 ms, capped at 2 s). */
   retryBaseMs?: number;
+  /**
+   * Longest wait a call accepts when OSCAR asks us to slow down (429, 503 + Retry-After, Juno's
+   * rate limit; guard/throttle.ts) before it is refused with 503 + Retry-After (default 5 s).
+   */
+  maxRateLimitWaitMs?: number;
   breaker?: { failureThreshold?: number; cooldownMs?: number };
   /** Observer called once per finished call; exceptions it throws are ignored. */
   onCall?: (event: OscarCallEvent) => void;
@@ -85,6 +90,7 @@ export function resolveOscarClientOptions(o: OscarClientOptions): ResolvedOscarC
     retries: o.retries ?? 2,
     gzip: o.gzip ?? true,
     retryBaseMs: o.retryBaseMs ?? 100,
+    maxRateLimitWaitMs: o.maxRateLimitWaitMs ?? 5_000,
     breaker: { failureThreshold: o.breaker?.failureThreshold ?? 5, cooldownMs: o.breaker?.cooldownMs ?? 30_000 },
     onCall: o.onCall,
     now: o.now ?? Date.now,

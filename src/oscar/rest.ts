@@ -5,6 +5,7 @@ import { HttpTransport } from './http-transport.js';
 import type { HttpReply } from './http-transport.js';
 import { OscarAuthError, OscarFaultError, OscarProtocolError } from './errors.js';
 import { buildUrl, oauthHeader, queryPairs } from './oauth-sign.js';
+import { retryAfterMs } from './guard/throttle.js';
 import type { OAuthCredentials, QueryParams } from './oauth-sign.js';
 
 export interface RestCall {
@@ -84,7 +85,7 @@ export class RestClient {
       const code = oauth[1] ?? 'oauth_authentication_failed';
       return new OscarAuthError(c.operation, code === 'invalid_signature' && this.skewed(reply) ? 'clock skew?' : code);
     }
-    return new OscarFaultError(c.operation, { upstreamStatus: reply.status, upstreamMessage: text });
+    return new OscarFaultError(c.operation, { upstreamStatus: reply.status, upstreamMessage: text, retryAfterMs: retryAfterMs(reply.headers['retry-after'], this.now()) });
   }
 
   /** True when the server's Date header is further from our clock than OSCAR tolerates. */

@@ -12,6 +12,7 @@ import { OscarAuthError, OscarError, OscarFaultError, OscarProtocolError } from 
 import type { LoginResultTransfer2 } from './types.js';
 import { soapEnvelope } from './soap-envelope.js';
 import type { SoapArgs } from './soap-envelope.js';
+import { retryAfterMs } from './guard/throttle.js';
 
 export type SoapService =
   | 'LoginService' | 'SystemInfoService' | 'DemographicService' | 'ScheduleService'
@@ -208,7 +209,7 @@ export class SoapClient {
     const text = reply.body.toString('utf8');
     // A proxy's HTML error page (502/503…) is not a SOAP answer: report the status itself.
     if (reply.status >= 400 && !/xml/i.test(String(reply.headers['content-type'] ?? ''))) {
-      throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text });
+      throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text, retryAfterMs: retryAfterMs(reply.headers['retry-after'], Date.now()) });
     }
     let envelopeOut: { Body?: Record<string, unknown> } | undefined;
     try {
