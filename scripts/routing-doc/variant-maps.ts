@@ -54,6 +54,20 @@ const openo: CapabilityMap = {
   rest: { reach: 'ok', dialect: 'oscar', paths: [...OSCAR_REST_PATHS, '/document/saveDocumentToDemographic'], putAllowed: true },
 };
 
+/** H: Juno: another SOAP namespace, SOAP add/updateDemographic, no getDemographic2 or *ByDemographicIdAfter; REST is the integrator API under /ws/services/v1 (variants §3 H, B1, B16). */
+const juno: CapabilityMap = {
+  ...BASE, variant: 'juno',
+  soap: soap(JUNO_WS, withOps({
+    DemographicService: ['addDemographic', 'updateDemographic', 'getDemographicByHealthNumber'],
+    ScheduleService: ['cancelAppointment', 'addAppointmentValidated'],
+    DocumentService: ['addDocument'],
+  }), ['M', 'F', 'T', 'O', 'U']),
+  rest: {
+    reach: 'ok', dialect: 'juno-v1', putAllowed: true,
+    paths: ['/v1/demographic/{id}', '/v1/demographic', '/v1/demographics/search', '/v1/document', '/v1/demographic/{id}/chart/document/{docId}', '/v1/provider/{id}'],
+  },
+};
+
 export const VARIANT_MAPS: Readonly<Record<string, CapabilityMap>> = {
   openo,
   // E: the org.oscarehr line: same operations as D plus the X sex code.
@@ -67,20 +81,7 @@ export const VARIANT_MAPS: Readonly<Record<string, CapabilityMap>> = {
     soap: soap(WS, withOps({}), ['M', 'F', 'T', 'O', 'U']),
     rest: { reach: 'ok', dialect: 'oscar', paths: ['/providerService/providers_json'], putAllowed: true },
   },
-  // H: Juno: another SOAP namespace, SOAP add/updateDemographic, no getDemographic2 or
-  // *ByDemographicIdAfter; REST is the integrator API under /ws/services/v1 (variants §3 H, B1, B16).
-  juno: {
-    ...BASE, variant: 'juno',
-    soap: soap(JUNO_WS, withOps({
-      DemographicService: ['addDemographic', 'updateDemographic', 'getDemographicByHealthNumber'],
-      ScheduleService: ['cancelAppointment', 'addAppointmentValidated'],
-      DocumentService: ['addDocument'],
-    }), ['M', 'F', 'T', 'O', 'U']),
-    rest: {
-      reach: 'ok', dialect: 'juno-v1', putAllowed: true,
-      paths: ['/v1/demographic/{id}', '/v1/demographic', '/v1/demographics/search', '/v1/document', '/v1/demographic/{id}/chart/document/{docId}', '/v1/provider/{id}'],
-    },
-  },
+  juno,
   // B2: OpenOSP as shipped (ModuleNames= empty): SOAP only.
   'REST module off': {
     ...openo, variant: 'openo',
@@ -88,6 +89,12 @@ export const VARIANT_MAPS: Readonly<Record<string, CapabilityMap>> = {
   },
   // B4: OpenOSP hosting: HAProxy answers every PUT 403.
   'PUT blocked': { ...openo, rest: { ...openo.rest, putAllowed: false } },
+  // B8: Juno's IP allow-list (on by default) does not list this server: SOAP faults 'Unauthorized IP Address', v1 REST 403.
+  'IP not allowed': {
+    ...juno,
+    soap: { reach: 'ip-not-allowed', operations: {}, detail: "OSCAR's IP allow-list refuses this server (Unauthorized IP Address)" },
+    rest: { reach: 'ip-not-allowed', dialect: 'juno-v1', detail: "OSCAR's IP allow-list refuses this server" },
+  },
   // B5: a Cloudflare WAF in front of OSCAR refuses SOAP envelopes.
   'SOAP WAF': {
     ...openo,

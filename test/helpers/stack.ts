@@ -37,6 +37,8 @@ export interface StackOptions {
   logger?: Logger;
   /** Composition options (e.g. the capability map of the connected OSCAR). */
   facade?: FacadeOptions;
+  /** The facade reaches the simulator through this proxy (its URL for the simulator's URL). */
+  via?: (simUrl: string) => Promise<{ url: string; close(): Promise<void> }>;
 }
 
 async function freePort(): Promise<number> {
@@ -62,7 +64,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     CHANGE_POLL_SECONDS: '0',
     ...opts.env,
   });
-  const facade = createFacade(config, connectionFromCredentials(sim.url, credentials), opts.logger ?? createLogger(config.logLevel), opts.facade);
+  const proxy = await opts.via?.(sim.url);
+  const facade = createFacade(config, connectionFromCredentials(proxy?.url ?? sim.url, credentials), opts.logger ?? createLogger(config.logLevel), opts.facade);
   await facade.listen();
   const base = config.fhirBaseUrl;
   return {
@@ -76,6 +79,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
     async close() {
       await facade.close();
+      await proxy?.close();
       await sim.close();
     },
   };

@@ -75,6 +75,14 @@ describe('REST module off (variants B2)', () => {
     assert.match(outcome.resource.issue[0].diagnostics, /clinical-status/);
   });
 
+  it('treats a parameter named like an Object property as unknown, not as unavailable', async () => {
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const res = await stack.fhir(`/AllergyIntolerance?patient=${patientId}&${name}=1`);
+      assert.equal(res.status, 400, name);
+      assert.match(res.body.issue[0].diagnostics, /Unknown search parameter/, name);
+    }
+  });
+
   it('serves allergies from SOAP alone, tagged and without asking REST', async () => {
     const withAllergies = stack.sim.store.data.allergies.find((a) => !a.archived)?.demographicNo;
     const res = await stack.fhir(`/AllergyIntolerance?patient=${withAllergies}`);

@@ -15,15 +15,15 @@ describe('README routing table', () => {
   const table = routingTable();
 
   it('has a column per line and host, in the order of the capability maps', () => {
-    assert.equal(table.split('\n')[0], '| FHIR interaction | openo | openo-legacy | oscar19 | oscar15 | juno | REST module off | PUT blocked | SOAP WAF |');
+    assert.equal(table.split('\n')[0], '| FHIR interaction | openo | openo-legacy | oscar19 | oscar15 | juno | REST module off | PUT blocked | IP not allowed | SOAP WAF |');
   });
 
   it('says patient update needs REST and HTTP PUT, and is impossible on OSCAR 15 and Juno (variants §7.4, B4)', () => {
-    assert.deepEqual(row(table, 'Patient update'), ['yes', 'yes', 'yes', 'no', 'no', 'no', 'no', 'no']);
+    assert.deepEqual(row(table, 'Patient update'), ['yes', 'yes', 'yes', 'no', 'no', 'no', 'no', 'no', 'no']);
   });
 
   it('says allergies lose their clinical status without REST (variants B14)', () => {
-    assert.deepEqual(row(table, 'AllergyIntolerance read'), ['yes', 'yes', 'yes', 'degraded', 'degraded', 'degraded', 'yes', 'no']);
+    assert.deepEqual(row(table, 'AllergyIntolerance read'), ['yes', 'yes', 'yes', 'degraded', 'degraded', 'degraded', 'yes', 'no', 'no']);
     assert.match(table, /\d+\. degraded: no clinical status: without OSCAR REST an archived allergy cannot be told from an active one/);
   });
 
