@@ -18,11 +18,12 @@ import { createHttpServer } from './http/server.js';
 import { closeGracefully, DrainState } from './http/shutdown.js';
 import type { Logger } from './logging.js';
 import { OscarClient } from './oscar/client.js';
+import { Capabilities } from './oscar/capabilities/holder.js';
+import { discover } from './oscar/capabilities/discover.js';
 import { OscarAuthError } from './oscar/errors.js';
 import { canonicalLocalSystem, defaultMappingConfig } from './resources/mapping-config.js';
 import { ProviderDirectory } from './resources/provider-directory.js';
 import { buildRegistry } from './resources/registry.js';
-import { assumedCapabilityMap } from './routing/assumed-map.js';
 import { Routes, type CapabilitySource } from './routing/routes.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { loadValidators, validateResource } from './validation/index.js';
@@ -41,6 +42,8 @@ export interface Facade {
   metrics: Metrics;
   /** The OSCAR-answer and rendered-read cache (its change feed starts with listen()). */
   cache: FacadeCache;
+  /** What the OSCAR instance offers (probed from listen() on when CAPABILITY_DISCOVERY is on). */
+  capabilities: Capabilities;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
   /**
@@ -73,7 +76,17 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     gzip: config.upstream.gzip,
     breaker: { failureThreshold: config.upstream.breakerThreshold, cooldownMs: config.upstream.breakerCooldownMs },
     onCall: (e) => metrics.upstream(e),
+    // Bound below: the holder probes through this client.
+    ...(config.capabilities.discovery && { onStaleCapabilities: (operation: string) => capabilities.rediscover(`${operation} failed`) }),
+    capabilities: () => capabilitySource.current(),
   });
+  const capabilities = new Capabilities({
+    oscarUrl: oscarConn.url, clinicZone: config.oscarTimezone, logger, refreshMs: config.capabilities.refreshMs,
+    ...(config.capabilities.discovery && config.capabilities.cacheFile && { cacheFile: config.capabilities.cacheFile }),
+    discover: () => discover({ channel: oscar.probeChannel(), soapCredentials: oscar.options.soap, clinicZone: config.oscarTimezone }),
+  });
+  // A map given by the caller (tests of one line or host) wins over the probed one.
+  const capabilitySource: CapabilitySource = options.capabilities ?? capabilities;
   const cache = createFacadeCache({
     oscar, settings: { ...config.cache, feedRows: config.limits.changeFeedRows }, timezone: config.oscarTimezone, logger, observer: metrics.cache, feedObserver: metrics.changeFeed,
     identity: { baseUrl: oscarConn.url, restToken: oscarConn.accessToken, soapUser: oscarConn.soapUserName },
@@ -89,8 +102,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     localSystemAliases: [`${oscarConn.url}/fhir-ids/`],
   });
   const providers = new ProviderDirectory(upstream);
-  const assumed = assumedCapabilityMap(config.oscarTimezone);
-  const routes = new Routes(options.capabilities ?? { current: () => assumed });
+  const routes = new Routes(capabilitySource);
   const registry = buildRegistry(
     { oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, limits: config.limits, routes },
     { mode: config.validationMode, logger },
@@ -148,19 +160,26 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     mount: [(a) => auth.mount(a)],
     ops: config.ops,
     metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
-    ready: createReadiness({ probe: () => oscar.probe(), cacheMs: config.http.readyCacheMs, draining: () => drain.draining }),
+    ready: createReadiness({
+      // Only the halves this OSCAR offers: a SOAP-only clinic is ready without REST (variants §0).
+      probe: async () => {
+        const m = capabilities.current();
+        if (m.soap.reach !== 'ok' && m.rest.reach !== 'ok') return { oscar: `nothing usable (SOAP ${m.soap.reach}, REST ${m.rest.reach})` };
+        return oscar.probe(undefined, { soap: m.soap.reach === 'ok', rest: m.rest.reach === 'ok' });
+      },
+      detail: () => ({ capabilities: capabilities.current() }),
+      cacheMs: config.http.readyCacheMs, draining: () => drain.draining,
+    }),
   });
   const server = createHttpServer({ basePath: FHIR_BASE_PATH, fhir, app, logger, limits: config.http });
   return {
-    server, router, registry, routes, oscar, metrics, cache,
-    listen: () => new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => {
-        cache.start();
-        resolve((server.address() as AddressInfo).port);
-      });
-    }),
+    server, router, registry, routes, oscar, metrics, cache, capabilities,
+    listen: async () => {
+      if (config.capabilities.discovery) await capabilities.start(config.capabilities.startupWaitMs);
+      return listenOn();
+    },
     close: async (graceMs = config.http.shutdownGraceMs) => {
+      capabilities.close();
       const clean = await closeGracefully(server, drain, graceMs);
       cache.close();
       oscar.close();
@@ -168,4 +187,14 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
       return clean;
     },
   };
+
+  function listenOn(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        cache.start();
+        resolve((server.address() as AddressInfo).port);
+      });
+    });
+  }
 }

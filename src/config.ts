@@ -138,6 +138,17 @@ export interface Config {
     pollSeconds: number;
   };
   limits: Limits;
+  /** What the OSCAR instance offers, probed (variants §7.2; README "Operations"). */
+  capabilities: {
+    /** CAPABILITY_DISCOVERY: probe OSCAR; false = assume everything is present. */
+    discovery: boolean;
+    /** Probe again this often (CAPABILITY_REFRESH_HOURS); 0 = only at start-up and when calls say so. */
+    refreshMs: number;
+    /** The last good map (CAPABILITY_CACHE_FILE); absent = none kept. */
+    cacheFile?: string;
+    /** How long start-up waits for the first probes before serving the cached or assumed map. */
+    startupWaitMs: number;
+  };
 }
 
 /** What one request may cost OSCAR and the client (README "Configuration", LIMIT_*). */
@@ -258,6 +269,9 @@ function smartConfig(env: Env, authMode: AuthMode, problems: string[]): Config['
   return { clients, ...(external && { external }), ...(signingKey && { signingKey }), tokenLifetimeSeconds };
 }
 
+/** Where the last good capability map is kept with a real OSCAR (relative to the working directory). */
+const DEFAULT_CAPABILITY_CACHE_FILE = 'data/oscar-capabilities.json';
+
 /** contract 7.13: OSCAR refuses a list size above 5000, and a guard asks for one row more than it allows. */
 const OSCAR_LIST_MAX = 5000;
 
@@ -374,6 +388,14 @@ export function loadConfig(env: Env = process.env): Config {
 
   const limits = limitsConfig(env, problems);
 
+  const cacheFileRaw = env.CAPABILITY_CACHE_FILE ?? (embedded ? 'off' : DEFAULT_CAPABILITY_CACHE_FILE);
+  const capabilities = {
+    discovery: booleanFrom(env, 'CAPABILITY_DISCOVERY', true, problems),
+    refreshMs: intIn(env, 'CAPABILITY_REFRESH_HOURS', 24, 0, 24 * 365, problems) * 3_600_000,
+    ...(cacheFileRaw !== 'off' && cacheFileRaw !== '' && { cacheFile: cacheFileRaw }),
+    startupWaitMs: intIn(env, 'CAPABILITY_STARTUP_WAIT_MS', 3_000, 0, 60_000, problems),
+  };
+
   if (problems.length) throw new ConfigError(problems);
-  return { ops, limits, mappingOverrides, port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
+  return { capabilities, ops, limits, mappingOverrides, port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
 }

@@ -56,7 +56,7 @@ export function createOpsApp(opts: OpsAppOptions): Express {
   app.get('/readyz', async (req, res) => {
     const r = await opts.ready();
     // The status code is for load balancers and needs no token; which side of OSCAR fails does.
-    res.status(r.ok ? 200 : 503).json({ status: r.ok ? 'ready' : 'not ready', ...(opsAllowed(opts.ops, req.headers.authorization) && { checks: r.checks }) });
+    res.status(r.ok ? 200 : 503).json({ status: r.ok ? 'ready' : 'not ready', ...(opsAllowed(opts.ops, req.headers.authorization) && { checks: r.checks, ...r.detail }) });
   });
   const metrics = opts.metrics;
   if (metrics) {

@@ -6,6 +6,8 @@ export interface ReadyReport {
   ok: boolean;
   /** Per check: 'ok' or a short failure name ('timeout', 'circuit-open', 'auth', 'draining'…). */
   checks: Record<string, string>;
+  /** What the ops token holder sees besides the checks (the OSCAR capability map). */
+  detail?: Record<string, unknown>;
 }
 
 export interface ReadinessOptions {
@@ -14,6 +16,8 @@ export interface ReadinessOptions {
   cacheMs: number;
   /** True while shutting down: not ready, without asking OSCAR. */
   draining: () => boolean;
+  /** Read at each answer (not cached): e.g. the capability map in force. */
+  detail?: () => Record<string, unknown>;
   now?: () => number;
 }
 
@@ -34,10 +38,14 @@ export function createReadiness(opts: ReadinessOptions): () => Promise<ReadyRepo
     return report;
   };
 
-  return async () => {
+  const answer = async (): Promise<ReadyReport> => {
     if (opts.draining()) return { ok: false, checks: { server: 'draining' } };
     if (cached && now() - cached.at < opts.cacheMs) return cached.report;
     running ??= run().finally(() => { running = undefined; });
     return running;
+  };
+  return async () => {
+    const report = await answer();
+    return opts.detail ? { ...report, detail: opts.detail() } : report;
   };
 }

@@ -15,6 +15,8 @@ import { backoffMs, isTransient, isUpstreamFailure, sleep } from './guard/retry.
 import { askedWaitMs, Throttle } from './guard/throttle.js';
 import { OscarError, OscarFaultError, OscarProtocolError, OscarUnsupportedRequestError, OscarUnavailableError } from './errors.js';
 import { resolveOscarClientOptions } from './options.js';
+import { meansStaleCapabilities } from './capabilities/classify.js';
+import { createProbeChannel, type ProbeChannel } from './capabilities/probe-channel.js';
 import type { OscarCallOutcome, OscarClientOptions, ResolvedOscarClientOptions } from './options.js';
 import type { CapabilityMap } from './capabilities/map.js';
 import { calendarArg, readWallClock, WALL_CLOCK, writeWallClock } from './normalise/clinic-time.js';
@@ -493,27 +495,39 @@ export class OscarClient {
 
   /**
    * Readiness: SOAP isAlive (also proves the WSDL can be fetched) and REST oauth/info (proves the
-   * OAuth credentials), each tried once — no retries — within `timeoutMs`. Each answer is 'ok' or
-   * the failure's outcome name ('timeout', 'connection'…, 'circuit-open', 'auth', 'protocol').
+   * OAuth credentials), those of `halves` the instance offers, each tried once (no retries) within
+   * `timeoutMs`. Each answer is 'ok' or the failure's outcome name ('timeout', 'connection'…,
+   * 'circuit-open', 'auth', 'protocol').
    */
-  async probe(timeoutMs = Math.min(this.options.timeoutMs, 2_000)): Promise<{ soap: string; rest: string }> {
+  async probe(timeoutMs = Math.min(this.options.timeoutMs, 2_000), halves: { soap: boolean; rest: boolean } = { soap: true, rest: true }): Promise<{ soap?: string; rest?: string }> {
     const once = async (fn: () => Promise<unknown>): Promise<string> => {
       try { await fn(); return 'ok'; } catch (e) { return e instanceof OscarUnavailableError ? e.reason : outcomeOf(e); }
     };
     const [soap, rest] = await Promise.all([
-      once(async () => {
+      halves.soap && once(async () => {
         const r = await this.guard('SystemInfoService.isAlive', 'soap:SystemInfoService', false,
           () => this.soap.call<string>('SystemInfoService', 'isAlive', {}, { operation: 'SystemInfoService.isAlive', timeoutMs }), this.soapBackstop(timeoutMs));
         if (r !== 'alive') throw new OscarProtocolError('SystemInfoService.isAlive', 'not alive');
       }),
-      once(async () => {
+      halves.rest && once(async () => {
         const r = await this.guard('rest:oauthInfo', 'rest', false,
           () => this.rest.call<{ error?: string }>({ operation: 'rest:oauthInfo', method: 'GET', path: '/oauth/info', timeoutMs }), timeoutMs + BACKSTOP_MARGIN_MS);
         // contract 2.6: failures come back as 200 {"error": …}.
         if (!r || r.error !== undefined) throw new OscarProtocolError('rest:oauthInfo', 'OSCAR reported an internal error');
       }),
     ]);
-    return { soap, rest };
+    return { ...(soap && { soap }), ...(rest && { rest }) };
+  }
+
+  /**
+   * Raw exchanges for capability discovery (capabilities/discover.ts) on this client's transport,
+   * signer and limiter; no breaker, no retries. Probes are short: at most 5 s each by default.
+   */
+  probeChannel(timeoutMs = Math.min(this.options.timeoutMs, 5_000)): ProbeChannel {
+    return createProbeChannel({
+      baseUrl: this.options.baseUrl, transport: this.transport, rest: this.rest, timeoutMs,
+      admit: (operation) => this.limiter.acquire(operation),
+    });
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -619,6 +633,7 @@ export class OscarClient {
       }
     } catch (e) {
       this.observe(operation, family, started, outcomeOf(e), attempts);
+      if (meansStaleCapabilities(e)) this.staleCapabilities(operation);
       throw e;
     }
   }
@@ -634,6 +649,12 @@ export class OscarClient {
   /** The wait a failed call asks for (guard/throttle.ts); a bare 503 is a rate limit on Juno's REST only (variants B8). */
   private askedWait(e: unknown, family: string, attempt: number): number | undefined {
     return askedWaitMs(e, attempt, family === 'rest' && this.capabilities()?.rest.dialect === 'juno-v1');
+  }
+
+  private staleCapabilities(operation: string): void {
+    try {
+      this.options.onStaleCapabilities?.(operation);
+    } catch { /* re-discovery must never break the call's own error */ }
   }
 
   private async attempt<T>(operation: string, family: string, fn: () => Promise<T>, backstopMs: number): Promise<T> {

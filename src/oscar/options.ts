@@ -61,15 +61,21 @@ export interface OscarClientOptions {
   breaker?: { failureThreshold?: number; cooldownMs?: number };
   /** Observer called once per finished call; exceptions it throws are ignored. */
   onCall?: (event: OscarCallEvent) => void;
+  /**
+   * Called when a call fails in a way that says the instance no longer offers what the capability
+   * map says (capabilities/classify.ts meansStaleCapabilities): the holder re-discovers, debounced.
+   */
+  onStaleCapabilities?: (operation: string) => void;
   /** Clock for the circuit breakers (tests). */
   now?: () => number;
 }
 
-export interface ResolvedOscarClientOptions extends Required<Omit<OscarClientOptions, 'onCall' | 'now' | 'breaker' | 'maxPerCaller' | 'capabilities'>> {
+export interface ResolvedOscarClientOptions extends Required<Omit<OscarClientOptions, 'onCall' | 'onStaleCapabilities' | 'now' | 'breaker' | 'maxPerCaller' | 'capabilities'>> {
   capabilities: () => CapabilityMap | undefined;
   breaker: { failureThreshold: number; cooldownMs: number };
   maxPerCaller: number | undefined;
   onCall: ((event: OscarCallEvent) => void) | undefined;
+  onStaleCapabilities: ((operation: string) => void) | undefined;
   now: () => number;
 }
 
@@ -93,6 +99,7 @@ export function resolveOscarClientOptions(o: OscarClientOptions): ResolvedOscarC
     maxRateLimitWaitMs: o.maxRateLimitWaitMs ?? 5_000,
     breaker: { failureThreshold: o.breaker?.failureThreshold ?? 5, cooldownMs: o.breaker?.cooldownMs ?? 30_000 },
     onCall: o.onCall,
+    onStaleCapabilities: o.onStaleCapabilities,
     now: o.now ?? Date.now,
   };
 }

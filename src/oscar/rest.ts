@@ -50,6 +50,11 @@ export class RestClient {
 
   /** Performs the call; resolves to the parsed JSON, or undefined for 204 / empty / XML answers. */
   async call<T>(c: RestCall): Promise<T | undefined> {
+    return this.read<T>(c, await this.send(c));
+  }
+
+  /** The signed exchange and OSCAR's raw answer, whatever its status (capability probes read it). */
+  send(c: RestCall): Promise<HttpReply> {
     const pairs = queryPairs(c.query, c.operation);
     const url = buildUrl(this.root, c.path, pairs);
     const headers: Record<string, string> = {
@@ -61,8 +66,7 @@ export class RestClient {
       body = JSON.stringify(c.body);
       headers['Content-Type'] = 'application/json';
     }
-    const reply = await this.transport.send({ method: c.method, url, headers, body, timeoutMs: c.timeoutMs, operation: c.operation });
-    return this.read<T>(c, reply);
+    return this.transport.send({ method: c.method, url, headers, body, timeoutMs: c.timeoutMs, operation: c.operation });
   }
 
   private read<T>(c: RestCall, reply: HttpReply): T | undefined {

@@ -63,6 +63,7 @@ describe('audit trail (server process against a simulated real OSCAR)', () => {
         OSCAR_ACCESS_TOKEN: credentials.accessToken, OSCAR_ACCESS_TOKEN_SECRET: credentials.accessTokenSecret,
         OSCAR_SOAP_USERNAME: credentials.soapUserName, OSCAR_SOAP_PASSWORD: credentials.soapPassword,
         SMART_CLIENTS_FILE: clientsFile, SMART_ISSUER: issuer.issuer, SMART_JWKS_URL: issuer.jwksUrl, AUDIT_LOG: auditFile,
+        CAPABILITY_CACHE_FILE: join(dir, 'capabilities.json'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

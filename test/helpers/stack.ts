@@ -62,6 +62,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // No background change-feed polling unless a test asks for it: it would add OSCAR calls that
     // tests counting upstream calls do not expect (test/cache turns it on explicitly).
     CHANGE_POLL_SECONDS: '0',
+    // No capability probes either (they are OSCAR calls too): the facade serves the assumed map,
+    // everything present. Tests of discovery and of variants turn it on.
+    CAPABILITY_DISCOVERY: 'false',
     ...opts.env,
   });
   const proxy = await opts.via?.(sim.url);

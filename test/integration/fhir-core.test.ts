@@ -257,6 +257,7 @@ async function secondFacade(): Promise<{ facade: Facade; base: string }> {
   const config = loadConfig({
     PORT: '0', HOST: '127.0.0.1', FHIR_BASE_URL: stack.base,
     VALIDATION_MODE: 'strict', LOG_LEVEL: 'silent', OSCAR_TIMEZONE: stack.sim.store.timezone, CACHE_MAX_BYTES: '0',
+    CAPABILITY_DISCOVERY: 'false',
   });
   const facade = createFacade(config, connectionFromCredentials(stack.sim.url, credentials), createLogger('silent'));
   const port = await facade.listen();

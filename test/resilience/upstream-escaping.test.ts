@@ -38,7 +38,7 @@ before(async () => {
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${target.pathname}`;
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VALIDATION_MODE: 'strict', CACHE_MAX_BYTES: '0', OSCAR_TIMEZONE: sim.store.timezone });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VALIDATION_MODE: 'strict', CACHE_MAX_BYTES: '0', OSCAR_TIMEZONE: sim.store.timezone, CAPABILITY_DISCOVERY: 'false' });
   const c = sim.options.credentials;
   facade = createFacade(config, connectionFromCredentials(proxyUrl, c), createLogger('silent'));
   base = `http://127.0.0.1:${await facade.listen()}/fhir`;

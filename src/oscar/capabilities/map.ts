@@ -41,6 +41,11 @@ export interface SoapCapabilities {
   fingerprint?: string;
   /** SystemInfoService.getMaxListReturnSize, when the instance answers it. */
   maxListReturnSize?: number;
+  /**
+   * Element names of demographicTransfer, demographicTransfer2 and appointmentTransfer as the WSDLs
+   * declare them: H adds fields, F drops myOscarUserName (variants §4.3).
+   */
+  transferFields?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface RestCapabilities {

@@ -80,6 +80,9 @@ export function missing(map: CapabilityMap, op: OscarOperation): string | undefi
   }
   if (map.rest.reach !== 'ok') return `OSCAR REST web services: ${map.rest.detail ?? map.rest.reach}`;
   if (w.method === 'PUT' && map.rest.putAllowed === false) return 'a proxy in front of OSCAR refuses HTTP PUT';
-  if (map.rest.paths && !map.rest.paths.includes(w.path)) return `this OSCAR has no REST ${w.method} ${w.path}`;
+  if (map.rest.paths && !map.rest.paths.some((p) => sameTemplate(p, w.path))) return `this OSCAR has no REST ${w.method} ${w.path}`;
   return undefined;
 }
+
+/** Listings name template parameters as the resource class does ('{id}', '{dataId}'): compare the shape only. */
+const sameTemplate = (a: string, b: string): boolean => a.replace(/\{[^}]*\}/g, '{}') === b.replace(/\{[^}]*\}/g, '{}');
