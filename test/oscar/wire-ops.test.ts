@@ -36,3 +36,8 @@ test('REST: module off, PUT refused at the edge, a path the instance does not li
     'this OSCAR has no REST POST /document/saveDocumentToDemographic');
   assert.equal(missing(map({ rest: { paths: ['/demographics', '/demographics/search'] } }), 'restSearchDemographics'), undefined);
 });
+
+test('a listed path matches whatever the listing names its template parameters', () => {
+  assert.equal(missing(map({ rest: { paths: ['/demographics/basic/{dataId}'] } }), 'restGetDemographicBasic'), undefined);
+  assert.equal(missing(map({ rest: { paths: ['/demographics/basic'] } }), 'restGetDemographicBasic'), 'this OSCAR has no REST GET /demographics/basic/{id}');
+});

@@ -16,6 +16,8 @@ export interface RestProbeHints {
 
 const OAUTH_FAULT = /OAuth1Exception:\s*([A-Za-z_]+)/;
 
+const MODULE_OFF = { reach: 'module-off', detail: 'the REST module is off (ModuleNames in oscar.properties lacks REST)' } as const;
+
 const EDGE_DETAIL = {
   cloudflare: 'a Cloudflare web application firewall in front of OSCAR refuses REST',
   proxy: 'a proxy in front of OSCAR refuses REST',
@@ -28,12 +30,12 @@ function listingOf(a: Attempt, read: (body: string) => string[] | undefined): Li
   if ('failure' in a) return { reach: 'unreachable', detail: `no answer (${a.failure})` };
   const edge = edgeRefusal(a.answer);
   if (edge) return { reach: 'edge-blocked', detail: EDGE_DETAIL[edge] };
-  if (isCxfNoService(a.answer)) return { reach: 'module-off' };
+  if (isCxfNoService(a.answer)) return MODULE_OFF;
   if (a.answer.status !== 200) return {};
   const paths = read(a.answer.body);
-  if (paths) return paths.length ? { paths } : { reach: 'module-off' };
+  if (paths) return paths.length ? { paths } : MODULE_OFF;
   // CXF's HTML service list without a RESTful endpoint: the module's servers were never created (B2).
-  return /CXF - Service list/i.test(a.answer.body) ? { reach: 'module-off' } : {};
+  return /CXF - Service list/i.test(a.answer.body) ? MODULE_OFF : {};
 }
 
 async function findListing(channel: ProbeChannel, hints: RestProbeHints): Promise<Listing & { dialect: RestCapabilities['dialect'] }> {
@@ -49,7 +51,7 @@ async function findListing(channel: ProbeChannel, hints: RestProbeHints): Promis
   if (v1.paths) return { dialect: 'juno-v1', paths: v1.paths };
   const openApi = listingOf(await attempt(() => channel.get('/openapi/openapi.json', 'rest:openapi')), readOpenApi);
   if (openApi.paths) return { dialect: 'juno-v1', paths: openApi.paths };
-  if (hints.juno) return { dialect: 'juno-v1', ...(v1.reach ? v1 : { reach: 'module-off' }) };
+  if (hints.juno) return { dialect: 'juno-v1', ...(v1.reach ? v1 : MODULE_OFF) };
   return { dialect: 'oscar', ...services };
 }
 
@@ -58,7 +60,7 @@ function accessOf(a: Attempt): { reach: Reach; detail?: string } {
   if ('failure' in a) return { reach: 'unreachable', detail: `no answer (${a.failure})` };
   const edge = edgeRefusal(a.answer);
   if (edge) return { reach: 'edge-blocked', detail: EDGE_DETAIL[edge] };
-  if (isCxfNoService(a.answer)) return { reach: 'module-off' };
+  if (isCxfNoService(a.answer)) return MODULE_OFF;
   const { status, body } = a.answer;
   if (status >= 200 && status < 300) return { reach: 'ok' };
   // Juno's integrator API is rate-limited (B8): the credentials were accepted.
