@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveRoutes, type Resolved } from '../../src/routing/resolve.js';
-import { assumedCapabilityMap } from '../../src/routing/assumed-map.js';
+import { assumedCapabilityMap } from '../../src/oscar/capabilities/assumed.js';
 import type { RouteKey } from '../../src/routing/table.js';
 import { VARIANT_MAPS } from '../../scripts/routing-doc/variant-maps.js';
 

@@ -68,15 +68,3 @@ export async function discover(input: DiscoveryInput): Promise<Discovery> {
   return { map, calls: calls(), ms: Math.round(performance.now() - started) };
 }
 
-/** The map before any probe: everything present, as the facade behaved before discovery. */
-export function assumedMap(clinicZone: string, at: number): CapabilityMap {
-  return {
-    probedAt: new Date(at).toISOString(),
-    source: 'assumed',
-    variant: 'unknown',
-    // No operation or path lists: missing() trusts every operation until a probe says otherwise.
-    soap: { reach: 'ok', detail: 'assumed (not probed yet)', operations: {} },
-    rest: { reach: 'ok', detail: 'assumed (not probed yet)', dialect: 'oscar' },
-    time: { clinicZone, mismatch: false },
-  };
-}

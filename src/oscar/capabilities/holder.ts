@@ -4,7 +4,8 @@
 // back from the cache file is served, or the assumed one (everything present).
 import type { Logger } from '../../logging.js';
 import { readCapabilityCache, writeCapabilityCache } from './cache-file.js';
-import { assumedMap, type Discovery } from './discover.js';
+import { assumedCapabilityMap } from './assumed.js';
+import type { Discovery } from './discover.js';
 import type { CapabilityMap } from './map.js';
 import { verdictsOf } from './verdicts.js';
 
@@ -100,7 +101,7 @@ export class Capabilities {
   }
 
   private initialMap(): CapabilityMap {
-    const assumed = assumedMap(this.o.clinicZone, this.now());
+    const assumed = assumedCapabilityMap(this.o.clinicZone, this.now());
     if (!this.o.cacheFile) return assumed;
     const read = readCapabilityCache(this.o.cacheFile, this.o.oscarUrl);
     // A map probed under another OSCAR_TIMEZONE judged the server zone against that one.
