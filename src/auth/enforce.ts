@@ -179,7 +179,6 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
         const access = need(auth, facts, type, 's');
         // Every type a search can return needs search permission too (5.1 rule 2).
         for (const inc of info.search?.include ?? []) need(auth, facts, inc.targetType, 's');
-        for (const rev of info.search?.revInclude ?? []) need(auth, facts, rev.sourceType, 's');
         if (access === 'compartment' && info.search && def) {
           narrow(info.search, def, auth.patient!, facts);
           ctx.compartment = auth.patient!;

@@ -22,30 +22,23 @@ export interface PageLinksInput {
   search: ParsedSearch;
   /** Offset of the next page, when there is one. */
   nextOffset?: number;
-  /** Upstream hint to carry in the next cursor. */
-  nextHint?: string;
 }
 
 /** self / first / previous / next links for one page of a search. */
-export function pageLinks({ baseUrl, search, nextOffset, nextHint }: PageLinksInput): BundleLink[] {
+export function pageLinks({ baseUrl, search, nextOffset }: PageLinksInput): BundleLink[] {
   const fingerprint = searchFingerprint(search.type, search.applied);
   const params = search.applied.filter(([k]) => k !== '_count');
-  const url = (offset: number, hint?: string): string => {
+  const url = (offset: number): string => {
     const pairs: [string, string][] = [...params, ['_count', String(search.count)]];
-    if (offset > 0 || hint !== undefined) {
-      pairs.push(['_cursor', encodeCursor(hint === undefined ? { offset, search: fingerprint } : { offset, hint, search: fingerprint })]);
-    }
+    if (offset > 0) pairs.push(['_cursor', encodeCursor({ offset, search: fingerprint })]);
     return `${baseUrl}/${search.type}?${buildQuery(pairs)}`;
   };
-  const links: BundleLink[] = [{ relation: 'self', url: url(search.offset, search.hint) }];
+  const links: BundleLink[] = [{ relation: 'self', url: url(search.offset) }];
   if (search.offset > 0 || nextOffset !== undefined) {
     links.push({ relation: 'first', url: url(0) });
   }
-  if (search.offset > 0) {
-    // Upstream hints only point forwards; the handler serves the previous page from its offset.
-    links.push({ relation: 'previous', url: url(Math.max(0, search.offset - search.count)) });
-  }
-  if (nextOffset !== undefined) links.push({ relation: 'next', url: url(nextOffset, nextHint) });
+  if (search.offset > 0) links.push({ relation: 'previous', url: url(Math.max(0, search.offset - search.count)) });
+  if (nextOffset !== undefined) links.push({ relation: 'next', url: url(nextOffset) });
   return links;
 }
 

@@ -78,8 +78,6 @@ function resourceEntry(def: ResourceDefinition, notes: Notes): CapabilityStateme
   if (def.interactions.delete) r.conditionalDelete = 'not-supported';
   const includes = includeNames(def);
   if (includes.length > 0) r.searchInclude = includes;
-  const revIncludes = (def.revIncludes ?? []).map((rv) => `${rv.sourceType}:${rv.param}`);
-  if (revIncludes.length > 0) r.searchRevInclude = revIncludes;
   if (def.searchParams.length > 0) {
     r.searchParam = def.searchParams.map((p) => ({
       name: p.name,

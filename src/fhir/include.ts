@@ -1,14 +1,11 @@
-// `_include` / `_revinclude` resolution when the search handler leaves it to the router: includes
-// through the target type's read handler (each distinct reference read once), revincludes through
-// one search of the source type with the matches' ids ORed. Results are de-duplicated against the
-// matches and each other (R4: a resource appears once, as a match if it is one).
+// `_include` resolution when the search handler leaves it to the router: through the target type's
+// read handler, each distinct reference read once. Results are de-duplicated against the matches
+// and each other (R4: a resource appears once, as a match if it is one).
 import type { Resource } from 'fhir/r4.js';
-import type { Issue } from './errors.js';
 import { isValidId } from './ids.js';
 import type { FhirContext, Registry } from './registry.js';
 import { resourceKey } from './bundle.js';
-import { parseSearch, type SearchParseOptions } from './search/parse.js';
-import type { IncludeDef, RevIncludeDef } from './search/types.js';
+import type { IncludeDef } from './search/types.js';
 
 /** Reads at most this many referenced resources at once, to spare OSCAR. */
 const READ_CONCURRENCY = 4;
@@ -30,19 +27,13 @@ export async function mapLimited<T, U>(items: readonly T[], limit: number, fn: (
 export interface IncludeRequest {
   ctx: FhirContext;
   registry: Registry;
-  type: string;
   matches: readonly Resource[];
   include: readonly IncludeDef[];
-  revInclude: readonly RevIncludeDef[];
-  parseOptions: SearchParseOptions;
-  /** Most resources one revinclude may add. */
-  maxRevInclude: number;
 }
 
-export async function resolveIncludes(req: IncludeRequest): Promise<{ resources: Resource[]; issues: Issue[] }> {
+export async function resolveIncludes(req: IncludeRequest): Promise<Resource[]> {
   const seen = new Set(req.matches.map(resourceKey));
   const resources: Resource[] = [];
-  const issues: Issue[] = [];
   const add = (r: Resource): void => {
     const key = resourceKey(r);
     if (!seen.has(key)) { seen.add(key); resources.push(r); }
@@ -66,19 +57,5 @@ export async function resolveIncludes(req: IncludeRequest): Promise<{ resources:
   });
   for (const r of found) if (r) add(r);
 
-  for (const rev of req.revInclude) {
-    const source = req.registry.get(rev.sourceType);
-    const ids = req.matches.map((m) => m.id).filter((id): id is string => id !== undefined);
-    if (!source?.interactions.search || ids.length === 0) continue;
-    const search = parseSearch(source, [[rev.param, ids.map((id) => `${req.type}/${id}`).join(',')], ['_count', String(req.maxRevInclude)]],
-      { ...req.parseOptions, lenient: false, maxCount: req.maxRevInclude });
-    const result = await source.interactions.search(req.ctx, search);
-    const page = result.unpaged ? result.resources.slice(0, req.maxRevInclude) : result.resources;
-    for (const r of page) add(r);
-    const more = result.unpaged ? result.resources.length > req.maxRevInclude : result.nextCursor !== undefined;
-    if (more) {
-      issues.push({ severity: 'warning', code: 'incomplete', diagnostics: `_revinclude=${rev.sourceType}:${rev.param} was cut at ${req.maxRevInclude} resources`, expression: ['_revinclude'] });
-    }
-  }
-  return { resources, issues };
+  return resources;
 }

@@ -52,8 +52,6 @@ function restrict(def: ResourceDefinition, limits: InstanceLimits, served: (type
     interactions,
     searchParams: params,
     includes: (def.includes ?? []).filter((inc) => kept.has(inc.param) && (!inc.references || served(inc.targetType, 'read'))),
-    revIncludes: (def.revIncludes ?? []).filter((rv) => canSearch && served(rv.sourceType, 'search-type')
-      && !limits.types[rv.sourceType]?.searchParams?.[rv.param]),
     operations: (def.operations ?? []).filter((op) => !tl.operations?.[op.name]),
     conditionalCreate: def.conditionalCreate === true && interactions.create !== undefined && canSearch,
   };

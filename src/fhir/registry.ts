@@ -6,7 +6,7 @@ import type { Resource } from 'fhir/r4.js';
 import type { Issue } from './errors.js';
 import type { FhirMethod } from './exchange.js';
 import type { Prefer } from './prefer.js';
-import type { IncludeDef, ParsedSearch, RevIncludeDef, SearchParamDef, SearchSpec } from './search/types.js';
+import type { IncludeDef, ParsedSearch, SearchParamDef, SearchSpec } from './search/types.js';
 import type { ElementLists } from './summary.js';
 
 /** Per-request context handed to every handler. */
@@ -36,14 +36,8 @@ export interface SearchResult<R extends Resource = Resource> {
   resources: R[];
   /** Number of matches of the whole search, when known. */
   total?: number;
-  /** Resources for `_include` / `_revinclude`, when the handler resolves them itself. */
+  /** Resources for `_include`, when the handler resolves them itself. */
   included?: Resource[];
-  /**
-   * Present ⇔ there is a next page. An opaque upstream hint (e.g. an OSCAR page position) the
-   * router puts in the next `_cursor` and hands back as `search.hint`; '' when none is needed.
-   * A hint is an optimisation only: handlers must serve any `offset` without one.
-   */
-  nextCursor?: string;
   /** `resources` holds every match, unpaged: the router slices the page and counts the total. */
   unpaged?: boolean;
   /** Warnings / information for the client (an OperationOutcome entry with search.mode 'outcome'). */
@@ -110,7 +104,6 @@ export interface ResourceDefinition<R extends Resource = Resource> extends Searc
   interactions: Interactions<R>;
   searchParams: SearchParamDef[];
   includes?: IncludeDef[];
-  revIncludes?: RevIncludeDef[];
   operations?: OperationDef[];
   /** Honour If-None-Exist on create (needs search). */
   conditionalCreate?: boolean;
@@ -155,19 +148,12 @@ export class Registry {
     return [...this.#defs.values()];
   }
 
-  /** Cross-type checks (revincludes and include targets name registered types that can serve them). */
+  /** Cross-type checks (include targets name registered types that can serve them). */
   check(): void {
     for (const def of this.#defs.values()) {
       for (const inc of def.includes ?? []) {
         if (inc.references && !this.#defs.get(inc.targetType)?.interactions.read) {
           throw new RegistryError(`${def.type} _include ${inc.param}:${inc.targetType} resolves through ${inc.targetType} read, which is not registered`);
-        }
-      }
-      for (const rev of def.revIncludes ?? []) {
-        const source = this.#defs.get(rev.sourceType);
-        const param = source?.searchParams.find((p) => p.name === rev.param);
-        if (!source?.interactions.search || param?.type !== 'reference' || (param.target && !param.target.includes(def.type))) {
-          throw new RegistryError(`${def.type} _revinclude ${rev.sourceType}:${rev.param} needs ${rev.sourceType} search with a reference parameter '${rev.param}' targeting ${def.type}`);
         }
       }
     }
@@ -190,7 +176,7 @@ function checkDefinition(def: ResourceDefinition): void {
     const p = def.searchParams.find((s) => s.name === inc.param);
     if (p?.type !== 'reference' || !p.target?.includes(inc.targetType)) fail(`_include '${inc.param}:${inc.targetType}' needs a reference parameter '${inc.param}' targeting ${inc.targetType}`);
   }
-  if ((def.includes?.length || def.revIncludes?.length) && !def.interactions.search) fail('declares includes but no search handler');
+  if (def.includes?.length && !def.interactions.search) fail('declares includes but no search handler');
   if (def.conditionalCreate && !(def.interactions.create && def.interactions.search)) fail('conditionalCreate needs create and search handlers');
   const writes = def.interactions.create || def.interactions.update || def.interactions.delete;
   if (def.readOnlyReason !== undefined && writes) fail('readOnlyReason given but write handlers are defined');

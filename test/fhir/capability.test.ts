@@ -61,7 +61,7 @@ describe('CapabilityStatement', () => {
     const gender = p?.searchParam?.find((s) => s.name === 'gender');
     assert.deepEqual(gender, { name: 'gender', definition: 'http://hl7.org/fhir/SearchParameter/individual-gender', type: 'token', documentation: 'Administrative gender' });
     assert.deepEqual(p?.searchInclude, ['Patient:general-practitioner']);
-    assert.deepEqual(p?.searchRevInclude, ['Appointment:patient']);
+    assert.equal(p?.searchRevInclude, undefined, 'no reverse include is offered');
     assert.deepEqual(p?.operation?.map((o) => [o.name, o.definition]), [
       ['validate', 'http://hl7.org/fhir/OperationDefinition/Resource-validate'],
       ['everything', 'http://hl7.org/fhir/OperationDefinition/Patient-everything'],
@@ -116,7 +116,11 @@ describe('Registry checks definitions when they are registered', () => {
   });
 
   it('cross-type checks run when the router is created', () => {
-    const r = new Registry().register(defineResource({ ...ok(), interactions: { async search() { return { resources: [] }; } }, revIncludes: [{ sourceType: 'Appointment', param: 'patient' }] }));
-    assert.throws(() => createRouter({ registry: r, baseUrl: BASE }), /needs Appointment search/);
+    const r = new Registry().register(defineResource({
+      ...ok(), interactions: { async search() { return { resources: [] }; } },
+      searchParams: [{ name: 'gp', type: 'reference', description: 'x', target: ['Practitioner'] }],
+      includes: [{ param: 'gp', targetType: 'Practitioner', references: () => [] }],
+    }));
+    assert.throws(() => createRouter({ registry: r, baseUrl: BASE }), /_include gp:Practitioner resolves through Practitioner read, which is not registered/);
   });
 });

@@ -16,8 +16,6 @@ export interface Fake {
   practitioners: Map<string, Practitioner>;
   appointments: Map<string, Appointment>;
   binaries: Map<string, Binary>;
-  /** Hints the patient search handler received (upstream cursor round trip). */
-  hints: (string | undefined)[];
   /** The last ParsedSearch the patient handler saw. */
   lastSearch?: ParsedSearch;
   /** Thrown by every patient handler when set. */
@@ -42,7 +40,7 @@ export function patient(id: string, family: string, given: string, gender: Patie
 
 export function makeFake(): Fake {
   const fake: Fake = {
-    registry: new Registry(), calls: {}, hints: [],
+    registry: new Registry(), calls: {},
     patients: new Map(), practitioners: new Map(), appointments: new Map(), binaries: new Map(),
   };
   const count = (name: string): void => { fake.calls[name] = (fake.calls[name] ?? 0) + 1; };
@@ -88,15 +86,14 @@ export function makeFake(): Fake {
     searchParams: [
       ID_PARAM,
       { ...LAST_UPDATED_PARAM },
-      { name: 'name', type: 'string', description: 'Any part of the name', definition: 'http://hl7.org/fhir/SearchParameter/Patient-name', modifiers: ['exact', 'contains', 'missing'], sortable: true },
-      { name: 'family', type: 'string', description: 'Family name', definition: 'http://hl7.org/fhir/SearchParameter/individual-family', modifiers: ['exact'], sortable: true },
+      { name: 'name', type: 'string', description: 'Any part of the name', definition: 'http://hl7.org/fhir/SearchParameter/Patient-name', modifiers: ['exact', 'contains', 'missing'] },
+      { name: 'family', type: 'string', description: 'Family name', definition: 'http://hl7.org/fhir/SearchParameter/individual-family', modifiers: ['exact'] },
       { name: 'gender', type: 'token', description: 'Administrative gender', definition: 'http://hl7.org/fhir/SearchParameter/individual-gender', codes: GENDERS, system: 'http://hl7.org/fhir/administrative-gender', modifiers: ['not', 'missing'] },
       { name: 'identifier', type: 'token', description: 'Health card or chart number', definition: 'http://hl7.org/fhir/SearchParameter/Patient-identifier', modifiers: ['text'] },
-      { name: 'birthdate', type: 'date', description: 'Date of birth', definition: 'http://hl7.org/fhir/SearchParameter/individual-birthdate', sortable: true },
+      { name: 'birthdate', type: 'date', description: 'Date of birth', definition: 'http://hl7.org/fhir/SearchParameter/individual-birthdate' },
       { name: 'general-practitioner', type: 'reference', description: 'Most responsible provider', definition: 'http://hl7.org/fhir/SearchParameter/Patient-general-practitioner', target: ['Practitioner'] },
     ],
     includes: [{ param: 'general-practitioner', targetType: 'Practitioner', references: (r) => ((r as Patient).generalPractitioner ?? []).map((g) => g.reference ?? '') }],
-    revIncludes: [{ sourceType: 'Appointment', param: 'patient' }],
     operations: [{
       name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything', instance: true,
       documentation: 'The patient and their appointments.',
@@ -111,15 +108,8 @@ export function makeFake(): Fake {
       async search(_ctx, search): Promise<SearchResult<Patient>> {
         count('patient.search'); maybeFail();
         fake.lastSearch = search;
-        fake.hints.push(search.hint);
-        let all = [...fake.patients.values()].filter((p) => patientMatches(p, search));
-        for (const rule of [...search.sort].reverse()) {
-          const key = (p: Patient): string => (rule.name === 'birthdate' ? p.birthDate ?? '' : p.name?.[0]?.family ?? '');
-          all = all.sort((a, b) => key(a).localeCompare(key(b)) * (rule.descending ? -1 : 1));
-        }
-        const page = all.slice(search.offset, search.offset + search.count);
-        const more = search.offset + page.length < all.length;
-        return { resources: page, total: all.length, ...(more ? { nextCursor: `upstream-${search.offset + page.length}` } : {}) };
+        const all = [...fake.patients.values()].filter((p) => patientMatches(p, search));
+        return { resources: all.slice(search.offset, search.offset + search.count), total: all.length };
       },
       async create(_ctx, resource) {
         count('patient.create'); maybeFail();

@@ -12,11 +12,11 @@ const spec: SearchSpec = {
   searchParams: [
     ID_PARAM,
     LAST_UPDATED_PARAM,
-    { name: 'name', type: 'string', description: 'name', modifiers: ['exact', 'contains', 'missing'], sortable: true },
+    { name: 'name', type: 'string', description: 'name', modifiers: ['exact', 'contains', 'missing'] },
     { name: 'family', type: 'string', description: 'family' },
     { name: 'gender', type: 'token', description: 'gender', codes: ['male', 'female', 'other', 'unknown'], system: 'http://hl7.org/fhir/administrative-gender', modifiers: ['not', 'missing'] },
     { name: 'identifier', type: 'token', description: 'identifier', modifiers: ['text'] },
-    { name: 'birthdate', type: 'date', description: 'dob', sortable: true },
+    { name: 'birthdate', type: 'date', description: 'dob' },
     { name: 'onset', type: 'date', description: 'only ranges', prefixes: ['ge', 'le'], multipleOr: false, multipleAnd: false },
     { name: 'general-practitioner', type: 'reference', description: 'gp', target: ['Practitioner', 'Organization'] },
     { name: 'organization', type: 'reference', description: 'org', target: ['Organization'] },
@@ -26,7 +26,6 @@ const spec: SearchSpec = {
     { param: 'general-practitioner', targetType: 'Organization' },
     { param: 'organization', targetType: 'Organization' },
   ],
-  revIncludes: [{ sourceType: 'Appointment', param: 'patient' }],
 };
 
 const opts: SearchParseOptions = { baseUrl: 'https://fhir.example.org/fhir', timezone: 'America/Toronto', idPatternFor: () => NUMERIC_ID };
@@ -197,13 +196,15 @@ describe('result parameters', () => {
     rejects('_pretty=yes', /'_pretty' must be true or false/);
   });
 
-  it('_sort only by declared sortable parameters', () => {
-    assert.deepEqual(parse('_sort=-birthdate,name').sort, [{ name: 'birthdate', descending: true }, { name: 'name', descending: false }]);
-    rejects('_sort=family', /'_sort' by 'family' is not supported for Patient \(sortable: name, birthdate\)/);
-    rejects('_sort=-', /empty sort key/);
+  it('_sort and _revinclude: a 400 saying they are not supported (a warning under lenient)', () => {
+    rejects('_sort=-birthdate', /'_sort' is not supported: matches come in the order OSCAR lists them/);
+    rejects('_revinclude=Appointment:patient', /'_revinclude=Appointment:patient' is not supported for Patient/);
+    const s = parse('name=a&_sort=birthdate&_revinclude=Appointment:patient&_revinclude=Immunization:patient', { lenient: true });
+    assert.deepEqual(s.applied, [['name', 'a']], 'neither reaches the self link');
+    assert.deepEqual(s.issues.map((i) => i.expression?.[0]), ['_sort', '_revinclude', '_revinclude']);
   });
 
-  it('_include / _revinclude only as declared', () => {
+  it('_include only as declared', () => {
     assert.deepEqual(parse('_include=Patient:general-practitioner').include.map((i) => i.targetType), ['Practitioner', 'Organization']);
     assert.deepEqual(parse('_include=Patient:general-practitioner:Organization').include.map((i) => i.targetType), ['Organization']);
     assert.equal(parse('_include=Patient:organization&_include=Patient:general-practitioner:Practitioner').include.length, 2);
@@ -211,16 +212,14 @@ describe('result parameters', () => {
     rejects('_include=*', /not supported/);
     rejects('_include=Observation:subject', /not supported/);
     rejects('_include:iterate=Patient:organization', /modifiers are not supported on '_include'/);
-    assert.deepEqual(parse('_revinclude=Appointment:patient').revInclude, [{ sourceType: 'Appointment', param: 'patient' }]);
-    rejects('_revinclude=Encounter:subject', /'_revinclude=Encounter:subject' is not supported/);
   });
 
-  it('_cursor: offset and hint restored; wrong search or garbage → 400', () => {
+  it('_cursor: offset restored; wrong search or garbage → 400', () => {
     const applied: [string, string][] = [['gender', 'male']];
-    const token = encodeCursor({ offset: 40, hint: 'page-3', search: searchFingerprint('Patient', applied) });
+    const token = encodeCursor({ offset: 40, search: searchFingerprint('Patient', applied) });
+    assert.deepEqual(JSON.parse(Buffer.from(token, 'base64url').toString()), { o: 40, s: searchFingerprint('Patient', applied) }, 'the offset and the fingerprint, nothing else');
     const s = parse(`gender=male&_count=10&_cursor=${token}`);
     assert.equal(s.offset, 40);
-    assert.equal(s.hint, 'page-3');
     assert.deepEqual(s.applied, [['gender', 'male'], ['_count', '10']], '_cursor is not part of applied');
     rejects(`gender=female&_cursor=${token}`, /belongs to a different search/);
     rejects('_cursor=bm90IGpzb24', /not a valid paging cursor/);

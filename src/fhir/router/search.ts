@@ -36,7 +36,6 @@ interface Page {
   matches: Resource[];
   total?: number;
   nextOffset?: number;
-  nextHint?: string;
 }
 
 function paginate(type: string, search: ParsedSearch, result: SearchResult): Page {
@@ -53,14 +52,9 @@ function paginate(type: string, search: ParsedSearch, result: SearchResult): Pag
   }
   const matches = result.resources;
   const end = offset + matches.length;
-  const more = count > 0 && (result.nextCursor !== undefined || (result.total !== undefined && end < result.total));
-  const total = result.total ?? (more ? undefined : end);
-  const page: Page = { matches };
-  if (total !== undefined) page.total = total;
-  if (more) {
-    page.nextOffset = end;
-    if (result.nextCursor) page.nextHint = result.nextCursor;
-  }
+  const more = count > 0 && result.total !== undefined && end < result.total;
+  const page: Page = { matches, total: result.total ?? end };
+  if (more) page.nextOffset = end;
   return page;
 }
 
@@ -83,17 +77,12 @@ export async function search(state: RouterState, rc: RequestContext, def: Resour
   const issues: Issue[] = [...parsed.issues, ...(result.outcome ?? [])];
 
   let included: Resource[] = [];
-  if (parsed.summary !== 'count' && matches.length > 0 && (parsed.include.length > 0 || parsed.revInclude.length > 0)) {
+  if (parsed.summary !== 'count' && matches.length > 0 && parsed.include.length > 0) {
     if (result.included) {
       const seen = new Set(matches.map(resourceKey));
       included = result.included.filter((r) => { const k = resourceKey(r); if (seen.has(k)) return false; seen.add(k); return true; });
     } else {
-      const resolved = await resolveIncludes({
-        ctx: rc.ctx, registry: state.registry, type: def.type, matches,
-        include: parsed.include, revInclude: parsed.revInclude, parseOptions: state.parseOptions, maxRevInclude: state.maxCount,
-      });
-      included = resolved.resources;
-      issues.push(...resolved.issues);
+      included = await resolveIncludes({ ctx: rc.ctx, registry: state.registry, matches, include: parsed.include });
     }
     included = included.map((r) => stampVersion(r));
   }
@@ -115,7 +104,6 @@ export async function search(state: RouterState, rc: RequestContext, def: Resour
     links: pageLinks({
       baseUrl: state.baseUrl, search: parsed,
       ...(page.nextOffset === undefined || parsed.summary === 'count' ? {} : { nextOffset: page.nextOffset }),
-      ...(page.nextHint === undefined ? {} : { nextHint: page.nextHint }),
     }),
     issues,
   });

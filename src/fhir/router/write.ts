@@ -133,7 +133,7 @@ export async function create(state: RouterState, rc: RequestContext, def: Resour
   await state.hooks.beforeInteraction?.(rc.ctx, { interaction: 'search-type', type: def.type, search });
   return serialised(state, conditionKey(def.type, condition), async () => {
     const found = search.impossible ? { resources: [], total: 0 } : await def.interactions.search!(rc.ctx, search);
-    const n = found.total ?? (found.nextCursor !== undefined ? Infinity : found.resources.length);
+    const n = found.total ?? found.resources.length;
     if (n > 1) throw preconditionFailed(`If-None-Exist matches more than one ${def.type}`, 'multiple-matches');
     if (n === 1 && found.resources[0]) {
       const existing = stampVersion(found.resources[0]);

@@ -1,5 +1,5 @@
-// Stateless paging cursors. A `_cursor` token is base64url JSON holding the offset of the page,
-// the handler's opaque upstream hint, and a fingerprint of the search it belongs to. Nothing is
+// Stateless paging cursors. A `_cursor` token is base64url JSON holding the offset of the page and
+// a fingerprint of the search it belongs to. Nothing is
 // stored server-side, so a cursor works across restarts and on any instance; the fingerprint turns
 // a cursor replayed against a different search into a 400 instead of a silently wrong page.
 import { createHash } from 'node:crypto';
@@ -7,7 +7,6 @@ import { invalidValue } from '../errors.js';
 
 export interface CursorState {
   offset: number;
-  hint?: string;
   /** Fingerprint of the search (see searchFingerprint). */
   search: string;
 }
@@ -25,9 +24,7 @@ export function searchFingerprint(type: string, applied: readonly (readonly [str
 }
 
 export function encodeCursor(state: CursorState): string {
-  const payload: { o: number; s: string; h?: string } = { o: state.offset, s: state.search };
-  if (state.hint !== undefined) payload.h = state.hint;
-  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify({ o: state.offset, s: state.search }), 'utf8').toString('base64url');
 }
 
 /** Decodes a `_cursor` token; any tampering or garbage is a 400. */
@@ -41,8 +38,7 @@ export function decodeCursor(token: string): CursorState {
     throw bad();
   }
   if (typeof payload !== 'object' || payload === null) throw bad();
-  const { o, s, h } = payload as Record<string, unknown>;
+  const { o, s } = payload as Record<string, unknown>;
   if (typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0 || typeof s !== 'string') throw bad();
-  if (h !== undefined && typeof h !== 'string') throw bad();
-  return h === undefined ? { offset: o, search: s } : { offset: o, search: s, hint: h };
+  return { offset: o, search: s };
 }

@@ -1,6 +1,6 @@
 // Turns query pairs into a typed, validated ParsedSearch for one resource type (R4 search §3.1.1).
 // Repeated parameters are ANDed, comma-separated values ORed. Unknown or unsupported parameters,
-// modifiers, sorts and includes are a 400 naming them — or, under `Prefer: handling=lenient`, a
+// modifiers, includes, `_sort` and `_revinclude` are a 400 naming them — or, under `Prefer: handling=lenient`, a
 // warning issue, and they are left out of `applied` (so self links show only what was applied).
 // Invalid VALUES are a 400 in both modes: guessing what a malformed value meant is never lenient.
 import { badRequest, invalidValue, notSupported, type Issue } from '../errors.js';
@@ -8,7 +8,7 @@ import { FHIR_ID_RE } from '../ids.js';
 import { ownEntry, unavailableText } from '../unavailable.js';
 import { parseClause } from './clause.js';
 import { decodeCursor, searchFingerprint } from './cursor.js';
-import { SUMMARY_MODES, TOTAL_MODES, parseElements, parseInclude, parseRevInclude, parseSort } from './result-params.js';
+import { SUMMARY_MODES, TOTAL_MODES, parseElements, parseInclude } from './result-params.js';
 import type { ParsedSearch, SearchClause, SearchModifier, SearchSpec, SummaryMode, TotalMode } from './types.js';
 
 export { parseSubsetParams } from './result-params.js';
@@ -45,7 +45,7 @@ export function parseSearch(spec: SearchSpec, pairs: readonly (readonly [string,
   const seen = new Map<string, number>();
   const result: ParsedSearch = {
     type: spec.type, clauses, count: Math.min(opts.defaultCount ?? DEFAULT_COUNT, maxCount), offset: 0,
-    sort: [], include: [], revInclude: [], applied, issues, impossible: false,
+    include: [], applied, issues, impossible: false,
   };
   let cursorToken: string | undefined;
 
@@ -82,14 +82,11 @@ export function parseSearch(spec: SearchSpec, pairs: readonly (readonly [string,
           result.elements = parseElements(spec.type, value);
           applied.push([key, value]);
           break;
-        case '_sort': {
-          const rules = parseSort(spec, value, unsupported);
-          if (rules.length > 0) {
-            result.sort = rules;
-            applied.push([key, rules.map((r) => (r.descending ? `-${r.name}` : r.name)).join(',')]);
-          }
+        case '_sort':
+          // A sort the handlers cannot hand to OSCAR would mean fetching every match before
+          // answering the first page (design principle 5).
+          unsupported(`'_sort' is not supported: matches come in the order OSCAR lists them`, '_sort');
           break;
-        }
         case '_include': {
           const found = parseInclude(spec, value, unsupported);
           if (found.length > 0) {
@@ -98,12 +95,9 @@ export function parseSearch(spec: SearchSpec, pairs: readonly (readonly [string,
           }
           break;
         }
-        case '_revinclude': {
-          const found = parseRevInclude(spec, value, unsupported);
-          if (found && !result.revInclude.includes(found)) result.revInclude.push(found);
-          if (found) applied.push([key, value]);
+        case '_revinclude':
+          unsupported(`'_revinclude=${value}' is not supported for ${spec.type} (no type declares a reverse include)`, '_revinclude');
           break;
-        }
         case '_format':
           result.format = value; // checked by content negotiation (406)
           applied.push([key, value]);
@@ -168,7 +162,6 @@ export function parseSearch(spec: SearchSpec, pairs: readonly (readonly [string,
       throw invalidValue(`'_cursor' belongs to a different search; follow the Bundle's links with the same parameters`, ['_cursor']);
     }
     result.offset = cursor.offset;
-    if (cursor.hint !== undefined) result.hint = cursor.hint;
   }
   const canonical = opts.canonicalSystem;
   if (canonical) {

@@ -1,7 +1,7 @@
-// Result parameters that need more than a scalar check: _elements, _sort, _include, _revinclude,
-// and the `_summary` / `_elements` pair of a read.
+// Result parameters that need more than a scalar check: _elements, _include, and the `_summary` /
+// `_elements` pair of a read.
 import { badRequest, invalidValue } from '../errors.js';
-import type { IncludeDef, RevIncludeDef, SearchSpec, SortRule, SummaryMode } from './types.js';
+import type { IncludeDef, SearchSpec, SummaryMode } from './types.js';
 
 export const SUMMARY_MODES = new Set<string>(['true', 'false', 'count', 'data', 'text']);
 export const TOTAL_MODES = new Set<string>(['none', 'estimate', 'accurate']);
@@ -23,23 +23,6 @@ export function parseElements(type: string, value: string): string[] {
   });
 }
 
-export function parseSort(spec: SearchSpec, value: string, unsupported: Unsupported): SortRule[] {
-  const rules: SortRule[] = [];
-  for (const item of value.split(',')) {
-    const descending = item.startsWith('-');
-    const name = descending ? item.slice(1) : item;
-    if (name === '') throw invalidValue(`'_sort': empty sort key in '${value}'`, ['_sort']);
-    const def = spec.searchParams.find((p) => p.name === name);
-    if (!def?.sortable) {
-      const sortable = spec.searchParams.filter((p) => p.sortable).map((p) => p.name);
-      unsupported(`'_sort' by '${name}' is not supported for ${spec.type} (sortable: ${sortable.join(', ') || 'none'})`, '_sort');
-      continue;
-    }
-    rules.push({ name, descending });
-  }
-  return rules;
-}
-
 export function parseInclude(spec: SearchSpec, value: string, unsupported: Unsupported): IncludeDef[] {
   const [source, param, target, ...rest] = value.split(':');
   const found = source === spec.type && rest.length === 0
@@ -48,18 +31,6 @@ export function parseInclude(spec: SearchSpec, value: string, unsupported: Unsup
   if (found.length === 0) {
     const known = (spec.includes ?? []).map((i) => `${spec.type}:${i.param}:${i.targetType}`);
     unsupported(`'_include=${value}' is not supported for ${spec.type} (supported: ${known.join(', ') || 'none'})`, '_include');
-  }
-  return found;
-}
-
-export function parseRevInclude(spec: SearchSpec, value: string, unsupported: Unsupported): RevIncludeDef | undefined {
-  const [source, param, target, ...rest] = value.split(':');
-  const found = rest.length === 0 && (target === undefined || target === spec.type)
-    ? (spec.revIncludes ?? []).find((r) => r.sourceType === source && r.param === param)
-    : undefined;
-  if (!found) {
-    const known = (spec.revIncludes ?? []).map((r) => `${r.sourceType}:${r.param}`);
-    unsupported(`'_revinclude=${value}' is not supported for ${spec.type} (supported: ${known.join(', ') || 'none'})`, '_revinclude');
   }
   return found;
 }

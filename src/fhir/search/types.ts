@@ -36,8 +36,6 @@ export interface SearchParamDef {
   multipleOr?: boolean;
   /** Allow the parameter to be repeated = AND (default true). */
   multipleAnd?: boolean;
-  /** Whether `_sort` may name this parameter (default false). */
-  sortable?: boolean;
 }
 
 /** `_include` a type supports: `<type>:<param>:<targetType>`. */
@@ -52,11 +50,6 @@ export interface IncludeDef {
   references?: (resource: Resource) => readonly string[];
 }
 
-/** `_revinclude` a type supports: `<sourceType>:<param>` where param is a reference search parameter of sourceType. */
-export interface RevIncludeDef {
-  sourceType: string;
-  param: string;
-}
 
 /** What the search parser needs to know about a resource type (a subset of ResourceDefinition). */
 import type { Unavailable } from '../unavailable.js';
@@ -67,7 +60,6 @@ export interface SearchSpec {
   /** Parameters the type implements that the back end at hand cannot serve (fhir/instance-limits.ts). */
   unavailableParams?: Readonly<Record<string, Unavailable>>;
   includes?: readonly IncludeDef[];
-  revIncludes?: readonly RevIncludeDef[];
   /** Ids this type can have; used to drop `_id` / reference values that can never match. */
   idPattern?: RegExp;
 }
@@ -132,11 +124,6 @@ export type SearchClause =
 export type SummaryMode = 'true' | 'false' | 'count' | 'data' | 'text';
 export type TotalMode = 'none' | 'estimate' | 'accurate';
 
-export interface SortRule {
-  name: string;
-  descending: boolean;
-}
-
 /** A fully parsed and validated search, as handlers receive it. */
 export interface ParsedSearch {
   type: string;
@@ -146,11 +133,7 @@ export interface ParsedSearch {
   count: number;
   /** Index of the first match of this page (from `_cursor`; 0 on the first page). */
   offset: number;
-  /** Opaque upstream hint a previous page's handler returned as `nextCursor`. */
-  hint?: string;
-  sort: SortRule[];
   include: IncludeDef[];
-  revInclude: RevIncludeDef[];
   summary?: SummaryMode;
   /** `_elements` names (top-level element names, type prefix removed). */
   elements?: string[];

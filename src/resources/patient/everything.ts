@@ -78,16 +78,14 @@ async function allOfType(ctx: FhirContext, def: ResourceDefinition, patientId: s
     const page = await def.interactions.search!(ctx, search);
     resources.push(...page.resources);
     issues.push(...(page.outcome ?? []));
-    // unpaged: every match at once; otherwise follow the handler's own next-page signal.
-    const more = !page.unpaged && page.resources.length > 0
-      && (page.nextCursor !== undefined || (page.total !== undefined && search.offset + page.resources.length < page.total));
+    // unpaged: every match at once; otherwise pages until the handler's total is reached.
+    const more = !page.unpaged && page.resources.length > 0 && page.total !== undefined && search.offset + page.resources.length < page.total;
     if (!more) return { resources, issues };
     if (resources.length >= max) {
       issues.push({ severity: 'warning', code: 'incomplete', diagnostics: `only the first ${resources.length} ${def.type} resources are included` });
       return { resources, issues };
     }
-    const { hint: _previous, ...rest } = search;
-    search = { ...rest, offset: search.offset + page.resources.length, ...(page.nextCursor ? { hint: page.nextCursor } : {}) };
+    search = { ...search, offset: search.offset + page.resources.length };
   }
 }
 
