@@ -6,6 +6,9 @@ import { OscarClient } from '../../src/oscar/client.js';
 import { OscarFaultError } from '../../src/oscar/errors.js';
 import { startSimulator } from '../../src/sim/server.js';
 import { demoCredentials } from '../../src/sim/options.js';
+import { defaultMappingConfig } from '../../src/resources/mapping-config.js';
+import { patientFromSoap } from '../../src/resources/patient/mapper.js';
+import { junoTransferFor, patientFromJunoRest } from '../../src/resources/patient/juno-mapper.js';
 
 describe('Juno calls against the simulator (variant juno)', () => {
   let sim: Awaited<ReturnType<typeof startSimulator>>;
@@ -71,5 +74,31 @@ describe('Juno calls against the simulator (variant juno)', () => {
 
   it('Juno refuses a SOAP add with a sex other than M or F (contract 4.13)', async () => {
     await assert.rejects(client.soapAddDemographic({ firstName: 'C', lastName: 'ZED', sex: 'U', yearOfBirth: '1980', monthOfBirth: '01', dateOfBirth: '17' }), OscarFaultError);
+  });
+
+  it('a patient reads the same over /v1 and over SOAP (but for the day-only lastUpdated), and a mapped Patient is accepted by SOAP add', async () => {
+    const cfg = defaultMappingConfig({ timezone: sim.store.timezone });
+    const full = sim.store.data.demographics.filter((d) => d.yearOfBirth && d.monthOfBirth && d.dateOfBirth);
+    assert.ok(full.length >= 3);
+    for (const d of full.slice(0, 5)) {
+      const v1 = await client.restV1GetDemographic(d.demographicNo);
+      const soap = await client.soapGetDemographic(d.demographicNo);
+      assert.ok(v1 && soap);
+      const { meta: _m1, ...fromRest } = patientFromJunoRest(v1, cfg);
+      const { meta: _m2, ...fromSoap } = patientFromSoap(soap, cfg);
+      assert.deepEqual(fromRest, fromSoap, `demographic ${d.demographicNo}`);
+    }
+    // contract 3.10: a partial birth date is no LocalDate, so /v1 gives none.
+    const partial = sim.store.data.demographics.find((d) => d.yearOfBirth && !d.dateOfBirth);
+    if (partial) {
+      const v1 = await client.restV1GetDemographic(partial.demographicNo);
+      assert.ok(v1);
+      assert.equal(patientFromJunoRest(v1, cfg).birthDate, undefined);
+    }
+    const { value, errors } = junoTransferFor({ resourceType: 'Patient', name: [{ family: 'YU', given: ['LI'] }], gender: 'female', birthDate: '1975-06-30' }, undefined, cfg);
+    assert.deepEqual(errors, []);
+    const id = await client.soapAddDemographic(value);
+    const row = sim.store.demographic(id);
+    assert.deepEqual([row?.lastName, row?.firstName, row?.sex, row?.yearOfBirth, row?.monthOfBirth, row?.dateOfBirth], ['YU', 'LI', 'F', '1975', '06', '30']);
   });
 });
