@@ -24,7 +24,7 @@ import { OscarAuthError } from './oscar/errors.js';
 import { canonicalLocalSystem, defaultMappingConfig } from './resources/mapping-config.js';
 import { ProviderDirectory } from './resources/provider-directory.js';
 import { buildRegistry } from './resources/registry.js';
-import { Routes, type CapabilitySource } from './routing/routes.js';
+import { offered, Routes, type CapabilitySource } from './routing/routes.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { loadValidators, validateResource } from './validation/index.js';
 import { inProcessState } from './state/index.js';
@@ -101,8 +101,8 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     localSystemBase: config.mappingOverrides.localSystemBase ?? `${config.fhirBaseUrl}/sid/`,
     localSystemAliases: [`${oscarConn.url}/fhir-ids/`],
   });
-  const providers = new ProviderDirectory(upstream);
   const routes = new Routes(capabilitySource);
+  const providers = new ProviderDirectory(upstream, undefined, undefined, () => offered(routes, 'Practitioner.search-type'));
   const registry = buildRegistry(
     { oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, limits: config.limits, routes },
     { mode: config.validationMode, logger },

@@ -40,7 +40,13 @@ function soap(namespace: string, operations: Ops, genderCodes: readonly string[]
 }
 
 /** variants §4.2 columns B–G: the OAuth REST resources the facade uses, as WADL templates. */
-const OSCAR_REST_PATHS = ['/demographics/basic/{id}', '/demographics/search', '/demographics', '/allergies/active', '/oauth/info'];
+const OSCAR_REST_PATHS = [
+  '/demographics/basic/{id}', '/demographics/search', '/demographics', '/allergies/active', '/oauth/info',
+  '/schedule/getAppointment', '/schedule/{demographicNo}/appointmentHistory', '/schedule/{providerNo}/day/{date}',
+  '/schedule/add', '/schedule/appointment/{id}/updateStatus', '/preventions/active',
+  // C–G (variants §4.2): immunizations by patient.
+  '/preventions/immunizations/{demographicNo}',
+];
 
 const BASE = { probedAt: '2026-12-01T08:00:00.000Z', source: 'probe' as const, time: { clinicZone: 'America/Toronto', mismatch: false } };
 

@@ -9,10 +9,15 @@ export class ProviderDirectory {
   #list: Promise<ProviderTransfer[]> | undefined;
   #loadedAt = 0;
 
-  constructor(private readonly oscar: OscarClient, private readonly ttlMs = 300_000, private readonly now: () => number = Date.now) {}
+  /** `offered`: whether the connected OSCAR serves the provider list (src/routing); a list it cannot serve is never asked for. */
+  constructor(
+    private readonly oscar: OscarClient, private readonly ttlMs = 300_000, private readonly now: () => number = Date.now,
+    private readonly offered: () => boolean = () => true,
+  ) {}
 
-  /** Every provider (active or not), from a cached `getProviders2(null)`. */
+  /** Every provider (active or not), from a cached `getProviders2(null)`; none when this OSCAR does not serve the list. */
   async all(): Promise<ProviderTransfer[]> {
+    if (!this.offered()) return [];
     if (!this.#list || this.now() - this.#loadedAt > this.ttlMs) {
       this.#loadedAt = this.now();
       const p = this.oscar.soapGetProviders2(null);

@@ -68,10 +68,23 @@ export const ROUTE_TABLE = {
   },
 
   // Appointment: SOAP ScheduleService in every line (variants §4.1)
-  'Appointment.read': { type: 'Appointment', interaction: 'read', options: [soap('soap', ['soapGetAppointment2'])] },
+  // SOAP first, unlike variants §7.4: it tells an unknown id from a failure and keeps cancelled
+  // bookings in a practitioner's day; REST serves instances whose SOAP is out of reach (contract 3.8).
+  'Appointment.read': {
+    type: 'Appointment', interaction: 'read', options: [
+      soap('soap', ['soapGetAppointment2']),
+      rest('rest', ['restGetAppointment'], 'an appointment id OSCAR does not know is answered as an OSCAR failure (502), not 404 (contract 3.8)'),
+    ],
+  },
   'Appointment.search-type': {
-    type: 'Appointment', interaction: 'search-type',
-    options: [soap('soap', ['soapGetAppointmentsForPatient2', 'soapGetAppointmentsForDateRangeAndProvider2', 'soapGetAppointment2'])],
+    type: 'Appointment', interaction: 'search-type', options: [
+      soap('soap', ['soapGetAppointmentsForPatient2', 'soapGetAppointmentsForDateRangeAndProvider2', 'soapGetAppointment2']),
+      rest('rest', ['restAppointmentHistory', 'restProviderDay'],
+        "a practitioner's appointments are searched one day at a time (at most 31 days), without cancelled ones, and carry no creation or update time (contract 3.8)"),
+    ],
+  },
+  'Appointment.search._id': {
+    type: 'Appointment', interaction: 'search._id', options: [soap('soap', ['soapGetAppointment2']), rest('rest', ['restGetAppointment'])],
   },
   'Appointment.search._lastUpdated': {
     type: 'Appointment', interaction: 'search._lastUpdated', options: [soap('soap', ['soapGetAppointmentsUpdatedAfterDate'])],

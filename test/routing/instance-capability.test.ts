@@ -120,14 +120,29 @@ describe('SOAP behind a WAF (variants B5)', () => {
   before(async () => { ({ stack, seen } = await stackFor('SOAP WAF', { soapWaf: true })); });
   after(() => stack.close());
 
-  it('advertises no resource type, and answers a read 501 naming the firewall', async () => {
+  it('advertises appointments only (over REST), and answers a patient read 501 naming the firewall, without a SOAP call', async () => {
     const cs = (await stack.fhir('/metadata')).body as CapabilityStatement;
-    assert.deepEqual(cs.rest?.[0]?.resource, []);
+    assert.deepEqual(cs.rest?.[0]?.resource?.map((r) => r.type), ['Appointment']);
     const res = await stack.fhir('/Patient/1');
     assert.equal(res.status, 501);
     assert.match(res.body.issue[0].diagnostics, /firewall/);
-    const search = await stack.fhir('/Appointment?patient=1');
-    assert.equal(search.status, 501);
-    assert.deepEqual(seen.filter((s) => s.method === 'POST'), []);
+    const book = await stack.fhir('/Appointment', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ resourceType: 'Appointment' }) });
+    assert.equal(book.status, 501);
+    assert.deepEqual(seen.filter((s) => s.method === 'POST' && !s.path.includes('/ws/services/')), []);
+  });
+
+  it("searches a practitioner's appointments over REST one day at a time, and refuses a range longer than 31 days without calling OSCAR", async () => {
+    const row = stack.sim.store.data.appointments.find((a) => !a.status.startsWith('D') && !a.status.startsWith('C'))!;
+    const day = row.appointmentDate;
+    const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const before = seen.length;
+    const res = await stack.fhir(`/Appointment?practitioner=${row.providerNo}&date=ge${day}&date=lt${next}`);
+    assert.equal(res.status, 200, res.text);
+    assert.ok(res.body.entry.some((e: { resource: { id: string } }) => e.resource.id === String(row.appointmentNo)));
+    assert.deepEqual(seen.slice(before).map((s) => `${s.method} ${s.path.replace(/^\/oscar/, '')}`), [`GET /ws/services/schedule/${row.providerNo}/day/${day}`]);
+    const far = await stack.fhir(`/Appointment?practitioner=${row.providerNo}&date=ge2030-01-01&date=lt2030-03-01`);
+    assert.equal(far.status, 400);
+    assert.equal(far.body.issue[0].code, 'too-costly');
+    assert.equal(seen.length, before + 1);
   });
 });

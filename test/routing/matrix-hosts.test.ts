@@ -16,8 +16,15 @@ matrixSuite({
   name: 'PUT denied at the edge', sim: { edgeDenyPut: true }, map: VARIANT_MAPS['PUT blocked']!,
   interactions: { ...EVERYTHING, Patient: [...READ, 'search-type', 'create'] },
 });
-// variants B5: every read goes through SOAP (the REST-only paths are not routed yet), so nothing is left.
-matrixSuite({ name: 'SOAP behind a WAF', sim: { soapWaf: true }, map: VARIANT_MAPS['SOAP WAF']!, interactions: {} });
+// variants B5, §7.4 REST-only mode: appointments over OAuth REST; patients, practitioners,
+// allergies and documents are read through SOAP only.
+// The simulator does not serve POST /schedule/getAppointment yet, so the map says so too: no read, no _id.
+const waf = VARIANT_MAPS['SOAP WAF']!;
+matrixSuite({
+  name: 'SOAP behind a WAF', sim: { soapWaf: true },
+  map: { ...waf, rest: { ...waf.rest, paths: waf.rest.paths!.filter((p) => p !== '/schedule/getAppointment') } },
+  interactions: { Appointment: ['search-type'] },
+});
 // variants B8: the allow-list refuses SOAP and REST alike.
 matrixSuite({ name: 'Juno, IP not allowed', sim: { variant: 'juno', ipAllowlist: 'deny' }, map: VARIANT_MAPS['IP not allowed']!, interactions: {} });
 // variants B10: the JVM renders times in Vancouver, the clinic books in Toronto; nothing is lost.

@@ -11,7 +11,10 @@ import { hiddenFrom } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { referencedId } from '../references.js';
 import { bookingTransfer } from './booking.js';
+import { chosen } from '../../routing/routes.js';
 import { appointmentFromSoap } from './mapper.js';
+import { appointmentFromRest } from './rest-mapper.js';
+import { fetchRestCandidates } from './rest-search.js';
 import { APPOINTMENT_INCLUDES, APPOINTMENT_SEARCH_PARAMS, MAX_PRACTITIONER_RANGE_DAYS } from './search-params.js';
 import { appointmentMatches, fetchCandidates, isDeletedStatus, planAppointmentSearch } from './search.js';
 
@@ -19,7 +22,11 @@ export function appointmentDefinition(deps: ResourceDeps) {
   const { oscar, mapping, providers } = deps;
 
   async function toAppointment(t: AppointmentTransfer): Promise<Appointment> {
-    const a = appointmentFromSoap(t, mapping);
+    return withDisplays(appointmentFromSoap(t, mapping));
+  }
+
+  /** Practitioner display names from the provider list (none when this OSCAR does not serve it). */
+  async function withDisplays(a: Appointment): Promise<Appointment> {
     for (const p of a.participant ?? []) {
       const providerNo = referencedId(p.actor, 'Practitioner');
       const display = providerNo ? await providers.displayOf(providerNo) : undefined;
@@ -40,8 +47,17 @@ export function appointmentDefinition(deps: ResourceDeps) {
   }
 
   async function read(ctx: FhirContext, id: string): Promise<Appointment | undefined> {
+    if (chosen(deps.routes, 'Appointment.read') === 'rest') return readOverRest(ctx, Number(id));
     const t = await current(ctx, Number(id));
     return t ? toAppointment(t) : undefined;
+  }
+
+  /** variants §7.4 REST-only mode; contract 3.8: OSCAR answers an unknown id with an error, not an empty answer. */
+  async function readOverRest(ctx: FhirContext, id: number): Promise<Appointment | undefined> {
+    const t = await oscar.restGetAppointment(id);
+    if (t?.id === undefined || t.id === null || hiddenFrom(ctx, t.demographicNo)) return undefined;
+    if (isDeletedStatus(t.status ?? undefined)) throw gone(`Appointment/${id} was deleted in OSCAR`);
+    return withDisplays(appointmentFromRest(t, mapping));
   }
 
   /** Provider numbers, loaded only when an untyped actor id must be told apart from a demographic number. */
@@ -54,8 +70,10 @@ export function appointmentDefinition(deps: ResourceDeps) {
   async function search(ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Appointment>> {
     const now = Date.now();
     const known = ctx.compartment === undefined ? await knownProviders(s) : new Set<string>();
-    const rows = await fetchCandidates(planAppointmentSearch(s, (id) => known.has(id), deps.limits, now, ctx.compartment), deps);
-    const all = await Promise.all(rows.map(toAppointment));
+    const plan = planAppointmentSearch(s, (id) => known.has(id), deps.limits, now, ctx.compartment);
+    const all = chosen(deps.routes, 'Appointment.search-type') === 'rest'
+      ? await Promise.all((await fetchRestCandidates(plan, deps)).map(withDisplays))
+      : await Promise.all((await fetchCandidates(plan, deps)).map(toAppointment));
     const matches = all
       .filter((a) => s.clauses.every((c) => appointmentMatches(a, c, mapping.timezone, now)))
       .sort((a, b) => (a.start ?? '') === (b.start ?? '') ? Number(a.id) - Number(b.id) : Date.parse(a.start ?? '') - Date.parse(b.start ?? ''));
