@@ -9,6 +9,7 @@ import { demoCredentials } from '../../src/sim/options.js';
 import { defaultMappingConfig } from '../../src/resources/mapping-config.js';
 import { patientFromSoap } from '../../src/resources/patient/mapper.js';
 import { junoTransferFor, patientFromJunoRest } from '../../src/resources/patient/juno-mapper.js';
+import { junoDocumentUpload } from '../../src/resources/documentreference/juno-mapper.js';
 
 describe('Juno calls against the simulator (variant juno)', () => {
   let sim: Awaited<ReturnType<typeof startSimulator>>;
@@ -47,13 +48,18 @@ describe('Juno calls against the simulator (variant juno)', () => {
     assert.deepEqual([row?.lastName, row?.yearOfBirth, row?.monthOfBirth, row?.dateOfBirth], ['ZED', '1990', '02', '03']);
   });
 
-  it('uploads a document over /v1 and files it in a chart', async () => {
+  it('uploads a mapped DocumentReference over /v1 and files it in the patient’s chart', async () => {
     const d = someone();
-    const docNo = await client.restV1PostDocument({
-      fileName: 'cbc.pdf', base64EncodedFile: 'JVBERi0xLjQKJQ==', documentDescription: 'CBC results', documentCreator: creds.providerNo, status: 'A', documentType: 'lab',
-    });
-    await client.restV1AssignDocument(d.demographicNo, docNo);
+    const { body, demographicNo, errors } = junoDocumentUpload({
+      resourceType: 'DocumentReference', status: 'current', type: { coding: [{ system: 'http://loinc.org', code: '11502-2' }] },
+      subject: { reference: `Patient/${d.demographicNo}` }, description: 'CBC results',
+      content: [{ attachment: { contentType: 'application/pdf', data: 'JVBERi0xLjQKJQ==', title: 'cbc.pdf' } }],
+    }, creds.providerNo, defaultMappingConfig({ timezone: sim.store.timezone }));
+    assert.deepEqual(errors, []);
+    const docNo = await client.restV1PostDocument(body);
+    await client.restV1AssignDocument(demographicNo ?? 0, docNo);
     assert.ok(sim.store.data.ctlDocuments.some((c) => c.documentNo === docNo && c.moduleId === d.demographicNo));
+    assert.equal(sim.store.document(docNo)?.docdesc, 'CBC results');
   });
 
   it('SOAP in Juno\'s namespace: find by health number, add, replace, cancel', async () => {
