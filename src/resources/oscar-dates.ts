@@ -70,9 +70,24 @@ export function restEpoch(ms: number | null | undefined, serverZone: string, cli
   return wall === undefined ? undefined : epochOfLocal(wall, clinicZone);
 }
 
-/** Contract 7.25: date-only values go to REST as epoch ms of local midnight in the OSCAR zone. */
+/**
+ * A date-only value for REST (contract 7.25: epoch ms, never a bare date string). OSCAR keeps the
+ * calendar day the instant has in its JVM's zone, which need not be the clinic's (variants B10):
+ * noon of that day in the clinic zone is the same day in every JVM zone within 12 hours of it,
+ * where the clinic's midnight is the day before in any zone west of the clinic.
+ */
 export function restMsOfDate(date: string, tz: string): number {
-  return epochOfLocal(date, tz);
+  return epochOfLocal(`${date}T12:00:00`, tz);
+}
+
+/**
+ * The REST value for a date-only column: `current` (OSCAR's own epoch ms, the JVM's midnight) when
+ * it already names `date` in the clinic zone, so an unchanged date is sent back as it came; else
+ * restMsOfDate. (A JVM east of the clinic puts its midnight on the clinic's previous day: the
+ * value is then rewritten, to the same stored day.)
+ */
+export function restDayMs(date: string, current: number | null | undefined, tz: string): number {
+  return typeof current === 'number' && localDateOf(current, tz) === date ? current : restMsOfDate(date, tz);
 }
 
 const FHIR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

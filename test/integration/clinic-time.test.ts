@@ -51,6 +51,32 @@ for (const serverTimezone of ['America/Vancouver', 'America/Toronto', 'UTC', 'As
       assert.deepEqual(starts, ['2026-11-01T01:30:00-04:00', '2026-11-01T09:00:00-05:00']);
     });
 
+    it('keeps a patient\'s dates on the days written, through REST create and a record rebuilt from SOAP', async () => {
+      const created = await stack.fhir('/Patient', {
+        method: 'POST', headers: { 'content-type': 'application/fhir+json' },
+        body: JSON.stringify({
+          resourceType: 'Patient', gender: 'female', birthDate: '1985-11-03', name: [{ family: 'ZONE', given: ['TEST'] }],
+          identifier: [{ system: 'https://fhir.infoway-inforoute.ca/NamingSystem/ca-on-patient-hcn', value: '7000009999', period: { start: '2022-07-01', end: '2027-07-01' } }],
+        }),
+      });
+      assert.equal(created.status, 201, created.text);
+      const id = Number(created.body.id);
+      assert.deepEqual([stack.sim.store.demographic(id)?.effDate, stack.sim.store.demographic(id)?.hcRenewDate], ['2022-07-01', '2027-07-01']);
+
+      // A partial birth date makes the update start from the SOAP record (REST cannot read it).
+      const row = stack.sim.store.demographic(id)!;
+      Object.assign(row, { monthOfBirth: '', dateOfBirth: '', dateJoined: '2019-03-01', patientStatusDate: '2020-01-15' });
+      const current = await stack.fhir(`/Patient/${id}`);
+      assert.equal(current.status, 200);
+      const updated = await stack.fhir(`/Patient/${id}`, {
+        method: 'PUT', headers: { 'content-type': 'application/fhir+json' },
+        body: JSON.stringify({ ...current.body, birthDate: '1985-11-03' }),
+      });
+      assert.equal(updated.status, 200, updated.text);
+      const after = stack.sim.store.demographic(id)!;
+      assert.deepEqual([after.dateJoined, after.patientStatusDate, after.effDate, after.hcRenewDate], ['2019-03-01', '2020-01-15', '2022-07-01', '2027-07-01']);
+    });
+
     it('stores a FHIR booking at the wall clock the client meant, across the spring change', async () => {
       const created = await stack.fhir('/Appointment', {
         method: 'POST', headers: { 'content-type': 'application/fhir+json' },

@@ -6,6 +6,7 @@
 import type { OscarClient } from '../../oscar/client.js';
 import { OscarFaultError } from '../../oscar/errors.js';
 import { parseXsDateTime } from '../../time/zone.js';
+import { restMsOfDate, xsDate } from '../oscar-dates.js';
 import type { DemographicTo1, DemographicTransfer2 } from '../../oscar/types.js';
 import type { OptionId } from '../../routing/table.js';
 import { completeDemographic } from './complete-record.js';
@@ -41,8 +42,15 @@ export function clearedByRestUpdate(t: DemographicTransfer2): string[] {
   return out;
 }
 
+/** An instant OSCAR stamped (lastUpdateDate), as REST epoch ms. */
 function ms(v: string | undefined, tz: string): number | null {
   return v ? parseXsDateTime(v, tz) : null;
+}
+
+/** A date-only column, as REST takes it (oscar-dates.ts restMsOfDate). */
+function dayMs(v: string | undefined, tz: string): number | null {
+  const d = xsDate(v, tz);
+  return d ? restMsOfDate(d, tz) : null;
 }
 
 export function demographicTo1FromSoap(t: DemographicTransfer2, tz: string): DemographicTo1 {
@@ -53,12 +61,12 @@ export function demographicTo1FromSoap(t: DemographicTransfer2, tz: string): Dem
     demographicNo: t.demographicNo ?? null,
     address: { address: s(t.address), city: s(t.city), province: s(t.province), postal: s(t.postal) },
     phone: s(t.phone), alternativePhone: s(t.phone2), patientStatus: s(t.patientStatus),
-    patientStatusDate: ms(t.patientStatusDate, tz), rosterStatus: s(t.rosterStatus), providerNo: s(t.providerNo),
+    patientStatusDate: dayMs(t.patientStatusDate, tz), rosterStatus: s(t.rosterStatus), providerNo: s(t.providerNo),
     hin: s(t.hin), ver: s(t.ver), dobYear: s(t.yearOfBirth), dobMonth: s(t.monthOfBirth), dobDay: s(t.dateOfBirth),
-    sex: s(t.sex), dateJoined: ms(t.dateJoined, tz), familyDoctor: t.familyDoctor ?? null, firstName: s(t.firstName),
-    lastName: s(t.lastName), hcRenewDate: ms(t.hcRenewDate, tz), pcnIndicator: t.pcnIndicator ?? null,
-    endDate: ms(t.endDate, tz), hcType: s(t.hcType), chartNo: s(t.chartNo), email: s(t.email), effDate: ms(t.effDate, tz),
-    rosterDate: ms(t.rosterDate, tz), rosterTerminationDate: ms(t.rosterTerminationDate, tz),
+    sex: s(t.sex), dateJoined: dayMs(t.dateJoined, tz), familyDoctor: t.familyDoctor ?? null, firstName: s(t.firstName),
+    lastName: s(t.lastName), hcRenewDate: dayMs(t.hcRenewDate, tz), pcnIndicator: t.pcnIndicator ?? null,
+    endDate: dayMs(t.endDate, tz), hcType: s(t.hcType), chartNo: s(t.chartNo), email: s(t.email), effDate: dayMs(t.effDate, tz),
+    rosterDate: dayMs(t.rosterDate, tz), rosterTerminationDate: dayMs(t.rosterTerminationDate, tz),
     rosterTerminationReason: s(t.rosterTerminationReason), links: s(t.links), alias: s(t.alias),
     previousAddress: { province: null, postal: null, city: null, address: s(t.previousAddress) },
     children: s(t.children), sourceOfIncome: s(t.sourceOfIncome), citizenship: s(t.citizenship), sin: s(t.sin),

@@ -8,7 +8,7 @@ import { isValidCalendarDate } from '../../time/zone.js';
 import { nonBlank, withoutEmpty } from '../without-empty.js';
 import { isLocalSystem, localSystem, type MappingConfig } from '../mapping-config.js';
 import type { MappingError } from '../mapping-errors.js';
-import { fhirCalendarDate, restMsOfDate, xsDate, xsInstant } from '../oscar-dates.js';
+import { fhirCalendarDate, restDayMs, restMsOfDate, xsDate, xsInstant } from '../oscar-dates.js';
 import { practitionerRef, referencedId } from '../references.js';
 import { CA_BASELINE_PROFILES, IDENTIFIER_VERSION_EXTENSION, SYSTEMS } from '../systems.js';
 import {
@@ -232,9 +232,10 @@ function isJhnType(id: Identifier): boolean {
   return !!id.type?.coding?.some((c) => c.system === SYSTEMS.v2IdentifierType && c.code === 'JHN');
 }
 
-function msOfFhirDate(value: string | undefined, cfg: MappingConfig): number | null {
+/** A FHIR date for a REST date-only column; `current` (OSCAR's own value) is kept when it already names that day. */
+function msOfFhirDate(value: string | undefined, current: number | null, cfg: MappingConfig): number | null {
   const d = fhirCalendarDate(value, cfg.timezone);
-  return d ? restMsOfDate(d, cfg.timezone) : null;
+  return d ? restDayMs(d, current, cfg.timezone) : null;
 }
 
 export function patientToDemographic(p: Patient, current: DemographicTo1 | undefined, cfg: MappingConfig): DemographicWrite {
@@ -377,8 +378,8 @@ function applyIdentifiers(
   if (!value) errors.push({ expression: `Patient.identifier[${jhn?.index ?? 0}].value`, message: 'Health card identifier without a value' });
   to.hin = value ?? '';
   to.ver = nonBlank(card.extension?.find((e) => e.url === IDENTIFIER_VERSION_EXTENSION)?.valueString) ?? '';
-  to.effDate = msOfFhirDate(card.period?.start, cfg);
-  to.hcRenewDate = msOfFhirDate(card.period?.end, cfg);
+  to.effDate = msOfFhirDate(card.period?.start, to.effDate, cfg);
+  to.hcRenewDate = msOfFhirDate(card.period?.end, to.hcRenewDate, cfg);
   const was = nonBlank(current?.hcType);
   if (jhn) {
     // keep a legacy spelling (NF, PQ) when it denotes the same province
