@@ -1,7 +1,7 @@
 // Scope and compartment enforcement as router hooks (smart §7.2, §7.3).
 // beforeInteraction runs before any handler, so a refused request never reaches OSCAR; the only
-// upstream reads made here are the 'stored' ownership checks of COMPARTMENT_POLICY (writes,
-// deletes, instance operations, Binary). checkResource then re-checks every resource about to
+// upstream reads made here are the 'stored' ownership checks of COMPARTMENT_POLICY (updates,
+// instance operations, Binary). checkResource then re-checks every resource about to
 // leave (second line of defence). What the audit record says was touched is audit-facts.ts's job.
 import type { Binary, Resource } from 'fhir/r4.js';
 import {
@@ -35,14 +35,13 @@ const WHOLE_RECORD_OPERATIONS = new Set(['everything', 'export']);
  * returned check refuses what it let through.
  */
 export type CompartmentCheck = 'stored' | 'incoming' | 'returned';
-type InstanceInteraction = 'read' | 'vread' | 'create' | 'update' | 'delete' | 'operation';
+type InstanceInteraction = 'read' | 'vread' | 'create' | 'update' | 'operation';
 
 export const COMPARTMENT_POLICY: Readonly<Record<InstanceInteraction, readonly CompartmentCheck[]>> = {
   read: ['returned'],
   vread: ['returned'],
   create: ['incoming', 'returned'],
   update: ['stored', 'incoming', 'returned'],
-  delete: ['stored'],
   operation: ['stored', 'returned'],
 };
 
@@ -57,8 +56,8 @@ export function compartmentChecks(interaction: string, type: string): readonly C
   return ownerFromId && !checks.includes('stored') ? ['stored', ...checks] : checks;
 }
 
-const PERMISSION_OF: Readonly<Record<'read' | 'vread' | 'create' | 'update' | 'delete', Permission>> = {
-  read: 'r', vread: 'r', create: 'c', update: 'u', delete: 'd',
+const PERMISSION_OF: Readonly<Record<'read' | 'vread' | 'create' | 'update', Permission>> = {
+  read: 'r', vread: 'r', create: 'c', update: 'u',
 };
 
 /** The read handler's own answer for an unknown id: a foreign resource must look exactly like it. */
@@ -190,7 +189,6 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
       case 'vread':
       case 'create':
       case 'update':
-      case 'delete':
         if (need(auth, facts, type, PERMISSION_OF[info.interaction]) === 'compartment') await confine(ctx, auth, facts, info, type);
         return;
       case 'operation':

@@ -51,7 +51,6 @@ function interactionsOf(def: ResourceDefinition, notes: Notes): CapabilityStatem
   if (i.search) add('search-type');
   if (i.create) add('create');
   if (i.update) add('update');
-  if (i.delete) add('delete');
   return out;
 }
 
@@ -75,7 +74,6 @@ function resourceEntry(def: ResourceDefinition, notes: Notes): CapabilityStateme
   if (def.interactions.create) r.conditionalCreate = def.conditionalCreate === true;
   if (def.interactions.read) r.conditionalRead = 'full-support';
   if (def.interactions.update) r.conditionalUpdate = false;
-  if (def.interactions.delete) r.conditionalDelete = 'not-supported';
   const includes = includeNames(def);
   if (includes.length > 0) r.searchInclude = includes;
   if (def.searchParams.length > 0) {

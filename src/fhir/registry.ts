@@ -84,7 +84,7 @@ export interface Interactions<R extends Resource = Resource> {
   create?(ctx: FhirContext, resource: R): Promise<R | WriteResult<R>>;
   /** Body already checked: resourceType, id = URL id, validator, If-Match. */
   update?(ctx: FhirContext, id: string, resource: R): Promise<R | WriteResult<R>>;
-  delete?(ctx: FhirContext, id: string): Promise<void>;
+  // No delete: OSCAR offers no way to delete a record through its web services (a DELETE is a 405).
 }
 
 export interface ResourceDefinition<R extends Resource = Resource> extends SearchSpec {
@@ -178,7 +178,7 @@ function checkDefinition(def: ResourceDefinition): void {
   }
   if (def.includes?.length && !def.interactions.search) fail('declares includes but no search handler');
   if (def.conditionalCreate && !(def.interactions.create && def.interactions.search)) fail('conditionalCreate needs create and search handlers');
-  const writes = def.interactions.create || def.interactions.update || def.interactions.delete;
+  const writes = def.interactions.create || def.interactions.update;
   if (def.readOnlyReason !== undefined && writes) fail('readOnlyReason given but write handlers are defined');
   const ops = new Set<string>();
   for (const op of def.operations ?? []) {

@@ -18,7 +18,7 @@ import { json } from './router/respond.js';
 import { parseRoute, type Route } from './router/route.js';
 import type { RequestContext, ResourceValidator, RouterHooks, RouterState } from './router/request-context.js';
 import { search } from './router/search.js';
-import { create, remove, update } from './router/write.js';
+import { create, update } from './router/write.js';
 import { DEFAULT_COUNT, MAX_COUNT } from './search/parse.js';
 import { InProcessLocks, type KeyedLocks, type LockOptions } from '../state/index.js';
 import { unavailableText } from './unavailable.js';
@@ -59,7 +59,7 @@ function allowFor(def: ResourceDefinition, level: 'type' | 'instance'): string[]
   const i = def.interactions;
   return level === 'type'
     ? [...(i.search ? ['GET'] : []), ...(i.create ? ['POST'] : [])]
-    : [...(i.read ? ['GET'] : []), ...(i.update ? ['PUT'] : []), ...(i.delete ? ['DELETE'] : [])];
+    : [...(i.read ? ['GET'] : []), ...(i.update ? ['PUT'] : [])];
 }
 
 /** The interaction a method means at a level, among those the back end may be unable to serve. */
@@ -169,7 +169,6 @@ export function createRouter(opts: RouterOptions): FhirRouter {
       case 'instance':
         if (method === 'GET' && def.interactions.read) return read(state, rc, def, route.id);
         if (method === 'PUT' && def.interactions.update) return update(state, rc, def, route.id);
-        if (method === 'DELETE' && def.interactions.delete) return remove(state, rc, def, route.id);
         return notAllowed(def, 'instance', method, view, full);
       case 'vread':
         if (method === 'GET' && !def.interactions.read) notAllowed(def, 'instance', 'GET', view, full);

@@ -6,7 +6,7 @@
 const EXPOSED = 'ETag, Location, Content-Location, Last-Modified, X-Request-Id, Retry-After, WWW-Authenticate, Link';
 /** Request headers a FHIR client sends beyond the CORS-safelisted ones. */
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Accept, Prefer, If-Match, If-None-Match, If-None-Exist, If-Modified-Since, X-Request-Id';
-const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
+const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, OPTIONS';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 export interface CorsPolicy {

@@ -52,7 +52,7 @@ export interface FhirHandlerOptions {
   serve?: (req: FhirRequest, router: FhirRouter) => FhirResponse | Promise<FhirResponse>;
 }
 
-const ALLOW = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
+const ALLOW = 'GET, HEAD, POST, PUT, OPTIONS';
 const FHIR_JSON_UTF8 = 'application/fhir+json; charset=utf-8';
 const ORIGIN_REFUSED = operationOutcome([{ severity: 'error', code: 'forbidden', diagnostics: 'This origin is not allowed to call this server (CORS_ORIGINS)' }]);
 

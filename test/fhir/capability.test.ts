@@ -53,7 +53,7 @@ describe('CapabilityStatement', () => {
     const cs = build();
     assert.deepEqual(cs.rest?.[0]?.resource?.map((r) => r.type), ['Patient', 'Practitioner', 'Appointment', 'Binary']);
     const p = resource(cs, 'Patient');
-    assert.deepEqual(p?.interaction?.map((i) => i.code), ['read', 'vread', 'search-type', 'create', 'update', 'delete']);
+    assert.deepEqual(p?.interaction?.map((i) => i.code), ['read', 'vread', 'search-type', 'create', 'update']);
     assert.equal(p?.profile, 'http://hl7.org/fhir/ca/baseline/StructureDefinition/profile-patient');
     assert.equal(p?.conditionalCreate, true);
     assert.equal(p?.versioning, 'versioned-update');

@@ -124,7 +124,6 @@ export function makeFake(): Fake {
         fake.patients.set(id, stored);
         return stored;
       },
-      async delete(_ctx, id) { count('patient.delete'); fake.patients.delete(id); },
     },
   }));
 

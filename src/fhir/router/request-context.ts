@@ -14,7 +14,7 @@ export interface ResourceValidator {
   validate(resource: Resource): Issue[] | Promise<Issue[]>;
 }
 
-export type InteractionKind = 'read' | 'vread' | 'search-type' | 'create' | 'update' | 'delete' | 'operation' | 'capabilities';
+export type InteractionKind = 'read' | 'vread' | 'search-type' | 'create' | 'update' | 'operation' | 'capabilities';
 
 export interface InteractionInfo {
   interaction: InteractionKind;

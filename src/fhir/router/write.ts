@@ -1,21 +1,20 @@
-// create, update, delete. Every check on the incoming body runs before any handler (and before
+// create and update. Every check on the incoming body runs before any handler (and before
 // any OSCAR call): media type, resourceType, id, then the validator, whose findings are shown
 // only to a token the authorisation hook let through. What a write returns passes the same
 // compartment check as a read. Conditional headers:
 // If-None-Exist on create (search: 0 → create, 1 → return it, more → 412) and If-Match on
-// update/delete (the current version is read through the read handler).
+// update (the current version is read through the read handler).
 import type { Resource } from 'fhir/r4.js';
 import { badRequest, FhirError, invalidStructure, notSupported, preconditionFailed, unprocessable, type Issue } from '../errors.js';
 import type { FhirResponse } from '../exchange.js';
 import { requireJsonBody } from '../negotiate.js';
-import { operationOutcome } from '../outcome.js';
 import type { ResourceDefinition, WriteResult } from '../registry.js';
 import { withLock, LockTimeoutError } from '../../state/index.js';
 import { conditionPairs } from '../condition.js';
 import { parseSearch } from '../search/parse.js';
 import { etagMatches, stampVersion } from '../version.js';
 import { readCurrent } from './read.js';
-import { json, writeResponse } from './respond.js';
+import { writeResponse } from './respond.js';
 import type { InteractionInfo, RequestContext, RouterState } from './request-context.js';
 
 /** The body as a resource of `type`, or a 400. */
@@ -164,17 +163,4 @@ export async function update(state: RouterState, rc: RequestContext, def: Resour
     return checkedResult(state, rc, def.type, await answeredInTime(() => def.interactions.update!(rc.ctx, id, body), CHECK_CHANGE(def.type, id)));
   });
   return writeResponse(rc, 200, resource, [...notes, ...issues], `Updated ${def.type}/${id}`, state.baseUrl);
-}
-
-export async function remove(state: RouterState, rc: RequestContext, def: ResourceDefinition, id: string): Promise<FhirResponse> {
-  await state.hooks.beforeInteraction?.(rc.ctx, { interaction: 'delete', type: def.type, id });
-  await serialised(state, `${def.type}/${id}`, async () => {
-    await checkIfMatch(rc, def, id);
-    await answeredInTime(() => def.interactions.delete!(rc.ctx, id), CHECK_CHANGE(def.type, id));
-  });
-  if (rc.ctx.prefer.return === 'OperationOutcome') {
-    return json(rc, 200, operationOutcome([{ severity: 'information', code: 'informational', diagnostics: `Deleted ${def.type}/${id}` }]),
-      { 'preference-applied': 'return=OperationOutcome' });
-  }
-  return { status: 204, headers: {} };
 }
