@@ -381,7 +381,7 @@ export class OscarClient {
   async soapAddDemographic(transfer: JunoDemographicTransfer, integration?: DemographicIntegrationTransfer): Promise<number> {
     const { demographicNo: _id, ...fields } = transfer;
     const id = await this.soapWrite<number>('DemographicService', 'addDemographic',
-      dropUndefined({ arg0: alphabetical(fields), arg1: integration ? alphabetical(integration) : undefined }));
+      dropUndefined({ arg0: alphabetical(writeWallClock(fields, WALL_CLOCK.demographic, this.zone)), arg1: integration ? alphabetical(integration) : undefined }));
     if (typeof id !== 'number' || !Number.isFinite(id)) throw new OscarProtocolError('DemographicService.addDemographic', 'no demographic number in the answer');
     return id;
   }
@@ -393,12 +393,12 @@ export class OscarClient {
    */
   async soapUpdateDemographic(transfer: JunoDemographicTransfer & { demographicNo: number }): Promise<void> {
     const { lastUpdateDate: _kept, ...fields } = transfer;
-    await this.soapWrite('DemographicService', 'updateDemographic', { arg0: alphabetical({ ...fields, demographicNo: int(transfer.demographicNo) }) });
+    await this.soapWrite('DemographicService', 'updateDemographic', { arg0: alphabetical(writeWallClock({ ...fields, demographicNo: int(transfer.demographicNo) }, WALL_CLOCK.demographic, this.zone)) });
   }
 
   /** Juno DemographicWs.getDemographicByHealthNumber(hin, ver?) → the one match, or undefined (contract 4.13). */
   async soapGetDemographicByHealthNumber(hin: string, ver?: string): Promise<JunoDemographicTransfer | undefined> {
-    return this.soapRead('DemographicService', 'getDemographicByHealthNumber', dropUndefined({ arg0: hin, arg1: ver }));
+    return this.clinicRow(WALL_CLOCK.demographic, await this.soapRead<JunoDemographicTransfer>('DemographicService', 'getDemographicByHealthNumber', dropUndefined({ arg0: hin, arg1: ver })));
   }
 
   /** Juno ScheduleWs.cancelAppointment: status C, last-update user = the caller (contract 4.13). */

@@ -28,6 +28,7 @@ const SERVICES: Record<string, Record<string, OpDef>> = {
     getDemographic: { params: [['arg0', 'xs:int']], ret: ['tns:demographicTransfer'] },
     getDemographics: { params: [['arg0', 'xs:int', true]], ret: ['tns:demographicTransfer', true] },
     searchDemographicByName: { params: [['arg0', 'xs:string'], ['arg1', 'xs:int'], ['arg2', 'xs:int']], ret: ['tns:demographicTransfer', true] },
+    addDemographic: { params: [['arg0', 'tns:demographicTransfer']], ret: ['xs:int'] },
     searchDemographicsByAttributes: {
       params: [['arg0', 'xs:string'], ['arg1', 'xs:string'], ['arg2', 'xs:string'], ['arg3', 'xs:string'], ['arg4', 'xs:dateTime'], ['arg5', 'xs:string'],
         ['arg6', 'xs:string'], ['arg7', 'xs:string'], ['arg8', 'xs:string'], ['arg9', 'xs:string'], ['arg10', 'xs:int'], ['arg11', 'xs:int']],
@@ -42,6 +43,7 @@ const SERVICES: Record<string, Record<string, OpDef>> = {
     getAppointment2: { params: [['arg0', 'xs:int'], ['arg1', 'xs:boolean']], ret: ['tns:appointmentTransfer'] },
     getAppointmentsForPatient2: { params: [['arg0', 'xs:int'], ['arg1', 'xs:int'], ['arg2', 'xs:int'], ['arg3', 'xs:boolean']], ret: ['tns:appointmentTransfer', true] },
     addAppointment: { params: [['arg0', 'tns:appointmentTransfer']], ret: ['xs:int'] },
+    getAppointmentsUpdatedAfterDate: { params: [['arg0', 'xs:dateTime'], ['arg1', 'xs:int'], ['arg2', 'xs:boolean']], ret: ['tns:appointmentTransfer', true] },
     cancelAppointment: { params: [['arg0', 'xs:int']] },
   },
   PreventionService: {

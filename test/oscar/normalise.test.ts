@@ -101,10 +101,20 @@ describe('OscarClient normalisation per instance', () => {
     assert.equal(b?.appointmentEndDateTime, '2026-11-01T01:44:00-04:00');
   });
 
+  it('writes a demographic\'s date columns as the clinic\'s wall clock without an offset (Juno addDemographic)', async () => {
+    fake.namespace = JUNO_NS;
+    fake.handlers.addDemographic = () => '<return>2001</return>';
+    assert.equal(await client.soapAddDemographic({ lastName: 'DOE', dateJoined: '2019-03-01T00:00:00-05:00', hcRenewDate: '2027-07-01T00:00:00-04:00' }), 2001);
+    assert.match(sent('addDemographic'), /<dateJoined>2019-03-01T00:00:00<\/dateJoined><hcRenewDate>2027-07-01T00:00:00<\/hcRenewDate><lastName>DOE<\/lastName>/);
+  });
+
   it('sends calendar days as offset-less midnight and instants with the clinic offset', async () => {
     fake.handlers.searchDemographicsByAttributes = () => '';
     await client.soapSearchDemographicsByAttributes({ lastName: 'DOE', dateOfBirth: '1980-07-01' });
     assert.match(sent('searchDemographicsByAttributes'), /<arg4>1980-07-01T00:00:00<\/arg4>/);
+    fake.handlers.getAppointmentsUpdatedAfterDate = () => '';
+    await client.soapGetAppointmentsUpdatedAfterDate(Date.parse('2026-03-08T07:30:00Z'), 10);
+    assert.match(sent('getAppointmentsUpdatedAfterDate'), /<arg0>2026-03-08T03:30:00-04:00<\/arg0><arg1>10<\/arg1><arg2>false<\/arg2>/);
   });
 });
 
