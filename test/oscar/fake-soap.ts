@@ -28,7 +28,6 @@ const SERVICES: Record<string, Record<string, OpDef>> = {
     getDemographic: { params: [['arg0', 'xs:int']], ret: ['tns:demographicTransfer'] },
     getDemographics: { params: [['arg0', 'xs:int', true]], ret: ['tns:demographicTransfer', true] },
     searchDemographicByName: { params: [['arg0', 'xs:string'], ['arg1', 'xs:int'], ['arg2', 'xs:int']], ret: ['tns:demographicTransfer', true] },
-    addDemographic: { params: [['arg0', 'tns:demographicTransfer']], ret: ['xs:int'] },
     searchDemographicsByAttributes: {
       params: [['arg0', 'xs:string'], ['arg1', 'xs:string'], ['arg2', 'xs:string'], ['arg3', 'xs:string'], ['arg4', 'xs:dateTime'], ['arg5', 'xs:string'],
         ['arg6', 'xs:string'], ['arg7', 'xs:string'], ['arg8', 'xs:string'], ['arg9', 'xs:string'], ['arg10', 'xs:int'], ['arg11', 'xs:int']],
