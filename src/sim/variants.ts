@@ -27,6 +27,8 @@ export interface VariantProfile {
   absentOps: ReadonlySet<string>;
   /** Whether the line has Juno's extra SOAP operations (addDemographic, cancelAppointment…). */
   junoOps: boolean;
+  /** Whether DemographicWs still has the MyOSCAR (PHR) operations (every line before F). */
+  phrOps: boolean;
   restAuth: RestAuth;
   restSurface: RestSurface;
   /** The sex code Open-O calls X and older lines T (B9): what the synthetic clinic's X patients hold. */
@@ -45,23 +47,23 @@ const TRANSFER2_OPS = ['DemographicService.getDemographic2', 'DemographicService
 const PROFILES: Readonly<Record<SimVariant, VariantProfile>> = {
   openo: {
     name: 'openo', line: 'F (Open-O ca.openosp.openo, OpenOSP since 2025-11)', soap: OPENO_SCHEMA, absentOps: new Set(),
-    junoOps: false, restAuth: 'openo-interceptor', restSurface: 'openo', thirdSex: 'X',
+    junoOps: false, phrOps: false, restAuth: 'openo-interceptor', restSurface: 'openo', thirdSex: 'X',
   },
   'openo-legacy': {
     name: 'openo-legacy', line: 'E (Open-O org.oscarehr, before the 2025 package refactor)', soap: OPENO_LEGACY_SCHEMA,
-    absentOps: new Set(), junoOps: false, restAuth: 'cxf-filter', restSurface: 'openo-legacy', thirdSex: 'X',
+    absentOps: new Set(), junoOps: false, phrOps: true, restAuth: 'cxf-filter', restSurface: 'openo-legacy', thirdSex: 'X',
   },
   oscar19: {
     name: 'oscar19', line: 'D (OSCAR 19 community, 2022)', soap: OSCAR19_SCHEMA, absentOps: new Set(),
-    junoOps: false, restAuth: 'cxf-filter', restSurface: 'openo-legacy', thirdSex: 'T',
+    junoOps: false, phrOps: true, restAuth: 'cxf-filter', restSurface: 'openo-legacy', thirdSex: 'T',
   },
   oscar15: {
     name: 'oscar15', line: 'A (OSCAR 15.0, 2016)', soap: OSCAR15_SCHEMA, absentOps: new Set([...AFTER_OPS, ...TRANSFER2_OPS]),
-    junoOps: false, restAuth: 'cxf-filter', restSurface: 'provider-only', thirdSex: 'T',
+    junoOps: false, phrOps: true, restAuth: 'cxf-filter', restSurface: 'provider-only', thirdSex: 'T',
   },
   juno: {
     name: 'juno', line: 'H (Juno, CloudPractice 2022)', soap: JUNO_SCHEMA, absentOps: new Set([...AFTER_OPS, ...TRANSFER2_OPS]),
-    junoOps: true, restAuth: 'cxf-filter', restSurface: 'juno-v1', thirdSex: 'T',
+    junoOps: true, phrOps: true, restAuth: 'cxf-filter', restSurface: 'juno-v1', thirdSex: 'T',
   },
 };
 

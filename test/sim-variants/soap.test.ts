@@ -64,6 +64,34 @@ describe('SOAP operations per variant (variants §4.1)', () => {
     });
   }
 
+  it('the MyOSCAR (PHR) operations are gone only on line F', async () => {
+    for (const v of VARIANTS) {
+      const demo = operations(await wsdl(v, 'DemographicService'));
+      for (const op of ['getDemographicByMyOscarUserName', 'isPhrVerifiedToSendMessages', 'getDemographicIdsWithMyOscarAccounts']) {
+        assert.equal(demo.includes(op), v !== 'openo', `${v} ${op}`);
+      }
+    }
+    const r = await soap(sim('oscar19'), 'DemographicService', 'isPhrVerifiedToSendMessages', '<arg0>1001</arg0>');
+    assert.ok(r.body.includes('<ns2:isPhrVerifiedToSendMessagesResponse xmlns:ns2="http://ws.oscarehr.org/"><return>false</return>'));
+  });
+
+  it('juno: getProviderProperties returns one object, not an array', async () => {
+    const one = '<xs:complexType name="getProviderPropertiesResponse"><xs:sequence><xs:element minOccurs="0" name="return" type="tns:providerPropertyTransfer"/>';
+    const many = '<xs:complexType name="getProviderPropertiesResponse"><xs:sequence><xs:element maxOccurs="unbounded" minOccurs="0" nillable="true" name="return" type="tns:providerPropertyTransfer"/>';
+    assert.ok((await wsdl('juno', 'ProviderService')).includes(one));
+    assert.ok((await wsdl('openo', 'ProviderService')).includes(many));
+  });
+
+  it('juno: AppointmentTransfer carries isVirtual and the server\'s currentClinicTime; F\'s does not', async () => {
+    const appt = sim('juno').store.data.appointments[0];
+    assert.ok(appt);
+    const r = await soap(sim('juno'), 'ScheduleService', 'getAppointment2', `<arg0>${appt.appointmentNo}</arg0><arg1>true</arg1>`, { ns: JUNO_NS });
+    assert.ok(r.body.includes('<isVirtual>false</isVirtual>'), r.body);
+    assert.match(r.body, /<currentClinicTime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?[-+]\d{2}:\d{2}<\/currentClinicTime>/);
+    const f = await soap(sim('openo'), 'ScheduleService', 'getAppointment2', `<arg0>${appt.appointmentNo}</arg0><arg1>true</arg1>`);
+    assert.ok(!f.body.includes('isVirtual') && !f.body.includes('currentClinicTime'));
+  });
+
   for (const v of ['oscar15', 'juno'] as const) {
     it(`${v}: calling getDemographic2 answers CXF's unknown-operation fault`, async () => {
       const r = await soap(sim(v), 'DemographicService', 'getDemographic2', '<arg0>1001</arg0>', { ns: nsOf(v) });

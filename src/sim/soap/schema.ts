@@ -113,6 +113,10 @@ export const COMPLEX_TYPES: Readonly<Record<string, FieldTable>> = {
   providerPropertyTransfer: [['id', 'int'], ['name', 'string'], ['value', 'string']],
   loginResultTransfer: [['securityId', 'int'], ['securityTokenKey', 'string']],
   loginResultTransfer2: [['provider', 'providerTransfer'], ['securityId', 'int'], ['securityTokenKey', 'string']],
+  phrVerificationTransfer: [
+    ['archived', 'boolean'], ['comments', 'string'], ['createdDate', 'dateTime'], ['demographicNo', 'int'], ['id', 'int'],
+    ['parentGuardian', 'boolean'], ['verificationBy', 'string'], ['verificationLevel', 'string'],
+  ],
   // Checked exceptions become fault detail types (JAX-WS maps the bean properties; here only `message`).
   NotAuthorisedException: [['message', 'string']],
 };

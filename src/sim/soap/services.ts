@@ -9,8 +9,9 @@ import { preventionService } from './operations/prevention.js';
 import { providerService } from './operations/provider.js';
 import { scheduleService } from './operations/schedule.js';
 import { systemInfoService } from './operations/system-info.js';
-import { junoDemographicOperations, junoScheduleOperations } from './operations/juno.js';
-import type { ServiceDef } from './schema.js';
+import { junoDemographicOperations, junoProviderProperties, junoScheduleOperations } from './operations/juno.js';
+import { phrOperations } from './operations/phr.js';
+import type { OperationDef, ServiceDef } from './schema.js';
 import type { VariantProfile } from '../variants.js';
 
 /** Line F's endpoints (contract 1.7). */
@@ -19,16 +20,22 @@ export const SERVICES: readonly ServiceDef[] = [
   allergyService, preventionService, documentService, providerService,
 ];
 
-const JUNO_EXTRAS: Readonly<Record<string, readonly ServiceDef['operations'][number][]>> = {
+const JUNO_EXTRAS: Readonly<Record<string, readonly OperationDef[]>> = {
   DemographicService: junoDemographicOperations, ScheduleService: junoScheduleOperations,
 };
 
-/** The endpoints of a variant: F's without the operations the line lacks, plus Juno's own (variants §4.1). */
+/** The line's own version of an operation F also has (Juno's getProviderProperties returns one object). */
+function variantOf(profile: VariantProfile, op: OperationDef): OperationDef {
+  return profile.junoOps && op.name === junoProviderProperties.name ? junoProviderProperties : op;
+}
+
+/** The endpoints of a variant: F's without the operations the line lacks, plus the line's own (variants §4.1, Appendix A). */
 export function soapServicesFor(profile: VariantProfile): ServiceDef[] {
   return SERVICES.map((s) => ({
     ...s,
     operations: [
-      ...s.operations.filter((op) => !profile.absentOps.has(`${s.path}.${op.name}`)),
+      ...s.operations.filter((op) => !profile.absentOps.has(`${s.path}.${op.name}`)).map((op) => variantOf(profile, op)),
+      ...(profile.phrOps && s.path === 'DemographicService' ? phrOperations : []),
       ...(profile.junoOps ? JUNO_EXTRAS[s.path] ?? [] : []),
     ],
   }));

@@ -88,9 +88,12 @@ export function projectDemographic(full: WireObject, fields: readonly string[]):
 /**
  * AppointmentTransfer.toTransfer: start/end = appointment_date + start_time/end_time, the end
  * being the stored inclusive time with no adjustment (contract 4.6, 7.8); `type` "" when null.
+ * Juno's transfer also carries isVirtual, confirmedAt and currentClinicTime (the server's "now",
+ * never switched to GMT); the other lines' schemas do not list them, so they are not written.
  */
-export function appointmentTransfer(row: AppointmentRow, tz: string, gmt: boolean): WireObject {
+export function appointmentTransfer(row: AppointmentRow, tz: string, gmt: boolean, now: number): WireObject {
   return {
+    isVirtual: false, confirmedAt: null, currentClinicTime: instant(now),
     appointmentEndDateTime: localInstant(`${row.appointmentDate}T${row.endTime}`, tz, gmt),
     appointmentStartDateTime: localInstant(`${row.appointmentDate}T${row.startTime}`, tz, gmt),
     billing: row.billing, bookingSource: row.bookingSource,

@@ -18,6 +18,11 @@ const primitiveCounts = (table: FieldTable): FieldTable =>
   table.map(([n, t]) => (n === 'activeCount' || n === 'hsAlertCount' ? [n, 'int!'] as const : [n, t] as const));
 
 const F_DEMOGRAPHIC = COMPLEX_TYPES.demographicTransfer ?? [];
+/** Juno's AppointmentTransfer adds isVirtual (a boolean), currentClinicTime and confirmedAt (variants §4.3). */
+const H_APPOINTMENT: FieldTable = [
+  ...(COMPLEX_TYPES.appointmentTransfer ?? []),
+  ['confirmedAt', 'dateTime'], ['currentClinicTime', 'dateTime'], ['isVirtual', 'boolean!'],
+];
 const F_DEMOGRAPHIC2 = COMPLEX_TYPES.demographicTransfer2 ?? [];
 const MY_OSCAR: FieldTable = [['myOscarUserName', 'string']];
 
@@ -60,6 +65,7 @@ export const JUNO_SCHEMA: SoapSchema = {
   ns: JUNO_NS,
   complex: {
     ...COMPLEX_TYPES, demographicTransfer: H_DEMOGRAPHIC, demographicIntegrationTransfer: DEMOGRAPHIC_INTEGRATION,
+    appointmentTransfer: H_APPOINTMENT,
     // `throws Exception`: JAX-WS maps java.lang.Exception to a fault bean with its message.
     Exception: [['message', 'string']],
   },

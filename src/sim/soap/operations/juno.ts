@@ -122,6 +122,11 @@ export const junoDemographicOperations: OperationDef[] = [
   },
 ];
 
+/** Juno's ProviderWs.getProviderProperties returns a single ProviderPropertyTransfer, not an array (variants §3 card H). */
+export const junoProviderProperties: OperationDef = {
+  name: 'getProviderProperties', params: [['arg0', 'string'], ['arg1', 'string']], returns: 'providerPropertyTransfer', handler: () => null,
+};
+
 export const junoScheduleOperations: OperationDef[] = [
   {
     // ScheduleManager.getAppointment then setStatus(Appointment.CANCELLED = "C"); an unknown id is a message-less NPE.

@@ -17,7 +17,7 @@ import { appointmentTransfer, localInstant } from '../transfers.js';
 const byPk = (ctx: CallContext): AppointmentRow[] => [...ctx.store.data.appointments].sort((a, b) => a.appointmentNo - b.appointmentNo);
 const updatedAt = (ctx: CallContext) => (r: AppointmentRow): number | null => localInstant(r.updateDateTime, ctx.tz)?.epochMs ?? null;
 const toTransfers = (ctx: CallContext, rows: readonly AppointmentRow[], gmt: boolean): WireObject[] =>
-  rows.map((r) => appointmentTransfer(r, ctx.tz, gmt));
+  rows.map((r) => appointmentTransfer(r, ctx.tz, gmt, ctx.now));
 
 /** JPA find(id) with a null id. */
 const nullIdFault = () => serverFault('id to load is required for loading');
@@ -28,7 +28,7 @@ const notNullFault = () => serverFault('could not execute statement; SQL [n/a]; 
 function getAppointment(ctx: CallContext, id: number | null, gmt: boolean): WireObject | null {
   if (id === null) throw nullIdFault();
   const row = ctx.store.appointment(id);
-  return row ? appointmentTransfer(row, ctx.tz, gmt) : null;
+  return row ? appointmentTransfer(row, ctx.tz, gmt, ctx.now) : null;
 }
 
 /** findByProviderAndDayandNotStatus: that local day, status not exactly 'C' (status is BINARY). */
