@@ -119,7 +119,11 @@ export const ROUTE_TABLE = {
   // Immunization: SOAP preventions (variants §7.4)
   'Immunization.read': { type: 'Immunization', interaction: 'read', options: [soap('soap', ['soapGetPrevention'])] },
   'Immunization.search-type': {
-    type: 'Immunization', interaction: 'search-type', options: [soap('by-demographic', ['soapGetPreventionsByDemographicIdAfter', 'soapGetPrevention'])],
+    type: 'Immunization', interaction: 'search-type', options: [
+      soap('by-demographic', ['soapGetPreventionsByDemographicIdAfter', 'soapGetPrevention']),
+      soap('by-recorder', ['soapGetPreventionsByProgramProviderDemographicDate', 'soapGetProviders2', 'soapGetPrevention'],
+        'a patient\'s immunizations are listed one recording provider at a time (a call per OSCAR provider), and one recorded by someone who is neither an OSCAR provider nor an outside provider is not found (this OSCAR has no getPreventionsByDemographicIdAfter, variants §6 B23)'),
+    ],
   },
   'Immunization.search._lastUpdated': {
     type: 'Immunization', interaction: 'search._lastUpdated', options: [soap('soap', ['soapGetPreventionsUpdatedAfterDate'])],

@@ -8,11 +8,10 @@ matrixSuite({ name: 'Open-O / OpenOSP (default)', sim: {}, map: VARIANT_MAPS.ope
 matrixSuite({ name: 'Open-O legacy line', sim: { variant: 'openo-legacy' }, map: VARIANT_MAPS['openo-legacy']!, interactions: EVERYTHING });
 matrixSuite({ name: 'OSCAR 19', sim: { variant: 'oscar19' }, map: VARIANT_MAPS.oscar19!, interactions: EVERYTHING });
 // variants §4.1, B3, B23: no REST for clinical data, no *ByDemographicIdAfter: no patient or
-// document writes, immunizations readable by id only.
+// document writes; immunizations and documents are listed per recording provider instead.
 const WITHOUT_OSCAR_REST = {
   ...EVERYTHING,
   Patient: [...READ, 'search-type'],
-  Immunization: READ,
   DocumentReference: [...READ, 'search-type'],
 };
 matrixSuite({ name: 'OSCAR 15', sim: { variant: 'oscar15' }, map: VARIANT_MAPS.oscar15!, interactions: WITHOUT_OSCAR_REST });

@@ -72,11 +72,11 @@ describe('routing table resolution', () => {
     assert.equal(optionOf(at('Appointment.search._id')), 'served rest');
   });
 
-  it('OSCAR 15: plain demographics, documents by creator, no immunization search, no _lastUpdated on Patient (variants §4.1, B3, B23)', () => {
+  it('OSCAR 15: plain demographics, documents by creator, immunizations by recorder, no _lastUpdated on Patient (variants §4.1, B3, B23)', () => {
     const at = resolved('oscar15');
     assert.equal(optionOf(at('Patient.read')), 'degraded transfer1');
     assert.equal(optionOf(at('DocumentReference.search-type')), 'degraded by-creator');
-    assert.equal(optionOf(at('Immunization.search-type')), 'unavailable: this OSCAR has no SOAP PreventionService.getPreventionsByDemographicIdAfter');
+    assert.equal(optionOf(at('Immunization.search-type')), 'degraded by-recorder');
     assert.equal(optionOf(at('Patient.search._lastUpdated')), 'unavailable: this OSCAR has no SOAP DemographicService.getActiveDemographicsAfter');
     assert.equal(optionOf(at('Patient.create')), 'unavailable: this OSCAR has no REST POST /demographics');
     assert.equal(optionOf(at('AllergyIntolerance.read')), 'degraded without-status');

@@ -9,6 +9,7 @@ import {
 } from '../../fhir/index.js';
 import type { PreventionTransfer } from '../../oscar/types.js';
 import { compartmentAnchor } from '../compartment-owner.js';
+import { chosen } from '../../routing/routes.js';
 import type { ResourceDeps } from '../deps.js';
 import { localSystem } from '../mapping-config.js';
 import { xsEpoch } from '../oscar-dates.js';
@@ -87,11 +88,31 @@ export function planImmunizationSearch(search: ParsedSearch, deps: Pick<Resource
 const previousIdOf = (t: PreventionTransfer): string | undefined =>
   t.preventionExts?.find((e) => e.key === 'previousId' && e.value?.trim())?.value?.trim();
 
+/** Recorded by an outside provider (contract 4.9). */
+const OUTSIDE_PROVIDER = '-1';
+
+/**
+ * variants B23: OSCAR 15, KAI-15 and Juno have no getPreventionsByDemographicIdAfter. The list by
+ * program, provider and patient filters on the recording provider (a null one matches nothing,
+ * contract 4.9), so it is asked once per OSCAR provider and for outside providers; it keeps deleted
+ * rows, which the other call leaves out.
+ */
+async function preventionsByRecorder(demographicNo: number, deps: ResourceDeps): Promise<PreventionTransfer[]> {
+  const max = deps.limits.upstreamRows;
+  const recorders = [OUTSIDE_PROVIDER, ...new Set((await deps.providers.all()).flatMap((p) => (p.providerNo ? [p.providerNo] : [])))];
+  const lists = await mapLimited(recorders, CONCURRENCY, (p) => deps.oscar.soapGetPreventionsByProgramProviderDemographicDate(p, demographicNo, BEGINNING, max + 1));
+  const rows = lists.flat().filter((t) => !t.deleted);
+  if (rows.length > max) throw tooCostly(`a patient has more than ${max} preventions in OSCAR`);
+  return rows;
+}
+
 /** Runs the plan: candidate preventions that are immunizations, deduplicated. */
 export async function fetchImmunizationCandidates(plan: Plan, deps: ResourceDeps): Promise<PreventionTransfer[]> {
   const { oscar, mapping, limits: { upstreamRows: maxUpstreamRows } } = deps;
   // contract 4.9, 7.9: no consent gate, deleted rows left out; since is exclusive, so start before any record.
-  const ofPatient = (d: number): Promise<PreventionTransfer[]> => oscar.soapGetPreventionsByDemographicIdAfter(d, BEGINNING);
+  const ofPatient = (d: number): Promise<PreventionTransfer[]> => (chosen(deps.routes, 'Immunization.search-type') === 'by-demographic'
+    ? oscar.soapGetPreventionsByDemographicIdAfter(d, BEGINNING)
+    : preventionsByRecorder(d, deps));
   let rows: PreventionTransfer[] = [];
   switch (plan.kind) {
     case 'ids':
