@@ -280,6 +280,7 @@ function limitsConfig(env: Env, problems: string[]): Limits {
     upstreamRows: intIn(env, 'LIMIT_UPSTREAM_ROWS', DEFAULT_SEARCH_LIMITS.upstreamRows, 1, OSCAR_LIST_MAX - 1, problems),
     ids: intIn(env, 'LIMIT_SEARCH_IDS', DEFAULT_SEARCH_LIMITS.ids, 1, 1000, problems),
     patients: intIn(env, 'LIMIT_SEARCH_PATIENTS', DEFAULT_SEARCH_LIMITS.patients, 1, 1000, problems),
+    statusPatients: intIn(env, 'LIMIT_STATUS_PATIENTS', DEFAULT_SEARCH_LIMITS.statusPatients, 1, 1000, problems),
     pageSize: intIn(env, 'LIMIT_PAGE_SIZE', DEFAULT_COUNT, 1, 1000, problems),
     pageMax: intIn(env, 'LIMIT_PAGE_MAX', MAX_COUNT, 1, 1000, problems),
     changeFeedRows: intIn(env, 'LIMIT_CHANGE_FEED_ROWS', 1000, 1, OSCAR_LIST_MAX, problems),

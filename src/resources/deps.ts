@@ -8,14 +8,16 @@ import type { ProviderDirectory } from './provider-directory.js';
 export interface SearchLimits {
   /** Most rows one upstream list call may bring back before a search is refused as too costly (no silent truncation). */
   upstreamRows: number;
-  /** Most `_id` values one search may name. */
+  /** Most `_id` values (or other record ids, such as Immunization identifiers) one search may name: one OSCAR call each. */
   ids: number;
-  /** Most patients one search may name. */
+  /** Most patients (Appointment: patients or practitioners) one search may name: one OSCAR call each. */
   patients: number;
+  /** Most patients whose REST active-allergy list one AllergyIntolerance search (or page) may fetch for clinical status. */
+  statusPatients: number;
 }
 
 /** The limits when none are configured. */
-export const DEFAULT_SEARCH_LIMITS: Readonly<SearchLimits> = { upstreamRows: 1000, ids: 50, patients: 20 };
+export const DEFAULT_SEARCH_LIMITS: Readonly<SearchLimits> = { upstreamRows: 1000, ids: 50, patients: 20, statusPatients: 50 };
 
 export interface ResourceDeps {
   oscar: OscarClient;

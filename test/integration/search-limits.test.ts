@@ -25,7 +25,9 @@ function busiest<R>(rows: readonly R[], patientOf: (r: R) => number): [number, n
 describe('search limits from the configuration', () => {
   let stack: Stack;
   before(async () => {
-    stack = await startStack({ env: { LIMIT_UPSTREAM_ROWS: String(ROWS), LIMIT_SEARCH_IDS: '3', LIMIT_SEARCH_PATIENTS: '2', LIMIT_PAGE_SIZE: '2', LIMIT_PAGE_MAX: '4' } });
+    stack = await startStack({
+      env: { LIMIT_UPSTREAM_ROWS: String(ROWS), LIMIT_SEARCH_IDS: '3', LIMIT_SEARCH_PATIENTS: '2', LIMIT_STATUS_PATIENTS: '2', LIMIT_PAGE_SIZE: '2', LIMIT_PAGE_MAX: '4' },
+    });
   });
   after(async () => { await stack.close(); });
 
@@ -67,6 +69,24 @@ describe('search limits from the configuration', () => {
     refused(await stack.fhir('/Immunization?patient=1001,1002,1003'), 'too-costly', /at most 2 patients/);
     refused(await stack.fhir('/AllergyIntolerance?patient=1001,1002,1003'), 'too-costly', /at most 2 patients/);
     refused(await stack.fhir('/DocumentReference?patient=1001,1002,1003'), 'value', /at most 2 values of 'patient'/);
+    refused(await stack.fhir('/Appointment?patient=1001,1002,1003'), 'value', /at most 2 references can be ORed in 'patient'/);
+    refused(await stack.fhir('/Immunization?identifier=1,2,3,4'), 'too-costly', /at most 3 identifiers/);
+  });
+
+  test('LIMIT_STATUS_PATIENTS caps the REST active-allergy lists one AllergyIntolerance search fetches', async () => {
+    // Three allergies of three different patients (ids from the simulator's own table).
+    const byPatient = new Map<number, number>();
+    for (const a of stack.sim.store.data.allergies) if (!byPatient.has(a.demographicNo)) byPatient.set(a.demographicNo, a.allergyId);
+    const ids = [...byPatient.values()].slice(0, 3).join(',');
+    const before = stack.sim.stats.count('REST GET /allergies/active');
+    refused(await stack.fhir(`/AllergyIntolerance?_id=${ids}&clinical-status=active`), 'too-costly', /active allergy lists of 3 patients \(at most 2\)/);
+    assert.equal(stack.sim.stats.count('REST GET /allergies/active'), before, 'refused before any list was fetched');
+    // Without clinical-status in the query the page stops before a third patient's list.
+    const page = await stack.fhir(`/AllergyIntolerance?_id=${ids}&_count=3`);
+    assert.equal(page.status, 200, page.text);
+    assert.equal(page.body.total, 3);
+    assert.equal(page.body.entry.length, 2);
+    assert.ok(page.body.link.some((l: { relation: string }) => l.relation === 'next'));
   });
 
   test('LIMIT_PAGE_SIZE is the page without _count, LIMIT_PAGE_MAX the largest page', async () => {

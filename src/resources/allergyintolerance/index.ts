@@ -12,7 +12,7 @@ import { CA_BASELINE_PROFILES } from '../systems.js';
 import { allergyFromSoap } from './mapper.js';
 import { ALLERGY_SEARCH_PARAMS } from './search-params.js';
 import {
-  allergyMatches, fetchAllergyCandidates, loadActiveLists, MAX_STATUS_PATIENTS, planAllergySearch, type AllergyCandidates,
+  allergyMatches, fetchAllergyCandidates, loadActiveLists, planAllergySearch, type AllergyCandidates,
 } from './search.js';
 
 const NONE: ReadonlySet<number> = new Set();
@@ -52,8 +52,8 @@ export function allergyIntoleranceDefinition(deps: ResourceDeps) {
     const unknown = patientsOf(kept).filter((d) => !c.active.has(d));
 
     if (!c.statusKnown || statusClauses.length > 0 || unknown.length === 0) {
-      if (c.statusKnown && unknown.length > MAX_STATUS_PATIENTS) {
-        throw tooCostly(`clinical-status would need the active allergy lists of ${unknown.length} patients (at most ${MAX_STATUS_PATIENTS}): add patient or narrow _lastUpdated`, ['clinical-status']);
+      if (c.statusKnown && unknown.length > deps.limits.statusPatients) {
+        throw tooCostly(`clinical-status would need the active allergy lists of ${unknown.length} patients (at most ${deps.limits.statusPatients}): add patient or narrow _lastUpdated`, ['clinical-status']);
       }
       await loadActiveLists(deps, c, unknown);
       const map = await mapper(kept, c);
@@ -67,7 +67,7 @@ export function allergyIntoleranceDefinition(deps: ResourceDeps) {
     for (const t of kept.slice(s.offset, s.offset + s.count)) {
       const d = t.demographicNo;
       if (d !== undefined && !c.active.has(d) && !lookups.has(d)) {
-        if (lookups.size >= MAX_STATUS_PATIENTS) break;
+        if (lookups.size >= deps.limits.statusPatients) break;
         lookups.add(d);
       }
       page.push(t);

@@ -19,7 +19,7 @@ const PARAMS: SearchParamDef[] = [
   {
     name: 'clinical-status', type: 'token', definition: `${R4}AllergyIntolerance-clinical-status`,
     system: SYSTEMS.allergyClinical, codes: ['active', 'inactive', 'resolved'],
-    description: 'active = in the REST /allergies/active list; inactive = archived in OSCAR. OSCAR has no "resolved", so it never matches. With _lastUpdated, at most 50 patients may be involved.',
+    description: 'active = in the REST /allergies/active list; inactive = archived in OSCAR. OSCAR has no "resolved", so it never matches. With _lastUpdated, at most LIMIT_STATUS_PATIENTS patients (50 by default) may be involved.',
   },
   {
     name: 'verification-status', type: 'token', definition: `${R4}AllergyIntolerance-verification-status`,

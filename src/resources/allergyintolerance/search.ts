@@ -13,8 +13,6 @@ import type { ResourceDeps, SearchLimits } from '../deps.js';
 import { xsEpoch } from '../oscar-dates.js';
 import { ALLERGY_ANCHORS } from './search-params.js';
 
-/** Most patients whose REST active list one search may fetch. */
-export const MAX_STATUS_PATIENTS = 50;
 /** Calls one search keeps in flight toward OSCAR (the client bounds the whole server too). */
 const CONCURRENCY = 4;
 /** Earlier than any OSCAR record: "since the beginning" for the SOAP changed-after calls. */

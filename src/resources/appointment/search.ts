@@ -16,8 +16,6 @@ import { PRACTITIONER_ID } from '../practitioner/search-params.js';
 import { dateWindow, isBounded, isEmpty, localDays, type Window } from './date-window.js';
 import { APPOINTMENT_STATUS_SYSTEM, MAX_PRACTITIONER_RANGE_DAYS } from './search-params.js';
 
-/** Most patients or providers one reference clause may OR (one OSCAR call each). */
-const MAX_REFS = 20;
 /** Rows per getAppointmentsForPatient2 page. */
 const PATIENT_PAGE = 250;
 /** contract 7.13: OSCAR list calls fault above 5000 rows. */
@@ -47,8 +45,8 @@ const isDemographicNo = (id: string): boolean => DEMOGRAPHIC_NO.test(id) && Numb
  * Sources answering one reference clause (its values ORed), or 'needs-range' when some value is
  * a provider and the date criteria are not bounded.
  */
-function referenceSources(clause: ReferenceClause, window: Window, knownProvider: (id: string) => boolean): Source[] | 'needs-range' {
-  if (clause.values.length > MAX_REFS) throw invalidValue(`at most ${MAX_REFS} references can be ORed in '${clause.name}'`, [clause.name]);
+function referenceSources(clause: ReferenceClause, window: Window, knownProvider: (id: string) => boolean, maxRefs: number): Source[] | 'needs-range' {
+  if (clause.values.length > maxRefs) throw invalidValue(`at most ${maxRefs} references can be ORed in '${clause.name}'`, [clause.name]);
   const sources: Source[] = [];
   let needsRange = false;
   for (const v of clause.values) {
@@ -67,7 +65,7 @@ function referenceSources(clause: ReferenceClause, window: Window, knownProvider
  * Chooses the narrowest OSCAR calls for the criteria (see APPOINTMENT_SEARCH_PARAMS). A search
  * confined to one patient's compartment reads that patient's appointments, whatever else it names.
  */
-export function planAppointmentSearch(search: ParsedSearch, knownProvider: (id: string) => boolean, limits: Pick<SearchLimits, 'ids'>, now: number = Date.now(), compartment?: string): Plan {
+export function planAppointmentSearch(search: ParsedSearch, knownProvider: (id: string) => boolean, limits: Pick<SearchLimits, 'ids' | 'patients'>, now: number = Date.now(), compartment?: string): Plan {
   const window = dateWindow(clausesNamed<DateClause>(search, 'date'), now);
   const confined = compartmentAnchor(compartment);
   if (confined) return { sources: confined.map((demographicNo) => ({ kind: 'patient', demographicNo })), window };
@@ -82,7 +80,7 @@ export function planAppointmentSearch(search: ParsedSearch, knownProvider: (id: 
   // Reference clauses are ANDed: any one of them bounds the candidates. Patients first (cheapest),
   // then providers over the date range, then mixed actor clauses.
   const refClauses = ['patient', 'practitioner', 'actor'].flatMap((n) => clausesNamed<ReferenceClause>(search, n));
-  const options = refClauses.map((c) => referenceSources(c, window, knownProvider));
+  const options = refClauses.map((c) => referenceSources(c, window, knownProvider, limits.patients));
   const cost = (s: Source[]): number => (s.every((x) => x.kind === 'patient') ? 0 : s.every((x) => x.kind === 'provider') ? 1 : 2);
   const usable = options.filter((o): o is Source[] => o !== 'needs-range').sort((a, b) => cost(a) - cost(b));
   if (usable[0]) return { sources: usable[0], window };

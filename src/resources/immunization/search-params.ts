@@ -13,7 +13,7 @@ const PARAMS: SearchParamDef[] = [
   { ...ID_PARAM, description: 'Prevention id; SOAP PreventionService.getPrevention per id (at most 50). Deleted records are returned as entered-in-error.' },
   {
     name: 'identifier', type: 'token', definition: `${R4}Immunization-identifier`,
-    description: 'The prevention id under the clinic\'s prevention-id system. OSCAR gives an edited prevention a new id (contract 5.4); the new record carries the old id as an identifier with use "old", so searching an old id finds both the replaced record (entered-in-error) and its replacement. SOAP getPrevention + the patient\'s list, at most 10 values.',
+    description: 'The prevention id under the clinic\'s prevention-id system. OSCAR gives an edited prevention a new id (contract 5.4); the new record carries the old id as an identifier with use "old", so searching an old id finds both the replaced record (entered-in-error) and its replacement. SOAP getPrevention + the patient\'s list, at most LIMIT_SEARCH_IDS values (50 by default).',
   },
   {
     name: 'patient', type: 'reference', definition: `${R4}clinical-patient`, target: ['Patient'],

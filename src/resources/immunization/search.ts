@@ -16,7 +16,6 @@ import { xsEpoch } from '../oscar-dates.js';
 import { isImmunizationPrevention } from './mapper.js';
 import { IMMUNIZATION_ANCHORS } from './search-params.js';
 
-export const MAX_IDENTIFIERS = 10;
 /** Calls one search keeps in flight toward OSCAR (the client bounds the whole server too). */
 const CONCURRENCY = 4;
 /** Earlier than any OSCAR record: "since the beginning" for the SOAP changed-after calls (exclusive). */
@@ -68,7 +67,8 @@ export function planImmunizationSearch(search: ParsedSearch, deps: Pick<Resource
   for (const c of clausesNamed<TokenClause>(search, 'identifier')) {
     const ids = identifierIds(c, system);
     if (!ids) continue;
-    if (ids.length > MAX_IDENTIFIERS) throw tooCostly(`at most ${MAX_IDENTIFIERS} identifiers can be searched at once`, ['identifier']);
+    // Each names a prevention row read by id, as `_id` does: the same limit.
+    if (ids.length > deps.limits.ids) throw tooCostly(`at most ${deps.limits.ids} identifiers can be searched at once`, ['identifier']);
     return { kind: 'previous', ids };
   }
   const patient = clausesNamed<ReferenceClause>(search, 'patient')[0];
