@@ -55,7 +55,7 @@ export async function discover(input: DiscoveryInput): Promise<Discovery> {
   const map: CapabilityMap = {
     probedAt: new Date(at).toISOString(),
     source: 'probe',
-    variant: guessVariant(soap.soap),
+    variant: guessVariant(soap.soap, rest),
     soap: soap.soap,
     rest,
     time: {

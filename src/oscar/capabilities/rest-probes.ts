@@ -2,7 +2,7 @@
 // dialect), do our OAuth credentials work, and does HTTP PUT reach OSCAR. Presence is read from
 // the WADL or OpenAPI listing and from CXF's own answers, never from a 401 to an unsigned request:
 // the newest Open-O answers that with a 500 (B18).
-import { edgeRefusal, isCxfNoService, type Answer } from './classify.js';
+import { edgeRefusal, isCxfNoService, isIpAllowListFault, type Answer } from './classify.js';
 import type { Reach, RestCapabilities } from './map.js';
 import { attempt, type Attempt, type ProbeChannel } from './probe-channel.js';
 import { readOpenApi, readWadl } from './rest-listing.js';
@@ -18,6 +18,8 @@ const OAUTH_FAULT = /OAuth1Exception:\s*([A-Za-z_]+)/;
 
 const MODULE_OFF = { reach: 'module-off', detail: 'the REST module is off (ModuleNames in oscar.properties lacks REST)' } as const;
 
+const IP_REFUSED = { reach: 'ip-not-allowed', detail: 'OSCAR\'s web-service IP allow-list refuses this server' } as const;
+
 const EDGE_DETAIL = {
   cloudflare: 'a Cloudflare web application firewall in front of OSCAR refuses REST',
   proxy: 'a proxy in front of OSCAR refuses REST',
@@ -28,6 +30,8 @@ interface Listing { reach?: Reach; detail?: string; paths?: string[] }
 /** What a GET of a listing says: paths, or a sign of absence (module off, blocked, unreachable). */
 function listingOf(a: Attempt, read: (body: string) => string[] | undefined): Listing {
   if ('failure' in a) return { reach: 'unreachable', detail: `no answer (${a.failure})` };
+  // Juno filters its integrator API by caller address too (B8), answering 403 in its envelope.
+  if (a.answer.status === 403 && isIpAllowListFault(a.answer.body)) return IP_REFUSED;
   const edge = edgeRefusal(a.answer);
   if (edge) return { reach: 'edge-blocked', detail: EDGE_DETAIL[edge] };
   if (isCxfNoService(a.answer)) return MODULE_OFF;
@@ -49,6 +53,7 @@ async function findListing(channel: ProbeChannel, hints: RestProbeHints): Promis
   // Juno's integrator API (card H): its WADL, else the OpenAPI document of its servlet.
   const v1 = listingOf(await attempt(() => channel.get('/ws/services/v1?_wadl', 'rest:wadl v1')), (b) => readWadl(b, '/v1'));
   if (v1.paths) return { dialect: 'juno-v1', paths: v1.paths };
+  if (v1.reach === 'ip-not-allowed') return { dialect: 'juno-v1', ...v1 };
   const openApi = listingOf(await attempt(() => channel.get('/openapi/openapi.json', 'rest:openapi')), readOpenApi);
   if (openApi.paths) return { dialect: 'juno-v1', paths: openApi.paths };
   if (hints.juno) return { dialect: 'juno-v1', ...(v1.reach ? v1 : MODULE_OFF) };
@@ -58,6 +63,7 @@ async function findListing(channel: ProbeChannel, hints: RestProbeHints): Promis
 /** A signed call's answer read as the state of our OAuth access (contract 1.6, 2.3). */
 function accessOf(a: Attempt): { reach: Reach; detail?: string } {
   if ('failure' in a) return { reach: 'unreachable', detail: `no answer (${a.failure})` };
+  if (a.answer.status === 403 && isIpAllowListFault(a.answer.body)) return IP_REFUSED;
   const edge = edgeRefusal(a.answer);
   if (edge) return { reach: 'edge-blocked', detail: EDGE_DETAIL[edge] };
   if (isCxfNoService(a.answer)) return MODULE_OFF;
@@ -88,10 +94,10 @@ export async function probeRest(channel: ProbeChannel, hints: RestProbeHints): P
   const paths = listing.paths;
   const withPaths = paths ? { paths } : {};
 
-  // Step 6: a signed read that changes nothing. OSCAR 15.0 lists only providerService (B3) and
-  // Juno needs a provider number: without one there is nothing harmless to sign.
+  // Step 6: a signed read that changes nothing. OSCAR 15.0 lists only providerService (B3); on
+  // Juno, the provider login2 acts as, else a listed provider list (staff, not patients).
   const probePath = dialect === 'juno-v1'
-    ? (hints.providerNo ? `/v1/provider/${encodeURIComponent(hints.providerNo)}` : undefined)
+    ? (hints.providerNo ? `/v1/provider/${encodeURIComponent(hints.providerNo)}` : paths?.find((p) => p.startsWith('/v1/providers') && !p.includes('{')))
     : (!paths || paths.includes('/oauth/info') ? '/oauth/info' : undefined);
   if (!probePath) return { reach: 'ok', detail: 'listed; the OAuth credentials were not checked (no harmless signed call on this line)', dialect, ...withPaths };
   const access = accessOf(await attempt(() => channel.rest('GET', probePath)));
