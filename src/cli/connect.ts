@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { checkConnectivity, formatReport } from './connectivity.js';
+import { checkConnectivity, formatReport, type ConnectionCredentials } from './connectivity.js';
+import { formatCapabilities, probeCapabilities, unexplained, usable } from './capability-report.js';
 import { writeCredentialsFile } from '../config/credentials-file.js';
 import { authorizeUrl, exchange, HandshakeError, initiate } from './oauth1-handshake.js';
 import { promptVerifier, startCallbackListener, type CallbackListener } from './verifier-input.js';
@@ -105,10 +106,16 @@ export async function connect(o: ConnectOptions, io: CliIo): Promise<number> {
   }
 }
 
-/** `oscar-fhir check`: the connectivity report for an existing credentials file. */
-export async function check(creds: { url: string; consumerKey: string; consumerSecret: string; accessToken: string; accessTokenSecret: string; soapUserName?: string; soapPassword?: string }, io: CliIo): Promise<number> {
+/**
+ * `oscar-fhir check`: the connectivity report for an existing credentials file, then what this
+ * OSCAR offers and what to fix. Fails (1) only when nothing usable is reachable: a SOAP-only
+ * clinic is a normal clinic.
+ */
+export async function check(creds: ConnectionCredentials, clinicZone: string, io: CliIo): Promise<number> {
   io.stdout.write(`Checking OSCAR at ${creds.url}\n`);
-  const report = await checkConnectivity(creds);
-  io.stdout.write(`${formatReport(report)}\n`);
-  return report.ok ? 0 : 1;
+  const found = await probeCapabilities(creds, clinicZone, 15_000);
+  const report = unexplained(await checkConnectivity(creds), found.map);
+  if (report.checks.length) io.stdout.write(`${formatReport(report)}\n\n`);
+  io.stdout.write(`${formatCapabilities(found)}\n`);
+  return usable(found.map) ? 0 : 1;
 }

@@ -5,13 +5,16 @@ import { parseArgs } from 'node:util';
 import { ConfigError, connectionFromVariables } from '../config.js';
 import { check, connect, type CliIo } from './connect.js';
 import { readCredentialsFile } from '../config/credentials-file.js';
+import { isValidTimeZone } from '../time/zone.js';
 
 const USAGE = `Usage: oscar-fhir <command> [options]
 
 Commands:
   connect   Connect the facade to an OSCAR: OAuth 1.0a approval in a browser, a credentials
             file only you can read, and a connectivity report (REST, SOAP, clock).
-  check     The connectivity report for an existing credentials file.
+  check     The connectivity report for an existing credentials file, then what this OSCAR
+            offers (SOAP, REST, HTTP PUT, server zone), what the facade cannot serve there,
+            and what to fix. Exits 1 only when nothing usable is reachable.
   help      This text.
 
 connect options (environment variables in brackets):
@@ -31,6 +34,7 @@ connect options (environment variables in brackets):
 
 check options:
   --credentials FILE     credentials file (default: oscar-credentials.json)  [OSCAR_CREDENTIALS_FILE]
+                         the clinic's zone, compared with OSCAR's:            [OSCAR_TIMEZONE]
 
 Then start the server with OSCAR_CREDENTIALS_FILE=<file> npm start.
 `;
@@ -96,8 +100,10 @@ async function runCheck(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Prom
   const need = ['OSCAR_URL', 'OSCAR_CONSUMER_KEY', 'OSCAR_CONSUMER_SECRET', 'OSCAR_ACCESS_TOKEN', 'OSCAR_ACCESS_TOKEN_SECRET'] as const;
   const missing = need.filter((k) => !c[k]);
   if (missing.length) throw new UsageError(`${file} lacks ${missing.join(', ')}: run "oscar-fhir connect" again`);
+  const clinicZone = env.OSCAR_TIMEZONE || 'America/Toronto';
+  if (!isValidTimeZone(clinicZone)) throw new UsageError(`OSCAR_TIMEZONE must be an IANA zone name such as America/Toronto (got "${clinicZone}")`);
   // The connection the server would build from this file (a SOAP login left out is '' and reported).
-  return check(connectionFromVariables(c.OSCAR_URL!, c), io);
+  return check(connectionFromVariables(c.OSCAR_URL!, c), clinicZone, io);
 }
 
 export async function main(argv: string[], io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, env = process.env): Promise<number> {

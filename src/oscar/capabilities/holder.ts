@@ -7,7 +7,7 @@ import { readCapabilityCache, writeCapabilityCache } from './cache-file.js';
 import { assumedCapabilityMap } from './assumed.js';
 import type { Discovery } from './discover.js';
 import type { CapabilityMap } from './map.js';
-import { verdictsOf } from './verdicts.js';
+import { verdictsOf, verdictText } from './verdicts.js';
 
 export interface CapabilitiesOptions {
   /** One probe round (discover() over the OSCAR client's probe channel). */
@@ -164,7 +164,7 @@ export class Capabilities {
       this.o.logger.debug({ reason, calls: found.calls, ms: found.ms }, 'OSCAR capabilities unchanged');
       return;
     }
-    this.o.logger.info({ reason, calls: found.calls, ms: found.ms, ...summary(next), problems: verdictsOf(next).filter((v) => v.problem).map((v) => v.text) },
+    this.o.logger.info({ reason, calls: found.calls, ms: found.ms, ...summary(next), problems: verdictsOf(next).filter((v) => v.problem).map((v) => verdictText(v)) },
       'OSCAR capabilities');
     for (const listener of this.listeners) {
       try { listener(next); } catch (err) { this.o.logger.error({ err }, 'a capability listener failed'); }

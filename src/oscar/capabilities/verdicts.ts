@@ -1,40 +1,53 @@
 // What a discovered map means for a clinic's IT person: each problem in plain words with its
-// remedy (variants §6, §7.6). Used by `oscar-fhir check` and by the log line of each new map.
+// remedy (variants §6, §7.6). Used by `oscar-fhir check` (which adds what each problem costs, from
+// the routing table) and by the log line of each new map.
 import type { CapabilityMap } from './map.js';
-import { WIRE_OPS, missing, type OscarOperation } from './wire-ops.js';
 
 export interface Verdict {
-  /** What the problem touches, for grouping: the SOAP half, the REST half, HTTP PUT, time, operations. */
-  about: 'soap' | 'rest' | 'put' | 'time' | 'operations';
-  /** True when it takes something away; false for a note. */
+  /** What the problem touches: the SOAP half, the REST half, HTTP PUT, time. */
+  about: 'soap' | 'rest' | 'put' | 'time';
+  /** True when it takes something away or misreads something; false for a note. */
   problem: boolean;
-  /** The finding and its remedy, in one sentence. */
-  text: string;
+  /** What was found, e.g. 'REST module is off'. */
+  finding: string;
+  /** What it costs, when that is not a list of FHIR interactions (time, notes). */
+  consequence?: string;
+  /** What to do about it. */
+  remedy?: string;
+  /** The map without this problem: what the routing table serves then and not now is its cost. */
+  without?: CapabilityMap;
 }
 
-/** '+05:30', '-08:00' style offset for people: UTC-8, UTC+5:30. */
-export function utcOffsetLabel(minutes: number): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  const h = Math.floor(abs / 60);
-  const m = abs % 60;
-  return `UTC${sign}${h}${m ? `:${String(m).padStart(2, '0')}` : ''}`;
+/** One sentence: finding, what it costs (`lost`: FHIR interactions it makes unavailable), remedy. */
+export function verdictText(v: Verdict, lost: readonly string[] = []): string {
+  const cost = lost.length ? `${lost.join(', ')} unavailable` : v.consequence;
+  return `${v.finding}${cost ? `: ${cost}` : ''}${v.remedy ? `; ${v.remedy}` : ''}`;
 }
+
+/** UTC-8, UTC+5:30: an offset in minutes for people. */
+export function utcOffsetLabel(minutes: number): string {
+  const abs = Math.abs(minutes);
+  const m = abs % 60;
+  return `UTC${minutes < 0 ? '-' : '+'}${Math.floor(abs / 60)}${m ? `:${String(m).padStart(2, '0')}` : ''}`;
+}
+
+const isCloudflare = (detail: string | undefined): boolean => /Cloudflare/.test(detail ?? '');
 
 function soapVerdict(map: CapabilityMap): Verdict | undefined {
   const s = map.soap;
-  const v = (text: string): Verdict => ({ about: 'soap', problem: true, text });
+  const without = { ...map, soap: { ...s, reach: 'ok' as const } };
+  const v = (finding: string, remedy: string): Verdict => ({ about: 'soap', problem: true, finding, remedy, without });
   switch (s.reach) {
     case 'edge-blocked':
-      return v(/Cloudflare/.test(s.detail ?? '')
-        ? 'SOAP blocked by a web application firewall (Cloudflare): the facade cannot use OSCAR\'s SOAP services; ask the host to allow-list this server\'s address for SOAP requests to /ws/*'
-        : 'a proxy in front of OSCAR refuses SOAP requests: allow POST to /ws/* (text/xml) for this server on the proxy');
+      return isCloudflare(s.detail)
+        ? v('SOAP blocked by a web application firewall (Cloudflare)', 'ask the host to allow-list this server\'s address for SOAP requests to /ws/*')
+        : v('a proxy in front of OSCAR refuses SOAP requests', 'allow POST to /ws/* (text/xml) from this server on the proxy');
     case 'ip-not-allowed':
-      return v('OSCAR\'s IP allow-list refuses this server (Juno): add this server\'s public IP address to web_service_allowed_ips in OSCAR\'s properties');
+      return v('OSCAR\'s IP allow-list refuses this server (Juno)', 'add this server\'s public IP address to web_service_allowed_ips in OSCAR\'s properties');
     case 'auth-failed':
-      return v(`OSCAR refused the SOAP login (${s.detail ?? 'login2'}): check OSCAR_SOAP_USERNAME and OSCAR_SOAP_PASSWORD; use a dedicated integration user whose login is not managed by MFA`);
+      return v(`OSCAR refused the SOAP login (${s.detail ?? 'login2'})`, 'check OSCAR_SOAP_USERNAME and OSCAR_SOAP_PASSWORD; use a dedicated integration user whose login is not managed by MFA');
     case 'unreachable':
-      return v(`OSCAR's SOAP web services did not answer (${s.detail ?? 'no answer'}): check OSCAR_URL, including the context path such as /oscar, and the network`);
+      return v(`OSCAR's SOAP web services did not answer (${s.detail ?? 'no answer'})`, 'check OSCAR_URL, including the context path such as /oscar, and the network');
     default:
       return undefined;
   }
@@ -45,18 +58,21 @@ const CLINICAL_ROOTS = ['/demographics', '/allergies', '/preventions', '/schedul
 
 function restVerdicts(map: CapabilityMap): Verdict[] {
   const r = map.rest;
-  const v = (text: string, about: Verdict['about'] = 'rest'): Verdict => ({ about, problem: true, text });
+  const without = { ...map, rest: { ...r, reach: 'ok' as const } };
+  const v = (finding: string, remedy: string): Verdict => ({ about: 'rest', problem: true, finding, remedy, without });
   switch (r.reach) {
     case 'module-off':
-      return [v('REST module is off: the facade cannot use OSCAR\'s REST services; enable ModuleNames=REST in oscar.properties, restart OSCAR, and register a REST client (Administration > Integration > REST Clients)')];
+      return [v('REST module is off', 'enable ModuleNames=REST in oscar.properties, restart OSCAR, and register this server as a REST client (Administration > Integration > REST Clients)')];
     case 'edge-blocked':
-      return [v(/Cloudflare/.test(r.detail ?? '')
-        ? 'REST blocked by a web application firewall (Cloudflare): ask the host to allow-list this server\'s address for /ws/services and /ws/oauth'
-        : 'a proxy in front of OSCAR refuses REST requests: allow /ws/services and /ws/oauth for this server on the proxy')];
+      return [isCloudflare(r.detail)
+        ? v('REST blocked by a web application firewall (Cloudflare)', 'ask the host to allow-list this server\'s address for /ws/services and /ws/oauth')
+        : v('a proxy in front of OSCAR refuses REST requests', 'allow /ws/services and /ws/oauth from this server on the proxy')];
+    case 'ip-not-allowed':
+      return [v('OSCAR\'s IP allow-list refuses this server\'s REST requests (Juno)', 'add this server\'s public IP address to web_service_allowed_ips in OSCAR\'s properties')];
     case 'auth-failed':
-      return [v(`${r.detail ?? 'OSCAR refused the OAuth credentials'}: run "oscar-fhir connect" to authorise a new access token, or check OSCAR_CONSUMER_KEY/SECRET and that both clocks are right (NTP)`)];
+      return [v(r.detail ?? 'OSCAR refused the OAuth credentials', 'run "oscar-fhir connect" to authorise a new access token, or check OSCAR_CONSUMER_KEY/SECRET and that both clocks are right (NTP)')];
     case 'unreachable':
-      return [v(`OSCAR's REST API did not answer (${r.detail ?? 'no answer'}): check OSCAR_URL and the network`)];
+      return [v(`OSCAR's REST API did not answer (${r.detail ?? 'no answer'})`, 'check OSCAR_URL and the network')];
     case 'ok':
       break;
     default:
@@ -64,12 +80,15 @@ function restVerdicts(map: CapabilityMap): Verdict[] {
   }
   const out: Verdict[] = [];
   if (r.paths && !r.paths.some((p) => CLINICAL_ROOTS.some((root) => p === root || p.startsWith(`${root}/`)))) {
-    out.push(v('OSCAR\'s REST API lists no clinical services (OSCAR 15.0 exposes only providerService over OAuth): the facade uses SOAP for everything; upgrade OSCAR for patient create/update and document upload'));
+    out.push({
+      about: 'rest', problem: true, finding: 'OSCAR\'s REST API lists no clinical services (OSCAR 15.0 exposes only providerService over OAuth)',
+      remedy: 'upgrade to OSCAR 19 or Open-O', without: { ...map, rest: { ...r, paths: undefined } },
+    });
   }
   if (r.putAllowed === false) {
-    out.push(v('a proxy refuses HTTP PUT: patient update unavailable; allow PUT to /ws/services on the proxy', 'put'));
+    out.push({ about: 'put', problem: true, finding: 'a proxy refuses HTTP PUT', remedy: 'allow PUT to /ws/services on the proxy', without: { ...map, rest: { ...r, putAllowed: true } } });
   }
-  if (r.detail && map.source !== 'assumed') out.push({ about: 'rest', problem: false, text: `REST: ${r.detail}` });
+  if (r.detail && map.source !== 'assumed') out.push({ about: 'rest', problem: false, finding: `REST: ${r.detail}` });
   return out;
 }
 
@@ -78,21 +97,12 @@ function timeVerdict(map: CapabilityMap): Verdict | undefined {
   if (!t.mismatch || t.serverOffsetMinutes === undefined) return undefined;
   return {
     about: 'time', problem: true,
-    text: `OSCAR's JVM runs at ${utcOffsetLabel(t.serverOffsetMinutes)} but OSCAR_TIMEZONE is ${t.clinicZone}: times are read as clinic wall-clock times in ${t.clinicZone}; set OSCAR's JVM zone (TZ, -Duser.timezone) to ${t.clinicZone}`,
+    finding: `OSCAR's JVM runs at ${utcOffsetLabel(t.serverOffsetMinutes)} but OSCAR_TIMEZONE is ${t.clinicZone}`,
+    consequence: `times are read as clinic wall-clock times in ${t.clinicZone}`,
+    remedy: `check that OSCAR_TIMEZONE is the clinic's zone, and set OSCAR's JVM zone (TZ, -Duser.timezone) to ${t.clinicZone}`,
   };
 }
 
-/** SOAP operations the facade can use that this instance lacks (an older line, variants §4.1). */
-function absentOperations(map: CapabilityMap): Verdict | undefined {
-  if (map.soap.reach !== 'ok') return undefined;
-  const absent = (Object.keys(WIRE_OPS) as OscarOperation[])
-    .filter((op) => WIRE_OPS[op].protocol === 'soap' && missing(map, op) !== undefined)
-    .map((op) => { const w = WIRE_OPS[op]; return w.protocol === 'soap' ? `${w.service}.${w.operation}` : op; });
-  if (!absent.length) return undefined;
-  return { about: 'operations', problem: false, text: `this OSCAR lacks SOAP ${absent.join(', ')}: FHIR interactions that need them are served another way or not at all` };
-}
-
 export function verdictsOf(map: CapabilityMap): Verdict[] {
-  return [soapVerdict(map), ...restVerdicts(map), timeVerdict(map), absentOperations(map)].filter((v): v is Verdict => v !== undefined);
+  return [soapVerdict(map), ...restVerdicts(map), timeVerdict(map)].filter((v): v is Verdict => v !== undefined);
 }
-

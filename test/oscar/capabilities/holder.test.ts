@@ -142,7 +142,7 @@ describe('capability holder', () => {
     assert.equal(infos.length, 2);
     assert.equal(infos[0]!.rest, 'module-off');
     assert.deepEqual(infos[0]!.problems, [
-      'REST module is off: the facade cannot use OSCAR\'s REST services; enable ModuleNames=REST in oscar.properties, restart OSCAR, and register a REST client (Administration > Integration > REST Clients)',
+      'REST module is off; enable ModuleNames=REST in oscar.properties, restart OSCAR, and register this server as a REST client (Administration > Integration > REST Clients)',
     ]);
     assert.equal(lines.filter((l) => /SOAP services changed/.test(String(l.msg))).length, 1);
     caps.close();
