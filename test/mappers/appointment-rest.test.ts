@@ -58,7 +58,11 @@ describe('Appointment from a provider day-list row', () => {
     const a = appointmentFromDayItem(item, '999998', cfg);
     const { meta: _m, created: _c, ...withoutTimes } = expected555;
     assert.deepEqual(a, withoutTimes);
-    assert.equal(appointmentFromDayItem({ ...item, duration: '1h 14m ' }, '999998', cfg).end, '2024-03-12T10:15:00-04:00');
+    // Appointment.getDuration(): hours as "H ", minutes as "m ", each only when non-zero.
+    assert.equal(appointmentFromDayItem({ ...item, duration: '1H 14m ' }, '999998', cfg).end, '2024-03-12T10:15:00-04:00');
+    assert.equal(appointmentFromDayItem({ ...item, duration: '1H ' }, '999998', cfg).end, '2024-03-12T10:01:00-04:00');
+    assert.equal(appointmentFromDayItem({ ...item, duration: '' }, '999998', cfg).end, '2024-03-12T09:01:00-04:00');
+    assert.equal(appointmentFromDayItem({ ...item, duration: 'soon' }, '999998', cfg).end, undefined);
   });
 
   it('decodes the start from a Vancouver JVM (09:00 Toronto rendered as a Pacific instant)', () => {

@@ -50,10 +50,13 @@ export function appointmentFromRest(t: AppointmentTo1, cfg: MappingConfig, serve
   }, cfg);
 }
 
-/** Minutes of Appointment.getDuration() text ("14m ", "1h 5m "), contract 3.7. */
+/**
+ * Minutes of Appointment.getDuration() text (contract 3.8): "1H 14m ", "14m ", "1H ", or "" when
+ * the stored end equals the start; whole minutes, seconds dropped.
+ */
 function durationMinutes(text: string | null | undefined): number | undefined {
-  const m = text ? /^\s*(?:(\d+)h\s*)?(\d+)m\s*$/.exec(text) : null;
-  return m ? Number(m[1] ?? 0) * 60 + Number(m[2]) : undefined;
+  const m = typeof text === 'string' ? /^\s*(?:(\d+)H\s*)?(?:(\d+)m\s*)?$/.exec(text) : null;
+  return m ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) : undefined;
 }
 
 /**
