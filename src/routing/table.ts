@@ -37,6 +37,9 @@ const rest = <I extends string>(id: I, calls: readonly OscarOperation[], degrade
 /** variants B14: SOAP returns archived allergies unmarked; only REST /allergies/active tells them apart. */
 const NO_ALLERGY_STATUS = 'no clinical status: without OSCAR REST an archived allergy cannot be told from an active one (variants §6 B14)';
 
+/** contract 4.13: Juno's SOAP demographic writes refuse any sex but M and F. */
+const JUNO_SEX = "only male or female can be stored (Juno's SOAP web services refuse other sexes, contract 4.13)";
+
 export const ROUTE_TABLE = {
   // Patient (variants §7.4: SOAP reads work for every patient, REST /demographics is the only write API)
   'Patient.read': {
@@ -58,10 +61,16 @@ export const ROUTE_TABLE = {
     type: 'Patient', interaction: 'search._lastUpdated', options: [soap('active-after', ['soapGetActiveDemographicsAfter'])],
   },
   'Patient.create': {
-    type: 'Patient', interaction: 'create', options: [rest('rest', ['restCreateDemographic'])], requires: ['Patient.read'],
+    type: 'Patient', interaction: 'create', requires: ['Patient.read'], options: [
+      rest('rest', ['restCreateDemographic']),
+      soap('juno-soap', ['soapAddDemographic'], JUNO_SEX),
+    ],
   },
   'Patient.update': {
-    type: 'Patient', interaction: 'update', options: [rest('rest-put', ['restGetDemographicBasic', 'restUpdateDemographic'])], requires: ['Patient.read'],
+    type: 'Patient', interaction: 'update', requires: ['Patient.read'], options: [
+      rest('rest-put', ['restGetDemographicBasic', 'restUpdateDemographic']),
+      soap('juno-soap', ['soapGetDemographic', 'soapUpdateDemographic'], JUNO_SEX),
+    ],
   },
   'Patient.$everything': {
     type: 'Patient', interaction: '$everything', options: [soap('compartment', [])], requires: ['Patient.read'],

@@ -15,4 +15,8 @@ const WITHOUT_OSCAR_REST = {
   DocumentReference: [...READ, 'search-type'],
 };
 matrixSuite({ name: 'OSCAR 15', sim: { variant: 'oscar15' }, map: VARIANT_MAPS.oscar15!, interactions: WITHOUT_OSCAR_REST });
-matrixSuite({ name: 'Juno', sim: { variant: 'juno' }, map: VARIANT_MAPS.juno!, interactions: WITHOUT_OSCAR_REST });
+// variants §3 H: Juno writes patients through its own SOAP addDemographic / updateDemographic.
+matrixSuite({
+  name: 'Juno', sim: { variant: 'juno' }, map: VARIANT_MAPS.juno!,
+  interactions: { ...WITHOUT_OSCAR_REST, Patient: [...READ, 'search-type', 'create', 'update'] },
+});

@@ -82,10 +82,12 @@ describe('routing table resolution', () => {
     assert.equal(optionOf(at('AllergyIntolerance.read')), 'degraded without-status');
   });
 
-  it('Juno: SOAP reads without getDemographic2; the OSCAR-dialect REST writes are not there (variants §3 H)', () => {
+  it("Juno: SOAP reads without getDemographic2, patient writes through Juno's own SOAP operations (variants §3 H)", () => {
     const at = resolved('juno');
     assert.equal(optionOf(at('Patient.read')), 'degraded transfer1');
-    assert.equal(at('Patient.create').status, 'unavailable');
+    assert.equal(optionOf(at('Patient.create')), 'degraded juno-soap');
+    assert.equal(optionOf(at('Patient.update')), 'degraded juno-soap');
+    assert.equal(optionOf(at('DocumentReference.create')), "unavailable: this OSCAR has no REST POST /document/saveDocumentToDemographic");
     assert.equal(at('Appointment.create').status, 'served');
   });
 });

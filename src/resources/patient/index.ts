@@ -8,7 +8,7 @@
 import type { Patient } from 'fhir/r4.js';
 import {
   defineResource, notFound, NUMERIC_ID, SUBSETTED_TAG, tagSubsetted, unprocessable,
-  type FhirContext, type Issue, type ParsedSearch, type SearchResult,
+  type FhirContext, type Issue, type ParsedSearch, type SearchResult, type WriteResult,
 } from '../../fhir/index.js';
 import type { DemographicTransfer } from '../../oscar/types.js';
 import type { ResourceDeps } from '../deps.js';
@@ -17,6 +17,7 @@ import { notStoredIssues, rejectIfErrors } from '../write-issues.js';
 import { chosen, offered } from '../../routing/routes.js';
 import { FIDELITY_CODES, tagFidelity } from '../fidelity.js';
 import { completeDemographic } from './complete-record.js';
+import { junoTransferFor } from './juno-mapper.js';
 import { clearedByRestUpdate, currentDemographic } from './current-record.js';
 import { everythingOperation, type TypeLookup } from './everything.js';
 import { patientFromSoap, patientToDemographic } from './mapper.js';
@@ -61,6 +62,16 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
     return { resources: matches, unpaged: true, ...(plan.notes.length ? { outcome: plan.notes } : {}) };
   }
 
+  /** variants §3 H: Juno's SOAP updateDemographic replaces the whole record: read, merge, send it all. */
+  async function updateOnJuno(id: number, p: Patient): Promise<WriteResult<Patient>> {
+    const current = await oscar.soapGetDemographic(id);
+    if (current?.demographicNo === undefined) throw notFound(`Patient/${id} is not known`);
+    const { value, notStored, errors } = junoTransferFor(p, current, mapping);
+    rejectIfErrors(errors);
+    await oscar.soapUpdateDemographic({ ...value, demographicNo: id });
+    return { resource: await readBack(id), issues: notStoredIssues(notStored) };
+  }
+
   async function readBack(id: number): Promise<Patient> {
     const p = await readPatient(id);
     if (!p) throw notFound(`Patient/${id} was written but cannot be read back from OSCAR`);
@@ -80,6 +91,11 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
       read,
       search,
       async create(_ctx, p) {
+        if (chosen(deps.routes, 'Patient.create') === 'juno-soap') {
+          const { value, notStored, errors } = junoTransferFor(p, undefined, mapping);
+          rejectIfErrors(errors);
+          return { resource: await readBack(await oscar.soapAddDemographic(value)), issues: notStoredIssues(notStored) };
+        }
         const { to, notStored, errors } = patientToDemographic(p, undefined, mapping);
         rejectIfErrors(errors);
         const created = await oscar.restCreateDemographic(to);
@@ -90,6 +106,7 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
         if (isSubsetted(p)) {
           throw unprocessable('This Patient is tagged SUBSETTED (a search result or a _summary/_elements view): it lacks elements the update would erase. Read Patient/' + id + ' and update from that.', ['Patient.meta.tag']);
         }
+        if (chosen(deps.routes, 'Patient.update') === 'juno-soap') return updateOnJuno(Number(id), p);
         const current = await currentDemographic(oscar, Number(id), mapping.timezone, chosen(deps.routes, 'Patient.read'));
         if (!current) throw notFound(`Patient/${id} is not known`);
         const { to, notStored, errors } = patientToDemographic(p, current.to, mapping);
