@@ -51,6 +51,18 @@ for (const serverTimezone of ['America/Vancouver', 'America/Toronto', 'UTC', 'As
       assert.deepEqual(starts, ['2026-11-01T01:30:00-04:00', '2026-11-01T09:00:00-05:00']);
     });
 
+    it('reads an immunization given at 10:30 on the spring-forward day at the clinic\'s wall clock', async () => {
+      let found: string | undefined;
+      for (const p of stack.sim.store.data.preventions.filter((x) => x.deleted === '0')) {
+        const before = p.preventionDate;
+        p.preventionDate = '2026-03-08T10:30:00';
+        const r = await stack.fhir(`/Immunization/${p.id}`);
+        if (r.status === 200) { found = r.body.occurrenceDateTime; break; }
+        p.preventionDate = before;
+      }
+      assert.equal(found, '2026-03-08T10:30:00-04:00');
+    });
+
     it('keeps a patient\'s dates on the days written, through REST create and a record rebuilt from SOAP', async () => {
       const created = await stack.fhir('/Patient', {
         method: 'POST', headers: { 'content-type': 'application/fhir+json' },
