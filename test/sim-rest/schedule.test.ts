@@ -32,6 +32,20 @@ describe('ScheduleService', () => {
     assert.equal(noPatient.status, 500);
   });
 
+  it('answers getAppointment with the DB row and its demographic and provider entities; an unknown id is a 500 page', async () => {
+    const r = await post('/getAppointment', '{"id":555}');
+    assert.equal(r.status, 200);
+    const body = JSON.parse(r.body) as { appointment: Record<string, unknown> & { demographic: Record<string, unknown>; provider: Record<string, unknown> } };
+    const { demographic, provider, ...appointment } = body.appointment;
+    const sample = (JSON.parse(SAMPLE_HISTORY) as { appointments: Array<Record<string, unknown>> }).appointments[0] ?? {};
+    const { demographic: _d, provider: _p, ...sampleAppointment } = sample;
+    assert.deepEqual(appointment, sampleAppointment);
+    assert.deepEqual([demographic.demographicNo, demographic.lastName, provider.providerNo], [1001, 'DOE', '999998']);
+    const unknown = await post('/getAppointment', '{"id":4242}');
+    assert.equal(unknown.status, 500);
+    assert.match(unknown.body, /Source must not be null/);
+  });
+
   it('fails updateAppointment with 500, and a "HH:mm:ss" startTime in an AppointmentTo1 with 400', async () => {
     const r = await post('/updateAppointment', '{"id":555,"status":"H"}');
     assert.equal(r.status, 500);

@@ -28,9 +28,10 @@ describe('Juno v1 REST', () => {
   });
 
   it('PUT /demographic/{id}: HTTP 200 with an error envelope "Not Implemented"', async () => {
-    const r = await signed(sim, 'PUT', '/ws/services/v1/demographic/1001', { firstName: 'JANE' });
+    const r = await signed(sim, 'PUT', '/ws/services/v1/demographic/1001',
+      { firstName: 'JANE', lastName: 'DOE', sex: 'F', dateJoined: '2001-07-08', dateOfBirth: '1980-01-02' });
     assert.equal(r.status, 200);
-    assert.deepEqual(JSON.parse(r.body), { headers: NULL_HEADERS, body: null, error: { message: 'Not Implemented' }, status: 'ERROR' });
+    assert.deepEqual(JSON.parse(r.body), { headers: NULL_HEADERS, body: null, error: { message: 'Not Implemented', data: null }, status: 'ERROR' });
   });
 
   it('POST /demographic creates a patient and answers its number', async () => {
@@ -51,12 +52,12 @@ describe('Juno v1 REST', () => {
     assert.ok(json.body.length <= 2 && json.body.every((d: { lastName: string }) => d.lastName.startsWith('DO')));
     const none = await signed(sim, 'GET', '/ws/services/v1/demographics/search');
     assert.equal(none.status, 412);
-    assert.deepEqual(JSON.parse(none.body).error, { message: 'At least one search parameter is required', infoMap: {} });
+    assert.deepEqual(JSON.parse(none.body).error, { message: 'At least one search parameter is required', data: null, infoMap: {} });
   });
 
   it('POST /document goes to the inbox; POST /demographic/{id}/chart/document/{docId} files it', async () => {
     const r = await signed(sim, 'POST', '/ws/services/v1/document', {
-      fileName: 'note.pdf', status: 'A', documentType: 'lab', documentDescription: 'Lab note', documentCreator: '999998',
+      fileName: 'note.pdf', status: 'A', documentDescription: 'Lab note', documentCreator: '999998',
       base64EncodedFile: Buffer.from('%PDF-1.4').toString('base64'),
     });
     assert.equal(r.status, 200, r.body);
@@ -67,12 +68,29 @@ describe('Juno v1 REST', () => {
     assert.deepEqual(sim.store.data.ctlDocuments.filter((c) => c.documentNo === docId).map((c) => [c.module, c.moduleId]), [['demographic', 1001]]);
   });
 
+  it('validates parameters and bodies: 400 "Constraint Violation Error" with each path and message', async () => {
+    const unknown = await signed(sim, 'GET', '/ws/services/v1/demographic/999999');
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(JSON.parse(unknown.body), {
+      headers: NULL_HEADERS, body: null, status: 'ERROR',
+      error: { message: 'Constraint Violation Error', data: null, validationErrors: [{ path: 'getDemographic.arg0', message: 'Invalid Demographic Number' }] },
+    });
+    const noNames = await signed(sim, 'POST', '/ws/services/v1/demographic', { sex: 'X', dateJoined: '2020-01-01', dateOfBirth: '1990-01-01' });
+    assert.equal(noNames.status, 400);
+    assert.deepEqual(JSON.parse(noNames.body).error.validationErrors, [
+      { path: 'postDemographic.arg0.firstName', message: 'may not be null' }, { path: 'postDemographic.arg0.lastName', message: 'may not be null' },
+      { path: 'postDemographic.arg0.sex', message: 'Invalid String Value' },
+    ]);
+    const badLink = await signed(sim, 'POST', '/ws/services/v1/demographic/1001/chart/document/0', {});
+    assert.deepEqual(JSON.parse(badLink.body).error.validationErrors, [{ path: 'assignDocument.arg1', message: 'Invalid Document Number' }]);
+  });
+
   it('answers an unsigned call with CXF\'s 401 and an unknown v1 path with the mapper\'s 500', async () => {
     const r = await call(sim, 'GET', '/ws/services/v1/demographic/1001');
     assert.deepEqual([r.status, r.headers.get('www-authenticate'), r.body], [401, 'OAuth', '']);
     const unknown = await signed(sim, 'GET', '/ws/services/v1/allergies');
     assert.equal(unknown.status, 500);
-    assert.deepEqual(JSON.parse(unknown.body), { headers: NULL_HEADERS, body: null, error: { message: 'System error' }, status: 'ERROR' });
+    assert.deepEqual(JSON.parse(unknown.body), { headers: NULL_HEADERS, body: null, error: { message: 'System error', data: null }, status: 'ERROR' });
   });
 
   it('lists the v1 paths in its WADL and at <ctx>/openapi/openapi.json', async () => {
@@ -105,7 +123,7 @@ describe('Juno v1 rate limit (B8)', () => {
       assert.equal(statuses[49], 503);
       assert.deepEqual(JSON.parse(last), {
         headers: NULL_HEADERS, body: null, status: 'ERROR',
-        error: { message: 'The maximum request rate of 50/10000ms was exceeded.', currentRequestCount: 50, requestLimit: 50, resetPeriod: 10000, timeToReset: 10000 },
+        error: { message: 'The maximum request rate of 50/10000ms was exceeded.', data: null, currentRequestCount: 50, requestLimit: 50, resetPeriod: 10000, timeToReset: 10000 },
       });
       now += 10_001;
       const url = `${sim.url}/ws/services/v1/provider/999998`;
@@ -121,7 +139,7 @@ describe('Juno v1 with SIM_IP_ALLOWLIST=deny', () => {
     try {
       const r = await signed(sim, 'GET', '/ws/services/v1/demographic/1001');
       assert.equal(r.status, 403);
-      assert.deepEqual(JSON.parse(r.body), { headers: NULL_HEADERS, body: null, error: { message: 'Unauthorized IP Address (127.0.0.1)' }, status: 'ERROR' });
+      assert.deepEqual(JSON.parse(r.body), { headers: NULL_HEADERS, body: null, error: { message: 'Unauthorized IP Address (127.0.0.1)', data: null }, status: 'ERROR' });
     } finally { await sim.close(); }
   });
 });

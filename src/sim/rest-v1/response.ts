@@ -16,8 +16,16 @@ export function searchSuccess(body: unknown[], page: number, perPage: number, to
   return { headers: { ...buildHeaders(), total, page, perPage }, body, error: null, status: 'SUCCESS' };
 }
 
-export function failure(error: Record<string, unknown>): unknown {
-  return { headers: buildHeaders(), body: null, error, status: 'ERROR' };
+/** An error envelope; every RestResponseError subclass also has `data`, always null here. */
+export function failure(error: { message: string } & Record<string, unknown>): unknown {
+  return { headers: buildHeaders(), body: null, error: { data: null, ...error }, status: 'ERROR' };
+}
+
+export interface Violation { path: string; message: string }
+
+/** ConstraintViolationExceptionExceptionMapper: bean validation of parameters and bodies, HTTP 400. */
+export function constraintViolations(violations: readonly Violation[]): unknown {
+  return failure({ message: 'Constraint Violation Error', validationErrors: violations });
 }
 
 export function sendJson(res: Response, status: number, value: unknown): void {

@@ -6,7 +6,7 @@ import type { ClinicStore } from '../clinic/store.js';
 import { like, equalsCi } from '../soap/query.js';
 import { wallClockOf } from '../wall-clock.js';
 import { demographicListItem, demographicOutbound, birthDate, providerTransfer } from './transfers.js';
-import { failure, searchSuccess, success } from './response.js';
+import { constraintViolations, failure, searchSuccess, success, type Violation } from './response.js';
 
 export interface V1Context {
   store: ClinicStore;
@@ -28,28 +28,52 @@ export interface V1Route {
   handle(ctx: V1Context): V1Answer;
 }
 
-/** A JAX-RS exception the GeneralExceptionMapper turns into 500 "System error". */
+/** An exception the GeneralExceptionMapper turns into 500 "System error". */
 export class SystemError extends Error {}
+
+/**
+ * JAXRSBeanValidationInInterceptor runs once the parameters are read: @DemographicNoConstraint and
+ * @DocumentNoConstraint check the row exists, the bodies' @NotNull and value constraints apply
+ * (Hibernate Validator 5 messages). Paths are `<javaMethod>.arg<N>[.<property>]`.
+ */
+const invalidDemographic = (ctx: V1Context, param: string, path: string): Violation[] => {
+  const id = Number(ctx.params[param]);
+  return id >= 1 && ctx.store.demographic(id) ? [] : [{ path, message: 'Invalid Demographic Number' }];
+};
+
+function bodyViolations(body: Record<string, unknown> | null, path: string, required: readonly string[], allowed: Readonly<Record<string, readonly string[]>> = {}): Violation[] {
+  const to = body ?? {};
+  const out: Violation[] = required.filter((k) => to[k] == null).map((k) => ({ path: `${path}.${k}`, message: 'may not be null' }));
+  for (const [k, values] of Object.entries(allowed)) {
+    if (to[k] != null && !values.includes(String(to[k]))) out.push({ path: `${path}.${k}`, message: 'Invalid String Value' });
+  }
+  return out;
+}
+
+/** Runs the handler only when validation found nothing. */
+const validated = (violations: readonly Violation[], then: () => V1Answer): V1Answer =>
+  (violations.length ? { status: 400, value: constraintViolations(violations) } : then());
+
+const DEMOGRAPHIC_REQUIRED = ['firstName', 'lastName', 'sex', 'dateJoined', 'dateOfBirth'];
+const DEMOGRAPHIC_VALUES = { sex: ['M', 'F', 'T', 'O', 'U'], patientStatus: ['AC', 'IN', 'DE', 'FI', 'MO'] };
 
 const ok = (value: unknown): V1Answer => ({ status: 200, value: success(value) });
 /** MissingArgumentExceptionMapper: 412 with the argument map. */
 const missing = (message: string, infoMap: Record<string, string>): V1Answer => ({ status: 412, value: failure({ message, infoMap }) });
 /** ValidationExceptionMapper: 400 (bean validation or HinValidationService). */
-const invalid = (message: string | null): V1Answer => ({ status: 400, value: failure({ message, validationErrors: null }) });
+const invalid = (message: string): V1Answer => ({ status: 400, value: failure({ message, validationErrors: [] }) });
 
 const str = (o: Record<string, unknown>, k: string): string | null => (typeof o[k] === 'string' ? o[k] as string : null);
 
 function demographicOf(ctx: V1Context): DemographicRow {
   const row = ctx.store.demographic(Number(ctx.params.demographicId));
-  if (!row) throw new SystemError(); // the service returns null and the resource dereferences it
+  if (!row) throw new SystemError(); // validation vouched for it
   return row;
 }
 
 /** DemographicTransferInbound → a new row (DemographicService.addNewDemographicRecord). */
 function createDemographic(ctx: V1Context): V1Answer {
   const to = ctx.body ?? {};
-  const required = ['firstName', 'lastName', 'sex', 'dateJoined', 'dateOfBirth'];
-  if (required.some((k) => to[k] == null)) return invalid(null);
   const hin = str(to, 'hin')?.trim() || null;
   if (hin !== null && ctx.store.data.demographics.some((d) => equalsCi(d.hin, hin))
     && !(equalsCi(str(to, 'hcType'), 'BC') && str(to, 'hcVersion') === '66')) return invalid('Duplicate Hin');
@@ -101,8 +125,6 @@ function search(ctx: V1Context): V1Answer {
 function postDocument(ctx: V1Context): V1Answer {
   const to = ctx.body ?? {};
   if (to.documentNo != null) return missing('Argument Error', { documentNo: 'Document number for a new record must be null' });
-  const required = ['status', 'documentType', 'documentDescription', 'documentCreator', 'fileName'];
-  if (required.some((k) => to[k] == null)) return invalid(null);
   const file = Buffer.from(str(to, 'base64EncodedFile') ?? '', 'base64');
   const now = ctx.store.nowLocal();
   const fileName = str(to, 'fileName') ?? '';
@@ -125,19 +147,45 @@ function assignDocument(ctx: V1Context): V1Answer {
   const demographicNo = demographicOf(ctx).demographicNo;
   const documentNo = Number(ctx.params.documentId);
   const doc = ctx.store.document(documentNo);
-  if (!doc) throw new SystemError();
+  if (!doc) throw new SystemError(); // validation vouched for it
   ctx.store.data.ctlDocuments.push({ module: 'demographic', moduleId: demographicNo, documentNo, status: doc.status });
   return ok(documentNo);
 }
 
 export const V1_ROUTES: readonly V1Route[] = [
-  { method: 'GET', path: '/demographic/{demographicId}', intParams: ['demographicId'], handle: (ctx) => ok(demographicOutbound(demographicOf(ctx), ctx.store)) },
-  // The resource checks the write privilege and answers an error envelope with HTTP 200.
-  { method: 'PUT', path: '/demographic/{demographicId}', intParams: ['demographicId'], json: true, handle: () => ({ status: 200, value: failure({ message: 'Not Implemented' }) }) },
-  { method: 'POST', path: '/demographic', json: true, handle: createDemographic },
-  { method: 'POST', path: '/demographic/{demographicId}/chart/document/{documentId}', intParams: ['demographicId', 'documentId'], json: true, handle: assignDocument },
+  {
+    method: 'GET', path: '/demographic/{demographicId}', intParams: ['demographicId'],
+    handle: (ctx) => validated(invalidDemographic(ctx, 'demographicId', 'getDemographic.arg0'), () => ok(demographicOutbound(demographicOf(ctx), ctx.store))),
+  },
+  {
+    // Validated, then the resource checks the write privilege and answers an error envelope with HTTP 200.
+    method: 'PUT', path: '/demographic/{demographicId}', intParams: ['demographicId'], json: true,
+    handle: (ctx) => validated([...invalidDemographic(ctx, 'demographicId', 'putDemographic.arg0'),
+      ...bodyViolations(ctx.body, 'putDemographic.arg1', DEMOGRAPHIC_REQUIRED, DEMOGRAPHIC_VALUES)],
+    () => ({ status: 200, value: failure({ message: 'Not Implemented' }) })),
+  },
+  {
+    method: 'POST', path: '/demographic', json: true,
+    handle: (ctx) => validated(bodyViolations(ctx.body, 'postDemographic.arg0', DEMOGRAPHIC_REQUIRED, DEMOGRAPHIC_VALUES), () => createDemographic(ctx)),
+  },
+  {
+    method: 'POST', path: '/demographic/{demographicId}/chart/document/{documentId}', intParams: ['demographicId', 'documentId'], json: true,
+    handle: (ctx) => {
+      const documentId = Number(ctx.params.documentId);
+      const badDocument = documentId >= 1 && ctx.store.document(documentId) ? [] : [{ path: 'assignDocument.arg1', message: 'Invalid Document Number' }];
+      return validated([...invalidDemographic(ctx, 'demographicId', 'assignDocument.arg0'), ...badDocument], () => assignDocument(ctx));
+    },
+  },
   { method: 'GET', path: '/demographics/search', handle: search },
-  { method: 'POST', path: '/document', json: true, handle: postDocument },
+  {
+    method: 'POST', path: '/document', json: true,
+    handle: (ctx) => {
+      const creator = ctx.body?.documentCreator;
+      const badCreator = creator != null && !ctx.store.provider(String(creator)) ? [{ path: 'postDocument.arg0.documentCreator', message: 'Invalid Provider Number' }] : [];
+      return validated([...bodyViolations(ctx.body, 'postDocument.arg0', ['status', 'base64EncodedFile', 'documentDescription', 'documentCreator', 'fileName'], { status: ['A', 'D'] }), ...badCreator],
+        () => postDocument(ctx));
+    },
+  },
   {
     method: 'GET', path: '/provider/{id}',
     handle: (ctx) => { const p = ctx.store.provider(ctx.params.id ?? ''); return ok(p ? providerTransfer(p) : null); },

@@ -45,6 +45,42 @@ export function appointmentTo1(a: AppointmentRow, tz: string): Record<string, un
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
+/**
+ * A JPA entity as Jackson writes it: its bean properties, Dates as epoch ms. The simulator's rows
+ * carry the entities' property names; a DATE column is local midnight, a DATETIME its instant.
+ */
+function entityJson(row: object, tz: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) out[k] = dateMs(v, tz);
+    else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(v)) out[k] = dateTimeMs(v, tz);
+    else out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * POST /schedule/getAppointment: AppointmentConverter(true, true) — the row's AppointmentTo1 plus
+ * the Demographic (when demographicNo > 0) and Provider entities. An unknown id leaves the manager
+ * with null, and BeanUtils.copyProperties(null, …) throws (contract 1.6: the container's 500 page).
+ */
+function getAppointment(ctx: RestContext): Record<string, unknown> {
+  ctx.provider();
+  const id = ctx.body?.id;
+  const appt = typeof id === 'number' ? ctx.store.appointment(id) : undefined;
+  if (!appt) throw new ContainerError('java.lang.IllegalArgumentException: Source must not be null');
+  const demographic = appt.demographicNo > 0 ? ctx.store.demographic(appt.demographicNo) : undefined;
+  const provider = ctx.store.provider(appt.providerNo);
+  return {
+    ...emptySchedulingResponse(),
+    appointment: {
+      ...appointmentTo1(appt, ctx.tz),
+      demographic: demographic ? entityJson(demographic, ctx.tz) : null,
+      provider: provider ? entityJson(provider, ctx.tz) : null,
+    },
+  };
+}
+
 /** Lenient SimpleDateFormat-style parse of the booking's local start into epoch ms; bad text → 500. */
 function bookingStart(to: JsonEntity, tz: string): number {
   const date = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(String(to.appointmentDate ?? '').trim());
@@ -180,6 +216,10 @@ export const scheduleRoutes: RestRoute[] = [
     handle(ctx) {
       return entity({ ...emptySchedulingResponse(), appointment: addAppointment(ctx) });
     },
+  },
+  {
+    method: 'POST', path: '/schedule/getAppointment', produces: J, consumes: J, entity: { kind: 'bean', schema: APPOINTMENT_TO1 },
+    handle(ctx) { return entity(getAppointment(ctx)); },
   },
   {
     method: 'POST', path: '/schedule/updateAppointment', produces: J, consumes: J, entity: { kind: 'bean', schema: APPOINTMENT_TO1 },
