@@ -56,13 +56,14 @@ const ACTION: Record<string, AuditEvent['action']> = {
 function guessInteraction(req: FhirRequest, isKnownType: (type: string) => boolean): { interaction: string; type?: string; id?: string } {
   const parts = req.path.split('/').filter(Boolean);
   const type = parts[0] && RESOURCE_TYPE.test(parts[0]) && isKnownType(parts[0]) ? parts[0] : undefined;
-  const id = type && parts[1] && !parts[1].startsWith('$') && !parts[1].startsWith('_') ? parts[1] : undefined;
+  // Only a row number is an id ('$everything', '_search', '_history' and names are not).
+  const id = type && parts[1] && NUMERIC_ID.test(parts[1]) ? parts[1] : undefined;
   const op = parts.find((p) => p.startsWith('$'));
   if (parts[0] === 'metadata') return { interaction: 'capabilities' };
   const interaction = op ? 'operation'
     : req.method === 'POST' ? (parts[1] === '_search' ? 'search-type' : 'create')
       : req.method === 'PUT' ? 'update' : req.method === 'DELETE' ? 'delete' : parts[1] ? 'read' : 'search-type';
-  return { interaction, ...(type && { type }), ...(id && NUMERIC_ID.test(id) && { id }) };
+  return { interaction, ...(type && { type }), ...(id && { id }) };
 }
 
 function outcomeOf(status: number): AuditEvent['outcome'] {

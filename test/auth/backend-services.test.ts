@@ -28,6 +28,11 @@ describe('SMART Backend Services', () => {
     assert.ok((c.capabilities as string[]).includes('permission-v2'));
     assert.ok((c.capabilities as string[]).includes('permission-v1'));
     assert.equal(c.authorization_endpoint, undefined, 'no authorization endpoint is configured, so none is advertised');
+    // system/ scopes from this server's token endpoint; patient/ and user/ ones only from the external issuer.
+    assert.deepEqual(c.scopes_supported, [
+      'system/*.cruds', 'system/*.rs', 'system/*.read', 'system/*.write',
+      'patient/*.cruds', 'patient/*.rs', 'patient/*.read', 'user/*.cruds', 'user/*.rs', 'user/*.read', 'launch/patient', 'openid', 'fhirUser',
+    ]);
     assert.ok(!(c.capabilities as string[]).includes('launch-ehr'));
   });
 

@@ -79,3 +79,26 @@ test('a client method the table does not classify drops the whole cache after it
   await oscar.soapGetDemographic2(1001);
   assert.equal(f.reads, 2, 'the cached read was dropped');
 });
+
+test('with no document budget a document answer passes through as OSCAR gave it: not frozen, copied or kept', async () => {
+  const rows = [{ documentNo: 1, docfilename: 'scan.pdf' }];
+  let calls = 0;
+  const client = { async soapGetDocumentsUpdateAfterDate() { calls++; return rows; } } as unknown as OscarClient;
+  const store = new CacheStore({ maxBytes: 1_000_000, documentMaxBytes: 0, ttlMs: 600_000 });
+  const oscar = wrapOscar(client, { store, instance: 'x', invalidate: () => {} });
+  assert.equal(await oscar.soapGetDocumentsUpdateAfterDate(0, 10), rows, 'the very array OSCAR answered');
+  assert.equal(Object.isFrozen(rows[0]), false, 'not walked and frozen for a cache that does not exist');
+  await oscar.soapGetDocumentsUpdateAfterDate(0, 10);
+  assert.equal(calls, 2);
+});
+
+test('an entry\'s size counts its key, at two bytes a character (JavaScript strings are UTF-16)', async () => {
+  const bytesFor = async (instance: string): Promise<number> => {
+    const client = { async soapGetDemographic2(id: number) { return { demographicNo: id, lastName: 'SAME' }; } } as unknown as OscarClient;
+    const store = new CacheStore({ maxBytes: 1_000_000, documentMaxBytes: 0, ttlMs: 600_000 });
+    await wrapOscar(client, { store, instance, invalidate: () => {} }).soapGetDemographic2(1001);
+    return store.usage().main.bytes;
+  };
+  // The same answer under a key 100 characters longer.
+  assert.equal(await bytesFor(`i${'x'.repeat(100)}`) - await bytesFor('i'), 200);
+});

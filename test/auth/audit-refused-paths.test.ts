@@ -1,0 +1,26 @@
+// The audit record of a request refused before the router accepted its path: the type is named
+// only when it exists here, the id only when it is an OSCAR row number; operations, _search and
+// _history segments, and names put where an id belongs, never become an entity.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { auditEventFor } from '../../src/auth/audit.js';
+import type { FhirRequest } from '../../src/fhir/index.js';
+
+const known = (t: string): boolean => t === 'Patient' || t === 'Appointment';
+
+function recorded(method: string, path: string): { interaction?: string; references: string[] } {
+  const req: FhirRequest = { method, path, query: [], headers: {}, requestId: 'r' };
+  const e = auditEventFor({ req, status: 403, auth: undefined, facts: undefined, site: 'http://x/fhir', isKnownType: known });
+  return { interaction: e.subtype?.[0]?.code, references: (e.entity ?? []).flatMap((x) => (x.what?.reference ? [x.what.reference] : [])) };
+}
+
+test('a refused path names its type and row number, and nothing else', () => {
+  assert.deepEqual(recorded('GET', '/Patient/1001'), { interaction: 'read', references: ['Patient/1001'] });
+  assert.deepEqual(recorded('PUT', '/Appointment/7'), { interaction: 'update', references: ['Appointment/7'] });
+  assert.deepEqual(recorded('GET', '/Patient/1001/$everything'), { interaction: 'operation', references: ['Patient/1001'] });
+  assert.deepEqual(recorded('POST', '/Patient/$validate'), { interaction: 'operation', references: [] });
+  assert.deepEqual(recorded('POST', '/Patient/_search'), { interaction: 'search-type', references: [] });
+  assert.deepEqual(recorded('GET', '/Patient/_history'), { interaction: 'read', references: [] });
+  assert.deepEqual(recorded('GET', '/Patient/SMITH-JOHN'), { interaction: 'read', references: [] });
+  assert.deepEqual(recorded('GET', '/DOE/1001'), { interaction: 'read', references: [] }, 'an unknown type names nothing');
+});
