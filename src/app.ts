@@ -20,6 +20,7 @@ import type { Logger } from './logging.js';
 import { OscarClient } from './oscar/client.js';
 import { Capabilities } from './oscar/capabilities/holder.js';
 import { discover } from './oscar/capabilities/discover.js';
+import { liveChecks, usable } from './oscar/capabilities/live-checks.js';
 import { OscarAuthError } from './oscar/errors.js';
 import { canonicalLocalSystem, defaultMappingConfig } from './resources/mapping-config.js';
 import { ProviderDirectory } from './resources/provider-directory.js';
@@ -163,11 +164,11 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     ready: createReadiness({
       // Only the halves this OSCAR offers: a SOAP-only clinic is ready without REST (variants §0).
       probe: async () => {
-        const m = capabilities.current();
-        if (m.soap.reach !== 'ok' && m.rest.reach !== 'ok') return { oscar: `nothing usable (SOAP ${m.soap.reach}, REST ${m.rest.reach})` };
-        return oscar.probe(undefined, { soap: m.soap.reach === 'ok', rest: m.rest.reach === 'ok' });
+        const m = capabilitySource.current();
+        if (!usable(m)) return { oscar: `nothing usable (SOAP ${m.soap.reach}, REST ${m.rest.reach})` };
+        return oscar.probe(undefined, liveChecks(m));
       },
-      detail: () => ({ capabilities: capabilities.current() }),
+      detail: () => ({ capabilities: capabilitySource.current() }),
       cacheMs: config.http.readyCacheMs, draining: () => drain.draining,
     }),
   });

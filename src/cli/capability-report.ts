@@ -8,6 +8,7 @@ import { utcOffsetLabel, verdictsOf, verdictText, type Verdict } from '../oscar/
 import { resolveRoutes } from '../routing/resolve.js';
 import { ROUTE_TABLE, type RouteKey } from '../routing/table.js';
 import { offsetMinutesAt } from '../time/zone.js';
+import { usable } from '../oscar/capabilities/live-checks.js';
 import type { ConnectionCredentials, ConnectivityReport } from './connectivity.js';
 
 const LINES: Record<VariantGuess, string> = {
@@ -79,8 +80,6 @@ export function unexplained(report: ConnectivityReport, map: CapabilityMap): Con
   return { ...report, checks };
 }
 
-/** Whether the facade can serve anything: at least one half reachable with working credentials. */
-export const usable = (map: CapabilityMap): boolean => map.soap.reach === 'ok' || map.rest.reach === 'ok';
 
 function soapLine(m: CapabilityMap): string {
   const s = m.soap;

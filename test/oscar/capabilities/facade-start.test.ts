@@ -49,6 +49,19 @@ describe('facade start-up with capability discovery', () => {
     }
   });
 
+  it('OSCAR 15 (no /oauth/info) and Juno (REST at /ws/services/v1): ready on what their calls can check', async () => {
+    for (const variant of ['oscar15', 'juno'] as const) {
+      const stack = await startStack({ env: { CAPABILITY_DISCOVERY: 'true' }, sim: { variant } });
+      try {
+        const r = await readyz(stack.base);
+        assert.equal(r.status, 200, variant);
+        assert.deepEqual(r.body.checks, { soap: 'ok' }, variant);
+      } finally {
+        await stack.close();
+      }
+    }
+  });
+
   it('without discovery the facade assumes everything and checks both halves, as before', async () => {
     const stack = await startStack({ sim: { restModule: false } });
     try {
