@@ -2,8 +2,16 @@
 // the halves this OSCAR offers and shows the map to the ops token holder (the embedded demo is
 // open), and a start with half of OSCAR refused still serves the other half.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { createFacade } from '../../../src/app.js';
+import { connectionFromCredentials, loadConfig } from '../../../src/config.js';
+import { createLogger } from '../../../src/logging.js';
 import { startStack } from '../../helpers/stack.js';
+import { CREDENTIALS } from './discovery-setup.js';
 
 const readyz = async (base: string): Promise<{ status: number; body: { status: string; checks?: Record<string, string>; capabilities?: { source: string; soap: { reach: string }; rest: { reach: string } } } }> => {
   const r = await fetch(base.replace(/\/fhir$/, '/readyz'));
@@ -59,6 +67,29 @@ describe('facade start-up with capability discovery', () => {
       } finally {
         await stack.close();
       }
+    }
+  });
+
+  it('keeps the probed map in CAPABILITY_CACHE_FILE, and serves it when OSCAR is down at the next start', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'caps-')), 'oscar-capabilities.json');
+    const stack = await startStack({ env: { CAPABILITY_DISCOVERY: 'true', CAPABILITY_CACHE_FILE: file }, sim: { restModule: false } });
+    await stack.close();
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { oscarUrl: string; map: { rest: { reach: string } } };
+    assert.equal(stored.oscarUrl, stack.sim.url);
+    assert.equal(stored.map.rest.reach, 'module-off');
+
+    // The same OSCAR address, now answering nothing (a port nobody listens on).
+    const dead = await new Promise<number>((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); }); });
+    const url = `http://127.0.0.1:${dead}/oscar`;
+    writeFileSync(file, JSON.stringify({ ...stored, oscarUrl: url }));
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', CAPABILITY_CACHE_FILE: file, CHANGE_POLL_SECONDS: '0', OSCAR_TIMEZONE: stack.sim.store.timezone });
+    const facade = createFacade(config, connectionFromCredentials(url, CREDENTIALS), createLogger('silent'));
+    try {
+      await facade.listen();
+      assert.equal(facade.capabilities.current().source, 'cache');
+      assert.equal(facade.capabilities.current().rest.reach, 'module-off');
+    } finally {
+      await facade.close();
     }
   });
 
