@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { durationText } from '../../src/sim/rest/schedule.js';
 import { SAMPLE_NOW, signed, startSim, type Sim } from './fixture.js';
 
 // samples §2a and §2b, byte for byte
@@ -76,5 +77,21 @@ describe('ScheduleService', () => {
     assert.equal((await signed(sim, 'GET', '/oscar/ws/services/schedule/999998/day/March-12')).status, 500);
     const statuses = JSON.parse((await signed(sim, 'GET', '/oscar/ws/services/schedule/statuses')).body) as { total: number; content: Array<{ status: string }> };
     assert.deepEqual([statuses.total, statuses.content.map((c) => c.status)], [2, ['t', 'H']]);
+  });
+
+  it('writes day-list durations as Appointment.getDuration does (contract 3.8): capital H, no zero parts', () => {
+    assert.deepEqual([
+      durationText({ startTime: '09:00:00', endTime: '09:14:00' }), durationText({ startTime: '09:00:00', endTime: '10:01:00' }),
+      durationText({ startTime: '09:00:00', endTime: '10:00:00' }), durationText({ startTime: '09:00:00', endTime: '09:00:00' }),
+    ], ['14m ', '1H 1m ', '1H ', '']);
+  });
+
+  it('updateStatus sets the status and the update time, not lastUpdateUser (contract 3.8)', async () => {
+    const appt = sim.store.data.appointments[0];
+    assert.ok(appt);
+    appt.lastUpdateUser = 'someone-else';
+    const r = await post(`/appointment/${appt.appointmentNo}/updateStatus`, '{"status":"H"}');
+    assert.equal(r.status, 200);
+    assert.deepEqual([appt.status, appt.lastUpdateUser], ['H', 'someone-else']);
   });
 });

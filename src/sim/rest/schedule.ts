@@ -136,14 +136,14 @@ function addAppointment(ctx: RestContext): Record<string, unknown> {
 
 /** updateAppointmentStatus / updateAppointmentType: the loaded entity, changed and returned. */
 function updateField(ctx: RestContext, field: 'status' | 'type'): Record<string, unknown> {
-  const caller = ctx.provider().providerNo;
+  ctx.provider();
   const to = ctx.body;
   if (to === null) throw new ContainerError('java.lang.NullPointerException');
   const appt = ctx.store.appointment(intParam(ctx, 'id'));
   if (!appt) throw new ContainerError('java.lang.NullPointerException');
   const value = (to[field] ?? null) as string | null;
+  // contract 3.8: the manager sets that one column; the entity's @PreUpdate stamps updateDateTime.
   if (field === 'status') appt.status = value ?? ''; else appt.type = value;
-  appt.lastUpdateUser = caller;
   appt.updateDateTime = ctx.store.nowLocal();
   return { ...emptySchedulingResponse(), appointment: appointmentTo1(appt, ctx.tz) };
 }
@@ -153,11 +153,12 @@ function formatHhMmAa(hhmmss: string): string {
   return `${pad(h % 12 === 0 ? 12 : h % 12)}:${pad(m)} ${h < 12 ? 'AM' : 'PM'}`;
 }
 
-function durationText(a: AppointmentRow): string {
+/** Appointment.getDuration() (contract 3.8): "<h>H " when hours > 0, then "<m>m " when minutes > 0. */
+export function durationText(a: Pick<AppointmentRow, 'startTime' | 'endTime'>): string {
   const toMin = (t: string): number => { const [h = 0, m = 0] = t.split(':').map(Number); return h * 60 + m; };
   const minutes = toMin(a.endTime) - toMin(a.startTime);
   const h = Math.floor(minutes / 60);
-  return `${h > 0 ? `${h}h ` : ''}${minutes % 60}m `;
+  return `${h > 0 ? `${h}H ` : ''}${minutes % 60 > 0 ? `${minutes % 60}m ` : ''}`;
 }
 
 /** PatientListApptItemBean[] for one provider's day, excluding status exactly 'C'. */
