@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AccessTokenVerifier } from '../../src/auth/access-token.js';
 import { isFhirError } from '../../src/fhir/index.js';
-import { startIssuer, type Issuer } from './fixture.js';
+import { keyPair, startIssuer, type Issuer } from './fixture.js';
 
 const AUD = 'https://fhir.example.org/fhir';
 
@@ -34,6 +34,20 @@ describe('AccessTokenVerifier with an external issuer', () => {
     assert.notEqual(a, b, 'each request gets its own context object');
     assert.deepEqual(a, b);
     assert.equal(issuer.jwksFetches, fetches);
+  });
+
+  it('accepts a token signed with any asymmetric JOSE algorithm an identity provider may use (RFC 7518, RFC 8037)', async () => {
+    const keys = await Promise.all(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'].map((alg) => keyPair(alg)));
+    const many = await startIssuer(() => AUD, keys);
+    try {
+      const v = new AccessTokenVerifier({ audience: AUD, external: { issuer: many.issuer, jwksUrl: many.jwksUrl } });
+      for (const key of keys) {
+        const ctx = await v.verify(`Bearer ${await many.token({ scope: 'user/*.rs' }, { key })}`).catch((e: Error) => e);
+        assert.equal((ctx as { kind?: string }).kind, 'token', `${key.alg}: ${(ctx as Error).message ?? ''}`);
+      }
+    } finally {
+      await many.close();
+    }
   });
 
   it('rejects a patient claim that is not a FHIR id', async () => {

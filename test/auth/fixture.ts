@@ -12,7 +12,7 @@ import { startStack, type Stack, type StackOptions } from '../helpers/stack.js';
 
 export interface KeyPair { privateKey: CryptoKey; publicJwk: JWK; alg: string; kid: string }
 
-export async function keyPair(alg: 'RS256' | 'RS384' | 'ES384' | 'ES256'): Promise<KeyPair> {
+export async function keyPair(alg: string): Promise<KeyPair> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const kid = randomUUID();
   return { privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' }, alg, kid };
@@ -39,14 +39,15 @@ export interface TokenOptions {
   key?: KeyPair;
 }
 
-export async function startIssuer(audience: () => string): Promise<Issuer> {
+/** `moreKeys` are published beside the issuer's own RS256 key (token(…, { key }) signs with one). */
+export async function startIssuer(audience: () => string, moreKeys: readonly KeyPair[] = []): Promise<Issuer> {
   const key = await keyPair('RS256');
   let fetches = 0;
   let clientKeys: JWK[] = [];
   const server: Server = createServer((req, res) => {
     if (req.url === '/realms/clinic/protocol/openid-connect/certs') {
       fetches++;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.publicJwk] }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.publicJwk, ...moreKeys.map((k) => k.publicJwk)] }));
     } else if (req.url === '/client-keys/jwks.json') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: clientKeys }));
     } else {
