@@ -50,6 +50,14 @@ describe('Juno SOAP operations', () => {
     assert.ok(unknown.body.includes("<faultstring>Demographic 999999 doesn't exist.</faultstring>"));
   });
 
+  it('fills the cell phone on every DemographicTransfer, search answers included', async () => {
+    const cell = sim.store.data.demographicExts.find((e) => e.key === 'demo_cell' && e.value);
+    assert.ok(cell, 'the generated clinic has a cell phone');
+    const last = sim.store.demographic(cell.demographicNo)?.lastName ?? '';
+    const r = await juno(sim, 'DemographicService', 'searchDemographicByName', `<arg0>${last}</arg0><arg1>0</arg1><arg2>50</arg2>`);
+    assert.ok(r.body.includes(`<cellPhone>${cell.value}</cellPhone>`), r.body.slice(0, 400));
+  });
+
   it('getDemographicByHealthNumber refuses an empty number', async () => {
     const r = await juno(sim, 'DemographicService', 'getDemographicByHealthNumber', '<arg0></arg0>');
     assert.ok(r.body.includes('<faultstring>null or empty health numbers are not permitted</faultstring>'));

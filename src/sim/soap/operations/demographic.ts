@@ -15,7 +15,9 @@ import { javaSplit } from './java.js';
 
 const byPk = (ctx: CallContext): DemographicRow[] => [...ctx.store.data.demographics].sort((a, b) => a.demographicNo - b.demographicNo);
 
-const dt = (ctx: CallContext, row: DemographicRow): WireObject => demographicTransfer(row, ctx.store, ctx.tz, { withExt: false, v2: false });
+/** Juno's DemographicTransfer.toTransfer reads the cell phone ext on every transfer; the others only in getDemographic. */
+const dt = (ctx: CallContext, row: DemographicRow): WireObject =>
+  demographicTransfer(row, ctx.store, ctx.tz, { withExt: ctx.opts.variant === 'juno', v2: false });
 
 /** JPA find(id) with a null id (a missing arg0). */
 const nullIdFault = () => serverFault('id to load is required for loading');
