@@ -40,6 +40,9 @@ const NO_ALLERGY_STATUS = 'no clinical status: without OSCAR REST an archived al
 /** contract 4.13: Juno's SOAP demographic writes refuse any sex but M and F. */
 const JUNO_SEX = "only male or female can be stored (Juno's SOAP web services refuse other sexes, contract 4.13)";
 
+/** contract 3.9: REST prevention lists carry the latest row of each type and none of the ext details. */
+const REST_PREVENTIONS = 'searched by patient only, the latest immunization of each vaccine type, without lot, site, route, dose or edit history (contract 3.9)';
+
 export const ROUTE_TABLE = {
   // Patient (variants §7.4: SOAP reads work for every patient, REST /demographics is the only write API)
   'Patient.read': {
@@ -132,8 +135,13 @@ export const ROUTE_TABLE = {
       soap('by-demographic', ['soapGetPreventionsByDemographicIdAfter', 'soapGetPrevention']),
       soap('by-recorder', ['soapGetPreventionsByProgramProviderDemographicDate', 'soapGetProviders2', 'soapGetPrevention'],
         'a patient\'s immunizations are listed one recording provider at a time (a call per OSCAR provider), and one recorded by someone who is neither an OSCAR provider nor an outside provider is not found (this OSCAR has no getPreventionsByDemographicIdAfter, variants §6 B23)'),
+      rest('rest-immunizations', ['restImmunizations'], REST_PREVENTIONS),
+      rest('rest-active-preventions', ['restActivePreventions'], REST_PREVENTIONS),
     ],
   },
+  // The anchors other than patient read preventions by id: SOAP only.
+  'Immunization.search._id': { type: 'Immunization', interaction: 'search._id', options: [soap('soap', ['soapGetPrevention'])] },
+  'Immunization.search.identifier': { type: 'Immunization', interaction: 'search.identifier', options: [soap('soap', ['soapGetPrevention'])] },
   'Immunization.search._lastUpdated': {
     type: 'Immunization', interaction: 'search._lastUpdated', options: [soap('soap', ['soapGetPreventionsUpdatedAfterDate'])],
   },

@@ -120,15 +120,26 @@ describe('SOAP behind a WAF (variants B5)', () => {
   before(async () => { ({ stack, seen } = await stackFor('SOAP WAF', { soapWaf: true })); });
   after(() => stack.close());
 
-  it('advertises appointments only (over REST), and answers a patient read 501 naming the firewall, without a SOAP call', async () => {
+  it('advertises appointments and immunizations only (over REST), and answers a patient read 501 naming the firewall, without a SOAP call', async () => {
     const cs = (await stack.fhir('/metadata')).body as CapabilityStatement;
-    assert.deepEqual(cs.rest?.[0]?.resource?.map((r) => r.type), ['Appointment']);
+    assert.deepEqual(cs.rest?.[0]?.resource?.map((r) => r.type), ['Appointment', 'Immunization']);
     const res = await stack.fhir('/Patient/1');
     assert.equal(res.status, 501);
     assert.match(res.body.issue[0].diagnostics, /firewall/);
     const book = await stack.fhir('/Appointment', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ resourceType: 'Appointment' }) });
     assert.equal(book.status, 501);
     assert.deepEqual(seen.filter((s) => s.method === 'POST' && !s.path.includes('/ws/services/')), []);
+  });
+
+  it('searches a patient\'s immunizations over REST, without the lot number OSCAR REST does not carry', async () => {
+    const withShots = stack.sim.store.data.preventions.find((p) => p.deleted === '0' && p.preventionType === 'Flu')!.demographicNo;
+    const before = seen.length;
+    const res = await stack.fhir(`/Immunization?patient=${withShots}`);
+    assert.equal(res.status, 200, res.text);
+    const found = res.body.entry.filter((e: { search?: { mode?: string } }) => e.search?.mode === 'match');
+    assert.ok(found.length > 0);
+    assert.ok(found.every((e: { resource: { lotNumber?: string } }) => e.resource.lotNumber === undefined));
+    assert.deepEqual(seen.slice(before).map((s) => s.path.replace(/^\/oscar/, '')), [`/ws/services/preventions/immunizations/${withShots}`]);
   });
 
   it("searches a practitioner's appointments over REST one day at a time, and refuses a range longer than 31 days without calling OSCAR", async () => {

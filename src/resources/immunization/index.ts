@@ -1,6 +1,7 @@
 // Immunization ← OSCAR preventions of immunization types (mapping §5; contract 4.9,
 // 5.4). Read-only: OSCAR has no prevention write API. Details (lot, site, route, dose, brand code)
-// exist only in SOAP PreventionWs, so every read and search goes through SOAP.
+// exist only in SOAP PreventionWs, so reads and searches go through SOAP unless it is out of reach
+// (rest-search.ts).
 import type { Immunization } from 'fhir/r4.js';
 import { defineResource, NUMERIC_ID, type FhirContext, type ParsedSearch, type SearchResult } from '../../fhir/index.js';
 import type { PreventionTransfer } from '../../oscar/types.js';
@@ -8,6 +9,8 @@ import { hiddenFrom } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { CA_BASELINE_PROFILES } from '../systems.js';
 import { immunizationFromSoap, isImmunizationPrevention } from './mapper.js';
+import { chosen } from '../../routing/routes.js';
+import { restImmunizations } from './rest-search.js';
 import { IMMUNIZATION_SEARCH_PARAMS } from './search-params.js';
 import { fetchImmunizationCandidates, immunizationMatches, planImmunizationSearch } from './search.js';
 
@@ -28,8 +31,12 @@ export function immunizationDefinition(deps: ResourceDeps) {
   }
 
   async function search(ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Immunization>> {
-    const rows = await fetchImmunizationCandidates(planImmunizationSearch(s, deps, Date.now(), ctx.compartment), deps);
-    const matches = (await toImmunizations(rows))
+    const plan = planImmunizationSearch(s, deps, Date.now(), ctx.compartment);
+    const how = chosen(deps.routes, 'Immunization.search-type');
+    const found = how === 'rest-immunizations' || how === 'rest-active-preventions'
+      ? await restImmunizations(plan, how, deps)
+      : await toImmunizations(await fetchImmunizationCandidates(plan, deps));
+    const matches = found
       .filter((i) => s.clauses.every((c) => immunizationMatches(i, c, mapping.timezone)))
       .sort((a, b) => Number(a.id) - Number(b.id));
     return { resources: matches, unpaged: true };

@@ -24,7 +24,7 @@ const BEGINNING = '1900-01-01';
 const INSTANT_WIDTH_MS = 1000;
 const EVENT_STATUS = 'http://hl7.org/fhir/event-status';
 
-type Plan =
+export type Plan =
   | { kind: 'ids'; ids: number[] }
   | { kind: 'previous'; ids: number[] }
   | { kind: 'patients'; demographicNos: number[] }
