@@ -18,12 +18,9 @@ matrixSuite({
 });
 // variants B5, §7.4 REST-only mode: appointments and immunizations over OAuth REST; patients,
 // practitioners, allergies and documents are read through SOAP only.
-// The simulator does not serve POST /schedule/getAppointment yet, so the map says so too: no read, no _id.
-const waf = VARIANT_MAPS['SOAP WAF']!;
 matrixSuite({
-  name: 'SOAP behind a WAF', sim: { soapWaf: true },
-  map: { ...waf, rest: { ...waf.rest, paths: waf.rest.paths!.filter((p) => p !== '/schedule/getAppointment') } },
-  interactions: { Appointment: ['search-type'], Immunization: ['search-type'] },
+  name: 'SOAP behind a WAF', sim: { soapWaf: true }, map: VARIANT_MAPS['SOAP WAF']!,
+  interactions: { Appointment: [...READ, 'search-type'], Immunization: ['search-type'] },
 });
 // variants B8: the allow-list refuses SOAP and REST alike.
 matrixSuite({ name: 'Juno, IP not allowed', sim: { variant: 'juno', ipAllowlist: 'deny' }, map: VARIANT_MAPS['IP not allowed']!, interactions: {} });
