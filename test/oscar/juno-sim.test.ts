@@ -37,6 +37,7 @@ describe('Juno calls against the simulator (variant juno)', () => {
     const v1 = await client.restV1GetDemographic(d.demographicNo);
     assert.equal(v1?.lastName, d.lastName);
     assert.equal(v1?.dateOfBirth, `${d.yearOfBirth}-${d.monthOfBirth}-${d.dateOfBirth}`);
+    assert.equal(await client.restV1GetDemographic(999_999), undefined, 'Juno\'s 400 "Invalid Demographic Number"');
     const page = await client.restV1SearchDemographics({ lastName: d.lastName, perPage: 100 });
     assert.ok(page.rows.some((r) => r.demographicNo === d.demographicNo));
     assert.equal(page.total, sim.store.data.demographics.filter((x) => x.lastName.toUpperCase().startsWith(d.lastName.toUpperCase())).length);

@@ -147,6 +147,16 @@ describe('REST and SOAP give one appointment the same resource (JVM in the clini
       assert.deepEqual(appointmentFromRest(row, cfg), appointmentFromSoap(soap, cfg), `appointment ${row.id}`);
     }
   });
+
+  it('reads by id over REST to the same resource, and an unknown id is a failure, never "not found" (contract 3.8)', async () => {
+    const cfg = defaultMappingConfig({ timezone: sim.store.timezone });
+    const a = sim.store.data.appointments.find((x) => x.demographicNo > 0 && x.status !== 'D');
+    assert.ok(a);
+    const [rest, soap] = [await client.restGetAppointment(a.appointmentNo), await client.soapGetAppointment2(a.appointmentNo)];
+    assert.ok(rest && soap);
+    assert.deepEqual(appointmentFromRest(rest, cfg), appointmentFromSoap(soap, cfg));
+    await assert.rejects(client.restGetAppointment(999_999), OscarFaultError);
+  });
 });
 
 describe('POST /schedule/getAppointment (fake server: the simulator does not serve it yet)', () => {
