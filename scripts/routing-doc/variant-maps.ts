@@ -44,6 +44,8 @@ const OSCAR_REST_PATHS = [
   '/demographics/basic/{id}', '/demographics/search', '/demographics', '/allergies/active', '/oauth/info',
   '/schedule/getAppointment', '/schedule/{demographicNo}/appointmentHistory', '/schedule/{providerNo}/day/{date}',
   '/schedule/add', '/schedule/appointment/{id}/updateStatus', '/preventions/active',
+  // contract 3.8 (docs/oscar-contract.md): the type has its own update call beside the status.
+  '/schedule/appointment/{id}/updateType',
   // C–G (variants §4.2): immunizations by patient.
   '/preventions/immunizations/{demographicNo}',
 ];

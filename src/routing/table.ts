@@ -102,10 +102,18 @@ export const ROUTE_TABLE = {
     type: 'Appointment', interaction: 'search._lastUpdated', options: [soap('soap', ['soapGetAppointmentsUpdatedAfterDate'])],
   },
   'Appointment.create': {
-    type: 'Appointment', interaction: 'create', options: [soap('soap', ['soapAddAppointment', 'soapGetDemographic'])], requires: ['Appointment.read'],
+    type: 'Appointment', interaction: 'create', requires: ['Appointment.read'], options: [
+      soap('soap', ['soapAddAppointment', 'soapGetDemographic', 'soapGetProviders2']),
+      rest('rest', ['restAddAppointment', 'restSearchDemographics', 'restGetAppointment'],
+        "the practitioner is not checked against OSCAR's provider list, which only SOAP gives (OSCAR books any provider number, contract 5.2)"),
+    ],
   },
   'Appointment.update': {
-    type: 'Appointment', interaction: 'update', options: [soap('soap', ['soapGetAppointment2', 'soapUpdateAppointment', 'soapGetDemographic'])], requires: ['Appointment.read'],
+    type: 'Appointment', interaction: 'update', requires: ['Appointment.read'], options: [
+      soap('soap', ['soapGetAppointment2', 'soapUpdateAppointment', 'soapGetDemographic', 'soapGetProviders2']),
+      rest('rest', ['restGetAppointment', 'restUpdateAppointmentStatus', 'restUpdateAppointmentType'],
+        'only the status and the appointment type can change; a reschedule or another participant is refused (contract 3.8)'),
+    ],
   },
 
   // AllergyIntolerance: SOAP rows, REST active list for the clinical status (variants §6 B14)

@@ -126,8 +126,8 @@ describe('SOAP behind a WAF (variants B5)', () => {
     const res = await stack.fhir('/Patient/1');
     assert.equal(res.status, 501);
     assert.match(res.body.issue[0].diagnostics, /firewall/);
-    const book = await stack.fhir('/Appointment', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ resourceType: 'Appointment' }) });
-    assert.equal(book.status, 501);
+    const staff = await stack.fhir('/Practitioner?name=x');
+    assert.equal(staff.status, 501);
     assert.deepEqual(seen.filter((s) => s.method === 'POST' && !s.path.includes('/ws/services/')), []);
   });
 
@@ -140,6 +140,29 @@ describe('SOAP behind a WAF (variants B5)', () => {
     assert.ok(found.length > 0);
     assert.ok(found.every((e: { resource: { lotNumber?: string } }) => e.resource.lotNumber === undefined));
     assert.deepEqual(seen.slice(before).map((s) => s.path.replace(/^\/oscar/, '')), [`/ws/services/preventions/immunizations/${withShots}`]);
+  });
+
+  it('books over REST, cancels over REST, and refuses a reschedule REST cannot make before writing anything', async () => {
+    const d = stack.sim.store.data;
+    const patient = d.demographics[0]!.demographicNo;
+    const doctor = d.providers.find((p) => p.providerType === 'doctor')!.providerNo;
+    const booked = await stack.fhir('/Appointment', {
+      method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({
+        resourceType: 'Appointment', status: 'booked', start: '2034-05-02T09:00:00-04:00', end: '2034-05-02T09:20:00-04:00',
+        participant: [{ actor: { reference: `Patient/${patient}` }, status: 'accepted' }, { actor: { reference: `Practitioner/${doctor}` }, status: 'accepted' }],
+      }),
+    });
+    assert.equal(booked.status, 201, booked.text);
+    const id = booked.body.id as string;
+    assert.equal(booked.body.end, '2034-05-02T09:20:00-04:00');
+    const moved = await stack.fhir(`/Appointment/${id}`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify({ ...booked.body, start: '2034-05-02T10:00:00-04:00', end: '2034-05-02T10:20:00-04:00' }) });
+    assert.equal(moved.status, 422, moved.text);
+    assert.equal(stack.sim.store.appointment(Number(id))?.startTime.slice(0, 5), '09:00');
+    const cancelled = await stack.fhir(`/Appointment/${id}`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify({ ...booked.body, status: 'cancelled' }) });
+    assert.equal(cancelled.status, 200, cancelled.text);
+    assert.equal(cancelled.body.status, 'cancelled');
+    assert.equal(stack.sim.store.appointment(Number(id))?.status, 'C');
+    assert.deepEqual(seen.filter((s) => s.method === 'POST' && !s.path.includes('/ws/services/')), []);
   });
 
   it("searches a practitioner's appointments over REST one day at a time, and refuses a range longer than 31 days without calling OSCAR", async () => {

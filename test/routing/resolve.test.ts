@@ -58,18 +58,20 @@ describe('routing table resolution', () => {
 
   it('SOAP behind a WAF: nothing that reads through SOAP, and writes that read back through it go too (variants B5)', () => {
     const at = resolved('SOAP WAF');
-    for (const key of ['Patient.read', 'Patient.search-type', 'Patient.create', 'Appointment.create', 'Appointment.search._lastUpdated', 'AllergyIntolerance.read', 'DocumentReference.create', 'Practitioner.read'] as const) {
+    for (const key of ['Patient.read', 'Patient.search-type', 'Patient.create', 'Appointment.search._lastUpdated', 'AllergyIntolerance.read', 'DocumentReference.create', 'Practitioner.read'] as const) {
       const r = at(key);
       assert.equal(r.status, 'unavailable', key);
       assert.match(r.status === 'unavailable' ? r.remedy : '', /firewall/, key);
     }
   });
 
-  it('SOAP behind a WAF: appointments are read and searched over OAuth REST (variants §7.4 REST-only mode)', () => {
+  it('SOAP behind a WAF: appointments are read, searched, booked and changed over OAuth REST (variants §7.4 REST-only mode)', () => {
     const at = resolved('SOAP WAF');
     assert.equal(optionOf(at('Appointment.read')), 'degraded rest');
     assert.equal(optionOf(at('Appointment.search-type')), 'degraded rest');
     assert.equal(optionOf(at('Appointment.search._id')), 'served rest');
+    assert.equal(optionOf(at('Appointment.create')), 'degraded rest');
+    assert.equal(optionOf(at('Appointment.update')), 'degraded rest');
   });
 
   it('OSCAR 15: plain demographics, documents by creator, immunizations by recorder, no _lastUpdated on Patient (variants §4.1, B3, B23)', () => {

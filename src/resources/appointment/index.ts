@@ -6,7 +6,7 @@ import type { Appointment } from 'fhir/r4.js';
 import {
   defineResource, gone, notFound, NUMERIC_ID, type FhirContext, type ParsedSearch, type ReferenceClause, type SearchResult,
 } from '../../fhir/index.js';
-import type { AppointmentTransfer } from '../../oscar/types.js';
+import type { AppointmentTo1, AppointmentTransfer } from '../../oscar/types.js';
 import { hiddenFrom } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { referencedId } from '../references.js';
@@ -14,6 +14,7 @@ import { bookingTransfer } from './booking.js';
 import { chosen } from '../../routing/routes.js';
 import { appointmentFromSoap } from './mapper.js';
 import { appointmentFromRest } from './rest-mapper.js';
+import { bookOverRest, changeOverRest } from './rest-booking.js';
 import { fetchRestCandidates } from './rest-search.js';
 import { APPOINTMENT_INCLUDES, APPOINTMENT_SEARCH_PARAMS, MAX_PRACTITIONER_RANGE_DAYS } from './search-params.js';
 import { appointmentMatches, fetchCandidates, isDeletedStatus, planAppointmentSearch } from './search.js';
@@ -53,11 +54,22 @@ export function appointmentDefinition(deps: ResourceDeps) {
   }
 
   /** variants §7.4 REST-only mode; contract 3.8: OSCAR answers an unknown id with an error, not an empty answer. */
-  async function readOverRest(ctx: FhirContext, id: number): Promise<Appointment | undefined> {
+  async function storedOverRest(ctx: FhirContext, id: number): Promise<AppointmentTo1 | undefined> {
     const t = await oscar.restGetAppointment(id);
     if (t?.id === undefined || t.id === null || hiddenFrom(ctx, t.demographicNo)) return undefined;
     if (isDeletedStatus(t.status ?? undefined)) throw gone(`Appointment/${id} was deleted in OSCAR`);
-    return withDisplays(appointmentFromRest(t, mapping));
+    return t;
+  }
+
+  async function readOverRest(ctx: FhirContext, id: number): Promise<Appointment | undefined> {
+    const t = await storedOverRest(ctx, id);
+    return t ? withDisplays(appointmentFromRest(t, mapping)) : undefined;
+  }
+
+  async function readBackOverRest(ctx: FhirContext, id: number): Promise<Appointment> {
+    const a = await readOverRest(ctx, id);
+    if (!a) throw notFound(`Appointment/${id} was written but cannot be read back from OSCAR`);
+    return a;
   }
 
   /** Provider numbers, loaded only when an untyped actor id must be told apart from a demographic number. */
@@ -98,13 +110,20 @@ export function appointmentDefinition(deps: ResourceDeps) {
     interactions: {
       read,
       search,
-      async create(_ctx, a) {
+      async create(ctx, a) {
+        if (chosen(deps.routes, 'Appointment.create') === 'rest') return readBackOverRest(ctx, await bookOverRest(a, deps));
         const transfer = await bookingTransfer(a, deps);
         // contract 4.6: the transfer carries the EXCLUSIVE end; OSCAR subtracts 1 ms itself.
         const id = await oscar.soapAddAppointment(transfer);
         return readBack(id);
       },
       async update(ctx, id, a) {
+        if (chosen(deps.routes, 'Appointment.update') === 'rest') {
+          const stored = await storedOverRest(ctx, Number(id));
+          if (!stored) throw notFound(`Appointment/${id} is not known (OSCAR assigns appointment ids, so an update cannot create one)`);
+          await changeOverRest(Number(id), a, stored, deps);
+          return readBackOverRest(ctx, Number(id));
+        }
         const stored = await current(ctx, Number(id));
         if (!stored) throw notFound(`Appointment/${id} is not known (OSCAR assigns appointment ids, so an update cannot create one)`);
         // contract 4.6: updateAppointment overwrites every column (missing → null/0): start from the stored record.
