@@ -71,6 +71,24 @@ export function restEpoch(ms: number | null | undefined, serverZone: string, cli
 }
 
 /**
+ * The calendar date a REST epoch-ms value names when it renders the wall clock `time` of that date
+ * in the OSCAR JVM's zone, which the facade may not know (contract 7.3; variants §6 B10): the date
+ * whose `time` in the clinic zone lies nearest the value. Exact while the JVM's offset is within
+ * 12 hours of the clinic's.
+ */
+export function restDateNear(ms: number | null | undefined, time: string, clinicZone: string): string | undefined {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return undefined;
+  let best: string | undefined;
+  let bestGap = Number.POSITIVE_INFINITY;
+  for (const days of [-1, 0, 1]) {
+    const date = new Date(ms + days * 86_400_000).toISOString().slice(0, 10);
+    const gap = Math.abs(epochOfLocal(`${date}T${time}`, clinicZone) - ms);
+    if (gap < bestGap) { best = date; bestGap = gap; }
+  }
+  return best;
+}
+
+/**
  * A date-only value for REST (contract 7.25: epoch ms, never a bare date string). OSCAR keeps the
  * calendar day the instant has in its JVM's zone, which need not be the clinic's (variants B10):
  * noon of that day in the clinic zone is the same day in every JVM zone within 12 hours of it,

@@ -30,6 +30,13 @@ describe('Appointment from REST AppointmentTo1', () => {
     assert.deepEqual(a, expected555);
   });
 
+  it('needs no JVM zone for start and end: the date is the midnight nearest the clinic’s, the times are text', () => {
+    // Rendered by a Vancouver JVM, mapped without telling the mapper so.
+    const a = appointmentFromRest({ ...rest555, appointmentDate: 1710226800000 }, cfg);
+    assert.equal(a.start, '2024-03-12T09:00:00-04:00');
+    assert.equal(a.end, '2024-03-12T09:15:00-04:00');
+  });
+
   it('reads the answer of POST /schedule/add, whose times are epoch ms of the full instants (10:30–10:44 stored)', () => {
     const a = appointmentFromRest(added556, cfg);
     assert.equal(a.id, '556');
@@ -65,8 +72,14 @@ describe('Appointment from a provider day-list row', () => {
     assert.equal(appointmentFromDayItem({ ...item, duration: 'soon' }, '999998', cfg).end, undefined);
   });
 
-  it('decodes the start from a Vancouver JVM (09:00 Toronto rendered as a Pacific instant)', () => {
-    assert.equal(appointmentFromDayItem({ ...item, date: 1710259200000 }, '999998', cfg, 'America/Vancouver').start, '2024-03-12T09:00:00-04:00');
+  it('takes the start time from the "hh:mm AM" text and the date nearest the epoch ms, whatever the JVM zone', () => {
+    assert.equal(appointmentFromDayItem({ ...item, date: 1710259200000 }, '999998', cfg).start, '2024-03-12T09:00:00-04:00');
+    // 23:30 on 2024-03-12 rendered by a Vancouver JVM is 02:30 on the 13th in Toronto: still the 12th.
+    const late = appointmentFromDayItem({ ...item, startTime: '11:30 PM', duration: '14m ', date: 1710311400000 }, '999998', cfg);
+    assert.equal(late.start, '2024-03-12T23:30:00-04:00');
+    assert.equal(appointmentFromDayItem({ ...item, startTime: '12:05 AM', date: 1710216300000 }, '999998', cfg).start, '2024-03-12T00:05:00-04:00');
+    // A row without its time text falls back to the epoch ms in the given zone.
+    assert.equal(appointmentFromDayItem({ ...item, startTime: null, date: 1710259200000 }, '999998', cfg, 'America/Vancouver').start, '2024-03-12T09:00:00-04:00');
   });
 });
 

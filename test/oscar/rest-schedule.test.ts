@@ -9,7 +9,7 @@ import { startSimulator } from '../../src/sim/server.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { defaultMappingConfig } from '../../src/resources/mapping-config.js';
 import { appointmentFromSoap } from '../../src/resources/appointment/mapper.js';
-import { appointmentFromRest, appointmentToNewAppointment } from '../../src/resources/appointment/rest-mapper.js';
+import { appointmentFromDayItem, appointmentFromRest, appointmentToNewAppointment } from '../../src/resources/appointment/rest-mapper.js';
 import { sendJson, startFake } from './fake-http.js';
 import type { FakeServer, SeenRequest } from './fake-http.js';
 
@@ -55,6 +55,9 @@ describe('REST schedule and preventions against the simulator', () => {
       assert.ok(stored);
       const a = appointmentFromRest(row, cfg, SERVER_ZONE);
       assert.equal(a.start?.slice(0, 19), `${stored.appointmentDate}T${stored.startTime}`, `appointment ${row.id}`);
+      // start and end need no JVM zone (REST-only instances cannot ask SOAP for it)
+      const unzoned = appointmentFromRest(row, cfg);
+      assert.deepEqual([unzoned.start, unzoned.end], [a.start, a.end]);
       assert.equal(a.meta?.lastUpdated?.slice(0, 19), stored.updateDateTime.replace(' ', 'T').slice(0, 19));
     }
   });
@@ -67,6 +70,13 @@ describe('REST schedule and preventions against the simulator', () => {
       .map((x) => x.appointmentNo).sort((x, y) => x - y);
     const items = await client.restProviderDay(a.providerNo, a.appointmentDate);
     assert.deepEqual(items.map((i) => i.appointmentNo).sort((x, y) => (x ?? 0) - (y ?? 0)), expected);
+    const cfg = defaultMappingConfig({ timezone: sim.store.timezone });
+    for (const i of items) {
+      const stored = sim.store.appointment(i.appointmentNo ?? 0);
+      assert.ok(stored);
+      // the Pacific JVM's epoch ms, mapped without the JVM zone
+      assert.equal(appointmentFromDayItem(i, a.providerNo, cfg).start?.slice(0, 19), `${stored.appointmentDate}T${stored.startTime.slice(0, 5)}:00`);
+    }
   });
 
   it('books through POST /schedule/add: stored end is start + duration − 1 min, read back as the exclusive end', async () => {

@@ -7,7 +7,7 @@ import type { AppointmentTo1, NewAppointmentTo1, PatientListApptItemBean } from 
 import { epochOfLocal, localDateTimeOf } from '../../time/zone.js';
 import type { MappingConfig } from '../mapping-config.js';
 import type { MappingError } from '../mapping-errors.js';
-import { restEpoch, restWallClock } from '../oscar-dates.js';
+import { restDateNear, restEpoch, restWallClock } from '../oscar-dates.js';
 import { nonBlank } from '../without-empty.js';
 import { appointmentToTransfer, buildAppointment } from './mapper.js';
 
@@ -33,11 +33,15 @@ function instantOn(date: string | undefined, time: string | number | null | unde
 
 /**
  * AppointmentTo1 → Appointment. `serverZone` is the OSCAR JVM's zone, which Jackson used to render
- * the epoch-ms values (contract 7.3); it defaults to the mapping zone.
+ * the epoch-ms values (contract 7.3); it defaults to the mapping zone. Start and end of a row loaded
+ * from the database need no zone: its date is the midnight nearest the clinic's and its times are
+ * text; only the create/update stamps and the answer of `POST /schedule/add` depend on it.
  */
 export function appointmentFromRest(t: AppointmentTo1, cfg: MappingConfig, serverZone = cfg.timezone): Appointment {
   const tz = cfg.timezone;
-  const date = restWallClock(t.appointmentDate, serverZone)?.slice(0, 10);
+  const date = typeof t.startTime === 'number'
+    ? restWallClock(t.appointmentDate, serverZone)?.slice(0, 10)
+    : restDateNear(t.appointmentDate, '00:00:00', tz);
   return buildAppointment({
     id: t.id ?? undefined, status: t.status ?? undefined,
     startMs: instantOn(date, t.startTime, serverZone, tz),
@@ -59,12 +63,29 @@ function durationMinutes(text: string | null | undefined): number | undefined {
   return m ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) : undefined;
 }
 
+/** "hh:mm AM" (SimpleDateFormat "hh:mm aa" of the stored start, contract 3.7) → "HH:mm:00". */
+function clockOf12h(text: string | null | undefined): string | undefined {
+  const m = typeof text === 'string' ? /^\s*(\d{1,2}):(\d{2})\s*([AaPp])[Mm]\s*$/.exec(text) : null;
+  if (!m) return undefined;
+  const hour = (Number(m[1]) % 12) + ((m[3] ?? '').toUpperCase() === 'P' ? 12 : 0);
+  return `${String(hour).padStart(2, '0')}:${m[2]}:00`;
+}
+
+/** The start of a day-list row: its stored wall clock on the date its epoch ms is nearest to. */
+function dayItemStart(i: PatientListApptItemBean, cfg: MappingConfig, serverZone: string): number | undefined {
+  const time = clockOf12h(i.startTime);
+  if (time === undefined) return restEpoch(i.date, serverZone, cfg.timezone);
+  const date = restDateNear(i.date, time, cfg.timezone);
+  return date === undefined ? undefined : epochOfLocal(`${date}T${time}`, cfg.timezone);
+}
+
 /**
  * One row of a provider's day list → Appointment, with what the row carries (contract 3.8): no
- * created/updated times and no client identifier. `providerNo` is the day list's provider.
+ * created/updated times and no client identifier. `providerNo` is the day list's provider. The
+ * start needs no zone (its time is text), `serverZone` only helps a row without one.
  */
 export function appointmentFromDayItem(i: PatientListApptItemBean, providerNo: string, cfg: MappingConfig, serverZone = cfg.timezone): Appointment {
-  const startMs = restEpoch(i.date, serverZone, cfg.timezone);
+  const startMs = dayItemStart(i, cfg, serverZone);
   const minutes = durationMinutes(i.duration);
   return buildAppointment({
     id: i.appointmentNo ?? undefined, status: i.status ?? undefined, startMs,
