@@ -318,13 +318,13 @@ export class OscarClient {
   }
 
   async soapSearchDemographicsByAttributes(c: DemographicAttributeSearch): Promise<DemographicTransfer[]> {
-    const args: Record<string, SoapValue> = {
+    const criteria: Record<string, SoapValue> = {
       arg0: c.hin, arg1: c.firstName, arg2: c.lastName, arg3: c.gender === undefined ? undefined : instanceSexCode(c.gender, this.capabilities()?.soap.genderCodes),
       arg4: c.dateOfBirth === undefined ? undefined : this.xsDate(c.dateOfBirth),
       arg5: c.city, arg6: c.province, arg7: c.phone, arg8: c.email, arg9: c.alias,
-      arg10: int(c.startIndex ?? 0), arg11: this.listSize(c.itemsToReturn ?? 100),
     };
-    return this.clinicRows(WALL_CLOCK.demographic, await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'searchDemographicsByAttributes', dropUndefined(args)));
+    return this.inPages(c.startIndex ?? 0, c.itemsToReturn ?? 100, async (start, count) => this.clinicRows(WALL_CLOCK.demographic,
+      await this.soapRead<DemographicTransfer | DemographicTransfer[]>('DemographicService', 'searchDemographicsByAttributes', dropUndefined({ ...criteria, arg10: start, arg11: count }))));
   }
 
   /** Active (AC) patients updated after `since` (null = all), optionally projected to `fields` (contract 4.5). */
@@ -343,8 +343,8 @@ export class OscarClient {
 
   /** All of a patient's appointments, newest first, paged; no consent gate (contract 4.6, 7.9). */
   async soapGetAppointmentsForPatient2(demographicNo: number, startIndex: number, itemsToReturn: number): Promise<AppointmentTransfer[]> {
-    return this.clinicRows(WALL_CLOCK.appointment, await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsForPatient2',
-      { arg0: int(demographicNo), arg1: int(startIndex), arg2: this.listSize(itemsToReturn), arg3: false }));
+    return this.inPages(startIndex, itemsToReturn, async (start, count) => this.clinicRows(WALL_CLOCK.appointment,
+      await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsForPatient2', { arg0: int(demographicNo), arg1: start, arg2: count, arg3: false })));
   }
 
   /** `appointment_date >= start and < end` for one provider (contract 4.6). */
@@ -354,8 +354,8 @@ export class OscarClient {
   }
 
   async soapGetAppointmentsUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<AppointmentTransfer[]> {
-    return this.clinicRows(WALL_CLOCK.appointment, await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsUpdatedAfterDate',
-      { arg0: this.xsDate(since), arg1: this.listSize(itemsToReturn), arg2: false }));
+    return this.capped('ScheduleService.getAppointmentsUpdatedAfterDate', itemsToReturn, async (count) => this.clinicRows(WALL_CLOCK.appointment,
+      await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsUpdatedAfterDate', { arg0: this.xsDate(since), arg1: count, arg2: false })));
   }
 
   /**
@@ -417,13 +417,13 @@ export class OscarClient {
    * (contract 4.8, 7.9). programId/providerNo are ignored by OSCAR and left out.
    */
   async soapGetAllergiesByProgramProviderDemographicDate(demographicNo: number, since: OscarDate, itemsToReturn: number): Promise<AllergyTransfer[]> {
-    return this.clinicRows(WALL_CLOCK.allergy, await this.soapRead<AllergyTransfer | AllergyTransfer[]>('AllergyService', 'getAllergiesByProgramProviderDemographicDate',
-      { arg2: int(demographicNo), arg3: this.xsDate(since), arg4: this.listSize(itemsToReturn) }));
+    return this.capped('AllergyService.getAllergiesByProgramProviderDemographicDate', itemsToReturn, async (count) => this.clinicRows(WALL_CLOCK.allergy,
+      await this.soapRead<AllergyTransfer | AllergyTransfer[]>('AllergyService', 'getAllergiesByProgramProviderDemographicDate', { arg2: int(demographicNo), arg3: this.xsDate(since), arg4: count })));
   }
 
   async soapGetAllergiesUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<AllergyTransfer[]> {
-    return this.clinicRows(WALL_CLOCK.allergy, await this.soapRead<AllergyTransfer | AllergyTransfer[]>('AllergyService', 'getAllergiesUpdatedAfterDate',
-      { arg0: this.xsDate(since), arg1: this.listSize(itemsToReturn) }));
+    return this.capped('AllergyService.getAllergiesUpdatedAfterDate', itemsToReturn, async (count) => this.clinicRows(WALL_CLOCK.allergy,
+      await this.soapRead<AllergyTransfer | AllergyTransfer[]>('AllergyService', 'getAllergiesUpdatedAfterDate', { arg0: this.xsDate(since), arg1: count })));
   }
 
   // ---------------------------------------------------------------- SOAP: PreventionService
@@ -447,15 +447,14 @@ export class OscarClient {
    * null provider matches nothing, so a patient's list takes one call per provider.
    */
   async soapGetPreventionsByProgramProviderDemographicDate(providerNo: string, demographicNo: number, since: OscarDate, itemsToReturn: number): Promise<PreventionTransfer[]> {
-    const r = await this.soapRead<PreventionTransfer | PreventionTransfer[]>('PreventionService', 'getPreventionsByProgramProviderDemographicDate',
-      { arg1: providerNo, arg2: int(demographicNo), arg3: this.xsDate(since), arg4: this.listSize(itemsToReturn) });
-    return this.clinicRows(WALL_CLOCK.prevention, r).map(withExtsArray);
+    return this.capped('PreventionService.getPreventionsByProgramProviderDemographicDate', itemsToReturn, async (count) => this.clinicRows(WALL_CLOCK.prevention,
+      await this.soapRead<PreventionTransfer | PreventionTransfer[]>('PreventionService', 'getPreventionsByProgramProviderDemographicDate',
+        { arg1: providerNo, arg2: int(demographicNo), arg3: this.xsDate(since), arg4: count })).map(withExtsArray));
   }
 
   async soapGetPreventionsUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<PreventionTransfer[]> {
-    const r = await this.soapRead<PreventionTransfer | PreventionTransfer[]>('PreventionService', 'getPreventionsUpdatedAfterDate',
-      { arg0: this.xsDate(since), arg1: this.listSize(itemsToReturn) });
-    return this.clinicRows(WALL_CLOCK.prevention, r).map(withExtsArray);
+    return this.capped('PreventionService.getPreventionsUpdatedAfterDate', itemsToReturn, async (count) => this.clinicRows(WALL_CLOCK.prevention,
+      await this.soapRead<PreventionTransfer | PreventionTransfer[]>('PreventionService', 'getPreventionsUpdatedAfterDate', { arg0: this.xsDate(since), arg1: count })).map(withExtsArray));
   }
 
   // ---------------------------------------------------------------- SOAP: DocumentService (bytes inlined → long deadline)
@@ -476,14 +475,15 @@ export class OscarClient {
    * A null program matches only program-less documents.
    */
   async soapGetDocumentsByProgramProviderDemographicDate(programId: number | null, providerNo: string, demographicNo: number, since: OscarDate, itemsToReturn: number): Promise<DocumentTransfer[]> {
-    return this.clinicRows(WALL_CLOCK.document, await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsByProgramProviderDemographicDate',
-      dropUndefined({ arg0: programId === null ? undefined : int(programId), arg1: providerNo, arg2: int(demographicNo), arg3: this.xsDate(since), arg4: this.listSize(itemsToReturn) }),
-      this.options.documentTimeoutMs));
+    return this.capped('DocumentService.getDocumentsByProgramProviderDemographicDate', itemsToReturn, async (count) => this.clinicRows(WALL_CLOCK.document,
+      await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsByProgramProviderDemographicDate',
+        dropUndefined({ arg0: programId === null ? undefined : int(programId), arg1: providerNo, arg2: int(demographicNo), arg3: this.xsDate(since), arg4: count }),
+        this.options.documentTimeoutMs)));
   }
 
   async soapGetDocumentsUpdateAfterDate(since: OscarDate, itemsToReturn: number): Promise<DocumentTransfer[]> {
-    return this.clinicRows(WALL_CLOCK.document, await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsUpdateAfterDate',
-      { arg0: this.xsDate(since), arg1: this.listSize(itemsToReturn) }, this.options.documentTimeoutMs));
+    return this.capped('DocumentService.getDocumentsUpdateAfterDate', itemsToReturn, async (count) => this.clinicRows(WALL_CLOCK.document,
+      await this.soapRead<DocumentTransfer | DocumentTransfer[]>('DocumentService', 'getDocumentsUpdateAfterDate', { arg0: this.xsDate(since), arg1: count }, this.options.documentTimeoutMs)));
   }
 
   // ---------------------------------------------------------------- SOAP: ProviderService, SystemInfoService
@@ -549,12 +549,36 @@ export class OscarClient {
     return many(rows).map((r) => readWallClock(r, fields, this.zone));
   }
 
+  /** The most rows OSCAR returns at once: getMaxListReturnSize (variants §2 "Lists", §7.5), 5000 unless discovery read another. */
+  private listCap(): number {
+    return this.capabilities()?.soap.maxListReturnSize ?? OSCAR_MAX_LIST_RETURN_SIZE;
+  }
+
+  /** `itemsToReturn` rows from `startIndex`, asked in pages within the list cap (OSCAR refuses larger ones). */
+  private async inPages<T>(startIndex: number, itemsToReturn: number, page: (start: number, count: number) => Promise<T[]>): Promise<T[]> {
+    const cap = this.listCap();
+    const out: T[] = [];
+    for (let left = int(itemsToReturn); left > 0;) {
+      const count = Math.min(cap, left);
+      const rows = await page(int(startIndex) + out.length, count);
+      out.push(...rows);
+      if (rows.length < count) break;
+      left -= count;
+    }
+    return out;
+  }
+
   /**
-   * itemsToReturn within the instance's list cap: OSCAR refuses more than getMaxListReturnSize
-   * (variants §2 "Lists", §7.5), 5000 unless discovery read another.
+   * A list without a start index, asked for at most the list cap. A full answer to a capped
+   * question may leave rows out, and a short list would read as complete (callers ask one row
+   * more than they accept to see overflow): refused as OSCAR itself would refuse the larger ask.
    */
-  private listSize(n: number): number {
-    return Math.min(int(n), this.capabilities()?.soap.maxListReturnSize ?? OSCAR_MAX_LIST_RETURN_SIZE);
+  private async capped<T>(operation: string, itemsToReturn: number, list: (count: number) => Promise<T[]>): Promise<T[]> {
+    const cap = this.listCap();
+    if (int(itemsToReturn) <= cap) return list(itemsToReturn);
+    const rows = await list(cap);
+    if (rows.length >= cap) throw new OscarFaultError(operation, { upstreamMessage: `more rows than this OSCAR returns at once (getMaxListReturnSize ${cap})` });
+    return rows;
   }
 
   /** A REST demographic write with its third sex code in the instance's set (variants B9). */

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { OscarClient } from '../../src/oscar/client.js';
 import type { CapabilityMap } from '../../src/oscar/capabilities/map.js';
 import { instanceSexCode } from '../../src/oscar/normalise/sex-codes.js';
+import { OscarFaultError } from '../../src/oscar/errors.js';
 import { startFake } from './fake-http.js';
 import type { FakeServer } from './fake-http.js';
 import { FakeSoapOscar, OSCAR_NS } from './fake-soap.js';
@@ -78,14 +79,35 @@ describe('OscarClient normalisation per instance', () => {
     assert.equal(await codeSent('X', undefined), 'X', 'before discovery: the simulator default line (Open-O)');
   });
 
-  it('asks for no more rows than the instance returns (getMaxListReturnSize)', async () => {
+  it('pages a longer ask within the list cap the instance reports (getMaxListReturnSize)', async () => {
+    // OSCAR answers as many rows as asked: 120 patients exist.
+    fake.handlers.searchDemographicsByAttributes = (body) => {
+      const start = Number(/<arg10>(\d+)<\/arg10>/.exec(body)?.[1]);
+      const count = Math.min(Number(/<arg11>(\d+)<\/arg11>/.exec(body)?.[1]), 120 - start);
+      return Array.from({ length: Math.max(0, count) }, (_, i) => `<return><demographicNo>${start + i + 1}</demographicNo></return>`).join('');
+    };
     discovered = map({ maxListReturnSize: 50 });
-    await client.soapSearchDemographicsByAttributes({ lastName: 'DOE', itemsToReturn: 100 });
-    assert.match(sent('searchDemographicsByAttributes'), /<arg11>50<\/arg11>/);
+    const rows = await client.soapSearchDemographicsByAttributes({ lastName: 'DOE', startIndex: 10, itemsToReturn: 200 });
+    assert.deepEqual(rows.map((r) => r.demographicNo), Array.from({ length: 110 }, (_, i) => i + 11));
+    const pages = server.requests.filter((r) => r.body.includes(':searchDemographicsByAttributes>'))
+      .map((r) => [/<arg10>(\d+)/.exec(r.body)?.[1], /<arg11>(\d+)/.exec(r.body)?.[1]]);
+    assert.deepEqual(pages, [['10', '50'], ['60', '50'], ['110', '50']]);
     discovered = undefined;
     server.requests.length = 0;
-    await client.soapSearchDemographicsByAttributes({ lastName: 'DOE', itemsToReturn: 6000 });
-    assert.match(sent('searchDemographicsByAttributes'), /<arg11>5000<\/arg11>/);
+    await client.soapSearchDemographicsByAttributes({ lastName: 'DOE', itemsToReturn: 30 });
+    assert.match(sent('searchDemographicsByAttributes'), /<arg10>0<\/arg10><arg11>30<\/arg11>/);
+  });
+
+  it('refuses a list without paging that fills the cap rather than pass it off as complete', async () => {
+    const rows = (n: number): string => Array.from({ length: n }, (_, i) => `<return><id>${i + 1}</id></return>`).join('');
+    discovered = map({ maxListReturnSize: 3 });
+    fake.handlers.getAppointmentsUpdatedAfterDate = () => rows(3);
+    await assert.rejects(client.soapGetAppointmentsUpdatedAfterDate(0, 10), (e: unknown) => e instanceof OscarFaultError && e.httpStatus === 502);
+    assert.match(sent('getAppointmentsUpdatedAfterDate'), /<arg1>3<\/arg1>/);
+    fake.handlers.getAppointmentsUpdatedAfterDate = () => rows(2);
+    assert.deepEqual((await client.soapGetAppointmentsUpdatedAfterDate(0, 10)).map((a) => a.id), [1, 2]);
+    fake.handlers.getAppointmentsUpdatedAfterDate = () => rows(3);
+    assert.deepEqual((await client.soapGetAppointmentsUpdatedAfterDate(0, 3)).map((a) => a.id), [1, 2, 3], 'asking within the cap is answered as is');
   });
 
   it('reads appointments with useGMTTime=false and gives their wall clock the clinic offset (variants B10)', async () => {
