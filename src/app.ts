@@ -88,6 +88,12 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   });
   // A map given by the caller (tests of one line or host) wins over the probed one.
   const capabilitySource: CapabilitySource = options.capabilities ?? capabilities;
+  // OSCAR upgraded under us: the WSDLs the client read are stale (the calls would be checked against them).
+  let fingerprint = capabilities.current().soap.fingerprint;
+  capabilities.onChange((m) => {
+    if (fingerprint !== undefined && m.soap.fingerprint !== undefined && m.soap.fingerprint !== fingerprint) oscar.forgetWsdls();
+    fingerprint = m.soap.fingerprint ?? fingerprint;
+  });
   const cache = createFacadeCache({
     oscar, settings: { ...config.cache, feedRows: config.limits.changeFeedRows }, timezone: config.oscarTimezone, logger, observer: metrics.cache, feedObserver: metrics.changeFeed,
     identity: { baseUrl: oscarConn.url, restToken: oscarConn.accessToken, soapUser: oscarConn.soapUserName },

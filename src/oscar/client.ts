@@ -139,6 +139,12 @@ export class OscarClient {
 
   close(): void { this.transport.close(); }
 
+  /**
+   * Forgets the WSDLs read so far (and the login2 token): after OSCAR's SOAP services changed
+   * (a new capability fingerprint), the next call of each service reads its WSDL again.
+   */
+  forgetWsdls(): void { this.soap.reset(); }
+
   // ---------------------------------------------------------------- REST: demographics
 
   /** `GET /demographics/basic/{id}`: the lighter object (contract 3.1). */

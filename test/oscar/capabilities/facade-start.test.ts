@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { createFacade } from '../../../src/app.js';
 import { connectionFromCredentials, loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logging.js';
+import { startSimulator } from '../../../src/sim/server.js';
 import { startStack } from '../../helpers/stack.js';
 import { CREDENTIALS } from './discovery-setup.js';
 
@@ -90,6 +91,32 @@ describe('facade start-up with capability discovery', () => {
       assert.equal(facade.capabilities.current().rest.reach, 'module-off');
     } finally {
       await facade.close();
+    }
+  });
+
+  it('when the probes find other SOAP services than the cached map (an upgrade), the client reads the WSDLs again', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'caps-')), 'oscar-capabilities.json');
+    const first = await startStack({ env: { CAPABILITY_DISCOVERY: 'true', CAPABILITY_CACHE_FILE: file } });
+    await first.close();
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { oscarUrl: string; map: { soap: { fingerprint: string } } };
+    const config = loadConfig({
+      PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', CHANGE_POLL_SECONDS: '0', OSCAR_TIMEZONE: first.sim.store.timezone,
+      CAPABILITY_CACHE_FILE: file,
+    });
+    // The next start finds a cache written before an upgrade: another fingerprint.
+    const sim = await startSimulator({ port: 0, patients: 3, credentials: CREDENTIALS });
+    writeFileSync(file, JSON.stringify({ oscarUrl: sim.url, map: { ...stored.map, soap: { ...stored.map.soap, fingerprint: '0000000000000000' } } }));
+    const facade = createFacade(config, connectionFromCredentials(sim.url, CREDENTIALS), createLogger('silent'));
+    try {
+      await facade.oscar.soapGetProviders2(true);
+      assert.equal(facade.oscar.login2Count, 1);
+      await facade.listen();
+      assert.equal(facade.capabilities.current().soap.fingerprint, stored.map.soap.fingerprint);
+      await facade.oscar.soapGetProviders2(true);
+      assert.equal(facade.oscar.login2Count, 2, 'WSDLs and token forgotten, read again');
+    } finally {
+      await facade.close();
+      await sim.close();
     }
   });
 
