@@ -26,9 +26,6 @@ function expectation(name: string): CapabilityMap {
   return { ...m, rest: { ...m.rest, paths: [...m.rest.paths, ...SECTION_4_2_PATHS] } };
 }
 
-/** Calls variants §4.2 lists for B–G that the simulator does not serve yet: discovery rightly finds them absent. */
-const NOT_SIMULATED: readonly OscarOperation[] = ['restGetAppointment'];
-
 const COMBINATIONS: { name: string; sim: StartSimulatorOptions; expected: string; maxCalls: number }[] = [
   { name: 'Open-O / OpenOSP', sim: {}, expected: 'openo', maxCalls: 14 },
   { name: 'Open-O legacy line', sim: { variant: 'openo-legacy' }, expected: 'openo-legacy', maxCalls: 14 },
@@ -59,7 +56,6 @@ describe('discovery finds what each line and host offers', () => {
         }
         if (want.rest.reach === 'ok' && want.rest.dialect === 'oscar' && want.rest.paths?.includes('/oauth/info')) assert.equal(got.rest.putAllowed, want.rest.putAllowed);
         const differ = (Object.keys(WIRE_OPS) as OscarOperation[])
-          .filter((op) => !NOT_SIMULATED.includes(op))
           .filter((op) => (missing(got, op) === undefined) !== (missing(want, op) === undefined))
           .map((op) => `${op}: discovered ${missing(got, op) ?? 'offered'}; expected ${missing(want, op) ?? 'offered'}`);
         assert.deepEqual(differ, []);
