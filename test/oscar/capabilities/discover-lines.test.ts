@@ -88,6 +88,17 @@ describe('discovery of lines and hosts', () => {
     assert.equal(map.rest.reach, 'ok');
   });
 
+  it('a proxy answering login2 with an HTML 403: SOAP edge-blocked by a proxy (not Cloudflare)', async () => {
+    const s = await fake({
+      wsdl: line(OSCAR_NS, OPEN_O, ['M', 'F', 'X', 'O', 'U']), other: OSCAR_REST,
+      login2: { status: 403, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>403 Forbidden</h1></body></html>' },
+    });
+    const { map } = await discoverAt(s.base);
+    assert.equal(map.soap.reach, 'edge-blocked');
+    assert.equal(map.soap.detail, 'a proxy in front of OSCAR refuses SOAP');
+    assert.equal(map.rest.reach, 'ok');
+  });
+
   it('a Cloudflare WAF refusing even the WSDLs: both halves edge-blocked after three calls', async () => {
     const s = await fake({ wsdl: () => CLOUDFLARE_403, other: () => CLOUDFLARE_403 });
     const d = await discoverAt(s.base);

@@ -148,6 +148,19 @@ describe('capability holder', () => {
     caps.close();
   });
 
+  it('probes again on its schedule (CAPABILITY_REFRESH_HOURS), and not after close()', async () => {
+    let rounds = 0;
+    const caps = holder(() => { rounds++; return found(probed()); }, { refreshMs: 400 });
+    await caps.start(5_000);
+    assert.equal(rounds, 1);
+    await sleep(1_000);
+    assert.ok(rounds >= 2 && rounds <= 3, `${rounds} rounds`);
+    caps.close();
+    const closedAt = rounds;
+    await sleep(900);
+    assert.equal(rounds, closedAt);
+  });
+
   it('after a round OSCAR did not answer, probes again after the interval, then after twice as long', async () => {
     let rounds = 0;
     const caps = holder(() => { rounds++; return found(unreachable); }, { minIntervalMs: 500 });
