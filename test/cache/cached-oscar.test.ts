@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tagsOfChanges, wrapOscar } from '../../src/cache/cached-oscar.js';
 import { FreshReads } from '../../src/cache/fresh-reads.js';
+import { freezeAndMeasure } from '../../src/cache/measure.js';
 import { CacheStore } from '../../src/cache/store.js';
 import type { OscarClient } from '../../src/oscar/client.js';
 import { OscarUnavailableError } from '../../src/oscar/errors.js';
@@ -101,4 +102,7 @@ test('an entry\'s size counts its key, at two bytes a character (JavaScript stri
   };
   // The same answer under a key 100 characters longer.
   assert.equal(await bytesFor(`i${'x'.repeat(100)}`) - await bytesFor('i'), 200);
+  // And the entry's bookkeeping on top of its value (as measure.ts estimates it) and its key.
+  const key = 'i|soapGetDemographic2|[1001]';
+  assert.ok(await bytesFor('i') > freezeAndMeasure({ demographicNo: 1001, lastName: 'SAME' }) + 2 * key.length);
 });
