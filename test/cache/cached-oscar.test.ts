@@ -55,6 +55,21 @@ test('a write the client refused before sending it (open circuit, caller budget,
   }
 });
 
+test('a connection refused never reached OSCAR and drops nothing; a connection lost mid-call may have been applied and drops', async () => {
+  const refused = fakeOscar(new OscarUnavailableError('updateDemographic', 'connection', { code: 'ECONNREFUSED' }));
+  const a = wrapped(refused).oscar;
+  await a.soapGetDemographic2(1001);
+  await assert.rejects(a.restUpdateDemographic({ demographicNo: 1001, lastName: 'NEW' } as never));
+  await a.soapGetDemographic2(1001);
+  assert.equal(refused.reads, 1, 'ECONNREFUSED: still cached');
+  const reset = fakeOscar(new OscarUnavailableError('updateDemographic', 'connection', { code: 'ECONNRESET' }));
+  const b = wrapped(reset).oscar;
+  await b.soapGetDemographic2(1001);
+  await assert.rejects(b.restUpdateDemographic({ demographicNo: 1001, lastName: 'NEW' } as never));
+  await b.soapGetDemographic2(1001);
+  assert.equal(reset.reads, 2, 'ECONNRESET: read again from OSCAR');
+});
+
 test('inside a write request reads go to OSCAR and their answer replaces the cached one', async () => {
   const f = fakeOscar();
   const fresh = new FreshReads();
@@ -105,4 +120,30 @@ test('an entry\'s size counts its key, at two bytes a character (JavaScript stri
   // And the entry's bookkeeping on top of its value (as measure.ts estimates it) and its key.
   const key = 'i|soapGetDemographic2|[1001]';
   assert.ok(await bytesFor('i') > freezeAndMeasure({ demographicNo: 1001, lastName: 'SAME' }) + 2 * key.length);
+});
+
+test('an unclassified method that is still running drops the cache when it ends, not only when it starts', async () => {
+  const f = fakeOscar();
+  let release = (): void => {};
+  const store = new CacheStore({ maxBytes: 1_000_000, documentMaxBytes: 0, ttlMs: 600_000 });
+  const client = Object.assign(f.client, { somethingNew: () => new Promise<void>((r) => { release = r; }) });
+  const oscar = wrapOscar(client, { store, instance: 'x', invalidate: () => {} }) as OscarClient & { somethingNew(): Promise<void> };
+  await oscar.soapGetDemographic2(1001);
+  const running = oscar.somethingNew();
+  await oscar.soapGetDemographic2(1001); // read while it runs: it may be about to change this record
+  release();
+  await running;
+  const before = f.reads;
+  await oscar.soapGetDemographic2(1001);
+  assert.equal(f.reads, before + 1, 'what was cached while it ran is gone after it');
+});
+
+test('only the client\'s methods are wrapped: it can be awaited, and keeps its constructor', async () => {
+  const f = fakeOscar();
+  class Client { async soapGetDemographic2(id: number) { return f.client.soapGetDemographic2(id); } }
+  const real = new Client() as unknown as OscarClient;
+  const { store } = wrapped(f);
+  const oscar = wrapOscar(real, { store, instance: 'x', invalidate: () => {} });
+  assert.equal(await Promise.resolve(oscar), oscar, 'its (absent) then is not taken for a client method');
+  assert.equal(oscar.constructor, Client);
 });
