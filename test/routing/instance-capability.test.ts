@@ -180,3 +180,24 @@ describe('SOAP behind a WAF (variants B5)', () => {
     assert.equal(seen.length, before + 1);
   });
 });
+
+describe('a capability map that changes while the facade runs (variants §7.3: re-discovery)', () => {
+  let stack: Stack;
+  let map = VARIANT_MAPS.openo!;
+  before(async () => {
+    stack = await startStack({ sim: { patients: 2 }, facade: { capabilities: { current: () => map } } });
+  });
+  after(() => stack.close());
+
+  it('advertises and serves by the map in force at each request', async () => {
+    const patientCodes = async (): Promise<string[]> => codes(resourceOf((await stack.fhir('/metadata')).body as CapabilityStatement, 'Patient'));
+    assert.deepEqual(await patientCodes(), ['read', 'vread', 'search-type', 'create', 'update']);
+    map = VARIANT_MAPS['PUT blocked']!;
+    assert.deepEqual(await patientCodes(), ['read', 'vread', 'search-type', 'create']);
+    const id = String(stack.sim.store.data.demographics[0]!.demographicNo);
+    const res = await stack.fhir(`/Patient/${id}`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify({ resourceType: 'Patient', id }) });
+    assert.equal(res.status, 501);
+    map = VARIANT_MAPS.openo!;
+    assert.deepEqual(await patientCodes(), ['read', 'vread', 'search-type', 'create', 'update']);
+  });
+});
