@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  epochOfLocal, formatFhirDateTime, formatXsDateTime, localDateOf, localDateTimeOf, offsetMinutesAt, parseXsDateTime,
+  epochOfLocal, formatFhirDateTime, formatXsDateTime, formatXsLocal, isValidCalendarDate, isValidTimeZone, lexicalLocalOf,
+  localDateOf, localDateTimeOf, offsetMinutesAt, parseXsDateTime,
 } from '../../src/time/zone.js';
 import { INSTANT_WALLS, WALL_INSTANTS } from '../helpers/dst-instants.js';
 
@@ -31,5 +32,40 @@ describe('src/time/zone', () => {
     }
     assert.equal(formatXsDateTime(Date.parse('2024-03-10T07:00:00.120Z'), 'America/Toronto', true), '2024-03-10T07:00:00.120Z');
     assert.equal(formatFhirDateTime(Date.parse('2024-03-10T07:00:00Z'), 'UTC'), '2024-03-10T07:00:00Z');
+  });
+
+  it('keeps milliseconds exactly when printing, in GMT and in the zone, before 1970 too', () => {
+    assert.equal(formatXsDateTime(Date.parse('2024-01-01T00:00:00.600Z'), 'UTC', true), '2024-01-01T00:00:00.600Z');
+    assert.equal(formatXsDateTime(Date.parse('2024-01-01T00:00:00Z'), 'UTC', true), '2024-01-01T00:00:00Z');
+    assert.equal(formatXsLocal(Date.parse('2024-01-01T05:00:00.250Z'), 'America/Toronto'), '2024-01-01T00:00:00.250');
+    assert.equal(formatXsLocal(Date.parse('1969-12-31T23:59:59.250Z'), 'UTC'), '1969-12-31T23:59:59.250');
+    assert.equal(formatXsLocal(Date.parse('2024-07-01T16:00:00Z'), 'America/Toronto'), '2024-07-01T12:00:00');
+    assert.equal(formatFhirDateTime(Date.parse('2024-07-01T12:00:00Z'), 'America/Toronto'), '2024-07-01T08:00:00-04:00', 'a FHIR time carries the zone offset');
+  });
+
+  it('takes the wall clock an xs:dateTime spells, fractions cut to milliseconds', () => {
+    assert.equal(lexicalLocalOf('2026-03-02T06:00:00.123456-08:00'), '2026-03-02T06:00:00.123');
+    assert.equal(lexicalLocalOf(' 2026-03-02T06:00:00Z '), '2026-03-02T06:00:00');
+    assert.equal(lexicalLocalOf('2026-03-02'), undefined);
+  });
+
+  it('refuses what is no date-time with a RangeError naming it', () => {
+    assert.throws(() => epochOfLocal('2024-03-10 noon', 'America/Toronto'), { name: 'RangeError', message: /not a local date-time: 2024-03-10 noon/ });
+    assert.throws(() => parseXsDateTime('yesterday', 'America/Toronto'), { name: 'RangeError', message: /not an xs:dateTime: yesterday/ });
+    assert.throws(() => parseXsDateTime('2024-13-45T00:00:00Z', 'America/Toronto'), { name: 'RangeError', message: /not an xs:dateTime/ });
+  });
+
+  it('knows IANA zone names and Gregorian dates', () => {
+    assert.equal(isValidTimeZone('America/Toronto'), true);
+    assert.equal(isValidTimeZone('Mars/Olympus_Mons'), false);
+    assert.equal(isValidCalendarDate(1980, 2, 29), true);
+    assert.equal(isValidCalendarDate(1981, 2, 29), false);
+    assert.equal(isValidCalendarDate(1980, 2, 30), false);
+    assert.equal(isValidCalendarDate(2024, 1, 31), true);
+    assert.equal(isValidCalendarDate(2024, 12, 31), true);
+    assert.equal(isValidCalendarDate(2024, 1, 1), true);
+    for (const [y, m, d] of [[2024, 0, 1], [2024, 13, 1], [2024, 1, 0], [2024, 1, 1.5], [2024.5, 1, 1], [2024, 1.5, 1]] as const) {
+      assert.equal(isValidCalendarDate(y, m, d), false, `${y}-${m}-${d}`);
+    }
   });
 });
