@@ -84,7 +84,9 @@ export interface Interactions<R extends Resource = Resource> {
   create?(ctx: FhirContext, resource: R): Promise<R | WriteResult<R>>;
   /** Body already checked: resourceType, id = URL id, validator, If-Match. */
   update?(ctx: FhirContext, id: string, resource: R): Promise<R | WriteResult<R>>;
-  // No delete: OSCAR offers no way to delete a record through its web services (a DELETE is a 405).
+  // No delete: no type offers one (a DELETE is a 405). OSCAR could (REST DELETE /demographics/{id},
+  // POST /schedule/deleteAppointment; contract 3.1, 3.2): a type that adds delete brings back its route,
+  // its compartment policy and permission, and its tests.
 }
 
 export interface ResourceDefinition<R extends Resource = Resource> extends SearchSpec {
