@@ -58,8 +58,9 @@ function describeFailure(e: unknown): string {
   if (e instanceof errors.JWTExpired) return 'the token has expired';
   if (e instanceof errors.JWTClaimValidationFailed) {
     if (e.claim === 'aud') return 'the token is not meant for this server (audience)';
-    if (e.claim === 'iss') return 'the token comes from an unknown issuer';
-    if ((e.claim === 'nbf' || e.claim === 'iat') && e.reason === 'check_failed') return 'the token is not valid yet';
+    // Not 'iss': a token reaches jose only when its iss is the expected issuer. Not a future 'iat':
+    // jose leaves it alone and checkLifetime refuses it with its own words.
+    if (e.claim === 'nbf' && e.reason === 'check_failed') return 'the token is not valid yet';
     return `the token's "${e.claim}" claim is missing or invalid`;
   }
   if (e instanceof errors.JOSEAlgNotAllowed) return 'the token is signed with an algorithm this server does not accept';
