@@ -90,6 +90,7 @@ export function clinicData(): ClinicData {
         lastUpdateUser: '999998', remarks: '', urgency: '', creatorSecurityId: null, bookingSource: null,
       },
     ],
+    scheduleTemplates: [], scheduleTemplateCodes: [], scheduleDates: [], scheduleHolidays: [], appointmentTypes: [],
     appointmentStatuses: [
       { id: 1, status: 't', description: 'To Do', color: '#FDFEC7', icon: 'starbill.gif', active: 1, editable: 0, shortLetters: 'T', shortLetterColour: 0 },
       { id: 2, status: 'H', description: 'Here', color: '#00EE00', icon: 'here.gif', active: 1, editable: 0, shortLetters: 'H', shortLetterColour: 0 },

@@ -102,6 +102,7 @@ export function clinicData(): ClinicData {
       appointment({ appointmentNo: 502, appointmentDate: '2024-03-11', startTime: '09:00:00', endTime: '09:14:00', updateDateTime: '2024-03-06T09:00:00' }),
       appointment({ appointmentNo: 503, appointmentDate: '2024-03-11', startTime: '10:00:00', endTime: '10:29:00', demographicNo: 1002, status: 'C', name: 'SMITH,JOHN' }),
     ],
+    scheduleTemplates: [], scheduleTemplateCodes: [], scheduleDates: [], scheduleHolidays: [], appointmentTypes: [],
     appointmentStatuses: [],
     allergies: [
       {

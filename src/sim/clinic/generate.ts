@@ -12,6 +12,7 @@ import { defaultAppointmentStatuses, generateAppointments, type AppointmentBuild
 import { generatePatientDocuments, generateSpecialDocuments, type DocumentBuild } from './gen-documents.js';
 import { generatePatient, type PatientInfo } from './gen-patients.js';
 import { generatePreventions, guaranteeVariety, type PreventionBuild } from './gen-preventions.js';
+import { generateSchedules } from './gen-schedules.js';
 import { generateConsentTypes, generateOAuth, generateProviders, generateSecurity } from './gen-staff.js';
 import { Rng } from './random.js';
 
@@ -89,6 +90,7 @@ export function generateClinic(opts: GenerateClinicOptions): ClinicData {
     demographicExts,
     appointments: appts.out,
     appointmentStatuses: defaultAppointmentStatuses(),
+    ...generateSchedules(today, ctx.clinicians, ctx.receptionistNo),
     allergies: allergies.out,
     preventions: preventions.out,
     preventionExts: preventions.exts,

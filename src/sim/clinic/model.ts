@@ -145,6 +145,46 @@ export interface AppointmentRow {
   bookingSource: 'OSCAR' | null;
 }
 
+/** scheduletemplate (scheduling §1.1): one character per cell of the day; '_' = no code. */
+export interface ScheduleTemplateRow {
+  providerNo: string; // or the literal 'Public'
+  name: string;
+  summary: string | null;
+  timecode: string | null;
+}
+
+/** scheduletemplatecode (scheduling §1.2): code is ONE case-sensitive character; ids change on every edit. */
+export interface ScheduleTemplateCodeRow {
+  id: number;
+  code: string;
+  description: string | null;
+  duration: string; // minutes as text, may be ''
+  color: string | null;
+  confirm: string; // No/N, Yes, Day, Wk, Onc
+  bookinglimit: number;
+}
+
+/** scheduledate (scheduling §1.3): which template (hour) a provider works on a date; status A active, D deleted. */
+export interface ScheduleDateRow {
+  id: number;
+  sdate: LocalDate;
+  providerNo: string;
+  available: string; // '1' | '0': ignored by getDayWorkSchedule
+  priority: string | null; // 'b' generated, 'c' custom
+  reason: string; // site name when multisite, else ''
+  hour: string; // the template name
+  creator: string;
+  status: string;
+}
+
+/** scheduleholiday (scheduling §1.4): clinic-wide. */
+export interface ScheduleHolidayRow { sdate: LocalDate; holidayName: string }
+
+/** appointmentType (scheduling §6): a UI preset, no link to template codes. */
+export interface AppointmentTypeRow {
+  id: number; name: string; notes: string; reason: string; location: string; resources: string; duration: number;
+}
+
 export interface AppointmentStatusRow {
   id: number;
   status: string;
@@ -290,6 +330,11 @@ export interface ClinicData {
   demographicExts: DemographicExtRow[];
   appointments: AppointmentRow[];
   appointmentStatuses: AppointmentStatusRow[];
+  scheduleTemplates: ScheduleTemplateRow[];
+  scheduleTemplateCodes: ScheduleTemplateCodeRow[];
+  scheduleDates: ScheduleDateRow[];
+  scheduleHolidays: ScheduleHolidayRow[];
+  appointmentTypes: AppointmentTypeRow[];
   allergies: AllergyRow[];
   preventions: PreventionRow[];
   preventionExts: PreventionExtRow[];

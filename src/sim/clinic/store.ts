@@ -90,6 +90,32 @@ export class ClinicStore {
   insertPrevention(row: PreventionRow): void { this.data.preventions.push(row); this.preventionById.set(row.id, row); }
   insertDocument(row: DocumentRow): void { this.data.documents.push(row); this.documentById.set(row.documentNo, row); }
 
+  /**
+   * Called with `Service.operation` just before a SOAP operation runs (after its checks): a test
+   * can make something happen in OSCAR at that exact moment, e.g. a booking from OSCAR's own
+   * screen landing between the facade's check and its insert.
+   */
+  beforeSoapOperation: ((operation: string) => void) | undefined;
+
+  /**
+   * A booking made in OSCAR's own add-appointment screen (scheduling §5): a plain insert, no
+   * check, end stored as the last INCLUDED minute (start + duration − 1 min, contract 7.8).
+   */
+  bookFromScreen(b: { providerNo: string; date: string; start: string; minutes: number; demographicNo?: number; name?: string; status?: string }): AppointmentRow {
+    const [h, m] = b.start.split(':').map(Number) as [number, number];
+    const last = h * 60 + m + b.minutes - 1;
+    const hhmm = (min: number): string => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}:00`;
+    const now = this.nowLocal();
+    const row: AppointmentRow = {
+      appointmentNo: this.nextId('appointment'), providerNo: b.providerNo, appointmentDate: b.date, startTime: hhmm(h * 60 + m), endTime: hhmm(last),
+      name: b.name ?? '', demographicNo: b.demographicNo ?? 0, programId: 0, notes: '', reason: '', reasonCode: null, location: '', resources: '',
+      type: '', style: null, billing: null, status: b.status ?? 't', importedStatus: null, createDateTime: now, updateDateTime: now,
+      creator: 'front desk', lastUpdateUser: b.providerNo, remarks: '', urgency: null, creatorSecurityId: null, bookingSource: null,
+    };
+    this.insertAppointment(row);
+    return row;
+  }
+
   /** Deleting an appointment moves it to the archive (contract 5.2); the simulator just drops it. */
   deleteAppointment(id: number): boolean {
     const i = this.data.appointments.findIndex((a) => a.appointmentNo === id);

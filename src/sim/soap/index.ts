@@ -83,6 +83,7 @@ async function invoke(service: ServiceDef, req: Request, res: Response, deps: So
   const args = bindArgs(op, env.body, ctx.tz, schema);
   const notUnderstood = mustUnderstandCheck(env.headers, (h) => service.secured && isSecurityHeader(h));
   if (notUnderstood) throw notUnderstood;
+  store.beforeSoapOperation?.(`${service.path}.${op.name}`);
   const result = await op.handler(args, ctx);
   return renderResponse(op, result, ctx.tz, schema);
 }

@@ -13,6 +13,7 @@ import { programProviderArgs } from './program-provider-args.js';
 import { checkLimit, equalsCi, page, sortBy } from '../query.js';
 import type { OperationDef, ServiceDef, WireObject, XsInstant } from '../schema.js';
 import { appointmentTransfer, localInstant } from '../transfers.js';
+import { appointmentTypes, dayWorkSchedule, templateCodes } from './schedule-templates.js';
 
 const byPk = (ctx: CallContext): AppointmentRow[] => [...ctx.store.data.appointments].sort((a, b) => a.appointmentNo - b.appointmentNo);
 const updatedAt = (ctx: CallContext) => (r: AppointmentRow): number | null => localInstant(r.updateDateTime, ctx.tz)?.epochMs ?? null;
@@ -136,7 +137,7 @@ function testTimeZone(ctx: CallContext, gmt: boolean): XsInstant {
 }
 
 const operations: OperationDef[] = [
-  { name: 'getScheduleTemplateCodes', params: [], returns: 'scheduleTemplateCodeTransfer[]', handler: () => [] },
+  { name: 'getScheduleTemplateCodes', params: [], returns: 'scheduleTemplateCodeTransfer[]', handler: (_a, ctx) => templateCodes(ctx) },
   { name: 'getAppointment', params: [['arg0', 'int']], returns: 'appointmentTransfer', handler: (a, ctx) => getAppointment(ctx, a.int('arg0'), false) },
   {
     name: 'getAppointmentsForProvider', params: [['arg0', 'string'], ['arg1', 'dateTime']], returns: 'appointmentTransfer[]',
@@ -159,9 +160,11 @@ const operations: OperationDef[] = [
     returns: 'appointmentTransfer[]',
     handler: (a, ctx) => forPatient(ctx, a.int('arg0'), a.intP('arg1'), a.intP('arg2'), a.bool('arg3')),
   },
-  // No schedule templates are simulated: every day has no work schedule (null → empty wrapper).
-  { name: 'getDayWorkSchedule', params: [['arg0', 'string'], ['arg1', 'dateTime']], returns: 'dayWorkScheduleTransfer', handler: () => null },
-  { name: 'getAppointmentTypes', params: [], returns: 'appointmentTypeTransfer[]', handler: () => [] },
+  {
+    name: 'getDayWorkSchedule', params: [['arg0', 'string'], ['arg1', 'dateTime']], returns: 'dayWorkScheduleTransfer',
+    handler: (a, ctx) => dayWorkSchedule(ctx, a.str('arg0'), a.cal('arg1')),
+  },
+  { name: 'getAppointmentTypes', params: [], returns: 'appointmentTypeTransfer[]', handler: (_a, ctx) => appointmentTypes(ctx) },
   { name: 'addAppointment', params: [['arg0', 'appointmentTransfer']], returns: 'int', handler: (a, ctx) => addAppointment(ctx, a.obj('arg0')) },
   { name: 'updateAppointment', params: [['arg0', 'appointmentTransfer']], returns: 'void', handler: (a, ctx) => updateAppointment(ctx, a.obj('arg0')) },
   {
