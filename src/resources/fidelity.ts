@@ -8,6 +8,10 @@ export const FIDELITY_CODES = {
   clinicalStatusUnverified: 'clinical-status-unverified',
   /** Patient: read with getDemographic only (no getDemographic2 on this OSCAR). */
   demographicWithoutTransfer2: 'demographic-without-transfer2',
+  /** Patient: read through OSCAR REST (no SOAP): no residential address, email consent or roster enrolment (contract 7.24). */
+  demographicOverRest: 'demographic-over-rest',
+  /** Patient: a partial birth date stops the REST record read (contract 7.23): the search row is all there is. */
+  demographicSearchRow: 'demographic-search-row',
 } as const;
 
 export type FidelityCode = (typeof FIDELITY_CODES)[keyof typeof FIDELITY_CODES];

@@ -40,6 +40,9 @@ const NO_ALLERGY_STATUS = 'no clinical status: without OSCAR REST an archived al
 /** contract 4.13: Juno's SOAP demographic writes refuse any sex but M and F. */
 const JUNO_SEX = "only male or female can be stored (Juno's SOAP web services refuse other sexes, contract 4.13)";
 
+/** contract 7.23, 7.24: what OSCAR REST's demographic record lacks, and the patients it cannot read. */
+const PATIENT_OVER_REST = 'no residential address, email consent or roster enrolment (OSCAR REST has none, contract 7.24); a patient whose birth date is partial, which OSCAR REST cannot read (contract 7.23), comes with names, sex, birth date, phone, chart number, status and family physician only';
+
 /** contract 3.9: REST prevention lists carry the latest row of each type and none of the ext details. */
 const REST_PREVENTIONS = 'searched by patient only, the latest immunization of each vaccine type, without lot, site, route, dose or edit history (contract 3.9)';
 
@@ -49,6 +52,7 @@ export const ROUTE_TABLE = {
     type: 'Patient', interaction: 'read', options: [
       soap('complete', ['soapGetDemographic2', 'soapGetDemographic']),
       soap('transfer1', ['soapGetDemographic'], 'no middle names, residential address, email consent or roster enrolment (this OSCAR has no getDemographic2, variants §4.1)'),
+      rest('rest', ['restSearchDemographics', 'restGetDemographicBasic'], PATIENT_OVER_REST),
     ],
   },
   'Patient.search-type': {

@@ -120,10 +120,12 @@ describe('SOAP behind a WAF (variants B5)', () => {
   before(async () => { ({ stack, seen } = await stackFor('SOAP WAF', { soapWaf: true })); });
   after(() => stack.close());
 
-  it('advertises appointments and immunizations only (over REST), and answers a patient read 501 naming the firewall, without a SOAP call', async () => {
+  it('advertises patients, appointments and immunizations only (over REST), and answers a practitioner read 501 naming the firewall, without a SOAP call', async () => {
     const cs = (await stack.fhir('/metadata')).body as CapabilityStatement;
-    assert.deepEqual(cs.rest?.[0]?.resource?.map((r) => r.type), ['Appointment', 'Immunization']);
-    const res = await stack.fhir('/Patient/1');
+    assert.deepEqual(cs.rest?.[0]?.resource?.map((r) => r.type), ['Patient', 'Appointment', 'Immunization']);
+    const read = resourceOf(cs, 'Patient')!.interaction!.find((i) => i.code === 'read')!;
+    assert.match(read.documentation ?? '', /Served through OSCAR REST\. Degraded on this OSCAR: no residential address/);
+    const res = await stack.fhir('/Practitioner/1');
     assert.equal(res.status, 501);
     assert.match(res.body.issue[0].diagnostics, /firewall/);
     const staff = await stack.fhir('/Practitioner?name=x');

@@ -19,7 +19,7 @@ describe('README routing table', () => {
   });
 
   it("says patient update needs REST and HTTP PUT, or Juno's SOAP, and is impossible on OSCAR 15 (variants §7.4, B4)", () => {
-    assert.deepEqual(row(table, 'Patient update'), ['yes', 'yes', 'yes', 'no', 'degraded', 'no', 'no', 'no', 'no']);
+    assert.deepEqual(row(table, 'Patient update'), ['yes', 'yes', 'yes', 'no', 'degraded', 'no', 'no', 'no', 'yes']);
   });
 
   it('says allergies lose their clinical status without REST (variants B14)', () => {

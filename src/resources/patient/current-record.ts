@@ -9,17 +9,20 @@ import { parseXsDateTime } from '../../time/zone.js';
 import { restMsOfDate, xsDate } from '../oscar-dates.js';
 import type { DemographicTo1, DemographicTransfer2 } from '../../oscar/types.js';
 import type { OptionId } from '../../routing/table.js';
+import { unprocessable } from '../../fhir/index.js';
 import { completeDemographic } from './complete-record.js';
+import { restDemographic } from './rest-record.js';
 import { birthDateOf, emptyDemographic } from './mapper.js';
 
 export interface CurrentDemographic {
   /** The body to start the PUT from. */
   to: DemographicTo1;
-  /** The same record through SOAP (Transfer2 + cell phone): what the REST object cannot carry. */
-  soap: DemographicTransfer2;
+  /** The same record through SOAP (Transfer2 + cell phone): what the REST object cannot carry; absent when SOAP is out of reach. */
+  soap?: DemographicTransfer2;
 }
 
 export async function currentDemographic(oscar: OscarClient, id: number, timezone: string, how?: OptionId<'Patient.read'>): Promise<CurrentDemographic | undefined> {
+  if (how === 'rest') return currentOverRest(oscar, id);
   const soap = await completeDemographic(oscar, id, how);
   if (!soap) return undefined;
   if (birthDateOf(soap.yearOfBirth, soap.monthOfBirth, soap.dateOfBirth)?.length === 10) {
@@ -31,6 +34,17 @@ export async function currentDemographic(oscar: OscarClient, id: number, timezon
     }
   }
   return { to: demographicTo1FromSoap(soap, timezone), soap };
+}
+
+/** The current record when only REST can read it (rest-record.ts). */
+async function currentOverRest(oscar: OscarClient, id: number): Promise<CurrentDemographic | undefined> {
+  const r = await restDemographic(oscar, id);
+  if (!r) return undefined;
+  if (r.kind === 'search-row') {
+    // contract 7.23, 7.24: without the whole record the PUT would null everything the search row lacks.
+    throw unprocessable(`OSCAR's REST web services cannot read Patient/${id} because its birth date is partial, and an update made without the whole record would erase it: complete the birth date in OSCAR first`, ['Patient.birthDate']);
+  }
+  return { to: r.to };
 }
 
 /** What a REST update will clear because DemographicTo1 has no property for it (contract 7.24). */

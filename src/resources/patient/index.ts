@@ -21,6 +21,8 @@ import { junoTransferFor } from './juno-mapper.js';
 import { clearedByRestUpdate, currentDemographic } from './current-record.js';
 import { everythingOperation, type TypeLookup } from './everything.js';
 import { patientFromSoap, patientToDemographic } from './mapper.js';
+import { restDemographic } from './rest-record.js';
+import { patientFromRest, patientFromSearchRow } from './rest-mapper.js';
 import { PATIENT_SEARCH_PARAMS } from './search-params.js';
 import { fetchCandidates, patientMatches, planPatientSearch } from './search.js';
 
@@ -36,9 +38,22 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
     return patientFromSoap(t, mapping, { providerDisplay: await providers.displayOf(t.providerNo) });
   }
 
+  /** The record as REST gives it (rest-record.ts), tagged with what it lacks. */
+  async function readOverRest(id: number): Promise<Patient | undefined> {
+    const r = await restDemographic(oscar, id);
+    if (!r) return undefined;
+    if (r.kind === 'search-row') {
+      // Not the whole record: tagged SUBSETTED too, so no update is made from it.
+      return tagSubsetted(tagFidelity(patientFromSearchRow(r.row, mapping), deps.baseUrl, FIDELITY_CODES.demographicSearchRow)) as Patient;
+    }
+    const p = patientFromRest(r.to, mapping, { providerDisplay: await providers.displayOf(r.to.providerNo) });
+    return tagFidelity(p, deps.baseUrl, FIDELITY_CODES.demographicOverRest);
+  }
+
   /** The record as complete as this OSCAR gives it, tagged when it lacks the Transfer2 fields. */
   async function readPatient(id: number): Promise<Patient | undefined> {
     const how = chosen(deps.routes, 'Patient.read');
+    if (how === 'rest') return readOverRest(id);
     const t = await completeDemographic(oscar, id, how);
     if (!t) return undefined;
     const p = await toPatient(t);
@@ -113,8 +128,11 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
         rejectIfErrors(errors);
         await oscar.restUpdateDemographic({ ...to, demographicNo: Number(id) });
         const issues: Issue[] = notStoredIssues(notStored);
-        const cleared = clearedByRestUpdate(current.soap);
-        if (cleared.length) {
+        const cleared = current.soap ? clearedByRestUpdate(current.soap) : [];
+        if (!current.soap) {
+          // contract 7.24: without SOAP this server cannot see what the REST update clears.
+          issues.push({ severity: 'warning', code: 'informational', diagnostics: "OSCAR's update service clears the residential address, the consent to use email for care and the provider the patient is rostered to; this OSCAR's SOAP web services are out of reach, so whether it held any cannot be told." });
+        } else if (cleared.length) {
           // contract 7.24: the only update API rebuilds the record from a REST object without these.
           issues.push({ severity: 'warning', code: 'informational', diagnostics: `OSCAR's update service cannot keep ${cleared.join(', ')}; OSCAR cleared them.` });
         }

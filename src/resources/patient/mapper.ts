@@ -42,7 +42,7 @@ export function hcTypeForSystem(system: string | null | undefined): string | und
 interface AddressFacts { line?: string; city?: string; province?: string; postal?: string }
 
 /** One demographic record, whichever API it came from. Dates are already FHIR strings. */
-interface DemographicFacts {
+export interface DemographicFacts {
   demographicNo?: number; chartNo?: string;
   hin?: string; ver?: string; hcType?: string; hcEffective?: string; hcRenew?: string;
   patientStatus?: string;
@@ -58,7 +58,7 @@ export interface PatientMappingOptions {
   providerDisplay?: string;
 }
 
-const DEMO_CELL = 'demo_cell';
+export const DEMO_CELL = 'demo_cell';
 
 export function patientFromSoap(t: DemographicTransfer | DemographicTransfer2, cfg: MappingConfig, opts: PatientMappingOptions = {}): Patient {
   const tz = cfg.timezone;
@@ -126,7 +126,7 @@ function officialLanguageOf(name: string | undefined): { code: string; display: 
   return key ? OFFICIAL_LANGUAGES[key] : undefined;
 }
 
-function buildPatient(f: DemographicFacts, cfg: MappingConfig): Patient {
+export function buildPatient(f: DemographicFacts, cfg: MappingConfig): Patient {
   const identifiers: (Identifier | undefined)[] = [];
   const jhnSystem = hcnSystemFor(f.hcType);
   // per-1: a period whose end precedes its start is invalid FHIR; keep the start only.
