@@ -29,6 +29,10 @@ import { offered, Routes, type CapabilitySource } from './routing/routes.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { loadValidators, validateResource } from './validation/index.js';
 import { inProcessState } from './state/index.js';
+import { ExportEngine } from './bulk/engine.js';
+import { createBulkEndpoint } from './bulk/http.js';
+import { FileJobStore } from './bulk/job-store.js';
+import { SpoolKeys } from './bulk/keys.js';
 
 export const FHIR_BASE_PATH = '/fhir';
 const SOFTWARE = { name: 'oscar-fhir', version: '0.1.0' };
@@ -45,6 +49,8 @@ export interface Facade {
   cache: FacadeCache;
   /** What the OSCAR instance offers (probed from listen() on when CAPABILITY_DISCOVERY is on). */
   capabilities: Capabilities;
+  /** The Bulk Data export's job engine (resumes unfinished jobs from listen() on). */
+  exports: ExportEngine;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
   /**
@@ -142,6 +148,15 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
       },
     },
   });
+  // Exports read OSCAR directly, not through the cache: a whole clinic would only evict what the
+  // front desk reads; their calls run at background priority (oscar/guard/priority.ts).
+  const jobStore = new FileJobStore(`${config.bulk.dir}/jobs`);
+  const exports = new ExportEngine({
+    store: jobStore, dir: config.bulk.dir, keys: SpoolKeys.from(config.bulk.keyFile), oscar, mapping, providers, baseUrl: config.fhirBaseUrl, logger,
+    validation: config.validationMode, files: { maxResources: config.bulk.fileMaxResources, maxBytes: config.bulk.fileMaxBytes },
+    expiryMs: config.bulk.expiryMs, marginMs: config.bulk.marginMs, concurrentJobs: config.bulk.concurrentJobs,
+  });
+  const bulk = createBulkEndpoint({ engine: exports, store: jobStore, providers, baseUrl: config.fhirBaseUrl, maxJobs: config.bulk.maxJobs, minPollMs: config.bulk.minPollMs });
   const https = config.fhirBaseUrl.startsWith('https:');
   const cors = createCors(config.http.corsOrigins);
   const drain = new DrainState();
@@ -157,6 +172,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     baseHeaders: fhirSecurityHeaders({ https, cors: cors.enabled }),
     authenticate: (req, fhirReq) => auth.authenticate(req, fhirReq),
     serve: cache.serveWith(auth.hooks, config.fhirBaseUrl, registry),
+    bulk: { endpoint: bulk, bodyLimitBytes: config.http.maxResourceBodyBytes },
     onFinished: (info) => {
       auth.audit(info);
       metrics.request(info.req.method, info.req.path, info.status, info.ms);
@@ -180,13 +196,16 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   });
   const server = createHttpServer({ basePath: FHIR_BASE_PATH, fhir, app, logger, limits: config.http });
   return {
-    server, router, registry, routes, oscar, metrics, cache, capabilities,
+    server, router, registry, routes, oscar, metrics, cache, capabilities, exports,
     listen: async () => {
       if (config.capabilities.discovery) await capabilities.start(config.capabilities.startupWaitMs);
-      return listenOn();
+      const port = await listenOn();
+      await exports.start();
+      return port;
     },
     close: async (graceMs = config.http.shutdownGraceMs) => {
       capabilities.close();
+      await exports.stop();
       const clean = await closeGracefully(server, drain, graceMs);
       cache.close();
       oscar.close();

@@ -138,6 +138,8 @@ export interface Config {
     pollSeconds: number;
   };
   limits: Limits;
+  /** Bulk Data export (README "Bulk export"). */
+  bulk: BulkConfig;
   /** What the OSCAR instance offers, probed (variants §7.2; README "Operations"). */
   capabilities: {
     /** CAPABILITY_DISCOVERY: probe OSCAR; false = assume everything is present. */
@@ -149,6 +151,44 @@ export interface Config {
     /** How long start-up waits for the first probes before serving the cached or assumed map. */
     startupWaitMs: number;
   };
+}
+
+export interface BulkConfig {
+  /** Where job records and their encrypted files live (BULK_DIR); a restart resumes from it. */
+  dir: string;
+  /** File with the spool's 256-bit master key (BULK_KEY_FILE); without it a restart starts unfinished jobs again. */
+  keyFile?: string;
+  /** How long a finished job's files stay downloadable. */
+  expiryMs: number;
+  /** transactionTime = kick-off time minus this (clock skew between facade and OSCAR, writes in flight). */
+  marginMs: number;
+  /** Jobs in progress at once, all clients together (a kick-off beyond it gets 429). */
+  maxJobs: number;
+  /** Jobs the engine works on at the same time (others wait their turn). */
+  concurrentJobs: number;
+  /** A new output file after this many resources or bytes. */
+  fileMaxResources: number;
+  fileMaxBytes: number;
+  /** A status polled again sooner than this gets 429. */
+  minPollMs: number;
+}
+
+function bulkConfig(env: Env, problems: string[]): BulkConfig {
+  const bulk: BulkConfig = {
+    dir: env.BULK_DIR || 'data/bulk',
+    ...(env.BULK_KEY_FILE && { keyFile: env.BULK_KEY_FILE }),
+    expiryMs: intIn(env, 'BULK_EXPIRY_MINUTES', 60, 1, 7 * 24 * 60, problems) * 60_000,
+    marginMs: intIn(env, 'BULK_TRANSACTION_MARGIN_SECONDS', 5, 0, 3600, problems) * 1000,
+    maxJobs: intIn(env, 'BULK_MAX_JOBS', 4, 1, 1000, problems),
+    concurrentJobs: intIn(env, 'BULK_CONCURRENT_JOBS', 1, 1, 64, problems),
+    fileMaxResources: intIn(env, 'BULK_FILE_MAX_RESOURCES', 10_000, 1, 10_000_000, problems),
+    fileMaxBytes: intIn(env, 'BULK_FILE_MAX_MB', 100, 1, 10_000, problems) * 1024 * 1024,
+    minPollMs: intIn(env, 'BULK_MIN_POLL_MS', 500, 0, 600_000, problems),
+  };
+  if (bulk.keyFile) {
+    try { readFileSync(bulk.keyFile); } catch { problems.push(`BULK_KEY_FILE cannot be read (${bulk.keyFile})`); }
+  }
+  return bulk;
 }
 
 /** What one request may cost OSCAR and the client (README "Configuration", LIMIT_*). */
@@ -388,6 +428,7 @@ export function loadConfig(env: Env = process.env): Config {
   const mappingOverrides = env.MAPPING_CONFIG_FILE ? readMappingOverrides(env.MAPPING_CONFIG_FILE, problems) : {};
 
   const limits = limitsConfig(env, problems);
+  const bulk = bulkConfig(env, problems);
 
   const cacheFileRaw = env.CAPABILITY_CACHE_FILE ?? (embedded ? 'off' : DEFAULT_CAPABILITY_CACHE_FILE);
   const capabilities = {
@@ -398,5 +439,5 @@ export function loadConfig(env: Env = process.env): Config {
   };
 
   if (problems.length) throw new ConfigError(problems);
-  return { capabilities, ops, limits, mappingOverrides, port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
+  return { capabilities, ops, limits, bulk, mappingOverrides, port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
 }

@@ -13,6 +13,7 @@ import {
 } from '../fhir/index.js';
 import type { Logger } from '../logging.js';
 import { asCaller } from '../oscar/guard/caller.js';
+import type { BulkEndpoint, BulkResponse } from '../bulk/http.js';
 import type { AdmitBody } from './body-admission.js';
 import { parseBody, readBody } from './body.js';
 import { closeUnreadBody, leavesBodyUnread } from './connection-close.js';
@@ -50,6 +51,8 @@ export interface FhirHandlerOptions {
   routeLabel: RouteLabeler;
   /** Runs the router, answering authorised cache hits itself (src/cache/read-cache.ts); default: the router. */
   serve?: (req: FhirRequest, router: FhirRouter) => FhirResponse | Promise<FhirResponse>;
+  /** The Bulk Data export (src/bulk/http.ts): answers its own paths, with the body limit of a resource. */
+  bulk?: { endpoint: BulkEndpoint; bodyLimitBytes: number };
 }
 
 const ALLOW = 'GET, HEAD, POST, PUT, OPTIONS';
@@ -72,6 +75,23 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
   const { router, basePath, logger, cors, rateLimiter, drain, baseHeaders, routeLabel } = opts;
 
   const graceMs = opts.unreadBodyGraceMs ?? 1_000;
+
+  /** A file of an export: written as it is read, with backpressure, never whole in memory. */
+  async function sendStream(res: ServerResponse, response: BulkResponse, stream: AsyncIterable<Buffer>, requestId: string, head: boolean, corsHeaders: Readonly<Record<string, string>> | undefined): Promise<void> {
+    res.writeHead(response.status, { ...baseHeaders, ...corsHeaders, ...response.headers, 'x-request-id': requestId, ...(drain?.draining && { connection: 'close' }) });
+    if (head) { res.end(); return; }
+    try {
+      for await (const chunk of stream) {
+        if (res.destroyed) return;
+        if (!res.write(chunk)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+      }
+      res.end();
+    } catch (err) {
+      // The status is out already: the client sees a cut answer, the log says why.
+      logger.error({ requestId, error: (err as Error).name }, 'export file could not be read');
+      res.destroy();
+    }
+  }
 
   function send(req: IncomingMessage, res: ServerResponse, response: FhirResponse, requestId: string, head: boolean, corsHeaders: Readonly<Record<string, string>> | undefined): void {
     if (res.headersSent || res.destroyed) return;
@@ -129,6 +149,7 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
       },
     };
     let response: FhirResponse;
+    let stream: AsyncIterable<Buffer> | undefined;
     try {
       checkParams(fhirReq.query);
       const condition = fhirReq.headers['if-none-exist'];
@@ -143,25 +164,33 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
         if (wait > 0) throw tooManyRequests(`Too many requests: retry in ${wait} s`, wait);
       }
       if (authError !== undefined) throw authError;
-      if (method !== 'GET' && method !== 'HEAD') {
-        // undefined: the interaction takes no body here; the router answers it without one.
-        const limit = opts.admitBody ? opts.admitBody(fhirReq) : opts.bodyLimitBytes;
-        if (limit !== undefined) {
-          fhirReq.body = parseBody(await readBody(req, Math.min(limit, opts.bodyLimitBytes)), req.headers['content-type'], fhirReq.query);
+      const bulk = opts.bulk?.endpoint.claims(fhirReq) ? opts.bulk : undefined;
+      if (bulk) {
+        if (method === 'POST') fhirReq.body = parseBody(await readBody(req, bulk.bodyLimitBytes), req.headers['content-type'], fhirReq.query);
+        const answer = await bulk.endpoint.serve(fhirReq);
+        ({ stream, ...response } = answer);
+      } else {
+        if (method !== 'GET' && method !== 'HEAD') {
+          // undefined: the interaction takes no body here; the router answers it without one.
+          const limit = opts.admitBody ? opts.admitBody(fhirReq) : opts.bodyLimitBytes;
+          if (limit !== undefined) {
+            fhirReq.body = parseBody(await readBody(req, Math.min(limit, opts.bodyLimitBytes)), req.headers['content-type'], fhirReq.query);
+          }
         }
+        const run = (): FhirResponse | Promise<FhirResponse> => (opts.serve ? opts.serve(fhirReq, router) : router(fhirReq));
+        // A token's OSCAR calls count against its client's share of OSCAR's slots (oscar/guard/limiter.ts);
+        // without a token (AUTH_MODE=none) there is no client to tell apart, only the global bounds.
+        const caller = clientKey(fhirReq.auth);
+        response = await (caller === undefined ? run() : asCaller(caller, run));
       }
-      const run = (): FhirResponse | Promise<FhirResponse> => (opts.serve ? opts.serve(fhirReq, router) : router(fhirReq));
-      // A token's OSCAR calls count against its client's share of OSCAR's slots (oscar/guard/limiter.ts);
-      // without a token (AUTH_MODE=none) there is no client to tell apart, only the global bounds.
-      const caller = clientKey(fhirReq.auth);
-      response = await (caller === undefined ? run() : asCaller(caller, run));
     } catch (err) {
       const mapped = errorResponse(err);
       if (mapped.bug) logger.error({ requestId, err }, 'unexpected error outside the router');
       response = mapped.response;
     }
     try {
-      send(req, res, response, requestId, method === 'HEAD', corsHeaders);
+      if (stream) await sendStream(res, response, stream, requestId, method === 'HEAD', corsHeaders);
+      else send(req, res, response, requestId, method === 'HEAD', corsHeaders);
     } catch (err) {
       // A response we cannot serialise is our bug; the client still gets a clean 500.
       logger.error({ requestId, err }, 'could not write the response');

@@ -1,7 +1,10 @@
 // The whole product for integration tests: the OSCAR simulator and the facade wired to it over
 // real HTTP, each on an ephemeral port, with strict outgoing validation (a mapping bug fails the
 // test) and silent logs.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createFacade, type Facade, type FacadeOptions } from '../../src/app.js';
 import { connectionFromCredentials, loadConfig, type Config } from '../../src/config.js';
@@ -56,6 +59,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const credentials = demoCredentials({});
   const sim = await startSimulator({ port: 0, credentials, ...opts.sim });
   const port = await freePort();
+  // Export jobs and their files go to a folder of this stack's own (removed on close) unless a test names one.
+  const bulkDir = opts.env?.BULK_DIR ? undefined : mkdtempSync(join(tmpdir(), 'oscar-fhir-bulk-'));
   const config = loadConfig({
     PORT: String(port), HOST: '127.0.0.1', FHIR_BASE_URL: `http://127.0.0.1:${port}/fhir`,
     VALIDATION_MODE: 'strict', LOG_LEVEL: 'silent', OSCAR_TIMEZONE: sim.store.timezone,
@@ -65,6 +70,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // No capability probes either (they are OSCAR calls too): the facade serves the assumed map,
     // everything present. Tests of discovery and of variants turn it on.
     CAPABILITY_DISCOVERY: 'false',
+    ...(bulkDir && { BULK_DIR: bulkDir }),
     ...opts.env,
   });
   const proxy = await opts.via?.(sim.url);
@@ -84,6 +90,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await facade.close();
       await proxy?.close();
       await sim.close();
+      if (bulkDir) rmSync(bulkDir, { recursive: true, force: true });
     },
   };
 }

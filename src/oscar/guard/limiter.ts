@@ -2,10 +2,13 @@
 // bounded FIFO of waiters, and a bounded wait. Beyond either bound the caller is told at once
 // that OSCAR is busy instead of piling more load on a clinical system. One caller (a client, see
 // caller.ts) may hold at most `maxPerCaller` of the slots and places in the queue together, so a
-// client that fans out cannot fill the queue and get every other client a 503.
+// client that fans out cannot fill the queue and get every other client a 503. Background work
+// (priority.ts) waits in a queue of its own, takes a slot only when no interactive call waits,
+// and holds at most `maxBackground` slots, so interactive calls always find one free.
 
 import { OscarUnavailableError } from '../errors.js';
 import { currentCaller } from './caller.js';
+import { isBackground } from './priority.js';
 
 export interface LimiterOptions {
   maxInFlight: number;
@@ -14,6 +17,10 @@ export interface LimiterOptions {
   maxWaitMs: number;
   /** Most calls one caller may have in flight and waiting at once (default: no per-caller bound). */
   maxPerCaller?: number;
+  /** Most slots background calls hold together (default: all but one, at least one). */
+  maxBackground?: number;
+  /** Longest a background call waits for a slot (ms; default 10 × maxWaitMs). */
+  maxBackgroundWaitMs?: number;
 }
 
 interface Waiter { grant: () => void; timer: NodeJS.Timeout }
@@ -21,16 +28,20 @@ interface Waiter { grant: () => void; timer: NodeJS.Timeout }
 export class Limiter {
   private active = 0;
   private readonly queue: Waiter[] = [];
+  /** Background calls in flight, and those waiting (served only when `queue` is empty). */
+  private background = 0;
+  private readonly backgroundQueue: Waiter[] = [];
   /** Calls in flight or waiting, per caller that has any. */
   private readonly held = new Map<string, number>();
 
   constructor(private readonly opts: LimiterOptions) {}
 
   get inFlight(): number { return this.active; }
-  get queued(): number { return this.queue.length; }
+  get queued(): number { return this.queue.length + this.backgroundQueue.length; }
 
   /** Resolves to a release function once a slot is free. */
   acquire(operation: string): Promise<() => void> {
+    if (isBackground()) return this.acquireBackground(operation);
     const caller = currentCaller();
     const max = this.opts.maxPerCaller;
     if (caller !== undefined && max !== undefined && (this.held.get(caller) ?? 0) >= max) {
@@ -58,6 +69,55 @@ export class Limiter {
     });
   }
 
+  private get backgroundCap(): number {
+    return this.opts.maxBackground ?? Math.max(1, this.opts.maxInFlight - 1);
+  }
+
+  private backgroundMayStart(): boolean {
+    return this.queue.length === 0 && this.active < this.opts.maxInFlight && this.background < this.backgroundCap;
+  }
+
+  private acquireBackground(operation: string): Promise<() => void> {
+    if (this.backgroundMayStart()) {
+      this.active++;
+      this.background++;
+      return Promise.resolve(this.backgroundReleaser());
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        grant: () => { clearTimeout(waiter.timer); resolve(this.backgroundReleaser()); },
+        timer: setTimeout(() => {
+          const i = this.backgroundQueue.indexOf(waiter);
+          if (i >= 0) this.backgroundQueue.splice(i, 1);
+          reject(new OscarUnavailableError(operation, 'queue-timeout', { retryAfterSeconds: 1 }));
+        }, this.opts.maxBackgroundWaitMs ?? 10 * this.opts.maxWaitMs),
+      };
+      this.backgroundQueue.push(waiter);
+    });
+  }
+
+  private backgroundReleaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.background--;
+      this.active--;
+      this.next();
+    };
+  }
+
+  /** Gives a free slot away: an interactive waiter first, else a background one within its share. */
+  private next(): void {
+    const interactive = this.queue.shift();
+    if (interactive) { this.active++; interactive.grant(); return; }
+    if (this.backgroundQueue.length > 0 && this.backgroundMayStart()) {
+      this.active++;
+      this.background++;
+      this.backgroundQueue.shift()!.grant();
+    }
+  }
+
   /** Counts one call against `caller`; the function returned uncounts it (once). */
   private hold(caller: string | undefined): () => void {
     if (caller === undefined || this.opts.maxPerCaller === undefined) return () => {};
@@ -78,9 +138,8 @@ export class Limiter {
       if (released) return;
       released = true;
       unhold();
-      const next = this.queue.shift();
-      if (next) next.grant(); // the slot passes straight to the next waiter
-      else this.active--;
+      this.active--;
+      this.next();
     };
   }
 }

@@ -1,0 +1,264 @@
+// The export job engine (bulk-data §0 item 1: a job engine, not a request handler). A kick-off
+// only records the job; the engine runs it in the background, one batch at a time, writing each
+// batch's lines to the spool and then a checkpoint (the cursor and every file's length) to the
+// job store. A restart finds the job where its last checkpoint left it and carries on from
+// there; without the spool's master key (keys.ts) it starts the job again from its first step.
+// Its OSCAR calls run at background priority (oscar/guard/priority.ts) so interactive reads
+// always come first.
+import { randomBytes } from 'node:crypto';
+import { readdir, rm } from 'node:fs/promises';
+import type { ValidationMode } from '../config.js';
+import type { Logger } from '../logging.js';
+import type { OscarClient } from '../oscar/client.js';
+import { OscarUnavailableError } from '../oscar/errors.js';
+import { inBackground } from '../oscar/guard/priority.js';
+import type { MappingConfig } from '../resources/mapping-config.js';
+import type { ProviderDirectory } from '../resources/provider-directory.js';
+import { FeedOverflowError } from './feed-pager.js';
+import { groupMembers, parseGroupId } from './groups.js';
+import type { ExportJob, ExportRequest } from './job.js';
+import { JOB_ID, type JobStore } from './job-store.js';
+import type { SpoolKeys } from './keys.js';
+import { applyElements, deletedLine, InvalidExportLineError, outcomeLine, resourceLine } from './lines.js';
+import { openRecords, openSealed, sealRecord } from './spool.js';
+import { JobFiles, type FileLimits } from './spool-files.js';
+import { SOURCES } from './sources/index.js';
+import type { SourceContext } from './sources/source.js';
+
+export interface EngineOptions {
+  store: JobStore;
+  /** BULK_DIR: the spool's root (one folder per job). */
+  dir: string;
+  keys: SpoolKeys;
+  oscar: OscarClient;
+  mapping: MappingConfig;
+  providers: ProviderDirectory;
+  baseUrl: string;
+  logger: Logger;
+  validation: ValidationMode;
+  files: FileLimits;
+  /** How long a finished job's files stay (BULK_EXPIRY_MINUTES). */
+  expiryMs: number;
+  /** Subtracted from the kick-off time to make transactionTime (BULK_TRANSACTION_MARGIN_SECONDS). */
+  marginMs: number;
+  /** Jobs run at once (others wait their turn). */
+  concurrentJobs: number;
+  patientsPerBatch?: number;
+  feedPage?: number;
+  now?: () => number;
+  /** Called after each checkpoint (tests stop the engine at a chosen point). */
+  onCheckpoint?: (job: ExportJob) => void;
+}
+
+/** Consecutive refusals of OSCAR (busy, open circuit) a job rides out before it fails. */
+const UNAVAILABLE_RETRIES = 30;
+const SCOPE_MEMBERS = 'members';
+
+export class ExportEngine {
+  private readonly running = new Map<string, AbortController>();
+  private readonly waiting: string[] = [];
+  private sweeper: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Start-up: drops expired jobs and orphaned spool folders, then resumes every unfinished job. */
+  async start(): Promise<void> {
+    await this.sweep();
+    const known = new Set((await this.opts.store.all()).map((j) => j.id));
+    for (const name of await readdir(this.opts.dir).catch(() => [] as string[])) {
+      if (JOB_ID.test(name) && !known.has(name)) await rm(JobFiles.dirOf(this.opts.dir, name), { recursive: true, force: true });
+    }
+    for (const job of await this.opts.store.all()) {
+      if (job.status === 'in-progress') this.enqueue(job.id);
+      else if (job.status === 'complete' && !this.opts.keys.unwrap(job.id, job.wrappedKey)) {
+        // Its files were sealed with a key that died with the last process: unreadable now.
+        await this.fail(job, 'The export files were lost when the server restarted; start the export again');
+      }
+    }
+    this.sweeper = setInterval(() => { void this.sweep(); }, 60_000);
+    this.sweeper.unref();
+  }
+
+  /** Stops taking batches; running jobs stop after the batch under way, their checkpoint kept. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    for (const c of this.running.values()) c.abort();
+    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Records a new job (transactionTime taken now, before any OSCAR read) and queues it. */
+  async create(owner: string, request: ExportRequest, lenientIssues: string[]): Promise<ExportJob> {
+    const id = randomBytes(16).toString('hex');
+    const job: ExportJob = {
+      id, owner, createdAt: this.now(), request, transactionTime: this.now() - this.opts.marginMs, status: 'in-progress',
+      wrappedKey: this.opts.keys.newKey(id).wrapped, step: 0, written: 0, files: [], lenientIssues,
+    };
+    await this.opts.store.save(job);
+    this.enqueue(id);
+    return job;
+  }
+
+  /** Cancels a running job or releases a finished one: its files and record are gone (BD-D-01). */
+  async remove(job: ExportJob): Promise<void> {
+    const c = this.running.get(job.id);
+    if (c) {
+      c.abort();
+      while (this.running.has(job.id)) await new Promise((r) => setTimeout(r, 5));
+    }
+    const i = this.waiting.indexOf(job.id);
+    if (i >= 0) this.waiting.splice(i, 1);
+    await this.opts.store.remove(job.id);
+    await rm(JobFiles.dirOf(this.opts.dir, job.id), { recursive: true, force: true });
+  }
+
+  /** Plaintext of one of a job's files, record by record. */
+  read(job: ExportJob, name: string): AsyncGenerator<Buffer> | undefined {
+    const file = job.files.find((f) => f.name === name);
+    const key = this.opts.keys.unwrap(job.id, job.wrappedKey);
+    if (!file || !key) return undefined;
+    const files = new JobFiles(JobFiles.dirOf(this.opts.dir, job.id), job, key, this.opts.files);
+    return openRecords(files.path(name), key, files.scope(name), file.bytes);
+  }
+
+  isRunning(id: string): boolean { return this.running.has(id); }
+
+  private enqueue(id: string): void {
+    if (!this.waiting.includes(id)) this.waiting.push(id);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.running.size < this.opts.concurrentJobs && this.waiting.length > 0) {
+      const id = this.waiting.shift()!;
+      const control = new AbortController();
+      this.running.set(id, control);
+      void inBackground(() => this.run(id, control.signal))
+        .catch((e: unknown) => this.opts.logger.error({ job: id, error: (e as Error).name, detail: (e as Error).message }, 'export job stopped unexpectedly'))
+        .finally(() => { this.running.delete(id); this.pump(); });
+    }
+  }
+
+  private async run(id: string, signal: AbortSignal): Promise<void> {
+    let job = await this.opts.store.load(id);
+    if (!job || job.status !== 'in-progress') return;
+    let key = this.opts.keys.unwrap(job.id, job.wrappedKey);
+    const files = (k: Buffer, j: ExportJob): JobFiles => new JobFiles(JobFiles.dirOf(this.opts.dir, j.id), j, k, this.opts.files);
+    if (!key) {
+      // Written under a master key that died with the last process: start the job over.
+      const fresh = this.opts.keys.newKey(job.id);
+      key = fresh.key;
+      await files(key, job).wipe();
+      job = { ...job, wrappedKey: fresh.wrapped, step: 0, written: 0, files: [] };
+      delete job.cursor; delete job.sealedMembers; delete job.memberCount;
+      await this.opts.store.save(job);
+    }
+    const out = files(key, job);
+    await out.restore();
+    try {
+      if (job.step === 0) {
+        const { members, missing } = await this.withRetries(signal, () => this.members(job!.request));
+        if (signal.aborted) return;
+        for (const p of missing) out.add('error', 'OperationOutcome', outcomeLine(`Patient/${p} is not an active patient of this export's group; nothing of it was exported`));
+        job.sealedMembers = sealRecord(key, `${job.id}/${SCOPE_MEMBERS}`, 0, Buffer.from(JSON.stringify(members))).toString('base64');
+        job.memberCount = members.length;
+        for (const issue of job.lenientIssues) out.add('error', 'OperationOutcome', outcomeLine(issue, 'warning'));
+        await out.flush();
+        job.step = 1;
+        await this.checkpoint(job);
+      }
+      const members = this.unsealMembers(job, key);
+      const ctx: SourceContext = {
+        oscar: this.opts.oscar, mapping: this.opts.mapping, providers: this.opts.providers, baseUrl: this.opts.baseUrl,
+        members, memberSet: new Set(members), until: job.transactionTime,
+        ...(job.request.since !== undefined && { since: job.request.since }),
+        patientsPerBatch: this.opts.patientsPerBatch ?? 10, feedPage: this.opts.feedPage ?? 500, maxList: 5000,
+      };
+      while (job.step <= job.request.types.length) {
+        if (signal.aborted) return;
+        const type = job.request.types[job.step - 1]!;
+        const source = SOURCES[type]!;
+        const cursor = job.cursor ?? source.first(ctx);
+        const batch = await this.withRetries(signal, () => source.batch(ctx, cursor));
+        if (signal.aborted) return;
+        for (const r of batch.resources) {
+          const line = resourceLine(applyElements(r, job.request.elements), this.opts.validation, (t, expressions) => {
+            this.opts.logger.error({ job: job!.id, resourceType: t, problems: expressions }, 'exported resource failed validation');
+          });
+          if (line === undefined) { out.add('error', 'OperationOutcome', outcomeLine(`A ${type} record was withheld: it could not be made valid`)); continue; }
+          out.add('output', type, line);
+          job.written++;
+        }
+        for (const d of batch.deleted) out.add('deleted', 'Bundle', deletedLine(d));
+        for (const issue of batch.issues) out.add('error', 'OperationOutcome', outcomeLine(issue, 'warning'));
+        await out.flush();
+        if (batch.next === undefined) { job.step++; delete job.cursor; } else job.cursor = batch.next;
+        await this.checkpoint(job);
+      }
+      job.status = 'complete';
+      job.expiresAt = this.now() + this.opts.expiryMs;
+      delete job.cursor;
+      await this.checkpoint(job);
+    } catch (e) {
+      if (signal.aborted) return;
+      await this.fail(job, failureText(e));
+      this.opts.logger.warn({ job: job.id, error: (e as Error).name, detail: e instanceof InvalidExportLineError ? e.message : undefined }, 'export job failed');
+    }
+  }
+
+  private async checkpoint(job: ExportJob): Promise<void> {
+    await this.opts.store.save(job);
+    this.opts.onCheckpoint?.(job);
+  }
+
+  private async fail(job: ExportJob, why: string): Promise<void> {
+    job.status = 'failed';
+    job.failure = why;
+    job.expiresAt = this.now() + this.opts.expiryMs;
+    await this.opts.store.save(job);
+  }
+
+  /** The job's patients, and those of its `patient` parameter that are not among them. */
+  private async members(r: ExportRequest): Promise<{ members: number[]; missing: number[] }> {
+    const group = r.level === 'group' ? parseGroupId(r.groupId ?? '') : { kind: 'clinic' as const };
+    const all = group ? await groupMembers(this.opts.oscar, group) : [];
+    if (!r.patients) return { members: all, missing: [] };
+    const inGroup = new Set(all);
+    return { members: r.patients.filter((p) => inGroup.has(p)), missing: r.patients.filter((p) => !inGroup.has(p)) };
+  }
+
+  private unsealMembers(job: ExportJob, key: Buffer): number[] {
+    const plain = openSealed(key, `${job.id}/${SCOPE_MEMBERS}`, 0, Buffer.from(job.sealedMembers ?? '', 'base64'));
+    return JSON.parse(plain.toString('utf8')) as number[];
+  }
+
+  /** Runs one OSCAR-bound step, waiting out OSCAR's refusals (busy, circuit open) a while. */
+  private async withRetries<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!(e instanceof OscarUnavailableError) || attempt >= UNAVAILABLE_RETRIES || signal.aborted) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * 2 ** Math.min(attempt, 5))));
+      }
+    }
+  }
+
+  /** Removes jobs past their expiry, with their files (BD-D-04). */
+  async sweep(): Promise<void> {
+    for (const job of await this.opts.store.all()) {
+      if (job.expiresAt !== undefined && job.expiresAt <= this.now()) await this.remove(job);
+    }
+  }
+}
+
+function failureText(e: unknown): string {
+  if (e instanceof InvalidExportLineError) return 'An exported record failed validation (a mapping defect; the server log names it)';
+  if (e instanceof FeedOverflowError) return `${e.message}; the export cannot be complete`;
+  if (e instanceof OscarUnavailableError) return 'OSCAR stayed unavailable during the export; start it again later';
+  return 'The export failed while reading OSCAR; start it again later';
+}

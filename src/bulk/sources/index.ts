@@ -1,0 +1,9 @@
+// The exported types and the source of each (bulk-data §e item 1).
+import { immunizationSource } from './immunizations.js';
+import { allergySource, appointmentSource, documentSource } from './per-patient.js';
+import { patientSource } from './patients.js';
+import type { Source } from './source.js';
+
+export const SOURCES: Readonly<Record<string, Source>> = Object.fromEntries(
+  [patientSource, immunizationSource, allergySource, appointmentSource, documentSource].map((s) => [s.type, s]),
+);

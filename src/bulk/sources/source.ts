@@ -1,0 +1,50 @@
+// What the engine asks of each exported type: the first cursor, and one batch from a cursor.
+// A batch is small (a few patients, or one page of a change feed), so memory stays flat whatever
+// the clinic's size, and the cursor after it is the checkpoint a restart resumes from.
+import type { Resource } from 'fhir/r4.js';
+import type { OscarClient } from '../../oscar/client.js';
+import type { MappingConfig } from '../../resources/mapping-config.js';
+import type { ProviderDirectory } from '../../resources/provider-directory.js';
+
+export interface SourceContext {
+  oscar: OscarClient;
+  mapping: MappingConfig;
+  providers: ProviderDirectory;
+  /** Public FHIR base URL (Binary URLs of documents). */
+  baseUrl: string;
+  /** The job's patients (demographic numbers), frozen when it started. */
+  members: readonly number[];
+  memberSet: ReadonlySet<number>;
+  /** `_since` (epoch ms): only what changed after it. */
+  since?: number;
+  /** The job's transactionTime (epoch ms): change feeds stop at rows stamped after it. */
+  until: number;
+  /** Patients per batch of the per-patient types. */
+  patientsPerBatch: number;
+  /** Rows per page of a change feed, and OSCAR's largest list. */
+  feedPage: number;
+  maxList: number;
+}
+
+export interface Batch {
+  resources: Resource[];
+  /** 'Type/id' of records deleted after `_since` (the manifest's `deleted`, BD-M-06). */
+  deleted: string[];
+  /** Problems worth telling the client (OperationOutcome lines in the `error` file); never PHI. */
+  issues: string[];
+  /** Where the next batch starts; undefined when the type is done. */
+  next?: unknown;
+}
+
+export interface Source {
+  type: string;
+  first(ctx: SourceContext): unknown;
+  batch(ctx: SourceContext, cursor: unknown): Promise<Batch>;
+}
+
+/** True when the resource changed after `since` (or no `_since` was given, or it carries no time). */
+export function changedAfter(r: Resource, since: number | undefined): boolean {
+  if (since === undefined) return true;
+  const stamp = r.meta?.lastUpdated;
+  return stamp === undefined || Date.parse(stamp) > since;
+}

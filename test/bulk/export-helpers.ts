@@ -1,0 +1,70 @@
+// Drives an export the way a Bulk Data client does (kick-off, poll, manifest, files), for the
+// tests of src/bulk. Expected contents come from the simulator's own rows, never from src/bulk.
+import type { Stack } from '../helpers/stack.js';
+import type { ClinicData } from '../../src/sim/clinic/model.js';
+import { VACCINES } from '../../src/sim/clinic/vaccines.js';
+
+export const KICK_OFF_HEADERS = { accept: 'application/fhir+json', prefer: 'respond-async' };
+
+export interface Manifest {
+  transactionTime: string;
+  request: string;
+  requiresAccessToken: boolean;
+  output: { type: string; url: string; count: number }[];
+  error: { type: string; url: string; count: number }[];
+  deleted?: { type: string; url: string; count: number }[];
+}
+
+export async function kickOff(stack: Stack, path: string, init: RequestInit = {}): Promise<string> {
+  const res = await fetch(`${stack.base}${path}`, { ...init, headers: { ...KICK_OFF_HEADERS, ...(init.headers as Record<string, string>) } });
+  if (res.status !== 202) throw new Error(`kick-off ${path}: ${res.status} ${await res.text()}`);
+  return res.headers.get('content-location')!;
+}
+
+/** Polls the status URL until it is no longer 202 (bounded), honouring Retry-After loosely. */
+export async function waitFor(statusUrl: string, headers: Record<string, string> = {}, maxMs = 60_000): Promise<Response> {
+  const started = Date.now();
+  for (;;) {
+    const res = await fetch(statusUrl, { headers });
+    if (res.status !== 202) return res;
+    await res.arrayBuffer();
+    if (Date.now() - started > maxMs) throw new Error('export did not finish in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function manifestOf(statusUrl: string, headers: Record<string, string> = {}): Promise<Manifest> {
+  const res = await waitFor(statusUrl, headers);
+  if (res.status !== 200) throw new Error(`export ended with ${res.status}: ${await res.text()}`);
+  return await res.json() as Manifest;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function linesOf(url: string, headers: Record<string, string> = {}): Promise<any[]> {
+  const res = await fetch(url, { headers });
+  if (res.status !== 200) throw new Error(`file ${url}: ${res.status}`);
+  const text = await res.text();
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function resourcesOf(m: Manifest, type: string, headers: Record<string, string> = {}): Promise<any[]> {
+  const out = [];
+  for (const f of m.output.filter((o) => o.type === type)) out.push(...await linesOf(f.url, headers));
+  return out;
+}
+
+/** Active patients of the simulated clinic (OSCAR's population list: contract 4.5). */
+export function activePatients(data: ClinicData): number[] {
+  return data.demographics.filter((d) => d.patientStatus.trim() === 'AC').map((d) => d.demographicNo).sort((a, b) => a - b);
+}
+
+const VACCINE_TYPES = new Set(VACCINES.map((v) => v.type));
+
+/** Ids of the immunizations (not deleted, of a vaccine type) of the given patients, from the sim's rows. */
+export function immunizationIds(data: ClinicData, patients: readonly number[]): number[] {
+  const set = new Set(patients);
+  return data.preventions.filter((p) => set.has(p.demographicNo) && p.deleted === '0' && VACCINE_TYPES.has(p.preventionType)).map((p) => p.id).sort((a, b) => a - b);
+}
+
+export const sortedIds = (rs: { id: string }[]): number[] => rs.map((r) => Number(r.id)).sort((a, b) => a - b);
