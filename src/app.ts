@@ -10,7 +10,6 @@ import { createBodyAdmission } from './http/body-admission.js';
 import { createCors } from './http/cors.js';
 import { createFhirHandler } from './http/fhir-handler.js';
 import { createOpsApp } from './http/ops-app.js';
-import { RateLimiter } from './http/rate-limit.js';
 import { createReadiness } from './http/readiness.js';
 import { createRouteLabeler } from './http/route-label.js';
 import { fhirSecurityHeaders } from './http/security-headers.js';
@@ -28,7 +27,7 @@ import { buildRegistry } from './resources/registry.js';
 import { offered, Routes, type CapabilitySource } from './routing/routes.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { loadValidators, validateResource } from './validation/index.js';
-import { inProcessState } from './state/index.js';
+import { inProcessState, type FacadeState } from './state/index.js';
 import { ExportEngine } from './bulk/engine.js';
 import { createBulkEndpoint } from './bulk/http.js';
 import { FileJobStore } from './bulk/job-store.js';
@@ -51,6 +50,8 @@ export interface Facade {
   capabilities: Capabilities;
   /** The Bulk Data export's job engine (resumes unfinished jobs from listen() on). */
   exports: ExportEngine;
+  /** State kept between requests (src/state): in-process, or shared with other instances. */
+  state: FacadeState;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
   /**
@@ -63,11 +64,14 @@ export interface Facade {
 export interface FacadeOptions {
   /** The connected OSCAR's capability map (discovery's holder); default: everything assumed offered. */
   capabilities?: CapabilitySource;
+  /** The state to keep (the facade closes it); default: in this process (src/state). */
+  state?: FacadeState;
 }
 
 export function createFacade(config: Config, oscarConn: OscarConnection, logger: Logger, options: FacadeOptions = {}): Facade {
   loadValidators();
   const metrics = createMetrics();
+  const state = options.state ?? inProcessState();
   const oscar = new OscarClient({
     baseUrl: oscarConn.url,
     timezone: config.oscarTimezone,
@@ -102,7 +106,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   });
   const cache = createFacadeCache({
     oscar, settings: { ...config.cache, feedRows: config.limits.changeFeedRows }, timezone: config.oscarTimezone, logger, observer: metrics.cache, feedObserver: metrics.changeFeed,
-    identity: { baseUrl: oscarConn.url, restToken: oscarConn.accessToken, soapUser: oscarConn.soapUserName },
+    identity: { baseUrl: oscarConn.url, restToken: oscarConn.accessToken, soapUser: oscarConn.soapUserName }, state,
   });
   metrics.watch({ upstreamLoad: () => oscar.load(), cacheUsage: () => cache.usage(), changeFeedLastSuccess: () => cache.lastChangePoll() });
   const upstream = cache.oscar;
@@ -120,9 +124,8 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     { oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, limits: config.limits, routes },
     { mode: config.validationMode, logger },
   );
-  const auth = createAuth(config, logger, { registry, basePath: FHIR_BASE_PATH, metrics: metrics.registry });
+  const auth = createAuth(config, logger, { registry, basePath: FHIR_BASE_PATH, metrics: metrics.registry, state });
   const routeLabel = createRouteLabeler(registry.types());
-  const state = inProcessState();
   const router = createRouter({
     registry,
     limits: () => routes.limits(),
@@ -168,7 +171,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
       ...(auth.refuseAttempt && { refuseAttempt: auth.refuseAttempt }),
     }),
     cors: cors.enabled ? cors : undefined,
-    rateLimiter: config.http.rateLimitPerMinute > 0 ? new RateLimiter({ perMinute: config.http.rateLimitPerMinute }) : undefined,
+    rateLimit: config.http.rateLimitPerMinute > 0 ? { limits: state.rateLimits, perMinute: config.http.rateLimitPerMinute } : undefined,
     baseHeaders: fhirSecurityHeaders({ https, cors: cors.enabled }),
     authenticate: (req, fhirReq) => auth.authenticate(req, fhirReq),
     serve: cache.serveWith(auth.hooks, config.fhirBaseUrl, registry),
@@ -186,9 +189,13 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     ready: createReadiness({
       // Only the halves this OSCAR offers: a SOAP-only clinic is ready without REST (variants §0).
       probe: async () => {
+        // The shared state is a dependency like OSCAR (STATE_DATABASE_URL); in-process state cannot fail.
         const m = capabilitySource.current();
-        if (!usable(m)) return { oscar: `nothing usable (SOAP ${m.soap.reach}, REST ${m.rest.reach})` };
-        return oscar.probe(undefined, liveChecks(m));
+        const [upstream, shared] = await Promise.all([
+          usable(m) ? oscar.probe(undefined, liveChecks(m)) : { oscar: `nothing usable (SOAP ${m.soap.reach}, REST ${m.rest.reach})` },
+          state.shared ? state.check().then((why) => ({ state: why ?? 'ok' })) : {},
+        ]);
+        return { ...upstream, ...shared };
       },
       detail: () => ({ capabilities: capabilitySource.current() }),
       cacheMs: config.http.readyCacheMs, draining: () => drain.draining,
@@ -196,8 +203,9 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   });
   const server = createHttpServer({ basePath: FHIR_BASE_PATH, fhir, app, logger, limits: config.http });
   return {
-    server, router, registry, routes, oscar, metrics, cache, capabilities, exports,
+    server, router, registry, routes, oscar, metrics, cache, capabilities, exports, state,
     listen: async () => {
+      await auth.start();
       if (config.capabilities.discovery) await capabilities.start(config.capabilities.startupWaitMs);
       const port = await listenOn();
       await exports.start();
@@ -210,6 +218,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
       cache.close();
       oscar.close();
       await auth.close();
+      await state.close();
       return clean;
     },
   };

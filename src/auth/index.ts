@@ -16,7 +16,8 @@ import { createAuditSink, type AuditSink } from './audit-sink.js';
 import { AuditFactsRegistry, type AuthContext } from './context.js';
 import { authEndpoints, capabilitySecurity, openSecurity, smartConfiguration, type AuthEndpoints } from './discovery.js';
 import { createEnforcement } from './enforce.js';
-import { generateSigningKey } from './signing-key.js';
+import { generateSigningKey, sharedSigningKey, type SigningKey } from './signing-key.js';
+import type { FacadeState } from '../state/index.js';
 import { createTokenEndpoint } from './token-endpoint.js';
 
 export type { AuthContext } from './context.js';
@@ -38,6 +39,11 @@ export interface AuthLayer {
   audit(info: FinishedRequest): void;
   /** The audit destination (counts of written and failed records). */
   auditSink: AuditSink;
+  /**
+   * Before serving: without SMART_SIGNING_KEY_FILE, adopts the signing key kept in the shared
+   * state (the first instance's), so every instance issues and accepts the same tokens.
+   */
+  start(): Promise<void>;
   /** Flushes and closes the audit destination. */
   close(): Promise<void>;
 }
@@ -49,6 +55,8 @@ export interface AuthOptions {
   basePath: string;
   /** Audit counters are registered here (served at /metrics). */
   metrics?: MetricsRegistry;
+  /** Used client assertions and the shared signing key live here. */
+  state: Pick<FacadeState, 'once' | 'documents' | 'shared'>;
 }
 
 export function createAuth(config: Config, logger: Logger, opts: AuthOptions): AuthLayer {
@@ -65,13 +73,15 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
 
   const urls = authEndpoints(config.fhirBaseUrl, opts.basePath);
   const backend = smart && config.smart.clients.length > 0;
-  const key = backend ? config.smart.signingKey ?? generateSigningKey() : undefined;
+  // Read through `signing` at each use: start() may replace a generated key with the shared one.
+  let key: SigningKey | undefined = backend ? config.smart.signingKey ?? generateSigningKey() : undefined;
+  const signing = { get key(): SigningKey { return key!; } };
   const own: AuthEndpoints = backend ? urls : {};
   const clientIds = new Set(config.smart.clients.map((c) => c.clientId));
   const verifier = smart
     ? new AccessTokenVerifier({
       audience: config.fhirBaseUrl,
-      ...(key && { local: { issuer: urls.issuer, key, isClient: (id: string) => clientIds.has(id) } }),
+      ...(key && { local: { issuer: urls.issuer, get key() { return signing.key; }, isClient: (id: string) => clientIds.has(id) } }),
       ...(config.smart.external && { external: config.smart.external }),
     })
     : undefined;
@@ -81,7 +91,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
       backendServicesClients: config.smart.clients.length, tokenEndpoint: key ? urls.tokenUrl : undefined,
       externalIssuer: config.smart.external?.issuer, audit: config.auditLog === 'stdout' || config.auditLog === 'stderr' ? config.auditLog : 'file',
     }, 'SMART on FHIR authorization is on');
-    if (key && !config.smart.signingKey) {
+    if (key && !config.smart.signingKey && !opts.state.shared) {
       logger.warn('SMART_SIGNING_KEY_FILE is not set: access tokens are signed with a key made at start-up, so they stop working on restart and are not valid on other instances');
     }
   }
@@ -118,11 +128,11 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
       });
       if (!key) return;
       app.get('/auth/jwks', (_req, res) => {
-        res.set('cache-control', 'public, max-age=300').json({ keys: [key.publicJwk] });
+        res.set('cache-control', 'public, max-age=300').json({ keys: [signing.key.publicJwk] });
       });
       const token = createTokenEndpoint({
-        tokenUrl: urls.tokenUrl, issuer: urls.issuer, audience: config.fhirBaseUrl, clients: config.smart.clients, key,
-        lifetimeSeconds: config.smart.tokenLifetimeSeconds,
+        tokenUrl: urls.tokenUrl, issuer: urls.issuer, audience: config.fhirBaseUrl, clients: config.smart.clients,
+        get key() { return signing.key; }, usedAssertions: opts.state.once, lifetimeSeconds: config.smart.tokenLifetimeSeconds,
         onResult: (r) => write(tokenAuditEventFor({ ...r, site })),
       });
       app.post('/auth/token', express.urlencoded({ extended: false, limit: '64kb' }), (req, res) => { void token(req, res); });
@@ -137,6 +147,9 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
       }));
     },
     auditSink: sink,
+    start: async () => {
+      if (key && !config.smart.signingKey) key = await sharedSigningKey(opts.state.documents, key);
+    },
     close: () => sink.close(),
   };
 }

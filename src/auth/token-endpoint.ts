@@ -5,11 +5,11 @@
 // this server, with the requested scopes narrowed to what the client is registered for.
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { LRUCache } from 'lru-cache';
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { SmartClient } from './clients.js';
 import { formatScope, intersectScopes, parseScopes } from './scopes.js';
 import type { SigningKey } from './signing-key.js';
+import { StateUnavailableError, type OnceKeys } from '../state/index.js';
 
 export const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export const ASSERTION_ALGORITHMS = ['RS384', 'ES384'];
@@ -27,8 +27,8 @@ export interface TokenEndpointOptions {
   clients: readonly SmartClient[];
   key: SigningKey;
   lifetimeSeconds: number;
-  /** Most assertion ids remembered at once (replay protection). */
-  maxRememberedAssertions?: number;
+  /** Where used assertion ids are remembered (replay protection; shared between instances when the state is). */
+  usedAssertions: OnceKeys;
   /** Told about every answer (the audit trail). */
   onResult?: (r: TokenResult) => void;
 }
@@ -53,7 +53,6 @@ const invalidClient = (d: string): OAuthError => new OAuthError(401, 'invalid_cl
 export function createTokenEndpoint(opts: TokenEndpointOptions): (req: Request, res: Response) => Promise<void> {
   const clients = new Map(opts.clients.map((c) => [c.clientId, c]));
   const keySets = new Map<string, JWTVerifyGetKey>();
-  const seen = new LRUCache<string, true>({ max: opts.maxRememberedAssertions ?? 100_000 });
 
   function keySetOf(client: SmartClient): JWTVerifyGetKey {
     let ks = keySets.get(client.clientId);
@@ -65,13 +64,17 @@ export function createTokenEndpoint(opts: TokenEndpointOptions): (req: Request, 
   }
 
   /** Records the jti until the assertion expires; refuses a replay. */
-  function remember(clientId: string, jti: string, exp: number): void {
-    const key = `${clientId}\u0000${jti}`;
-    if (seen.has(key)) throw invalidClient('this client assertion was already used (jti replay)');
-    if (seen.size >= seen.max) seen.purgeStale();
-    // Never forget an unexpired jti to make room: refuse instead (only registered clients get this far).
-    if (seen.size >= seen.max) throw new OAuthError(503, 'temporarily_unavailable', 'too many client assertions in the last minutes; retry shortly');
-    seen.set(key, true, { ttl: Math.max(1, exp + CLOCK_TOLERANCE_S - Math.floor(Date.now() / 1000)) * 1000 });
+  async function remember(clientId: string, jti: string, exp: number): Promise<void> {
+    const ttlMs = Math.max(1, exp + CLOCK_TOLERANCE_S - Math.floor(Date.now() / 1000)) * 1000;
+    let first: boolean;
+    try {
+      first = await opts.usedAssertions.claim(`client-assertion\u0000${clientId}\u0000${jti}`, ttlMs);
+    } catch (e) {
+      // Never forget an unexpired jti nor guess: without the record there is no token (only registered clients get this far).
+      if (e instanceof StateUnavailableError) throw new OAuthError(503, 'temporarily_unavailable', 'used client assertions cannot be checked right now; retry shortly');
+      throw e;
+    }
+    if (!first) throw invalidClient('this client assertion was already used (jti replay)');
   }
 
   async function authenticateClient(body: Record<string, unknown>): Promise<SmartClient> {
@@ -106,7 +109,7 @@ export function createTokenEndpoint(opts: TokenEndpointOptions): (req: Request, 
     const now = Math.floor(Date.now() / 1000);
     if (payload.exp! > now + MAX_ASSERTION_LIFETIME_S + CLOCK_TOLERANCE_S) throw invalidClient('client_assertion exp is more than 5 minutes in the future');
     if (typeof payload.jti !== 'string' || payload.jti === '') throw invalidClient('client_assertion needs a jti');
-    remember(client.clientId, payload.jti, payload.exp!);
+    await remember(client.clientId, payload.jti, payload.exp!);
     return client;
   }
 

@@ -20,8 +20,10 @@ export interface CachedOscarOptions {
   instance: string;
   /** Inside a write request every read goes to OSCAR (fresh-reads.ts). */
   fresh?: FreshReads;
-  /** Invalidation (the store's, plus whoever listens). */
-  invalidate(changes: readonly RecordChange[]): void;
+  /** Invalidation (the store's, plus every other instance: resolves once they have applied it). */
+  invalidate(changes: readonly RecordChange[]): void | Promise<void>;
+  /** Throws when a write's invalidation could not reach the other instances (checked before sending it). */
+  beforeWrite?(): void;
   /** A client method that upstream-ops.ts does not classify was called (the cache was dropped). */
   onUnknown?(method: string): void;
 }
@@ -57,15 +59,16 @@ function neverSent(e: unknown): boolean {
  */
 function writeThrough(rule: WriteRule, call: AnyFn, o: CachedOscarOptions): AnyFn {
   return async (...args: unknown[]) => {
+    o.beforeWrite?.();
     let result: unknown;
     try {
       result = await call(...args);
     } catch (e) {
       // A failed or timed-out write may still have been applied by OSCAR.
-      if (!neverSent(e)) o.invalidate(rule.changes(args, undefined));
+      if (!neverSent(e)) await o.invalidate(rule.changes(args, undefined));
       throw e;
     }
-    o.invalidate(rule.changes(args, result));
+    await o.invalidate(rule.changes(args, result));
     return result;
   };
 }

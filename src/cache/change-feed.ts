@@ -35,6 +35,8 @@ export interface ChangeFeedOptions {
   logger?: Logger;
   observer?: ChangeFeedObserver;
   now?: () => number;
+  /** Whether this instance is the one that polls (one poller per clinic); default: always. */
+  leads?: () => Promise<boolean>;
 }
 
 interface Row { key: string; at: number; change: RecordChange }
@@ -89,7 +91,7 @@ export class ChangeFeed {
     if (this.timer || this.stopped) return;
     const loop = (): void => {
       this.timer = setTimeout(() => {
-        void this.pollNow().finally(() => { if (!this.stopped) loop(); });
+        void this.scheduledPoll().finally(() => { if (!this.stopped) loop(); });
       }, this.o.intervalMs);
       this.timer.unref();
     };
@@ -100,6 +102,13 @@ export class ChangeFeed {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /** The timer's poll: only on the instance that leads (the others hear of changes through the bus). */
+  private async scheduledPoll(): Promise<number> {
+    // A state that cannot say who leads: poll here rather than nowhere (TTL alone would be the bound).
+    const leads = this.o.leads ? await this.o.leads().catch(() => true) : true;
+    return leads ? this.pollNow() : 0;
   }
 
   /** One poll of every feed (joins a poll already running); resolves with the changes applied. */

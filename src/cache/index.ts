@@ -12,6 +12,9 @@
 //    (cached-oscar.ts, rules in upstream-ops.ts), once its OSCAR call was sent, failed and timed-out
 //    calls included (OSCAR may have applied them); the response is built after that, so the
 //    write is visible on the very next read. A write refused before its OSCAR call drops nothing;
+//  - other instances sharing the state (src/state) are told through its invalidation bus, and the
+//    write's response waits until they have applied it; an instance that may have missed a
+//    message drops everything. A write is refused (503) before its OSCAR call when the bus is down;
 //  - while a write request runs, its reads go to OSCAR (fresh-reads.ts), so its If-Match check and
 //    the record an update starts from are OSCAR's current ones;
 //  - changes made directly in OSCAR: the change feed (change-feed.ts) evicts them within
@@ -28,6 +31,7 @@ import { FreshReads } from './fresh-reads.js';
 import { createReadCache, type ServeFn } from './read-cache.js';
 import { CacheStore, type CacheObserver, type CacheName } from './store.js';
 import type { RecordChange } from './tags.js';
+import type { FacadeState, Invalidation } from '../state/index.js';
 
 export type { RecordChange, RecordKind } from './tags.js';
 export type { CacheObserver, CacheName } from './store.js';
@@ -36,13 +40,13 @@ export type { ServeFn } from './read-cache.js';
 export type { OscarIdentity } from './keys.js';
 
 export interface CacheInvalidation {
-  /** Forget every cached answer built from these OSCAR records (tags.ts). */
-  invalidate(...changes: RecordChange[]): void;
-  /** Forget everything. */
-  invalidateAll(): void;
+  /** Forget every cached answer built from these OSCAR records (tags.ts), here and on the other instances. */
+  invalidate(...changes: RecordChange[]): Promise<void>;
+  /** Forget everything, here and on the other instances. */
+  invalidateAll(): Promise<void>;
 }
 
-const NO_CACHE: CacheInvalidation = { invalidate: () => {}, invalidateAll: () => {} };
+const NO_CACHE: CacheInvalidation = { invalidate: async () => {}, invalidateAll: async () => {} };
 
 export interface CacheSettings {
   /** Budget of upstream answers + rendered reads; 0 = no cache at all. */
@@ -64,6 +68,8 @@ export interface FacadeCacheOptions {
   logger?: Logger;
   observer?: CacheObserver;
   feedObserver?: ChangeFeedObserver;
+  /** Other instances: evictions told to them and heard from them, and who polls the change feed. */
+  state?: Pick<FacadeState, 'invalidation' | 'leadership'>;
 }
 
 export interface FacadeCache extends CacheInvalidation {
@@ -99,11 +105,25 @@ export function createFacadeCache(o: FacadeCacheOptions): FacadeCache {
   }
   const store = new CacheStore({ maxBytes: settings.maxBytes, documentMaxBytes: settings.documentMaxBytes, ttlMs: settings.ttlSeconds * 1000, observer: o.observer });
   const instance = instanceId(o.identity);
-  const invalidate = (changes: readonly RecordChange[]): void => store.invalidate(tagsOfChanges(changes));
+  const bus = o.state?.invalidation;
+  const apply = (m: Invalidation): void => { if ('all' in m) store.clear(); else store.invalidate(m.tags); };
+  bus?.subscribe(apply);
+  /** Here at once, then on every other instance before the promise resolves (never rejects). */
+  const broadcast = async (m: Invalidation): Promise<void> => {
+    apply(m);
+    try {
+      await bus?.publish(m);
+    } catch (e) {
+      // The write is done; an instance that did not hear of it was cut off and drops its cache.
+      o.logger?.warn({ error: (e as Error).name }, 'cache invalidation could not be told to the other instances');
+    }
+  };
+  const invalidate = (changes: readonly RecordChange[]): Promise<void> => broadcast({ tags: tagsOfChanges(changes) });
   const warned = new Set<string>();
   const fresh = new FreshReads();
   const oscar = wrapOscar(o.oscar, {
     store, instance, invalidate, fresh,
+    ...(bus && { beforeWrite: () => bus.assertConnected() }),
     onUnknown: (method) => {
       if (warned.has(method)) return;
       warned.add(method);
@@ -112,7 +132,8 @@ export function createFacadeCache(o: FacadeCacheOptions): FacadeCache {
   });
   // Without polling the feed still exists, to be polled on demand (pollChanges).
   const feed = new ChangeFeed({
-    oscar: o.oscar, timezone: o.timezone, intervalMs: Math.max(1, settings.pollSeconds) * 1000, pageRows: settings.feedRows, invalidate, clearAll: () => store.clear(),
+    oscar: o.oscar, timezone: o.timezone, intervalMs: Math.max(1, settings.pollSeconds) * 1000, pageRows: settings.feedRows, invalidate: (changes) => void invalidate(changes), clearAll: () => void broadcast({ all: true }),
+    ...(o.state && { leads: () => o.state!.leadership.leads('change-feed') }),
     ...(o.logger && { logger: o.logger }), ...(o.feedObserver && { observer: o.feedObserver }),
   });
   return {
@@ -120,7 +141,7 @@ export function createFacadeCache(o: FacadeCacheOptions): FacadeCache {
     oscar,
     serveWith: (hooks, baseUrl, registry) => createReadCache({ store, instance, baseUrl, hooks, fresh, kinds: recordKindsOf(registry.all()), observer: o.observer }),
     invalidate: (...changes) => invalidate(changes),
-    invalidateAll: () => store.clear(),
+    invalidateAll: () => broadcast({ all: true }),
     usage: () => store.usage(),
     lastChangePoll: () => feed.lastSuccess,
     pollChanges: () => feed.pollNow(),

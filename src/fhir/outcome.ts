@@ -30,6 +30,12 @@ function prop(err: object, key: string): unknown {
   return (err as Record<string, unknown>)[key];
 }
 
+/** The error's own retryAfterSeconds, else the default (whole seconds). */
+function retryAfter(err: object): string {
+  const ra = prop(err, 'retryAfterSeconds');
+  return String(typeof ra === 'number' && Number.isFinite(ra) && ra >= 0 ? Math.ceil(ra) : DEFAULT_RETRY_AFTER_SECONDS);
+}
+
 export function toOperationOutcome(err: unknown): MappedError {
   if (isFhirError(err)) {
     return { status: err.status, headers: { ...err.headers }, outcome: operationOutcome(err.issues), bug: err.status === 500 };
@@ -39,11 +45,11 @@ export function toOperationOutcome(err: unknown): MappedError {
       case 'OscarTimeoutError':
       case 'TimeoutError': // AbortSignal.timeout()
         return simple(504, 'timeout', 'The EMR did not answer in time. Retry later.');
-      case 'OscarUnavailableError': {
-        const ra = prop(err, 'retryAfterSeconds');
-        const seconds = typeof ra === 'number' && Number.isFinite(ra) && ra >= 0 ? Math.ceil(ra) : DEFAULT_RETRY_AFTER_SECONDS;
-        return simple(503, 'transient', 'The EMR is temporarily unavailable. Retry later.', { 'retry-after': String(seconds) });
-      }
+      case 'OscarUnavailableError':
+        return simple(503, 'transient', 'The EMR is temporarily unavailable. Retry later.', { 'retry-after': retryAfter(err) });
+      case 'StateUnavailableError':
+        // src/state: the shared state (STATE_DATABASE_URL) cannot answer; nothing was done.
+        return simple(503, 'transient', 'The facade\'s shared state is temporarily unavailable. Retry later.', { 'retry-after': retryAfter(err) });
       case 'OscarProtocolError':
       case 'OscarAuthError':
       case 'OscarFaultError':

@@ -19,7 +19,7 @@ import { parseBody, readBody } from './body.js';
 import { closeUnreadBody, leavesBodyUnread } from './connection-close.js';
 import { isPreflight, type CorsPolicy } from './cors.js';
 import { checkParams } from './input-guard.js';
-import { clientKey, rateLimitKey, type RateLimiter } from './rate-limit.js';
+import { clientKey, rateLimitKey, type RateLimit } from './rate-limit.js';
 import { requestIdFor } from './request-id.js';
 import type { RouteLabeler } from './route-label.js';
 import type { DrainState } from './shutdown.js';
@@ -42,7 +42,7 @@ export interface FhirHandlerOptions {
   /** CORS_ORIGINS policy; absent = no CORS headers, preflights get a plain OPTIONS answer. */
   cors?: CorsPolicy;
   /** RATE_LIMIT_PER_MINUTE limiter; absent = unlimited. */
-  rateLimiter?: RateLimiter;
+  rateLimit?: RateLimit;
   /** Headers on every answer (security-headers.ts). */
   baseHeaders: Readonly<Record<string, string>>;
   /** Shutdown state: while draining, answers carry `Connection: close`. */
@@ -72,7 +72,7 @@ function errorResponse(err: unknown): { response: FhirResponse; bug: boolean } {
 }
 
 export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { router, basePath, logger, cors, rateLimiter, drain, baseHeaders, routeLabel } = opts;
+  const { router, basePath, logger, cors, rateLimit, drain, baseHeaders, routeLabel } = opts;
 
   const graceMs = opts.unreadBodyGraceMs ?? 1_000;
 
@@ -158,9 +158,9 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
       if (opts.authenticate) {
         try { fhirReq.auth = await opts.authenticate(req, fhirReq); } catch (e) { authError = e; }
       }
-      if (rateLimiter) {
+      if (rateLimit) {
         // Counted even when authentication failed (keyed by IP then): guessing tokens is not free.
-        const wait = rateLimiter.take(rateLimitKey(fhirReq.auth, req.socket.remoteAddress));
+        const wait = await rateLimit.limits.take(rateLimitKey(fhirReq.auth, req.socket.remoteAddress), rateLimit.perMinute);
         if (wait > 0) throw tooManyRequests(`Too many requests: retry in ${wait} s`, wait);
       }
       if (authError !== undefined) throw authError;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createCors } from '../../src/http/cors.js';
-import { RateLimiter } from '../../src/http/rate-limit.js';
+import { InProcessRateLimits } from '../../src/state/index.js';
 import { fhirSecurityHeaders } from '../../src/http/security-headers.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { assertOutcome } from '../resilience/support.js';
@@ -132,7 +132,7 @@ describe('rate limiting (RATE_LIMIT_PER_MINUTE)', () => {
 
   it('keys the allowance by the token\'s client id, else by IP', async () => {
     const h = await startHandler(okRouter, {
-      rateLimiter: new RateLimiter({ perMinute: 2 }),
+      rateLimit: { limits: new InProcessRateLimits(), perMinute: 2 },
       authenticate: (req) => (req.headers['x-client'] ? { kind: 'token', clientId: String(req.headers['x-client']) } : { kind: 'anonymous' }),
     });
     try {
@@ -143,17 +143,17 @@ describe('rate limiting (RATE_LIMIT_PER_MINUTE)', () => {
     } finally { await h.close(); }
   });
 
-  it('refills continuously and keeps its key table bounded', () => {
+  it('refills continuously and keeps its key table bounded', async () => {
     let now = 0;
-    const rl = new RateLimiter({ perMinute: 60, maxKeys: 10, now: () => now });
-    for (let i = 0; i < 60; i++) assert.equal(rl.take('k'), 0);
-    assert.equal(rl.take('k'), 1, 'one request per second comes back');
+    const rl = new InProcessRateLimits(10, () => now);
+    for (let i = 0; i < 60; i++) assert.equal(await rl.take('k', 60), 0);
+    assert.equal(await rl.take('k', 60), 1, 'one request per second comes back');
     now += 1000;
-    assert.equal(rl.take('k'), 0);
-    for (let i = 0; i < 50; i++) rl.take(`ip:${i}`);
+    assert.equal(await rl.take('k', 60), 0);
+    for (let i = 0; i < 50; i++) await rl.take(`ip:${i}`, 60);
     assert.ok(rl.size <= 10);
     now += 120_000;
-    rl.take('fresh');
+    await rl.take('fresh', 60);
     assert.equal(rl.size, 1, 'idle full buckets are swept');
   });
 });
