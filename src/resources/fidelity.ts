@@ -10,7 +10,7 @@ export const FIDELITY_CODES = {
   demographicWithoutTransfer2: 'demographic-without-transfer2',
   /** Patient: read through OSCAR REST (no SOAP): no residential address, email consent or roster enrolment (contract 7.24). */
   demographicOverRest: 'demographic-over-rest',
-  /** Patient: a partial birth date stops the REST record read (contract 7.23): the search row is all there is. */
+  /** Patient: OSCAR REST's search row is all there is (a REST search result, or a read where a partial birth date stops the record read, contract 7.23). */
   demographicSearchRow: 'demographic-search-row',
 } as const;
 

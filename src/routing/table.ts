@@ -43,6 +43,9 @@ const JUNO_SEX = "only male or female can be stored (Juno's SOAP web services re
 /** contract 7.23, 7.24: what OSCAR REST's demographic record lacks, and the patients it cannot read. */
 const PATIENT_OVER_REST = 'no residential address, email consent or roster enrolment (OSCAR REST has none, contract 7.24); a patient whose birth date is partial, which OSCAR REST cannot read (contract 7.23), comes with names, sex, birth date, phone, chart number, status and family physician only';
 
+/** contract 3.1, 3.6, 3.7: OSCAR REST's demographic search, one mode per call, answers summary rows. */
+const PATIENT_SEARCH_OVER_REST = 'found through OSCAR REST\'s demographic search: by _id, identifier, family, given, name or an exact birth date; results carry names, sex, birth date, phone, chart number, status and family physician only (read the Patient for the rest), and patients whose birth date is partial have none (contract 3.7)';
+
 /** contract 3.9: REST prevention lists carry the latest row of each type and none of the ext details. */
 const REST_PREVENTIONS = 'searched by patient only, the latest immunization of each vaccine type, without lot, site, route, dose or edit history (contract 3.9)';
 
@@ -56,14 +59,23 @@ export const ROUTE_TABLE = {
     ],
   },
   'Patient.search-type': {
-    type: 'Patient', interaction: 'search-type', options: [soap('attributes', ['soapSearchDemographicsByAttributes', 'soapGetDemographics'])],
+    type: 'Patient', interaction: 'search-type', options: [
+      soap('attributes', ['soapSearchDemographicsByAttributes', 'soapGetDemographics']),
+      rest('rest-search', ['restSearchDemographics'], PATIENT_SEARCH_OVER_REST),
+    ],
   },
   'Patient.search.identifier': {
     type: 'Patient', interaction: 'search.identifier', options: [
       rest('with-chart-numbers', ['restSearchDemographics', 'soapGetDemographics']),
       soap('without-chart-numbers', ['soapSearchDemographicsByAttributes', 'soapGetDemographics'], 'chart numbers cannot be searched (OSCAR REST demographics search is unavailable)'),
+      rest('rest-search', ['restSearchDemographics'], "a health number is matched without its province (OSCAR REST's search rows do not carry it, contract 3.7)"),
     ],
   },
+  // OSCAR REST's search rows carry no email, address or work phone (contract 3.7): SOAP only.
+  'Patient.search.phone': { type: 'Patient', interaction: 'search.phone', options: [soap('attributes', ['soapSearchDemographicsByAttributes'])] },
+  'Patient.search.email': { type: 'Patient', interaction: 'search.email', options: [soap('attributes', ['soapSearchDemographicsByAttributes'])] },
+  'Patient.search.address-city': { type: 'Patient', interaction: 'search.address-city', options: [soap('attributes', ['soapSearchDemographicsByAttributes'])] },
+  'Patient.search.address-state': { type: 'Patient', interaction: 'search.address-state', options: [soap('attributes', ['soapSearchDemographicsByAttributes'])] },
   'Patient.search._lastUpdated': {
     type: 'Patient', interaction: 'search._lastUpdated', options: [soap('active-after', ['soapGetActiveDemographicsAfter'])],
   },

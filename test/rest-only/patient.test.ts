@@ -115,4 +115,49 @@ describe('Patient over OSCAR REST when SOAP is behind a WAF', () => {
     }
     assert.equal(rows().length, count);
   });
+
+  const ids = (res: { body: { entry?: { resource: Patient; search?: { mode?: string } }[] } }): number[] =>
+    (res.body.entry ?? []).filter((e) => e.search?.mode === 'match').map((e) => Number(e.resource.id));
+
+  it('searches by family and given name with one REST search, matching as the stored rows say', async () => {
+    const row = rows().find((d) => !/['’,]/.test(d.lastName))!;
+    const family = row.lastName.slice(0, 3);
+    const given = row.firstName.slice(0, 2);
+    const expected = rows().filter((d) => d.lastName.toLowerCase().startsWith(family.toLowerCase()) && d.firstName.toLowerCase().startsWith(given.toLowerCase()))
+      .map((d) => d.demographicNo).sort((a, b) => a - b);
+    const from = seen.length;
+    const res = await stack.fhir(`/Patient?family=${encodeURIComponent(family)}&given=${encodeURIComponent(given)}`);
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(ids(res), expected);
+    const first = res.body.entry.find((e: { search?: { mode?: string } }) => e.search?.mode === 'match').resource as Patient;
+    assert.deepEqual(tagCodes(first).sort(), ['SUBSETTED', 'demographic-search-row']);
+    assert.deepEqual(callsSince(seen, from), ['POST /ws/services/demographics/search']);
+  });
+
+  it('finds a patient by _id, by health number and by chart number', async () => {
+    const row = rows().find((d) => d.hin && d.hcType === 'ON' && d.chartNo)!;
+    assert.deepEqual(ids(await stack.fhir(`/Patient?_id=${row.demographicNo}`)), [row.demographicNo]);
+    const byCard = await stack.fhir(`/Patient?identifier=${encodeURIComponent(`https://fhir.infoway-inforoute.ca/NamingSystem/ca-on-patient-hcn|${row.hin}`)}`);
+    assert.deepEqual(ids(byCard), rows().filter((d) => d.hin === row.hin).map((d) => d.demographicNo));
+    const byChart = await stack.fhir(`/Patient?identifier=${encodeURIComponent(`${stack.base}/sid/chart-no|${row.chartNo}`)}`);
+    assert.deepEqual(ids(byChart), rows().filter((d) => d.chartNo === row.chartNo).map((d) => d.demographicNo));
+  });
+
+  it('pages a REST search', async () => {
+    const family = rows()[0]!.lastName.slice(0, 1);
+    const all = await stack.fhir(`/Patient?family=${encodeURIComponent(family)}`);
+    const page = await stack.fhir(`/Patient?family=${encodeURIComponent(family)}&_count=1`);
+    assert.equal(page.status, 200);
+    assert.equal(ids(page).length, Math.min(1, ids(all).length));
+  });
+
+  it('refuses what REST search rows cannot answer 400 with an OperationOutcome, before calling OSCAR', async () => {
+    const from = seen.length;
+    for (const q of ['gender=female', 'email=a@example.org&family=A', 'address-city=Toronto&family=A', '_id=1,2,3']) {
+      const res = await stack.fhir(`/Patient?${q}`);
+      assert.equal(res.status, 400, `${q}: ${res.text}`);
+      assert.equal(res.body.resourceType, 'OperationOutcome', q);
+    }
+    assert.deepEqual(callsSince(seen, from), []);
+  });
 });

@@ -20,7 +20,7 @@ matrixSuite({
 // practitioners, allergies and documents are read through SOAP only.
 matrixSuite({
   name: 'SOAP behind a WAF', sim: { soapWaf: true }, map: VARIANT_MAPS['SOAP WAF']!,
-  interactions: { Patient: [...READ, 'create', 'update'], Appointment: EVERYTHING.Appointment, Immunization: ['search-type'] },
+  interactions: { Patient: EVERYTHING.Patient, Appointment: EVERYTHING.Appointment, Immunization: ['search-type'] },
 });
 // variants B8: the allow-list refuses SOAP and REST alike.
 matrixSuite({ name: 'Juno, IP not allowed', sim: { variant: 'juno', ipAllowlist: 'deny' }, map: VARIANT_MAPS['IP not allowed']!, interactions: {} });

@@ -22,6 +22,7 @@ import { clearedByRestUpdate, currentDemographic } from './current-record.js';
 import { everythingOperation, type TypeLookup } from './everything.js';
 import { patientFromSoap, patientToDemographic } from './mapper.js';
 import { restDemographic } from './rest-record.js';
+import { restPatientSearch } from './rest-search.js';
 import { patientFromRest, patientFromSearchRow } from './rest-mapper.js';
 import { PATIENT_SEARCH_PARAMS } from './search-params.js';
 import { fetchCandidates, patientMatches, planPatientSearch } from './search.js';
@@ -65,6 +66,10 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
   }
 
   async function search(_ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Patient>> {
+    if (chosen(deps.routes, 'Patient.search-type') === 'rest-search') {
+      const found = await restPatientSearch(s, deps);
+      return { resources: found.map((p) => tagSubsetted(tagFidelity(p, deps.baseUrl, FIDELITY_CODES.demographicSearchRow)) as Patient), unpaged: true };
+    }
     const plan = planPatientSearch(s, mapping, deps.limits, {
       chartNumbers: chosen(deps.routes, 'Patient.search.identifier') === 'with-chart-numbers',
       activeAfter: offered(deps.routes, 'Patient.search._lastUpdated'),

@@ -23,7 +23,7 @@ export function phoneDigits(s: string | undefined): string {
 
 const ONTARIO_ALIASES = Object.keys(HEALTH_CARD_INPUT_ALIASES);
 
-function identifierCandidates(p: Patient): TokenCandidate[] {
+export function identifierCandidates(p: Patient): TokenCandidate[] {
   const out: TokenCandidate[] = [];
   for (const id of p.identifier ?? []) {
     out.push({ system: id.system, value: id.value });
