@@ -6,6 +6,8 @@ import type { Coding, Resource } from 'fhir/r4.js';
 export const FIDELITY_CODES = {
   /** AllergyIntolerance: archived and active rows look alike without OSCAR REST (variants §6 B14). */
   clinicalStatusUnverified: 'clinical-status-unverified',
+  /** AllergyIntolerance: found through OSCAR REST's active list (no SOAP): the patient's archived allergies are not listed (contract 3.3). */
+  activeAllergiesOnly: 'active-allergies-only',
   /** Patient: read with getDemographic only (no getDemographic2 on this OSCAR). */
   demographicWithoutTransfer2: 'demographic-without-transfer2',
   /** Patient: read through OSCAR REST (no SOAP): no residential address, email consent or roster enrolment (contract 7.24). */

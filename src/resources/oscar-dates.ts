@@ -89,6 +89,19 @@ export function restDateNear(ms: number | null | undefined, time: string, clinic
 }
 
 /**
+ * A REST date-only column: epoch ms of the JVM's midnight of that day (contract 1.3), read as the
+ * day whose clinic midnight lies nearest, so the JVM's zone need not be known (contract 3.8 "Times").
+ */
+export function restDay(ms: number | null | undefined, clinicZone: string): string | undefined {
+  return restDateNear(ms, '00:00:00', clinicZone);
+}
+
+/** A REST stamp OSCAR set from its own clock (lastUpdateDate): an exact instant, shown in the clinic zone. */
+export function restStamp(ms: number | null | undefined, clinicZone: string): string | undefined {
+  return typeof ms === 'number' && Number.isFinite(ms) ? formatFhirDateTime(ms, clinicZone) : undefined;
+}
+
+/**
  * A date-only value for REST (contract 7.25: epoch ms, never a bare date string). OSCAR keeps the
  * calendar day the instant has in its JVM's zone, which need not be the clinic's (variants B10):
  * noon of that day in the clinic zone is the same day in every JVM zone within 12 hours of it,

@@ -143,6 +143,8 @@ export const ROUTE_TABLE = {
     type: 'AllergyIntolerance', interaction: 'search-type', options: [
       soap('with-rest-status', ['soapGetAllergiesByProgramProviderDemographicDate', 'soapGetAllergy', 'restActiveAllergies']),
       soap('without-status', ['soapGetAllergiesByProgramProviderDemographicDate', 'soapGetAllergy'], NO_ALLERGY_STATUS),
+      rest('rest-active', ['restActiveAllergies'],
+        "a patient's active allergies only, searched by patient: OSCAR REST lists no archived allergy and reads none by id (contract 3.3)"),
     ],
   },
   'AllergyIntolerance.search.clinical-status': {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { AllergyIntolerance } from 'fhir/r4.js';
 import type { AllergyTo1, AllergyTransfer } from '../../src/oscar/types.js';
 import { allergyFromSoap } from '../../src/resources/allergyintolerance/mapper.js';
+import { allergyFromRest } from '../../src/resources/allergyintolerance/rest-mapper.js';
 import { defaultMappingConfig } from '../../src/resources/mapping-config.js';
 import { assertValidResource } from './fhir-assert.js';
 import { ALLERGY_NUMBERS, soapReturns } from './soap-fixtures.js';
@@ -96,3 +97,17 @@ describe('AllergyIntolerance from OSCAR', () => {
     assertValidResource(orphan);
   });
 });
+
+describe('AllergyIntolerance from OSCAR REST (SOAP out of reach)', () => {
+  it('maps the REST /allergies/active wire sample to the resource the SOAP rows give', () => {
+    const a = allergyFromRest(restActive()[0]!, cfg);
+    assert.deepEqual(a, expectedPenicillin);
+    assertValidResource(a);
+  });
+
+  it("drops REST's placeholder for an empty reaction (contract 3.3)", () => {
+    const a = allergyFromRest({ ...restActive()[0]!, reaction: 'No reaction noted', severityOfReaction: '5' }, cfg);
+    assert.equal(a.reaction, undefined);
+  });
+});
+

@@ -65,13 +65,15 @@ describe('routing table resolution', () => {
     }
   });
 
-  it('SOAP behind a WAF: patients are read, created and updated over OAuth REST (variants §7.4 REST-only mode)', () => {
+  it('SOAP behind a WAF: patients are read, searched, created and updated, active allergies listed, over OAuth REST (variants §7.4 REST-only mode)', () => {
     const at = resolved('SOAP WAF');
     assert.equal(optionOf(at('Patient.read')), 'degraded rest');
     assert.equal(optionOf(at('Patient.create')), 'served rest');
     assert.equal(optionOf(at('Patient.update')), 'served rest-put');
     assert.equal(optionOf(at('Patient.search-type')), 'degraded rest-search');
     assert.equal(optionOf(at('Patient.search.identifier')), 'degraded rest-search');
+    assert.equal(optionOf(at('AllergyIntolerance.search-type')), 'degraded rest-active');
+    assert.equal(optionOf(at('AllergyIntolerance.search.clinical-status')), 'served rest');
   });
 
   it('SOAP behind a WAF: appointments are read, searched, booked and changed over OAuth REST (variants §7.4 REST-only mode)', () => {

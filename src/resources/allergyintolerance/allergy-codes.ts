@@ -24,3 +24,6 @@ export const ONSET_OF_REACTION: Readonly<Record<string, string>> = { '1': 'Immed
 /** Description NKDA (any case) = "no known drug allergies" entered as a custom allergy (contract 5.3). */
 export const NKDA_DESCRIPTION = 'NKDA';
 export const NKDA_CODING: Coding = { system: SYSTEMS.snomed, code: '409137002', display: 'No known drug allergy' };
+
+/** contract 3.3: REST /allergies/active replaces an empty reaction with this text. */
+export const REST_EMPTY_REACTION = 'No reaction noted';

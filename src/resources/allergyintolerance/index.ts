@@ -10,6 +10,7 @@ import { chosen } from '../../routing/routes.js';
 import { FIDELITY_CODES, tagFidelity } from '../fidelity.js';
 import { CA_BASELINE_PROFILES } from '../systems.js';
 import { allergyFromSoap } from './mapper.js';
+import { restAllergySearch } from './rest-search.js';
 import { ALLERGY_SEARCH_PARAMS } from './search-params.js';
 import {
   allergyMatches, fetchAllergyCandidates, loadActiveLists, planAllergySearch, type AllergyCandidates,
@@ -41,6 +42,7 @@ export function allergyIntoleranceDefinition(deps: ResourceDeps) {
   }
 
   async function search(ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<AllergyIntolerance>> {
+    if (chosen(deps.routes, 'AllergyIntolerance.search-type') === 'rest-active') return restAllergySearch(ctx, s, deps);
     const c = await fetchAllergyCandidates(planAllergySearch(s, deps.limits, Date.now(), ctx.compartment), deps,
       chosen(deps.routes, 'AllergyIntolerance.search-type') === 'with-rest-status');
     const statusClauses = s.clauses.filter((cl) => cl.name === 'clinical-status');

@@ -13,8 +13,8 @@ import {
   CATEGORY_BY_TYPE_CODE, CRITICALITY, NKDA_CODING, NKDA_DESCRIPTION, ONSET_OF_REACTION, REACTION_SEVERITY,
 } from './allergy-codes.js';
 
-/** One allergy row. Dates are already FHIR strings. */
-interface AllergyFacts {
+/** One allergy row, whichever API it came from. Dates are already FHIR strings. */
+export interface AllergyFacts {
   id?: number; demographicNo?: number; active: boolean | undefined;
   description?: string; din?: string; typeCode?: number;
   reaction?: string; severity?: string; onsetOfReaction?: string;
@@ -53,7 +53,7 @@ function onsetAge(age: string | undefined): AllergyIntolerance['onsetAge'] {
   return { value: Number(age), unit: 'years', system: SYSTEMS.ucum, code: 'a' };
 }
 
-function buildAllergy(f: AllergyFacts): AllergyIntolerance {
+export function buildAllergy(f: AllergyFacts): AllergyIntolerance {
   const codings: (Coding | undefined)[] = [
     // A DIN is 8 digits: whitespace typed into it is no part of it (and would make an invalid FHIR code).
     f.din ? { system: SYSTEMS.din, code: f.din.replace(/\s+/g, '') } : undefined,

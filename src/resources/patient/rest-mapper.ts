@@ -3,25 +3,11 @@
 // record gives one Patient whichever API it was read through, less what REST cannot carry.
 import type { Patient } from 'fhir/r4.js';
 import type { DemographicExtTo1, DemographicSearchResult, DemographicTo1 } from '../../oscar/types.js';
-import { formatFhirDateTime } from '../../time/zone.js';
 import type { MappingConfig } from '../mapping-config.js';
-import { restDateNear } from '../oscar-dates.js';
+import { restDay, restStamp } from '../oscar-dates.js';
 import { personDisplay } from '../references.js';
 import { nonBlank } from '../without-empty.js';
 import { buildPatient, DEMO_CELL, type PatientMappingOptions } from './mapper.js';
-
-/**
- * A date-only column: epoch ms of the JVM's midnight of that day (contract 1.3), read as the day
- * whose clinic midnight lies nearest, so the JVM's zone need not be known (contract 3.8 "Times").
- */
-function restDay(ms: number | null | undefined, tz: string): string | undefined {
-  return restDateNear(ms, '00:00:00', tz);
-}
-
-/** OSCAR's own stamp (lastUpdateDate): an exact instant. */
-function restStamp(ms: number | null | undefined, tz: string): string | undefined {
-  return typeof ms === 'number' && Number.isFinite(ms) ? formatFhirDateTime(ms, tz) : undefined;
-}
 
 function extValue(extras: readonly DemographicExtTo1[] | null | undefined, key: string): string | undefined {
   return nonBlank((extras ?? []).find((e) => e.key === key)?.value);
