@@ -155,7 +155,8 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   // front desk reads; their calls run at background priority (oscar/guard/priority.ts).
   const jobStore = new FileJobStore(`${config.bulk.dir}/jobs`);
   const exports = new ExportEngine({
-    store: jobStore, dir: config.bulk.dir, keys: SpoolKeys.from(config.bulk.keyFile), oscar, mapping, providers, baseUrl: config.fhirBaseUrl, logger,
+    store: jobStore, dir: config.bulk.dir, keys: SpoolKeys.from(config.bulk.keyFile), logger,
+    deps: { oscar, mapping, providers, baseUrl: config.fhirBaseUrl, limits: config.limits, routes },
     validation: config.validationMode, files: { maxResources: config.bulk.fileMaxResources, maxBytes: config.bulk.fileMaxBytes },
     expiryMs: config.bulk.expiryMs, marginMs: config.bulk.marginMs, concurrentJobs: config.bulk.concurrentJobs,
   });

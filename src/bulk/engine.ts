@@ -9,11 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import type { ValidationMode } from '../config.js';
 import type { Logger } from '../logging.js';
-import type { OscarClient } from '../oscar/client.js';
 import { OscarUnavailableError } from '../oscar/errors.js';
 import { inBackground } from '../oscar/guard/priority.js';
-import type { MappingConfig } from '../resources/mapping-config.js';
-import type { ProviderDirectory } from '../resources/provider-directory.js';
+import type { ResourceDeps } from '../resources/deps.js';
 import { FeedOverflowError } from './feed-pager.js';
 import { groupMembers, parseGroupId } from './groups.js';
 import type { ExportJob, ExportRequest } from './job.js';
@@ -30,10 +28,8 @@ export interface EngineOptions {
   /** BULK_DIR: the spool's root (one folder per job). */
   dir: string;
   keys: SpoolKeys;
-  oscar: OscarClient;
-  mapping: MappingConfig;
-  providers: ProviderDirectory;
-  baseUrl: string;
+  /** The resource types' dependencies, with the OSCAR client the export reads through. */
+  deps: ResourceDeps;
   logger: Logger;
   validation: ValidationMode;
   files: FileLimits;
@@ -172,8 +168,9 @@ export class ExportEngine {
         await this.checkpoint(job);
       }
       const members = this.unsealMembers(job, key);
+      const { deps } = this.opts;
       const ctx: SourceContext = {
-        oscar: this.opts.oscar, mapping: this.opts.mapping, providers: this.opts.providers, baseUrl: this.opts.baseUrl,
+        deps, oscar: deps.oscar, mapping: deps.mapping, providers: deps.providers, baseUrl: deps.baseUrl,
         members, memberSet: new Set(members), until: job.transactionTime,
         ...(job.request.since !== undefined && { since: job.request.since }),
         patientsPerBatch: this.opts.patientsPerBatch ?? 10, feedPage: this.opts.feedPage ?? 500, maxList: 5000,
@@ -225,7 +222,7 @@ export class ExportEngine {
   /** The job's patients, and those of its `patient` parameter that are not among them. */
   private async members(r: ExportRequest): Promise<{ members: number[]; missing: number[] }> {
     const group = r.level === 'group' ? parseGroupId(r.groupId ?? '') : { kind: 'clinic' as const };
-    const all = group ? await groupMembers(this.opts.oscar, group) : [];
+    const all = group ? await groupMembers(this.opts.deps.oscar, group) : [];
     if (!r.patients) return { members: all, missing: [] };
     const inGroup = new Set(all);
     return { members: r.patients.filter((p) => inGroup.has(p)), missing: r.patients.filter((p) => !inGroup.has(p)) };

@@ -36,7 +36,7 @@ export interface BulkHttpOptions {
 }
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
-const KICK_OFF = /^\/(?:(Patient)|Group\/([^/]+))?\/\$export$/;
+const KICK_OFF = /^(?:\/(Patient)|\/Group\/([^/]+))?\/\$export$/;
 const STATUS = /^\/\$export-status\/([^/]+)$/;
 const FILE = /^\/\$export-file\/([^/]+)\/([A-Za-z-]+-\d+\.ndjson)$/;
 const GROUP = /^\/Group(?:\/([^/$]+))?$/;

@@ -68,3 +68,15 @@ export function immunizationIds(data: ClinicData, patients: readonly number[]): 
 }
 
 export const sortedIds = (rs: { id: string }[]): number[] => rs.map((r) => Number(r.id)).sort((a, b) => a - b);
+
+/**
+ * Ids of the rows of `type` that belong to the given patients, from the sim's own tables. OSCAR's
+ * document lists silently leave out a document whose file is gone (contract 4.10).
+ */
+export function simIds(data: ClinicData, type: 'AllergyIntolerance' | 'Appointment' | 'DocumentReference', patients: readonly number[]): number[] {
+  const set = new Set(patients);
+  const ids = type === 'AllergyIntolerance' ? data.allergies.filter((a) => set.has(a.demographicNo)).map((a) => a.allergyId)
+    : type === 'Appointment' ? data.appointments.filter((a) => set.has(a.demographicNo)).map((a) => a.appointmentNo)
+      : data.ctlDocuments.filter((c) => c.module === 'demographic' && set.has(c.moduleId) && data.documents.some((d) => d.documentNo === c.documentNo && d.file !== null)).map((c) => c.documentNo);
+  return [...new Set(ids)].sort((a, b) => a - b);
+}

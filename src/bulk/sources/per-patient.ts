@@ -4,7 +4,9 @@
 import type { Resource } from 'fhir/r4.js';
 import { allergyFromSoap } from '../../resources/allergyintolerance/mapper.js';
 import { appointmentFromSoap } from '../../resources/appointment/mapper.js';
+import { isFhirError } from '../../fhir/index.js';
 import { binaryUrlOf } from '../../resources/documentreference/index.js';
+import { documentsOfPatient } from '../../resources/documentreference/listing.js';
 import { documentReferenceFromSoap } from '../../resources/documentreference/mapper.js';
 import { FIDELITY_CODES, tagFidelity } from '../../resources/fidelity.js';
 import { changedAfter, type Source, type SourceContext } from './source.js';
@@ -14,7 +16,7 @@ const PER_PATIENT_ROWS = 1000;
 /** Earlier than any OSCAR record (the exclusive "after" of a full export). */
 const BEGINNING = '1900-01-01';
 
-type ReadPatient = (ctx: SourceContext, demographicNo: number) => Promise<{ resources: (Resource | undefined)[]; full: boolean }>;
+type ReadPatient = (ctx: SourceContext, demographicNo: number) => Promise<{ resources: (Resource | undefined)[]; full: boolean; issue?: string }>;
 
 function perPatient(type: string, read: ReadPatient): Source {
   return {
@@ -25,7 +27,8 @@ function perPatient(type: string, read: ReadPatient): Source {
       const ids = ctx.members.slice(from, from + ctx.patientsPerBatch);
       const answers = await Promise.all(ids.map((id) => read(ctx, id)));
       const resources = answers.flatMap((a) => a.resources).filter((r): r is Resource => r !== undefined && changedAfter(r, ctx.since));
-      const issues = answers.some((a) => a.full) ? [`Some patients have more than ${PER_PATIENT_ROWS} ${type} records; only the first ${PER_PATIENT_ROWS} of each were exported`] : [];
+      const issues = answers.flatMap((a) => (a.issue ? [a.issue] : []));
+      if (answers.some((a) => a.full)) issues.push(`Some patients have more than ${PER_PATIENT_ROWS} ${type} records; only the first ${PER_PATIENT_ROWS} of each were exported`);
       const next = from + ctx.patientsPerBatch;
       return { resources, deleted: [], issues, ...(next < ctx.members.length && { next }) };
     },
@@ -46,13 +49,18 @@ export const appointmentSource = perPatient('Appointment', async (ctx, demograph
 });
 
 export const documentSource = perPatient('DocumentReference', async (ctx, demographicNo) => {
-  // contract 4.10: the answer inlines every file's bytes; only their size and hash reach the line (BD-F-06).
-  const rows = await ctx.oscar.soapGetDocumentsByDemographicIdAfter(demographicNo, ctx.since ?? 0);
+  // The listing of DocumentReference searches: the consent gate and the OSCAR lines without the
+  // one-call list are handled there (contract 4.10, 7.9); each file's bytes are dropped as soon
+  // as its line is made (only size and hash stay: BD-F-06).
   const binaryUrl = binaryUrlOf(ctx.baseUrl);
-  const resources = [];
-  for (const t of rows) {
-    const authorDisplay = await ctx.providers.displayOf(t.doccreator);
-    resources.push(documentReferenceFromSoap(t, ctx.mapping, { binaryUrl, ...(authorDisplay === undefined ? {} : { authorDisplay }) }));
+  try {
+    const resources = await documentsOfPatient(ctx.deps, demographicNo, async (t) => {
+      const authorDisplay = await ctx.providers.displayOf(t.doccreator);
+      return documentReferenceFromSoap(t, ctx.mapping, { binaryUrl, ...(authorDisplay === undefined ? {} : { authorDisplay }) });
+    });
+    return { resources, full: false };
+  } catch (e) {
+    if (!isFhirError(e) || e.status !== 400) throw e;
+    return { resources: [], full: false, issue: `Patient/${demographicNo} has more documents than one OSCAR list returns; its documents were not exported` };
   }
-  return { resources, full: false };
 });

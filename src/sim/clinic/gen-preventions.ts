@@ -145,6 +145,20 @@ function add(b: PreventionBuild, p: PatientInfo, spec: Spec): PreventionRow {
   return row;
 }
 
+/**
+ * The ext rows of a prevention: written together when it was added, so they are one run, found
+ * from the end (a clinic of thousands of patients makes a scan of every ext per edit too slow).
+ */
+function extsOf(b: PreventionBuild, preventionId: number): PreventionExtRow[] {
+  const found: PreventionExtRow[] = [];
+  for (let i = b.exts.length - 1; i >= 0; i--) {
+    const e = b.exts[i]!;
+    if (e.preventionId === preventionId) found.push(e);
+    else if (found.length > 0) break;
+  }
+  return found.reverse();
+}
+
 /** An edit in OSCAR: the old row is soft-deleted and a corrected copy gets a new id + ext previousId. */
 function edit(b: PreventionBuild, old: PreventionRow): PreventionRow {
   const { ctx } = b;
@@ -153,7 +167,7 @@ function edit(b: PreventionBuild, old: PreventionRow): PreventionRow {
   old.lastUpdateDate = at > old.lastUpdateDate ? at : old.lastUpdateDate;
   const copy: PreventionRow = { ...old, id: nextId(ctx, 'prevention'), deleted: '0', creationDate: old.lastUpdateDate, lastUpdateDate: old.lastUpdateDate };
   b.out.push(copy);
-  for (const e of b.exts.filter((x) => x.preventionId === old.id)) {
+  for (const e of extsOf(b, old.id)) {
     addExt(b, copy.id, e.key, e.key === 'lot' ? lot(ctx) : e.value); // the edit corrected the lot number
   }
   addExt(b, copy.id, 'previousId', String(old.id));

@@ -30,11 +30,13 @@ function toTransfers(ctx: CallContext, rows: readonly DocumentRow[]): WireObject
 
 /** `d, CtlDocument c where c.documentNo = d.documentNo and c.module = 'demographic' and c.moduleId = ?`: one row per match. */
 function linkedToPatient(ctx: CallContext, demographicId: number | null): DocumentRow[] {
+  // Links first, then their documents by primary key: the same rows in the same order as a scan
+  // of every document against every link, at a cost a clinic of thousands of patients can bear.
+  const links = ctx.store.data.ctlDocuments.filter((c) => c.moduleId === demographicId && equalsCi(c.module, 'demographic'));
   const out: DocumentRow[] = [];
-  for (const d of byPk(ctx)) {
-    for (const c of ctx.store.data.ctlDocuments) {
-      if (c.documentNo === d.documentNo && equalsCi(c.module, 'demographic') && c.moduleId === demographicId) out.push(d);
-    }
+  for (const c of links.sort((a, b) => a.documentNo - b.documentNo)) {
+    const d = ctx.store.document(c.documentNo);
+    if (d) out.push(d);
   }
   return out;
 }
