@@ -3,7 +3,7 @@
 // limited. Rows stamped in one second across a page boundary, and more rows in one second than a page.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { feedPage, FeedOverflowError, firstCursor, type FeedBound, type FeedCursor } from '../../src/bulk/feed-pager.js';
+import { feedPage, FeedOverflowError, firstCursor, type FeedBound, type FeedCursor, type FeedPage } from '../../src/bulk/feed-pager.js';
 
 interface Row { id: number; stampMs: number }
 
@@ -23,7 +23,7 @@ async function readAll(rows: readonly Row[], bound: FeedBound, sinceMs: number, 
   const ids: number[] = [];
   let cursor: FeedCursor | undefined = firstCursor(sinceMs, page);
   while (cursor) {
-    const p = await feedPage(cursor, bound, oscar.list, (r) => r, page, maxLimit);
+    const p: FeedPage<Row> = await feedPage(cursor, bound, oscar.list, (r: Row) => r, page, maxLimit);
     ids.push(...p.rows.map((r) => r.id));
     cursor = p.next;
     assert.ok(oscar.calls() < 1000, 'no loop');
