@@ -66,6 +66,8 @@ export interface FacadeOptions {
   capabilities?: CapabilitySource;
   /** The state to keep (the facade closes it); default: in this process (src/state). */
   state?: FacadeState;
+  /** The clock of the booking rules (lead time, planning horizon, same-day codes); default Date.now. Tests move it. */
+  now?: () => number;
 }
 
 export function createFacade(config: Config, oscarConn: OscarConnection, logger: Logger, options: FacadeOptions = {}): Facade {
@@ -121,7 +123,10 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   const routes = new Routes(capabilitySource);
   const providers = new ProviderDirectory(upstream, undefined, undefined, () => offered(routes, 'Practitioner.search-type'));
   const registry = buildRegistry(
-    { oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, limits: config.limits, routes },
+    {
+      oscar: upstream, mapping, providers, baseUrl: config.fhirBaseUrl, limits: config.limits, routes,
+      booking: config.booking, locks: state.locks, ...(options.now && { now: options.now }),
+    },
     { mode: config.validationMode, logger },
   );
   const auth = createAuth(config, logger, { registry, basePath: FHIR_BASE_PATH, metrics: metrics.registry, state });

@@ -8,6 +8,7 @@ import type { MappingConfigOverrides } from './resources/mapping-config.js';
 import { readMappingOverrides } from './resources/mapping-file.js';
 import { loadSmartClients, type SmartClient } from './auth/clients.js';
 import { loadSigningKey, type SigningKey } from './auth/signing-key.js';
+import { DEFAULT_BOOKING_RULES, parseBookingCodes, parseBookingProviders, type BookingRules } from './booking/rules.js';
 import { CREDENTIAL_KEYS, readCredentialsFile, type CredentialKey } from './config/credentials-file.js';
 
 export type AuthMode = 'smart' | 'none';
@@ -140,6 +141,8 @@ export interface Config {
   limits: Limits;
   /** Bulk Data export (README "Bulk export"). */
   bulk: BulkConfig;
+  /** Online-booking rules (BOOKING_*, README "Online booking"). */
+  booking: BookingRules;
   /** What the OSCAR instance offers, probed (variants §7.2; README "Operations"). */
   capabilities: {
     /** CAPABILITY_DISCOVERY: probe OSCAR; false = assume everything is present. */
@@ -329,6 +332,27 @@ function limitsConfig(env: Env, problems: string[]): Limits {
   return limits;
 }
 
+function bookingConfig(env: Env, problems: string[]): BookingRules {
+  const d = DEFAULT_BOOKING_RULES;
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], dflt: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return dflt;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (got "${raw}")`);
+    return dflt;
+  };
+  const providers = env.BOOKING_PROVIDERS ? parseBookingProviders(env.BOOKING_PROVIDERS, problems) : undefined;
+  const codes = env.BOOKING_CODES ? parseBookingCodes(env.BOOKING_CODES, problems) : undefined;
+  return {
+    ...(providers && { providers }), ...(codes && { codes }),
+    capacity: oneOf('BOOKING_CAPACITY', ['bookinglimit', 'one'], d.capacity),
+    noShowFreesSlot: booleanFrom(env, 'BOOKING_NOSHOW_FREES_SLOT', d.noShowFreesSlot, problems),
+    leadMinutes: intIn(env, 'BOOKING_LEAD_MINUTES', d.leadMinutes, 0, 43_200, problems),
+    horizonDays: intIn(env, 'BOOKING_HORIZON_DAYS', d.horizonDays, 1, 366, problems),
+    holidays: oneOf('BOOKING_HOLIDAYS', ['closed', 'open'], d.holidays),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   // OSCAR_CREDENTIALS_FILE (written by `oscar-fhir connect`) fills in the OSCAR_* variables not set.
@@ -429,6 +453,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const limits = limitsConfig(env, problems);
   const bulk = bulkConfig(env, problems);
+  const booking = bookingConfig(env, problems);
 
   const cacheFileRaw = env.CAPABILITY_CACHE_FILE ?? (embedded ? 'off' : DEFAULT_CAPABILITY_CACHE_FILE);
   const capabilities = {
@@ -439,5 +464,5 @@ export function loadConfig(env: Env = process.env): Config {
   };
 
   if (problems.length) throw new ConfigError(problems);
-  return { capabilities, ops, limits, bulk, mappingOverrides, port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
+  return { capabilities, ops, limits, bulk, booking, mappingOverrides, port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
 }

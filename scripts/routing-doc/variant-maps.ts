@@ -10,7 +10,7 @@ const JUNO_WS = 'http://v1.soap.external.ws.oscarehr.org/';
 /** variants §4.1: what every line has. getDemographics, getProviders2 and the ByProgramProvider list calls are in every WSDL. */
 const COMMON = {
   DemographicService: ['getDemographic', 'getDemographics', 'searchDemographicsByAttributes', 'searchDemographicByName'],
-  ScheduleService: ['getAppointment2', 'getAppointmentsForPatient2', 'getAppointmentsForDateRangeAndProvider2', 'addAppointment', 'updateAppointment', 'getAppointmentsUpdatedAfterDate'],
+  ScheduleService: ['getAppointment2', 'getAppointmentsForPatient2', 'getAppointmentsForDateRangeAndProvider2', 'addAppointment', 'updateAppointment', 'getAppointmentsUpdatedAfterDate', 'getDayWorkSchedule', 'getScheduleTemplateCodes'],
   AllergyService: ['getAllergy', 'getAllergiesByProgramProviderDemographicDate', 'getAllergiesUpdatedAfterDate'],
   PreventionService: ['getPrevention', 'getPreventionsUpdatedAfterDate', 'getPreventionsByProgramProviderDemographicDate'],
   DocumentService: ['getDocument', 'getDocumentsUpdateAfterDate', 'getDocumentsByProgramProviderDemographicDate'],

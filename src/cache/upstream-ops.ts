@@ -102,6 +102,10 @@ const OPS = {
   soapGetAppointmentsForPatient2: read(patientList('appointment', 'id')),
   soapGetAppointmentsForDateRangeAndProvider2: read(crossList('appointment', 'id')),
   soapGetAppointmentsUpdatedAfterDate: read(crossList('appointment', 'id')),
+  // A template changes only in OSCAR's own screens (no change feed): the cache TTL bounds how long
+  // an edit stays unseen; a booking reads it fresh (fresh-reads.ts).
+  soapGetDayWorkSchedule: read(() => [tag.lists('provider')]),
+  soapGetScheduleTemplateCodes: read(() => [tag.lists('provider')]),
   soapAddAppointment: write((a, r) => [{ kind: 'appointment', id: num(r), patient: num(field(a[0], 'demographicNo')) }]),
   // The appointment may move to another patient: its own tag reaches the old patient's lists.
   soapUpdateAppointment: write((a) => [{ kind: 'appointment', id: num(field(a[0], 'id')), patient: num(field(a[0], 'demographicNo')) }]),

@@ -169,7 +169,8 @@ function checkDefinition(def: ResourceDefinition): void {
   for (const p of def.searchParams) {
     if (names.has(p.name)) fail(`search parameter '${p.name}' declared twice`);
     names.add(p.name);
-    if (!/^[a-z_][a-z0-9-]*$/i.test(p.name)) fail(`search parameter name '${p.name}' is not valid`);
+    // One chain step may be declared as a parameter of its own (Slot's schedule.actor).
+    if (!/^[a-z_][a-z0-9-]*(\.[a-z][a-z0-9-]*)?$/i.test(p.name)) fail(`search parameter name '${p.name}' is not valid`);
     if (p.description.trim() === '') fail(`search parameter '${p.name}' needs a description`);
     if (p.type === 'reference' && (!p.target || p.target.length === 0)) fail(`reference parameter '${p.name}' needs target types`);
   }

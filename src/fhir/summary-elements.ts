@@ -11,6 +11,8 @@ export const SUMMARY_ELEMENTS: Readonly<Record<string, readonly string[]>> = {
   DocumentReference: ['implicitRules', 'masterIdentifier', 'identifier', 'status', 'docStatus', 'type', 'category', 'subject', 'date', 'author', 'relatesTo', 'description', 'securityLabel', 'content', 'context'],
   Practitioner: ['implicitRules', 'identifier', 'active', 'name', 'telecom', 'address', 'gender', 'birthDate'],
   Binary: ['implicitRules', 'contentType', 'securityContext'],
+  Schedule: ['implicitRules', 'identifier', 'active', 'serviceCategory', 'serviceType', 'specialty', 'actor', 'planningHorizon'],
+  Slot: ['implicitRules', 'identifier', 'serviceCategory', 'serviceType', 'specialty', 'appointmentType', 'schedule', 'status', 'start', 'end'],
 };
 
 export const MANDATORY_ELEMENTS: Readonly<Record<string, readonly string[]>> = {
@@ -21,6 +23,8 @@ export const MANDATORY_ELEMENTS: Readonly<Record<string, readonly string[]>> = {
   DocumentReference: ['status', 'content'],
   Practitioner: [],
   Binary: ['contentType'],
+  Schedule: ['actor'],
+  Slot: ['schedule', 'status', 'start', 'end'],
 };
 
 /** Top-level choice elements ([x]) of the same types, without the [x]. */
@@ -32,4 +36,6 @@ export const CHOICE_ELEMENTS: Readonly<Record<string, readonly string[]>> = {
   DocumentReference: [],
   Practitioner: [],
   Binary: [],
+  Schedule: [],
+  Slot: [],
 };

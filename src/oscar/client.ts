@@ -24,10 +24,10 @@ import { instanceSexCode } from './normalise/sex-codes.js';
 import type { SexCode } from './normalise/sex-codes.js';
 import type {
   AbstractSearchResponse, AllergyTo1, AllergyTransfer, AppointmentTo1, AppointmentTransfer, DemographicSearchRequest,
-  DemographicSearchResult, DemographicTo1, DemographicTransfer, DemographicTransfer2, DocumentTo1, DocumentTransfer,
+  DayWorkScheduleTransfer, DemographicSearchResult, DemographicTo1, DemographicTransfer, DemographicTransfer2, DocumentTo1, DocumentTransfer,
   DemographicIntegrationTransfer, JunoDemographic, JunoDemographicListItem, JunoDemographicTransfer, JunoDocumentInbound,
   JunoRestResponse, NewAppointmentTo1, OAuthInfo, PatientListApptItemBean, PreventionTo1, PreventionTransfer, ProviderTransfer,
-  SchedulingResponse,
+  ScheduleTemplateCodeTransfer, SchedulingResponse,
 } from './types.js';
 
 /** OSCAR's MAX_LIST_RETURN_SIZE (variants §2 "Lists"), until discovery reads the instance's own. */
@@ -376,6 +376,22 @@ export class OscarClient {
 
   async soapUpdateAppointment(transfer: AppointmentTransfer & { id: number }): Promise<void> {
     await this.soapWrite('ScheduleService', 'updateAppointment', { arg0: alphabetical(writeWallClock(transfer, WALL_CLOCK.appointment, this.zone)) });
+  }
+
+  /**
+   * ScheduleWs.getDayWorkSchedule for one clinic day (scheduling §2.1-2.2): sent as offset-less
+   * midnight, which the JVM reads as its own midnight of that day, the one instant at which the
+   * holiday flag is reliable. undefined when the provider is not scheduled that day. The cell keys
+   * are left as OSCAR wrote them: they are elapsed time from the JVM's midnight, not wall clock,
+   * so they must not be re-stamped like wall-clock columns (booking/day-cells.ts reads them).
+   */
+  async soapGetDayWorkSchedule(providerNo: string, date: string): Promise<DayWorkScheduleTransfer | undefined> {
+    return this.soapRead<DayWorkScheduleTransfer>('ScheduleService', 'getDayWorkSchedule', { arg0: providerNo, arg1: calendarArg(calendarDate(date), this.zone) });
+  }
+
+  /** Every template code row, duplicates included (scheduling §2.3). */
+  async soapGetScheduleTemplateCodes(): Promise<ScheduleTemplateCodeTransfer[]> {
+    return many(await this.soapRead<ScheduleTemplateCodeTransfer | ScheduleTemplateCodeTransfer[]>('ScheduleService', 'getScheduleTemplateCodes', {}));
   }
 
   // ---------------------------------------------------------------- SOAP: Juno DemographicWs and ScheduleWs (contract 4.13)

@@ -209,6 +209,21 @@ export interface AppointmentTransfer {
   type?: string; updateDateTime?: XsDateTime; urgency?: string;
 }
 
+/** One cell of a day work schedule: its start as the JVM computed it and the code as a number (scheduling §2.1). */
+export interface CalendarScheduleCodePairTransfer { date?: XsDateTime; scheduleCode?: number }
+
+/** ScheduleWs.getDayWorkSchedule (scheduling §2.1): no timeSlotDurationMin when the template is missing. */
+export interface DayWorkScheduleTransfer {
+  holiday?: boolean; timeSlotDurationMin?: number;
+  /** Only the cells that carry a code; a gap is a '_' cell. One element or several (contract 4.1). */
+  timeSlots?: CalendarScheduleCodePairTransfer | CalendarScheduleCodePairTransfer[];
+}
+
+/** ScheduleWs.getScheduleTemplateCodes row (scheduling §2.3): code is a character's number; duration minutes as text. */
+export interface ScheduleTemplateCodeTransfer {
+  bookinglimit?: number; code?: number; color?: string; confirm?: string; description?: string; duration?: string; id?: number;
+}
+
 export interface AllergyTransfer {
   agccs?: number; agcsp?: number; ageOfOnset?: string; demographicNo?: number; description?: string;
   entryDate?: XsDateTime; hicSeqno?: number; hiclSeqno?: number; id?: number; lastUpdateDate?: XsDateTime;

@@ -1,7 +1,9 @@
 // What every resource type's service needs: the OSCAR client, the clinic's mapping tables and
 // the provider directory (names for Practitioner references).
 import type { OscarClient } from '../oscar/client.js';
+import type { BookingRules } from '../booking/rules.js';
 import type { RouteChoice } from '../routing/routes.js';
+import type { KeyedLocks } from '../state/index.js';
 import type { MappingConfig } from './mapping-config.js';
 import type { ProviderDirectory } from './provider-directory.js';
 
@@ -29,4 +31,10 @@ export interface ResourceDeps {
   limits: SearchLimits;
   /** Which of the ways to serve an interaction the connected OSCAR allows (src/routing); absent: the preferred one. */
   routes?: RouteChoice;
+  /** Online-booking rules (BOOKING_*); absent: DEFAULT_BOOKING_RULES. */
+  booking?: BookingRules;
+  /** The clock booking rules read (lead time, horizon, same-day codes); absent: Date.now. Tests move it. */
+  now?: () => number;
+  /** Locks shared with the router (src/state): a booking holds its provider's day; absent: this process's own. */
+  locks?: KeyedLocks;
 }

@@ -67,6 +67,7 @@ export const LOCAL_SYSTEMS = {
   ohipBilling: 'ohip-billing-no',
   appointmentNo: 'appointment-no',
   preventionId: 'prevention-id',
+  providerSchedule: 'oscar-provider-schedule', // Schedule.identifier (scheduling §7.1)
 } as const;
 
 /** `${base}${name}` for one of LOCAL_SYSTEMS. */

@@ -9,6 +9,8 @@ import { allergyIntoleranceDefinition } from './allergyintolerance/index.js';
 import { immunizationDefinition } from './immunization/index.js';
 import { appointmentDefinition } from './appointment/index.js';
 import { practitionerDefinition } from './practitioner/index.js';
+import { scheduleDefinition } from './schedule/index.js';
+import { slotDefinition } from './slot/index.js';
 
 export function buildRegistry(deps: ResourceDeps, policy: OutgoingPolicy): Registry {
   const registry = new Registry();
@@ -22,6 +24,8 @@ export function buildRegistry(deps: ResourceDeps, policy: OutgoingPolicy): Regis
   defs.push(immunizationDefinition(deps) as unknown as ResourceDefinition);
   defs.push(documentReferenceDefinition(deps) as unknown as ResourceDefinition);
   defs.push(binaryDefinition(deps) as unknown as ResourceDefinition);
+  defs.push(scheduleDefinition(deps) as unknown as ResourceDefinition);
+  defs.push(slotDefinition(deps) as unknown as ResourceDefinition);
   for (const def of defs) registry.register(withOutgoingValidation(def, policy));
   registry.check();
   return registry;

@@ -49,6 +49,11 @@ const PATIENT_SEARCH_OVER_REST = 'found through OSCAR REST\'s demographic search
 /** contract 3.9: REST prevention lists carry the latest row of each type and none of the ext details. */
 const REST_PREVENTIONS = 'searched by patient only, the latest immunization of each vaccine type, without lot, site, route, dose or edit history (contract 3.9)';
 
+/** A Schedule: the bookable providers and the template codes (scheduling §7.1). */
+const SCHEDULE_CALLS = ['soapGetProviders2', 'soapGetScheduleTemplateCodes'] as const satisfies readonly OscarOperation[];
+/** Free/busy: each day's template, the codes and the provider's appointments (scheduling §7.3). */
+const SLOT_CALLS = [...SCHEDULE_CALLS, 'soapGetDayWorkSchedule', 'soapGetAppointmentsForDateRangeAndProvider2'] as const satisfies readonly OscarOperation[];
+
 export const ROUTE_TABLE = {
   // Patient (variants §7.4: SOAP reads work for every patient, REST /demographics is the only write API)
   'Patient.read': {
@@ -189,6 +194,12 @@ export const ROUTE_TABLE = {
     requires: ['DocumentReference.read'],
   },
   'Binary.read': { type: 'Binary', interaction: 'read', options: [soap('soap', ['soapGetDocument'])] },
+
+  // Schedule and Slot: SOAP ScheduleService only — no REST call exposes a day template (scheduling §3)
+  'Schedule.read': { type: 'Schedule', interaction: 'read', options: [soap('soap', SCHEDULE_CALLS)] },
+  'Schedule.search-type': { type: 'Schedule', interaction: 'search-type', options: [soap('soap', SCHEDULE_CALLS)] },
+  'Slot.read': { type: 'Slot', interaction: 'read', options: [soap('soap', SLOT_CALLS)] },
+  'Slot.search-type': { type: 'Slot', interaction: 'search-type', options: [soap('soap', SLOT_CALLS)] },
 
   // Practitioner: the provider list (resources/provider-directory.ts)
   'Practitioner.read': { type: 'Practitioner', interaction: 'read', options: [soap('soap', ['soapGetProviders2'])] },

@@ -12,6 +12,8 @@ export const VALIDATED_TYPES = [
   'Patient',
   'Practitioner',
   'Appointment',
+  'Schedule',
+  'Slot',
   'AllergyIntolerance',
   'Immunization',
   'DocumentReference',

@@ -206,6 +206,8 @@ describe('$validate on every type: an OperationOutcome, nothing stored', () => {
     ['Immunization', () => json(valid.immunization())],
     ['DocumentReference', () => json(valid.documentReference())],
     ['Binary', () => json(valid.binary())],
+    ['Schedule', () => ({ resourceType: 'Schedule', actor: [{ reference: 'Practitioner/999998' }] })],
+    ['Slot', () => ({ resourceType: 'Slot', schedule: { reference: 'Schedule/prov-999998' }, status: 'free', start: '2026-12-07T09:00:00-05:00', end: '2026-12-07T09:15:00-05:00' })],
   ];
   const post = (type: string, body: unknown, query = ''): Promise<FhirAnswer> =>
     sendUntouched(`/${type}/$validate${query}`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(body) });

@@ -35,6 +35,8 @@ export const EVERYTHING = {
   Immunization: [...READ, 'search-type'],
   DocumentReference: [...READ, 'search-type', 'create'],
   Binary: READ,
+  Schedule: [...READ, 'search-type'],
+  Slot: [...READ, 'search-type'],
 };
 
 const JSON_HEADERS = { 'content-type': 'application/fhir+json', accept: 'application/fhir+json' };

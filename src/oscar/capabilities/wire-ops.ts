@@ -51,6 +51,8 @@ export const WIRE_OPS = {
   soapGetAppointmentsForDateRangeAndProvider2: soap('ScheduleService', 'getAppointmentsForDateRangeAndProvider2'),
   soapGetAppointmentsUpdatedAfterDate: soap('ScheduleService', 'getAppointmentsUpdatedAfterDate'),
   soapAddAppointment: soap('ScheduleService', 'addAppointment'),
+  soapGetDayWorkSchedule: soap('ScheduleService', 'getDayWorkSchedule'),
+  soapGetScheduleTemplateCodes: soap('ScheduleService', 'getScheduleTemplateCodes'),
   soapUpdateAppointment: soap('ScheduleService', 'updateAppointment'),
   soapGetAllergy: soap('AllergyService', 'getAllergy'),
   soapGetAllergiesByProgramProviderDemographicDate: soap('AllergyService', 'getAllergiesByProgramProviderDemographicDate'),
