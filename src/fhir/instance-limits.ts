@@ -76,8 +76,9 @@ export function instanceView(registry: Registry, limits: InstanceLimits | undefi
   const view = new Registry();
   for (const def of registry.all()) {
     const kept = restrict(def, limits, served);
-    // A type that can be neither read nor searched is gone altogether (variants §7.3).
-    if (kept.interactions.read || kept.interactions.search) view.register(kept);
+    // A type that can be neither read, searched nor created is gone altogether (variants §7.3); a
+    // create-only type is what an OSCAR whose SOAP is out of reach offers for documents (§7.4).
+    if (kept.interactions.read || kept.interactions.search || kept.interactions.create) view.register(kept);
   }
   view.check();
   const out = { registry: view, limits };

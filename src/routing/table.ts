@@ -189,9 +189,13 @@ export const ROUTE_TABLE = {
   'DocumentReference.search._lastUpdated': {
     type: 'DocumentReference', interaction: 'search._lastUpdated', options: [soap('soap', ['soapGetDocumentsUpdateAfterDate'])],
   },
+  // The preferred way reads the new document back through SOAP (soapGetDocument, as a read does).
   'DocumentReference.create': {
-    type: 'DocumentReference', interaction: 'create', options: [rest('rest', ['restSaveDocumentToDemographic', 'soapGetDemographic'])],
-    requires: ['DocumentReference.read'],
+    type: 'DocumentReference', interaction: 'create', options: [
+      rest('rest', ['restSaveDocumentToDemographic', 'soapGetDemographic', 'soapGetDocument']),
+      rest('rest-only', ['restSaveDocumentToDemographic', 'restSearchDemographics'],
+        "answered from OSCAR's reply to the upload: the document cannot be read or searched afterwards, OSCAR REST has no document read (contract 3.5)"),
+    ],
   },
   'Binary.read': { type: 'Binary', interaction: 'read', options: [soap('soap', ['soapGetDocument'])] },
 

@@ -120,9 +120,9 @@ describe('SOAP behind a WAF (variants B5)', () => {
   before(async () => { ({ stack, seen } = await stackFor('SOAP WAF', { soapWaf: true })); });
   after(() => stack.close());
 
-  it('advertises patients, appointments, allergies and immunizations only (over REST), and answers a practitioner read 501 naming the firewall, without a SOAP call', async () => {
+  it('advertises patients, appointments, allergies, immunizations and document uploads only (over REST), and answers a practitioner read 501 naming the firewall, without a SOAP call', async () => {
     const cs = (await stack.fhir('/metadata')).body as CapabilityStatement;
-    assert.deepEqual(cs.rest?.[0]?.resource?.map((r) => r.type), ['Patient', 'Appointment', 'AllergyIntolerance', 'Immunization']);
+    assert.deepEqual(cs.rest?.[0]?.resource?.map((r) => r.type), ['Patient', 'Appointment', 'AllergyIntolerance', 'Immunization', 'DocumentReference']);
     const read = resourceOf(cs, 'Patient')!.interaction!.find((i) => i.code === 'read')!;
     assert.match(read.documentation ?? '', /Served through OSCAR REST\. Degraded on this OSCAR: no residential address/);
     const res = await stack.fhir('/Practitioner/1');

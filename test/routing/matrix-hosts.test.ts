@@ -16,11 +16,11 @@ matrixSuite({
   name: 'PUT denied at the edge', sim: { edgeDenyPut: true }, map: VARIANT_MAPS['PUT blocked']!,
   interactions: { ...EVERYTHING, Patient: [...READ, 'search-type', 'create'] },
 });
-// variants B5, §7.4 REST-only mode: patients, appointments, active allergies and immunizations
-// over OAuth REST; practitioners and document reads are SOAP only.
+// variants B5, §7.4 REST-only mode: patients, appointments, active allergies, immunizations and
+// document uploads over OAuth REST; practitioners and document reads are SOAP only.
 matrixSuite({
   name: 'SOAP behind a WAF', sim: { soapWaf: true }, map: VARIANT_MAPS['SOAP WAF']!,
-  interactions: { Patient: EVERYTHING.Patient, Appointment: EVERYTHING.Appointment, AllergyIntolerance: ['search-type'], Immunization: ['search-type'] },
+  interactions: { Patient: EVERYTHING.Patient, Appointment: EVERYTHING.Appointment, AllergyIntolerance: ['search-type'], Immunization: ['search-type'], DocumentReference: ['create'] },
 });
 // variants B8: the allow-list refuses SOAP and REST alike.
 matrixSuite({ name: 'Juno, IP not allowed', sim: { variant: 'juno', ipAllowlist: 'deny' }, map: VARIANT_MAPS['IP not allowed']!, interactions: {} });

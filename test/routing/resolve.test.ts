@@ -58,7 +58,7 @@ describe('routing table resolution', () => {
 
   it('SOAP behind a WAF: nothing that reads through SOAP, and writes that read back through it go too (variants B5)', () => {
     const at = resolved('SOAP WAF');
-    for (const key of ['Patient.search._lastUpdated', 'Patient.search.email', 'Appointment.search._lastUpdated', 'AllergyIntolerance.read', 'DocumentReference.create', 'Practitioner.read'] as const) {
+    for (const key of ['Patient.search._lastUpdated', 'Patient.search.email', 'Appointment.search._lastUpdated', 'AllergyIntolerance.read', 'DocumentReference.read', 'Practitioner.read'] as const) {
       const r = at(key);
       assert.equal(r.status, 'unavailable', key);
       assert.match(r.status === 'unavailable' ? r.remedy : '', /firewall/, key);
@@ -74,6 +74,7 @@ describe('routing table resolution', () => {
     assert.equal(optionOf(at('Patient.search.identifier')), 'degraded rest-search');
     assert.equal(optionOf(at('AllergyIntolerance.search-type')), 'degraded rest-active');
     assert.equal(optionOf(at('AllergyIntolerance.search.clinical-status')), 'served rest');
+    assert.equal(optionOf(at('DocumentReference.create')), 'degraded rest-only');
   });
 
   it('SOAP behind a WAF: appointments are read, searched, booked and changed over OAuth REST (variants §7.4 REST-only mode)', () => {

@@ -10,10 +10,12 @@ import {
 import type { DocumentTransfer } from '../../oscar/types.js';
 import { hiddenFrom } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
+import { chosen } from '../../routing/routes.js';
 import { CA_BASELINE_PROFILES } from '../systems.js';
 import { notStoredIssues, rejectIfErrors } from '../write-issues.js';
 import { documentNumber, documentOwner, isMissingFileFault } from './listing.js';
 import { documentReferenceFromSoap, documentToUpload } from './mapper.js';
+import { documentReferenceFromUpload } from './rest-mapper.js';
 import { DOCUMENT_SEARCH_PARAMS } from './search-params.js';
 import { documentMatches, fetchCandidates, planDocumentSearch } from './search.js';
 
@@ -26,9 +28,13 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
   const { oscar, mapping, providers } = deps;
   const binaryUrl = binaryUrlOf(deps.baseUrl);
 
+  async function authorOf(creator: string | null | undefined): Promise<{ authorDisplay?: string }> {
+    const authorDisplay = await providers.displayOf(creator);
+    return authorDisplay === undefined ? {} : { authorDisplay };
+  }
+
   async function toDocumentReference(t: DocumentTransfer): Promise<DocumentReference | undefined> {
-    const authorDisplay = await providers.displayOf(t.doccreator);
-    return documentReferenceFromSoap(t, mapping, { binaryUrl, ...(authorDisplay === undefined ? {} : { authorDisplay }) });
+    return documentReferenceFromSoap(t, mapping, { binaryUrl, ...(await authorOf(t.doccreator)) });
   }
 
   async function readDocument(ctx: FhirContext, id: number): Promise<DocumentReference | undefined> {
@@ -47,6 +53,12 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
     return toDocumentReference(t);
   }
 
+  /** Whether OSCAR knows the patient, asked through REST's search by number (contract 3.6: every status). */
+  async function knownOverRest(demographicNo: number): Promise<boolean> {
+    const found = await oscar.restSearchDemographics({ type: 'DemographicNo', term: String(demographicNo), active: false, startIndex: 0, itemsToReturn: 1 });
+    return found.content.some((r) => r.demographicNo === demographicNo);
+  }
+
   async function search(ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<DocumentReference>> {
     const { docs, issues } = await fetchCandidates(planDocumentSearch(s, deps.limits, ctx.compartment), deps, toDocumentReference);
     const matches = docs
@@ -59,12 +71,17 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
     const { to, notStored, errors } = documentToUpload(d, mapping, ctx.compartment !== undefined);
     rejectIfErrors(errors);
     const demographicNo = to.demographicNo!;
+    const restOnly = chosen(deps.routes, 'DocumentReference.create') === 'rest-only';
     // contract 3.5: OSCAR files a document under any number, known patient or not.
-    const patient = await oscar.soapGetDemographic(demographicNo);
-    if (patient?.demographicNo === undefined) throw unprocessable(`Patient/${demographicNo} is not known to OSCAR`, ['DocumentReference.subject']);
+    if (!(restOnly ? await knownOverRest(demographicNo) : (await oscar.soapGetDemographic(demographicNo))?.demographicNo !== undefined)) {
+      throw unprocessable(`Patient/${demographicNo} is not known to OSCAR`, ['DocumentReference.subject']);
+    }
     const saved = await oscar.restSaveDocumentToDemographic({ ...to, fileName: to.fileName!, fileContents: to.fileContents!, demographicNo });
     if (typeof saved.id !== 'number') throw badGateway('OSCAR saved the document but did not say its number');
-    const stored = await readDocument(ctx, saved.id);
+    // OSCAR REST has no document read (contract 3.5): the upload's own answer is all there is.
+    const stored = restOnly
+      ? documentReferenceFromUpload(saved, to, mapping, { binaryUrl, ...(await authorOf(saved.creator)) })
+      : await readDocument(ctx, saved.id);
     if (!stored) throw notFound(`DocumentReference/${saved.id} was written but cannot be read back from OSCAR`);
     return { resource: stored, issues: notStoredIssues(notStored) };
   }
