@@ -26,8 +26,9 @@ export async function waitFor(statusUrl: string, headers: Record<string, string>
   const started = Date.now();
   for (;;) {
     const res = await fetch(statusUrl, { headers });
-    if (res.status !== 202) return res;
+    if (res.status !== 202 && res.status !== 429) return res;
     await res.arrayBuffer();
+    if (res.status === 429) await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after'))));
     if (Date.now() - started > maxMs) throw new Error('export did not finish in time');
     await new Promise((r) => setTimeout(r, 50));
   }
