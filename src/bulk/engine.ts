@@ -75,6 +75,7 @@ export class ExportEngine {
         await this.fail(job, 'The export files were lost when the server restarted; start the export again');
       }
     }
+    if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = setInterval(() => { void this.sweep(); }, 60_000);
     this.sweeper.unref();
   }
@@ -146,6 +147,7 @@ export class ExportEngine {
     const files = (k: Buffer, j: ExportJob): JobFiles => new JobFiles(JobFiles.dirOf(this.opts.dir, j.id), j, k, this.opts.files);
     if (!key) {
       // Written under a master key that died with the last process: start the job over.
+      this.opts.logger.warn({ job: job.id }, 'export job restarted from the beginning: its files were sealed with a key lost in a restart (set BULK_KEY_FILE to resume instead)');
       const fresh = this.opts.keys.newKey(job.id);
       key = fresh.key;
       await files(key, job).wipe();
@@ -155,6 +157,7 @@ export class ExportEngine {
     }
     const out = files(key, job);
     await out.restore();
+    if (job.step > 0) this.opts.logger.info({ job: job.id, step: job.step, written: job.written }, 'export job resumed from its last checkpoint');
     try {
       if (job.step === 0) {
         const { members, missing } = await this.withRetries(signal, () => this.members(job!.request));

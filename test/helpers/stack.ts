@@ -44,7 +44,8 @@ export interface StackOptions {
   via?: (simUrl: string) => Promise<{ url: string; close(): Promise<void> }>;
 }
 
-async function freePort(): Promise<number> {
+/** A port free on the loopback interface right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
