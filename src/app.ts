@@ -180,7 +180,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     rateLimit: config.http.rateLimitPerMinute > 0 ? { limits: state.rateLimits, perMinute: config.http.rateLimitPerMinute } : undefined,
     baseHeaders: fhirSecurityHeaders({ https, cors: cors.enabled }),
     authenticate: (req, fhirReq) => auth.authenticate(req, fhirReq),
-    serve: cache.serveWith(auth.hooks, config.fhirBaseUrl, registry),
+    serve: cache.serveWith(auth.hooks, config.fhirBaseUrl, registry, () => routes.fingerprint()),
     bulk: { endpoint: bulk, bodyLimitBytes: config.http.maxResourceBodyBytes },
     onFinished: (info) => {
       auth.audit(info);

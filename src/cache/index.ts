@@ -81,7 +81,8 @@ export interface FacadeCache extends CacheInvalidation {
    * auth hooks (`hooks`, the very ones the router runs) allow them; writes with fresh reads.
    * The registry's definitions say which OSCAR record each type is (recordKind).
    */
-  serveWith(hooks: Pick<RouterHooks, 'beforeInteraction' | 'checkResource'>, baseUrl: string, registry: Pick<Registry, 'all'>): ServeFn;
+  /** `routes`: the routing fingerprint in force (read-cache.ts ReadCacheOptions.routes). */
+  serveWith(hooks: Pick<RouterHooks, 'beforeInteraction' | 'checkResource'>, baseUrl: string, registry: Pick<Registry, 'all'>, routes?: () => string): ServeFn;
   /** Bytes and entries held, per budget. */
   usage(): Record<CacheName, { bytes: number; entries: number; maxBytes: number }>;
   /** ms epoch of the last change-feed poll in which every feed answered (0 = never / no feed). */
@@ -139,7 +140,7 @@ export function createFacadeCache(o: FacadeCacheOptions): FacadeCache {
   return {
     enabled: true,
     oscar,
-    serveWith: (hooks, baseUrl, registry) => createReadCache({ store, instance, baseUrl, hooks, fresh, kinds: recordKindsOf(registry.all()), observer: o.observer }),
+    serveWith: (hooks, baseUrl, registry, routes) => createReadCache({ store, instance, baseUrl, hooks, fresh, kinds: recordKindsOf(registry.all()), observer: o.observer, routes }),
     invalidate: (...changes) => invalidate(changes),
     invalidateAll: () => broadcast({ all: true }),
     usage: () => store.usage(),

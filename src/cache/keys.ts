@@ -31,7 +31,10 @@ export function upstreamKey(instance: string, operation: string, args: readonly 
   return `${instance}|${operation}|${canonicalJson(args)}`;
 }
 
-/** Key of a rendered read: the same bytes answer everyone allowed to see them. */
-export function renderedKey(instance: string, type: string, id: string, mediaType: string): string {
-  return `${instance}|GET ${type}/${id}|${mediaType}`;
+/**
+ * Key of a rendered read: the same bytes answer everyone allowed to see them, while the same
+ * routes hold (`routes`: their fingerprint; bytes rendered under other routes are never served).
+ */
+export function renderedKey(instance: string, type: string, id: string, mediaType: string, routes = ''): string {
+  return `${instance}|${routes}|GET ${type}/${id}|${mediaType}`;
 }

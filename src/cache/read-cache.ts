@@ -58,6 +58,11 @@ export interface ReadCacheOptions {
   /** Which OSCAR record each FHIR type's ids name (from the resource definitions). */
   kinds: RecordKinds;
   observer?: CacheObserver | undefined;
+  /**
+   * How the connected OSCAR's interactions are routed now (routing/routes.ts fingerprint): part of
+   * every rendered key, so bytes rendered before a capability change are never served after it.
+   */
+  routes?: () => string;
 }
 
 /** Runs the router for one request, answering authorised cache hits itself (sync when it can). */
@@ -182,7 +187,7 @@ export function createReadCache(opts: ReadCacheOptions): ServeFn {
     if (type === undefined || id === undefined || NOT_RENDERED.has(type)) return router(req);
     const mediaType = mediaTypeOf(req.headers.accept);
     if (mediaType === null) return router(req);
-    const key = renderedKey(instance, type, id, mediaType);
+    const key = renderedKey(instance, type, id, mediaType, opts.routes?.());
     const entry = store.get<RenderedEntry>(key);
     if (entry) {
       observer?.hit('main', 'rendered');

@@ -3,6 +3,7 @@
 // router which interactions to leave out.
 import type { InstanceLimits } from '../fhir/index.js';
 import type { CapabilityMap } from '../oscar/capabilities/map.js';
+import { createHash } from 'node:crypto';
 import { limitsOf } from './limits.js';
 import { resolveRoutes, type Resolution } from './resolve.js';
 import { ROUTE_TABLE, type OptionId, type RouteKey } from './table.js';
@@ -23,6 +24,7 @@ export class Routes implements RouteChoice {
   #map: CapabilityMap | undefined;
   #resolution: Resolution = new Map();
   #limits: InstanceLimits = { types: {} };
+  #fingerprint = '';
 
   constructor(private readonly source: CapabilitySource) {}
 
@@ -32,6 +34,7 @@ export class Routes implements RouteChoice {
     this.#map = map;
     this.#resolution = resolveRoutes(map);
     this.#limits = limitsOf(this.#resolution, map);
+    this.#fingerprint = fingerprintOf(this.#resolution);
   }
 
   resolution(): Resolution {
@@ -44,11 +47,26 @@ export class Routes implements RouteChoice {
     return this.#limits;
   }
 
+  /**
+   * Names how every interaction is served on the connected OSCAR (the option chosen, or why none):
+   * the same string exactly while the same resolution holds. A rendered answer made under another
+   * one may say more or less than this OSCAR now gives (a route gone from full to degraded).
+   */
+  fingerprint(): string {
+    this.#fresh();
+    return this.#fingerprint;
+  }
+
   /** The chosen option's id; undefined when the entry is unavailable (the router never calls the handler then). */
   option<K extends RouteKey>(key: K): OptionId<K> | undefined {
     const r = this.resolution().get(key);
     return r && r.status !== 'unavailable' ? r.option.id as OptionId<K> : undefined;
   }
+}
+
+function fingerprintOf(r: Resolution): string {
+  const lines = [...r].map(([key, x]) => `${key}=${x.status === 'unavailable' ? `unavailable ${x.missing}` : `${x.status} ${x.option.id}`}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('base64url').slice(0, 12);
 }
 
 /**
