@@ -30,12 +30,14 @@ export interface DaySlot {
   reason?: string;
   /** More appointments than the cell holds (as OSCAR's month view shows it). */
   overbooked: boolean;
-  /** How many template cells the slot spans. */
-  cells: number;
+  /** The template cells the slot spans. */
+  cells: CellRange[];
 }
 
+export interface CellRange { startMs: number; endMs: number }
+
 /** One appointment as far as occupancy goes. */
-interface Occupant { startMs: number; storedEndMs: number; doNotBook: boolean }
+export interface Occupant { id?: number; startMs: number; storedEndMs: number; doNotBook: boolean }
 
 /** scheduling §5: a booking named Do_Not_Book (any case) blocks its time in OSCAR's screens. */
 const DO_NOT_BOOK = 'do_not_book';
@@ -53,7 +55,7 @@ export function occupants(rows: readonly AppointmentTransfer[], rules: BookingRu
     const startMs = xsEpoch(r.appointmentStartDateTime, tz);
     const storedEndMs = xsEpoch(r.appointmentEndDateTime, tz);
     if (startMs === undefined || storedEndMs === undefined) continue;
-    out.push({ startMs, storedEndMs, doNotBook: (r.name ?? '').trim().toLowerCase() === DO_NOT_BOOK });
+    out.push({ ...(r.id !== undefined && { id: r.id }), startMs, storedEndMs, doNotBook: (r.name ?? '').trim().toLowerCase() === DO_NOT_BOOK });
   }
   return out;
 }
@@ -63,7 +65,7 @@ export function occupants(rows: readonly AppointmentTransfer[], rules: BookingRu
  * before it and its stored end, cut to the minute, is after the cell's start. That reads the
  * screens' 09:14, SOAP's 09:14:59 and an exact 09:15:00 alike: none occupies the 09:15 cell.
  */
-function occupies(a: Occupant, cell: DayCell): boolean {
+export function occupies(a: Occupant, cell: CellRange): boolean {
   return (cell.startMs <= a.startMs && a.startMs < cell.endMs)
     || (a.startMs <= cell.startMs && cell.startMs < Math.floor(a.storedEndMs / MINUTE) * MINUTE);
 }
@@ -130,7 +132,7 @@ export function daySlots(x: DayInputs): DaySlot[] {
     return {
       providerNo: x.providerNo, date: x.date, wallMinute: first.wallMinute, startMs: first.startMs, endMs: last.endMs, code: first.code,
       ...(codeInfo && { codeInfo }), status, ...(reason !== undefined && { reason }),
-      overbooked: inCell.some((list) => list.length > capacity), cells: b.length,
+      overbooked: inCell.some((list) => list.length > capacity), cells: b.map((c) => ({ startMs: c.startMs, endMs: c.endMs })),
     };
   });
 }

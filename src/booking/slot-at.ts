@@ -7,13 +7,16 @@ import { daySlots, type DaySlot } from './day-slots.js';
 import { fetchProviderDays } from './provider-days.js';
 import type { SlotKey } from './slot-id.js';
 
-export async function slotsOf(deps: ResourceDeps, b: BookingContext, providers: readonly string[], dates: readonly string[]): Promise<DaySlot[]> {
+/** `exclude`: an appointment whose own time does not count (the one a reschedule moves). */
+export async function slotsOf(deps: ResourceDeps, b: BookingContext, providers: readonly string[], dates: readonly string[], exclude?: number): Promise<DaySlot[]> {
   const { codes, days } = await fetchProviderDays(deps.oscar, providers, dates, b.tz);
   const now = b.now();
-  return days.flatMap((d) => daySlots({ ...d, codes, rules: b.rules, now, tz: b.tz }));
+  return days.flatMap((d) => daySlots({
+    ...d, appointments: exclude === undefined ? d.appointments : d.appointments.filter((x) => x.id !== exclude), codes, rules: b.rules, now, tz: b.tz,
+  }));
 }
 
 /** The slot starting at the key's wall-clock minute, or undefined when the template has none there. */
-export async function slotAt(deps: ResourceDeps, b: BookingContext, key: SlotKey): Promise<DaySlot | undefined> {
-  return (await slotsOf(deps, b, [key.providerNo], [key.date])).find((s) => s.wallMinute === key.wallMinute);
+export async function slotAt(deps: ResourceDeps, b: BookingContext, key: SlotKey, exclude?: number): Promise<DaySlot | undefined> {
+  return (await slotsOf(deps, b, [key.providerNo], [key.date], exclude)).find((s) => s.wallMinute === key.wallMinute);
 }

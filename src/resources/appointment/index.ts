@@ -4,13 +4,14 @@
 // REST update is broken, contract 3.2).
 import type { Appointment } from 'fhir/r4.js';
 import {
-  defineResource, gone, notFound, NUMERIC_ID, type FhirContext, type ParsedSearch, type ReferenceClause, type SearchResult,
+  defineResource, gone, notFound, NUMERIC_ID, unprocessable, type FhirContext, type ParsedSearch, type ReferenceClause, type SearchResult,
 } from '../../fhir/index.js';
 import type { AppointmentTo1, AppointmentTransfer } from '../../oscar/types.js';
 import { hiddenFrom } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { referencedId } from '../references.js';
 import { bookingTransfer } from './booking.js';
+import { bookIntoSlot, slotNamed } from '../../booking/safe-book.js';
 import { chosen } from '../../routing/routes.js';
 import { appointmentFromSoap } from './mapper.js';
 import { appointmentFromRest } from './rest-mapper.js';
@@ -18,6 +19,12 @@ import { bookOverRest, changeOverRest } from './rest-booking.js';
 import { fetchRestCandidates } from './rest-search.js';
 import { APPOINTMENT_INCLUDES, APPOINTMENT_SEARCH_PARAMS, MAX_PRACTITIONER_RANGE_DAYS } from './search-params.js';
 import { appointmentMatches, fetchCandidates, isDeletedStatus, planAppointmentSearch } from './search.js';
+
+/** scheduling §3: no REST call exposes a day template, so slots can only be checked over SOAP. */
+const SLOT_NEEDS_SOAP = 'booking into a Slot needs OSCAR\'s SOAP ScheduleService, which this OSCAR does not serve; book with start and end only';
+
+/** Statuses whose booking holds no time (booking/day-slots.ts occupants). */
+const FREEING_STATUSES = new Set(['cancelled', 'noshow', 'entered-in-error']);
 
 export function appointmentDefinition(deps: ResourceDeps) {
   const { oscar, mapping, providers } = deps;
@@ -111,11 +118,15 @@ export function appointmentDefinition(deps: ResourceDeps) {
       read,
       search,
       async create(ctx, a) {
-        if (chosen(deps.routes, 'Appointment.create') === 'rest') return readBackOverRest(ctx, await bookOverRest(a, deps));
+        const slot = slotNamed(a);
+        if (chosen(deps.routes, 'Appointment.create') === 'rest') {
+          if (slot) throw unprocessable(SLOT_NEEDS_SOAP, ['Appointment.slot']);
+          return readBackOverRest(ctx, await bookOverRest(a, deps));
+        }
         const transfer = await bookingTransfer(a, deps);
         // contract 4.6: the transfer carries the EXCLUSIVE end; OSCAR subtracts 1 ms itself.
-        const id = await oscar.soapAddAppointment(transfer);
-        return readBack(id);
+        const add = (): Promise<number> => oscar.soapAddAppointment(transfer);
+        return readBack(slot ? await bookIntoSlot(deps, slot, a, add) : await add());
       },
       async update(ctx, id, a) {
         if (chosen(deps.routes, 'Appointment.update') === 'rest') {
@@ -128,7 +139,12 @@ export function appointmentDefinition(deps: ResourceDeps) {
         if (!stored) throw notFound(`Appointment/${id} is not known (OSCAR assigns appointment ids, so an update cannot create one)`);
         // contract 4.6: updateAppointment overwrites every column (missing → null/0): start from the stored record.
         const transfer = await bookingTransfer(a, deps, stored);
-        await oscar.soapUpdateAppointment({ ...transfer, id: Number(id) });
+        const write = async (): Promise<number> => { await oscar.soapUpdateAppointment({ ...transfer, id: Number(id) }); return Number(id); };
+        // A move into a slot is checked like a booking; a cancel or a status change frees or keeps its time.
+        const slot = slotNamed(a);
+        const moves = Date.parse(transfer.appointmentStartDateTime ?? '') !== Date.parse(stored.appointmentStartDateTime ?? '') || transfer.providerNo !== stored.providerNo;
+        if (slot && moves && !FREEING_STATUSES.has(a.status)) await bookIntoSlot(deps, slot, a, write, Number(id));
+        else await write();
         return readBack(Number(id));
       },
     },
