@@ -1,8 +1,10 @@
-// Bearer access tokens: JWTs signed by this server's token endpoint, or by a configured external
-// authorization server (Keycloak and the like) carrying the SMART claims `scope` and `patient`.
-// Checked: signature (asymmetric algorithms only, so never `alg: none` or a shared secret), issuer,
-// audience = FHIR_BASE_URL, expiry. Verified tokens are remembered until they expire, so the hot
-// path pays for a signature check once per token, not once per request. External tokens also
+// Bearer access tokens: opaque tokens of this server's own authorization server (looked up in its
+// store on every request, so a revocation takes effect at once: src/auth/server/token-lookup.ts),
+// or JWTs of a configured external authorization server (Keycloak and the like) carrying the
+// SMART claims `scope` and `patient`. External JWTs are checked for signature (asymmetric
+// algorithms only, so never `alg: none` or a shared secret), issuer, audience = FHIR_BASE_URL,
+// expiry, and remembered until they expire, so the hot path pays for a signature check once per
+// token, not once per request. External tokens also
 // need `iat` (not in the future), a lifetime within SMART_EXTERNAL_MAX_TOKEN_LIFETIME, an access
 // token `typ` (README "Security"), and carry `system/` scopes only when SMART_EXTERNAL_SYSTEM_SCOPES
 // allows it.
@@ -12,14 +14,14 @@ import { FHIR_ID_RE, isFhirError, serviceUnavailable } from '../fhir/index.js';
 import type { AuthContext } from './context.js';
 import { invalidToken, missingToken } from './errors.js';
 import { parseScopes } from './scopes.js';
-import type { SigningKey } from './signing-key.js';
 
 export const EXTERNAL_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 export interface AccessTokenOptions {
   /** FHIR_BASE_URL: the only audience accepted. */
   audience: string;
-  local?: { issuer: string; key: SigningKey; isClient: (clientId: string) => boolean };
+  /** This server's own opaque tokens: the caller, or undefined for a token it does not know (or no longer). */
+  local?: { find(token: string): Promise<AuthContext | undefined> };
   external?: ExternalIssuerOptions;
 }
 
@@ -132,6 +134,13 @@ export class AccessTokenVerifier {
     const m = BEARER.exec(authorization.trim());
     if (!m) throw invalidToken('the Authorization header must be "Bearer <access token>"');
     const token = m[1]!;
+    const { local } = this.#opts;
+    // Opaque tokens carry no dots; a JWT has two.
+    if (local && !token.includes('.')) {
+      const ctx = await local.find(token);
+      if (!ctx) throw invalidToken('the token is unknown, expired or revoked');
+      return ctx;
+    }
     const cached = this.#verified.get(token);
     if (cached) return { ...cached };
 
@@ -146,18 +155,11 @@ export class AccessTokenVerifier {
     }
     if (!alg || alg.toLowerCase() === 'none') throw invalidToken('unsigned tokens (alg "none") are not accepted');
 
-    const { local } = this.#opts;
     const external = this.#external;
     let payload: JWTPayload;
     let issuer: AuthContext['issuer'];
     try {
-      if (local && iss === local.issuer) {
-        issuer = 'local';
-        ({ payload } = await jwtVerify(token, local.key.publicKey, {
-          issuer: local.issuer, audience: this.#audiences, algorithms: [local.key.alg], typ: 'at+jwt', requiredClaims: ['exp', 'iat', 'client_id'],
-          clockTolerance: 5,
-        }));
-      } else if (external && this.#jwks && iss === external.issuer) {
+      if (external && this.#jwks && iss === external.issuer) {
         issuer = 'external';
         if (typ !== undefined && !ACCESS_TOKEN_TYPES.has(typ.toLowerCase())) throw invalidToken('the token is not an access token (typ)');
         ({ payload } = await jwtVerify(token, this.#jwks, {
@@ -179,7 +181,6 @@ export class AccessTokenVerifier {
     }
 
     const ctx = this.#contextOf(payload, issuer);
-    if (issuer === 'local' && !local!.isClient(ctx.clientId ?? '')) throw invalidToken('the client of this token is no longer registered');
     const ttlMs = (payload.exp ?? 0) * 1000 - Date.now();
     if (ttlMs > 0) this.#verified.set(token, Object.freeze({ ...ctx }), { ttl: ttlMs });
     return ctx;

@@ -8,7 +8,7 @@ import type { AuditEvent, AuditEventEntity } from 'fhir/r4.js';
 import { NUMERIC_ID, type FhirRequest } from '../fhir/index.js';
 import type { AuthContext, AuditFacts } from './context.js';
 import { formatScope } from './scopes.js';
-import type { TokenResult } from './token-endpoint.js';
+import type { TokenResult } from './server/token-audit.js';
 
 /** Parameters whose values are ids or references: kept when every value is an id this server can have. */
 const ID_PARAMS = new Set(['_id', 'patient', 'subject', 'actor', 'practitioner', 'performer']);

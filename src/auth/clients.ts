@@ -1,21 +1,49 @@
-// The SMART Backend Services clients (SMART_CLIENTS_FILE): who may ask the token endpoint for a
-// token, with which public keys their assertions are checked, and the most they may be granted.
+// The client registry (SMART_CLIENTS_FILE): who may ask this server for tokens, how each one
+// authenticates, and the most it may be granted. Two kinds, told apart by `redirect_uris`:
 //
-//   { "clients": [ { "client_id": "immunization-reporter", "name": "Public health reporting",
-//                    "scope": "system/Patient.rs system/Immunization.rs",
-//                    "jwks": { "keys": [ …public JWKs… ] }  or  "jwks_uri": "https://…/jwks.json" } ] }
+//   Backend Services (client_credentials, private_key_jwt RS384/ES384, system/ scopes):
+//   { "client_id": "immunization-reporter", "name": "Public health reporting",
+//     "scope": "system/Patient.rs system/Immunization.rs",
+//     "jwks": { "keys": [ …public JWKs… ] }  or  "jwks_uri": "https://…/jwks.json" }
+//
+//   SMART apps (authorization code + PKCE, patient/ and user/ scopes; smart §5.1):
+//   { "client_id": "growth-chart", "name": "Growth chart", "redirect_uris": ["https://app.example/callback"],
+//     "launch_uri": "https://app.example/launch", "scope": "launch launch/patient openid fhirUser offline_access patient/*.rs",
+//     "token_endpoint_auth_method": "none" | "client_secret_basic" | "client_secret_post" | "private_key_jwt",
+//     "client_secret": "…" (symmetric), "jwks"/"jwks_uri" (asymmetric), "trusted_ehr_launch": false }
+//
+// Redirect URIs are compared exactly (no prefixes, no wildcards): smart §5.5.
 import { readFileSync } from 'node:fs';
 import type { JWK } from 'jose';
 import { formatScope, parseScopes, type ResourceScope } from './scopes.js';
 
+export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
 export interface SmartClient {
   clientId: string;
   name?: string;
-  /** The most this client may be granted (system/ scopes). */
+  /** 'backend' = client_credentials (system/ scopes); 'app' = authorization code (patient/, user/ scopes). */
+  kind: 'backend' | 'app';
+  /** The most this client may be granted: resource scopes (system/ for backend, patient/ and user/ for apps). */
   scopes: ResourceScope[];
+  /** Non-resource scopes an app may be granted: openid, fhirUser, launch, launch/patient, offline_access, online_access. */
+  otherScopes: string[];
+  authMethod: ClientAuthMethod;
   jwks?: { keys: JWK[] };
   jwksUri?: string;
+  /** client_secret_basic / client_secret_post. */
+  secret?: string;
+  /** Apps: the registered redirect URIs (exact match). */
+  redirectUris: string[];
+  /** Apps: where an EHR launch sends the browser (with iss and launch). */
+  launchUri?: string;
+  /** Apps: an EHR launch skips the scope consent (never the OSCAR sign-in or the patient confirmation). */
+  trustedEhrLaunch: boolean;
 }
+
+const APP_OTHER_SCOPES = new Set(['openid', 'fhirUser', 'profile', 'launch', 'launch/patient', 'offline_access', 'online_access']);
+const AUTH_METHODS: readonly ClientAuthMethod[] = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+const MIN_SECRET_LENGTH = 32;
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
@@ -40,6 +68,52 @@ function checkJwksUri(where: string, raw: unknown, problems: string[]): string |
   return undefined;
 }
 
+function checkRedirectUri(where: string, raw: unknown, problems: string[]): string | undefined {
+  try {
+    const u = new URL(String(raw));
+    if (u.hash !== '') problems.push(`${where}: a redirect URI has no fragment (${u.href})`);
+    else if (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname))) return String(raw);
+    else problems.push(`${where}: redirect URIs must be https (http only for localhost): ${String(raw)}`);
+  } catch {
+    problems.push(`${where}: "${String(raw)}" is not an absolute URL`);
+  }
+  return undefined;
+}
+
+/** The app half of a registry entry: redirect URIs, launch URL, authentication, scopes. */
+function parseApp(where: string, c: Record<string, unknown>, client: SmartClient, problems: string[]): void {
+  const uris = c.redirect_uris;
+  if (!Array.isArray(uris) || uris.length === 0) { problems.push(`${where}: "redirect_uris" must list at least one URL`); return; }
+  client.redirectUris = uris.map((u) => checkRedirectUri(where, u, problems)).filter((u): u is string => u !== undefined);
+  if (c.launch_uri !== undefined) {
+    const l = checkRedirectUri(where, c.launch_uri, problems);
+    if (l) client.launchUri = l;
+  }
+  const method = c.token_endpoint_auth_method ?? 'none';
+  if (!AUTH_METHODS.includes(method as ClientAuthMethod)) { problems.push(`${where}: "token_endpoint_auth_method" must be one of ${AUTH_METHODS.join(', ')}`); return; }
+  client.authMethod = method as ClientAuthMethod;
+  if (method === 'client_secret_basic' || method === 'client_secret_post') {
+    if (typeof c.client_secret !== 'string' || c.client_secret.length < MIN_SECRET_LENGTH) problems.push(`${where}: "client_secret" must be at least ${MIN_SECRET_LENGTH} characters`);
+    else client.secret = c.client_secret;
+  } else if (c.client_secret !== undefined) problems.push(`${where}: "client_secret" is only for client_secret_basic or client_secret_post`);
+  if (method === 'private_key_jwt') {
+    if ((c.jwks === undefined) === (c.jwks_uri === undefined)) problems.push(`${where}: give exactly one of "jwks" and "jwks_uri"`);
+    else if (c.jwks !== undefined) { const k = checkKeys(where, c.jwks, problems); if (k) client.jwks = k; }
+    else { const u = checkJwksUri(where, c.jwks_uri, problems); if (u) client.jwksUri = u; }
+  }
+  if (c.trusted_ehr_launch !== undefined && typeof c.trusted_ehr_launch !== 'boolean') problems.push(`${where}: "trusted_ehr_launch" must be true or false`);
+  client.trustedEhrLaunch = c.trusted_ehr_launch === true;
+  const parsed = parseScopes(typeof c.scope === 'string' ? c.scope : '');
+  client.scopes = parsed.resource.filter((s) => s.context !== 'system');
+  const system = parsed.resource.filter((s) => s.context === 'system').map(formatScope);
+  const unknown = [...parsed.other.filter((s) => !APP_OTHER_SCOPES.has(s)), ...parsed.ignored];
+  if (system.length) problems.push(`${where}: apps get patient/ and user/ scopes, not ${system.join(', ')} (system/ scopes are for Backend Services clients)`);
+  if (unknown.length) problems.push(`${where}: unknown scopes ${unknown.join(', ')}`);
+  if (client.scopes.length === 0) problems.push(`${where}: "scope" must list the patient/ or user/ scopes it may be granted, e.g. "patient/*.rs"`);
+  client.otherScopes = parsed.other.filter((s) => APP_OTHER_SCOPES.has(s));
+  if (client.otherScopes.includes('offline_access') && method === 'none') problems.push(`${where}: offline_access is for confidential clients only (a public client gets online_access)`);
+}
+
 /** Parses and checks a clients file's JSON; every problem is collected. */
 export function parseSmartClients(json: unknown, problems: string[], source = 'SMART_CLIENTS_FILE'): SmartClient[] {
   const list = Array.isArray(json) ? json : (json as { clients?: unknown } | null)?.clients;
@@ -53,17 +127,18 @@ export function parseSmartClients(json: unknown, problems: string[], source = 'S
     if (typeof id !== 'string' || !/^[A-Za-z0-9._~:-]{1,128}$/.test(id)) { problems.push(`${where}: "client_id" must be 1-128 characters of A-Z a-z 0-9 . _ ~ : -`); return; }
     if (seen.has(id)) { problems.push(`${where}: registered twice`); return; }
     seen.add(id);
-    const parsed = parseScopes(typeof c.scope === 'string' ? c.scope : '');
-    const scopes = parsed.resource.filter((s) => s.context === 'system');
-    const notSystem = parsed.resource.filter((s) => s.context !== 'system').map(formatScope);
-    if (notSystem.length || parsed.ignored.length) problems.push(`${where}: backend clients get system/ scopes only (not ${[...notSystem, ...parsed.ignored].join(', ')})`);
-    if (scopes.length === 0) problems.push(`${where}: "scope" must list the system/ scopes it may be granted, e.g. "system/Patient.rs"`);
-    const client: SmartClient = { clientId: id, scopes };
+    const client: SmartClient = { clientId: id, kind: 'backend', scopes: [], otherScopes: [], authMethod: 'private_key_jwt', redirectUris: [], trustedEhrLaunch: false };
     if (typeof c.name === 'string') client.name = c.name;
+    out.push(client);
+    if (c.redirect_uris !== undefined) { client.kind = 'app'; parseApp(where, c, client, problems); return; }
+    const parsed = parseScopes(typeof c.scope === 'string' ? c.scope : '');
+    client.scopes = parsed.resource.filter((s) => s.context === 'system');
+    const notSystem = parsed.resource.filter((s) => s.context !== 'system').map(formatScope);
+    if (notSystem.length || parsed.ignored.length || parsed.other.length) problems.push(`${where}: backend clients get system/ scopes only (not ${[...notSystem, ...parsed.other, ...parsed.ignored].join(', ')})`);
+    if (client.scopes.length === 0) problems.push(`${where}: "scope" must list the system/ scopes it may be granted, e.g. "system/Patient.rs"`);
     if ((c.jwks === undefined) === (c.jwks_uri === undefined)) problems.push(`${where}: give exactly one of "jwks" and "jwks_uri"`);
     else if (c.jwks !== undefined) { const k = checkKeys(where, c.jwks, problems); if (k) client.jwks = k; }
     else { const u = checkJwksUri(where, c.jwks_uri, problems); if (u) client.jwksUri = u; }
-    out.push(client);
   });
   return out;
 }

@@ -16,6 +16,11 @@ export interface AuthContext {
   fhirUser?: string;
   /** Granted resource scopes (granular query scopes are never granted). */
   scopes?: readonly ResourceScope[];
+  /**
+   * The OSCAR provider a SMART app's user signed in as (this server's authorization code flow):
+   * that provider's own OSCAR token signs the request's REST calls, so OSCAR's privileges apply.
+   */
+  oscarProvider?: string;
   /** Which issuer signed the token: this server's token endpoint or the configured external one. */
   issuer?: 'local' | 'external';
 }

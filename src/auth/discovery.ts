@@ -4,19 +4,23 @@
 // when one is configured.
 import type { CapabilityStatementRestSecurity, Extension } from 'fhir/r4.js';
 import type { Config } from '../config.js';
-import { ASSERTION_ALGORITHMS } from './token-endpoint.js';
+import { ASSERTION_ALGORITHMS, AUTH_ROUTES } from './server/provider.js';
 
+/** This server's own authorization server, when clients are registered (issuer = the FHIR base). */
 export interface AuthEndpoints {
-  /** This server's token endpoint, when Backend Services clients are registered. */
+  issuer?: string;
   tokenUrl?: string;
   jwksUrl?: string;
-  issuer?: string;
+  introspectionUrl?: string;
+  revocationUrl?: string;
 }
 
-/** Public URLs of this server's own auth endpoints, beside the FHIR base (…/fhir → …/auth/…). */
-export function authEndpoints(fhirBaseUrl: string, basePath: string): { tokenUrl: string; jwksUrl: string; issuer: string } {
-  const prefix = fhirBaseUrl.endsWith(basePath) ? fhirBaseUrl.slice(0, -basePath.length) : new URL(fhirBaseUrl).origin;
-  return { tokenUrl: `${prefix}/auth/token`, jwksUrl: `${prefix}/auth/jwks`, issuer: `${prefix}/auth` };
+/** Public URLs of this server's own authorization server, below the FHIR base (smart §5.1). */
+export function authEndpoints(fhirBaseUrl: string): Required<AuthEndpoints> {
+  return {
+    issuer: fhirBaseUrl, tokenUrl: `${fhirBaseUrl}${AUTH_ROUTES.token}`, jwksUrl: `${fhirBaseUrl}${AUTH_ROUTES.jwks}`,
+    introspectionUrl: `${fhirBaseUrl}${AUTH_ROUTES.introspection}`, revocationUrl: `${fhirBaseUrl}${AUTH_ROUTES.revocation}`,
+  };
 }
 
 export function smartConfiguration(config: Config, own: AuthEndpoints): Record<string, unknown> {
@@ -34,6 +38,7 @@ export function smartConfiguration(config: Config, own: AuthEndpoints): Record<s
   ];
   return {
     ...(backend ? { issuer: own.issuer, jwks_uri: own.jwksUrl } : { issuer: ext?.issuer }),
+    ...(backend && { introspection_endpoint: own.introspectionUrl, revocation_endpoint: own.revocationUrl }),
     ...(ext?.authorizeUrl && { authorization_endpoint: ext.authorizeUrl }),
     token_endpoint: own.tokenUrl ?? ext?.tokenUrl,
     token_endpoint_auth_methods_supported: backend ? ['private_key_jwt'] : [],

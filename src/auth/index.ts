@@ -2,7 +2,7 @@
 // app.ts wires whatever createAuth returns into the HTTP handler, the router hooks and the
 // Express app, so the rest of the server does not change when this layer grows.
 import type { IncomingMessage } from 'node:http';
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import type { CapabilityStatementRestSecurity } from 'fhir/r4.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
 import type { Config } from '../config.js';
@@ -16,9 +16,12 @@ import { createAuditSink, type AuditSink } from './audit-sink.js';
 import { AuditFactsRegistry, type AuthContext } from './context.js';
 import { authEndpoints, capabilitySecurity, openSecurity, smartConfiguration, type AuthEndpoints } from './discovery.js';
 import { createEnforcement } from './enforce.js';
-import { generateSigningKey, sharedSigningKey, type SigningKey } from './signing-key.js';
 import type { FacadeState } from '../state/index.js';
-import { createTokenEndpoint } from './token-endpoint.js';
+import { serviceUnavailable } from '../fhir/index.js';
+import { createAuthorizationServer, type AuthorizationServer } from './server/provider.js';
+import { cookieKeys, serverKeys } from './server/keys.js';
+import { tokenLookup } from './server/token-lookup.js';
+import { tokenAuditOf } from './server/token-audit.js';
 
 export type { AuthContext } from './context.js';
 export type { ResourceScope, ScopeContext, Permission, Access } from './scopes.js';
@@ -40,8 +43,8 @@ export interface AuthLayer {
   /** The audit destination (counts of written and failed records). */
   auditSink: AuditSink;
   /**
-   * Before serving: without SMART_SIGNING_KEY_FILE, adopts the signing key kept in the shared
-   * state (the first instance's), so every instance issues and accepts the same tokens.
+   * Before serving: builds the authorization server with the keys kept in the state (the first
+   * instance's when it is shared), so every instance issues and accepts the same tokens.
    */
   start(): Promise<void>;
   /** Flushes and closes the audit destination. */
@@ -55,8 +58,8 @@ export interface AuthOptions {
   basePath: string;
   /** Audit counters are registered here (served at /metrics). */
   metrics?: MetricsRegistry;
-  /** Used client assertions and the shared signing key live here. */
-  state: Pick<FacadeState, 'once' | 'documents' | 'shared'>;
+  /** Grants, tokens and the shared keys of the authorization server live here. */
+  state: Pick<FacadeState, 'documents' | 'shared'>;
 }
 
 export function createAuth(config: Config, logger: Logger, opts: AuthOptions): AuthLayer {
@@ -71,28 +74,44 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
     }
   };
 
-  const urls = authEndpoints(config.fhirBaseUrl, opts.basePath);
-  const backend = smart && config.smart.clients.length > 0;
-  // Read through `signing` at each use: start() may replace a generated key with the shared one.
-  let key: SigningKey | undefined = backend ? config.smart.signingKey ?? generateSigningKey() : undefined;
-  const signing = { get key(): SigningKey { return key!; } };
-  const own: AuthEndpoints = backend ? urls : {};
-  const clientIds = new Set(config.smart.clients.map((c) => c.clientId));
+  const urls = authEndpoints(config.fhirBaseUrl);
+  const own: AuthEndpoints = smart && config.smart.clients.length > 0 ? urls : {};
+  // Built by start(): its keys may come from the shared state.
+  let server: AuthorizationServer | undefined;
+  let findToken: ((token: string) => Promise<AuthContext | undefined>) | undefined;
+  async function startServer(): Promise<void> {
+    const s = createAuthorizationServer({
+      issuer: config.fhirBaseUrl, clients: config.smart.clients, documents: opts.state.documents,
+      keys: await serverKeys(config.smart.signingKey, opts.state.documents), accessTokenSeconds: config.smart.tokenLifetimeSeconds,
+      cookieKeys: await cookieKeys(opts.state.documents), https: config.fhirBaseUrl.startsWith('https:'),
+    });
+    s.provider.on('grant.success', (ctx) => write(tokenAuditEventFor({ ...tokenAuditOf(ctx), site })));
+    s.provider.on('grant.error', (ctx, err) => write(tokenAuditEventFor({ ...tokenAuditOf(ctx, err), site })));
+    findToken = tokenLookup(s.provider, config.fhirBaseUrl, (id) => s.clients.has(id));
+    server = s;
+  }
   const verifier = smart
     ? new AccessTokenVerifier({
       audience: config.fhirBaseUrl,
-      ...(key && { local: { issuer: urls.issuer, get key() { return signing.key; }, isClient: (id: string) => clientIds.has(id) } }),
+      ...(own.tokenUrl && {
+        local: {
+          find: (token: string) => {
+            if (!findToken) throw serviceUnavailable('the authorization server is starting', 1);
+            return findToken(token);
+          },
+        },
+      }),
       ...(config.smart.external && { external: config.smart.external }),
     })
     : undefined;
 
   if (smart) {
     logger.info({
-      backendServicesClients: config.smart.clients.length, tokenEndpoint: key ? urls.tokenUrl : undefined,
+      clients: config.smart.clients.length, tokenEndpoint: own.tokenUrl,
       externalIssuer: config.smart.external?.issuer, audit: config.auditLog === 'stdout' || config.auditLog === 'stderr' ? config.auditLog : 'file',
     }, 'SMART on FHIR authorization is on');
-    if (key && !config.smart.signingKey && !opts.state.shared) {
-      logger.warn('SMART_SIGNING_KEY_FILE is not set: access tokens are signed with a key made at start-up, so they stop working on restart and are not valid on other instances');
+    if (own.tokenUrl && !config.smart.signingKey && !opts.state.shared) {
+      logger.warn('SMART_SIGNING_KEY_FILE is not set: id_tokens are signed with a key made at start-up, so apps holding one from before a restart cannot verify it');
     }
   }
 
@@ -124,18 +143,19 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
     mount(app) {
       if (!smart) return;
       app.get(`${opts.basePath}/.well-known/smart-configuration`, (_req, res) => {
-        res.set('cache-control', 'public, max-age=300').json(smartConfiguration(config, own));
+        // smart §1.1: readable from any origin, JSON whatever the Accept header says.
+        res.set({ 'cache-control': 'public, max-age=300', 'access-control-allow-origin': '*' }).json(smartConfiguration(config, own));
       });
-      if (!key) return;
-      app.get('/auth/jwks', (_req, res) => {
-        res.set('cache-control', 'public, max-age=300').json({ keys: [signing.key.publicJwk] });
+      if (!own.tokenUrl) return;
+      app.use(opts.basePath, (req, res, next) => {
+        if (!server) {
+          if (req.path.startsWith('/auth/') || req.path === '/.well-known/openid-configuration') res.status(503).set('retry-after', '1').json({ error: 'temporarily_unavailable', error_description: 'the authorization server is starting' });
+          else next();
+          return;
+        }
+        if (server.handles(req.path)) server.callback(req, res);
+        else next();
       });
-      const token = createTokenEndpoint({
-        tokenUrl: urls.tokenUrl, issuer: urls.issuer, audience: config.fhirBaseUrl, clients: config.smart.clients,
-        get key() { return signing.key; }, usedAssertions: opts.state.once, lifetimeSeconds: config.smart.tokenLifetimeSeconds,
-        onResult: (r) => write(tokenAuditEventFor({ ...r, site })),
-      });
-      app.post('/auth/token', express.urlencoded({ extended: false, limit: '64kb' }), (req, res) => { void token(req, res); });
     },
     capabilitySecurity: smart ? capabilitySecurity(config, own) : openSecurity(config),
     audit(info) {
@@ -147,9 +167,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
       }));
     },
     auditSink: sink,
-    start: async () => {
-      if (key && !config.smart.signingKey) key = await sharedSigningKey(opts.state.documents, key);
-    },
+    start: async () => { if (own.tokenUrl && !server) await startServer(); },
     close: () => sink.close(),
   };
 }

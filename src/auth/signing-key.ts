@@ -1,12 +1,9 @@
-// The key this server signs its access tokens with: loaded from SMART_SIGNING_KEY_FILE (a PKCS#8
-// or SEC1/PKCS#1 PEM private key, P-384 EC → ES384 or RSA ≥ 2048 bits → RS384), or generated at
-// start-up (ES384). A generated key dies with the process — tokens from before a restart stop
-// working — unless the state is shared (STATE_DATABASE_URL): then the first instance's key is kept
-// there and every instance adopts it (sharedSigningKey).
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+// SMART_SIGNING_KEY_FILE: a PKCS#8 or SEC1/PKCS#1 PEM private key (P-384 EC → ES384 or RSA ≥ 2048
+// bits → RS384), checked at start-up. An RSA key signs the authorization server's id_tokens
+// (src/auth/server/keys.ts); without one, a key made at start-up dies with the process.
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { JWK } from 'jose';
-import type { DocumentStore } from '../state/index.js';
 
 export interface SigningKey {
   alg: 'ES384' | 'RS384';
@@ -41,20 +38,4 @@ export function loadSigningKey(file: string): SigningKey {
     throw new Error(`${file} does not hold a PEM private key`);
   }
   return describe(key);
-}
-
-export function generateSigningKey(): SigningKey {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
-  return describe(privateKey);
-}
-
-/**
- * The key every instance sharing `documents` signs with: the one already kept there, else
- * `generated` (kept for the next). The private key is stored as PKCS#8 PEM: whoever can read the
- * state store can mint tokens, as with the key file (README, Security).
- */
-export async function sharedSigningKey(documents: DocumentStore, generated: SigningKey): Promise<SigningKey> {
-  const mine = generated.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  const kept = await documents.putIfAbsent('signing-key', 'access-tokens', { pem: mine });
-  return kept.pem === mine ? generated : describe(createPrivateKey(kept.pem));
 }

@@ -39,7 +39,10 @@ export function createOpsApp(opts: OpsAppOptions): Express {
     res.setHeader('x-request-id', requestIdFor(req.headers['x-request-id']));
     if (opts.drain?.draining) res.setHeader('connection', 'close');
     const cors = opts.cors;
-    if (cors?.enabled) {
+    // Discovery and the authorization server answer CORS themselves: discovery to every origin
+    // (smart §1.1), the token endpoint to the origins of the calling client's redirect URIs.
+    const ownCors = req.path.startsWith(`${opts.basePath}/.well-known/`) || req.path.startsWith(`${opts.basePath}/auth/`);
+    if (cors?.enabled && !ownCors) {
       if (isPreflight(req.method, req.headers)) {
         const pre = cors.preflight(req.headers.origin!);
         res.status(pre.status).set(pre.headers).end();

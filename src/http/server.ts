@@ -1,5 +1,6 @@
 // The HTTP server: the FHIR base goes straight to the lean FHIR handler; everything else
-// (health, readiness, metrics, SMART endpoints) is an Express app. Requests node's own parser
+// (health, readiness, metrics, SMART discovery, and the authorization server below
+// `{base}/auth/`) is an Express app. Requests node's own parser
 // rejects (bad request line, oversized headers) still get an OperationOutcome, never a bare reset.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -40,7 +41,7 @@ export function createHttpServer(parts: HttpServerParts): Server {
   const server = createServer({ connectionsCheckingInterval }, (req, res) => {
     const url = req.url ?? '/';
     const atBase = url.startsWith(basePath) && (url.length === basePath.length || url[basePath.length] === '/' || url[basePath.length] === '?');
-    if (atBase && !url.startsWith(`${basePath}/.well-known/`)) {
+    if (atBase && !url.startsWith(`${basePath}/.well-known/`) && !url.startsWith(`${basePath}/auth/`)) {
       fhir(req, res).catch((err: unknown) => {
         // The handler answers every error itself; reaching here is a bug. Never let it take the process down.
         logger.error({ err }, 'FHIR handler failed');

@@ -53,7 +53,7 @@ describe('audit trail (server process against a simulated real OSCAR)', () => {
     auditFile = join(dir, 'audit.jsonl');
     const port = await freePort();
     base = `http://127.0.0.1:${port}/fhir`;
-    tokenUrl = `http://127.0.0.1:${port}/auth/token`;
+    tokenUrl = `http://127.0.0.1:${port}/fhir/auth/token`;
     child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
       env: {

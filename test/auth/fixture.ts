@@ -118,7 +118,7 @@ export async function startSecureStack(opts: StackOptions & { extraEnv?: Record<
     },
   });
   base = stack.base;
-  const tokenUrl = stack.base.replace(/\/fhir$/, '/auth/token');
+  const tokenUrl = `${stack.base}/auth/token`;
 
   const secure: SecureStack = {
     ...stack, issuer, clients: { es, rs, narrow, remote }, tokenUrl, auditFile, dir,

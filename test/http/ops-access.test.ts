@@ -79,12 +79,22 @@ describe('CORS on ops routes (CORS_ORIGINS set)', () => {
   after(async () => { await s.close(); });
 
   it('answers that grant an origin, and those that do not, carry Vary: Origin', async () => {
-    for (const path of ['/fhir/.well-known/smart-configuration', '/auth/jwks']) {
+    for (const path of ['/healthz']) {
       for (const origin of ['https://app.example.org', 'https://evil.example.org', undefined]) {
         const r = await fetch(`${root(s)}${path}`, origin ? { headers: { origin } } : {});
         assert.equal(r.status, 200, path);
         assert.match(r.headers.get('vary') ?? '', /\bOrigin\b/i, `${path} from ${origin ?? 'no origin'}`);
         assert.equal(r.headers.get('access-control-allow-origin'), origin === 'https://app.example.org' ? origin : null);
+      }
+    }
+  });
+
+  it('opens the discovery documents and the key set to every origin (SMART 2.2: smart §1.1)', async () => {
+    for (const path of ['/fhir/.well-known/smart-configuration', '/fhir/.well-known/openid-configuration', '/fhir/auth/jwks']) {
+      for (const origin of ['https://app.example.org', 'https://evil.example.org']) {
+        const r = await fetch(`${root(s)}${path}`, { headers: { origin } });
+        assert.equal(r.status, 200, path);
+        assert.ok(['*', origin].includes(r.headers.get('access-control-allow-origin') ?? ''), `${path} from ${origin}: ${r.headers.get('access-control-allow-origin')}`);
       }
     }
   });
