@@ -47,6 +47,22 @@ describe('ScheduleService', () => {
     assert.match(unknown.body, /Source must not be null/);
   });
 
+  it('lists a provider period as ProviderPeriodAppsResponse (contract 3.8): no times, updateDatetime in seconds, the element name as key', async () => {
+    const get = (path: string) => signed(sim, 'GET', `/oscar/ws/services/schedule/fetchProviderAppts${path}`);
+    const r = await get('/999998/2024-03-12/2024-03-13');
+    assert.equal(r.status, 200);
+    // Every status, the cancelled visit too (the day list leaves it out), by appointment number.
+    assert.equal(r.body, `{"offset":0,"limit":0,"total":0,"timestamp":${SAMPLE_NOW},"ProviderPeriodApps":[`
+      + '{"appointmentNo":554,"providerNo":"999998","appointmentDate":1710216000000,"demographicNo":1003,"notes":"","location":"","resources":"","status":"C","lastUpdateUser":"999998","updateDatetime":1709900000,"name":"DOE, JOHN"},'
+      + '{"appointmentNo":555,"providerNo":"999998","appointmentDate":1710216000000,"demographicNo":1001,"notes":"","location":"","resources":"","status":"t","lastUpdateUser":"999998","updateDatetime":1709900000,"name":"DOE, JANE"}'
+      + '],"query":null}');
+    // The end date is excluded; a day without visits is an empty list.
+    assert.match((await get('/999998/2024-03-11/2024-03-12')).body, /"ProviderPeriodApps":\[\]/);
+    // The 400 for an unparsable date is thrown inside the method's catch-all: 500.
+    const bad = await get('/999998/March/2024-03-13');
+    assert.deepEqual([bad.status, bad.body], [500, 'Internal server error']);
+  });
+
   it('fails updateAppointment with 500, and a "HH:mm:ss" startTime in an AppointmentTo1 with 400', async () => {
     const r = await post('/updateAppointment', '{"id":555,"status":"H"}');
     assert.equal(r.status, 500);

@@ -149,4 +149,15 @@ describe('Gender enum and DemographicTransfer per variant (variants §4.3, B9)',
     const sexes = new Set([...r.body.matchAll(/<sex>([^<]*)<\/sex>/g)].map((m) => m[1]));
     assert.ok(sexes.has('M') && sexes.has('F'), [...sexes].join());
   });
+
+  it('the other way round too: T sent to Open-O (X) drops the criterion, answering every sex like no criterion at all', async () => {
+    const search = async (criteria: string): Promise<string[]> => {
+      const r = await soap(sim('openo'), 'DemographicService', 'searchDemographicsByAttributes', `<arg2>%</arg2>${criteria}<arg10>0</arg10><arg11>100</arg11>`);
+      assert.equal(r.status, 200);
+      return [...r.body.matchAll(/<demographicNo>(\d+)<\/demographicNo>/g)].map((m) => m[1] ?? '');
+    };
+    const withT = await search('<arg3>T</arg3>');
+    assert.deepEqual(withT, await search(''));
+    assert.ok(withT.length > (await search('<arg3>X</arg3>')).length);
+  });
 });

@@ -7,7 +7,8 @@ import type { JsonEntity, Schema } from './body.js';
 import { ContainerError } from './errors.js';
 import { dateMs, dateTimeMs } from './jackson.js';
 import { JSON_TYPE } from './media.js';
-import { entity, intParam, searchResponse, type RestContext, type RestRoute } from './route.js';
+import { entity, intParam, searchResponse, type RestContext, type RestResult, type RestRoute } from './route.js';
+import { equalsCi } from '../soap/query.js';
 
 const J = [JSON_TYPE] as const;
 const MAX_LIST_RETURN_SIZE = 5000;
@@ -185,7 +186,54 @@ function dayList(store: ClinicStore, providerNo: string, date: string): Array<Re
     });
 }
 
+/**
+ * org.apache.tools.ant.util.DateUtils.parseIso8601Date: a lenient SimpleDateFormat("yyyy-MM-dd")
+ * (month 13 rolls into the next year, text after the day is ignored); null when it cannot parse.
+ */
+function iso8601Date(s: string): string | null {
+  const m = /^(\d+)-(\d+)-(\d+)/.exec(s);
+  if (!m) return null;
+  const d = new Date(Date.UTC(2000, 0, 1));
+  d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return d.toISOString().slice(0, 10);
+}
+
+/** ProviderPeriodAppsTo(Appointment): no times; updateDatetime in SECONDS (contract 3.8). */
+function providerPeriodAppsTo(a: AppointmentRow, tz: string): Record<string, unknown> {
+  return {
+    appointmentNo: a.appointmentNo, providerNo: a.providerNo, appointmentDate: dateMs(a.appointmentDate, tz),
+    demographicNo: a.demographicNo, notes: a.notes, location: a.location, resources: a.resources, status: a.status,
+    lastUpdateUser: a.lastUpdateUser, updateDatetime: Math.floor((dateTimeMs(a.updateDateTime, tz) ?? 0) / 1000), name: a.name,
+  };
+}
+
+/**
+ * GET /schedule/fetchProviderAppts/{providerNo}/{sDate}/{eDate} (contract 3.8): the SOAP range
+ * query (appointment_date >= sDate and < eDate, every status, by primary key) as a
+ * ProviderPeriodAppsResponse. Its getContent() carries @XmlElement(name="ProviderPeriodApps") and
+ * @XmlElementWrapper(name="content"); Jackson's JAXB introspector names the property after the
+ * element, not the wrapper (USE_WRAPPER_NAME_AS_PROPERTY_NAME is off), as OscarSearchResponse's
+ * "Item". An unparsable date's 400 is thrown inside the method's catch-all, which answers 500
+ * "Internal server error" instead.
+ */
+function providerPeriodAppts(ctx: RestContext): RestResult {
+  ctx.provider();
+  const from = iso8601Date(ctx.params.sDate ?? '');
+  const to = iso8601Date(ctx.params.eDate ?? '');
+  if (from === null || to === null) return { kind: 'response', status: 500, body: 'Internal server error', contentType: JSON_TYPE };
+  const providerNo = ctx.params.providerNo ?? '';
+  const rows = [...ctx.store.data.appointments]
+    .filter((a) => a.appointmentDate >= from && a.appointmentDate < to && equalsCi(a.providerNo, providerNo))
+    .sort((a, b) => a.appointmentNo - b.appointmentNo);
+  const { content: _content, query, ...head } = searchResponse([], 0, ctx.store.now(), null);
+  return entity({ ...head, ProviderPeriodApps: rows.map((a) => providerPeriodAppsTo(a, ctx.tz)), query });
+}
+
 export const scheduleRoutes: RestRoute[] = [
+  {
+    method: 'GET', path: '/schedule/fetchProviderAppts/{providerNo}/{sDate}/{eDate}', produces: J, consumes: J,
+    handle: providerPeriodAppts,
+  },
   {
     method: 'GET', path: '/schedule/statuses', produces: J, consumes: J,
     handle(ctx) {
