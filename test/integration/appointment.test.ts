@@ -274,7 +274,8 @@ describe('Appointment search', () => {
   test('searches that would scan the clinic schedule are refused with too-costly, before any schedule call', async () => {
     const before = stack.sim.stats.snapshot().total;
     await refused('/Appointment');
-    await refused('/Appointment?date=2024-03-10');
+    await refused('/Appointment?date=ge2024-03-10');
+    await refused('/Appointment?date=ge2024-01-01&date=lt2024-03-01');
     await refused('/Appointment?status=booked');
     await refused(`/Appointment?practitioner=${DEMO}`);
     await refused(`/Appointment?practitioner=${DEMO}&date=ge2024-03-10`);

@@ -17,7 +17,7 @@ import { appointmentFromSoap } from './mapper.js';
 import { appointmentFromRest } from './rest-mapper.js';
 import { bookOverRest, changeOverRest } from './rest-booking.js';
 import { fetchRestCandidates } from './rest-search.js';
-import { APPOINTMENT_INCLUDES, APPOINTMENT_SEARCH_PARAMS, MAX_PRACTITIONER_RANGE_DAYS } from './search-params.js';
+import { APPOINTMENT_INCLUDES, APPOINTMENT_SEARCH_PARAMS, MAX_CLINIC_RANGE_DAYS, MAX_PRACTITIONER_RANGE_DAYS } from './search-params.js';
 import { appointmentMatches, fetchCandidates, isDeletedStatus, planAppointmentSearch } from './search.js';
 
 /** scheduling §3: no REST call exposes a day template, so slots can only be checked over SOAP. */
@@ -89,7 +89,7 @@ export function appointmentDefinition(deps: ResourceDeps) {
   async function search(ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Appointment>> {
     const now = Date.now();
     const known = ctx.compartment === undefined ? await knownProviders(s) : new Set<string>();
-    const plan = planAppointmentSearch(s, (id) => known.has(id), deps.limits, now, ctx.compartment);
+    const plan = planAppointmentSearch(s, (id) => known.has(id), deps.limits, now, ctx.compartment, mapping.timezone);
     const all = chosen(deps.routes, 'Appointment.search-type') === 'rest'
       ? await Promise.all((await fetchRestCandidates(plan, deps)).map(withDisplays))
       : await Promise.all((await fetchCandidates(plan, deps)).map(toAppointment));
@@ -108,7 +108,7 @@ export function appointmentDefinition(deps: ResourceDeps) {
   return defineResource<Appointment>({
     type: 'Appointment',
     recordKind: 'appointment',
-    documentation: `OSCAR schedule bookings. end is the exclusive end (OSCAR stores the last included minute); an appointment cannot cross midnight in the OSCAR server zone and needs exactly one Practitioner participant. status maps through the configurable OSCAR status table; cancel with status=cancelled (OSCAR C), arrive with status=arrived (OSCAR H). A practitioner search needs a date range of at most ${MAX_PRACTITIONER_RANGE_DAYS} days; a search with no patient, practitioner, actor, _id or _lastUpdated is refused as too costly.`,
+    documentation: `OSCAR schedule bookings. end is the exclusive end (OSCAR stores the last included minute); an appointment cannot cross midnight in the OSCAR server zone and needs exactly one Practitioner participant. status maps through the configurable OSCAR status table; cancel with status=cancelled (OSCAR C), arrive with status=arrived (OSCAR H). A practitioner search needs a date range of at most ${MAX_PRACTITIONER_RANGE_DAYS} days; a date range alone (at most ${MAX_CLINIC_RANGE_DAYS} days, e.g. date=2026-12-07) lists the whole clinic's appointments at one OSCAR call per provider (reminder tools); any other search with no patient, practitioner, actor, _id or _lastUpdated is refused as too costly.`,
     idPattern: NUMERIC_ID,
     // A retried create finds its booking (resources/client-identifier.ts) instead of booking twice.
     conditionalCreate: true,

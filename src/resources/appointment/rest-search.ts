@@ -14,6 +14,19 @@ export const REST_PRACTITIONER_RANGE_DAYS = 31;
 /** REST calls one search keeps in flight. */
 const CALLS_AT_ONCE = 4;
 
+/** Without SOAP, a clinic-wide list costs a call per provider per day. */
+const REST_CLINIC_RANGE_DAYS = 7;
+
+async function providerDays(providerNo: string, window: Window, deps: ResourceDeps, maxDays: number): Promise<Appointment[]> {
+  const range = localDays(window, deps.mapping.timezone);
+  if (range.days > maxDays) {
+    throw tooCostly(`this OSCAR lists a practitioner's appointments one day at a time: search at most ${maxDays} days at once`, ['date']);
+  }
+  const days = Array.from({ length: range.days }, (_, i) => new Date(Date.parse(`${range.from}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10));
+  const lists = await mapLimited(days, CALLS_AT_ONCE, (day) => deps.oscar.restProviderDay(providerNo, day));
+  return lists.flat().filter((i) => !isDeletedStatus(i.status ?? undefined)).map((item) => appointmentFromDayItem(item, providerNo, deps.mapping));
+}
+
 async function appointmentsOf(source: Source, window: Window, deps: ResourceDeps): Promise<Appointment[]> {
   const { oscar, mapping } = deps;
   switch (source.kind) {
@@ -27,14 +40,11 @@ async function appointmentsOf(source: Source, window: Window, deps: ResourceDeps
       if (rows.length > deps.limits.upstreamRows) throw tooCostly(`more than ${deps.limits.upstreamRows} appointments are booked for this patient in OSCAR`);
       return rows.filter((t) => !isDeletedStatus(t.status ?? undefined)).map((t) => appointmentFromRest(t, mapping));
     }
-    case 'provider': {
-      const range = localDays(window, mapping.timezone);
-      if (range.days > REST_PRACTITIONER_RANGE_DAYS) {
-        throw tooCostly(`this OSCAR lists a practitioner's appointments one day at a time: search at most ${REST_PRACTITIONER_RANGE_DAYS} days at once`, ['date']);
-      }
-      const days = Array.from({ length: range.days }, (_, i) => new Date(Date.parse(`${range.from}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10));
-      const lists = await mapLimited(days, CALLS_AT_ONCE, (day) => oscar.restProviderDay(source.providerNo, day));
-      return lists.flat().filter((i) => !isDeletedStatus(i.status ?? undefined)).map((item) => appointmentFromDayItem(item, source.providerNo, mapping));
+    case 'provider': return providerDays(source.providerNo, window, deps, REST_PRACTITIONER_RANGE_DAYS);
+    case 'clinic': {
+      // One REST call per provider per day: the clinic's day list is kept to a few days here.
+      const providers = (await deps.providers.all()).flatMap((p) => (p.providerNo ? [p.providerNo] : []));
+      return (await mapLimited(providers, 1, (p) => providerDays(p, window, deps, REST_CLINIC_RANGE_DAYS))).flat();
     }
     case 'updatedAfter':
       throw new Error('Appointment _lastUpdated has no REST call; the router refuses the parameter on this OSCAR');

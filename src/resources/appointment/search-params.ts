@@ -9,6 +9,9 @@ export const APPOINTMENT_STATUS_SYSTEM = 'http://hl7.org/fhir/appointmentstatus'
 /** Longest practitioner date range searched in one OSCAR call (days). */
 export const MAX_PRACTITIONER_RANGE_DAYS = 366;
 
+/** Longest date range of a clinic-wide day list (one OSCAR call per provider; rows grow with days). */
+export const MAX_CLINIC_RANGE_DAYS = 31;
+
 export const APPOINTMENT_SEARCH_PARAMS: SearchParamDef[] = [
   { ...ID_PARAM, description: 'appointment_no; SOAP getAppointment2 per id (at most LIMIT_SEARCH_IDS ids, 50 by default).' },
   {
@@ -29,7 +32,7 @@ export const APPOINTMENT_SEARCH_PARAMS: SearchParamDef[] = [
   },
   {
     name: 'date', type: 'date', definition: `${R4}Appointment-date`,
-    description: `The appointment period [start, end) compared with FHIR prefix semantics (eq ne lt gt le ge sa eb ap), in memory. Date-only values are days in the OSCAR server's zone. Alone it is refused as too costly; with practitioner it must be bounded on both sides (at most ${MAX_PRACTITIONER_RANGE_DAYS} days).`,
+    description: `The appointment period [start, end) compared with FHIR prefix semantics (eq ne lt gt le ge sa eb ap), in memory. Date-only values are days in the OSCAR server's zone. With practitioner it must be bounded on both sides (at most ${MAX_PRACTITIONER_RANGE_DAYS} days). Alone, bounded on both sides and at most ${MAX_CLINIC_RANGE_DAYS} days (date=2026-12-07, or date=ge…&date=lt…), it lists the whole clinic's appointments, cancelled ones included unless status says otherwise: one SOAP getAppointmentsForDateRangeAndProvider2 per OSCAR provider (every provider, active or not); more rows than LIMIT_UPSTREAM_ROWS are refused as too costly. Unbounded alone it is refused as too costly.`,
   },
   {
     name: 'status', type: 'token', definition: `${R4}Appointment-status`, system: APPOINTMENT_STATUS_SYSTEM, modifiers: ['not'],

@@ -4,7 +4,7 @@
 // anchors would read the whole schedule, so it is refused as too costly.
 import type { Appointment } from 'fhir/r4.js';
 import {
-  dateRangeOf, invalidValue, matchesDateClause, matchesReference, matchesToken, tooCostly,
+  dateRangeOf, invalidValue, mapLimited, matchesDateClause, matchesReference, matchesToken, tooCostly,
   type DateClause, type ParsedSearch, type ReferenceClause, type SearchClause, type TokenClause,
 } from '../../fhir/index.js';
 import { localDateOf } from '../../time/zone.js';
@@ -14,8 +14,10 @@ import type { ResourceDeps, SearchLimits } from '../deps.js';
 import { xsEpoch } from '../oscar-dates.js';
 import { PRACTITIONER_ID } from '../practitioner/search-params.js';
 import { dateWindow, isBounded, isEmpty, localDays, type Window } from './date-window.js';
-import { APPOINTMENT_STATUS_SYSTEM, MAX_PRACTITIONER_RANGE_DAYS } from './search-params.js';
+import { APPOINTMENT_STATUS_SYSTEM, MAX_CLINIC_RANGE_DAYS, MAX_PRACTITIONER_RANGE_DAYS } from './search-params.js';
 
+/** OSCAR calls one clinic-wide search keeps in flight. */
+const CONCURRENCY = 4;
 /** Rows per getAppointmentsForPatient2 page. */
 const PATIENT_PAGE = 250;
 /** contract 7.13: OSCAR list calls fault above 5000 rows. */
@@ -26,7 +28,9 @@ export type Source =
   | { kind: 'ids'; ids: number[] }
   | { kind: 'patient'; demographicNo: number }
   | { kind: 'provider'; providerNo: string }
-  | { kind: 'updatedAfter'; since: number };
+  | { kind: 'updatedAfter'; since: number }
+  /** Every provider over a short date range: the clinic's day list (reminder tools). */
+  | { kind: 'clinic' };
 
 export interface Plan {
   sources: Source[];
@@ -65,7 +69,7 @@ function referenceSources(clause: ReferenceClause, window: Window, knownProvider
  * Chooses the narrowest OSCAR calls for the criteria (see APPOINTMENT_SEARCH_PARAMS). A search
  * confined to one patient's compartment reads that patient's appointments, whatever else it names.
  */
-export function planAppointmentSearch(search: ParsedSearch, knownProvider: (id: string) => boolean, limits: Pick<SearchLimits, 'ids' | 'patients'>, now: number = Date.now(), compartment?: string): Plan {
+export function planAppointmentSearch(search: ParsedSearch, knownProvider: (id: string) => boolean, limits: Pick<SearchLimits, 'ids' | 'patients'>, now: number = Date.now(), compartment?: string, timezone = 'UTC'): Plan {
   const window = dateWindow(clausesNamed<DateClause>(search, 'date'), now);
   const confined = compartmentAnchor(compartment);
   if (confined) return { sources: confined.map((demographicNo) => ({ kind: 'patient', demographicNo })), window };
@@ -93,10 +97,15 @@ export function planAppointmentSearch(search: ParsedSearch, knownProvider: (id: 
     return { sources: [{ kind: 'updatedAfter', since: since - 1000 }], window };
   }
 
+  // A date range alone, bounded and short: every provider's appointments over it (one call each).
+  if (refClauses.length === 0 && isBounded(window) && !isEmpty(window) && localDays(window, timezone).days <= MAX_CLINIC_RANGE_DAYS) {
+    return { sources: [{ kind: 'clinic' }], window };
+  }
+
   if (options.includes('needs-range')) {
     throw tooCostly(`an Appointment search by practitioner needs a date range bounded on both sides of at most ${MAX_PRACTITIONER_RANGE_DAYS} days (e.g. date=ge2024-03-01&date=lt2024-04-01), or a patient, _id or _lastUpdated criterion; a Patient actor must be typed (actor=Patient/…)`, ['date']);
   }
-  throw tooCostly('this Appointment search would read the whole clinic schedule: add one of _id, patient, practitioner or actor (with a bounded date range for a practitioner), or _lastUpdated with a lower bound');
+  throw tooCostly(`this Appointment search would read the whole clinic schedule: add one of _id, patient, practitioner or actor (with a bounded date range for a practitioner), _lastUpdated with a lower bound, or a date range bounded on both sides of at most ${MAX_CLINIC_RANGE_DAYS} days (the clinic's day list)`);
 }
 
 // ---- fetching ---------------------------------------------------------------------------------
@@ -146,6 +155,13 @@ async function rowsOf(source: Source, window: Window, deps: ResourceDeps): Promi
     }
     case 'patient': return patientRows(source.demographicNo, window, deps);
     case 'provider': return providerRows(source.providerNo, window, deps);
+    case 'clinic': {
+      // Every provider OSCAR lists, active or not (a retired doctor's booking still counts), CONCURRENCY at once.
+      const providers = (await deps.providers.all()).flatMap((p) => (p.providerNo ? [p.providerNo] : []));
+      const rows = (await mapLimited(providers, CONCURRENCY, (p) => providerRows(p, window, deps))).flat();
+      if (rows.length > deps.limits.upstreamRows) tooMany(deps, 'are booked in the clinic in that range');
+      return rows;
+    }
     case 'updatedAfter': {
       const n = Math.min(deps.limits.upstreamRows + 1, OSCAR_LIST_MAX);
       const rows = await deps.oscar.soapGetAppointmentsUpdatedAfterDate(source.since, n);
