@@ -35,7 +35,7 @@ function counted(channel: ProbeChannel): { channel: ProbeChannel; calls: () => n
     channel: {
       baseUrl: channel.baseUrl,
       get: (path, op) => tick(() => channel.get(path, op)),
-      soap: (service, op, args, ns) => tick(() => channel.soap(service, op, args, ns)),
+      soap: (service, op, args, ns, security) => tick(() => channel.soap(service, op, args, ns, security)),
       rest: (method, path, body) => tick(() => channel.rest(method, path, body)),
     },
   };

@@ -6,7 +6,7 @@
 import { OscarError, OscarUnavailableError } from '../errors.js';
 import type { HttpReply, HttpTransport } from '../http-transport.js';
 import type { RestClient } from '../rest.js';
-import { soapEnvelope, type SoapArgs } from '../soap-envelope.js';
+import { soapEnvelope, type SoapArgs, type UsernameToken } from '../soap-envelope.js';
 import type { Answer } from './classify.js';
 
 export interface ProbeChannel {
@@ -14,8 +14,11 @@ export interface ProbeChannel {
   readonly baseUrl: string;
   /** Unsigned GET of `<base><path>` (WSDL, WADL, OpenAPI). */
   get(path: string, operation: string): Promise<HttpReply>;
-  /** A SOAP call without WS-Security (LoginService, SystemInfoService; contract 7.27). */
-  soap(service: string, operation: string, args: SoapArgs, namespace: string): Promise<HttpReply>;
+  /**
+   * A SOAP call: without WS-Security (LoginService, SystemInfoService; contract 7.27), or with the
+   * UsernameToken `security` (login2's securityId and securityTokenKey, contract 4.2).
+   */
+  soap(service: string, operation: string, args: SoapArgs, namespace: string, security?: UsernameToken): Promise<HttpReply>;
   /** A REST call below `/ws/services`, signed with OAuth 1.0a; `body` is sent as JSON. */
   rest(method: 'GET' | 'PUT', path: string, body?: unknown): Promise<HttpReply>;
 }
@@ -41,11 +44,11 @@ export function createProbeChannel(p: ProbeChannelParts): ProbeChannel {
       method: 'GET', url: new URL(`${base}${path}`), timeoutMs: p.timeoutMs, operation,
       headers: { Accept: 'application/xml, text/xml, application/json, */*' },
     })),
-    soap: (service, operation, args, namespace) => {
+    soap: (service, operation, args, namespace, security) => {
       const name = `${service}.${operation}`;
       return limited(name, () => p.transport.send({
         method: 'POST', url: new URL(`${base}/ws/${service}`), timeoutMs: p.timeoutMs, operation: name,
-        body: soapEnvelope({ namespace, operation, args }),
+        body: soapEnvelope({ namespace, operation, args, ...(security && { security }) }),
         // contract 4.1: SOAPAction "" (CXF tolerates any).
         headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' },
       }));

@@ -77,6 +77,11 @@ export async function probeSoap(channel: ProbeChannel, credentials: { userName: 
   }
   const providerNo = /<providerNo>([^<]+)<\/providerNo>/.exec(login.answer.body)?.[1];
 
+  // Step 3, second half: the token login2 issued must open a WS-Security service too (an account
+  // can log in and still be refused there: variants §7.2 step 3, B6, B7).
+  const tokenRefusal = await checkToken(channel, login.answer.body, namespace, operations.ProviderService ?? []);
+  if (tokenRefusal) return refused(tokenRefusal.reach, tokenRefusal.detail);
+
   // Step 4: the server's zone offset and list cap, where SystemInfoService still has them (B19).
   const systemInfo = operations.SystemInfoService ?? [];
   const scalar = async (op: string): Promise<number | undefined> => {
@@ -92,4 +97,27 @@ export async function probeSoap(channel: ProbeChannel, credentials: { userName: 
     ...(offsetMs !== undefined && { serverOffsetMinutes: Math.round(offsetMs / 60_000) }),
     ...(providerNo && { providerNo }),
   };
+}
+
+/**
+ * ProviderService.getLoggedInProviderTransfer with login2's securityId and securityTokenKey as the
+ * UsernameToken (contract 4.2): undefined when it answers (or the instance lacks the operation),
+ * else why SOAP cannot be used, classified like login2's own refusals.
+ */
+async function checkToken(channel: ProbeChannel, loginBody: string, namespace: string, providerOps: readonly string[]): Promise<{ reach: Reach; detail: string } | undefined> {
+  if (!providerOps.includes('getLoggedInProviderTransfer')) return undefined;
+  const username = /<securityId>([^<]+)<\/securityId>/.exec(loginBody)?.[1];
+  const password = /<securityTokenKey>([^<]+)<\/securityTokenKey>/.exec(loginBody)?.[1];
+  if (!username || !password) return { reach: 'auth-failed', detail: 'login2 answered without a security id or token' };
+  const r = await attempt(() => channel.soap('ProviderService', 'getLoggedInProviderTransfer', {}, namespace, { username, password }));
+  if ('failure' in r) return { reach: 'unreachable', detail: `ProviderService.getLoggedInProviderTransfer did not answer (${r.failure})` };
+  const edge = edgeRefusal(r.answer);
+  if (edge) return { reach: 'edge-blocked', detail: edge === 'cloudflare' ? CLOUDFLARE : PROXY };
+  const fault = soapFaultText(r.answer.body);
+  if (fault !== undefined) {
+    if (isIpAllowListFault(fault)) return { reach: 'ip-not-allowed', detail: 'OSCAR\'s web-service IP allow-list refuses this server' };
+    return { reach: 'auth-failed', detail: 'login2 succeeded, but OSCAR refused its token on ProviderService (WS-Security): the account cannot use the SOAP web services' };
+  }
+  if (r.answer.status !== 200) return { reach: 'unreachable', detail: `ProviderService.getLoggedInProviderTransfer answered HTTP ${r.answer.status}` };
+  return undefined;
 }

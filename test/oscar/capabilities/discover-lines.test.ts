@@ -88,6 +88,50 @@ describe('discovery of lines and hosts', () => {
     assert.equal(map.rest.reach, 'ok');
   });
 
+  describe('the token check after login2 (variants §7.2 step 3)', () => {
+    const WITH_TOKEN_CHECK = { ...OPEN_O, ProviderService: ['getLoggedInProviderTransfer', 'getProviders2'] };
+    const provider = (answer: Canned) => (method: string, path: string): Canned | undefined =>
+      (method === 'POST' && path === '/ws/ProviderService' ? answer : OSCAR_REST(method, path));
+
+    it('sends login2\'s security id and token as a PasswordText UsernameToken, and SOAP is ok when it answers', async () => {
+      const s = await fake({
+        wsdl: line(OSCAR_NS, WITH_TOKEN_CHECK, ['M', 'F', 'X', 'O', 'U']),
+        other: provider(soapReturn('getLoggedInProviderTransfer', '<providerNo>999998</providerNo>')),
+      });
+      const { map } = await discoverAt(s.base);
+      assert.equal(map.soap.reach, 'ok');
+      const check = s.requests.find((r) => r.method === 'POST' && r.url === '/oscar/ws/ProviderService');
+      assert.ok(check, 'the check was made');
+      assert.match(check.body, /<wsse:Username>1<\/wsse:Username><wsse:Password Type="[^"]+#PasswordText">tok<\/wsse:Password>/);
+      assert.match(check.body, /<tns:getLoggedInProviderTransfer>/);
+    });
+
+    it('a refused token is auth-failed, though login2 succeeded', async () => {
+      const s = await fake({
+        wsdl: line(OSCAR_NS, WITH_TOKEN_CHECK, ['M', 'F', 'X', 'O', 'U']),
+        other: provider(soapFault('The security token could not be authenticated or authorized', 'ns1:FailedAuthentication')),
+      });
+      const { map } = await discoverAt(s.base);
+      assert.equal(map.soap.reach, 'auth-failed');
+      assert.match(map.soap.detail ?? '', /refused its token on ProviderService/);
+      assert.equal(map.rest.reach, 'ok');
+    });
+
+    it('an IP allow-list or a proxy refusing the checked call is classified as for login2', async () => {
+      const ip = await fake({ wsdl: line(OSCAR_NS, WITH_TOKEN_CHECK, ['M', 'F', 'X', 'O', 'U']), other: provider(soapFault('Unauthorized IP Address (203.0.113.9)')) });
+      assert.equal((await discoverAt(ip.base)).map.soap.reach, 'ip-not-allowed');
+      const proxy = await fake({ wsdl: line(OSCAR_NS, WITH_TOKEN_CHECK, ['M', 'F', 'X', 'O', 'U']), other: provider(HAPROXY_403) });
+      const { map } = await discoverAt(proxy.base);
+      assert.deepEqual([map.soap.reach, map.soap.detail], ['edge-blocked', 'a proxy in front of OSCAR refuses SOAP']);
+    });
+
+    it('is skipped where ProviderService has no getLoggedInProviderTransfer', async () => {
+      const s = await fake({ wsdl: line(OSCAR_NS, OPEN_O, ['M', 'F', 'X', 'O', 'U']), other: OSCAR_REST });
+      await discoverAt(s.base);
+      assert.ok(!s.requests.some((r) => r.url === '/oscar/ws/ProviderService' && r.method === 'POST'));
+    });
+  });
+
   it('a proxy answering login2 with an HTML 403: SOAP edge-blocked by a proxy (not Cloudflare)', async () => {
     const s = await fake({
       wsdl: line(OSCAR_NS, OPEN_O, ['M', 'F', 'X', 'O', 'U']), other: OSCAR_REST,
