@@ -34,7 +34,7 @@ const COLD_RUNS = Math.max(0, Number(args['cold-runs']));
 const repo = fileURLToPath(new URL('../', import.meta.url));
 const ESBUILD = join(repo, 'node_modules/esbuild/bin/esbuild');
 /** Packages the bundle leaves to node_modules (as a tsc-compiled dist would); ajv is bundled (its JSON import). */
-const EXTERNAL = ['express', 'helmet', 'jose', 'lru-cache', 'oauth-1.0a', 'pino', 'prom-client', 'soap', 'fast-xml-parser'];
+const EXTERNAL = ['express', 'helmet', 'jose', 'lru-cache', 'oauth-1.0a', 'pino', 'prom-client', 'fast-xml-parser'];
 const TARGET_MS = 1000;
 
 const scratch = mkdtempSync(join(tmpdir(), 'oscar-fhir-startup-'));

@@ -1,17 +1,18 @@
-// OSCAR's JAX-WS services at `<base>/ws/<Service>` (contract 1.7, 4). Requests are written by
-// soap-envelope.ts (our own escaping); the `soap` package only fetches the WSDLs and reads the
-// answers against them. Owns the login2 token lifecycle: log in lazily, reuse the token, and on a SecurityError
-// fault log in again once (single-flight) and retry the call once (contract 4.2, 7.18).
+// OSCAR's JAX-WS services at `<base>/ws/<Service>` (contract 1.7, 4), spoken without a SOAP
+// library: requests are written by soap-envelope.ts (our own escaping), answers read by
+// soap-reply.ts against rules taken from each service's own WSDL (soap-schema.ts), fetched once.
+// Owns the login2 token lifecycle: log in lazily, reuse the token, and on a SecurityError fault
+// log in again once (single-flight) and retry the call once (contract 4.2, 7.18).
 
-import { createClientAsync } from 'soap';
-import type { Client } from 'soap';
 import type { HttpTransport } from './http-transport.js';
-import { SoapHttpAdapter } from './soap-http.js';
-import type { SoapExchangeOptions } from './soap-http.js';
-import { OscarAuthError, OscarError, OscarFaultError, OscarProtocolError } from './errors.js';
+import { OscarAuthError, OscarFaultError, OscarProtocolError } from './errors.js';
 import type { LoginResultTransfer2 } from './types.js';
 import { soapEnvelope } from './soap-envelope.js';
 import type { SoapArgs } from './soap-envelope.js';
+import { readSoapSchema } from './soap-schema.js';
+import type { SoapSchema } from './soap-schema.js';
+import { readSoapReply } from './soap-reply.js';
+import type { SoapReply } from './soap-reply.js';
 import { retryAfterMs } from './guard/throttle.js';
 
 export type SoapService =
@@ -50,16 +51,6 @@ export interface SoapCallOptions {
   timeoutMs: number;
 }
 
-// Keep xs:dateTime/xs:date as the wire strings so their offsets survive (types.ts XsDateTime);
-// JAXB renders `char` as xs:unsignedShort (contract 4.1), which the package would leave a string.
-const toNumber = (text: string): number => Number(text);
-const CUSTOM_DESERIALIZER = {
-  dateTime: (text: string): string => text,
-  date: (text: string): string => text,
-  time: (text: string): string => text,
-  unsignedShort: toNumber, unsignedInt: toNumber, unsignedByte: toNumber, byte: toNumber, unsignedLong: toNumber,
-};
-
 /** Internal marker: the call failed WS-Security and may succeed after a fresh login. */
 class SecurityFault extends Error {}
 
@@ -72,7 +63,7 @@ export class SoapClient {
   private readonly transport: HttpTransport;
   private readonly setupTimeoutMs: number;
   private readonly discoveredNamespace: () => string | undefined;
-  private readonly clients = new Map<SoapService, Promise<Client>>();
+  private readonly schemas = new Map<SoapService, Promise<SoapSchema>>();
   private current: SoapSession | undefined;
   private loginInFlight: Promise<SoapSession> | undefined;
   /** Number of login2 calls made (observability and tests). */
@@ -96,10 +87,10 @@ export class SoapClient {
    */
   async call<T>(service: SoapService, operation: string, args: SoapArgs, opts: SoapCallOptions): Promise<T | undefined> {
     const name = opts.operation ?? `${service}.${operation}`;
-    const client = await this.clientFor(service);
+    const schema = await this.schemaFor(service);
     if (UNSECURED.has(service)) {
       try {
-        return await this.invoke<T>(service, client, operation, args, name, opts.timeoutMs, undefined);
+        return await this.invoke<T>(service, schema, operation, args, name, opts.timeoutMs, undefined);
       } catch (e) {
         throw e instanceof SecurityFault ? new OscarAuthError(name, 'SecurityError') : e;
       }
@@ -107,14 +98,14 @@ export class SoapClient {
 
     const session = this.current ?? await this.login();
     try {
-      return await this.invoke<T>(service, client, operation, args, name, opts.timeoutMs, session);
+      return await this.invoke<T>(service, schema, operation, args, name, opts.timeoutMs, session);
     } catch (e) {
       if (!(e instanceof SecurityFault)) throw e;
     }
     // contract 7.18: the token dies with an OSCAR restart or password-hash change — log in again, once.
     const fresh = await this.relogin(session);
     try {
-      return await this.invoke<T>(service, client, operation, args, name, opts.timeoutMs, fresh);
+      return await this.invoke<T>(service, schema, operation, args, name, opts.timeoutMs, fresh);
     } catch (e) {
       if (e instanceof SecurityFault) throw new OscarAuthError(name, 'SecurityError');
       throw e;
@@ -130,7 +121,7 @@ export class SoapClient {
   /** Forgets the cached token and WSDLs (e.g. after reconfiguration). */
   reset(): void {
     this.current = undefined;
-    this.clients.clear();
+    this.schemas.clear();
   }
 
   private relogin(stale: SoapSession): Promise<SoapSession> {
@@ -143,11 +134,11 @@ export class SoapClient {
   private async doLogin(): Promise<SoapSession> {
     this.loginCount++;
     const op = 'LoginService.login2';
-    const client = await this.clientFor('LoginService');
+    const schema = await this.schemaFor('LoginService');
     let result: LoginResultTransfer2 | undefined;
     try {
       // contract 4.3: arg0 = security.user_name, arg1 = password; no WS-Security header here.
-      result = await this.invoke<LoginResultTransfer2>('LoginService', client, 'login2', { arg0: this.userName, arg1: this.password }, op, this.setupTimeoutMs, undefined);
+      result = await this.invoke<LoginResultTransfer2>('LoginService', schema, 'login2', { arg0: this.userName, arg1: this.password }, op, this.setupTimeoutMs, undefined);
     } catch (e) {
       // contract 4.12: bad credentials are a soap:Server fault "Invalid Username/Password".
       if (e instanceof SecurityFault || (e instanceof OscarFaultError && e.faultCode)) throw new OscarAuthError(op, 'login_failed');
@@ -163,20 +154,23 @@ export class SoapClient {
     return session;
   }
 
-  private clientFor(service: SoapService): Promise<Client> {
-    let p = this.clients.get(service);
+  /** The service's WSDL, read once (contract 1.7: `GET <endpoint>?wsdl`). */
+  private schemaFor(service: SoapService): Promise<SoapSchema> {
+    let p = this.schemas.get(service);
     if (!p) {
-      const endpoint = `${this.base}/ws/${service}`;
-      const wsdlOptions: SoapExchangeOptions = { oscarOperation: `${service}.wsdl`, oscarTimeoutMs: this.setupTimeoutMs };
-      p = createClientAsync(`${endpoint}?wsdl`, {
-        httpClient: new SoapHttpAdapter(this.transport, { operation: `${service}.wsdl`, timeoutMs: this.setupTimeoutMs }),
-        wsdl_options: wsdlOptions,
-        disableCache: true, // cached here, per client instance, not in the package's global cache
-        customDeserializer: CUSTOM_DESERIALIZER,
-      }, endpoint /* contract 1.7: call the configured base, not the WSDL's soap:address (proxies) */)
-        .catch((e: unknown) => { throw classify(`${service}.wsdl`, e); });
-      p.catch(() => { if (this.clients.get(service) === p) this.clients.delete(service); });
-      this.clients.set(service, p);
+      const name = `${service}.wsdl`;
+      p = this.transport.send({
+        method: 'GET', url: new URL(`${this.base}/ws/${service}?wsdl`), timeoutMs: this.setupTimeoutMs, operation: name,
+        headers: { Accept: 'text/xml, application/xml, */*' },
+      }).then((reply) => {
+        const text = reply.body.toString('utf8');
+        if (reply.status >= 400) throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text });
+        const schema = readSoapSchema(text);
+        if (!schema) throw new OscarProtocolError(name, 'the answer is not a WSDL');
+        return schema;
+      });
+      p.catch(() => { if (this.schemas.get(service) === p) this.schemas.delete(service); });
+      this.schemas.set(service, p);
     }
     return p;
   }
@@ -186,19 +180,17 @@ export class SoapClient {
    * http://v1.soap.external.ws.oscarehr.org/. The WSDL just loaded for this very service says it
    * first (a cached capability map can predate an upgrade), then discovery, then OSCAR's own.
    */
-  private namespaceOf(client: Client): string {
-    const own: unknown = (client.wsdl.definitions as { $targetNamespace?: unknown } | undefined)?.$targetNamespace;
-    if (typeof own === 'string' && own !== '') return own;
-    return this.discoveredNamespace() ?? OSCAR_SOAP_NAMESPACE;
+  private namespaceOf(schema: SoapSchema): string {
+    return schema.namespace || (this.discoveredNamespace() ?? OSCAR_SOAP_NAMESPACE);
   }
 
   private async invoke<T>(
-    service: SoapService, client: Client, operation: string, args: SoapArgs, name: string, timeoutMs: number, session: SoapSession | undefined,
+    service: SoapService, schema: SoapSchema, operation: string, args: SoapArgs, name: string, timeoutMs: number, session: SoapSession | undefined,
   ): Promise<T | undefined> {
-    if (!hasOperation(client, operation)) throw new OscarProtocolError(name, `operation ${operation} is not in the WSDL`);
+    if (!schema.operations.has(operation)) throw new OscarProtocolError(name, `operation ${operation} is not in the WSDL`);
     // Built by soap-envelope.ts, which escapes every value itself (no library decides what is markup).
     const envelope = soapEnvelope({
-      namespace: this.namespaceOf(client), operation, args,
+      namespace: this.namespaceOf(schema), operation, args,
       ...(session && { security: { username: String(session.securityId), password: session.token } }),
     });
     const reply = await this.transport.send({
@@ -211,56 +203,20 @@ export class SoapClient {
     if (reply.status >= 400 && !/xml/i.test(String(reply.headers['content-type'] ?? ''))) {
       throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text, retryAfterMs: retryAfterMs(reply.headers['retry-after'], Date.now()) });
     }
-    let envelopeOut: { Body?: Record<string, unknown> } | undefined;
+    let read: SoapReply | undefined;
     try {
-      // The WSDL-typed reader of the `soap` package (CUSTOM_DESERIALIZER keeps dates as wire strings).
-      envelopeOut = client.wsdl.xmlToObject(text) as { Body?: Record<string, unknown> } | undefined;
-    } catch (e) {
-      throw classify(name, Object.assign(e ?? {}, { response: { status: reply.status } }));
+      read = readSoapReply(text, schema, operation);
+    } catch {
+      if (reply.status >= 400) throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text });
+      throw new OscarProtocolError(name, 'response is not well-formed XML');
+    }
+    if (read?.kind === 'fault') {
+      const { code, text: faultText } = read.fault;
+      if (SECURITY_FAULT.test(code)) throw new SecurityFault(code);
+      throw new OscarFaultError(name, { faultCode: code || 'soap:Fault', upstreamMessage: faultText, upstreamStatus: reply.status });
     }
     if (reply.status >= 400) throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text });
-    const body = envelopeOut?.Body;
-    if (!body || typeof body !== 'object') throw new OscarProtocolError(name, 'unreadable SOAP response');
-    const wrapper = (body[`${operation}Response`] ?? Object.values(body)[0]) as { return?: T } | null | undefined;
-    return wrapper && typeof wrapper === 'object' ? wrapper.return ?? undefined : undefined;
+    if (!read) throw new OscarProtocolError(name, 'unreadable SOAP response');
+    return read.value as T | undefined;
   }
-}
-
-function hasOperation(client: Client, operation: string): boolean {
-  return typeof (client as unknown as Record<string, unknown>)[operation] === 'function';
-}
-
-const textOf = (v: unknown): string => {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object' && '$value' in v) return String((v as { $value: unknown }).$value);
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
-};
-
-interface SoapPackageError {
-  root?: { Envelope?: { Body?: { Fault?: Record<string, unknown> } } };
-  response?: { status?: number };
-  Fault?: { faultstring?: unknown };
-  message?: string;
-}
-
-/** Turns whatever the `soap` package reports into one of our errors (or the SecurityFault marker). */
-function classify(operation: string, e: unknown): Error {
-  if (e instanceof OscarError) return e;
-  const err = (e ?? {}) as SoapPackageError;
-  const fault = err.root?.Envelope?.Body?.Fault;
-  const status = err.response?.status;
-  if (fault) {
-    // SOAP 1.1 faultcode/faultstring; node-soap servers may answer with 1.2-style Code/Reason.
-    const code = fault.faultcode !== undefined
-      ? textOf(fault.faultcode)
-      : [textOf((fault.Code as Record<string, unknown> | undefined)?.Value), textOf(((fault.Code as Record<string, unknown> | undefined)?.Subcode as Record<string, unknown> | undefined)?.Value)].filter(Boolean).join(' ');
-    const text = fault.faultstring !== undefined ? textOf(fault.faultstring) : textOf((fault.Reason as Record<string, unknown> | undefined)?.Text);
-    if (SECURITY_FAULT.test(code)) return new SecurityFault(code);
-    return new OscarFaultError(operation, { faultCode: code || 'soap:Fault', upstreamMessage: text, upstreamStatus: status });
-  }
-  if (typeof status === 'number' && status >= 400) {
-    return new OscarFaultError(operation, { upstreamStatus: status, upstreamMessage: err.message ?? '' });
-  }
-  if (err.Fault) return new OscarProtocolError(operation, 'response is not well-formed XML');
-  return new OscarProtocolError(operation, 'unreadable SOAP response');
 }

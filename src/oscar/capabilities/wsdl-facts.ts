@@ -16,7 +16,9 @@ export interface WsdlFacts {
 /** The transfer objects whose fields tell the lines apart (variants §4.3). */
 export const TRANSFER_TYPES: readonly string[] = ['demographicTransfer', 'demographicTransfer2', 'appointmentTransfer'];
 
-type Node = Record<string, unknown>;
+/** An element of a WSDL as read here: children by local name (always arrays), attributes under '@'. */
+export type WsdlNode = Record<string, unknown>;
+type Node = WsdlNode;
 
 const parser = new XMLParser({
   ignoreAttributes: false, removeNSPrefix: true, attributeNamePrefix: '@',
@@ -25,25 +27,40 @@ const parser = new XMLParser({
   processEntities: false,
 });
 
-const nodes = (parent: Node | undefined, name: string): Node[] => {
+export const nodes = (parent: Node | undefined, name: string): Node[] => {
   const v = parent?.[name];
   return Array.isArray(v) ? v.filter((x): x is Node => typeof x === 'object' && x !== null) : [];
 };
-const attr = (n: Node, name: string): string | undefined => {
+export const attr = (n: Node, name: string): string | undefined => {
   const v = n[`@${name}`];
   return typeof v === 'string' ? v : undefined;
 };
 
-/** Reads a WSDL document; undefined when the text is not one (an HTML page, a fault…). */
-export function readWsdl(text: string): WsdlFacts | undefined {
+/** The `wsdl:definitions` element and its target namespace; undefined when the text is no WSDL (an HTML page, a fault…). */
+export function wsdlDefinitions(text: string): { definitions: Node; namespace: string } | undefined {
   let doc: Node;
   try { doc = parser.parse(text) as Node; } catch { return undefined; }
   const definitions = nodes(doc, 'definitions')[0];
   const namespace = definitions && attr(definitions, 'targetNamespace');
-  if (!definitions || !namespace) return undefined;
-  const operations = [...new Set(nodes(definitions, 'portType').flatMap((pt) => nodes(pt, 'operation'))
+  return definitions && namespace ? { definitions, namespace } : undefined;
+}
+
+/** The operations of the WSDL's port types, sorted, each once. */
+export function wsdlOperations(definitions: Node): string[] {
+  return [...new Set(nodes(definitions, 'portType').flatMap((pt) => nodes(pt, 'operation'))
     .map((op) => attr(op, 'name')).filter((n): n is string => n !== undefined))].sort();
-  const schemas = nodes(definitions, 'types').flatMap((t) => nodes(t, 'schema'));
+}
+
+/** The inline XML schemas of the WSDL (CXF's java-first WSDLs carry theirs in wsdl:types). */
+export const wsdlSchemas = (definitions: Node): Node[] => nodes(definitions, 'types').flatMap((t) => nodes(t, 'schema'));
+
+/** Reads a WSDL document; undefined when the text is not one (an HTML page, a fault…). */
+export function readWsdl(text: string): WsdlFacts | undefined {
+  const read = wsdlDefinitions(text);
+  if (!read) return undefined;
+  const { definitions, namespace } = read;
+  const operations = wsdlOperations(definitions);
+  const schemas = wsdlSchemas(definitions);
   const gender = schemas.flatMap((s) => nodes(s, 'simpleType')).find((t) => attr(t, 'name') === 'gender');
   const genderCodes = gender && nodes(gender, 'restriction').flatMap((r) => nodes(r, 'enumeration'))
     .map((e) => attr(e, 'value')).filter((v): v is string => v !== undefined);

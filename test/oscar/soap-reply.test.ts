@@ -1,0 +1,109 @@
+// Answers read by the rules each service's own WSDL gives (contract 4.1): which fields repeat,
+// which are numbers or booleans; dates and enumerations stay the wire text; faults both ways.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { MalformedXmlError, readSoapReply } from '../../src/oscar/soap-reply.js';
+import { readSoapSchema } from '../../src/oscar/soap-schema.js';
+
+const JUNO_NS = 'http://v1.soap.external.ws.oscarehr.org/';
+
+// A CXF java-first WSDL in miniature: a wrapper per operation, a subclass by complexContent
+// extension (as JAXB writes one), an enumeration, char as unsignedShort.
+const WSDL = `<?xml version="1.0"?><wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:tns="${JUNO_NS}" targetNamespace="${JUNO_NS}">
+<wsdl:types><xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="${JUNO_NS}" elementFormDefault="unqualified">
+<xs:element name="getThings" type="tns:getThings"/><xs:element name="getThingsResponse" type="tns:getThingsResponse"/>
+<xs:element name="getOne" type="tns:getOne"/>
+<xs:element name="getOneResponse"><xs:complexType><xs:sequence><xs:element minOccurs="0" name="return" type="tns:child"/></xs:sequence></xs:complexType></xs:element>
+<xs:complexType name="getThings"><xs:sequence><xs:element name="arg0" type="xs:int"/></xs:sequence></xs:complexType>
+<xs:complexType name="getThingsResponse"><xs:sequence><xs:element maxOccurs="unbounded" minOccurs="0" name="return" type="tns:child"/></xs:sequence></xs:complexType>
+<xs:complexType name="getOne"><xs:sequence/></xs:complexType>
+<xs:complexType name="parent"><xs:sequence><xs:element name="id" type="xs:long"/><xs:element minOccurs="0" name="updated" type="xs:dateTime"/></xs:sequence></xs:complexType>
+<xs:complexType name="child"><xs:complexContent><xs:extension base="tns:parent"><xs:sequence>
+  <xs:element name="active" type="xs:boolean"/><xs:element minOccurs="0" name="name" type="xs:string"/>
+  <xs:element minOccurs="0" name="sex" type="tns:gender"/><xs:element name="status" type="xs:unsignedShort"/>
+  <xs:element minOccurs="0" name="weight" type="xs:double"/>
+  <xs:element maxOccurs="unbounded" minOccurs="0" name="exts" type="tns:ext"/><xs:element minOccurs="0" name="owner" type="tns:ext"/>
+</xs:sequence></xs:extension></xs:complexContent></xs:complexType>
+<xs:complexType name="ext"><xs:sequence><xs:element minOccurs="0" name="key" type="xs:string"/><xs:element name="n" type="xs:int"/></xs:sequence></xs:complexType>
+<xs:simpleType name="gender"><xs:restriction base="xs:string"><xs:enumeration value="M"/><xs:enumeration value="T"/></xs:restriction></xs:simpleType>
+</xs:schema></wsdl:types>
+<wsdl:portType name="ThingWs"><wsdl:operation name="getThings"/><wsdl:operation name="getOne"/></wsdl:portType></wsdl:definitions>`;
+
+const schema = readSoapSchema(WSDL)!;
+const answer = (op: string, inner: string): string =>
+  `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ns2:${op}Response xmlns:ns2="${JUNO_NS}">${inner}</ns2:${op}Response></soap:Body></soap:Envelope>`;
+const value = (op: string, inner: string): unknown => {
+  const r = readSoapReply(answer(op, inner), schema, op);
+  assert.equal(r?.kind, 'return');
+  return r.kind === 'return' ? r.value : undefined;
+};
+
+describe('reading SOAP answers by the WSDL', () => {
+  it('takes the namespace and the operations from the WSDL (Juno moved its namespace)', () => {
+    assert.equal(schema.namespace, JUNO_NS);
+    assert.deepEqual([...schema.operations].sort(), ['getOne', 'getThings']);
+    assert.equal(readSoapSchema('<html><body>No service was found.</body></html>'), undefined);
+  });
+
+  it('types numbers, booleans and a subclass\'s inherited fields; dates and enumerations stay the wire text', () => {
+    const rows = value('getThings', '<return><active>true</active><id>9007199254740</id><name>Ann</name><sex>T</sex><status>65</status>'
+      + '<updated>2024-03-12T09:00:00-04:00</updated><weight>61.5</weight></return>');
+    assert.deepEqual(rows, [{ active: true, id: 9007199254740, name: 'Ann', sex: 'T', status: 65, updated: '2024-03-12T09:00:00-04:00', weight: 61.5 }]);
+  });
+
+  it('reads a repeated field as an array whether it occurs once, twice or not at all', () => {
+    assert.deepEqual(value('getThings', '<return><id>1</id><exts><n>1</n></exts></return><return><id>2</id><exts><n>2</n></exts><exts><n>3</n></exts></return><return><id>3</id></return>'),
+      [{ id: 1, exts: [{ n: 1 }] }, { id: 2, exts: [{ n: 2 }, { n: 3 }] }, { id: 3 }]);
+    assert.deepEqual(value('getOne', '<return><id>4</id><owner><n>5</n></owner></return>'), { id: 4, owner: { n: 5 } }, 'a single field stays single');
+  });
+
+  it('reads an empty wrapper as no value and an empty list as no rows (contract 4.1 null return)', () => {
+    assert.equal(value('getOne', ''), undefined);
+    assert.equal(value('getThings', ''), undefined);
+  });
+
+  it('keeps empty text as "", an empty object as null, and leaves xsi:nil fields out', () => {
+    assert.deepEqual(value('getOne', '<return xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><id>1</id><name></name><owner/><weight xsi:nil="true"/></return>'),
+      { id: 1, name: '', owner: null });
+  });
+
+  it('decodes XML references once, so escaped references stay literal text', () => {
+    assert.deepEqual(value('getOne', '<return><id>1</id><name>a &lt;b&gt; &amp;lt; &#13;&#x1D11E; &amp;#13; &quot;q&apos; ]]&gt;</name></return>'),
+      { id: 1, name: 'a <b> &lt; \r𝄞 &#13; "q\' ]]>' });
+  });
+
+  it('reads a SOAP 1.1 fault and a 1.2-style one', () => {
+    const env = (inner: string): string => `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault>${inner}</soap:Fault></soap:Body></soap:Envelope>`;
+    assert.deepEqual(readSoapReply(env('<faultcode xmlns:ns1="http://ws.apache.org/wss4j">ns1:SecurityError</faultcode><faultstring>A security error</faultstring>'), schema, 'getOne'),
+      { kind: 'fault', fault: { code: 'ns1:SecurityError', text: 'A security error' } });
+    assert.deepEqual(readSoapReply(env('<soap:Code><soap:Value>soap:Sender</soap:Value><soap:Subcode><soap:Value>wsse:FailedAuthentication</soap:Value></soap:Subcode></soap:Code>'
+      + '<soap:Reason><soap:Text xml:lang="en">no</soap:Text></soap:Reason>'), schema, 'getOne'),
+    { kind: 'fault', fault: { code: 'soap:Sender wsse:FailedAuthentication', text: 'no' } });
+  });
+
+  it('refuses an answer that is not well-formed instead of reading part of it', () => {
+    const whole = answer('getOne', '<return><id>1</id><name>Ann</name></return>');
+    for (const bad of [
+      whole.slice(0, whole.indexOf('</name>')), // cut off mid-record
+      whole.replace('</name>', '</id>'), // tags crossed
+      whole.replace('Ann', 'A &nbsp; B'), // an entity XML does not define
+      whole.replace('Ann', 'A & B'), // a bare ampersand
+      whole.replace('Ann', 'A &#0; B'), // a character XML cannot hold
+      `<!DOCTYPE x [<!ENTITY e "boom">]>${whole}`, // a DTD (no SOAP message has one)
+      `${whole}<extra/>`, // a second root
+      `${whole} trailing`, // text after the root
+    ]) {
+      assert.throws(() => readSoapReply(bad, schema, 'getOne'), MalformedXmlError, bad);
+    }
+    assert.deepEqual(readSoapReply(`<?xml version="1.0"?><!-- c -->\n${whole}\n`, schema, 'getOne'), { kind: 'return', value: { id: 1, name: 'Ann' } }, 'declaration, comments and whitespace are fine');
+  });
+
+  it('trims XML whitespace around text but keeps what references and CDATA spell', () => {
+    assert.deepEqual(value('getOne', '<return>\n  <id> 7 </id>\n  <name>\n  &#13;Ann B&#x20;\t</name>\n</return>'), { id: 7, name: '\rAnn B ' });
+    assert.deepEqual(value('getOne', '<return><id>1</id><name><![CDATA[<b>&amp;</b>]]></name></return>'), { id: 1, name: '<b>&amp;</b>' });
+  });
+
+  it('says when the text is no SOAP envelope', () => {
+    assert.equal(readSoapReply('<html><body>Bad gateway</body></html>', schema, 'getOne'), undefined);
+  });
+});
