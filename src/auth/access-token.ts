@@ -3,8 +3,8 @@
 // or JWTs of a configured external authorization server (Keycloak and the like) carrying the
 // SMART claims `scope` and `patient`. External JWTs are checked for signature (asymmetric
 // algorithms only, so never `alg: none` or a shared secret), issuer, audience = FHIR_BASE_URL,
-// expiry, and remembered until they expire, so the hot path pays for a signature check once per
-// token, not once per request. External tokens also
+// expiry, and remembered (VerifiedToken) while nothing that verified them changed, so the hot path
+// pays for a signature check once per token, not once per request. External tokens also
 // need `iat` (not in the future), a lifetime within SMART_EXTERNAL_MAX_TOKEN_LIFETIME, an access
 // token `typ` (README "Security"), and carry `system/` scopes only when SMART_EXTERNAL_SYSTEM_SCOPES
 // allows it.
@@ -72,6 +72,16 @@ function describeFailure(e: unknown): string {
   return 'the token could not be verified';
 }
 
+/** How long the issuer's key set is trusted before jose fetches it again (createRemoteJWKSet cacheMaxAge). */
+const JWKS_MAX_AGE_MS = 600_000;
+
+/** An external token verified once: what it grants, and until when that may be reused. */
+interface VerifiedToken {
+  ctx: Readonly<AuthContext>;
+  /** `exp` in epoch ms, and no later than the key set that verified it is trusted. */
+  untilMs: number;
+}
+
 /** Thrown while a failed key fetch cools down: not the token's fault (→ 503). */
 class KeysUnavailable extends Error {}
 
@@ -117,14 +127,16 @@ export class AccessTokenVerifier {
   readonly #audiences: string[];
   readonly #jwks: JWTVerifyGetKey | undefined;
   readonly #external: Required<ExternalIssuerOptions> | undefined;
-  readonly #verified = new LRUCache<string, AuthContext>({ max: 10_000, ttlAutopurge: false });
+  // Bounded; each entry also carries its own deadline, checked against the wall clock on every use
+  // (the LRU's ttl runs on a monotonic clock and only evicts).
+  readonly #verified = new LRUCache<string, VerifiedToken>({ max: 10_000, ttlAutopurge: false });
 
   constructor(opts: AccessTokenOptions) {
     this.#opts = opts;
     this.#audiences = [opts.audience, `${opts.audience}/`];
     this.#external = opts.external ? { ...EXTERNAL_DEFAULTS, ...opts.external } : undefined;
     this.#jwks = this.#external
-      ? withFailureCooldown(createRemoteJWKSet(new URL(this.#external.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: 600_000 }), this.#external.failureCooldownMs)
+      ? withFailureCooldown(createRemoteJWKSet(new URL(this.#external.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: JWKS_MAX_AGE_MS }), this.#external.failureCooldownMs)
       : undefined;
   }
 
@@ -142,7 +154,10 @@ export class AccessTokenVerifier {
       return ctx;
     }
     const cached = this.#verified.get(token);
-    if (cached) return { ...cached };
+    if (cached) {
+      if (Date.now() < cached.untilMs) return { ...cached.ctx };
+      this.#verified.delete(token); // then verified again from scratch: refused with the reason, or kept anew
+    }
 
     let alg: string | undefined;
     let typ: string | undefined;
@@ -181,8 +196,11 @@ export class AccessTokenVerifier {
     }
 
     const ctx = this.#contextOf(payload, issuer);
-    const ttlMs = (payload.exp ?? 0) * 1000 - Date.now();
-    if (ttlMs > 0) this.#verified.set(token, Object.freeze({ ...ctx }), { ttl: ttlMs });
+    // Re-verified once the key set would be fetched again, so a key the issuer withdrew stops
+    // working as soon as it would without this cache.
+    const untilMs = Math.min((payload.exp ?? 0) * 1000, Date.now() + JWKS_MAX_AGE_MS);
+    const ttlMs = untilMs - Date.now();
+    if (ttlMs > 0) this.#verified.set(token, { ctx: Object.freeze({ ...ctx }), untilMs }, { ttl: ttlMs });
     return ctx;
   }
 
