@@ -10,6 +10,7 @@ import { loadSmartClients, type SmartClient } from './auth/clients.js';
 import { loadSigningKey, type SigningKey } from './auth/signing-key.js';
 import { DEFAULT_BOOKING_RULES, parseBookingCodes, parseBookingProviders, type BookingRules } from './booking/rules.js';
 import { CREDENTIAL_KEYS, readCredentialsFile, type CredentialKey } from './config/credentials-file.js';
+import { isNearHost } from './oscar/near-host.js';
 
 export type AuthMode = 'smart' | 'none';
 export type ValidationMode = 'strict' | 'sanitize';
@@ -95,7 +96,7 @@ export interface Config {
     timeoutMs: number;
     documentTimeoutMs: number;
     retries: number;
-    /** Ask OSCAR for gzip-compressed answers (OSCAR_GZIP). */
+    /** Ask OSCAR for gzip-compressed answers (OSCAR_GZIP; default: only when OSCAR is not on this host or a private network). */
     gzip: boolean;
     /** Consecutive failures of one endpoint family before its circuit opens. */
     breakerThreshold: number;
@@ -403,7 +404,7 @@ export function loadConfig(env: Env = process.env): Config {
     timeoutMs: intIn(env, 'OSCAR_TIMEOUT_MS', 10_000, 100, 600_000, problems),
     documentTimeoutMs: intIn(env, 'OSCAR_DOCUMENT_TIMEOUT_MS', 30_000, 100, 600_000, problems),
     retries: intIn(env, 'OSCAR_RETRIES', 2, 0, 10, problems),
-    gzip: booleanFrom(env, 'OSCAR_GZIP', true, problems),
+    gzip: booleanFrom(env, 'OSCAR_GZIP', oscar !== null && !isNearHost(new URL(oscar.url).hostname), problems),
     breakerThreshold: intIn(env, 'OSCAR_BREAKER_THRESHOLD', 5, 1, 1000, problems),
     breakerCooldownMs: intIn(env, 'OSCAR_BREAKER_COOLDOWN_MS', 30_000, 100, 3_600_000, problems),
   };
