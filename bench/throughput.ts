@@ -1,5 +1,6 @@
-// Benchmarks 1 and 2: cache-hit `GET /fhir/Patient/{id}` on the facade, side by side with the
-// floor (bare node:http sending the same bytes and headers) and the peer (node-fhir-server-core
+// Benchmarks 1 and 2: cache-hit `GET /fhir/Patient/{id}` on the facade as deployed (a bearer token
+// verified on every request, audit records written), side by side with the floor (bare node:http
+// sending the same bytes and response headers) and the peer (node-fhir-server-core
 // serving the same Patient from memory). Rounds alternate floor → facade → peer so that the load
 // other processes put on this shared machine hits all three alike; each ratio is taken within a
 // round and the median round is reported.
@@ -15,6 +16,8 @@ export interface ThroughputOptions {
   rounds: number;
   seconds: number;
   connections: number;
+  /** Request headers of the facade's requests (the bearer token). */
+  headers: Record<string, string>;
 }
 
 export interface Row { name: string; result: LoadResult; cpuMicrosPerRequest: number }
@@ -37,8 +40,9 @@ export async function throughput(o: ThroughputOptions): Promise<ThroughputReport
   const id = o.ids[0]!;
   const facadeUrl = `${o.facade.info.base}/Patient/${id}`;
   // The bytes and headers of a cache hit, for the floor; the resource, for the peer.
-  await fetch(facadeUrl).then((r) => r.arrayBuffer());
-  const hit = await fetch(facadeUrl);
+  await fetch(facadeUrl, { headers: o.headers }).then((r) => r.arrayBuffer());
+  const hit = await fetch(facadeUrl, { headers: o.headers });
+  if (hit.status !== 200) throw new Error(`facade answered ${hit.status}`);
   const body = Buffer.from(await hit.arrayBuffer());
   const headers: Record<string, string> = {};
   hit.headers.forEach((v, k) => { if (!['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(k)) headers[k] = v; });
@@ -55,13 +59,13 @@ export async function throughput(o: ThroughputOptions): Promise<ThroughputReport
     // JIT warm-up of all three before the measured rounds.
     const warm = { ...o, seconds: 1 };
     await measure('floor', floor, floor.info.url, warm);
-    await measure('facade', o.facade, facadeUrl, warm);
+    await measure('facade', o.facade, facadeUrl, warm, o.headers);
     await measure('peer', peer, peerUrl, warm);
     const rounds: ThroughputReport['rounds'] = [];
     for (let r = 0; r < o.rounds; r++) {
       rounds.push({
         floor: await measure('floor', floor, floor.info.url, o),
-        facade: await measure('facade', o.facade, facadeUrl, o),
+        facade: await measure('facade', o.facade, facadeUrl, o, o.headers),
         peer: await measure('peer', peer, peerUrl, o),
       });
     }

@@ -17,10 +17,10 @@ async function counted(sim: Child, facade: Child, fn: () => Promise<number[]>): 
   return { calls: s.total, byOperation: s.byOperation, maxConcurrent: s.maxInFlight, ms, statuses: [...new Set(statuses)] };
 }
 
-export async function upstreamCalls(o: { sim: Child; facade: Child<{ base: string }>; ids: number[]; maxInFlight: number }): Promise<UpstreamReport> {
+export async function upstreamCalls(o: { sim: Child; facade: Child<{ base: string }>; ids: number[]; maxInFlight: number; headers: Record<string, string> }): Promise<UpstreamReport> {
   const base = o.facade.info.base;
   const get = async (path: string): Promise<{ status: number; body: unknown }> => {
-    const r = await fetch(`${base}${path}`);
+    const r = await fetch(`${base}${path}`, { headers: o.headers });
     const text = await r.text();
     return { status: r.status, body: text ? JSON.parse(text) : undefined };
   };
