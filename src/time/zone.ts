@@ -25,10 +25,23 @@ export function isValidTimeZone(tz: string): boolean {
 
 interface WallClock { year: number; month: number; day: number; hour: number; minute: number; second: number }
 
-function wallClockOf(epochMs: number, tz: string): WallClock {
-  const parts = formatterFor(tz).formatToParts(new Date(epochMs));
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+// Intl's formatToParts costs microseconds a call, and a record's instants come back again and again
+// (the same patient in two SOAP answers of one read, midnights of common dates): remembered,
+// bounded by starting afresh when full.
+const WALL_CLOCKS_MAX = 10_000;
+const wallClocks = new Map<string, Readonly<WallClock>>();
+
+function wallClockOf(epochMs: number, tz: string): Readonly<WallClock> {
+  const key = `${tz} ${epochMs}`;
+  const known = wallClocks.get(key);
+  if (known) return known;
+  const w: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const p of formatterFor(tz).formatToParts(new Date(epochMs))) {
+    if (p.type in w) w[p.type as keyof WallClock] = Number(p.value);
+  }
+  if (wallClocks.size >= WALL_CLOCKS_MAX) wallClocks.clear();
+  wallClocks.set(key, w);
+  return w;
 }
 
 /** Offset of `tz` from UTC at the instant, in minutes (e.g. -240 for EDT). */
