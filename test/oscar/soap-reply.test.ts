@@ -2,6 +2,8 @@
 // which are numbers or booleans; dates and enumerations stay the wire text; faults both ways.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { MalformedXmlError, readSoapReply } from '../../src/oscar/soap-reply.js';
 import { readSoapSchema } from '../../src/oscar/soap-schema.js';
 
@@ -105,5 +107,29 @@ describe('reading SOAP answers by the WSDL', () => {
 
   it('says when the text is no SOAP envelope', () => {
     assert.equal(readSoapReply('<html><body>Bad gateway</body></html>', schema, 'getOne'), undefined);
+  });
+});
+
+describe('what a read record holds in memory', () => {
+  it('no more than the same record rebuilt from JSON: not the whole answer it came from, no hash-table objects', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const fields = Array.from({ length: 30 }, (_, f) => `<name>${'x'.repeat(f)}</name>`).join('');
+    const wide = readSoapSchema(WSDL.replace('<xs:element minOccurs="0" name="name" type="xs:string"/>',
+      Array.from({ length: 30 }, (_, f) => `<xs:element minOccurs="0" name="f${f}" type="xs:string"/>`).join('')))!;
+    const record = (i: number): string => answer('getOne', `<return><id>${i}</id>${fields.replace(/<name>(x*)<\/name>/g, (_m, x: string) => `<f${x.length}>text ${i} ${x}</f${x.length}>`)}</return><pad>${'p'.repeat(4000)}</pad>`);
+    const heapOf = (make: (i: number) => unknown): number => {
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      const kept = Array.from({ length: 2000 }, (_, i) => make(i));
+      gc();
+      const used = process.memoryUsage().heapUsed - before;
+      assert.equal(kept.length, 2000);
+      return used;
+    };
+    const read = (i: number): unknown => (readSoapReply(Buffer.from(record(i)).toString(), wide, 'getOne') as { value: unknown }).value;
+    const ours = heapOf(read);
+    const rebuilt = heapOf((i) => JSON.parse(JSON.stringify(read(i))) as unknown);
+    assert.ok(ours < rebuilt * 1.3, `${Math.round(ours / 2000)} B per record read, ${Math.round(rebuilt / 2000)} B rebuilt`);
   });
 });
