@@ -57,8 +57,10 @@ function isRepeated(ms: number, tz: string): boolean {
 
 /**
  * The day's cells in wall-clock order. `tz` is the clinic zone. When the JVM runs in another zone
- * (variants B10) its offset differs from the clinic's by a constant the key itself shows; its
- * midnight is then the clinic midnight moved by that difference.
+ * (variants B10) its offset differs from the clinic's by what the key itself shows; its midnight is
+ * the clinic midnight moved by that difference. On a DST day the two zones change at different
+ * instants, and a cell keyed between the two changes (the JVM's first hours) is read an hour off:
+ * run OSCAR's JVM in the clinic's zone for exact early-morning slots on those two days.
  */
 export function dayCells(date: string, dw: DayWorkScheduleTransfer | undefined, tz: string): DayCells {
   if (!dw) return { kind: 'unscheduled' };
@@ -67,6 +69,9 @@ export function dayCells(date: string, dw: DayWorkScheduleTransfer | undefined, 
   if (len === undefined || len === null) return { kind: 'unknown', holiday, why: 'no template for the day' };
   if (!Number.isInteger(len) || len <= 0 || DAY_MINUTES % len !== 0) return { kind: 'unknown', holiday, why: `cell length ${len} does not divide the day` };
   const clinicMidnight = epochOfLocal(date, tz);
+  // An ordinary day (one offset from midnight to midnight) needs no zone arithmetic per cell.
+  const nextMidnight = epochOfLocal(addDays(date, 1), tz);
+  const ordinary = nextMidnight - clinicMidnight === DAY_MINUTES * MINUTE && offsetMinutesAt(clinicMidnight, tz) === offsetMinutesAt(nextMidnight - 1, tz);
   const slots = dw.timeSlots === undefined ? [] : Array.isArray(dw.timeSlots) ? dw.timeSlots : [dw.timeSlots];
   const cells: DayCell[] = [];
   const seen = new Set<number>();
@@ -74,16 +79,22 @@ export function dayCells(date: string, dw: DayWorkScheduleTransfer | undefined, 
     if (typeof s.date !== 'string' || typeof s.scheduleCode !== 'number') continue;
     const at = parseXsDateTime(s.date, tz);
     const written = writtenOffset(s.date);
-    const jvmShift = written === undefined ? 0 : written - offsetMinutesAt(at, tz);
+    const jvmShift = written === undefined ? 0 : written - (ordinary ? offsetMinutesAt(clinicMidnight, tz) : offsetMinutesAt(at, tz));
     const elapsed = at - (clinicMidnight - jvmShift * MINUTE);
     const index = elapsed / (len * MINUTE);
     if (!Number.isInteger(index) || index < 0 || index >= DAY_MINUTES / len || seen.has(index)) continue;
     seen.add(index);
     const wallMinute = index * len;
+    const code = String.fromCharCode(s.scheduleCode);
+    if (ordinary) {
+      const startMs = clinicMidnight + wallMinute * MINUTE;
+      cells.push({ index, code, wallMinute, startMs, endMs: startMs + len * MINUTE, repeated: false });
+      continue;
+    }
     const startMs = wallInstant(date, wallMinute, tz);
     const endMs = wallInstant(date, wallMinute + len, tz) ?? (startMs === undefined ? undefined : startMs + len * MINUTE);
     if (startMs === undefined || endMs === undefined) continue; // the wall time does not exist today
-    cells.push({ index, code: String.fromCharCode(s.scheduleCode), wallMinute, startMs, endMs, repeated: isRepeated(startMs, tz) });
+    cells.push({ index, code, wallMinute, startMs, endMs, repeated: isRepeated(startMs, tz) });
   }
   cells.sort((a, b) => a.index - b.index);
   return { kind: 'cells', holiday, cellMinutes: len, cells };

@@ -171,3 +171,23 @@ describe('searches booking tools use', () => {
     assert.equal(ops['ScheduleService.getAppointmentsForDateRangeAndProvider2'], 1);
   });
 });
+
+describe('an OSCAR JVM in another zone than the clinic (variants B10)', () => {
+  let v: BookingStack;
+  before(async () => {
+    v = await startBookingStack({ env: { CACHE_MAX_BYTES: '0' }, sim: { serverTimezone: 'America/Vancouver' } });
+    v.schedule('2026-03-08', timecode(15, [['08:00', '09:00', '1'], ['23:00', '24:00', '1']]), 'Sunday');
+    v.schedule('2026-03-03', WEEKDAY, 'Weekday');
+  });
+  after(async () => { await v.close(); });
+
+  it('gives the clinic-zone slots a Toronto JVM gives, on a DST day and an ordinary one', async () => {
+    const r = await v.fhir(`/Slot?schedule=Schedule/prov-${PROVIDER}&start=ge2026-03-08&start=lt2026-03-09`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.entry.map((e: { resource: { start: string } }) => e.resource.start), [
+      ...['08:00', '08:15', '08:30', '08:45', '23:00', '23:15', '23:30', '23:45'].map((t) => `2026-03-08T${t}:00-04:00`),
+    ]);
+    const day = await v.fhir(`/Slot?schedule=Schedule/prov-${PROVIDER}&start=ge2026-03-03&start=lt2026-03-04&status=free`);
+    assert.deepEqual(slotTable(day.body), ['09:00 free', '09:15 free', '09:30 free', '09:45 free', '10:00 free', '10:30 free', '11:00 free', '11:45 free', '14:45 free']);
+  });
+});
