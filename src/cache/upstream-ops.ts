@@ -143,6 +143,8 @@ const OPS = {
   restV1AssignDocument: write((a) => [{ kind: 'document', id: num(a[1]), patient: num(a[0]) }]),
 
   // providers
+  // Who the facade's account is: tagged as that provider's record.
+  soapGetLoggedInProviderTransfer: read((_a, r) => rowTags('provider', 'providerNo', r)),
   soapGetProviders2: read((_a, r) => [tag.lists('provider'), ...rowTags('provider', 'providerNo', r)]),
 } satisfies Record<keyof OscarClient, OpRule>;
 

@@ -510,6 +510,11 @@ export class OscarClient {
 
   // ---------------------------------------------------------------- SOAP: ProviderService, SystemInfoService
 
+  /** ProviderWs.getLoggedInProviderTransfer: the provider the facade's SOAP account acts as (contract 4.11). */
+  async soapGetLoggedInProviderTransfer(): Promise<ProviderTransfer | undefined> {
+    return this.clinicRow(WALL_CLOCK.provider, await this.soapRead<ProviderTransfer>('ProviderService', 'getLoggedInProviderTransfer', {}));
+  }
+
   /** active = true/false filters on provider.status; null = all (contract 4.11). */
   async soapGetProviders2(active: boolean | null): Promise<ProviderTransfer[]> {
     return this.clinicRows(WALL_CLOCK.provider, await this.soapRead<ProviderTransfer | ProviderTransfer[]>('ProviderService', 'getProviders2', active === null ? {} : { arg0: active }));

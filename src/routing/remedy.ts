@@ -29,6 +29,6 @@ export function remedyFor(map: CapabilityMap, op: OscarOperation): string {
   // variants B4: OpenOSP's HAProxy denies every PUT.
   if (w.protocol === 'rest' && w.method === 'PUT') return "ask the host to let HTTP PUT to /ws/services through its proxy";
   // variants §3 H, B16: Juno's integrator REST has other paths and shapes.
-  if (w.protocol === 'rest' && map.rest.dialect === 'juno-v1') return "none yet: this facade does not use Juno's integrator REST API (/ws/services/v1) for it";
+  if (w.protocol === 'rest' && map.rest.dialect === 'juno-v1') return "none: Juno's integrator REST API (/ws/services/v1) has no equivalent";
   return 'this OSCAR version does not offer it; OSCAR 19 and Open-O do';
 }

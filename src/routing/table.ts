@@ -72,6 +72,8 @@ export const ROUTE_TABLE = {
   'Patient.search.identifier': {
     type: 'Patient', interaction: 'search.identifier', options: [
       rest('with-chart-numbers', ['restSearchDemographics', 'soapGetDemographics']),
+      // contract 3.10: Juno's integrator search finds chart numbers (its parameter is spelled charNo).
+      rest('juno-chart-numbers', ['restV1SearchDemographics', 'soapGetDemographics']),
       soap('without-chart-numbers', ['soapSearchDemographicsByAttributes', 'soapGetDemographics'], 'chart numbers cannot be searched (OSCAR REST demographics search is unavailable)'),
       rest('rest-search', ['restSearchDemographics'], "a health number is matched without its province (OSCAR REST's search rows do not carry it, contract 3.7)"),
     ],
@@ -193,6 +195,9 @@ export const ROUTE_TABLE = {
   'DocumentReference.create': {
     type: 'DocumentReference', interaction: 'create', options: [
       rest('rest', ['restSaveDocumentToDemographic', 'soapGetDemographic', 'soapGetDocument']),
+      // variants §3 H, contract 3.10: Juno uploads to its inbox, then files the document in the chart.
+      rest('juno-v1', ['restV1PostDocument', 'restV1AssignDocument', 'soapGetLoggedInProviderTransfer', 'soapGetDemographic', 'soapGetDocument'],
+        "a description of at most 60 characters (Juno's limit, contract 3.10)"),
       rest('rest-only', ['restSaveDocumentToDemographic', 'restSearchDemographics'],
         "answered from OSCAR's reply to the upload: the document cannot be read or searched afterwards, OSCAR REST has no document read (contract 3.5)"),
     ],

@@ -15,8 +15,9 @@ const WITHOUT_OSCAR_REST = {
   DocumentReference: [...READ, 'search-type'],
 };
 matrixSuite({ name: 'OSCAR 15', sim: { variant: 'oscar15' }, map: VARIANT_MAPS.oscar15!, interactions: WITHOUT_OSCAR_REST });
-// variants §3 H: Juno writes patients through its own SOAP addDemographic / updateDemographic.
+// variants §3 H: Juno writes patients through its own SOAP addDemographic / updateDemographic, and
+// uploads documents through its integrator REST (/ws/services/v1 document, then chart assignment).
 matrixSuite({
   name: 'Juno', sim: { variant: 'juno' }, map: VARIANT_MAPS.juno!,
-  interactions: { ...WITHOUT_OSCAR_REST, Patient: [...READ, 'search-type', 'create', 'update'] },
+  interactions: { ...WITHOUT_OSCAR_REST, Patient: [...READ, 'search-type', 'create', 'update'], DocumentReference: [...READ, 'search-type', 'create'] },
 });

@@ -96,12 +96,13 @@ describe('routing table resolution', () => {
     assert.equal(optionOf(at('AllergyIntolerance.read')), 'degraded without-status');
   });
 
-  it("Juno: SOAP reads without getDemographic2, patient writes through Juno's own SOAP operations (variants §3 H)", () => {
+  it("Juno: SOAP reads without getDemographic2, patient writes through Juno's own SOAP operations, documents and chart numbers through its integrator REST (variants §3 H)", () => {
     const at = resolved('juno');
     assert.equal(optionOf(at('Patient.read')), 'degraded transfer1');
     assert.equal(optionOf(at('Patient.create')), 'degraded juno-soap');
     assert.equal(optionOf(at('Patient.update')), 'degraded juno-soap');
-    assert.equal(optionOf(at('DocumentReference.create')), "unavailable: this OSCAR has no REST POST /document/saveDocumentToDemographic");
+    assert.equal(optionOf(at('DocumentReference.create')), 'degraded juno-v1');
+    assert.equal(optionOf(at('Patient.search.identifier')), 'served juno-chart-numbers');
     assert.equal(at('Appointment.create').status, 'served');
   });
 });

@@ -66,6 +66,7 @@ export const WIRE_OPS = {
   soapGetDocumentsByProgramProviderDemographicDate: soap('DocumentService', 'getDocumentsByProgramProviderDemographicDate'),
   soapGetDocumentsUpdateAfterDate: soap('DocumentService', 'getDocumentsUpdateAfterDate'),
   soapGetProviders2: soap('ProviderService', 'getProviders2'),
+  soapGetLoggedInProviderTransfer: soap('ProviderService', 'getLoggedInProviderTransfer'),
 } as const satisfies Record<OscarOperation, WireOp>;
 
 /**

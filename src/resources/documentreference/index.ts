@@ -15,6 +15,7 @@ import { CA_BASELINE_PROFILES } from '../systems.js';
 import { notStoredIssues, rejectIfErrors } from '../write-issues.js';
 import { documentNumber, documentOwner, isMissingFileFault } from './listing.js';
 import { documentReferenceFromSoap, documentToUpload } from './mapper.js';
+import { junoDocumentUpload } from './juno-mapper.js';
 import { documentReferenceFromUpload } from './rest-mapper.js';
 import { DOCUMENT_SEARCH_PARAMS } from './search-params.js';
 import { documentMatches, fetchCandidates, planDocumentSearch } from './search.js';
@@ -67,7 +68,29 @@ export function documentReferenceDefinition(deps: ResourceDeps) {
     return { resources: matches, unpaged: true, ...(issues.length ? { outcome: issues } : {}) };
   }
 
+  /** variants §3 H, contract 3.10: Juno's upload lands in the inbox; filing it in the chart is a second call. */
+  async function createOnJuno(ctx: FhirContext, d: DocumentReference): Promise<WriteResult<DocumentReference>> {
+    const me = (await oscar.soapGetLoggedInProviderTransfer())?.providerNo;
+    if (!me) throw badGateway('OSCAR did not say which provider this server acts as, which Juno needs as the document creator');
+    const { body, demographicNo, notStored, errors } = junoDocumentUpload(d, me, mapping, ctx.compartment !== undefined);
+    rejectIfErrors(errors);
+    if (demographicNo === null || (await oscar.soapGetDemographic(demographicNo))?.demographicNo === undefined) {
+      throw unprocessable(`Patient/${demographicNo ?? ''} is not known to OSCAR`, ['DocumentReference.subject']);
+    }
+    const documentNo = await oscar.restV1PostDocument(body);
+    try {
+      await oscar.restV1AssignDocument(demographicNo, documentNo);
+    } catch {
+      // Juno's REST API cannot delete it again: say where the upload is, so that it is not lost.
+      throw badGateway(`OSCAR stored the document as number ${documentNo} in its inbox but did not file it in Patient/${demographicNo}'s chart: file it there in OSCAR`);
+    }
+    const stored = await readDocument(ctx, documentNo);
+    if (!stored) throw notFound(`DocumentReference/${documentNo} was written but cannot be read back from OSCAR`);
+    return { resource: stored, issues: notStoredIssues(notStored) };
+  }
+
   async function create(ctx: FhirContext, d: DocumentReference): Promise<WriteResult<DocumentReference>> {
+    if (chosen(deps.routes, 'DocumentReference.create') === 'juno-v1') return createOnJuno(ctx, d);
     const { to, notStored, errors } = documentToUpload(d, mapping, ctx.compartment !== undefined);
     rejectIfErrors(errors);
     const demographicNo = to.demographicNo!;

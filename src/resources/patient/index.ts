@@ -71,7 +71,7 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
       return { resources: found.map((p) => tagSubsetted(tagFidelity(p, deps.baseUrl, FIDELITY_CODES.demographicSearchRow)) as Patient), unpaged: true };
     }
     const plan = planPatientSearch(s, mapping, deps.limits, {
-      chartNumbers: chosen(deps.routes, 'Patient.search.identifier') === 'with-chart-numbers',
+      chartNumbers: ['with-chart-numbers', 'juno-chart-numbers'].includes(chosen(deps.routes, 'Patient.search.identifier')),
       activeAfter: offered(deps.routes, 'Patient.search._lastUpdated'),
     });
     const rows = await fetchCandidates(plan, deps);

@@ -3,6 +3,7 @@
 import { tooCostly } from '../../fhir/index.js';
 import type { DemographicTransfer } from '../../oscar/types.js';
 import type { ResourceDeps } from '../deps.js';
+import { chosen } from '../../routing/routes.js';
 import { costOf, MAX_UPSTREAM_CALLS, type Fetch, type PatientPlan } from './search-plan.js';
 
 export { planPatientSearch, type PatientPlan } from './search-plan.js';
@@ -24,16 +25,30 @@ async function run(f: Fetch, deps: ResourceDeps): Promise<DemographicTransfer[]>
       return rows.length > maxUpstreamRows ? tooMany() : rows;
     }
     case 'chart': {
-      // All statuses (contract 3.6 active=false); the REST result is a summary, so fetch the records.
-      const found = await Promise.all(f.chartNos.map((term) =>
-        oscar.restSearchDemographics({ type: 'ChartNo', term, active: false, startIndex: 0, itemsToReturn: maxUpstreamRows + 1 })));
-      const ids = [...new Set(found.flatMap((r) => r.content.map((c) => c.demographicNo)))];
+      // All statuses (contract 3.6 active=false, 3.10); the REST result is a summary, so fetch the records.
+      const found = await Promise.all(f.chartNos.map((term) => chartNumberIds(term, deps)));
+      const ids = [...new Set(found.flat())];
       if (ids.length > Math.min(maxUpstreamRows, GET_DEMOGRAPHICS_MAX)) tooMany();
       return ids.length ? oscar.soapGetDemographics(ids) : [];
     }
     case 'activeAfter':
       return oscar.soapGetActiveDemographicsAfter(f.since);
   }
+}
+
+/** Juno answers at most this many rows a page (contract 3.10). */
+const JUNO_PAGE_MAX = 100;
+
+/** The demographic numbers whose chart number starts with `term`, by the REST search this OSCAR has. */
+async function chartNumberIds(term: string, deps: ResourceDeps): Promise<number[]> {
+  const { oscar, limits: { upstreamRows } } = deps;
+  if (chosen(deps.routes, 'Patient.search.identifier') === 'juno-chart-numbers') {
+    const page = await oscar.restV1SearchDemographics({ chartNo: term, perPage: JUNO_PAGE_MAX });
+    if (page.total > page.rows.length) throw tooCostly(`more than ${page.rows.length} chart numbers start with this value in OSCAR`, ['identifier']);
+    return page.rows.map((r) => r.demographicNo);
+  }
+  const r = await oscar.restSearchDemographics({ type: 'ChartNo', term, active: false, startIndex: 0, itemsToReturn: upstreamRows + 1 });
+  return r.content.map((c) => c.demographicNo);
 }
 
 /** Runs the plan: the candidate demographics, deduplicated, in demographic-number order. */
