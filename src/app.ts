@@ -164,6 +164,8 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     deps: { oscar, mapping, providers, baseUrl: config.fhirBaseUrl, limits: config.limits, routes },
     validation: config.validationMode, files: { maxResources: config.bulk.fileMaxResources, maxBytes: config.bulk.fileMaxBytes },
     expiryMs: config.bulk.expiryMs, marginMs: config.bulk.marginMs, concurrentJobs: config.bulk.concurrentJobs,
+    // Enough patients per batch to keep the background's share of OSCAR's slots busy.
+    patientsPerBatch: Math.max(10, 4 * config.upstream.maxInFlight), feedPage: config.bulk.feedPage,
   });
   const bulk = createBulkEndpoint({ engine: exports, store: jobStore, providers, baseUrl: config.fhirBaseUrl, maxJobs: config.bulk.maxJobs, minPollMs: config.bulk.minPollMs });
   const https = config.fhirBaseUrl.startsWith('https:');

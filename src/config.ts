@@ -175,6 +175,8 @@ export interface BulkConfig {
   fileMaxBytes: number;
   /** A status polled again sooner than this gets 429. */
   minPollMs: number;
+  /** Rows asked per page of OSCAR's change feeds during an export. */
+  feedPage: number;
 }
 
 function bulkConfig(env: Env, problems: string[]): BulkConfig {
@@ -188,6 +190,7 @@ function bulkConfig(env: Env, problems: string[]): BulkConfig {
     fileMaxResources: intIn(env, 'BULK_FILE_MAX_RESOURCES', 10_000, 1, 10_000_000, problems),
     fileMaxBytes: intIn(env, 'BULK_FILE_MAX_MB', 100, 1, 10_000, problems) * 1024 * 1024,
     minPollMs: intIn(env, 'BULK_MIN_POLL_MS', 500, 0, 600_000, problems),
+    feedPage: intIn(env, 'BULK_FEED_PAGE', 1000, 1, OSCAR_LIST_MAX, problems),
   };
   if (bulk.keyFile) {
     try { readFileSync(bulk.keyFile); } catch { problems.push(`BULK_KEY_FILE cannot be read (${bulk.keyFile})`); }

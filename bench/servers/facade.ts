@@ -20,6 +20,8 @@ const facade = createFacade(config, connectionFromCredentials(process.env.BENCH_
 await facade.listen();
 serveChild({ base: config.fhirBaseUrl, cache: config.cache }, {
   process: () => processStats(),
+  // Peak resident memory of this process so far (getrusage ru_maxrss), in bytes; no GC forced.
+  peakRss: () => process.resourceUsage().maxRSS * 1024,
   memory: () => process.memoryUsage(),
   cache: () => facade.cache.usage(),
   clear: () => { facade.cache.invalidateAll(); return true; },

@@ -46,6 +46,8 @@ export interface EngineOptions {
   onCheckpoint?: (job: ExportJob) => void;
 }
 
+/** contract 7.13: OSCAR refuses a list size above 5000. */
+const OSCAR_MAX_LIST = 5000;
 /** Consecutive refusals of OSCAR (busy, open circuit) a job rides out before it fails. */
 const UNAVAILABLE_RETRIES = 30;
 const SCOPE_MEMBERS = 'members';
@@ -173,10 +175,10 @@ export class ExportEngine {
       const members = this.unsealMembers(job, key);
       const { deps } = this.opts;
       const ctx: SourceContext = {
-        deps, oscar: deps.oscar, mapping: deps.mapping, providers: deps.providers, baseUrl: deps.baseUrl,
+        oscar: deps.oscar, mapping: deps.mapping, providers: deps.providers, baseUrl: deps.baseUrl,
         members, memberSet: new Set(members), until: job.transactionTime,
         ...(job.request.since !== undefined && { since: job.request.since }),
-        patientsPerBatch: this.opts.patientsPerBatch ?? 10, feedPage: this.opts.feedPage ?? 500, maxList: 5000,
+        patientsPerBatch: this.opts.patientsPerBatch ?? 10, feedPage: this.opts.feedPage ?? 1000, maxList: OSCAR_MAX_LIST,
       };
       while (job.step <= job.request.types.length) {
         if (signal.aborted) return;

@@ -27,6 +27,13 @@ export interface FeedPage<T> {
 /** How a feed operation reads its bound: `>` (exclusive) or `>=` (inclusive). */
 export type FeedBound = 'exclusive' | 'inclusive';
 
+/**
+ * 'exact': a short answer is the end of the feed. 'lossy': OSCAR drops rows after its LIMIT
+ * (documents whose file is gone, contract 4.10), so a short or even empty answer proves nothing:
+ * the feed ends when OSCAR's largest answer brings no new row.
+ */
+export type FeedEnd = 'exact' | 'lossy';
+
 const SECOND = 1000;
 
 /** The cursor of the first page: rows changed strictly after `sinceMs` (whole seconds: the first whole second after it). */
@@ -46,6 +53,7 @@ export function boundFor(bound: FeedBound, atLeast: number): number {
  */
 export async function feedPage<T>(
   cursor: FeedCursor, bound: FeedBound, list: (bound: number, limit: number) => Promise<T[]>, row: (r: T) => FeedRow, basePage: number, maxLimit: number,
+  end: FeedEnd = 'exact',
 ): Promise<FeedPage<T>> {
   const answer = await list(boundFor(bound, cursor.atLeast), cursor.limit);
   const skip = new Set(cursor.skip);
@@ -53,13 +61,20 @@ export async function feedPage<T>(
     const { id, stampMs } = row(r);
     return stampMs > cursor.atLeast || (stampMs === cursor.atLeast && !skip.has(id));
   });
-  if (answer.length < cursor.limit) return { rows };
+  if (end === 'exact' && answer.length < cursor.limit) return { rows };
+  if (end === 'lossy' && rows.length === 0) {
+    // Nothing new: either the end, or rows hidden behind dropped ones; a larger answer tells.
+    if (cursor.limit >= maxLimit) return { rows };
+    return { rows, next: { ...cursor, limit: Math.min(maxLimit, cursor.limit * 2) } };
+  }
   const lastStamp = row(answer[answer.length - 1]!).stampMs;
   if (lastStamp <= cursor.atLeast) {
+    const taken = [...new Set([...cursor.skip, ...rows.map((r) => row(r).id)])];
+    // Lossy: ask again from the same second; an answer with nothing new then widens (above).
+    if (end === 'lossy') return { rows, next: { atLeast: cursor.atLeast, skip: taken, limit: basePage } };
     // The whole page is one second: ask for it again, larger, until it ends inside the page.
     if (cursor.limit >= maxLimit) throw new FeedOverflowError(cursor.limit);
-    const taken = new Set([...cursor.skip, ...rows.map((r) => row(r).id)]);
-    return { rows, next: { atLeast: cursor.atLeast, skip: [...taken], limit: Math.min(maxLimit, cursor.limit * 2) } };
+    return { rows, next: { atLeast: cursor.atLeast, skip: taken, limit: Math.min(maxLimit, cursor.limit * 2) } };
   }
   const atLast = answer.filter((r) => row(r).stampMs === lastStamp).map((r) => row(r).id);
   return { rows, next: { atLeast: lastStamp, skip: atLast, limit: basePage } };

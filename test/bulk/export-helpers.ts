@@ -22,7 +22,7 @@ export async function kickOff(stack: Stack, path: string, init: RequestInit = {}
 }
 
 /** Polls the status URL until it is no longer 202 (bounded), honouring Retry-After loosely. */
-export async function waitFor(statusUrl: string, headers: Record<string, string> = {}, maxMs = 60_000): Promise<Response> {
+export async function waitFor(statusUrl: string, headers: Record<string, string> = {}, maxMs = 300_000): Promise<Response> {
   const started = Date.now();
   for (;;) {
     const res = await fetch(statusUrl, { headers });

@@ -16,7 +16,7 @@ const VACCINE_TYPES = new Set(VACCINES.map((v) => v.type));
 describe('export _since the previous export', () => {
   let stack: Stack;
   before(async () => {
-    stack = await startStack({ sim: { patients: 300, seed: 5 }, env: { BULK_MIN_POLL_MS: '0', BULK_TRANSACTION_MARGIN_SECONDS: '0' } });
+    stack = await startStack({ sim: { patients: 300, seed: 5 }, env: { BULK_MIN_POLL_MS: '0', BULK_TRANSACTION_MARGIN_SECONDS: '0', BULK_FEED_PAGE: '200' } });
   });
   after(async () => { await stack.close(); });
 
@@ -27,7 +27,7 @@ describe('export _since the previous export', () => {
     const seconds = [s0, s0 + 1000, s0 + 2000];
     const store = stack.sim.store;
     const truth = applyChangeBurst(store, { seed: 9, seconds, patients: 25, preventionEdits: 1100, preventionDeletes: 150, allergies: 40, appointments: 60 });
-    // Each of the three seconds holds more prevention rows than one page of the feed (500).
+    // Each of the three seconds holds more prevention rows than one page of the feed (BULK_FEED_PAGE 200).
     const zone = store.serverZone;
     const stamp = (local: string): number => epochOfWallClock(local, zone);
     const perSecond = seconds.map((s) => store.data.preventions.filter((p) => stamp(p.lastUpdateDate) === s).length);

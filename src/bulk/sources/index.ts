@@ -1,6 +1,7 @@
 // The exported types and the source of each (bulk-data §e item 1).
 import { immunizationSource } from './immunizations.js';
-import { allergySource, appointmentSource, documentSource } from './per-patient.js';
+import { documentSource } from './documents.js';
+import { allergySource, appointmentSource } from './per-patient.js';
 import { patientSource } from './patients.js';
 import type { Source } from './source.js';
 

@@ -3,13 +3,11 @@
 // the clinic's size, and the cursor after it is the checkpoint a restart resumes from.
 import type { Resource } from 'fhir/r4.js';
 import type { OscarClient } from '../../oscar/client.js';
-import type { ResourceDeps } from '../../resources/deps.js';
 import type { MappingConfig } from '../../resources/mapping-config.js';
 import type { ProviderDirectory } from '../../resources/provider-directory.js';
 
 export interface SourceContext {
-  /** What the resource types' own code needs (the uncached OSCAR client: an export would only evict the cache). */
-  deps: ResourceDeps;
+  /** The uncached OSCAR client: an export would only evict what the front desk reads. */
   oscar: OscarClient;
   mapping: MappingConfig;
   providers: ProviderDirectory;

@@ -1,5 +1,5 @@
 import type {
-  AllergyRow, AppointmentRow, ClinicData, DemographicRow, DocumentRow, LocalDateTime, PreventionRow, ProviderRow,
+  AllergyRow, AppointmentRow, ClinicData, DemographicRow, DocumentRow, LocalDateTime, PreventionExtRow, PreventionRow, ProviderRow,
 } from './model.js';
 import { wallClockOf } from '../wall-clock.js';
 
@@ -25,6 +25,9 @@ export class ClinicStore {
   private readonly documentById = new Map<number, DocumentRow>();
   private readonly providerById = new Map<string, ProviderRow>();
   private readonly nextIds = new Map<string, number>();
+  /** preventionsExt rows by prevention id, kept up with the table as rows are appended to it. */
+  private readonly extsByPrevention = new Map<number, PreventionExtRow[]>();
+  private extsIndexed = 0;
 
   /**
    * IANA zone of the OSCAR JVM (variants B10). MySQL keeps wall-clock values without a zone;
@@ -64,6 +67,18 @@ export class ClinicStore {
   prevention(id: number): PreventionRow | undefined { return this.preventionById.get(id); }
   document(id: number): DocumentRow | undefined { return this.documentById.get(id); }
   provider(providerNo: string): ProviderRow | undefined { return this.providerById.get(providerNo); }
+
+  /** The preventionsExt rows of a prevention, in table order (an index: a scan per row is too slow for big clinics). */
+  preventionExtsOf(preventionId: number): readonly PreventionExtRow[] {
+    const rows = this.data.preventionExts;
+    if (rows.length < this.extsIndexed) { this.extsByPrevention.clear(); this.extsIndexed = 0; }
+    for (; this.extsIndexed < rows.length; this.extsIndexed++) {
+      const e = rows[this.extsIndexed]!;
+      const list = this.extsByPrevention.get(e.preventionId);
+      if (list) list.push(e); else this.extsByPrevention.set(e.preventionId, [e]);
+    }
+    return this.extsByPrevention.get(preventionId) ?? [];
+  }
 
   /** Next AUTO_INCREMENT value for a table, continuing after the largest existing id. */
   nextId(table: 'demographic' | 'appointment' | 'allergy' | 'prevention' | 'preventionExt' | 'document' | 'demographicExt'): number {

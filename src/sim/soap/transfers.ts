@@ -119,7 +119,7 @@ export function allergyTransfer(row: AllergyRow, tz: string): WireObject {
 
 /** PreventionTransfer with all its preventionsExt rows; refused is true only for '1' (contract 4.9, 7.11). */
 export function preventionTransfer(row: PreventionRow, store: ClinicStore, tz: string): WireObject {
-  const exts = store.data.preventionExts.filter((e) => e.preventionId === row.id)
+  const exts = store.preventionExtsOf(row.id)
     .map((e) => ({ id: e.id, key: e.key, preventionId: e.preventionId, value: e.value }));
   return {
     creationDate: localInstant(row.creationDate, tz), creatorProviderNo: row.creator === null ? null : String(row.creator),

@@ -7,11 +7,11 @@ import { callerOf } from '../context.js';
 import type { CallContext } from '../context.js';
 import { npeFault, serverFault } from '../faults.js';
 import { programProviderArgs } from './program-provider-args.js';
-import { checkLimit, page, sortBy } from '../query.js';
+import { checkLimit, inPkOrder, page, sortBy } from '../query.js';
 import type { OperationDef, ServiceDef, WireObject } from '../schema.js';
 import { allergyTransfer, localInstant } from '../transfers.js';
 
-const byPk = (ctx: CallContext): AllergyRow[] => [...ctx.store.data.allergies].sort((a, b) => a.allergyId - b.allergyId);
+const byPk = (ctx: CallContext, where?: (r: AllergyRow) => boolean): AllergyRow[] => inPkOrder(ctx.store.data.allergies, (r) => r.allergyId, where);
 const updated = (ctx: CallContext) => (r: AllergyRow): number => localInstant(r.lastUpdateDate, ctx.tz)?.epochMs ?? -Infinity;
 const toTransfers = (ctx: CallContext, rows: readonly AllergyRow[]): WireObject[] => rows.map((r) => allergyTransfer(r, ctx.tz));
 
@@ -33,7 +33,7 @@ const operations: OperationDef[] = [
       checkLimit(max);
       const after = a.cal('arg0');
       if (after === null) return [];
-      const rows = page(sortBy(byPk(ctx).filter((r) => updated(ctx)(r) >= after.epochMs), updated(ctx)), 0, max);
+      const rows = page(sortBy(byPk(ctx, (r) => updated(ctx)(r) >= after.epochMs), updated(ctx)), 0, max);
       return toTransfers(ctx, filterByProviderConsent(ctx.store, callerOf(ctx), rows, (r) => r.demographicNo));
     },
   },
@@ -45,7 +45,7 @@ const operations: OperationDef[] = [
     returns: 'allergyTransfer[]',
     handler: (a, ctx) => {
       const { demographicId, after, max } = programProviderArgs(a, 'updatedAfterThisDateInclusive');
-      const rows = sortBy(byPk(ctx).filter((r) => r.demographicNo === demographicId && updated(ctx)(r) > after.epochMs), updated(ctx));
+      const rows = sortBy(byPk(ctx, (r) => r.demographicNo === demographicId && updated(ctx)(r) > after.epochMs), updated(ctx));
       return toTransfers(ctx, page(rows, 0, max));
     },
   },
@@ -58,7 +58,7 @@ const operations: OperationDef[] = [
       const demographicId = a.int('demographicId');
       if (demographicId === null) throw npeFault('java.lang.Integer.intValue()', 'demographicId');
       if (!hasPatientConsented(ctx.store, demographicId, providerConsentType(ctx.store, callerOf(ctx)))) return [];
-      return toTransfers(ctx, byPk(ctx).filter((r) => r.demographicNo === demographicId && updated(ctx)(r) > lastUpdate.epochMs));
+      return toTransfers(ctx, byPk(ctx, (r) => r.demographicNo === demographicId && updated(ctx)(r) > lastUpdate.epochMs));
     },
   },
 ];

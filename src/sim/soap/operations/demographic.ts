@@ -6,14 +6,14 @@ import { callerOf } from '../context.js';
 import type { CallContext } from '../context.js';
 import { npeFault, serverFault } from '../faults.js';
 import type { ParsedCalendar } from '../parse.js';
-import { equalsCi, like, page } from '../query.js';
+import { equalsCi, inPkOrder, like, page } from '../query.js';
 import type { OperationDef, ServiceDef, WireObject } from '../schema.js';
 import { providerConsentType } from '../consent.js';
 import { demographicTransfer, projectDemographic } from '../transfers.js';
 import { epochOfWallClock } from '../../wall-clock.js';
 import { javaSplit } from './java.js';
 
-const byPk = (ctx: CallContext): DemographicRow[] => [...ctx.store.data.demographics].sort((a, b) => a.demographicNo - b.demographicNo);
+const byPk = (ctx: CallContext, where?: (r: DemographicRow) => boolean): DemographicRow[] => inPkOrder(ctx.store.data.demographics, (r) => r.demographicNo, where);
 
 /** Juno's DemographicTransfer.toTransfer reads the cell phone ext on every transfer; the others only in getDemographic. */
 const dt = (ctx: CallContext, row: DemographicRow): WireObject =>
@@ -33,7 +33,7 @@ function searchByName(ctx: CallContext, search: string | null, startIndex: numbe
     if ((sh[0] ?? '').trim().length > 0) ln = (sh[0] ?? '').trim();
     if (sh.length > 1 && (sh[1] ?? '').trim().length > 0) fn = (sh[1] ?? '').trim();
   }
-  const rows = byPk(ctx).filter((d) => (!ln || like(d.lastName, `${ln}%`)) && (!fn || like(d.firstName, `${fn}%`)));
+  const rows = byPk(ctx, (d) => (!ln || like(d.lastName, `${ln}%`)) && (!fn || like(d.firstName, `${fn}%`)));
   return page(rows, startIndex, itemsToReturn).map((r) => dt(ctx, r));
 }
 
@@ -46,7 +46,7 @@ function searchByAttributes(ctx: CallContext, c: {
 }, startIndex: number, itemsToReturn: number): WireObject[] {
   if (Object.values(c).every((v) => v === null)) throw serverFault('at least one parameter must be present');
   const sub = (v: string | null, p: string | null): boolean => p === null || like(v, `%${p}%`);
-  const rows = byPk(ctx).filter((d) =>
+  const rows = byPk(ctx, (d) =>
     sub(d.hin, c.hin) && sub(d.firstName, c.firstName) && sub(d.lastName, c.lastName)
     && (c.gender === null || equalsCi(d.sex, c.gender))
     // the Calendar's own fields, in the zone the client wrote (JAXB keeps the offset)
@@ -60,7 +60,7 @@ function searchByAttributes(ctx: CallContext, c: {
 
 /** getActiveDemographicAfter: patient_status 'AC', lastUpdateDate > lastUpdate (exclusive), optional projection. */
 function activeAfter(ctx: CallContext, lastUpdate: ParsedCalendar | null, fields: string | null, v2: boolean): WireObject[] {
-  const rows = byPk(ctx).filter((d) => equalsCi(d.patientStatus, 'AC')
+  const rows = byPk(ctx, (d) => equalsCi(d.patientStatus, 'AC')
     && (lastUpdate === null || epochOfWallClock(d.lastUpdateDate, ctx.tz) > lastUpdate.epochMs));
   const list = fields === null ? null : javaSplit(fields, ',');
   return rows.map((r) => {
@@ -116,7 +116,7 @@ const operations: OperationDef[] = [
       const ids = a.ints('arg0');
       if (ids.length > 500) throw serverFault('please chunk your requests to max : 500');
       const wanted = new Set(ids.filter((i): i is number => i !== null));
-      return byPk(ctx).filter((d) => wanted.has(d.demographicNo)).map((r) => dt(ctx, r));
+      return byPk(ctx, (d) => wanted.has(d.demographicNo)).map((r) => dt(ctx, r));
     },
   },
   {

@@ -8,11 +8,11 @@ import { callerOf } from '../context.js';
 import type { CallContext } from '../context.js';
 import { npeFault, serverFault } from '../faults.js';
 import { programProviderArgs } from './program-provider-args.js';
-import { checkLimit, equalsCi, page, sortBy } from '../query.js';
+import { checkLimit, equalsCi, inPkOrder, page, sortBy } from '../query.js';
 import type { OperationDef, ServiceDef, WireObject } from '../schema.js';
 import { ctlDocumentOf, documentTransfer, localInstant, MissingDocumentFile } from '../transfers.js';
 
-const byPk = (ctx: CallContext): DocumentRow[] => [...ctx.store.data.documents].sort((a, b) => a.documentNo - b.documentNo);
+const byPk = (ctx: CallContext, where?: (r: DocumentRow) => boolean): DocumentRow[] => inPkOrder(ctx.store.data.documents, (r) => r.documentNo, where);
 const updated = (ctx: CallContext) => (r: DocumentRow): number => localInstant(r.updatedatetime, ctx.tz)?.epochMs ?? -Infinity;
 
 /** DocumentTransfer.getTransfers: an unreadable file is logged and the document skipped. */
@@ -66,7 +66,7 @@ const operations: OperationDef[] = [
       checkLimit(max);
       const after = a.cal('arg0');
       if (after === null) return [];
-      return toTransfers(ctx, page(sortBy(byPk(ctx).filter((r) => updated(ctx)(r) > after.epochMs), updated(ctx)), 0, max));
+      return toTransfers(ctx, page(sortBy(byPk(ctx, (r) => updated(ctx)(r) > after.epochMs), updated(ctx)), 0, max));
     },
   },
   {

@@ -5,11 +5,11 @@ import type { PreventionRow } from '../../clinic/model.js';
 import type { CallContext } from '../context.js';
 import { npeFault, serverFault } from '../faults.js';
 import { programProviderArgs } from './program-provider-args.js';
-import { checkLimit, equalsCi, page, sortBy } from '../query.js';
+import { checkLimit, equalsCi, inPkOrder, page, sortBy } from '../query.js';
 import type { OperationDef, ServiceDef, WireObject } from '../schema.js';
 import { localInstant, preventionTransfer } from '../transfers.js';
 
-const byPk = (ctx: CallContext): PreventionRow[] => [...ctx.store.data.preventions].sort((a, b) => a.id - b.id);
+const byPk = (ctx: CallContext, where?: (r: PreventionRow) => boolean): PreventionRow[] => inPkOrder(ctx.store.data.preventions, (r) => r.id, where);
 const updated = (ctx: CallContext) => (r: PreventionRow): number => localInstant(r.lastUpdateDate, ctx.tz)?.epochMs ?? -Infinity;
 const toTransfers = (ctx: CallContext, rows: readonly PreventionRow[]): WireObject[] => rows.map((r) => preventionTransfer(r, ctx.store, ctx.tz));
 
@@ -30,7 +30,7 @@ const operations: OperationDef[] = [
       checkLimit(max);
       const after = a.cal('arg0');
       if (after === null) return [];
-      return toTransfers(ctx, page(sortBy(byPk(ctx).filter((r) => updated(ctx)(r) > after.epochMs), updated(ctx)), 0, max));
+      return toTransfers(ctx, page(sortBy(byPk(ctx, (r) => updated(ctx)(r) > after.epochMs), updated(ctx)), 0, max));
     },
   },
   {
@@ -40,7 +40,7 @@ const operations: OperationDef[] = [
     returns: 'preventionTransfer[]',
     handler: (a, ctx) => {
       const { providerNo, demographicId, after, max } = programProviderArgs(a, 'updatedAfterThisDateExclusive');
-      const rows = sortBy(byPk(ctx).filter((r) => r.demographicNo === demographicId && providerNo !== null
+      const rows = sortBy(byPk(ctx, (r) => r.demographicNo === demographicId && providerNo !== null
         && equalsCi(r.providerNo, providerNo) && updated(ctx)(r) > after.epochMs), updated(ctx));
       return toTransfers(ctx, page(rows, 0, max));
     },
@@ -52,7 +52,7 @@ const operations: OperationDef[] = [
       const lastUpdate = a.cal('lastUpdate');
       if (lastUpdate === null) throw npeFault('java.util.Calendar.getTime()', 'lastUpdate');
       const demographicId = a.int('demographicId');
-      return toTransfers(ctx, byPk(ctx).filter((r) => r.demographicNo === demographicId && r.deleted === '0' && updated(ctx)(r) > lastUpdate.epochMs));
+      return toTransfers(ctx, byPk(ctx, (r) => r.demographicNo === demographicId && r.deleted === '0' && updated(ctx)(r) > lastUpdate.epochMs));
     },
   },
 ];

@@ -10,12 +10,12 @@ import { npeFault, serverFault } from '../faults.js';
 import { field } from '../parse.js';
 import type { ArgObject, ParsedCalendar } from '../parse.js';
 import { programProviderArgs } from './program-provider-args.js';
-import { checkLimit, equalsCi, page, sortBy } from '../query.js';
+import { checkLimit, equalsCi, inPkOrder, page, sortBy } from '../query.js';
 import type { OperationDef, ServiceDef, WireObject, XsInstant } from '../schema.js';
 import { appointmentTransfer, localInstant } from '../transfers.js';
 import { appointmentTypes, dayWorkSchedule, templateCodes } from './schedule-templates.js';
 
-const byPk = (ctx: CallContext): AppointmentRow[] => [...ctx.store.data.appointments].sort((a, b) => a.appointmentNo - b.appointmentNo);
+const byPk = (ctx: CallContext, where?: (r: AppointmentRow) => boolean): AppointmentRow[] => inPkOrder(ctx.store.data.appointments, (r) => r.appointmentNo, where);
 const updatedAt = (ctx: CallContext) => (r: AppointmentRow): number | null => localInstant(r.updateDateTime, ctx.tz)?.epochMs ?? null;
 const toTransfers = (ctx: CallContext, rows: readonly AppointmentRow[], gmt: boolean): WireObject[] =>
   rows.map((r) => appointmentTransfer(r, ctx.tz, gmt, ctx.now));
@@ -45,7 +45,7 @@ function dayAppointments(ctx: CallContext, providerNo: string | null, date: Pars
 
 /** findByDemographicId: ORDER BY appointment_date DESC, paged, no 5000 cap (contract 4.6). */
 function forPatient(ctx: CallContext, demographicNo: number | null, start: number, max: number, gmt: boolean): WireObject[] {
-  const rows = byPk(ctx).filter((a) => a.demographicNo === demographicNo);
+  const rows = byPk(ctx, (a) => a.demographicNo === demographicNo);
   rows.sort((a, b) => (a.appointmentDate < b.appointmentDate ? 1 : a.appointmentDate > b.appointmentDate ? -1 : 0));
   return toTransfers(ctx, page(rows, start, max), gmt);
 }
@@ -55,7 +55,7 @@ function dateRange(ctx: CallContext, start: ParsedCalendar | null, end: ParsedCa
   if (start === null || end === null || providerNo === null) return []; // comparisons with NULL match nothing
   const from = wallDateOf(start.epochMs, ctx.tz);
   const to = wallDateOf(end.epochMs, ctx.tz);
-  return toTransfers(ctx, byPk(ctx).filter((a) => a.appointmentDate >= from && a.appointmentDate < to && equalsCi(a.providerNo, providerNo)), gmt);
+  return toTransfers(ctx, byPk(ctx, (a) => a.appointmentDate >= from && a.appointmentDate < to && equalsCi(a.providerNo, providerNo)), gmt);
 }
 
 /** The wall-clock parts of an instant in the JVM zone: [date, time truncated to whole seconds]. */
@@ -185,7 +185,7 @@ const operations: OperationDef[] = [
       checkLimit(max);
       const after = a.cal('arg0');
       if (after === null) return [];
-      const rows = sortBy(byPk(ctx).filter((r) => (updatedAt(ctx)(r) ?? -Infinity) > after.epochMs), updatedAt(ctx));
+      const rows = sortBy(byPk(ctx, (r) => (updatedAt(ctx)(r) ?? -Infinity) > after.epochMs), updatedAt(ctx));
       // Without the _appointment.UpdatedAfterDate privilege the consent filter runs after the LIMIT.
       return toTransfers(ctx, filterByProviderConsent(ctx.store, callerOf(ctx), page(rows, 0, max), (r) => r.demographicNo), a.bool('arg2'));
     },
@@ -196,7 +196,7 @@ const operations: OperationDef[] = [
     returns: 'appointmentTransfer[]',
     handler: (a, ctx) => {
       const { programId, providerNo, demographicId, after, max } = programProviderArgs(a, 'updatedAfterThisDateExclusive');
-      const rows = sortBy(byPk(ctx).filter((r) => (r.programId === programId || r.programId === 0)
+      const rows = sortBy(byPk(ctx, (r) => (r.programId === programId || r.programId === 0)
         && r.demographicNo === demographicId && providerNo !== null && equalsCi(r.providerNo, providerNo)
         && (updatedAt(ctx)(r) ?? -Infinity) > after.epochMs), updatedAt(ctx));
       return toTransfers(ctx, page(rows, 0, max), a.bool('arg5'));
@@ -228,7 +228,7 @@ const operations: OperationDef[] = [
       const demographicId = a.int('demographicId');
       if (demographicId === null) throw npeFault('java.lang.Integer.intValue()', 'demographicId');
       if (!hasPatientConsented(ctx.store, demographicId, providerConsentType(ctx.store, callerOf(ctx)))) return [];
-      const rows = sortBy(byPk(ctx).filter((r) => r.demographicNo === demographicId && (updatedAt(ctx)(r) ?? -Infinity) > lastUpdate.epochMs), updatedAt(ctx));
+      const rows = sortBy(byPk(ctx, (r) => r.demographicNo === demographicId && (updatedAt(ctx)(r) ?? -Infinity) > lastUpdate.epochMs), updatedAt(ctx));
       return toTransfers(ctx, rows, a.bool('useGMTTime'));
     },
   },
