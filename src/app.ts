@@ -129,7 +129,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     },
     { mode: config.validationMode, logger },
   );
-  const auth = createAuth(config, logger, { registry, basePath: FHIR_BASE_PATH, metrics: metrics.registry, state });
+  const auth = createAuth(config, logger, { registry, basePath: FHIR_BASE_PATH, metrics: metrics.registry, state, oscar: oscarConn });
   const routeLabel = createRouteLabeler(registry.types());
   const router = createRouter({
     registry,
@@ -182,6 +182,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     rateLimit: config.http.rateLimitPerMinute > 0 ? { limits: state.rateLimits, perMinute: config.http.rateLimitPerMinute } : undefined,
     baseHeaders: fhirSecurityHeaders({ https, cors: cors.enabled }),
     authenticate: (req, fhirReq) => auth.authenticate(req, fhirReq),
+    actAs: (a, fn) => auth.actAs(a, fn),
     serve: cache.serveWith(auth.hooks, config.fhirBaseUrl, registry, () => routes.fingerprint()),
     bulk: { endpoint: bulk, bodyLimitBytes: config.http.maxResourceBodyBytes },
     onFinished: (info) => {
@@ -215,6 +216,11 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     listen: async () => {
       await auth.start();
       if (config.capabilities.discovery) await capabilities.start(config.capabilities.startupWaitMs);
+      // People-facing SMART launches sign users in through OSCAR's REST OAuth (contract 2): say so when it is off.
+      const rest = capabilitySource.current().rest.reach;
+      if (auth.signsPeopleIn && rest === 'module-off') {
+        logger.warn('OSCAR runs without its REST module (ModuleNames=REST): SMART apps used by people cannot sign in (they need OSCAR\'s OAuth sign-in); Backend Services still work');
+      }
       const port = await listenOn();
       await exports.start();
       return port;

@@ -78,6 +78,13 @@ export interface Config {
     signingKey?: SigningKey;
     /** Lifetime of the access tokens this server issues. */
     tokenLifetimeSeconds: number;
+    /**
+     * Keys the OSCAR token vault encrypts with (SMART_VAULT_KEYS, `id:base64` of 32 bytes each,
+     * the first encrypts, all decrypt); [] = a key made at start-up.
+     */
+    vaultKeys: { id: string; key: Buffer }[];
+    /** How long a user's OSCAR token is used before they must sign in at OSCAR again (OSCAR's never expire). */
+    oscarTokenMaxAgeSeconds: number;
   };
   /** Who may read /metrics and the checks of /readyz (README "Operations"). */
   ops: {
@@ -313,7 +320,26 @@ function smartConfig(env: Env, authMode: AuthMode, problems: string[]): Config['
     try { signingKey = loadSigningKey(env.SMART_SIGNING_KEY_FILE); } catch (e) { problems.push(`SMART_SIGNING_KEY_FILE: ${(e as Error).message}`); }
   }
   const tokenLifetimeSeconds = intIn(env, 'SMART_TOKEN_LIFETIME', 300, 60, 3600, problems);
-  return { clients, ...(external && { external }), ...(signingKey && { signingKey }), tokenLifetimeSeconds };
+  const vaultKeys = vaultKeysFrom(env.SMART_VAULT_KEYS, problems);
+  const oscarTokenMaxAgeSeconds = intIn(env, 'SMART_OSCAR_TOKEN_MAX_AGE_HOURS', 12, 1, 24 * 30, problems) * 3600;
+  return { clients, ...(external && { external }), ...(signingKey && { signingKey }), tokenLifetimeSeconds, vaultKeys, oscarTokenMaxAgeSeconds };
+}
+
+/** SMART_VAULT_KEYS: `id:base64,id:base64…`, each key 32 bytes (AES-256-GCM); the first encrypts. */
+function vaultKeysFrom(raw: string | undefined, problems: string[]): { id: string; key: Buffer }[] {
+  if (!raw) return [];
+  const keys: { id: string; key: Buffer }[] = [];
+  for (const part of raw.split(',')) {
+    const [id, b64] = part.trim().split(':');
+    const key = b64 ? Buffer.from(b64, 'base64') : Buffer.alloc(0);
+    if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
+      problems.push('SMART_VAULT_KEYS must be a comma-separated list of id:base64 with 32-byte keys, e.g. 2026a:$(openssl rand -base64 32)');
+      return [];
+    }
+    if (keys.some((k) => k.id === id)) { problems.push(`SMART_VAULT_KEYS: key id "${id}" is given twice`); return []; }
+    keys.push({ id, key });
+  }
+  return keys;
 }
 
 /** Where the last good capability map is kept with a real OSCAR (relative to the working directory). */

@@ -8,6 +8,9 @@ import { ASSERTION_ALGORITHMS, AUTH_ROUTES } from './server/provider.js';
 
 /** This server's own authorization server, when clients are registered (issuer = the FHIR base). */
 export interface AuthEndpoints {
+  /** Set when SMART apps are registered and OSCAR can sign their users in (smart §5.3). */
+  authorizeUrl?: string;
+  managementUrl?: string;
   issuer?: string;
   tokenUrl?: string;
   jwksUrl?: string;
@@ -16,7 +19,7 @@ export interface AuthEndpoints {
 }
 
 /** Public URLs of this server's own authorization server, below the FHIR base (smart §5.1). */
-export function authEndpoints(fhirBaseUrl: string): Required<AuthEndpoints> {
+export function authEndpoints(fhirBaseUrl: string): AuthEndpoints {
   return {
     issuer: fhirBaseUrl, tokenUrl: `${fhirBaseUrl}${AUTH_ROUTES.token}`, jwksUrl: `${fhirBaseUrl}${AUTH_ROUTES.jwks}`,
     introspectionUrl: `${fhirBaseUrl}${AUTH_ROUTES.introspection}`, revocationUrl: `${fhirBaseUrl}${AUTH_ROUTES.revocation}`,
@@ -26,26 +29,39 @@ export function authEndpoints(fhirBaseUrl: string): Required<AuthEndpoints> {
 export function smartConfiguration(config: Config, own: AuthEndpoints): Record<string, unknown> {
   const ext = config.smart.external;
   const backend = own.tokenUrl !== undefined;
+  const apps = own.authorizeUrl !== undefined;
+  const https = config.fhirBaseUrl.startsWith('https:');
   const capabilities = ['permission-v1', 'permission-v2'];
   if (backend) capabilities.push('client-confidential-asymmetric');
-  // patient/ and user/ tokens only come from an external authorization server (the launch context is its job).
-  if (ext) capabilities.push('permission-patient', 'permission-user');
-  if (ext?.authorizeUrl) capabilities.push('launch-standalone', 'context-standalone-patient');
-  const grants = [...(backend ? ['client_credentials'] : []), ...(ext?.authorizeUrl ? ['authorization_code'] : [])];
+  if (apps) {
+    // smart §5.3: the clinician sets, people signed in through OSCAR.
+    capabilities.push('launch-standalone', 'client-public', 'client-confidential-symmetric', 'sso-openid-connect', 'context-standalone-patient',
+      'context-banner', 'context-style', 'permission-patient', 'permission-user', 'permission-offline', 'permission-online');
+    if (https) capabilities.push('authorize-post');
+  } else if (ext) {
+    // patient/ and user/ tokens only come from an external authorization server (the launch context is its job).
+    capabilities.push('permission-patient', 'permission-user');
+    if (ext.authorizeUrl) capabilities.push('launch-standalone', 'context-standalone-patient');
+  }
+  const authorize = own.authorizeUrl ?? ext?.authorizeUrl;
+  const grants = [...(backend ? ['client_credentials'] : []), ...(authorize ? ['authorization_code'] : []), ...(apps ? ['refresh_token'] : [])];
   const scopes = [
     ...(backend ? ['system/*.cruds', 'system/*.rs', 'system/*.read', 'system/*.write'] : []),
-    ...(ext ? ['patient/*.cruds', 'patient/*.rs', 'patient/*.read', 'user/*.cruds', 'user/*.rs', 'user/*.read', 'launch/patient', 'openid', 'fhirUser'] : []),
+    ...(ext || apps ? ['patient/*.cruds', 'patient/*.rs', 'patient/*.read', 'user/*.cruds', 'user/*.rs', 'user/*.read', 'launch/patient', 'openid', 'fhirUser'] : []),
+    ...(apps ? ['offline_access', 'online_access'] : []),
   ];
+  const methods = [...(apps ? ['client_secret_basic', 'client_secret_post', 'none'] : []), ...(backend ? ['private_key_jwt'] : [])];
   return {
     ...(backend ? { issuer: own.issuer, jwks_uri: own.jwksUrl } : { issuer: ext?.issuer }),
     ...(backend && { introspection_endpoint: own.introspectionUrl, revocation_endpoint: own.revocationUrl }),
-    ...(ext?.authorizeUrl && { authorization_endpoint: ext.authorizeUrl }),
+    ...(authorize && { authorization_endpoint: authorize }),
+    ...(own.managementUrl && { management_endpoint: own.managementUrl }),
     token_endpoint: own.tokenUrl ?? ext?.tokenUrl,
-    token_endpoint_auth_methods_supported: backend ? ['private_key_jwt'] : [],
+    token_endpoint_auth_methods_supported: methods,
     ...(backend && { token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS }),
     grant_types_supported: grants,
     scopes_supported: scopes,
-    response_types_supported: ext?.authorizeUrl ? ['code'] : [],
+    response_types_supported: authorize ? ['code'] : [],
     code_challenge_methods_supported: ['S256'],
     capabilities,
   };
@@ -56,7 +72,7 @@ export function capabilitySecurity(config: Config, own: AuthEndpoints): Capabili
   const token = own.tokenUrl ?? ext?.tokenUrl;
   const uris: Extension[] = [
     ...(token ? [{ url: 'token', valueUri: token }] : []),
-    ...(ext?.authorizeUrl ? [{ url: 'authorize', valueUri: ext.authorizeUrl }] : []),
+    ...((own.authorizeUrl ?? ext?.authorizeUrl) ? [{ url: 'authorize', valueUri: (own.authorizeUrl ?? ext?.authorizeUrl)! }] : []),
   ];
   const ways = [
     own.tokenUrl ? 'SMART Backend Services (client_credentials with a private_key_jwt assertion signed RS384 or ES384) at the token endpoint' : undefined,

@@ -2,11 +2,11 @@
 // app.ts wires whatever createAuth returns into the HTTP handler, the router hooks and the
 // Express app, so the rest of the server does not change when this layer grows.
 import type { IncomingMessage } from 'node:http';
-import type { Express } from 'express';
+import type { Express, Router } from 'express';
 import type { CapabilityStatementRestSecurity } from 'fhir/r4.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
-import type { Config } from '../config.js';
-import type { FhirRequest, FinishedRequest, Registry, RouterHooks } from '../fhir/index.js';
+import type { Config, OscarConnection } from '../config.js';
+import type { FhirRequest, FhirResponse, FinishedRequest, Registry, RouterHooks } from '../fhir/index.js';
 import type { Logger } from '../logging.js';
 import type { Attempt } from '../http/body-admission.js';
 import { AccessTokenVerifier } from './access-token.js';
@@ -18,7 +18,9 @@ import { authEndpoints, capabilitySecurity, openSecurity, smartConfiguration, ty
 import { createEnforcement } from './enforce.js';
 import type { FacadeState } from '../state/index.js';
 import { serviceUnavailable } from '../fhir/index.js';
-import { createAuthorizationServer, type AuthorizationServer } from './server/provider.js';
+import { createAuthorizationServer, type AuthorizationServer, type GrantContext } from './server/provider.js';
+import { CONTEXT_KIND, interactionRoutes } from './server/interactions.js';
+import { oscarIdentity } from './oscar/identity.js';
 import { cookieKeys, serverKeys } from './server/keys.js';
 import { tokenLookup } from './server/token-lookup.js';
 import { tokenAuditOf } from './server/token-audit.js';
@@ -36,6 +38,10 @@ export interface AuthLayer {
   refuseAttempt?: (auth: unknown, type: string, attempt: Attempt) => void;
   /** Routes outside the FHIR base (token endpoint, discovery). */
   mount(app: Express): void;
+  /** True when SMART apps are registered and OSCAR signs their users in (this needs OSCAR's REST module). */
+  signsPeopleIn: boolean;
+  /** Runs a request of a SMART app user as that user at OSCAR (their own OSCAR token signs its REST calls). */
+  actAs(auth: unknown, fn: () => Promise<FhirResponse>): Promise<FhirResponse>;
   /** CapabilityStatement rest.security. */
   capabilitySecurity?: CapabilityStatementRestSecurity;
   /** Every finished FHIR request (the audit trail). */
@@ -58,8 +64,10 @@ export interface AuthOptions {
   basePath: string;
   /** Audit counters are registered here (served at /metrics). */
   metrics?: MetricsRegistry;
-  /** Grants, tokens and the shared keys of the authorization server live here. */
-  state: Pick<FacadeState, 'documents' | 'shared'>;
+  /** Grants, tokens and the shared keys of the authorization server live here; users' OSCAR tokens in the vault. */
+  state: Pick<FacadeState, 'documents' | 'shared' | 'vault'>;
+  /** The OSCAR whose own sign-in identifies the people using SMART apps (its consumer key signs the handshake). */
+  oscar?: OscarConnection;
 }
 
 export function createAuth(config: Config, logger: Logger, opts: AuthOptions): AuthLayer {
@@ -78,13 +86,28 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
   const own: AuthEndpoints = smart && config.smart.clients.length > 0 ? urls : {};
   // Built by start(): its keys may come from the shared state.
   let server: AuthorizationServer | undefined;
+  let interactions: Router | undefined;
   let findToken: ((token: string) => Promise<AuthContext | undefined>) | undefined;
+  const https = config.fhirBaseUrl.startsWith('https:');
+  const apps = config.smart.clients.some((c) => c.kind === 'app');
+  const people = own.tokenUrl && apps && opts.oscar
+    ? oscarIdentity({ oscar: opts.oscar, vault: opts.state.vault, keys: config.smart.vaultKeys, maxAgeSeconds: config.smart.oscarTokenMaxAgeSeconds })
+    : undefined;
+  if (people) own.authorizeUrl = `${config.fhirBaseUrl}/auth/authorize`;
   async function startServer(): Promise<void> {
     const s = createAuthorizationServer({
       issuer: config.fhirBaseUrl, clients: config.smart.clients, documents: opts.state.documents,
       keys: await serverKeys(config.smart.signingKey, opts.state.documents), accessTokenSeconds: config.smart.tokenLifetimeSeconds,
-      cookieKeys: await cookieKeys(opts.state.documents), https: config.fhirBaseUrl.startsWith('https:'),
+      cookieKeys: await cookieKeys(opts.state.documents), https,
+      grantContext: async (grantId) => (await opts.state.documents.get<GrantContext>(CONTEXT_KIND, grantId))?.value,
     });
+    if (people) {
+      interactions = interactionRoutes({
+        provider: s.provider, issuer: config.fhirBaseUrl, clients: s.clients, documents: opts.state.documents,
+        vault: people.identity.vault, userRest: people.identity.userRest, https,
+        oscar: { url: people.identity.url, consumer: people.identity.consumer },
+      });
+    }
     s.provider.on('grant.success', (ctx) => write(tokenAuditEventFor({ ...tokenAuditOf(ctx), site })));
     s.provider.on('grant.error', (ctx, err) => write(tokenAuditEventFor({ ...tokenAuditOf(ctx, err), site })));
     findToken = tokenLookup(s.provider, config.fhirBaseUrl, (id) => s.clients.has(id));
@@ -110,6 +133,8 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
       clients: config.smart.clients.length, tokenEndpoint: own.tokenUrl,
       externalIssuer: config.smart.external?.issuer, audit: config.auditLog === 'stdout' || config.auditLog === 'stderr' ? config.auditLog : 'file',
     }, 'SMART on FHIR authorization is on');
+    if (apps && !people) logger.warn('SMART apps are registered but there is no OSCAR to sign people in with: their launches cannot work');
+    if (people?.generatedKey) logger.warn('SMART_VAULT_KEYS is not set: users\' OSCAR tokens are encrypted with a key made at start-up, so users sign in at OSCAR again after a restart');
     if (own.tokenUrl && !config.smart.signingKey && !opts.state.shared) {
       logger.warn('SMART_SIGNING_KEY_FILE is not set: id_tokens are signed with a key made at start-up, so apps holding one from before a restart cannot verify it');
     }
@@ -154,6 +179,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
           return;
         }
         if (server.handles(req.path)) server.callback(req, res);
+        else if (interactions && req.path.startsWith('/auth/')) interactions(req, res, next);
         else next();
       });
     },
@@ -167,6 +193,9 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
       }));
     },
     auditSink: sink,
+    signsPeopleIn: people !== undefined,
+    actAs: (auth, fn) => (people && typeof auth === 'object' && auth !== null && (auth as AuthContext).oscarProvider !== undefined
+      ? people.identity.actAs(auth as AuthContext, fn) : fn()),
     start: async () => { if (own.tokenUrl && !server) await startServer(); },
     close: () => sink.close(),
   };

@@ -174,6 +174,9 @@ export function createReadCache(opts: ReadCacheOptions): ServeFn {
   }
 
   return (req, router) => {
+    // A SMART app user's answers depend on what OSCAR lets that user see: never from or into the
+    // shared cache (src/auth/oscar/identity.ts).
+    if ((req.auth as { oscarProvider?: unknown } | undefined)?.oscarProvider !== undefined) return opts.fresh.run(() => router(req));
     const method = req.method;
     if (method !== 'GET' && method !== 'HEAD') {
       // A POST search or operation reads; everything else may write.

@@ -8,7 +8,7 @@ import { checkConnectivity, formatReport, type ConnectionCredentials } from './c
 import { formatCapabilities, probeCapabilities, unexplained } from './capability-report.js';
 import { usable } from '../oscar/capabilities/live-checks.js';
 import { writeCredentialsFile } from '../config/credentials-file.js';
-import { authorizeUrl, exchange, HandshakeError, initiate } from './oauth1-handshake.js';
+import { authorizeUrl, exchange, HandshakeError, initiate } from '../oscar/oauth1-handshake.js';
 import { promptVerifier, startCallbackListener, type CallbackListener } from './verifier-input.js';
 
 export interface ConnectOptions {

@@ -37,6 +37,8 @@ export interface FhirHandlerOptions {
   logger: Logger;
   /** Attaches the caller's identity (SMART) to the request, or throws a 401/403 FhirError. */
   authenticate?: (req: IncomingMessage, fhirReq: FhirRequest) => Promise<unknown> | unknown;
+  /** Runs the request as its caller where that matters upstream (a SMART app user's own OSCAR token). */
+  actAs?: (auth: unknown, fn: () => Promise<FhirResponse>) => Promise<FhirResponse>;
   /** Called once per finished request (metrics, audit). */
   onFinished?: (info: FinishedRequest) => void;
   /** CORS_ORIGINS policy; absent = no CORS headers, preflights get a plain OPTIONS answer. */
@@ -181,7 +183,9 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
         // A token's OSCAR calls count against its client's share of OSCAR's slots (oscar/guard/limiter.ts);
         // without a token (AUTH_MODE=none) there is no client to tell apart, only the global bounds.
         const caller = clientKey(fhirReq.auth);
-        response = await (caller === undefined ? run() : asCaller(caller, run));
+        // A SMART app user's request runs as that user at OSCAR (src/auth/oscar/identity.ts).
+        const acting = opts.actAs ? () => opts.actAs!(fhirReq.auth, async () => run()) : run;
+        response = await (caller === undefined ? acting() : asCaller(caller, acting));
       }
     } catch (err) {
       const mapped = errorResponse(err);

@@ -1,6 +1,7 @@
 // OSCAR's third-party REST API under `<base>/ws/services` (contract 1.2), every call signed with
 // OAuth 1.0a. One call = one HTTP exchange; retries, limits and breakers live in client.ts.
 
+import { actingOscarUser } from './acting-user.js';
 import { HttpTransport } from './http-transport.js';
 import type { HttpReply } from './http-transport.js';
 import { OscarAuthError, OscarFaultError, OscarProtocolError } from './errors.js';
@@ -59,7 +60,7 @@ export class RestClient {
     const url = buildUrl(this.root, c.path, pairs);
     const headers: Record<string, string> = {
       Accept: c.accept === 'xml' ? 'application/xml' : 'application/json',
-      Authorization: oauthHeader(this.oauth, c.method, url, pairs),
+      Authorization: oauthHeader(this.credentials(), c.method, url, pairs),
     };
     let body: string | undefined;
     if (c.body !== undefined) {
@@ -67,6 +68,12 @@ export class RestClient {
       headers['Content-Type'] = 'application/json';
     }
     return this.transport.send({ method: c.method, url, headers, body, timeoutMs: c.timeoutMs, operation: c.operation });
+  }
+
+  /** The facade's token, or the signed-in user's while a request acts as them (acting-user.ts). */
+  private credentials(): OAuthCredentials {
+    const user = actingOscarUser();
+    return user ? { ...this.oauth, token: user.token, tokenSecret: user.tokenSecret } : this.oauth;
   }
 
   private read<T>(c: RestCall, reply: HttpReply): T | undefined {

@@ -94,7 +94,7 @@ export interface SecureStack extends Stack {
   as(token: string, path: string, init?: RequestInit): ReturnType<Stack['fhir']>;
 }
 
-export async function startSecureStack(opts: StackOptions & { extraEnv?: Record<string, string> } = {}): Promise<SecureStack> {
+export async function startSecureStack(opts: StackOptions & { extraEnv?: Record<string, string>; apps?: Record<string, unknown>[] } = {}): Promise<SecureStack> {
   const dir = mkdtempSync(join(tmpdir(), 'oscar-fhir-auth-'));
   const es: BackendClient = { clientId: 'reporter-es', key: await keyPair('ES384'), scope: 'system/*.rs' };
   const rs: BackendClient = { clientId: 'booking-rs', key: await keyPair('RS384'), scope: 'system/*.cruds' };
@@ -107,6 +107,7 @@ export async function startSecureStack(opts: StackOptions & { extraEnv?: Record<
     clients: [
       ...[es, rs, narrow].map((c) => ({ client_id: c.clientId, scope: c.scope, jwks: { keys: [c.key.publicJwk] } })),
       { client_id: remote.clientId, scope: remote.scope, jwks_uri: issuer.serveClientKeys([remote.key.publicJwk]) },
+      ...(opts.apps ?? []),
     ],
   }));
   const auditFile = join(dir, 'audit.jsonl');

@@ -25,11 +25,28 @@ export const AUTH_ROUTES = {
   end_session: '/auth/logout',
 } as const;
 
+/** The style an app may follow to look at home (smart §1.4 smart_style_url; its JSON must change URL when it changes). */
+export const SMART_STYLE_PATH = '/auth/smart-style-v1.json';
+
 /** SMART Backend Services and client-confidential-asymmetric: assertions signed RS384 or ES384 (smart §1.3). */
 export const ASSERTION_ALGORITHMS: ('RS384' | 'ES384')[] = ['RS384', 'ES384'];
 /** An assertion's exp is at most five minutes ahead (smart §1.3). */
 const MAX_ASSERTION_LIFETIME_S = 300;
 const CLOCK_TOLERANCE_S = 5;
+
+/** Scopes that are not resource scopes (SMART words and OIDC): the Grant's OIDC part. */
+export const SMART_WORDS = ['openid', 'fhirUser', 'profile', 'launch', 'launch/patient', 'offline_access', 'online_access'];
+
+/** How long a consent lasts (offline_access refresh tokens live as long). */
+export const GRANT_TTL_S = 30 * 86_400;
+
+/** What the consent decided for one grant, read when its tokens are issued (smart §5.1 "grant context"). */
+export interface GrantContext {
+  patient?: string;
+  needPatientBanner?: boolean;
+  intent?: string;
+  launchId?: string;
+}
 
 export interface AuthorizationServerOptions {
   /** FHIR_BASE_URL: the issuer, and the only audience (`aud`, resource) of the tokens. */
@@ -43,6 +60,10 @@ export interface AuthorizationServerOptions {
   cookieKeys: string[];
   /** Whether the public base URL is https (cookies then carry Secure). */
   https: boolean;
+  /** The grant's launch context (patient…), or undefined. */
+  grantContext(grantId: string): Promise<GrantContext | undefined>;
+  /** Checks an EHR launch id for this client at the authorization endpoint; throws InvalidRequest when unusable. */
+  checkLaunch?(ctx: KoaContextWithOIDC, launch: string, clientId: string): Promise<void>;
 }
 
 /** Origins of an app's redirect URIs: where its browser code runs (CORS at the token endpoint). */
@@ -75,6 +96,19 @@ function metadataOf(c: SmartClient, loopbackHttp: Map<string, string>): ClientMe
     client_id: c.clientId, ...(c.name && { client_name: c.name }), grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
     redirect_uris: c.redirectUris, token_endpoint_auth_method: c.authMethod, ...(c.secret && { client_secret: c.secret }), ...keys,
   };
+}
+
+/**
+ * The requested resource scopes an app may have, word for word as requested (v1 stays v1:
+ * smart §1.9): each one whose permissions its registration covers. Others are dropped.
+ */
+export function appScopeOf(client: SmartClient, requested: string): string[] {
+  return requested.split(' ').filter((w) => {
+    const parsed = parseScopes(w).resource;
+    if (parsed.length !== 1) return false;
+    const covered = intersectScopes(parsed, client.scopes);
+    return covered.length === 1 && covered[0]!.perms.size === parsed[0]!.perms.size && (covered[0]!.type === parsed[0]!.type);
+  });
 }
 
 /** The granted system/ scopes of a client_credentials request: the request narrowed to the registration, never widened. */
@@ -111,7 +145,9 @@ export function createAuthorizationServer(opts: AuthorizationServerOptions): Aut
     routes: AUTH_ROUTES,
     cookies: {
       keys: opts.cookieKeys,
-      long: { httpOnly: true, sameSite: 'lax', secure: opts.https },
+      // smart §2.4 item 8: POST authorization needs the session cookie sent on a cross-site POST,
+      // i.e. SameSite=None, which browsers accept only with Secure: POST is on with https only.
+      long: { httpOnly: true, sameSite: opts.https ? 'none' : 'lax', secure: opts.https },
       short: { httpOnly: true, sameSite: 'lax', secure: opts.https },
     },
     clockTolerance: CLOCK_TOLERANCE_S,
@@ -119,6 +155,52 @@ export function createAuthorizationServer(opts: AuthorizationServerOptions): Aut
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     pkce: { required: () => true },
     responseTypes: ['code'],
+    scopes: SMART_WORDS,
+    claims: { openid: ['sub'], fhirUser: ['fhirUser'] },
+    // fhirUser goes in the id_token itself (there is no userinfo endpoint): smart §1.5.
+    conformIdTokenClaims: false,
+    enableHttpPostMethods: opts.https,
+    extraParams: {
+      // smart §1.2: aud is required and must name this FHIR base (a trailing slash aside).
+      aud(_ctx, value) {
+        if (typeof value !== 'string' || !audiences.has(value)) throw new errors.InvalidRequest('aud must be this FHIR server\'s base URL');
+      },
+      async launch(ctx, value, client) {
+        if (value === undefined) return;
+        if (!opts.checkLaunch) throw new errors.InvalidRequest('this server has no EHR launch');
+        await opts.checkLaunch(ctx, String(value), client.clientId);
+      },
+    },
+    async findAccount(_ctx, id) {
+      const providerNo = id.startsWith('oscar:') ? id.slice('oscar:'.length) : undefined;
+      return {
+        accountId: id,
+        claims: () => ({ sub: id, ...(providerNo && { fhirUser: `Practitioner/${providerNo}` }) }),
+      };
+    },
+    async extraTokenClaims(_ctx, token) {
+      const grantId = 'grantId' in token ? token.grantId : undefined;
+      const c = grantId ? await opts.grantContext(grantId) : undefined;
+      const accountId = 'accountId' in token ? token.accountId : undefined;
+      const providerNo = accountId?.startsWith('oscar:') ? accountId.slice('oscar:'.length) : undefined;
+      return {
+        ...(c?.patient && { patient: c.patient, need_patient_banner: c.needPatientBanner !== false }),
+        ...(providerNo && { fhirUser: `Practitioner/${providerNo}` }),
+      };
+    },
+    // smart §2.4 item 1: oidc-provider drops offline_access without prompt=consent, which SMART apps
+    // never send; the Grant the consent built says which refresh the app may have.
+    issueRefreshToken(ctx, client) {
+      if (!client.grantTypeAllowed('refresh_token')) return false;
+      const oidc = ctx.oidc.entities.Grant?.getOIDCScope().split(' ') ?? [];
+      return oidc.includes('offline_access') || oidc.includes('online_access');
+    },
+    // online_access refresh tokens die with the sign-in session; offline_access ones do not (smart §5.2 D).
+    expiresWithSession(ctx) {
+      return !(ctx.oidc.entities.Grant?.getOIDCScope().split(' ') ?? []).includes('offline_access');
+    },
+    rotateRefreshToken: true,
+    interactions: { url: (_ctx, interaction) => `${new URL(opts.issuer).pathname.replace(/\/$/, '')}/auth/interaction/${interaction.uid}` },
     // smart §1.3: a client assertion names the token endpoint and lives at most five minutes.
     assertJwtClientAuthClaimsAndHeader(_ctx, claims) {
       const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
@@ -154,9 +236,12 @@ export function createAuthorizationServer(opts: AuthorizationServerOptions): Aut
             if (ctx.oidc.params) ctx.oidc.params.scope = scope;
             return { scope, accessTokenFormat: 'opaque', accessTokenTTL: opts.accessTokenSeconds, audience: opts.issuer };
           }
-          // smart §2.4 item 4: at the token endpoint the scopes come from the Grant the consent built.
-          const granted = ctx.oidc.entities.Grant?.getResourceScope(resource);
-          return { scope: granted ?? '', accessTokenFormat: 'opaque', accessTokenTTL: opts.accessTokenSeconds, audience: opts.issuer };
+          // smart §2.4 item 4: at the token endpoint the scopes come from the Grant the consent built;
+          // at the authorization endpoint, from the request narrowed to the registration.
+          const granted = ctx.oidc.entities.Grant?.getResourceScope(resource) ?? '';
+          const requested = appScopeOf(registered, String(ctx.oidc.params?.scope ?? ''));
+          const scope = [...new Set([...granted.split(' '), ...requested])].filter((w) => w !== '').join(' ');
+          return { scope, accessTokenFormat: 'opaque', accessTokenTTL: opts.accessTokenSeconds, audience: opts.issuer };
         },
       },
     },
@@ -171,7 +256,7 @@ export function createAuthorizationServer(opts: AuthorizationServerOptions): Aut
       IdToken: 3600,
       Interaction: 600,
       Session: 8 * 3600,
-      Grant: 30 * 86_400,
+      Grant: GRANT_TTL_S,
       RefreshToken: 30 * 86_400,
     },
     renderError(ctx, out) {
@@ -183,11 +268,12 @@ export function createAuthorizationServer(opts: AuthorizationServerOptions): Aut
 
   const provider = new Provider(opts.issuer, configuration);
   provider.proxy = true;
-  smartTokenResponses(provider);
+  smartTokenResponses(provider, { smartStyleUrl: `${opts.issuer}${SMART_STYLE_PATH}` });
   const mine = new Set<string>([...Object.values(AUTH_ROUTES), '/.well-known/openid-configuration']);
   return {
     provider,
-    handles: (path) => mine.has(path),
+    // `/auth/authorize/<uid>` is where an interaction resumes.
+    handles: (path) => mine.has(path) || path.startsWith(`${AUTH_ROUTES.authorization}/`),
     callback: provider.callback(),
     clients,
   };

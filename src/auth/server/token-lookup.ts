@@ -10,8 +10,6 @@ import { parseScopes } from '../scopes.js';
 export interface TokenExtra {
   patient?: string;
   fhirUser?: string;
-  /** The OSCAR provider whose OSCAR token signs this user's traffic. */
-  oscarProvider?: string;
 }
 
 export function tokenLookup(provider: Provider, audience: string, isClient: (id: string) => boolean): (token: string) => Promise<AuthContext | undefined> {
@@ -32,7 +30,7 @@ export function tokenLookup(provider: Provider, audience: string, isClient: (id:
       scopes: parseScopes(token.scope ?? '').resource,
       ...(typeof extra.patient === 'string' && { patient: extra.patient }),
       ...(typeof extra.fhirUser === 'string' && { fhirUser: extra.fhirUser }),
-      ...(typeof extra.oscarProvider === 'string' && { oscarProvider: extra.oscarProvider }),
+      ...(accountId?.startsWith('oscar:') && { oscarProvider: accountId.slice('oscar:'.length) }),
       issuer: 'local',
     };
   };

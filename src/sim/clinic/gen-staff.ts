@@ -1,6 +1,6 @@
 // Staff, logins and API clients of the synthetic clinic: providers (contract 5.6), security rows
 // (SOAP users, 4.2), the OAuth consumer and pre-authorised access token (2.2), and the consent type.
-import type { ConsentTypeRow, OAuthAccessTokenRow, OAuthClientRow, ProviderRow, SecurityRow } from './model.js';
+import type { ConsentTypeRow, OAuthAccessTokenRow, OAuthClientRow, ProviderRow, SecUserRoleRow, SecurityRow } from './model.js';
 import type { SimDemoCredentials } from '../options.js';
 import type { Rng } from './random.js';
 
@@ -53,8 +53,10 @@ export function generateSecurity(creds: SimDemoCredentials, providers: readonly 
   let no = creds.securityNo + 1;
   const nurse = providers.find((p) => p.providerType === 'nurse');
   const retired = providers.find((p) => p.status === '0');
+  const frontDesk = providers.find((p) => p.providerNo === BILLING_CLERK_NO);
   for (const [userName, password, providerNo, expireDate] of [
     ['lnguyen', 'Nurse-2024!', nurse?.providerNo ?? null, '2100-01-01'],
+    ['jtremblay', 'Front-desk-2024!', frontDesk?.providerNo ?? null, '2100-01-01'],
     ['glevesque', 'locum1999', retired?.providerNo ?? null, '2021-06-30'], // contract 4.2: expired → rejected
   ] as const) {
     while (taken(no, userName)) no++;
@@ -63,6 +65,14 @@ export function generateSecurity(creds: SimDemoCredentials, providers: readonly 
     no++;
   }
   return rows;
+}
+
+/** The receptionist who only does billing: her role holds no `_demographic` privilege. */
+export const BILLING_CLERK_NO = '300301';
+
+/** One role per provider, named by its type, except the billing clerk's. */
+export function generateRoles(providers: readonly ProviderRow[]): SecUserRoleRow[] {
+  return providers.map((p) => ({ providerNo: p.providerNo, roleName: p.providerNo === BILLING_CLERK_NO ? 'billing' : p.providerType }));
 }
 
 export function generateOAuth(creds: SimDemoCredentials, rng: Rng, issued: number): { clients: OAuthClientRow[]; tokens: OAuthAccessTokenRow[] } {

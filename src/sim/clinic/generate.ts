@@ -13,7 +13,7 @@ import { generatePatientDocuments, generateSpecialDocuments, type DocumentBuild 
 import { generatePatient, type PatientInfo } from './gen-patients.js';
 import { generatePreventions, guaranteeVariety, type PreventionBuild } from './gen-preventions.js';
 import { generateSchedules } from './gen-schedules.js';
-import { generateConsentTypes, generateOAuth, generateProviders, generateSecurity } from './gen-staff.js';
+import { generateConsentTypes, generateOAuth, generateProviders, generateRoles, generateSecurity } from './gen-staff.js';
 import { Rng } from './random.js';
 
 export interface GenerateClinicOptions {
@@ -86,6 +86,7 @@ export function generateClinic(opts: GenerateClinicOptions): ClinicData {
     timezone,
     providers,
     security: generateSecurity(credentials, providers),
+    secUserRoles: generateRoles(providers),
     demographics: patients.map((p) => p.row),
     demographicExts,
     appointments: appts.out,

@@ -322,10 +322,18 @@ export interface OAuthAccessTokenRow {
 }
 
 /** Everything the simulated OSCAR database holds. */
+/** secUserRole: the roles a provider holds (SecurityInfoManagerImpl.getRoles, contract 1.5). */
+export interface SecUserRoleRow {
+  providerNo: string;
+  roleName: string;
+}
+
 export interface ClinicData {
   timezone: string; // IANA zone of the simulated OSCAR server
   providers: ProviderRow[];
   security: SecurityRow[];
+  /** Absent: every provider holds every privilege (the simulator before roles were modelled). */
+  secUserRoles?: SecUserRoleRow[];
   demographics: DemographicRow[];
   demographicExts: DemographicExtRow[];
   appointments: AppointmentRow[];

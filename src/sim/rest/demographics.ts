@@ -104,7 +104,7 @@ export const demographicRoutes: RestRoute[] = [
   {
     method: 'GET', path: '/demographics', produces: XML_ONLY, consumes: [JSON_TYPE], intQuery: ['offset', 'limit'],
     handle(ctx) {
-      ctx.provider();
+      ctx.requirePrivilege('_demographic'); // contract 3.1: privilege _demographic r
       const offset = intQuery(ctx, 'offset') ?? 0;
       const limit = intQuery(ctx, 'limit') ?? 0;
       if (limit > MAX_LIST) throw new ContainerError('ca.openosp.openo.commn.dao.MaxSelectLimitExceededException');
@@ -120,7 +120,7 @@ export const demographicRoutes: RestRoute[] = [
   {
     method: 'GET', path: '/demographics/quickSearch', produces: [JSON_TYPE], consumes: [JSON_TYPE],
     handle(ctx) {
-      ctx.provider(); // privilege check
+      ctx.requirePrivilege('_demographic'); // contract 3.1: privilege _demographic r
       const now = ctx.store.now();
       const query = ctx.query.get('query');
       if (query === null) return entity(searchResponse([], 0, now, null));
@@ -137,7 +137,7 @@ export const demographicRoutes: RestRoute[] = [
     entity: { kind: 'objectNode' }, intQuery: ['startIndex', 'itemsToReturn'],
     handle(ctx) {
       const now = ctx.store.now();
-      ctx.provider();
+      ctx.requirePrivilege('_demographic'); // contract 3.1: privilege _demographic r
       const req = searchRequestOf(requireBody(ctx));
       if (req.term.length < 1) return entity(searchResponse([], 0, now, null));
       const all = searchPatients(ctx.store, { mode: req.mode, keyword: req.term, active: req.active, sortMode: req.sortMode, sortDir: req.sortDir });
@@ -152,7 +152,7 @@ export const demographicRoutes: RestRoute[] = [
   {
     method: 'GET', path: '/demographics/basic/{id}', produces: BOTH, consumes: [JSON_TYPE], intParams: ['id'],
     handle(ctx): RestResult {
-      ctx.provider();
+      ctx.requirePrivilege('_demographic'); // contract 3.1: privilege _demographic r
       const row = ctx.store.demographic(intParam(ctx, 'id'));
       if (!row) return noContent;
       const t = detailedDemographic(ctx.store, row, false, []);
@@ -162,7 +162,7 @@ export const demographicRoutes: RestRoute[] = [
   {
     method: 'GET', path: '/demographics/summary/{id}', produces: [JSON_TYPE], consumes: [JSON_TYPE], intParams: ['id'],
     handle(ctx) {
-      ctx.provider();
+      ctx.requirePrivilege('_demographic'); // contract 3.1: privilege _demographic r
       const row = ctx.store.demographic(intParam(ctx, 'id'));
       if (!row) throw new ContainerError('java.lang.NullPointerException'); // contract 3.1: not found → 500
       const t = demographicTo1(loadDemographic(ctx.store, row, false), ctx.store);
@@ -174,7 +174,7 @@ export const demographicRoutes: RestRoute[] = [
   {
     method: 'GET', path: '/demographics/{id}', produces: BOTH, consumes: [JSON_TYPE], intParams: ['id'],
     handle(ctx): RestResult {
-      ctx.provider();
+      ctx.requirePrivilege('_demographic'); // contract 3.1: privilege _demographic r
       const row = ctx.store.demographic(intParam(ctx, 'id'));
       if (!row) return noContent;
       const t = detailedDemographic(ctx.store, row, true, ctx.query.getAll('includes[]'));

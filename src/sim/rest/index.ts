@@ -1,5 +1,6 @@
 import express from 'express';
 import type { ClinicStore } from '../clinic/store.js';
+import { hasPrivilege } from '../clinic/privileges.js';
 import type { ProviderRow } from '../clinic/model.js';
 import type { SimOptions } from '../options.js';
 import { guardResourceCall } from '../oauth/guard.js';
@@ -108,6 +109,11 @@ export function createRestRouter(store: ClinicStore, opts: SimOptions): express.
         const providerNo = session.providerNo ?? (guard.kind === 'authenticated' ? guard.providerNo : null);
         const p = providerNo === null ? undefined : store.provider(providerNo);
         if (!p) throw new ContainerError('java.lang.IllegalStateException: Authentication info is not available.');
+        return p;
+      },
+      requirePrivilege(object: string): ProviderRow {
+        const p = ctx.provider();
+        if (!hasPrivilege(store, p.providerNo, object)) throw new ContainerError('java.lang.RuntimeException: Access Denied');
         return p;
       },
     };

@@ -16,6 +16,8 @@ export interface RestContext {
   body: JsonEntity | null;
   /** AbstractServiceImpl.getLoggedInInfo() (contract 1.5): session provider first, then OAuth; else 500. */
   provider(): ProviderRow;
+  /** securityInfoManager.hasPrivilege(…, object, "r"): the caller, or RuntimeException("Access Denied") → 500 (contract 1.6). */
+  requirePrivilege(object: string): ProviderRow;
   /** Scopes of the OAuth access token used, '' otherwise. */
   scopes: string;
 }

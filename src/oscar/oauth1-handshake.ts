@@ -3,7 +3,7 @@
 // the verifier for the access token the facade signs every REST call with.
 import crypto from 'node:crypto';
 import OAuth from 'oauth-1.0a';
-import { signatureBaseUrl } from '../oscar/oauth-sign.js';
+import { signatureBaseUrl } from './oauth-sign.js';
 
 export interface Consumer { key: string; secret: string }
 export interface TokenPair { token: string; secret: string }

@@ -1,0 +1,57 @@
+// OSCAR as the identity step of people-facing SMART launches (smart §5): the vault of users' OSCAR
+// tokens, the REST calls made with them, and what a request of such a user runs under — its
+// REST calls toward OSCAR signed with the user's own token (so OSCAR's roles apply: contract 1.5),
+// after a check that OSCAR lets that user see the token's patient.
+import { randomBytes } from 'node:crypto';
+import type { OscarConnection } from '../../config.js';
+import { forbidden, type FhirError } from '../../fhir/index.js';
+import { asOscarUser } from '../../oscar/acting-user.js';
+import type { TokenVault } from '../../state/index.js';
+import type { AuthContext } from '../context.js';
+import { invalidToken } from '../errors.js';
+import { oscarUserRest, type OscarUserRest } from './user-rest.js';
+import { OscarTokenVault, type VaultKey } from './vault.js';
+
+export interface OscarIdentity {
+  vault: OscarTokenVault;
+  userRest: OscarUserRest;
+  consumer: { key: string; secret: string };
+  url: string;
+  /** Runs `fn` as the token's OSCAR user; a 401 when their OSCAR sign-in is gone, a 403 when OSCAR hides the patient. */
+  actAs<T>(auth: AuthContext, fn: () => Promise<T>): Promise<T>;
+}
+
+/** How long "OSCAR lets this user see this patient" is trusted before OSCAR is asked again. */
+const VISIBLE_TTL_MS = 60_000;
+
+export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; keys: readonly VaultKey[]; maxAgeSeconds: number }): { identity: OscarIdentity; generatedKey: boolean } {
+  const generatedKey = o.keys.length === 0;
+  const keys = generatedKey ? [{ id: 'boot', key: randomBytes(32) }] : o.keys;
+  const vault = new OscarTokenVault(o.vault, keys, o.maxAgeSeconds);
+  const userRest = oscarUserRest({ baseUrl: o.oscar.url, consumerKey: o.oscar.consumerKey, consumerSecret: o.oscar.consumerSecret });
+  const visible = new Map<string, number>();
+
+  return {
+    generatedKey,
+    identity: {
+      vault, userRest, url: o.oscar.url, consumer: { key: o.oscar.consumerKey, secret: o.oscar.consumerSecret },
+      async actAs(auth, fn) {
+        const providerNo = auth.oscarProvider;
+        if (providerNo === undefined) return fn();
+        const token = await vault.get(providerNo);
+        if (!token) throw invalidToken('the user\'s OSCAR sign-in has expired: sign in to the app again') as FhirError;
+        if (auth.patient !== undefined) {
+          const key = `${providerNo}\u0000${auth.patient}`;
+          const until = visible.get(key) ?? 0;
+          if (until < Date.now()) {
+            const p = await userRest.patient(token, Number(auth.patient)).catch(() => undefined);
+            if (!p) throw forbidden('OSCAR does not let this user see the patient of this token');
+            if (visible.size > 10_000) visible.clear();
+            visible.set(key, Date.now() + VISIBLE_TTL_MS);
+          }
+        }
+        return asOscarUser({ token: token.token, tokenSecret: token.secret }, fn);
+      },
+    },
+  };
+}

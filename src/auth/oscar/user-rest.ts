@@ -1,0 +1,75 @@
+// The few OSCAR REST calls the sign-in, the patient picker and the per-request patient check make
+// with the user's own OSCAR token (smart §4.4), so OSCAR decides with that provider's roles
+// (contract 1.5): who the token belongs to (`/oauth/info`, contract 2.6), patients matching a
+// name (`/demographics/quickSearch`, at most 10, contract 3.1), and whether one patient is
+// visible (`/demographics/{id}`: 204 or an error page when not). Not through the shared client
+// and its cache: these answers are per user and must not be served to anyone else.
+import { buildUrl, oauthHeader, queryPairs, type QueryParams } from '../../oscar/oauth-sign.js';
+import type { DemographicSearchResult } from '../../oscar/types.js';
+
+export interface OscarUserRestOptions {
+  /** OSCAR web-app base (REST under /ws/services). */
+  baseUrl: string;
+  consumerKey: string;
+  consumerSecret: string;
+  timeoutMs?: number;
+}
+
+export interface UserToken { token: string; secret: string }
+
+/** OSCAR answered, but not what was asked (an error page, a refusal): the user is not allowed, or the token is gone. */
+export class OscarRefused extends Error {}
+
+export interface PickedPatient { demographicNo: number; lastName: string; firstName: string; dob: string | null }
+
+export function oscarUserRest(o: OscarUserRestOptions) {
+  const root = `${o.baseUrl.replace(/\/+$/, '')}/ws/services`;
+
+  async function get(t: UserToken, path: string, query: QueryParams = {}, operation = path): Promise<{ status: number; text: string }> {
+    const pairs = queryPairs(query, operation);
+    const url = buildUrl(root, path, pairs);
+    const res = await fetch(url, {
+      headers: {
+        accept: 'application/json',
+        authorization: oauthHeader({ consumerKey: o.consumerKey, consumerSecret: o.consumerSecret, token: t.token, tokenSecret: t.secret }, 'GET', url, pairs),
+      },
+      signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+    });
+    return { status: res.status, text: await res.text() };
+  }
+
+  function json(r: { status: number; text: string }): unknown {
+    if (r.status !== 200) throw new OscarRefused(`OSCAR answered ${r.status}`);
+    try { return JSON.parse(r.text) as unknown; } catch { throw new OscarRefused('OSCAR did not answer JSON'); }
+  }
+
+  return {
+    /** The provider number the token acts as (contract 2.6: errors come back as 200 {"error": …}). */
+    async providerOf(t: UserToken): Promise<string> {
+      const body = json(await get(t, '/oauth/info')) as { login?: unknown; error?: unknown };
+      if (typeof body.login !== 'string' || body.login === '' || body.error !== undefined) throw new OscarRefused('OSCAR did not say who approved');
+      return body.login;
+    },
+    /** Active patients matching `term` that this user may see (OSCAR filters by privilege). */
+    async quickSearch(t: UserToken, term: string): Promise<PickedPatient[]> {
+      const body = json(await get(t, '/demographics/quickSearch', { query: term })) as { content?: DemographicSearchResult[] | DemographicSearchResult };
+      const content = body.content === undefined ? [] : Array.isArray(body.content) ? body.content : [body.content];
+      return content.map((d) => ({ demographicNo: d.demographicNo, lastName: d.lastName ?? '', firstName: d.firstName ?? '', dob: d.formattedDOB }));
+    },
+    /** The patient as this user may see it, or undefined when OSCAR will not show it to them. */
+    async patient(t: UserToken, demographicNo: number): Promise<PickedPatient | undefined> {
+      const r = await get(t, `/demographics/${demographicNo}`);
+      if (r.status !== 200) return undefined;
+      try {
+        const d = JSON.parse(r.text) as { demographicNo?: number; lastName?: string; firstName?: string; dateOfBirth?: unknown; yearOfBirth?: string; monthOfBirth?: string; dayOfBirth?: string };
+        if (d.demographicNo !== demographicNo) return undefined;
+        const dob = d.yearOfBirth && d.monthOfBirth && d.dayOfBirth ? `${d.yearOfBirth}-${d.monthOfBirth}-${d.dayOfBirth}` : null;
+        return { demographicNo, lastName: d.lastName ?? '', firstName: d.firstName ?? '', dob };
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+export type OscarUserRest = ReturnType<typeof oscarUserRest>;

@@ -1,0 +1,213 @@
+// The interaction steps oidc-provider hands to us (smart §5.2 A): who the user is comes from
+// OSCAR's own 3-legged OAuth 1.0a (contract 2.3) — the request token is bound to this browser's
+// interaction by a cookie, checked when OSCAR sends the browser back (CSRF) — and what the app
+// gets comes from the facade's consent page (patient picker, selectable scopes, an explicit Deny,
+// because OSCAR's Cancel approves). OSCAR's access token is kept in the vault, per provider.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import type Provider from 'oidc-provider';
+import type { DocumentStore } from '../../state/index.js';
+import { authorizeUrl, exchange, HandshakeError, initiate, type Consumer } from '../../oscar/oauth1-handshake.js';
+import type { SmartClient } from '../clients.js';
+import { parseScopes } from '../scopes.js';
+import type { OscarTokenVault } from '../oscar/vault.js';
+import { OscarRefused, type OscarUserRest, type UserToken } from '../oscar/user-rest.js';
+import { consentPage, errorPage, scopeLabel } from './pages.js';
+import { appScopeOf, GRANT_TTL_S, SMART_WORDS, type GrantContext } from './provider.js';
+
+export interface InteractionDeps {
+  provider: Provider;
+  /** FHIR base URL (the issuer). */
+  issuer: string;
+  clients: ReadonlyMap<string, SmartClient>;
+  documents: DocumentStore;
+  vault: OscarTokenVault;
+  oscar: { url: string; consumer: Consumer };
+  userRest: OscarUserRest;
+  https: boolean;
+  /** The EHR launch a request names (launch-store.ts), or undefined. */
+  launchOf?(launchId: string): Promise<{ patient?: string; providerHint?: string } | undefined>;
+}
+
+const STEP_COOKIE = 'oscar_step';
+const REQUEST_KIND = 'oscar-request';
+const CONSENT_KIND = 'consent-csrf';
+export const CONTEXT_KIND = 'smart-context';
+const STEP_TTL_MS = 10 * 60_000;
+
+/** Constant-time equality of two strings of any length. */
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieOf(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+const providerOfAccount = (accountId: string | undefined): string | undefined =>
+  accountId?.startsWith('oscar:') ? accountId.slice('oscar:'.length) : undefined;
+
+const patientLabel = (p: { lastName: string; firstName: string; dob: string | null }): string =>
+  `${p.lastName}, ${p.firstName}${p.dob ? ` (born ${p.dob})` : ''}`;
+
+export function interactionRoutes(d: InteractionDeps): Router {
+  const router = express.Router();
+  const base = new URL(d.issuer).pathname.replace(/\/$/, '');
+  const here = (uid: string, tail = ''): string => `${base}/auth/interaction/${uid}${tail}`;
+  const fail = (res: Response, status: number, title: string, message: string): void => {
+    res.status(status).type('html').set('cache-control', 'no-store').send(errorPage(title, message));
+  };
+  const secure = d.https ? '; Secure' : '';
+
+  /** Sends the browser to OSCAR's consent page, the request token bound to this browser. */
+  async function startOscarStep(req: Request, res: Response, uid: string, client: SmartClient | undefined): Promise<void> {
+    // contract 2.4: OSCAR decodes callback URLs twice, so this one holds no '%' or '+' (uids are base64url).
+    const absolute = new URL(here(uid, '/oscar'), d.issuer).href;
+    const rt = await initiate(d.oscar.url, d.oscar.consumer, absolute, `SMART app: ${client?.name ?? client?.clientId ?? 'app'}`);
+    const nonce = randomBytes(24).toString('base64url');
+    await d.documents.put(REQUEST_KIND, rt.token, { secret: rt.secret, uid, nonce }, { ttlMs: STEP_TTL_MS });
+    res.append('set-cookie', `${STEP_COOKIE}=${nonce}; Path=${base}/auth/interaction/; HttpOnly; SameSite=Lax; Max-Age=${STEP_TTL_MS / 1000}${secure}`);
+    res.redirect(303, authorizeUrl(d.oscar.url, rt.token));
+  }
+
+  router.get('/auth/smart-style-v1.json', (_req, res) => {
+    res.set({ 'cache-control': 'public, max-age=86400', 'access-control-allow-origin': '*' })
+      .json({ color_background: '#ffffff', color_highlight: '#2b6cb0', color_text: '#1a202c', dim_border_radius: '4px', font_family: 'system-ui, sans-serif' });
+  });
+
+  router.get('/auth/interaction/:uid', async (req, res) => {
+    let details;
+    try { details = await d.provider.interactionDetails(req, res); } catch {
+      fail(res, 400, 'Sign-in expired', 'This sign-in is no longer valid (it expired or was opened in another browser).'); return;
+    }
+    if (details.uid !== req.params.uid) { fail(res, 400, 'Sign-in expired', 'This sign-in does not belong to this browser.'); return; }
+    const client = d.clients.get(String(details.params.client_id));
+    try {
+      if (details.prompt.name === 'login') { await startOscarStep(req, res, details.uid, client); return; }
+      await showConsent(req, res, details, client);
+    } catch (e) {
+      if (e instanceof HandshakeError) { fail(res, 502, 'OSCAR is not answering', 'OSCAR could not start the sign-in. Try again in a moment.'); return; }
+      throw e;
+    }
+  });
+
+  /** OSCAR sends the browser back here after its consent page (contract 2.3 step 2). */
+  router.get('/auth/interaction/:uid/oscar', async (req, res) => {
+    const token = typeof req.query.oauth_token === 'string' ? req.query.oauth_token : '';
+    const verifier = typeof req.query.oauth_verifier === 'string' ? req.query.oauth_verifier : '';
+    const step = token ? await d.documents.get<{ secret: string; uid: string; nonce: string }>(REQUEST_KIND, token) : undefined;
+    const cookie = cookieOf(req, STEP_COOKIE);
+    // The request token must have been started by this browser for this very interaction (login CSRF).
+    if (!step || step.value.uid !== req.params.uid || !cookie || !same(cookie, step.value.nonce)) {
+      fail(res, 403, 'Sign-in refused', 'This OSCAR sign-in was not started from this browser.'); return;
+    }
+    if (!(await d.documents.consume(REQUEST_KIND, token))) { fail(res, 403, 'Sign-in refused', 'This OSCAR sign-in was already used.'); return; }
+    await d.documents.delete(REQUEST_KIND, token);
+    res.append('set-cookie', `${STEP_COOKIE}=; Path=${base}/auth/interaction/; HttpOnly; SameSite=Lax; Max-Age=0${secure}`);
+    let pair: UserToken;
+    let providerNo: string;
+    try {
+      pair = await exchange(d.oscar.url, d.oscar.consumer, { token, secret: step.value.secret }, verifier);
+      providerNo = await d.userRest.providerOf(pair);
+    } catch (e) {
+      if (e instanceof HandshakeError || e instanceof OscarRefused) { fail(res, 502, 'OSCAR sign-in failed', 'OSCAR did not confirm who signed in. Start again.'); return; }
+      throw e;
+    }
+    await d.vault.put({ token: pair.token, secret: pair.secret, providerNo, obtainedAt: Date.now() });
+    try {
+      await d.provider.interactionFinished(req, res, { login: { accountId: `oscar:${providerNo}` } }, { mergeWithLastSubmission: false });
+    } catch {
+      fail(res, 400, 'Sign-in expired', 'This sign-in is no longer valid (it expired or was opened in another browser).');
+    }
+  });
+
+  async function showConsent(req: Request, res: Response, details: Awaited<ReturnType<Provider['interactionDetails']>>, client: SmartClient | undefined): Promise<void> {
+    if (!client) { fail(res, 400, 'Unknown app', 'This app is not registered here.'); return; }
+    const providerNo = providerOfAccount(details.session?.accountId);
+    const oscarToken = providerNo ? await d.vault.get(providerNo) : undefined;
+    if (!providerNo || !oscarToken) { fail(res, 401, 'Sign in again', 'Your OSCAR sign-in has expired. Start again from the app.'); return; }
+    const requested = String(details.params.scope ?? '');
+    const scopes = appScopeOf(client, requested);
+    const words = requested.split(' ');
+    const csrf = randomBytes(24).toString('base64url');
+    await d.documents.put(CONSENT_KIND, details.uid, { csrf }, { ttlMs: STEP_TTL_MS });
+    const launch = typeof details.params.launch === 'string' ? await d.launchOf?.(details.params.launch) : undefined;
+    const needsPatient = words.includes('launch/patient') || parseScopes(scopes).resource.some((s) => s.context === 'patient');
+    let confirmPatient: { id: number; label: string } | undefined;
+    let picker;
+    if (needsPatient && launch?.patient) {
+      const p = await d.userRest.patient(oscarToken, Number(launch.patient)).catch(() => undefined);
+      if (!p) { fail(res, 403, 'Patient not available', 'OSCAR does not let you see the patient this launch named.'); return; }
+      confirmPatient = { id: p.demographicNo, label: patientLabel(p) };
+    } else if (needsPatient) {
+      const term = typeof req.query.q === 'string' ? req.query.q.slice(0, 60) : '';
+      const results = term.trim() === '' ? [] : await d.userRest.quickSearch(oscarToken, term.trim()).catch(() => []);
+      picker = { searchAction: here(details.uid), term, searched: term.trim() !== '', results: results.map((p) => ({ id: p.demographicNo, label: patientLabel(p) })) };
+    }
+    const userName = `provider ${providerNo}`;
+    res.status(200).type('html').set({ 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'" })
+      .send(consentPage({
+        action: here(details.uid, '/decide'), csrf, appName: client.name ?? client.clientId, userName,
+        scopes: scopes.map((s) => ({ value: s, label: scopeLabel(s) })),
+        ...(picker && { picker }), ...(confirmPatient && { confirmPatient }),
+        offline: words.includes('offline_access'),
+      }));
+  }
+
+  router.post('/auth/interaction/:uid/decide', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+    let details;
+    try { details = await d.provider.interactionDetails(req, res); } catch {
+      fail(res, 400, 'Sign-in expired', 'This sign-in is no longer valid.'); return;
+    }
+    const form = req.body as Record<string, string | string[] | undefined>;
+    const csrf = await d.documents.get<{ csrf: string }>(CONSENT_KIND, details.uid);
+    if (details.uid !== req.params.uid || details.prompt.name !== 'consent' || !csrf || typeof form.csrf !== 'string' || !same(form.csrf, csrf.value.csrf)) {
+      fail(res, 403, 'Request refused', 'This form was not sent from the page this server showed.'); return;
+    }
+    await d.documents.delete(CONSENT_KIND, details.uid);
+    const client = d.clients.get(String(details.params.client_id));
+    const accountId = details.session?.accountId;
+    const providerNo = providerOfAccount(accountId);
+    if (!client || !accountId || !providerNo) { fail(res, 400, 'Sign-in expired', 'This sign-in is no longer valid.'); return; }
+    if (form.decision !== 'allow') {
+      await d.provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'the user denied access' }, { mergeWithLastSubmission: false });
+      return;
+    }
+    const allowed = new Set(appScopeOf(client, String(details.params.scope ?? '')));
+    const ticked = (Array.isArray(form.scope) ? form.scope : form.scope ? [form.scope] : []).filter((s) => allowed.has(s));
+    const requestedWords = String(details.params.scope ?? '').split(' ');
+    const words = SMART_WORDS.filter((w) => requestedWords.includes(w) && (client.otherScopes.includes(w) || w === 'openid'));
+    const context: GrantContext = {};
+    const needsPatient = words.includes('launch/patient') || parseScopes(ticked).resource.some((s) => s.context === 'patient');
+    if (needsPatient) {
+      const id = typeof form.patient === 'string' && /^[1-9][0-9]{0,9}$/.test(form.patient) ? Number(form.patient) : undefined;
+      const token = await d.vault.get(providerNo);
+      const p = id !== undefined && token ? await d.userRest.patient(token, id).catch(() => undefined) : undefined;
+      if (!p) { fail(res, 400, 'Choose a patient', 'Choose a patient you may see in OSCAR (search, then pick one).'); return; }
+      context.patient = String(p.demographicNo);
+      const launchId = typeof details.params.launch === 'string' ? details.params.launch : undefined;
+      // In an EHR launch OSCAR's own screen shows the patient; a standalone app must show it itself.
+      context.needPatientBanner = launchId === undefined;
+      if (launchId) context.launchId = launchId;
+    }
+    const grant = new d.provider.Grant({ accountId, clientId: client.clientId });
+    if (words.length) grant.addOIDCScope(words.join(' '));
+    if (ticked.length) grant.addResourceScope(d.issuer, ticked.join(' '));
+    // What was asked and not granted is rejected, so oidc-provider does not ask again for it.
+    const unticked = [...allowed].filter((w) => !ticked.includes(w));
+    if (unticked.length) grant.rejectResourceScope(d.issuer, unticked.join(' '));
+    const refusedWords = SMART_WORDS.filter((w) => requestedWords.includes(w) && !words.includes(w));
+    if (refusedWords.length) grant.rejectOIDCScope(refusedWords.join(' '));
+    const grantId = await grant.save();
+    await d.documents.put(CONTEXT_KIND, grantId, context, { ttlMs: GRANT_TTL_S * 1000, lookup: { grantId, account: accountId } });
+    await d.provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  });
+
+  return router;
+}

@@ -1,0 +1,144 @@
+// A SMART app launched by a clinician whose identity comes from OSCAR's own sign-in: the
+// facade's authorization server sends the browser through the simulator's OAuth 1.0a consent,
+// then its own consent page with a patient picker; the app gets the patient, fhirUser, the
+// scopes and a refresh token, and reads that patient's data with OSCAR's privileges of the user.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { createLogger } from '../../src/logging.js';
+import { startSecureStack, type SecureStack } from './fixture.js';
+import { launch, redeem, Browser } from './launch-flow.js';
+
+const APP = 'growth-chart';
+const REDIRECT = 'http://127.0.0.1:9/app/callback';
+const DOCTOR = { name: 'oscardoc', password: 'mac2002' };
+const BILLING_CLERK = { name: 'jtremblay', password: 'Front-desk-2024!' };
+const SCOPE = 'launch/patient openid fhirUser online_access patient/Patient.rs patient/Immunization.rs patient/AllergyIntolerance.rs';
+
+describe('SMART App Launch with OSCAR as the sign-in', () => {
+  let s: SecureStack;
+  let surname = '';
+  let logs = '';
+  before(async () => {
+    s = await startSecureStack({
+      logger: createLogger('debug', { write: (line: string) => { logs += line; } }),
+      apps: [{ client_id: APP, name: 'Growth chart', redirect_uris: [REDIRECT], scope: 'launch launch/patient openid fhirUser online_access patient/*.rs user/*.rs' }],
+    });
+    surname = s.sim.store.data.demographics.find((d) => d.patientStatus === 'AC')!.lastName;
+  });
+  after(async () => { await s.close(); });
+
+  const standalone = (extra: Partial<Parameters<typeof launch>[0]> = {}) =>
+    launch({ base: s.base, clientId: APP, redirectUri: REDIRECT, scope: SCOPE, user: DOCTOR, pick: surname, ...extra });
+
+  it('standalone launch: OSCAR sign-in, patient picked, code → token with patient, fhirUser, scopes and a refresh token', async () => {
+    const r = await standalone();
+    assert.equal(r.callback.searchParams.get('state'), r.state);
+    assert.ok(r.callback.searchParams.get('code'), r.callback.href);
+    const t = await redeem(s.base, r, { clientId: APP, redirectUri: REDIRECT });
+    assert.equal(t.status, 200, JSON.stringify(t.body));
+    assert.equal(t.headers.get('cache-control'), 'no-store');
+    assert.equal(t.headers.get('pragma'), 'no-cache');
+    assert.match(String(t.body.patient), /^[0-9]+$/);
+    assert.equal(t.body.need_patient_banner, true, 'a standalone app shows the patient itself');
+    assert.equal(t.body.smart_style_url, `${s.base}/auth/smart-style-v1.json`);
+    const scope = String(t.body.scope).split(' ');
+    for (const w of ['openid', 'fhirUser', 'launch/patient', 'patient/Patient.rs', 'patient/Immunization.rs']) assert.ok(scope.includes(w), `${w} in ${t.body.scope}`);
+    assert.ok(typeof t.body.refresh_token === 'string', 'online_access gives a refresh token');
+    const idToken = String(t.body.id_token);
+    assert.equal(decodeProtectedHeader(idToken).alg, 'RS256');
+    const claims = decodeJwt(idToken);
+    assert.equal(claims.fhirUser, `Practitioner/${s.sim.store.data.providers[0]!.providerNo}`);
+    assert.equal(claims.iss, s.base);
+    assert.equal(claims.aud, APP);
+    const patient = await s.as(String(t.body.access_token), `/Patient/${t.body.patient}`);
+    assert.equal(patient.status, 200, patient.text);
+    assert.equal(patient.body.id, t.body.patient);
+    const other = s.sim.store.data.demographics.find((d) => String(d.demographicNo) !== t.body.patient)!;
+    const foreign = await s.as(String(t.body.access_token), `/Patient/${other.demographicNo}`);
+    assert.equal(foreign.status, 404, 'another patient is outside the token\'s compartment');
+    const user = await s.as(String(t.body.access_token), `/${claims.fhirUser as string}`);
+    assert.equal(user.status, 403, 'Practitioner was not granted to this app (patient/ scopes only)');
+  });
+
+  it('discovery: SMART and OpenID configuration describe the app launch (smart §1.1, §1.5)', async () => {
+    const smart = await (await fetch(`${s.base}/.well-known/smart-configuration`, { headers: { accept: 'text/html' } })).json() as Record<string, unknown>;
+    assert.equal(smart.authorization_endpoint, `${s.base}/auth/authorize`);
+    assert.equal(smart.issuer, s.base);
+    for (const c of ['launch-standalone', 'client-public', 'sso-openid-connect', 'context-standalone-patient', 'permission-patient', 'permission-user', 'permission-online', 'permission-v1', 'permission-v2']) {
+      assert.ok((smart.capabilities as string[]).includes(c), c);
+    }
+    assert.ok(!(smart.capabilities as string[]).includes('authorize-post'), 'POST authorization needs https (SameSite=None cookies)');
+    assert.deepEqual(smart.code_challenge_methods_supported, ['S256']);
+    assert.ok((smart.grant_types_supported as string[]).includes('authorization_code'));
+    const oidc = await (await fetch(`${s.base}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+    assert.equal(oidc.issuer, s.base);
+    for (const f of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'response_types_supported', 'subject_types_supported']) assert.ok(oidc[f], f);
+    assert.ok((oidc.id_token_signing_alg_values_supported as string[]).includes('RS256'));
+    const jwks = await (await fetch(String(oidc.jwks_uri))).json() as { keys: { kty: string; d?: string }[] };
+    assert.ok(jwks.keys.some((k) => k.kty === 'RSA'));
+    assert.ok(jwks.keys.every((k) => k.d === undefined), 'public keys only');
+  });
+
+  it('never logs OSCAR tokens, their secrets, codes or access tokens', async () => {
+    const r = await standalone();
+    const t = await redeem(s.base, r, { clientId: APP, redirectUri: REDIRECT });
+    await s.as(String(t.body.access_token), `/Patient/${t.body.patient}`);
+    const oscarTokens = s.sim.store.data.oauthAccessTokens.slice(1);
+    assert.ok(oscarTokens.length > 0, 'the sign-ins left OSCAR tokens');
+    assert.ok(logs.length > 0, 'the facade logged something');
+    for (const secret of [...oscarTokens.flatMap((o) => [o.token, o.secret]), String(t.body.access_token), String(t.body.refresh_token), r.callback.searchParams.get('code')!]) {
+      assert.ok(!logs.includes(secret), 'a token or secret reached the logs');
+    }
+  });
+
+  it('the user can untick resource types: the token lacks them and the API refuses them', async () => {
+    const r = await standalone({ untick: ['patient/AllergyIntolerance.rs'] });
+    const t = await redeem(s.base, r, { clientId: APP, redirectUri: REDIRECT });
+    assert.equal(t.status, 200, JSON.stringify(t.body));
+    assert.ok(!String(t.body.scope).includes('AllergyIntolerance'), String(t.body.scope));
+    const refused = await s.as(String(t.body.access_token), `/AllergyIntolerance?patient=${t.body.patient}`);
+    assert.equal(refused.status, 403);
+    const allowed = await s.as(String(t.body.access_token), `/Immunization?patient=${t.body.patient}`);
+    assert.equal(allowed.status, 200);
+  });
+
+  it('Deny on the facade\'s consent page sends access_denied back to the app (OSCAR\'s Cancel approves, so it is not the deny)', async () => {
+    const r = await standalone({ decision: 'deny', oscarDecision: 'cancel' });
+    assert.equal(r.callback.searchParams.get('error'), 'access_denied');
+    assert.equal(r.callback.searchParams.get('code'), null);
+    assert.equal(r.callback.searchParams.get('state'), r.state);
+  });
+
+  it('a provider whose OSCAR role lacks _demographic finds no patient in the picker, through the same app', async () => {
+    await assert.rejects(standalone({ user: BILLING_CLERK }), /did not return to the app: 400[\s\S]*Choose a patient/);
+    const b = new Browser();
+    const partial = await launch({ base: s.base, clientId: APP, redirectUri: REDIRECT, scope: 'openid fhirUser user/Patient.rs', user: BILLING_CLERK }, b);
+    const t = await redeem(s.base, partial, { clientId: APP, redirectUri: REDIRECT });
+    assert.equal(t.status, 200, JSON.stringify(t.body));
+    assert.equal(decodeJwt(String(t.body.id_token)).fhirUser, 'Practitioner/300301');
+  });
+
+  it('refresh: rotated, a subset is allowed, and reusing an old refresh token revokes the whole grant', async () => {
+    const r = await standalone();
+    const t = await redeem(s.base, r, { clientId: APP, redirectUri: REDIRECT });
+    const refresh = (token: string, scope?: string) => fetch(`${s.base}/auth/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: APP, ...(scope && { scope }) }).toString(),
+    }).then(async (res) => ({ status: res.status, body: await res.json() as Record<string, unknown> }));
+    const first = await refresh(String(t.body.refresh_token));
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.notEqual(first.body.refresh_token, t.body.refresh_token, 'rotated');
+    assert.equal(first.body.patient, t.body.patient, 'the launch context comes again');
+    const narrower = await refresh(String(first.body.refresh_token), 'patient/Patient.rs');
+    assert.equal(narrower.status, 200, JSON.stringify(narrower.body));
+    const wider = await refresh(String(narrower.body.refresh_token), 'patient/Patient.rs user/Patient.rs');
+    assert.equal(wider.body.error, 'invalid_scope');
+    const reused = await refresh(String(t.body.refresh_token));
+    assert.equal(reused.body.error, 'invalid_grant');
+    const afterReuse = await refresh(String(narrower.body.refresh_token));
+    assert.equal(afterReuse.body.error, 'invalid_grant', 'the grant was revoked on reuse');
+    const read = await s.as(String(narrower.body.access_token), `/Patient/${t.body.patient}`);
+    assert.equal(read.status, 401, 'its access tokens stop working too');
+  });
+});
