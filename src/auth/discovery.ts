@@ -35,7 +35,7 @@ export function smartConfiguration(config: Config, own: AuthEndpoints): Record<s
   if (backend) capabilities.push('client-confidential-asymmetric');
   if (apps) {
     // smart §5.3: the clinician sets, people signed in through OSCAR.
-    capabilities.push('launch-standalone', 'client-public', 'client-confidential-symmetric', 'sso-openid-connect', 'context-standalone-patient',
+    capabilities.push('launch-ehr', 'context-ehr-patient', 'launch-standalone', 'client-public', 'client-confidential-symmetric', 'sso-openid-connect', 'context-standalone-patient',
       'context-banner', 'context-style', 'permission-patient', 'permission-user', 'permission-offline', 'permission-online');
     if (https) capabilities.push('authorize-post');
   } else if (ext) {

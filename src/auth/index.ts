@@ -21,6 +21,7 @@ import { serviceUnavailable } from '../fhir/index.js';
 import { createAuthorizationServer, type AuthorizationServer, type GrantContext } from './server/provider.js';
 import { CONTEXT_KIND, interactionRoutes } from './server/interactions.js';
 import { oscarIdentity } from './oscar/identity.js';
+import { ehrLaunch } from './server/ehr-launch.js';
 import { cookieKeys, serverKeys } from './server/keys.js';
 import { tokenLookup } from './server/token-lookup.js';
 import { tokenAuditOf } from './server/token-audit.js';
@@ -94,17 +95,21 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
     ? oscarIdentity({ oscar: opts.oscar, vault: opts.state.vault, keys: config.smart.vaultKeys, maxAgeSeconds: config.smart.oscarTokenMaxAgeSeconds })
     : undefined;
   if (people) own.authorizeUrl = `${config.fhirBaseUrl}/auth/authorize`;
+  let launchRoutes: Router | undefined;
   async function startServer(): Promise<void> {
+    const launches = people ? ehrLaunch({ issuer: config.fhirBaseUrl, clients: new Map(config.smart.clients.map((c) => [c.clientId, c])), documents: opts.state.documents }) : undefined;
     const s = createAuthorizationServer({
+      ...(launches && { checkLaunch: (ctx, launch, clientId) => launches.check(ctx, launch, clientId) }),
       issuer: config.fhirBaseUrl, clients: config.smart.clients, documents: opts.state.documents,
       keys: await serverKeys(config.smart.signingKey, opts.state.documents), accessTokenSeconds: config.smart.tokenLifetimeSeconds,
       cookieKeys: await cookieKeys(opts.state.documents), https,
       grantContext: async (grantId) => (await opts.state.documents.get<GrantContext>(CONTEXT_KIND, grantId))?.value,
     });
-    if (people) {
+    if (people && launches) {
+      launchRoutes = launches.routes();
       interactions = interactionRoutes({
         provider: s.provider, issuer: config.fhirBaseUrl, clients: s.clients, documents: opts.state.documents,
-        vault: people.identity.vault, userRest: people.identity.userRest, https,
+        vault: people.identity.vault, userRest: people.identity.userRest, https, ...(launches && { launches }),
         oscar: { url: people.identity.url, consumer: people.identity.consumer },
       });
     }
@@ -179,6 +184,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
           return;
         }
         if (server.handles(req.path)) server.callback(req, res);
+        else if (launchRoutes && req.path.startsWith('/auth/launch/')) launchRoutes(req, res, next);
         else if (interactions && req.path.startsWith('/auth/')) interactions(req, res, next);
         else next();
       });

@@ -13,6 +13,7 @@ import { parseScopes } from '../scopes.js';
 import type { OscarTokenVault } from '../oscar/vault.js';
 import { OscarRefused, type OscarUserRest, type UserToken } from '../oscar/user-rest.js';
 import { consentPage, errorPage, scopeLabel } from './pages.js';
+import type { EhrLaunch } from './ehr-launch.js';
 import { appScopeOf, GRANT_TTL_S, SMART_WORDS, type GrantContext } from './provider.js';
 
 export interface InteractionDeps {
@@ -25,8 +26,8 @@ export interface InteractionDeps {
   oscar: { url: string; consumer: Consumer };
   userRest: OscarUserRest;
   https: boolean;
-  /** The EHR launch a request names (launch-store.ts), or undefined. */
-  launchOf?(launchId: string): Promise<{ patient?: string; providerHint?: string } | undefined>;
+  /** EHR launches (ehr-launch.ts). */
+  launches?: EhrLaunch;
 }
 
 const STEP_COOKIE = 'oscar_step';
@@ -137,7 +138,12 @@ export function interactionRoutes(d: InteractionDeps): Router {
     const words = requested.split(' ');
     const csrf = randomBytes(24).toString('base64url');
     await d.documents.put(CONSENT_KIND, details.uid, { csrf }, { ttlMs: STEP_TTL_MS });
-    const launch = typeof details.params.launch === 'string' ? await d.launchOf?.(details.params.launch) : undefined;
+    const launch = typeof details.params.launch === 'string' ? await d.launches?.record(details.params.launch) : undefined;
+    if (typeof details.params.launch === 'string' && !launch) { fail(res, 400, 'Launch expired', 'This launch from OSCAR has expired. Open the app from OSCAR again.'); return; }
+    // The link named the provider logged into OSCAR where it was clicked: another signed-in user is refused.
+    if (launch?.providerHint !== undefined && launch.providerHint !== providerNo) {
+      fail(res, 403, 'Different OSCAR user', 'The app was opened from OSCAR by another provider than the one signed in here. Log out of OSCAR in this browser, or open the app from your own OSCAR session.'); return;
+    }
     const needsPatient = words.includes('launch/patient') || parseScopes(scopes).resource.some((s) => s.context === 'patient');
     let confirmPatient: { id: number; label: string } | undefined;
     let picker;
@@ -192,10 +198,14 @@ export function interactionRoutes(d: InteractionDeps): Router {
       if (!p) { fail(res, 400, 'Choose a patient', 'Choose a patient you may see in OSCAR (search, then pick one).'); return; }
       context.patient = String(p.demographicNo);
       const launchId = typeof details.params.launch === 'string' ? details.params.launch : undefined;
+      const launched = launchId ? await d.launches?.record(launchId) : undefined;
+      // An EHR launch's patient is the one confirmed on screen, never another one posted instead.
+      if (launched?.patient !== undefined && launched.patient !== String(p.demographicNo)) { fail(res, 400, 'Patient changed', 'The patient does not match the launch.'); return; }
       // In an EHR launch OSCAR's own screen shows the patient; a standalone app must show it itself.
       context.needPatientBanner = launchId === undefined;
       if (launchId) context.launchId = launchId;
     }
+    if (context.launchId && !(await d.launches?.consume(context.launchId))) { fail(res, 400, 'Launch already used', 'This launch from OSCAR was already used. Open the app from OSCAR again.'); return; }
     const grant = new d.provider.Grant({ accountId, clientId: client.clientId });
     if (words.length) grant.addOIDCScope(words.join(' '));
     if (ticked.length) grant.addResourceScope(d.issuer, ticked.join(' '));
