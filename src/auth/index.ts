@@ -18,10 +18,11 @@ import { authEndpoints, capabilitySecurity, openSecurity, smartConfiguration, ty
 import { createEnforcement } from './enforce.js';
 import type { FacadeState } from '../state/index.js';
 import { serviceUnavailable } from '../fhir/index.js';
-import { createAuthorizationServer, type AuthorizationServer, type GrantContext } from './server/provider.js';
-import { CONTEXT_KIND, interactionRoutes } from './server/interactions.js';
+import { CONTEXT_KIND, createAuthorizationServer, type AuthorizationServer, type GrantContext } from './server/provider.js';
+import { interactionRoutes } from './server/interactions.js';
 import { oscarIdentity } from './oscar/identity.js';
 import { ehrLaunch } from './server/ehr-launch.js';
+import { managementRoutes } from './server/management.js';
 import { cookieKeys, serverKeys } from './server/keys.js';
 import { tokenLookup } from './server/token-lookup.js';
 import { tokenAuditOf } from './server/token-audit.js';
@@ -94,8 +95,12 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
   const people = own.tokenUrl && apps && opts.oscar
     ? oscarIdentity({ oscar: opts.oscar, vault: opts.state.vault, keys: config.smart.vaultKeys, maxAgeSeconds: config.smart.oscarTokenMaxAgeSeconds })
     : undefined;
-  if (people) own.authorizeUrl = `${config.fhirBaseUrl}/auth/authorize`;
+  if (people) {
+    own.authorizeUrl = `${config.fhirBaseUrl}/auth/authorize`;
+    own.managementUrl = `${config.fhirBaseUrl}/auth/apps`;
+  }
   let launchRoutes: Router | undefined;
+  let appsRoutes: Router | undefined;
   async function startServer(): Promise<void> {
     const launches = people ? ehrLaunch({ issuer: config.fhirBaseUrl, clients: new Map(config.smart.clients.map((c) => [c.clientId, c])), documents: opts.state.documents }) : undefined;
     const s = createAuthorizationServer({
@@ -107,6 +112,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
     });
     if (people && launches) {
       launchRoutes = launches.routes();
+      appsRoutes = managementRoutes({ provider: s.provider, issuer: config.fhirBaseUrl, clients: s.clients, documents: opts.state.documents });
       interactions = interactionRoutes({
         provider: s.provider, issuer: config.fhirBaseUrl, clients: s.clients, documents: opts.state.documents,
         vault: people.identity.vault, userRest: people.identity.userRest, https, ...(launches && { launches }),
@@ -185,6 +191,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
         }
         if (server.handles(req.path)) server.callback(req, res);
         else if (launchRoutes && req.path.startsWith('/auth/launch/')) launchRoutes(req, res, next);
+        else if (appsRoutes && req.path === '/auth/apps') appsRoutes(req, res, next);
         else if (interactions && req.path.startsWith('/auth/')) interactions(req, res, next);
         else next();
       });

@@ -142,3 +142,34 @@ describe('SMART App Launch with OSCAR as the sign-in', () => {
     assert.equal(read.status, 401, 'its access tokens stop working too');
   });
 });
+
+describe('the management page (management_endpoint)', () => {
+  let s: SecureStack;
+  before(async () => {
+    s = await startSecureStack({ apps: [{ client_id: APP, name: 'Growth chart', redirect_uris: [REDIRECT], scope: 'launch/patient openid fhirUser online_access patient/*.rs' }] });
+  });
+  after(async () => { await s.close(); });
+
+  it('lists the apps the user authorised and revokes one: its tokens stop working at once', async () => {
+    const surname = s.sim.store.data.demographics.find((d) => d.patientStatus === 'AC')!.lastName;
+    const r = await launch({ base: s.base, clientId: APP, redirectUri: REDIRECT, scope: SCOPE, user: DOCTOR, pick: surname });
+    const t = await redeem(s.base, r, { clientId: APP, redirectUri: REDIRECT });
+    const smart = await (await fetch(`${s.base}/.well-known/smart-configuration`)).json() as Record<string, unknown>;
+    assert.equal(smart.management_endpoint, `${s.base}/auth/apps`);
+    assert.equal((await new Browser().request(`${s.base}/auth/apps`)).status, 401, 'a browser not signed in here sees nothing');
+    const list = await r.browser.request(`${s.base}/auth/apps`);
+    assert.equal(list.status, 200);
+    assert.match(list.body, /Growth chart/);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(list.body)![1]!;
+    const grant = /name="grant" value="([^"]+)"/.exec(list.body)![1]!;
+    const forged = await r.browser.request(`${s.base}/auth/apps`, { form: { csrf: 'x'.repeat(csrf.length), grant } });
+    assert.equal(forged.status, 403);
+    assert.equal((await s.as(String(t.body.access_token), `/Patient/${t.body.patient}`)).status, 200);
+    const revoked = await r.browser.request(`${s.base}/auth/apps`, { form: { csrf, grant } });
+    assert.equal(revoked.status, 303);
+    assert.equal((await s.as(String(t.body.access_token), `/Patient/${t.body.patient}`)).status, 401);
+    const refresh = await fetch(`${s.base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(t.body.refresh_token), client_id: APP }).toString() });
+    assert.equal(((await refresh.json()) as { error?: string }).error, 'invalid_grant');
+    assert.doesNotMatch((await r.browser.request(`${s.base}/auth/apps`)).body, /Growth chart/);
+  });
+});

@@ -14,7 +14,8 @@ import type { OscarTokenVault } from '../oscar/vault.js';
 import { OscarRefused, type OscarUserRest, type UserToken } from '../oscar/user-rest.js';
 import { consentPage, errorPage, scopeLabel } from './pages.js';
 import type { EhrLaunch } from './ehr-launch.js';
-import { appScopeOf, GRANT_TTL_S, SMART_WORDS, type GrantContext } from './provider.js';
+import { rememberGrant } from './management.js';
+import { appScopeOf, CONTEXT_KIND, GRANT_TTL_S, SMART_WORDS, type GrantContext } from './provider.js';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -33,7 +34,6 @@ export interface InteractionDeps {
 const STEP_COOKIE = 'oscar_step';
 const REQUEST_KIND = 'oscar-request';
 const CONSENT_KIND = 'consent-csrf';
-export const CONTEXT_KIND = 'smart-context';
 const STEP_TTL_MS = 10 * 60_000;
 
 /** Constant-time equality of two strings of any length. */
@@ -215,7 +215,8 @@ export function interactionRoutes(d: InteractionDeps): Router {
     const refusedWords = SMART_WORDS.filter((w) => requestedWords.includes(w) && !words.includes(w));
     if (refusedWords.length) grant.rejectOIDCScope(refusedWords.join(' '));
     const grantId = await grant.save();
-    await d.documents.put(CONTEXT_KIND, grantId, context, { ttlMs: GRANT_TTL_S * 1000, lookup: { grantId, account: accountId } });
+    await d.documents.put(CONTEXT_KIND, grantId, context, { ttlMs: GRANT_TTL_S * 1000, lookup: { grantId } });
+    await rememberGrant(d.documents, accountId, grantId);
     await d.provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   });
 

@@ -37,6 +37,9 @@ const CLOCK_TOLERANCE_S = 5;
 /** Scopes that are not resource scopes (SMART words and OIDC): the Grant's OIDC part. */
 export const SMART_WORDS = ['openid', 'fhirUser', 'profile', 'launch', 'launch/patient', 'offline_access', 'online_access'];
 
+/** Where a grant's GrantContext is kept (document kind, keyed by grantId). */
+export const CONTEXT_KIND = 'smart-context';
+
 /** How long a consent lasts (offline_access refresh tokens live as long). */
 export const GRANT_TTL_S = 30 * 86_400;
 
