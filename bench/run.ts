@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       printProfile(`cache misses, ${ids.length} requests one at a time`, await facade.rpc<string>('profile-stop', join(profileDir(), 'facade-cache-miss.cpuprofile')), ids.length);
     }
     for (const [i, r] of m.rounds.entries()) {
-      process.stdout.write(`   round ${i + 1}: facade p50 ${f2(r.facade.p50Ms)} ms p99 ${f2(r.facade.p99Ms)} ms | raw p50 ${f2(r.raw.p50Ms)} ms p99 ${f2(r.raw.p99Ms)} ms\n`);
+      process.stdout.write(`   round ${i + 1}: facade p50 ${f2(r.facade.p50Ms)} ms p99 ${f2(r.facade.p99Ms)} ms (${r.facadeCpuMicrosPerRead.toFixed(0)} µs CPU/read) | raw p50 ${f2(r.raw.p50Ms)} ms p99 ${f2(r.raw.p99Ms)} ms\n`);
     }
     process.stdout.write(`   added p50 ${f2(m.addedP50Ms)} ms (target ≤ 1: ${ok(m.addedP50Ms <= 1)}), added p99 ${f2(m.addedP99Ms)} ms (target ≤ 3: ${ok(m.addedP99Ms <= 3)}) — medians of the rounds\n`);
     process.stdout.write(`   OSCAR calls per facade read: ${Object.entries(m.upstreamCallsPerRead).map(([k, v]) => `${k} ${f2(v)}`).join(', ')}\n`);
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     const budget = 64 * MIB; // the default CACHE_MAX_BYTES
     process.stdout.write(`5. memory: ${reads.toLocaleString('en')} reads over ${distinct.toLocaleString('en')} distinct patients, cache budget ${mib(budget)} vs no cache …\n`);
     const big = await child<SimInfo>('servers/sim.ts', { BENCH_EXTRA_PATIENTS: String(distinct) });
-    const env = { MALLOC_ARENA_MAX: '2', BENCH_SIM_URL: big.info.url, CHANGE_POLL_SECONDS: '0', OSCAR_MAX_IN_FLIGHT: '8', OSCAR_MAX_QUEUE: '1000', CACHE_DOCUMENT_MAX_BYTES: '0' };
+    const env = { MALLOC_ARENA_MAX: '2', OSCAR_GZIP: 'false', BENCH_SIM_URL: big.info.url, CHANGE_POLL_SECONDS: '0', OSCAR_MAX_IN_FLIGHT: '8', OSCAR_MAX_QUEUE: '1000', CACHE_DOCUMENT_MAX_BYTES: '0' };
     // The same fixed young generation for both: otherwise V8 sizes it by allocation rate, and that
     // alone moves RSS by tens of MiB from run to run.
     const gcArgs = ['--max-semi-space-size=8'];
