@@ -191,3 +191,41 @@ describe('an OSCAR JVM in another zone than the clinic (variants B10)', () => {
     assert.deepEqual(slotTable(day.body), ['09:00 free', '09:15 free', '09:30 free', '09:45 free', '10:00 free', '10:30 free', '11:00 free', '11:45 free', '14:45 free']);
   });
 });
+
+describe('capacity, no-shows and holidays follow the booking rules', () => {
+  const GROUP = timecode(15, [['09:00', '09:45', 'k'], ['09:45', '10:00', '1']]);
+  const seed = (x: BookingStack): void => {
+    // A clinic code whose cells hold two bookings (scheduling §1.2 bookinglimit).
+    x.sim.store.data.scheduleTemplateCodes.push({ id: 99, code: 'k', description: 'Group visit', duration: '15', color: null, confirm: 'N', bookinglimit: 2 });
+    x.schedule('2026-03-10', GROUP, 'Group');
+    x.appointment('2026-03-10', '09:00:00', '09:14:00');
+    for (let i = 0; i < 2; i++) x.appointment('2026-03-10', '09:15:00', '09:29:00');
+    for (let i = 0; i < 3; i++) x.appointment('2026-03-10', '09:30:00', '09:44:00');
+    x.appointment('2026-03-10', '09:45:00', '09:59:00', { status: 'N' });
+    x.schedule('2026-03-11', GROUP, 'GroupHoliday');
+    x.sim.store.data.scheduleHolidays.push({ sdate: '2026-03-11', holidayName: 'Test holiday' });
+  };
+  const table = async (x: BookingStack, date: string) => {
+    const r = await x.fhir(`/Slot?schedule=Schedule/prov-${PROVIDER}&start=ge${date}&start=lt${date}T23:59:59-04:00`);
+    assert.equal(r.status, 200, r.text);
+    return r.body.entry.map((e: { resource: { start: string; status: string; overbooked?: boolean } }) => `${e.resource.start.slice(11, 16)} ${e.resource.status}${e.resource.overbooked ? ' overbooked' : ''}`);
+  };
+
+  it('by default: bookinglimit honoured, overbooked shown, a no-show keeps its slot, a holiday closes the day', async () => {
+    const d = await startBookingStack({ env: { CACHE_MAX_BYTES: '0' } });
+    try {
+      seed(d);
+      assert.deepEqual(await table(d, '2026-03-10'), ['09:00 free', '09:15 busy', '09:30 busy overbooked', '09:45 busy']);
+      assert.ok((await table(d, '2026-03-11')).every((x: string) => x.endsWith('busy-unavailable')));
+    } finally { await d.close(); }
+  });
+
+  it('BOOKING_CAPACITY=one, BOOKING_NOSHOW_FREES_SLOT=true, BOOKING_HOLIDAYS=open', async () => {
+    const o = await startBookingStack({ env: { CACHE_MAX_BYTES: '0', BOOKING_CAPACITY: 'one', BOOKING_NOSHOW_FREES_SLOT: 'true', BOOKING_HOLIDAYS: 'open' } });
+    try {
+      seed(o);
+      assert.deepEqual(await table(o, '2026-03-10'), ['09:00 busy', '09:15 busy overbooked', '09:30 busy overbooked', '09:45 free']);
+      assert.deepEqual(await table(o, '2026-03-11'), ['09:00 free', '09:15 free', '09:30 free', '09:45 free']);
+    } finally { await o.close(); }
+  });
+});
