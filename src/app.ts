@@ -28,6 +28,7 @@ import { offered, Routes, type CapabilitySource } from './routing/routes.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { loadValidators, validateResource } from './validation/index.js';
 import { inProcessState, type FacadeState } from './state/index.js';
+import { withBulkExport } from './bulk/capability.js';
 import { ExportEngine } from './bulk/engine.js';
 import { createBulkEndpoint } from './bulk/http.js';
 import { FileJobStore } from './bulk/job-store.js';
@@ -142,7 +143,7 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     validator: {
       validate: (r) => validateResource(r).map((i) => ({ severity: i.severity, code: i.code, diagnostics: i.message, expression: [i.expression] })),
     },
-    capability: { software: SOFTWARE, ...(auth.capabilitySecurity && { security: auth.capabilitySecurity }) },
+    capability: { software: SOFTWARE, extend: withBulkExport, ...(auth.capabilitySecurity && { security: auth.capabilitySecurity }) },
     hooks: {
       ...auth.hooks,
       onError: (err, req, mapped) => {

@@ -23,6 +23,8 @@ export interface CapabilityOptions {
   base?: CapabilityStatement;
   /** What the back end cannot serve (already left out of `registry`) and how it serves the rest. */
   limits?: InstanceLimits;
+  /** Served beside the registry's types (the Bulk Data export and its Groups, src/bulk/capability.ts). */
+  extend?: (statement: CapabilityStatement) => CapabilityStatement;
 }
 
 type Notes = Readonly<Record<string, string>>;
@@ -101,7 +103,7 @@ export function buildCapabilityStatement(registry: Registry, opts: CapabilityOpt
   const rest: CapabilityStatementRest = { ...restBase, mode: 'server', resource: registry.all().map((def) => resourceEntry(def, opts.limits?.types[def.type]?.notes ?? {})) };
   if (opts.security) rest.security = opts.security;
   const software = { ...base.software, ...opts.software, name: opts.software?.name ?? base.software?.name ?? 'oscar-fhir' };
-  return {
+  const statement: CapabilityStatement = {
     ...base,
     resourceType: 'CapabilityStatement',
     status: base.status ?? 'active',
@@ -117,4 +119,5 @@ export function buildCapabilityStatement(registry: Registry, opts: CapabilityOpt
     },
     rest: [rest],
   };
+  return opts.extend ? opts.extend(statement) : statement;
 }
