@@ -170,7 +170,9 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   });
   const bulk = createBulkEndpoint({ engine: exports, store: jobStore, providers, baseUrl: config.fhirBaseUrl, maxJobs: config.bulk.maxJobs, minPollMs: config.bulk.minPollMs });
   const https = config.fhirBaseUrl.startsWith('https:');
-  const cors = createCors(config.http.corsOrigins);
+  // SMART 2.2 (smart §1.1): the FHIR API answers browser apps from their registered origins too.
+  const appOrigins = config.authMode === 'smart' ? config.smart.clients.flatMap((c) => c.redirectUris.map((u) => new URL(u).origin)) : [];
+  const cors = createCors([...new Set([...config.http.corsOrigins, ...appOrigins])]);
   const drain = new DrainState();
   const fhir = createFhirHandler({
     router, basePath: FHIR_BASE_PATH, bodyLimitBytes: config.http.maxBodyBytes, logger, routeLabel, drain,

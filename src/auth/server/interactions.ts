@@ -157,7 +157,8 @@ export function interactionRoutes(d: InteractionDeps): Router {
       picker = { searchAction: here(details.uid), term, searched: term.trim() !== '', results: results.map((p) => ({ id: p.demographicNo, label: patientLabel(p) })) };
     }
     const userName = `provider ${providerNo}`;
-    res.status(200).type('html').set({ 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'" })
+    res.status(200).type('html').set({ 'cache-control': 'no-store', // No form-action: Chromium applies it to the redirects after the POST too, and these end at the app.
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" })
       .send(consentPage({
         action: here(details.uid, '/decide'), csrf, appName: client.name ?? client.clientId, userName,
         scopes: scopes.map((s) => ({ value: s, label: scopeLabel(s) })),
