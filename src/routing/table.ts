@@ -41,7 +41,7 @@ const NO_ALLERGY_STATUS = 'no clinical status: without OSCAR REST an archived al
 const JUNO_SEX = "only male or female can be stored (Juno's SOAP web services refuse other sexes, contract 4.13)";
 
 /** contract 7.23, 7.24: what OSCAR REST's demographic record lacks, and the patients it cannot read. */
-const PATIENT_OVER_REST = 'no residential address, email consent or roster enrolment (OSCAR REST has none, contract 7.24); a patient whose birth date is partial, which OSCAR REST cannot read (contract 7.23), comes with names, sex, birth date, phone, chart number, status and family physician only';
+const PATIENT_OVER_REST = 'no residential address, email consent or roster enrolment (OSCAR REST has none, contract 7.24); a patient whose birth date is partial, which OSCAR REST cannot read (contract 7.23), comes with names, sex, phone, chart number, status and family physician only (no birth date)';
 
 /** contract 3.1, 3.6, 3.7: OSCAR REST's demographic search, one mode per call, answers summary rows. */
 const PATIENT_SEARCH_OVER_REST = 'found through OSCAR REST\'s demographic search: by _id, identifier, family, given, name or an exact birth date; results carry names, sex, birth date, phone, chart number, status and family physician only (read the Patient for the rest), and patients whose birth date is partial have none (contract 3.7)';
