@@ -20,6 +20,7 @@ import type { SpoolKeys } from './keys.js';
 import { applyElements, deletedLine, InvalidExportLineError, outcomeLine, resourceLine } from './lines.js';
 import { openRecords, openSealed, sealRecord } from './spool.js';
 import { JobFiles, type FileLimits } from './spool-files.js';
+import { typeFilterPredicate } from './type-filter.js';
 import { SOURCES } from './sources/index.js';
 import type { SourceContext } from './sources/source.js';
 
@@ -180,6 +181,7 @@ export class ExportEngine {
         ...(job.request.since !== undefined && { since: job.request.since }),
         patientsPerBatch: this.opts.patientsPerBatch ?? 10, feedPage: this.opts.feedPage ?? 1000, maxList: OSCAR_MAX_LIST,
       };
+      const kept = typeFilterPredicate(job.request.typeFilters, deps.mapping.timezone);
       while (job.step <= job.request.types.length) {
         if (signal.aborted) return;
         const type = job.request.types[job.step - 1]!;
@@ -188,6 +190,7 @@ export class ExportEngine {
         const batch = await this.withRetries(signal, () => source.batch(ctx, cursor));
         if (signal.aborted) return;
         for (const r of batch.resources) {
+          if (!kept(r)) continue;
           const line = resourceLine(applyElements(r, job.request.elements), this.opts.validation, (t, expressions) => {
             this.opts.logger.error({ job: job!.id, resourceType: t, problems: expressions }, 'exported resource failed validation');
           });

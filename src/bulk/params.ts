@@ -3,8 +3,9 @@
 // Anything not supported is a 400 OperationOutcome, or, with `Prefer: handling=lenient`, an
 // OperationOutcome line in the manifest's `error` file (BD-P-10).
 import type { Parameters } from 'fhir/r4.js';
-import { badRequest, quoteInput } from '../fhir/index.js';
+import { badRequest, isFhirError, quoteInput } from '../fhir/index.js';
 import type { ExportLevel, ExportRequest } from './job.js';
+import { parseTypeFilter } from './type-filter.js';
 
 /** Types this server exports, in output order. */
 export const EXPORT_TYPES = ['Patient', 'Immunization', 'AllergyIntolerance', 'Appointment', 'DocumentReference'] as const;
@@ -13,8 +14,8 @@ const DEFAULT_TYPES = EXPORT_TYPES.filter((t) => t !== 'DocumentReference');
 
 /** The three spellings of NDJSON the spec makes servers accept (BD-P-01). */
 const NDJSON_FORMATS = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);
-const UNSUPPORTED = new Set(['includeAssociatedData', '_typeFilter', '_until', 'organizeOutputBy', 'allowPartialManifests']);
-const KNOWN = new Set(['_outputFormat', '_since', '_type', '_elements', 'patient', ...UNSUPPORTED]);
+const UNSUPPORTED = new Set(['includeAssociatedData', '_until', 'organizeOutputBy', 'allowPartialManifests']);
+const KNOWN = new Set(['_outputFormat', '_since', '_type', '_elements', '_typeFilter', 'patient', ...UNSUPPORTED]);
 /** A FHIR instant: date, time to the second, optional fraction, and a zone (R4 datatypes). */
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
 const ELEMENT = /^[a-z][A-Za-z0-9]{0,63}$/;
@@ -90,7 +91,8 @@ export function parseKickOff(input: KickOffInput): CheckedKickOff {
   for (const [k, v] of pairsOf(input)) {
     if (!KNOWN.has(k)) { refuse(`The parameter ${quoteInput(k)} is not supported by this server's export`); continue; }
     if (UNSUPPORTED.has(k)) { refuse(`${k} is not supported by this server's export`); continue; }
-    values.set(k, [...(values.get(k) ?? []), ...(k === 'patient' ? [v] : v.split(',').map((x) => x.trim()).filter(Boolean))]);
+    // Repeats are comma lists (BD-KO-03); a _typeFilter is one query (a comma inside its values is percent-encoded there).
+    values.set(k, [...(values.get(k) ?? []), ...(k === 'patient' || k === '_typeFilter' ? [v] : v.split(',').map((x) => x.trim()).filter(Boolean))]);
   }
 
   for (const f of values.get('_outputFormat') ?? []) {
@@ -119,6 +121,18 @@ export function parseKickOff(input: KickOffInput): CheckedKickOff {
     (elements[type] ??= []).push(name);
   }
 
+  let typeFilters: Record<string, [string, string][][]> | undefined;
+  for (const raw of values.get('_typeFilter') ?? []) {
+    let parsed: ReturnType<typeof parseTypeFilter>;
+    try { parsed = parseTypeFilter(raw, types); } catch (e) {
+      if (!lenient || !isFhirError(e)) throw e;
+      lenientIssues.push(`${(e as Error).message}; the filter was ignored`);
+      continue;
+    }
+    typeFilters ??= {};
+    (typeFilters[parsed.type] ??= []).push(parsed.pairs);
+  }
+
   let patients: number[] | undefined;
   const patientRefs = values.get('patient');
   if (patientRefs) {
@@ -136,6 +150,7 @@ export function parseKickOff(input: KickOffInput): CheckedKickOff {
     ...(input.groupId !== undefined && { groupId: input.groupId }),
     ...(since !== undefined && { since }),
     ...(elements && { elements }),
+    ...(typeFilters && { typeFilters }),
     ...(patients && { patients }),
   };
   return { request, lenientIssues, typesNamed: named !== undefined };

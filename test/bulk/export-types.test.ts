@@ -104,4 +104,19 @@ describe('export of every type', () => {
     const sys = await fetch(`${stack.base}/$export`, { method: 'POST', body: JSON.stringify(body), headers: { ...KICK_OFF_HEADERS, 'content-type': 'application/fhir+json' } });
     assert.equal(sys.status, 400, 'patient is refused at system level');
   });
+
+  it('_typeFilter keeps the immunizations given in a date range and the patients of one gender; a filter on anything else is 400', async () => {
+    const data = stack.sim.store.data;
+    const active = activePatients(data);
+    const filters = ['Immunization?date=ge2020-01-01&date=lt2024-01-01', 'Patient?gender=female'].map((f) => `_typeFilter=${encodeURIComponent(f)}`).join('&');
+    const m = await manifestOf(await kickOff(stack, `/Patient/$export?_type=Patient,Immunization&${filters}`));
+    const given = new Set(data.preventions.filter((p) => p.preventionDate.slice(0, 10) >= '2020-01-01' && p.preventionDate.slice(0, 10) < '2024-01-01').map((p) => p.id));
+    const expected = immunizationIds(data, active).filter((id) => given.has(id));
+    assert.ok(expected.length > 0 && expected.length < immunizationIds(data, active).length);
+    assert.deepEqual(sortedIds(await resourcesOf(m, 'Immunization')), expected);
+    const women = data.demographics.filter((d) => active.includes(d.demographicNo) && d.sex === 'F').map((d) => d.demographicNo);
+    assert.deepEqual(sortedIds(await resourcesOf(m, 'Patient')), women);
+    const bad = await fetch(`${stack.base}/Patient/$export?_type=Immunization&_typeFilter=${encodeURIComponent('Immunization?lot-number=X')}`, { headers: KICK_OFF_HEADERS });
+    assert.equal(bad.status, 400);
+  });
 });
