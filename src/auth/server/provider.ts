@@ -272,6 +272,16 @@ export function createAuthorizationServer(opts: AuthorizationServerOptions): Aut
   const provider = new Provider(opts.issuer, configuration);
   provider.proxy = true;
   smartTokenResponses(provider, { smartStyleUrl: `${opts.issuer}${SMART_STYLE_PATH}` });
+  // smart §2.4 item 1: oidc-provider drops offline_access from a request without prompt=consent
+  // (OIDC Core §11), which SMART apps never send; the facade's consent page runs anyway.
+  provider.use(async (ctx, next) => {
+    const q = ctx.query as Record<string, unknown>;
+    if (ctx.method === 'GET' && ctx.path.endsWith(AUTH_ROUTES.authorization) && typeof q.scope === 'string'
+      && q.scope.split(' ').includes('offline_access') && q.prompt === undefined) {
+      ctx.query = { ...q, prompt: 'consent' } as typeof ctx.query;
+    }
+    await next();
+  });
   const mine = new Set<string>([...Object.values(AUTH_ROUTES), '/.well-known/openid-configuration']);
   return {
     provider,
