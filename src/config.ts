@@ -380,6 +380,7 @@ function bookingConfig(env: Env, problems: string[]): BookingRules {
     leadMinutes: intIn(env, 'BOOKING_LEAD_MINUTES', d.leadMinutes, 0, 43_200, problems),
     horizonDays: intIn(env, 'BOOKING_HORIZON_DAYS', d.horizonDays, 1, 366, problems),
     holidays: oneOf('BOOKING_HOLIDAYS', ['closed', 'open'], d.holidays),
+    plainCheck: oneOf('BOOKING_PLAIN_CHECK', ['overlap', 'rules', 'off'], d.plainCheck),
   };
 }
 

@@ -25,7 +25,7 @@ export interface ProviderDays {
 }
 
 /** One day's template; a SOAP fault (an empty template string divides by zero, trap 5) leaves the day unknown. */
-async function templateOf(oscar: OscarClient, providerNo: string, date: string, tz: string): Promise<DayCells> {
+export async function templateOf(oscar: OscarClient, providerNo: string, date: string, tz: string): Promise<DayCells> {
   try {
     return dayCells(date, await oscar.soapGetDayWorkSchedule(providerNo, date), tz);
   } catch (e) {

@@ -20,10 +20,16 @@ export interface BookingRules {
   horizonDays: number;
   /** 'closed': a holiday's slots are busy-unavailable; 'open': holidays are ordinary days. */
   holidays: 'closed' | 'open';
+  /**
+   * How a booking with plain start/end (no Slot) is checked: 'overlap' refuses a time with no room
+   * left beside the provider's bookings; 'rules' books it as the Slot starting then; 'off' takes
+   * it unchecked, as OSCAR's own screens do.
+   */
+  plainCheck: 'overlap' | 'rules' | 'off';
 }
 
 export const DEFAULT_BOOKING_RULES: Readonly<BookingRules> = {
-  capacity: 'bookinglimit', noShowFreesSlot: false, leadMinutes: 60, horizonDays: 60, holidays: 'closed',
+  capacity: 'bookinglimit', noShowFreesSlot: false, leadMinutes: 60, horizonDays: 60, holidays: 'closed', plainCheck: 'overlap',
 };
 
 /** A provider number as OSCAR allows it (provider_no varchar(6); negative numbers exist). */

@@ -126,14 +126,14 @@ export const ROUTE_TABLE = {
   },
   'Appointment.create': {
     type: 'Appointment', interaction: 'create', requires: ['Appointment.read'], options: [
-      soap('soap', ['soapAddAppointment', 'soapGetDemographic', 'soapGetProviders2']),
-      rest('rest', ['restAddAppointment', 'restSearchDemographics', 'restGetAppointment'],
-        "the practitioner is not checked against OSCAR's provider list, which only SOAP gives (OSCAR books any provider number, contract 5.2)"),
+      soap('soap', ['soapAddAppointment', 'soapGetDemographic', 'soapGetProviders2', 'soapGetAppointmentsForDateRangeAndProvider2']),
+      rest('rest', ['restAddAppointment', 'restSearchDemographics', 'restGetAppointment', 'restProviderDay', 'restUpdateAppointmentStatus'],
+        "the practitioner is not checked against OSCAR's provider list, which only SOAP gives (OSCAR books any provider number, contract 5.2); a booking is checked against the practitioner's other bookings one at a time: no REST call gives the day template, so BOOKING_CAPACITY and BOOKING_PLAIN_CHECK=rules do not apply"),
     ],
   },
   'Appointment.update': {
     type: 'Appointment', interaction: 'update', requires: ['Appointment.read'], options: [
-      soap('soap', ['soapGetAppointment2', 'soapUpdateAppointment', 'soapGetDemographic', 'soapGetProviders2']),
+      soap('soap', ['soapGetAppointment2', 'soapUpdateAppointment', 'soapGetDemographic', 'soapGetProviders2', 'soapGetAppointmentsForDateRangeAndProvider2']),
       rest('rest', ['restGetAppointment', 'restUpdateAppointmentStatus', 'restUpdateAppointmentType'],
         'only the status and the appointment type can change; a reschedule or another participant is refused (contract 3.8)'),
     ],

@@ -12,13 +12,14 @@ function problems(env: Record<string, string>): string[] {
 }
 
 test('the booking rules default to what the README says and follow the environment', () => {
-  assert.deepEqual(loadConfig({}).booking, { capacity: 'bookinglimit', noShowFreesSlot: false, leadMinutes: 60, horizonDays: 60, holidays: 'closed' });
+  assert.deepEqual(loadConfig({}).booking, { capacity: 'bookinglimit', noShowFreesSlot: false, leadMinutes: 60, horizonDays: 60, holidays: 'closed', plainCheck: 'overlap' });
   const c = loadConfig({
     BOOKING_PROVIDERS: '100101, -1', BOOKING_CODES: '{"*":"12","100103":"6,\\""}', BOOKING_CAPACITY: 'one',
     BOOKING_NOSHOW_FREES_SLOT: 'true', BOOKING_LEAD_MINUTES: '0', BOOKING_HORIZON_DAYS: '366', BOOKING_HOLIDAYS: 'open',
+    BOOKING_PLAIN_CHECK: 'rules',
   });
   assert.deepEqual(c.booking, {
-    providers: ['100101', '-1'], codes: { '*': '12', 100103: '6,"' }, capacity: 'one', noShowFreesSlot: true, leadMinutes: 0, horizonDays: 366, holidays: 'open',
+    providers: ['100101', '-1'], codes: { '*': '12', 100103: '6,"' }, capacity: 'one', noShowFreesSlot: true, leadMinutes: 0, horizonDays: 366, holidays: 'open', plainCheck: 'rules',
   });
 });
 
@@ -26,6 +27,7 @@ test('bad booking rules are refused at start-up, each named', () => {
   const p = problems({
     BOOKING_PROVIDERS: 'a b', BOOKING_CODES: '["1"]', BOOKING_CAPACITY: 'two', BOOKING_NOSHOW_FREES_SLOT: 'yes',
     BOOKING_LEAD_MINUTES: '-5', BOOKING_HORIZON_DAYS: '367', BOOKING_HOLIDAYS: 'never',
+    BOOKING_PLAIN_CHECK: 'slot',
   }).join('\n');
   assert.match(p, /BOOKING_PROVIDERS must be a comma-separated list of OSCAR provider numbers/);
   assert.match(p, /BOOKING_CODES must be a JSON object/);
@@ -34,6 +36,7 @@ test('bad booking rules are refused at start-up, each named', () => {
   assert.match(p, /BOOKING_LEAD_MINUTES must be a whole number from 0 to 43200/);
   assert.match(p, /BOOKING_HORIZON_DAYS must be a whole number from 1 to 366 \(got "367"\)/);
   assert.match(p, /BOOKING_HOLIDAYS must be one of "closed", "open"/);
+  assert.match(p, /BOOKING_PLAIN_CHECK must be one of "overlap", "rules", "off" \(got "slot"\)/);
   assert.match(problems({ BOOKING_CODES: '{"*":"1_"}' }).join('\n'), /'_' is the blank cell/);
   assert.match(problems({ BOOKING_CODES: '{"bad no":"1"}' }).join('\n'), /"bad no" is not a provider number/);
   assert.match(problems({ BOOKING_CODES: '{' }).join('\n'), /BOOKING_CODES must be a JSON object/);

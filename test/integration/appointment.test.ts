@@ -329,27 +329,28 @@ describe('Appointment writes', () => {
   });
 
   test('create across the spring-forward gap stores local wall-clock times and reads back the same instants', async () => {
-    const r = await stack.fhir('/Appointment', json(booking({ start: '2024-03-10T01:30:00-05:00', end: '2024-03-10T03:30:00-04:00' })));
+    const r = await stack.fhir('/Appointment', json(booking({ start: '2030-03-10T01:30:00-05:00', end: '2030-03-10T03:30:00-04:00' })));
     assert.equal(r.status, 201, r.text);
     const row = stored(r.body.id);
-    assert.deepEqual([row.appointmentDate, row.startTime, row.endTime], ['2024-03-10', '01:30:00', '03:29:59']);
-    assert.equal(r.body.start, '2024-03-10T01:30:00-05:00');
-    assert.equal(r.body.end, '2024-03-10T03:30:00-04:00');
+    assert.deepEqual([row.appointmentDate, row.startTime, row.endTime], ['2030-03-10', '01:30:00', '03:29:59']);
+    assert.equal(r.body.start, '2030-03-10T01:30:00-05:00');
+    assert.equal(r.body.end, '2030-03-10T03:30:00-04:00');
     assert.equal(r.body.minutesDuration, 60);
   });
 
   test('create from the first pass of the fall-back hour across the change reads back the same instants', async () => {
-    const r = await stack.fhir('/Appointment', json(booking({ start: '2024-11-03T01:30:00-04:00', end: '2024-11-03T03:00:00-05:00' })));
+    const r = await stack.fhir('/Appointment', json(booking({ start: '2030-11-03T01:30:00-04:00', end: '2030-11-03T03:00:00-05:00' })));
     assert.equal(r.status, 201, r.text);
     const row = stored(r.body.id);
-    assert.deepEqual([row.appointmentDate, row.startTime, row.endTime], ['2024-11-03', '01:30:00', '02:59:59']);
-    assert.equal(r.body.start, '2024-11-03T01:30:00-04:00');
-    assert.equal(r.body.end, '2024-11-03T03:00:00-05:00');
+    assert.deepEqual([row.appointmentDate, row.startTime, row.endTime], ['2030-11-03', '01:30:00', '02:59:59']);
+    assert.equal(r.body.start, '2030-11-03T01:30:00-04:00');
+    assert.equal(r.body.end, '2030-11-03T03:00:00-05:00');
     assert.equal(r.body.minutesDuration, 150);
   });
 
   test('reschedule, cancel and arrive through SOAP updateAppointment keep every column FHIR does not carry', async () => {
-    const created = (await stack.fhir('/Appointment', json(booking()))).body as Appointment;
+    // Its own time: the create test above holds the default one, and a plain booking is checked for overlaps.
+    const created = (await stack.fhir('/Appointment', json(booking({ start: '2030-06-12T11:00:00-04:00', end: '2030-06-12T11:20:00-04:00' })))).body as Appointment;
     // A receptionist sets columns the FHIR resource has no place for.
     Object.assign(stored(created.id!), { location: 'Room 9', resources: 'US-1', urgency: 'critical', remarks: 'wheelchair', programId: 10016, style: 'b', billing: 'Y', type: 'Office' });
     const untouched = (r: AppointmentRow) => [r.location, r.resources, r.urgency, r.remarks, r.programId, r.style, r.billing, r.name, r.demographicNo, r.notes, r.reason];

@@ -59,6 +59,22 @@ export async function startBookingStack(opts: StackOptions = {}, nowIso = '2026-
   };
 }
 
+/**
+ * The front desk books `start` (15 minutes, patient 1002) on `date` in OSCAR's own screen just
+ * before the facade's next insert, between its check and its write. Runs `fn`, then removes the
+ * hook; true when the screen booking was made.
+ */
+export async function screenBooksFirst(x: BookingStack, date: string, start: string, fn: () => Promise<void>): Promise<boolean> {
+  let fired = false;
+  x.sim.store.beforeSoapOperation = (op) => {
+    if (op !== 'ScheduleService.addAppointment' || fired) return;
+    fired = true;
+    x.sim.store.bookFromScreen({ providerNo: PROVIDER, date, start, minutes: 15, demographicNo: 1002, name: 'SCREEN, BOOKING' });
+  };
+  try { await fn(); } finally { x.sim.store.beforeSoapOperation = undefined; }
+  return fired;
+}
+
 /** [local HH:mm of start, status, comment?] of a searchset's Slots, in order. */
 export function slotTable(bundle: { entry?: { resource: { resourceType: string; start: string; status: string; comment?: string } }[] }): string[] {
   return (bundle.entry ?? []).filter((e) => e.resource.resourceType === 'Slot')

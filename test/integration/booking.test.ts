@@ -4,7 +4,7 @@
 // slot busy or free. OSCAR's rows are counted directly in the simulator's store.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PROVIDER, startBookingStack, WEEKDAY, type BookingStack } from './booking-fixture.js';
+import { PROVIDER, screenBooksFirst, startBookingStack, WEEKDAY, type BookingStack } from './booking-fixture.js';
 
 let s: BookingStack;
 before(async () => {
@@ -51,17 +51,11 @@ describe('booking a slot', () => {
   });
 
   it('a booking raced by a direct insert in OSCAR answers 409 and OSCAR keeps only the winner', async () => {
-    let fired = false;
-    s.sim.store.beforeSoapOperation = (op) => {
-      if (op !== 'ScheduleService.addAppointment' || fired) return;
-      fired = true; // the front desk books the same cell between the facade's check and its insert
-      s.sim.store.bookFromScreen({ providerNo: PROVIDER, date: '2026-03-03', start: '09:45', minutes: 15, demographicNo: 1002, name: 'SCREEN, BOOKING' });
-    };
-    try {
+    const fired = await screenBooksFirst(s, '2026-03-03', '09:45', async () => {
       const r = await post(booking('2026-03-03', '09:45', '10:00'));
       assert.equal(r.status, 409, r.text);
       assert.match(r.body.issue[0].diagnostics, /booked in OSCAR at the same moment/);
-    } finally { s.sim.store.beforeSoapOperation = undefined; }
+    });
     assert.ok(fired);
     const held = heldAt('2026-03-03', '09:45');
     assert.equal(held.length, 1);

@@ -11,7 +11,10 @@ import { hiddenFrom } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { referencedId } from '../references.js';
 import { bookingTransfer } from './booking.js';
-import { bookIntoSlot, slotNamed } from '../../booking/safe-book.js';
+import { soapDays } from '../../booking/live-day.js';
+import { bookPlain, type PlainBooking } from '../../booking/plain-book.js';
+import { bookIntoSlot, slotNamed, takeBack, type BookingWrite } from '../../booking/safe-book.js';
+import { exclusiveEndOf } from '../../time/appointment-end.js';
 import { chosen } from '../../routing/routes.js';
 import { appointmentFromSoap } from './mapper.js';
 import { appointmentFromRest } from './rest-mapper.js';
@@ -22,6 +25,11 @@ import { appointmentMatches, fetchCandidates, isDeletedStatus, planAppointmentSe
 
 /** scheduling §3: no REST call exposes a day template, so slots can only be checked over SOAP. */
 const SLOT_NEEDS_SOAP = 'booking into a Slot needs OSCAR\'s SOAP ScheduleService, which this OSCAR does not serve; book with start and end only';
+
+/** The time and practitioner a transfer books (bookingTransfer has checked both). */
+const intervalOf = (t: AppointmentTransfer): PlainBooking => ({
+  providerNo: t.providerNo ?? '', startMs: Date.parse(t.appointmentStartDateTime ?? ''), endMs: Date.parse(t.appointmentEndDateTime ?? ''),
+});
 
 /** Statuses whose booking holds no time (booking/day-slots.ts occupants). */
 const FREEING_STATUSES = new Set(['cancelled', 'noshow', 'entered-in-error']);
@@ -108,7 +116,7 @@ export function appointmentDefinition(deps: ResourceDeps) {
   return defineResource<Appointment>({
     type: 'Appointment',
     recordKind: 'appointment',
-    documentation: `OSCAR schedule bookings. end is the exclusive end (OSCAR stores the last included minute); an appointment cannot cross midnight in the OSCAR server zone and needs exactly one Practitioner participant. status maps through the configurable OSCAR status table; cancel with status=cancelled (OSCAR C), arrive with status=arrived (OSCAR H). A practitioner search needs a date range of at most ${MAX_PRACTITIONER_RANGE_DAYS} days; a date range alone (at most ${MAX_CLINIC_RANGE_DAYS} days, e.g. date=2026-12-07) lists the whole clinic's appointments at one OSCAR call per provider (reminder tools); any other search with no patient, practitioner, actor, _id or _lastUpdated is refused as too costly.`,
+    documentation: `OSCAR schedule bookings. end is the exclusive end (OSCAR stores the last included minute); an appointment cannot cross midnight in the OSCAR server zone and needs exactly one Practitioner participant. status maps through the configurable OSCAR status table; cancel with status=cancelled (OSCAR C), arrive with status=arrived (OSCAR H). A booking or move with plain start and end is refused (409) where the practitioner has no room left at that time (BOOKING_PLAIN_CHECK); naming a Slot in Appointment.slot applies the online-booking rules. A practitioner search needs a date range of at most ${MAX_PRACTITIONER_RANGE_DAYS} days; a date range alone (at most ${MAX_CLINIC_RANGE_DAYS} days, e.g. date=2026-12-07) lists the whole clinic's appointments at one OSCAR call per provider (reminder tools); any other search with no patient, practitioner, actor, _id or _lastUpdated is refused as too costly.`,
     idPattern: NUMERIC_ID,
     // A retried create finds its booking (resources/client-identifier.ts) instead of booking twice.
     conditionalCreate: true,
@@ -125,8 +133,8 @@ export function appointmentDefinition(deps: ResourceDeps) {
         }
         const transfer = await bookingTransfer(a, deps);
         // contract 4.6: the transfer carries the EXCLUSIVE end; OSCAR subtracts 1 ms itself.
-        const add = (): Promise<number> => oscar.soapAddAppointment(transfer);
-        return readBack(slot ? await bookIntoSlot(deps, slot, a, add) : await add());
+        const w: BookingWrite = { write: () => oscar.soapAddAppointment(transfer), undo: (id) => takeBack(deps, id) };
+        return readBack(slot ? await bookIntoSlot(deps, slot, a, w) : await bookPlain(deps, a, intervalOf(transfer), soapDays(deps), w));
       },
       async update(ctx, id, a) {
         if (chosen(deps.routes, 'Appointment.update') === 'rest') {
@@ -140,11 +148,17 @@ export function appointmentDefinition(deps: ResourceDeps) {
         // contract 4.6: updateAppointment overwrites every column (missing → null/0): start from the stored record.
         const transfer = await bookingTransfer(a, deps, stored);
         const write = async (): Promise<number> => { await oscar.soapUpdateAppointment({ ...transfer, id: Number(id) }); return Number(id); };
-        // A move into a slot is checked like a booking; a cancel or a status change frees or keeps its time.
+        // Given back by writing the record as it was (contract 4.6: the whole row).
+        const w: BookingWrite = { write, undo: async () => { await oscar.soapUpdateAppointment({ ...stored, id: Number(id) }); }, mover: Number(id) };
+        // A move is checked like a booking; a cancel or a status change frees or keeps its time.
+        const storedEnd = Date.parse(stored.appointmentEndDateTime ?? '');
+        const moves = Date.parse(transfer.appointmentStartDateTime ?? '') !== Date.parse(stored.appointmentStartDateTime ?? '')
+          || Date.parse(transfer.appointmentEndDateTime ?? '') !== (Number.isNaN(storedEnd) ? storedEnd : exclusiveEndOf(storedEnd))
+          || transfer.providerNo !== stored.providerNo;
         const slot = slotNamed(a);
-        const moves = Date.parse(transfer.appointmentStartDateTime ?? '') !== Date.parse(stored.appointmentStartDateTime ?? '') || transfer.providerNo !== stored.providerNo;
-        if (slot && moves && !FREEING_STATUSES.has(a.status)) await bookIntoSlot(deps, slot, a, write, Number(id));
-        else await write();
+        if (!moves || FREEING_STATUSES.has(a.status)) await write();
+        else if (slot) await bookIntoSlot(deps, slot, a, w);
+        else await bookPlain(deps, a, intervalOf(transfer), soapDays(deps), w);
         return readBack(Number(id));
       },
     },

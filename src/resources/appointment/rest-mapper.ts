@@ -79,18 +79,23 @@ function dayItemStart(i: PatientListApptItemBean, cfg: MappingConfig, serverZone
   return date === undefined ? undefined : epochOfLocal(`${date}T${time}`, cfg.timezone);
 }
 
+/** A day-list row's start and stored end, as far as it carries them. */
+export function dayItemTimes(i: PatientListApptItemBean, cfg: MappingConfig, serverZone = cfg.timezone): { startMs?: number; storedEndMs?: number } {
+  const startMs = dayItemStart(i, cfg, serverZone);
+  const minutes = durationMinutes(i.duration);
+  // getDuration() is end − start of the stored times, and the stored end is the last included minute.
+  return { startMs, storedEndMs: startMs !== undefined && minutes !== undefined ? startMs + minutes * MINUTE : undefined };
+}
+
 /**
  * One row of a provider's day list → Appointment, with what the row carries (contract 3.8): no
  * created/updated times and no client identifier. `providerNo` is the day list's provider. The
  * start needs no zone (its time is text), `serverZone` only helps a row without one.
  */
 export function appointmentFromDayItem(i: PatientListApptItemBean, providerNo: string, cfg: MappingConfig, serverZone = cfg.timezone): Appointment {
-  const startMs = dayItemStart(i, cfg, serverZone);
-  const minutes = durationMinutes(i.duration);
+  const { startMs, storedEndMs } = dayItemTimes(i, cfg, serverZone);
   return buildAppointment({
-    id: i.appointmentNo ?? undefined, status: i.status ?? undefined, startMs,
-    // getDuration() is end − start of the stored times, and the stored end is the last included minute.
-    storedEndMs: startMs !== undefined && minutes !== undefined ? startMs + minutes * MINUTE : undefined,
+    id: i.appointmentNo ?? undefined, status: i.status ?? undefined, startMs, storedEndMs,
     providerNo: nonBlank(providerNo), demographicNo: i.demographicNo ?? undefined, name: nonBlank(i.name),
     type: nonBlank(i.type), reason: nonBlank(i.reason), notes: nonBlank(i.notes),
   }, cfg);
