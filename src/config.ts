@@ -47,6 +47,11 @@ export function connectionFromVariables(url: string, v: Partial<Record<Credentia
 }
 
 export interface Config {
+  /**
+   * STATE_DATABASE_URL (or STATE_DATABASE_URL_FILE): PostgreSQL shared by every instance of this
+   * clinic's facade (src/state); undefined = state in this process only.
+   */
+  stateDatabaseUrl?: string;
   /** The clinic's own mapping tables (MAPPING_CONFIG_FILE), validated; {} when none. */
   mappingOverrides: MappingConfigOverrides;
   port: number;
@@ -485,6 +490,8 @@ export function loadConfig(env: Env = process.env): Config {
   const limits = limitsConfig(env, problems);
   const bulk = bulkConfig(env, problems);
   const booking = bookingConfig(env, problems);
+  const stateDatabaseUrl = secret(env, 'STATE_DATABASE_URL', problems);
+  if (stateDatabaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(stateDatabaseUrl)) problems.push('STATE_DATABASE_URL must be a postgres:// or postgresql:// URL');
 
   const cacheFileRaw = env.CAPABILITY_CACHE_FILE ?? (embedded ? 'off' : DEFAULT_CAPABILITY_CACHE_FILE);
   const capabilities = {
@@ -495,5 +502,5 @@ export function loadConfig(env: Env = process.env): Config {
   };
 
   if (problems.length) throw new ConfigError(problems);
-  return { capabilities, ops, limits, bulk, booking, mappingOverrides, port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
+  return { ...(stateDatabaseUrl !== undefined && { stateDatabaseUrl }), capabilities, ops, limits, bulk, booking, mappingOverrides, port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
 }

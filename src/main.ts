@@ -5,6 +5,8 @@ import { ConfigError, connectionFromCredentials, loadConfig, type OscarConnectio
 import { createLogger } from './logging.js';
 import { startSimulator, type Simulator } from './sim/server.js';
 import { demoCredentials } from './sim/options.js';
+import { DEFAULT_CLINIC, type FacadeState } from './state/index.js';
+import { openPostgresState } from './state/postgres/index.js';
 
 async function main(): Promise<void> {
   let config;
@@ -31,7 +33,20 @@ async function main(): Promise<void> {
   if (config.authMode === 'none') {
     logger.warn('AUTH_MODE=none: the FHIR API is open to anyone who can reach it. This is only allowed with the embedded simulator.');
   }
-  const facade = createFacade(config, conn, logger);
+  let state: FacadeState | undefined;
+  if (config.stateDatabaseUrl) {
+    try {
+      state = await openPostgresState({ url: config.stateDatabaseUrl, clinic: DEFAULT_CLINIC, logger });
+    } catch (e) {
+      // Never the URL itself: it may hold the password.
+      const err = e as Error & { code?: string };
+      process.stderr.write(`oscar-fhir: cannot open the state database (STATE_DATABASE_URL): ${err.name === 'SchemaTooNewError' ? err.message : `${err.code ?? err.name}: ${err.message}`}\n`);
+      await sim?.close();
+      process.exit(1);
+    }
+    logger.info('state shared through the state database (STATE_DATABASE_URL)');
+  }
+  const facade = createFacade(config, conn, logger, { ...(state && { state }) });
   const port = await facade.listen();
   const base = config.fhirBaseUrl;
   process.stdout.write([

@@ -13,7 +13,6 @@ interface Job extends JobInfo<object> {
   attempts: number;
   retryLimit: number;
   expireInSeconds: number;
-  singletonKey: string | undefined;
   abort?: AbortController;
 }
 
@@ -25,15 +24,10 @@ export class InProcessJobs implements JobQueue {
   readonly #jobs = new ExpiringMap<Job>(100_000);
   readonly #workers = new Map<string, Worker>();
 
-  async send<T extends object>(queue: string, data: T, opts: SendOptions = {}): Promise<string | undefined> {
-    if (opts.singletonKey !== undefined) {
-      for (const [, j] of this.#jobs.entries()) {
-        if (j.queue === queue && j.singletonKey === opts.singletonKey && pending(j)) return undefined;
-      }
-    }
+  async send<T extends object>(queue: string, data: T, opts: SendOptions = {}): Promise<string> {
     const job: Job = {
       id: randomUUID(), queue, state: 'created', data: structuredClone(data), createdOn: new Date(), attempts: 0,
-      retryLimit: opts.retryLimit ?? 0, expireInSeconds: opts.expireInSeconds ?? DEFAULT_EXPIRE_S, singletonKey: opts.singletonKey,
+      retryLimit: opts.retryLimit ?? 0, expireInSeconds: opts.expireInSeconds ?? DEFAULT_EXPIRE_S,
     };
     this.#jobs.set(job.id, job);
     queueMicrotask(() => this.#dispatch(queue));

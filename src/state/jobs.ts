@@ -18,13 +18,11 @@ export interface SendOptions {
   retryLimit?: number;
   /** A job running longer is failed (default 15 minutes). */
   expireInSeconds?: number;
-  /** At most one queued or running job with this key; a second send returns undefined. */
-  singletonKey?: string;
 }
 
 export interface JobQueue {
-  /** Queues a job; its id, or undefined when a job with the same singletonKey is pending. */
-  send<T extends object>(queue: string, data: T, opts?: SendOptions): Promise<string | undefined>;
+  /** Queues a job; resolves with its id. */
+  send<T extends object>(queue: string, data: T, opts?: SendOptions): Promise<string>;
   /** Runs `handler` for the queue's jobs on this instance; what it returns is the job's output. */
   work<T extends object>(queue: string, handler: (job: { id: string; data: T; signal: AbortSignal }) => Promise<unknown>, opts?: { concurrency?: number }): Promise<void>;
   get<T>(queue: string, id: string): Promise<JobInfo<T> | undefined>;

@@ -1,0 +1,12 @@
+import { startPostgres } from './test/helpers/postgres.js';
+import { openPostgresState } from './src/state/postgres/index.js';
+const t = Date.now();
+const db = await startPostgres();
+console.log('pg up', Date.now() - t);
+const s = await openPostgresState({ url: db.url, clinic: 'default', logger: { warn: console.log, info: console.log, error: console.log } as any });
+console.log('state open', Date.now() - t);
+console.log(await s.once.claim('a', 1000), await s.once.claim('a', 1000));
+await s.close();
+console.log('closed', Date.now() - t);
+await db.close();
+console.log('done', Date.now() - t);
