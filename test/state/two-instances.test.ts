@@ -18,7 +18,7 @@ import { createLogger } from '../../src/logging.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
 import { openPostgresState } from '../../src/state/postgres/index.js';
-import { keyPair, type KeyPair } from '../auth/fixture.js';
+import { keyPair, startIssuer, type Issuer, type KeyPair } from '../auth/fixture.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { startRoundRobin, type RoundRobin } from '../helpers/round-robin.js';
 
@@ -30,6 +30,7 @@ let sim: Simulator;
 let lb: RoundRobin;
 let dir: string;
 let clientKey: KeyPair;
+let issuer: Issuer;
 let a: Facade;
 let b: Facade;
 const ports: number[] = [];
@@ -40,7 +41,7 @@ async function instance(): Promise<Facade> {
   const config = loadConfig({
     PORT: '0', HOST: '127.0.0.1', FHIR_BASE_URL: base, VALIDATION_MODE: 'strict', LOG_LEVEL: 'silent', OSCAR_TIMEZONE: sim.store.timezone,
     CAPABILITY_DISCOVERY: 'false', CHANGE_POLL_SECONDS: '1', READY_CACHE_MS: '0', OPS_TOKEN,
-    AUTH_MODE: 'smart', SMART_CLIENTS_FILE: join(dir, 'clients.json'), BULK_DIR: join(dir, `bulk-${randomUUID()}`),
+    AUTH_MODE: 'smart', SMART_CLIENTS_FILE: join(dir, 'clients.json'), SMART_ISSUER: issuer.issuer, SMART_JWKS_URL: issuer.jwksUrl, SMART_EXTERNAL_SYSTEM_SCOPES: 'true', BULK_DIR: join(dir, `bulk-${randomUUID()}`),
   });
   const state = await openPostgresState({ url: db.url, clinic: 'default' });
   const f = createFacade(config, connectionFromCredentials(sim.url, credentials), createLogger('silent'), { state });
@@ -54,6 +55,7 @@ before(async () => {
   lb = await startRoundRobin();
   base = `http://127.0.0.1:${lb.port}/fhir`;
   dir = mkdtempSync(join(tmpdir(), 'oscar-fhir-two-'));
+  issuer = await startIssuer(() => base);
   clientKey = await keyPair('ES384');
   writeFileSync(join(dir, 'clients.json'), JSON.stringify({ clients: [{ client_id: CLIENT, scope: 'system/*.cruds', jwks: { keys: [clientKey.publicJwk] } }] }));
   a = await instance();
@@ -67,11 +69,13 @@ after(async () => {
   await lb?.close();
   await sim?.close();
   await db?.close();
+  await issuer?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
+const lbOrigin = (): string => `http://127.0.0.1:${lb.port}`;
 const direct = (f: Facade): string => `http://127.0.0.1:${ports[f === a ? 0 : 1]}`;
-const tokenUrl = (): string => base.replace(/\/fhir$/, '/auth/token');
+const tokenUrl = (): string => `${base}/auth/token`;
 
 async function assertion(): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
@@ -81,20 +85,22 @@ async function assertion(): Promise<string> {
 }
 
 async function tokenFrom(origin: string, jwt: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const r = await fetch(`${origin}/auth/token`, {
+  const r = await fetch(`${origin}/fhir/auth/token`, {
     method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/Patient.cruds', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: jwt }).toString(),
   });
   return { status: r.status, body: await r.json() as Record<string, unknown> };
 }
 
+/** An external issuer's token (checked against its keys, no shared state needed) for the FHIR calls. */
 let token = '';
+/** A token this server issued (opaque, looked up in the shared state on every request). */
+let localToken = '';
 async function fhir(origin: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: any; etag: string | null; text: string }> {
   const r = await fetch(`${origin}/fhir${path}`, { ...init, headers: { accept: 'application/fhir+json', 'content-type': 'application/fhir+json', authorization: `Bearer ${token}`, ...init.headers as Record<string, string> } });
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : undefined, etag: r.headers.get('etag'), text };
 }
-const lbOrigin = (): string => `http://127.0.0.1:${lb.port}`;
 /** Patients OSCAR will store again as they are (a full birth date, active), one per test. */
 const writable = (n: number): string => String(sim.store.data.demographics
   .filter((d) => d.demographicNo > 1040 && d.patientStatus === 'AC' && d.yearOfBirth && d.monthOfBirth && d.dateOfBirth)[n]!.demographicNo);
@@ -102,14 +108,22 @@ const withFamily = (p: Patient, family: string): Patient => ({ ...p, name: [{ ..
 
 describe('two instances sharing their state on PostgreSQL', () => {
   it('a client assertion used on one instance is refused by the other; the token works on both', async () => {
+    // Through the balancer: the token endpoint checks the assertion's audience against the public URL.
     const jwt = await assertion();
-    const first = await tokenFrom(direct(a), jwt);
+    lb.log.length = 0;
+    const first = await tokenFrom(lbOrigin(), jwt);
     assert.equal(first.status, 200, JSON.stringify(first.body));
-    const replay = await tokenFrom(direct(b), jwt);
-    assert.equal(replay.status, 401);
-    assert.match(String(replay.body.error_description), /already used/);
-    token = String(first.body.access_token);
-    assert.equal((await fhir(direct(b), '/Patient/1001')).status, 200, 'B accepts the token A signed (one signing key)');
+    const replay = await tokenFrom(lbOrigin(), jwt);
+    assert.notEqual(lb.log[0], lb.log[1], 'the two token requests went to different instances');
+    assert.equal(replay.status, 401, JSON.stringify(replay.body));
+    assert.equal(replay.body.error, 'invalid_client');
+    const issued = String(first.body.access_token);
+    localToken = issued;
+    for (const f of [a, b]) {
+      const read = await fetch(`${direct(f)}/fhir/Patient/1001`, { headers: { authorization: `Bearer ${issued}` } });
+      assert.equal(read.status, 200, 'both instances accept the token one issued (one token store)');
+    }
+    token = await issuer.token({ scope: 'system/Patient.cruds' });
   });
 
   it('a write through A is seen by the very next read through B (its cached copy was evicted before A answered)', async () => {
@@ -171,9 +185,10 @@ describe('two instances sharing their state on PostgreSQL', () => {
     assert.equal(refused.status, 503, refused.text);
     assert.ok(Number((await fetch(`${direct(b)}/fhir/Patient/${id}`, { method: 'PUT', headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${token}` }, body: JSON.stringify(cached.body) })).headers.get('retry-after')) >= 1);
     assert.notEqual((await fhir(direct(a), `/Patient/${id}`)).body.name[0].family, 'DOWN', 'nothing was written');
-    const tokenDown = await tokenFrom(direct(a), await assertion());
-    assert.equal(tokenDown.status, 503);
-    assert.equal(tokenDown.body.error, 'temporarily_unavailable');
+    const tokenDown = await tokenFrom(lbOrigin(), await assertion());
+    assert.equal(tokenDown.status, 503, `no token without the state: ${JSON.stringify(tokenDown.body)}`);
+    const localDown = await fetch(`${direct(a)}/fhir/Patient/1001`, { headers: { authorization: `Bearer ${localToken}` } });
+    assert.equal(localDown.status, 503, 'a token of this server cannot be looked up: 503, not 401 or 500');
 
     await db.start();
     for (const f of [a, b]) {
@@ -191,6 +206,6 @@ describe('two instances sharing their state on PostgreSQL', () => {
     const write = await fhir(direct(a), `/Patient/${id}`, { method: 'PUT', body: JSON.stringify(withFamily(before.body as Patient, 'BACK')) });
     assert.equal(write.status, 200, write.text);
     assert.equal((await fhir(direct(b), `/Patient/${id}`)).body.name[0].family, 'BACK');
-    assert.equal((await tokenFrom(direct(b), await assertion())).status, 200);
+    assert.equal((await tokenFrom(lbOrigin(), await assertion())).status, 200);
   });
 });

@@ -11,6 +11,7 @@ import type { JWK } from 'jose';
 import type { SmartClient } from '../clients.js';
 import { formatScope, intersectScopes, parseScopes } from '../scopes.js';
 import { adapterFactory } from './adapter.js';
+import { stateOutageAnswers } from './state-outage.js';
 import { smartTokenResponses } from './token-response.js';
 import type { DocumentStore } from '../../state/index.js';
 
@@ -272,6 +273,7 @@ export function createAuthorizationServer(opts: AuthorizationServerOptions): Aut
   const provider = new Provider(opts.issuer, configuration);
   provider.proxy = true;
   smartTokenResponses(provider, { smartStyleUrl: `${opts.issuer}${SMART_STYLE_PATH}` });
+  stateOutageAnswers(provider);
   // smart §2.4 item 1: oidc-provider drops offline_access from a request without prompt=consent
   // (OIDC Core §11), which SMART apps never send; the facade's consent page runs anyway.
   provider.use(async (ctx, next) => {
