@@ -86,7 +86,7 @@ describe('CDATA-wrapped markup in appointment text', () => {
   it('description and type travel as text too', async () => {
     const description = inject(`<providerNo>999999</providerNo>`).replace(/notes/g, 'reason');
     const from = soapBodies.length;
-    const r = await s.as(patientToken, '/Appointment', json({ ...booking('plain'), description, appointmentType: { text: '<![CDATA[]]></type><status>C</status><type>' } }));
+    const r = await s.as(patientToken, '/Appointment', json({ ...booking('plain'), start: '2031-06-02T10:00:00-04:00', end: '2031-06-02T10:15:00-04:00', description, appointmentType: { text: '<![CDATA[]]></type><status>C</status><type>' } }));
     assert.equal(r.status, 201, r.text);
     const names = elementNames(envelopeOf('addAppointment', from));
     assert.deepEqual(names.filter((n) => n === 'providerNo' || n === 'status'), ['providerNo', 'status']);
