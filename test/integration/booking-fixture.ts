@@ -61,13 +61,13 @@ export async function startBookingStack(opts: StackOptions = {}, nowIso = '2026-
 
 /**
  * The front desk books `start` (15 minutes, patient 1002) on `date` in OSCAR's own screen just
- * before the facade's next insert, between its check and its write. Runs `fn`, then removes the
- * hook; true when the screen booking was made.
+ * before the facade's next `before` operation (an insert unless told), between its check and its
+ * write. Runs `fn`, then removes the hook; true when the screen booking was made.
  */
-export async function screenBooksFirst(x: BookingStack, date: string, start: string, fn: () => Promise<void>): Promise<boolean> {
+export async function screenBooksFirst(x: BookingStack, date: string, start: string, fn: () => Promise<void>, before = 'ScheduleService.addAppointment'): Promise<boolean> {
   let fired = false;
   x.sim.store.beforeSoapOperation = (op) => {
-    if (op !== 'ScheduleService.addAppointment' || fired) return;
+    if (op !== before || fired) return;
     fired = true;
     x.sim.store.bookFromScreen({ providerNo: PROVIDER, date, start, minutes: 15, demographicNo: 1002, name: 'SCREEN, BOOKING' });
   };

@@ -111,6 +111,21 @@ describe('plain start/end bookings (BOOKING_PLAIN_CHECK=overlap, the default)', 
     assert.equal(same.status, 200, same.text);
   });
 
+  it('a move raced by a direct insert in OSCAR answers 409 and the appointment is written back where it was', async () => {
+    const a = await post(s, plain('2026-03-05', '14:00', '14:15'));
+    assert.equal(a.status, 201, a.text);
+    // The front desk books the target time between the facade's check and its write.
+    const fired = await screenBooksFirst(s, '2026-03-05', '14:30', async () => {
+      const r = await s.fhir(`/Appointment/${a.body.id}`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify({ ...plain('2026-03-05', '14:30', '14:45'), id: a.body.id }) });
+      assert.equal(r.status, 409, r.text);
+      assert.match(r.body.issue[0].diagnostics, /this move was undone again/);
+    }, 'ScheduleService.updateAppointment');
+    assert.ok(fired);
+    const ours = s.sim.store.appointment(Number(a.body.id))!;
+    assert.deepEqual([ours.startTime, ours.status], ['14:00:00', 't']);
+    assert.deepEqual(heldAt(s, '2026-03-05', '14:30').map((x) => x.demographicNo), [1002]);
+  });
+
   it('a cell holding two bookings (bookinglimit 2) takes a second and refuses a third; a no-show or cancelled one holds nothing', async () => {
     s.sim.store.data.scheduleTemplateCodes.push({ id: 98, code: 'g', description: 'Group visit', duration: '15', color: null, confirm: 'N', bookinglimit: 2 });
     s.schedule('2026-03-06', timecode(15, [['10:00', '11:00', 'g']]), 'Groups');
