@@ -92,6 +92,19 @@ describe('SMART App Launch with OSCAR as the sign-in', () => {
     }
   });
 
+  it('a user who deletes the facade\'s token in OSCAR ends the app\'s access: 401 at the next check with OSCAR', async () => {
+    // Another patient than the other tests': "OSCAR shows this user this patient" is trusted for a minute.
+    const other = s.sim.store.data.demographics.find((d) => d.patientStatus === 'AC' && d.lastName !== surname)!;
+    const r = await standalone({ pick: other.lastName });
+    const t = await redeem(s.base, r, { clientId: APP, redirectUri: REDIRECT });
+    // What provider/clients.jsp (tokenManage.json) does: the access-token row goes.
+    const rows = s.sim.store.data.oauthAccessTokens;
+    rows.splice(rows.length - 1, 1);
+    const read = await s.as(String(t.body.access_token), `/Patient/${t.body.patient}`);
+    assert.equal(read.status, 401, read.text);
+    assert.match(read.headers.get('www-authenticate') ?? '', /withdrawn in OSCAR/);
+  });
+
   it('the user can untick resource types: the token lacks them and the API refuses them', async () => {
     const r = await standalone({ untick: ['patient/AllergyIntolerance.rs'] });
     const t = await redeem(s.base, r, { clientId: APP, redirectUri: REDIRECT });

@@ -45,7 +45,16 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
           const until = visible.get(key) ?? 0;
           if (until < Date.now()) {
             const p = await userRest.patient(token, Number(auth.patient)).catch(() => undefined);
-            if (!p) throw forbidden('OSCAR does not let this user see the patient of this token');
+            if (!p) {
+              // The user may have deleted the facade's token in OSCAR (contract 2.5: the only way it ends):
+              // then their sign-in is over, not just this patient hidden.
+              const alive = await userRest.providerOf(token).then((no) => no === providerNo, () => false);
+              if (!alive) {
+                await vault.delete(providerNo);
+                throw invalidToken('the user\'s OSCAR authorization was withdrawn in OSCAR: sign in to the app again') as FhirError;
+              }
+              throw forbidden('OSCAR does not let this user see the patient of this token');
+            }
             if (visible.size > 10_000) visible.clear();
             visible.set(key, Date.now() + VISIBLE_TTL_MS);
           }
