@@ -111,6 +111,25 @@ describe('plain start/end bookings (BOOKING_PLAIN_CHECK=overlap, the default)', 
     assert.equal(same.status, 200, same.text);
   });
 
+  it('a cancelled booking brought back to booked is checked like a move: 409 where its time was taken meanwhile', async () => {
+    const put = (id: string, body: unknown) => s.fhir(`/Appointment/${id}`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify(body) });
+    const a = await post(s, plain('2026-03-05', '15:00', '15:15'));
+    assert.equal(a.status, 201, a.text);
+    const cancelled = await put(a.body.id, { ...plain('2026-03-05', '15:00', '15:15'), id: a.body.id, status: 'cancelled' });
+    assert.equal(cancelled.status, 200, cancelled.text);
+    const b = await post(s, plain('2026-03-05', '15:00', '15:15', {}, 1003));
+    assert.equal(b.status, 201, b.text);
+    const revived = await put(a.body.id, { ...plain('2026-03-05', '15:00', '15:15'), id: a.body.id });
+    assert.equal(revived.status, 409, revived.text);
+    assert.deepEqual(heldAt(s, '2026-03-05', '15:00').map((x) => x.demographicNo), [1003]);
+    // Where the time is still free, bringing it back is an ordinary update.
+    const c = await post(s, plain('2026-03-05', '16:00', '16:15'));
+    assert.equal((await put(c.body.id, { ...plain('2026-03-05', '16:00', '16:15'), id: c.body.id, status: 'cancelled' })).status, 200);
+    const back = await put(c.body.id, { ...plain('2026-03-05', '16:00', '16:15'), id: c.body.id });
+    assert.equal(back.status, 200, back.text);
+    assert.deepEqual(heldAt(s, '2026-03-05', '16:00').map((x) => x.demographicNo), [1001]);
+  });
+
   it('a move raced by a direct insert in OSCAR answers 409 and the appointment is written back where it was', async () => {
     const a = await post(s, plain('2026-03-05', '14:00', '14:15'));
     assert.equal(a.status, 201, a.text);

@@ -16,7 +16,7 @@ import { bookPlain, type PlainBooking } from '../../booking/plain-book.js';
 import { bookIntoSlot, slotNamed, takeBack, type BookingWrite } from '../../booking/safe-book.js';
 import { exclusiveEndOf } from '../../time/appointment-end.js';
 import { chosen } from '../../routing/routes.js';
-import { appointmentFromSoap } from './mapper.js';
+import { appointmentFromSoap, appointmentStatusFor } from './mapper.js';
 import { appointmentFromRest } from './rest-mapper.js';
 import { bookOverRest, changeOverRest } from './rest-booking.js';
 import { fetchRestCandidates } from './rest-search.js';
@@ -116,7 +116,7 @@ export function appointmentDefinition(deps: ResourceDeps) {
   return defineResource<Appointment>({
     type: 'Appointment',
     recordKind: 'appointment',
-    documentation: `OSCAR schedule bookings. end is the exclusive end (OSCAR stores the last included minute); an appointment cannot cross midnight in the OSCAR server zone and needs exactly one Practitioner participant. status maps through the configurable OSCAR status table; cancel with status=cancelled (OSCAR C), arrive with status=arrived (OSCAR H). A booking or move with plain start and end is refused (409) where the practitioner has no room left at that time (BOOKING_PLAIN_CHECK); naming a Slot in Appointment.slot applies the online-booking rules. A practitioner search needs a date range of at most ${MAX_PRACTITIONER_RANGE_DAYS} days; a date range alone (at most ${MAX_CLINIC_RANGE_DAYS} days, e.g. date=2026-12-07) lists the whole clinic's appointments at one OSCAR call per provider (reminder tools); any other search with no patient, practitioner, actor, _id or _lastUpdated is refused as too costly.`,
+    documentation: `OSCAR schedule bookings. end is the exclusive end (OSCAR stores the last included minute); an appointment cannot cross midnight in the OSCAR server zone and needs exactly one Practitioner participant. status maps through the configurable OSCAR status table; cancel with status=cancelled (OSCAR C), arrive with status=arrived (OSCAR H). A booking, a move, or a cancelled booking brought back, with plain start and end, is refused (409) where the practitioner has no room left at that time (BOOKING_PLAIN_CHECK); naming a Slot in Appointment.slot applies the online-booking rules. A practitioner search needs a date range of at most ${MAX_PRACTITIONER_RANGE_DAYS} days; a date range alone (at most ${MAX_CLINIC_RANGE_DAYS} days, e.g. date=2026-12-07) lists the whole clinic's appointments at one OSCAR call per provider (reminder tools); any other search with no patient, practitioner, actor, _id or _lastUpdated is refused as too costly.`,
     idPattern: NUMERIC_ID,
     // A retried create finds its booking (resources/client-identifier.ts) instead of booking twice.
     conditionalCreate: true,
@@ -155,8 +155,10 @@ export function appointmentDefinition(deps: ResourceDeps) {
         const moves = Date.parse(transfer.appointmentStartDateTime ?? '') !== Date.parse(stored.appointmentStartDateTime ?? '')
           || Date.parse(transfer.appointmentEndDateTime ?? '') !== (Number.isNaN(storedEnd) ? storedEnd : exclusiveEndOf(storedEnd))
           || transfer.providerNo !== stored.providerNo;
+        // A cancelled or no-show booking brought back takes its time again: checked like a move.
+        const revives = FREEING_STATUSES.has(appointmentStatusFor(stored.status, mapping)) && !FREEING_STATUSES.has(a.status);
         const slot = slotNamed(a);
-        if (!moves || FREEING_STATUSES.has(a.status)) await write();
+        if ((!moves && !revives) || FREEING_STATUSES.has(a.status)) await write();
         else if (slot) await bookIntoSlot(deps, slot, a, w);
         else await bookPlain(deps, a, intervalOf(transfer), soapDays(deps), w);
         return readBack(Number(id));
