@@ -2,6 +2,8 @@
 // _elements (bulk-data §a D, G, I).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { CapabilityStatement } from 'fhir/r4.js';
+import { medplumValidate } from '../helpers/independent-validator.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { validateResource } from '../../src/validation/index.js';
 import { activePatients, immunizationIds, KICK_OFF_HEADERS, kickOff, manifestOf, resourcesOf, simIds, sortedIds } from './export-helpers.js';
@@ -84,6 +86,24 @@ describe('export of every type', () => {
     assert.equal(search.body.resourceType, 'Bundle');
     assert.ok(search.body.entry.length > 0);
     assert.ok(search.body.entry.every((e: { resource: { id: string } }) => e.resource.id.startsWith('rostered-')));
+  });
+
+  it('the CapabilityStatement lists Group with read, search and Group/[id]/$export, and every search parameter it lists is answered', async () => {
+    const cs = (await stack.fhir('/metadata')).body as CapabilityStatement;
+    assert.deepEqual(medplumValidate(cs), [], 'the statement with Group is valid R4');
+    const group = cs.rest![0]!.resource!.find((r) => r.type === 'Group');
+    assert.ok(group, 'Group is listed');
+    assert.deepEqual(group.interaction!.map((i) => i.code).sort(), ['read', 'search-type']);
+    assert.deepEqual(group.operation, [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export', documentation: group.operation![0]!.documentation }]);
+    const asked: Record<string, string> = { name: 'clinic', identifier: 'clinic', _id: 'clinic' };
+    assert.deepEqual(group.searchParam!.map((p) => p.name).sort(), Object.keys(asked).sort());
+    for (const p of group.searchParam!) {
+      const found = await stack.fhir(`/Group?${p.name}=${asked[p.name]}`);
+      assert.equal(found.status, 200, `${p.name}: ${found.text}`);
+      assert.deepEqual(found.body.entry.map((e: { resource: { id: string } }) => e.resource.id), ['clinic'], p.name);
+    }
+    const notListed = await stack.fhir('/Group?type=person');
+    assert.equal(notListed.status, 400, 'a parameter the statement does not list is refused');
   });
 
   it('POST with a Parameters body and the patient parameter exports only those patients; one outside the group is reported in error', async () => {
