@@ -9,6 +9,7 @@ import type { Config, OscarConnection } from '../config.js';
 import type { FhirRequest, FhirResponse, FinishedRequest, Registry, RouterHooks } from '../fhir/index.js';
 import type { Logger } from '../logging.js';
 import type { Attempt } from '../http/body-admission.js';
+import { ANY_ORIGIN, isPreflight } from '../http/cors.js';
 import { AccessTokenVerifier } from './access-token.js';
 import { refuseWithoutScope } from './attempt.js';
 import { auditEventFor, tokenAuditEventFor } from './audit.js';
@@ -181,6 +182,10 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
       app.get(`${opts.basePath}/.well-known/smart-configuration`, (_req, res) => {
         // smart §1.1: readable from any origin, JSON whatever the Accept header says.
         res.set({ 'cache-control': 'public, max-age=300', 'access-control-allow-origin': '*' }).json(smartConfiguration(config, own));
+      });
+      app.options(`${opts.basePath}/.well-known/smart-configuration`, (req, res) => {
+        const pre = isPreflight(req.method, req.headers) ? ANY_ORIGIN.preflight(req.headers.origin!) : { status: 204, headers: { allow: 'GET, HEAD, OPTIONS' } };
+        res.status(pre.status).set(pre.headers).end();
       });
       if (!own.tokenUrl) return;
       app.use(opts.basePath, (req, res, next) => {

@@ -64,3 +64,6 @@ export function createCors(origins: readonly string[]): CorsPolicy {
     },
   };
 }
+
+/** Discovery (smart §1.1): public documents every origin may read, with no credentials. */
+export const ANY_ORIGIN: CorsPolicy = createCors(['*']);

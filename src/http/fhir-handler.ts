@@ -17,7 +17,7 @@ import type { BulkEndpoint, BulkResponse } from '../bulk/http.js';
 import type { AdmitBody } from './body-admission.js';
 import { parseBody, readBody } from './body.js';
 import { closeUnreadBody, leavesBodyUnread } from './connection-close.js';
-import { isPreflight, type CorsPolicy } from './cors.js';
+import { ANY_ORIGIN, isPreflight, type CorsPolicy } from './cors.js';
 import { checkParams } from './input-guard.js';
 import { clientKey, rateLimitKey, type RateLimit } from './rate-limit.js';
 import { requestIdFor } from './request-id.js';
@@ -59,6 +59,11 @@ export interface FhirHandlerOptions {
 
 const ALLOW = 'GET, HEAD, POST, PUT, OPTIONS';
 const FHIR_JSON_UTF8 = 'application/fhir+json; charset=utf-8';
+/**
+ * SMART 2.2 (smart §1.1): the CapabilityStatement is discovery, readable from any origin; it holds
+ * no PHI and needs no token. Every other path keeps the configured policy.
+ */
+const isDiscovery = (path: string): boolean => path === '/metadata';
 const ORIGIN_REFUSED = operationOutcome([{ severity: 'error', code: 'forbidden', diagnostics: 'This origin is not allowed to call this server (CORS_ORIGINS)' }]);
 
 function queryPairs(search: string): [string, string][] {
@@ -114,11 +119,16 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
     const started = performance.now();
     const requestId = requestIdFor(req.headers['x-request-id']);
     const method = req.method ?? 'GET';
-    const corsHeaders = cors?.headersFor(req.headers.origin);
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    // Kept percent-encoded: the router decodes each segment once (a decoded '%2F' must not split one).
+    const path = (q < 0 ? url : url.slice(0, q)).slice(basePath.length) || '/';
+    const policy = isDiscovery(path) ? ANY_ORIGIN : cors;
+    const corsHeaders = policy?.headersFor(req.headers.origin);
 
     if (method === 'OPTIONS') {
       // CORS preflight (browsers send no credentials on it) or a plain OPTIONS: no FHIR interaction.
-      const pre = cors?.enabled && isPreflight(method, req.headers) ? cors.preflight(req.headers.origin!) : undefined;
+      const pre = policy?.enabled && isPreflight(method, req.headers) ? policy.preflight(req.headers.origin!) : undefined;
       const response: FhirResponse = !pre || pre.status === 204
         ? { status: 204, headers: { allow: ALLOW, ...pre?.headers } }
         : { status: pre.status, headers: { 'content-type': FHIR_JSON_UTF8, ...pre.headers }, body: ORIGIN_REFUSED };
@@ -126,10 +136,6 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
       return;
     }
 
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    // Kept percent-encoded: the router decodes each segment once (a decoded '%2F' must not split one).
-    const path = (q < 0 ? url : url.slice(0, q)).slice(basePath.length) || '/';
     // The abort signal is made only when something asks for it (an AbortController costs more than
     // a whole cache-hit read): `gone` remembers a client that left before anyone asked.
     let abort: AbortController | undefined;

@@ -79,9 +79,33 @@ describe('Inferno-lite: SMART App Launch STU2.2 and (g)(10), offline', () => {
     assert.ok((c.token_endpoint_auth_signing_alg_values_supported as string[]).some((a) => a === 'RS384' || a === 'ES384'));
   });
 
-  it('discovery: CORS on the well-known configuration for any origin', async () => {
-    const res = await fetch(`${s.base}/.well-known/smart-configuration`, { headers: { origin: 'https://inferno.example.org' } });
-    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+  it('discovery: CORS on the well-known configuration and on metadata for any origin, preflight included', async () => {
+    const origin = 'https://inferno.example.org';
+    for (const path of ['/.well-known/smart-configuration', '/metadata']) {
+      const res = await fetch(`${s.base}${path}`, { headers: { origin } });
+      assert.equal(res.status, 200, path);
+      assert.equal(res.headers.get('access-control-allow-origin'), '*', path);
+      assert.equal(res.headers.get('access-control-allow-credentials'), null, `${path}: public, no credentials`);
+      const pre = await fetch(`${s.base}${path}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'accept' } });
+      assert.equal(pre.status, 204, path);
+      assert.equal(pre.headers.get('access-control-allow-origin'), '*', path);
+      assert.match(pre.headers.get('access-control-allow-methods') ?? '', /GET/, path);
+    }
+  });
+
+  it('CORS: the FHIR data endpoints answer only the registered apps\' origins, not a foreign one', async () => {
+    const t = await symmetricToken();
+    const foreign = 'https://inferno.example.org';
+    const read = await fetch(`${s.base}/Patient/${String(t.patient)}`, { headers: { authorization: `Bearer ${String(t.access_token)}`, origin: foreign } });
+    assert.equal(read.status, 200);
+    assert.equal(read.headers.get('access-control-allow-origin'), null);
+    const pre = await fetch(`${s.base}/Patient/${String(t.patient)}`, { method: 'OPTIONS', headers: { origin: foreign, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    assert.equal(pre.status, 403);
+    assert.equal(pre.headers.get('access-control-allow-origin'), null);
+    const app = new URL(REDIRECT).origin;
+    const allowed = await fetch(`${s.base}/Patient/${String(t.patient)}`, { method: 'OPTIONS', headers: { origin: app, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    assert.equal(allowed.status, 204);
+    assert.equal(allowed.headers.get('access-control-allow-origin'), app);
   });
 
   it('OpenID Connect: configuration fields with RS256, and an RSA key in the JWKS', async () => {
