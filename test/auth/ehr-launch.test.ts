@@ -3,6 +3,7 @@
 // OSCAR, the patient is confirmed on screen, and the app gets that patient without a banner.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { inProcessState, InProcessDocuments } from '../../src/state/index.js';
 import { startSecureStack, type SecureStack } from './fixture.js';
 import { Browser, launch, redeem } from './launch-flow.js';
 
@@ -79,5 +80,42 @@ describe('EHR launch from an OSCAR eForm link', () => {
       /403[\s\S]*Different OSCAR user/);
     await assert.rejects(launch({ base: s.base, clientId: APP, redirectUri: REDIRECT, scope: SCOPE, user: BILLING_CLERK, launch: await launchId(APP, '300301') }),
       /403[\s\S]*Patient not available/);
+  });
+});
+
+describe('EHR launch ids expire after five minutes', () => {
+  let s: SecureStack;
+  let patient = 0;
+  let doctorNo = '';
+  // The state's clock, moved by hand: no five-minute sleep.
+  let skewMs = 0;
+  before(async () => {
+    s = await startSecureStack({
+      facade: { state: { ...inProcessState(), documents: new InProcessDocuments(undefined, () => Date.now() + skewMs) } },
+      apps: [{ client_id: APP, name: 'Chart app', redirect_uris: [REDIRECT], launch_uri: LAUNCH_URI, scope: 'launch launch/patient openid fhirUser patient/*.rs' }],
+    });
+    patient = s.sim.store.data.demographics.find((d) => d.patientStatus === 'AC')!.demographicNo;
+    doctorNo = s.sim.store.data.providers[0]!.providerNo;
+  });
+  after(async () => { await s.close(); });
+
+  async function launchId(): Promise<string> {
+    const r = await new Browser().request(`${s.base}/auth/launch/${APP}?demographic_no=${patient}&provider_no=${doctorNo}`);
+    return new URL(r.location!).searchParams.get('launch')!;
+  }
+
+  it('a launch id used within five minutes works; one older than five minutes is refused with invalid_request naming the reason', async () => {
+    const fresh = await launchId();
+    skewMs += 4 * 60_000 + 55_000;
+    const inTime = await launch({ base: s.base, clientId: APP, redirectUri: REDIRECT, scope: SCOPE, user: DOCTOR, launch: fresh });
+    assert.ok(inTime.callback.searchParams.get('code'), inTime.callback.href);
+
+    const stale = await launchId();
+    skewMs += 5 * 60_000 + 5_000;
+    const late = await launch({ base: s.base, clientId: APP, redirectUri: REDIRECT, scope: SCOPE, user: DOCTOR, launch: stale });
+    assert.equal(late.callback.searchParams.get('code'), null);
+    assert.equal(late.callback.searchParams.get('error'), 'invalid_request');
+    assert.match(late.callback.searchParams.get('error_description') ?? '', /expired/);
+    assert.equal(late.callback.searchParams.get('state'), late.state);
   });
 });
