@@ -37,7 +37,11 @@ export interface SmartClient {
   redirectUris: string[];
   /** Apps: where an EHR launch sends the browser (with iss and launch). */
   launchUri?: string;
-  /** Apps: an EHR launch skips the scope consent (never the OSCAR sign-in or the patient confirmation). */
+  /**
+   * Apps: an EHR launch naming the signed-in provider skips the consent page (the app gets what it
+   * asks within its registration and shows the patient banner); never the OSCAR sign-in, the
+   * provider match or OSCAR's check that the user may see the patient.
+   */
   trustedEhrLaunch: boolean;
 }
 

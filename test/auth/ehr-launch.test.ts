@@ -9,6 +9,8 @@ import { Browser, launch, redeem } from './launch-flow.js';
 
 const APP = 'ehr-app';
 const OTHER = 'other-app';
+const TRUSTED = 'trusted-app';
+const TRUSTED_REDIRECT = 'http://127.0.0.1:9/trusted/callback';
 const REDIRECT = 'http://127.0.0.1:9/ehr/callback';
 const LAUNCH_URI = 'http://127.0.0.1:9/ehr/launch';
 const DOCTOR = { name: 'oscardoc', password: 'mac2002' };
@@ -24,6 +26,7 @@ describe('EHR launch from an OSCAR eForm link', () => {
       apps: [
         { client_id: APP, name: 'Chart app', redirect_uris: [REDIRECT], launch_uri: LAUNCH_URI, scope: 'launch launch/patient openid fhirUser patient/*.rs' },
         { client_id: OTHER, redirect_uris: ['http://127.0.0.1:9/other/callback'], launch_uri: 'http://127.0.0.1:9/other/launch', scope: 'launch openid patient/*.rs' },
+        { client_id: TRUSTED, name: 'Clinic dashboard', redirect_uris: [TRUSTED_REDIRECT], launch_uri: 'http://127.0.0.1:9/trusted/launch', scope: 'launch launch/patient openid fhirUser patient/*.rs', trusted_ehr_launch: true },
       ],
     });
     patient = s.sim.store.data.demographics.find((d) => d.patientStatus === 'AC')!.demographicNo;
@@ -73,6 +76,42 @@ describe('EHR launch from an OSCAR eForm link', () => {
     assert.equal(other.callback.searchParams.get('error'), 'invalid_request', 'another app\'s launch');
     const made = await launch({ base: s.base, clientId: APP, redirectUri: REDIRECT, scope: SCOPE, user: DOCTOR, launch: 'made-up-launch-id' });
     assert.equal(made.callback.searchParams.get('error'), 'invalid_request', 'an unknown launch');
+  });
+
+  it('a trusted_ehr_launch app skips the consent page on an EHR launch: the grant is still recorded, and the app shows the patient banner', async () => {
+    const id = await launchId(TRUSTED);
+    const r = await launch({ base: s.base, clientId: TRUSTED, redirectUri: TRUSTED_REDIRECT, scope: SCOPE, user: DOCTOR, launch: id });
+    assert.equal(r.consentHtml, undefined, 'no consent page');
+    assert.ok(r.callback.searchParams.get('code'), r.callback.href);
+    const t = await redeem(s.base, r, { clientId: TRUSTED, redirectUri: TRUSTED_REDIRECT });
+    assert.equal(t.status, 200, JSON.stringify(t.body));
+    assert.equal(t.body.patient, String(patient));
+    assert.equal(t.body.need_patient_banner, true, 'nobody confirmed the patient on the facade\'s page');
+    assert.deepEqual(String(t.body.scope).split(' ').filter((w) => w.startsWith('patient/')).sort(), ['patient/Immunization.rs', 'patient/Patient.rs']);
+    const apps = await r.browser.request(`${s.base}/auth/apps`);
+    assert.match(apps.body, /Clinic dashboard/, 'the grant is listed on the management page');
+    assert.equal((await s.as(String(t.body.access_token), `/Patient/${patient}`)).status, 200);
+    // The launch is spent like any other.
+    const again = await launch({ base: s.base, clientId: TRUSTED, redirectUri: TRUSTED_REDIRECT, scope: SCOPE, user: DOCTOR, launch: id });
+    assert.equal(again.callback.searchParams.get('error'), 'invalid_request');
+  });
+
+  it('the consent page stays for an untrusted app\'s EHR launch, a trusted app\'s standalone launch, and a trusted launch naming no provider', async () => {
+    const untrusted = await launch({ base: s.base, clientId: APP, redirectUri: REDIRECT, scope: SCOPE, user: DOCTOR, launch: await launchId(APP) });
+    assert.match(untrusted.consentHtml ?? '', /Check this is the patient you meant/);
+    const surname = s.sim.store.data.demographics.find((d) => d.demographicNo === patient)!.lastName;
+    const standalone = await launch({ base: s.base, clientId: TRUSTED, redirectUri: TRUSTED_REDIRECT, scope: 'launch/patient openid fhirUser patient/Patient.rs', user: DOCTOR, pick: surname });
+    assert.ok(standalone.consentHtml, 'a standalone launch shows the consent page');
+    const r = await new Browser().request(`${s.base}/auth/launch/${TRUSTED}?demographic_no=${patient}`);
+    const noHint = await launch({ base: s.base, clientId: TRUSTED, redirectUri: TRUSTED_REDIRECT, scope: SCOPE, user: DOCTOR, launch: new URL(r.location!).searchParams.get('launch')! });
+    assert.match(noHint.consentHtml ?? '', /Check this is the patient you meant/);
+  });
+
+  it('a trusted app\'s EHR launch is still refused for another provider than the link named, or a patient OSCAR hides', async () => {
+    await assert.rejects(launch({ base: s.base, clientId: TRUSTED, redirectUri: TRUSTED_REDIRECT, scope: SCOPE, user: DOCTOR, launch: await launchId(TRUSTED, '300301') }),
+      /403[\s\S]*Different OSCAR user/);
+    await assert.rejects(launch({ base: s.base, clientId: TRUSTED, redirectUri: TRUSTED_REDIRECT, scope: SCOPE, user: BILLING_CLERK, launch: await launchId(TRUSTED, '300301') }),
+      /403[\s\S]*Patient not available/);
   });
 
   it('refuses when another provider signs in than the one the link named, or OSCAR hides the patient from the user', async () => {

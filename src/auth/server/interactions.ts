@@ -31,6 +31,8 @@ export interface InteractionDeps {
   launches?: EhrLaunch;
 }
 
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
 const STEP_COOKIE = 'oscar_step';
 const REQUEST_KIND = 'oscar-request';
 const CONSENT_KIND = 'consent-csrf';
@@ -128,7 +130,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
     }
   });
 
-  async function showConsent(req: Request, res: Response, details: Awaited<ReturnType<Provider['interactionDetails']>>, client: SmartClient | undefined): Promise<void> {
+  async function showConsent(req: Request, res: Response, details: Details, client: SmartClient | undefined): Promise<void> {
     if (!client) { fail(res, 400, 'Unknown app', 'This app is not registered here.'); return; }
     const providerNo = providerOfAccount(details.session?.accountId);
     const oscarToken = providerNo ? await d.vault.get(providerNo) : undefined;
@@ -136,8 +138,6 @@ export function interactionRoutes(d: InteractionDeps): Router {
     const requested = String(details.params.scope ?? '');
     const scopes = appScopeOf(client, requested);
     const words = requested.split(' ');
-    const csrf = randomBytes(24).toString('base64url');
-    await d.documents.put(CONSENT_KIND, details.uid, { csrf }, { ttlMs: STEP_TTL_MS });
     const launch = typeof details.params.launch === 'string' ? await d.launches?.record(details.params.launch) : undefined;
     if (typeof details.params.launch === 'string' && !launch) { fail(res, 400, 'Launch expired', 'This launch from OSCAR has expired. Open the app from OSCAR again.'); return; }
     // The link named the provider logged into OSCAR where it was clicked: another signed-in user is refused.
@@ -156,6 +156,16 @@ export function interactionRoutes(d: InteractionDeps): Router {
       const results = term.trim() === '' ? [] : await d.userRest.quickSearch(oscarToken, term.trim()).catch(() => []);
       picker = { searchAction: here(details.uid), term, searched: term.trim() !== '', results: results.map((p) => ({ id: p.demographicNo, label: patientLabel(p) })) };
     }
+    // An app the clinic marked trusted_ehr_launch skips this page on an EHR launch that named the
+    // signed-in provider (the OSCAR sign-in, that match and OSCAR's patient check above still ran):
+    // it gets what it asked within its registration, and shows the patient itself (nobody confirmed
+    // it here).
+    if (client.trustedEhrLaunch && launch?.providerHint === providerNo && (!needsPatient || confirmPatient)) {
+      await finishConsent(req, res, details, client, providerNo, scopes, confirmPatient?.id, false);
+      return;
+    }
+    const csrf = randomBytes(24).toString('base64url');
+    await d.documents.put(CONSENT_KIND, details.uid, { csrf }, { ttlMs: STEP_TTL_MS });
     const userName = `provider ${providerNo}`;
     res.status(200).type('html').set({ 'cache-control': 'no-store', // No form-action: Chromium applies it to the redirects after the POST too, and these end at the app.
       'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" })
@@ -188,12 +198,23 @@ export function interactionRoutes(d: InteractionDeps): Router {
     }
     const allowed = new Set(appScopeOf(client, String(details.params.scope ?? '')));
     const ticked = (Array.isArray(form.scope) ? form.scope : form.scope ? [form.scope] : []).filter((s) => allowed.has(s));
+    const id = typeof form.patient === 'string' && /^[1-9][0-9]{0,9}$/.test(form.patient) ? Number(form.patient) : undefined;
+    await finishConsent(req, res, details, client, providerNo, ticked, id, true);
+  });
+
+  /**
+   * Records the grant (the scopes kept, the patient OSCAR lets this user see) and hands the
+   * interaction back to oidc-provider. `onScreen`: the user saw the consent page (an EHR launch's
+   * patient was confirmed there, so the app needs no banner).
+   */
+  async function finishConsent(req: Request, res: Response, details: Details, client: SmartClient, providerNo: string, ticked: string[], id: number | undefined, onScreen: boolean): Promise<void> {
+    const accountId = `oscar:${providerNo}`;
+    const allowed = new Set(appScopeOf(client, String(details.params.scope ?? '')));
     const requestedWords = String(details.params.scope ?? '').split(' ');
     const words = SMART_WORDS.filter((w) => requestedWords.includes(w) && (client.otherScopes.includes(w) || w === 'openid'));
     const context: GrantContext = {};
     const needsPatient = words.includes('launch/patient') || parseScopes(ticked).resource.some((s) => s.context === 'patient');
     if (needsPatient) {
-      const id = typeof form.patient === 'string' && /^[1-9][0-9]{0,9}$/.test(form.patient) ? Number(form.patient) : undefined;
       const token = await d.vault.get(providerNo);
       const p = id !== undefined && token ? await d.userRest.patient(token, id).catch(() => undefined) : undefined;
       if (!p) { fail(res, 400, 'Choose a patient', 'Choose a patient you may see in OSCAR (search, then pick one).'); return; }
@@ -202,8 +223,8 @@ export function interactionRoutes(d: InteractionDeps): Router {
       const launched = launchId ? await d.launches?.record(launchId) : undefined;
       // An EHR launch's patient is the one confirmed on screen, never another one posted instead.
       if (launched?.patient !== undefined && launched.patient !== String(p.demographicNo)) { fail(res, 400, 'Patient changed', 'The patient does not match the launch.'); return; }
-      // In an EHR launch OSCAR's own screen shows the patient; a standalone app must show it itself.
-      context.needPatientBanner = launchId === undefined;
+      // In an EHR launch confirmed here OSCAR's own screen shows the patient; otherwise the app must show it.
+      context.needPatientBanner = launchId === undefined || !onScreen;
       if (launchId) context.launchId = launchId;
     }
     if (context.launchId && !(await d.launches?.consume(context.launchId))) { fail(res, 400, 'Launch already used', 'This launch from OSCAR was already used. Open the app from OSCAR again.'); return; }
@@ -219,7 +240,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
     await d.documents.put(CONTEXT_KIND, grantId, context, { ttlMs: GRANT_TTL_S * 1000, lookup: { grantId } });
     await rememberGrant(d.documents, accountId, grantId);
     await d.provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
-  });
+  }
 
   return router;
 }
