@@ -30,14 +30,12 @@ export function smartConfiguration(config: Config, own: AuthEndpoints): Record<s
   const ext = config.smart.external;
   const backend = own.tokenUrl !== undefined;
   const apps = own.authorizeUrl !== undefined;
-  const https = config.fhirBaseUrl.startsWith('https:');
   const capabilities = ['permission-v1', 'permission-v2'];
   if (backend) capabilities.push('client-confidential-asymmetric');
   if (apps) {
     // smart §5.3: the clinician sets, people signed in through OSCAR.
     capabilities.push('launch-ehr', 'context-ehr-patient', 'launch-standalone', 'client-public', 'client-confidential-symmetric', 'sso-openid-connect', 'context-standalone-patient',
-      'context-banner', 'context-style', 'permission-patient', 'permission-user', 'permission-offline', 'permission-online');
-    if (https) capabilities.push('authorize-post');
+      'context-banner', 'context-style', 'permission-patient', 'permission-user', 'permission-offline', 'permission-online', 'authorize-post');
   } else if (ext) {
     // patient/ and user/ tokens only come from an external authorization server (the launch context is its job).
     capabilities.push('permission-patient', 'permission-user');

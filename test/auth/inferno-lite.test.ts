@@ -2,7 +2,7 @@
 // (docs/smart-app-launch.md §6.3), each a named test against the facade with the simulated OSCAR:
 // discovery, OpenID Connect, the token response, client authentication (public, symmetric,
 // asymmetric), refresh, introspection, revocation, the FHIR API's refusals, limited consent and
-// Backend Services. TLS checks and POST authorization (needs https) are not reproducible here.
+// Backend Services, authorization by POST. TLS checks are not reproducible here.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -157,6 +157,20 @@ describe('Inferno-lite: SMART App Launch STU2.2 and (g)(10), offline', () => {
     const t = await post('/auth/token', { grant_type: 'authorization_code', code: r.callback.searchParams.get('code')!, redirect_uri: REDIRECT, code_verifier: r.verifier, client_id: PUBLIC }, { origin });
     assert.equal(t.status, 200, t.text);
     assert.equal(t.headers.get('access-control-allow-origin'), origin);
+  });
+
+  it('authorize-post: a form POST to the authorization endpoint works over plain http and keeps offline_access (a refresh token comes)', async () => {
+    const r = await go(SYMMETRIC, { post: true });
+    assert.equal(r.callback.searchParams.get('state'), r.state);
+    const t = await post('/auth/token', { grant_type: 'authorization_code', code: r.callback.searchParams.get('code')!, redirect_uri: REDIRECT, code_verifier: r.verifier }, basic);
+    assert.equal(t.status, 200, t.text);
+    assert.ok(String(t.body.scope).split(' ').includes('offline_access'), String(t.body.scope));
+    assert.equal(typeof t.body.refresh_token, 'string');
+    const refreshed = await post('/auth/token', { grant_type: 'refresh_token', refresh_token: String(t.body.refresh_token) }, basic);
+    assert.equal(refreshed.status, 200, refreshed.text);
+    const json = await fetch(`${s.base}/auth/authorize`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(json.status, 400, 'only a form is an authorization request');
+    assert.equal(json.headers.get('location'), null);
   });
 
   it('symmetric client: client_secret_basic works, a wrong secret is invalid_client', async () => {

@@ -87,6 +87,8 @@ export interface LaunchOptions {
   /** Scopes to untick on the consent page. */
   untick?: string[];
   decision?: 'allow' | 'deny';
+  /** Send the authorization request as a form POST (authorize-post) instead of a GET. */
+  post?: boolean;
   /** 'cancel': press OSCAR's Cancel, which approves anyway (contract 2.3). */
   oscarDecision?: 'allow' | 'cancel';
 }
@@ -109,7 +111,9 @@ export async function launch(o: LaunchOptions, browser = new Browser()): Promise
     aud: o.aud ?? o.base, code_challenge: challenge, code_challenge_method: 'S256', ...(o.launch && { launch: o.launch }),
   });
   const atApp = (u: string): boolean => u.startsWith(o.redirectUri);
-  let hop = await browser.follow(`${o.base}/auth/authorize?${q}`, {}, atApp);
+  let hop = o.post
+    ? await browser.follow(`${o.base}/auth/authorize`, { form: Object.fromEntries(q) }, atApp)
+    : await browser.follow(`${o.base}/auth/authorize?${q}`, {}, atApp);
   if (hop.location && atApp(hop.location)) return { browser, callback: new URL(hop.location), verifier, state };
   // The simulator's OSCAR consent page: log in by AJAX as its script does, then Authorize (or Cancel).
   const oscarPage = hop.url;

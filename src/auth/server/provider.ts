@@ -11,6 +11,7 @@ import type { JWK } from 'jose';
 import type { SmartClient } from '../clients.js';
 import { formatScope, intersectScopes, parseScopes } from '../scopes.js';
 import { adapterFactory } from './adapter.js';
+import { smartAuthorizeRequests } from './authorize-requests.js';
 import { stateOutageAnswers } from './state-outage.js';
 import { smartTokenResponses } from './token-response.js';
 import type { DocumentStore } from '../../state/index.js';
@@ -149,9 +150,8 @@ export function createAuthorizationServer(opts: AuthorizationServerOptions): Aut
     routes: AUTH_ROUTES,
     cookies: {
       keys: opts.cookieKeys,
-      // smart §2.4 item 8: POST authorization needs the session cookie sent on a cross-site POST,
-      // i.e. SameSite=None, which browsers accept only with Secure: POST is on with https only.
-      long: { httpOnly: true, sameSite: opts.https ? 'none' : 'lax', secure: opts.https },
+      // POST authorization is turned into a GET (authorize-requests.ts), so Lax suffices everywhere.
+      long: { httpOnly: true, sameSite: 'lax', secure: opts.https },
       short: { httpOnly: true, sameSite: 'lax', secure: opts.https },
     },
     clockTolerance: CLOCK_TOLERANCE_S,
@@ -163,7 +163,6 @@ export function createAuthorizationServer(opts: AuthorizationServerOptions): Aut
     claims: { openid: ['sub'], fhirUser: ['fhirUser'] },
     // fhirUser goes in the id_token itself (there is no userinfo endpoint): smart §1.5.
     conformIdTokenClaims: false,
-    enableHttpPostMethods: opts.https,
     extraParams: {
       // smart §1.2: aud is required and must name this FHIR base (a trailing slash aside).
       aud(_ctx, value) {
@@ -274,16 +273,7 @@ export function createAuthorizationServer(opts: AuthorizationServerOptions): Aut
   provider.proxy = true;
   smartTokenResponses(provider, { smartStyleUrl: `${opts.issuer}${SMART_STYLE_PATH}` });
   stateOutageAnswers(provider);
-  // smart §2.4 item 1: oidc-provider drops offline_access from a request without prompt=consent
-  // (OIDC Core §11), which SMART apps never send; the facade's consent page runs anyway.
-  provider.use(async (ctx, next) => {
-    const q = ctx.query as Record<string, unknown>;
-    if (ctx.method === 'GET' && ctx.path.endsWith(AUTH_ROUTES.authorization) && typeof q.scope === 'string'
-      && q.scope.split(' ').includes('offline_access') && q.prompt === undefined) {
-      ctx.query = { ...q, prompt: 'consent' } as typeof ctx.query;
-    }
-    await next();
-  });
+  smartAuthorizeRequests(provider, { authorizationUrl: `${opts.issuer}${AUTH_ROUTES.authorization}`, authorizationPath: AUTH_ROUTES.authorization });
   const mine = new Set<string>([...Object.values(AUTH_ROUTES), '/.well-known/openid-configuration']);
   return {
     provider,
