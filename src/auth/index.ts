@@ -106,6 +106,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
     const launches = people ? ehrLaunch({ issuer: config.fhirBaseUrl, clients: new Map(config.smart.clients.map((c) => [c.clientId, c])), documents: opts.state.documents }) : undefined;
     const s = createAuthorizationServer({
       ...(launches && { checkLaunch: (ctx, launch, clientId) => launches.check(ctx, launch, clientId) }),
+      ...(people && { stillSignedIn: (providerNo: string) => people.identity.stillSignedIn(providerNo) }),
       issuer: config.fhirBaseUrl, clients: config.smart.clients, documents: opts.state.documents,
       keys: await serverKeys(config.smart.signingKey, opts.state.documents), accessTokenSeconds: config.smart.tokenLifetimeSeconds,
       cookieKeys: await cookieKeys(opts.state.documents), https,

@@ -32,7 +32,7 @@ export interface RestClientOptions {
   now?: () => number;
 }
 
-const OAUTH_FAULT = /OAuth1Exception:\s*([A-Za-z_]+)/;
+export const OAUTH_FAULT = /OAuth1Exception:\s*([A-Za-z_]+)/;
 /** contract 2.4: OSCAR accepts timestamps within ±300 s. */
 const SKEW_LIMIT_MS = 300_000;
 

@@ -105,6 +105,34 @@ describe('SMART App Launch with OSCAR as the sign-in', () => {
     assert.match(read.headers.get('www-authenticate') ?? '', /withdrawn in OSCAR/);
   });
 
+  it('refresh re-checks the user with OSCAR: a token deleted in OSCAR ends the grant (invalid_grant) and leaves the vault; OSCAR down is a 503 and the refresh token survives', async () => {
+    const refresh = (token: string) => fetch(`${s.base}/auth/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: APP }).toString(),
+    }).then(async (res) => ({ status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() as Record<string, unknown> }));
+    const doctorNo = s.sim.store.data.providers[0]!.providerNo;
+    const t = await redeem(s.base, await standalone(), { clientId: APP, redirectUri: REDIRECT });
+    // OSCAR down: nothing is decided, nothing spent.
+    const fault = s.sim.faults.add({ match: { path: '/ws/services/oauth/info' }, mode: 'http500' });
+    const down = await refresh(String(t.body.refresh_token));
+    s.sim.faults.remove(fault);
+    assert.deepEqual([down.status, down.body.error], [503, 'temporarily_unavailable'], JSON.stringify(down.body));
+    assert.ok(down.retryAfter);
+    const ok = await refresh(String(t.body.refresh_token));
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.ok(await s.facade.state.vault.get(`oscar-token:${doctorNo}`), 'the user\'s OSCAR token is kept');
+    // What provider/clients.jsp (tokenManage.json) does: the access-token row goes.
+    const rows = s.sim.store.data.oauthAccessTokens;
+    rows.splice(rows.length - 1, 1);
+    const withdrawn = await refresh(String(ok.body.refresh_token));
+    assert.equal(withdrawn.body.error, 'invalid_grant', JSON.stringify(withdrawn.body));
+    assert.equal(await s.facade.state.vault.get(`oscar-token:${doctorNo}`), undefined, 'the vault entry is dropped');
+    assert.equal((await s.as(String(ok.body.access_token), `/Patient/${t.body.patient}`)).status, 401, 'the grant\'s access token ends too');
+    // Signing in again (another launch) brings a new OSCAR token, not the withdrawn grant back.
+    await redeem(s.base, await standalone(), { clientId: APP, redirectUri: REDIRECT });
+    assert.equal((await refresh(String(ok.body.refresh_token))).body.error, 'invalid_grant', 'the grant was revoked');
+  });
+
   it('the user can untick resource types: the token lacks them and the API refuses them', async () => {
     const r = await standalone({ untick: ['patient/AllergyIntolerance.rs'] });
     const t = await redeem(s.base, r, { clientId: APP, redirectUri: REDIRECT });

@@ -4,13 +4,13 @@
 // after a check that OSCAR lets that user see the token's patient.
 import { randomBytes } from 'node:crypto';
 import type { OscarConnection } from '../../config.js';
-import { forbidden, type FhirError } from '../../fhir/index.js';
+import { forbidden, serviceUnavailable, type FhirError } from '../../fhir/index.js';
 import { asOscarUser } from '../../oscar/acting-user.js';
 import type { TokenVault } from '../../state/index.js';
 import type { AuthContext } from '../context.js';
 import { invalidToken } from '../errors.js';
-import { oscarUserRest, type OscarUserRest } from './user-rest.js';
-import { OscarTokenVault, type VaultKey } from './vault.js';
+import { oscarUserRest, OscarUnreachable, type OscarUserRest } from './user-rest.js';
+import { OscarTokenVault, type OscarToken, type VaultKey } from './vault.js';
 
 export interface OscarIdentity {
   vault: OscarTokenVault;
@@ -19,6 +19,11 @@ export interface OscarIdentity {
   url: string;
   /** Runs `fn` as the token's OSCAR user; a 401 when their OSCAR sign-in is gone, a 403 when OSCAR hides the patient. */
   actAs<T>(auth: AuthContext, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Whether the provider's OSCAR token is kept and OSCAR still accepts it as theirs; a token OSCAR
+   * refuses leaves the vault. Throws OscarUnreachable when OSCAR cannot say.
+   */
+  stillSignedIn(providerNo: string): Promise<boolean>;
 }
 
 /** How long "OSCAR lets this user see this patient" is trusted before OSCAR is asked again. */
@@ -30,6 +35,13 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
   const vault = new OscarTokenVault(o.vault, keys, o.maxAgeSeconds);
   const userRest = oscarUserRest({ baseUrl: o.oscar.url, consumerKey: o.oscar.consumerKey, consumerSecret: o.oscar.consumerSecret });
   const visible = new Map<string, number>();
+
+  /** The user may have deleted the facade's token in OSCAR (contract 2.5: the only way it ends). */
+  async function accepted(providerNo: string, token: OscarToken): Promise<boolean> {
+    if (await userRest.accepts(token, providerNo)) return true;
+    await vault.delete(providerNo);
+    return false;
+  }
 
   return {
     generatedKey,
@@ -46,13 +58,12 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
           if (until < Date.now()) {
             const p = await userRest.patient(token, Number(auth.patient)).catch(() => undefined);
             if (!p) {
-              // The user may have deleted the facade's token in OSCAR (contract 2.5: the only way it ends):
-              // then their sign-in is over, not just this patient hidden.
-              const alive = await userRest.providerOf(token).then((no) => no === providerNo, () => false);
-              if (!alive) {
-                await vault.delete(providerNo);
-                throw invalidToken('the user\'s OSCAR authorization was withdrawn in OSCAR: sign in to the app again') as FhirError;
-              }
+              // Hidden patient, or the whole sign-in withdrawn in OSCAR: OSCAR tells them apart.
+              const alive = await accepted(providerNo, token).catch((e: unknown) => {
+                if (e instanceof OscarUnreachable) throw serviceUnavailable('OSCAR cannot confirm the user\'s sign-in right now', e.retryAfterSeconds);
+                throw e;
+              });
+              if (!alive) throw invalidToken('the user\'s OSCAR authorization was withdrawn in OSCAR: sign in to the app again') as FhirError;
               throw forbidden('OSCAR does not let this user see the patient of this token');
             }
             if (visible.size > 10_000) visible.clear();
@@ -60,6 +71,10 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
           }
         }
         return asOscarUser({ token: token.token, tokenSecret: token.secret }, fn);
+      },
+      async stillSignedIn(providerNo) {
+        const token = await vault.get(providerNo);
+        return token !== undefined && accepted(providerNo, token);
       },
     },
   };

@@ -5,6 +5,8 @@
 // visible (`/demographics/{id}`: 204 or an error page when not). Not through the shared client
 // and its cache: these answers are per user and must not be served to anyone else.
 import { buildUrl, oauthHeader, queryPairs, type QueryParams } from '../../oscar/oauth-sign.js';
+// contract 1.6: OAuthInterceptor's refusal of a token is a 500 CXF XMLFault naming the OAuth1Exception.
+import { OAUTH_FAULT } from '../../oscar/rest.js';
 import type { DemographicSearchResult } from '../../oscar/types.js';
 
 export interface OscarUserRestOptions {
@@ -19,6 +21,12 @@ export interface UserToken { token: string; secret: string }
 
 /** OSCAR answered, but not what was asked (an error page, a refusal): the user is not allowed, or the token is gone. */
 export class OscarRefused extends Error {}
+
+/** OSCAR could not say (down, timed out, its own internal error): ask again later, decide nothing. */
+export class OscarUnreachable extends Error {
+  override readonly name = 'OscarUnreachable';
+  readonly retryAfterSeconds = 5;
+}
 
 export interface PickedPatient { demographicNo: number; lastName: string; firstName: string; dob: string | null }
 
@@ -49,6 +57,21 @@ export function oscarUserRest(o: OscarUserRestOptions) {
       const body = json(await get(t, '/oauth/info')) as { login?: unknown; error?: unknown };
       if (typeof body.login !== 'string' || body.login === '' || body.error !== undefined) throw new OscarRefused('OSCAR did not say who approved');
       return body.login;
+    },
+    /**
+     * Whether OSCAR still accepts the token as `providerNo`'s (`/oauth/info`, the cheapest call,
+     * contract 2.6): false when OSCAR refuses the token (deleted in OSCAR: contract 2.5) or names
+     * another provider; OscarUnreachable when OSCAR cannot answer (its own internal error included).
+     */
+    async accepts(t: UserToken, providerNo: string): Promise<boolean> {
+      let r: { status: number; text: string };
+      try { r = await get(t, '/oauth/info'); } catch (e) { throw new OscarUnreachable(`OSCAR did not answer (${(e as Error).name})`); }
+      if (r.status === 500 && OAUTH_FAULT.test(r.text)) return false;
+      if (r.status !== 200) throw new OscarUnreachable(`OSCAR answered ${r.status}`);
+      let body: { login?: unknown; error?: unknown };
+      try { body = JSON.parse(r.text) as typeof body; } catch { throw new OscarUnreachable('OSCAR did not answer JSON'); }
+      if (body.error !== undefined) throw new OscarUnreachable('OSCAR reported an internal error');
+      return body.login === providerNo;
     },
     /** Active patients matching `term` that this user may see (OSCAR filters by privilege). */
     async quickSearch(t: UserToken, term: string): Promise<PickedPatient[]> {

@@ -67,6 +67,11 @@ export interface AuthorizationServerOptions {
   https: boolean;
   /** The grant's launch context (patient…), or undefined. */
   grantContext(grantId: string): Promise<GrantContext | undefined>;
+  /**
+   * Whether OSCAR still accepts this provider's sign-in (asked on every refresh: smart §5.2 D);
+   * throws OscarUnreachable when OSCAR cannot say. Absent: refreshes ask nobody.
+   */
+  stillSignedIn?(providerNo: string): Promise<boolean>;
   /** Checks an EHR launch id for this client at the authorization endpoint; throws InvalidRequest when unusable. */
   checkLaunch?(ctx: KoaContextWithOIDC, launch: string, clientId: string): Promise<void>;
 }
@@ -174,8 +179,16 @@ export function createAuthorizationServer(opts: AuthorizationServerOptions): Aut
         await opts.checkLaunch(ctx, String(value), client.clientId);
       },
     },
-    async findAccount(_ctx, id) {
+    async findAccount(ctx, id, token) {
       const providerNo = id.startsWith('oscar:') ? id.slice('oscar:'.length) : undefined;
+      // A refresh re-checks the user with OSCAR before anything is spent: a token withdrawn in OSCAR
+      // (contract 2.5) ends the grant; OSCAR not answering is a 503, the refresh token kept.
+      if (providerNo && opts.stillSignedIn && ctx.oidc?.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token'
+        && !(await opts.stillSignedIn(providerNo))) {
+        const grantId = token && 'grantId' in token ? token.grantId : undefined;
+        if (grantId) await Promise.all([provider.Grant.adapter.destroy(grantId), opts.documents.deleteBy('grantId', grantId)]);
+        throw new errors.InvalidGrant('the user\'s OSCAR sign-in was withdrawn in OSCAR or has expired: sign in again');
+      }
       return {
         accountId: id,
         claims: () => ({ sub: id, ...(providerNo && { fhirUser: `Practitioner/${providerNo}` }) }),
