@@ -70,9 +70,9 @@ export async function missLatency(o: {
   for (let r = 0; r < o.rounds; r++) {
     const ids = measured.slice(r * per, (r + 1) * per);
     // CPU the facade's process spent per read: less at the mercy of a loaded machine than latency.
-    const cpu0 = await o.facade.rpc<{ cpuMicros: number }>('process');
+    const cpu0 = await o.facade.rpc<{ cpuMicros: number }>('cpu');
     const f = await facade(ids);
-    const cpu1 = await o.facade.rpc<{ cpuMicros: number }>('process');
+    const cpu1 = await o.facade.rpc<{ cpuMicros: number }>('cpu');
     if (f.non2xx) throw new Error(`facade reads failed: ${JSON.stringify(f.statuses)}`);
     rounds.push({ facade: f, raw: await raw(ids), facadeCpuMicrosPerRead: (cpu1.cpuMicros - cpu0.cpuMicros) / ids.length });
   }

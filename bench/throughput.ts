@@ -30,9 +30,9 @@ export interface ThroughputReport {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function measure(name: string, child: Child, url: string, o: ThroughputOptions, headers?: Record<string, string>): Promise<Row> {
-  const before = await child.rpc<{ cpuMicros: number }>('process');
+  const before = await child.rpc<{ cpuMicros: number }>('cpu');
   const result = await runLoad({ url, connections: o.connections, durationSec: o.seconds, ...(headers && { headers }) });
-  const after = await child.rpc<{ cpuMicros: number }>('process');
+  const after = await child.rpc<{ cpuMicros: number }>('cpu');
   return { name, result, cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, result.requests) };
 }
 

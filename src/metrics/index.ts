@@ -50,7 +50,10 @@ function memo<T>(make: (key: string) => T): (key: string) => T {
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  // The event-loop delay sampler wakes the process every `precision` ms; prom-client's 10 ms cost
+  // an idle facade about 7 ms of CPU a second (bench/results.md). Every stall of 100 ms or more
+  // still shows in the histogram.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   const registers = [registry];
   const sources: MetricSources = {};
 
