@@ -20,6 +20,12 @@ export interface EnforcementOptions {
   /** false with AUTH_MODE=none: nothing is refused, every request is still recorded for the audit. */
   enforce: boolean;
   facts: AuditFactsRegistry;
+  /**
+   * Whether OSCAR's REST shows a SMART app user (auth.oscarProvider) a patient, asked with their own
+   * OSCAR token: what their requests are held to on top of their scopes (docs/smart-app-launch.md
+   * §7.7). Absent: no people sign in through OSCAR here.
+   */
+  sees?: (auth: AuthContext, patient: string) => Promise<boolean>;
 }
 
 const VERB: Record<Permission, string> = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search' };
@@ -64,7 +70,7 @@ const PERMISSION_OF: Readonly<Record<'read' | 'vread' | 'create' | 'update', Per
 const unknown = (type: string, id: string) => notFound(`${type}/${id} is not known`);
 
 export function createEnforcement(opts: EnforcementOptions): Required<Pick<RouterHooks, 'beforeInteraction' | 'checkResource'>> {
-  const { registry, baseUrl, enforce, facts: factsRegistry } = opts;
+  const { registry, baseUrl, enforce, facts: factsRegistry, sees } = opts;
 
   function factsOf(ctx: FhirContext): AuditFacts | undefined {
     return factsRegistry.forAuth(ctx.auth);
@@ -162,6 +168,38 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     if (checks.includes('incoming') && info.resource) confineIncoming(patient, facts, info.resource, info.interaction === 'create');
   }
 
+  /** The patients a resource belongs to (a Binary: the one its securityContext names). */
+  function ownersOf(resource: Resource): string[] {
+    if (resource.resourceType !== 'Binary') return compartmentPatientsOf(resource, baseUrl);
+    const sc = patientIdOf((resource as Binary).securityContext, baseUrl);
+    return sc ? [sc] : [];
+  }
+
+  /**
+   * A SMART app user reads and writes only patients OSCAR's REST shows them (docs/smart-app-launch.md
+   * §7.7): OSCAR's SOAP has no per-user sign-in, so what the facade reads or writes over SOAP runs as
+   * its service identity, and this check, asked with the user's own OSCAR token, is where the user's
+   * rights apply to it.
+   */
+  async function heldToOscarUser(auth: AuthContext, facts: AuditFacts | undefined, patients: readonly string[], refusal: () => Error): Promise<void> {
+    if (auth.oscarProvider === undefined || !sees) return;
+    for (const p of new Set(patients)) {
+      if (!(await sees(auth, p))) deny(facts, 'a patient OSCAR does not show this user', refusal());
+    }
+  }
+
+  /** A user's write: the patients it names, and for an update the ones the stored record names, must be the user's to see. */
+  async function userWrite(ctx: FhirContext, auth: AuthContext, facts: AuditFacts | undefined, info: InteractionInfo, type: string): Promise<void> {
+    if (auth.oscarProvider === undefined || !sees || isOutsideCompartment(type)) return;
+    const refusal = () => forbidden(`OSCAR does not let this user see the patient this ${type} belongs to`);
+    if (info.resource) await heldToOscarUser(auth, facts, ownersOf(info.resource), refusal);
+    if (info.interaction !== 'update' || info.id === undefined) return;
+    if (type === 'Patient') { await heldToOscarUser(auth, facts, [info.id], refusal); return; }
+    const def = registry.get(type);
+    const stored = def ? await ownerRead(ctx, def, info.id) : undefined;
+    if (stored) await heldToOscarUser(auth, facts, ownersOf(stored), refusal);
+  }
+
   async function beforeInteraction(ctx: FhirContext, info: InteractionInfo): Promise<void> {
     const facts = factsOf(ctx);
     recordInteraction(facts, info);
@@ -190,6 +228,7 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
       case 'create':
       case 'update':
         if (need(auth, facts, type, PERMISSION_OF[info.interaction]) === 'compartment') await confine(ctx, auth, facts, info, type);
+        if (info.interaction === 'create' || info.interaction === 'update') await userWrite(ctx, auth, facts, info, type);
         return;
       case 'operation':
         return operation(ctx, auth, facts, info);
@@ -231,18 +270,17 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     if (auth?.kind !== 'token') deny(facts, 'no access token', missingToken());
     // A type no hook authorised (e.g. inside an operation's Bundle) must still be readable.
     const access = facts?.access.get(type) ?? need(auth, facts, type, 'r');
+    const single = facts?.interaction === 'read' || facts?.interaction === 'vread';
+    if (!isOutsideCompartment(type)) {
+      await heldToOscarUser(auth, facts, ownersOf(resource), () => (single
+        ? unknown(type, resource.id ?? '')
+        : forbidden('The answer would include patients OSCAR does not show this user')));
+    }
     if (access === 'all' || isOutsideCompartment(type)) return;
     const patient = auth.patient!;
-    let inside: boolean;
-    if (type === 'Binary') {
-      const sc = patientIdOf((resource as Binary).securityContext, baseUrl);
-      inside = facts?.verified.has(key) === true || sc === patient;
-    } else {
-      // A resource that names no patient is outside every compartment (fail closed).
-      inside = compartmentPatientsOf(resource, baseUrl).includes(patient);
-    }
+    // A resource that names no patient is outside every compartment (fail closed).
+    const inside = (type === 'Binary' && facts?.verified.has(key) === true) || ownersOf(resource).includes(patient);
     if (inside) return;
-    const single = facts?.interaction === 'read' || facts?.interaction === 'vread';
     deny(facts, 'resource outside the patient compartment', single
       ? unknown(type, resource.id ?? '')
       : forbidden('The answer would include resources outside the patient compartment of this token'));

@@ -4,11 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSecureStack, type SecureStack } from './fixture.js';
-import { Browser, launch, pkce, redeem } from './launch-flow.js';
+import { Browser, launch, pkce, redeem, DOCTOR } from './launch-flow.js';
 
 const APP = 'refusal-app';
 const REDIRECT = 'http://127.0.0.1:9/app/callback';
-const DOCTOR = { name: 'oscardoc', password: 'mac2002' };
 
 describe('SMART app launch refusals', () => {
   let s: SecureStack;

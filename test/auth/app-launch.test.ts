@@ -7,12 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { createLogger } from '../../src/logging.js';
 import { startSecureStack, type SecureStack } from './fixture.js';
-import { launch, redeem, Browser } from './launch-flow.js';
+import { launch, redeem, Browser, DOCTOR, BILLING_CLERK } from './launch-flow.js';
 
 const APP = 'growth-chart';
 const REDIRECT = 'http://127.0.0.1:9/app/callback';
-const DOCTOR = { name: 'oscardoc', password: 'mac2002' };
-const BILLING_CLERK = { name: 'jtremblay', password: 'Front-desk-2024!' };
 const SCOPE = 'launch/patient openid fhirUser online_access patient/Patient.rs patient/Immunization.rs patient/AllergyIntolerance.rs';
 
 describe('SMART App Launch with OSCAR as the sign-in', () => {

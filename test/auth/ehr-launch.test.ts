@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { inProcessState, InProcessDocuments } from '../../src/state/index.js';
 import { startSecureStack, type SecureStack } from './fixture.js';
-import { Browser, launch, redeem } from './launch-flow.js';
+import { Browser, launch, redeem, DOCTOR, BILLING_CLERK } from './launch-flow.js';
 
 const APP = 'ehr-app';
 const OTHER = 'other-app';
@@ -13,8 +13,6 @@ const TRUSTED = 'trusted-app';
 const TRUSTED_REDIRECT = 'http://127.0.0.1:9/trusted/callback';
 const REDIRECT = 'http://127.0.0.1:9/ehr/callback';
 const LAUNCH_URI = 'http://127.0.0.1:9/ehr/launch';
-const DOCTOR = { name: 'oscardoc', password: 'mac2002' };
-const BILLING_CLERK = { name: 'jtremblay', password: 'Front-desk-2024!' };
 const SCOPE = 'launch openid fhirUser patient/Patient.rs patient/Immunization.rs';
 
 describe('EHR launch from an OSCAR eForm link', () => {

@@ -8,9 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import { keyPair, startSecureStack, type KeyPair, type SecureStack } from './fixture.js';
-import { launch, redeem, type LaunchResult } from './launch-flow.js';
+import { launch, redeem, type LaunchResult, DOCTOR } from './launch-flow.js';
 
-const DOCTOR = { name: 'oscardoc', password: 'mac2002' };
 const PUBLIC = 'inferno-public';
 const SYMMETRIC = 'inferno-symmetric';
 const ASYMMETRIC = 'inferno-asymmetric';

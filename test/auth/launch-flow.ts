@@ -5,6 +5,10 @@ import { createHash, randomBytes } from 'node:crypto';
 
 export interface Hop { url: string; status: number; location?: string; body: string }
 
+/** The simulated clinic's OSCAR logins: a doctor (every privilege) and the billing clerk (role 'billing': no _demographic). */
+export const DOCTOR = { name: 'oscardoc', password: 'mac2002' };
+export const BILLING_CLERK = { name: 'jtremblay', password: 'Front-desk-2024!' };
+
 /** Cookies by name and path; all test servers share one host (127.0.0.1), as a browser's jar ignores ports. */
 export class Browser {
   readonly cookies = new Map<string, { value: string; path: string }>();

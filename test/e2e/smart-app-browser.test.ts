@@ -12,12 +12,11 @@ import type { Browser, Page } from 'playwright-core';
 import { startSecureStack, type SecureStack } from '../auth/fixture.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { freePort } from '../helpers/stack.js';
+import { DOCTOR, BILLING_CLERK } from '../auth/launch-flow.js';
 
 const require = createRequire(import.meta.url);
 const FHIR_CLIENT_JS = readFileSync(require.resolve('fhirclient/build/fhir-client.js'));
 const CLIENT_ID = 'browser-app';
-const DOCTOR = { name: 'oscardoc', password: 'mac2002' };
-const BILLING_CLERK = { name: 'jtremblay', password: 'Front-desk-2024!' };
 
 /** The app: launch pages call FHIR.oauth2.authorize, index.html reads the patient and writes what it got into the title. */
 function appPages(fhirBase: string): Record<string, string> {

@@ -24,6 +24,12 @@ export interface OscarIdentity {
    * refuses leaves the vault. Throws OscarUnreachable when OSCAR cannot say.
    */
   stillSignedIn(providerNo: string): Promise<boolean>;
+  /**
+   * Whether OSCAR's REST shows the token's OSCAR user this patient (true for tokens of no OSCAR
+   * user): what a SMART app user's reads and writes over SOAP, which run as the facade's service
+   * identity, are held to (docs/smart-app-launch.md §7.7).
+   */
+  sees(auth: AuthContext, patient: string): Promise<boolean>;
 }
 
 /** How long "OSCAR lets this user see this patient" is trusted before OSCAR is asked again. */
@@ -35,6 +41,24 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
   const vault = new OscarTokenVault(o.vault, keys, o.maxAgeSeconds);
   const userRest = oscarUserRest({ baseUrl: o.oscar.url, consumerKey: o.oscar.consumerKey, consumerSecret: o.oscar.consumerSecret });
   const visible = new Map<string, number>();
+
+  /**
+   * Whether OSCAR shows this user this patient: `/demographics/{id}` with their own token (contract
+   * 3.1: privilege _demographic r), trusted for a minute when it does.
+   */
+  async function shows(providerNo: string, token: OscarToken, patient: string): Promise<boolean> {
+    if (!/^[1-9][0-9]{0,9}$/.test(patient)) return false;
+    const key = `${providerNo}\u0000${patient}`;
+    if ((visible.get(key) ?? 0) >= Date.now()) return true;
+    let p;
+    try { p = await userRest.patient(token, Number(patient)); } catch {
+      throw serviceUnavailable('OSCAR cannot say right now whether this user may see this patient', 5);
+    }
+    if (!p) return false;
+    if (visible.size > 10_000) visible.clear();
+    visible.set(key, Date.now() + VISIBLE_TTL_MS);
+    return true;
+  }
 
   /** The user may have deleted the facade's token in OSCAR (contract 2.5: the only way it ends). */
   async function accepted(providerNo: string, token: OscarToken): Promise<boolean> {
@@ -52,25 +76,22 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
         if (providerNo === undefined) return fn();
         const token = await vault.get(providerNo);
         if (!token) throw invalidToken('the user\'s OSCAR sign-in has expired: sign in to the app again') as FhirError;
-        if (auth.patient !== undefined) {
-          const key = `${providerNo}\u0000${auth.patient}`;
-          const until = visible.get(key) ?? 0;
-          if (until < Date.now()) {
-            const p = await userRest.patient(token, Number(auth.patient)).catch(() => undefined);
-            if (!p) {
-              // Hidden patient, or the whole sign-in withdrawn in OSCAR: OSCAR tells them apart.
-              const alive = await accepted(providerNo, token).catch((e: unknown) => {
-                if (e instanceof OscarUnreachable) throw serviceUnavailable('OSCAR cannot confirm the user\'s sign-in right now', e.retryAfterSeconds);
-                throw e;
-              });
-              if (!alive) throw invalidToken('the user\'s OSCAR authorization was withdrawn in OSCAR: sign in to the app again') as FhirError;
-              throw forbidden('OSCAR does not let this user see the patient of this token');
-            }
-            if (visible.size > 10_000) visible.clear();
-            visible.set(key, Date.now() + VISIBLE_TTL_MS);
-          }
+        if (auth.patient !== undefined && !(await shows(providerNo, token, auth.patient))) {
+          // Hidden patient, or the whole sign-in withdrawn in OSCAR: OSCAR tells them apart.
+          const alive = await accepted(providerNo, token).catch((e: unknown) => {
+            if (e instanceof OscarUnreachable) throw serviceUnavailable('OSCAR cannot confirm the user\'s sign-in right now', e.retryAfterSeconds);
+            throw e;
+          });
+          if (!alive) throw invalidToken('the user\'s OSCAR authorization was withdrawn in OSCAR: sign in to the app again') as FhirError;
+          throw forbidden('OSCAR does not let this user see the patient of this token');
         }
         return asOscarUser({ token: token.token, tokenSecret: token.secret }, fn);
+      },
+      async sees(auth, patient) {
+        const providerNo = auth.oscarProvider;
+        if (providerNo === undefined) return true;
+        const token = await vault.get(providerNo);
+        return token !== undefined && shows(providerNo, token, patient);
       },
       async stillSignedIn(providerNo) {
         const token = await vault.get(providerNo);
