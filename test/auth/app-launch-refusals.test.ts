@@ -73,6 +73,23 @@ describe('SMART app launch refusals', () => {
     assert.equal(tampered.status, 403, 'an unknown request token');
   });
 
+  it('a consent decision without the page\'s CSRF value, or with a wrong one of the same length, is refused; the real one still works', async () => {
+    const refusals: number[] = [];
+    const r = await launch({
+      base: s.base, clientId: APP, redirectUri: REDIRECT, scope: 'openid user/Patient.rs', user: DOCTOR,
+      beforeDecide: async (form, browser) => {
+        const forged = form.fields.csrf!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+        for (const csrf of [undefined, forged, '']) {
+          const hop = await browser.request(form.action, { form: { ...(csrf !== undefined && { csrf }), decision: 'allow', scope: 'user/Patient.rs' } });
+          refusals.push(hop.status);
+          assert.equal(hop.location, undefined, 'no redirect to the app');
+        }
+      },
+    });
+    assert.deepEqual(refusals, [403, 403, 403]);
+    assert.ok(r.callback.searchParams.get('code'), 'the page\'s own form still decides');
+  });
+
   it('the code: wrong verifier, verifier equal to the challenge, missing verifier, reuse, other client', async () => {
     const r = await launch({ base: s.base, clientId: APP, redirectUri: REDIRECT, scope: 'openid fhirUser user/Patient.rs', user: DOCTOR });
     const code = r.callback.searchParams.get('code');

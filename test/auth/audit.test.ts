@@ -265,6 +265,25 @@ describe('audit sink failures', () => {
     await sink.close();
   });
 
+  it('after ten seconds logs the records lost since, with the reason of the latest failure', async (t) => {
+    const logged: Record<string, unknown>[] = [];
+    const logger = createLogger('silent');
+    logger.error = ((obj: Record<string, unknown>) => { logged.push(obj); }) as typeof logger.error;
+    t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+    const sink = createAuditSink({ destination: join(tmpdir(), 'no-such-dir-oscar-fhir', 'audit.jsonl'), logger });
+    await new Promise((r) => setTimeout(r, 50)); // the open fails: logged at once
+    sink.write('{"a":1}');
+    sink.write('{"a":2}');
+    t.mock.timers.tick(9_999);
+    sink.write('{"a":3}');
+    assert.equal(logged.length, 1, `nothing more within the ten seconds: ${JSON.stringify(logged)}`);
+    t.mock.timers.tick(1);
+    sink.write('{"a":4}');
+    assert.equal(logged.length, 2);
+    assert.deepEqual({ failures: logged[1]!.failures, reason: logged[1]!.reason }, { failures: 4, reason: 'the audit destination failed earlier' });
+    await sink.close();
+  });
+
   it('keeps answering when the audit destination fails, and exposes the failure count at /metrics', async () => {
     const s = await startSecureStack({ extraEnv: { AUDIT_LOG: join(tmpdir(), 'no-such-dir-oscar-fhir', 'audit.jsonl') } });
     try {

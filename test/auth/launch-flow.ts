@@ -95,6 +95,8 @@ export interface LaunchOptions {
   post?: boolean;
   /** 'cancel': press OSCAR's Cancel, which approves anyway (contract 2.3). */
   oscarDecision?: 'allow' | 'cancel';
+  /** Called with the consent form and its absolute action before the real decision is sent (forgery attempts). */
+  beforeDecide?: (form: { action: string; fields: Record<string, string> }, browser: Browser) => Promise<void>;
 }
 
 export interface LaunchResult {
@@ -134,6 +136,7 @@ export async function launch(o: LaunchOptions, browser = new Browser()): Promise
   if (!form) throw new Error(`expected the facade's consent page, got ${consent.status} at ${consent.url}: ${consent.body.slice(0, 400)}`);
   const patient = form.patients[0] ?? form.fields.patient;
   const scopes = form.scopes.filter((s) => !(o.untick ?? []).includes(s));
+  await o.beforeDecide?.({ action: new URL(form.action, consent.url).href, fields: form.fields }, browser);
   const decided = await browser.follow(new URL(form.action, consent.url).href, {
     form: { csrf: form.fields.csrf!, decision: o.decision ?? 'allow', scope: scopes, ...(patient && { patient }) },
   }, atApp);

@@ -122,6 +122,17 @@ describe('Appointment to OSCAR', () => {
     assert.equal(transfer.createDateTime, undefined);
   });
 
+  it('keeps the stored patient name when the update names the same patient without a display, and drops it for another patient', () => {
+    const participant = (ref: string): Appointment['participant'] => [
+      { actor: { reference: ref }, status: 'accepted' }, { actor: { reference: 'Practitioner/999998' }, status: 'accepted' },
+    ];
+    const current = { ...soap555, name: 'DOE, JANE' };
+    assert.equal(appointmentToTransfer(booking({ participant: participant('Patient/1001') }), cfg, current).transfer.name, 'DOE, JANE');
+    assert.equal(appointmentToTransfer(booking({ participant: participant('Patient/1002') }), cfg, current).transfer.name, '');
+    assert.equal(appointmentToTransfer(booking({ participant: participant('Patient/1001') }), cfg, { ...soap555, name: undefined }).transfer.name, '');
+    assert.equal(appointmentToTransfer(booking({ participant: participant('Patient/1001') }), cfg).transfer.name, '');
+  });
+
   it('writes DST-day instants with the offset in force at each one', () => {
     const { transfer, errors } = appointmentToTransfer(booking({ start: '2024-03-10T06:45:00Z', end: '2024-03-10T07:15:00Z' }), cfg);
     assert.deepEqual(errors, []);
