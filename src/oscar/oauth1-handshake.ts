@@ -43,13 +43,17 @@ function endpoint(oscarUrl: string, path: string): URL {
 
 async function post(url: URL, authorization: string, form: Record<string, string>, timeoutMs: number): Promise<{ status: number; body: string }> {
   const body = new URLSearchParams(form).toString();
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { authorization, accept: 'application/x-www-form-urlencoded', ...(body && { 'content-type': 'application/x-www-form-urlencoded' }) },
-    ...(body && { body }),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  return { status: res.status, body: await res.text() };
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization, accept: 'application/x-www-form-urlencoded', ...(body && { 'content-type': 'application/x-www-form-urlencoded' }) },
+      ...(body && { body }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { status: res.status, body: await res.text() };
+  } catch (e) {
+    throw new HandshakeError(`OSCAR did not answer at ${url.pathname} (${(e as Error).name}): is it running and reachable from here?`);
+  }
 }
 
 /**

@@ -37,6 +37,18 @@ describe('SMART app launch refusals', () => {
     assert.equal(new URL(none.location!).searchParams.get('error'), 'invalid_request', 'aud is required');
   });
 
+  it('OSCAR not answering during the sign-in is a 502 page, not a 500: at the start and when OSCAR is asked who signed in', async () => {
+    const go = () => launch({ base: s.base, clientId: APP, redirectUri: REDIRECT, scope: 'openid user/Patient.rs', user: DOCTOR });
+    for (const path of ['/ws/oauth/initiate', '/ws/services/oauth/info']) {
+      const fault = s.sim.faults.add({ match: { path }, mode: 'reset' });
+      try {
+        await assert.rejects(go(), /got 502[\s\S]*OSCAR/, path);
+      } finally { s.sim.faults.remove(fault); }
+    }
+    const after = await go();
+    assert.ok(after.callback.searchParams.get('code'), 'works again once OSCAR answers');
+  });
+
   it('no PKCE, or plain PKCE, is refused', async () => {
     const missing = await authorize({ code_challenge: '', code_challenge_method: '' });
     assert.equal(new URL(missing.location!).searchParams.get('error'), 'invalid_request');

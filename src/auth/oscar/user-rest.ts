@@ -36,14 +36,18 @@ export function oscarUserRest(o: OscarUserRestOptions) {
   async function get(t: UserToken, path: string, query: QueryParams = {}, operation = path): Promise<{ status: number; text: string }> {
     const pairs = queryPairs(query, operation);
     const url = buildUrl(root, path, pairs);
-    const res = await fetch(url, {
-      headers: {
-        accept: 'application/json',
-        authorization: oauthHeader({ consumerKey: o.consumerKey, consumerSecret: o.consumerSecret, token: t.token, tokenSecret: t.secret }, 'GET', url, pairs),
-      },
-      signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
-    });
-    return { status: res.status, text: await res.text() };
+    try {
+      const res = await fetch(url, {
+        headers: {
+          accept: 'application/json',
+          authorization: oauthHeader({ consumerKey: o.consumerKey, consumerSecret: o.consumerSecret, token: t.token, tokenSecret: t.secret }, 'GET', url, pairs),
+        },
+        signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+      });
+      return { status: res.status, text: await res.text() };
+    } catch (e) {
+      throw new OscarUnreachable(`OSCAR did not answer (${(e as Error).name})`);
+    }
   }
 
   function json(r: { status: number; text: string }): unknown {
@@ -64,8 +68,7 @@ export function oscarUserRest(o: OscarUserRestOptions) {
      * another provider; OscarUnreachable when OSCAR cannot answer (its own internal error included).
      */
     async accepts(t: UserToken, providerNo: string): Promise<boolean> {
-      let r: { status: number; text: string };
-      try { r = await get(t, '/oauth/info'); } catch (e) { throw new OscarUnreachable(`OSCAR did not answer (${(e as Error).name})`); }
+      const r = await get(t, '/oauth/info');
       if (r.status === 500 && OAUTH_FAULT.test(r.text)) return false;
       if (r.status !== 200) throw new OscarUnreachable(`OSCAR answered ${r.status}`);
       let body: { login?: unknown; error?: unknown };

@@ -11,7 +11,7 @@ import { authorizeUrl, exchange, HandshakeError, initiate, type Consumer } from 
 import type { SmartClient } from '../clients.js';
 import { parseScopes } from '../scopes.js';
 import type { OscarTokenVault } from '../oscar/vault.js';
-import { OscarRefused, type OscarUserRest, type UserToken } from '../oscar/user-rest.js';
+import { OscarRefused, OscarUnreachable, type OscarUserRest, type UserToken } from '../oscar/user-rest.js';
 import { consentPage, errorPage, scopeLabel } from './pages.js';
 import type { EhrLaunch } from './ehr-launch.js';
 import { rememberGrant } from './management.js';
@@ -119,7 +119,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
       pair = await exchange(d.oscar.url, d.oscar.consumer, { token, secret: step.value.secret }, verifier);
       providerNo = await d.userRest.providerOf(pair);
     } catch (e) {
-      if (e instanceof HandshakeError || e instanceof OscarRefused) { fail(res, 502, 'OSCAR sign-in failed', 'OSCAR did not confirm who signed in. Start again.'); return; }
+      if (e instanceof HandshakeError || e instanceof OscarRefused || e instanceof OscarUnreachable) { fail(res, 502, 'OSCAR sign-in failed', 'OSCAR did not confirm who signed in. Start again.'); return; }
       throw e;
     }
     await d.vault.put({ token: pair.token, secret: pair.secret, providerNo, obtainedAt: Date.now() });
