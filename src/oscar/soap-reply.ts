@@ -32,10 +32,17 @@ type Tree = Record<string, unknown>;
 const NO_RULES: TypeRules = new Map();
 const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-// One token at a time from the current position (sticky): text, a start or empty-element tag
-// (attributes quoted), an end tag, CDATA, a comment, a processing instruction. Anything else
-// (a DOCTYPE, a stray '<') matches nothing, which is an error.
-const TOKEN = /([^<]+)|<([^\s/<>!?="']+)((?:\s+[^\s=/<>"']+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>|<\/([^\s<>]+)\s*>|<!\[CDATA\[([\s\S]*?)\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>/y;
+// Markup, one construct at a time from the current position: text runs and comments, CDATA and
+// processing instructions are found with indexOf; start (or empty-element, attributes quoted) and
+// end tags with sticky patterns. Anything else (a DOCTYPE, a stray '<') is an error. (One
+// alternation over all of them cost three times as much per answer.)
+const START_TAG = /<([^\s/<>!?="']+)((?:\s+[^\s=/<>"']+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>/y;
+const END_TAG = /<\/([^\s<>]+)\s*>/y;
+const LT = 60;
+const GT = 62;
+const SLASH = 47;
+const BANG = 33;
+const QUESTION = 63;
 const ATTRIBUTE = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const REFERENCE = /&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|(lt|gt|amp|quot|apos));|&/g;
 const XML_NAMED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -54,6 +61,13 @@ function decode(raw: string): string {
     }
     return String.fromCodePoint(code);
   });
+}
+
+const unexpected = (pos: number): MalformedXmlError => new MalformedXmlError(`unexpected markup at offset ${pos}`);
+
+/** ASCII letters, digits and `:_.-`: a tag name read without the pattern (anything else goes to START_TAG). */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 58) || c === 95 || c === 46 || c === 45;
 }
 
 const localName = (qname: string): string => qname.slice(qname.indexOf(':') + 1);
@@ -129,46 +143,90 @@ export function readSoapReply(text: string, schema: SoapSchema, operation: strin
   const stack: Frame[] = [root];
   let roots = 0;
   let pos = 0;
-  TOKEN.lastIndex = 0;
   while (pos < text.length) {
-    const m = TOKEN.exec(text);
-    if (!m) throw new MalformedXmlError(`unexpected markup at offset ${pos}`);
-    pos = TOKEN.lastIndex;
     const top = stack[stack.length - 1]!;
-    const raw = m[1];
-    if (raw !== undefined || m[6] !== undefined) {
-      if (top === root) {
-        if (raw === undefined || TRAILING_SPACE.exec(raw)?.[0].length !== raw.length) throw new MalformedXmlError('text outside the root element');
+    let raw: string | undefined;
+    let cdata: string | undefined;
+    if (text.charCodeAt(pos) !== LT) {
+      const lt = text.indexOf('<', pos);
+      const end = lt < 0 ? text.length : lt;
+      raw = text.slice(pos, end);
+      pos = end;
+    } else {
+      const next = text.charCodeAt(pos + 1);
+      if (next === SLASH) {
+        const q = top.qname;
+        if (q !== '' && text.charCodeAt(pos + 2 + q.length) === GT && text.startsWith(q, pos + 2)) {
+          pos += 3 + q.length; // `</name>`, the usual spelling
+        } else {
+          END_TAG.lastIndex = pos;
+          const close = END_TAG.exec(text)?.[1];
+          if (close === undefined) throw unexpected(pos);
+          pos = END_TAG.lastIndex;
+          if (top === root || close !== q) throw new MalformedXmlError(`end tag ${close} does not match`);
+        }
+        stack.pop();
+        const parent = stack[stack.length - 1]!;
+        if (!top.nil) addChild(parent, top, valueOf(top));
         continue;
       }
-      if (top.children) continue; // whitespace between child elements
-      if (raw === undefined) { top.text += m[6]; top.trailing = 0; continue; }
-      const piece = decode(top.text === '' ? raw.replace(LEADING_SPACE, '') : raw);
-      top.text += piece;
-      const tail = TRAILING_SPACE.exec(raw);
-      top.trailing = tail ? (tail[0].length === raw.length ? top.trailing + piece.length : tail[0].length) : 0;
+      if (next === BANG || next === QUESTION) {
+        if (text.startsWith('<![CDATA[', pos)) {
+          const end = text.indexOf(']]>', pos + 9);
+          if (end < 0) throw unexpected(pos);
+          cdata = text.slice(pos + 9, end);
+          pos = end + 3;
+        } else {
+          // Comments and processing instructions carry nothing.
+          const [open, close] = next === QUESTION ? ['<?', '?>'] : ['<!--', '-->'];
+          const end = text.startsWith(open, pos) ? text.indexOf(close, pos + open.length) : -1;
+          if (end < 0) throw unexpected(pos);
+          pos = end + close.length;
+          continue;
+        }
+      } else {
+        // `<name>` and `<name/>` read directly; a tag with attributes or white space by START_TAG.
+        let end = pos + 1;
+        while (end < text.length && isNameChar(text.charCodeAt(end))) end++;
+        const c = text.charCodeAt(end);
+        let open: string;
+        let attributes = '';
+        let empty = false;
+        if (end > pos + 1 && (c === GT || (c === SLASH && text.charCodeAt(end + 1) === GT))) {
+          open = text.slice(pos + 1, end);
+          empty = c === SLASH;
+          pos = end + (empty ? 2 : 1);
+        } else {
+          START_TAG.lastIndex = pos;
+          const m = START_TAG.exec(text);
+          if (!m) throw unexpected(pos);
+          pos = START_TAG.lastIndex;
+          open = m[1]!;
+          attributes = m[2]!;
+          empty = m[3] === '/';
+        }
+        if (top === root && roots++ > 0) throw new MalformedXmlError('more than one root element');
+        const name = localName(open);
+        const rule = top.rules.get(name);
+        // The wrapper under Body takes the rules of its global element (`opResponse`).
+        const wrapperType = top.name === 'Body' && stack.length === 3 ? schema.elements.get(name) : undefined;
+        const rules = rule?.complex !== undefined ? schema.types.get(rule.complex) ?? NO_RULES : wrapperType !== undefined ? schema.types.get(wrapperType) ?? NO_RULES : NO_RULES;
+        const f: Frame = { qname: open, name: rule?.name ?? name, rule, rules, children: undefined, text: '', trailing: 0, nil: attributes !== '' && isNil(attributes) };
+        if (empty) { if (!f.nil) addChild(top, f, valueOf(f)); } else stack.push(f);
+        continue;
+      }
+    }
+    // Character data: a text run or a CDATA section.
+    if (top === root) {
+      if (raw === undefined || TRAILING_SPACE.exec(raw)?.[0].length !== raw.length) throw new MalformedXmlError('text outside the root element');
       continue;
     }
-    const open = m[2];
-    if (open !== undefined) {
-      if (top === root && roots++ > 0) throw new MalformedXmlError('more than one root element');
-      const name = localName(open);
-      const rule = top.rules.get(name);
-      // The wrapper under Body takes the rules of its global element (`opResponse`).
-      const wrapperType = top.name === 'Body' && stack.length === 3 ? schema.elements.get(name) : undefined;
-      const rules = rule?.complex !== undefined ? schema.types.get(rule.complex) ?? NO_RULES : wrapperType !== undefined ? schema.types.get(wrapperType) ?? NO_RULES : NO_RULES;
-      const f: Frame = { qname: open, name, rule, rules, children: undefined, text: '', trailing: 0, nil: m[3] !== '' && isNil(m[3]!) };
-      if (m[4] === '/') { if (!f.nil) addChild(top, f, valueOf(f)); } else stack.push(f);
-      continue;
-    }
-    const close = m[5];
-    if (close !== undefined) {
-      if (top === root || close !== top.qname) throw new MalformedXmlError(`end tag ${close} does not match`);
-      stack.pop();
-      const parent = stack[stack.length - 1]!;
-      if (!top.nil) addChild(parent, top, valueOf(top));
-    }
-    // Comments and processing instructions carry nothing.
+    if (top.children) continue; // whitespace between child elements
+    if (raw === undefined) { top.text += cdata; top.trailing = 0; continue; }
+    const piece = decode(top.text === '' ? raw.replace(LEADING_SPACE, '') : raw);
+    top.text += piece;
+    const tail = TRAILING_SPACE.exec(raw);
+    top.trailing = tail ? (tail[0].length === raw.length ? top.trailing + piece.length : tail[0].length) : 0;
   }
   if (stack.length !== 1 || roots !== 1) throw new MalformedXmlError('the document ends inside an element');
 

@@ -13,6 +13,8 @@ import type { WsdlNode } from './capabilities/wsdl-facts.js';
 export type ScalarKind = 'integer' | 'number' | 'boolean' | 'text';
 
 export interface FieldRule {
+  /** The field's name (one long-lived string: as a property key it is looked up once, not per answer). */
+  readonly name: string;
   /** Declared maxOccurs > 1: read as an array whatever the count. */
   readonly many: boolean;
   /** The complex type of the child, when it has one; else `scalar` says how to read its text. */
@@ -90,6 +92,6 @@ function addFields(parent: WsdlNode, rules: Map<string, FieldRule>, declared: Re
     const max = attr(e, 'maxOccurs');
     const many = max !== undefined && max !== '0' && max !== '1';
     const type = localName(attr(e, 'type') ?? 'string');
-    rules.set(name, declared.has(type) ? { many, complex: type, scalar: 'text' } : { many, scalar: SCALARS[type] ?? 'text' });
+    rules.set(name, declared.has(type) ? { name, many, complex: type, scalar: 'text' } : { name, many, scalar: SCALARS[type] ?? 'text' });
   }
 }

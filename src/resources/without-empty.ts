@@ -9,22 +9,29 @@ export function nonBlank(value: unknown): string | undefined {
   return t === '' ? undefined : t;
 }
 
+// Plain loops: this runs over every resource a mapper builds (each cache miss), and the
+// map/filter/entries chains it replaced allocated an array per node.
 function prune(value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string') return value.trim() === '' ? undefined : value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (Array.isArray(value)) {
-    const kept = value.map(prune).filter((v) => v !== undefined);
+    const kept: unknown[] = [];
+    for (const v of value) {
+      const p = prune(v);
+      if (p !== undefined) kept.push(p);
+    }
     return kept.length ? kept : undefined;
   }
   if (typeof value === 'object') {
     if (Buffer.isBuffer(value) || value instanceof Date) return value;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const p = prune(v);
-      if (p !== undefined) out[k] = p;
+    let kept = 0;
+    for (const k of Object.keys(value)) {
+      const p = prune((value as Record<string, unknown>)[k]);
+      if (p !== undefined) { out[k] = p; kept++; }
     }
-    return Object.keys(out).length ? out : undefined;
+    return kept ? out : undefined;
   }
   return value;
 }

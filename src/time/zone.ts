@@ -3,6 +3,7 @@
 // API xs:dateTime values rendered in the OSCAR JVM's zone, which need not be the clinic's
 // (variants B10). These helpers convert between instants and a zone's wall clock, DST-aware,
 // using only Intl.
+import { ZoneMemo } from './zone-memo.js';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -25,23 +26,17 @@ export function isValidTimeZone(tz: string): boolean {
 
 interface WallClock { year: number; month: number; day: number; hour: number; minute: number; second: number }
 
-// Intl's formatToParts costs microseconds a call, and a record's instants come back again and again
-// (the same patient in two SOAP answers of one read, midnights of common dates): remembered,
-// bounded by starting afresh when full.
-const WALL_CLOCKS_MAX = 10_000;
-const wallClocks = new Map<string, Readonly<WallClock>>();
+// Intl's formatToParts costs microseconds a call: remembered per zone by the epoch (zone-memo.ts).
+const wallClocks = new ZoneMemo<number, Readonly<WallClock>>(10_000);
 
 function wallClockOf(epochMs: number, tz: string): Readonly<WallClock> {
-  const key = `${tz} ${epochMs}`;
-  const known = wallClocks.get(key);
+  const known = wallClocks.get(tz, epochMs);
   if (known) return known;
   const w: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const p of formatterFor(tz).formatToParts(new Date(epochMs))) {
     if (p.type in w) w[p.type as keyof WallClock] = Number(p.value);
   }
-  if (wallClocks.size >= WALL_CLOCKS_MAX) wallClocks.clear();
-  wallClocks.set(key, w);
-  return w;
+  return wallClocks.set(tz, epochMs, w);
 }
 
 /** Offset of `tz` from UTC at the instant, in minutes (e.g. -240 for EDT). */
@@ -76,16 +71,19 @@ export function epochOfLocal(local: string, tz: string): number {
   const m = LOCAL_RE.exec(local);
   if (!m) throw new RangeError(`not a local date-time: ${local}`);
   const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0'] = m;
-  const asUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms.padEnd(3, '0')));
+  const wanted: WallClock = { year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s) };
+  const asUtc = Date.UTC(wanted.year, wanted.month - 1, wanted.day, wanted.hour, wanted.minute, wanted.second, Number(ms.padEnd(3, '0')));
   // Try the offsets in force a day either side; prefer the earlier instant that reads back correctly.
-  const candidates = [...new Set([offsetMinutesAt(asUtc - 86_400_000, tz), offsetMinutesAt(asUtc + 86_400_000, tz), offsetMinutesAt(asUtc, tz)])]
-    .map((off) => asUtc - off * 60_000)
-    .sort((a, b) => a - b);
-  const wanted = `${y}-${mo}-${d}T${pad(Number(h))}:${pad(Number(mi))}:${pad(Number(s))}`;
-  for (const c of candidates) if (localDateTimeOf(c, tz) === wanted) return c;
-  // In a gap: keep the pre-transition offset, which lands after the gap (Java's lenient behaviour).
   const before = offsetMinutesAt(asUtc - 86_400_000, tz);
+  const after = offsetMinutesAt(asUtc + 86_400_000, tz);
+  const candidates = [...new Set([before, after, offsetMinutesAt(asUtc, tz)])].map((off) => asUtc - off * 60_000).sort((a, b) => a - b);
+  for (const c of candidates) if (sameWallClock(wallClockOf(c, tz), wanted)) return c;
+  // In a gap: keep the pre-transition offset, which lands after the gap (Java's lenient behaviour).
   return asUtc - before * 60_000;
+}
+
+function sameWallClock(a: Readonly<WallClock>, b: Readonly<WallClock>): boolean {
+  return a.second === b.second && a.minute === b.minute && a.hour === b.hour && a.day === b.day && a.month === b.month && a.year === b.year;
 }
 
 function formatOffset(minutes: number): string {

@@ -8,6 +8,7 @@
 // (lastUpdateDate, createDateTime, updatedatetime…) are true instants: their offset is right.
 
 import { epochOfLocal, formatXsDateTime, formatXsLocal, lexicalLocalOf, parseXsDateTime } from '../../time/zone.js';
+import { ZoneMemo } from '../../time/zone-memo.js';
 
 /** The wall-clock columns of each transfer object (date-only columns are wall-clock dates). */
 export const WALL_CLOCK = {
@@ -39,10 +40,15 @@ function unlessMalformed(f: () => string): string | undefined {
   try { return f(); } catch { return undefined; }
 }
 
+const clinicWallClocks = new ZoneMemo<string, string>(10_000);
+
 /** The wall clock the JVM spelled, as an xs:dateTime with the clinic's offset. */
 function clinicWallClock(value: string, clinicZone: string): string | undefined {
+  const known = clinicWallClocks.get(clinicZone, value);
+  if (known !== undefined) return known;
   const local = lexicalLocalOf(value);
-  return local === undefined ? undefined : unlessMalformed(() => formatXsDateTime(epochOfLocal(local, clinicZone), clinicZone));
+  const w = local === undefined ? undefined : unlessMalformed(() => formatXsDateTime(epochOfLocal(local, clinicZone), clinicZone));
+  return w === undefined ? undefined : clinicWallClocks.set(clinicZone, value, w);
 }
 
 /** A transfer read from OSCAR with its wall-clock columns in the clinic zone. */
