@@ -25,7 +25,7 @@ export interface EnforcementOptions {
    * OSCAR token: what their requests are held to on top of their scopes (docs/smart-app-launch.md
    * §7.7). Absent: no people sign in through OSCAR here.
    */
-  sees?: (auth: AuthContext, patient: string) => Promise<boolean>;
+  sees?: (auth: AuthContext, patient: string, type: string) => Promise<boolean>;
 }
 
 const VERB: Record<Permission, string> = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search' };
@@ -181,23 +181,23 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
    * its service identity, and this check, asked with the user's own OSCAR token, is where the user's
    * rights apply to it.
    */
-  async function heldToOscarUser(auth: AuthContext, facts: AuditFacts | undefined, patients: readonly string[], refusal: () => Error): Promise<void> {
+  async function heldToOscarUser(auth: AuthContext, facts: AuditFacts | undefined, type: string, patients: readonly string[], refusal: () => Error): Promise<void> {
     if (auth.oscarProvider === undefined || !sees) return;
     for (const p of new Set(patients)) {
-      if (!(await sees(auth, p))) deny(facts, 'a patient OSCAR does not show this user', refusal());
+      if (!(await sees(auth, p, type))) deny(facts, `a patient (or their ${type}) OSCAR does not show this user`, refusal());
     }
   }
 
   /** A user's write: the patients it names, and for an update the ones the stored record names, must be the user's to see. */
   async function userWrite(ctx: FhirContext, auth: AuthContext, facts: AuditFacts | undefined, info: InteractionInfo, type: string): Promise<void> {
     if (auth.oscarProvider === undefined || !sees || isOutsideCompartment(type)) return;
-    const refusal = () => forbidden(`OSCAR does not let this user see the patient this ${type} belongs to`);
-    if (info.resource) await heldToOscarUser(auth, facts, ownersOf(info.resource), refusal);
+    const refusal = () => forbidden(`OSCAR does not let this user see the patient this ${type} belongs to, or their ${type} records`);
+    if (info.resource) await heldToOscarUser(auth, facts, type, ownersOf(info.resource), refusal);
     if (info.interaction !== 'update' || info.id === undefined) return;
-    if (type === 'Patient') { await heldToOscarUser(auth, facts, [info.id], refusal); return; }
+    if (type === 'Patient') { await heldToOscarUser(auth, facts, type, [info.id], refusal); return; }
     const def = registry.get(type);
     const stored = def ? await ownerRead(ctx, def, info.id) : undefined;
-    if (stored) await heldToOscarUser(auth, facts, ownersOf(stored), refusal);
+    if (stored) await heldToOscarUser(auth, facts, type, ownersOf(stored), refusal);
   }
 
   async function beforeInteraction(ctx: FhirContext, info: InteractionInfo): Promise<void> {
@@ -272,9 +272,9 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     const access = facts?.access.get(type) ?? need(auth, facts, type, 'r');
     const single = facts?.interaction === 'read' || facts?.interaction === 'vread';
     if (!isOutsideCompartment(type)) {
-      await heldToOscarUser(auth, facts, ownersOf(resource), () => (single
+      await heldToOscarUser(auth, facts, type, ownersOf(resource), () => (single
         ? unknown(type, resource.id ?? '')
-        : forbidden('The answer would include patients OSCAR does not show this user')));
+        : forbidden(`The answer would include patients, or ${type} records, OSCAR does not show this user`)));
     }
     if (access === 'all' || isOutsideCompartment(type)) return;
     const patient = auth.patient!;

@@ -175,7 +175,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
       facts.attach(ctx, f);
       return ctx;
     },
-    hooks: createEnforcement({ registry: opts.registry, baseUrl: config.fhirBaseUrl, enforce: smart, facts, ...(people && { sees: (a, p) => people.identity.sees(a, p) }) }),
+    hooks: createEnforcement({ registry: opts.registry, baseUrl: config.fhirBaseUrl, enforce: smart, facts, ...(people && { sees: (a, p, type) => people.identity.sees(a, p, type) }) }),
     // Its refusal is audited with its reason like one from the router's hooks.
     ...(smart && { refuseAttempt: (a: unknown, type: string, attempt: Attempt) => refuseWithoutScope(a, type, attempt, facts.forAuth(a)) }),
     mount(app) {

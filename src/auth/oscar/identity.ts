@@ -25,11 +25,12 @@ export interface OscarIdentity {
    */
   stillSignedIn(providerNo: string): Promise<boolean>;
   /**
-   * Whether OSCAR's REST shows the token's OSCAR user this patient (true for tokens of no OSCAR
-   * user): what a SMART app user's reads and writes over SOAP, which run as the facade's service
-   * identity, are held to (docs/smart-app-launch.md §7.7).
+   * Whether OSCAR's REST shows the token's OSCAR user this patient, and this patient's records of
+   * `type` where OSCAR has a per-user question for that type (true for tokens of no OSCAR user):
+   * what a SMART app user's reads and writes over SOAP, which run as the facade's service identity,
+   * are held to (docs/smart-app-launch.md §7.7).
    */
-  sees(auth: AuthContext, patient: string): Promise<boolean>;
+  sees(auth: AuthContext, patient: string, type?: string): Promise<boolean>;
 }
 
 /** How long "OSCAR lets this user see this patient" is trusted before OSCAR is asked again. */
@@ -42,22 +43,38 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
   const userRest = oscarUserRest({ baseUrl: o.oscar.url, consumerKey: o.oscar.consumerKey, consumerSecret: o.oscar.consumerSecret });
   const visible = new Map<string, number>();
 
-  /**
-   * Whether OSCAR shows this user this patient: `/demographics/{id}` with their own token (contract
-   * 3.1: privilege _demographic r), trusted for a minute when it does.
-   */
-  async function shows(providerNo: string, token: OscarToken, patient: string): Promise<boolean> {
-    if (!/^[1-9][0-9]{0,9}$/.test(patient)) return false;
-    const key = `${providerNo}\u0000${patient}`;
+  /** A "yes" from OSCAR about this user is trusted for a minute; a "no" is asked again next time. */
+  async function askedOnce(key: string, what: string, ask: () => Promise<boolean>): Promise<boolean> {
     if ((visible.get(key) ?? 0) >= Date.now()) return true;
-    let p;
-    try { p = await userRest.patient(token, Number(patient)); } catch {
-      throw serviceUnavailable('OSCAR cannot say right now whether this user may see this patient', 5);
+    let yes: boolean;
+    try { yes = await ask(); } catch {
+      throw serviceUnavailable(`OSCAR cannot say right now whether this user may see ${what}`, 5);
     }
-    if (!p) return false;
+    if (!yes) return false;
     if (visible.size > 10_000) visible.clear();
     visible.set(key, Date.now() + VISIBLE_TTL_MS);
     return true;
+  }
+
+  /** Whether OSCAR shows this user this patient: `/demographics/{id}` with their own token (contract 3.1: privilege _demographic r). */
+  async function shows(providerNo: string, token: OscarToken, patient: string): Promise<boolean> {
+    return /^[1-9][0-9]{0,9}$/.test(patient)
+      && askedOnce(`${providerNo}\u0000${patient}`, 'this patient', async () => (await userRest.patient(token, Number(patient))) !== undefined);
+  }
+
+  /**
+   * The per-type privileges OSCAR's REST checks with a question that costs one small answer for the
+   * patient (contract 3.4: `_prevention` r). Other types have none worth asking (contract 3.3:
+   * OSCAR's REST allergy list checks no privilege; 3.2: the appointment history returns the whole
+   * list it guards; documents have no REST read): there only the patient is checked.
+   */
+  const typeQuestions: Readonly<Record<string, (t: OscarToken, demographicNo: number) => Promise<boolean>>> = {
+    Immunization: (t, no) => userRest.readsPreventions(t, no),
+  };
+
+  async function showsType(providerNo: string, token: OscarToken, patient: string, type: string): Promise<boolean> {
+    const ask = typeQuestions[type];
+    return !ask || askedOnce(`${providerNo}\u0000${patient}\u0000${type}`, `${type} records`, () => ask(token, Number(patient)));
   }
 
   /** The user may have deleted the facade's token in OSCAR (contract 2.5: the only way it ends). */
@@ -87,11 +104,11 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
         }
         return asOscarUser({ token: token.token, tokenSecret: token.secret }, fn);
       },
-      async sees(auth, patient) {
+      async sees(auth, patient, type) {
         const providerNo = auth.oscarProvider;
         if (providerNo === undefined) return true;
         const token = await vault.get(providerNo);
-        return token !== undefined && shows(providerNo, token, patient);
+        return token !== undefined && (await shows(providerNo, token, patient)) && (type === undefined || showsType(providerNo, token, patient, type));
       },
       async stillSignedIn(providerNo) {
         const token = await vault.get(providerNo);

@@ -82,6 +82,13 @@ export function oscarUserRest(o: OscarUserRestOptions) {
       const content = body.content === undefined ? [] : Array.isArray(body.content) ? body.content : [body.content];
       return content.map((d) => ({ demographicNo: d.demographicNo, lastName: d.lastName ?? '', firstName: d.firstName ?? '', dob: d.formattedDOB }));
     },
+    /**
+     * Whether OSCAR lets this user read the patient's preventions (contract 3.4: privilege
+     * _prevention r; a refusal is OSCAR's error page). The list itself is not used.
+     */
+    async readsPreventions(t: UserToken, demographicNo: number): Promise<boolean> {
+      return (await get(t, '/preventions/active', { demographicNo })).status === 200;
+    },
     /** The patient as this user may see it, or undefined when OSCAR will not show it to them. */
     async patient(t: UserToken, demographicNo: number): Promise<PickedPatient | undefined> {
       const r = await get(t, `/demographics/${demographicNo}`);

@@ -45,7 +45,7 @@ export const preventionRoutes: RestRoute[] = [
   {
     method: 'GET', path: '/preventions/active', produces: [JSON_TYPE], consumes: [XML_TYPE], intQuery: ['demographicNo'],
     handle(ctx) {
-      ctx.provider();
+      ctx.requirePrivilege('_prevention'); // contract 3.4: privilege _prevention r
       const now = ctx.store.now();
       const list = latestPerType(ctx.store, intQuery(ctx, 'demographicNo')).map((p) => preventionTo1(p, ctx.store, now));
       return entity({ preventions: list });
@@ -54,7 +54,7 @@ export const preventionRoutes: RestRoute[] = [
   {
     method: 'GET', path: '/preventions/immunizations/{demographicNo}', produces: [JSON_TYPE], consumes: [XML_TYPE], intParams: ['demographicNo'],
     handle(ctx) {
-      ctx.provider();
+      ctx.requirePrivilege('_prevention'); // contract 3.4: privilege _prevention r
       const now = ctx.store.now();
       const list = latestPerType(ctx.store, intParam(ctx, 'demographicNo'))
         .filter((p) => isImmunization(ctx.store, p)).map((p) => preventionTo1(p, ctx.store, now));
