@@ -1,19 +1,20 @@
 // The composition root: wires configuration, the OSCAR client, the resource registry, the FHIR
 // router and the HTTP server together. main.ts and the tests both build the server through here.
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config, OscarConnection } from './config.js';
 import { createAuth } from './auth/index.js';
+import type { AuditSink } from './auth/audit-sink.js';
 import { createFacadeCache, type FacadeCache } from './cache/index.js';
 import { createRouter, type FhirRouter, type Registry } from './fhir/index.js';
 import { createBodyAdmission } from './http/body-admission.js';
 import { createCors } from './http/cors.js';
 import { createFhirHandler } from './http/fhir-handler.js';
 import { createOpsApp } from './http/ops-app.js';
-import { createReadiness } from './http/readiness.js';
+import { createReadiness, type ReadyReport } from './http/readiness.js';
 import { createRouteLabeler } from './http/route-label.js';
 import { fhirSecurityHeaders } from './http/security-headers.js';
-import { createHttpServer } from './http/server.js';
+import { byBase, createHttpServer } from './http/server.js';
 import { closeGracefully, DrainState } from './http/shutdown.js';
 import type { Logger } from './logging.js';
 import { OscarClient } from './oscar/client.js';
@@ -37,8 +38,12 @@ import { SpoolKeys } from './bulk/keys.js';
 export const FHIR_BASE_PATH = '/fhir';
 const SOFTWARE = { name: 'oscar-fhir', version: '0.1.0' };
 
-export interface Facade {
-  server: Server;
+/** One clinic's FHIR API: everything below its base path, without a server of its own. */
+export interface Clinic {
+  /** The clinic's id (its state namespace and the clinic of its audit records; 'default' for one clinic). */
+  id: string;
+  /** Path of its FHIR base on the server, e.g. '/fhir' or '/clinics/north/fhir'. */
+  basePath: string;
   router: FhirRouter;
   registry: Registry;
   /** The routing table resolved against the connected OSCAR (what is served, how, and what not). */
@@ -53,6 +58,23 @@ export interface Facade {
   exports: ExportEngine;
   /** State kept between requests (src/state): in-process, or shared with other instances. */
   state: FacadeState;
+  /** Answers a request below basePath: the FHIR API, SMART discovery and the authorization server. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** /readyz for this clinic: its OSCAR (and the shared state when there is one). */
+  ready(): Promise<ReadyReport>;
+  /** Before the server listens: the authorization server's keys, the first capability probes. */
+  start(): Promise<void>;
+  /** Once the server listens: the change feed and unfinished exports. */
+  serve(): Promise<void>;
+  /** Before the server drains: probes and export workers stop. */
+  stop(): Promise<void>;
+  /** After the server closed: cache, OSCAR connections, audit destination, state. */
+  release(): Promise<void>;
+}
+
+/** One clinic served on its own server at /fhir (the single-clinic deployment). */
+export interface Facade extends Clinic {
+  server: Server;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
   /**
@@ -71,9 +93,45 @@ export interface FacadeOptions {
   now?: () => number;
 }
 
+export interface ClinicOptions extends FacadeOptions {
+  /** Path of the clinic's FHIR base on the server. */
+  basePath: string;
+  /** The server's shutdown state (answers carry Connection: close while draining). */
+  drain: DrainState;
+  /** Audit destination shared by every clinic of a deployment (not closed by the clinic); default: its own. */
+  auditSink?: AuditSink;
+  /** Register the process metrics (CPU, memory, event loop) in the clinic's registry; a deployment does it once. */
+  processMetrics?: boolean;
+}
+
 export function createFacade(config: Config, oscarConn: OscarConnection, logger: Logger, options: FacadeOptions = {}): Facade {
+  const drain = new DrainState();
+  const clinic = createClinic(config, oscarConn, logger, { ...options, basePath: FHIR_BASE_PATH, drain });
+  const server = createHttpServer({ handle: clinic.handle, limits: config.http });
+  return {
+    ...clinic, server,
+    listen: async () => {
+      await clinic.start();
+      const port = await new Promise<number>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => resolve((server.address() as AddressInfo).port));
+      });
+      await clinic.serve();
+      return port;
+    },
+    close: async (graceMs = config.http.shutdownGraceMs) => {
+      await clinic.stop();
+      const clean = await closeGracefully(server, drain, graceMs);
+      await clinic.release();
+      return clean;
+    },
+  };
+}
+
+export function createClinic(config: Config, oscarConn: OscarConnection, logger: Logger, options: ClinicOptions): Clinic {
   loadValidators();
-  const metrics = createMetrics();
+  const { basePath, drain } = options;
+  const metrics = createMetrics({ processMetrics: options.processMetrics ?? true });
   const state = options.state ?? inProcessState();
   const oscar = new OscarClient({
     baseUrl: oscarConn.url,
@@ -130,7 +188,9 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
     },
     { mode: config.validationMode, logger },
   );
-  const auth = createAuth(config, logger, { registry, basePath: FHIR_BASE_PATH, metrics: metrics.registry, state, oscar: oscarConn });
+  const auth = createAuth(config, logger, {
+    registry, basePath, metrics: metrics.registry, state, oscar: oscarConn, ...(options.auditSink && { auditSink: options.auditSink }),
+  });
   const routeLabel = createRouteLabeler(registry.types());
   const router = createRouter({
     registry,
@@ -173,9 +233,8 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
   // SMART 2.2 (smart §1.1): the FHIR API answers browser apps from their registered origins too.
   const appOrigins = config.authMode === 'smart' ? config.smart.clients.flatMap((c) => c.redirectUris.map((u) => new URL(u).origin)) : [];
   const cors = createCors([...new Set([...config.http.corsOrigins, ...appOrigins])]);
-  const drain = new DrainState();
   const fhir = createFhirHandler({
-    router, basePath: FHIR_BASE_PATH, bodyLimitBytes: config.http.maxBodyBytes, logger, routeLabel, drain,
+    router, basePath, bodyLimitBytes: config.http.maxBodyBytes, logger, routeLabel, drain,
     admitBody: createBodyAdmission({
       registry,
       limits: { documentBytes: config.http.maxBodyBytes, resourceBytes: config.http.maxResourceBodyBytes },
@@ -193,30 +252,31 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
       metrics.request(info.req.method, info.req.path, info.status, info.ms);
     },
   });
+  const ready = createReadiness({
+    // Only the halves this OSCAR offers: a SOAP-only clinic is ready without REST (variants §0).
+    probe: async () => {
+      // The shared state is a dependency like OSCAR (STATE_DATABASE_URL); in-process state cannot fail.
+      const m = capabilitySource.current();
+      const [upstream, shared] = await Promise.all([
+        usable(m) ? oscar.probe(undefined, liveChecks(m)) : { oscar: `nothing usable (SOAP ${m.soap.reach}, REST ${m.rest.reach})` },
+        state.shared ? state.check().then((why) => ({ state: why ?? 'ok' })) : {},
+      ]);
+      return { ...upstream, ...shared };
+    },
+    detail: () => ({ capabilities: capabilitySource.current() }),
+    cacheMs: config.http.readyCacheMs, draining: () => drain.draining,
+  });
   const app = createOpsApp({
-    basePath: FHIR_BASE_PATH, cors, drain, https, logger,
+    basePath, cors, drain, https, logger,
     mount: [(a) => auth.mount(a)],
     ops: config.ops,
     metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
-    ready: createReadiness({
-      // Only the halves this OSCAR offers: a SOAP-only clinic is ready without REST (variants §0).
-      probe: async () => {
-        // The shared state is a dependency like OSCAR (STATE_DATABASE_URL); in-process state cannot fail.
-        const m = capabilitySource.current();
-        const [upstream, shared] = await Promise.all([
-          usable(m) ? oscar.probe(undefined, liveChecks(m)) : { oscar: `nothing usable (SOAP ${m.soap.reach}, REST ${m.rest.reach})` },
-          state.shared ? state.check().then((why) => ({ state: why ?? 'ok' })) : {},
-        ]);
-        return { ...upstream, ...shared };
-      },
-      detail: () => ({ capabilities: capabilitySource.current() }),
-      cacheMs: config.http.readyCacheMs, draining: () => drain.draining,
-    }),
+    ready,
   });
-  const server = createHttpServer({ basePath: FHIR_BASE_PATH, fhir, app, logger, limits: config.http });
   return {
-    server, router, registry, routes, oscar, metrics, cache, capabilities, exports, state,
-    listen: async () => {
+    id: state.clinic, basePath, router, registry, routes, oscar, metrics, cache, capabilities, exports, state, ready,
+    handle: byBase(basePath, fhir, app, logger),
+    start: async () => {
       await auth.start();
       if (config.capabilities.discovery) await capabilities.start(config.capabilities.startupWaitMs);
       // People-facing SMART launches sign users in through OSCAR's REST OAuth (contract 2): say so when it is off.
@@ -224,29 +284,20 @@ export function createFacade(config: Config, oscarConn: OscarConnection, logger:
       if (auth.signsPeopleIn && rest === 'module-off') {
         logger.warn('OSCAR runs without its REST module (ModuleNames=REST): SMART apps used by people cannot sign in (they need OSCAR\'s OAuth sign-in); Backend Services still work');
       }
-      const port = await listenOn();
-      await exports.start();
-      return port;
     },
-    close: async (graceMs = config.http.shutdownGraceMs) => {
+    serve: async () => {
+      cache.start();
+      await exports.start();
+    },
+    stop: async () => {
       capabilities.close();
       await exports.stop();
-      const clean = await closeGracefully(server, drain, graceMs);
+    },
+    release: async () => {
       cache.close();
       oscar.close();
       await auth.close();
       await state.close();
-      return clean;
     },
   };
-
-  function listenOn(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => {
-        cache.start();
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
-  }
 }

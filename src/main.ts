@@ -1,17 +1,20 @@
 // Entry point (`npm start`): read the configuration, start the embedded OSCAR simulator when no
 // OSCAR is configured, start the FHIR server, and shut down gracefully on SIGTERM/SIGINT.
+// With CLINICS_FILE, every clinic of the file is served at /clinics/{id}/fhir (src/clinics).
 import { createFacade } from './app.js';
 import { ConfigError, connectionFromCredentials, loadConfig, type OscarConnection } from './config.js';
-import { createLogger } from './logging.js';
+import { loadClinics } from './clinics/clinic-config.js';
+import { createDeployment, type DeploymentClinic } from './clinics/deployment.js';
+import { createLogger, type Logger } from './logging.js';
 import { startSimulator, type Simulator } from './sim/server.js';
 import { demoCredentials } from './sim/options.js';
 import { DEFAULT_CLINIC, type FacadeState } from './state/index.js';
 import { openPostgresState } from './state/postgres/index.js';
 
-async function main(): Promise<void> {
-  let config;
+/** The configuration, or the process ends with every problem said. */
+function configured<T>(load: () => T): T {
   try {
-    config = loadConfig();
+    return load();
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`oscar-fhir: ${e.message}\n`);
@@ -19,6 +22,76 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+}
+
+/** One clinic's state on the state database, or the process ends saying why. */
+async function sharedState(url: string, clinic: string, logger: Logger, beforeExit: () => Promise<unknown>): Promise<FacadeState> {
+  try {
+    return await openPostgresState({ url, clinic, logger });
+  } catch (e) {
+    // Never the URL itself: it may hold the password.
+    const err = e as Error & { code?: string };
+    process.stderr.write(`oscar-fhir: cannot open the state database (STATE_DATABASE_URL): ${err.name === 'SchemaTooNewError' ? err.message : `${err.code ?? err.name}: ${err.message}`}\n`);
+    await beforeExit();
+    process.exit(1);
+  }
+}
+
+/** Graceful stop on SIGTERM/SIGINT; stray errors logged (a rejection) or fatal (an exception). */
+function stopOnSignals(logger: Logger, graceMs: number, close: (graceMs: number) => Promise<boolean>, after: () => Promise<unknown>): void {
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs }, 'shutting down: no new connections, finishing requests in flight');
+    // Backstop in case closing itself hangs (a stuck socket, a sim that never closes).
+    const backstop = setTimeout(() => { logger.error('shutdown did not complete; exiting'); process.exit(1); }, graceMs + 5_000);
+    backstop.unref();
+    const clean = await close(graceMs);
+    if (!clean) logger.warn({ graceMs }, 'shutdown grace period ended: requests still in flight were cut off');
+    await after();
+    logger.info({ clean }, 'stopped');
+    process.exit(clean ? 0 : 1);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  // The facade keeps no state of its own, so a stray rejection is logged and serving goes on;
+  // an uncaught exception may have left anything half-done, so the process exits (and restarts).
+  process.on('unhandledRejection', (err) => { logger.error({ err }, 'unhandledRejection'); });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaughtException');
+    process.exit(1);
+  });
+}
+
+async function mainClinics(): Promise<void> {
+  const clinics = configured(() => loadClinics());
+  // Settings of the server itself are the same in every clinic's configuration.
+  const site = clinics[0]!.config;
+  const logger = createLogger(site.logLevel);
+  const parts: DeploymentClinic[] = [];
+  for (const c of clinics) {
+    const state = site.stateDatabaseUrl
+      ? await sharedState(site.stateDatabaseUrl, c.id, logger, () => Promise.all(parts.map((p) => p.options?.state?.close())))
+      : undefined;
+    // A clinic always names its OSCAR (clinics-file.ts), so its connection is set.
+    parts.push({ id: c.id, config: c.config, oscar: c.config.oscar!, ...(state && { options: { state } }) });
+  }
+  if (site.stateDatabaseUrl) logger.info('state shared through the state database (STATE_DATABASE_URL)');
+  const deployment = createDeployment(parts, logger);
+  const port = await deployment.listen();
+  process.stdout.write([
+    '',
+    `oscar-fhir is listening on ${site.host}:${port} (Node ${process.version}), serving ${clinics.length} clinic${clinics.length === 1 ? '' : 's'}:`,
+    ...clinics.map((c) => `  ${c.id}: ${c.config.fhirBaseUrl}`),
+    '',
+  ].join('\n'));
+  stopOnSignals(logger, site.http.shutdownGraceMs, (graceMs) => deployment.close(graceMs), async () => {});
+}
+
+async function main(): Promise<void> {
+  if (process.env.CLINICS_FILE) { await mainClinics(); return; }
+  const config = configured(() => loadConfig());
   const logger = createLogger(config.logLevel);
   let sim: Simulator | undefined;
   let conn: OscarConnection;
@@ -35,15 +108,7 @@ async function main(): Promise<void> {
   }
   let state: FacadeState | undefined;
   if (config.stateDatabaseUrl) {
-    try {
-      state = await openPostgresState({ url: config.stateDatabaseUrl, clinic: DEFAULT_CLINIC, logger });
-    } catch (e) {
-      // Never the URL itself: it may hold the password.
-      const err = e as Error & { code?: string };
-      process.stderr.write(`oscar-fhir: cannot open the state database (STATE_DATABASE_URL): ${err.name === 'SchemaTooNewError' ? err.message : `${err.code ?? err.name}: ${err.message}`}\n`);
-      await sim?.close();
-      process.exit(1);
-    }
+    state = await sharedState(config.stateDatabaseUrl, DEFAULT_CLINIC, logger, async () => sim?.close());
     logger.info('state shared through the state database (STATE_DATABASE_URL)');
   }
   const facade = createFacade(config, conn, logger, { ...(state && { state }) });
@@ -62,31 +127,7 @@ async function main(): Promise<void> {
     `  curl -s '${base}/Patient?birthdate=1980-01-17&_count=5'`,
     '',
   ].join('\n'));
-
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    const graceMs = config.http.shutdownGraceMs;
-    logger.info({ signal, graceMs }, 'shutting down: no new connections, finishing requests in flight');
-    // Backstop in case closing itself hangs (a stuck socket, a sim that never closes).
-    const backstop = setTimeout(() => { logger.error('shutdown did not complete; exiting'); process.exit(1); }, graceMs + 5_000);
-    backstop.unref();
-    const clean = await facade.close(graceMs);
-    if (!clean) logger.warn({ graceMs }, 'shutdown grace period ended: requests still in flight were cut off');
-    await sim?.close();
-    logger.info({ clean }, 'stopped');
-    process.exit(clean ? 0 : 1);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-  // The facade keeps no state of its own, so a stray rejection is logged and serving goes on;
-  // an uncaught exception may have left anything half-done, so the process exits (and restarts).
-  process.on('unhandledRejection', (err) => { logger.error({ err }, 'unhandledRejection'); });
-  process.on('uncaughtException', (err) => {
-    logger.fatal({ err }, 'uncaughtException');
-    process.exit(1);
-  });
+  stopOnSignals(logger, config.http.shutdownGraceMs, (graceMs) => facade.close(graceMs), async () => sim?.close());
 }
 
 void main();

@@ -4,7 +4,7 @@
 // because a search by name, birth date or health number would otherwise copy PHI into the trail;
 // so are ids in paths the router refused.
 import { randomUUID } from 'node:crypto';
-import type { AuditEvent, AuditEventEntity } from 'fhir/r4.js';
+import type { AuditEvent, AuditEventEntity, Extension } from 'fhir/r4.js';
 import { NUMERIC_ID, type FhirRequest } from '../fhir/index.js';
 import type { AuthContext, AuditFacts } from './context.js';
 import { formatScope } from './scopes.js';
@@ -78,6 +78,8 @@ export interface AuditInput {
   facts: AuditFacts | undefined;
   /** The public FHIR base (AuditEvent.source.site). */
   site: string;
+  /** The clinic served at that base ('default' for one clinic). */
+  clinic: string;
   /** Whether a resource type exists here (a refused path's first segment is recorded only then). */
   isKnownType?: (type: string) => boolean;
 }
@@ -122,7 +124,7 @@ export function auditEventFor(input: AuditInput): AuditEvent {
   const event: AuditEvent = {
     resourceType: 'AuditEvent',
     id: randomUUID(),
-    extension: [{ url: 'urn:oscar-fhir:request-id', valueString: req.requestId }],
+    extension: [{ url: 'urn:oscar-fhir:request-id', valueString: req.requestId }, clinicExtension(input.clinic)],
     type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },
     subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: interaction }],
     action: ACTION[interaction] ?? 'E',
@@ -150,6 +152,12 @@ export function auditEventFor(input: AuditInput): AuditEvent {
 /** A token request's outcome (as the token endpoint reports it) and the server it was made to. */
 export interface TokenAuditInput extends TokenResult {
   site: string;
+  clinic: string;
+}
+
+/** Which clinic of the deployment a record belongs to: one audit trail may hold many clinics. */
+function clinicExtension(clinic: string): Extension {
+  return { url: 'urn:oscar-fhir:clinic', valueString: clinic };
 }
 
 /** A token request at the Backend Services endpoint: who asked, what was granted or why not. */
@@ -157,6 +165,7 @@ export function tokenAuditEventFor(t: TokenAuditInput): AuditEvent {
   return {
     resourceType: 'AuditEvent',
     id: randomUUID(),
+    extension: [clinicExtension(t.clinic)],
     type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110114', display: 'User Authentication' },
     subtype: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110122', display: 'Login' }],
     action: 'E',

@@ -68,16 +68,20 @@ export interface AuthOptions {
   /** Audit counters are registered here (served at /metrics). */
   metrics?: MetricsRegistry;
   /** Grants, tokens and the shared keys of the authorization server live here; users' OSCAR tokens in the vault. */
-  state: Pick<FacadeState, 'documents' | 'shared' | 'vault'>;
+  state: Pick<FacadeState, 'clinic' | 'documents' | 'shared' | 'vault'>;
   /** The OSCAR whose own sign-in identifies the people using SMART apps (its consumer key signs the handshake). */
   oscar?: OscarConnection;
+  /** An audit destination shared with other clinics (not closed here); default: one of its own from AUDIT_LOG. */
+  auditSink?: AuditSink;
 }
 
 export function createAuth(config: Config, logger: Logger, opts: AuthOptions): AuthLayer {
   const smart = config.authMode === 'smart';
   const facts = new AuditFactsRegistry();
-  const sink = createAuditSink({ destination: config.auditLog, logger, ...(opts.metrics && { metrics: opts.metrics }) });
+  const ownSink = opts.auditSink === undefined;
+  const sink = opts.auditSink ?? createAuditSink({ destination: config.auditLog, logger, ...(opts.metrics && { metrics: opts.metrics }) });
   const site = config.fhirBaseUrl;
+  const clinic = opts.state.clinic;
 
   const write = (event: object): void => {
     try { sink.write(JSON.stringify(event)); } catch (e) {
@@ -121,8 +125,8 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
         oscar: { url: people.identity.url, consumer: people.identity.consumer },
       });
     }
-    s.provider.on('grant.success', (ctx) => write(tokenAuditEventFor({ ...tokenAuditOf(ctx), site })));
-    s.provider.on('grant.error', (ctx, err) => write(tokenAuditEventFor({ ...tokenAuditOf(ctx, err), site })));
+    s.provider.on('grant.success', (ctx) => write(tokenAuditEventFor({ ...tokenAuditOf(ctx), site, clinic })));
+    s.provider.on('grant.error', (ctx, err) => write(tokenAuditEventFor({ ...tokenAuditOf(ctx, err), site, clinic })));
     findToken = tokenLookup(s.provider, config.fhirBaseUrl, (id) => s.clients.has(id));
     server = s;
   }
@@ -207,7 +211,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
       if (config.auditLog === 'off') return;
       const auth = info.auth as AuthContext | undefined;
       write(auditEventFor({
-        req: info.req, status: info.status, auth, site, isKnownType: (t) => opts.registry.get(t) !== undefined,
+        req: info.req, status: info.status, auth, site, clinic, isKnownType: (t) => opts.registry.get(t) !== undefined,
         facts: facts.forAuth(auth) ?? facts.peekRequest(info.req),
       }));
     },
@@ -216,6 +220,6 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
     actAs: (auth, fn) => (people && typeof auth === 'object' && auth !== null && (auth as AuthContext).oscarProvider !== undefined
       ? people.identity.actAs(auth as AuthContext, fn) : fn()),
     start: async () => { if (own.tokenUrl && !server) await startServer(); },
-    close: () => sink.close(),
+    close: () => (ownSink ? sink.close() : Promise.resolve()),
   };
 }

@@ -26,7 +26,7 @@ export interface PageLinksInput {
 
 /** self / first / previous / next links for one page of a search. */
 export function pageLinks({ baseUrl, search, nextOffset }: PageLinksInput): BundleLink[] {
-  const fingerprint = searchFingerprint(search.type, search.applied);
+  const fingerprint = searchFingerprint(search.type, search.applied, baseUrl);
   const params = search.applied.filter(([k]) => k !== '_count');
   const url = (offset: number): string => {
     const pairs: [string, string][] = [...params, ['_count', String(search.count)]];

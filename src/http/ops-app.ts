@@ -16,6 +16,7 @@ import type { DrainState } from './shutdown.js';
 export interface OpsAppOptions {
   /** Whether OSCAR answers (REST and SOAP), briefly cached by the caller. */
   ready: () => Promise<ReadyReport>;
+  /** The FHIR base ('/fhir'; '/clinics/{id}/fhir' for a deployment of many clinics, where / is not redirected). */
   basePath: string;
   /** Adds routes (SMART endpoints) before the catch-all 404. */
   mount?: ((app: Express) => void)[];
@@ -72,7 +73,7 @@ export function createOpsApp(opts: OpsAppOptions): Express {
       res.type(metrics.contentType).send(await metrics.render());
     });
   }
-  app.get('/', (_req, res) => { res.redirect(302, `${opts.basePath}/metadata`); });
+  if (!opts.basePath.includes('{')) app.get('/', (_req, res) => { res.redirect(302, `${opts.basePath}/metadata`); });
   for (const mount of opts.mount ?? []) mount(app);
   app.use((_req, res) => {
     res.status(404).type('application/fhir+json').json({

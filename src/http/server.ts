@@ -8,10 +8,8 @@ import type { Express } from 'express';
 import type { Logger } from '../logging.js';
 
 export interface HttpServerParts {
-  basePath: string;
-  fhir: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-  app: Express;
-  logger: Logger;
+  /** Answers every request (byBase for one FHIR base, a dispatcher for many). */
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
   limits: ConnectionLimits;
 }
 
@@ -33,12 +31,12 @@ const HEADERS_TOO_LARGE = rawOutcome(431, 'Request Header Fields Too Large', 'to
 const BAD_REQUEST = rawOutcome(400, 'Bad Request', 'structure', 'The request is not valid HTTP.');
 const TIMEOUT = rawOutcome(408, 'Request Timeout', 'timeout', 'The request was not received in time.');
 
-export function createHttpServer(parts: HttpServerParts): Server {
-  const { basePath, fhir, app, logger, limits } = parts;
-  // node checks the header and request deadlines on this interval (30 s by default, which let a
-  // silent connection live 30 s past its deadline): a quarter of the shorter deadline, at most 1 s.
-  const connectionsCheckingInterval = Math.max(25, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4)));
-  const server = createServer({ connectionsCheckingInterval }, (req, res) => {
+/**
+ * Below `basePath`: the FHIR handler, except discovery and the authorization server; everything
+ * else goes to the Express app.
+ */
+export function byBase(basePath: string, fhir: (req: IncomingMessage, res: ServerResponse) => Promise<void>, app: Express, logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     const url = req.url ?? '/';
     const atBase = url.startsWith(basePath) && (url.length === basePath.length || url[basePath.length] === '/' || url[basePath.length] === '?');
     if (atBase && !url.startsWith(`${basePath}/.well-known/`) && !url.startsWith(`${basePath}/auth/`)) {
@@ -51,7 +49,15 @@ export function createHttpServer(parts: HttpServerParts): Server {
     } else {
       app(req, res);
     }
-  });
+  };
+}
+
+export function createHttpServer(parts: HttpServerParts): Server {
+  const { handle, limits } = parts;
+  // node checks the header and request deadlines on this interval (30 s by default, which let a
+  // silent connection live 30 s past its deadline): a quarter of the shorter deadline, at most 1 s.
+  const connectionsCheckingInterval = Math.max(25, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4)));
+  const server = createServer({ connectionsCheckingInterval }, handle);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     // As node's default handler: answer only when nothing of a response was written on the socket.
     const inProgress = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;

@@ -48,12 +48,22 @@ function memo<T>(make: (key: string) => T): (key: string) => T {
   };
 }
 
-export function createMetrics(): Metrics {
-  const registry = new Registry();
+/** CPU, memory, event loop and the like of this process. */
+export function collectProcessMetrics(registry: Registry): void {
   // The event-loop delay sampler wakes the process every `precision` ms; prom-client's 10 ms cost
   // an idle facade about 7 ms of CPU a second (bench/results.md). Every stall of 100 ms or more
   // still shows in the histogram.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
+}
+
+export interface MetricsOptions {
+  /** Also collect the process metrics (CPU, memory, event loop); false for each clinic of a deployment, which collects them once. */
+  processMetrics?: boolean;
+}
+
+export function createMetrics(opts: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (opts.processMetrics ?? true) collectProcessMetrics(registry);
   const registers = [registry];
   const sources: MetricSources = {};
 

@@ -10,7 +10,7 @@ const known = (t: string): boolean => t === 'Patient' || t === 'Appointment';
 
 function recorded(method: string, path: string): { interaction?: string; references: string[] } {
   const req: FhirRequest = { method, path, query: [], headers: {}, requestId: 'r' };
-  const e = auditEventFor({ req, status: 403, auth: undefined, facts: undefined, site: 'http://x/fhir', isKnownType: known });
+  const e = auditEventFor({ req, status: 403, auth: undefined, facts: undefined, site: 'http://x/fhir', clinic: 'default', isKnownType: known });
   return { interaction: e.subtype?.[0]?.code, references: (e.entity ?? []).flatMap((x) => (x.what?.reference ? [x.what.reference] : [])) };
 }
 

@@ -214,14 +214,17 @@ describe('result parameters', () => {
     rejects('_include:iterate=Patient:organization', /modifiers are not supported on '_include'/);
   });
 
-  it('_cursor: offset restored; wrong search or garbage → 400', () => {
+  it('_cursor: offset restored; wrong search, another FHIR base or garbage → 400', () => {
     const applied: [string, string][] = [['gender', 'male']];
-    const token = encodeCursor({ offset: 40, search: searchFingerprint('Patient', applied) });
-    assert.deepEqual(JSON.parse(Buffer.from(token, 'base64url').toString()), { o: 40, s: searchFingerprint('Patient', applied) }, 'the offset and the fingerprint, nothing else');
+    const token = encodeCursor({ offset: 40, search: searchFingerprint('Patient', applied, opts.baseUrl) });
+    assert.deepEqual(JSON.parse(Buffer.from(token, 'base64url').toString()), { o: 40, s: searchFingerprint('Patient', applied, opts.baseUrl) }, 'the offset and the fingerprint, nothing else');
     const s = parse(`gender=male&_count=10&_cursor=${token}`);
     assert.equal(s.offset, 40);
     assert.deepEqual(s.applied, [['gender', 'male'], ['_count', '10']], '_cursor is not part of applied');
     rejects(`gender=female&_cursor=${token}`, /belongs to a different search/);
+    // The same search at another clinic of the deployment (another base) is another search.
+    rejects(`gender=male&_cursor=${token}`, /belongs to a different search/, { baseUrl: 'https://fhir.example.org/clinics/b/fhir' });
+    rejects(`gender=male&_cursor=${encodeCursor({ offset: 40, search: searchFingerprint('Patient', applied) })}`, /belongs to a different search/);
     rejects('_cursor=bm90IGpzb24', /not a valid paging cursor/);
     rejects(`_cursor=${Buffer.from(JSON.stringify({ o: -1, s: 'x' })).toString('base64url')}`, /not a valid paging cursor/);
   });

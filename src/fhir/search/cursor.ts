@@ -1,7 +1,8 @@
 // Stateless paging cursors. A `_cursor` token is base64url JSON holding the offset of the page and
 // a fingerprint of the search it belongs to. Nothing is
 // stored server-side, so a cursor works across restarts and on any instance; the fingerprint turns
-// a cursor replayed against a different search into a 400 instead of a silently wrong page.
+// a cursor replayed against a different search into a 400 instead of a silently wrong page. The
+// FHIR base is part of it: a cursor of one clinic of a deployment is refused by another.
 import { createHash } from 'node:crypto';
 import { invalidValue } from '../errors.js';
 
@@ -14,13 +15,14 @@ export interface CursorState {
 /** Parameters that do not change which resources match, or in what order. */
 const NOT_IN_FINGERPRINT = new Set(['_cursor', '_count', '_summary', '_elements', '_total', '_format', '_pretty']);
 
-/** Short stable fingerprint of the parameters that decide the result set and its order. */
-export function searchFingerprint(type: string, applied: readonly (readonly [string, string])[]): string {
+/** Short stable fingerprint of the FHIR base and the parameters that decide the result set and its order. */
+export function searchFingerprint(type: string, applied: readonly (readonly [string, string])[], baseUrl?: string): string {
   const relevant = applied
     .filter(([k]) => !NOT_IN_FINGERPRINT.has(k.split(':')[0]!))
     .map(([k, v]) => `${k}=${v}`)
     .sort();
-  return createHash('sha256').update(`${type}?${relevant.join('&')}`).digest('hex').slice(0, 12);
+  const search = `${type}?${relevant.join('&')}`;
+  return createHash('sha256').update(baseUrl === undefined ? search : `${baseUrl}/${search}`).digest('hex').slice(0, 12);
 }
 
 export function encodeCursor(state: CursorState): string {

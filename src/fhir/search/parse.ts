@@ -158,7 +158,7 @@ export function parseSearch(spec: SearchSpec, pairs: readonly (readonly [string,
   }
   if (cursorToken !== undefined) {
     const cursor = decodeCursor(cursorToken);
-    if (cursor.search !== searchFingerprint(spec.type, applied)) {
+    if (cursor.search !== searchFingerprint(spec.type, applied, opts.baseUrl)) {
       throw invalidValue(`'_cursor' belongs to a different search; follow the Bundle's links with the same parameters`, ['_cursor']);
     }
     result.offset = cursor.offset;
