@@ -17,7 +17,7 @@ describe('two clinics in one deployment', () => {
     stack = await startClinics([
       { id: 'north', seed: 1, timezone: 'America/Toronto' },
       { id: 'south', seed: 2, timezone: 'America/Vancouver' },
-    ], { READY_CACHE_MS: '0', OSCAR_RETRIES: '0' });
+    ], { env: { READY_CACHE_MS: '0', OSCAR_RETRIES: '0' } });
     north = stack.clinics.north!;
     south = stack.clinics.south!;
     northToken = await north.token();

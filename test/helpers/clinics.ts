@@ -2,7 +2,9 @@
 // seed, zone and OSCAR credentials), a clinics file read through loadClinics exactly as `npm start`
 // reads CLINICS_FILE (secrets from environment variables and from a credentials file), and the
 // one server of createDeployment. Every clinic registers the same Backend Services client with
-// the same key: isolation must not depend on clients being told apart by name.
+// the same key: isolation must not depend on clients being told apart by name. With
+// `stateDatabaseUrl` every clinic keeps its state on that PostgreSQL; with `instances` > 1 that
+// many deployments serve behind a round-robin balancer (the public URL is the balancer's).
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,11 +14,13 @@ import type { AuditEvent } from 'fhir/r4.js';
 import { loadClinics } from '../../src/clinics/clinic-config.js';
 import { createDeployment, type Deployment } from '../../src/clinics/deployment.js';
 import { createLogger } from '../../src/logging.js';
+import { openPostgresState } from '../../src/state/postgres/index.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
 import { keyPair, type KeyPair } from '../auth/fixture.js';
 import type { FhirAnswer } from './stack.js';
 import { freePort } from './stack.js';
+import { startRoundRobin } from './round-robin.js';
 
 export interface ClinicSpec {
   id: string;
@@ -36,8 +40,19 @@ export interface TestClinic {
   as(token: string, path: string, init?: RequestInit): Promise<FhirAnswer>;
 }
 
+export interface ClinicsOptions {
+  /** Extra environment for loadClinics (READY_CACHE_MS, OSCAR_RETRIES…). */
+  env?: Record<string, string>;
+  /** Each clinic's state on this PostgreSQL (openPostgresState with the clinic's id). */
+  stateDatabaseUrl?: string;
+  /** Deployments behind a round-robin balancer (default 1, no balancer). */
+  instances?: number;
+}
+
 export interface ClinicsStack {
+  /** The first instance. */
   deployment: Deployment;
+  deployments: Deployment[];
   origin: string;
   clinics: Record<string, TestClinic>;
   /** The OPS_TOKEN of the deployment. */
@@ -67,7 +82,7 @@ async function fetchAnswer(url: string, init?: RequestInit): Promise<FhirAnswer>
   return { status: res.status, headers: res.headers, body, text };
 }
 
-export async function startClinics(specs: readonly ClinicSpec[], extraEnv: Record<string, string> = {}): Promise<ClinicsStack> {
+export async function startClinics(specs: readonly ClinicSpec[], opts: ClinicsOptions = {}): Promise<ClinicsStack> {
   const dir = mkdtempSync(join(tmpdir(), 'oscar-fhir-clinics-'));
   const key: KeyPair = await keyPair('ES384');
   const sims = new Map<string, Simulator>();
@@ -108,16 +123,29 @@ export async function startClinics(specs: readonly ClinicSpec[], extraEnv: Recor
   });
   const clinicsFile = join(dir, 'clinics.json');
   writeFileSync(clinicsFile, JSON.stringify({ clinics: entries }));
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
+  const instances = opts.instances ?? 1;
+  const lb = instances > 1 ? await startRoundRobin() : undefined;
+  const port = lb ? 0 : await freePort();
+  const origin = `http://127.0.0.1:${lb?.port ?? port}`;
   const auditFile = join(dir, 'audit.jsonl');
-  const configs = loadClinics({
-    ...env, CLINICS_FILE: clinicsFile, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: origin,
-    VALIDATION_MODE: 'strict', LOG_LEVEL: 'silent', CHANGE_POLL_SECONDS: '0', CAPABILITY_DISCOVERY: 'false',
-    AUDIT_LOG: auditFile, BULK_DIR: join(dir, 'bulk'), OPS_TOKEN, ...extraEnv,
-  });
-  const deployment = createDeployment(configs.map((c) => ({ id: c.id, config: c.config, oscar: c.config.oscar! })), createLogger('silent'));
-  await deployment.listen();
+  const deployments: Deployment[] = [];
+  const ports: number[] = [];
+  for (let i = 0; i < instances; i++) {
+    const configs = loadClinics({
+      ...env, CLINICS_FILE: clinicsFile, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: origin,
+      VALIDATION_MODE: 'strict', LOG_LEVEL: 'silent', CHANGE_POLL_SECONDS: '0', CAPABILITY_DISCOVERY: 'false',
+      AUDIT_LOG: auditFile, BULK_DIR: join(dir, `bulk-${i}`), OPS_TOKEN, ...opts.env,
+    });
+    const parts = [];
+    for (const c of configs) {
+      const state = opts.stateDatabaseUrl ? await openPostgresState({ url: opts.stateDatabaseUrl, clinic: c.id }) : undefined;
+      parts.push({ id: c.id, config: c.config, oscar: c.config.oscar!, ...(state && { options: { state } }) });
+    }
+    const deployment = createDeployment(parts, createLogger('silent'));
+    ports.push(await deployment.listen());
+    deployments.push(deployment);
+  }
+  lb?.setTargets(ports);
 
   const clinics: Record<string, TestClinic> = {};
   for (const s of specs) {
@@ -146,10 +174,11 @@ export async function startClinics(specs: readonly ClinicSpec[], extraEnv: Recor
     };
   }
   return {
-    deployment, origin, clinics, opsToken: OPS_TOKEN,
+    deployment: deployments[0]!, deployments, origin, clinics, opsToken: OPS_TOKEN,
     audit: () => readFileSync(auditFile, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as AuditEvent),
     async close() {
-      await deployment.close();
+      for (const d of deployments) await d.close();
+      await lb?.close();
       for (const sim of sims.values()) await sim.close();
       rmSync(dir, { recursive: true, force: true });
     },

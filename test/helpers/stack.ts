@@ -1,13 +1,16 @@
 // The whole product for integration tests: the OSCAR simulator and the facade wired to it over
 // real HTTP, each on an ephemeral port, with strict outgoing validation (a mapping bug fails the
-// test) and silent logs.
+// test) and silent logs. With TEST_AS_CLINIC=1 the facade is a clinic of a two-clinic deployment
+// (src/clinics) at /clinics/{id}/fhir, beside a neighbour clinic on a simulator of its own: the
+// same tests then show every behaviour holds per clinic.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createFacade, type Facade, type FacadeOptions } from '../../src/app.js';
-import { connectionFromCredentials, loadConfig, type Config } from '../../src/config.js';
+import { connectionFromCredentials, loadConfig, type Config, type OscarConnection } from '../../src/config.js';
+import { createDeployment } from '../../src/clinics/deployment.js';
 import { createLogger, type Logger } from '../../src/logging.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
@@ -62,8 +65,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const port = await freePort();
   // Export jobs and their files go to a folder of this stack's own (removed on close) unless a test names one.
   const bulkDir = opts.env?.BULK_DIR ? undefined : mkdtempSync(join(tmpdir(), 'oscar-fhir-bulk-'));
+  const asClinic = process.env.TEST_AS_CLINIC === '1' ? opts.facade?.state?.clinic ?? 'test' : undefined;
   const config = loadConfig({
-    PORT: String(port), HOST: '127.0.0.1', FHIR_BASE_URL: `http://127.0.0.1:${port}/fhir`,
+    PORT: String(port), HOST: '127.0.0.1', FHIR_BASE_URL: `http://127.0.0.1:${port}${asClinic ? `/clinics/${asClinic}` : ''}/fhir`,
     VALIDATION_MODE: 'strict', LOG_LEVEL: 'silent', OSCAR_TIMEZONE: sim.store.timezone,
     // No background change-feed polling unless a test asks for it: it would add OSCAR calls that
     // tests counting upstream calls do not expect (test/cache turns it on explicitly).
@@ -75,7 +79,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ...opts.env,
   });
   const proxy = await opts.via?.(sim.url);
-  const facade = createFacade(config, connectionFromCredentials(proxy?.url ?? sim.url, credentials), opts.logger ?? createLogger(config.logLevel), opts.facade);
+  const conn = connectionFromCredentials(proxy?.url ?? sim.url, credentials);
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const neighbour = asClinic ? await besideNeighbour(asClinic, config, conn, logger, opts) : undefined;
+  const facade = neighbour?.facade ?? createFacade(config, conn, logger, opts.facade);
   await facade.listen();
   const base = config.fhirBaseUrl;
   return {
@@ -91,7 +98,33 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await facade.close();
       await proxy?.close();
       await sim.close();
+      await neighbour?.close();
       if (bulkDir) rmSync(bulkDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The stack's clinic as the first clinic of a deployment (its settings are the server's), with a
+ * neighbour clinic on its own simulator (another seed, other OSCAR credentials) beside it.
+ */
+async function besideNeighbour(id: string, config: Config, conn: OscarConnection, logger: Logger, opts: StackOptions): Promise<{ facade: Facade; close(): Promise<void> }> {
+  const origin = new URL(config.fhirBaseUrl).origin;
+  const credentials = demoCredentials({ SIM_CONSUMER_KEY: 'neighbourconsumer', SIM_ACCESS_TOKEN: 'neighbour-token', SIM_SOAP_PASSWORD: 'neighbour-password' });
+  const sim = await startSimulator({ port: 0, seed: 99, patients: 20, credentials });
+  const dir = mkdtempSync(join(tmpdir(), 'oscar-fhir-neighbour-'));
+  const other: Config = { ...config, fhirBaseUrl: `${origin}/clinics/neighbour/fhir`, bulk: { ...config.bulk, dir } };
+  const deployment = createDeployment([
+    { id, config, oscar: conn, ...(opts.facade && { options: opts.facade }) },
+    { id: 'neighbour', config: other, oscar: connectionFromCredentials(sim.url, credentials) },
+  ], logger);
+  const clinic = deployment.clinics.get(id)!;
+  const facade: Facade = { ...clinic, server: deployment.server, listen: () => deployment.listen(), close: (graceMs) => deployment.close(graceMs) };
+  return {
+    facade,
+    async close() {
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
