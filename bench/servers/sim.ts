@@ -3,9 +3,12 @@
 //   env BENCH_EXTRA_PATIENTS: copies of the clinic's demographics added with new numbers (from
 //   100000 on), so the memory benchmark has tens of thousands of distinct patients without paying
 //   for generating a whole clinic of that size.
+// rpc 'capture' (true/false) records every request it answers, with when it arrived and when its
+// answer was written; 'captured' hands the record over (miss-by-type.ts replays it).
 import { generateClinic } from '../../src/sim/clinic/generate.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator } from '../../src/sim/server.js';
+import type { CapturedCall } from '../lib/replay.js';
 import { processStats, serveChild } from '../lib/proc.js';
 
 const credentials = demoCredentials({});
@@ -17,10 +20,33 @@ for (let k = 0; k < extra; k++) {
   const row = base[k % base.length]!;
   data.demographics.push({ ...row, demographicNo: 100_000 + k, chartNo: `X${k}` });
 }
-const sim = await startSimulator({ port: 0, credentials, data });
+const KEPT_HEADERS = ['content-type', 'soapaction', 'accept', 'authorization'];
+let capturing = false;
+let calls: CapturedCall[] = [];
+const sim = await startSimulator({
+  port: 0, credentials, data,
+  onRequest: (r) => {
+    if (!capturing) return;
+    const headers: Record<string, string> = {};
+    for (const h of KEPT_HEADERS) { const v = r.headers[h]; if (typeof v === 'string') headers[h] = v; }
+    const call: CapturedCall = {
+      method: r.method, url: r.url, headers, body: r.method === 'GET' ? undefined : r.body.toString('utf8'), arrived: performance.now(), answered: Infinity,
+    };
+    calls.push(call);
+    r.onAnswered(() => { call.answered = performance.now(); });
+  },
+});
 const ids = sim.store.data.demographics.map((d) => d.demographicNo);
-serveChild({ url: sim.url, timezone: sim.store.timezone, credentials, ids }, {
+const records = {
+  Appointment: sim.store.data.appointments.filter((a) => a.demographicNo > 0).map((a) => a.appointmentNo),
+  AllergyIntolerance: sim.store.data.allergies.map((a) => a.allergyId),
+  Immunization: sim.store.data.preventions.map((p) => p.id),
+  DocumentReference: sim.store.data.documents.map((d) => d.documentNo),
+};
+serveChild({ url: sim.url, timezone: sim.store.timezone, credentials, ids, records }, {
   stats: () => sim.stats.snapshot(),
   reset: () => { sim.stats.reset(); return true; },
   process: () => processStats(),
+  capture: (on) => { capturing = Boolean(on); calls = []; return true; },
+  captured: () => { const out = calls; calls = []; return out; },
 });

@@ -5,6 +5,7 @@
 // company may run (edge/); around it, request accounting, fault injection, and an admin API at
 // /__sim (test/dev only: it can break and reset the server).
 // Kept apart from server.ts so tests can assemble it around stub routers.
+import type { IncomingHttpHeaders } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import { cxfServletFallback, CXF_NOT_FOUND_BODY } from './cxf-servlet.js';
 import { soapWaf } from './edge/cloudflare.js';
@@ -40,7 +41,18 @@ export interface SimAppParts {
   onRequest?: SimRequestHook;
 }
 
-export type SimRequestHook = (r: { method: string; path: string; body: Buffer }) => void;
+export interface SimRequestSeen {
+  method: string;
+  path: string;
+  /** Path and query as sent. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** Calls `done` once the answer has been written (benchmarks replay calls in their order). */
+  onAnswered(done: () => void): void;
+}
+
+export type SimRequestHook = (r: SimRequestSeen) => void;
 
 /** Normalises a context path: '' (root) or '/name[/…]' without a trailing slash. */
 export function normaliseContextPath(raw: string): string {
@@ -106,8 +118,11 @@ export function createSimApp(parts: SimAppParts): Express {
   app.use(stats.middleware());
   const onRequest = parts.onRequest;
   if (onRequest) {
-    app.use((req, _res, next) => {
-      onRequest({ method: req.method, path: req.path, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) });
+    app.use((req, res, next) => {
+      onRequest({
+        method: req.method, path: req.path, url: req.originalUrl, headers: req.headers, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        onAnswered: (done) => { res.once('finish', done); },
+      });
       next();
     });
   }
