@@ -265,6 +265,22 @@ describe('audit sink failures', () => {
     await sink.close();
   });
 
+  for (const destination of ['stdout', 'stderr'] as const) {
+    it(`writes one line per record to ${destination} when told to`, async (t) => {
+      const lines: string[] = [];
+      const other = destination === 'stdout' ? process.stderr : process.stdout;
+      t.mock.method(process[destination], 'write', (chunk: string, cb?: (e?: Error) => void) => { lines.push(chunk); cb?.(); return true; });
+      t.mock.method(other, 'write', () => assert.fail(`nothing goes to the other stream`));
+      const sink = createAuditSink({ destination, logger: createLogger('silent') });
+      sink.write('{"a":1}');
+      sink.write('{"a":2}');
+      assert.deepEqual(lines, ['{"a":1}\n', '{"a":2}\n']);
+      assert.equal(sink.written, 2);
+      t.mock.restoreAll();
+      await sink.close();
+    });
+  }
+
   it('after ten seconds logs the records lost since, with the reason of the latest failure', async (t) => {
     const logged: Record<string, unknown>[] = [];
     const logger = createLogger('silent');

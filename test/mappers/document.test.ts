@@ -119,6 +119,10 @@ describe('DocumentReference to OSCAR upload', () => {
     const exprs = (d: DocumentReference): string[] => documentToUpload(d, cfg).errors.map((e) => e.expression);
     assert.deepEqual(exprs(upload({ content: [{ attachment: { contentType: 'application/pdf', url: 'https://x/y.pdf' } }] })), ['DocumentReference.content[0].attachment.data']);
     assert.deepEqual(exprs(upload({ subject: { reference: 'Group/5' } })), ['DocumentReference.subject']);
+    for (const reference of ['Patient/0', 'Patient/01', 'Patient/abc', 'Patient/12345678901']) {
+      assert.deepEqual(exprs(upload({ subject: { reference } })), ['DocumentReference.subject'], reference);
+    }
+    assert.deepEqual(exprs(upload({ subject: { reference: 'Patient/1234567890' } })), [], 'ten digits is an OSCAR demographic number');
     const wrongHash = upload();
     wrongHash.content[0]!.attachment.hash = createHash('sha1').update('other').digest('base64');
     assert.deepEqual(exprs(wrongHash), ['DocumentReference.content[0].attachment.hash']);
