@@ -32,7 +32,8 @@ import { inProcessState, type FacadeState } from './state/index.js';
 import { withBulkExport } from './bulk/capability.js';
 import { ExportEngine } from './bulk/engine.js';
 import { createBulkEndpoint } from './bulk/http.js';
-import { FileJobStore } from './bulk/job-store.js';
+import { DiskJobRecords } from './bulk/disk-records.js';
+import type { ExportJob } from './bulk/job.js';
 import { SpoolKeys } from './bulk/keys.js';
 
 export const FHIR_BASE_PATH = '/fhir';
@@ -218,17 +219,20 @@ export function createClinic(config: Config, oscarConn: OscarConnection, logger:
     },
   });
   // Exports read OSCAR directly, not through the cache: a whole clinic would only evict what the
-  // front desk reads; their calls run at background priority (oscar/guard/priority.ts).
-  const jobStore = new FileJobStore(`${config.bulk.dir}/jobs`);
+  // front desk reads; their calls run at background priority (oscar/guard/priority.ts). Instances
+  // that share their state keep jobs and files in the state database and run them from its queue.
+  const disk = state.jobRecords ? undefined : new DiskJobRecords(config.bulk.dir);
   const exports = new ExportEngine({
-    store: jobStore, dir: config.bulk.dir, keys: SpoolKeys.from(config.bulk.keyFile), logger,
+    store: state.jobRecords?.<ExportJob>('bulk-export') ?? disk!, ...(state.jobRecords && { queue: state.jobs }),
+    ...(disk && { housekeeping: () => disk.removeOrphans() }),
+    keys: SpoolKeys.from(config.bulk.keyFile), logger,
     deps: { oscar, mapping, providers, baseUrl: config.fhirBaseUrl, limits: config.limits, routes },
     validation: config.validationMode, files: { maxResources: config.bulk.fileMaxResources, maxBytes: config.bulk.fileMaxBytes },
     expiryMs: config.bulk.expiryMs, marginMs: config.bulk.marginMs, concurrentJobs: config.bulk.concurrentJobs,
     // Enough patients per batch to keep the background's share of OSCAR's slots busy.
     patientsPerBatch: Math.max(10, 4 * config.upstream.maxInFlight), feedPage: config.bulk.feedPage,
   });
-  const bulk = createBulkEndpoint({ engine: exports, store: jobStore, providers, baseUrl: config.fhirBaseUrl, maxJobs: config.bulk.maxJobs, minPollMs: config.bulk.minPollMs });
+  const bulk = createBulkEndpoint({ engine: exports, providers, baseUrl: config.fhirBaseUrl, maxJobs: config.bulk.maxJobs, minPollMs: config.bulk.minPollMs });
   const https = config.fhirBaseUrl.startsWith('https:');
   // SMART 2.2 (smart §1.1): the FHIR API answers browser apps from their registered origins too.
   const appOrigins = config.authMode === 'smart' ? config.smart.clients.flatMap((c) => c.redirectUris.map((u) => new URL(u).origin)) : [];

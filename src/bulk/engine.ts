@@ -1,33 +1,40 @@
 // The export job engine (bulk-data §0 item 1: a job engine, not a request handler). A kick-off
 // only records the job; the engine runs it in the background, one batch at a time, writing each
-// batch's lines to the spool and then a checkpoint (the cursor and every file's length) to the
-// job store. A restart finds the job where its last checkpoint left it and carries on from
-// there; without the spool's master key (keys.ts) it starts the job again from its first step.
+// batch's lines to the job's files and then a checkpoint (the cursor and every file's length) to
+// the job store. A run claims the job first (src/state/job-records.ts): whatever an earlier run
+// wrote after its last checkpoint is cut off, and that earlier run can write nothing more. A
+// restart finds the job where its last checkpoint left it and carries on from there; without
+// the spool's master key (keys.ts) it starts the job again from its first step.
+// In one process the engine keeps its own queue of jobs; with instances sharing their state
+// (STATE_DATABASE_URL) jobs go through the shared job queue, so any instance runs them and a job
+// whose instance died is taken over by another (bulk-data §f.2).
 // Its OSCAR calls run at background priority (oscar/guard/priority.ts) so interactive reads
 // always come first.
 import { randomBytes } from 'node:crypto';
-import { readdir, rm } from 'node:fs/promises';
 import type { ValidationMode } from '../config.js';
 import type { Logger } from '../logging.js';
 import { OscarUnavailableError } from '../oscar/errors.js';
 import { inBackground } from '../oscar/guard/priority.js';
 import type { ResourceDeps } from '../resources/deps.js';
+import { StateUnavailableError, type JobQueue, type JobRecords } from '../state/index.js';
 import { FeedOverflowError } from './feed-pager.js';
 import { groupMembers, parseGroupId } from './groups.js';
 import type { ExportJob, ExportRequest } from './job.js';
-import { JOB_ID, type JobStore } from './job-store.js';
 import type { SpoolKeys } from './keys.js';
 import { applyElements, deletedLine, InvalidExportLineError, outcomeLine, resourceLine } from './lines.js';
-import { openRecords, openSealed, sealRecord } from './spool.js';
-import { JobFiles, type FileLimits } from './spool-files.js';
+import { openSealed, sealRecord } from './spool.js';
+import { checkpointedLengths, JobFiles, LostJobError, recordScope, type FileLimits } from './spool-files.js';
 import { typeFilterPredicate } from './type-filter.js';
 import { SOURCES } from './sources/index.js';
 import type { SourceContext } from './sources/source.js';
 
 export interface EngineOptions {
-  store: JobStore;
-  /** BULK_DIR: the spool's root (one folder per job). */
-  dir: string;
+  /** Job records and their files: on this server's disk (disk-records.ts) or in the state database. */
+  store: JobRecords<ExportJob>;
+  /** The shared job queue when instances share their state; absent: this process runs its own jobs. */
+  queue?: JobQueue;
+  /** Start-up housekeeping of the store (the disk's orphaned folders). */
+  housekeeping?: () => Promise<void>;
   keys: SpoolKeys;
   /** The resource types' dependencies, with the OSCAR client the export reads through. */
   deps: ResourceDeps;
@@ -52,6 +59,15 @@ const OSCAR_MAX_LIST = 5000;
 /** Consecutive refusals of OSCAR (busy, open circuit) a job rides out before it fails. */
 const UNAVAILABLE_RETRIES = 30;
 const SCOPE_MEMBERS = 'members';
+/** The shared queue's name for export jobs (per clinic: src/state/postgres/jobs.ts). */
+const QUEUE = 'bulk-export';
+/** A run the shared queue gives up (its instance stopped or died) is handed on this many times. */
+const QUEUE_RETRIES = 100;
+/** pg-boss's longest: a longer run is handed on and resumes from its checkpoint. */
+const QUEUE_EXPIRE_S = 24 * 3600;
+
+/** How a run ended: the job reached an end (or is gone), or the run was stopped and the job goes on later. */
+type RunEnd = 'ended' | 'interrupted';
 
 export class ExportEngine {
   private readonly running = new Map<string, AbortController>();
@@ -64,22 +80,27 @@ export class ExportEngine {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Start-up: drops expired jobs and orphaned spool folders, then resumes every unfinished job. */
+  /** Start-up: drops expired jobs and orphaned files, then resumes (or starts working the shared queue). */
   async start(): Promise<void> {
+    this.stopped = false;
+    const off = this.unavailable();
+    if (off) this.opts.logger.warn(off);
     await this.sweep();
-    const known = new Set((await this.opts.store.all()).map((j) => j.id));
-    for (const name of await readdir(this.opts.dir).catch(() => [] as string[])) {
-      if (JOB_ID.test(name) && !known.has(name)) await rm(JobFiles.dirOf(this.opts.dir, name), { recursive: true, force: true });
-    }
-    for (const job of await this.opts.store.all()) {
-      if (job.status === 'in-progress') this.enqueue(job.id);
-      else if (job.status === 'complete' && !this.opts.keys.unwrap(job.id, job.wrappedKey)) {
-        // Its files were sealed with a key that died with the last process: unreadable now.
-        await this.fail(job, 'The export files were lost when the server restarted; start the export again');
+    await this.opts.housekeeping?.();
+    if (this.opts.queue) {
+      await this.opts.queue.work<{ id: string }>(QUEUE, ({ data, signal }) => this.runQueued(data.id, signal), { concurrency: this.opts.concurrentJobs });
+    } else {
+      for (const job of await this.opts.store.list()) {
+        if (job.status === 'in-progress') this.enqueue(job.id);
+        else if (job.status === 'complete' && !this.opts.keys.unwrap(job.id, job.wrappedKey)) {
+          // Its files were sealed with a key that died with the last process: unreadable now.
+          const claimed = await this.opts.store.claim(job.id);
+          if (claimed) await this.fail(claimed.record, claimed.run, 'The export files were lost when the server restarted without BULK_KEY_FILE; start the export again');
+        }
       }
     }
     if (this.sweeper) clearInterval(this.sweeper);
-    this.sweeper = setInterval(() => { void this.sweep(); }, 60_000);
+    this.sweeper = setInterval(() => { void this.sweep().catch(() => {}); }, 60_000);
     this.sweeper.unref();
   }
 
@@ -91,6 +112,16 @@ export class ExportEngine {
     while (this.running.size > 0) await new Promise((r) => setTimeout(r, 10));
   }
 
+  /**
+   * Why this engine cannot take exports, or undefined. Instances sharing their state read each
+   * other's files, which only a master key they all hold can open (BULK_KEY_FILE).
+   */
+  unavailable(): string | undefined {
+    return this.opts.queue && !this.opts.keys.persistent
+      ? 'Exports are off: instances that share their state (STATE_DATABASE_URL) need the same BULK_KEY_FILE to read each other\'s export files'
+      : undefined;
+  }
+
   /** Records a new job (transactionTime taken now, before any OSCAR read) and queues it. */
   async create(owner: string, request: ExportRequest, lenientIssues: string[]): Promise<ExportJob> {
     const id = randomBytes(16).toString('hex');
@@ -98,12 +129,19 @@ export class ExportEngine {
       id, owner, createdAt: this.now(), request, transactionTime: this.now() - this.opts.marginMs, status: 'in-progress',
       wrappedKey: this.opts.keys.newKey(id).wrapped, step: 0, written: 0, files: [], lenientIssues,
     };
-    await this.opts.store.save(job);
-    this.enqueue(id);
+    await this.opts.store.create(id, job);
+    if (this.opts.queue) {
+      await this.opts.queue.send(QUEUE, { id }, { retryLimit: QUEUE_RETRIES, retryDelaySeconds: 2, expireInSeconds: QUEUE_EXPIRE_S });
+    } else {
+      this.enqueue(id);
+    }
     return job;
   }
 
-  /** Cancels a running job or releases a finished one: its files and record are gone (BD-D-01). */
+  /**
+   * Cancels a running job or releases a finished one: its files and record are gone (BD-D-01). A
+   * run on another instance finds its job gone at its next write and stops there.
+   */
   async remove(job: ExportJob): Promise<void> {
     const c = this.running.get(job.id);
     if (c) {
@@ -113,7 +151,6 @@ export class ExportEngine {
     const i = this.waiting.indexOf(job.id);
     if (i >= 0) this.waiting.splice(i, 1);
     await this.opts.store.remove(job.id);
-    await rm(JobFiles.dirOf(this.opts.dir, job.id), { recursive: true, force: true });
   }
 
   /** Plaintext of one of a job's files, record by record. */
@@ -121,9 +158,14 @@ export class ExportEngine {
     const file = job.files.find((f) => f.name === name);
     const key = this.opts.keys.unwrap(job.id, job.wrappedKey);
     if (!file || !key) return undefined;
-    const files = new JobFiles(JobFiles.dirOf(this.opts.dir, job.id), job, key, this.opts.files);
-    return openRecords(files.path(name), key, files.scope(name), file.bytes);
+    return opened(this.opts.store.chunks(job.id, name, file.bytes), key, recordScope(job.id, name));
   }
+
+  /** A job's record as of its last checkpoint. */
+  job(id: string): Promise<ExportJob | undefined> { return this.opts.store.get(id); }
+
+  /** Every job of this clinic. */
+  jobs(): Promise<ExportJob[]> { return this.opts.store.list(); }
 
   isRunning(id: string): boolean { return this.running.has(id); }
 
@@ -143,35 +185,54 @@ export class ExportEngine {
     }
   }
 
-  private async run(id: string, signal: AbortSignal): Promise<void> {
-    let job = await this.opts.store.load(id);
-    if (!job || job.status !== 'in-progress') return;
+  /**
+   * A job handed out by the shared queue. A run stopped before the job's end (this instance is
+   * stopping) throws, so that the queue hands the job to another instance.
+   */
+  private async runQueued(id: string, queueSignal: AbortSignal): Promise<void> {
+    if (this.stopped) throw new Error('this instance is stopping: another runs the export');
+    const control = new AbortController();
+    const abort = (): void => control.abort();
+    queueSignal.addEventListener('abort', abort, { once: true });
+    this.running.set(id, control);
+    try {
+      if ((await inBackground(() => this.run(id, control.signal))) === 'interrupted') throw new Error('export run interrupted: another run goes on from its checkpoint');
+    } finally {
+      queueSignal.removeEventListener('abort', abort);
+      this.running.delete(id);
+    }
+  }
+
+  private async run(id: string, signal: AbortSignal): Promise<RunEnd> {
+    const claimed = await this.opts.store.claim(id);
+    if (!claimed || claimed.record.status !== 'in-progress') return 'ended';
+    const { run } = claimed;
+    let job = claimed.record;
     let key = this.opts.keys.unwrap(job.id, job.wrappedKey);
-    const files = (k: Buffer, j: ExportJob): JobFiles => new JobFiles(JobFiles.dirOf(this.opts.dir, j.id), j, k, this.opts.files);
     if (!key) {
       // Written under a master key that died with the last process: start the job over.
       this.opts.logger.warn({ job: job.id }, 'export job restarted from the beginning: its files were sealed with a key lost in a restart (set BULK_KEY_FILE to resume instead)');
       const fresh = this.opts.keys.newKey(job.id);
       key = fresh.key;
-      await files(key, job).wipe();
       job = { ...job, wrappedKey: fresh.wrapped, step: 0, written: 0, files: [] };
       delete job.cursor; delete job.sealedMembers; delete job.memberCount;
-      await this.opts.store.save(job);
+      if (!(await this.opts.store.update(id, run, job))) return 'ended';
     }
-    const out = files(key, job);
-    await out.restore();
+    // What the last run wrote after its last checkpoint is not part of the job.
+    await this.opts.store.cut(id, checkpointedLengths(job));
+    const out = new JobFiles(job, key, this.opts.files, (file, position, record) => this.opts.store.append(id, run, file, position, record));
     if (job.step > 0) this.opts.logger.info({ job: job.id, step: job.step, written: job.written }, 'export job resumed from its last checkpoint');
     try {
       if (job.step === 0) {
-        const { members, missing } = await this.withRetries(signal, () => this.members(job!.request));
-        if (signal.aborted) return;
+        const { members, missing } = await this.withRetries(signal, () => this.members(job.request));
+        if (signal.aborted) return 'interrupted';
         for (const p of missing) out.add('error', 'OperationOutcome', outcomeLine(`Patient/${p} is not an active patient of this export's group; nothing of it was exported`));
         job.sealedMembers = sealRecord(key, `${job.id}/${SCOPE_MEMBERS}`, 0, Buffer.from(JSON.stringify(members))).toString('base64');
         job.memberCount = members.length;
         for (const issue of job.lenientIssues) out.add('error', 'OperationOutcome', outcomeLine(issue, 'warning'));
         await out.flush();
         job.step = 1;
-        await this.checkpoint(job);
+        await this.checkpoint(job, run);
       }
       const members = this.unsealMembers(job, key);
       const { deps } = this.opts;
@@ -183,16 +244,16 @@ export class ExportEngine {
       };
       const kept = typeFilterPredicate(job.request.typeFilters, deps.mapping.timezone);
       while (job.step <= job.request.types.length) {
-        if (signal.aborted) return;
+        if (signal.aborted) return 'interrupted';
         const type = job.request.types[job.step - 1]!;
         const source = SOURCES[type]!;
         const cursor = job.cursor ?? source.first(ctx);
         const batch = await this.withRetries(signal, () => source.batch(ctx, cursor));
-        if (signal.aborted) return;
+        if (signal.aborted) return 'interrupted';
         for (const r of batch.resources) {
           if (!kept(r)) continue;
           const line = resourceLine(applyElements(r, job.request.elements), this.opts.validation, (t, expressions) => {
-            this.opts.logger.error({ job: job!.id, resourceType: t, problems: expressions }, 'exported resource failed validation');
+            this.opts.logger.error({ job: job.id, resourceType: t, problems: expressions }, 'exported resource failed validation');
           });
           if (line === undefined) { out.add('error', 'OperationOutcome', outcomeLine(`A ${type} record was withheld: it could not be made valid`)); continue; }
           out.add('output', type, line);
@@ -202,29 +263,40 @@ export class ExportEngine {
         for (const issue of batch.issues) out.add('error', 'OperationOutcome', outcomeLine(issue, 'warning'));
         await out.flush();
         if (batch.next === undefined) { job.step++; delete job.cursor; } else job.cursor = batch.next;
-        await this.checkpoint(job);
+        await this.checkpoint(job, run);
       }
       job.status = 'complete';
       job.expiresAt = this.now() + this.opts.expiryMs;
       delete job.cursor;
-      await this.checkpoint(job);
+      await this.checkpoint(job, run);
+      return 'ended';
     } catch (e) {
-      if (signal.aborted) return;
-      await this.fail(job, failureText(e));
+      if (e instanceof LostJobError) {
+        this.opts.logger.info({ job: job.id }, 'export run stopped: its job was deleted or taken over');
+        return 'ended';
+      }
+      if (signal.aborted) return 'interrupted';
+      // The job store does not answer: the job stays where its last checkpoint left it.
+      if (e instanceof StateUnavailableError) throw e;
       this.opts.logger.warn({ job: job.id, error: (e as Error).name, detail: e instanceof InvalidExportLineError ? e.message : undefined }, 'export job failed');
+      await this.fail(job, run, failureText(e));
+      return 'ended';
     }
   }
 
-  private async checkpoint(job: ExportJob): Promise<void> {
-    await this.opts.store.save(job);
+  private async checkpoint(job: ExportJob, run: number): Promise<void> {
+    if (!(await this.opts.store.update(job.id, run, job))) throw new LostJobError('the export job was deleted or taken over by another run');
     this.opts.onCheckpoint?.(job);
   }
 
-  private async fail(job: ExportJob, why: string): Promise<void> {
-    job.status = 'failed';
-    job.failure = why;
-    job.expiresAt = this.now() + this.opts.expiryMs;
-    await this.opts.store.save(job);
+  /**
+   * Ends the job as failed (its status answers 500 with `why`). Its files are dropped: a failed
+   * job has no manifest, and what it wrote is of no use to anyone.
+   */
+  private async fail(job: ExportJob, run: number, why: string): Promise<void> {
+    const failed: ExportJob = { ...job, status: 'failed', failure: why, expiresAt: this.now() + this.opts.expiryMs, files: [], written: 0 };
+    delete failed.cursor;
+    if (await this.opts.store.update(job.id, run, failed)) await this.opts.store.cut(job.id, {});
   }
 
   /** The job's patients, and those of its `patient` parameter that are not among them. */
@@ -255,10 +327,15 @@ export class ExportEngine {
 
   /** Removes jobs past their expiry, with their files (BD-D-04). */
   async sweep(): Promise<void> {
-    for (const job of await this.opts.store.all()) {
+    for (const job of await this.opts.store.list()) {
       if (job.expiresAt !== undefined && job.expiresAt <= this.now()) await this.remove(job);
     }
   }
+}
+
+/** The plaintext of a file's sealed records, one at a time. */
+async function* opened(chunks: AsyncGenerator<{ position: number; bytes: Buffer }>, key: Buffer, scope: string): AsyncGenerator<Buffer> {
+  for await (const c of chunks) yield openSealed(key, scope, c.position, c.bytes);
 }
 
 function failureText(e: unknown): string {

@@ -4,14 +4,13 @@
 // FhirResponses, with a stream for a file (never the whole file in memory).
 import type { Bundle, Group } from 'fhir/r4.js';
 import {
-  badRequest, forbidden, methodNotAllowed, notFound, operationOutcome, tooManyRequests, type FhirRequest, type FhirResponse,
+  badRequest, forbidden, methodNotAllowed, notFound, notImplemented, operationOutcome, tooManyRequests, type FhirRequest, type FhirResponse,
 } from '../fhir/index.js';
 import { accessFor, type AuthContext } from '../auth/index.js';
 import type { ProviderDirectory } from '../resources/provider-directory.js';
 import type { ExportEngine } from './engine.js';
 import { allGroups, groupExists, groupResource, parseGroupId } from './groups.js';
 import type { ExportJob, ExportLevel } from './job.js';
-import type { JobStore } from './job-store.js';
 import { checkKickOffHeaders, parseKickOff } from './params.js';
 
 export type BulkResponse = FhirResponse & { stream?: AsyncIterable<Buffer> };
@@ -24,7 +23,6 @@ export interface BulkEndpoint {
 
 export interface BulkHttpOptions {
   engine: ExportEngine;
-  store: JobStore;
   providers: ProviderDirectory;
   /** Public FHIR base URL: every URL handed out is absolute under it (BD-KO-08). */
   baseUrl: string;
@@ -61,7 +59,7 @@ function retryAfter(job: ExportJob): number {
 }
 
 export function createBulkEndpoint(opts: BulkHttpOptions): BulkEndpoint {
-  const { engine, store, baseUrl } = opts;
+  const { engine, baseUrl } = opts;
   const now = opts.now ?? Date.now;
   const lastPoll = new Map<string, number>();
   const statusUrl = (id: string): string => `${baseUrl}/$export-status/${id}`;
@@ -69,7 +67,7 @@ export function createBulkEndpoint(opts: BulkHttpOptions): BulkEndpoint {
   const json = (status: number, body: object, headers: Record<string, string> = {}): BulkResponse => ({ status, headers: { 'content-type': FHIR_JSON, ...headers }, body });
 
   async function ownJob(req: FhirRequest, id: string): Promise<ExportJob> {
-    const job = await store.load(id);
+    const job = await engine.job(id);
     // Another client's job is answered as unknown, never as forbidden (BD-KO-09).
     if (!job || job.owner !== ownerOf(callerOf(req.auth))) throw notFound('No export job with this id (finished jobs expire; cancelled ones are gone)');
     return job;
@@ -77,6 +75,8 @@ export function createBulkEndpoint(opts: BulkHttpOptions): BulkEndpoint {
 
   async function kickOff(req: FhirRequest, level: ExportLevel, groupId: string | undefined): Promise<BulkResponse> {
     if (req.method !== 'GET' && req.method !== 'POST') throw methodNotAllowed('An export is started with GET or POST', ['GET', 'POST']);
+    const off = engine.unavailable();
+    if (off) throw notImplemented(off);
     checkKickOffHeaders(req.headers);
     const caller = callerOf(req.auth);
     const checked = parseKickOff({
@@ -95,7 +95,7 @@ export function createBulkEndpoint(opts: BulkHttpOptions): BulkEndpoint {
     r.types = r.types.filter((t) => mayRead(caller, t));
     if (r.types.length === 0) throw forbidden('The token allows reading none of the exported types');
     const owner = ownerOf(caller);
-    const active = (await store.all()).filter((j) => j.status === 'in-progress');
+    const active = (await engine.jobs()).filter((j) => j.status === 'in-progress');
     if (active.some((j) => j.owner === owner)) throw tooManyRequests('This client already has an export in progress: wait for it, or cancel it with DELETE on its status URL', 10);
     if (active.length >= opts.maxJobs) throw tooManyRequests('The server is running as many exports as it allows; try again later', 30);
     const job = await engine.create(owner, r, checked.lenientIssues);

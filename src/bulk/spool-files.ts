@@ -1,37 +1,31 @@
-// The files of one job on disk (BULK_DIR/<job id>/): which file a line goes to (one type per
-// file, a new file once one holds BULK_FILE_MAX_RESOURCES lines or BULK_FILE_MAX_BYTES bytes),
-// and the batch of lines each file gains before the next checkpoint.
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+// The files of one job: which file a line goes to (one type per file, a new file once one holds
+// BULK_FILE_MAX_RESOURCES lines or BULK_FILE_MAX_BYTES bytes), and the batch of lines each file
+// gains before the next checkpoint, written as one sealed record per file (spool.ts) through
+// the job store.
 import type { ExportJob, SpoolFile } from './job.js';
-import { appendRecord, cutTo } from './spool.js';
+import { sealRecord } from './spool.js';
 
 export interface FileLimits { maxResources: number; maxBytes: number }
+
+/** Writes a sealed record at `position` of a file of the job; false when this run lost the job. */
+export type AppendRecord = (file: string, position: number, record: Buffer) => Promise<boolean>;
+
+/** The run lost its job: it was deleted, or another run took it over. Nothing more may be written. */
+export class LostJobError extends Error {
+  override readonly name = 'LostJobError';
+}
+
+/** Scope of a file's records (spool.ts): binds them to its job and file. */
+export const recordScope = (jobId: string, name: string): string => `${jobId}/${name}`;
+
+/** What each file held at the last checkpoint: the store cuts anything past it before a run goes on. */
+export const checkpointedLengths = (job: ExportJob): Record<string, number> => Object.fromEntries(job.files.map((f) => [f.name, f.bytes]));
 
 export class JobFiles {
   /** Lines waiting per file name, written together at the next flush. */
   private readonly pending = new Map<string, string[]>();
 
-  constructor(private readonly dir: string, private readonly job: ExportJob, private readonly key: Buffer, private readonly limits: FileLimits) {}
-
-  static dirOf(root: string, jobId: string): string { return join(root, jobId); }
-
-  /** Cuts every file back to its checkpointed length (what a crash left half-written goes). */
-  async restore(): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    for (const f of this.job.files) await cutTo(this.path(f.name), f.bytes);
-  }
-
-  async wipe(): Promise<void> {
-    await rm(this.dir, { recursive: true, force: true });
-    this.job.files = [];
-    this.pending.clear();
-  }
-
-  path(name: string): string { return join(this.dir, name); }
-
-  /** Scope of a file's records (spool.ts): binds them to this job and file. */
-  scope(name: string): string { return `${this.job.id}/${name}`; }
+  constructor(private readonly job: ExportJob, private readonly key: Buffer, private readonly limits: FileLimits, private readonly append: AppendRecord) {}
 
   add(kind: SpoolFile['kind'], type: string, line: string): void {
     const file = this.current(kind, type, Buffer.byteLength(line) + 1);
@@ -44,9 +38,9 @@ export class JobFiles {
   async flush(): Promise<void> {
     for (const [name, lines] of this.pending) {
       const file = this.job.files.find((f) => f.name === name)!;
-      // A file new since the last checkpoint may exist from before a crash: it starts empty.
-      if (file.bytes === 0) await cutTo(this.path(name), 0);
-      file.bytes = await appendRecord(this.path(name), this.key, this.scope(name), file.bytes, Buffer.from(`${lines.join('\n')}\n`, 'utf8'));
+      const record = sealRecord(this.key, recordScope(this.job.id, name), file.bytes, Buffer.from(`${lines.join('\n')}\n`, 'utf8'));
+      if (!(await this.append(name, file.bytes, record))) throw new LostJobError('the export job was deleted or taken over by another run');
+      file.bytes += record.length;
     }
     this.pending.clear();
   }

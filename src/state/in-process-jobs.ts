@@ -12,6 +12,9 @@ interface Job extends JobInfo<object> {
   queue: string;
   attempts: number;
   retryLimit: number;
+  retryDelayMs: number;
+  /** A job in retry is not run before this (ms epoch). */
+  notBefore?: number;
   expireInSeconds: number;
   abort?: AbortController;
 }
@@ -27,7 +30,7 @@ export class InProcessJobs implements JobQueue {
   async send<T extends object>(queue: string, data: T, opts: SendOptions = {}): Promise<string> {
     const job: Job = {
       id: randomUUID(), queue, state: 'created', data: structuredClone(data), createdOn: new Date(), attempts: 0,
-      retryLimit: opts.retryLimit ?? 0, expireInSeconds: opts.expireInSeconds ?? DEFAULT_EXPIRE_S,
+      retryLimit: opts.retryLimit ?? 0, retryDelayMs: (opts.retryDelaySeconds ?? 0) * 1000, expireInSeconds: opts.expireInSeconds ?? DEFAULT_EXPIRE_S,
     };
     this.#jobs.set(job.id, job);
     queueMicrotask(() => this.#dispatch(queue));
@@ -60,7 +63,7 @@ export class InProcessJobs implements JobQueue {
     if (!w) return;
     for (const [, j] of this.#jobs.entries()) {
       if (w.running >= w.concurrency) return;
-      if (j.queue === queue && (j.state === 'created' || j.state === 'retry')) void this.#run(w, j);
+      if (j.queue === queue && (j.state === 'created' || (j.state === 'retry' && (j.notBefore ?? 0) <= Date.now()))) void this.#run(w, j);
     }
   }
 
@@ -77,7 +80,11 @@ export class InProcessJobs implements JobQueue {
       if (j.state === 'active') this.#finish(j, 'completed', output);
     } catch (e) {
       if (j.state === 'active') {
-        if (j.attempts <= j.retryLimit) j.state = 'retry';
+        if (j.attempts <= j.retryLimit) {
+          j.state = 'retry';
+          j.notBefore = Date.now() + j.retryDelayMs;
+          if (j.retryDelayMs > 0) setTimeout(() => this.#dispatch(j.queue), j.retryDelayMs).unref();
+        }
         else this.#finish(j, 'failed', { message: (e as Error)?.message ?? String(e) });
       }
     } finally {

@@ -8,6 +8,7 @@ import { InProcessJobs } from './in-process-jobs.js';
 import { InProcessLocks } from './in-process-locks.js';
 import type { InvalidationBus } from './invalidation.js';
 import type { JobQueue } from './jobs.js';
+import type { JobRecords } from './job-records.js';
 import type { Leadership } from './leadership.js';
 import type { KeyedLocks } from './locks.js';
 import type { OnceKeys } from './once.js';
@@ -37,6 +38,11 @@ export interface FacadeState {
   vault: TokenVault;
   /** Background jobs (bulk export). */
   jobs: JobQueue;
+  /**
+   * Job records and files every instance sees (job-records.ts), per kind of job; absent in-process,
+   * where a job's own module keeps them (bulk export: on disk under BULK_DIR).
+   */
+  jobRecords?: <T>(kind: string) => JobRecords<T>;
   /** Readiness: undefined when usable, else why not (no secrets). */
   check(): Promise<string | undefined>;
   close(): Promise<void>;
@@ -66,3 +72,4 @@ export type { Leadership } from './leadership.js';
 export type { DocumentStore, PutOptions, StoredDocument } from './documents.js';
 export type { Ciphertext, TokenVault } from './vault.js';
 export type { JobInfo, JobQueue, JobState, SendOptions } from './jobs.js';
+export type { ClaimedRecord, FileChunk, JobRecords } from './job-records.js';

@@ -16,6 +16,8 @@ export interface JobInfo<T = unknown> {
 export interface SendOptions {
   /** Attempts after the first when the handler throws (default 0). */
   retryLimit?: number;
+  /** Seconds before a retry (default 0). */
+  retryDelaySeconds?: number;
   /** A job running longer is failed (default 15 minutes). */
   expireInSeconds?: number;
 }

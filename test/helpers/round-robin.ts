@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface RoundRobin {
   port: number;
+  /** http://127.0.0.1:PORT */
+  origin: string;
   /** Where each request went, in order (target index). */
   log: number[];
   setTargets(ports: readonly number[]): void;
@@ -27,7 +29,7 @@ export async function startRoundRobin(port = 0): Promise<RoundRobin> {
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return {
-    port: (server.address() as AddressInfo).port, log,
+    port: (server.address() as AddressInfo).port, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, log,
     setTargets: (ports) => { targets = ports; },
     close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
   };

@@ -6,6 +6,7 @@ import type { Logger } from '../../logging.js';
 import type { FacadeState } from '../index.js';
 import { createPool, guarded } from './database.js';
 import { PgBossJobs } from './jobs.js';
+import { PostgresJobRecords } from './job-records.js';
 import { PostgresDocuments, PostgresOnceKeys, PostgresRateLimits, PostgresVault, sweep } from './keyed-stores.js';
 import { StateListener } from './listener.js';
 import { PostgresLocks } from './locks.js';
@@ -62,6 +63,7 @@ export async function openPostgresState(o: PostgresStateOptions): Promise<Facade
     documents: new PostgresDocuments(pool, o.clinic),
     vault: new PostgresVault(pool, o.clinic),
     jobs,
+    jobRecords: <T>(kind: string) => new PostgresJobRecords<T>(pool, o.clinic, kind),
     check: async () => {
       try {
         await guarded('readiness', () => pool.query('SELECT 1'));

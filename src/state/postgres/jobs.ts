@@ -8,6 +8,7 @@ import { guarded, JOBS_SCHEMA } from './database.js';
 const DEFAULT_EXPIRE_S = 15 * 60;
 /** A running job's claim is checked this often: a cancelled job's signal aborts within it. */
 const HEARTBEAT_S = 10;
+const SUPERVISE_S = 10;
 
 export class PgBossJobs implements JobQueue {
   readonly #queues = new Map<string, Promise<void>>();
@@ -15,7 +16,9 @@ export class PgBossJobs implements JobQueue {
   private constructor(private readonly boss: PgBoss, private readonly clinic: string) {}
 
   static async start(url: string, clinic: string, logger?: Logger): Promise<PgBossJobs> {
-    const boss = new PgBoss({ connectionString: url, schema: JOBS_SCHEMA, max: 4, application_name: 'oscar-fhir jobs' });
+    // The supervisor gives up a job whose worker stopped sending heartbeats (an instance that
+    // died): every 10 s rather than pg-boss's minute, so another instance takes it over soon.
+    const boss = new PgBoss({ connectionString: url, schema: JOBS_SCHEMA, max: 4, application_name: 'oscar-fhir jobs', superviseIntervalSeconds: SUPERVISE_S });
     // pg-boss reports database trouble as events; unhandled they would end the process.
     boss.on('error', (e: Error) => logger?.warn({ error: e.name, code: (e as { code?: string }).code }, 'state: job queue error'));
     await boss.start();
@@ -29,7 +32,7 @@ export class PgBossJobs implements JobQueue {
   async send<T extends object>(queue: string, data: T, opts: SendOptions = {}): Promise<string> {
     const name = await this.#queue(queue);
     const id = await guarded('job queue', () => this.boss.send(name, data, {
-      retryLimit: opts.retryLimit ?? 0, retryDelay: 0, expireInSeconds: opts.expireInSeconds ?? DEFAULT_EXPIRE_S, heartbeatSeconds: HEARTBEAT_S,
+      retryLimit: opts.retryLimit ?? 0, retryDelay: opts.retryDelaySeconds ?? 0, expireInSeconds: opts.expireInSeconds ?? DEFAULT_EXPIRE_S, heartbeatSeconds: HEARTBEAT_S,
     }));
     // pg-boss answers null only for throttled or singleton sends, which are not used here.
     if (!id) throw new Error(`the job queue refused a job on ${name}`);

@@ -20,6 +20,14 @@ const MIGRATIONS: readonly string[] = [
      clinic text NOT NULL, key text NOT NULL, ciphertext bytea NOT NULL, expires_at timestamptz, PRIMARY KEY (clinic, key));
    CREATE TABLE ${SCHEMA}.member (
      instance text PRIMARY KEY, clinic text NOT NULL, pid integer NOT NULL, backend_start timestamptz NOT NULL);`,
+  // Background jobs' records and files (job-records.ts). Chunks are ciphertext: not worth compressing.
+  `CREATE TABLE ${SCHEMA}.job_record (
+     clinic text NOT NULL, kind text NOT NULL, id text NOT NULL, run integer NOT NULL, record jsonb NOT NULL,
+     created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (clinic, kind, id));
+   CREATE TABLE ${SCHEMA}.job_chunk (
+     clinic text NOT NULL, kind text NOT NULL, job text NOT NULL, file text NOT NULL, position bigint NOT NULL, bytes bytea NOT NULL,
+     PRIMARY KEY (clinic, kind, job, file, position));
+   ALTER TABLE ${SCHEMA}.job_chunk ALTER COLUMN bytes SET STORAGE EXTERNAL;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
