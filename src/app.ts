@@ -92,6 +92,8 @@ export interface FacadeOptions {
   state?: FacadeState;
   /** The clock of the booking rules (lead time, planning horizon, same-day codes); default Date.now. Tests move it. */
   now?: () => number;
+  /** How many consecutive refusals of OSCAR an export rides out before it fails (default about two minutes' worth). Tests shorten it. */
+  exportRetries?: number;
 }
 
 export interface ClinicOptions extends FacadeOptions {
@@ -231,6 +233,7 @@ export function createClinic(config: Config, oscarConn: OscarConnection, logger:
     expiryMs: config.bulk.expiryMs, marginMs: config.bulk.marginMs, concurrentJobs: config.bulk.concurrentJobs,
     // Enough patients per batch to keep the background's share of OSCAR's slots busy.
     patientsPerBatch: Math.max(10, 4 * config.upstream.maxInFlight), feedPage: config.bulk.feedPage,
+    ...(options.exportRetries !== undefined && { unavailableRetries: options.exportRetries }),
   });
   const bulk = createBulkEndpoint({ engine: exports, providers, baseUrl: config.fhirBaseUrl, maxJobs: config.bulk.maxJobs, minPollMs: config.bulk.minPollMs });
   const https = config.fhirBaseUrl.startsWith('https:');

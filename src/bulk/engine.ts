@@ -49,6 +49,8 @@ export interface EngineOptions {
   concurrentJobs: number;
   patientsPerBatch?: number;
   feedPage?: number;
+  /** Consecutive refusals of OSCAR (down, busy, open circuit) a job rides out before it fails (default 30, about two minutes). */
+  unavailableRetries?: number;
   now?: () => number;
   /** Called after each checkpoint (tests stop the engine at a chosen point). */
   onCheckpoint?: (job: ExportJob) => void;
@@ -319,7 +321,7 @@ export class ExportEngine {
       try {
         return await fn();
       } catch (e) {
-        if (!(e instanceof OscarUnavailableError) || attempt >= UNAVAILABLE_RETRIES || signal.aborted) throw e;
+        if (!(e instanceof OscarUnavailableError) || attempt >= (this.opts.unavailableRetries ?? UNAVAILABLE_RETRIES) || signal.aborted) throw e;
         await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * 2 ** Math.min(attempt, 5))));
       }
     }

@@ -7,6 +7,9 @@
 // interaction → router, so nothing a client cannot be allowed to do costs a body read or an OSCAR
 // call. An answer given while a body is still arriving closes the connection (connection-close.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import {
   conditionPairs, operationOutcome, renderBody, toOperationOutcome, tooManyRequests, type FhirRequest, type FhirResponse, type FhirRouter,
   type FinishedRequest,
@@ -14,6 +17,7 @@ import {
 import type { Logger } from '../logging.js';
 import { asCaller } from '../oscar/guard/caller.js';
 import type { BulkEndpoint, BulkResponse } from '../bulk/http.js';
+import { acceptsGzip } from './accept-encoding.js';
 import type { AdmitBody } from './body-admission.js';
 import { parseBody, readBody } from './body.js';
 import { closeUnreadBody, leavesBodyUnread } from './connection-close.js';
@@ -83,11 +87,27 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
 
   const graceMs = opts.unreadBodyGraceMs ?? 1_000;
 
-  /** A file of an export: written as it is read, with backpressure, never whole in memory. */
-  async function sendStream(res: ServerResponse, response: BulkResponse, stream: AsyncIterable<Buffer>, requestId: string, head: boolean, corsHeaders: Readonly<Record<string, string>> | undefined): Promise<void> {
-    res.writeHead(response.status, { ...baseHeaders, ...corsHeaders, ...response.headers, 'x-request-id': requestId, ...(drain?.draining && { connection: 'close' }) });
+  /**
+   * A file of an export: written as it is read, with backpressure, never whole in memory; gzipped
+   * on the way when the client accepts it.
+   */
+  async function sendStream(req: IncomingMessage, res: ServerResponse, response: BulkResponse, stream: AsyncIterable<Buffer>, requestId: string, head: boolean, corsHeaders: Readonly<Record<string, string>> | undefined): Promise<void> {
+    const gzip = response.status === 200 && acceptsGzip(req.headers['accept-encoding']);
+    res.writeHead(response.status, {
+      ...baseHeaders, ...corsHeaders, ...response.headers, 'x-request-id': requestId, vary: 'Accept-Encoding',
+      ...(gzip && { 'content-encoding': 'gzip' }), ...(drain?.draining && { connection: 'close' }),
+    });
     if (head) { res.end(); return; }
     try {
+      if (gzip) {
+        try {
+          await pipeline(Readable.from(stream), createGzip(), res);
+        } catch (err) {
+          if (res.destroyed && (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return; // the client went away
+          throw err;
+        }
+        return;
+      }
       for await (const chunk of stream) {
         if (res.destroyed) return;
         if (!res.write(chunk)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
@@ -199,7 +219,7 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
       response = mapped.response;
     }
     try {
-      if (stream) await sendStream(res, response, stream, requestId, method === 'HEAD', corsHeaders);
+      if (stream) await sendStream(req, res, response, stream, requestId, method === 'HEAD', corsHeaders);
       else send(req, res, response, requestId, method === 'HEAD', corsHeaders);
     } catch (err) {
       // A response we cannot serialise is our bug; the client still gets a clean 500.

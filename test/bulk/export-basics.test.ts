@@ -2,7 +2,9 @@
 // (202 + Content-Location, progress, manifest), the files' contents against the clinic's rows,
 // DELETE, and what a kick-off refuses (bulk-data §a C, D, E, F, H).
 import assert from 'node:assert/strict';
+import { get, type IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { activePatients, immunizationIds, KICK_OFF_HEADERS, kickOff, linesOf, manifestOf, resourcesOf, sortedIds, waitFor } from './export-helpers.js';
 
@@ -41,6 +43,25 @@ describe('Patient-level export of Patient and Immunization', () => {
     const res = await fetch(m.output[0]!.url);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/fhir+ndjson');
+  });
+
+  it('Accept-Encoding: gzip gives a valid gzip of exactly the NDJSON the plain download gives; gzip;q=0 gives it plain', async () => {
+    const m = await manifestOf(await kickOff(stack, '/Patient/$export?_type=Patient,Immunization'));
+    for (const o of m.output) {
+      const plain = await rawGet(o.url, {});
+      assert.equal(plain.headers['content-encoding'], undefined);
+      assert.equal(plain.body.toString('utf8').split('\n').filter(Boolean).length, o.count);
+      const zipped = await rawGet(o.url, { 'accept-encoding': 'gzip, deflate' });
+      assert.equal(zipped.status, 200);
+      assert.equal(zipped.headers['content-encoding'], 'gzip');
+      assert.match(String(zipped.headers.vary), /Accept-Encoding/i);
+      assert.equal(zipped.headers['content-type'], 'application/fhir+ndjson');
+      assert.ok(zipped.body.length < plain.body.length, 'compressed');
+      assert.deepEqual(gunzipSync(zipped.body), plain.body, `${o.type}: the same bytes once unzipped`);
+      const refused = await rawGet(o.url, { 'accept-encoding': 'gzip;q=0, identity' });
+      assert.equal(refused.headers['content-encoding'], undefined);
+      assert.deepEqual(refused.body, plain.body);
+    }
   });
 
   it('DELETE answers 202, then the status and the files are 404 with an OperationOutcome', async () => {
@@ -91,3 +112,15 @@ describe('Patient-level export of Patient and Immunization', () => {
     assert.match(oo.issue[0].diagnostics, /MissingType/);
   });
 });
+
+/** GET with node:http, which (unlike fetch) hands the body over as sent: compressed stays compressed. */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}

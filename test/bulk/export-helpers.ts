@@ -1,5 +1,6 @@
 // Drives an export the way a Bulk Data client does (kick-off, poll, manifest, files), for the
 // tests of src/bulk. Expected contents come from the simulator's own rows, never from src/bulk.
+import assert from 'node:assert/strict';
 import type { Stack } from '../helpers/stack.js';
 import type { ClinicData } from '../../src/sim/clinic/model.js';
 import { VACCINES } from '../../src/sim/clinic/vaccines.js';
@@ -80,4 +81,27 @@ export function simIds(data: ClinicData, type: 'AllergyIntolerance' | 'Appointme
     : type === 'Appointment' ? data.appointments.filter((a) => set.has(a.demographicNo)).map((a) => a.appointmentNo)
       : data.ctlDocuments.filter((c) => c.module === 'demographic' && set.has(c.moduleId) && data.documents.some((d) => d.documentNo === c.documentNo && d.file !== null)).map((c) => c.documentNo);
   return [...new Set(ids)].sort((a, b) => a - b);
+}
+
+/** Patient, Immunization, AllergyIntolerance and Appointment records of the clinic's active patients, from the sim's rows. */
+export function expectedRecords(data: ClinicData): Record<string, number[]> {
+  const active = activePatients(data);
+  return {
+    Patient: active, Immunization: immunizationIds(data, active),
+    AllergyIntolerance: simIds(data, 'AllergyIntolerance', active), Appointment: simIds(data, 'Appointment', active),
+  };
+}
+
+/** The manifest's files hold every expected record of each type exactly once, and each file as many lines as it says. */
+export async function assertEveryRecordOnce(m: Manifest, expected: Record<string, number[]>, headers: Record<string, string> = {}): Promise<void> {
+  for (const [type, ids] of Object.entries(expected)) {
+    const got: number[] = [];
+    for (const f of m.output.filter((o) => o.type === type)) {
+      const lines = await linesOf(f.url, headers);
+      assert.equal(lines.length, f.count, `${type}: count matches the file`);
+      got.push(...lines.map((l) => Number(l.id)));
+    }
+    assert.equal(new Set(got).size, got.length, `${type}: nothing twice`);
+    assert.deepEqual(got.sort((a, b) => a - b), ids, `${type}: nothing missing`);
+  }
 }

@@ -1,70 +1,88 @@
 // A server killed in the middle of an export (SIGKILL: no graceful stop) and started again on the
-// same BULK_DIR and BULK_KEY_FILE finishes the job from its last checkpoint: the files hold every
-// record once (bulk-data §a BD-ST-07). The server runs as a child process with its embedded
-// simulator, whose clinic is the same function of its seed after the restart.
+// same BULK_DIR. With the same BULK_KEY_FILE it finishes the job from its last checkpoint: the
+// files hold every record once (bulk-data §a BD-ST-07). Without one, the master key died with the
+// process (bulk-data §f.1): the running job starts over under a new key, its old files dropped,
+// and still holds every record once; a finished job reports failed (500, an OperationOutcome)
+// and its unreadable files are gone. Expected records come from the simulator's rows.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { startServerProcess, type ServerProcess } from '../http/server-process.js';
 import { freePort } from '../helpers/stack.js';
-import { generateClinic, DEFAULT_PATIENTS } from '../../src/sim/clinic/generate.js';
-import { demoCredentials } from '../../src/sim/options.js';
-import { activePatients, immunizationIds, KICK_OFF_HEADERS, linesOf, manifestOf, simIds, type Manifest } from './export-helpers.js';
+import { assertEveryRecordOnce, expectedRecords, KICK_OFF_HEADERS, manifestOf, waitFor } from './export-helpers.js';
+import { FOUR_TYPES, startAndHold, startProcessClinic, type ProcessClinic } from './export-processes.js';
 
 describe('an export across a crash of the server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'oscar-fhir-bulk-restart-'));
-  let server: ServerProcess | undefined;
-  after(async () => { await server?.stop(); rmSync(dir, { recursive: true, force: true }); });
+  const servers: ServerProcess[] = [];
+  let clinic: ProcessClinic;
+  let base = '';
+  before(async () => { clinic = await startProcessClinic(() => base); });
+  after(async () => {
+    for (const s of servers) await s.stop();
+    await clinic?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const start = async (env: Record<string, string>): Promise<ServerProcess> => {
+    const s = await startServerProcess(env);
+    servers.push(s);
+    return s;
+  };
+
+  async function envFor(name: string, keyFile?: string): Promise<Record<string, string>> {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}/fhir`;
+    return { ...clinic.env(base), PORT: String(port), BULK_DIR: join(dir, name), ...(keyFile && { BULK_KEY_FILE: keyFile }) };
+  }
 
   it('resumes after SIGKILL and finishes with every record exactly once', async () => {
     const keyFile = join(dir, 'bulk.key');
     writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
-    const port = await freePort();
-    const env = {
-      PORT: String(port), FHIR_BASE_URL: `http://127.0.0.1:${port}/fhir`, BULK_DIR: join(dir, 'bulk'), BULK_KEY_FILE: keyFile,
-      BULK_MIN_POLL_MS: '0', VALIDATION_MODE: 'strict', LOG_LEVEL: 'info',
-    };
-    server = await startServerProcess(env);
-    const kick = await fetch(`http://127.0.0.1:${port}/fhir/Patient/$export?_type=Patient,Immunization,AllergyIntolerance,Appointment`, { headers: KICK_OFF_HEADERS });
-    assert.equal(kick.status, 202);
-    const status = kick.headers.get('content-location')!;
-    // Killed in the middle of a per-patient type: some of its batches written, the job not done.
-    let atStepStart: number | undefined;
-    for (;;) {
-      const res = await fetch(status);
-      assert.equal(res.status, 202, 'the job must still be running when the server is killed');
-      const progress = /^AllergyIntolerance .*, (\d+) resources$/.exec(res.headers.get('x-progress') ?? '');
-      if (progress) {
-        atStepStart ??= Number(progress[1]);
-        if (Number(progress[1]) > atStepStart + 20) break;
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    const env = await envFor('with-key', keyFile);
+    const auth = await clinic.auth();
+    let server = await start(env);
+    const { status, release } = await startAndHold(clinic, `${base}/Patient/$export?_type=${FOUR_TYPES}`, auth);
     server.child.kill('SIGKILL');
     await server.stop();
+    release();
 
-    server = await startServerProcess(env);
-    const m: Manifest = await manifestOf(status);
+    server = await start(env);
+    const m = await manifestOf(status, auth);
     assert.match(server.output(), /export job resumed from its last checkpoint/);
+    await assertEveryRecordOnce(m, expectedRecords(clinic.sim.store.data), auth);
+    await server.stop();
+  });
 
-    const data = generateClinic({ seed: 1, patients: DEFAULT_PATIENTS, timezone: 'America/Toronto', credentials: demoCredentials({}) });
-    const active = activePatients(data);
-    const expected: Record<string, number[]> = {
-      Patient: active, Immunization: immunizationIds(data, active),
-      AllergyIntolerance: simIds(data, 'AllergyIntolerance', active), Appointment: simIds(data, 'Appointment', active),
-    };
-    for (const [type, ids] of Object.entries(expected)) {
-      const got: number[] = [];
-      for (const f of m.output.filter((o) => o.type === type)) {
-        const lines = await linesOf(f.url);
-        assert.equal(lines.length, f.count, `${type}: count matches the file`);
-        got.push(...lines.map((l) => Number(l.id)));
-      }
-      assert.equal(new Set(got).size, got.length, `${type}: nothing twice`);
-      assert.deepEqual(got.sort((a, b) => a - b), ids, `${type}: nothing missing`);
-    }
+  it('without BULK_KEY_FILE: the running job starts over and holds every record once; a finished one answers 500 and its files are gone', async () => {
+    const env = await envFor('no-key');
+    const auth = await clinic.auth();
+    let server = await start(env);
+    const finished = await fetch(`${base}/Patient/$export?_type=Patient`, { headers: { ...KICK_OFF_HEADERS, ...auth } });
+    const finishedStatus = finished.headers.get('content-location')!;
+    const before = await manifestOf(finishedStatus, auth);
+    const { status: running, release } = await startAndHold(clinic, `${base}/Patient/$export?_type=${FOUR_TYPES}`, auth);
+    server.child.kill('SIGKILL');
+    await server.stop();
+    release();
+
+    server = await start(env);
+    const m = await manifestOf(running, auth);
+    assert.match(server.output(), /export job restarted from the beginning/);
+    assert.doesNotMatch(server.output(), /export job resumed from its last checkpoint/);
+    await assertEveryRecordOnce(m, expectedRecords(clinic.sim.store.data), auth);
+    const folder = join(env.BULK_DIR!, running.split('/').pop()!);
+    assert.deepEqual(readdirSync(folder).sort(), [...m.output, ...m.error].map((f) => f.url.split('/').pop()).sort(), 'only the new run\'s files are kept');
+
+    const lost = await waitFor(finishedStatus, auth);
+    assert.equal(lost.status, 500);
+    const outcome = await lost.json() as { resourceType: string; issue: { severity: string; diagnostics: string }[] };
+    assert.equal(outcome.resourceType, 'OperationOutcome');
+    assert.equal(outcome.issue[0]!.severity, 'error');
+    assert.match(outcome.issue[0]!.diagnostics, /lost when the server restarted without BULK_KEY_FILE; start the export again/);
+    assert.equal((await fetch(before.output[0]!.url, { headers: auth })).status, 404, 'its files are not served');
+    assert.deepEqual(readdirSync(join(env.BULK_DIR!, finishedStatus.split('/').pop()!)), [], 'and not kept');
   });
 });
