@@ -29,7 +29,8 @@ import { offered, Routes, type CapabilitySource } from './routing/routes.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { loadValidators, validateResource } from './validation/index.js';
 import { inProcessState, type FacadeState } from './state/index.js';
-import { withBulkExport } from './bulk/capability.js';
+import { exportUnavailable } from './bulk/availability.js';
+import { bulkCapability } from './bulk/capability.js';
 import { ExportEngine } from './bulk/engine.js';
 import { createBulkEndpoint } from './bulk/http.js';
 import { DiskJobRecords } from './bulk/disk-records.js';
@@ -183,6 +184,8 @@ export function createClinic(config: Config, oscarConn: OscarConnection, logger:
     localSystemAliases: [`${oscarConn.url}/fhir-ids/`],
   });
   const routes = new Routes(capabilitySource);
+  // The export and its Groups need OSCAR's SOAP operations (src/bulk/availability.ts).
+  const exportsUnavailable = () => exportUnavailable(capabilitySource.current());
   const providers = new ProviderDirectory(upstream, undefined, undefined, () => offered(routes, 'Practitioner.search-type'));
   const registry = buildRegistry(
     {
@@ -206,7 +209,7 @@ export function createClinic(config: Config, oscarConn: OscarConnection, logger:
     validator: {
       validate: (r) => validateResource(r).map((i) => ({ severity: i.severity, code: i.code, diagnostics: i.message, expression: [i.expression] })),
     },
-    capability: { software: SOFTWARE, extend: withBulkExport, ...(auth.capabilitySecurity && { security: auth.capabilitySecurity }) },
+    capability: { software: SOFTWARE, extend: bulkCapability(exportsUnavailable), ...(auth.capabilitySecurity && { security: auth.capabilitySecurity }) },
     hooks: {
       ...auth.hooks,
       onError: (err, req, mapped) => {
@@ -235,7 +238,7 @@ export function createClinic(config: Config, oscarConn: OscarConnection, logger:
     patientsPerBatch: Math.max(10, 4 * config.upstream.maxInFlight), feedPage: config.bulk.feedPage,
     ...(options.exportRetries !== undefined && { unavailableRetries: options.exportRetries }),
   });
-  const bulk = createBulkEndpoint({ engine: exports, providers, baseUrl: config.fhirBaseUrl, maxJobs: config.bulk.maxJobs, minPollMs: config.bulk.minPollMs });
+  const bulk = createBulkEndpoint({ engine: exports, unavailable: exportsUnavailable, providers, baseUrl: config.fhirBaseUrl, maxJobs: config.bulk.maxJobs, minPollMs: config.bulk.minPollMs });
   const https = config.fhirBaseUrl.startsWith('https:');
   // SMART 2.2 (smart §1.1): the FHIR API answers browser apps from their registered origins too.
   const appOrigins = config.authMode === 'smart' ? config.smart.clients.flatMap((c) => c.redirectUris.map((u) => new URL(u).origin)) : [];

@@ -4,8 +4,9 @@
 // and Group/[id]/$export. Group is not a type of the registry (its members are computed from
 // OSCAR's population list when a job starts, src/bulk/groups.ts), so its entry is written here,
 // beside the code that serves it, rather than generated (design principle 1: what is listed is
-// what is served).
+// what is served). On an OSCAR that cannot serve the export (availability.ts) none of it is listed.
 import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4.js';
+import type { Unavailable } from '../fhir/unavailable.js';
 
 const BULK = 'http://hl7.org/fhir/uv/bulkdata';
 const CORE = 'http://hl7.org/fhir/SearchParameter';
@@ -28,7 +29,12 @@ const GROUP: CapabilityStatementRestResource = {
   }],
 };
 
-export function withBulkExport(statement: CapabilityStatement): CapabilityStatement {
+/** The CapabilityStatement's extension for the export, listed while `unavailable()` says nothing. */
+export function bulkCapability(unavailable: () => Unavailable | undefined): (statement: CapabilityStatement) => CapabilityStatement {
+  return (statement) => (unavailable() ? statement : withBulkExport(statement));
+}
+
+function withBulkExport(statement: CapabilityStatement): CapabilityStatement {
   const rest = (statement.rest ?? []).map((r) => ({
     ...r,
     resource: [

@@ -7,6 +7,7 @@ import {
   badRequest, forbidden, methodNotAllowed, notFound, notImplemented, operationOutcome, tooManyRequests, type FhirRequest, type FhirResponse,
 } from '../fhir/index.js';
 import { accessFor, type AuthContext } from '../auth/index.js';
+import { unavailableText, type Unavailable } from '../fhir/unavailable.js';
 import type { ProviderDirectory } from '../resources/provider-directory.js';
 import type { ExportEngine } from './engine.js';
 import { allGroups, groupExists, groupResource, parseGroupId } from './groups.js';
@@ -24,6 +25,8 @@ export interface BulkEndpoint {
 export interface BulkHttpOptions {
   engine: ExportEngine;
   providers: ProviderDirectory;
+  /** Why the connected OSCAR cannot serve exports and Groups now (availability.ts), or undefined. */
+  unavailable: () => Unavailable | undefined;
   /** Public FHIR base URL: every URL handed out is absolute under it (BD-KO-08). */
   baseUrl: string;
   /** Jobs in progress at once, all clients together (429 beyond it). */
@@ -75,6 +78,8 @@ export function createBulkEndpoint(opts: BulkHttpOptions): BulkEndpoint {
 
   async function kickOff(req: FhirRequest, level: ExportLevel, groupId: string | undefined): Promise<BulkResponse> {
     if (req.method !== 'GET' && req.method !== 'POST') throw methodNotAllowed('An export is started with GET or POST', ['GET', 'POST']);
+    const u = opts.unavailable();
+    if (u) throw notImplemented(unavailableText('$export', u));
     const off = engine.unavailable();
     if (off) throw notImplemented(off);
     checkKickOffHeaders(req.headers);
@@ -149,6 +154,8 @@ export function createBulkEndpoint(opts: BulkHttpOptions): BulkEndpoint {
 
   async function groups(req: FhirRequest, id: string | undefined): Promise<BulkResponse> {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed('Groups are read-only', ['GET']);
+    const u = opts.unavailable();
+    if (u) throw notImplemented(unavailableText('Group', u));
     if (!mayRead(callerOf(req.auth), 'Group')) throw forbidden('The token does not allow reading Group');
     if (id !== undefined) {
       const g = parseGroupId(id);

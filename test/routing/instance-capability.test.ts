@@ -133,6 +133,19 @@ describe('SOAP behind a WAF (variants B5)', () => {
     assert.deepEqual(seen.filter((s) => s.method === 'POST' && !s.path.includes('/ws/services/')), []);
   });
 
+  it('lists no export and no Group (both need SOAP), and answers a kick-off and a Group read 501 naming the firewall, without a SOAP call', async () => {
+    const cs = (await stack.fhir('/metadata')).body as CapabilityStatement;
+    assert.equal(cs.rest?.[0]?.operation?.some((o) => o.name === 'export') ?? false, false, 'no system $export');
+    assert.equal(resourceOf(cs, 'Patient')!.operation?.some((o) => o.name === 'export') ?? false, false, 'no Patient $export');
+    assert.equal((cs.instantiates ?? []).some((u) => u.includes('bulkdata')), false);
+    for (const path of ['/Patient/$export', '/$export', '/Group/clinic/$export', '/Group/clinic', '/Group?name=x']) {
+      const res = await stack.fhir(path, { headers: { accept: 'application/fhir+json', prefer: 'respond-async' } });
+      assert.equal(res.status, 501, path);
+      assert.match(res.body.issue[0].diagnostics, /firewall/, path);
+    }
+    assert.deepEqual(seen.filter((s) => s.method === 'POST' && !s.path.includes('/ws/services/')), []);
+  });
+
   it('searches a patient\'s immunizations over REST, without the lot number OSCAR REST does not carry', async () => {
     const withShots = stack.sim.store.data.preventions.find((p) => p.deleted === '0' && p.preventionType === 'Flu')!.demographicNo;
     const before = seen.length;
