@@ -21,9 +21,10 @@ export interface EnforcementOptions {
   enforce: boolean;
   facts: AuditFactsRegistry;
   /**
-   * Whether OSCAR's REST shows a SMART app user (auth.oscarProvider) a patient, asked with their own
-   * OSCAR token: what their requests are held to on top of their scopes (docs/smart-app-launch.md
-   * §7.7). Absent: no people sign in through OSCAR here.
+   * Whether OSCAR's REST shows a SMART app user (auth.oscarProvider) a patient, and that patient's
+   * records of a type where OSCAR has a per-user question for it, asked with their own OSCAR token:
+   * what their requests are held to on top of their scopes (docs/smart-app-launch.md §7.7).
+   * Absent: no people sign in through OSCAR here.
    */
   sees?: (auth: AuthContext, patient: string, type: string) => Promise<boolean>;
 }
