@@ -10,7 +10,8 @@ const JUNO_WS = 'http://v1.soap.external.ws.oscarehr.org/';
 /** variants §4.1: what every line has. getDemographics, getProviders2 and the ByProgramProvider list calls are in every WSDL. */
 const COMMON = {
   DemographicService: ['getDemographic', 'getDemographics', 'searchDemographicsByAttributes', 'searchDemographicByName'],
-  ScheduleService: ['getAppointment2', 'getAppointmentsForPatient2', 'getAppointmentsForDateRangeAndProvider2', 'addAppointment', 'updateAppointment', 'getAppointmentsUpdatedAfterDate', 'getDayWorkSchedule', 'getScheduleTemplateCodes'],
+  // getAppointmentArchivesUpdatedAfterDate came with getAppointmentsUpdatedAfterDate (OSCAR 2014, Open-O history 63de1fd1f5).
+  ScheduleService: ['getAppointment2', 'getAppointmentsForPatient2', 'getAppointmentsForDateRangeAndProvider2', 'addAppointment', 'updateAppointment', 'getAppointmentsUpdatedAfterDate', 'getAppointmentArchivesUpdatedAfterDate', 'getDayWorkSchedule', 'getScheduleTemplateCodes'],
   AllergyService: ['getAllergy', 'getAllergiesByProgramProviderDemographicDate', 'getAllergiesUpdatedAfterDate'],
   PreventionService: ['getPrevention', 'getPreventionsUpdatedAfterDate', 'getPreventionsByProgramProviderDemographicDate'],
   DocumentService: ['getDocument', 'getDocumentsUpdateAfterDate', 'getDocumentsByProgramProviderDemographicDate'],

@@ -102,6 +102,8 @@ const OPS = {
   soapGetAppointmentsForPatient2: read(patientList('appointment', 'id')),
   soapGetAppointmentsForDateRangeAndProvider2: read(crossList('appointment', 'id')),
   soapGetAppointmentsUpdatedAfterDate: read(crossList('appointment', 'id')),
+  // Rows name archive ids, not appointments: tagged as a list only, evicted by any appointment write.
+  soapGetAppointmentArchivesUpdatedAfterDate: read((_args) => [tag.lists('appointment')]),
   // A template changes only in OSCAR's own screens (no change feed): the cache TTL bounds how long
   // an edit stays unseen; a booking reads it fresh (fresh-reads.ts).
   soapGetDayWorkSchedule: read(() => [tag.lists('provider')]),

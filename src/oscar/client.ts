@@ -23,7 +23,7 @@ import { calendarArg, readWallClock, WALL_CLOCK, writeWallClock } from './normal
 import { instanceSexCode } from './normalise/sex-codes.js';
 import type { SexCode } from './normalise/sex-codes.js';
 import type {
-  AbstractSearchResponse, AllergyTo1, AllergyTransfer, AppointmentTo1, AppointmentTransfer, DemographicSearchRequest,
+  AbstractSearchResponse, AllergyTo1, AllergyTransfer, AppointmentArchiveTransfer, AppointmentTo1, AppointmentTransfer, DemographicSearchRequest,
   DayWorkScheduleTransfer, DemographicSearchResult, DemographicTo1, DemographicTransfer, DemographicTransfer2, DocumentTo1, DocumentTransfer,
   DemographicIntegrationTransfer, JunoDemographic, JunoDemographicListItem, JunoDemographicTransfer, JunoDocumentInbound,
   JunoRestResponse, NewAppointmentTo1, OAuthInfo, PatientListApptItemBean, PreventionTo1, PreventionTransfer, ProviderTransfer,
@@ -357,6 +357,12 @@ export class OscarClient {
   async soapGetAppointmentsForDateRangeAndProvider2(start: OscarDate, end: OscarDate, providerNo: string): Promise<AppointmentTransfer[]> {
     return this.clinicRows(WALL_CLOCK.appointment, await this.soapRead<AppointmentTransfer | AppointmentTransfer[]>('ScheduleService', 'getAppointmentsForDateRangeAndProvider2',
       { arg0: this.xsDate(start), arg1: this.xsDate(end), arg2: providerNo, arg3: false }));
+  }
+
+  /** Archived versions of appointments (deleted, or replaced by a change) stamped after `since`, exclusive, oldest first (contract 4.6). */
+  async soapGetAppointmentArchivesUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<AppointmentArchiveTransfer[]> {
+    return this.capped('ScheduleService.getAppointmentArchivesUpdatedAfterDate', itemsToReturn, async (count) => this.clinicRows(WALL_CLOCK.appointment,
+      await this.soapRead<AppointmentArchiveTransfer | AppointmentArchiveTransfer[]>('ScheduleService', 'getAppointmentArchivesUpdatedAfterDate', { arg0: this.xsDate(since), arg1: count, arg2: false })));
   }
 
   async soapGetAppointmentsUpdatedAfterDate(since: OscarDate, itemsToReturn: number): Promise<AppointmentTransfer[]> {

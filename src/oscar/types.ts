@@ -209,6 +209,15 @@ export interface AppointmentTransfer {
   type?: string; updateDateTime?: XsDateTime; urgency?: string;
 }
 
+/**
+ * ScheduleWs.getAppointmentArchivesUpdatedAfterDate row: a copy of an appointment made before a
+ * change or its deletion (contract 4.6). `id` is the archive row's own id; `appointmentId` is
+ * never filled by OSCAR (docs/bulk-data.md §f.3), and `updateDateTime` is the copied version's.
+ */
+export interface AppointmentArchiveTransfer extends AppointmentTransfer {
+  appointmentId?: number;
+}
+
 /** One cell of a day work schedule: its start as the JVM computed it and the code as a number (scheduling §2.1). */
 export interface CalendarScheduleCodePairTransfer { date?: XsDateTime; scheduleCode?: number }
 

@@ -55,6 +55,38 @@ describe('export _since the previous export', () => {
     const outputIds = new Set((await resourcesOf(second, 'Immunization')).map((r) => `Immunization/${r.id}`));
     assert.ok((await deletedIds(second)).every((d) => !outputIds.has(d)), 'nothing is both deleted and in output');
   });
+
+  it('reports an appointment changed and deleted since in the error file (OSCAR\'s archive cannot name it, so deleted lists none); a live edited one and one deleted untouched are not reported', async () => {
+    const store = stack.sim.store;
+    const first = await manifestOf(await kickOff(stack, '/Patient/$export?_type=Appointment'));
+    const t1 = Date.parse(first.transactionTime);
+    while (Date.now() <= t1 + 1000) await new Promise((r) => setTimeout(r, 100));
+    const active = store.data.demographics.filter((d) => d.patientStatus.trim() === 'AC').map((d) => d.demographicNo);
+    const withAppointments = active.filter((p) => store.data.appointments.some((a) => a.demographicNo === p));
+    const [p, q, r] = withAppointments as [number, number, number];
+    const doctor = store.data.providers.find((x) => x.providerType === 'doctor')!.providerNo;
+    // Booked and deleted after the first export: its archive copy is stamped after it.
+    const booked = store.bookFromScreen({ providerNo: doctor, date: '2031-03-04', start: '09:00', minutes: 15, demographicNo: p });
+    assert.ok(store.deleteAppointment(booked.appointmentNo));
+    // Edited twice after it, as OSCAR's manager does (archive the replaced version, then stamp): still there.
+    const edited = store.data.appointments.find((a) => a.demographicNo === q)!;
+    for (const status of ['H', 'P']) {
+      store.archiveAppointment(edited);
+      Object.assign(edited, { status, updateDateTime: store.nowLocal() });
+    }
+    // Deleted untouched: its copy keeps its old stamp, before the first export.
+    const untouched = store.data.appointments.find((a) => a.demographicNo === r && Date.parse(`${a.updateDateTime.replace(' ', 'T')}Z`) < t1 - 86_400_000)!;
+    assert.ok(store.deleteAppointment(untouched.appointmentNo));
+
+    const second = await manifestOf(await kickOff(stack, `/Patient/$export?_type=Appointment&_since=${encodeURIComponent(first.transactionTime)}`));
+    assert.deepEqual(await deletedIds(second), [], 'no Appointment can be named in deleted');
+    const warnings: string[] = [];
+    for (const f of second.error) for (const o of await linesOf(f.url)) warnings.push(...o.issue.map((i: { diagnostics: string }) => i.diagnostics));
+    const deletedWarnings = warnings.filter((w) => /was deleted in OSCAR after _since/.test(w));
+    assert.equal(deletedWarnings.length, 1, deletedWarnings.join('\n'));
+    assert.match(deletedWarnings[0]!, new RegExp(`^An appointment of Patient/${p} created ${booked.createDateTime.slice(0, 10)}T${booked.createDateTime.slice(11, 19)}`));
+    assert.ok(sortedIds(await resourcesOf(second, 'Appointment')).includes(edited.appointmentNo), 'the edited one is exported');
+  });
 });
 
 async function deletedIds(m: Manifest): Promise<string[]> {

@@ -1,7 +1,8 @@
 // The exported types and the source of each (bulk-data §e item 1).
 import { immunizationSource } from './immunizations.js';
 import { documentSource } from './documents.js';
-import { allergySource, appointmentSource } from './per-patient.js';
+import { appointmentSource } from './appointments.js';
+import { allergySource } from './per-patient.js';
 import { patientSource } from './patients.js';
 import type { Source } from './source.js';
 

@@ -38,7 +38,7 @@ export const allergySource = perPatient('AllergyIntolerance', async (ctx, demogr
   return { resources, full: rows.length >= PER_PATIENT_ROWS };
 });
 
-export const appointmentSource = perPatient('Appointment', async (ctx, demographicNo) => {
+export const appointmentsOfPatients = perPatient('Appointment', async (ctx, demographicNo) => {
   const rows = await ctx.oscar.soapGetAppointmentsForPatient2(demographicNo, 0, PER_PATIENT_ROWS);
   return { resources: rows.map((t) => appointmentFromSoap(t, ctx.mapping)), full: rows.length >= PER_PATIENT_ROWS };
 });

@@ -48,6 +48,7 @@ export const WIRE_OPS = {
   soapCancelAppointment: soap('ScheduleService', 'cancelAppointment'),
   soapGetAppointment2: soap('ScheduleService', 'getAppointment2'),
   soapGetAppointmentsForPatient2: soap('ScheduleService', 'getAppointmentsForPatient2'),
+  soapGetAppointmentArchivesUpdatedAfterDate: soap('ScheduleService', 'getAppointmentArchivesUpdatedAfterDate'),
   soapGetAppointmentsForDateRangeAndProvider2: soap('ScheduleService', 'getAppointmentsForDateRangeAndProvider2'),
   soapGetAppointmentsUpdatedAfterDate: soap('ScheduleService', 'getAppointmentsUpdatedAfterDate'),
   soapAddAppointment: soap('ScheduleService', 'addAppointment'),

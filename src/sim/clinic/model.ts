@@ -337,6 +337,11 @@ export interface ClinicData {
   demographics: DemographicRow[];
   demographicExts: DemographicExtRow[];
   appointments: AppointmentRow[];
+  /**
+   * appointmentArchive: a copy of an appointment made before each change and before its deletion
+   * (contract 4.6); absent = empty. `id` is the archive row's own AUTO_INCREMENT id.
+   */
+  appointmentArchive?: (AppointmentRow & { id: number })[];
   appointmentStatuses: AppointmentStatusRow[];
   scheduleTemplates: ScheduleTemplateRow[];
   scheduleTemplateCodes: ScheduleTemplateCodeRow[];

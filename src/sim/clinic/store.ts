@@ -81,12 +81,13 @@ export class ClinicStore {
   }
 
   /** Next AUTO_INCREMENT value for a table, continuing after the largest existing id. */
-  nextId(table: 'demographic' | 'appointment' | 'allergy' | 'prevention' | 'preventionExt' | 'document' | 'demographicExt'): number {
+  nextId(table: 'demographic' | 'appointment' | 'appointmentArchive' | 'allergy' | 'prevention' | 'preventionExt' | 'document' | 'demographicExt'): number {
     let next = this.nextIds.get(table);
     if (next === undefined) {
       const ids: number[] = {
         demographic: this.data.demographics.map((r) => r.demographicNo),
         appointment: this.data.appointments.map((r) => r.appointmentNo),
+        appointmentArchive: (this.data.appointmentArchive ?? []).map((r) => r.id),
         allergy: this.data.allergies.map((r) => r.allergyId),
         prevention: this.data.preventions.map((r) => r.id),
         preventionExt: this.data.preventionExts.map((r) => r.id),
@@ -131,10 +132,20 @@ export class ClinicStore {
     return row;
   }
 
-  /** Deleting an appointment moves it to the archive (contract 5.2); the simulator just drops it. */
+  /**
+   * AppointmentArchiveDao.archiveAppointment: a copy of every column but the id, the appointment's
+   * number kept in appointment_no. updatedatetime is copied too (the archive entity stamps only on
+   * update), so the copy carries the replaced version's time, not the time of the change.
+   */
+  archiveAppointment(row: AppointmentRow): void {
+    (this.data.appointmentArchive ??= []).push({ ...row, id: this.nextId('appointmentArchive') });
+  }
+
+  /** Deleting an appointment copies it to the archive, then removes the row (contract 4.6). */
   deleteAppointment(id: number): boolean {
     const i = this.data.appointments.findIndex((a) => a.appointmentNo === id);
     if (i < 0) return false;
+    this.archiveAppointment(this.data.appointments[i]!);
     this.data.appointments.splice(i, 1);
     this.appointmentById.delete(id);
     return true;

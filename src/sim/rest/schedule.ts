@@ -143,7 +143,9 @@ function updateField(ctx: RestContext, field: 'status' | 'type'): Record<string,
   const appt = ctx.store.appointment(intParam(ctx, 'id'));
   if (!appt) throw new ContainerError('java.lang.NullPointerException');
   const value = (to[field] ?? null) as string | null;
-  // contract 3.8: the manager sets that one column; the entity's @PreUpdate stamps updateDateTime.
+  // contract 3.8: the manager archives the version it replaces, sets that one column, and the
+  // entity's @PreUpdate stamps updateDateTime.
+  ctx.store.archiveAppointment(appt);
   if (field === 'status') appt.status = value ?? ''; else appt.type = value;
   appt.updateDateTime = ctx.store.nowLocal();
   return { ...emptySchedulingResponse(), appointment: appointmentTo1(appt, ctx.tz) };

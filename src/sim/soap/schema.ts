@@ -74,6 +74,14 @@ export const COMPLEX_TYPES: Readonly<Record<string, FieldTable>> = {
     ['remarks', 'string'], ['resources', 'string'], ['status', 'string'], ['style', 'string'], ['type', 'string'],
     ['updateDateTime', 'dateTime'], ['urgency', 'string'],
   ],
+  appointmentArchiveTransfer: [
+    ['appointmentEndDateTime', 'dateTime'], ['appointmentId', 'int'], ['appointmentStartDateTime', 'dateTime'], ['billing', 'string'],
+    ['bookingSource', 'bookingSource'], ['createDateTime', 'dateTime'], ['creator', 'string'],
+    ['demographicNo', 'int!'], ['id', 'int'], ['lastUpdateUser', 'string'], ['location', 'string'],
+    ['name', 'string'], ['notes', 'string'], ['programId', 'int!'], ['providerNo', 'string'], ['reason', 'string'],
+    ['remarks', 'string'], ['resources', 'string'], ['status', 'string'], ['style', 'string'], ['type', 'string'],
+    ['updateDateTime', 'dateTime'], ['urgency', 'string'],
+  ],
   appointmentTypeTransfer: [
     ['duration', 'int!'], ['id', 'int'], ['location', 'string'], ['name', 'string'], ['notes', 'string'],
     ['reason', 'string'], ['resources', 'string'],

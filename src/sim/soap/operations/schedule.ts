@@ -115,8 +115,31 @@ function updateAppointment(ctx: CallContext, t: ArgObject | null): null {
   const row = ctx.store.appointment(id);
   if (!row) throw serverFault('Target must not be null'); // BeanUtils.copyProperties(this, null)
   const c = copyTo(t, ctx.tz);
+  // ScheduleManager.updateAppointment archives the version it replaces first (contract 4.6).
+  ctx.store.archiveAppointment(row);
   Object.assign(row, c, { lastUpdateUser: caller.security.providerNo ?? '', updateDateTime: wallClockOf(ctx.now, ctx.tz) });
   return null;
+}
+
+/**
+ * AppointmentArchiveDaoImpl.findByUpdateDate: `updateDateTime > after ORDER BY updateDateTime`,
+ * limited. AppointmentArchiveTransfer.toTransfer copies properties by name, and the entity's
+ * appointmentNo is not the transfer's appointmentId: the appointment's id never reaches the wire
+ * (contract 4.6, docs/bulk-data.md §f.3); `id` is the archive row's.
+ */
+function archivesAfter(ctx: CallContext, after: ParsedCalendar | null, max: number, gmt: boolean): WireObject[] {
+  checkLimit(max);
+  if (after === null) return [];
+  const stamp = (r: AppointmentRow): number => localInstant(r.updateDateTime, ctx.tz)?.epochMs ?? -Infinity;
+  const rows = sortBy(inPkOrder(ctx.store.data.appointmentArchive ?? [], (r) => r.id, (r) => stamp(r) > after.epochMs), stamp);
+  return page(rows, 0, max).map((r) => ({
+    appointmentEndDateTime: localInstant(`${r.appointmentDate}T${r.endTime}`, ctx.tz, gmt), appointmentId: null,
+    appointmentStartDateTime: localInstant(`${r.appointmentDate}T${r.startTime}`, ctx.tz, gmt),
+    billing: r.billing, bookingSource: r.bookingSource, createDateTime: localInstant(r.createDateTime, ctx.tz, gmt), creator: r.creator,
+    demographicNo: r.demographicNo, id: r.id, lastUpdateUser: r.lastUpdateUser, location: r.location, name: r.name, notes: r.notes,
+    programId: r.programId, providerNo: r.providerNo, reason: r.reason, remarks: r.remarks, resources: r.resources, status: r.status,
+    style: r.style, type: r.type, updateDateTime: localInstant(r.updateDateTime, ctx.tz, gmt), urgency: r.urgency,
+  }));
 }
 
 /** new GregorianCalendar(1492, 05, 12, 18, 26, 32): June (month index 5), Julian calendar, LMT offset. */
@@ -189,6 +212,11 @@ const operations: OperationDef[] = [
       // Without the _appointment.UpdatedAfterDate privilege the consent filter runs after the LIMIT.
       return toTransfers(ctx, filterByProviderConsent(ctx.store, callerOf(ctx), page(rows, 0, max), (r) => r.demographicNo), a.bool('arg2'));
     },
+  },
+  {
+    name: 'getAppointmentArchivesUpdatedAfterDate', params: [['arg0', 'dateTime'], ['arg1', 'int!'], ['arg2', 'boolean!']],
+    returns: 'appointmentArchiveTransfer[]',
+    handler: (a, ctx) => archivesAfter(ctx, a.cal('arg0'), a.intP('arg1'), a.bool('arg2')),
   },
   {
     name: 'getAppointmentsByProgramProviderDemographicDate',
