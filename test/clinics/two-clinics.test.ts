@@ -1,11 +1,12 @@
 // Two clinics (two simulated OSCARs) in one deployment: each is served at its own base from its own
 // OSCAR, and nothing of one — a token, a paging cursor, an export job, a cached read, an audit
-// record — is accepted or visible at the other. /readyz and /metrics speak per clinic.
+// record, an external token meant for it — is accepted or visible at the other. /readyz and /metrics speak per clinic.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Bundle, CapabilityStatement, Patient } from 'fhir/r4.js';
 import { startClinics, type ClinicsStack, type TestClinic } from '../helpers/clinics.js';
 import { KICK_OFF_HEADERS } from '../bulk/export-helpers.js';
+import { startIssuer, type Issuer } from '../auth/fixture.js';
 
 describe('two clinics in one deployment', () => {
   let stack: ClinicsStack;
@@ -13,17 +14,23 @@ describe('two clinics in one deployment', () => {
   let south: TestClinic;
   let northToken: string;
   let southToken: string;
+  let issuer: Issuer;
   before(async () => {
+    // One external authorization server for every clinic: its tokens name their clinic as audience.
+    issuer = await startIssuer(() => north.base);
     stack = await startClinics([
       { id: 'north', seed: 1, timezone: 'America/Toronto' },
       { id: 'south', seed: 2, timezone: 'America/Vancouver' },
-    ], { env: { READY_CACHE_MS: '0', OSCAR_RETRIES: '0' } });
+    ], { env: { READY_CACHE_MS: '0', OSCAR_RETRIES: '0', SMART_ISSUER: issuer.issuer, SMART_JWKS_URL: issuer.jwksUrl, SMART_EXTERNAL_SYSTEM_SCOPES: 'true' } });
     north = stack.clinics.north!;
     south = stack.clinics.south!;
     northToken = await north.token();
     southToken = await south.token();
   });
-  after(async () => { await stack?.close(); });
+  after(async () => {
+    await stack?.close();
+    await issuer?.close();
+  });
 
   /** A patient whose name differs between the two simulated clinics. */
   function differingPatient(): { id: string; northFamily: string; southFamily: string } {
@@ -53,6 +60,15 @@ describe('two clinics in one deployment', () => {
     assert.equal(refused.body.resourceType, 'OperationOutcome');
     assert.equal((await north.as(southToken, '/Patient/1001')).status, 401);
     assert.equal((await north.as(northToken, '/Patient/1001')).status, 200, 'each clinic\'s own token works there');
+  });
+
+  it('an external issuer\'s token is accepted only by the clinic it names as audience', async () => {
+    const forNorth = await issuer.token({ scope: 'system/Patient.rs' }, { audience: north.base });
+    assert.equal((await north.as(forNorth, '/Patient/1001')).status, 200);
+    assert.equal((await south.as(forNorth, '/Patient/1001')).status, 401);
+    const forSouth = await issuer.token({ scope: 'system/Patient.rs' }, { audience: south.base });
+    assert.equal((await south.as(forSouth, '/Patient/1001')).status, 200);
+    assert.equal((await north.as(forSouth, '/Patient/1001')).status, 401);
   });
 
   it('Bundle links and fullUrls carry the clinic\'s base, and a paging cursor of one clinic is refused by the other', async () => {
