@@ -9,7 +9,7 @@ import { createLogger, type Logger } from './logging.js';
 import { startSimulator, type Simulator } from './sim/server.js';
 import { demoCredentials } from './sim/options.js';
 import { DEFAULT_CLINIC, type FacadeState } from './state/index.js';
-import { openPostgresState } from './state/postgres/index.js';
+import { openPostgresHost, openPostgresState } from './state/postgres/index.js';
 
 /** The configuration, or the process ends with every problem said. */
 function configured<T>(load: () => T): T {
@@ -24,10 +24,10 @@ function configured<T>(load: () => T): T {
   }
 }
 
-/** One clinic's state on the state database, or the process ends saying why. */
-async function sharedState(url: string, clinic: string, logger: Logger, beforeExit: () => Promise<unknown>): Promise<FacadeState> {
+/** The state database opened, or the process ends saying why. */
+async function stateDatabase<T>(open: () => Promise<T>, beforeExit: () => Promise<unknown>): Promise<T> {
   try {
-    return await openPostgresState({ url, clinic, logger });
+    return await open();
   } catch (e) {
     // Never the URL itself: it may hold the password.
     const err = e as Error & { code?: string };
@@ -69,15 +69,18 @@ async function mainClinics(): Promise<void> {
   // Settings of the server itself are the same in every clinic's configuration.
   const site = clinics[0]!.config;
   const logger = createLogger(site.logLevel);
+  // One pool and job queue on the state database for the instance; each clinic adds its listener.
+  const url = site.stateDatabaseUrl;
+  const host = url ? await stateDatabase(() => openPostgresHost({ url, logger }), async () => {}) : undefined;
   const parts: DeploymentClinic[] = [];
   for (const c of clinics) {
-    const state = site.stateDatabaseUrl
-      ? await sharedState(site.stateDatabaseUrl, c.id, logger, () => Promise.all(parts.map((p) => p.options?.state?.close())))
+    const state = host
+      ? await stateDatabase(() => host.state(c.id), () => Promise.all(parts.map((p) => p.options?.state?.close())).then(() => host.close()))
       : undefined;
     // A clinic always names its OSCAR (clinics-file.ts), so its connection is set.
     parts.push({ id: c.id, config: c.config, oscar: c.config.oscar!, ...(state && { options: { state } }) });
   }
-  if (site.stateDatabaseUrl) logger.info('state shared through the state database (STATE_DATABASE_URL)');
+  if (host) logger.info('state shared through the state database (STATE_DATABASE_URL)');
   const deployment = createDeployment(parts, logger);
   const port = await deployment.listen();
   process.stdout.write([
@@ -86,7 +89,7 @@ async function mainClinics(): Promise<void> {
     ...clinics.map((c) => `  ${c.id}: ${c.config.fhirBaseUrl}`),
     '',
   ].join('\n'));
-  stopOnSignals(logger, site.http.shutdownGraceMs, (graceMs) => deployment.close(graceMs), async () => {});
+  stopOnSignals(logger, site.http.shutdownGraceMs, (graceMs) => deployment.close(graceMs), async () => host?.close());
 }
 
 async function main(): Promise<void> {
@@ -108,7 +111,8 @@ async function main(): Promise<void> {
   }
   let state: FacadeState | undefined;
   if (config.stateDatabaseUrl) {
-    state = await sharedState(config.stateDatabaseUrl, DEFAULT_CLINIC, logger, async () => sim?.close());
+    const url = config.stateDatabaseUrl;
+    state = await stateDatabase(() => openPostgresState({ url, clinic: DEFAULT_CLINIC, logger }), async () => sim?.close());
     logger.info('state shared through the state database (STATE_DATABASE_URL)');
   }
   const facade = createFacade(config, conn, logger, { ...(state && { state }) });

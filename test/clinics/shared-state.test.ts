@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { startClinics, type ClinicsStack } from '../helpers/clinics.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { openPostgresHost } from '../../src/state/postgres/index.js';
 
 describe('two clinics, two instances, one state database', () => {
   let db: TestPostgres;
@@ -41,6 +42,31 @@ describe('two clinics, two instances, one state database', () => {
     for (const id of ['north', 'south']) {
       const polled = stack.deployments.map((d) => d.clinics.get(id)!.cache.lastChangePoll() > 0);
       assert.equal(polled.filter(Boolean).length, 1, `clinic ${id}: exactly one instance polls its OSCAR (${polled.join(', ')})`);
+    }
+  });
+
+  it('an instance holds one job queue on the database whatever its clinics; each clinic adds one listening connection', async () => {
+    const pg = await import('pg');
+    const c = new pg.default.Client({ connectionString: db.url });
+    await c.connect();
+    const connections = async (): Promise<Record<string, number>> => {
+      const r = await c.query<{ app: string; n: string }>(`SELECT application_name AS app, count(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'oscar-fhir%' GROUP BY 1`);
+      return Object.fromEntries(r.rows.map((x) => [x.app, Number(x.n)]));
+    };
+    const before = await connections();
+    const host = await openPostgresHost({ url: db.url });
+    try {
+      const clinics = ['c1', 'c2', 'c3', 'c4', 'c5'];
+      const states = await Promise.all(clinics.map((id) => host.state(id)));
+      await Promise.all(states.map((st, i) => st.jobs.send('probe', { i })));
+      const grown = await connections();
+      assert.equal((grown['oscar-fhir listener'] ?? 0) - (before['oscar-fhir listener'] ?? 0), clinics.length, 'one listener per clinic');
+      // The instance's job queue holds at most 4 connections (jobs.ts): the five clinics share it.
+      assert.ok((grown['oscar-fhir jobs'] ?? 0) - (before['oscar-fhir jobs'] ?? 0) <= 4, `one job queue, not one per clinic: ${JSON.stringify({ before, grown })}`);
+      for (const st of states) await st.close();
+    } finally {
+      await host.close();
+      await c.end();
     }
   });
 });

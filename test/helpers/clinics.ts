@@ -14,7 +14,7 @@ import type { AuditEvent } from 'fhir/r4.js';
 import { loadClinics } from '../../src/clinics/clinic-config.js';
 import { createDeployment, type Deployment } from '../../src/clinics/deployment.js';
 import { createLogger } from '../../src/logging.js';
-import { openPostgresState } from '../../src/state/postgres/index.js';
+import { openPostgresHost, type PostgresHost } from '../../src/state/postgres/index.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
 import { keyPair, type KeyPair } from '../auth/fixture.js';
@@ -129,6 +129,7 @@ export async function startClinics(specs: readonly ClinicSpec[], opts: ClinicsOp
   const origin = `http://127.0.0.1:${lb?.port ?? port}`;
   const auditFile = join(dir, 'audit.jsonl');
   const deployments: Deployment[] = [];
+  const hosts: PostgresHost[] = [];
   const ports: number[] = [];
   for (let i = 0; i < instances; i++) {
     const configs = loadClinics({
@@ -136,9 +137,12 @@ export async function startClinics(specs: readonly ClinicSpec[], opts: ClinicsOp
       VALIDATION_MODE: 'strict', LOG_LEVEL: 'silent', CHANGE_POLL_SECONDS: '0', CAPABILITY_DISCOVERY: 'false',
       AUDIT_LOG: auditFile, BULK_DIR: join(dir, `bulk-${i}`), OPS_TOKEN, ...opts.env,
     });
+    // As `npm start` does: one host on the state database per instance, one state per clinic on it.
+    const host = opts.stateDatabaseUrl ? await openPostgresHost({ url: opts.stateDatabaseUrl }) : undefined;
+    if (host) hosts.push(host);
     const parts = [];
     for (const c of configs) {
-      const state = opts.stateDatabaseUrl ? await openPostgresState({ url: opts.stateDatabaseUrl, clinic: c.id }) : undefined;
+      const state = await host?.state(c.id);
       parts.push({ id: c.id, config: c.config, oscar: c.config.oscar!, ...(state && { options: { state } }) });
     }
     const deployment = createDeployment(parts, createLogger('silent'));
@@ -178,6 +182,7 @@ export async function startClinics(specs: readonly ClinicSpec[], opts: ClinicsOp
     audit: () => readFileSync(auditFile, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as AuditEvent),
     async close() {
       for (const d of deployments) await d.close();
+      for (const h of hosts) await h.close();
       await lb?.close();
       for (const sim of sims.values()) await sim.close();
       rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // (StateUnavailableError), rate limits count per instance, cached reads go on, and everything
 // comes back when the database does (the pool reconnects per query, the listener by itself).
 import type { Logger } from '../../logging.js';
-import type { FacadeState } from '../index.js';
+import { DEFAULT_CLINIC, type FacadeState } from '../index.js';
 import { createPool, guarded } from './database.js';
 import { PgBossJobs } from './jobs.js';
 import { PostgresJobRecords } from './job-records.js';
@@ -12,9 +12,8 @@ import { StateListener } from './listener.js';
 import { PostgresLocks } from './locks.js';
 import { migrate } from './migrations.js';
 
-export interface PostgresStateOptions {
+export interface PostgresHostOptions {
   url: string;
-  clinic: string;
   logger?: Logger;
   /** How long a write waits for the other instances to acknowledge its evictions (default 2 s). */
   ackTimeoutMs?: number;
@@ -22,9 +21,23 @@ export interface PostgresStateOptions {
   sweepMs?: number;
 }
 
+export interface PostgresStateOptions extends PostgresHostOptions {
+  clinic: string;
+}
+
 export { SchemaTooNewError, SCHEMA_VERSION } from './migrations.js';
 
-export async function openPostgresState(o: PostgresStateOptions): Promise<FacadeState & { instance: string }> {
+/**
+ * What one instance holds on the state database whatever the number of clinics it serves: the
+ * pool, the job queue's connections and the sweeper. Each clinic adds only its listening connection.
+ */
+export interface PostgresHost {
+  /** The state of one clinic (closing it closes only what is the clinic's own). */
+  state(clinic: string): Promise<FacadeState & { instance: string }>;
+  close(): Promise<void>;
+}
+
+export async function openPostgresHost(o: PostgresHostOptions): Promise<PostgresHost> {
   const logger = o.logger;
   let poolWarned = false;
   const pool = createPool({ url: o.url }, (e) => {
@@ -37,13 +50,10 @@ export async function openPostgresState(o: PostgresStateOptions): Promise<Facade
     await pool.end().catch(() => {});
     throw e;
   }
-  const listener = new StateListener({ url: o.url, clinic: o.clinic, pool, ackTimeoutMs: o.ackTimeoutMs ?? 2_000, ...(logger && { logger }) });
-  await listener.start();
   let jobs: PgBossJobs;
   try {
-    jobs = await PgBossJobs.start(o.url, o.clinic, logger);
+    jobs = await PgBossJobs.start(o.url, DEFAULT_CLINIC, logger);
   } catch (e) {
-    await listener.close();
     await pool.end().catch(() => {});
     throw e;
   }
@@ -51,34 +61,59 @@ export async function openPostgresState(o: PostgresStateOptions): Promise<Facade
   const sweeper = setInterval(() => { sweep(pool).catch(() => {}); }, o.sweepMs ?? 60_000);
   sweeper.unref();
   return {
-    clinic: o.clinic, shared: true, instance: listener.instance,
-    locks: new PostgresLocks(pool, o.clinic),
-    once: new PostgresOnceKeys(pool, o.clinic),
-    rateLimits: new PostgresRateLimits(pool, o.clinic, () => {
-      if (!fallbackWarned) logger?.warn('state: rate limits are counted per instance while the state database does not answer');
-      fallbackWarned = true;
-    }),
-    invalidation: listener,
-    leadership: listener,
-    documents: new PostgresDocuments(pool, o.clinic),
-    vault: new PostgresVault(pool, o.clinic),
-    jobs,
-    jobRecords: <T>(kind: string) => new PostgresJobRecords<T>(pool, o.clinic, kind),
-    check: async () => {
-      try {
-        await guarded('readiness', () => pool.query('SELECT 1'));
-      } catch {
-        return 'unreachable';
-      }
-      fallbackWarned = false;
-      poolWarned = false;
-      return listener.connected ? undefined : 'reconnecting';
+    async state(clinic) {
+      const listener = new StateListener({ url: o.url, clinic, pool, ackTimeoutMs: o.ackTimeoutMs ?? 2_000, ...(logger && { logger }) });
+      await listener.start();
+      return {
+        clinic, shared: true, instance: listener.instance,
+        locks: new PostgresLocks(pool, clinic),
+        once: new PostgresOnceKeys(pool, clinic),
+        rateLimits: new PostgresRateLimits(pool, clinic, () => {
+          if (!fallbackWarned) logger?.warn('state: rate limits are counted per instance while the state database does not answer');
+          fallbackWarned = true;
+        }),
+        invalidation: listener,
+        leadership: listener,
+        documents: new PostgresDocuments(pool, clinic),
+        vault: new PostgresVault(pool, clinic),
+        jobs: jobs.forClinic(clinic),
+        jobRecords: <T>(kind: string) => new PostgresJobRecords<T>(pool, clinic, kind),
+        check: async () => {
+          try {
+            await guarded('readiness', () => pool.query('SELECT 1'));
+          } catch {
+            return 'unreachable';
+          }
+          fallbackWarned = false;
+          poolWarned = false;
+          return listener.connected ? undefined : 'reconnecting';
+        },
+        close: () => listener.close(),
+      };
     },
-    close: async () => {
+    async close() {
       clearInterval(sweeper);
       await jobs.stop();
-      await listener.close();
       await pool.end().catch(() => {});
+    },
+  };
+}
+
+/** One clinic's state on a host of its own (the one-clinic deployment). */
+export async function openPostgresState(o: PostgresStateOptions): Promise<FacadeState & { instance: string }> {
+  const host = await openPostgresHost(o);
+  let state: FacadeState & { instance: string };
+  try {
+    state = await host.state(o.clinic);
+  } catch (e) {
+    await host.close();
+    throw e;
+  }
+  return {
+    ...state,
+    close: async () => {
+      await state.close();
+      await host.close();
     },
   };
 }

@@ -25,6 +25,12 @@ export class PgBossJobs implements JobQueue {
     return new PgBossJobs(boss, clinic);
   }
 
+  /** Another clinic's queues on the same pg-boss: one per instance, whatever the number of clinics. */
+  forClinic(clinic: string): PgBossJobs {
+    return new PgBossJobs(this.boss, clinic);
+  }
+
+  /** Stops pg-boss itself, for every clinic's queues on it. */
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: true, timeout: 2_000 }).catch(() => {});
   }
