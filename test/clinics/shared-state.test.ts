@@ -1,12 +1,14 @@
 // Two clinics on two instances behind a balancer, every clinic's state on one PostgreSQL: the
-// clinics share the database but nothing in it — a token issued for one clinic is unknown to the
-// other on every instance — and each clinic has exactly one change-feed poller among the instances.
+// clinics share the database but nothing in it — a token issued for one clinic, an export job
+// started at one, are unknown to the other on every instance — and each clinic has exactly one
+// change-feed poller among the instances.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { startClinics, type ClinicsStack } from '../helpers/clinics.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { openPostgresHost } from '../../src/state/postgres/index.js';
+import { KICK_OFF_HEADERS } from '../bulk/export-helpers.js';
 
 describe('two clinics, two instances, one state database', () => {
   let db: TestPostgres;
@@ -35,6 +37,21 @@ describe('two clinics, two instances, one state database', () => {
     }
     const southToken = await south.token();
     for (let i = 0; i < 2; i++) assert.equal((await north.as(southToken, '/Patient/1001')).status, 401);
+  });
+
+  it('an export job of one clinic, kept in the shared database, does not exist at the other clinic on any instance', async () => {
+    const north = stack.clinics.north!;
+    const south = stack.clinics.south!;
+    const northToken = await north.token();
+    const southToken = await south.token();
+    const kick = await north.as(northToken, '/Patient/$export?_type=Patient', { headers: KICK_OFF_HEADERS });
+    assert.equal(kick.status, 202, kick.text);
+    const status = kick.headers.get('content-location')!;
+    for (let i = 0; i < 2; i++) {
+      assert.notEqual((await north.as(northToken, status)).status, 404, `north, request ${i}`);
+      assert.equal((await south.as(southToken, status.replace(north.base, south.base))).status, 404, `south, request ${i}`);
+    }
+    await north.as(northToken, status, { method: 'DELETE' });
   });
 
   it('one change-feed poller per clinic among the instances', async () => {

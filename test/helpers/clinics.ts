@@ -5,7 +5,7 @@
 // the same key: isolation must not depend on clients being told apart by name. With
 // `stateDatabaseUrl` every clinic keeps its state on that PostgreSQL; with `instances` > 1 that
 // many deployments serve behind a round-robin balancer (the public URL is the balancer's).
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,6 +128,9 @@ export async function startClinics(specs: readonly ClinicSpec[], opts: ClinicsOp
   const port = lb ? 0 : await freePort();
   const origin = `http://127.0.0.1:${lb?.port ?? port}`;
   const auditFile = join(dir, 'audit.jsonl');
+  // Instances that share their state read each other's export files: one spool key for all.
+  const bulkKeyFile = join(dir, 'bulk.key');
+  writeFileSync(bulkKeyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
   const deployments: Deployment[] = [];
   const hosts: PostgresHost[] = [];
   const ports: number[] = [];
@@ -135,7 +138,7 @@ export async function startClinics(specs: readonly ClinicSpec[], opts: ClinicsOp
     const configs = loadClinics({
       ...env, CLINICS_FILE: clinicsFile, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: origin,
       VALIDATION_MODE: 'strict', LOG_LEVEL: 'silent', CHANGE_POLL_SECONDS: '0', CAPABILITY_DISCOVERY: 'false',
-      AUDIT_LOG: auditFile, BULK_DIR: join(dir, `bulk-${i}`), OPS_TOKEN, ...opts.env,
+      AUDIT_LOG: auditFile, BULK_DIR: join(dir, `bulk-${i}`), BULK_KEY_FILE: bulkKeyFile, OPS_TOKEN, ...opts.env,
     });
     // As `npm start` does: one host on the state database per instance, one state per clinic on it.
     const host = opts.stateDatabaseUrl ? await openPostgresHost({ url: opts.stateDatabaseUrl }) : undefined;
