@@ -158,7 +158,11 @@ async function main(): Promise<void> {
     const extra = mem.cached.after.rssBytes - mem.uncached.after.rssBytes;
     process.stdout.write(`   no cache: RSS ${mib(mem.uncached.after.rssBytes)} (fixed overhead), heap ${mib(mem.uncached.after.heapUsedBytes)} used / ${mib(mem.uncached.after.heapTotalBytes)} committed, external ${mib(mem.uncached.after.externalBytes)}, ${mem.uncached.load.requests} reads at ${mem.uncached.load.rps.toFixed(0)} req/s\n`);
     process.stdout.write(`   cache:    RSS ${mib(mem.cached.after.rssBytes)}, heap ${mib(mem.cached.after.heapUsedBytes)} used / ${mib(mem.cached.after.heapTotalBytes)} committed, external ${mib(mem.cached.after.externalBytes)}, ${mem.cached.load.requests} reads at ${mem.cached.load.rps.toFixed(0)} req/s; cache holds ${mib(mem.cached.cache.main.bytes)} in ${mem.cached.cache.main.entries} entries\n`);
-    process.stdout.write(`   RSS above the fixed overhead: ${mib(extra)} (budget ${mib(budget)}: ${ok(extra <= budget)})\n\n`);
+    process.stdout.write(`   RSS above the fixed overhead: ${mib(extra)} (budget ${mib(budget)}: ${ok(extra <= budget)})\n`);
+    // The calibration of src/cache/measure.ts: what one MiB the cache counts costs the process.
+    const counted = mem.cached.cache.main.bytes / MIB;
+    const per = (a: number, b: number): string => f2((a - b) / MIB / Math.max(counted, 1e-9));
+    process.stdout.write(`   per MiB the cache counts: RSS ${per(mem.cached.after.rssBytes, mem.uncached.after.rssBytes)} MiB, heap ${per(mem.cached.after.heapUsedBytes, mem.uncached.after.heapUsedBytes)} MiB, external ${per(mem.cached.after.externalBytes, mem.uncached.after.externalBytes)} MiB\n\n`);
     await cached.stop();
     await uncached.stop();
     await big.stop();

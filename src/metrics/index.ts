@@ -51,7 +51,7 @@ function memo<T>(make: (key: string) => T): (key: string) => T {
 /** CPU, memory, event loop and the like of this process. */
 export function collectProcessMetrics(registry: Registry): void {
   // The event-loop delay sampler wakes the process every `precision` ms; prom-client's 10 ms cost
-  // an idle facade about 7 ms of CPU a second (bench/results.md). Every stall of 100 ms or more
+  // an idle facade about 8 ms of CPU a second, 100 ms about 3.5 (bench/results.md). Every stall of 100 ms or more
   // still shows in the histogram.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
 }
