@@ -74,3 +74,46 @@ test('Juno calls: search pages tag their rows, a filed document reaches its pati
   assert.ok(update?.kind === 'write');
   assert.deepEqual(update.changes([{ demographicNo: 1001 }], undefined).flatMap(tagsOfChange).sort(), ['demographic-lists', 'demographic:1001']);
 });
+
+test('every list read tags each row by its OSCAR id field, and its patient list by the argument that names the patient', () => {
+  // [operation, arguments, the rows OSCAR answers (id field as the transfer object names it), expected tags]
+  const cases: [string, unknown[], unknown, string[]][] = [
+    ['restSearchDemographics', [], [{ demographicNo: 1 }, { demographicNo: 2 }], ['demographic-lists', 'demographic:1', 'demographic:2']],
+    ['soapSearchDemographicsByAttributes', [], [{ demographicNo: 3 }], ['demographic-lists', 'demographic:3']],
+    ['soapGetActiveDemographicsAfter', [], [{ demographicNo: 4 }], ['demographic-lists', 'demographic:4']],
+    ['soapGetDemographicByHealthNumber', [], [{ demographicNo: 5 }], ['demographic-lists', 'demographic:5']],
+    ['restV1SearchDemographics', [], { rows: [{ demographicNo: 6 }] }, ['demographic-lists', 'demographic:6']],
+    ['soapGetAppointmentsForPatient2', [1001], [{ id: 7 }], ['appointments:1001', 'appointment:7']],
+    ['soapGetAppointmentsForDateRangeAndProvider2', [], [{ id: 8 }], ['appointment-lists', 'appointment:8']],
+    ['soapGetAppointmentsUpdatedAfterDate', [], [{ id: 9 }], ['appointment-lists', 'appointment:9']],
+    ['restAppointmentHistory', [1001], [{ id: 10 }], ['appointments:1001', 'appointment:10']],
+    ['restProviderDay', [], [{ appointmentNo: 11 }], ['appointment-lists', 'appointment:11']],
+    ['restActiveAllergies', [1001], [{ id: 12 }], ['allergys:1001', 'allergy:12']],
+    ['soapGetAllergiesByProgramProviderDemographicDate', [1001], [{ id: 13 }], ['allergys:1001', 'allergy:13']],
+    ['soapGetAllergiesUpdatedAfterDate', [], [{ id: 14 }], ['allergy-lists', 'allergy:14']],
+    ['soapGetPreventionsByDemographicIdAfter', [1001], [{ id: 15 }], ['preventions:1001', 'prevention:15']],
+    ['soapGetPreventionsUpdatedAfterDate', [], [{ id: 16 }], ['prevention-lists', 'prevention:16']],
+    ['soapGetPreventionsByProgramProviderDemographicDate', [0, 1001], [{ id: 17 }], ['preventions:1001', 'prevention:17']],
+    ['restImmunizations', [1001], [{ id: 18 }], ['preventions:1001', 'prevention:18']],
+    ['restActivePreventions', [1001], [{ id: 19 }], ['preventions:1001', 'prevention:19']],
+    ['soapGetDocumentsByDemographicIdAfter', [1001], [{ documentNo: 20 }], ['documents:1001', 'document:20']],
+    ['soapGetDocumentsByProgramProviderDemographicDate', [0, '999998', 1001], [{ documentNo: 21 }], ['documents:1001', 'document:21']],
+    ['soapGetDocumentsUpdateAfterDate', [], [{ documentNo: 22 }], ['document-lists', 'document:22']],
+    ['soapGetProviders2', [], [{ providerNo: '999998' }], ['provider-lists', 'provider:999998']],
+    ['soapGetLoggedInProviderTransfer', [], { providerNo: '999998' }, ['provider:999998']],
+  ];
+  for (const [op, args, result, expected] of cases) {
+    const rule = UPSTREAM_OPS[op as keyof typeof UPSTREAM_OPS];
+    assert.equal(rule?.kind, 'read', op);
+    if (rule?.kind !== 'read') continue;
+    assert.deepEqual(rule.tags(args, result).sort(), [...expected].sort(), op);
+  }
+});
+
+test('a row without a usable id adds no record tag', () => {
+  const rule = UPSTREAM_OPS.soapGetAppointmentsUpdatedAfterDate;
+  if (rule?.kind !== 'read') return assert.fail('a read');
+  assert.deepEqual(rule.tags([], [{ id: '' }, { id: null }, {}, { id: 'x7' }, { id: 0 }]).sort(), ['appointment-lists', 'appointment:0', 'appointment:x7']);
+  assert.deepEqual(rule.tags([], { content: [{ id: 3 }] }).sort(), ['appointment-lists', 'appointment:3'], 'a search response: its content rows');
+  assert.deepEqual(rule.tags([], undefined), ['appointment-lists']);
+});
