@@ -89,6 +89,13 @@ describe('security configuration', () => {
     const c = loadConfig({ ...OSCAR, SMART_CLIENTS_FILE: clients, SMART_SIGNING_KEY_FILE: file('rsa.pem', rsa) });
     assert.equal(c.smart.signingKey?.alg, 'RS384');
     assert.equal(c.smart.signingKey?.publicJwk.d, undefined, 'only the public key is published');
+    assert.deepEqual([c.smart.signingKey?.publicJwk.alg, c.smart.signingKey?.publicJwk.kty, c.smart.signingKey?.publicJwk.use], ['RS384', 'RSA', 'sig']);
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ format: 'pem', type: 'sec1' }) as string;
+    const ec = loadConfig({ ...OSCAR, SMART_CLIENTS_FILE: clients, SMART_SIGNING_KEY_FILE: file('p384.pem', p384) }).smart.signingKey;
+    assert.deepEqual([ec?.alg, ec?.publicJwk.alg, ec?.publicJwk.crv, ec?.publicJwk.d], ['ES384', 'ES384', 'P-384', undefined]);
+    assert.match(ec?.kid ?? '', /^[A-Za-z0-9_-]{22}$/, 'kid: 22 characters of the SHA-256 of the public key');
+    const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs1' }) as string;
+    assert.match(problems({ ...OSCAR, SMART_CLIENTS_FILE: clients, SMART_SIGNING_KEY_FILE: file('rsa1024.pem', rsa1024) }).join('\n'), /at least 2048 bits/);
     const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
     assert.match(problems({ ...OSCAR, SMART_CLIENTS_FILE: clients, SMART_SIGNING_KEY_FILE: file('p256.pem', p256) }).join('\n'), /P-384 key \(ES384\) or an RSA key/);
   });
