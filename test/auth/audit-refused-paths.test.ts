@@ -23,4 +23,8 @@ test('a refused path names its type and row number, and nothing else', () => {
   assert.deepEqual(recorded('GET', '/Patient/_history'), { interaction: 'read', references: [] });
   assert.deepEqual(recorded('GET', '/Patient/SMITH-JOHN'), { interaction: 'read', references: [] });
   assert.deepEqual(recorded('GET', '/DOE/1001'), { interaction: 'read', references: [] }, 'an unknown type names nothing');
+  assert.deepEqual(recorded('GET', '/metadata'), { interaction: 'capabilities', references: [] });
+  assert.deepEqual(recorded('GET', '/Patient'), { interaction: 'search-type', references: [] });
+  assert.deepEqual(recorded('POST', '/Patient'), { interaction: 'create', references: [] });
+  assert.deepEqual(recorded('DELETE', '/Patient/1001'), { interaction: 'delete', references: ['Patient/1001'] });
 });
