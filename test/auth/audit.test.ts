@@ -249,13 +249,19 @@ describe('audit trail with AUTH_MODE=none (simulator)', () => {
   });
 });
 
+/** Waits (up to 10 s, for a loaded machine) until the sink has heard that its file cannot be opened. */
+async function openFailed(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(done(), 'the open failure was reported');
+}
+
 describe('audit sink failures', () => {
   it('counts and logs records it cannot write, and never throws', async () => {
     const logged: unknown[] = [];
     const logger = createLogger('silent');
     logger.error = ((obj: unknown) => { logged.push(obj); }) as typeof logger.error;
     const sink = createAuditSink({ destination: join(tmpdir(), 'no-such-dir-oscar-fhir', 'audit.jsonl'), logger });
-    await new Promise((r) => setTimeout(r, 50));
+    await openFailed(() => sink.failed > 0);
     sink.write('{"a":1}');
     sink.write('{"a":2}');
     assert.ok(sink.failed >= 1);
@@ -287,7 +293,7 @@ describe('audit sink failures', () => {
     logger.error = ((obj: Record<string, unknown>) => { logged.push(obj); }) as typeof logger.error;
     t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
     const sink = createAuditSink({ destination: join(tmpdir(), 'no-such-dir-oscar-fhir', 'audit.jsonl'), logger });
-    await new Promise((r) => setTimeout(r, 50)); // the open fails: logged at once
+    await openFailed(() => logged.length > 0); // the open fails: logged at once
     sink.write('{"a":1}');
     sink.write('{"a":2}');
     t.mock.timers.tick(9_999);

@@ -64,6 +64,18 @@ describe('cache over HTTP', () => {
     assert.equal(asJson.headers.get('content-type'), 'application/json; charset=utf-8', 'the negotiated media type is part of the key');
   });
 
+  test('HEAD of a cached read is answered from the cache with the GET\'s headers and no body', async () => {
+    const get = await stack.fhir('/Patient/1006');
+    assert.equal(get.status, 200);
+    stack.sim.stats.reset();
+    const head = await stack.fhir('/Patient/1006', { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.text, '');
+    assert.equal(head.headers.get('etag'), get.headers.get('etag'));
+    assert.equal(head.headers.get('content-type'), get.headers.get('content-type'));
+    assert.equal(stack.sim.stats.count(), 0, 'no call reached OSCAR');
+  });
+
   test('a write through the facade is visible on the very next read', async () => {
     const [id] = writable(stack, 1);
     const read = await stack.fhir(`/Patient/${id}`);
