@@ -112,6 +112,13 @@ describe('Appointment to OSCAR', () => {
     assert.equal(code('cancelled', 'a'), 'C');
   });
 
+  it('refuses a status OSCAR has no code for, naming Appointment.status and the status', () => {
+    for (const status of ['proposed', 'waitlist', 'entered-in-error'] as const) {
+      const { errors } = appointmentToTransfer(booking({ status }), cfg);
+      assert.deepEqual(errors, [{ expression: 'Appointment.status', message: `OSCAR has no appointment status for '${status}'` }]);
+    }
+  });
+
   it('keeps unmapped columns of the current record on update', () => {
     const current = { ...soap555, location: 'Room 4', resources: 'ECG', urgency: 'critical' };
     const { transfer } = appointmentToTransfer(booking({ comment: 'bring list' }), cfg, current);

@@ -94,6 +94,23 @@ describe('health-card systems', () => {
 });
 
 describe('Patient to OSCAR', () => {
+  it('stores the mailing (non-physical) home address, and the only home address even when it is physical', () => {
+    // contract 7.24: REST holds one address, the mailing one; a residential (physical) one is not stored.
+    const p = structuredClone(expectedJane);
+    p.address = [
+      { use: 'home', type: 'physical', line: ['9 Side Rd'], city: 'Kanata', state: 'ON', postalCode: 'K2K1X1' },
+      { use: 'home', type: 'postal', line: ['PO Box 12'], city: 'Ottawa', state: 'ON', postalCode: 'K1A0B1' },
+    ];
+    const both = patientToDemographic(p, rest(), cfg);
+    assert.deepEqual(both.to.address, { province: 'ON', postal: 'K1A0B1', city: 'Ottawa', address: 'PO Box 12' });
+    assert.deepEqual(both.notStored, ['Patient.address[0]']);
+
+    p.address = [{ use: 'home', type: 'physical', line: ['9 Side Rd'], city: 'Kanata', state: 'ON', postalCode: 'K2K1X1' }];
+    const only = patientToDemographic(p, rest(), cfg);
+    assert.deepEqual(only.to.address, { province: 'ON', postal: 'K2K1X1', city: 'Kanata', address: '9 Side Rd' });
+    assert.deepEqual(only.notStored, []);
+  });
+
   it('applies an unchanged Patient back onto the current record without losing anything', () => {
     const current = rest();
     // expectedJane is what sample 1 (this record) and sample 4 (the same patient over SOAP) read as.
