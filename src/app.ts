@@ -238,7 +238,7 @@ export function createClinic(config: Config, oscarConn: OscarConnection, logger:
     patientsPerBatch: Math.max(10, 4 * config.upstream.maxInFlight), feedPage: config.bulk.feedPage,
     ...(options.exportRetries !== undefined && { unavailableRetries: options.exportRetries }),
   });
-  const bulk = createBulkEndpoint({ engine: exports, unavailable: exportsUnavailable, providers, baseUrl: config.fhirBaseUrl, maxJobs: config.bulk.maxJobs, minPollMs: config.bulk.minPollMs });
+  const bulk = createBulkEndpoint({ engine: exports, unavailable: exportsUnavailable, providers, baseUrl: config.fhirBaseUrl, maxJobs: config.bulk.maxJobs, minPollMs: config.bulk.minPollMs, polls: state.once });
   const https = config.fhirBaseUrl.startsWith('https:');
   // SMART 2.2 (smart §1.1): the FHIR API answers browser apps from their registered origins too.
   const appOrigins = config.authMode === 'smart' ? config.smart.clients.flatMap((c) => c.redirectUris.map((u) => new URL(u).origin)) : [];

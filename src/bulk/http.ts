@@ -9,6 +9,7 @@ import {
 import { accessFor, type AuthContext } from '../auth/index.js';
 import { unavailableText, type Unavailable } from '../fhir/unavailable.js';
 import type { ProviderDirectory } from '../resources/provider-directory.js';
+import type { OnceKeys } from '../state/index.js';
 import type { ExportEngine } from './engine.js';
 import { allGroups, groupExists, groupResource, parseGroupId } from './groups.js';
 import type { ExportJob, ExportLevel } from './job.js';
@@ -33,6 +34,11 @@ export interface BulkHttpOptions {
   maxJobs: number;
   /** A job's status polled again sooner than this is answered 429 (BD-ST-03). */
   minPollMs: number;
+  /**
+   * Where the polls are counted: the clinic's state (src/state), so that instances sharing it
+   * agree, and a client cannot poll N times as often by reaching N instances.
+   */
+  polls: OnceKeys;
   now?: () => number;
 }
 
@@ -64,7 +70,6 @@ function retryAfter(job: ExportJob): number {
 export function createBulkEndpoint(opts: BulkHttpOptions): BulkEndpoint {
   const { engine, baseUrl } = opts;
   const now = opts.now ?? Date.now;
-  const lastPoll = new Map<string, number>();
   const statusUrl = (id: string): string => `${baseUrl}/$export-status/${id}`;
   const fileUrl = (id: string, name: string): string => `${baseUrl}/$export-file/${id}/${name}`;
   const json = (status: number, body: object, headers: Record<string, string> = {}): BulkResponse => ({ status, headers: { 'content-type': FHIR_JSON, ...headers }, body });
@@ -111,15 +116,13 @@ export function createBulkEndpoint(opts: BulkHttpOptions): BulkEndpoint {
     if (req.method === 'DELETE') {
       const job = await ownJob(req, id);
       await engine.remove(job);
-      lastPoll.delete(id);
       return json(202, operationOutcome([{ severity: 'information', code: 'informational', diagnostics: 'Export deleted: its files are gone' }]));
     }
     if (req.method !== 'GET') throw methodNotAllowed('The status URL takes GET (poll) or DELETE (cancel)', ['GET', 'DELETE']);
     const job = await ownJob(req, id);
     const t = now();
-    const previous = lastPoll.get(id);
-    lastPoll.set(id, t);
-    if (job.status === 'in-progress' && previous !== undefined && t - previous < opts.minPollMs) {
+    // One poll of a running job per BULK_MIN_POLL_MS: the first claims the window, the others in it are refused.
+    if (job.status === 'in-progress' && opts.minPollMs > 0 && !(await opts.polls.claim(`bulk-poll:${id}`, opts.minPollMs))) {
       throw tooManyRequests('Polled too often: wait Retry-After seconds between polls', retryAfter(job));
     }
     if (job.status === 'in-progress') {

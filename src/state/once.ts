@@ -1,4 +1,5 @@
-// Keys that may be used once within a lifetime: the `jti` of a client assertion (smart §1.3), and
+// Keys that may be used once within a lifetime: the `jti` of a client assertion (smart §1.3), an
+// export's status poll within BULK_MIN_POLL_MS (bulk/http.ts), and
 // anything else whose second use must be refused, across every instance that shares the state.
 
 export interface OnceKeys {
