@@ -110,6 +110,21 @@ export function stateContract(name: string, open: () => Promise<FacadeState>, cl
       assert.equal(await s.jobs.get('other-q', ok), undefined, 'a job belongs to its queue');
     });
 
+    it('a retried job waits its retry delay before it runs again', async () => {
+      const runs: number[] = [];
+      await s.jobs.work<{ n: string }>('contract-delay-q', async () => {
+        runs.push(Date.now());
+        if (runs.length === 1) throw new Error('once');
+        return { done: true };
+      });
+      const id = await s.jobs.send('contract-delay-q', { n: 'x' }, { retryLimit: 1, retryDelaySeconds: 2 });
+      for (let i = 0; i < 200 && (await s.jobs.get('contract-delay-q', id))?.state !== 'completed'; i++) await sleep(50);
+      assert.equal((await s.jobs.get('contract-delay-q', id))?.state, 'completed', 'the retry ran');
+      assert.equal(runs.length, 2);
+      const gap = runs[1]! - runs[0]!;
+      assert.ok(gap >= 1_900, `the second run waited about 2 s, not ${gap} ms`);
+    });
+
     if (clinic2) {
       it('clinics do not see each other\'s keys', async () => {
         const other = await clinic2();
