@@ -6,6 +6,8 @@
 //   npm run bench -- --only=1,4 a subset (1 and 2 run together; 6 is the per-type miss table)
 //   npm run bench -- --profile  also profiles the facade during a cache-hit and a cache-miss window
 //                               and prints where the time goes (profiles kept in the OS temp dir)
+//   npm run bench -- --from-src the facade runs src/ under tsx instead of the build (dist/, built
+//                               first by every other run: `npm start` runs the build)
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { summariseProfile } from './lib/profile-summary.js';
 import { memory, type MemoryReport } from './memory.js';
 import { missByType, type MissCase, type MissCaseReport } from './miss-by-type.js';
 import { missLatency, type MissLatencyReport } from './miss-latency.js';
+import { buildFacade } from './lib/build.js';
 import { startChild, type Child } from './lib/proc.js';
 import { throughput, type ThroughputReport } from './throughput.js';
 import { upstreamCalls, type UpstreamReport } from './upstream-calls.js';
@@ -23,6 +26,7 @@ import { startIssuer } from '../test/auth/fixture.js';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const profile = args.includes('--profile');
+const fromSrc = args.includes('--from-src');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',').map(Number);
 const wants = (n: number): boolean => !only || only.includes(n) || (n === 2 && only.includes(1)) || (n === 1 && only.includes(2));
 
@@ -49,7 +53,9 @@ async function child<I>(script: string, env: Record<string, string> = {}, nodeAr
 
 async function main(): Promise<void> {
   const started = Date.now();
-  process.stdout.write(`oscar-fhir benchmarks${quick ? ' (quick)' : ''} — Node ${process.version}, ${(await import('node:os')).cpus().length} cores\n\n`);
+  process.stdout.write(`oscar-fhir benchmarks${quick ? ' (quick)' : ''} — Node ${process.version}, ${(await import('node:os')).cpus().length} cores, facade ${fromSrc ? 'from src/ under tsx' : 'from the build (dist/)'}\n\n`);
+  if (!fromSrc) buildFacade();
+  const from: Record<string, string> = fromSrc ? {} : { BENCH_FACADE_FROM: 'dist' };
   // OSCAR: the synthetic clinic (300 patients) plus 4,000 copies for cold reads that never repeat
   // (benchmark 3 reads copies 0–1,599; benchmark 6 reads 1,600–1,999 and searches 2,000–3,999).
   const sim = await child<SimInfo>('servers/sim.ts', { BENCH_EXTRA_PATIENTS: '4000' });
@@ -60,7 +66,7 @@ async function main(): Promise<void> {
   let audience = '';
   const issuer = await startIssuer(() => audience);
   const facadeEnv = {
-    BENCH_SIM_URL: sim.info.url, CHANGE_POLL_SECONDS: '5', OSCAR_MAX_IN_FLIGHT: '4', OSCAR_MAX_QUEUE: '1000', OSCAR_GZIP: 'false',
+    ...from, BENCH_SIM_URL: sim.info.url, CHANGE_POLL_SECONDS: '5', OSCAR_MAX_IN_FLIGHT: '4', OSCAR_MAX_QUEUE: '1000', OSCAR_GZIP: 'false',
     AUTH_MODE: 'smart', SMART_ISSUER: issuer.issuer, SMART_JWKS_URL: issuer.jwksUrl, SMART_TOKEN_URL: `${issuer.issuer}/token`,
     SMART_EXTERNAL_SYSTEM_SCOPES: 'true', AUDIT_LOG: join(mkdtempSync(join(tmpdir(), 'oscar-fhir-audit-')), 'audit.jsonl'),
   };
@@ -77,12 +83,18 @@ async function main(): Promise<void> {
   let byType: MissCaseReport[] | undefined;
 
   if (wants(1)) {
-    process.stdout.write('1+2. cache-hit GET /fhir/Patient/1001 with a bearer token, audit on: facade vs floor (bare node:http, same bytes and headers) vs node-fhir-server-core …\n');
-    t = await throughput({ facade, ids: [1001], rounds: quick ? 3 : 5, seconds: quick ? 3 : 5, connections: 16, headers: bearer });
+    process.stdout.write('1+2. cache-hit GET /fhir/Patient/1001, 16 connections: the facade as deployed (bearer token, audit on) and in the demo configuration (no auth, no audit), each vs its floor (bare node:http, same bytes and headers), vs node-fhir-server-core …\n');
+    const demo = await child<{ base: string }>('servers/facade.ts', { ...from, BENCH_SIM_URL: sim.info.url, CHANGE_POLL_SECONDS: '5', OSCAR_GZIP: 'false' });
+    t = await throughput({
+      facades: [{ name: 'facade', child: facade, headers: bearer }, { name: 'demo', child: demo, headers: {} }],
+      ids: [1001], rounds: quick ? 3 : 5, seconds: quick ? 3 : 5, connections: 16, warmupSeconds: 2,
+    });
+    await demo.stop();
     for (const [i, r] of t.rounds.entries()) {
-      process.stdout.write(`   round ${i + 1}: ${[r.floor, r.facade, r.peer].map((x) => `${x.name} ${x.result.rps.toFixed(0)} req/s p50 ${f2(x.result.p50Ms)} ms p99 ${f2(x.result.p99Ms)} ms (${x.cpuMicrosPerRequest.toFixed(0)} µs CPU/req)`).join(' | ')}\n`);
+      process.stdout.write(`   round ${i + 1}: ${r.map((x) => `${x.name} ${x.result.rps.toFixed(0)} req/s p50 ${f2(x.result.p50Ms)} ms p99 ${f2(x.result.p99Ms)} ms (${x.cpuMicrosPerRequest.toFixed(0)} µs CPU/req)`).join(' | ')}\n`);
     }
-    process.stdout.write(`   facade/floor ${f2(t.median.facadeVsFloor)} (target ≥ 0.6: ${ok(t.median.facadeVsFloor >= 0.6)}), facade/peer ${f2(t.median.facadeVsPeer)} (target ≥ 3: ${ok(t.median.facadeVsPeer >= 3)})\n\n`);
+    const [deployed, ...beside] = t.median;
+    process.stdout.write(`   facade/floor ${f2(deployed!.vsFloor)} (target ≥ 0.6: ${ok(deployed!.vsFloor >= 0.6)}), facade/peer ${f2(deployed!.vsPeer)} (target ≥ 3: ${ok(deployed!.vsPeer >= 3)})${beside.map((b) => `; ${b.facade.name}/floor ${f2(b.vsFloor)}, ${b.facade.name}/peer ${f2(b.vsPeer)}`).join('')}\n\n`);
     if (profile) {
       await facade.rpc('profile-start');
       const r = await runLoad({ url: `${facade.info.base}/Patient/1001`, connections: 16, durationSec: 5, headers: bearer });
@@ -148,7 +160,7 @@ async function main(): Promise<void> {
     const budget = 64 * MIB; // the default CACHE_MAX_BYTES
     process.stdout.write(`5. memory: ${reads.toLocaleString('en')} reads over ${distinct.toLocaleString('en')} distinct patients, cache budget ${mib(budget)} vs no cache …\n`);
     const big = await child<SimInfo>('servers/sim.ts', { BENCH_EXTRA_PATIENTS: String(distinct) });
-    const env = { MALLOC_ARENA_MAX: '2', OSCAR_GZIP: 'false', BENCH_SIM_URL: big.info.url, CHANGE_POLL_SECONDS: '0', OSCAR_MAX_IN_FLIGHT: '8', OSCAR_MAX_QUEUE: '1000', CACHE_DOCUMENT_MAX_BYTES: '0' };
+    const env = { ...from, MALLOC_ARENA_MAX: '2', OSCAR_GZIP: 'false', BENCH_SIM_URL: big.info.url, CHANGE_POLL_SECONDS: '0', OSCAR_MAX_IN_FLIGHT: '8', OSCAR_MAX_QUEUE: '1000', CACHE_DOCUMENT_MAX_BYTES: '0' };
     // The same fixed young generation for both: otherwise V8 sizes it by allocation rate, and that
     // alone moves RSS by tens of MiB from run to run.
     const gcArgs = ['--max-semi-space-size=8'];
@@ -177,10 +189,11 @@ async function main(): Promise<void> {
 function markdown(t?: ThroughputReport, m?: MissLatencyReport, u?: UpstreamReport, mem?: MemoryReport, byType?: MissCaseReport[]): string {
   const rows: string[] = ['| # | benchmark | result | target | |', '|---|---|---|---|---|'];
   if (t) {
-    const x = t.median;
-    const line = (r: typeof x.floor): string => `${r.result.rps.toFixed(0)} req/s, p50 ${f2(r.result.p50Ms)} ms, p99 ${f2(r.result.p99Ms)} ms`;
-    rows.push(`| 1 | cache-hit \`GET /fhir/Patient/1001\` (${t.bytes} B) with a bearer token, audit on, 16 connections | facade ${line(x.facade)}; floor ${line(x.floor)}; **ratio ${f2(x.facadeVsFloor)}** (median of ${t.rounds.length} alternating rounds) | ≥ 0.6 of the floor | ${ok(x.facadeVsFloor >= 0.6)} |`);
-    rows.push(`| 2 | same read on node-fhir-server-core 2.2.5 | peer ${line(x.peer)}; **facade/peer ${f2(x.facadeVsPeer)}×** | ≥ 3× | ${ok(x.facadeVsPeer >= 3)} |`);
+    const [x, ...beside] = t.median;
+    const line = (r: { result: { rps: number; p50Ms: number; p99Ms: number }; cpuMicrosPerRequest: number }): string => `${r.result.rps.toFixed(0)} req/s, p50 ${f2(r.result.p50Ms)} ms, p99 ${f2(r.result.p99Ms)} ms, ${r.cpuMicrosPerRequest.toFixed(0)} µs CPU/req`;
+    const besides = beside.map((b) => `; ${b.facade.name === 'demo' ? 'demo configuration (no auth, no audit)' : b.facade.name} ${line(b.facade)}: ratio ${f2(b.vsFloor)}`).join('');
+    rows.push(`| 1 | cache-hit \`GET /fhir/Patient/1001\` (${t.bytes} B) with a bearer token, audit on, 16 connections, facade from the build | facade ${line(x!.facade)}; floor ${line(x!.floor)}; **ratio ${f2(x!.vsFloor)}** (median of ${t.rounds.length} alternating rounds)${besides} | ≥ 0.6 of the floor | ${ok(x!.vsFloor >= 0.6)} |`);
+    rows.push(`| 2 | same read on node-fhir-server-core 2.2.5 | peer ${line(t.peer)}; **facade/peer ${f2(x!.vsPeer)}×** | ≥ 3× | ${ok(x!.vsPeer >= 3)} |`);
   }
   if (m) {
     const up = Object.entries(m.upstreamMeanMs).map(([k, v]) => `${k.split('.').pop()} ${f2(v)} ms`).join(' ∥ ');

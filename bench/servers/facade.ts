@@ -1,12 +1,18 @@
 // The facade under test, in its own process, connected to the benchmark's simulator.
 //   env BENCH_SIM_URL: the simulator; every facade setting (CACHE_MAX_BYTES, …) comes from env too.
+//   env BENCH_FACADE_FROM=dist: the facade's code comes from the build (`npm run build`, what
+//   `npm start` runs), not from src/ through tsx; without it, from src/.
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createFacade } from '../../src/app.js';
-import { connectionFromCredentials, loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logging.js';
-import { demoCredentials } from '../../src/sim/options.js';
 import { processStats, serveChild } from '../lib/proc.js';
+
+type Product = typeof import('../../src/app.js') & typeof import('../../src/config.js') & typeof import('../../src/logging.js') & typeof import('../../src/sim/options.js');
+const built = process.env.BENCH_FACADE_FROM === 'dist';
+// `node dist/main.js` runs without source maps; tsx turns them on, which only makes error stacks dearer.
+if (built) process.setSourceMapsEnabled(false);
+const from = built ? '../../dist' : '../../src';
+const product = Object.assign({}, ...await Promise.all(['app', 'config', 'logging', 'sim/options'].map((m) => import(`${from}/${m}.js`)))) as Product;
+const { createFacade, connectionFromCredentials, loadConfig, createLogger, demoCredentials } = product;
 
 const port = await new Promise<number>((resolve) => {
   const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as AddressInfo).port; s.close(() => resolve(p)); });
@@ -18,7 +24,7 @@ const config = loadConfig({
 });
 const facade = createFacade(config, connectionFromCredentials(process.env.BENCH_SIM_URL!, c), createLogger(config.logLevel));
 await facade.listen();
-serveChild({ base: config.fhirBaseUrl, cache: config.cache }, {
+serveChild({ base: config.fhirBaseUrl, cache: config.cache, built }, {
   process: () => processStats(),
   // Peak resident memory of this process so far (getrusage ru_maxrss), in bytes; no GC forced.
   peakRss: () => process.resourceUsage().maxRSS * 1024,
