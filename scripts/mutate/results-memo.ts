@@ -10,6 +10,8 @@ import type { Mutant } from './mutants.js';
 export interface MemoStore<R> {
   get(key: string): R | undefined;
   put(key: string, result: R): void;
+  /** Every result known, this run's included. */
+  values(): IterableIterator<R>;
   readonly size: number;
 }
 
@@ -35,6 +37,14 @@ export function memoStore<R>(file: string): MemoStore<R> {
   return {
     get: (key) => known.get(key),
     put: (key, result) => { known.set(key, result); appendFileSync(file, `${JSON.stringify({ key, result })}\n`); },
+    values: () => known.values(),
     get size() { return known.size; },
   };
+}
+
+/** How many mutants of `file` each test file killed, over the results given (earlier runs' included). */
+export function killsByTest(results: Iterable<{ file: string; killedBy?: string }>, file: string): Map<string, number> {
+  const n = new Map<string, number>();
+  for (const r of results) if (r.file === file && r.killedBy) n.set(r.killedBy, (n.get(r.killedBy) ?? 0) + 1);
+  return n;
 }
