@@ -3,7 +3,8 @@
 // the ratios against the targets, and a Markdown table for the README.
 //   npm run bench               full run (5–9 minutes)
 //   npm run bench -- --quick    shorter runs, smaller memory load (about 3 minutes)
-//   npm run bench -- --only=1,4 a subset (1 and 2 run together; 6 is the per-type miss table)
+//   npm run bench -- --only=1,4 a subset (1 and 2 run together; 6 is the per-type miss table;
+//                               7 is two instances sharing their state on PostgreSQL)
 //   npm run bench -- --profile  also profiles the facade during a cache-hit and a cache-miss window
 //                               and prints where the time goes (profiles kept in the OS temp dir)
 //   npm run bench -- --from-src the facade runs src/ under tsx instead of the build (dist/, built
@@ -21,6 +22,7 @@ import { startChild, type Child } from './lib/proc.js';
 import { throughput, type ThroughputReport } from './throughput.js';
 import { upstreamCalls, type UpstreamReport } from './upstream-calls.js';
 import { runLoad } from './lib/load-client.js';
+import { sharedState, type SharedStateReport } from './shared-state.js';
 import { startIssuer } from '../test/auth/fixture.js';
 
 const args = process.argv.slice(2);
@@ -56,6 +58,23 @@ async function main(): Promise<void> {
   process.stdout.write(`oscar-fhir benchmarks${quick ? ' (quick)' : ''} — Node ${process.version}, ${(await import('node:os')).cpus().length} cores, facade ${fromSrc ? 'from src/ under tsx' : 'from the build (dist/)'}\n\n`);
   if (!fromSrc) buildFacade();
   const from: Record<string, string> = fromSrc ? {} : { BENCH_FACADE_FROM: 'dist' };
+  // 7 first: its servers are its own, and a run of 7 alone needs none of the others'.
+  let shared: SharedStateReport | undefined;
+  if (wants(7)) {
+    process.stdout.write('7. two instances sharing their state on PostgreSQL, behind a round-robin balancer, vs one …\n');
+    shared = await sharedState({ quick, child, env: from });
+    const s = shared;
+    const rate = (r: { rps: number; p50Ms: number }): string => `${r.rps.toFixed(0)} req/s p50 ${f2(r.p50Ms)} ms`;
+    process.stdout.write(`   cache hits (16 connections): one ${rate(s.hits.one)} | two ${rate(s.hits.two)} — two/one ${f2(s.hits.ratio)}\n`);
+    process.stdout.write(`   cache misses (${s.misses.reads} distinct Patients, 32 connections, OSCAR answering in ${s.oscarLatencyMs} ms): one ${rate(s.misses.one)}, at most ${s.misses.one.maxInFlight} OSCAR calls at once | two ${rate(s.misses.two)}, at most ${s.misses.two.maxInFlight} at once — two/one ${f2(s.misses.ratio)}; OSCAR_MAX_IN_FLIGHT ${s.limit} for the clinic: ${ok(s.misses.two.maxInFlight <= s.limit)}\n`);
+    for (const [name, w] of [['plain', s.writes.plain], ['with If-Match', s.writes.ifMatch]] as const) {
+      process.stdout.write(`   Patient update ${name} (${s.writes.count} each, alternating): in-process p50 ${f2(w.inProcessP50Ms)} p90 ${f2(w.inProcessP90Ms)} ms | PostgreSQL p50 ${f2(w.sharedP50Ms)} p90 ${f2(w.sharedP90Ms)} ms — added p50 ${f2(w.addedP50Ms)} ms\n`);
+    }
+    process.stdout.write('\n');
+  }
+
+  if (only?.every((n) => n === 7)) return finish(markdown(undefined, undefined, undefined, undefined, undefined, shared), started);
+
   // OSCAR: the synthetic clinic (300 patients) plus 4,000 copies for cold reads that never repeat
   // (benchmark 3 reads copies 0–1,599; benchmark 6 reads 1,600–1,999 and searches 2,000–3,999).
   const sim = await child<SimInfo>('servers/sim.ts', { BENCH_EXTRA_PATIENTS: '4000' });
@@ -180,13 +199,16 @@ async function main(): Promise<void> {
     await big.stop();
   }
 
-  const table = markdown(t, m, u, mem, byType);
+  finish(markdown(t, m, u, mem, byType, shared), started);
+}
+
+function finish(table: string, started: number): void {
   process.stdout.write(`${table}\n\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   const out = fileURLToPath(new URL('./results.md', import.meta.url));
   writeFileSync(out, `${table}\n`);
 }
 
-function markdown(t?: ThroughputReport, m?: MissLatencyReport, u?: UpstreamReport, mem?: MemoryReport, byType?: MissCaseReport[]): string {
+function markdown(t?: ThroughputReport, m?: MissLatencyReport, u?: UpstreamReport, mem?: MemoryReport, byType?: MissCaseReport[], s?: SharedStateReport): string {
   const rows: string[] = ['| # | benchmark | result | target | |', '|---|---|---|---|---|'];
   if (t) {
     const [x, ...beside] = t.median;
@@ -213,6 +235,13 @@ function markdown(t?: ThroughputReport, m?: MissLatencyReport, u?: UpstreamRepor
     const target = `p50 ≤ ${r.targetP50Ms} ms${r.targetP99Ms === undefined ? '' : `, p99 ≤ ${r.targetP99Ms} ms`}`;
     const met = r.addedP50Ms <= r.targetP50Ms && (r.targetP99Ms === undefined || r.addedP99Ms <= r.targetP99Ms);
     rows.push(`| 6${String.fromCharCode(97 + i)} | cache-miss ${r.name}, one at a time, ${r.requests} requests (${f1(r.callsPerRequest)} OSCAR calls each) | facade p50 ${f2(r.facade.p50Ms)} ms vs raw client replaying the same calls p50 ${f2(r.raw.p50Ms)} ms: **added p50 ${f2(r.addedP50Ms)} ms, p99 ${f2(r.addedP99Ms)} ms** | ${target} | ${ok(met)} |`);
+  }
+  if (s) {
+    const rate = (r: { rps: number; p50Ms: number }): string => `${r.rps.toFixed(0)} req/s, p50 ${f2(r.p50Ms)} ms`;
+    rows.push(`| 7a | cache hits through a round-robin balancer, 16 connections: two instances on PostgreSQL state vs one | one ${rate(s.hits.one)}; two ${rate(s.hits.two)}: **two/one ${f2(s.hits.ratio)}** (every process on this machine's cores) | — | |`);
+    rows.push(`| 7b | cache misses, ${s.misses.reads} distinct Patients, OSCAR answering in ${s.oscarLatencyMs} ms: two instances vs one | one ${rate(s.misses.one)}, ≤ ${s.misses.one.maxInFlight} OSCAR calls at once; two ${rate(s.misses.two)}, **≤ ${s.misses.two.maxInFlight} at once**, two/one ${f2(s.misses.ratio)} | ≤ OSCAR_MAX_IN_FLIGHT (${s.limit}) per clinic | ${ok(s.misses.two.maxInFlight <= s.limit)} |`);
+    const w = (x: SharedStateReport['writes']['plain']): string => `in-process p50 ${f2(x.inProcessP50Ms)} ms, PostgreSQL p50 ${f2(x.sharedP50Ms)} ms: **${x.addedP50Ms >= 0 ? '+' : ''}${f2(x.addedP50Ms)} ms**`;
+    rows.push(`| 7c | Patient update, one at a time, ${s.writes.count} each: what the shared state adds (eviction acknowledged by the other instance; with If-Match also the cluster-wide lock) | plain ${w(s.writes.plain)}; If-Match ${w(s.writes.ifMatch)} | — | |`);
   }
   return rows.join('\n');
 }

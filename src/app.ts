@@ -28,7 +28,7 @@ import { buildRegistry } from './resources/registry.js';
 import { offered, Routes, type CapabilitySource } from './routing/routes.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { loadValidators, validateResource } from './validation/index.js';
-import { inProcessState, type FacadeState } from './state/index.js';
+import { inProcessState, shareOf, type FacadeState, type Place } from './state/index.js';
 import { exportUnavailable } from './bulk/availability.js';
 import { bulkCapability } from './bulk/capability.js';
 import { ExportEngine } from './bulk/engine.js';
@@ -156,6 +156,11 @@ export function createClinic(config: Config, oscarConn: OscarConnection, logger:
     ...(config.capabilities.discovery && { onStaleCapabilities: (operation: string) => capabilities.rediscover(`${operation} failed`) }),
     capabilities: () => capabilitySource.current(),
   });
+  // OSCAR_MAX_IN_FLIGHT is the clinic's: instances sharing their state each take their share of it,
+  // re-split whenever one joins or leaves (README "Deployment").
+  const takeShare = (p: Place): void => oscar.setMaxInFlight(shareOf(config.upstream.maxInFlight, p));
+  takeShare(state.membership.place());
+  state.membership.onChange(takeShare);
   const capabilities = new Capabilities({
     oscarUrl: oscarConn.url, clinicZone: config.oscarTimezone, logger, refreshMs: config.capabilities.refreshMs,
     ...(config.capabilities.discovery && config.capabilities.cacheFile && { cacheFile: config.capabilities.cacheFile }),

@@ -75,7 +75,7 @@ const LIVE: LiveRule = { kind: 'live' };
 const OPS = {
   // client plumbing, health and identity: never cached
   breakerState: LIVE, load: LIVE, login2Count: LIVE, close: LIVE, options: LIVE,
-  restOauthInfo: LIVE, probe: LIVE, probeChannel: LIVE, forgetWsdls: LIVE,
+  restOauthInfo: LIVE, probe: LIVE, probeChannel: LIVE, forgetWsdls: LIVE, setMaxInFlight: LIVE,
 
   // demographics
   restGetDemographicBasic: read((args) => [tag.record('demographic', Number(args[0]))], { defaults: [undefined, undefined] }),

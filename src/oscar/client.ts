@@ -134,6 +134,12 @@ export class OscarClient {
     return { inFlight: this.limiter.inFlight, queued: this.limiter.queued };
   }
 
+  /**
+   * How many calls this client may have in flight at once from now on: its share of the clinic's
+   * OSCAR_MAX_IN_FLIGHT when several instances serve the clinic (state/membership.ts).
+   */
+  setMaxInFlight(n: number): void { this.limiter.resize(n); }
+
   /** Number of SOAP login2 calls so far (a steadily rising count means tokens keep dying). */
   get login2Count(): number { return this.soap.loginCount; }
 

@@ -11,6 +11,7 @@ import type { JobQueue } from './jobs.js';
 import type { JobRecords } from './job-records.js';
 import type { Leadership } from './leadership.js';
 import type { KeyedLocks } from './locks.js';
+import { soleMember, type Membership } from './membership.js';
 import type { OnceKeys } from './once.js';
 import type { RateLimits } from './rate-limits.js';
 import type { TokenVault } from './vault.js';
@@ -32,6 +33,8 @@ export interface FacadeState {
   invalidation: InvalidationBus;
   /** One holder per role (the change-feed poller). */
   leadership: Leadership;
+  /** This instance's place among the clinic's live instances (splits OSCAR_MAX_IN_FLIGHT). */
+  membership: Membership;
   /** Keyed JSON documents with lifetimes (authorization server storage, signing key, cursors). */
   documents: DocumentStore;
   /** Ciphertext kept for later (OSCAR tokens per user). */
@@ -53,7 +56,7 @@ export function inProcessState(clinic = DEFAULT_CLINIC): FacadeState {
   return {
     clinic, shared: false,
     locks: new InProcessLocks(), once: new InProcessOnceKeys(), rateLimits: new InProcessRateLimits(),
-    invalidation: localBus, leadership: soleLeader, documents: new InProcessDocuments(), vault: new InProcessVault(),
+    invalidation: localBus, leadership: soleLeader, membership: soleMember, documents: new InProcessDocuments(), vault: new InProcessVault(),
     jobs: new InProcessJobs(),
     check: async () => undefined,
     close: async () => {},
@@ -69,6 +72,7 @@ export type { OnceKeys } from './once.js';
 export type { RateLimits } from './rate-limits.js';
 export type { Invalidation, InvalidationBus } from './invalidation.js';
 export type { Leadership } from './leadership.js';
+export { shareOf, type Membership, type Place } from './membership.js';
 export type { DocumentStore, PutOptions, StoredDocument } from './documents.js';
 export type { Ciphertext, TokenVault } from './vault.js';
 export type { JobInfo, JobQueue, JobState, SendOptions } from './jobs.js';

@@ -112,6 +112,29 @@ describe('OscarClient protection of OSCAR', () => {
 });
 
 describe('guard building blocks', () => {
+  it('Limiter resized down starts no call until those in flight are below the new bound; resized up starts waiters at once', async () => {
+    const l = new Limiter({ maxInFlight: 4, maxQueue: 5, maxWaitMs: 5_000 });
+    const held = await Promise.all([1, 2, 3, 4].map(() => l.acquire('op')));
+    l.resize(2);
+    let started = 0;
+    const waiting = [l.acquire('op'), l.acquire('op')].map((p) => p.then((release) => { started++; return release; }));
+    held[0]!();
+    held[1]!();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(started, 0, 'two still in flight: the bound of 2 is full');
+    held[2]!();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(started, 1);
+    assert.equal(l.inFlight, 2);
+    l.resize(3);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(started, 2, 'the waiter started as soon as the bound grew');
+    assert.equal(l.inFlight, 3);
+    held[3]!();
+    for (const release of await Promise.all(waiting)) release();
+    assert.equal(l.inFlight, 0);
+  });
+
   it('Limiter gives up on a waiter after maxWaitMs', async () => {
     const l = new Limiter({ maxInFlight: 1, maxQueue: 5, maxWaitMs: 30 });
     const release = await l.acquire('a');

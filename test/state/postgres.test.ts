@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { LockTimeoutError, StateUnavailableError, type FacadeState, type Invalidation } from '../../src/state/index.js';
+import { LockTimeoutError, StateUnavailableError, type FacadeState, type Invalidation, type Place } from '../../src/state/index.js';
 import { openPostgresState, SchemaTooNewError, SCHEMA_VERSION } from '../../src/state/postgres/index.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { stateContract } from './contract.js';
@@ -103,6 +103,22 @@ describe('postgres: between instances', () => {
     assert.ok(Date.now() - started >= 250, 'it waited for the acknowledgement');
     await until('the silent member is disconnected', () => cutOff, 5_000);
     await mute.end().catch(() => {});
+  });
+
+  it('instances of a clinic count one another, and only their clinic\'s; one that leaves is no longer counted', async () => {
+    const a = await open('members');
+    assert.deepEqual(a.membership.place(), { rank: 0, count: 1 });
+    const told: Place[] = [];
+    a.membership.onChange((p) => told.push(p));
+    const b = await open('members');
+    await open('members-elsewhere');
+    await until('a counts b', () => a.membership.place().count === 2);
+    assert.deepEqual(b.membership.place().count, 2);
+    assert.deepEqual([a.membership.place().rank, b.membership.place().rank].sort(), [0, 1], 'each has a place of its own');
+    await b.close();
+    await until('a alone again', () => a.membership.place().count === 1);
+    assert.deepEqual(a.membership.place(), { rank: 0, count: 1 });
+    assert.deepEqual(told.map((p) => p.count), [2, 1], 'a was told of each change');
   });
 
   it('one instance leads a role; another takes it over when the leader goes', async () => {

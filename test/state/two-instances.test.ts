@@ -163,6 +163,21 @@ describe('two instances sharing their state on PostgreSQL', () => {
     assert.deepEqual(polled.filter(Boolean).length, 1, `exactly one instance polls OSCAR (A ${polled[0]}, B ${polled[1]})`);
   });
 
+  it('cache misses through both instances give OSCAR at most OSCAR_MAX_IN_FLIGHT calls at once: the bound is the clinic\'s, split between them', async () => {
+    // Each instance alone may use all 4 (the default): without the split the two reach 8.
+    assert.deepEqual([a, b].map((f) => f.state.membership.place().count), [2, 2], 'each instance counts the other');
+    const rule = sim.faults.add({ match: {}, mode: 'latency', latencyMs: 50 });
+    try {
+      sim.stats.reset();
+      const cold = sim.store.data.demographics.filter((d) => d.patientStatus === 'AC').slice(60, 100).map((d) => d.demographicNo);
+      const reads = await Promise.all(cold.map((id) => fhir(lbOrigin(), `/Patient/${id}`)));
+      assert.deepEqual(reads.map((r) => r.status).filter((s) => s !== 200), []);
+      const most = sim.stats.snapshot().maxInFlight;
+      assert.ok(most <= 4, `OSCAR saw ${most} calls at once`);
+      assert.ok(most >= 3, `both instances called OSCAR at the same time (most at once: ${most})`);
+    } finally { sim.faults.remove(rule); }
+  });
+
   it('the database stopped: reads go on, writes and tokens are clean 503s, readiness says why; restarted: both recover without a restart', async () => {
     const id = writable(2);
     const cached = await fhir(direct(a), `/Patient/${id}`);

@@ -4,7 +4,8 @@
 // caller.ts) may hold at most `maxPerCaller` of the slots and places in the queue together, so a
 // client that fans out cannot fill the queue and get every other client a 503. Background work
 // (priority.ts) waits in a queue of its own, takes a slot only when no interactive call waits,
-// and holds at most `maxBackground` slots, so interactive calls always find one free.
+// and holds at most `maxBackground` slots, so interactive calls always find one free. The slots
+// can be resized while running: instances serving one clinic split its bound (state/membership.ts).
 
 import { OscarUnavailableError } from '../errors.js';
 import { currentCaller } from './caller.js';
@@ -33,11 +34,23 @@ export class Limiter {
   private readonly backgroundQueue: Waiter[] = [];
   /** Calls in flight or waiting, per caller that has any. */
   private readonly held = new Map<string, number>();
+  private maxInFlight: number;
 
-  constructor(private readonly opts: LimiterOptions) {}
+  constructor(private readonly opts: LimiterOptions) {
+    this.maxInFlight = opts.maxInFlight;
+  }
 
   get inFlight(): number { return this.active; }
   get queued(): number { return this.queue.length + this.backgroundQueue.length; }
+
+  /**
+   * Changes how many calls may be in flight. Fewer: calls already in flight finish, and no new one
+   * starts until they are below the new bound. More: waiting calls start at once.
+   */
+  resize(maxInFlight: number): void {
+    this.maxInFlight = Math.max(1, Math.floor(maxInFlight));
+    while (this.next());
+  }
 
   /** Resolves to a release function once a slot is free. */
   acquire(operation: string): Promise<() => void> {
@@ -47,7 +60,7 @@ export class Limiter {
     if (caller !== undefined && max !== undefined && (this.held.get(caller) ?? 0) >= max) {
       return Promise.reject(new OscarUnavailableError(operation, 'caller-budget', { retryAfterSeconds: 1 }));
     }
-    if (this.active < this.opts.maxInFlight) {
+    if (this.active < this.maxInFlight) {
       this.active++;
       return Promise.resolve(this.releaser(this.hold(caller)));
     }
@@ -70,11 +83,11 @@ export class Limiter {
   }
 
   private get backgroundCap(): number {
-    return this.opts.maxBackground ?? Math.max(1, this.opts.maxInFlight - 1);
+    return this.opts.maxBackground ?? Math.max(1, this.maxInFlight - 1);
   }
 
   private backgroundMayStart(): boolean {
-    return this.queue.length === 0 && this.active < this.opts.maxInFlight && this.background < this.backgroundCap;
+    return this.queue.length === 0 && this.active < this.maxInFlight && this.background < this.backgroundCap;
   }
 
   private acquireBackground(operation: string): Promise<() => void> {
@@ -107,15 +120,18 @@ export class Limiter {
     };
   }
 
-  /** Gives a free slot away: an interactive waiter first, else a background one within its share. */
-  private next(): void {
+  /** Gives a free slot away, if there is one: an interactive waiter first, else a background one within its share. */
+  private next(): boolean {
+    if (this.active >= this.maxInFlight) return false;
     const interactive = this.queue.shift();
-    if (interactive) { this.active++; interactive.grant(); return; }
+    if (interactive) { this.active++; interactive.grant(); return true; }
     if (this.backgroundQueue.length > 0 && this.backgroundMayStart()) {
       this.active++;
       this.background++;
       this.backgroundQueue.shift()!.grant();
+      return true;
     }
+    return false;
   }
 
   /** Counts one call against `caller`; the function returned uncounts it (once). */

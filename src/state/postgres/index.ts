@@ -74,6 +74,7 @@ export async function openPostgresHost(o: PostgresHostOptions): Promise<Postgres
         }),
         invalidation: listener,
         leadership: listener,
+        membership: listener,
         documents: new PostgresDocuments(pool, clinic),
         vault: new PostgresVault(pool, clinic),
         jobs: jobs.forClinic(clinic),

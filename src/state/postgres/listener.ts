@@ -5,6 +5,10 @@
 //    that does not acknowledge in time has its listening connection terminated by the publisher:
 //    it then drops its whole cache (below), so either way nobody serves what the write changed.
 //  - leadership: session advisory locks on this connection; losing the connection loses them.
+//  - membership: the live instances of the clinic (rows of `member` whose backend is alive), read
+//    again when one joins or leaves (a NOTIFY) and with every heartbeat (one that died silently).
+//    While the connection is down the last place is kept: a smaller share than needed, never a
+//    larger one, so OSCAR is not given more than its bound when instances cannot count each other.
 // Whenever this connection is (re)opened or lost, subscribers are told { all: true }: messages
 // may have been missed. While it is down, writes are refused (assertConnected) and this instance
 // polls the change feed itself (leads() says true): polling twice is cheaper than nobody polling.
@@ -14,10 +18,12 @@ import type { Logger } from '../../logging.js';
 import { StateUnavailableError } from '../errors.js';
 import type { Invalidation, InvalidationBus } from '../invalidation.js';
 import type { Leadership } from '../leadership.js';
+import { ALONE, type Membership, type Place } from '../membership.js';
 import { guarded, lockId, SCHEMA } from './database.js';
 
 const CHANNEL = 'oscar_fhir_invalidate';
 const ACK_CHANNEL = 'oscar_fhir_ack';
+const MEMBERS_CHANNEL = 'oscar_fhir_members';
 /** NOTIFY payloads are limited to 8000 bytes; a bigger message becomes "drop everything". */
 const MAX_PAYLOAD = 7_900;
 const HEARTBEAT_MS = 5_000;
@@ -37,7 +43,7 @@ interface Notice { c: string; o: string; id: string; m: Invalidation }
 
 interface Pending { waiting: Set<string> | undefined; early: Set<string>; done: () => void }
 
-export class StateListener implements InvalidationBus, Leadership {
+export class StateListener implements InvalidationBus, Leadership, Membership {
   /** This instance, as other instances know it. */
   readonly instance = randomUUID();
   #client: pg.Client | undefined;
@@ -50,6 +56,8 @@ export class StateListener implements InvalidationBus, Leadership {
   readonly #subscribers: ((m: Invalidation) => void)[] = [];
   readonly #pending = new Map<string, Pending>();
   readonly #roles = new Set<string>();
+  #place: Place = ALONE;
+  readonly #placeListeners: ((p: Place) => void)[] = [];
 
   constructor(private readonly o: ListenerOptions) {}
 
@@ -69,10 +77,15 @@ export class StateListener implements InvalidationBus, Leadership {
     this.#connected = false;
     if (!c) return;
     await c.query(`DELETE FROM ${SCHEMA}.member WHERE instance = $1`, [this.instance]).catch(() => {});
+    await c.query('SELECT pg_notify($1, $2)', [MEMBERS_CHANNEL, this.o.clinic]).catch(() => {});
     await c.end().catch(() => {});
   }
 
   subscribe(listener: (m: Invalidation) => void): void { this.#subscribers.push(listener); }
+
+  place(): Place { return this.#place; }
+
+  onChange(listener: (p: Place) => void): void { this.#placeListeners.push(listener); }
 
   assertConnected(): void {
     if (!this.#connected) throw new StateUnavailableError('the other instances cannot be told of a write (no connection to the state database)');
@@ -133,12 +146,14 @@ export class StateListener implements InvalidationBus, Leadership {
     c.on('end', () => this.#lost(c));
     try {
       await c.connect();
-      await c.query(`LISTEN ${CHANNEL}; LISTEN ${ACK_CHANNEL}`);
+      await c.query(`LISTEN ${CHANNEL}; LISTEN ${ACK_CHANNEL}; LISTEN ${MEMBERS_CHANNEL}`);
       // Members whose backend is gone are forgotten; this one is the connection now listening.
       await c.query(`DELETE FROM ${SCHEMA}.member m WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = m.pid AND a.backend_start = m.backend_start)`);
       await c.query(
         `INSERT INTO ${SCHEMA}.member (instance, clinic, pid, backend_start) SELECT $1, $2, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()
          ON CONFLICT (instance) DO UPDATE SET clinic = EXCLUDED.clinic, pid = EXCLUDED.pid, backend_start = EXCLUDED.backend_start`, [this.instance, this.o.clinic]);
+      await this.#countMembers(c);
+      await c.query('SELECT pg_notify($1, $2)', [MEMBERS_CHANNEL, this.o.clinic]);
     } catch {
       c.removeAllListeners('end');
       c.on('error', () => {});
@@ -158,7 +173,7 @@ export class StateListener implements InvalidationBus, Leadership {
     clearInterval(this.#heartbeat);
     // A connection can die silently (a network drop): a failing heartbeat ends it.
     this.#heartbeat = setInterval(() => {
-      if (this.#client === c) c.query('SELECT 1').catch(() => this.#lost(c));
+      if (this.#client === c) this.#countMembers(c).catch(() => this.#lost(c));
     }, HEARTBEAT_MS);
     this.#heartbeat.unref();
   }
@@ -183,7 +198,24 @@ export class StateListener implements InvalidationBus, Leadership {
     this.#delay = Math.min(RECONNECT_MAX_MS, this.#delay * 2);
   }
 
+  /** Reads this instance's place among the clinic's live instances; tells the listeners of a change. */
+  async #countMembers(c: pg.Client): Promise<void> {
+    const r = await c.query<{ count: number; rank: number }>(
+      `SELECT count(*)::int AS count, (count(*) FILTER (WHERE m.instance < $2))::int AS rank
+         FROM ${SCHEMA}.member m JOIN pg_stat_activity a ON a.pid = m.pid AND a.backend_start = m.backend_start
+        WHERE m.clinic = $1`, [this.o.clinic, this.instance]);
+    const row = r.rows[0];
+    if (!row || row.count === 0) return;
+    if (row.count === this.#place.count && row.rank === this.#place.rank) return;
+    this.#place = { rank: row.rank, count: row.count };
+    for (const l of this.#placeListeners) l(this.#place);
+  }
+
   #onNotification(c: pg.Client, n: pg.Notification): void {
+    if (n.channel === MEMBERS_CHANNEL) {
+      if (n.payload === this.o.clinic && this.#client === c) this.#countMembers(c).catch(() => this.#lost(c));
+      return;
+    }
     if (n.channel === ACK_CHANNEL) {
       const [id, from] = (n.payload ?? '').split(' ');
       const p = id ? this.#pending.get(id) : undefined;
