@@ -30,6 +30,7 @@ import { baselineStore, closureKey, runBaseline, type Baseline, type BaselineSto
 import { validityChecker } from './mutate/equivalence.js';
 import { equivalentReason, loadEquivalents } from './mutate/equivalent.js';
 import { buildImportGraph, type ImportGraph } from './mutate/import-graph.js';
+import { wilson95 } from './mutate/interval.js';
 import { applyMutant, mutantsOf, type Mutant } from './mutate/mutants.js';
 import { killsByTest, memoStore, resultKey } from './mutate/results-memo.js';
 import { createSandbox, type Sandbox } from './mutate/sandbox.js';
@@ -89,7 +90,7 @@ function random(seed: number): () => number {
 }
 
 /** Every mutant of the target files that runs and changes the program, once per distinct program. */
-function generate(files: string[]): { mutants: Mutant[]; dropped: Record<string, number>; sources: Map<string, string> } {
+function generate(files: string[]): { mutants: Mutant[]; dropped: Record<string, number>; sources: Map<string, string>; population: number } {
   const dropped: Record<string, number> = { invalid: 0, 'type-only': 0, duplicate: 0, 'outside --since': 0 };
   const operators = opts.operators ? new Set(opts.operators.split(',')) : undefined;
   const onlyLines = opts.lines ? new Set(opts.lines.split(',').map(Number)) : undefined;
@@ -117,9 +118,9 @@ function generate(files: string[]): { mutants: Mutant[]; dropped: Record<string,
     // Kept in random order, so a run cut short by --budget is still a random sample.
     const next = random(Number(opts.seed));
     const shuffled = mutants.map((m) => ({ m, r: next() })).sort((a, b) => a.r - b.r).map((x) => x.m);
-    return { mutants: shuffled.slice(0, Number(opts.sample)), dropped, sources };
+    return { mutants: shuffled.slice(0, Number(opts.sample)), dropped, sources, population: mutants.length };
   }
-  return { mutants, dropped, sources };
+  return { mutants, dropped, sources, population: mutants.length };
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
@@ -128,8 +129,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const files = expandTargets(ROOT, positionals.length ? positionals : DEFAULT_TARGETS);
   if (files.length === 0) throw new Error(`no .ts file under src/ matches ${positionals.join(' ') || 'the default targets'}`);
-  const { mutants, dropped, sources } = generate(files);
-  console.log(`${mutants.length} mutants in ${files.length} files (dropped: ${Object.entries(dropped).map(([k, v]) => `${v} ${k}`).join(', ')})`);
+  const { mutants, dropped, sources, population } = generate(files);
+  console.log(`${mutants.length}${mutants.length < population ? ` of ${population}` : ''} mutants in ${files.length} files (dropped: ${Object.entries(dropped).map(([k, v]) => `${v} ${k}`).join(', ')})`);
   if (opts.list) {
     for (const m of mutants) console.log(`${m.file}:${m.line}:${m.column}  ${m.operator}  ${m.description}`);
     return;
@@ -187,7 +188,7 @@ async function main(): Promise<void> {
       }
     }));
     if (queue.length) console.log(`budget spent: ${queue.length} mutants not run`);
-    report(results, files, { ...dropped, 'not run (budget)': queue.length }, { totalMs: Date.now() - started, baselineMs: timing.baselineMs });
+    report(results, files, { ...dropped, 'not run (budget)': queue.length }, { totalMs: Date.now() - started, baselineMs: timing.baselineMs }, population);
   } finally {
     cleanUp();
   }
@@ -232,11 +233,14 @@ async function runMutant(
   return { ...m, status: testsRun.length ? 'survived' : 'no-coverage', testsRun, ms: Date.now() - started };
 }
 
-function report(results: Result[], files: string[], dropped: Record<string, number>, timing: { totalMs: number; baselineMs: number }): void {
+function report(results: Result[], files: string[], dropped: Record<string, number>, timing: { totalMs: number; baselineMs: number }, population: number): void {
   const count = (s: Status): number => results.filter((r) => r.status === s).length;
   const detected = count('killed') + count('timeout');
   const undetected = count('survived') + count('no-coverage');
   const score = detected + undetected ? (100 * detected) / (detected + undetected) : 100;
+  // Only a --sample run is a random subset (a budget cut of a full run stops at some file).
+  const sampled = opts.sample !== undefined && results.length < population;
+  const interval = sampled ? wilson95(detected, detected + undetected) : undefined;
   results.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const perFile = files.map((file) => {
     const rs = results.filter((r) => r.file === file && r.status !== 'equivalent');
@@ -245,7 +249,7 @@ function report(results: Result[], files: string[], dropped: Record<string, numb
   }).filter((f) => f.mutants > 0);
   const summary = {
     date: new Date().toISOString(), node: process.version, args: process.argv.slice(2),
-    score: Math.round(score * 10) / 10, mutants: results.length,
+    score: Math.round(score * 10) / 10, ...(interval && { interval95: interval, population }), mutants: results.length,
     killed: count('killed'), timeout: count('timeout'), survived: count('survived'), noCoverage: count('no-coverage'),
     equivalent: count('equivalent'), fromEarlierRuns: results.filter((r) => r.memo).length, flaky: [...FLAKY],
     dropped, totalMs: timing.totalMs, baselineMs: timing.baselineMs,
@@ -264,6 +268,7 @@ function report(results: Result[], files: string[], dropped: Record<string, numb
   console.log('\nPer file:');
   for (const f of perFile) console.log(`  ${f.file.padEnd(50)} ${String(f.detected).padStart(4)}/${String(f.mutants).padEnd(4)} ${f.score} %`);
   console.log(`\nMutation score: ${summary.score} % (${detected} of ${detected + undetected} detected: ${summary.killed} killed, ${summary.timeout} timed out; ${summary.survived} survived, ${summary.noCoverage} not covered)`);
+  if (interval) console.log(`A random sample of ${results.length} of the ${population} mutants: the whole set's score lies in ${interval.low}–${interval.high} % (95 % Wilson interval).`);
   console.log(`Time: ${seconds(summary.totalMs)} in all, of which baseline ${seconds(summary.baselineMs)}. Report: ${file}`);
 }
 
