@@ -163,10 +163,11 @@ async function main(): Promise<void> {
       },
       { name: 'Patient/$everything', want: quick ? 10 : 30, targetP50Ms: 2, paths: clinic.slice(1).map((id) => `/Patient/${id}/$everything`) },
     ];
-    byType = await missByType({ facade, sim, cases, headers: bearer });
+    byType = await missByType({ facade, sim, cases, headers: bearer, ...(profile && { profileDir: profileDir() }) });
     for (const r of byType) {
-      process.stdout.write(`   ${r.name.padEnd(30)} ${String(r.requests).padStart(4)} × ${f1(r.callsPerRequest)} calls: facade p50 ${f2(r.facade.p50Ms)} p99 ${f2(r.facade.p99Ms)} | raw p50 ${f2(r.raw.p50Ms)} p99 ${f2(r.raw.p99Ms)} | added p50 ${f2(r.addedP50Ms)} ms (target ≤ ${r.targetP50Ms}: ${ok(r.addedP50Ms <= r.targetP50Ms)}), p99 ${f2(r.addedP99Ms)} ms${r.targetP99Ms === undefined ? '' : ` (target ≤ ${r.targetP99Ms}: ${ok(r.addedP99Ms <= r.targetP99Ms)})`}${r.skipped ? ` (${r.skipped} not 200, left out)` : ''}\n`);
+      process.stdout.write(`   ${r.name.padEnd(30)} ${String(r.requests).padStart(4)} × ${f1(r.callsPerRequest)} calls: facade ${r.facadeCpuMicros.toFixed(0)} µs CPU, p50 ${f2(r.facade.p50Ms)} p99 ${f2(r.facade.p99Ms)} | raw p50 ${f2(r.raw.p50Ms)} p99 ${f2(r.raw.p99Ms)} | added p50 ${f2(r.addedP50Ms)} ms (target ≤ ${r.targetP50Ms}: ${ok(r.addedP50Ms <= r.targetP50Ms)}), p99 ${f2(r.addedP99Ms)} ms${r.targetP99Ms === undefined ? '' : ` (target ≤ ${r.targetP99Ms}: ${ok(r.addedP99Ms <= r.targetP99Ms)})`}${r.skipped ? ` (${r.skipped} not 200, left out)` : ''}\n`);
     }
+    for (const r of byType) if (r.profile) printProfile(`${r.name}, ${r.requests + r.skipped} requests one at a time`, r.profile, r.requests + r.skipped);
     process.stdout.write('\n');
   }
   await facade.stop();
