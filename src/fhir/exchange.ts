@@ -1,5 +1,6 @@
 // What the router takes and gives (design principle 3): plain data, no HTTP library types,
 // so the same router serves Express, bulk jobs and tests.
+import { jsonBytes } from './json-bytes.js';
 
 export type FhirMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | (string & {});
 
@@ -48,5 +49,5 @@ export interface FinishedRequest {
 export function renderBody(res: FhirResponse): Buffer | undefined {
   if (res.body === undefined) return undefined;
   if (Buffer.isBuffer(res.body)) return res.body;
-  return Buffer.from(JSON.stringify(res.body, null, res.pretty ? 2 : undefined), 'utf8');
+  return jsonBytes(res.body, res.pretty);
 }

@@ -1,0 +1,42 @@
+// The bytes of a response body: the same as JSON.stringify, a Bundle written entry by entry.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { jsonBytes } from '../../src/fhir/json-bytes.js';
+
+const patient = (id: string, family: string) => ({ resourceType: 'Patient', id, name: [{ family, given: ['Ana', 'Béatrice'] }] });
+const page = {
+  resourceType: 'Bundle', type: 'searchset', total: 3, link: [{ relation: 'self', url: 'http://x/fhir/Patient?_count=3' }],
+  entry: [
+    { fullUrl: 'http://x/fhir/Patient/1', resource: patient('1', 'Tremblay'), search: { mode: 'match' } },
+    { fullUrl: 'http://x/fhir/Patient/2', resource: patient('2', 'Nguyễn'), search: { mode: 'match' } },
+    { fullUrl: 'http://x/fhir/Patient/3', resource: patient('3', '😀 \u2028 "quoted" \\'), search: { mode: 'match' } },
+  ],
+};
+
+describe('jsonBytes', () => {
+  it('gives the bytes of JSON.stringify for a Bundle, whatever its characters', () => {
+    assert.equal(jsonBytes(page).toString('utf8'), '{"resourceType":"Bundle","type":"searchset","total":3,"link":[{"relation":"self","url":"http://x/fhir/Patient?_count=3"}],'
+      + '"entry":[{"fullUrl":"http://x/fhir/Patient/1","resource":{"resourceType":"Patient","id":"1","name":[{"family":"Tremblay","given":["Ana","Béatrice"]}]},"search":{"mode":"match"}},'
+      + '{"fullUrl":"http://x/fhir/Patient/2","resource":{"resourceType":"Patient","id":"2","name":[{"family":"Nguyễn","given":["Ana","Béatrice"]}]},"search":{"mode":"match"}},'
+      + '{"fullUrl":"http://x/fhir/Patient/3","resource":{"resourceType":"Patient","id":"3","name":[{"family":"😀 \u2028 \\"quoted\\" \\\\","given":["Ana","Béatrice"]}]},"search":{"mode":"match"}}]}');
+  });
+
+  it('keeps the key order and what JSON.stringify leaves out, with entry first, in the middle or last', () => {
+    const cases: object[] = [
+      { entry: page.entry, resourceType: 'Bundle', total: undefined },
+      { resourceType: 'Bundle', skipped: undefined, entry: page.entry, fn: () => 1, type: 'collection' },
+      { resourceType: 'Bundle', entry: [page.entry[0], undefined, () => 1, null, page.entry[1]] },
+      { resourceType: 'Bundle', entry: page.entry, link: [] },
+    ];
+    for (const c of cases) assert.equal(jsonBytes(c).toString('utf8'), JSON.stringify(c));
+  });
+
+  it('answers anything else as JSON.stringify does, indented when pretty', () => {
+    for (const c of [page.entry[1]!.resource, { resourceType: 'Bundle', entry: [page.entry[1]] }, { resourceType: 'Bundle', entry: [] }, { entry: 'x' }]) {
+      assert.equal(jsonBytes(c).toString('utf8'), JSON.stringify(c));
+    }
+    assert.equal(jsonBytes(page, true).toString('utf8'), JSON.stringify(page, null, 2));
+    const dated = { entry: page.entry, toJSON: () => ({ replaced: true }) };
+    assert.equal(jsonBytes(dated).toString('utf8'), '{"replaced":true}');
+  });
+});
