@@ -5,6 +5,7 @@ import { createFacade } from './app.js';
 import { ConfigError, connectionFromCredentials, loadConfig, type OscarConnection } from './config.js';
 import { loadClinics } from './clinics/clinic-config.js';
 import { createDeployment, type DeploymentClinic } from './clinics/deployment.js';
+import { startEmbeddedOscars } from './clinics/embedded.js';
 import { createLogger, type Logger } from './logging.js';
 import { startSimulator, type Simulator } from './sim/server.js';
 import { demoCredentials } from './sim/options.js';
@@ -71,14 +72,18 @@ async function mainClinics(): Promise<void> {
   const logger = createLogger(site.logLevel);
   // One pool and job queue on the state database for the instance; each clinic adds its listener.
   const url = site.stateDatabaseUrl;
-  const host = url ? await stateDatabase(() => openPostgresHost({ url, logger }), async () => {}) : undefined;
+  // Clinics of the file without an OSCAR ({"embedded": true}) get a simulator each.
+  const embedded = await startEmbeddedOscars(clinics);
+  if (embedded.connections.size > 0) logger.info({ clinics: [...embedded.connections.keys()] }, 'started an embedded OSCAR simulator (synthetic clinic) for each clinic marked embedded');
+  const host = url ? await stateDatabase(() => openPostgresHost({ url, logger }), () => embedded.close()) : undefined;
   const parts: DeploymentClinic[] = [];
   for (const c of clinics) {
     const state = host
-      ? await stateDatabase(() => host.state(c.id), () => Promise.all(parts.map((p) => p.options?.state?.close())).then(() => host.close()))
+      ? await stateDatabase(() => host.state(c.id), () => Promise.all(parts.map((p) => p.options?.state?.close())).then(() => host.close()).then(() => embedded.close()))
       : undefined;
-    // A clinic always names its OSCAR (clinics-file.ts), so its connection is set.
-    parts.push({ id: c.id, config: c.config, oscar: c.config.oscar!, ...(state && { options: { state } }) });
+    // A clinic names its OSCAR or is embedded (clinics-file.ts), so its connection is set.
+    const oscar = c.config.oscar ?? embedded.connections.get(c.id)!;
+    parts.push({ id: c.id, config: c.config, oscar, ...(state && { options: { state } }) });
   }
   if (host) logger.info('state shared through the state database (STATE_DATABASE_URL)');
   const deployment = createDeployment(parts, logger);
@@ -86,10 +91,10 @@ async function mainClinics(): Promise<void> {
   process.stdout.write([
     '',
     `oscar-fhir is listening on ${site.host}:${port} (Node ${process.version}), serving ${clinics.length} clinic${clinics.length === 1 ? '' : 's'}:`,
-    ...clinics.map((c) => `  ${c.id}: ${c.config.fhirBaseUrl}`),
+    ...clinics.map((c) => `  ${c.id}: ${c.config.fhirBaseUrl}${embedded.connections.has(c.id) ? ' (embedded simulator: synthetic clinic, no real patients)' : ''}`),
     '',
   ].join('\n'));
-  stopOnSignals(logger, site.http.shutdownGraceMs, (graceMs) => deployment.close(graceMs), async () => host?.close());
+  stopOnSignals(logger, site.http.shutdownGraceMs, (graceMs) => deployment.close(graceMs), async () => { await host?.close(); await embedded.close(); });
 }
 
 async function main(): Promise<void> {

@@ -43,13 +43,21 @@ function clinicFolder(root: string, id: string): string {
 
 function clinicEnv(entry: ClinicEntry, env: Env, publicUrl: string, problems: string[]): Env {
   const e: Env = { ...env, CLINICS_FILE: undefined };
-  e.OSCAR_URL = entry.oscar.url;
   e.OSCAR_TIMEZONE = entry.timezone;
   e.FHIR_BASE_URL = `${publicUrl}${clinicBasePath(entry.id)}`;
-  if (entry.oscar.credentialsFile) e.OSCAR_CREDENTIALS_FILE = entry.oscar.credentialsFile;
   if (entry.mappingFile) e.MAPPING_CONFIG_FILE = entry.mappingFile;
   if (entry.smartClientsFile) e.SMART_CLIENTS_FILE = entry.smartClientsFile;
   if (entry.smartSigningKeyFile) e.SMART_SIGNING_KEY_FILE = entry.smartSigningKeyFile;
+  e.BULK_DIR = clinicFolder(env.BULK_DIR || 'data/bulk', entry.id);
+  // An embedded clinic is the one-clinic demo's case: no OSCAR_URL, so loadConfig applies the
+  // demo's rules to it (and only to it); its simulator's address changes with every start, so
+  // there is no capability map worth keeping.
+  if ('embedded' in entry.oscar) {
+    e.CAPABILITY_CACHE_FILE = 'off';
+    return e;
+  }
+  e.OSCAR_URL = entry.oscar.url;
+  if (entry.oscar.credentialsFile) e.OSCAR_CREDENTIALS_FILE = entry.oscar.credentialsFile;
   for (const [field, name] of Object.entries(SECRET_FIELDS) as [SecretField, string][]) {
     const ref = entry.oscar[field];
     if (!ref) continue;
@@ -57,7 +65,6 @@ function clinicEnv(entry: ClinicEntry, env: Env, publicUrl: string, problems: st
     else if (env[ref.env]) e[name] = env[ref.env];
     else problems.push(`clinic "${entry.id}": oscar.${field} names the environment variable ${ref.env}, which is not set`);
   }
-  e.BULK_DIR = clinicFolder(env.BULK_DIR || 'data/bulk', entry.id);
   if (env.CAPABILITY_CACHE_FILE !== 'off') e.CAPABILITY_CACHE_FILE = join(clinicFolder('data', entry.id), 'oscar-capabilities.json');
   return e;
 }

@@ -1,7 +1,9 @@
 // The clinics file (CLINICS_FILE): the clinics one deployment serves, each with its own OSCAR,
 // time zone, mapping tables and SMART clients. Secrets are never written in it: each is named by
 // an environment variable or a file ({"env": "NAME"} / {"file": "/path"}), or comes from the
-// credentials file `oscar-fhir connect` wrote. Every problem is reported at start-up, together.
+// credentials file `oscar-fhir connect` wrote. A clinic may instead be an embedded simulated
+// OSCAR ({"embedded": true}), so a many-clinic demo runs with no OSCAR at all. Every problem is
+// reported at start-up, together.
 import { readFileSync } from 'node:fs';
 
 /** Where a secret is: the environment variable or the file that holds it. */
@@ -18,14 +20,20 @@ export const SECRET_FIELDS = {
 } as const;
 export type SecretField = keyof typeof SECRET_FIELDS;
 
+/** A clinic's real OSCAR. */
+export type OscarEntry = {
+  url: string;
+  /** A credentials file as `oscar-fhir connect` writes it (mode 0600); fills the secrets not given. */
+  credentialsFile?: string;
+} & Partial<Record<SecretField, SecretRef>>;
+
+/** A simulated OSCAR started with the deployment (src/sim), with a synthetic clinic of its own. */
+export interface EmbeddedEntry { embedded: true }
+
 export interface ClinicEntry {
   /** Its FHIR base is /clinics/{id}/fhir; also its state namespace and the clinic of its audit records. */
   id: string;
-  oscar: {
-    url: string;
-    /** A credentials file as `oscar-fhir connect` writes it (mode 0600); fills the secrets not given. */
-    credentialsFile?: string;
-  } & Partial<Record<SecretField, SecretRef>>;
+  oscar: OscarEntry | EmbeddedEntry;
   /** IANA zone of the clinic's OSCAR (OSCAR_TIMEZONE of a one-clinic deployment). */
   timezone: string;
   mappingFile?: string;
@@ -84,7 +92,15 @@ function clinicEntry(raw: unknown, where: string, problems: string[]): ClinicEnt
   const smartClientsFile = optional('smartClientsFile');
   const smartSigningKeyFile = optional('smartSigningKeyFile');
   const o = raw.oscar;
-  if (!isObject(o)) { problems.push(`${at}: oscar must be an object with url and the credentials`); return undefined; }
+  if (!isObject(o)) { problems.push(`${at}: oscar must be an object with url and the credentials, or {"embedded": true}`); return undefined; }
+  const common = { id, ...(mappingFile && { mappingFile }), ...(smartClientsFile && { smartClientsFile }), ...(smartSigningKeyFile && { smartSigningKeyFile }) };
+  if ('embedded' in o) {
+    if (o.embedded !== true) problems.push(`${at}: oscar.embedded must be true (or left out for a real OSCAR)`);
+    // Nothing of a real OSCAR beside it: a url or a secret there would be silently unused.
+    unknownKeys(o, ['embedded'], `${at}: oscar (embedded)`, problems);
+    if (o.embedded !== true || timezone === undefined) return undefined;
+    return { ...common, timezone, oscar: { embedded: true } };
+  }
   unknownKeys(o, OSCAR_KEYS, `${at}: oscar`, problems);
   const url = text(o, 'url', `${at}: oscar`, problems, true);
   const credentialsFile = text(o, 'credentialsFile', `${at}: oscar`, problems, false);
@@ -94,10 +110,7 @@ function clinicEntry(raw: unknown, where: string, problems: string[]): ClinicEnt
     if (ref) secrets[field] = ref;
   }
   if (url === undefined || timezone === undefined) return undefined;
-  return {
-    id, timezone, oscar: { url, ...(credentialsFile && { credentialsFile }), ...secrets },
-    ...(mappingFile && { mappingFile }), ...(smartClientsFile && { smartClientsFile }), ...(smartSigningKeyFile && { smartSigningKeyFile }),
-  };
+  return { ...common, timezone, oscar: { url, ...(credentialsFile && { credentialsFile }), ...secrets } };
 }
 
 /** The clinics of a clinics file's JSON text; problems are appended (`name` says which file). */

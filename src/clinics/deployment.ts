@@ -49,8 +49,10 @@ function verdict(r: ReadyReport): string {
 export function createDeployment(clinics: readonly DeploymentClinic[], logger: Logger): Deployment {
   const first = clinics[0];
   if (!first) throw new Error('a deployment needs at least one clinic');
-  // Settings of the server itself are the same in every clinic's configuration (one environment).
-  const site = first.config;
+  // Settings of the server itself come from one environment, the same in every clinic's
+  // configuration, except for the defaults of an embedded (demo) clinic: open /metrics, no audit.
+  // Those must not reach the clinics with a real OSCAR, so a real clinic's settings rule the server.
+  const site = (clinics.find((c) => c.config.oscar !== null) ?? first).config;
   const drain = new DrainState();
   const processMetrics = new Registry();
   collectProcessMetrics(processMetrics);
