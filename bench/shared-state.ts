@@ -56,13 +56,13 @@ export async function sharedState(o: SharedStateOptions): Promise<SharedStateRep
       o.child<InstanceInfo>('servers/instance.ts', { ...env, BENCH_STATE_URL: db.url }),
       o.child<{ origin: string }>('servers/round-robin.ts'),
     ]);
-    const rounds = o.quick ? 2 : 4;
+    const rounds = o.quick ? 3 : 5; // odd: the median is a measured round
     const one = [local.info.port];
     const two = [a.info.port, b.info.port];
 
     const hit = async (targets: number[]): Promise<LoadResult> => {
       await lb.rpc('targets', targets);
-      return runLoad({ url: `${lb.info.origin}/fhir/Patient/1001`, connections: 16, durationSec: o.quick ? 3 : 5 });
+      return runLoad({ url: `${lb.info.origin}/fhir/Patient/1001`, connections: 16, durationSec: o.quick ? 2 : 5 });
     };
     await hit(two); // warm both instances' caches and JIT
     const hits: { one: LoadResult[]; two: LoadResult[] } = { one: [], two: [] };
@@ -71,7 +71,7 @@ export async function sharedState(o: SharedStateOptions): Promise<SharedStateRep
       hits.two.push(await hit(two));
     }
 
-    const paths = sim.info.readable.slice(0, o.quick ? 96 : 256).map((id) => `/fhir/Patient/${id}`);
+    const paths = sim.info.readable.slice(0, o.quick ? 64 : 256).map((id) => `/fhir/Patient/${id}`);
     const miss = async (targets: number[]): Promise<LoadResult & { maxInFlight: number }> => {
       await Promise.all([local.rpc('clear'), a.rpc('clear'), b.rpc('clear')]);
       await lb.rpc('targets', targets);
