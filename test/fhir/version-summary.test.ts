@@ -14,6 +14,7 @@ describe('versionId', () => {
   it('canonical JSON sorts keys at every level and keeps array order', () => {
     assert.equal(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } }), '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
     assert.equal(canonicalJson({ a: undefined, b: 1 }), '{"b":1}');
+    assert.equal(canonicalJson({ 'é"': 1, b: [undefined, 'x\n'] }), '{"b":[null,"x\\n"],"é\\"":1}');
   });
   it('same data → same version, whatever the key order or meta; any change → new version', () => {
     const p = patient('1', 'Smith', 'Jane', 'female', '1980-07-01');
