@@ -54,6 +54,27 @@ function choiceGroupsOf(entry: TypeEntry): Map<string, number> {
   return map;
 }
 
+// Element paths (Patient.name.given) by parent path and key, built once: a path built afresh for
+// every node is a new string to hash at each rule lookup. Bounded: incoming bodies can nest
+// elements (extensions in extensions…) into ever new paths, which are then built each time.
+const CHILD_PATHS = new Map<string, Map<string, string>>();
+const MAX_CHILD_PATHS = 20_000;
+let childPaths = 0;
+
+/** `parent.key`, without the `_` of a primitive's extension key. */
+function childPath(parent: string, key: string): string {
+  const byKey = CHILD_PATHS.get(parent);
+  const known = byKey?.get(key);
+  if (known !== undefined) return known;
+  const path = `${parent}.${key.charCodeAt(0) === 95 /* _ */ ? key.slice(1) : key}`;
+  if (childPaths < MAX_CHILD_PATHS) {
+    childPaths++;
+    if (byKey) byKey.set(key, path);
+    else CHILD_PATHS.set(parent, new Map([[key, path]]));
+  }
+  return path;
+}
+
 function presentIn(node: JsonObject, prop: string): boolean {
   return node[prop] !== undefined || node[`_${prop}`] !== undefined;
 }
@@ -128,7 +149,7 @@ export class Walker {
       const info = entry.props[key];
       if (!info) continue; // unknown element: reported by the schema validator
       const value = node[key];
-      const childElement = `${elementPath}.${key.charCodeAt(0) === 95 /* _ */ ? key.slice(1) : key}`;
+      const childElement = childPath(elementPath, key);
       if (choiceGroups) {
         const g = choiceGroups.get(key);
         if (g !== undefined) {
