@@ -47,6 +47,14 @@ export interface ClinicsOptions {
   stateDatabaseUrl?: string;
   /** Deployments behind a round-robin balancer (default 1, no balancer). */
   instances?: number;
+  /** SMART apps registered at every clinic, beside the Backend Services client (clients-file entries). */
+  apps?: Record<string, unknown>[];
+}
+
+/** A clinic's OSCAR login at its simulator's sign-in page (its SOAP user, as the simulator makes it). */
+export function oscarLoginOf(id: string): { name: string; password: string } {
+  const c = credentialsOf(id);
+  return { name: c.soapUserName, password: c.soapPassword };
 }
 
 export interface ClinicsStack {
@@ -94,7 +102,7 @@ export async function startClinics(specs: readonly ClinicSpec[], opts: ClinicsOp
     const sim = sims.get(s.id)!;
     const c = credentialsOf(s.id);
     const clientsFile = join(dir, `${s.id}-clients.json`);
-    writeFileSync(clientsFile, JSON.stringify({ clients: [{ client_id: CLIENT_ID, scope: 'system/*.cruds', jwks: { keys: [key.publicJwk] } }] }));
+    writeFileSync(clientsFile, JSON.stringify({ clients: [{ client_id: CLIENT_ID, scope: 'system/*.cruds', jwks: { keys: [key.publicJwk] } }, ...opts.apps ?? []] }));
     const entry = { id: s.id, timezone: s.timezone, smartClientsFile: clientsFile };
     // The first clinic's secrets come from environment variables, the others' from a credentials file.
     if (i === 0) {
