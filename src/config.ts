@@ -242,6 +242,11 @@ function secret(env: Env, name: string, problems: string[]): string | undefined 
   return v === '' ? undefined : v;
 }
 
+/** An operator token is a random secret: too short to resist guessing is refused. */
+export function checkOpsToken(name: string, token: string | undefined, problems: string[]): void {
+  if (token !== undefined && token.length < 16) problems.push(`${name} must be at least 16 characters (a random secret, e.g. openssl rand -hex 32)`);
+}
+
 function booleanFrom(env: Env, name: string, dflt: boolean, problems: string[]): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return dflt;
@@ -482,7 +487,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (!embedded && auditLog === 'off') problems.push('AUDIT_LOG=off is only allowed with the embedded simulator: access to a real OSCAR must be audited');
 
   const opsToken = secret(env, 'OPS_TOKEN', problems);
-  if (opsToken !== undefined && opsToken.length < 16) problems.push('OPS_TOKEN must be at least 16 characters (a random secret, e.g. openssl rand -hex 32)');
+  checkOpsToken('OPS_TOKEN', opsToken, problems);
   const ops = { ...(opsToken !== undefined && { token: opsToken }), openWithoutToken: embedded };
 
   const mappingOverrides = env.MAPPING_CONFIG_FILE ? readMappingOverrides(env.MAPPING_CONFIG_FILE, problems) : {};

@@ -83,7 +83,7 @@ async function mainClinics(): Promise<void> {
       : undefined;
     // A clinic names its OSCAR or is embedded (clinics-file.ts), so its connection is set.
     const oscar = c.config.oscar ?? embedded.connections.get(c.id)!;
-    parts.push({ id: c.id, config: c.config, oscar, ...(state && { options: { state } }) });
+    parts.push({ id: c.id, config: c.config, oscar, ...(c.opsToken && { opsToken: c.opsToken }), ...(state && { options: { state } }) });
   }
   if (host) logger.info('state shared through the state database (STATE_DATABASE_URL)');
   const deployment = createDeployment(parts, logger);

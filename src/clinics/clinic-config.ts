@@ -2,9 +2,10 @@
 // the process environment for what every clinic shares (ports, limits, cache budget, AUTH_MODE,
 // AUDIT_LOG, STATE_DATABASE_URL…), and the clinic's entry for what is its own. Building it
 // through loadConfig keeps one set of rules, defaults and messages for both deployments.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-import { readClinicsFile, SECRET_FIELDS, type ClinicEntry, type SecretField } from './clinics-file.js';
+import { checkOpsToken, ConfigError, loadConfig, type Config } from '../config.js';
+import { readClinicsFile, SECRET_FIELDS, type ClinicEntry, type SecretField, type SecretRef } from './clinics-file.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -27,13 +28,37 @@ const FIELD_OF: Record<string, string> = {
 /** Variables the clinics file replaces: set beside CLINICS_FILE they would be ignored, so they are refused. */
 const ONE_CLINIC_ONLY = ['FHIR_BASE_URL', ...Object.keys(FIELD_OF), ...Object.values(SECRET_FIELDS).map((n) => `${n}_FILE`)];
 
-function inFileTerms(problem: string): string {
-  return problem.replace(/\b[A-Z][A-Z_]+\b/g, (name) => FIELD_OF[name] ?? FIELD_OF[name.replace(/_FILE$/, '')] ?? name);
+/** Shared settings of the environment a clinic may replace with its own (externalIssuer). */
+const ISSUER_FIELD_OF: Record<string, string> = {
+  SMART_ISSUER: 'externalIssuer.issuer', SMART_JWKS_URL: 'externalIssuer.jwksUrl',
+  SMART_TOKEN_URL: 'externalIssuer.tokenUrl', SMART_AUTHORIZE_URL: 'externalIssuer.authorizeUrl',
+};
+
+function inFileTerms(problem: string, fields: Record<string, string>): string {
+  return problem.replace(/\b[A-Z][A-Z_]+\b/g, (name) => fields[name] ?? fields[name.replace(/_FILE$/, '')] ?? name);
 }
 
 export interface ClinicConfig {
   id: string;
+  /** The clinic's configuration; its `ops` is the deployment's (OPS_TOKEN), for the server's own /metrics and /readyz. */
   config: Config;
+  /** The clinic's own operator token (opsToken), also accepted at /clinics/{id}/readyz and /clinics/{id}/metrics. */
+  opsToken?: string;
+}
+
+/** A secret named by the environment variable holding it. */
+function fromEnv(name: string, env: Env, where: string, problems: string[]): string | undefined {
+  if (env[name]) return env[name];
+  problems.push(`${where} names the environment variable ${name}, which is not set`);
+  return undefined;
+}
+
+function secretValue(ref: SecretRef, env: Env, where: string, problems: string[]): string | undefined {
+  if ('env' in ref) return fromEnv(ref.env, env, where, problems);
+  try { return readFileSync(ref.file, 'utf8').replace(/\r?\n$/, ''); } catch (e) {
+    problems.push(`${where}: cannot read ${ref.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    return undefined;
+  }
 }
 
 /** Where the clinic's own files go under a folder shared by all clinics (BULK_DIR, the capability cache). */
@@ -49,6 +74,8 @@ function clinicEnv(entry: ClinicEntry, env: Env, publicUrl: string, problems: st
   if (entry.smartClientsFile) e.SMART_CLIENTS_FILE = entry.smartClientsFile;
   if (entry.smartSigningKeyFile) e.SMART_SIGNING_KEY_FILE = entry.smartSigningKeyFile;
   e.BULK_DIR = clinicFolder(env.BULK_DIR || 'data/bulk', entry.id);
+  const x = entry.externalIssuer;
+  if (x) Object.assign(e, { SMART_ISSUER: x.issuer, SMART_JWKS_URL: x.jwksUrl, SMART_TOKEN_URL: x.tokenUrl, SMART_AUTHORIZE_URL: x.authorizeUrl });
   // An embedded clinic is the one-clinic demo's case: no OSCAR_URL, so loadConfig applies the
   // demo's rules to it (and only to it); its simulator's address changes with every start, so
   // there is no capability map worth keeping.
@@ -62,8 +89,7 @@ function clinicEnv(entry: ClinicEntry, env: Env, publicUrl: string, problems: st
     const ref = entry.oscar[field];
     if (!ref) continue;
     if ('file' in ref) e[`${name}_FILE`] = ref.file;
-    else if (env[ref.env]) e[name] = env[ref.env];
-    else problems.push(`clinic "${entry.id}": oscar.${field} names the environment variable ${ref.env}, which is not set`);
+    else e[name] = fromEnv(ref.env, env, `clinic "${entry.id}": oscar.${field}`, problems);
   }
   if (env.CAPABILITY_CACHE_FILE !== 'off') e.CAPABILITY_CACHE_FILE = join(clinicFolder('data', entry.id), 'oscar-capabilities.json');
   return e;
@@ -97,12 +123,15 @@ export function loadClinics(env: Env = process.env): ClinicConfig[] {
   const shared = new Set<string>();
   for (const entry of entries) {
     const e = clinicEnv(entry, env, publicUrl, problems);
+    const opsToken = entry.opsToken && secretValue(entry.opsToken, env, `clinic "${entry.id}": opsToken`, problems);
+    checkOpsToken(`clinic "${entry.id}": opsToken`, opsToken, problems);
+    const fields = entry.externalIssuer ? { ...FIELD_OF, ...ISSUER_FIELD_OF } : FIELD_OF;
     try {
-      clinics.push({ id: entry.id, config: loadConfig(e) });
+      clinics.push({ id: entry.id, config: loadConfig(e), ...(opsToken && { opsToken }) });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       for (const p of err.problems) {
-        const own = inFileTerms(p);
+        const own = inFileTerms(p, fields);
         if (own === p) shared.add(p);
         else problems.push(`clinic "${entry.id}": ${own}`);
       }

@@ -30,10 +30,22 @@ export type OscarEntry = {
 /** A simulated OSCAR started with the deployment (src/sim), with a synthetic clinic of its own. */
 export interface EmbeddedEntry { embedded: true }
 
+/** An authorization server of the clinic's own whose access tokens the clinic accepts (SMART_ISSUER…). */
+export interface ExternalIssuerEntry {
+  issuer: string;
+  jwksUrl: string;
+  tokenUrl?: string;
+  authorizeUrl?: string;
+}
+
 export interface ClinicEntry {
   /** Its FHIR base is /clinics/{id}/fhir; also its state namespace and the clinic of its audit records. */
   id: string;
   oscar: OscarEntry | EmbeddedEntry;
+  /** The operator token of this clinic's /clinics/{id}/readyz and /clinics/{id}/metrics. */
+  opsToken?: SecretRef;
+  /** Replaces SMART_ISSUER, SMART_JWKS_URL, SMART_TOKEN_URL and SMART_AUTHORIZE_URL for this clinic. */
+  externalIssuer?: ExternalIssuerEntry;
   /** IANA zone of the clinic's OSCAR (OSCAR_TIMEZONE of a one-clinic deployment). */
   timezone: string;
   mappingFile?: string;
@@ -43,7 +55,8 @@ export interface ClinicEntry {
 
 /** Lower-case letters, digits and dashes: it is a path segment, a state key prefix and a metric label. */
 const CLINIC_ID = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
-const CLINIC_KEYS = ['id', 'oscar', 'timezone', 'mappingFile', 'smartClientsFile', 'smartSigningKeyFile'];
+const CLINIC_KEYS = ['id', 'oscar', 'timezone', 'mappingFile', 'smartClientsFile', 'smartSigningKeyFile', 'opsToken', 'externalIssuer'];
+const ISSUER_KEYS = ['issuer', 'jwksUrl', 'tokenUrl', 'authorizeUrl'];
 const OSCAR_KEYS = ['url', 'credentialsFile', ...Object.keys(SECRET_FIELDS)];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -77,6 +90,18 @@ function secretRef(v: unknown, where: string, problems: string[]): SecretRef | u
   return undefined;
 }
 
+function externalIssuer(v: unknown, where: string, problems: string[]): ExternalIssuerEntry | undefined {
+  if (v === undefined) return undefined;
+  if (!isObject(v)) { problems.push(`${where} must be an object with issuer and jwksUrl (tokenUrl, authorizeUrl optional)`); return undefined; }
+  unknownKeys(v, ISSUER_KEYS, where, problems);
+  const issuer = text(v, 'issuer', where, problems, true);
+  const jwksUrl = text(v, 'jwksUrl', where, problems, true);
+  const tokenUrl = text(v, 'tokenUrl', where, problems, false);
+  const authorizeUrl = text(v, 'authorizeUrl', where, problems, false);
+  if (issuer === undefined || jwksUrl === undefined) return undefined;
+  return { issuer, jwksUrl, ...(tokenUrl && { tokenUrl }), ...(authorizeUrl && { authorizeUrl }) };
+}
+
 function clinicEntry(raw: unknown, where: string, problems: string[]): ClinicEntry | undefined {
   if (!isObject(raw)) { problems.push(`${where} must be an object`); return undefined; }
   unknownKeys(raw, CLINIC_KEYS, where, problems);
@@ -93,7 +118,12 @@ function clinicEntry(raw: unknown, where: string, problems: string[]): ClinicEnt
   const smartSigningKeyFile = optional('smartSigningKeyFile');
   const o = raw.oscar;
   if (!isObject(o)) { problems.push(`${at}: oscar must be an object with url and the credentials, or {"embedded": true}`); return undefined; }
-  const common = { id, ...(mappingFile && { mappingFile }), ...(smartClientsFile && { smartClientsFile }), ...(smartSigningKeyFile && { smartSigningKeyFile }) };
+  const opsToken = secretRef(raw.opsToken, `${at}: opsToken`, problems);
+  const issuer = externalIssuer(raw.externalIssuer, `${at}: externalIssuer`, problems);
+  const common = {
+    id, ...(mappingFile && { mappingFile }), ...(smartClientsFile && { smartClientsFile }), ...(smartSigningKeyFile && { smartSigningKeyFile }),
+    ...(opsToken && { opsToken }), ...(issuer && { externalIssuer: issuer }),
+  };
   if ('embedded' in o) {
     if (o.embedded !== true) problems.push(`${at}: oscar.embedded must be true (or left out for a real OSCAR)`);
     // Nothing of a real OSCAR beside it: a url or a secret there would be silently unused.

@@ -11,7 +11,7 @@ import { createClinic, type Clinic, type FacadeOptions } from '../app.js';
 import { createAuditSink } from '../auth/audit-sink.js';
 import type { Config, OscarConnection } from '../config.js';
 import { createOpsApp } from '../http/ops-app.js';
-import { opsAllowed } from '../http/ops-access.js';
+import { opsAllowed, opsRefusal, type OpsAccess } from '../http/ops-access.js';
 import type { ReadyReport } from '../http/readiness.js';
 import { createHttpServer } from '../http/server.js';
 import { closeGracefully, DrainState } from '../http/shutdown.js';
@@ -26,6 +26,8 @@ export interface DeploymentClinic {
   oscar: OscarConnection;
   /** Composition options; `state` must belong to this clinic (default: in-process for it). */
   options?: FacadeOptions;
+  /** The clinic's own operator token: its /clinics/{id}/readyz and /clinics/{id}/metrics accept it too. */
+  opsToken?: string;
 }
 
 export interface Deployment {
@@ -68,6 +70,8 @@ export function createDeployment(clinics: readonly DeploymentClinic[], logger: L
     built.set(c.id, clinic);
   }
   const all = [...built.values()];
+  // A clinic's token opens only its own endpoints; the deployment's (OPS_TOKEN) opens every one.
+  const clinicOps = new Map<string, OpsAccess>(clinics.map((c) => [c.id, { ...site.ops, ...(c.opsToken && { clinicToken: c.opsToken }) }]));
 
   const ops = createOpsApp({
     basePath: clinicBasePath('{id}'), drain, https: site.fhirBaseUrl.startsWith('https:'), logger, ops: site.ops,
@@ -86,7 +90,18 @@ export function createDeployment(clinics: readonly DeploymentClinic[], logger: L
         const clinic = built.get(req.params.id);
         if (!clinic) { next(); return; }
         const r = await clinic.ready();
-        res.status(r.ok ? 200 : 503).json({ status: r.ok ? 'ready' : 'not ready', ...(opsAllowed(site.ops, req.headers.authorization) && { checks: r.checks, ...r.detail }) });
+        res.status(r.ok ? 200 : 503).json({ status: r.ok ? 'ready' : 'not ready', ...(opsAllowed(clinicOps.get(clinic.id)!, req.headers.authorization) && { checks: r.checks, ...r.detail }) });
+      });
+      // One clinic's series (no process metrics: those are the whole server's).
+      app.get('/clinics/:id/metrics', async (req, res, next) => {
+        const clinic = built.get(req.params.id);
+        if (!clinic) { next(); return; }
+        const refusal = opsRefusal(clinicOps.get(clinic.id)!, req.headers.authorization);
+        if (refusal) {
+          res.status(refusal.status).set(refusal.headers).type('application/fhir+json').json(refusal.body);
+          return;
+        }
+        res.type(clinic.metrics.registry.contentType).send(await clinic.metrics.registry.metrics());
       });
     }],
     metrics: {

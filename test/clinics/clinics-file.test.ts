@@ -129,6 +129,29 @@ describe('clinics file', () => {
     assert.doesNotMatch(text, /clinic "b"/);
   });
 
+  it('a clinic\'s own operator token and external issuer: checked, in the file\'s terms, never repeated', () => {
+    const tokenFile = join(dir, 'b-ops-token');
+    writeFileSync(tokenFile, 'short\n');
+    const written: string[] = [];
+    parseClinicsFile(JSON.stringify({ clinics: [{ id: 'a', timezone: 'UTC', oscar: { url: 'https://a.example.org' }, opsToken: 'inline-operator-token-123' }] }), written);
+    assert.match(written.join('\n'), /clinic "a": opsToken must not be written in the clinics file/);
+    assert.doesNotMatch(written.join('\n'), /inline-operator-token/);
+    const file = writeClinics({
+      clinics: [
+        { id: 'a', timezone: 'UTC', oscar: { url: 'https://a.example.org', ...secretsByEnv }, opsToken: { env: 'A_OPS' }, externalIssuer: { issuer: 'https://idp.example.org/a' } },
+        { id: 'b', timezone: 'UTC', oscar: { url: 'https://b.example.org', ...secretsByEnv }, opsToken: { file: tokenFile }, externalIssuer: { issuer: 'idp-b', jwksUrl: 'https://idp.example.org/b/certs', tokenUrl: 'https://idp.example.org/b/token' } },
+        { id: 'c', timezone: 'UTC', oscar: { url: 'https://c.example.org', ...secretsByEnv }, opsToken: { file: join(dir, 'no-such-token') } },
+      ],
+    });
+    const text = problemsOf({ ...secretValues, CLINICS_FILE: file, SMART_CLIENTS_FILE: '' }).join('\n');
+    assert.match(text, /clinic "a": opsToken names the environment variable A_OPS, which is not set/);
+    assert.match(text, /clinic "a": externalIssuer: jwksUrl must be a non-empty string/);
+    assert.match(text, /clinic "b": opsToken must be at least 16 characters/);
+    assert.match(text, /clinic "b": externalIssuer\.issuer must be an absolute http\(s\) URL/);
+    assert.match(text, /clinic "c": opsToken: cannot read .*no-such-token \(ENOENT\)/);
+    assert.doesNotMatch(text, /short/, 'a secret is never repeated');
+  });
+
   it('refuses the one-clinic variables beside CLINICS_FILE, and a PUBLIC_URL that is not a URL', () => {
     const file = writeClinics({ clinics: [{ id: 'a', timezone: 'UTC', oscar: { url: 'https://a.example.org', ...secretsByEnv } }] });
     const text = problemsOf({

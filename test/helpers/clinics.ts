@@ -27,6 +27,8 @@ export interface ClinicSpec {
   seed: number;
   timezone: string;
   patients?: number;
+  /** More keys of the clinic's entry in the clinics file (opsToken, externalIssuer…). */
+  entry?: Record<string, unknown>;
 }
 
 export interface TestClinic {
@@ -103,7 +105,7 @@ export async function startClinics(specs: readonly ClinicSpec[], opts: ClinicsOp
     const c = credentialsOf(s.id);
     const clientsFile = join(dir, `${s.id}-clients.json`);
     writeFileSync(clientsFile, JSON.stringify({ clients: [{ client_id: CLIENT_ID, scope: 'system/*.cruds', jwks: { keys: [key.publicJwk] } }, ...opts.apps ?? []] }));
-    const entry = { id: s.id, timezone: s.timezone, smartClientsFile: clientsFile };
+    const entry = { id: s.id, timezone: s.timezone, smartClientsFile: clientsFile, ...s.entry };
     // The first clinic's secrets come from environment variables, the others' from a credentials file.
     if (i === 0) {
       const prefix = s.id.toUpperCase().replace(/-/g, '_');
@@ -154,7 +156,7 @@ export async function startClinics(specs: readonly ClinicSpec[], opts: ClinicsOp
     const parts = [];
     for (const c of configs) {
       const state = await host?.state(c.id);
-      parts.push({ id: c.id, config: c.config, oscar: c.config.oscar!, ...(state && { options: { state } }) });
+      parts.push({ id: c.id, config: c.config, oscar: c.config.oscar!, ...(c.opsToken && { opsToken: c.opsToken }), ...(state && { options: { state } }) });
     }
     const deployment = createDeployment(parts, createLogger('silent'));
     ports.push(await deployment.listen());
