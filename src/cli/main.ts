@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, connectionFromVariables } from '../config.js';
 import { check, connect, type CliIo } from './connect.js';
+import { checkClinics } from './check-clinics.js';
 import { readCredentialsFile } from '../config/credentials-file.js';
 import { isValidTimeZone } from '../time/zone.js';
 
@@ -35,6 +36,9 @@ connect options (environment variables in brackets):
 check options:
   --credentials FILE     credentials file (default: oscar-credentials.json)  [OSCAR_CREDENTIALS_FILE]
                          the clinic's zone, compared with OSCAR's:            [OSCAR_TIMEZONE]
+  --clinics FILE         check every clinic of a clinics file instead, as the server reads it
+                         (the secrets it names from this environment)                [CLINICS_FILE]
+  --clinic ID            with --clinics: only this clinic
 
 Then start the server with OSCAR_CREDENTIALS_FILE=<file> npm start.
 `;
@@ -92,7 +96,11 @@ async function runConnect(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Pr
 }
 
 async function runCheck(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseArgs({ args: argv, strict: true, options: { credentials: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, strict: true, options: { credentials: { type: 'string' }, clinics: { type: 'string' }, clinic: { type: 'string' } } });
+  // A clinics file unless a credentials file is asked for: what the server would read.
+  const clinicsFile = values.clinics ?? (values.credentials === undefined ? env.CLINICS_FILE : undefined);
+  if (clinicsFile) return checkClinics(clinicsFile, values.clinic, io, env);
+  if (values.clinic !== undefined) throw new UsageError('--clinic needs a clinics file (--clinics or CLINICS_FILE)');
   const file = values.credentials ?? env.OSCAR_CREDENTIALS_FILE ?? 'oscar-credentials.json';
   const problems: string[] = [];
   const c = readCredentialsFile(file, problems);
