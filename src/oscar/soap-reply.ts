@@ -10,6 +10,7 @@
 // part of a record. Text comes back exactly as OSCAR escaped it — XML's five names and numeric
 // references only, each decoded once — with XML whitespace trimmed at either end, as JAXB readers do.
 
+import { isAscii } from 'node:buffer';
 import type { FieldRule, SoapSchema, TypeRules } from './soap-schema.js';
 
 export interface SoapFaultParts {
@@ -104,6 +105,15 @@ interface Frame {
  */
 const own = (s: string): string => (s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8'));
 
+const HIGH_BYTE = /[\x80-\xff]/;
+
+/**
+ * Text read from an answer's bytes one per character (Latin-1, readSoapBytes) as the characters
+ * its UTF-8 spells. Text runs and names are cut at markup, which is ASCII, so no UTF-8 sequence is
+ * ever split; bytes that are not UTF-8 become U+FFFD, as decoding the whole answer would make them.
+ */
+const spelled = (s: string, bytes: boolean): string => (bytes && HIGH_BYTE.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s);
+
 function valueOf(f: Frame): unknown {
   // Built one field at a time, a record with many fields ends up a hash table in V8; a spread copy
   // is compact again (measured: the same 40-field records take half the heap).
@@ -139,6 +149,21 @@ function addChild(parent: Frame, f: Frame, value: unknown): void {
  * MalformedXmlError when it is not well-formed.
  */
 export function readSoapReply(text: string, schema: SoapSchema, operation: string): SoapReply | undefined {
+  return read(text, schema, operation, false);
+}
+
+/**
+ * readSoapReply for the answer's bytes (UTF-8). Decoding a whole answer that holds one character
+ * beyond Latin-1 (a name in Vietnamese, a typographic quote) is slow in V8 — measured 0.76 ms
+ * for a 70 KB page of 50 patients, against 9 µs for the same bytes with Latin-1 names only — so
+ * the markup is scanned over the bytes as Latin-1 text and only the text it holds is decoded.
+ */
+export function readSoapBytes(body: Buffer, schema: SoapSchema, operation: string): SoapReply | undefined {
+  return read(body.toString('latin1'), schema, operation, !isAscii(body));
+}
+
+/** `bytes`: `text` holds UTF-8 bytes, one per character (see `spelled`). */
+function read(text: string, schema: SoapSchema, operation: string, bytes: boolean): SoapReply | undefined {
   const root: Frame = { qname: '', name: '', rule: undefined, rules: NO_RULES, children: undefined, text: '', trailing: 0, nil: false };
   const stack: Frame[] = [root];
   let roots = 0;
@@ -160,8 +185,9 @@ export function readSoapReply(text: string, schema: SoapSchema, operation: strin
           pos += 3 + q.length; // `</name>`, the usual spelling
         } else {
           END_TAG.lastIndex = pos;
-          const close = END_TAG.exec(text)?.[1];
-          if (close === undefined) throw unexpected(pos);
+          const tag = END_TAG.exec(text)?.[1];
+          if (tag === undefined) throw unexpected(pos);
+          const close = spelled(tag, bytes);
           pos = END_TAG.lastIndex;
           if (top === root || close !== q) throw new MalformedXmlError(`end tag ${close} does not match`);
         }
@@ -174,7 +200,7 @@ export function readSoapReply(text: string, schema: SoapSchema, operation: strin
         if (text.startsWith('<![CDATA[', pos)) {
           const end = text.indexOf(']]>', pos + 9);
           if (end < 0) throw unexpected(pos);
-          cdata = text.slice(pos + 9, end);
+          cdata = spelled(text.slice(pos + 9, end), bytes);
           pos = end + 3;
         } else {
           // Comments and processing instructions carry nothing.
@@ -201,7 +227,7 @@ export function readSoapReply(text: string, schema: SoapSchema, operation: strin
           const m = START_TAG.exec(text);
           if (!m) throw unexpected(pos);
           pos = START_TAG.lastIndex;
-          open = m[1]!;
+          open = spelled(m[1]!, bytes);
           attributes = m[2]!;
           empty = m[3] === '/';
         }
@@ -223,7 +249,7 @@ export function readSoapReply(text: string, schema: SoapSchema, operation: strin
     }
     if (top.children) continue; // whitespace between child elements
     if (raw === undefined) { top.text += cdata; top.trailing = 0; continue; }
-    const piece = decode(top.text === '' ? raw.replace(LEADING_SPACE, '') : raw);
+    const piece = decode(spelled(top.text === '' ? raw.replace(LEADING_SPACE, '') : raw, bytes));
     top.text += piece;
     const tail = TRAILING_SPACE.exec(raw);
     top.trailing = tail ? (tail[0].length === raw.length ? top.trailing + piece.length : tail[0].length) : 0;

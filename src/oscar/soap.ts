@@ -11,7 +11,7 @@ import { soapEnvelope } from './soap-envelope.js';
 import type { SoapArgs } from './soap-envelope.js';
 import { readSoapSchema } from './soap-schema.js';
 import type { SoapSchema } from './soap-schema.js';
-import { readSoapReply } from './soap-reply.js';
+import { readSoapBytes } from './soap-reply.js';
 import type { SoapReply } from './soap-reply.js';
 import { retryAfterMs } from './guard/throttle.js';
 
@@ -198,16 +198,17 @@ export class SoapClient {
       // contract 4.1: SOAPAction "" (CXF tolerates any).
       headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' },
     });
-    const text = reply.body.toString('utf8');
+    // The whole answer as text only for a message (readSoapBytes reads the bytes themselves).
+    const text = (): string => reply.body.toString('utf8');
     // A proxy's HTML error page (502/503…) is not a SOAP answer: report the status itself.
     if (reply.status >= 400 && !/xml/i.test(String(reply.headers['content-type'] ?? ''))) {
-      throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text, retryAfterMs: retryAfterMs(reply.headers['retry-after'], Date.now()) });
+      throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text(), retryAfterMs: retryAfterMs(reply.headers['retry-after'], Date.now()) });
     }
     let read: SoapReply | undefined;
     try {
-      read = readSoapReply(text, schema, operation);
+      read = readSoapBytes(reply.body, schema, operation);
     } catch {
-      if (reply.status >= 400) throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text });
+      if (reply.status >= 400) throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text() });
       throw new OscarProtocolError(name, 'response is not well-formed XML');
     }
     if (read?.kind === 'fault') {
@@ -215,7 +216,7 @@ export class SoapClient {
       if (SECURITY_FAULT.test(code)) throw new SecurityFault(code);
       throw new OscarFaultError(name, { faultCode: code || 'soap:Fault', upstreamMessage: faultText, upstreamStatus: reply.status });
     }
-    if (reply.status >= 400) throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text });
+    if (reply.status >= 400) throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text() });
     if (!read) throw new OscarProtocolError(name, 'unreadable SOAP response');
     return read.value as T | undefined;
   }

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { MalformedXmlError, readSoapReply } from '../../src/oscar/soap-reply.js';
+import { MalformedXmlError, readSoapBytes, readSoapReply } from '../../src/oscar/soap-reply.js';
 import { readSoapSchema } from '../../src/oscar/soap-schema.js';
 
 const JUNO_NS = 'http://v1.soap.external.ws.oscarehr.org/';
@@ -110,6 +110,43 @@ describe('reading SOAP answers by the WSDL', () => {
   });
 });
 
+describe('reading the answer from its bytes', () => {
+  const bytesOf = (op: string, inner: string): Buffer => Buffer.from(answer(op, inner), 'utf8');
+
+  it('reads text beyond ASCII and Latin-1 as the characters its UTF-8 spells', () => {
+    const r = readSoapBytes(bytesOf('getOne', '<return><id>1</id><name> Nguyễn “Zoë” 😀 &#233;&amp;é </name><owner><key><![CDATA[Ễ<é>]]></key><n>2</n></owner></return>'), schema, 'getOne');
+    assert.deepEqual(r, { kind: 'return', value: { id: 1, name: 'Nguyễn “Zoë” 😀 é&é', owner: { key: 'Ễ<é>', n: 2 } } });
+  });
+
+  it('gives what the text of the decoded answer gives, for every spelling the reader knows', () => {
+    const inners = [
+      '<return><id>1</id><name>Ann</name></return>',
+      '<return>\n <id> 7 </id>\n <name>\n  Ễ&#13;b&#x20;\t</name>\n</return>',
+      '<return><id>1</id><name>é</name><name>Ễ</name></return>', // repeated though the WSDL says once
+      '<return xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><id>1</id><name  >ü</name  ><weight xsi:nil="true"/><ünknown a="ß">Ω</ünknown></return>',
+      '<return><id>1</id><name>a<![CDATA[Ễ]]>b<!-- Ω -->c</name></return>',
+    ];
+    for (const inner of inners) {
+      assert.deepEqual(readSoapBytes(bytesOf('getOne', inner), schema, 'getOne'), readSoapReply(answer('getOne', inner), schema, 'getOne'), inner);
+    }
+    // Bytes that are not UTF-8 become U+FFFD, as Buffer#toString('utf8') makes them.
+    const broken = Buffer.concat([Buffer.from(answer('getOne', '<return><id>1</id><name>a').replace('</ns2:getOneResponse></soap:Body></soap:Envelope>', '')),
+      Buffer.from([0xff, 0xc3, 0x41, 0xe1, 0xbb]), Buffer.from('</name></return></ns2:getOneResponse></soap:Body></soap:Envelope>')]);
+    const fromText = readSoapReply(broken.toString('utf8'), schema, 'getOne');
+    assert.deepEqual(readSoapBytes(broken, schema, 'getOne'), fromText);
+    assert.deepEqual(fromText, { kind: 'return', value: { id: 1, name: 'a\ufffd\ufffdA\ufffd' } });
+  });
+
+  it('refuses what is not well-formed as the text reader does, and reads faults', () => {
+    const whole = answer('getOne', '<return><id>1</id><name>Ễ</name></return>');
+    for (const bad of [whole.replace('</name>', '</ñame>'), whole.slice(0, whole.indexOf('</name>')), whole.replace('Ễ', 'Ễ & é')]) {
+      assert.throws(() => readSoapBytes(Buffer.from(bad), schema, 'getOne'), MalformedXmlError, bad);
+    }
+    const fault = '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>Données « Ễ »</faultstring></soap:Fault></soap:Body></soap:Envelope>';
+    assert.deepEqual(readSoapBytes(Buffer.from(fault), schema, 'getOne'), { kind: 'fault', fault: { code: 'soap:Server', text: 'Données « Ễ »' } });
+  });
+});
+
 describe('what a read record holds in memory', () => {
   it('no more than the same record rebuilt from JSON: not the whole answer it came from, no hash-table objects', () => {
     setFlagsFromString('--expose-gc');
@@ -131,5 +168,9 @@ describe('what a read record holds in memory', () => {
     const ours = heapOf(read);
     const rebuilt = heapOf((i) => JSON.parse(JSON.stringify(read(i))) as unknown);
     assert.ok(ours < rebuilt * 1.3, `${Math.round(ours / 2000)} B per record read, ${Math.round(rebuilt / 2000)} B rebuilt`);
+    // From the bytes too, with a character beyond Latin-1 in the answer (the pad) so that they are read as such.
+    const fromBytes = (i: number): unknown => (readSoapBytes(Buffer.from(record(i).replace('<pad>', '<pad>Ễ')), wide, 'getOne') as { value: unknown }).value;
+    const ourBytes = heapOf(fromBytes);
+    assert.ok(ourBytes < rebuilt * 1.3, `${Math.round(ourBytes / 2000)} B per record read from bytes, ${Math.round(rebuilt / 2000)} B rebuilt`);
   });
 });
