@@ -3,7 +3,7 @@
 // OSCAR operation names, statuses): never ids, never anything a client typed.
 //   fhir_requests_total{interaction,status}, fhir_request_duration_seconds{interaction}
 //   oscar_calls_total{operation,outcome}, oscar_call_duration_seconds{operation},
-//   oscar_call_errors_total{operation,outcome}, oscar_calls_in_flight, oscar_calls_queued
+//   oscar_call_errors_total{operation,outcome}, oscar_calls_in_flight, oscar_calls_queued, oscar_call_slots
 //   cache_hits_total / cache_misses_total{cache,level}, cache_coalesced_total{cache},
 //   cache_removals_total{cache,reason} (reason=evict: pushed out by the byte budget),
 //   cache_bytes / cache_max_bytes / cache_entries{cache},
@@ -17,7 +17,7 @@ import { interactionOf } from './interaction.js';
 
 export interface MetricSources {
   /** Calls in flight / queued toward OSCAR now (OscarClient.load). */
-  upstreamLoad?: () => { inFlight: number; queued: number };
+  upstreamLoad?: () => { inFlight: number; queued: number; slots: number };
   /** Cache usage now (FacadeCache.usage). */
   cacheUsage?: () => Record<CacheName, { bytes: number; entries: number; maxBytes: number }>;
   /** ms epoch of the last fully successful change-feed poll (0 = never). */
@@ -74,6 +74,10 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const upstreamSeconds = new Histogram({ name: 'oscar_call_duration_seconds', help: 'OSCAR call latency including queueing and retries', labelNames: ['operation'], buckets: LATENCY_BUCKETS, registers });
   new Gauge({ name: 'oscar_calls_in_flight', help: 'Calls to OSCAR in flight now', registers, collect() { this.set(sources.upstreamLoad?.().inFlight ?? 0); } });
   new Gauge({ name: 'oscar_calls_queued', help: 'Calls waiting for a free OSCAR slot now', registers, collect() { this.set(sources.upstreamLoad?.().queued ?? 0); } });
+  new Gauge({
+    name: 'oscar_call_slots', help: 'Calls this instance may have in flight toward OSCAR: its share of OSCAR_MAX_IN_FLIGHT', registers,
+    collect() { this.set(sources.upstreamLoad?.().slots ?? 0); },
+  });
 
   const hits = new FastCounter('cache_hits_total', 'Cache hits (level upstream: OSCAR answers; rendered: serialised reads)', ['cache', 'level']).register(registry);
   const misses = new FastCounter('cache_misses_total', 'Cache misses', ['cache', 'level']).register(registry);

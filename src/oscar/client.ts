@@ -129,9 +129,9 @@ export class OscarClient {
     return this.breakers.get(family)?.state ?? 'closed';
   }
 
-  /** Calls in flight / waiting toward OSCAR right now. */
-  load(): { inFlight: number; queued: number } {
-    return { inFlight: this.limiter.inFlight, queued: this.limiter.queued };
+  /** Calls in flight / waiting toward OSCAR right now, and how many may be in flight at once. */
+  load(): { inFlight: number; queued: number; slots: number } {
+    return { inFlight: this.limiter.inFlight, queued: this.limiter.queued, slots: this.limiter.slots };
   }
 
   /**

@@ -22,11 +22,13 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
+const MAX_IN_FLIGHT = 5;
+
 describe('/metrics', () => {
   let stack: Stack;
   let text = '';
   before(async () => {
-    stack = await startStack({ env: { CACHE_MAX_BYTES: '5000000', CHANGE_POLL_SECONDS: '0' } });
+    stack = await startStack({ env: { CACHE_MAX_BYTES: '5000000', CHANGE_POLL_SECONDS: '0', OSCAR_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT) } });
     await stack.fhir('/Patient/1001'); // miss
     const hit = await stack.fhir('/Patient/1001'); // rendered hit
     await stack.fhir('/Patient/1001', { headers: { 'if-none-match': hit.headers.get('etag')! } }); // 304
@@ -67,5 +69,6 @@ describe('/metrics', () => {
     assert.equal(sample(text, 'oscar_call_errors_total{operation="DemographicService.getDemographic",outcome="fault"}'), 1);
     assert.equal(sample(text, 'oscar_calls_in_flight'), 0);
     assert.equal(sample(text, 'oscar_calls_queued'), 0);
+    assert.equal(sample(text, 'oscar_call_slots'), MAX_IN_FLIGHT, 'one instance has the whole OSCAR_MAX_IN_FLIGHT');
   });
 });

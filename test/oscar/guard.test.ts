@@ -99,7 +99,7 @@ describe('OscarClient protection of OSCAR', () => {
     const a = c.restGetDemographicBasic(1);
     const b = c.restGetDemographicBasic(2);
     await assert.rejects(c.restGetDemographicBasic(3), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'queue-full' && e.retryAfterSeconds === 1);
-    assert.deepEqual(c.load(), { inFlight: 1, queued: 1 });
+    assert.deepEqual(c.load(), { inFlight: 1, queued: 1, slots: 1 });
     while (pending.length < 1) await new Promise((r) => setTimeout(r, 5));
     pending.shift()?.();
     while (pending.length < 1) await new Promise((r) => setTimeout(r, 5));
@@ -107,7 +107,7 @@ describe('OscarClient protection of OSCAR', () => {
     assert.equal((await a)?.demographicNo, 1);
     assert.equal((await b)?.demographicNo, 1);
     assert.equal(maxSeen, 1);
-    assert.deepEqual(c.load(), { inFlight: 0, queued: 0 });
+    assert.deepEqual(c.load(), { inFlight: 0, queued: 0, slots: 1 });
   });
 });
 

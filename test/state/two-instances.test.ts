@@ -166,6 +166,10 @@ describe('two instances sharing their state on PostgreSQL', () => {
   it('cache misses through both instances give OSCAR at most OSCAR_MAX_IN_FLIGHT calls at once: the bound is the clinic\'s, split between them', async () => {
     // Each instance alone may use all 4 (the default): without the split the two reach 8.
     assert.deepEqual([a, b].map((f) => f.state.membership.place().count), [2, 2], 'each instance counts the other');
+    for (const f of [a, b]) {
+      const metrics = await (await fetch(`${direct(f)}/metrics`, { headers: { authorization: `Bearer ${OPS_TOKEN}` } })).text();
+      assert.match(metrics, /^oscar_call_slots 2$/m, 'each instance holds half of the default 4');
+    }
     const rule = sim.faults.add({ match: {}, mode: 'latency', latencyMs: 50 });
     try {
       sim.stats.reset();

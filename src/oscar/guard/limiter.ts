@@ -42,6 +42,8 @@ export class Limiter {
 
   get inFlight(): number { return this.active; }
   get queued(): number { return this.queue.length + this.backgroundQueue.length; }
+  /** How many calls may be in flight at once now. */
+  get slots(): number { return this.maxInFlight; }
 
   /**
    * Changes how many calls may be in flight. Fewer: calls already in flight finish, and no new one
