@@ -201,7 +201,10 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     if (stored) await heldToOscarUser(auth, facts, type, ownersOf(stored), refusal);
   }
 
-  async function beforeInteraction(ctx: FhirContext, info: InteractionInfo): Promise<void> {
+  // Both hooks return a promise only when they wait for something (an OSCAR read, a question to
+  // OSCAR about a user): a cache hit then passes them without a microtask (src/cache/read-cache.ts).
+  // A refusal is thrown either way, and every caller awaits the result.
+  function beforeInteraction(ctx: FhirContext, info: InteractionInfo): void | Promise<void> {
     const facts = factsOf(ctx);
     recordInteraction(facts, info);
     const def = info.type ? registry.get(info.type) : undefined;
@@ -226,16 +229,21 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
       }
       case 'read':
       case 'vread':
+        return need(auth, facts, type, PERMISSION_OF[info.interaction]) === 'compartment' ? confine(ctx, auth, facts, info, type) : undefined;
       case 'create':
       case 'update':
-        if (need(auth, facts, type, PERMISSION_OF[info.interaction]) === 'compartment') await confine(ctx, auth, facts, info, type);
-        if (info.interaction === 'create' || info.interaction === 'update') await userWrite(ctx, auth, facts, info, type);
-        return;
+        return write(ctx, auth, facts, info, type, PERMISSION_OF[info.interaction]);
       case 'operation':
         return operation(ctx, auth, facts, info);
       default:
         deny(facts, `unknown interaction ${info.interaction}`, forbidden('This interaction is not allowed'));
     }
+  }
+
+  /** A create or update: its scope, its compartment, and a SMART app user's rights at OSCAR. */
+  async function write(ctx: FhirContext, auth: AuthContext, facts: AuditFacts | undefined, info: InteractionInfo, type: string, perm: Permission): Promise<void> {
+    if (need(auth, facts, type, perm) === 'compartment') await confine(ctx, auth, facts, info, type);
+    await userWrite(ctx, auth, facts, info, type);
   }
 
   async function operation(ctx: FhirContext, auth: AuthContext, facts: AuditFacts | undefined, info: InteractionInfo): Promise<void> {
@@ -261,10 +269,9 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     await confine(ctx, auth, facts, info, type);
   }
 
-  async function checkResource(ctx: FhirContext, resource: Resource): Promise<void> {
+  function checkResource(ctx: FhirContext, resource: Resource): void | Promise<void> {
     const facts = factsOf(ctx);
     const type = resource.resourceType;
-    const key = `${type}/${resource.id ?? ''}`;
     recordReturned(facts, resource, baseUrl);
     if (!enforce) return;
     const auth = ctx.auth as AuthContext | undefined;
@@ -272,15 +279,22 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     // A type no hook authorised (e.g. inside an operation's Bundle) must still be readable.
     const access = facts?.access.get(type) ?? need(auth, facts, type, 'r');
     const single = facts?.interaction === 'read' || facts?.interaction === 'vread';
-    if (!isOutsideCompartment(type)) {
-      await heldToOscarUser(auth, facts, type, ownersOf(resource), () => (single
+    if (auth.oscarProvider !== undefined && sees && !isOutsideCompartment(type)) {
+      return heldToOscarUser(auth, facts, type, ownersOf(resource), () => (single
         ? unknown(type, resource.id ?? '')
-        : forbidden(`The answer would include patients, or ${type} records, OSCAR does not show this user`)));
+        : forbidden(`The answer would include patients, or ${type} records, OSCAR does not show this user`)))
+        .then(() => confineReturned(auth, facts, resource, access, single));
     }
+    confineReturned(auth, facts, resource, access, single);
+  }
+
+  /** The 'returned' check: a resource leaving for a patient/ token belongs to its patient. */
+  function confineReturned(auth: AuthContext, facts: AuditFacts | undefined, resource: Resource, access: Access, single: boolean): void {
+    const type = resource.resourceType;
     if (access === 'all' || isOutsideCompartment(type)) return;
     const patient = auth.patient!;
     // A resource that names no patient is outside every compartment (fail closed).
-    const inside = (type === 'Binary' && facts?.verified.has(key) === true) || ownersOf(resource).includes(patient);
+    const inside = (type === 'Binary' && facts?.verified.has(`${type}/${resource.id ?? ''}`) === true) || ownersOf(resource).includes(patient);
     if (inside) return;
     deny(facts, 'resource outside the patient compartment', single
       ? unknown(type, resource.id ?? '')
