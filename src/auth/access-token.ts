@@ -130,6 +130,10 @@ export class AccessTokenVerifier {
   // Bounded; each entry also carries its own deadline, checked against the wall clock on every use
   // (the LRU's ttl runs on a monotonic clock and only evicts).
   readonly #verified = new LRUCache<string, VerifiedToken>({ max: 10_000, ttlAutopurge: false });
+  // The Authorization header of the last request that was served from #verified: a client sends the
+  // same header on request after request, and comparing it costs less than parsing it and hashing
+  // a token of a kilobyte for the lookup. Same deadline check as every other use.
+  #last: { header: string; entry: VerifiedToken } | undefined;
 
   constructor(opts: AccessTokenOptions) {
     this.#opts = opts;
@@ -142,6 +146,8 @@ export class AccessTokenVerifier {
 
   /** The caller of a request with this Authorization header, or a 401 FhirError. */
   async verify(authorization: string | undefined): Promise<AuthContext> {
+    const last = this.#last;
+    if (last !== undefined && authorization === last.header && Date.now() < last.entry.untilMs) return { ...last.entry.ctx };
     if (authorization === undefined || authorization.trim() === '') throw missingToken();
     const m = BEARER.exec(authorization.trim());
     if (!m) throw invalidToken('the Authorization header must be "Bearer <access token>"');
@@ -155,7 +161,10 @@ export class AccessTokenVerifier {
     }
     const cached = this.#verified.get(token);
     if (cached) {
-      if (Date.now() < cached.untilMs) return { ...cached.ctx };
+      if (Date.now() < cached.untilMs) {
+        this.#last = { header: authorization, entry: cached };
+        return { ...cached.ctx };
+      }
       this.#verified.delete(token); // then verified again from scratch: refused with the reason, or kept anew
     }
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditEvent, AuditEventEntity, Extension } from 'fhir/r4.js';
 import { NUMERIC_ID, type FhirRequest } from '../fhir/index.js';
 import type { AuthContext, AuditFacts } from './context.js';
-import { formatScope } from './scopes.js';
+import { formatScope, type ResourceScope } from './scopes.js';
 import type { TokenResult } from './server/token-audit.js';
 
 /** Parameters whose values are ids or references: kept when every value is an id this server can have. */
@@ -84,15 +84,28 @@ export interface AuditInput {
   isKnownType?: (type: string) => boolean;
 }
 
+/**
+ * The granted scopes as written in the record, once per verified token: every request of a token
+ * carries the same scopes array (src/auth/access-token.ts remembers the verified context).
+ */
+const policies = new WeakMap<readonly ResourceScope[], readonly string[]>();
+function policyOf(scopes: readonly ResourceScope[]): string[] {
+  let p = policies.get(scopes);
+  if (!p) { p = Object.freeze(scopes.map(formatScope)); policies.set(scopes, p); }
+  return p as string[];
+}
+
 /** Caps the entities of one record (a large search page still gets a bounded line). */
 const MAX_ENTITIES = 500;
 
 export function auditEventFor(input: AuditInput): AuditEvent {
   const { req, status, auth, facts } = input;
-  const guessed = guessInteraction(req, input.isKnownType ?? (() => false));
-  const interaction = facts?.interaction ?? guessed.interaction;
-  const type = facts?.type ?? guessed.type;
-  const id = facts?.id ?? guessed.id;
+  // Only what the router did not record is guessed from the path.
+  const recorded = facts?.interaction !== undefined && facts.type !== undefined && facts.id !== undefined;
+  const guessed = recorded ? undefined : guessInteraction(req, input.isKnownType ?? (() => false));
+  const interaction = facts?.interaction ?? guessed!.interaction;
+  const type = facts?.type ?? guessed?.type;
+  const id = facts?.id ?? guessed?.id;
   const entity: AuditEventEntity[] = [];
   const patients = new Set(facts?.patients ?? []);
   if (auth?.patient) patients.add(auth.patient);
@@ -136,7 +149,7 @@ export function auditEventFor(input: AuditInput): AuditEvent {
       who: { identifier: { system: 'urn:oscar-fhir:client-id', value: clientId } },
       ...(auth?.subject && { altId: auth.subject }),
       requestor: true,
-      ...(auth?.scopes && auth.scopes.length > 0 && { policy: auth.scopes.map(formatScope) }),
+      ...(auth?.scopes && auth.scopes.length > 0 && { policy: policyOf(auth.scopes) }),
       ...(facts?.remoteAddress && { network: { address: facts.remoteAddress, type: '2' as const } }),
     }],
     source: {
