@@ -25,6 +25,7 @@ import { applyElements, deletedLine, InvalidExportLineError, outcomeLine, resour
 import { openSealed, sealRecord } from './spool.js';
 import { checkpointedLengths, JobFiles, LostJobError, recordScope, type FileLimits } from './spool-files.js';
 import { typeFilterPredicate } from './type-filter.js';
+import { timeSlices } from './slices.js';
 import { SOURCES } from './sources/index.js';
 import type { SourceContext } from './sources/source.js';
 
@@ -238,11 +239,12 @@ export class ExportEngine {
       }
       const members = this.unsealMembers(job, key);
       const { deps } = this.opts;
+      const pause = timeSlices();
       const ctx: SourceContext = {
         oscar: deps.oscar, mapping: deps.mapping, providers: deps.providers, baseUrl: deps.baseUrl,
         members, memberSet: new Set(members), until: job.transactionTime,
         ...(job.request.since !== undefined && { since: job.request.since }),
-        patientsPerBatch: this.opts.patientsPerBatch ?? 10, feedPage: this.opts.feedPage ?? 1000, maxList: OSCAR_MAX_LIST,
+        patientsPerBatch: this.opts.patientsPerBatch ?? 10, feedPage: this.opts.feedPage ?? 1000, maxList: OSCAR_MAX_LIST, pause,
       };
       const kept = typeFilterPredicate(job.request.typeFilters, deps.mapping.timezone);
       while (job.step <= job.request.types.length) {
@@ -253,6 +255,7 @@ export class ExportEngine {
         const batch = await this.withRetries(signal, () => source.batch(ctx, cursor));
         if (signal.aborted) return 'interrupted';
         for (const r of batch.resources) {
+          await pause();
           if (!kept(r)) continue;
           const line = resourceLine(applyElements(r, job.request.elements), this.opts.validation, (t, expressions) => {
             this.opts.logger.error({ job: job.id, resourceType: t, problems: expressions }, 'exported resource failed validation');
@@ -260,6 +263,7 @@ export class ExportEngine {
           if (line === undefined) { out.add('error', 'OperationOutcome', outcomeLine(`A ${type} record was withheld: it could not be made valid`)); continue; }
           out.add('output', type, line);
           job.written++;
+          await out.spill();
         }
         for (const d of batch.deleted) out.add('deleted', 'Bundle', deletedLine(d));
         for (const issue of batch.issues) out.add('error', 'OperationOutcome', outcomeLine(issue, 'warning'));

@@ -29,6 +29,7 @@ export const documentSource: Source = {
     const resources: DocumentReference[] = [];
     let past = false;
     for (let t = page.rows.shift(); t !== undefined; t = page.rows.shift()) {
+      await ctx.pause();
       if (stamp(t) > ctx.until) { past = true; break; }
       const owner = documentOwner(t);
       if (owner === undefined || !ctx.memberSet.has(owner)) continue;

@@ -24,6 +24,7 @@ export const immunizationSource: Source = {
     const deleted: string[] = [];
     let past = false;
     for (const t of page.rows) {
+      await ctx.pause();
       // Changed after transactionTime: the next export (since it) has it (BD-M-01).
       if (stamp(t) > ctx.until) { past = true; break; }
       if (t.id === undefined || t.demographicId === undefined || !ctx.memberSet.has(t.demographicId) || !isImmunizationPrevention(t, ctx.mapping)) continue;

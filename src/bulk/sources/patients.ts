@@ -17,6 +17,7 @@ export const patientSource: Source = {
     const rows = ids.length ? await ctx.oscar.soapGetDemographics(ids) : [];
     const resources: Patient[] = [];
     for (const t of rows.sort((a, b) => (a.demographicNo ?? 0) - (b.demographicNo ?? 0))) {
+      await ctx.pause();
       const p = patientFromSoap(t, ctx.mapping, { providerDisplay: await ctx.providers.displayOf(t.providerNo) });
       if (changedAfter(p, ctx.since)) resources.push(tagSubsetted(p) as Patient);
     }

@@ -34,11 +34,19 @@ export const allergySource = perPatient('AllergyIntolerance', async (ctx, demogr
   const rows = await ctx.oscar.soapGetAllergiesByProgramProviderDemographicDate(demographicNo, ctx.since ?? BEGINNING, PER_PATIENT_ROWS);
   const resources = [];
   // SOAP allergies carry no archived flag (variants B14): their clinical status is not verified.
-  for (const t of rows) resources.push(tagFidelity(allergyFromSoap(t, undefined, ctx.mapping, await ctx.providers.displayOf(t.providerNo)), ctx.baseUrl, FIDELITY_CODES.clinicalStatusUnverified));
+  for (const t of rows) {
+    await ctx.pause();
+    resources.push(tagFidelity(allergyFromSoap(t, undefined, ctx.mapping, await ctx.providers.displayOf(t.providerNo)), ctx.baseUrl, FIDELITY_CODES.clinicalStatusUnverified));
+  }
   return { resources, full: rows.length >= PER_PATIENT_ROWS };
 });
 
 export const appointmentsOfPatients = perPatient('Appointment', async (ctx, demographicNo) => {
   const rows = await ctx.oscar.soapGetAppointmentsForPatient2(demographicNo, 0, PER_PATIENT_ROWS);
-  return { resources: rows.map((t) => appointmentFromSoap(t, ctx.mapping)), full: rows.length >= PER_PATIENT_ROWS };
+  const resources = [];
+  for (const t of rows) {
+    await ctx.pause();
+    resources.push(appointmentFromSoap(t, ctx.mapping));
+  }
+  return { resources, full: rows.length >= PER_PATIENT_ROWS };
 });

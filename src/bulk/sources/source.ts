@@ -5,6 +5,7 @@ import type { Resource } from 'fhir/r4.js';
 import type { OscarClient } from '../../oscar/client.js';
 import type { MappingConfig } from '../../resources/mapping-config.js';
 import type { ProviderDirectory } from '../../resources/provider-directory.js';
+import type { Pause } from '../slices.js';
 
 export interface SourceContext {
   /** The uncached OSCAR client: an export would only evict what the front desk reads. */
@@ -25,6 +26,8 @@ export interface SourceContext {
   /** Rows per page of a change feed, and OSCAR's largest list. */
   feedPage: number;
   maxList: number;
+  /** Awaited between records: lets the event loop serve interactive requests now and then (slices.ts). */
+  pause: Pause;
 }
 
 export interface Batch {
