@@ -2,8 +2,13 @@
 // Appointment, DocumentReference) of a simulated clinic, with the simulator and the facade each in
 // their own process. Reports the export's time, OSCAR calls per patient, the facade's peak RSS,
 // and the latency of interactive reads (Patient reads that miss the cache) before and during it.
-//   node --import tsx bench/export.ts [patients…]        default: 1000 5000
-import { mkdtempSync, rmSync } from 'node:fs';
+// Memory: the facade's peak RSS, its heap's peak, and its live heap after a full GC at the end
+// (what it still holds), set against the bytes of the export's files (the data size): the
+// simulated clinic lives in the simulator's process, so none of it is counted here.
+//   node --import tsx bench/export.ts [--quick] [patients…]   default: 1000 5000 (--quick: 300 1500)
+//   env BENCH_TIMELINE=file: the memory samples, one tab-separated line each (s, RSS, heap used,
+//   heap total, external in MiB, the step); BENCH_FACADE_FLAGS: node flags of the facade (--trace-gc).
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChild } from './lib/proc.js';
@@ -11,7 +16,7 @@ import { startChild } from './lib/proc.js';
 const TYPES = 'Patient,Immunization,AllergyIntolerance,Appointment,DocumentReference';
 const HEADERS = { accept: 'application/fhir+json', prefer: 'respond-async' };
 
-interface Stats { total: number }
+interface Stats { total: number; byOperation: Record<string, number> }
 
 function percentile(ms: number[], p: number): number {
   const s = [...ms].sort((a, b) => a - b);
@@ -30,47 +35,89 @@ async function reads(base: string, ids: number[], stop: () => boolean, max = Inf
   return out;
 }
 
-async function run(patients: number): Promise<void> {
+interface Peak { mib: number; at: number; during: string }
+/** The facade's memory every 100 ms until `stop`: the peak of each part, when (seconds into the export) and in which step. */
+async function sampleMemory(facade: { rpc<T>(cmd: string): Promise<T> }, stop: () => boolean, during: () => string): Promise<Record<string, Peak>> {
+  const t0 = performance.now();
+  const peaks: Record<string, Peak> = {};
+  while (!stop()) {
+    const m = await facade.rpc<NodeJS.MemoryUsage>('memory');
+    const at = Number(((performance.now() - t0) / 1000).toFixed(1));
+    for (const [k, v] of Object.entries({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external })) {
+      const mib = Math.round(v / 2 ** 20);
+      if (!peaks[k] || mib > peaks[k].mib) peaks[k] = { mib, at, during: during() };
+    }
+    if (process.env.BENCH_TIMELINE) appendFileSync(process.env.BENCH_TIMELINE, `${at}\t${mib(m.rss)}\t${mib(m.heapUsed)}\t${mib(m.heapTotal)}\t${mib(m.external)}\t${during()}\n`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return peaks;
+}
+
+/** Bytes of every file under `dir` (the job's encrypted files: about the size of their NDJSON). */
+function bytesUnder(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n += statSync(join(e.parentPath, e.name)).size;
+  return n;
+}
+
+interface Result { patients: number; peakRss: number; dataBytes: number }
+
+async function run(patients: number): Promise<Result> {
   const sim = await startChild<{ url: string; ids: number[] }>('servers/sim.ts', { BENCH_PATIENTS: String(patients) });
   const dir = mkdtempSync(join(tmpdir(), 'oscar-fhir-bench-export-'));
   const facade = await startChild<{ base: string }>('servers/facade.ts', {
     BENCH_SIM_URL: sim.info.url, BULK_DIR: dir, BULK_MIN_POLL_MS: '0', CACHE_MAX_BYTES: '0', CHANGE_POLL_SECONDS: '0', CAPABILITY_DISCOVERY: 'false',
-  }, [], process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=reports/profiles'] : []);
+  }, [], [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=reports/profiles'] : []), ...(process.env.BENCH_FACADE_FLAGS?.split(' ').filter(Boolean) ?? [])]);
   try {
     const base = facade.info.base;
     const ids = sim.info.ids;
     await reads(base, ids, () => false, 50); // warm-up
+    await sim.rpc('reset');
     const idle = await reads(base, ids, () => false, 200);
+    // The operations an interactive read calls: the export's count leaves them out (the reads during it make them).
+    const readOps = new Set(Object.keys((await sim.rpc<Stats>('stats')).byOperation));
     await sim.rpc('reset');
     const rssBefore = await facade.rpc<number>('peakRss');
+    const liveBefore = (await facade.rpc<{ heapUsedBytes: number }>('process')).heapUsedBytes;
     const t0 = performance.now();
     const kick = await fetch(`${base}/$export?_type=${TYPES}`, { headers: HEADERS });
     if (kick.status !== 202) throw new Error(`kick-off: ${kick.status} ${await kick.text()}`);
     const status = kick.headers.get('content-location')!;
     let done = false;
     const during = reads(base, ids, () => done);
+    let progress = 'kick-off';
+    const mem = sampleMemory(facade, () => done, () => progress);
     let manifest: { output: { count: number }[] } | undefined;
     while (!manifest) {
       await new Promise((r) => setTimeout(r, 200));
       const res = await fetch(status);
       if (res.status === 200) manifest = await res.json() as typeof manifest;
       else if (res.status !== 202) throw new Error(`status: ${res.status} ${await res.text()}`);
-      else await res.arrayBuffer();
+      else { progress = res.headers.get('x-progress') ?? progress; await res.arrayBuffer(); }
     }
     const seconds = (performance.now() - t0) / 1000;
     done = true;
     const busy = await during;
-    const calls = (await sim.rpc<Stats>('stats')).total;
+    const peaks = await mem;
+    const calls = Object.entries((await sim.rpc<Stats>('stats')).byOperation).reduce((n, [op, c]) => n + (readOps.has(op) ? 0 : c), 0);
     const peak = await facade.rpc<number>('peakRss');
+    const liveAfter = (await facade.rpc<{ heapUsedBytes: number }>('process')).heapUsedBytes;
+    // Idle again after the export: the machine's load drifts, so idle is measured on both sides.
+    const idleAfter = await reads(base, ids, () => false, 200);
+    const dataBytes = bytesUnder(dir);
     const resources = manifest!.output.reduce((n, o) => n + o.count, 0);
     console.log(JSON.stringify({
       patients, resources, seconds: Number(seconds.toFixed(1)), resourcesPerSecond: Math.round(resources / seconds),
-      // The interactive reads made during the export are OSCAR calls too: one each.
-      oscarCallsPerPatient: Number(((calls - busy.length) / patients).toFixed(2)),
-      peakRssMiB: Math.round(peak / 2 ** 20), peakRssBeforeExportMiB: Math.round(rssBefore / 2 ** 20),
+      oscarCallsPerPatient: Number((calls / patients).toFixed(2)),
+      notCounted: [...readOps],
+      peakRssMiB: Math.round(peak / 2 ** 20), peakRssBeforeExportMiB: Math.round(rssBefore / 2 ** 20), dataMiB: mib(dataBytes),
+      liveHeapMiB: { before: mib(liveBefore), after: mib(liveAfter) },
       readMsIdle: { p50: Number(percentile(idle, 50).toFixed(1)), p95: Number(percentile(idle, 95).toFixed(1)) },
+      readMsIdleAfter: { p50: Number(percentile(idleAfter, 50).toFixed(1)), p95: Number(percentile(idleAfter, 95).toFixed(1)) },
+      peaks,
       readMsDuringExport: { n: busy.length, p50: Number(percentile(busy, 50).toFixed(1)), p95: Number(percentile(busy, 95).toFixed(1)) },
     }));
+    return { patients, peakRss: peak, dataBytes };
   } finally {
     await facade.stop();
     await sim.stop();
@@ -78,5 +125,15 @@ async function run(patients: number): Promise<void> {
   }
 }
 
-const sizes = process.argv.slice(2).map(Number);
-for (const n of sizes.length ? sizes : [1000, 5000]) await run(n);
+const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
+const quick = process.argv.includes('--quick');
+const asked = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
+const results: Result[] = [];
+for (const n of asked.length ? asked : quick ? [300, 1500] : [1000, 5000]) results.push(await run(n));
+if (results.length > 1) {
+  const [small, large] = [results[0]!, results[results.length - 1]!];
+  console.log(JSON.stringify({
+    from: small.patients, to: large.patients,
+    facadePeakRssGrowthMiB: mib(large.peakRss - small.peakRss), dataGrowthMiB: mib(large.dataBytes - small.dataBytes),
+  }));
+}
