@@ -1,7 +1,9 @@
-// The consent form's answer (POST /auth/interaction/{uid}/decide) as the router sees it, with
-// oidc-provider replaced by a stand-in: the form is refused unless this server showed it, and a
-// sign-in whose app or OSCAR user is gone by the time the form comes back ends with a 400 page, never
-// a grant. The app can be gone when instances share state and one runs with an older clients file.
+// The consent page and the form's answer (GET /auth/interaction/{uid}, POST …/decide) as the router
+// sees them, with oidc-provider, the OSCAR token vault and OSCAR's REST replaced by stand-ins: the
+// page needs the user's OSCAR token; the form is refused unless this server showed it; a sign-in
+// whose app or OSCAR user is gone by the time the form comes back ends with a 400 page, never a
+// grant (the app can be gone when instances share state and one runs with an older clients file);
+// the patient chosen must be a plain demographic number.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AddressInfo } from 'node:net';
@@ -17,10 +19,15 @@ const APP = 'consent-app';
 
 describe('consent form answers', () => {
   const problems: string[] = [];
-  const app: SmartClient = parseSmartClients({ clients: [{ client_id: APP, redirect_uris: ['https://app.example.org/cb'], scope: 'openid user/*.rs' }] }, problems)[0]!;
+  const app: SmartClient = parseSmartClients({ clients: [{ client_id: APP, redirect_uris: ['https://app.example.org/cb'], scope: 'openid launch/patient user/*.rs patient/*.rs' }] }, problems)[0]!;
   let session: { accountId?: string } | undefined;
   let clients: Map<string, SmartClient>;
   let finished: unknown[];
+  let scope = 'openid user/Patient.rs';
+  /** The user's OSCAR token in the vault, or none (expired, or signed in on another deployment). */
+  let vaulted: { token: string; secret: string; providerNo: string; obtainedAt: number } | undefined;
+  const looked: number[] = [];
+  const grants: { accountId: string; clientId: string; resource: string[] }[] = [];
   let server: Server;
   let base: string;
   const documents = new InProcessDocuments();
@@ -28,10 +35,23 @@ describe('consent form answers', () => {
   before(async () => {
     assert.deepEqual(problems, []);
     const provider = {
-      interactionDetails: async () => ({ uid: UID, prompt: { name: 'consent' }, params: { client_id: APP, scope: 'openid user/Patient.rs' }, session }),
+      interactionDetails: async () => ({ uid: UID, prompt: { name: 'consent' }, params: { client_id: APP, scope }, session }),
       interactionFinished: async (_req: unknown, res: express.Response, result: unknown) => { finished.push(result); res.status(303).end(); },
+      Grant: class {
+        readonly resource: string[] = [];
+        constructor(readonly o: { accountId: string; clientId: string }) {}
+        addOIDCScope(): void {}
+        addResourceScope(_aud: string, s: string): void { this.resource.push(s); }
+        rejectResourceScope(): void {}
+        rejectOIDCScope(): void {}
+        async save(): Promise<string> { grants.push({ ...this.o, resource: this.resource }); return `grant-${grants.length}`; }
+      },
     } as unknown as Provider;
-    const deps = { provider, issuer: 'http://127.0.0.1/fhir', get clients() { return clients; }, documents, https: false } as unknown as InteractionDeps;
+    const vault = { get: async (providerNo: string) => (vaulted?.providerNo === providerNo ? vaulted : undefined) };
+    const userRest = {
+      patient: async (_t: unknown, demographicNo: number) => { looked.push(demographicNo); return { demographicNo, lastName: 'DOE', firstName: 'JANE', dob: null }; },
+    };
+    const deps = { provider, issuer: 'http://127.0.0.1/fhir', get clients() { return clients; }, documents, vault, userRest, https: false } as unknown as InteractionDeps;
     const web = express();
     web.use('/fhir', interactionRoutes(deps));
     server = web.listen(0, '127.0.0.1');
@@ -86,4 +106,38 @@ describe('consent form answers', () => {
       }
     });
   }
+
+  it('the consent page is shown only while the vault holds the user\'s OSCAR token; without it, "Sign in again"', async () => {
+    clients = new Map([[APP, app]]);
+    session = { accountId: 'oscar:999998' };
+    scope = 'openid user/Patient.rs';
+    vaulted = undefined;
+    const gone = await fetch(`${base}/auth/interaction/${UID}`);
+    assert.equal(gone.status, 401);
+    assert.match(await gone.text(), /Sign in again/);
+    vaulted = { token: 't', secret: 's', providerNo: '999998', obtainedAt: Date.now() };
+    const shown = await fetch(`${base}/auth/interaction/${UID}`);
+    assert.equal(shown.status, 200);
+    assert.match(await shown.text(), /name="csrf"/);
+  });
+
+  it('the patient posted must be a plain demographic number: "1e3" or "0x10" is not read as one', async () => {
+    clients = new Map([[APP, app]]);
+    session = { accountId: 'oscar:999998' };
+    scope = 'openid launch/patient patient/Patient.rs';
+    vaulted = { token: 't', secret: 's', providerNo: '999998', obtainedAt: Date.now() };
+    looked.length = 0;
+    grants.length = 0;
+    for (const patient of ['1e3', '0x10', ' 12', '012', '']) {
+      const r = await decide({ decision: 'allow', scope: 'patient/Patient.rs', patient });
+      assert.equal(r.status, 400, patient);
+      assert.match(r.body, /Choose a patient/);
+    }
+    assert.deepEqual(looked, []);
+    const ok = await decide({ decision: 'allow', scope: 'patient/Patient.rs', patient: '1000' });
+    assert.equal(ok.status, 303);
+    assert.deepEqual(looked, [1000]);
+    assert.deepEqual(grants, [{ accountId: 'oscar:999998', clientId: APP, resource: ['patient/Patient.rs'] }]);
+    assert.deepEqual(finished, [{ consent: { grantId: 'grant-1' } }]);
+  });
 });

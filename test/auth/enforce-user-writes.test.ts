@@ -1,14 +1,15 @@
 // A SMART app user's writes through the enforcement hooks, over a small in-memory backend: every
 // patient the body names, and for an update every patient the stored record names, must be one
 // OSCAR shows that user (docs/smart-app-launch.md §7.7). `sees` stands in for OSCAR's answer to the
-// user's own token; here the user sees patient 2 and not patient 1.
+// user's own token; here the user sees patient 2 and not patient 1. Also a patient/ token's update
+// of a record OSCAR no longer holds: it fails closed with the unknown-id answer.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Appointment, Patient } from 'fhir/r4.js';
 import { AuditFactsRegistry, type AuthContext } from '../../src/auth/context.js';
 import { createEnforcement } from '../../src/auth/enforce.js';
 import { parseScopes } from '../../src/auth/scopes.js';
-import { createRouter, defineResource, NUMERIC_ID, Registry } from '../../src/fhir/index.js';
+import { createRouter, defineResource, gone, NUMERIC_ID, Registry } from '../../src/fhir/index.js';
 import { BASE, request } from '../fhir/harness.js';
 
 const VISIBLE = new Set(['2']);
@@ -35,7 +36,10 @@ function setup() {
   registry.register(defineResource<Appointment>({
     type: 'Appointment', idPattern: NUMERIC_ID, searchParams: [],
     interactions: {
-      async read(_ctx, id) { return appointments.get(id); },
+      async read(_ctx, id) {
+        if (id === '300') throw gone('Appointment 300 was deleted in OSCAR');
+        return appointments.get(id);
+      },
       async create(_ctx, r) { written.push('Appointment (new)'); return { resource: { ...r, id: '200' } }; },
       async update(_ctx, id, r) { written.push(`Appointment/${id}`); appointments.set(id, { ...r, id }); return { ...r, id }; },
     },
@@ -44,9 +48,9 @@ function setup() {
   const sees = async (_auth: AuthContext, patient: string, type: string): Promise<boolean> => { asked.push(`${type}:${patient}`); return VISIBLE.has(patient); };
   const hooks = createEnforcement({ registry, baseUrl: BASE, enforce: true, facts, sees });
   const router = createRouter({ registry, baseUrl: BASE, timezone: 'America/Toronto', hooks });
-  const call = async (method: string, url: string, body: unknown) => {
-    const req = request(method, url, { body, headers: { 'content-type': 'application/fhir+json' } });
-    req.auth = { ...user };
+  const call = async (method: string, url: string, body: unknown, auth: AuthContext = user) => {
+    const req = request(method, url, body === undefined ? {} : { body, headers: { 'content-type': 'application/fhir+json' } });
+    req.auth = { ...auth };
     facts.attach(req.auth as AuthContext, facts.forRequest(req));
     return router(req);
   };
@@ -82,5 +86,16 @@ describe("a SMART app user's writes are held to what OSCAR shows the user", () =
     assert.equal((await call('PUT', '/Patient/1', { resourceType: 'Patient', id: '1' })).status, 403);
     assert.equal((await call('PUT', '/Patient/2', { resourceType: 'Patient', id: '2' })).status, 200);
     assert.deepEqual(written, ['Patient/2']);
+  });
+
+  it('a patient/ token updating a record deleted in OSCAR (410) or unknown (404) gets the unknown-id answer, and nothing is written', async () => {
+    const { call, written } = setup();
+    const patientToken: AuthContext = { kind: 'token', clientId: 'app', patient: '2', scopes: parseScopes('patient/Appointment.rus').resource };
+    for (const id of ['300', '301']) {
+      const r = await call('PUT', `/Appointment/${id}`, appointment(id, '2'), patientToken);
+      assert.equal(r.status, 404, `Appointment/${id}`);
+    }
+    assert.deepEqual(written, []);
+    assert.equal((await call('PUT', '/Appointment/101', appointment('101', '2'), patientToken)).status, 200, "the patient's own appointment");
   });
 });

@@ -24,7 +24,11 @@ test('document bytes have their own budget and never crowd out the main cache', 
   for (let i = 0; i < 20; i++) await store.upstream('documents', `doc${i}`, async () => entry('x', 9_000));
   const u = store.usage();
   assert.equal(u.main.entries, 1);
-  assert.ok(u.documents.bytes <= 40_000);
+  assert.equal(u.documents.entries, 4, 'the newest four 9,000-byte documents fit the 40,000-byte budget');
+  assert.equal(u.documents.bytes, 36_000);
+  let loads = 0;
+  await store.upstream('documents', 'doc19', async () => { loads++; return entry('x', 9_000); });
+  assert.equal(loads, 0, 'a document within a quarter of the budget is served from the cache');
   await store.upstream('documents', 'huge', async () => entry('x', 30_000));
   assert.equal(store.usage().documents.entries, u.documents.entries, 'an entry over a quarter of the budget is not kept');
 });
