@@ -8,6 +8,7 @@
 import { generateClinic } from '../../src/sim/clinic/generate.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator } from '../../src/sim/server.js';
+import { readCandidates } from '../lib/read-candidates.js';
 import type { CapturedCall } from '../lib/replay.js';
 import { processStats, serveChild } from '../lib/proc.js';
 
@@ -37,12 +38,7 @@ const sim = await startSimulator({
   },
 });
 const ids = sim.store.data.demographics.map((d) => d.demographicNo);
-const records = {
-  Appointment: sim.store.data.appointments.filter((a) => a.demographicNo > 0).map((a) => a.appointmentNo),
-  AllergyIntolerance: sim.store.data.allergies.map((a) => a.allergyId),
-  Immunization: sim.store.data.preventions.map((p) => p.id),
-  DocumentReference: sim.store.data.documents.map((d) => d.documentNo),
-};
+const records = readCandidates(sim.store.data);
 serveChild({ url: sim.url, timezone: sim.store.timezone, credentials, ids, records }, {
   stats: () => sim.stats.snapshot(),
   reset: () => { sim.stats.reset(); return true; },
