@@ -10,8 +10,8 @@ import { AggregatorRegistry, Registry } from 'prom-client';
 import { createClinic, type Clinic, type FacadeOptions } from '../app.js';
 import { createAuditSink } from '../auth/audit-sink.js';
 import type { Config, OscarConnection } from '../config.js';
-import { createOpsApp } from '../http/ops-app.js';
-import { opsAllowed, opsRefusal, type OpsAccess } from '../http/ops-access.js';
+import { createOpsApp, refusedOps } from '../http/ops-app.js';
+import { opsAllowed, type OpsAccess } from '../http/ops-access.js';
 import type { ReadyReport } from '../http/readiness.js';
 import { createHttpServer } from '../http/server.js';
 import { closeGracefully, DrainState } from '../http/shutdown.js';
@@ -96,11 +96,7 @@ export function createDeployment(clinics: readonly DeploymentClinic[], logger: L
       app.get('/clinics/:id/metrics', async (req, res, next) => {
         const clinic = built.get(req.params.id);
         if (!clinic) { next(); return; }
-        const refusal = opsRefusal(clinicOps.get(clinic.id)!, req.headers.authorization);
-        if (refusal) {
-          res.status(refusal.status).set(refusal.headers).type('application/fhir+json').json(refusal.body);
-          return;
-        }
+        if (refusedOps(res, clinicOps.get(clinic.id)!, req.headers.authorization)) return;
         res.type(clinic.metrics.registry.contentType).send(await clinic.metrics.registry.metrics());
       });
     }],

@@ -3,7 +3,7 @@
 // browser apps call too) and request ids follow the same rules as on the FHIR endpoint.
 // /healthz is open; /metrics and the detail of /readyz say how the clinic's OSCAR is used and how
 // it fails, so they need the operator's OPS_TOKEN (ops-access.ts).
-import express, { type Express } from 'express';
+import express, { type Express, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from '../logging.js';
 import type { CorsPolicy } from './cors.js';
@@ -29,6 +29,13 @@ export interface OpsAppOptions {
   /** Send Strict-Transport-Security (the public base URL is https). */
   https?: boolean;
   logger?: Logger;
+}
+
+/** Answers the 401/403 of a caller without operator access and says true; false when allowed. */
+export function refusedOps(res: Response, access: OpsAccess, authorization: string | undefined): boolean {
+  const refusal = opsRefusal(access, authorization);
+  if (refusal) res.status(refusal.status).set(refusal.headers).type('application/fhir+json').json(refusal.body);
+  return refusal !== undefined;
 }
 
 export function createOpsApp(opts: OpsAppOptions): Express {
@@ -65,11 +72,7 @@ export function createOpsApp(opts: OpsAppOptions): Express {
   const metrics = opts.metrics;
   if (metrics) {
     app.get('/metrics', async (req, res) => {
-      const refusal = opsRefusal(opts.ops, req.headers.authorization);
-      if (refusal) {
-        res.status(refusal.status).set(refusal.headers).type('application/fhir+json').json(refusal.body);
-        return;
-      }
+      if (refusedOps(res, opts.ops, req.headers.authorization)) return;
       res.type(metrics.contentType).send(await metrics.render());
     });
   }
