@@ -131,7 +131,9 @@ describe('patient compartment of patient/ tokens', () => {
 
   it('refuses writes outside the compartment and type-level operations', async () => {
     const { fake, call } = setup();
-    assert.equal((await call(jane, 'POST', '/Patient', { resourceType: 'Patient', name: [{ family: 'Other' }] })).status, 403);
+    const create = await call(jane, 'POST', '/Patient', { resourceType: 'Patient', name: [{ family: 'Other' }] });
+    assert.equal(create.status, 403);
+    assert.match(JSON.stringify(create.json), /A patient-context token cannot create patients/);
     assert.equal((await call(jane, 'PUT', '/Patient/2', { ...fake.patients.get('2') })).status, 404);
     assert.equal(callsTo(fake.calls, 'patient.'), 0);
     assert.equal((await call(jane, 'PUT', '/Patient/1', { ...fake.patients.get('1')!, active: false } satisfies Patient)).status, 200);
