@@ -10,6 +10,11 @@
 // working size, so a smaller first run would show the collector warming up, not the clinic.
 //   env BENCH_TIMELINE=file: the memory samples, one tab-separated line each (s, RSS, heap used,
 //   heap total, external in MiB, the step); BENCH_FACADE_FLAGS: node flags of the facade (--trace-gc).
+//   --no-reads: no interactive reads during the export (they cost CPU in both processes for as long
+//   as the export runs, so a longer export would bill more of them to each resource).
+//   env BENCH_EXPORT_PROFILE=dir: a CPU profile of the export window of each process (facade, sim).
+// CPU: each process's user+system time over the export window, in µs per exported resource: the
+// facade's against the simulator's says which side costs more as the clinic grows.
 import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,12 +86,15 @@ async function run(patients: number): Promise<Result> {
     await sim.rpc('reset');
     const rssBefore = await facade.rpc<number>('peakRss');
     const liveBefore = (await facade.rpc<{ heapUsedBytes: number }>('process')).heapUsedBytes;
+    const profileDir = process.env.BENCH_EXPORT_PROFILE;
+    if (profileDir) await Promise.all([facade.rpc('profile-start'), sim.rpc('profile-start')]);
+    const cpuBefore = await cpuOf(facade, sim);
     const t0 = performance.now();
     const kick = await fetch(`${base}/$export?_type=${TYPES}`, { headers: HEADERS });
     if (kick.status !== 202) throw new Error(`kick-off: ${kick.status} ${await kick.text()}`);
     const status = kick.headers.get('content-location')!;
     let done = false;
-    const during = reads(base, ids, () => done);
+    const during = noReads ? Promise.resolve([]) : reads(base, ids, () => done);
     let progress = 'kick-off';
     const mem = sampleMemory(facade, () => done, () => progress);
     let manifest: { output: { count: number }[] } | undefined;
@@ -101,6 +109,11 @@ async function run(patients: number): Promise<Result> {
     done = true;
     const busy = await during;
     const peaks = await mem;
+    const cpuAfter = await cpuOf(facade, sim);
+    if (profileDir) {
+      await facade.rpc('profile-stop', join(profileDir, `export-facade-${patients}.cpuprofile`));
+      await sim.rpc('profile-stop', join(profileDir, `export-sim-${patients}.cpuprofile`));
+    }
     const calls = Object.entries((await sim.rpc<Stats>('stats')).byOperation).reduce((n, [op, c]) => n + (readOps.has(op) ? 0 : c), 0);
     const peak = await facade.rpc<number>('peakRss');
     const liveAfter = (await facade.rpc<{ heapUsedBytes: number }>('process')).heapUsedBytes;
@@ -110,6 +123,9 @@ async function run(patients: number): Promise<Result> {
     const resources = manifest!.output.reduce((n, o) => n + o.count, 0);
     console.log(JSON.stringify({
       patients, resources, seconds: Number(seconds.toFixed(1)), resourcesPerSecond: Math.round(resources / seconds),
+      cpuMicrosPerResource: {
+        facade: Math.round((cpuAfter.facade - cpuBefore.facade) / resources), sim: Math.round((cpuAfter.sim - cpuBefore.sim) / resources),
+      },
       oscarCallsPerPatient: Number((calls / patients).toFixed(2)),
       notCounted: [...readOps],
       peakRssMiB: Math.round(peak / 2 ** 20), peakRssBeforeExportMiB: Math.round(rssBefore / 2 ** 20), dataMiB: mib(dataBytes),
@@ -127,6 +143,14 @@ async function run(patients: number): Promise<Result> {
   }
 }
 
+type Rpc = { rpc<T>(cmd: string): Promise<T> };
+/** CPU time (user + system, µs) each process has used so far. */
+async function cpuOf(facade: Rpc, sim: Rpc): Promise<{ facade: number; sim: number }> {
+  const [f, s] = await Promise.all([facade.rpc<{ cpuMicros: number }>('cpu'), sim.rpc<{ cpuMicros: number }>('cpu')]);
+  return { facade: f.cpuMicros, sim: s.cpuMicros };
+}
+
+const noReads = process.argv.includes('--no-reads');
 const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
 const quick = process.argv.includes('--quick');
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);

@@ -93,8 +93,28 @@ export function epochOfWallMs(wallMs: number, tz: string): number {
 
 const WALL_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/;
 
+/**
+ * Resolved wall clocks by zone and text. The "updated after" operations filter and sort a whole
+ * table per page by a DATETIME column, so one export reads each row's stamp once per page: a
+ * 5,000-patient clinic resolved every stamp ~150 times and spent most of its CPU in Intl. The
+ * answer depends on nothing but (local, tz), so remembering it changes no row and no order.
+ */
+const resolved = new Map<string, number>();
+const RESOLVED_MAX = 500_000;
+
 /** Epoch ms of 'YYYY-MM-DD[THH:mm[:ss[.SSS]]]' on the wall clock of `tz` (a date alone = local midnight). */
 export function epochOfWallClock(local: string, tz: string): number {
+  const key = `${tz}|${local}`;
+  let epoch = resolved.get(key);
+  if (epoch === undefined) {
+    epoch = resolveWallClock(local, tz);
+    if (resolved.size >= RESOLVED_MAX) resolved.clear();
+    resolved.set(key, epoch);
+  }
+  return epoch;
+}
+
+function resolveWallClock(local: string, tz: string): number {
   const m = WALL_RE.exec(local);
   if (!m) throw new RangeError(`not a local date-time: ${local}`);
   const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0'] = m;
