@@ -99,17 +99,18 @@ const WALL_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(
  * 5,000-patient clinic resolved every stamp ~150 times and spent most of its CPU in Intl. The
  * answer depends on nothing but (local, tz), so remembering it changes no row and no order.
  */
-const resolved = new Map<string, number>();
+const resolved = new Map<string, Map<string, number>>();
 const RESOLVED_MAX = 500_000;
 
 /** Epoch ms of 'YYYY-MM-DD[THH:mm[:ss[.SSS]]]' on the wall clock of `tz` (a date alone = local midnight). */
 export function epochOfWallClock(local: string, tz: string): number {
-  const key = `${tz}|${local}`;
-  let epoch = resolved.get(key);
+  let inZone = resolved.get(tz);
+  if (!inZone) resolved.set(tz, inZone = new Map());
+  let epoch = inZone.get(local);
   if (epoch === undefined) {
     epoch = resolveWallClock(local, tz);
-    if (resolved.size >= RESOLVED_MAX) resolved.clear();
-    resolved.set(key, epoch);
+    if (inZone.size >= RESOLVED_MAX) inZone.clear();
+    inZone.set(local, epoch);
   }
   return epoch;
 }
