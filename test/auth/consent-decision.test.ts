@@ -24,6 +24,9 @@ describe('consent form answers', () => {
   let clients: Map<string, SmartClient>;
   let finished: unknown[];
   let scope = 'openid user/Patient.rs';
+  /** What oidc-provider says of the interaction this browser is in. */
+  let prompt = 'consent';
+  let detailsUid = UID;
   /** The user's OSCAR token in the vault, or none (expired, or signed in on another deployment). */
   let vaulted: { token: string; secret: string; providerNo: string; obtainedAt: number } | undefined;
   const looked: number[] = [];
@@ -35,7 +38,7 @@ describe('consent form answers', () => {
   before(async () => {
     assert.deepEqual(problems, []);
     const provider = {
-      interactionDetails: async () => ({ uid: UID, prompt: { name: 'consent' }, params: { client_id: APP, scope }, session }),
+      interactionDetails: async () => ({ uid: detailsUid, prompt: { name: prompt }, params: { client_id: APP, scope }, session }),
       interactionFinished: async (_req: unknown, res: express.Response, result: unknown) => { finished.push(result); res.status(303).end(); },
       Grant: class {
         readonly resource: string[] = [];
@@ -139,5 +142,43 @@ describe('consent form answers', () => {
     assert.deepEqual(looked, [1000]);
     assert.deepEqual(grants, [{ accountId: 'oscar:999998', clientId: APP, resource: ['patient/Patient.rs'] }]);
     assert.deepEqual(finished, [{ consent: { grantId: 'grant-1' } }]);
+  });
+
+  it('a form answered for another step or another interaction, or with no page shown, is refused and hands nothing back', async () => {
+    clients = new Map([[APP, app]]);
+    session = { accountId: 'oscar:999998' };
+    scope = 'openid user/Patient.rs';
+    for (const [what, setUp] of [
+      ['the interaction is at its login step', () => { prompt = 'login'; }],
+      ['the interaction is another one than the form names', () => { detailsUid = 'uid-2'; }],
+    ] as const) {
+      setUp();
+      const r = await decide({ decision: 'allow', scope: 'user/Patient.rs' });
+      assert.equal(r.status, 403, what);
+      assert.match(r.body, /Request refused/, what);
+      assert.deepEqual(finished, [], what);
+      prompt = 'consent';
+      detailsUid = UID;
+    }
+    finished = [];
+    await documents.delete('consent-csrf', UID);
+    const unseen = await fetch(`${base}/auth/interaction/${UID}/decide`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf: 'csrf-value', decision: 'allow' }),
+    });
+    assert.equal(unseen.status, 403, 'no consent page was shown for this interaction');
+    assert.deepEqual(finished, []);
+  });
+
+  it('the page posts its answer to this interaction\'s /decide, and offers a patient search only when a patient scope is asked', async () => {
+    clients = new Map([[APP, app]]);
+    session = { accountId: 'oscar:999998' };
+    vaulted = { token: 't', secret: 's', providerNo: '999998', obtainedAt: Date.now() };
+    scope = 'openid user/Patient.rs';
+    const plain = await (await fetch(`${base}/auth/interaction/${UID}`)).text();
+    assert.match(plain, /action="\/fhir\/auth\/interaction\/uid-1\/decide"/);
+    assert.doesNotMatch(plain, /name="q"/);
+    scope = 'openid launch/patient patient/Patient.rs';
+    const picking = await (await fetch(`${base}/auth/interaction/${UID}`)).text();
+    assert.match(picking, /<form method="get" action="\/fhir\/auth\/interaction\/uid-1"><label>Find a patient/);
   });
 });
