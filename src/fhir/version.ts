@@ -12,15 +12,17 @@ export function canonicalJson(value: unknown): string {
 }
 
 // `"key":` of each object key seen: resources use a few hundred element names, and quoting them
-// again for every node was a third of the time. Bounded, in case a caller brings endless keys.
+// again for every node was a third of the time. Bounded in count and in key length (element names
+// are short), so keys a caller makes up cannot hold memory for the life of the process.
 const QUOTED_KEYS = new Map<string, string>();
 const MAX_QUOTED_KEYS = 10_000;
+const MAX_QUOTED_KEY_LENGTH = 64;
 
 function quotedKey(k: string): string {
   let q = QUOTED_KEYS.get(k);
   if (q === undefined) {
     q = `${JSON.stringify(k)}:`;
-    if (QUOTED_KEYS.size < MAX_QUOTED_KEYS) QUOTED_KEYS.set(k, q);
+    if (QUOTED_KEYS.size < MAX_QUOTED_KEYS && k.length <= MAX_QUOTED_KEY_LENGTH) QUOTED_KEYS.set(k, q);
   }
   return q;
 }
