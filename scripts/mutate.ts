@@ -41,7 +41,7 @@ type Status = 'killed' | 'timeout' | 'survived' | 'no-coverage' | 'equivalent';
 
 interface Result extends Mutant {
   status: Status;
-  /** Why the mutant cannot change behaviour (equivalent.json), for equivalent ones. */
+  /** Why the mutant cannot change behaviour (equivalent/*.json), for equivalent ones. */
   why?: string;
   /** The test file that failed or hung, for killed mutants. */
   killedBy?: string;
@@ -68,7 +68,7 @@ const { values: opts, positionals } = parseArgs({
 
 const ROOT = process.cwd();
 const REPORT_DIR = join(ROOT, 'reports', 'mutation');
-const EQUIVALENTS = loadEquivalents(join(ROOT, 'scripts', 'mutate', 'equivalent.json'));
+const EQUIVALENTS = loadEquivalents(join(ROOT, 'scripts', 'mutate', 'equivalent'));
 /** Test files seen failing on the unmutated code during this run. */
 const FLAKY = new Set<string>();
 const testPrefixes = opts.tests?.split(',').filter(Boolean);
@@ -261,7 +261,7 @@ function report(results: Result[], files: string[], dropped: Record<string, numb
 
   const undetectedList = results.filter((r) => r.status === 'survived' || r.status === 'no-coverage');
   const equivalents = results.filter((r) => r.status === 'equivalent');
-  if (equivalents.length) console.log(`\nEquivalent, not run (${equivalents.length}; scripts/mutate/equivalent.json):`);
+  if (equivalents.length) console.log(`\nEquivalent, not run (${equivalents.length}; scripts/mutate/equivalent/):`);
   for (const r of equivalents) console.log(`  ${r.file}:${r.line}:${r.column}  ${r.operator}  ${r.description}: ${r.why}`);
   console.log(`\nSurvivors (${undetectedList.length}):`);
   for (const r of undetectedList) console.log(`  ${r.file}:${r.line}:${r.column}  ${r.status === 'no-coverage' ? 'not covered' : 'survived'}  ${r.operator}  ${r.description}`);
