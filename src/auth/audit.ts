@@ -130,7 +130,7 @@ export function auditEventFor(input: AuditInput): AuditEvent {
       type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' },
       role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '24', display: 'Query' },
       description: `${req.method} ${type ?? ''}${query ? `?${query}` : ''}`,
-      query: Buffer.from(query, 'utf8').toString('base64'),
+      query: Buffer.from(query).toString('base64'),
     });
   }
   const clientId = auth?.clientId ?? (auth?.kind === 'anonymous' ? 'anonymous' : 'unauthenticated');
