@@ -24,6 +24,14 @@ const PERSON = (id: string) => ({
 });
 const OBJECT = (reference: string) => ({ what: { reference }, type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' } });
 
+/** The fields every record of a FHIR request starts with. */
+const restRecord = (clinic: string, interaction: string) => ({
+  resourceType: 'AuditEvent',
+  extension: [{ url: 'urn:oscar-fhir:request-id', valueString: 'req-7' }, { url: 'urn:oscar-fhir:clinic', valueString: clinic }],
+  type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },
+  subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: interaction }],
+});
+
 const req = (method: string, path: string, query: [string, string][] = []): FhirRequest => ({ method, path, query, headers: {}, requestId: 'req-7' });
 const facts = (f: Partial<AuditFacts>): AuditFacts => ({ ...newFacts(), ...f });
 
@@ -48,10 +56,7 @@ describe('the audit record of a request', () => {
     });
     const query = 'patient=1001&family=***';
     assert.deepEqual(stable(e), {
-      resourceType: 'AuditEvent',
-      extension: [{ url: 'urn:oscar-fhir:request-id', valueString: 'req-7' }, { url: 'urn:oscar-fhir:clinic', valueString: 'east' }],
-      type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },
-      subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'search-type' }],
+      ...restRecord('east', 'search-type'),
       action: 'E',
       outcome: '0',
       outcomeDesc: 'HTTP 200',
@@ -81,10 +86,7 @@ describe('the audit record of a request', () => {
   it('a refused read by a caller without a token: no agent details it does not have, the reason in the outcome', () => {
     const e = event({ req: req('GET', '/Patient/1001'), status: 401, facts: facts({ denial: 'no access token' }), isKnownType: (t) => t === 'Patient' });
     assert.deepEqual(stable(e), {
-      resourceType: 'AuditEvent',
-      extension: [{ url: 'urn:oscar-fhir:request-id', valueString: 'req-7' }, { url: 'urn:oscar-fhir:clinic', valueString: 'default' }],
-      type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },
-      subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read' }],
+      ...restRecord('default', 'read'),
       action: 'R',
       outcome: '4',
       outcomeDesc: 'HTTP 401 no access token',
