@@ -10,7 +10,7 @@
 // allows it.
 import { LRUCache } from 'lru-cache';
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { FHIR_ID_RE, isFhirError, serviceUnavailable } from '../fhir/index.js';
+import { FHIR_ID_RE, serviceUnavailable } from '../fhir/index.js';
 import type { AuthContext } from './context.js';
 import { invalidToken, missingToken } from './errors.js';
 import { parseScopes } from './scopes.js';
@@ -115,9 +115,10 @@ function withFailureCooldown(remote: ReturnType<typeof createRemoteJWKSet>, cool
 /** `iat` not in the future and `exp` − `iat` within the configured lifetime (jose checks `exp` and `nbf`). */
 function checkLifetime(payload: JWTPayload, external: Required<ExternalIssuerOptions>): void {
   const now = Math.floor(Date.now() / 1000);
+  // Both are present: jwtVerify is given requiredClaims ['exp', 'iat'].
   const iat = payload.iat!;
   if (iat > now + external.clockToleranceSeconds) throw invalidToken('the token is not valid yet (issued in the future)');
-  if ((payload.exp ?? 0) - iat > external.maxLifetimeSeconds) {
+  if (payload.exp! - iat > external.maxLifetimeSeconds) {
     throw invalidToken(`the token lives longer than this server accepts (${external.maxLifetimeSeconds} s)`);
   }
 }
@@ -125,8 +126,8 @@ function checkLifetime(payload: JWTPayload, external: Required<ExternalIssuerOpt
 export class AccessTokenVerifier {
   readonly #opts: AccessTokenOptions;
   readonly #audiences: string[];
-  readonly #jwks: JWTVerifyGetKey | undefined;
-  readonly #external: Required<ExternalIssuerOptions> | undefined;
+  /** The external issuer's settings with its key set, when one is configured. */
+  readonly #external: (Required<ExternalIssuerOptions> & { keys: JWTVerifyGetKey }) | undefined;
   // Bounded; each entry also carries its own deadline, checked against the wall clock on every use
   // (the LRU's ttl runs on a monotonic clock and only evicts).
   readonly #verified = new LRUCache<string, VerifiedToken>({ max: 10_000, ttlAutopurge: false });
@@ -138,10 +139,11 @@ export class AccessTokenVerifier {
   constructor(opts: AccessTokenOptions) {
     this.#opts = opts;
     this.#audiences = [opts.audience, `${opts.audience}/`];
-    this.#external = opts.external ? { ...EXTERNAL_DEFAULTS, ...opts.external } : undefined;
-    this.#jwks = this.#external
-      ? withFailureCooldown(createRemoteJWKSet(new URL(this.#external.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: JWKS_MAX_AGE_MS }), this.#external.failureCooldownMs)
-      : undefined;
+    if (opts.external) {
+      const external = { ...EXTERNAL_DEFAULTS, ...opts.external };
+      const remote = createRemoteJWKSet(new URL(external.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: JWKS_MAX_AGE_MS });
+      this.#external = { ...external, keys: withFailureCooldown(remote, external.failureCooldownMs) };
+    }
   }
 
   /** The caller of a request with this Authorization header, or a 401 FhirError. */
@@ -180,45 +182,39 @@ export class AccessTokenVerifier {
     if (!alg || alg.toLowerCase() === 'none') throw invalidToken('unsigned tokens (alg "none") are not accepted');
 
     const external = this.#external;
+    if (!external || iss !== external.issuer) throw invalidToken('the token comes from an unknown issuer');
+    if (typ !== undefined && !ACCESS_TOKEN_TYPES.has(typ.toLowerCase())) throw invalidToken('the token is not an access token (typ)');
     let payload: JWTPayload;
-    let issuer: AuthContext['issuer'];
     try {
-      if (external && this.#jwks && iss === external.issuer) {
-        issuer = 'external';
-        if (typ !== undefined && !ACCESS_TOKEN_TYPES.has(typ.toLowerCase())) throw invalidToken('the token is not an access token (typ)');
-        ({ payload } = await jwtVerify(token, this.#jwks, {
-          issuer: external.issuer, audience: this.#audiences, algorithms: EXTERNAL_ALGORITHMS, requiredClaims: ['exp', 'iat'],
-          clockTolerance: external.clockToleranceSeconds,
-        }));
-        checkLifetime(payload, external);
-      } else {
-        throw invalidToken('the token comes from an unknown issuer');
-      }
+      ({ payload } = await jwtVerify(token, external.keys, {
+        issuer: external.issuer, audience: this.#audiences, algorithms: EXTERNAL_ALGORITHMS, requiredClaims: ['exp', 'iat'],
+        clockTolerance: external.clockToleranceSeconds,
+      }));
     } catch (e) {
-      if (isFhirError(e)) throw e;
       // Anything but a problem with the token itself means the issuer's keys could not be fetched:
       // not the client's fault, and retrying later helps.
       if (e instanceof KeysUnavailable || !TOKEN_PROBLEMS.some((cls) => e instanceof cls)) {
-        throw serviceUnavailable('The authorization server\'s signing keys cannot be fetched right now', Math.ceil((external?.failureCooldownMs ?? 30_000) / 1000));
+        throw serviceUnavailable('The authorization server\'s signing keys cannot be fetched right now', external.failureCooldownMs / 1000);
       }
       throw invalidToken(describeFailure(e));
     }
+    checkLifetime(payload, external);
 
-    const ctx = this.#contextOf(payload, issuer);
+    const ctx = this.#contextOf(payload, external.systemScopes);
     // Re-verified once the key set would be fetched again, so a key the issuer withdrew stops
     // working as soon as it would without this cache.
-    const untilMs = Math.min((payload.exp ?? 0) * 1000, Date.now() + JWKS_MAX_AGE_MS);
+    const untilMs = Math.min(payload.exp! * 1000, Date.now() + JWKS_MAX_AGE_MS);
     const ttlMs = untilMs - Date.now();
     if (ttlMs > 0) this.#verified.set(token, { ctx: Object.freeze({ ...ctx }), untilMs }, { ttl: ttlMs });
     return ctx;
   }
 
-  #contextOf(payload: JWTPayload, issuer: AuthContext['issuer']): AuthContext {
+  #contextOf(payload: JWTPayload, systemScopes: boolean): AuthContext {
     const claim = (k: string): unknown => payload[k];
     const raw = typeof claim('scope') === 'string' ? claim('scope') as string
       : Array.isArray(claim('scp')) ? (claim('scp') as unknown[]).filter((s): s is string => typeof s === 'string') : '';
     const scopes = parseScopes(raw).resource;
-    if (issuer === 'external' && !this.#external!.systemScopes && scopes.some((s) => s.context === 'system')) {
+    if (!systemScopes && scopes.some((s) => s.context === 'system')) {
       throw invalidToken('system/ scopes are not accepted from this issuer (SMART_EXTERNAL_SYSTEM_SCOPES)');
     }
     const patient = claim('patient');
@@ -235,7 +231,7 @@ export class AccessTokenVerifier {
       ...(payload.sub && { subject: payload.sub }),
       ...(typeof fhirUser === 'string' && { fhirUser }),
       scopes,
-      ...(issuer && { issuer }),
+      issuer: 'external',
     };
   }
 }
