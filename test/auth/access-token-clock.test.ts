@@ -55,7 +55,8 @@ async function outcome(v: AccessTokenVerifier, authorization: string | undefined
   } catch (e) {
     if (!isFhirError(e)) throw e;
     const www = e.headers['www-authenticate'] ?? '';
-    if (e.status === 401) return `401 ${/error_description="([^"]*)"/.exec(www)?.[1] ?? `(${www})`}`;
+    const description = /error_description="([^"]*)"/.exec(www)?.[1];
+    if (e.status === 401) return `401 ${description ?? `(${www})`}`;
     return `${e.status} retry-after=${e.headers['retry-after']} ${e.message}`;
   }
   const scopes = (ctx.scopes ?? []).map((s) => `${s.context}/${s.type}`).join(' ');
