@@ -5,6 +5,11 @@
 // own order and concurrency). Facade and replay alternate request by request, so the load of this
 // shared machine hits both alike; the difference within each pair is the facade's time, and its
 // p50 and p99 over the pairs are reported.
+// A production server is warm: before anything is measured, every case is answered and replayed
+// `warm` times over other ids (mixed, case after case, as traffic would come), so that the JIT of
+// the facade, the simulator and the raw client alike has compiled what a miss runs; then the
+// cache is cleared. One warm-up request per case was far from enough: a fresh facade spent about
+// 10 ms of CPU per Patient read over its first 50 reads and settled near 1 ms only after some 800.
 import { join } from 'node:path';
 import type { LoadResult } from './lib/loadgen.js';
 import type { Child } from './lib/proc.js';
@@ -17,6 +22,8 @@ export interface MissCase {
   paths: string[];
   /** Stop once this many are measured (candidates that answer 404 are passed over). */
   want: number;
+  /** Unmeasured misses of this case in the warm-up pass, over the last of `paths` (cycled when fewer). */
+  warm: number;
   /** Target of the added p50 (ms): 1 for a read, 2 for a search page or $everything. */
   targetP50Ms: number;
   /** Target of the added p99 (ms), when there is one. */
@@ -38,11 +45,14 @@ export interface MissCaseReport {
   skipped: number;
   /** CPU the facade's process spent per measured request (µs): steadier than latency on a loaded machine. */
   facadeCpuMicros: number;
+  /** The part of it on the facade's main thread (µs): without the JIT compiler's and the GC helpers' threads. */
+  facadeThreadMicros: number;
   /** The CPU profile of the facade while it answered this case, when asked for. */
   profile?: string;
 }
 
 type SimChild = Child<{ url: string }>;
+type Cpu = { cpuMicros: number; threadMicros: number };
 
 // The change feed's polls (src/cache/change-feed.ts) run on their own clock: one that lands during
 // a request is not that request's call, and is not replayed.
@@ -52,6 +62,34 @@ const at = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
+
+/** The calls the simulator saw for one facade request, change-feed polls left out. */
+async function answered(o: Setup, path: string): Promise<{ status: number; ms: number; calls: CapturedCall[] }> {
+  await o.sim.rpc('capture', true);
+  const t = performance.now();
+  const status = await exchange({ method: 'GET', url: `${o.facade.info.base}${path}`, headers: o.headers });
+  const ms = performance.now() - t;
+  const calls = (await o.sim.rpc<CapturedCall[]>('captured')).filter((call) => !(call.body && FEED_CALL.test(call.body)));
+  await o.sim.rpc('capture', false);
+  return { status, ms, calls };
+}
+
+/** The warm-up pass: each case's warm-up paths, one of each case in turn, each replayed too; then an empty cache. */
+async function warmUp(o: Setup & { cases: MissCase[] }): Promise<number> {
+  const origin = new URL(o.sim.info.url).origin;
+  const queues = o.cases.map((c) => Array.from({ length: c.warm }, (_, k) => c.paths[c.paths.length - 1 - (k % c.paths.length)]!));
+  let n = 0;
+  for (let k = 0; queues.some((q) => k < q.length); k++) {
+    for (const q of queues) {
+      if (k >= q.length) continue;
+      const { calls } = await answered(o, q[k]!);
+      await replay(origin, calls);
+      n++;
+    }
+  }
+  await o.facade.rpc('clear');
+  return n;
+}
 
 interface Setup { facade: Child<{ base: string }>; sim: SimChild; headers: Record<string, string>; profileDir?: string }
 
@@ -63,21 +101,17 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   let calls = 0;
   let skipped = 0;
   let cpuMicros = 0;
+  let threadMicros = 0;
   const profileFile = o.profileDir && join(o.profileDir, `facade-miss-${c.name.replace(/\W+/g, '-')}.cpuprofile`);
   let profiling = false;
   for (const [i, path] of c.paths.entries()) {
     if (facadeMs.length >= c.want) break;
-    await o.sim.rpc('capture', true);
     if (i === 1 && profileFile) profiling = Boolean(await o.facade.rpc('profile-start'));
     // The facade is idle between its requests (the replay does not reach it), so the CPU it spent
     // while answering is this request's, change-feed polls aside.
-    const cpu0 = await o.facade.rpc<{ cpuMicros: number }>('cpu');
-    const t = performance.now();
-    const status = await exchange({ method: 'GET', url: `${o.facade.info.base}${path}`, headers: o.headers });
-    const ms = performance.now() - t;
-    const cpu = (await o.facade.rpc<{ cpuMicros: number }>('cpu')).cpuMicros - cpu0.cpuMicros;
-    const seen = (await o.sim.rpc<CapturedCall[]>('captured')).filter((call) => !(call.body && FEED_CALL.test(call.body)));
-    await o.sim.rpc('capture', false);
+    const cpu0 = await o.facade.rpc<Cpu>('cpu');
+    const { status, ms, calls: seen } = await answered(o, path);
+    const cpu1 = await o.facade.rpc<Cpu>('cpu');
     // The first request of a case after the cache was cleared also loads what every request shares
     // (the provider list for reference names): a warm-up, not measured.
     if (i === 0) continue;
@@ -85,7 +119,8 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     if (status !== 200 || raw.statuses.some((s) => s !== 200)) { skipped++; continue; }
     facadeMs.push(ms);
     rawMs.push(raw.ms);
-    cpuMicros += cpu;
+    cpuMicros += cpu1.cpuMicros - cpu0.cpuMicros;
+    threadMicros += cpu1.threadMicros - cpu0.threadMicros;
     calls += seen.length;
   }
   if (profiling) await o.facade.rpc('profile-stop', profileFile);
@@ -95,14 +130,18 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   const added = facadeMs.map((ms, i) => ms - rawMs[i]!);
   return {
     name: c.name, targetP50Ms: c.targetP50Ms, ...(c.targetP99Ms !== undefined && { targetP99Ms: c.targetP99Ms }), requests: facadeMs.length, callsPerRequest: calls / Math.max(1, facadeMs.length), facade, raw,
-    addedP50Ms: at(added, 50), addedP99Ms: at(added, 99), skipped, facadeCpuMicros: cpuMicros / Math.max(1, facadeMs.length),
+    addedP50Ms: at(added, 50), addedP99Ms: at(added, 99), skipped, facadeCpuMicros: cpuMicros / Math.max(1, facadeMs.length), facadeThreadMicros: threadMicros / Math.max(1, facadeMs.length),
     ...(profiling && { profile: profileFile }),
   };
 }
 
-/** Measures each case in turn; with `profileDir`, also writes a CPU profile of the facade per case there. */
-export async function missByType(o: Setup & { cases: MissCase[] }): Promise<MissCaseReport[]> {
-  const out: MissCaseReport[] = [];
-  for (const c of o.cases) out.push(await measureCase(c, o));
-  return out;
+/**
+ * Warms the facade up (see the top of this file), then measures each case in turn; with
+ * `profileDir`, also writes a CPU profile of the facade per case there.
+ */
+export async function missByType(o: Setup & { cases: MissCase[] }): Promise<{ warmedWith: number; cases: MissCaseReport[] }> {
+  const warmedWith = await warmUp(o);
+  const cases: MissCaseReport[] = [];
+  for (const c of o.cases) cases.push(await measureCase(c, o));
+  return { warmedWith, cases };
 }

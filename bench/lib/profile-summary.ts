@@ -7,6 +7,8 @@ interface ProfileNode { id: number; callFrame: { functionName: string; url: stri
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
 const AREAS: [string, (fn: string, url: string) => boolean][] = [
+  // Profiler.start/stop themselves, posted by the benchmark's rpc: samples of the profiler, not of the facade.
+  ['the profiler itself (not the facade)', (_f, u) => u === 'node:inspector' || u === 'node:inspector/promises'],
   ['idle (waiting for the network)', (fn) => fn === '(idle)'],
   ['syscalls and native code (socket writes, reads)', (fn) => ['writev', 'write', 'read', 'epoll_pwait', '(program)'].includes(fn)],
   ['garbage collection', (fn) => fn === '(garbage collector)'],
