@@ -36,6 +36,6 @@ export function recordSearchedPatients(facts: AuditFacts | undefined, search: Pa
 export function recordReturned(facts: AuditFacts | undefined, resource: Resource, baseUrl: string): void {
   if (!facts) return;
   if (resource.id) facts.resources.add(`${resource.resourceType}/${resource.id}`);
-  if (resource.resourceType === 'Binary') return;
+  // A Binary names no patient of its own (compartmentPatientsOf finds none in it).
   for (const p of compartmentPatientsOf(resource, baseUrl)) facts.patients.add(p);
 }

@@ -29,7 +29,9 @@ export interface EnforcementOptions {
   sees?: (auth: AuthContext, patient: string, type: string) => Promise<boolean>;
 }
 
-const VERB: Record<Permission, string> = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search' };
+/** What an interaction here can need: no type offers a delete (a DELETE is a 405), so nothing needs 'd'. */
+type Needed = Exclude<Permission, 'd'>;
+const VERB: Record<Needed, string> = { c: 'create', r: 'read', u: 'update', s: 'search' };
 /** Operations that return every type of the patient compartment. */
 const WHOLE_RECORD_OPERATIONS = new Set(['everything', 'export']);
 
@@ -63,7 +65,7 @@ export function compartmentChecks(interaction: string, type: string): readonly C
   return ownerFromId && !checks.includes('stored') ? ['stored', ...checks] : checks;
 }
 
-const PERMISSION_OF: Readonly<Record<'read' | 'vread' | 'create' | 'update', Permission>> = {
+const PERMISSION_OF: Readonly<Record<'read' | 'vread' | 'create' | 'update', Needed>> = {
   read: 'r', vread: 'r', create: 'c', update: 'u',
 };
 
@@ -88,7 +90,7 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
   }
 
   /** The access a token has for `perm` on `type`, or a 403 insufficient_scope. */
-  function need(auth: AuthContext, facts: AuditFacts | undefined, type: string, perm: Permission): Access {
+  function need(auth: AuthContext, facts: AuditFacts | undefined, type: string, perm: Needed): Access {
     const granted = accessFor(auth.scopes ?? [], type, perm);
     if (!granted) {
       deny(facts, `insufficient_scope ${type}.${perm}`,
@@ -241,7 +243,7 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
   }
 
   /** A create or update: its scope, its compartment, and a SMART app user's rights at OSCAR. */
-  async function write(ctx: FhirContext, auth: AuthContext, facts: AuditFacts | undefined, info: InteractionInfo, type: string, perm: Permission): Promise<void> {
+  async function write(ctx: FhirContext, auth: AuthContext, facts: AuditFacts | undefined, info: InteractionInfo, type: string, perm: Needed): Promise<void> {
     if (need(auth, facts, type, perm) === 'compartment') await confine(ctx, auth, facts, info, type);
     await userWrite(ctx, auth, facts, info, type);
   }

@@ -42,3 +42,26 @@ describe('refusal before the body is read', () => {
     assert.deepEqual(outcome({ kind: 'anonymous' }, 'Patient', 'c'), [401, '', 'no access token']);
   });
 });
+
+describe('what the refusal before the body says', () => {
+  const diagnostics = (auth: unknown, type: string, attempt: 'c' | 'u' | 's' | 'any'): string => {
+    try {
+      refuseWithoutScope(auth, type, attempt);
+    } catch (e) {
+      if (isFhirError(e)) return `${e.status} ${e.issues[0]?.diagnostics}`;
+      throw e;
+    }
+    return 'allowed';
+  };
+
+  it('names what the token may not do and the scope it needs, with or without audit facts', () => {
+    assert.equal(diagnostics(token('system/Patient.r'), 'Patient', 'c'), '403 This access token may not create Patient (needs system/Patient.c)');
+    assert.equal(diagnostics(token('system/Patient.r'), 'Patient', 'u'), '403 This access token may not update Patient (needs system/Patient.u)');
+    assert.equal(diagnostics(token('system/Patient.r'), 'Patient', 's'), '403 This access token may not search Patient (needs system/Patient.s)');
+    assert.equal(diagnostics(token('user/Patient.r'), 'Appointment', 'any'), '403 This access token may not use Appointment (needs user/Appointment.r)');
+    assert.equal(diagnostics(token('system/Patient.r user/Patient.r'), 'Appointment', 'c'), '403 This access token may not create Appointment (needs user/Appointment.c)', 'any user/ scope makes it a user context');
+    assert.equal(diagnostics({ kind: 'token' }, 'Patient', 'c'), '403 This access token may not create Patient (needs system/Patient.c)', 'a token with no scopes');
+    assert.equal(diagnostics(undefined, 'Patient', 'c'), '401 This server needs an OAuth 2.0 bearer access token (SMART on FHIR): see .well-known/smart-configuration');
+    assert.equal(diagnostics(token('system/Patient.c'), 'Patient', 'c'), 'allowed');
+  });
+});

@@ -390,6 +390,43 @@ describe('with enforcement off (AUTH_MODE=none)', () => {
     assert.equal(await outcome(() => h.hooks.checkResource(ctx, appointment('101', '2')), facts), 'allowed');
     assert.deepEqual([facts.interaction, [...facts.patients], [...facts.resources]], ['search-type', ['2'], ['Appointment/101']]);
   });
+
+  it('records the interaction the router accepted, and a Patient instance as a patient', async () => {
+    const recorded = async (info: InteractionInfo) => {
+      const h = harness({ enforce: false });
+      const { ctx, facts } = h.request({ kind: 'anonymous' });
+      await h.hooks.beforeInteraction(ctx, info);
+      return { interaction: facts.interaction, type: facts.type, id: facts.id, operation: facts.operation, patients: [...facts.patients] };
+    };
+    assert.deepEqual(await recorded({ interaction: 'read', type: 'Appointment', id: '100' }), { interaction: 'read', type: 'Appointment', id: '100', operation: undefined, patients: [] });
+    assert.deepEqual(await recorded({ interaction: 'read', type: 'Patient', id: '2' }), { interaction: 'read', type: 'Patient', id: '2', operation: undefined, patients: ['2'] });
+    assert.deepEqual(await recorded({ interaction: 'operation', type: 'Patient', operation: 'validate' }), { interaction: 'operation', type: 'Patient', id: undefined, operation: 'validate', patients: [] });
+    assert.deepEqual(await recorded({ interaction: 'capabilities' }), { interaction: 'capabilities', type: undefined, id: undefined, operation: undefined, patients: [] });
+    // A search of a type this server does not have records no patient (and does not fail).
+    assert.deepEqual((await recorded({ interaction: 'search-type', type: 'Nothing', search: search('Nothing') })).patients, []);
+  });
+
+  it('records as searched-for patients only row ids given to the patient parameter, not practitioners or names', async () => {
+    const searched = async (type: string, clauses: unknown[]) => {
+      const h = harness({ enforce: false });
+      const { ctx, facts } = h.request({ kind: 'anonymous' });
+      await h.hooks.beforeInteraction(ctx, { interaction: 'search-type', type, search: search(type, clauses as ParsedSearch['clauses']) });
+      return [...facts.patients];
+    };
+    assert.deepEqual(await searched('Appointment', [
+      { name: '_id', type: 'token', values: [{ code: '100' }] },
+      { name: 'patient', type: 'reference', values: [{ type: 'Patient', id: '2' }, { type: 'Practitioner', id: '7' }, { id: '3' }, { type: 'Patient', id: 'DOE' }] },
+    ]), ['2', '3']);
+    assert.deepEqual(await searched('Patient', [{ name: '_id', type: 'token', values: [{ code: '1' }, { code: 'SMITH' }, {}] }]), ['1']);
+    assert.deepEqual(await searched('Appointment', [{ name: 'patient', type: 'string', values: [{ value: '4' }] }]), []);
+  });
+
+  it('works for a request whose facts were never attached', async () => {
+    const h = harness({ enforce: false });
+    const ctx: FhirContext = { requestId: 'r', baseUrl: BASE, auth: { kind: 'anonymous' }, signal: new AbortController().signal, prefer: {} };
+    assert.equal(await outcome(() => h.hooks.beforeInteraction(ctx, { interaction: 'search-type', type: 'Appointment', search: search('Appointment') }), newFacts()), 'allowed');
+    assert.equal(await outcome(() => h.hooks.checkResource(ctx, appointment('100', '1')), newFacts()), 'allowed');
+  });
 });
 
 describe('a SMART app user held to what OSCAR shows them', () => {
