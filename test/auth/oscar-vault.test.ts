@@ -44,4 +44,44 @@ describe('OSCAR token vault', () => {
     now += 2_000;
     assert.equal(await vault.get('999998'), undefined);
   });
+
+  it('keeps a record only for what is left of the maximum age, to the millisecond', async () => {
+    const now = 1_800_000_000_000;
+    const puts: { key: string; ttlMs?: number }[] = [];
+    const store = new InProcessVault();
+    const recording = { ...store, get: store.get.bind(store), delete: store.delete.bind(store),
+      put: async (key: string, c: Uint8Array, opts?: { ttlMs?: number }) => { puts.push({ key, ...opts }); await store.put(key, c, opts); } };
+    const vault = new OscarTokenVault(recording, [{ id: 'k1', key: randomBytes(32) }], 3600, () => now);
+    await vault.put({ ...token, obtainedAt: now - 1_000 });
+    await vault.put({ ...token, providerNo: '100101', obtainedAt: now - 3_599_999 });
+    await vault.put({ ...token, providerNo: '100102', obtainedAt: now - 3_600_000 });
+    assert.deepEqual(puts, [{ key: 'oscar-token:999998', ttlMs: 3_599_000 }, { key: 'oscar-token:100101', ttlMs: 1 }], 'a token already at its maximum age is not kept');
+  });
+
+  it('gives a token back until the millisecond it reaches the maximum age', async () => {
+    let now = 1_800_000_000_000;
+    const vault = new OscarTokenVault(new InProcessVault(), [{ id: 'k1', key: randomBytes(32) }], 3600, () => now);
+    await vault.put({ ...token, obtainedAt: now });
+    now += 3_599_999;
+    assert.deepEqual(await vault.get('999998'), { ...token, obtainedAt: now - 3_599_999 });
+    now += 1;
+    assert.equal(await vault.get('999998'), undefined);
+  });
+
+  it('key ids of several bytes, tampered records, unknown providers, deletion, no keys', async () => {
+    const store = new InProcessVault();
+    const key = { id: 'clé-ü', key: randomBytes(32) };
+    const vault = new OscarTokenVault(store, [{ id: 'other', key: randomBytes(32) }, key], 3600);
+    await new OscarTokenVault(store, [key], 3600).put(token);
+    assert.deepEqual(await vault.get('999998'), token, 'found by a UTF-8 key id after rotation');
+    const raw = Buffer.from((await store.get('oscar-token:999998'))!);
+    raw[raw.length - 1]! ^= 1;
+    await store.put('oscar-token:999998', raw);
+    assert.equal(await vault.get('999998'), undefined, 'a record that does not authenticate');
+    assert.equal(await vault.get('100101'), undefined, 'nothing kept');
+    await vault.put(token);
+    await vault.delete('999998');
+    assert.equal(await store.get('oscar-token:999998'), undefined);
+    assert.throws(() => new OscarTokenVault(store, [], 3600), { message: 'the OSCAR token vault needs at least one key' });
+  });
 });

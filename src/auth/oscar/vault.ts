@@ -64,9 +64,9 @@ export class OscarTokenVault {
       decipher.setAAD(aadOf(providerNo));
       decipher.setAuthTag(record.subarray(at + IV_BYTES, at + IV_BYTES + TAG_BYTES));
       const plain = Buffer.concat([decipher.update(record.subarray(at + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      // Decrypted under this provider's AAD, so the record was written for this provider.
       const t = JSON.parse(plain) as OscarToken;
-      if (t.providerNo !== providerNo || this.#now() - t.obtainedAt >= this.#maxAgeMs) return undefined;
-      return t;
+      return this.#now() - t.obtainedAt >= this.#maxAgeMs ? undefined : t;
     } catch {
       return undefined;
     }

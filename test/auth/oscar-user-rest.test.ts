@@ -1,0 +1,134 @@
+// The REST calls made with a user's own OSCAR token (src/auth/oscar/user-rest.ts) against a stub
+// OSCAR that answers as the contract says it can: what each answer means (a user, a refusal, or
+// "OSCAR cannot say"), and what is sent (path under /ws/services, query, OAuth 1.0a header).
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { OscarRefused, OscarUnreachable, oscarUserRest } from '../../src/auth/oscar/user-rest.js';
+
+const USER = { token: 'user-token-1', secret: 'user-secret-1' };
+/** contract 1.6: how OSCAR's OAuthInterceptor refuses a token (a CXF XMLFault, status 500). */
+const OAUTH_REFUSAL = '<ns1:XMLFault xmlns:ns1="http://cxf.apache.org/bindings/xformat"><ns1:faultstring xmlns:ns1="http://cxf.apache.org/bindings/xformat">net.oauth.OAuth1Exception: token_rejected</ns1:faultstring></ns1:XMLFault>';
+
+describe('OSCAR REST with the user\'s own token', () => {
+  let server: Server;
+  let base: string;
+  let answer: { status: number; body: string } | 'never';
+  let seen: IncomingMessage[];
+
+  before(async () => {
+    server = createServer((req, res) => {
+      seen.push(req);
+      if (answer === 'never') return;
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oscar`;
+  });
+  after(async () => { await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }); });
+  beforeEach(() => { seen = []; answer = { status: 200, body: '{}' }; });
+
+  const rest = (timeoutMs?: number) => oscarUserRest({ baseUrl: `${base}//`, consumerKey: 'facade-key', consumerSecret: 'facade-secret', ...(timeoutMs && { timeoutMs }) });
+  const reply = (status: number, body: unknown): void => { answer = { status, body: typeof body === 'string' ? body : JSON.stringify(body) }; };
+  /** The error a call fails with, as class and message. */
+  const failure = async (p: Promise<unknown>): Promise<string> => {
+    try { return `resolved ${JSON.stringify(await p)}`; } catch (e) { return `${(e as Error).constructor.name}: ${(e as Error).message}`; }
+  };
+
+  it('signs each call with the consumer and the user\'s token, under /ws/services', async () => {
+    reply(200, { login: '999998' });
+    await rest().providerOf(USER);
+    const req = seen[0]!;
+    assert.equal(req.url, '/oscar/ws/services/oauth/info');
+    assert.match(req.headers.authorization ?? '', /^OAuth /);
+    assert.match(req.headers.authorization ?? '', /oauth_consumer_key="facade-key"/);
+    assert.match(req.headers.authorization ?? '', /oauth_token="user-token-1"/);
+  });
+
+  it('providerOf: the login OSCAR names, or a refusal', async () => {
+    reply(200, { login: '999998' });
+    assert.equal(await rest().providerOf(USER), '999998');
+    const cases: [number, unknown, string][] = [
+      [200, { login: '' }, 'OscarRefused: OSCAR did not say who approved'],
+      [200, { login: 999998 }, 'OscarRefused: OSCAR did not say who approved'],
+      [200, { login: '999998', error: 'internal' }, 'OscarRefused: OSCAR did not say who approved'],
+      [500, OAUTH_REFUSAL, 'OscarRefused: OSCAR answered 500'],
+      [200, '<html>login</html>', 'OscarRefused: OSCAR did not answer JSON'],
+    ];
+    for (const [status, body, expected] of cases) {
+      reply(status, body);
+      assert.equal(await failure(rest().providerOf(USER)), expected, JSON.stringify(body));
+    }
+  });
+
+  it('accepts: the same provider, another one, a refused token, or OSCAR cannot say', async () => {
+    const cases: [number, unknown, string][] = [
+      [200, { login: '999998' }, 'resolved true'],
+      [200, { login: '100101' }, 'resolved false'],
+      [500, OAUTH_REFUSAL, 'resolved false'],
+      [500, '<html>NullPointerException</html>', 'OscarUnreachable: OSCAR answered 500'],
+      [302, '', 'OscarUnreachable: OSCAR answered 302'],
+      [200, 'not json', 'OscarUnreachable: OSCAR did not answer JSON'],
+      [200, { error: 'db down' }, 'OscarUnreachable: OSCAR reported an internal error'],
+    ];
+    for (const [status, body, expected] of cases) {
+      reply(status, body);
+      assert.equal(await failure(rest().accepts(USER, '999998')), expected, `${status} ${JSON.stringify(body)}`);
+    }
+  });
+
+  it('quickSearch: one match or many, names defaulted, the term as the query', async () => {
+    const ada = { demographicNo: 1001, lastName: 'Lovelace', firstName: 'Ada', formattedDOB: '1815-12-10' };
+    reply(200, { content: [ada, { demographicNo: 1002, formattedDOB: null }] });
+    assert.deepEqual(await rest().quickSearch(USER, 'love lace'), [
+      { demographicNo: 1001, lastName: 'Lovelace', firstName: 'Ada', dob: '1815-12-10' }, { demographicNo: 1002, lastName: '', firstName: '', dob: null },
+    ]);
+    assert.equal(seen[0]!.url, '/oscar/ws/services/demographics/quickSearch?query=love%20lace');
+    reply(200, { content: ada });
+    assert.deepEqual(await rest().quickSearch(USER, 'ada'), [{ demographicNo: 1001, lastName: 'Lovelace', firstName: 'Ada', dob: '1815-12-10' }]);
+    reply(200, {});
+    assert.deepEqual(await rest().quickSearch(USER, 'nobody'), []);
+    reply(403, '<html>denied</html>');
+    assert.equal(await failure(rest().quickSearch(USER, 'ada')), 'OscarRefused: OSCAR answered 403');
+  });
+
+  it('readsPreventions: only a 200 says yes', async () => {
+    reply(200, { content: [] });
+    assert.equal(await rest().readsPreventions(USER, 1001), true);
+    assert.equal(seen[0]!.url, '/oscar/ws/services/preventions/active?demographicNo=1001');
+    for (const status of [204, 403, 500]) {
+      reply(status, '');
+      assert.equal(await rest().readsPreventions(USER, 1001), false, String(status));
+    }
+  });
+
+  it('patient: the patient OSCAR shows this user, or undefined', async () => {
+    reply(200, { demographicNo: 1001, lastName: 'Lovelace', firstName: 'Ada', yearOfBirth: '1815', monthOfBirth: '12', dayOfBirth: '10' });
+    assert.deepEqual(await rest().patient(USER, 1001), { demographicNo: 1001, lastName: 'Lovelace', firstName: 'Ada', dob: '1815-12-10' });
+    assert.equal(seen[0]!.url, '/oscar/ws/services/demographics/1001');
+    reply(200, { demographicNo: 1001, yearOfBirth: '1815', monthOfBirth: '12' });
+    assert.deepEqual(await rest().patient(USER, 1001), { demographicNo: 1001, lastName: '', firstName: '', dob: null }, 'no day of birth');
+    reply(200, { demographicNo: 1001, monthOfBirth: '12', dayOfBirth: '10' });
+    assert.equal((await rest().patient(USER, 1001))?.dob, null, 'no year of birth');
+    reply(200, { demographicNo: 1001, yearOfBirth: '1815', dayOfBirth: '10' });
+    assert.equal((await rest().patient(USER, 1001))?.dob, null, 'no month of birth');
+    const hidden: [number, unknown][] = [[204, ''], [500, '<html>error</html>'], [200, { demographicNo: 1002 }], [200, '<html>login</html>']];
+    for (const [status, body] of hidden) {
+      reply(status, body);
+      assert.equal(await rest().patient(USER, 1001), undefined, `${status} ${JSON.stringify(body)}`);
+    }
+  });
+
+  it('OSCAR down or too slow: OscarUnreachable, retry in 5 s', async () => {
+    const down = oscarUserRest({ baseUrl: 'http://127.0.0.1:9/oscar', consumerKey: 'k', consumerSecret: 's' });
+    const e = await down.providerOf(USER).catch((x: unknown) => x);
+    assert.ok(e instanceof OscarUnreachable);
+    assert.equal(e.message, 'OSCAR did not answer (TypeError)');
+    assert.equal(e.name, 'OscarUnreachable');
+    assert.equal(e.retryAfterSeconds, 5);
+    answer = 'never';
+    assert.equal(await failure(rest(100).accepts(USER, '999998')), 'OscarUnreachable: OSCAR did not answer (TimeoutError)');
+    assert.ok(!(e instanceof OscarRefused));
+  });
+});
