@@ -1,0 +1,162 @@
+// What a request of a user signed in through OSCAR runs under (src/auth/oscar/identity.ts), against
+// a stub OSCAR that knows which user token sees which patient: the user's own token signs the REST
+// calls, a patient OSCAR hides is a 403 unless the whole sign-in was withdrawn in OSCAR (401, and
+// the vault forgets it), OSCAR's "yes" is trusted for exactly a minute and its "no" never, and an
+// OSCAR that cannot say is a 503.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, afterEach, before, beforeEach, describe, it, mock } from 'node:test';
+import type { AuthContext } from '../../src/auth/context.js';
+import { oscarIdentity, type OscarIdentity } from '../../src/auth/oscar/identity.js';
+import type { OscarConnection } from '../../src/config.js';
+import { isFhirError } from '../../src/fhir/index.js';
+import { actingOscarUser } from '../../src/oscar/acting-user.js';
+import { InProcessVault } from '../../src/state/index.js';
+
+const DOCTOR = '999998';
+const TOKEN = { token: 'doctor-token', secret: 'doctor-secret', providerNo: DOCTOR };
+/** contract 1.6: OSCAR's refusal of a token it no longer knows. */
+const OAUTH_REFUSAL = '<ns1:XMLFault xmlns:ns1="http://cxf.apache.org/bindings/xformat"><ns1:faultstring>net.oauth.OAuth1Exception: token_rejected</ns1:faultstring></ns1:XMLFault>';
+
+describe('acting as a user signed in through OSCAR', () => {
+  let server: Server;
+  let oscar: OscarConnection;
+  /** Tokens OSCAR still honours, and whose they are. */
+  let logins: Map<string, string>;
+  /** `token|demographicNo` pairs OSCAR shows; `token|demographicNo|prevention` pairs with _prevention r. */
+  let shown: Set<string>;
+  let infoBroken: boolean;
+  let down: boolean;
+  let calls: string[];
+  let identity: OscarIdentity;
+
+  before(async () => {
+    server = createServer((req, res) => {
+      const token = /oauth_token="([^"]*)"/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      const path = (req.url ?? '').replace(/^\/oscar\/ws\/services/, '');
+      calls.push(path);
+      if (down) return void req.socket.destroy();
+      if (!logins.has(token)) return void res.writeHead(500).end(OAUTH_REFUSAL);
+      if (path === '/oauth/info') {
+        return void (infoBroken ? res.writeHead(500).end('<html>java.lang.NullPointerException</html>') : res.writeHead(200).end(JSON.stringify({ login: logins.get(token) })));
+      }
+      const patient = /^\/demographics\/(\d+)$/.exec(path)?.[1];
+      if (patient) return void (shown.has(`${token}|${patient}`) ? res.writeHead(200).end(JSON.stringify({ demographicNo: Number(patient) })) : res.writeHead(204).end());
+      const prevention = /^\/preventions\/active\?demographicNo=(\d+)$/.exec(path)?.[1];
+      if (prevention) return void res.writeHead(shown.has(`${token}|${prevention}|prevention`) ? 200 : 500).end('{}');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    oscar = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/oscar`, consumerKey: 'facade', consumerSecret: 'facade-secret', accessToken: 'svc', accessTokenSecret: 'svc-secret', soapUserName: 'svc', soapPassword: 'svc-password' };
+  });
+  after(async () => { await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }); });
+  beforeEach(async () => {
+    logins = new Map([[TOKEN.token, DOCTOR]]);
+    shown = new Set([`${TOKEN.token}|1001`, `${TOKEN.token}|1001|prevention`, `${TOKEN.token}|1234567890`]);
+    infoBroken = false;
+    down = false;
+    calls = [];
+    identity = oscarIdentity({ oscar, vault: new InProcessVault(), keys: [{ id: 'k1', key: randomBytes(32) }], maxAgeSeconds: 3600 }).identity;
+    await identity.vault.put({ ...TOKEN, obtainedAt: Date.now() });
+  });
+  afterEach(() => { mock.timers.reset(); });
+
+  const user = (patient?: string): AuthContext => ({ kind: 'token', scopes: [], oscarProvider: DOCTOR, ...(patient && { patient }) });
+  /** Who a request runs as, or the error a client gets. */
+  const actAs = async (auth: AuthContext): Promise<string> => {
+    try {
+      return await identity.actAs(auth, async () => `ran as ${actingOscarUser()?.token ?? 'the facade'}`);
+    } catch (e) {
+      if (!isFhirError(e)) throw e;
+      const description = /error_description="([^"]*)"/.exec(e.headers['www-authenticate'] ?? '')?.[1];
+      return `${e.status} ${description ?? e.message}${e.headers['retry-after'] ? ` retry-after=${e.headers['retry-after']}` : ''}`;
+    }
+  };
+
+  it('a key made at start-up only when none is configured', () => {
+    const make = (keys: { id: string; key: Buffer }[]) => oscarIdentity({ oscar, vault: new InProcessVault(), keys, maxAgeSeconds: 60 }).generatedKey;
+    assert.equal(make([]), true);
+    assert.equal(make([{ id: 'k1', key: randomBytes(32) }]), false);
+  });
+
+  it('runs as the facade for a caller with no OSCAR user, as the user otherwise', async () => {
+    assert.equal(await actAs({ kind: 'token', scopes: [] }), 'ran as the facade');
+    assert.equal(await actAs(user()), 'ran as doctor-token');
+    assert.deepEqual(calls, [], 'no patient in the token: nothing to ask OSCAR');
+    assert.equal(await actAs(user('1001')), 'ran as doctor-token');
+    assert.deepEqual(calls, ['/demographics/1001']);
+  });
+
+  it('a sign-in the vault no longer holds is a 401', async () => {
+    await identity.vault.delete(DOCTOR);
+    assert.equal(await actAs(user('1001')), '401 the user\'s OSCAR sign-in has expired: sign in to the app again');
+  });
+
+  it('trusts OSCAR\'s "yes" for exactly one minute', async () => {
+    const t0 = 1_800_000_000_000;
+    mock.timers.enable({ apis: ['Date'], now: t0 });
+    assert.equal(await actAs(user('1001')), 'ran as doctor-token');
+    mock.timers.setTime(t0 + 60_000);
+    assert.equal(await actAs(user('1001')), 'ran as doctor-token');
+    assert.equal(calls.length, 1, 'still trusted at the minute');
+    mock.timers.setTime(t0 + 60_001);
+    assert.equal(await actAs(user('1001')), 'ran as doctor-token');
+    assert.deepEqual(calls, ['/demographics/1001', '/demographics/1001'], 'asked again after it');
+  });
+
+  it('a hidden patient: 403 while OSCAR still honours the sign-in, asked again every time', async () => {
+    const forbidden = '403 OSCAR does not let this user see the patient of this token';
+    assert.equal(await actAs(user('1002')), forbidden);
+    assert.equal(await actAs(user('1002')), forbidden);
+    assert.deepEqual(calls, ['/demographics/1002', '/oauth/info', '/demographics/1002', '/oauth/info']);
+    assert.ok(await identity.vault.get(DOCTOR), 'the sign-in is kept');
+  });
+
+  it('patient ids OSCAR cannot have are hidden without asking for them', async () => {
+    for (const id of ['0', '01', '12345678901', 'abc']) assert.match(await actAs(user(id)), /^403 /, id);
+    assert.deepEqual(new Set(calls), new Set(['/oauth/info']));
+    assert.equal(await actAs(user('1234567890')), 'ran as doctor-token', 'ten digits is an OSCAR number');
+  });
+
+  it('a sign-in withdrawn in OSCAR: 401 and the vault forgets it', async () => {
+    logins.delete(TOKEN.token);
+    assert.equal(await actAs(user('1001')), '401 the user\'s OSCAR authorization was withdrawn in OSCAR: sign in to the app again');
+    assert.equal(await identity.vault.get(DOCTOR), undefined);
+  });
+
+  it('OSCAR cannot say: 503 with Retry-After', async () => {
+    infoBroken = true;
+    assert.equal(await actAs(user('1002')), '503 OSCAR cannot confirm the user\'s sign-in right now retry-after=5');
+    assert.ok(await identity.vault.get(DOCTOR), 'nothing forgotten on a broken answer');
+    down = true;
+    assert.equal(await actAs(user('1001')), '503 OSCAR cannot say right now whether this user may see this patient retry-after=5');
+  });
+
+  it('sees: the patient, then the per-type question where OSCAR has one', async () => {
+    assert.equal(await identity.sees({ kind: 'token', scopes: [] }, '1002'), true, 'no OSCAR user: nothing to hold to');
+    assert.equal(await identity.sees(user(), '1001'), true);
+    assert.equal(await identity.sees(user(), '1001', 'Immunization'), true);
+    assert.equal(await identity.sees(user(), '1001', 'AllergyIntolerance'), true, 'no per-user question for allergies');
+    assert.equal(await identity.sees(user(), '1002', 'Immunization'), false);
+    assert.deepEqual(calls, ['/demographics/1001', '/preventions/active?demographicNo=1001', '/demographics/1002'], 'answers within the minute are reused');
+    shown.add(`${TOKEN.token}|1002`);
+    assert.equal(await identity.sees(user(), '1002', 'Immunization'), false, 'no _prevention for this patient');
+    assert.equal(await identity.sees(user(), '1002', 'Immunization'), false);
+    assert.equal(calls.filter((c) => c === '/preventions/active?demographicNo=1002').length, 2, 'a "no" is asked again');
+    down = true;
+    await assert.rejects(identity.sees(user(), '1003', 'Immunization'), (e: unknown) => isFhirError(e) && e.status === 503);
+    down = false;
+    await identity.vault.delete(DOCTOR);
+    assert.equal(await identity.sees(user(), '1001'), false, 'no sign-in kept');
+  });
+
+  it('stillSignedIn: kept and honoured by OSCAR as this provider\'s', async () => {
+    assert.equal(await identity.stillSignedIn(DOCTOR), true);
+    assert.equal(await identity.stillSignedIn('100101'), false, 'nothing kept');
+    logins.set(TOKEN.token, '100101');
+    assert.equal(await identity.stillSignedIn(DOCTOR), false, 'OSCAR names another provider');
+    assert.equal(await identity.vault.get(DOCTOR), undefined, 'and the vault forgets it');
+  });
+});
