@@ -168,7 +168,7 @@ describe('DocumentReference to an OSCAR upload', () => {
       'DocumentReference.status', 'DocumentReference.category', 'DocumentReference.relatesTo', 'DocumentReference.securityLabel',
       'DocumentReference.context', 'DocumentReference.custodian', 'DocumentReference.authenticator', 'DocumentReference.masterIdentifier',
     ]);
-    assert.deepEqual(documentToUpload(upload((d) => { delete d.status; }), cfg).notStored, []);
+    assert.deepEqual(documentToUpload(upload((d) => { Reflect.deleteProperty(d, 'status'); }), cfg).notStored, []);
   });
 
   it('files the doctype of the LOINC code, else the type text cut to 60, else others', () => {
