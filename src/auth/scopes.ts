@@ -26,14 +26,13 @@ export interface ParsedScopes {
 }
 
 const RESOURCE_SCOPE = /^(patient|user|system)\/(\*|[A-Z][A-Za-z]+)\.([a-z*]+)$/;
-const V1: Record<string, Permission[]> = { read: ['r', 's'], write: ['c', 'u', 'd'], '*': ['c', 'r', 'u', 'd', 's'] };
+// A Map, not an object literal: a suffix such as `constructor` must not find Object.prototype's.
+const V1: ReadonlyMap<string, readonly Permission[]> = new Map([['read', ['r', 's']], ['write', ['c', 'u', 'd']], ['*', ['c', 'r', 'u', 'd', 's']]]);
 
-/** The permissions of a scope's suffix, or undefined when it is not v1 or an ordered v2 subset. */
-function permsOf(suffix: string): Permission[] | undefined {
-  const v1 = V1[suffix];
-  if (v1) return v1;
-  // v2: a non-empty subset of c r u d s, in that order, each at most once.
-  return /^c?r?u?d?s?$/.test(suffix) && suffix.length > 0 ? [...suffix] as Permission[] : undefined;
+/** The permissions of a scope's suffix (never empty: RESOURCE_SCOPE), or undefined when it is not v1 or an ordered v2 subset. */
+function permsOf(suffix: string): readonly Permission[] | undefined {
+  // v2: a subset of c r u d s, in that order, each at most once.
+  return V1.get(suffix) ?? (/^c?r?u?d?s?$/.test(suffix) ? [...suffix] as Permission[] : undefined);
 }
 
 export function parseScope(raw: string): ResourceScope | undefined {

@@ -140,17 +140,14 @@ describe('AccessTokenVerifier on a mocked clock', () => {
     assert.equal(await outcome(v, `Bearer ${await mint(set, stranger)}`), '401 the token is signed with an unknown key', 'the issuer is back');
   });
 
-  it('a token that is the problem does not start the cooldown', async () => {
+  it('an unknown key with the issuer up does not start the cooldown', async () => {
     clock(T * 1000);
     const v = verifier(set, { failureCooldownMs: 60_000 });
-    const good = await mint(set, key);
-    const [header, , signature] = good.split('.');
-    const forged = `${header}.${Buffer.from(JSON.stringify({ iss: set.issuer, aud: AUD, sub: 'admin', iat: T, exp: T + 300 })).toString('base64url')}.${signature}`;
-    assert.equal(await outcome(v, `Bearer ${forged}`), '401 the token signature does not verify');
+    assert.equal(await outcome(v, `Bearer ${await mint(set, stranger)}`), '401 the token is signed with an unknown key');
     at(T * 1000 + 31_000);
     const fetches = set.fetches;
     assert.equal(await outcome(v, `Bearer ${await mint(set, stranger)}`), '401 the token is signed with an unknown key');
-    assert.equal(set.fetches, fetches + 1, 'the unknown key was looked up at the issuer');
+    assert.equal(set.fetches, fetches + 1, 'the unknown key was looked up at the issuer again');
   });
 
   it('two published keys under one kid: not verified, with the issuer up or cooling down', async () => {

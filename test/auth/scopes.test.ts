@@ -50,3 +50,41 @@ describe('SMART scope grammar (v2 and v1)', () => {
     assert.deepEqual(intersectScopes(scopes('system/*.rs'), narrow).map(formatScope), ['system/Immunization.rs']);
   });
 });
+
+describe('SMART scopes: the edges', () => {
+  it('a suffix named like an object property is not a permission (no 500 on "patient/Patient.constructor")', () => {
+    const p = parseScopes('patient/Patient.constructor user/*.toString system/*.valueOf user/Patient.hasOwnProperty');
+    assert.deepEqual(p.resource, []);
+    assert.deepEqual(p.ignored, ['patient/Patient.constructor', 'user/*.toString', 'system/*.valueOf', 'user/Patient.hasOwnProperty']);
+  });
+
+  it('splits on any whitespace, takes a list or nothing, and tells launch contexts from other words', () => {
+    const p = parseScopes(' \topenid\n user/Patient.rs  launch/encounter launch/Patient profile online_access ');
+    assert.deepEqual(p.resource.map(formatScope), ['user/Patient.rs']);
+    assert.deepEqual(p.other, ['openid', 'launch/encounter', 'profile', 'online_access']);
+    assert.deepEqual(p.ignored, ['launch/Patient']);
+    assert.deepEqual(parseScopes(['system/Patient.rs', '', 'launch']), { resource: [parseScope('system/Patient.rs')], other: ['launch'], ignored: [] });
+    assert.deepEqual(parseScopes(undefined), { resource: [], other: [], ignored: [] });
+  });
+
+  it('formats permissions in c r u d s order whatever the set\'s order', () => {
+    assert.equal(formatScope({ context: 'user', type: 'Patient', perms: new Set(['s', 'd', 'r', 'c'] as const) }), 'user/Patient.crds');
+  });
+
+  it('access: a user/ scope anywhere in the list beats a patient/ one, wildcards and exact types alike', () => {
+    assert.equal(accessFor(scopes('patient/Patient.r user/Patient.r'), 'Patient', 'r'), 'all');
+    assert.equal(accessFor(scopes('patient/*.r user/Observation.r'), 'Patient', 'r'), 'compartment');
+    assert.equal(accessFor(scopes('user/Observation.r'), 'Patient', 'r'), undefined);
+    assert.equal(accessFor(scopes('user/*.s'), 'Patient', 'r'), undefined);
+    assert.equal(accessFor([], 'Patient', 'r'), undefined);
+  });
+
+  it('narrowing merges what several registered scopes allow, and drops only what a wildcard grant already covers', () => {
+    const merged = intersectScopes(scopes('system/*.cruds'), scopes('system/Patient.r system/Patient.s'));
+    assert.deepEqual(merged.map(formatScope), ['system/Patient.rs']);
+    assert.deepEqual(intersectScopes(scopes('system/*.rs system/Patient.rs'), scopes('system/*.rs')).map(formatScope), ['system/*.rs']);
+    assert.deepEqual(intersectScopes(scopes('system/*.r system/Patient.rs'), scopes('system/*.rs')).map(formatScope), ['system/*.r', 'system/Patient.rs']);
+    assert.deepEqual(intersectScopes(scopes('patient/*.rs user/Patient.rs'), scopes('patient/*.rs user/*.rs')).map(formatScope), ['patient/*.rs', 'user/Patient.rs']);
+    assert.deepEqual(intersectScopes(scopes('user/Patient.rs'), scopes('user/Observation.rs')), []);
+  });
+});
