@@ -16,10 +16,25 @@ import { InProcessDocuments } from '../../src/state/in-process.js';
 
 const UID = 'uid-1';
 const APP = 'consent-app';
+const TRUSTED = 'trusted-app';
 
 describe('consent form answers', () => {
   const problems: string[] = [];
-  const app: SmartClient = parseSmartClients({ clients: [{ client_id: APP, redirect_uris: ['https://app.example.org/cb'], scope: 'openid launch/patient user/*.rs patient/*.rs' }] }, problems)[0]!;
+  const [app, trusted] = parseSmartClients({ clients: [
+    { client_id: APP, redirect_uris: ['https://app.example.org/cb'], scope: 'openid launch/patient user/*.rs patient/*.rs' },
+    // Registered without openid: openid is granted to every app that asks for it.
+    { client_id: TRUSTED, name: 'Clinic board', redirect_uris: ['https://board.example.org/cb'], launch_uri: 'https://board.example.org/launch', scope: 'launch launch/patient user/*.rs patient/*.rs', trusted_ehr_launch: true },
+  ] }, problems) as [SmartClient, SmartClient];
+  /** The app the interaction is for (its client_id parameter). */
+  let clientId = APP;
+  /** The interaction's launch parameter (an EHR launch), or none. */
+  let launchParam: string | undefined;
+  /** EHR launches made by OSCAR links, by launch id, and those spent. */
+  const launchRecords = new Map<string, { clientId: string; patient?: string; providerHint?: string }>();
+  const spent = new Set<string>();
+  /** Patients OSCAR refuses to show this user; what was quick-searched. */
+  const hidden = new Set<number>();
+  const searched: string[] = [];
   let session: { accountId?: string } | undefined;
   let clients: Map<string, SmartClient>;
   let finished: unknown[];
@@ -31,30 +46,52 @@ describe('consent form answers', () => {
   let vaulted: { token: string; secret: string; providerNo: string; obtainedAt: number } | undefined;
   const looked: number[] = [];
   const grants: { accountId: string; clientId: string; resource: string[] }[] = [];
+  /** What each saved Grant was told, in order. */
+  const grantCalls: string[][] = [];
   let server: Server;
   let base: string;
-  const documents = new InProcessDocuments();
+  let now = Date.parse('2026-12-07T09:00:00Z');
+  const documents = new InProcessDocuments(1000, () => now);
 
   before(async () => {
     assert.deepEqual(problems, []);
     const provider = {
-      interactionDetails: async () => ({ uid: detailsUid, prompt: { name: prompt }, params: { client_id: APP, scope }, session }),
-      interactionFinished: async (_req: unknown, res: express.Response, result: unknown) => { finished.push(result); res.status(303).end(); },
+      interactionDetails: async () => ({ uid: detailsUid, prompt: { name: prompt }, params: { client_id: clientId, scope, ...(launchParam !== undefined && { launch: launchParam }) }, session }),
+      interactionFinished: async (_req: unknown, res: express.Response, result: unknown, options: { mergeWithLastSubmission: boolean }) => {
+        // A consent is merged into what the sign-in submitted; a refusal is not.
+        assert.equal(options.mergeWithLastSubmission, 'consent' in (result as object));
+        finished.push(result);
+        res.status(303).end();
+      },
       Grant: class {
         readonly resource: string[] = [];
+        readonly calls: string[] = [];
         constructor(readonly o: { accountId: string; clientId: string }) {}
-        addOIDCScope(): void {}
-        addResourceScope(_aud: string, s: string): void { this.resource.push(s); }
-        rejectResourceScope(): void {}
-        rejectOIDCScope(): void {}
-        async save(): Promise<string> { grants.push({ ...this.o, resource: this.resource }); return `grant-${grants.length}`; }
+        addOIDCScope(s: string): void { this.calls.push(`add OIDC ${s}`); }
+        addResourceScope(aud: string, s: string): void { this.resource.push(s); this.calls.push(`add ${aud} ${s}`); }
+        rejectResourceScope(aud: string, s: string): void { this.calls.push(`reject ${aud} ${s}`); }
+        rejectOIDCScope(s: string): void { this.calls.push(`reject OIDC ${s}`); }
+        async save(): Promise<string> { grants.push({ ...this.o, resource: this.resource }); grantCalls.push(this.calls); return `grant-${grants.length}`; }
       },
     } as unknown as Provider;
     const vault = { get: async (providerNo: string) => (vaulted?.providerNo === providerNo ? vaulted : undefined) };
     const userRest = {
-      patient: async (_t: unknown, demographicNo: number) => { looked.push(demographicNo); return { demographicNo, lastName: 'DOE', firstName: 'JANE', dob: null }; },
+      patient: async (_t: unknown, demographicNo: number) => {
+        looked.push(demographicNo);
+        if (hidden.has(demographicNo)) throw new Error('OSCAR refused');
+        return { demographicNo, lastName: 'DOE', firstName: 'JANE', dob: null };
+      },
+      quickSearch: async (_t: unknown, term: string) => {
+        searched.push(term);
+        if (term === 'boom') throw new Error('OSCAR failed');
+        return term === 'nobody' ? [] : [{ demographicNo: 1001, lastName: 'DOE', firstName: 'JANE', dob: '1980-02-03' }, { demographicNo: 1002, lastName: 'ROE', firstName: 'JOHN', dob: null }];
+      },
     };
-    const deps = { provider, issuer: 'http://127.0.0.1/fhir', get clients() { return clients; }, documents, vault, userRest, https: false } as unknown as InteractionDeps;
+    const launches = {
+      record: async (id: string) => launchRecords.get(id),
+      consume: async (id: string) => { if (spent.has(id) || !launchRecords.has(id)) return false; spent.add(id); return true; },
+    };
+    const deps = { provider, issuer: 'http://127.0.0.1/fhir', get clients() { return clients; }, documents, vault, userRest, launches, https: false } as unknown as InteractionDeps;
     const web = express();
     web.use('/fhir', interactionRoutes(deps));
     server = web.listen(0, '127.0.0.1');
@@ -64,12 +101,12 @@ describe('consent form answers', () => {
   after(() => { server.close(); });
 
   /** Posts the form as the page would, with the csrf value this server stored for the page. */
-  async function decide(fields: Record<string, string>): Promise<{ status: number; body: string }> {
+  async function decide(fields: Record<string, string> | [string, string][]): Promise<{ status: number; body: string }> {
     finished = [];
     await documents.put('consent-csrf', UID, { csrf: 'csrf-value' });
     const r = await fetch(`${base}/auth/interaction/${UID}/decide`, {
       method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ csrf: 'csrf-value', ...fields }),
+      body: new URLSearchParams([['csrf', 'csrf-value'], ...(Array.isArray(fields) ? fields : Object.entries(fields))]),
     });
     return { status: r.status, body: await r.text() };
   }
@@ -180,5 +217,246 @@ describe('consent form answers', () => {
     scope = 'openid launch/patient patient/Patient.rs';
     const picking = await (await fetch(`${base}/auth/interaction/${UID}`)).text();
     assert.match(picking, /<form method="get" action="\/fhir\/auth\/interaction\/uid-1"><label>Find a patient/);
+  });
+
+  /** A signed-in user whose OSCAR token is in the vault, at the consent step of APP. */
+  function signedIn(asked: string): void {
+    clients = new Map([[APP, app], [TRUSTED, trusted]]);
+    session = { accountId: 'oscar:999998' };
+    vaulted = { token: 't', secret: 's', providerNo: '999998', obtainedAt: Date.now() };
+    scope = asked;
+    clientId = APP;
+    launchParam = undefined;
+    prompt = 'consent';
+    detailsUid = UID;
+    looked.length = 0;
+    searched.length = 0;
+    finished = [];
+  }
+  const show = async (query = ''): Promise<{ status: number; body: string; headers: Headers }> => {
+    finished = [];
+    const r = await fetch(`${base}/auth/interaction/${UID}${query}`, { redirect: 'manual' });
+    return { status: r.status, body: await r.text(), headers: r.headers };
+  };
+  const radios = (body: string): string[] => [...body.matchAll(/<input type="radio" name="patient" value="(\d+)" required> ([^<]*)<\/label>/g)].map((m) => `${m[1]} ${m[2]}`);
+  /** The grant context and the account's list, as the token endpoint and the apps page will read them. */
+  const kept = async (grantId: string): Promise<{ context: unknown; listed: boolean }> => ({
+    context: (await documents.get('smart-context', grantId))?.value,
+    listed: ((await documents.get<{ grants: string[] }>('smart-account-grants', 'oscar:999998'))?.value.grants ?? []).includes(grantId),
+  });
+
+  it('the page: not cached, no scripts or framing, the app and the user named, each scope a ticked box, offline access said only when asked', async () => {
+    signedIn('openid launch/patient user/Patient.rs user/Observation.rs user/Encounter.cruds system/Patient.rs');
+    const r = await show();
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    assert.equal(r.headers.get('content-security-policy'), "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    assert.match(r.body, /<title>Allow consent-app\?<\/title>/);
+    assert.match(r.body, /Signed in at OSCAR as provider 999998\./);
+    assert.deepEqual([...r.body.matchAll(/<input type="checkbox" name="scope" value="([^"]+)" checked> ([^<]+)<\/label>/g)].map((m) => `${m[1]}: ${m[2]}`), [
+      'user/Patient.rs: read, search Patient records you can see in OSCAR',
+      'user/Observation.rs: read, search Observation records you can see in OSCAR',
+    ], 'only the scopes the registration covers');
+    assert.doesNotMatch(r.body, /keep access after you close it/);
+    signedIn('openid offline_access user/Patient.rs');
+    assert.match((await show()).body, /<p>The app may keep access after you close it, until you revoke it\.<\/p>/);
+  });
+
+  it('a patient is asked for by launch/patient alone or by a patient/ scope alone', async () => {
+    for (const [asked, picks] of [
+      ['openid launch/patient user/Patient.rs', true],
+      ['openid patient/Patient.rs', true],
+      ['openid user/Patient.rs', false],
+      ['openid user/Patient.rs patient/Observation.x', false],
+    ] as const) {
+      signedIn(asked);
+      const r = await show();
+      assert.equal(r.status, 200, asked);
+      assert.equal(/name="q"/.test(r.body), picks, asked);
+      assert.equal(/<legend>Patient<\/legend>/.test(r.body), picks, asked);
+    }
+  });
+
+  it('the picker searches OSCAR with the term trimmed and cut to 60 characters, and lists what OSCAR returns', async () => {
+    signedIn('openid launch/patient patient/Patient.rs');
+    const found = await show('?q=%20%20doe%20%20');
+    assert.deepEqual(searched, ['doe']);
+    assert.deepEqual(radios(found.body), ['1001 DOE, JANE (born 1980-02-03)', '1002 ROE, JOHN']);
+    assert.match(found.body, /<input name="q" value="  doe  ">/);
+    assert.doesNotMatch(found.body, /No patient you may see/);
+    searched.length = 0;
+    const long = `${'a'.repeat(60)}${'b'.repeat(10)}`;
+    const cut = await show(`?q=${long}`);
+    assert.deepEqual(searched, ['a'.repeat(60)]);
+    assert.match(cut.body, new RegExp(`<input name="q" value="${'a'.repeat(60)}">`));
+    for (const [query, message] of [['?q=nobody', true], ['?q=boom', true], ['?q=%20%20', false], ['', false], ['?q=a&q=b', false]] as const) {
+      searched.length = 0;
+      const r = await show(query);
+      assert.equal(r.status, 200, query);
+      assert.deepEqual(radios(r.body), [], query);
+      assert.equal(/<p>No patient you may see in OSCAR matches\.<\/p>/.test(r.body), message, query);
+      if (!message) assert.deepEqual(searched, [], `${query}: OSCAR not searched`);
+    }
+  });
+
+  it('an EHR launch: its patient confirmed on the page once OSCAR lets this user see them; else refused', async () => {
+    signedIn('openid launch launch/patient patient/Patient.rs');
+    launchRecords.set('L-1', { clientId: APP, patient: '1001', providerHint: '999998' });
+    launchParam = 'L-1';
+    const r = await show();
+    assert.equal(r.status, 200);
+    assert.deepEqual(looked, [1001]);
+    assert.match(r.body, /The app opens for <strong>DOE, JANE<\/strong>\./);
+    assert.match(r.body, /<input type="hidden" name="patient" value="1001">/);
+    assert.doesNotMatch(r.body, /name="q"/);
+    hidden.add(1001);
+    const refused = await show();
+    hidden.delete(1001);
+    assert.equal(refused.status, 403);
+    assert.match(refused.body, /Patient not available/);
+    assert.match(refused.body, /OSCAR does not let you see the patient this launch named\./);
+    launchRecords.set('L-other', { clientId: APP, patient: '1001', providerHint: '123' });
+    launchParam = 'L-other';
+    const other = await show();
+    assert.equal(other.status, 403);
+    assert.match(other.body, /Different OSCAR user/);
+    launchRecords.set('L-nohint', { clientId: APP, patient: '1001' });
+    launchParam = 'L-nohint';
+    assert.equal((await show()).status, 200, 'a link that names no provider is confirmed on the page');
+    launchParam = 'L-expired';
+    const expired = await show();
+    assert.equal(expired.status, 400);
+    assert.match(expired.body, /Launch expired/);
+    assert.match(expired.body, /This launch from OSCAR has expired\. Open the app from OSCAR again\./);
+    assert.deepEqual(finished, []);
+  });
+
+  it('an EHR launch naming no patient, for an app that needs none, shows the page without a patient', async () => {
+    signedIn('openid launch user/Patient.rs');
+    launchRecords.set('L-none', { clientId: APP, providerHint: '999998' });
+    launchParam = 'L-none';
+    const r = await show();
+    assert.equal(r.status, 200);
+    assert.deepEqual(looked, []);
+    assert.doesNotMatch(r.body, /<legend>Patient<\/legend>/);
+  });
+
+  it('allowing: the Grant gets the SMART words the app is registered for (openid always) and the boxes ticked; the rest is rejected', async () => {
+    signedIn('openid fhirUser launch/patient offline_access patient/Patient.rs patient/Observation.rs user/Encounter.rs');
+    grantCalls.length = 0;
+    grants.length = 0;
+    const r = await decide([['decision', 'allow'], ['scope', 'patient/Patient.rs'], ['scope', 'patient/Immunization.rs'], ['patient', '1001']]);
+    assert.equal(r.status, 303, r.body);
+    assert.deepEqual(grantCalls, [[
+      'add OIDC openid launch/patient',
+      'add http://127.0.0.1/fhir patient/Patient.rs',
+      'reject http://127.0.0.1/fhir patient/Observation.rs user/Encounter.rs',
+      'reject OIDC fhirUser offline_access',
+    ]]);
+    assert.deepEqual(finished, [{ consent: { grantId: 'grant-1' } }]);
+    assert.deepEqual(await kept('grant-1'), { context: { patient: '1001', needPatientBanner: true }, listed: true });
+    clientId = TRUSTED;
+    scope = 'openid user/Patient.rs';
+    const bare = await decide([['decision', 'allow'], ['scope', 'user/Patient.rs']]);
+    assert.equal(bare.status, 303, bare.body);
+    assert.deepEqual(grantCalls[1], ['add OIDC openid', 'add http://127.0.0.1/fhir user/Patient.rs']);
+    assert.deepEqual(await kept('grant-2'), { context: {}, listed: true });
+    clientId = APP;
+    scope = 'fhirUser user/Patient.rs';
+    const nothing = await decide({ decision: 'allow' });
+    assert.equal(nothing.status, 303, nothing.body);
+    assert.deepEqual(grantCalls[2], ['reject http://127.0.0.1/fhir user/Patient.rs', 'reject OIDC fhirUser']);
+  });
+
+  it('the grant context lives as long as the grant: 30 days', async () => {
+    signedIn('openid user/Patient.rs');
+    grants.length = 0;
+    grantCalls.length = 0;
+    const at = now;
+    await decide([['decision', 'allow'], ['scope', 'user/Patient.rs']]);
+    now = at + 30 * 86_400_000 - 1;
+    assert.deepEqual(await kept('grant-1'), { context: {}, listed: true });
+    now = at + 30 * 86_400_000 + 1;
+    assert.deepEqual(await kept('grant-1'), { context: undefined, listed: false });
+    now = at;
+  });
+
+  it('a patient is needed but the user\'s OSCAR token is gone by the time the form comes back: "Choose a patient", OSCAR not asked', async () => {
+    signedIn('openid launch/patient patient/Patient.rs');
+    vaulted = undefined;
+    const r = await decide({ decision: 'allow', scope: 'patient/Patient.rs', patient: '1001' });
+    assert.equal(r.status, 400);
+    assert.match(r.body, /Choose a patient you may see in OSCAR \(search, then pick one\)\./);
+    assert.deepEqual(looked, []);
+    assert.deepEqual(finished, []);
+  });
+
+  it('an EHR launch confirmed on the page: the posted patient must be the launch\'s; the app needs no banner; the launch serves once', async () => {
+    signedIn('openid launch launch/patient patient/Patient.rs');
+    grants.length = 0;
+    grantCalls.length = 0;
+    launchRecords.set('L-2', { clientId: APP, patient: '1001', providerHint: '999998' });
+    launchParam = 'L-2';
+    const changed = await decide({ decision: 'allow', scope: 'patient/Patient.rs', patient: '1002' });
+    assert.equal(changed.status, 400);
+    assert.match(changed.body, /Patient changed/);
+    assert.match(changed.body, /The patient does not match the launch\./);
+    assert.deepEqual(grants, []);
+    const ok = await decide({ decision: 'allow', scope: 'patient/Patient.rs', patient: '1001' });
+    assert.equal(ok.status, 303, ok.body);
+    assert.deepEqual(await kept('grant-1'), { context: { patient: '1001', needPatientBanner: false, launchId: 'L-2' }, listed: true });
+    assert.ok(spent.has('L-2'));
+    const twice = await decide({ decision: 'allow', scope: 'patient/Patient.rs', patient: '1001' });
+    assert.equal(twice.status, 400);
+    assert.match(twice.body, /Launch already used/);
+    assert.match(twice.body, /This launch from OSCAR was already used\. Open the app from OSCAR again\./);
+    assert.equal(grants.length, 1);
+  });
+
+  it('a trusted app launched from OSCAR by the signed-in provider skips the page; the app shows the patient banner', async () => {
+    signedIn('launch launch/patient patient/Patient.rs');
+    clientId = TRUSTED;
+    grants.length = 0;
+    grantCalls.length = 0;
+    launchRecords.set('L-3', { clientId: TRUSTED, patient: '1001', providerHint: '999998' });
+    launchParam = 'L-3';
+    const r = await show();
+    assert.equal(r.status, 303, r.body);
+    assert.deepEqual(finished, [{ consent: { grantId: 'grant-1' } }]);
+    assert.deepEqual(grantCalls, [['add OIDC launch launch/patient', 'add http://127.0.0.1/fhir patient/Patient.rs']]);
+    assert.deepEqual(await kept('grant-1'), { context: { patient: '1001', needPatientBanner: true, launchId: 'L-3' }, listed: true });
+    signedIn('launch user/Patient.rs');
+    clientId = TRUSTED;
+    launchRecords.set('L-4', { clientId: TRUSTED, providerHint: '999998' });
+    launchParam = 'L-4';
+    assert.equal((await show()).status, 303, 'no patient needed: no page either');
+    assert.deepEqual(await kept('grant-2'), { context: { }, listed: true });
+    assert.equal(spent.has('L-4'), false, 'a launch with no patient context is not spent');
+  });
+
+  it('a trusted app still gets the page when the link named no provider, or for an app that is not trusted', async () => {
+    signedIn('launch launch/patient patient/Patient.rs');
+    clientId = TRUSTED;
+    launchRecords.set('L-5', { clientId: TRUSTED, patient: '1001' });
+    launchParam = 'L-5';
+    const r = await show();
+    assert.equal(r.status, 200);
+    assert.match(r.body, /<title>Allow Clinic board\?<\/title>/);
+    clientId = APP;
+    launchRecords.set('L-6', { clientId: APP, patient: '1001', providerHint: '999998' });
+    launchParam = 'L-6';
+    assert.equal((await show()).status, 200);
+    assert.deepEqual(finished, []);
+  });
+
+  it('a trusted app whose launch named no patient but asks for one is shown the page (a patient must be picked)', async () => {
+    signedIn('launch launch/patient patient/Patient.rs');
+    clientId = TRUSTED;
+    launchRecords.set('L-7', { clientId: TRUSTED, providerHint: '999998' });
+    launchParam = 'L-7';
+    const r = await show();
+    assert.equal(r.status, 200);
+    assert.match(r.body, /name="q"/);
+    assert.deepEqual(finished, []);
   });
 });
