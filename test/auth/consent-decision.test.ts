@@ -366,6 +366,10 @@ describe('consent form answers', () => {
     const nothing = await decide({ decision: 'allow' });
     assert.equal(nothing.status, 303, nothing.body);
     assert.deepEqual(grantCalls[2], ['reject http://127.0.0.1/fhir user/Patient.rs', 'reject OIDC fhirUser']);
+    scope = 'openid user/Patient.rs user/Observation.rs user/Encounter.rs';
+    const two = await decide([['decision', 'allow'], ['scope', 'user/Patient.rs'], ['scope', 'user/Observation.rs']]);
+    assert.equal(two.status, 303, two.body);
+    assert.deepEqual(grantCalls[3], ['add OIDC openid', 'add http://127.0.0.1/fhir user/Patient.rs user/Observation.rs', 'reject http://127.0.0.1/fhir user/Encounter.rs']);
   });
 
   it('the grant context lives as long as the grant: 30 days', async () => {

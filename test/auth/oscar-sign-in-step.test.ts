@@ -185,6 +185,7 @@ describe('the OSCAR sign-in step', () => {
       ['a shorter cookie', await callback(token, `oscar_step=${value.slice(1)}`)],
     ] as const) {
       assert.equal(r.status, 403, what);
+      assert.match(r.body, /<h1>Sign-in refused<\/h1>/, what);
       assert.match(r.body, /This OSCAR sign-in was not started from this browser\./, what);
       assert.equal(r.headers.get('cache-control'), 'no-store', what);
     }
@@ -205,6 +206,7 @@ describe('the OSCAR sign-in step', () => {
     assert.equal(await documents.consume('oscar-request', token), true);
     const r = await callback(token, cookie);
     assert.equal(r.status, 403);
+    assert.match(r.body, /<h1>Sign-in refused<\/h1>/);
     assert.match(r.body, /This OSCAR sign-in was already used\./);
     assert.deepEqual(oscarSaw.exchange, []);
   });
