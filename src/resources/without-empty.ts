@@ -9,11 +9,22 @@ export function nonBlank(value: unknown): string | undefined {
   return t === '' ? undefined : t;
 }
 
+/**
+ * `s.trim() === ''` without making the trimmed copy: a string that starts with a visible ASCII
+ * character is not blank (trim only removes white space and line terminators), and that is
+ * nearly every string a mapper hands over.
+ */
+function isBlank(s: string): boolean {
+  if (s.length === 0) return true;
+  const c = s.charCodeAt(0);
+  return c > 32 && c < 127 ? false : s.trim() === '';
+}
+
 // Plain loops: this runs over every resource a mapper builds (each cache miss), and the
 // map/filter/entries chains it replaced allocated an array per node.
 function prune(value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
-  if (typeof value === 'string') return value.trim() === '' ? undefined : value;
+  if (typeof value === 'string') return isBlank(value) ? undefined : value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (Array.isArray(value)) {
     const kept: unknown[] = [];

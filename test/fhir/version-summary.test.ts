@@ -16,6 +16,15 @@ describe('versionId', () => {
     assert.equal(canonicalJson({ a: undefined, b: 1 }), '{"b":1}');
     assert.equal(canonicalJson({ 'é"': 1, b: [undefined, 'x\n'] }), '{"b":[null,"x\\n"],"é\\"":1}');
   });
+  it('canonical JSON orders keys by UTF-16 code units, whatever order they come in', () => {
+    // Upper case before `_` before lower case; a prefix before its extensions; an astral character
+    // (surrogates D800–DBFF) before U+FFFD though its code point is higher.
+    const keys = ['b', 'B', '_given', 'given', 'aa', 'a', '\ufffd', '\u{1F600}', 'Z', '0', 'é'];
+    const expected = '{"0":0,"B":0,"Z":0,"_given":0,"a":0,"aa":0,"b":0,"given":0,"é":0,"\u{1F600}":0,"\ufffd":0}';
+    for (const order of [keys, [...keys].reverse(), [...keys].sort(), [...keys].sort().reverse()]) {
+      assert.equal(canonicalJson(Object.fromEntries(order.map((k) => [k, 0]))), expected);
+    }
+  });
   it('same data → same version, whatever the key order or meta; any change → new version', () => {
     const p = patient('1', 'Smith', 'Jane', 'female', '1980-07-01');
     const reordered = Object.fromEntries(Object.entries(p).reverse()) as unknown as Patient;

@@ -32,4 +32,9 @@ describe('withoutEmpty', () => {
     assert.equal(nonBlank(''), undefined);
     assert.equal(nonBlank(5), undefined);
   });
+  it('counts every kind of white space as blank, and a string with anything else in it as kept', () => {
+    const blank = ['\t', '\n \r', '\u00a0', '\ufeff', '\u2028', '\u3000 ', '\u000b\u000c'];
+    const kept = ['x', ' x', '\u00a0x', '\u00e9', '\u0000', '\u007f', '\u200b', '~ '];
+    assert.deepEqual(withoutEmpty({ blank, kept }), { kept });
+  });
 });

@@ -103,6 +103,10 @@ describe('reading SOAP answers by the WSDL', () => {
   it('trims XML whitespace around text but keeps what references and CDATA spell', () => {
     assert.deepEqual(value('getOne', '<return>\n  <id> 7 </id>\n  <name>\n  &#13;Ann B&#x20;\t</name>\n</return>'), { id: 7, name: '\rAnn B ' });
     assert.deepEqual(value('getOne', '<return><id>1</id><name><![CDATA[<b>&amp;</b>]]></name></return>'), { id: 1, name: '<b>&amp;</b>' });
+    for (const ws of [' ', '\t', '\r', '\n', '\r\n\t ']) {
+      assert.deepEqual(value('getOne', `<return><id>${ws}3</id><name>${ws}Ann${ws}</name></return>`), { id: 3, name: 'Ann' }, JSON.stringify(ws));
+    }
+    assert.deepEqual(value('getOne', '<return><id>3</id><name>\u00a0Ann\u3000</name></return>'), { id: 3, name: '\u00a0Ann\u3000' }, 'only XML white space is trimmed');
   });
 
   it('says when the text is no SOAP envelope', () => {

@@ -1,0 +1,118 @@
+// In one process: the facade's own CPU for a cache miss of the 50-result Patient search page, of
+// Patient/$everything and of a Patient read, with OSCAR's answers replayed from memory (recorded
+// once from the simulator), so nothing but the facade's work is timed: no sockets, no simulator.
+// Each request runs N times, the cache emptied before each; min and median CPU per request are
+// printed. With two builds (`--ab=DIR`), their requests alternate in the same process, so the load
+// of a shared machine hits both alike. Not a test: a tool to measure changes to the miss path.
+//   npm run build && node --import tsx bench/page-cpu.ts [N] [--case=search] [--ab=dist-old]
+//     [--bytes=FILE] (each answer's bytes to FILE.<case>) [--profile=FILE] (a CPU profile per case)
+//     [--from-src] (the facade from src/ under tsx instead of dist/)
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { generateClinic } from '../src/sim/clinic/generate.js';
+import { demoCredentials } from '../src/sim/options.js';
+import { startSimulator } from '../src/sim/server.js';
+import type { HttpExchange, HttpReply } from '../src/oscar/http-transport.js';
+
+type Product = typeof import('../src/app.js') & typeof import('../src/config.js') & typeof import('../src/logging.js')
+  & typeof import('../src/oscar/http-transport.js') & typeof import('../src/fhir/exchange.js');
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 30);
+const builds = [args.includes('--from-src') ? 'src' : 'dist', ...(opt('ab') ? [opt('ab')!] : [])];
+
+const credentials = demoCredentials({});
+const timezone = 'America/Toronto';
+const data = generateClinic({ seed: 1, patients: 300, timezone, credentials });
+const base = [...data.demographics];
+// As bench/servers/sim.ts: copies of the clinic's demographics under new numbers.
+for (let k = 0; k < 4000; k++) data.demographics.push({ ...base[k % base.length]!, demographicNo: 100_000 + k, chartNo: `X${k}` });
+const sim = await startSimulator({ port: 0, credentials, data });
+
+// OSCAR's answers, recorded by what was asked (the WS-Security header aside: its nonce changes).
+const answers = new Map<string, HttpReply>();
+let replaying = false;
+const keyOf = (x: HttpExchange): string => `${x.method} ${x.url.pathname}${x.url.search} ${String(x.body ?? '').replace(/<wsse:Security[\s\S]*?<\/wsse:Security>/, '')}`;
+
+async function load(dir: string): Promise<Product> {
+  const url = (m: string): string => pathToFileURL(resolve(import.meta.dirname, '..', dir, `${m}.${dir === 'src' ? 'ts' : 'js'}`)).href;
+  const p = Object.assign({}, ...await Promise.all(['app', 'config', 'logging', 'oscar/http-transport', 'fhir/exchange'].map((m) => import(url(m))))) as Product;
+  const send = p.HttpTransport.prototype.send;
+  p.HttpTransport.prototype.send = async function (this: InstanceType<Product['HttpTransport']>, x: HttpExchange): Promise<HttpReply> {
+    const k = keyOf(x);
+    const known = replaying ? answers.get(k) : undefined;
+    if (known) return known;
+    const a = await send.call(this, x);
+    answers.set(k, a);
+    return a;
+  };
+  return p;
+}
+
+const config = (p: Product) => p.loadConfig({
+  LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', FHIR_BASE_URL: 'http://127.0.0.1:1/fhir', OSCAR_TIMEZONE: timezone,
+  CHANGE_POLL_SECONDS: '0', CAPABILITY_DISCOVERY: 'false', OSCAR_GZIP: 'false',
+  ...(process.env.VALIDATION_MODE && { VALIDATION_MODE: process.env.VALIDATION_MODE }),
+});
+const facades = await Promise.all(builds.map(async (dir) => {
+  const p = await load(dir);
+  const facade = p.createFacade(config(p), p.connectionFromCredentials(sim.url, credentials), p.createLogger('silent'));
+  await facade.start();
+  return { dir, facade, renderBody: p.renderBody };
+}));
+
+const pageIds = Array.from({ length: 50 }, (_, i) => 102_000 + i);
+const cases: [string, string, [string, string][]][] = [
+  ['search page', '/Patient', [['_id', pageIds.join(',')], ['_count', '50']]],
+  ['$everything', '/Patient/1002/$everything', []],
+  ['Patient read', '/Patient/1003', []],
+];
+const cpu = (): number => { const u = process.cpuUsage(); return u.user + u.system; };
+const only = opt('case');
+for (const [name, path, query] of cases) {
+  if (only && !name.includes(only)) continue;
+  const file = name.replace(/\W+/g, '');
+  const runs = facades.map(({ dir, facade, renderBody }) => ({
+    dir, times: [] as number[], bytes: Buffer.alloc(0) as Buffer,
+    async once(): Promise<Buffer> {
+      facade.cache.invalidateAll();
+      const res = await facade.router({ method: 'GET', path, query, headers: {}, requestId: 'r' });
+      if (res.status !== 200) throw new Error(`${name}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      return renderBody(res)!;
+    },
+  }));
+  replaying = false;
+  for (const r of runs) await r.once(); // records the answers, loads what every request shares
+  replaying = true;
+  for (const r of runs) for (let i = 0; i < 20; i++) r.bytes = await r.once(); // warm (JIT)
+  const profileTo = opt('profile');
+  const session = profileTo ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  for (let i = 0; i < n; i++) {
+    for (const r of runs) {
+      const c0 = cpu();
+      r.bytes = await r.once();
+      r.times.push(cpu() - c0);
+    }
+  }
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(`${profileTo}.${file}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
+  for (const r of runs) {
+    r.times.sort((a, b) => a - b);
+    if (opt('bytes')) writeFileSync(`${opt('bytes')}.${file}${runs.length > 1 ? `.${r.dir.replace(/\W+/g, '')}` : ''}`, r.bytes);
+    const same = runs[0]!.bytes.equals(r.bytes) ? '' : ' (bytes differ from the first build)';
+    process.stdout.write(`${name.padEnd(13)} ${r.dir.padEnd(10)} ${r.bytes.length} bytes: CPU min ${r.times[0]} µs, median ${r.times[r.times.length >> 1]} µs (n=${n})${same}\n`);
+  }
+}
+for (const { facade } of facades) await facade.close(0);
+await sim.close();
