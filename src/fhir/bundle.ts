@@ -26,11 +26,12 @@ export interface PageLinksInput {
 
 /** self / first / previous / next links for one page of a search. */
 export function pageLinks({ baseUrl, search, nextOffset }: PageLinksInput): BundleLink[] {
-  const fingerprint = searchFingerprint(search.type, search.applied, baseUrl);
+  // Only a link past the first page carries a cursor; a one-page answer needs no fingerprint.
+  let fingerprint: string | undefined;
   const params = search.applied.filter(([k]) => k !== '_count');
   const url = (offset: number): string => {
     const pairs: [string, string][] = [...params, ['_count', String(search.count)]];
-    if (offset > 0) pairs.push(['_cursor', encodeCursor({ offset, search: fingerprint })]);
+    if (offset > 0) pairs.push(['_cursor', encodeCursor({ offset, search: fingerprint ??= searchFingerprint(search.type, search.applied, baseUrl) })]);
     return `${baseUrl}/${search.type}?${buildQuery(pairs)}`;
   };
   const links: BundleLink[] = [{ relation: 'self', url: url(search.offset) }];

@@ -93,7 +93,10 @@ async function allOfType(ctx: FhirContext, def: ResourceDefinition, patientId: s
 function referencesIn(value: unknown, out: Set<string>): Set<string> {
   if (Array.isArray(value)) for (const v of value) referencesIn(v, out);
   else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
+    // Keys, not entries: this walks every resource of the answer, and a pair per property was
+    // most of its time.
+    for (const k of Object.keys(value)) {
+      const v: unknown = (value as Record<string, unknown>)[k];
       if (k === 'reference' && typeof v === 'string' && REFERENCE.test(v)) out.add(v);
       else if (typeof v === 'object') referencesIn(v, out);
     }
