@@ -117,3 +117,66 @@ test('a row without a usable id adds no record tag', () => {
   assert.deepEqual(rule.tags([], { content: [{ id: 3 }] }).sort(), ['appointment-lists', 'appointment:3'], 'a search response: its content rows');
   assert.deepEqual(rule.tags([], undefined), ['appointment-lists']);
 });
+
+test('every operation: its kind, its cache budget, its defaulted trailing arguments, and what it tags or changes', () => {
+  const LIVE = ['breakerState', 'load', 'login2Count', 'close', 'options', 'restOauthInfo', 'probe', 'probeChannel', 'forgetWsdls', 'setMaxInFlight'];
+  for (const op of LIVE) assert.deepEqual(UPSTREAM_OPS[op], { kind: 'live' }, op);
+
+  // [operation, cache, defaults, arguments, answer, expected tags]
+  const reads: [string, string, unknown[] | undefined, unknown[], unknown, string[]][] = [
+    ['restGetDemographicBasic', 'main', [undefined, undefined], ['1001'], null, ['demographic:1001']],
+    ['soapGetDemographic', 'main', undefined, ['1001'], null, ['demographic:1001']],
+    ['soapGetDemographic2', 'main', undefined, [1002], null, ['demographic:1002']],
+    ['soapGetDemographics', 'main', undefined, [[1, 2]], [{ demographicNo: 3 }], ['demographic:1', 'demographic:2', 'demographic:3']],
+    ['soapGetDemographics', 'main', undefined, [undefined], [{ demographicNo: 3 }], ['demographic:3']],
+    ['restV1GetDemographic', 'main', undefined, ['7'], null, ['demographic:7']],
+    ['soapGetActiveDemographicsAfter', 'main', [undefined, undefined], [], null, ['demographic-lists']],
+    ['soapGetDemographicByHealthNumber', 'main', [undefined, undefined], [], null, ['demographic-lists']],
+    ['restV1SearchDemographics', 'main', undefined, [], null, ['demographic-lists']],
+    ['soapGetAppointment2', 'main', undefined, [555], null, ['appointment:555']],
+    ['restGetAppointment', 'main', undefined, [556], null, ['appointment:556']],
+    ['soapGetAppointmentArchivesUpdatedAfterDate', 'main', undefined, [], [{ id: 1 }], ['appointment-lists']],
+    ['soapGetDayWorkSchedule', 'main', undefined, [], [{ id: 1 }], ['provider-lists']],
+    ['soapGetScheduleTemplateCodes', 'main', undefined, [], [{ id: 1 }], ['provider-lists']],
+    ['soapGetAllergy', 'main', undefined, [7], null, ['allergy:7']],
+    ['soapGetPrevention', 'main', undefined, [42], null, ['prevention:42']],
+    ['soapGetPreventionsByDemographicIdAfter', 'main', [undefined, 0], [1001], [], ['preventions:1001']],
+    ['soapGetDocument', 'documents', undefined, [300], null, ['document:300']],
+    ['soapGetDocumentsByDemographicIdAfter', 'documents', [undefined, 0], [1001], [], ['documents:1001']],
+    ['soapGetDocumentsByProgramProviderDemographicDate', 'documents', undefined, [0, '1', 1001], [], ['documents:1001']],
+    ['soapGetDocumentsUpdateAfterDate', 'documents', undefined, [], [], ['document-lists']],
+    ['soapGetLoggedInProviderTransfer', 'main', undefined, [], { providerNo: '' }, []],
+  ];
+  for (const [op, cache, defaults, args, result, expected] of reads) {
+    const rule = UPSTREAM_OPS[op];
+    assert.ok(rule?.kind === 'read', op);
+    assert.equal(rule.cache, cache, op);
+    assert.deepEqual(rule.defaults, defaults, op);
+    assert.deepEqual(rule.tags(args, result).sort(), [...expected].sort(), op);
+  }
+
+  // [operation, arguments, answer, expected changes]
+  const writes: [string, unknown[], unknown, unknown[]][] = [
+    ['restCreateDemographic', [{}], { demographicNo: 1003 }, [{ kind: 'demographic', id: 1003 }]],
+    ['restCreateDemographic', [{}], null, [{ kind: 'demographic', id: undefined }]],
+    ['restUpdateDemographic', [{ demographicNo: 1001 }], null, [{ kind: 'demographic', id: 1001 }]],
+    ['soapAddDemographic', [{}], 1004, [{ kind: 'demographic', id: 1004 }]],
+    ['soapAddDemographic', [{}], '1004', [{ kind: 'demographic', id: undefined }]],
+    ['soapUpdateDemographic', [{ demographicNo: 1001 }], null, [{ kind: 'demographic', id: 1001 }]],
+    ['restV1CreateDemographic', [{}], 1005, [{ kind: 'demographic', id: 1005 }]],
+    ['soapAddAppointment', [{ demographicNo: 1001 }], 557, [{ kind: 'appointment', id: 557, patient: 1001 }]],
+    ['soapUpdateAppointment', [{ id: 555, demographicNo: 1001 }], null, [{ kind: 'appointment', id: 555, patient: 1001 }]],
+    ['restAddAppointment', [{ demographicNo: 1001 }], { id: 558 }, [{ kind: 'appointment', id: 558, patient: 1001 }]],
+    ['restUpdateAppointmentStatus', [555, 'H'], { demographicNo: 1001 }, [{ kind: 'appointment', id: 555, patient: 1001 }]],
+    ['restUpdateAppointmentType', [555, 'Phone'], { demographicNo: 1001 }, [{ kind: 'appointment', id: 555, patient: 1001 }]],
+    ['soapCancelAppointment', [555], null, [{ kind: 'appointment', id: 555 }]],
+    ['restSaveDocumentToDemographic', [{ demographicNo: 1001 }], { id: 301 }, [{ kind: 'document', id: 301, patient: 1001 }]],
+    ['restV1PostDocument', [{}], 302, [{ kind: 'document', id: 302 }]],
+    ['restV1AssignDocument', [1001, 302], null, [{ kind: 'document', id: 302, patient: 1001 }]],
+  ];
+  for (const [op, args, result, expected] of writes) {
+    const rule = UPSTREAM_OPS[op];
+    assert.ok(rule?.kind === 'write', op);
+    assert.deepEqual(rule.changes(args, result), expected, op);
+  }
+});
