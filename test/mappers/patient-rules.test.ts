@@ -306,9 +306,10 @@ describe('Patient to demographic: telecom, address, gender, status, language, pr
   });
 
   it('keeps a column OSCAR holds as NULL or blank when the Patient has no value for it', () => {
-    const current = { ...rest(), phone: null as unknown as string, email: '  ', chartNo: 'C-1', address: { ...rest().address, city: null as unknown as string } };
+    const current = { ...rest(), phone: null as unknown as string, alternativePhone: null as unknown as string, email: '  ', chartNo: 'C-1', address: { ...rest().address, city: null as unknown as string } };
     const r = write((p) => { p.telecom = []; p.identifier = []; delete p.address![0]!.city; }, current);
     assert.equal(r.to.phone, null);
+    assert.equal(r.to.alternativePhone, null);
     assert.equal(r.to.email, '  ');
     assert.equal(r.to.chartNo, '');
     assert.equal(r.to.address.city, null);
