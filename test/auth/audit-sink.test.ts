@@ -1,10 +1,11 @@
 // The audit file sink when it works: every record reaches the file as one line, in the order
 // written, without waiting for the sink to be closed, and is counted as written.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { Registry } from 'prom-client';
 import { createAuditSink } from '../../src/auth/audit-sink.js';
 import { createLogger } from '../../src/logging.js';
 
@@ -25,5 +26,97 @@ describe('audit file sink', () => {
     assert.deepEqual(fileLines(file), [...records, '{"record":"last"}'], 'closing writes what is still waiting');
     assert.equal(sink.written, records.length + 1);
     assert.equal(sink.failed, 0);
+  });
+});
+
+describe('audit sink limits and counts', () => {
+  const tmpFile = (): string => join(mkdtempSync(join(tmpdir(), 'oscar-fhir-sink-')), 'audit.jsonl');
+  const capture = () => {
+    const logged: Record<string, unknown>[] = [];
+    const logger = createLogger('silent');
+    logger.error = ((obj: Record<string, unknown>) => { logged.push(obj); }) as typeof logger.error;
+    return { logger, logged };
+  };
+
+  it('appends to the file it finds, line by line, and adds nothing when there is nothing to write', async () => {
+    const file = tmpFile();
+    writeFileSync(file, '{"before":1}\n');
+    const sink = createAuditSink({ destination: file, logger: createLogger('silent') });
+    sink.write('{"a":1}');
+    sink.write('{"a":2}');
+    for (let i = 0; i < 1000 && sink.written < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await sink.close();
+    assert.equal(readFileSync(file, 'utf8'), '{"before":1}\n{"a":1}\n{"a":2}\n');
+  });
+
+  it('queues up to 16 MiB by default: the line that would pass that is refused, and counted', async () => {
+    const file = tmpFile();
+    const sink = createAuditSink({ destination: file, logger: createLogger('silent') });
+    sink.write('x'.repeat(16 * 1024 * 1024 - 1)); // with its newline: exactly 16 MiB waiting
+    sink.write('{"fits":true}');
+    sink.write('{"over":true}');
+    assert.deepEqual([sink.failed, sink.written], [1, 0]);
+    await sink.close();
+    assert.equal(sink.written, 2);
+    assert.ok(readFileSync(file, 'utf8').endsWith('x\n{"fits":true}\n'));
+  });
+
+  it('refuses a line once the queue holds more than maxQueuedBytes, not at exactly that', async () => {
+    const file = tmpFile();
+    const sink = createAuditSink({ destination: file, logger: createLogger('silent'), maxQueuedBytes: 10 });
+    for (const line of ['abcd', 'efgh', 'ijkl', 'mnop']) sink.write(line); // 5 bytes each with the newline
+    assert.equal(sink.failed, 1, 'the fourth: 15 bytes were waiting');
+    await sink.close();
+    assert.equal(readFileSync(file, 'utf8'), 'abcd\nefgh\nijkl\n');
+  });
+
+  for (const destination of ['stdout', 'stderr'] as const) {
+    it(`says which stream (${destination}) did not keep up, and writes nothing to it`, async (t) => {
+      const written: string[] = [];
+      const intercept = () => t.mock.method(process[destination], 'write', ((chunk: string, cb?: () => void) => { written.push(chunk); cb?.(); return true; }) as never);
+      intercept();
+      const { logger, logged } = capture();
+      const sink = createAuditSink({ destination, logger, maxQueuedBytes: -1 });
+      sink.write('{"a":1}');
+      t.mock.restoreAll();
+      assert.deepEqual(written, []);
+      assert.deepEqual([sink.failed, sink.written], [1, 0]);
+      assert.deepEqual({ destination: logged[0]?.destination, failures: logged[0]?.failures, reason: logged[0]?.reason }, { destination, failures: 1, reason: 'the audit destination is not keeping up' });
+      const open = createAuditSink({ destination, logger, maxQueuedBytes: 0 });
+      intercept();
+      open.write('{"b":2}');
+      t.mock.restoreAll();
+      assert.deepEqual([written, open.failed], [['{"b":2}\n'], 0], 'an empty queue is not more than 0 bytes');
+    });
+  }
+
+  it("says 'file' for a file that did not keep up", () => {
+    const { logger, logged } = capture();
+    const sink = createAuditSink({ destination: tmpFile(), logger, maxQueuedBytes: -1 });
+    sink.write('{"a":1}');
+    assert.equal(logged[0]?.destination, 'file');
+    return sink.close();
+  });
+
+  it("AUDIT_LOG=off writes nowhere and counts nothing", async () => {
+    const cwd = process.cwd();
+    const sink = createAuditSink({ destination: 'off', logger: createLogger('silent') });
+    sink.write('{"a":1}');
+    await sink.close();
+    assert.deepEqual([sink.written, sink.failed, existsSync(join(cwd, 'off'))], [0, 0, false]);
+  });
+
+  it('counts written records at /metrics', async () => {
+    const metrics = new Registry();
+    const sink = createAuditSink({ destination: tmpFile(), logger: createLogger('silent'), metrics });
+    sink.write('{"a":1}');
+    sink.write('{"a":2}');
+    await sink.close();
+    for (let i = 0; i < 1000 && sink.written < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    const text = await metrics.metrics();
+    assert.match(text, /^# HELP oscar_fhir_audit_records_total Audit records written$/m);
+    assert.match(text, /^oscar_fhir_audit_records_total 2$/m);
+    assert.match(text, /^# HELP oscar_fhir_audit_failures_total Audit records that could not be written \(see the logs\)$/m);
+    assert.match(text, /^oscar_fhir_audit_failures_total 0$/m);
   });
 });
