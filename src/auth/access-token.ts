@@ -90,8 +90,9 @@ class KeysUnavailable extends Error {}
  * from a successful fetch, so while the issuer is down every token with an unknown `kid` (which
  * anyone can send, unauthenticated) would start another fetch and wait for its timeout. During
  * the cooldown the keys fetched earlier still verify; an unknown key is a 503 at once.
+ * `fetched` is told each time the key set was fetched anew.
  */
-function withFailureCooldown(remote: ReturnType<typeof createRemoteJWKSet>, cooldownMs: number): JWTVerifyGetKey {
+function withFailureCooldown(remote: ReturnType<typeof createRemoteJWKSet>, cooldownMs: number, fetched: () => void): JWTVerifyGetKey {
   let failedAt = Number.NEGATIVE_INFINITY;
   return async (header, token) => {
     if (Date.now() - failedAt < cooldownMs) {
@@ -103,11 +104,16 @@ function withFailureCooldown(remote: ReturnType<typeof createRemoteJWKSet>, cool
       }
       throw new KeysUnavailable();
     }
+    // jose fetches at most once per its 30 s cooldown and only a successful fetch restarts it: a
+    // fetch succeeded during this call exactly when the cooldown was over before it and runs after.
+    const mayFetch = !remote.coolingDown;
     try {
       return await remote(header, token);
     } catch (e) {
       if (!TOKEN_PROBLEMS.some((cls) => e instanceof cls)) failedAt = Date.now();
       throw e;
+    } finally {
+      if (mayFetch && remote.coolingDown) fetched();
     }
   };
 }
@@ -135,6 +141,8 @@ export class AccessTokenVerifier {
   // same header on request after request, and comparing it costs less than parsing it and hashing
   // a token of a kilobyte for the lookup. Same deadline check as every other use.
   #last: { header: string; entry: VerifiedToken } | undefined;
+  /** When the issuer's key set in use was fetched: what it verified is trusted no longer than the set. */
+  #keysFetchedAt = 0;
 
   constructor(opts: AccessTokenOptions) {
     this.#opts = opts;
@@ -142,7 +150,7 @@ export class AccessTokenVerifier {
     if (opts.external) {
       const external = { ...EXTERNAL_DEFAULTS, ...opts.external };
       const remote = createRemoteJWKSet(new URL(external.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: JWKS_MAX_AGE_MS });
-      this.#external = { ...external, keys: withFailureCooldown(remote, external.failureCooldownMs) };
+      this.#external = { ...external, keys: withFailureCooldown(remote, external.failureCooldownMs, () => this.#keysChanged()) };
     }
   }
 
@@ -201,12 +209,19 @@ export class AccessTokenVerifier {
     checkLifetime(payload, external);
 
     const ctx = this.#contextOf(payload, external.systemScopes);
-    // Re-verified once the key set would be fetched again, so a key the issuer withdrew stops
-    // working as soon as it would without this cache.
-    const untilMs = Math.min(payload.exp! * 1000, Date.now() + JWKS_MAX_AGE_MS);
+    // Re-verified once the key set would be fetched again (and at once when it is fetched earlier:
+    // #keysChanged), so a key the issuer withdrew stops working as soon as it would without this cache.
+    const untilMs = Math.min(payload.exp! * 1000, this.#keysFetchedAt + JWKS_MAX_AGE_MS);
     const ttlMs = untilMs - Date.now();
     if (ttlMs > 0) this.#verified.set(token, { ctx: Object.freeze({ ...ctx }), untilMs }, { ttl: ttlMs });
     return ctx;
+  }
+
+  /** A new key set may lack a key that verified a remembered token: everything is verified anew. */
+  #keysChanged(): void {
+    this.#keysFetchedAt = Date.now();
+    this.#verified.clear();
+    this.#last = undefined;
   }
 
   #contextOf(payload: JWTPayload, systemScopes: boolean): AuthContext {

@@ -106,6 +106,34 @@ describe('AccessTokenVerifier on a mocked clock', () => {
     assert.equal(await outcome(remembered, h), '401 the token has expired', 'looked up in memory, not the last request');
   });
 
+  it('verifies a remembered token again once the key set that verified it is ten minutes old', async () => {
+    clock(T * 1000);
+    const v = verifier(set);
+    const before = set.fetches;
+    assert.match(await outcome(v, `Bearer ${await mint(set, key, {}, { exp: T + 3600 })}`), /^accepted/, 'fetches the key set');
+    at(T * 1000 + 300_000);
+    const later = `Bearer ${await mint(set, key, {}, { exp: T + 3600 })}`;
+    assert.match(await outcome(v, later), /^accepted/, 'verified with the key set fetched five minutes ago');
+    at(T * 1000 + 600_000 - 1);
+    assert.match(await outcome(v, later), /^accepted/);
+    assert.equal(set.fetches, before + 1, 'the key set is still fresh');
+    at(T * 1000 + 600_000);
+    assert.match(await outcome(v, later), /^accepted/);
+    assert.equal(set.fetches, before + 2, 'verified against a key set fetched anew');
+  });
+
+  it('a key the issuer withdrew stops verifying remembered tokens as soon as the key set is fetched again', async () => {
+    clock(T * 1000);
+    const v = verifier(set);
+    const h = `Bearer ${await mint(set, key)}`;
+    assert.match(await outcome(v, h), /^accepted/);
+    assert.match(await outcome(v, h), /^accepted/, 'remembered');
+    published = [stranger];
+    at(T * 1000 + 31_000);
+    assert.match(await outcome(v, `Bearer ${await mint(set, stranger)}`), /^accepted/, 'the new key: the key set is fetched again');
+    assert.equal(await outcome(v, h), '401 the token is signed with an unknown key');
+  });
+
   it('accepts an iat up to the clock tolerance ahead, counted from the current whole second', async () => {
     clock(T * 1000 + 500);
     const v = verifier(set);
