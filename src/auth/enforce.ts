@@ -151,8 +151,9 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
       if (creating) deny(facts, 'patient token creating a patient', forbidden('A patient-context token cannot create patients'));
       return; // update: the id was checked against the context ('stored')
     }
+    // A Binary names no patient (compartmentPatientsOf does not read securityContext): always refused.
     const owners = compartmentPatientsOf(resource, baseUrl);
-    if (type === 'Binary' || owners.length === 0 || owners.some((p) => p !== patient)) {
+    if (owners.length === 0 || owners.some((p) => p !== patient)) {
       deny(facts, 'write outside the patient compartment', forbidden(`A patient-context token can only write ${type} resources of its own patient`));
     }
   }
@@ -182,12 +183,11 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
    * A SMART app user reads and writes only patients OSCAR's REST shows them (docs/smart-app-launch.md
    * §7.7): OSCAR's SOAP has no per-user sign-in, so what the facade reads or writes over SOAP runs as
    * its service identity, and this check, asked with the user's own OSCAR token, is where the user's
-   * rights apply to it.
+   * rights apply to it. Asked only for a SMART app user (auth.oscarProvider) where `sees` is given.
    */
-  async function heldToOscarUser(auth: AuthContext, facts: AuditFacts | undefined, type: string, patients: readonly string[], refusal: () => Error): Promise<void> {
-    if (auth.oscarProvider === undefined || !sees) return;
+  async function heldToOscarUser(ask: NonNullable<typeof sees>, auth: AuthContext, facts: AuditFacts | undefined, type: string, patients: readonly string[], refusal: () => Error): Promise<void> {
     for (const p of new Set(patients)) {
-      if (!(await sees(auth, p, type))) deny(facts, `a patient (or their ${type}) OSCAR does not show this user`, refusal());
+      if (!(await ask(auth, p, type))) deny(facts, `a patient (or their ${type}) OSCAR does not show this user`, refusal());
     }
   }
 
@@ -195,12 +195,12 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
   async function userWrite(ctx: FhirContext, auth: AuthContext, facts: AuditFacts | undefined, info: InteractionInfo, type: string): Promise<void> {
     if (auth.oscarProvider === undefined || !sees || isOutsideCompartment(type)) return;
     const refusal = () => forbidden(`OSCAR does not let this user see the patient this ${type} belongs to, or their ${type} records`);
-    if (info.resource) await heldToOscarUser(auth, facts, type, ownersOf(info.resource), refusal);
+    if (info.resource) await heldToOscarUser(sees, auth, facts, type, ownersOf(info.resource), refusal);
     if (info.interaction !== 'update' || info.id === undefined) return;
-    if (type === 'Patient') { await heldToOscarUser(auth, facts, type, [info.id], refusal); return; }
+    if (type === 'Patient') { await heldToOscarUser(sees, auth, facts, type, [info.id], refusal); return; }
     const def = registry.get(type);
     const stored = def ? await ownerRead(ctx, def, info.id) : undefined;
-    if (stored) await heldToOscarUser(auth, facts, type, ownersOf(stored), refusal);
+    if (stored) await heldToOscarUser(sees, auth, facts, type, ownersOf(stored), refusal);
   }
 
   // Both hooks return a promise only when they wait for something (an OSCAR read, a question to
@@ -282,7 +282,7 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     const access = facts?.access.get(type) ?? need(auth, facts, type, 'r');
     const single = facts?.interaction === 'read' || facts?.interaction === 'vread';
     if (auth.oscarProvider !== undefined && sees && !isOutsideCompartment(type)) {
-      return heldToOscarUser(auth, facts, type, ownersOf(resource), () => (single
+      return heldToOscarUser(sees, auth, facts, type, ownersOf(resource), () => (single
         ? unknown(type, resource.id ?? '')
         : forbidden(`The answer would include patients, or ${type} records, OSCAR does not show this user`)))
         .then(() => confineReturned(auth, facts, resource, access, single));

@@ -275,6 +275,14 @@ describe("a patient/ token's compartment", () => {
     }
   });
 
+  it('a write whose body failed validation is checked without it (the router answers 422 after the hook)', async () => {
+    const create = await before(jane, { interaction: 'create', type: 'Appointment' });
+    assert.deepEqual([create.result, create.reads], ['allowed', []]);
+    const update = await before(jane, { interaction: 'update', type: 'Appointment', id: '100' });
+    assert.deepEqual([update.result, update.reads], ['allowed', ['Appointment/100']]);
+    assert.equal((await before(jane, { interaction: 'update', type: 'Appointment', id: '101' })).result, '404 Appointment/101 is not known [outside the patient compartment]');
+  });
+
   it('updates: the stored record and the body must both be its patient\'s', async () => {
     const cases: [string, string, Resource, string, string[]][] = [
       ['Appointment', '100', appointment('100', '1'), 'allowed', ['Appointment/100']],
