@@ -268,6 +268,7 @@ describe('the OSCAR sign-in step', () => {
     detailsFail = true;
     const gone = await get(`${base}/auth/interaction/${UID}`);
     assert.equal(gone.status, 400);
+    assert.match(gone.body, /<h1>Sign-in expired<\/h1>/);
     assert.match(gone.body, /This sign-in is no longer valid \(it expired or was opened in another browser\)\./);
     detailsFail = false;
     detailsUid = 'uid-2';

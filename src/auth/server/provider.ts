@@ -230,8 +230,9 @@ export function createAuthorizationServer(opts: AuthorizationServerOptions): Aut
       clientCredentials: { enabled: true },
       introspection: {
         enabled: true,
-        // Any registered client may introspect (Inferno authenticates as the app); answers about other clients' tokens stay active=false.
-        allowedPolicy: (ctx, client, token) => !('clientId' in token) || token.clientId === client.clientId || ctx.oidc.client?.clientId === client.clientId,
+        // Any registered client may introspect (Inferno authenticates as the app), but only its own
+        // tokens: another client's token answers active=false. (`client` is the authenticated one.)
+        allowedPolicy: (_ctx, client, token) => !('clientId' in token) || token.clientId === client.clientId,
       },
       revocation: { enabled: true },
       userinfo: { enabled: false },
