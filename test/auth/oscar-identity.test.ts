@@ -146,6 +146,8 @@ describe('acting as a user signed in through OSCAR', () => {
     assert.equal(await identity.sees(user(), '1002', 'Immunization'), false);
     assert.equal(calls.filter((c) => c === '/preventions/active?demographicNo=1002').length, 2, 'a "no" is asked again');
     down = true;
+    await assert.rejects(identity.sees(user(), '1002', 'Immunization'), (e: unknown) => isFhirError(e) && e.status === 503
+      && e.message === 'OSCAR cannot say right now whether this user may see Immunization records' && e.headers['retry-after'] === '5');
     await assert.rejects(identity.sees(user(), '1003', 'Immunization'), (e: unknown) => isFhirError(e) && e.status === 503);
     down = false;
     await identity.vault.delete(DOCTOR);

@@ -128,7 +128,9 @@ describe('OSCAR REST with the user\'s own token', () => {
     assert.equal(e.name, 'OscarUnreachable');
     assert.equal(e.retryAfterSeconds, 5);
     answer = 'never';
+    const started = Date.now();
     assert.equal(await failure(rest(100).accepts(USER, '999998')), 'OscarUnreachable: OSCAR did not answer (TimeoutError)');
+    assert.ok(Date.now() - started < 5_000, 'gave up after the configured 100 ms, not the default 10 s');
     assert.ok(!(e instanceof OscarRefused));
   });
 });
