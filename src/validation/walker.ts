@@ -149,7 +149,9 @@ export class Walker {
       const info = entry.props[key];
       if (!info) continue; // unknown element: reported by the schema validator
       const value = node[key];
-      const childElement = childPath(elementPath, key);
+      // Only a complex child (or an array of them) is walked with its element path: a primitive's
+      // path is never looked up, and most children are primitives.
+      const childElement = typeof value === 'object' && value !== null ? childPath(elementPath, key) : elementPath;
       if (choiceGroups) {
         const g = choiceGroups.get(key);
         if (g !== undefined) {
