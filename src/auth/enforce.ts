@@ -196,7 +196,7 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     if (auth.oscarProvider === undefined || !sees || isOutsideCompartment(type)) return;
     const refusal = () => forbidden(`OSCAR does not let this user see the patient this ${type} belongs to, or their ${type} records`);
     if (info.resource) await heldToOscarUser(sees, auth, facts, type, ownersOf(info.resource), refusal);
-    if (info.interaction !== 'update' || info.id === undefined) return;
+    if (info.id === undefined) return; // a create: no stored record (the router gives it no id)
     if (type === 'Patient') { await heldToOscarUser(sees, auth, facts, type, [info.id], refusal); return; }
     const def = registry.get(type);
     const stored = def ? await ownerRead(ctx, def, info.id) : undefined;
