@@ -45,4 +45,12 @@ describe('audit query redaction', () => {
     assert.equal(redactQuery([['family', 'DOE'], ['_count', '10'], ['_id', '7']]), 'family=***&_count=10&_id=7');
     assert.equal(redactQuery([]), '');
   });
+
+  it('keeps row ids in each id parameter, and safe values in each paging or presentation control', () => {
+    for (const p of ['_id', 'patient', 'subject', 'actor', 'practitioner', 'performer']) assert.equal(one(p, '1001'), `${p}=1001`, p);
+    for (const p of ['_count', '_cursor', '_include', '_revinclude', '_summary', '_elements', '_sort', '_total', '_format', '_pretty', 'status']) {
+      assert.equal(one(p, 'a-b.c:d_e,f*$9'), `${p}=${encodeURIComponent('a-b.c:d_e,f*$9')}`, p);
+    }
+    for (const p of ['', 'id', 'patients', '_text', '_content', 'name']) assert.equal(one(p, '1001'), `${p}=***`, p);
+  });
 });
