@@ -320,6 +320,7 @@ describe('consent form answers', () => {
     const other = await show();
     assert.equal(other.status, 403);
     assert.match(other.body, /Different OSCAR user/);
+    assert.match(other.body, /The app was opened from OSCAR by another provider than the one signed in here\./);
     launchRecords.set('L-nohint', { clientId: APP, patient: '1001' });
     launchParam = 'L-nohint';
     assert.equal((await show()).status, 200, 'a link that names no provider is confirmed on the page');
@@ -370,6 +371,10 @@ describe('consent form answers', () => {
     const two = await decide([['decision', 'allow'], ['scope', 'user/Patient.rs'], ['scope', 'user/Observation.rs']]);
     assert.equal(two.status, 303, two.body);
     assert.deepEqual(grantCalls[3], ['add OIDC openid', 'add http://127.0.0.1/fhir user/Patient.rs user/Observation.rs', 'reject http://127.0.0.1/fhir user/Encounter.rs']);
+    scope = 'openid user/Patient.rs';
+    const bracketed = await decide([['decision', 'allow'], ['scope[]', 'user/Patient.rs']]);
+    assert.equal(bracketed.status, 303, bracketed.body);
+    assert.deepEqual(grantCalls[4], ['add OIDC openid', 'reject http://127.0.0.1/fhir user/Patient.rs'], 'form fields are plain names: "scope[]" is not a scope');
   });
 
   it('the grant context lives as long as the grant: 30 days', async () => {
@@ -383,6 +388,22 @@ describe('consent form answers', () => {
     now = at + 30 * 86_400_000 + 1;
     assert.deepEqual(await kept('grant-1'), { context: undefined, listed: false });
     now = at;
+  });
+
+  it('a patient must be chosen when launch/patient is granted or a patient/ scope is ticked, either alone', async () => {
+    for (const [asked, ticked] of [
+      ['openid launch/patient user/Patient.rs', 'user/Patient.rs'],
+      ['openid patient/Patient.rs', 'patient/Patient.rs'],
+    ] as const) {
+      signedIn(asked);
+      const r = await decide({ decision: 'allow', scope: ticked });
+      assert.equal(r.status, 400, asked);
+      assert.match(r.body, /Choose a patient/, asked);
+      assert.deepEqual(finished, [], asked);
+    }
+    signedIn('openid launch/patient patient/Patient.rs user/Patient.rs');
+    const unticked = await decide({ decision: 'allow', scope: 'user/Patient.rs' });
+    assert.equal(unticked.status, 400, 'launch/patient still asks for a patient when the patient/ box is unticked');
   });
 
   it('a patient is needed but the user\'s OSCAR token is gone by the time the form comes back: "Choose a patient", OSCAR not asked', async () => {

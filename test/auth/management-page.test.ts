@@ -198,6 +198,15 @@ describe('the SMART apps page', () => {
     assert.ok(await documents.get('oidc:AccessToken', 'at-other'));
   });
 
+  it('form fields are plain names: "grant[]" is not read as grant', async () => {
+    await rememberGrant(documents, USER, 'g1');
+    await documents.put('oidc:AccessToken', 'at-1', { grantId: 'g1' }, { lookup: { grantId: 'g1' } });
+    const csrf = csrfOf((await show('s-user')).body);
+    const r = await revoke('s-user', { csrf, grant: 'g1', 'grant[]': 'g-other' });
+    assert.equal(r.status, 303);
+    assert.equal(await documents.get('oidc:AccessToken', 'at-1'), undefined);
+  });
+
   it('a form longer than 4 KB is refused before anything is read', async () => {
     await rememberGrant(documents, USER, 'g1');
     const csrf = csrfOf((await show('s-user')).body);
