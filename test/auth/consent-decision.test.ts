@@ -42,6 +42,8 @@ describe('consent form answers', () => {
   /** What oidc-provider says of the interaction this browser is in. */
   let prompt = 'consent';
   let detailsUid = UID;
+  /** oidc-provider no longer knows the interaction (expired, or its cookie is gone). */
+  let interactionGone = false;
   /** The user's OSCAR token in the vault, or none (expired, or signed in on another deployment). */
   let vaulted: { token: string; secret: string; providerNo: string; obtainedAt: number } | undefined;
   const looked: number[] = [];
@@ -56,7 +58,10 @@ describe('consent form answers', () => {
   before(async () => {
     assert.deepEqual(problems, []);
     const provider = {
-      interactionDetails: async () => ({ uid: detailsUid, prompt: { name: prompt }, params: { client_id: clientId, scope, ...(launchParam !== undefined && { launch: launchParam }) }, session }),
+      interactionDetails: async () => {
+        if (interactionGone) throw new Error('interaction expired');
+        return { uid: detailsUid, prompt: { name: prompt }, params: { client_id: clientId, scope, ...(launchParam !== undefined && { launch: launchParam }) }, session };
+      },
       interactionFinished: async (_req: unknown, res: express.Response, result: unknown, options: { mergeWithLastSubmission: boolean }) => {
         // A consent is merged into what the sign-in submitted; a refusal is not.
         assert.equal(options.mergeWithLastSubmission, 'consent' in (result as object));
@@ -262,6 +267,53 @@ describe('consent form answers', () => {
     assert.match((await show()).body, /<p>The app may keep access after you close it, until you revoke it\.<\/p>/);
   });
 
+  /** Posts the page's own form back: the csrf value the page showed, not one the test stored. */
+  const answerPage = async (page: string, fields: Record<string, string>): Promise<{ status: number; body: string }> => {
+    finished = [];
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const r = await fetch(`${base}/auth/interaction/${UID}/decide`, {
+      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf, ...fields }),
+    });
+    return { status: r.status, body: await r.text() };
+  };
+
+  it('the page\'s form serves once, for ten minutes', async () => {
+    signedIn('openid user/Patient.rs');
+    const at = now;
+    const page = (await show()).body;
+    now = at + 10 * 60_000 - 1;
+    assert.equal((await answerPage(page, { decision: 'deny' })).status, 303);
+    now = at;
+    const replay = await answerPage(page, { decision: 'allow', scope: 'user/Patient.rs' });
+    assert.equal(replay.status, 403, 'the same form again');
+    assert.deepEqual(finished, []);
+    const late = (await show()).body;
+    now = at + 10 * 60_000 + 1;
+    assert.equal((await answerPage(late, { decision: 'deny' })).status, 403, 'a form older than ten minutes');
+    now = at;
+  });
+
+  it('a form answered after oidc-provider forgot the interaction: a 400 page, nothing handed back', async () => {
+    signedIn('openid user/Patient.rs');
+    interactionGone = true;
+    const r = await decide({ decision: 'allow', scope: 'user/Patient.rs' });
+    interactionGone = false;
+    assert.equal(r.status, 400);
+    assert.match(r.body, /<h1>Sign-in expired<\/h1>/);
+    assert.match(r.body, /This sign-in is no longer valid\./);
+    assert.deepEqual(finished, []);
+  });
+
+  it('an app no longer registered on this instance gets no page: 400 "Unknown app"', async () => {
+    signedIn('openid user/Patient.rs');
+    clients = new Map();
+    const r = await show();
+    assert.equal(r.status, 400);
+    assert.match(r.body, /<h1>Unknown app<\/h1>/);
+    assert.match(r.body, /This app is not registered here\./);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+  });
+
   it('a patient is asked for by launch/patient alone or by a patient/ scope alone', async () => {
     for (const [asked, picks] of [
       ['openid launch/patient user/Patient.rs', true],
@@ -356,6 +408,8 @@ describe('consent form answers', () => {
     ]]);
     assert.deepEqual(finished, [{ consent: { grantId: 'grant-1' } }]);
     assert.deepEqual(await kept('grant-1'), { context: { patient: '1001', needPatientBanner: true }, listed: true });
+    await documents.deleteBy('grantId', 'grant-1');
+    assert.equal((await kept('grant-1')).context, undefined, 'the context goes when its grant is revoked (found by grantId)');
     clientId = TRUSTED;
     scope = 'openid user/Patient.rs';
     const bare = await decide([['decision', 'allow'], ['scope', 'user/Patient.rs']]);
