@@ -12,7 +12,7 @@ import { decodeJwt, SignJWT } from 'jose';
 import { parseSmartClients } from '../../src/auth/clients.js';
 import { OscarUnreachable } from '../../src/auth/oscar/user-rest.js';
 import { serverKeys } from '../../src/auth/server/keys.js';
-import { createAuthorizationServer, type AuthorizationServer, type GrantContext } from '../../src/auth/server/provider.js';
+import { appScopeOf, backendScopeOf, createAuthorizationServer, type AuthorizationServer, type GrantContext } from '../../src/auth/server/provider.js';
 import { InProcessDocuments } from '../../src/state/in-process.js';
 import { keyPair, type KeyPair } from './fixture.js';
 import { Browser, pkce } from './launch-flow.js';
@@ -122,6 +122,8 @@ describe('the SMART authorization server in process', () => {
     const t = await tokens('openid fhirUser launch/patient offline_access patient/Patient.rs');
     assert.equal(t.token_type, 'Bearer');
     assert.equal(t.expires_in, ACCESS_SECONDS);
+    assert.equal(t.smart_style_url, `${base}/auth/smart-style-v1.json`);
+    assert.doesNotMatch(String(t.access_token), /\./, 'opaque');
     assert.equal(t.patient, '1001');
     assert.equal(t.need_patient_banner, false);
     assert.deepEqual(String(t.scope).split(' ').sort(), ['fhirUser', 'launch/patient', 'offline_access', 'openid', 'patient/Patient.rs']);
@@ -267,6 +269,12 @@ describe('the SMART authorization server in process', () => {
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.scope, 'system/Patient.rs system/Observation.rs');
     assert.equal(r.body.expires_in, ACCESS_SECONDS);
+    assert.doesNotMatch(String(r.body.access_token), /\./, 'opaque');
+    assert.equal((await server.provider.ClientCredentials.find(String(r.body.access_token)))?.aud, base);
+    const elsewhere = await post('/auth/token', { grant_type: 'client_credentials', scope: 'system/Patient.rs', resource: 'https://other.example.org/fhir', client_assertion_type: ASSERTION_TYPE, client_assertion: await assertion('backend') });
+    assert.equal(elsewhere.status, 400);
+    assert.equal(elsewhere.body.error, 'invalid_target');
+    assert.equal(elsewhere.body.error_description, 'the only resource (aud) here is this FHIR base');
     const browser = await credentials('backend', 'system/Patient.rs', {}, { origin: APP_ORIGIN });
     assert.equal(browser.status, 400, 'a backend client has no browser origin');
     assert.equal(browser.body.error_description, `origin ${APP_ORIGIN} not allowed for client: backend`);
@@ -325,4 +333,84 @@ describe('the SMART authorization server in process', () => {
       assert.equal(server.handles(path), false, path);
     }
   });
+
+  it('behind an https proxy: its cookies are Secure, HttpOnly and SameSite=Lax (the proxy\'s X-Forwarded-Proto is trusted)', async () => {
+    const problems: string[] = [];
+    const secure = createAuthorizationServer({
+      issuer: 'https://fhir.example.org/fhir', clients: parseSmartClients({ clients: [{ client_id: 'app', redirect_uris: ['https://app.example.org/cb'], scope: 'openid user/*.rs' }] }, problems),
+      documents, keys: await serverKeys(undefined, documents), accessTokenSeconds: ACCESS_SECONDS, cookieKeys: ['another-cookie-key'], https: true,
+      grantContext: async () => undefined,
+    });
+    assert.deepEqual(problems, []);
+    const front = createServer((req, res) => { req.url = req.url!.replace(/^\/fhir/, ''); secure.callback(req, res); }).listen(0, '127.0.0.1');
+    await new Promise((r) => front.once('listening', r));
+    try {
+      const q = new URLSearchParams({ response_type: 'code', client_id: 'app', redirect_uri: 'https://app.example.org/cb', scope: 'openid user/Patient.rs', aud: 'https://fhir.example.org/fhir', code_challenge: pkce().challenge, code_challenge_method: 'S256' });
+      const r = await fetch(`http://127.0.0.1:${(front.address() as AddressInfo).port}/fhir/auth/authorize?${q}`, { redirect: 'manual', headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'fhir.example.org' } });
+      assert.equal(r.status, 303, await r.text());
+      assert.match(r.headers.get('location') ?? '', /^\/fhir\/auth\/interaction\/[^/]+$/);
+      const cookies = r.headers.getSetCookie().filter((c) => /^_interaction(_resume)?=/.test(c));
+      assert.equal(cookies.length, 2, r.headers.getSetCookie().join('\n'));
+      for (const c of cookies) {
+        const attrs = c.split(';').map((a) => a.trim().toLowerCase());
+        assert.ok(attrs.includes('secure'), c);
+        assert.ok(attrs.includes('httponly'), c);
+        assert.ok(attrs.includes('samesite=lax'), c);
+      }
+    } finally { front.close(); }
+  });
+
+  it('over plain http its cookies are not Secure (a browser would drop them)', async () => {
+    const q = new URLSearchParams({ response_type: 'code', client_id: 'app', redirect_uri: REDIRECT, scope: 'openid user/Patient.rs', aud: base, code_challenge: pkce().challenge, code_challenge_method: 'S256' });
+    const r = await fetch(`${base}/auth/authorize?${q}`, { redirect: 'manual' });
+    assert.equal(r.status, 303);
+    const cookies = r.headers.getSetCookie().filter((c) => /^_interaction(_resume)?=/.test(c));
+    assert.equal(cookies.length, 2);
+    for (const c of cookies) {
+      const attrs = c.split(';').map((a) => a.trim().toLowerCase());
+      assert.ok(!attrs.includes('secure'), c);
+      assert.ok(attrs.includes('httponly'), c);
+      assert.ok(attrs.includes('samesite=lax'), c);
+    }
+  });
 });
+
+describe('which requested scopes a client may have', () => {
+  const problems: string[] = [];
+  const [app, backend] = parseSmartClients({ clients: [
+    { client_id: 'app', redirect_uris: [REDIRECT], scope: 'openid patient/Patient.rs patient/Observation.rs user/*.r' },
+    { client_id: 'backend', scope: 'system/Patient.rs system/Observation.cruds', jwks: { keys: [{ kty: 'EC', crv: 'P-384', x: 'AAAA', y: 'AAAA', kid: 'k' }] } },
+  ] }, problems);
+
+  it('an app: each requested resource scope its registration covers, word for word (v1 stays v1); others dropped', () => {
+    assert.deepEqual(problems, []);
+    for (const [requested, kept] of [
+      ['patient/Patient.rs', ['patient/Patient.rs']],
+      ['patient/Patient.read', ['patient/Patient.read']],
+      ['patient/Patient.r patient/Patient.s', ['patient/Patient.r', 'patient/Patient.s']],
+      ['patient/Patient.cruds', []],
+      ['patient/*.rs', []],
+      ['patient/Immunization.rs', []],
+      ['user/Encounter.r user/Encounter.rs', ['user/Encounter.r']],
+      ['system/Patient.rs openid launch/patient', []],
+      ['openid  patient/Observation.rs', ['patient/Observation.rs']],
+      ['patient/Patient.rs?category=x', []],
+    ] as const) {
+      assert.deepEqual(appScopeOf(app!, requested), kept, requested);
+    }
+  });
+
+  it('a backend client: the system/ scopes requested, narrowed to its registration, in v2 form', () => {
+    for (const [requested, kept] of [
+      ['system/Patient.rs', 'system/Patient.rs'],
+      ['system/Patient.read system/Observation.write', 'system/Patient.rs system/Observation.cud'],
+      ['system/Patient.cruds', 'system/Patient.rs'],
+      ['system/*.rs', 'system/Patient.rs system/Observation.rs'],
+      ['patient/Patient.rs user/Patient.rs', ''],
+      ['system/Encounter.rs', ''],
+    ] as const) {
+      assert.equal(backendScopeOf(backend!, requested), kept, requested);
+    }
+  });
+});
+
