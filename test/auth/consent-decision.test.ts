@@ -147,6 +147,7 @@ describe('consent form answers', () => {
         const r = await decide({ decision });
         assert.equal(r.status, 400, decision);
         assert.match(r.body, /Sign-in expired/);
+        assert.match(r.body, /This sign-in is no longer valid\./);
         assert.deepEqual(finished, [], decision);
       }
     });
