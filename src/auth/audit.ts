@@ -43,9 +43,8 @@ export function redactQuery(query: readonly (readonly [string, string])[]): stri
   return query.map(([k, v]) => `${encodeURIComponent(k)}=${keptValue(k, v) ? encodeURIComponent(v) : '***'}`).join('&');
 }
 
-const ACTION: Record<string, AuditEvent['action']> = {
-  read: 'R', vread: 'R', 'search-type': 'E', create: 'C', update: 'U', delete: 'D', operation: 'E', capabilities: 'R', token: 'E',
-};
+/** Reads and writes by kind; anything else (a search, an operation, a token request) is E, execute. */
+const ACTION: Record<string, AuditEvent['action']> = { read: 'R', vread: 'R', capabilities: 'R', create: 'C', update: 'U', delete: 'D' };
 
 /**
  * The interaction of a request that never reached the router's hooks (refused earlier). Its path

@@ -12,7 +12,7 @@ import { recordInteraction, recordReturned, recordSearchedPatients } from './aud
 import { compartmentPatientsOf, isOutsideCompartment, narrowingParam, patientIdOf } from './compartment.js';
 import type { AuthContext, AuditFactsRegistry, AuditFacts } from './context.js';
 import { insufficientScope, missingToken } from './errors.js';
-import { accessFor, type Access, type Permission } from './scopes.js';
+import { accessFor, PERMISSION_ORDER, type Access, type Permission } from './scopes.js';
 
 export interface EnforcementOptions {
   registry: Registry;
@@ -253,7 +253,7 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     const op = info.operation ?? '';
     if (op === 'validate') {
       // $validate reads and stores nothing: any permission on the type will do.
-      if (!(['c', 'u', 'r', 's', 'd'] as const).some((p) => accessFor(auth.scopes ?? [], type, p))) need(auth, facts, type, 'c');
+      if (!PERMISSION_ORDER.some((p) => accessFor(auth.scopes ?? [], type, p))) need(auth, facts, type, 'c');
       return;
     }
     let confined: boolean;
