@@ -4,7 +4,7 @@
 // Each request runs N times, the cache emptied before each; min and median CPU per request are
 // printed. With two builds (`--ab=DIR`), their requests alternate in the same process, so the load
 // of a shared machine hits both alike. Not a test: a tool to measure changes to the miss path.
-//   npm run build && node --import tsx bench/page-cpu.ts [N] [--case=search] [--ab=dist-old]
+//   npm run build && npx node --import tsx bench/page-cpu.ts [N] [--case=search] [--ab=dist-base] (an older build copied beside dist/)
 //     [--bytes=FILE] (each answer's bytes to FILE.<case>) [--profile=FILE] (a CPU profile per case)
 //     [--from-src] (the facade from src/ under tsx instead of dist/)
 import { writeFileSync } from 'node:fs';
