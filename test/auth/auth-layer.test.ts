@@ -14,7 +14,7 @@ import express from 'express';
 import { createAuth, type AuthLayer } from '../../src/auth/index.js';
 import type { AuditSink } from '../../src/auth/audit-sink.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { isFhirError, NUMERIC_ID, Registry, defineResource, type FhirRequest } from '../../src/fhir/index.js';
+import { isFhirError, NUMERIC_ID, Registry, defineResource, type FhirRequest, type FhirResponse } from '../../src/fhir/index.js';
 import { createLogger } from '../../src/logging.js';
 
 const BASE = 'https://fhir.example.org/fhir';
@@ -86,6 +86,20 @@ describe('who is anonymous', () => {
     assert.deepEqual(ctx, { kind: 'anonymous' });
     assert.equal(auth.refuseAttempt, undefined);
     assert.equal(typeof layer(OWN).auth.refuseAttempt, 'function');
+  });
+
+  it('with an external authorization server only, an opaque token is simply invalid, and there is nothing to start', async () => {
+    const { auth, lines } = layer(EXTERNAL);
+    await auth.start();
+    const { error } = await audited(auth, lines, 'GET', '/Patient/1', 200, 'Bearer abc');
+    assert.equal(isFhirError(error) && error.status, 401);
+  });
+
+  it('runs a request as itself when no one signs in through OSCAR here', async () => {
+    const { auth } = layer(OWN);
+    const answer: FhirResponse = { status: 200, headers: {}, body: { ok: true } };
+    assert.equal(await auth.actAs({ kind: 'token', clientId: 'c', oscarProvider: '999998' }, async () => answer), answer);
+    assert.equal(await auth.actAs(undefined, async () => answer), answer);
   });
 
   it('an opaque token is refused with 503 until the authorization server has started', async () => {
@@ -180,7 +194,8 @@ describe('the routes it mounts', () => {
     const res = await fetch(`${url}/fhir/.well-known/smart-configuration`);
     assert.equal(res.status, 200);
     assert.deepEqual([res.headers.get('cache-control'), res.headers.get('access-control-allow-origin')], ['public, max-age=300', '*']);
-    assert.equal((await res.json() as { token_endpoint?: string }).token_endpoint, `${BASE}/auth/token`);
+    const body = await res.json() as { token_endpoint?: string; authorization_endpoint?: string };
+    assert.deepEqual([body.token_endpoint, body.authorization_endpoint], [`${BASE}/auth/token`, undefined], 'no apps\' sign-in without an OSCAR to sign people in');
     const options = await fetch(`${url}/fhir/.well-known/smart-configuration`, { method: 'OPTIONS' });
     assert.deepEqual([options.status, options.headers.get('allow')], [204, 'GET, HEAD, OPTIONS']);
   });
