@@ -86,8 +86,8 @@ function sameWallClock(a: Readonly<WallClock>, b: Readonly<WallClock>): boolean 
   return a.second === b.second && a.minute === b.minute && a.hour === b.hour && a.day === b.day && a.month === b.month && a.year === b.year;
 }
 
+/** '+05:30', '-03:30'; UTC is '+00:00' (formatFhirDateTime turns it into 'Z'). */
 function formatOffset(minutes: number): string {
-  if (minutes === 0) return '+00:00';
   const sign = minutes < 0 ? '-' : '+';
   const a = Math.abs(minutes);
   return `${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
