@@ -171,7 +171,10 @@ export class HttpTransport {
 
   /** Runs `ex` on the most recently idle socket, on a new one, or queues it until one is free. */
   private start(ex: Exchange, pool: Pool): void {
-    const idle = pool.idle.pop();
+    // A socket destroyed since it went idle (peer closed, close()) leaves the pool only on its
+    // 'close' event, a tick later: a write to it would fail silently and the exchange wait for its deadline.
+    let idle = pool.idle.pop();
+    while (idle?.socket.destroyed) idle = pool.idle.pop();
     if (idle) this.run(idle, ex);
     else if (pool.all.size < this.maxSockets) this.run(this.connect(pool), ex);
     else pool.waiting.push(ex);

@@ -128,3 +128,14 @@ test('a header value with CR or LF is refused before anything is sent', async ()
     assert.equal(s.requests.length, 0);
   } finally { t.close(); await s.close(); }
 });
+
+test('an exchange right after close() gets a new connection instead of a closed one', async () => {
+  const s = await rawServer((socket) => ok(socket));
+  const t = new HttpTransport();
+  try {
+    await get(t, s.url);
+    t.close();
+    assert.equal((await get(t, s.url, 1_000)).body.toString(), 'ok');
+    assert.equal(s.connections, 2);
+  } finally { t.close(); await s.close(); }
+});
