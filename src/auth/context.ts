@@ -48,29 +48,35 @@ export function newFacts(): AuditFacts {
   return { resources: new Set(), patients: new Set(), access: new Map(), verified: new Set() };
 }
 
+/** Where a request's facts are kept on the request and on its context (a key no other code holds). */
+const FACTS = Symbol('audit facts');
+type Holder = { [FACTS]?: AuditFacts };
+
 /**
- * Facts live beside the request and the context objects (both are per request), so nothing
- * internal leaks into ctx.auth and nothing outlives the request.
+ * Facts travel with the request and its context object (both are per request) under a private,
+ * non-enumerable key, so nothing internal shows in ctx.auth (keys, JSON, spread, deep equality) and
+ * nothing outlives the request. Not a WeakMap: every entry of one is an ephemeron the collector must
+ * trace, which on a cache-hit read cost more than the lookups themselves (bench/results.md).
  */
 export class AuditFactsRegistry {
-  readonly #byRequest = new WeakMap<FhirRequest, AuditFacts>();
-  readonly #byAuth = new WeakMap<object, AuditFacts>();
-
   forRequest(req: FhirRequest): AuditFacts {
-    let f = this.#byRequest.get(req);
-    if (!f) { f = newFacts(); this.#byRequest.set(req, f); }
-    return f;
+    return (req as Holder)[FACTS] ?? hold(req, newFacts());
   }
 
   attach(auth: AuthContext, facts: AuditFacts): void {
-    this.#byAuth.set(auth, facts);
+    hold(auth, facts);
   }
 
   forAuth(auth: unknown): AuditFacts | undefined {
-    return typeof auth === 'object' && auth !== null ? this.#byAuth.get(auth) : undefined;
+    return typeof auth === 'object' && auth !== null ? (auth as Holder)[FACTS] : undefined;
   }
 
   peekRequest(req: FhirRequest): AuditFacts | undefined {
-    return this.#byRequest.get(req);
+    return (req as Holder)[FACTS];
   }
+}
+
+function hold(o: object, facts: AuditFacts): AuditFacts {
+  Object.defineProperty(o, FACTS, { value: facts, writable: true, configurable: true, enumerable: false });
+  return facts;
 }

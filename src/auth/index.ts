@@ -12,7 +12,7 @@ import type { Attempt } from '../http/body-admission.js';
 import { ANY_ORIGIN, isPreflight } from '../http/cors.js';
 import { AccessTokenVerifier } from './access-token.js';
 import { refuseWithoutScope } from './attempt.js';
-import { auditEventFor, tokenAuditEventFor } from './audit.js';
+import { auditLineFor, tokenAuditEventFor } from './audit.js';
 import { createAuditSink, type AuditSink } from './audit-sink.js';
 import { AuditFactsRegistry, type AuthContext } from './context.js';
 import { authEndpoints, capabilitySecurity, openSecurity, smartConfiguration, type AuthEndpoints } from './discovery.js';
@@ -83,8 +83,8 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
   const site = config.fhirBaseUrl;
   const clinic = opts.state.clinic;
 
-  const write = (event: object): void => {
-    try { sink.write(JSON.stringify(event)); } catch (e) {
+  const write = (line: () => string): void => {
+    try { sink.write(line()); } catch (e) {
       logger.error({ error: (e as Error).name }, 'audit record could not be built');
     }
   };
@@ -125,8 +125,8 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
         oscar: { url: people.identity.url, consumer: people.identity.consumer },
       });
     }
-    s.provider.on('grant.success', (ctx) => write(tokenAuditEventFor({ ...tokenAuditOf(ctx), site, clinic })));
-    s.provider.on('grant.error', (ctx, err) => write(tokenAuditEventFor({ ...tokenAuditOf(ctx, err), site, clinic })));
+    s.provider.on('grant.success', (ctx) => write(() => JSON.stringify(tokenAuditEventFor({ ...tokenAuditOf(ctx), site, clinic }))));
+    s.provider.on('grant.error', (ctx, err) => write(() => JSON.stringify(tokenAuditEventFor({ ...tokenAuditOf(ctx, err), site, clinic }))));
     findToken = tokenLookup(s.provider, config.fhirBaseUrl, (id) => s.clients.has(id));
     server = s;
   }
@@ -157,6 +157,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
     }
   }
 
+  const isKnownType = (t: string): boolean => opts.registry.get(t) !== undefined;
   const isPublic = (r: FhirRequest): boolean =>
     // The CapabilityStatement is public (SMART discovery starts there); so is a CORS preflight.
     (r.path === '/metadata' && (r.method === 'GET' || r.method === 'HEAD')) || r.method === 'OPTIONS';
@@ -210,10 +211,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
     audit(info) {
       if (config.auditLog === 'off') return;
       const auth = info.auth as AuthContext | undefined;
-      write(auditEventFor({
-        req: info.req, status: info.status, auth, site, clinic, isKnownType: (t) => opts.registry.get(t) !== undefined,
-        facts: facts.forAuth(auth) ?? facts.peekRequest(info.req),
-      }));
+      write(() => auditLineFor({ req: info.req, status: info.status, auth, site, clinic, isKnownType, facts: facts.forAuth(auth) ?? facts.peekRequest(info.req) }));
     },
     auditSink: sink,
     signsPeopleIn: people !== undefined,
