@@ -47,7 +47,7 @@ async function measure(name: string, child: Child, url: string, o: { connections
 }
 
 /** The bytes and headers of a cache hit (the first request fills the cache). */
-async function hitOf(url: string, headers: Record<string, string>): Promise<{ body: Buffer; headers: Record<string, string> }> {
+export async function hitOf(url: string, headers: Record<string, string>): Promise<{ body: Buffer; headers: Record<string, string> }> {
   await fetch(url, { headers }).then((r) => r.arrayBuffer());
   const hit = await fetch(url, { headers });
   if (hit.status !== 200) throw new Error(`facade answered ${hit.status}`);

@@ -61,29 +61,44 @@ export async function startChild<I = Record<string, unknown>>(script: string, en
 /** Child side: announce readiness and answer rpc commands. */
 export function serveChild(info: Record<string, unknown>, own: Record<string, (arg: unknown) => unknown>): void {
   let session: Session | undefined;
+  /** An inspector recording over a measured window only (no start-up, no warm-up): begun, then ended into a file. */
+  const recording = (begin: (s: Session) => Promise<unknown>, end: (s: Session) => Promise<{ profile: object }>) => ({
+    start: async () => {
+      session = new Session();
+      session.connect();
+      await begin(session);
+      return true;
+    },
+    stop: async (file: unknown) => {
+      if (!session) throw new Error('nothing is being recorded');
+      const { profile } = await end(session);
+      session.disconnect();
+      session = undefined;
+      writeFileSync(String(file), JSON.stringify(profile));
+      return file;
+    },
+  });
+  // A CPU profile, for the closing notes.
+  const cpuProfile = recording(async (s) => {
+    await s.post('Profiler.enable');
+    await s.post('Profiler.setSamplingInterval', { interval: 200 });
+    await s.post('Profiler.start');
+  }, (s) => s.post('Profiler.stop'));
+  // Where the window allocates: every sampled allocation, also those already collected.
+  const allocations = recording(
+    (s) => s.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }),
+    (s) => s.post('HeapProfiler.stopSampling'),
+  );
   const commands: Record<string, (arg: unknown) => unknown> = {
     ...own,
     // CPU so far, with no GC forced: processStats' full GC leaves concurrent sweeping behind that
     // would be billed to the window being measured.
     // threadMicros: the main thread alone (the JIT compiler, GC helpers and the thread pool not counted).
     cpu: () => { const c = process.cpuUsage(); const t = process.threadCpuUsage(); return { cpuMicros: c.user + c.system, userMicros: c.user, systemMicros: c.system, threadMicros: t.user + t.system }; },
-    // A CPU profile of a measured window only (no start-up, no warm-up), for the closing notes.
-    'profile-start': async () => {
-      session = new Session();
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 200 });
-      await session.post('Profiler.start');
-      return true;
-    },
-    'profile-stop': async (file) => {
-      if (!session) throw new Error('no profile running');
-      const { profile } = await session.post('Profiler.stop');
-      session.disconnect();
-      session = undefined;
-      writeFileSync(String(file), JSON.stringify(profile));
-      return file;
-    },
+    'profile-start': cpuProfile.start,
+    'profile-stop': cpuProfile.stop,
+    'alloc-start': allocations.start,
+    'alloc-stop': allocations.stop,
   };
   process.on('message', (m: { id: number; cmd: string; arg?: unknown }) => {
     const fn = commands[m.cmd];

@@ -2,6 +2,8 @@
 //   env BENCH_SIM_URL: the simulator; every facade setting (CACHE_MAX_BYTES, …) comes from env too.
 //   env BENCH_FACADE_FROM=dist: the facade's code comes from the build (`npm run build`, what
 //   `npm start` runs), not from src/ through tsx; without it, from src/.
+//   env BENCH_FACADE_DIST: another build to load instead of dist/ (a directory of the repo, e.g. an
+//   older build kept for an A/B run: bench/hit-ab.ts).
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { processStats, serveChild } from '../lib/proc.js';
@@ -10,7 +12,7 @@ type Product = typeof import('../../src/app.js') & typeof import('../../src/conf
 const built = process.env.BENCH_FACADE_FROM === 'dist';
 // `node dist/main.js` runs without source maps; tsx turns them on, which only makes error stacks dearer.
 if (built) process.setSourceMapsEnabled(false);
-const from = built ? '../../dist' : '../../src';
+const from = built ? `../../${process.env.BENCH_FACADE_DIST ?? 'dist'}` : '../../src';
 const product = Object.assign({}, ...await Promise.all(['app', 'config', 'logging', 'sim/options'].map((m) => import(`${from}/${m}.js`)))) as Product;
 const { createFacade, connectionFromCredentials, loadConfig, createLogger, demoCredentials } = product;
 
