@@ -3,9 +3,9 @@
 // subject ids, scope names. Query values other than OSCAR row ids and paging controls are masked,
 // because a search by name, birth date or health number would otherwise copy PHI into the trail;
 // so are ids in paths the router refused.
-import { randomUUID } from 'node:crypto';
 import type { AuditEvent, Extension } from 'fhir/r4.js';
 import { NUMERIC_ID, type FhirRequest } from '../fhir/index.js';
+import { uniqueId } from '../http/request-id.js';
 import type { AuthContext, AuditFacts } from './context.js';
 import { formatScope, type ResourceScope } from './scopes.js';
 import type { TokenResult } from './server/token-audit.js';
@@ -148,7 +148,7 @@ export function auditLineFor(input: AuditInput): string {
     + `${auth?.subject ? `,"altId":${str(auth.subject)}` : ''},"requestor":true`
     + `${auth?.scopes && auth.scopes.length > 0 ? `,"policy":${policyOf(auth.scopes)}` : ''}`
     + `${facts?.remoteAddress ? `,"network":{"address":${str(facts.remoteAddress)},"type":"2"}` : ''}}`;
-  return `{"resourceType":"AuditEvent","id":"${randomUUID()}","extension":[{"url":"urn:oscar-fhir:request-id","valueString":${str(req.requestId)}},${JSON.stringify(clinicExtension(input.clinic))}],`
+  return `{"resourceType":"AuditEvent","id":"${uniqueId()}","extension":[{"url":"urn:oscar-fhir:request-id","valueString":${str(req.requestId)}},${JSON.stringify(clinicExtension(input.clinic))}],`
     + `${REST_TYPE},"subtype":[{"system":"http://hl7.org/fhir/restful-interaction","code":${str(interaction)}}],"action":"${ACTION[interaction] ?? 'E'}",`
     + `"recorded":"${new Date().toISOString()}","outcome":"${outcomeOf(status)}","outcomeDesc":${str(`HTTP ${status}${facts?.denial ? ` ${facts.denial}` : ''}`)},`
     + `"agent":[${agent}],"source":{"site":${str(input.site)},${SOURCE_REST}}${entity.length > 0 ? `,"entity":[${entity.join(',')}]` : ''}}`;
@@ -174,7 +174,7 @@ function clinicExtension(clinic: string): Extension {
 export function tokenAuditEventFor(t: TokenAuditInput): AuditEvent {
   return {
     resourceType: 'AuditEvent',
-    id: randomUUID(),
+    id: uniqueId(),
     extension: [clinicExtension(t.clinic)],
     type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110114', display: 'User Authentication' },
     subtype: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110122', display: 'Login' }],
