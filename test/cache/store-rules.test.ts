@@ -141,3 +141,21 @@ test('an invalidation also drops a fetch in flight under another tag, and a seco
   assert.equal(loads, 1);
   assert.equal((await s.upstream('main', 'k', async () => { loads++; return entry('again', 10); })).value, 'after');
 });
+
+test('while two fetches of one key run (one started after an invalidation), the first ending leaves the second droppable', async () => {
+  const s = store();
+  const releases: ((v: UpstreamEntry) => void)[] = [];
+  const slow = (): Promise<UpstreamEntry> => new Promise<UpstreamEntry>((r) => { releases.push(r); });
+  const first = s.upstream('main', 'k', slow);
+  await new Promise((r) => setImmediate(r));
+  s.invalidate(['x:1']); // the first fetch may carry pre-write data: never stored
+  const second = s.upstream('main', 'k', slow);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(releases.length, 2, 'the second read started its own fetch');
+  releases[0]!(entry('first', 10));
+  await first;
+  s.invalidate(['x:2']); // a second write while the second fetch still runs
+  releases[1]!(entry('second, before the write', 10));
+  assert.equal((await second).value, 'second, before the write');
+  assert.equal((await s.upstream('main', 'k', async () => entry('after', 10))).value, 'after', 'the second answer was not kept');
+});
