@@ -88,6 +88,11 @@ describe('the records a rendered resource names', () => {
     assert.deepEqual(tagsOfResource(r as never, kinds), ['demographic:1', 'provider:7', 'provider:8', 'demographic:2']);
   });
 
+  it('reads only reference elements: text that spells a reference elsewhere names no record', () => {
+    const r = { resourceType: 'Patient', id: '1', identifier: [{ value: 'Practitioner/7' }], link: [{ other: { display: 'Patient/2' } }] };
+    assert.deepEqual(tagsOfResource(r as never, kinds), ['demographic:1']);
+  });
+
   it('follows references 32 levels deep, not further', () => {
     const nest = (levels: number): Record<string, unknown> => {
       let v: Record<string, unknown> = { reference: 'Practitioner/9' };
