@@ -29,6 +29,22 @@ describe('audit file sink', () => {
   });
 });
 
+describe('audit file sink bytes', () => {
+  it('writes every line byte for byte: characters of any width, hundreds of lines in one batch, a line of 80 kB', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'oscar-fhir-sink-')), 'audit.jsonl');
+    const sink = createAuditSink({ destination: file, logger: createLogger('silent') });
+    const lines = [
+      ...Array.from({ length: 400 }, (_, i) => `{"n":${i},"t":"Zoë Ł. 李 🩺 ${'é'.repeat(i % 50)}"}`),
+      `{"big":"${'ß'.repeat(40_000)}"}`,
+      '{"after":"the big one"}',
+    ];
+    for (const l of lines) sink.write(l);
+    await sink.close();
+    assert.equal(readFileSync(file, 'utf8'), `${lines.join('\n')}\n`);
+    assert.equal(sink.written, lines.length);
+  });
+});
+
 describe('audit sink limits and counts', () => {
   const tmpFile = (): string => join(mkdtempSync(join(tmpdir(), 'oscar-fhir-sink-')), 'audit.jsonl');
   const capture = () => {
