@@ -9,7 +9,7 @@
 //                               and prints where the time goes (profiles kept in the OS temp dir)
 //   npm run bench -- --from-src the facade runs src/ under tsx instead of the build (dist/, built
 //                               first by every other run: `npm start` runs the build)
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -213,8 +213,11 @@ async function main(): Promise<void> {
 
 function finish(table: string, started: number): void {
   process.stdout.write(`${table}\n\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
-  const out = fileURLToPath(new URL('./results.md', import.meta.url));
-  writeFileSync(out, `${table}\n`);
+  // The run's table goes beside the other reports (git-ignored): bench/results.md is the curated
+  // record of runs, which a run would otherwise overwrite.
+  const dir = fileURLToPath(new URL('../reports/bench/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.md'), `${table}\n`);
 }
 
 function markdown(t?: ThroughputReport, m?: MissLatencyReport, u?: UpstreamReport, mem?: MemoryReport, byType?: MissCaseReport[], s?: SharedStateReport): string {
