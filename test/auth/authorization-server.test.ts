@@ -325,6 +325,33 @@ describe('the SMART authorization server in process', () => {
     assert.match(unregistered, /<p>invalid_redirect_uri: redirect_uri did not match any of the client&#39;s registered redirect_uris<\/p>/);
   });
 
+  it('a backend client\'s https jwks_uri is registered as given (only a localhost http one is spelled https)', async () => {
+    const problems: string[] = [];
+    const clients = parseSmartClients({ clients: [
+      { client_id: 'remote', scope: 'system/Patient.rs', jwks_uri: 'https://keys.example.org/app/jwks.json' },
+      { client_id: 'local', scope: 'system/Patient.rs', jwks_uri: 'http://localhost:8555/jwks.json' },
+    ] }, problems);
+    assert.deepEqual(problems, []);
+    const s = createAuthorizationServer({
+      issuer: 'https://fhir.example.org/fhir', clients, documents, keys: await serverKeys(undefined, documents), accessTokenSeconds: ACCESS_SECONDS,
+      cookieKeys: ['another-cookie-key'], https: true, grantContext: async () => undefined,
+    });
+    assert.equal((await s.provider.Client.find('remote'))?.jwksUri, 'https://keys.example.org/app/jwks.json');
+    assert.equal((await s.provider.Client.find('local'))?.jwksUri, 'https://localhost:8555/jwks.json');
+  });
+
+  it('offers no sign-out and no userinfo: neither is advertised, and their paths answer 404', async () => {
+    const meta = await (await fetch(`${base}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+    assert.equal(meta.token_endpoint, `${base}/auth/token`);
+    assert.equal('end_session_endpoint' in meta, false);
+    assert.equal('userinfo_endpoint' in meta, false);
+    for (const path of ['/auth/logout', '/auth/userinfo']) {
+      const r = await fetch(`${base}${path}`, { redirect: 'manual' });
+      await r.arrayBuffer();
+      assert.equal(r.status, 404, path);
+    }
+  });
+
   it('handles exactly its own paths below the FHIR base', () => {
     for (const path of ['/auth/authorize', '/auth/token', '/auth/jwks', '/auth/introspect', '/auth/revoke', '/auth/userinfo', '/auth/logout', '/.well-known/openid-configuration', '/auth/authorize/uid-1']) {
       assert.equal(server.handles(path), true, path);
@@ -358,6 +385,18 @@ describe('the SMART authorization server in process', () => {
         assert.ok(attrs.includes('samesite=lax'), c);
       }
     } finally { front.close(); }
+  });
+
+  it('the sign-in session\'s cookie is HttpOnly and SameSite=Lax, and not Secure over plain http', async () => {
+    const a = await authorize('openid patient/Patient.rs');
+    const session = a.browser.hops.flatMap((h) => h.setCookies).filter((c) => /^_session=[^;]/.test(c));
+    assert.ok(session.length > 0, 'the walk to the code set a session cookie');
+    for (const c of session) {
+      const attrs = c.split(';').map((x) => x.trim().toLowerCase());
+      assert.ok(attrs.includes('httponly'), c);
+      assert.ok(attrs.includes('samesite=lax'), c);
+      assert.ok(!attrs.includes('secure'), c);
+    }
   });
 
   it('over plain http its cookies are not Secure (a browser would drop them)', async () => {

@@ -3,7 +3,8 @@
 // consent page, and the facade's consent page. Every step's answer is kept for assertions.
 import { createHash, randomBytes } from 'node:crypto';
 
-export interface Hop { url: string; status: number; location?: string; body: string }
+/** One response; `setCookies` as sent, attributes included. */
+export interface Hop { url: string; status: number; location?: string; body: string; setCookies: string[] }
 
 /** The simulated clinic's OSCAR logins: a doctor (every privilege) and the billing clerk (role 'billing': no _demographic). */
 export const DOCTOR = { name: 'oscardoc', password: 'mac2002' };
@@ -42,9 +43,10 @@ export class Browser {
       headers: { cookie: this.#header(url), ...(body && { 'content-type': 'application/x-www-form-urlencoded' }), ...init.headers },
       ...(body && { body }),
     });
-    this.#store(res.headers.getSetCookie());
+    const setCookies = res.headers.getSetCookie();
+    this.#store(setCookies);
     const location = res.headers.get('location') ?? undefined;
-    const hop: Hop = { url, status: res.status, body: await res.text(), ...(location && { location: new URL(location, url).href }) };
+    const hop: Hop = { url, status: res.status, body: await res.text(), setCookies, ...(location && { location: new URL(location, url).href }) };
     this.hops.push(hop);
     return hop;
   }

@@ -188,6 +188,7 @@ describe('the OSCAR sign-in step', () => {
       assert.match(r.body, /<h1>Sign-in refused<\/h1>/, what);
       assert.match(r.body, /This OSCAR sign-in was not started from this browser\./, what);
       assert.equal(r.headers.get('cache-control'), 'no-store', what);
+      assert.match(r.headers.get('content-type') ?? '', /^text\/html\b/, what);
     }
     assert.deepEqual(oscarSaw.exchange, []);
     assert.deepEqual(finished, []);
