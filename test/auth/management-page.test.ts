@@ -59,13 +59,13 @@ describe('the SMART apps page', () => {
     const r = await fetch(`${base}/auth/apps`, { headers: sid ? { cookie: `sid=${sid}` } : {} });
     return { status: r.status, body: await r.text(), headers: r.headers };
   };
-  const revoke = async (sid: string | undefined, fields: Record<string, string>): Promise<{ status: number; location: string | null; body: string }> => {
+  const revoke = async (sid: string | undefined, fields: Record<string, string>): Promise<{ status: number; location: string | null; body: string; type: string | null }> => {
     const r = await fetch(`${base}/auth/apps`, {
       method: 'POST', redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...(sid && { cookie: `sid=${sid}` }) },
       body: new URLSearchParams(fields),
     });
-    return { status: r.status, location: r.headers.get('location'), body: await r.text() };
+    return { status: r.status, location: r.headers.get('location'), body: await r.text(), type: r.headers.get('content-type') };
   };
   const csrfOf = (body: string): string => /name="csrf" value="([^"]+)"/.exec(body)![1]!;
   const listed = (body: string): string[] => [...body.matchAll(/name="grant" value="([^"]+)"/g)].map((m) => m[1]!);
@@ -194,6 +194,7 @@ describe('the SMART apps page', () => {
       assert.equal(r.status, 404, JSON.stringify(fields));
       assert.match(r.body, /Unknown app/);
       assert.match(r.body, /You did not authorise this\./);
+      assert.match(r.type ?? '', /^text\/html\b/);
     }
     assert.ok(await documents.get('oidc:AccessToken', 'at-other'));
   });
