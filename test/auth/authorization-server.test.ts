@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it, mock } from 'node:test';
 import express from 'express';
 import { decodeJwt, SignJWT } from 'jose';
 import { parseSmartClients } from '../../src/auth/clients.js';
@@ -22,6 +22,8 @@ const APP_ORIGIN = 'http://127.0.0.1:9';
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const ACCESS_SECONDS = 321;
 const SECRET = 'a-client-secret-of-at-least-32-characters';
+/** A backend client's key set on the internet (the test answers for it in place of the network). */
+const REMOTE_JWKS = 'https://keys.example.org/remote/jwks.json';
 
 describe('the SMART authorization server in process', () => {
   const T0 = Date.now();
@@ -50,6 +52,7 @@ describe('the SMART authorization server in process', () => {
       { client_id: 'app', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'client_secret_post', client_secret: SECRET, scope: 'openid fhirUser launch/patient offline_access online_access patient/*.rs user/*.rs' },
       { client_id: 'backend', scope: 'system/Patient.rs system/Observation.rs', jwks: { keys: [backend.publicJwk] } },
       { client_id: 'other-backend', scope: 'system/Patient.rs', jwks: { keys: [other.publicJwk] } },
+      { client_id: 'remote-backend', scope: 'system/Patient.rs', jwks_uri: REMOTE_JWKS },
     ] }, problems);
     assert.deepEqual(problems, []);
     server = createAuthorizationServer({
@@ -338,6 +341,24 @@ describe('the SMART authorization server in process', () => {
     });
     assert.equal((await s.provider.Client.find('remote'))?.jwksUri, 'https://keys.example.org/app/jwks.json');
     assert.equal((await s.provider.Client.find('local'))?.jwksUri, 'https://localhost:8555/jwks.json');
+  });
+
+  it('a backend client\'s key set is fetched from its https jwks_uri itself', async () => {
+    const realFetch = globalThis.fetch;
+    const fetched: string[] = [];
+    const network = mock.method(globalThis, 'fetch', async (url: string | URL | Request, init?: RequestInit) => {
+      if (String(url) !== REMOTE_JWKS) return realFetch(url, init);
+      fetched.push(String(url));
+      return new Response(JSON.stringify({ keys: [other.publicJwk] }), { headers: { 'content-type': 'application/json' } });
+    });
+    try {
+      const seconds = Math.floor(Date.now() / 1000);
+      const signed = await new SignJWT({}).setProtectedHeader({ alg: 'ES384', kid: other.kid }).setIssuer('remote-backend').setSubject('remote-backend')
+        .setAudience(`${base}/auth/token`).setJti(crypto.randomUUID()).setIssuedAt(seconds).setExpirationTime(seconds + 60).sign(other.privateKey);
+      const r = await post('/auth/token', { grant_type: 'client_credentials', scope: 'system/Patient.rs', client_assertion_type: ASSERTION_TYPE, client_assertion: signed });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual(fetched, [REMOTE_JWKS]);
+    } finally { network.mock.restore(); }
   });
 
   it('offers no sign-out and no userinfo: neither is advertised, and their paths answer 404', async () => {
