@@ -139,6 +139,9 @@ describe('the audit record of a request', () => {
     assert.deepEqual(e.entity, [PERSON('1001'), OBJECT('Patient/1002')]);
     const context = event({ req: req('GET', '/Practitioner/7'), auth: { kind: 'token', clientId: 'c', patient: '1001' }, facts: facts({ interaction: 'read', type: 'Practitioner', id: '7' }) });
     assert.deepEqual(context.entity, [PERSON('1001'), OBJECT('Practitioner/7')], 'the token\'s patient, and the instance read');
+    // Only a Patient reference folds into the Person: a Binary whose id ends in the patient's id is its own entity.
+    const binary = event({ req: req('GET', '/Binary/21001'), auth: { kind: 'token', clientId: 'c', patient: '1001' }, facts: facts({ interaction: 'read', type: 'Binary', id: '21001', resources: new Set(['Binary/21001']) }) });
+    assert.deepEqual(binary.entity, [PERSON('1001'), OBJECT('Binary/21001')]);
   });
 
   it('only what the router did not record is guessed from the path', () => {
