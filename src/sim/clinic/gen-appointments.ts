@@ -145,7 +145,10 @@ export function generateAppointments(b: AppointmentBuild): void {
     for (const day of offsetChangeDays(year, ctx.timezone)) {
       if (day > addDays(ctx.today, 90)) continue;
       for (const [startMin, duration] of [[90, 15], [195, 15], [540, 20], [1425, 15]] as const) {
-        book(b, rng.pick(active), demoNo, { date: day, startMin, duration });
+        const row = book(b, rng.pick(active), demoNo, { date: day, startMin, duration });
+        // The day's last visit is cancelled whatever today is (set after the draw, so the
+        // random sequence is the same): searches that keep cancelled visits have one on every DST day.
+        if (startMin === 1425) row.status = 'C';
       }
     }
   }
