@@ -132,4 +132,26 @@ describe('sandbox', () => {
     sandbox.remove();
     assert.equal(existsSync(sandbox.root), false);
   });
+
+  it('removes what a mutated run left in the copy, so the next baseline starts from the same tree', async (t) => {
+    const project = tempDir(t);
+    mkdirSync(join(project, 'src'));
+    mkdirSync(join(project, 'node_modules'));
+    writeFileSync(join(project, 'src', 'a.ts'), 'export const a = 1;\n');
+    writeFileSync(join(project, 'kept.txt'), 'from the project\n');
+    const sandbox = createSandbox(project);
+    t.after(() => sandbox.remove());
+    await sandbox.withFile('src/a.ts', 'export const a = 2;\n', async () => {
+      // What a mutant of the audit sink did: a file named after a setting, and a folder with files.
+      writeFileSync(join(sandbox.root, 'off'), 'records\n');
+      mkdirSync(join(sandbox.root, 'src', 'spool', 'jobs'), { recursive: true });
+      writeFileSync(join(sandbox.root, 'src', 'spool', 'jobs', 'j1.ndjson'), '{}\n');
+      writeFileSync(join(sandbox.root, 'kept.txt'), 'changed by the run\n');
+    });
+    assert.equal(existsSync(join(sandbox.root, 'off')), false);
+    assert.equal(existsSync(join(sandbox.root, 'src', 'spool')), false);
+    assert.equal(existsSync(join(sandbox.root, 'node_modules')), true, 'the dependencies link stays');
+    assert.equal(existsSync(join(sandbox.root, 'kept.txt')), true, 'files of the project stay');
+    assert.equal(readFileSync(join(sandbox.root, 'src', 'a.ts'), 'utf8'), 'export const a = 1;\n');
+  });
 });
