@@ -111,13 +111,15 @@ export async function startSecureStack(opts: StackOptions & { extraEnv?: Record<
     ],
   }));
   const auditFile = join(dir, 'audit.jsonl');
+  // The issuer is closed when the stack cannot start, so the test fails at once with the reason
+  // instead of waiting out its timeout on a server left listening.
   const stack = await startStack({
     ...opts,
     env: {
       AUTH_MODE: 'smart', SMART_CLIENTS_FILE: clientsFile, SMART_ISSUER: issuer.issuer, SMART_JWKS_URL: issuer.jwksUrl,
       AUDIT_LOG: auditFile, ...opts.env, ...opts.extraEnv,
     },
-  });
+  }).catch(async (err: unknown) => { await issuer.close(); throw err; });
   base = stack.base;
   const tokenUrl = `${stack.base}/auth/token`;
 

@@ -62,6 +62,17 @@ export async function freePort(): Promise<number> {
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const credentials = demoCredentials({});
   const sim = await startSimulator({ port: 0, credentials, ...opts.sim });
+  // A stack that cannot start (bad settings, a broken parser) must not leave its simulator
+  // listening: the test file's process would wait out its timeout instead of failing at once.
+  try {
+    return await startOn(sim, credentials, opts);
+  } catch (err) {
+    await sim.close();
+    throw err;
+  }
+}
+
+async function startOn(sim: Simulator, credentials: ReturnType<typeof demoCredentials>, opts: StackOptions): Promise<Stack> {
   const port = await freePort();
   // Export jobs and their files go to a folder of this stack's own (removed on close) unless a test names one.
   const bulkDir = opts.env?.BULK_DIR ? undefined : mkdtempSync(join(tmpdir(), 'oscar-fhir-bulk-'));
@@ -83,7 +94,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const neighbour = asClinic ? await besideNeighbour(asClinic, config, conn, logger, opts) : undefined;
   const facade = neighbour?.facade ?? createFacade(config, conn, logger, opts.facade);
-  await facade.listen();
+  try {
+    await facade.listen();
+  } catch (err) {
+    await facade.close(0).catch(() => undefined);
+    await proxy?.close();
+    await neighbour?.close();
+    if (bulkDir) rmSync(bulkDir, { recursive: true, force: true });
+    throw err;
+  }
   const base = config.fhirBaseUrl;
   return {
     sim, facade, config, base,
