@@ -45,6 +45,11 @@ export interface StackOptions {
   facade?: FacadeOptions;
   /** The facade reaches the simulator through this proxy (its URL for the simulator's URL). */
   via?: (simUrl: string) => Promise<{ url: string; close(): Promise<void> }>;
+  /**
+   * The public base URL is https, as behind a proxy that ends TLS; the stack still listens on plain
+   * http, so the test sends to the http spelling of `base` with `X-Forwarded-Proto: https`.
+   */
+  behindTls?: boolean;
 }
 
 /** A port free on the loopback interface right now. */
@@ -78,7 +83,7 @@ async function startOn(sim: Simulator, credentials: ReturnType<typeof demoCreden
   const bulkDir = opts.env?.BULK_DIR ? undefined : mkdtempSync(join(tmpdir(), 'oscar-fhir-bulk-'));
   const asClinic = process.env.TEST_AS_CLINIC === '1' ? opts.facade?.state?.clinic ?? 'test' : undefined;
   const config = loadConfig({
-    PORT: String(port), HOST: '127.0.0.1', FHIR_BASE_URL: `http://127.0.0.1:${port}${asClinic ? `/clinics/${asClinic}` : ''}/fhir`,
+    PORT: String(port), HOST: '127.0.0.1', FHIR_BASE_URL: `${opts.behindTls ? 'https' : 'http'}://127.0.0.1:${port}${asClinic ? `/clinics/${asClinic}` : ''}/fhir`,
     VALIDATION_MODE: 'strict', LOG_LEVEL: 'silent', OSCAR_TIMEZONE: sim.store.timezone,
     // No background change-feed polling unless a test asks for it: it would add OSCAR calls that
     // tests counting upstream calls do not expect (test/cache turns it on explicitly).
