@@ -3,6 +3,7 @@
 // REST calls toward OSCAR signed with the user's own token (so OSCAR's roles apply: contract 1.5),
 // after a check that OSCAR lets that user see the token's patient.
 import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { OscarConnection } from '../../config.js';
 import { forbidden, serviceUnavailable, type FhirError } from '../../fhir/index.js';
 import { asOscarUser } from '../../oscar/acting-user.js';
@@ -41,7 +42,8 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
   const keys = generatedKey ? [{ id: 'boot', key: randomBytes(32) }] : o.keys;
   const vault = new OscarTokenVault(o.vault, keys, o.maxAgeSeconds);
   const userRest = oscarUserRest({ baseUrl: o.oscar.url, consumerKey: o.oscar.consumerKey, consumerSecret: o.oscar.consumerSecret });
-  const visible = new Map<string, number>();
+  // Until when each "yes" is trusted; the least recently asked go first once 10,000 are held.
+  const visible = new LRUCache<string, number>({ max: 10_000 });
 
   /** A "yes" from OSCAR about this user is trusted for a minute; a "no" is asked again next time. */
   async function askedOnce(key: string, what: string, ask: () => Promise<boolean>): Promise<boolean> {
@@ -51,7 +53,6 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
       throw serviceUnavailable(`OSCAR cannot say right now whether this user may see ${what}`, 5);
     }
     if (!yes) return false;
-    if (visible.size > 10_000) visible.clear();
     visible.set(key, Date.now() + VISIBLE_TTL_MS);
     return true;
   }
