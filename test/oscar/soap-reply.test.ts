@@ -129,6 +129,9 @@ describe('reading the answer from its bytes', () => {
       '<return><id>1</id><name>é</name><name>Ễ</name></return>', // repeated though the WSDL says once
       '<return xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><id>1</id><name  >ü</name  ><weight xsi:nil="true"/><ünknown a="ß">Ω</ünknown></return>',
       '<return><id>1</id><name>a<![CDATA[Ễ]]>b<!-- Ω -->c</name></return>',
+      '<return><id>1</id><name>   </name><owner><key> \t</key><n>2</n></owner></return>', // white space only
+      '<return><id>1</id><name> é&#32; \n</name><owner>ü &amp; <key>Ω&#x20;</key> <n>3</n></owner></return>', // a reference at the end; text before a child
+      '<return><id> 1</id><name>plain ASCII &lt;a&gt;</name><sex>T</sex><active> 1 </active></return>',
     ];
     for (const inner of inners) {
       assert.deepEqual(readSoapBytes(bytesOf('getOne', inner), schema, 'getOne'), readSoapReply(answer('getOne', inner), schema, 'getOne'), inner);
@@ -143,7 +146,10 @@ describe('reading the answer from its bytes', () => {
 
   it('refuses what is not well-formed as the text reader does, and reads faults', () => {
     const whole = answer('getOne', '<return><id>1</id><name>Ễ</name></return>');
-    for (const bad of [whole.replace('</name>', '</ñame>'), whole.slice(0, whole.indexOf('</name>')), whole.replace('Ễ', 'Ễ & é')]) {
+    for (const bad of [whole.replace('</name>', '</ñame>'), whole.slice(0, whole.indexOf('</name>')), whole.replace('Ễ', 'Ễ & é'),
+      whole.replace('<id>', 'Ễ &bogus; <id>'), // in text before a child element, which is not kept
+      whole.replace('<name>Ễ</name>', '<name xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true">&bogus;</name>'), // in a nil element
+      whole.replace('Ễ', 'ascii & only')]) {
       assert.throws(() => readSoapBytes(Buffer.from(bad), schema, 'getOne'), MalformedXmlError, bad);
     }
     const fault = '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>Données « Ễ »</faultstring></soap:Fault></soap:Body></soap:Envelope>';
