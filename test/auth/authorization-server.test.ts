@@ -298,6 +298,16 @@ describe('the SMART authorization server in process', () => {
     assert.equal(long.body.error, 'invalid_client');
   });
 
+  it('the 5-minute limit counts from the current whole second: half a second in, 306 s is already too long', async (t) => {
+    // The clock is pinned half-way through a second so the test cannot race a second boundary.
+    mock.timers.enable({ apis: ['Date'], now: Math.floor(Date.now() / 1000) * 1000 + 500 });
+    t.after(() => mock.timers.reset());
+    assert.equal((await credentials('backend', 'system/Patient.rs', { expIn: 305 })).status, 200);
+    const justOver = await credentials('backend', 'system/Patient.rs', { expIn: 306 });
+    assert.equal(justOver.status, 401);
+    assert.equal(justOver.body.error, 'invalid_client');
+  });
+
   it('introspection: a client learns about its own tokens only', async () => {
     const t = String((await credentials('backend', 'system/Patient.rs')).body.access_token);
     const own = await post('/auth/introspect', { token: t, client_assertion_type: ASSERTION_TYPE, client_assertion: await assertion('backend') });
