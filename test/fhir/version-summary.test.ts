@@ -43,6 +43,18 @@ describe('versionId', () => {
     const canonical = '{"active":true,"contained":[{"id":"c","meta":{"source":"s"},"resourceType":"Patient"}],"id":"7","resourceType":"Patient"}';
     assert.equal(versionIdOf(r as Patient), createHash('sha256').update(canonical).digest('hex').slice(0, 16));
   });
+  it('hashes the same text for keys and values a plain object or JSON.stringify would treat otherwise', () => {
+    const sha = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+    const cases: [unknown, string][] = [
+      // Index-like keys: an object lists them first, in numeric order; canonical order is by code units.
+      [{ resourceType: 'Basic', ext: { 10: 'a', 9: 'b', x: 1 } }, '{"ext":{"10":"a","9":"b","x":1},"resourceType":"Basic"}'],
+      [JSON.parse('{"resourceType":"Basic","__proto__":{"b":1,"a":2},"z":[]}'), '{"__proto__":{"a":2,"b":1},"resourceType":"Basic","z":[]}'],
+      [{ resourceType: 'Basic', a: [undefined, () => 1, Symbol('s'), Number.NaN], f: () => 1, d: new Date(0) }, '{"a":[null,null,null,null],"d":{},"f":null,"resourceType":"Basic"}'],
+      [{ resourceType: 'Basic', toJSON: () => ({ hidden: true }), s: 'lone \ud800 "q"' }, '{"resourceType":"Basic","s":"lone \\ud800 \\"q\\"","toJSON":null}'],
+    ];
+    for (const [resource, canonical] of cases) assert.equal(versionIdOf(resource as Patient), sha(canonical), canonical);
+    assert.throws(() => versionIdOf({ resourceType: 'Basic', n: 1n } as unknown as Patient), TypeError);
+  });
   it('stampVersion keeps the rest of meta', () => {
     const s = stampVersion(patient('1', 'Smith', 'Jane', 'female', '1980-07-01'));
     assert.equal(s.meta?.lastUpdated, '2024-01-02T03:04:05-05:00');
