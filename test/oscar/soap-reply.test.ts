@@ -83,6 +83,22 @@ describe('reading SOAP answers by the WSDL', () => {
     { kind: 'fault', fault: { code: 'soap:Sender wsse:FailedAuthentication', text: 'no' } });
   });
 
+  it('reads a record whatever the order of its fields, skipped, repeated or unknown ones included', () => {
+    // The WSDL's order: id, updated, active, name, sex, status, weight, exts (repeated), owner.
+    const fields = ['<id>5</id>', '<updated>2024-01-01</updated>', '<active>1</active>', '<name>N</name>', '<sex>M</sex>',
+      '<status>2</status>', '<weight>1.5</weight>', '<exts><n>1</n></exts>', '<exts><key>k</key><n>2</n></exts>', '<owner><n>3</n><key>o</key></owner>'];
+    const expected = { id: 5, updated: '2024-01-01', active: true, name: 'N', sex: 'M', status: 2, weight: 1.5, exts: [{ n: 1 }, { key: 'k', n: 2 }], owner: { n: 3, key: 'o' } };
+    for (const order of [fields, [...fields].reverse(), [fields[9], ...fields.slice(0, 9)], [fields[7], fields[0], fields[8], ...fields.slice(1, 7), fields[9]]]) {
+      const record = value('getOne', `<return>${order.join('')}</return>`) as Record<string, unknown>;
+      const exts = order.indexOf(fields[7]!) < order.indexOf(fields[8]!) ? expected.exts : [...expected.exts].reverse();
+      assert.deepEqual(record, { ...expected, exts }, order.join(''));
+    }
+    assert.deepEqual(value('getThings', '<return><id>1</id><sex>M</sex><statusX>a</statusX><status>3</status><weight>2</weight><name>a</name><name>b</name><active>false</active></return>'),
+      [{ id: 1, sex: 'M', statusX: 'a', status: 3, weight: 2, name: ['a', 'b'], active: false }], 'skipped fields, an unknown one named like the next, a single field twice, an earlier one last');
+    assert.deepEqual(value('getOne', '<return><ns:id xmlns:ns="x">4</ns:id><name a="1">b</name><weight/><status >7</status></return>'), { id: 4, name: 'b', weight: null, status: 7 },
+      'a prefix, an attribute, an empty element, white space in the tag');
+  });
+
   it('refuses an answer that is not well-formed instead of reading part of it', () => {
     const whole = answer('getOne', '<return><id>1</id><name>Ann</name></return>');
     for (const bad of [
