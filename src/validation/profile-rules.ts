@@ -73,11 +73,30 @@ function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : v === undefined ? [] : [v];
 }
 
+// The parts of each dotted path of a rule (`where.path`, `drop`), split once: valuesAt runs for
+// every node a rule applies to. Bounded by the rule files.
+const PATH_PARTS = new Map<string, readonly string[]>();
+
+function partsOf(dotted: string): readonly string[] {
+  let parts = PATH_PARTS.get(dotted);
+  if (!parts) {
+    parts = dotted.split('.');
+    PATH_PARTS.set(dotted, parts);
+  }
+  return parts;
+}
+
 function valuesAt(node: JsonObject, dotted: string): unknown[] {
   let values: unknown[] = [node];
-  for (const part of dotted.split('.')) {
+  for (const part of partsOf(dotted)) {
     const next: unknown[] = [];
-    for (const v of values) if (isObject(v)) next.push(...list(v[part]));
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!isObject(v)) continue;
+      const x = v[part];
+      if (Array.isArray(x)) for (let j = 0; j < x.length; j++) next.push(x[j]);
+      else if (x !== undefined) next.push(x);
+    }
     values = next;
   }
   return values;

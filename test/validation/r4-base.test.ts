@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateResource } from '../../src/validation/index.js';
+import { calendarProblem } from '../../src/validation/primitives.js';
 import { assertOnlyIssue } from './assert-issues.js';
 import { json, valid } from './fixtures.js';
 
@@ -159,6 +160,13 @@ describe('values the schema regexes let through', () => {
     const p = json(valid.patient());
     p.extension.push({ url: 'https://clinic.example.org/ext/seen', valueDate: '2021-06-31' });
     assertOnlyIssue(p, { expression: 'Patient.extension[1].valueDate', code: 'value' });
+  });
+
+  it('checks the day of every full date, whatever follows it, and nothing shorter or spelled otherwise', () => {
+    const impossible = ['1980-02-30', '1900-02-29', '2023-02-29T10:00:00Z', '2024-04-31T00:00:00.123+05:00', '2024-06-31'];
+    const fine = ['2000-02-29', '1980-02-29T23:59:59Z', '2024-12-31', '2024', '2024-02', '2024-2-30', '2024-13-40', '20x4-02-30', '２０２４-02-30', '2024-02-3', ''];
+    for (const value of impossible) assert.match(calendarProblem(value) ?? '', /calendar date/, value);
+    for (const value of fine) assert.equal(calendarProblem(value), undefined, value);
   });
 
   it('accepts 29 February in a leap year (the valid Patient is born 1980-02-29)', () => {
