@@ -2,13 +2,16 @@
 // each server and the load generator (autocannon) in processes of their own. Prints the figures,
 // the ratios against the targets, and a Markdown table for the README.
 //   npm run bench               full run (5–9 minutes)
-//   npm run bench -- --quick    shorter runs, smaller memory load (about 3 minutes)
+//   npm run bench -- --quick    shorter runs, smaller memory load (about 8 minutes, 5 of them the
+//                               memory benchmark's three rounds)
 //   npm run bench -- --only=1,4 a subset (1 and 2 run together; 6 is the per-type miss table;
 //                               7 is two instances sharing their state on PostgreSQL)
 //   npm run bench -- --profile  also profiles the facade during a cache-hit and a cache-miss window
 //                               and prints where the time goes (profiles kept in the OS temp dir)
 //   npm run bench -- --from-src the facade runs src/ under tsx instead of the build (dist/, built
 //                               first by every other run: `npm start` runs the build)
+//   npm run bench -- --only=5 --mem-rounds=N --mem-base=DIR   memory: N rounds, and another
+//                               build's facades alternating with this one's
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,7 +101,7 @@ async function main(): Promise<void> {
   let t: ThroughputReport | undefined;
   let m: MissLatencyReport | undefined;
   let u: UpstreamReport | undefined;
-  let mem: MemoryReport | undefined;
+  let mem: (MemoryReport & { rounds: number[] }) | undefined;
   let byType: MissCaseReport[] | undefined;
 
   if (wants(1)) {
@@ -186,29 +189,70 @@ async function main(): Promise<void> {
     const distinct = quick ? 4_000 : 20_000;
     const reads = quick ? 20_000 : 100_000;
     const budget = 64 * MIB; // the default CACHE_MAX_BYTES
-    process.stdout.write(`5. memory: ${reads.toLocaleString('en')} reads over ${distinct.toLocaleString('en')} distinct patients, cache budget ${mib(budget)} vs no cache …\n`);
+    // Where the RSS goes (bench/results.md, "Benchmark 5: where the RSS goes"): V8 keeps the pages
+    // its heap grew to during the load, so RSS after it follows the heap's peak, which GC timing
+    // moves by tens of MiB from one process to the next. Hence several rounds, each pair of
+    // facades in fresh processes, and the median round.
+    //   --mem-rounds=N   rounds (default 3 quick, 1 full)
+    //   --mem-base=DIR   the same pairs from another build too (e.g. an older dist kept in
+    //                    dist-base/), alternating with this one round by round
+    const base = args.find((a) => a.startsWith('--mem-base='))?.slice(11);
+    const rounds = Number(args.find((a) => a.startsWith('--mem-rounds='))?.slice(13) ?? (quick ? 3 : 1));
+    process.stdout.write(`5. memory: ${reads.toLocaleString('en')} reads over ${distinct.toLocaleString('en')} distinct patients, cache budget ${mib(budget)} vs no cache, ${rounds} round(s)${base ? `, this build and ${base} alternating` : ''} …\n`);
     const big = await child<SimInfo>('servers/sim.ts', { BENCH_EXTRA_PATIENTS: String(distinct) });
     const env = { ...from, MALLOC_ARENA_MAX: '2', OSCAR_GZIP: 'false', BENCH_SIM_URL: big.info.url, CHANGE_POLL_SECONDS: '0', OSCAR_MAX_IN_FLIGHT: '8', OSCAR_MAX_QUEUE: '1000', CACHE_DOCUMENT_MAX_BYTES: '0' };
     // The same fixed young generation for both: otherwise V8 sizes it by allocation rate, and that
     // alone moves RSS by tens of MiB from run to run.
     const gcArgs = ['--max-semi-space-size=8'];
-    const cached = await child<{ base: string }>('servers/facade.ts', { ...env, CACHE_MAX_BYTES: String(budget) }, gcArgs);
-    const uncached = await child<{ base: string }>('servers/facade.ts', { ...env, CACHE_MAX_BYTES: '0' }, gcArgs);
-    mem = await memory({ cached, uncached, ids: big.info.ids.filter((id) => id >= 100_000), reads, uncachedReads: Math.min(reads, 20_000), budgetBytes: budget, connections: 16 });
-    const extra = mem.cached.after.rssBytes - mem.uncached.after.rssBytes;
-    process.stdout.write(`   no cache: RSS ${mib(mem.uncached.after.rssBytes)} (fixed overhead), heap ${mib(mem.uncached.after.heapUsedBytes)} used / ${mib(mem.uncached.after.heapTotalBytes)} committed, external ${mib(mem.uncached.after.externalBytes)}, ${mem.uncached.load.requests} reads at ${mem.uncached.load.rps.toFixed(0)} req/s\n`);
-    process.stdout.write(`   cache:    RSS ${mib(mem.cached.after.rssBytes)}, heap ${mib(mem.cached.after.heapUsedBytes)} used / ${mib(mem.cached.after.heapTotalBytes)} committed, external ${mib(mem.cached.after.externalBytes)}, ${mem.cached.load.requests} reads at ${mem.cached.load.rps.toFixed(0)} req/s; cache holds ${mib(mem.cached.cache.main.bytes)} in ${mem.cached.cache.main.entries} entries\n`);
-    process.stdout.write(`   RSS above the fixed overhead: ${mib(extra)} (budget ${mib(budget)}: ${ok(extra <= budget)})\n`);
-    // The calibration of src/cache/measure.ts: what one MiB the cache counts costs the process.
-    const counted = mem.cached.cache.main.bytes / MIB;
-    const per = (a: number, b: number): string => f2((a - b) / MIB / Math.max(counted, 1e-9));
-    process.stdout.write(`   per MiB the cache counts: RSS ${per(mem.cached.after.rssBytes, mem.uncached.after.rssBytes)} MiB, heap ${per(mem.cached.after.heapUsedBytes, mem.uncached.after.heapUsedBytes)} MiB, external ${per(mem.cached.after.externalBytes, mem.uncached.after.externalBytes)} MiB\n\n`);
-    await cached.stop();
-    await uncached.stop();
+    const byBuild = new Map<string, MemoryReport[]>();
+    for (let round = 0; round < rounds; round++) {
+      const builds = base ? (round % 2 === 0 ? [undefined, base] : [base, undefined]) : [undefined];
+      for (const dist of builds) {
+        const buildEnv = dist === undefined ? env : { ...env, BENCH_FACADE_DIST: dist };
+        const cached = await child<{ base: string }>('servers/facade.ts', { ...buildEnv, CACHE_MAX_BYTES: String(budget) }, gcArgs);
+        const uncached = await child<{ base: string }>('servers/facade.ts', { ...buildEnv, CACHE_MAX_BYTES: '0' }, gcArgs);
+        const r = await memory({ cached, uncached, ids: big.info.ids.filter((id) => id >= 100_000), reads, uncachedReads: Math.min(reads, 20_000), budgetBytes: budget, connections: 16 });
+        await cached.stop();
+        await uncached.stop();
+        const name = dist ?? 'this build';
+        process.stdout.write(`   round ${round + 1}, ${name}:\n`);
+        printMemory(r);
+        byBuild.set(name, [...byBuild.get(name) ?? [], r]);
+      }
+    }
+    for (const [name, reports] of byBuild) {
+      const sorted = reports.slice().sort((a, b) => extraRss(a) - extraRss(b));
+      const perMib = sorted.map((r) => f2(extraRss(r) / r.cached.cache.main.bytes));
+      process.stdout.write(`   ${name}: RSS above the fixed overhead, median of ${reports.length} round(s): ${mib(extraRss(sorted[sorted.length >> 1]!))} (rounds: ${sorted.map((r) => mib(extraRss(r))).join(', ')}; per MiB the cache counts ${perMib.join(', ')})\n`);
+    }
+    process.stdout.write('\n');
+    const ours = byBuild.get('this build')!.sort((a, b) => extraRss(a) - extraRss(b));
+    mem = { ...ours[ours.length >> 1]!, rounds: ours.map(extraRss) };
     await big.stop();
   }
 
   finish(markdown(t, m, u, mem, byType, shared), started);
+}
+
+const extraRss = (mem: MemoryReport): number => mem.cached.after.median.rssBytes - mem.uncached.after.median.rssBytes;
+
+function printMemory(mem: MemoryReport): void {
+  const line = (name: string, r: MemoryReport['cached']): string => {
+    const a = r.after.median;
+    const d = r.after.detail;
+    return `   ${name}RSS ${mib(a.rssBytes)} (${r.after.samples} samples ${mib(r.after.rss.min)}–${mib(r.after.rss.max)}; before the load ${mib(r.before.median.rssBytes)}; peak ${mib(r.after.peakRssBytes)}), heap ${mib(a.heapUsedBytes)} used / ${mib(a.heapTotalBytes)} committed / ${mib(d.heap.resident)} resident, external ${mib(d.external)} (ArrayBuffers ${mib(d.arrayBuffers)}); RSS anonymous ${mib(d.anon)} (V8 pages ${mib(d.mappings.v8Pages)}, brk ${mib(d.mappings.brk)}, executable ${mib(d.mappings.executable)}, other ${mib(d.mappings.other)}; outside V8's heap spaces ${mib(d.anonOutsideHeap)}), file-backed ${mib(d.file)}; ${r.load.requests} reads at ${r.load.rps.toFixed(0)} req/s\n`
+      + `      after a last-resort GC (V8's pooled pages handed back; a running server makes none): RSS ${mib(r.released.rss)}, V8 pages ${mib(r.released.mappings.v8Pages)}\n`
+      + `      spaces (committed/resident/live MiB): ${Object.entries(d.spaces).filter(([, s]) => s.committed > 0).map(([k, s]) => `${k.replace(/_space$/, '')} ${f1(s.committed / MIB)}/${f1(s.resident / MIB)}/${f1(s.used / MIB)}`).join(', ')}\n`;
+  };
+  process.stdout.write(line('no cache: ', mem.uncached));
+  process.stdout.write(line('cache:    ', mem.cached));
+  process.stdout.write(`   cache holds ${mib(mem.cached.cache.main.bytes)} in ${mem.cached.cache.main.entries} entries; RSS above the fixed overhead: ${mib(extraRss(mem))} (budget ${mib(mem.budgetBytes)}: ${ok(extraRss(mem) <= mem.budgetBytes)})\n`);
+  // The calibration of src/cache/measure.ts: what one MiB the cache counts costs the process.
+  const counted = mem.cached.cache.main.bytes / MIB;
+  const per = (a: number, b: number): string => f2((a - b) / MIB / Math.max(counted, 1e-9));
+  const c = mem.cached.after;
+  const u = mem.uncached.after;
+  process.stdout.write(`   per MiB the cache counts: RSS ${per(c.median.rssBytes, u.median.rssBytes)} MiB (V8 heap spaces resident ${per(c.detail.heap.resident, u.detail.heap.resident)}, V8 pages ${per(c.detail.mappings.v8Pages, u.detail.mappings.v8Pages)}, brk ${per(c.detail.mappings.brk, u.detail.mappings.brk)}, other anonymous ${per(c.detail.mappings.other, u.detail.mappings.other)}, file-backed ${per(c.detail.file, u.detail.file)}), heap live ${per(c.median.heapUsedBytes, u.median.heapUsedBytes)} MiB, external ${per(c.detail.external, u.detail.external)} MiB\n\n`);
 }
 
 function finish(table: string, started: number): void {
@@ -220,7 +264,7 @@ function finish(table: string, started: number): void {
   writeFileSync(join(dir, 'latest.md'), `${table}\n`);
 }
 
-function markdown(t?: ThroughputReport, m?: MissLatencyReport, u?: UpstreamReport, mem?: MemoryReport, byType?: MissCaseReport[], s?: SharedStateReport): string {
+function markdown(t?: ThroughputReport, m?: MissLatencyReport, u?: UpstreamReport, mem?: MemoryReport & { rounds: number[] }, byType?: MissCaseReport[], s?: SharedStateReport): string {
   const rows: string[] = ['| # | benchmark | result | target | |', '|---|---|---|---|---|'];
   if (t) {
     const [x, ...beside] = t.median;
@@ -240,8 +284,9 @@ function markdown(t?: ThroughputReport, m?: MissLatencyReport, u?: UpstreamRepor
     rows.push(`| 4d | 200 concurrent distinct cold reads | **at most ${u.fanIn.maxConcurrent} OSCAR requests at once** | ≤ OSCAR_MAX_IN_FLIGHT (${u.fanIn.limit}) | ${ok(u.fanIn.maxConcurrent <= u.fanIn.limit)} |`);
   }
   if (mem) {
-    const extra = mem.cached.after.rssBytes - mem.uncached.after.rssBytes;
-    rows.push(`| 5 | RSS after ${mem.reads.toLocaleString('en')} reads over ${mem.distinct.toLocaleString('en')} patients | no cache ${mib(mem.uncached.after.rssBytes)} (fixed overhead); cache ${mib(mem.cached.after.rssBytes)} (holds ${mib(mem.cached.cache.main.bytes)}): **+${mib(extra)}** | ≤ budget ${mib(mem.budgetBytes)} + fixed overhead | ${ok(extra <= mem.budgetBytes)} |`);
+    const extra = extraRss(mem);
+    const spread = mem.rounds.length > 1 ? `, rounds ${mib(Math.min(...mem.rounds))} to ${mib(Math.max(...mem.rounds))}` : '';
+    rows.push(`| 5 | RSS after ${mem.reads.toLocaleString('en')} reads over ${mem.distinct.toLocaleString('en')} patients (median round of ${mem.rounds.length}, fresh processes each) | no cache ${mib(mem.uncached.after.median.rssBytes)} (fixed overhead); cache ${mib(mem.cached.after.median.rssBytes)} (holds ${mib(mem.cached.cache.main.bytes)}): **+${mib(extra)}**${spread} | ≤ budget ${mib(mem.budgetBytes)} + fixed overhead | ${ok(extra <= mem.budgetBytes)} |`);
   }
   for (const [i, r] of (byType ?? []).entries()) {
     const target = `p50 ≤ ${r.targetP50Ms} ms${r.targetP99Ms === undefined ? '' : `, p99 ≤ ${r.targetP99Ms} ms`}`;

@@ -6,6 +6,8 @@
 //   older build kept for an A/B run: bench/hit-ab.ts).
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { writeHeapSnapshot } from 'node:v8';
+import { memoryDetail } from '../lib/memory-detail.js';
 import { processStats, serveChild } from '../lib/proc.js';
 
 type Product = typeof import('../../src/app.js') & typeof import('../../src/config.js') & typeof import('../../src/logging.js') & typeof import('../../src/sim/options.js');
@@ -31,7 +33,18 @@ serveChild({ base: config.fhirBaseUrl, cache: config.cache, built }, {
   // Peak resident memory of this process so far (getrusage ru_maxrss), in bytes; no GC forced.
   peakRss: () => process.resourceUsage().maxRSS * 1024,
   memory: () => process.memoryUsage(),
+  // RSS by mapping kind and V8's heap spaces (bench/lib/memory-detail.ts), after a full GC unless
+  // the argument is false.
+  'memory-detail': (gc) => { if (gc !== false) (globalThis as { gc?: () => void }).gc?.(); return memoryDetail(); },
+  // The same after a last-resort GC, the only collection that hands V8's pooled pages back to the
+  // OS (a running server never makes one): what the live data and malloc hold without the pool.
+  'memory-released': () => {
+    (globalThis as { gc?: (o: object) => void }).gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    return memoryDetail();
+  },
   cache: () => facade.cache.usage(),
+  // A heap snapshot into the given file (what the cache's entries hold: bench/cache-heap.ts).
+  'heap-snapshot': (file) => writeHeapSnapshot(String(file)),
   clear: () => { facade.cache.invalidateAll(); return true; },
   metrics: () => facade.metrics.registry.metrics(),
 });

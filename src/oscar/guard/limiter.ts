@@ -9,7 +9,6 @@
 
 import { OscarUnavailableError } from '../errors.js';
 import { currentCaller } from './caller.js';
-import { Deadlines, type Deadline } from './deadlines.js';
 import { isBackground } from './priority.js';
 
 export interface LimiterOptions {
@@ -25,7 +24,7 @@ export interface LimiterOptions {
   maxBackgroundWaitMs?: number;
 }
 
-interface Waiter { grant: () => void; deadline: Deadline }
+interface Waiter { grant: () => void; timer: NodeJS.Timeout }
 
 export class Limiter {
   private active = 0;
@@ -36,8 +35,6 @@ export class Limiter {
   /** Calls in flight or waiting, per caller that has any. */
   private readonly held = new Map<string, number>();
   private maxInFlight: number;
-  /** The waiters' deadlines, on one timer (deadlines.ts): a fan-out queues most of its calls. */
-  private readonly deadlines = new Deadlines();
 
   constructor(private readonly opts: LimiterOptions) {
     this.maxInFlight = opts.maxInFlight;
@@ -75,13 +72,13 @@ export class Limiter {
     const unhold = this.hold(caller);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
-        grant: () => { this.deadlines.cancel(waiter.deadline); resolve(this.releaser(unhold)); },
-        deadline: this.deadlines.add(this.opts.maxWaitMs, () => {
+        grant: () => { clearTimeout(waiter.timer); resolve(this.releaser(unhold)); },
+        timer: setTimeout(() => {
           const i = this.queue.indexOf(waiter);
           if (i >= 0) this.queue.splice(i, 1);
           unhold();
           reject(new OscarUnavailableError(operation, 'queue-timeout', { retryAfterSeconds: 1 }));
-        }),
+        }, this.opts.maxWaitMs),
       };
       this.queue.push(waiter);
     });
@@ -103,12 +100,12 @@ export class Limiter {
     }
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
-        grant: () => { this.deadlines.cancel(waiter.deadline); resolve(this.backgroundReleaser()); },
-        deadline: this.deadlines.add(this.opts.maxBackgroundWaitMs ?? 10 * this.opts.maxWaitMs, () => {
+        grant: () => { clearTimeout(waiter.timer); resolve(this.backgroundReleaser()); },
+        timer: setTimeout(() => {
           const i = this.backgroundQueue.indexOf(waiter);
           if (i >= 0) this.backgroundQueue.splice(i, 1);
           reject(new OscarUnavailableError(operation, 'queue-timeout', { retryAfterSeconds: 1 }));
-        }),
+        }, this.opts.maxBackgroundWaitMs ?? 10 * this.opts.maxWaitMs),
       };
       this.backgroundQueue.push(waiter);
     });
