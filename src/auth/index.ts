@@ -14,7 +14,7 @@ import { AccessTokenVerifier } from './access-token.js';
 import { refuseWithoutScope } from './attempt.js';
 import { auditLineFor, tokenAuditEventFor } from './audit.js';
 import { createAuditSink, type AuditSink } from './audit-sink.js';
-import { AuditFactsRegistry, type AuthContext } from './context.js';
+import { AuditFactsRegistry, type AuditFacts, type AuthContext } from './context.js';
 import { authEndpoints, capabilitySecurity, openSecurity, smartConfiguration, type AuthEndpoints } from './discovery.js';
 import { createEnforcement } from './enforce.js';
 import type { FacadeState } from '../state/index.js';
@@ -34,7 +34,7 @@ export { parseScopes, formatScope, accessFor } from './scopes.js';
 
 export interface AuthLayer {
   /** Identifies the caller; throws a 401 FhirError for a missing or bad token. */
-  authenticate(req: IncomingMessage, fhirReq: FhirRequest): Promise<AuthContext>;
+  authenticate(req: IncomingMessage, fhirReq: FhirRequest): AuthContext | Promise<AuthContext>;
   /** Scope and compartment enforcement inside the router. */
   hooks: Pick<RouterHooks, 'beforeInteraction' | 'checkResource'>;
   /** The scope check before a body is read (src/http/body-admission.ts); absent without SMART. */
@@ -44,7 +44,7 @@ export interface AuthLayer {
   /** True when SMART apps are registered and OSCAR signs their users in (this needs OSCAR's REST module). */
   signsPeopleIn: boolean;
   /** Runs a request of a SMART app user as that user at OSCAR (their own OSCAR token signs its REST calls). */
-  actAs(auth: unknown, fn: () => Promise<FhirResponse>): Promise<FhirResponse>;
+  actAs(auth: unknown, fn: () => FhirResponse | Promise<FhirResponse>): FhirResponse | Promise<FhirResponse>;
   /** CapabilityStatement rest.security. */
   capabilitySecurity?: CapabilityStatementRestSecurity;
   /** Every finished FHIR request (the audit trail). */
@@ -73,6 +73,12 @@ export interface AuthOptions {
   oscar?: OscarConnection;
   /** An audit destination shared with other clinics (not closed here); default: one of its own from AUDIT_LOG. */
   auditSink?: AuditSink;
+}
+
+/** A refused token: the reason goes to the request's audit record (no PHI: token problems only). */
+function refused(f: AuditFacts, e: unknown): never {
+  f.denial = (e as Error).message;
+  throw e;
 }
 
 export function createAuth(config: Config, logger: Logger, opts: AuthOptions): AuthLayer {
@@ -157,28 +163,24 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
     }
   }
 
+  const attached = (ctx: AuthContext, f: AuditFacts): AuthContext => {
+    facts.attach(ctx, f);
+    return ctx;
+  };
   const isKnownType = (t: string): boolean => opts.registry.get(t) !== undefined;
   const isPublic = (r: FhirRequest): boolean =>
     // The CapabilityStatement is public (SMART discovery starts there); so is a CORS preflight.
     (r.path === '/metadata' && (r.method === 'GET' || r.method === 'HEAD')) || r.method === 'OPTIONS';
 
   return {
-    async authenticate(req, fhirReq) {
+    authenticate(req, fhirReq) {
       const f = facts.forRequest(fhirReq);
       if (req.socket.remoteAddress) f.remoteAddress = req.socket.remoteAddress;
-      let ctx: AuthContext;
-      if (!verifier || isPublic(fhirReq)) {
-        ctx = { kind: 'anonymous' };
-      } else {
-        try {
-          ctx = await verifier.verify(fhirReq.headers.authorization);
-        } catch (e) {
-          f.denial = (e as Error).message;
-          throw e;
-        }
-      }
-      facts.attach(ctx, f);
-      return ctx;
+      if (!verifier || isPublic(fhirReq)) return attached({ kind: 'anonymous' }, f);
+      // A token verified just before answers at once: a cache hit then waits for nothing (src/http/fhir-handler.ts).
+      const now = verifier.verifiedNow(fhirReq.headers.authorization);
+      if (now !== undefined) return attached(now, f);
+      return verifier.verify(fhirReq.headers.authorization).then((c) => attached(c, f), (e: unknown) => refused(f, e));
     },
     hooks: createEnforcement({ registry: opts.registry, baseUrl: config.fhirBaseUrl, enforce: smart, facts, ...(people && { sees: (a, p, type) => people.identity.sees(a, p, type) }) }),
     // Its refusal is audited with its reason like one from the router's hooks.
@@ -216,7 +218,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
     auditSink: sink,
     signsPeopleIn: people !== undefined,
     actAs: (auth, fn) => (people && typeof auth === 'object' && auth !== null && (auth as AuthContext).oscarProvider !== undefined
-      ? people.identity.actAs(auth as AuthContext, fn) : fn()),
+      ? people.identity.actAs(auth as AuthContext, async () => fn()) : fn()),
     start: async () => { if (own.tokenUrl && !server) await startServer(); },
     close: () => (ownSink ? sink.close() : Promise.resolve()),
   };

@@ -42,7 +42,7 @@ export interface FhirHandlerOptions {
   /** Attaches the caller's identity (SMART) to the request, or throws a 401/403 FhirError. */
   authenticate?: (req: IncomingMessage, fhirReq: FhirRequest) => Promise<unknown> | unknown;
   /** Runs the request as its caller where that matters upstream (a SMART app user's own OSCAR token). */
-  actAs?: (auth: unknown, fn: () => Promise<FhirResponse>) => Promise<FhirResponse>;
+  actAs?: (auth: unknown, fn: () => FhirResponse | Promise<FhirResponse>) => FhirResponse | Promise<FhirResponse>;
   /** Called once per finished request (metrics, audit). */
   onFinished?: (info: FinishedRequest) => void;
   /** CORS_ORIGINS policy; absent = no CORS headers, preflights get a plain OPTIONS answer. */
@@ -82,7 +82,58 @@ function errorResponse(err: unknown): { response: FhirResponse; bug: boolean } {
   return { response: { status: mapped.status, headers: { 'content-type': FHIR_JSON_UTF8, ...mapped.headers }, body: mapped.outcome }, bug: mapped.bug };
 }
 
-export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+/** A step's result, now or later. */
+type Later<T> = T | Promise<T>;
+const isThenable = (x: unknown): x is Promise<unknown> => typeof (x as { then?: unknown } | null | undefined)?.then === 'function';
+
+/** What a request is answered with: a FhirResponse, or an export file streamed under its status and headers. */
+type Answer = FhirResponse & { stream?: AsyncIterable<Buffer> };
+
+/**
+ * The FhirRequest of one HTTP request. Its abort signal is made only when something asks for it:
+ * an AbortController and a 'close' listener per request cost more than a whole cache-hit read,
+ * and a hit never asks. A client that left before anyone asked gets an aborted signal; one that
+ * leaves later aborts it then.
+ */
+class HttpFhirRequest implements FhirRequest {
+  auth: unknown = undefined;
+  body: unknown = undefined;
+  readonly #res: ServerResponse;
+  #abort: AbortController | undefined;
+
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly query: [string, string][],
+    // Node joins repeated request headers into one string (only set-cookie, a response header, is an array).
+    readonly headers: Record<string, string | undefined>,
+    readonly requestId: string,
+    res: ServerResponse,
+  ) {
+    this.#res = res;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#abort) {
+      const abort = (this.#abort = new AbortController());
+      const res = this.#res;
+      if (res.closed) {
+        if (!res.writableFinished) abort.abort();
+      } else {
+        res.once('close', () => { if (!res.writableFinished) abort.abort(); });
+      }
+    }
+    return this.#abort.signal;
+  }
+}
+
+/**
+ * The handler answers a request: undefined when it was answered at once (a cache hit: every step
+ * answered without waiting, so no promise and no microtask), else a promise of the answer being sent.
+ */
+export type FhirHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | undefined;
+
+export function createFhirHandler(opts: FhirHandlerOptions): FhirHandler {
   const { router, basePath, logger, cors, rateLimit, drain, baseHeaders, routeLabel } = opts;
 
   const graceMs = opts.unreadBodyGraceMs ?? 1_000;
@@ -135,7 +186,118 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
     if (unread) closeUnreadBody(req, res, graceMs);
   }
 
-  return async (req, res) => {
+  // The steps of a request, in the order of the header comment. Each goes on to the next at once
+  // when its own work did not wait (a cache hit waits for nothing), and through a promise otherwise.
+
+  /** Query bounds, then the caller's identity (a failure is kept for after the rate limit). */
+  function identify(req: IncomingMessage, fhirReq: HttpFhirRequest): Later<Answer> {
+    checkParams(fhirReq.query);
+    const condition = fhirReq.headers['if-none-exist'];
+    if (condition !== undefined) checkParams(conditionPairs(condition), 'If-None-Exist header');
+    if (!opts.authenticate) return admit(req, fhirReq, undefined);
+    let who: unknown;
+    try {
+      who = opts.authenticate(req, fhirReq);
+    } catch (e) {
+      return admit(req, fhirReq, e);
+    }
+    if (!isThenable(who)) {
+      fhirReq.auth = who;
+      return admit(req, fhirReq, undefined);
+    }
+    return who.then((auth) => { fhirReq.auth = auth; return admit(req, fhirReq, undefined); }, (e: unknown) => admit(req, fhirReq, e));
+  }
+
+  /** The rate limit: counted even when authentication failed (keyed by IP then): guessing tokens is not free. */
+  function admit(req: IncomingMessage, fhirReq: HttpFhirRequest, authError: unknown): Later<Answer> {
+    if (!rateLimit) return dispatch(req, fhirReq, authError);
+    return rateLimit.limits.take(rateLimitKey(fhirReq.auth, req.socket.remoteAddress), rateLimit.perMinute).then((wait) => {
+      if (wait > 0) throw tooManyRequests(`Too many requests: retry in ${wait} s`, wait);
+      return dispatch(req, fhirReq, authError);
+    });
+  }
+
+  /** A refused caller is answered now; then the export, a body bounded for its interaction, or the router. */
+  function dispatch(req: IncomingMessage, fhirReq: HttpFhirRequest, authError: unknown): Later<Answer> {
+    if (authError !== undefined) throw authError;
+    const bulk = opts.bulk?.endpoint.claims(fhirReq) ? opts.bulk : undefined;
+    if (bulk) return serveBulk(req, fhirReq, bulk);
+    if (fhirReq.method !== 'GET' && fhirReq.method !== 'HEAD') {
+      // undefined: the interaction takes no body here; the router answers it without one.
+      const limit = opts.admitBody ? opts.admitBody(fhirReq) : opts.bodyLimitBytes;
+      if (limit !== undefined) return routeWithBody(req, fhirReq, Math.min(limit, opts.bodyLimitBytes));
+    }
+    return route(fhirReq);
+  }
+
+  async function serveBulk(req: IncomingMessage, fhirReq: HttpFhirRequest, bulk: NonNullable<FhirHandlerOptions['bulk']>): Promise<Answer> {
+    if (fhirReq.method === 'POST') fhirReq.body = parseBody(await readBody(req, bulk.bodyLimitBytes), req.headers['content-type'], fhirReq.query);
+    return bulk.endpoint.serve(fhirReq);
+  }
+
+  async function routeWithBody(req: IncomingMessage, fhirReq: HttpFhirRequest, limit: number): Promise<Answer> {
+    fhirReq.body = parseBody(await readBody(req, limit), req.headers['content-type'], fhirReq.query);
+    return route(fhirReq);
+  }
+
+  const run = (fhirReq: FhirRequest): Later<FhirResponse> => (opts.serve ? opts.serve(fhirReq, router) : router(fhirReq));
+  // A SMART app user's request runs as that user at OSCAR (src/auth/oscar/identity.ts).
+  const acting = (fhirReq: FhirRequest): Later<FhirResponse> => (opts.actAs ? opts.actAs(fhirReq.auth, () => run(fhirReq)) : run(fhirReq));
+
+  function route(fhirReq: HttpFhirRequest): Later<FhirResponse> {
+    // A token's OSCAR calls count against its client's share of OSCAR's slots (oscar/guard/limiter.ts);
+    // without a token (AUTH_MODE=none) there is no client to tell apart, only the global bounds.
+    const caller = clientKey(fhirReq.auth);
+    return caller === undefined ? acting(fhirReq) : asCaller(caller, () => acting(fhirReq));
+  }
+
+  function failed(fhirReq: FhirRequest, err: unknown): FhirResponse {
+    const mapped = errorResponse(err);
+    if (mapped.bug) logger.error({ requestId: fhirReq.requestId, err }, 'unexpected error outside the router');
+    return mapped.response;
+  }
+
+  /** The answer written (streamed for an export file), then logged and reported. */
+  function finish(req: IncomingMessage, res: ServerResponse, fhirReq: HttpFhirRequest, answer: Answer, started: number, corsHeaders: Readonly<Record<string, string>> | undefined): Promise<void> | undefined {
+    const head = fhirReq.method === 'HEAD';
+    const { stream } = answer;
+    if (stream) {
+      const { stream: _, ...response } = answer;
+      return sendStream(req, res, response, stream, fhirReq.requestId, head, corsHeaders).then(
+        () => finished(fhirReq, response.status, started),
+        (err: unknown) => finished(fhirReq, writeFailed(req, res, fhirReq, err, corsHeaders), started),
+      );
+    }
+    let status = answer.status;
+    try {
+      send(req, res, answer, fhirReq.requestId, head, corsHeaders);
+    } catch (err) {
+      status = writeFailed(req, res, fhirReq, err, corsHeaders);
+    }
+    finished(fhirReq, status, started);
+    return undefined;
+  }
+
+  /** A response we cannot serialise is our bug; the client still gets a clean 500. The status sent. */
+  function writeFailed(req: IncomingMessage, res: ServerResponse, fhirReq: FhirRequest, err: unknown, corsHeaders: Readonly<Record<string, string>> | undefined): number {
+    logger.error({ requestId: fhirReq.requestId, err }, 'could not write the response');
+    const response = errorResponse(err).response;
+    if (!res.headersSent) send(req, res, response, fhirReq.requestId, fhirReq.method === 'HEAD', corsHeaders);
+    else res.destroy();
+    return response.status;
+  }
+
+  function finished(fhirReq: HttpFhirRequest, status: number, started: number): void {
+    const ms = performance.now() - started;
+    const level = status >= 400 ? 'info' : 'debug';
+    if (logger.isLevelEnabled(level)) {
+      const clientId = (fhirReq.auth as { clientId?: unknown } | undefined)?.clientId;
+      logger[level]({ requestId: fhirReq.requestId, method: fhirReq.method, route: routeLabel(fhirReq.path), status, ms: Math.round(ms * 10) / 10, clientId }, 'request');
+    }
+    opts.onFinished?.({ req: fhirReq, status, ms, auth: fhirReq.auth });
+  }
+
+  return (req, res) => {
     const started = performance.now();
     const requestId = requestIdFor(req.headers['x-request-id']);
     const method = req.method ?? 'GET';
@@ -153,87 +315,20 @@ export function createFhirHandler(opts: FhirHandlerOptions): (req: IncomingMessa
         ? { status: 204, headers: { allow: ALLOW, ...pre?.headers } }
         : { status: pre.status, headers: { 'content-type': FHIR_JSON_UTF8, ...pre.headers }, body: ORIGIN_REFUSED };
       send(req, res, response, requestId, false, undefined);
-      return;
+      return undefined;
     }
 
-    // The abort signal is made only when something asks for it (an AbortController costs more than
-    // a whole cache-hit read): `gone` remembers a client that left before anyone asked.
-    let abort: AbortController | undefined;
-    let gone = false;
-    res.once('close', () => { if (!res.writableFinished) { gone = true; abort?.abort(); } });
-    const fhirReq: FhirRequest = {
-      method,
-      path,
-      query: q < 0 ? [] : queryPairs(url.slice(q + 1)),
-      // Node joins repeated request headers into one string (only set-cookie, a response header, is an array).
-      headers: req.headers as Record<string, string | undefined>,
-      requestId,
-      get signal(): AbortSignal {
-        if (!abort) {
-          abort = new AbortController();
-          if (gone) abort.abort();
-        }
-        return abort.signal;
-      },
-    };
-    let response: FhirResponse;
-    let stream: AsyncIterable<Buffer> | undefined;
+    const fhirReq = new HttpFhirRequest(method, path, q < 0 ? [] : queryPairs(url.slice(q + 1)), req.headers as Record<string, string | undefined>, requestId, res);
+    let answer: Later<Answer>;
     try {
-      checkParams(fhirReq.query);
-      const condition = fhirReq.headers['if-none-exist'];
-      if (condition !== undefined) checkParams(conditionPairs(condition), 'If-None-Exist header');
-      let authError: unknown;
-      if (opts.authenticate) {
-        try { fhirReq.auth = await opts.authenticate(req, fhirReq); } catch (e) { authError = e; }
-      }
-      if (rateLimit) {
-        // Counted even when authentication failed (keyed by IP then): guessing tokens is not free.
-        const wait = await rateLimit.limits.take(rateLimitKey(fhirReq.auth, req.socket.remoteAddress), rateLimit.perMinute);
-        if (wait > 0) throw tooManyRequests(`Too many requests: retry in ${wait} s`, wait);
-      }
-      if (authError !== undefined) throw authError;
-      const bulk = opts.bulk?.endpoint.claims(fhirReq) ? opts.bulk : undefined;
-      if (bulk) {
-        if (method === 'POST') fhirReq.body = parseBody(await readBody(req, bulk.bodyLimitBytes), req.headers['content-type'], fhirReq.query);
-        const answer = await bulk.endpoint.serve(fhirReq);
-        ({ stream, ...response } = answer);
-      } else {
-        if (method !== 'GET' && method !== 'HEAD') {
-          // undefined: the interaction takes no body here; the router answers it without one.
-          const limit = opts.admitBody ? opts.admitBody(fhirReq) : opts.bodyLimitBytes;
-          if (limit !== undefined) {
-            fhirReq.body = parseBody(await readBody(req, Math.min(limit, opts.bodyLimitBytes)), req.headers['content-type'], fhirReq.query);
-          }
-        }
-        const run = (): FhirResponse | Promise<FhirResponse> => (opts.serve ? opts.serve(fhirReq, router) : router(fhirReq));
-        // A token's OSCAR calls count against its client's share of OSCAR's slots (oscar/guard/limiter.ts);
-        // without a token (AUTH_MODE=none) there is no client to tell apart, only the global bounds.
-        const caller = clientKey(fhirReq.auth);
-        // A SMART app user's request runs as that user at OSCAR (src/auth/oscar/identity.ts).
-        const acting = opts.actAs ? () => opts.actAs!(fhirReq.auth, async () => run()) : run;
-        response = await (caller === undefined ? acting() : asCaller(caller, acting));
-      }
+      answer = identify(req, fhirReq);
     } catch (err) {
-      const mapped = errorResponse(err);
-      if (mapped.bug) logger.error({ requestId, err }, 'unexpected error outside the router');
-      response = mapped.response;
+      answer = failed(fhirReq, err);
     }
-    try {
-      if (stream) await sendStream(req, res, response, stream, requestId, method === 'HEAD', corsHeaders);
-      else send(req, res, response, requestId, method === 'HEAD', corsHeaders);
-    } catch (err) {
-      // A response we cannot serialise is our bug; the client still gets a clean 500.
-      logger.error({ requestId, err }, 'could not write the response');
-      response = errorResponse(err).response;
-      if (!res.headersSent) send(req, res, response, requestId, method === 'HEAD', corsHeaders);
-      else res.destroy();
-    }
-    const ms = performance.now() - started;
-    const level = response.status >= 400 ? 'info' : 'debug';
-    if (logger.isLevelEnabled(level)) {
-      const clientId = (fhirReq.auth as { clientId?: unknown } | undefined)?.clientId;
-      logger[level]({ requestId, method, route: routeLabel(path), status: response.status, ms: Math.round(ms * 10) / 10, clientId }, 'request');
-    }
-    opts.onFinished?.({ req: fhirReq, status: response.status, ms, auth: fhirReq.auth });
+    if (!isThenable(answer)) return finish(req, res, fhirReq, answer, started, corsHeaders);
+    return answer.then(
+      (a) => finish(req, res, fhirReq, a, started, corsHeaders),
+      (err: unknown) => finish(req, res, fhirReq, failed(fhirReq, err), started, corsHeaders),
+    );
   };
 }

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from '../logging.js';
+import type { FhirHandler } from './fhir-handler.js';
 
 export interface HttpServerParts {
   /** Answers every request (byBase for one FHIR base, a dispatcher for many). */
@@ -35,17 +36,25 @@ const TIMEOUT = rawOutcome(408, 'Request Timeout', 'timeout', 'The request was n
  * Below `basePath`: the FHIR handler, except discovery and the authorization server; everything
  * else goes to the Express app.
  */
-export function byBase(basePath: string, fhir: (req: IncomingMessage, res: ServerResponse) => Promise<void>, app: Express, logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
+export function byBase(basePath: string, fhir: FhirHandler, app: Express, logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
+  // The handler answers every error itself; reaching here is a bug. Never let it take the process down.
+  const failed = (res: ServerResponse, err: unknown): void => {
+    logger.error({ err }, 'FHIR handler failed');
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/fhir+json; charset=utf-8', connection: 'close' }).end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'internal error' }] }));
+    else res.destroy();
+  };
   return (req, res) => {
     const url = req.url ?? '/';
     const atBase = url.startsWith(basePath) && (url.length === basePath.length || url[basePath.length] === '/' || url[basePath.length] === '?');
     if (atBase && !url.startsWith(`${basePath}/.well-known/`) && !url.startsWith(`${basePath}/auth/`)) {
-      fhir(req, res).catch((err: unknown) => {
-        // The handler answers every error itself; reaching here is a bug. Never let it take the process down.
-        logger.error({ err }, 'FHIR handler failed');
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/fhir+json; charset=utf-8', connection: 'close' }).end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'internal error' }] }));
-        else res.destroy();
-      });
+      let pending: Promise<void> | undefined;
+      try {
+        pending = fhir(req, res);
+      } catch (err) {
+        failed(res, err);
+        return;
+      }
+      pending?.catch((err: unknown) => failed(res, err));
     } else {
       app(req, res);
     }

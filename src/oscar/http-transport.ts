@@ -11,6 +11,7 @@ import zlib from 'node:zlib';
 import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders } from 'node:http';
 import { OscarProtocolError, OscarTimeoutError, OscarUnavailableError } from './errors.js';
 import { MalformedResponseError, ResponseReader } from './http1-response.js';
+import { Deadlines } from './guard/deadlines.js';
 
 export interface HttpExchange {
   method: string;
@@ -78,6 +79,8 @@ export class HttpTransport {
   private readonly maxSockets: number;
   private readonly maxBodyBytes: number;
   private readonly acceptEncoding: string;
+  /** The exchanges' deadlines, on one timer (guard/deadlines.ts). */
+  private readonly deadlines = new Deadlines();
 
   constructor(opts: HttpTransportOptions = {}) {
     this.maxSockets = opts.maxSockets ?? 16;
@@ -100,7 +103,7 @@ export class HttpTransport {
         settle: (e) => {
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          this.deadlines.cancel(deadline);
           if (e) { reject(e); return; }
           const r = ex.reader;
           const headers = r.headers as IncomingHttpHeaders;
@@ -116,13 +119,13 @@ export class HttpTransport {
           }
         },
       };
-      const timer = setTimeout(() => {
+      const deadline = this.deadlines.add(x.timeoutMs, () => {
         ex.settle(new OscarTimeoutError(x.operation, x.timeoutMs));
         const i = pool.waiting.indexOf(ex);
         if (i >= 0) pool.waiting.splice(i, 1);
         // Its socket is mid-exchange: it cannot carry another request.
         if (ex.conn?.exchange === ex) ex.conn.socket.destroy();
-      }, x.timeoutMs);
+      });
       this.start(ex, pool);
     });
   }

@@ -174,7 +174,17 @@ function leafValue(text: string, from: number, to: number, rule: FieldRule | und
   while (from < to && isSpace(text.charCodeAt(from))) from++;
   while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
   if (source && to - from >= OWN_LENGTH && (rule === undefined || rule.scalar === 'text')) return decode(source.toString('utf8', from, to));
+  if (to - from < OWN_LENGTH) {
+    // A short text is a copy anyway (no own() needed); only one with a byte past ASCII is decoded.
+    return typed(rule, decode(bytes && source && beyondAscii(text, from, to) ? source.toString('utf8', from, to) : text.slice(from, to)));
+  }
   return typed(rule, own(decode(spelled(text.slice(from, to), bytes))));
+}
+
+/** Whether text[from, to) holds a character past ASCII (what `spelled`'s pattern asks, without a call). */
+function beyondAscii(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) > 127) return true;
+  return false;
 }
 
 /** `text` read by `rule`. */

@@ -38,7 +38,9 @@ function prune(value: unknown): unknown {
     if (Buffer.isBuffer(value) || value instanceof Date) return value;
     const out: Record<string, unknown> = {};
     let kept = 0;
-    for (const k of Object.keys(value)) {
+    // for…in without the array Object.keys makes; a mapper's objects inherit no enumerable key.
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
       const p = prune((value as Record<string, unknown>)[k]);
       if (p !== undefined) { out[k] = p; kept++; }
     }

@@ -86,9 +86,18 @@ function partsOf(dotted: string): readonly string[] {
   return parts;
 }
 
-function valuesAt(node: JsonObject, dotted: string): unknown[] {
+const NO_VALUES: readonly unknown[] = [];
+
+/** The values at `dotted` below `node`, arrays flattened; read only (it can be the node's own array). */
+function valuesAt(node: JsonObject, dotted: string): readonly unknown[] {
+  const parts = partsOf(dotted);
+  if (parts.length === 1) {
+    // Nearly every rule path is one element: its value, without building arrays.
+    const x = node[parts[0]!];
+    return Array.isArray(x) ? x : x === undefined ? NO_VALUES : [x];
+  }
   let values: unknown[] = [node];
-  for (const part of partsOf(dotted)) {
+  for (const part of parts) {
     const next: unknown[] = [];
     for (let i = 0; i < values.length; i++) {
       const v = values[i];

@@ -43,6 +43,23 @@ describe('audit file sink bytes', () => {
     assert.equal(readFileSync(file, 'utf8'), `${lines.join('\n')}\n`);
     assert.equal(sink.written, lines.length);
   });
+
+  it('writes wide characters whole wherever a line ends up in a batch of half a megabyte', async () => {
+    // Lines of 3-byte characters after ASCII lines of every length up to 96: somewhere in the
+    // batch, each of them arrives when there is room left for its characters but not its bytes.
+    const file = join(mkdtempSync(join(tmpdir(), 'oscar-fhir-sink-')), 'audit.jsonl');
+    const sink = createAuditSink({ destination: file, logger: createLogger('silent') });
+    const lines: string[] = [];
+    for (let i = 0, bytes = 0; bytes < 512 * 1024; i++) {
+      const line = i % 2 === 0 ? `{"a":"${'x'.repeat((i >> 1) % 97)}"}` : `{"w":"${'€'.repeat(40)}"}`;
+      lines.push(line);
+      bytes += Buffer.byteLength(line) + 1;
+    }
+    for (const l of lines) sink.write(l);
+    await sink.close();
+    assert.ok(readFileSync(file).equals(Buffer.from(`${lines.join('\n')}\n`)));
+    assert.equal(sink.written, lines.length);
+  });
 });
 
 describe('audit sink limits and counts', () => {

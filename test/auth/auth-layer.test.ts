@@ -16,6 +16,7 @@ import type { AuditSink } from '../../src/auth/audit-sink.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { isFhirError, NUMERIC_ID, Registry, defineResource, type FhirRequest, type FhirResponse } from '../../src/fhir/index.js';
 import { createLogger } from '../../src/logging.js';
+import { startIssuer } from './fixture.js';
 
 const BASE = 'https://fhir.example.org/fhir';
 const dir = mkdtempSync(join(tmpdir(), 'oscar-fhir-auth-layer-'));
@@ -139,6 +140,29 @@ describe('the audit trail', () => {
     failing.auth.audit({ req: fhirReq('GET', '/Patient/1001'), status: 200, auth: undefined } as never);
     const error = failing.logged.find((l) => l.level === 50);
     assert.deepEqual([error?.msg, error?.error], ['audit record could not be built', 'RangeError']);
+  });
+
+  it('a token sent again (answered without verifying it again) still gets its own request\'s facts: the scope refusal and its reason', async () => {
+    const issuer = await startIssuer(() => BASE);
+    try {
+      const config = loadConfig({ ...OSCAR, FHIR_BASE_URL: BASE, SMART_ISSUER: issuer.issuer, SMART_JWKS_URL: issuer.jwksUrl, SMART_TOKEN_URL: `${issuer.issuer}/token`, SMART_EXTERNAL_SYSTEM_SCOPES: 'true', AUDIT_LOG: 'stderr' });
+      const { auth, lines } = layer(config);
+      const authorization = `Bearer ${await issuer.token({ scope: 'system/Immunization.rs' })}`;
+      // The first request verifies the token, the second finds it verified, the third is the same header again.
+      for (const n of [1, 2, 3]) {
+        const req = { ...fhirReq('GET', '/Patient/1001', authorization), requestId: `again-${n}` };
+        const ctx = await auth.authenticate(socket('192.0.2.7'), req);
+        const hookCtx = { auth: ctx, requestId: req.requestId, baseUrl: BASE, signal: new AbortController().signal, prefer: {} } as never;
+        assert.throws(() => auth.hooks.beforeInteraction!(hookCtx, { interaction: 'read', type: 'Patient', id: '1001' }), (e: unknown) => isFhirError(e) && e.status === 403);
+        auth.audit({ req, status: 403, auth: ctx } as never);
+        const event = JSON.parse(lines.at(-1)!);
+        assert.equal(event.extension[0].valueString, `again-${n}`);
+        assert.match(event.outcomeDesc, /^HTTP 403 insufficient_scope Patient\.r/, `request ${n}`);
+        assert.deepEqual(event.agent[0].network, { address: '192.0.2.7', type: '2' });
+      }
+    } finally {
+      await issuer.close();
+    }
   });
 
   it('does not close a destination shared with other clinics', async () => {

@@ -37,4 +37,12 @@ describe('withoutEmpty', () => {
     const kept = ['x', ' x', '\u00a0x', '\u00e9', '\u0000', '\u007f', '\u200b', '~ '];
     assert.deepEqual(withoutEmpty({ blank, kept }), { kept });
   });
+  it('keeps an object\'s own keys in their order and nothing it inherits', () => {
+    const inherited = Object.create({ fromPrototype: 'x' }) as Record<string, unknown>;
+    Object.assign(inherited, { z: 1, a: '', m: 'm', 2: 'two', 1: 'one' });
+    const out = withoutEmpty(inherited);
+    assert.deepEqual(Object.keys(out), ['1', '2', 'z', 'm']);
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+    assert.equal('fromPrototype' in out, false);
+  });
 });

@@ -3,11 +3,15 @@
 // callback that throws, a promise nobody settles), so no FHIR request can wait forever on OSCAR.
 
 import { OscarTimeoutError } from '../errors.js';
+import { Deadlines } from './deadlines.js';
+
+// Every call has one: a timer each would cost more than the rest of the guard (deadlines.ts).
+const backstops = new Deadlines();
 
 export function withDeadline<T>(work: Promise<T>, ms: number, operation: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new OscarTimeoutError(operation, ms)), ms);
+  return new Promise<T>((resolve, reject) => {
+    const d = backstops.add(ms, () => reject(new OscarTimeoutError(operation, ms)));
+    // A settlement after the deadline changes nothing (and a late failure is handled here).
+    work.then((v) => { backstops.cancel(d); resolve(v); }, (e: unknown) => { backstops.cancel(d); reject(e); });
   });
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }

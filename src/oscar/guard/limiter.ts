@@ -9,6 +9,7 @@
 
 import { OscarUnavailableError } from '../errors.js';
 import { currentCaller } from './caller.js';
+import { Deadlines, type Deadline } from './deadlines.js';
 import { isBackground } from './priority.js';
 
 export interface LimiterOptions {
@@ -24,7 +25,7 @@ export interface LimiterOptions {
   maxBackgroundWaitMs?: number;
 }
 
-interface Waiter { grant: () => void; timer: NodeJS.Timeout }
+interface Waiter { grant: () => void; deadline: Deadline }
 
 export class Limiter {
   private active = 0;
@@ -35,6 +36,8 @@ export class Limiter {
   /** Calls in flight or waiting, per caller that has any. */
   private readonly held = new Map<string, number>();
   private maxInFlight: number;
+  /** The waiters' deadlines, on one timer (deadlines.ts): a fan-out queues most of its calls. */
+  private readonly deadlines = new Deadlines();
 
   constructor(private readonly opts: LimiterOptions) {
     this.maxInFlight = opts.maxInFlight;
@@ -72,13 +75,13 @@ export class Limiter {
     const unhold = this.hold(caller);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
-        grant: () => { clearTimeout(waiter.timer); resolve(this.releaser(unhold)); },
-        timer: setTimeout(() => {
+        grant: () => { this.deadlines.cancel(waiter.deadline); resolve(this.releaser(unhold)); },
+        deadline: this.deadlines.add(this.opts.maxWaitMs, () => {
           const i = this.queue.indexOf(waiter);
           if (i >= 0) this.queue.splice(i, 1);
           unhold();
           reject(new OscarUnavailableError(operation, 'queue-timeout', { retryAfterSeconds: 1 }));
-        }, this.opts.maxWaitMs),
+        }),
       };
       this.queue.push(waiter);
     });
@@ -100,12 +103,12 @@ export class Limiter {
     }
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
-        grant: () => { clearTimeout(waiter.timer); resolve(this.backgroundReleaser()); },
-        timer: setTimeout(() => {
+        grant: () => { this.deadlines.cancel(waiter.deadline); resolve(this.backgroundReleaser()); },
+        deadline: this.deadlines.add(this.opts.maxBackgroundWaitMs ?? 10 * this.opts.maxWaitMs, () => {
           const i = this.backgroundQueue.indexOf(waiter);
           if (i >= 0) this.backgroundQueue.splice(i, 1);
           reject(new OscarUnavailableError(operation, 'queue-timeout', { retryAfterSeconds: 1 }));
-        }, this.opts.maxBackgroundWaitMs ?? 10 * this.opts.maxWaitMs),
+        }),
       };
       this.backgroundQueue.push(waiter);
     });
