@@ -9,6 +9,7 @@
 //   npm run build && npx node --import tsx bench/everything-cpu.ts [N] [--ab=dist-base] [--from-src]
 //     [--profile] [--warm=W] [--path=/Patient/{id}/$everything] [--callers=RE] (who calls the files RE matches)
 //     [--functions=RE] (self time per function of the files RE matches)
+//     [--records=DocumentReference] (ids of that type's records instead of patients) [--each] (added time per id)
 //     [--replay] (after each request, a raw client replays the calls it made, as benchmark 6 does:
 //     the added time per request, facade wall time minus the replay's, is printed as p50/p90)
 import { Session } from 'node:inspector/promises';
@@ -18,7 +19,7 @@ import { startChild } from './lib/proc.js';
 import { replay, type CapturedCall } from './lib/replay.js';
 
 type Product = typeof import('../src/app.js') & typeof import('../src/config.js') & typeof import('../src/logging.js') & typeof import('../src/fhir/exchange.js');
-interface SimInfo { url: string; timezone: string; ids: number[]; credentials: Parameters<Product['connectionFromCredentials']>[1] }
+interface SimInfo { url: string; timezone: string; ids: number[]; records: Record<string, number[]>; credentials: Parameters<Product['connectionFromCredentials']>[1] }
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string }; children?: number[] }
 
 const args = process.argv.slice(2);
@@ -47,7 +48,9 @@ const facades = await Promise.all(builds.map(async (dir) => {
 }));
 
 const cpu = (): number => { const u = process.cpuUsage(); return u.user + u.system; };
-const ids = sim.info.ids.slice(1, 200);
+// --records=TYPE: the ids the simulator offers for reads of TYPE (bench/lib/read-candidates.ts), not patients.
+const ids = opt('records') ? sim.info.records[opt('records')!]! : sim.info.ids.slice(1, 200);
+const each = new Map<number, { bytes: number; added: number[] }>();
 const replaying = args.includes('--replay');
 const origin = new URL(sim.info.url).origin;
 async function once(f: (typeof facades)[number], id: number, measured: boolean): Promise<void> {
@@ -66,6 +69,11 @@ async function once(f: (typeof facades)[number], id: number, measured: boolean):
     await sim.rpc('capture', false);
     const raw = await replay(origin, calls);
     if (measured) f.added.push(ms - raw.ms);
+    if (measured && f === facades[0]) {
+      const e = each.get(id) ?? { bytes: body.length, added: [] };
+      e.added.push(ms - raw.ms);
+      each.set(id, e);
+    }
   }
   f.last.set(id, body);
 }
@@ -91,8 +99,15 @@ for (const f of facades) {
   const c = sorted(f.cpu);
   const w = sorted(f.wall);
   const a = sorted(f.added);
-  const added = a.length ? `; added p50 ${a[a.length >> 1]!.toFixed(2)} ms, p90 ${a[Math.floor(a.length * 0.9)]!.toFixed(2)} ms` : '';
+  const added = a.length ? `; added p50 ${a[a.length >> 1]!.toFixed(2)} ms, p90 ${a[Math.floor(a.length * 0.9)]!.toFixed(2)} ms, p99 ${a[Math.floor(a.length * 0.99)]!.toFixed(2)} ms` : '';
   process.stdout.write(`${f.dir.padEnd(10)} CPU min ${c[0]} µs, median ${c[c.length >> 1]} µs; wall min ${w[0]!.toFixed(2)} ms, median ${w[w.length >> 1]!.toFixed(2)} ms${added} (n=${n})\n`);
+}
+if (args.includes('--each')) {
+  // Per id (the first build): answer size and the added times, largest median first.
+  const med = (xs: number[]): number => sorted(xs)[xs.length >> 1]!;
+  for (const [id, e] of [...each].sort((a, b) => med(b[1].added) - med(a[1].added)).slice(0, 15)) {
+    process.stdout.write(`  ${pathOf(id)} ${e.bytes} B: added ${sorted(e.added).map((x) => x.toFixed(2)).join(' ')} ms\n`);
+  }
 }
 if (facades.length > 1) process.stdout.write(differ ? `answers differ for ${differ} of ${n} requests\n` : `same bytes from both builds (${n} requests)\n`);
 

@@ -4,10 +4,10 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startChild } from './lib/proc.js';
 
-type Product = typeof import('../src/app.js') & typeof import('../src/config.js') & typeof import('../src/logging.js') & typeof import('../src/oscar/http-transport.js') & typeof import('../src/fhir/exchange.js');
+type Product = typeof import('../src/oscar/client.js') & typeof import('../src/app.js') & typeof import('../src/config.js') & typeof import('../src/logging.js') & typeof import('../src/oscar/http-transport.js') & typeof import('../src/fhir/exchange.js');
 const dir = process.argv.find((a) => a.startsWith('--dir='))?.slice(6) ?? 'dist';
 const url = (m: string): string => pathToFileURL(resolve(import.meta.dirname, '..', dir, `${m}.js`)).href;
-const p = Object.assign({}, ...await Promise.all(['app', 'config', 'logging', 'oscar/http-transport', 'fhir/exchange'].map((m) => import(url(m))))) as Product;
+const p = Object.assign({}, ...await Promise.all(['oscar/client', 'app', 'config', 'logging', 'oscar/http-transport', 'fhir/exchange'].map((m) => import(url(m))))) as Product;
 
 const sim = await startChild<{ url: string; credentials: never; timezone: string; ids: number[] }>('servers/sim.ts');
 let t0 = 0;
@@ -19,6 +19,14 @@ p.HttpTransport.prototype.send = async function (this: InstanceType<Product['Htt
   log.push({ s, e: performance.now() - t0, op: x.operation });
   return r;
 };
+// When each client method was entered (after the cache), to tell the facade's own wait before a call from the guard's.
+const entered: { t: number; op: string }[] = [];
+const proto = p.OscarClient.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+for (const name of Object.getOwnPropertyNames(proto)) {
+  if (!/^(soap|rest)/.test(name)) continue;
+  const f = proto[name]!;
+  proto[name] = function (this: unknown, ...a: unknown[]) { entered.push({ t: performance.now() - t0, op: name }); return f.apply(this, a); };
+}
 const config = p.loadConfig({
   LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', FHIR_BASE_URL: 'http://127.0.0.1:1/fhir', OSCAR_TIMEZONE: sim.info.timezone,
   CHANGE_POLL_SECONDS: '0', CAPABILITY_DISCOVERY: 'false', OSCAR_GZIP: 'false',
@@ -32,8 +40,10 @@ for (let i = 0; i < N; i++) {
   const id = ids[i % ids.length]!;
   facade.cache.invalidateAll();
   log = [];
+  entered.length = 0;
   t0 = performance.now();
-  const res = await facade.router({ method: 'GET', path: `/Patient/${id}/$everything`, query: [], headers: {}, requestId: 'r' });
+  const path = (process.argv.find((a) => a.startsWith("--path="))?.slice(7) ?? "/Patient/{id}/$everything").replace("{id}", String(id));
+  const res = await facade.router({ method: "GET", path, query: [], headers: {}, requestId: "r" });
   p.renderBody(res);
   const wall = performance.now() - t0;
   if (i < 50) continue;
@@ -43,7 +53,7 @@ for (let i = 0; i < N; i++) {
   let reach = log[0]!.e;
   for (const c of log) { if (c.s > reach) idle += c.s - reach; reach = Math.max(reach, c.e); }
   stats.pre.push(log[0]!.s); stats.post.push(wall - reach); stats.idle.push(idle); stats.wall.push(wall);
-  if (i >= N - 2) process.stdout.write(`Patient/${id}/$everything ${res.status} in ${wall.toFixed(2)} ms\n${log.map((c) => `${c.s.toFixed(2).padStart(7)} → ${c.e.toFixed(2).padStart(7)}  ${c.op}`).join('\n')}\n\n`);
+  if (i >= N - 2) process.stdout.write(`Patient/${id}/$everything ${res.status} in ${wall.toFixed(2)} ms\n${log.map((c) => `${c.s.toFixed(2).padStart(7)} → ${c.e.toFixed(2).padStart(7)}  ${c.op}`).join('\n')}\nentered: ${entered.map((e) => `${e.t.toFixed(2)} ${e.op}`).join(', ')}\n\n`);
 }
 const med = (xs: number[]): string => [...xs].sort((a, b) => a - b)[xs.length >> 1]!.toFixed(2);
 process.stdout.write(`medians over ${stats.wall.length}: wall ${med(stats.wall)} ms; before the first call ${med(stats.pre)}; no call outstanding in between ${med(stats.idle)}; after the last answer ${med(stats.post)}\n`);

@@ -678,7 +678,10 @@ export class OscarClient {
     try {
       for (;;) {
         attempts++;
-        await this.throttled(operation, family);
+        // No await unless something waits: the call is written to OSCAR before any other task of
+        // a fan-out runs (limiter.ts tryAcquire).
+        const held = this.throttled(operation, family);
+        if (held) await held;
         try {
           const r = await this.attempt(operation, family, fn, backstopMs);
           this.observe(operation, family, started, 'ok', attempts);
@@ -701,12 +704,12 @@ export class OscarClient {
     }
   }
 
-  /** Waits while OSCAR asked this family to slow down; refuses at once when the wait is too long. */
-  private async throttled(operation: string, family: string): Promise<void> {
+  /** The wait while OSCAR asked this family to slow down (none: undefined); refuses at once when the wait is too long. */
+  private throttled(operation: string, family: string): Promise<void> | undefined {
     const wait = this.throttle.remainingMs(family);
-    if (wait === 0) return;
+    if (wait === 0) return undefined;
     if (wait > this.options.maxRateLimitWaitMs) throw rateLimited(operation, wait);
-    await sleep(wait);
+    return sleep(wait);
   }
 
   /** The wait a failed call asks for (guard/throttle.ts); a bare 503 is a rate limit on Juno's REST only (variants B8). */
@@ -726,7 +729,7 @@ export class OscarClient {
     if (verdict) await verdict; // half-open: wait for the probe under way
     let release: () => void;
     try {
-      release = await this.limiter.acquire(operation);
+      release = this.limiter.tryAcquire(operation) ?? await this.limiter.acquire(operation);
     } catch (e) {
       breaker.abandon();
       throw e;

@@ -64,6 +64,10 @@ export class SoapClient {
   private readonly setupTimeoutMs: number;
   private readonly discoveredNamespace: () => string | undefined;
   private readonly schemas = new Map<SoapService, Promise<SoapSchema>>();
+  /** The schemas read so far, to be had without an await on every call. */
+  private readonly loaded = new Map<SoapService, SoapSchema>();
+  /** Each service's endpoint, parsed once. */
+  private readonly endpoints = new Map<SoapService, URL>();
   private current: SoapSession | undefined;
   private loginInFlight: Promise<SoapSession> | undefined;
   /** Number of login2 calls made (observability and tests). */
@@ -87,7 +91,7 @@ export class SoapClient {
    */
   async call<T>(service: SoapService, operation: string, args: SoapArgs, opts: SoapCallOptions): Promise<T | undefined> {
     const name = opts.operation ?? `${service}.${operation}`;
-    const schema = await this.schemaFor(service);
+    const schema = this.loaded.get(service) ?? await this.schemaFor(service);
     if (UNSECURED.has(service)) {
       try {
         return await this.invoke<T>(service, schema, operation, args, name, opts.timeoutMs, undefined);
@@ -122,6 +126,7 @@ export class SoapClient {
   reset(): void {
     this.current = undefined;
     this.schemas.clear();
+    this.loaded.clear();
   }
 
   private relogin(stale: SoapSession): Promise<SoapSession> {
@@ -167,12 +172,20 @@ export class SoapClient {
         if (reply.status >= 400) throw new OscarFaultError(name, { upstreamStatus: reply.status, upstreamMessage: text });
         const schema = readSoapSchema(text);
         if (!schema) throw new OscarProtocolError(name, 'the answer is not a WSDL');
+        // Unless reset() forgot this fetch meanwhile.
+        if (this.schemas.get(service) === p) this.loaded.set(service, schema);
         return schema;
       });
       p.catch(() => { if (this.schemas.get(service) === p) this.schemas.delete(service); });
       this.schemas.set(service, p);
     }
     return p;
+  }
+
+  private endpoint(service: SoapService): URL {
+    let url = this.endpoints.get(service);
+    if (!url) this.endpoints.set(service, (url = new URL(`${this.base}/ws/${service}`)));
+    return url;
   }
 
   /**
@@ -194,7 +207,7 @@ export class SoapClient {
       ...(session && { security: { username: String(session.securityId), password: session.token } }),
     });
     const reply = await this.transport.send({
-      method: 'POST', url: new URL(`${this.base}/ws/${service}`), timeoutMs, operation: name, body: envelope,
+      method: 'POST', url: this.endpoint(service), timeoutMs, operation: name, body: envelope,
       // contract 4.1: SOAPAction "" (CXF tolerates any).
       headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' },
     });

@@ -59,16 +59,41 @@ export class Limiter {
 
   /** Resolves to a release function once a slot is free. */
   acquire(operation: string): Promise<() => void> {
-    if (isBackground()) return this.acquireBackground(operation);
+    try {
+      const release = this.tryAcquire(operation);
+      if (release) return Promise.resolve(release);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    return isBackground() ? this.acquireBackground(operation) : this.wait(operation, currentCaller());
+  }
+
+  /**
+   * A release function when a slot is free now, undefined when the call must wait (`acquire`),
+   * throws when the caller has used its share. The guard sends at once this way: an await per
+   * call let every other task of a fan-out run before the first call left (bench/results.md).
+   */
+  tryAcquire(operation: string): (() => void) | undefined {
+    if (isBackground()) {
+      if (!this.backgroundMayStart()) return undefined;
+      this.active++;
+      this.background++;
+      return this.backgroundReleaser();
+    }
     const caller = currentCaller();
     const max = this.opts.maxPerCaller;
     if (caller !== undefined && max !== undefined && (this.held.get(caller) ?? 0) >= max) {
-      return Promise.reject(new OscarUnavailableError(operation, 'caller-budget', { retryAfterSeconds: 1 }));
+      throw new OscarUnavailableError(operation, 'caller-budget', { retryAfterSeconds: 1 });
     }
     if (this.active < this.maxInFlight) {
       this.active++;
-      return Promise.resolve(this.releaser(this.hold(caller)));
+      return this.releaser(this.hold(caller));
     }
+    return undefined;
+  }
+
+  /** Queues an interactive call for the next free slot (bounded queue and wait). */
+  private wait(operation: string, caller: string | undefined): Promise<() => void> {
     if (this.queue.length >= this.opts.maxQueue) {
       return Promise.reject(new OscarUnavailableError(operation, 'queue-full', { retryAfterSeconds: 1 }));
     }
@@ -96,11 +121,6 @@ export class Limiter {
   }
 
   private acquireBackground(operation: string): Promise<() => void> {
-    if (this.backgroundMayStart()) {
-      this.active++;
-      this.background++;
-      return Promise.resolve(this.backgroundReleaser());
-    }
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         grant: () => { this.deadlines.cancel(waiter.deadline); resolve(this.backgroundReleaser()); },
