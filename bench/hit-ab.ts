@@ -3,10 +3,11 @@
 // the demo configuration — beside a floor per distinct answer (bare node:http, same bytes and
 // headers). Rounds alternate every server, each measured over the same number of hits, so the load
 // of this shared machine falls on all alike; CPU µs per hit is the figure (rates move with load).
-//   npx node --import tsx bench/hit-ab.ts [--n=20000] [--rounds=4] [--demo] [--strace|--perf|--alloc] BUILD[@node-flag,…] …
+//   npx node --import tsx bench/hit-ab.ts [--n=20000] [--rounds=4] [--demo] [--strace|--perf|--alloc|--profile] BUILD[@node-flag,…] …
 // BUILD is a directory of the repo holding a build (dist, or an older dist copied aside);
 // --strace counts system calls, --perf records `perf` samples (node --perf-basic-prof), --alloc
-// writes sampled allocation profiles: each over one more window of n hits per server, after the rounds.
+// writes sampled allocation profiles, --profile V8 CPU profiles (200 µs sampling): each over one more
+// window of n hits per server, after the rounds.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ const args = process.argv.slice(2);
 const opt = (k: string, d: string): string => args.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const n = Number(opt('n', '20000'));
 const rounds = Number(opt('rounds', '4'));
-const record = ['strace', 'perf', 'alloc'].find((k) => args.includes(`--${k}`));
+const record = ['strace', 'perf', 'alloc', 'profile'].find((k) => args.includes(`--${k}`));
 const nodeArgs = record === 'perf' ? ['--perf-basic-prof'] : [];
 const builds = args.filter((a) => !a.startsWith('--'));
 if (builds.length === 0) throw new Error('name at least one build directory (e.g. dist)');
@@ -81,10 +82,11 @@ try {
     for (const l of all) {
       const out = join(dir, `${record}-${l.name.replace(/\W+/g, '_')}`);
       const load = (): Promise<unknown> => runLoad({ url: l.url, connections: 16, amount: n, headers: l.headers });
-      if (record === 'alloc') {
-        await l.child.rpc('alloc-start');
+      if (record === 'alloc' || record === 'profile') {
+        const [start, stop, ext] = record === 'alloc' ? ['alloc-start', 'alloc-stop', 'heapprofile'] : ['profile-start', 'profile-stop', 'cpuprofile'];
+        await l.child.rpc(start);
         await load();
-        await l.child.rpc('alloc-stop', `${out}.heapprofile`);
+        await l.child.rpc(stop, `${out}.${ext}`);
       } else {
         const pid = String(l.child.proc.pid);
         const tool = record === 'strace' ? spawn('strace', ['-c', '-f', '-o', `${out}.txt`, '-p', pid]) : spawn('perf', ['record', '-F', '4999', '-g', '-o', `${out}.data`, '-p', pid]);

@@ -48,35 +48,54 @@ export function newFacts(): AuditFacts {
   return { resources: new Set(), patients: new Set(), access: new Map(), verified: new Set() };
 }
 
-/** Where a request's facts are kept on the request and on its context (a key no other code holds). */
-const FACTS = Symbol('audit facts');
-type Holder = { [FACTS]?: AuditFacts };
-
-/**
- * Facts travel with the request and its context object (both are per request) under a private,
- * non-enumerable key, so nothing internal shows in ctx.auth (keys, JSON, spread, deep equality) and
- * nothing outlives the request. Not a WeakMap: every entry of one is an ephemeron the collector must
- * trace, which on a cache-hit read cost more than the lookups themselves (bench/results.md).
- */
-export class AuditFactsRegistry {
-  forRequest(req: FhirRequest): AuditFacts {
-    return (req as Holder)[FACTS] ?? hold(req, newFacts());
-  }
-
-  attach(auth: AuthContext, facts: AuditFacts): void {
-    hold(auth, facts);
-  }
-
-  forAuth(auth: unknown): AuditFacts | undefined {
-    return typeof auth === 'object' && auth !== null ? (auth as Holder)[FACTS] : undefined;
-  }
-
-  peekRequest(req: FhirRequest): AuditFacts | undefined {
-    return (req as Holder)[FACTS];
+/** A base whose constructor hands back the object it is given: a subclass's private field lands on that object. */
+class Existing {
+  constructor(o: object) {
+    return o;
   }
 }
 
-function hold(o: object, facts: AuditFacts): AuditFacts {
-  Object.defineProperty(o, FACTS, { value: facts, writable: true, configurable: true, enumerable: false });
-  return facts;
+/**
+ * A request's facts, stamped onto the request and its context object (both are per request) as a
+ * private class field: nothing internal shows in ctx.auth (keys, JSON, spread, deep equality) and
+ * nothing outlives the request. Not a WeakMap: every entry of one is an ephemeron the collector
+ * must trace; not Object.defineProperty with a non-enumerable key either, which runs V8's slow
+ * path and cost a cache-hit read more than the rest of its audit facts (bench/results.md). A
+ * private field is a plain property store.
+ */
+class FactsStamp extends Existing {
+  #facts: AuditFacts;
+
+  private constructor(o: object, facts: AuditFacts) {
+    super(o);
+    this.#facts = facts;
+  }
+
+  static of(o: object): AuditFacts | undefined {
+    return #facts in o ? (o as FactsStamp).#facts : undefined;
+  }
+
+  static put(o: object, facts: AuditFacts): AuditFacts {
+    if (#facts in o) (o as FactsStamp).#facts = facts;
+    else new FactsStamp(o, facts);
+    return facts;
+  }
+}
+
+export class AuditFactsRegistry {
+  forRequest(req: FhirRequest): AuditFacts {
+    return FactsStamp.of(req) ?? FactsStamp.put(req, newFacts());
+  }
+
+  attach(auth: AuthContext, facts: AuditFacts): void {
+    FactsStamp.put(auth, facts);
+  }
+
+  forAuth(auth: unknown): AuditFacts | undefined {
+    return typeof auth === 'object' && auth !== null ? FactsStamp.of(auth) : undefined;
+  }
+
+  peekRequest(req: FhirRequest): AuditFacts | undefined {
+    return FactsStamp.of(req);
+  }
 }
