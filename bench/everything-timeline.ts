@@ -34,7 +34,7 @@ const config = p.loadConfig({
 const facade = p.createFacade(config, p.connectionFromCredentials(sim.info.url, sim.info.credentials), p.createLogger('silent'));
 await facade.start();
 const ids = sim.info.ids.slice(1, 200);
-const stats = { pre: [] as number[], post: [] as number[], idle: [] as number[], wall: [] as number[] };
+const stats = { pre: [] as number[], post: [] as number[], idle: [] as number[], wall: [] as number[], turn: [] as number[] };
 const N = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 150);
 for (let i = 0; i < N; i++) {
   const id = ids[i % ids.length]!;
@@ -52,10 +52,16 @@ for (let i = 0; i < N; i++) {
   let idle = 0;
   let reach = log[0]!.e;
   for (const c of log) { if (c.s > reach) idle += c.s - reach; reach = Math.max(reach, c.e); }
+  // A call that started after another's answer came back: how long after the latest such answer
+  // (reading it, handing the slot on, preparing this call): the facade's turn-around, per call.
+  for (const c of log) {
+    const before = log.filter((o) => o.e <= c.s).map((o) => o.e);
+    if (before.length) stats.turn.push(c.s - Math.max(...before));
+  }
   stats.pre.push(log[0]!.s); stats.post.push(wall - reach); stats.idle.push(idle); stats.wall.push(wall);
   if (i >= N - 2) process.stdout.write(`Patient/${id}/$everything ${res.status} in ${wall.toFixed(2)} ms\n${log.map((c) => `${c.s.toFixed(2).padStart(7)} → ${c.e.toFixed(2).padStart(7)}  ${c.op}`).join('\n')}\nentered: ${entered.map((e) => `${e.t.toFixed(2)} ${e.op}`).join(', ')}\n\n`);
 }
 const med = (xs: number[]): string => [...xs].sort((a, b) => a - b)[xs.length >> 1]!.toFixed(2);
-process.stdout.write(`medians over ${stats.wall.length}: wall ${med(stats.wall)} ms; before the first call ${med(stats.pre)}; no call outstanding in between ${med(stats.idle)}; after the last answer ${med(stats.post)}\n`);
+process.stdout.write(`medians over ${stats.wall.length}: wall ${med(stats.wall)} ms; before the first call ${med(stats.pre)}; no call outstanding in between ${med(stats.idle)}; after the last answer ${med(stats.post)}; turn-around of a call that waited ${med(stats.turn)} (${stats.turn.length} calls)\n`);
 await facade.close(0);
 await sim.stop();

@@ -10,20 +10,18 @@ import {
   type FhirContext, type Issue, type OperationDef, type OperationInput, type ParsedSearch, type Registry, type ResourceDefinition,
 } from '../../fhir/index.js';
 import type { ResourceDeps } from '../deps.js';
+import { ReferenceReads } from './everything-references.js';
 
 export const PATIENT_EVERYTHING = 'http://hl7.org/fhir/OperationDefinition/Patient-everything';
 
 /** What $everything needs of the registry (the registered, validated definitions). */
 export type TypeLookup = Pick<Registry, 'get' | 'all'>;
 
-/** Searches (one per type) and reads of referenced resources running at once. */
+/** Searches (one per type) running at once. */
 const TASKS_AT_ONCE = 6;
-/** Most distinct referenced resources read for one answer. */
-const MAX_REFERENCED = 100;
 /** Query parameters the router or the negotiation already handled. */
 const IGNORED_PARAMS = new Set(['_format', '_pretty']);
 const TYPE_NAME = /^[A-Z][A-Za-z]+$/;
-const REFERENCE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
 
 interface Request {
   /** `_type`: only these types (undefined = all). */
@@ -89,47 +87,6 @@ async function allOfType(ctx: FhirContext, def: ResourceDefinition, patientId: s
   }
 }
 
-/** 'Type/id' strings of every Reference.reference inside a resource. */
-function referencesIn(value: unknown, out: Set<string>): Set<string> {
-  if (Array.isArray(value)) for (const v of value) referencesIn(v, out);
-  else if (value !== null && typeof value === 'object') {
-    // Keys, not entries: this walks every resource of the answer, and a pair per property was
-    // most of its time.
-    for (const k of Object.keys(value)) {
-      const v: unknown = (value as Record<string, unknown>)[k];
-      if (k === 'reference' && typeof v === 'string' && REFERENCE.test(v)) out.add(v);
-      else if (typeof v === 'object') referencesIn(v, out);
-    }
-  }
-  return out;
-}
-
-/** The resources the matches reference that this server can read (not the compartment types themselves). */
-async function referenced(ctx: FhirContext, registry: TypeLookup, matches: readonly Resource[], wanted: (type: string) => boolean, skip: ReadonlySet<string>): Promise<{ resources: Resource[]; issues: Issue[] }> {
-  const have = new Set(matches.map((r) => `${r.resourceType}/${r.id ?? ''}`));
-  const refs = [...referencesIn(matches, new Set())].filter((ref) => {
-    const type = ref.split('/')[0]!;
-    return !have.has(ref) && !skip.has(type) && wanted(type) && registry.get(type)?.interactions.read !== undefined;
-  }).sort();
-  const issues: Issue[] = [];
-  if (refs.length > MAX_REFERENCED) {
-    issues.push({ severity: 'information', code: 'informational', diagnostics: `only the first ${MAX_REFERENCED} of ${refs.length} referenced resources are included` });
-  }
-  const found = await mapLimited(refs.slice(0, MAX_REFERENCED), TASKS_AT_ONCE, async (ref) => {
-    const [type, id] = ref.split('/') as [string, string];
-    const def = registry.get(type)!;
-    if (def.idPattern && !def.idPattern.test(id)) return undefined;
-    try {
-      return await def.interactions.read!(ctx, id);
-    } catch {
-      // A referenced resource is context, not the patient's record: leave it out, say so, go on.
-      issues.push({ severity: 'warning', code: 'incomplete', diagnostics: `${ref} could not be read and is not included` });
-      return undefined;
-    }
-  });
-  return { resources: found.filter((r): r is Resource => r !== undefined), issues };
-}
-
 export function everythingOperation(deps: ResourceDeps, registry: TypeLookup): OperationDef {
   async function handler(ctx: FhirContext, input: OperationInput): Promise<Bundle<FhirResource>> {
     const id = input.id!;
@@ -152,9 +109,14 @@ export function everythingOperation(deps: ResourceDeps, registry: TypeLookup): O
       },
       ...types.map((def) => () => allOfType(ctx, def, id, deps)),
     ];
+    const references = new ReferenceReads(ctx, registry, wanted, new Set(['Patient', ...types.map((d) => d.type)]));
     const settled = await mapLimited(tasks, TASKS_AT_ONCE, async (task) => {
       try {
-        return { ok: true as const, value: await task() };
+        const value = await task();
+        // Stamped, and its references read, as each part comes back while the others still
+        // wait for OSCAR, rather than all of it after the last answer.
+        references.add(value.resources);
+        return { ok: true as const, value, stamped: value.resources.map((r) => stampVersion(r)) };
       } catch (error) {
         return { ok: false as const, error };
       }
@@ -169,14 +131,14 @@ export function everythingOperation(deps: ResourceDeps, registry: TypeLookup): O
 
     const compartment = typeResults.flatMap((r) => (r.ok ? r.value.resources : []));
     const issues = [...req.issues, ...typeResults.flatMap((r) => (r.ok ? r.value.issues : []))];
-    const matches = [...(wanted('Patient') ? [patient] : []), ...compartment];
-    const extra = await referenced(ctx, registry, [patient, ...compartment], wanted, new Set(['Patient', ...types.map((d) => d.type)]));
+    const matches = [...(wanted('Patient') ? patientResult.stamped : []), ...typeResults.flatMap((r) => (r.ok ? r.stamped : []))];
+    const extra = await references.collect(new Set([patient, ...compartment].map((r) => `${r.resourceType}/${r.id ?? ''}`)));
     issues.push(...extra.issues);
 
     const query = params.filter(([k]) => k === '_type').map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%2C/gi, ',')}`).join('&');
     return searchsetBundle({
       baseUrl: deps.baseUrl,
-      matches: matches.map((r) => stampVersion(r)),
+      matches,
       included: extra.resources.map((r) => stampVersion(r)),
       total: matches.length,
       links: [{ relation: 'self', url: `${deps.baseUrl}/Patient/${id}/$everything${query ? `?${query}` : ''}` }],
