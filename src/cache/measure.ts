@@ -3,25 +3,26 @@
 // size. One walk does both. The size is what the entry costs the process (RSS), so that
 // CACHE_MAX_BYTES bounds memory growth.
 //
-// TO_RSS, from measurements on Node 24 (2026-12-06, bench/results.md "Memory calibration"):
-//   - heap per walked byte: 0.73. Two GCs around 3,000 cold Patient reads in one process, cache
-//     unbounded: the two SOAP transfers of a read walk to about 5,770 bytes and hold 4,205 bytes
-//     of heap. (It was 1.6 before the facade read answers itself: records are compact objects
-//     holding their own strings now.)
-//   - resident bytes per live byte: about 4. Benchmark 5 (a full 64 MiB cache evicting under 16
-//     connections, against a no-cache process, both settled) grew RSS by 1.17–1.35 MiB per MiB
-//     the cache counts while its live heap and external memory grew by only 0.31 MiB (pages V8
-//     keeps after eviction churn, most likely).
-// So against live memory this count is about three times high, but against RSS, which the budget
-// is for, it is still short by up to a third; 3 is kept until benchmark 5's "per MiB the cache
-// counts" line, on a quiet machine, says otherwise.
+// TO_RSS, from measurements on Node 24 (bench/results.md "Benchmark 5: where the RSS goes"):
+//   - what an entry holds: 0.73 bytes of heap per walked byte of a Patient read's two OSCAR
+//     answers (2026-12-06, two GCs around 3,000 cold reads; records are compact objects holding
+//     their own strings). bench/cache-heap.ts (2,000 cold Patient reads into an unbounded cache
+//     against the same reads without one, live heap and ArrayBuffers after a full GC) found the
+//     whole read, answers and rendered bytes, counted at 5.5 times what it holds with 3 here, and
+//     in heap snapshots no field keeping an OSCAR answer alive.
+//   - what it costs the process: V8 keeps the pages its heap grew into, so RSS follows the heap's
+//     peak, a multiple of the live data that GC timing moves from one process to the next.
+//     Benchmark 5 (a full 64 MiB cache evicting under 16 connections against a no-cache process)
+//     grew RSS by 0.24–2.05 MiB per MiB counted with 3 here, about 1.0 at the median of the runs.
+// 4 keeps the median a quarter under the budget: the count is meant never to be short of what
+// the cache costs in RSS, and the high end of that spread is GC timing in both processes.
 const OBJECT_BYTES = 48;
 const PROPERTY_BYTES = 24;
 const ARRAY_BYTES = 32;
 const SLOT_BYTES = 8;
 const STRING_BYTES = 24;
 /** Resident bytes per walked byte (see above). */
-const TO_RSS = 3;
+const TO_RSS = 4;
 
 function walk(v: unknown, depth: number): number {
   switch (typeof v) {

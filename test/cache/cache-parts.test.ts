@@ -41,18 +41,18 @@ describe('cache keys', () => {
 });
 
 describe('the memory a cached value holds', () => {
-  it('counts each part by the model, three times for RSS', () => {
+  it('counts each part by the model, four times for RSS', () => {
     const cases: [unknown, number][] = [
-      ['ab', (24 + 4) * 3],
-      [5, 8 * 3],
-      [true, 8 * 3],
-      [undefined, 8 * 3],
-      [null, 8 * 3],
-      [10n, 8 * 3],
-      [Buffer.alloc(10), (48 + 10) * 3],
-      [[1, 'a'], (32 + 2 * 8 + 8 + 26) * 3],
-      [{ a: 1 }, (48 + 24 + 8) * 3],
-      [{ a: { b: 'c' } }, (48 + 24 + 48 + 24 + 26) * 3],
+      ['ab', (24 + 4) * 4],
+      [5, 8 * 4],
+      [true, 8 * 4],
+      [undefined, 8 * 4],
+      [null, 8 * 4],
+      [10n, 8 * 4],
+      [Buffer.alloc(10), (48 + 10) * 4],
+      [[1, 'a'], (32 + 2 * 8 + 8 + 26) * 4],
+      [{ a: 1 }, (48 + 24 + 8) * 4],
+      [{ a: { b: 'c' } }, (48 + 24 + 48 + 24 + 26) * 4],
     ];
     for (const [value, want] of cases) assert.equal(freezeAndMeasure(value), want, String(value));
   });
