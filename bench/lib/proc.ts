@@ -113,10 +113,11 @@ export function serveChild(info: Record<string, unknown>, own: Record<string, (a
   process.send!({ ready: true, ...info });
 }
 
+// `external` already holds the ArrayBuffers (Buffers included): adding `arrayBuffers` counted them twice.
 /** CPU and memory of the current process, after a full GC when it is exposed. */
 export function processStats(): { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number; cpuMicros: number; userMicros: number; systemMicros: number } {
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
   const c = process.cpuUsage();
-  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external + m.arrayBuffers, cpuMicros: c.user + c.system, userMicros: c.user, systemMicros: c.system };
+  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external, cpuMicros: c.user + c.system, userMicros: c.user, systemMicros: c.system };
 }
