@@ -6,6 +6,7 @@
 // of a shared machine hits both alike. Not a test: a tool to measure changes to the miss path.
 //   npm run build && npx node --import tsx bench/page-cpu.ts [N] [--case=search] [--ab=dist-base] (an older build copied beside dist/)
 //     [--bytes=FILE] (each answer's bytes to FILE.<case>) [--profile=FILE] (a CPU profile per case)
+//     [--pages=P] (P different search pages in turn)
 //     [--from-src] (the facade from src/ under tsx instead of dist/)
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -32,6 +33,11 @@ const base = [...data.demographics];
 for (let k = 0; k < 4000; k++) data.demographics.push({ ...base[k % base.length]!, demographicNo: 100_000 + k, chartNo: `X${k}` });
 const sim = await startSimulator({ port: 0, credentials, data });
 
+// The CPU when each OSCAR exchange is sent and answered: a request's CPU split at
+// those points (before the first send, after the last answer), to compare with bench/page-http.ts.
+// process.cpuUsage: getrusage(RUSAGE_THREAD) is not brought up to date for the running thread.
+const threadNow = (): number => { const t = process.cpuUsage(); return t.user + t.system; };
+let stamps: number[] = [];
 // OSCAR's answers, recorded by what was asked (the WS-Security header aside: its nonce changes).
 const answers = new Map<string, HttpReply>();
 let replaying = false;
@@ -42,9 +48,10 @@ async function load(dir: string): Promise<Product> {
   const p = Object.assign({}, ...await Promise.all(['app', 'config', 'logging', 'oscar/http-transport', 'fhir/exchange'].map((m) => import(url(m))))) as Product;
   const send = p.HttpTransport.prototype.send;
   p.HttpTransport.prototype.send = async function (this: InstanceType<Product['HttpTransport']>, x: HttpExchange): Promise<HttpReply> {
+    stamps.push(threadNow());
     const k = keyOf(x);
     const known = replaying ? answers.get(k) : undefined;
-    if (known) return known;
+    if (known) { stamps.push(threadNow()); return known; }
     const a = await send.call(this, x);
     answers.set(k, a);
     return a;
@@ -64,9 +71,11 @@ const facades = await Promise.all(builds.map(async (dir) => {
   return { dir, facade, renderBody: p.renderBody };
 }));
 
-const pageIds = Array.from({ length: 50 }, (_, i) => 102_000 + i);
+// --pages=P: P different pages in turn (benchmark 6 never asks for the same page twice) instead of one.
+const pageCount = Number(opt('pages') ?? 1);
+const pageQuery = (k: number): [string, string][] => [['_id', Array.from({ length: 50 }, (_, i) => 102_000 + 50 * k + i).join(',')], ['_count', '50']];
 const cases: [string, string, [string, string][]][] = [
-  ['search page', '/Patient', [['_id', pageIds.join(',')], ['_count', '50']]],
+  ['search page', '/Patient', pageQuery(0)],
   ['$everything', '/Patient/1002/$everything', []],
   ['Patient read', '/Patient/1003', []],
 ];
@@ -76,16 +85,18 @@ for (const [name, path, query] of cases) {
   if (only && !name.includes(only)) continue;
   const file = name.replace(/\W+/g, '');
   const runs = facades.map(({ dir, facade, renderBody }) => ({
-    dir, times: [] as number[], bytes: Buffer.alloc(0) as Buffer,
+    dir, times: [] as number[], pre: [] as number[], post: [] as number[], bytes: Buffer.alloc(0) as Buffer,
+    turn: 0,
     async once(): Promise<Buffer> {
       facade.cache.invalidateAll();
-      const res = await facade.router({ method: 'GET', path, query, headers: {}, requestId: 'r' });
+      const q = name === 'search page' && pageCount > 1 ? pageQuery(this.turn++ % pageCount) : query;
+      const res = await facade.router({ method: 'GET', path, query: q, headers: {}, requestId: 'r' });
       if (res.status !== 200) throw new Error(`${name}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       return renderBody(res)!;
     },
   }));
   replaying = false;
-  for (const r of runs) await r.once(); // records the answers, loads what every request shares
+  for (const r of runs) for (let k = 0; k < pageCount; k++) await r.once(); // records the answers, loads what every request shares
   replaying = true;
   for (const r of runs) for (let i = 0; i < 20; i++) r.bytes = await r.once(); // warm (JIT)
   const profileTo = opt('profile');
@@ -97,9 +108,12 @@ for (const [name, path, query] of cases) {
   }
   for (let i = 0; i < n; i++) {
     for (const r of runs) {
+      stamps = [];
+      const t0 = threadNow();
       const c0 = cpu();
       r.bytes = await r.once();
       r.times.push(cpu() - c0);
+      if (stamps.length) { r.pre.push(stamps[0]! - t0); r.post.push(threadNow() - stamps[stamps.length - 1]!); }
     }
   }
   if (session) {
@@ -109,9 +123,11 @@ for (const [name, path, query] of cases) {
   }
   for (const r of runs) {
     r.times.sort((a, b) => a - b);
+    r.pre.sort((a, b) => a - b);
+    r.post.sort((a, b) => a - b);
     if (opt('bytes')) writeFileSync(`${opt('bytes')}.${file}${runs.length > 1 ? `.${r.dir.replace(/\W+/g, '')}` : ''}`, r.bytes);
     const same = runs[0]!.bytes.equals(r.bytes) ? '' : ' (bytes differ from the first build)';
-    process.stdout.write(`${name.padEnd(13)} ${r.dir.padEnd(10)} ${r.bytes.length} bytes: CPU min ${r.times[0]} µs, median ${r.times[r.times.length >> 1]} µs (n=${n})${same}\n`);
+    process.stdout.write(`${name.padEnd(13)} ${r.dir.padEnd(10)} ${r.bytes.length} bytes: CPU min ${r.times[0]} µs, median ${r.times[r.times.length >> 1]} µs (n=${n})${same}; before the first OSCAR send min ${r.pre[0]} median ${r.pre[r.pre.length >> 1]}, after the last answer min ${r.post[0]} median ${r.post[r.post.length >> 1]} µs\n`);
   }
 }
 for (const { facade } of facades) await facade.close(0);

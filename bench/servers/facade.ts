@@ -5,6 +5,7 @@
 //   env BENCH_FACADE_DIST: another build to load instead of dist/ (a directory of the repo, e.g. an
 //   older build kept for an A/B run: bench/hit-ab.ts).
 import { createServer } from 'node:net';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { writeHeapSnapshot } from 'node:v8';
 import { memoryDetail } from '../lib/memory-detail.js';
@@ -16,6 +17,29 @@ const built = process.env.BENCH_FACADE_FROM === 'dist';
 if (built) process.setSourceMapsEnabled(false);
 const from = built ? `../../${process.env.BENCH_FACADE_DIST ?? 'dist'}` : '../../src';
 const product = Object.assign({}, ...await Promise.all(['app', 'config', 'logging', 'sim/options'].map((m) => import(`${from}/${m}.js`)))) as Product;
+// BENCH_STAGES=1: the main thread's CPU when each OSCAR exchange is handed to the transport and
+// when its answer comes back (bench/page-http.ts splits a request's CPU at those points).
+const stamps: [string, number][] = [];
+if (process.env.BENCH_STAGES) {
+  const { HttpTransport } = await import(`${from}/oscar/http-transport.js`) as typeof import('../../src/oscar/http-transport.js');
+  const send = HttpTransport.prototype.send;
+  // process.cpuUsage, not threadCpuUsage: getrusage(RUSAGE_THREAD) leaves out what the running thread
+  // spent since its last tick or switch (a window with no switch reads 0), RUSAGE_SELF brings it up to date.
+  const now = (): number => { const t = process.cpuUsage(); return t.user + t.system; };
+  HttpTransport.prototype.send = function (this: InstanceType<typeof HttpTransport>, x) {
+    stamps.push(['send', now()]);
+    return send.call(this, x).then((r) => { stamps.push(['answer', now()]); return r; });
+  };
+  // And around the response's end (the body handed to the socket).
+  const { ServerResponse } = await import('node:http');
+  const end = ServerResponse.prototype.end;
+  ServerResponse.prototype.end = function (this: InstanceType<typeof ServerResponse>, ...a: unknown[]) {
+    stamps.push(['end', now()]);
+    const r = (end as (...x: unknown[]) => unknown).apply(this, a);
+    stamps.push(['ended', now()]);
+    return r;
+  } as typeof end;
+}
 const { createFacade, connectionFromCredentials, loadConfig, createLogger, demoCredentials } = product;
 
 const port = await new Promise<number>((resolve) => {
@@ -28,6 +52,16 @@ const config = loadConfig({
 });
 const facade = createFacade(config, connectionFromCredentials(process.env.BENCH_SIM_URL!, c), createLogger(config.logLevel));
 await facade.listen();
+// The collector's pauses on the main thread so far (ms, by kind: PerformanceObserver 'gc' entries).
+const gc = { ms: 0, count: 0, byKind: {} as Record<string, number> };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = String(((e as { detail?: { kind?: number } }).detail)?.kind ?? '?');
+    gc.ms += e.duration;
+    gc.count++;
+    gc.byKind[kind] = (gc.byKind[kind] ?? 0) + e.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
 serveChild({ base: config.fhirBaseUrl, cache: config.cache, built }, {
   process: () => processStats(),
   // Peak resident memory of this process so far (getrusage ru_maxrss), in bytes; no GC forced.
@@ -42,6 +76,8 @@ serveChild({ base: config.fhirBaseUrl, cache: config.cache, built }, {
     (globalThis as { gc?: (o: object) => void }).gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
     return memoryDetail();
   },
+  gc: () => gc,
+  stages: () => stamps.splice(0),
   cache: () => facade.cache.usage(),
   // A heap snapshot into the given file (what the cache's entries hold: bench/cache-heap.ts).
   'heap-snapshot': (file) => writeHeapSnapshot(String(file)),
