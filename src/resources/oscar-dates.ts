@@ -4,9 +4,7 @@
 // them, variants §7.5) and OSCAR's own time stamps the JVM's offset. Malformed values
 // yield undefined so one bad column drops one element instead of failing the whole read.
 
-import { epochOfLocal, formatFhirDateTime, localDateOf, localDateTimeOf, parseXsDateTime } from '../time/zone.js';
-
-const XS_PARTS = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+import { epochOfLocal, formatFhirDateTime, localDateOf, localDateTimeOf, parseXsDateTime, xsLexical } from '../time/zone.js';
 
 /** Epoch ms of an xs:dateTime, or undefined when it is missing or malformed. */
 export function xsEpoch(value: string | null | undefined, tz: string): number | undefined {
@@ -31,14 +29,16 @@ export function xsInstant(value: string | null | undefined, tz: string): string 
  */
 export function xsWallClock(value: string | null | undefined, tz: string): { date: string; time: string } | undefined {
   if (typeof value !== 'string') return undefined;
-  const m = XS_PARTS.exec(value.trim());
-  if (!m) return undefined;
-  const [, date = '', time = '', zone] = m;
-  if (zone && zone !== 'Z') return { date, time };
-  const ms = xsEpoch(value, tz);
-  if (ms === undefined) return undefined;
-  const local = localDateTimeOf(ms, tz);
-  return { date: local.slice(0, 10), time: local.slice(11, 19) };
+  const parts = xsLexical(value);
+  // A FHIR date has a four-digit year: xs:dateTime's wider years ('12026-…', '-0001-…') drop the element.
+  if (!parts || parts.local.indexOf('T') !== 10) return undefined;
+  let wall = parts.local;
+  if (!parts.zone || parts.zone === 'Z') {
+    const ms = xsEpoch(value, tz);
+    if (ms === undefined) return undefined;
+    wall = localDateTimeOf(ms, tz);
+  }
+  return { date: wall.slice(0, 10), time: wall.slice(11, 19) };
 }
 
 /** FHIR date (calendar date in the OSCAR zone) of an xs:dateTime from a date-only column. */

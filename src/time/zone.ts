@@ -121,12 +121,20 @@ export function formatFhirDateTime(epochMs: number, tz: string): string {
 const XS_RE = /^(-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:\d{2})?$/;
 
 /**
+ * What an xs:dateTime spells: its wall clock with fractions cut to milliseconds, and its zone as
+ * written ('Z', '-08:00', or undefined when it has none); undefined when it is no xs:dateTime.
+ */
+export function xsLexical(value: string): { local: string; zone: string | undefined } | undefined {
+  const m = XS_RE.exec(value.trim());
+  return m ? { local: m[1]!.replace(/(\.\d{3})\d+$/, '$1'), zone: m[2] } : undefined;
+}
+
+/**
  * The wall clock an xs:dateTime spells, its offset dropped ('2026-03-02T06:00:00-08:00' →
  * '2026-03-02T06:00:00'), fractions cut to milliseconds; undefined when it is no xs:dateTime.
  */
 export function lexicalLocalOf(value: string): string | undefined {
-  const m = XS_RE.exec(value.trim());
-  return m ? m[1]!.replace(/(\.\d{3})\d+$/, '$1') : undefined;
+  return xsLexical(value)?.local;
 }
 
 /** Epoch ms of an xs:dateTime; values without an offset are read in `tz` (contract 4.1). */
