@@ -76,7 +76,10 @@ export function createAuditSink(opts: AuditSinkOptions): AuditSink {
 
   const stream: WriteStream = createWriteStream(destination, { flags: 'a', mode: 0o600 });
   let broken = false;
-  stream.on('error', (e: Error) => { broken = true; fail('the audit file cannot be written', e); });
+  // The error itself loses no record: a write it failed counts its lines in its callback, and every
+  // line after it is refused and counted as it comes. It is logged, so a file that cannot be opened
+  // shows at start-up before any record is lost.
+  stream.on('error', (e: Error) => { broken = true; fail('the audit file cannot be written', e, 0); });
   // The batch is kept as bytes: each line is encoded straight into it, so a record leaves no array
   // of lines, joined string or second copy of the batch behind for the collector (a cache-hit
   // read's garbage is what its collector time follows: bench/results.md).

@@ -123,6 +123,44 @@ describe('audit sink limits and counts', () => {
     });
   }
 
+  it('counts the records of a failed write once and logs why, with the error code', async () => {
+    // /dev/full accepts the open and fails every write with ENOSPC.
+    const { logger, logged } = capture();
+    const sink = createAuditSink({ destination: '/dev/full', logger });
+    sink.write('{"a":1}');
+    sink.write('{"a":2}');
+    for (let i = 0; i < 200 && sink.failed < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50)); // the stream's error event follows the write's callback
+    assert.deepEqual([sink.failed, sink.written], [2, 0], 'two records lost, no more');
+    assert.deepEqual(logged[0], { destination: 'file', failures: 2, reason: 'write failed', code: 'ENOSPC' });
+    sink.write('{"a":3}');
+    assert.equal(sink.failed, 3, 'a record after the failure is refused and counted');
+    await sink.close();
+  });
+
+  it('counts and logs a record the stream failed to write (stdout closed under it)', (t) => {
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    t.mock.method(process.stdout, 'write', ((_chunk: string, cb?: (err?: Error) => void) => { cb?.(epipe); return false; }) as never);
+    const { logger, logged } = capture();
+    const sink = createAuditSink({ destination: 'stdout', logger });
+    sink.write('{"a":1}');
+    t.mock.restoreAll();
+    assert.deepEqual([sink.failed, sink.written], [1, 0]);
+    assert.deepEqual(logged[0], { destination: 'stdout', failures: 1, reason: 'write failed', code: 'EPIPE' });
+  });
+
+  it('logs a file that cannot be opened before any record is lost, and counts each record refused after', async () => {
+    const { logger, logged } = capture();
+    const sink = createAuditSink({ destination: join(tmpFile(), 'no-such-dir', 'audit.jsonl'), logger });
+    for (let i = 0; i < 200 && logged.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(logged[0], { destination: 'file', failures: 0, reason: 'the audit file cannot be written', code: 'ENOENT' });
+    assert.equal(sink.failed, 0);
+    sink.write('{"a":1}');
+    sink.write('{"a":2}');
+    assert.deepEqual([sink.failed, sink.written], [2, 0]);
+    await sink.close();
+  });
+
   it("says 'file' for a file that did not keep up", () => {
     const { logger, logged } = capture();
     const sink = createAuditSink({ destination: tmpFile(), logger, maxQueuedBytes: -1 });
