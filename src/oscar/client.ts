@@ -9,6 +9,7 @@ import { SoapClient } from './soap.js';
 import type { SoapService } from './soap.js';
 import type { SoapArgs, SoapValue } from './soap-envelope.js';
 import { Limiter } from './guard/limiter.js';
+import { CallSlot, type ExchangeSlot } from './guard/slot.js';
 import { CircuitBreaker } from './guard/breaker.js';
 import { withDeadline } from './guard/deadline.js';
 import { backoffMs, isTransient, isUpstreamFailure, sleep } from './guard/retry.js';
@@ -545,12 +546,12 @@ export class OscarClient {
     const [soap, rest] = await Promise.all([
       halves.soap && once(async () => {
         const r = await this.guard('SystemInfoService.isAlive', 'soap:SystemInfoService', false,
-          () => this.soap.call<string>('SystemInfoService', 'isAlive', {}, { operation: 'SystemInfoService.isAlive', timeoutMs }), this.soapBackstop(timeoutMs));
+          (slot) => this.soap.call<string>('SystemInfoService', 'isAlive', {}, { operation: 'SystemInfoService.isAlive', timeoutMs, slot }), this.soapBackstop(timeoutMs));
         if (r !== 'alive') throw new OscarProtocolError('SystemInfoService.isAlive', 'not alive');
       }),
       halves.rest && once(async () => {
         const r = await this.guard('rest:oauthInfo', 'rest', false,
-          () => this.rest.call<{ error?: string }>({ operation: 'rest:oauthInfo', method: 'GET', path: '/oauth/info', timeoutMs }), timeoutMs + BACKSTOP_MARGIN_MS);
+          (slot) => this.rest.call<{ error?: string }>({ operation: 'rest:oauthInfo', method: 'GET', path: '/oauth/info', timeoutMs, answered: slot.release }), timeoutMs + BACKSTOP_MARGIN_MS);
         // contract 2.6: failures come back as 200 {"error": …}.
         if (!r || r.error !== undefined) throw new OscarProtocolError('rest:oauthInfo', 'OSCAR reported an internal error');
       }),
@@ -629,12 +630,12 @@ export class OscarClient {
 
   private restRead<T>(name: string, call: Omit<RestCall, 'operation' | 'timeoutMs'>, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
     const operation = `rest:${name}`;
-    return this.guard(operation, 'rest', true, () => this.rest.call<T>({ ...call, operation, timeoutMs }), timeoutMs + BACKSTOP_MARGIN_MS);
+    return this.guard(operation, 'rest', true, (slot) => this.rest.call<T>({ ...call, operation, timeoutMs, answered: slot.release }), timeoutMs + BACKSTOP_MARGIN_MS);
   }
 
   private restWrite<T>(name: string, call: Omit<RestCall, 'operation' | 'timeoutMs'>, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
     const operation = `rest:${name}`;
-    return this.guard(operation, 'rest', false, () => this.rest.call<T>({ ...call, operation, timeoutMs }), timeoutMs + BACKSTOP_MARGIN_MS);
+    return this.guard(operation, 'rest', false, (slot) => this.rest.call<T>({ ...call, operation, timeoutMs, answered: slot.release }), timeoutMs + BACKSTOP_MARGIN_MS);
   }
 
   /** A Juno `/ws/services/v1` call, its RestResponse envelope opened here and only here (contract 3.10). */
@@ -645,12 +646,12 @@ export class OscarClient {
 
   private soapRead<T>(service: SoapService, op: string, args: SoapArgs, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
     const operation = `${service}.${op}`;
-    return this.guard(operation, `soap:${service}`, true, () => this.soap.call<T>(service, op, args, { operation, timeoutMs }), this.soapBackstop(timeoutMs));
+    return this.guard(operation, `soap:${service}`, true, (slot) => this.soap.call<T>(service, op, args, { operation, timeoutMs, slot }), this.soapBackstop(timeoutMs));
   }
 
   private soapWrite<T>(service: SoapService, op: string, args: SoapArgs, timeoutMs = this.options.timeoutMs): Promise<T | undefined> {
     const operation = `${service}.${op}`;
-    return this.guard(operation, `soap:${service}`, false, () => this.soap.call<T>(service, op, args, { operation, timeoutMs }), this.soapBackstop(timeoutMs));
+    return this.guard(operation, `soap:${service}`, false, (slot) => this.soap.call<T>(service, op, args, { operation, timeoutMs, slot }), this.soapBackstop(timeoutMs));
   }
 
   /** A SOAP call may include a WSDL fetch and a login2 (each within timeoutMs), and one re-login and retry. */
@@ -672,7 +673,7 @@ export class OscarClient {
    * Throttle → breaker → limiter → call, retried (reads only) on transient failures with jittered
    * backoff, and after the wait OSCAR asked for when it asked us to slow down (guard/throttle.ts).
    */
-  private async guard<T>(operation: string, family: string, idempotent: boolean, fn: () => Promise<T>, backstopMs: number): Promise<T> {
+  private async guard<T>(operation: string, family: string, idempotent: boolean, fn: (slot: ExchangeSlot) => Promise<T>, backstopMs: number): Promise<T> {
     const started = performance.now();
     let attempts = 0;
     try {
@@ -723,19 +724,23 @@ export class OscarClient {
     } catch { /* re-discovery must never break the call's own error */ }
   }
 
-  private async attempt<T>(operation: string, family: string, fn: () => Promise<T>, backstopMs: number): Promise<T> {
+  /**
+   * One try under a limiter slot. The exchange gives the slot back as soon as OSCAR's answer is in
+   * (guard/slot.ts), so reading the answer is off the chain of calls waiting for a slot.
+   */
+  private async attempt<T>(operation: string, family: string, fn: (slot: ExchangeSlot) => Promise<T>, backstopMs: number): Promise<T> {
     const breaker = this.breakerFor(family);
     const verdict = breaker.admit(operation);
     if (verdict) await verdict; // half-open: wait for the probe under way
-    let release: () => void;
+    let slot: CallSlot;
     try {
-      release = this.limiter.tryAcquire(operation) ?? await this.limiter.acquire(operation);
+      slot = new CallSlot(this.limiter, operation, this.limiter.tryAcquire(operation) ?? await this.limiter.acquire(operation));
     } catch (e) {
       breaker.abandon();
       throw e;
     }
     try {
-      const r = await withDeadline(fn(), backstopMs, operation);
+      const r = await withDeadline(fn(slot), backstopMs, operation);
       breaker.success();
       return r;
     } catch (e) {
@@ -746,7 +751,7 @@ export class OscarClient {
       else breaker.abandon();
       throw e;
     } finally {
-      release();
+      slot.end();
     }
   }
 

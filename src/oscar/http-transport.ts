@@ -21,6 +21,11 @@ export interface HttpExchange {
   timeoutMs: number;
   /** Logical operation name, for error messages (never the URL: its query may hold PHI). */
   operation: string;
+  /**
+   * Called once the whole response is in, before the reply is decoded and handed on: the guard
+   * gives the call's slot to the next waiting call here (guard/slot.ts), ahead of this answer's reading.
+   */
+  answered?: () => void;
 }
 
 export interface HttpReply {
@@ -105,6 +110,7 @@ export class HttpTransport {
           settled = true;
           this.deadlines.cancel(deadline);
           if (e) { reject(e); return; }
+          x.answered?.();
           const r = ex.reader;
           const headers = r.headers as IncomingHttpHeaders;
           const raw = r.body();

@@ -21,6 +21,8 @@ export interface RestCall {
   /** contract 1.3/7.15: methods without @Produces are XML-only and answer 406 to JSON. */
   accept?: 'json' | 'xml';
   timeoutMs: number;
+  /** Called the moment OSCAR's whole answer is in, before it is read (the guard's slot, guard/slot.ts). */
+  answered?: () => void;
 }
 
 export interface RestClientOptions {
@@ -67,7 +69,7 @@ export class RestClient {
       body = JSON.stringify(c.body);
       headers['Content-Type'] = 'application/json';
     }
-    return this.transport.send({ method: c.method, url, headers, body, timeoutMs: c.timeoutMs, operation: c.operation });
+    return this.transport.send({ method: c.method, url, headers, body, timeoutMs: c.timeoutMs, operation: c.operation, answered: c.answered });
   }
 
   /** The facade's token, or the signed-in user's while a request acts as them (acting-user.ts). */

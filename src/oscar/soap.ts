@@ -14,6 +14,7 @@ import type { SoapSchema } from './soap-schema.js';
 import { readSoapBytes } from './soap-reply.js';
 import type { SoapReply } from './soap-reply.js';
 import { retryAfterMs } from './guard/throttle.js';
+import type { ExchangeSlot } from './guard/slot.js';
 
 export type SoapService =
   | 'LoginService' | 'SystemInfoService' | 'DemographicService' | 'ScheduleService'
@@ -49,6 +50,11 @@ export interface SoapCallOptions {
   /** Logical name for errors/metrics; defaults to 'Service.operation'. */
   operation?: string;
   timeoutMs: number;
+  /**
+   * The guard's limiter slot: given back once the operation's answer is in, before it is read, and
+   * taken again before a re-login and its retry (guard/slot.ts).
+   */
+  slot?: ExchangeSlot;
 }
 
 /** Internal marker: the call failed WS-Security and may succeed after a fresh login. */
@@ -94,7 +100,7 @@ export class SoapClient {
     const schema = this.loaded.get(service) ?? await this.schemaFor(service);
     if (UNSECURED.has(service)) {
       try {
-        return await this.invoke<T>(service, schema, operation, args, name, opts.timeoutMs, undefined);
+        return await this.invoke<T>(service, schema, operation, args, name, opts.timeoutMs, undefined, opts.slot?.release);
       } catch (e) {
         throw e instanceof SecurityFault ? new OscarAuthError(name, 'SecurityError') : e;
       }
@@ -102,14 +108,16 @@ export class SoapClient {
 
     const session = this.current ?? await this.login();
     try {
-      return await this.invoke<T>(service, schema, operation, args, name, opts.timeoutMs, session);
+      return await this.invoke<T>(service, schema, operation, args, name, opts.timeoutMs, session, opts.slot?.release);
     } catch (e) {
       if (!(e instanceof SecurityFault)) throw e;
     }
-    // contract 7.18: the token dies with an OSCAR restart or password-hash change — log in again, once.
+    // contract 7.18: the token dies with an OSCAR restart or password-hash change — log in again,
+    // once. The first answer gave the slot back: the login and the retry take one again.
+    await opts.slot?.again();
     const fresh = await this.relogin(session);
     try {
-      return await this.invoke<T>(service, schema, operation, args, name, opts.timeoutMs, fresh);
+      return await this.invoke<T>(service, schema, operation, args, name, opts.timeoutMs, fresh, opts.slot?.release);
     } catch (e) {
       if (e instanceof SecurityFault) throw new OscarAuthError(name, 'SecurityError');
       throw e;
@@ -199,6 +207,7 @@ export class SoapClient {
 
   private async invoke<T>(
     service: SoapService, schema: SoapSchema, operation: string, args: SoapArgs, name: string, timeoutMs: number, session: SoapSession | undefined,
+    answered?: () => void,
   ): Promise<T | undefined> {
     if (!schema.operations.has(operation)) throw new OscarProtocolError(name, `operation ${operation} is not in the WSDL`);
     // Built by soap-envelope.ts, which escapes every value itself (no library decides what is markup).
@@ -207,7 +216,7 @@ export class SoapClient {
       ...(session && { security: { username: String(session.securityId), password: session.token } }),
     });
     const reply = await this.transport.send({
-      method: 'POST', url: this.endpoint(service), timeoutMs, operation: name, body: envelope,
+      method: 'POST', url: this.endpoint(service), timeoutMs, operation: name, body: envelope, answered,
       // contract 4.1: SOAPAction "" (CXF tolerates any).
       headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' },
     });
