@@ -9,6 +9,7 @@
 //     [--stages] (CPU split at the OSCAR exchange and the response's end) [--rows=FILE]
 //     [--env=NAME=VALUE,...] (more facade settings) [--dist=DIR] (another build than dist/)
 //     [--profile=FILE] (a CPU profile of the facade over the measured pages)
+//     [--everything] (benchmark 6's Patient/$everything case instead: the clinic's patients in turn)
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +41,10 @@ const headers = { authorization: `Bearer ${await issuer.token({ scope: 'system/*
 const origin = new URL(sim.info.url).origin;
 // The pages of benchmark 6: copies 2,000–3,999 of the clinic's patients, 50 a page.
 const pages = sim.info.ids.filter((id) => id >= 100_000).slice(2000, 4000);
-const paths = Array.from({ length: Math.floor(pages.length / 50) }, (_, k) => `/Patient?_id=${pages.slice(k * 50, k * 50 + 50).join(',')}&_count=50`);
+const everything = args.includes('--everything');
+const paths = everything
+  ? sim.info.ids.filter((id) => id < 100_000).slice(1).map((id) => `/Patient/${id}/$everything`)
+  : Array.from({ length: Math.floor(pages.length / 50) }, (_, k) => `/Patient?_id=${pages.slice(k * 50, k * 50 + 50).join(',')}&_count=50`);
 
 async function page(path: string): Promise<{ status: number; ms: number; calls: CapturedCall[] }> {
   await sim.rpc('capture', true);
@@ -81,7 +85,7 @@ for (let i = 1; i <= n; i++) {
     // With --stages: the main thread's CPU before the first OSCAR exchange, between it and the last
     // answer, and after that answer (0s without).
     pre: stamps.length ? stamps[0]![1] - c0.cpuMicros : 0,
-    between: at('answer') - stamps[0]![1],
+    between: stamps.length ? at('answer') - stamps[0]![1] : 0,
     post: at('end') - at('answer'), write: at('ended') - at('end'), after: at('ended') ? c1.cpuMicros - at('ended') : 0,
     system: c1.systemMicros - c0.systemMicros, empty: e1.cpuMicros - e0.cpuMicros, emptyThread: e1.threadMicros - e0.threadMicros,
     cpu: c1.cpuMicros - c0.cpuMicros, thread: c1.threadMicros - c0.threadMicros, gcMs: g1.ms - g0.ms, ms: r.ms, added: r.ms - raw.ms,
@@ -91,7 +95,7 @@ if (profile) await facade.rpc('profile-stop', profile);
 const med = (k: keyof (typeof rows)[number]): number => { const s = rows.map((r) => r[k]).sort((a, b) => a - b); return s[s.length >> 1]!; };
 const min = (k: keyof (typeof rows)[number]): number => Math.min(...rows.map((r) => r[k]));
 const mean = (k: keyof (typeof rows)[number]): number => rows.reduce((a, r) => a + r[k], 0) / rows.length;
-process.stdout.write(`50-result page, ${n} requests after ${warm} warm-up pages (median / min / mean):\n`);
+process.stdout.write(`${everything ? 'Patient/$everything' : '50-result page'}, ${n} requests after ${warm} warm-up requests (median / min / mean):\n`);
 for (const [k, what] of [['cpu', 'facade CPU µs'], ['pre', 'main thread to 1st OSCAR send'], ['between', '1st send to last answer'], ['post', 'last answer to res.end'], ['write', 'res.end'], ['after', 'after res.end to window end'], ['system', 'of which in the kernel µs'], ['thread', 'main thread µs'], ['empty', 'empty window CPU µs'], ['emptyThread', 'empty window main thread µs'], ['gcMs', 'GC ms (observer)'], ['ms', 'facade wall ms'], ['added', 'added ms']] as const) {
   process.stdout.write(`  ${what.padEnd(30)} ${med(k).toFixed(2).padStart(9)} ${min(k).toFixed(2).padStart(9)} ${mean(k).toFixed(2).padStart(9)}\n`);
 }
