@@ -26,17 +26,44 @@ export function isValidTimeZone(tz: string): boolean {
 
 interface WallClock { year: number; month: number; day: number; hour: number; minute: number; second: number }
 
-// Intl's formatToParts costs microseconds a call: remembered per zone by the epoch (zone-memo.ts).
+// Intl's formatToParts costs microseconds a call, and a record's dates are mostly new instants
+// (one $everything read about 200 of them: a millisecond of its CPU). A zone changes its offset at
+// most once in a day, so a UTC day whose two midnights have the same offset has that offset
+// throughout: its wall clocks are UTC fields shifted by it, from the offsets of its midnights,
+// which the dates of a clinic share. Days with a change (and years outside the 1900–2199 window
+// this is kept to) ask Intl, remembered per zone by the epoch (zone-memo.ts).
+const DAY_MS = 86_400_000;
+const SHIFTED_FROM = Date.UTC(1900, 0, 1);
+const SHIFTED_UNTIL = Date.UTC(2200, 0, 1);
+const midnightOffsets = new ZoneMemo<number, number>(20_000);
 const wallClocks = new ZoneMemo<number, Readonly<WallClock>>(10_000);
 
-function wallClockOf(epochMs: number, tz: string): Readonly<WallClock> {
-  const known = wallClocks.get(tz, epochMs);
-  if (known) return known;
+function intlWallClock(epochMs: number, tz: string): WallClock {
   const w: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const p of formatterFor(tz).formatToParts(new Date(epochMs))) {
     if (p.type in w) w[p.type as keyof WallClock] = Number(p.value);
   }
-  return wallClocks.set(tz, epochMs, w);
+  return w;
+}
+
+/** The offset of `tz` (ms, whole seconds) at the UTC midnight starting day `day` (days since 1970). */
+function midnightOffsetMs(day: number, tz: string): number {
+  const known = midnightOffsets.get(tz, day);
+  if (known !== undefined) return known;
+  const w = intlWallClock(day * DAY_MS, tz);
+  return midnightOffsets.set(tz, day, Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - day * DAY_MS);
+}
+
+function wallClockOf(epochMs: number, tz: string): Readonly<WallClock> {
+  if (epochMs >= SHIFTED_FROM && epochMs < SHIFTED_UNTIL) {
+    const day = Math.floor(epochMs / DAY_MS);
+    const offset = midnightOffsetMs(day, tz);
+    if (midnightOffsetMs(day + 1, tz) === offset) {
+      const d = new Date(epochMs + offset);
+      return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
+    }
+  }
+  return wallClocks.get(tz, epochMs) ?? wallClocks.set(tz, epochMs, intlWallClock(epochMs, tz));
 }
 
 /** Offset of `tz` from UTC at the instant, in minutes (e.g. -240 for EDT). */

@@ -1,0 +1,79 @@
+// Wall clocks are read by shifting UTC by the offset of the day's midnights when both agree, and
+// asked of Intl on a day the offset changes. Checked against Intl itself, asked directly here, at
+// the millisecond of every change from 1965 to 2035 in zones with awkward rules (half and
+// three-quarter hours, DST of 30 minutes, of 2 hours and negative, changes at local midnight, a
+// day skipped, a month without DST) and at random instants from 1900 to 2199.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { localDateTimeOf, offsetMinutesAt } from '../../src/time/zone.js';
+
+const ZONES = [
+  'America/Toronto', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Africa/Casablanca', 'Pacific/Apia',
+  'Pacific/Chatham', 'Europe/Dublin', 'Antarctica/Troll', 'America/Havana', 'America/Sao_Paulo', 'UTC',
+];
+const DAY = 86_400_000;
+
+const reference = new Map<string, Intl.DateTimeFormat>();
+/** 'YYYY-MM-DDTHH:mm:ss' as Intl prints the instant in `tz`. */
+function intlWallClock(ms: number, tz: string): string {
+  let f = reference.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    reference.set(tz, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  const two = (k: string): string => p[k]!.padStart(2, '0');
+  return `${p.year!.padStart(4, '0')}-${two('month')}-${two('day')}T${two('hour')}:${two('minute')}:${two('second')}`;
+}
+function intlOffsetMinutes(ms: number, tz: string): number {
+  const w = intlWallClock(ms, tz);
+  return Math.round((Date.parse(`${w}Z`) - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
+/** The instants at which `tz` changes its offset between `from` and `to` (to the millisecond). */
+function changes(tz: string, from: number, to: number): number[] {
+  const out: number[] = [];
+  let before = intlOffsetMinutes(from, tz);
+  for (let t = from + DAY; t <= to; t += DAY) {
+    const now = intlOffsetMinutes(t, tz);
+    if (now === before) continue;
+    let lo = t - DAY;
+    let hi = t;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (intlOffsetMinutes(mid, tz) === before) lo = mid; else hi = mid;
+    }
+    out.push(hi);
+    before = now;
+  }
+  return out;
+}
+
+describe('wall clocks by the offset of the day', () => {
+  it('read as Intl reads them at the millisecond of every offset change, 1965–2035', () => {
+    let checked = 0;
+    for (const tz of ZONES) {
+      for (const at of changes(tz, Date.UTC(1965, 0, 1), Date.UTC(2035, 0, 1))) {
+        for (const ms of [at - 3_600_001, at - 1, at, at + 1, at + 3_599_999, at - (at % DAY), at - (at % DAY) + DAY - 1]) {
+          assert.equal(localDateTimeOf(ms, tz), intlWallClock(ms, tz), `${tz} at ${new Date(ms).toISOString()}`);
+          assert.equal(offsetMinutesAt(ms, tz), intlOffsetMinutes(ms, tz), `${tz} offset at ${new Date(ms).toISOString()}`);
+          checked++;
+        }
+      }
+    }
+    assert.ok(checked > 2000, `only ${checked} instants around changes`);
+  });
+
+  it('read as Intl reads them at random instants from 1900 to 2199', () => {
+    let seed = 20261207;
+    const random = (): number => { seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31; return seed / 2 ** 31; };
+    const from = Date.UTC(1900, 0, 1);
+    const span = Date.UTC(2200, 0, 1) - from;
+    for (const tz of ZONES) {
+      for (let i = 0; i < 400; i++) {
+        const ms = from + Math.floor(random() * span);
+        assert.equal(localDateTimeOf(ms, tz), intlWallClock(ms, tz), `${tz} at ${new Date(ms).toISOString()}`);
+      }
+    }
+  });
+});
