@@ -5,6 +5,11 @@
 // own order and concurrency). Facade and replay alternate request by request, so the load of this
 // shared machine hits both alike; the difference within each pair is the facade's time, and its
 // p50 and p99 over the pairs are reported.
+// The control (with `passThrough`): the same calls made through a bare node:http process in the
+// middle (servers/pass-through.ts: no FHIR work, a fixed body), measured the same way for the same
+// request, raw replay and pass-through alternating which goes first. Its added time over the raw
+// client is what one process hop costs on this machine; the facade's figure is reported as
+// measured, the control beside it.
 // A production server is warm: before anything is measured, every case is answered and replayed
 // `warm` times over other ids (mixed, case after case, as traffic would come), so that the JIT of
 // the facade, the simulator and the raw client alike has compiled what a miss runs; then the
@@ -49,6 +54,8 @@ export interface MissCaseReport {
   facadeThreadMicros: number;
   /** The CPU profile of the facade while it answered this case, when asked for. */
   profile?: string;
+  /** The control, when measured: the pass-through's time and its added time over the same raw replays. */
+  passThrough?: { p50Ms: number; p99Ms: number; addedP50Ms: number; addedP99Ms: number };
 }
 
 type SimChild = Child<{ url: string }>;
@@ -84,6 +91,7 @@ async function warmUp(o: Setup & { cases: MissCase[] }): Promise<number> {
       if (k >= q.length) continue;
       const { calls } = await answered(o, q[k]!);
       await replay(origin, calls);
+      if (o.passThrough) await passedThrough(o.passThrough, calls);
       n++;
     }
   }
@@ -91,13 +99,22 @@ async function warmUp(o: Setup & { cases: MissCase[] }): Promise<number> {
   return n;
 }
 
-interface Setup { facade: Child<{ base: string }>; sim: SimChild; headers: Record<string, string>; profileDir?: string }
+interface Setup { facade: Child<{ base: string }>; sim: SimChild; headers: Record<string, string>; profileDir?: string; passThrough?: Child<{ base: string }> }
+
+/** The same calls through the pass-through process: its time (ms), and whether every call was answered 200. */
+async function passedThrough(pass: Child<{ base: string }>, calls: CapturedCall[]): Promise<{ ms: number; ok: boolean }> {
+  await pass.rpc('calls', calls);
+  const t = performance.now();
+  const status = await exchange({ method: 'GET', url: `${pass.info.base}/read` });
+  return { ms: performance.now() - t, ok: status === 200 };
+}
 
 async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   const origin = new URL(o.sim.info.url).origin;
   await o.facade.rpc('clear');
   const facadeMs: number[] = [];
   const rawMs: number[] = [];
+  const passMs: number[] = [];
   let calls = 0;
   let skipped = 0;
   let cpuMicros = 0;
@@ -115,10 +132,19 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     // The first request of a case after the cache was cleared also loads what every request shares
     // (the provider list for reference names): a warm-up, not measured.
     if (i === 0) continue;
-    const raw = await replay(origin, seen);
-    if (status !== 200 || raw.statuses.some((s) => s !== 200)) { skipped++; continue; }
+    let raw: Awaited<ReturnType<typeof replay>>;
+    let pass: { ms: number; ok: boolean } | undefined;
+    if (o.passThrough && i % 2 === 1) {
+      pass = await passedThrough(o.passThrough, seen);
+      raw = await replay(origin, seen);
+    } else {
+      raw = await replay(origin, seen);
+      if (o.passThrough) pass = await passedThrough(o.passThrough, seen);
+    }
+    if (status !== 200 || raw.statuses.some((s) => s !== 200) || pass?.ok === false) { skipped++; continue; }
     facadeMs.push(ms);
     rawMs.push(raw.ms);
+    if (pass) passMs.push(pass.ms);
     cpuMicros += cpu1.cpuMicros - cpu0.cpuMicros;
     threadMicros += cpu1.threadMicros - cpu0.threadMicros;
     calls += seen.length;
@@ -128,10 +154,12 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   const raw = { p50Ms: at(rawMs, 50), p99Ms: at(rawMs, 99) };
   // Each request and its replay form a pair: the added time is taken per pair, then its percentiles.
   const added = facadeMs.map((ms, i) => ms - rawMs[i]!);
+  const passAdded = passMs.map((ms, i) => ms - rawMs[i]!);
   return {
     name: c.name, targetP50Ms: c.targetP50Ms, ...(c.targetP99Ms !== undefined && { targetP99Ms: c.targetP99Ms }), requests: facadeMs.length, callsPerRequest: calls / Math.max(1, facadeMs.length), facade, raw,
     addedP50Ms: at(added, 50), addedP99Ms: at(added, 99), skipped, facadeCpuMicros: cpuMicros / Math.max(1, facadeMs.length), facadeThreadMicros: threadMicros / Math.max(1, facadeMs.length),
     ...(profiling && { profile: profileFile }),
+    ...(passMs.length > 0 && { passThrough: { p50Ms: at(passMs, 50), p99Ms: at(passMs, 99), addedP50Ms: at(passAdded, 50), addedP99Ms: at(passAdded, 99) } }),
   };
 }
 

@@ -10,13 +10,11 @@
 //     [--env=NAME=VALUE,...] (more facade settings) [--dist=DIR] (another build than dist/)
 //     [--profile=FILE] (a CPU profile of the facade over the measured pages)
 //     [--everything] (benchmark 6's Patient/$everything case instead: the clinic's patients in turn)
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startChild, type Child } from './lib/proc.js';
+import { writeFileSync } from 'node:fs';
+import { startDeployedFacade } from './lib/deployed-facade.js';
+import { startChild } from './lib/proc.js';
 import { replay, type CapturedCall } from './lib/replay.js';
 import { exchange } from './lib/sequential.js';
-import { startIssuer } from '../test/auth/fixture.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -26,18 +24,11 @@ type Cpu = { cpuMicros: number; threadMicros: number; systemMicros: number };
 type Gc = { ms: number; count: number; byKind: Record<string, number> };
 
 const sim = await startChild<{ url: string; ids: number[] }>('servers/sim.ts', { BENCH_EXTRA_PATIENTS: '4000' });
-let audience = '';
-const issuer = await startIssuer(() => audience);
 const extraEnv = Object.fromEntries((opt('env') ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-const facade: Child<{ base: string }> = await startChild('servers/facade.ts', {
-  BENCH_FACADE_FROM: 'dist', ...(args.includes('--stages') && { BENCH_STAGES: '1' }), ...(opt('dist') && { BENCH_FACADE_DIST: opt('dist')! }),
-  BENCH_SIM_URL: sim.info.url, CHANGE_POLL_SECONDS: '5', OSCAR_MAX_IN_FLIGHT: '4', OSCAR_MAX_QUEUE: '1000', OSCAR_GZIP: 'false',
-  AUTH_MODE: 'smart', SMART_ISSUER: issuer.issuer, SMART_JWKS_URL: issuer.jwksUrl, SMART_TOKEN_URL: `${issuer.issuer}/token`,
-  SMART_EXTERNAL_SYSTEM_SCOPES: 'true', AUDIT_LOG: join(mkdtempSync(join(tmpdir(), 'oscar-fhir-audit-')), 'audit.jsonl'),
-  ...extraEnv,
-}, [], (opt('node') ?? '').split(',').filter(Boolean));
-audience = facade.info.base;
-const headers = { authorization: `Bearer ${await issuer.token({ scope: 'system/*.rs' }, { expiresIn: 3600 })}` };
+const deployed = await startDeployedFacade(sim.info.url, {
+  ...(args.includes('--stages') && { BENCH_STAGES: '1' }), ...(opt('dist') && { BENCH_FACADE_DIST: opt('dist')! }), ...extraEnv,
+}, (opt('node') ?? '').split(',').filter(Boolean));
+const { facade, headers } = deployed;
 const origin = new URL(sim.info.url).origin;
 // The pages of benchmark 6: copies 2,000–3,999 of the clinic's patients, 50 a page.
 const pages = sim.info.ids.filter((id) => id >= 100_000).slice(2000, 4000);
@@ -106,6 +97,5 @@ const fifth = (k: keyof (typeof rows)[number]): string => [0, 1, 2, 3, 4].map((q
 }).join(' ');
 for (const k of ['thread', 'gcMs', 'ms', 'added'] as const) process.stdout.write(`  ${k} median by fifth of the run: ${fifth(k)}\n`);
 if (opt('rows')) writeFileSync(opt('rows')!, JSON.stringify(rows));
-await facade.stop();
+await deployed.stop();
 await sim.stop();
-await issuer.close();

@@ -40,6 +40,35 @@ if (process.env.BENCH_STAGES) {
     return r;
   } as typeof end;
 }
+// BENCH_TIMELINE=1: when each FHIR request arrived and its body was handed to the socket, each OSCAR exchange was handed to
+// the transport and answered, and each collector pause began and ended, on the clock all the
+// benchmark's processes share (performance.timeOrigin + now, ms), so bench/read-tail.ts can lay
+// a slow request beside the simulator's record of its calls.
+const timeline: { what: string; at: number; ms?: number; kind?: number }[] = [];
+if (process.env.BENCH_TIMELINE) {
+  const clock = (): number => performance.timeOrigin + performance.now();
+  const { HttpTransport } = await import(`${from}/oscar/http-transport.js`) as typeof import('../../src/oscar/http-transport.js');
+  const send = HttpTransport.prototype.send;
+  HttpTransport.prototype.send = function (this: InstanceType<typeof HttpTransport>, x) {
+    timeline.push({ what: 'send', at: clock() });
+    return send.call(this, x).then((r) => { timeline.push({ what: 'answer', at: clock() }); return r; });
+  };
+  const { subscribe } = await import('node:diagnostics_channel');
+  subscribe('http.server.request.start', () => { timeline.push({ what: 'request', at: clock() }); });
+  // 'end': the body handed to the socket (the response's 'finish' comes a turn later, often after
+  // the client has read it).
+  const { ServerResponse } = await import('node:http');
+  const end = ServerResponse.prototype.end;
+  ServerResponse.prototype.end = function (this: InstanceType<typeof ServerResponse>, ...a: unknown[]) {
+    timeline.push({ what: 'end', at: clock() });
+    return (end as (...x: unknown[]) => unknown).apply(this, a);
+  } as typeof end;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      timeline.push({ what: 'gc', at: performance.timeOrigin + e.startTime, ms: e.duration, kind: (e as { detail?: { kind?: number } }).detail?.kind ?? 0 });
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
 const { createFacade, connectionFromCredentials, loadConfig, createLogger, demoCredentials } = product;
 
 const port = await new Promise<number>((resolve) => {
@@ -78,6 +107,7 @@ serveChild({ base: config.fhirBaseUrl, cache: config.cache, built }, {
   },
   gc: () => gc,
   stages: () => stamps.splice(0),
+  timeline: () => timeline.splice(0),
   cache: () => facade.cache.usage(),
   // A heap snapshot into the given file (what the cache's entries hold: bench/cache-heap.ts).
   'heap-snapshot': (file) => writeHeapSnapshot(String(file)),
