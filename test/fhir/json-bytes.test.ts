@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jsonBytes } from '../../src/fhir/json-bytes.js';
+import { stampVersion } from '../../src/fhir/version.js';
 
 const patient = (id: string, family: string) => ({ resourceType: 'Patient', id, name: [{ family, given: ['Ana', 'Béatrice'] }] });
 const page = {
@@ -38,5 +39,18 @@ describe('jsonBytes', () => {
     assert.equal(jsonBytes(page, true).toString('utf8'), JSON.stringify(page, null, 2));
     const dated = { entry: page.entry, toJSON: () => ({ replaced: true }) };
     assert.equal(jsonBytes(dated).toString('utf8'), '{"replaced":true}');
+  });
+
+  it('writes stamped resources from the text made when they were stamped, the same bytes as JSON.stringify', () => {
+    const stamped = page.entry.map((e) => ({ ...e, resource: stampVersion({ ...e.resource, meta: { lastUpdated: '2024-01-02T03:04:05Z' } } as never) }));
+    const cases: object[] = [
+      { ...page, entry: stamped },
+      { resourceType: 'Bundle', entry: [stamped[1]] },
+      { resourceType: 'Bundle', entry: [{ search: { mode: 'match' }, skipped: undefined, resource: stamped[2]!.resource }, page.entry[0], stamped[0]] },
+      stamped[1]!.resource,
+    ];
+    for (const c of cases) assert.equal(jsonBytes(c).toString('utf8'), JSON.stringify(c));
+    // Indented output is JSON.stringify's own.
+    assert.equal(jsonBytes(stamped[0]!.resource, true).toString('utf8'), JSON.stringify(stamped[0]!.resource, null, 2));
   });
 });
