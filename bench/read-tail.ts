@@ -17,7 +17,9 @@
 //   npm run build && npx node --import tsx bench/read-tail.ts [N=200] [--types=Patient,…]
 //     [--warm=300] [--warm-pages=30] [--rows=FILE] (every row as JSON) [--env=NAME=VALUE,…]
 //     [--node=--flag,…] (the facade's node flags) [--dist=DIR] (another build than dist/)
+//     [--profile=DIR] (a CPU profile of the facade per type, over its measured reads)
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startDeployedFacade } from './lib/deployed-facade.js';
 import { startChild } from './lib/proc.js';
 import { replay, type CapturedCall } from './lib/replay.js';
@@ -90,6 +92,8 @@ interface Row {
   inbound: number; outbound: number;
   /** Facade: request start → first OSCAR send; first send → last answer; last answer → finish. */
   pre: number; oscar: number; post: number;
+  /** Facade: a call's answer → the next call sent, summed over calls made one after the other (a read that needs the first answer to make its second call). */
+  between: number;
   /** The simulator's busy time for the calls (union of arrived→answered), facade's run and replay. */
   simFacade: number; simRaw: number;
   /** Collector pauses inside the facade's request (ms, count, kinds: 1 scavenge, 2 mark-compact, 4 incremental, 8 weak callbacks). */
@@ -115,7 +119,9 @@ async function measure(type: ReadType, path: string, k: number): Promise<Row | u
   const s0 = schedAll(pids);
   const f = await facadeRun(path);
   const s1 = schedAll(pids);
-  const events = (await facade.rpc<Event[]>('timeline')).filter((e) => e.at + (e.ms ?? 0) >= f.t0 && e.at <= f.t1);
+  const all = await facade.rpc<Event[]>('timeline');
+  pauses.push(...all.filter((e) => e.what === 'gc'));
+  const events = all.filter((e) => e.at + (e.ms ?? 0) >= f.t0 && e.at <= f.t1);
   const runRaw = async (): Promise<{ ms: number; ok: boolean; sim: number; s: [Sched[], Sched[]] }> => {
     await sim.rpc('capture', true);
     const a = schedAll(pids);
@@ -152,7 +158,7 @@ async function measure(type: ReadType, path: string, k: number): Promise<Row | u
   const facadeMs = f.t1 - f.t0;
   return {
     type, path, calls: f.calls.length, facadeMs, rawMs: raw.ms, passMs: p.ms, added: facadeMs - raw.ms, passAdded: p.ms - raw.ms,
-    inbound: request - f.t0, outbound: f.t1 - finish, pre: firstSend - request, oscar: lastAnswer - firstSend, post: finish - lastAnswer,
+    inbound: request - f.t0, outbound: f.t1 - finish, pre: firstSend - request, between: sends.slice(1).reduce((sum, t) => { const before = answers.filter((a) => a <= t).at(-1); return before === undefined ? sum : sum + t - before; }, 0), oscar: lastAnswer - firstSend, post: finish - lastAnswer,
     simFacade: simBusy(f.calls), simRaw: raw.sim,
     gcMs: gcs.reduce((a, e) => a + e.ms!, 0), gcKinds: gcs.map((e) => `${e.kind}:${e.ms!.toFixed(2)}`).join(' '),
     facadeCpu: deltaMs(s0, s1, 'run')[0]!, facadeWait: wait[0]!, simWait: wait[1]!, simWaitRaw: waitRaw[1]!, toolWait: wait[2]!, toolWaitRaw: waitRaw[2]!, passWait: p.wait,
@@ -164,6 +170,8 @@ const pct = (xs: number[], p: number): number => { const s = [...xs].sort((a, b)
 const med = (xs: number[]): number => pct(xs, 50);
 const f2 = (x: number): string => x.toFixed(2);
 const rows: Row[] = [];
+// Every collector pause of the facade while a type was measured, in a request or between two.
+let pauses: Event[] = [];
 process.stdout.write(`reads one at a time after ${warm} warm-up reads of each type and ${warmPages} pages and $everything; load ${(await import('node:os')).loadavg()[0]!.toFixed(1)}\n`);
 for (const type of types) {
   await facade.rpc('clear');
@@ -172,15 +180,21 @@ for (const type of types) {
   // The first read of a type after the cache was cleared loads what every read shares: not measured.
   await facadeRun(list[0]!);
   await facade.rpc('timeline');
+  pauses = [];
+  if (opt('profile')) await facade.rpc('profile-start');
   for (let i = 1; i < list.length && mine.length < n; i++) {
     const r = await measure(type, list[i]!, i);
     if (r) mine.push(r);
   }
   rows.push(...mine);
+  const profile = opt('profile') && await facade.rpc<string>('profile-stop', join(opt('profile')!, `read-tail-${type}.cpuprofile`));
   const col = (k: keyof Row): number[] => mine.map((r) => r[k] as number);
   process.stdout.write(`\n${type} read, ${mine.length} × ${f2(med(col('calls')))} calls: facade p50 ${f2(med(col('facadeMs')))} p99 ${f2(pct(col('facadeMs'), 99))} | raw p50 ${f2(med(col('rawMs')))} p99 ${f2(pct(col('rawMs'), 99))} | pass-through p50 ${f2(med(col('passMs')))} p99 ${f2(pct(col('passMs'), 99))}\n`);
   process.stdout.write(`  added p50 ${f2(med(col('added')))} p99 ${f2(pct(col('added'), 99))} | pass-through added p50 ${f2(med(col('passAdded')))} p99 ${f2(pct(col('passAdded'), 99))}\n`);
-  process.stdout.write(`  medians (ms): inbound ${f2(med(col('inbound')))}, before the 1st call ${f2(med(col('pre')))}, calls ${f2(med(col('oscar')))} (simulator busy ${f2(med(col('simFacade')))}; replay's ${f2(med(col('simRaw')))}), after the last answer ${f2(med(col('post')))}, outbound ${f2(med(col('outbound')))}; facade main thread on CPU ${f2(med(col('facadeCpu')))}, waiting for a CPU ${f2(med(col('facadeWait')))}; GC in ${mine.filter((r) => r.gcMs > 0).length} requests\n`);
+  process.stdout.write(`  medians (ms): inbound ${f2(med(col('inbound')))}, before the 1st call ${f2(med(col('pre')))}, calls ${f2(med(col('oscar')))} (simulator busy ${f2(med(col('simFacade')))}; replay's ${f2(med(col('simRaw')))}), after the last answer ${f2(med(col('post')))}, outbound ${f2(med(col('outbound')))}; between calls ${f2(med(col('between')))}; facade main thread on CPU ${f2(med(col('facadeCpu')))} (p99 ${f2(pct(col('facadeCpu'), 99))}), waiting for a CPU ${f2(med(col('facadeWait')))}\n`);
+  const byKind = (kind: number): string => { const ms = pauses.filter((e) => e.kind === kind).map((e) => e.ms!); return `${ms.length} (max ${f2(Math.max(0, ...ms))}, total ${f2(ms.reduce((a, b) => a + b, 0))} ms)`; };
+  process.stdout.write(`  facade's collector pauses: scavenges ${byKind(1)}, mark-compacts ${byKind(2)}, other ${pauses.filter((e) => e.kind !== 1 && e.kind !== 2).length}; in ${mine.filter((r) => r.gcMs > 0).length} requests (${f2(mine.reduce((a, r) => a + r.gcMs, 0))} ms), the rest between requests\n`);
+  if (profile) process.stdout.write(`  CPU profile of the facade: ${profile}\n`);
   // The slowest 2 % by added time, each against the type's medians.
   const tail = [...mine].sort((a, b) => b.added - a.added).slice(0, Math.max(1, Math.ceil(mine.length / 50)));
   const m = (k: keyof Row): number => med(col(k));
