@@ -96,6 +96,8 @@ interface Row {
   between: number;
   /** The simulator's busy time for the calls (union of arrived→answered), facade's run and replay. */
   simFacade: number; simRaw: number;
+  /** The first call's arrival at the simulator → the second's (0 for one call), facade's run and replay. */
+  spread: number; spreadRaw: number;
   /** Collector pauses inside the facade's request (ms, count, kinds: 1 scavenge, 2 mark-compact, 4 incremental, 8 weak callbacks). */
   gcMs: number; gcKinds: string;
   /** Main threads (ms): facade on-CPU and waiting for a CPU in the facade's window; simulator's and this tool's wait in the facade's window and in the replay's. */
@@ -114,7 +116,10 @@ const union = (xs: [number, number][]): number => {
   return total;
 };
 const simBusy = (calls: CapturedCall[]): number => union(calls.map((c) => [c.arrived, c.answered]));
-
+const together = (calls: CapturedCall[]): number => {
+  const at = calls.map((c) => c.arrived).sort((a, b) => a - b);
+  return at.length > 1 ? at[1]! - at[0]! : 0;
+};
 async function measure(type: ReadType, path: string, k: number): Promise<Row | undefined> {
   const s0 = schedAll(pids);
   const f = await facadeRun(path);
@@ -122,14 +127,14 @@ async function measure(type: ReadType, path: string, k: number): Promise<Row | u
   const all = await facade.rpc<Event[]>('timeline');
   pauses.push(...all.filter((e) => e.what === 'gc'));
   const events = all.filter((e) => e.at + (e.ms ?? 0) >= f.t0 && e.at <= f.t1);
-  const runRaw = async (): Promise<{ ms: number; ok: boolean; sim: number; s: [Sched[], Sched[]] }> => {
+  const runRaw = async (): Promise<{ ms: number; ok: boolean; sim: number; spread: number; s: [Sched[], Sched[]] }> => {
     await sim.rpc('capture', true);
     const a = schedAll(pids);
     const r = await replay(origin, f.calls);
     const b = schedAll(pids);
     const seen = ownCalls(await sim.rpc<CapturedCall[]>('captured'));
     await sim.rpc('capture', false);
-    return { ms: r.ms, ok: r.statuses.every((s) => s === 200), sim: simBusy(seen), s: [a, b] };
+    return { ms: r.ms, ok: r.statuses.every((s) => s === 200), sim: simBusy(seen), spread: together(seen), s: [a, b] };
   };
   const runPass = async (): Promise<{ ms: number; ok: boolean; wait: number }> => {
     await pass.rpc('calls', f.calls);
@@ -159,7 +164,7 @@ async function measure(type: ReadType, path: string, k: number): Promise<Row | u
   return {
     type, path, calls: f.calls.length, facadeMs, rawMs: raw.ms, passMs: p.ms, added: facadeMs - raw.ms, passAdded: p.ms - raw.ms,
     inbound: request - f.t0, outbound: f.t1 - finish, pre: firstSend - request, between: sends.slice(1).reduce((sum, t) => { const before = answers.filter((a) => a <= t).at(-1); return before === undefined ? sum : sum + t - before; }, 0), oscar: lastAnswer - firstSend, post: finish - lastAnswer,
-    simFacade: simBusy(f.calls), simRaw: raw.sim,
+    simFacade: simBusy(f.calls), simRaw: raw.sim, spread: together(f.calls), spreadRaw: raw.spread,
     gcMs: gcs.reduce((a, e) => a + e.ms!, 0), gcKinds: gcs.map((e) => `${e.kind}:${e.ms!.toFixed(2)}`).join(' '),
     facadeCpu: deltaMs(s0, s1, 'run')[0]!, facadeWait: wait[0]!, simWait: wait[1]!, simWaitRaw: waitRaw[1]!, toolWait: wait[2]!, toolWaitRaw: waitRaw[2]!, passWait: p.wait,
     feed: f.feed,
@@ -191,7 +196,7 @@ for (const type of types) {
   const col = (k: keyof Row): number[] => mine.map((r) => r[k] as number);
   process.stdout.write(`\n${type} read, ${mine.length} × ${f2(med(col('calls')))} calls: facade p50 ${f2(med(col('facadeMs')))} p99 ${f2(pct(col('facadeMs'), 99))} | raw p50 ${f2(med(col('rawMs')))} p99 ${f2(pct(col('rawMs'), 99))} | pass-through p50 ${f2(med(col('passMs')))} p99 ${f2(pct(col('passMs'), 99))}\n`);
   process.stdout.write(`  added p50 ${f2(med(col('added')))} p99 ${f2(pct(col('added'), 99))} | pass-through added p50 ${f2(med(col('passAdded')))} p99 ${f2(pct(col('passAdded'), 99))}\n`);
-  process.stdout.write(`  medians (ms): inbound ${f2(med(col('inbound')))}, before the 1st call ${f2(med(col('pre')))}, calls ${f2(med(col('oscar')))} (simulator busy ${f2(med(col('simFacade')))}; replay's ${f2(med(col('simRaw')))}), after the last answer ${f2(med(col('post')))}, outbound ${f2(med(col('outbound')))}; between calls ${f2(med(col('between')))}; facade main thread on CPU ${f2(med(col('facadeCpu')))} (p99 ${f2(pct(col('facadeCpu'), 99))}), waiting for a CPU ${f2(med(col('facadeWait')))}\n`);
+  process.stdout.write(`  medians (ms): inbound ${f2(med(col('inbound')))}, before the 1st call ${f2(med(col('pre')))}, calls ${f2(med(col('oscar')))} (simulator busy ${f2(med(col('simFacade')))}; replay's ${f2(med(col('simRaw')))}; 2nd call arrived ${f2(med(col('spread')))} after the 1st, replay's ${f2(med(col('spreadRaw')))}), after the last answer ${f2(med(col('post')))}, outbound ${f2(med(col('outbound')))}; between calls ${f2(med(col('between')))}; facade main thread on CPU ${f2(med(col('facadeCpu')))} (p99 ${f2(pct(col('facadeCpu'), 99))}), waiting for a CPU ${f2(med(col('facadeWait')))}\n`);
   const byKind = (kind: number): string => { const ms = pauses.filter((e) => e.kind === kind).map((e) => e.ms!); return `${ms.length} (max ${f2(Math.max(0, ...ms))}, total ${f2(ms.reduce((a, b) => a + b, 0))} ms)`; };
   process.stdout.write(`  facade's collector pauses: scavenges ${byKind(1)}, mark-compacts ${byKind(2)}, other ${pauses.filter((e) => e.kind !== 1 && e.kind !== 2).length}; in ${mine.filter((r) => r.gcMs > 0).length} requests (${f2(mine.reduce((a, r) => a + r.gcMs, 0))} ms), the rest between requests\n`);
   if (profile) process.stdout.write(`  CPU profile of the facade: ${profile}\n`);
