@@ -8,6 +8,8 @@ import {
   forbidden, isFhirError, isValidId, notFound,
   type FhirContext, type InteractionInfo, type ParsedSearch, type Registry, type ResourceDefinition, type RouterHooks, type SearchClause,
 } from '../fhir/index.js';
+import { clientKey } from '../http/rate-limit.js';
+import { asCaller } from '../oscar/guard/caller.js';
 import { recordInteraction, recordReturned, recordSearchedPatients } from './audit-facts.js';
 import { compartmentPatientsOf, isOutsideCompartment, narrowingParam, patientIdOf } from './compartment.js';
 import type { AuthContext, AuditFactsRegistry, AuditFacts } from './context.js';
@@ -112,11 +114,19 @@ export function createEnforcement(opts: EnforcementOptions): Required<Pick<Route
     search.clauses.unshift(clause);
   }
 
-  /** Reads a resource to learn its owner; absent or gone counts as "not this patient's". */
+  /**
+   * Reads a resource to learn its owner; absent or gone counts as "not this patient's". The read
+   * counts against the token's client's share of OSCAR's slots wherever the hook runs: the HTTP
+   * handler runs only the router as the client, and a cache hit runs these hooks outside it
+   * (src/http/fhir-handler.ts).
+   */
   async function ownerRead(ctx: FhirContext, def: ResourceDefinition, id: string): Promise<Resource | undefined> {
-    if (!def.interactions.read || !isValidId(id, def.idPattern)) return undefined;
+    const { interactions } = def;
+    if (!interactions.read || !isValidId(id, def.idPattern)) return undefined;
+    const read = () => interactions.read!(ctx, id);
+    const caller = clientKey(ctx.auth);
     try {
-      return await def.interactions.read(ctx, id);
+      return await (caller === undefined ? read() : asCaller(caller, read));
     } catch (e) {
       if (isFhirError(e) && (e.status === 404 || e.status === 410)) return undefined;
       throw e;

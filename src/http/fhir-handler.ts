@@ -240,16 +240,20 @@ export function createFhirHandler(opts: FhirHandlerOptions): FhirHandler {
     return route(fhirReq);
   }
 
-  const run = (fhirReq: FhirRequest): Later<FhirResponse> => (opts.serve ? opts.serve(fhirReq, router) : router(fhirReq));
-  // A SMART app user's request runs as that user at OSCAR (src/auth/oscar/identity.ts).
-  const acting = (fhirReq: FhirRequest): Later<FhirResponse> => (opts.actAs ? opts.actAs(fhirReq.auth, () => run(fhirReq)) : run(fhirReq));
-
-  function route(fhirReq: HttpFhirRequest): Later<FhirResponse> {
-    // A token's OSCAR calls count against its client's share of OSCAR's slots (oscar/guard/limiter.ts);
-    // without a token (AUTH_MODE=none) there is no client to tell apart, only the global bounds.
+  /**
+   * The router, run as the request's client: a token's OSCAR calls count against its client's share
+   * of OSCAR's slots (oscar/guard/limiter.ts); without a token (AUTH_MODE=none) there is no client
+   * to tell apart, only the global bounds. Only the router is run so: a cache hit calls no OSCAR,
+   * and entering the scope cost it a context frame per request; the hooks it runs enter it
+   * themselves where they read OSCAR (src/auth/enforce.ts).
+   */
+  const asClient: FhirRouter = (fhirReq) => {
     const caller = clientKey(fhirReq.auth);
-    return caller === undefined ? acting(fhirReq) : asCaller(caller, () => acting(fhirReq));
-  }
+    return caller === undefined ? router(fhirReq) : asCaller(caller, () => router(fhirReq));
+  };
+  const run = (fhirReq: FhirRequest): Later<FhirResponse> => (opts.serve ? opts.serve(fhirReq, asClient) : asClient(fhirReq));
+  // A SMART app user's request runs as that user at OSCAR (src/auth/oscar/identity.ts).
+  const route = (fhirReq: FhirRequest): Later<FhirResponse> => (opts.actAs ? opts.actAs(fhirReq.auth, () => run(fhirReq)) : run(fhirReq));
 
   function failed(fhirReq: FhirRequest, err: unknown): FhirResponse {
     const mapped = errorResponse(err);
