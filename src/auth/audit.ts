@@ -83,18 +83,6 @@ export interface AuditInput {
   isKnownType?: (type: string) => boolean;
 }
 
-/**
- * The granted scopes as written in the record (a JSON array), once per verified token: every
- * request of a token carries the same scopes array (src/auth/access-token.ts remembers the
- * verified context).
- */
-const policies = new WeakMap<readonly ResourceScope[], string>();
-function policyOf(scopes: readonly ResourceScope[]): string {
-  let p = policies.get(scopes);
-  if (p === undefined) { p = JSON.stringify(scopes.map(formatScope)); policies.set(scopes, p); }
-  return p;
-}
-
 /** Caps the entities of one record (a large search page still gets a bounded line). */
 const MAX_ENTITIES = 500;
 
@@ -118,6 +106,56 @@ const SOURCE_REST = members({
   type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }],
 });
 
+/**
+ * The agent's members that come from the token alone (client, user, scopes), written once per
+ * verified token: every request of a token carries the same scopes array (src/auth/access-token.ts
+ * remembers the verified context), and the client and user are checked to be the ones it was
+ * written for.
+ */
+interface TokenAgent { clientId: string; subject: string | undefined; json: string }
+const tokenAgents = new WeakMap<readonly ResourceScope[], TokenAgent>();
+function agentJson(clientId: string, subject: string | undefined, scopes: readonly ResourceScope[] | undefined): string {
+  const write = (): string => `{${APPLICATION_AGENT},"who":{"identifier":{"system":"urn:oscar-fhir:client-id","value":${str(clientId)}}}`
+    + `${subject ? `,"altId":${str(subject)}` : ''},"requestor":true`
+    + `${scopes && scopes.length > 0 ? `,"policy":${JSON.stringify(scopes.map(formatScope))}` : ''}`;
+  if (!scopes) return write();
+  let a = tokenAgents.get(scopes);
+  if (a === undefined || a.clientId !== clientId || a.subject !== subject) {
+    a = { clientId, subject, json: write() };
+    tokenAgents.set(scopes, a);
+  }
+  return a.json;
+}
+
+/** The members of a record that depend only on the interaction: its subtype and action. */
+const interactionMembers = new Map<string, string>();
+function interactionJson(interaction: string): string {
+  let m = interactionMembers.get(interaction);
+  if (m === undefined) {
+    m = `"subtype":[{"system":"http://hl7.org/fhir/restful-interaction","code":${str(interaction)}}],"action":"${ACTION[interaction] ?? 'E'}"`;
+    // Interactions are the router's few names, or a refused path's guess among a few more.
+    if (interactionMembers.size < 64) interactionMembers.set(interaction, m);
+  }
+  return m;
+}
+
+/** The clinic and site of the last record: the same two strings for every record of one auth layer. */
+let lastPlace: { clinic: string; site: string; extension: string; source: string } | undefined;
+function placeOf(clinic: string, site: string): { extension: string; source: string } {
+  if (lastPlace?.clinic !== clinic || lastPlace.site !== site) {
+    lastPlace = { clinic, site, extension: JSON.stringify(clinicExtension(clinic)), source: `"source":{"site":${str(site)},${SOURCE_REST}}` };
+  }
+  return lastPlace;
+}
+
+/** The time of the record, written once per millisecond. */
+let lastRecorded = { ms: NaN, iso: '' };
+function recordedNow(): string {
+  const ms = Date.now();
+  if (ms !== lastRecorded.ms) lastRecorded = { ms, iso: new Date(ms).toISOString() };
+  return lastRecorded.iso;
+}
+
 /** The request's AuditEvent as one JSON line (what the audit trail holds). */
 export function auditLineFor(input: AuditInput): string {
   const { req, status, auth, facts } = input;
@@ -127,14 +165,18 @@ export function auditLineFor(input: AuditInput): string {
   const interaction = facts?.interaction ?? guessed!.interaction;
   const type = facts?.type ?? guessed?.type;
   const id = facts?.id ?? guessed?.id;
+  // The patients: those of the facts, the token's, and the one read (each once, in that order).
+  const context = auth?.patient && !facts?.patients.has(auth.patient) ? auth.patient : undefined;
+  const read = type === 'Patient' && id && !facts?.patients.has(id) && id !== context ? id : undefined;
+  const isPatient = (p: string): boolean => facts?.patients.has(p) === true || p === context || p === read;
   const entity: string[] = [];
-  const patients = new Set(facts?.patients);
-  if (auth?.patient) patients.add(auth.patient);
-  if (type === 'Patient' && id) patients.add(id);
-  for (const p of patients) entity.push(`{"what":{"reference":${str(`Patient/${p}`)}},${PATIENT_ENTITY}}`);
+  const patient = (p: string): void => { entity.push(`{"what":{"reference":${str(`Patient/${p}`)}},${PATIENT_ENTITY}}`); };
+  if (facts) for (const p of facts.patients) patient(p);
+  if (context !== undefined) patient(context);
+  if (read !== undefined) patient(read);
   const own = type && id ? `${type}/${id}` : undefined;
   const object = (r: string): void => {
-    if (!(r.startsWith('Patient/') && patients.has(r.slice(8)))) entity.push(`{"what":{"reference":${str(r)}},${OBJECT_TYPE}}`);
+    if (!(r.startsWith('Patient/') && isPatient(r.slice(8)))) entity.push(`{"what":{"reference":${str(r)}},${OBJECT_TYPE}}`);
   };
   if (facts) for (const r of facts.resources) object(r);
   if (own !== undefined && !facts?.resources.has(own)) object(own);
@@ -144,14 +186,13 @@ export function auditLineFor(input: AuditInput): string {
     entity.push(`{${OBJECT_TYPE},${QUERY_ROLE},"description":${str(`${req.method} ${type ?? ''}${query ? `?${query}` : ''}`)},"query":${str(Buffer.from(query).toString('base64'))}}`);
   }
   const clientId = auth?.clientId ?? (auth?.kind === 'anonymous' ? 'anonymous' : 'unauthenticated');
-  const agent = `{${APPLICATION_AGENT},"who":{"identifier":{"system":"urn:oscar-fhir:client-id","value":${str(clientId)}}}`
-    + `${auth?.subject ? `,"altId":${str(auth.subject)}` : ''},"requestor":true`
-    + `${auth?.scopes && auth.scopes.length > 0 ? `,"policy":${policyOf(auth.scopes)}` : ''}`
+  const agent = agentJson(clientId, auth?.subject, auth?.scopes)
     + `${facts?.remoteAddress ? `,"network":{"address":${str(facts.remoteAddress)},"type":"2"}` : ''}}`;
-  return `{"resourceType":"AuditEvent","id":"${uniqueId()}","extension":[{"url":"urn:oscar-fhir:request-id","valueString":${str(req.requestId)}},${JSON.stringify(clinicExtension(input.clinic))}],`
-    + `${REST_TYPE},"subtype":[{"system":"http://hl7.org/fhir/restful-interaction","code":${str(interaction)}}],"action":"${ACTION[interaction] ?? 'E'}",`
-    + `"recorded":"${new Date().toISOString()}","outcome":"${outcomeOf(status)}","outcomeDesc":${str(`HTTP ${status}${facts?.denial ? ` ${facts.denial}` : ''}`)},`
-    + `"agent":[${agent}],"source":{"site":${str(input.site)},${SOURCE_REST}}${entity.length > 0 ? `,"entity":[${entity.join(',')}]` : ''}}`;
+  const place = placeOf(input.clinic, input.site);
+  return `{"resourceType":"AuditEvent","id":"${uniqueId()}","extension":[{"url":"urn:oscar-fhir:request-id","valueString":${str(req.requestId)}},${place.extension}],`
+    + `${REST_TYPE},${interactionJson(interaction)},`
+    + `"recorded":"${recordedNow()}","outcome":"${outcomeOf(status)}","outcomeDesc":${str(`HTTP ${status}${facts?.denial ? ` ${facts.denial}` : ''}`)},`
+    + `"agent":[${agent}],${place.source}${entity.length > 0 ? `,"entity":[${entity.join(',')}]` : ''}}`;
 }
 
 /** The request's AuditEvent as an object: the line of auditLineFor, read back. */
