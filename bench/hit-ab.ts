@@ -3,7 +3,7 @@
 // the demo configuration — beside a floor per distinct answer (bare node:http, same bytes and
 // headers). Rounds alternate every server, each measured over the same number of hits, so the load
 // of this shared machine falls on all alike; CPU µs per hit is the figure (rates move with load).
-//   npx node --import tsx bench/hit-ab.ts [--n=20000] [--rounds=4] [--demo] [--strace|--perf|--alloc|--profile] BUILD[@node-flag,…] …
+//   npx node --import tsx bench/hit-ab.ts [--n=20000] [--rounds=4] [--demo] [--floor-token] [--strace|--perf|--alloc|--profile] BUILD[@node-flag,…] …
 // BUILD is a directory of the repo holding a build (dist, or an older dist copied aside);
 // --strace counts system calls, --perf records `perf` samples (node --perf-basic-prof), --alloc
 // writes sampled allocation profiles, --profile V8 CPU profiles (200 µs sampling): each over one more
@@ -64,7 +64,12 @@ try {
     started.push(floor);
     floors.set(key, { name: `floor ${floors.size + 1}`, child: floor, url: floor.info.url, headers: {} });
   }
-  const all = [...floors.values(), ...lanes];
+  // --floor-token: each floor also fed the deployed requests (their bearer token's kilobyte of
+  // header): the same request in as well as the same answer out.
+  const fed = args.includes('--floor-token')
+    ? [...floors.values()].map((f) => ({ ...f, name: `${f.name} fed the token`, headers: lanes.find((l) => l.name.startsWith('deployed'))!.headers }))
+    : [];
+  const all = [...floors.values(), ...fed, ...lanes];
   for (const l of all) await runLoad({ url: l.url, connections: 16, durationSec: 2, headers: l.headers });
   const cpu = new Map<string, number[]>(all.map((l) => [l.name, []]));
   for (let r = 0; r < rounds; r++) {

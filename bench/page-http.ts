@@ -53,6 +53,7 @@ await page(paths[0]!); // loads what every request shares (the provider list), a
 
 const rows: { pre: number; between: number; post: number; write: number; after: number; system: number; empty: number; emptyThread: number; cpu: number; thread: number; gcMs: number; ms: number; added: number }[] = [];
 const profile = opt('profile');
+await facade.rpc('gc'); // the facade observes its collections from the first ask on
 if (profile) await facade.rpc('profile-start');
 for (let i = 1; i <= n; i++) {
   const path = paths[i % paths.length]!;

@@ -179,7 +179,10 @@ export function createBulkEndpoint(opts: BulkHttpOptions): BulkEndpoint {
   }
 
   return {
-    claims: (req) => KICK_OFF.test(req.path) || STATUS.test(req.path) || FILE.test(req.path) || GROUP.test(req.path),
+    // Every path of the export names '/$export' or starts with '/Group': any other request (every
+    // read) is let go after one or two string searches instead of four patterns.
+    claims: (req) => (req.path.startsWith('/Group') || req.path.includes('/$export'))
+      && (KICK_OFF.test(req.path) || STATUS.test(req.path) || FILE.test(req.path) || GROUP.test(req.path)),
     async serve(req) {
       let m = KICK_OFF.exec(req.path);
       // Ids stay percent-encoded: a group id is plain letters, digits and '-' (groups.ts), anything else is unknown.
