@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { LoadResult } from './lib/loadgen.js';
 import type { Child } from './lib/proc.js';
 import { replay, type CapturedCall } from './lib/replay.js';
+import { schedMs, schedOf } from './lib/sched.js';
 import { exchange } from './lib/sequential.js';
 
 export interface MissCase {
@@ -54,6 +55,12 @@ export interface MissCaseReport {
   facadeThreadMicros: number;
   /** The CPU profile of the facade while it answered this case, when asked for. */
   profile?: string;
+  /**
+   * The slowest 2 % by added time (at least one request): their added time and how long the
+   * facade's main thread waited for a CPU during each (runnable, not running: the machine's load,
+   * not the request's work; NaN where the kernel does not say, lib/sched.ts).
+   */
+  slowest: { addedMs: number; facadeWaitMs: number }[];
   /** The control, when measured: the pass-through's time and its added time over the same raw replays. */
   passThrough?: { p50Ms: number; p99Ms: number; addedP50Ms: number; addedP99Ms: number };
 }
@@ -71,14 +78,16 @@ const at = (xs: number[], p: number): number => {
 };
 
 /** The calls the simulator saw for one facade request, change-feed polls left out. */
-async function answered(o: Setup, path: string): Promise<{ status: number; ms: number; calls: CapturedCall[] }> {
+async function answered(o: Setup, path: string): Promise<{ status: number; ms: number; calls: CapturedCall[]; waitMs: number }> {
   await o.sim.rpc('capture', true);
+  const s0 = schedOf(o.facade.proc.pid!);
   const t = performance.now();
   const status = await exchange({ method: 'GET', url: `${o.facade.info.base}${path}`, headers: o.headers });
   const ms = performance.now() - t;
+  const waitMs = schedMs(s0, schedOf(o.facade.proc.pid!), 'wait');
   const calls = (await o.sim.rpc<CapturedCall[]>('captured')).filter((call) => !(call.body && FEED_CALL.test(call.body)));
   await o.sim.rpc('capture', false);
-  return { status, ms, calls };
+  return { status, ms, calls, waitMs };
 }
 
 /** The warm-up pass: each case's warm-up paths, one of each case in turn, each replayed too; then an empty cache. */
@@ -115,6 +124,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   const facadeMs: number[] = [];
   const rawMs: number[] = [];
   const passMs: number[] = [];
+  const waitMs: number[] = [];
   let calls = 0;
   let skipped = 0;
   let cpuMicros = 0;
@@ -127,7 +137,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     // The facade is idle between its requests (the replay does not reach it), so the CPU it spent
     // while answering is this request's, change-feed polls aside.
     const cpu0 = await o.facade.rpc<Cpu>('cpu');
-    const { status, ms, calls: seen } = await answered(o, path);
+    const { status, ms, calls: seen, waitMs: waited } = await answered(o, path);
     const cpu1 = await o.facade.rpc<Cpu>('cpu');
     // The first request of a case after the cache was cleared also loads what every request shares
     // (the provider list for reference names): a warm-up, not measured.
@@ -144,6 +154,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     if (status !== 200 || raw.statuses.some((s) => s !== 200) || pass?.ok === false) { skipped++; continue; }
     facadeMs.push(ms);
     rawMs.push(raw.ms);
+    waitMs.push(waited);
     if (pass) passMs.push(pass.ms);
     cpuMicros += cpu1.cpuMicros - cpu0.cpuMicros;
     threadMicros += cpu1.threadMicros - cpu0.threadMicros;
@@ -155,9 +166,10 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   // Each request and its replay form a pair: the added time is taken per pair, then its percentiles.
   const added = facadeMs.map((ms, i) => ms - rawMs[i]!);
   const passAdded = passMs.map((ms, i) => ms - rawMs[i]!);
+  const slowest = added.map((addedMs, i) => ({ addedMs, facadeWaitMs: waitMs[i]! })).sort((a, b) => b.addedMs - a.addedMs).slice(0, Math.max(1, Math.ceil(added.length / 50)));
   return {
     name: c.name, targetP50Ms: c.targetP50Ms, ...(c.targetP99Ms !== undefined && { targetP99Ms: c.targetP99Ms }), requests: facadeMs.length, callsPerRequest: calls / Math.max(1, facadeMs.length), facade, raw,
-    addedP50Ms: at(added, 50), addedP99Ms: at(added, 99), skipped, facadeCpuMicros: cpuMicros / Math.max(1, facadeMs.length), facadeThreadMicros: threadMicros / Math.max(1, facadeMs.length),
+    addedP50Ms: at(added, 50), addedP99Ms: at(added, 99), slowest, skipped, facadeCpuMicros: cpuMicros / Math.max(1, facadeMs.length), facadeThreadMicros: threadMicros / Math.max(1, facadeMs.length),
     ...(profiling && { profile: profileFile }),
     ...(passMs.length > 0 && { passThrough: { p50Ms: at(passMs, 50), p99Ms: at(passMs, 99), addedP50Ms: at(passAdded, 50), addedP99Ms: at(passAdded, 99) } }),
   };

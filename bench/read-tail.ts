@@ -18,10 +18,11 @@
 //     [--warm=300] [--warm-pages=30] [--rows=FILE] (every row as JSON) [--env=NAME=VALUE,…]
 //     [--node=--flag,…] (the facade's node flags) [--dist=DIR] (another build than dist/)
 //     [--profile=DIR] (a CPU profile of the facade per type, over its measured reads)
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDeployedFacade } from './lib/deployed-facade.js';
 import { startChild } from './lib/proc.js';
+import { schedMs, schedOf, type Sched } from './lib/sched.js';
 import { replay, type CapturedCall } from './lib/replay.js';
 import { exchange } from './lib/sequential.js';
 
@@ -37,11 +38,10 @@ type Event = { what: string; at: number; ms?: number; kind?: number };
 type SimInfo = { url: string; ids: number[]; records: Record<Exclude<ReadType, 'Patient'>, number[]> };
 
 const clock = (): number => performance.timeOrigin + performance.now();
-// /proc/PID/schedstat of a process's main thread: ns on a CPU, ns runnable but waiting for one.
-type Sched = { run: number; wait: number };
-const sched = (pid: number): Sched => { const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number); return { run: run!, wait: wait! }; };
-const schedAll = (pids: number[]): Sched[] => pids.map(sched);
-const deltaMs = (a: Sched[], b: Sched[], k: keyof Sched): number[] => a.map((x, i) => (b[i]![k] - x[k]) / 1e6);
+// Each watched process's main thread: time on a CPU and time waiting for one (lib/sched.ts).
+type Scheds = (Sched | undefined)[];
+const schedAll = (pids: number[]): Scheds => pids.map(schedOf);
+const deltaMs = (a: Scheds, b: Scheds, k: keyof Sched): number[] => a.map((x, i) => schedMs(x, b[i], k));
 
 const sim = await startChild<SimInfo>('servers/sim.ts', { BENCH_EXTRA_PATIENTS: '4000' });
 const extraEnv = Object.fromEntries((opt('env') ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
@@ -127,7 +127,7 @@ async function measure(type: ReadType, path: string, k: number): Promise<Row | u
   const all = await facade.rpc<Event[]>('timeline');
   pauses.push(...all.filter((e) => e.what === 'gc'));
   const events = all.filter((e) => e.at + (e.ms ?? 0) >= f.t0 && e.at <= f.t1);
-  const runRaw = async (): Promise<{ ms: number; ok: boolean; sim: number; spread: number; s: [Sched[], Sched[]] }> => {
+  const runRaw = async (): Promise<{ ms: number; ok: boolean; sim: number; spread: number; s: [Scheds, Scheds] }> => {
     await sim.rpc('capture', true);
     const a = schedAll(pids);
     const r = await replay(origin, f.calls);

@@ -185,6 +185,7 @@ async function main(): Promise<void> {
     process.stdout.write(`   warm-up first, as a production server is warm: ${measured.warmedWith} unmeasured misses over other ids (mixed), each replayed by the raw client too, then the cache cleared\n`);
     for (const r of byType) {
       process.stdout.write(`   ${r.name.padEnd(30)} ${String(r.requests).padStart(4)} × ${f1(r.callsPerRequest)} calls: facade ${r.facadeCpuMicros.toFixed(0)} µs CPU (main thread ${r.facadeThreadMicros.toFixed(0)}), p50 ${f2(r.facade.p50Ms)} p99 ${f2(r.facade.p99Ms)} | raw p50 ${f2(r.raw.p50Ms)} p99 ${f2(r.raw.p99Ms)} | added p50 ${f2(r.addedP50Ms)} ms (target ≤ ${r.targetP50Ms}: ${ok(r.addedP50Ms <= r.targetP50Ms)}), p99 ${f2(r.addedP99Ms)} ms${r.targetP99Ms === undefined ? '' : ` (target ≤ ${r.targetP99Ms}: ${ok(r.addedP99Ms <= r.targetP99Ms)})`}${r.skipped ? ` (${r.skipped} not 200, left out)` : ''}${r.passThrough ? ` | pass-through added p50 ${f2(r.passThrough.addedP50Ms)} p99 ${f2(r.passThrough.addedP99Ms)} ms` : ''}\n`);
+      process.stdout.write(`   ${''.padEnd(30)} slowest ${r.slowest.length} by added time: ${r.slowest.map((x) => `${f2(x.addedMs)} ms (facade waited ${f2(x.facadeWaitMs)} ms for a CPU)`).join(', ')}\n`);
     }
     for (const r of byType) if (r.profile) printProfile(`${r.name}, ${r.requests + r.skipped} requests one at a time`, r.profile, r.requests + r.skipped);
     process.stdout.write('\n');
