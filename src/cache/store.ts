@@ -3,10 +3,11 @@
 // scans can never push every patient record out of memory.
 //
 // Correctness rules kept here:
-// - identical concurrent misses share one upstream call (lru-cache `fetch`);
+// - identical concurrent misses share one upstream call (the fetches in flight, by key; not
+//   lru-cache's `fetch`, which costs an AbortController and a chain of promises per miss);
 // - an invalidation deletes the tagged entries AND every fetch still in flight: a fetch that
 //   started before a write may carry pre-write data, so its answer goes to its waiters but is
-//   never stored (ignoreFetchAbort: the waiters still get the value, the cache does not);
+//   never stored, and later misses do not join it;
 // - `seq` counts invalidations, so whoever builds an entry from several upstream answers can
 //   tell whether anything was invalidated meanwhile and then not store it.
 import { LRUCache } from 'lru-cache';
@@ -43,7 +44,7 @@ export interface CacheStoreOptions {
   observer?: CacheObserver;
 }
 
-type Lru = LRUCache<string, StoredEntry, () => Promise<StoredEntry>>;
+type Lru = LRUCache<string, StoredEntry>;
 
 export class CacheStore {
   /** Life of one entry (half the configured TTL, see CacheStoreOptions.ttlMs). */
@@ -53,8 +54,8 @@ export class CacheStore {
   private readonly main: Lru;
   private readonly documents: Lru | undefined;
   private readonly byTag = new Map<string, Set<string>>();
-  /** Keys with a fetch running, with how many (an invalidated key may be fetched again meanwhile). */
-  private readonly inFlight = new Map<string, number>();
+  /** The fetch in flight per key whose answer will be stored; an invalidated one leaves this map. */
+  private readonly inFlight = new Map<string, Promise<UpstreamEntry>>();
   private readonly observer: CacheObserver | undefined;
 
   constructor(opts: CacheStoreOptions) {
@@ -68,22 +69,11 @@ export class CacheStore {
   }
 
   private lru(name: CacheName, maxSize: number, maxEntrySize: number): Lru {
-    return new LRUCache<string, StoredEntry, () => Promise<StoredEntry>>({
+    return new LRUCache<string, StoredEntry>({
       maxSize,
       maxEntrySize,
       sizeCalculation: (e) => Math.max(1, Math.ceil(e.size)),
       ttl: this.entryTtlMs,
-      ignoreFetchAbort: true,
-      fetchMethod: async (key, _stale, { context }) => {
-        this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
-        try {
-          return await context();
-        } finally {
-          const n = (this.inFlight.get(key) ?? 1) - 1;
-          if (n > 0) this.inFlight.set(key, n);
-          else this.inFlight.delete(key);
-        }
-      },
       onInsert: (e, key) => {
         for (const t of e.tags) {
           let keys = this.byTag.get(t);
@@ -111,18 +101,35 @@ export class CacheStore {
    * (then stored). `fresh`: always from `load`; the entry and any fetch in flight for this key
    * (which may have started before whatever the caller needs to see) make way for it.
    */
-  async upstream(cache: CacheName, key: string, load: () => Promise<UpstreamEntry>, fresh = false): Promise<UpstreamEntry> {
+  upstream(cache: CacheName, key: string, load: () => Promise<UpstreamEntry>, fresh = false): Promise<UpstreamEntry> {
     const lru = cache === 'main' ? this.main : this.documents;
     if (!lru) return load();
-    if (fresh) lru.delete(key);
-    const status: LRUCache.Status<string, StoredEntry> = {};
-    const entry = await lru.fetch(key, { context: load, status });
-    if (status.fetch === 'hit') this.observer?.hit(cache, 'upstream');
-    else if (status.fetch === 'inflight') this.observer?.coalesced(cache);
-    else this.observer?.miss(cache, 'upstream');
-    // ignoreFetchAbort: an invalidated fetch still resolves with its value; undefined cannot occur
-    // because `load` never yields undefined, but stay safe.
-    return (entry as UpstreamEntry | undefined) ?? load();
+    // A fresh load neither joins a fetch in flight nor lets it store its answer (it takes its place below).
+    if (fresh) {
+      lru.delete(key);
+    } else {
+      const stored = lru.get(key) as UpstreamEntry | undefined;
+      if (stored) {
+        this.observer?.hit(cache, 'upstream');
+        return Promise.resolve(stored);
+      }
+      const joined = this.inFlight.get(key);
+      if (joined) {
+        this.observer?.coalesced(cache);
+        return joined;
+      }
+    }
+    this.observer?.miss(cache, 'upstream');
+    const fetching = load();
+    this.inFlight.set(key, fetching);
+    const settled = (): boolean => {
+      // Still the key's fetch: no invalidation, clear or fresh read since it started.
+      const current = this.inFlight.get(key) === fetching;
+      if (current) this.inFlight.delete(key);
+      return current;
+    };
+    fetching.then((entry) => { if (settled()) lru.set(key, entry); }, settled);
+    return fetching;
   }
 
   /** A stored entry (rendered answers use this; no fetch). */
@@ -144,7 +151,8 @@ export class CacheStore {
       if (!keys) continue;
       for (const k of [...keys]) this.delete(k);
     }
-    for (const k of [...this.inFlight.keys()]) this.delete(k);
+    for (const k of this.inFlight.keys()) this.delete(k);
+    this.inFlight.clear();
   }
 
   /** Forgets everything. */
@@ -153,6 +161,7 @@ export class CacheStore {
     this.main.clear();
     this.documents?.clear();
     this.byTag.clear();
+    this.inFlight.clear();
   }
 
   private delete(key: string): void {

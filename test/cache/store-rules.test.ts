@@ -70,6 +70,17 @@ test('a fresh load replaces the cached entry', async () => {
   assert.equal((await s.upstream('main', 'k', async () => entry('never', 10))).value, 'new');
 });
 
+test('a fresh load does not join a fetch already in flight, whose answer then goes to its own waiters only', async () => {
+  const s = store();
+  let finishOld!: (e: UpstreamEntry) => void;
+  const old = s.upstream('main', 'k', () => new Promise<UpstreamEntry>((r) => { finishOld = r; }));
+  const fresh = s.upstream('main', 'k', async () => entry('new', 10), true);
+  finishOld(entry('old', 10));
+  assert.equal((await fresh).value, 'new');
+  assert.equal((await old).value, 'old');
+  assert.equal((await s.upstream('main', 'k', async () => entry('never', 10))).value, 'new', 'the older answer was not stored over it');
+});
+
 test('the observer hears hits, misses, joined misses and removals with their reason', async () => {
   const heard: string[] = [];
   const observer: CacheObserver = {
