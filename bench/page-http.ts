@@ -37,21 +37,28 @@ const paths = everything
   ? sim.info.ids.filter((id) => id < 100_000).slice(1).map((id) => `/Patient/${id}/$everything`)
   : Array.from({ length: Math.floor(pages.length / 50) }, (_, k) => `/Patient?_id=${pages.slice(k * 50, k * 50 + 50).join(',')}&_count=50`);
 
-async function page(path: string): Promise<{ status: number; ms: number; calls: CapturedCall[] }> {
+// CLOCK_MONOTONIC, as the facade stamps its stages (bench/servers/facade.ts).
+const wall = (): number => Number(process.hrtime.bigint()) / 1e6;
+async function page(path: string): Promise<{ status: number; ms: number; calls: CapturedCall[]; sent: number; received: number }> {
   await sim.rpc('capture', true);
   const t = performance.now();
+  const sent = wall();
   const status = await exchange({ method: 'GET', url: `${facade.info.base}${path}`, headers });
+  const received = wall();
   const ms = performance.now() - t;
   const calls = (await sim.rpc<CapturedCall[]>('captured')).filter((c) => !(c.body && /UpdatedAfterDate|UpdateAfterDate|ActiveDemographicsAfter/.test(c.body)));
   await sim.rpc('capture', false);
-  return { status, ms, calls };
+  return { status, ms, calls, sent, received };
 }
 
 for (let k = 0; k < warm; k++) await replay(origin, (await page(paths[paths.length - 1 - (k % paths.length)]!)).calls);
 await facade.rpc('clear');
 await page(paths[0]!); // loads what every request shares (the provider list), as benchmark 6's first
 
-const rows: { pre: number; between: number; post: number; write: number; after: number; system: number; empty: number; emptyThread: number; cpu: number; thread: number; gcMs: number; ms: number; added: number }[] = [];
+const rows: {
+  pre: number; between: number; post: number; write: number; after: number; system: number; empty: number; emptyThread: number; cpu: number; thread: number; gcMs: number; ms: number; added: number;
+  wIn: number; wPre: number; wChain: number; raw: number; wPost: number; wEnd: number; wOut: number;
+}[] = [];
 const profile = opt('profile');
 await facade.rpc('gc'); // the facade observes its collections from the first ask on
 if (profile) await facade.rpc('profile-start');
@@ -68,19 +75,25 @@ for (let i = 1; i <= n; i++) {
   const r = await page(path);
   const c1 = await facade.rpc<Cpu>('cpu');
   const g1 = await facade.rpc<Gc>('gc');
-  const stamps = args.includes('--stages') ? await facade.rpc<[string, number][]>('stages') : [];
+  const stamps = args.includes('--stages') ? (await facade.rpc<[string, number, number][]>('stages')).filter((s) => s[2] >= r.sent) : [];
   const at = (what: string): number => stamps.findLast((s) => s[0] === what)?.[1] ?? 0;
+  const wallAt = (what: string, first = false): number => (first ? stamps.find((s) => s[0] === what) : stamps.findLast((s) => s[0] === what))?.[2] ?? 0;
+  const firstSend = stamps.find((s) => s[0] === 'send') ?? ['send', 0, 0];
   if (i === 1) process.stdout.write(`OSCAR calls per page: ${r.calls.length}; stamps ${stamps.map((s) => s[0]).join(' ')}\n`);
   const raw = await replay(origin, r.calls);
   if (r.status !== 200 || r.calls.length === 0) throw new Error(`${path}: ${r.status}, ${r.calls.length} OSCAR calls`);
   rows.push({
     // With --stages: the main thread's CPU before the first OSCAR exchange, between it and the last
     // answer, and after that answer (0s without).
-    pre: stamps.length ? stamps[0]![1] - c0.cpuMicros : 0,
-    between: stamps.length ? at('answer') - stamps[0]![1] : 0,
+    pre: stamps.length ? firstSend[1] - c0.cpuMicros : 0,
+    between: stamps.length ? at('answer') - firstSend[1] : 0,
     post: at('end') - at('answer'), write: at('ended') - at('end'), after: at('ended') ? c1.cpuMicros - at('ended') : 0,
     system: c1.systemMicros - c0.systemMicros, empty: e1.cpuMicros - e0.cpuMicros, emptyThread: e1.threadMicros - e0.threadMicros,
     cpu: c1.cpuMicros - c0.cpuMicros, thread: c1.threadMicros - c0.threadMicros, gcMs: g1.ms - g0.ms, ms: r.ms, added: r.ms - raw.ms,
+    // With --stages, wall clock (ms): client send → request event → 1st OSCAR send → last answer
+    // in (beside the raw replay of the same calls) → res.end → its return → the client has the answer.
+    wIn: wallAt('request') - r.sent, wPre: wallAt('send', true) - wallAt('request'), wChain: wallAt('answer') - wallAt('send', true), raw: raw.ms,
+    wPost: wallAt('end') - wallAt('answer'), wEnd: wallAt('ended') - wallAt('end'), wOut: r.received - wallAt('ended'),
   });
 }
 if (profile) await facade.rpc('profile-stop', profile);
@@ -88,7 +101,9 @@ const med = (k: keyof (typeof rows)[number]): number => { const s = rows.map((r)
 const min = (k: keyof (typeof rows)[number]): number => Math.min(...rows.map((r) => r[k]));
 const mean = (k: keyof (typeof rows)[number]): number => rows.reduce((a, r) => a + r[k], 0) / rows.length;
 process.stdout.write(`${everything ? 'Patient/$everything' : '50-result page'}, ${n} requests after ${warm} warm-up requests (median / min / mean):\n`);
-for (const [k, what] of [['cpu', 'facade CPU µs'], ['pre', 'main thread to 1st OSCAR send'], ['between', '1st send to last answer'], ['post', 'last answer to res.end'], ['write', 'res.end'], ['after', 'after res.end to window end'], ['system', 'of which in the kernel µs'], ['thread', 'main thread µs'], ['empty', 'empty window CPU µs'], ['emptyThread', 'empty window main thread µs'], ['gcMs', 'GC ms (observer)'], ['ms', 'facade wall ms'], ['added', 'added ms']] as const) {
+for (const [k, what] of [['cpu', 'facade CPU µs'], ['pre', 'main thread to 1st OSCAR send'], ['between', '1st send to last answer'], ['post', 'last answer to res.end'], ['write', 'res.end'], ['after', 'after res.end to window end'], ['system', 'of which in the kernel µs'], ['thread', 'main thread µs'], ['empty', 'empty window CPU µs'], ['emptyThread', 'empty window main thread µs'], ['gcMs', 'GC ms (observer)'], ['ms', 'facade wall ms'], ['added', 'added ms'],
+  ...(args.includes('--stages') ? [['wIn', 'wall: client → request event'], ['wPre', 'wall: request → 1st OSCAR send'], ['wChain', 'wall: 1st send → last answer in'], ['raw', 'wall: raw replay of the calls'],
+    ['wPost', 'wall: last answer → res.end'], ['wEnd', 'wall: res.end'], ['wOut', 'wall: res.end → client has it']] as const : [])] as const) {
   process.stdout.write(`  ${what.padEnd(30)} ${med(k).toFixed(2).padStart(9)} ${min(k).toFixed(2).padStart(9)} ${mean(k).toFixed(2).padStart(9)}\n`);
 }
 // Medians over each fifth of the run: still falling means the facade is still warming up.

@@ -17,26 +17,39 @@ const built = process.env.BENCH_FACADE_FROM === 'dist';
 if (built) process.setSourceMapsEnabled(false);
 const from = built ? `../../${process.env.BENCH_FACADE_DIST ?? 'dist'}` : '../../src';
 const product = Object.assign({}, ...await Promise.all(['app', 'config', 'logging', 'sim/options'].map((m) => import(`${from}/${m}.js`)))) as Product;
-// BENCH_STAGES=1: the main thread's CPU when each OSCAR exchange is handed to the transport and
-// when its answer comes back (bench/page-http.ts splits a request's CPU at those points).
-const stamps: [string, number][] = [];
+// BENCH_STAGES=1: the main thread's CPU, and the wall clock (ms, comparable across the
+// benchmark's processes), when a FHIR request arrives, when each OSCAR exchange is handed to the
+// transport and when its answer is in (bench/page-http.ts splits a request at those points).
+const stamps: [string, number, number][] = [];
 if (process.env.BENCH_STAGES) {
   const { HttpTransport } = await import(`${from}/oscar/http-transport.js`) as typeof import('../../src/oscar/http-transport.js');
   const send = HttpTransport.prototype.send;
   // process.cpuUsage, not threadCpuUsage: getrusage(RUSAGE_THREAD) leaves out what the running thread
   // spent since its last tick or switch (a window with no switch reads 0), RUSAGE_SELF brings it up to date.
   const now = (): number => { const t = process.cpuUsage(); return t.user + t.system; };
+  // CLOCK_MONOTONIC: one clock for every process of the machine (timeOrigin differs by up to a ms).
+  const wall = (): number => Number(process.hrtime.bigint()) / 1e6;
+  const stamp = (what: string): void => { stamps.push([what, now(), wall()]); };
   HttpTransport.prototype.send = function (this: InstanceType<typeof HttpTransport>, x) {
-    stamps.push(['send', now()]);
-    return send.call(this, x).then((r) => { stamps.push(['answer', now()]); return r; });
+    stamp('send');
+    // The answer is in when the transport says so (a build that hands the slot on there), else when it settles.
+    let answered = false;
+    const r = send.call(this, { ...x, answered: () => { answered = true; stamp('answer'); x.answered?.(); } });
+    return r.then((v) => { if (!answered) stamp('answer'); return v; });
   };
+  const { Server } = await import('node:http');
+  const emit = Server.prototype.emit;
+  Server.prototype.emit = function (this: InstanceType<typeof Server>, event: string, ...a: unknown[]) {
+    if (event === 'request') stamp('request');
+    return (emit as (...x: unknown[]) => boolean).call(this, event, ...a);
+  } as typeof emit;
   // And around the response's end (the body handed to the socket).
   const { ServerResponse } = await import('node:http');
   const end = ServerResponse.prototype.end;
   ServerResponse.prototype.end = function (this: InstanceType<typeof ServerResponse>, ...a: unknown[]) {
-    stamps.push(['end', now()]);
+    stamp('end');
     const r = (end as (...x: unknown[]) => unknown).apply(this, a);
-    stamps.push(['ended', now()]);
+    stamp('ended');
     return r;
   } as typeof end;
 }
