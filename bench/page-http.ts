@@ -111,7 +111,8 @@ const fifth = (k: keyof (typeof rows)[number]): string => [0, 1, 2, 3, 4].map((q
   const s = rows.slice((q * rows.length) / 5, ((q + 1) * rows.length) / 5).map((r) => r[k]).sort((a, b) => a - b);
   return s[s.length >> 1]!.toFixed(k === 'ms' || k === 'added' || k === 'gcMs' ? 2 : 0);
 }).join(' ');
-for (const k of ['thread', 'gcMs', 'ms', 'added'] as const) process.stdout.write(`  ${k} median by fifth of the run: ${fifth(k)}\n`);
+// A run of fewer than five pages has no fifths to compare.
+if (rows.length >= 5) for (const k of ['thread', 'gcMs', 'ms', 'added'] as const) process.stdout.write(`  ${k} median by fifth of the run: ${fifth(k)}\n`);
 if (opt('rows')) writeFileSync(opt('rows')!, JSON.stringify(rows));
 await deployed.stop();
 await sim.stop();
