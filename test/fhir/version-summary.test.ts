@@ -26,8 +26,12 @@ describe('versionId', () => {
       assert.equal(canonicalJson(Object.fromEntries(order.map((k) => [k, 0]))), expected);
     }
   });
-  it('same data → same version, whatever the meta; any change → new version', () => {
+  it('same data → same version, whatever the key order, the builder or the meta; any change → new version', () => {
     const p = patient('1', 'Smith', 'Jane', 'female', '1980-07-01');
+    const reordered = JSON.parse(JSON.stringify(p, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v))) as Patient;
+    assert.notEqual(JSON.stringify(reordered), JSON.stringify(p));
+    assert.equal(JSON.stringify(Object.keys(reordered.name![0]!)), JSON.stringify(Object.keys(p.name![0]!).reverse()), 'nested objects reordered too');
+    assert.equal(versionIdOf(reordered), versionIdOf(p));
     assert.equal(versionIdOf({ ...p, meta: { lastUpdated: '2030-01-01T00:00:00Z', versionId: 'old' } }), versionIdOf(p));
     const { meta: _m, ...bare } = p;
     assert.equal(versionIdOf(bare as Patient), versionIdOf(p));
@@ -37,40 +41,63 @@ describe('versionId', () => {
     assert.notEqual(versionIdOf(renamed), versionIdOf(p));
     assert.match(versionIdOf(p), /^[0-9a-f]{16}$/);
   });
-  it('is the first 16 hex digits of SHA-256 over the JSON text without the top-level meta only, members in their order', () => {
-    const r = { resourceType: 'Patient', meta: { versionId: 'x' }, id: '7', contained: [{ resourceType: 'Patient', id: 'c', meta: { source: 's' } }], active: true };
-    // Written out by hand: the outer meta gone, the contained one kept, nothing reordered.
-    const text = '{"resourceType":"Patient","id":"7","contained":[{"resourceType":"Patient","id":"c","meta":{"source":"s"}}],"active":true}';
+  it('is the first 16 hex digits of SHA-256 over the canonical JSON without the top-level meta: resourceType, id, meta first, then by code units', () => {
+    const r = { meta: { versionId: 'x' }, active: true, id: '7', contained: [{ meta: { source: 's' }, id: 'c', resourceType: 'Patient', _id: {}, Zeta: 1 }], resourceType: 'Patient' };
+    // Written out by hand: the outer meta gone, the contained one kept; in every object resourceType,
+    // id, meta, then the rest by UTF-16 code units (upper case before `_` before lower case).
+    const text = '{"resourceType":"Patient","id":"7","active":true,"contained":[{"resourceType":"Patient","id":"c","meta":{"source":"s"},"Zeta":1,"_id":{}}]}';
     assert.equal(versionIdOf(r as Patient), createHash('sha256').update(text).digest('hex').slice(0, 16));
   });
-  it('stampVersion keeps the rest of meta', () => {
+  it('hashes the same text for keys and values a plain object or JSON.stringify would treat otherwise', () => {
+    const sha = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+    const cases: [unknown, string][] = [
+      // Index-like keys: an object lists them first, in numeric order; canonical order is by code units.
+      [{ resourceType: 'Basic', ext: { 10: 'a', 9: 'b', x: 1 } }, '{"resourceType":"Basic","ext":{"10":"a","9":"b","x":1}}'],
+      [JSON.parse('{"resourceType":"Basic","__proto__":{"b":1,"a":2},"z":[]}'), '{"resourceType":"Basic","__proto__":{"a":2,"b":1},"z":[]}'],
+      [{ resourceType: 'Basic', a: [undefined, () => 1, Symbol('s'), Number.NaN], f: () => 1, d: new Date(0) }, '{"resourceType":"Basic","a":[null,null,null,null],"d":{},"f":null}'],
+      [{ resourceType: 'Basic', toJSON: () => ({ hidden: true }), s: 'lone \ud800 "q"' }, '{"resourceType":"Basic","s":"lone \\ud800 \\"q\\"","toJSON":null}'],
+    ];
+    for (const [resource, canonical] of cases) assert.equal(versionIdOf(resource as Patient), sha(canonical), canonical);
+    assert.throws(() => versionIdOf({ resourceType: 'Basic', n: 1n } as unknown as Patient), TypeError);
+  });
+  it('stampVersion keeps the rest of meta, and freezes what it made', () => {
     const s = stampVersion(patient('1', 'Smith', 'Jane', 'female', '1980-07-01'));
     assert.equal(s.meta?.lastUpdated, '2024-01-02T03:04:05-05:00');
     assert.equal(s.meta?.profile?.length, 1);
     assert.equal(s.meta?.versionId, versionIdOf(s));
+    assert.throws(() => { (s as { gender?: string }).gender = 'male'; }, TypeError);
+    assert.throws(() => { s.meta!.versionId = 'x'; }, TypeError);
   });
-  it("a stamped resource's text is JSON.stringify of it, meta where it stood, for keys and values JSON.stringify treats its own way", () => {
+  it("a stamped resource's text is its canonical text with the stamped meta after resourceType and id, equal to it as JSON", () => {
     const cases: unknown[] = [
       { resourceType: 'Patient', id: '1', meta: { lastUpdated: '2024-01-02T03:04:05Z' }, active: true },
-      { meta: { tag: [{ code: 'x' }] }, resourceType: 'Patient', id: '2' },
-      { resourceType: 'Patient', id: '3', active: false, meta: { source: 's' } },
+      { meta: { tag: [{ code: 'x' }] }, id: '2', gender: 'male', resourceType: 'Patient' },
+      { resourceType: 'Patient', active: false, meta: { source: 's' } },
       { resourceType: 'Patient', id: '4', birthDate: '1980' },
       { meta: {} },
       {},
-      { resourceType: 'Basic', skipped: undefined, meta: { source: 's' }, f: () => 1, a: [undefined, () => 1, Symbol('s'), Number.NaN], d: new Date(0) },
-      { resourceType: 'Basic', ext: { 10: 'a', 9: 'b', x: 1 }, 2: 'index-like', meta: {} },
+      { active: true },
+      { resourceType: 'Basic', skipped: undefined, meta: { source: 's' }, a: [undefined, () => 1, Symbol('s'), Number.NaN] },
       JSON.parse('{"resourceType":"Basic","__proto__":{"b":1},"meta":{},"z":[]}'),
-      { resourceType: 'Patient', id: '5', name: [{ family: 'Nguyễn 😀 \u2028 "q" \\ lone \ud800' }], meta: { source: 'é' } },
+      { resourceType: 'Patient', id: '5', name: [{ given: ['x'], family: 'Nguyễn 😀 \u2028 "q" \\ lone \ud800' }], meta: { source: 'é' } },
     ];
     for (const c of cases) {
       const s = stampVersion(c as Patient);
-      assert.equal(stampedJson(s), JSON.stringify(s), JSON.stringify(c));
-      assert.match(s.meta?.versionId ?? '', /^[0-9a-f]{16}$/);
+      const text = stampedJson(s)!;
+      assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(s)), JSON.stringify(c));
+      const { meta: _m, ...rest } = JSON.parse(text) as Record<string, unknown>;
+      assert.equal(createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16), s.meta?.versionId, `the version is the hash of the text without meta: ${text}`);
+      const keys = Object.keys(JSON.parse(text) as object);
+      const ranked = ['resourceType', 'id', 'meta'].filter((k) => keys.includes(k));
+      assert.deepEqual(keys.slice(0, ranked.length), ranked, text);
+      assert.deepEqual(keys.slice(ranked.length), [...keys.slice(ranked.length)].sort(), text);
     }
-    // Not stamped, or serialised by its own toJSON: no text kept.
+    // Not stamped, with an index-like key (no sorted copy can hold it), or something serialised by its own toJSON: no text kept.
     assert.equal(stampedJson(patient('6', 'Smith', 'Jane', 'female', '1980-07-01')), undefined);
+    assert.equal(stampedJson(stampVersion({ resourceType: 'Basic', ext: { 10: 'a' } } as unknown as Patient)), undefined);
+    assert.equal(stampedJson(stampVersion({ resourceType: 'Basic', d: new Date(0) } as unknown as Patient)), undefined);
+    assert.equal(stampedJson(stampVersion({ resourceType: 'Basic', f: () => 1 } as unknown as Patient)), undefined);
     assert.equal(stampedJson(stampVersion({ resourceType: 'Basic', toJSON: () => ({ hidden: true }) } as unknown as Patient)), undefined);
-    assert.throws(() => stampVersion({ resourceType: 'Basic', n: 1n } as unknown as Patient), TypeError);
   });
   it('ETag lists', () => {
     assert.deepEqual(parseEtagList('W/"a", "b" ,c'), ['a', 'b', 'c']);

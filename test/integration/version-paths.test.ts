@@ -1,8 +1,8 @@
-// A version id is a hash of the resource's JSON text without meta, members in the order the
-// mapper builds them (src/fhir/version.ts, mapping §1.3): If-Match only works if every path that
-// hands out a resource gives the same content the same id. The same records here reach the client
-// through a read, a read answered from the cache, a search, $everything, the read back of an
-// update, and another facade over another simulator with the same clinic.
+// A version id is a hash of the resource's canonical JSON without meta (src/fhir/version.ts,
+// mapping §1.3): If-Match only works if every path that hands out a resource gives the same
+// content the same id. The same records here reach the client through a read, a read answered from
+// the cache, a search, $everything, the read back of an update, and another facade over another
+// simulator with the same clinic.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Bundle, Patient, Resource } from 'fhir/r4.js';

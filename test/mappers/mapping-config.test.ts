@@ -44,5 +44,26 @@ describe('withoutEmpty', () => {
     assert.deepEqual(Object.keys(out), ['1', '2', 'z', 'm']);
     assert.equal(Object.getPrototypeOf(out), Object.prototype);
     assert.equal('fromPrototype' in out, false);
+    const clean = Object.create({ fromPrototype: 'x' }) as Record<string, unknown>;
+    Object.assign(clean, { z: 1, m: 'm' });
+    const copied = withoutEmpty(clean);
+    assert.deepEqual(Object.keys(copied), ['z', 'm']);
+    assert.equal('fromPrototype' in copied, false);
+  });
+  it('leaves its input as it was, at every depth, whether or not a part had something to drop', () => {
+    const input = {
+      resourceType: 'Patient', id: '1', a: undefined, name: [{ family: 'Roy', given: ['', 'Ana'] }, { family: ' ' }],
+      identifier: [{ system: 's', value: 'v', period: { start: '2020' } }], telecom: [{ system: 'phone', value: '1', use: undefined }], x: { y: { z: '' } },
+    };
+    const before = structuredClone(input);
+    const out = withoutEmpty(input);
+    assert.deepEqual(input, before);
+    assert.deepEqual(out, {
+      resourceType: 'Patient', id: '1', name: [{ family: 'Roy', given: ['Ana'] }],
+      identifier: [{ system: 's', value: 'v', period: { start: '2020' } }], telecom: [{ system: 'phone', value: '1' }],
+    });
+    assert.equal(Object.hasOwn(out.telecom[0]!, 'use'), false, 'an undefined member is dropped, not kept as undefined');
+    assert.deepEqual(withoutEmpty([['', undefined], ['a'], []]), [['a']]);
+    assert.deepEqual(withoutEmpty(['a', undefined, 'b']), ['a', 'b']);
   });
 });
