@@ -50,6 +50,8 @@ try {
       const demo = await startChild<{ base: string }>('servers/facade.ts', env, [], own);
       started.push(demo);
       lanes.push({ name: `demo ${spec}`, child: demo, url: `${demo.info.base}/Patient/1001`, headers: {} });
+      // --demo-token: the demo configuration fed the same request as the deployed one (it ignores the token).
+      if (args.includes('--demo-token')) lanes.push({ name: `demo fed the token ${spec}`, child: demo, url: `${demo.info.base}/Patient/1001`, headers: { authorization: token } });
     }
   }
   const floors = new Map<string, Lane>();

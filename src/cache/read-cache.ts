@@ -176,6 +176,28 @@ export function createReadCache(opts: ReadCacheOptions): ServeFn {
     return m;
   }
 
+  /**
+   * A readable path's type, id and rendered key, for the media type and routes the key was made
+   * for: a hit finds its entry with a string made once (its hash kept), not a new one per request,
+   * and matches no pattern. Undefined for a path the fast path does not answer.
+   */
+  interface PathKey { type: string; id: string; mediaType: string; routes: string | undefined; key: string }
+  const keys = new Map<string, PathKey>();
+  function keyOf(path: string, mediaType: string): PathKey | undefined {
+    const routes = opts.routes?.();
+    let k = keys.get(path);
+    if (k === undefined || k.mediaType !== mediaType || k.routes !== routes) {
+      const m = TYPE_PATH.exec(path);
+      const type = m?.[1];
+      const id = m?.[2];
+      if (type === undefined || id === undefined || NOT_RENDERED.has(type)) return undefined;
+      k = { type, id, mediaType, routes, key: renderedKey(instance, type, id, mediaType, routes) };
+      if (keys.size >= 10_000) keys.clear();
+      keys.set(path, k);
+    }
+    return k;
+  }
+
   return (req, router) => {
     // A SMART app user's answers depend on what OSCAR lets that user see: never from or into the
     // shared cache (src/auth/oscar/identity.ts).
@@ -187,19 +209,15 @@ export function createReadCache(opts: ReadCacheOptions): ServeFn {
       return reads ? router(req) : opts.fresh.run(() => router(req));
     }
     if (req.query.length > 0) return router(req);
-    const m = TYPE_PATH.exec(req.path);
-    const type = m?.[1];
-    const id = m?.[2];
-    if (type === undefined || id === undefined || NOT_RENDERED.has(type)) return router(req);
     const mediaType = mediaTypeOf(req.headers.accept);
-    if (mediaType === null) return router(req);
-    const key = renderedKey(instance, type, id, mediaType, opts.routes?.());
-    const entry = store.get<RenderedEntry>(key);
+    const k = mediaType === null ? undefined : keyOf(req.path, mediaType);
+    if (k === undefined) return router(req);
+    const entry = store.get<RenderedEntry>(k.key);
     if (entry) {
       observer?.hit('main', 'rendered');
-      return hit(req, router, entry, type, id);
+      return hit(req, router, entry, k.type, k.id);
     }
     observer?.miss('main', 'rendered');
-    return method === 'HEAD' ? router(req) : renderAndStore(req, router, key);
+    return method === 'HEAD' ? router(req) : renderAndStore(req, router, k.key);
   };
 }

@@ -120,6 +120,12 @@ describe('rendered reads: hits and misses', () => {
     routes = 'a';
     await s.serve({});
     assert.equal(s.calls.length, 3);
+    // The same request again, only the routes changed in between.
+    routes = 'c';
+    await s.serve({});
+    assert.equal(s.calls.length, 4, 'bytes rendered under other routes are not served');
+    await s.serve({});
+    assert.equal(s.calls.length, 4);
   });
 
   it('leaves to the router, and never keeps, what it does not answer itself', async () => {
