@@ -35,7 +35,8 @@ interface WallClock { year: number; month: number; day: number; hour: number; mi
 const DAY_MS = 86_400_000;
 const SHIFTED_FROM = Date.UTC(1900, 0, 1);
 const SHIFTED_UNTIL = Date.UTC(2200, 0, 1);
-const midnightOffsets = new ZoneMemo<number, number>(20_000);
+// 50,000 days: 137 years of one zone (a few MB at most), so a clinic's dates never make it start afresh.
+const midnightOffsets = new ZoneMemo<number, number>(50_000);
 const wallClocks = new ZoneMemo<number, Readonly<WallClock>>(10_000);
 
 function intlWallClock(epochMs: number, tz: string): WallClock {
@@ -54,17 +55,31 @@ function midnightOffsetMs(day: number, tz: string): number {
   return midnightOffsets.set(tz, day, Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - day * DAY_MS);
 }
 
+/**
+ * The offset of `tz` (ms) throughout `fromMs`..`toMs`, from the offsets of the midnights of the
+ * UTC days they span; undefined when it changes there or the stretch leaves the window.
+ */
+function steadyOffsetMs(fromMs: number, toMs: number, tz: string): number | undefined {
+  if (fromMs < SHIFTED_FROM || toMs >= SHIFTED_UNTIL) return undefined;
+  const first = Math.floor(fromMs / DAY_MS);
+  const offset = midnightOffsetMs(first, tz);
+  for (let day = first + 1, last = Math.floor(toMs / DAY_MS) + 1; day <= last; day++) {
+    if (midnightOffsetMs(day, tz) !== offset) return undefined;
+  }
+  return offset;
+}
+
 function wallClockOf(epochMs: number, tz: string): Readonly<WallClock> {
-  if (epochMs >= SHIFTED_FROM && epochMs < SHIFTED_UNTIL) {
-    const day = Math.floor(epochMs / DAY_MS);
-    const offset = midnightOffsetMs(day, tz);
-    if (midnightOffsetMs(day + 1, tz) === offset) {
-      const d = new Date(epochMs + offset);
-      return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
-    }
+  const offset = steadyOffsetMs(epochMs, epochMs, tz);
+  if (offset !== undefined) {
+    const d = new Date(epochMs + offset);
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
   }
   return wallClocks.get(tz, epochMs) ?? wallClocks.set(tz, epochMs, intlWallClock(epochMs, tz));
 }
+
+/** No zone is 15 hours or more from UTC: an instant and its wall clock are never further apart. */
+const MAX_OFFSET_MS = 15 * 3_600_000;
 
 /** Offset of `tz` from UTC at the instant, in minutes (e.g. -240 for EDT). */
 export function offsetMinutesAt(epochMs: number, tz: string): number {
@@ -100,6 +115,10 @@ export function epochOfLocal(local: string, tz: string): number {
   const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0'] = m;
   const wanted: WallClock = { year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s) };
   const asUtc = Date.UTC(wanted.year, wanted.month - 1, wanted.day, wanted.hour, wanted.minute, wanted.second, Number(ms.padEnd(3, '0')));
+  // One offset for every instant that could have this wall clock: exactly one has it (no gap, no
+  // overlap to choose in). Whole minutes only: a local-mean-time offset takes the path below, as before.
+  const steady = steadyOffsetMs(asUtc - MAX_OFFSET_MS, asUtc + MAX_OFFSET_MS, tz);
+  if (steady !== undefined && steady % 60_000 === 0) return asUtc - steady;
   // Try the offsets in force a day either side; prefer the earlier instant that reads back correctly.
   const before = offsetMinutesAt(asUtc - 86_400_000, tz);
   const after = offsetMinutesAt(asUtc + 86_400_000, tz);

@@ -1,11 +1,12 @@
 // Wall clocks are read by shifting UTC by the offset of the day's midnights when both agree, and
-// asked of Intl on a day the offset changes. Checked against Intl itself, asked directly here, at
+// asked of Intl on a day the offset changes; a wall clock is read back to its instant the same way
+// when one offset holds 15 hours either side of it. Checked against Intl itself, asked directly here, at
 // the millisecond of every change from 1965 to 2035 in zones with awkward rules (half and
 // three-quarter hours, DST of 30 minutes, of 2 hours and negative, changes at local midnight, a
 // day skipped, a month without DST) and at random instants from 1900 to 2199.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { localDateTimeOf, offsetMinutesAt } from '../../src/time/zone.js';
+import { epochOfLocal, localDateTimeOf, offsetMinutesAt } from '../../src/time/zone.js';
 
 const ZONES = [
   'America/Toronto', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Africa/Casablanca', 'Pacific/Apia',
@@ -26,8 +27,24 @@ function intlWallClock(ms: number, tz: string): string {
   return `${p.year!.padStart(4, '0')}-${two('month')}-${two('day')}T${two('hour')}:${two('minute')}:${two('second')}`;
 }
 function intlOffsetMinutes(ms: number, tz: string): number {
-  const w = intlWallClock(ms, tz);
-  return Math.round((Date.parse(`${w}Z`) - Math.floor(ms / 1000) * 1000) / 60_000);
+  return Math.round(intlOffsetMs(ms, tz) / 60_000);
+}
+function intlOffsetMs(ms: number, tz: string): number {
+  return Date.parse(`${intlWallClock(ms, tz)}Z`) - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * The instant read back from the wall clock Intl gives `ms`: that very instant, or in an autumn
+ * overlap the earlier one with the same wall clock (never more than 3 hours earlier).
+ */
+function assertReadBack(ms: number, tz: string): void {
+  const whole = Math.floor(ms / 1000) * 1000;
+  if (intlOffsetMs(whole, tz) % 60_000 !== 0) return; // local mean time: read by the older path, to the minute
+  const local = intlWallClock(whole, tz);
+  const back = epochOfLocal(local, tz);
+  assert.equal(intlWallClock(back, tz), local, `${tz} ${local} read back as ${new Date(back).toISOString()}`);
+  assert.ok(back <= whole && whole - back <= 3 * 3_600_000, `${tz} ${local}: ${new Date(back).toISOString()} for ${new Date(whole).toISOString()}`);
+  if (back < whole) assert.ok(intlOffsetMs(back, tz) > intlOffsetMs(whole, tz), `${tz} ${local}: an earlier reading only in an overlap`);
 }
 
 /** The instants at which `tz` changes its offset between `from` and `to` (to the millisecond). */
@@ -49,7 +66,7 @@ function changes(tz: string, from: number, to: number): number[] {
   return out;
 }
 
-describe('wall clocks by the offset of the day', () => {
+describe('wall clocks by the offset of the day, and instants of wall clocks', () => {
   it('read as Intl reads them at the millisecond of every offset change, 1965–2035', () => {
     let checked = 0;
     for (const tz of ZONES) {
@@ -57,6 +74,7 @@ describe('wall clocks by the offset of the day', () => {
         for (const ms of [at - 3_600_001, at - 1, at, at + 1, at + 3_599_999, at - (at % DAY), at - (at % DAY) + DAY - 1]) {
           assert.equal(localDateTimeOf(ms, tz), intlWallClock(ms, tz), `${tz} at ${new Date(ms).toISOString()}`);
           assert.equal(offsetMinutesAt(ms, tz), intlOffsetMinutes(ms, tz), `${tz} offset at ${new Date(ms).toISOString()}`);
+          assertReadBack(ms, tz);
           checked++;
         }
       }
@@ -73,6 +91,7 @@ describe('wall clocks by the offset of the day', () => {
       for (let i = 0; i < 400; i++) {
         const ms = from + Math.floor(random() * span);
         assert.equal(localDateTimeOf(ms, tz), intlWallClock(ms, tz), `${tz} at ${new Date(ms).toISOString()}`);
+        assertReadBack(ms, tz);
       }
     }
   });
