@@ -12,13 +12,15 @@
 //     [--records=DocumentReference] (ids of that type's records instead of patients) [--each] (added time per id)
 //     [--replay] (after each request, a raw client replays the calls it made, as benchmark 6 does:
 //     the added time per request, facade wall time minus the replay's, is printed as p50/p90)
+//     [--gaps] (a request of dependent calls, e.g. AllergyIntolerance's getAllergy then its REST
+//     active list: the wall and CPU time from one call's answer being in to the next call's send)
 import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startChild } from './lib/proc.js';
 import { replay, type CapturedCall } from './lib/replay.js';
 
-type Product = typeof import('../src/app.js') & typeof import('../src/config.js') & typeof import('../src/logging.js') & typeof import('../src/fhir/exchange.js');
+type Product = typeof import('../src/app.js') & typeof import('../src/config.js') & typeof import('../src/logging.js') & typeof import('../src/fhir/exchange.js') & typeof import('../src/oscar/http-transport.js');
 interface SimInfo { url: string; timezone: string; ids: number[]; records: Record<string, number[]>; credentials: Parameters<Product['connectionFromCredentials']>[1] }
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string }; children?: number[] }
 
@@ -33,21 +35,38 @@ const sim = await startChild<SimInfo>('servers/sim.ts');
 
 async function load(dir: string): Promise<Product> {
   const url = (m: string): string => pathToFileURL(resolve(import.meta.dirname, '..', dir, `${m}.${dir === 'src' ? 'ts' : 'js'}`)).href;
-  return Object.assign({}, ...await Promise.all(['app', 'config', 'logging', 'fhir/exchange'].map((m) => import(url(m))))) as Product;
+  return Object.assign({}, ...await Promise.all(['app', 'config', 'logging', 'fhir/exchange', 'oscar/http-transport'].map((m) => import(url(m))))) as Product;
+}
+
+/** --gaps: per request, [wall ms, CPU µs] from each call's answer being in to the next call's send. */
+const gapping = args.includes('--gaps');
+let answeredAt: [number, number] | undefined;
+function watchGaps(p: Product, into: () => [number, number][]): void {
+  const send = p.HttpTransport.prototype.send;
+  p.HttpTransport.prototype.send = function (this: InstanceType<Product['HttpTransport']>, x) {
+    if (answeredAt) {
+      const u = process.cpuUsage();
+      into().push([performance.now() - answeredAt[0], u.user + u.system - answeredAt[1]]);
+      answeredAt = undefined;
+    }
+    const answered = x.answered;
+    return send.call(this, { ...x, answered: () => { const u = process.cpuUsage(); answeredAt = [performance.now(), u.user + u.system]; answered?.(); } });
+  };
 }
 
 const facades = await Promise.all(builds.map(async (dir) => {
   const p = await load(dir);
+  const gaps: [number, number][] = [];
+  if (gapping) watchGaps(p, () => gaps);
   const config = p.loadConfig({
     LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', FHIR_BASE_URL: 'http://127.0.0.1:1/fhir', OSCAR_TIMEZONE: sim.info.timezone,
     CHANGE_POLL_SECONDS: '0', CAPABILITY_DISCOVERY: 'false', OSCAR_GZIP: 'false',
   });
   const facade = p.createFacade(config, p.connectionFromCredentials(sim.info.url, sim.info.credentials), p.createLogger('silent'));
   await facade.start();
-  return { dir, facade, renderBody: p.renderBody, cpu: [] as number[], wall: [] as number[], added: [] as number[], last: new Map<number, Buffer>() };
+  return { dir, facade, gaps, renderBody: p.renderBody, cpu: [] as number[], sys: [] as number[], wall: [] as number[], added: [] as number[], last: new Map<number, Buffer>() };
 }));
 
-const cpu = (): number => { const u = process.cpuUsage(); return u.user + u.system; };
 // --records=TYPE: the ids the simulator offers for reads of TYPE (bench/lib/read-candidates.ts), not patients.
 const ids = opt('records') ? sim.info.records[opt('records')!]! : sim.info.ids.slice(1, 200);
 const each = new Map<number, { bytes: number; added: number[] }>();
@@ -56,14 +75,18 @@ const origin = new URL(sim.info.url).origin;
 async function once(f: (typeof facades)[number], id: number, measured: boolean): Promise<void> {
   f.facade.cache.invalidateAll();
   if (replaying) await sim.rpc('capture', true);
-  const c0 = cpu();
+  const gapsBefore = f.gaps.length;
+  answeredAt = undefined;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const res = await f.facade.router({ method: 'GET', path: pathOf(id), query: [], headers: {}, requestId: 'r' });
   const body = f.renderBody(res)!;
   const ms = performance.now() - t0;
-  const us = cpu() - c0;
+  const used = process.cpuUsage(c0);
+  const us = used.user + used.system;
   if (res.status !== 200) throw new Error(`${pathOf(id)}: ${res.status} ${body.toString('utf8').slice(0, 300)}`);
-  if (measured) { f.cpu.push(us); f.wall.push(ms); }
+  if (!measured) f.gaps.length = gapsBefore;
+  if (measured) { f.cpu.push(us); f.sys.push(used.system); f.wall.push(ms); }
   if (replaying) {
     const calls = await sim.rpc<CapturedCall[]>('captured');
     await sim.rpc('capture', false);
@@ -100,7 +123,13 @@ for (const f of facades) {
   const w = sorted(f.wall);
   const a = sorted(f.added);
   const added = a.length ? `; added p50 ${a[a.length >> 1]!.toFixed(2)} ms, p90 ${a[Math.floor(a.length * 0.9)]!.toFixed(2)} ms, p99 ${a[Math.floor(a.length * 0.99)]!.toFixed(2)} ms` : '';
-  process.stdout.write(`${f.dir.padEnd(10)} CPU min ${c[0]} µs, median ${c[c.length >> 1]} µs; wall min ${w[0]!.toFixed(2)} ms, median ${w[w.length >> 1]!.toFixed(2)} ms${added} (n=${n})\n`);
+  const sys = sorted(f.sys);
+  if (f.gaps.length) {
+    const gw = sorted(f.gaps.map((g) => g[0]));
+    const gc = sorted(f.gaps.map((g) => g[1]));
+    process.stdout.write(`${f.dir.padEnd(10)} answer in -> next call sent: wall median ${(gw[gw.length >> 1]! * 1000).toFixed(0)} µs, CPU median ${gc[gc.length >> 1]} µs (${gw.length} gaps)\n`);
+  }
+  process.stdout.write(`${f.dir.padEnd(10)} CPU min ${c[0]} µs, median ${c[c.length >> 1]} µs (system median ${sys[sys.length >> 1]}); wall min ${w[0]!.toFixed(2)} ms, median ${w[w.length >> 1]!.toFixed(2)} ms${added} (n=${n})\n`);
 }
 if (args.includes('--each')) {
   // Per id (the first build): answer size and the added times, largest median first.
