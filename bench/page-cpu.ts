@@ -5,6 +5,7 @@
 // printed. With two builds (`--ab=DIR`), their requests alternate in the same process, so the load
 // of a shared machine hits both alike. Not a test: a tool to measure changes to the miss path.
 //   npm run build && npx node --import tsx bench/page-cpu.ts [N] [--case=search] [--ab=dist-base] (an older build copied beside dist/)
+//     [--ab-first] (make DIR's facade first: run an A/B both ways, see below)
 //     [--bytes=FILE] (each answer's bytes to FILE.<case>) [--profile=FILE] (a CPU profile per case)
 //     [--pages=P] (P different search pages in turn)
 //     [--from-src] (the facade from src/ under tsx instead of dist/)
@@ -23,7 +24,10 @@ type Product = typeof import('../src/app.js') & typeof import('../src/config.js'
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 30);
+// The facade made first runs slower (~0.3 ms a page with the same build in both places, whichever
+// goes first in a pair): --ab-first makes DIR's first, and a fair A/B runs both ways.
 const builds = [args.includes('--from-src') ? 'src' : 'dist', ...(opt('ab') ? [opt('ab')!] : [])];
+if (args.includes('--ab-first')) builds.reverse();
 
 const credentials = demoCredentials({});
 const timezone = 'America/Toronto';
