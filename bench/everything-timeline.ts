@@ -38,7 +38,7 @@ const config = p.loadConfig({
 const facade = p.createFacade(config, p.connectionFromCredentials(sim.info.url, sim.info.credentials), p.createLogger('silent'));
 await facade.start();
 const ids = sim.info.ids.slice(1, 200);
-const stats = { pre: [] as number[], post: [] as number[], idle: [] as number[], wall: [] as number[], turn: [] as number[] };
+const stats = { pre: [] as number[], post: [] as number[], render: [] as number[], idle: [] as number[], wall: [] as number[], turn: [] as number[] };
 const N = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 150);
 for (let i = 0; i < N; i++) {
   const id = ids[i % ids.length]!;
@@ -48,6 +48,7 @@ for (let i = 0; i < N; i++) {
   t0 = performance.now();
   const path = (process.argv.find((a) => a.startsWith("--path="))?.slice(7) ?? "/Patient/{id}/$everything").replace("{id}", String(id));
   const res = await facade.router({ method: "GET", path, query: [], headers: {}, requestId: "r" });
+  const routed = performance.now() - t0;
   p.renderBody(res);
   const wall = performance.now() - t0;
   if (i < 50) continue;
@@ -62,10 +63,10 @@ for (let i = 0; i < N; i++) {
     const before = log.filter((o) => o.e <= c.s).map((o) => o.e);
     if (before.length) stats.turn.push(c.s - Math.max(...before));
   }
-  stats.pre.push(log[0]!.s); stats.post.push(wall - reach); stats.idle.push(idle); stats.wall.push(wall);
+  stats.pre.push(log[0]!.s); stats.post.push(wall - reach); stats.render.push(wall - routed); stats.idle.push(idle); stats.wall.push(wall);
   if (i >= N - 2) process.stdout.write(`Patient/${id}/$everything ${res.status} in ${wall.toFixed(2)} ms\n${log.map((c) => `${c.s.toFixed(2).padStart(7)} → ${c.e.toFixed(2).padStart(7)}  ${c.op}`).join('\n')}\nentered: ${entered.map((e) => `${e.t.toFixed(2)} ${e.op}`).join(', ')}\n\n`);
 }
 const med = (xs: number[]): string => [...xs].sort((a, b) => a - b)[xs.length >> 1]!.toFixed(2);
-process.stdout.write(`medians over ${stats.wall.length}: wall ${med(stats.wall)} ms; before the first call ${med(stats.pre)}; no call outstanding in between ${med(stats.idle)}; after the last answer ${med(stats.post)}; turn-around of a call that waited ${med(stats.turn)} (${stats.turn.length} calls)\n`);
+process.stdout.write(`medians over ${stats.wall.length}: wall ${med(stats.wall)} ms; before the first call ${med(stats.pre)}; no call outstanding in between ${med(stats.idle)}; after the last answer ${med(stats.post)} (of which the body's bytes ${med(stats.render)}); turn-around of a call that waited ${med(stats.turn)} (${stats.turn.length} calls)\n`);
 await facade.close(0);
 await sim.stop();
