@@ -30,6 +30,11 @@ function referenceHeader(creds: OAuthCredentials, method: string, url: URL, pair
 
 const CREDS: OAuthCredentials = { consumerKey: 'k3y0s1d2e4f5g6h7', consumerSecret: 's3cr3t0a1b2c3d4e', token: '0f8fad5b-d9cb-469f-a165-70867728950e', tokenSecret: '7c9e6679-7425-40de-944b-e07fc1f90ae7' };
 const ODD_CREDS: OAuthCredentials = { consumerKey: 'key with space', consumerSecret: "s&e=c*r'e(t)!", token: 'tok/en+1', tokenSecret: 'a&b~c' };
+// A signing key longer than SHA-1's 64-byte block is hashed first (RFC 2104); 63 and 64 bytes are not.
+const LONG_CREDS: OAuthCredentials = { ...CREDS, consumerSecret: 'c'.repeat(70), tokenSecret: 't'.repeat(40) };
+const BLOCK_CREDS: OAuthCredentials = { ...CREDS, consumerSecret: 'c'.repeat(31), tokenSecret: 't'.repeat(32) };
+const OVER_BLOCK_CREDS: OAuthCredentials = { ...CREDS, consumerSecret: 'c'.repeat(32), tokenSecret: 't'.repeat(32) };
+const SHORT_BLOCK_CREDS: OAuthCredentials = { ...CREDS, consumerSecret: 'c'.repeat(31), tokenSecret: 't'.repeat(31) };
 
 const CASES: { name: string; method: string; path: string; query?: QueryParams; creds?: OAuthCredentials }[] = [
   { name: 'no query', method: 'GET', path: '/demographics/1001' },
@@ -39,6 +44,10 @@ const CASES: { name: string; method: string; path: string; query?: QueryParams; 
   { name: 'values needing encoding', method: 'GET', path: '/demographics/quickSearch', query: { query: "doe, jane+x !*'()~", 'k y': 'a=b&c' } },
   { name: 'an empty value and a key that sorts before oauth_', method: 'POST', path: '/p', query: { empty: '', nonce: 'n', oauth: 'o', OAUTH_UPPER: 'u' } },
   { name: 'secrets and token with reserved characters', method: 'put', path: '/q', query: { q: '1' }, creds: ODD_CREDS },
+  { name: 'a signing key longer than a SHA-1 block', method: 'GET', path: '/q', creds: LONG_CREDS },
+  { name: 'a signing key one byte over a SHA-1 block', method: 'GET', path: '/q', creds: OVER_BLOCK_CREDS },
+  { name: 'a signing key of exactly one SHA-1 block', method: 'GET', path: '/q', creds: BLOCK_CREDS },
+  { name: 'a signing key one byte short of a SHA-1 block', method: 'GET', path: '/q', creds: SHORT_BLOCK_CREDS },
 ];
 
 describe('OAuth 1.0a signer (contract 2.4)', () => {

@@ -13,7 +13,7 @@ import { allergyFromSoap } from './mapper.js';
 import { restAllergySearch } from './rest-search.js';
 import { ALLERGY_SEARCH_PARAMS } from './search-params.js';
 import {
-  allergyMatches, fetchAllergyCandidates, loadActiveLists, planAllergySearch, type AllergyCandidates,
+  activeIdsOf, allergyMatches, fetchAllergyCandidates, loadActiveLists, planAllergySearch, type AllergyCandidates,
 } from './search.js';
 
 const NONE: ReadonlySet<number> = new Set();
@@ -36,9 +36,14 @@ export function allergyIntoleranceDefinition(deps: ResourceDeps) {
   async function read(ctx: FhirContext, id: string): Promise<AllergyIntolerance | undefined> {
     const t = await oscar.soapGetAllergy(Number(id));
     if (t?.id === undefined || hiddenFrom(ctx, t.demographicNo)) return undefined;
-    const c: AllergyCandidates = { rows: [t], active: new Map(), statusKnown: chosen(deps.routes, 'AllergyIntolerance.read') === 'with-rest-status' };
-    await loadActiveLists(deps, c, t.demographicNo !== undefined ? [t.demographicNo] : []);
-    return (await mapper([t], c))(t);
+    // The patient's active list (contract 3.3) needs only the allergy's patient: it is asked for
+    // before anything else is done with the answer, so the two calls follow each other closely; the
+    // provider's name (never fails, provider-directory.ts) is looked up while it is on its way.
+    const statusKnown = chosen(deps.routes, 'AllergyIntolerance.read') === 'with-rest-status';
+    const active = statusKnown && t.demographicNo !== undefined ? activeIdsOf(deps, t.demographicNo) : undefined;
+    const name = providers.displayOf(t.providerNo ?? '');
+    if (!statusKnown) return tagFidelity(allergyFromSoap(t, undefined, mapping, await name), deps.baseUrl, FIDELITY_CODES.clinicalStatusUnverified);
+    return allergyFromSoap(t, (await active) ?? NONE, mapping, await name);
   }
 
   async function search(ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<AllergyIntolerance>> {
