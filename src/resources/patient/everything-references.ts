@@ -4,7 +4,7 @@
 // same as reading them all at the end: the first MAX_REFERENCED references in sorted order, an
 // unreadable one left out with a warning.
 import type { Resource } from 'fhir/r4.js';
-import type { FhirContext, Issue } from '../../fhir/index.js';
+import { stampVersion, type FhirContext, type Issue } from '../../fhir/index.js';
 import type { TypeLookup } from './everything.js';
 
 /** Reads of referenced resources running at once. */
@@ -28,7 +28,7 @@ export function referencesIn(value: unknown, out: Set<string>): Set<string> {
   return out;
 }
 
-/** A read's outcome: the resource, nothing (unknown, or an id the type cannot have), or a failure. */
+/** A read's outcome: the resource (version stamped), nothing (unknown, or an id the type cannot have), or a failure. */
 type Read = Resource | undefined | 'failed';
 
 export class ReferenceReads {
@@ -105,7 +105,9 @@ export class ReferenceReads {
     const def = this.registry.get(type)!;
     if (def.idPattern && !def.idPattern.test(id)) return undefined;
     try {
-      return await def.interactions.read!(this.ctx, id);
+      // Stamped as it is read, during the wait for OSCAR, not after the last answer.
+      const r = await def.interactions.read!(this.ctx, id);
+      return r && stampVersion(r);
     } catch {
       return 'failed';
     }

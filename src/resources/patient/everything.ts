@@ -139,7 +139,7 @@ export function everythingOperation(deps: ResourceDeps, registry: TypeLookup): O
     return searchsetBundle({
       baseUrl: deps.baseUrl,
       matches,
-      included: extra.resources.map((r) => stampVersion(r)),
+      included: extra.resources,
       total: matches.length,
       links: [{ relation: 'self', url: `${deps.baseUrl}/Patient/${id}/$everything${query ? `?${query}` : ''}` }],
       issues,
