@@ -19,8 +19,12 @@ export interface OAuthCredentials {
 /** Query parameters; arrays repeat the key; null/undefined are left out. */
 export type QueryParams = Record<string, string | number | boolean | readonly (string | number)[] | null | undefined>;
 
+const UNRESERVED = /^[A-Za-z0-9._~-]*$/;
+
 /** RFC 3986 percent-encoding (unreserved A-Z a-z 0-9 - . _ ~ kept, upper-case hex). */
 export function rfc3986(s: string): string {
+  // Most of what a call signs (keys, hex nonce, timestamp, token, ids) needs no encoding at all.
+  if (UNRESERVED.test(s)) return s;
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

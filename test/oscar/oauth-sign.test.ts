@@ -42,6 +42,7 @@ const CASES: { name: string; method: string; path: string; query?: QueryParams; 
   { name: 'several parameters out of order', method: 'GET', path: '/schedule/day', query: { providerNo: '999998', date: '2026-12-07', limit: 50, offset: 0 } },
   { name: 'repeated keys, values out of order', method: 'GET', path: '/x', query: { id: ['30', '4', '100', '4'], a: 'z' } },
   { name: 'values needing encoding', method: 'GET', path: '/demographics/quickSearch', query: { query: "doe, jane+x !*'()~", 'k y': 'a=b&c' } },
+  { name: 'text encodeURIComponent leaves alone but RFC 3986 encodes', method: 'GET', path: '/x', query: { 'a*b': "it's(1)!", plain: 'A-z_0.9~' } },
   { name: 'an empty value and a key that sorts before oauth_', method: 'POST', path: '/p', query: { empty: '', nonce: 'n', oauth: 'o', OAUTH_UPPER: 'u' } },
   { name: 'secrets and token with reserved characters', method: 'put', path: '/q', query: { q: '1' }, creds: ODD_CREDS },
   { name: 'a signing key longer than a SHA-1 block', method: 'GET', path: '/q', creds: LONG_CREDS },
