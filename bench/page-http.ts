@@ -10,6 +10,9 @@
 //     [--env=NAME=VALUE,...] (more facade settings) [--dist=DIR] (another build than dist/)
 //     [--profile=FILE] (a CPU profile of the facade over the measured pages)
 //     [--everything] (benchmark 6's Patient/$everything case instead: the clinic's patients in turn)
+//     [--read=TYPE] (benchmark 6's reads of TYPE instead, one at a time: Patient, Appointment,
+//     AllergyIntolerance, Immunization or DocumentReference; use --warm=800, as a read's code
+//     takes some 800 requests to settle)
 import { writeFileSync } from 'node:fs';
 import { startDeployedFacade } from './lib/deployed-facade.js';
 import { startChild } from './lib/proc.js';
@@ -23,7 +26,7 @@ const warm = Number(opt('warm') ?? 30);
 type Cpu = { cpuMicros: number; threadMicros: number; systemMicros: number };
 type Gc = { ms: number; count: number; byKind: Record<string, number> };
 
-const sim = await startChild<{ url: string; ids: number[] }>('servers/sim.ts', { BENCH_EXTRA_PATIENTS: '4000' });
+const sim = await startChild<{ url: string; ids: number[]; records: Record<string, number[]> }>('servers/sim.ts', { BENCH_EXTRA_PATIENTS: '4000' });
 const extraEnv = Object.fromEntries((opt('env') ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const deployed = await startDeployedFacade(sim.info.url, {
   ...(args.includes('--stages') && { BENCH_STAGES: '1' }), ...(opt('dist') && { BENCH_FACADE_DIST: opt('dist')! }), ...extraEnv,
@@ -33,7 +36,10 @@ const origin = new URL(sim.info.url).origin;
 // The pages of benchmark 6: copies 2,000–3,999 of the clinic's patients, 50 a page.
 const pages = sim.info.ids.filter((id) => id >= 100_000).slice(2000, 4000);
 const everything = args.includes('--everything');
-const paths = everything
+const reading = opt('read');
+const paths = reading
+  ? (reading === 'Patient' ? sim.info.ids.filter((id) => id < 100_000).slice(1) : sim.info.records[reading]!).map((id) => `/${reading}/${id}`)
+  : everything
   ? sim.info.ids.filter((id) => id < 100_000).slice(1).map((id) => `/Patient/${id}/$everything`)
   : Array.from({ length: Math.floor(pages.length / 50) }, (_, k) => `/Patient?_id=${pages.slice(k * 50, k * 50 + 50).join(',')}&_count=50`);
 
@@ -100,7 +106,7 @@ if (profile) await facade.rpc('profile-stop', profile);
 const med = (k: keyof (typeof rows)[number]): number => { const s = rows.map((r) => r[k]).sort((a, b) => a - b); return s[s.length >> 1]!; };
 const min = (k: keyof (typeof rows)[number]): number => Math.min(...rows.map((r) => r[k]));
 const mean = (k: keyof (typeof rows)[number]): number => rows.reduce((a, r) => a + r[k], 0) / rows.length;
-process.stdout.write(`${everything ? 'Patient/$everything' : '50-result page'}, ${n} requests after ${warm} warm-up requests (median / min / mean):\n`);
+process.stdout.write(`${reading ? `${reading} read` : everything ? 'Patient/$everything' : '50-result page'}, ${n} requests after ${warm} warm-up requests (median / min / mean):\n`);
 for (const [k, what] of [['cpu', 'facade CPU µs'], ['pre', 'main thread to 1st OSCAR send'], ['between', '1st send to last answer'], ['post', 'last answer to res.end'], ['write', 'res.end'], ['after', 'after res.end to window end'], ['system', 'of which in the kernel µs'], ['thread', 'main thread µs'], ['empty', 'empty window CPU µs'], ['emptyThread', 'empty window main thread µs'], ['gcMs', 'GC ms (observer)'], ['ms', 'facade wall ms'], ['added', 'added ms'],
   ...(args.includes('--stages') ? [['wIn', 'wall: client → request event'], ['wPre', 'wall: request → 1st OSCAR send'], ['wChain', 'wall: 1st send → last answer in'], ['raw', 'wall: raw replay of the calls'],
     ['wPost', 'wall: last answer → res.end'], ['wEnd', 'wall: res.end'], ['wOut', 'wall: res.end → client has it']] as const : [])] as const) {
