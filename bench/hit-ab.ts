@@ -3,7 +3,7 @@
 // the demo configuration — beside a floor per distinct answer (bare node:http, same bytes and
 // headers). Rounds alternate every server, each measured over the same number of hits, so the load
 // of this shared machine falls on all alike; CPU µs per hit is the figure (rates move with load).
-//   npx node --import tsx bench/hit-ab.ts [--n=20000] [--rounds=4] [--demo] [--floor-token] [--strace|--perf|--alloc|--profile] BUILD[@node-flag,…] …
+//   npx node --import tsx bench/hit-ab.ts [--n=20000] [--rounds=4] [--demo] [--floor-token] [--floor-limits] [--strace|--perf|--alloc|--profile] BUILD[@node-flag,…] …
 // BUILD is a directory of the repo holding a build (dist, or an older dist copied aside);
 // --strace counts system calls, --perf records `perf` samples (node --perf-basic-prof), --alloc
 // writes sampled allocation profiles, --profile V8 CPU profiles (200 µs sampling): each over one more
@@ -71,7 +71,16 @@ try {
   const fed = args.includes('--floor-token')
     ? [...floors.values()].map((f) => ({ ...f, name: `${f.name} fed the token`, headers: lanes.find((l) => l.name.startsWith('deployed'))!.headers }))
     : [];
-  const all = [...floors.values(), ...fed, ...lanes];
+  // --floor-limits: each floor also with the facade's connection limits (bench/servers/floor.ts).
+  const limited: Lane[] = [];
+  if (args.includes('--floor-limits')) {
+    for (const [i, f] of [...floors.values()].entries()) {
+      const child = await startChild<{ url: string }>('servers/floor.ts', { FLOOR_LIMITS: '1' }, [join(dir, `floor-${i}.json`)], nodeArgs);
+      started.push(child);
+      limited.push({ name: `${f.name} with the facade's connection limits`, child, url: child.info.url, headers: {} });
+    }
+  }
+  const all = [...floors.values(), ...limited, ...fed, ...lanes];
   for (const l of all) await runLoad({ url: l.url, connections: 16, durationSec: 2, headers: l.headers });
   const cpu = new Map<string, number[]>(all.map((l) => [l.name, []]));
   for (let r = 0; r < rounds; r++) {
