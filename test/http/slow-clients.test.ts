@@ -118,3 +118,36 @@ describe('an unauthenticated request with a trickling body (default deadlines)',
     closedSoon(w);
   });
 });
+
+describe('a connection on which nothing moves (HTTP_IDLE_TIMEOUT_MS=400)', () => {
+  let stack: Stack;
+  let port: number;
+  before(async () => {
+    stack = await startStack({ env: { HTTP_IDLE_TIMEOUT_MS: '400', CACHE_MAX_BYTES: '0' } });
+    port = Number(new URL(stack.base).port);
+  });
+  after(async () => { await stack.close(); });
+
+  it('is destroyed once nothing has moved either way for the idle time, even while its request waits for OSCAR', async () => {
+    await rawRequest(port, 'GET /fhir/Patient/1001 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 10_000); // set-up calls out of the way
+    const rule = stack.sim.faults.add({ match: { path: '/ws/DemographicService' }, mode: 'latency', latencyMs: 8_000 });
+    try {
+      const w = await watch(port);
+      w.socket.write('GET /fhir/Patient/1002 HTTP/1.1\r\nHost: x\r\n\r\n');
+      await trickle(w, 50, SOON_MS / 50, () => '');
+      closedSoon(w);
+      assert.ok(w.closedAfter()! >= 350, `not before the idle time: closed after ${w.closedAfter()!.toFixed(0)} ms`);
+      assert.equal(w.data(), '', 'no answer: OSCAR had not answered');
+    } finally { stack.sim.faults.remove(rule); }
+  });
+
+  it('a connection that keeps sending is not idle', async () => {
+    const w = await watch(port);
+    // A header line every 100 ms, for longer than the idle time (well within the header deadline).
+    await trickle(w, 100, 10, (i) => (i === 0 ? 'GET /healthz HTTP/1.1\r\nHost: x\r\n' : `X-Pad-${i}: y\r\n`));
+    assert.equal(w.closedAfter(), undefined, 'still open after a second of steady traffic');
+    w.socket.write('Connection: close\r\n\r\n');
+    await trickle(w, 50, 40, () => '');
+    assert.equal(statusOf(w.data()), 200);
+  });
+});
