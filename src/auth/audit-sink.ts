@@ -30,6 +30,8 @@ const FAILURE_LOG_INTERVAL_MS = 10_000;
 const FILE_BATCH_MS = 10;
 /** A batch's buffer to start with (a busy server's 10 ms of lines); it grows for more. */
 const FILE_BATCH_START_BYTES = 64 * 1024;
+/** The largest written batch buffer kept for reuse. */
+const FILE_SPARE_MAX_BYTES = 1024 * 1024;
 
 export function createAuditSink(opts: AuditSinkOptions): AuditSink {
   const { destination, logger } = opts;
@@ -83,22 +85,29 @@ export function createAuditSink(opts: AuditSinkOptions): AuditSink {
   // The batch is kept as bytes: each line is encoded straight into it, so a record leaves no array
   // of lines, joined string or second copy of the batch behind for the collector (a cache-hit
   // read's garbage is what its collector time follows: bench/results.md).
-  let batch = Buffer.allocUnsafeSlow(FILE_BATCH_START_BYTES);
+  let batch: Buffer = Buffer.allocUnsafeSlow(FILE_BATCH_START_BYTES);
   let batchBytes = 0;
   let batchLines = 0;
+  // A written batch's buffer, free again once its write has called back: the next batch but one
+  // fills it, so a server logging a line or two per batch does not allocate 64 KiB each time.
+  let spare: Buffer | undefined;
   let timer: NodeJS.Timeout | undefined;
   const flush = (): void => {
     clearTimeout(timer);
     timer = undefined;
     const lines = batchLines;
     if (lines === 0) return;
-    const bytes = batch.subarray(0, batchBytes);
-    // The stream holds these bytes until they are written: the next batch gets a buffer of its own.
-    batch = Buffer.allocUnsafeSlow(Math.max(FILE_BATCH_START_BYTES, batchBytes));
+    const full = batch;
+    const bytes = full.subarray(0, batchBytes);
+    // The stream holds these bytes until they are written: the next batch gets another buffer.
+    batch = spare && spare.length >= batchBytes ? spare : Buffer.allocUnsafeSlow(Math.max(FILE_BATCH_START_BYTES, batchBytes));
+    spare = undefined;
     batchBytes = 0;
     batchLines = 0;
     if (broken) { fail('the audit destination failed earlier', undefined, lines); return; }
     stream.write(bytes, (err) => {
+      // A buffer grown for a burst is not kept past it.
+      if (full.length <= FILE_SPARE_MAX_BYTES) spare = full;
       if (err) fail('write failed', err, lines);
       else { written += lines; records.inc(lines); }
     });

@@ -62,6 +62,48 @@ describe('audit file sink bytes', () => {
   });
 });
 
+describe('audit file sink buffers', () => {
+  it('writes batch after batch through two buffers, not a new one per batch, every line in order', async (t) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'oscar-fhir-sink-')), 'audit.jsonl');
+    const sink = createAuditSink({ destination: file, logger: createLogger('silent') });
+    const allocations = t.mock.method(Buffer, 'allocUnsafeSlow');
+    const lines: string[] = [];
+    for (let batch = 0; batch < 20; batch++) {
+      const line = `{"batch":${batch},"pad":"${'x'.repeat(batch * 7)}"}`;
+      lines.push(line);
+      sink.write(line);
+      // Past the 10 ms batch, and past its write's callback.
+      const written = sink.written;
+      for (let i = 0; i < 200 && sink.written === written; i++) await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.equal(sink.written, 20);
+    assert.ok(allocations.mock.callCount() <= 1, `${allocations.mock.callCount()} buffers made for 20 batches`);
+    t.mock.restoreAll();
+    await sink.close();
+    assert.equal(readFileSync(file, 'utf8'), `${lines.join('\n')}\n`);
+  });
+
+  it('keeps a buffer grown for a burst of up to 1 MiB, and a larger one not', async (t) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'oscar-fhir-sink-')), 'audit.jsonl');
+    const sink = createAuditSink({ destination: file, logger: createLogger('silent') });
+    const settle = async (n: number): Promise<void> => {
+      for (let i = 0; i < 400 && sink.written < n; i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    const big = 'y'.repeat(2 * 1024 * 1024);
+    sink.write(big); // grows the first batch's buffer past 1 MiB
+    await settle(1);
+    sink.write('{"a":1}');
+    await settle(2);
+    const allocations = t.mock.method(Buffer, 'allocUnsafeSlow');
+    sink.write('{"a":2}'); // the 2 MiB buffer was not kept: this batch's successor is made anew
+    await settle(3);
+    assert.equal(allocations.mock.callCount(), 1);
+    t.mock.restoreAll();
+    await sink.close();
+    assert.equal(readFileSync(file, 'utf8'), `${big}\n{"a":1}\n{"a":2}\n`);
+  });
+});
+
 describe('audit sink limits and counts', () => {
   const tmpFile = (): string => join(mkdtempSync(join(tmpdir(), 'oscar-fhir-sink-')), 'audit.jsonl');
   const capture = () => {
