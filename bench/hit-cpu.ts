@@ -8,7 +8,7 @@
 // count), per hit, min and median of the rounds.
 //   npm run build && npx node --import tsx bench/hit-cpu.ts [--n=20000] [--rounds=10] [--only=deployed|demo] dist [dist-base]
 // (a profile: npx node --cpu-prof --cpu-prof-interval=50 --import tsx bench/hit-cpu.ts --only=deployed dist)
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -124,3 +124,5 @@ for (const [name, xs] of cpu) {
 for (const l of lanes) await l.facade.close();
 await issuer.close();
 await sim.close();
+// The audit files of a run hold hundreds of megabytes.
+rmSync(dir, { recursive: true, force: true });
