@@ -83,7 +83,7 @@ export class InProcessJobs implements JobQueue {
         if (j.attempts <= j.retryLimit) {
           j.state = 'retry';
           j.notBefore = Date.now() + j.retryDelayMs;
-          if (j.retryDelayMs > 0) setTimeout(() => this.#dispatch(j.queue), j.retryDelayMs).unref();
+          if (j.retryDelayMs > 0) this.#wakeFor(j, j.retryDelayMs);
         }
         else this.#finish(j, 'failed', { message: (e as Error)?.message ?? String(e) });
       }
@@ -93,6 +93,21 @@ export class InProcessJobs implements JobQueue {
       w.running--;
       this.#dispatch(j.queue);
     }
+  }
+
+  /**
+   * Dispatches the job's queue once its retry is due. A timer measures its delay on the monotonic
+   * clock and notBefore is wall-clock time: the timer may fire a little before Date.now() reaches
+   * notBefore (or long before, after the wall clock was set back), and a dispatch then would pass
+   * the job over with nothing left to wake it. So it waits again for what remains.
+   */
+  #wakeFor(j: Job, ms: number): void {
+    setTimeout(() => {
+      if (j.state !== 'retry') return;
+      const left = (j.notBefore ?? 0) - Date.now();
+      if (left > 0) this.#wakeFor(j, left);
+      else this.#dispatch(j.queue);
+    }, ms).unref();
   }
 
   #finish(j: Job, state: 'completed' | 'failed' | 'cancelled', output: unknown): void {
