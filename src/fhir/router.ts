@@ -123,10 +123,7 @@ export function createRouter(opts: RouterOptions): FhirRouter {
     const view = instanceView(opts.registry, opts.limits?.());
     const state = stateOf(view);
     const ctx: FhirContext = {
-      requestId: req.requestId, baseUrl, auth: req.auth,
-      // Read only when a handler or hook asks: the request's signal is an AbortController and a
-      // 'close' listener made on first use (http/fhir-handler.ts), which most requests never need.
-      get signal() { return req.signal ?? NO_SIGNAL; },
+      requestId: req.requestId, baseUrl, auth: req.auth, signal: req.signal ?? NO_SIGNAL,
       prefer: parsePrefer(req.headers.prefer),
     };
     const rc: RequestContext = { req, ctx, mediaType, pretty: lastQueryValue(req, '_pretty') === 'true' };

@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Bundle, OperationOutcome, Patient } from 'fhir/r4.js';
-import { forbidden, renderBody, type FhirRequest, type FhirResponse } from '../../src/fhir/index.js';
+import { forbidden, renderBody, type FhirResponse } from '../../src/fhir/index.js';
 import { OscarFaultError, OscarTimeoutError, OscarUnavailableError } from '../../src/oscar/errors.js';
 import { callsTo } from './fake-registry.js';
-import { request, setup } from './harness.js';
+import { setup } from './harness.js';
 
 const outcome = (res: FhirResponse): OperationOutcome => res.body as OperationOutcome;
 
@@ -228,30 +228,5 @@ describe('router: errors become OperationOutcomes in one place', () => {
     const res = await call('GET', '/Patient?name=zzz');
     assert.equal(res.status, 200);
     assert.equal((res.body as Bundle).total, 0);
-  });
-});
-
-describe('router: the request abort signal', () => {
-  /** A request whose signal counts how often it is asked for, as http/fhir-handler.ts makes it on first use. */
-  function counted(path: string): { req: FhirRequest; asked: () => number; signal: AbortSignal } {
-    const signal = new AbortController().signal;
-    let n = 0;
-    const req = { ...request('GET', path), get signal() { n++; return signal; } } as FhirRequest;
-    return { req, asked: () => n, signal };
-  }
-
-  it('is not asked for when no handler or hook uses it', async () => {
-    const { router } = setup();
-    const c = counted('/Patient/1');
-    assert.equal((await router(c.req)).status, 200);
-    assert.equal(c.asked(), 0);
-  });
-
-  it('is the request’s own signal when a hook asks for it', async () => {
-    let seen: AbortSignal | undefined;
-    const { router } = setup({ hooks: { beforeInteraction: (ctx) => { seen = ctx.signal; } } });
-    const c = counted('/Patient/1');
-    assert.equal((await router(c.req)).status, 200);
-    assert.equal(seen, c.signal);
   });
 });
