@@ -1,7 +1,7 @@
 // Benchmarks 1 and 2: cache-hit `GET /fhir/Patient/{id}` on the facade as deployed (a bearer token
 // verified on every request, audit records written) and in the demo configuration (no auth, no
-// audit), each side by side with its floor (bare node:http sending the same bytes and response
-// headers that facade sends) and with the peer (node-fhir-server-core serving the same Patient from
+// audit), each side by side with its floor (bare node:http sent the same requests, sending the
+// same bytes and response headers that facade sends) and with the peer (node-fhir-server-core serving the same Patient from
 // memory). Rounds alternate floor → facades → peer so that the load other processes put on this
 // shared machine hits all of them alike; each ratio is taken within a round and the median round
 // is reported. Every server gets a warm-up (JIT) before the measured rounds.
@@ -65,6 +65,9 @@ export async function throughput(o: ThroughputOptions): Promise<ThroughputReport
     // A floor per distinct answer: a facade is compared with a server sending exactly what it sends.
     const floors = new Map<string, Child<{ url: string }>>();
     const lanes: { c: Contender; url: string; floor: Child<{ url: string }> }[] = [];
+    // The request headers a floor is sent: its facade's (the bearer token included), so that both
+    // parse the same request and the difference is what the facade does with it.
+    const floorHeaders = new Map<Child<{ url: string }>, Record<string, string>>();
     let bytes = 0;
     let resource: unknown;
     for (const c of o.facades) {
@@ -79,6 +82,7 @@ export async function throughput(o: ThroughputOptions): Promise<ThroughputReport
         floor = await startChild<{ url: string }>('servers/floor.ts', {}, [file]);
         started.push(floor);
         floors.set(key, floor);
+        floorHeaders.set(floor, c.headers);
       }
       lanes.push({ c, url, floor });
       bytes ||= hit.body.length;
@@ -96,7 +100,7 @@ export async function throughput(o: ThroughputOptions): Promise<ThroughputReport
     const floorName = (f: Child<{ url: string }>): string => (floorList.length === 1 ? 'floor' : `floor ${floorList.indexOf(f) + 1}`);
     const round = async (spec: { connections: number; seconds: number }): Promise<Row[]> => {
       const rows: Row[] = [];
-      for (const f of floorList) rows.push(await measure(floorName(f), f, f.info.url, spec));
+      for (const f of floorList) rows.push(await measure(floorName(f), f, f.info.url, spec, floorHeaders.get(f)));
       for (const l of lanes) rows.push(await measure(l.c.name, l.c.child, l.url, spec, l.c.headers));
       rows.push(await measure('peer', peer, peerUrl, spec));
       return rows;
