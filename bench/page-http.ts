@@ -9,6 +9,8 @@
 //     [--stages] (CPU split at the OSCAR exchange and the response's end) [--rows=FILE]
 //     [--env=NAME=VALUE,...] (more facade settings) [--dist=DIR] (another build than dist/)
 //     [--profile=FILE] (a CPU profile of the facade over the measured pages)
+//     [--alloc=FILE] (a sampling heap profile of the facade over the measured pages: where it
+//     allocates, collected objects included; bench/alloc-summary.ts sums it by site per request)
 //     [--everything] (benchmark 6's Patient/$everything case instead: the clinic's patients in turn)
 //     [--read=TYPE] (benchmark 6's reads of TYPE instead, one at a time: Patient, Appointment,
 //     AllergyIntolerance, Immunization or DocumentReference; use --warm=800, as a read's code
@@ -66,8 +68,10 @@ const rows: {
   wIn: number; wPre: number; wChain: number; raw: number; wPost: number; wEnd: number; wOut: number;
 }[] = [];
 const profile = opt('profile');
+const alloc = opt('alloc');
 await facade.rpc('gc'); // the facade observes its collections from the first ask on
 if (profile) await facade.rpc('profile-start');
+if (alloc) await facade.rpc('alloc-start');
 for (let i = 1; i <= n; i++) {
   const path = paths[i % paths.length]!;
   if (args.includes('--marks') && (i - 1) % Math.ceil(n / 5) === 0) process.stdout.write(`=== page ${i}\n`);
@@ -103,6 +107,7 @@ for (let i = 1; i <= n; i++) {
   });
 }
 if (profile) await facade.rpc('profile-stop', profile);
+if (alloc) await facade.rpc('alloc-stop', alloc);
 const med = (k: keyof (typeof rows)[number]): number => { const s = rows.map((r) => r[k]).sort((a, b) => a - b); return s[s.length >> 1]!; };
 const min = (k: keyof (typeof rows)[number]): number => Math.min(...rows.map((r) => r[k]));
 const mean = (k: keyof (typeof rows)[number]): number => rows.reduce((a, r) => a + r[k], 0) / rows.length;
