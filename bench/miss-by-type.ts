@@ -56,17 +56,34 @@ export interface MissCaseReport {
   /** The CPU profile of the facade while it answered this case, when asked for. */
   profile?: string;
   /**
-   * The slowest 2 % by added time (at least one request): their added time and how long the
-   * facade's main thread waited for a CPU during each (runnable, not running: the machine's load,
-   * not the request's work; NaN where the kernel does not say, lib/sched.ts).
+   * The slowest 2 % by added time (at least one request), each taken apart (see Split).
    */
-  slowest: { addedMs: number; facadeWaitMs: number }[];
+  slowest: Split[];
+  /**
+   * The added p99 with each request's facade CPU waits and collector pauses taken out: what the
+   * facade's own work and the rest add when the machine takes nothing from it. Beside the target's
+   * figure, never instead of it.
+   */
+  addedP99WithoutWaitsMs: number;
   /** The control, when measured: the pass-through's time and its added time over the same raw replays. */
   passThrough?: { p50Ms: number; p99Ms: number; addedP50Ms: number; addedP99Ms: number };
 }
 
+/**
+ * One request's added time taken apart (ms). `facadeWaitMs`: the facade's main thread runnable but
+ * waiting for a CPU during the request (the machine's load, not the request's work; NaN where the
+ * kernel does not say, lib/sched.ts). `gcMs`: the facade's collector pauses during the request (its
+ * `gc` rpc, PerformanceObserver totals; a pause may overlap a wait). `simMs`: the simulator's time
+ * for the facade's calls less its time for the raw replay's (each: the length of the union of the
+ * calls' arrived → answered spans, on the simulator's clock). `clientWaitMs`: this process's main
+ * thread waiting for a CPU during the facade's request less during the replay. `restMs`: what
+ * remains — the facade's own work, and the hops the replay does not make.
+ */
+export interface Split { addedMs: number; facadeWaitMs: number; gcMs: number; simMs: number; clientWaitMs: number; restMs: number }
+
 type SimChild = Child<{ url: string }>;
 type Cpu = { cpuMicros: number; threadMicros: number };
+type Gc = { ms: number; count: number };
 
 // The change feed's polls (src/cache/change-feed.ts) run on their own clock: one that lands during
 // a request is not that request's call, and is not replayed.
@@ -77,17 +94,46 @@ const at = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
 
+/** How long the simulator spent on `calls` (ms): the union of their arrived → answered spans. */
+export function simulatorMs(calls: readonly CapturedCall[]): number {
+  let total = 0;
+  let end = -Infinity;
+  for (const c of [...calls].sort((a, b) => a.arrived - b.arrived)) {
+    const to = Number.isFinite(c.answered) ? c.answered : c.arrived;
+    if (to <= end) continue;
+    total += to - Math.max(c.arrived, end);
+    end = to;
+  }
+  return total;
+}
+
 /** The calls the simulator saw for one facade request, change-feed polls left out. */
-async function answered(o: Setup, path: string): Promise<{ status: number; ms: number; calls: CapturedCall[]; waitMs: number }> {
+async function answered(o: Setup, path: string): Promise<{ status: number; ms: number; calls: CapturedCall[]; waitMs: number; clientWaitMs: number }> {
   await o.sim.rpc('capture', true);
   const s0 = schedOf(o.facade.proc.pid!);
+  const own0 = schedOf(process.pid);
   const t = performance.now();
   const status = await exchange({ method: 'GET', url: `${o.facade.info.base}${path}`, headers: o.headers });
   const ms = performance.now() - t;
   const waitMs = schedMs(s0, schedOf(o.facade.proc.pid!), 'wait');
+  const clientWaitMs = schedMs(own0, schedOf(process.pid), 'wait');
   const calls = (await o.sim.rpc<CapturedCall[]>('captured')).filter((call) => !(call.body && FEED_CALL.test(call.body)));
   await o.sim.rpc('capture', false);
-  return { status, ms, calls, waitMs };
+  return { status, ms, calls, waitMs, clientWaitMs };
+}
+
+/**
+ * The raw replay of `calls`, recorded by the simulator as the facade's calls are (the same work on
+ * its side): the replay's time and statuses, the simulator's time for it, this process's CPU wait.
+ */
+async function replayed(o: Setup, origin: string, calls: CapturedCall[]): Promise<Awaited<ReturnType<typeof replay>> & { simMs: number; clientWaitMs: number }> {
+  await o.sim.rpc('capture', true);
+  const own0 = schedOf(process.pid);
+  const raw = await replay(origin, calls);
+  const clientWaitMs = schedMs(own0, schedOf(process.pid), 'wait');
+  const seen = (await o.sim.rpc<CapturedCall[]>('captured')).filter((call) => !(call.body && FEED_CALL.test(call.body)));
+  await o.sim.rpc('capture', false);
+  return { ...raw, simMs: simulatorMs(seen), clientWaitMs };
 }
 
 /** The warm-up pass: each case's warm-up paths, one of each case in turn, each replayed too; then an empty cache. */
@@ -100,7 +146,7 @@ async function warmUp(o: Setup & { cases: MissCase[] }): Promise<number> {
       if (k >= q.length) continue;
       const { calls } = await answered(o, q[k]!);
       await replay(origin, calls);
-      if (o.passThrough) await passedThrough(o.passThrough, calls);
+      if (o.passThrough) await passedThrough(o, calls);
       n++;
     }
   }
@@ -110,12 +156,19 @@ async function warmUp(o: Setup & { cases: MissCase[] }): Promise<number> {
 
 interface Setup { facade: Child<{ base: string }>; sim: SimChild; headers: Record<string, string>; profileDir?: string; passThrough?: Child<{ base: string }> }
 
-/** The same calls through the pass-through process: its time (ms), and whether every call was answered 200. */
-async function passedThrough(pass: Child<{ base: string }>, calls: CapturedCall[]): Promise<{ ms: number; ok: boolean }> {
+/**
+ * The same calls through the pass-through process: its time (ms), and whether every call was
+ * answered 200. Recorded by the simulator like the raw replay, so both make it do the same work.
+ */
+async function passedThrough(o: Setup, calls: CapturedCall[]): Promise<{ ms: number; ok: boolean }> {
+  const pass = o.passThrough!;
   await pass.rpc('calls', calls);
+  await o.sim.rpc('capture', true);
   const t = performance.now();
   const status = await exchange({ method: 'GET', url: `${pass.info.base}/read` });
-  return { ms: performance.now() - t, ok: status === 200 };
+  const ms = performance.now() - t;
+  await o.sim.rpc('capture', false);
+  return { ms, ok: status === 200 };
 }
 
 async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
@@ -124,7 +177,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   const facadeMs: number[] = [];
   const rawMs: number[] = [];
   const passMs: number[] = [];
-  const waitMs: number[] = [];
+  const splits: Split[] = [];
   let calls = 0;
   let skipped = 0;
   let cpuMicros = 0;
@@ -137,24 +190,28 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     // The facade is idle between its requests (the replay does not reach it), so the CPU it spent
     // while answering is this request's, change-feed polls aside.
     const cpu0 = await o.facade.rpc<Cpu>('cpu');
-    const { status, ms, calls: seen, waitMs: waited } = await answered(o, path);
+    const gc0 = await o.facade.rpc<Gc>('gc');
+    const { status, ms, calls: seen, waitMs: waited, clientWaitMs } = await answered(o, path);
+    const gc1 = await o.facade.rpc<Gc>('gc');
     const cpu1 = await o.facade.rpc<Cpu>('cpu');
     // The first request of a case after the cache was cleared also loads what every request shares
     // (the provider list for reference names): a warm-up, not measured.
     if (i === 0) continue;
-    let raw: Awaited<ReturnType<typeof replay>>;
+    let raw: Awaited<ReturnType<typeof replayed>>;
     let pass: { ms: number; ok: boolean } | undefined;
     if (o.passThrough && i % 2 === 1) {
-      pass = await passedThrough(o.passThrough, seen);
-      raw = await replay(origin, seen);
+      pass = await passedThrough(o, seen);
+      raw = await replayed(o, origin, seen);
     } else {
-      raw = await replay(origin, seen);
-      if (o.passThrough) pass = await passedThrough(o.passThrough, seen);
+      raw = await replayed(o, origin, seen);
+      if (o.passThrough) pass = await passedThrough(o, seen);
     }
     if (status !== 200 || raw.statuses.some((s) => s !== 200) || pass?.ok === false) { skipped++; continue; }
     facadeMs.push(ms);
     rawMs.push(raw.ms);
-    waitMs.push(waited);
+    const addedMs = ms - raw.ms;
+    const split = { addedMs, facadeWaitMs: waited, gcMs: gc1.ms - gc0.ms, simMs: simulatorMs(seen) - raw.simMs, clientWaitMs: clientWaitMs - raw.clientWaitMs };
+    splits.push({ ...split, restMs: addedMs - (Number.isNaN(waited) ? 0 : waited) - split.gcMs - split.simMs - (Number.isNaN(split.clientWaitMs) ? 0 : split.clientWaitMs) });
     if (pass) passMs.push(pass.ms);
     cpuMicros += cpu1.cpuMicros - cpu0.cpuMicros;
     threadMicros += cpu1.threadMicros - cpu0.threadMicros;
@@ -166,10 +223,11 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   // Each request and its replay form a pair: the added time is taken per pair, then its percentiles.
   const added = facadeMs.map((ms, i) => ms - rawMs[i]!);
   const passAdded = passMs.map((ms, i) => ms - rawMs[i]!);
-  const slowest = added.map((addedMs, i) => ({ addedMs, facadeWaitMs: waitMs[i]! })).sort((a, b) => b.addedMs - a.addedMs).slice(0, Math.max(1, Math.ceil(added.length / 50)));
+  const slowest = [...splits].sort((a, b) => b.addedMs - a.addedMs).slice(0, Math.max(1, Math.ceil(added.length / 50)));
+  const withoutWaits = splits.map((x) => x.addedMs - (Number.isNaN(x.facadeWaitMs) ? 0 : x.facadeWaitMs) - x.gcMs);
   return {
     name: c.name, targetP50Ms: c.targetP50Ms, ...(c.targetP99Ms !== undefined && { targetP99Ms: c.targetP99Ms }), requests: facadeMs.length, callsPerRequest: calls / Math.max(1, facadeMs.length), facade, raw,
-    addedP50Ms: at(added, 50), addedP99Ms: at(added, 99), slowest, skipped, facadeCpuMicros: cpuMicros / Math.max(1, facadeMs.length), facadeThreadMicros: threadMicros / Math.max(1, facadeMs.length),
+    addedP50Ms: at(added, 50), addedP99Ms: at(added, 99), slowest, addedP99WithoutWaitsMs: at(withoutWaits, 99), skipped, facadeCpuMicros: cpuMicros / Math.max(1, facadeMs.length), facadeThreadMicros: threadMicros / Math.max(1, facadeMs.length),
     ...(profiling && { profile: profileFile }),
     ...(passMs.length > 0 && { passThrough: { p50Ms: at(passMs, 50), p99Ms: at(passMs, 99), addedP50Ms: at(passAdded, 50), addedP99Ms: at(passAdded, 99) } }),
   };
