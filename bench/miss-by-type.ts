@@ -16,6 +16,7 @@
 // cache is cleared. One warm-up request per case was far from enough: a fresh facade spent about
 // 10 ms of CPU per Patient read over its first 50 reads and settled near 1 ms only after some 800.
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { LoadResult } from './lib/loadgen.js';
 import type { Child } from './lib/proc.js';
 import { replay, type CapturedCall } from './lib/replay.js';
@@ -73,17 +74,25 @@ export interface MissCaseReport {
  * One request's added time taken apart (ms). `facadeWaitMs`: the facade's main thread runnable but
  * waiting for a CPU during the request (the machine's load, not the request's work; NaN where the
  * kernel does not say, lib/sched.ts). `gcMs`: the facade's collector pauses during the request (its
- * `gc` rpc, PerformanceObserver totals; a pause may overlap a wait). `simMs`: the simulator's time
+ * `gc` rpc, PerformanceObserver totals; a pause may overlap a wait), `gcKinds` their kinds. `simMs`: the simulator's time
  * for the facade's calls less its time for the raw replay's (each: the length of the union of the
- * calls' arrived → answered spans, on the simulator's clock). `clientWaitMs`: this process's main
- * thread waiting for a CPU during the facade's request less during the replay. `restMs`: what
- * remains — the facade's own work, and the hops the replay does not make.
+ * calls' arrived → answered spans, on the simulator's clock). `simWaitMs`: the simulator's main
+ * thread waiting for a CPU during the facade's request less during the replay (a wait before a
+ * call is read is in no span). `clientWaitMs`: the same for this process's main thread. `otherGcMs`: the
+ * collector pauses of the simulator and of this process during the facade's request less during
+ * the replay (neither is the facade's). `restMs`: what remains — the facade's own work, and the
+ * hop the replay does not make. `facadeRunMs`: the facade's main thread on a CPU during the
+ * request (not taken out: the facade's own work, e.g. a change-feed poll's answer read meanwhile).
  */
-export interface Split { addedMs: number; facadeWaitMs: number; gcMs: number; simMs: number; clientWaitMs: number; restMs: number }
+export interface Split { addedMs: number; facadeWaitMs: number; gcMs: number; gcKinds: string; simMs: number; simWaitMs: number; clientWaitMs: number; otherGcMs: number; restMs: number; facadeRunMs: number }
 
 type SimChild = Child<{ url: string }>;
 type Cpu = { cpuMicros: number; threadMicros: number };
-type Gc = { ms: number; count: number };
+type Gc = { ms: number; count: number; byKind: Record<string, number> };
+// PerformanceObserver's gc kinds (perf_hooks constants NODE_PERFORMANCE_GC_*).
+const GC_KINDS: Record<string, string> = { 1: 'minor', 4: 'major', 8: 'incremental', 16: 'weak callbacks' };
+/** The collections between two `gc` rpcs, by kind ('' when none). */
+const kindsBetween = (a: Gc, b: Gc): string => Object.keys(b.byKind).filter((k) => b.byKind[k]! > (a.byKind[k] ?? 0)).map((k) => GC_KINDS[k] ?? k).join('+');
 
 // The change feed's polls (src/cache/change-feed.ts) run on their own clock: one that lands during
 // a request is not that request's call, and is not replayed.
@@ -107,33 +116,50 @@ export function simulatorMs(calls: readonly CapturedCall[]): number {
   return total;
 }
 
+// This process's collector pauses (performance.now() spans): the client's own pauses land in the
+// facade's request or in the replay by chance, and are neither's.
+const clientPauses: { from: number; to: number }[] = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) clientPauses.push({ from: e.startTime, to: e.startTime + e.duration }); }).observe({ entryTypes: ['gc'] });
+/** This process's collector pauses inside [from, to] (ms); entries arrive a turn late, so ask after the window. */
+const clientGcIn = (from: number, to: number): number => clientPauses.reduce((a, p) => a + Math.max(0, Math.min(to, p.to) - Math.max(from, p.from)), 0);
+
 /** The calls the simulator saw for one facade request, change-feed polls left out. */
-async function answered(o: Setup, path: string): Promise<{ status: number; ms: number; calls: CapturedCall[]; waitMs: number; clientWaitMs: number }> {
+async function answered(o: Setup, path: string): Promise<{ status: number; ms: number; calls: CapturedCall[]; waitMs: number; runMs: number; clientWaitMs: number; simWaitMs: number; window: [number, number]; simGcMs: number }> {
   await o.sim.rpc('capture', true);
+  const simGc0 = await o.sim.rpc<number>('gc');
   const s0 = schedOf(o.facade.proc.pid!);
   const own0 = schedOf(process.pid);
+  const sim0 = schedOf(o.sim.proc.pid!);
   const t = performance.now();
   const status = await exchange({ method: 'GET', url: `${o.facade.info.base}${path}`, headers: o.headers });
-  const ms = performance.now() - t;
-  const waitMs = schedMs(s0, schedOf(o.facade.proc.pid!), 'wait');
+  const end = performance.now();
+  const s1 = schedOf(o.facade.proc.pid!);
   const clientWaitMs = schedMs(own0, schedOf(process.pid), 'wait');
+  const simWaitMs = schedMs(sim0, schedOf(o.sim.proc.pid!), 'wait');
+  const simGcMs = (await o.sim.rpc<number>('gc')) - simGc0;
   const calls = (await o.sim.rpc<CapturedCall[]>('captured')).filter((call) => !(call.body && FEED_CALL.test(call.body)));
   await o.sim.rpc('capture', false);
-  return { status, ms, calls, waitMs, clientWaitMs };
+  return { status, ms: end - t, calls, waitMs: schedMs(s0, s1, 'wait'), runMs: schedMs(s0, s1, 'run'), clientWaitMs, simWaitMs, window: [t, end], simGcMs };
 }
 
 /**
  * The raw replay of `calls`, recorded by the simulator as the facade's calls are (the same work on
  * its side): the replay's time and statuses, the simulator's time for it, this process's CPU wait.
  */
-async function replayed(o: Setup, origin: string, calls: CapturedCall[]): Promise<Awaited<ReturnType<typeof replay>> & { simMs: number; clientWaitMs: number }> {
+async function replayed(o: Setup, origin: string, calls: CapturedCall[]): Promise<Awaited<ReturnType<typeof replay>> & { simMs: number; clientWaitMs: number; simWaitMs: number; window: [number, number]; simGcMs: number }> {
   await o.sim.rpc('capture', true);
+  const simGc0 = await o.sim.rpc<number>('gc');
   const own0 = schedOf(process.pid);
+  const sim0 = schedOf(o.sim.proc.pid!);
+  const t = performance.now();
   const raw = await replay(origin, calls);
+  const end = performance.now();
   const clientWaitMs = schedMs(own0, schedOf(process.pid), 'wait');
+  const simWaitMs = schedMs(sim0, schedOf(o.sim.proc.pid!), 'wait');
+  const simGcMs = (await o.sim.rpc<number>('gc')) - simGc0;
   const seen = (await o.sim.rpc<CapturedCall[]>('captured')).filter((call) => !(call.body && FEED_CALL.test(call.body)));
   await o.sim.rpc('capture', false);
-  return { ...raw, simMs: simulatorMs(seen), clientWaitMs };
+  return { ...raw, simMs: simulatorMs(seen), clientWaitMs, simWaitMs, window: [t, end], simGcMs };
 }
 
 /** The warm-up pass: each case's warm-up paths, one of each case in turn, each replayed too; then an empty cache. */
@@ -177,7 +203,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   const facadeMs: number[] = [];
   const rawMs: number[] = [];
   const passMs: number[] = [];
-  const splits: Split[] = [];
+  const windows: { split: Omit<Split, 'otherGcMs' | 'restMs'>; simGcMs: number; facade: [number, number]; raw: [number, number] }[] = [];
   let calls = 0;
   let skipped = 0;
   let cpuMicros = 0;
@@ -191,7 +217,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     // while answering is this request's, change-feed polls aside.
     const cpu0 = await o.facade.rpc<Cpu>('cpu');
     const gc0 = await o.facade.rpc<Gc>('gc');
-    const { status, ms, calls: seen, waitMs: waited, clientWaitMs } = await answered(o, path);
+    const { status, ms, calls: seen, waitMs: waited, runMs, clientWaitMs, simWaitMs, window, simGcMs } = await answered(o, path);
     const gc1 = await o.facade.rpc<Gc>('gc');
     const cpu1 = await o.facade.rpc<Cpu>('cpu');
     // The first request of a case after the cache was cleared also loads what every request shares
@@ -210,14 +236,25 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     facadeMs.push(ms);
     rawMs.push(raw.ms);
     const addedMs = ms - raw.ms;
-    const split = { addedMs, facadeWaitMs: waited, gcMs: gc1.ms - gc0.ms, simMs: simulatorMs(seen) - raw.simMs, clientWaitMs: clientWaitMs - raw.clientWaitMs };
-    splits.push({ ...split, restMs: addedMs - (Number.isNaN(waited) ? 0 : waited) - split.gcMs - split.simMs - (Number.isNaN(split.clientWaitMs) ? 0 : split.clientWaitMs) });
+    const split = {
+      addedMs, facadeWaitMs: waited, gcMs: gc1.ms - gc0.ms, gcKinds: kindsBetween(gc0, gc1), simMs: simulatorMs(seen) - raw.simMs, simWaitMs: simWaitMs - raw.simWaitMs,
+      clientWaitMs: clientWaitMs - raw.clientWaitMs, facadeRunMs: runMs,
+    };
+    // This process's pauses are known a turn later (below); the simulator's already.
+    windows.push({ split, simGcMs: simGcMs - raw.simGcMs, facade: window, raw: raw.window });
     if (pass) passMs.push(pass.ms);
     cpuMicros += cpu1.cpuMicros - cpu0.cpuMicros;
     threadMicros += cpu1.threadMicros - cpu0.threadMicros;
     calls += seen.length;
   }
   if (profiling) await o.facade.rpc('profile-stop', profileFile);
+  await new Promise((resolve) => setImmediate(resolve));
+  const nan0 = (x: number): number => (Number.isNaN(x) ? 0 : x);
+  const splits: Split[] = windows.map(({ split, simGcMs, facade, raw }) => {
+    const otherGcMs = simGcMs + clientGcIn(...facade) - clientGcIn(...raw);
+    return { ...split, otherGcMs, restMs: split.addedMs - nan0(split.facadeWaitMs) - split.gcMs - split.simMs - nan0(split.simWaitMs) - nan0(split.clientWaitMs) - otherGcMs };
+  });
+  clientPauses.length = 0;
   const facade = { p50Ms: at(facadeMs, 50), p99Ms: at(facadeMs, 99) };
   const raw = { p50Ms: at(rawMs, 50), p99Ms: at(rawMs, 99) };
   // Each request and its replay form a pair: the added time is taken per pair, then its percentiles.

@@ -12,6 +12,8 @@
 //                               first by every other run: `npm start` runs the build)
 //   npm run bench -- --only=5 --mem-rounds=N --mem-base=DIR   memory: N rounds, and another
 //                               build's facades alternating with this one's
+//   env BENCH_FACADE_DIST=DIR   every facade runs another build (e.g. dist-base/)
+//   env BENCH_FACADE_NODE=A,B   node options for the facade benchmarks 1, 3, 4 and 6 share
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,7 +94,8 @@ async function main(): Promise<void> {
     AUTH_MODE: 'smart', SMART_ISSUER: issuer.issuer, SMART_JWKS_URL: issuer.jwksUrl, SMART_TOKEN_URL: `${issuer.issuer}/token`,
     SMART_EXTERNAL_SYSTEM_SCOPES: 'true', AUDIT_LOG: join(mkdtempSync(join(tmpdir(), 'oscar-fhir-audit-')), 'audit.jsonl'),
   };
-  const facade = await child<{ base: string }>('servers/facade.ts', facadeEnv);
+  // BENCH_FACADE_NODE: node options for this facade, comma-separated (e.g. a young-generation size to try).
+  const facade = await child<{ base: string }>('servers/facade.ts', facadeEnv, (process.env.BENCH_FACADE_NODE ?? '').split(',').filter(Boolean));
   audience = facade.info.base;
   const bearer = { authorization: `Bearer ${await issuer.token({ scope: 'system/*.rs' }, { expiresIn: 3600 })}` };
   const clinic = sim.info.ids.filter((id) => id < 100_000);
@@ -186,7 +189,7 @@ async function main(): Promise<void> {
     for (const r of byType) {
       process.stdout.write(`   ${r.name.padEnd(30)} ${String(r.requests).padStart(4)} × ${f1(r.callsPerRequest)} calls: facade ${r.facadeCpuMicros.toFixed(0)} µs CPU (main thread ${r.facadeThreadMicros.toFixed(0)}), p50 ${f2(r.facade.p50Ms)} p99 ${f2(r.facade.p99Ms)} | raw p50 ${f2(r.raw.p50Ms)} p99 ${f2(r.raw.p99Ms)} | added p50 ${f2(r.addedP50Ms)} ms (target ≤ ${r.targetP50Ms}: ${ok(r.addedP50Ms <= r.targetP50Ms)}), p99 ${f2(r.addedP99Ms)} ms${r.targetP99Ms === undefined ? '' : ` (target ≤ ${r.targetP99Ms}: ${ok(r.addedP99Ms <= r.targetP99Ms)})`}${r.skipped ? ` (${r.skipped} not 200, left out)` : ''}${r.passThrough ? ` | pass-through added p50 ${f2(r.passThrough.addedP50Ms)} p99 ${f2(r.passThrough.addedP99Ms)} ms` : ''}\n`);
       process.stdout.write(`   ${''.padEnd(30)} added p99 with the facade's measured CPU waits and collector pauses taken out: ${f2(r.addedP99WithoutWaitsMs)} ms (the target is judged on the figure above)\n`);
-      process.stdout.write(`   ${''.padEnd(30)} slowest ${r.slowest.length} by added time (facade waited for a CPU / collector paused it / simulator slower than for the replay / client waited more / rest): ${r.slowest.map((x) => `${f2(x.addedMs)} ms (${[x.facadeWaitMs, x.gcMs, x.simMs, x.clientWaitMs, x.restMs].map(f2).join(' / ')})`).join(', ')}\n`);
+      process.stdout.write(`   ${''.padEnd(30)} slowest ${r.slowest.length} by added time (facade waited for a CPU / its collector paused it / simulator slower than for the replay / simulator waited more / client waited more / simulator's and client's collectors / rest [facade main thread on a CPU]): ${r.slowest.map((x) => `${f2(x.addedMs)} ms (${[f2(x.facadeWaitMs), `${f2(x.gcMs)}${x.gcKinds && ` ${x.gcKinds}`}`, ...[x.simMs, x.simWaitMs, x.clientWaitMs, x.otherGcMs, x.restMs].map(f2)].join(' / ')} [${f2(x.facadeRunMs)}])`).join(', ')}\n`);
     }
     for (const r of byType) if (r.profile) printProfile(`${r.name}, ${r.requests + r.skipped} requests one at a time`, r.profile, r.requests + r.skipped);
     process.stdout.write('\n');
