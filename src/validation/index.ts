@@ -6,6 +6,7 @@
 //   loadValidators()            → LoadInfo (optional warm-up at start; otherwise the first call loads)
 //
 // Dispatches on resourceType (never through the schema's root oneOf, ~1000x slower).
+import { buildPlans, FastCheck } from './fast-check.js';
 import { loadRuntime, type LoadInfo } from './loader.js';
 import { sanitizeWith, type SanitizeResult } from './sanitize.js';
 import type { Finding, ValidationIssue } from './types.js';
@@ -16,17 +17,31 @@ export type { LoadInfo } from './loader.js';
 export type { SanitizeResult } from './sanitize.js';
 export { VALIDATED_TYPES } from './inputs.js';
 
-let loaded: { runtime: Runtime; info: LoadInfo } | undefined;
+interface Loaded {
+  runtime: Runtime;
+  info: LoadInfo;
+  fast: FastCheck;
+}
+let loaded: Loaded | undefined;
+
+function load(): Loaded {
+  const { runtime, info } = loadRuntime();
+  return { runtime, info, fast: new FastCheck(buildPlans(runtime)) };
+}
 
 /** Load the generated validators now (idempotent). Call at server start to keep the first request fast. */
 export function loadValidators(): LoadInfo {
-  loaded ??= loadRuntime();
+  loaded ??= load();
   return loaded.info;
 }
 
-function runtime(): Runtime {
-  loaded ??= loadRuntime();
-  return loaded.runtime;
+/**
+ * The findings of the full walk; a resource the fast check passes has none, so the walk (which
+ * builds paths and messages) runs only for a resource with something to report.
+ */
+function findingsOf(resource: unknown): Finding[] {
+  loaded ??= load();
+  return loaded.fast.clean(resource) ? [] : collectFindings(loaded.runtime, resource);
 }
 
 function toIssue(f: Finding): ValidationIssue {
@@ -41,7 +56,7 @@ function toIssue(f: Finding): ValidationIssue {
 
 /** All problems of a resource (errors and warnings), one issue per problem. */
 export function validateResource(resource: unknown): ValidationIssue[] {
-  return collectFindings(runtime(), resource).map(toIssue);
+  return findingsOf(resource).map(toIssue);
 }
 
 /**
@@ -49,6 +64,5 @@ export function validateResource(resource: unknown): ValidationIssue[] {
  * elements, or `resource: undefined` when its required core is broken. Never echoes values.
  */
 export function sanitizeOutgoing<T>(resource: T): SanitizeResult<T> {
-  const rt = runtime();
-  return sanitizeWith(resource, (r) => collectFindings(rt, r), toIssue);
+  return sanitizeWith(resource, findingsOf, toIssue);
 }

@@ -16,22 +16,44 @@ export interface InvariantEnv {
 }
 export type Invariant = (node: JsonObject, env: InvariantEnv) => boolean;
 
+// These run for many nodes of every resource (ext-1 on each extension, ipa-pat-2 on each name):
+// plain loops, no callbacks or key arrays made per call.
 const has = (v: unknown): boolean => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
-const hasAny = (node: JsonObject, ...names: string[]): boolean => names.some((n) => has(node[n]));
+function hasAny(node: JsonObject, ...names: string[]): boolean {
+  for (let i = 0; i < names.length; i++) if (has(node[names[i]!])) return true;
+  return false;
+}
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 const codings = (cc: unknown): JsonObject[] => (isObject(cc) ? list(cc.coding).filter(isObject) : []);
-const hasCoding = (cc: unknown, system: string | string[], code?: string | string[]): boolean =>
-  codings(cc).some(
-    (c) => list(system).includes(c.system) && (code === undefined || list(code).includes(c.code)),
-  );
-/** a value[x] (or any choice) present: `value` followed by a type name */
-const hasChoice = (node: JsonObject, base: string): boolean =>
-  Object.keys(node).some((k) => k.length > base.length && k.startsWith(base) && /[A-Z]/.test(k.charAt(base.length)));
+const oneOf = (wanted: string | string[], v: unknown): boolean => (Array.isArray(wanted) ? wanted.includes(v as string) : wanted === v);
+function hasCoding(cc: unknown, system: string | string[], code?: string | string[]): boolean {
+  if (!isObject(cc)) return false;
+  const all = list(cc.coding);
+  for (let i = 0; i < all.length; i++) {
+    const c = all[i];
+    if (isObject(c) && oneOf(system, c.system) && (code === undefined || oneOf(code, c.code))) return true;
+  }
+  return false;
+}
+/** a value[x] (or any choice) present: an own key `value` followed by a type name (A-Z) */
+function hasChoice(node: JsonObject, base: string): boolean {
+  for (const k in node) {
+    const c = k.charCodeAt(base.length);
+    if (c >= 65 && c <= 90 && k.startsWith(base) && Object.hasOwn(node, k)) return true;
+  }
+  return false;
+}
 const strings = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === 'string');
 
 const DATA_ABSENT_REASON = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason';
-const hasDataAbsentReason = (node: JsonObject): boolean =>
-  list(node.extension).some((e) => isObject(e) && e.url === DATA_ABSENT_REASON);
+function hasDataAbsentReason(node: JsonObject): boolean {
+  const extensions = list(node.extension);
+  for (let i = 0; i < extensions.length; i++) {
+    const e = extensions[i];
+    if (isObject(e) && e.url === DATA_ABSENT_REASON) return true;
+  }
+  return false;
+}
 
 const AI_VERIFICATION = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification';
 const isEnteredInError = (allergy: JsonObject): boolean =>

@@ -10,6 +10,11 @@ export function toExpression(root: string, path: JsonPath): string {
   return out;
 }
 
+/** Element path of the child `key` of the element at `parent`: `Patient.name` + `_given` → `Patient.name.given`. */
+export function elementPathOf(parent: string, key: string): string {
+  return `${parent}.${key.charCodeAt(0) === 95 /* _ */ ? key.slice(1) : key}`;
+}
+
 /** Parse an ajv instancePath (`/name/0/given`) against the instance, so array indexes become numbers. */
 export function fromPointer(pointer: string, instance: unknown): JsonPath {
   if (pointer === '') return [];

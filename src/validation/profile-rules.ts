@@ -69,10 +69,6 @@ export function loadRules(dir: string = RULES_DIR): Map<string, Rule[]> {
   return byContext;
 }
 
-function list(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : v === undefined ? [] : [v];
-}
-
 // The parts of each dotted path of a rule (`where.path`, `drop`), split once: valuesAt runs for
 // every node a rule applies to. Bounded by the rule files.
 const PATH_PARTS = new Map<string, readonly string[]>();
@@ -111,15 +107,27 @@ function valuesAt(node: JsonObject, dotted: string): readonly unknown[] {
   return values;
 }
 
+/** `cc.coding` holds a Coding of `system` and `code` */
+function codingIn(cc: unknown, system: string, code: string): boolean {
+  if (!isObject(cc)) return false;
+  const coding = cc.coding;
+  if (!Array.isArray(coding)) return isObject(coding) && coding.system === system && coding.code === code;
+  for (let i = 0; i < coding.length; i++) {
+    const c: unknown = coding[i];
+    if (isObject(c) && c.system === system && c.code === code) return true;
+  }
+  return false;
+}
+
 function matches(node: JsonObject, where: Where | undefined): boolean {
   if (!where) return true;
-  const values = valuesAt(node, where.path);
-  if ('equals' in where) return values.includes(where.equals);
+  if ('equals' in where) return valuesAt(node, where.path).includes(where.equals);
   const { system, code } = where.hasCoding;
-  for (const cc of values) {
-    if (!isObject(cc)) continue;
-    for (const c of list(cc.coding)) if (isObject(c) && c.system === system && c.code === code) return true;
-  }
+  const parts = partsOf(where.path);
+  // one element (every rule file's case): read it in place rather than as a list of values
+  const values = parts.length === 1 ? node[parts[0]!] : valuesAt(node, where.path);
+  if (!Array.isArray(values)) return codingIn(values, system, code);
+  for (let i = 0; i < values.length; i++) if (codingIn(values[i], system, code)) return true;
   return false;
 }
 
@@ -177,6 +185,30 @@ export function applyRules(rules: readonly Rule[], node: JsonObject, path: JsonP
   }
 }
 
+/** What is wrong with the `count`th extension of `rule.url` on a node, or undefined when nothing is. */
+function extensionFault(rule: ExtensionRule, ext: JsonObject, count: number): { code: Finding['code']; below: JsonPath; message: string } | undefined {
+  if (rule.max !== undefined && count > rule.max) {
+    return { code: 'structure', below: [], message: `Extension ${rule.url} is allowed at most ${rule.max} time(s) here (${rule.source})` };
+  }
+  const value = ext[rule.value];
+  if (value === undefined) return { code: 'required', below: [rule.value], message: `Extension ${rule.url} must carry ${rule.value} (${rule.source})` };
+  const missing = (rule.codingRequires ?? []).find((field) => !isObject(value) || value[field] === undefined);
+  if (missing) return { code: 'required', below: [rule.value, missing], message: `Extension ${rule.url}: ${rule.value}.${missing} is required (${rule.source})` };
+  return undefined;
+}
+
+function extensionRuleHolds(rule: ExtensionRule, node: JsonObject): boolean {
+  if (!Array.isArray(node.extension)) return true;
+  let count = 0;
+  for (let i = 0; i < node.extension.length; i++) {
+    const ext: unknown = node.extension[i];
+    if (!isObject(ext) || ext.url !== rule.url) continue;
+    count += 1;
+    if (extensionFault(rule, ext, count)) return false;
+  }
+  return true;
+}
+
 function applyExtensionRule(
   rule: ExtensionRule,
   severity: 'error' | 'warning',
@@ -190,26 +222,38 @@ function applyExtensionRule(
   for (let i = 0; i < node.extension.length; i++) {
     const ext: unknown = node.extension[i];
     if (!isObject(ext) || ext.url !== rule.url) continue;
-    const extPath = [...path, 'extension', i];
     count += 1;
-    let at: JsonPath | undefined;
-    let code: Finding['code'] = 'required';
-    let message = '';
-    const value = ext[rule.value];
-    if (rule.max !== undefined && count > rule.max) {
-      at = extPath;
-      code = 'structure';
-      message = `Extension ${rule.url} is allowed at most ${rule.max} time(s) here (${rule.source})`;
-    } else if (value === undefined) {
-      at = [...extPath, rule.value];
-      message = `Extension ${rule.url} must carry ${rule.value} (${rule.source})`;
-    } else {
-      const missing = (rule.codingRequires ?? []).find((field) => !isObject(value) || value[field] === undefined);
-      if (missing) {
-        at = [...extPath, rule.value, missing];
-        message = `Extension ${rule.url}: ${rule.value}.${missing} is required (${rule.source})`;
-      }
-    }
-    if (at) out.push({ severity, code, expression: toExpression(scope.root, at), message, rule: rule.id, path: at, drop: [extPath] });
+    const fault = extensionFault(rule, ext, count);
+    if (!fault) continue;
+    const extPath = [...path, 'extension', i];
+    const at = [...extPath, ...fault.below];
+    out.push({ severity, code: fault.code, expression: toExpression(scope.root, at), message: fault.message, rule: rule.id, path: at, drop: [extPath] });
   }
+}
+
+const NO_PARAMS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
+/** One rule as yes/no: true when applyRules would report nothing for it (warnings included). */
+export type RuleCheck = (node: JsonObject, env: InvariantEnv) => boolean;
+
+/**
+ * The check of one rule, made once at load for the fast check (fast-check.ts). Each check reads
+ * only its own rule's fields: rules read from JSON come in many shapes, and reading them per node
+ * (rule.type, rule.where…) cost more than the checks themselves.
+ */
+export function ruleCheck(rule: Rule): RuleCheck {
+  if (rule.type === 'invariant') {
+    const predicate = INVARIANTS[rule.check ?? rule.id]!;
+    const params = rule.params ?? NO_PARAMS;
+    return (node, env) => {
+      env.params = params;
+      return predicate(node, env);
+    };
+  }
+  if (rule.type === 'extension') return (node) => extensionRuleHolds(rule, node);
+  const { element, where } = rule;
+  if (element.endsWith('[x]')) return (node) => present(node, element) || !matches(node, where);
+  const twin = `_${element}`;
+  if (!where) return (node) => node[element] !== undefined || node[twin] !== undefined;
+  return (node) => node[element] !== undefined || node[twin] !== undefined || !matches(node, where);
 }

@@ -10,7 +10,7 @@
 // creates in a naming helper, which tripled the cost per node).
 import type { ValidateFunction } from 'ajv';
 import { findingsFromAjv } from './ajv-issues.js';
-import { isObject, toExpression } from './json-path.js';
+import { elementPathOf, isObject, toExpression } from './json-path.js';
 import {
   base64Problem,
   calendarProblem,
@@ -66,7 +66,7 @@ function childPath(parent: string, key: string): string {
   const byKey = CHILD_PATHS.get(parent);
   const known = byKey?.get(key);
   if (known !== undefined) return known;
-  const path = `${parent}.${key.charCodeAt(0) === 95 /* _ */ ? key.slice(1) : key}`;
+  const path = elementPathOf(parent, key);
   if (childPaths < MAX_CHILD_PATHS) {
     childPaths++;
     if (byKey) byKey.set(key, path);
