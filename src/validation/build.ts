@@ -10,7 +10,8 @@ import { Ajv } from 'ajv';
 import standaloneMod from 'ajv/dist/standalone/index.js';
 import draft6 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
 import { ajvVersion, computeInputHash, generatedHash, HASH_LINE_PREFIX, PATHS, VALIDATED_TYPES } from './inputs.js';
-import { buildTypeTable, type ElementRules, type JsonSchemaDef } from './schema-types.js';
+import { readSchema } from './schema-file.js';
+import { buildTypeTable, type ElementRules } from './schema-types.js';
 
 const standaloneCode = standaloneMod.default;
 const SCHEMA_ID = 'http://hl7.org/fhir/json-schema/4.0';
@@ -23,45 +24,17 @@ export interface BuildResult {
   ms: number;
 }
 
-/**
- * The R4 schema's regexes are XML Schema regexes, where `\s` is only [ \t\n\r] and `\S` every
- * other character; in ECMAScript `\s` also covers U+00A0, U+2000–U+200A, U+3000, U+FEFF… So the
- * string/markdown pattern `^[ \r\n\t\S]+$` (in XSD: any non-empty text) refused a name holding a
- * no-break space or an ideographic space, which FHIR allows (HAPI and @medplum/core accept it):
- * a 422 on such a write, a 500 (strict) or a dropped name (sanitize) on such a read.
- * `code` (`[^\s]+(\s[^\s]+)*`) keeps the ECMAScript reading, closer to its prose ("no whitespace
- * other than single spaces"), as do uri/url (`\S*`; a raw no-break space is no URI character).
- */
-const XSD_PATTERNS: Readonly<Record<string, string>> = {
-  '^[ \\r\\n\\t\\S]+$': '^[\\s\\S]+$',
-};
-
-function translatePatterns(node: unknown): void {
-  if (Array.isArray(node)) {
-    for (const x of node) translatePatterns(x);
-  } else if (node !== null && typeof node === 'object') {
-    const o = node as Record<string, unknown>;
-    if (typeof o.pattern === 'string') o.pattern = XSD_PATTERNS[o.pattern] ?? o.pattern;
-    for (const v of Object.values(o)) if (typeof v === 'object') translatePatterns(v);
-  }
-}
-
 export function buildValidators(opts: { force?: boolean } = {}): BuildResult {
   const started = performance.now();
   const inputHash = computeInputHash(ajvVersion());
   if (!opts.force && generatedHash() === inputHash) {
     return { built: false, file: PATHS.generated, inputHash, bytes: 0, ms: performance.now() - started };
   }
-  const schema = JSON.parse(readFileSync(PATHS.schema, 'utf8')) as {
-    id?: string;
-    $id?: string;
-    definitions: Record<string, JsonSchemaDef>;
-  };
+  const schema = readSchema();
   const rules = JSON.parse(readFileSync(PATHS.elementRules, 'utf8')) as ElementRules;
   // ajv 8 ignores draft-04 style `id`
   delete schema.id;
   schema.$id = SCHEMA_ID;
-  translatePatterns(schema.definitions);
 
   const ajv = new Ajv({ strict: false, allErrors: true, code: { source: true, lines: false } });
   ajv.addMetaSchema(draft6);

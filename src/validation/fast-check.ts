@@ -1,18 +1,19 @@
 // The common case, asked first: would the full validation (walker.ts: the schema validator plus
 // the typed walk) find nothing at all, errors or warnings? Nearly every resource we send is
 // valid, and the full walk pays for being able to say where and why: a path stack copied into
-// each finding, element paths looked up per node, rules looked up by context. This check walks
-// the same nodes with the same checks, but from plans made once per (definition, element path),
-// and answers yes or no, stopping at the first problem. On "no" the caller runs the full walk,
+// each finding, element paths looked up per node, rules looked up by context, and ajv's own
+// bookkeeping (schema-checks.ts). This check walks each node once, with the schema's checks and
+// the walker's, from plans made once per (definition, element path), and answers yes or no,
+// stopping at the first problem. On "no" the caller runs the full walk,
 // so the findings are exactly the full walk's; a "yes" must therefore never be wrong, and
 // test/validation/fast-check.test.ts compares the two over a corpus of valid and broken resources.
 // Same house rule as walker.ts: plain loops and class methods, no closures on the hot path.
-import type { ValidateFunction } from 'ajv';
 import type { InvariantEnv } from './invariants.js';
 import { elementPathOf, isObject } from './json-path.js';
 import { base64Problem, calendarProblem, DATE_TYPES, integerProblem, mimeProblem, NUMERIC_TYPES, xhtmlProblem } from './primitives.js';
 import { ruleCheck, type Rule, type RuleCheck } from './profile-rules.js';
-import { RESOURCE, type Binding, type TypeEntry } from './schema-types.js';
+import { SchemaChecks, valueHolds, type ValueCheck } from './schema-checks.js';
+import { RESOURCE, type Binding, type JsonSchemaDef, type TypeEntry } from './schema-types.js';
 import type { JsonObject, JsonPath } from './types.js';
 import type { Runtime } from './walker.js';
 
@@ -41,6 +42,10 @@ interface ChildPlan {
   group: number;
   /** its choice member name, `_` left off */
   member: string;
+  /** the schema: the value must be an array */
+  mustBeArray: boolean;
+  /** the schema: the value, or each item of an array */
+  check: ValueCheck;
 }
 
 interface BindingPlan {
@@ -54,6 +59,12 @@ interface BindingPlan {
 }
 
 interface NodePlan {
+  /** the schema: keys it does not know are refused */
+  closed: boolean;
+  /** the schema's required keys */
+  present: string[];
+  /** the schema says something the fast check does not read: never clean */
+  never: boolean;
   children: Map<string, ChildPlan>;
   groups: number;
   /** per required element: the JSON keys, any of which present satisfies it (none: always missing) */
@@ -64,14 +75,15 @@ interface NodePlan {
 }
 
 export interface FastPlans {
-  roots: Map<string, { plan: NodePlan; validate: ValidateFunction }>;
+  roots: Map<string, NodePlan>;
   contained: RuleCheck[];
 }
 
 const NO_RULES: Rule[] = [];
 
 /** Every plan the runtime's resources can need, made once at load. */
-export function buildPlans(rt: Runtime): FastPlans {
+export function buildPlans(rt: Runtime, definitions: Record<string, JsonSchemaDef>): FastPlans {
+  const schema = new SchemaChecks(definitions);
   // An element path can pick up rules only when it is a rule context or leads to one; below
   // any other path only the type paths' rules apply, so one plan per definition serves them all
   // (and extensions nested without end do not make ever new plans).
@@ -95,12 +107,14 @@ export function buildPlans(rt: Runtime): FastPlans {
     const key = `${def}|${elementPath ?? ''}|${resourceRoot ? 'root' : ''}`;
     const known = made.get(key);
     if (known) return known;
-    const plan: NodePlan = { children: new Map(), groups: entry.choices.length, required: [], bindings: [], rules: [] };
+    const { closed, required: present, never } = schema.object(def);
+    const plan: NodePlan = { closed, present, never, children: new Map(), groups: entry.choices.length, required: [], bindings: [], rules: [] };
     made.set(key, plan);
     const choiceOf = new Map<string, number>();
     entry.choices.forEach((c, g) => c.props.forEach((p) => { choiceOf.set(p, g); choiceOf.set(`_${p}`, g); }));
     for (const [prop, info] of Object.entries(entry.props)) {
       const nullable = prop.charCodeAt(0) === 95;
+      const { array: mustBeArray, item: check } = schema.prop(def, prop);
       const child: ChildPlan = {
         kind: kindOf(info.t, rt),
         array: info.a,
@@ -110,6 +124,8 @@ export function buildPlans(rt: Runtime): FastPlans {
         contained: prop === 'contained',
         group: choiceOf.get(prop) ?? -1,
         member: nullable ? prop.slice(1) : prop,
+        mustBeArray,
+        check,
       };
       if (child.kind === COMPLEX) {
         const path = elementPath === undefined ? undefined : elementPathOf(elementPath, prop);
@@ -130,7 +146,7 @@ export function buildPlans(rt: Runtime): FastPlans {
   const roots: FastPlans['roots'] = new Map();
   for (const [type, validate] of Object.entries(rt.validators)) {
     const plan = validate && planOf(type, type, true);
-    if (validate && plan) roots.set(type, { plan, validate });
+    if (plan) roots.set(type, plan);
   }
   return { roots, contained: checksOf('ContainedResource') };
 }
@@ -172,10 +188,10 @@ export class FastCheck {
 
   private resource(node: unknown, rootResource: JsonObject | undefined, contained: boolean): boolean {
     if (!isObject(node) || typeof node.resourceType !== 'string') return false;
-    const root = this.plans.roots.get(node.resourceType);
-    if (!root || !root.validate(node)) return false;
+    const plan = this.plans.roots.get(node.resourceType);
+    if (!plan) return false;
     const top = contained && rootResource ? rootResource : node;
-    return this.object(node, root.plan, node, top) && (!contained || this.rules(this.plans.contained, node, node, top));
+    return this.object(node, plan, node, top) && (!contained || this.rules(this.plans.contained, node, node, top));
   }
 
   private rules(checks: readonly RuleCheck[], node: JsonObject, resource: JsonObject, rootResource: JsonObject): boolean {
@@ -188,13 +204,17 @@ export class FastCheck {
   }
 
   private object(node: JsonObject, plan: NodePlan, resource: JsonObject, rootResource: JsonObject): boolean {
+    if (plan.never) return false;
     const path = this.path;
     let seen: (string | undefined)[] | undefined;
     let keys = 0;
     for (const key in node) {
       keys++;
       const child = plan.children.get(key);
-      if (child === undefined) continue; // unknown element: the schema validator said no already
+      if (child === undefined) {
+        if (plan.closed) return false;
+        continue;
+      }
       if (child.group >= 0) {
         seen ??= new Array<string | undefined>(plan.groups);
         const first = seen[child.group];
@@ -202,6 +222,16 @@ export class FastCheck {
         else if (first !== child.member) return false;
       }
       const value = node[key];
+      // the schema's checks of the value (ajv skips a property whose value is undefined)
+      if (value !== undefined) {
+        if (!Array.isArray(value)) {
+          if (child.mustBeArray || !valueHolds(value, child.check)) return false;
+        } else if (child.mustBeArray) {
+          for (let i = 0; i < value.length; i++) if (!valueHolds(value[i], child.check)) return false;
+        } else if (!valueHolds(value, child.check)) {
+          return false;
+        }
+      }
       path.push(key);
       if (child.array) {
         if (Array.isArray(value)) {
@@ -220,6 +250,7 @@ export class FastCheck {
       path.pop();
     }
     if (keys === 0) return false;
+    for (let r = 0; r < plan.present.length; r++) if (node[plan.present[r]!] === undefined) return false;
     for (let r = 0; r < plan.required.length; r++) if (!anyPresent(node, plan.required[r]!)) return false;
     for (let b = 0; b < plan.bindings.length; b++) {
       const binding = plan.bindings[b]!;

@@ -9,6 +9,7 @@
 import { buildPlans, FastCheck } from './fast-check.js';
 import { loadRuntime, type LoadInfo } from './loader.js';
 import { sanitizeWith, type SanitizeResult } from './sanitize.js';
+import { readSchema } from './schema-file.js';
 import type { Finding, ValidationIssue } from './types.js';
 import { collectFindings, type Runtime } from './walker.js';
 
@@ -26,7 +27,7 @@ let loaded: Loaded | undefined;
 
 function load(): Loaded {
   const { runtime, info } = loadRuntime();
-  return { runtime, info, fast: new FastCheck(buildPlans(runtime)) };
+  return { runtime, info, fast: new FastCheck(buildPlans(runtime, readSchema().definitions)) };
 }
 
 /** Load the generated validators now (idempotent). Call at server start to keep the first request fast. */

@@ -37,7 +37,7 @@ export const PATHS = {
 export const HASH_LINE_PREFIX = '// oscar-fhir validators input-hash: ';
 
 /** The code that shapes the generated module (.ts under tsx, .js when compiled). */
-const GENERATOR_SOURCES = ['build', 'schema-types'].map((name) =>
+const GENERATOR_SOURCES = ['build', 'schema-file', 'schema-types'].map((name) =>
   fileURLToPath(new URL(`./${name}${extname(fileURLToPath(import.meta.url))}`, import.meta.url)),
 );
 

@@ -8,6 +8,7 @@ import { buildPlans, FastCheck } from '../../src/validation/fast-check.js';
 import { sanitizeOutgoing, validateResource } from '../../src/validation/index.js';
 import { loadRuntime } from '../../src/validation/loader.js';
 import { sanitizeWith } from '../../src/validation/sanitize.js';
+import { readSchema } from '../../src/validation/schema-file.js';
 import type { Finding, ValidationIssue } from '../../src/validation/types.js';
 import { collectFindings } from '../../src/validation/walker.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -17,7 +18,7 @@ import { mutantsOf, type Mutant } from './mutants.js';
 type Json = Record<string, unknown>;
 
 const { runtime } = loadRuntime();
-const fast = new FastCheck(buildPlans(runtime));
+const fast = new FastCheck(buildPlans(runtime, readSchema().definitions));
 const fullWalk = (r: unknown): Finding[] => collectFindings(runtime, r);
 const publicIssue = ({ severity, code, expression, message, rule }: Finding): ValidationIssue => ({ severity, code, expression, message, ...(rule ? { rule } : {}) });
 

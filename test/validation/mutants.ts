@@ -42,6 +42,9 @@ function replacements(value: unknown): [string, unknown][] {
   const out: [string, unknown][] = [['empty string', ''], ['null', null], ['empty array', []], ['empty object', {}], ['number 1.5', 1.5], ['number -1', -1], ['true', true]];
   if (typeof value === 'string') {
     out.push(['a code no value set has', 'zz-not-a-code'], ['whitespace', ' '], ['wrapped in an array', [value]]);
+    // what only the schema's patterns catch
+    out.push(['a trailing space', `${value} `], ['two spaces inside', `a  ${value}`], ['a tab inside', `a\t${value}`], ['65 characters', 'x'.repeat(65)], ['an id character no id has', 'a_b']);
+    if (DATE.test(value)) out.push(['a two-digit year', value.slice(2)], ['hour 25', `${value.slice(0, 10)}T25:00:00Z`], ['a time without zone', `${value.slice(0, 10)}T10:00:00`]);
     if (DATE.test(value)) out.push(['30 February', value.replace(DATE, (d) => `${d.slice(0, 4)}-02-30`)], ['day 00', value.replace(DATE, (d) => `${d.slice(0, 8)}00`)]);
     if (value.startsWith('<div')) out.push(['narrative without namespace', '<div>x</div>'], ['narrative with script', '<div xmlns="http://www.w3.org/1999/xhtml"><script>x</script></div>']);
   }
