@@ -66,6 +66,9 @@ export interface MissCaseReport {
    * figure, never instead of it.
    */
   addedP99WithoutWaitsMs: number;
+  /** The facade's collector pauses inside its measured requests: how many requests held one, and their total (ms). */
+  pausedRequests: number;
+  pausedMs: number;
   /** The control, when measured: the pass-through's time and its added time over the same raw replays. */
   passThrough?: { p50Ms: number; p99Ms: number; addedP50Ms: number; addedP99Ms: number };
 }
@@ -81,7 +84,8 @@ export interface MissCaseReport {
  * call is read is in no span). `clientWaitMs`: the same for this process's main thread. `otherGcMs`: the
  * collector pauses of the simulator and of this process during the facade's request less during
  * the replay (neither is the facade's). `restMs`: what remains — the facade's own work, and the
- * hop the replay does not make. `facadeRunMs`: the facade's main thread on a CPU during the
+ * hop the replay does not make; the simulator counted once, by the larger of `simMs` and
+ * `simWaitMs` (parts still overlap, so it can be negative). `facadeRunMs`: the facade's main thread on a CPU during the
  * request (not taken out: the facade's own work, e.g. a change-feed poll's answer read meanwhile).
  */
 export interface Split { addedMs: number; facadeWaitMs: number; gcMs: number; gcKinds: string; simMs: number; simWaitMs: number; clientWaitMs: number; otherGcMs: number; restMs: number; facadeRunMs: number }
@@ -252,7 +256,9 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   const nan0 = (x: number): number => (Number.isNaN(x) ? 0 : x);
   const splits: Split[] = windows.map(({ split, simGcMs, facade, raw }) => {
     const otherGcMs = simGcMs + clientGcIn(...facade) - clientGcIn(...raw);
-    return { ...split, otherGcMs, restMs: split.addedMs - nan0(split.facadeWaitMs) - split.gcMs - split.simMs - nan0(split.simWaitMs) - nan0(split.clientWaitMs) - otherGcMs };
+    // The simulator's wait for a CPU mostly falls inside its calls' spans: the larger of the two is its part.
+    const simulator = Math.max(split.simMs, nan0(split.simWaitMs));
+    return { ...split, otherGcMs, restMs: split.addedMs - nan0(split.facadeWaitMs) - split.gcMs - simulator - nan0(split.clientWaitMs) - otherGcMs };
   });
   clientPauses.length = 0;
   const facade = { p50Ms: at(facadeMs, 50), p99Ms: at(facadeMs, 99) };
@@ -264,7 +270,8 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   const withoutWaits = splits.map((x) => x.addedMs - (Number.isNaN(x.facadeWaitMs) ? 0 : x.facadeWaitMs) - x.gcMs);
   return {
     name: c.name, targetP50Ms: c.targetP50Ms, ...(c.targetP99Ms !== undefined && { targetP99Ms: c.targetP99Ms }), requests: facadeMs.length, callsPerRequest: calls / Math.max(1, facadeMs.length), facade, raw,
-    addedP50Ms: at(added, 50), addedP99Ms: at(added, 99), slowest, addedP99WithoutWaitsMs: at(withoutWaits, 99), skipped, facadeCpuMicros: cpuMicros / Math.max(1, facadeMs.length), facadeThreadMicros: threadMicros / Math.max(1, facadeMs.length),
+    addedP50Ms: at(added, 50), addedP99Ms: at(added, 99), slowest, addedP99WithoutWaitsMs: at(withoutWaits, 99),
+    pausedRequests: splits.filter((x) => x.gcMs > 0).length, pausedMs: splits.reduce((a, x) => a + x.gcMs, 0), skipped, facadeCpuMicros: cpuMicros / Math.max(1, facadeMs.length), facadeThreadMicros: threadMicros / Math.max(1, facadeMs.length),
     ...(profiling && { profile: profileFile }),
     ...(passMs.length > 0 && { passThrough: { p50Ms: at(passMs, 50), p99Ms: at(passMs, 99), addedP50Ms: at(passAdded, 50), addedP99Ms: at(passAdded, 99) } }),
   };

@@ -125,5 +125,8 @@ const fifth = (k: keyof (typeof rows)[number]): string => [0, 1, 2, 3, 4].map((q
 // A run of fewer than five pages has no fifths to compare.
 if (rows.length >= 5) for (const k of ['thread', 'gcMs', 'ms', 'added'] as const) process.stdout.write(`  ${k} median by fifth of the run: ${fifth(k)}\n`);
 if (opt('rows')) writeFileSync(opt('rows')!, JSON.stringify(rows));
+// What the facade holds after the run (no collection forced): its node options show here (a young generation's size…).
+const mem = await facade.rpc<NodeJS.MemoryUsage>('memory');
+process.stdout.write(`  facade after the run: RSS ${(mem.rss / 2 ** 20).toFixed(1)} MiB, V8 heap ${(mem.heapTotal / 2 ** 20).toFixed(1)} MiB (used ${(mem.heapUsed / 2 ** 20).toFixed(1)}), peak RSS ${((await facade.rpc<number>('peakRss')) / 2 ** 20).toFixed(1)} MiB\n`);
 await deployed.stop();
 await sim.stop();
