@@ -77,7 +77,8 @@ export interface MissCaseReport {
  * One request's added time taken apart (ms). `facadeWaitMs`: the facade's main thread runnable but
  * waiting for a CPU during the request (the machine's load, not the request's work; NaN where the
  * kernel does not say, lib/sched.ts). `gcMs`: the facade's collector pauses during the request (its
- * `gc` rpc, PerformanceObserver totals; a pause may overlap a wait), `gcKinds` their kinds. `simMs`: the simulator's time
+ * `gc` rpc: PerformanceObserver entries on the clock the processes share, so a pause after the
+ * answer was out does not count; a pause may overlap a wait), `gcKinds` their kinds. `simMs`: the simulator's time
  * for the facade's calls less its time for the raw replay's (each: the length of the union of the
  * calls' arrived → answered spans, on the simulator's clock). `simWaitMs`: the simulator's main
  * thread waiting for a CPU during the facade's request less during the replay (a wait before a
@@ -92,11 +93,14 @@ export interface Split { addedMs: number; facadeWaitMs: number; gcMs: number; gc
 
 type SimChild = Child<{ url: string }>;
 type Cpu = { cpuMicros: number; threadMicros: number };
-type Gc = { ms: number; count: number; byKind: Record<string, number> };
+type Gc = { ms: number; count: number; byKind: Record<string, number>; recent: { at: number; ms: number; kind: string }[] };
 // PerformanceObserver's gc kinds (perf_hooks constants NODE_PERFORMANCE_GC_*).
 const GC_KINDS: Record<string, string> = { 1: 'minor', 4: 'major', 8: 'incremental', 16: 'weak callbacks' };
-/** The collections between two `gc` rpcs, by kind ('' when none). */
-const kindsBetween = (a: Gc, b: Gc): string => Object.keys(b.byKind).filter((k) => b.byKind[k]! > (a.byKind[k] ?? 0)).map((k) => GC_KINDS[k] ?? k).join('+');
+/** The facade's collector pauses inside [from, to] (ms on the shared clock): their time there, and their kinds ('' when none). */
+function pausesIn(g: Gc, from: number, to: number): { ms: number; kinds: string } {
+  const inside = g.recent.filter((p) => p.at < to && p.at + p.ms > from);
+  return { ms: inside.reduce((a, p) => a + Math.min(to, p.at + p.ms) - Math.max(from, p.at), 0), kinds: [...new Set(inside.map((p) => GC_KINDS[p.kind] ?? p.kind))].join('+') };
+}
 
 // The change feed's polls (src/cache/change-feed.ts) run on their own clock: one that lands during
 // a request is not that request's call, and is not replayed.
@@ -220,9 +224,8 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     // The facade is idle between its requests (the replay does not reach it), so the CPU it spent
     // while answering is this request's, change-feed polls aside.
     const cpu0 = await o.facade.rpc<Cpu>('cpu');
-    const gc0 = await o.facade.rpc<Gc>('gc');
     const { status, ms, calls: seen, waitMs: waited, runMs, clientWaitMs, simWaitMs, window, simGcMs } = await answered(o, path);
-    const gc1 = await o.facade.rpc<Gc>('gc');
+    const paused = pausesIn(await o.facade.rpc<Gc>('gc'), performance.timeOrigin + window[0], performance.timeOrigin + window[1]);
     const cpu1 = await o.facade.rpc<Cpu>('cpu');
     // The first request of a case after the cache was cleared also loads what every request shares
     // (the provider list for reference names): a warm-up, not measured.
@@ -241,7 +244,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     rawMs.push(raw.ms);
     const addedMs = ms - raw.ms;
     const split = {
-      addedMs, facadeWaitMs: waited, gcMs: gc1.ms - gc0.ms, gcKinds: kindsBetween(gc0, gc1), simMs: simulatorMs(seen) - raw.simMs, simWaitMs: simWaitMs - raw.simWaitMs,
+      addedMs, facadeWaitMs: waited, gcMs: paused.ms, gcKinds: paused.kinds, simMs: simulatorMs(seen) - raw.simMs, simWaitMs: simWaitMs - raw.simWaitMs,
       clientWaitMs: clientWaitMs - raw.clientWaitMs, facadeRunMs: runMs,
     };
     // This process's pauses are known a turn later (below); the simulator's already.

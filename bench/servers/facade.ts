@@ -97,7 +97,10 @@ await facade.listen();
 // The collector's pauses on the main thread since the first 'gc' rpc (ms, by kind: PerformanceObserver
 // 'gc' entries). Observed only once asked for: an observer runs a callback per collection, which a
 // floor does not pay (bench/results.md).
-const gc = { ms: 0, count: 0, byKind: {} as Record<string, number> };
+// `recent`: the last pauses, each on the clock all the benchmark's processes share
+// (performance.timeOrigin + startTime, ms), so a client can tell a pause inside its request from
+// one after the answer was out.
+const gc = { ms: 0, count: 0, byKind: {} as Record<string, number>, recent: [] as { at: number; ms: number; kind: string }[] };
 let gcObserved = false;
 const observeGc = (): void => {
   if (gcObserved) return;
@@ -108,6 +111,8 @@ const observeGc = (): void => {
       gc.ms += e.duration;
       gc.count++;
       gc.byKind[kind] = (gc.byKind[kind] ?? 0) + e.duration;
+      gc.recent.push({ at: performance.timeOrigin + e.startTime, ms: e.duration, kind });
+      if (gc.recent.length > 32) gc.recent.shift();
     }
   }).observe({ entryTypes: ['gc'] });
 };
@@ -125,7 +130,8 @@ serveChild({ base: config.fhirBaseUrl, cache: config.cache, built }, {
     (globalThis as { gc?: (o: object) => void }).gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
     return memoryDetail();
   },
-  gc: () => { observeGc(); return gc; },
+  // A turn later: the observer is handed a pause's entry in a later task than the pause.
+  gc: async () => { observeGc(); await new Promise((resolve) => setImmediate(resolve)); return gc; },
   stages: () => stamps.splice(0),
   timeline: () => timeline.splice(0),
   cache: () => facade.cache.usage(),

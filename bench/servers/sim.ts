@@ -50,5 +50,6 @@ serveChild({ url: sim.url, timezone: sim.store.timezone, credentials, ids, recor
   process: () => processStats(),
   capture: (on) => { capturing = Boolean(on); calls = []; return true; },
   captured: () => { const out = calls; calls = []; return out; },
-  gc: () => gcMs,
+  // A turn later: the observer is handed a pause's entry in a later task than the pause.
+  gc: async () => { await new Promise((resolve) => setImmediate(resolve)); return gcMs; },
 });
