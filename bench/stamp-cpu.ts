@@ -5,9 +5,12 @@
 // Builds alternate round by round in one process; each build's modules are its own. Not a test: a
 // tool to measure changes to src/fhir/version.ts, json-bytes.ts, bundle.ts and without-empty.ts.
 //   npm run build && npx node --import tsx bench/stamp-cpu.ts [ROUNDS] [--ab=dist-base] [--ab-first]
-//     [--steps] (also time each step alone: prune, stamp, bundle+bytes)
+//     [--record=DIR] (the build whose search handler makes the page; default the --ab build, else dist)
+//     [--steps] (also time each step alone: prune, stamp, bundle+bytes) [--bytes=FILE] (each build's page to FILE.<build>)
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import type { Resource } from 'fhir/r4.js';
 import { generateClinic } from '../src/sim/clinic/generate.js';
 import { demoCredentials } from '../src/sim/options.js';
@@ -27,7 +30,7 @@ async function load(dir: string): Promise<Build> {
   return Object.assign({}, ...await Promise.all(['resources/without-empty', 'fhir/version', 'fhir/bundle', 'fhir/json-bytes'].map((m) => import(url(m))))) as Build;
 }
 
-/** The page's 50 Patients as the search handler returns them (the first build's facade). */
+/** The page's 50 Patients as the search handler of build `dir` returns them. */
 async function recordPage(dir: string): Promise<Resource[]> {
   type App = typeof import('../src/app.js') & typeof import('../src/config.js') & typeof import('../src/logging.js');
   const url = (m: string): string => pathToFileURL(resolve(import.meta.dirname, '..', dir, `${m}.js`)).href;
@@ -61,8 +64,10 @@ async function recordPage(dir: string): Promise<Resource[]> {
   return seen.map((r) => structuredClone(r)); // structuredClone keeps each object's member order
 }
 
-const page = await recordPage(dirs[0]!);
-const builds = await Promise.all(dirs.map(async (dir) => ({ dir, b: await load(dir), all: [] as number[], steps: [[], [], []] as number[][], bytes: Buffer.alloc(0) })));
+// Recorded through the older build when there are two: its handler hands over members in the
+// mappers' order, which the loop's withoutEmpty then orders as each build does.
+const page = await recordPage(opt('record') ?? opt('ab') ?? 'dist');
+const builds = await Promise.all(dirs.map(async (dir) => ({ dir, b: await load(dir), all: [] as number[], steps: [[], [], []] as number[][], bytes: Buffer.alloc(0) as Buffer })));
 const now = (): number => Number(process.hrtime.bigint()) / 1000;
 const links = [{ relation: 'self', url: 'http://127.0.0.1:1/fhir/Patient?_id=1&_count=50' }];
 
@@ -90,7 +95,10 @@ for (let i = 0; i < rounds; i++) {
 const q = (xs: number[], f: number): string => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(f * (s.length - 1))]!.toFixed(0); };
 const stat = (xs: number[]): string => `min ${q(xs, 0)} / p10 ${q(xs, 0.1)} / median ${q(xs, 0.5)}`;
 for (const x of builds) {
-  const same = builds[0]!.bytes.equals(x.bytes) ? '' : ' (bytes differ from the first build)';
+  const first = builds[0]!.bytes;
+  // withoutEmpty puts the members of meta in canonical order too, which the page's recorded meta (tagged after it) is not in.
+  const same = first.equals(x.bytes) ? '' : isDeepStrictEqual(JSON.parse(String(first)), JSON.parse(String(x.bytes))) ? ' (bytes differ from the first build, equal as parsed)' : ' (NOT EQUAL to the first build as parsed)';
+  if (opt('bytes')) writeFileSync(`${opt('bytes')}.${x.dir.replace(/\W+/g, '')}`, x.bytes);
   process.stdout.write(`${x.dir.padEnd(10)} ${x.bytes.length} bytes, µs per page of 50: ${stat(x.all)}${same}\n`);
   if (args.includes('--steps')) {
     ['withoutEmpty', 'stampVersion', 'bundle + bytes'].forEach((name, s) => process.stdout.write(`  ${name.padEnd(15)} ${stat(x.steps[s]!)}\n`));

@@ -1,6 +1,7 @@
 // Who is calling (AuthContext, handed to handlers as ctx.auth) and what the security layer learns
 // about one request on its way through (AuditFacts, for the audit record).
 import type { FhirRequest } from '../fhir/index.js';
+import { privateSlot } from '../private-slot.js';
 import type { Access, ResourceScope } from './scopes.js';
 
 /** The caller as the handlers see it in `ctx.auth`. */
@@ -48,54 +49,27 @@ export function newFacts(): AuditFacts {
   return { resources: new Set(), patients: new Set(), access: new Map(), verified: new Set() };
 }
 
-/** A base whose constructor hands back the object it is given: a subclass's private field lands on that object. */
-class Existing {
-  constructor(o: object) {
-    return o;
-  }
-}
-
 /**
  * A request's facts, stamped onto the request and its context object (both are per request) as a
- * private class field: nothing internal shows in ctx.auth (keys, JSON, spread, deep equality) and
- * nothing outlives the request. Not a WeakMap: every entry of one is an ephemeron the collector
- * must trace; not Object.defineProperty with a non-enumerable key either, which runs V8's slow
- * path and cost a cache-hit read more than the rest of its audit facts (bench/results.md). A
- * private field is a plain property store.
+ * private class field (src/private-slot.ts): nothing internal shows in ctx.auth (keys, JSON, spread,
+ * deep equality) and nothing outlives the request.
  */
-class FactsStamp extends Existing {
-  #facts: AuditFacts;
-
-  private constructor(o: object, facts: AuditFacts) {
-    super(o);
-    this.#facts = facts;
-  }
-
-  static of(o: object): AuditFacts | undefined {
-    return #facts in o ? (o as FactsStamp).#facts : undefined;
-  }
-
-  static put(o: object, facts: AuditFacts): AuditFacts {
-    if (#facts in o) (o as FactsStamp).#facts = facts;
-    else new FactsStamp(o, facts);
-    return facts;
-  }
-}
+const FACTS = privateSlot<AuditFacts>();
 
 export class AuditFactsRegistry {
   forRequest(req: FhirRequest): AuditFacts {
-    return FactsStamp.of(req) ?? FactsStamp.put(req, newFacts());
+    return FACTS.of(req) ?? FACTS.put(req, newFacts());
   }
 
   attach(auth: AuthContext, facts: AuditFacts): void {
-    FactsStamp.put(auth, facts);
+    FACTS.put(auth, facts);
   }
 
   forAuth(auth: unknown): AuditFacts | undefined {
-    return typeof auth === 'object' && auth !== null ? FactsStamp.of(auth) : undefined;
+    return typeof auth === 'object' && auth !== null ? FACTS.of(auth) : undefined;
   }
 
   peekRequest(req: FhirRequest): AuditFacts | undefined {
-    return FactsStamp.of(req);
+    return FACTS.of(req);
   }
 }

@@ -6,6 +6,8 @@
 // put in, is also the resource's response text (stampedJson): each resource is serialised once.
 import { hash } from 'node:crypto';
 import type { Resource } from 'fhir/r4.js';
+import { precedes, sortedKeys } from './canonical-order.js';
+import { privateSlot } from '../private-slot.js';
 import { badRequest } from './errors.js';
 
 /** JSON with object keys sorted at every level (array order is significant and kept): cache keys. */
@@ -27,42 +29,6 @@ function quotedKey(k: string): string {
     if (QUOTED_KEYS.size < MAX_QUOTED_KEYS && k.length <= MAX_QUOTED_KEY_LENGTH) QUOTED_KEYS.set(k, q);
   }
   return q;
-}
-
-/** Rank of a member in a resource's canonical order: resourceType, id, meta, then the rest. */
-function rank(k: string): number {
-  return k === 'resourceType' ? 0 : k === 'id' ? 1 : k === 'meta' ? 2 : 3;
-}
-
-/** Whether key `a` goes before key `b`: by UTF-16 code units, after the ranks of resource order. */
-function precedes(a: string, b: string, resourceOrder: boolean): boolean {
-  if (resourceOrder) {
-    const ra = rank(a);
-    const rb = rank(b);
-    if (ra !== rb) return ra < rb;
-  }
-  return a < b;
-}
-
-/**
- * The object's keys in UTF-16 code unit order (the default sort's order, and `<`'s), or in resource
- * order: resourceType, id and meta first, the way FHIR writes them, then the same code unit order.
- * Insertion sort: a resource's objects have a handful of keys, often partly in order, and for
- * those it takes a third less time than Array.prototype.sort (measured over a 50-patient page).
- */
-function sortedKeys(o: object, resourceOrder: boolean): string[] {
-  const keys = Object.keys(o);
-  for (let i = 1; i < keys.length; i++) {
-    const k = keys[i]!;
-    let j = i - 1;
-    if (precedes(keys[j]!, k, resourceOrder)) continue;
-    while (j >= 0 && precedes(k, keys[j]!, resourceOrder)) {
-      keys[j + 1] = keys[j]!;
-      j--;
-    }
-    keys[j + 1] = k;
-  }
-  return keys;
 }
 
 /**
@@ -137,8 +103,43 @@ function sortedCopy(value: unknown, skip: string | undefined): unknown {
   return out;
 }
 
-/** The canonical text of a resource without meta; `copied` when JSON.stringify wrote it from a sorted copy. */
+/**
+ * Whether JSON.stringify writes `value` as its canonical text as it is, with no sorted copy: the
+ * members of each object already in canonical order (withoutEmpty builds them so), each object a
+ * plain one or an array (JSON.stringify writes a Date, a Buffer or a boxed string its own way), no
+ * member a function or symbol (JSON.stringify leaves it out of an object, canonical() writes null).
+ * An index-like key, which an object lists first in numeric order, fails the order check. The
+ * member `skip` of this object (not of those inside it) is left out of the text: its place and
+ * value do not count. A walk without allocations: a quarter of the sorted copy's time on a page.
+ */
+function writtenAsIs(value: object, skip?: string): boolean {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'object' && v !== null && !writtenAsIs(v)) return false;
+    }
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  let last: string | undefined;
+  for (const k in value) {
+    if (k === skip) continue;
+    if (last !== undefined && !precedes(last, k, true)) return false;
+    last = k;
+    const v: unknown = (value as Record<string, unknown>)[k];
+    if (typeof v === 'object') {
+      if (v !== null && !writtenAsIs(v)) return false;
+    } else if (typeof v === 'function' || typeof v === 'symbol') return false;
+  }
+  return true;
+}
+
+/** The canonical text of a resource without meta; `copied` when JSON.stringify wrote it (as it is, or a sorted copy). */
 function canonicalWithoutMeta(resource: Resource): { text: string; copied: boolean } {
+  if (writtenAsIs(resource, 'meta')) {
+    return { text: JSON.stringify(resource.meta === undefined ? resource : { ...resource, meta: undefined }), copied: true };
+  }
   try {
     return { text: JSON.stringify(sortedCopy(resource, 'meta')), copied: true };
   } catch (e) {
@@ -153,7 +154,7 @@ export function versionIdOf(resource: Resource): string {
 }
 
 /** The response text of each stamped resource, made with its version id (see stampVersion). */
-const STAMPED_JSON = new WeakMap<object, string>();
+const STAMPED_TEXT = privateSlot<string>();
 
 /**
  * The JSON text stampVersion made for a resource it stamped (its canonical text with the stamped
@@ -161,7 +162,7 @@ const STAMPED_JSON = new WeakMap<object, string>();
  * stays its text. json-bytes.ts writes it instead of serialising the resource again.
  */
 export function stampedJson(resource: object): string | undefined {
-  return STAMPED_JSON.get(resource);
+  return STAMPED_TEXT.of(resource);
 }
 
 /**
@@ -172,7 +173,7 @@ export function stampedJson(resource: object): string | undefined {
 export function stampVersion<R extends Resource>(resource: R): R {
   const { text, copied } = canonicalWithoutMeta(resource);
   const meta = Object.freeze({ ...resource.meta, versionId: hash('sha256', text, 'hex').slice(0, 16) });
-  const stamped = Object.freeze({ ...resource, meta });
+  const stamped = { ...resource, meta };
   // Without a sorted copy (an index-like key, a toJSON) JSON.stringify would not write the
   // canonical text: such a resource keeps no text and is serialised as it is.
   if (copied) {
@@ -180,10 +181,10 @@ export function stampVersion<R extends Resource>(resource: R): R {
     const head = JSON.stringify({ resourceType: resource.resourceType, id: resource.id });
     const at = head.length - 1;
     const m = JSON.stringify(meta);
-    if (at === 1) STAMPED_JSON.set(stamped, `{"meta":${m}${text.length > 2 ? ',' : ''}${text.slice(1)}`);
-    else if (text.startsWith(head.slice(0, at)) && (text[at] === ',' || text[at] === '}')) STAMPED_JSON.set(stamped, `${text.slice(0, at)},"meta":${m}${text.slice(at)}`);
+    if (at === 1) STAMPED_TEXT.put(stamped, `{"meta":${m}${text.length > 2 ? ',' : ''}${text.slice(1)}`);
+    else if (text.startsWith(head.slice(0, at)) && (text[at] === ',' || text[at] === '}')) STAMPED_TEXT.put(stamped, `${text.slice(0, at)},"meta":${m}${text.slice(at)}`);
   }
-  return stamped;
+  return Object.freeze(stamped);
 }
 
 export function weakEtag(versionId: string): string {

@@ -1,6 +1,7 @@
 // mapping §1.7: OSCAR sends "" for unset text, and FHIR forbids empty strings,
 // arrays and objects. Mappers build resources freely with possibly-empty parts and pass the
 // result through withoutEmpty() once, instead of guarding every element.
+import { sortedKeys } from '../fhir/canonical-order.js';
 
 /** The trimmed string, or undefined when the value is not a string or is blank. */
 export function nonBlank(value: unknown): string | undefined {
@@ -38,9 +39,11 @@ function prune(value: unknown): unknown {
     if (Buffer.isBuffer(value) || value instanceof Date) return value;
     const out: Record<string, unknown> = {};
     let kept = 0;
-    // for…in without the array Object.keys makes; a mapper's objects inherit no enumerable key.
-    for (const k in value) {
-      if (!Object.hasOwn(value, k)) continue;
+    // Members in canonical order (src/fhir/canonical-order.ts): a resource built here is written
+    // as it is, with no sorted copy, when its version id is made (src/fhir/version.ts).
+    const keys = sortedKeys(value, true);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
       const p = prune((value as Record<string, unknown>)[k]);
       if (p !== undefined) { out[k] = p; kept++; }
     }
@@ -51,7 +54,8 @@ function prune(value: unknown): unknown {
 
 /**
  * Recursively drops undefined, null, blank strings, non-finite numbers, empty arrays and empty
- * objects. `false` and `0` are kept. Returns a new value; the input is not changed.
+ * objects. `false` and `0` are kept. Returns a new value, its objects' members in canonical order
+ * (resourceType, id, meta, then by UTF-16 code units); the input is not changed.
  */
 export function withoutEmpty<T>(value: T): T {
   const p = prune(value);

@@ -62,6 +62,12 @@ const mixed = (): Resource => withoutEmpty({
   active: true,
   empty: '',
 } as unknown as Resource);
+// As a handler might hand it over: not through withoutEmpty, one object deep inside out of order, meta last.
+const handBuilt = (): Resource => ({
+  resourceType: 'Patient', id: 'h', active: true,
+  identifier: [{ system: 's', type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] }, value: '1' }],
+  meta: { lastUpdated: '2024-03-08T10:00:00-05:00' },
+} as Resource);
 const bare = (): Resource => ({ resourceType: 'Patient', birthDate: '1980-01-17', gender: 'female' } as Resource);
 
 // Recorded from main at f4f77e7 (2026-12-07), before stampVersion wrote the text without a sorted copy.
@@ -70,6 +76,7 @@ const PINNED: [string, () => Resource, string][] = [
   ['REST-mapped Patient', restJane, '4bdaa962ee69a2f4'],
   ['Appointment fixture', () => expected555 as Appointment, '42c67bdc2cfb74d1'],
   ['members out of order, text outside Latin-1', mixed, 'b697c287be3fc0bd'],
+  ['built by hand, one object out of order, meta last', handBuilt, '882410d32bde20d4'],
   ['no id, no meta', bare, 'bc3b7656b4cae9ea'],
 ];
 

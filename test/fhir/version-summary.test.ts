@@ -56,6 +56,10 @@ describe('versionId', () => {
       [JSON.parse('{"resourceType":"Basic","__proto__":{"b":1,"a":2},"z":[]}'), '{"resourceType":"Basic","__proto__":{"a":2,"b":1},"z":[]}'],
       [{ resourceType: 'Basic', a: [undefined, () => 1, Symbol('s'), Number.NaN], f: () => 1, d: new Date(0) }, '{"resourceType":"Basic","a":[null,null,null,null],"d":{},"f":null}'],
       [{ resourceType: 'Basic', toJSON: () => ({ hidden: true }), s: 'lone \ud800 "q"' }, '{"resourceType":"Basic","s":"lone \\ud800 \\"q\\"","toJSON":null}'],
+      // Boxed primitives: JSON.stringify writes the primitive, canonical JSON the object's own members.
+      [{ resourceType: 'Basic', s: new String('ab'), n: [new Number(1)], b: new Boolean(false) }, '{"resourceType":"Basic","b":{},"n":[{}],"s":{"0":"a","1":"b"}}'],
+      // In canonical order but for one object deep inside.
+      [{ resourceType: 'Basic', id: '1', a: [{ b: { d: 1, c: 2 } }], z: true }, '{"resourceType":"Basic","id":"1","a":[{"b":{"c":2,"d":1}}],"z":true}'],
     ];
     for (const [resource, canonical] of cases) assert.equal(versionIdOf(resource as Patient), sha(canonical), canonical);
     assert.throws(() => versionIdOf({ resourceType: 'Basic', n: 1n } as unknown as Patient), TypeError);
@@ -92,9 +96,9 @@ describe('versionId', () => {
       assert.deepEqual(keys.slice(0, ranked.length), ranked, text);
       assert.deepEqual(keys.slice(ranked.length), [...keys.slice(ranked.length)].sort(), text);
     }
-    // Not stamped, with an index-like key (no sorted copy can hold it), or something serialised by its own toJSON: no text kept.
+    // Not stamped, with index-like keys out of code unit order (no plain object can hold them in it), or something serialised by its own toJSON: no text kept.
     assert.equal(stampedJson(patient('6', 'Smith', 'Jane', 'female', '1980-07-01')), undefined);
-    assert.equal(stampedJson(stampVersion({ resourceType: 'Basic', ext: { 10: 'a' } } as unknown as Patient)), undefined);
+    assert.equal(stampedJson(stampVersion({ resourceType: 'Basic', ext: { 10: 'a', 9: 'b' } } as unknown as Patient)), undefined);
     assert.equal(stampedJson(stampVersion({ resourceType: 'Basic', d: new Date(0) } as unknown as Patient)), undefined);
     assert.equal(stampedJson(stampVersion({ resourceType: 'Basic', f: () => 1 } as unknown as Patient)), undefined);
     assert.equal(stampedJson(stampVersion({ resourceType: 'Basic', toJSON: () => ({ hidden: true }) } as unknown as Patient)), undefined);

@@ -37,17 +37,27 @@ describe('withoutEmpty', () => {
     const kept = ['x', ' x', '\u00a0x', '\u00e9', '\u0000', '\u007f', '\u200b', '~ '];
     assert.deepEqual(withoutEmpty({ blank, kept }), { kept });
   });
-  it('keeps an object\'s own keys in their order and nothing it inherits', () => {
+  it('writes every object\'s members in canonical order: resourceType, id, meta, then by UTF-16 code units', () => {
+    const out = withoutEmpty({
+      value: 'v', system: 's', meta: { profile: ['p'], lastUpdated: '2024' }, id: '1', resourceType: 'Patient',
+      name: [{ use: 'official', given: ['Ana'], family: 'Roy', _family: { extension: [{ valueString: 'x', url: 'u' }] } }], Zed: 1,
+      contained: [{ active: true, id: 'c', resourceType: 'Practitioner' }], blank: '',
+    });
+    assert.equal(JSON.stringify(out), '{"resourceType":"Patient","id":"1","meta":{"lastUpdated":"2024","profile":["p"]},"Zed":1,'
+      + '"contained":[{"resourceType":"Practitioner","id":"c","active":true}],'
+      + '"name":[{"_family":{"extension":[{"url":"u","valueString":"x"}]},"family":"Roy","given":["Ana"],"use":"official"}],"system":"s","value":"v"}');
+  });
+  it('keeps an object\'s own keys and nothing it inherits', () => {
     const inherited = Object.create({ fromPrototype: 'x' }) as Record<string, unknown>;
     Object.assign(inherited, { z: 1, a: '', m: 'm', 2: 'two', 1: 'one' });
     const out = withoutEmpty(inherited);
-    assert.deepEqual(Object.keys(out), ['1', '2', 'z', 'm']);
+    assert.deepEqual(Object.keys(out), ['1', '2', 'm', 'z']);
     assert.equal(Object.getPrototypeOf(out), Object.prototype);
     assert.equal('fromPrototype' in out, false);
     const clean = Object.create({ fromPrototype: 'x' }) as Record<string, unknown>;
     Object.assign(clean, { z: 1, m: 'm' });
     const copied = withoutEmpty(clean);
-    assert.deepEqual(Object.keys(copied), ['z', 'm']);
+    assert.deepEqual(Object.keys(copied), ['m', 'z']);
     assert.equal('fromPrototype' in copied, false);
   });
   it('leaves its input as it was, at every depth, whether or not a part had something to drop', () => {
