@@ -67,6 +67,7 @@ async function recordPage(dir: string): Promise<Resource[]> {
 // Recorded through the older build when there are two: its handler hands over members in the
 // mappers' order, which the loop's withoutEmpty then orders as each build does.
 const page = await recordPage(opt('record') ?? opt('ab') ?? 'dist');
+if (process.env.PV_DUMP) writeFileSync(process.env.PV_DUMP, JSON.stringify(page));
 const builds = await Promise.all(dirs.map(async (dir) => ({ dir, b: await load(dir), all: [] as number[], steps: [[], [], []] as number[][], bytes: Buffer.alloc(0) as Buffer })));
 const now = (): number => Number(process.hrtime.bigint()) / 1000;
 const links = [{ relation: 'self', url: 'http://127.0.0.1:1/fhir/Patient?_id=1&_count=50' }];

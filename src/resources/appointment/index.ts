@@ -10,6 +10,7 @@ import type { AppointmentTo1, AppointmentTransfer } from '../../oscar/types.js';
 import { hiddenFrom } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { referencedId } from '../references.js';
+import { withoutEmpty } from '../without-empty.js';
 import { bookingTransfer } from './booking.js';
 import { soapDays } from '../../booking/live-day.js';
 import { bookPlain, type PlainBooking } from '../../booking/plain-book.js';
@@ -46,7 +47,9 @@ export function appointmentDefinition(deps: ResourceDeps) {
     for (const p of a.participant ?? []) {
       const providerNo = referencedId(p.actor, 'Practitioner');
       const display = providerNo ? await providers.displayOf(providerNo) : undefined;
-      if (p.actor && display) p.actor.display = display;
+      // A new Reference in canonical member order (display before reference), as withoutEmpty
+      // built the rest: its version id is then written without a sorted copy (fhir/version.ts).
+      if (p.actor && display) p.actor = withoutEmpty({ ...p.actor, display });
     }
     return a;
   }
