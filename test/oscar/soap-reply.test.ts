@@ -74,6 +74,23 @@ describe('reading SOAP answers by the WSDL', () => {
       { id: 1, name: 'a <b> &lt; \r𝄞 &#13; "q\' ]]>' });
   });
 
+  it('decodes every reference spelling XML allows, wherever it stands, and refuses every other', () => {
+    for (const [text, spelled] of [
+      ['&#65;&#x41;&#x0041;&#x6a;', 'AAAj'], // adjacent; hex digits in either case
+      ['&lt;', '<'], ['x&gt;', 'x>'], ['&amp;y', '&y'], ['&quot;&apos;', '"\''], // alone, at either end
+      ['&#9;a&#10;', '\ta\n'], ['&#xFFFD;&#x10FFFF;&#55295;', '\ufffd\u{10ffff}\ud7ff'], // the edges of what XML can hold
+      ['a;b&amp;;c', 'a;b&;c'], // semicolons outside a reference are text
+    ] as const) {
+      assert.deepEqual(value('getOne', `<return><id>1</id><name>${text}</name></return>`), { id: 1, name: spelled }, text);
+      assert.deepEqual(value('getOne', `<return><id>1</id><name>long enough to be copied ${text}</name></return>`), { id: 1, name: `long enough to be copied ${spelled}` }, text);
+    }
+    for (const bad of ['&lt', '&lt x;', '&LT;', '&;', '&#;', '&#x;', '&#X41;', '&#x-1;', '&#1a;', '&#65a;', '&#x41g;', '&#x 41;', '&#xD800;', '&#xFFFE;', '&#1114112;', '&#x110000;', '&#8;', '& amp;', 'a & b;']) {
+      for (const inner of [`<name>${bad}</name>`, `<name>much longer text ${bad}</name>`, `<name> ${bad} <![CDATA[x]]></name>`]) {
+        assert.throws(() => value('getOne', `<return><id>1</id>${inner}</return>`), MalformedXmlError, inner);
+      }
+    }
+  });
+
   it('reads a SOAP 1.1 fault and a 1.2-style one', () => {
     const env = (inner: string): string => `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault>${inner}</soap:Fault></soap:Body></soap:Envelope>`;
     assert.deepEqual(readSoapReply(env('<faultcode xmlns:ns1="http://ws.apache.org/wss4j">ns1:SecurityError</faultcode><faultstring>A security error</faultstring>'), schema, 'getOne'),
