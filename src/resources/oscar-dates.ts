@@ -4,7 +4,7 @@
 // them, variants §7.5) and OSCAR's own time stamps the JVM's offset. Malformed values
 // yield undefined so one bad column drops one element instead of failing the whole read.
 
-import { epochOfLocal, formatFhirDateTime, localDateOf, localDateTimeOf, parseXsDateTime, xsLexical } from '../time/zone.js';
+import { epochOfLocal, formatFhirDateTime, localDateOf, localDateTimeOf, parseXsDateTime, spelledInZone, xsLexical } from '../time/zone.js';
 
 /** Epoch ms of an xs:dateTime, or undefined when it is missing or malformed. */
 export function xsEpoch(value: string | null | undefined, tz: string): number | undefined {
@@ -18,6 +18,8 @@ export function xsEpoch(value: string | null | undefined, tz: string): number | 
 
 /** FHIR instant of an xs:dateTime, re-rendered with the OSCAR zone's offset for that instant. */
 export function xsInstant(value: string | null | undefined, tz: string): string | undefined {
+  // Already so rendered: as is (formatFhirDateTime spells a zero offset 'Z').
+  if (typeof value === 'string' && spelledInZone(value, tz) && !value.endsWith('+00:00')) return value;
   const ms = xsEpoch(value, tz);
   return ms === undefined ? undefined : formatFhirDateTime(ms, tz);
 }

@@ -172,7 +172,9 @@ const XS_RE = /^(-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:\
  */
 export function xsLexical(value: string): { local: string; zone: string | undefined } | undefined {
   const m = XS_RE.exec(value.trim());
-  return m ? { local: m[1]!.replace(/(\.\d{3})\d+$/, '$1'), zone: m[2] } : undefined;
+  if (!m) return undefined;
+  const local = m[1]!;
+  return { local: local.includes('.') ? local.replace(/(\.\d{3})\d+$/, '$1') : local, zone: m[2] };
 }
 
 /**
@@ -192,6 +194,28 @@ export function parseXsDateTime(value: string, tz: string): number {
   const t = Date.parse(`${local}${zone}`);
   if (Number.isNaN(t)) throw new RangeError(`not an xs:dateTime: ${value}`);
   return t;
+}
+
+/** An xs:dateTime to the second with a numeric offset, its time of day in range (Date.parse takes 24:00 and 31 February). */
+const SECONDS_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d[+-]\d{2}:\d{2}$/;
+
+/**
+ * Whether `value` is an xs:dateTime to the second that spells a wall clock of `tz` with the
+ * offset `tz` has all around it (15 hours either side): then it names the one instant that wall
+ * clock has in `tz`, and rendering that instant in `tz` (formatXsDateTime) spells `value` again.
+ * That is what OSCAR sends when its JVM runs in the clinic's zone, the usual case, so the
+ * conversion can be skipped. False when it does not hold or is not known to (a change of offset
+ * near it, a year outside the window, another spelling): the caller converts.
+ */
+export function spelledInZone(value: string, tz: string): boolean {
+  if (!SECONDS_WITH_OFFSET.test(value)) return false;
+  const day = Number(value.slice(8, 10));
+  if (day > 28 && !isValidCalendarDate(Number(value.slice(0, 4)), Number(value.slice(5, 7)), day)) return false;
+  const instant = Date.parse(value);
+  if (Number.isNaN(instant)) return false;
+  const offset = (value.charCodeAt(19) === 45 ? -60_000 : 60_000) * (Number(value.slice(20, 22)) * 60 + Number(value.slice(23, 25)));
+  const asUtc = instant + offset;
+  return steadyOffsetMs(asUtc - MAX_OFFSET_MS, asUtc + MAX_OFFSET_MS, tz) === offset;
 }
 
 /** Gregorian validity of a y/m/d triple (rejects 1980-02-30). */

@@ -3,7 +3,7 @@
 // and what is no xs:dateTime with a four-digit year drops the element. Expected values are literals.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { xsDate, xsDateOrDateTime, xsWallClock } from '../../src/resources/oscar-dates.js';
+import { xsDate, xsDateOrDateTime, xsInstant, xsWallClock } from '../../src/resources/oscar-dates.js';
 
 const TORONTO = 'America/Toronto';
 
@@ -35,5 +35,40 @@ describe('xsDate and xsDateOrDateTime', () => {
     assert.equal(xsDate('1980-02-29T00:00:00-05:00', TORONTO), '1980-02-29');
     assert.equal(xsDateOrDateTime('1980-02-29T00:00:00-05:00', TORONTO), '1980-02-29');
     assert.equal(xsDateOrDateTime('2026-03-02T06:00:00Z', TORONTO), '2026-03-02T01:00:00-05:00');
+  });
+});
+
+describe('xsInstant', () => {
+  it('renders the instant with the clinic zone\'s offset at that instant, whatever offset it was written with', () => {
+    for (const [value, zone, instant] of [
+      ['2024-03-08T10:00:00-05:00', TORONTO, '2024-03-08T10:00:00-05:00'], // already the zone's offset: as written
+      ['2024-07-08T10:00:00-04:00', TORONTO, '2024-07-08T10:00:00-04:00'],
+      ['2024-07-08T10:00:00-05:00', TORONTO, '2024-07-08T11:00:00-04:00'], // the JVM's zone is not the clinic's
+      ['2024-03-08T07:00:00-08:00', TORONTO, '2024-03-08T10:00:00-05:00'],
+      ['2024-03-10T03:30:00-04:00', TORONTO, '2024-03-10T03:30:00-04:00'], // the day DST starts
+      ['2024-03-10T01:30:00-04:00', TORONTO, '2024-03-10T00:30:00-05:00'], // that day, before the change
+      ['2024-11-03T01:30:00-05:00', TORONTO, '2024-11-03T01:30:00-05:00'], // the repeated hour, second time
+      ['2024-11-03T01:30:00-04:00', TORONTO, '2024-11-03T01:30:00-04:00'], // and first
+      ['2024-03-08T15:00:00+00:00', 'UTC', '2024-03-08T15:00:00Z'],
+      ['2024-03-08T15:00:00+05:30', 'Asia/Kolkata', '2024-03-08T15:00:00+05:30'],
+      ['2024-03-08T10:00:00.250-05:00', TORONTO, '2024-03-08T10:00:00.250-05:00'],
+      ['2024-03-08T10:00:00Z', TORONTO, '2024-03-08T05:00:00-05:00'],
+      ['2024-03-08T10:00:00', TORONTO, '2024-03-08T10:00:00-05:00'], // no offset: the clinic's wall clock
+      [' 2024-03-08T10:00:00-05:00 ', TORONTO, '2024-03-08T10:00:00-05:00'],
+      ['1899-03-08T10:00:00-05:00', TORONTO, '1899-03-08T10:00:00-05:00'], // Toronto's local mean time until 1895: -05:00 now
+      ['1880-03-08T10:00:00-05:00', TORONTO, '1880-03-08T09:42:28-05:18'],
+      // What Date.parse rolls over is rolled over as before, never kept as written.
+      ['2024-02-30T10:00:00-05:00', TORONTO, '2024-03-01T10:00:00-05:00'],
+      ['2023-02-29T10:00:00-05:00', TORONTO, '2023-03-01T10:00:00-05:00'],
+      ['2024-01-01T24:00:00-05:00', TORONTO, '2024-01-02T00:00:00-05:00'],
+    ] as const) {
+      assert.equal(xsInstant(value, zone), instant, `${value} in ${zone}`);
+    }
+  });
+
+  it('drops what is no xs:dateTime', () => {
+    for (const bad of ['2024-01-00T10:00:00-05:00', '2024-13-01T10:00:00-05:00', '2024-01-01T23:60:00-05:00', '2024-01-01T10:00:00-05:60', 'yesterday', '', null, undefined]) {
+      assert.equal(xsInstant(bad, TORONTO), undefined, String(bad));
+    }
   });
 });

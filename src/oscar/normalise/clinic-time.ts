@@ -7,7 +7,7 @@
 // stores the same wall clock whatever its zone. Columns OSCAR stamps from its own clock
 // (lastUpdateDate, createDateTime, updatedatetime…) are true instants: their offset is right.
 
-import { epochOfLocal, formatXsDateTime, formatXsLocal, lexicalLocalOf, parseXsDateTime } from '../../time/zone.js';
+import { epochOfLocal, formatXsDateTime, formatXsLocal, lexicalLocalOf, parseXsDateTime, spelledInZone } from '../../time/zone.js';
 import { ZoneMemo } from '../../time/zone-memo.js';
 
 /** The wall-clock columns of each transfer object (date-only columns are wall-clock dates). */
@@ -46,6 +46,7 @@ const clinicWallClocks = new ZoneMemo<string, string>(10_000);
 function clinicWallClock(value: string, clinicZone: string): string | undefined {
   const known = clinicWallClocks.get(clinicZone, value);
   if (known !== undefined) return known;
+  if (spelledInZone(value, clinicZone)) return clinicWallClocks.set(clinicZone, value, value); // the JVM runs in the clinic's zone
   const local = lexicalLocalOf(value);
   const w = local === undefined ? undefined : unlessMalformed(() => formatXsDateTime(epochOfLocal(local, clinicZone), clinicZone));
   return w === undefined ? undefined : clinicWallClocks.set(clinicZone, value, w);
