@@ -42,6 +42,31 @@ export class ProviderDirectory {
     }
   }
 
+  /**
+   * displayOf for each of `providerNos` at once (a page of rows names a few providers many times):
+   * the known ones by number; none when the list cannot be had.
+   */
+  async displaysOf(providerNos: Iterable<string | null | undefined>): Promise<ReadonlyMap<string, string>> {
+    const wanted = new Set<string>();
+    for (const no of providerNos) if (no) wanted.add(no);
+    const displays = new Map<string, string>();
+    if (wanted.size === 0) return displays;
+    let list: ProviderTransfer[];
+    try {
+      list = await this.all();
+    } catch {
+      return displays; // a name is a nicety: never fail a clinical read over it
+    }
+    for (const p of list) {
+      // The first with the number, as get() finds it.
+      const no = p.providerNo;
+      if (no === undefined || !wanted.delete(no)) continue;
+      const display = personDisplay(p.firstName, p.lastName);
+      if (display !== undefined) displays.set(no, display);
+    }
+    return displays;
+  }
+
   /** Forget the list (after a provider change, or in tests). */
   invalidate(): void { this.#list = undefined; }
 }

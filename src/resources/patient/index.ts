@@ -75,7 +75,9 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
       activeAfter: offered(deps.routes, 'Patient.search._lastUpdated'),
     });
     const rows = await fetchCandidates(plan, deps);
-    const patients = await Promise.all(rows.map(toPatient));
+    // The page's providers named once, not looked up row by row.
+    const displays = await providers.displaysOf(rows.map((t) => t.providerNo));
+    const patients = rows.map((t) => patientFromSoap(t, mapping, { providerDisplay: t.providerNo ? displays.get(t.providerNo) : undefined }));
     const matches = patients
       .filter((p) => s.clauses.every((c) => patientMatches(p, c, mapping.timezone)))
       .map((p) => tagSubsetted(p) as Patient);
