@@ -235,14 +235,21 @@ function valueOf(f: Frame): unknown {
  * as the frames would make it. Text fields are decoded from the answer's bytes (`source`) as
  * UTF-8 in one step, which gives the string `spelled` and `own` make, without a slice, a pattern
  * test and two copies; numbers and booleans are parsed from the text as `valueOf` does.
+ * `references`: whether the text holds an `&` (else there is nothing to decode).
  */
-function leafValue(text: string, from: number, to: number, rule: FieldRule | undefined, bytes: boolean, source: Buffer | undefined): unknown {
+function leafValue(
+  text: string, from: number, to: number, rule: FieldRule | undefined, bytes: boolean, source: Buffer | undefined, references: boolean,
+): unknown {
   while (from < to && isSpace(text.charCodeAt(from))) from++;
   while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
-  if (source && to - from >= OWN_LENGTH && (rule === undefined || rule.scalar === 'text')) return decode(source.toString('utf8', from, to));
+  if (source && to - from >= OWN_LENGTH && (rule === undefined || rule.scalar === 'text')) {
+    const s = source.toString('utf8', from, to);
+    return references ? decode(s) : s;
+  }
   if (to - from < OWN_LENGTH) {
     // A short text is a copy anyway (no own() needed); only one with a byte past ASCII is decoded.
-    return typed(rule, decode(bytes && source && beyondAscii(text, from, to) ? source.toString('utf8', from, to) : text.slice(from, to)));
+    const s = bytes && source && beyondAscii(text, from, to) ? source.toString('utf8', from, to) : text.slice(from, to);
+    return typed(rule, references ? decode(s) : s);
   }
   return typed(rule, own(decode(spelled(text.slice(from, to), bytes))));
 }
@@ -314,6 +321,9 @@ function read(text: string, schema: SoapSchema, operation: string, bytes: boolea
   const stack: Frame[] = [root];
   let roots = 0;
   let pos = 0;
+  // Where the next '&' is, at or after a field's text (-1: none left): found once per reference,
+  // not looked for in every field.
+  let amp = text.indexOf('&');
   while (pos < text.length) {
     const top = stack[stack.length - 1]!;
     let raw: string | undefined;
@@ -400,7 +410,8 @@ function read(text: string, schema: SoapSchema, operation: string, bytes: boolea
           // A field of a record, `<name>text</name>`: most of an answer, read without a frame.
           const lt = text.indexOf('<', pos);
           if (lt >= 0 && text.charCodeAt(lt + 1) === SLASH && text.charCodeAt(lt + 2 + open.length) === GT && spellsAt(text, lt + 2, open)) {
-            addChild(top, slot, rule?.name ?? name, rule, leafValue(text, pos, lt, rule, bytes, source));
+            if (amp >= 0 && amp < pos) amp = text.indexOf('&', pos);
+            addChild(top, slot, rule?.name ?? name, rule, leafValue(text, pos, lt, rule, bytes, source, amp >= 0 && amp < lt));
             pos = lt + 3 + open.length;
             continue;
           }

@@ -222,6 +222,11 @@ export function spelledInZone(value: string, tz: string): boolean {
 export function isValidCalendarDate(year: number, month: number, day: number): boolean {
   if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return false;
   if (month < 1 || month > 12 || day < 1) return false;
-  const dim = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return day <= dim;
+  if (day <= 28) return true;
+  // Date.UTC reads years 0–99 as 1900–1999: kept for them, as before; a table for the rest (no Date per call).
+  if (year >= 0 && year <= 99) return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1]!);
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -84,6 +84,10 @@ describe('reading SOAP answers by the WSDL', () => {
       assert.deepEqual(value('getOne', `<return><id>1</id><name>${text}</name></return>`), { id: 1, name: spelled }, text);
       assert.deepEqual(value('getOne', `<return><id>1</id><name>long enough to be copied ${text}</name></return>`), { id: 1, name: `long enough to be copied ${spelled}` }, text);
     }
+    assert.deepEqual(value('getThings', '<return><id>1</id><name>x &amp; y</name><sex>&#84;</sex></return><return><id>2</id><name>plain text, long enough</name><sex>M</sex></return>'
+      + '<return><id>3</id><name>&lt;</name><exts><key>a&amp;b</key><n>1</n></exts></return><return><id>4</id><name>after the last one, long</name></return>'),
+    [{ id: 1, name: 'x & y', sex: 'T' }, { id: 2, name: 'plain text, long enough', sex: 'M' }, { id: 3, name: '<', exts: [{ key: 'a&b', n: 1 }] }, { id: 4, name: 'after the last one, long' }],
+    'references in some fields of some records, none in others');
     for (const bad of ['&lt', '&lt x;', '&LT;', '&;', '&#;', '&#x;', '&#X41;', '&#x-1;', '&#1a;', '&#65a;', '&#x41g;', '&#x 41;', '&#xD800;', '&#xFFFE;', '&#1114112;', '&#x110000;', '&#8;', '& amp;', 'a & b;']) {
       for (const inner of [`<name>${bad}</name>`, `<name>much longer text ${bad}</name>`, `<name> ${bad} <![CDATA[x]]></name>`]) {
         assert.throws(() => value('getOne', `<return><id>1</id>${inner}</return>`), MalformedXmlError, inner);

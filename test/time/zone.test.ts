@@ -64,6 +64,15 @@ describe('src/time/zone', () => {
     assert.equal(isValidCalendarDate(2024, 1, 31), true);
     assert.equal(isValidCalendarDate(2024, 12, 31), true);
     assert.equal(isValidCalendarDate(2024, 1, 1), true);
+    // Every month's last day and the day after, in common, leap, century and 400th years.
+    const lengths = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    for (const [y, leap] of [[2023, false], [2024, true], [1900, false], [2000, true], [2100, false], [1600, true], [-4, true], [-100, false]] as const) {
+      for (let m = 1; m <= 12; m++) {
+        const last = m === 2 && leap ? 29 : lengths[m - 1]!;
+        assert.equal(isValidCalendarDate(y, m, last), true, `${y}-${m}-${last}`);
+        assert.equal(isValidCalendarDate(y, m, last + 1), false, `${y}-${m}-${last + 1}`);
+      }
+    }
     for (const [y, m, d] of [[2024, 0, 1], [2024, 13, 1], [2024, 1, 0], [2024, 1, 1.5], [2024.5, 1, 1], [2024, 1.5, 1]] as const) {
       assert.equal(isValidCalendarDate(y, m, d), false, `${y}-${m}-${d}`);
     }
