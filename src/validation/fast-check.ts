@@ -12,7 +12,7 @@ import type { InvariantEnv } from './invariants.js';
 import { elementPathOf, isObject } from './json-path.js';
 import { base64Problem, calendarProblem, DATE_TYPES, integerProblem, mimeProblem, NUMERIC_TYPES, xhtmlProblem } from './primitives.js';
 import { ruleCheck, type Rule, type RuleCheck } from './profile-rules.js';
-import { SchemaChecks, valueHolds, type ValueCheck } from './schema-checks.js';
+import { NEVER_VALUE, SchemaChecks, valueHolds, type ValueCheck } from './schema-checks.js';
 import { RESOURCE, type Binding, type JsonSchemaDef, type TypeEntry } from './schema-types.js';
 import type { JsonObject, JsonPath } from './types.js';
 import type { Runtime } from './walker.js';
@@ -127,6 +127,8 @@ export function buildPlans(rt: Runtime, definitions: Record<string, JsonSchemaDe
         mustBeArray,
         check,
       };
+      // an object definition the walker has no entry for would go unread here, while ajv reads it
+      if (child.kind === OTHER && definitions[info.t]?.properties) child.check = NEVER_VALUE;
       if (child.kind === COMPLEX) {
         const path = elementPath === undefined ? undefined : elementPathOf(elementPath, prop);
         child.node = planOf(info.t, path !== undefined && leadsToRules.has(path) ? path : undefined, false);

@@ -44,7 +44,7 @@ export interface ObjectCheck {
   never: boolean;
 }
 
-const NEVER_VALUE: ValueCheck = { type: NEVER, nonEmpty: false, pattern: undefined, oneOf: undefined };
+export const NEVER_VALUE: ValueCheck = { type: NEVER, nonEmpty: false, pattern: undefined, oneOf: undefined };
 const ANY_VALUE: ValueCheck = { type: ANY, nonEmpty: false, pattern: undefined, oneOf: undefined };
 const TYPES: Readonly<Record<string, number>> = { string: STRING, number: NUMBER, boolean: BOOLEAN, object: OBJECT };
 const DEF_KEYWORDS = new Set(['properties', 'additionalProperties', 'required', 'type', 'pattern', 'description']);
