@@ -53,7 +53,11 @@ export class CacheStore {
   seq = 0;
   private readonly main: Lru;
   private readonly documents: Lru | undefined;
-  private readonly byTag = new Map<string, Set<string>>();
+  /**
+   * The keys of the entries carrying each tag: the one key itself while there is one (most
+   * record tags name one or two entries, and a page's entry brings 50 new tags: no Set for each).
+   */
+  private readonly byTag = new Map<string, string | Set<string>>();
   /** The fetch in flight per key whose answer will be stored; an invalidated one leaves this map. */
   private readonly inFlight = new Map<string, Promise<UpstreamEntry>>();
   private readonly observer: CacheObserver | undefined;
@@ -76,15 +80,16 @@ export class CacheStore {
       ttl: this.entryTtlMs,
       onInsert: (e, key) => {
         for (const t of e.tags) {
-          let keys = this.byTag.get(t);
-          if (!keys) this.byTag.set(t, (keys = new Set()));
-          keys.add(key);
+          const keys = this.byTag.get(t);
+          if (keys === undefined) this.byTag.set(t, key);
+          else if (typeof keys !== 'string') keys.add(key);
+          else if (keys !== key) this.byTag.set(t, new Set([keys, key]));
         }
       },
       dispose: (e, key, reason) => {
         for (const t of e.tags) {
           const keys = this.byTag.get(t);
-          if (keys?.delete(key) && keys.size === 0) this.byTag.delete(t);
+          if (keys === key || (typeof keys === 'object' && keys.delete(key) && keys.size === 0)) this.byTag.delete(t);
         }
         this.observer?.removed(name, reason);
       },
@@ -148,8 +153,8 @@ export class CacheStore {
     this.seq++;
     for (const t of tags) {
       const keys = this.byTag.get(t);
-      if (!keys) continue;
-      for (const k of [...keys]) this.delete(k);
+      if (keys === undefined) continue;
+      for (const k of typeof keys === 'string' ? [keys] : [...keys]) this.delete(k);
     }
     for (const k of this.inFlight.keys()) this.delete(k);
     this.inFlight.clear();

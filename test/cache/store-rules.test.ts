@@ -124,6 +124,27 @@ test('a tag shared by two entries reaches both, also after one of them went', as
   assert.deepEqual([s.get('a') !== undefined, s.get('b'), s.get('c')], [true, undefined, undefined]);
 });
 
+test('a tag keeps naming its entries as they come and go, one or several', async () => {
+  const s = store();
+  const held = (...keys: string[]): boolean[] => keys.map((k) => s.get(k) !== undefined);
+  s.set('a', { tags: ['t'], size: 10 });
+  s.set('a', { tags: ['t', 'u'], size: 10 }); // the same entry stored again under the same tag
+  s.invalidate(['t']);
+  assert.deepEqual(held('a'), [false], 'one entry, stored twice');
+  s.set('a', { tags: ['t'], size: 10 });
+  s.set('b', { tags: ['t'], size: 10 });
+  s.set('a', { tags: ['u'], size: 10 }); // a leaves t: b alone is left under it
+  s.set('c', { tags: ['v'], size: 10 });
+  s.invalidate(['t']);
+  assert.deepEqual(held('a', 'b', 'c'), [true, false, true], 'the one left of two');
+  s.set('b', { tags: ['t'], size: 10 });
+  s.invalidate(['u']);
+  assert.deepEqual(held('a', 'b'), [false, true], 'a tag whose one entry went names nothing more');
+  s.set('a', { tags: ['t'], size: 10 });
+  s.invalidate(['t']);
+  assert.deepEqual(held('a', 'b', 'c'), [false, false, true], 'two again');
+});
+
 test('every invalidation and every clear counts in seq; a clear forgets both budgets', async () => {
   const s = store({ documentMaxBytes: 4_000 });
   assert.equal(s.seq, 0);
