@@ -14,7 +14,10 @@ export class MalformedResponseError extends Error {
 const MAX_HEAD_BYTES = 64 * 1024;
 const CRLF2 = Buffer.from('\r\n\r\n');
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
-const FIELD = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/;
+/** A field name (RFC 9110 §5.1: a token). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A bare CR or LF: no field value may hold one (RFC 9112 §5; a line ends with CRLF only). */
+const BARE_CR_LF = /[\r\n]/;
 const CHUNK_SIZE = /^([0-9A-Fa-f]{1,15})[ \t]*(?:;.*)?$/;
 
 type Stage = 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'until-close' | 'done';
@@ -120,16 +123,29 @@ export class ResponseReader {
   }
 
   private readHead(head: string): void {
-    const lines = head.split('\r\n');
-    const m = STATUS_LINE.exec(lines[0]!);
+    let lineEnd = head.indexOf('\r\n');
+    if (lineEnd < 0) lineEnd = head.length;
+    const m = STATUS_LINE.exec(head.slice(0, lineEnd));
     if (!m) throw new MalformedResponseError('bad status line');
     const status = Number(m[2]);
     const headers: ResponseHeaders = {};
-    for (let i = 1; i < lines.length; i++) {
-      const f = FIELD.exec(lines[i]!);
-      if (!f) throw new MalformedResponseError('bad header field');
-      const name = f[1]!.toLowerCase();
-      headers[name] = name in headers ? `${headers[name]}, ${f[2]}` : f[2]!;
+    // Field by field, `name: value` with the value's surrounding spaces and tabs dropped; walked
+    // with indexOf rather than split and a regex per line, which cost some µs per OSCAR answer.
+    for (let at = lineEnd + 2; at < head.length; at = lineEnd + 2) {
+      lineEnd = head.indexOf('\r\n', at);
+      if (lineEnd < 0) lineEnd = head.length;
+      const colon = head.indexOf(':', at);
+      if (colon <= at || colon >= lineEnd) throw new MalformedResponseError('bad header field');
+      const raw = head.slice(at, colon);
+      if (!TOKEN.test(raw)) throw new MalformedResponseError('bad header field');
+      let from = colon + 1;
+      let to = lineEnd;
+      while (from < to && isBlank(head.charCodeAt(from))) from++;
+      while (to > from && isBlank(head.charCodeAt(to - 1))) to--;
+      const value = head.slice(from, to);
+      if (BARE_CR_LF.test(value)) throw new MalformedResponseError('bad header field');
+      const name = lowerName(raw);
+      headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
     }
     // RFC 9110 §15.2: an interim response; the final one follows on the same connection.
     if (status >= 100 && status < 200 && status !== 101) return;
@@ -156,6 +172,25 @@ export class ResponseReader {
     this.keepAlive = false;
   }
 }
+
+/**
+ * A field name in lower case, kept per spelling: an OSCAR sends the same few names in every answer,
+ * and a name V8 has seen as a key before makes a cheaper one (a fresh lower-cased string per field
+ * was a third of the head's time). Bounded in count and length: a server sending ever new or long
+ * names gets them lower-cased each time.
+ */
+const lowerNames = new Map<string, string>();
+function lowerName(raw: string): string {
+  let name = lowerNames.get(raw);
+  if (name === undefined) {
+    name = raw.toLowerCase();
+    if (lowerNames.size < 256 && raw.length <= 64) lowerNames.set(raw, name);
+  }
+  return name;
+}
+
+/** A space or a horizontal tab (the optional whitespace around a field value, RFC 9110 §5.6.3). */
+const isBlank = (c: number): boolean => c === 32 || c === 9;
 
 /** The first CRLF-terminated line of `buf`, or undefined when it has not fully arrived. */
 function lineOf(buf: Buffer): { text: string; used: number } | undefined {

@@ -80,6 +80,35 @@ test('malformed responses are refused, not guessed at', () => {
   ]) assert.throws(() => read(wire), MalformedResponseError, JSON.stringify(wire));
 });
 
+test('a field value loses the spaces and tabs around it, and keeps those inside', () => {
+  const { r } = read('HTTP/1.1 200 OK\r\nX-A: \t a b \t\r\nX-B:c\r\nX-C:   \r\nX-D: d:e\r\nContent-Length: 0\r\n\r\n');
+  assert.equal(r.headers['x-a'], 'a b');
+  assert.equal(r.headers['x-b'], 'c');
+  assert.equal(r.headers['x-c'], '');
+  assert.equal(r.headers['x-d'], 'd:e');
+});
+
+test('field names are read in lower case whatever their spelling, the same name each time', () => {
+  for (let k = 0; k < 3; k++) {
+    const { r } = read('HTTP/1.1 200 OK\r\nCONTENT-TYPE: a\r\ncontent-Type: b\r\nContent-Length: 0\r\n\r\n');
+    assert.deepEqual(Object.keys(r.headers).sort(), ['content-length', 'content-type']);
+    assert.equal(r.headers['content-type'], 'a, b');
+  }
+});
+
+test('a field line that is not `token: value` is refused (no smuggled line, no folded value)', () => {
+  for (const field of [
+    'X-A : v', // whitespace before the colon (RFC 9112 §5.1)
+    ': v', // no name
+    'X A: v', // a space in the name
+    'X-A: a\nX-B: b', // a bare LF inside the value
+    'X-A: a\rb', // a bare CR
+    'X-A: a\r\n continued', // an obsolete line folding (RFC 9112 §5.2)
+    'X-A', // no colon
+    'X-\u00e9: v', // a name byte outside the token characters
+  ]) assert.throws(() => read(`HTTP/1.1 200 OK\r\n${field}\r\nContent-Length: 0\r\n\r\n`), MalformedResponseError, JSON.stringify(field));
+});
+
 test('a response head that never ends is refused once past 64 KiB', () => {
   const r = new ResponseReader();
   assert.throws(() => { for (let i = 0; i < 100; i++) r.push(Buffer.from(`HTTP/1.1 200 OK\r\nX-${i}: ${'a'.repeat(1000)}`)); }, MalformedResponseError);
