@@ -15,21 +15,33 @@ export function jsonBytes(value: object, pretty = false): Buffer {
   if (pretty || !Array.isArray(entries) || entries.length === 0 || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     return Buffer.from(JSON.stringify(value, null, pretty ? 2 : undefined), 'utf8');
   }
-  const parts: Buffer[] = [];
+  // The body's pieces in order (one string per entry), then one Buffer of their total length
+  // written piece by piece: no Buffer per entry and no copy of them all into one.
+  const parts: string[] = [];
   let text = '{';
   for (const key of Object.keys(value)) {
     const json = key === 'entry' ? '' : JSON.stringify((value as Record<string, unknown>)[key]);
     if (json === undefined) continue; // JSON.stringify leaves out undefined, functions and symbols
     text += `${text === '{' ? '' : ','}${JSON.stringify(key)}:`;
     if (key !== 'entry') { text += json; continue; }
-    parts.push(Buffer.from(`${text}[`, 'utf8'));
+    parts.push(`${text}[`);
     for (let i = 0; i < entries.length; i++) {
-      parts.push(Buffer.from(`${i ? ',' : ''}${entryJson(entries[i])}`, 'utf8'));
+      parts.push(`${i ? ',' : ''}${entryJson(entries[i])}`);
     }
     text = ']';
   }
-  parts.push(Buffer.from(`${text}}`, 'utf8'));
-  return Buffer.concat(parts);
+  parts.push(`${text}}`);
+  return utf8Of(parts);
+}
+
+/** The UTF-8 bytes of the strings one after the other. */
+function utf8Of(parts: readonly string[]): Buffer {
+  let length = 0;
+  for (let i = 0; i < parts.length; i++) length += Buffer.byteLength(parts[i]!, 'utf8');
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (let i = 0; i < parts.length; i++) at += out.write(parts[i]!, at, 'utf8');
+  return out;
 }
 
 /** JSON.stringify(entry), its resource written from the text made when it was stamped. */
