@@ -403,11 +403,9 @@ function read(text: string, schema: SoapSchema, operation: string, bytes: boolea
           slot = rule ? top.layout.fields.indexOf(rule) : -1;
           if (slot >= 0) top.next = rule!.many ? slot : slot + 1; // fields out of the WSDL's order: look on from here
         }
-        // The wrapper under Body takes the rules of its global element (`opResponse`).
-        const wrapperType = top.name === 'Body' && stack.length === 3 ? schema.elements.get(name) : undefined;
-        const rules = rule?.complex !== undefined ? schema.types.get(rule.complex) ?? NO_RULES : wrapperType !== undefined ? schema.types.get(wrapperType) ?? NO_RULES : NO_RULES;
         if (!empty && attributes === '' && rule?.complex === undefined && top !== root) {
-          // A field of a record, `<name>text</name>`: most of an answer, read without a frame.
+          // A field of a record, `<name>text</name>`: most of an answer, read without a frame (and
+          // without looking up rules for children it does not have).
           const lt = text.indexOf('<', pos);
           if (lt >= 0 && text.charCodeAt(lt + 1) === SLASH && text.charCodeAt(lt + 2 + open.length) === GT && spellsAt(text, lt + 2, open)) {
             if (amp >= 0 && amp < pos) amp = text.indexOf('&', pos);
@@ -416,6 +414,9 @@ function read(text: string, schema: SoapSchema, operation: string, bytes: boolea
             continue;
           }
         }
+        // The wrapper under Body takes the rules of its global element (`opResponse`).
+        const wrapperType = top.name === 'Body' && stack.length === 3 ? schema.elements.get(name) : undefined;
+        const rules = rule?.complex !== undefined ? schema.types.get(rule.complex) ?? NO_RULES : wrapperType !== undefined ? schema.types.get(wrapperType) ?? NO_RULES : NO_RULES;
         const f: Frame = {
           qname: open, name: rule?.name ?? name, rule, rules, layout: rules === NO_RULES ? NO_LAYOUT : layoutOf(rules), next: 0,
           slot, slots: undefined, others: undefined, text: '', trailing: 0, nil: attributes !== '' && isNil(attributes),
