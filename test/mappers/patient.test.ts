@@ -23,6 +23,22 @@ describe('Patient from OSCAR', () => {
     assertValidResource(p);
   });
 
+  it('names the official language whatever the case OSCAR wrote it in, and no other language', () => {
+    const language = (officialLanguage: string): unknown => patientFromSoap({ ...soap(), officialLanguage }, cfg).communication;
+    const french = [{ language: { coding: [{ system: 'urn:ietf:bcp:47', code: 'fr', display: 'French' }], text: 'French' }, preferred: true }];
+    assert.deepEqual(language('French'), french);
+    assert.deepEqual(language('FRENCH'), french);
+    assert.deepEqual(language(' french '), french);
+    assert.equal(language('Spanish'), undefined);
+    assert.equal(language('constructor'), undefined);
+    assert.equal(language(''), undefined);
+  });
+
+  it('reads a health-card type whatever its case and nothing that merely sits on an object', () => {
+    assert.equal(hcnSystemFor(' qc '), 'https://fhir.infoway-inforoute.ca/NamingSystem/ca-qc-patient-healthcare-id');
+    for (const t of ['CONSTRUCTOR', '__PROTO__', 'TOSTRING', 'XX']) assert.equal(hcnSystemFor(t), undefined, t);
+  });
+
   it('gives the SOAP generalPractitioner no display when the provider name is unknown', () => {
     assert.deepEqual(patientFromSoap(soap(), cfg).generalPractitioner, [{ reference: 'Practitioner/999998' }]);
   });
