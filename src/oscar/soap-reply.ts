@@ -278,8 +278,9 @@ function addChild(parent: Frame, slot: number, name: string, rule: FieldRule | u
   if (slot >= 0) {
     const slots = parent.slots ??= new Array<unknown>(parent.layout.fields.length);
     slots[slot] = withValue(slots[slot], rule, value);
-  } else {
-    const others = parent.others ??= {};
+  } else if (name !== '__proto__') { // never a field: it would set the record's prototype
+    // Without a prototype, so that a field named like one of Object.prototype's starts out absent.
+    const others = parent.others ??= Object.create(null) as Tree;
     others[name] = withValue(others[name], rule, value);
   }
 }

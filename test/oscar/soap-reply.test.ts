@@ -151,6 +151,26 @@ describe('reading SOAP answers by the WSDL', () => {
   });
 });
 
+describe('records of fields with awkward names', () => {
+  it('keeps each as a field of its own (names of Object.prototype, dots and dashes, letters past ASCII), never runs a WSDL name, drops __proto__', () => {
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'a.b-c', '_x1', 'ünï', 'q\u0022];globalThis.leaked=1;//'];
+    const wsdl = WSDL.replace('<xs:element minOccurs="0" name="name" type="xs:string"/>',
+      names.map((n) => `<xs:element minOccurs="0" name="${n.replace(/"/g, '&quot;')}" type="xs:string"/>`).join(''));
+    const weird = readSoapSchema(wsdl)!;
+    const inner = `<return><id>1</id>${names.filter((n) => !n.includes('"')).map((n, i) => `<${n}>v${i}</${n}>`).join('')}<status>2</status></return>`;
+    for (const r of [readSoapReply(answer('getOne', inner), weird, 'getOne'), readSoapBytes(Buffer.from(answer('getOne', inner)), weird, 'getOne')]) {
+      const record = (r as { value: Record<string, unknown> }).value;
+      assert.equal(Object.getPrototypeOf(record), Object.prototype);
+      assert.deepEqual(Object.entries(record).sort(), [
+        ['_x1', 'v5'], ['a.b-c', 'v4'], ['constructor', 'v0'], ['hasOwnProperty', 'v3'], ['id', 1], ['status', 2], ['toString', 'v2'], ['ünï', 'v6'],
+      ]);
+    }
+    assert.equal((globalThis as Record<string, unknown>).leaked, undefined);
+    assert.deepEqual(value('getOne', '<return><id>1</id><constructor>x</constructor><toString>y</toString><__proto__>z</__proto__></return>'), { id: 1, constructor: 'x', toString: 'y' },
+      'fields the WSDL does not list, named like those of Object.prototype');
+  });
+});
+
 describe('reading the answer from its bytes', () => {
   const bytesOf = (op: string, inner: string): Buffer => Buffer.from(answer(op, inner), 'utf8');
 
