@@ -148,7 +148,17 @@ function layoutOf(rules: TypeRules): Layout {
  */
 function builderOf(fields: readonly FieldRule[]): (slots: readonly unknown[]) => Tree {
   const stores = fields.map((f, i) => `if (v[${i}] !== undefined) o[${JSON.stringify(f.name)}] = v[${i}];`);
-  return new Function('v', `const o = {};\n${stores.join('\n')}\nreturn o;`) as (slots: readonly unknown[]) => Tree;
+  try {
+    return new Function('v', `const o = {};\n${stores.join('\n')}\nreturn o;`) as (slots: readonly unknown[]) => Tree;
+  } catch {
+    // A runtime that makes no code from strings (node --disallow-code-generation-from-strings): the
+    // same record by computed names, copied compact.
+    return (v) => {
+      const o: Tree = {};
+      for (let i = 0; i < fields.length; i++) if (v[i] !== undefined) o[fields[i]!.name] = v[i];
+      return { ...o };
+    };
+  }
 }
 
 /**

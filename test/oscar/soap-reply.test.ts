@@ -4,6 +4,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MalformedXmlError, readSoapBytes, readSoapReply } from '../../src/oscar/soap-reply.js';
 import { readSoapSchema } from '../../src/oscar/soap-schema.js';
 
@@ -168,6 +170,21 @@ describe('records of fields with awkward names', () => {
     assert.equal((globalThis as Record<string, unknown>).leaked, undefined);
     assert.deepEqual(value('getOne', '<return><id>1</id><constructor>x</constructor><toString>y</toString><__proto__>z</__proto__></return>'), { id: 1, constructor: 'x', toString: 'y' },
       'fields the WSDL does not list, named like those of Object.prototype');
+  });
+});
+
+describe('a runtime that makes no code from strings', () => {
+  it('reads the same records (node --disallow-code-generation-from-strings)', () => {
+    const inner = '<return><active>true</active><id>1</id><name>Ann &amp; Bo</name><exts><n>2</n></exts><exts><n>3</n></exts></return><return><id>2</id><status>4</status></return>';
+    const src = (m: string): string => JSON.stringify(pathToFileURL(fileURLToPath(new URL(`../../src/oscar/${m}.ts`, import.meta.url))).href);
+    const script = `import { readSoapReply } from ${src('soap-reply')}; import { readSoapSchema } from ${src('soap-schema')};
+      let refused = false; try { new Function('return 1'); } catch { refused = true; }
+      const r = readSoapReply(${JSON.stringify(answer('getThings', inner))}, readSoapSchema(${JSON.stringify(WSDL)}), 'getThings');
+      process.stdout.write(JSON.stringify({ refused, r }));`;
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '--eval', script], { encoding: 'utf8' });
+    const { refused, r } = JSON.parse(out) as { refused: boolean; r: unknown };
+    assert.equal(refused, true, 'the child runs without code from strings');
+    assert.deepEqual(r, { kind: 'return', value: [{ active: true, id: 1, name: 'Ann & Bo', exts: [{ n: 2 }, { n: 3 }] }, { id: 2, status: 4 }] });
   });
 });
 
