@@ -275,7 +275,8 @@ export class FastCheck {
       case XHTML:
         return xhtmlProblem(value) === undefined;
       case COMPLEX:
-        return !isObject(value) || child.node === undefined || this.object(value, child.node, resource, rootResource);
+        if (value === undefined) return true;
+        return isObject(value) && (child.node === undefined || this.object(value, child.node, resource, rootResource));
     }
     if (typeof value === 'string') {
       if (child.kind === DATE) return calendarProblem(value) === undefined;

@@ -205,6 +205,14 @@ export class Walker {
       if (p) this.issue(scope, this.here(), 'value', `Narrative div ${p.message}`, [this.here()], p.rule);
       return;
     }
+    if (this.rt.typeTable[type]) {
+      if (isObject(value)) this.object(value, type, elementPath, scope);
+      // The schema's object definitions carry no `type: object` (profiles/README.md, what the R4
+      // schema misses), so a null, an array or a primitive where a complex element belongs is
+      // caught here or nowhere. `undefined` is absent, as for the schema (JSON has no undefined).
+      else if (value !== undefined) this.issue(scope, this.here(), 'structure', 'Element must be a JSON object', [this.here()]);
+      return;
+    }
     if (typeof value === 'string') {
       const problem = DATE_TYPES.has(type) ? calendarProblem(value) : type === 'base64Binary' ? base64Problem(value) : undefined;
       if (problem) this.issue(scope, this.here(), 'value', `Value ${problem}`, [this.here()]);
@@ -213,9 +221,7 @@ export class Walker {
     if (typeof value === 'number') {
       const problem = NUMERIC_TYPES.has(type) ? integerProblem(type, value) : undefined;
       if (problem) this.issue(scope, this.here(), 'value', `Value ${problem}`, [this.here()]);
-      return;
     }
-    if (isObject(value)) this.object(value, type, elementPath, scope);
   }
 
   private required(node: JsonObject, entry: TypeEntry, name: string, scope: Scope): void {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateResource } from '../../src/validation/index.js';
 import { calendarProblem } from '../../src/validation/primitives.js';
-import { assertOnlyIssue } from './assert-issues.js';
+import { assertOnlyIssue, assertValid } from './assert-issues.js';
 import { json, valid } from './fixtures.js';
 
 describe('schema checks, collapsed to one readable issue each', () => {
@@ -40,6 +40,37 @@ describe('schema checks, collapsed to one readable issue each', () => {
     const p = json(valid.patient());
     p.name = { family: 'X' };
     assertOnlyIssue(p, { expression: 'Patient.name', code: 'structure', message: /array/ });
+  });
+
+  // The schema's object definitions carry no `type: object`: these passed it and the walk alike.
+  const notObjects: [string, (p: Record<string, any>) => void, string][] = [
+    ['null', (p) => { p.meta = null; }, 'Patient.meta'],
+    ['a string in an array of complex elements', (p) => { p.name = ['Chen']; }, 'Patient.name[0]'],
+    ['a null item of such an array', (p) => { p.name.push(null); }, 'Patient.name[1]'],
+    ['an array inside such an array', (p) => { p.name = [[p.name[0]]]; }, 'Patient.name[0]'],
+    ['a number', (p) => { p.maritalStatus = 5; }, 'Patient.maritalStatus'],
+    ['a reference written as a string', (p) => { p.managingOrganization = 'Organization/1'; }, 'Patient.managingOrganization'],
+    ["a string as a primitive's extension part", (p) => { p._gender = 'x'; }, 'Patient._gender'],
+    ['a string as an extension value of a complex type', (p) => { p.extension = [{ url: 'http://example.org/e', valueCoding: 'abc' }]; }, 'Patient.extension[0].valueCoding'],
+  ];
+  for (const [what, change, expression] of notObjects) {
+    it(`reports ${what} where a complex element belongs`, () => {
+      const p = json(valid.patient());
+      change(p);
+      assertOnlyIssue(p, { expression, code: 'structure', message: /JSON object/ });
+    });
+  }
+
+  it('takes a complex element set to undefined as absent (JSON has no undefined)', () => {
+    const p = json(valid.patient());
+    p.meta = undefined;
+    assertValid(p);
+  });
+
+  it('reports a string where a backbone element of a nested element belongs', () => {
+    const a = json(valid.appointment());
+    a.participant[0].actor = ['Practitioner/1'];
+    assertOnlyIssue(a, { expression: 'Appointment.participant[0].actor', code: 'structure', message: /JSON object/ });
   });
 });
 
