@@ -128,7 +128,9 @@ export class ResponseReader {
     const m = STATUS_LINE.exec(head.slice(0, lineEnd));
     if (!m) throw new MalformedResponseError('bad status line');
     const status = Number(m[2]);
-    const headers: ResponseHeaders = {};
+    // No prototype: a field is named by the server, and `constructor` or `__proto__` is a name
+    // like any other (on a plain object the first was joined to Object's and the second was lost).
+    const headers: ResponseHeaders = Object.create(null) as ResponseHeaders;
     // Field by field, `name: value` with the value's surrounding spaces and tabs dropped; walked
     // with indexOf rather than split and a regex per line, which cost some µs per OSCAR answer.
     for (let at = lineEnd + 2; at < head.length; at = lineEnd + 2) {

@@ -96,6 +96,15 @@ test('field names are read in lower case whatever their spelling, the same name 
   }
 });
 
+test('fields named like members of Object.prototype are fields like any other', () => {
+  const { r } = read('HTTP/1.1 200 OK\r\nConstructor: a\r\n__proto__: b\r\ntoString: c\r\ntostring: d\r\nContent-Length: 0\r\n\r\n');
+  assert.equal(r.headers.constructor, 'a');
+  assert.equal(r.headers['__proto__'], 'b');
+  assert.equal(r.headers.tostring, 'c, d');
+  assert.deepEqual(Object.keys(r.headers).sort(), ['__proto__', 'constructor', 'content-length', 'tostring']);
+  assert.equal(r.headers['hasownproperty'], undefined);
+});
+
 test('a field line that is not `token: value` is refused (no smuggled line, no folded value)', () => {
   for (const field of [
     'X-A : v', // whitespace before the colon (RFC 9112 §5.1)
