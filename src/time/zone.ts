@@ -164,17 +164,32 @@ export function formatFhirDateTime(epochMs: number, tz: string): string {
   return formatXsDateTime(epochMs, tz, false).replace(/\+00:00$/, 'Z');
 }
 
-const XS_RE = /^(-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:\d{2})?$/;
+// The wall clock (year, month, day, hour, minute, second, fraction) and the zone of an xs:dateTime.
+const XS_RE = /^((-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?)(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * An xs:dateTime whose date is on the calendar and whose time of day is 00:00:00–23:59:59, or
+ * null. Anything else (2024-02-30, month 13, hour 25) is malformed rather than read as the day or
+ * hour it would roll into (Date.parse and the zone arithmetic would): a wrong day for an
+ * appointment is worse than no day (mapping §1.5). XSD's 24:00:00 is refused too: OSCAR's JAXB
+ * writes hours 00–23, and FHIR has no 24.
+ */
+function xsMatch(value: string): RegExpExecArray | null {
+  const m = XS_RE.exec(value.trim());
+  if (!m || !isValidCalendarDate(Number(m[2]), Number(m[3]), Number(m[4]))) return null;
+  return Number(m[5]) < 24 && Number(m[6]) < 60 && Number(m[7]) < 60 ? m : null;
+}
 
 /**
  * What an xs:dateTime spells: its wall clock with fractions cut to milliseconds, and its zone as
- * written ('Z', '-08:00', or undefined when it has none); undefined when it is no xs:dateTime.
+ * written ('Z', '-08:00', or undefined when it has none); undefined when it is no xs:dateTime or
+ * spells no real date and time (xsMatch).
  */
 export function xsLexical(value: string): { local: string; zone: string | undefined } | undefined {
-  const m = XS_RE.exec(value.trim());
+  const m = xsMatch(value);
   if (!m) return undefined;
   const local = m[1]!;
-  return { local: local.includes('.') ? local.replace(/(\.\d{3})\d+$/, '$1') : local, zone: m[2] };
+  return { local: local.includes('.') ? local.replace(/(\.\d{3})\d+$/, '$1') : local, zone: m[8] };
 }
 
 /**
@@ -187,9 +202,10 @@ export function lexicalLocalOf(value: string): string | undefined {
 
 /** Epoch ms of an xs:dateTime; values without an offset are read in `tz` (contract 4.1). */
 export function parseXsDateTime(value: string, tz: string): number {
-  const m = XS_RE.exec(value.trim());
+  const m = xsMatch(value);
   if (!m) throw new RangeError(`not an xs:dateTime: ${value}`);
-  const [, local = '', zone] = m;
+  const local = m[1]!;
+  const zone = m[8];
   if (!zone) return epochOfLocal(lexicalLocalOf(local)!, tz);
   const t = Date.parse(`${local}${zone}`);
   if (Number.isNaN(t)) throw new RangeError(`not an xs:dateTime: ${value}`);
