@@ -66,6 +66,25 @@ describe('token matching', () => {
     assert.equal(m('code:text', 'xyz'), false);
     assert.equal(m('code:missing', 'true', []), true);
   });
+  it('a long OR list (a page of ids) matches as a short one does, with and without systems', () => {
+    const ids = Array.from({ length: 50 }, (_, i) => String(1000 + i));
+    const many = ids.join(',');
+    assert.equal(m('code', many, [{ code: '1049' }]), true, 'last value');
+    assert.equal(m('code', many, [{ code: '1000' }]), true, 'first value');
+    assert.equal(m('code', many, [{ code: '1050' }]), false);
+    assert.equal(m('code', many, [{ code: '999' }, { system: 'https://id', value: '1025' }]), true, 'an identifier value, whatever its system');
+    assert.equal(m('code', many, [{ system: 'https://id' }]), false, 'a candidate without a code');
+    assert.equal(m('code', many, []), false);
+    assert.equal(m('code:not', many, [{ code: '1010' }]), false);
+    assert.equal(m('code:not', many, [{ code: '7' }]), true);
+    // One value with a system: every value is held to its own rule.
+    assert.equal(m('code', `${many},http://loinc.org|7`, [{ system: 'http://snomed.info/sct', code: '7' }]), false);
+    assert.equal(m('code', `${many},http://loinc.org|7`, [{ system: 'http://loinc.org', code: '7' }]), true);
+    assert.equal(m('code', `${many},|7`, [{ system: 'http://loinc.org', code: '7' }]), false, '|7 wants no system');
+    assert.equal(m('code', `${many},|7`, [{ code: '7' }]), true);
+    assert.equal(m('code', `${many},http://loinc.org|`, [{ system: 'http://loinc.org', code: 'x' }]), true);
+    assert.equal(m('code', `${many},http://loinc.org|`, [{ system: 'http://loinc.org', code: '1003' }]), true);
+  });
 });
 
 describe('reference matching', () => {

@@ -47,6 +47,35 @@ function matchesOne(v: TokenValue, c: TokenCandidate): boolean {
   return v.code === undefined || code === v.code;
 }
 
+/** Clauses shorter than this are matched value by value: a set costs more than it saves. */
+const CODE_SET_FROM = 4;
+/**
+ * The codes of a clause whose values are all plain codes (no system, as in `_id=1,2,…,50`), as a
+ * set, or null when a value names a system. A page checks each resource against the same clause,
+ * so a 50-value clause would otherwise cost 50 × 50 comparisons. Keyed by the values array: the
+ * parser replaces it whenever it changes the values (parse.ts).
+ */
+const codeSets = new WeakMap<readonly TokenValue[], ReadonlySet<string> | null>();
+function codeSetOf(values: readonly TokenValue[]): ReadonlySet<string> | null {
+  let set = codeSets.get(values);
+  if (set === undefined) {
+    set = values.every((v) => v.system === undefined && v.code !== undefined) ? new Set(values.map((v) => v.code!)) : null;
+    codeSets.set(values, set);
+  }
+  return set;
+}
+
+function matchesAny(values: readonly TokenValue[], candidates: readonly TokenCandidate[]): boolean {
+  const codes = values.length >= CODE_SET_FROM ? codeSetOf(values) : null;
+  if (codes === null) return values.some((v) => candidates.some((c) => matchesOne(v, c)));
+  // A value without a system matches a candidate's code (or identifier value), whatever its system.
+  for (const c of candidates) {
+    const code = c.code ?? c.value;
+    if (code !== undefined && codes.has(code)) return true;
+  }
+  return false;
+}
+
 /** Does a resource whose coded values are `candidates` satisfy the clause (values ORed)? */
 export function matchesToken(clause: TokenClause, candidates: readonly TokenCandidate[]): boolean {
   if (clause.missing !== undefined) return clause.missing === (candidates.length === 0);
@@ -54,6 +83,6 @@ export function matchesToken(clause: TokenClause, candidates: readonly TokenCand
     const texts = candidates.flatMap((c) => [c.text, c.display]);
     return clause.values.some((v) => v.text !== undefined && matchesText(v.text, texts));
   }
-  const any = clause.values.some((v) => candidates.some((c) => matchesOne(v, c)));
+  const any = matchesAny(clause.values, candidates);
   return clause.modifier === 'not' ? !any : any;
 }
