@@ -3,7 +3,7 @@
 // authorization decisions in enforce.ts, which only add why a request was refused.
 import type { Resource } from 'fhir/r4.js';
 import { NUMERIC_ID, type InteractionInfo, type ParsedSearch, type ResourceDefinition } from '../fhir/index.js';
-import { compartmentPatientsOf, narrowingParam } from './compartment.js';
+import { forEachCompartmentPatient, narrowingParam } from './compartment.js';
 import type { AuditFacts } from './context.js';
 
 /** The interaction as the router parsed it: only ids it accepted reach the audit trail. */
@@ -36,6 +36,7 @@ export function recordSearchedPatients(facts: AuditFacts | undefined, search: Pa
 export function recordReturned(facts: AuditFacts | undefined, resource: Resource, baseUrl: string): void {
   if (!facts) return;
   if (resource.id) facts.resources.add(`${resource.resourceType}/${resource.id}`);
-  // A Binary names no patient of its own (compartmentPatientsOf finds none in it).
-  for (const p of compartmentPatientsOf(resource, baseUrl)) facts.patients.add(p);
+  // A Binary names no patient of its own (forEachCompartmentPatient finds none in it).
+  const { patients } = facts;
+  forEachCompartmentPatient(resource, baseUrl, (p) => { patients.add(p); });
 }

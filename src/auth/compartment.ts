@@ -35,9 +35,34 @@ export function patientIdOf(ref: Reference | undefined, baseUrl: string): string
   return m?.[1];
 }
 
-function refs(v: unknown): Reference[] {
-  if (Array.isArray(v)) return v.filter((x): x is Reference => typeof x === 'object' && x !== null);
-  return typeof v === 'object' && v !== null ? [v as Reference] : [];
+/** Calls `each` with every reference among `v` (one reference object, or an array of them). */
+function eachRef(v: unknown, each: (ref: Reference) => void): void {
+  if (Array.isArray(v)) {
+    for (const x of v) if (typeof x === 'object' && x !== null) each(x as Reference);
+  } else if (typeof v === 'object' && v !== null) {
+    each(v as Reference);
+  }
+}
+
+/**
+ * Calls `each` with the id of every patient a resource belongs to, in the order compartmentPatientsOf
+ * lists them, a patient named twice once per naming. Lets a page's audit facts be gathered without
+ * an array per resource (audit-facts.ts).
+ */
+export function forEachCompartmentPatient(resource: Resource, baseUrl: string, each: (id: string) => void): void {
+  if (resource.resourceType === 'Patient') {
+    if (resource.id) each(resource.id);
+    return;
+  }
+  const r = resource as unknown as Record<string, unknown>;
+  const named = (ref: Reference): void => {
+    const id = patientIdOf(ref, baseUrl);
+    if (id) each(id);
+  };
+  eachRef(r.patient, named);
+  eachRef(r.subject, named);
+  eachRef(r.beneficiary, named);
+  if (resource.resourceType === 'Appointment') eachRef(r.participant, (p) => eachRef((p as { actor?: unknown }).actor, named));
 }
 
 /**
@@ -47,16 +72,7 @@ function refs(v: unknown): Reference[] {
  * Binary has no patient of its own (see enforce.ts).
  */
 export function compartmentPatientsOf(resource: Resource, baseUrl: string): string[] {
-  const r = resource as unknown as Record<string, unknown>;
-  if (resource.resourceType === 'Patient') return resource.id ? [resource.id] : [];
-  const candidates: Reference[] = [...refs(r.patient), ...refs(r.subject), ...refs(r.beneficiary)];
-  if (resource.resourceType === 'Appointment') {
-    for (const p of refs(r.participant)) candidates.push(...refs((p as { actor?: unknown }).actor));
-  }
   const ids = new Set<string>();
-  for (const c of candidates) {
-    const id = patientIdOf(c, baseUrl);
-    if (id) ids.add(id);
-  }
+  forEachCompartmentPatient(resource, baseUrl, (id) => ids.add(id));
   return [...ids];
 }

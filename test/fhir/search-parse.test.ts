@@ -49,6 +49,11 @@ describe('token parameters', () => {
     assert.deepEqual(v('identifier=http://x|'), [{ system: 'http://x' }]);
     assert.deepEqual(v('identifier=a\\|b'), [{ code: 'a|b' }], 'escaped pipe');
     assert.deepEqual(v('identifier=a\\,b,c'), [{ code: 'a,b' }, { code: 'c' }], 'escaped comma');
+    assert.deepEqual(v('identifier=1,2,3'), [{ code: '1' }, { code: '2' }, { code: '3' }]);
+    assert.deepEqual(v('identifier=http://x|1,|2,3,http://y|'), [{ system: 'http://x', code: '1' }, { system: '', code: '2' }, { code: '3' }, { system: 'http://y' }]);
+    assert.deepEqual(v('identifier=a\\b'), [{ code: 'a\\b' }], 'a backslash before another character is kept');
+    assert.deepEqual(v('identifier=a\\'), [{ code: 'a\\' }], 'a trailing backslash is kept');
+    assert.deepEqual(v('identifier=a\\\\|b'), [{ system: 'a\\', code: 'b' }], 'an escaped backslash before a separator');
   });
 
   it('checks declared codes, but not codes of another explicit system', () => {

@@ -86,7 +86,17 @@ export async function search(state: RouterState, rc: RequestContext, def: Resour
     }
     included = included.map((r) => stampVersion(r));
   }
-  for (const r of [...matches, ...included]) await state.hooks.checkResource?.(rc.ctx, r);
+  // The hook answers with a promise only when it waits for something: a page of plain checks
+  // passes without a microtask per entry.
+  const { hooks } = state;
+  if (hooks.checkResource) {
+    for (const list of [matches, included]) {
+      for (const r of list) {
+        const pending = hooks.checkResource(rc.ctx, r);
+        if (pending) await pending;
+      }
+    }
+  }
 
   const shapedMatches = parsed.summary === 'count' ? [] : matches.map((r) => applyElements(applySummary(r, parsed.summary, lists), parsed.elements, lists));
   const shapedIncluded = parsed.summary === 'count' ? [] : included.map((r) => {

@@ -3,6 +3,8 @@
 
 /** Split on every unescaped `sep`, keeping escapes in the parts (unescape each part afterwards). */
 export function splitUnescaped(value: string, sep: string): string[] {
+  // Most values hold no escape at all (a list of ids): the plain split gives the same parts.
+  if (!value.includes('\\')) return value.split(sep);
   const parts: string[] = [];
   let current = '';
   for (let i = 0; i < value.length; i++) {
@@ -23,5 +25,6 @@ export function splitUnescaped(value: string, sep: string): string[] {
 
 /** Remove search escapes; a backslash before any other character is kept literally. */
 export function unescapeValue(value: string): string {
+  if (!value.includes('\\')) return value;
   return value.replace(/\\([\\,|$])/g, '$1');
 }

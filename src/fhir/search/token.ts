@@ -6,7 +6,8 @@ import { matchesText } from './string.js';
 import type { SearchParamDef, TokenClause, TokenValue } from './types.js';
 
 export function parseTokenValue(raw: string, def: SearchParamDef): TokenValue {
-  const parts = splitUnescaped(raw, '|');
+  // A plain code (every id of an `_id` list) needs no splitting.
+  const parts = raw.includes('|') ? splitUnescaped(raw, '|') : [raw];
   if (parts.length > 2) {
     throw invalidValue(`Search parameter '${def.name}': '${raw}' has more than one '|'; a token is 'code', 'system|code', '|code' or 'system|'`, [def.name]);
   }
