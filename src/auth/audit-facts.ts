@@ -35,8 +35,14 @@ export function recordSearchedPatients(facts: AuditFacts | undefined, search: Pa
 /** A resource about to leave: its id and the patients it belongs to. */
 export function recordReturned(facts: AuditFacts | undefined, resource: Resource, baseUrl: string): void {
   if (!facts) return;
+  const { patients } = facts;
+  // A Patient is named once, as a patient: the line writes no object entity for a patient it
+  // names (audit.ts), so a page of 50 Patients makes no 'Patient/id' strings.
+  if (resource.resourceType === 'Patient') {
+    if (resource.id) patients.add(resource.id);
+    return;
+  }
   if (resource.id) facts.resources.add(`${resource.resourceType}/${resource.id}`);
   // A Binary names no patient of its own (forEachCompartmentPatient finds none in it).
-  const { patients } = facts;
   forEachCompartmentPatient(resource, baseUrl, (p) => { patients.add(p); });
 }

@@ -93,6 +93,10 @@ const MAX_ENTITIES = 500;
 /** `"key":value,…` of an object, without its braces: a fixed run of members inside a record. */
 const members = (o: object): string => JSON.stringify(o).slice(1, -1);
 const str = (v: string): string => JSON.stringify(v);
+/** Characters JSON writes as they are: ids (FHIR ids are [A-Za-z0-9-.]) and `Type/` need no escaping. */
+const PLAIN_JSON = /^[A-Za-z0-9\-./]*$/;
+/** JSON of `prefix + id`, without JSON.stringify for the ids a reference holds (each entity has one). */
+const referenceJson = (prefix: string, id: string): string => (PLAIN_JSON.test(id) ? `"${prefix}${id}"` : str(prefix + id));
 const PATIENT_ENTITY = members({
   type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1', display: 'Person' },
   role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
@@ -169,21 +173,27 @@ export function auditLineFor(input: AuditInput): string {
   const context = auth?.patient && !facts?.patients.has(auth.patient) ? auth.patient : undefined;
   const read = type === 'Patient' && id && !facts?.patients.has(id) && id !== context ? id : undefined;
   const isPatient = (p: string): boolean => facts?.patients.has(p) === true || p === context || p === read;
-  const entity: string[] = [];
-  const patient = (p: string): void => { entity.push(`{"what":{"reference":${str(`Patient/${p}`)}},${PATIENT_ENTITY}}`); };
+  // The entities are written straight into one string (a page names 50 and more): at most
+  // MAX_ENTITIES patients and objects, then the query.
+  let entity = '';
+  let entities = 0;
+  const add = (e: string): void => {
+    if (entities++ < MAX_ENTITIES) entity = entity === '' ? e : `${entity},${e}`;
+  };
+  const patient = (p: string): void => { add(`{"what":{"reference":${referenceJson('Patient/', p)}},${PATIENT_ENTITY}}`); };
   if (facts) for (const p of facts.patients) patient(p);
   if (context !== undefined) patient(context);
   if (read !== undefined) patient(read);
   const own = type && id ? `${type}/${id}` : undefined;
   const object = (r: string): void => {
-    if (!(r.startsWith('Patient/') && isPatient(r.slice(8)))) entity.push(`{"what":{"reference":${str(r)}},${OBJECT_TYPE}}`);
+    if (!(r.startsWith('Patient/') && isPatient(r.slice(8)))) add(`{"what":{"reference":${referenceJson('', r)}},${OBJECT_TYPE}}`);
   };
   if (facts) for (const r of facts.resources) object(r);
   if (own !== undefined && !facts?.resources.has(own)) object(own);
-  if (entity.length > MAX_ENTITIES) entity.length = MAX_ENTITIES;
   if (req.query.length > 0 || interaction === 'search-type') {
     const query = redactQuery(req.query);
-    entity.push(`{${OBJECT_TYPE},${QUERY_ROLE},"description":${str(`${req.method} ${type ?? ''}${query ? `?${query}` : ''}`)},"query":${str(Buffer.from(query).toString('base64'))}}`);
+    const described = `{${OBJECT_TYPE},${QUERY_ROLE},"description":${str(`${req.method} ${type ?? ''}${query ? `?${query}` : ''}`)},"query":${str(Buffer.from(query).toString('base64'))}}`;
+    entity = entity === '' ? described : `${entity},${described}`;
   }
   const clientId = auth?.clientId ?? (auth?.kind === 'anonymous' ? 'anonymous' : 'unauthenticated');
   const agent = agentJson(clientId, auth?.subject, auth?.scopes)
@@ -192,7 +202,7 @@ export function auditLineFor(input: AuditInput): string {
   return `{"resourceType":"AuditEvent","id":"${uniqueId()}","extension":[{"url":"urn:oscar-fhir:request-id","valueString":${str(req.requestId)}},${place.extension}],`
     + `${REST_TYPE},${interactionJson(interaction)},`
     + `"recorded":"${recordedNow()}","outcome":"${outcomeOf(status)}","outcomeDesc":${str(`HTTP ${status}${facts?.denial ? ` ${facts.denial}` : ''}`)},`
-    + `"agent":[${agent}],${place.source}${entity.length > 0 ? `,"entity":[${entity.join(',')}]` : ''}}`;
+    + `"agent":[${agent}],${place.source}${entity !== '' ? `,"entity":[${entity}]` : ''}}`;
 }
 
 /** The request's AuditEvent as an object: the line of auditLineFor, read back. */

@@ -33,7 +33,7 @@ export interface AuditFacts {
   type?: string;
   id?: string;
   operation?: string;
-  /** 'Type/id' of every resource returned. */
+  /** 'Type/id' of every resource returned, but a Patient's: its id is among the patients. */
   resources: Set<string>;
   /** Ids of every patient the request concerned (context, returned, searched for). */
   patients: Set<string>;
