@@ -1,8 +1,8 @@
 // Router: searchset Bundles, paging links and cursors, _summary/_elements, includes, lenient handling.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Bundle, FhirResource, OperationOutcome, Patient } from 'fhir/r4.js';
-import { decodeCursor } from '../../src/fhir/index.js';
+import type { Bundle, FhirResource, OperationOutcome, Patient, Resource } from 'fhir/r4.js';
+import { decodeCursor, FhirError } from '../../src/fhir/index.js';
 import { callsTo } from './fake-registry.js';
 import { BASE, request, setup } from './harness.js';
 
@@ -202,6 +202,29 @@ describe('router: search', () => {
     const unsupported = await call('GET', '/Patient?_include=Patient:organization');
     assert.equal(unsupported.status, 400);
     assert.equal((await call('GET', '/Patient?_include:iterate=Patient:general-practitioner')).status, 400);
+  });
+
+  it('passes every match and every included resource through checkResource; a refusal, thrown or awaited, is the answer', async () => {
+    const seen: string[] = [];
+    const refuse = (what: string) => ({
+      checkResource(_ctx: unknown, r: Resource): void | Promise<void> {
+        const key = `${r.resourceType}/${r.id ?? ''}`;
+        seen.push(key);
+        if (key === what) throw new FhirError(403, { severity: 'error', code: 'forbidden', diagnostics: 'not for this token' });
+        // An answer the hook has to wait for (an OSCAR question) comes as a promise.
+        if (r.resourceType === 'Practitioner') return Promise.resolve();
+      },
+    });
+    const path = '/Patient?_id=1,2,3&_include=Patient:general-practitioner';
+    const passed = await setup({ hooks: refuse('none') }).call('GET', path);
+    assert.equal(passed.status, 200);
+    assert.deepEqual(seen.slice(0, 3), ['Patient/1', 'Patient/2', 'Patient/3']);
+    assert.deepEqual(seen.slice(3).sort(), ['Practitioner/7', 'Practitioner/8']);
+    seen.length = 0;
+    assert.equal((await setup({ hooks: refuse('Practitioner/8') }).call('GET', path)).status, 403, 'an included resource refused');
+    assert.equal((await setup({ hooks: refuse('Patient/3') }).call('GET', path)).status, 403, 'a match refused');
+    const late = { checkResource: (_ctx: unknown, r: Resource) => (r.id === '8' ? Promise.reject(new FhirError(403, { severity: 'error', code: 'forbidden', diagnostics: 'no' })) : undefined) };
+    assert.equal((await setup({ hooks: late }).call('GET', path)).status, 403, 'a refusal the hook answers with a promise');
   });
 
   it('_revinclude is a 400 that calls no handler', async () => {
