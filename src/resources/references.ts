@@ -16,12 +16,12 @@ export function personDisplay(first: string | null | undefined, last: string | n
 
 export function practitionerRef(providerNo: string | null | undefined, display?: string): Reference | undefined {
   if (isOutsideProvider(providerNo)) return nonBlank(display) ? { display: nonBlank(display) } : undefined;
-  return { reference: `Practitioner/${nonBlank(providerNo)}`, display: nonBlank(display) };
+  return { display: nonBlank(display), reference: `Practitioner/${nonBlank(providerNo)}` };
 }
 
 export function patientRef(demographicNo: number | null | undefined, display?: string): Reference | undefined {
   if (typeof demographicNo !== 'number' || !(demographicNo > 0)) return undefined;
-  return { reference: `Patient/${demographicNo}`, display: nonBlank(display) };
+  return { display: nonBlank(display), reference: `Patient/${demographicNo}` };
 }
 
 /**

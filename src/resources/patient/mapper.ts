@@ -101,7 +101,7 @@ export function birthDateOf(year?: string, month?: string, day?: string): string
 }
 
 function codingOf(system: string, code: string, display?: string): { coding: { system: string; code: string; display?: string }[] } {
-  return { coding: [{ system, code, display }] };
+  return { coding: [{ code, display, system }] };
 }
 
 function hasAddress(a: AddressFacts | undefined): a is AddressFacts {
@@ -116,13 +116,13 @@ function sameAddress(a: AddressFacts, b: AddressFacts): boolean {
 function fhirAddress(a: AddressFacts, type?: Address['type']): Address {
   const canadian = a.province !== undefined && CANADIAN_PROVINCES.has(a.province.toUpperCase());
   return {
-    use: 'home', type, line: a.line ? [a.line] : undefined, city: a.city, state: a.province, postalCode: a.postal,
-    country: canadian ? 'CA' : undefined,
+    city: a.city, country: canadian ? 'CA' : undefined, line: a.line ? [a.line] : undefined, postalCode: a.postal,
+    state: a.province, type, use: 'home',
   };
 }
 
 function telecom(system: ContactPoint['system'], value: string | undefined, use?: ContactPoint['use']): ContactPoint | undefined {
-  return value ? { system, value, use } : undefined; // CA Baseline: telecom.system and .value 1..1
+  return value ? { system, use, value } : undefined; // CA Baseline: telecom.system and .value 1..1
 }
 
 /** OFFICIAL_LANGUAGES by their names in lower case: OSCAR's officialLanguage matched whatever its case. */
@@ -142,26 +142,26 @@ export function buildPatient(f: DemographicFacts, cfg: MappingConfig): Patient {
   if (f.hin && jhnSystem) {
     identifiers.push({
       extension: f.ver ? [{ url: IDENTIFIER_VERSION_EXTENSION, valueString: f.ver }] : undefined,
-      type: codingOf(SYSTEMS.v2IdentifierType, 'JHN', 'Jurisdictional health number (Canada)'),
-      system: jhnSystem, value: f.hin, period: { start: f.hcEffective, end },
+      period: { end, start: f.hcEffective }, system: jhnSystem,
+      type: codingOf(SYSTEMS.v2IdentifierType, 'JHN', 'Jurisdictional health number (Canada)'), value: f.hin,
     });
   } else if (f.hin) {
     // mapping §8.1: OT / out-of-country cards have no JHN system; keep the number locally.
-    identifiers.push({ system: localSystem(cfg, 'healthCard'), value: f.hin, period: { start: f.hcEffective, end }, assigner: f.hcType ? { display: f.hcType } : undefined });
+    identifiers.push({ assigner: f.hcType ? { display: f.hcType } : undefined, period: { end, start: f.hcEffective }, system: localSystem(cfg, 'healthCard'), value: f.hin });
   }
   if (f.demographicNo !== undefined) {
-    identifiers.push({ use: 'usual', type: codingOf(SYSTEMS.v2IdentifierType, 'MR', 'Medical record number'), system: localSystem(cfg, 'demographicNo'), value: String(f.demographicNo) });
+    identifiers.push({ system: localSystem(cfg, 'demographicNo'), type: codingOf(SYSTEMS.v2IdentifierType, 'MR', 'Medical record number'), use: 'usual', value: String(f.demographicNo) });
   }
   if (f.chartNo) {
-    identifiers.push({ type: codingOf(SYSTEMS.v2IdentifierType, 'MR', 'Medical record number'), system: localSystem(cfg, 'chartNo'), value: f.chartNo });
+    identifiers.push({ system: localSystem(cfg, 'chartNo'), type: codingOf(SYSTEMS.v2IdentifierType, 'MR', 'Medical record number'), value: f.chartNo });
   }
 
   const names: HumanName[] = [{
-    use: 'official', family: f.lastName,
+    family: f.lastName,
     given: [f.firstName, ...(f.middleNames ? f.middleNames.split(/\s+/) : [])].filter((g): g is string => !!g),
-    prefix: f.title ? [f.title] : undefined,
+    prefix: f.title ? [f.title] : undefined, use: 'official',
   }];
-  if (f.alias) names.push({ use: 'nickname', text: f.alias });
+  if (f.alias) names.push({ text: f.alias, use: 'nickname' });
 
   const addresses: Address[] = [];
   if (hasAddress(f.mailing)) addresses.push(fhirAddress(f.mailing));
@@ -172,23 +172,25 @@ export function buildPatient(f: DemographicFacts, cfg: MappingConfig): Patient {
   const language = officialLanguageOf(f.officialLanguage);
   const gp = practitionerRef(f.providerNo, f.providerDisplay);
 
+  // Written in canonical order (src/fhir/canonical-order.ts), so that withoutEmpty keeps the parts
+  // with nothing to drop as they are instead of copying them in that order.
   return withoutEmpty<Patient>({
     resourceType: 'Patient',
     id: f.demographicNo !== undefined ? String(f.demographicNo) : undefined,
     meta: { lastUpdated: f.lastUpdated, profile: [CA_BASELINE_PROFILES.Patient] },
-    identifier: identifiers.filter((i): i is Identifier => !!i),
     active: f.patientStatus !== undefined ? f.patientStatus === ACTIVE_STATUS : undefined,
+    address: addresses,
+    birthDate: birthDateOf(f.dobYear, f.dobMonth, f.dobDay),
+    communication: language ? [{ language: { coding: [{ code: language.code, display: language.display, system: SYSTEMS.bcp47 }], text: language.display }, preferred: true }] : undefined,
+    deceasedBoolean: f.patientStatus === DECEASED_STATUS ? true : undefined,
+    gender: f.sex ? (SEX_TO_GENDER[f.sex.toUpperCase()] ?? 'unknown') : undefined,
+    generalPractitioner: gp && gp.reference ? [gp] : undefined,
+    identifier: identifiers.filter((i): i is Identifier => !!i),
     name: names,
     telecom: [
       telecom('phone', f.homePhone, 'home'), telecom('phone', f.workPhone, 'work'),
       telecom('phone', f.cellPhone, 'mobile'), telecom('email', f.email),
     ].filter((c): c is ContactPoint => !!c),
-    gender: f.sex ? (SEX_TO_GENDER[f.sex.toUpperCase()] ?? 'unknown') : undefined,
-    birthDate: birthDateOf(f.dobYear, f.dobMonth, f.dobDay),
-    deceasedBoolean: f.patientStatus === DECEASED_STATUS ? true : undefined,
-    address: addresses,
-    communication: language ? [{ language: { coding: [{ system: SYSTEMS.bcp47, code: language.code, display: language.display }], text: language.display }, preferred: true }] : undefined,
-    generalPractitioner: gp && gp.reference ? [gp] : undefined,
   });
 }
 
