@@ -76,4 +76,37 @@ describe('withoutEmpty', () => {
     assert.deepEqual(withoutEmpty([['', undefined], ['a'], []]), [['a']]);
     assert.deepEqual(withoutEmpty(['a', undefined, 'b']), ['a', 'b']);
   });
+  it('returns a part with nothing to drop and in canonical order as it is, and copies every other part', () => {
+    const clean = { code: 'c', display: 'd', system: 's' };
+    const outOfOrder = { system: 's', code: 'c' };
+    const strings = ['a', 'b'];
+    const input = {
+      resourceType: 'Patient', id: '1', meta: { profile: ['p'] }, coding: [clean], other: [outOfOrder], given: strings,
+      dropped: { text: 't', blank: '' },
+    };
+    const out = withoutEmpty(input) as typeof input;
+    assert.notEqual(out, input);
+    assert.equal(out.meta, input.meta);
+    assert.equal(out.coding, input.coding);
+    assert.equal(out.coding[0], clean);
+    assert.equal(out.given, strings);
+    assert.notEqual(out.other, input.other, 'an array holding a reordered object is a new array');
+    assert.notEqual(out.other[0], outOfOrder);
+    assert.deepEqual(Object.keys(out.other[0]!), ['code', 'system']);
+    assert.notEqual(out.dropped, input.dropped);
+    assert.deepEqual(out.dropped, { text: 't' });
+    assert.deepEqual(input.dropped, { text: 't', blank: '' });
+  });
+  it('copies an object without a prototype into a plain one, and drops the holes of an array', () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 'x', b: 'y' });
+    const out = withoutEmpty({ bare });
+    assert.notEqual(out.bare, bare);
+    assert.equal(Object.getPrototypeOf(out.bare), Object.prototype);
+    assert.deepEqual(out.bare, { a: 'x', b: 'y' });
+    // eslint-disable-next-line no-sparse-arrays
+    const holey = ['a', , 'b'];
+    const kept = withoutEmpty({ holey }).holey;
+    assert.deepEqual(kept, ['a', 'b']);
+    assert.equal(kept.length, 2);
+  });
 });
