@@ -49,31 +49,41 @@ function prune(value: unknown): unknown {
     const o = value as Record<string, unknown>;
     // Members in canonical order (src/fhir/canonical-order.ts): a resource built here is written
     // as it is, with no sorted copy, when its version id is made (src/fhir/version.ts).
-    const keys = Object.keys(o);
-    let inOrder = true;
-    for (let i = 1; inOrder && i < keys.length; i++) if (!precedes(keys[i - 1]!, keys[i]!, true)) inOrder = false;
-    if (!inOrder) sortKeys(keys);
-    let out: Record<string, unknown> | undefined = inOrder ? undefined : {}; // else made at the first member dropped or changed
+    if (Object.getPrototypeOf(o) === Object.prototype) {
+      // Members already in that order, as the mappers write them: read by for-in (V8 reads each
+      // member from the object's own list, where o[k] over Object.keys looks every name up), and
+      // the object itself returned when nothing in it changes. At a member out of order the
+      // sorted way below starts again.
+      let out: Record<string, unknown> | undefined; // made at the first member dropped or changed
+      let kept = 0;
+      let last: string | undefined;
+      let inOrder = true;
+      for (const k in o) {
+        if (last !== undefined && !precedes(last, k, true)) { inOrder = false; break; }
+        last = k;
+        const v = o[k];
+        const p = prune(v);
+        if (out === undefined && (p !== v || p === undefined)) {
+          out = {};
+          for (const j in o) { if (j === k) break; out[j] = o[j]; } // the members before k, each kept as it is
+        }
+        if (p !== undefined) {
+          kept++;
+          if (out !== undefined) out[k] = p;
+        }
+      }
+      if (inOrder) return kept === 0 ? undefined : out ?? o;
+    }
+    // Out of order, or not a plain object (made a plain one, its own members only): a sorted copy.
+    const keys = sortKeys(Object.keys(o));
+    const out: Record<string, unknown> = {};
     let kept = 0;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
-      const v = o[k];
-      const p = prune(v);
-      if (out === undefined && (p !== v || p === undefined)) {
-        out = {};
-        for (let j = 0; j < i; j++) out[keys[j]!] = o[keys[j]!];
-      }
-      if (p !== undefined) {
-        kept++;
-        if (out !== undefined) out[k] = p;
-      }
+      const p = prune(o[k]);
+      if (p !== undefined) { out[k] = p; kept++; }
     }
-    if (kept === 0) return undefined;
-    // A null-prototype or class object becomes a plain copy, as before.
-    if (out !== undefined || Object.getPrototypeOf(o) === Object.prototype) return out ?? o;
-    out = {};
-    for (let i = 0; i < keys.length; i++) out[keys[i]!] = o[keys[i]!];
-    return out;
+    return kept ? out : undefined;
   }
   return value;
 }
