@@ -12,8 +12,17 @@ export interface ServerProcess {
   peakRssBytes(): number;
   /** Current resident memory (VmRSS), in bytes. */
   rssBytes(): number;
+  /** CPU time the server process has used so far (user + system), in ms, to 10 ms. */
+  cpuMs(): number;
   output(): string;
   stop(): Promise<void>;
+}
+
+/** utime + stime of /proc/PID/stat, in clock ticks of 10 ms (USER_HZ is 100 on Linux). */
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after the command name, which may hold spaces
+  return Number(fields[11]) + Number(fields[12]);
 }
 
 function statusField(pid: number, field: string): number {
@@ -53,6 +62,7 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     child,
     peakRssBytes: () => statusField(child.pid!, 'VmHWM'),
     rssBytes: () => statusField(child.pid!, 'VmRSS'),
+    cpuMs: () => cpuTicks(child.pid!) * 10,
     output: () => out,
     stop,
   };
