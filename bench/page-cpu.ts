@@ -13,10 +13,9 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generateClinic } from '../src/sim/clinic/generate.js';
-import { demoCredentials } from '../src/sim/options.js';
 import { startSimulator } from '../src/sim/server.js';
 import type { HttpExchange, HttpReply } from '../src/oscar/http-transport.js';
+import { benchClinic } from './lib/clinic.js';
 
 type Product = typeof import('../src/app.js') & typeof import('../src/config.js') & typeof import('../src/logging.js')
   & typeof import('../src/oscar/http-transport.js') & typeof import('../src/fhir/exchange.js');
@@ -29,12 +28,7 @@ const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 30);
 const builds = [args.includes('--from-src') ? 'src' : 'dist', ...(opt('ab') ? [opt('ab')!] : [])];
 if (args.includes('--ab-first')) builds.reverse();
 
-const credentials = demoCredentials({});
-const timezone = 'America/Toronto';
-const data = generateClinic({ seed: 1, patients: 300, timezone, credentials });
-const base = [...data.demographics];
-// As bench/servers/sim.ts: copies of the clinic's demographics under new numbers.
-for (let k = 0; k < 4000; k++) data.demographics.push({ ...base[k % base.length]!, demographicNo: 100_000 + k, chartNo: `X${k}` });
+const { credentials, timezone, data } = benchClinic({ copies: 4000 });
 const sim = await startSimulator({ port: 0, credentials, data });
 
 // The CPU when each OSCAR exchange is sent and answered: a request's CPU split at

@@ -8,13 +8,12 @@
 //     [--build=DIR] (DIR instead of dist/: one build per process, the steadier A/B on a loaded machine)
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generateClinic } from '../src/sim/clinic/generate.js';
-import { demoCredentials } from '../src/sim/options.js';
 import { startSimulator } from '../src/sim/server.js';
 import { createFacade } from '../src/app.js';
 import { connectionFromCredentials, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logging.js';
 import { HttpTransport, type HttpExchange, type HttpReply } from '../src/oscar/http-transport.js';
+import { benchClinic } from './lib/clinic.js';
 
 type Build = typeof import('../src/oscar/soap-reply.js') & typeof import('../src/oscar/soap-schema.js')
   & typeof import('../src/oscar/normalise/clinic-time.js') & typeof import('../src/resources/patient/mapper.js')
@@ -26,9 +25,7 @@ const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 300);
 const builds = [opt('build') ?? (args.includes('--from-src') ? 'src' : 'dist'), ...(opt('ab') ? [opt('ab')!] : [])];
 if (args.includes('--ab-first')) builds.reverse();
 
-const credentials = demoCredentials({});
-const timezone = 'America/Toronto';
-const data = generateClinic({ seed: 1, patients: 300, timezone, credentials });
+const { credentials, timezone, data } = benchClinic();
 const sim = await startSimulator({ port: 0, credentials, data });
 
 // The WSDL and the getDemographics answer of the 50-result page, recorded as a facade (from src/)

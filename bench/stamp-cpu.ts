@@ -12,9 +12,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { Resource } from 'fhir/r4.js';
-import { generateClinic } from '../src/sim/clinic/generate.js';
-import { demoCredentials } from '../src/sim/options.js';
 import { startSimulator } from '../src/sim/server.js';
+import { benchClinic } from './lib/clinic.js';
 
 type Build = typeof import('../src/resources/without-empty.js') & typeof import('../src/fhir/version.js')
   & typeof import('../src/fhir/bundle.js') & typeof import('../src/fhir/json-bytes.js');
@@ -35,12 +34,7 @@ async function recordPage(dir: string): Promise<Resource[]> {
   type App = typeof import('../src/app.js') & typeof import('../src/config.js') & typeof import('../src/logging.js');
   const url = (m: string): string => pathToFileURL(resolve(import.meta.dirname, '..', dir, `${m}.js`)).href;
   const p = Object.assign({}, ...await Promise.all(['app', 'config', 'logging'].map((m) => import(url(m))))) as App;
-  const credentials = demoCredentials({});
-  const timezone = 'America/Toronto';
-  const data = generateClinic({ seed: 1, patients: 300, timezone, credentials });
-  const base = [...data.demographics];
-  // As bench/servers/sim.ts and page-cpu.ts: copies of the clinic's demographics under new numbers.
-  for (let k = 0; k < 4000; k++) data.demographics.push({ ...base[k % base.length]!, demographicNo: 100_000 + k, chartNo: `X${k}` });
+  const { credentials, timezone, data } = benchClinic({ copies: 4000 });
   const sim = await startSimulator({ port: 0, credentials, data });
   const config = p.loadConfig({
     LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', FHIR_BASE_URL: 'http://127.0.0.1:1/fhir', OSCAR_TIMEZONE: timezone,

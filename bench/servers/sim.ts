@@ -6,22 +6,13 @@
 // rpc 'capture' (true/false) records every request it answers, with when it arrived and when its
 // answer was written; 'captured' hands the record over (miss-by-type.ts replays it).
 import { PerformanceObserver } from 'node:perf_hooks';
-import { generateClinic } from '../../src/sim/clinic/generate.js';
-import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator } from '../../src/sim/server.js';
+import { benchClinic } from '../lib/clinic.js';
 import { readCandidates } from '../lib/read-candidates.js';
 import type { CapturedCall } from '../lib/replay.js';
 import { processStats, serveChild } from '../lib/proc.js';
 
-const credentials = demoCredentials({});
-const timezone = 'America/Toronto';
-const data = generateClinic({ seed: 1, patients: Number(process.env.BENCH_PATIENTS ?? 300), timezone, credentials });
-const base = [...data.demographics];
-const extra = Number(process.env.BENCH_EXTRA_PATIENTS ?? 0);
-for (let k = 0; k < extra; k++) {
-  const row = base[k % base.length]!;
-  data.demographics.push({ ...row, demographicNo: 100_000 + k, chartNo: `X${k}` });
-}
+const { credentials, data } = benchClinic({ patients: Number(process.env.BENCH_PATIENTS ?? 300), copies: Number(process.env.BENCH_EXTRA_PATIENTS ?? 0) });
 const KEPT_HEADERS = ['content-type', 'soapaction', 'accept', 'authorization'];
 let capturing = false;
 let calls: CapturedCall[] = [];
