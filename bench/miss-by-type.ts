@@ -6,8 +6,9 @@
 // shared machine hits both alike; the difference within each pair is the facade's time, and its
 // p50 and p99 over the pairs are reported.
 // The control (with `passThrough`): the same calls made through a bare node:http process in the
-// middle (servers/pass-through.ts: no FHIR work, a fixed body), measured the same way for the same
-// request, raw replay and pass-through alternating which goes first. Its added time over the raw
+// middle (servers/pass-through.ts: no FHIR work, a body as long as the facade's answer to that
+// request), measured the same way for the same request, raw replay and pass-through alternating
+// which goes first. Its added time over the raw
 // client is what one process hop costs on this machine; the facade's figure is reported as
 // measured, the control beside it.
 // A production server is warm: before anything is measured, every case is answered and replayed
@@ -21,7 +22,7 @@ import type { LoadResult } from './lib/loadgen.js';
 import type { Child } from './lib/proc.js';
 import { replay, type CapturedCall } from './lib/replay.js';
 import { schedMs, schedOf } from './lib/sched.js';
-import { exchange } from './lib/sequential.js';
+import { exchange, sizedExchange } from './lib/sequential.js';
 
 export interface MissCase {
   name: string;
@@ -76,7 +77,7 @@ export interface MissCaseReport {
   pausedRequests: number;
   pausedMs: number;
   /** The control, when measured: the pass-through's time and its added time over the same raw replays. */
-  passThrough?: { p50Ms: number; p99Ms: number; addedP50Ms: number; addedP99Ms: number };
+  passThrough?: { p50Ms: number; p99Ms: number; addedP50Ms: number; addedP99Ms: number; facadeOverP50Ms: number };
 }
 
 /**
@@ -138,14 +139,14 @@ new PerformanceObserver((list) => { for (const e of list.getEntries()) clientPau
 const clientGcIn = (from: number, to: number): number => clientPauses.reduce((a, p) => a + Math.max(0, Math.min(to, p.to) - Math.max(from, p.from)), 0);
 
 /** The calls the simulator saw for one facade request, change-feed polls left out. */
-async function answered(o: Setup, path: string): Promise<{ status: number; ms: number; calls: CapturedCall[]; waitMs: number; runMs: number; clientWaitMs: number; simWaitMs: number; window: [number, number]; simGcMs: number }> {
+async function answered(o: Setup, path: string): Promise<{ status: number; bytes: number; ms: number; calls: CapturedCall[]; waitMs: number; runMs: number; clientWaitMs: number; simWaitMs: number; window: [number, number]; simGcMs: number }> {
   await o.sim.rpc('capture', true);
   const simGc0 = await o.sim.rpc<number>('gc');
   const s0 = schedOf(o.facade.proc.pid!);
   const own0 = schedOf(process.pid);
   const sim0 = schedOf(o.sim.proc.pid!);
   const t = performance.now();
-  const status = await exchange({ method: 'GET', url: `${o.facade.info.base}${path}`, headers: o.headers });
+  const { status, bytes } = await sizedExchange({ method: 'GET', url: `${o.facade.info.base}${path}`, headers: o.headers });
   const end = performance.now();
   const s1 = schedOf(o.facade.proc.pid!);
   const clientWaitMs = schedMs(own0, schedOf(process.pid), 'wait');
@@ -153,7 +154,7 @@ async function answered(o: Setup, path: string): Promise<{ status: number; ms: n
   const simGcMs = (await o.sim.rpc<number>('gc')) - simGc0;
   const calls = (await o.sim.rpc<CapturedCall[]>('captured')).filter((call) => !(call.body && FEED_CALL.test(call.body)));
   await o.sim.rpc('capture', false);
-  return { status, ms: end - t, calls, waitMs: schedMs(s0, s1, 'wait'), runMs: schedMs(s0, s1, 'run'), clientWaitMs, simWaitMs, window: [t, end], simGcMs };
+  return { status, bytes, ms: end - t, calls, waitMs: schedMs(s0, s1, 'wait'), runMs: schedMs(s0, s1, 'run'), clientWaitMs, simWaitMs, window: [t, end], simGcMs };
 }
 
 /**
@@ -181,12 +182,17 @@ async function warmUp(o: Setup & { cases: MissCase[] }): Promise<number> {
   const origin = new URL(o.sim.info.url).origin;
   const queues = o.cases.map((c) => Array.from({ length: c.warm }, (_, k) => c.paths[c.paths.length - 1 - (k % c.paths.length)]!));
   let n = 0;
+  // A case with fewer paths than warm-up requests goes round them again: the cache is emptied
+  // first, so that every warm-up request is a miss, as every measured one is.
+  const done = new Set<string>();
   for (let k = 0; queues.some((q) => k < q.length); k++) {
     for (const q of queues) {
       if (k >= q.length) continue;
-      const { calls } = await answered(o, q[k]!);
+      if (done.has(q[k]!)) { await o.facade.rpc('clear'); done.clear(); }
+      done.add(q[k]!);
+      const { calls, bytes } = await answered(o, q[k]!);
       await replay(origin, calls);
-      if (o.passThrough) await passedThrough(o, calls);
+      if (o.passThrough) await passedThrough(o, calls, bytes);
       n++;
     }
   }
@@ -197,12 +203,13 @@ async function warmUp(o: Setup & { cases: MissCase[] }): Promise<number> {
 interface Setup { facade: Child<{ base: string }>; sim: SimChild; headers: Record<string, string>; profileDir?: string; passThrough?: Child<{ base: string }> }
 
 /**
- * The same calls through the pass-through process: its time (ms), and whether every call was
- * answered 200. Recorded by the simulator like the raw replay, so both make it do the same work.
+ * The same calls through the pass-through process, answered with a body as long as the facade's
+ * answer (`bytes`): its time (ms), and whether every call was answered 200. Recorded by the
+ * simulator like the raw replay, so both make it do the same work.
  */
-async function passedThrough(o: Setup, calls: CapturedCall[]): Promise<{ ms: number; ok: boolean }> {
+async function passedThrough(o: Setup, calls: CapturedCall[], bytes: number): Promise<{ ms: number; ok: boolean }> {
   const pass = o.passThrough!;
-  await pass.rpc('calls', calls);
+  await pass.rpc('calls', { calls, bytes });
   await o.sim.rpc('capture', true);
   const t = performance.now();
   const status = await exchange({ method: 'GET', url: `${pass.info.base}/read` });
@@ -230,7 +237,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     // The facade is idle between its requests (the replay does not reach it), so the CPU it spent
     // while answering is this request's, change-feed polls aside.
     const cpu0 = await o.facade.rpc<Cpu>('cpu');
-    const { status, ms, calls: seen, waitMs: waited, runMs, clientWaitMs, simWaitMs, window, simGcMs } = await answered(o, path);
+    const { status, bytes, ms, calls: seen, waitMs: waited, runMs, clientWaitMs, simWaitMs, window, simGcMs } = await answered(o, path);
     const paused = pausesIn(await o.facade.rpc<Gc>('gc'), performance.timeOrigin + window[0], performance.timeOrigin + window[1]);
     const cpu1 = await o.facade.rpc<Cpu>('cpu');
     // The first request of a case after the cache was cleared also loads what every request shares
@@ -239,11 +246,11 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     let raw: Awaited<ReturnType<typeof replayed>>;
     let pass: { ms: number; ok: boolean } | undefined;
     if (o.passThrough && i % 2 === 1) {
-      pass = await passedThrough(o, seen);
+      pass = await passedThrough(o, seen, bytes);
       raw = await replayed(o, origin, seen);
     } else {
       raw = await replayed(o, origin, seen);
-      if (o.passThrough) pass = await passedThrough(o, seen);
+      if (o.passThrough) pass = await passedThrough(o, seen, bytes);
     }
     if (status !== 200 || raw.statuses.some((s) => s !== 200) || pass?.ok === false) { skipped++; continue; }
     facadeMs.push(ms);
@@ -275,6 +282,8 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   // Each request and its replay form a pair: the added time is taken per pair, then its percentiles.
   const added = facadeMs.map((ms, i) => ms - rawMs[i]!);
   const passAdded = passMs.map((ms, i) => ms - rawMs[i]!);
+  // The facade against the control in the same pair: the facade's own work, the hop left out.
+  const facadeOver = passMs.map((ms, i) => facadeMs[i]! - ms);
   const slowest = [...splits].sort((a, b) => b.addedMs - a.addedMs).slice(0, Math.max(1, Math.ceil(added.length / 50)));
   const withoutWaits = splits.map((x) => x.addedMs - nan0(x.facadeWaitMs) - x.gcMs);
   const withoutMachine = splits.map((x) => x.addedMs - nan0(x.facadeWaitMs) - x.gcMs - Math.max(0, x.simMs, nan0(x.simWaitMs)) - Math.max(0, nan0(x.clientWaitMs)) - Math.max(0, x.otherGcMs));
@@ -283,7 +292,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     addedP50Ms: at(added, 50), addedP99Ms: at(added, 99), slowest, addedP99WithoutWaitsMs: at(withoutWaits, 99), addedP99WithoutMachineMs: at(withoutMachine, 99),
     pausedRequests: splits.filter((x) => x.gcMs > 0).length, pausedMs: splits.reduce((a, x) => a + x.gcMs, 0), skipped, facadeCpuMicros: cpuMicros / Math.max(1, facadeMs.length), facadeThreadMicros: threadMicros / Math.max(1, facadeMs.length),
     ...(profiling && { profile: profileFile }),
-    ...(passMs.length > 0 && { passThrough: { p50Ms: at(passMs, 50), p99Ms: at(passMs, 99), addedP50Ms: at(passAdded, 50), addedP99Ms: at(passAdded, 99) } }),
+    ...(passMs.length > 0 && { passThrough: { p50Ms: at(passMs, 50), p99Ms: at(passMs, 99), addedP50Ms: at(passAdded, 50), addedP99Ms: at(passAdded, 99), facadeOverP50Ms: at(facadeOver, 50) } }),
   };
 }
 

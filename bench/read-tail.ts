@@ -137,7 +137,7 @@ async function measure(type: ReadType, path: string, k: number): Promise<Row | u
     return { ms: r.ms, ok: r.statuses.every((s) => s === 200), sim: simBusy(seen), spread: together(seen), s: [a, b] };
   };
   const runPass = async (): Promise<{ ms: number; ok: boolean; wait: number }> => {
-    await pass.rpc('calls', f.calls);
+    await pass.rpc('calls', { calls: f.calls });
     const a = schedAll(pids);
     const t = performance.now();
     const status = await exchange({ method: 'GET', url: `${pass.info.base}/x`, headers });

@@ -9,11 +9,17 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 export interface Exchange { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; body?: string }
 
 /** Sends one request; resolves with its status once the whole body has arrived. */
-export function exchange(x: Exchange): Promise<number> {
+export async function exchange(x: Exchange): Promise<number> {
+  return (await sizedExchange(x)).status;
+}
+
+/** The same, with the length of the body that arrived (bytes, as sent: gzip stays gzip). */
+export function sizedExchange(x: Exchange): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const req = http.request(x.url, { method: x.method, agent, headers: { ...x.headers, ...(x.body !== undefined && { 'content-length': Buffer.byteLength(x.body) }) } }, (res) => {
-      res.on('data', () => {});
-      res.on('end', () => resolve(res.statusCode ?? 0));
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => { bytes += chunk.length; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
       res.on('error', reject);
     });
     req.on('error', reject);
