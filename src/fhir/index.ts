@@ -20,6 +20,7 @@ export { SUBSETTED_TAG, applySummary, applyElements, elementListsFor, tagSubsett
 export { searchsetBundle, pageLinks, buildQuery, type SearchsetInput, type PageLinksInput } from './bundle.js';
 export { mapLimited } from './include.js';
 export * from './search/types.js';
+export { pageOf, pageSpan } from './search/page.js';
 export { parseSearch, parseSubsetParams, DEFAULT_COUNT, MAX_COUNT, type SearchParseOptions } from './search/parse.js';
 export { ID_PARAM, LAST_UPDATED_PARAM } from './search/common-params.js';
 export { parseDateRange, dateRangeOf, periodRange, matchesDate, matchesDateClause, dateClauseWindow, type ParsedDate } from './search/date.js';

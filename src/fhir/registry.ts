@@ -31,15 +31,26 @@ export interface FhirContext {
 export interface SearchResult<R extends Resource = Resource> {
   /**
    * The matches of the requested page: at most `search.count`, starting at `search.offset`.
-   * With `unpaged: true`, instead every match (the router pages them).
+   * With `unpaged: true`, instead every match (search/page.ts cuts the page).
    */
   resources: R[];
   /** Number of matches of the whole search, when known. */
   total?: number;
   /** Resources for `_include`, when the handler resolves them itself. */
   included?: Resource[];
-  /** `resources` holds every match, unpaged: the router slices the page and counts the total. */
+  /** `resources` holds every match, unpaged: the page is cut (search/page.ts) and the total counted from them. */
   unpaged?: boolean;
+  /**
+   * With `unpaged`: work only a returned match needs (a tag, a copy), done on the page's matches
+   * alone when the page is cut, before the outgoing validation sees them.
+   */
+  finish?(resource: R): R;
+  /**
+   * Matches of this page the outgoing policy withheld (sanitize mode; their mapping is broken
+   * beyond repair, src/validation/README.md): `total` still counts them and the next page starts
+   * after them, so paging stays stable; the outcome says how many.
+   */
+  withheld?: number;
   /** Warnings / information for the client (an OperationOutcome entry with search.mode 'outcome'). */
   outcome?: Issue[];
 }

@@ -1,10 +1,11 @@
 // The outgoing validation policy (src/validation/README.md): every resource a handler
-// returns is validated before the router stamps its version. A failure is a mapping bug.
+// returns is validated before the router stamps its version, and of a search only the page that
+// is returned (an unpaged answer is cut to its page here first). A failure is a mapping bug.
 //   strict   → the request fails (500): tests run this way, so a bug fails the test.
 //   sanitize → the offending elements are dropped, the bug is logged (expressions only, no PHI)
 //              and counted; a resource whose required core is broken is withheld.
 import type { Resource } from 'fhir/r4.js';
-import type { ResourceDefinition, SearchResult, WriteResult } from '../fhir/index.js';
+import { pageOf, type Issue, type ResourceDefinition, type SearchResult, type WriteResult } from '../fhir/index.js';
 import type { ValidationMode } from '../config.js';
 import type { Logger } from '../logging.js';
 import { sanitizeOutgoing } from '../validation/index.js';
@@ -33,6 +34,40 @@ function check<R extends Resource>(r: R, policy: OutgoingPolicy): R | undefined 
   return result.resource;
 }
 
+/** The resources that pass the policy (sanitized where needed) and how many were withheld. */
+function checkAll<R extends Resource>(list: readonly R[], policy: OutgoingPolicy): { kept: R[]; withheld: number } {
+  const kept: R[] = [];
+  for (const r of list) {
+    const out = check(r, policy);
+    if (out) kept.push(out);
+  }
+  return { kept, withheld: list.length - kept.length };
+}
+
+/** A page's matches and included resources through the policy; what is withheld is counted and said. */
+function checkedPage<R extends Resource>(page: SearchResult<R>, policy: OutgoingPolicy): SearchResult<R> {
+  const matches = checkAll(page.resources, policy);
+  const included = page.included && checkAll(page.included, policy);
+  const left = matches.withheld + (included?.withheld ?? 0);
+  const withheld = matches.withheld + (page.withheld ?? 0);
+  return {
+    ...page,
+    resources: matches.kept,
+    ...(included && { included: included.kept }),
+    ...(withheld > 0 && { withheld }),
+    ...(left > 0 && { outcome: [...(page.outcome ?? []), withheldIssue(matches.withheld, included?.withheld ?? 0)] }),
+  };
+}
+
+/** Said in the searchset's OperationOutcome entry: Bundle.total and the paging count withheld matches. */
+function withheldIssue(matches: number, included: number): Issue {
+  const parts = [matches > 0 && `${matches} matching resource${matches === 1 ? '' : 's'}`, included > 0 && `${included} included resource${included === 1 ? '' : 's'}`].filter(Boolean);
+  return {
+    severity: 'warning', code: 'incomplete',
+    diagnostics: `${parts.join(' and ')} of this page could not be converted from OSCAR to valid FHIR and ${matches + included === 1 ? 'is' : 'are'} left out; Bundle.total counts the matches left out`,
+  };
+}
+
 function isWrite<R extends Resource>(x: R | WriteResult<R>): x is WriteResult<R> {
   return 'resource' in x && !('resourceType' in x);
 }
@@ -54,8 +89,10 @@ export function withOutgoingValidation<R extends Resource>(def: ResourceDefiniti
       ...(i.search && {
         search: async (ctx, s): Promise<SearchResult<R>> => {
           const res = await i.search!(ctx, s);
-          const resources = res.resources.map((r) => check(r, policy)).filter((r): r is R => r !== undefined);
-          return { ...res, resources };
+          // _summary=count sends no resource (the router answers the total alone): nothing to validate.
+          if (s.summary === 'count') return res;
+          // Only what is returned is validated: an unpaged answer is cut to its page first.
+          return checkedPage(pageOf(res, s), policy);
         },
       }),
       ...(i.create && { create: async (ctx, r) => write(await i.create!(ctx, r)) }),

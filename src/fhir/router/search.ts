@@ -8,6 +8,7 @@ import { pageLinks, resourceKey, searchsetBundle } from '../bundle.js';
 import { resolveIncludes } from '../include.js';
 import { requireFormBody } from '../negotiate.js';
 import type { ResourceDefinition, SearchResult } from '../registry.js';
+import { pageOf, pageSpan } from '../search/page.js';
 import { parseSearch } from '../search/parse.js';
 import type { ParsedSearch } from '../search/types.js';
 import { applyElements, applySummary, elementListsFor } from '../summary.js';
@@ -40,20 +41,16 @@ interface Page {
 
 function paginate(type: string, search: ParsedSearch, result: SearchResult): Page {
   const { offset, count } = search;
-  if (result.unpaged) {
-    const total = result.total ?? result.resources.length;
-    const matches = result.resources.slice(offset, offset + count);
-    const end = offset + matches.length;
-    return end < result.resources.length && count > 0 ? { matches, total, nextOffset: end } : { matches, total };
-  }
-  if (result.resources.length > count) {
+  const paged = pageOf(result, search);
+  if (paged.resources.length > count) {
     // A handler bug: the page would silently lose or repeat matches.
-    throw new Error(`${type} search handler returned ${result.resources.length} resources for a page of ${count}; return at most search.count or set unpaged`);
+    throw new Error(`${type} search handler returned ${paged.resources.length} resources for a page of ${count}; return at most search.count or set unpaged`);
   }
-  const matches = result.resources;
-  const end = offset + matches.length;
-  const more = count > 0 && result.total !== undefined && end < result.total;
-  const page: Page = { matches, total: result.total ?? end };
+  const matches = paged.resources;
+  // Withheld matches (outgoing policy) are part of the page: the next one starts after them.
+  const end = offset + pageSpan(paged);
+  const more = count > 0 && paged.total !== undefined && end < paged.total;
+  const page: Page = { matches, total: paged.total ?? end };
   if (more) page.nextOffset = end;
   return page;
 }
@@ -73,7 +70,8 @@ export async function search(state: RouterState, rc: RequestContext, def: Resour
 
   const result: SearchResult = parsed.impossible ? { resources: [], total: 0 } : await def.interactions.search!(rc.ctx, parsed);
   const page = paginate(def.type, parsed, result);
-  const matches = page.matches.map((r) => stampVersion(r));
+  // _summary=count sends no resource: none is stamped (the hooks below still see the page).
+  const matches = parsed.summary === 'count' ? page.matches : page.matches.map((r) => stampVersion(r));
   const issues: Issue[] = [...parsed.issues, ...(result.outcome ?? [])];
 
   let included: Resource[] = [];

@@ -46,7 +46,7 @@ export async function restAllergySearch(ctx: FhirContext, s: ParsedSearch, deps:
   const tz = deps.mapping.timezone;
   const resources = rows
     .sort((a, b) => a.id - b.id)
-    .map((a) => tagFidelity(allergyFromRest(a, deps.mapping, names.get(a.providerNo ?? '')), deps.baseUrl, FIDELITY_CODES.activeAllergiesOnly))
+    .map((a) => allergyFromRest(a, deps.mapping, names.get(a.providerNo ?? '')))
     .filter((a) => s.clauses.every((c) => allergyMatches(a, c, tz)));
-  return { resources, unpaged: true, outcome: [ACTIVE_ONLY] };
+  return { resources, unpaged: true, finish: (a) => tagFidelity(a, deps.baseUrl, FIDELITY_CODES.activeAllergiesOnly), outcome: [ACTIVE_ONLY] };
 }

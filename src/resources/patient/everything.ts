@@ -6,13 +6,21 @@
 // long as the slowest type rather than the sum of them.
 import type { Bundle, FhirResource, Parameters, Resource } from 'fhir/r4.js';
 import {
-  invalidValue, mapLimited, notFound, notSupported, parseSearch, searchsetBundle, stampVersion,
+  invalidValue, mapLimited, notFound, notSupported, pageSpan, parseSearch, searchsetBundle, stampVersion,
   type FhirContext, type Issue, type OperationDef, type OperationInput, type ParsedSearch, type Registry, type ResourceDefinition,
 } from '../../fhir/index.js';
 import type { ResourceDeps } from '../deps.js';
 import { ReferenceReads } from './everything-references.js';
 
 export const PATIENT_EVERYTHING = 'http://hl7.org/fhir/OperationDefinition/Patient-everything';
+
+/** One part of the answer: the patient, or every resource of one type. */
+interface TypePart {
+  resources: Resource[];
+  issues: Issue[];
+  /** Matches the outgoing policy withheld (counted in Bundle.total, as a search counts them). */
+  withheld?: number;
+}
 
 /** What $everything needs of the registry (the registered, validated definitions). */
 export type TypeLookup = Pick<Registry, 'get' | 'all'>;
@@ -65,25 +73,30 @@ export function compartmentTypes(registry: TypeLookup): ResourceDefinition[] {
 }
 
 /** Every match of one type's search for the patient, following the handler's pages when it pages. */
-async function allOfType(ctx: FhirContext, def: ResourceDefinition, patientId: string, deps: ResourceDeps): Promise<{ resources: Resource[]; issues: Issue[] }> {
+async function allOfType(ctx: FhirContext, def: ResourceDefinition, patientId: string, deps: ResourceDeps): Promise<TypePart> {
   const max = deps.limits.upstreamRows;
   let search: ParsedSearch = parseSearch(def, [['patient', `Patient/${patientId}`]], {
     timezone: deps.mapping.timezone, baseUrl: deps.baseUrl, defaultCount: max, maxCount: max,
   });
   const resources: Resource[] = [];
   const issues: Issue[] = [];
+  // Matches seen: those returned and those the outgoing policy withheld (a page spans both).
+  let seen = 0;
+  let withheld = 0;
   for (;;) {
     const page = await def.interactions.search!(ctx, search);
     resources.push(...page.resources);
     issues.push(...(page.outcome ?? []));
+    seen += pageSpan(page);
+    withheld += page.withheld ?? 0;
     // unpaged: every match at once; otherwise pages until the handler's total is reached.
-    const more = !page.unpaged && page.resources.length > 0 && page.total !== undefined && search.offset + page.resources.length < page.total;
-    if (!more) return { resources, issues };
-    if (resources.length >= max) {
+    const more = !page.unpaged && pageSpan(page) > 0 && page.total !== undefined && search.offset + pageSpan(page) < page.total;
+    if (!more) return { resources, issues, withheld };
+    if (seen >= max) {
       issues.push({ severity: 'warning', code: 'incomplete', diagnostics: `only the first ${resources.length} ${def.type} resources are included` });
-      return { resources, issues };
+      return { resources, issues, withheld };
     }
-    search = { ...search, offset: search.offset + page.resources.length };
+    search = { ...search, offset: search.offset + pageSpan(page) };
   }
 }
 
@@ -102,7 +115,7 @@ export function everythingOperation(deps: ResourceDeps, registry: TypeLookup): O
     const types = compartmentTypes(registry).filter((d) => wanted(d.type));
 
     // The patient and every type at once: one round of OSCAR latency, not one per type.
-    const tasks: (() => Promise<{ resources: Resource[]; issues: Issue[] }>)[] = [
+    const tasks: (() => Promise<TypePart>)[] = [
       async () => {
         const p = await patientDef?.interactions.read?.(ctx, id);
         return { resources: p ? [p] : [], issues: [] };
@@ -140,7 +153,7 @@ export function everythingOperation(deps: ResourceDeps, registry: TypeLookup): O
       baseUrl: deps.baseUrl,
       matches,
       included: extra.resources,
-      total: matches.length,
+      total: matches.length + typeResults.reduce((n, r) => n + (r.ok ? r.value.withheld ?? 0 : 0), 0),
       links: [{ relation: 'self', url: `${deps.baseUrl}/Patient/${id}/$everything${query ? `?${query}` : ''}` }],
       issues,
     });

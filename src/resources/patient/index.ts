@@ -68,7 +68,7 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
   async function search(_ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Patient>> {
     if (chosen(deps.routes, 'Patient.search-type') === 'rest-search') {
       const found = await restPatientSearch(s, deps);
-      return { resources: found.map((p) => tagSubsetted(tagFidelity(p, deps.baseUrl, FIDELITY_CODES.demographicSearchRow)) as Patient), unpaged: true };
+      return { resources: found, unpaged: true, finish: (p) => tagSubsetted(tagFidelity(p, deps.baseUrl, FIDELITY_CODES.demographicSearchRow)) as Patient };
     }
     const plan = planPatientSearch(s, mapping, deps.limits, {
       chartNumbers: ['with-chart-numbers', 'juno-chart-numbers'].includes(chosen(deps.routes, 'Patient.search.identifier')),
@@ -78,10 +78,8 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
     // The page's providers named once, not looked up row by row.
     const displays = await providers.displaysOf(rows.map((t) => t.providerNo));
     const patients = rows.map((t) => patientFromSoap(t, mapping, { providerDisplay: t.providerNo ? displays.get(t.providerNo) : undefined }));
-    const matches = patients
-      .filter((p) => s.clauses.every((c) => patientMatches(p, c, mapping.timezone)))
-      .map((p) => tagSubsetted(p) as Patient);
-    return { resources: matches, unpaged: true, ...(plan.notes.length ? { outcome: plan.notes } : {}) };
+    const matches = patients.filter((p) => s.clauses.every((c) => patientMatches(p, c, mapping.timezone)));
+    return { resources: matches, unpaged: true, finish: (p) => tagSubsetted(p) as Patient, ...(plan.notes.length ? { outcome: plan.notes } : {}) };
   }
 
   /** variants §3 H: Juno's SOAP updateDemographic replaces the whole record: read, merge, send it all. */
