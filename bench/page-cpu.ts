@@ -5,6 +5,8 @@
 // printed. With two builds (`--ab=DIR`), their requests alternate in the same process, so the load
 // of a shared machine hits both alike. Not a test: a tool to measure changes to the miss path.
 //   npm run build && npx node --import tsx bench/page-cpu.ts [N] [--case=search] [--ab=dist-base] (an older build copied beside dist/)
+//     (cases: 'search page', '$everything', 'Patient read', 'name search' and 'name count': a family
+//     name 113 patients share, a page of 10 and _summary=count; --case=name runs both)
 //     [--ab-first] (make DIR's facade first: run an A/B both ways, see below)
 //     [--bytes=FILE] (each answer's bytes to FILE.<case>) [--profile=FILE] (a CPU profile per case)
 //     [--pages=P] (P different search pages in turn)
@@ -76,6 +78,9 @@ const cases: [string, string, [string, string][]][] = [
   ['search page', '/Patient', pageQuery(0)],
   ['$everything', '/Patient/1002/$everything', []],
   ['Patient read', '/Patient/1003', []],
+  // One family name shared by many of the clinic's copies (113 matches), a page of 10 of them.
+  ['name search', '/Patient', [['family', 'Desjardins'], ['_count', '10']]],
+  ['name count', '/Patient', [['family', 'Desjardins'], ['_summary', 'count']]],
 ];
 const cpu = (): number => { const u = process.cpuUsage(); return u.user + u.system; };
 const only = opt('case');
