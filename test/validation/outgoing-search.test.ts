@@ -47,13 +47,16 @@ interface World {
   practitioner: Practitioner;
   /** Resources the policy found invalid, by type, in the order seen. */
   invalid: string[];
+  /** Appointments the handler was asked to create. */
+  created: Appointment[];
 }
 
-function setup(mode: 'strict' | 'sanitize', change: Partial<Omit<World, 'invalid'>> = {}) {
+function setup(mode: 'strict' | 'sanitize', change: Partial<Omit<World, 'invalid' | 'created'>> = {}) {
   const world: World = {
     matches: Array.from({ length: MATCHES }, (_, i) => appointment(i + 1)),
     practitioner: valid.practitioner(),
     invalid: [],
+    created: [],
     ...change,
   };
   const policy = { mode, logger: createLogger('silent'), onInvalid: (type: string) => { world.invalid.push(type); } };
@@ -67,7 +70,9 @@ function setup(mode: 'strict' | 'sanitize', change: Partial<Omit<World, 'invalid
       { name: 'patient', type: 'reference', description: 'The patient', definition: 'http://hl7.org/fhir/SearchParameter/Appointment-patient', target: ['Patient'] },
     ],
     includes: [{ param: 'actor', targetType: 'Practitioner', references: (r) => ((r as Appointment).participant ?? []).map((p) => p.actor?.reference ?? '') }],
+    conditionalCreate: true,
     interactions: {
+      async create(_ctx, a) { world.created.push(a); return { ...a, id: '9001' }; },
       async search(_ctx, s): Promise<SearchResult<Appointment>> {
         const extra = { ...(world.included && { included: world.included }), ...(world.finish && { finish: world.finish }) };
         if (world.paged) return { resources: world.matches.slice(s.offset, s.offset + s.count), total: world.matches.length, ...extra };
@@ -90,7 +95,7 @@ function setup(mode: 'strict' | 'sanitize', change: Partial<Omit<World, 'invalid
   registry.check();
   const router = createRouter({ registry, baseUrl: BASE, timezone: 'America/Toronto' });
   const get = (url: string): Promise<FhirResponse> => router(request('GET', url));
-  return { world, get, registry };
+  return { world, get, registry, router };
 }
 
 const bundleOf = (res: FhirResponse): Bundle => res.body as Bundle;
@@ -192,6 +197,25 @@ describe('outgoing validation of a search: only what is returned', () => {
     finished.length = 0;
     await get('/Appointment?_summary=count');
     assert.deepEqual(finished, []);
+  });
+
+  it('conditional create: a withheld sole match is still a match, so nothing is created (409, not a duplicate)', async () => {
+    const post = (router: ReturnType<typeof setup>) => router.router(request('POST', '/Appointment', {
+      headers: { 'content-type': 'application/fhir+json', 'if-none-exist': 'patient=Patient/1001' },
+      body: { ...valid.appointment(), id: undefined },
+    }));
+    const withheld = setup('sanitize', { matches: [unrepairable(appointment(1))] });
+    const res = await post(withheld);
+    assert.equal(res.status, 409);
+    assert.match(JSON.stringify(res.body), /could not be converted to valid FHIR; nothing was created/);
+    assert.deepEqual(withheld.world.created, []);
+    // The same condition with a match that converts answers it, and with none creates.
+    const shown = setup('sanitize', { matches: [appointment(1)] });
+    assert.equal((await post(shown)).status, 200);
+    assert.deepEqual(shown.world.created, []);
+    const none = setup('sanitize', { matches: [] });
+    assert.equal((await post(none)).status, 201);
+    assert.equal(none.world.created.length, 1);
   });
 
   it('$everything: a withheld match is left out, counted in total and said', async () => {

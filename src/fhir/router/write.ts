@@ -5,7 +5,7 @@
 // If-None-Exist on create (search: 0 → create, 1 → return it, more → 412) and If-Match on
 // update (the current version is read through the read handler).
 import type { Resource } from 'fhir/r4.js';
-import { badRequest, FhirError, invalidStructure, notSupported, preconditionFailed, unprocessable, type Issue } from '../errors.js';
+import { badRequest, conflict, FhirError, invalidStructure, notSupported, preconditionFailed, unprocessable, type Issue } from '../errors.js';
 import type { FhirResponse } from '../exchange.js';
 import { requireJsonBody } from '../negotiate.js';
 import type { ResourceDefinition, WriteResult } from '../registry.js';
@@ -138,6 +138,12 @@ export async function create(state: RouterState, rc: RequestContext, def: Resour
       const existing = stampVersion(found.resources[0]);
       await state.hooks.checkResource?.(rc.ctx, existing);
       return writeResponse(rc, 200, existing, [], `${def.type}/${existing.id ?? ''} already exists; nothing was created`, state.baseUrl);
+    }
+    // The one match exists but the outgoing policy withheld it (sanitize mode: its mapping is
+    // broken, src/validation/README.md): it cannot be shown, and creating another would make the
+    // duplicate If-None-Exist is there to prevent.
+    if (n === 1 || (found.withheld ?? 0) > 0) {
+      throw conflict(`If-None-Exist matches a ${def.type} in OSCAR that could not be converted to valid FHIR; nothing was created`);
     }
     return created(state, rc, def, incoming, notes);
   });
