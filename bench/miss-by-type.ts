@@ -36,6 +36,11 @@ export interface MissCase {
   targetP50Ms: number;
   /** Target of the added p99 (ms), when there is one. */
   targetP99Ms?: number;
+  /**
+   * Also measure the floor control: the pass-through doing the work no facade can leave out
+   * (servers/pass-through.ts, `floor`) with the facade's answer to the same request.
+   */
+  floor?: boolean;
 }
 
 export interface MissCaseReport {
@@ -78,6 +83,8 @@ export interface MissCaseReport {
   pausedMs: number;
   /** The control, when measured: the pass-through's time and its added time over the same raw replays. */
   passThrough?: { p50Ms: number; p99Ms: number; addedP50Ms: number; addedP99Ms: number; facadeOverP50Ms: number };
+  /** The floor control, when measured: its added time over the same raw replays, and the facade's over it. */
+  floor?: { addedP50Ms: number; addedP99Ms: number; facadeOverP50Ms: number };
 }
 
 /**
@@ -139,14 +146,14 @@ new PerformanceObserver((list) => { for (const e of list.getEntries()) clientPau
 const clientGcIn = (from: number, to: number): number => clientPauses.reduce((a, p) => a + Math.max(0, Math.min(to, p.to) - Math.max(from, p.from)), 0);
 
 /** The calls the simulator saw for one facade request, change-feed polls left out. */
-async function answered(o: Setup, path: string): Promise<{ status: number; bytes: number; ms: number; calls: CapturedCall[]; waitMs: number; runMs: number; clientWaitMs: number; simWaitMs: number; window: [number, number]; simGcMs: number }> {
+async function answered(o: Setup, path: string, keep = false): Promise<{ status: number; bytes: number; body?: Buffer; ms: number; calls: CapturedCall[]; waitMs: number; runMs: number; clientWaitMs: number; simWaitMs: number; window: [number, number]; simGcMs: number }> {
   await o.sim.rpc('capture', true);
   const simGc0 = await o.sim.rpc<number>('gc');
   const s0 = schedOf(o.facade.proc.pid!);
   const own0 = schedOf(process.pid);
   const sim0 = schedOf(o.sim.proc.pid!);
   const t = performance.now();
-  const { status, bytes } = await sizedExchange({ method: 'GET', url: `${o.facade.info.base}${path}`, headers: o.headers });
+  const { status, bytes, body } = await sizedExchange({ method: 'GET', url: `${o.facade.info.base}${path}`, headers: o.headers }, keep);
   const end = performance.now();
   const s1 = schedOf(o.facade.proc.pid!);
   const clientWaitMs = schedMs(own0, schedOf(process.pid), 'wait');
@@ -154,7 +161,7 @@ async function answered(o: Setup, path: string): Promise<{ status: number; bytes
   const simGcMs = (await o.sim.rpc<number>('gc')) - simGc0;
   const calls = (await o.sim.rpc<CapturedCall[]>('captured')).filter((call) => !(call.body && FEED_CALL.test(call.body)));
   await o.sim.rpc('capture', false);
-  return { status, bytes, ms: end - t, calls, waitMs: schedMs(s0, s1, 'wait'), runMs: schedMs(s0, s1, 'run'), clientWaitMs, simWaitMs, window: [t, end], simGcMs };
+  return { status, bytes, ...(body && { body }), ms: end - t, calls, waitMs: schedMs(s0, s1, 'wait'), runMs: schedMs(s0, s1, 'run'), clientWaitMs, simWaitMs, window: [t, end], simGcMs };
 }
 
 /**
@@ -180,7 +187,7 @@ async function replayed(o: Setup, origin: string, calls: CapturedCall[]): Promis
 /** The warm-up pass: each case's warm-up paths, one of each case in turn, each replayed too; then an empty cache. */
 async function warmUp(o: Setup & { cases: MissCase[] }): Promise<number> {
   const origin = new URL(o.sim.info.url).origin;
-  const queues = o.cases.map((c) => Array.from({ length: c.warm }, (_, k) => c.paths[c.paths.length - 1 - (k % c.paths.length)]!));
+  const queues = o.cases.map((c) => Array.from({ length: c.warm }, (_, k) => ({ path: c.paths[c.paths.length - 1 - (k % c.paths.length)]!, floor: c.floor === true })));
   let n = 0;
   // A case with fewer paths than warm-up requests goes round them again: the cache is emptied
   // first, so that every warm-up request is a miss, as every measured one is.
@@ -188,11 +195,13 @@ async function warmUp(o: Setup & { cases: MissCase[] }): Promise<number> {
   for (let k = 0; queues.some((q) => k < q.length); k++) {
     for (const q of queues) {
       if (k >= q.length) continue;
-      if (done.has(q[k]!)) { await o.facade.rpc('clear'); done.clear(); }
-      done.add(q[k]!);
-      const { calls, bytes } = await answered(o, q[k]!);
+      const { path, floor } = q[k]!;
+      if (done.has(path)) { await o.facade.rpc('clear'); done.clear(); }
+      done.add(path);
+      const { calls, bytes, body } = await answered(o, path, floor);
       await replay(origin, calls);
       if (o.passThrough) await passedThrough(o, calls, bytes);
+      if (o.passThrough && body) await passedThrough(o, calls, bytes, body.toString('utf8'));
       n++;
     }
   }
@@ -207,9 +216,9 @@ interface Setup { facade: Child<{ base: string }>; sim: SimChild; headers: Recor
  * answer (`bytes`): its time (ms), and whether every call was answered 200. Recorded by the
  * simulator like the raw replay, so both make it do the same work.
  */
-async function passedThrough(o: Setup, calls: CapturedCall[], bytes: number): Promise<{ ms: number; ok: boolean }> {
+async function passedThrough(o: Setup, calls: CapturedCall[], bytes: number, floor?: string): Promise<{ ms: number; ok: boolean }> {
   const pass = o.passThrough!;
-  await pass.rpc('calls', { calls, bytes });
+  await pass.rpc('calls', { calls, bytes, ...(floor !== undefined && { floor }) });
   await o.sim.rpc('capture', true);
   const t = performance.now();
   const status = await exchange({ method: 'GET', url: `${pass.info.base}/read` });
@@ -224,6 +233,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   const facadeMs: number[] = [];
   const rawMs: number[] = [];
   const passMs: number[] = [];
+  const floorMs: number[] = [];
   const windows: { split: Omit<Split, 'otherGcMs' | 'restMs'>; simGcMs: number; facade: [number, number]; raw: [number, number] }[] = [];
   let calls = 0;
   let skipped = 0;
@@ -237,7 +247,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     // The facade is idle between its requests (the replay does not reach it), so the CPU it spent
     // while answering is this request's, change-feed polls aside.
     const cpu0 = await o.facade.rpc<Cpu>('cpu');
-    const { status, bytes, ms, calls: seen, waitMs: waited, runMs, clientWaitMs, simWaitMs, window, simGcMs } = await answered(o, path);
+    const { status, bytes, body, ms, calls: seen, waitMs: waited, runMs, clientWaitMs, simWaitMs, window, simGcMs } = await answered(o, path, c.floor === true && o.passThrough !== undefined);
     const paused = pausesIn(await o.facade.rpc<Gc>('gc'), performance.timeOrigin + window[0], performance.timeOrigin + window[1]);
     const cpu1 = await o.facade.rpc<Cpu>('cpu');
     // The first request of a case after the cache was cleared also loads what every request shares
@@ -245,14 +255,17 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     if (i === 0) continue;
     let raw: Awaited<ReturnType<typeof replayed>>;
     let pass: { ms: number; ok: boolean } | undefined;
+    let floor: { ms: number; ok: boolean } | undefined;
     if (o.passThrough && i % 2 === 1) {
       pass = await passedThrough(o, seen, bytes);
+      if (body) floor = await passedThrough(o, seen, bytes, body.toString('utf8'));
       raw = await replayed(o, origin, seen);
     } else {
       raw = await replayed(o, origin, seen);
+      if (body) floor = await passedThrough(o, seen, bytes, body.toString('utf8'));
       if (o.passThrough) pass = await passedThrough(o, seen, bytes);
     }
-    if (status !== 200 || raw.statuses.some((s) => s !== 200) || pass?.ok === false) { skipped++; continue; }
+    if (status !== 200 || raw.statuses.some((s) => s !== 200) || pass?.ok === false || floor?.ok === false) { skipped++; continue; }
     facadeMs.push(ms);
     rawMs.push(raw.ms);
     const addedMs = ms - raw.ms;
@@ -263,6 +276,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     // This process's pauses are known a turn later (below); the simulator's already.
     windows.push({ split, simGcMs: simGcMs - raw.simGcMs, facade: window, raw: raw.window });
     if (pass) passMs.push(pass.ms);
+    if (floor) floorMs.push(floor.ms);
     cpuMicros += cpu1.cpuMicros - cpu0.cpuMicros;
     threadMicros += cpu1.threadMicros - cpu0.threadMicros;
     calls += seen.length;
@@ -284,6 +298,8 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   const passAdded = passMs.map((ms, i) => ms - rawMs[i]!);
   // The facade against the control in the same pair: the facade's own work, the hop left out.
   const facadeOver = passMs.map((ms, i) => facadeMs[i]! - ms);
+  const floorAdded = floorMs.map((ms, i) => ms - rawMs[i]!);
+  const facadeOverFloor = floorMs.map((ms, i) => facadeMs[i]! - ms);
   const slowest = [...splits].sort((a, b) => b.addedMs - a.addedMs).slice(0, Math.max(1, Math.ceil(added.length / 50)));
   const withoutWaits = splits.map((x) => x.addedMs - nan0(x.facadeWaitMs) - x.gcMs);
   const withoutMachine = splits.map((x) => x.addedMs - nan0(x.facadeWaitMs) - x.gcMs - Math.max(0, x.simMs, nan0(x.simWaitMs)) - Math.max(0, nan0(x.clientWaitMs)) - Math.max(0, x.otherGcMs));
@@ -293,6 +309,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     pausedRequests: splits.filter((x) => x.gcMs > 0).length, pausedMs: splits.reduce((a, x) => a + x.gcMs, 0), skipped, facadeCpuMicros: cpuMicros / Math.max(1, facadeMs.length), facadeThreadMicros: threadMicros / Math.max(1, facadeMs.length),
     ...(profiling && { profile: profileFile }),
     ...(passMs.length > 0 && { passThrough: { p50Ms: at(passMs, 50), p99Ms: at(passMs, 99), addedP50Ms: at(passAdded, 50), addedP99Ms: at(passAdded, 99), facadeOverP50Ms: at(facadeOver, 50) } }),
+    ...(floorMs.length > 0 && { floor: { addedP50Ms: at(floorAdded, 50), addedP99Ms: at(floorAdded, 99), facadeOverP50Ms: at(facadeOverFloor, 50) } }),
   };
 }
 

@@ -4,7 +4,7 @@
 // answered. A call waited for another when it arrived after that one's answer was written (a
 // dependency such as a list before its documents, or a free OSCAR slot): so the replay keeps the
 // facade's order and concurrency and leaves out only the facade's own time.
-import { exchange } from './sequential.js';
+import { exchange, sizedExchange } from './sequential.js';
 
 export interface CapturedCall {
   method: string;
@@ -17,16 +17,21 @@ export interface CapturedCall {
   answered: number;
 }
 
-/** Replays `calls` against `origin` (e.g. http://127.0.0.1:8080); resolves with the time taken (ms) and the statuses. */
-export async function replay(origin: string, calls: readonly CapturedCall[]): Promise<{ ms: number; statuses: number[] }> {
+/**
+ * Replays `calls` against `origin` (e.g. http://127.0.0.1:8080); resolves with the time taken (ms)
+ * and the statuses, and with `onAnswer` hands each answer's body over as it arrives (the call, in
+ * the order of arrival at the simulator, and its bytes).
+ */
+export async function replay(origin: string, calls: readonly CapturedCall[], onAnswer?: (call: CapturedCall, body: Buffer) => void): Promise<{ ms: number; statuses: number[] }> {
   const ordered = [...calls].sort((a, b) => a.arrived - b.arrived);
   const started = performance.now();
   const done: Promise<number>[] = [];
   ordered.forEach((c, i) => {
     const waitedFor = done.filter((_, j) => ordered[j]!.answered <= c.arrived);
-    done[i] = Promise.all(waitedFor).then(() => exchange({
-      method: c.method as 'GET' | 'POST', url: `${origin}${c.url}`, headers: c.headers, ...(c.body !== undefined && { body: c.body }),
-    }));
+    const x = { method: c.method as 'GET' | 'POST', url: `${origin}${c.url}`, headers: c.headers, ...(c.body !== undefined && { body: c.body }) };
+    done[i] = Promise.all(waitedFor).then(() => (onAnswer
+      ? sizedExchange(x, true).then((r) => { onAnswer(c, r.body!); return r.status; })
+      : exchange(x)));
   });
   const statuses = await Promise.all(done);
   return { ms: performance.now() - started, statuses };

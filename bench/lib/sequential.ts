@@ -13,13 +13,17 @@ export async function exchange(x: Exchange): Promise<number> {
   return (await sizedExchange(x)).status;
 }
 
-/** The same, with the length of the body that arrived (bytes, as sent: gzip stays gzip). */
-export function sizedExchange(x: Exchange): Promise<{ status: number; bytes: number }> {
+/**
+ * The same, with the length of the body that arrived (bytes, as sent: gzip stays gzip), and with
+ * `keep` the body itself.
+ */
+export function sizedExchange(x: Exchange, keep = false): Promise<{ status: number; bytes: number; body?: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = http.request(x.url, { method: x.method, agent, headers: { ...x.headers, ...(x.body !== undefined && { 'content-length': Buffer.byteLength(x.body) }) } }, (res) => {
       let bytes = 0;
-      res.on('data', (chunk: Buffer) => { bytes += chunk.length; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => { bytes += chunk.length; if (keep) chunks.push(chunk); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, ...(keep && { body: Buffer.concat(chunks) }) }));
       res.on('error', reject);
     });
     req.on('error', reject);
