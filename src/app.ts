@@ -150,6 +150,7 @@ export function createClinic(config: Config, oscarConn: OscarConnection, logger:
     documentTimeoutMs: config.upstream.documentTimeoutMs,
     retries: config.upstream.retries,
     gzip: config.upstream.gzip,
+    ...(oscarConn.proxy && { proxy: oscarConn.proxy }),
     breaker: { failureThreshold: config.upstream.breakerThreshold, cooldownMs: config.upstream.breakerCooldownMs },
     onCall: (e) => metrics.upstream(e),
     // Bound below: the holder probes through this client.

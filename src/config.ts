@@ -11,6 +11,7 @@ import { loadSigningKey, type SigningKey } from './auth/signing-key.js';
 import { DEFAULT_BOOKING_RULES, parseBookingCodes, parseBookingProviders, type BookingRules } from './booking/rules.js';
 import { CREDENTIAL_KEYS, readCredentialsFile, type CredentialKey } from './config/credentials-file.js';
 import { isNearHost } from './oscar/near-host.js';
+import { proxySettingsFrom, type ProxySettings } from './oscar/proxy.js';
 
 export type AuthMode = 'smart' | 'none';
 export type ValidationMode = 'strict' | 'sanitize';
@@ -24,6 +25,11 @@ export interface OscarConnection {
   accessTokenSecret: string;
   soapUserName: string;
   soapPassword: string;
+  /**
+   * The outbound proxy OSCAR is reached through (OSCAR_PROXY, else HTTPS_PROXY / HTTP_PROXY with
+   * NO_PROXY; docs/proxy.md); absent = direct. Its URL may hold credentials: a secret.
+   */
+  proxy?: ProxySettings;
 }
 
 /** The connection to the OSCAR at `url` with these credentials (e.g. the simulator's demo ones). */
@@ -415,7 +421,8 @@ export function loadConfig(env: Env = process.env): Config {
     const values: Partial<Record<CredentialKey, string>> = Object.fromEntries(need.map((n) => [n, secret(env, n, problems)]));
     const missing = need.filter((n) => !values[n]);
     if (missing.length) problems.push(`OSCAR_URL is set, so these are required (or their *_FILE forms): ${missing.join(', ')}`);
-    if (url && !missing.length) oscar = connectionFromVariables(url, values);
+    const proxy = url ? proxySettingsFrom(env, url, problems) : undefined;
+    if (url && !missing.length) oscar = { ...connectionFromVariables(url, values), ...(proxy && { proxy }) };
   } else {
     for (const n of ['OSCAR_CONSUMER_KEY', 'OSCAR_ACCESS_TOKEN', 'OSCAR_SOAP_USERNAME']) {
       if (env[n]) problems.push(`${n} is set but OSCAR_URL is not: set OSCAR_URL too, or unset ${n} to use the embedded simulator`);

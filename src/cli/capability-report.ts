@@ -28,6 +28,7 @@ export async function probeCapabilities(c: ConnectionCredentials, clinicZone: st
     baseUrl: c.url, timezone: clinicZone, retries: 0, timeoutMs,
     oauth: { consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, token: c.accessToken, tokenSecret: c.accessTokenSecret },
     soap: { userName: c.soapUserName ?? '', password: c.soapPassword ?? '' },
+    ...(c.proxy && { proxy: c.proxy }),
   });
   try {
     return await discover({ channel: oscar.probeChannel(timeoutMs), soapCredentials: oscar.options.soap, clinicZone });

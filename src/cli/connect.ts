@@ -9,6 +9,7 @@ import { formatCapabilities, probeCapabilities, unexplained } from './capability
 import { usable } from '../oscar/capabilities/live-checks.js';
 import { writeCredentialsFile } from '../config/credentials-file.js';
 import { authorizeUrl, exchange, HandshakeError, initiate } from '../oscar/oauth1-handshake.js';
+import type { ProxySettings } from '../oscar/proxy.js';
 import { promptVerifier, startCallbackListener, type CallbackListener } from './verifier-input.js';
 
 export interface ConnectOptions {
@@ -18,6 +19,8 @@ export interface ConnectOptions {
   consumerSecret: string;
   soapUser?: string;
   soapPassword?: string;
+  /** The outbound proxy toward OSCAR (docs/proxy.md); absent = direct. */
+  proxy?: ProxySettings;
   /** Where the credentials go (mode 0600). */
   out: string;
   /** OSCAR's own (stored, unenforced) scope list shown on the consent page. */
@@ -57,7 +60,7 @@ export async function connect(o: ConnectOptions, io: CliIo): Promise<number> {
     if (o.mode === 'callback') listener = await startCallbackListener(o.callbackPort);
     const callback = listener?.url ?? 'oob';
     say(`Connecting to OSCAR at ${o.oscarUrl}`);
-    const request = await initiate(o.oscarUrl, consumer, callback, o.scope);
+    const request = await initiate(o.oscarUrl, consumer, callback, o.scope, { proxy: o.proxy });
     const url = authorizeUrl(o.oscarUrl, request.token);
     say('');
     say('Open this page, log in to OSCAR as the user the facade should act as, and click Authorize:');
@@ -72,13 +75,14 @@ export async function connect(o: ConnectOptions, io: CliIo): Promise<number> {
     } else {
       verifier = await promptVerifier(io.stdin, io.stdout, o.timeoutMs);
     }
-    const access = await exchange(o.oscarUrl, consumer, request, verifier);
+    const access = await exchange(o.oscarUrl, consumer, request, verifier, { proxy: o.proxy });
     say('Access token received.');
 
     const report = await checkConnectivity({
       url: o.oscarUrl, consumerKey: o.consumerKey, consumerSecret: o.consumerSecret,
       accessToken: access.token, accessTokenSecret: access.secret,
       ...(o.soapUser && { soapUserName: o.soapUser }), ...(o.soapPassword && { soapPassword: o.soapPassword }),
+      ...(o.proxy && { proxy: o.proxy }),
     });
     // The OAuth token took a person's approval: keep it even when a SOAP check failed.
     writeCredentialsFile(out, {

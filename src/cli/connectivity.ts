@@ -4,6 +4,7 @@
 import { HttpTransport } from '../oscar/http-transport.js';
 import { OscarClient } from '../oscar/client.js';
 import { SoapClient } from '../oscar/soap.js';
+import type { ProxySettings } from '../oscar/proxy.js';
 
 export const MAX_SKEW_SECONDS = 300;
 
@@ -15,6 +16,8 @@ export interface ConnectionCredentials {
   accessTokenSecret: string;
   soapUserName?: string;
   soapPassword?: string;
+  /** The outbound proxy toward OSCAR (OSCAR_PROXY, HTTP(S)_PROXY, NO_PROXY: docs/proxy.md); absent = direct. */
+  proxy?: ProxySettings;
 }
 
 export interface Check {
@@ -32,7 +35,8 @@ export interface ConnectivityReport {
 }
 
 const reason = (e: unknown): string => {
-  const err = e as { name?: string; hint?: string; reason?: string; message?: string };
+  const err = e as { name?: string; hint?: string; reason?: string; message?: string; code?: string; proxy?: string };
+  if (err.reason === 'proxy') return `the proxy ${err.proxy ?? ''} answered ${err.code ?? '?'}: check OSCAR_PROXY / HTTPS_PROXY, its user and password, and that it allows OSCAR's host and port`;
   return err.hint ?? err.reason ?? err.name ?? 'error';
 };
 
@@ -44,8 +48,9 @@ export async function checkConnectivity(c: ConnectionCredentials, timeoutMs = 15
     baseUrl: c.url, timezone: 'UTC', retries: 0, timeoutMs,
     oauth: { consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, token: c.accessToken, tokenSecret: c.accessTokenSecret },
     soap: { userName: c.soapUserName ?? '', password: c.soapPassword ?? '' },
+    ...(c.proxy && { proxy: c.proxy }),
   });
-  const transport = new HttpTransport({ maxSockets: 2 });
+  const transport = new HttpTransport({ maxSockets: 2, ...(c.proxy && { proxy: c.proxy }) });
   try {
     try {
       const info = await oscar.restOauthInfo();

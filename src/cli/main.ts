@@ -3,6 +3,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, connectionFromVariables } from '../config.js';
+import { proxySettingsFrom } from '../oscar/proxy.js';
 import { check, connect, type CliIo } from './connect.js';
 import { checkClinics } from './check-clinics.js';
 import { readCredentialsFile } from '../config/credentials-file.js';
@@ -87,9 +88,13 @@ async function runConnect(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Pr
   const timeout = Number(values.timeout ?? 600);
   if (!(timeout > 0)) throw new UsageError('--timeout must be a number of seconds');
   const consumerSecret = env.OSCAR_CONSUMER_SECRET || await askSecret(io, 'OSCAR consumer secret');
+  // The outbound proxy the server would use (OSCAR_PROXY, HTTP(S)_PROXY, NO_PROXY; docs/proxy.md).
+  const problems: string[] = [];
+  const proxy = proxySettingsFrom(env, oscarUrl, problems);
+  if (problems.length) throw new ConfigError(problems);
   const soapPassword = env.OSCAR_SOAP_PASSWORD || await askSecret(io, `OSCAR password of ${soapUser}`);
   return connect({
-    oscarUrl, consumerKey, consumerSecret, soapUser, soapPassword,
+    oscarUrl, consumerKey, consumerSecret, soapUser, soapPassword, ...(proxy && { proxy }),
     out: values.out ?? 'oscar-credentials.json', ...(values.scope && { scope: values.scope }),
     mode: values.oob ? 'oob' : 'callback', callbackPort: port, open: values.open === true, timeoutMs: timeout * 1000,
   }, io);
@@ -110,8 +115,10 @@ async function runCheck(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Prom
   if (missing.length) throw new UsageError(`${file} lacks ${missing.join(', ')}: run "oscar-fhir connect" again`);
   const clinicZone = env.OSCAR_TIMEZONE || 'America/Toronto';
   if (!isValidTimeZone(clinicZone)) throw new UsageError(`OSCAR_TIMEZONE must be an IANA zone name such as America/Toronto (got "${clinicZone}")`);
-  // The connection the server would build from this file (a SOAP login left out is '' and reported).
-  return check(connectionFromVariables(c.OSCAR_URL!, c), clinicZone, io);
+  const proxy = proxySettingsFrom(env, c.OSCAR_URL!, problems);
+  if (problems.length) throw new ConfigError(problems);
+  // The connection the server would build from this file and environment (a SOAP login left out is '' and reported).
+  return check({ ...connectionFromVariables(c.OSCAR_URL!, c), ...(proxy && { proxy }) }, clinicZone, io);
 }
 
 export async function main(argv: string[], io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, env = process.env): Promise<number> {

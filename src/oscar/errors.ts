@@ -32,8 +32,10 @@ export class OscarTimeoutError extends OscarError {
 /**
  * 'caller-budget': this client already holds its share of OSCAR's slots and queue (guard/limiter.ts).
  * 'rate-limited': OSCAR (or a proxy) asked us to slow down and the wait does not fit (guard/throttle.ts).
+ * 'proxy': the outbound proxy refused to carry the call (CONNECT or the request answered 407, 403,
+ * 502…; docs/proxy.md): nothing reached OSCAR.
  */
-export type UnavailableReason = 'connection' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget' | 'rate-limited';
+export type UnavailableReason = 'connection' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget' | 'rate-limited' | 'proxy';
 
 /** OSCAR cannot be reached, or the facade is protecting it (open circuit, full queue). → 503 */
 export class OscarUnavailableError extends OscarError {
@@ -44,11 +46,14 @@ export class OscarUnavailableError extends OscarError {
   readonly retryAfterSeconds: number | undefined;
   /** Low-level code such as ECONNREFUSED / ECONNRESET (connection failures only). */
   readonly code: string | undefined;
-  constructor(operation: string, reason: UnavailableReason, opts: { retryAfterSeconds?: number; code?: string } = {}) {
-    super(operation, `OSCAR unavailable for ${operation} (${reason}${opts.code ? `: ${opts.code}` : ''})`);
+  /** The proxy that refused (reason 'proxy'): scheme, host and port only, never its credentials. */
+  readonly proxy: string | undefined;
+  constructor(operation: string, reason: UnavailableReason, opts: { retryAfterSeconds?: number; code?: string; proxy?: string } = {}) {
+    super(operation, `OSCAR unavailable for ${operation} (${reason}${opts.code ? `: ${opts.code}` : ''}${opts.proxy ? ` from ${opts.proxy}` : ''})`);
     this.reason = reason;
     this.retryAfterSeconds = opts.retryAfterSeconds;
     this.code = opts.code;
+    this.proxy = opts.proxy;
   }
 }
 

@@ -3,7 +3,10 @@
 // machine, a loopback SOAP call cost 130–250 µs of CPU through node:http's client (fetch more
 // still) and 80–135 µs this way, and a cache miss makes one or two such calls. Every exchange is
 // one write (head and body together) and has a hard deadline covering connect, upload and the
-// whole response body; transport failures become typed errors.
+// whole response body; transport failures become typed errors. Through an outbound HTTP proxy
+// (proxy.ts, docs/proxy.md) an http origin's requests go to the proxy in absolute form and an
+// https origin's connections are CONNECT tunnels with TLS to OSCAR inside; either way the route is
+// decided once per origin, when its pool opens, so the direct path pays nothing per exchange.
 
 import net from 'node:net';
 import tls from 'node:tls';
@@ -12,6 +15,7 @@ import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders } fro
 import { OscarProtocolError, OscarTimeoutError, OscarUnavailableError } from './errors.js';
 import { MalformedResponseError, ResponseReader } from './http1-response.js';
 import { Deadlines } from './guard/deadlines.js';
+import { proxyRoute, type ProxyRoute, type ProxySettings } from './proxy.js';
 
 export interface HttpExchange {
   method: string;
@@ -44,6 +48,8 @@ export interface HttpTransportOptions {
    * when asked; that pays across a WAN but costs CPU on both sides on the same host or a fast LAN.
    */
   gzip?: boolean;
+  /** The outbound proxy (OSCAR_PROXY, HTTP(S)_PROXY, NO_PROXY: proxy.ts); absent = every origin direct. */
+  proxy?: ProxySettings;
 }
 
 // An idle socket is dropped before Tomcat's 20 s keep-alive timeout would close it, so a request
@@ -69,14 +75,22 @@ interface Connection {
   socket: net.Socket;
   pool: Pool;
   exchange: Exchange | undefined;
+  /** False while a CONNECT tunnel is being set up: the exchange's bytes wait for the TLS socket inside it. */
+  ready: boolean;
 }
 
-/** The sockets to one origin. */
+/** The sockets to one origin, with the route to it, decided when the pool opens. */
 interface Pool {
   url: URL;
   all: Set<Connection>;
   idle: Connection[];
   waiting: Exchange[];
+  /** The proxy this origin is reached through; undefined = direct. */
+  via: ProxyRoute | undefined;
+  /** Before the path in the request line: `http://host:port` for an http origin through a proxy (absolute form, RFC 9112 §3.2.2), else ''. */
+  targetPrefix: string;
+  /** Header lines only the proxy reads (Proxy-Authorization), for an http origin through a proxy; else ''. */
+  proxyHead: string;
 }
 
 export class HttpTransport {
@@ -86,21 +100,25 @@ export class HttpTransport {
   private readonly acceptEncoding: string;
   /** The exchanges' deadlines, on one timer (guard/deadlines.ts). */
   private readonly deadlines = new Deadlines();
+  private readonly proxy: ProxySettings | undefined;
 
   constructor(opts: HttpTransportOptions = {}) {
     this.maxSockets = opts.maxSockets ?? 16;
     this.maxBodyBytes = opts.maxBodyBytes ?? 256 * 1024 * 1024;
     this.acceptEncoding = opts.gzip === false ? 'identity' : 'gzip';
+    this.proxy = opts.proxy;
   }
 
   send(x: HttpExchange): Promise<HttpReply> {
     let head: string;
+    let pool: Pool;
     try {
-      head = this.headOf(x);
+      if (x.url.protocol !== 'http:' && x.url.protocol !== 'https:') throw new TypeError(`unsupported protocol ${x.url.protocol}`);
+      pool = this.poolFor(x.url);
+      head = this.headOf(x, pool);
     } catch (e) {
       return Promise.reject(e);
     }
-    const pool = this.poolFor(x.url);
     return new Promise<HttpReply>((resolve, reject) => {
       let settled = false;
       const ex: Exchange = {
@@ -113,6 +131,8 @@ export class HttpTransport {
           x.answered?.();
           const r = ex.reader;
           const headers = r.headers as IncomingHttpHeaders;
+          // A proxy asking for credentials in place of OSCAR's answer (http origin, absolute form).
+          if (r.status === 407 && pool.via) { reject(proxyRefused(x.operation, pool.via, r.status)); return; }
           const raw = r.body();
           const encoding = (r.headers['content-encoding'] ?? '').toLowerCase();
           if (encoding === 'gzip' || encoding === 'x-gzip') {
@@ -145,12 +165,11 @@ export class HttpTransport {
   }
 
   /** The request line and header section, checked as Node's client checks them. */
-  private headOf(x: HttpExchange): string {
-    if (x.url.protocol !== 'http:' && x.url.protocol !== 'https:') throw new TypeError(`unsupported protocol ${x.url.protocol}`);
+  private headOf(x: HttpExchange, pool: Pool): string {
     if (!METHOD.test(x.method)) throw new TypeError('invalid HTTP method');
     const target = `${x.url.pathname}${x.url.search}`;
     if (BAD_TARGET.test(target)) throw new TypeError('request path contains unescaped characters');
-    let head = `${x.method} ${target} HTTP/1.1\r\nHost: ${x.url.host}\r\nConnection: keep-alive\r\n`;
+    let head = `${x.method} ${pool.targetPrefix}${target} HTTP/1.1\r\nHost: ${x.url.host}\r\nConnection: keep-alive\r\n${pool.proxyHead}`;
     let encoding = false;
     for (const name in x.headers) {
       const value = x.headers[name]!;
@@ -159,7 +178,7 @@ export class HttpTransport {
       validateHeaderName(name);
       validateHeaderValue(name, value);
       const lower = name.toLowerCase();
-      if (lower === 'host' || lower === 'connection' || lower === 'content-length' || lower === 'transfer-encoding') continue;
+      if (lower === 'host' || lower === 'connection' || lower === 'content-length' || lower === 'transfer-encoding' || lower === 'proxy-authorization') continue;
       if (lower === 'accept-encoding') encoding = true;
       head += `${name}: ${value}\r\n`;
     }
@@ -172,7 +191,13 @@ export class HttpTransport {
     const key = `${url.protocol}//${url.host}`;
     let p = this.pools.get(key);
     if (!p) {
-      p = { url, all: new Set(), idle: [], waiting: [] };
+      // The one proxy decision for this origin (NO_PROXY included): its sockets go where it says, always.
+      const via = this.proxy && proxyRoute(this.proxy, url);
+      const absolute = via !== undefined && url.protocol === 'http:';
+      p = {
+        url, all: new Set(), idle: [], waiting: [], via,
+        targetPrefix: absolute ? `http://${url.host}` : '', proxyHead: absolute ? via.authorization : '',
+      };
       this.pools.set(key, p);
     }
     return p;
@@ -190,17 +215,73 @@ export class HttpTransport {
   }
 
   private connect(pool: Pool): Connection {
-    const { url } = pool;
+    const { url, via } = pool;
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    const socket = url.protocol === 'https:'
-      ? tls.connect({ host, port, ...(net.isIP(host) === 0 && { servername: host }) })
-      : net.connect({ host, port });
+    if (via && url.protocol === 'https:') return this.tunnel(pool, via, host, port);
+    const socket = via
+      ? net.connect({ host: via.host, port: via.port })
+      : url.protocol === 'https:'
+        ? tls.connect({ host, port, ...(net.isIP(host) === 0 && { servername: host }) })
+        : net.connect({ host, port });
     socket.setNoDelay(true);
+    const c: Connection = { socket, pool, exchange: undefined, ready: true };
+    pool.all.add(c);
+    this.listen(c, socket);
+    return c;
+  }
+
+  /**
+   * A connection to an https origin through the proxy: CONNECT host:port, then TLS with OSCAR inside
+   * the tunnel (its certificate checked against OSCAR's name, as on a direct connection). The
+   * exchange's deadline runs from before the CONNECT; a refusal (407, 403, 502…) fails it with an
+   * error naming the proxy and its status. The socket is then used like a direct one.
+   */
+  private tunnel(pool: Pool, via: ProxyRoute, host: string, port: number): Connection {
+    const raw = net.connect({ host: via.host, port: via.port });
+    raw.setNoDelay(true);
+    const c: Connection = { socket: raw, pool, exchange: undefined, ready: false };
+    pool.all.add(c);
+    const authority = net.isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+    raw.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${via.authorization}\r\n`, 'latin1');
+    // A 2xx answer to CONNECT has no body (RFC 9110 §9.3.6); another one's body is not read.
+    const reader = new ResponseReader(true);
+    const refused = (e: Error): void => this.fail(c, c.exchange && e);
+    const onData = (d: Buffer): void => {
+      let done: boolean;
+      try {
+        done = reader.push(d);
+      } catch {
+        // Bytes after the head: a refusal's body, or a proxy speaking before TLS began.
+        done = reader.status >= 300;
+        if (!done) { refused(new OscarProtocolError(c.exchange?.operation ?? '', `the proxy ${via.label} answered CONNECT with more than a head`)); return; }
+      }
+      if (!done) return;
+      if (reader.status < 200 || reader.status > 299) { refused(proxyRefused(c.exchange?.operation ?? '', via, reader.status)); return; }
+      raw.removeListener('data', onData);
+      raw.removeListener('error', onError);
+      raw.removeListener('end', onEnd);
+      raw.removeListener('close', onClose);
+      const socket = tls.connect({ socket: raw, host, ...(net.isIP(host) === 0 && { servername: host }) });
+      c.socket = socket;
+      c.ready = true;
+      this.listen(c, socket);
+      if (c.exchange) this.write(c, c.exchange);
+    };
+    const onError = (e: NodeJS.ErrnoException): void => refused(new OscarUnavailableError(c.exchange?.operation ?? '', 'connection', { code: e.code ?? 'ERR_CONNECTION' }));
+    const onEnd = (): void => refused(new OscarUnavailableError(c.exchange?.operation ?? '', 'connection', { code: 'ECONNRESET' }));
+    const onClose = (): void => this.onClose(c);
+    raw.on('data', onData);
+    raw.on('error', onError);
+    raw.on('end', onEnd);
+    raw.on('close', onClose);
+    return c;
+  }
+
+  /** The events of a connection's socket once it carries exchanges. */
+  private listen(c: Connection, socket: net.Socket): void {
     // Node restarts the count at every read and write; only an idle socket is dropped (an exchange has its own deadline).
     socket.setTimeout(IDLE_MS);
-    const c: Connection = { socket, pool, exchange: undefined };
-    pool.all.add(c);
     socket.on('data', (d: Buffer) => this.onData(c, d));
     socket.on('error', (e: NodeJS.ErrnoException) => {
       const ex = c.exchange;
@@ -209,12 +290,15 @@ export class HttpTransport {
     socket.on('end', () => this.onEnd(c));
     socket.on('close', () => this.onClose(c));
     socket.on('timeout', () => { if (!c.exchange) socket.destroy(); });
-    return c;
   }
 
   private run(c: Connection, ex: Exchange): void {
     c.exchange = ex;
     ex.conn = c;
+    if (c.ready) this.write(c, ex);
+  }
+
+  private write(c: Connection, ex: Exchange): void {
     const s = c.socket;
     s.ref();
     // One write: the head and the body together.
@@ -280,4 +364,9 @@ export class HttpTransport {
     c.socket.destroy();
     if (ex && e) ex.settle(e);
   }
+}
+
+/** The proxy refused to carry the exchange: named with its status, never with its credentials. */
+function proxyRefused(operation: string, via: ProxyRoute, status: number): OscarUnavailableError {
+  return new OscarUnavailableError(operation, 'proxy', { code: `HTTP ${status}`, proxy: via.label });
 }

@@ -1,12 +1,22 @@
 // OSCAR's three-legged OAuth 1.0a handshake from the consumer side (contract 2.3): initiate a
 // request token with the consumer key/secret, send a person to the consent page, and exchange
-// the verifier for the access token the facade signs every REST call with.
+// the verifier for the access token the facade signs every REST call with. Sent on the facade's
+// own transport (http-transport.ts), so that the outbound proxy (docs/proxy.md) applies here too.
 import crypto from 'node:crypto';
 import OAuth from 'oauth-1.0a';
+import { OscarTimeoutError } from './errors.js';
+import { HttpTransport } from './http-transport.js';
 import { signatureBaseUrl } from './oauth-sign.js';
+import type { ProxySettings } from './proxy.js';
 
 export interface Consumer { key: string; secret: string }
 export interface TokenPair { token: string; secret: string }
+export interface HandshakeOptions {
+  /** Per request (default 15 s). */
+  timeoutMs?: number;
+  /** The outbound proxy toward OSCAR; absent = direct. */
+  proxy?: ProxySettings | undefined;
+}
 
 export class HandshakeError extends Error {
   constructor(message: string, readonly status?: number) {
@@ -41,18 +51,22 @@ function endpoint(oscarUrl: string, path: string): URL {
   return new URL(`${oscarUrl.replace(/\/+$/, '')}${path}`);
 }
 
-async function post(url: URL, authorization: string, form: Record<string, string>, timeoutMs: number): Promise<{ status: number; body: string }> {
+async function post(url: URL, authorization: string, form: Record<string, string>, o: HandshakeOptions): Promise<{ status: number; body: string }> {
   const body = new URLSearchParams(form).toString();
+  const transport = new HttpTransport({ maxSockets: 1, ...(o.proxy && { proxy: o.proxy }) });
   try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { authorization, accept: 'application/x-www-form-urlencoded', ...(body && { 'content-type': 'application/x-www-form-urlencoded' }) },
+    const res = await transport.send({
+      method: 'POST', url, operation: `oauth${url.pathname.slice(url.pathname.lastIndexOf('/'))}`, timeoutMs: o.timeoutMs ?? 15_000,
+      headers: { Authorization: authorization, Accept: 'application/x-www-form-urlencoded', ...(body && { 'Content-Type': 'application/x-www-form-urlencoded' }) },
       ...(body && { body }),
-      signal: AbortSignal.timeout(timeoutMs),
     });
-    return { status: res.status, body: await res.text() };
+    return { status: res.status, body: res.body.toString('utf8') };
   } catch (e) {
-    throw new HandshakeError(`OSCAR did not answer at ${url.pathname} (${(e as Error).name}): is it running and reachable from here?`);
+    // The error's own words name the proxy and its answer when the proxy refused (never its credentials).
+    const why = e instanceof OscarTimeoutError ? 'TimeoutError' : (e as Error).message;
+    throw new HandshakeError(`OSCAR did not answer at ${url.pathname} (${why}): is it running and reachable from here?`);
+  } finally {
+    transport.close();
   }
 }
 
@@ -61,11 +75,11 @@ async function post(url: URL, authorization: string, form: Record<string, string
  * (an absolute URL or 'oob'); keep it free of '%' and '+' (contract 2.4, double decoding).
  * `scope` is OSCAR's non-standard, stored-but-unenforced scope list (contract 2.5).
  */
-export async function initiate(oscarUrl: string, consumer: Consumer, callback: string, scope: string | undefined, timeoutMs = 15_000): Promise<TokenPair> {
+export async function initiate(oscarUrl: string, consumer: Consumer, callback: string, scope: string | undefined, o: HandshakeOptions = {}): Promise<TokenPair> {
   if (/[%+]/.test(callback)) throw new HandshakeError('the callback URL must not contain "%" or "+" (OSCAR decodes header values twice, contract 2.4)');
   const url = endpoint(oscarUrl, '/ws/oauth/initiate');
   const form: Record<string, string> = scope ? { scope } : {};
-  const res = await post(url, authorization(consumer, url, form, { oauth_callback: callback }), form, timeoutMs);
+  const res = await post(url, authorization(consumer, url, form, { oauth_callback: callback }), form, o);
   if (res.status !== 200) {
     // contract 2.3: every initiate failure (unknown consumer, bad signature, stale timestamp) is an HTTP 500 page.
     throw new HandshakeError(res.status === 500
@@ -87,9 +101,9 @@ export function authorizeUrl(oscarUrl: string, requestToken: string): string {
 }
 
 /** Step 3: POST /ws/oauth/token, signed with the request-token secret (contract 2.4). */
-export async function exchange(oscarUrl: string, consumer: Consumer, request: TokenPair, verifier: string, timeoutMs = 15_000): Promise<TokenPair> {
+export async function exchange(oscarUrl: string, consumer: Consumer, request: TokenPair, verifier: string, o: HandshakeOptions = {}): Promise<TokenPair> {
   const url = endpoint(oscarUrl, '/ws/oauth/token');
-  const res = await post(url, authorization(consumer, url, {}, { oauth_verifier: verifier }, request), {}, timeoutMs);
+  const res = await post(url, authorization(consumer, url, {}, { oauth_verifier: verifier }, request), {}, o);
   if (res.status !== 200) {
     // contract 2.3: 401 bodies are the bare OAuth error word.
     const word = res.body.trim().slice(0, 40);

@@ -2,9 +2,10 @@
 
 import type { OAuthCredentials } from './oauth-sign.js';
 import type { CapabilityMap } from './capabilities/map.js';
+import type { ProxySettings } from './proxy.js';
 
 export type OscarCallOutcome =
-  | 'ok' | 'timeout' | 'unavailable' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget' | 'rate-limited'
+  | 'ok' | 'timeout' | 'unavailable' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget' | 'rate-limited' | 'proxy'
   | 'protocol' | 'auth' | 'fault' | 'unsupported' | 'error';
 
 /** One finished client call (after retries), for metrics. Carries no PHI. */
@@ -49,6 +50,8 @@ export interface OscarClientOptions {
   documentTimeoutMs?: number;
   /** Ask OSCAR for gzip-compressed answers (default true; see HttpTransportOptions.gzip). */
   gzip?: boolean;
+  /** The outbound proxy toward OSCAR (proxy.ts, docs/proxy.md); absent = direct. */
+  proxy?: ProxySettings;
   /** Extra attempts for idempotent reads on transient failures (default 2). */
   retries?: number;
   /** Base of the jittered exponential backoff (default 100 ms, capped at 2 s). */
@@ -70,7 +73,8 @@ export interface OscarClientOptions {
   now?: () => number;
 }
 
-export interface ResolvedOscarClientOptions extends Required<Omit<OscarClientOptions, 'onCall' | 'onStaleCapabilities' | 'now' | 'breaker' | 'maxPerCaller' | 'capabilities'>> {
+export interface ResolvedOscarClientOptions extends Required<Omit<OscarClientOptions, 'onCall' | 'onStaleCapabilities' | 'now' | 'breaker' | 'maxPerCaller' | 'capabilities' | 'proxy'>> {
+  proxy: ProxySettings | undefined;
   capabilities: () => CapabilityMap | undefined;
   breaker: { failureThreshold: number; cooldownMs: number };
   maxPerCaller: number | undefined;
@@ -95,6 +99,7 @@ export function resolveOscarClientOptions(o: OscarClientOptions): ResolvedOscarC
     documentTimeoutMs: o.documentTimeoutMs ?? 30_000,
     retries: o.retries ?? 2,
     gzip: o.gzip ?? true,
+    proxy: o.proxy,
     retryBaseMs: o.retryBaseMs ?? 100,
     maxRateLimitWaitMs: o.maxRateLimitWaitMs ?? 5_000,
     breaker: { failureThreshold: o.breaker?.failureThreshold ?? 5, cooldownMs: o.breaker?.cooldownMs ?? 30_000 },

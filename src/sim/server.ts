@@ -2,6 +2,7 @@
 // (app.ts lays them out), on a keep-alive HTTP server, with fault injection, request accounting
 // and "restart" (a new JVM start time, which invalidates SOAP tokens as a real restart does).
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ClinicData } from './clinic/model.js';
 import { ClinicStore } from './clinic/store.js';
@@ -46,6 +47,8 @@ export interface StartSimulatorOptions extends Partial<SimDeployment> {
   admin?: boolean;
   /** Called with every request as received, before faults and dispatch (tests capture SOAP envelopes). */
   onRequest?: SimRequestHook;
+  /** Serve https with this key and certificate (PEM), as a hosted OSCAR does (default: plain http). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface Simulator {
@@ -121,7 +124,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     ...(opts.onRequest && { onRequest: opts.onRequest }),
   });
 
-  const server: Server = createServer({ keepAlive: true }, app);
+  const server: Server = opts.tls ? createTlsServer({ keepAlive: true, key: opts.tls.key, cert: opts.tls.cert }, app) : createServer({ keepAlive: true }, app);
   server.keepAliveTimeout = 20_000; // Tomcat's default connectionTimeout, which also bounds keep-alive
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -131,7 +134,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
 
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${urlHost(host)}:${port}${contextPath}`,
+    url: `${opts.tls ? 'https' : 'http'}://${urlHost(host)}:${port}${contextPath}`,
     port,
     store,
     faults,

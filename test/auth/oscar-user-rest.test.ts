@@ -124,7 +124,7 @@ describe('OSCAR REST with the user\'s own token', () => {
     const down = oscarUserRest({ baseUrl: 'http://127.0.0.1:9/oscar', consumerKey: 'k', consumerSecret: 's' });
     const e = await down.providerOf(USER).catch((x: unknown) => x);
     assert.ok(e instanceof OscarUnreachable);
-    assert.equal(e.message, 'OSCAR did not answer (TypeError)');
+    assert.equal(e.message, 'OSCAR did not answer (OscarUnavailableError)');
     assert.equal(e.name, 'OscarUnreachable');
     assert.equal(e.retryAfterSeconds, 5);
     answer = 'never';

@@ -12,6 +12,7 @@ import { createFacade, type Facade, type FacadeOptions } from '../../src/app.js'
 import { connectionFromCredentials, loadConfig, type Config, type OscarConnection } from '../../src/config.js';
 import { createDeployment } from '../../src/clinics/deployment.js';
 import { createLogger, type Logger } from '../../src/logging.js';
+import type { ProxySettings } from '../../src/oscar/proxy.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
 
@@ -45,6 +46,8 @@ export interface StackOptions {
   facade?: FacadeOptions;
   /** The facade reaches the simulator through this proxy (its URL for the simulator's URL). */
   via?: (simUrl: string) => Promise<{ url: string; close(): Promise<void> }>;
+  /** The outbound proxy settings of the connection to the simulator (src/oscar/proxy.ts). */
+  proxy?: ProxySettings;
   /**
    * The public base URL is https, as behind a proxy that ends TLS; the stack still listens on plain
    * http, so the test sends to the http spelling of `base` with `X-Forwarded-Proto: https`.
@@ -95,7 +98,7 @@ async function startOn(sim: Simulator, credentials: ReturnType<typeof demoCreden
     ...opts.env,
   });
   const proxy = await opts.via?.(sim.url);
-  const conn = connectionFromCredentials(proxy?.url ?? sim.url, credentials);
+  const conn: OscarConnection = { ...connectionFromCredentials(proxy?.url ?? sim.url, credentials), ...(opts.proxy && { proxy: opts.proxy }) };
   const logger = opts.logger ?? createLogger(config.logLevel);
   const neighbour = asClinic ? await besideNeighbour(asClinic, config, conn, logger, opts) : undefined;
   const facade = neighbour?.facade ?? createFacade(config, conn, logger, opts.facade);

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { OscarConnection } from '../../config.js';
+import type { ProxySettings } from '../../oscar/proxy.js';
 import { forbidden, serviceUnavailable, type FhirError } from '../../fhir/index.js';
 import { asOscarUser } from '../../oscar/acting-user.js';
 import type { TokenVault } from '../../state/index.js';
@@ -18,6 +19,8 @@ export interface OscarIdentity {
   userRest: OscarUserRest;
   consumer: { key: string; secret: string };
   url: string;
+  /** The outbound proxy toward OSCAR (docs/proxy.md), for the sign-in's OAuth handshake. */
+  proxy?: ProxySettings;
   /** Runs `fn` as the token's OSCAR user; a 401 when their OSCAR sign-in is gone, a 403 when OSCAR hides the patient. */
   actAs<T>(auth: AuthContext, fn: () => Promise<T>): Promise<T>;
   /**
@@ -41,7 +44,7 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
   const generatedKey = o.keys.length === 0;
   const keys = generatedKey ? [{ id: 'boot', key: randomBytes(32) }] : o.keys;
   const vault = new OscarTokenVault(o.vault, keys, o.maxAgeSeconds);
-  const userRest = oscarUserRest({ baseUrl: o.oscar.url, consumerKey: o.oscar.consumerKey, consumerSecret: o.oscar.consumerSecret });
+  const userRest = oscarUserRest({ baseUrl: o.oscar.url, consumerKey: o.oscar.consumerKey, consumerSecret: o.oscar.consumerSecret, ...(o.oscar.proxy && { proxy: o.oscar.proxy }) });
   // Until when each "yes" is trusted; the least recently asked go first once 10,000 are held.
   const visible = new LRUCache<string, number>({ max: 10_000 });
 
@@ -88,7 +91,7 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
   return {
     generatedKey,
     identity: {
-      vault, userRest, url: o.oscar.url, consumer: { key: o.oscar.consumerKey, secret: o.oscar.consumerSecret },
+      vault, userRest, url: o.oscar.url, consumer: { key: o.oscar.consumerKey, secret: o.oscar.consumerSecret }, ...(o.oscar.proxy && { proxy: o.oscar.proxy }),
       async actAs(auth, fn) {
         const providerNo = auth.oscarProvider;
         if (providerNo === undefined) return fn();

@@ -3,7 +3,11 @@
 // (contract 1.5): who the token belongs to (`/oauth/info`, contract 2.6), patients matching a
 // name (`/demographics/quickSearch`, at most 10, contract 3.1), and whether one patient is
 // visible (`/demographics/{id}`: 204 or an error page when not). Not through the shared client
-// and its cache: these answers are per user and must not be served to anyone else.
+// and its cache: these answers are per user and must not be served to anyone else. They go out on a
+// transport of their own (http-transport.ts: kept-alive sockets, the outbound proxy of docs/proxy.md).
+import { OscarTimeoutError } from '../../oscar/errors.js';
+import { HttpTransport } from '../../oscar/http-transport.js';
+import type { ProxySettings } from '../../oscar/proxy.js';
 import { buildUrl, oauthHeader, queryPairs, type QueryParams } from '../../oscar/oauth-sign.js';
 // contract 1.6: OAuthInterceptor's refusal of a token is a 500 CXF XMLFault naming the OAuth1Exception.
 import { OAUTH_FAULT } from '../../oscar/rest.js';
@@ -15,6 +19,8 @@ export interface OscarUserRestOptions {
   consumerKey: string;
   consumerSecret: string;
   timeoutMs?: number;
+  /** The outbound proxy toward OSCAR; absent = direct. */
+  proxy?: ProxySettings;
 }
 
 export interface UserToken { token: string; secret: string }
@@ -32,21 +38,22 @@ export interface PickedPatient { demographicNo: number; lastName: string; firstN
 
 export function oscarUserRest(o: OscarUserRestOptions) {
   const root = `${o.baseUrl.replace(/\/+$/, '')}/ws/services`;
+  const transport = new HttpTransport({ maxSockets: 4, ...(o.proxy && { proxy: o.proxy }) });
 
   async function get(t: UserToken, path: string, query: QueryParams = {}, operation = path): Promise<{ status: number; text: string }> {
     const pairs = queryPairs(query, operation);
     const url = buildUrl(root, path, pairs);
     try {
-      const res = await fetch(url, {
+      const res = await transport.send({
+        method: 'GET', url, operation: 'user-rest', timeoutMs: o.timeoutMs ?? 10_000,
         headers: {
-          accept: 'application/json',
-          authorization: oauthHeader({ consumerKey: o.consumerKey, consumerSecret: o.consumerSecret, token: t.token, tokenSecret: t.secret }, 'GET', url, pairs),
+          Accept: 'application/json',
+          Authorization: oauthHeader({ consumerKey: o.consumerKey, consumerSecret: o.consumerSecret, token: t.token, tokenSecret: t.secret }, 'GET', url, pairs),
         },
-        signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
       });
-      return { status: res.status, text: await res.text() };
+      return { status: res.status, text: res.body.toString('utf8') };
     } catch (e) {
-      throw new OscarUnreachable(`OSCAR did not answer (${(e as Error).name})`);
+      throw new OscarUnreachable(`OSCAR did not answer (${e instanceof OscarTimeoutError ? 'TimeoutError' : (e as Error).name})`);
     }
   }
 

@@ -8,6 +8,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type Provider from 'oidc-provider';
 import type { DocumentStore } from '../../state/index.js';
 import { authorizeUrl, exchange, HandshakeError, initiate, type Consumer } from '../../oscar/oauth1-handshake.js';
+import type { ProxySettings } from '../../oscar/proxy.js';
 import type { SmartClient } from '../clients.js';
 import { parseScopes } from '../scopes.js';
 import type { OscarTokenVault } from '../oscar/vault.js';
@@ -24,7 +25,7 @@ export interface InteractionDeps {
   clients: ReadonlyMap<string, SmartClient>;
   documents: DocumentStore;
   vault: OscarTokenVault;
-  oscar: { url: string; consumer: Consumer };
+  oscar: { url: string; consumer: Consumer; proxy?: ProxySettings };
   userRest: OscarUserRest;
   https: boolean;
   /** EHR launches (ehr-launch.ts). */
@@ -72,7 +73,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
   async function startOscarStep(req: Request, res: Response, uid: string, client: SmartClient | undefined): Promise<void> {
     // contract 2.4: OSCAR decodes callback URLs twice, so this one holds no '%' or '+' (uids are base64url).
     const absolute = new URL(here(uid, '/oscar'), d.issuer).href;
-    const rt = await initiate(d.oscar.url, d.oscar.consumer, absolute, `SMART app: ${client?.name ?? client?.clientId ?? 'app'}`);
+    const rt = await initiate(d.oscar.url, d.oscar.consumer, absolute, `SMART app: ${client?.name ?? client?.clientId ?? 'app'}`, { proxy: d.oscar.proxy });
     const nonce = randomBytes(24).toString('base64url');
     await d.documents.put(REQUEST_KIND, rt.token, { secret: rt.secret, uid, nonce }, { ttlMs: STEP_TTL_MS });
     res.append('set-cookie', `${STEP_COOKIE}=${nonce}; Path=${base}/auth/interaction/; HttpOnly; SameSite=Lax; Max-Age=${STEP_TTL_MS / 1000}${secure}`);
@@ -116,7 +117,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
     let pair: UserToken;
     let providerNo: string;
     try {
-      pair = await exchange(d.oscar.url, d.oscar.consumer, { token, secret: step.value.secret }, verifier);
+      pair = await exchange(d.oscar.url, d.oscar.consumer, { token, secret: step.value.secret }, verifier, { proxy: d.oscar.proxy });
       providerNo = await d.userRest.providerOf(pair);
     } catch (e) {
       if (e instanceof HandshakeError || e instanceof OscarRefused || e instanceof OscarUnreachable) { fail(res, 502, 'OSCAR sign-in failed', 'OSCAR did not confirm who signed in. Start again.'); return; }

@@ -1,0 +1,157 @@
+// Which OSCAR origins are reached through an outbound HTTP proxy, and how (docs/proxy.md): the
+// settings read once at start-up (OSCAR_PROXY, else HTTPS_PROXY / HTTP_PROXY and NO_PROXY, with
+// the rules curl and Node's own NODE_USE_ENV_PROXY apply), and the route of one origin, decided
+// once per origin by the transport (http-transport.ts) when it opens that origin's pool.
+import net from 'node:net';
+
+/** The proxy settings for OSCAR; plain data (held by the configuration). */
+export interface ProxySettings {
+  /** Proxy for http:// OSCAR URLs; undefined = direct. */
+  http?: string;
+  /** Proxy for https:// OSCAR URLs (reached through a CONNECT tunnel); undefined = direct. */
+  https?: string;
+  /** NO_PROXY entries: origins reached directly even when a proxy is set. */
+  noProxy: string[];
+}
+
+/** How the transport reaches one origin through a proxy. */
+export interface ProxyRoute {
+  host: string;
+  port: number;
+  /** The `Proxy-Authorization: Basic …` header line with its CRLF, or '' without credentials. */
+  authorization: string;
+  /** The proxy as named in errors and logs: scheme, host and port, never the credentials. */
+  label: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** `scheme://***@host…`: a value echoed in a message never shows the user name or password. */
+export function redactProxyUrl(raw: string): string {
+  return raw.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, '$1***@');
+}
+
+/**
+ * The proxy URL `raw` (named `name` in messages), checked: an http:// URL with a host and at most
+ * a `/` path; undefined (and a problem) when it is not.
+ */
+function proxyUrl(name: string, raw: string, problems: string[]): string | undefined {
+  let u: URL;
+  try { u = new URL(raw.includes('://') ? raw : `http://${raw}`); } catch {
+    problems.push(`${name} must be a proxy URL such as http://proxy.example.org:3128 (got "${redactProxyUrl(raw)}")`);
+    return undefined;
+  }
+  if (u.protocol === 'https:') {
+    problems.push(`${name}: only http:// proxies are supported (the connection to an https OSCAR is still TLS end to end through the proxy's CONNECT tunnel); got an https:// proxy`);
+    return undefined;
+  }
+  if (u.protocol !== 'http:' || !u.hostname || (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) {
+    problems.push(`${name} must be a proxy URL such as http://proxy.example.org:3128 (scheme http, a host, an optional port and user:password@; got "${redactProxyUrl(raw)}")`);
+    return undefined;
+  }
+  return u.href;
+}
+
+/** The first of `names` set to a non-empty value in `env` (lower case first, as curl and Node read them). */
+function firstSet(env: Env, names: readonly string[]): { name: string; value: string } | undefined {
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return { name, value };
+  }
+  return undefined;
+}
+
+/**
+ * The proxy settings for an OSCAR at `oscarUrl`, from OSCAR_PROXY (a URL, or "none" to ignore the
+ * environment) or else the environment's proxy variables; undefined when OSCAR is reached directly
+ * whatever its host. Only the variable that applies to OSCAR's scheme is read and checked: a
+ * proxy variable set for other programs cannot stop the facade.
+ */
+export function proxySettingsFrom(env: Env, oscarUrl: string, problems: string[]): ProxySettings | undefined {
+  const scheme = oscarUrl.startsWith('https:') ? 'https' : 'http';
+  const explicit = env.OSCAR_PROXY?.trim();
+  if (explicit?.toLowerCase() === 'none') return undefined;
+  const set = explicit ? { name: 'OSCAR_PROXY', value: explicit } : firstSet(env, scheme === 'https' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']);
+  if (!set) return undefined;
+  const url = proxyUrl(set.name, set.value, problems);
+  if (url === undefined) return undefined;
+  const noProxy = (firstSet(env, ['no_proxy', 'NO_PROXY'])?.value ?? '').split(/[\s,]+/).filter((s) => s !== '');
+  return { [scheme]: url, noProxy };
+}
+
+/** The route to `url` under `settings`: undefined when it is reached directly. */
+export function proxyRoute(settings: ProxySettings, url: URL): ProxyRoute | undefined {
+  const raw = url.protocol === 'https:' ? settings.https : url.protocol === 'http:' ? settings.http : undefined;
+  if (raw === undefined || bypassesProxy(settings.noProxy, url)) return undefined;
+  const p = new URL(raw);
+  const user = decodeURIComponent(p.username);
+  const password = decodeURIComponent(p.password);
+  return {
+    host: p.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(p.port) || 80,
+    authorization: user || password ? `Proxy-Authorization: Basic ${Buffer.from(`${user}:${password}`).toString('base64')}\r\n` : '',
+    label: `http://${p.host}`,
+  };
+}
+
+const defaultPort = (url: URL): number => Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+
+/**
+ * Whether NO_PROXY's `entries` send `url` direct. Each entry, case-insensitive: `*` (every host);
+ * a host name, matching itself and its subdomains (`example.org` matches `emr.example.org`); the
+ * same with a leading `.` or `*.`; an IP address, or a CIDR range (`10.0.0.0/8`, `fd00::/8`); any of
+ * them with `:port` to match that port only (`[::1]:8443` for IPv6).
+ */
+export function bypassesProxy(entries: readonly string[], url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const port = defaultPort(url);
+  const family = net.isIP(host);
+  for (const raw of entries) {
+    const e = parseEntry(raw.trim().toLowerCase());
+    if (!e) continue;
+    if (e.kind === 'all') return true;
+    if (e.port !== undefined && e.port !== port) continue;
+    if (e.kind === 'ip') {
+      if (family !== 0 && e.list.check(host, family === 6 ? 'ipv6' : 'ipv4')) return true;
+    } else if (family === 0 && (host === e.domain || host.endsWith(`.${e.domain}`))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+type Entry =
+  | { kind: 'all' }
+  | { kind: 'ip'; list: net.BlockList; port: number | undefined }
+  | { kind: 'name'; domain: string; port: number | undefined };
+
+function parseEntry(s: string): Entry | undefined {
+  if (s === '') return undefined;
+  if (s === '*') return { kind: 'all' };
+  let host = s;
+  let port: number | undefined;
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
+  if (bracketed) {
+    host = bracketed[1]!;
+    port = bracketed[2] === undefined ? undefined : Number(bracketed[2]);
+  } else if (/^[^:]*:\d+$/.test(s)) {
+    // One colon: host:port (a bare IPv6 address has several).
+    const i = s.lastIndexOf(':');
+    host = s.slice(0, i);
+    port = Number(s.slice(i + 1));
+  }
+  const cidr = /^([^/]+)\/(\d{1,3})$/.exec(host);
+  const address = cidr ? cidr[1]! : host;
+  const family = net.isIP(address);
+  if (family !== 0) {
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    const list = new net.BlockList();
+    const prefix = cidr ? Number(cidr[2]) : family === 6 ? 128 : 32;
+    if (prefix > (family === 6 ? 128 : 32)) return undefined;
+    list.addSubnet(address, prefix, type);
+    return { kind: 'ip', list, port };
+  }
+  if (cidr) return undefined;
+  const domain = host.replace(/^\*?\./, '').replace(/\.$/, '');
+  return domain === '' ? undefined : { kind: 'name', domain, port };
+}
