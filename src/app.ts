@@ -219,11 +219,13 @@ export function createClinic(config: Config, oscarConn: OscarConnection, logger:
     hooks: {
       ...auth.hooks,
       onError: (err, req, mapped) => {
-        const e = err as { name?: string; message?: string; operation?: string; cause?: unknown; reason?: unknown; code?: unknown };
+        const e = err as { name?: string; message?: string; operation?: string; cause?: unknown; reason?: unknown; code?: unknown; proxy?: unknown };
         // Operator-facing line: names the failure, never PHI (no query values, no bodies).
         logger[mapped.bug ? 'error' : 'warn']({
           requestId: req.requestId, method: req.method, route: routeLabel(req.path), status: mapped.status, error: e.name, operation: e.operation,
           cause: typeof e.cause === 'string' ? e.cause : undefined, reason: e.reason, code: typeof e.code === 'string' ? e.code : undefined,
+          // The outbound proxy that refused (scheme, host and port: its credentials are never on the error).
+          proxy: typeof e.proxy === 'string' ? e.proxy : undefined,
           hint: err instanceof OscarAuthError ? err.hint : undefined, detail: mapped.bug ? e.message : undefined,
         }, err instanceof OscarAuthError ? `OSCAR refused the facade's credentials: ${err.hint}` : 'request failed');
       },
