@@ -23,18 +23,17 @@ if (args.includes('--ab-first')) builds.reverse();
 // A SOAP-sized answer (about the size of one getDemographic reply).
 const body = `<soap:Envelope>${'x'.repeat(2000)}</soap:Envelope>`;
 const answer = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\n\r\n${body}`, 'latin1');
+// One request at a time per connection: an answer once the head and its Content-Length of body are in.
 const server = net.createServer((s) => {
-  let buf = '';
-  s.on('data', (d) => {
-    buf += d.toString('latin1');
-    for (;;) {
-      const end = buf.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
-      if (buf.length < end + 4 + length) return;
-      buf = buf.slice(end + 4 + length);
-      s.write(answer);
-    }
+  let pending: Buffer = Buffer.alloc(0);
+  s.on('data', (d: Buffer) => {
+    pending = pending.length ? Buffer.concat([pending, d]) : d;
+    const headEnd = pending.indexOf('\r\n\r\n');
+    if (headEnd < 0) return;
+    const declared = /\r\ncontent-length: *(\d+)/i.exec(pending.toString('latin1', 0, headEnd));
+    if (pending.length - headEnd - 4 < Number(declared?.[1] ?? 0)) return;
+    pending = Buffer.alloc(0);
+    s.write(answer);
   });
 });
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -1,0 +1,66 @@
+// `oscar-fhir check` through the outbound proxy the server would use (docs/proxy.md): discovery and
+// the connectivity report go through it; a proxy refusing the credentials is reported as such; a
+// proxy URL the server would refuse stops the command. The proxy's password is never printed.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { main } from '../../src/cli/main.js';
+import { writeCredentialsFile } from '../../src/config/credentials-file.js';
+import { demoCredentials } from '../../src/sim/options.js';
+import { startSimulator, type Simulator } from '../../src/sim/server.js';
+import { startOutboundProxy, type OutboundProxy } from '../helpers/outbound-proxy.js';
+
+const creds = demoCredentials({});
+const PASSWORD = 'cl1nic-Pr0xy';
+
+describe('oscar-fhir check through an outbound proxy', () => {
+  let sim: Simulator;
+  let proxy: OutboundProxy;
+  let file: string;
+  before(async () => {
+    sim = await startSimulator({ port: 0, patients: 3, credentials: creds });
+    proxy = await startOutboundProxy({ credentials: `ops:${PASSWORD}` });
+    file = join(mkdtempSync(join(tmpdir(), 'check-proxy-')), 'oscar-credentials.json');
+    // A name only the proxy resolves: a direct attempt could not reach it.
+    writeCredentialsFile(file, {
+      OSCAR_URL: sim.url.replace('127.0.0.1', 'oscar.test'), OSCAR_CONSUMER_KEY: creds.consumerKey, OSCAR_CONSUMER_SECRET: creds.consumerSecret,
+      OSCAR_ACCESS_TOKEN: creds.accessToken, OSCAR_ACCESS_TOKEN_SECRET: creds.accessTokenSecret,
+      OSCAR_SOAP_USERNAME: creds.soapUserName, OSCAR_SOAP_PASSWORD: creds.soapPassword,
+    });
+  });
+  after(async () => { await proxy.close(); await sim.close(); });
+
+  async function check(env: Record<string, string>): Promise<{ code: number; out: string }> {
+    let out = '';
+    const sink = new Writable({ write(chunk: Buffer, _e, cb) { out += chunk.toString(); cb(); } });
+    const code = await main(['check', '--credentials', file], { stdin: new PassThrough(), stdout: sink, stderr: sink }, { OSCAR_TIMEZONE: 'America/Toronto', ...env });
+    return { code, out };
+  }
+
+  it('HTTP_PROXY with its user and password: every check passes, through the proxy', async () => {
+    proxy.seen.length = 0;
+    const { code, out } = await check({ http_proxy: `http://ops:${PASSWORD}@127.0.0.1:${proxy.port}` });
+    assert.equal(code, 0, out);
+    assert.match(out, /ok +REST +\/ws\/services\/oauth\/info/);
+    assert.match(out, /ok +SOAP +LoginService\.login2/);
+    assert.ok(proxy.seen.some((s) => s.target.includes('/ws/services/oauth/info')) && proxy.seen.some((s) => s.target.includes('/ws/SystemInfoService')));
+    assert.ok(!out.includes(PASSWORD));
+  });
+
+  it('a wrong password: the report says the proxy refused, and names no password', async () => {
+    const { code, out } = await check({ OSCAR_PROXY: `http://ops:Wr0ng-one@127.0.0.1:${proxy.port}`, HTTP_PROXY: 'http://ignored.example:1' });
+    assert.equal(code, 1, out);
+    assert.match(out, new RegExp(`FAIL +REST +/ws/services/oauth/info +failed \\(the proxy http://127\\.0\\.0\\.1:${proxy.port} answered HTTP 407`));
+    assert.ok(!out.includes('Wr0ng-one') && !out.includes(PASSWORD));
+  });
+
+  it('a proxy URL the server would refuse stops the command (exit 2), the password masked', async () => {
+    const { code, out } = await check({ OSCAR_PROXY: `https://ops:${PASSWORD}@proxy.example.org:3128` });
+    assert.equal(code, 2);
+    assert.match(out, /OSCAR_PROXY: only http:\/\/ proxies are supported/);
+    assert.ok(!out.includes(PASSWORD));
+  });
+});
