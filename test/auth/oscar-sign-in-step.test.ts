@@ -13,6 +13,7 @@ import type { SmartClient } from '../../src/auth/clients.js';
 import { OscarRefused, OscarUnreachable } from '../../src/auth/oscar/user-rest.js';
 import { interactionRoutes, type InteractionDeps } from '../../src/auth/server/interactions.js';
 import { InProcessDocuments } from '../../src/state/in-process.js';
+import { startOutboundProxy } from '../helpers/outbound-proxy.js';
 
 const UID = 'uid-1';
 const APP = 'chart';
@@ -50,6 +51,7 @@ describe('the OSCAR sign-in step', () => {
   let base = '';
   let secureBase = '';
   let oscarUrl = '';
+  let depsFor: (issuer: string, https: boolean) => InteractionDeps;
 
   before(async () => {
     const oscar = express();
@@ -81,7 +83,7 @@ describe('the OSCAR sign-in step', () => {
         res.status(303).set('location', '/fhir/auth/authorize/uid-1').end();
       },
     } as unknown as Provider;
-    const depsFor = (issuer: string, https: boolean): InteractionDeps => ({
+    depsFor = (issuer: string, https: boolean): InteractionDeps => ({
       provider, issuer, clients, get documents() { return documents; }, https,
       vault: { put: async (v: unknown) => { vaulted.push(v); }, get: async () => undefined },
       oscar: { url: oscarUrl, consumer: { key: 'facade', secret: 'consumer-secret' } },
@@ -132,6 +134,24 @@ describe('the OSCAR sign-in step', () => {
     assert.equal(r.cookies.length, 1);
     assert.match(r.cookies[0]!, /^oscar_step=[A-Za-z0-9_-]{32}; Path=\/fhir\/auth\/interaction\/; HttpOnly; SameSite=Lax; Max-Age=600$/);
     assert.deepEqual(oscarSaw.initiate, [{ callback: 'http://127.0.0.1/fhir/auth/interaction/uid-1/oscar', scope: 'SMART app: Chart app' }]);
+  });
+
+  it('with an outbound proxy (docs/proxy.md), both calls to OSCAR go through it', async () => {
+    const proxy = await startOutboundProxy({ credentials: 'net:pw' });
+    const deps = depsFor('http://127.0.0.1/fhir', false);
+    const web = express();
+    web.use('/fhir', interactionRoutes({ ...deps, oscar: { ...deps.oscar, proxy: { http: `http://net:pw@127.0.0.1:${proxy.port}`, noProxy: [] } } }));
+    const f = await listen(web);
+    try {
+      const at = `${f.url}/fhir`;
+      const { token, cookie } = await start(at);
+      assert.equal((await callback(token, cookie, UID, at)).status, 303);
+      assert.deepEqual(proxy.seen.map((x) => `${x.method} ${x.target}`), [`POST ${oscarUrl}/ws/oauth/initiate`, `POST ${oscarUrl}/ws/oauth/token`]);
+      assert.equal(vaulted.length, 1);
+    } finally {
+      f.server.close();
+      await proxy.close();
+    }
   });
 
   it('over https the cookie is Secure, the callback is the public https URL', async () => {

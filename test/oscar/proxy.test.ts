@@ -14,6 +14,8 @@ import { HttpTransport } from '../../src/oscar/http-transport.js';
 import { initiate } from '../../src/oscar/oauth1-handshake.js';
 import type { ProxySettings } from '../../src/oscar/proxy.js';
 import { oscarUserRest } from '../../src/auth/oscar/user-rest.js';
+import { oscarIdentity } from '../../src/auth/oscar/identity.js';
+import { InProcessVault } from '../../src/state/index.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
 import type { SimRequestSeen } from '../../src/sim/app.js';
@@ -225,5 +227,17 @@ describe('an http OSCAR through the proxy, and NO_PROXY', () => {
     assert.ok(rt.token);
     assert.deepEqual(proxy.seen.map((s) => `${s.method} ${new URL(s.target).pathname}`), ['GET /oscar/ws/services/oauth/info', 'POST /oscar/ws/oauth/initiate']);
     assert.ok(proxy.seen.every((s) => s.proxyAuthorization === expectedAuthorization));
+  });
+
+  it('the SMART sign-in\'s identity takes the connection\'s proxy to its REST calls and hands it to the handshake', async () => {
+    proxy.seen.length = 0;
+    const settings: ProxySettings = { http: withCredentials(proxy), noProxy: [] };
+    const { identity } = oscarIdentity({
+      oscar: { url: viaName(), consumerKey: creds.consumerKey, consumerSecret: creds.consumerSecret, accessToken: '', accessTokenSecret: '', soapUserName: '', soapPassword: '', proxy: settings },
+      vault: new InProcessVault(), keys: [], maxAgeSeconds: 60,
+    });
+    assert.deepEqual(identity.proxy, settings);
+    assert.equal(await identity.userRest.providerOf({ token: creds.accessToken, secret: creds.accessTokenSecret }), creds.providerNo);
+    assert.deepEqual(proxy.seen.map((s) => new URL(s.target).pathname), ['/oscar/ws/services/oauth/info']);
   });
 });
