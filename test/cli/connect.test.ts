@@ -12,6 +12,7 @@ import { main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
+import { startOutboundProxy } from '../helpers/outbound-proxy.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const creds = demoCredentials({});
@@ -75,6 +76,17 @@ describe('oscar-fhir connect (out-of-band verifier)', () => {
     await approving;
     return { code, stdout: stdout.text, stderr: stderr.text };
   }
+
+  it('through the outbound proxy of HTTP_PROXY (docs/proxy.md): the handshake and the report both go through it', async () => {
+    const proxy = await startOutboundProxy({ credentials: 'it:Pr0xy-pass' });
+    try {
+      const r = await runOob(join(dir, 'through-proxy.json'), { HTTP_PROXY: `http://it:Pr0xy-pass@127.0.0.1:${proxy.port}` });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const paths = proxy.seen.map((x) => `${x.method} ${new URL(x.target).pathname}`);
+      for (const p of ['POST /oscar/ws/oauth/initiate', 'POST /oscar/ws/oauth/token', 'GET /oscar/ws/services/oauth/info', 'POST /oscar/ws/SystemInfoService']) assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
+      assert.ok(!(r.stdout + r.stderr).includes('Pr0xy-pass'));
+    } finally { await proxy.close(); }
+  });
 
   it('runs the handshake, writes a 0600 credentials file the server can use, and reports REST, SOAP and clock', async () => {
     const out = join(dir, 'oscar-credentials.json');
