@@ -49,6 +49,10 @@ function proxyUrl(name: string, raw: string, problems: string[]): string | undef
     problems.push(`${name} must be a proxy URL such as http://proxy.example.org:3128 (scheme http, a host, an optional port and user:password@; got "${redactProxyUrl(raw)}")`);
     return undefined;
   }
+  try { decodeURIComponent(u.username); decodeURIComponent(u.password); } catch {
+    problems.push(`${name}: the user or password in the proxy URL has a % that does not start a %XX escape (write % as %25)`);
+    return undefined;
+  }
   return u.href;
 }
 

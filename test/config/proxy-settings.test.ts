@@ -40,6 +40,7 @@ describe('which proxy applies', () => {
       ['socks5://user:Sekr3t@proxy.example.org:1080', /must be a proxy URL such as http:\/\/proxy\.example\.org:3128 .*got "socks5:\/\/\*\*\*@proxy\.example\.org:1080"/],
       ['http://user:Sekr3t@proxy.example.org:3128/path', /got "http:\/\/\*\*\*@proxy\.example\.org:3128\/path"/],
       ['http://user:Sekr3t@[bad', /got "http:\/\/\*\*\*@\[bad"/],
+      ['http://user:Sekr3t%zz@proxy.example.org:3128', /a % that does not start a %XX escape/],
     ] as const) {
       const e = (() => { try { loadConfig({ ...CREDENTIALS, OSCAR_URL: 'https://emr.example.org/oscar', OSCAR_PROXY: raw }); } catch (x) { return x; } return undefined; })();
       assert.ok(e instanceof ConfigError, raw);
