@@ -9,7 +9,7 @@ import { formatCapabilities, probeCapabilities, unexplained } from './capability
 import { usable } from '../oscar/capabilities/live-checks.js';
 import { writeCredentialsFile } from '../config/credentials-file.js';
 import { authorizeUrl, exchange, HandshakeError, initiate } from '../oscar/oauth1-handshake.js';
-import type { ProxySettings } from '../oscar/proxy.js';
+import { proxyRoute, type ProxySettings } from '../oscar/proxy.js';
 import { promptVerifier, startCallbackListener, type CallbackListener } from './verifier-input.js';
 
 export interface ConnectOptions {
@@ -51,6 +51,12 @@ function openInBrowser(url: string): void {
 }
 
 /** Runs the whole connect flow; resolves with the process exit code. */
+/** ' through the proxy http://host:port' when OSCAR is reached through one (never its credentials). */
+function through(oscarUrl: string, proxy: ProxySettings | undefined): string {
+  const via = proxy && proxyRoute(proxy, new URL(oscarUrl));
+  return via ? ` through the proxy ${via.label}` : '';
+}
+
 export async function connect(o: ConnectOptions, io: CliIo): Promise<number> {
   const say = (s = ''): void => { io.stdout.write(`${s}\n`); };
   const consumer = { key: o.consumerKey, secret: o.consumerSecret };
@@ -59,7 +65,7 @@ export async function connect(o: ConnectOptions, io: CliIo): Promise<number> {
   try {
     if (o.mode === 'callback') listener = await startCallbackListener(o.callbackPort);
     const callback = listener?.url ?? 'oob';
-    say(`Connecting to OSCAR at ${o.oscarUrl}`);
+    say(`Connecting to OSCAR at ${o.oscarUrl}${through(o.oscarUrl, o.proxy)}`);
     const request = await initiate(o.oscarUrl, consumer, callback, o.scope, { proxy: o.proxy });
     const url = authorizeUrl(o.oscarUrl, request.token);
     say('');
@@ -117,7 +123,7 @@ export async function connect(o: ConnectOptions, io: CliIo): Promise<number> {
  * clinic is a normal clinic.
  */
 export async function check(creds: ConnectionCredentials, clinicZone: string, io: CliIo): Promise<number> {
-  io.stdout.write(`Checking OSCAR at ${creds.url}\n`);
+  io.stdout.write(`Checking OSCAR at ${creds.url}${through(creds.url, creds.proxy)}\n`);
   const found = await probeCapabilities(creds, clinicZone, 15_000);
   const report = unexplained(await checkConnectivity(creds), found.map);
   if (report.checks.length) io.stdout.write(`${formatReport(report)}\n\n`);

@@ -44,6 +44,7 @@ describe('oscar-fhir check through an outbound proxy', () => {
     proxy.seen.length = 0;
     const { code, out } = await check({ http_proxy: `http://ops:${PASSWORD}@127.0.0.1:${proxy.port}` });
     assert.equal(code, 0, out);
+    assert.match(out, new RegExp(`^Checking OSCAR at http://oscar\\.test:${sim.port}/oscar through the proxy http://127\\.0\\.0\\.1:${proxy.port}\n`));
     assert.match(out, /ok +REST +\/ws\/services\/oauth\/info/);
     assert.match(out, /ok +SOAP +LoginService\.login2/);
     assert.ok(proxy.seen.some((s) => s.target.includes('/ws/services/oauth/info')) && proxy.seen.some((s) => s.target.includes('/ws/SystemInfoService')));
