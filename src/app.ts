@@ -151,6 +151,7 @@ export function createClinic(config: Config, oscarConn: OscarConnection, logger:
     retries: config.upstream.retries,
     gzip: config.upstream.gzip,
     ...(oscarConn.proxy && { proxy: oscarConn.proxy }),
+    ...(oscarConn.tls && { tls: oscarConn.tls }),
     breaker: { failureThreshold: config.upstream.breakerThreshold, cooldownMs: config.upstream.breakerCooldownMs },
     onCall: (e) => metrics.upstream(e),
     // Bound below: the holder probes through this client.

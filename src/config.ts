@@ -12,6 +12,7 @@ import { DEFAULT_BOOKING_RULES, parseBookingCodes, parseBookingProviders, type B
 import { CREDENTIAL_KEYS, readCredentialsFile, type CredentialKey } from './config/credentials-file.js';
 import { isNearHost } from './oscar/near-host.js';
 import { proxySettingsFrom, type ProxySettings } from './oscar/proxy.js';
+import { oscarTrustFrom, type OscarTrust } from './oscar/tls-trust.js';
 
 export type AuthMode = 'smart' | 'none';
 export type ValidationMode = 'strict' | 'sanitize';
@@ -30,6 +31,8 @@ export interface OscarConnection {
    * NO_PROXY; docs/proxy.md); absent = direct. Its URL may hold credentials: a secret.
    */
   proxy?: ProxySettings;
+  /** OSCAR_CA_FILE / OSCAR_TLS_FINGERPRINT: certificates trusted for this OSCAR only (docs/oscar-tls.md). */
+  tls?: OscarTrust;
 }
 
 /** The connection to the OSCAR at `url` with these credentials (e.g. the simulator's demo ones). */
@@ -422,11 +425,13 @@ export function loadConfig(env: Env = process.env): Config {
     const missing = need.filter((n) => !values[n]);
     if (missing.length) problems.push(`OSCAR_URL is set, so these are required (or their *_FILE forms): ${missing.join(', ')}`);
     const proxy = url ? proxySettingsFrom(env, url, problems) : undefined;
-    if (url && !missing.length) oscar = { ...connectionFromVariables(url, values), ...(proxy && { proxy }) };
+    const tls = url === undefined ? undefined : oscarTrustFrom(env, url, problems);
+    if (url && !missing.length) oscar = { ...connectionFromVariables(url, values), ...(proxy && { proxy }), ...(tls && { tls }) };
   } else {
     for (const n of ['OSCAR_CONSUMER_KEY', 'OSCAR_ACCESS_TOKEN', 'OSCAR_SOAP_USERNAME']) {
       if (env[n]) problems.push(`${n} is set but OSCAR_URL is not: set OSCAR_URL too, or unset ${n} to use the embedded simulator`);
     }
+    oscarTrustFrom(env, undefined, problems);
   }
 
   const embedded = !env.OSCAR_URL;

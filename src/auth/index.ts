@@ -128,7 +128,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
       interactions = interactionRoutes({
         provider: s.provider, issuer: config.fhirBaseUrl, clients: s.clients, documents: opts.state.documents,
         vault: people.identity.vault, userRest: people.identity.userRest, https, ...(launches && { launches }),
-        oscar: { url: people.identity.url, consumer: people.identity.consumer, ...(people.identity.proxy && { proxy: people.identity.proxy }) },
+        oscar: { url: people.identity.url, consumer: people.identity.consumer, ...(people.identity.proxy && { proxy: people.identity.proxy }), ...(people.identity.tls && { tls: people.identity.tls }) },
       });
     }
     s.provider.on('grant.success', (ctx) => write(() => JSON.stringify(tokenAuditEventFor({ ...tokenAuditOf(ctx), site, clinic }))));

@@ -28,7 +28,7 @@ export async function probeCapabilities(c: ConnectionCredentials, clinicZone: st
     baseUrl: c.url, timezone: clinicZone, retries: 0, timeoutMs,
     oauth: { consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, token: c.accessToken, tokenSecret: c.accessTokenSecret },
     soap: { userName: c.soapUserName ?? '', password: c.soapPassword ?? '' },
-    ...(c.proxy && { proxy: c.proxy }),
+    ...(c.proxy && { proxy: c.proxy }), ...(c.tls && { tls: c.tls }),
   });
   try {
     return await discover({ channel: oscar.probeChannel(timeoutMs), soapCredentials: oscar.options.soap, clinicZone });

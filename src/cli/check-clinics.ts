@@ -22,7 +22,9 @@ export async function checkClinics(file: string, only: string | undefined, io: C
       verdicts.push(`${c.id}: embedded simulator`);
       continue;
     }
-    const usable = await check(c.config.oscar, c.config.oscarTimezone, io) === 0;
+    const usable = await check(c.config.oscar, c.config.oscarTimezone, io, {
+      fingerprint: (fp) => `"tlsFingerprint": "${fp}" in clinic "${c.id}"'s "oscar" of ${file}`, caFile: `"caFile" (clinic "${c.id}"'s "oscar")`,
+    }) === 0;
     failed ||= !usable;
     verdicts.push(`${c.id}: ${usable ? 'usable' : 'NOT usable (see its report above)'}`);
   }

@@ -11,6 +11,7 @@ import { writeCredentialsFile } from '../config/credentials-file.js';
 import { authorizeUrl, exchange, HandshakeError, initiate } from '../oscar/oauth1-handshake.js';
 import { proxyRoute, type ProxySettings } from '../oscar/proxy.js';
 import { promptVerifier, startCallbackListener, type CallbackListener } from './verifier-input.js';
+import { describeRefusal, inspectCertificate, type OscarTrust } from '../oscar/tls-trust.js';
 
 export interface ConnectOptions {
   /** OSCAR web-app base URL, e.g. https://emr.example.org/oscar. */
@@ -33,6 +34,8 @@ export interface ConnectOptions {
   open: boolean;
   /** How long to wait for the person to approve. */
   timeoutMs: number;
+  /** Certificates trusted for OSCAR beyond the public roots (OSCAR_CA_FILE, OSCAR_TLS_FINGERPRINT). */
+  tls?: OscarTrust;
 }
 
 export interface CliIo {
@@ -66,7 +69,9 @@ export async function connect(o: ConnectOptions, io: CliIo): Promise<number> {
     if (o.mode === 'callback') listener = await startCallbackListener(o.callbackPort);
     const callback = listener?.url ?? 'oob';
     say(`Connecting to OSCAR at ${o.oscarUrl}${through(o.oscarUrl, o.proxy)}`);
-    const request = await initiate(o.oscarUrl, consumer, callback, o.scope, { proxy: o.proxy });
+    if (await refusedCertificate(o.oscarUrl, o.tls, o.proxy, io, ENV_SETTINGS)) return 1;
+    const reach = { proxy: o.proxy, ...(o.tls && { tls: o.tls }) };
+    const request = await initiate(o.oscarUrl, consumer, callback, o.scope, reach);
     const url = authorizeUrl(o.oscarUrl, request.token);
     say('');
     say('Open this page, log in to OSCAR as the user the facade should act as, and click Authorize:');
@@ -81,14 +86,14 @@ export async function connect(o: ConnectOptions, io: CliIo): Promise<number> {
     } else {
       verifier = await promptVerifier(io.stdin, io.stdout, o.timeoutMs);
     }
-    const access = await exchange(o.oscarUrl, consumer, request, verifier, { proxy: o.proxy });
+    const access = await exchange(o.oscarUrl, consumer, request, verifier, reach);
     say('Access token received.');
 
     const report = await checkConnectivity({
       url: o.oscarUrl, consumerKey: o.consumerKey, consumerSecret: o.consumerSecret,
       accessToken: access.token, accessTokenSecret: access.secret,
       ...(o.soapUser && { soapUserName: o.soapUser }), ...(o.soapPassword && { soapPassword: o.soapPassword }),
-      ...(o.proxy && { proxy: o.proxy }),
+      ...(o.proxy && { proxy: o.proxy }), ...(o.tls && { tls: o.tls }),
     });
     // The OAuth token took a person's approval: keep it even when a SOAP check failed.
     writeCredentialsFile(out, {
@@ -117,13 +122,41 @@ export async function connect(o: ConnectOptions, io: CliIo): Promise<number> {
   }
 }
 
+/** How the settings that trust OSCAR's certificate are written where `check` reads them. */
+export interface TrustSettingNames {
+  /** The line that trusts this fingerprint. */
+  fingerprint: (fp: string) => string;
+  /** Where a CA certificate file is named. */
+  caFile: string;
+}
+
+const ENV_SETTINGS: TrustSettingNames = { fingerprint: (fp) => `OSCAR_TLS_FINGERPRINT=${fp}`, caFile: 'OSCAR_CA_FILE' };
+
+/**
+ * Whether OSCAR presents a certificate these settings refuse; if so, what the operator needs to
+ * decide whether to trust it is printed: every later step would only fail with it.
+ */
+async function refusedCertificate(oscarUrl: string, trust: OscarTrust | undefined, proxy: ProxySettings | undefined, io: CliIo, settings: TrustSettingNames): Promise<boolean> {
+  const url = new URL(oscarUrl);
+  if (url.protocol !== 'https:') return false;
+  // Through a proxy, OSCAR may not be reachable directly (a firewall would hold the handshake for
+  // the whole timeout): the certificate is not inspected here, and a refusal still shows as the
+  // transport's TLS failure, with its code, in the connectivity report.
+  if (proxy && proxyRoute(proxy, url)) return false;
+  const seen = await inspectCertificate(url, trust, 15_000);
+  if (seen.refused === undefined || !seen.certificate) return false;
+  io.stdout.write(`${describeRefusal(seen, settings).join('\n')}\n`);
+  return true;
+}
+
 /**
  * `oscar-fhir check`: the connectivity report for an existing credentials file, then what this
  * OSCAR offers and what to fix. Fails (1) only when nothing usable is reachable: a SOAP-only
  * clinic is a normal clinic.
  */
-export async function check(creds: ConnectionCredentials, clinicZone: string, io: CliIo): Promise<number> {
+export async function check(creds: ConnectionCredentials, clinicZone: string, io: CliIo, settings: TrustSettingNames = ENV_SETTINGS): Promise<number> {
   io.stdout.write(`Checking OSCAR at ${creds.url}${through(creds.url, creds.proxy)}\n`);
+  if (await refusedCertificate(creds.url, creds.tls, creds.proxy, io, settings)) return 1;
   const found = await probeCapabilities(creds, clinicZone, 15_000);
   const report = unexplained(await checkConnectivity(creds), found.map);
   if (report.checks.length) io.stdout.write(`${formatReport(report)}\n\n`);

@@ -5,6 +5,7 @@ import { HttpTransport } from '../oscar/http-transport.js';
 import { OscarClient } from '../oscar/client.js';
 import { SoapClient } from '../oscar/soap.js';
 import type { ProxySettings } from '../oscar/proxy.js';
+import type { OscarTrust } from '../oscar/tls-trust.js';
 
 export const MAX_SKEW_SECONDS = 300;
 
@@ -18,6 +19,8 @@ export interface ConnectionCredentials {
   soapPassword?: string;
   /** The outbound proxy toward OSCAR (OSCAR_PROXY, HTTP(S)_PROXY, NO_PROXY: docs/proxy.md); absent = direct. */
   proxy?: ProxySettings;
+  /** Certificates trusted for OSCAR beyond the public roots (OSCAR_CA_FILE, OSCAR_TLS_FINGERPRINT). */
+  tls?: OscarTrust;
 }
 
 export interface Check {
@@ -37,6 +40,7 @@ export interface ConnectivityReport {
 const reason = (e: unknown): string => {
   const err = e as { name?: string; hint?: string; reason?: string; message?: string; code?: string; proxy?: string };
   if (err.reason === 'proxy') return `the proxy ${err.proxy ?? ''} answered ${err.code ?? '?'}: check OSCAR_PROXY / HTTPS_PROXY, its user and password, and that it allows OSCAR's host and port`;
+  if (err.reason === 'tls') return `TLS with OSCAR failed: ${err.code}; see docs/oscar-tls.md`;
   return err.hint ?? err.reason ?? err.name ?? 'error';
 };
 
@@ -48,9 +52,9 @@ export async function checkConnectivity(c: ConnectionCredentials, timeoutMs = 15
     baseUrl: c.url, timezone: 'UTC', retries: 0, timeoutMs,
     oauth: { consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, token: c.accessToken, tokenSecret: c.accessTokenSecret },
     soap: { userName: c.soapUserName ?? '', password: c.soapPassword ?? '' },
-    ...(c.proxy && { proxy: c.proxy }),
+    ...(c.proxy && { proxy: c.proxy }), ...(c.tls && { tls: c.tls }),
   });
-  const transport = new HttpTransport({ maxSockets: 2, ...(c.proxy && { proxy: c.proxy }) });
+  const transport = new HttpTransport({ maxSockets: 2, ...(c.proxy && { proxy: c.proxy }), ...(c.tls && { tls: c.tls }) });
   try {
     try {
       const info = await oscar.restOauthInfo();

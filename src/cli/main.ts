@@ -8,6 +8,7 @@ import { check, connect, type CliIo } from './connect.js';
 import { checkClinics } from './check-clinics.js';
 import { readCredentialsFile } from '../config/credentials-file.js';
 import { isValidTimeZone } from '../time/zone.js';
+import { oscarTrustFrom } from '../oscar/tls-trust.js';
 
 const USAGE = `Usage: oscar-fhir <command> [options]
 
@@ -33,6 +34,9 @@ connect options (environment variables in brackets):
   --scope "A B"          scopes shown on OSCAR's consent page (stored, not enforced, by OSCAR)
   --open                 open the consent page in the default browser
   --timeout SECONDS      how long to wait for the approval (default: 600)
+  OSCAR's HTTPS certificate, when not publicly trusted (connect and check; docs/oscar-tls.md):
+                         CA certificates (PEM) trusted for OSCAR            [OSCAR_CA_FILE]
+                         SHA-256 fingerprint(s) of OSCAR's certificate      [OSCAR_TLS_FINGERPRINT]
 
 check options:
   --credentials FILE     credentials file (default: oscar-credentials.json)  [OSCAR_CREDENTIALS_FILE]
@@ -87,16 +91,18 @@ async function runConnect(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Pr
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--callback-port must be a port number');
   const timeout = Number(values.timeout ?? 600);
   if (!(timeout > 0)) throw new UsageError('--timeout must be a number of seconds');
-  const consumerSecret = env.OSCAR_CONSUMER_SECRET || await askSecret(io, 'OSCAR consumer secret');
-  // The outbound proxy the server would use (OSCAR_PROXY, HTTP(S)_PROXY, NO_PROXY; docs/proxy.md).
+  // The outbound proxy (OSCAR_PROXY, HTTP(S)_PROXY, NO_PROXY; docs/proxy.md) and the certificate
+  // trust (OSCAR_CA_FILE, OSCAR_TLS_FINGERPRINT; docs/oscar-tls.md) the server would use.
   const problems: string[] = [];
   const proxy = proxySettingsFrom(env, oscarUrl, problems);
+  const tls = oscarTrustFrom(env, oscarUrl, problems);
   if (problems.length) throw new ConfigError(problems);
+  const consumerSecret = env.OSCAR_CONSUMER_SECRET || await askSecret(io, 'OSCAR consumer secret');
   const soapPassword = env.OSCAR_SOAP_PASSWORD || await askSecret(io, `OSCAR password of ${soapUser}`);
   return connect({
     oscarUrl, consumerKey, consumerSecret, soapUser, soapPassword, ...(proxy && { proxy }),
     out: values.out ?? 'oscar-credentials.json', ...(values.scope && { scope: values.scope }),
-    mode: values.oob ? 'oob' : 'callback', callbackPort: port, open: values.open === true, timeoutMs: timeout * 1000,
+    mode: values.oob ? 'oob' : 'callback', callbackPort: port, open: values.open === true, timeoutMs: timeout * 1000, ...(tls && { tls }),
   }, io);
 }
 
@@ -116,9 +122,11 @@ async function runCheck(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Prom
   const clinicZone = env.OSCAR_TIMEZONE || 'America/Toronto';
   if (!isValidTimeZone(clinicZone)) throw new UsageError(`OSCAR_TIMEZONE must be an IANA zone name such as America/Toronto (got "${clinicZone}")`);
   const proxy = proxySettingsFrom(env, c.OSCAR_URL!, problems);
+  // OSCAR_CA_FILE and OSCAR_TLS_FINGERPRINT of the environment, as the server reads them.
+  const tls = oscarTrustFrom(env, c.OSCAR_URL!, problems);
   if (problems.length) throw new ConfigError(problems);
   // The connection the server would build from this file and environment (a SOAP login left out is '' and reported).
-  return check({ ...connectionFromVariables(c.OSCAR_URL!, c), ...(proxy && { proxy }) }, clinicZone, io);
+  return check({ ...connectionFromVariables(c.OSCAR_URL!, c), ...(proxy && { proxy }), ...(tls && { tls }) }, clinicZone, io);
 }
 
 export async function main(argv: string[], io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, env = process.env): Promise<number> {

@@ -18,6 +18,8 @@ export function clinicBasePath(id: string): string {
 const FIELD_OF: Record<string, string> = {
   OSCAR_URL: 'oscar.url',
   OSCAR_CREDENTIALS_FILE: 'oscar.credentialsFile',
+  OSCAR_CA_FILE: 'oscar.caFile',
+  OSCAR_TLS_FINGERPRINT: 'oscar.tlsFingerprint',
   OSCAR_TIMEZONE: 'timezone',
   MAPPING_CONFIG_FILE: 'mappingFile',
   SMART_CLIENTS_FILE: 'smartClientsFile',
@@ -85,6 +87,8 @@ function clinicEnv(entry: ClinicEntry, env: Env, publicUrl: string, problems: st
   }
   e.OSCAR_URL = entry.oscar.url;
   if (entry.oscar.credentialsFile) e.OSCAR_CREDENTIALS_FILE = entry.oscar.credentialsFile;
+  if (entry.oscar.caFile) e.OSCAR_CA_FILE = entry.oscar.caFile;
+  if (entry.oscar.tlsFingerprint) e.OSCAR_TLS_FINGERPRINT = [entry.oscar.tlsFingerprint].flat().join(',');
   for (const [field, name] of Object.entries(SECRET_FIELDS) as [SecretField, string][]) {
     const ref = entry.oscar[field];
     if (!ref) continue;

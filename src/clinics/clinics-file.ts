@@ -25,6 +25,10 @@ export type OscarEntry = {
   url: string;
   /** A credentials file as `oscar-fhir connect` writes it (mode 0600); fills the secrets not given. */
   credentialsFile?: string;
+  /** OSCAR_CA_FILE of this clinic's OSCAR: CA certificates (PEM) trusted for it (docs/oscar-tls.md). */
+  caFile?: string;
+  /** OSCAR_TLS_FINGERPRINT of this clinic's OSCAR: one fingerprint, or several during a rotation. */
+  tlsFingerprint?: string | string[];
 } & Partial<Record<SecretField, SecretRef>>;
 
 /** A simulated OSCAR started with the deployment (src/sim), with a synthetic clinic of its own. */
@@ -57,7 +61,7 @@ export interface ClinicEntry {
 const CLINIC_ID = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const CLINIC_KEYS = ['id', 'oscar', 'timezone', 'mappingFile', 'smartClientsFile', 'smartSigningKeyFile', 'opsToken', 'externalIssuer'];
 const ISSUER_KEYS = ['issuer', 'jwksUrl', 'tokenUrl', 'authorizeUrl'];
-const OSCAR_KEYS = ['url', 'credentialsFile', ...Object.keys(SECRET_FIELDS)];
+const OSCAR_KEYS = ['url', 'credentialsFile', 'caFile', 'tlsFingerprint', ...Object.keys(SECRET_FIELDS)];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 type Json = Record<string, unknown>;
@@ -102,6 +106,15 @@ function externalIssuer(v: unknown, where: string, problems: string[]): External
   return { issuer, jwksUrl, ...(tokenUrl && { tokenUrl }), ...(authorizeUrl && { authorizeUrl }) };
 }
 
+/** tlsFingerprint: one fingerprint, or several during a certificate change (checked as OSCAR_TLS_FINGERPRINT). */
+function fingerprints(v: unknown, where: string, problems: string[]): string | string[] | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'string' && v.trim() !== '') return v;
+  if (Array.isArray(v) && v.length > 0 && v.every((f) => typeof f === 'string' && f.trim() !== '')) return v as string[];
+  problems.push(`${where}: tlsFingerprint must be a SHA-256 fingerprint or an array of them`);
+  return undefined;
+}
+
 function clinicEntry(raw: unknown, where: string, problems: string[]): ClinicEntry | undefined {
   if (!isObject(raw)) { problems.push(`${where} must be an object`); return undefined; }
   unknownKeys(raw, CLINIC_KEYS, where, problems);
@@ -134,13 +147,15 @@ function clinicEntry(raw: unknown, where: string, problems: string[]): ClinicEnt
   unknownKeys(o, OSCAR_KEYS, `${at}: oscar`, problems);
   const url = text(o, 'url', `${at}: oscar`, problems, true);
   const credentialsFile = text(o, 'credentialsFile', `${at}: oscar`, problems, false);
+  const caFile = text(o, 'caFile', `${at}: oscar`, problems, false);
+  const tlsFingerprint = fingerprints(o.tlsFingerprint, `${at}: oscar`, problems);
   const secrets: Partial<Record<SecretField, SecretRef>> = {};
   for (const field of Object.keys(SECRET_FIELDS) as SecretField[]) {
     const ref = secretRef(o[field], `${at}: oscar.${field}`, problems);
     if (ref) secrets[field] = ref;
   }
   if (url === undefined || timezone === undefined) return undefined;
-  return { ...common, timezone, oscar: { url, ...(credentialsFile && { credentialsFile }), ...secrets } };
+  return { ...common, timezone, oscar: { url, ...(credentialsFile && { credentialsFile }), ...(caFile && { caFile }), ...(tlsFingerprint && { tlsFingerprint }), ...secrets } };
 }
 
 /** The clinics of a clinics file's JSON text; problems are appended (`name` says which file). */

@@ -46,6 +46,8 @@ export function toOperationOutcome(err: unknown): MappedError {
       case 'TimeoutError': // AbortSignal.timeout()
         return simple(504, 'timeout', 'The EMR did not answer in time. Retry later.');
       case 'OscarUnavailableError':
+        // A refused OSCAR certificate (docs/oscar-tls.md): the facade's configuration, not a passing state.
+        if (prop(err, 'reason') === 'tls') return simple(502, 'exception', 'The facade could not establish a trusted connection to the EMR.');
         return simple(503, 'transient', 'The EMR is temporarily unavailable. Retry later.', { 'retry-after': retryAfter(err) });
       case 'StateUnavailableError':
         // src/state: the shared state (STATE_DATABASE_URL) cannot answer; nothing was done.

@@ -112,7 +112,7 @@ export class OscarClient {
   constructor(options: OscarClientOptions) {
     const o = resolveOscarClientOptions(options);
     this.options = o;
-    this.transport = new HttpTransport({ maxSockets: o.maxInFlight + 2, gzip: o.gzip, ...(o.proxy && { proxy: o.proxy }) });
+    this.transport = new HttpTransport({ maxSockets: o.maxInFlight + 2, gzip: o.gzip, ...(o.proxy && { proxy: o.proxy }), ...(o.tls && { tls: o.tls }) });
     this.rest = new RestClient({ baseUrl: o.baseUrl, oauth: o.oauth, transport: this.transport });
     this.soap = new SoapClient({
       baseUrl: o.baseUrl, userName: o.soap.userName, password: o.soap.password, transport: this.transport, setupTimeoutMs: o.timeoutMs,

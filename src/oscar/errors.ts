@@ -34,13 +34,19 @@ export class OscarTimeoutError extends OscarError {
  * 'rate-limited': OSCAR (or a proxy) asked us to slow down and the wait does not fit (guard/throttle.ts).
  * 'proxy': the outbound proxy refused to carry the call (CONNECT or the request answered 407, 403,
  * 502…; docs/proxy.md): nothing reached OSCAR.
+ * 'tls': OSCAR's certificate was refused or the TLS handshake failed (`code` says which:
+ * DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID…); nothing was sent (docs/oscar-tls.md).
  */
-export type UnavailableReason = 'connection' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget' | 'rate-limited' | 'proxy';
+export type UnavailableReason = 'connection' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget' | 'rate-limited' | 'proxy' | 'tls';
 
-/** OSCAR cannot be reached, or the facade is protecting it (open circuit, full queue). → 503 */
+/**
+ * OSCAR cannot be reached, or the facade is protecting it (open circuit, full queue). → 503;
+ * a refused certificate → 502: the facade's configuration (or OSCAR's certificate) is at fault,
+ * and retrying later will not help.
+ */
 export class OscarUnavailableError extends OscarError {
   readonly kind = 'unavailable' as const;
-  readonly httpStatus = 503;
+  readonly httpStatus: number;
   readonly reason: UnavailableReason;
   /** For a Retry-After header, when known. */
   readonly retryAfterSeconds: number | undefined;
@@ -51,6 +57,7 @@ export class OscarUnavailableError extends OscarError {
   constructor(operation: string, reason: UnavailableReason, opts: { retryAfterSeconds?: number; code?: string; proxy?: string } = {}) {
     super(operation, `OSCAR unavailable for ${operation} (${reason}${opts.code ? `: ${opts.code}` : ''}${opts.proxy ? ` from ${opts.proxy}` : ''})`);
     this.reason = reason;
+    this.httpStatus = reason === 'tls' ? 502 : 503;
     this.retryAfterSeconds = opts.retryAfterSeconds;
     this.code = opts.code;
     this.proxy = opts.proxy;

@@ -16,6 +16,7 @@ import { OscarProtocolError, OscarTimeoutError, OscarUnavailableError } from './
 import { MalformedResponseError, ResponseReader } from './http1-response.js';
 import { Deadlines } from './guard/deadlines.js';
 import { proxyRoute, type ProxyRoute, type ProxySettings } from './proxy.js';
+import { isTlsFailure, refusal, tlsPlanFor, type OscarTrust, type TlsPlan } from './tls-trust.js';
 
 export interface HttpExchange {
   method: string;
@@ -50,6 +51,8 @@ export interface HttpTransportOptions {
   gzip?: boolean;
   /** The outbound proxy (OSCAR_PROXY, HTTP(S)_PROXY, NO_PROXY: proxy.ts); absent = every origin direct. */
   proxy?: ProxySettings;
+  /** Certificates trusted for OSCAR beyond the public roots (OSCAR_CA_FILE, OSCAR_TLS_FINGERPRINT; tls-trust.ts). */
+  tls?: OscarTrust;
 }
 
 // An idle socket is dropped before Tomcat's 20 s keep-alive timeout would close it, so a request
@@ -91,6 +94,8 @@ interface Pool {
   targetPrefix: string;
   /** Header lines only the proxy reads (Proxy-Authorization), for an http origin through a proxy; else ''. */
   proxyHead: string;
+  /** How its TLS sockets are verified (undefined: Node's defaults). */
+  tls: TlsPlan | undefined;
 }
 
 export class HttpTransport {
@@ -98,6 +103,7 @@ export class HttpTransport {
   private readonly maxSockets: number;
   private readonly maxBodyBytes: number;
   private readonly acceptEncoding: string;
+  private readonly trust: OscarTrust | undefined;
   /** The exchanges' deadlines, on one timer (guard/deadlines.ts). */
   private readonly deadlines = new Deadlines();
   private readonly proxy: ProxySettings | undefined;
@@ -107,6 +113,7 @@ export class HttpTransport {
     this.maxBodyBytes = opts.maxBodyBytes ?? 256 * 1024 * 1024;
     this.acceptEncoding = opts.gzip === false ? 'identity' : 'gzip';
     this.proxy = opts.proxy;
+    this.trust = opts.tls;
   }
 
   send(x: HttpExchange): Promise<HttpReply> {
@@ -197,6 +204,7 @@ export class HttpTransport {
       p = {
         url, all: new Set(), idle: [], waiting: [], via,
         targetPrefix: absolute ? `http://${url.host}` : '', proxyHead: absolute ? via.authorization : '',
+        tls: url.protocol === 'https:' ? tlsPlanFor(this.trust) : undefined,
       };
       this.pools.set(key, p);
     }
@@ -222,7 +230,7 @@ export class HttpTransport {
     const socket = via
       ? net.connect({ host: via.host, port: via.port })
       : url.protocol === 'https:'
-        ? tls.connect({ host, port, ...(net.isIP(host) === 0 && { servername: host }) })
+        ? this.secure(pool, { host, port, ...(net.isIP(host) === 0 && { servername: host }) })
         : net.connect({ host, port });
     socket.setNoDelay(true);
     const c: Connection = { socket, pool, exchange: undefined, ready: true };
@@ -262,7 +270,7 @@ export class HttpTransport {
       raw.removeListener('error', onError);
       raw.removeListener('end', onEnd);
       raw.removeListener('close', onClose);
-      const socket = tls.connect({ socket: raw, host, ...(net.isIP(host) === 0 && { servername: host }) });
+      const socket = this.secure(pool, { socket: raw, host, ...(net.isIP(host) === 0 && { servername: host }) });
       c.socket = socket;
       c.ready = true;
       this.listen(c, socket);
@@ -278,6 +286,18 @@ export class HttpTransport {
     return c;
   }
 
+  /**
+   * TLS to OSCAR, directly or inside a proxy's tunnel, verified as this origin's plan says
+   * (tls-trust.ts: OSCAR_CA_FILE, OSCAR_TLS_FINGERPRINT; Node's defaults without them).
+   */
+  private secure(pool: Pool, options: tls.ConnectionOptions): tls.TLSSocket {
+    const socket = tls.connect({ ...options, ...pool.tls?.options });
+    // Before the request's write: the bytes written wait for the handshake, and go only once this accepts.
+    const check = pool.tls?.check;
+    if (check) socket.once('secureConnect', () => { const refused = check(socket); if (refused) socket.destroy(refusal(refused)); });
+    return socket;
+  }
+
   /** The events of a connection's socket once it carries exchanges. */
   private listen(c: Connection, socket: net.Socket): void {
     // Node restarts the count at every read and write; only an idle socket is dropped (an exchange has its own deadline).
@@ -285,7 +305,7 @@ export class HttpTransport {
     socket.on('data', (d: Buffer) => this.onData(c, d));
     socket.on('error', (e: NodeJS.ErrnoException) => {
       const ex = c.exchange;
-      this.fail(c, ex && new OscarUnavailableError(ex.operation, 'connection', { code: e.code ?? 'ERR_CONNECTION' }));
+      this.fail(c, ex && new OscarUnavailableError(ex.operation, isTlsFailure(e.code) ? 'tls' : 'connection', { code: e.code ?? 'ERR_CONNECTION' }));
     });
     socket.on('end', () => this.onEnd(c));
     socket.on('close', () => this.onClose(c));

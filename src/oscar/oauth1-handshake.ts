@@ -1,13 +1,15 @@
 // OSCAR's three-legged OAuth 1.0a handshake from the consumer side (contract 2.3): initiate a
 // request token with the consumer key/secret, send a person to the consent page, and exchange
 // the verifier for the access token the facade signs every REST call with. Sent on the facade's
-// own transport (http-transport.ts), so that the outbound proxy (docs/proxy.md) applies here too.
+// own transport (http-transport.ts), so that the outbound proxy (docs/proxy.md) and the certificate
+// trust (docs/oscar-tls.md) apply here too.
 import crypto from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import { OscarTimeoutError } from './errors.js';
 import { HttpTransport } from './http-transport.js';
 import { signatureBaseUrl } from './oauth-sign.js';
 import type { ProxySettings } from './proxy.js';
+import type { OscarTrust } from './tls-trust.js';
 
 export interface Consumer { key: string; secret: string }
 export interface TokenPair { token: string; secret: string }
@@ -16,6 +18,8 @@ export interface HandshakeOptions {
   timeoutMs?: number;
   /** The outbound proxy toward OSCAR; absent = direct. */
   proxy?: ProxySettings | undefined;
+  /** Certificates trusted for OSCAR beyond the public roots (docs/oscar-tls.md). */
+  tls?: OscarTrust | undefined;
 }
 
 export class HandshakeError extends Error {
@@ -53,7 +57,7 @@ function endpoint(oscarUrl: string, path: string): URL {
 
 async function post(url: URL, authorization: string, form: Record<string, string>, o: HandshakeOptions): Promise<{ status: number; body: string }> {
   const body = new URLSearchParams(form).toString();
-  const transport = new HttpTransport({ maxSockets: 1, ...(o.proxy && { proxy: o.proxy }) });
+  const transport = new HttpTransport({ maxSockets: 1, ...(o.proxy && { proxy: o.proxy }), ...(o.tls && { tls: o.tls }) });
   try {
     const res = await transport.send({
       method: 'POST', url, operation: `oauth${url.pathname.slice(url.pathname.lastIndexOf('/'))}`, timeoutMs: o.timeoutMs ?? 15_000,
@@ -62,6 +66,8 @@ async function post(url: URL, authorization: string, form: Record<string, string
     });
     return { status: res.status, body: res.body.toString('utf8') };
   } catch (e) {
+    const err = e as { reason?: string; code?: string };
+    if (err.reason === 'tls') throw new HandshakeError(`OSCAR's HTTPS certificate was refused (${err.code}): trust it for OSCAR with OSCAR_TLS_FINGERPRINT or OSCAR_CA_FILE (docs/oscar-tls.md)`);
     // The error's own words name the proxy and its answer when the proxy refused (never its credentials).
     const why = e instanceof OscarTimeoutError ? 'TimeoutError' : (e as Error).message;
     throw new HandshakeError(`OSCAR did not answer at ${url.pathname} (${why}): is it running and reachable from here?`);

@@ -3,9 +3,10 @@
 import type { OAuthCredentials } from './oauth-sign.js';
 import type { CapabilityMap } from './capabilities/map.js';
 import type { ProxySettings } from './proxy.js';
+import type { OscarTrust } from './tls-trust.js';
 
 export type OscarCallOutcome =
-  | 'ok' | 'timeout' | 'unavailable' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget' | 'rate-limited' | 'proxy'
+  | 'ok' | 'timeout' | 'unavailable' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget' | 'rate-limited' | 'proxy' | 'tls'
   | 'protocol' | 'auth' | 'fault' | 'unsupported' | 'error';
 
 /** One finished client call (after retries), for metrics. Carries no PHI. */
@@ -52,6 +53,8 @@ export interface OscarClientOptions {
   gzip?: boolean;
   /** The outbound proxy toward OSCAR (proxy.ts, docs/proxy.md); absent = direct. */
   proxy?: ProxySettings;
+  /** Certificates trusted for this OSCAR beyond the public roots (docs/oscar-tls.md). */
+  tls?: OscarTrust;
   /** Extra attempts for idempotent reads on transient failures (default 2). */
   retries?: number;
   /** Base of the jittered exponential backoff (default 100 ms, capped at 2 s). */
@@ -73,8 +76,9 @@ export interface OscarClientOptions {
   now?: () => number;
 }
 
-export interface ResolvedOscarClientOptions extends Required<Omit<OscarClientOptions, 'onCall' | 'onStaleCapabilities' | 'now' | 'breaker' | 'maxPerCaller' | 'capabilities' | 'proxy'>> {
+export interface ResolvedOscarClientOptions extends Required<Omit<OscarClientOptions, 'onCall' | 'onStaleCapabilities' | 'now' | 'breaker' | 'maxPerCaller' | 'capabilities' | 'proxy' | 'tls'>> {
   proxy: ProxySettings | undefined;
+  tls: OscarTrust | undefined;
   capabilities: () => CapabilityMap | undefined;
   breaker: { failureThreshold: number; cooldownMs: number };
   maxPerCaller: number | undefined;
@@ -100,6 +104,7 @@ export function resolveOscarClientOptions(o: OscarClientOptions): ResolvedOscarC
     retries: o.retries ?? 2,
     gzip: o.gzip ?? true,
     proxy: o.proxy,
+    tls: o.tls,
     retryBaseMs: o.retryBaseMs ?? 100,
     maxRateLimitWaitMs: o.maxRateLimitWaitMs ?? 5_000,
     breaker: { failureThreshold: o.breaker?.failureThreshold ?? 5, cooldownMs: o.breaker?.cooldownMs ?? 30_000 },

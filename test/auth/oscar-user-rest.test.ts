@@ -124,12 +124,12 @@ describe('OSCAR REST with the user\'s own token', () => {
     const down = oscarUserRest({ baseUrl: 'http://127.0.0.1:9/oscar', consumerKey: 'k', consumerSecret: 's' });
     const e = await down.providerOf(USER).catch((x: unknown) => x);
     assert.ok(e instanceof OscarUnreachable);
-    assert.equal(e.message, 'OSCAR did not answer (OscarUnavailableError)');
+    assert.equal(e.message, 'OSCAR did not answer (ECONNREFUSED)');
     assert.equal(e.name, 'OscarUnreachable');
     assert.equal(e.retryAfterSeconds, 5);
     answer = 'never';
     const started = Date.now();
-    assert.equal(await failure(rest(100).accepts(USER, '999998')), 'OscarUnreachable: OSCAR did not answer (TimeoutError)');
+    assert.equal(await failure(rest(100).accepts(USER, '999998')), 'OscarUnreachable: OSCAR did not answer (timeout)');
     assert.ok(Date.now() - started < 5_000, 'gave up after the configured 100 ms, not the default 10 s');
     assert.ok(!(e instanceof OscarRefused));
   });

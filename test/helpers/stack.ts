@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '../../src/logging.js';
 import type { ProxySettings } from '../../src/oscar/proxy.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
+import type { OscarTrust } from '../../src/oscar/tls-trust.js';
 
 export interface Stack {
   sim: Simulator;
@@ -53,6 +54,8 @@ export interface StackOptions {
    * http, so the test sends to the http spelling of `base` with `X-Forwarded-Proto: https`.
    */
   behindTls?: boolean;
+  /** Certificates the facade trusts for its OSCAR (an https `via`), as OSCAR_CA_FILE / OSCAR_TLS_FINGERPRINT give them. */
+  oscarTls?: OscarTrust;
 }
 
 /** A port free on the loopback interface right now. */
@@ -98,7 +101,7 @@ async function startOn(sim: Simulator, credentials: ReturnType<typeof demoCreden
     ...opts.env,
   });
   const proxy = await opts.via?.(sim.url);
-  const conn: OscarConnection = { ...connectionFromCredentials(proxy?.url ?? sim.url, credentials), ...(opts.proxy && { proxy: opts.proxy }) };
+  const conn: OscarConnection = { ...connectionFromCredentials(proxy?.url ?? sim.url, credentials), ...(opts.proxy && { proxy: opts.proxy }), ...(opts.oscarTls && { tls: opts.oscarTls }) };
   const logger = opts.logger ?? createLogger(config.logLevel);
   const neighbour = asClinic ? await besideNeighbour(asClinic, config, conn, logger, opts) : undefined;
   const facade = neighbour?.facade ?? createFacade(config, conn, logger, opts.facade);

@@ -7,6 +7,7 @@ import net from 'node:net';
 import { test } from 'node:test';
 import { OscarProtocolError, OscarTimeoutError, OscarUnavailableError } from '../../src/oscar/errors.js';
 import { HttpTransport } from '../../src/oscar/http-transport.js';
+import { eachRequest } from './raw-requests.js';
 
 interface RawServer { url: string; connections: number; requests: string[]; close(): Promise<void> }
 
@@ -18,19 +19,9 @@ async function rawServer(answer: (socket: net.Socket, request: string) => void):
     s.connections++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    let buf = '';
-    socket.on('data', (d) => {
-      buf += d.toString('latin1');
-      for (;;) {
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
-        if (buf.length < end + 4 + length) return;
-        const request = buf.slice(0, end + 4 + length);
-        buf = buf.slice(end + 4 + length);
-        s.requests.push(request);
-        answer(socket, request);
-      }
+    eachRequest(socket, (request) => {
+      s.requests.push(request);
+      answer(socket, request);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -8,6 +8,7 @@ import type { OscarConnection } from '../../config.js';
 import type { ProxySettings } from '../../oscar/proxy.js';
 import { forbidden, serviceUnavailable, type FhirError } from '../../fhir/index.js';
 import { asOscarUser } from '../../oscar/acting-user.js';
+import type { OscarTrust } from '../../oscar/tls-trust.js';
 import type { TokenVault } from '../../state/index.js';
 import type { AuthContext } from '../context.js';
 import { invalidToken } from '../errors.js';
@@ -21,6 +22,8 @@ export interface OscarIdentity {
   url: string;
   /** The outbound proxy toward OSCAR (docs/proxy.md), for the sign-in's OAuth handshake. */
   proxy?: ProxySettings;
+  /** Certificates trusted for OSCAR beyond the public roots (docs/oscar-tls.md). */
+  tls?: OscarTrust;
   /** Runs `fn` as the token's OSCAR user; a 401 when their OSCAR sign-in is gone, a 403 when OSCAR hides the patient. */
   actAs<T>(auth: AuthContext, fn: () => Promise<T>): Promise<T>;
   /**
@@ -44,7 +47,7 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
   const generatedKey = o.keys.length === 0;
   const keys = generatedKey ? [{ id: 'boot', key: randomBytes(32) }] : o.keys;
   const vault = new OscarTokenVault(o.vault, keys, o.maxAgeSeconds);
-  const userRest = oscarUserRest({ baseUrl: o.oscar.url, consumerKey: o.oscar.consumerKey, consumerSecret: o.oscar.consumerSecret, ...(o.oscar.proxy && { proxy: o.oscar.proxy }) });
+  const userRest = oscarUserRest({ baseUrl: o.oscar.url, consumerKey: o.oscar.consumerKey, consumerSecret: o.oscar.consumerSecret, ...(o.oscar.proxy && { proxy: o.oscar.proxy }), ...(o.oscar.tls && { tls: o.oscar.tls }) });
   // Until when each "yes" is trusted; the least recently asked go first once 10,000 are held.
   const visible = new LRUCache<string, number>({ max: 10_000 });
 
@@ -91,7 +94,7 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
   return {
     generatedKey,
     identity: {
-      vault, userRest, url: o.oscar.url, consumer: { key: o.oscar.consumerKey, secret: o.oscar.consumerSecret }, ...(o.oscar.proxy && { proxy: o.oscar.proxy }),
+      vault, userRest, url: o.oscar.url, consumer: { key: o.oscar.consumerKey, secret: o.oscar.consumerSecret }, ...(o.oscar.proxy && { proxy: o.oscar.proxy }), ...(o.oscar.tls && { tls: o.oscar.tls }),
       async actAs(auth, fn) {
         const providerNo = auth.oscarProvider;
         if (providerNo === undefined) return fn();

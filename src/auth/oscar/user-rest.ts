@@ -4,14 +4,15 @@
 // name (`/demographics/quickSearch`, at most 10, contract 3.1), and whether one patient is
 // visible (`/demographics/{id}`: 204 or an error page when not). Not through the shared client
 // and its cache: these answers are per user and must not be served to anyone else. They go out on a
-// transport of their own (http-transport.ts: kept-alive sockets, the outbound proxy of docs/proxy.md).
-import { OscarTimeoutError } from '../../oscar/errors.js';
+// transport of their own (http-transport.ts: kept-alive sockets, the outbound proxy of docs/proxy.md,
+// the certificate trust of docs/oscar-tls.md).
 import { HttpTransport } from '../../oscar/http-transport.js';
 import type { ProxySettings } from '../../oscar/proxy.js';
 import { buildUrl, oauthHeader, queryPairs, type QueryParams } from '../../oscar/oauth-sign.js';
 // contract 1.6: OAuthInterceptor's refusal of a token is a 500 CXF XMLFault naming the OAuth1Exception.
 import { OAUTH_FAULT } from '../../oscar/rest.js';
 import type { DemographicSearchResult } from '../../oscar/types.js';
+import type { OscarTrust } from '../../oscar/tls-trust.js';
 
 export interface OscarUserRestOptions {
   /** OSCAR web-app base (REST under /ws/services). */
@@ -21,6 +22,8 @@ export interface OscarUserRestOptions {
   timeoutMs?: number;
   /** The outbound proxy toward OSCAR; absent = direct. */
   proxy?: ProxySettings;
+  /** Certificates trusted for OSCAR beyond the public roots (OSCAR_CA_FILE, OSCAR_TLS_FINGERPRINT). */
+  tls?: OscarTrust;
 }
 
 export interface UserToken { token: string; secret: string }
@@ -38,7 +41,7 @@ export interface PickedPatient { demographicNo: number; lastName: string; firstN
 
 export function oscarUserRest(o: OscarUserRestOptions) {
   const root = `${o.baseUrl.replace(/\/+$/, '')}/ws/services`;
-  const transport = new HttpTransport({ maxSockets: 4, ...(o.proxy && { proxy: o.proxy }) });
+  const transport = new HttpTransport({ maxSockets: 4, ...(o.proxy && { proxy: o.proxy }), ...(o.tls && { tls: o.tls }) });
 
   async function get(t: UserToken, path: string, query: QueryParams = {}, operation = path): Promise<{ status: number; text: string }> {
     const pairs = queryPairs(query, operation);
@@ -53,7 +56,7 @@ export function oscarUserRest(o: OscarUserRestOptions) {
       });
       return { status: res.status, text: res.body.toString('utf8') };
     } catch (e) {
-      throw new OscarUnreachable(`OSCAR did not answer (${e instanceof OscarTimeoutError ? 'TimeoutError' : (e as Error).name})`);
+      throw new OscarUnreachable(`OSCAR did not answer (${(e as { code?: string }).code ?? (e as { kind?: string }).kind ?? (e as Error).name})`);
     }
   }
 

@@ -16,6 +16,7 @@ import { OscarRefused, OscarUnreachable, type OscarUserRest, type UserToken } fr
 import { consentPage, errorPage, scopeLabel } from './pages.js';
 import type { EhrLaunch } from './ehr-launch.js';
 import { rememberGrant } from './management.js';
+import type { OscarTrust } from '../../oscar/tls-trust.js';
 import { appScopeOf, CONTEXT_KIND, GRANT_TTL_S, SMART_WORDS, type GrantContext } from './provider.js';
 
 export interface InteractionDeps {
@@ -25,7 +26,7 @@ export interface InteractionDeps {
   clients: ReadonlyMap<string, SmartClient>;
   documents: DocumentStore;
   vault: OscarTokenVault;
-  oscar: { url: string; consumer: Consumer; proxy?: ProxySettings };
+  oscar: { url: string; consumer: Consumer; proxy?: ProxySettings; tls?: OscarTrust };
   userRest: OscarUserRest;
   https: boolean;
   /** EHR launches (ehr-launch.ts). */
@@ -73,7 +74,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
   async function startOscarStep(req: Request, res: Response, uid: string, client: SmartClient | undefined): Promise<void> {
     // contract 2.4: OSCAR decodes callback URLs twice, so this one holds no '%' or '+' (uids are base64url).
     const absolute = new URL(here(uid, '/oscar'), d.issuer).href;
-    const rt = await initiate(d.oscar.url, d.oscar.consumer, absolute, `SMART app: ${client?.name ?? client?.clientId ?? 'app'}`, { proxy: d.oscar.proxy });
+    const rt = await initiate(d.oscar.url, d.oscar.consumer, absolute, `SMART app: ${client?.name ?? client?.clientId ?? 'app'}`, { proxy: d.oscar.proxy, ...(d.oscar.tls && { tls: d.oscar.tls }) });
     const nonce = randomBytes(24).toString('base64url');
     await d.documents.put(REQUEST_KIND, rt.token, { secret: rt.secret, uid, nonce }, { ttlMs: STEP_TTL_MS });
     res.append('set-cookie', `${STEP_COOKIE}=${nonce}; Path=${base}/auth/interaction/; HttpOnly; SameSite=Lax; Max-Age=${STEP_TTL_MS / 1000}${secure}`);
@@ -117,7 +118,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
     let pair: UserToken;
     let providerNo: string;
     try {
-      pair = await exchange(d.oscar.url, d.oscar.consumer, { token, secret: step.value.secret }, verifier, { proxy: d.oscar.proxy });
+      pair = await exchange(d.oscar.url, d.oscar.consumer, { token, secret: step.value.secret }, verifier, { proxy: d.oscar.proxy, ...(d.oscar.tls && { tls: d.oscar.tls }) });
       providerNo = await d.userRest.providerOf(pair);
     } catch (e) {
       if (e instanceof HandshakeError || e instanceof OscarRefused || e instanceof OscarUnreachable) { fail(res, 502, 'OSCAR sign-in failed', 'OSCAR did not confirm who signed in. Start again.'); return; }
