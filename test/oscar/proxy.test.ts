@@ -5,6 +5,7 @@
 // (helpers/outbound-proxy.ts) and records what it was sent; the https OSCAR is the simulator with
 // the fixture certificate for oscar.test, a name only the proxy resolves.
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
@@ -92,9 +93,25 @@ describe('an https OSCAR through a CONNECT tunnel', () => {
     try {
       const e = await t.send({ method: 'GET', url: new URL(`https://other.test:${sim.port}/oscar/ws/services`), headers: {}, timeoutMs: 3_000, operation: 'Test.op' }).catch((x: unknown) => x);
       assert.ok(e instanceof OscarUnavailableError, String(e));
-      assert.equal(e.reason, 'connection');
+      assert.equal(e.reason, 'tls');
       assert.equal(e.code, 'ERR_TLS_CERT_ALTNAME_INVALID');
     } finally { t.close(); }
+  });
+
+  it('trusts inside the tunnel what OSCAR_TLS_FINGERPRINT trusts on a direct connection (docs/oscar-tls.md), and nothing more', async () => {
+    const via = { https: proxy.url.replace('//', `//${USER}:${encodeURIComponent(PASSWORD)}@`), noProxy: [] };
+    const url = new URL(`https://other.test:${sim.port}/oscar/ws/services`);
+    const ask = async (t: HttpTransport): Promise<unknown> => {
+      try { return await t.send({ method: 'GET', url, headers: {}, timeoutMs: 3_000, operation: 'Test.op' }); } catch (e) { return e; } finally { t.close(); }
+    };
+    const pinned = new X509Certificate(cert).fingerprint256.replace(/:/g, '');
+    // The fixture's certificate, pinned: accepted whatever its name.
+    const ok = await ask(new HttpTransport({ proxy: via, tls: { fingerprints: [pinned] } })) as { status?: number };
+    assert.equal(typeof ok.status, 'number', String(ok));
+    // Another pin: refused as without one.
+    const other = await ask(new HttpTransport({ proxy: via, tls: { fingerprints: ['AB'.repeat(32)] } }));
+    assert.ok(other instanceof OscarUnavailableError, String(other));
+    assert.equal(other.reason, 'tls');
   });
 
   for (const [what, url] of [['without credentials', (p: OutboundProxy) => p.url], ['with a wrong password', (p: OutboundProxy) => withCredentials(p, USER, 'wrong-Pa55')]] as const) {
