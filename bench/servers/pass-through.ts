@@ -49,22 +49,37 @@ async function loadSchemas(calls: readonly CapturedCall[]): Promise<void> {
   }
 }
 /**
- * Reads a SOAP answer as the facade's reader does (a REST answer: JSON.parse). One it cannot read
- * fails the request (502): a floor that skipped its work would be a floor too low.
+ * Reads a SOAP answer as the facade's reader does (a REST answer: JSON.parse; a WSDL fetched once
+ * per service is set-up, not per-request work). A SOAP answer it cannot read fails the request
+ * (502): a floor that skipped its work would be a floor too low.
  */
 function readAnswer(c: CapturedCall, answer: Buffer): void {
-  if (c.method !== 'POST') { JSON.parse(answer.toString('utf8')); return; }
+  if (c.method !== 'POST') {
+    if (answer[0] === 0x7b || answer[0] === 0x5b) JSON.parse(answer.toString('utf8'));
+    return;
+  }
   const schema = schemas.get(pathOf(c));
   const operation = c.body && SOAP_OPERATION.exec(c.body)?.[1];
   if (!schema || !operation || !readSoapBytes(answer, schema, operation)) throw new Error(`the floor could not read the answer of ${pathOf(c)}`);
 }
-/** The facade's answer rebuilt natively and written entry by entry. */
+/**
+ * The facade's answer rebuilt natively and written entry by entry, each entry's text encoded
+ * straight into one buffer (as src/fhir/json-bytes.ts writes a page): joining the texts first
+ * cost 1.8 ms for this page once two entries held a character beyond Latin-1, 0.06 ms this way.
+ */
 function floorBytes(page: string): Buffer {
   const { entry, ...head } = JSON.parse(page) as { entry?: unknown[] };
   const start = JSON.stringify(head);
   if (!entry) return Buffer.from(start);
-  const parts = entry.map((e) => JSON.stringify(e));
-  return Buffer.from(`${start.slice(0, -1)}${start.length > 2 ? ',' : ''}"entry":[${parts.join(',')}]}`);
+  const pieces = [`${start.slice(0, -1)}${start.length > 2 ? ',' : ''}"entry":[`];
+  entry.forEach((e, i) => { if (i > 0) pieces.push(','); pieces.push(JSON.stringify(e)); });
+  pieces.push(']}');
+  let size = 0;
+  for (const p of pieces) size += Buffer.byteLength(p);
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const p of pieces) at += out.write(p, at);
+  return out;
 }
 
 const server = createServer((req, res) => {
@@ -75,7 +90,10 @@ const server = createServer((req, res) => {
       const out = page === undefined ? body : floorBytes(page);
       res.writeHead(statuses.every((s) => s === 200) ? 200 : 502, { 'content-type': 'application/fhir+json', 'content-length': out.length });
       res.end(out);
-    }, () => { res.writeHead(502).end(); });
+    }, (e: unknown) => {
+      process.stderr.write(`pass-through: ${(e as Error).message}\n`);
+      res.writeHead(502).end();
+    });
   });
 });
 server.keepAliveTimeout = 60_000;
