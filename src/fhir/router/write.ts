@@ -11,6 +11,7 @@ import { requireJsonBody } from '../negotiate.js';
 import type { ResourceDefinition, WriteResult } from '../registry.js';
 import { withLock, LockTimeoutError } from '../../state/index.js';
 import { conditionPairs } from '../condition.js';
+import { pageOf } from '../search/page.js';
 import { parseSearch } from '../search/parse.js';
 import { etagMatches, stampVersion } from '../version.js';
 import { readCurrent } from './read.js';
@@ -131,7 +132,8 @@ export async function create(state: RouterState, rc: RequestContext, def: Resour
   const search = parseSearch(def, [...condition, ['_count', '2']], { ...state.parseOptions, lenient: false });
   await state.hooks.beforeInteraction?.(rc.ctx, { interaction: 'search-type', type: def.type, search });
   return serialised(state, conditionKey(def.type, condition), async () => {
-    const found = search.impossible ? { resources: [], total: 0 } : await def.interactions.search!(rc.ctx, search);
+    // Cut as the router cuts a page (search/page.ts): an unpaged handler's matches counted, its first finished.
+    const found = search.impossible ? { resources: [], total: 0 } : pageOf(await def.interactions.search!(rc.ctx, search), search);
     const n = found.total ?? found.resources.length;
     if (n > 1) throw preconditionFailed(`If-None-Exist matches more than one ${def.type}`, 'multiple-matches');
     if (n === 1 && found.resources[0]) {

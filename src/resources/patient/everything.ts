@@ -6,7 +6,7 @@
 // long as the slowest type rather than the sum of them.
 import type { Bundle, FhirResource, Parameters, Resource } from 'fhir/r4.js';
 import {
-  invalidValue, mapLimited, notFound, notSupported, pageSpan, parseSearch, searchsetBundle, stampVersion,
+  invalidValue, mapLimited, notFound, notSupported, pageOf, pageSpan, parseSearch, searchsetBundle, stampVersion,
   type FhirContext, type Issue, type OperationDef, type OperationInput, type ParsedSearch, type Registry, type ResourceDefinition,
 } from '../../fhir/index.js';
 import type { ResourceDeps } from '../deps.js';
@@ -84,13 +84,14 @@ async function allOfType(ctx: FhirContext, def: ResourceDefinition, patientId: s
   let seen = 0;
   let withheld = 0;
   for (;;) {
-    const page = await def.interactions.search!(ctx, search);
+    // One page, cut as the router cuts it (search/page.ts; the validation wrapper has cut it already).
+    const page = pageOf(await def.interactions.search!(ctx, search), search);
     resources.push(...page.resources);
     issues.push(...(page.outcome ?? []));
     seen += pageSpan(page);
     withheld += page.withheld ?? 0;
-    // unpaged: every match at once; otherwise pages until the handler's total is reached.
-    const more = !page.unpaged && pageSpan(page) > 0 && page.total !== undefined && search.offset + pageSpan(page) < page.total;
+    // Pages until the handler's total is reached.
+    const more = pageSpan(page) > 0 && page.total !== undefined && search.offset + pageSpan(page) < page.total;
     if (!more) return { resources, issues, withheld };
     if (seen >= max) {
       issues.push({ severity: 'warning', code: 'incomplete', diagnostics: `only the first ${resources.length} ${def.type} resources are included` });
