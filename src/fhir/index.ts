@@ -3,8 +3,8 @@ export * from './errors.js';
 export { toOperationOutcome, operationOutcome, DEFAULT_RETRY_AFTER_SECONDS, type MappedError } from './outcome.js';
 export { renderBody, type FhirRequest, type FhirResponse, type FhirMethod, type FormBody, type FinishedRequest } from './exchange.js';
 export {
-  Registry, RegistryError, defineResource,
-  type ResourceDefinition, type Interactions, type FhirContext, type SearchResult, type WriteResult,
+  Registry, RegistryError, defineResource, rowMatches,
+  type ResourceDefinition, type Interactions, type FhirContext, type SearchResult, type RowMatches, type WriteResult,
   type OperationDef, type OperationInput,
 } from './registry.js';
 export { createRouter, type RouterOptions, type FhirRouter } from './router.js';

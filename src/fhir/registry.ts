@@ -41,10 +41,19 @@ export interface SearchResult<R extends Resource = Resource> {
   /** `resources` holds every match, unpaged: the page is cut (search/page.ts) and the total counted from them. */
   unpaged?: boolean;
   /**
-   * With `unpaged`: work only a returned match needs (a tag, a copy), done on the page's matches
-   * alone when the page is cut, before the outgoing validation sees them.
+   * With `unpaged`, in place of `resources` (left empty): every match as the handler's own row,
+   * when the matches were decided on the rows without making them resources; those of the
+   * returned page alone are made resources when the page is cut (search/page.ts, rowMatches).
    */
-  finish?(resource: R): R;
+  rows?: RowMatches<R>;
+  /**
+   * With `unpaged`: work only a returned match needs (a tag, a copy, a display name looked up),
+   * done on the page's matches alone when the page is cut (search/page.ts, which awaits it),
+   * before the outgoing validation sees them and their version is stamped; never with
+   * `_summary=count`. No search parameter may filter on what it adds: the matches are chosen
+   * before it runs.
+   */
+  finish?(resource: R): R | Promise<R>;
   /**
    * Matches of this page the outgoing policy withheld (sanitize mode; their mapping is broken
    * beyond repair, src/validation/README.md): `total` still counts them and the next page starts
@@ -53,6 +62,18 @@ export interface SearchResult<R extends Resource = Resource> {
   withheld?: number;
   /** Warnings / information for the client (an OperationOutcome entry with search.mode 'outcome'). */
   outcome?: Issue[];
+}
+
+/** Matches kept as a handler's rows, made resources a slice at a time (rowMatches). */
+export interface RowMatches<R extends Resource = Resource> {
+  readonly length: number;
+  /** The matches start..end-1 as resources, as Array.prototype.slice cuts them. */
+  slice(start: number, end: number): R[];
+}
+
+/** `rows` (every match, in answer order) as RowMatches, each made a resource by `toResource` when its page is cut. */
+export function rowMatches<T, R extends Resource>(rows: readonly T[], toResource: (row: T) => R): RowMatches<R> {
+  return { length: rows.length, slice: (start, end) => rows.slice(start, end).map(toResource) };
 }
 
 /** What create / update handlers may return: the stored resource (read back), plus notes for the client. */

@@ -92,7 +92,7 @@ export function withOutgoingValidation<R extends Resource>(def: ResourceDefiniti
           // _summary=count sends no resource (the router answers the total alone): nothing to validate.
           if (s.summary === 'count') return res;
           // Only what is returned is validated: an unpaged answer is cut to its page first.
-          return checkedPage(pageOf(res, s), policy);
+          return checkedPage(await pageOf(res, s), policy);
         },
       }),
       ...(i.create && { create: async (ctx, r) => write(await i.create!(ctx, r)) }),

@@ -39,9 +39,9 @@ interface Page {
   nextOffset?: number;
 }
 
-function paginate(type: string, search: ParsedSearch, result: SearchResult): Page {
+async function paginate(type: string, search: ParsedSearch, result: SearchResult): Promise<Page> {
   const { offset, count } = search;
-  const paged = pageOf(result, search);
+  const paged = await pageOf(result, search);
   if (paged.resources.length > count) {
     // A handler bug: the page would silently lose or repeat matches.
     throw new Error(`${type} search handler returned ${paged.resources.length} resources for a page of ${count}; return at most search.count or set unpaged`);
@@ -69,7 +69,7 @@ export async function search(state: RouterState, rc: RequestContext, def: Resour
   await state.hooks.beforeInteraction?.(rc.ctx, { interaction: 'search-type', type: def.type, search: parsed });
 
   const result: SearchResult = parsed.impossible ? { resources: [], total: 0 } : await def.interactions.search!(rc.ctx, parsed);
-  const page = paginate(def.type, parsed, result);
+  const page = await paginate(def.type, parsed, result);
   // _summary=count sends no resource: none is stamped (the hooks below still see the page).
   const matches = parsed.summary === 'count' ? page.matches : page.matches.map((r) => stampVersion(r));
   const issues: Issue[] = [...parsed.issues, ...(result.outcome ?? [])];

@@ -133,7 +133,7 @@ export async function create(state: RouterState, rc: RequestContext, def: Resour
   await state.hooks.beforeInteraction?.(rc.ctx, { interaction: 'search-type', type: def.type, search });
   return serialised(state, conditionKey(def.type, condition), async () => {
     // Cut as the router cuts a page (search/page.ts): an unpaged handler's matches counted, its first finished.
-    const found = search.impossible ? { resources: [], total: 0 } : pageOf(await def.interactions.search!(rc.ctx, search), search);
+    const found = search.impossible ? { resources: [], total: 0 } : await pageOf(await def.interactions.search!(rc.ctx, search), search);
     const n = found.total ?? found.resources.length;
     if (n > 1) throw preconditionFailed(`If-None-Exist matches more than one ${def.type}`, 'multiple-matches');
     if (n === 1 && found.resources[0]) {

@@ -85,7 +85,7 @@ async function allOfType(ctx: FhirContext, def: ResourceDefinition, patientId: s
   let withheld = 0;
   for (;;) {
     // One page, cut as the router cuts it (search/page.ts; the validation wrapper has cut it already).
-    const page = pageOf(await def.interactions.search!(ctx, search), search);
+    const page = await pageOf(await def.interactions.search!(ctx, search), search);
     resources.push(...page.resources);
     issues.push(...(page.outcome ?? []));
     seen += pageSpan(page);
