@@ -101,13 +101,15 @@ export function appointmentDefinition(deps: ResourceDeps) {
     const now = Date.now();
     const known = ctx.compartment === undefined ? await knownProviders(s) : new Set<string>();
     const plan = planAppointmentSearch(s, (id) => known.has(id), deps.limits, now, ctx.compartment, mapping.timezone);
+    // Mapped without the practitioners' display names: no parameter matches or sorts on them, so
+    // they are looked up for the returned page alone (finish), as a read adds them.
     const all = chosen(deps.routes, 'Appointment.search-type') === 'rest'
-      ? await Promise.all((await fetchRestCandidates(plan, deps)).map(withDisplays))
-      : await Promise.all((await fetchCandidates(plan, deps)).map(toAppointment));
+      ? await fetchRestCandidates(plan, deps)
+      : (await fetchCandidates(plan, deps)).map((t) => appointmentFromSoap(t, mapping));
     const matches = all
       .filter((a) => s.clauses.every((c) => appointmentMatches(a, c, mapping.timezone, now)))
       .sort((a, b) => (a.start ?? '') === (b.start ?? '') ? Number(a.id) - Number(b.id) : Date.parse(a.start ?? '') - Date.parse(b.start ?? ''));
-    return { resources: matches, unpaged: true };
+    return { resources: matches, unpaged: true, finish: withDisplays };
   }
 
   async function readBack(id: number): Promise<Appointment> {
