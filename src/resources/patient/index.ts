@@ -7,7 +7,7 @@
 // are tagged SUBSETTED, and an update made from one is refused: it would erase what it never saw.
 import type { Patient } from 'fhir/r4.js';
 import {
-  defineResource, notFound, NUMERIC_ID, SUBSETTED_TAG, tagSubsetted, unprocessable,
+  defineResource, notFound, NUMERIC_ID, rowMatches, SUBSETTED_TAG, tagSubsetted, unprocessable,
   type FhirContext, type Issue, type ParsedSearch, type SearchResult, type WriteResult,
 } from '../../fhir/index.js';
 import type { DemographicTransfer } from '../../oscar/types.js';
@@ -20,12 +20,12 @@ import { completeDemographic } from './complete-record.js';
 import { junoTransferFor } from './juno-mapper.js';
 import { clearedByRestUpdate, currentDemographic } from './current-record.js';
 import { everythingOperation, type TypeLookup } from './everything.js';
-import { patientFromSoap, patientToDemographic } from './mapper.js';
+import { patientFromSoap, patientToDemographic, soapNameParts } from './mapper.js';
 import { restDemographic } from './rest-record.js';
 import { restPatientSearch } from './rest-search.js';
 import { patientFromRest, patientFromSearchRow } from './rest-mapper.js';
 import { PATIENT_SEARCH_PARAMS } from './search-params.js';
-import { fetchCandidates, patientMatches, planPatientSearch } from './search.js';
+import { fetchCandidates, isNameClause, patientMatches, planPatientSearch, rowMatchesNames } from './search.js';
 
 function isSubsetted(p: Patient): boolean {
   return (p.meta?.tag ?? []).some((t) => t.system === SUBSETTED_TAG.system && t.code === SUBSETTED_TAG.code);
@@ -74,12 +74,18 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
       chartNumbers: ['with-chart-numbers', 'juno-chart-numbers'].includes(chosen(deps.routes, 'Patient.search.identifier')),
       activeAfter: offered(deps.routes, 'Patient.search._lastUpdated'),
     });
-    const rows = await fetchCandidates(plan, deps);
+    const fetched = await fetchCandidates(plan, deps);
+    // A row whose name cannot match is not mapped: OSCAR's search is a superset (a name= value asked
+    // as a last and a first name, `_` for an apostrophe, a middle name it does not look at).
+    const rows = s.clauses.some(isNameClause) ? fetched.filter((t) => rowMatchesNames(soapNameParts(t), s.clauses)) : fetched;
     // The page's providers named once, not looked up row by row.
     const displays = await providers.displaysOf(rows.map((t) => t.providerNo));
-    const patients = rows.map((t) => patientFromSoap(t, mapping, { providerDisplay: t.providerNo ? displays.get(t.providerNo) : undefined }));
-    const matches = patients.filter((p) => s.clauses.every((c) => patientMatches(p, c, mapping.timezone)));
-    return { resources: matches, unpaged: true, finish: (p) => tagSubsetted(p) as Patient, ...(plan.notes.length ? { outcome: plan.notes } : {}) };
+    const toPatient = (t: DemographicTransfer): Patient => patientFromSoap(t, mapping, { providerDisplay: t.providerNo ? displays.get(t.providerNo) : undefined });
+    const found = { unpaged: true, finish: (p: Patient) => tagSubsetted(p) as Patient, ...(plan.notes.length ? { outcome: plan.notes } : {}) } as const;
+    // Names alone decided every match on the rows: only the returned page is mapped.
+    if (s.clauses.every(isNameClause)) return { ...found, resources: [], rows: rowMatches(rows, toPatient) };
+    const matches = rows.map(toPatient).filter((p) => s.clauses.every((c) => patientMatches(p, c, mapping.timezone)));
+    return { ...found, resources: matches };
   }
 
   /** variants §3 H: Juno's SOAP updateDemographic replaces the whole record: read, merge, send it all. */

@@ -91,6 +91,23 @@ export function patientFromSoap(t: DemographicTransfer | DemographicTransfer2, c
   }, cfg);
 }
 
+/** The family name and given names of the official name, as buildPatient writes them. */
+export interface NameParts { family?: string; given: string[] }
+
+/** Blank parts already dropped (nonBlank): the middle names are split into given names of their own. */
+function namePartsOf(lastName: string | undefined, firstName: string | undefined, middleNames: string | undefined): NameParts {
+  return { family: lastName, given: [firstName, ...(middleNames ? middleNames.split(/\s+/) : [])].filter((g): g is string => !!g) };
+}
+
+/**
+ * A SOAP row's official name parts without mapping the row: the columns read as patientFromSoap
+ * reads them, made into parts by the code buildPatient uses, so a name search can test a row
+ * before mapping it (search-match.ts rowMatchesNames).
+ */
+export function soapNameParts(t: DemographicTransfer | DemographicTransfer2): NameParts {
+  return namePartsOf(nonBlank(t.lastName), nonBlank(t.firstName), nonBlank((t as DemographicTransfer2).middleNames));
+}
+
 /** YYYY-MM-DD, or a shorter precision when later parts are blank or invalid; undefined without a year. */
 export function birthDateOf(year?: string, month?: string, day?: string): string | undefined {
   if (!year || !/^[1-9]\d{3}$/.test(year)) return undefined;
@@ -156,9 +173,10 @@ export function buildPatient(f: DemographicFacts, cfg: MappingConfig): Patient {
     identifiers.push({ system: localSystem(cfg, 'chartNo'), type: codingOf(SYSTEMS.v2IdentifierType, 'MR', 'Medical record number'), value: f.chartNo });
   }
 
+  const official = namePartsOf(f.lastName, f.firstName, f.middleNames);
   const names: HumanName[] = [{
-    family: f.lastName,
-    given: [f.firstName, ...(f.middleNames ? f.middleNames.split(/\s+/) : [])].filter((g): g is string => !!g),
+    family: official.family,
+    given: official.given,
     prefix: f.title ? [f.title] : undefined, use: 'official',
   }];
   if (f.alias) names.push({ text: f.alias, use: 'nickname' });

@@ -7,6 +7,7 @@ import {
   type DateClause, type SearchClause, type StringClause, type TokenCandidate, type TokenClause,
 } from '../../fhir/index.js';
 import { HEALTH_CARD_INPUT_ALIASES, ONTARIO_HCN_SYSTEM } from './health-card-systems.js';
+import type { NameParts } from './mapper.js';
 
 /** Apostrophe look-alikes (typographic ’ ‘, modifier letter ʼ, backtick) that smart keyboards type for '. */
 export const APOSTROPHES = /['\u2018\u2019\u02bc`]/g;
@@ -41,6 +42,30 @@ function mailing(p: Patient): Address | undefined {
 function stringMatches(clause: StringClause, candidates: readonly (string | undefined)[]): boolean {
   const folded: StringClause = { ...clause, values: clause.values.map((v) => ({ value: foldApostrophes(v.value) })) };
   return matchesString(folded, candidates.map((c) => (c === undefined ? c : foldApostrophes(c))));
+}
+
+/** The clauses rowMatchesNames decides. */
+const NAME_CLAUSES = new Set(['name', 'family', 'given']);
+
+/** Whether rowMatchesNames decides `c` on a search row (a name, family or given clause). */
+export function isNameClause(c: SearchClause): boolean {
+  return NAME_CLAUSES.has(c.name);
+}
+
+/**
+ * Whether a search row whose official name is `parts` (mapper.ts soapNameParts) satisfies every
+ * name, family and given clause of `clauses`, decided as patientMatches decides them on the mapped
+ * Patient: the same strings (its other name, the nickname, has neither family nor given) through
+ * the same match, so a row it rejects would not match once mapped, and one it keeps matches every
+ * name clause once mapped.
+ */
+export function rowMatchesNames(parts: NameParts, clauses: readonly SearchClause[]): boolean {
+  for (const c of clauses) {
+    if (!isNameClause(c)) continue;
+    const candidates = c.name === 'family' ? [parts.family] : c.name === 'given' ? parts.given : [parts.family, ...parts.given];
+    if (!stringMatches(c as StringClause, candidates)) return false;
+  }
+  return true;
 }
 
 /** Whether a mapped Patient satisfies one clause (values ORed), per FHIR search semantics. */

@@ -7,7 +7,7 @@ import { chosen } from '../../routing/routes.js';
 import { costOf, MAX_UPSTREAM_CALLS, type Fetch, type PatientPlan } from './search-plan.js';
 
 export { planPatientSearch, type PatientPlan } from './search-plan.js';
-export { patientMatches } from './search-match.js';
+export { isNameClause, patientMatches, rowMatchesNames } from './search-match.js';
 
 /** SOAP getDemographics faults above this many ids ("please chunk your requests to max : 500"). */
 const GET_DEMOGRAPHICS_MAX = 500;
