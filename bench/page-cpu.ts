@@ -6,7 +6,9 @@
 // of a shared machine hits both alike. Not a test: a tool to measure changes to the miss path.
 //   npm run build && npx node --import tsx bench/page-cpu.ts [N] [--case=search] [--ab=dist-base] (an older build copied beside dist/)
 //     (cases: 'search page', '$everything', 'Patient read', 'name search' and 'name count': a family
-//     name 113 patients share, a page of 10 and _summary=count; --case=name runs both)
+//     name 113 patients share, a page of 10 and _summary=count; --case=name runs both; 'appointment
+//     search' and 'appointment count': a practitioner's bookings over 360 days, a page of 10 and
+//     _summary=count; --case=appointment runs both)
 //     [--ab-first] (make DIR's facade first: run an A/B both ways, see below)
 //     [--bytes=FILE] (each answer's bytes to FILE.<case>) [--profile=FILE] (a CPU profile per case)
 //     [--pages=P] (P different search pages in turn)
@@ -74,6 +76,8 @@ const facades = await Promise.all(builds.map(async (dir) => {
 // --pages=P: P different pages in turn (benchmark 6 never asks for the same page twice) instead of one.
 const pageCount = Number(opt('pages') ?? 1);
 const pageQuery = (k: number): [string, string][] => [['_id', Array.from({ length: 50 }, (_, i) => 102_000 + 50 * k + i).join(',')], ['_count', '50']];
+const dayFromNow = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const bookingQuery: [string, string][] = [['practitioner', 'Practitioner/999998'], ['date', `ge${dayFromNow(-270)}`], ['date', `lt${dayFromNow(90)}`]];
 const cases: [string, string, [string, string][]][] = [
   ['search page', '/Patient', pageQuery(0)],
   ['$everything', '/Patient/1002/$everything', []],
@@ -81,6 +85,10 @@ const cases: [string, string, [string, string][]][] = [
   // One family name shared by many of the clinic's copies (113 matches), a page of 10 of them.
   ['name search', '/Patient', [['family', 'Desjardins'], ['_count', '10']]],
   ['name count', '/Patient', [['family', 'Desjardins'], ['_summary', 'count']]],
+  // The clinic's busiest practitioner over 360 days around today (the clinic's bookings are dated
+  // from the day it is generated), a page of 10 of them.
+  ['appointment search', '/Appointment', [...bookingQuery, ['_count', '10']]],
+  ['appointment count', '/Appointment', [...bookingQuery, ['_summary', 'count']]],
 ];
 const cpu = (): number => { const u = process.cpuUsage(); return u.user + u.system; };
 const only = opt('case');
