@@ -10,7 +10,7 @@ import { isValidId } from './ids.js';
 import { instanceView, unavailableInteraction, unavailableOperation, type InstanceLimits, type InstanceView, type LimitedInteraction } from './instance-limits.js';
 import { FHIR_JSON, negotiate, type JsonMediaType } from './negotiate.js';
 import { toOperationOutcome } from './outcome.js';
-import { parsePrefer } from './prefer.js';
+import { parsePrefer, type Prefer } from './prefer.js';
 import type { FhirContext, Registry, ResourceDefinition } from './registry.js';
 import { operation } from './router/operation.js';
 import { read } from './router/read.js';
@@ -54,6 +54,31 @@ const DEFAULT_WRITE_LOCK: LockOptions = { waitMs: 30_000, leaseMs: 120_000 };
 export type FhirRouter = (req: FhirRequest) => Promise<FhirResponse>;
 
 const NO_SIGNAL = new AbortController().signal;
+const NO_PREFER: Prefer = Object.freeze(parsePrefer(undefined));
+
+/**
+ * A request's FhirContext. Its abort signal is the request's, asked for only when a handler or
+ * hook reads it: the HTTP request makes its signal on demand (an AbortController and a 'close'
+ * listener on the response, src/http/fhir-handler.ts), and a miss whose handlers never read it
+ * need not pay for one before its first OSCAR call.
+ */
+class RequestFhirContext implements FhirContext {
+  readonly requestId: string;
+  readonly auth: unknown;
+  readonly prefer: Prefer;
+  compartment?: string;
+  readonly #req: FhirRequest;
+
+  constructor(req: FhirRequest, readonly baseUrl: string) {
+    this.#req = req;
+    this.requestId = req.requestId;
+    this.auth = req.auth;
+    const prefer = req.headers.prefer;
+    this.prefer = prefer === undefined ? NO_PREFER : parsePrefer(prefer);
+  }
+
+  get signal(): AbortSignal { return this.#req.signal ?? NO_SIGNAL; }
+}
 
 function allowFor(def: ResourceDefinition, level: 'type' | 'instance'): string[] {
   const i = def.interactions;
@@ -122,10 +147,7 @@ export function createRouter(opts: RouterOptions): FhirRouter {
   async function dispatch(req: FhirRequest, route: Route, mediaType: JsonMediaType, deferred: unknown): Promise<FhirResponse> {
     const view = instanceView(opts.registry, opts.limits?.());
     const state = stateOf(view);
-    const ctx: FhirContext = {
-      requestId: req.requestId, baseUrl, auth: req.auth, signal: req.signal ?? NO_SIGNAL,
-      prefer: parsePrefer(req.headers.prefer),
-    };
+    const ctx: FhirContext = new RequestFhirContext(req, baseUrl);
     const rc: RequestContext = { req, ctx, mediaType, pretty: lastQueryValue(req, '_pretty') === 'true' };
     if (deferred !== undefined) rc.deferredNotAcceptable = deferred;
     const method = req.method === 'HEAD' ? 'GET' : req.method;
