@@ -49,4 +49,33 @@ describe('soapEnvelope', () => {
     assert.throws(() => soapEnvelope({ namespace: 'urn:x', operation: 'op', args: { arg0: Number.NaN } }), RangeError);
     assert.throws(() => soapEnvelope({ namespace: 'urn:x', operation: 'a b', args: {} }), RangeError);
   });
+
+  it('writes each call under its own namespace and token, one call after another', () => {
+    const tokenOf = (xml: string): string => /<wsse:Password [^>]*>([^<]*)</.exec(xml)?.[1] ?? '(none)';
+    const call = (namespace: string, username: string, password: string | undefined): string => soapEnvelope({
+      namespace, operation: 'getDemographic', args: { arg0: 1 }, ...(password !== undefined && { security: { username, password } }),
+    });
+    const a = call('urn:a', '1', 'token-1');
+    assert.equal(tokenOf(a), 'token-1');
+    assert.equal(call('urn:a', '1', 'token-1'), a);
+    // A new login2 token (OSCAR restarted), another user, another namespace, no security at all.
+    assert.equal(tokenOf(call('urn:a', '1', 'token-2')), 'token-2');
+    assert.match(call('urn:a', '2', 'token-2'), /<wsse:Username>2<\/wsse:Username>/);
+    assert.match(call('urn:b', '2', 'token-2'), /xmlns:tns="urn:b"/);
+    assert.ok(!call('urn:b', '2', undefined).includes('Header'));
+    assert.equal(tokenOf(call('urn:b', '2', 'token-2')), 'token-2');
+    // A value refused after an accepted one is still refused, and the accepted one still written.
+    assert.throws(() => call('urn:b\u0000', '2', 'token-2'), (e: unknown) => e instanceof UnsendableTextError && e.field === 'namespace');
+    assert.throws(() => call('urn:b', '2', 'token\u0001'), (e: unknown) => e instanceof UnsendableTextError && e.field === 'Password');
+    assert.equal(tokenOf(call('urn:b', '2', 'token-2')), 'token-2');
+  });
+
+  it('repeats the elements of nested arrays in place, checks a repeated name before writing it, and writes nothing for an empty array', () => {
+    const body = (args: Record<string, unknown>): string => /<tns:op>(.*)<\/tns:op>/.exec(soapEnvelope({ namespace: 'urn:x', operation: 'op', args: args as never }))?.[1] ?? '';
+    assert.equal(body({ arg0: [1, [2, null, [3]], undefined, { a: 'x' }, 'y'] }), '<arg0>1</arg0><arg0>2</arg0><arg0>3</arg0><arg0><a>x</a></arg0><arg0>y</arg0>');
+    assert.equal(body({ arg0: [], arg1: [null, undefined] }), '');
+    assert.throws(() => body({ 'a b': [null, 1] }), /not an XML element name: a b/);
+    assert.throws(() => body({ 'a b': [[1]] }), /not an XML element name: a b/);
+    assert.throws(() => body({ arg0: [1, 'ok', 'x\u0000'] }), (e: unknown) => e instanceof UnsendableTextError && e.field === 'arg0');
+  });
 });
