@@ -46,6 +46,19 @@ function versionOk(params: Record<string, string>): boolean {
   return params.fhirversion === undefined || params.fhirversion === '4.0' || params.fhirversion === '4.0.1';
 }
 
+/**
+ * The answer for each Accept header seen (a client sends the same one on every request, and
+ * clients send a handful between them): parsed once, not on every request. Bounded: emptied when
+ * full. Only accepted headers are kept; a refused one is parsed again and refused again.
+ */
+const ANSWERED = new Map<string, JsonMediaType>();
+const MAX_ANSWERED = 256;
+function remember(accept: string, type: JsonMediaType): JsonMediaType {
+  if (ANSWERED.size >= MAX_ANSWERED) ANSWERED.clear();
+  ANSWERED.set(accept, type);
+  return type;
+}
+
 /** The JSON media type to answer with, or a 406 FhirError. */
 export function negotiate(accept: string | undefined, format?: string): JsonMediaType {
   if (format !== undefined && format !== '') {
@@ -54,11 +67,14 @@ export function negotiate(accept: string | undefined, format?: string): JsonMedi
     if (!f) throw notAcceptable(`_format '${quoteInput(format)}' is not supported; this server answers in JSON only (_format=json)`);
     return f;
   }
-  if (accept === undefined || accept.trim() === '') return FHIR_JSON;
+  if (accept === undefined) return FHIR_JSON;
+  const known = ANSWERED.get(accept);
+  if (known !== undefined) return known;
+  if (accept.trim() === '') return FHIR_JSON;
   for (const range of parseMediaRanges(accept)) {
     const hit = FORMAT_ALIASES[range.type];
-    if (hit && versionOk(range.params)) return hit;
-    if ((range.type === '*/*' || range.type === 'application/*') && versionOk(range.params)) return FHIR_JSON;
+    if (hit && versionOk(range.params)) return remember(accept, hit);
+    if ((range.type === '*/*' || range.type === 'application/*') && versionOk(range.params)) return remember(accept, FHIR_JSON);
   }
   throw notAcceptable(`None of the accepted media types (${quoteInput(accept)}) can be produced; this server answers in ${FHIR_JSON}`);
 }

@@ -32,6 +32,21 @@ describe('negotiate', () => {
     assert.equal(status(() => negotiate('application/json', 'xml')), 406);
     assert.equal(status(() => negotiate(undefined, 'turtle')), 406);
   });
+  it('answers a header asked again, and after many others, as the first time', () => {
+    const headers: [string, string | number][] = [
+      ['application/json', 'application/json'], ['*/*', 'application/fhir+json'], ['application/fhir+xml', 406],
+      ['application/fhir+json; fhirVersion=3.0', 406], ['text/html, application/json;q=0.1', 'application/json'], ['   ', 'application/fhir+json'],
+    ];
+    const answer = (h: string): string | number => { const s = status(() => negotiate(h)); return s === undefined ? negotiate(h) : s; };
+    for (let round = 0; round < 3; round++) {
+      for (const [h, expected] of headers) assert.equal(answer(h), expected, `${JSON.stringify(h)}, round ${round}`);
+      // Hundreds of other headers between the rounds (more than are kept).
+      for (let i = 0; i < 300; i++) assert.equal(negotiate(`application/json;q=0.${(i % 9) + 1}, x/y${i}`), 'application/json');
+    }
+    // _format still wins over a header answered before.
+    assert.equal(negotiate('application/json', 'json'), 'application/fhir+json');
+    assert.equal(status(() => negotiate('*/*', 'xml')), 406);
+  });
   it('Binary helpers', () => {
     assert.equal(wantsFhirResource('application/pdf'), false);
     assert.equal(wantsFhirResource('*/*'), false);

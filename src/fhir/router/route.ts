@@ -19,13 +19,23 @@ function decode(segment: string): string | undefined {
 }
 
 export function parseRoute(path: string): Route {
-  const trimmed = path.replace(/^\/+/, '').replace(/\/+$/, '');
-  if (trimmed === '') return { kind: 'system' };
-  const raw = trimmed.split('/');
-  const seg = raw.map(decode);
-  if (seg.some((s) => s === undefined || s === '')) return { kind: 'unknown' };
-  const [a, b, c, d, ...more] = seg as string[];
-  if (more.length > 0 || a === undefined) return { kind: 'unknown' };
+  // Slashes at either end are ignored. Written without patterns, a map and a rest array: this runs
+  // on every request that reaches the router, before its first OSCAR call.
+  let start = 0;
+  let end = path.length;
+  while (start < end && path.charCodeAt(start) === 47 /* '/' */) start++;
+  while (end > start && path.charCodeAt(end - 1) === 47) end--;
+  if (start === end) return { kind: 'system' };
+  const raw = (start === 0 && end === path.length ? path : path.slice(start, end)).split('/');
+  if (raw.length > 4) return { kind: 'unknown' };
+  const seg: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    // Without a '%', decoding changes nothing.
+    const s = raw[i]!.includes('%') ? decode(raw[i]!) : raw[i]!;
+    if (s === undefined || s === '') return { kind: 'unknown' };
+    seg.push(s);
+  }
+  const [a, b, c, d] = seg as [string, string | undefined, string | undefined, string | undefined];
   if (b === undefined) {
     if (a === 'metadata') return { kind: 'metadata' };
     if (a.startsWith('$')) return { kind: 'system-op', op: a.slice(1) };
