@@ -9,16 +9,15 @@
 //   npm run build && npx node --import tsx bench/hit-cpu.ts [--n=20000] [--rounds=10] [--only=deployed|demo] dist [dist-base]
 // (a profile: npx node --cpu-prof --cpu-prof-interval=50 --import tsx bench/hit-cpu.ts --only=deployed dist)
 import { mkdtempSync, rmSync } from 'node:fs';
-import { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { createServer, type AddressInfo } from 'node:net';
 import { startIssuer } from '../test/auth/fixture.js';
 import { generateClinic } from '../src/sim/clinic/generate.js';
 import { demoCredentials } from '../src/sim/options.js';
 import { startSimulator } from '../src/sim/server.js';
+import { inMemoryGet, NullSocket } from './lib/in-memory-request.js';
 
 type Product = typeof import('../src/app.js') & typeof import('../src/config.js') & typeof import('../src/logging.js');
 type Facade = ReturnType<Product['createFacade']>;
@@ -33,14 +32,6 @@ const configurations = opt('only', '') === 'deployed' ? [true] : opt('only', '')
 // As `npm start` runs the build: without source maps.
 process.setSourceMapsEnabled(false);
 if (builds.length === 0) throw new Error('name at least one build directory (e.g. dist)');
-
-/** A socket that takes every write at once and sends nothing anywhere. */
-class NullSocket extends Duplex {
-  readonly remoteAddress = '127.0.0.1';
-  override _read(): void {}
-  override _write(_c: unknown, _e: BufferEncoding, cb: () => void): void { cb(); }
-  override _writev(_c: unknown, cb: () => void): void { cb(); }
-}
 
 const freePort = (): Promise<number> => new Promise((r) => {
   const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as AddressInfo).port; s.close(() => r(p)); });
@@ -82,18 +73,7 @@ for (const build of builds) {
     for (let i = 0; i < 3; i++) await fetch(`${base}/Patient/1001`, { headers: Object.fromEntries(Array.from({ length: headers.length / 2 }, (_, k) => [headers[2 * k]!, headers[2 * k + 1]!])) }).then((r) => r.arrayBuffer());
     const headerObject = Object.fromEntries(Array.from({ length: headers.length / 2 }, (_, k) => [headers[2 * k]!.toLowerCase(), headers[2 * k + 1]!]));
     const hit = (): number => {
-      const req = new IncomingMessage(socket as never);
-      req.method = 'GET';
-      req.url = '/fhir/Patient/1001';
-      req.httpVersionMajor = 1;
-      req.httpVersionMinor = 1;
-      req.httpVersion = '1.1';
-      req.rawHeaders = headers;
-      // As node's parser: a fresh object of lower-case names per request.
-      req.headers = { ...headerObject };
-      req.complete = true;
-      const res = new ServerResponse(req);
-      res.assignSocket(socket as never);
+      const { req, res } = inMemoryGet(socket, '/fhir/Patient/1001', headers, headerObject);
       facade.handle(req, res);
       res.detachSocket(socket as never);
       // A hit is answered before the handler returns; anything else would still be on its way.
