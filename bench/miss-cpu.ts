@@ -9,6 +9,8 @@
 // by round in the same process. Not a test: a tool to measure changes to the miss path's edges.
 //   npm run build && npx node --import tsx bench/miss-cpu.ts dist [dist-base] [--n=300] [--rounds=8]
 //     [--case=read|page|all] (Patient/1003; the 50-result Patient page of benchmark 6)
+//     [--read=TYPE] (instead: reads of TYPE, its records in turn as bench/page-http.ts reads them:
+//     Patient, Appointment, AllergyIntolerance, Immunization or DocumentReference)
 //     [--windows=FILE] (each measured request's stage bounds on the monotonic clock, µs, as JSON
 //     [start, 1st send, last answer, res.end returned, done]: with `node --cpu-prof`, the samples of
 //     each stage can be told apart, bench/window-profile.ts)
@@ -22,6 +24,7 @@ import { startSimulator } from '../src/sim/server.js';
 import type { HttpExchange, HttpReply } from '../src/oscar/http-transport.js';
 import { benchClinic } from './lib/clinic.js';
 import { inMemoryGet, NullSocket } from './lib/in-memory-request.js';
+import { readCandidates, type ReadType } from './lib/read-candidates.js';
 
 type Product = typeof import('../src/app.js') & typeof import('../src/config.js') & typeof import('../src/logging.js')
   & typeof import('../src/oscar/http-transport.js');
@@ -87,11 +90,18 @@ const headers = ['Host', '127.0.0.1:1', 'Accept', '*/*', 'Authorization', `Beare
 const headerObject = Object.fromEntries(Array.from({ length: headers.length / 2 }, (_, k) => [headers[2 * k]!.toLowerCase(), headers[2 * k + 1]!]));
 
 const pageIds = (k: number): string => Array.from({ length: 50 }, (_, i) => 102_000 + 50 * (k % 40) + i).join(',');
-const cases: [string, (i: number) => string][] = [
-  ['Patient read', () => '/fhir/Patient/1003'],
-  // Benchmark 6's 40 distinct pages in turn.
-  ['search page', (i) => `/fhir/Patient?_id=${pageIds(i)}&_count=50`],
-];
+const reading = opt('read', '');
+const records = reading === 'Patient'
+  ? data.demographics.filter((d) => d.demographicNo < 100_000).slice(1).map((d) => d.demographicNo)
+  : reading ? readCandidates(data)[reading as ReadType] : [];
+if (reading && !records?.length) throw new Error(`no records to read of type ${reading}`);
+const cases: [string, (i: number) => string][] = reading
+  ? [[`${reading} read`, (i) => `/fhir/${reading}/${records[i % records.length]}`]]
+  : [
+    ['Patient read', () => '/fhir/Patient/1003'],
+    // Benchmark 6's 40 distinct pages in turn.
+    ['search page', (i) => `/fhir/Patient?_id=${pageIds(i)}&_count=50`],
+  ];
 const only = opt('case', 'all');
 
 interface Lane { build: string; facade: ReturnType<Product['createFacade']> }
@@ -128,16 +138,30 @@ async function miss(l: Lane, url: string): Promise<{ status: number; pre: number
 
 const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 for (const [name, path] of cases) {
-  if (only !== 'all' && !name.toLowerCase().includes(only)) continue;
+  if (!reading && only !== 'all' && !name.toLowerCase().includes(only)) continue;
   replaying = false;
-  for (const l of lanes) for (let k = 0; k < 40; k++) if ((await miss(l, path(k))).status !== 200) throw new Error(`${l.build} ${name}: not a 200`);
+  // Every request of the run once (its answers recorded), at least the 40 pages. Of a type's
+  // records, those every build answers 200 (this facade's routes, without capability discovery,
+  // may read some otherwise than benchmark 6's).
+  const distinct = reading ? Math.min(records.length, n) : 40;
+  const ok = new Set<number>();
+  for (let k = 0; k < distinct; k++) {
+    const statuses = [];
+    for (const l of lanes) statuses.push((await miss(l, path(k))).status);
+    if (statuses.every((st) => st === 200)) ok.add(k);
+    else if (!reading) throw new Error(`${name} ${path(k)}: ${statuses.join(', ')}`);
+  }
+  if (ok.size === 0) throw new Error(`${name}: no request answered 200`);
+  if (ok.size < distinct) process.stdout.write(`${name}: ${ok.size} of ${distinct} records answer 200 and are read\n`);
+  const used = [...ok];
+  const at = (i: number): string => path(used[i % used.length]!);
   replaying = true;
   const rows = new Map(lanes.map((l) => [l.build, { pre: [] as number[], post: [] as number[], after: [] as number[], total: [] as number[] }]));
   for (let r = -1; r < rounds; r++) {
     for (const l of lanes) {
       const x = { pre: [] as number[], post: [] as number[], after: [] as number[], total: [] as number[] };
       for (let i = 0; i < n; i++) {
-        const m = await miss(l, path(i));
+        const m = await miss(l, at(i));
         if (r >= 0) windows.push(m.window);
         if (m.status !== 200) throw new Error(`${l.build} ${name}: ${m.status}`);
         x.pre.push(m.pre); x.post.push(m.post); x.after.push(m.after); x.total.push(m.total);
