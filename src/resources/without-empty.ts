@@ -45,11 +45,14 @@ function prune(value: unknown): unknown {
     return kept.length ? kept : undefined;
   }
   if (typeof value === 'object') {
-    if (Buffer.isBuffer(value) || value instanceof Date) return value;
     const o = value as Record<string, unknown>;
+    // A plain object is neither a Buffer nor a Date (its prototype chain is Object.prototype
+    // alone): asked first, it spares every object of a resource the two instanceof walks.
+    const plain = Object.getPrototypeOf(o) === Object.prototype;
+    if (!plain && (Buffer.isBuffer(value) || value instanceof Date)) return value;
     // Members in canonical order (src/fhir/canonical-order.ts): a resource built here is written
     // as it is, with no sorted copy, when its version id is made (src/fhir/version.ts).
-    if (Object.getPrototypeOf(o) === Object.prototype) {
+    if (plain) {
       // Members already in that order, as the mappers write them: read by for-in (V8 reads each
       // member from the object's own list, where o[k] over Object.keys looks every name up), and
       // the object itself returned when nothing in it changes. At a member out of order the

@@ -109,4 +109,18 @@ describe('withoutEmpty', () => {
     assert.deepEqual(kept, ['a', 'b']);
     assert.equal(kept.length, 2);
   });
+  it('keeps a Buffer and a Date as they are, the same objects, even an empty Buffer', () => {
+    const bytes = Buffer.alloc(0);
+    const full = Buffer.from('x');
+    const day = new Date(0);
+    const out = withoutEmpty({ bytes, day, list: [full] });
+    assert.equal(out.bytes, bytes);
+    assert.equal(out.day, day);
+    assert.equal(out.list[0], full);
+    // a class instance that is neither is still made a plain object of its own members
+    class Coded { code = 'a'; blank = ''; }
+    const coded = withoutEmpty({ c: new Coded() }).c;
+    assert.equal(Object.getPrototypeOf(coded), Object.prototype);
+    assert.deepEqual(coded, { code: 'a' });
+  });
 });
