@@ -57,7 +57,35 @@ describe('dates and times that do not exist', () => {
     for (const v of ['2024-02-29T23:59:59-05:00', '2024-04-30T00:00:00-04:00', '2023-12-31T12:30:00-05:00', '2000-02-29T08:00:00-05:00']) {
       assert.deepEqual(xsWallClock(v, TORONTO), { date: v.slice(0, 10), time: v.slice(11, 19) }, v);
       assert.equal(xsInstant(v, TORONTO), v, v);
+      assert.equal(xsDate(v, TORONTO), v.slice(0, 10), v);
     }
+  });
+});
+
+// OSCAR's usual spelling ('YYYY-MM-DDThh:mm:ss±hh:mm') is read a character at a time; these pin
+// that it gives what the xs:dateTime reading gives, and that a near miss of it still goes there.
+describe('the usual spelling with a numeric offset', () => {
+  it('keeps its own wall clock and date, even far from the clinic zone\'s offset', () => {
+    assert.deepEqual(xsWallClock('2026-01-01T23:30:00+14:00', TORONTO), { date: '2026-01-01', time: '23:30:00' });
+    assert.deepEqual(xsWallClock('2025-12-31T00:15:00-12:00', TORONTO), { date: '2025-12-31', time: '00:15:00' });
+    assert.equal(xsDate('1900-02-28T00:00:00-05:17', TORONTO), '1900-02-28');
+    assert.equal(xsDateOrDateTime('1999-12-31T00:00:00-05:00', TORONTO), '1999-12-31');
+  });
+
+  it('drops a near miss that is no xs:dateTime', () => {
+    for (const bad of [
+      '2024-01-01T10:00:00*05:00', '2024/01/01T10:00:00-05:00', '2024-01-01 10:00:00-05:00', '2024-01-01T10.00:00-05:00',
+      '2024-01-01T10:00:00-0500 ', '２024-01-01T10:00:00-05:00', '2024-01-0xT10:00:00-05:00', '2024-01-01T10:00:00-05:0x',
+    ]) {
+      assert.equal(xsWallClock(bad, TORONTO), undefined, bad);
+      assert.equal(xsDate(bad, TORONTO), undefined, bad);
+    }
+  });
+
+  it('reads the other spellings as before: white space around it, fractions, Z', () => {
+    assert.deepEqual(xsWallClock(' 2024-02-29T10:00:00-05:00', TORONTO), { date: '2024-02-29', time: '10:00:00' });
+    assert.deepEqual(xsWallClock('2024-02-29T10:00:00.25-05:00', TORONTO), { date: '2024-02-29', time: '10:00:00' });
+    assert.equal(xsDate('2024-03-01T03:00:00Z', TORONTO), '2024-02-29');
   });
 });
 
