@@ -55,9 +55,9 @@ function twoDigits(value: string, at: number): number {
  * Whether `value` is spelled 'YYYY-MM-DDThh:mm:ss±hh:mm', OSCAR's usual spelling, and names a real
  * day and time of day: then xsLexical reads it as that wall clock with a numeric offset, which
  * xsWallClock keeps as it is. Read a character at a time: the pattern, its captures and the
- * objects around them were a third of a mapped Patient's date work (bench/results.md). Anything
- * else (fractions, Z, no offset, white space, another year length, an unreal date) is left to
- * the general reading, which decides.
+ * objects around them cost a tenth of the Patient mapper's time over benchmark 6's page
+ * (bench/results.md, "The page's own CPU on a miss"). Anything else (fractions, Z, no offset,
+ * white space, another year length, an unreal date) is left to the general reading, which decides.
  */
 function realWithOffset(value: string): boolean {
   if (value.length !== 25) return false;
