@@ -22,7 +22,7 @@ import { appointmentFromRest } from './rest-mapper.js';
 import { bookOverRest, changeOverRest } from './rest-booking.js';
 import { fetchRestCandidates } from './rest-search.js';
 import { APPOINTMENT_INCLUDES, APPOINTMENT_SEARCH_PARAMS, MAX_CLINIC_RANGE_DAYS, MAX_PRACTITIONER_RANGE_DAYS } from './search-params.js';
-import { appointmentMatches, fetchCandidates, isDeletedStatus, planAppointmentSearch } from './search.js';
+import { appointmentMatchesAll, byStart, fetchCandidates, isDeletedStatus, planAppointmentSearch } from './search.js';
 
 /** scheduling §3: no REST call exposes a day template, so slots can only be checked over SOAP. */
 const SLOT_NEEDS_SOAP = 'booking into a Slot needs OSCAR\'s SOAP ScheduleService, which this OSCAR does not serve; book with start and end only';
@@ -106,9 +106,7 @@ export function appointmentDefinition(deps: ResourceDeps) {
     const all = chosen(deps.routes, 'Appointment.search-type') === 'rest'
       ? await fetchRestCandidates(plan, deps)
       : (await fetchCandidates(plan, deps)).map((t) => appointmentFromSoap(t, mapping));
-    const matches = all
-      .filter((a) => s.clauses.every((c) => appointmentMatches(a, c, mapping.timezone, now)))
-      .sort((a, b) => (a.start ?? '') === (b.start ?? '') ? Number(a.id) - Number(b.id) : Date.parse(a.start ?? '') - Date.parse(b.start ?? ''));
+    const matches = byStart(all.filter((a) => appointmentMatchesAll(a, s.clauses, mapping.timezone, now)));
     return { resources: matches, unpaged: true, finish: withDisplays };
   }
 

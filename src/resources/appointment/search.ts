@@ -199,6 +199,33 @@ function periodOf(a: Appointment): { low: number; high: number } | undefined {
   return Number.isNaN(low) || Number.isNaN(high) ? undefined : { low, high };
 }
 
+/**
+ * Whether a mapped Appointment satisfies every clause of `clauses` (ANDed, in their order), each as
+ * appointmentMatches decides it; its period is parsed once for all its date clauses, not once for
+ * each (a practitioner's range is two of them).
+ */
+export function appointmentMatchesAll(a: Appointment, clauses: readonly SearchClause[], timezone: string, now: number): boolean {
+  let period: [{ low: number; high: number } | undefined] | undefined;
+  for (const c of clauses) {
+    if (c.name === 'date') {
+      period ??= [periodOf(a)];
+      if (!matchesDateClause(c as DateClause, period, now)) return false;
+    } else if (!appointmentMatches(a, c, timezone, now)) return false;
+  }
+  return true;
+}
+
+/**
+ * The search's order: by start instant, and by id among those that spell the same start. Each
+ * start is parsed once (a sort compares a row many times); the order is the one a comparator
+ * parsing both starts at each comparison gave, as it gives the same answer for every pair.
+ */
+export function byStart(found: readonly Appointment[]): Appointment[] {
+  const keyed = found.map((a) => ({ a, start: a.start ?? '', at: Date.parse(a.start ?? ''), id: Number(a.id) }));
+  keyed.sort((x, y) => (x.start === y.start ? x.id - y.id : x.at - y.at));
+  return keyed.map((k) => k.a);
+}
+
 /** Whether a mapped Appointment satisfies one clause (values ORed), per FHIR search semantics. */
 export function appointmentMatches(a: Appointment, clause: SearchClause, timezone: string, now: number = Date.now()): boolean {
   switch (clause.name) {
