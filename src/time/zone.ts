@@ -90,6 +90,8 @@ export function offsetMinutesAt(epochMs: number, tz: string): number {
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+/** pad(n) for the 0–99 of a wall clock's fields, without a string method call. */
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 
 /** 'YYYY-MM-DDTHH:mm:ss' wall clock of the instant in `tz`. */
 export function localDateTimeOf(epochMs: number, tz: string): string {
@@ -150,6 +152,14 @@ export function formatXsDateTime(epochMs: number, tz: string, gmt = false): stri
     const iso = new Date(epochMs - millis).toISOString(); // ends with .000Z
     return `${iso.slice(0, 19)}${frac}Z`;
   }
+  // The offset steady around the instant (nearly always): the wall clock and the offset from it at
+  // once, as localDateTimeOf and offsetMinutesAt give them (their steady path: the instant shifted
+  // by the offset, whole seconds, so the two wall clocks' difference is the offset itself).
+  const offset = steadyOffsetMs(epochMs, epochMs, tz);
+  if (offset !== undefined) {
+    const d = new Date(epochMs + offset);
+    return `${pad(d.getUTCFullYear(), 4)}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}${frac}${formatOffset(Math.round(offset / 60000))}`;
+  }
   return `${localDateTimeOf(epochMs, tz)}${frac}${formatOffset(offsetMinutesAt(epochMs, tz))}`;
 }
 
@@ -161,7 +171,8 @@ export function formatXsLocal(epochMs: number, tz: string): string {
 
 /** FHIR instant/dateTime with the offset of `tz` at that instant (seconds precision unless ms ≠ 0). */
 export function formatFhirDateTime(epochMs: number, tz: string): string {
-  return formatXsDateTime(epochMs, tz, false).replace(/\+00:00$/, 'Z');
+  const s = formatXsDateTime(epochMs, tz, false);
+  return s.endsWith('+00:00') ? `${s.slice(0, -6)}Z` : s;
 }
 
 // The wall clock (year, month, day, hour, minute, second, fraction) and the zone of an xs:dateTime.
@@ -200,8 +211,56 @@ export function lexicalLocalOf(value: string): string | undefined {
   return xsLexical(value)?.local;
 }
 
+/** The number two ASCII digits at `i` spell, or NaN. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
+}
+
+/**
+ * Epoch ms of an xs:dateTime in the spelling OSCAR's JAXB writes, 'YYYY-MM-DDTHH:mm:ss[.sss]±HH:mm'
+ * (year 1000–9999, offset under 15 hours), read from its digits: what xsMatch and Date.parse make
+ * of it (ECMAScript's date-time string format: the fields as UTC, less the offset); undefined for
+ * any other spelling, which parseXsDateTime reads the general way. A date off the calendar or a
+ * time of day out of range (2024-02-30, 24:00:00) is NaN, as parseXsDateTime refuses it.
+ */
+function jaxbEpoch(v: string): number | undefined {
+  const n = v.length;
+  if (n !== 25 && n !== 29) return undefined;
+  const z = n - 6; // where the offset starts
+  const sign = v.charCodeAt(z);
+  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58
+    || (sign !== 43 && sign !== 45) || v.charCodeAt(z + 3) !== 58) return undefined;
+  let millis = 0;
+  if (n === 29) {
+    const c = v.charCodeAt(20) - 48;
+    const tail = twoDigits(v, 21);
+    if (v.charCodeAt(19) !== 46 || !(c >= 0 && c <= 9) || Number.isNaN(tail)) return undefined;
+    millis = c * 100 + tail;
+  }
+  const year = twoDigits(v, 0) * 100 + twoDigits(v, 2);
+  const month = twoDigits(v, 5);
+  const day = twoDigits(v, 8);
+  const hour = twoDigits(v, 11);
+  const minute = twoDigits(v, 14);
+  const second = twoDigits(v, 17);
+  const offsetHours = twoDigits(v, z + 1);
+  const offsetMinutes = twoDigits(v, z + 4);
+  // NaN fails every comparison: a non-digit anywhere takes the general path.
+  if (!(year >= 1000 && month >= 0 && day >= 0 && hour >= 0 && minute >= 0 && second >= 0 && offsetHours < 15 && offsetMinutes < 60)) return undefined;
+  if (!isValidCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return NaN;
+  const offsetMs = (offsetHours * 60 + offsetMinutes) * 60_000;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) + (sign === 45 ? offsetMs : -offsetMs);
+}
+
 /** Epoch ms of an xs:dateTime; values without an offset are read in `tz` (contract 4.1). */
 export function parseXsDateTime(value: string, tz: string): number {
+  const quick = jaxbEpoch(value);
+  if (quick !== undefined) {
+    if (Number.isNaN(quick)) throw new RangeError(`not an xs:dateTime: ${value}`);
+    return quick;
+  }
   const m = xsMatch(value);
   if (!m) throw new RangeError(`not an xs:dateTime: ${value}`);
   const local = m[1]!;
