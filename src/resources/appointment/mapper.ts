@@ -59,20 +59,21 @@ export function buildAppointment(b: Booking, cfg: MappingConfig): Appointment {
   if (practitioner) participant.push({ actor: practitioner, status: 'accepted' });
   const identifier = identifierOfColumn(b.resources);
 
+  // Members in canonical order (fhir/canonical-order.ts), so withoutEmpty keeps them without sorting a copy.
   return withoutEmpty<Appointment>({
     resourceType: 'Appointment',
     id: b.id !== undefined ? String(b.id) : undefined,
     meta: { lastUpdated: b.updatedMs !== undefined ? formatFhirDateTime(b.updatedMs, tz) : undefined },
-    identifier: identifier ? [identifier] : undefined,
-    status: appointmentStatusFor(b.status, cfg),
     appointmentType: b.type ? { text: b.type } : undefined,
-    description: b.reason,
-    start: timed ? formatFhirDateTime(b.startMs!, tz) : undefined,
-    end: timed ? formatFhirDateTime(endMs, tz) : undefined,
-    minutesDuration: minutes > 0 ? minutes : undefined,
-    created: b.createdMs !== undefined ? formatFhirDateTime(b.createdMs, tz) : undefined,
     comment: b.notes,
+    created: b.createdMs !== undefined ? formatFhirDateTime(b.createdMs, tz) : undefined,
+    description: b.reason,
+    end: timed ? formatFhirDateTime(endMs, tz) : undefined,
+    identifier: identifier ? [identifier] : undefined,
+    minutesDuration: minutes > 0 ? minutes : undefined,
     participant,
+    start: timed ? formatFhirDateTime(b.startMs!, tz) : undefined,
+    status: appointmentStatusFor(b.status, cfg),
   });
 }
 
