@@ -21,7 +21,7 @@ import { OscarClient } from './oscar/client.js';
 import { Capabilities } from './oscar/capabilities/holder.js';
 import { discover } from './oscar/capabilities/discover.js';
 import { liveChecks, usable } from './oscar/capabilities/live-checks.js';
-import { OscarAuthError } from './oscar/errors.js';
+import { OscarAuthError, OscarRedirectError } from './oscar/errors.js';
 import { canonicalLocalSystem, defaultMappingConfig } from './resources/mapping-config.js';
 import { ProviderDirectory } from './resources/provider-directory.js';
 import { buildRegistry } from './resources/registry.js';
@@ -221,14 +221,18 @@ export function createClinic(config: Config, oscarConn: OscarConnection, logger:
       ...auth.hooks,
       onError: (err, req, mapped) => {
         const e = err as { name?: string; message?: string; operation?: string; cause?: unknown; reason?: unknown; code?: unknown; proxy?: unknown };
+        const hinted = err instanceof OscarAuthError || err instanceof OscarRedirectError ? err : undefined;
         // Operator-facing line: names the failure, never PHI (no query values, no bodies).
         logger[mapped.bug ? 'error' : 'warn']({
           requestId: req.requestId, method: req.method, route: routeLabel(req.path), status: mapped.status, error: e.name, operation: e.operation,
           cause: typeof e.cause === 'string' ? e.cause : undefined, reason: e.reason, code: typeof e.code === 'string' ? e.code : undefined,
           // The outbound proxy that refused (scheme, host and port: its credentials are never on the error).
           proxy: typeof e.proxy === 'string' ? e.proxy : undefined,
-          hint: err instanceof OscarAuthError ? err.hint : undefined, detail: mapped.bug ? e.message : undefined,
-        }, err instanceof OscarAuthError ? `OSCAR refused the facade's credentials: ${err.hint}` : 'request failed');
+          // Where OSCAR redirected (no query: docs/oscar-redirects.md).
+          redirect: err instanceof OscarRedirectError ? err.to ?? `HTTP ${err.status}` : undefined,
+          hint: hinted?.hint, detail: mapped.bug ? e.message : undefined,
+        }, err instanceof OscarAuthError ? `OSCAR refused the facade's credentials: ${err.hint}`
+          : err instanceof OscarRedirectError ? `OSCAR redirected the call: ${err.hint}` : 'request failed');
       },
     },
   });

@@ -38,11 +38,16 @@ export interface ConnectivityReport {
 }
 
 const reason = (e: unknown): string => {
-  const err = e as { name?: string; hint?: string; reason?: string; message?: string; code?: string; proxy?: string };
+  const err = e as { name?: string; hint?: string; reason?: string; message?: string; code?: string; proxy?: string; kind?: string; status?: number; to?: string };
+  // docs/oscar-redirects.md: where OSCAR redirects, and the setting to change.
+  if (err.kind === 'redirect') return `OSCAR redirects (HTTP ${err.status ?? '?'}${err.to ? ` to ${err.to}` : ''}); ${err.hint ?? ''}`;
   if (err.reason === 'proxy') return `the proxy ${err.proxy ?? ''} answered ${err.code ?? '?'}: check OSCAR_PROXY / HTTPS_PROXY, its user and password, and that it allows OSCAR's host and port`;
   if (err.reason === 'tls') return `TLS with OSCAR failed: ${err.code}; see docs/oscar-tls.md`;
   return err.hint ?? err.reason ?? err.name ?? 'error';
 };
+
+/** ` (why): advice`, the advice left out when OSCAR redirected: then the address, not the credentials, is wrong. */
+const failure = (e: unknown, advice: string): string => `(${reason(e)})${(e as { kind?: string }).kind === 'redirect' ? '' : `: ${advice}`}`;
 
 export async function checkConnectivity(c: ConnectionCredentials, timeoutMs = 15_000): Promise<ConnectivityReport> {
   const checks: Check[] = [];
@@ -61,7 +66,7 @@ export async function checkConnectivity(c: ConnectionCredentials, timeoutMs = 15
       providerNo = info.login ?? undefined;
       checks.push({ name: 'REST  /ws/services/oauth/info', ok: true, detail: `reachable; the access token acts as OSCAR provider ${providerNo ?? '(unknown)'}` });
     } catch (e) {
-      checks.push({ name: 'REST  /ws/services/oauth/info', ok: false, detail: `failed (${reason(e)}): the access token or consumer is not accepted, or REST is unreachable` });
+      checks.push({ name: 'REST  /ws/services/oauth/info', ok: false, detail: `failed ${failure(e, 'the access token or consumer is not accepted, or REST is unreachable')}` });
     }
 
     const soap = new SoapClient({ baseUrl: c.url, userName: c.soapUserName ?? '', password: c.soapPassword ?? '', transport, setupTimeoutMs: timeoutMs });
@@ -86,7 +91,7 @@ export async function checkConnectivity(c: ConnectionCredentials, timeoutMs = 15
         const session = await soap.login();
         checks.push({ name: 'SOAP  LoginService.login2', ok: true, detail: `credentials of "${c.soapUserName}" accepted (security id ${session.securityId})` });
       } catch (e) {
-        checks.push({ name: 'SOAP  LoginService.login2', ok: false, detail: `"${c.soapUserName}" was refused (${reason(e)}): check the OSCAR user name and password` });
+        checks.push({ name: 'SOAP  LoginService.login2', ok: false, detail: `"${c.soapUserName}" was refused ${failure(e, 'check the OSCAR user name and password')}` });
       }
     } else {
       checks.push({ name: 'SOAP  LoginService.login2', ok: false, detail: 'not checked: no SOAP user name and password given (--soap-user, OSCAR_SOAP_PASSWORD)' });

@@ -52,6 +52,9 @@ export function toOperationOutcome(err: unknown): MappedError {
       case 'StateUnavailableError':
         // src/state: the shared state (STATE_DATABASE_URL) cannot answer; nothing was done.
         return simple(503, 'transient', 'The facade\'s shared state is temporarily unavailable. Retry later.', { 'retry-after': retryAfter(err) });
+      case 'OscarRedirectError':
+        // OSCAR (or its host) redirected the call, which is never followed (docs/oscar-redirects.md).
+        return simple(502, 'exception', 'The EMR redirected the facade\'s request to another address; the facade\'s EMR address needs correcting.');
       case 'OscarProtocolError':
       case 'OscarAuthError':
       case 'OscarFaultError':

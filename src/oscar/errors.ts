@@ -2,7 +2,7 @@
 // (`httpStatus`) and an OperationOutcome. Messages name the operation only — never a URL query,
 // a request body or an upstream message, any of which may carry PHI (names in quickSearch, …).
 
-export type OscarErrorKind = 'timeout' | 'unavailable' | 'protocol' | 'auth' | 'fault';
+export type OscarErrorKind = 'timeout' | 'unavailable' | 'protocol' | 'auth' | 'fault' | 'redirect';
 
 export abstract class OscarError extends Error {
   abstract readonly kind: OscarErrorKind;
@@ -108,6 +108,61 @@ const AUTH_HINTS: Record<string, string> = {
   SecurityError: 'SOAP security token rejected even after a fresh login2 (OSCAR_SOAP_USERNAME lacks rights, or OSCAR keeps restarting)',
   login_failed: 'SOAP login2 refused OSCAR_SOAP_USERNAME / OSCAR_SOAP_PASSWORD',
 };
+
+/**
+ * OSCAR (or the host in front of it) answered with a redirect (3xx). Never followed
+ * (docs/oscar-redirects.md): every request to OSCAR carries credentials (an OAuth header whose
+ * signature covers the URL, a SOAP password) that must not go to another address, and the
+ * redirect means the configured OSCAR address is not the one OSCAR serves its web services at.
+ * → 502: the facade's configuration is at fault; retrying will not help.
+ */
+export class OscarRedirectError extends OscarError {
+  readonly kind = 'redirect' as const;
+  readonly httpStatus = 502;
+  /** OSCAR's status (301, 302, 303, 307, 308…). */
+  readonly status: number;
+  /**
+   * Where OSCAR redirects, without query or fragment (which may echo the request's, PHI included):
+   * the web-service part of the path shown as `/ws/…`; undefined when the answer named no Location.
+   */
+  readonly to: string | undefined;
+  /** The OSCAR address the redirect points at (scheme, host, port, context path), when it can be told. */
+  readonly suggestedUrl: string | undefined;
+  constructor(operation: string, status: number, to: string | undefined, suggestedUrl: string | undefined) {
+    super(operation, `OSCAR redirected ${operation} (HTTP ${status}${to ? ` to ${to}` : ''})`);
+    this.status = status;
+    this.to = to;
+    this.suggestedUrl = suggestedUrl;
+  }
+
+  /** What the operator should change, in words (logs, `oscar-fhir check`; never shown to FHIR clients). */
+  get hint(): string {
+    if (this.suggestedUrl) return `OSCAR_URL should be ${this.suggestedUrl} (in a clinics file, the clinic's "url")`;
+    if (this.to?.endsWith('/ws/…')) return 'OSCAR redirects its web services to the address they were asked at: check the web server in front of OSCAR';
+    if (this.to) return `OSCAR answers with a web page at ${this.to}, not its web services: OSCAR_URL must be OSCAR's web-app address, e.g. https://host/oscar (in a clinics file, the clinic's "url")`;
+    return 'OSCAR answered with a redirect that names no address: check OSCAR_URL and the web server in front of OSCAR';
+  }
+}
+
+/** The redirect answered to a request for `url`, as an error that names no query and no PHI. */
+export function redirectError(operation: string, url: URL, status: number, location: string | undefined): OscarRedirectError {
+  let target: URL | undefined;
+  try { target = location === undefined || location.trim() === '' ? undefined : new URL(location.trim(), url); } catch { target = undefined; }
+  if (!target || (target.protocol !== 'http:' && target.protocol !== 'https:')) return new OscarRedirectError(operation, status, undefined, undefined);
+  // The web-service part of the request's path (`/ws/services/demographics/1001`): when the
+  // redirect keeps it, what comes before it is where OSCAR's web app really is.
+  const at = url.pathname.indexOf('/ws/');
+  const tail = at >= 0 ? url.pathname.slice(at) : undefined;
+  if (tail && target.pathname.endsWith(tail)) {
+    const base = `${target.origin}${target.pathname.slice(0, -tail.length)}`;
+    const same = base === `${url.origin}${url.pathname.slice(0, at)}`;
+    return new OscarRedirectError(operation, status, `${base}/ws/…`, same ? undefined : base);
+  }
+  // A page instead (a front page, a login page): `/oscar/` names the context path OSCAR_URL lacks.
+  const context = /^\/([^/]+)\/$/.exec(target.pathname);
+  const page = `${target.origin}${target.pathname}`;
+  return new OscarRedirectError(operation, status, page, context && !url.pathname.startsWith(`/${context[1]}/`) ? `${target.origin}/${context[1]}` : undefined);
+}
 
 /**
  * Any other refusal: a SOAP fault (soap:Server …) or a REST 4xx/5xx. The upstream text is kept

@@ -7,12 +7,13 @@
 // (proxy.ts, docs/proxy.md) an http origin's requests go to the proxy in absolute form and an
 // https origin's connections are CONNECT tunnels with TLS to OSCAR inside; either way the route is
 // decided once per origin, when its pool opens, so the direct path pays nothing per exchange.
+// A redirect is never followed: it is an OscarRedirectError (docs/oscar-redirects.md).
 
 import net from 'node:net';
 import tls from 'node:tls';
 import zlib from 'node:zlib';
 import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders } from 'node:http';
-import { OscarProtocolError, OscarTimeoutError, OscarUnavailableError } from './errors.js';
+import { OscarProtocolError, OscarTimeoutError, OscarUnavailableError, redirectError } from './errors.js';
 import { MalformedResponseError, ResponseReader } from './http1-response.js';
 import { Deadlines } from './guard/deadlines.js';
 import { proxyRoute, type ProxyRoute, type ProxySettings } from './proxy.js';
@@ -140,6 +141,9 @@ export class HttpTransport {
           const headers = r.headers as IncomingHttpHeaders;
           // A proxy asking for credentials in place of OSCAR's answer (http origin, absolute form).
           if (r.status === 407 && pool.via) { reject(proxyRefused(x.operation, pool.via, r.status)); return; }
+          // Never followed (docs/oscar-redirects.md): the request's credentials stay where they were
+          // sent, and the operator learns where OSCAR really is.
+          if (r.status >= 300 && r.status <= 399) { reject(redirectError(x.operation, x.url, r.status, r.headers.location)); return; }
           const raw = r.body();
           const encoding = (r.headers['content-encoding'] ?? '').toLowerCase();
           if (encoding === 'gzip' || encoding === 'x-gzip') {

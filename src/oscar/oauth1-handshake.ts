@@ -5,7 +5,7 @@
 // trust (docs/oscar-tls.md) apply here too.
 import crypto from 'node:crypto';
 import OAuth from 'oauth-1.0a';
-import { OscarTimeoutError } from './errors.js';
+import { OscarRedirectError, OscarTimeoutError } from './errors.js';
 import { HttpTransport } from './http-transport.js';
 import { signatureBaseUrl } from './oauth-sign.js';
 import type { ProxySettings } from './proxy.js';
@@ -67,6 +67,8 @@ async function post(url: URL, authorization: string, form: Record<string, string
     return { status: res.status, body: res.body.toString('utf8') };
   } catch (e) {
     const err = e as { reason?: string; code?: string };
+    // Never followed: the request is signed for this very URL, and its credentials stay with it (docs/oscar-redirects.md).
+    if (e instanceof OscarRedirectError) throw new HandshakeError(`OSCAR redirected ${url.pathname} (HTTP ${e.status}${e.to ? ` to ${e.to}` : ''}): ${e.hint}`, e.status);
     if (err.reason === 'tls') throw new HandshakeError(`OSCAR's HTTPS certificate was refused (${err.code}): trust it for OSCAR with OSCAR_TLS_FINGERPRINT or OSCAR_CA_FILE (docs/oscar-tls.md)`);
     // The error's own words name the proxy and its answer when the proxy refused (never its credentials).
     const why = e instanceof OscarTimeoutError ? 'TimeoutError' : (e as Error).message;

@@ -10,6 +10,7 @@ import express, { type Express, type NextFunction, type Request, type Response, 
 import { cxfServletFallback, CXF_NOT_FOUND_BODY } from './cxf-servlet.js';
 import { soapWaf } from './edge/cloudflare.js';
 import { denyPut } from './edge/haproxy.js';
+import { edgeRedirect } from './edge/redirect.js';
 import { type FaultInjector, FaultRuleError, faultRuleToJson, parseFaultRule, type FaultRule } from './faults.js';
 import { DEFAULT_DEPLOYMENT, type SimDeployment } from './options.js';
 import { sendBody, sendContainerErrorPage } from './rest/errors.js';
@@ -112,6 +113,7 @@ export function createSimApp(parts: SimAppParts): Express {
   app.set('etag', false); // Tomcat/CXF send no ETags
   if (parts.admin) app.use('/__sim', adminRouter(faults, stats, parts.admin.restart));
   // The edge answers before OSCAR sees the request, so OSCAR's accounting never counts it.
+  if (parts.deployment?.edgeRedirect && parts.deployment.edgeRedirect !== 'none') app.use(edgeRedirect(parts.deployment.edgeRedirect, ctx));
   if (parts.deployment?.edgeDenyPut) app.use(denyPut());
   app.use(express.raw({ type: () => true, limit: '64mb' }));
   if (parts.deployment?.soapWaf) app.use(soapWaf(ctx));

@@ -1,6 +1,7 @@
 // `npm run sim`: the simulated OSCAR on its own, for trying the facade against it, for benchmarks
 // and for poking at OSCAR's wire formats with curl or SoapUI. Configured by SIM_* variables;
 // prints the URLs and the documented demo credentials (they open nothing but the simulator).
+import type { EdgeRedirect } from './edge/redirect.js';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_PATIENTS } from './clinic/generate.js';
@@ -72,6 +73,10 @@ export function readSimSettings(env: Env = process.env): SimCliSettings {
   let ipAllowlist: 'allow' | 'deny' = 'allow';
   if (rawAllowlist === 'allow' || rawAllowlist === 'deny') ipAllowlist = rawAllowlist;
   else problems.push(`SIM_IP_ALLOWLIST must be allow or deny (got "${rawAllowlist}")`);
+  const rawRedirect = env.SIM_EDGE_REDIRECT || 'none';
+  let edgeRedirect: EdgeRedirect = 'none';
+  if (rawRedirect === 'none' || rawRedirect === 'https' || rawRedirect === 'front-page') edgeRedirect = rawRedirect;
+  else problems.push(`SIM_EDGE_REDIRECT must be none, https or front-page (got "${rawRedirect}")`);
   if (ipAllowlist === 'deny' && variant !== 'juno') {
     problems.push('SIM_IP_ALLOWLIST=deny needs SIM_VARIANT=juno: only Juno has the web-service IP allow-list');
   }
@@ -93,7 +98,7 @@ export function readSimSettings(env: Env = process.env): SimCliSettings {
     if (v === '' || /[\s"%+,]/.test(v)) problems.push(`${name} must be non-empty, without spaces, quotes, commas, % or + (they break OAuth headers)`);
   }
   if (problems.length) throw new SimSettingsError(problems);
-  return { port, host, seed, patients, timezone, serverTimezone, contextPath, credentials, variant, restModule, edgeDenyPut, soapWaf, ipAllowlist };
+  return { port, host, seed, patients, timezone, serverTimezone, contextPath, credentials, variant, restModule, edgeDenyPut, soapWaf, ipAllowlist, edgeRedirect };
 }
 
 /** The deployment switches in one line, e.g. "JVM zone America/Vancouver, REST module on, HAProxy denies PUT". */
@@ -104,6 +109,7 @@ function deploymentLine(s: SimCliSettings): string {
     ...(s.edgeDenyPut ? ['HAProxy denies PUT'] : []),
     ...(s.soapWaf ? ['Cloudflare WAF blocks SOAP'] : []),
     ...(s.ipAllowlist === 'deny' ? ['caller not on the IP allow-list'] : []),
+    ...(s.edgeRedirect === 'https' ? ['nginx redirects every request to https://'] : s.edgeRedirect === 'front-page' ? ['nginx redirects paths outside the context to its front page'] : []),
   ].join(', ');
 }
 

@@ -1,5 +1,6 @@
 // Settings shared by every part of the simulated OSCAR server.
 
+import type { EdgeRedirect } from './edge/redirect.js';
 import type { SimVariant } from './variants.js';
 
 export interface SimDemoCredentials {
@@ -33,9 +34,15 @@ export interface SimDeployment {
    * allow-list (IPInWSS4JInterceptor, IPRestrictionFilter), so only variant 'juno' accepts it.
    */
   ipAllowlist: 'allow' | 'deny';
+  /**
+   * A web server in front that redirects (edge/redirect.ts): 'https', the plain-HTTP port of an
+   * HTTPS-only host (301 to https://); 'front-page', every path outside the context sent to
+   * OSCAR's front page (302 to /oscar/).
+   */
+  edgeRedirect: EdgeRedirect;
 }
 
-export const DEFAULT_DEPLOYMENT: SimDeployment = { restModule: true, edgeDenyPut: false, soapWaf: false, ipAllowlist: 'allow' };
+export const DEFAULT_DEPLOYMENT: SimDeployment = { restModule: true, edgeDenyPut: false, soapWaf: false, ipAllowlist: 'allow', edgeRedirect: 'none' };
 
 export interface SimOptions extends SimDeployment {
   /** Which OSCAR line the simulator speaks (variants §9; default 'openo', line F). */

@@ -91,6 +91,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     edgeDenyPut: opts.edgeDenyPut ?? DEFAULT_DEPLOYMENT.edgeDenyPut,
     soapWaf: opts.soapWaf ?? DEFAULT_DEPLOYMENT.soapWaf,
     ipAllowlist: opts.ipAllowlist ?? DEFAULT_DEPLOYMENT.ipAllowlist,
+    edgeRedirect: opts.edgeRedirect ?? DEFAULT_DEPLOYMENT.edgeRedirect,
   };
   if (deployment.ipAllowlist === 'deny' && !profile.junoOps) {
     throw new RangeError('ipAllowlist "deny" needs variant "juno": only Juno has the web-service IP allow-list (variants B8)');

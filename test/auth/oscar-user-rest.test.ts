@@ -68,7 +68,8 @@ describe('OSCAR REST with the user\'s own token', () => {
       [200, { login: '100101' }, 'resolved false'],
       [500, OAUTH_REFUSAL, 'resolved false'],
       [500, '<html>NullPointerException</html>', 'OscarUnreachable: OSCAR answered 500'],
-      [302, '', 'OscarUnreachable: OSCAR answered 302'],
+      // A redirect is the OSCAR address to correct, not a passing state (docs/oscar-redirects.md).
+      [302, '', 'OscarRedirectError: OSCAR redirected user-rest (HTTP 302)'],
       [200, 'not json', 'OscarUnreachable: OSCAR did not answer JSON'],
       [200, { error: 'db down' }, 'OscarUnreachable: OSCAR reported an internal error'],
     ];

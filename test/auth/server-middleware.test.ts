@@ -168,6 +168,13 @@ describe('a state or OSCAR outage is a 503 with Retry-After (state-outage.ts)', 
     assert.deepEqual(ctx.body, { error: 'temporarily_unavailable', error_description: 'OSCAR cannot confirm the user\'s sign-in right now; retry later' });
   });
 
+  it('OSCAR\'s host redirected the re-check: 502 without Retry-After, saying the OSCAR address needs correcting (docs/oscar-redirects.md)', async () => {
+    const ctx = await outage(named('OscarRedirectError'));
+    assert.equal(ctx.status, 502);
+    assert.equal(ctx.headers['retry-after'], undefined);
+    assert.deepEqual(ctx.body, { error: 'server_error', error_description: 'OSCAR redirected the facade\'s check of the user\'s sign-in: the facade\'s OSCAR address needs correcting' });
+  });
+
   it('a page (HTML text or bytes) keeps its body; only the status and Retry-After change', async () => {
     for (const body of ['<html>error</html>', Buffer.from('<html>error</html>'), null]) {
       const ctx = await outage(named('StateUnavailableError', 3), { body });

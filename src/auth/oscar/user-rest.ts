@@ -6,6 +6,7 @@
 // and its cache: these answers are per user and must not be served to anyone else. They go out on a
 // transport of their own (http-transport.ts: kept-alive sockets, the outbound proxy of docs/proxy.md,
 // the certificate trust of docs/oscar-tls.md).
+import { OscarRedirectError } from '../../oscar/errors.js';
 import { HttpTransport } from '../../oscar/http-transport.js';
 import type { ProxySettings } from '../../oscar/proxy.js';
 import { buildUrl, oauthHeader, queryPairs, type QueryParams } from '../../oscar/oauth-sign.js';
@@ -56,6 +57,9 @@ export function oscarUserRest(o: OscarUserRestOptions) {
       });
       return { status: res.status, text: res.body.toString('utf8') };
     } catch (e) {
+      // Not a passing state: the OSCAR address is wrong (docs/oscar-redirects.md). The FHIR layer
+      // answers it with a 502; the sign-in names it.
+      if (e instanceof OscarRedirectError) throw e;
       throw new OscarUnreachable(`OSCAR did not answer (${(e as { code?: string }).code ?? (e as { kind?: string }).kind ?? (e as Error).name})`);
     }
   }

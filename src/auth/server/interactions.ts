@@ -13,6 +13,7 @@ import type { SmartClient } from '../clients.js';
 import { parseScopes } from '../scopes.js';
 import type { OscarTokenVault } from '../oscar/vault.js';
 import { OscarRefused, OscarUnreachable, type OscarUserRest, type UserToken } from '../oscar/user-rest.js';
+import { OscarRedirectError } from '../../oscar/errors.js';
 import { consentPage, errorPage, scopeLabel } from './pages.js';
 import type { EhrLaunch } from './ehr-launch.js';
 import { rememberGrant } from './management.js';
@@ -58,6 +59,9 @@ function cookieOf(req: Request, name: string): string | undefined {
 const providerOfAccount = (accountId: string | undefined): string | undefined =>
   accountId?.startsWith('oscar:') ? accountId.slice('oscar:'.length) : undefined;
 
+/** The sign-in page when OSCAR redirected the facade's call: the operator's to fix, not the user's. */
+const REDIRECTED = 'OSCAR sent the facade\'s sign-in call to another address. The facade\'s OSCAR address needs correcting: tell whoever runs this service.';
+
 const patientLabel = (p: { lastName: string; firstName: string; dob: string | null }): string =>
   `${p.lastName}, ${p.firstName}${p.dob ? ` (born ${p.dob})` : ''}`;
 
@@ -97,6 +101,8 @@ export function interactionRoutes(d: InteractionDeps): Router {
       if (details.prompt.name === 'login') { await startOscarStep(req, res, details.uid, client); return; }
       await showConsent(req, res, details, client);
     } catch (e) {
+      // A redirect from OSCAR is the facade's configuration (docs/oscar-redirects.md): waiting will not help.
+      if (e instanceof HandshakeError && e.status !== undefined && e.status >= 300 && e.status <= 399) { fail(res, 502, 'OSCAR sign-in failed', REDIRECTED); return; }
       if (e instanceof HandshakeError) { fail(res, 502, 'OSCAR is not answering', 'OSCAR could not start the sign-in. Try again in a moment.'); return; }
       throw e;
     }
@@ -121,6 +127,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
       pair = await exchange(d.oscar.url, d.oscar.consumer, { token, secret: step.value.secret }, verifier, { proxy: d.oscar.proxy, ...(d.oscar.tls && { tls: d.oscar.tls }) });
       providerNo = await d.userRest.providerOf(pair);
     } catch (e) {
+      if (e instanceof OscarRedirectError || (e instanceof HandshakeError && e.status !== undefined && e.status >= 300 && e.status <= 399)) { fail(res, 502, 'OSCAR sign-in failed', REDIRECTED); return; }
       if (e instanceof HandshakeError || e instanceof OscarRefused || e instanceof OscarUnreachable) { fail(res, 502, 'OSCAR sign-in failed', 'OSCAR did not confirm who signed in. Start again.'); return; }
       throw e;
     }
