@@ -11,7 +11,7 @@ import { loadSigningKey, type SigningKey } from './auth/signing-key.js';
 import { DEFAULT_BOOKING_RULES, parseBookingCodes, parseBookingProviders, type BookingRules } from './booking/rules.js';
 import { CREDENTIAL_KEYS, readCredentialsFile, type CredentialKey } from './config/credentials-file.js';
 import { isNearHost } from './oscar/near-host.js';
-import { proxySettingsFrom, type ProxySettings } from './oscar/proxy.js';
+import { egressProxySettingsFrom, proxySettingsFrom, type ProxySettings } from './oscar/proxy.js';
 import { oscarTrustFrom, type OscarTrust } from './oscar/tls-trust.js';
 
 export type AuthMode = 'smart' | 'none';
@@ -99,6 +99,11 @@ export interface Config {
     vaultKeys: { id: string; key: Buffer }[];
     /** How long a user's OSCAR token is used before they must sign in at OSCAR again (OSCAR's never expire). */
     oscarTokenMaxAgeSeconds: number;
+    /**
+     * HTTPS_PROXY / HTTP_PROXY / NO_PROXY for the keys fetched from a client's jwks_uri and from
+     * SMART_JWKS_URL (docs/proxy.md §5); undefined = fetched directly.
+     */
+    egressProxy?: ProxySettings;
   };
   /** Who may read /metrics and the checks of /readyz (README "Operations"). */
   ops: {
@@ -345,7 +350,11 @@ function smartConfig(env: Env, authMode: AuthMode, problems: string[]): Config['
   const tokenLifetimeSeconds = intIn(env, 'SMART_TOKEN_LIFETIME', 300, 60, 3600, problems);
   const vaultKeys = vaultKeysFrom(env.SMART_VAULT_KEYS, problems);
   const oscarTokenMaxAgeSeconds = intIn(env, 'SMART_OSCAR_TOKEN_MAX_AGE_HOURS', 12, 1, 24 * 30, problems) * 3600;
-  return { clients, ...(external && { external }), ...(signingKey && { signingKey }), tokenLifetimeSeconds, vaultKeys, oscarTokenMaxAgeSeconds };
+  // The keys fetched from addresses the configuration names go through the environment's proxy
+  // (docs/proxy.md §5), when authorization is on at all.
+  const keyUrls = [...clients.flatMap((c) => (c.jwksUri ? [c.jwksUri] : [])), ...(external ? [external.jwksUrl] : [])];
+  const egressProxy = authMode === 'smart' ? egressProxySettingsFrom(env, keyUrls, problems) : undefined;
+  return { clients, ...(external && { external }), ...(signingKey && { signingKey }), tokenLifetimeSeconds, vaultKeys, oscarTokenMaxAgeSeconds, ...(egressProxy && { egressProxy }) };
 }
 
 /** SMART_VAULT_KEYS: `id:base64,id:base64…`, each key 32 bytes (AES-256-GCM); the first encrypts. */
@@ -522,6 +531,7 @@ export function loadConfig(env: Env = process.env): Config {
     startupWaitMs: intIn(env, 'CAPABILITY_STARTUP_WAIT_MS', 3_000, 0, 60_000, problems),
   };
 
-  if (problems.length) throw new ConfigError(problems);
+  // One variable can be read for two purposes (HTTPS_PROXY for OSCAR and for the SMART keys): said once.
+  if (problems.length) throw new ConfigError([...new Set(problems)]);
   return { ...(stateDatabaseUrl !== undefined && { stateDatabaseUrl }), capabilities, ops, limits, bulk, booking, mappingOverrides, port, host, fhirBaseUrl, oscar, oscarTimezone, simPort, authMode, validationMode, logLevel, upstream, http, cache, smart, auditLog };
 }

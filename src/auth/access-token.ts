@@ -9,7 +9,7 @@
 // token `typ` (README "Security"), and carry `system/` scopes only when SMART_EXTERNAL_SYSTEM_SCOPES
 // allows it.
 import { LRUCache } from 'lru-cache';
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { FHIR_ID_RE, serviceUnavailable } from '../fhir/index.js';
 import type { AuthContext } from './context.js';
 import { invalidToken, missingToken } from './errors.js';
@@ -23,6 +23,8 @@ export interface AccessTokenOptions {
   /** This server's own opaque tokens: the caller, or undefined for a token it does not know (or no longer). */
   local?: { find(token: string): Promise<AuthContext | undefined> };
   external?: ExternalIssuerOptions;
+  /** How the external issuer's keys are fetched (egress-fetch.ts: the environment's proxy); default Node's fetch. */
+  fetch?: typeof fetch;
 }
 
 export interface ExternalIssuerOptions {
@@ -149,7 +151,9 @@ export class AccessTokenVerifier {
     this.#audiences = [opts.audience, `${opts.audience}/`];
     if (opts.external) {
       const external = { ...EXTERNAL_DEFAULTS, ...opts.external };
-      const remote = createRemoteJWKSet(new URL(external.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: JWKS_MAX_AGE_MS });
+      const remote = createRemoteJWKSet(new URL(external.jwksUrl), {
+        timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: JWKS_MAX_AGE_MS, ...(opts.fetch && { [customFetch]: opts.fetch }),
+      });
       this.#external = { ...external, keys: withFailureCooldown(remote, external.failureCooldownMs, () => this.#keysChanged()) };
     }
   }

@@ -1,6 +1,7 @@
 // The security layer seam: who is calling, what they may do, and the audit trail.
 // app.ts wires whatever createAuth returns into the HTTP handler, the router hooks and the
 // Express app, so the rest of the server does not change when this layer grows.
+import { egressFetch } from './egress-fetch.js';
 import type { IncomingMessage } from 'node:http';
 import type { Express, Router } from 'express';
 import type { CapabilityStatementRestSecurity } from 'fhir/r4.js';
@@ -110,6 +111,8 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
     own.authorizeUrl = `${config.fhirBaseUrl}/auth/authorize`;
     own.managementUrl = `${config.fhirBaseUrl}/auth/apps`;
   }
+  // Keys fetched from a client's jwks_uri or SMART_JWKS_URL honour HTTPS_PROXY / HTTP_PROXY / NO_PROXY (docs/proxy.md §5).
+  const outbound = config.smart.egressProxy && egressFetch(config.smart.egressProxy);
   let launchRoutes: Router | undefined;
   let appsRoutes: Router | undefined;
   async function startServer(): Promise<void> {
@@ -120,6 +123,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
       issuer: config.fhirBaseUrl, clients: config.smart.clients, documents: opts.state.documents,
       keys: await serverKeys(config.smart.signingKey, opts.state.documents), accessTokenSeconds: config.smart.tokenLifetimeSeconds,
       cookieKeys: await cookieKeys(opts.state.documents), https,
+      ...(outbound && { fetch: outbound }),
       grantContext: async (grantId) => (await opts.state.documents.get<GrantContext>(CONTEXT_KIND, grantId))?.value,
     });
     if (people && launches) {
@@ -148,6 +152,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
         },
       }),
       ...(config.smart.external && { external: config.smart.external }),
+      ...(outbound && { fetch: outbound }),
     })
     : undefined;
 

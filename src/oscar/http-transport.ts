@@ -54,6 +54,12 @@ export interface HttpTransportOptions {
   proxy?: ProxySettings;
   /** Certificates trusted for OSCAR beyond the public roots (OSCAR_CA_FILE, OSCAR_TLS_FINGERPRINT; tls-trust.ts). */
   tls?: OscarTrust;
+  /**
+   * 'error' (default, every call to OSCAR): a 3xx answer is an OscarRedirectError
+   * (docs/oscar-redirects.md); 'answer': it is handed on like any other (egress-fetch.ts, whose
+   * callers ask fetch not to follow redirects).
+   */
+  redirects?: 'error' | 'answer';
 }
 
 // An idle socket is dropped before Tomcat's 20 s keep-alive timeout would close it, so a request
@@ -108,8 +114,10 @@ export class HttpTransport {
   /** The exchanges' deadlines, on one timer (guard/deadlines.ts). */
   private readonly deadlines = new Deadlines();
   private readonly proxy: ProxySettings | undefined;
+  private readonly redirectsAreErrors: boolean;
 
   constructor(opts: HttpTransportOptions = {}) {
+    this.redirectsAreErrors = opts.redirects !== 'answer';
     this.maxSockets = opts.maxSockets ?? 16;
     this.maxBodyBytes = opts.maxBodyBytes ?? 256 * 1024 * 1024;
     this.acceptEncoding = opts.gzip === false ? 'identity' : 'gzip';
@@ -143,7 +151,7 @@ export class HttpTransport {
           if (r.status === 407 && pool.via) { reject(proxyRefused(x.operation, pool.via, r.status)); return; }
           // Never followed (docs/oscar-redirects.md): the request's credentials stay where they were
           // sent, and the operator learns where OSCAR really is.
-          if (r.status >= 300 && r.status <= 399) { reject(redirectError(x.operation, x.url, r.status, r.headers.location)); return; }
+          if (this.redirectsAreErrors && r.status >= 300 && r.status <= 399) { reject(redirectError(x.operation, x.url, r.status, r.headers.location)); return; }
           const raw = r.body();
           const encoding = (r.headers['content-encoding'] ?? '').toLowerCase();
           if (encoding === 'gzip' || encoding === 'x-gzip') {

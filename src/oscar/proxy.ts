@@ -65,6 +65,9 @@ function firstSet(env: Env, names: readonly string[]): { name: string; value: st
   return undefined;
 }
 
+/** NO_PROXY's entries (§3), split. */
+const noProxyFrom = (env: Env): string[] => (firstSet(env, ['no_proxy', 'NO_PROXY'])?.value ?? '').split(/[\s,]+/).filter((s) => s !== '');
+
 /**
  * The proxy settings for an OSCAR at `oscarUrl`, from OSCAR_PROXY (a URL, or "none" to ignore the
  * environment) or else the environment's proxy variables; undefined when OSCAR is reached directly
@@ -79,8 +82,27 @@ export function proxySettingsFrom(env: Env, oscarUrl: string, problems: string[]
   if (!set) return undefined;
   const url = proxyUrl(set.name, set.value, problems);
   if (url === undefined) return undefined;
-  const noProxy = (firstSet(env, ['no_proxy', 'NO_PROXY'])?.value ?? '').split(/[\s,]+/).filter((s) => s !== '');
-  return { [scheme]: url, noProxy };
+  return { [scheme]: url, noProxy: noProxyFrom(env) };
+}
+
+/**
+ * The proxy settings for the facade's calls that are not OSCAR traffic (docs/proxy.md §5: a SMART
+ * issuer's or a Backend Services client's keys), from the environment's standard variables
+ * (HTTPS_PROXY, HTTP_PROXY, NO_PROXY; never OSCAR_PROXY, which is OSCAR's). Only the variables for
+ * the schemes of `urls` (the addresses the configuration names) are read and checked; undefined
+ * when none applies.
+ */
+export function egressProxySettingsFrom(env: Env, urls: readonly string[], problems: string[]): ProxySettings | undefined {
+  const settings: ProxySettings = { noProxy: [] };
+  for (const scheme of ['https', 'http'] as const) {
+    if (!urls.some((u) => u.startsWith(`${scheme}:`))) continue;
+    const set = firstSet(env, scheme === 'https' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']);
+    const url = set && proxyUrl(set.name, set.value, problems);
+    if (url !== undefined) settings[scheme] = url;
+  }
+  if (settings.https === undefined && settings.http === undefined) return undefined;
+  settings.noProxy = noProxyFrom(env);
+  return settings;
 }
 
 /** The route to `url` under `settings`: undefined when it is reached directly. */

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { bypassesProxy, proxyRoute, proxySettingsFrom } from '../../src/oscar/proxy.js';
+import { bypassesProxy, egressProxySettingsFrom, proxyRoute, proxySettingsFrom } from '../../src/oscar/proxy.js';
 
 const CREDENTIALS = {
   OSCAR_CONSUMER_KEY: 'k', OSCAR_CONSUMER_SECRET: 's', OSCAR_ACCESS_TOKEN: 't', OSCAR_ACCESS_TOKEN_SECRET: 'ts',
@@ -114,5 +114,41 @@ describe('the route to a proxied origin', () => {
     assert.equal(proxyRoute({ https: 'http://proxy.example.org/', noProxy: [] }, new URL('https://emr.example.org/'))?.authorization, '');
     assert.equal(proxyRoute({ https: 'http://proxy.example.org/', noProxy: ['example.org'] }, new URL('https://emr.example.org/')), undefined);
     assert.equal(proxyRoute({ https: 'http://proxy.example.org/', noProxy: [] }, new URL('http://emr.example.org/')), undefined, 'no http proxy set');
+  });
+});
+
+describe('the proxy of the calls that are not OSCAR traffic (docs/proxy.md §5)', () => {
+  const egress = (env: Record<string, string>, urls: string[]) => {
+    const problems: string[] = [];
+    return { s: egressProxySettingsFrom(env, urls, problems), problems };
+  };
+
+  it('reads the standard variables for the schemes of the addresses named, never OSCAR_PROXY', () => {
+    const env = { https_proxy: 'http://lower:3128', HTTPS_PROXY: 'http://upper:3128', HTTP_PROXY: 'http://plain:8080', NO_PROXY: 'idp.example.org,10.0.0.0/8', OSCAR_PROXY: 'http://oscar-only:1' };
+    assert.deepEqual(egress(env, ['https://idp.example.org/jwks']).s, { https: 'http://lower:3128/', noProxy: ['idp.example.org', '10.0.0.0/8'] });
+    assert.deepEqual(egress(env, ['https://idp.example.org/jwks', 'http://127.0.0.1:9000/keys']).s, { https: 'http://lower:3128/', http: 'http://plain:8080/', noProxy: ['idp.example.org', '10.0.0.0/8'] });
+    assert.equal(egress({ OSCAR_PROXY: 'http://oscar-only:1' }, ['https://idp.example.org/jwks']).s, undefined);
+    assert.equal(egress(env, []).s, undefined, 'no address to fetch, nothing read');
+  });
+
+  it('checks only the variables it reads: a broken HTTP_PROXY for other programs does not matter to https keys', () => {
+    assert.deepEqual(egress({ HTTP_PROXY: 'socks5://x:1080' }, ['https://idp.example.org/jwks']), { s: undefined, problems: [] });
+    const { problems } = egress({ HTTPS_PROXY: 'https://user:Sekr3t@proxy.example.org:3128' }, ['https://idp.example.org/jwks']);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^HTTPS_PROXY: only http:\/\/ proxies are supported/);
+    assert.ok(!problems[0]!.includes('Sekr3t'));
+  });
+
+  it('in the configuration: the SMART keys\' proxy, one message when OSCAR and the keys read the same broken variable', () => {
+    const config = loadConfig({ ...CREDENTIALS, OSCAR_URL: 'http://emr.example.org/oscar', HTTPS_PROXY: 'http://keys-proxy:3128', OSCAR_PROXY: 'none' });
+    assert.deepEqual(config.smart.egressProxy, { https: 'http://keys-proxy:3128/', noProxy: [] });
+    assert.equal(config.oscar?.proxy, undefined);
+    try {
+      loadConfig({ ...CREDENTIALS, OSCAR_URL: 'https://emr.example.org/oscar', HTTPS_PROXY: 'https://proxy.example.org:3128' });
+      assert.fail('expected a ConfigError');
+    } catch (e) {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.problems.filter((p) => p.startsWith('HTTPS_PROXY')).length, 1, e.problems.join('\n'));
+    }
   });
 });

@@ -74,6 +74,8 @@ export interface AuthorizationServerOptions {
   stillSignedIn?(providerNo: string): Promise<boolean>;
   /** Checks an EHR launch id for this client at the authorization endpoint; throws InvalidRequest when unusable. */
   checkLaunch?(ctx: KoaContextWithOIDC, launch: string, clientId: string): Promise<void>;
+  /** How a client's jwks_uri is fetched (egress-fetch.ts: the environment's proxy); default Node's fetch. */
+  fetch?: typeof fetch;
 }
 
 /** Origins of an app's redirect URIs: where its browser code runs (CORS at the token endpoint). */
@@ -146,10 +148,11 @@ export function createAuthorizationServer(opts: AuthorizationServerOptions): Aut
     adapter: adapterFactory(opts.documents),
     clients: opts.clients.map((c) => metadataOf(c, loopbackHttp)),
     fetch(url, init) {
+      const outbound = opts.fetch ?? globalThis.fetch;
       const local = loopbackHttp.get(String(url));
-      if (local === undefined) return globalThis.fetch(url, init);
+      if (local === undefined) return outbound(url, init);
       const { dispatcher: _guard, ...rest } = init as RequestInit & { dispatcher?: unknown };
-      return globalThis.fetch(local, rest);
+      return outbound(local, rest);
     },
     jwks: { keys: opts.keys as NonNullable<Configuration['jwks']>['keys'] },
     routes: AUTH_ROUTES,

@@ -1,0 +1,74 @@
+// The `fetch` of the facade's calls that are not OSCAR traffic — oidc-provider fetching a Backend
+// Services client's jwks_uri, jose fetching an external SMART issuer's keys — made to honour the
+// environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY (docs/proxy.md §5). Node's own fetch reads them
+// only when NODE_USE_ENV_PROXY=1 is in the environment the process starts with (set from inside
+// the process it changes nothing), so a clinic that sets HTTPS_PROXY would get OSCAR proxied and
+// the keys not; and Node's rules for NO_PROXY and for http:// targets (tunnelled with CONNECT,
+// which many proxies refuse on ports other than 443) are not the ones of docs/proxy.md §3. An
+// address the settings send through the proxy goes on the facade's own transport
+// (oscar/http-transport.ts: CONNECT tunnels for https, absolute form for http, Node's public roots
+// for TLS); every other one goes to Node's fetch exactly as before, oidc-provider's guard against
+// special-use addresses included (through a proxy the proxy resolves the name: the guard cannot
+// see the address, whichever way the call is made).
+import type { IncomingHttpHeaders } from 'node:http';
+import { OscarTimeoutError, OscarUnavailableError } from '../oscar/errors.js';
+import { HttpTransport } from '../oscar/http-transport.js';
+import { proxyRoute, type ProxySettings } from '../oscar/proxy.js';
+
+/** Longest a proxied call may take when its caller gives no signal (both callers do: 2.5 s and 5 s). */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Statuses whose Response can carry no body. */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+function responseHeaders(h: IncomingHttpHeaders): Headers {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(h)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
+  }
+  return out;
+}
+
+/** Rejects with the signal's reason once it aborts (a TimeoutError from AbortSignal.timeout, as fetch does). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * `fetch` for non-OSCAR calls under the environment's proxy settings (`proxy`, from
+ * egressProxySettingsFrom); without settings, `direct` itself. Redirects are answered, not
+ * followed (both callers ask for redirect: 'manual').
+ */
+export function egressFetch(proxy: ProxySettings | undefined, direct: typeof fetch = globalThis.fetch): typeof fetch {
+  if (!proxy) return direct;
+  const transport = new HttpTransport({ maxSockets: 4, gzip: false, proxy, redirects: 'answer' });
+  return async (input, init = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (!proxyRoute(proxy, url)) return direct(input, init);
+    if (init.body !== undefined && init.body !== null && typeof init.body !== 'string') throw new TypeError('egress fetch: only string bodies go through the proxy');
+    let reply;
+    try {
+      reply = await abortable(transport.send({
+        method: (init.method ?? 'GET').toUpperCase(), url, operation: `egress ${url.host}`, timeoutMs: DEFAULT_TIMEOUT_MS,
+        headers: Object.fromEntries(new Headers(init.headers)),
+        ...(typeof init.body === 'string' && { body: init.body }),
+      }), init.signal);
+    } catch (e) {
+      if ((e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError') throw e;
+      // As fetch fails: a TypeError, saying what the transport's typed error says (the proxy's
+      // refusal and status: never its credentials) in words that do not call this call OSCAR's.
+      const why = e instanceof OscarUnavailableError
+        ? e.reason === 'proxy' ? `the proxy ${e.proxy ?? ''} answered ${e.code ?? '?'}` : `${e.reason}${e.code ? `: ${e.code}` : ''}`
+        : e instanceof OscarTimeoutError ? 'no answer in time' : (e as Error).name;
+      throw new TypeError(`fetch failed (${why})`, { cause: e });
+    }
+    return new Response(NULL_BODY.has(reply.status) ? null : new Uint8Array(reply.body), { status: reply.status, headers: responseHeaders(reply.headers) });
+  };
+}
