@@ -5,7 +5,8 @@
 // one write (head and body together) and has a hard deadline covering connect, upload and the
 // whole response body; transport failures become typed errors. Through an outbound HTTP proxy
 // (proxy.ts, docs/proxy.md) an http origin's requests go to the proxy in absolute form and an
-// https origin's connections are CONNECT tunnels with TLS to OSCAR inside; either way the route is
+// https origin's connections are CONNECT tunnels with TLS to OSCAR inside (an https:// proxy is
+// itself reached over TLS, the same inside it); either way the route is
 // decided once per origin, when its pool opens, so the direct path pays nothing per exchange.
 // A redirect is never followed: it is an OscarRedirectError (docs/oscar-redirects.md).
 
@@ -240,7 +241,7 @@ export class HttpTransport {
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
     if (via && url.protocol === 'https:') return this.tunnel(pool, via, host, port);
     const socket = via
-      ? net.connect({ host: via.host, port: via.port })
+      ? toProxy(via)
       : url.protocol === 'https:'
         ? this.secure(pool, { host, port, ...(net.isIP(host) === 0 && { servername: host }) })
         : net.connect({ host, port });
@@ -258,7 +259,7 @@ export class HttpTransport {
    * error naming the proxy and its status. The socket is then used like a direct one.
    */
   private tunnel(pool: Pool, via: ProxyRoute, host: string, port: number): Connection {
-    const raw = net.connect({ host: via.host, port: via.port });
+    const raw = toProxy(via);
     raw.setNoDelay(true);
     const c: Connection = { socket: raw, pool, exchange: undefined, ready: false };
     pool.all.add(c);
@@ -283,12 +284,14 @@ export class HttpTransport {
       raw.removeListener('end', onEnd);
       raw.removeListener('close', onClose);
       const socket = this.secure(pool, { socket: raw, host, ...(net.isIP(host) === 0 && { servername: host }) });
+      // TLS to OSCAR inside TLS to the proxy: the outer socket's failure ends the inner one.
+      if (via.tls) raw.on('error', () => socket.destroy());
       c.socket = socket;
       c.ready = true;
       this.listen(c, socket);
       if (c.exchange) this.write(c, c.exchange);
     };
-    const onError = (e: NodeJS.ErrnoException): void => refused(new OscarUnavailableError(c.exchange?.operation ?? '', 'connection', { code: e.code ?? 'ERR_CONNECTION' }));
+    const onError = (e: NodeJS.ErrnoException): void => refused(failureOf(c.exchange?.operation ?? '', e, via));
     const onEnd = (): void => refused(new OscarUnavailableError(c.exchange?.operation ?? '', 'connection', { code: 'ECONNRESET' }));
     const onClose = (): void => this.onClose(c);
     raw.on('data', onData);
@@ -315,9 +318,11 @@ export class HttpTransport {
     // Node restarts the count at every read and write; only an idle socket is dropped (an exchange has its own deadline).
     socket.setTimeout(IDLE_MS);
     socket.on('data', (d: Buffer) => this.onData(c, d));
+    // An http origin through an https:// proxy: this socket's TLS is the proxy's, not OSCAR's.
+    const proxyTls = c.pool.via?.tls === true && c.pool.url.protocol === 'http:' ? c.pool.via : undefined;
     socket.on('error', (e: NodeJS.ErrnoException) => {
       const ex = c.exchange;
-      this.fail(c, ex && new OscarUnavailableError(ex.operation, isTlsFailure(e.code) ? 'tls' : 'connection', { code: e.code ?? 'ERR_CONNECTION' }));
+      this.fail(c, ex && failureOf(ex.operation, e, proxyTls));
     });
     socket.on('end', () => this.onEnd(c));
     socket.on('close', () => this.onClose(c));
@@ -396,6 +401,25 @@ export class HttpTransport {
     c.socket.destroy();
     if (ex && e) ex.settle(e);
   }
+}
+
+/**
+ * A socket to the proxy: plain TCP for an http:// proxy; for an https:// one, TLS verified as any
+ * public server's (Node's roots, the proxy's name), before the CONNECT or the request is released.
+ */
+function toProxy(via: ProxyRoute): net.Socket {
+  if (!via.tls) return net.connect({ host: via.host, port: via.port });
+  return tls.connect({ host: via.host, port: via.port, ...(net.isIP(via.host) === 0 && { servername: via.host }) });
+}
+
+/**
+ * A socket's failure as the exchange's error. On a socket whose TLS is an https:// proxy's
+ * (`proxyTls`), a TLS failure is the proxy's (reason 'proxy', Node's code): OSCAR was not reached.
+ */
+function failureOf(operation: string, e: NodeJS.ErrnoException, proxyTls: ProxyRoute | undefined): OscarUnavailableError {
+  const code = e.code ?? 'ERR_CONNECTION';
+  if (isTlsFailure(e.code)) return proxyTls?.tls ? new OscarUnavailableError(operation, 'proxy', { code, proxy: proxyTls.label }) : new OscarUnavailableError(operation, 'tls', { code });
+  return new OscarUnavailableError(operation, 'connection', { code });
 }
 
 /** The proxy refused to carry the exchange: named with its status, never with its credentials. */

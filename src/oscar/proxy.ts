@@ -18,6 +18,8 @@ export interface ProxySettings {
 export interface ProxyRoute {
   host: string;
   port: number;
+  /** An https:// proxy: the connection to the proxy itself is TLS, its certificate checked against Node's roots and its name (docs/proxy.md §2). */
+  tls: boolean;
   /** The `Proxy-Authorization: Basic …` header line with its CRLF, or '' without credentials. */
   authorization: string;
   /** The proxy as named in errors and logs: scheme, host and port, never the credentials. */
@@ -32,8 +34,8 @@ export function redactProxyUrl(raw: string): string {
 }
 
 /**
- * The proxy URL `raw` (named `name` in messages), checked: an http:// URL with a host and at most
- * a `/` path; undefined (and a problem) when it is not.
+ * The proxy URL `raw` (named `name` in messages), checked: an http:// or https:// URL with a host
+ * and at most a `/` path; undefined (and a problem) when it is not.
  */
 function proxyUrl(name: string, raw: string, problems: string[]): string | undefined {
   let u: URL;
@@ -41,12 +43,8 @@ function proxyUrl(name: string, raw: string, problems: string[]): string | undef
     problems.push(`${name} must be a proxy URL such as http://proxy.example.org:3128 (got "${redactProxyUrl(raw)}")`);
     return undefined;
   }
-  if (u.protocol === 'https:') {
-    problems.push(`${name}: only http:// proxies are supported (the connection to an https OSCAR is still TLS end to end through the proxy's CONNECT tunnel); got an https:// proxy`);
-    return undefined;
-  }
-  if (u.protocol !== 'http:' || !u.hostname || (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) {
-    problems.push(`${name} must be a proxy URL such as http://proxy.example.org:3128 (scheme http, a host, an optional port and user:password@; got "${redactProxyUrl(raw)}")`);
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname || (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) {
+    problems.push(`${name} must be a proxy URL such as http://proxy.example.org:3128 (scheme http or https, a host, an optional port and user:password@; got "${redactProxyUrl(raw)}")`);
     return undefined;
   }
   try { decodeURIComponent(u.username); decodeURIComponent(u.password); } catch {
@@ -114,9 +112,10 @@ export function proxyRoute(settings: ProxySettings, url: URL): ProxyRoute | unde
   const password = decodeURIComponent(p.password);
   return {
     host: p.hostname.replace(/^\[|\]$/g, ''),
-    port: Number(p.port) || 80,
+    port: Number(p.port) || (p.protocol === 'https:' ? 443 : 80),
+    tls: p.protocol === 'https:',
     authorization: user || password ? `Proxy-Authorization: Basic ${Buffer.from(`${user}:${password}`).toString('base64')}\r\n` : '',
-    label: `http://${p.host}`,
+    label: `${p.protocol}//${p.host}`,
   };
 }
 

@@ -2,10 +2,11 @@
 // the connectivity report go through it; a proxy refusing the credentials is reported as such; a
 // proxy URL the server would refuse stops the command. The proxy's password is never printed.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
+import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main.js';
 import { writeCredentialsFile } from '../../src/config/credentials-file.js';
@@ -51,6 +52,24 @@ describe('oscar-fhir check through an outbound proxy', () => {
     assert.ok(!out.includes(PASSWORD));
   });
 
+  it('an https:// proxy: every check passes through it; one whose certificate Node does not trust is named with its code', async () => {
+    const fixture = (name: string): Buffer => readFileSync(new URL(`../oscar/tls-fixtures/${name}`, import.meta.url));
+    // The test CA as if a public root (NODE_EXTRA_CA_CERTS would add it in a real deployment).
+    tls.setDefaultCACertificates([...tls.getCACertificates('default'), fixture('ca.pem').toString()]);
+    const trusted = await startOutboundProxy({ credentials: `ops:${PASSWORD}`, tls: { key: fixture('signed-ip.key'), cert: fixture('signed-ip.pem') } });
+    const untrusted = await startOutboundProxy({ tls: { key: fixture('self-signed.key'), cert: fixture('self-signed.pem') } });
+    try {
+      const ok = await check({ HTTP_PROXY: `https://ops:${PASSWORD}@127.0.0.1:${trusted.port}` });
+      assert.equal(ok.code, 0, ok.out);
+      assert.match(ok.out, new RegExp(`through the proxy https://127\\.0\\.0\\.1:${trusted.port}\n`));
+      assert.ok(trusted.seen.some((s) => s.target.includes('/ws/services/oauth/info')));
+      const refused = await check({ HTTP_PROXY: untrusted.url });
+      assert.equal(refused.code, 1, refused.out);
+      assert.match(refused.out, new RegExp(`FAIL +REST +/ws/services/oauth/info +failed \\(TLS with the proxy https://127\\.0\\.0\\.1:${untrusted.port} failed \\(DEPTH_ZERO_SELF_SIGNED_CERT\\): Node does not trust its certificate`));
+      assert.ok(!ok.out.includes(PASSWORD));
+    } finally { await trusted.close(); await untrusted.close(); }
+  });
+
   it('a wrong password: the report says the proxy refused, and names no password', async () => {
     const { code, out } = await check({ OSCAR_PROXY: `http://ops:Wr0ng-one@127.0.0.1:${proxy.port}`, HTTP_PROXY: 'http://ignored.example:1' });
     assert.equal(code, 1, out);
@@ -59,9 +78,9 @@ describe('oscar-fhir check through an outbound proxy', () => {
   });
 
   it('a proxy URL the server would refuse stops the command (exit 2), the password masked', async () => {
-    const { code, out } = await check({ OSCAR_PROXY: `https://ops:${PASSWORD}@proxy.example.org:3128` });
+    const { code, out } = await check({ OSCAR_PROXY: `socks5://ops:${PASSWORD}@proxy.example.org:1080` });
     assert.equal(code, 2);
-    assert.match(out, /OSCAR_PROXY: only http:\/\/ proxies are supported/);
+    assert.match(out, /OSCAR_PROXY must be a proxy URL such as http:\/\/proxy\.example\.org:3128/);
     assert.ok(!out.includes(PASSWORD));
   });
 });

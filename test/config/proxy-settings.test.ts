@@ -25,6 +25,7 @@ describe('which proxy applies', () => {
     assert.deepEqual(settings(env, 'http://emr.example.org/oscar').s, { http: 'http://plain:8080/', noProxy: [] });
     assert.equal(settings({ HTTP_PROXY: 'http://plain:8080' }).s, undefined, 'an https OSCAR does not take the http proxy');
     assert.deepEqual(settings({ HTTPS_PROXY: 'proxy.example.org:3128' }).s, { https: 'http://proxy.example.org:3128/', noProxy: [] }, 'scheme-less, as curl takes it');
+    assert.deepEqual(settings({ HTTPS_PROXY: 'https://u:p@proxy.example.org' }).s, { https: 'https://u:p@proxy.example.org/', noProxy: [] }, 'an https:// proxy (TLS to the proxy itself)');
   });
 
   it('OSCAR_PROXY wins over the environment; "none" ignores it', () => {
@@ -36,7 +37,6 @@ describe('which proxy applies', () => {
 
   it('refuses an unusable proxy URL at start-up, naming the variable, never showing the password', () => {
     for (const [raw, words] of [
-      ['https://user:Sekr3t@proxy.example.org:3128', /only http:\/\/ proxies are supported/],
       ['socks5://user:Sekr3t@proxy.example.org:1080', /must be a proxy URL such as http:\/\/proxy\.example\.org:3128 .*got "socks5:\/\/\*\*\*@proxy\.example\.org:1080"/],
       ['http://user:Sekr3t@proxy.example.org:3128/path', /got "http:\/\/\*\*\*@proxy\.example\.org:3128\/path"/],
       ['http://user:Sekr3t@[bad', /got "http:\/\/\*\*\*@\[bad"/],
@@ -109,7 +109,11 @@ describe('the route to a proxied origin', () => {
       // base64('clinic@net:p:ss w')
       authorization: 'Proxy-Authorization: Basic Y2xpbmljQG5ldDpwOnNzIHc=\r\n',
       label: 'http://proxy.example.org:3128',
+      tls: false,
     });
+    assert.deepEqual(proxyRoute({ http: 'https://proxy.example.org/', noProxy: [] }, new URL('http://emr.example.org/')), {
+      host: 'proxy.example.org', port: 443, tls: true, authorization: '', label: 'https://proxy.example.org',
+    }, 'an https:// proxy: TLS to it, port 443 by default');
     assert.equal(proxyRoute({ https: 'http://proxy.example.org/', noProxy: [] }, new URL('https://emr.example.org/'))?.port, 80);
     assert.equal(proxyRoute({ https: 'http://proxy.example.org/', noProxy: [] }, new URL('https://emr.example.org/'))?.authorization, '');
     assert.equal(proxyRoute({ https: 'http://proxy.example.org/', noProxy: ['example.org'] }, new URL('https://emr.example.org/')), undefined);
@@ -133,9 +137,9 @@ describe('the proxy of the calls that are not OSCAR traffic (docs/proxy.md §5)'
 
   it('checks only the variables it reads: a broken HTTP_PROXY for other programs does not matter to https keys', () => {
     assert.deepEqual(egress({ HTTP_PROXY: 'socks5://x:1080' }, ['https://idp.example.org/jwks']), { s: undefined, problems: [] });
-    const { problems } = egress({ HTTPS_PROXY: 'https://user:Sekr3t@proxy.example.org:3128' }, ['https://idp.example.org/jwks']);
+    const { problems } = egress({ HTTPS_PROXY: 'socks5://user:Sekr3t@proxy.example.org:1080' }, ['https://idp.example.org/jwks']);
     assert.equal(problems.length, 1);
-    assert.match(problems[0]!, /^HTTPS_PROXY: only http:\/\/ proxies are supported/);
+    assert.match(problems[0]!, /^HTTPS_PROXY must be a proxy URL/);
     assert.ok(!problems[0]!.includes('Sekr3t'));
   });
 
@@ -144,7 +148,7 @@ describe('the proxy of the calls that are not OSCAR traffic (docs/proxy.md §5)'
     assert.deepEqual(config.smart.egressProxy, { https: 'http://keys-proxy:3128/', noProxy: [] });
     assert.equal(config.oscar?.proxy, undefined);
     try {
-      loadConfig({ ...CREDENTIALS, OSCAR_URL: 'https://emr.example.org/oscar', HTTPS_PROXY: 'https://proxy.example.org:3128' });
+      loadConfig({ ...CREDENTIALS, OSCAR_URL: 'https://emr.example.org/oscar', HTTPS_PROXY: 'socks5://proxy.example.org:1080' });
       assert.fail('expected a ConfigError');
     } catch (e) {
       assert.ok(e instanceof ConfigError);

@@ -2,8 +2,10 @@
 // hosted OSCAR: CONNECT tunnels (https origins) and absolute-form requests (http origins), an
 // optional Basic user:password, and a record of everything it was sent. Host names are resolved by
 // `resolve` (default: every name is this machine), so an origin only the proxy can reach shows
-// that the request really went through it.
+// that the request really went through it. With `tls` it is an https:// proxy (TLS to the proxy
+// itself, the same protocol inside).
 import net from 'node:net';
+import tls from 'node:tls';
 
 export interface ProxySeen {
   /** 'CONNECT' or the request's method. */
@@ -17,7 +19,7 @@ export interface ProxySeen {
 }
 
 export interface OutboundProxy {
-  /** http://127.0.0.1:PORT (no credentials). */
+  /** http://127.0.0.1:PORT, https:// with `tls` (no credentials). */
   url: string;
   port: number;
   seen: ProxySeen[];
@@ -35,6 +37,8 @@ export interface OutboundProxyOptions {
   hangOnConnect?: boolean;
   /** The address a host name stands for (default 127.0.0.1 for every name). */
   resolve?: (host: string) => string;
+  /** An https:// proxy: clients speak TLS to it with this key and certificate. */
+  tls?: { key: Buffer; cert: Buffer };
 }
 
 const HEAD_END = '\r\n\r\n';
@@ -51,7 +55,7 @@ export async function startOutboundProxy(o: OutboundProxyOptions = {}): Promise<
     client.end(`HTTP/1.1 ${status} ${reason}\r\n${status === 407 ? 'Proxy-Authenticate: Basic realm="test"\r\n' : ''}Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
   };
 
-  const server = net.createServer((client) => {
+  const onClient = (client: net.Socket): void => {
     p.connections++;
     track(client);
     let buf = Buffer.alloc(0);
@@ -109,10 +113,13 @@ export async function startOutboundProxy(o: OutboundProxyOptions = {}): Promise<
     };
     client.on('data', onData);
     client.on('close', () => { if (!tunnelled) upstream?.destroy(); });
-  });
+  };
+  const server = o.tls ? tls.createServer({ key: o.tls.key, cert: o.tls.cert }, onClient) : net.createServer(onClient);
+  // A client that refuses the certificate drops the connection: not the proxy's failure.
+  server.on('tlsClientError', () => {});
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   p.port = (server.address() as net.AddressInfo).port;
-  p.url = `http://127.0.0.1:${p.port}`;
+  p.url = `${o.tls ? 'https' : 'http'}://127.0.0.1:${p.port}`;
   p.close = () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); });
   return p;
 }
