@@ -41,6 +41,8 @@ describe('oscar-fhir check and connect when OSCAR redirects', () => {
     assert.match(out, /FAIL +SOAP +SystemInfoService +unreachable \(OSCAR redirects \(HTTP 301/);
     assert.match(out, /FAIL +SOAP +LoginService\.login2 +"oscardoc" was refused \(OSCAR redirects \(HTTP 301 to https:\/\/127\.0\.0\.1\/oscar\/ws\/…\); OSCAR_URL should be https:\/\/127\.0\.0\.1\/oscar \(in a clinics file, the clinic's "url"\)\)\n/, 'no advice about the password: the address is wrong');
     assert.ok(!out.includes('the access token or consumer is not accepted'), out);
+    // The capability report says it too, in place of a bare "no answer".
+    assert.match(out, /SOAP +unreachable: no answer from http:\/\/127\.0\.0\.1:\d+\/oscar\/ws \(redirected: OSCAR_URL should be https:\/\/127\.0\.0\.1\/oscar/);
   });
 
   it('connect: stops at the handshake with the redirect and the setting', async () => {

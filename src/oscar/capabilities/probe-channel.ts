@@ -3,7 +3,7 @@
 // request, not only what OSCAR returns. Built by OscarClient.probeChannel() on the client's own
 // transport, OAuth signer and limiter: discovery counts against OSCAR's concurrency bound like any
 // other call (design principle 5), but never trips a circuit breaker and is never retried.
-import { OscarError, OscarUnavailableError } from '../errors.js';
+import { OscarError, OscarRedirectError, OscarUnavailableError } from '../errors.js';
 import type { HttpReply, HttpTransport } from '../http-transport.js';
 import type { RestClient } from '../rest.js';
 import { soapEnvelope, type SoapArgs, type UsernameToken } from '../soap-envelope.js';
@@ -69,6 +69,8 @@ export async function attempt(send: () => Promise<HttpReply>): Promise<Attempt> 
     return { answer: { status: reply.status, headers: reply.headers, body: reply.body.toString('utf8') } };
   } catch (e) {
     if (e instanceof OscarUnavailableError) return { failure: e.code ?? e.reason };
+    // Where OSCAR's host sends the probe, and the OSCAR_URL that implies (docs/oscar-redirects.md).
+    if (e instanceof OscarRedirectError) return { failure: `redirected: ${e.hint}` };
     if (e instanceof OscarError) return { failure: e.kind };
     throw e;
   }
