@@ -284,8 +284,6 @@ export class HttpTransport {
       raw.removeListener('end', onEnd);
       raw.removeListener('close', onClose);
       const socket = this.secure(pool, { socket: raw, host, ...(net.isIP(host) === 0 && { servername: host }) });
-      // TLS to OSCAR inside TLS to the proxy: the outer socket's failure ends the inner one.
-      if (via.tls) raw.on('error', () => socket.destroy());
       c.socket = socket;
       c.ready = true;
       this.listen(c, socket);

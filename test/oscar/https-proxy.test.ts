@@ -95,6 +95,30 @@ describe('an https:// proxy', () => {
     assert.ok(!wire.toString('latin1').includes('/ws/services/oauth/info'), 'the request crossed the network inside TLS');
   });
 
+  it('the proxy going away mid-exchange inside TLS inside TLS: a typed connection failure, at once', async () => {
+    // An OSCAR that completes TLS and never answers.
+    const held = new Set<net.Socket>();
+    const silent = tls.createServer({ key: oscarKey, cert: oscarCert }, (s) => { held.add(s); });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const leaving = await startOutboundProxy({ tls: { key: proxyKey, cert: proxyCert } });
+    const t = new HttpTransport({ proxy: { https: leaving.url, noProxy: [] } });
+    try {
+      const started = Date.now();
+      const pending = t.send({ method: 'GET', url: new URL(`https://oscar.test:${(silent.address() as net.AddressInfo).port}/oscar/ws/services`), headers: {}, timeoutMs: 5_000, operation: 'Test.op' }).catch((x: unknown) => x);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(leaving.seen.length, 1, 'the tunnel was open');
+      await leaving.close();
+      const e = await pending;
+      assert.ok(e instanceof OscarUnavailableError, String(e));
+      assert.equal(e.reason, 'connection');
+      assert.ok(Date.now() - started < 2_000, `after ${Date.now() - started} ms`);
+    } finally {
+      t.close();
+      for (const s of held) s.destroy();
+      await new Promise<void>((r) => { silent.close(() => r()); });
+    }
+  });
+
   it('a proxy certificate Node does not trust: a typed proxy failure with its code; nothing sent', async () => {
     const untrusted = await startOutboundProxy({ tls: selfSigned });
     const t = new HttpTransport({ proxy: { https: untrusted.url, http: untrusted.url, noProxy: [] } });
