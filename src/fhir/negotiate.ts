@@ -6,12 +6,14 @@ import { notAcceptable, quoteInput, unsupportedMediaType } from './errors.js';
 export const FHIR_JSON = 'application/fhir+json';
 export type JsonMediaType = 'application/fhir+json' | 'application/json';
 
-const FORMAT_ALIASES: Record<string, JsonMediaType> = {
-  json: FHIR_JSON,
-  'application/fhir+json': FHIR_JSON,
-  'application/json+fhir': FHIR_JSON, // DSTU2-era name some clients still send
-  'application/json': 'application/json',
-};
+// A Map: it is looked up by the client's text, and `_format=constructor` must find nothing
+// (docs/smart-app-launch.md §7.8).
+const FORMAT_ALIASES = new Map<string, JsonMediaType>([
+  ['json', FHIR_JSON],
+  ['application/fhir+json', FHIR_JSON],
+  ['application/json+fhir', FHIR_JSON], // DSTU2-era name some clients still send
+  ['application/json', 'application/json'],
+]);
 
 interface MediaRange { type: string; q: number; params: Record<string, string> }
 
@@ -63,7 +65,7 @@ function remember(accept: string, type: JsonMediaType): JsonMediaType {
 export function negotiate(accept: string | undefined, format?: string): JsonMediaType {
   if (format !== undefined && format !== '') {
     // An unencoded '+' in `_format=application/fhir+json` arrives as a space.
-    const f = FORMAT_ALIASES[format.trim().toLowerCase().replace(/ /g, '+')];
+    const f = FORMAT_ALIASES.get(format.trim().toLowerCase().replace(/ /g, '+'));
     if (!f) throw notAcceptable(`_format '${quoteInput(format)}' is not supported; this server answers in JSON only (_format=json)`);
     return f;
   }
@@ -72,7 +74,7 @@ export function negotiate(accept: string | undefined, format?: string): JsonMedi
   if (known !== undefined) return known;
   if (accept.trim() === '') return FHIR_JSON;
   for (const range of parseMediaRanges(accept)) {
-    const hit = FORMAT_ALIASES[range.type];
+    const hit = FORMAT_ALIASES.get(range.type);
     if (hit && versionOk(range.params)) return remember(accept, hit);
     if ((range.type === '*/*' || range.type === 'application/*') && versionOk(range.params)) return remember(accept, FHIR_JSON);
   }
@@ -83,7 +85,7 @@ export function negotiate(accept: string | undefined, format?: string): JsonMedi
 export function wantsFhirResource(accept: string | undefined, format?: string): boolean {
   if (format !== undefined && format !== '') return true;
   if (accept === undefined) return false;
-  return parseMediaRanges(accept).some((r) => FORMAT_ALIASES[r.type] !== undefined);
+  return parseMediaRanges(accept).some((r) => FORMAT_ALIASES.get(r.type) !== undefined);
 }
 
 /** Does an Accept header allow raw content of `contentType`? */
@@ -105,7 +107,7 @@ function mediaTypeOf(contentType: string | undefined): { type: string; charset?:
 /** 415 unless the body is FHIR JSON / JSON in UTF-8. */
 export function requireJsonBody(contentType: string | undefined): void {
   const mt = mediaTypeOf(contentType);
-  if (!mt || FORMAT_ALIASES[mt.type] === undefined) {
+  if (!mt || FORMAT_ALIASES.get(mt.type) === undefined) {
     throw unsupportedMediaType(`Content-Type '${quoteInput(contentType ?? '')}' is not supported; send ${FHIR_JSON}`);
   }
   if (mt.charset !== undefined && mt.charset !== 'utf-8' && mt.charset !== 'utf8') {

@@ -7,6 +7,7 @@ import { DEFAULT_DOCTYPE_LOINC, type LoincDocumentType } from './documentreferen
 import { DEFAULT_IMMUNIZATION_TYPES } from './immunization/immunization-types.js';
 import { VACCINES_BY_TYPE } from './immunization/vaccine-table.js';
 import { DEFAULT_LICENCE_SYSTEMS, type IdentifierSystem } from './practitioner/identifier-systems.js';
+import { lookupTable } from './lookup-table.js';
 
 export interface MappingConfig {
   /** IANA zone of the OSCAR server (dates are local to it). */
@@ -97,17 +98,17 @@ export function defaultMappingConfig(overrides: MappingConfigOverrides = {}): Ma
 
   const s = overrides.appointmentStatuses ?? {};
   const appointmentStatuses: AppointmentStatusTable = {
-    exact: { ...DEFAULT_APPOINTMENT_STATUSES.exact, ...s.exact },
-    firstChar: { ...DEFAULT_APPOINTMENT_STATUSES.firstChar, ...s.firstChar },
+    exact: lookupTable(DEFAULT_APPOINTMENT_STATUSES.exact, s.exact),
+    firstChar: lookupTable(DEFAULT_APPOINTMENT_STATUSES.firstChar, s.firstChar),
     fallback: s.fallback ?? DEFAULT_APPOINTMENT_STATUSES.fallback,
-    toOscar: { ...DEFAULT_APPOINTMENT_STATUSES.toOscar, ...s.toOscar },
+    toOscar: lookupTable(DEFAULT_APPOINTMENT_STATUSES.toOscar, s.toOscar),
   };
 
   const immunizationTypes = new Set<string>([...DEFAULT_IMMUNIZATION_TYPES, ...VACCINES_BY_TYPE.keys()]);
   for (const t of overrides.immunizationTypes?.add ?? []) immunizationTypes.add(t.trim());
   for (const t of overrides.immunizationTypes?.remove ?? []) immunizationTypes.delete(t.trim());
 
-  const documentTypeLoinc: Record<string, LoincDocumentType> = { ...DEFAULT_DOCTYPE_LOINC };
+  const documentTypeLoinc = lookupTable<LoincDocumentType>(DEFAULT_DOCTYPE_LOINC);
   for (const [k, v] of Object.entries(overrides.documentTypeLoinc ?? {})) {
     if (v === null) delete documentTypeLoinc[k];
     else documentTypeLoinc[k] = v;
@@ -123,7 +124,7 @@ export function defaultMappingConfig(overrides: MappingConfigOverrides = {}): Ma
     documentProgramId: overrides.documentProgramId ?? DEFAULT_DOCUMENT_PROGRAM_ID,
     practitionerSystems: {
       ohipBilling: overrides.practitionerSystems?.ohipBilling ?? `${localSystemBase}${LOCAL_SYSTEMS.ohipBilling}`,
-      licenceByType: { ...DEFAULT_LICENCE_SYSTEMS, ...overrides.practitionerSystems?.licenceByType },
+      licenceByType: lookupTable(DEFAULT_LICENCE_SYSTEMS, overrides.practitionerSystems?.licenceByType),
     },
   };
 }

@@ -80,7 +80,8 @@ export function parseMappingOverrides(text: string, problems: string[], name = '
   if (d !== undefined) {
     if (!isObject(d)) problems.push(`${name}: documentTypeLoinc must be an object of doctype → { "code", "display" } or null`);
     else {
-      const table: Record<string, { code: string; display: string } | null> = {};
+      // No prototype: a doctype named `__proto__` is kept as a key, not made the table's prototype.
+      const table = Object.create(null) as Record<string, { code: string; display: string } | null>;
       for (const [doctype, v] of Object.entries(d)) {
         if (v === null) table[doctype] = null;
         else if (isObject(v) && typeof v.code === 'string' && /^\d{1,7}-\d$/.test(v.code) && typeof v.display === 'string' && v.display) table[doctype] = { code: v.code, display: v.display };

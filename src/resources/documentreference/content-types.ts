@@ -1,7 +1,9 @@
 // MIME type → file extension, used to name uploads that carry no attachment.title: OSCAR's
 // upload endpoint insists on a file name with a type (contract 3.5).
 
-export const FILE_EXTENSIONS: Readonly<Record<string, string>> = {
+import { lookupTable } from '../lookup-table.js';
+
+export const FILE_EXTENSIONS: Readonly<Record<string, string>> = lookupTable({
   'application/pdf': 'pdf',
   'image/png': 'png',
   'image/jpeg': 'jpg',
@@ -14,13 +16,13 @@ export const FILE_EXTENSIONS: Readonly<Record<string, string>> = {
   'application/rtf': 'rtf',
   'application/msword': 'doc',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
-};
+});
 
 /** Extensions the reverse lookup knows besides FILE_EXTENSIONS' own (file extension → MIME type). */
-const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
+const MIME_BY_EXTENSION: Readonly<Record<string, string>> = lookupTable({
   ...Object.fromEntries(Object.entries(FILE_EXTENSIONS).map(([mime, ext]) => [ext, mime])),
   xml: 'application/xml', jpeg: 'image/jpeg', tiff: 'image/tiff', htm: 'text/html',
-};
+});
 
 /**
  * R4 Attachment.contentType / Binary.contentType (urn:ietf:bcp:13) in the media-type grammar of

@@ -2,6 +2,7 @@
 
 import type { Coding } from 'fhir/r4.js';
 import { SYSTEMS } from '../systems.js';
+import { lookupTable } from '../lookup-table.js';
 
 /** OSCAR route code → SNOMED CT route (the codes Open-O's DHIR builder sends, contract 6.2). */
 export const ROUTES: Readonly<Record<string, Coding>> = {
@@ -12,5 +13,6 @@ export const ROUTES: Readonly<Record<string, Coding>> = {
   PO: { system: SYSTEMS.snomed, code: '26643006', display: 'Oral route' },
 };
 
-/** Dose units OSCAR offers (mL, mg, g, capsule, vial) → UCUM code; non-UCUM units stay text. */
-export const DOSE_UNITS_UCUM: Readonly<Record<string, string>> = { ml: 'mL', mg: 'mg', g: 'g' };
+/** Dose units OSCAR offers (mL, mg, g, capsule, vial) → UCUM code; non-UCUM units stay text. A
+ * lookupTable: looked up by OSCAR's lower-cased text, where `constructor` must find nothing. */
+export const DOSE_UNITS_UCUM: Readonly<Record<string, string>> = lookupTable({ ml: 'mL', mg: 'mg', g: 'g' });

@@ -1,6 +1,8 @@
 // Health-card identifier systems per OSCAR hc_type (mapping §8.1). Only Ontario uses
 // the '-hcn' pattern; every other province is '…/ca-xx-patient-healthcare-id'.
 
+import { lookupTable } from '../lookup-table.js';
+
 const INFOWAY = 'https://fhir.infoway-inforoute.ca/NamingSystem/';
 
 export const ONTARIO_HCN_SYSTEM = `${INFOWAY}ca-on-patient-hcn`;
@@ -28,10 +30,10 @@ export const HEALTH_CARD_SYSTEMS: Readonly<Record<string, string>> = {
  * Systems accepted on input (writes and searches) besides the emitted ones: the eHealth Ontario
  * URIs used by Open-O's DHIR code and by upstream OSCAR's DHIR query (mapping §8.2).
  */
-export const HEALTH_CARD_INPUT_ALIASES: Readonly<Record<string, string>> = {
+export const HEALTH_CARD_INPUT_ALIASES: Readonly<Record<string, string>> = lookupTable({
   'https://ehealthontario.ca/API/FHIR/NamingSystem/ca-on-patient-hcn': 'ON',
   'http://ehealthontario.ca/fhir/NamingSystem/ca-on-patient-hcn': 'ON',
-};
+});
 
 /** Legacy hc_type spellings and the code they stand for. */
 export const LEGACY_HC_TYPES: Readonly<Record<string, string>> = { NF: 'NL', PQ: 'QC' };
