@@ -50,7 +50,9 @@ export interface ClinicConfig {
 
 /** A secret named by the environment variable holding it. */
 function fromEnv(name: string, env: Env, where: string, problems: string[]): string | undefined {
-  if (env[name]) return env[name];
+  // Own variables only: a file naming `constructor` must not get Object's (docs/smart-app-launch.md §7.8).
+  const value = Object.hasOwn(env, name) ? env[name] : undefined;
+  if (value) return value;
   problems.push(`${where} names the environment variable ${name}, which is not set`);
   return undefined;
 }

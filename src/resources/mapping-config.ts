@@ -98,10 +98,12 @@ export function defaultMappingConfig(overrides: MappingConfigOverrides = {}): Ma
 
   const s = overrides.appointmentStatuses ?? {};
   const appointmentStatuses: AppointmentStatusTable = {
+    // Looked up by OSCAR's code; firstChar by one character and toOscar by a status R4 validated:
+    // no member of Object.prototype has either shape.
     exact: lookupTable(DEFAULT_APPOINTMENT_STATUSES.exact, s.exact),
-    firstChar: lookupTable(DEFAULT_APPOINTMENT_STATUSES.firstChar, s.firstChar),
+    firstChar: { ...DEFAULT_APPOINTMENT_STATUSES.firstChar, ...s.firstChar },
     fallback: s.fallback ?? DEFAULT_APPOINTMENT_STATUSES.fallback,
-    toOscar: lookupTable(DEFAULT_APPOINTMENT_STATUSES.toOscar, s.toOscar),
+    toOscar: { ...DEFAULT_APPOINTMENT_STATUSES.toOscar, ...s.toOscar },
   };
 
   const immunizationTypes = new Set<string>([...DEFAULT_IMMUNIZATION_TYPES, ...VACCINES_BY_TYPE.keys()]);
@@ -124,7 +126,7 @@ export function defaultMappingConfig(overrides: MappingConfigOverrides = {}): Ma
     documentProgramId: overrides.documentProgramId ?? DEFAULT_DOCUMENT_PROGRAM_ID,
     practitionerSystems: {
       ohipBilling: overrides.practitionerSystems?.ohipBilling ?? `${localSystemBase}${LOCAL_SYSTEMS.ohipBilling}`,
-      licenceByType: lookupTable(DEFAULT_LICENCE_SYSTEMS, overrides.practitionerSystems?.licenceByType),
+      licenceByType: { ...DEFAULT_LICENCE_SYSTEMS, ...overrides.practitionerSystems?.licenceByType },
     },
   };
 }

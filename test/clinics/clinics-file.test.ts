@@ -129,6 +129,15 @@ describe('clinics file', () => {
     assert.doesNotMatch(text, /clinic "b"/);
   });
 
+  it('a secret named by a variable like Object\'s members (constructor, toString) is a variable that is not set', () => {
+    const file = writeClinics({
+      clinics: [{ id: 'a', timezone: 'UTC', oscar: { url: 'https://a.example.org', ...secretsByEnv, accessTokenSecret: { env: 'constructor' } }, opsToken: { env: 'toString' } }],
+    });
+    const text = problemsOf({ ...secretValues, CLINICS_FILE: file }).join('\n');
+    assert.match(text, /clinic "a": oscar\.accessTokenSecret names the environment variable constructor, which is not set/);
+    assert.match(text, /clinic "a": opsToken names the environment variable toString, which is not set/);
+  });
+
   it('a clinic\'s own operator token and external issuer: checked, in the file\'s terms, never repeated', () => {
     const tokenFile = join(dir, 'b-ops-token');
     writeFileSync(tokenFile, 'short\n');

@@ -10,6 +10,7 @@ import { hcTypeForSystem } from '../../src/resources/patient/mapper.js';
 import { mimeTypeOf } from '../../src/resources/documentreference/content-types.js';
 import { doseQuantityOf } from '../../src/resources/immunization/mapper.js';
 import { appointmentStatusFor } from '../../src/resources/appointment/mapper.js';
+import { buildAllergy } from '../../src/resources/allergyintolerance/mapper.js';
 import { defaultMappingConfig } from '../../src/resources/mapping-config.js';
 import { parseMappingOverrides } from '../../src/resources/mapping-file.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -38,6 +39,15 @@ describe('code tables looked up by OSCAR or client text find nothing for Object\
       assert.equal(q?.unit, n);
       assert.equal(q?.code, undefined, n);
       assert.equal(q?.system, undefined, n);
+    }
+  });
+
+  it('an allergy TYPECODE OSCAR\'s REST JSON gives as a member name has no category', () => {
+    for (const n of NAMES) {
+      const a = buildAllergy({ active: true, description: 'PENICILLIN', typeCode: n as unknown as number, severity: n, onsetOfReaction: n });
+      assert.equal(a.category, undefined, n);
+      assert.equal(a.criticality, undefined, n);
+      assert.equal(a.reaction, undefined, n);
     }
   });
 

@@ -3,7 +3,8 @@
 
 import { lookupTable } from '../lookup-table.js';
 
-export const FILE_EXTENSIONS: Readonly<Record<string, string>> = lookupTable({
+// Looked up by a contentType that passed the media-type grammar (a '/' in it): no member name.
+export const FILE_EXTENSIONS: Readonly<Record<string, string>> = {
   'application/pdf': 'pdf',
   'image/png': 'png',
   'image/jpeg': 'jpg',
@@ -16,9 +17,9 @@ export const FILE_EXTENSIONS: Readonly<Record<string, string>> = lookupTable({
   'application/rtf': 'rtf',
   'application/msword': 'doc',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
-});
+};
 
-/** Extensions the reverse lookup knows besides FILE_EXTENSIONS' own (file extension → MIME type). */
+/** Extensions the reverse lookup knows besides FILE_EXTENSIONS' own (file extension → MIME type), looked up by a file name's. */
 const MIME_BY_EXTENSION: Readonly<Record<string, string>> = lookupTable({
   ...Object.fromEntries(Object.entries(FILE_EXTENSIONS).map(([mime, ext]) => [ext, mime])),
   xml: 'application/xml', jpeg: 'image/jpeg', tiff: 'image/tiff', htm: 'text/html',
