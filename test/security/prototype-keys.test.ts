@@ -4,6 +4,7 @@
 // 4xx OperationOutcome (never a 500), nothing is written to OSCAR by a refused request, and
 // Object.prototype is untouched afterwards (docs/smart-app-launch.md §7.8).
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { AllergyIntolerance, DocumentReference } from 'fhir/r4.js';
 import { hcTypeForSystem } from '../../src/resources/patient/mapper.js';
@@ -13,7 +14,9 @@ import { appointmentStatusFor } from '../../src/resources/appointment/mapper.js'
 import { buildAllergy } from '../../src/resources/allergyintolerance/mapper.js';
 import { defaultMappingConfig } from '../../src/resources/mapping-config.js';
 import { parseMappingOverrides } from '../../src/resources/mapping-file.js';
+import { SignJWT } from 'jose';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { startSecureStack, type SecureStack } from '../auth/fixture.js';
 
 const NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
 const PROTOTYPE_MEMBERS = Object.getOwnPropertyNames(Object.prototype).sort();
@@ -131,7 +134,7 @@ describe('the server with Object\'s member names in requests and in OSCAR\'s ans
     assertPrototypeUntouched();
   });
 
-  it('an upload whose content type is named like a member is stored under a plain name', async () => {
+  it('an upload whose content type is named like a member is refused with nothing stored, or stored under a plain name', async () => {
     for (const n of ['constructor', '__proto__']) {
       const before = new Set(stack.sim.store.data.documents.map((d) => d.documentNo));
       const r = await stack.fhir('/DocumentReference', {
@@ -203,6 +206,43 @@ describe('the server with Object\'s member names in requests and in OSCAR\'s ans
       const body = `{"resourceType":"Parameters","${n}":{"polluted":1},"parameter":[{"name":"${n}","valueString":"x"},{"name":"_type","valueString":"${n}"}]}`;
       outcome(await stack.fhir('/$export', { method: 'POST', headers: { ...async, ...JSON_TYPE }, body }), `POST $export ${n}`);
       outcome(await stack.fhir(`/Group/${n}/$export`, { headers: async }), `Group/${n}/$export`);
+    }
+    assertPrototypeUntouched();
+  });
+});
+
+describe('the authorization server with Object\'s member names in its requests', () => {
+  let s: SecureStack;
+  before(async () => { s = await startSecureStack(); });
+  after(async () => { await s.close(); });
+
+  const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+  const refusedOrServed = (status: number, body: unknown, what: string): void => {
+    assert.ok(status < 500, `${what}: ${status} ${JSON.stringify(body)}`);
+  };
+
+  it('token requests with such form fields, scopes and client assertion claims: an answer, never a 500', async () => {
+    for (const n of NAMES) {
+      // Object.fromEntries makes `__proto__` an own member, so URLSearchParams sends it.
+      const extra = Object.fromEntries([[n, 'x']]) as Record<string, string>;
+      const plain = await s.tokenRequest({ ...extra, grant_type: 'client_credentials', scope: 'system/Patient.rs', client_assertion_type: ASSERTION_TYPE, client_assertion: await s.assertion(s.clients.es) });
+      refusedOrServed(plain.status, plain.body, `form field ${n}`);
+      const scoped = await s.tokenRequest({ grant_type: 'client_credentials', scope: `system/${n}.rs ${n}`, client_assertion_type: ASSERTION_TYPE, client_assertion: await s.assertion(s.clients.es) });
+      refusedOrServed(scoped.status, scoped.body, `scope ${n}`);
+      if (scoped.status === 200) assert.ok(!String(scoped.body.scope).split(' ').some((w) => w.includes(n)), `${n} never granted`);
+      const k = s.clients.es.key;
+      const now = Math.floor(Date.now() / 1000);
+      const claims = JSON.parse(`{"${n}":{"polluted":1},"scope":{"${n}":1}}`) as Record<string, unknown>;
+      const odd = await new SignJWT(claims).setProtectedHeader({ alg: k.alg, kid: k.kid, typ: 'JWT' })
+        .setIssuer(s.clients.es.clientId).setSubject(s.clients.es.clientId).setAudience(s.tokenUrl)
+        .setExpirationTime(now + 120).setIssuedAt(now).setJti(randomUUID()).sign(k.privateKey);
+      const asserted = await s.tokenRequest({ grant_type: 'client_credentials', scope: 'system/Patient.rs', client_assertion_type: ASSERTION_TYPE, client_assertion: odd });
+      refusedOrServed(asserted.status, asserted.body, `assertion claim ${n}`);
+      const stranger = await s.tokenRequest({ grant_type: 'client_credentials', scope: 'system/Patient.rs', client_assertion_type: ASSERTION_TYPE, client_assertion: await s.assertion({ ...s.clients.es, clientId: n }) });
+      assert.equal(stranger.status, 401, `client_id ${n}: ${JSON.stringify(stranger.body)}`);
+      const authorize = await fetch(`${s.base}/auth/authorize?client_id=${n}&response_type=code&${n}=x&scope=${n}`, { redirect: 'manual' });
+      assert.ok(authorize.status < 500, `authorize ${n}: ${authorize.status}`);
+      assert.equal((await s.as(n, '/Patient/1001')).status, 401, `bearer ${n}`);
     }
     assertPrototypeUntouched();
   });
