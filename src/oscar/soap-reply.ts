@@ -319,18 +319,97 @@ export function readSoapReply(text: string, schema: SoapSchema, operation: strin
  * beyond Latin-1 (a name in Vietnamese, a typographic quote) is slow in V8 — measured 0.76 ms
  * for a 70 KB page of 50 patients, against 9 µs for the same bytes with Latin-1 names only — so
  * the markup is scanned over the bytes as Latin-1 text and only the text it holds is decoded.
+ * An answer longer than `wholeLength` is scanned a piece of about half that at a time
+ * (WHOLE_LENGTH says why); tests pass a small `wholeLength` to read answers in many pieces.
  */
-export function readSoapBytes(body: Buffer, schema: SoapSchema, operation: string): SoapReply | undefined {
-  return read(body.toString('latin1'), schema, operation, !isAscii(body), body);
+export function readSoapBytes(body: Buffer, schema: SoapSchema, operation: string, wholeLength = WHOLE_LENGTH): SoapReply | undefined {
+  const bytes = !isAscii(body);
+  if (body.length <= wholeLength || hasMarkupDeclarations(body)) return read(body.toString('latin1'), schema, operation, bytes, body);
+  const pieceLength = Math.floor(wholeLength / 2);
+  const reading = startReading();
+  for (let start = 0; start < body.length;) {
+    const end = pieceEnd(body, start, pieceLength);
+    readPiece(reading, body.toString('latin1', start, end), start, schema, bytes, body.subarray(start, end));
+    start = end;
+  }
+  return ending(reading, operation);
+}
+
+/**
+ * How long an answer may be to be read as one string; a longer one is read in pieces of about half
+ * that. V8 places an object larger than kMaxRegularHeapObjectSize (128 KiB; for a Latin-1 string,
+ * 16 bytes of header and its characters) in its large-object space, where each one gets pages of
+ * its own, freshly mapped: measured on the 2-core bench host, making the string of 131,060 bytes
+ * or more cost ~540 µs (page faults) against 7-9 µs up to 131,056, while the same bytes as 64 KiB
+ * pieces cost 7-18 µs whatever the total. A family name many patients share gives a 168 KB answer,
+ * an appointment range 151 KB (bench/results.md, "SOAP answers in pieces"). Below the boundary,
+ * with room to spare, answers are read whole as before: the 50-result page's 71 KB answer too.
+ */
+const WHOLE_LENGTH = 120 * 1024;
+
+const BANG_BYTE = 33;
+const QUESTION_BYTE = 63;
+
+/**
+ * Whether the answer holds `<!` or `<?` (a CDATA section, a comment, a processing instruction, a
+ * declaration or a DTD): inside those a '<' need not start markup, so such an answer is read
+ * whole. Found as the rare byte and the '<' before it: Buffer#indexOf of the two-byte string
+ * scanned every '<' (measured 87 µs for a 169 KB answer, against 3 µs). OSCAR writes none of them
+ * (docs/oscar-contract.md: no XML declaration).
+ */
+function hasMarkupDeclarations(body: Buffer): boolean {
+  for (const c of [BANG_BYTE, QUESTION_BYTE]) {
+    for (let i = body.indexOf(c, 1); i >= 0; i = body.indexOf(c, i + 1)) if (body[i - 1] === LT) return true;
+  }
+  return false;
+}
+
+/**
+ * Where the piece of the answer that starts at `start` ends: just before a '<' that follows a '>'
+ * (between two tags), the last such place at most `length` bytes on, else the first one after that;
+ * the end of the answer when no more than `length` bytes are left or there is no such place. In
+ * well-formed XML without `<!` and `<?` (hasMarkupDeclarations) a '<' only ever starts a tag, so
+ * every tag and every text run lies whole in one piece; the only element split is an empty one,
+ * `<a></a>`, between its tags, which the reader gives the same value either way.
+ */
+function pieceEnd(body: Buffer, start: number, length: number): number {
+  if (body.length - start <= length) return body.length;
+  const before = body.lastIndexOf('><', start + length - 1);
+  if (before >= start) return before + 1;
+  const after = body.indexOf('><', start + length);
+  return after < 0 ? body.length : after + 1;
 }
 
 /** `bytes`: `text` holds UTF-8 bytes, one per character (see `spelled`); `source`: the answer's bytes. */
 function read(text: string, schema: SoapSchema, operation: string, bytes: boolean, source: Buffer | undefined): SoapReply | undefined {
+  const reading = startReading();
+  readPiece(reading, text, 0, schema, bytes, source);
+  return ending(reading, operation);
+}
+
+/** What is read of an answer so far: the elements open (the root frame first) and how many root elements there were. */
+interface Reading {
+  readonly stack: Frame[];
+  roots: number;
+}
+
+function startReading(): Reading {
   const root: Frame = {
     qname: '', name: '', rule: undefined, rules: NO_RULES, layout: NO_LAYOUT, next: 0, slot: -1, slots: undefined, others: undefined, text: '', trailing: 0, nil: false,
   };
-  const stack: Frame[] = [root];
-  let roots = 0;
+  return { stack: [root], roots: 0 };
+}
+
+/**
+ * Reads `text`, the answer from offset `base` on (all of it, or one piece: pieceEnd), into
+ * `reading`. A piece may end after the start tag of an empty element: the element is then read by
+ * its frame, which gives the value the direct read of a field gives. `source`: the same part of
+ * the answer's bytes, so that the offsets in `text` are offsets in it too.
+ */
+function readPiece(reading: Reading, text: string, base: number, schema: SoapSchema, bytes: boolean, source: Buffer | undefined): void {
+  const stack = reading.stack;
+  const root = stack[0]!;
+  let roots = reading.roots;
   let pos = 0;
   // Where the next '&' is, at or after a field's text (-1: none left): found once per reference,
   // not looked for in every field.
@@ -353,7 +432,7 @@ function read(text: string, schema: SoapSchema, operation: string, bytes: boolea
         } else {
           END_TAG.lastIndex = pos;
           const tag = END_TAG.exec(text)?.[1];
-          if (tag === undefined) throw unexpected(pos);
+          if (tag === undefined) throw unexpected(base + pos);
           const close = spelled(tag, bytes);
           pos = END_TAG.lastIndex;
           if (top === root || close !== q) throw new MalformedXmlError(`end tag ${close} does not match`);
@@ -366,14 +445,14 @@ function read(text: string, schema: SoapSchema, operation: string, bytes: boolea
       if (next === BANG || next === QUESTION) {
         if (text.startsWith('<![CDATA[', pos)) {
           const end = text.indexOf(']]>', pos + 9);
-          if (end < 0) throw unexpected(pos);
+          if (end < 0) throw unexpected(base + pos);
           cdata = spelled(text.slice(pos + 9, end), bytes);
           pos = end + 3;
         } else {
           // Comments and processing instructions carry nothing.
           const [open, close] = next === QUESTION ? ['<?', '?>'] : ['<!--', '-->'];
           const end = text.startsWith(open, pos) ? text.indexOf(close, pos + open.length) : -1;
-          if (end < 0) throw unexpected(pos);
+          if (end < 0) throw unexpected(base + pos);
           pos = end + close.length;
           continue;
         }
@@ -400,7 +479,7 @@ function read(text: string, schema: SoapSchema, operation: string, bytes: boolea
           } else {
             START_TAG.lastIndex = pos;
             const m = START_TAG.exec(text);
-            if (!m) throw unexpected(pos);
+            if (!m) throw unexpected(base + pos);
             pos = START_TAG.lastIndex;
             open = spelled(m[1]!, bytes);
             attributes = m[2]!;
@@ -450,9 +529,15 @@ function read(text: string, schema: SoapSchema, operation: string, bytes: boolea
     const tail = isSpace(raw.charCodeAt(raw.length - 1)) ? TRAILING_SPACE.exec(raw) : null;
     top.trailing = tail ? (tail[0].length === raw.length ? top.trailing + piece.length : tail[0].length) : 0;
   }
+  reading.roots = roots;
+}
+
+/** The answer `reading` has read whole. */
+function ending(reading: Reading, operation: string): SoapReply | undefined {
+  const { stack, roots } = reading;
   if (stack.length !== 1 || roots !== 1) throw new MalformedXmlError('the document ends inside an element');
 
-  const envelope = root.others?.Envelope;
+  const envelope = stack[0]!.others?.Envelope;
   const body = isTree(envelope) ? envelope.Body : undefined;
   if (!isTree(body)) return isTree(envelope) && 'Body' in envelope ? { kind: 'return', value: undefined } : undefined;
   const fault = body.Fault;

@@ -7,7 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MalformedXmlError, readSoapBytes, readSoapReply } from '../../src/oscar/soap-reply.js';
-import { readSoapSchema } from '../../src/oscar/soap-schema.js';
+import { readSoapSchema, type SoapSchema } from '../../src/oscar/soap-schema.js';
 
 const JUNO_NS = 'http://v1.soap.external.ws.oscarehr.org/';
 
@@ -256,5 +256,190 @@ describe('what a read record holds in memory', () => {
     const fromBytes = (i: number): unknown => (readSoapBytes(Buffer.from(record(i).replace('<pad>', '<pad>Ễ')), wide, 'getOne') as { value: unknown }).value;
     const ourBytes = heapOf(fromBytes);
     assert.ok(ourBytes < rebuilt * 1.3, `${Math.round(ourBytes / 2000)} B per record read from bytes, ${Math.round(rebuilt / 2000)} B rebuilt`);
+  });
+});
+
+// Answers over PIECE_LENGTH are read a piece at a time, cut between two tags (soap-reply.ts,
+// pieceEnd). Every answer the tests have is read whole and in pieces at many small lengths: the
+// same value, or the same error for one that is not well-formed.
+describe('reading a long answer in pieces', () => {
+  const WHOLE = Number.POSITIVE_INFINITY;
+  const outcome = (body: Buffer, s: SoapSchema, op: string, length: number): unknown => {
+    try {
+      return readSoapBytes(body, s, op, length);
+    } catch (e) {
+      return { threw: (e as Error).constructor.name, message: (e as Error).message };
+    }
+  };
+  // Every length from 16 to 400 bytes, and some longer ones (fixed seed: a failure is reproducible).
+  let seed = 18;
+  const random = (below: number): number => { seed = (seed * 48_271) % 2_147_483_647; return seed % below; };
+  const lengths = [...Array.from({ length: 385 }, (_, i) => 16 + i), ...Array.from({ length: 20 }, () => 401 + random(4000))];
+  const sameInPieces = (body: Buffer, s: SoapSchema, op: string, label: string, every = 1): void => {
+    const whole = outcome(body, s, op, WHOLE);
+    for (const length of lengths.filter((_, i) => i % (body.length > 20_000 ? 16 : every) === 0)) {
+      assert.deepStrictEqual(outcome(body, s, op, length), whole, `${label} in pieces of ${length}`);
+    }
+  };
+
+  // The ways an answer can be broken: cut off (in a tag, in text, between tags), tags crossed,
+  // a stray '<' (an error that names its offset), an undefined reference, text after the root.
+  const broken = (text: string): string[] => {
+    const mid = text.indexOf('><', text.length >> 1) + 1;
+    return [
+      text.slice(0, mid), text.slice(0, mid + 3), text.slice(0, text.length - 5), text.slice(0, (text.length * 2) / 3),
+      text.replace(/<\/soap:Body><\/soap:Envelope>$/, '</soap:Envelope></soap:Body>'),
+      `${text.slice(0, mid)}< ${text.slice(mid)}`, `${text.slice(0, mid)}<a>&bogus;</a>${text.slice(mid)}`, `${text}x`,
+    ];
+  };
+
+  it('gives the same values and errors for the answers of this file', () => {
+    const inners = [
+      '<return><id>1</id><name>Ann</name></return>',
+      '<return><active>true</active><id>9007199254740</id><name>Ann</name><sex>T</sex><status>65</status><updated>2024-03-12T09:00:00-04:00</updated><weight>61.5</weight></return>',
+      '<return><id>1</id><exts><n>1</n></exts></return><return><id>2</id><exts><n>2</n></exts><exts><n>3</n></exts></return><return><id>3</id></return>',
+      '<return>\n <id> 7 </id>\n <name>\n  Ễ&#13;b&#x20;\t</name>\n</return>',
+      '<return><id>1</id><name>é</name><name>Ễ</name></return>',
+      '<return xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><id>1</id><name  >ü</name  ><weight xsi:nil="true"/><ünknown a="ß">Ω</ünknown></return>',
+      '<return><id>1</id><name>   </name><owner><key> \t</key><n>2</n></owner></return>',
+      '<return><id>1</id><name> é&#32; \n</name><owner>ü &amp; <key>Ω&#x20;</key> <n>3</n></owner></return>',
+      '<return><id> 1</id><name>plain ASCII &lt;a&gt; and a longer text &amp; &#233; Nguyễn “Zoë” 😀</name><sex>T</sex><active> 1 </active></return>',
+      '<return><id>1</id><name></name><sex></sex><weight></weight><owner></owner><exts></exts><exts/><status></status></return>', // empty elements
+      '<return><id>1</id><owner><key></key><n></n></owner><name>x</name></return><return></return><return><exts></exts></return>',
+      '<return><id>1</id><unknown></unknown><other a="1"></other><name b=\'>\'>a&gt;b</name></return>',
+    ];
+    for (const op of ['getOne', 'getThings']) {
+      for (const inner of [...inners, inners.join(''), '']) {
+        const text = answer(op, op === 'getOne' ? inner : inner.repeat(3));
+        sameInPieces(Buffer.from(text), schema, op, text);
+        for (const bad of broken(text)) sameInPieces(Buffer.from(bad), schema, op, bad, 5);
+      }
+    }
+    const fault = '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>Données « Ễ »</faultstring></soap:Fault></soap:Body></soap:Envelope>';
+    sameInPieces(Buffer.from(fault), schema, 'getOne', fault);
+  });
+
+  it('gives the same values and errors for what the simulator answers and the wire samples', async () => {
+    const { OscarClient } = await import('../../src/oscar/client.js');
+    const { HttpTransport } = await import('../../src/oscar/http-transport.js');
+    const { startSimulator } = await import('../../src/sim/server.js');
+    const { demoCredentials } = await import('../../src/sim/options.js');
+    const samples = await import('../mappers/wire-samples.js');
+    const sim = await startSimulator();
+    const creds = demoCredentials({});
+    const client = new OscarClient({
+      baseUrl: sim.url, timezone: sim.store.timezone, retries: 0,
+      oauth: { consumerKey: creds.consumerKey, consumerSecret: creds.consumerSecret, token: creds.accessToken, tokenSecret: creds.accessTokenSecret },
+      soap: { userName: creds.soapUserName, password: creds.soapPassword },
+    });
+    const schemas = new Map<string, SoapSchema>();
+    const answers: { path: string; op: string; body: Buffer }[] = [];
+    const send = HttpTransport.prototype.send;
+    HttpTransport.prototype.send = async function (this: InstanceType<typeof HttpTransport>, x) {
+      const reply = await send.call(this, x);
+      if (x.url.search === '?wsdl') schemas.set(x.url.pathname, readSoapSchema(reply.body.toString())!);
+      else if (x.url.pathname.includes('/ws/') && /xml/.test(String(reply.headers['content-type']))) {
+        answers.push({ path: x.url.pathname, op: /Body>\s*<(?:[\w-]+:)?(\w+)/.exec(String(x.body))![1]!, body: reply.body });
+      }
+      return reply;
+    };
+    try {
+      const d = sim.store.data;
+      const patient = d.demographics.find((p) => p.yearOfBirth && p.monthOfBirth && p.dateOfBirth)!;
+      const appt = d.appointments[0]!;
+      const calls: (() => Promise<unknown>)[] = [
+        () => client.soapGetDemographic(patient.demographicNo), () => client.soapGetDemographic(999_999_999),
+        () => client.soapGetDemographic2(patient.demographicNo), () => client.soapGetDemographics(d.demographics.slice(0, 60).map((p) => p.demographicNo)),
+        () => client.soapSearchDemographicsByAttributes({ lastName: patient.lastName }), () => client.soapGetActiveDemographicsAfter(null, ['demographicNo']),
+        () => client.soapGetAppointment2(appt.appointmentNo), () => client.soapGetAppointmentsForPatient2(appt.demographicNo, 0, 50),
+        () => client.soapGetAppointmentsUpdatedAfterDate(0, 50), () => client.soapGetAllergy(d.allergies[0]!.allergyId),
+        () => client.soapGetAllergiesByProgramProviderDemographicDate(d.allergies[0]!.demographicNo, 0, 50),
+        () => client.soapGetPrevention(d.preventions[0]!.id), () => client.soapGetPreventionsByDemographicIdAfter(d.preventions[0]!.demographicNo),
+        () => client.soapGetDocument(d.documents[0]!.documentNo), () => client.soapGetProviders2(null),
+      ];
+      for (const call of calls) await call();
+      sim.faults.add({ match: { path: '/ws/DemographicService' }, mode: 'soapFault', faultString: 'Données « Ễ » & <fault>', times: 1 });
+      await assert.rejects(client.soapGetDemographic(patient.demographicNo));
+    } finally {
+      HttpTransport.prototype.send = send;
+      client.close();
+      await sim.close();
+    }
+    assert.ok(answers.length >= 17 && answers.some((a) => a.body.length > 20_000), `${answers.length} answers recorded`);
+    assert.ok(answers.some((a) => a.body.includes('Fault>')), 'a fault among them');
+    const byOperation = new Map<string, SoapSchema>();
+    for (const s of schemas.values()) for (const op of s.operations) byOperation.set(op, s);
+    for (const { path, op, body } of answers) {
+      const s = schemas.get(path)!;
+      sameInPieces(body, s, op, `${op} (${body.length} bytes)`);
+      for (const bad of broken(body.toString())) sameInPieces(Buffer.from(bad), s, op, `${op} broken`, 5);
+    }
+    for (const [key, sample] of Object.entries(samples).filter(([k]) => k.startsWith('SOAP_'))) {
+      const op = /:(\w+)Response /.exec(sample)![1]!;
+      sameInPieces(Buffer.from(sample), byOperation.get(op)!, op, key);
+      for (const bad of broken(sample)) sameInPieces(Buffer.from(bad), byOperation.get(op)!, op, `${key} broken`, 5);
+    }
+  });
+
+  // An answer whose toString calls for its Latin-1 text are recorded (text fields are decoded as UTF-8 from the bytes).
+  const spied = (text: string): { body: Buffer; calls: unknown[][] } => {
+    const body = Buffer.from(text);
+    const calls: unknown[][] = [];
+    Object.defineProperty(body, 'toString', { value: (...a: unknown[]) => { if (a[0] === 'latin1') calls.push(a); return Buffer.prototype.toString.apply(body, a as []); } });
+    return { body, calls };
+  };
+  const rows = Array.from({ length: 1400 }, (_, i) => `<return><active>true</active><id>${i}</id><name>Nguyễn ${i} &amp; Zoë</name><status>4</status><exts><key>k${i}</key><n>${i}</n></exts><exts></exts></return>`).join('');
+  const long = answer('getThings', rows);
+
+  it('reads an answer longer than 120 KiB a piece of about 60 KiB at a time', () => {
+    assert.ok(long.length > 128 * 1024);
+    const { body, calls } = spied(long);
+    const r = readSoapBytes(body, schema, 'getThings');
+    assert.ok(calls.length >= 2, `${calls.length} pieces`);
+    let at = 0;
+    for (const [encoding, start, end] of calls as [string, number, number][]) {
+      assert.equal(encoding, 'latin1');
+      assert.equal(start, at);
+      assert.ok(end - start <= 60 * 1024 && end - start > 59 * 1024 || end === body.length, `a piece from ${start} to ${end}`);
+      assert.equal(body[end - 1], 0x3e, 'a piece ends with a tag');
+      at = end;
+    }
+    assert.equal(at, body.length);
+    const rowsRead = (r as { value: { id: number; name: string; exts: unknown[] }[] }).value;
+    assert.equal(rowsRead.length, 1400);
+    assert.deepEqual(rowsRead[1399], { active: true, id: 1399, name: 'Nguyễn 1399 & Zoë', status: 4, exts: [{ key: 'k1399', n: 1399 }, null] });
+    assert.deepStrictEqual(r, readSoapReply(long, schema, 'getThings'));
+  });
+
+  it('makes a piece longer than 60 KiB only where it holds no place between two tags', () => {
+    const text = answer('getThings', `<return><id>0</id><name>${'ab'.repeat(50_000)}</name></return>${rows}`);
+    const { body, calls } = spied(text);
+    const r = readSoapBytes(body, schema, 'getThings') as { value: { name: string }[] };
+    const pieces = (calls as [string, number, number][]).map(([, start, end]) => [start, end] as const);
+    // The last place before the long field, then the first one after it; the rest as usual.
+    assert.deepEqual(pieces.slice(0, 2), [[0, body.indexOf('<name>')], [body.indexOf('<name>'), body.indexOf('</name>') + 7]]);
+    assert.ok(pieces.length >= 4 && pieces.slice(2).every(([start, end]) => end - start <= 60 * 1024), `${pieces.length} pieces: ${JSON.stringify(pieces)}`);
+    assert.equal(r.value[0]!.name.length, 100_000);
+    assert.deepStrictEqual(r, readSoapReply(text, schema, 'getThings'));
+  });
+
+  it('reads whole an answer with a comment, a CDATA section or an XML declaration, and one of up to 120 KiB', () => {
+    const variants = [
+      long.replace('<return>', '<!-- a comment --><return>'),
+      long.replace('<name>Nguyễn 9 &amp; Zoë</name>', '<name><![CDATA[Nguyễn 9 & Zoë]]></name>'),
+      `<?xml version="1.0" encoding="UTF-8"?>${long}`,
+      answer('getThings', rows.slice(0, rows.indexOf('<return><active>true</active><id>400<'))),
+    ];
+    const upTo = (length: number): string => { const text = answer('getThings', rows.slice(0, rows.indexOf('<return><active>true</active><id>700<'))); return text + '\n'.repeat(length - Buffer.byteLength(text)); };
+    variants.push(upTo(120 * 1024));
+    const { body, calls } = spied(upTo(120 * 1024 + 1));
+    readSoapBytes(body, schema, 'getThings');
+    assert.equal(calls.length, 3, 'a byte more is read in pieces');
+    for (const text of variants) {
+      const { body, calls } = spied(text);
+      const r = readSoapBytes(body, schema, 'getThings');
+      assert.deepEqual(calls, [['latin1']], text.slice(0, 60));
+      assert.deepStrictEqual(r, readSoapReply(text, schema, 'getThings'));
+    }
   });
 });
