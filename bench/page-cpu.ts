@@ -8,7 +8,9 @@
 //     (cases: 'search page', '$everything', 'Patient read', 'name search' and 'name count': a family
 //     name 113 patients share, a page of 10 and _summary=count; --case=name runs both; 'appointment
 //     search' and 'appointment count': a practitioner's bookings over 360 days, a page of 10 and
-//     _summary=count; --case=appointment runs both)
+//     _summary=count; --case=appointment runs both; 'REST family search' and 'REST family count': the
+//     name search and count of an OSCAR whose SOAP is out of reach, over its REST search (variants
+//     §6 B5, the SOAP WAF map); --case=REST runs both)
 //     [--ab-first] (make DIR's facade first: run an A/B both ways, see below)
 //     [--bytes=FILE] (each answer's bytes to FILE.<case>) [--profile=FILE] (a CPU profile per case)
 //     [--pages=P] (P different search pages in turn)
@@ -19,6 +21,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startSimulator } from '../src/sim/server.js';
 import type { HttpExchange, HttpReply } from '../src/oscar/http-transport.js';
+import { VARIANT_MAPS } from '../scripts/routing-doc/variant-maps.js';
 import { benchClinic } from './lib/clinic.js';
 
 type Product = typeof import('../src/app.js') & typeof import('../src/config.js') & typeof import('../src/logging.js')
@@ -66,19 +69,24 @@ const config = (p: Product) => p.loadConfig({
   CHANGE_POLL_SECONDS: '0', CAPABILITY_DISCOVERY: 'false', OSCAR_GZIP: 'false',
   ...(process.env.VALIDATION_MODE && { VALIDATION_MODE: process.env.VALIDATION_MODE }),
 });
-const facades = await Promise.all(builds.map(async (dir) => {
+/** Each build's facade, over the map of `variant` (VARIANT_MAPS) or assuming everything offered. */
+const facadesOver = (variant?: string) => Promise.all(builds.map(async (dir) => {
   const p = await load(dir);
-  const facade = p.createFacade(config(p), p.connectionFromCredentials(sim.url, credentials), p.createLogger('silent'));
+  const capabilities = variant ? { current: () => VARIANT_MAPS[variant]! } : undefined;
+  const facade = p.createFacade(config(p), p.connectionFromCredentials(sim.url, credentials), p.createLogger('silent'), capabilities && { capabilities });
   await facade.start();
   return { dir, facade, renderBody: p.renderBody };
 }));
+const facades = await facadesOver();
+// Made when a case needs them: the facades of an OSCAR whose SOAP a WAF refuses (variants §6 B5).
+let restFacades: typeof facades | undefined;
 
 // --pages=P: P different pages in turn (benchmark 6 never asks for the same page twice) instead of one.
 const pageCount = Number(opt('pages') ?? 1);
 const pageQuery = (k: number): [string, string][] => [['_id', Array.from({ length: 50 }, (_, i) => 102_000 + 50 * k + i).join(',')], ['_count', '50']];
 const dayFromNow = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const bookingQuery: [string, string][] = [['practitioner', 'Practitioner/999998'], ['date', `ge${dayFromNow(-270)}`], ['date', `lt${dayFromNow(90)}`]];
-const cases: [string, string, [string, string][]][] = [
+const cases: [string, string, [string, string][], ('SOAP WAF')?][] = [
   ['search page', '/Patient', pageQuery(0)],
   ['$everything', '/Patient/1002/$everything', []],
   ['Patient read', '/Patient/1003', []],
@@ -89,13 +97,17 @@ const cases: [string, string, [string, string][]][] = [
   // from the day it is generated), a page of 10 of them.
   ['appointment search', '/Appointment', [...bookingQuery, ['_count', '10']]],
   ['appointment count', '/Appointment', [...bookingQuery, ['_summary', 'count']]],
+  // The name search and count above, over OSCAR's REST search alone.
+  ['REST family search', '/Patient', [['family', 'Desjardins'], ['_count', '10']], 'SOAP WAF'],
+  ['REST family count', '/Patient', [['family', 'Desjardins'], ['_summary', 'count']], 'SOAP WAF'],
 ];
 const cpu = (): number => { const u = process.cpuUsage(); return u.user + u.system; };
 const only = opt('case');
-for (const [name, path, query] of cases) {
+for (const [name, path, query, variant] of cases) {
   if (only && !name.includes(only)) continue;
   const file = name.replace(/\W+/g, '');
-  const runs = facades.map(({ dir, facade, renderBody }) => ({
+  const over = variant ? (restFacades ??= await facadesOver(variant)) : facades;
+  const runs = over.map(({ dir, facade, renderBody }) => ({
     dir, times: [] as number[], pre: [] as number[], post: [] as number[], bytes: Buffer.alloc(0) as Buffer,
     turn: 0,
     async once(): Promise<Buffer> {
@@ -141,5 +153,5 @@ for (const [name, path, query] of cases) {
     process.stdout.write(`${name.padEnd(13)} ${r.dir.padEnd(10)} ${r.bytes.length} bytes: CPU min ${r.times[0]} µs, median ${r.times[r.times.length >> 1]} µs (n=${n})${same}; before the first OSCAR send min ${r.pre[0]} median ${r.pre[r.pre.length >> 1]}, after the last answer min ${r.post[0]} median ${r.post[r.post.length >> 1]} µs\n`);
   }
 }
-for (const { facade } of facades) await facade.close(0);
+for (const { facade } of [...facades, ...(restFacades ?? [])]) await facade.close(0);
 await sim.close();

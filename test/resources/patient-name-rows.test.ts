@@ -7,12 +7,14 @@ import type { Bundle, BundleEntry, Patient } from 'fhir/r4.js';
 import { createRouter, parseSearch, type FhirResponse, type SearchClause } from '../../src/fhir/index.js';
 import { createLogger } from '../../src/logging.js';
 import type { OscarClient } from '../../src/oscar/client.js';
-import type { DemographicTransfer } from '../../src/oscar/types.js';
+import type { DemographicSearchResult, DemographicTransfer } from '../../src/oscar/types.js';
 import { DEFAULT_SEARCH_LIMITS } from '../../src/resources/deps.js';
 import { defaultMappingConfig } from '../../src/resources/mapping-config.js';
-import { patientFromSoap, soapNameParts } from '../../src/resources/patient/mapper.js';
+import { patientFromSoap, soapNameParts, type NameParts } from '../../src/resources/patient/mapper.js';
+import { patientFromSearchRow, searchRowNameParts } from '../../src/resources/patient/rest-mapper.js';
 import { PATIENT_SEARCH_PARAMS } from '../../src/resources/patient/search-params.js';
 import { patientMatches, rowMatchesNames } from '../../src/resources/patient/search.js';
+import type { RouteChoice } from '../../src/routing/routes.js';
 import { ProviderDirectory } from '../../src/resources/provider-directory.js';
 import { buildRegistry } from '../../src/resources/registry.js';
 
@@ -39,6 +41,9 @@ const VALUES = [
   'de la', 'x', ' ', 'a,b', 'roy,smith', 'zz,jean',
 ];
 
+/** Routes of an OSCAR whose SOAP is out of reach: Patient searches go to its REST search. */
+const REST_SEARCH = { option: (key: string) => (key === 'Patient.search-type' ? 'rest-search' : undefined), limits: () => ({}) } as unknown as RouteChoice;
+
 const pairsOf = (name: string, modifier: string, value: string): [string, string][] => [[`${name}${modifier}`, value]];
 const SPEC = { type: 'Patient', searchParams: PATIENT_SEARCH_PARAMS };
 
@@ -52,34 +57,58 @@ function transfers(): DemographicTransfer[] {
   return out;
 }
 
+/** Over every search of the names and values above: the match on the row answers as the one on the mapped Patient. */
+function assertSameAnswers(rows: readonly object[], mapped: readonly Patient[], parts: readonly NameParts[]): { searches: number; yes: number; no: number } {
+  let yes = 0;
+  let no = 0;
+  let searches = 0;
+  for (const name of ['family', 'given', 'name']) for (const modifier of ['', ':exact', ':contains', ':missing']) {
+    for (const value of modifier === ':missing' ? ['true', 'false'] : VALUES) {
+      let clauses: SearchClause[];
+      try {
+        clauses = parseSearch(SPEC, pairsOf(name, modifier, value), { timezone: TZ }).clauses;
+      } catch {
+        continue; // refused as bad input (e.g. a blank value, a modifier the parameter lacks): no search to compare
+      }
+      searches++;
+      for (let i = 0; i < rows.length; i++) {
+        const expected = clauses.every((c) => patientMatches(mapped[i]!, c, TZ));
+        const actual = rowMatchesNames(parts[i]!, clauses);
+        assert.equal(actual, expected, `${name}${modifier}=${JSON.stringify(value)} on ${JSON.stringify(rows[i])}`);
+        if (expected) yes++; else no++;
+      }
+    }
+  }
+  return { searches, yes, no };
+}
+
+/** REST search rows of the same names (null where OSCAR's JSON has no value), with the columns the mapper reads beside them. */
+function searchRows(): DemographicSearchResult[] {
+  const out: DemographicSearchResult[] = [];
+  let n = 1;
+  for (const lastName of LAST) for (const firstName of FIRST) {
+    out.push({
+      demographicNo: n++, lastName: lastName ?? null, firstName: firstName ?? null, chartNo: null, sex: 'F', dob: null, providerNo: null,
+      providerName: null, rosterStatus: null, patientStatus: 'AC', phone: null, hin: null, remoteFacilityId: null, formattedDOB: '1970-01-02',
+    });
+  }
+  return out;
+}
+
 describe('Patient name match on the OSCAR row', () => {
   it('answers as the match on the mapped Patient, for every name and value', () => {
     const rows = transfers();
-    const mapped = rows.map((t) => patientFromSoap(t, cfg));
-    const parts = rows.map((t) => soapNameParts(t));
-    let yes = 0;
-    let no = 0;
-    let searches = 0;
-    for (const name of ['family', 'given', 'name']) for (const modifier of ['', ':exact', ':contains', ':missing']) {
-      for (const value of modifier === ':missing' ? ['true', 'false'] : VALUES) {
-        let clauses: SearchClause[];
-        try {
-          clauses = parseSearch(SPEC, pairsOf(name, modifier, value), { timezone: TZ }).clauses;
-        } catch {
-          continue; // refused as bad input (e.g. a blank value, a modifier the parameter lacks): no search to compare
-        }
-        searches++;
-        for (let i = 0; i < rows.length; i++) {
-          const expected = clauses.every((c) => patientMatches(mapped[i]!, c, TZ));
-          const actual = rowMatchesNames(parts[i]!, clauses);
-          assert.equal(actual, expected, `${name}${modifier}=${JSON.stringify(value)} on ${JSON.stringify(rows[i])}`);
-          if (expected) yes++; else no++;
-        }
-      }
-    }
+    const { searches, yes, no } = assertSameAnswers(rows, rows.map((t) => patientFromSoap(t, cfg)), rows.map((t) => soapNameParts(t)));
     // Not a comparison of nothing: many searches, both answers many times.
     assert.ok(searches > 300, `${searches} searches`);
     assert.ok(yes > 2000 && no > 20_000, `${yes} matches, ${no} not`);
+  });
+
+  it('answers as the match on the Patient mapped from a REST search row (no middle names), for every name and value', () => {
+    const rows = searchRows();
+    const { searches, yes, no } = assertSameAnswers(rows, rows.map((r) => patientFromSearchRow(r, cfg)), rows.map((r) => searchRowNameParts(r)));
+    assert.ok(searches > 300, `${searches} searches`);
+    assert.ok(yes > 1500 && no > 20_000, `${yes} matches, ${no} not`);
   });
 
   it('answers the cases written out here', () => {
@@ -99,21 +128,31 @@ describe('Patient name match on the OSCAR row', () => {
   });
 });
 
-describe('Patient search by names alone maps the returned page only', () => {
+// Over SOAP (searchDemographicsByAttributes) and over OSCAR's REST search alone (variants §6 B5).
+for (const over of ['SOAP', 'REST'] as const) describe(`Patient search by names alone maps the returned page only, over ${over}`, () => {
   // 30 rows of the family OSCAR brings back (its LIKE is broader: one is a "Desjardins" only to OSCAR).
   const ROWS: DemographicTransfer[] = Array.from({ length: 30 }, (_, i) => ({
     demographicNo: 500 + i, lastName: i === 7 ? 'Des_jardins' : i % 2 ? 'DESJARDINS' : 'Desjardins-Roy', firstName: i % 3 ? 'Marie' : 'Jean',
     sex: i % 2 ? 'F' : 'M', yearOfBirth: '1970', monthOfBirth: '01', dateOfBirth: String(1 + i), patientStatus: 'AC',
   }));
 
+  /** The same patient as OSCAR's REST search answers it (contract 3.7). */
+  const restRow = (t: DemographicTransfer): DemographicSearchResult => ({
+    demographicNo: t.demographicNo!, lastName: t.lastName ?? null, firstName: t.firstName ?? null, chartNo: null, sex: t.sex ?? null, dob: null,
+    providerNo: null, providerName: null, rosterStatus: null, patientStatus: t.patientStatus ?? null, phone: null, hin: null, remoteFacilityId: null,
+    formattedDOB: `${t.yearOfBirth}-${t.monthOfBirth}-${t.dateOfBirth!.padStart(2, '0')}`,
+  });
+
   function setup(): { get: (url: string) => Promise<FhirResponse>; mapped: () => number[] } {
     const read = new Set<number>();
-    // A row counts as mapped once its birth year is read: the mapper reads it, the name match does not.
-    const watched = ROWS.map((t) => new Proxy(t, { get: (o, k) => { if (k === 'yearOfBirth') read.add(o.demographicNo!); return (o as Record<string | symbol, unknown>)[k]; } }));
-    const known: Partial<OscarClient> = { soapSearchDemographicsByAttributes: async () => watched, soapGetProviders2: async () => [] };
+    // A row counts as mapped once its birth date is read: the mapper reads it, the name match does not.
+    const watch = <T extends { demographicNo?: number }>(row: T, column: string): T => new Proxy(row, { get: (o, k) => { if (k === column) read.add(o.demographicNo!); return (o as Record<string | symbol, unknown>)[k]; } });
+    const known: Partial<OscarClient> = over === 'SOAP'
+      ? { soapSearchDemographicsByAttributes: async () => ROWS.map((t) => watch(t, 'yearOfBirth')), soapGetProviders2: async () => [] }
+      : { restSearchDemographics: async () => ({ offset: 0, limit: 0, total: ROWS.length, timestamp: 0, query: null, content: ROWS.map(restRow).map((r) => watch(r, 'formattedDOB')) }), soapGetProviders2: async () => [] };
     const oscar = new Proxy(known, { get: (t, k) => (t as Record<string | symbol, unknown>)[k] ?? (async () => []) }) as OscarClient;
     const registry = buildRegistry(
-      { oscar, mapping: cfg, providers: new ProviderDirectory(oscar), baseUrl: 'http://x/fhir', limits: DEFAULT_SEARCH_LIMITS },
+      { oscar, mapping: cfg, providers: new ProviderDirectory(oscar), baseUrl: 'http://x/fhir', limits: DEFAULT_SEARCH_LIMITS, ...(over === 'REST' && { routes: REST_SEARCH }) },
       { mode: 'strict', logger: createLogger('silent') },
     );
     const router = createRouter({ registry, baseUrl: 'http://x/fhir', timezone: TZ });

@@ -68,7 +68,7 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
   async function search(_ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<Patient>> {
     if (chosen(deps.routes, 'Patient.search-type') === 'rest-search') {
       const found = await restPatientSearch(s, deps);
-      return { resources: found, unpaged: true, finish: (p) => tagSubsetted(tagFidelity(p, deps.baseUrl, FIDELITY_CODES.demographicSearchRow)) as Patient };
+      return { ...found, unpaged: true, finish: (p) => tagSubsetted(tagFidelity(p, deps.baseUrl, FIDELITY_CODES.demographicSearchRow)) as Patient };
     }
     const plan = planPatientSearch(s, mapping, deps.limits, {
       chartNumbers: ['with-chart-numbers', 'juno-chart-numbers'].includes(chosen(deps.routes, 'Patient.search.identifier')),

@@ -95,7 +95,7 @@ export function patientFromSoap(t: DemographicTransfer | DemographicTransfer2, c
 export interface NameParts { family?: string; given: string[] }
 
 /** Blank parts already dropped (nonBlank): the middle names are split into given names of their own. */
-function namePartsOf(lastName: string | undefined, firstName: string | undefined, middleNames: string | undefined): NameParts {
+export function namePartsOf(lastName: string | undefined, firstName: string | undefined, middleNames: string | undefined): NameParts {
   return { family: lastName, given: [firstName, ...(middleNames ? middleNames.split(/\s+/) : [])].filter((g): g is string => !!g) };
 }
 

@@ -7,7 +7,7 @@ import type { MappingConfig } from '../mapping-config.js';
 import { restDay, restStamp } from '../oscar-dates.js';
 import { personDisplay } from '../references.js';
 import { nonBlank } from '../without-empty.js';
-import { buildPatient, DEMO_CELL, type PatientMappingOptions } from './mapper.js';
+import { buildPatient, DEMO_CELL, namePartsOf, type NameParts, type PatientMappingOptions } from './mapper.js';
 
 function extValue(extras: readonly DemographicExtTo1[] | null | undefined, key: string): string | undefined {
   return nonBlank((extras ?? []).find((e) => e.key === key)?.value);
@@ -67,4 +67,13 @@ export function patientFromSearchRow(r: DemographicSearchResult, cfg: MappingCon
     providerNo: nonBlank(r.providerNo),
     providerDisplay: providerDisplayOf(r.providerName),
   }, cfg);
+}
+
+/**
+ * A search row's official name parts without mapping the row: its last and first names read as
+ * patientFromSearchRow reads them (the row has no middle names), made into parts by the code
+ * buildPatient uses, so a name search can test a row before mapping it (search-match.ts rowMatchesNames).
+ */
+export function searchRowNameParts(r: DemographicSearchResult): NameParts {
+  return namePartsOf(nonBlank(r.lastName), nonBlank(r.firstName), undefined);
 }

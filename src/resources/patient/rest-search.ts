@@ -2,11 +2,12 @@
 // /demographics/search` (contract 3.1, 3.6) takes one mode and one term per call, and answers
 // summary rows (DemographicSearchResult, contract 3.7). A plan picks at most two calls that
 // return a superset of the matches (design principle 5); every criterion is then applied in
-// memory to the rows mapped by patientFromSearchRow. Criteria the rows cannot decide (email,
+// memory: name, family and given on the rows (search-match.ts rowMatchesNames), the others on the
+// rows mapped by patientFromSearchRow. Criteria the rows cannot decide (email,
 // city, province, phone, _lastUpdated) are SOAP-only in the routing table, so they never get here.
 import type { Patient } from 'fhir/r4.js';
 import {
-  tooCostly, type DateClause, type ParsedSearch, type SearchClause, type StringClause, type TokenCandidate, type TokenClause,
+  rowMatches, tooCostly, type DateClause, type ParsedSearch, type SearchClause, type SearchResult, type StringClause, type TokenCandidate, type TokenClause,
 } from '../../fhir/index.js';
 import { matchesToken } from '../../fhir/index.js';
 import type { DemographicSearchParams } from '../../oscar/client.js';
@@ -15,8 +16,8 @@ import type { ResourceDeps } from '../deps.js';
 import { isLocalSystem, localSystem, type MappingConfig } from '../mapping-config.js';
 import { HEALTH_CARD_INPUT_ALIASES, HEALTH_CARD_SYSTEMS } from './health-card-systems.js';
 import { hcTypeForSystem } from './mapper.js';
-import { patientFromSearchRow } from './rest-mapper.js';
-import { APOSTROPHES, identifierCandidates, patientMatches } from './search-match.js';
+import { patientFromSearchRow, searchRowNameParts } from './rest-mapper.js';
+import { APOSTROPHES, identifierCandidates, isNameClause, patientMatches, rowMatchesNames } from './search-match.js';
 import { MAX_UPSTREAM_CALLS } from './search-plan.js';
 
 type Mode = DemographicSearchParams['type'];
@@ -104,14 +105,18 @@ export function planRestPatientSearch(s: ParsedSearch, cfg: MappingConfig): Look
 const CARD_SYSTEMS = [...new Set([...Object.values(HEALTH_CARD_SYSTEMS), ...Object.keys(HEALTH_CARD_INPUT_ALIASES)])];
 
 /** Whether a row, mapped to `p`, satisfies a clause; an identifier also matches the row's health number under any province. */
-function rowMatches(row: DemographicSearchResult, p: Patient, clause: SearchClause, cfg: MappingConfig): boolean {
+function rowMeets(row: DemographicSearchResult, p: Patient, clause: SearchClause, cfg: MappingConfig): boolean {
   if (clause.name !== 'identifier' || !row.hin) return patientMatches(p, clause, cfg.timezone);
   const cards: TokenCandidate[] = [...CARD_SYSTEMS, localSystem(cfg, 'healthCard')].map((system) => ({ system, value: row.hin! }));
   return matchesToken(clause as TokenClause, [...identifierCandidates(p), ...cards]);
 }
 
-/** Runs the plan and keeps the rows that meet every criterion, as SUBSETTED-to-be Patients in demographic-number order. */
-export async function restPatientSearch(s: ParsedSearch, deps: ResourceDeps): Promise<Patient[]> {
+/**
+ * Runs the plan and keeps the rows that meet every criterion, in demographic-number order: as
+ * Patients, or as rows mapped a page at a time (registry.ts rowMatches) when the names decided
+ * every match on the rows.
+ */
+export async function restPatientSearch(s: ParsedSearch, deps: ResourceDeps): Promise<Pick<SearchResult<Patient>, 'resources' | 'rows'>> {
   const { oscar, mapping, limits: { upstreamRows } } = deps;
   const lookups = planRestPatientSearch(s, mapping);
   // active=true alone narrows OSCAR's own search too (contract 3.6); otherwise every status.
@@ -119,11 +124,20 @@ export async function restPatientSearch(s: ParsedSearch, deps: ResourceDeps): Pr
   const answers = await Promise.all(lookups.map((l) => oscar.restSearchDemographics({ ...l, active: activeOnly, startIndex: 0, itemsToReturn: upstreamRows + 1 })));
   if (answers.some((a) => a.content.length > upstreamRows)) throw tooCostly(`more than ${upstreamRows} patients match in OSCAR: add criteria to narrow the search`);
   const seen = new Set<number>();
-  const rows = answers.flatMap((a) => a.content)
+  const fetched = answers.flatMap((a) => a.content)
     .filter((r) => !seen.has(r.demographicNo) && seen.add(r.demographicNo))
     .sort((a, b) => a.demographicNo - b.demographicNo);
-  return rows.flatMap((row) => {
-    const p = patientFromSearchRow(row, mapping);
-    return s.clauses.every((c) => rowMatches(row, p, c, mapping)) ? [p] : [];
-  });
+  // A row whose name cannot match is not mapped: the row holds every name the mapped Patient has
+  // (searchRowNameParts), and OSCAR's Name search is a superset (a start of the value, `,first`).
+  const named = s.clauses.some(isNameClause);
+  const rows = named ? fetched.filter((r) => rowMatchesNames(searchRowNameParts(r), s.clauses)) : fetched;
+  const toPatient = (row: DemographicSearchResult): Patient => patientFromSearchRow(row, mapping);
+  if (s.clauses.every(isNameClause)) return { resources: [], rows: rowMatches(rows, toPatient) };
+  const rest = named ? s.clauses.filter((c) => !isNameClause(c)) : s.clauses;
+  return {
+    resources: rows.flatMap((row) => {
+      const p = toPatient(row);
+      return rest.every((c) => rowMeets(row, p, c, mapping)) ? [p] : [];
+    }),
+  };
 }
