@@ -42,7 +42,9 @@ const reason = (e: unknown): string => {
   // docs/oscar-redirects.md: where OSCAR redirects, and the setting to change.
   if (err.kind === 'redirect') return `OSCAR redirects (HTTP ${err.status ?? '?'}${err.to ? ` to ${err.to}` : ''}); ${err.hint ?? ''}`;
   // An https:// proxy whose own certificate was refused (docs/proxy.md §4): no HTTP answer from it at all.
-  if (err.reason === 'proxy' && !err.code?.startsWith('HTTP ')) return `TLS with the proxy ${err.proxy ?? ''} failed (${err.code ?? '?'}): Node does not trust its certificate for its name; a private CA goes in NODE_EXTRA_CA_CERTS`;
+  if (err.reason === 'proxy' && !err.code?.startsWith('HTTP ')) {
+    return `TLS with the proxy ${err.proxy ?? ''} failed (${err.code ?? '?'}): Node does not trust its certificate for its name; trust the CA that issued it for the proxy alone with OSCAR_PROXY_CA_FILE (clinics file: the clinic's "oscar"."proxyCaFile"), or pin that certificate with OSCAR_PROXY_TLS_FINGERPRINT ("proxyTlsFingerprint"); docs/proxy.md`;
+  }
   if (err.reason === 'proxy') return `the proxy ${err.proxy ?? ''} answered ${err.code ?? '?'}: check OSCAR_PROXY / HTTPS_PROXY, its user and password, and that it allows OSCAR's host and port`;
   if (err.reason === 'tls') return `TLS with OSCAR failed: ${err.code}; see docs/oscar-tls.md`;
   return err.hint ?? err.reason ?? err.name ?? 'error';

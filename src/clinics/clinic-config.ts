@@ -20,6 +20,8 @@ const FIELD_OF: Record<string, string> = {
   OSCAR_CREDENTIALS_FILE: 'oscar.credentialsFile',
   OSCAR_CA_FILE: 'oscar.caFile',
   OSCAR_TLS_FINGERPRINT: 'oscar.tlsFingerprint',
+  OSCAR_PROXY_CA_FILE: 'oscar.proxyCaFile',
+  OSCAR_PROXY_TLS_FINGERPRINT: 'oscar.proxyTlsFingerprint',
   OSCAR_TIMEZONE: 'timezone',
   MAPPING_CONFIG_FILE: 'mappingFile',
   SMART_CLIENTS_FILE: 'smartClientsFile',
@@ -91,6 +93,8 @@ function clinicEnv(entry: ClinicEntry, env: Env, publicUrl: string, problems: st
   if (entry.oscar.credentialsFile) e.OSCAR_CREDENTIALS_FILE = entry.oscar.credentialsFile;
   if (entry.oscar.caFile) e.OSCAR_CA_FILE = entry.oscar.caFile;
   if (entry.oscar.tlsFingerprint) e.OSCAR_TLS_FINGERPRINT = [entry.oscar.tlsFingerprint].flat().join(',');
+  if (entry.oscar.proxyCaFile) e.OSCAR_PROXY_CA_FILE = entry.oscar.proxyCaFile;
+  if (entry.oscar.proxyTlsFingerprint) e.OSCAR_PROXY_TLS_FINGERPRINT = [entry.oscar.proxyTlsFingerprint].flat().join(',');
   for (const [field, name] of Object.entries(SECRET_FIELDS) as [SecretField, string][]) {
     const ref = entry.oscar[field];
     if (!ref) continue;

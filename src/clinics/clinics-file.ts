@@ -29,6 +29,10 @@ export type OscarEntry = {
   caFile?: string;
   /** OSCAR_TLS_FINGERPRINT of this clinic's OSCAR: one fingerprint, or several during a rotation. */
   tlsFingerprint?: string | string[];
+  /** OSCAR_PROXY_CA_FILE of this clinic: CA certificates (PEM) trusted for its https:// proxy's own certificate (docs/proxy.md §2). */
+  proxyCaFile?: string;
+  /** OSCAR_PROXY_TLS_FINGERPRINT of this clinic: the https:// proxy's certificate, one fingerprint or several. */
+  proxyTlsFingerprint?: string | string[];
 } & Partial<Record<SecretField, SecretRef>>;
 
 /** A simulated OSCAR started with the deployment (src/sim), with a synthetic clinic of its own. */
@@ -61,7 +65,7 @@ export interface ClinicEntry {
 const CLINIC_ID = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const CLINIC_KEYS = ['id', 'oscar', 'timezone', 'mappingFile', 'smartClientsFile', 'smartSigningKeyFile', 'opsToken', 'externalIssuer'];
 const ISSUER_KEYS = ['issuer', 'jwksUrl', 'tokenUrl', 'authorizeUrl'];
-const OSCAR_KEYS = ['url', 'credentialsFile', 'caFile', 'tlsFingerprint', ...Object.keys(SECRET_FIELDS)];
+const OSCAR_KEYS = ['url', 'credentialsFile', 'caFile', 'tlsFingerprint', 'proxyCaFile', 'proxyTlsFingerprint', ...Object.keys(SECRET_FIELDS)];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 type Json = Record<string, unknown>;
@@ -106,12 +110,12 @@ function externalIssuer(v: unknown, where: string, problems: string[]): External
   return { issuer, jwksUrl, ...(tokenUrl && { tokenUrl }), ...(authorizeUrl && { authorizeUrl }) };
 }
 
-/** tlsFingerprint: one fingerprint, or several during a certificate change (checked as OSCAR_TLS_FINGERPRINT). */
-function fingerprints(v: unknown, where: string, problems: string[]): string | string[] | undefined {
+/** tlsFingerprint, proxyTlsFingerprint (`key`): one fingerprint, or several during a certificate change (checked as OSCAR_TLS_FINGERPRINT). */
+function fingerprints(v: unknown, key: string, where: string, problems: string[]): string | string[] | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'string' && v.trim() !== '') return v;
   if (Array.isArray(v) && v.length > 0 && v.every((f) => typeof f === 'string' && f.trim() !== '')) return v as string[];
-  problems.push(`${where}: tlsFingerprint must be a SHA-256 fingerprint or an array of them`);
+  problems.push(`${where}: ${key} must be a SHA-256 fingerprint or an array of them`);
   return undefined;
 }
 
@@ -148,14 +152,17 @@ function clinicEntry(raw: unknown, where: string, problems: string[]): ClinicEnt
   const url = text(o, 'url', `${at}: oscar`, problems, true);
   const credentialsFile = text(o, 'credentialsFile', `${at}: oscar`, problems, false);
   const caFile = text(o, 'caFile', `${at}: oscar`, problems, false);
-  const tlsFingerprint = fingerprints(o.tlsFingerprint, `${at}: oscar`, problems);
+  const tlsFingerprint = fingerprints(o.tlsFingerprint, 'tlsFingerprint', `${at}: oscar`, problems);
+  const proxyCaFile = text(o, 'proxyCaFile', `${at}: oscar`, problems, false);
+  const proxyTlsFingerprint = fingerprints(o.proxyTlsFingerprint, 'proxyTlsFingerprint', `${at}: oscar`, problems);
   const secrets: Partial<Record<SecretField, SecretRef>> = {};
   for (const field of Object.keys(SECRET_FIELDS) as SecretField[]) {
     const ref = secretRef(o[field], `${at}: oscar.${field}`, problems);
     if (ref) secrets[field] = ref;
   }
   if (url === undefined || timezone === undefined) return undefined;
-  return { ...common, timezone, oscar: { url, ...(credentialsFile && { credentialsFile }), ...(caFile && { caFile }), ...(tlsFingerprint && { tlsFingerprint }), ...secrets } };
+  return { ...common, timezone, oscar: { url, ...(credentialsFile && { credentialsFile }), ...(caFile && { caFile }), ...(tlsFingerprint && { tlsFingerprint }),
+    ...(proxyCaFile && { proxyCaFile }), ...(proxyTlsFingerprint && { proxyTlsFingerprint }), ...secrets } };
 }
 
 /** The clinics of a clinics file's JSON text; problems are appended (`name` says which file). */

@@ -115,6 +115,8 @@ export class HttpTransport {
   /** The exchanges' deadlines, on one timer (guard/deadlines.ts). */
   private readonly deadlines = new Deadlines();
   private readonly proxy: ProxySettings | undefined;
+  /** How an https:// proxy's own certificate is verified (OSCAR_PROXY_CA_FILE…; undefined: Node's defaults). */
+  private readonly proxyTls: TlsPlan | undefined;
   private readonly redirectsAreErrors: boolean;
 
   constructor(opts: HttpTransportOptions = {}) {
@@ -123,6 +125,8 @@ export class HttpTransport {
     this.maxBodyBytes = opts.maxBodyBytes ?? 256 * 1024 * 1024;
     this.acceptEncoding = opts.gzip === false ? 'identity' : 'gzip';
     this.proxy = opts.proxy;
+    // Built once: the secure context of Node's roots and the proxy's CA file serves every origin's sockets to the proxy.
+    this.proxyTls = tlsPlanFor(opts.proxy?.trust);
     this.trust = opts.tls;
   }
 
@@ -241,7 +245,7 @@ export class HttpTransport {
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
     if (via && url.protocol === 'https:') return this.tunnel(pool, via, host, port);
     const socket = via
-      ? toProxy(via)
+      ? this.toProxy(via)
       : url.protocol === 'https:'
         ? this.secure(pool, { host, port, ...(net.isIP(host) === 0 && { servername: host }) })
         : net.connect({ host, port });
@@ -259,7 +263,7 @@ export class HttpTransport {
    * error naming the proxy and its status. The socket is then used like a direct one.
    */
   private tunnel(pool: Pool, via: ProxyRoute, host: string, port: number): Connection {
-    const raw = toProxy(via);
+    const raw = this.toProxy(via);
     raw.setNoDelay(true);
     const c: Connection = { socket: raw, pool, exchange: undefined, ready: false };
     pool.all.add(c);
@@ -304,11 +308,17 @@ export class HttpTransport {
    * (tls-trust.ts: OSCAR_CA_FILE, OSCAR_TLS_FINGERPRINT; Node's defaults without them).
    */
   private secure(pool: Pool, options: tls.ConnectionOptions): tls.TLSSocket {
-    const socket = tls.connect({ ...options, ...pool.tls?.options });
-    // Before the request's write: the bytes written wait for the handshake, and go only once this accepts.
-    const check = pool.tls?.check;
-    if (check) socket.once('secureConnect', () => { const refused = check(socket); if (refused) socket.destroy(refusal(refused)); });
-    return socket;
+    return verified(options, pool.tls, "OSCAR's");
+  }
+
+  /**
+   * A socket to the proxy: plain TCP for an http:// proxy; for an https:// one, TLS verified
+   * against Node's roots and the proxy's name, or as OSCAR_PROXY_CA_FILE / OSCAR_PROXY_TLS_FINGERPRINT
+   * say (docs/proxy.md §2), before the CONNECT or the request is released.
+   */
+  private toProxy(via: ProxyRoute): net.Socket {
+    if (!via.tls) return net.connect({ host: via.host, port: via.port });
+    return verified({ host: via.host, port: via.port, ...(net.isIP(via.host) === 0 && { servername: via.host }) }, this.proxyTls, 'the proxy\'s');
   }
 
   /** The events of a connection's socket once it carries exchanges. */
@@ -401,13 +411,13 @@ export class HttpTransport {
   }
 }
 
-/**
- * A socket to the proxy: plain TCP for an http:// proxy; for an https:// one, TLS verified as any
- * public server's (Node's roots, the proxy's name), before the CONNECT or the request is released.
- */
-function toProxy(via: ProxyRoute): net.Socket {
-  if (!via.tls) return net.connect({ host: via.host, port: via.port });
-  return tls.connect({ host: via.host, port: via.port, ...(net.isIP(via.host) === 0 && { servername: via.host }) });
+/** A TLS socket verified as `plan` says (tls-trust.ts; Node's defaults without one). */
+function verified(options: tls.ConnectionOptions, plan: TlsPlan | undefined, whose: string): tls.TLSSocket {
+  const socket = tls.connect({ ...options, ...plan?.options });
+  // Before the request's write: the bytes written wait for the handshake, and go only once this accepts.
+  const check = plan?.check;
+  if (check) socket.once('secureConnect', () => { const refused = check(socket); if (refused) socket.destroy(refusal(refused, whose)); });
+  return socket;
 }
 
 /**

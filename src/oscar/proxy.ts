@@ -3,6 +3,7 @@
 // the rules curl and Node's own NODE_USE_ENV_PROXY apply), and the route of one origin, decided
 // once per origin by the transport (http-transport.ts) when it opens that origin's pool.
 import net from 'node:net';
+import { trustFrom, type OscarTrust } from './tls-trust.js';
 
 /** The proxy settings for OSCAR; plain data (held by the configuration). */
 export interface ProxySettings {
@@ -12,6 +13,12 @@ export interface ProxySettings {
   https?: string;
   /** NO_PROXY entries: origins reached directly even when a proxy is set. */
   noProxy: string[];
+  /**
+   * Certificates trusted for an https:// proxy's own TLS beyond Node's roots (OSCAR_PROXY_CA_FILE,
+   * OSCAR_PROXY_TLS_FINGERPRINT; docs/proxy.md §2): for the connection to the proxy alone, never
+   * for OSCAR's TLS inside the tunnel nor any other connection.
+   */
+  trust?: OscarTrust;
 }
 
 /** How the transport reaches one origin through a proxy. */
@@ -70,17 +77,42 @@ const noProxyFrom = (env: Env): string[] => (firstSet(env, ['no_proxy', 'NO_PROX
  * The proxy settings for an OSCAR at `oscarUrl`, from OSCAR_PROXY (a URL, or "none" to ignore the
  * environment) or else the environment's proxy variables; undefined when OSCAR is reached directly
  * whatever its host. Only the variable that applies to OSCAR's scheme is read and checked: a
- * proxy variable set for other programs cannot stop the facade.
+ * proxy variable set for other programs cannot stop the facade. OSCAR_PROXY_CA_FILE and
+ * OSCAR_PROXY_TLS_FINGERPRINT (the proxy's certificate) are read only with an https:// proxy.
  */
 export function proxySettingsFrom(env: Env, oscarUrl: string, problems: string[]): ProxySettings | undefined {
   const scheme = oscarUrl.startsWith('https:') ? 'https' : 'http';
   const explicit = env.OSCAR_PROXY?.trim();
-  if (explicit?.toLowerCase() === 'none') return undefined;
-  const set = explicit ? { name: 'OSCAR_PROXY', value: explicit } : firstSet(env, scheme === 'https' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']);
-  if (!set) return undefined;
-  const url = proxyUrl(set.name, set.value, problems);
+  const set = explicit?.toLowerCase() === 'none' ? undefined
+    : explicit ? { name: 'OSCAR_PROXY', value: explicit } : firstSet(env, scheme === 'https' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']);
+  const url = set && proxyUrl(set.name, set.value, problems);
+  const trust = proxyTrustFrom(env, set && url === undefined ? 'bad' : url, problems);
   if (url === undefined) return undefined;
-  return { [scheme]: url, noProxy: noProxyFrom(env) };
+  return { [scheme]: url, noProxy: noProxyFrom(env), ...(trust && { trust }) };
+}
+
+const PROXY_TRUST = { caFile: 'OSCAR_PROXY_CA_FILE', fingerprint: 'OSCAR_PROXY_TLS_FINGERPRINT' };
+
+/**
+ * OSCAR_PROXY_CA_FILE and OSCAR_PROXY_TLS_FINGERPRINT for the proxy `proxy` (OSCAR's, checked;
+ * 'bad' when its URL was refused, so only that is reported): refused when OSCAR is reached
+ * directly or through an http:// proxy, where there is no proxy certificate to verify.
+ */
+function proxyTrustFrom(env: Env, proxy: string | undefined, problems: string[]): OscarTrust | undefined {
+  const caFile = env.OSCAR_PROXY_CA_FILE?.trim();
+  const fingerprints = env.OSCAR_PROXY_TLS_FINGERPRINT?.trim();
+  if (!caFile && !fingerprints) return undefined;
+  const given = [caFile && PROXY_TRUST.caFile, fingerprints && PROXY_TRUST.fingerprint].filter(Boolean).join(' and ');
+  if (proxy === 'bad') return undefined;
+  if (proxy === undefined) {
+    problems.push(`${given}: OSCAR is reached without a proxy (no OSCAR_PROXY, or HTTPS_PROXY / HTTP_PROXY for its scheme, or OSCAR_PROXY=none), so there is no proxy certificate to verify`);
+    return undefined;
+  }
+  if (!proxy.startsWith('https:')) {
+    problems.push(`${given}: the proxy for OSCAR is http://, so there is no proxy certificate to verify (only an https:// proxy is spoken to over TLS)`);
+    return undefined;
+  }
+  return trustFrom(PROXY_TRUST, caFile, fingerprints, problems);
 }
 
 /**

@@ -28,6 +28,14 @@ export interface TlsPlan {
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
+/** The settings a trust is read from, as named in messages (OSCAR's, or the proxy's: proxy.ts). */
+export interface TrustSettings {
+  caFile: string;
+  fingerprint: string;
+}
+
+const OSCAR_SETTINGS: TrustSettings = { caFile: 'OSCAR_CA_FILE', fingerprint: 'OSCAR_TLS_FINGERPRINT' };
+
 /**
  * OSCAR_CA_FILE and OSCAR_TLS_FINGERPRINT as `loadConfig` reads them; problems are appended.
  * undefined when neither is set.
@@ -45,32 +53,40 @@ export function oscarTrustFrom(env: Record<string, string | undefined>, oscarUrl
     problems.push(`${given}: OSCAR_URL is http://, so there is no certificate to verify; use OSCAR's https:// address`);
     return undefined;
   }
+  return trustFrom(OSCAR_SETTINGS, caFile, fingerprintList, problems);
+}
+
+/**
+ * A CA file and a fingerprint list (either may be unset), read and checked, with problems named
+ * by `names`: OSCAR's settings above, or an https:// proxy's (proxy.ts, docs/proxy.md §2).
+ */
+export function trustFrom(names: TrustSettings, caFile: string | undefined, fingerprintList: string | undefined, problems: string[]): OscarTrust {
   const trust: OscarTrust = {};
   if (caFile) {
-    const ca = readCaFile(caFile, problems);
+    const ca = readCaFile(names.caFile, caFile, problems);
     if (ca) trust.ca = ca;
   }
   if (fingerprintList) {
-    const fingerprints = parseFingerprints(fingerprintList, problems);
+    const fingerprints = parseFingerprints(names.fingerprint, fingerprintList, problems);
     if (fingerprints) trust.fingerprints = fingerprints;
   }
   return trust;
 }
 
-function readCaFile(file: string, problems: string[]): string[] | undefined {
+function readCaFile(setting: string, file: string, problems: string[]): string[] | undefined {
   let text: string;
   try { text = readFileSync(file, 'utf8'); } catch (e) {
-    problems.push(`OSCAR_CA_FILE: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    problems.push(`${setting}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     return undefined;
   }
   const pems = text.match(PEM_CERT) ?? [];
   if (pems.length === 0) {
-    problems.push(`OSCAR_CA_FILE: ${file} holds no certificate (expected one or more PEM blocks "-----BEGIN CERTIFICATE-----")`);
+    problems.push(`${setting}: ${file} holds no certificate (expected one or more PEM blocks "-----BEGIN CERTIFICATE-----")`);
     return undefined;
   }
   for (const [i, pem] of pems.entries()) {
     try { new X509Certificate(pem); } catch {
-      problems.push(`OSCAR_CA_FILE: certificate ${i + 1} of ${file} cannot be read`);
+      problems.push(`${setting}: certificate ${i + 1} of ${file} cannot be read`);
       return undefined;
     }
   }
@@ -78,15 +94,15 @@ function readCaFile(file: string, problems: string[]): string[] | undefined {
 }
 
 /**
- * OSCAR_TLS_FINGERPRINT: comma-separated SHA-256 fingerprints as `openssl x509 -noout -fingerprint
- * -sha256` prints them (its "sha256 Fingerprint=" prefix, colons and case optional).
+ * A fingerprint setting (OSCAR_TLS_FINGERPRINT…): comma-separated SHA-256 fingerprints as `openssl
+ * x509 -noout -fingerprint -sha256` prints them (its "sha256 Fingerprint=" prefix, colons and case optional).
  */
-function parseFingerprints(raw: string, problems: string[]): string[] | undefined {
+function parseFingerprints(setting: string, raw: string, problems: string[]): string[] | undefined {
   const out: string[] = [];
   for (const part of raw.split(',')) {
     const hex = part.trim().replace(/^sha-?256 fingerprint=/i, '').replace(/:/g, '').toUpperCase();
     if (!/^[0-9A-F]{64}$/.test(hex)) {
-      problems.push(`OSCAR_TLS_FINGERPRINT: "${part.trim()}" is not a SHA-256 fingerprint (64 hex digits, colons optional, as "openssl x509 -noout -fingerprint -sha256" prints)`);
+      problems.push(`${setting}: "${part.trim()}" is not a SHA-256 fingerprint (64 hex digits, colons optional, as "openssl x509 -noout -fingerprint -sha256" prints)`);
       return undefined;
     }
     out.push(hex);
@@ -119,8 +135,8 @@ function verdict(socket: tls.TLSSocket, pinned: ReadonlySet<string>): string | u
 }
 
 /** The refusal as a socket error, with Node's code (DEPTH_ZERO_SELF_SIGNED_CERT…). */
-export function refusal(code: string): Error {
-  return Object.assign(new Error(`OSCAR's certificate was refused (${code})`), { code });
+export function refusal(code: string, whose = "OSCAR's"): Error {
+  return Object.assign(new Error(`${whose} certificate was refused (${code})`), { code });
 }
 
 // OpenSSL's verification results as Node names them (X509_V_ERR_* without the prefix), and
