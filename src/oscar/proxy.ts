@@ -25,7 +25,7 @@ export interface ProxySettings {
 export interface ProxyRoute {
   host: string;
   port: number;
-  /** An https:// proxy: the connection to the proxy itself is TLS, its certificate checked against Node's roots and its name (docs/proxy.md §2). */
+  /** An https:// proxy: the connection to the proxy itself is TLS, its certificate checked against Node's roots and its name, or as ProxySettings.trust says (docs/proxy.md §2). */
   tls: boolean;
   /** The `Proxy-Authorization: Basic …` header line with its CRLF, or '' without credentials. */
   authorization: string;

@@ -2,7 +2,9 @@
 // Node's public roots plus the CA certificates of OSCAR_CA_FILE, and a certificate whose SHA-256
 // fingerprint is one of OSCAR_TLS_FINGERPRINT's whatever its chain and name. Nothing here is
 // process-wide: the options go to the sockets of the OSCAR transport alone, so a SMART issuer or
-// a token endpoint is verified exactly as before.
+// a token endpoint is verified exactly as before. The same readers and plans serve an https://
+// outbound proxy's own certificate under its own settings (OSCAR_PROXY_CA_FILE,
+// OSCAR_PROXY_TLS_FINGERPRINT: proxy.ts, docs/proxy.md §2), applied to the sockets to the proxy alone.
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
