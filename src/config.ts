@@ -441,6 +441,9 @@ export function loadConfig(env: Env = process.env): Config {
       if (env[n]) problems.push(`${n} is set but OSCAR_URL is not: set OSCAR_URL too, or unset ${n} to use the embedded simulator`);
     }
     oscarTrustFrom(env, undefined, problems);
+    for (const n of ['OSCAR_PROXY_CA_FILE', 'OSCAR_PROXY_TLS_FINGERPRINT']) {
+      if (env[n]) problems.push(`${n}: only for a real OSCAR (OSCAR_URL) reached through an https:// proxy; the embedded simulator is always reached directly`);
+    }
   }
 
   const embedded = !env.OSCAR_URL;

@@ -41,7 +41,7 @@ describe('the proxy\'s certificate settings', () => {
     assert.deepEqual(oscarOnly.oscar?.tls?.ca, [CA_PEM]);
   });
 
-  it('are refused where there is no proxy certificate: OSCAR direct, OSCAR_PROXY=none, an http:// proxy', () => {
+  it('are refused where there is no proxy certificate: OSCAR direct, OSCAR_PROXY=none, an http:// proxy, the embedded simulator', () => {
     for (const env of [{}, { OSCAR_PROXY: 'none', HTTPS_PROXY: PROXY }] as Record<string, string>[]) {
       assert.deepEqual(problemsOf({ ...env, OSCAR_PROXY_CA_FILE: fixture('ca.pem') }).map((p) => p.split(':')[0]), ['OSCAR_PROXY_CA_FILE']);
       assert.match(problemsOf({ ...env, OSCAR_PROXY_CA_FILE: fixture('ca.pem') })[0]!, /OSCAR is reached without a proxy/);
@@ -49,6 +49,10 @@ describe('the proxy\'s certificate settings', () => {
     const http = problemsOf({ OSCAR_PROXY: `http://ops:${PASSWORD}@proxy:3128`, OSCAR_PROXY_CA_FILE: fixture('ca.pem'), OSCAR_PROXY_TLS_FINGERPRINT: SELF_SIGNED });
     assert.deepEqual(http, ['OSCAR_PROXY_CA_FILE and OSCAR_PROXY_TLS_FINGERPRINT: the proxy for OSCAR is http://, so there is no proxy certificate to verify (only an https:// proxy is spoken to over TLS)']);
     assert.deepEqual(problemsOf({ HTTP_PROXY: PROXY, OSCAR_PROXY_CA_FILE: fixture('ca.pem') }).length, 1, 'an https OSCAR does not take HTTP_PROXY: no proxy');
+    for (const n of ['OSCAR_PROXY_CA_FILE', 'OSCAR_PROXY_TLS_FINGERPRINT']) {
+      assert.throws(() => loadConfig({ LOG_LEVEL: 'silent', HTTPS_PROXY: PROXY, [n]: n.endsWith('FILE') ? fixture('ca.pem') : SELF_SIGNED }),
+        (e: unknown) => e instanceof ConfigError && e.problems.length === 1 && e.problems[0]!.startsWith(`${n}: only for a real OSCAR (OSCAR_URL)`), `${n} with the embedded simulator`);
+    }
   });
 
   it('an unreadable file, one without a certificate, a bad fingerprint: named, the password never shown', () => {
