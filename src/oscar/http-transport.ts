@@ -6,8 +6,9 @@
 // whole response body; transport failures become typed errors. Through an outbound HTTP proxy
 // (proxy.ts, docs/proxy.md) an http origin's requests go to the proxy in absolute form and an
 // https origin's connections are CONNECT tunnels with TLS to OSCAR inside (an https:// proxy is
-// itself reached over TLS, verified by its own trust settings, the same inside it); either way the route is
-// decided once per origin, when its pool opens, so the direct path pays nothing per exchange.
+// itself reached over TLS, verified by its own trust settings, the same inside it); either way
+// the route is decided once per origin, when its pool opens, so the direct path pays nothing per
+// exchange.
 // A redirect is never followed: it is an OscarRedirectError (docs/oscar-redirects.md).
 
 import net from 'node:net';
