@@ -1,6 +1,8 @@
 // The one place where anything thrown becomes an HTTP status + OperationOutcome (design
 // principle 4). OSCAR client errors are recognised by `name` (duck typing) so this file does not
 // depend on src/oscar/; their messages are never copied out (they name upstream operations).
+// The status of each OSCAR error class (and of each reason OSCAR is unavailable) is decided here
+// and nowhere else: oscar/errors.ts carries none.
 import type { OperationOutcome } from 'fhir/r4.js';
 import { isFhirError, type Issue } from './errors.js';
 

@@ -1,13 +1,13 @@
-// Typed failures of calls to OSCAR. The FHIR layer maps each class to one HTTP status
-// (`httpStatus`) and an OperationOutcome. Messages name the operation only — never a URL query,
-// a request body or an upstream message, any of which may carry PHI (names in quickSearch, …).
+// Typed failures of calls to OSCAR. The FHIR layer maps each class to one HTTP status and an
+// OperationOutcome, in one place (fhir/outcome.ts, design principle 4); the `→ NNN` notes below
+// say why for the reader, test/fhir/outcome-oscar-errors.test.ts holds the mapping to them.
+// Messages name the operation only — never a URL query, a request body or an upstream message,
+// any of which may carry PHI (names in quickSearch, …).
 
 export type OscarErrorKind = 'timeout' | 'unavailable' | 'protocol' | 'auth' | 'fault' | 'redirect';
 
 export abstract class OscarError extends Error {
   abstract readonly kind: OscarErrorKind;
-  /** The status the facade should answer with. */
-  abstract readonly httpStatus: number;
   /** Logical OSCAR operation, e.g. 'rest:getDemographic' or 'DemographicService.getDemographic'. */
   readonly operation: string;
 
@@ -21,7 +21,6 @@ export abstract class OscarError extends Error {
 /** OSCAR did not answer within the per-call timeout. → 504 */
 export class OscarTimeoutError extends OscarError {
   readonly kind = 'timeout' as const;
-  readonly httpStatus = 504;
   readonly timeoutMs: number;
   constructor(operation: string, timeoutMs: number) {
     super(operation, `OSCAR did not answer ${operation} within ${timeoutMs} ms`);
@@ -37,7 +36,8 @@ export class OscarTimeoutError extends OscarError {
  * 'tls': OSCAR's certificate was refused or the TLS handshake failed (`code` says which:
  * DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID…); nothing was sent (docs/oscar-tls.md).
  */
-export type UnavailableReason = 'connection' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget' | 'rate-limited' | 'proxy' | 'tls';
+export const UNAVAILABLE_REASONS = ['connection', 'circuit-open', 'queue-full', 'queue-timeout', 'caller-budget', 'rate-limited', 'proxy', 'tls'] as const;
+export type UnavailableReason = typeof UNAVAILABLE_REASONS[number];
 
 /**
  * OSCAR cannot be reached, or the facade is protecting it (open circuit, full queue). → 503;
@@ -46,7 +46,6 @@ export type UnavailableReason = 'connection' | 'circuit-open' | 'queue-full' | '
  */
 export class OscarUnavailableError extends OscarError {
   readonly kind = 'unavailable' as const;
-  readonly httpStatus: number;
   readonly reason: UnavailableReason;
   /** For a Retry-After header, when known. */
   readonly retryAfterSeconds: number | undefined;
@@ -57,7 +56,6 @@ export class OscarUnavailableError extends OscarError {
   constructor(operation: string, reason: UnavailableReason, opts: { retryAfterSeconds?: number; code?: string; proxy?: string } = {}) {
     super(operation, `OSCAR unavailable for ${operation} (${reason}${opts.code ? `: ${opts.code}` : ''}${opts.proxy ? ` from ${opts.proxy}` : ''})`);
     this.reason = reason;
-    this.httpStatus = reason === 'tls' ? 502 : 503;
     this.retryAfterSeconds = opts.retryAfterSeconds;
     this.code = opts.code;
     this.proxy = opts.proxy;
@@ -67,7 +65,6 @@ export class OscarUnavailableError extends OscarError {
 /** OSCAR answered with something we cannot read (bad JSON, not a SOAP envelope, …). → 502 */
 export class OscarProtocolError extends OscarError {
   readonly kind = 'protocol' as const;
-  readonly httpStatus = 502;
   constructor(operation: string, what: string) {
     super(operation, `unexpected answer from OSCAR for ${operation}: ${what}`);
   }
@@ -80,7 +77,6 @@ export class OscarProtocolError extends OscarError {
  */
 export class OscarAuthError extends OscarError {
   readonly kind = 'auth' as const;
-  readonly httpStatus = 502;
   /** e.g. 'invalid_signature', 'clock skew?', 'invalid_consumer', 'SecurityError', 'login_failed'. */
   override readonly cause: string;
   constructor(operation: string, cause: string) {
@@ -118,7 +114,6 @@ const AUTH_HINTS: Record<string, string> = {
  */
 export class OscarRedirectError extends OscarError {
   readonly kind = 'redirect' as const;
-  readonly httpStatus = 502;
   /** OSCAR's status (301, 302, 303, 307, 308…). */
   readonly status: number;
   /**
@@ -170,7 +165,6 @@ export function redirectError(operation: string, url: URL, status: number, locat
  */
 export class OscarFaultError extends OscarError {
   readonly kind = 'fault' as const;
-  readonly httpStatus = 502;
   /** HTTP status OSCAR answered with, when known. */
   readonly upstreamStatus: number | undefined;
   /** SOAP faultcode (e.g. 'soap:Server'), when this was a SOAP fault. */

@@ -8,6 +8,7 @@ import { Limiter } from '../../src/oscar/guard/limiter.js';
 import { backoffMs } from '../../src/oscar/guard/retry.js';
 import { sendJson, startFake } from './fake-http.js';
 import type { FakeHandler, FakeServer } from './fake-http.js';
+import { toOperationOutcome } from '../../src/fhir/outcome.js';
 
 const AUTH = { oauth: { consumerKey: 'k', consumerSecret: 's', token: 't', tokenSecret: 'ts' }, soap: { userName: 'u', password: 'p' } };
 
@@ -64,7 +65,7 @@ describe('OscarClient protection of OSCAR', () => {
 
     const sent = server.requests.length;
     await assert.rejects(c.restGetDemographicBasic(1), (e: unknown) =>
-      e instanceof OscarUnavailableError && e.reason === 'circuit-open' && e.retryAfterSeconds === 5 && e.httpStatus === 503);
+      e instanceof OscarUnavailableError && e.reason === 'circuit-open' && e.retryAfterSeconds === 5 && toOperationOutcome(e).status === 503);
     assert.equal(server.requests.length, sent, 'nothing sent while open');
     assert.equal(c.breakerState('soap:DemographicService'), 'closed', 'families are independent');
 

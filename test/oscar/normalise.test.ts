@@ -10,6 +10,7 @@ import { OscarFaultError } from '../../src/oscar/errors.js';
 import { startFake } from './fake-http.js';
 import type { FakeServer } from './fake-http.js';
 import { FakeSoapOscar, OSCAR_NS } from './fake-soap.js';
+import { toOperationOutcome } from '../../src/fhir/outcome.js';
 
 const JUNO_NS = 'http://v1.soap.external.ws.oscarehr.org/';
 const DEMO = '<return><demographicNo>1001</demographicNo><lastName>DOE</lastName><sex>T</sex></return>';
@@ -102,7 +103,7 @@ describe('OscarClient normalisation per instance', () => {
     const rows = (n: number): string => Array.from({ length: n }, (_, i) => `<return><id>${i + 1}</id></return>`).join('');
     discovered = map({ maxListReturnSize: 3 });
     fake.handlers.getAppointmentsUpdatedAfterDate = () => rows(3);
-    await assert.rejects(client.soapGetAppointmentsUpdatedAfterDate(0, 10), (e: unknown) => e instanceof OscarFaultError && e.httpStatus === 502);
+    await assert.rejects(client.soapGetAppointmentsUpdatedAfterDate(0, 10), (e: unknown) => e instanceof OscarFaultError && toOperationOutcome(e).status === 502);
     assert.match(sent('getAppointmentsUpdatedAfterDate'), /<arg1>3<\/arg1>/);
     fake.handlers.getAppointmentsUpdatedAfterDate = () => rows(2);
     assert.deepEqual((await client.soapGetAppointmentsUpdatedAfterDate(0, 10)).map((a) => a.id), [1, 2]);

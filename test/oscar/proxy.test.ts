@@ -21,6 +21,7 @@ import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
 import type { SimRequestSeen } from '../../src/sim/app.js';
 import { startOutboundProxy, type OutboundProxy } from '../helpers/outbound-proxy.js';
+import { toOperationOutcome } from '../../src/fhir/outcome.js';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
 const cert = readFileSync(new URL('oscar-test.crt', FIXTURES));
@@ -125,7 +126,7 @@ describe('an https OSCAR through a CONNECT tunnel', () => {
         assert.equal(e.code, 'HTTP 407');
         assert.equal(e.proxy, `http://127.0.0.1:${proxy.port}`);
         assert.match(e.message, new RegExp(`HTTP 407 from http://127\\.0\\.0\\.1:${proxy.port}`));
-        assert.equal(e.httpStatus, 503);
+        assert.equal(toOperationOutcome(e).status, 503);
         assertNoSecret(errorText(e));
         assert.ok(!errorText(e).includes('wrong-Pa55'));
       } finally { client.close(); }

@@ -15,6 +15,7 @@ import { HandshakeError, initiate } from '../../src/oscar/oauth1-handshake.js';
 import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
 import { eachRequest } from './raw-requests.js';
+import { toOperationOutcome } from '../../src/fhir/outcome.js';
 
 const creds = demoCredentials({});
 
@@ -62,7 +63,7 @@ describe('the transport never follows a redirect', () => {
       assert.equal(e.to, `${other.url}/emr/ws/…`);
       assert.equal(e.suggestedUrl, `${other.url}/emr`);
       assert.equal(e.hint, `OSCAR_URL should be ${other.url}/emr (in a clinics file, the clinic's "url")`);
-      assert.equal(e.httpStatus, 502);
+      assert.equal(toOperationOutcome(e).status, 502);
       for (const text of [e.message, e.hint, JSON.stringify(e)]) assert.ok(!text.includes('Tremblay'), text);
       assert.equal(s.requests.length, 1, 'asked once');
       assert.equal(other.requests.length, 0, 'nothing, the OAuth header least of all, went to the redirect\'s target');

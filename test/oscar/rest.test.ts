@@ -11,6 +11,7 @@ import { buildUrl, oauthHeaderFor, queryPairs } from '../../src/oscar/oauth-sign
 import { sendJson, startFake } from './fake-http.js';
 import type { FakeHandler, FakeServer, SeenRequest } from './fake-http.js';
 import { verifyOAuth } from './oauth-verify.js';
+import { toOperationOutcome } from '../../src/fhir/outcome.js';
 
 const CREDS = { consumerKey: 'k3y0s1d2e4f5g6h7', consumerSecret: 's3cr3t0a1b2c3d4e', token: '0f8fad5b-d9cb-469f-a165-70867728950e', tokenSecret: '7c9e6679-7425-40de-944b-e07fc1f90ae7' };
 const xmlFault = (code: string): string => '<ns1:XMLFault xmlns:ns1="http://cxf.apache.org/bindings/xformat"><ns1:faultstring xmlns:ns1="http://cxf.apache.org/bindings/xformat">'
@@ -124,7 +125,7 @@ describe('RestClient over HTTP', () => {
 
   it('maps an OAuth XMLFault (HTTP 500) to OscarAuthError with the OAuth1Exception code as cause', async () => {
     handler = (_req, res) => { res.writeHead(500, { 'Content-Type': 'application/json;charset=UTF-8' }).end(xmlFault('invalid_consumer')); };
-    await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_consumer' && e.httpStatus === 502);
+    await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_consumer' && toOperationOutcome(e).status === 502);
     handler = (_req, res) => { res.writeHead(500).end(xmlFault('invalid_signature')); };
     await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_signature');
   });
@@ -154,7 +155,7 @@ describe('RestClient over HTTP', () => {
     const slow = new OscarClient({ baseUrl: server.base, timezone: 'America/Toronto', oauth: CREDS, soap: { userName: 'u', password: 'p' }, retries: 0, timeoutMs: 100 });
     handler = () => { /* never answer */ };
     const t0 = Date.now();
-    await assert.rejects(slow.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarTimeoutError && e.httpStatus === 504 && e.timeoutMs === 100);
+    await assert.rejects(slow.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarTimeoutError && toOperationOutcome(e).status === 504 && e.timeoutMs === 100);
     assert.ok(Date.now() - t0 < 1000);
     slow.close();
   });
@@ -169,7 +170,7 @@ describe('RestClient over HTTP', () => {
 
   it('maps a reset connection to OscarUnavailableError (→ 503)', async () => {
     handler = (_req, res) => { res.socket?.destroy(); };
-    await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection' && e.httpStatus === 503);
+    await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection' && toOperationOutcome(e).status === 503);
   });
 
   it('maps a refused connection to OscarUnavailableError(ECONNREFUSED)', async () => {

@@ -5,6 +5,7 @@ import { OscarAuthError, OscarFaultError } from '../../src/oscar/errors.js';
 import { startFake } from './fake-http.js';
 import type { FakeServer } from './fake-http.js';
 import { FakeSoapOscar, serverFaultXml } from './fake-soap.js';
+import { toOperationOutcome } from '../../src/fhir/outcome.js';
 
 const DEMO_1001 = '<return><dateJoined>2019-03-01T00:00:00-05:00</dateJoined><demographicNo>1001</demographicNo><firstName>JANE</firstName>'
   + '<hsAlertCount>0</hsAlertCount><lastName>DOE</lastName><lastUpdateDate>2024-03-08T10:00:00.123-05:00</lastUpdateDate><sex>F</sex></return>';
@@ -138,7 +139,7 @@ describe('SoapClient via OscarClient', () => {
     await assert.rejects(client.soapGetDemographic(1001), (e: unknown) => {
       assert.ok(e instanceof OscarAuthError);
       assert.equal(e.cause, 'SecurityError');
-      assert.equal(e.httpStatus, 502);
+      assert.equal(toOperationOutcome(e).status, 502);
       return true;
     });
     assert.equal(fake.logins, 2, 'exactly one re-login');

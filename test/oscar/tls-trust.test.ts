@@ -94,7 +94,7 @@ describe('the transport and OSCAR\'s certificate', () => {
     assert.ok(e instanceof OscarUnavailableError);
     assert.equal(e.reason, 'tls');
     assert.equal(e.code, 'DEPTH_ZERO_SELF_SIGNED_CERT');
-    assert.equal(e.httpStatus, 502);
+    assert.equal(toOperationOutcome(e).status, 502);
     const mapped = toOperationOutcome(e);
     assert.equal(mapped.status, 502);
     assert.equal(mapped.outcome.resourceType, 'OperationOutcome');
@@ -156,12 +156,12 @@ describe('what counts as a TLS failure', () => {
       const e = await get(t, `https://127.0.0.1:${port}`).catch((x: unknown) => x);
       assert.ok(e instanceof OscarUnavailableError);
       // Which of the two codes depends on whether the request was already written when OpenSSL failed.
-      assert.match(`${e.reason} ${e.code} ${e.httpStatus}`, /^tls (EPROTO|ERR_SSL_WRONG_VERSION_NUMBER) 502$/);
+      assert.match(`${e.reason} ${e.code} ${toOperationOutcome(e).status}`, /^tls (EPROTO|ERR_SSL_WRONG_VERSION_NUMBER) 502$/);
     } finally { await new Promise<void>((r) => plain.close(() => r())); }
     const refused = await get(t, `https://127.0.0.1:${port}`).catch((x: unknown) => x);
     t.close();
     assert.ok(refused instanceof OscarUnavailableError);
-    assert.deepEqual([refused.reason, refused.code, refused.httpStatus], ['connection', 'ECONNREFUSED', 503]);
+    assert.deepEqual([refused.reason, refused.code, toOperationOutcome(refused).status], ['connection', 'ECONNREFUSED', 503]);
   });
 });
 

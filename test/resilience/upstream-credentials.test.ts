@@ -9,6 +9,7 @@ import { OscarAuthError } from '../../src/oscar/errors.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { startFake } from '../oscar/fake-http.js';
 import { assertOutcome, captureLogger, type LogLine } from './support.js';
+import { toOperationOutcome } from '../../src/fhir/outcome.js';
 
 const ON_HCN = 'https://fhir.infoway-inforoute.ca/NamingSystem/ca-on-patient-hcn';
 const newPatient = (family: string, hcn: string): RequestInit => ({
@@ -132,7 +133,7 @@ describe('clock skew detected from OSCAR\'s Date header', () => {
       oauth: { consumerKey: 'k', consumerSecret: 's', token: 't', tokenSecret: 'ts' }, soap: { userName: 'u', password: 'p' },
     });
     try {
-      await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && /clock/.test(e.cause) && /NTP/.test(e.hint) && e.httpStatus === 502);
+      await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && /clock/.test(e.cause) && /NTP/.test(e.hint) && toOperationOutcome(e).status === 502);
     } finally {
       client.close();
       await fake.close();
