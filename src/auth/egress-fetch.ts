@@ -11,7 +11,7 @@
 // special-use addresses included (through a proxy the proxy resolves the name: the guard cannot
 // see the address, whichever way the call is made).
 import type { IncomingHttpHeaders } from 'node:http';
-import { OscarTimeoutError, OscarUnavailableError } from '../oscar/errors.js';
+import { OscarProtocolError, OscarTimeoutError, OscarUnavailableError } from '../oscar/errors.js';
 import { HttpTransport } from '../oscar/http-transport.js';
 import { proxyRoute, type ProxySettings } from '../oscar/proxy.js';
 
@@ -41,17 +41,41 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal | null | undefined): Pr
   });
 }
 
+/** Says that a key fetch through the proxy failed (src/auth/index.ts: the facade's logger, as a warning). */
+export type EgressLog = (fields: Record<string, string | undefined>, message: string) => void;
+
+/**
+ * Why a call through the proxy failed, from the transport's typed error, in words about the key
+ * fetch and the proxy: the transport is OSCAR's (oscar/http-transport.ts), so its errors and their
+ * messages say "OSCAR", which this call is not. The proxy is named by its label (scheme, host,
+ * port: never its credentials); nothing of the answer's body or the URL's path and query.
+ */
+function failureOf(e: unknown, proxyLabel: string): { why: string; reason: string; code: string | undefined } {
+  if (e instanceof OscarUnavailableError) {
+    const code = e.code;
+    switch (e.reason) {
+      case 'proxy': return { why: `the proxy ${e.proxy ?? proxyLabel} refused it (${code ?? '?'})`, reason: e.reason, code };
+      case 'tls': return { why: `the key server's certificate was refused (${code ?? '?'})`, reason: e.reason, code };
+      default: return { why: `no connection through the proxy ${proxyLabel} (${code ?? e.reason})`, reason: e.reason, code };
+    }
+  }
+  if (e instanceof OscarTimeoutError) return { why: 'no answer in time', reason: 'timeout', code: undefined };
+  if (e instanceof OscarProtocolError) return { why: 'an unreadable answer', reason: 'protocol', code: undefined };
+  return { why: (e as Error).name, reason: 'other', code: undefined };
+}
+
 /**
  * `fetch` for non-OSCAR calls under the environment's proxy settings (`proxy`, from
  * egressProxySettingsFrom); without settings, `direct` itself. Redirects are answered, not
  * followed (both callers ask for redirect: 'manual').
  */
-export function egressFetch(proxy: ProxySettings | undefined, direct: typeof fetch = globalThis.fetch): typeof fetch {
+export function egressFetch(proxy: ProxySettings | undefined, direct: typeof fetch = globalThis.fetch, log?: EgressLog): typeof fetch {
   if (!proxy) return direct;
   const transport = new HttpTransport({ maxSockets: 4, gzip: false, proxy, redirects: 'answer' });
   return async (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (!proxyRoute(proxy, url)) return direct(input, init);
+    const route = proxyRoute(proxy, url);
+    if (!route) return direct(input, init);
     if (init.body !== undefined && init.body !== null && typeof init.body !== 'string') throw new TypeError('egress fetch: only string bodies go through the proxy');
     let reply;
     try {
@@ -61,13 +85,13 @@ export function egressFetch(proxy: ProxySettings | undefined, direct: typeof fet
         ...(typeof init.body === 'string' && { body: init.body }),
       }), init.signal);
     } catch (e) {
+      // The caller's own deadline passed (said here: the caller does not log it), or it gave up.
+      if ((e as Error).name === 'TimeoutError') log?.({ host: url.host, proxy: route.label, reason: 'timeout', code: undefined }, `a signing-key fetch from ${url.host} through the proxy failed: no answer in time`);
       if ((e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError') throw e;
-      // As fetch fails: a TypeError, saying what the transport's typed error says (the proxy's
-      // refusal and status: never its credentials) in words that do not call this call OSCAR's.
-      const why = e instanceof OscarUnavailableError
-        ? e.reason === 'proxy' ? `the proxy ${e.proxy ?? ''} answered ${e.code ?? '?'}` : `${e.reason}${e.code ? `: ${e.code}` : ''}`
-        : e instanceof OscarTimeoutError ? 'no answer in time' : (e as Error).name;
-      throw new TypeError(`fetch failed (${why})`, { cause: e });
+      // As fetch fails: a TypeError, its cause a plain Error (not the transport's OSCAR-named one).
+      const { why, reason, code } = failureOf(e, route.label);
+      log?.({ host: url.host, proxy: route.label, reason, code }, `a signing-key fetch from ${url.host} through the proxy failed: ${why}`);
+      throw new TypeError(`fetch of signing keys from ${url.host} failed: ${why}`, { cause: Object.assign(new Error(why), { code: code ?? reason }) });
     }
     return new Response(NULL_BODY.has(reply.status) ? null : new Uint8Array(reply.body), { status: reply.status, headers: responseHeaders(reply.headers) });
   };

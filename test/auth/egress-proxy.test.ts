@@ -82,6 +82,9 @@ describe('a proxy that refuses the keys\' fetch', () => {
     assert.equal(read.status, 503, read.text.slice(0, 300));
     assert.deepEqual(proxy.seen.map((x) => x.proxyAuthorization), [`Basic ${Buffer.from(`${USER}:wrong`).toString('base64')}`, `Basic ${Buffer.from(`${USER}:wrong`).toString('base64')}`]);
     assert.ok(logs.length > 0);
+    // The failure is logged as the key fetch's, with the proxy's refusal: not as OSCAR's.
+    assert.match(logs, new RegExp(`"msg":"a signing-key fetch from 127\\.0\\.0\\.1:\\d+ through the proxy failed: the proxy http://127\\.0\\.0\\.1:${proxy.port} refused it \\(HTTP 407\\)"`));
+    assert.doesNotMatch(logs, /OSCAR (unavailable|did not answer|refused)|egress 127/);
     for (const text of [JSON.stringify(r.body), read.text, logs]) assert.ok(!text.includes('wrong') && !text.includes(PASSWORD), text);
   });
 });

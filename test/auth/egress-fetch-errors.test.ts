@@ -1,0 +1,82 @@
+// A signing-key fetch through the environment's proxy that fails (egress-fetch.ts): it goes on
+// OSCAR's transport, but what it throws and logs names the key fetch and the proxy — never OSCAR,
+// never the proxy's credentials, nothing of the URL's path or query.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { egressFetch } from '../../src/auth/egress-fetch.js';
+import { startOutboundProxy, type OutboundProxy } from '../helpers/outbound-proxy.js';
+
+const USER = 'keyfetch';
+const PASSWORD = 's3cret-proxy-pw';
+const KEYS = 'http://keys.example.org/realms/clinic/certs?patient=DOE';
+const HTTPS_KEYS = 'https://keys.example.org/realms/clinic/certs';
+
+interface Logged { fields: Record<string, string | undefined>; message: string }
+
+/** What the fetch threw and logged. */
+async function failure(f: typeof fetch, url: string, logged: Logged[], init: RequestInit = {}): Promise<{ error: Error; text: string }> {
+  const error = await f(url, { redirect: 'manual', ...init }).then(() => assert.fail('the fetch succeeded'), (e: unknown) => e as Error);
+  const text = [error.name, error.message, (error.cause as Error | undefined)?.message ?? '', JSON.stringify(logged)].join('\n');
+  assert.ok(!/OSCAR/i.test(text), text);
+  assert.ok(!text.includes(PASSWORD) && !text.includes(USER), text);
+  assert.ok(!text.includes('/realms/') && !text.includes('DOE'), `no path or query: ${text}`);
+  return { error, text };
+}
+
+describe('a signing-key fetch through the proxy that fails', () => {
+  let withAuth: OutboundProxy;
+  let refusing: OutboundProxy;
+  let hanging: OutboundProxy;
+  let closedPort: number;
+  before(async () => {
+    withAuth = await startOutboundProxy({ credentials: `${USER}:${PASSWORD}` });
+    refusing = await startOutboundProxy({ refuseConnect: 403 });
+    hanging = await startOutboundProxy({ hangOnConnect: true });
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    closedPort = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+  });
+  after(async () => { await withAuth.close(); await refusing.close(); await hanging.close(); });
+
+  it('wrong proxy credentials: a TypeError naming the key fetch and the proxy\'s 407, logged as such', async () => {
+    const logged: Logged[] = [];
+    const f = egressFetch({ http: `http://${USER}:wrong-${PASSWORD}@127.0.0.1:${withAuth.port}`, noProxy: [] }, undefined, (fields, message) => logged.push({ fields, message }));
+    const { error } = await failure(f, KEYS, logged);
+    assert.ok(error instanceof TypeError);
+    assert.equal(error.message, `fetch of signing keys from keys.example.org failed: the proxy http://127.0.0.1:${withAuth.port} refused it (HTTP 407)`);
+    assert.deepEqual(logged, [{
+      fields: { host: 'keys.example.org', proxy: `http://127.0.0.1:${withAuth.port}`, reason: 'proxy', code: 'HTTP 407' },
+      message: `a signing-key fetch from keys.example.org through the proxy failed: the proxy http://127.0.0.1:${withAuth.port} refused it (HTTP 407)`,
+    }]);
+    assert.equal((error.cause as { code?: string }).code, 'HTTP 407');
+  });
+
+  it('a CONNECT refused: the proxy\'s status', async () => {
+    const logged: Logged[] = [];
+    const f = egressFetch({ https: `http://127.0.0.1:${refusing.port}`, noProxy: [] }, undefined, (fields, message) => logged.push({ fields, message }));
+    const { error } = await failure(f, HTTPS_KEYS, logged);
+    assert.equal(error.message, `fetch of signing keys from keys.example.org failed: the proxy http://127.0.0.1:${refusing.port} refused it (HTTP 403)`);
+    assert.equal(logged.length, 1);
+  });
+
+  it('no proxy listening: no connection through the proxy, with the socket\'s code', async () => {
+    const logged: Logged[] = [];
+    const f = egressFetch({ http: `http://${USER}:${PASSWORD}@127.0.0.1:${closedPort}`, noProxy: [] }, undefined, (fields, message) => logged.push({ fields, message }));
+    const { error } = await failure(f, KEYS, logged);
+    assert.equal(error.message, `fetch of signing keys from keys.example.org failed: no connection through the proxy http://127.0.0.1:${closedPort} (ECONNREFUSED)`);
+    assert.deepEqual(logged.map((l) => l.fields), [{ host: 'keys.example.org', proxy: `http://127.0.0.1:${closedPort}`, reason: 'connection', code: 'ECONNREFUSED' }]);
+  });
+
+  it('a proxy that never answers: the caller\'s own TimeoutError, as fetch gives, and a log line saying so', async () => {
+    const logged: Logged[] = [];
+    const f = egressFetch({ https: `http://127.0.0.1:${hanging.port}`, noProxy: [] }, undefined, (fields, message) => logged.push({ fields, message }));
+    const { error } = await failure(f, HTTPS_KEYS, logged, { signal: AbortSignal.timeout(200) });
+    assert.equal(error.name, 'TimeoutError');
+    assert.deepEqual(logged, [{
+      fields: { host: 'keys.example.org', proxy: `http://127.0.0.1:${hanging.port}`, reason: 'timeout', code: undefined },
+      message: 'a signing-key fetch from keys.example.org through the proxy failed: no answer in time',
+    }]);
+  });
+});
