@@ -131,7 +131,7 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
       appsRoutes = managementRoutes({ provider: s.provider, issuer: config.fhirBaseUrl, clients: s.clients, documents: opts.state.documents });
       interactions = interactionRoutes({
         provider: s.provider, issuer: config.fhirBaseUrl, clients: s.clients, documents: opts.state.documents,
-        vault: people.identity.vault, userRest: people.identity.userRest, https, ...(launches && { launches }),
+        vault: people.identity.vault, userRest: people.identity.userRest, https, ...(launches && { launches }), log: logger,
         oscar: { url: people.identity.url, consumer: people.identity.consumer, ...(people.identity.proxy && { proxy: people.identity.proxy }), ...(people.identity.tls && { tls: people.identity.tls }) },
       });
     }

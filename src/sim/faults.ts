@@ -1,5 +1,7 @@
 // Fault injection for the simulated OSCAR: slow answers, container error pages, SOAP faults,
-// hung requests, dropped connections and broken bodies — the ways a real clinic server fails.
+// hung requests, dropped connections, broken bodies and a host that starts redirecting (an nginx
+// `return 301 https://…` put in front of OSCAR, docs/oscar-redirects.md) — the ways a real clinic
+// server fails.
 // Rules are matched in insertion order; latency and lateAnswer rules add up and let the request go
 // on (possibly into a later fault), every other mode ends the request. lateAnswer is the awkward
 // one for writes: OSCAR has done the work and committed it, only its answer is slow, so a client
@@ -7,11 +9,12 @@
 // so a test or benchmark run is reproducible.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Rng } from './clinic/random.js';
+import { nginxRedirectPage } from './edge/redirect.js';
 import { sendBody, sendContainerErrorPage } from './rest/errors.js';
 import { serverFault } from './soap/faults.js';
 
-export type FaultMode = 'latency' | 'lateAnswer' | 'http500' | 'timeout' | 'reset' | 'soapFault' | 'garbage';
-export const FAULT_MODES: readonly FaultMode[] = ['latency', 'lateAnswer', 'http500', 'timeout', 'reset', 'soapFault', 'garbage'];
+export type FaultMode = 'latency' | 'lateAnswer' | 'http500' | 'timeout' | 'reset' | 'soapFault' | 'garbage' | 'redirect';
+export const FAULT_MODES: readonly FaultMode[] = ['latency', 'lateAnswer', 'http500', 'timeout', 'reset', 'soapFault', 'garbage', 'redirect'];
 
 export interface FaultMatch {
   /**
@@ -213,6 +216,13 @@ export class FaultInjector {
       case 'garbage':
         sendGarbage(req, res, path, soap);
         return;
+      case 'redirect': {
+        // nginx's `return 301 https://$host$request_uri;` (edge/redirect.ts), for this request only.
+        const body = nginxRedirectPage(301);
+        res.writeHead(301, { server: 'nginx', 'content-type': 'text/html', 'content-length': String(Buffer.byteLength(body)), location: `https://${(req.get('host') ?? 'localhost').replace(/:\d+$/, '')}${req.originalUrl}` });
+        res.end(body);
+        return;
+      }
       case 'latency':
       case 'lateAnswer':
         return; // handled before dispatch

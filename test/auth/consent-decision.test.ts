@@ -13,6 +13,8 @@ import type { Provider } from 'oidc-provider';
 import { parseSmartClients, type SmartClient } from '../../src/auth/clients.js';
 import { interactionRoutes, type InteractionDeps } from '../../src/auth/server/interactions.js';
 import { InProcessDocuments } from '../../src/state/in-process.js';
+import { OscarRefused, OscarUnreachable } from '../../src/auth/oscar/user-rest.js';
+import { OscarRedirectError, OscarUnavailableError } from '../../src/oscar/errors.js';
 
 const UID = 'uid-1';
 const APP = 'consent-app';
@@ -34,6 +36,10 @@ describe('consent form answers', () => {
   const spent = new Set<string>();
   /** Patients OSCAR refuses to show this user; what was quick-searched. */
   const hidden = new Set<number>();
+  /** What OSCAR's REST throws for this user, when it fails (the classes user-rest.ts throws). */
+  let failing: (() => Error) | undefined;
+  /** The consent step's warnings. */
+  const warned: { fields: Record<string, unknown>; message: string }[] = [];
   const searched: string[] = [];
   let session: { accountId?: string } | undefined;
   let clients: Map<string, SmartClient>;
@@ -83,12 +89,13 @@ describe('consent form answers', () => {
     const userRest = {
       patient: async (_t: unknown, demographicNo: number) => {
         looked.push(demographicNo);
-        if (hidden.has(demographicNo)) throw new Error('OSCAR refused');
+        if (hidden.has(demographicNo)) return undefined; // as OSCAR's error page reads (user-rest.ts)
+        if (failing) throw failing();
         return { demographicNo, lastName: 'DOE', firstName: 'JANE', dob: null };
       },
       quickSearch: async (_t: unknown, term: string) => {
         searched.push(term);
-        if (term === 'boom') throw new Error('OSCAR failed');
+        if (failing) throw failing();
         return term === 'nobody' ? [] : [{ demographicNo: 1001, lastName: 'DOE', firstName: 'JANE', dob: '1980-02-03' }, { demographicNo: 1002, lastName: 'ROE', firstName: 'JOHN', dob: null }];
       },
     };
@@ -96,7 +103,8 @@ describe('consent form answers', () => {
       record: async (id: string) => launchRecords.get(id),
       consume: async (id: string) => { if (spent.has(id) || !launchRecords.has(id)) return false; spent.add(id); return true; },
     };
-    const deps = { provider, issuer: 'http://127.0.0.1/fhir', get clients() { return clients; }, documents, vault, userRest, launches, https: false } as unknown as InteractionDeps;
+    const deps = { provider, issuer: 'http://127.0.0.1/fhir', get clients() { return clients; }, documents, vault, userRest, launches, https: false,
+      log: { warn: (fields: Record<string, unknown>, message: string) => { warned.push({ fields, message }); } } } as unknown as InteractionDeps;
     const web = express();
     web.use('/fhir', interactionRoutes(deps));
     server = web.listen(0, '127.0.0.1');
@@ -342,13 +350,87 @@ describe('consent form answers', () => {
     const cut = await show(`?q=${long}`);
     assert.deepEqual(searched, ['a'.repeat(60)]);
     assert.match(cut.body, new RegExp(`<input name="q" value="${'a'.repeat(60)}">`));
-    for (const [query, message] of [['?q=nobody', true], ['?q=boom', true], ['?q=%20%20', false], ['', false], ['?q=a&q=b', false]] as const) {
+    for (const [query, message] of [['?q=nobody', true], ['?q=%20%20', false], ['', false], ['?q=a&q=b', false]] as const) {
       searched.length = 0;
       const r = await show(query);
       assert.equal(r.status, 200, query);
       assert.deepEqual(radios(r.body), [], query);
       assert.equal(/<p>No patient you may see in OSCAR matches\.<\/p>/.test(r.body), message, query);
       if (!message) assert.deepEqual(searched, [], `${query}: OSCAR not searched`);
+    }
+  });
+
+  it('OSCAR failing the picker\'s search: the page stays with a message per class, never "no patient", logged typed without the term', async () => {
+    const unavailable = (reason: 'connection' | 'tls' | 'proxy', code: string) => () =>
+      new OscarUnreachable(`OSCAR did not answer (${code})`, { cause: new OscarUnavailableError('user-rest', reason, { code, ...(reason === 'proxy' && { proxy: 'http://proxy.example.org:3128' }) }) });
+    const REDIRECT_HINT = 'OSCAR_URL should be https://oscar.example.org/oscar (in a clinics file, the clinic\'s "url")';
+    const cases: [string, () => Error, number, string | null, string, Record<string, unknown>][] = [
+      ['outage', unavailable('connection', 'ECONNRESET'), 503, '5',
+        'OSCAR is not answering right now, so patients cannot be looked up. Try again in a moment.',
+        { error: 'OscarUnreachable', cause: 'OscarUnavailableError', reason: 'connection', code: 'ECONNRESET' }],
+      ['refused certificate', unavailable('tls', 'DEPTH_ZERO_SELF_SIGNED_CERT'), 502, null,
+        'The facade does not trust OSCAR&#39;s certificate, so patients cannot be looked up. The facade&#39;s OSCAR certificate settings need correcting. Tell whoever runs this service.',
+        { error: 'OscarUnreachable', cause: 'OscarUnavailableError', reason: 'tls', code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }],
+      ['proxy refusal', unavailable('proxy', 'HTTP 403'), 502, null,
+        'The network&#39;s proxy refused the facade&#39;s call to OSCAR, so patients cannot be looked up. Tell whoever runs this service.',
+        { error: 'OscarUnreachable', cause: 'OscarUnavailableError', reason: 'proxy', code: 'HTTP 403' }],
+      ['redirect', () => new OscarRedirectError('user-rest', 301, 'https://oscar.example.org/oscar/ws/…', 'https://oscar.example.org/oscar'), 502, null,
+        'OSCAR sent the facade&#39;s call to another address, so patients cannot be looked up. The facade&#39;s OSCAR address needs correcting. Tell whoever runs this service.',
+        { error: 'OscarRedirectError', status: 301, hint: REDIRECT_HINT }],
+      ['error answer', () => new OscarRefused('OSCAR answered 500'), 502, null,
+        'OSCAR could not look up patients just now. Try again; if it keeps failing, tell whoever runs this service.',
+        { error: 'OscarRefused' }],
+    ];
+    signedIn('openid launch/patient patient/Patient.rs');
+    try {
+      for (const [what, error, status, retryAfter, message, logged] of cases) {
+        failing = error;
+        warned.length = 0;
+        const r = await show('?q=O%27Brien%20%3Cb%3E');
+        assert.equal(r.status, status, what);
+        assert.equal(r.headers.get('retry-after'), retryAfter, what);
+        assert.equal(r.headers.get('cache-control'), 'no-store', what);
+        assert.ok(r.body.includes(`<p role="alert">${message}</p>`), `${what}: ${r.body}`);
+        assert.doesNotMatch(r.body, /No patient you may see/, what);
+        assert.deepEqual(radios(r.body), [], what);
+        // The search form stays, to try again, the term escaped as before.
+        assert.match(r.body, /<input name="q" value="O&#39;Brien &#60;b&#62;">/, what);
+        assert.deepEqual(warned, [{ fields: { ...logged, step: 'patient search' }, message: 'OSCAR could not answer a sign-in\'s call about patients' }], what);
+        assert.doesNotMatch(JSON.stringify(warned), /Brien/, `${what}: no search term in the log`);
+      }
+      // Anything else is a bug of ours: not dressed up as OSCAR's trouble, nor as "no patient".
+      failing = () => new TypeError('x is undefined');
+      const bug = await show('?q=doe');
+      assert.equal(bug.status, 500);
+      assert.doesNotMatch(bug.body, /No patient you may see|OSCAR/);
+    } finally {
+      failing = undefined;
+    }
+  });
+
+  it('OSCAR failing the check of a launch\'s or a chosen patient: a page saying so, not "not available" or "choose a patient"', async () => {
+    signedIn('openid launch launch/patient patient/Patient.rs');
+    launchRecords.set('L-down', { clientId: APP, patient: '1001', providerHint: '999998' });
+    launchParam = 'L-down';
+    failing = () => new OscarUnreachable('OSCAR did not answer (ECONNREFUSED)', { cause: new OscarUnavailableError('user-rest', 'connection', { code: 'ECONNREFUSED' }) });
+    warned.length = 0;
+    try {
+      const launched = await show();
+      assert.equal(launched.status, 503);
+      assert.equal(launched.headers.get('retry-after'), '5');
+      assert.match(launched.body, /<h1>OSCAR is not answering<\/h1><p>OSCAR is not answering right now, so patients cannot be looked up\. Try again in a moment\.<\/p>/);
+      assert.doesNotMatch(launched.body, /Patient not available/);
+      signedIn('openid launch/patient patient/Patient.rs');
+      failing = () => new OscarRedirectError('user-rest', 302, 'http://oscar.example.org/oscar/', 'http://oscar.example.org/oscar');
+      const chosen = await decide({ decision: 'allow', scope: 'patient/Patient.rs', patient: '1001' });
+      assert.equal(chosen.status, 502);
+      assert.match(chosen.body, /<h1>OSCAR address needs correcting<\/h1>/);
+      assert.doesNotMatch(chosen.body, /Choose a patient/);
+      assert.deepEqual(finished, [], 'no grant');
+      assert.deepEqual(warned.map((w) => [w.fields.step, w.fields.error]), [['launch patient', 'OscarUnreachable'], ['chosen patient', 'OscarRedirectError']]);
+      assert.doesNotMatch(JSON.stringify(warned), /1001/, 'no patient in the log');
+    } finally {
+      failing = undefined;
     }
   });
 

@@ -204,6 +204,18 @@ describe('fault injection', () => {
     assert.throws(() => JSON.parse(text) as unknown);
   });
 
+  it('redirect answers as nginx\'s `return 301 https://$host$request_uri`, for the matched path only', async () => {
+    h.faults.add({ match: { path: '/ws/services/demographics/quickSearch' }, mode: 'redirect' });
+    const hit = await fetch(`${h.base}/ws/services/demographics/quickSearch?query=DOE`, { redirect: 'manual' });
+    assert.equal(hit.status, 301);
+    assert.equal(hit.headers.get('server'), 'nginx');
+    assert.equal(hit.headers.get('location'), `https://127.0.0.1${new URL(h.base).pathname}/ws/services/demographics/quickSearch?query=DOE`);
+    assert.match(await hit.text(), /<title>301 Moved Permanently<\/title>/);
+    const miss = await fetch(`${h.base}/ws/services/demographics/1001`, { redirect: 'manual' });
+    assert.notEqual(miss.status, 301);
+    await miss.text();
+  });
+
   it('reset drops the connection', async () => {
     h.faults.add({ match: { path: /^\/ws\/services\// }, mode: 'reset' });
     const r = await rawGet(`${h.base}/ws/services/demographics/1001`);

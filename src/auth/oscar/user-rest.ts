@@ -30,7 +30,9 @@ export interface OscarUserRestOptions {
 export interface UserToken { token: string; secret: string }
 
 /** OSCAR answered, but not what was asked (an error page, a refusal): the user is not allowed, or the token is gone. */
-export class OscarRefused extends Error {}
+export class OscarRefused extends Error {
+  override readonly name = 'OscarRefused';
+}
 
 /** OSCAR could not say (down, timed out, its own internal error): ask again later, decide nothing. */
 export class OscarUnreachable extends Error {
@@ -60,7 +62,8 @@ export function oscarUserRest(o: OscarUserRestOptions) {
       // Not a passing state: the OSCAR address is wrong (docs/oscar-redirects.md). The FHIR layer
       // answers it with a 502; the sign-in names it.
       if (e instanceof OscarRedirectError) throw e;
-      throw new OscarUnreachable(`OSCAR did not answer (${(e as { code?: string }).code ?? (e as { kind?: string }).kind ?? (e as Error).name})`);
+      // The transport's typed error as the cause: the sign-in tells a refused certificate or proxy from an outage.
+      throw new OscarUnreachable(`OSCAR did not answer (${(e as { code?: string }).code ?? (e as { kind?: string }).kind ?? (e as Error).name})`, { cause: e });
     }
   }
 

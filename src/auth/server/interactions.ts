@@ -13,7 +13,8 @@ import type { SmartClient } from '../clients.js';
 import { parseScopes } from '../scopes.js';
 import type { OscarTokenVault } from '../oscar/vault.js';
 import { OscarRefused, OscarUnreachable, type OscarUserRest, type UserToken } from '../oscar/user-rest.js';
-import { OscarRedirectError } from '../../oscar/errors.js';
+import { OscarRedirectError, OscarUnavailableError } from '../../oscar/errors.js';
+import type { Logger } from '../../logging.js';
 import { consentPage, errorPage, scopeLabel } from './pages.js';
 import type { EhrLaunch } from './ehr-launch.js';
 import { rememberGrant } from './management.js';
@@ -32,6 +33,8 @@ export interface InteractionDeps {
   https: boolean;
   /** EHR launches (ehr-launch.ts). */
   launches?: EhrLaunch;
+  /** Where OSCAR's failures during the consent step are logged (typed, no PHI). */
+  log?: Pick<Logger, 'warn'>;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -62,6 +65,35 @@ const providerOfAccount = (accountId: string | undefined): string | undefined =>
 /** The sign-in page when OSCAR redirected the facade's call: the operator's to fix, not the user's. */
 const REDIRECTED = 'OSCAR sent the facade\'s sign-in call to another address. The facade\'s OSCAR address needs correcting: tell whoever runs this service.';
 
+/** What the clinician is told when OSCAR could not answer a call about patients, and what is logged. */
+interface OscarTrouble { status: number; title: string; message: string; retryAfterSeconds?: number; log: Record<string, unknown> }
+
+/**
+ * The user's REST call about patients (quickSearch, one patient) failed: each class in words for
+ * the clinician — wait, or have the administrator fix the facade's OSCAR settings — never OSCAR's
+ * own words, the search term or a patient. Undefined for anything else (a bug: thrown on).
+ */
+function oscarTrouble(e: unknown): OscarTrouble | undefined {
+  const admin = 'Tell whoever runs this service.';
+  if (e instanceof OscarRedirectError) {
+    // docs/oscar-redirects.md: the configured address is not where OSCAR serves its web services.
+    return { status: 502, title: 'OSCAR address needs correcting', message: `OSCAR sent the facade's call to another address, so patients cannot be looked up. The facade's OSCAR address needs correcting. ${admin}`, log: { error: e.name, status: e.status, hint: e.hint } };
+  }
+  if (e instanceof OscarUnreachable) {
+    const cause = e.cause instanceof OscarUnavailableError ? e.cause : undefined;
+    const log = { error: e.name, cause: (e.cause as Error | undefined)?.name, reason: cause?.reason, code: (e.cause as { code?: string } | undefined)?.code };
+    // docs/oscar-tls.md: the facade's trust settings (or OSCAR's certificate) are at fault; waiting will not help.
+    if (cause?.reason === 'tls') return { status: 502, title: 'OSCAR\'s certificate was refused', message: `The facade does not trust OSCAR's certificate, so patients cannot be looked up. The facade's OSCAR certificate settings need correcting. ${admin}`, log };
+    // docs/proxy.md: the network's proxy refused to carry the call.
+    if (cause?.reason === 'proxy') return { status: 502, title: 'OSCAR cannot be reached', message: `The network's proxy refused the facade's call to OSCAR, so patients cannot be looked up. ${admin}`, log };
+    return { status: 503, title: 'OSCAR is not answering', message: 'OSCAR is not answering right now, so patients cannot be looked up. Try again in a moment.', retryAfterSeconds: e.retryAfterSeconds, log };
+  }
+  if (e instanceof OscarRefused) {
+    return { status: 502, title: 'OSCAR could not look up patients', message: 'OSCAR could not look up patients just now. Try again; if it keeps failing, tell whoever runs this service.', log: { error: e.name } };
+  }
+  return undefined;
+}
+
 const patientLabel = (p: { lastName: string; firstName: string; dob: string | null }): string =>
   `${p.lastName}, ${p.firstName}${p.dob ? ` (born ${p.dob})` : ''}`;
 
@@ -73,6 +105,15 @@ export function interactionRoutes(d: InteractionDeps): Router {
     res.status(status).type('html').set('cache-control', 'no-store').send(errorPage(title, message));
   };
   const secure = d.https ? '; Secure' : '';
+
+  /** Logs OSCAR's failure at `step` (typed, no PHI) and sets its Retry-After; undefined for anything else. */
+  const troubled = (res: Response, step: string, e: unknown): OscarTrouble | undefined => {
+    const t = oscarTrouble(e);
+    if (!t) return undefined;
+    d.log?.warn({ ...t.log, step }, 'OSCAR could not answer a sign-in\'s call about patients');
+    if (t.retryAfterSeconds !== undefined) res.set('retry-after', String(t.retryAfterSeconds));
+    return t;
+  };
 
   /** Sends the browser to OSCAR's consent page, the request token bound to this browser. */
   async function startOscarStep(req: Request, res: Response, uid: string, client: SmartClient | undefined): Promise<void> {
@@ -156,14 +197,25 @@ export function interactionRoutes(d: InteractionDeps): Router {
     const needsPatient = words.includes('launch/patient') || parseScopes(scopes).resource.some((s) => s.context === 'patient');
     let confirmPatient: { id: number; label: string } | undefined;
     let picker;
+    let trouble: OscarTrouble | undefined;
     if (needsPatient && launch?.patient) {
-      const p = await d.userRest.patient(oscarToken, Number(launch.patient)).catch(() => undefined);
+      let p;
+      try { p = await d.userRest.patient(oscarToken, Number(launch.patient)); } catch (e) {
+        const t = troubled(res, 'launch patient', e);
+        if (!t) throw e;
+        fail(res, t.status, t.title, t.message); return;
+      }
       if (!p) { fail(res, 403, 'Patient not available', 'OSCAR does not let you see the patient this launch named.'); return; }
       confirmPatient = { id: p.demographicNo, label: patientLabel(p) };
     } else if (needsPatient) {
       const term = typeof req.query.q === 'string' ? req.query.q.slice(0, 60) : '';
-      const results = term.trim() === '' ? [] : await d.userRest.quickSearch(oscarToken, term.trim()).catch(() => []);
-      picker = { searchAction: here(details.uid), term, searched: term.trim() !== '', results: results.map((p) => ({ id: p.demographicNo, label: patientLabel(p) })) };
+      let results: Awaited<ReturnType<OscarUserRest['quickSearch']>> = [];
+      try { if (term.trim() !== '') results = await d.userRest.quickSearch(oscarToken, term.trim()); } catch (e) {
+        trouble = troubled(res, 'patient search', e);
+        if (!trouble) throw e;
+      }
+      // The page stays (its search form too, to try again), with OSCAR's trouble instead of "no patient".
+      picker = { searchAction: here(details.uid), term, searched: term.trim() !== '', results: results.map((p) => ({ id: p.demographicNo, label: patientLabel(p) })), ...(trouble && { trouble: trouble.message }) };
     }
     // An app the clinic marked trusted_ehr_launch skips this page on an EHR launch that named the
     // signed-in provider (the OSCAR sign-in, that match and OSCAR's patient check above still ran):
@@ -176,7 +228,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
     const csrf = randomBytes(24).toString('base64url');
     await d.documents.put(CONSENT_KIND, details.uid, { csrf }, { ttlMs: STEP_TTL_MS });
     const userName = `provider ${providerNo}`;
-    res.status(200).type('html').set({ 'cache-control': 'no-store', // No form-action: Chromium applies it to the redirects after the POST too, and these end at the app.
+    res.status(trouble?.status ?? 200).type('html').set({ 'cache-control': 'no-store', // No form-action: Chromium applies it to the redirects after the POST too, and these end at the app.
       'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" })
       .send(consentPage({
         action: here(details.uid, '/decide'), csrf, appName: client.name ?? client.clientId, userName,
@@ -225,7 +277,12 @@ export function interactionRoutes(d: InteractionDeps): Router {
     const needsPatient = words.includes('launch/patient') || parseScopes(ticked).resource.some((s) => s.context === 'patient');
     if (needsPatient) {
       const token = await d.vault.get(providerNo);
-      const p = id !== undefined && token ? await d.userRest.patient(token, id).catch(() => undefined) : undefined;
+      let p;
+      try { p = id !== undefined && token ? await d.userRest.patient(token, id) : undefined; } catch (e) {
+        const t = troubled(res, 'chosen patient', e);
+        if (!t) throw e;
+        fail(res, t.status, t.title, t.message); return;
+      }
       if (!p) { fail(res, 400, 'Choose a patient', 'Choose a patient you may see in OSCAR (search, then pick one).'); return; }
       context.patient = String(p.demographicNo);
       const launchId = typeof details.params.launch === 'string' ? details.params.launch : undefined;

@@ -24,8 +24,8 @@ export interface ConsentView {
   userName: string;
   /** Resource scopes requested, each a checkbox (unticking one leaves it out of the grant). */
   scopes: { value: string; label: string }[];
-  /** Shown when the app asked for a patient and none is in context yet. */
-  picker?: { searchAction: string; term: string; results: { id: number; label: string }[]; searched: boolean };
+  /** Shown when the app asked for a patient and none is in context yet; `trouble`: why OSCAR could not search. */
+  picker?: { searchAction: string; term: string; results: { id: number; label: string }[]; searched: boolean; trouble?: string };
   /** The patient an EHR launch named, to confirm on screen. */
   confirmPatient?: { id: number; label: string };
   offline: boolean;
@@ -48,7 +48,7 @@ export function consentPage(v: ConsentView): string {
   const scopes = v.scopes.map((s) => `<label><input type="checkbox" name="scope" value="${escapeHtml(s.value)}" checked> ${escapeHtml(s.label)}</label><br>`).join('\n');
   const picker = v.picker ? `<fieldset><legend>Patient</legend>
 ${v.picker.results.map((r) => `<label><input type="radio" name="patient" value="${r.id}" required> ${escapeHtml(r.label)}</label><br>`).join('\n')}
-${v.picker.searched && v.picker.results.length === 0 ? '<p>No patient you may see in OSCAR matches.</p>' : ''}
+${v.picker.trouble ? `<p role="alert">${escapeHtml(v.picker.trouble)}</p>` : v.picker.searched && v.picker.results.length === 0 ? '<p>No patient you may see in OSCAR matches.</p>' : ''}
 </fieldset>` : '';
   const confirm = v.confirmPatient ? `<fieldset><legend>Patient</legend><p>The app opens for <strong>${escapeHtml(v.confirmPatient.label)}</strong>. Check this is the patient you meant.</p>
 <input type="hidden" name="patient" value="${v.confirmPatient.id}"></fieldset>` : '';
