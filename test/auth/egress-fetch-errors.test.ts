@@ -2,6 +2,8 @@
 // OSCAR's transport, but what it throws and logs names the key fetch and the proxy — never OSCAR,
 // never the proxy's credentials, nothing of the URL's path or query.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { egressFetch } from '../../src/auth/egress-fetch.js';
@@ -29,7 +31,12 @@ describe('a signing-key fetch through the proxy that fails', () => {
   let refusing: OutboundProxy;
   let hanging: OutboundProxy;
   let closedPort: number;
+  let untrusted: HttpsServer;
   before(async () => {
+    // A key server whose certificate Node's public roots do not vouch for (test/oscar/tls-fixtures).
+    const fixture = (name: string): Buffer => readFileSync(new URL(`../oscar/tls-fixtures/${name}`, import.meta.url));
+    untrusted = createHttpsServer({ key: fixture('self-signed.key'), cert: fixture('self-signed.pem') }, (_req, res) => { res.end('{"keys":[]}'); });
+    await new Promise<void>((resolve) => untrusted.listen(0, '127.0.0.1', resolve));
     withAuth = await startOutboundProxy({ credentials: `${USER}:${PASSWORD}` });
     refusing = await startOutboundProxy({ refuseConnect: 403 });
     hanging = await startOutboundProxy({ hangOnConnect: true });
@@ -38,7 +45,10 @@ describe('a signing-key fetch through the proxy that fails', () => {
     closedPort = (probe.address() as { port: number }).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
   });
-  after(async () => { await withAuth.close(); await refusing.close(); await hanging.close(); });
+  after(async () => {
+    await withAuth.close(); await refusing.close(); await hanging.close();
+    await new Promise<void>((resolve) => untrusted.close(() => resolve()));
+  });
 
   it('wrong proxy credentials: a TypeError naming the key fetch and the proxy\'s 407, logged as such', async () => {
     const logged: Logged[] = [];
@@ -67,6 +77,15 @@ describe('a signing-key fetch through the proxy that fails', () => {
     const { error } = await failure(f, KEYS, logged);
     assert.equal(error.message, `fetch of signing keys from keys.example.org failed: no connection through the proxy http://127.0.0.1:${closedPort} (ECONNREFUSED)`);
     assert.deepEqual(logged.map((l) => l.fields), [{ host: 'keys.example.org', proxy: `http://127.0.0.1:${closedPort}`, reason: 'connection', code: 'ECONNREFUSED' }]);
+  });
+
+  it('a key server whose certificate is refused, through the tunnel: said as the key server\'s, with TLS\'s code', async () => {
+    const logged: Logged[] = [];
+    const port = (untrusted.address() as { port: number }).port;
+    const f = egressFetch({ https: `http://127.0.0.1:${withAuth.port}`.replace('//', `//${USER}:${PASSWORD}@`), noProxy: [] }, undefined, (fields, message) => logged.push({ fields, message }));
+    const { error } = await failure(f, `https://keys.example.org:${port}/realms/clinic/certs`, logged);
+    assert.match(error.message, new RegExp(`^fetch of signing keys from keys\\.example\\.org:${port} failed: the key server's certificate was refused \\((DEPTH_ZERO_SELF_SIGNED_CERT|ERR_TLS_CERT_ALTNAME_INVALID)\\)$`));
+    assert.equal(logged[0]?.fields.reason, 'tls');
   });
 
   it('a proxy that never answers: the caller\'s own TimeoutError, as fetch gives, and a log line saying so', async () => {
