@@ -360,7 +360,7 @@ describe('consent form answers', () => {
     }
   });
 
-  it('OSCAR failing the picker\'s search: the page stays with a message per class, never "no patient", logged typed without the term', async () => {
+  it('OSCAR failing the picker\'s search: the page stays with a message per class, never the plain "no patient" of an empty answer, logged typed without the term', async () => {
     const unavailable = (reason: 'connection' | 'tls' | 'proxy', code: string) => () =>
       new OscarUnreachable(`OSCAR did not answer (${code})`, { cause: new OscarUnavailableError('user-rest', reason, { code, ...(reason === 'proxy' && { proxy: 'http://proxy.example.org:3128' }) }) });
     const REDIRECT_HINT = 'OSCAR_URL should be https://oscar.example.org/oscar (in a clinics file, the clinic\'s "url")';
@@ -377,8 +377,9 @@ describe('consent form answers', () => {
       ['redirect', () => new OscarRedirectError('user-rest', 301, 'https://oscar.example.org/oscar/ws/…', 'https://oscar.example.org/oscar'), 502, null,
         'OSCAR sent the facade&#39;s call to another address, so patients cannot be looked up. The facade&#39;s OSCAR address needs correcting. Tell whoever runs this service.',
         { error: 'OscarRedirectError', status: 301, hint: REDIRECT_HINT }],
-      ['error answer', () => new OscarRefused('OSCAR answered 500'), 502, null,
-        'OSCAR could not look up patients just now. Try again; if it keeps failing, tell whoever runs this service.',
+      // contract 3.1: the search's error page is how OSCAR refuses a user without _demographic.
+      ['error answer', () => new OscarRefused('OSCAR answered 500'), 403, null,
+        'No patient you may see in OSCAR matches: OSCAR refused the search for your account. Your OSCAR role may not allow looking up patients, or your OSCAR sign-in has ended. If you should be able to, tell whoever runs this service.',
         { error: 'OscarRefused' }],
     ];
     signedIn('openid launch/patient patient/Patient.rs');
@@ -391,7 +392,7 @@ describe('consent form answers', () => {
         assert.equal(r.headers.get('retry-after'), retryAfter, what);
         assert.equal(r.headers.get('cache-control'), 'no-store', what);
         assert.ok(r.body.includes(`<p role="alert">${message}</p>`), `${what}: ${r.body}`);
-        assert.doesNotMatch(r.body, /No patient you may see/, what);
+        assert.doesNotMatch(r.body, /<p>No patient you may see/, what); // not the plain paragraph of an empty answer
         assert.deepEqual(radios(r.body), [], what);
         // The search form stays, to try again, the term escaped as before.
         assert.match(r.body, /<input name="q" value="O&#39;Brien &#60;b&#62;">/, what);

@@ -1,7 +1,9 @@
 // The SMART sign-in's patient picker when the simulated OSCAR fails the clinician's search (its
 // fault rules on /ws/services/demographics/quickSearch): a dropped connection, OSCAR's error page,
-// and the host in front of OSCAR starting to redirect. The page says which — try again, or the
-// facade's OSCAR address needs an administrator — never "no patient matches"; the search form
+// and the host in front of OSCAR starting to redirect. The page says which — try again; OSCAR
+// refused the search for this account (its error page is how it refuses a user without
+// _demographic, contract 3.1); or the facade's OSCAR address needs an administrator — never the
+// plain "no patient matches" of an empty answer; the search form
 // stays; the log line is typed and holds neither the term nor a patient. Once OSCAR answers again
 // the same sign-in finds the patient and ends at the app.
 import assert from 'node:assert/strict';
@@ -42,7 +44,7 @@ describe('the patient picker when OSCAR fails the search', () => {
             const hop = await browser.request(page);
             seen.push({
               mode, status: hop.status, alert: /<p role="alert">([^<]*)<\/p>/.exec(hop.body)?.[1],
-              noPatient: /No patient you may see/.test(hop.body), searchForm: /<input name="q" value="[^"]+">/.test(hop.body),
+              noPatient: /<p>No patient you may see/.test(hop.body), searchForm: /<input name="q" value="[^"]+">/.test(hop.body),
             });
           } finally {
             s.sim.faults.remove(rule);
@@ -58,7 +60,7 @@ describe('the patient picker when OSCAR fails the search', () => {
     });
     assert.deepEqual(seen, [
       { mode: 'reset', status: 503, alert: 'OSCAR is not answering right now, so patients cannot be looked up. Try again in a moment.', noPatient: false, searchForm: true },
-      { mode: 'http500', status: 502, alert: 'OSCAR could not look up patients just now. Try again; if it keeps failing, tell whoever runs this service.', noPatient: false, searchForm: true },
+      { mode: 'http500', status: 403, alert: 'No patient you may see in OSCAR matches: OSCAR refused the search for your account. Your OSCAR role may not allow looking up patients, or your OSCAR sign-in has ended. If you should be able to, tell whoever runs this service.', noPatient: false, searchForm: true },
       { mode: 'redirect', status: 502, alert: 'OSCAR sent the facade&#39;s call to another address, so patients cannot be looked up. The facade&#39;s OSCAR address needs correcting. Tell whoever runs this service.', noPatient: false, searchForm: true },
     ]);
     // With OSCAR answering again the sign-in ends at the app with a code (the patient picked from the search).

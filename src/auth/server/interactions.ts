@@ -73,7 +73,7 @@ interface OscarTrouble { status: number; title: string; message: string; retryAf
  * the clinician — wait, or have the administrator fix the facade's OSCAR settings — never OSCAR's
  * own words, the search term or a patient. Undefined for anything else (a bug: thrown on).
  */
-function oscarTrouble(e: unknown): OscarTrouble | undefined {
+function oscarTrouble(e: unknown, step: string): OscarTrouble | undefined {
   const admin = 'Tell whoever runs this service.';
   if (e instanceof OscarRedirectError) {
     // docs/oscar-redirects.md: the configured address is not where OSCAR serves its web services.
@@ -87,6 +87,12 @@ function oscarTrouble(e: unknown): OscarTrouble | undefined {
     // docs/proxy.md: the network's proxy refused to carry the call.
     if (cause?.reason === 'proxy') return { status: 502, title: 'OSCAR cannot be reached', message: `The network's proxy refused the facade's call to OSCAR, so patients cannot be looked up. ${admin}`, log };
     return { status: 503, title: 'OSCAR is not answering', message: 'OSCAR is not answering right now, so patients cannot be looked up. Try again in a moment.', retryAfterSeconds: e.retryAfterSeconds, log };
+  }
+  if (e instanceof OscarRefused && step === 'patient search') {
+    // contract 3.1: quickSearch without the privilege _demographic is OSCAR's 500 error page, the
+    // same page as any failure of it: for this user it most likely means OSCAR shows them no
+    // patient, which retrying will not change.
+    return { status: 403, title: 'No patient to show', message: 'No patient you may see in OSCAR matches: OSCAR refused the search for your account. Your OSCAR role may not allow looking up patients, or your OSCAR sign-in has ended. If you should be able to, tell whoever runs this service.', log: { error: e.name } };
   }
   if (e instanceof OscarRefused) {
     return { status: 502, title: 'OSCAR could not look up patients', message: 'OSCAR could not look up patients just now. Try again; if it keeps failing, tell whoever runs this service.', log: { error: e.name } };
@@ -108,7 +114,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
 
   /** Logs OSCAR's failure at `step` (typed, no PHI) and sets its Retry-After; undefined for anything else. */
   const troubled = (res: Response, step: string, e: unknown): OscarTrouble | undefined => {
-    const t = oscarTrouble(e);
+    const t = oscarTrouble(e, step);
     if (!t) return undefined;
     d.log?.warn({ ...t.log, step }, 'OSCAR could not answer a sign-in\'s call about patients');
     if (t.retryAfterSeconds !== undefined) res.set('retry-after', String(t.retryAfterSeconds));
