@@ -2,19 +2,13 @@
 // the connectivity report go through it; a proxy refusing the credentials is reported as such; a
 // proxy URL the server would refuse stops the command. The proxy's password is never printed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
+import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../src/cli/main.js';
-import { writeCredentialsFile } from '../../src/config/credentials-file.js';
-import { demoCredentials } from '../../src/sim/options.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
+import { demoCreds, demoCredentialsFile, runCheck } from '../helpers/cli-check.js';
 import { startOutboundProxy, type OutboundProxy } from '../helpers/outbound-proxy.js';
 
-const creds = demoCredentials({});
 const PASSWORD = 'cl1nic-Pr0xy';
 
 describe('oscar-fhir check through an outbound proxy', () => {
@@ -22,24 +16,14 @@ describe('oscar-fhir check through an outbound proxy', () => {
   let proxy: OutboundProxy;
   let file: string;
   before(async () => {
-    sim = await startSimulator({ port: 0, patients: 3, credentials: creds });
+    sim = await startSimulator({ port: 0, patients: 3, credentials: demoCreds });
     proxy = await startOutboundProxy({ credentials: `ops:${PASSWORD}` });
-    file = join(mkdtempSync(join(tmpdir(), 'check-proxy-')), 'oscar-credentials.json');
     // A name only the proxy resolves: a direct attempt could not reach it.
-    writeCredentialsFile(file, {
-      OSCAR_URL: sim.url.replace('127.0.0.1', 'oscar.test'), OSCAR_CONSUMER_KEY: creds.consumerKey, OSCAR_CONSUMER_SECRET: creds.consumerSecret,
-      OSCAR_ACCESS_TOKEN: creds.accessToken, OSCAR_ACCESS_TOKEN_SECRET: creds.accessTokenSecret,
-      OSCAR_SOAP_USERNAME: creds.soapUserName, OSCAR_SOAP_PASSWORD: creds.soapPassword,
-    });
+    file = demoCredentialsFile('check-proxy-', sim.url.replace('127.0.0.1', 'oscar.test'));
   });
   after(async () => { await proxy.close(); await sim.close(); });
 
-  async function check(env: Record<string, string>): Promise<{ code: number; out: string }> {
-    let out = '';
-    const sink = new Writable({ write(chunk: Buffer, _e, cb) { out += chunk.toString(); cb(); } });
-    const code = await main(['check', '--credentials', file], { stdin: new PassThrough(), stdout: sink, stderr: sink }, { OSCAR_TIMEZONE: 'America/Toronto', ...env });
-    return { code, out };
-  }
+  const check = (env: Record<string, string>): Promise<{ code: number; out: string }> => runCheck(file, { ...env });
 
   it('HTTP_PROXY with its user and password: every check passes, through the proxy', async () => {
     proxy.seen.length = 0;
