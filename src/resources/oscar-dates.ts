@@ -5,7 +5,7 @@
 // yield undefined so one bad column drops one element instead of failing the whole read.
 
 import {
-  epochOfLocal, formatFhirDateTime, isValidCalendarDate, localDateOf, localDateTimeOf, parseXsDateTime, spelledInZone, xsLexical,
+  epochOfLocal, formatFhirDateTime, isJaxbDateTime, localDateOf, localDateTimeOf, parseXsDateTime, spelledInZone, xsLexical,
 } from '../time/zone.js';
 
 /** Epoch ms of an xs:dateTime, or undefined when it is missing or malformed. */
@@ -33,7 +33,11 @@ export function xsInstant(value: string | null | undefined, tz: string): string 
  */
 export function xsWallClock(value: string | null | undefined, tz: string): { date: string; time: string } | undefined {
   if (typeof value !== 'string') return undefined;
-  if (realWithOffset(value)) return { date: value.slice(0, 10), time: value.slice(11, 19) };
+  // OSCAR's usual spelling, 'YYYY-MM-DDThh:mm:ss±hh:mm' naming a real day and time: xsLexical
+  // reads it as that wall clock with a numeric offset, kept as it is. Read a character at a time:
+  // the pattern, its captures and the objects around them cost a tenth of the Patient mapper's
+  // time over benchmark 6's page (bench/results.md, "The page's own CPU on a miss").
+  if (value.length === 25 && isJaxbDateTime(value)) return { date: value.slice(0, 10), time: value.slice(11, 19) };
   const parts = xsLexical(value);
   // A FHIR date has a four-digit year: xs:dateTime's wider years ('12026-…', '-0001-…') drop the element.
   if (!parts || parts.local.indexOf('T') !== 10) return undefined;
@@ -44,35 +48,6 @@ export function xsWallClock(value: string | null | undefined, tz: string): { dat
     wall = localDateTimeOf(ms, tz);
   }
   return { date: wall.slice(0, 10), time: wall.slice(11, 19) };
-}
-
-/** The two digits at `at` as a number. */
-function twoDigits(value: string, at: number): number {
-  return (value.charCodeAt(at) - 48) * 10 + value.charCodeAt(at + 1) - 48;
-}
-
-/**
- * Whether `value` is spelled 'YYYY-MM-DDThh:mm:ss±hh:mm', OSCAR's usual spelling, and names a real
- * day and time of day: then xsLexical reads it as that wall clock with a numeric offset, which
- * xsWallClock keeps as it is. Read a character at a time: the pattern, its captures and the
- * objects around them cost a tenth of the Patient mapper's time over benchmark 6's page
- * (bench/results.md, "The page's own CPU on a miss"). Anything else (fractions, Z, no offset,
- * white space, another year length, an unreal date) is left to the general reading, which decides.
- */
-function realWithOffset(value: string): boolean {
-  if (value.length !== 25) return false;
-  for (let i = 0; i < 25; i++) {
-    const c = value.charCodeAt(i);
-    switch (i) {
-      case 4: case 7: if (c !== 45) return false; break; // -
-      case 10: if (c !== 84) return false; break; // T
-      case 13: case 16: case 22: if (c !== 58) return false; break; // :
-      case 19: if (c !== 43 && c !== 45) return false; break; // + or -
-      default: if (c < 48 || c > 57) return false;
-    }
-  }
-  return twoDigits(value, 11) < 24 && twoDigits(value, 14) < 60 && twoDigits(value, 17) < 60
-    && isValidCalendarDate(twoDigits(value, 0) * 100 + twoDigits(value, 2), twoDigits(value, 5), twoDigits(value, 8));
 }
 
 /** FHIR date (calendar date in the OSCAR zone) of an xs:dateTime from a date-only column. */

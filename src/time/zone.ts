@@ -254,6 +254,16 @@ function jaxbEpoch(v: string): number | undefined {
   return Date.UTC(year, month - 1, day, hour, minute, second, millis) + (sign === 45 ? offsetMs : -offsetMs);
 }
 
+/**
+ * Whether `value` is in the spelling jaxbEpoch reads and names a real day and time of day: then
+ * its wall clock and offset are the characters as written (oscar-dates.ts keeps them without
+ * the general reading's pattern and objects).
+ */
+export function isJaxbDateTime(value: string): boolean {
+  const epoch = jaxbEpoch(value);
+  return epoch !== undefined && !Number.isNaN(epoch);
+}
+
 /** Epoch ms of an xs:dateTime; values without an offset are read in `tz` (contract 4.1). */
 export function parseXsDateTime(value: string, tz: string): number {
   const quick = jaxbEpoch(value);
