@@ -36,8 +36,11 @@ export interface SimAppParts {
   restAddress?: string;
   /** REST module and edge proxies (default: REST on, no edge rules). */
   deployment?: SimDeployment;
-  /** When given, the /__sim admin API is mounted. Returns the new jvmStartMillis. */
-  admin?: { restart: () => number } | null;
+  /**
+   * When given, the /__sim admin API is mounted. `restart` returns the new jvmStartMillis;
+   * `revokeAccessTokens` deletes a provider's OSCAR access tokens and returns how many went.
+   */
+  admin?: { restart: () => number; revokeAccessTokens?: (providerNo: string) => number } | null;
   /** Sees every request as it arrived (tests read the exact SOAP bytes OSCAR would get). */
   onRequest?: SimRequestHook;
 }
@@ -71,7 +74,7 @@ function notFoundPage(): string {
     + '<hr class="line" /><h3>Apache Tomcat</h3></body></html>';
 }
 
-function adminRouter(faults: FaultInjector, stats: SimStats, restart: () => number): Router {
+function adminRouter(faults: FaultInjector, stats: SimStats, admin: NonNullable<SimAppParts['admin']>): Router {
   const r = express.Router();
   r.use(express.json({ limit: '1mb' }));
   const reply = (res: Response, status: number, body: unknown): void => {
@@ -96,7 +99,14 @@ function adminRouter(faults: FaultInjector, stats: SimStats, restart: () => numb
   });
   r.get('/stats', (_req, res) => { reply(res, 200, stats.snapshot()); });
   r.post('/stats/reset', (_req, res) => { stats.reset(); res.status(204).end(); });
-  r.post('/restart', (_req, res) => { reply(res, 200, { jvmStartMillis: restart() }); });
+  r.post('/restart', (_req, res) => { reply(res, 200, { jvmStartMillis: admin.restart() }); });
+  // A clinician deleting the tokens they approved in OSCAR (contract 2.5): body {"providerNo": "…"}.
+  r.post('/oauth/revoke', (req, res) => {
+    const providerNo = (req.body as { providerNo?: unknown } | undefined)?.providerNo;
+    if (!admin.revokeAccessTokens) { reply(res, 404, { error: 'unknown admin endpoint' }); return; }
+    if (typeof providerNo !== 'string' || providerNo === '') { reply(res, 400, { error: 'providerNo (a string) is required' }); return; }
+    reply(res, 200, { revoked: admin.revokeAccessTokens(providerNo) });
+  });
   r.use((_req, res) => { reply(res, 404, { error: 'unknown admin endpoint' }); });
   r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: unknown }).status;
@@ -111,7 +121,7 @@ export function createSimApp(parts: SimAppParts): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // Tomcat/CXF send no ETags
-  if (parts.admin) app.use('/__sim', adminRouter(faults, stats, parts.admin.restart));
+  if (parts.admin) app.use('/__sim', adminRouter(faults, stats, parts.admin));
   // The edge answers before OSCAR sees the request, so OSCAR's accounting never counts it.
   if (parts.deployment?.edgeRedirect && parts.deployment.edgeRedirect !== 'none') app.use(edgeRedirect(parts.deployment.edgeRedirect, ctx));
   if (parts.deployment?.edgeDenyPut) app.use(denyPut());

@@ -10,6 +10,7 @@ import { DEFAULT_PATIENTS, generateClinic } from './clinic/generate.js';
 import { createSimApp, normaliseContextPath, type SimRequestHook } from './app.js';
 import { FaultInjector } from './faults.js';
 import { createOAuthRouter } from './oauth/index.js';
+import { deleteAccessTokens } from './oauth/tokens.js';
 import { DEFAULT_DEPLOYMENT, demoCredentials, type SimDemoCredentials, type SimDeployment, type SimOptions } from './options.js';
 import { createRestRouter } from './rest/index.js';
 import { createSoapRouter } from './soap/index.js';
@@ -62,6 +63,11 @@ export interface Simulator {
   options: SimOptions;
   /** A new JVM start time: every SOAP security token issued so far stops working (contract 7.18). */
   restart(): void;
+  /**
+   * The provider deletes the OSCAR access tokens they approved (provider/clients.jsp, contract 2.5),
+   * all but the demo credentials' own: each is refused from then on (contract 2.7). How many went.
+   */
+  revokeAccessTokens(providerNo: string): number;
   /** Stops listening and drops every connection, idle keep-alive and held ones included. */
   close(): Promise<void>;
 }
@@ -107,6 +113,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     store.jvmStartMillis = Math.max(Date.now(), store.jvmStartMillis + 1);
     return store.jvmStartMillis;
   };
+  const revokeAccessTokens = (providerNo: string): number => deleteAccessTokens(store, providerNo, credentials.accessToken);
   const app = createSimApp({
     contextPath,
     routers: {
@@ -121,7 +128,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     deployment,
     faults,
     stats,
-    admin: opts.admin === false ? null : { restart },
+    admin: opts.admin === false ? null : { restart, revokeAccessTokens },
     ...(opts.onRequest && { onRequest: opts.onRequest }),
   });
 
@@ -142,6 +149,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     stats,
     options,
     restart: () => { restart(); },
+    revokeAccessTokens,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -37,13 +37,13 @@ async function login(sim: Simulator, user = creds.soapUserName, password = creds
 const getDemographic = (sim: Simulator, token: string, securityNo = creds.securityNo): Promise<{ status: number; xml: string }> =>
   soap(sim, 'DemographicService', envelope('getDemographic', '<arg0>1001</arg0>', wsse(securityNo, token)));
 
-function signedGet(sim: Simulator, path: string): Promise<Response> {
+function signedGet(sim: Simulator, path: string, token = { key: creds.accessToken, secret: creds.accessTokenSecret }): Promise<Response> {
   const url = `${sim.url}/ws/services${path}`;
   const oauth = new OAuth({
     consumer: { key: creds.consumerKey, secret: creds.consumerSecret }, signature_method: 'HMAC-SHA1',
     hash_function: (base, key) => crypto.createHmac('sha1', key).update(base).digest('base64'),
   });
-  const header = oauth.toHeader(oauth.authorize({ url, method: 'GET' }, { key: creds.accessToken, secret: creds.accessTokenSecret }));
+  const header = oauth.toHeader(oauth.authorize({ url, method: 'GET' }, token));
   return fetch(url, { headers: { ...header, accept: 'application/json' } });
 }
 
@@ -98,6 +98,32 @@ describe('startSimulator', () => {
     const ops = Object.keys(sim.stats.snapshot().byOperation);
     assert.equal(ops.length, 1);
     assert.match(ops[0] ?? '', /^REST GET \/demographics\//);
+  });
+
+  it('revokes a clinician\'s access tokens as OSCAR\'s token list does: each then meets the interceptor\'s 500 XMLFault (contract 2.7)', async () => {
+    const signIn = { key: 'c1d2e3f4-0000-4000-8000-000000000001', secret: 'c1d2e3f4-0000-4000-8000-000000000002' };
+    const otherDoctor = { key: 'c1d2e3f4-0000-4000-8000-000000000003', secret: 'c1d2e3f4-0000-4000-8000-000000000004' };
+    const otherNo = sim.store.data.providers.find((p) => p.providerNo !== creds.providerNo)!.providerNo;
+    sim.store.data.oauthAccessTokens.push(
+      { clientId: 1, token: signIn.key, secret: signIn.secret, providerNo: creds.providerNo, scopes: '', issued: 1_800_000_000 },
+      { clientId: 1, token: otherDoctor.key, secret: otherDoctor.secret, providerNo: otherNo, scopes: '', issued: 1_800_000_000 },
+    );
+    assert.equal((await signedGet(sim, '/demographics/1001', signIn)).status, 200);
+    assert.equal(sim.revokeAccessTokens(creds.providerNo), 1, 'the sign-in\'s token; the demo credentials\' own is kept');
+    const refused = await signedGet(sim, '/demographics/1001', signIn);
+    assert.equal(refused.status, 500);
+    assert.equal(refused.headers.get('content-type'), 'application/json;charset=UTF-8');
+    assert.equal(await refused.text(), '<ns1:XMLFault xmlns:ns1="http://cxf.apache.org/bindings/xformat"><ns1:faultstring xmlns:ns1="http://cxf.apache.org/bindings/xformat">'
+      + 'ca.openosp.openo.webserv.oauth.OAuth1Exception: invalid_signature</ns1:faultstring></ns1:XMLFault>');
+    assert.equal((await signedGet(sim, '/demographics/1001')).status, 200, 'the facade\'s own token still works');
+    assert.equal((await signedGet(sim, '/demographics/1001', otherDoctor)).status, 200, 'another provider\'s token still works');
+    // The same through the admin API.
+    const admin = `${sim.url.replace(/\/oscar$/, '')}/__sim/oauth/revoke`;
+    const r = await fetch(admin, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ providerNo: otherNo }) });
+    assert.deepEqual([r.status, await r.json()], [200, { revoked: 1 }]);
+    assert.equal((await signedGet(sim, '/demographics/1001', otherDoctor)).status, 500);
+    const bad = await fetch(admin, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.deepEqual([bad.status, await bad.json()], [400, { error: 'providerNo (a string) is required' }]);
   });
 
   it('injects faults into real operations and counts them', async () => {

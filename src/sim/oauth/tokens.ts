@@ -56,3 +56,19 @@ export function exchangeRequestToken(store: ClinicStore, rt: OAuthRequestTokenRo
   if (i >= 0) store.data.oauthRequestTokens.splice(i, 1);
   return at;
 }
+
+/**
+ * A provider deleting access tokens on provider/clients.jsp (tokenManage.json
+ * `method=deleteAccessToken`, one row at a time; contract 2.5), for each of `providerNo`'s tokens
+ * but `keep` (the facade's own service token, when its provider is the same one): the row goes,
+ * and OAuthInterceptor refuses the token from then on with the 500 XMLFault `invalid_signature`
+ * (contract 2.7). Returns how many went.
+ */
+export function deleteAccessTokens(store: ClinicStore, providerNo: string, keep?: string): number {
+  const rows = store.data.oauthAccessTokens;
+  const before = rows.length;
+  for (let i = rows.length - 1; i >= 0; i--) {
+    if (rows[i]!.providerNo === providerNo && rows[i]!.token !== keep) rows.splice(i, 1);
+  }
+  return before - rows.length;
+}
