@@ -1,8 +1,7 @@
 // The 401 and 403 answers of RFC 6750 §3 as FhirErrors: `WWW-Authenticate: Bearer` with the
 // error code a client acts on (invalid_token → get a new token; insufficient_scope → ask for more).
-import { FhirError } from '../fhir/index.js';
+import { BEARER_REALM as REALM, FhirError } from '../fhir/index.js';
 
-const REALM = 'oscar-fhir';
 const quote = (s: string): string => s.replace(/["\\]/g, '');
 
 /** 401 without an error code: no credentials were sent (RFC 6750 §3.1). */

@@ -1,6 +1,6 @@
 // Public API of the FHIR machinery, for src/http/ (the adapter) and src/resources/ (the types).
 export * from './errors.js';
-export { toOperationOutcome, operationOutcome, DEFAULT_RETRY_AFTER_SECONDS, type MappedError } from './outcome.js';
+export { toOperationOutcome, operationOutcome, DEFAULT_RETRY_AFTER_SECONDS, BEARER_REALM, type MappedError } from './outcome.js';
 export { renderBody, type FhirRequest, type FhirResponse, type FhirMethod, type FormBody, type FinishedRequest } from './exchange.js';
 export {
   Registry, RegistryError, defineResource, rowMatches,

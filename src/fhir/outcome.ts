@@ -15,6 +15,12 @@ export interface MappedError {
   bug: boolean;
 }
 
+/** The realm of this server's `WWW-Authenticate: Bearer` challenges (RFC 6750 §3). */
+export const BEARER_REALM = 'oscar-fhir';
+
+/** The app's token stands, but the user's sign-in to OSCAR behind it has ended (contract 2.7). */
+const SIGNED_OUT = 'the user\'s sign-in to the EMR has ended; sign in to the app again';
+
 /** Default Retry-After when OSCAR is unavailable and the client error does not say. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 10;
 
@@ -57,6 +63,10 @@ export function toOperationOutcome(err: unknown): MappedError {
       case 'OscarRedirectError':
         // OSCAR (or its host) redirected the call, which is never followed (docs/oscar-redirects.md).
         return simple(502, 'exception', 'The EMR redirected the facade\'s request to another address; the facade\'s EMR address needs correcting.');
+      case 'OscarSignInEndedError':
+        // OSCAR no longer accepts the signed-in user's own token: the app's token is as good as
+        // invalid, and only a new sign-in helps (RFC 6750 §3.1; smart §1.10, §5.2 D).
+        return simple(401, 'login', `Invalid access token: ${SIGNED_OUT}`, { 'www-authenticate': `Bearer realm="${BEARER_REALM}", error="invalid_token", error_description="${SIGNED_OUT}"` });
       case 'OscarProtocolError':
       case 'OscarAuthError':
       case 'OscarFaultError':

@@ -4,7 +4,15 @@
 // facade's service identity.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-export interface ActingToken { token: string; tokenSecret: string }
+export interface ActingToken {
+  token: string;
+  tokenSecret: string;
+  /**
+   * Told when OSCAR refuses this token itself (rest.ts: OscarSignInEndedError), so the one who
+   * holds it drops it even when the refusal is caught on the way (a reference that could not be read).
+   */
+  signInEnded?: () => void;
+}
 
 const store = new AsyncLocalStorage<ActingToken>();
 

@@ -4,7 +4,7 @@
 // Messages name the operation only — never a URL query, a request body or an upstream message,
 // any of which may carry PHI (names in quickSearch, …).
 
-export type OscarErrorKind = 'timeout' | 'unavailable' | 'protocol' | 'auth' | 'fault' | 'redirect';
+export type OscarErrorKind = 'timeout' | 'unavailable' | 'protocol' | 'auth' | 'signed-out' | 'fault' | 'redirect';
 
 export abstract class OscarError extends Error {
   abstract readonly kind: OscarErrorKind;
@@ -104,6 +104,29 @@ const AUTH_HINTS: Record<string, string> = {
   SecurityError: 'SOAP security token rejected even after a fresh login2 (OSCAR_SOAP_USERNAME lacks rights, or OSCAR keeps restarting)',
   login_failed: 'SOAP login2 refused OSCAR_SOAP_USERNAME / OSCAR_SOAP_PASSWORD',
 };
+
+/**
+ * OSCAR no longer accepts the signed-in clinician's own access token (a call made as that user,
+ * src/oscar/acting-user.ts): an OAuth XMLFault that names the token, not the facade (contract
+ * 2.7). Their OSCAR sign-in has ended — the token was deleted in OSCAR, or its provider is gone —
+ * and only signing in to OSCAR again helps. → 401 invalid_token (docs/smart-app-launch.md §7.7).
+ */
+export class OscarSignInEndedError extends OscarError {
+  readonly kind = 'signed-out' as const;
+  /** The OAuth1Exception code OSCAR named: 'invalid_signature' or 'unknown_provider'. */
+  readonly code: string;
+  constructor(operation: string, code: string) {
+    super(operation, `OSCAR no longer accepts the signed-in user's access token for ${operation} (${code})`);
+    this.code = code;
+  }
+}
+
+/**
+ * contract 2.7: the OAuth1Exception codes that say OSCAR no longer accepts a user's access token
+ * (a deleted token is `invalid_signature`, a token whose provider is gone `unknown_provider`); the
+ * other codes are about the facade's consumer or its requests, the same for every user.
+ */
+export const SIGNED_OUT_CODES: ReadonlySet<string> = new Set(['invalid_signature', 'unknown_provider']);
 
 /**
  * OSCAR (or the host in front of it) answered with a redirect (3xx). Never followed

@@ -7,7 +7,7 @@ import type { OscarTrust } from './tls-trust.js';
 
 export type OscarCallOutcome =
   | 'ok' | 'timeout' | 'unavailable' | 'circuit-open' | 'queue-full' | 'queue-timeout' | 'caller-budget' | 'rate-limited' | 'proxy' | 'tls'
-  | 'protocol' | 'auth' | 'fault' | 'redirect' | 'unsupported' | 'error';
+  | 'protocol' | 'auth' | 'signed-out' | 'fault' | 'redirect' | 'unsupported' | 'error';
 
 /** One finished client call (after retries), for metrics. Carries no PHI. */
 export interface OscarCallEvent {

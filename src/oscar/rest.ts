@@ -4,7 +4,7 @@
 import { actingOscarUser } from './acting-user.js';
 import { HttpTransport } from './http-transport.js';
 import type { HttpReply } from './http-transport.js';
-import { OscarAuthError, OscarFaultError, OscarProtocolError } from './errors.js';
+import { OscarAuthError, OscarFaultError, OscarProtocolError, OscarSignInEndedError, SIGNED_OUT_CODES } from './errors.js';
 import { buildUrl, oauthHeader, queryPairs } from './oauth-sign.js';
 import { retryAfterMs } from './guard/throttle.js';
 import type { OAuthCredentials, QueryParams } from './oauth-sign.js';
@@ -92,18 +92,34 @@ export class RestClient {
   }
 
   private failure(c: RestCall, reply: HttpReply, text: string): Error {
-    // contract 1.6/2.3: OAuth failures are HTTP 500 CXF XMLFaults naming the OAuth1Exception code.
-    const oauth = reply.status === 500 ? OAUTH_FAULT.exec(text) : null;
-    if (oauth) {
-      const code = oauth[1] ?? 'oauth_authentication_failed';
-      return new OscarAuthError(c.operation, code === 'invalid_signature' && this.skewed(reply) ? 'clock skew?' : code);
+    const code = oauthRefusal(reply, text, this.now());
+    if (code !== undefined) {
+      // contract 2.7: signed with a signed-in user's token, these codes are that token refused.
+      const user = actingOscarUser();
+      if (user && SIGNED_OUT_CODES.has(code)) {
+        user.signInEnded?.();
+        return new OscarSignInEndedError(c.operation, code);
+      }
+      return new OscarAuthError(c.operation, code);
     }
     return new OscarFaultError(c.operation, { upstreamStatus: reply.status, upstreamMessage: text, retryAfterMs: retryAfterMs(reply.headers['retry-after'], this.now()) });
   }
+}
 
-  /** True when the server's Date header is further from our clock than OSCAR tolerates. */
-  private skewed(reply: HttpReply): boolean {
-    const date = reply.headers.date ? Date.parse(reply.headers.date) : Number.NaN;
-    return Number.isFinite(date) && Math.abs(date - this.now()) > SKEW_LIMIT_MS;
-  }
+/**
+ * The OAuth1Exception code of OSCAR's refusal of a signed call (contract 1.6/2.3: an HTTP 500 CXF
+ * XMLFault naming it), 'clock skew?' for a rejected signature when OSCAR's Date header is further
+ * from `now` than OSCAR tolerates; undefined when the answer is not an OAuth refusal.
+ */
+export function oauthRefusal(reply: Pick<HttpReply, 'status' | 'headers'>, text: string, now: number): string | undefined {
+  const oauth = reply.status === 500 ? OAUTH_FAULT.exec(text) : null;
+  if (!oauth) return undefined;
+  const code = oauth[1] ?? 'oauth_authentication_failed';
+  return code === 'invalid_signature' && skewed(reply, now) ? 'clock skew?' : code;
+}
+
+/** True when the server's Date header is further from our clock than OSCAR tolerates. */
+function skewed(reply: Pick<HttpReply, 'headers'>, now: number): boolean {
+  const date = reply.headers.date ? Date.parse(reply.headers.date) : Number.NaN;
+  return Number.isFinite(date) && Math.abs(date - now) > SKEW_LIMIT_MS;
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { createLogger } from '../../src/logging.js';
-import { startSecureStack, type SecureStack } from './fixture.js';
+import { settledOscarCalls, startSecureStack, type SecureStack } from './fixture.js';
 import { launch, redeem, Browser, DOCTOR, BILLING_CLERK } from './launch-flow.js';
 
 const APP = 'growth-chart';
@@ -100,7 +100,7 @@ describe('SMART App Launch with OSCAR as the sign-in', () => {
     rows.splice(rows.length - 1, 1);
     const read = await s.as(String(t.body.access_token), `/Patient/${t.body.patient}`);
     assert.equal(read.status, 401, read.text);
-    assert.match(read.headers.get('www-authenticate') ?? '', /withdrawn in OSCAR/);
+    assert.match(read.headers.get('www-authenticate') ?? '', /error="invalid_token", error_description="the user's sign-in to the EMR has ended/);
   });
 
   it('refresh re-checks the user with OSCAR: a token deleted in OSCAR ends the grant (invalid_grant) and leaves the vault; OSCAR down is a 503 and the refresh token survives', async () => {
@@ -179,6 +179,30 @@ describe('SMART App Launch with OSCAR as the sign-in', () => {
     assert.equal(afterReuse.body.error, 'invalid_grant', 'the grant was revoked on reuse');
     const read = await s.as(String(narrower.body.access_token), `/Patient/${t.body.patient}`);
     assert.equal(read.status, 401, 'its access tokens stop working too');
+  });
+
+  it('a token deleted in OSCAR met by the request\'s own REST call: 401 invalid_token with an OperationOutcome, the vault dropped, the next answered without OSCAR', async () => {
+    const doctorNo = s.sim.options.credentials.providerNo;
+    s.sim.revokeAccessTokens(doctorNo); // earlier sign-ins' tokens
+    const r = await standalone();
+    const t = await redeem(s.base, r, { clientId: APP, redirectUri: REDIRECT });
+    const token = String(t.body.access_token);
+    const patient = String(t.body.patient);
+    // OSCAR showed the clinician the patient: trusted for a minute (smart §7.7), so the refusal is
+    // met by the request's own REST call (the allergy list, contract 3.3), signed with their token.
+    assert.equal((await s.as(token, `/Patient/${patient}`)).status, 200);
+    assert.equal(s.sim.revokeAccessTokens(doctorNo), 1);
+    const read = await s.as(token, `/AllergyIntolerance?patient=${patient}`);
+    assert.equal(read.status, 401, read.text);
+    assert.equal(read.headers.get('www-authenticate'), 'Bearer realm="oscar-fhir", error="invalid_token", error_description="the user\'s sign-in to the EMR has ended; sign in to the app again"');
+    const outcome = JSON.parse(read.text) as { resourceType: string; issue: { severity: string; code: string; diagnostics: string }[] };
+    assert.deepEqual(outcome, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login', diagnostics: 'Invalid access token: the user\'s sign-in to the EMR has ended; sign in to the app again' }] });
+    assert.equal(await s.facade.state.vault.get(`oscar-token:${doctorNo}`), undefined, 'the token OSCAR refused leaves the vault');
+    const calls = await settledOscarCalls(s.sim);
+    const next = await s.as(token, `/Patient/${patient}`);
+    assert.equal(next.status, 401);
+    assert.match(next.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    assert.equal(await settledOscarCalls(s.sim), calls, 'answered without OSCAR');
   });
 });
 

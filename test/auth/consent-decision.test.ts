@@ -14,7 +14,7 @@ import { parseSmartClients, type SmartClient } from '../../src/auth/clients.js';
 import { interactionRoutes, type InteractionDeps } from '../../src/auth/server/interactions.js';
 import { InProcessDocuments } from '../../src/state/in-process.js';
 import { OscarRefused, OscarUnreachable } from '../../src/auth/oscar/user-rest.js';
-import { OscarRedirectError, OscarUnavailableError } from '../../src/oscar/errors.js';
+import { OscarAuthError, OscarRedirectError, OscarSignInEndedError, OscarUnavailableError } from '../../src/oscar/errors.js';
 
 const UID = 'uid-1';
 const APP = 'consent-app';
@@ -85,7 +85,10 @@ describe('consent form answers', () => {
         async save(): Promise<string> { grants.push({ ...this.o, resource: this.resource }); grantCalls.push(this.calls); return `grant-${grants.length}`; }
       },
     } as unknown as Provider;
-    const vault = { get: async (providerNo: string) => (vaulted?.providerNo === providerNo ? vaulted : undefined) };
+    const vault = {
+      get: async (providerNo: string) => (vaulted?.providerNo === providerNo ? vaulted : undefined),
+      delete: async (providerNo: string) => { if (vaulted?.providerNo === providerNo) vaulted = undefined; },
+    };
     const userRest = {
       patient: async (_t: unknown, demographicNo: number) => {
         looked.push(demographicNo);
@@ -161,14 +164,17 @@ describe('consent form answers', () => {
     });
   }
 
-  it('the consent page is shown only while the vault holds the user\'s OSCAR token; without it, "Sign in again"', async () => {
+  it('the consent page is shown only while the vault holds the user\'s OSCAR token; without it, OSCAR\'s sign-in again for this request', async () => {
     clients = new Map([[APP, app]]);
     session = { accountId: 'oscar:999998' };
     scope = 'openid user/Patient.rs';
     vaulted = undefined;
     const gone = await fetch(`${base}/auth/interaction/${UID}`);
     assert.equal(gone.status, 401);
-    assert.match(await gone.text(), /Sign in again/);
+    assert.equal(gone.headers.get('cache-control'), 'no-store');
+    const page = await gone.text();
+    assert.match(page, /<h1>Sign in to OSCAR again<\/h1><p role="alert">Your OSCAR sign-in has ended; sign in to OSCAR again\.<\/p>/);
+    assert.match(page, /<form method="get" action="\/fhir\/auth\/interaction\/uid-1\/oscar-again"><button type="submit">Sign in to OSCAR<\/button><\/form>/);
     vaulted = { token: 't', secret: 's', providerNo: '999998', obtainedAt: Date.now() };
     const shown = await fetch(`${base}/auth/interaction/${UID}`);
     assert.equal(shown.status, 200);
@@ -379,8 +385,12 @@ describe('consent form answers', () => {
         { error: 'OscarRedirectError', status: 301, hint: REDIRECT_HINT }],
       // contract 3.1: the search's error page is how OSCAR refuses a user without _demographic.
       ['error answer', () => new OscarRefused('OSCAR answered 500'), 403, null,
-        'No patient you may see in OSCAR matches: OSCAR refused the search for your account. Your OSCAR role may not allow looking up patients, or your OSCAR sign-in has ended. If you should be able to, tell whoever runs this service.',
+        'No patient you may see in OSCAR matches: OSCAR refused the search for your account. Your OSCAR role may not allow looking up patients. If you should be able to, tell whoever runs this service.',
         { error: 'OscarRefused' }],
+      // The facade's own consumer refused (contract 2.7): the same for every user.
+      ['facade credentials', () => new OscarAuthError('user-rest:quickSearch', 'invalid_consumer'), 502, null,
+        'OSCAR refused the facade&#39;s credentials, so patients cannot be looked up. Tell whoever runs this service.',
+        { error: 'OscarAuthError', reason: 'invalid_consumer', hint: 'OSCAR does not know OSCAR_CONSUMER_KEY (REST client deleted or mistyped)' }],
     ];
     signedIn('openid launch/patient patient/Patient.rs');
     try {
@@ -406,6 +416,54 @@ describe('consent form answers', () => {
       assert.doesNotMatch(bug.body, /No patient you may see|OSCAR/);
     } finally {
       failing = undefined;
+    }
+  });
+
+  it('OSCAR refusing the user\'s own token (contract 2.7) at the search, a launch\'s or a chosen patient: "sign in to OSCAR again", the token dropped, logged typed without the term or patient', async () => {
+    const steps: [string, () => Promise<{ status: number; body: string; headers?: Headers }>][] = [
+      ['patient search', async () => { signedIn('openid launch/patient patient/Patient.rs'); return show('?q=O%27Brien%20%3Cb%3E'); }],
+      ['launch patient', async () => {
+        signedIn('openid launch launch/patient patient/Patient.rs');
+        launchRecords.set('L-ended', { clientId: APP, patient: '1001', providerHint: '999998' });
+        launchParam = 'L-ended';
+        return show();
+      }],
+      ['chosen patient', async () => { signedIn('openid launch/patient patient/Patient.rs'); return decide({ decision: 'allow', scope: 'patient/Patient.rs', patient: '1001' }); }],
+    ];
+    try {
+      for (const [step, run] of steps) {
+        failing = () => new OscarSignInEndedError(`user-rest:${step}`, 'invalid_signature');
+        warned.length = 0;
+        finished = [];
+        const r = await run();
+        assert.equal(r.status, 401, step);
+        assert.match(r.body, /<h1>Sign in to OSCAR again<\/h1><p role="alert">Your OSCAR sign-in has ended; sign in to OSCAR again\.<\/p>/, step);
+        assert.match(r.body, /action="\/fhir\/auth\/interaction\/uid-1\/oscar-again"/, step);
+        assert.doesNotMatch(r.body, /role may not allow|Try again|Choose a patient|Patient not available|name="q"/, step);
+        assert.equal(vaulted, undefined, `${step}: the token OSCAR refused leaves the vault`);
+        assert.deepEqual(warned, [{ fields: { error: 'OscarSignInEndedError', reason: 'invalid_signature', step }, message: 'OSCAR could not answer a sign-in\'s call about patients' }], step);
+        assert.doesNotMatch(JSON.stringify(warned), /Brien|1001/, `${step}: neither the term nor a patient in the log`);
+        assert.deepEqual(finished, [], `${step}: no grant`);
+      }
+    } finally {
+      failing = undefined;
+    }
+  });
+
+  it('OSCAR\'s sign-in again is for this browser\'s own interaction only', async () => {
+    signedIn('openid launch/patient patient/Patient.rs');
+    detailsUid = 'uid-other';
+    const other = await fetch(`${base}/auth/interaction/${UID}/oscar-again`, { redirect: 'manual' });
+    assert.equal(other.status, 400);
+    assert.match(await other.text(), /This sign-in does not belong to this browser\./);
+    detailsUid = UID;
+    interactionGone = true;
+    try {
+      const gone = await fetch(`${base}/auth/interaction/${UID}/oscar-again`, { redirect: 'manual' });
+      assert.equal(gone.status, 400);
+      assert.match(await gone.text(), /This sign-in is no longer valid/);
+    } finally {
+      interactionGone = false;
     }
   });
 
@@ -544,12 +602,13 @@ describe('consent form answers', () => {
     assert.equal(unticked.status, 400, 'launch/patient still asks for a patient when the patient/ box is unticked');
   });
 
-  it('a patient is needed but the user\'s OSCAR token is gone by the time the form comes back: "Choose a patient", OSCAR not asked', async () => {
+  it('a patient is needed but the user\'s OSCAR token is gone by the time the form comes back: OSCAR\'s sign-in again, OSCAR not asked', async () => {
     signedIn('openid launch/patient patient/Patient.rs');
     vaulted = undefined;
     const r = await decide({ decision: 'allow', scope: 'patient/Patient.rs', patient: '1001' });
-    assert.equal(r.status, 400);
-    assert.match(r.body, /Choose a patient you may see in OSCAR \(search, then pick one\)\./);
+    assert.equal(r.status, 401);
+    assert.match(r.body, /<p role="alert">Your OSCAR sign-in has ended; sign in to OSCAR again\.<\/p>/);
+    assert.match(r.body, /action="\/fhir\/auth\/interaction\/uid-1\/oscar-again"/);
     assert.deepEqual(looked, []);
     assert.deepEqual(finished, []);
   });

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import type { Simulator } from '../../src/sim/server.js';
 import { startStack, type Stack, type StackOptions } from '../helpers/stack.js';
 
 export interface KeyPair { privateKey: CryptoKey; publicJwk: JWK; alg: string; kid: string }
@@ -161,4 +162,18 @@ export async function startSecureStack(opts: StackOptions & { extraEnv?: Record<
 export function unsignedToken(claims: Record<string, unknown>): string {
   const enc = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
   return `${enc({ alg: 'none', typ: 'JWT' })}.${enc(claims)}.`;
+}
+
+/**
+ * OSCAR's calls so far by operation, once they have settled: what a request answered early (a
+ * search's REST half refused, its SOAP half still on its way) no longer counts as the next one's.
+ */
+export async function settledOscarCalls(sim: Simulator): Promise<string> {
+  for (let i = 0, last = ''; i < 50; i++) {
+    const seen = JSON.stringify(sim.stats.snapshot());
+    if (seen === last && sim.stats.snapshot().inFlight === 0) break;
+    last = seen;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return JSON.stringify(sim.stats.snapshot().byOperation);
 }

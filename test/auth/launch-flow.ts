@@ -110,6 +110,20 @@ export interface LaunchResult {
   consentHtml?: string;
 }
 
+/**
+ * At the simulator's OSCAR consent page (`hop`): logs in by AJAX as its script does, then
+ * Authorize (or Cancel), following OSCAR's redirect back to the facade: the facade's next page.
+ */
+export async function signInAtOscar(browser: Browser, hop: Hop, user: { name: string; password: string }, o: { atApp?: (u: string) => boolean; decision?: 'allow' | 'cancel' } = {}): Promise<Hop> {
+  const oscarPage = hop.url;
+  const token = new URL(oscarPage).searchParams.get('oauth_token');
+  if (!token) throw new Error(`expected OSCAR's consent page, got ${hop.status} at ${hop.url}: ${hop.body.slice(0, 300)}`);
+  const oscarRoot = oscarPage.slice(0, oscarPage.indexOf('/ws/oauth/authorize'));
+  const login = await browser.request(`${oscarRoot}/login.do`, { form: { username: user.name, password: user.password, pin: '', ajaxResponse: 'true', invalidate_session: 'false', oauth_token: token } });
+  if (!/"success":true/.test(login.body)) throw new Error(`OSCAR login failed: ${login.body}`);
+  return browser.follow(`${oscarRoot}/ws/oauth/authorize`, { form: { oauth_token: token, oauthDecision: o.decision === 'cancel' ? 'deny' : 'allow' } }, o.atApp);
+}
+
 /** Walks a launch up to the app's redirect URI. */
 export async function launch(o: LaunchOptions, browser = new Browser()): Promise<LaunchResult> {
   const { verifier, challenge } = pkce();
@@ -123,14 +137,7 @@ export async function launch(o: LaunchOptions, browser = new Browser()): Promise
     ? await browser.follow(`${o.base}/auth/authorize`, { form: Object.fromEntries(q) }, atApp)
     : await browser.follow(`${o.base}/auth/authorize?${q}`, {}, atApp);
   if (hop.location && atApp(hop.location)) return { browser, callback: new URL(hop.location), verifier, state };
-  // The simulator's OSCAR consent page: log in by AJAX as its script does, then Authorize (or Cancel).
-  const oscarPage = hop.url;
-  const token = new URL(oscarPage).searchParams.get('oauth_token');
-  if (!token) throw new Error(`expected OSCAR's consent page, got ${hop.status} at ${hop.url}: ${hop.body.slice(0, 300)}`);
-  const oscarRoot = oscarPage.slice(0, oscarPage.indexOf('/ws/oauth/authorize'));
-  const login = await browser.request(`${oscarRoot}/login.do`, { form: { username: o.user.name, password: o.user.password, pin: '', ajaxResponse: 'true', invalidate_session: 'false', oauth_token: token } });
-  if (!/"success":true/.test(login.body)) throw new Error(`OSCAR login failed: ${login.body}`);
-  hop = await browser.follow(`${oscarRoot}/ws/oauth/authorize`, { form: { oauth_token: token, oauthDecision: o.oscarDecision === 'cancel' ? 'deny' : 'allow' } }, atApp);
+  hop = await signInAtOscar(browser, hop, o.user, { atApp, ...(o.oscarDecision && { decision: o.oscarDecision }) });
   if (hop.location && atApp(hop.location)) return { browser, callback: new URL(hop.location), verifier, state };
   let consent = hop;
   if (o.pick) consent = await browser.request(`${consent.url.split('?')[0]}?q=${encodeURIComponent(o.pick)}`);

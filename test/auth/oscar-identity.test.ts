@@ -1,8 +1,8 @@
 // What a request of a user signed in through OSCAR runs under (src/auth/oscar/identity.ts), against
 // a stub OSCAR that knows which user token sees which patient: the user's own token signs the REST
 // calls, a patient OSCAR hides is a 403 unless the whole sign-in was withdrawn in OSCAR (401, and
-// the vault forgets it), OSCAR's "yes" is trusted for exactly a minute and its "no" never, and an
-// OSCAR that cannot say is a 503.
+// the vault forgets it, whichever call of the request meets OSCAR's refusal first), OSCAR's "yes"
+// is trusted for exactly a minute and its "no" never, and an OSCAR that cannot say is a 503.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -11,14 +11,15 @@ import { after, afterEach, before, beforeEach, describe, it, mock } from 'node:t
 import type { AuthContext } from '../../src/auth/context.js';
 import { oscarIdentity, type OscarIdentity } from '../../src/auth/oscar/identity.js';
 import type { OscarConnection } from '../../src/config.js';
-import { isFhirError } from '../../src/fhir/index.js';
+import { isFhirError, toOperationOutcome } from '../../src/fhir/index.js';
 import { actingOscarUser } from '../../src/oscar/acting-user.js';
+import { OscarClient } from '../../src/oscar/client.js';
 import { InProcessVault } from '../../src/state/index.js';
 
 const DOCTOR = '999998';
 const TOKEN = { token: 'doctor-token', secret: 'doctor-secret', providerNo: DOCTOR };
-/** contract 1.6: OSCAR's refusal of a token it no longer knows. */
-const OAUTH_REFUSAL = '<ns1:XMLFault xmlns:ns1="http://cxf.apache.org/bindings/xformat"><ns1:faultstring>net.oauth.OAuth1Exception: token_rejected</ns1:faultstring></ns1:XMLFault>';
+/** contract 1.6, 2.7: OSCAR's refusal of a token it no longer knows (deleted: revoked). */
+const OAUTH_REFUSAL = '<ns1:XMLFault xmlns:ns1="http://cxf.apache.org/bindings/xformat"><ns1:faultstring xmlns:ns1="http://cxf.apache.org/bindings/xformat">ca.openosp.openo.webserv.oauth.OAuth1Exception: invalid_signature</ns1:faultstring></ns1:XMLFault>';
 
 describe('acting as a user signed in through OSCAR', () => {
   let server: Server;
@@ -69,10 +70,18 @@ describe('acting as a user signed in through OSCAR', () => {
     try {
       return await identity.actAs(auth, async () => `ran as ${actingOscarUser()?.token ?? 'the facade'}`);
     } catch (e) {
-      if (!isFhirError(e)) throw e;
+      return answered(e);
+    }
+  };
+  /** What a FHIR client gets for an error: status, the WWW-Authenticate description or the message, Retry-After. */
+  const answered = (e: unknown): string => {
+    if (isFhirError(e)) {
       const description = /error_description="([^"]*)"/.exec(e.headers['www-authenticate'] ?? '')?.[1];
       return `${e.status} ${description ?? e.message}${e.headers['retry-after'] ? ` retry-after=${e.headers['retry-after']}` : ''}`;
     }
+    const m = toOperationOutcome(e); // the typed OSCAR errors (fhir/outcome.ts)
+    if (m.bug) throw e;
+    return `${m.status} ${/error_description="([^"]*)"/.exec(m.headers['www-authenticate'] ?? '')?.[1] ?? m.outcome.issue[0]!.diagnostics}`;
   };
 
   it('a key made at start-up only when none is configured', () => {
@@ -120,10 +129,37 @@ describe('acting as a user signed in through OSCAR', () => {
     assert.equal(await actAs(user('1234567890')), 'ran as doctor-token', 'ten digits is an OSCAR number');
   });
 
-  it('a sign-in withdrawn in OSCAR: 401 and the vault forgets it', async () => {
+  it('a sign-in withdrawn in OSCAR: 401 at the patient check, the vault forgets it, the next request asks OSCAR nothing', async () => {
     logins.delete(TOKEN.token);
-    assert.equal(await actAs(user('1001')), '401 the user\'s OSCAR authorization was withdrawn in OSCAR: sign in to the app again');
+    assert.equal(await actAs(user('1001')), '401 the user\'s sign-in to the EMR has ended; sign in to the app again');
+    assert.deepEqual(calls, ['/demographics/1001'], 'OSCAR\'s refusal of the token says it all');
     assert.equal(await identity.vault.get(DOCTOR), undefined);
+    assert.equal(await actAs(user('1001')), '401 the user\'s OSCAR sign-in has expired: sign in to the app again');
+    assert.equal(await actAs(user()), '401 the user\'s OSCAR sign-in has expired: sign in to the app again');
+    assert.deepEqual(calls, ['/demographics/1001'], 'answered without OSCAR');
+  });
+
+  it('a sign-in withdrawn while the patient check is trusted: the request\'s own REST call meets it, 401, and the vault forgets it', async () => {
+    const client = new OscarClient({ baseUrl: oscar.url, timezone: 'America/Toronto', oauth: { consumerKey: 'facade', consumerSecret: 'facade-secret', token: 'svc', tokenSecret: 'svc-secret' }, soap: { userName: 'u', password: 'p' }, retries: 0, timeoutMs: 2000 });
+    try {
+      assert.equal(await actAs(user('1001')), 'ran as doctor-token', 'OSCAR shows the patient: trusted for a minute');
+      logins.delete(TOKEN.token);
+      const read = await identity.actAs(user('1001'), () => client.restGetDemographicBasic(1001)).then(() => 'read', answered);
+      assert.equal(read, '401 the user\'s sign-in to the EMR has ended; sign in to the app again');
+      assert.deepEqual(calls, ['/demographics/1001', '/demographics/basic/1001'], 'the patient check came from the minute\'s trust');
+      assert.equal(await identity.vault.get(DOCTOR), undefined);
+      // A refusal caught on the way (a reference that could not be read) ends the sign-in too.
+      await identity.vault.put({ ...TOKEN, obtainedAt: Date.now() });
+      assert.equal(await identity.actAs(user(), () => client.restGetDemographicBasic(1002).then(() => 'read', () => 'left out')), 'left out');
+      assert.equal(await identity.vault.get(DOCTOR), undefined, 'dropped though the answer went on');
+      // Any other failure of OSCAR's is not the sign-in.
+      logins.set(TOKEN.token, DOCTOR);
+      await identity.vault.put({ ...TOKEN, obtainedAt: Date.now() });
+      assert.equal(await identity.actAs(user(), () => client.restGetDemographicBasic(1001).then(() => 'read', answered)), '502 The EMR could not serve this request.');
+      assert.ok(await identity.vault.get(DOCTOR), 'kept');
+    } finally {
+      client.close();
+    }
   });
 
   it('OSCAR cannot say: 503 with Retry-After', async () => {

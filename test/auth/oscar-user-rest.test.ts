@@ -1,27 +1,33 @@
 // The REST calls made with a user's own OSCAR token (src/auth/oscar/user-rest.ts) against a stub
-// OSCAR that answers as the contract says it can: what each answer means (a user, a refusal, or
-// "OSCAR cannot say"), and what is sent (path under /ws/services, query, OAuth 1.0a header).
+// OSCAR that answers as the contract says it can: what each answer means (a user, a refusal, the
+// user's sign-in ended, or "OSCAR cannot say"), and what is sent (path under /ws/services, query, OAuth 1.0a header).
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { OscarSignInEndedError } from '../../src/oscar/errors.js';
 import { OscarRefused, OscarUnreachable, oscarUserRest } from '../../src/auth/oscar/user-rest.js';
 
 const USER = { token: 'user-token-1', secret: 'user-secret-1' };
-/** contract 1.6: how OSCAR's OAuthInterceptor refuses a token (a CXF XMLFault, status 500). */
-const OAUTH_REFUSAL = '<ns1:XMLFault xmlns:ns1="http://cxf.apache.org/bindings/xformat"><ns1:faultstring xmlns:ns1="http://cxf.apache.org/bindings/xformat">net.oauth.OAuth1Exception: token_rejected</ns1:faultstring></ns1:XMLFault>';
+/** contract 1.6, 2.7: how OSCAR's OAuthInterceptor refuses a call (a CXF XMLFault, status 500). */
+const oauthFault = (code: string): string => '<ns1:XMLFault xmlns:ns1="http://cxf.apache.org/bindings/xformat"><ns1:faultstring xmlns:ns1="http://cxf.apache.org/bindings/xformat">'
+  + `ca.openosp.openo.webserv.oauth.OAuth1Exception: ${code}</ns1:faultstring></ns1:XMLFault>`;
+/** contract 2.7: a token deleted in OSCAR (revoked) is refused as a bad signature. */
+const OAUTH_REFUSAL = oauthFault('invalid_signature');
+/** contract 1.6, 3.1: the container's error page, e.g. quickSearch without the privilege _demographic. */
+const ERROR_PAGE = '<html><head><title>Error</title></head><body>java.lang.RuntimeException: Access Denied</body></html>';
 
 describe('OSCAR REST with the user\'s own token', () => {
   let server: Server;
   let base: string;
-  let answer: { status: number; body: string } | 'never';
+  let answer: { status: number; body: string; headers?: Record<string, string> } | 'never';
   let seen: IncomingMessage[];
 
   before(async () => {
     server = createServer((req, res) => {
       seen.push(req);
       if (answer === 'never') return;
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oscar`;
@@ -30,7 +36,7 @@ describe('OSCAR REST with the user\'s own token', () => {
   beforeEach(() => { seen = []; answer = { status: 200, body: '{}' }; });
 
   const rest = (timeoutMs?: number) => oscarUserRest({ baseUrl: `${base}//`, consumerKey: 'facade-key', consumerSecret: 'facade-secret', ...(timeoutMs && { timeoutMs }) });
-  const reply = (status: number, body: unknown): void => { answer = { status, body: typeof body === 'string' ? body : JSON.stringify(body) }; };
+  const reply = (status: number, body: unknown, headers?: Record<string, string>): void => { answer = { status, body: typeof body === 'string' ? body : JSON.stringify(body), ...(headers && { headers }) }; };
   /** The error a call fails with, as class and message. */
   const failure = async (p: Promise<unknown>): Promise<string> => {
     try { return `resolved ${JSON.stringify(await p)}`; } catch (e) { return `${(e as Error).constructor.name}: ${(e as Error).message}`; }
@@ -53,7 +59,8 @@ describe('OSCAR REST with the user\'s own token', () => {
       [200, { login: '' }, 'OscarRefused: OSCAR did not say who approved'],
       [200, { login: 999998 }, 'OscarRefused: OSCAR did not say who approved'],
       [200, { login: '999998', error: 'internal' }, 'OscarRefused: OSCAR did not say who approved'],
-      [500, OAUTH_REFUSAL, 'OscarRefused: OSCAR answered 500'],
+      [500, OAUTH_REFUSAL, 'OscarSignInEndedError: OSCAR no longer accepts the signed-in user\'s access token for user-rest:oauthInfo (invalid_signature)'],
+      [500, ERROR_PAGE, 'OscarRefused: OSCAR answered 500'],
       [200, '<html>login</html>', 'OscarRefused: OSCAR did not answer JSON'],
     ];
     for (const [status, body, expected] of cases) {
@@ -94,12 +101,36 @@ describe('OSCAR REST with the user\'s own token', () => {
     assert.equal(await failure(rest().quickSearch(USER, 'ada')), 'OscarRefused: OSCAR answered 403');
   });
 
+  it('OSCAR refusing the user\'s token ends their sign-in; its error page (privilege) and the facade\'s own refusals do not (contract 2.7)', async () => {
+    const calls: [string, () => Promise<unknown>][] = [
+      ['quickSearch', () => rest().quickSearch(USER, 'ada')],
+      ['getDemographic', () => rest().patient(USER, 1001)],
+      ['getPreventions', () => rest().readsPreventions(USER, 1001)],
+    ];
+    for (const [operation, call] of calls) {
+      for (const code of ['invalid_signature', 'unknown_provider']) {
+        reply(500, oauthFault(code));
+        const e = await call().catch((x: unknown) => x);
+        assert.ok(e instanceof OscarSignInEndedError, `${operation} ${code}`);
+        assert.equal(e.code, code);
+        assert.equal(e.operation, `user-rest:${operation}`);
+        assert.doesNotMatch(e.message, /ada|1001/, 'neither the term nor the patient');
+      }
+      reply(500, oauthFault('invalid_consumer'));
+      assert.equal(await failure(call()), `OscarAuthError: OSCAR rejected the facade's credentials for user-rest:${operation} (invalid_consumer)`);
+      reply(500, OAUTH_REFUSAL, { date: new Date(Date.now() - 3_600_000).toUTCString() });
+      assert.equal(await failure(call()), `OscarAuthError: OSCAR rejected the facade's credentials for user-rest:${operation} (clock skew?)`, 'the clocks, not the token');
+      reply(500, ERROR_PAGE);
+      assert.equal(await failure(call()), operation === 'quickSearch' ? 'OscarRefused: OSCAR answered 500' : operation === 'getDemographic' ? 'resolved undefined' : 'resolved false', `${operation}: the error page is a privilege`);
+    }
+  });
+
   it('readsPreventions: only a 200 says yes', async () => {
     reply(200, { content: [] });
     assert.equal(await rest().readsPreventions(USER, 1001), true);
     assert.equal(seen[0]!.url, '/oscar/ws/services/preventions/active?demographicNo=1001');
-    for (const status of [204, 403, 500]) {
-      reply(status, '');
+    for (const [status, body] of [[204, ''], [403, ''], [500, ''], [500, ERROR_PAGE]] as const) {
+      reply(status, body);
       assert.equal(await rest().readsPreventions(USER, 1001), false, String(status));
     }
   });
@@ -114,7 +145,7 @@ describe('OSCAR REST with the user\'s own token', () => {
     assert.equal((await rest().patient(USER, 1001))?.dob, null, 'no year of birth');
     reply(200, { demographicNo: 1001, yearOfBirth: '1815', dayOfBirth: '10' });
     assert.equal((await rest().patient(USER, 1001))?.dob, null, 'no month of birth');
-    const hidden: [number, unknown][] = [[204, ''], [500, '<html>error</html>'], [200, { demographicNo: 1002 }], [200, '<html>login</html>']];
+    const hidden: [number, unknown][] = [[204, ''], [500, '<html>error</html>'], [500, ERROR_PAGE], [200, { demographicNo: 1002 }], [200, '<html>login</html>']];
     for (const [status, body] of hidden) {
       reply(status, body);
       assert.equal(await rest().patient(USER, 1001), undefined, `${status} ${JSON.stringify(body)}`);

@@ -1,15 +1,15 @@
-// Every typed OSCAR failure, as the FHIR client sees it: the status, issue code, words and
-// Retry-After that fhir/outcome.ts answers (the one place that decides them, design principle 4),
-// against a table written out here. The walk covers every OscarError class src/oscar/errors.ts
-// exports and every UnavailableReason, so a class or reason added there fails this test until a
-// row says what it answers.
+// Every typed OSCAR failure, as the FHIR client sees it: the status, issue code, words,
+// Retry-After and WWW-Authenticate that fhir/outcome.ts answers (the one place that decides
+// them, design principle 4), against a table written out here. The walk covers every OscarError
+// class src/oscar/errors.ts exports and every UnavailableReason, so a class or reason added there
+// fails this test until a row says what it answers.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toOperationOutcome } from '../../src/fhir/outcome.js';
 import * as errors from '../../src/oscar/errors.js';
 import { OscarError, UNAVAILABLE_REASONS, type UnavailableReason } from '../../src/oscar/errors.js';
 
-interface Row { status: number; code: string; diagnostics: string; retryAfter?: string }
+interface Row { status: number; code: string; diagnostics: string; retryAfter?: string; wwwAuthenticate?: string }
 
 const UNAVAILABLE: Row = { status: 503, code: 'transient', diagnostics: 'The EMR is temporarily unavailable. Retry later.', retryAfter: '10' };
 const COULD_NOT_SERVE: Row = { status: 502, code: 'exception', diagnostics: 'The EMR could not serve this request.' };
@@ -20,6 +20,14 @@ const CLASSES: Record<string, { make: () => OscarError; row: Row }> = {
   OscarUnavailableError: { make: () => new errors.OscarUnavailableError('rest:getDemographic', 'connection', { code: 'ECONNREFUSED' }), row: UNAVAILABLE },
   OscarProtocolError: { make: () => new errors.OscarProtocolError('rest:getDemographic', 'bad JSON'), row: COULD_NOT_SERVE },
   OscarAuthError: { make: () => new errors.OscarAuthError('rest:getDemographic', 'invalid_signature'), row: COULD_NOT_SERVE },
+  // The signed-in user's own token refused (contract 2.7): the app's token is no good any more (RFC 6750 §3.1).
+  OscarSignInEndedError: {
+    make: () => new errors.OscarSignInEndedError('rest:getDemographic', 'invalid_signature'),
+    row: {
+      status: 401, code: 'login', diagnostics: 'Invalid access token: the user\'s sign-in to the EMR has ended; sign in to the app again',
+      wwwAuthenticate: 'Bearer realm="oscar-fhir", error="invalid_token", error_description="the user\'s sign-in to the EMR has ended; sign in to the app again"',
+    },
+  },
   OscarFaultError: { make: () => new errors.OscarFaultError('DemographicService.getDemographic', { faultCode: 'soap:Server', upstreamMessage: 'DOE, JANE' }), row: COULD_NOT_SERVE },
   OscarRedirectError: {
     make: () => new errors.OscarRedirectError('rest:getDemographic', 301, 'https://oscar.example.org/oscar/ws/…', 'https://oscar.example.org/oscar'),
@@ -44,7 +52,11 @@ function answered(e: unknown): Row {
   assert.equal(m.outcome.issue.length, 1);
   const [issue] = m.outcome.issue;
   assert.equal(issue!.severity, 'error');
-  return { status: m.status, code: issue!.code, diagnostics: issue!.diagnostics ?? '', ...(m.headers['retry-after'] !== undefined && { retryAfter: m.headers['retry-after'] }) };
+  return {
+    status: m.status, code: issue!.code, diagnostics: issue!.diagnostics ?? '',
+    ...(m.headers['retry-after'] !== undefined && { retryAfter: m.headers['retry-after'] }),
+    ...(m.headers['www-authenticate'] !== undefined && { wwwAuthenticate: m.headers['www-authenticate'] }),
+  };
 }
 
 describe('typed OSCAR errors → FHIR answer', () => {

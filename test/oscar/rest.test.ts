@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { OscarClient } from '../../src/oscar/client.js';
 import {
-  OscarAuthError, OscarFaultError, OscarProtocolError, OscarTimeoutError, OscarUnavailableError, OscarUnsupportedRequestError,
+  OscarAuthError, OscarFaultError, OscarProtocolError, OscarSignInEndedError, OscarTimeoutError, OscarUnavailableError, OscarUnsupportedRequestError,
 } from '../../src/oscar/errors.js';
+import { asOscarUser } from '../../src/oscar/acting-user.js';
 import { buildUrl, oauthHeaderFor, queryPairs } from '../../src/oscar/oauth-sign.js';
 import { sendJson, startFake } from './fake-http.js';
 import type { FakeHandler, FakeServer, SeenRequest } from './fake-http.js';
@@ -128,6 +129,36 @@ describe('RestClient over HTTP', () => {
     await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_consumer' && toOperationOutcome(e).status === 502);
     handler = (_req, res) => { res.writeHead(500).end(xmlFault('invalid_signature')); };
     await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_signature');
+  });
+
+  it('signed with a signed-in user\'s token, invalid_signature and unknown_provider end that user\'s sign-in (contract 2.7), and say so', async () => {
+    const user = { token: 'user-token-1', tokenSecret: 'user-secret-1' };
+    for (const code of ['invalid_signature', 'unknown_provider']) {
+      handler = (_req, res) => { res.writeHead(500, { 'Content-Type': 'application/json;charset=UTF-8' }).end(xmlFault(code)); };
+      let told = 0;
+      const e = await asOscarUser({ ...user, signInEnded: () => { told += 1; } }, () => client.restGetDemographicBasic(1)).catch((x: unknown) => x);
+      assert.ok(e instanceof OscarSignInEndedError, code);
+      assert.equal(e.code, code);
+      assert.equal(e.operation, 'rest:getDemographicBasic');
+      assert.equal(told, 1, `${code}: the token's holder is told once`);
+      assert.match(seen?.headers.authorization ?? '', /oauth_token="user-token-1"/);
+      const m = toOperationOutcome(e);
+      assert.equal(m.status, 401);
+      assert.equal(m.headers['www-authenticate'], 'Bearer realm="oscar-fhir", error="invalid_token", error_description="the user\'s sign-in to the EMR has ended; sign in to the app again"');
+    }
+  });
+
+  it('signed with a user\'s token, the facade\'s own refusals stay OscarAuthError: the consumer, the clocks', async () => {
+    let told = 0;
+    const asUser = <T>(fn: () => Promise<T>): Promise<T> => asOscarUser({ token: 'user-token-1', tokenSecret: 'user-secret-1', signInEnded: () => { told += 1; } }, fn);
+    handler = (_req, res) => { res.writeHead(500).end(xmlFault('invalid_consumer')); };
+    await assert.rejects(asUser(() => client.restGetDemographicBasic(1)), (e: unknown) => e instanceof OscarAuthError && e.cause === 'invalid_consumer');
+    handler = (_req, res) => { res.writeHead(500, { Date: new Date(Date.now() - 3_600_000).toUTCString() }).end(xmlFault('invalid_signature')); };
+    await assert.rejects(asUser(() => client.restGetDemographicBasic(1)), (e: unknown) => e instanceof OscarAuthError && e.cause === 'clock skew?');
+    // OSCAR's error page (a missing privilege, contract 1.6) is about the request, not the token.
+    handler = (_req, res) => { res.writeHead(500, { 'Content-Type': 'text/html' }).end('<html>RuntimeException: Access Denied</html>'); };
+    await assert.rejects(asUser(() => client.restGetDemographicBasic(1)), (e: unknown) => e instanceof OscarFaultError && e.upstreamStatus === 500);
+    assert.equal(told, 0);
   });
 
   it('suspects clock skew when a signature fails and the server clock is far from ours', async () => {

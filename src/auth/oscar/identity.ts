@@ -12,6 +12,7 @@ import type { OscarTrust } from '../../oscar/tls-trust.js';
 import type { TokenVault } from '../../state/index.js';
 import type { AuthContext } from '../context.js';
 import { invalidToken } from '../errors.js';
+import { OscarAuthError, OscarSignInEndedError } from '../../oscar/errors.js';
 import { oscarUserRest, OscarUnreachable, type OscarUserRest } from './user-rest.js';
 import { OscarTokenVault, type OscarToken, type VaultKey } from './vault.js';
 
@@ -51,11 +52,17 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
   // Until when each "yes" is trusted; the least recently asked go first once 10,000 are held.
   const visible = new LRUCache<string, number>({ max: 10_000 });
 
-  /** A "yes" from OSCAR about this user is trusted for a minute; a "no" is asked again next time. */
-  async function askedOnce(key: string, what: string, ask: () => Promise<boolean>): Promise<boolean> {
+  /**
+   * A "yes" from OSCAR about this user is trusted for a minute; a "no" is asked again next time.
+   * OSCAR refusing the user's token (contract 2.7) drops it from the vault, so the next request
+   * is answered without asking OSCAR; a refusal of the facade's own credentials is thrown on as it is.
+   */
+  async function askedOnce(providerNo: string, key: string, what: string, ask: () => Promise<boolean>): Promise<boolean> {
     if ((visible.get(key) ?? 0) >= Date.now()) return true;
     let yes: boolean;
-    try { yes = await ask(); } catch {
+    try { yes = await ask(); } catch (e) {
+      if (e instanceof OscarSignInEndedError) { await dropped(providerNo); throw e; }
+      if (e instanceof OscarAuthError) throw e;
       throw serviceUnavailable(`OSCAR cannot say right now whether this user may see ${what}`, 5);
     }
     if (!yes) return false;
@@ -66,7 +73,7 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
   /** Whether OSCAR shows this user this patient: `/demographics/{id}` with their own token (contract 3.1: privilege _demographic r). */
   async function shows(providerNo: string, token: OscarToken, patient: string): Promise<boolean> {
     return /^[1-9][0-9]{0,9}$/.test(patient)
-      && askedOnce(`${providerNo}\u0000${patient}`, 'this patient', async () => (await userRest.patient(token, Number(patient))) !== undefined);
+      && askedOnce(providerNo, `${providerNo}\u0000${patient}`, 'this patient', async () => (await userRest.patient(token, Number(patient))) !== undefined);
   }
 
   /**
@@ -81,7 +88,12 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
 
   async function showsType(providerNo: string, token: OscarToken, patient: string, type: string): Promise<boolean> {
     const ask = typeQuestions[type];
-    return !ask || askedOnce(`${providerNo}\u0000${patient}\u0000${type}`, `${type} records`, () => ask(token, Number(patient)));
+    return !ask || askedOnce(providerNo, `${providerNo}\u0000${patient}\u0000${type}`, `${type} records`, () => ask(token, Number(patient)));
+  }
+
+  /** Forgets the user's OSCAR token; when the state cannot say, OSCAR refuses it again next time. */
+  async function dropped(providerNo: string): Promise<void> {
+    await vault.delete(providerNo).catch(() => undefined);
   }
 
   /** The user may have deleted the facade's token in OSCAR (contract 2.5: the only way it ends). */
@@ -109,7 +121,14 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
           if (!alive) throw invalidToken('the user\'s OSCAR authorization was withdrawn in OSCAR: sign in to the app again') as FhirError;
           throw forbidden('OSCAR does not let this user see the patient of this token');
         }
-        return asOscarUser({ token: token.token, tokenSecret: token.secret }, fn);
+        // contract 2.7: OSCAR refusing the user's token on the way (rest.ts) drops it, whether the
+        // refusal reached the answer (a 401 from fhir/outcome.ts) or was caught on the way.
+        let ended = false;
+        try {
+          return await asOscarUser({ token: token.token, tokenSecret: token.secret, signInEnded: () => { ended = true; } }, fn);
+        } finally {
+          if (ended) await dropped(providerNo);
+        }
       },
       async sees(auth, patient, type) {
         const providerNo = auth.oscarProvider;

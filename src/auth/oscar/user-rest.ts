@@ -6,12 +6,13 @@
 // and its cache: these answers are per user and must not be served to anyone else. They go out on a
 // transport of their own (http-transport.ts: kept-alive sockets, the outbound proxy of docs/proxy.md,
 // the certificate trust of docs/oscar-tls.md).
-import { OscarRedirectError } from '../../oscar/errors.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { OscarAuthError, OscarRedirectError, OscarSignInEndedError, SIGNED_OUT_CODES } from '../../oscar/errors.js';
 import { HttpTransport } from '../../oscar/http-transport.js';
 import type { ProxySettings } from '../../oscar/proxy.js';
 import { buildUrl, oauthHeader, queryPairs, type QueryParams } from '../../oscar/oauth-sign.js';
 // contract 1.6: OAuthInterceptor's refusal of a token is a 500 CXF XMLFault naming the OAuth1Exception.
-import { OAUTH_FAULT } from '../../oscar/rest.js';
+import { OAUTH_FAULT, oauthRefusal } from '../../oscar/rest.js';
 import type { DemographicSearchResult } from '../../oscar/types.js';
 import type { OscarTrust } from '../../oscar/tls-trust.js';
 
@@ -29,7 +30,10 @@ export interface OscarUserRestOptions {
 
 export interface UserToken { token: string; secret: string }
 
-/** OSCAR answered, but not what was asked (an error page, a refusal): the user is not allowed, or the token is gone. */
+/**
+ * OSCAR answered, but not what was asked (its error page: the user lacks the privilege, contract
+ * 3.1). OSCAR refusing the user's token itself is OscarSignInEndedError instead.
+ */
 export class OscarRefused extends Error {
   override readonly name = 'OscarRefused';
 }
@@ -46,7 +50,9 @@ export function oscarUserRest(o: OscarUserRestOptions) {
   const root = `${o.baseUrl.replace(/\/+$/, '')}/ws/services`;
   const transport = new HttpTransport({ maxSockets: 4, ...(o.proxy && { proxy: o.proxy }), ...(o.tls && { tls: o.tls }) });
 
-  async function get(t: UserToken, path: string, query: QueryParams = {}, operation = path): Promise<{ status: number; text: string }> {
+  interface Answer { status: number; headers: IncomingHttpHeaders; text: string }
+
+  async function get(t: UserToken, path: string, query: QueryParams = {}, operation = path): Promise<Answer> {
     const pairs = queryPairs(query, operation);
     const url = buildUrl(root, path, pairs);
     try {
@@ -57,7 +63,7 @@ export function oscarUserRest(o: OscarUserRestOptions) {
           Authorization: oauthHeader({ consumerKey: o.consumerKey, consumerSecret: o.consumerSecret, token: t.token, tokenSecret: t.secret }, 'GET', url, pairs),
         },
       });
-      return { status: res.status, text: res.body.toString('utf8') };
+      return { status: res.status, headers: res.headers, text: res.body.toString('utf8') };
     } catch (e) {
       // Not a passing state: the OSCAR address is wrong (docs/oscar-redirects.md). The FHIR layer
       // answers it with a 502; the sign-in names it.
@@ -67,7 +73,17 @@ export function oscarUserRest(o: OscarUserRestOptions) {
     }
   }
 
-  function json(r: { status: number; text: string }): unknown {
+  /**
+   * Throws when OSCAR refused the call's OAuth (contract 2.7): the user's token no longer accepted
+   * (their sign-in has ended), or the facade's own consumer or clock at fault (for an administrator).
+   */
+  function oauthChecked(r: Answer, operation: string): Answer {
+    const code = oauthRefusal(r, r.text, Date.now());
+    if (code === undefined) return r;
+    throw SIGNED_OUT_CODES.has(code) ? new OscarSignInEndedError(operation, code) : new OscarAuthError(operation, code);
+  }
+
+  function json(r: Answer): unknown {
     if (r.status !== 200) throw new OscarRefused(`OSCAR answered ${r.status}`);
     try { return JSON.parse(r.text) as unknown; } catch { throw new OscarRefused('OSCAR did not answer JSON'); }
   }
@@ -75,7 +91,7 @@ export function oscarUserRest(o: OscarUserRestOptions) {
   return {
     /** The provider number the token acts as (contract 2.6: errors come back as 200 {"error": …}). */
     async providerOf(t: UserToken): Promise<string> {
-      const body = json(await get(t, '/oauth/info')) as { login?: unknown; error?: unknown };
+      const body = json(oauthChecked(await get(t, '/oauth/info'), 'user-rest:oauthInfo')) as { login?: unknown; error?: unknown };
       if (typeof body.login !== 'string' || body.login === '' || body.error !== undefined) throw new OscarRefused('OSCAR did not say who approved');
       return body.login;
     },
@@ -95,7 +111,7 @@ export function oscarUserRest(o: OscarUserRestOptions) {
     },
     /** Active patients matching `term` that this user may see (OSCAR filters by privilege). */
     async quickSearch(t: UserToken, term: string): Promise<PickedPatient[]> {
-      const body = json(await get(t, '/demographics/quickSearch', { query: term })) as { content?: DemographicSearchResult[] | DemographicSearchResult };
+      const body = json(oauthChecked(await get(t, '/demographics/quickSearch', { query: term }), 'user-rest:quickSearch')) as { content?: DemographicSearchResult[] | DemographicSearchResult };
       const content = body.content === undefined ? [] : Array.isArray(body.content) ? body.content : [body.content];
       return content.map((d) => ({ demographicNo: d.demographicNo, lastName: d.lastName ?? '', firstName: d.firstName ?? '', dob: d.formattedDOB }));
     },
@@ -104,11 +120,11 @@ export function oscarUserRest(o: OscarUserRestOptions) {
      * _prevention r; a refusal is OSCAR's error page). The list itself is not used.
      */
     async readsPreventions(t: UserToken, demographicNo: number): Promise<boolean> {
-      return (await get(t, '/preventions/active', { demographicNo })).status === 200;
+      return oauthChecked(await get(t, '/preventions/active', { demographicNo }), 'user-rest:getPreventions').status === 200;
     },
-    /** The patient as this user may see it, or undefined when OSCAR will not show it to them. */
+    /** The patient as this user may see it, or undefined when OSCAR will not show it to them (its error page, or 204). */
     async patient(t: UserToken, demographicNo: number): Promise<PickedPatient | undefined> {
-      const r = await get(t, `/demographics/${demographicNo}`);
+      const r = oauthChecked(await get(t, `/demographics/${demographicNo}`), 'user-rest:getDemographic');
       if (r.status !== 200) return undefined;
       try {
         const d = JSON.parse(r.text) as { demographicNo?: number; lastName?: string; firstName?: string; dateOfBirth?: unknown; yearOfBirth?: string; monthOfBirth?: string; dayOfBirth?: string };

@@ -13,9 +13,9 @@ import type { SmartClient } from '../clients.js';
 import { parseScopes } from '../scopes.js';
 import type { OscarTokenVault } from '../oscar/vault.js';
 import { OscarRefused, OscarUnreachable, type OscarUserRest, type UserToken } from '../oscar/user-rest.js';
-import { OscarRedirectError, OscarUnavailableError } from '../../oscar/errors.js';
+import { OscarAuthError, OscarRedirectError, OscarSignInEndedError, OscarUnavailableError } from '../../oscar/errors.js';
 import type { Logger } from '../../logging.js';
-import { consentPage, errorPage, scopeLabel } from './pages.js';
+import { consentPage, errorPage, scopeLabel, signInAgainPage } from './pages.js';
 import type { EhrLaunch } from './ehr-launch.js';
 import { rememberGrant } from './management.js';
 import type { OscarTrust } from '../../oscar/tls-trust.js';
@@ -65,8 +65,11 @@ const providerOfAccount = (accountId: string | undefined): string | undefined =>
 /** The sign-in page when OSCAR redirected the facade's call: the operator's to fix, not the user's. */
 const REDIRECTED = 'OSCAR sent the facade\'s sign-in call to another address. The facade\'s OSCAR address needs correcting: tell whoever runs this service.';
 
-/** What the clinician is told when OSCAR could not answer a call about patients, and what is logged. */
-interface OscarTrouble { status: number; title: string; message: string; retryAfterSeconds?: number; log: Record<string, unknown> }
+/**
+ * What the clinician is told when OSCAR could not answer a call about patients, and what is logged;
+ * `signInAgain`: OSCAR no longer accepts their sign-in, and the page offers it again instead.
+ */
+interface OscarTrouble { status: number; title: string; message: string; retryAfterSeconds?: number; signInAgain?: true; log: Record<string, unknown> }
 
 /**
  * The user's REST call about patients (quickSearch, one patient) failed: each class in words for
@@ -75,6 +78,15 @@ interface OscarTrouble { status: number; title: string; message: string; retryAf
  */
 function oscarTrouble(e: unknown, step: string): OscarTrouble | undefined {
   const admin = 'Tell whoever runs this service.';
+  if (e instanceof OscarSignInEndedError) {
+    // contract 2.7: OSCAR refused the user's own token (deleted in OSCAR, or its provider gone):
+    // neither waiting nor an administrator helps, signing in to OSCAR again does.
+    return { status: 401, title: 'Sign in to OSCAR again', message: 'Your OSCAR sign-in has ended; sign in to OSCAR again.', signInAgain: true, log: { error: e.name, reason: e.code } };
+  }
+  if (e instanceof OscarAuthError) {
+    // OSCAR refused the facade's own consumer, or the clocks disagree (contract 2.4): the same for every user.
+    return { status: 502, title: 'OSCAR refused the facade', message: `OSCAR refused the facade's credentials, so patients cannot be looked up. ${admin}`, log: { error: e.name, reason: e.cause, hint: e.hint } };
+  }
   if (e instanceof OscarRedirectError) {
     // docs/oscar-redirects.md: the configured address is not where OSCAR serves its web services.
     return { status: 502, title: 'OSCAR address needs correcting', message: `OSCAR sent the facade's call to another address, so patients cannot be looked up. The facade's OSCAR address needs correcting. ${admin}`, log: { error: e.name, status: e.status, hint: e.hint } };
@@ -91,8 +103,9 @@ function oscarTrouble(e: unknown, step: string): OscarTrouble | undefined {
   if (e instanceof OscarRefused && step === 'patient search') {
     // contract 3.1: quickSearch without the privilege _demographic is OSCAR's 500 error page, the
     // same page as any failure of it: for this user it most likely means OSCAR shows them no
-    // patient, which retrying will not change.
-    return { status: 403, title: 'No patient to show', message: 'No patient you may see in OSCAR matches: OSCAR refused the search for your account. Your OSCAR role may not allow looking up patients, or your OSCAR sign-in has ended. If you should be able to, tell whoever runs this service.', log: { error: e.name } };
+    // patient, which retrying will not change. (A token OSCAR no longer accepts is its XMLFault
+    // instead, contract 2.7: OscarSignInEndedError.)
+    return { status: 403, title: 'No patient to show', message: 'No patient you may see in OSCAR matches: OSCAR refused the search for your account. Your OSCAR role may not allow looking up patients. If you should be able to, tell whoever runs this service.', log: { error: e.name } };
   }
   if (e instanceof OscarRefused) {
     return { status: 502, title: 'OSCAR could not look up patients', message: 'OSCAR could not look up patients just now. Try again; if it keeps failing, tell whoever runs this service.', log: { error: e.name } };
@@ -111,6 +124,23 @@ export function interactionRoutes(d: InteractionDeps): Router {
     res.status(status).type('html').set('cache-control', 'no-store').send(errorPage(title, message));
   };
   const secure = d.https ? '; Secure' : '';
+
+  /**
+   * OSCAR no longer accepts the user's sign-in: its token leaves the vault (so the app's FHIR calls
+   * stop asking OSCAR too) and the page offers OSCAR's sign-in again for this same interaction.
+   */
+  const signInAgain = async (res: Response, uid: string, providerNo: string): Promise<void> => {
+    await d.vault.delete(providerNo);
+    res.status(401).type('html').set('cache-control', 'no-store').send(signInAgainPage(here(uid, '/oscar-again')));
+  };
+
+  /** OSCAR's sign-in could not be started: its redirect is the facade's configuration, anything else a passing state. */
+  const handshakeFailed = (res: Response, e: unknown): boolean => {
+    // A redirect from OSCAR is the facade's configuration (docs/oscar-redirects.md): waiting will not help.
+    if (e instanceof HandshakeError && e.status !== undefined && e.status >= 300 && e.status <= 399) { fail(res, 502, 'OSCAR sign-in failed', REDIRECTED); return true; }
+    if (e instanceof HandshakeError) { fail(res, 502, 'OSCAR is not answering', 'OSCAR could not start the sign-in. Try again in a moment.'); return true; }
+    return false;
+  };
 
   /** Logs OSCAR's failure at `step` (typed, no PHI) and sets its Retry-After; undefined for anything else. */
   const troubled = (res: Response, step: string, e: unknown): OscarTrouble | undefined => {
@@ -148,10 +178,24 @@ export function interactionRoutes(d: InteractionDeps): Router {
       if (details.prompt.name === 'login') { await startOscarStep(req, res, details.uid, client); return; }
       await showConsent(req, res, details, client);
     } catch (e) {
-      // A redirect from OSCAR is the facade's configuration (docs/oscar-redirects.md): waiting will not help.
-      if (e instanceof HandshakeError && e.status !== undefined && e.status >= 300 && e.status <= 399) { fail(res, 502, 'OSCAR sign-in failed', REDIRECTED); return; }
-      if (e instanceof HandshakeError) { fail(res, 502, 'OSCAR is not answering', 'OSCAR could not start the sign-in. Try again in a moment.'); return; }
-      throw e;
+      if (!handshakeFailed(res, e)) throw e;
+    }
+  });
+
+  /**
+   * OSCAR's sign-in again, from the page that said it had ended: the same interaction, so the app's
+   * request (client, scopes, launch, redirect) is kept; OSCAR sends the browser back to /oscar below.
+   */
+  router.get('/auth/interaction/:uid/oscar-again', async (req, res) => {
+    let details;
+    try { details = await d.provider.interactionDetails(req, res); } catch {
+      fail(res, 400, 'Sign-in expired', 'This sign-in is no longer valid (it expired or was opened in another browser).'); return;
+    }
+    if (details.uid !== req.params.uid) { fail(res, 400, 'Sign-in expired', 'This sign-in does not belong to this browser.'); return; }
+    try {
+      await startOscarStep(req, res, details.uid, d.clients.get(String(details.params.client_id)));
+    } catch (e) {
+      if (!handshakeFailed(res, e)) throw e;
     }
   });
 
@@ -190,7 +234,8 @@ export function interactionRoutes(d: InteractionDeps): Router {
     if (!client) { fail(res, 400, 'Unknown app', 'This app is not registered here.'); return; }
     const providerNo = providerOfAccount(details.session?.accountId);
     const oscarToken = providerNo ? await d.vault.get(providerNo) : undefined;
-    if (!providerNo || !oscarToken) { fail(res, 401, 'Sign in again', 'Your OSCAR sign-in has expired. Start again from the app.'); return; }
+    if (!providerNo) { fail(res, 401, 'Sign in again', 'Your OSCAR sign-in has expired. Start again from the app.'); return; }
+    if (!oscarToken) { await signInAgain(res, details.uid, providerNo); return; }
     const requested = String(details.params.scope ?? '');
     const scopes = appScopeOf(client, requested);
     const words = requested.split(' ');
@@ -209,7 +254,9 @@ export function interactionRoutes(d: InteractionDeps): Router {
       try { p = await d.userRest.patient(oscarToken, Number(launch.patient)); } catch (e) {
         const t = troubled(res, 'launch patient', e);
         if (!t) throw e;
-        fail(res, t.status, t.title, t.message); return;
+        if (t.signInAgain) await signInAgain(res, details.uid, providerNo);
+        else fail(res, t.status, t.title, t.message);
+        return;
       }
       if (!p) { fail(res, 403, 'Patient not available', 'OSCAR does not let you see the patient this launch named.'); return; }
       confirmPatient = { id: p.demographicNo, label: patientLabel(p) };
@@ -219,6 +266,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
       try { if (term.trim() !== '') results = await d.userRest.quickSearch(oscarToken, term.trim()); } catch (e) {
         trouble = troubled(res, 'patient search', e);
         if (!trouble) throw e;
+        if (trouble.signInAgain) { await signInAgain(res, details.uid, providerNo); return; }
       }
       // The page stays (its search form too, to try again), with OSCAR's trouble instead of "no patient".
       picker = { searchAction: here(details.uid), term, searched: term.trim() !== '', results: results.map((p) => ({ id: p.demographicNo, label: patientLabel(p) })), ...(trouble && { trouble: trouble.message }) };
@@ -283,11 +331,14 @@ export function interactionRoutes(d: InteractionDeps): Router {
     const needsPatient = words.includes('launch/patient') || parseScopes(ticked).resource.some((s) => s.context === 'patient');
     if (needsPatient) {
       const token = await d.vault.get(providerNo);
+      if (!token) { await signInAgain(res, details.uid, providerNo); return; }
       let p;
-      try { p = id !== undefined && token ? await d.userRest.patient(token, id) : undefined; } catch (e) {
+      try { p = id !== undefined ? await d.userRest.patient(token, id) : undefined; } catch (e) {
         const t = troubled(res, 'chosen patient', e);
         if (!t) throw e;
-        fail(res, t.status, t.title, t.message); return;
+        if (t.signInAgain) await signInAgain(res, details.uid, providerNo);
+        else fail(res, t.status, t.title, t.message);
+        return;
       }
       if (!p) { fail(res, 400, 'Choose a patient', 'Choose a patient you may see in OSCAR (search, then pick one).'); return; }
       context.patient = String(p.demographicNo);

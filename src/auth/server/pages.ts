@@ -1,6 +1,7 @@
 // The facade's own sign-in pages (smart §5.2 A steps 5-6): the consent page with its patient
 // picker, selectable resource types and an explicit Deny (OSCAR's own Cancel approves: contract
-// 2.3), and the error page shown instead of a redirect. Plain HTML, no script, every value escaped.
+// 2.3), the error page shown instead of a redirect, and the page that sends the user through
+// OSCAR's sign-in again. Plain HTML, no script, every value escaped.
 
 export function escapeHtml(v: unknown): string {
   return String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -15,6 +16,17 @@ fieldset{margin:1rem 0}button{margin-right:1rem;padding:.4rem 1rem}.deny{backgro
 
 export function errorPage(title: string, message: string): string {
   return page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p>Close this window and start again from the app or from OSCAR.</p>`);
+}
+
+/**
+ * OSCAR no longer accepts the user's sign-in (contract 2.7): the way back through OSCAR's own
+ * sign-in at `action`, which keeps the app's request (the same interaction resumes afterwards).
+ */
+export function signInAgainPage(action: string): string {
+  const title = 'Sign in to OSCAR again';
+  return page(title, `<h1>${escapeHtml(title)}</h1><p role="alert">Your OSCAR sign-in has ended; sign in to OSCAR again.</p>
+<form method="get" action="${escapeHtml(action)}"><button type="submit">Sign in to OSCAR</button></form>
+<p>The app's request is kept: once you have signed in, it carries on where it stopped.</p>`);
 }
 
 export interface ConsentView {
