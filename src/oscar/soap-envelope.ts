@@ -126,24 +126,51 @@ function securityHeader(t: UsernameToken): string {
 
 /**
  * Everything before the operation wrapper: the prolog, the Envelope with the target namespace,
- * the security header and `<soap:Body>`. The same text for every call of a SOAP session, so the
- * last one is kept (its values escaped and checked once, not on every call).
+ * the security header and `<soap:Body>`. The same text for every call of a SOAP session, so each
+ * SOAP client keeps its own last one (its values escaped and checked once, not on every call):
+ * held by the client rather than by the module, the clinics of a clinics file (one client each)
+ * keep theirs when calls alternate between them, and it lives no longer than the client that
+ * holds the same token (reset() forgets both). It is built again when the namespace, the user or
+ * the password (the login2 token) differs from the last call's: a new token after a re-login is
+ * never sent under an old one.
  */
-let lastHead: { namespace: string; username: string | undefined; password: string | undefined; text: string } | undefined;
-function headOf(namespace: string, security: UsernameToken | undefined): string {
-  const h = lastHead;
-  if (h !== undefined && h.namespace === namespace && h.username === security?.username && h.password === security?.password) return h.text;
-  const text = '<?xml version="1.0" encoding="utf-8"?>'
+export class EnvelopeHead {
+  private namespace: string | undefined;
+  private username: string | undefined;
+  private password: string | undefined;
+  private text: string | undefined;
+
+  /** The head for `namespace` and `security`: the last one when both are the same. */
+  of(namespace: string, security: UsernameToken | undefined): string {
+    if (this.text !== undefined && this.namespace === namespace && this.username === security?.username && this.password === security?.password) return this.text;
+    const text = headText(namespace, security);
+    this.namespace = namespace;
+    this.username = security?.username;
+    this.password = security?.password;
+    this.text = text;
+    return text;
+  }
+
+  /** Forgets the last head (and the token in it). */
+  clear(): void {
+    this.namespace = this.username = this.password = this.text = undefined;
+  }
+}
+
+function headText(namespace: string, security: UsernameToken | undefined): string {
+  return '<?xml version="1.0" encoding="utf-8"?>'
     + `<soap:Envelope xmlns:soap="${SOAP_ENV_NS}" xmlns:tns="${escapeText(namespace, 'namespace')}">`
     + (security ? securityHeader(security) : '')
     + '<soap:Body>';
-  lastHead = { namespace, username: security?.username, password: security?.password, text };
-  return text;
 }
 
-/** The request document: wrapper `{namespace}operation` with unqualified children (contract 4.1). */
-export function soapEnvelope(r: EnvelopeRequest): string {
+/**
+ * The request document: wrapper `{namespace}operation` with unqualified children (contract 4.1).
+ * `head` is the caller's kept head (a SOAP client's); without one it is written for this call.
+ */
+export function soapEnvelope(r: EnvelopeRequest, head?: EnvelopeHead): string {
   if (!XML_NAME.test(r.operation)) throw new RangeError(`not an operation name: ${r.operation}`);
   const body = children(r.args, '');
-  return `${headOf(r.namespace, r.security)}<tns:${r.operation}>${body}</tns:${r.operation}></soap:Body></soap:Envelope>`;
+  const start = head ? head.of(r.namespace, r.security) : headText(r.namespace, r.security);
+  return `${start}<tns:${r.operation}>${body}</tns:${r.operation}></soap:Body></soap:Envelope>`;
 }

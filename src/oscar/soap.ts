@@ -7,7 +7,7 @@
 import type { HttpTransport } from './http-transport.js';
 import { OscarAuthError, OscarFaultError, OscarProtocolError } from './errors.js';
 import type { LoginResultTransfer2 } from './types.js';
-import { soapEnvelope } from './soap-envelope.js';
+import { EnvelopeHead, soapEnvelope } from './soap-envelope.js';
 import type { SoapArgs } from './soap-envelope.js';
 import { readSoapSchema } from './soap-schema.js';
 import type { SoapSchema } from './soap-schema.js';
@@ -75,6 +75,8 @@ export class SoapClient {
   /** Each service's endpoint, parsed once. */
   private readonly endpoints = new Map<SoapService, URL>();
   private current: SoapSession | undefined;
+  /** The envelopes' head for the current namespace and token: this client's own (soap-envelope.ts). */
+  private readonly head = new EnvelopeHead();
   private loginInFlight: Promise<SoapSession> | undefined;
   /** Number of login2 calls made (observability and tests). */
   loginCount = 0;
@@ -133,6 +135,7 @@ export class SoapClient {
   /** Forgets the cached token and WSDLs (e.g. after reconfiguration). */
   reset(): void {
     this.current = undefined;
+    this.head.clear();
     this.schemas.clear();
     this.loaded.clear();
   }
@@ -214,7 +217,7 @@ export class SoapClient {
     const envelope = soapEnvelope({
       namespace: this.namespaceOf(schema), operation, args,
       ...(session && { security: { username: String(session.securityId), password: session.token } }),
-    });
+    }, this.head);
     const reply = await this.transport.send({
       method: 'POST', url: this.endpoint(service), timeoutMs, operation: name, body: envelope, answered,
       // contract 4.1: SOAPAction "" (CXF tolerates any).

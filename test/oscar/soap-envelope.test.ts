@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
-import { escapeText, soapEnvelope, UnsendableTextError } from '../../src/oscar/soap-envelope.js';
+import { EnvelopeHead, escapeText, soapEnvelope, UnsendableTextError } from '../../src/oscar/soap-envelope.js';
 
 const parser = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true, parseTagValue: false, trimValues: false, htmlEntities: true });
 
@@ -52,9 +52,10 @@ describe('soapEnvelope', () => {
 
   it('writes each call under its own namespace and token, one call after another', () => {
     const tokenOf = (xml: string): string => /<wsse:Password [^>]*>([^<]*)</.exec(xml)?.[1] ?? '(none)';
+    const head = new EnvelopeHead();
     const call = (namespace: string, username: string, password: string | undefined): string => soapEnvelope({
       namespace, operation: 'getDemographic', args: { arg0: 1 }, ...(password !== undefined && { security: { username, password } }),
-    });
+    }, head);
     const a = call('urn:a', '1', 'token-1');
     assert.equal(tokenOf(a), 'token-1');
     assert.equal(call('urn:a', '1', 'token-1'), a);
@@ -68,6 +69,37 @@ describe('soapEnvelope', () => {
     assert.throws(() => call('urn:b\u0000', '2', 'token-2'), (e: unknown) => e instanceof UnsendableTextError && e.field === 'namespace');
     assert.throws(() => call('urn:b', '2', 'token\u0001'), (e: unknown) => e instanceof UnsendableTextError && e.field === 'Password');
     assert.equal(tokenOf(call('urn:b', '2', 'token-2')), 'token-2');
+  });
+
+  // The whole document, written out here rather than by the writer under test.
+  const expected = (namespace: string, username: string, password: string): string => '<?xml version="1.0" encoding="utf-8"?>'
+    + `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:tns="${namespace}">`
+    + '<soap:Header><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" soap:mustUnderstand="1">'
+    + `<wsse:UsernameToken><wsse:Username>${username}</wsse:Username>`
+    + `<wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText">${password}</wsse:Password>`
+    + '</wsse:UsernameToken></wsse:Security></soap:Header><soap:Body><tns:getDemographic><arg0>7</arg0></tns:getDemographic></soap:Body></soap:Envelope>';
+
+  it('keeps one head per SOAP client: two clinics alternating each get their own envelope, with or without a kept head', () => {
+    const oscar = { head: new EnvelopeHead(), namespace: 'http://ws.oscarehr.org/', security: { username: '128', password: '1710246173123' } };
+    const juno = { head: new EnvelopeHead(), namespace: 'http://v1.soap.external.ws.oscarehr.org/', security: { username: '7', password: 'a&b' } };
+    const call = (c: typeof oscar, kept = true): string => soapEnvelope({ namespace: c.namespace, operation: 'getDemographic', args: { arg0: 7 }, security: c.security }, kept ? c.head : undefined);
+    for (let i = 0; i < 3; i++) {
+      assert.equal(call(oscar), expected('http://ws.oscarehr.org/', '128', '1710246173123'));
+      assert.equal(call(juno), expected('http://v1.soap.external.ws.oscarehr.org/', '7', 'a&amp;b'));
+      // A call without a kept head (capability probes) neither uses nor disturbs the clinics' heads.
+      assert.equal(call({ ...juno, security: { username: '9', password: 'probe' } }, false), expected('http://v1.soap.external.ws.oscarehr.org/', '9', 'probe'));
+    }
+  });
+
+  it('never sends a new token or user under the kept head of the old one (re-login, a rotated password), nor after clear()', () => {
+    const head = new EnvelopeHead();
+    const call = (username: string, password: string): string => soapEnvelope({ namespace: 'urn:a', operation: 'getDemographic', args: { arg0: 7 }, security: { username, password } }, head);
+    assert.equal(call('128', 'token-1'), expected('urn:a', '128', 'token-1'));
+    assert.equal(call('128', 'token-2'), expected('urn:a', '128', 'token-2'), 'a new login2 token, same user');
+    assert.equal(call('129', 'token-2'), expected('urn:a', '129', 'token-2'), 'another user, same token');
+    head.clear();
+    assert.equal(call('129', 'token-3'), expected('urn:a', '129', 'token-3'));
+    assert.equal(call('129', 'token-3'), expected('urn:a', '129', 'token-3'));
   });
 
   it('repeats the elements of nested arrays in place, checks a repeated name before writing it, and writes nothing for an empty array', () => {
