@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkOpsToken, ConfigError, loadConfig, type Config } from '../config.js';
+import { proxyRoute, proxySettingsFrom } from '../oscar/proxy.js';
 import { readClinicsFile, SECRET_FIELDS, type ClinicEntry, type SecretField, type SecretRef } from './clinics-file.js';
 
 type Env = Record<string, string | undefined>;
@@ -29,8 +30,15 @@ const FIELD_OF: Record<string, string> = {
   ...Object.fromEntries(Object.entries(SECRET_FIELDS).map(([field, name]) => [name, `oscar.${field}`])),
 };
 
+/**
+ * The proxy's certificate settings (docs/proxy.md §1): the proxy is the environment's, shared by
+ * the clinics, so the environment may give its certificate too, for every clinic that reaches its
+ * OSCAR through it and gives none of its own.
+ */
+const PROXY_TRUST = ['OSCAR_PROXY_CA_FILE', 'OSCAR_PROXY_TLS_FINGERPRINT'];
+
 /** Variables the clinics file replaces: set beside CLINICS_FILE they would be ignored, so they are refused. */
-const ONE_CLINIC_ONLY = ['FHIR_BASE_URL', ...Object.keys(FIELD_OF), ...Object.values(SECRET_FIELDS).map((n) => `${n}_FILE`)];
+const ONE_CLINIC_ONLY = ['FHIR_BASE_URL', ...Object.keys(FIELD_OF).filter((n) => !PROXY_TRUST.includes(n)), ...Object.values(SECRET_FIELDS).map((n) => `${n}_FILE`)];
 
 /** Shared settings of the environment a clinic may replace with its own (externalIssuer). */
 const ISSUER_FIELD_OF: Record<string, string> = {
@@ -72,8 +80,52 @@ function clinicFolder(root: string, id: string): string {
   return join(root, 'clinics', id);
 }
 
-function clinicEnv(entry: ClinicEntry, env: Env, publicUrl: string, problems: string[]): Env {
-  const e: Env = { ...env, CLINICS_FILE: undefined };
+/**
+ * The https:// proxy (as named in messages) the environment sends the OSCAR at `url` through;
+ * undefined when it is reached directly (NO_PROXY, OSCAR_PROXY=none, none set) or through an
+ * http:// proxy, which has no certificate. A proxy URL the environment gets wrong is reported by
+ * the clinic's own configuration, not here.
+ */
+function environmentHttpsProxy(env: Env, url: string): string | undefined {
+  let target: URL;
+  try { target = new URL(url); } catch { return undefined; }
+  const settings = proxySettingsFrom({ ...env, OSCAR_PROXY_CA_FILE: undefined, OSCAR_PROXY_TLS_FINGERPRINT: undefined }, url, []);
+  const route = settings && proxyRoute(settings, target);
+  return route?.tls ? route.label : undefined;
+}
+
+/**
+ * The clinics that take the environment's OSCAR_PROXY_CA_FILE / OSCAR_PROXY_TLS_FINGERPRINT: those
+ * reached through the environment's https:// proxy that give neither proxyCaFile nor
+ * proxyTlsFingerprint (a clinic's own wins, as a pair). Settings that no clinic can take, or that
+ * would be one certificate for two proxies, are problems naming the setting.
+ */
+function inheritingProxyTrust(entries: readonly ClinicEntry[], env: Env, problems: string[]): Set<ClinicEntry> {
+  const given = PROXY_TRUST.filter((n) => env[n]?.trim());
+  const takers = new Set<ClinicEntry>();
+  if (given.length === 0) return takers;
+  const proxies = new Map<string, string[]>();
+  for (const entry of entries) {
+    if ('embedded' in entry.oscar || entry.oscar.proxyCaFile || entry.oscar.proxyTlsFingerprint) continue;
+    const proxy = environmentHttpsProxy(env, entry.oscar.url);
+    if (proxy === undefined) continue;
+    takers.add(entry);
+    proxies.set(proxy, [...proxies.get(proxy) ?? [], entry.id]);
+  }
+  const names = given.join(' and ');
+  if (takers.size === 0) {
+    problems.push(`${names}: no clinic of CLINICS_FILE takes it: none reaches its OSCAR through an https:// proxy of the environment without a proxyCaFile or proxyTlsFingerprint of its own, so there is no proxy certificate for it to verify`);
+  } else if (proxies.size > 1) {
+    const which = [...proxies].map(([proxy, ids]) => `${proxy} for ${ids.map((id) => `"${id}"`).join(', ')}`).join('; ');
+    problems.push(`${names}: the clinics without a proxyCaFile or proxyTlsFingerprint of their own reach their OSCAR through different https:// proxies (${which}); give each proxy's certificate in those clinics' "oscar"`);
+  } else {
+    return takers;
+  }
+  return new Set();
+}
+
+function clinicEnv(entry: ClinicEntry, env: Env, publicUrl: string, problems: string[], sharedProxyTrust: boolean): Env {
+  const e: Env = { ...env, CLINICS_FILE: undefined, OSCAR_PROXY_CA_FILE: undefined, OSCAR_PROXY_TLS_FINGERPRINT: undefined };
   e.OSCAR_TIMEZONE = entry.timezone;
   e.FHIR_BASE_URL = `${publicUrl}${clinicBasePath(entry.id)}`;
   if (entry.mappingFile) e.MAPPING_CONFIG_FILE = entry.mappingFile;
@@ -95,6 +147,7 @@ function clinicEnv(entry: ClinicEntry, env: Env, publicUrl: string, problems: st
   if (entry.oscar.tlsFingerprint) e.OSCAR_TLS_FINGERPRINT = [entry.oscar.tlsFingerprint].flat().join(',');
   if (entry.oscar.proxyCaFile) e.OSCAR_PROXY_CA_FILE = entry.oscar.proxyCaFile;
   if (entry.oscar.proxyTlsFingerprint) e.OSCAR_PROXY_TLS_FINGERPRINT = [entry.oscar.proxyTlsFingerprint].flat().join(',');
+  if (sharedProxyTrust) for (const n of PROXY_TRUST) e[n] = env[n];
   for (const [field, name] of Object.entries(SECRET_FIELDS) as [SecretField, string][]) {
     const ref = entry.oscar[field];
     if (!ref) continue;
@@ -131,11 +184,15 @@ export function loadClinics(env: Env = process.env): ClinicConfig[] {
   const clinics: ClinicConfig[] = [];
   // A bad shared setting (PORT, LIMIT_…) is the same problem for every clinic: said once.
   const shared = new Set<string>();
+  const takeProxyTrust = inheritingProxyTrust(entries, env, problems);
   for (const entry of entries) {
-    const e = clinicEnv(entry, env, publicUrl, problems);
+    const inherits = takeProxyTrust.has(entry);
+    const e = clinicEnv(entry, env, publicUrl, problems, inherits);
     const opsToken = entry.opsToken && secretValue(entry.opsToken, env, `clinic "${entry.id}": opsToken`, problems);
     checkOpsToken(`clinic "${entry.id}": opsToken`, opsToken, problems);
-    const fields = entry.externalIssuer ? { ...FIELD_OF, ...ISSUER_FIELD_OF } : FIELD_OF;
+    const fields: Record<string, string> = entry.externalIssuer ? { ...FIELD_OF, ...ISSUER_FIELD_OF } : { ...FIELD_OF };
+    // The environment's proxy settings, taken: a problem with them is the environment's, said once.
+    if (inherits) for (const n of PROXY_TRUST) delete fields[n];
     try {
       clinics.push({ id: entry.id, config: loadConfig(e), ...(opsToken && { opsToken }) });
     } catch (err) {

@@ -1,8 +1,9 @@
 // OSCAR_PROXY_CA_FILE and OSCAR_PROXY_TLS_FINGERPRINT (docs/proxy.md §2): read and checked at
 // start-up with the proxy settings, refused where there is no proxy certificate to verify, kept
 // apart from OSCAR's own OSCAR_CA_FILE / OSCAR_TLS_FINGERPRINT, and given per clinic in a clinics
-// file (oscar.proxyCaFile, oscar.proxyTlsFingerprint). Messages name the setting and never the
-// proxy's password. Expected values are the fixture files and openssl's fingerprints.
+// file (oscar.proxyCaFile, oscar.proxyTlsFingerprint) or by the environment for the clinics behind
+// its https:// proxy that give none. Messages name the setting and never the proxy's password.
+// Expected values are the fixture files and openssl's fingerprints.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,7 +78,7 @@ describe('the proxy\'s certificate settings', () => {
     assert.ok(!bad[0]!.includes(PASSWORD));
   });
 
-  it('a clinics file gives them per clinic (proxyCaFile, proxyTlsFingerprint), in its own terms, and refuses them beside CLINICS_FILE', () => {
+  it('a clinics file gives them per clinic (proxyCaFile, proxyTlsFingerprint), in its own terms', () => {
     const file = join(dir, 'clinics.json');
     const oscar = (extra: object) => ({
       url: 'https://emr.example.org/oscar', consumerKey: { env: 'K' }, consumerSecret: { env: 'S' }, accessToken: { env: 'T' },
@@ -95,7 +96,6 @@ describe('the proxy\'s certificate settings', () => {
     assert.deepEqual(south!.config.oscar?.proxy?.trust, { fingerprints: [SELF_SIGNED.replace(/:/g, '')] });
     assert.equal(east!.config.oscar?.proxy?.trust, undefined, 'another clinic\'s, or its OSCAR\'s CA, is not its proxy\'s');
     assert.equal(north!.config.oscar?.tls, undefined);
-    assert.throws(() => loadClinics({ ...env, OSCAR_PROXY_CA_FILE: fixture('ca.pem') }), /OSCAR_PROXY_CA_FILE is one clinic's setting: .*\(oscar\.proxyCaFile\)/);
     write({ id: 'north', timezone: 'America/Toronto', oscar: oscar({ proxyCaFile: join(dir, 'missing.pem') }) });
     assert.throws(() => loadClinics(env), /clinic "north": oscar\.proxyCaFile: cannot read/);
     write({ id: 'north', timezone: 'America/Toronto', oscar: oscar({ proxyTlsFingerprint: 7 }) });
@@ -104,5 +104,73 @@ describe('the proxy\'s certificate settings', () => {
     assert.throws(() => loadClinics(env), /clinic "north": oscar\.proxyTlsFingerprint: "AB:CD" is not a SHA-256 fingerprint/);
     write({ id: 'north', timezone: 'America/Toronto', oscar: oscar({ proxyCaFile: fixture('ca.pem') }) });
     assert.throws(() => loadClinics({ ...env, HTTPS_PROXY: 'http://proxy:3128' }), /clinic "north": oscar\.proxyCaFile: the proxy for OSCAR is http:\/\//);
+  });
+
+  describe('the environment\'s, for the clinics behind its proxy that give none of their own', () => {
+    const file = join(dir, 'clinics-shared.json');
+    const oscar = (url: string, extra: object = {}) => ({
+      url, consumerKey: { env: 'K' }, consumerSecret: { env: 'S' }, accessToken: { env: 'T' },
+      accessTokenSecret: { env: 'TS' }, soapUserName: { env: 'U' }, soapPassword: { env: 'P' }, ...extra,
+    });
+    const write = (...clinics: object[]): void => writeFileSync(file, JSON.stringify({ clinics: clinics.map((c) => ({ timezone: 'America/Toronto', ...c })) }));
+    const env = { CLINICS_FILE: file, K: 'k', S: 's', T: 't', TS: 'ts', U: 'u', P: 'p', LOG_LEVEL: 'silent', SMART_ISSUER: CREDENTIALS.SMART_ISSUER, SMART_JWKS_URL: CREDENTIALS.SMART_JWKS_URL, SMART_TOKEN_URL: CREDENTIALS.SMART_TOKEN_URL };
+    const trustOf = (e: Record<string, string>): Record<string, unknown> => Object.fromEntries(loadClinics({ ...env, ...e }).map((c) => [c.id, c.config.oscar?.proxy?.trust]));
+    const problemsOf = (e: Record<string, string>): string[] => {
+      try { loadClinics({ ...env, ...e }); return []; } catch (err) {
+        assert.ok(err instanceof ConfigError);
+        return err.problems;
+      }
+    };
+    const FP = SELF_SIGNED.replace(/:/g, '');
+
+    it('apply to every clinic through the shared https:// proxy that sets neither; a clinic\'s own wins; the clinics reached otherwise take nothing', () => {
+      write(
+        { id: 'north', oscar: oscar('https://north.example.org/oscar') },
+        { id: 'south', oscar: oscar('https://south.example.org/oscar', { proxyTlsFingerprint: SELF_SIGNED }) },
+        { id: 'east', oscar: oscar('https://emr.east.example.org/oscar') },
+        { id: 'west', oscar: oscar('http://west.example.org/oscar') },
+        { id: 'demo', oscar: { embedded: true } },
+      );
+      // NO_PROXY sends east direct; west is http:// and HTTP_PROXY is not set: both without a proxy certificate.
+      assert.deepEqual(trustOf({ HTTPS_PROXY: PROXY, NO_PROXY: 'east.example.org', OSCAR_PROXY_CA_FILE: fixture('ca.pem') }),
+        { north: { ca: [CA_PEM] }, south: { fingerprints: [FP] }, east: undefined, west: undefined, demo: undefined });
+      // Both settings go together, and a clinic with either of its own takes neither of the environment's.
+      assert.deepEqual(trustOf({ HTTPS_PROXY: PROXY, NO_PROXY: 'east.example.org', OSCAR_PROXY_CA_FILE: fixture('ca.pem'), OSCAR_PROXY_TLS_FINGERPRINT: SELF_SIGNED }),
+        { north: { ca: [CA_PEM], fingerprints: [FP] }, south: { fingerprints: [FP] }, east: undefined, west: undefined, demo: undefined });
+      // OSCAR_PROXY is every clinic's, whatever its scheme: west takes it too.
+      assert.deepEqual(trustOf({ OSCAR_PROXY: PROXY, NO_PROXY: 'east.example.org', OSCAR_PROXY_TLS_FINGERPRINT: SELF_SIGNED }),
+        { north: { fingerprints: [FP] }, south: { fingerprints: [FP] }, east: undefined, west: { fingerprints: [FP] }, demo: undefined });
+    });
+
+    it('stop the start when no clinic can take them, or when they would be one certificate for two proxies, naming the setting', () => {
+      write(
+        { id: 'north', oscar: oscar('https://north.example.org/oscar', { proxyCaFile: fixture('ca.pem') }) },
+        { id: 'west', oscar: oscar('http://west.example.org/oscar') },
+      );
+      for (const e of [{ HTTPS_PROXY: PROXY }, { HTTPS_PROXY: PROXY, HTTP_PROXY: 'http://proxy:3128' }, { OSCAR_PROXY: 'none', HTTPS_PROXY: PROXY }] as Record<string, string>[]) {
+        assert.deepEqual(problemsOf({ ...e, OSCAR_PROXY_TLS_FINGERPRINT: SELF_SIGNED }).filter((p) => !p.startsWith('clinic "north"')),
+          ['OSCAR_PROXY_TLS_FINGERPRINT: no clinic of CLINICS_FILE takes it: none reaches its OSCAR through an https:// proxy of the environment without a proxyCaFile or proxyTlsFingerprint of its own, so there is no proxy certificate for it to verify'], JSON.stringify(e));
+      }
+      // west alone takes them through its https:// proxy (north has its own): nothing to refuse.
+      assert.deepEqual(problemsOf({ HTTPS_PROXY: PROXY, HTTP_PROXY: `https://ops:${PASSWORD}@other.hospital.example`, OSCAR_PROXY_CA_FILE: fixture('ca.pem') }), []);
+      write(
+        { id: 'north', oscar: oscar('https://north.example.org/oscar') },
+        { id: 'west', oscar: oscar('http://west.example.org/oscar') },
+        { id: 'east', oscar: oscar('https://east.example.org/oscar') },
+      );
+      const three = problemsOf({ HTTPS_PROXY: PROXY, HTTP_PROXY: `https://ops:${PASSWORD}@other.hospital.example`, OSCAR_PROXY_CA_FILE: fixture('ca.pem') });
+      assert.deepEqual(three, ['OSCAR_PROXY_CA_FILE: the clinics without a proxyCaFile or proxyTlsFingerprint of their own reach their OSCAR through different https:// proxies (https://proxy.hospital.example:8443 for "north", "east"; https://other.hospital.example for "west"); give each proxy\'s certificate in those clinics\' "oscar"']);
+    });
+
+    it('are checked once, in the environment\'s terms, however many clinics take them', () => {
+      write(
+        { id: 'north', oscar: oscar('https://north.example.org/oscar') },
+        { id: 'east', oscar: oscar('https://east.example.org/oscar') },
+      );
+      assert.deepEqual(problemsOf({ HTTPS_PROXY: PROXY, OSCAR_PROXY_TLS_FINGERPRINT: 'AB:CD' }).map((p) => p.replace(/ \(.*$/, '')), ['OSCAR_PROXY_TLS_FINGERPRINT: "AB:CD" is not a SHA-256 fingerprint']);
+      const missing = problemsOf({ HTTPS_PROXY: PROXY, OSCAR_PROXY_CA_FILE: join(dir, 'missing.pem') });
+      assert.equal(missing.length, 1);
+      assert.match(missing[0]!, /^OSCAR_PROXY_CA_FILE: cannot read .*missing\.pem \(ENOENT\)$/);
+    });
   });
 });
