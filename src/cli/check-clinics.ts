@@ -24,6 +24,11 @@ export async function checkClinics(file: string, only: string | undefined, io: C
     }
     const usable = await check(c.config.oscar, c.config.oscarTimezone, io, {
       fingerprint: (fp) => `"tlsFingerprint": "${fp}" in clinic "${c.id}"'s "oscar" of ${file}`, caFile: `"caFile" (clinic "${c.id}"'s "oscar")`,
+      // docs/proxy.md §1: the environment's pair serves every clinic behind the proxy that gives none.
+      proxy: {
+        fingerprint: (fp) => `"proxyTlsFingerprint": "${fp}" in clinic "${c.id}"'s "oscar" of ${file} (or OSCAR_PROXY_TLS_FINGERPRINT=${fp} in the environment, for every clinic behind this proxy without its own)`,
+        caFile: `"proxyCaFile" (clinic "${c.id}"'s "oscar"; or OSCAR_PROXY_CA_FILE in the environment)`,
+      },
     }) === 0;
     failed ||= !usable;
     verdicts.push(`${c.id}: ${usable ? 'usable' : 'NOT usable (see its report above)'}`);

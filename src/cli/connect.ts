@@ -11,7 +11,7 @@ import { writeCredentialsFile } from '../config/credentials-file.js';
 import { authorizeUrl, exchange, HandshakeError, initiate } from '../oscar/oauth1-handshake.js';
 import { proxyRoute, type ProxySettings } from '../oscar/proxy.js';
 import { promptVerifier, startCallbackListener, type CallbackListener } from './verifier-input.js';
-import { describeRefusal, inspectCertificate, type OscarTrust } from '../oscar/tls-trust.js';
+import { describeRefusal, inspectCertificate, type CertificateOwner, type OscarTrust } from '../oscar/tls-trust.js';
 
 export interface ConnectOptions {
   /** OSCAR web-app base URL, e.g. https://emr.example.org/oscar. */
@@ -128,9 +128,20 @@ export interface TrustSettingNames {
   fingerprint: (fp: string) => string;
   /** Where a CA certificate file is named. */
   caFile: string;
+  /** The same for an https:// proxy's own certificate (docs/proxy.md §2). */
+  proxy: { fingerprint: (fp: string) => string; caFile: string };
 }
 
-const ENV_SETTINGS: TrustSettingNames = { fingerprint: (fp) => `OSCAR_TLS_FINGERPRINT=${fp}`, caFile: 'OSCAR_CA_FILE' };
+const ENV_SETTINGS: TrustSettingNames = {
+  fingerprint: (fp) => `OSCAR_TLS_FINGERPRINT=${fp}`, caFile: 'OSCAR_CA_FILE',
+  proxy: { fingerprint: (fp) => `OSCAR_PROXY_TLS_FINGERPRINT=${fp}`, caFile: 'OSCAR_PROXY_CA_FILE' },
+};
+
+/** An https:// proxy as the owner of the certificate `check` describes. */
+const proxyCertificate = (label: string): CertificateOwner => ({
+  who: `the proxy ${label}`, yours: "your proxy's", server: 'the proxy', scope: 'the connections to the proxy',
+  address: 'the proxy URL (OSCAR_PROXY, HTTPS_PROXY or HTTP_PROXY)', docs: 'docs/proxy.md §2',
+});
 
 /**
  * Whether OSCAR presents a certificate these settings refuse; if so, what the operator needs to
@@ -138,11 +149,19 @@ const ENV_SETTINGS: TrustSettingNames = { fingerprint: (fp) => `OSCAR_TLS_FINGER
  */
 async function refusedCertificate(oscarUrl: string, trust: OscarTrust | undefined, proxy: ProxySettings | undefined, io: CliIo, settings: TrustSettingNames): Promise<boolean> {
   const url = new URL(oscarUrl);
+  const route = proxy && proxyRoute(proxy, url);
+  if (route) {
+    // Through a proxy, OSCAR may not be reachable directly (a firewall would hold the handshake for
+    // the whole timeout): its certificate is not inspected here, and a refusal still shows as the
+    // transport's TLS failure, with its code, in the connectivity report. An https:// proxy's own
+    // certificate is, the same way as OSCAR's, on one handshake with the proxy alone.
+    if (!route.tls) return false;
+    const seen = await inspectCertificate(new URL(route.label), proxy.trust, 15_000);
+    if (seen.refused === undefined || !seen.certificate) return false;
+    io.stdout.write(`${describeRefusal(seen, settings.proxy, proxyCertificate(route.label)).join('\n')}\n`);
+    return true;
+  }
   if (url.protocol !== 'https:') return false;
-  // Through a proxy, OSCAR may not be reachable directly (a firewall would hold the handshake for
-  // the whole timeout): the certificate is not inspected here, and a refusal still shows as the
-  // transport's TLS failure, with its code, in the connectivity report.
-  if (proxy && proxyRoute(proxy, url)) return false;
   const seen = await inspectCertificate(url, trust, 15_000);
   if (seen.refused === undefined || !seen.certificate) return false;
   io.stdout.write(`${describeRefusal(seen, settings).join('\n')}\n`);

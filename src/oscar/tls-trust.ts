@@ -212,33 +212,56 @@ function dn(name: tls.Certificate | undefined): string {
   return Object.entries(name).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`).join(', ');
 }
 
-/** What each refusal means, in an operator's words. */
-const MEANING: Record<string, string> = {
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate is self-signed',
-  SELF_SIGNED_CERT_IN_CHAIN: 'the certificate chain ends at a CA that is not trusted (a private CA)',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate was issued by a CA that is not trusted (a private CA), or OSCAR does not send its intermediate certificates',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate was issued by a CA that is not trusted (a private CA)',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is not made out to the host name or address in OSCAR_URL',
-  CERT_HAS_EXPIRED: 'the certificate has expired',
-  CERT_NOT_YET_VALID: 'the certificate is not valid yet (check the clocks)',
+/**
+ * Whose certificate `oscar-fhir check` speaks of: OSCAR's, or an https:// proxy's (docs/proxy.md
+ * §2), in the words of its lines.
+ */
+export interface CertificateOwner {
+  /** Who presented it: 'OSCAR', 'the proxy https://proxy.example.org:8443'. */
+  who: string;
+  /** Whose certificate the operator compares: "your OSCAR's", "your proxy's". */
+  yours: string;
+  /** Where its certificate file is. */
+  server: string;
+  /** What the settings trust it for. */
+  scope: string;
+  /** Where its address is set (a certificate made out to another name). */
+  address: string;
+  docs: string;
+}
+
+export const OSCAR_CERTIFICATE: CertificateOwner = {
+  who: 'OSCAR', yours: "your OSCAR's", server: 'the OSCAR server', scope: 'OSCAR connections', address: 'OSCAR_URL', docs: 'docs/oscar-tls.md',
 };
 
-/** The lines `oscar-fhir check` prints about a refused certificate. */
-export function describeRefusal(v: HandshakeVerdict, settings: { caFile: string; fingerprint: (fp: string) => string }): string[] {
+/** What each refusal means, in an operator's words. */
+const MEANING: Record<string, (o: CertificateOwner) => string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: () => 'the certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: () => 'the certificate chain ends at a CA that is not trusted (a private CA)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: (o) => `the certificate was issued by a CA that is not trusted (a private CA), or ${o.who} does not send its intermediate certificates`,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: () => 'the certificate was issued by a CA that is not trusted (a private CA)',
+  ERR_TLS_CERT_ALTNAME_INVALID: (o) => `the certificate is not made out to the host name or address in ${o.address}`,
+  CERT_HAS_EXPIRED: () => 'the certificate has expired',
+  CERT_NOT_YET_VALID: () => 'the certificate is not valid yet (check the clocks)',
+};
+
+/** The lines `oscar-fhir check` prints about a refused certificate of `owner` (OSCAR's unless said). */
+export function describeRefusal(v: HandshakeVerdict, settings: { caFile: string; fingerprint: (fp: string) => string }, owner = OSCAR_CERTIFICATE): string[] {
   const code = v.refused ?? '';
-  const lines = [`OSCAR's HTTPS certificate is refused (${code}): ${MEANING[code] ?? 'the TLS connection failed'}.`];
+  const who = owner.who[0]!.toUpperCase() + owner.who.slice(1);
+  const lines = [`${who}'s HTTPS certificate is refused (${code}): ${MEANING[code]?.(owner) ?? 'the TLS connection failed'}.`];
   const c = v.certificate;
   if (!c) return lines;
   lines.push(
-    'The certificate OSCAR presented:',
+    `The certificate ${owner.who} presented:`,
     `  SHA-256 fingerprint  ${c.fingerprint256}`,
     `  subject              ${c.subject}`,
     ...(c.subjectAltName ? [`  names                ${c.subjectAltName}`] : []),
     `  issuer               ${c.issuer}`,
     `  valid                ${c.validFrom} to ${c.validTo}`,
-    'If this is your OSCAR\'s certificate (compare the fingerprint with `openssl x509 -noout -fingerprint -sha256 -in <its certificate file>` on the OSCAR server), trust it for OSCAR connections only with:',
+    `If this is ${owner.yours} certificate (compare the fingerprint with \`openssl x509 -noout -fingerprint -sha256 -in <its certificate file>\` on ${owner.server}), trust it for ${owner.scope} only with:`,
     `  ${settings.fingerprint(c.fingerprint256)}`,
-    `or give the certificate of the CA that issued it in ${settings.caFile} (docs/oscar-tls.md). Never set NODE_TLS_REJECT_UNAUTHORIZED=0.`,
+    `or give the certificate of the CA that issued it in ${settings.caFile} (${owner.docs}). Never set NODE_TLS_REJECT_UNAUTHORIZED=0.`,
   );
   return lines;
 }

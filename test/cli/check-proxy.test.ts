@@ -49,7 +49,10 @@ describe('oscar-fhir check through an outbound proxy', () => {
       assert.ok(trusted.seen.some((s) => s.target.includes('/ws/services/oauth/info')));
       const refused = await check({ HTTP_PROXY: untrusted.url });
       assert.equal(refused.code, 1, refused.out);
-      assert.match(refused.out, new RegExp(`FAIL +REST +/ws/services/oauth/info +failed \\(TLS with the proxy https://127\\.0\\.0\\.1:${untrusted.port} failed \\(DEPTH_ZERO_SELF_SIGNED_CERT\\): Node does not trust its certificate`));
+      // Said before any check, with the certificate to pin (docs/proxy.md §4), and nothing sent to that proxy.
+      assert.match(refused.out, new RegExp(`\nThe proxy https://127\\.0\\.0\\.1:${untrusted.port}'s HTTPS certificate is refused \\(DEPTH_ZERO_SELF_SIGNED_CERT\\): the certificate is self-signed\\.\n`));
+      assert.ok(refused.out.includes('\n  OSCAR_PROXY_TLS_FINGERPRINT=B8:61:F9:24:45:A6:F1:E3:79:E2:60:17:04:51:25:C6:42:DA:B9:B3:E6:23:15:2B:33:B6:27:E2:BB:58:83:AC\n'), refused.out);
+      assert.equal(untrusted.seen.length, 0);
       assert.ok(!ok.out.includes(PASSWORD));
     } finally { await trusted.close(); await untrusted.close(); }
   });
