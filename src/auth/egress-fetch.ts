@@ -14,6 +14,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { OscarProtocolError, OscarTimeoutError, OscarUnavailableError } from '../oscar/errors.js';
 import { HttpTransport } from '../oscar/http-transport.js';
 import { proxyRoute, type ProxySettings } from '../oscar/proxy.js';
+import { isTlsFailure } from '../oscar/tls-trust.js';
 
 /** Longest a proxied call may take when its caller gives no signal (both callers do: 2.5 s and 5 s). */
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -41,7 +42,7 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal | null | undefined): Pr
   });
 }
 
-/** Says that a key fetch through the proxy failed (src/auth/index.ts: the facade's logger, as a warning). */
+/** Says that a key fetch failed, through the proxy or not (src/auth/index.ts: the facade's logger, as a warning). */
 export type EgressLog = (fields: Record<string, string | undefined>, message: string) => void;
 
 /**
@@ -65,17 +66,55 @@ function failureOf(e: unknown, proxyLabel: string): { why: string; reason: strin
 }
 
 /**
+ * Why Node's own fetch failed: its TypeError ('fetch failed') carries the socket's or TLS's error,
+ * with its code, as its cause. Only the code is kept: the cause's message can hold the address.
+ */
+function directFailureOf(e: unknown): { why: string; reason: string; code: string | undefined } {
+  const raw = ((e as Error).cause as { code?: unknown } | undefined)?.code;
+  const code = typeof raw === 'string' ? raw : undefined;
+  if (isTlsFailure(code)) return { why: `the key server's certificate was refused (${code})`, reason: 'tls', code };
+  if (code) return { why: `no connection (${code})`, reason: 'connection', code };
+  return { why: (e as Error).name, reason: 'other', code: undefined };
+}
+
+/** The host (and port) `input` names; never its user, password, path or query. */
+function hostOf(input: Parameters<typeof fetch>[0]): string {
+  try { return new URL(input instanceof Request ? input.url : String(input)).host; } catch { return '(not a URL)'; }
+}
+
+/**
+ * `direct` with its failures logged as those through the proxy are (docs/proxy.md §5): the key
+ * server's host, the reason and the code; a caller that gave up (AbortError) is not a failure.
+ */
+function loggedDirect(direct: typeof fetch, log: EgressLog): typeof fetch {
+  return async (input, init) => {
+    try {
+      return await direct(input, init);
+    } catch (e) {
+      const name = (e as Error).name;
+      if (name !== 'AbortError') {
+        const host = hostOf(input);
+        const { why, reason, code } = name === 'TimeoutError' ? { why: 'no answer in time', reason: 'timeout', code: undefined } : directFailureOf(e);
+        log({ host, reason, code }, `a signing-key fetch from ${host} failed: ${why}`);
+      }
+      throw e;
+    }
+  };
+}
+
+/**
  * `fetch` for non-OSCAR calls under the environment's proxy settings (`proxy`, from
- * egressProxySettingsFrom); without settings, `direct` itself. Redirects are answered, not
- * followed (both callers ask for redirect: 'manual').
+ * egressProxySettingsFrom); without settings, `direct` itself (its failures logged when `log` is
+ * given). Redirects are answered, not followed (both callers ask for redirect: 'manual').
  */
 export function egressFetch(proxy: ProxySettings | undefined, direct: typeof fetch = globalThis.fetch, log?: EgressLog): typeof fetch {
-  if (!proxy) return direct;
+  const plain = log ? loggedDirect(direct, log) : direct;
+  if (!proxy) return plain;
   const transport = new HttpTransport({ maxSockets: 4, gzip: false, proxy, redirects: 'answer' });
   return async (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const route = proxyRoute(proxy, url);
-    if (!route) return direct(input, init);
+    if (!route) return plain(input, init);
     if (init.body !== undefined && init.body !== null && typeof init.body !== 'string') throw new TypeError('egress fetch: only string bodies go through the proxy');
     let reply;
     try {

@@ -111,8 +111,9 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
     own.authorizeUrl = `${config.fhirBaseUrl}/auth/authorize`;
     own.managementUrl = `${config.fhirBaseUrl}/auth/apps`;
   }
-  // Keys fetched from a client's jwks_uri or SMART_JWKS_URL honour HTTPS_PROXY / HTTP_PROXY / NO_PROXY (docs/proxy.md §5).
-  const outbound = config.smart.egressProxy && egressFetch(config.smart.egressProxy, globalThis.fetch, (fields, message) => logger.warn(fields, message));
+  // Keys fetched from a client's jwks_uri or SMART_JWKS_URL honour HTTPS_PROXY / HTTP_PROXY / NO_PROXY,
+  // and their failures are logged whether or not they went through the proxy (docs/proxy.md §5).
+  const outbound = egressFetch(config.smart.egressProxy, globalThis.fetch, (fields, message) => logger.warn(fields, message));
   let launchRoutes: Router | undefined;
   let appsRoutes: Router | undefined;
   async function startServer(): Promise<void> {
