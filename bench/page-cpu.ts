@@ -10,7 +10,8 @@
 //     search' and 'appointment count': a practitioner's bookings over 360 days, a page of 10 and
 //     _summary=count; --case=appointment runs both; 'REST family search' and 'REST family count': the
 //     name search and count of an OSCAR whose SOAP is out of reach, over its REST search (variants
-//     §6 B5, the SOAP WAF map); --case=REST runs both)
+//     §6 B5, the SOAP WAF map); 'REST long search' and 'REST long count': the same for the family
+//     names that start with M, whose REST answer (163 KB) is parsed in pieces; --case=REST runs all four)
 //     [--ab-first] (make DIR's facade first: run an A/B both ways, see below)
 //     [--bytes=FILE] (each answer's bytes to FILE.<case>) [--profile=FILE] (a CPU profile per case)
 //     [--pages=P] (P different search pages in turn)
@@ -100,6 +101,9 @@ const cases: [string, string, [string, string][], ('SOAP WAF')?][] = [
   // The name search and count above, over OSCAR's REST search alone.
   ['REST family search', '/Patient', [['family', 'Desjardins'], ['_count', '10']], 'SOAP WAF'],
   ['REST family count', '/Patient', [['family', 'Desjardins'], ['_summary', 'count']], 'SOAP WAF'],
+  // Family names that start with M (543 patients): OSCAR's REST answer is 163 KB, parsed in pieces.
+  ['REST long search', '/Patient', [['family', 'M'], ['_count', '10']], 'SOAP WAF'],
+  ['REST long count', '/Patient', [['family', 'M'], ['_summary', 'count']], 'SOAP WAF'],
 ];
 const cpu = (): number => { const u = process.cpuUsage(); return u.user + u.system; };
 const only = opt('case');

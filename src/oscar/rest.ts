@@ -5,6 +5,7 @@ import { actingOscarUser } from './acting-user.js';
 import { HttpTransport } from './http-transport.js';
 import type { HttpReply } from './http-transport.js';
 import { OscarAuthError, OscarFaultError, OscarProtocolError, OscarSignInEndedError, SIGNED_OUT_CODES } from './errors.js';
+import { parseJsonBytes } from './json-pieces.js';
 import { buildUrl, oauthHeader, queryPairs } from './oauth-sign.js';
 import { retryAfterMs } from './guard/throttle.js';
 import type { OAuthCredentials, QueryParams } from './oauth-sign.js';
@@ -81,11 +82,11 @@ export class RestClient {
   private read<T>(c: RestCall, reply: HttpReply): T | undefined {
     const { status } = reply;
     if (status === 204) return undefined; // contract 1.6: a null result (e.g. unknown id) is 204
-    const text = reply.body.toString('utf8');
-    if (status < 200 || status >= 300) throw this.failure(c, reply, text);
-    if (c.accept === 'xml' || text.trim() === '') return undefined;
+    if (status < 200 || status >= 300) throw this.failure(c, reply, reply.body.toString('utf8'));
+    if (c.accept === 'xml') return undefined;
     try {
-      return JSON.parse(text) as T;
+      // A long answer is parsed in pieces, not made one string (json-pieces.ts); blanks alone are no answer.
+      return parseJsonBytes(reply.body) as T | undefined;
     } catch {
       throw new OscarProtocolError(c.operation, `HTTP ${status} body is not JSON`);
     }

@@ -182,6 +182,18 @@ describe('RestClient over HTTP', () => {
     await assert.rejects(client.restGetDemographicBasic(1), OscarProtocolError);
   });
 
+  it('reads a long answer (parsed in pieces, json-pieces.ts) as JSON.parse reads it; broken, it is OscarProtocolError; blanks are no answer', async () => {
+    const content = Array.from({ length: 1001 }, (_, i) => ({ demographicNo: 100_000 + i, lastName: 'DESJARDINS', firstName: `H\u00c9L\u00c8NE "${i}"`, chartNo: `X${i}`, sex: 'F', dob: -1280001600000, hin: '1926824804', remoteFacilityId: null, formattedDOB: '1929-06-10' }));
+    const text = JSON.stringify({ offset: 0, limit: 0, total: 1001, timestamp: 1796669170927, content, query: null });
+    assert.ok(text.length > 131_056);
+    handler = (_req, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }).end(text); };
+    assert.deepStrictEqual(await client.restSearchDemographics({ type: 'Name', term: 'D' }), JSON.parse(text));
+    handler = (_req, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }).end(text.replace('},{"demographicNo":100900', '}{"demographicNo":100900')); };
+    await assert.rejects(client.restSearchDemographics({ type: 'Name', term: 'D' }), OscarProtocolError);
+    handler = (_req, res) => { res.writeHead(200, { 'Content-Type': 'application/json' }).end(' \n'.repeat(70_000)); };
+    assert.equal(await client.restGetDemographicBasic(1), undefined);
+  });
+
   it('times out a call that gets no answer (OscarTimeoutError → 504)', async () => {
     const slow = new OscarClient({ baseUrl: server.base, timezone: 'America/Toronto', oauth: CREDS, soap: { userName: 'u', password: 'p' }, retries: 0, timeoutMs: 100 });
     handler = () => { /* never answer */ };
