@@ -11,6 +11,9 @@
 //     [--case=read|page|all] (Patient/1003; the 50-result Patient page of benchmark 6)
 //     [--read=TYPE] (instead: reads of TYPE, its records in turn as bench/page-http.ts reads them:
 //     Patient, Appointment, AllergyIntolerance, Immunization or DocumentReference)
+//     [--mixed=N] (before anything else, the first build reads N records of every type, one of each
+//     type in turn as benchmark 6 warms up, and each other build N of the measured type only: what
+//     a mixed warm-up changes in the same code, with two copies of one build, e.g. dist dist-copy)
 //     [--windows=FILE] (each measured request's stage bounds on the monotonic clock, µs, as JSON
 //     [start, 1st send, last answer, res.end returned, done]: with `node --cpu-prof`, the samples of
 //     each stage can be told apart, bench/window-profile.ts)
@@ -103,6 +106,7 @@ const cases: [string, (i: number) => string][] = reading
     ['search page', (i) => `/fhir/Patient?_id=${pageIds(i)}&_count=50`],
   ];
 const only = opt('case', 'all');
+const mixed = Number(opt('mixed', '0'));
 
 interface Lane { build: string; facade: ReturnType<Product['createFacade']> }
 const lanes: Lane[] = [];
@@ -134,6 +138,22 @@ async function miss(l: Lane, url: string): Promise<{ status: number; pre: number
   const t1 = cpu();
   res.detachSocket(socket as never);
   return { status: res.statusCode, pre: (sends[0] ?? t1) - t0, post: ended - answered, after: t1 - ended, total: t1 - t0, window: [m0, monoSend, monoAnswer, monoEnded, mono()] };
+}
+
+if (mixed > 0) {
+  // Benchmark 6's warm-up order: one read of each type in turn (answers from the simulator).
+  const candidates = readCandidates(data);
+  const patients = data.demographics.filter((d) => d.demographicNo < 100_000).slice(1).map((d) => d.demographicNo);
+  const all: [string, number[]][] = [['Patient', patients], ...Object.entries(candidates)];
+  const measured = reading || 'Patient';
+  for (let k = 0; k < mixed; k++) {
+    for (const [li, l] of lanes.entries()) {
+      for (const [type, ids] of all) {
+        if (li > 0 && type !== measured) continue;
+        await miss(l, `/fhir/${type}/${ids[ids.length - 1 - (k % ids.length)]}`);
+      }
+    }
+  }
 }
 
 const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;

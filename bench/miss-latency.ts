@@ -38,7 +38,7 @@ function callTimes(metrics: string): Map<string, { sum: number; count: number }>
   return out;
 }
 
-function envelope(operation: string, id: number, securityNo: number, password: string): string {
+export function envelope(operation: string, id: number, securityNo: number, password: string): string {
   return '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ws="http://ws.oscarehr.org/"><soapenv:Header>'
     + '<wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" soapenv:mustUnderstand="1"><wsse:UsernameToken>'
     + `<wsse:Username>${securityNo}</wsse:Username><wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText">${password}</wsse:Password>`
