@@ -44,3 +44,21 @@ test('a rendered resource is tagged with its own record and each record it refer
   assert.deepEqual(tags?.sort(), ['appointment:5', 'demographic:1001']);
   assert.equal(tagsOfResource({ resourceType: 'Observation', id: '1' } as never, kinds), undefined, 'a type without a record kind is not stored');
 });
+
+test('references are found at any depth, absolute or relative, and only in own members', () => {
+  const kinds = recordKindsOf([
+    { type: 'DocumentReference', recordKind: 'document' }, { type: 'Patient', recordKind: 'demographic' }, { type: 'Practitioner', recordKind: 'provider' },
+  ]);
+  const doc = {
+    resourceType: 'DocumentReference', id: '9', status: 'current',
+    subject: { reference: 'http://x/fhir/Patient/1001' },
+    author: [{ reference: 'Practitioner/999998' }, { reference: 'Organization/1' }],
+    context: { related: [{ reference: 'Patient/1002', display: 'Patient/1003' }] },
+    content: [{ attachment: { url: 'Patient/1004' } }],
+    extension: [{ valueReference: { reference: { reference: 'Patient/1005' } } }],
+  };
+  assert.deepEqual(tagsOfResource(doc as never, kinds)?.sort(), ['demographic:1001', 'demographic:1002', 'demographic:1005', 'document:9', 'provider:999998']);
+  // An enumerable member inherited from the prototype is no member of the resource.
+  const inherited = Object.assign(Object.create({ subject: { reference: 'Patient/2000' } }) as object, { resourceType: 'DocumentReference', id: '10' });
+  assert.deepEqual(tagsOfResource(inherited as never, kinds), ['document:10']);
+});

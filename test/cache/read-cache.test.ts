@@ -7,7 +7,7 @@ import type { Resource } from 'fhir/r4.js';
 import { FreshReads } from '../../src/cache/fresh-reads.js';
 import { createReadCache, type ReadCacheOptions } from '../../src/cache/read-cache.js';
 import { CacheStore } from '../../src/cache/store.js';
-import type { FhirContext, FhirRequest, FhirResponse } from '../../src/fhir/index.js';
+import { renderBody, stampVersion, type FhirContext, type FhirRequest, type FhirResponse } from '../../src/fhir/index.js';
 
 const PATIENT = { resourceType: 'Patient', id: '1', meta: { versionId: 'v1' }, name: [{ family: 'DOE' }] };
 const HEADERS = { 'content-type': 'application/fhir+json;charset=utf-8', etag: 'W/"v1"', 'last-modified': 'Tue, 12 Mar 2024 13:00:00 GMT' };
@@ -64,6 +64,24 @@ describe('rendered reads: hits and misses', () => {
     assert.equal(text(second), JSON.stringify(PATIENT));
     assert.equal(text(first), JSON.stringify(PATIENT));
     assert.deepEqual(s.events, ['miss main rendered', 'hit main rendered']);
+  });
+
+  it('keeps a stamped resource as the UTF-8 of its JSON, in bytes of their own (no slice of the shared pool)', async () => {
+    // A name outside Latin-1: the text is written as UTF-8, the length counted in bytes.
+    const stamped = stampVersion({ resourceType: 'Patient', id: '1', name: [{ family: 'Nguyễn', given: ['Thị'] }], birthDate: '1970-01-01' } as Resource);
+    const s = setup({ answer: () => ({ status: 200, headers: { ...HEADERS }, body: stamped }) });
+    const first = await s.serve({});
+    const second = await s.serve({});
+    assert.equal(s.calls.length, 1);
+    // What the router would have sent: the text stampVersion made (canonical member order).
+    const expected = renderBody({ status: 200, headers: {}, body: stamped })!;
+    assert.deepEqual(JSON.parse(expected.toString('utf8')), JSON.parse(JSON.stringify(stamped)));
+    for (const res of [first, second]) {
+      const body = res.body as Buffer;
+      assert.ok(Buffer.isBuffer(body));
+      assert.ok(body.equals(expected), body.toString('utf8'));
+      assert.equal(body.buffer.byteLength, body.length, 'its own ArrayBuffer, not a pool slab');
+    }
   });
 
   it('answers HEAD from a kept read without a body, and does not keep what a HEAD miss rendered', async () => {
