@@ -2,7 +2,9 @@
 // does an EHR launch (from the link an OSCAR eForm holds) and a standalone launch with patient
 // picking, through the simulator's OSCAR sign-in page and the facade's consent page, then reads
 // the patient's data across origins (CORS at the token endpoint and the FHIR API). Two providers
-// with different OSCAR roles see different things through the same app.
+// with different OSCAR roles see different things through the same app. A clinician whose OSCAR
+// sign-in is revoked while the picker is open is told so and signs in to OSCAR again for the same
+// launch (smart §7.7, contract 2.7).
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -101,6 +103,16 @@ describe('a fhirclient app in headless Chromium', () => {
     return JSON.parse(title.slice(3)) as Record<string, unknown>;
   }
 
+  /** In the facade's picker: searches the patient's surname, picks them, allows; what the app got. */
+  async function pickAndAllow(page: Page): Promise<Record<string, unknown>> {
+    await page.waitForSelector('input[name=q]');
+    await page.fill('input[name=q]', surname);
+    await page.click('text=Search');
+    await page.check(`input[name=patient][value="${patient}"]`);
+    await page.click('button[value=allow]');
+    return result(page);
+  }
+
   it('EHR launch from the OSCAR link: sign-in, patient confirmed, the app reads that patient', { timeout: 120_000 }, async () => {
     const page = await freshPage();
     try {
@@ -126,12 +138,7 @@ describe('a fhirclient app in headless Chromium', () => {
     try {
       await page.goto(`${appOrigin}/standalone.html`);
       await oscarSignIn(page, DOCTOR);
-      await page.waitForSelector('input[name=q]');
-      await page.fill('input[name=q]', surname);
-      await page.click('text=Search');
-      await page.check(`input[name=patient][value="${patient}"]`);
-      await page.click('button[value=allow]');
-      const got = await result(page);
+      const got = await pickAndAllow(page);
       assert.equal(got.patient, String(patient));
       assert.equal(got.banner, true);
     } finally {
@@ -149,6 +156,57 @@ describe('a fhirclient app in headless Chromium', () => {
       await page.click('text=Search');
       await page.waitForSelector('text=No patient you may see in OSCAR matches');
       assert.equal(await page.locator('input[name=patient]').count(), 0);
+    } finally {
+      await closeBrowser();
+    }
+  });
+
+  it('the OSCAR sign-in revoked while the picker is open: "sign-in ended", then OSCAR\'s sign-in again and the same launch completes', { timeout: 180_000 }, async () => {
+    const doctorNo = s.sim.options.credentials.providerNo;
+    // The simulator's admin API as a clinician's Delete on OSCAR's token list (contract 2.5, 2.7).
+    const revoke = async (): Promise<number> => {
+      const res = await fetch(`${new URL(s.sim.url).origin}/__sim/oauth/revoke`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ providerNo: doctorNo }),
+      });
+      assert.equal(res.status, 200);
+      return ((await res.json()) as { revoked: number }).revoked;
+    };
+    await revoke(); // the earlier launches' tokens
+    // Markup, an entity and quotes in the term (within the picker's 60 characters): an unescaped
+    // echo would make an element.
+    const term = `${surname}<i id="echoed">&amp;"'`;
+    assert.ok(term.length <= 60);
+    const page = await freshPage();
+    try {
+      await page.goto(`${appOrigin}/standalone.html`);
+      await oscarSignIn(page, DOCTOR);
+      await page.waitForSelector('input[name=q]');
+      assert.equal(await revoke(), 1, 'this sign-in\'s token (the facade\'s own is kept)');
+
+      await page.fill('input[name=q]', term);
+      const [ended] = await Promise.all([page.waitForResponse((r) => r.request().isNavigationRequest()), page.click('text=Search')]);
+      assert.equal(ended.status(), 401);
+      const html = await ended.text();
+      await page.waitForLoadState();
+      assert.ok(!html.includes('<i id="echoed">') && !html.includes('&amp;"\''), 'the term is not echoed unescaped');
+      assert.equal(await page.locator('#echoed').count(), 0);
+      assert.equal((await page.locator('h1').textContent())?.trim(), 'Sign in to OSCAR again');
+      assert.equal((await page.locator('[role=alert]').textContent())?.trim(), 'Your OSCAR sign-in has ended; sign in to OSCAR again.');
+      const text = await page.locator('body').innerText();
+      assert.doesNotMatch(text, /No patient you may see|role may not allow|[Tt]ry again/, text);
+      assert.equal(await page.locator('input[name=patient]').count(), 0);
+
+      // OSCAR's web session gone too (as after its timeout), so the clinician logs in again rather
+      // than only pressing Authorize (OAuthSessionMerger, contract 2.3). The button's form goes to
+      // the facade and is redirected to OSCAR: a form-action policy would block that in Chromium.
+      await page.context().clearCookies({ name: 'JSESSIONID' });
+      await Promise.all([page.waitForURL(/\/ws\/oauth\/authorize\?oauth_token=/), page.click('button:has-text("Sign in to OSCAR")')]);
+      await oscarSignIn(page, DOCTOR);
+      const got = await pickAndAllow(page);
+      assert.equal(got.patient, String(patient));
+      assert.equal(got.read, String(patient), 'the app reads its patient with the new sign-in');
+      assert.equal(got.banner, true);
+      assert.ok(Number(got.immunizations) > 0);
     } finally {
       await closeBrowser();
     }

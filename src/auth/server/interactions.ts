@@ -62,6 +62,13 @@ function cookieOf(req: Request, name: string): string | undefined {
 const providerOfAccount = (accountId: string | undefined): string | undefined =>
   accountId?.startsWith('oscar:') ? accountId.slice('oscar:'.length) : undefined;
 
+/**
+ * The policy of the pages whose form leaves the facade: no form-action, since Chromium applies it to
+ * the redirects after the submission too, and these end at the app (consent) or at OSCAR's sign-in
+ * (sign in again), which helmet's default `form-action 'self'` blocks.
+ */
+const FORM_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+
 /** The sign-in page when OSCAR redirected the facade's call: the operator's to fix, not the user's. */
 const REDIRECTED = 'OSCAR sent the facade\'s sign-in call to another address. The facade\'s OSCAR address needs correcting: tell whoever runs this service.';
 
@@ -131,7 +138,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
    */
   const signInAgain = async (res: Response, uid: string, providerNo: string): Promise<void> => {
     await d.vault.delete(providerNo);
-    res.status(401).type('html').set('cache-control', 'no-store').send(signInAgainPage(here(uid, '/oscar-again')));
+    res.status(401).type('html').set({ 'cache-control': 'no-store', 'content-security-policy': FORM_PAGE_CSP }).send(signInAgainPage(here(uid, '/oscar-again')));
   };
 
   /** OSCAR's sign-in could not be started: its redirect is the facade's configuration, anything else a passing state. */
@@ -282,8 +289,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
     const csrf = randomBytes(24).toString('base64url');
     await d.documents.put(CONSENT_KIND, details.uid, { csrf }, { ttlMs: STEP_TTL_MS });
     const userName = `provider ${providerNo}`;
-    res.status(trouble?.status ?? 200).type('html').set({ 'cache-control': 'no-store', // No form-action: Chromium applies it to the redirects after the POST too, and these end at the app.
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" })
+    res.status(trouble?.status ?? 200).type('html').set({ 'cache-control': 'no-store', 'content-security-policy': FORM_PAGE_CSP })
       .send(consentPage({
         action: here(details.uid, '/decide'), csrf, appName: client.name ?? client.clientId, userName,
         scopes: scopes.map((s) => ({ value: s, label: scopeLabel(s) })),
