@@ -121,10 +121,12 @@ function isNil(attributes: string): boolean {
  */
 interface Layout {
   readonly fields: readonly FieldRule[];
+  /** Each field's name as bytes (plain names are ASCII), compared with the answer's bytes (`bytesAt`). */
+  readonly codes: readonly Uint8Array[];
   readonly build: (slots: readonly unknown[]) => Tree;
 }
 
-const NO_LAYOUT: Layout = { fields: [], build: () => ({}) };
+const NO_LAYOUT: Layout = { fields: [], codes: [], build: () => ({}) };
 const LAYOUTS = new WeakMap<TypeRules, Layout>();
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
@@ -132,7 +134,7 @@ function layoutOf(rules: TypeRules): Layout {
   let layout = LAYOUTS.get(rules);
   if (!layout) {
     const fields = [...rules].filter(([key, rule]) => key === rule.name && key !== '__proto__' && PLAIN_NAME.test(key)).map(([, rule]) => rule);
-    layout = { fields, build: builderOf(fields) };
+    layout = { fields, codes: fields.map((f) => Buffer.from(f.name, 'latin1')), build: builderOf(fields) };
     LAYOUTS.set(rules, layout);
   }
   return layout;
@@ -178,17 +180,28 @@ function spellsAt(text: string, pos: number, name: string): boolean {
  * else (an attribute, `<name/>`, a prefix, an unexpected order) is read by the general path.
  * Returns the field's slot (its place in the layout), or -1.
  */
-function expectedField(top: Frame, text: string, pos: number): number {
-  const fields = top.layout.fields;
+function expectedField(top: Frame, text: string, pos: number, source: Buffer | undefined): number {
+  const { fields, codes } = top.layout;
   for (let i = top.next; i < fields.length; i++) {
     const rule = fields[i]!;
     const name = rule.name;
-    if (text.charCodeAt(pos + 1 + name.length) === GT && spellsAt(text, pos + 1, name)) {
+    if (text.charCodeAt(pos + 1 + name.length) === GT && (source ? bytesAt(source, pos + 1, codes[i]!) : spellsAt(text, pos + 1, name))) {
       top.next = rule.many ? i : i + 1;
       return i;
     }
   }
   return -1;
+}
+
+/**
+ * Whether `source` holds the bytes `codes` at `pos`: spellsAt over the answer's bytes. A byte of a
+ * Buffer is read without asking what kind of string holds it; a quarter of the time to read the
+ * 50-result page's answer went to spellsAt, and reading it takes a seventh less this way
+ * (bench/reply-cpu.ts, read 503 against 430 µs).
+ */
+function bytesAt(source: Buffer, pos: number, codes: Uint8Array): boolean {
+  for (let k = 0; k < codes.length; k++) if (source[pos + k] !== codes[k]) return false;
+  return true;
 }
 
 interface Frame {
@@ -462,7 +475,7 @@ function readPiece(reading: Reading, text: string, base: number, schema: SoapSch
         let attributes = '';
         let empty = false;
         let rule: FieldRule | undefined;
-        let slot = expectedField(top, text, pos);
+        let slot = expectedField(top, text, pos, source);
         const expected = slot >= 0;
         if (expected) {
           rule = top.layout.fields[slot]!;
@@ -497,7 +510,8 @@ function readPiece(reading: Reading, text: string, base: number, schema: SoapSch
           // A field of a record, `<name>text</name>`: most of an answer, read without a frame (and
           // without looking up rules for children it does not have).
           const lt = text.indexOf('<', pos);
-          if (lt >= 0 && text.charCodeAt(lt + 1) === SLASH && text.charCodeAt(lt + 2 + open.length) === GT && spellsAt(text, lt + 2, open)) {
+          if (lt >= 0 && text.charCodeAt(lt + 1) === SLASH && text.charCodeAt(lt + 2 + open.length) === GT
+            && (expected && source ? bytesAt(source, lt + 2, top.layout.codes[slot]!) : spellsAt(text, lt + 2, open))) {
             if (amp >= 0 && amp < pos) amp = text.indexOf('&', pos);
             addChild(top, slot, rule?.name ?? name, rule, leafValue(text, pos, lt, rule, bytes, source, amp >= 0 && amp < lt));
             pos = lt + 3 + open.length;

@@ -218,6 +218,21 @@ describe('reading the answer from its bytes', () => {
     assert.deepEqual(fromText, { kind: 'return', value: { id: 1, name: 'a\ufffd\ufffdA\ufffd' } });
   });
 
+  it('tells a field from a name one letter apart in its start tag, and refuses such an end tag', () => {
+    for (const field of ['name', 'weight']) {
+      for (let i = 0; i < field.length; i++) {
+        const other = field.slice(0, i) + (field[i] === 'x' ? 'y' : 'x') + field.slice(i + 1);
+        const start = `<return><id>1</id><${other}>Ann</${other}><status>2</status></return>`;
+        for (const r of [readSoapBytes(bytesOf('getOne', start), schema, 'getOne'), readSoapReply(answer('getOne', start), schema, 'getOne')]) {
+          assert.deepEqual(r, { kind: 'return', value: { id: 1, [other]: 'Ann', status: 2 } }, other);
+        }
+        const end = answer('getOne', `<return><id>1</id><${field}>Ann</${other}><status>2</status></return>`);
+        assert.throws(() => readSoapBytes(Buffer.from(end), schema, 'getOne'), MalformedXmlError, end);
+        assert.throws(() => readSoapReply(end, schema, 'getOne'), MalformedXmlError, end);
+      }
+    }
+  });
+
   it('refuses what is not well-formed as the text reader does, and reads faults', () => {
     const whole = answer('getOne', '<return><id>1</id><name>Ễ</name></return>');
     for (const bad of [whole.replace('</name>', '</ñame>'), whole.slice(0, whole.indexOf('</name>')), whole.replace('Ễ', 'Ễ & é'),
