@@ -281,9 +281,6 @@ export function parseXsDateTime(value: string, tz: string): number {
   return t;
 }
 
-/** An xs:dateTime to the second with a numeric offset, its time of day in range (Date.parse takes 24:00 and 31 February). */
-const SECONDS_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d[+-]\d{2}:\d{2}$/;
-
 /**
  * Whether `value` is an xs:dateTime to the second that spells a wall clock of `tz` with the
  * offset `tz` has all around it (15 hours either side): then it names the one instant that wall
@@ -291,14 +288,16 @@ const SECONDS_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\
  * That is what OSCAR sends when its JVM runs in the clinic's zone, the usual case, so the
  * conversion can be skipped. False when it does not hold or is not known to (a change of offset
  * near it, a year outside the window, another spelling): the caller converts.
+ * Read by jaxbEpoch, the spelling to the second being its 25 characters: a real day and time of
+ * day, an offset under 15 hours (no zone's offset since 1900 is as large, so a larger one was never
+ * the zone's). A pattern, slices and Date.parse took 25 µs for the 50-result page's lastUpdateDates
+ * (the Patient mapper's xsInstant), against 15 this way.
  */
 export function spelledInZone(value: string, tz: string): boolean {
-  if (!SECONDS_WITH_OFFSET.test(value)) return false;
-  const day = Number(value.slice(8, 10));
-  if (day > 28 && !isValidCalendarDate(Number(value.slice(0, 4)), Number(value.slice(5, 7)), day)) return false;
-  const instant = Date.parse(value);
-  if (Number.isNaN(instant)) return false;
-  const offset = (value.charCodeAt(19) === 45 ? -60_000 : 60_000) * (Number(value.slice(20, 22)) * 60 + Number(value.slice(23, 25)));
+  if (value.length !== 25) return false;
+  const instant = jaxbEpoch(value);
+  if (instant === undefined || Number.isNaN(instant)) return false;
+  const offset = (value.charCodeAt(19) === 45 ? -60_000 : 60_000) * (twoDigits(value, 20) * 60 + twoDigits(value, 23));
   const asUtc = instant + offset;
   return steadyOffsetMs(asUtc - MAX_OFFSET_MS, asUtc + MAX_OFFSET_MS, tz) === offset;
 }

@@ -104,6 +104,8 @@ describe('xsInstant', () => {
       ['2024-07-08T10:00:00-04:00', TORONTO, '2024-07-08T10:00:00-04:00'],
       ['2024-07-08T10:00:00-05:00', TORONTO, '2024-07-08T11:00:00-04:00'], // the JVM's zone is not the clinic's
       ['2024-03-08T07:00:00-08:00', TORONTO, '2024-03-08T10:00:00-05:00'],
+      ['2024-03-08T10:00:00+05:00', TORONTO, '2024-03-08T00:00:00-05:00'], // the zone's offset with the other sign
+      ['2024-03-08T10:00:00-05:30', TORONTO, '2024-03-08T10:30:00-05:00'], // and with minutes
       ['2024-03-10T03:30:00-04:00', TORONTO, '2024-03-10T03:30:00-04:00'], // the day DST starts
       ['2024-03-10T01:30:00-04:00', TORONTO, '2024-03-10T00:30:00-05:00'], // that day, before the change
       ['2024-11-03T01:30:00-05:00', TORONTO, '2024-11-03T01:30:00-05:00'], // the repeated hour, second time

@@ -15,6 +15,8 @@ describe('readWallClock', () => {
       ['2024-07-08T10:00:00-04:00', TORONTO, '2024-07-08T10:00:00-04:00'],
       ['2024-03-08T10:00:00-08:00', TORONTO, '2024-03-08T10:00:00-05:00'], // the JVM runs in Vancouver
       ['2024-07-08T10:00:00-05:00', TORONTO, '2024-07-08T10:00:00-04:00'],
+      ['2024-03-08T10:00:00+05:00', TORONTO, '2024-03-08T10:00:00-05:00'], // the clinic's offset with the other sign
+      ['2024-03-08T10:00:00-05:30', TORONTO, '2024-03-08T10:00:00-05:00'], // and with minutes
       ['2024-11-03T01:30:00-05:00', TORONTO, '2024-11-03T01:30:00-04:00'], // the repeated hour: the earlier, as Java reads it
       ['2024-11-03T01:30:00-04:00', TORONTO, '2024-11-03T01:30:00-04:00'],
       ['2024-11-02T21:30:00-05:00', TORONTO, '2024-11-02T21:30:00-04:00'], // the evening before the change
