@@ -33,7 +33,7 @@ function prune(value: unknown): unknown {
     let out: unknown[] | undefined; // made at the first element dropped or changed
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
-      const p = prune(v);
+      const p = pruned(v);
       if (out !== undefined) {
         if (p !== undefined) out.push(p);
       } else if (p !== v || p === undefined) { // a hole reads as undefined too: it is dropped
@@ -65,7 +65,7 @@ function prune(value: unknown): unknown {
         if (last !== undefined && !precedes(last, k, true)) { inOrder = false; break; }
         last = k;
         const v = o[k];
-        const p = prune(v);
+        const p = pruned(v);
         if (out === undefined && (p !== v || p === undefined)) {
           out = {};
           for (const j in o) { if (j === k) break; out[j] = o[j]; } // the members before k, each kept as it is
@@ -89,6 +89,15 @@ function prune(value: unknown): unknown {
     return kept ? out : undefined;
   }
   return value;
+}
+
+/**
+ * prune(v), a string asked about without the recursive call (which the compiler does not inline):
+ * most of what a resource holds (the Patient mapper over the 50-result page: 263-273 against
+ * 271-281 µs, bench/reply-cpu.ts).
+ */
+function pruned(v: unknown): unknown {
+  return typeof v === 'string' ? (isBlank(v) ? undefined : v) : prune(v);
 }
 
 /**
