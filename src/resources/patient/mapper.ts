@@ -108,13 +108,32 @@ export function soapNameParts(t: DemographicTransfer | DemographicTransfer2): Na
   return namePartsOf(nonBlank(t.lastName), nonBlank(t.firstName), nonBlank((t as DemographicTransfer2).middleNames));
 }
 
-/** YYYY-MM-DD, or a shorter precision when later parts are blank or invalid; undefined without a year. */
+/**
+ * YYYY-MM-DD, or a shorter precision when later parts are blank or invalid; undefined without a year
+ * (four ASCII digits, not starting with 0; a month and a day of one or two). Read a character at a
+ * time: the three patterns this replaces were a twentieth of the Patient mapper's time over the
+ * 50-result page (bench/reply-cpu.ts: the mapper 257-260 against 267-274 µs).
+ */
 export function birthDateOf(year?: string, month?: string, day?: string): string | undefined {
-  if (!year || !/^[1-9]\d{3}$/.test(year)) return undefined;
-  if (!month || !/^\d{1,2}$/.test(month) || Number(month) < 1 || Number(month) > 12) return year;
-  const mm = month.padStart(2, '0');
-  if (!day || !/^\d{1,2}$/.test(day) || !isValidCalendarDate(Number(year), Number(month), Number(day))) return `${year}-${mm}`;
-  return `${year}-${mm}-${day.padStart(2, '0')}`;
+  if (year?.length !== 4 || !(digitAt(year, 0) >= 1 && digitAt(year, 1) >= 0 && digitAt(year, 2) >= 0 && digitAt(year, 3) >= 0)) return undefined;
+  const m = month === undefined ? NaN : oneOrTwoDigits(month);
+  if (!(m >= 1 && m <= 12)) return year;
+  const mm = month!.length === 1 ? `0${month}` : month!;
+  const d = day === undefined ? NaN : oneOrTwoDigits(day);
+  if (!isValidCalendarDate(Number(year), m, d)) return `${year}-${mm}`;
+  return `${year}-${mm}-${day!.length === 1 ? `0${day}` : day}`;
+}
+
+/** The ASCII digit at `i` as a number, or NaN. */
+function digitAt(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+}
+
+/** The number one or two ASCII digits spell, or NaN. */
+function oneOrTwoDigits(s: string): number {
+  if (s.length === 1) return digitAt(s, 0);
+  return s.length === 2 ? digitAt(s, 0) * 10 + digitAt(s, 1) : NaN;
 }
 
 function codingOf(system: string, code: string, display?: string): { coding: { system: string; code: string; display?: string }[] } {
