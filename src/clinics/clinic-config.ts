@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkOpsToken, ConfigError, loadConfig, type Config } from '../config.js';
-import { proxyRoute, proxySettingsFrom } from '../oscar/proxy.js';
+import { oscarProxyRoute, proxySettingsFrom } from '../oscar/proxy.js';
 import { readClinicsFile, SECRET_FIELDS, type ClinicEntry, type SecretField, type SecretRef } from './clinics-file.js';
 
 type Env = Record<string, string | undefined>;
@@ -87,10 +87,8 @@ function clinicFolder(root: string, id: string): string {
  * the clinic's own configuration, not here.
  */
 function environmentHttpsProxy(env: Env, url: string): string | undefined {
-  let target: URL;
-  try { target = new URL(url); } catch { return undefined; }
   const settings = proxySettingsFrom({ ...env, OSCAR_PROXY_CA_FILE: undefined, OSCAR_PROXY_TLS_FINGERPRINT: undefined }, url, []);
-  const route = settings && proxyRoute(settings, target);
+  const route = oscarProxyRoute(settings, url);
   return route?.tls ? route.label : undefined;
 }
 

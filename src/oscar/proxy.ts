@@ -86,29 +86,50 @@ export function proxySettingsFrom(env: Env, oscarUrl: string, problems: string[]
   const set = explicit?.toLowerCase() === 'none' ? undefined
     : explicit ? { name: 'OSCAR_PROXY', value: explicit } : firstSet(env, scheme === 'https' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']);
   const url = set && proxyUrl(set.name, set.value, problems);
-  const trust = proxyTrustFrom(env, set && url === undefined ? 'bad' : url, problems);
-  if (url === undefined) return undefined;
-  return { [scheme]: url, noProxy: noProxyFrom(env), ...(trust && { trust }) };
+  const settings: ProxySettings | undefined = url === undefined ? undefined : { [scheme]: url, noProxy: noProxyFrom(env) };
+  const trust = proxyTrustFrom(env, set && url === undefined ? 'bad' : settings, oscarUrl, problems);
+  if (settings === undefined) return undefined;
+  return { ...settings, ...(trust && { trust }) };
+}
+
+/**
+ * The proxy `settings` send the OSCAR at `oscarUrl` through; undefined when it is reached directly
+ * (no proxy for its scheme, NO_PROXY, or a URL that does not parse: reported where it is read).
+ * The one decision of whether a proxy certificate can apply, for OSCAR_URL and for each clinic.
+ */
+export function oscarProxyRoute(settings: ProxySettings | undefined, oscarUrl: string): ProxyRoute | undefined {
+  if (settings === undefined) return undefined;
+  let target: URL;
+  try { target = new URL(oscarUrl); } catch { return undefined; }
+  return proxyRoute(settings, target);
 }
 
 const PROXY_TRUST = { caFile: 'OSCAR_PROXY_CA_FILE', fingerprint: 'OSCAR_PROXY_TLS_FINGERPRINT' };
 
 /**
- * OSCAR_PROXY_CA_FILE and OSCAR_PROXY_TLS_FINGERPRINT for the proxy `proxy` (OSCAR's, checked;
- * 'bad' when its URL was refused, so only that is reported): refused when OSCAR is reached
- * directly or through an http:// proxy, where there is no proxy certificate to verify.
+ * OSCAR_PROXY_CA_FILE and OSCAR_PROXY_TLS_FINGERPRINT for the OSCAR at `oscarUrl` under the proxy
+ * `settings` (checked; 'bad' when the proxy URL was refused, so only that is reported): refused
+ * when OSCAR is reached directly (no proxy, or NO_PROXY matching its host) or through an http://
+ * proxy, where there is no proxy certificate to verify.
  */
-function proxyTrustFrom(env: Env, proxy: string | undefined, problems: string[]): OscarTrust | undefined {
+function proxyTrustFrom(env: Env, settings: ProxySettings | 'bad' | undefined, oscarUrl: string, problems: string[]): OscarTrust | undefined {
   const caFile = env.OSCAR_PROXY_CA_FILE?.trim();
   const fingerprints = env.OSCAR_PROXY_TLS_FINGERPRINT?.trim();
   if (!caFile && !fingerprints) return undefined;
   const given = [caFile && PROXY_TRUST.caFile, fingerprints && PROXY_TRUST.fingerprint].filter(Boolean).join(' and ');
-  if (proxy === 'bad') return undefined;
-  if (proxy === undefined) {
+  if (settings === 'bad') return undefined;
+  if (settings === undefined) {
     problems.push(`${given}: OSCAR is reached without a proxy (no OSCAR_PROXY, or HTTPS_PROXY / HTTP_PROXY for its scheme, or OSCAR_PROXY=none), so there is no proxy certificate to verify`);
     return undefined;
   }
-  if (!proxy.startsWith('https:')) {
+  const route = oscarProxyRoute(settings, oscarUrl);
+  if (route === undefined) {
+    let host = oscarUrl;
+    try { host = new URL(oscarUrl).host; } catch { /* OSCAR_URL's own problem is reported where it is read */ }
+    problems.push(`${given}: NO_PROXY matches OSCAR's host (${host}), so OSCAR is reached without the proxy and there is no proxy certificate to verify`);
+    return undefined;
+  }
+  if (!route.tls) {
     problems.push(`${given}: the proxy for OSCAR is http://, so there is no proxy certificate to verify (only an https:// proxy is spoken to over TLS)`);
     return undefined;
   }

@@ -56,6 +56,53 @@ describe('the proxy\'s certificate settings', () => {
     }
   });
 
+  it('are refused when NO_PROXY sends OSCAR direct (docs/proxy.md §3: host, suffix, *, port, address), as for a clinic', () => {
+    const refusal = (host: string): string => `OSCAR_PROXY_CA_FILE: NO_PROXY matches OSCAR's host (${host}), so OSCAR is reached without the proxy and there is no proxy certificate to verify`;
+    const direct: [string, Record<string, string>][] = [
+      ['https://emr.example.org/oscar', { NO_PROXY: 'emr.example.org' }],
+      ['https://emr.example.org/oscar', { NO_PROXY: 'localhost, EMR.Example.org' }],
+      ['https://emr.example.org/oscar', { NO_PROXY: 'example.org' }],
+      ['https://emr.example.org/oscar', { NO_PROXY: '.example.org' }],
+      ['https://emr.example.org/oscar', { NO_PROXY: '*.example.org' }],
+      ['https://emr.example.org/oscar', { NO_PROXY: '*' }],
+      ['https://emr.example.org/oscar', { no_proxy: 'emr.example.org' }],
+      ['https://emr.example.org/oscar', { NO_PROXY: 'emr.example.org:443' }],
+      ['https://emr.example.org:8443/oscar', { NO_PROXY: 'emr.example.org:8443' }],
+      ['https://10.1.2.3/oscar', { NO_PROXY: '10.0.0.0/8' }],
+      ['https://[fd00::5]:8443/oscar', { NO_PROXY: '[fd00::5]:8443' }],
+    ];
+    for (const [url, noProxy] of direct) {
+      for (const proxy of [{ HTTPS_PROXY: PROXY }, { OSCAR_PROXY: PROXY }] as Record<string, string>[]) {
+        const problems = problemsOf({ ...proxy, ...noProxy, OSCAR_URL: url, OSCAR_PROXY_CA_FILE: fixture('ca.pem') });
+        assert.deepEqual(problems, [refusal(new URL(url).host)], `${url} ${JSON.stringify(noProxy)} ${JSON.stringify(proxy)}`);
+      }
+    }
+    const both = problemsOf({ HTTPS_PROXY: PROXY, NO_PROXY: 'emr.example.org', OSCAR_PROXY_CA_FILE: fixture('ca.pem'), OSCAR_PROXY_TLS_FINGERPRINT: SELF_SIGNED });
+    assert.deepEqual(both.map((p) => p.split(':')[0]), ['OSCAR_PROXY_CA_FILE and OSCAR_PROXY_TLS_FINGERPRINT']);
+    assert.ok(!both[0]!.includes(PASSWORD));
+    // Entries that do not match OSCAR's host and port: through the proxy, the settings apply.
+    const proxied: [string, string][] = [
+      ['https://emr.example.org/oscar', 'badexample.org,xample.org'],
+      ['https://emr.example.org/oscar', 'emr.example.org:8443'],
+      ['https://emr.example.org:8443/oscar', 'emr.example.org:443'],
+      ['https://emr.example.org/oscar', 'other.example.org'],
+      ['https://10.1.2.3/oscar', '10.1.2.4,192.168.0.0/16'],
+    ];
+    for (const [url, noProxy] of proxied) {
+      const c = loadConfig({ ...CREDENTIALS, OSCAR_URL: url, HTTPS_PROXY: PROXY, NO_PROXY: noProxy, OSCAR_PROXY_TLS_FINGERPRINT: SELF_SIGNED });
+      assert.deepEqual(c.oscar?.proxy?.trust, { fingerprints: [SELF_SIGNED.replace(/:/g, '')] }, `${url} NO_PROXY=${noProxy}`);
+    }
+    // A clinic's own setting is refused alike, in the file's terms.
+    const file = join(dir, 'clinics-no-proxy.json');
+    writeFileSync(file, JSON.stringify({ clinics: [{ id: 'north', timezone: 'America/Toronto', oscar: {
+      url: 'https://emr.example.org/oscar', consumerKey: { env: 'K' }, consumerSecret: { env: 'S' }, accessToken: { env: 'T' },
+      accessTokenSecret: { env: 'TS' }, soapUserName: { env: 'U' }, soapPassword: { env: 'P' }, proxyCaFile: fixture('ca.pem'),
+    } }] }));
+    assert.throws(() => loadClinics({ CLINICS_FILE: file, HTTPS_PROXY: PROXY, NO_PROXY: '.example.org', K: 'k', S: 's', T: 't', TS: 'ts', U: 'u', P: 'p', LOG_LEVEL: 'silent', SMART_ISSUER: CREDENTIALS.SMART_ISSUER, SMART_JWKS_URL: CREDENTIALS.SMART_JWKS_URL, SMART_TOKEN_URL: CREDENTIALS.SMART_TOKEN_URL }),
+      (e: unknown) => e instanceof ConfigError && e.problems.length === 1
+        && e.problems[0] === 'clinic "north": oscar.proxyCaFile: NO_PROXY matches OSCAR\'s host (emr.example.org), so OSCAR is reached without the proxy and there is no proxy certificate to verify');
+  });
+
   it('an unreadable file, one without a certificate, a bad fingerprint: named, the password never shown', () => {
     const broken = join(dir, 'broken.pem');
     writeFileSync(broken, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
