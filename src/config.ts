@@ -289,9 +289,27 @@ function httpUrl(name: string, raw: string, problems: string[]): string | undefi
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
     return u.href.replace(/\/+$/, '');
   } catch {
-    problems.push(`${name} must be an absolute http(s) URL (got "${raw}")`);
+    problems.push(`${name} must be an absolute http(s) URL (got "${withoutUserInfo(raw)}")`);
     return undefined;
   }
+}
+
+/** `raw` to echo in a message: anything up to its last `@` after the scheme (a user:password@, parsed or not) shown as `***`. */
+function withoutUserInfo(raw: string): string {
+  return raw.replace(/^([^:/?#]*:\/\/)?.*@/s, '$1***@');
+}
+
+/**
+ * SMART_JWKS_URL, checked: keys are fetched without credentials, and Node's fetch repeats a URL's
+ * user:password@ in the errors it throws to jose (docs/proxy.md §5), so one is refused, unechoed.
+ */
+function keysUrl(name: string, raw: string, problems: string[]): string | undefined {
+  const url = httpUrl(name, raw, problems);
+  if (url === undefined) return undefined;
+  const u = new URL(url);
+  if (!u.username && !u.password) return url;
+  problems.push(`${name} must not hold a user name or password (user:password@ before the host); signing keys are fetched without credentials`);
+  return undefined;
 }
 
 /** CORS_ORIGINS: comma-separated origins (scheme://host[:port], no path) or '*'; empty = CORS off. */
@@ -326,7 +344,7 @@ function smartConfig(env: Env, authMode: AuthMode, problems: string[]): Config['
     if (!env.SMART_ISSUER || !env.SMART_JWKS_URL) problems.push('SMART_ISSUER and SMART_JWKS_URL go together: the issuer of the access tokens and the URL of its signing keys');
     // The issuer is compared with the tokens' "iss" claim exactly as given: no normalisation.
     else if (httpUrl('SMART_ISSUER', env.SMART_ISSUER, problems) !== undefined) {
-      const jwksUrl = httpUrl('SMART_JWKS_URL', env.SMART_JWKS_URL, problems);
+      const jwksUrl = keysUrl('SMART_JWKS_URL', env.SMART_JWKS_URL, problems);
       const authorizeUrl = env.SMART_AUTHORIZE_URL ? httpUrl('SMART_AUTHORIZE_URL', env.SMART_AUTHORIZE_URL, problems) : undefined;
       const tokenUrl = env.SMART_TOKEN_URL ? httpUrl('SMART_TOKEN_URL', env.SMART_TOKEN_URL, problems) : undefined;
       const maxLifetimeSeconds = intIn(env, 'SMART_EXTERNAL_MAX_TOKEN_LIFETIME', 86_400, 60, 30 * 86_400, problems);

@@ -66,6 +66,12 @@ function checkKeys(where: string, jwks: unknown, problems: string[]): { keys: JW
 function checkJwksUri(where: string, raw: unknown, problems: string[]): string | undefined {
   try {
     const u = new URL(String(raw));
+    // Keys are fetched without credentials, and Node's fetch repeats a URL's user:password@ in the
+    // errors it throws to oidc-provider (docs/proxy.md §5): refused, never echoed.
+    if (u.username || u.password) {
+      problems.push(`${where}: "jwks_uri" must not hold a user name or password (user:password@ before the host); signing keys are fetched without credentials`);
+      return undefined;
+    }
     if (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname))) return u.href;
   } catch { /* reported below */ }
   problems.push(`${where}: "jwks_uri" must be an https URL (http only for localhost)`);

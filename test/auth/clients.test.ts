@@ -56,6 +56,10 @@ describe('clients file: Backend Services clients', () => {
       [backend({ jwks: undefined, jwks_uri: 'http://keys.example.org/jwks' }), [`${W} "reporter": "jwks_uri" must be an https URL (http only for localhost)`]],
       [backend({ jwks: undefined, jwks_uri: 'ftp://localhost/jwks' }), [`${W} "reporter": "jwks_uri" must be an https URL (http only for localhost)`]],
       [backend({ jwks: undefined, jwks_uri: '/jwks' }), [`${W} "reporter": "jwks_uri" must be an https URL (http only for localhost)`]],
+      // docs/proxy.md §5: a key address with credentials, refused without repeating them.
+      ...['https://ops:Sekr3t-keys@keys.example.org/jwks', 'https://Sekr3t-keys@keys.example.org/jwks', 'https://:Sekr3t-keys@keys.example.org/jwks', 'http://ops:Sekr3t-keys@localhost:8080/jwks']
+        .map((uri): [Record<string, unknown>, string[]] => [backend({ jwks: undefined, jwks_uri: uri }),
+          [`${W} "reporter": "jwks_uri" must not hold a user name or password (user:password@ before the host); signing keys are fetched without credentials`]]),
       [backend({ jwks: { keys: [] } }), [`${W} "reporter": "jwks" must be {"keys": [ … ]} with at least one key`]],
       [backend({ jwks: null }), [`${W} "reporter": "jwks" must be {"keys": [ … ]} with at least one key`]],
       [backend({ jwks: { keys: EC } }), [`${W} "reporter": "jwks" must be {"keys": [ … ]} with at least one key`]],
@@ -147,6 +151,7 @@ describe('clients file: SMART apps', () => {
       [app({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [EC] }, jwks_uri: 'https://app.example/jwks' }), [`${W} "chart": give exactly one of "jwks" and "jwks_uri"`]],
       [app({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ ...EC, d: 'private' }] } }), [`${W} "chart": key 0 holds private key material; register only the public key`]],
       [app({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://app.example/jwks' }), [`${W} "chart": "jwks_uri" must be an https URL (http only for localhost)`]],
+      [app({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://app:Sekr3t-keys@app.example/jwks' }), [`${W} "chart": "jwks_uri" must not hold a user name or password (user:password@ before the host); signing keys are fetched without credentials`]],
       [app({ trusted_ehr_launch: 'yes' }), [`${W} "chart": "trusted_ehr_launch" must be true or false`]],
       [app({ scope: 'patient/*.rs system/Patient.rs system/*.read' }), [`${W} "chart": apps get patient/ and user/ scopes, not system/Patient.rs, system/*.rs (system/ scopes are for Backend Services clients)`]],
       [app({ scope: 'patient/*.rs email patient/Observation.rs?category=vital-signs' }), [`${W} "chart": unknown scopes email, patient/Observation.rs?category=vital-signs`]],
