@@ -2,6 +2,7 @@
 // app.ts wires whatever createAuth returns into the HTTP handler, the router hooks and the
 // Express app, so the rest of the server does not change when this layer grows.
 import { egressFetch } from './egress-fetch.js';
+import { OscarAuthError } from '../oscar/errors.js';
 import type { IncomingMessage } from 'node:http';
 import type { Express, Router } from 'express';
 import type { CapabilityStatementRestSecurity } from 'fhir/r4.js';
@@ -120,7 +121,14 @@ export function createAuth(config: Config, logger: Logger, opts: AuthOptions): A
     const launches = people ? ehrLaunch({ issuer: config.fhirBaseUrl, clients: new Map(config.smart.clients.map((c) => [c.clientId, c])), documents: opts.state.documents }) : undefined;
     const s = createAuthorizationServer({
       ...(launches && { checkLaunch: (ctx, launch, clientId) => launches.check(ctx, launch, clientId) }),
-      ...(people && { stillSignedIn: (providerNo: string) => people.identity.stillSignedIn(providerNo) }),
+      ...(people && {
+        stillSignedIn: (providerNo: string) => people.identity.stillSignedIn(providerNo).catch((e: unknown) => {
+          // contract 2.7: OSCAR refused the facade's own consumer or clock on a refresh; the app is
+          // told 502 (state-outage.ts), the administrator why. No provider number, no token.
+          if (e instanceof OscarAuthError) logger.warn({ error: e.name, operation: e.operation, cause: e.cause, hint: e.hint }, `OSCAR refused the facade's credentials: ${e.hint}`);
+          throw e;
+        }),
+      }),
       issuer: config.fhirBaseUrl, clients: config.smart.clients, documents: opts.state.documents,
       keys: await serverKeys(config.smart.signingKey, opts.state.documents), accessTokenSeconds: config.smart.tokenLifetimeSeconds,
       cookieKeys: await cookieKeys(opts.state.documents), https,

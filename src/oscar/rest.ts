@@ -35,7 +35,7 @@ export interface RestClientOptions {
   now?: () => number;
 }
 
-export const OAUTH_FAULT = /OAuth1Exception:\s*([A-Za-z_]+)/;
+const OAUTH_FAULT = /OAuth1Exception:\s*([A-Za-z_]+)/;
 /** contract 2.4: OSCAR accepts timestamps within ±300 s. */
 const SKEW_LIMIT_MS = 300_000;
 

@@ -28,6 +28,11 @@ describe('SMART App Launch with OSCAR as the sign-in', () => {
 
   const standalone = (extra: Partial<Parameters<typeof launch>[0]> = {}) =>
     launch({ base: s.base, clientId: APP, redirectUri: REDIRECT, scope: SCOPE, user: DOCTOR, pick: surname, ...extra });
+  /** A refresh at the token endpoint: its status, Retry-After and JSON answer. */
+  const refresh = (token: string) => fetch(`${s.base}/auth/token`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: APP }).toString(),
+  }).then(async (res) => ({ status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() as Record<string, unknown> }));
 
   it('standalone launch: OSCAR sign-in, patient picked, code → token with patient, fhirUser, scopes and a refresh token', async () => {
     const r = await standalone();
@@ -104,10 +109,6 @@ describe('SMART App Launch with OSCAR as the sign-in', () => {
   });
 
   it('refresh re-checks the user with OSCAR: a token deleted in OSCAR ends the grant (invalid_grant) and leaves the vault; OSCAR down is a 503 and the refresh token survives', async () => {
-    const refresh = (token: string) => fetch(`${s.base}/auth/token`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: APP }).toString(),
-    }).then(async (res) => ({ status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() as Record<string, unknown> }));
     const doctorNo = s.sim.store.data.providers[0]!.providerNo;
     const t = await redeem(s.base, await standalone(), { clientId: APP, redirectUri: REDIRECT });
     // OSCAR down: nothing is decided, nothing spent.
@@ -129,6 +130,28 @@ describe('SMART App Launch with OSCAR as the sign-in', () => {
     // Signing in again (another launch) brings a new OSCAR token, not the withdrawn grant back.
     await redeem(s.base, await standalone(), { clientId: APP, redirectUri: REDIRECT });
     assert.equal((await refresh(String(ok.body.refresh_token))).body.error, 'invalid_grant', 'the grant was revoked');
+  });
+
+  it('refresh with OSCAR refusing the facade\'s own consumer (contract 2.7): 502 server_error, the user\'s OSCAR token and the refresh token kept, the operator told why', async () => {
+    const doctorNo = s.sim.store.data.providers[0]!.providerNo;
+    const t = await redeem(s.base, await standalone(), { clientId: APP, redirectUri: REDIRECT });
+    // The REST client deleted (or its key mistyped) in OSCAR: OSCAR answers invalid_consumer to every call.
+    const keys = s.sim.store.data.oauthClients.map((c) => c.key);
+    for (const c of s.sim.store.data.oauthClients) c.key = `${c.key}-deleted`;
+    const before = logs.length;
+    const refused = await refresh(String(t.body.refresh_token));
+    s.sim.store.data.oauthClients.forEach((c, i) => { c.key = keys[i]!; });
+    assert.deepEqual([refused.status, refused.retryAfter, refused.body], [502, null, {
+      error: 'server_error', error_description: 'OSCAR refused the facade\'s own credentials when checking the user\'s sign-in: the facade\'s OSCAR settings need correcting',
+    }]);
+    assert.ok(await s.facade.state.vault.get(`oscar-token:${doctorNo}`), 'the user\'s OSCAR token is kept');
+    const said = logs.slice(before).split('\n').filter((l) => l.includes('OSCAR refused the facade\'s credentials'));
+    assert.equal(said.length, 1, logs.slice(before));
+    assert.match(said[0]!, /OSCAR does not know OSCAR_CONSUMER_KEY/);
+    assert.ok(!said[0]!.includes(String(t.body.refresh_token)) && !said[0]!.includes(doctorNo), said[0]);
+    // Fixed by the administrator: the same refresh token works, the sign-in was never dropped.
+    const ok = await refresh(String(t.body.refresh_token));
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
   });
 
   it('the user can untick resource types: the token lacks them and the API refuses them', async () => {

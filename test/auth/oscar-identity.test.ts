@@ -14,11 +14,14 @@ import type { OscarConnection } from '../../src/config.js';
 import { isFhirError, toOperationOutcome } from '../../src/fhir/index.js';
 import { actingOscarUser } from '../../src/oscar/acting-user.js';
 import { OscarClient } from '../../src/oscar/client.js';
+import { OscarAuthError } from '../../src/oscar/errors.js';
 import { InProcessVault } from '../../src/state/index.js';
 
 const DOCTOR = '999998';
 const TOKEN = { token: 'doctor-token', secret: 'doctor-secret', providerNo: DOCTOR };
 /** contract 1.6, 2.7: OSCAR's refusal of a token it no longer knows (deleted: revoked). */
+const oauthFault = (code: string): string => '<ns1:XMLFault xmlns:ns1="http://cxf.apache.org/bindings/xformat"><ns1:faultstring xmlns:ns1="http://cxf.apache.org/bindings/xformat">'
+  + `ca.openosp.openo.webserv.oauth.OAuth1Exception: ${code}</ns1:faultstring></ns1:XMLFault>`;
 const OAUTH_REFUSAL = '<ns1:XMLFault xmlns:ns1="http://cxf.apache.org/bindings/xformat"><ns1:faultstring xmlns:ns1="http://cxf.apache.org/bindings/xformat">ca.openosp.openo.webserv.oauth.OAuth1Exception: invalid_signature</ns1:faultstring></ns1:XMLFault>';
 
 describe('acting as a user signed in through OSCAR', () => {
@@ -29,6 +32,8 @@ describe('acting as a user signed in through OSCAR', () => {
   /** `token|demographicNo` pairs OSCAR shows; `token|demographicNo|prevention` pairs with _prevention r. */
   let shown: Set<string>;
   let infoBroken: boolean;
+  /** OSCAR refusing every call's OAuth with this code (contract 2.7), its Date header as given. */
+  let refusal: { code: string; headers: Record<string, string> } | undefined;
   let down: boolean;
   let calls: string[];
   let identity: OscarIdentity;
@@ -39,6 +44,7 @@ describe('acting as a user signed in through OSCAR', () => {
       const path = (req.url ?? '').replace(/^\/oscar\/ws\/services/, '');
       calls.push(path);
       if (down) return void req.socket.destroy();
+      if (refusal) return void res.writeHead(500, refusal.headers).end(oauthFault(refusal.code));
       if (!logins.has(token)) return void res.writeHead(500).end(OAUTH_REFUSAL);
       if (path === '/oauth/info') {
         return void (infoBroken ? res.writeHead(500).end('<html>java.lang.NullPointerException</html>') : res.writeHead(200).end(JSON.stringify({ login: logins.get(token) })));
@@ -57,6 +63,7 @@ describe('acting as a user signed in through OSCAR', () => {
     logins = new Map([[TOKEN.token, DOCTOR]]);
     shown = new Set([`${TOKEN.token}|1001`, `${TOKEN.token}|1001|prevention`, `${TOKEN.token}|1234567890`]);
     infoBroken = false;
+    refusal = undefined;
     down = false;
     calls = [];
     identity = oscarIdentity({ oscar, vault: new InProcessVault(), keys: [{ id: 'k1', key: randomBytes(32) }], maxAgeSeconds: 3600 }).identity;
@@ -196,5 +203,33 @@ describe('acting as a user signed in through OSCAR', () => {
     logins.set(TOKEN.token, '100101');
     assert.equal(await identity.stillSignedIn(DOCTOR), false, 'OSCAR names another provider');
     assert.equal(await identity.vault.get(DOCTOR), undefined, 'and the vault forgets it');
+  });
+
+  it('stillSignedIn: OSCAR refusing the token itself (contract 2.7 invalid_signature, unknown_provider) says no and the vault forgets it', async () => {
+    for (const code of ['invalid_signature', 'unknown_provider']) {
+      await identity.vault.put({ ...TOKEN, obtainedAt: Date.now() });
+      refusal = { code, headers: {} };
+      assert.equal(await identity.stillSignedIn(DOCTOR), false, code);
+      assert.equal(await identity.vault.get(DOCTOR), undefined, code);
+    }
+  });
+
+  it('OSCAR refusing the facade\'s consumer, its clock or its request is no sign-in ended: stillSignedIn throws OscarAuthError, a request is a 502, the token stays', async () => {
+    const hourAgo = { date: new Date(Date.now() - 3_600_000).toUTCString() };
+    const cases: [string, Record<string, string>, string][] = [
+      ['invalid_consumer', {}, 'invalid_consumer'],
+      ['invalid_signature', hourAgo, 'clock skew?'],
+      ['missing_consumer_key', {}, 'missing_consumer_key'],
+      ['oauth_authentication_failed', {}, 'oauth_authentication_failed'],
+    ];
+    for (const [code, headers, cause] of cases) {
+      refusal = { code, headers };
+      await assert.rejects(identity.stillSignedIn(DOCTOR), (e: unknown) => e instanceof OscarAuthError && e.cause === cause && e.operation === 'user-rest:oauthInfo', code);
+      assert.ok(await identity.vault.get(DOCTOR), `${code}: the user's token is kept`);
+      assert.equal(await actAs(user('1002')), '502 The EMR could not serve this request.', code);
+      assert.ok(await identity.vault.get(DOCTOR), `${code}: kept after a request too`);
+    }
+    refusal = undefined;
+    assert.equal(await identity.stillSignedIn(DOCTOR), true, 'once the administrator fixes it, the same sign-in works');
   });
 });

@@ -74,6 +74,11 @@ describe('OSCAR REST with the user\'s own token', () => {
       [200, { login: '999998' }, 'resolved true'],
       [200, { login: '100101' }, 'resolved false'],
       [500, OAUTH_REFUSAL, 'resolved false'],
+      [500, oauthFault('unknown_provider'), 'resolved false'],
+      // contract 2.7: the facade's consumer or request, not the user's token: the caller must not drop it.
+      [500, oauthFault('invalid_consumer'), 'OscarAuthError: OSCAR rejected the facade\'s credentials for user-rest:oauthInfo (invalid_consumer)'],
+      [500, oauthFault('missing_consumer_key'), 'OscarAuthError: OSCAR rejected the facade\'s credentials for user-rest:oauthInfo (missing_consumer_key)'],
+      [500, oauthFault('oauth_authentication_failed'), 'OscarAuthError: OSCAR rejected the facade\'s credentials for user-rest:oauthInfo (oauth_authentication_failed)'],
       [500, '<html>NullPointerException</html>', 'OscarUnreachable: OSCAR answered 500'],
       // A redirect is the OSCAR address to correct, not a passing state (docs/oscar-redirects.md).
       [302, '', 'OscarRedirectError: OSCAR redirected user-rest (HTTP 302)'],
@@ -84,6 +89,9 @@ describe('OSCAR REST with the user\'s own token', () => {
       reply(status, body);
       assert.equal(await failure(rest().accepts(USER, '999998')), expected, `${status} ${JSON.stringify(body)}`);
     }
+    // invalid_signature with OSCAR's clock an hour from ours: the clocks, not the token.
+    reply(500, OAUTH_REFUSAL, { date: new Date(Date.now() - 3_600_000).toUTCString() });
+    assert.equal(await failure(rest().accepts(USER, '999998')), 'OscarAuthError: OSCAR rejected the facade\'s credentials for user-rest:oauthInfo (clock skew?)');
   });
 
   it('quickSearch: one match or many, names defaulted, the term as the query', async () => {

@@ -175,6 +175,13 @@ describe('a state or OSCAR outage is a 503 with Retry-After (state-outage.ts)', 
     assert.deepEqual(ctx.body, { error: 'server_error', error_description: 'OSCAR redirected the facade\'s check of the user\'s sign-in: the facade\'s OSCAR address needs correcting' });
   });
 
+  it('OSCAR refused the facade\'s own consumer or clock on the re-check: 502 without Retry-After, server_error (contract 2.7)', async () => {
+    const ctx = await outage(named('OscarAuthError'));
+    assert.equal(ctx.status, 502);
+    assert.equal(ctx.headers['retry-after'], undefined);
+    assert.deepEqual(ctx.body, { error: 'server_error', error_description: 'OSCAR refused the facade\'s own credentials when checking the user\'s sign-in: the facade\'s OSCAR settings need correcting' });
+  });
+
   it('a page (HTML text or bytes) keeps its body; only the status and Retry-After change', async () => {
     for (const body of ['<html>error</html>', Buffer.from('<html>error</html>'), null]) {
       const ctx = await outage(named('StateUnavailableError', 3), { body });

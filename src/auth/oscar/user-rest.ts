@@ -12,7 +12,7 @@ import { HttpTransport } from '../../oscar/http-transport.js';
 import type { ProxySettings } from '../../oscar/proxy.js';
 import { buildUrl, oauthHeader, queryPairs, type QueryParams } from '../../oscar/oauth-sign.js';
 // contract 1.6: OAuthInterceptor's refusal of a token is a 500 CXF XMLFault naming the OAuth1Exception.
-import { OAUTH_FAULT, oauthRefusal } from '../../oscar/rest.js';
+import { oauthRefusal } from '../../oscar/rest.js';
 import type { DemographicSearchResult } from '../../oscar/types.js';
 import type { OscarTrust } from '../../oscar/tls-trust.js';
 
@@ -97,12 +97,19 @@ export function oscarUserRest(o: OscarUserRestOptions) {
     },
     /**
      * Whether OSCAR still accepts the token as `providerNo`'s (`/oauth/info`, the cheapest call,
-     * contract 2.6): false when OSCAR refuses the token (deleted in OSCAR: contract 2.5) or names
-     * another provider; OscarUnreachable when OSCAR cannot answer (its own internal error included).
+     * contract 2.6): false when OSCAR refuses the token itself (deleted in OSCAR, its provider gone:
+     * the codes of contract 2.7) or names another provider; OscarAuthError when OSCAR refuses the
+     * facade's consumer or the clocks disagree (the same for every user: an administrator's to fix,
+     * never a reason to drop the user's token); OscarUnreachable when OSCAR cannot answer (its own
+     * internal error included).
      */
     async accepts(t: UserToken, providerNo: string): Promise<boolean> {
       const r = await get(t, '/oauth/info');
-      if (r.status === 500 && OAUTH_FAULT.test(r.text)) return false;
+      const refused = oauthRefusal(r, r.text, Date.now());
+      if (refused !== undefined) {
+        if (SIGNED_OUT_CODES.has(refused)) return false;
+        throw new OscarAuthError('user-rest:oauthInfo', refused);
+      }
       if (r.status !== 200) throw new OscarUnreachable(`OSCAR answered ${r.status}`);
       let body: { login?: unknown; error?: unknown };
       try { body = JSON.parse(r.text) as typeof body; } catch { throw new OscarUnreachable('OSCAR did not answer JSON'); }

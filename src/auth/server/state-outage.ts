@@ -2,7 +2,8 @@
 // with OSCAR on refresh. When either cannot answer (StateUnavailableError: the state database is
 // down; OscarUnreachable: OSCAR is), oidc-provider would call it its own failure, a 500
 // server_error; the client gets what it is, a 503 with Retry-After to come back after (README,
-// Operations: several instances). OSCAR's host redirecting the re-check is no outage: a 502 saying so.
+// Operations: several instances). OSCAR's host redirecting the re-check, or OSCAR refusing the
+// facade's own consumer or clock on it (contract 2.7), is no outage: a 502 saying so.
 import type Provider from 'oidc-provider';
 
 /** The outages a client should wait out, and what it is told about each. */
@@ -13,10 +14,13 @@ const OUTAGES: Readonly<Record<string, string>> = {
 
 /**
  * OSCAR's host redirected the re-check (docs/oscar-redirects.md): the facade's OSCAR address is
- * wrong. Not a wait: a 502, without Retry-After, saying so.
+ * wrong; OSCAR refused the facade's consumer, or the clocks disagree (contract 2.7): its OSCAR
+ * settings or clock are. Not a wait: a 502, without Retry-After, saying so; the user's sign-in and
+ * refresh token are kept.
  */
 const MISCONFIGURED: Readonly<Record<string, string>> = {
   OscarRedirectError: 'OSCAR redirected the facade\'s check of the user\'s sign-in: the facade\'s OSCAR address needs correcting',
+  OscarAuthError: 'OSCAR refused the facade\'s own credentials when checking the user\'s sign-in: the facade\'s OSCAR settings need correcting',
 };
 
 export function stateOutageAnswers(provider: Provider): void {
