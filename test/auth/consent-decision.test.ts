@@ -88,6 +88,8 @@ describe('consent form answers', () => {
     const vault = {
       get: async (providerNo: string) => (vaulted?.providerNo === providerNo ? vaulted : undefined),
       delete: async (providerNo: string) => { if (vaulted?.providerNo === providerNo) vaulted = undefined; },
+      // Only the token OSCAR refused: one a new sign-in put meanwhile stays.
+      deleteIf: async (providerNo: string, token: string) => { if (vaulted?.providerNo === providerNo && vaulted.token === token) vaulted = undefined; },
     };
     const userRest = {
       patient: async (_t: unknown, demographicNo: number) => {

@@ -36,6 +36,8 @@ describe('acting as a user signed in through OSCAR', () => {
   let refusal: { code: string; headers: Record<string, string> } | undefined;
   let down: boolean;
   let calls: string[];
+  /** Run before OSCAR answers a refusal (what happens meanwhile elsewhere), then cleared. */
+  let whileRefusing: (() => Promise<void>) | undefined;
   let identity: OscarIdentity;
 
   before(async () => {
@@ -45,7 +47,11 @@ describe('acting as a user signed in through OSCAR', () => {
       calls.push(path);
       if (down) return void req.socket.destroy();
       if (refusal) return void res.writeHead(500, refusal.headers).end(oauthFault(refusal.code));
-      if (!logins.has(token)) return void res.writeHead(500).end(OAUTH_REFUSAL);
+      if (!logins.has(token)) {
+        const meanwhile = whileRefusing ?? (async () => undefined);
+        whileRefusing = undefined;
+        return void meanwhile().then(() => res.writeHead(500).end(OAUTH_REFUSAL));
+      }
       if (path === '/oauth/info') {
         return void (infoBroken ? res.writeHead(500).end('<html>java.lang.NullPointerException</html>') : res.writeHead(200).end(JSON.stringify({ login: logins.get(token) })));
       }
@@ -66,6 +72,7 @@ describe('acting as a user signed in through OSCAR', () => {
     refusal = undefined;
     down = false;
     calls = [];
+    whileRefusing = undefined;
     identity = oscarIdentity({ oscar, vault: new InProcessVault(), keys: [{ id: 'k1', key: randomBytes(32) }], maxAgeSeconds: 3600 }).identity;
     await identity.vault.put({ ...TOKEN, obtainedAt: Date.now() });
   });
@@ -164,6 +171,35 @@ describe('acting as a user signed in through OSCAR', () => {
       await identity.vault.put({ ...TOKEN, obtainedAt: Date.now() });
       assert.equal(await identity.actAs(user(), () => client.restGetDemographicBasic(1001).then(() => 'read', answered)), '502 The EMR could not serve this request.');
       assert.ok(await identity.vault.get(DOCTOR), 'kept');
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a refusal of the old token does not drop the one a new sign-in put while it was on its way', async () => {
+    const NEW = { token: 'doctor-token-2', secret: 'doctor-secret-2', providerNo: DOCTOR };
+    const client = new OscarClient({ baseUrl: oscar.url, timezone: 'America/Toronto', oauth: { consumerKey: 'facade', consumerSecret: 'facade-secret', token: 'svc', tokenSecret: 'svc-secret' }, soap: { userName: 'u', password: 'p' }, retries: 0, timeoutMs: 2000 });
+    const signedInAgain = async (): Promise<void> => {
+      logins.set(NEW.token, DOCTOR);
+      await identity.vault.put({ ...NEW, obtainedAt: Date.now() });
+    };
+    try {
+      // The patient check meets the refusal (askedOnce).
+      logins.delete(TOKEN.token);
+      whileRefusing = signedInAgain;
+      assert.equal(await actAs(user('1001')), '401 the user\'s sign-in to the EMR has ended; sign in to the app again');
+      assert.equal((await identity.vault.get(DOCTOR))?.token, NEW.token, 'the new sign-in kept');
+      // The request's own REST call meets it (asOscarUser's signInEnded).
+      await identity.vault.put({ ...TOKEN, obtainedAt: Date.now() });
+      logins.delete(NEW.token);
+      whileRefusing = signedInAgain;
+      const read = await identity.actAs(user(), () => client.restGetDemographicBasic(1001)).then(() => 'read', answered);
+      assert.equal(read, '401 the user\'s sign-in to the EMR has ended; sign in to the app again');
+      assert.equal((await identity.vault.get(DOCTOR))?.token, NEW.token, 'the new sign-in kept');
+      // Without a new sign-in meanwhile, the refused token still goes.
+      logins.delete(NEW.token);
+      assert.equal(await actAs(user('1002')), '401 the user\'s sign-in to the EMR has ended; sign in to the app again');
+      assert.equal(await identity.vault.get(DOCTOR), undefined);
     } finally {
       client.close();
     }

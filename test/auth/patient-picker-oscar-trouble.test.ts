@@ -135,3 +135,43 @@ describe('the patient picker when OSCAR fails the search', () => {
     assert.equal((await s.as(String(t.body.access_token), `/Patient/${t.body.patient}`)).status, 200, 'the new sign-in reads');
   });
 });
+
+describe('a sign-in ended while the clinician signs in again elsewhere', () => {
+  let s: SecureStack;
+  let surname = '';
+  let doctorNo = '';
+  const kept = async (): Promise<unknown> => s.facade.state.vault.get(`oscar-token:${doctorNo}`);
+  before(async () => {
+    s = await startSecureStack({ sim: { patients: 3 }, apps: [{ client_id: APP, name: 'Growth chart', redirect_uris: [REDIRECT], scope: 'launch/patient openid patient/*.rs' }] });
+    surname = s.sim.store.data.demographics.find((d) => d.patientStatus === 'AC')!.lastName;
+    doctorNo = s.sim.options.credentials.providerNo;
+  });
+  after(async () => { await s.close(); });
+
+  const toPicker = async (browser: Browser): Promise<string> => {
+    const q = new URLSearchParams({ response_type: 'code', client_id: APP, redirect_uri: REDIRECT, scope: SCOPE, state: 's', aud: s.base, code_challenge: pkce().challenge, code_challenge_method: 'S256' });
+    const picker = await signInAtOscar(browser, await browser.follow(`${s.base}/auth/authorize?${q}`), DOCTOR, { atApp: (u) => u.startsWith(REDIRECT) });
+    assert.equal(picker.status, 200, picker.body.slice(0, 300));
+    return picker.url.split('?')[0]!;
+  };
+
+  it('the refused token leaves the vault, the token of the sign-in made while OSCAR answered stays', async () => {
+    s.sim.revokeAccessTokens(doctorNo);
+    const browser = new Browser();
+    const first = await toPicker(browser);
+    assert.equal(s.sim.revokeAccessTokens(doctorNo), 1);
+    // OSCAR holds its refusal of the search for a while; meanwhile the clinician signs in again in another browser.
+    const rule = s.sim.faults.add({ match: { path: QUICK_SEARCH }, mode: 'lateAnswer', latencyMs: 1500, times: 1 });
+    try {
+      const ended = browser.request(`${first}?q=${encodeURIComponent(surname)}`);
+      await toPicker(new Browser());
+      const fresh = await kept();
+      assert.ok(fresh, 'the new sign-in\'s token is kept');
+      const answer = await ended;
+      assert.equal(answer.status, 401, answer.body.slice(0, 400));
+      assert.deepEqual(await kept(), fresh, 'the new sign-in\'s token stays');
+    } finally {
+      s.sim.faults.remove(rule);
+    }
+  });
+});

@@ -57,11 +57,11 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
    * OSCAR refusing the user's token (contract 2.7) drops it from the vault, so the next request
    * is answered without asking OSCAR; a refusal of the facade's own credentials is thrown on as it is.
    */
-  async function askedOnce(providerNo: string, key: string, what: string, ask: () => Promise<boolean>): Promise<boolean> {
+  async function askedOnce(token: OscarToken, key: string, what: string, ask: () => Promise<boolean>): Promise<boolean> {
     if ((visible.get(key) ?? 0) >= Date.now()) return true;
     let yes: boolean;
     try { yes = await ask(); } catch (e) {
-      if (e instanceof OscarSignInEndedError) { await dropped(providerNo); throw e; }
+      if (e instanceof OscarSignInEndedError) { await dropped(token); throw e; }
       if (e instanceof OscarAuthError) throw e;
       throw serviceUnavailable(`OSCAR cannot say right now whether this user may see ${what}`, 5);
     }
@@ -73,7 +73,7 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
   /** Whether OSCAR shows this user this patient: `/demographics/{id}` with their own token (contract 3.1: privilege _demographic r). */
   async function shows(providerNo: string, token: OscarToken, patient: string): Promise<boolean> {
     return /^[1-9][0-9]{0,9}$/.test(patient)
-      && askedOnce(providerNo, `${providerNo}\u0000${patient}`, 'this patient', async () => (await userRest.patient(token, Number(patient))) !== undefined);
+      && askedOnce(token, `${providerNo}\u0000${patient}`, 'this patient', async () => (await userRest.patient(token, Number(patient))) !== undefined);
   }
 
   /**
@@ -88,18 +88,21 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
 
   async function showsType(providerNo: string, token: OscarToken, patient: string, type: string): Promise<boolean> {
     const ask = typeQuestions[type];
-    return !ask || askedOnce(providerNo, `${providerNo}\u0000${patient}\u0000${type}`, `${type} records`, () => ask(token, Number(patient)));
+    return !ask || askedOnce(token, `${providerNo}\u0000${patient}\u0000${type}`, `${type} records`, () => ask(token, Number(patient)));
   }
 
-  /** Forgets the user's OSCAR token; when the state cannot say, OSCAR refuses it again next time. */
-  async function dropped(providerNo: string): Promise<void> {
-    await vault.delete(providerNo).catch(() => undefined);
+  /**
+   * Forgets the user's OSCAR token OSCAR refused, not one a new sign-in put meanwhile (vault.ts
+   * deleteIf); when the state cannot say, OSCAR refuses it again next time.
+   */
+  async function dropped(refused: OscarToken): Promise<void> {
+    await vault.deleteIf(refused.providerNo, refused.token).catch(() => undefined);
   }
 
   /** The user may have deleted the facade's token in OSCAR (contract 2.5: the only way it ends). */
   async function accepted(providerNo: string, token: OscarToken): Promise<boolean> {
     if (await userRest.accepts(token, providerNo)) return true;
-    await vault.delete(providerNo);
+    await vault.deleteIf(providerNo, token.token);
     return false;
   }
 
@@ -127,7 +130,7 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
         try {
           return await asOscarUser({ token: token.token, tokenSecret: token.secret, signInEnded: () => { ended = true; } }, fn);
         } finally {
-          if (ended) await dropped(providerNo);
+          if (ended) await dropped(token);
         }
       },
       async sees(auth, patient, type) {

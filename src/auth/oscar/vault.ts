@@ -75,4 +75,16 @@ export class OscarTokenVault {
   async delete(providerNo: string): Promise<void> {
     await this.#vault.delete(keyOf(providerNo));
   }
+
+  /**
+   * Forgets the provider's token when it is still `token`, the one OSCAR refused (contract 2.7), or
+   * none is readable: a token a new sign-in put while the refused call was on its way is kept
+   * (one provider, one record: deleting by provider would end that new sign-in). Not atomic: a
+   * put between this read and the delete is lost, a window of one read of the state store instead
+   * of one OSCAR call.
+   */
+  async deleteIf(providerNo: string, token: string): Promise<void> {
+    const held = await this.get(providerNo);
+    if (held === undefined || held.token === token) await this.delete(providerNo);
+  }
 }

@@ -11,7 +11,7 @@ import { authorizeUrl, exchange, HandshakeError, initiate, type Consumer } from 
 import type { ProxySettings } from '../../oscar/proxy.js';
 import type { SmartClient } from '../clients.js';
 import { parseScopes } from '../scopes.js';
-import type { OscarTokenVault } from '../oscar/vault.js';
+import type { OscarToken, OscarTokenVault } from '../oscar/vault.js';
 import { OscarRefused, OscarUnreachable, type OscarUserRest, type UserToken } from '../oscar/user-rest.js';
 import { OscarAuthError, OscarRedirectError, OscarSignInEndedError, OscarUnavailableError } from '../../oscar/errors.js';
 import type { Logger } from '../../logging.js';
@@ -133,11 +133,13 @@ export function interactionRoutes(d: InteractionDeps): Router {
   const secure = d.https ? '; Secure' : '';
 
   /**
-   * OSCAR no longer accepts the user's sign-in: its token leaves the vault (so the app's FHIR calls
-   * stop asking OSCAR too) and the page offers OSCAR's sign-in again for this same interaction.
+   * OSCAR no longer accepts the user's sign-in: the token it refused (`refused`; none when the vault
+   * held none) leaves the vault, so the app's FHIR calls stop asking OSCAR too, but not one a new
+   * sign-in put meanwhile (vault.ts deleteIf); the page offers OSCAR's sign-in again for this same
+   * interaction.
    */
-  const signInAgain = async (res: Response, uid: string, providerNo: string): Promise<void> => {
-    await d.vault.delete(providerNo);
+  const signInAgain = async (res: Response, uid: string, refused: OscarToken | undefined): Promise<void> => {
+    if (refused) await d.vault.deleteIf(refused.providerNo, refused.token);
     res.status(401).type('html').set({ 'cache-control': 'no-store', 'content-security-policy': FORM_PAGE_CSP }).send(signInAgainPage(here(uid, '/oscar-again')));
   };
 
@@ -242,7 +244,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
     const providerNo = providerOfAccount(details.session?.accountId);
     const oscarToken = providerNo ? await d.vault.get(providerNo) : undefined;
     if (!providerNo) { fail(res, 401, 'Sign in again', 'Your OSCAR sign-in has expired. Start again from the app.'); return; }
-    if (!oscarToken) { await signInAgain(res, details.uid, providerNo); return; }
+    if (!oscarToken) { await signInAgain(res, details.uid, undefined); return; }
     const requested = String(details.params.scope ?? '');
     const scopes = appScopeOf(client, requested);
     const words = requested.split(' ');
@@ -261,7 +263,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
       try { p = await d.userRest.patient(oscarToken, Number(launch.patient)); } catch (e) {
         const t = troubled(res, 'launch patient', e);
         if (!t) throw e;
-        if (t.signInAgain) await signInAgain(res, details.uid, providerNo);
+        if (t.signInAgain) await signInAgain(res, details.uid, oscarToken);
         else fail(res, t.status, t.title, t.message);
         return;
       }
@@ -273,7 +275,7 @@ export function interactionRoutes(d: InteractionDeps): Router {
       try { if (term.trim() !== '') results = await d.userRest.quickSearch(oscarToken, term.trim()); } catch (e) {
         trouble = troubled(res, 'patient search', e);
         if (!trouble) throw e;
-        if (trouble.signInAgain) { await signInAgain(res, details.uid, providerNo); return; }
+        if (trouble.signInAgain) { await signInAgain(res, details.uid, oscarToken); return; }
       }
       // The page stays (its search form too, to try again), with OSCAR's trouble instead of "no patient".
       picker = { searchAction: here(details.uid), term, searched: term.trim() !== '', results: results.map((p) => ({ id: p.demographicNo, label: patientLabel(p) })), ...(trouble && { trouble: trouble.message }) };
@@ -337,12 +339,12 @@ export function interactionRoutes(d: InteractionDeps): Router {
     const needsPatient = words.includes('launch/patient') || parseScopes(ticked).resource.some((s) => s.context === 'patient');
     if (needsPatient) {
       const token = await d.vault.get(providerNo);
-      if (!token) { await signInAgain(res, details.uid, providerNo); return; }
+      if (!token) { await signInAgain(res, details.uid, undefined); return; }
       let p;
       try { p = id !== undefined ? await d.userRest.patient(token, id) : undefined; } catch (e) {
         const t = troubled(res, 'chosen patient', e);
         if (!t) throw e;
-        if (t.signInAgain) await signInAgain(res, details.uid, providerNo);
+        if (t.signInAgain) await signInAgain(res, details.uid, token);
         else fail(res, t.status, t.title, t.message);
         return;
       }
