@@ -11,6 +11,7 @@ import express from 'express';
 import type Provider from 'oidc-provider';
 import type { SmartClient } from '../../src/auth/clients.js';
 import { OscarRefused, OscarUnreachable } from '../../src/auth/oscar/user-rest.js';
+import { OscarAuthError, OscarSignInEndedError } from '../../src/oscar/errors.js';
 import { interactionRoutes, type InteractionDeps } from '../../src/auth/server/interactions.js';
 import { InProcessDocuments } from '../../src/state/in-process.js';
 import { startOutboundProxy } from '../helpers/outbound-proxy.js';
@@ -250,6 +251,8 @@ describe('the OSCAR sign-in step', () => {
       ['the exchange is refused', () => { exchangeStatus = 401; }],
       ['OSCAR refuses to say who the token is', () => { providerOf = async () => { throw new OscarRefused('403'); }; }],
       ['OSCAR cannot say who the token is', () => { providerOf = async () => { throw new OscarUnreachable('down'); }; }],
+      // contract 2.7: the new token refused at once (its provider gone): not a 500.
+      ['OSCAR refuses the new token', () => { providerOf = async () => { throw new OscarSignInEndedError('user-rest:oauthInfo', 'unknown_provider'); }; }],
     ] as const) {
       setUp();
       const { token, cookie } = await start();
@@ -263,6 +266,17 @@ describe('the OSCAR sign-in step', () => {
       exchangeStatus = 200;
       requestTokens = 0;
     }
+  });
+
+  it('OSCAR refusing the facade\'s own credentials when asked who signed in: a 502 page for the administrator, nothing kept, nothing finished', async () => {
+    providerOf = async () => { throw new OscarAuthError('user-rest:oauthInfo', 'invalid_consumer'); };
+    const { token, cookie } = await start();
+    const r = await callback(token, cookie);
+    assert.equal(r.status, 502);
+    assert.match(r.body, /OSCAR sign-in failed/);
+    assert.match(r.body, /OSCAR refused the facade&#39;s credentials, so it cannot confirm who signed in\. Tell whoever runs this service\./);
+    assert.deepEqual(vaulted, []);
+    assert.deepEqual(finished, []);
   });
 
   it('an interaction that expired while the user was at OSCAR: a 400 page, the OSCAR token kept for the next try', async () => {

@@ -228,7 +228,13 @@ export function interactionRoutes(d: InteractionDeps): Router {
       providerNo = await d.userRest.providerOf(pair);
     } catch (e) {
       if (e instanceof OscarRedirectError || (e instanceof HandshakeError && e.status !== undefined && e.status >= 300 && e.status <= 399)) { fail(res, 502, 'OSCAR sign-in failed', REDIRECTED); return; }
-      if (e instanceof HandshakeError || e instanceof OscarRefused || e instanceof OscarUnreachable) { fail(res, 502, 'OSCAR sign-in failed', 'OSCAR did not confirm who signed in. Start again.'); return; }
+      // The new token refused at once (contract 2.7: its provider gone) is no answer either.
+      if (e instanceof HandshakeError || e instanceof OscarRefused || e instanceof OscarUnreachable || e instanceof OscarSignInEndedError) { fail(res, 502, 'OSCAR sign-in failed', 'OSCAR did not confirm who signed in. Start again.'); return; }
+      if (e instanceof OscarAuthError) {
+        // The facade's consumer or the clocks (contract 2.4): the same for every user, the administrator's to fix.
+        d.log?.warn({ error: e.name, reason: e.cause, hint: e.hint, step: 'who signed in' }, 'OSCAR refused the facade at a sign-in');
+        fail(res, 502, 'OSCAR sign-in failed', 'OSCAR refused the facade\'s credentials, so it cannot confirm who signed in. Tell whoever runs this service.'); return;
+      }
       throw e;
     }
     await d.vault.put({ token: pair.token, secret: pair.secret, providerNo, obtainedAt: Date.now() });
