@@ -147,6 +147,23 @@ describe('parsing a long REST answer in pieces', () => {
     }
   });
 
+  it('gives JSON.parse\'s value for members and values JavaScript treats specially, in the array\'s objects and around it', () => {
+    // __proto__ and constructor as members (own members, as JSON.parse makes them), a name twice in
+    // one object, lone surrogates escaped, numbers past double range or precision, -0.
+    const special = (i: number): string => `{"__proto__":{"polluted":${i}},"constructor":"c","id":${i},"id":"again ${i}","s":"\\ud800\\udc00\\ud83d","t":"\\udfff${i}","big":1e400,"small":-1e-400,"n":123456789012345678901234567890,"z":-0}`;
+    const rows = Array.from({ length: 30 }, (_, i) => special(i)).join(',');
+    for (const text of [`[${rows}]`, `{"__proto__":{"x":1},"content":[${rows}],"total":1e999}`, `{"__proto__":null,"content":[${rows}],"__proto__":{"y":2}}`]) {
+      const got = parsed(text, 200);
+      assert.equal(got.whole, false, `read in pieces: ${text.slice(0, 60)}`);
+      assert.deepStrictEqual(got.outcome, { value: JSON.parse(text) }, text.slice(0, 60));
+      const value = (got.outcome as { value: unknown }).value;
+      const first = (Array.isArray(value) ? value : (value as { content: unknown[] }).content)[0] as Record<string, unknown>;
+      assert.ok(Object.hasOwn(first, '__proto__') && Object.getPrototypeOf(first) === Object.prototype, 'an own member, not the prototype');
+      assert.ok(Object.is(first.z, -0) && first.big === Infinity && first.s === '\ud800\udc00\ud83d');
+      assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    }
+  });
+
   it('keeps the later of two members of the same name, as JSON.parse does', () => {
     const rows = Array.from({ length: 40 }, (_, i) => `{"id":${i}}`).join(',');
     for (const text of [`{"content":[${rows}],"content":[]}`, `{"content":[${rows}],"x":1,"content":null}`, `{"content":[],"content":[${rows}]}`]) {
