@@ -35,7 +35,13 @@ export interface RestClientOptions {
   now?: () => number;
 }
 
-const OAUTH_FAULT = /OAuth1Exception:\s*([A-Za-z_]+)/;
+/**
+ * OAuthInterceptor's refusal (contract 1.6): the faultstring of CXF's XMLFault is the exception
+ * alone, its class (any package) and the code. Not the words anywhere in a 500: a signed-in user's
+ * token is dropped on this (contract 2.7), and an error page (OSCAR's, or a proxy's in front of
+ * it) that echoed a request's text, an app's search value, must not drop it.
+ */
+const OAUTH_FAULT = /<(?:[A-Za-z_][\w.-]*:)?faultstring\b[^>]*>\s*(?:[A-Za-z_$][\w$]*\.)*OAuth1Exception:\s*([A-Za-z_]+)\s*<\//;
 /** contract 2.4: OSCAR accepts timestamps within ±300 s. */
 const SKEW_LIMIT_MS = 300_000;
 

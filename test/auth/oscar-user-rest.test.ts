@@ -130,6 +130,9 @@ describe('OSCAR REST with the user\'s own token', () => {
       assert.equal(await failure(call()), `OscarAuthError: OSCAR rejected the facade's credentials for user-rest:${operation} (clock skew?)`, 'the clocks, not the token');
       reply(500, ERROR_PAGE);
       assert.equal(await failure(call()), operation === 'quickSearch' ? 'OscarRefused: OSCAR answered 500' : operation === 'getDemographic' ? 'resolved undefined' : 'resolved false', `${operation}: the error page is a privilege`);
+      // The refusal's words echoed in an error page (a proxy's, the term in it) are that page, not a refusal.
+      reply(500, '<html><p>Not found: /demographics/quickSearch?query=OAuth1Exception: invalid_signature</p></html>');
+      assert.equal(await failure(call()), operation === 'quickSearch' ? 'OscarRefused: OSCAR answered 500' : operation === 'getDemographic' ? 'resolved undefined' : 'resolved false', `${operation}: an echo`);
     }
   });
 

@@ -161,6 +161,25 @@ describe('RestClient over HTTP', () => {
     assert.equal(told, 0);
   });
 
+  it('the words of an OAuth refusal elsewhere in a 500 (a page echoing a request\'s text) are no refusal: the user\'s sign-in stands', async () => {
+    let told = 0;
+    const asUser = <T>(fn: () => Promise<T>): Promise<T> => asOscarUser({ token: 'user-token-1', tokenSecret: 'user-secret-1', signInEnded: () => { told += 1; } }, fn);
+    const echoes = [
+      '<html><body><h1>Error</h1><p>No such name: OAuth1Exception: invalid_signature</p></body></html>',
+      '<ns1:XMLFault xmlns:ns1="http://cxf.apache.org/bindings/xformat"><ns1:faultstring>java.lang.NumberFormatException: For input string: "ca.openosp.openo.webserv.oauth.OAuth1Exception: unknown_provider"</ns1:faultstring></ns1:XMLFault>',
+      '<p>faultstring>OAuth1Exception: invalid_signature</p>',
+    ];
+    for (const body of echoes) {
+      handler = (_req, res) => { res.writeHead(500, { 'Content-Type': 'text/html' }).end(body); };
+      await assert.rejects(asUser(() => client.restGetDemographicBasic(1)), (e: unknown) => e instanceof OscarFaultError && e.upstreamStatus === 500, body);
+    }
+    assert.equal(told, 0);
+    // The interceptor's own fault, with another package or blanks around the code, still is one.
+    handler = (_req, res) => { res.writeHead(500).end('<XMLFault><faultstring>\n net.oauth.OAuth1Exception: invalid_signature \n</faultstring></XMLFault>'); };
+    await assert.rejects(asUser(() => client.restGetDemographicBasic(1)), (e: unknown) => e instanceof OscarSignInEndedError && e.code === 'invalid_signature');
+    assert.equal(told, 1);
+  });
+
   it('suspects clock skew when a signature fails and the server clock is far from ours', async () => {
     handler = (_req, res) => { res.writeHead(500, { Date: new Date(Date.now() - 3_600_000).toUTCString() }).end(xmlFault('invalid_signature')); };
     await assert.rejects(client.restGetDemographicBasic(1), (e: unknown) => e instanceof OscarAuthError && e.cause === 'clock skew?');
