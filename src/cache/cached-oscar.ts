@@ -3,7 +3,7 @@
 // is a Proxy over the real client, so it is an OscarClient in every respect (types, instanceof,
 // plumbing).
 import type { OscarClient } from '../oscar/client.js';
-import { OscarUnavailableError, OscarUnsupportedRequestError } from '../oscar/errors.js';
+import { OscarSignInEndedError, OscarUnavailableError, OscarUnsupportedRequestError } from '../oscar/errors.js';
 import { UnsendableTextError } from '../oscar/soap-envelope.js';
 import type { FreshReads } from './fresh-reads.js';
 import { freezeAndMeasure } from './measure.js';
@@ -37,11 +37,21 @@ function cachedRead(name: string, rule: ReadRule, call: AnyFn, o: CachedOscarOpt
     if (!store.has(rule.cache)) return call(...args);
     const norm = normalisedArgs(args, rule.defaults);
     const key = upstreamKey(instance, name, norm);
-    const entry = await store.upstream(rule.cache, key, async (): Promise<UpstreamEntry> => {
-      const value = await call(...args);
-      const size = freezeAndMeasure(value) + key.length * 2 + ENTRY_OVERHEAD;
-      return { value, tags: rule.tags(norm, value), size };
-    }, o.fresh?.active === true);
+    let own = false;
+    let entry: UpstreamEntry;
+    try {
+      entry = await store.upstream(rule.cache, key, async (): Promise<UpstreamEntry> => {
+        own = true;
+        const value = await call(...args);
+        const size = freezeAndMeasure(value) + key.length * 2 + ENTRY_OVERHEAD;
+        return { value, tags: rule.tags(norm, value), size };
+      }, o.fresh?.active === true);
+    } catch (e) {
+      // contract 2.7: OSCAR refused the token of the signed-in user whose call this read joined,
+      // which says nothing of this caller's: asked again as its own (its own token, its own refusal).
+      if (!own && e instanceof OscarSignInEndedError) return call(...args);
+      throw e;
+    }
     // Rows are frozen and shared; the array itself is the caller's to sort or filter.
     return Array.isArray(entry.value) ? entry.value.slice() : entry.value;
   };

@@ -8,7 +8,8 @@ import { FreshReads } from '../../src/cache/fresh-reads.js';
 import { freezeAndMeasure } from '../../src/cache/measure.js';
 import { CacheStore } from '../../src/cache/store.js';
 import type { OscarClient } from '../../src/oscar/client.js';
-import { OscarUnavailableError } from '../../src/oscar/errors.js';
+import { asOscarUser, actingOscarUser } from '../../src/oscar/acting-user.js';
+import { OscarSignInEndedError, OscarUnavailableError } from '../../src/oscar/errors.js';
 import { UnsendableTextError } from '../../src/oscar/soap-envelope.js';
 
 interface Fake { family: string; reads: number; client: OscarClient }
@@ -141,4 +142,33 @@ test('only the client\'s methods are wrapped: it can be awaited, and keeps its c
   const oscar = wrapOscar(real, { store, instance: 'x', invalidate: () => {} });
   assert.equal(await Promise.resolve(oscar), oscar, 'its (absent) then is not taken for a client method');
   assert.equal(oscar.constructor, Client);
+});
+
+test('a read that joined another user\'s call OSCAR refused for that user\'s token is made again as its own (contract 2.7)', async () => {
+  // OSCAR refuses the revoked clinician's token and answers the other's, a moment later each.
+  let calls = 0;
+  const client = {
+    async restGetDemographicBasic(id: number) {
+      calls++;
+      const token = actingOscarUser()?.token;
+      await new Promise((r) => setTimeout(r, 20));
+      if (token === 'revoked') {
+        actingOscarUser()?.signInEnded?.();
+        throw new OscarSignInEndedError('rest:getDemographicBasic', 'invalid_signature');
+      }
+      return { demographicNo: id, lastName: 'DOE' };
+    },
+  } as unknown as OscarClient;
+  const store = new CacheStore({ maxBytes: 1_000_000, documentMaxBytes: 0, ttlMs: 600_000 });
+  const oscar = wrapOscar(client, { store, instance: 'x', invalidate: (c) => store.invalidate(tagsOfChanges(c)) });
+  const told: string[] = [];
+  const as = <T>(token: string, fn: () => Promise<T>): Promise<T> => asOscarUser({ token, tokenSecret: 's', signInEnded: () => { told.push(token); } }, fn);
+  const revoked = as('revoked', () => oscar.restGetDemographicBasic(1001)).then(() => 'read', (e: unknown) => (e as Error).name);
+  const other = as('good', () => oscar.restGetDemographicBasic(1001)).then((d) => `read ${d?.lastName}`, (e: unknown) => (e as Error).name);
+  assert.deepEqual([await revoked, await other], ['OscarSignInEndedError', 'read DOE']);
+  assert.deepEqual(told, ['revoked'], 'only the refused token\'s holder is told');
+  assert.equal(calls, 2, 'the other read made once more, as its own');
+  // The same clinician joining their own refused call is refused as well.
+  const twice = await Promise.all([1, 2].map(() => as('revoked', () => oscar.restGetDemographicBasic(1002)).then(() => 'read', (e: unknown) => (e as Error).name)));
+  assert.deepEqual(twice, ['OscarSignInEndedError', 'OscarSignInEndedError']);
 });
