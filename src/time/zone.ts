@@ -175,6 +175,20 @@ export function formatFhirDateTime(epochMs: number, tz: string): string {
   return s.endsWith('+00:00') ? `${s.slice(0, -6)}Z` : s;
 }
 
+/**
+ * The instant formatFhirDateTime's spelling of `epochMs` in `tz` names when read back
+ * (`Date.parse`), without spelling it where that is the instant itself: inside the window where
+ * the zone's offset is steady around it and a whole number of minutes, which the spelling writes
+ * exactly. Elsewhere the spelling is made and read: an offset with seconds (local mean time,
+ * Africa/Monrovia until 1972) is written rounded to the minute, so its spelling names another
+ * instant, and a year outside 0–9999 names none (NaN).
+ */
+export function spelledInstantOf(epochMs: number, tz: string): number {
+  const offset = steadyOffsetMs(epochMs, epochMs, tz);
+  if (offset !== undefined && offset % 60_000 === 0) return epochMs;
+  return Date.parse(formatFhirDateTime(epochMs, tz));
+}
+
 // The wall clock (year, month, day, hour, minute, second, fraction) and the zone of an xs:dateTime.
 const XS_RE = /^((-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?)(Z|[+-]\d{2}:\d{2})?$/;
 

@@ -8,6 +8,7 @@
 // ECMAScript engine's Date.parse reads it (each checked here, not by the zone code).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { intlOffsetMs, intlWallClock, offsetChanges } from '../helpers/intl-zone.js';
 import { epochOfLocal, formatFhirDateTime, formatXsDateTime, localDateTimeOf, offsetMinutesAt, parseXsDateTime } from '../../src/time/zone.js';
 
 const ZONES = [
@@ -16,23 +17,8 @@ const ZONES = [
 ];
 const DAY = 86_400_000;
 
-const reference = new Map<string, Intl.DateTimeFormat>();
-/** 'YYYY-MM-DDTHH:mm:ss' as Intl prints the instant in `tz`. */
-function intlWallClock(ms: number, tz: string): string {
-  let f = reference.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    reference.set(tz, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  const two = (k: string): string => p[k]!.padStart(2, '0');
-  return `${p.year!.padStart(4, '0')}-${two('month')}-${two('day')}T${two('hour')}:${two('minute')}:${two('second')}`;
-}
 function intlOffsetMinutes(ms: number, tz: string): number {
   return Math.round(intlOffsetMs(ms, tz) / 60_000);
-}
-function intlOffsetMs(ms: number, tz: string): number {
-  return Date.parse(`${intlWallClock(ms, tz)}Z`) - Math.floor(ms / 1000) * 1000;
 }
 
 /**
@@ -47,25 +33,6 @@ function assertReadBack(ms: number, tz: string): void {
   assert.equal(intlWallClock(back, tz), local, `${tz} ${local} read back as ${new Date(back).toISOString()}`);
   assert.ok(back <= whole && whole - back <= 3 * 3_600_000, `${tz} ${local}: ${new Date(back).toISOString()} for ${new Date(whole).toISOString()}`);
   if (back < whole) assert.ok(intlOffsetMs(back, tz) > intlOffsetMs(whole, tz), `${tz} ${local}: an earlier reading only in an overlap`);
-}
-
-/** The instants at which `tz` changes its offset between `from` and `to` (to the millisecond). */
-function changes(tz: string, from: number, to: number): number[] {
-  const out: number[] = [];
-  let before = intlOffsetMinutes(from, tz);
-  for (let t = from + DAY; t <= to; t += DAY) {
-    const now = intlOffsetMinutes(t, tz);
-    if (now === before) continue;
-    let lo = t - DAY;
-    let hi = t;
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (intlOffsetMinutes(mid, tz) === before) lo = mid; else hi = mid;
-    }
-    out.push(hi);
-    before = now;
-  }
-  return out;
 }
 
 /** The xs:dateTime of `ms` in `tz` as Intl tells it: wall clock, milliseconds when any, offset ('Z' for FHIR when zero). */
@@ -89,7 +56,7 @@ describe('wall clocks by the offset of the day, and instants of wall clocks', ()
     const from = Date.UTC(1900, 0, 1);
     const span = Date.UTC(2200, 0, 1) - from;
     for (const tz of ZONES) {
-      for (const at of changes(tz, Date.UTC(1965, 0, 1), Date.UTC(2035, 0, 1))) {
+      for (const at of offsetChanges(tz, Date.UTC(1965, 0, 1), Date.UTC(2035, 0, 1))) {
         for (const ms of [at - 3_600_001, at - 1, at, at + 1, at + 999, at + 3_599_999, at - (at % DAY) + DAY - 1]) assertSpelled(ms, tz);
       }
       for (let i = 0; i < 300; i++) assertSpelled(from + Math.floor(random() * span), tz);
@@ -140,7 +107,7 @@ describe('wall clocks by the offset of the day, and instants of wall clocks', ()
   it('read as Intl reads them at the millisecond of every offset change, 1965–2035', () => {
     let checked = 0;
     for (const tz of ZONES) {
-      for (const at of changes(tz, Date.UTC(1965, 0, 1), Date.UTC(2035, 0, 1))) {
+      for (const at of offsetChanges(tz, Date.UTC(1965, 0, 1), Date.UTC(2035, 0, 1))) {
         for (const ms of [at - 3_600_001, at - 1, at, at + 1, at + 3_599_999, at - (at % DAY), at - (at % DAY) + DAY - 1]) {
           assert.equal(localDateTimeOf(ms, tz), intlWallClock(ms, tz), `${tz} at ${new Date(ms).toISOString()}`);
           assert.equal(offsetMinutesAt(ms, tz), intlOffsetMinutes(ms, tz), `${tz} offset at ${new Date(ms).toISOString()}`);

@@ -4,7 +4,7 @@
 // REST update is broken, contract 3.2).
 import type { Appointment } from 'fhir/r4.js';
 import {
-  defineResource, gone, notFound, NUMERIC_ID, unprocessable, type FhirContext, type ParsedSearch, type ReferenceClause, type SearchResult,
+  defineResource, gone, notFound, NUMERIC_ID, rowMatches, unprocessable, type FhirContext, type ParsedSearch, type ReferenceClause, type SearchResult,
 } from '../../fhir/index.js';
 import type { AppointmentTo1, AppointmentTransfer } from '../../oscar/types.js';
 import { hiddenFrom } from '../compartment-owner.js';
@@ -22,7 +22,7 @@ import { appointmentFromRest } from './rest-mapper.js';
 import { bookOverRest, changeOverRest } from './rest-booking.js';
 import { fetchRestCandidates } from './rest-search.js';
 import { APPOINTMENT_INCLUDES, APPOINTMENT_SEARCH_PARAMS, MAX_CLINIC_RANGE_DAYS, MAX_PRACTITIONER_RANGE_DAYS } from './search-params.js';
-import { appointmentMatchesAll, byStart, fetchCandidates, isDeletedStatus, planAppointmentSearch } from './search.js';
+import { appointmentMatchesAll, BookingRow, byStart, fetchCandidates, isDeletedStatus, planAppointmentSearch, rowMatchesAll, rowsByStart } from './search.js';
 
 /** scheduling §3: no REST call exposes a day template, so slots can only be checked over SOAP. */
 const SLOT_NEEDS_SOAP = 'booking into a Slot needs OSCAR\'s SOAP ScheduleService, which this OSCAR does not serve; book with start and end only';
@@ -103,11 +103,15 @@ export function appointmentDefinition(deps: ResourceDeps) {
     const plan = planAppointmentSearch(s, (id) => known.has(id), deps.limits, now, ctx.compartment, mapping.timezone);
     // Mapped without the practitioners' display names: no parameter matches or sorts on them, so
     // they are looked up for the returned page alone (finish), as a read adds them.
-    const all = chosen(deps.routes, 'Appointment.search-type') === 'rest'
-      ? await fetchRestCandidates(plan, deps)
-      : (await fetchCandidates(plan, deps)).map((t) => appointmentFromSoap(t, mapping));
-    const matches = byStart(all.filter((a) => appointmentMatchesAll(a, s.clauses, mapping.timezone, now)));
-    return { resources: matches, unpaged: true, finish: withDisplays };
+    if (chosen(deps.routes, 'Appointment.search-type') === 'rest') {
+      const all = await fetchRestCandidates(plan, deps);
+      const matches = byStart(all.filter((a) => appointmentMatchesAll(a, s.clauses, mapping.timezone, now)));
+      return { resources: matches, unpaged: true, finish: withDisplays };
+    }
+    // Matched and sorted on the rows' epochs: only the returned page is built and spelled (search.ts, BookingRow).
+    const rows = (await fetchCandidates(plan, deps)).map((t) => new BookingRow(t, mapping));
+    const matches = rowsByStart(rows.filter((r) => rowMatchesAll(r, s.clauses, mapping.timezone, now)));
+    return { resources: [], rows: rowMatches(matches, (r) => r.resource()), unpaged: true, finish: withDisplays };
   }
 
   async function readBack(id: number): Promise<Appointment> {

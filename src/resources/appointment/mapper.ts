@@ -46,17 +46,27 @@ export function appointmentFromSoap(t: AppointmentTransfer, cfg: MappingConfig):
   }, cfg);
 }
 
-export function buildAppointment(b: Booking, cfg: MappingConfig): Appointment {
-  const tz = cfg.timezone;
-  // variants B11, contract 7.8: 10:19:59 → 10:20, 09:14 → 09:15.
-  const endMs = b.storedEndMs !== undefined ? exclusiveEndOf(b.storedEndMs) : undefined;
-  const timed = b.startMs !== undefined && endMs !== undefined; // app-2: start and end together or not at all
-  const minutes = timed ? Math.round((endMs - b.startMs!) / MINUTE) : 0;
+/** The booking's exclusive end (variants B11, contract 7.8: 10:19:59 → 10:20, 09:14 → 09:15). */
+export function endOfBooking(b: Pick<Booking, 'storedEndMs'>): number | undefined {
+  return b.storedEndMs !== undefined ? exclusiveEndOf(b.storedEndMs) : undefined;
+}
+
+/** The Appointment's participants: the patient, then the practitioner, each when the booking names one. */
+export function participantsOf(b: Pick<Booking, 'demographicNo' | 'name' | 'providerNo'>): AppointmentParticipant[] {
   const participant: AppointmentParticipant[] = [];
   const patient = patientRef(b.demographicNo, b.name);
   if (patient) participant.push({ actor: patient, status: 'accepted' });
   const practitioner = practitionerRef(b.providerNo);
   if (practitioner) participant.push({ actor: practitioner, status: 'accepted' });
+  return participant;
+}
+
+export function buildAppointment(b: Booking, cfg: MappingConfig): Appointment {
+  const tz = cfg.timezone;
+  const endMs = endOfBooking(b);
+  const timed = b.startMs !== undefined && endMs !== undefined; // app-2: start and end together or not at all
+  const minutes = timed ? Math.round((endMs - b.startMs!) / MINUTE) : 0;
+  const participant = participantsOf(b);
   const identifier = identifierOfColumn(b.resources);
 
   // Members in canonical order (fhir/canonical-order.ts), so withoutEmpty keeps them without sorting a copy.

@@ -2,16 +2,19 @@
 // set — by id, by patient, by provider over a bounded range of days, or by update time — then
 // apply every FHIR criterion in memory with full FHIR semantics. A search without one of these
 // anchors would read the whole schedule, so it is refused as too costly.
-import type { Appointment } from 'fhir/r4.js';
+import type { Appointment, AppointmentParticipant } from 'fhir/r4.js';
 import {
   dateRangeOf, invalidValue, mapLimited, matchesDateClause, matchesReference, matchesToken, tooCostly,
   type DateClause, type ParsedSearch, type ReferenceClause, type SearchClause, type TokenClause,
 } from '../../fhir/index.js';
-import { localDateOf } from '../../time/zone.js';
+import { localDateOf, spelledInstantOf } from '../../time/zone.js';
 import type { AppointmentTransfer } from '../../oscar/types.js';
 import { compartmentAnchor } from '../compartment-owner.js';
 import type { ResourceDeps, SearchLimits } from '../deps.js';
+import type { MappingConfig } from '../mapping-config.js';
 import { xsEpoch } from '../oscar-dates.js';
+import { appointmentFromSoap, endOfBooking, participantsOf } from './mapper.js';
+import { nonBlank } from '../without-empty.js';
 import { PRACTITIONER_ID } from '../practitioner/search-params.js';
 import { dateWindow, isBounded, isEmpty, localDays, type Window } from './date-window.js';
 import { APPOINTMENT_STATUS_SYSTEM, MAX_CLINIC_RANGE_DAYS, MAX_PRACTITIONER_RANGE_DAYS } from './search-params.js';
@@ -186,8 +189,8 @@ export async function fetchCandidates(plan: Plan, deps: ResourceDeps): Promise<A
 
 // ---- in-memory FHIR matching ------------------------------------------------------------------
 
-function participantRefs(a: Appointment, type?: 'Patient' | 'Practitioner'): string[] {
-  return (a.participant ?? [])
+function participantRefs(participant: readonly AppointmentParticipant[] | undefined, type?: 'Patient' | 'Practitioner'): string[] {
+  return (participant ?? [])
     .map((p) => p.actor?.reference)
     .filter((r): r is string => typeof r === 'string' && (type === undefined || r.startsWith(`${type}/`)));
 }
@@ -230,13 +233,107 @@ export function byStart(found: readonly Appointment[]): Appointment[] {
 export function appointmentMatches(a: Appointment, clause: SearchClause, timezone: string, now: number = Date.now()): boolean {
   switch (clause.name) {
     case '_id': return matchesToken(clause as TokenClause, [{ code: a.id }]);
-    case 'patient': return matchesReference(clause as ReferenceClause, participantRefs(a, 'Patient'));
-    case 'practitioner': return matchesReference(clause as ReferenceClause, participantRefs(a, 'Practitioner'));
-    case 'actor': return matchesReference(clause as ReferenceClause, participantRefs(a));
+    case 'patient': return matchesReference(clause as ReferenceClause, participantRefs(a.participant, 'Patient'));
+    case 'practitioner': return matchesReference(clause as ReferenceClause, participantRefs(a.participant, 'Practitioner'));
+    case 'actor': return matchesReference(clause as ReferenceClause, participantRefs(a.participant));
     case 'date': return matchesDateClause(clause as DateClause, [periodOf(a)], now);
     case 'status': return matchesToken(clause as TokenClause, [{ system: APPOINTMENT_STATUS_SYSTEM, code: a.status }]);
     case 'identifier': return matchesToken(clause as TokenClause, (a.identifier ?? []).map((i) => ({ system: i.system, code: i.value })));
     case '_lastUpdated': return matchesDateClause(clause as DateClause, [dateRangeOf(a.meta?.lastUpdated, timezone)], now);
     default: return false; // an undeclared parameter never reaches a handler; be safe anyway
   }
+}
+
+// ---- matching on the rows ---------------------------------------------------------------------
+
+/**
+ * A SOAP row of a search, matched and sorted on its booking (instants as epoch ms), its Appointment
+ * built only when a clause needs it or its page is returned: spelling every row's four instants in
+ * the clinic's zone and pruning its Appointment was a third of a practitioner's 231-row search
+ * (bench/results.md, "Appointment search CPU"). It decides every clause as appointmentMatchesAll
+ * and sorts as byStart does on its Appointment (test/resources/appointment-rows.test.ts compares them).
+ */
+export class BookingRow {
+  private made: Appointment | undefined;
+  /** The start and exclusive end, when the booking has both (the Appointment's start and end, app-2). */
+  readonly startMs: number | undefined;
+  readonly endMs: number | undefined;
+
+  constructor(readonly transfer: AppointmentTransfer, private readonly cfg: MappingConfig) {
+    // As appointmentFromSoap reads them; its other instants (created, updated) only for the resource.
+    const startMs = xsEpoch(transfer.appointmentStartDateTime, cfg.timezone);
+    const storedEndMs = xsEpoch(transfer.appointmentEndDateTime, cfg.timezone);
+    const endMs = endOfBooking({ storedEndMs });
+    const timed = startMs !== undefined && endMs !== undefined;
+    this.startMs = timed ? startMs : undefined;
+    this.endMs = timed ? endMs : undefined;
+  }
+
+  /** The row's Appointment (appointmentFromSoap), built once. */
+  resource(): Appointment {
+    return (this.made ??= appointmentFromSoap(this.transfer, this.cfg));
+  }
+
+  /** The Appointment's participants (participantsOf the booking; display names play no part in a match). */
+  participants(): AppointmentParticipant[] {
+    return participantsOf({ demographicNo: this.transfer.demographicNo, providerNo: nonBlank(this.transfer.providerNo) });
+  }
+
+  /** The instant the Appointment's start reads back as (NaN without one, as Date.parse('')). */
+  startAt(): number {
+    return this.startMs === undefined ? NaN : spelledInstantOf(this.startMs, this.cfg.timezone);
+  }
+
+  /**
+   * periodOf of the Appointment: the instants its start and end spell (spelledInstantOf reads
+   * them back without spelling them where that is the instant itself).
+   */
+  period(): { low: number; high: number } | undefined {
+    if (this.startMs === undefined || this.endMs === undefined) return undefined;
+    const low = this.startAt();
+    const high = spelledInstantOf(this.endMs, this.cfg.timezone);
+    return Number.isNaN(low) || Number.isNaN(high) ? undefined : { low, high };
+  }
+}
+
+/**
+ * Whether a row satisfies every clause of `clauses`, as appointmentMatchesAll decides it on the
+ * row's Appointment: dates on the row's period, references on its participants (participantsOf,
+ * those the Appointment is built with; display names play no part), any other clause on the
+ * Appointment itself.
+ */
+export function rowMatchesAll(row: BookingRow, clauses: readonly SearchClause[], timezone: string, now: number): boolean {
+  let period: [{ low: number; high: number } | undefined] | undefined;
+  let participant: AppointmentParticipant[] | undefined;
+  for (const c of clauses) {
+    switch (c.name) {
+      case 'date':
+        period ??= [row.period()];
+        if (!matchesDateClause(c as DateClause, period, now)) return false;
+        break;
+      case 'patient': case 'practitioner': case 'actor': {
+        participant ??= row.participants();
+        const type = c.name === 'patient' ? 'Patient' : c.name === 'practitioner' ? 'Practitioner' : undefined;
+        if (!matchesReference(c as ReferenceClause, participantRefs(participant, type))) return false;
+        break;
+      }
+      default:
+        if (!appointmentMatches(row.resource(), c, timezone, now)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * byStart over rows: the same comparisons, on the epochs. Two starts spell alike when both rows
+ * have none, or both the same instant (a zone spells one instant one way, and two instants two
+ * ways: a wall clock repeats only under another offset); the spelled start reads back as
+ * spelledInstantOf (NaN without one, as Date.parse('')); the id is the booking's.
+ */
+export function rowsByStart(found: readonly BookingRow[]): BookingRow[] {
+  const keyed = found.map((r) => ({
+    r, start: r.startMs, at: r.startAt(), id: Number(r.transfer.id),
+  }));
+  keyed.sort((x, y) => (x.start === y.start ? x.id - y.id : x.at - y.at));
+  return keyed.map((k) => k.r);
 }
