@@ -153,6 +153,23 @@ export function versionIdOf(resource: Resource): string {
   return hash('sha256', canonicalWithoutMeta(resource).text, 'hex').slice(0, 16);
 }
 
+/** The canonical text of a resource without meta, as canonicalWithoutMeta gives it, and its whole SHA-256. */
+export interface CanonicalContent {
+  text: string;
+  copied: boolean;
+  /** SHA-256 of `text`, 64 hex digits: the version id is its first 16. */
+  sha256: string;
+}
+
+/**
+ * The content a version and a response are made of, made once for both the outgoing check's memo
+ * key (src/resources/outgoing.ts) and the stamp (stampContent).
+ */
+export function canonicalContent(resource: Resource): CanonicalContent {
+  const { text, copied } = canonicalWithoutMeta(resource);
+  return { text, copied, sha256: hash('sha256', text, 'hex') };
+}
+
 /** The response text of each stamped resource, made with its version id (see stampVersion). */
 const STAMPED_TEXT = privateSlot<string>();
 
@@ -169,20 +186,45 @@ export function stampedJson(resource: object): string | undefined {
  * A frozen copy with meta.versionId set (meta.lastUpdated and the rest of meta as the mapper made
  * them). Its response text is the canonical text the version hashes, with the stamped meta put in
  * its canonical place (after resourceType and id): equal to it as JSON, in canonical member order.
+ * A resource stamped already (the outgoing check stamps what it passes, src/resources/outgoing.ts)
+ * is returned as it is: it is frozen and its text is its text.
  */
 export function stampVersion<R extends Resource>(resource: R): R {
-  const { text, copied } = canonicalWithoutMeta(resource);
-  const meta = Object.freeze({ ...resource.meta, versionId: hash('sha256', text, 'hex').slice(0, 16) });
-  const stamped = { ...resource, meta };
+  if (STAMPED_TEXT.of(resource) !== undefined) return resource;
+  return stampContent(resource, canonicalContent(resource));
+}
+
+/** The meta a resource is stamped with, and where its response text takes it. */
+export interface StampedMeta {
+  meta: Readonly<NonNullable<Resource['meta']>>;
+  /** meta's JSON text as the response text holds it; undefined when the resource has no response text (stampedJson). */
+  metaText: string | undefined;
+  /** Where in the canonical text meta goes: after resourceType and id (1 when neither is there). */
+  at: number;
+}
+
+/** The stamped meta of a resource whose content canonicalContent made. */
+export function stampedMeta(resource: Resource, content: CanonicalContent): StampedMeta {
+  const meta = Object.freeze({ ...resource.meta, versionId: content.sha256.slice(0, 16) });
+  const { text } = content;
   // Without a sorted copy (an index-like key, a toJSON) JSON.stringify would not write the
   // canonical text: such a resource keeps no text and is serialised as it is.
-  if (copied) {
-    // The members before meta in canonical order: resourceType and id, when present.
-    const head = JSON.stringify({ resourceType: resource.resourceType, id: resource.id });
-    const at = head.length - 1;
-    const m = JSON.stringify(meta);
-    if (at === 1) STAMPED_TEXT.put(stamped, `{"meta":${m}${text.length > 2 ? ',' : ''}${text.slice(1)}`);
-    else if (text.startsWith(head.slice(0, at)) && (text[at] === ',' || text[at] === '}')) STAMPED_TEXT.put(stamped, `${text.slice(0, at)},"meta":${m}${text.slice(at)}`);
+  if (!content.copied) return { meta, metaText: undefined, at: 0 };
+  // The members before meta in canonical order: resourceType and id, when present.
+  const head = JSON.stringify({ resourceType: resource.resourceType, id: resource.id });
+  const at = head.length - 1;
+  if (at === 1 || (text.startsWith(head.slice(0, at)) && (text[at] === ',' || text[at] === '}'))) return { meta, metaText: JSON.stringify(meta), at };
+  return { meta, metaText: undefined, at: 0 };
+}
+
+/** stampVersion with the content canonicalContent made of `resource`, which has not changed since, and its stamped meta. */
+export function stampContent<R extends Resource>(resource: R, content: CanonicalContent, sm: StampedMeta = stampedMeta(resource, content)): R {
+  const stamped = { ...resource, meta: sm.meta };
+  const { text } = content;
+  const m = sm.metaText;
+  if (m !== undefined) {
+    if (sm.at === 1) STAMPED_TEXT.put(stamped, `{"meta":${m}${text.length > 2 ? ',' : ''}${text.slice(1)}`);
+    else STAMPED_TEXT.put(stamped, `${text.slice(0, sm.at)},"meta":${m}${text.slice(sm.at)}`);
   }
   return Object.freeze(stamped);
 }
