@@ -15,6 +15,8 @@
 //     [--ab-first] (make DIR's facade first: run an A/B both ways, see below)
 //     [--bytes=FILE] (each answer's bytes to FILE.<case>) [--profile=FILE] (a CPU profile per case)
 //     [--pages=P] (P different search pages in turn)
+//     [--fresh-memo] (forget the content found clean before each request: every resource is
+//     validated as if first seen; src/validation/README.md, "Content already found clean")
 //     [--from-src] (the facade from src/ under tsx instead of dist/)
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -25,6 +27,7 @@ import type { HttpExchange, HttpReply } from '../src/oscar/http-transport.js';
 import { VARIANT_MAPS } from '../scripts/routing-doc/variant-maps.js';
 import { benchClinic } from './lib/clinic.js';
 
+type Memo = { OUTGOING_MEMO?: { clear(): void } };
 type Product = typeof import('../src/app.js') & typeof import('../src/config.js') & typeof import('../src/logging.js')
   & typeof import('../src/oscar/http-transport.js') & typeof import('../src/fhir/exchange.js');
 
@@ -65,6 +68,19 @@ async function load(dir: string): Promise<Product> {
   return p;
 }
 
+/** Forgets the content `dir`'s facade found clean (a no-op for a build without the memo). */
+async function memoClear(dir: string): Promise<() => void> {
+  const url = pathToFileURL(resolve(import.meta.dirname, '..', dir, `validation/outgoing-memo.${dir === 'src' ? 'ts' : 'js'}`)).href;
+  const memo = await (import(url) as Promise<Memo>).catch(() => ({} as Memo));
+  return () => memo.OUTGOING_MEMO?.clear();
+}
+const freshMemo = args.includes('--fresh-memo');
+// Emptying the memo writes its tables (about 270 KB), which leaves the processor's caches colder
+// for the request that follows than a build without it: with --fresh-memo every build's request
+// follows the same walk over 2 MiB, so their caches start alike.
+const sweep = new Uint8Array(2 << 20);
+const coldCaches = (): void => { for (let i = 0; i < sweep.length; i += 64) sweep[i]! += 1; };
+
 const config = (p: Product) => p.loadConfig({
   LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', FHIR_BASE_URL: 'http://127.0.0.1:1/fhir', OSCAR_TIMEZONE: timezone,
   CHANGE_POLL_SECONDS: '0', CAPABILITY_DISCOVERY: 'false', OSCAR_GZIP: 'false',
@@ -76,7 +92,7 @@ const facadesOver = (variant?: string) => Promise.all(builds.map(async (dir) => 
   const capabilities = variant ? { current: () => VARIANT_MAPS[variant]! } : undefined;
   const facade = p.createFacade(config(p), p.connectionFromCredentials(sim.url, credentials), p.createLogger('silent'), capabilities && { capabilities });
   await facade.start();
-  return { dir, facade, renderBody: p.renderBody };
+  return { dir, facade, renderBody: p.renderBody, forget: await memoClear(dir) };
 }));
 const facades = await facadesOver();
 // Made when a case needs them: the facades of an OSCAR whose SOAP a WAF refuses (variants §6 B5).
@@ -111,8 +127,8 @@ for (const [name, path, query, variant] of cases) {
   if (only && !name.includes(only)) continue;
   const file = name.replace(/\W+/g, '');
   const over = variant ? (restFacades ??= await facadesOver(variant)) : facades;
-  const runs = over.map(({ dir, facade, renderBody }) => ({
-    dir, times: [] as number[], pre: [] as number[], post: [] as number[], bytes: Buffer.alloc(0) as Buffer,
+  const runs = over.map(({ dir, facade, renderBody, forget }) => ({
+    dir, forget, times: [] as number[], pre: [] as number[], post: [] as number[], bytes: Buffer.alloc(0) as Buffer,
     turn: 0,
     async once(): Promise<Buffer> {
       facade.cache.invalidateAll();
@@ -125,7 +141,7 @@ for (const [name, path, query, variant] of cases) {
   replaying = false;
   for (const r of runs) for (let k = 0; k < pageCount; k++) await r.once(); // records the answers, loads what every request shares
   replaying = true;
-  for (const r of runs) for (let i = 0; i < 20; i++) r.bytes = await r.once(); // warm (JIT)
+  for (const r of runs) for (let i = 0; i < 20; i++) { if (freshMemo) { r.forget(); coldCaches(); } r.bytes = await r.once(); } // warm (JIT)
   const profileTo = opt('profile');
   const session = profileTo ? new Session() : undefined;
   if (session) {
@@ -135,6 +151,7 @@ for (const [name, path, query, variant] of cases) {
   }
   for (let i = 0; i < n; i++) {
     for (const r of runs) {
+      if (freshMemo) { r.forget(); coldCaches(); }
       stamps = [];
       const t0 = threadNow();
       const c0 = cpu();
