@@ -3,6 +3,7 @@
 // say why for the reader, test/fhir/outcome-oscar-errors.test.ts holds the mapping to them.
 // Messages name the operation only — never a URL query, a request body or an upstream message,
 // any of which may carry PHI (names in quickSearch, …).
+import { NO_OWN_TOKEN, OWN_SIGNATURE_REFUSED } from './own-signature.js';
 
 export type OscarErrorKind = 'timeout' | 'unavailable' | 'protocol' | 'auth' | 'signed-out' | 'fault' | 'redirect';
 
@@ -100,6 +101,9 @@ const AUTH_HINTS: Record<string, string> = {
   unknown_provider: 'the OSCAR access token is not linked to an existing provider: authorise a new token',
   missing_consumer_key: 'the OAuth header lacked the consumer key (facade bug or proxy stripping Authorization)',
   missing_access_token: 'the OAuth header lacked the access token (facade bug or proxy stripping Authorization)',
+  // contract 2.7 (own-signature.ts): a user's token refused as a bad signature, and the facade's own as well.
+  [OWN_SIGNATURE_REFUSED]: 'OSCAR refuses the facade\'s own OAuth signature as well as the signed-in users\': check OSCAR_CONSUMER_SECRET (and OSCAR_ACCESS_TOKEN_SECRET), and that no proxy in front of OSCAR changes the scheme, host or port OSCAR sees (the URL OSCAR sees must be OSCAR_URL\'s); the users\' OSCAR sign-ins are kept',
+  [NO_OWN_TOKEN]: 'OSCAR refused a signed-in user\'s token as a bad signature and the facade has no OSCAR_ACCESS_TOKEN of its own to tell a deleted token from a wrong OSCAR_CONSUMER_SECRET or a proxy changing the URL OSCAR sees: the user\'s sign-in is kept; set OSCAR_ACCESS_TOKEN / OSCAR_ACCESS_TOKEN_SECRET',
   oauth_authentication_failed: 'OSCAR failed while checking OAuth (see the OSCAR server log)',
   SecurityError: 'SOAP security token rejected even after a fresh login2 (OSCAR_SOAP_USERNAME lacks rights, or OSCAR keeps restarting)',
   login_failed: 'SOAP login2 refused OSCAR_SOAP_USERNAME / OSCAR_SOAP_PASSWORD',
@@ -125,6 +129,8 @@ export class OscarSignInEndedError extends OscarError {
  * contract 2.7: the OAuth1Exception codes that say OSCAR no longer accepts a user's access token
  * (a deleted token is `invalid_signature`, a token whose provider is gone `unknown_provider`); the
  * other codes are about the facade's consumer or its requests, the same for every user.
+ * `invalid_signature` is also a wrong consumer secret or a proxy changing the URL OSCAR sees: it
+ * counts only once OSCAR accepts the facade's own signature (own-signature.ts).
  */
 export const SIGNED_OUT_CODES: ReadonlySet<string> = new Set(['invalid_signature', 'unknown_provider']);
 

@@ -34,6 +34,12 @@ describe('acting as a user signed in through OSCAR', () => {
   let infoBroken: boolean;
   /** OSCAR refusing every call's OAuth with this code (contract 2.7), its Date header as given. */
   let refusal: { code: string; headers: Record<string, string> } | undefined;
+  /** OSCAR refusing the facade's own token 'svc' too (a wrong consumer secret, a proxy changing the URL OSCAR sees). */
+  let ownRefused: boolean;
+  /** The facade's own token put to OSCAR (contract 2.7: confirming before a user's token is dropped). */
+  let ownCalls: number;
+  /** OSCAR dropping the connection of the facade's own call only. */
+  let ownDown: boolean;
   let down: boolean;
   let calls: string[];
   /** Run before OSCAR answers a refusal (what happens meanwhile elsewhere), then cleared. */
@@ -44,6 +50,11 @@ describe('acting as a user signed in through OSCAR', () => {
     server = createServer((req, res) => {
       const token = /oauth_token="([^"]*)"/.exec(req.headers.authorization ?? '')?.[1] ?? '';
       const path = (req.url ?? '').replace(/^\/oscar\/ws\/services/, '');
+      if (token === 'svc') {
+        ownCalls += 1;
+        if (down || ownDown) return void req.socket.destroy();
+        return void (ownRefused || path !== '/oauth/info' ? res.writeHead(500).end(OAUTH_REFUSAL) : res.writeHead(200).end(JSON.stringify({ login: 'svc' })));
+      }
       calls.push(path);
       if (down) return void req.socket.destroy();
       if (refusal) return void res.writeHead(500, refusal.headers).end(oauthFault(refusal.code));
@@ -70,6 +81,9 @@ describe('acting as a user signed in through OSCAR', () => {
     shown = new Set([`${TOKEN.token}|1001`, `${TOKEN.token}|1001|prevention`, `${TOKEN.token}|1234567890`]);
     infoBroken = false;
     refusal = undefined;
+    ownRefused = false;
+    ownCalls = 0;
+    ownDown = false;
     down = false;
     calls = [];
     whileRefusing = undefined;
@@ -267,5 +281,28 @@ describe('acting as a user signed in through OSCAR', () => {
     }
     refusal = undefined;
     assert.equal(await identity.stillSignedIn(DOCTOR), true, 'once the administrator fixes it, the same sign-in works');
+  });
+  it('a bad signature while OSCAR refuses the facade\'s own too (its setup at fault) is no sign-in ended: 502, stillSignedIn throws, the token stays, one confirmation', async () => {
+    refusal = { code: 'invalid_signature', headers: {} };
+    ownRefused = true;
+    assert.deepEqual(await Promise.all([actAs(user('1001')), actAs(user('1002')), actAs(user('1003'))]), Array(3).fill('502 The EMR could not serve this request.'));
+    await assert.rejects(identity.stillSignedIn(DOCTOR), (e: unknown) => e instanceof OscarAuthError && /OSCAR_CONSUMER_SECRET/.test(e.hint));
+    assert.equal(ownCalls, 1, 'four refusals, one confirmation');
+    assert.ok(await identity.vault.get(DOCTOR), 'the user\'s token is kept');
+    // A fresh identity, the facade's own accepted: the same refusal is the user's sign-in ended.
+    identity = oscarIdentity({ oscar, vault: new InProcessVault(), keys: [{ id: 'k1', key: randomBytes(32) }], maxAgeSeconds: 3600 }).identity;
+    await identity.vault.put({ ...TOKEN, obtainedAt: Date.now() });
+    ownRefused = false;
+    assert.equal(await actAs(user('1001')), '401 the user\'s sign-in to the EMR has ended; sign in to the app again');
+    assert.equal(await identity.vault.get(DOCTOR), undefined);
+  });
+
+  it('a bad signature OSCAR cannot confirm (its connection for the facade\'s own call dropped) is 503, the token stays', async () => {
+    refusal = { code: 'invalid_signature', headers: {} };
+    ownDown = true;
+    assert.match(await actAs(user('1001')), /^503 /);
+    await assert.rejects(identity.stillSignedIn(DOCTOR), (e: unknown) => (e as Error).name === 'OscarUnreachable');
+    assert.ok(ownCalls >= 1);
+    assert.ok(await identity.vault.get(DOCTOR), 'the user\'s token is kept');
   });
 });

@@ -22,9 +22,18 @@ describe('OSCAR REST with the user\'s own token', () => {
   let base: string;
   let answer: { status: number; body: string; headers?: Record<string, string> } | 'never';
   let seen: IncomingMessage[];
+  /** OSCAR's answer to the facade's own token (contract 2.7: the confirmation before a user's token is taken as ended). */
+  let ownAnswer: { status: number; body: string } | 'never' | 'down';
+  let ownCalls: number;
 
   before(async () => {
     server = createServer((req, res) => {
+      if (/oauth_token="facade-own"/.test(req.headers.authorization ?? '')) {
+        ownCalls += 1;
+        if (ownAnswer === 'down') return void req.socket.destroy();
+        if (ownAnswer === 'never') return;
+        return void res.writeHead(ownAnswer.status, { 'content-type': 'application/json' }).end(ownAnswer.body);
+      }
       seen.push(req);
       if (answer === 'never') return;
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body);
@@ -33,9 +42,10 @@ describe('OSCAR REST with the user\'s own token', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oscar`;
   });
   after(async () => { await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }); });
-  beforeEach(() => { seen = []; answer = { status: 200, body: '{}' }; });
+  beforeEach(() => { seen = []; answer = { status: 200, body: '{}' }; ownAnswer = { status: 200, body: '{"login":"1"}' }; ownCalls = 0; });
 
-  const rest = (timeoutMs?: number) => oscarUserRest({ baseUrl: `${base}//`, consumerKey: 'facade-key', consumerSecret: 'facade-secret', ...(timeoutMs && { timeoutMs }) });
+  const OWN = { token: 'facade-own', secret: 'facade-own-secret' };
+  const rest = (timeoutMs?: number, ownToken: typeof OWN | null = OWN) => oscarUserRest({ baseUrl: `${base}//`, consumerKey: 'facade-key', consumerSecret: 'facade-secret', ...(ownToken && { ownToken }), ...(timeoutMs && { timeoutMs }) });
   const reply = (status: number, body: unknown, headers?: Record<string, string>): void => { answer = { status, body: typeof body === 'string' ? body : JSON.stringify(body), ...(headers && { headers }) }; };
   /** The error a call fails with, as class and message. */
   const failure = async (p: Promise<unknown>): Promise<string> => {
@@ -66,6 +76,25 @@ describe('OSCAR REST with the user\'s own token', () => {
     for (const [status, body, expected] of cases) {
       reply(status, body);
       assert.equal(await failure(rest().providerOf(USER)), expected, JSON.stringify(body));
+    }
+  });
+
+  it('a bad signature ends the sign-in only once OSCAR accepts the facade\'s own; refused too, or unconfirmable, the token stands (contract 2.7)', async () => {
+    const refusedOwn = { status: 500, body: OAUTH_REFUSAL };
+    const cases: [typeof ownAnswer, ReturnType<typeof rest> | undefined, string, string][] = [
+      [{ status: 200, body: '{"login":"1"}' }, undefined, 'OscarSignInEndedError', 'resolved false'],
+      [refusedOwn, undefined, 'OscarAuthError', 'OscarAuthError'],
+      ['down', undefined, 'OscarUnreachable', 'OscarUnreachable'],
+      [{ status: 200, body: '{"login":"1"}' }, rest(undefined, null), 'OscarAuthError', 'OscarAuthError'],
+    ];
+    for (const [own, client, search, accepts] of cases) {
+      ownAnswer = own;
+      ownCalls = 0;
+      const r = client ?? rest();
+      reply(500, OAUTH_REFUSAL);
+      const [a, b] = await Promise.all([failure(r.quickSearch(USER, 'doe')), failure(r.accepts(USER, '999998'))]);
+      assert.deepEqual([a.split(':')[0], b.startsWith('resolved') ? b : b.split(':')[0]], [search, accepts], JSON.stringify(own));
+      assert.equal(ownCalls, client ? 0 : 1, 'one confirmation for both refusals');
     }
   });
 

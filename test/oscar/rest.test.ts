@@ -51,9 +51,19 @@ describe('RestClient over HTTP', () => {
   let handler: FakeHandler = (_req, res) => { res.writeHead(500).end(); };
   let client: OscarClient;
   let seen: SeenRequest | undefined;
+  /**
+   * OSCAR's answer to `/oauth/info` signed with the facade's own token (contract 2.7: confirming
+   * the facade's signature before a user's token is taken as ended), and how many were asked.
+   */
+  let own: FakeHandler = (_req, res) => sendJson(res, 200, { login: '999998' });
+  let ownCalls = 0;
 
   before(async () => {
-    server = await startFake((req, res) => { seen = req; return handler(req, res); });
+    server = await startFake((req, res) => {
+      if (req.url === '/oscar/ws/services/oauth/info' && signedOk(req)) { ownCalls += 1; return own(req, res); }
+      seen = req;
+      return handler(req, res);
+    });
     client = new OscarClient({ baseUrl: server.base, timezone: 'America/Toronto', oauth: CREDS, soap: { userName: 'u', password: 'p' }, retries: 0, timeoutMs: 2000 });
   });
   after(async () => { client.close(); await server.close(); });
@@ -178,6 +188,57 @@ describe('RestClient over HTTP', () => {
     handler = (_req, res) => { res.writeHead(500).end('<XMLFault><faultstring>\n net.oauth.OAuth1Exception: invalid_signature \n</faultstring></XMLFault>'); };
     await assert.rejects(asUser(() => client.restGetDemographicBasic(1)), (e: unknown) => e instanceof OscarSignInEndedError && e.code === 'invalid_signature');
     assert.equal(told, 1);
+  });
+
+  it('a user\'s token refused as a bad signature: the facade\'s own signature is put to OSCAR first, once for concurrent refusals (contract 2.7)', async () => {
+    const fresh = (oauth = CREDS): OscarClient => new OscarClient({ baseUrl: server.base, timezone: 'America/Toronto', oauth, soap: { userName: 'u', password: 'p' }, retries: 0, timeoutMs: 2000 });
+    let told = 0;
+    const asUser = <T>(fn: () => Promise<T>): Promise<T> => asOscarUser({ token: 'user-token-1', tokenSecret: 'user-secret-1', signInEnded: () => { told += 1; } }, fn);
+    const outcomes = async (c: OscarClient, n: number): Promise<string[]> => Promise.all(Array.from({ length: n }, () => asUser(() => c.restGetDemographicBasic(1)).then(
+      () => 'read', (e: unknown) => `${(e as Error).name} ${toOperationOutcome(e).status}`)));
+    handler = (_req, res) => { res.writeHead(500).end(xmlFault('invalid_signature')); };
+    try {
+      // The facade's own refused too (a wrong consumer secret, a proxy changing the URL OSCAR sees): its setup, 502; five refusals, one confirmation.
+      own = (_req, res) => { res.writeHead(500).end(xmlFault('invalid_signature')); };
+      ownCalls = 0;
+      const misconfigured = fresh();
+      assert.deepEqual(await outcomes(misconfigured, 5), Array(5).fill('OscarAuthError 502'));
+      assert.equal(ownCalls, 1, 'one confirmation for five refusals');
+      const e = await asUser(() => misconfigured.restGetDemographicBasic(1)).catch((x: unknown) => x);
+      assert.ok(e instanceof OscarAuthError);
+      assert.match(e.hint, /OSCAR_CONSUMER_SECRET/);
+      assert.match(e.hint, /proxy/);
+      assert.equal(ownCalls, 1, 'the verdict is remembered');
+      misconfigured.close();
+      // OSCAR cannot say (the confirmation's connection dropped): 503, nothing ended.
+      own = (_req, res) => { res.socket?.destroy(); };
+      ownCalls = 0;
+      const down = fresh();
+      assert.deepEqual(await outcomes(down, 3), Array(3).fill('OscarUnavailableError 503'));
+      assert.equal(ownCalls, 1);
+      down.close();
+      // No token of its own to confirm with: the safe side, 502, nothing ended.
+      const tokenless = fresh({ ...CREDS, token: '', tokenSecret: '' });
+      assert.deepEqual(await outcomes(tokenless, 1), ['OscarAuthError 502']);
+      tokenless.close();
+      assert.equal(told, 0, 'no sign-in ended');
+      // The facade's own accepted: the user's sign-in has ended (401), each holder told.
+      own = (_req, res) => sendJson(res, 200, { login: '999998' });
+      ownCalls = 0;
+      const fine = fresh();
+      assert.deepEqual(await outcomes(fine, 3), Array(3).fill('OscarSignInEndedError 401'));
+      assert.deepEqual([ownCalls, told], [1, 3]);
+      // unknown_provider names the user's provider: no confirmation.
+      handler = (_req, res) => { res.writeHead(500).end(xmlFault('unknown_provider')); };
+      ownCalls = 0;
+      const other = fresh();
+      assert.deepEqual(await outcomes(other, 1), ['OscarSignInEndedError 401']);
+      assert.equal(ownCalls, 0);
+      fine.close();
+      other.close();
+    } finally {
+      own = (_req, res) => sendJson(res, 200, { login: '999998' });
+    }
   });
 
   it('suspects clock skew when a signature fails and the server clock is far from ours', async () => {

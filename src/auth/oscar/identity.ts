@@ -48,7 +48,7 @@ export function oscarIdentity(o: { oscar: OscarConnection; vault: TokenVault; ke
   const generatedKey = o.keys.length === 0;
   const keys = generatedKey ? [{ id: 'boot', key: randomBytes(32) }] : o.keys;
   const vault = new OscarTokenVault(o.vault, keys, o.maxAgeSeconds);
-  const userRest = oscarUserRest({ baseUrl: o.oscar.url, consumerKey: o.oscar.consumerKey, consumerSecret: o.oscar.consumerSecret, ...(o.oscar.proxy && { proxy: o.oscar.proxy }), ...(o.oscar.tls && { tls: o.oscar.tls }) });
+  const userRest = oscarUserRest({ baseUrl: o.oscar.url, consumerKey: o.oscar.consumerKey, consumerSecret: o.oscar.consumerSecret, ownToken: { token: o.oscar.accessToken, secret: o.oscar.accessTokenSecret }, ...(o.oscar.proxy && { proxy: o.oscar.proxy }), ...(o.oscar.tls && { tls: o.oscar.tls }) });
   // Until when each "yes" is trusted; the least recently asked go first once 10,000 are held.
   const visible = new LRUCache<string, number>({ max: 10_000 });
 
