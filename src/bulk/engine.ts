@@ -21,7 +21,7 @@ import { FeedOverflowError } from './feed-pager.js';
 import { groupMembers, parseGroupId } from './groups.js';
 import type { ExportJob, ExportRequest } from './job.js';
 import type { SpoolKeys } from './keys.js';
-import { applyElements, deletedLine, InvalidExportLineError, outcomeLine, resourceLine } from './lines.js';
+import { deletedLine, InvalidExportLineError, outcomeLine, resourceLine } from './lines.js';
 import { openSealed, sealRecord } from './spool.js';
 import { checkpointedLengths, JobFiles, LostJobError, recordScope, type FileLimits } from './spool-files.js';
 import { typeFilterPredicate } from './type-filter.js';
@@ -257,9 +257,9 @@ export class ExportEngine {
         for (const r of batch.resources) {
           await pause();
           if (!kept(r)) continue;
-          const line = resourceLine(applyElements(r, job.request.elements), this.opts.validation, (t, expressions) => {
+          const line = resourceLine(r, this.opts.validation, (t, expressions) => {
             this.opts.logger.error({ job: job.id, resourceType: t, problems: expressions }, 'exported resource failed validation');
-          });
+          }, job.request.elements);
           if (line === undefined) { out.add('error', 'OperationOutcome', outcomeLine(`A ${type} record was withheld: it could not be made valid`)); continue; }
           out.add('output', type, line);
           job.written++;

@@ -1,12 +1,15 @@
-// What one resource becomes on its way into an output file: `_elements` applied (root elements
-// only, the type's mandatory ones kept, tagged SUBSETTED: BD-P-06), then the outgoing validation
-// policy of every answer (src/resources/outgoing.ts): strict fails the job, sanitize drops what is
-// invalid and withholds a resource whose core is broken. Also the OperationOutcome and deletion
-// lines of the `error` and `deleted` files.
+// What one resource becomes on its way into an output file: the text the API answers for the same
+// content (stamped with its version id, mapping §1.3), or with `_elements` the subset of it (root
+// elements only, the type's mandatory ones kept, tagged SUBSETTED: BD-P-06), under the outgoing
+// validation policy of every answer (src/resources/outgoing.ts): strict fails the job, sanitize
+// drops what is invalid and withholds a resource whose core is broken. Also the OperationOutcome and
+// deletion lines of the `error` and `deleted` files.
 import type { Bundle, OperationOutcome, Resource } from 'fhir/r4.js';
-import { tagSubsetted } from '../fhir/index.js';
+import { canonicalContent, stampContent, stampedMeta, stampVersion, tagSubsetted, type CanonicalContent, type StampedMeta } from '../fhir/index.js';
+import { stampedJson } from '../fhir/version.js';
 import type { ValidationMode } from '../config.js';
-import { sanitizeOutgoing } from '../validation/index.js';
+import { sanitizeOutgoing, type SanitizeResult } from '../validation/index.js';
+import { OUTGOING_MEMO, type CleanMemo } from '../validation/outgoing-memo.js';
 
 /** Elements a subset keeps whatever was asked: the required ones of each type (R4 cardinality 1..). */
 const MANDATORY: Record<string, string[]> = {
@@ -38,17 +41,60 @@ export class InvalidExportLineError extends Error {
   }
 }
 
-/** The line of a resource, or undefined when sanitizing withheld it. Strict: throws on any problem. */
-export function resourceLine(r: Resource, mode: ValidationMode, onInvalid?: (type: string, expressions: string[]) => void): string | undefined {
-  const checked = sanitizeOutgoing(r);
+/** How a line is checked: the memo of clean content and the check (tests count its calls). */
+export interface LineCheck {
+  /** The memo of clean content (the process's, OUTGOING_MEMO, unless given). */
+  memo?: CleanMemo;
+  /** The check itself (sanitizeOutgoing unless given). */
+  sanitize?: <T>(resource: T) => SanitizeResult<T>;
+}
+
+/** The text of a stamped resource: the response text stampContent made, or JSON when it made none. */
+function textOf(stamped: Resource): string {
+  return stampedJson(stamped) ?? JSON.stringify(stamped);
+}
+
+/**
+ * The line of a resource, or undefined when sanitizing withheld it. Strict: throws on any problem.
+ *
+ * A line is the resource the API answers (mapping §1.3): stamped with its version id, in canonical
+ * member order, the text GET Type/id sends; with `_elements`, the subset of that stamped resource
+ * (its version is the whole resource's, as a read with `_elements` answers). Content found clean
+ * before (src/validation/README.md, "Content already found clean") is not checked again; what an
+ * export finds clean only fills free room in the memo (same README, "Bulk Data export"). What is
+ * invalid is checked, counted and sanitized (or refused) every time, as the API does.
+ */
+export function resourceLine(
+  r: Resource, mode: ValidationMode, onInvalid?: (type: string, expressions: string[]) => void,
+  elements?: Record<string, string[]>, check: LineCheck = {},
+): string | undefined {
+  let content: CanonicalContent | undefined;
+  let sm: StampedMeta | undefined;
+  try {
+    content = canonicalContent(r);
+    sm = stampedMeta(r, content);
+  } catch {
+    // What JSON cannot write (a BigInt, a cycle) is invalid FHIR: the check below sanitizes or refuses it.
+  }
+  const whole = content ? stampContent(r, content, sm) : r;
+  const shaped = elements && applyElements(whole, elements);
+  const subset = shaped !== undefined && shaped !== whole ? shaped : undefined;
+  const memo = check.memo ?? OUTGOING_MEMO;
+  const metaText = sm?.metaText;
+  // The memo holds whole resources' response texts: a subset is always checked.
+  const remembered = subset === undefined && content !== undefined && metaText !== undefined;
+  if (remembered && memo.has(content!.sha256, metaText!)) return textOf(whole);
+  const checked = (check.sanitize ?? sanitizeOutgoing)(subset ?? r);
   if (checked.issues.length > 0) {
     const expressions = checked.issues.map((i) => `${i.expression} (${i.rule ?? i.code})`);
     if (mode === 'strict') throw new InvalidExportLineError(r.resourceType, expressions);
     onInvalid?.(r.resourceType, expressions);
     if (!checked.resource) return undefined;
-    return JSON.stringify(checked.resource);
+    // A sanitized copy is other content: the API stamps it from its own (a subset keeps its stamp).
+    return subset ? JSON.stringify(checked.resource) : textOf(stampVersion(checked.resource));
   }
-  return JSON.stringify(r);
+  if (remembered) memo.addIfRoom(content!.sha256, metaText!);
+  return subset ? JSON.stringify(subset) : textOf(whole);
 }
 
 export function outcomeLine(diagnostics: string, severity: 'error' | 'warning' | 'information' = 'error'): string {

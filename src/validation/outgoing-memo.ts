@@ -129,6 +129,17 @@ export class CleanMemo {
     this.#bytes += size;
   }
 
+  /**
+   * add, but only into an empty entry of its set: nothing held is passed over or goes. What a Bulk
+   * Data export found clean (README.md, "Bulk Data export"): a whole clinic streamed through add
+   * would push out what interactive reads found, so an export only fills room that is free.
+   */
+  addIfRoom(digest: string, meta: string): void {
+    const i = (hex32(digest, 0) & this.#mask) * 2;
+    if (this.#digests[i] !== undefined && this.#digests[i + 1] !== undefined) return;
+    this.add(digest, meta);
+  }
+
   #forget(at: number): void {
     const meta = this.#metas[at];
     if (meta === undefined) return;

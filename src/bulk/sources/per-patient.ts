@@ -4,6 +4,7 @@
 import type { Resource } from 'fhir/r4.js';
 import { allergyFromSoap } from '../../resources/allergyintolerance/mapper.js';
 import { appointmentFromSoap } from '../../resources/appointment/mapper.js';
+import { withPractitionerDisplays } from '../../resources/appointment/index.js';
 import { FIDELITY_CODES, tagFidelity } from '../../resources/fidelity.js';
 import { changedAfter, type Source, type SourceContext } from './source.js';
 
@@ -46,7 +47,8 @@ export const appointmentsOfPatients = perPatient('Appointment', async (ctx, demo
   const resources = [];
   for (const t of rows) {
     await ctx.pause();
-    resources.push(appointmentFromSoap(t, ctx.mapping));
+    // With the displays the API gives it: the same content, the same version (mapping §1.3).
+    resources.push(await withPractitionerDisplays(appointmentFromSoap(t, ctx.mapping), ctx.providers));
   }
   return { resources, full: rows.length >= PER_PATIENT_ROWS };
 });

@@ -35,6 +35,22 @@ const intervalOf = (t: AppointmentTransfer): PlainBooking => ({
 /** Statuses whose booking holds no time (booking/day-slots.ts occupants). */
 const FREEING_STATUSES = new Set(['cancelled', 'noshow', 'entered-in-error']);
 
+/**
+ * Practitioner display names from the provider list (none when this OSCAR does not serve it): on
+ * every Appointment the API answers and every exported one (src/bulk/sources/per-patient.ts), so
+ * both carry the same content and version (mapping §1.3).
+ */
+export async function withPractitionerDisplays(a: Appointment, providers: ResourceDeps['providers']): Promise<Appointment> {
+  for (const p of a.participant ?? []) {
+    const providerNo = referencedId(p.actor, 'Practitioner');
+    const display = providerNo ? await providers.displayOf(providerNo) : undefined;
+    // A new Reference in canonical member order (display before reference), as withoutEmpty
+    // built the rest: its version id is then written without a sorted copy (fhir/version.ts).
+    if (p.actor && display) p.actor = withoutEmpty({ ...p.actor, display });
+  }
+  return a;
+}
+
 export function appointmentDefinition(deps: ResourceDeps) {
   const { oscar, mapping, providers } = deps;
 
@@ -42,17 +58,7 @@ export function appointmentDefinition(deps: ResourceDeps) {
     return withDisplays(appointmentFromSoap(t, mapping));
   }
 
-  /** Practitioner display names from the provider list (none when this OSCAR does not serve it). */
-  async function withDisplays(a: Appointment): Promise<Appointment> {
-    for (const p of a.participant ?? []) {
-      const providerNo = referencedId(p.actor, 'Practitioner');
-      const display = providerNo ? await providers.displayOf(providerNo) : undefined;
-      // A new Reference in canonical member order (display before reference), as withoutEmpty
-      // built the rest: its version id is then written without a sorted copy (fhir/version.ts).
-      if (p.actor && display) p.actor = withoutEmpty({ ...p.actor, display });
-    }
-    return a;
-  }
+  const withDisplays = (a: Appointment): Promise<Appointment> => withPractitionerDisplays(a, providers);
 
   /**
    * The stored record, or undefined when OSCAR has none (or it is hidden from the caller's

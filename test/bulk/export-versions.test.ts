@@ -1,0 +1,64 @@
+// An exported resource is the resource the API answers (mapping §1.3): the same meta.versionId,
+// meta and member order, so a client that exports weekly and reads single records sees one
+// version per content. The oracle is the API's own answer, never src/bulk: GET Type/id, and for
+// Patient the search entry (the export reads patients in lists, as Patient searches do, and both
+// tag them SUBSETTED; a read is the whole record, other content, another version).
+// AllergyIntolerance is left out: the export reads allergies over SOAP, which cannot tell archived
+// from active (tagged clinical-status-unverified, mapping "Degraded"), while the API reads them
+// over REST when OSCAR serves it: other content, so another version.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { manifestOf, kickOff } from './export-helpers.js';
+
+async function rawLines(url: string): Promise<string[]> {
+  const res = await fetch(url);
+  assert.equal(res.status, 200);
+  return (await res.text()).split('\n').filter(Boolean);
+}
+
+interface Line { resourceType: string; id: string; meta?: { versionId?: string; tag?: { code?: string }[] } }
+
+const TYPES = 'Patient,Immunization,AllergyIntolerance,Appointment,DocumentReference';
+
+describe('Export lines and the API answer the same resource text', () => {
+  let stack: Stack;
+  before(async () => { stack = await startStack({ sim: { patients: 12, seed: 11 }, env: { BULK_MIN_POLL_MS: '0' } }); });
+  after(async () => { await stack.close(); });
+
+  it('each exported Immunization, Appointment and DocumentReference line is, as text and as JSON, the body of GET Type/id, with its ETag', async () => {
+    const m = await manifestOf(await kickOff(stack, `/Patient/$export?_type=${TYPES}`));
+    assert.deepEqual(m.error, []);
+    const seen = new Set<string>();
+    for (const o of m.output.filter((f) => f.type !== 'Patient' && f.type !== 'AllergyIntolerance')) {
+      for (const line of await rawLines(o.url)) {
+        const r = JSON.parse(line) as Line;
+        const res = await fetch(`${stack.base}/${r.resourceType}/${r.id}`, { headers: { accept: 'application/fhir+json' } });
+        assert.equal(res.status, 200);
+        const body = await res.text();
+        assert.match(r.meta?.versionId ?? '', /^[0-9a-f]{16}$/, 'an exported resource carries its version id');
+        assert.equal(res.headers.get('etag'), `W/"${r.meta!.versionId}"`);
+        assert.deepEqual(JSON.parse(line), JSON.parse(body));
+        assert.equal(line, body, `${r.resourceType}/${r.id}: same members in the same order`);
+        seen.add(r.resourceType);
+      }
+    }
+    assert.deepEqual([...seen].sort(), ['Appointment', 'DocumentReference', 'Immunization']);
+  });
+
+  it('each exported Patient is, member for member, the entry of GET Patient?_id=id, SUBSETTED with its version id', async () => {
+    const m = await manifestOf(await kickOff(stack, '/Patient/$export?_type=Patient'));
+    const lines = (await Promise.all(m.output.map((o) => rawLines(o.url)))).flat();
+    assert.ok(lines.length >= 5, `${lines.length} Patient lines`);
+    for (const line of lines) {
+      assert.match(line, /^\{"resourceType":"Patient","id":"\d+","meta":\{"lastUpdated":"[^"]+","profile":\["[^"]+"\],"tag":\[\{[^\]]*"code":"SUBSETTED"[^\]]*\],"versionId":"[0-9a-f]{16}"\},"/);
+      const r = JSON.parse(line) as Line;
+      const res = await fetch(`${stack.base}/Patient?_id=${r.id}`, { headers: { accept: 'application/fhir+json' } });
+      assert.equal(res.status, 200);
+      const bundle = await res.json() as { entry: { resource: unknown }[] };
+      assert.equal(bundle.entry.length, 1);
+      // JSON.parse keeps members in their order: the same text, member for member.
+      assert.equal(line, JSON.stringify(bundle.entry[0]!.resource));
+    }
+  });
+});
