@@ -118,6 +118,18 @@ describe('export lines', () => {
     assert.equal(memo.size, 0);
   });
 
+  it('a resource JSON cannot write (a BigInt) is sanitized as before, or fails the line in strict mode', () => {
+    const memo = new CleanMemo();
+    const c = counted();
+    const bad = changed((p) => { p.multipleBirthInteger = 2n; });
+    const sent = JSON.parse(resourceLine(bad, 'sanitize', () => { c.invalid++; }, undefined, { memo })!);
+    assert.equal(sent.multipleBirthInteger, undefined);
+    assert.equal(sent.gender, 'female');
+    assert.equal(c.invalid, 1);
+    assert.throws(() => resourceLine(bad, 'strict', undefined, undefined, { memo }), InvalidExportLineError);
+    assert.equal(memo.size, 0);
+  });
+
   it('_elements: the subset carries the whole resource\'s version and the SUBSETTED tag, and is always checked', () => {
     const memo = new CleanMemo();
     const c = counted();
