@@ -78,13 +78,27 @@ function wallClockOf(epochMs: number, tz: string): Readonly<WallClock> {
   return wallClocks.get(tz, epochMs) ?? wallClocks.set(tz, epochMs, intlWallClock(epochMs, tz));
 }
 
+/** 400 Gregorian years: 146,097 days exactly, the calendar's whole cycle. */
+const GREGORIAN_CYCLE_MS = 146_097 * DAY_MS;
+
+/**
+ * Date.UTC for every year as written: Date.UTC reads a year 0–99 as 1900–1999 (ECMA-262
+ * MakeFullYear), so `0050-06-01` would be 1950 and a wall clock of year 1 an offset of 1900 years.
+ * Those years are taken 400 years on, whose calendar is the same, and brought back.
+ */
+export function utcEpoch(year: number, monthIndex: number, day = 1, hour = 0, minute = 0, second = 0, millis = 0): number {
+  return year >= 0 && year <= 99
+    ? Date.UTC(year + 400, monthIndex, day, hour, minute, second, millis) - GREGORIAN_CYCLE_MS
+    : Date.UTC(year, monthIndex, day, hour, minute, second, millis);
+}
+
 /** No zone is 15 hours or more from UTC: an instant and its wall clock are never further apart. */
 const MAX_OFFSET_MS = 15 * 3_600_000;
 
 /** Offset of `tz` from UTC at the instant, in minutes (e.g. -240 for EDT). */
 export function offsetMinutesAt(epochMs: number, tz: string): number {
   const w = wallClockOf(epochMs, tz);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  const asUtc = utcEpoch(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   const wholeSecond = Math.floor(epochMs / 1000) * 1000;
   return Math.round((asUtc - wholeSecond) / 60000);
 }
@@ -116,7 +130,7 @@ export function epochOfLocal(local: string, tz: string): number {
   if (!m) throw new RangeError(`not a local date-time: ${local}`);
   const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0'] = m;
   const wanted: WallClock = { year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s) };
-  const asUtc = Date.UTC(wanted.year, wanted.month - 1, wanted.day, wanted.hour, wanted.minute, wanted.second, Number(ms.padEnd(3, '0')));
+  const asUtc = utcEpoch(wanted.year, wanted.month - 1, wanted.day, wanted.hour, wanted.minute, wanted.second, Number(ms.padEnd(3, '0')));
   // One offset for every instant that could have this wall clock: exactly one has it (no gap, no
   // overlap to choose in). Whole minutes only: a local-mean-time offset takes the path below, as before.
   const steady = steadyOffsetMs(asUtc - MAX_OFFSET_MS, asUtc + MAX_OFFSET_MS, tz);
@@ -321,8 +335,7 @@ export function isValidCalendarDate(year: number, month: number, day: number): b
   if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return false;
   if (month < 1 || month > 12 || day < 1) return false;
   if (day <= 28) return true;
-  // Date.UTC reads years 0–99 as 1900–1999: kept for them, as before; a table for the rest (no Date per call).
-  if (year >= 0 && year <= 99) return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // The proleptic Gregorian calendar for every year (year 0 leap), from a table: no Date per call.
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= (month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1]!);
 }

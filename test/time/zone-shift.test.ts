@@ -82,9 +82,11 @@ describe('wall clocks by the offset of the day, and instants of wall clocks', ()
       const local = `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}${pick(FRACTIONS)}`;
       const zone = pick(OFFSETS);
       const value = `${local}${zone}`;
-      // A real date and time of day (Date.UTC carried over otherwise; years 0–99 checked as 1900–1999, as before).
+      // A real date and time of day (carried over otherwise), in the proleptic Gregorian calendar for
+      // every year: setUTCFullYear takes the year as written (Date.UTC would read 0–99 as 1900–1999).
       const y = Number(year);
-      const probe = new Date(Date.UTC(y, month - 1, day));
+      const probe = new Date(0);
+      probe.setUTCFullYear(y, month - 1, day);
       const real = month >= 1 && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
       const wanted = real ? Date.parse(value) : NaN;
       if (zone === '' || !real || Number.isNaN(wanted)) {

@@ -2,7 +2,7 @@
 // Every date, whatever its precision, is an instant range [low, high): '1980' covers the whole
 // year, '2024-03-10T02:30' the whole minute. Date-only values and date-times without an offset are
 // read in the configured server timezone (the spec says to assume server local time).
-import { epochOfLocal, isValidCalendarDate } from '../../time/zone.js';
+import { epochOfLocal, isValidCalendarDate, utcEpoch } from '../../time/zone.js';
 import type { DateClause, DatePrecision, DateRange, Prefix } from './types.js';
 
 const DATE_RE =
@@ -11,13 +11,13 @@ const DATE_RE =
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
 function localEpoch(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, tz: string): number {
-  if (tz === 'UTC') return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  if (tz === 'UTC') return utcEpoch(y, mo - 1, d, h, mi, s, ms);
   return epochOfLocal(`${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}.${pad(ms, 3)}`, tz);
 }
 
-/** Calendar y/m/d shifted by whole years, months or days (Date.UTC normalises overflow). */
+/** Calendar y/m/d shifted by whole years, months or days (Date.UTC normalises overflow; utcEpoch: years 0–99 too). */
 function shifted(y: number, mo: number, d: number, by: 'year' | 'month' | 'day'): [number, number, number] {
-  const t = new Date(Date.UTC(y + (by === 'year' ? 1 : 0), mo - 1 + (by === 'month' ? 1 : 0), d + (by === 'day' ? 1 : 0)));
+  const t = new Date(utcEpoch(y + (by === 'year' ? 1 : 0), mo - 1 + (by === 'month' ? 1 : 0), d + (by === 'day' ? 1 : 0)));
   return [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate()];
 }
 
@@ -64,7 +64,7 @@ export function parseDateRange(value: string, timezone = 'UTC'): ParsedDate | un
       if (oh > 14 || om > 59 || (oh === 14 && om > 0)) return undefined;
       offset = (zone.startsWith('-') ? -1 : 1) * (oh * 60 + om);
     }
-    low = Date.UTC(y, mo - 1, d, h, mi, s, ms) - offset * 60_000;
+    low = utcEpoch(y, mo - 1, d, h, mi, s, ms) - offset * 60_000;
   }
   return { precision, range: { low, high: low + width } };
 }
