@@ -7,35 +7,26 @@
 // clinician's own tokens revoked — 401 and the token dropped, as before.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { randomBytes } from 'node:crypto';
-import { settledOscarCalls, startSecureStack, type SecureStack } from './fixture.js';
-import { Browser, DOCTOR, pkce, signInAtOscar } from './launch-flow.js';
-
-const APP = 'growth-chart';
-const REDIRECT = 'http://127.0.0.1:9/app/callback';
-const SCOPE = 'launch/patient openid patient/Patient.rs';
+import { settledOscarCalls, type SecureStack } from './fixture.js';
+import { Browser } from './launch-flow.js';
+import { keptToken, startPickerStack, toPicker as pickerOf, type PickerStack } from './picker-stack.js';
 
 for (const which of ['setup', 'sign-in'] as const) describe(`a refused signature: the facade's ${which}`, () => {
+  let stack: PickerStack;
   let s: SecureStack;
   let surname = '';
   let doctorNo = '';
-  const kept = async (): Promise<unknown> => s.facade.state.vault.get(`oscar-token:${doctorNo}`);
+  const kept = (): Promise<unknown> => keptToken(stack);
   /** The simulated OSCAR's calls to /oauth/info so far (the confirmation is one). */
   const infoCalls = async (): Promise<number> => Object.entries(JSON.parse(await settledOscarCalls(s.sim)) as Record<string, number>)
     .filter(([op]) => /oauth\/info|oauthinfo/i.test(op)).reduce((n, [, c]) => n + c, 0);
   before(async () => {
-    s = await startSecureStack({ sim: { patients: 3 }, apps: [{ client_id: APP, name: 'Growth chart', redirect_uris: [REDIRECT], scope: 'launch/patient openid patient/*.rs' }] });
-    surname = s.sim.store.data.demographics.find((d) => d.patientStatus === 'AC')!.lastName;
-    doctorNo = s.sim.options.credentials.providerNo;
+    stack = await startPickerStack();
+    ({ s, surname, doctorNo } = stack);
   });
   after(async () => { await s.close(); });
 
-  const toPicker = async (browser: Browser): Promise<string> => {
-    const q = new URLSearchParams({ response_type: 'code', client_id: APP, redirect_uri: REDIRECT, scope: SCOPE, state: randomBytes(8).toString('hex'), aud: s.base, code_challenge: pkce().challenge, code_challenge_method: 'S256' });
-    const picker = await signInAtOscar(browser, await browser.follow(`${s.base}/auth/authorize?${q}`), DOCTOR, { atApp: (u) => u.startsWith(REDIRECT) });
-    assert.equal(picker.status, 200, picker.body.slice(0, 300));
-    return picker.url.split('?')[0]!;
-  };
+  const toPicker = (browser: Browser): Promise<string> => pickerOf(stack, browser);
   const alert = (body: string): string | undefined => /<p role="alert">([^<]*)<\/p>/.exec(body)?.[1];
 
   if (which === 'setup') it('OSCAR refusing the facade\'s own signature too: 502 for an administrator, the token kept, one confirmation for all', async () => {

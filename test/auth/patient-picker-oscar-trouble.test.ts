@@ -17,10 +17,8 @@ import type { FaultMode } from '../../src/sim/faults.js';
 import { randomBytes } from 'node:crypto';
 import { settledOscarCalls, startSecureStack, type SecureStack } from './fixture.js';
 import { Browser, DOCTOR, formOf, launch, pkce, redeem, signInAtOscar } from './launch-flow.js';
+import { keptToken, PICKER_APP as APP, PICKER_REDIRECT as REDIRECT, PICKER_SCOPE as SCOPE, startPickerStack, toPicker as pickerOf, type PickerStack } from './picker-stack.js';
 
-const APP = 'growth-chart';
-const REDIRECT = 'http://127.0.0.1:9/app/callback';
-const SCOPE = 'launch/patient openid patient/Patient.rs';
 const QUICK_SEARCH = '/ws/services/demographics/quickSearch';
 const ENDED = 'Your OSCAR sign-in has ended; sign in to OSCAR again.';
 
@@ -137,23 +135,18 @@ describe('the patient picker when OSCAR fails the search', () => {
 });
 
 describe('a sign-in ended while the clinician signs in again elsewhere', () => {
+  let stack: PickerStack;
   let s: SecureStack;
   let surname = '';
   let doctorNo = '';
-  const kept = async (): Promise<unknown> => s.facade.state.vault.get(`oscar-token:${doctorNo}`);
+  const kept = (): Promise<unknown> => keptToken(stack);
   before(async () => {
-    s = await startSecureStack({ sim: { patients: 3 }, apps: [{ client_id: APP, name: 'Growth chart', redirect_uris: [REDIRECT], scope: 'launch/patient openid patient/*.rs' }] });
-    surname = s.sim.store.data.demographics.find((d) => d.patientStatus === 'AC')!.lastName;
-    doctorNo = s.sim.options.credentials.providerNo;
+    stack = await startPickerStack();
+    ({ s, surname, doctorNo } = stack);
   });
   after(async () => { await s.close(); });
 
-  const toPicker = async (browser: Browser): Promise<string> => {
-    const q = new URLSearchParams({ response_type: 'code', client_id: APP, redirect_uri: REDIRECT, scope: SCOPE, state: 's', aud: s.base, code_challenge: pkce().challenge, code_challenge_method: 'S256' });
-    const picker = await signInAtOscar(browser, await browser.follow(`${s.base}/auth/authorize?${q}`), DOCTOR, { atApp: (u) => u.startsWith(REDIRECT) });
-    assert.equal(picker.status, 200, picker.body.slice(0, 300));
-    return picker.url.split('?')[0]!;
-  };
+  const toPicker = (browser: Browser): Promise<string> => pickerOf(stack, browser);
 
   it('the refused token leaves the vault, the token of the sign-in made while OSCAR answered stays', async () => {
     s.sim.revokeAccessTokens(doctorNo);
