@@ -119,10 +119,7 @@ function resolveWallClock(local: string, tz: string): number {
   const m = WALL_RE.exec(local);
   if (!m) throw new RangeError(`not a local date-time: ${local}`);
   const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0'] = m;
-  const wall = new Date(0);
-  wall.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
-  wall.setUTCHours(Number(h), Number(mi), Number(s), Number(ms.padEnd(3, '0')));
-  return epochOfWallMs(wall.getTime(), tz);
+  return epochOfWallMs(utcMs(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms.padEnd(3, '0'))), tz);
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -153,6 +150,17 @@ export function formatJaxbDateTime(epochMs: number, tz: string, gmt = false): st
   const a = Math.round(Math.abs(off) / MINUTE_MS);
   const zone = gmt ? 'Z' : `${off < 0 ? '-' : '+'}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
   return `${pad(w.getUTCFullYear(), 4)}-${pad(w.getUTCMonth() + 1)}-${pad(w.getUTCDate())}T${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}:${pad(w.getUTCSeconds())}${ms ? `.${pad(ms, 3)}` : ''}${zone}`;
+}
+
+/**
+ * Epoch ms of a UTC calendar time with the year as written, like Date.UTC but without its
+ * reading of years 0-99 as 1900-1999: OSCAR's Java (GregorianCalendar, Jackson, JAXB) keeps the
+ * year 50 as 50. Month is 0-based and, like the other fields, lenient (13 rolls into next year).
+ */
+export function utcMs(year: number, month: number, day = 1, h = 0, mi = 0, s = 0, ms = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, day);
+  return d.setUTCHours(h, mi, s, ms);
 }
 
 /** True when y-m-d is a day of the proleptic Gregorian calendar (2023-02-29 is not). */

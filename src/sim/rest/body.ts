@@ -2,6 +2,8 @@
 // FAIL_ON_UNKNOWN_PROPERTIES, scalar coercions, dates as epoch ms or ISO-8601 strings parsed in UTC.
 // Anything Jackson cannot bind makes CXF answer 400.
 
+import { utcMs } from '../wall-clock.js';
+
 export type FieldType =
   | 'String' | 'Integer' | 'int' | 'Long' | 'Boolean' | 'boolean' | 'Date' | 'char' | 'bytes' | 'any'
   | { readonly object: Schema }
@@ -14,6 +16,8 @@ export class BodyUnreadable extends Error {}
 
 export type JsonEntity = Record<string, unknown>;
 
+const RFC_RE = /^([A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} )(\d{4})( .*)$/;
+const YEARS_2000_MS = 5 * 146_097 * 86_400_000;
 const ISO_RE = /^([+-]?\d{4,})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**
@@ -26,7 +30,7 @@ export function parseJacksonDate(s: string): number {
   const m = ISO_RE.exec(t);
   if (m) {
     const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '0', zone] = m;
-    let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), Number(frac.slice(0, 3).padEnd(3, '0')));
+    let ms = utcMs(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), Number(frac.slice(0, 3).padEnd(3, '0')));
     if (zone && zone !== 'Z') {
       const sign = zone.startsWith('-') ? -1 : 1;
       const digits = zone.slice(1).replace(':', '');
@@ -36,8 +40,13 @@ export function parseJacksonDate(s: string): number {
     if (Number.isNaN(ms)) throw new BodyUnreadable(`Cannot parse date "${s}"`);
     return ms;
   }
-  const rfc = Date.parse(t); // RFC 1123 form
-  if (/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} /.test(t) && !Number.isNaN(rfc)) return rfc;
+  // RFC 1123 form. Date.parse reads its year 0-49 as 2000-2049 and 50-99 as 1950-1999, so it parses
+  // the year 2000 years on (five 400-year Gregorian cycles: same weekdays) and comes back.
+  const rfc = RFC_RE.exec(t);
+  if (rfc) {
+    const shifted = Date.parse(`${rfc[1]}${Number(rfc[2]) + 2000}${rfc[3]}`);
+    if (!Number.isNaN(shifted)) return shifted - YEARS_2000_MS;
+  }
   throw new BodyUnreadable(`Cannot parse date "${s}"`);
 }
 

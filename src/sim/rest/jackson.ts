@@ -2,7 +2,7 @@
 // Timestamp → epoch ms, date-only columns = local midnight of the server zone; java.sql.Time
 // loaded from the DB → "HH:mm:ss" (callers pass the stored string through untouched).
 
-import { epochOfWallClock, wallClockOf, wallDateOf } from '../wall-clock.js';
+import { epochOfWallClock, utcMs, wallClockOf, wallDateOf } from '../wall-clock.js';
 import type { LocalDate, LocalDateTime } from '../clinic/model.js';
 import { ContainerError } from './errors.js';
 
@@ -30,8 +30,7 @@ export interface BirthDate { year: number; month: number; day: number }
  */
 export function birthDateOf(year: string | null, month: string | null, day: string | null): BirthDate | null {
   if (year === null || month === null || day === null) return null;
-  const norm = new Date(Date.UTC(2000, 0, 1));
-  norm.setUTCFullYear(javaParseInt(year), javaParseInt(month) - 1, javaParseInt(day));
+  const norm = new Date(utcMs(javaParseInt(year), javaParseInt(month) - 1, javaParseInt(day)));
   return { year: norm.getUTCFullYear(), month: norm.getUTCMonth() + 1, day: norm.getUTCDate() };
 }
 
@@ -47,7 +46,7 @@ export function buggyBirthDayMs(b: BirthDate, tz: string): number {
   return epochOfWallClock(`${isoDate(b)}T${timeOfDay}`, tz);
 }
 
-function daysInMonth(y: number, m: number): number { return new Date(Date.UTC(y, m, 0)).getUTCDate(); }
+function daysInMonth(y: number, m: number): number { return new Date(utcMs(y, m, 0)).getUTCDate(); }
 
 function plusMonths(b: BirthDate, months: number): BirthDate {
   const total = b.year * 12 + (b.month - 1) + months;
@@ -56,7 +55,7 @@ function plusMonths(b: BirthDate, months: number): BirthDate {
   return { year, month, day: Math.min(b.day, daysInMonth(year, month)) };
 }
 
-const ordinal = (b: BirthDate): number => Date.UTC(b.year, b.month - 1, b.day) / 86_400_000;
+const ordinal = (b: BirthDate): number => utcMs(b.year, b.month - 1, b.day) / 86_400_000;
 
 /** AgeTo1 {days, months, years}: Joda Period(birth, today, yearMonthDay) in the server zone. */
 export function ageOf(b: BirthDate, nowMs: number, tz: string): { days: number; months: number; years: number } {

@@ -1,6 +1,6 @@
 // OAuthStatusService (contract 2.6): GET /ws/services/oauth/info, a json-lib string.
 
-import { epochOfWallClock, wallClockOf, zoneOffsetMinutes } from '../wall-clock.js';
+import { epochOfWallClock, utcMs, wallClockOf, zoneOffsetMinutes } from '../wall-clock.js';
 import type { ProviderRow } from '../clinic/model.js';
 import { JSON_TYPE } from './media.js';
 import type { RestRoute } from './route.js';
@@ -13,7 +13,7 @@ function jsonLibDate(local: string | null, tz: string): Record<string, number> |
   const [y = 0, mo = 1, d = 1] = date.split('-').map(Number);
   const [h = 0, mi = 0, s = 0] = time.split(':').map(Number);
   return {
-    date: d, day: new Date(Date.UTC(y, mo - 1, d)).getUTCDay(), hours: h, minutes: mi, month: mo - 1, seconds: s,
+    date: d, day: new Date(utcMs(y, mo - 1, d)).getUTCDay(), hours: h, minutes: mi, month: mo - 1, seconds: s,
     time: ms, timezoneOffset: -zoneOffsetMinutes(ms, tz), year: y - 1900,
   };
 }

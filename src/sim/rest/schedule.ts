@@ -1,6 +1,6 @@
 // ScheduleService (contract 3.2, 3.7, 7.8, 7.26): /schedule under /ws/services.
 
-import { epochOfWallClock, wallClockOf, wallDateOf } from '../wall-clock.js';
+import { epochOfWallClock, utcMs, wallClockOf, wallDateOf } from '../wall-clock.js';
 import type { AppointmentRow } from '../clinic/model.js';
 import type { ClinicStore } from '../clinic/store.js';
 import type { JsonEntity, Schema } from './body.js';
@@ -93,8 +93,8 @@ function bookingStart(to: JsonEntity, tz: string): number {
   else if (t12) { hour = (Number(t12[1]) % 12) + ((t12[3] ?? '').toUpperCase() === 'PM' ? 12 : 0); minute = Number(t12[2]); }
   else throw new ContainerError('ca.openosp.openo.webserv.rest.conversion.ConversionException: java.text.ParseException: Unparseable date');
   if (!date) throw new ContainerError('ca.openosp.openo.webserv.rest.conversion.ConversionException: java.text.ParseException: Unparseable date');
-  const n = new Date(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]), hour, minute));
-  const local = `${n.getUTCFullYear()}-${pad(n.getUTCMonth() + 1)}-${pad(n.getUTCDate())}T${pad(n.getUTCHours())}:${pad(n.getUTCMinutes())}:00`;
+  const n = new Date(utcMs(Number(date[1]), Number(date[2]) - 1, Number(date[3]), hour, minute));
+  const local = `${String(n.getUTCFullYear()).padStart(4, '0')}-${pad(n.getUTCMonth() + 1)}-${pad(n.getUTCDate())}T${pad(n.getUTCHours())}:${pad(n.getUTCMinutes())}:00`;
   return epochOfWallClock(local, tz);
 }
 
@@ -171,7 +171,7 @@ function dayList(store: ClinicStore, providerNo: string, date: string): Array<Re
   else {
     const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(date);
     if (!m) throw new ContainerError('java.lang.RuntimeException: Invalid Date sent, use yyyy-MM-dd format');
-    const n = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    const n = new Date(utcMs(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
     day = n.toISOString().slice(0, 10);
   }
   return store.data.appointments
@@ -195,9 +195,7 @@ function dayList(store: ClinicStore, providerNo: string, date: string): Array<Re
 function iso8601Date(s: string): string | null {
   const m = /^(\d+)-(\d+)-(\d+)/.exec(s);
   if (!m) return null;
-  const d = new Date(Date.UTC(2000, 0, 1));
-  d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return d.toISOString().slice(0, 10);
+  return new Date(utcMs(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).toISOString().slice(0, 10);
 }
 
 /** ProviderPeriodAppsTo(Appointment): no times; updateDatetime in SECONDS (contract 3.8). */
