@@ -58,8 +58,8 @@ function textOf(stamped: Resource): string {
  * The line of a resource, or undefined when sanitizing withheld it. Strict: throws on any problem.
  *
  * A line is the resource the API answers (mapping §1.3): stamped with its version id, in canonical
- * member order, the text GET Type/id sends; with `_elements`, the subset of that stamped resource
- * (its version is the whole resource's, as a read with `_elements` answers). Content found clean
+ * member order, the text GET Type/id sends; with `_elements`, the subset of that resource, checked
+ * (and sanitized) whole first, so its version is the one a read with `_elements` answers. Content found clean
  * before (src/validation/README.md, "Content already found clean") is not checked again; what an
  * export finds clean only fills free room in the memo (same README, "Bulk Data export"). What is
  * invalid is checked, counted and sanitized (or refused) every time, as the API does.
@@ -77,24 +77,28 @@ export function resourceLine(
     // What JSON cannot write (a BigInt, a cycle) is invalid FHIR: the check below sanitizes or refuses it.
   }
   const whole = content ? stampContent(r, content, sm) : r;
-  const shaped = elements && applyElements(whole, elements);
-  const subset = shaped !== undefined && shaped !== whole ? shaped : undefined;
   const memo = check.memo ?? OUTGOING_MEMO;
   const metaText = sm?.metaText;
-  // The memo holds whole resources' response texts: a subset is always checked.
-  const remembered = subset === undefined && content !== undefined && metaText !== undefined;
-  if (remembered && memo.has(content!.sha256, metaText!)) return textOf(whole);
-  const checked = (check.sanitize ?? sanitizeOutgoing)(subset ?? r);
-  if (checked.issues.length > 0) {
-    const expressions = checked.issues.map((i) => `${i.expression} (${i.rule ?? i.code})`);
-    if (mode === 'strict') throw new InvalidExportLineError(r.resourceType, expressions);
-    onInvalid?.(r.resourceType, expressions);
-    if (!checked.resource) return undefined;
-    // A sanitized copy is other content: the API stamps it from its own (a subset keeps its stamp).
-    return subset ? JSON.stringify(checked.resource) : textOf(stampVersion(checked.resource));
+  const remembered = content !== undefined && metaText !== undefined;
+  // The whole resource is checked (or found in the memo) before `_elements` shapes it, as the API
+  // validates what a read returns and the router then applies `_elements` (fhir/router/read.ts):
+  // a subset carries the version of the resource it was cut from, sanitized when that was.
+  let answered: Resource = whole;
+  if (!(remembered && memo.has(content!.sha256, metaText!))) {
+    const checked = (check.sanitize ?? sanitizeOutgoing)(r);
+    if (checked.issues.length > 0) {
+      const expressions = checked.issues.map((i) => `${i.expression} (${i.rule ?? i.code})`);
+      if (mode === 'strict') throw new InvalidExportLineError(r.resourceType, expressions);
+      onInvalid?.(r.resourceType, expressions);
+      if (!checked.resource) return undefined;
+      // A sanitized copy is other content: the API stamps it from its own.
+      answered = stampVersion(checked.resource);
+    } else if (remembered) {
+      memo.addIfRoom(content!.sha256, metaText!);
+    }
   }
-  if (remembered) memo.addIfRoom(content!.sha256, metaText!);
-  return subset ? JSON.stringify(subset) : textOf(whole);
+  const shaped = elements ? applyElements(answered, elements) : answered;
+  return shaped === answered ? textOf(answered) : JSON.stringify(shaped);
 }
 
 export function outcomeLine(diagnostics: string, severity: 'error' | 'warning' | 'information' = 'error'): string {
