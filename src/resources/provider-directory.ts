@@ -5,9 +5,17 @@ import type { OscarClient } from '../oscar/client.js';
 import type { ProviderTransfer } from '../oscar/types.js';
 import { personDisplay } from './references.js';
 
+/**
+ * After the list could not be had, names are given up for this long before OSCAR is asked again
+ * (design principle 5): a page or an export names a provider per row, and a list OSCAR keeps
+ * failing would otherwise be asked for once per row. Practitioner reads still ask every time.
+ */
+const NAMES_RETRY_MS = 30_000;
+
 export class ProviderDirectory {
   #list: Promise<ProviderTransfer[]> | undefined;
   #loadedAt = 0;
+  #namesFailedAt = Number.NEGATIVE_INFINITY;
 
   /** `offered`: whether the connected OSCAR serves the provider list (src/routing); a list it cannot serve is never asked for. */
   constructor(
@@ -32,14 +40,22 @@ export class ProviderDirectory {
     return (await this.all()).find((p) => p.providerNo === providerNo);
   }
 
-  /** "First Last" of a provider, or undefined when unknown (the reference then has no display). */
-  async displayOf(providerNo: string | null | undefined): Promise<string | undefined> {
+  /** The list for display names; undefined when it cannot be had, or could not a moment ago (NAMES_RETRY_MS). */
+  async #listForNames(): Promise<ProviderTransfer[] | undefined> {
+    if (this.now() - this.#namesFailedAt < NAMES_RETRY_MS) return undefined;
     try {
-      const p = await this.get(providerNo);
-      return p ? personDisplay(p.firstName, p.lastName) : undefined;
+      return await this.all();
     } catch {
+      this.#namesFailedAt = this.now();
       return undefined; // a name is a nicety: never fail a clinical read over it
     }
+  }
+
+  /** "First Last" of a provider, or undefined when unknown (the reference then has no display). */
+  async displayOf(providerNo: string | null | undefined): Promise<string | undefined> {
+    if (!providerNo) return undefined;
+    const p = (await this.#listForNames())?.find((x) => x.providerNo === providerNo);
+    return p ? personDisplay(p.firstName, p.lastName) : undefined;
   }
 
   /**
@@ -51,12 +67,8 @@ export class ProviderDirectory {
     for (const no of providerNos) if (no) wanted.add(no);
     const displays = new Map<string, string>();
     if (wanted.size === 0) return displays;
-    let list: ProviderTransfer[];
-    try {
-      list = await this.all();
-    } catch {
-      return displays; // a name is a nicety: never fail a clinical read over it
-    }
+    const list = await this.#listForNames();
+    if (list === undefined) return displays;
     for (const p of list) {
       // The first with the number, as get() finds it.
       const no = p.providerNo;

@@ -36,6 +36,26 @@ describe('ProviderDirectory.displaysOf', () => {
     assert.equal(await dir.displayOf('999998'), undefined);
   });
 
+  it('asks OSCAR for a list it cannot have once per 30 s for names, not once per row; Practitioner reads still ask', async () => {
+    let now = 1_000_000;
+    let calls = 0;
+    let failing = true;
+    const oscar = { soapGetProviders2: async () => { calls++; if (failing) throw new Error('fault'); return LIST; } } as unknown as OscarClient;
+    const dir = new ProviderDirectory(oscar, 300_000, () => now);
+    for (let i = 0; i < 50; i++) assert.equal(await dir.displayOf('999998'), undefined);
+    assert.equal((await dir.displaysOf(['999998'])).size, 0);
+    assert.equal(calls, 1, 'one failed call for 51 names');
+    await assert.rejects(dir.get('999998'));
+    assert.equal(calls, 2, 'a Practitioner read asks again');
+    failing = false;
+    now += 29_999;
+    assert.equal(await dir.displayOf('999998'), undefined);
+    assert.equal(calls, 2);
+    now += 1;
+    assert.equal(await dir.displayOf('999998'), 'doctor oscardoc');
+    assert.equal(calls, 3);
+  });
+
   it('asks for no list when no row names a provider', async () => {
     const { dir, calls } = directory(async () => LIST);
     assert.equal((await dir.displaysOf([null, '', undefined])).size, 0);
