@@ -40,6 +40,13 @@ describe('export lines with _elements', () => {
     assert.ok(line.meta.tag.some((t: { code: string }) => t.code === 'SUBSETTED'));
   });
 
+  it('without _elements, a sanitized line is the API\'s text for the same content', async () => {
+    const p = json(valid.patient()) as Record<string, any>;
+    p.birthDate = 'not-a-date';
+    const whole = await apiBody(p as Resource, '');
+    assert.deepEqual(JSON.parse(resourceLine(p as Resource, 'sanitize', undefined, undefined, { memo: new CleanMemo() })!), whole);
+  });
+
   it('fail the job in strict mode when the whole resource is invalid outside the subset, as its read fails', () => {
     const p = json(valid.patient()) as Record<string, any>;
     p.birthDate = 'not-a-date';
