@@ -11,7 +11,7 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+      timeZone: tz, hourCycle: 'h23', era: 'short', year: 'numeric', month: '2-digit', day: '2-digit',
       hour: '2-digit', minute: '2-digit', second: '2-digit',
     });
     formatters.set(tz, f);
@@ -41,9 +41,14 @@ const wallClocks = new ZoneMemo<number, Readonly<WallClock>>(10_000);
 
 function intlWallClock(epochMs: number, tz: string): WallClock {
   const w: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  let bc = false;
   for (const p of formatterFor(tz).formatToParts(new Date(epochMs))) {
     if (p.type in w) w[p.type as keyof WallClock] = Number(p.value);
+    else if (p.type === 'era') bc = p.value === 'BC';
   }
+  // Intl counts years by era: year 0 of ISO 8601 (the proleptic Gregorian years of Date and
+  // utcEpoch) is its '1 BC'; read as 1, a wall clock of 0000-12-31 came out as 0001-12-31.
+  if (bc) w.year = 1 - w.year;
   return w;
 }
 

@@ -59,4 +59,15 @@ describe('years 0001–0099 are the years written', () => {
     assert.equal(isValidCalendarDate(100, 2, 29), false);
     assert.equal(isValidCalendarDate(400, 2, 29), true);
   });
+  it('the first hours of year 1 in a zone are year 1, and the instants before them year 0 (Intl counts 1 BC)', () => {
+    // Local mean time: Toronto -5:17:32, Tokyo +9:18:59 (the offsets before standard time).
+    assert.equal(localDateTimeOf(Date.parse('0001-01-01T03:00:00Z'), 'America/Toronto'), '0000-12-31T21:42:28');
+    assert.equal(localDateTimeOf(Date.parse('0000-12-31T20:00:00Z'), 'Asia/Tokyo'), '0001-01-01T05:18:59');
+    // epochOfLocal keeps whole-minute offsets before standard time: the year is what is checked here.
+    const near = (a: number, b: number): boolean => Math.abs(a - b) < 60_000;
+    assert.ok(near(epochOfLocal('0001-01-01T12:00:00', 'America/Toronto'), Date.parse('0001-01-01T17:17:32Z')));
+    assert.ok(near(epochOfLocal('0001-01-01T05:00:00', 'Asia/Tokyo'), Date.parse('0000-12-31T19:41:01Z')));
+    const r = parseDateRange('0001-01-01', 'America/Toronto')!;
+    assert.ok(near(r.range.low, Date.parse('0001-01-01T05:17:32Z')) && near(r.range.high, Date.parse('0001-01-02T05:17:32Z')));
+  });
 });
