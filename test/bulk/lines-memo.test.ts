@@ -14,7 +14,7 @@ import { resourceLine, InvalidExportLineError } from '../../src/bulk/lines.js';
 import { sanitizeOutgoing } from '../../src/validation/index.js';
 import { CleanMemo } from '../../src/validation/outgoing-memo.js';
 import { request } from '../fhir/harness.js';
-import { json, valid } from '../validation/fixtures.js';
+import { changedPatient as changed, valid } from '../validation/fixtures.js';
 
 const BASE = 'https://fhir.example.org/fhir';
 
@@ -35,12 +35,6 @@ async function apiBody(patient: Resource, memo: CleanMemo): Promise<string> {
   const res = await router(request('GET', `/Patient/${patient.id!}`));
   assert.equal(res.status, 200);
   return renderBody(res)!.toString('utf8');
-}
-
-function changed(change: (p: Record<string, any>) => void): Resource {
-  const p = json(valid.patient());
-  change(p);
-  return p as Resource;
 }
 
 describe('export lines', () => {

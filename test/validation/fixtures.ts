@@ -13,6 +13,7 @@ import type {
   OperationOutcome,
   Patient,
   Practitioner,
+  Resource,
 } from 'fhir/r4.js';
 
 const CA = 'http://hl7.org/fhir/ca/baseline/StructureDefinition';
@@ -246,3 +247,10 @@ export const valid = {
 /** A mutable view for breaking things in tests without fighting the FHIR types. */
 export type Json = Record<string, any>;
 export const json = (r: object): Json => r as Json;
+
+/** valid.patient() with one change made by `change` (a fresh copy each time). */
+export function changedPatient(change: (p: Json) => void): Resource {
+  const p = json(valid.patient());
+  change(p);
+  return p as Resource;
+}

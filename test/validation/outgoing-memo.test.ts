@@ -13,7 +13,7 @@ import { withOutgoingValidation } from '../../src/resources/outgoing.js';
 import { sanitizeOutgoing } from '../../src/validation/index.js';
 import { CleanMemo, MAX_META_LENGTH, MEMO_DIGEST_LENGTH } from '../../src/validation/outgoing-memo.js';
 import { request } from '../fhir/harness.js';
-import { json, valid } from './fixtures.js';
+import { changedPatient as changed, json, valid } from './fixtures.js';
 
 const BASE = 'https://fhir.example.org/fhir';
 
@@ -41,13 +41,6 @@ function setup(mode: 'strict' | 'sanitize', memo = new CleanMemo()) {
   const router = createRouter({ registry, baseUrl: BASE, timezone: 'America/Toronto' });
   const read = (): Promise<FhirResponse> => router(request('GET', `/Patient/${world.patient.id!}`));
   return { world, memo, read };
-}
-
-/** valid.patient() with one change made by `change`. */
-function changed(change: (p: Record<string, any>) => void): Resource {
-  const p = json(valid.patient());
-  change(p);
-  return p as Resource;
 }
 
 describe('outgoing validation remembered by content', () => {
