@@ -241,7 +241,7 @@ export class ExportEngine {
       const { deps } = this.opts;
       const pause = timeSlices();
       const ctx: SourceContext = {
-        oscar: deps.oscar, mapping: deps.mapping, providers: deps.providers, baseUrl: deps.baseUrl,
+        oscar: deps.oscar, mapping: deps.mapping, providers: deps.providers, baseUrl: deps.baseUrl, ...(deps.routes && { routes: deps.routes }),
         members, memberSet: new Set(members), until: job.transactionTime,
         ...(job.request.since !== undefined && { since: job.request.since }),
         patientsPerBatch: this.opts.patientsPerBatch ?? 10, feedPage: this.opts.feedPage ?? 1000, maxList: OSCAR_MAX_LIST, pause,

@@ -5,6 +5,7 @@ import type { Resource } from 'fhir/r4.js';
 import type { OscarClient } from '../../oscar/client.js';
 import type { MappingConfig } from '../../resources/mapping-config.js';
 import type { ProviderDirectory } from '../../resources/provider-directory.js';
+import type { RouteChoice } from '../../routing/routes.js';
 import type { Pause } from '../slices.js';
 
 export interface SourceContext {
@@ -12,6 +13,8 @@ export interface SourceContext {
   oscar: OscarClient;
   mapping: MappingConfig;
   providers: ProviderDirectory;
+  /** How the connected OSCAR serves each interaction (src/routing): a Patient line is read as the API reads it. */
+  routes?: RouteChoice;
   /** Public FHIR base URL (Binary URLs of documents). */
   baseUrl: string;
   /** The job's patients (demographic numbers), frozen when it started. */

@@ -31,8 +31,13 @@ function isSubsetted(p: Patient): boolean {
   return (p.meta?.tag ?? []).some((t) => t.system === SUBSETTED_TAG.system && t.code === SUBSETTED_TAG.code);
 }
 
-/** `registry` (the registered types) enables Patient/{id}/$everything. */
-export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
+/**
+ * The read of one patient: the record as complete as this OSCAR gives it (routing table
+ * 'Patient.read'), tagged when it lacks the Transfer2 fields; undefined when OSCAR does not know
+ * it. The API's read and the Bulk Data export (src/bulk/sources/patients.ts) both use it, so an
+ * exported Patient is the resource a read answers (mapping §1.3).
+ */
+export function patientReader(deps: Pick<ResourceDeps, 'oscar' | 'mapping' | 'providers' | 'baseUrl' | 'routes'>): (id: number) => Promise<Patient | undefined> {
   const { oscar, mapping, providers } = deps;
 
   async function toPatient(t: DemographicTransfer): Promise<Patient> {
@@ -51,15 +56,21 @@ export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
     return tagFidelity(p, deps.baseUrl, FIDELITY_CODES.demographicOverRest);
   }
 
-  /** The record as complete as this OSCAR gives it, tagged when it lacks the Transfer2 fields. */
-  async function readPatient(id: number): Promise<Patient | undefined> {
+  return async function readPatient(id: number): Promise<Patient | undefined> {
     const how = chosen(deps.routes, 'Patient.read');
     if (how === 'rest') return readOverRest(id);
     const t = await completeDemographic(oscar, id, how);
     if (!t) return undefined;
     const p = await toPatient(t);
     return how === 'transfer1' ? tagFidelity(p, deps.baseUrl, FIDELITY_CODES.demographicWithoutTransfer2) : p;
-  }
+  };
+}
+
+/** `registry` (the registered types) enables Patient/{id}/$everything. */
+export function patientDefinition(deps: ResourceDeps, registry?: TypeLookup) {
+  const { oscar, mapping, providers } = deps;
+
+  const readPatient = patientReader(deps);
 
   async function read(_ctx: FhirContext, id: string): Promise<Patient | undefined> {
     return readPatient(Number(id));
