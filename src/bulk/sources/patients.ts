@@ -6,7 +6,7 @@
 // over REST. A batch's patients are read together through the export's uncached client (the API's
 // read cache is neither read nor filled) at background priority, within OSCAR_MAX_IN_FLIGHT.
 // Cost (docs/bulk-data.md §f.4, bench/export.ts, 1,000-patient clinic, 879 exported): 1.76 calls
-// per clinic patient instead of 0.01 (the whole export: 3.62 instead of 1.87), about 1.1 ms more
+// per clinic patient instead of 0.01 (the whole export: 3.62 instead of 1.87), about 1 ms more
 // facade CPU a line.
 // With `_since` a batch is first listed with getDemographics (one call) and only the patients
 // stamped after `_since` are read. A patient OSCAR no longer knows (deleted after the job listed
