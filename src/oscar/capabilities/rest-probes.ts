@@ -2,6 +2,7 @@
 // dialect), do our OAuth credentials work, and does HTTP PUT reach OSCAR. Presence is read from
 // the WADL or OpenAPI listing and from CXF's own answers, never from a 401 to an unsigned request:
 // the newest Open-O answers that with a 500 (B18).
+import { oauthRefusal } from '../rest.js';
 import { edgeRefusal, isCxfNoService, isIpAllowListFault, type Answer } from './classify.js';
 import type { Reach, RestCapabilities } from './map.js';
 import { attempt, type Attempt, type ProbeChannel } from './probe-channel.js';
@@ -13,8 +14,6 @@ export interface RestProbeHints {
   /** The provider login2 acts as: Juno's signed probes name one. */
   providerNo?: string;
 }
-
-const OAUTH_FAULT = /OAuth1Exception:\s*([A-Za-z_]+)/;
 
 const MODULE_OFF = { reach: 'module-off', detail: 'the REST module is off (ModuleNames in oscar.properties lacks REST)' } as const;
 
@@ -71,8 +70,10 @@ function accessOf(a: Attempt): { reach: Reach; detail?: string } {
   if (status >= 200 && status < 300) return { reach: 'ok' };
   // Juno's integrator API is rate-limited (B8): the credentials were accepted.
   if (status === 503 && !/<html/i.test(body)) return { reach: 'ok', detail: 'rate-limited while probing' };
-  const oauth = status === 500 ? OAUTH_FAULT.exec(body) : null;
-  if (oauth) return { reach: 'auth-failed', detail: `OSCAR refused the OAuth credentials (${oauth[1]})` };
+  // The request path's reader (contract 1.6): only the XMLFault's faultstring, never the words
+  // anywhere in a 500 (an error page echoing a request's text is not OSCAR refusing us).
+  const code = oauthRefusal({ status, headers: a.answer.headers ?? {} }, body, Date.now());
+  if (code !== undefined) return { reach: 'auth-failed', detail: `OSCAR refused the OAuth credentials (${code})` };
   if (status === 401) return { reach: 'auth-failed', detail: 'OSCAR refused the OAuth credentials (HTTP 401)' };
   return { reach: 'unreachable', detail: `the signed probe got HTTP ${status}` };
 }

@@ -189,6 +189,31 @@ describe('discovery of lines and hosts', () => {
     assert.equal(map.rest.putAllowed, undefined, 'no PUT probe without working credentials');
   });
 
+  it('a 500 that only echoes the words (an error page, another exception\'s faultstring) is no OAuth refusal; a real XMLFault is read, not the echo before it', async () => {
+    const xmlFault = (code: string): string => '<ns1:XMLFault xmlns:ns1="http://cxf.apache.org/bindings/xformat"><ns1:faultstring xmlns:ns1="http://cxf.apache.org/bindings/xformat">'
+      + `ca.openosp.openo.webserv.oauth.OAuth1Exception: ${code}</ns1:faultstring></ns1:XMLFault>`;
+    const at = async (body: string, type: string): Promise<{ reach: string; detail?: string | undefined }> => {
+      const s = await fake({
+        wsdl: line(OSCAR_NS, OPEN_O, ['M', 'F', 'X', 'O', 'U']),
+        other: (method, path) => (path === '/ws/services/oauth/info' ? { status: 500, headers: { 'content-type': type }, body } : OSCAR_REST(method, path)),
+      });
+      return (await discoverAt(s.base)).map.rest;
+    };
+    const echoes = [
+      '<html><body><h1>HTTP Status 500</h1><p>No such name: OAuth1Exception: invalid_signature</p></body></html>',
+      '<ns1:XMLFault xmlns:ns1="http://cxf.apache.org/bindings/xformat"><ns1:faultstring>java.lang.NumberFormatException: For input string: "OAuth1Exception: invalid_consumer"</ns1:faultstring></ns1:XMLFault>',
+    ];
+    for (const body of echoes) {
+      const rest = await at(body, 'text/html');
+      assert.equal(rest.reach, 'unreachable', body);
+      assert.equal(rest.detail, 'the signed probe got HTTP 500', body);
+    }
+    // An echo before OSCAR's own fault does not take its place.
+    const rest = await at(`<p>You searched for OAuth1Exception: unknown_provider</p>${xmlFault('invalid_consumer')}`, 'application/json;charset=UTF-8');
+    assert.equal(rest.reach, 'auth-failed');
+    assert.equal(rest.detail, 'OSCAR refused the OAuth credentials (invalid_consumer)');
+  });
+
   it('REST module off behind CXF: /ws/services?_wadl "No service was found." → module-off', async () => {
     const s = await fake({ wsdl: line(OSCAR_NS, OPEN_O, ['M', 'F', 'X', 'O', 'U']), other: () => CXF_NO_SERVICE });
     const { map } = await discoverAt(s.base);
