@@ -11,7 +11,7 @@ import { loadSigningKey, type SigningKey } from './auth/signing-key.js';
 import { DEFAULT_BOOKING_RULES, parseBookingCodes, parseBookingProviders, type BookingRules } from './booking/rules.js';
 import { CREDENTIAL_KEYS, readCredentialsFile, type CredentialKey } from './config/credentials-file.js';
 import { isNearHost } from './oscar/near-host.js';
-import { egressProxySettingsFrom, proxySettingsFrom, type ProxySettings } from './oscar/proxy.js';
+import { egressProxySettingsFrom, proxySettingsFrom, withoutUserInfo, type ProxySettings } from './oscar/proxy.js';
 import { oscarTrustFrom, type OscarTrust } from './oscar/tls-trust.js';
 
 export type AuthMode = 'smart' | 'none';
@@ -294,23 +294,33 @@ function httpUrl(name: string, raw: string, problems: string[]): string | undefi
   }
 }
 
-/** `raw` to echo in a message: anything up to its last `@` after the scheme (a user:password@, parsed or not) shown as `***`. */
-function withoutUserInfo(raw: string): string {
-  return raw.replace(/^([^:/?#]*:\/\/)?.*@/s, '$1***@');
-}
-
 /**
- * SMART_JWKS_URL, checked: keys are fetched without credentials, and Node's fetch repeats a URL's
- * user:password@ in the errors it throws to jose (docs/proxy.md §5), so one is refused, unechoed.
+ * The URL setting `name`, checked as httpUrl does and refused, unechoed, when it holds a
+ * user:password@: the facade sends such credentials nowhere, and `goes` says where the URL goes
+ * instead (published, logged, printed, or fetched: Node's fetch repeats a URL's user:password@ in
+ * the errors it throws to jose, docs/proxy.md §5).
  */
-function keysUrl(name: string, raw: string, problems: string[]): string | undefined {
+function urlWithoutCredentials(name: string, raw: string, goes: string, problems: string[]): string | undefined {
   const url = httpUrl(name, raw, problems);
   if (url === undefined) return undefined;
   const u = new URL(url);
   if (!u.username && !u.password) return url;
-  problems.push(`${name} must not hold a user name or password (user:password@ before the host); signing keys are fetched without credentials`);
+  problems.push(`${name} must not hold a user name or password (user:password@ before the host); ${goes}`);
   return undefined;
 }
+
+/**
+ * OSCAR_URL (or the command line's --oscar-url, named `name`), checked: the facade signs in to
+ * OSCAR with OAuth 1.0a and WS-Security (contract 2, 4.2), never with a URL's user:password@, and
+ * OSCAR's address is printed at start-up and by the check and connect commands, and sent to the
+ * browsers of people signing in at OSCAR (SMART sign-in, src/auth/server/interactions.ts).
+ */
+export function oscarUrlOf(name: string, raw: string, problems: string[]): string | undefined {
+  return urlWithoutCredentials(name, raw, 'OSCAR is signed in to with OAuth 1.0a and WS-Security, and its address is printed and shown to people signing in there', problems);
+}
+
+/** Where an external authorization server's settings go (README "Configuration"). */
+const PUBLISHED = 'it is published in .well-known/smart-configuration';
 
 /** CORS_ORIGINS: comma-separated origins (scheme://host[:port], no path) or '*'; empty = CORS off. */
 function corsOriginsOf(raw: string | undefined, problems: string[]): string[] {
@@ -323,8 +333,8 @@ function corsOriginsOf(raw: string | undefined, problems: string[]): string[] {
   for (const o of list) {
     let u: URL | undefined;
     try { u = new URL(o); } catch { /* reported below */ }
-    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.pathname !== '/' || u.search || u.hash || u.username || /^[a-z]+:\/\/[^/]+\/./i.test(o)) {
-      problems.push(`CORS_ORIGINS: "${o}" is not an origin such as https://app.example.org (scheme, host and optional port; no path)`);
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.pathname !== '/' || u.search || u.hash || u.username || u.password || /^[a-z]+:\/\/[^/]+\/./i.test(o)) {
+      problems.push(`CORS_ORIGINS: "${withoutUserInfo(o)}" is not an origin such as https://app.example.org (scheme, host and optional port; no path)`);
     } else {
       origins.push(u.origin);
     }
@@ -343,10 +353,10 @@ function smartConfig(env: Env, authMode: AuthMode, problems: string[]): Config['
   if (env.SMART_ISSUER || env.SMART_JWKS_URL) {
     if (!env.SMART_ISSUER || !env.SMART_JWKS_URL) problems.push('SMART_ISSUER and SMART_JWKS_URL go together: the issuer of the access tokens and the URL of its signing keys');
     // The issuer is compared with the tokens' "iss" claim exactly as given: no normalisation.
-    else if (httpUrl('SMART_ISSUER', env.SMART_ISSUER, problems) !== undefined) {
-      const jwksUrl = keysUrl('SMART_JWKS_URL', env.SMART_JWKS_URL, problems);
-      const authorizeUrl = env.SMART_AUTHORIZE_URL ? httpUrl('SMART_AUTHORIZE_URL', env.SMART_AUTHORIZE_URL, problems) : undefined;
-      const tokenUrl = env.SMART_TOKEN_URL ? httpUrl('SMART_TOKEN_URL', env.SMART_TOKEN_URL, problems) : undefined;
+    else if (urlWithoutCredentials('SMART_ISSUER', env.SMART_ISSUER, `${PUBLISHED} and logged at start-up`, problems) !== undefined) {
+      const jwksUrl = urlWithoutCredentials('SMART_JWKS_URL', env.SMART_JWKS_URL, 'signing keys are fetched without credentials', problems);
+      const authorizeUrl = env.SMART_AUTHORIZE_URL ? urlWithoutCredentials('SMART_AUTHORIZE_URL', env.SMART_AUTHORIZE_URL, PUBLISHED, problems) : undefined;
+      const tokenUrl = env.SMART_TOKEN_URL ? urlWithoutCredentials('SMART_TOKEN_URL', env.SMART_TOKEN_URL, PUBLISHED, problems) : undefined;
       const maxLifetimeSeconds = intIn(env, 'SMART_EXTERNAL_MAX_TOKEN_LIFETIME', 86_400, 60, 30 * 86_400, problems);
       const systemScopes = booleanFrom(env, 'SMART_EXTERNAL_SYSTEM_SCOPES', false, problems);
       const clockToleranceSeconds = intIn(env, 'SMART_CLOCK_TOLERANCE_SECONDS', 10, 0, 300, problems);
@@ -355,7 +365,8 @@ function smartConfig(env: Env, authMode: AuthMode, problems: string[]): Config['
           issuer: env.SMART_ISSUER, jwksUrl, ...(authorizeUrl && { authorizeUrl }), ...(tokenUrl && { tokenUrl }), maxLifetimeSeconds, systemScopes, clockToleranceSeconds,
         };
       }
-      if (!env.SMART_CLIENTS_FILE && !tokenUrl) problems.push('SMART_TOKEN_URL is required when SMART_ISSUER is the only way to get tokens: .well-known/smart-configuration must name a token endpoint');
+      // Given but refused: its own problem is enough.
+      if (!env.SMART_CLIENTS_FILE && !env.SMART_TOKEN_URL) problems.push('SMART_TOKEN_URL is required when SMART_ISSUER is the only way to get tokens: .well-known/smart-configuration must name a token endpoint');
     }
   }
   if (authMode === 'smart' && !env.SMART_CLIENTS_FILE && !env.SMART_ISSUER) {
@@ -446,7 +457,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   let oscar: OscarConnection | null = null;
   if (env.OSCAR_URL) {
-    const url = httpUrl('OSCAR_URL', env.OSCAR_URL, problems);
+    const url = oscarUrlOf('OSCAR_URL', env.OSCAR_URL, problems);
     const need = CREDENTIAL_KEYS.filter((n) => n !== 'OSCAR_URL');
     const values: Partial<Record<CredentialKey, string>> = Object.fromEntries(need.map((n) => [n, secret(env, n, problems)]));
     const missing = need.filter((n) => !values[n]);
@@ -480,7 +491,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const host = env.HOST || (authMode === 'none' ? '127.0.0.1' : '0.0.0.0');
   const fhirBaseUrl = env.FHIR_BASE_URL
-    ? httpUrl('FHIR_BASE_URL', env.FHIR_BASE_URL, problems) ?? ''
+    ? urlWithoutCredentials('FHIR_BASE_URL', env.FHIR_BASE_URL, 'it is published in every link, Location header and token audience', problems) ?? ''
     : `http://localhost:${port}/fhir`;
 
   const upstream = {

@@ -2,7 +2,7 @@
 // the environment or a prompt; a secret given as a flag would show in the process list.
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ConfigError, connectionFromVariables } from '../config.js';
+import { ConfigError, connectionFromVariables, oscarUrlOf } from '../config.js';
 import { proxySettingsFrom } from '../oscar/proxy.js';
 import { check, connect, type CliIo } from './connect.js';
 import { checkClinics } from './check-clinics.js';
@@ -80,11 +80,10 @@ async function runConnect(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Pr
       open: { type: 'boolean' }, timeout: { type: 'string' },
     },
   });
-  const oscarUrl = required(values['oscar-url'] ?? env.OSCAR_URL, '--oscar-url (or OSCAR_URL)').replace(/\/+$/, '');
-  try {
-    const u = new URL(oscarUrl);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
-  } catch { throw new UsageError(`--oscar-url must be an http(s) URL such as https://emr.example.org/oscar (got "${oscarUrl}")`); }
+  // Checked as the server checks OSCAR_URL (no user:password@), before anything is printed.
+  const problems: string[] = [];
+  const oscarUrl = oscarUrlOf('--oscar-url (or OSCAR_URL)', required(values['oscar-url'] ?? env.OSCAR_URL, '--oscar-url (or OSCAR_URL)'), problems);
+  if (oscarUrl === undefined) throw new ConfigError(problems);
   const consumerKey = required(values['consumer-key'] ?? env.OSCAR_CONSUMER_KEY, '--consumer-key (or OSCAR_CONSUMER_KEY)');
   const soapUser = required(values['soap-user'] ?? env.OSCAR_SOAP_USERNAME, '--soap-user (or OSCAR_SOAP_USERNAME): the server needs SOAP too');
   const port = Number(values['callback-port'] ?? 0);
@@ -93,7 +92,6 @@ async function runConnect(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Pr
   if (!(timeout > 0)) throw new UsageError('--timeout must be a number of seconds');
   // The outbound proxy (OSCAR_PROXY, HTTP(S)_PROXY, NO_PROXY; docs/proxy.md) and the certificate
   // trust (OSCAR_CA_FILE, OSCAR_TLS_FINGERPRINT; docs/oscar-tls.md) the server would use.
-  const problems: string[] = [];
   const proxy = proxySettingsFrom(env, oscarUrl, problems);
   const tls = oscarTrustFrom(env, oscarUrl, problems);
   if (problems.length) throw new ConfigError(problems);
@@ -121,12 +119,15 @@ async function runCheck(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Prom
   if (missing.length) throw new UsageError(`${file} lacks ${missing.join(', ')}: run "oscar-fhir connect" again`);
   const clinicZone = env.OSCAR_TIMEZONE || 'America/Toronto';
   if (!isValidTimeZone(clinicZone)) throw new UsageError(`OSCAR_TIMEZONE must be an IANA zone name such as America/Toronto (got "${clinicZone}")`);
-  const proxy = proxySettingsFrom(env, c.OSCAR_URL!, problems);
+  // The file's OSCAR_URL as the server reads it (no user:password@), before it is printed.
+  const url = oscarUrlOf('OSCAR_URL', c.OSCAR_URL!, problems);
+  if (url === undefined) throw new ConfigError(problems);
+  const proxy = proxySettingsFrom(env, url, problems);
   // OSCAR_CA_FILE and OSCAR_TLS_FINGERPRINT of the environment, as the server reads them.
-  const tls = oscarTrustFrom(env, c.OSCAR_URL!, problems);
+  const tls = oscarTrustFrom(env, url, problems);
   if (problems.length) throw new ConfigError(problems);
   // The connection the server would build from this file and environment (a SOAP login left out is '' and reported).
-  return check({ ...connectionFromVariables(c.OSCAR_URL!, c), ...(proxy && { proxy }), ...(tls && { tls }) }, clinicZone, io);
+  return check({ ...connectionFromVariables(url, c), ...(proxy && { proxy }), ...(tls && { tls }) }, clinicZone, io);
 }
 
 export async function main(argv: string[], io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, env = process.env): Promise<number> {

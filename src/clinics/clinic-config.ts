@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkOpsToken, ConfigError, loadConfig, type Config } from '../config.js';
-import { oscarProxyRoute, proxySettingsFrom } from '../oscar/proxy.js';
+import { oscarProxyRoute, proxySettingsFrom, withoutUserInfo } from '../oscar/proxy.js';
 import { readClinicsFile, SECRET_FIELDS, type ClinicEntry, type SecretField, type SecretRef } from './clinics-file.js';
 
 type Env = Record<string, string | undefined>;
@@ -170,12 +170,15 @@ export function loadClinics(env: Env = process.env): ClinicConfig[] {
   if (env.CAPABILITY_CACHE_FILE && env.CAPABILITY_CACHE_FILE !== 'off') problems.push('CAPABILITY_CACHE_FILE: with CLINICS_FILE each clinic keeps its own under data/clinics/{id}/; only "off" may be set');
   let publicUrl = `http://localhost:${env.PORT || 8080}`;
   if (env.PUBLIC_URL) {
-    try {
-      const u = new URL(env.PUBLIC_URL);
-      if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.search || u.hash) throw new Error('not a base');
+    let u: URL | undefined;
+    try { u = new URL(env.PUBLIC_URL); } catch { /* reported below */ }
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.search || u.hash) {
+      problems.push(`PUBLIC_URL must be the absolute http(s) URL this server is reached at, e.g. https://fhir.example.org (got "${withoutUserInfo(env.PUBLIC_URL)}")`);
+    } else if (u.username || u.password) {
+      // Refused here, in its own name: each clinic's FHIR_BASE_URL is built from it.
+      problems.push('PUBLIC_URL must not hold a user name or password (user:password@ before the host); every clinic\'s FHIR base URL is built from it and published in every link, Location header and token audience');
+    } else {
       publicUrl = u.href.replace(/\/+$/, '');
-    } catch {
-      problems.push(`PUBLIC_URL must be the absolute http(s) URL this server is reached at, e.g. https://fhir.example.org (got "${env.PUBLIC_URL}")`);
     }
   }
   const entries = readClinicsFile(file, problems);

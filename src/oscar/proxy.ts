@@ -35,9 +35,13 @@ export interface ProxyRoute {
 
 type Env = Record<string, string | undefined>;
 
-/** `scheme://***@host…`: a value echoed in a message never shows the user name or password. */
-export function redactProxyUrl(raw: string): string {
-  return raw.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, '$1***@');
+/**
+ * `raw` to echo in a message: anything up to its last `@` after the scheme (a user:password@,
+ * parsed or not, with or without a scheme) shown as `***`. Not only up to the first `/`, `?` or `#`:
+ * a password holding one of them makes a value that does not parse, the very one echoed.
+ */
+export function withoutUserInfo(raw: string): string {
+  return raw.replace(/^([^:/?#]*:\/\/)?.*@/s, '$1***@');
 }
 
 /**
@@ -47,11 +51,11 @@ export function redactProxyUrl(raw: string): string {
 function proxyUrl(name: string, raw: string, problems: string[]): string | undefined {
   let u: URL;
   try { u = new URL(raw.includes('://') ? raw : `http://${raw}`); } catch {
-    problems.push(`${name} must be a proxy URL such as http://proxy.example.org:3128 (got "${redactProxyUrl(raw)}")`);
+    problems.push(`${name} must be a proxy URL such as http://proxy.example.org:3128 (got "${withoutUserInfo(raw)}")`);
     return undefined;
   }
   if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname || (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) {
-    problems.push(`${name} must be a proxy URL such as http://proxy.example.org:3128 (scheme http or https, a host, an optional port and user:password@; got "${redactProxyUrl(raw)}")`);
+    problems.push(`${name} must be a proxy URL such as http://proxy.example.org:3128 (scheme http or https, a host, an optional port and user:password@; got "${withoutUserInfo(raw)}")`);
     return undefined;
   }
   try { decodeURIComponent(u.username); decodeURIComponent(u.password); } catch {

@@ -3,13 +3,13 @@
 // externalIssuer.jwksUrl — naming the setting, the password in no problem, error text or line the
 // server writes. Expected words are written out here, not taken from the code under test.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadClinics } from '../../src/clinics/clinic-config.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { refusal, refusedStart } from '../helpers/config-refusal.js';
 
 const PASSWORD = 'Sekr3t-keys';
 const OSCAR = {
@@ -19,14 +19,6 @@ const OSCAR = {
 const ISSUER = { SMART_ISSUER: 'https://idp.example.org', SMART_TOKEN_URL: 'https://idp.example.org/token' };
 const dir = mkdtempSync(join(tmpdir(), 'key-url-'));
 const REFUSED = 'SMART_JWKS_URL must not hold a user name or password (user:password@ before the host); signing keys are fetched without credentials';
-
-function refusal(load: () => unknown): ConfigError {
-  try { load(); } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e;
-  }
-  assert.fail('the configuration was accepted');
-}
 
 describe('signing-key addresses with credentials', () => {
   it('SMART_JWKS_URL: refused, naming it, never echoing the user or password', () => {
@@ -65,18 +57,7 @@ describe('signing-key addresses with credentials', () => {
   });
 
   it('the server process stops at start-up naming SMART_JWKS_URL, and writes no line with the password', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: new URL('../..', import.meta.url).pathname,
-      env: { ...process.env, ...OSCAR, ...ISSUER, SMART_JWKS_URL: `https://ops:${PASSWORD}@idp.example.org/jwks`, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', CLINICS_FILE: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
-    // A server that starts instead is killed (and the test fails) rather than left running.
-    const started = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-    clearTimeout(started);
+    const { code, out } = await refusedStart({ ...OSCAR, ...ISSUER, SMART_JWKS_URL: `https://ops:${PASSWORD}@idp.example.org/jwks`, LOG_LEVEL: 'debug' });
     assert.equal(code, 1, out);
     assert.match(out, /SMART_JWKS_URL must not hold a user name or password/);
     assert.ok(!out.includes(PASSWORD) && !out.includes('ops:'), out);
