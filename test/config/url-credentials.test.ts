@@ -82,6 +82,16 @@ describe('URL settings holding credentials', () => {
     assert.deepEqual(e.problems, ['STATE_DATABASE_URL must be a postgres:// or postgresql:// URL']);
   });
 
+  it('STATE_DATABASE_URL that cannot be opened: the server stops naming it, and no line holds the password', async () => {
+    // The embedded simulator's start (no OSCAR_URL): the configuration is accepted, the database is not reached.
+    for (const [db, why] of [[`postgres://facade:${PASSWORD}@127.0.0.1:1/oscar_fhir`, 'ECONNREFUSED'], [`postgres://facade:${PASSWORD}/x@127.0.0.1:1/oscar_fhir`, 'ERR_INVALID_URL']]) {
+      const { code, out } = await refusedStart({ STATE_DATABASE_URL: db!, SIM_PORT: '0' });
+      assert.equal(code, 1, out);
+      assert.ok(out.includes(`oscar-fhir: cannot open the state database (STATE_DATABASE_URL): ${why}`), out);
+      assertNoSecret(out);
+    }
+  });
+
   it('a proxy URL: its user and password are legitimate, kept for Proxy-Authorization, and never echoed when the URL is refused', () => {
     const proxy = `http://ops:${PASSWORD}@proxy.example.org:3128`;
     assert.equal(loadConfig({ ...OSCAR, ...ISSUER, OSCAR_PROXY: proxy }).oscar?.proxy?.https, `${proxy}/`);
