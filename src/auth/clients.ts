@@ -16,6 +16,7 @@
 import { readFileSync } from 'node:fs';
 import type { JWK } from 'jose';
 import { formatScope, parseScopes, type ResourceScope } from './scopes.js';
+import { withoutUserInfo } from '../oscar/proxy.js';
 
 export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
@@ -78,14 +79,20 @@ function checkJwksUri(where: string, raw: unknown, problems: string[]): string |
   return undefined;
 }
 
+// A redirect or launch URI is sent to the user's browser (the code's redirect, the launch link),
+// so a user:password@ in it would be handed to every browser: refused. Its problems echo the
+// value with anything up to its last `@` hidden (withoutUserInfo), so a password never reaches
+// the start-up log, even in a value that does not parse.
 function checkRedirectUri(where: string, raw: unknown, problems: string[]): string | undefined {
+  const shown = withoutUserInfo(String(raw));
   try {
     const u = new URL(String(raw));
-    if (u.hash !== '') problems.push(`${where}: a redirect URI has no fragment (${u.href})`);
+    if (u.username || u.password) problems.push(`${where}: a redirect URI must not hold a user name or password (user:password@ before the host): it is sent to the user's browser (${shown})`);
+    else if (u.hash !== '') problems.push(`${where}: a redirect URI has no fragment (${shown})`);
     else if (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname))) return String(raw);
-    else problems.push(`${where}: redirect URIs must be https (http only for localhost): ${String(raw)}`);
+    else problems.push(`${where}: redirect URIs must be https (http only for localhost): ${shown}`);
   } catch {
-    problems.push(`${where}: "${String(raw)}" is not an absolute URL`);
+    problems.push(`${where}: "${shown}" is not an absolute URL`);
   }
   return undefined;
 }

@@ -142,6 +142,20 @@ describe('clients file: SMART apps', () => {
         `${W} "chart": "/cb" is not an absolute URL`,
       ]],
       [app({ launch_uri: 'http://app.example/launch' }), [`${W} "chart": redirect URIs must be https (http only for localhost): http://app.example/launch`]],
+      // Sent to the user's browser: credentials refused, and shown as *** in every message.
+      [app({ redirect_uris: ['https://ops:s3cret@app.example/cb', 'https://:s3cret@app.example/cb', 'https://ops@app.example/cb'] }), [
+        `${W} "chart": a redirect URI must not hold a user name or password (user:password@ before the host): it is sent to the user's browser (https://***@app.example/cb)`,
+        `${W} "chart": a redirect URI must not hold a user name or password (user:password@ before the host): it is sent to the user's browser (https://***@app.example/cb)`,
+        `${W} "chart": a redirect URI must not hold a user name or password (user:password@ before the host): it is sent to the user's browser (https://***@app.example/cb)`,
+      ]],
+      [app({ launch_uri: 'https://ops:s3cret@app.example/launch' }), [`${W} "chart": a redirect URI must not hold a user name or password (user:password@ before the host): it is sent to the user's browser (https://***@app.example/launch)`]],
+      [app({ redirect_uris: ['http://ops:s3cret@app.example/cb', 'https://ops:s3cret@app.example/cb#top', 'ops:s3/cret@app.example/cb'] }), [
+        `${W} "chart": a redirect URI must not hold a user name or password (user:password@ before the host): it is sent to the user's browser (http://***@app.example/cb)`,
+        `${W} "chart": a redirect URI must not hold a user name or password (user:password@ before the host): it is sent to the user's browser (https://***@app.example/cb#top)`,
+        // Read as a URL of scheme 'ops:'; the rest up to the '@' hidden all the same.
+        `${W} "chart": redirect URIs must be https (http only for localhost): ***@app.example/cb`,
+      ]],
+      [app({ redirect_uris: ['//ops:s3cret@app.example/cb'] }), [`${W} "chart": "***@app.example/cb" is not an absolute URL`]],
       [app({ token_endpoint_auth_method: 'tls_client_auth' }), [`${W} "chart": "token_endpoint_auth_method" must be one of ${methods}`]],
       [app({ token_endpoint_auth_method: 'client_secret_basic', client_secret: 's'.repeat(31) }), [`${W} "chart": "client_secret" must be at least 32 characters`]],
       [app({ token_endpoint_auth_method: 'client_secret_post' }), [`${W} "chart": "client_secret" must be at least 32 characters`]],
