@@ -13,9 +13,9 @@ export interface SourceContext {
   oscar: OscarClient;
   mapping: MappingConfig;
   providers: ProviderDirectory;
-  /** How the connected OSCAR serves each interaction (src/routing): a Patient line is read as the API reads it. */
+  /** How the API serves each interaction on the connected OSCAR: a type exported as the API gives it takes the same route (a Patient line is read as the API reads it). */
   routes?: RouteChoice;
-  /** Public FHIR base URL (Binary URLs of documents). */
+  /** Public FHIR base URL (Binary URLs of documents, fidelity tags). */
   baseUrl: string;
   /** The job's patients (demographic numbers), frozen when it started. */
   members: readonly number[];

@@ -7,14 +7,13 @@ import type { AllergyTransfer } from '../../oscar/types.js';
 import { hiddenFrom } from '../compartment-owner.js';
 import type { ResourceDeps } from '../deps.js';
 import { chosen } from '../../routing/routes.js';
-import { FIDELITY_CODES, tagFidelity } from '../fidelity.js';
 import { CA_BASELINE_PROFILES } from '../systems.js';
-import { allergyFromSoap } from './mapper.js';
 import { restAllergySearch } from './rest-search.js';
 import { ALLERGY_SEARCH_PARAMS } from './search-params.js';
 import {
   activeIdsOf, allergyMatches, fetchAllergyCandidates, loadActiveLists, planAllergySearch, type AllergyCandidates,
 } from './search.js';
+import { allergyWithStatus } from './with-status.js';
 
 const NONE: ReadonlySet<number> = new Set();
 const byId = (a: AllergyTransfer, b: AllergyTransfer): number => (a.id ?? 0) - (b.id ?? 0);
@@ -27,10 +26,8 @@ export function allergyIntoleranceDefinition(deps: ResourceDeps) {
   async function mapper(rows: readonly AllergyTransfer[], c: AllergyCandidates): Promise<(t: AllergyTransfer) => AllergyIntolerance> {
     const names = new Map<string, string | undefined>();
     for (const p of new Set(rows.map((t) => t.providerNo ?? ''))) names.set(p, await providers.displayOf(p));
-    if (!c.statusKnown) {
-      return (t) => tagFidelity(allergyFromSoap(t, undefined, mapping, names.get(t.providerNo ?? '')), deps.baseUrl, FIDELITY_CODES.clinicalStatusUnverified);
-    }
-    return (t) => allergyFromSoap(t, (t.demographicNo !== undefined && c.active.get(t.demographicNo)) || NONE, mapping, names.get(t.providerNo ?? ''));
+    const activeOf = (t: AllergyTransfer): ReadonlySet<number> | undefined => (c.statusKnown ? (t.demographicNo !== undefined && c.active.get(t.demographicNo)) || NONE : undefined);
+    return (t) => allergyWithStatus(t, activeOf(t), mapping, deps.baseUrl, names.get(t.providerNo ?? ''));
   }
 
   async function read(ctx: FhirContext, id: string): Promise<AllergyIntolerance | undefined> {
@@ -42,8 +39,7 @@ export function allergyIntoleranceDefinition(deps: ResourceDeps) {
     const statusKnown = chosen(deps.routes, 'AllergyIntolerance.read') === 'with-rest-status';
     const active = statusKnown && t.demographicNo !== undefined ? activeIdsOf(deps, t.demographicNo) : undefined;
     const name = providers.displayOf(t.providerNo ?? '');
-    if (!statusKnown) return tagFidelity(allergyFromSoap(t, undefined, mapping, await name), deps.baseUrl, FIDELITY_CODES.clinicalStatusUnverified);
-    return allergyFromSoap(t, (await active) ?? NONE, mapping, await name);
+    return allergyWithStatus(t, statusKnown ? (await active) ?? NONE : undefined, mapping, deps.baseUrl, await name);
   }
 
   async function search(ctx: FhirContext, s: ParsedSearch): Promise<SearchResult<AllergyIntolerance>> {

@@ -68,7 +68,7 @@ export function planAllergySearch(search: ParsedSearch, limits: Pick<SearchLimit
 }
 
 /** Ids of a patient's non-archived allergies (REST /allergies/active, contract 3.3). */
-export async function activeIdsOf(deps: ResourceDeps, demographicNo: number): Promise<ReadonlySet<number>> {
+export async function activeIdsOf(deps: Pick<ResourceDeps, 'oscar'>, demographicNo: number): Promise<ReadonlySet<number>> {
   const list = await deps.oscar.restActiveAllergies(demographicNo);
   return new Set(list.filter((a) => !a.archived).map((a) => a.id));
 }
