@@ -49,6 +49,20 @@ async function assertLinesAreReads(stack: Stack, lines: string[]): Promise<void>
 const statusOf = (a: AllergyLine): string[] => a.clinicalStatus.coding.filter((c) => c.system === CLINICAL).map((c) => c.code);
 const sorted = (ns: Iterable<number>): number[] => [...ns].sort((a, b) => a - b);
 
+/** The manifest of an export run while the simulator fails the calls `rule` matches, and its error file's diagnostics. */
+async function exportWithFault(stack: Stack, rule: Parameters<Stack['sim']['faults']['add']>[0], path: string): Promise<{ m: Manifest; diagnostics: string[] }> {
+  const fault = stack.sim.faults.add(rule);
+  try {
+    const m = await manifestOf(await kickOff(stack, path));
+    const errors = (await Promise.all(m.error.map((f) => linesOf(f.url)))).flat();
+    return { m, diagnostics: errors.map((e) => `${e.issue[0].severity}: ${e.issue[0].diagnostics}`) };
+  } finally {
+    stack.sim.faults.remove(fault);
+  }
+}
+
+const notExported = (type: string, patient: number): string => `warning: The ${type} records of Patient/${patient} are not in this export: OSCAR answered an error when they were read; export this patient again`;
+
 describe('exported allergies on an OSCAR whose REST answers', () => {
   let stack: Stack;
   const seen: SimRequestSeen[] = [];
@@ -109,19 +123,10 @@ describe('exported allergies on an OSCAR whose REST answers', () => {
     const active = new Set(activePatients(data));
     const rows = data.allergies.filter((a) => active.has(a.demographicNo));
     seen.length = 0;
-    const fault = stack.sim.faults.add({ match: { path: ACTIVE_LIST }, mode: 'http500', times: 1 });
-    let m: Manifest;
-    try {
-      m = await manifestOf(await kickOff(stack, '/Patient/$export?_type=AllergyIntolerance'));
-    } finally {
-      stack.sim.faults.remove(fault);
-    }
+    const { m, diagnostics } = await exportWithFault(stack, { match: { path: ACTIVE_LIST }, mode: 'http500', times: 1 }, '/Patient/$export?_type=AllergyIntolerance');
     const failed = listCalls(seen)[0]!;
     assert.ok(rows.some((a) => a.demographicNo === failed));
-    const errors = (await Promise.all(m.error.map((f) => linesOf(f.url)))).flat();
-    assert.deepEqual(errors.map((e) => [e.issue[0].severity, e.issue[0].diagnostics]), [
-      ['warning', `The AllergyIntolerance records of Patient/${failed} are not in this export: OSCAR answered an error when they were read; export this patient again`],
-    ]);
+    assert.deepEqual(diagnostics, [notExported('AllergyIntolerance', failed)]);
     const parsed = await resourcesOf(m, 'AllergyIntolerance') as AllergyLine[];
     assert.deepEqual(sorted(parsed.map((a) => Number(a.id))), sorted(rows.filter((a) => a.demographicNo !== failed).map((a) => a.allergyId)));
     for (const a of parsed) {
@@ -134,25 +139,33 @@ describe('exported allergies on an OSCAR whose REST answers', () => {
     const data = stack.sim.store.data;
     const active = activePatients(data);
     const rows = data.allergies.filter((a) => active.includes(a.demographicNo));
-    const soapAsked: number[] = [];
     seen.length = 0;
-    const fault = stack.sim.faults.add({ match: { operation: 'getAllergiesByProgramProviderDemographicDate' }, mode: 'soapFault', times: 1 });
-    let m: Manifest;
-    try {
-      m = await manifestOf(await kickOff(stack, '/Patient/$export?_type=AllergyIntolerance'));
-    } finally {
-      stack.sim.faults.remove(fault);
-    }
-    for (const r of seen.filter((x) => x.body.includes('getAllergiesByProgramProviderDemographicDate'))) {
-      soapAsked.push(Number(/<arg2>(\d+)<\/arg2>/.exec(r.body.toString('utf8'))?.[1]));
-    }
-    const failed = soapAsked[0]!;
-    const errors = (await Promise.all(m.error.map((f) => linesOf(f.url)))).flat();
-    assert.deepEqual(errors.map((e) => e.issue[0].diagnostics), [
-      `The AllergyIntolerance records of Patient/${failed} are not in this export: OSCAR answered an error when they were read; export this patient again`,
-    ]);
+    const { m, diagnostics } = await exportWithFault(stack, { match: { operation: 'getAllergiesByProgramProviderDemographicDate' }, mode: 'soapFault', times: 1 }, '/Patient/$export?_type=AllergyIntolerance');
+    const failed = Number(/<arg2>(\d+)<\/arg2>/.exec(seen.find((x) => x.body.includes('getAllergiesByProgramProviderDemographicDate'))!.body.toString('utf8'))?.[1]);
+    assert.deepEqual(diagnostics, [notExported('AllergyIntolerance', failed)]);
     const parsed = await resourcesOf(m, 'AllergyIntolerance') as AllergyLine[];
     assert.deepEqual(sorted(parsed.map((a) => Number(a.id))), sorted(rows.filter((a) => a.demographicNo !== failed).map((a) => a.allergyId)));
+  });
+});
+
+describe('a per-patient call OSCAR fails for one patient, for appointments too', () => {
+  let stack: Stack;
+  const seen: SimRequestSeen[] = [];
+  before(async () => {
+    stack = await startStack({ sim: { patients: 20, seed: 11, onRequest: (r) => seen.push(r) }, env: { BULK_MIN_POLL_MS: '0' } });
+  });
+  after(async () => { await stack.close(); });
+
+  it('leaves that patient\'s appointments out and names it in the error file', async () => {
+    const data = stack.sim.store.data;
+    const active = activePatients(data);
+    const { m, diagnostics } = await exportWithFault(stack, { match: { operation: 'getAppointmentsForPatient2' }, mode: 'soapFault', times: 1 }, '/Patient/$export?_type=Appointment');
+    const failed = Number(/<arg0>(\d+)<\/arg0>/.exec(seen.find((x) => x.body.includes('getAppointmentsForPatient2'))!.body.toString('utf8'))?.[1]);
+    assert.ok(active.includes(failed));
+    assert.deepEqual(diagnostics, [notExported('Appointment', failed)]);
+    const got = (await resourcesOf(m, 'Appointment')).map((a: { id: string }) => Number(a.id));
+    const expected = data.appointments.filter((a) => active.includes(a.demographicNo) && a.demographicNo !== failed).map((a) => a.appointmentNo);
+    assert.deepEqual(sorted(got), sorted(expected));
   });
 });
 
