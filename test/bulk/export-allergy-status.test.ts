@@ -61,7 +61,7 @@ async function exportWithFault(stack: Stack, rule: Parameters<Stack['sim']['faul
   }
 }
 
-const notExported = (type: string, patient: number): string => `warning: The ${type} records of Patient/${patient} are not in this export: OSCAR answered an error when they were read; export this patient again`;
+const notExported = (type: string, patient: number): string => `error: The ${type} records of Patient/${patient} are not in this export: OSCAR answered an error when they were read; export this patient again`;
 
 describe('exported allergies on an OSCAR whose REST answers', () => {
   let stack: Stack;

@@ -52,10 +52,11 @@ function perPatient(type: string, read: ReadPatient): Source {
         return { resources: [], full: false };
       })));
       const resources = answers.flatMap((a) => a.resources).filter((r): r is Resource => r !== undefined && changedAfter(r, ctx.since));
-      const issues = answers.some((a) => a.full) ? [`Some patients have more than ${PER_PATIENT_ROWS} ${type} records; only the first ${PER_PATIENT_ROWS} of each were exported`] : [];
-      for (const id of failed.sort((a, b) => a - b)) issues.push(`The ${type} records of Patient/${id} are not in this export: OSCAR answered an error when they were read; export this patient again`);
+      // Records left out, not mere warnings: severity error (Batch.withheld).
+      const withheld = answers.some((a) => a.full) ? [`Some patients have more than ${PER_PATIENT_ROWS} ${type} records; only the first ${PER_PATIENT_ROWS} of each were exported`] : [];
+      for (const id of failed.sort((a, b) => a - b)) withheld.push(`The ${type} records of Patient/${id} are not in this export: OSCAR answered an error when they were read; export this patient again`);
       const next = from + ctx.patientsPerBatch;
-      return { resources, deleted: [], issues, ...(next < ctx.members.length && { next }) };
+      return { resources, deleted: [], issues: [], withheld, ...(next < ctx.members.length && { next }) };
     },
   };
 }

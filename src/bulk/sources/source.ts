@@ -37,8 +37,14 @@ export interface Batch {
   resources: Resource[];
   /** 'Type/id' of records deleted after `_since` (the manifest's `deleted`, BD-M-06). */
   deleted: string[];
-  /** Problems worth telling the client (OperationOutcome lines in the `error` file); never PHI. */
+  /** Problems worth telling the client (OperationOutcome lines in the `error` file, severity warning); never PHI. */
   issues: string[];
+  /**
+   * Records this batch should have exported and did not (severity error in the `error` file, as a
+   * record withheld for failing validation is): a client must not take the export as complete for
+   * what they name. Never PHI.
+   */
+  withheld?: string[];
   /** Where the next batch starts; undefined when the type is done. */
   next?: unknown;
 }
