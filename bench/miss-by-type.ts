@@ -11,11 +11,15 @@
 // which goes first. Its added time over the raw
 // client is what one process hop costs on this machine; the facade's figure is reported as
 // measured, the control beside it.
+// What the facade's own work costs in CPU, the hop's left out: per request, the facade's CPU
+// (process-wide, the bench's rpcs taken out: see measureCase) and its main thread's time on a CPU
+// (/proc schedstat, read from outside), beside the controls' main threads for the same request.
 // A production server is warm: before anything is measured, every case is answered and replayed
 // `warm` times over other ids (mixed, case after case, as traffic would come), so that the JIT of
 // the facade, the simulator and the raw client alike has compiled what a miss runs; then the
 // cache is cleared. One warm-up request per case was far from enough: a fresh facade spent about
 // 10 ms of CPU per Patient read over its first 50 reads and settled near 1 ms only after some 800.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { LoadResult } from './lib/loadgen.js';
@@ -56,10 +60,23 @@ export interface MissCaseReport {
   addedP99Ms: number;
   /** Requests left out: the facade's status (404 for a prevention that is no immunization…) or a replay's. */
   skipped: number;
-  /** CPU the facade's process spent per measured request (µs): steadier than latency on a loaded machine. */
+  /**
+   * CPU the facade's process spent per measured request (µs), mean: steadier than latency on a
+   * loaded machine. Its window holds two 'cpu' rpcs besides the request (`median` has it without).
+   */
   facadeCpuMicros: number;
   /** The part of it on the facade's main thread (µs): without the JIT compiler's and the GC helpers' threads. */
   facadeThreadMicros: number;
+  /**
+   * Medians per request: the facade process's CPU (µs) in the request's window less that of an
+   * empty window (the same two 'cpu' rpcs with no request between), that empty window's CPU, and
+   * `facadeRunMs` (the main thread on a CPU during the request, read from /proc by this process:
+   * no rpc inside). `ownSystemMicros`: the mean part of `ownCpuMicros` spent in the kernel (the
+   * kernel splits user and system time by ticks, so a median per request would mostly read 0).
+   * `passRunMs`, `floorRunMs`: the controls' main threads on a CPU while they answered the same
+   * request (NaN without them): what the hop's socket and HTTP work costs a Node process.
+   */
+  median: { ownCpuMicros: number; ownSystemMicros: number; rpcCpuMicros: number; facadeRunMs: number; passRunMs: number; floorRunMs: number };
   /** The CPU profile of the facade while it answered this case, when asked for. */
   profile?: string;
   /**
@@ -106,7 +123,7 @@ export interface MissCaseReport {
 export interface Split { addedMs: number; facadeWaitMs: number; gcMs: number; gcKinds: string; simMs: number; simWaitMs: number; clientWaitMs: number; otherGcMs: number; restMs: number; facadeRunMs: number }
 
 type SimChild = Child<{ url: string }>;
-type Cpu = { cpuMicros: number; threadMicros: number };
+type Cpu = { cpuMicros: number; threadMicros: number; systemMicros: number };
 type Gc = { ms: number; count: number; byKind: Record<string, number>; recent: { at: number; ms: number; kind: string }[] };
 // PerformanceObserver's gc kinds (perf_hooks constants NODE_PERFORMANCE_GC_*).
 const GC_KINDS: Record<string, string> = { 1: 'minor', 4: 'major', 8: 'incremental', 16: 'weak callbacks' };
@@ -146,22 +163,24 @@ new PerformanceObserver((list) => { for (const e of list.getEntries()) clientPau
 const clientGcIn = (from: number, to: number): number => clientPauses.reduce((a, p) => a + Math.max(0, Math.min(to, p.to) - Math.max(from, p.from)), 0);
 
 /** The calls the simulator saw for one facade request, change-feed polls left out. */
-async function answered(o: Setup, path: string, keep = false): Promise<{ status: number; bytes: number; body?: Buffer; ms: number; calls: CapturedCall[]; waitMs: number; runMs: number; clientWaitMs: number; simWaitMs: number; window: [number, number]; simGcMs: number }> {
+async function answered(o: Setup, path: string, keep = false): Promise<{ status: number; bytes: number; body?: Buffer; ms: number; calls: CapturedCall[]; waitMs: number; runMs: number; clientWaitMs: number; simWaitMs: number; window: [number, number]; simGcMs: number; monoMicros: [number, number] }> {
   await o.sim.rpc('capture', true);
   const simGc0 = await o.sim.rpc<number>('gc');
   const s0 = schedOf(o.facade.proc.pid!);
   const own0 = schedOf(process.pid);
   const sim0 = schedOf(o.sim.proc.pid!);
+  const mono0 = process.hrtime.bigint();
   const t = performance.now();
   const { status, bytes, body } = await sizedExchange({ method: 'GET', url: `${o.facade.info.base}${path}`, headers: o.headers }, keep);
   const end = performance.now();
+  const mono1 = process.hrtime.bigint();
   const s1 = schedOf(o.facade.proc.pid!);
   const clientWaitMs = schedMs(own0, schedOf(process.pid), 'wait');
   const simWaitMs = schedMs(sim0, schedOf(o.sim.proc.pid!), 'wait');
   const simGcMs = (await o.sim.rpc<number>('gc')) - simGc0;
   const calls = (await o.sim.rpc<CapturedCall[]>('captured')).filter((call) => !(call.body && FEED_CALL.test(call.body)));
   await o.sim.rpc('capture', false);
-  return { status, bytes, ...(body && { body }), ms: end - t, calls, waitMs: schedMs(s0, s1, 'wait'), runMs: schedMs(s0, s1, 'run'), clientWaitMs, simWaitMs, window: [t, end], simGcMs };
+  return { status, bytes, ...(body && { body }), ms: end - t, calls, waitMs: schedMs(s0, s1, 'wait'), runMs: schedMs(s0, s1, 'run'), clientWaitMs, simWaitMs, window: [t, end], simGcMs, monoMicros: [Number(mono0 / 1000n), Number(mono1 / 1000n)] };
 }
 
 /**
@@ -216,15 +235,17 @@ interface Setup { facade: Child<{ base: string }>; sim: SimChild; headers: Recor
  * answer (`bytes`): its time (ms), and whether every call was answered 200. Recorded by the
  * simulator like the raw replay, so both make it do the same work.
  */
-async function passedThrough(o: Setup, calls: CapturedCall[], bytes: number, floor?: string): Promise<{ ms: number; ok: boolean }> {
+async function passedThrough(o: Setup, calls: CapturedCall[], bytes: number, floor?: string): Promise<{ ms: number; ok: boolean; runMs: number }> {
   const pass = o.passThrough!;
   await pass.rpc('calls', { calls, bytes, ...(floor !== undefined && { floor }) });
   await o.sim.rpc('capture', true);
+  const s0 = schedOf(pass.proc.pid!);
   const t = performance.now();
   const status = await exchange({ method: 'GET', url: `${pass.info.base}/read` });
   const ms = performance.now() - t;
+  const runMs = schedMs(s0, schedOf(pass.proc.pid!), 'run');
   await o.sim.rpc('capture', false);
-  return { ms, ok: status === 200 };
+  return { ms, ok: status === 200, runMs };
 }
 
 async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
@@ -239,23 +260,36 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
   let skipped = 0;
   let cpuMicros = 0;
   let threadMicros = 0;
+  /** Per request: the facade's CPU in the window less an empty window's (µs), and the empty window's. */
+  const ownCpu: number[] = [];
+  const rpcCpu: number[] = [];
+  const ownSys: number[] = [];
+  /** Per request: the controls' main threads on a CPU while they answered it (ms). */
+  const passRun: number[] = [];
+  const floorRun: number[] = [];
   const profileFile = o.profileDir && join(o.profileDir, `facade-miss-${c.name.replace(/\W+/g, '-')}.cpuprofile`);
   let profiling = false;
+  /** The measured requests' windows on CLOCK_MONOTONIC (µs), the clock of the profile's samples. */
+  const profiled: [number, number][] = [];
   for (const [i, path] of c.paths.entries()) {
     if (facadeMs.length >= c.want) break;
     if (i === 1 && profileFile) profiling = Boolean(await o.facade.rpc('profile-start'));
     // The facade is idle between its requests (the replay does not reach it), so the CPU it spent
     // while answering is this request's, change-feed polls aside.
+    // Only the two 'cpu' rpcs in the window: the 'gc' rpc (its list of pauses serialised over IPC)
+    // comes after it. A third 'cpu' rpc right after the second measures what such a pair of rpcs
+    // costs the facade with no request between (an empty window), taken out per request.
     const cpu0 = await o.facade.rpc<Cpu>('cpu');
-    const { status, bytes, body, ms, calls: seen, waitMs: waited, runMs, clientWaitMs, simWaitMs, window, simGcMs } = await answered(o, path, c.floor === true && o.passThrough !== undefined);
-    const paused = pausesIn(await o.facade.rpc<Gc>('gc'), performance.timeOrigin + window[0], performance.timeOrigin + window[1]);
+    const { status, bytes, body, ms, calls: seen, waitMs: waited, runMs, clientWaitMs, simWaitMs, window, simGcMs, monoMicros } = await answered(o, path, c.floor === true && o.passThrough !== undefined);
     const cpu1 = await o.facade.rpc<Cpu>('cpu');
+    const cpu2 = await o.facade.rpc<Cpu>('cpu');
+    const paused = pausesIn(await o.facade.rpc<Gc>('gc'), performance.timeOrigin + window[0], performance.timeOrigin + window[1]);
     // The first request of a case after the cache was cleared also loads what every request shares
     // (the provider list for reference names): a warm-up, not measured.
     if (i === 0) continue;
     let raw: Awaited<ReturnType<typeof replayed>>;
-    let pass: { ms: number; ok: boolean } | undefined;
-    let floor: { ms: number; ok: boolean } | undefined;
+    let pass: { ms: number; ok: boolean; runMs: number } | undefined;
+    let floor: { ms: number; ok: boolean; runMs: number } | undefined;
     if (o.passThrough && i % 2 === 1) {
       pass = await passedThrough(o, seen, bytes);
       if (body) floor = await passedThrough(o, seen, bytes, body.toString('utf8'));
@@ -268,6 +302,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     if (status !== 200 || raw.statuses.some((s) => s !== 200) || pass?.ok === false || floor?.ok === false) { skipped++; continue; }
     facadeMs.push(ms);
     rawMs.push(raw.ms);
+    if (profiling) profiled.push(monoMicros);
     const addedMs = ms - raw.ms;
     const split = {
       addedMs, facadeWaitMs: waited, gcMs: paused.ms, gcKinds: paused.kinds, simMs: simulatorMs(seen) - raw.simMs, simWaitMs: simWaitMs - raw.simWaitMs,
@@ -275,13 +310,19 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     };
     // This process's pauses are known a turn later (below); the simulator's already.
     windows.push({ split, simGcMs: simGcMs - raw.simGcMs, facade: window, raw: raw.window });
-    if (pass) passMs.push(pass.ms);
-    if (floor) floorMs.push(floor.ms);
+    if (pass) { passMs.push(pass.ms); passRun.push(pass.runMs); }
+    if (floor) { floorMs.push(floor.ms); floorRun.push(floor.runMs); }
     cpuMicros += cpu1.cpuMicros - cpu0.cpuMicros;
     threadMicros += cpu1.threadMicros - cpu0.threadMicros;
+    ownCpu.push(cpu1.cpuMicros - cpu0.cpuMicros - (cpu2.cpuMicros - cpu1.cpuMicros));
+    rpcCpu.push(cpu2.cpuMicros - cpu1.cpuMicros);
+    ownSys.push(cpu1.systemMicros - cpu0.systemMicros - (cpu2.systemMicros - cpu1.systemMicros));
     calls += seen.length;
   }
-  if (profiling) await o.facade.rpc('profile-stop', profileFile);
+  if (profiling) {
+    await o.facade.rpc('profile-stop', profileFile);
+    writeFileSync(`${profileFile!}.windows.json`, JSON.stringify(profiled));
+  }
   await new Promise((resolve) => setImmediate(resolve));
   const nan0 = (x: number): number => (Number.isNaN(x) ? 0 : x);
   const splits: Split[] = windows.map(({ split, simGcMs, facade, raw }) => {
@@ -307,6 +348,7 @@ async function measureCase(c: MissCase, o: Setup): Promise<MissCaseReport> {
     name: c.name, targetP50Ms: c.targetP50Ms, ...(c.targetP99Ms !== undefined && { targetP99Ms: c.targetP99Ms }), requests: facadeMs.length, callsPerRequest: calls / Math.max(1, facadeMs.length), facade, raw,
     addedP50Ms: at(added, 50), addedP99Ms: at(added, 99), slowest, addedP99WithoutWaitsMs: at(withoutWaits, 99), addedP99WithoutMachineMs: at(withoutMachine, 99),
     pausedRequests: splits.filter((x) => x.gcMs > 0).length, pausedMs: splits.reduce((a, x) => a + x.gcMs, 0), skipped, facadeCpuMicros: cpuMicros / Math.max(1, facadeMs.length), facadeThreadMicros: threadMicros / Math.max(1, facadeMs.length),
+    median: { ownCpuMicros: at(ownCpu, 50), ownSystemMicros: ownSys.reduce((a, x) => a + x, 0) / Math.max(1, ownSys.length), rpcCpuMicros: at(rpcCpu, 50), facadeRunMs: at(splits.map((x) => x.facadeRunMs), 50), passRunMs: at(passRun, 50), floorRunMs: at(floorRun, 50) },
     ...(profiling && { profile: profileFile }),
     ...(passMs.length > 0 && { passThrough: { p50Ms: at(passMs, 50), p99Ms: at(passMs, 99), addedP50Ms: at(passAdded, 50), addedP99Ms: at(passAdded, 99), facadeOverP50Ms: at(facadeOver, 50) } }),
     ...(floorMs.length > 0 && { floor: { addedP50Ms: at(floorAdded, 50), addedP99Ms: at(floorAdded, 99), facadeOverP50Ms: at(facadeOverFloor, 50) } }),
