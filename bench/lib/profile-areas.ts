@@ -22,7 +22,11 @@ export function areaOf(fn: string, url: string): string | undefined {
   if (/^node:(?:_http_server|_http_common|_http_outgoing|_http_incoming|internal\/http)/.test(url) || url === 'node:http') return 'Node HTTP (server, parser, outgoing)';
   if (/^node:(?:_http_client|_http_agent)/.test(url)) return 'Node HTTP client';
   if (/^node:(?:net|internal\/stream_base_commons|internal\/streams|stream|internal\/net)/.test(url)) return 'Node net and streams';
-  if (url.startsWith('node:')) return 'Node other (timers, events, buffer, crypto, diagnostics)';
+  if (/^node:(?:internal\/)?(?:crypto|buffer)/.test(url)) return 'Node crypto and buffer (called by our hashing and byte writing)';
+  if (/^node:internal\/(?:process\/task_queues|async_hooks)/.test(url)) return 'Node ticks and promise jobs (microtasks run there)';
+  if (/^node:(?:internal\/)?timers/.test(url)) return 'Node timers';
+  if (/^node:(?:internal\/)?fs/.test(url)) return 'Node fs (the audit file)';
+  if (url.startsWith('node:')) return 'Node other (events, perf_hooks, diagnostics…)';
   const m = OURS.exec(url);
   if (m && !url.includes('/node_modules/')) {
     const [, dir, sub] = m;
