@@ -64,15 +64,15 @@ function printProfile(what: string, file: string, requests: number): void {
 }
 /**
  * Benchmark 6's profile of a case: only the samples inside the measured requests (the windows file
- * miss-by-type.ts writes beside it), by owner (lib/profile-areas.ts). The samples are the main
- * thread's wall time while busy: a thread the machine took the CPU from is charged to the frame it
- * stopped in, so on a loaded machine syscalls that wake another process weigh more than their CPU.
+ * miss-by-type.ts writes beside it), by owner (lib/profile-areas.ts), each sample counted as one
+ * sampling interval: a stall of the main thread (the machine took its CPU) is not charged to the
+ * frame it stopped in.
  */
 function printWindows(what: string, file: string): void {
   const windows = JSON.parse(readFileSync(`${file}.windows.json`, 'utf8')) as [number, number][];
-  const rows = profileAreas(file, windows.length, false, windows);
+  const rows = profileAreas(file, windows.length, false, windows, 'count');
   const busy = rows.reduce((a, [, us]) => a + us, 0);
-  process.stdout.write(`   where the facade's main thread spent the measured requests of ${what} (${windows.length}; samples inside the requests only, ${busy.toFixed(0)} µs busy per request; ${file}):\n`);
+  process.stdout.write(`   where the facade's main thread spent the measured requests of ${what} (${windows.length}; samples inside the requests only, counted: ${busy.toFixed(0)} µs busy per request; ${file}):\n`);
   for (const [area, us] of rows) process.stdout.write(`     ${us.toFixed(0).padStart(7)} µs/request ${(100 * us / Math.max(1, busy)).toFixed(1).padStart(5)} %  ${area}\n`);
   process.stdout.write('\n');
 }

@@ -45,11 +45,15 @@ export function areaOf(fn: string, url: string): string | undefined {
 }
 
 /**
- * µs per request by area, largest first; the idle area is left out unless `idle`. With `windows`
+ * µs per request by area, largest first; the idle area is left out unless `idle`. A sample stands
+ * for the time since the one before it (`weigh` 'time'), or, with 'count', for the profile's median
+ * interval: a thread the machine took off its CPU is sampled once when it runs again, with the whole
+ * stall as its interval (34 ms on one Buffer#indexOf in a loaded run), so counting samples keeps a
+ * stall from being charged to the frame it happened in. With `windows`
  * (the requests' [start, end] on CLOCK_MONOTONIC in µs, the clock of V8's samples on Linux), only
  * the samples taken inside one count, and `requests` is their number.
  */
-export function profileAreas(file: string, requests: number, idle = false, windows?: [number, number][]): [string, number][] {
+export function profileAreas(file: string, requests: number, idle = false, windows?: [number, number][], weigh: 'time' | 'count' = 'time'): [string, number][] {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -67,6 +71,8 @@ export function profileAreas(file: string, requests: number, idle = false, windo
   };
   const totals = new Map<string, number>();
   const spans = windows && [...windows].sort((x, y) => x[0] - y[0]);
+  const sorted = [...p.timeDeltas].sort((x, y) => x - y);
+  const interval = sorted[sorted.length >> 1] ?? 0;
   let t = p.startTime;
   let w = 0;
   p.samples.forEach((id, i) => {
@@ -77,17 +83,17 @@ export function profileAreas(file: string, requests: number, idle = false, windo
     }
     const a = area(id);
     if (a === 'idle' && !idle) return;
-    totals.set(a, (totals.get(a) ?? 0) + (p.timeDeltas[i] ?? 0));
+    totals.set(a, (totals.get(a) ?? 0) + (weigh === 'count' ? interval : (p.timeDeltas[i] ?? 0)));
   });
   return [...totals].map(([a, us]): [string, number] => [a, us / Math.max(1, requests)]).sort((x, y) => y[1] - x[1]);
 }
 
-// npx node --import tsx bench/lib/profile-areas.ts FILE.cpuprofile REQUESTS
+// npx node --import tsx bench/lib/profile-areas.ts FILE.cpuprofile REQUESTS [FILE.windows.json] [--time]
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/bench\//, '/bench/'))) {
   // With a windows file (FILE.windows.json, written by benchmark 6 beside its profile), only the requests' windows.
   const [file, n, windowsFile] = process.argv.slice(2);
   const windows = windowsFile ? JSON.parse(readFileSync(windowsFile, 'utf8')) as [number, number][] : undefined;
-  const rows = profileAreas(file!, windows?.length ?? Number(n ?? 1), false, windows);
+  const rows = profileAreas(file!, windows?.length ?? Number(n ?? 1), false, windows, process.argv.includes('--time') ? 'time' : 'count');
   const busy = rows.reduce((a, [, us]) => a + us, 0);
   for (const [a, us] of rows) process.stdout.write(`${us.toFixed(0).padStart(7)} µs/request ${(100 * us / busy).toFixed(1).padStart(5)} %  ${a}\n`);
   process.stdout.write(`${busy.toFixed(0).padStart(7)} µs/request busy\n`);

@@ -52,3 +52,12 @@ test('with windows, only the samples inside a request count', () => {
   ]));
   assert.deepEqual(new Map(profileAreas(file, 1, true, [[1_025, 1_035]])), new Map([['idle', 10]]));
 });
+
+test('counted, a sample after a stall weighs one interval, not the stall', () => {
+  // Intervals 10, 10, 10, 100 (the thread off its CPU before the last sample): median 10.
+  const stalled = { ...profile, samples: [3, 3, 7, 7], timeDeltas: [10, 10, 10, 100] };
+  const f = join(mkdtempSync(join(tmpdir(), 'profile-areas-')), 'stall.cpuprofile');
+  writeFileSync(f, JSON.stringify(stalled));
+  assert.deepEqual(new Map(profileAreas(f, 1)), new Map([['ours: OSCAR client and transport (src/oscar)', 110], ['ours: HTTP handler (src/http, src/clinics)', 20]]));
+  assert.deepEqual(new Map(profileAreas(f, 1, false, undefined, 'count')), new Map([['ours: HTTP handler (src/http, src/clinics)', 20], ['ours: OSCAR client and transport (src/oscar)', 20]]));
+});
