@@ -5,7 +5,7 @@
 import type { Address, ContactPoint, HumanName, Identifier, Patient } from 'fhir/r4.js';
 import type { DemographicTo1, DemographicTransfer, DemographicTransfer2 } from '../../oscar/types.js';
 import { isValidCalendarDate } from '../../time/zone.js';
-import { nonBlank, withoutEmpty } from '../without-empty.js';
+import { nonBlank } from '../without-empty.js';
 import { isLocalSystem, localSystem, type MappingConfig } from '../mapping-config.js';
 import type { MappingError } from '../mapping-errors.js';
 import { fhirCalendarDate, restDayMs, restMsOfDate, xsDate, xsInstant } from '../oscar-dates.js';
@@ -136,8 +136,22 @@ function oneOrTwoDigits(s: string): number {
   return s.length === 2 ? digitAt(s, 0) * 10 + digitAt(s, 1) : NaN;
 }
 
-function codingOf(system: string, code: string, display?: string): { coding: { system: string; code: string; display?: string }[] } {
+function codingOf(system: string, code: string, display: string): { coding: { code: string; display: string; system: string }[] } {
   return { coding: [{ code, display, system }] };
+}
+
+// buildPatient writes each member only when it holds something, in canonical order
+// (src/fhir/canonical-order.ts): the Patient withoutEmpty would make of the mapper's free-form
+// object (mapping §1.7), made directly. withoutEmpty walked the ~80 parts of every Patient to find
+// nothing to drop on nearly every one: a third of the mapper's time over the 50-result page
+// (bench/results.md, "SOAP reading CPU"). test/mappers/patient-no-empty.test.ts holds the two
+// equal over blank and missing facts.
+
+/** Whether `s` is a string withoutEmpty keeps: not blank (`trim()` leaves something). */
+function filled(s: string | undefined): s is string {
+  if (typeof s !== 'string' || s.length === 0) return false;
+  const c = s.charCodeAt(0);
+  return (c > 32 && c < 127) || s.trim() !== '';
 }
 
 function hasAddress(a: AddressFacts | undefined): a is AddressFacts {
@@ -150,15 +164,30 @@ function sameAddress(a: AddressFacts, b: AddressFacts): boolean {
 }
 
 function fhirAddress(a: AddressFacts, type?: Address['type']): Address {
-  const canadian = a.province !== undefined && CANADIAN_PROVINCES.has(a.province.toUpperCase());
-  return {
-    city: a.city, country: canadian ? 'CA' : undefined, line: a.line ? [a.line] : undefined, postalCode: a.postal,
-    state: a.province, type, use: 'home',
-  };
+  const out: Address = {};
+  if (filled(a.city)) out.city = a.city;
+  if (a.province !== undefined && CANADIAN_PROVINCES.has(a.province.toUpperCase())) out.country = 'CA';
+  if (filled(a.line)) out.line = [a.line];
+  if (filled(a.postal)) out.postalCode = a.postal;
+  if (filled(a.province)) out.state = a.province;
+  if (type !== undefined) out.type = type;
+  out.use = 'home';
+  return out;
 }
 
-function telecom(system: ContactPoint['system'], value: string | undefined, use?: ContactPoint['use']): ContactPoint | undefined {
-  return value ? { system, use, value } : undefined; // CA Baseline: telecom.system and .value 1..1
+function addTelecom(to: ContactPoint[], system: ContactPoint['system'], value: string | undefined, use?: ContactPoint['use']): void {
+  if (!value) return; // CA Baseline: telecom.system and .value 1..1
+  const point: ContactPoint = { system };
+  if (use !== undefined) point.use = use;
+  if (filled(value)) point.value = value;
+  to.push(point);
+}
+
+/** A period of `start` and `end`, those that hold something; undefined when neither does. */
+function periodOf(start: string | undefined, end: string | undefined): { end?: string; start?: string } | undefined {
+  const e = filled(end);
+  const s = filled(start);
+  return e ? (s ? { end, start } : { end }) : s ? { start } : undefined;
 }
 
 /** OFFICIAL_LANGUAGES by their names in lower case: OSCAR's officialLanguage matched whatever its case. */
@@ -171,34 +200,45 @@ function officialLanguageOf(name: string | undefined): { code: string; display: 
 }
 
 export function buildPatient(f: DemographicFacts, cfg: MappingConfig): Patient {
-  const identifiers: (Identifier | undefined)[] = [];
+  const identifiers: Identifier[] = [];
   const jhnSystem = hcnSystemFor(f.hcType);
   // per-1: a period whose end precedes its start is invalid FHIR; keep the start only.
   const end = f.hcEffective && f.hcRenew && f.hcRenew < f.hcEffective ? undefined : f.hcRenew;
-  if (f.hin && jhnSystem) {
-    identifiers.push({
-      extension: f.ver ? [{ url: IDENTIFIER_VERSION_EXTENSION, valueString: f.ver }] : undefined,
-      period: { end, start: f.hcEffective }, system: jhnSystem,
-      type: codingOf(SYSTEMS.v2IdentifierType, 'JHN', 'Jurisdictional health number (Canada)'), value: f.hin,
-    });
-  } else if (f.hin) {
-    // mapping §8.1: OT / out-of-country cards have no JHN system; keep the number locally.
-    identifiers.push({ assigner: f.hcType ? { display: f.hcType } : undefined, period: { end, start: f.hcEffective }, system: localSystem(cfg, 'healthCard'), value: f.hin });
+  if (f.hin) {
+    const period = periodOf(f.hcEffective, end);
+    const card: Identifier = {};
+    if (jhnSystem) {
+      if (f.ver) card.extension = [filled(f.ver) ? { url: IDENTIFIER_VERSION_EXTENSION, valueString: f.ver } : { url: IDENTIFIER_VERSION_EXTENSION }];
+      if (period) card.period = period;
+      card.system = jhnSystem;
+      card.type = codingOf(SYSTEMS.v2IdentifierType, 'JHN', 'Jurisdictional health number (Canada)');
+    } else {
+      // mapping §8.1: OT / out-of-country cards have no JHN system; keep the number locally.
+      if (f.hcType && filled(f.hcType)) card.assigner = { display: f.hcType };
+      if (period) card.period = period;
+      card.system = localSystem(cfg, 'healthCard');
+    }
+    if (filled(f.hin)) card.value = f.hin;
+    identifiers.push(card);
   }
   if (f.demographicNo !== undefined) {
     identifiers.push({ system: localSystem(cfg, 'demographicNo'), type: codingOf(SYSTEMS.v2IdentifierType, 'MR', 'Medical record number'), use: 'usual', value: String(f.demographicNo) });
   }
   if (f.chartNo) {
-    identifiers.push({ system: localSystem(cfg, 'chartNo'), type: codingOf(SYSTEMS.v2IdentifierType, 'MR', 'Medical record number'), value: f.chartNo });
+    const chart: Identifier = { system: localSystem(cfg, 'chartNo'), type: codingOf(SYSTEMS.v2IdentifierType, 'MR', 'Medical record number') };
+    if (filled(f.chartNo)) chart.value = f.chartNo;
+    identifiers.push(chart);
   }
 
   const official = namePartsOf(f.lastName, f.firstName, f.middleNames);
-  const names: HumanName[] = [{
-    family: official.family,
-    given: official.given,
-    prefix: f.title ? [f.title] : undefined, use: 'official',
-  }];
-  if (f.alias) names.push({ text: f.alias, use: 'nickname' });
+  const name: HumanName = {};
+  if (filled(official.family)) name.family = official.family;
+  const given = official.given.filter((g) => filled(g));
+  if (given.length) name.given = given;
+  if (filled(f.title)) name.prefix = [f.title];
+  name.use = 'official';
+  const names: HumanName[] = [name];
+  if (f.alias) names.push(filled(f.alias) ? { text: f.alias, use: 'nickname' } : { use: 'nickname' });
 
   const addresses: Address[] = [];
   if (hasAddress(f.mailing)) addresses.push(fhirAddress(f.mailing));
@@ -208,27 +248,27 @@ export function buildPatient(f: DemographicFacts, cfg: MappingConfig): Patient {
 
   const language = officialLanguageOf(f.officialLanguage);
   const gp = practitionerRef(f.providerNo, f.providerDisplay);
+  const birthDate = birthDateOf(f.dobYear, f.dobMonth, f.dobDay);
+  const telecom: ContactPoint[] = [];
+  addTelecom(telecom, 'phone', f.homePhone, 'home');
+  addTelecom(telecom, 'phone', f.workPhone, 'work');
+  addTelecom(telecom, 'phone', f.cellPhone, 'mobile');
+  addTelecom(telecom, 'email', f.email);
 
-  // Written in canonical order (src/fhir/canonical-order.ts), so that withoutEmpty keeps the parts
-  // with nothing to drop as they are instead of copying them in that order.
-  return withoutEmpty<Patient>({
-    resourceType: 'Patient',
-    id: f.demographicNo !== undefined ? String(f.demographicNo) : undefined,
-    meta: { lastUpdated: f.lastUpdated, profile: [CA_BASELINE_PROFILES.Patient] },
-    active: f.patientStatus !== undefined ? f.patientStatus === ACTIVE_STATUS : undefined,
-    address: addresses,
-    birthDate: birthDateOf(f.dobYear, f.dobMonth, f.dobDay),
-    communication: language ? [{ language: { coding: [{ code: language.code, display: language.display, system: SYSTEMS.bcp47 }], text: language.display }, preferred: true }] : undefined,
-    deceasedBoolean: f.patientStatus === DECEASED_STATUS ? true : undefined,
-    gender: f.sex ? (SEX_TO_GENDER[f.sex.toUpperCase()] ?? 'unknown') : undefined,
-    generalPractitioner: gp && gp.reference ? [gp] : undefined,
-    identifier: identifiers.filter((i): i is Identifier => !!i),
-    name: names,
-    telecom: [
-      telecom('phone', f.homePhone, 'home'), telecom('phone', f.workPhone, 'work'),
-      telecom('phone', f.cellPhone, 'mobile'), telecom('email', f.email),
-    ].filter((c): c is ContactPoint => !!c),
-  });
+  const p: Patient = { resourceType: 'Patient' };
+  if (f.demographicNo !== undefined) p.id = String(f.demographicNo);
+  p.meta = filled(f.lastUpdated) ? { lastUpdated: f.lastUpdated, profile: [CA_BASELINE_PROFILES.Patient] } : { profile: [CA_BASELINE_PROFILES.Patient] };
+  if (f.patientStatus !== undefined) p.active = f.patientStatus === ACTIVE_STATUS;
+  if (addresses.length) p.address = addresses;
+  if (birthDate !== undefined) p.birthDate = birthDate;
+  if (language) p.communication = [{ language: { coding: [{ code: language.code, display: language.display, system: SYSTEMS.bcp47 }], text: language.display }, preferred: true }];
+  if (f.patientStatus === DECEASED_STATUS) p.deceasedBoolean = true;
+  if (f.sex) p.gender = SEX_TO_GENDER[f.sex.toUpperCase()] ?? 'unknown';
+  if (gp && gp.reference) p.generalPractitioner = [filled(gp.display) ? gp : { reference: gp.reference }];
+  if (identifiers.length) p.identifier = identifiers;
+  p.name = names;
+  if (telecom.length) p.telecom = telecom;
+  return p;
 }
 
 // ---------- FHIR → OSCAR ----------
