@@ -173,6 +173,18 @@ describe('records of fields with awkward names', () => {
   });
 });
 
+describe('records as plain objects', () => {
+  it('gives each record Object.prototype, its fields own data properties in the WSDL\'s order, whichever order they came in', () => {
+    const rows = value('getThings', '<return><id>1</id><name>Ann</name><active>true</active><weight>2</weight></return><return><status>4</status><id>2</id></return>') as object[];
+    assert.deepEqual(rows.map((r) => Object.keys(r)), [['id', 'active', 'name', 'weight'], ['id', 'status']]);
+    for (const r of rows) {
+      assert.equal(Object.getPrototypeOf(r), Object.prototype);
+      assert.equal(r.constructor, Object);
+      assert.ok(Object.values(Object.getOwnPropertyDescriptors(r)).every((d) => d.writable && d.enumerable && d.configurable && 'value' in d));
+    }
+  });
+});
+
 describe('a runtime that makes no code from strings', () => {
   it('reads the same records (node --disallow-code-generation-from-strings)', () => {
     const inner = '<return><active>true</active><id>1</id><name>Ann &amp; Bo</name><exts><n>2</n></exts><exts><n>3</n></exts></return><return><id>2</id><status>4</status></return>';
