@@ -273,12 +273,12 @@ function leafValue(
   while (from < to && isSpace(text.charCodeAt(from))) from++;
   while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
   if (source && to - from >= OWN_LENGTH && (rule === undefined || rule.scalar === 'text')) {
-    const s = source.toString('utf8', from, to);
+    const s = utf8Of(source, from, to);
     return references ? decode(s) : s;
   }
   if (to - from < OWN_LENGTH) {
     // A short text is a copy anyway (no own() needed); only one with a byte past ASCII is decoded.
-    const s = bytes && source && beyondAscii(text, from, to) ? source.toString('utf8', from, to) : text.slice(from, to);
+    const s = bytes && source && beyondAscii(text, from, to) ? utf8Of(source, from, to) : text.slice(from, to);
     return typed(rule, references ? decode(s) : s);
   }
   return typed(rule, own(decode(spelled(text.slice(from, to), bytes))));
@@ -289,6 +289,17 @@ function beyondAscii(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (text.charCodeAt(i) > 127) return true;
   return false;
 }
+
+/** Buffer's own decoder of a range, which Buffer#toString calls after handling its arguments. */
+interface Utf8Slicing { utf8Slice(start: number, end: number): string }
+
+/**
+ * Whether this Node's Buffers have it (every Node this runs on: it is how toString decodes UTF-8,
+ * but not documented). Called directly, a field's string costs a quarter less (76 against 102 ns
+ * each over the 50-result page's 459 long fields).
+ */
+const DIRECT_UTF8 = typeof (Buffer.prototype as Partial<Utf8Slicing>).utf8Slice === 'function';
+const utf8Of = (b: Buffer, from: number, to: number): string => (DIRECT_UTF8 ? (b as unknown as Utf8Slicing).utf8Slice(from, to) : b.toString('utf8', from, to));
 
 /** `text` read by `rule`. */
 function typed(rule: FieldRule | undefined, text: string): unknown {

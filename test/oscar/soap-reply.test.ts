@@ -228,6 +228,13 @@ describe('reading the answer from its bytes', () => {
     const fromText = readSoapReply(broken.toString('utf8'), schema, 'getOne');
     assert.deepEqual(readSoapBytes(broken, schema, 'getOne'), fromText);
     assert.deepEqual(fromText, { kind: 'return', value: { id: 1, name: 'a\ufffd\ufffdA\ufffd' } });
+    // The same in a field long enough to be decoded from the bytes directly (13 bytes or more),
+    // with a reference and a name past ASCII beside the broken bytes.
+    const long = Buffer.concat([Buffer.from(answer('getOne', '<return><id>1</id><name> NGUYỄN &amp; a').replace('</ns2:getOneResponse></soap:Body></soap:Envelope>', '')),
+      Buffer.from([0xff, 0xc3, 0x41, 0xe1, 0xbb]), Buffer.from('Åström </name></return></ns2:getOneResponse></soap:Body></soap:Envelope>')]);
+    const longFromText = readSoapReply(long.toString('utf8'), schema, 'getOne');
+    assert.deepEqual(readSoapBytes(long, schema, 'getOne'), longFromText);
+    assert.deepEqual(longFromText, { kind: 'return', value: { id: 1, name: 'NGUYỄN & a\ufffd\ufffdA\ufffdÅström' } });
   });
 
   it('tells a field from a name one letter apart in its start tag, and refuses such an end tag', () => {
