@@ -156,9 +156,9 @@ function layoutOf(rules: TypeRules): Layout {
 function builderOf(fields: readonly FieldRule[]): (slots: readonly unknown[]) => Tree {
   const stores = fields.map((f, i) => `if (v[${i}] !== undefined) this[${JSON.stringify(f.name)}] = v[${i}];`);
   try {
-    const Record = new Function('v', stores.join('\n')) as unknown as new (slots: readonly unknown[]) => Tree;
-    Record.prototype = Object.prototype;
-    return (v) => new Record(v);
+    const MakeRecord = new Function('v', stores.join('\n')) as unknown as new (slots: readonly unknown[]) => Tree;
+    MakeRecord.prototype = Object.prototype;
+    return (v) => new MakeRecord(v);
   } catch {
     // A runtime that makes no code from strings (node --disallow-code-generation-from-strings): the
     // same record by computed names, copied compact.
