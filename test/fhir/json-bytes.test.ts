@@ -54,6 +54,11 @@ describe('jsonBytes', () => {
       assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(c)));
       assert.notEqual(text, JSON.stringify(c), 'in canonical order, not the order the resource was built in');
     }
+    // Entry members whose names JSON escapes, an index-like one (listed first) and one too long to
+    // be remembered quoted: written as JSON.stringify writes them, before and after they were seen.
+    const odd = { search: { mode: 'match' }, 'a"b\\c\n': 1, 7: 'seven', ['x'.repeat(70)]: true, resource: stamped[1]!.resource, 'Ünïcode 😀': null };
+    const expected = `{"entry":[{"7":"seven","search":{"mode":"match"},"a\\"b\\\\c\\n":1,"${'x'.repeat(70)}":true,"resource":{"resourceType":"Patient","id":"2","meta":{"lastUpdated":"2024-01-02T03:04:05Z","versionId":"${(stamped[1]!.resource as { meta: { versionId: string } }).meta.versionId}"},"name":[{"family":"Nguyễn","given":["Ana","Béatrice"]}]},"Ünïcode 😀":null}]}`;
+    for (let i = 0; i < 2; i++) assert.equal(jsonBytes({ entry: [odd] }).toString('utf8'), expected);
     // Indented output is JSON.stringify's own.
     assert.equal(jsonBytes(stamped[0]!.resource, true).toString('utf8'), JSON.stringify(stamped[0]!.resource, null, 2));
   });
