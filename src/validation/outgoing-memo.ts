@@ -14,7 +14,10 @@
 //
 // Bounded in entries and in bytes, without a Map: a table of 2-entry sets, the set chosen by the
 // digest's first 32 bits (a SHA-256 spreads them evenly) and within it the clock algorithm's second
-// chance (an entry found again since it was last passed over stays; the other goes). The next 32
+// chance: each set has a hand on the entry to be passed over next; an entry under the hand that was
+// found again since it was last passed over stays (losing its bit) and the hand moves on, the first
+// one not found again goes, and the hand stops on the other (so with nothing found again the older
+// of the two goes: first in, first out). The next 32
 // bits of each entry's digest sit in a typed array beside it, so a miss reads one cache line of
 // them and no string; the whole digest and meta are compared only when they match. A miss is
 // that and, when clean, one store. A Map of the digests cost more than the check
@@ -30,7 +33,7 @@ export const MAX_META_LENGTH = 512;
 /**
  * An upper estimate of an entry's heap besides its meta text: the digest string (64 characters
  * and V8's header, 80 B), the meta string's header (16 B) and the entry's two table slots and bit
- * (17 B).
+ * (17 B), and half of its set's hand (1 B a set).
  */
 const ENTRY_OVERHEAD = 128;
 /** An entry's bytes at most: its meta text counted two bytes a character (V8's two-byte strings). */
@@ -57,6 +60,8 @@ export class CleanMemo {
   readonly #tags: Uint32Array;
   /** 1 when the entry was found since it was last passed over. */
   readonly #found: Uint8Array;
+  /** Per set: 0 or 1, the entry the clock's hand is on (the next to be passed over). */
+  readonly #hands: Uint8Array;
   readonly #mask: number;
   #count = 0;
   #bytes = 0;
@@ -68,6 +73,7 @@ export class CleanMemo {
     this.#metas = new Array<string | undefined>(2 * sets).fill(undefined);
     this.#found = new Uint8Array(2 * sets);
     this.#tags = new Uint32Array(2 * sets);
+    this.#hands = new Uint8Array(sets);
     this.#mask = sets - 1;
   }
 
@@ -94,30 +100,36 @@ export class CleanMemo {
 
   /**
    * Remembers content found clean (after has said no): it takes an empty entry of its set, else
-   * one not found since last passed over, clearing the bit of the one passed over (both found:
-   * both lose it, the first goes). Not
-   * kept when the memo's bytes would go over maxBytes, or its meta text is longer than
-   * MAX_META_LENGTH.
+   * the clock's choice: from the set's hand on, the first entry not found since it was last passed
+   * over, clearing the bit of each one passed over (both found: both lose it, the one the hand was
+   * on goes); the hand then stops on the other entry. Not kept when the memo's bytes would go over
+   * maxBytes, or its meta text is longer than MAX_META_LENGTH.
    */
   add(digest: string, meta: string): void {
     // The byte bound counts digests of one length: another is a caller's bug.
     if (digest.length !== MEMO_DIGEST_LENGTH) throw new Error(`a clean-content digest has ${MEMO_DIGEST_LENGTH} characters, not ${digest.length}`);
     if (meta.length > MAX_META_LENGTH) return;
-    const i = (hex32(digest, 0) & this.#mask) * 2;
+    const set = hex32(digest, 0) & this.#mask;
+    const i = set * 2;
     const found = this.#found;
     let at: number;
     if (this.#digests[i] === undefined) at = i;
     else if (this.#digests[i + 1] === undefined) at = i + 1;
-    else if (found[i] === 0) at = i;
     else {
-      // The first was found again: it stays this time, without its bit (its second chance).
-      found[i] = 0;
-      if (found[i + 1] === 0) at = i + 1;
+      const hand = i + this.#hands[set]!;
+      const other = hand ^ 1; // i is even: the set's other entry
+      if (found[hand] === 0) at = hand;
       else {
-        found[i + 1] = 0;
-        at = i;
+        // Found again: it stays this time, without its bit (its second chance).
+        found[hand] = 0;
+        if (found[other] === 0) at = other;
+        else {
+          found[other] = 0;
+          at = hand;
+        }
       }
     }
+    this.#hands[set] = (at - i) ^ 1;
     this.#forget(at);
     const size = entryBytes(meta);
     if (this.#bytes + size > this.maxBytes) return;

@@ -208,6 +208,43 @@ describe('the memo of clean content keeps its bound', () => {
     assert.equal(memo.has(digest(0), META), false, 'found again, it still goes in time');
   });
 
+  it('with neither entry found again, the older of the two goes, not always the first slot', () => {
+    const memo = new CleanMemo(1);
+    for (const n of [0, 1, 2, 3]) memo.add(digest(n), META);
+    // 2 took the place of 0; then 1 was the older, not found again since it came in
+    assert.equal(memo.has(digest(2), META), true, 'the newer entry stays');
+    assert.equal(memo.has(digest(3), META), true);
+    assert.equal(memo.has(digest(1), META), false, 'the older goes');
+    assert.equal(memo.has(digest(0), META), false);
+    // nothing found again: first in, first out, so the last two added are held
+    const fifo = new CleanMemo(1);
+    for (let n = 10; n < 20; n++) fifo.add(digest(n), META);
+    assert.deepEqual([17, 18, 19].map((n) => fifo.has(digest(n), META)), [false, true, true]);
+  });
+
+  it('the clock passes over an entry found again once, wherever the hand stands', () => {
+    const memo = new CleanMemo(1);
+    for (const n of [0, 1, 2]) memo.add(digest(n), META); // 2 in the first slot, the hand on 1
+    assert.equal(memo.has(digest(2), META), true); // 2 found again
+    memo.add(digest(3), META); // 1, under the hand and not found again, goes; 2 keeps its bit
+    memo.add(digest(4), META); // the hand reaches 2: found, it stays (losing its bit), and 3 goes
+    assert.deepEqual([1, 2, 3, 4].map((n) => memo.has(digest(n), META)), [false, true, false, true]);
+    // the same, then one more: 2 used its second chance and goes (the hand stayed on it)
+    const again = new CleanMemo(1);
+    for (const n of [0, 1, 2]) again.add(digest(n), META);
+    assert.equal(again.has(digest(2), META), true);
+    for (const n of [3, 4, 5]) again.add(digest(n), META);
+    assert.deepEqual([2, 3, 4, 5].map((n) => again.has(digest(n), META)), [false, false, true, true]);
+    // both found again: both lose their bit, the one under the hand goes, then the other
+    const both = new CleanMemo(1);
+    for (const n of [0, 1]) both.add(digest(n), META);
+    assert.deepEqual([0, 1].map((n) => both.has(digest(n), META)), [true, true]);
+    both.add(digest(2), META);
+    assert.equal(both.has(digest(0), META), false, 'the one under the hand goes'); // (a miss marks nothing)
+    both.add(digest(3), META);
+    assert.deepEqual([0, 1, 2, 3].map((n) => both.has(digest(n), META)), [false, false, true, true]);
+  });
+
   it('holds at most its sets × 2 entries', () => {
     const memo = new CleanMemo(8);
     for (let i = 0; i < 1000; i++) memo.add(digest(i), META);
