@@ -12,12 +12,13 @@ import type { InvariantEnv } from './invariants.js';
 import { elementPathOf, isObject } from './json-path.js';
 import { base64Problem, calendarProblem, DATE_TYPES, integerProblem, mimeProblem, NUMERIC_TYPES, xhtmlProblem } from './primitives.js';
 import { ruleCheck, type Rule, type RuleCheck } from './profile-rules.js';
-import { NEVER_VALUE, SchemaChecks, valueHolds, type ValueCheck } from './schema-checks.js';
+import { NEVER_VALUE, passesAll, SchemaChecks, valueHolds, type ValueCheck } from './schema-checks.js';
 import { RESOURCE, type Binding, type JsonSchemaDef, type TypeEntry } from './schema-types.js';
 import type { JsonObject, JsonPath } from './types.js';
 import type { Runtime } from './walker.js';
 
-// What the walker's value() does with a child, decided once per property.
+// What the walker's value() does with a child, decided once per property (the two that hold
+// objects first: kind <= NESTED_RESOURCE).
 const COMPLEX = 0;
 const NESTED_RESOURCE = 1;
 const XHTML = 2;
@@ -46,6 +47,10 @@ interface ChildPlan {
   mustBeArray: boolean;
   /** the schema: the value, or each item of an array */
   check: ValueCheck;
+  /** false when `check` passes every value (a complex type's $ref): not asked */
+  checked: boolean;
+  /** the node's requirements (NodePlan.seen) the key meets when its value is not undefined */
+  meets: number;
 }
 
 interface BindingPlan {
@@ -61,18 +66,38 @@ interface BindingPlan {
 interface NodePlan {
   /** the schema: keys it does not know are refused */
   closed: boolean;
-  /** the schema's required keys */
+  /**
+   * One bit per requirement met by a key of the node (a required key of the schema, a required
+   * element of the walker, a profile's required element without a condition), all of which must
+   * be met by the keys read. A key read is what `node[key] !== undefined` says too, so for the
+   * JSON this check is asked about, this is the lookups of each required name it replaces; a key
+   * for-in does not list (not enumerable) is missed and the check says no: it costs time, never
+   * a finding (the full walk then answers).
+   */
+  seen: number;
+  /** the schema's required keys (those not in `seen`) */
   present: string[];
   /** the schema says something the fast check does not read: never clean */
   never: boolean;
   children: Map<string, ChildPlan>;
   groups: number;
-  /** per required element: the JSON keys, any of which present satisfies it (none: always missing) */
+  /** per required element not in `seen`: the JSON keys, any of which present satisfies it (none: always missing) */
   required: string[][];
   bindings: BindingPlan[];
   /** rules of the node's type path, element path and (resource roots) DomainResource, in one list */
   rules: RuleCheck[];
+  /** the extension rules among them, apart: each holds when the node has no extension array, read once */
+  extensionRules: RuleCheck[];
+  /**
+   * The child plans of the keys last seen at each position (the first SEEN_KEYS): nodes of one
+   * shape list their keys in one order, so a key is nearly always the one seen at its position
+   * before, found by comparing it with that one instead of looking it up in `children`.
+   */
+  seenKeys: (string | undefined)[];
+  seenChildren: (ChildPlan | undefined)[];
 }
+
+const SEEN_KEYS = 24;
 
 export interface FastPlans {
   roots: Map<string, NodePlan>;
@@ -94,8 +119,9 @@ export function buildPlans(rt: Runtime, definitions: Record<string, JsonSchemaDe
   }
   const made = new Map<string, NodePlan>();
   const checks = new Map<Rule, RuleCheck>();
-  const checksOf = (context: string): RuleCheck[] =>
-    (rt.rules.get(context) ?? NO_RULES).map((rule) => {
+  /** The rules of `context` (of one kind, when asked): extension rules, or the others but those `met` takes. */
+  const checksOf = (context: string, extension?: boolean, met?: (rule: Rule) => boolean): RuleCheck[] =>
+    (rt.rules.get(context) ?? NO_RULES).filter((rule) => (extension === undefined || (rule.type === 'extension') === extension) && !met?.(rule)).map((rule) => {
       let check = checks.get(rule);
       if (!check) checks.set(rule, (check = ruleCheck(rule)));
       return check;
@@ -108,7 +134,10 @@ export function buildPlans(rt: Runtime, definitions: Record<string, JsonSchemaDe
     const known = made.get(key);
     if (known) return known;
     const { closed, required: present, never } = schema.object(def);
-    const plan: NodePlan = { closed, present, never, children: new Map(), groups: entry.choices.length, required: [], bindings: [], rules: [] };
+    const plan: NodePlan = {
+      closed, seen: 0, present: [], never, children: new Map(), groups: entry.choices.length, required: [], bindings: [], rules: [], extensionRules: [],
+      seenKeys: new Array<string | undefined>(SEEN_KEYS).fill(undefined), seenChildren: new Array<ChildPlan | undefined>(SEEN_KEYS).fill(undefined),
+    };
     made.set(key, plan);
     const choiceOf = new Map<string, number>();
     entry.choices.forEach((c, g) => c.props.forEach((p) => { choiceOf.set(p, g); choiceOf.set(`_${p}`, g); }));
@@ -126,22 +155,44 @@ export function buildPlans(rt: Runtime, definitions: Record<string, JsonSchemaDe
         member: nullable ? prop.slice(1) : prop,
         mustBeArray,
         check,
+        checked: true,
+        meets: 0,
       };
       // an object definition the walker has no entry for would go unread here, while ajv reads it
       if (child.kind === OTHER && definitions[info.t]?.properties) child.check = NEVER_VALUE;
+      child.checked = !passesAll(child.check);
       if (child.kind === COMPLEX) {
         const path = elementPath === undefined ? undefined : elementPathOf(elementPath, prop);
         child.node = planOf(info.t, path !== undefined && leadsToRules.has(path) ? path : undefined, false);
       }
       plan.children.set(prop, child);
     }
-    for (const name of entry.required) plan.required.push(keysSatisfying(entry, name));
+    // Each requirement whose keys are all children of the plan is met by the keys read (a bit of
+    // `seen`); the rest is looked up by name after them, as before.
+    let bits = 0;
+    const requirement = (keys: string[]): boolean => {
+      if (bits === 30 || keys.length === 0 || !keys.every((k) => plan.children.has(k))) return false;
+      const bit = 1 << bits++;
+      plan.seen |= bit;
+      for (const k of keys) plan.children.get(k)!.meets |= bit;
+      return true;
+    };
+    for (const key of present) if (!requirement([key])) plan.present.push(key);
+    for (const name of entry.required) {
+      const keys = keysSatisfying(entry, name);
+      if (!requirement(keys)) plan.required.push(keys);
+    }
     for (const [prop, binding] of Object.entries(entry.bindings)) {
       plan.bindings.push(bindingPlan(prop, binding, def === 'CapabilityStatement' && prop === 'format'));
     }
-    if (resourceRoot && 'text' in entry.props) plan.rules.push(...checksOf('DomainResource'));
-    plan.rules.push(...checksOf(entry.path));
-    if (elementPath !== undefined && elementPath !== entry.path) plan.rules.push(...checksOf(elementPath));
+    const contexts = [...(resourceRoot && 'text' in entry.props ? ['DomainResource'] : []), entry.path, ...(elementPath !== undefined && elementPath !== entry.path ? [elementPath] : [])];
+    // A required element without a condition, not a choice: met by the keys read, as the walker's own required elements.
+    const metByKeys = (rule: Rule): boolean =>
+      rule.type === 'required' && rule.where === undefined && !rule.element.endsWith('[x]') && requirement([rule.element, `_${rule.element}`]);
+    for (const context of contexts) {
+      plan.rules.push(...checksOf(context, false, metByKeys));
+      plan.extensionRules.push(...checksOf(context, true));
+    }
     return plan;
   };
 
@@ -209,10 +260,20 @@ export class FastCheck {
     if (plan.never) return false;
     const path = this.path;
     let seen: (string | undefined)[] | undefined;
+    let met = 0;
     let keys = 0;
     for (const key in node) {
+      let child: ChildPlan | undefined;
+      if (keys < SEEN_KEYS && plan.seenKeys[keys] === key) {
+        child = plan.seenChildren[keys];
+      } else {
+        child = plan.children.get(key);
+        if (keys < SEEN_KEYS) {
+          plan.seenKeys[keys] = key;
+          plan.seenChildren[keys] = child;
+        }
+      }
       keys++;
-      const child = plan.children.get(key);
       if (child === undefined) {
         if (plan.closed) return false;
         continue;
@@ -226,32 +287,43 @@ export class FastCheck {
       const value = node[key];
       // the schema's checks of the value (ajv skips a property whose value is undefined)
       if (value !== undefined) {
+        met |= child.meets;
         if (!Array.isArray(value)) {
-          if (child.mustBeArray || !valueHolds(value, child.check)) return false;
+          if (child.mustBeArray || (child.checked && !valueHolds(value, child.check))) return false;
+        } else if (!child.checked) {
+          // nothing to ask of the value or its items
         } else if (child.mustBeArray) {
           for (let i = 0; i < value.length; i++) if (!valueHolds(value[i], child.check)) return false;
         } else if (!valueHolds(value, child.check)) {
           return false;
         }
       }
-      path.push(key);
+      // The path is read only by the rules of an object below (env.path): kept for complex
+      // children and nested resources, not for primitives.
+      const deep = child.kind <= NESTED_RESOURCE;
       if (child.array) {
         if (Array.isArray(value)) {
           if (value.length === 0) return false;
+          if (deep) path.push(key);
           for (let i = 0; i < value.length; i++) {
             const item: unknown = value[i];
             if (item === null && child.nullable) continue;
-            path.push(i);
+            if (deep) path.push(i);
             if (!this.value(item, child, resource, rootResource)) return false;
-            path.pop();
+            if (deep) path.pop();
           }
+          if (deep) path.pop();
         }
+      } else if (deep) {
+        path.push(key);
+        if (!this.value(value, child, resource, rootResource)) return false;
+        path.pop();
       } else if (!this.value(value, child, resource, rootResource)) {
         return false;
       }
-      path.pop();
     }
     if (keys === 0) return false;
+    if ((met & plan.seen) !== plan.seen) return false;
     for (let r = 0; r < plan.present.length; r++) if (node[plan.present[r]!] === undefined) return false;
     for (let r = 0; r < plan.required.length; r++) if (!anyPresent(node, plan.required[r]!)) return false;
     for (let b = 0; b < plan.bindings.length; b++) {
@@ -264,6 +336,7 @@ export class FastCheck {
         return false;
       }
     }
+    if (plan.extensionRules.length > 0 && Array.isArray(node.extension) && !this.rules(plan.extensionRules, node, resource, rootResource)) return false;
     return this.rules(plan.rules, node, resource, rootResource);
   }
 
