@@ -89,6 +89,12 @@ interface NodePlan {
   /** the extension rules among them, apart: each holds when the node has no extension array, read once */
   extensionRules: RuleCheck[];
   /**
+   * Required elements with a condition, apart: each holds when a key of the element was read
+   * (its bit, not in `seen`); else its rule is asked (the condition, and the element by name).
+   */
+  conditionalBits: number[];
+  conditionalRules: RuleCheck[];
+  /**
    * The child plans of the keys last seen at each position (the first SEEN_KEYS): nodes of one
    * shape list their keys in one order, so a key is nearly always the one seen at its position
    * before, found by comparing it with that one instead of looking it up in `children`.
@@ -119,13 +125,14 @@ export function buildPlans(rt: Runtime, definitions: Record<string, JsonSchemaDe
   }
   const made = new Map<string, NodePlan>();
   const checks = new Map<Rule, RuleCheck>();
+  const checkOf = (rule: Rule): RuleCheck => {
+    let check = checks.get(rule);
+    if (!check) checks.set(rule, (check = ruleCheck(rule)));
+    return check;
+  };
   /** The rules of `context` (of one kind, when asked): extension rules, or the others but those `met` takes. */
   const checksOf = (context: string, extension?: boolean, met?: (rule: Rule) => boolean): RuleCheck[] =>
-    (rt.rules.get(context) ?? NO_RULES).filter((rule) => (extension === undefined || (rule.type === 'extension') === extension) && !met?.(rule)).map((rule) => {
-      let check = checks.get(rule);
-      if (!check) checks.set(rule, (check = ruleCheck(rule)));
-      return check;
-    });
+    (rt.rules.get(context) ?? NO_RULES).filter((rule) => (extension === undefined || (rule.type === 'extension') === extension) && !met?.(rule)).map(checkOf);
 
   const planOf = (def: string, elementPath: string | undefined, resourceRoot: boolean): NodePlan | undefined => {
     const entry = rt.typeTable[def];
@@ -135,7 +142,7 @@ export function buildPlans(rt: Runtime, definitions: Record<string, JsonSchemaDe
     if (known) return known;
     const { closed, required: present, never } = schema.object(def);
     const plan: NodePlan = {
-      closed, seen: 0, present: [], never, children: new Map(), groups: entry.choices.length, required: [], bindings: [], rules: [], extensionRules: [],
+      closed, seen: 0, present: [], never, children: new Map(), groups: entry.choices.length, required: [], bindings: [], rules: [], extensionRules: [], conditionalBits: [], conditionalRules: [],
       seenKeys: new Array<string | undefined>(SEEN_KEYS).fill(undefined), seenChildren: new Array<ChildPlan | undefined>(SEEN_KEYS).fill(undefined),
     };
     made.set(key, plan);
@@ -170,12 +177,17 @@ export function buildPlans(rt: Runtime, definitions: Record<string, JsonSchemaDe
     // Each requirement whose keys are all children of the plan is met by the keys read (a bit of
     // `seen`); the rest is looked up by name after them, as before.
     let bits = 0;
-    const requirement = (keys: string[]): boolean => {
-      if (bits === 30 || keys.length === 0 || !keys.every((k) => plan.children.has(k))) return false;
+    /** A bit the children of `keys` set when read, or 0 (a key not a child, or no bit left). */
+    const bitFor = (keys: string[]): number => {
+      if (bits === 30 || keys.length === 0 || !keys.every((k) => plan.children.has(k))) return 0;
       const bit = 1 << bits++;
-      plan.seen |= bit;
       for (const k of keys) plan.children.get(k)!.meets |= bit;
-      return true;
+      return bit;
+    };
+    const requirement = (keys: string[]): boolean => {
+      const bit = bitFor(keys);
+      plan.seen |= bit;
+      return bit !== 0;
     };
     for (const key of present) if (!requirement([key])) plan.present.push(key);
     for (const name of entry.required) {
@@ -187,8 +199,17 @@ export function buildPlans(rt: Runtime, definitions: Record<string, JsonSchemaDe
     }
     const contexts = [...(resourceRoot && 'text' in entry.props ? ['DomainResource'] : []), entry.path, ...(elementPath !== undefined && elementPath !== entry.path ? [elementPath] : [])];
     // A required element without a condition, not a choice: met by the keys read, as the walker's own required elements.
-    const metByKeys = (rule: Rule): boolean =>
-      rule.type === 'required' && rule.where === undefined && !rule.element.endsWith('[x]') && requirement([rule.element, `_${rule.element}`]);
+    // With a condition: apart, asked only when the element was not read.
+    const metByKeys = (rule: Rule): boolean => {
+      if (rule.type !== 'required' || rule.element.endsWith('[x]')) return false;
+      const keys = [rule.element, `_${rule.element}`];
+      if (rule.where === undefined) return requirement(keys);
+      const bit = bitFor(keys);
+      if (bit === 0) return false;
+      plan.conditionalBits.push(bit);
+      plan.conditionalRules.push(checkOf(rule));
+      return true;
+    };
     for (const context of contexts) {
       plan.rules.push(...checksOf(context, false, metByKeys));
       plan.extensionRules.push(...checksOf(context, true));
@@ -337,6 +358,14 @@ export class FastCheck {
       }
     }
     if (plan.extensionRules.length > 0 && Array.isArray(node.extension) && !this.rules(plan.extensionRules, node, resource, rootResource)) return false;
+    const conditional = plan.conditionalBits;
+    for (let r = 0; r < conditional.length; r++) {
+      if ((met & conditional[r]!) !== 0) continue;
+      const env = this.env;
+      env.resource = resource;
+      env.rootResource = rootResource;
+      if (!plan.conditionalRules[r]!(node, env)) return false;
+    }
     return this.rules(plan.rules, node, resource, rootResource);
   }
 
