@@ -4,14 +4,16 @@
 // the read (routing table 'Patient.read': complete, transfer1, REST). The oracle is the API's own
 // answer and the simulator's rows, never src/bulk. Also: the export neither reads nor fills the
 // API's read cache; a patient deleted after the group was listed is left out; `_since` reads only
-// the patients OSCAR stamps after it; `_elements` subsets the complete Patient; a failed call.
+// the patients OSCAR stamps after it; `_elements` subsets the complete Patient; a read OSCAR fails
+// for one patient (or answers about another) leaves that patient out, named in the error file
+// (severity error), while a connection that stays down fails the job.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CapabilityMap } from '../../src/oscar/capabilities/map.js';
 import type { DemographicRow } from '../../src/sim/clinic/model.js';
 import { VARIANT_MAPS } from '../../scripts/routing-doc/variant-maps.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { activePatients, kickOff, manifestOf, waitFor } from './export-helpers.js';
+import { activePatients, kickOff, linesOf, manifestOf, waitFor } from './export-helpers.js';
 
 const ACCEPT = { accept: 'application/fhir+json' };
 
@@ -142,16 +144,36 @@ for (const v of VARIANTS) {
   });
 }
 
+/** The Patient lines' ids and the error file's lines (severity: diagnostics, code) of a finished export. */
+async function linesAndErrors(statusUrl: string): Promise<{ ids: number[]; errors: string[] }> {
+  const m = await manifestOf(statusUrl);
+  const ids: number[] = [];
+  for (const o of m.output.filter((f) => f.type === 'Patient')) ids.push(...(await linesOf(o.url)).map((l: Line) => Number(l.id)));
+  const errors = (await Promise.all(m.error.map((f) => linesOf(f.url)))).flat()
+    .map((e: { issue: { severity: string; code: string; diagnostics: string }[] }) => `${e.issue[0]!.severity} ${e.issue[0]!.code}: ${e.issue[0]!.diagnostics}`);
+  return { ids: ids.sort((a, b) => a - b), errors };
+}
+
+const patientLeftOut = (id: number): string => `error exception: The Patient records of Patient/${id} are not in this export: OSCAR answered an error when they were read; export this patient again`;
+
 describe('Patient export lines: a patient gone, a failed call', () => {
   let stack: Stack;
   let gone: number | undefined;
+  /** Run at the job's first getDemographic2 (the group is listed by then). */
+  let atFirstRead: (() => void) | undefined;
+  /** The demographicNo of each getDemographic2 call. */
+  const reads: number[] = [];
   before(async () => {
     stack = await startStack({
       sim: {
         patients: 12, seed: 11,
         // The first read of a patient: another patient of the job, listed already, is deleted in OSCAR.
         onRequest: (r) => {
-          if (gone === undefined || !r.body.includes('getDemographic2')) return;
+          if (!r.body.includes('getDemographic2')) return;
+          reads.push(Number(/<arg0>(\d+)<\/arg0>/.exec(r.body.toString('utf8'))?.[1]));
+          atFirstRead?.();
+          atFirstRead = undefined;
+          if (gone === undefined) return;
           const data = stack.sim.store.data;
           data.demographics.splice(data.demographics.findIndex((d) => d.demographicNo === gone), 1);
           stack.sim.store.reindex();
@@ -189,8 +211,51 @@ describe('Patient export lines: a patient gone, a failed call', () => {
     }
   });
 
-  it('fails the job (500 OperationOutcome, no files) when a read keeps failing', async () => {
+  it('a read OSCAR answers with a SOAP fault for one patient: that patient is left out and named (severity error), the others exported', async () => {
+    const members = activePatients(stack.sim.store.data);
+    reads.length = 0;
+    const fault = stack.sim.faults.add({ match: { operation: 'getDemographic2' }, mode: 'soapFault', times: 1 });
+    try {
+      const { ids, errors } = await linesAndErrors(await kickOff(stack, '/Patient/$export?_type=Patient'));
+      const failed = reads[0]!;
+      assert.ok(members.includes(failed));
+      assert.deepEqual(errors, [patientLeftOut(failed)]);
+      assert.deepEqual(ids, members.filter((id) => id !== failed));
+    } finally {
+      stack.sim.faults.remove(fault);
+    }
+  });
+
+  it('a read OSCAR answers with its HTTP 500 page for every patient: each is named, none exported, the job ends', async () => {
+    const members = activePatients(stack.sim.store.data);
     const fault = stack.sim.faults.add({ match: { operation: 'getDemographic2' }, mode: 'http500' });
+    try {
+      const { ids, errors } = await linesAndErrors(await kickOff(stack, '/Patient/$export?_type=Patient'));
+      assert.deepEqual(ids, []);
+      assert.deepEqual(errors, members.map(patientLeftOut));
+    } finally {
+      stack.sim.faults.remove(fault);
+    }
+  });
+
+  it('a read OSCAR answers with another patient\'s record: neither patient is exported under it, the asked one is named', async () => {
+    const members = activePatients(stack.sim.store.data);
+    const asked = members[members.length - 1]!;
+    const row = stack.sim.store.data.demographics.find((d) => d.demographicNo === asked)!;
+    // Looked up by its number, the row now answers as patient 999999, no member of the group.
+    atFirstRead = () => { row.demographicNo = 999999; };
+    try {
+      const { ids, errors } = await linesAndErrors(await kickOff(stack, '/Patient/$export?_type=Patient'));
+      assert.equal(row.demographicNo, 999999, 'the answer was changed during the export');
+      assert.deepEqual(ids, members.slice(0, -1));
+      assert.deepEqual(errors, [patientLeftOut(asked)]);
+    } finally {
+      row.demographicNo = asked;
+    }
+  });
+
+  it('fails the job (500 OperationOutcome, no files) when OSCAR\'s connection stays down: no patient is taken as answered', async () => {
+    const fault = stack.sim.faults.add({ match: { operation: 'getDemographic2' }, mode: 'reset' });
     try {
       const res = await waitFor(await kickOff(stack, '/Patient/$export?_type=Patient'));
       assert.equal(res.status, 500);

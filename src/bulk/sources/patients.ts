@@ -10,13 +10,16 @@
 // facade CPU a line.
 // With `_since` a batch is first listed with getDemographics (one call) and only the patients
 // stamped after `_since` are read. A patient OSCAR no longer knows (deleted after the job listed
-// its group) is left out. A failed call fails the batch as the per-patient types' calls do
-// (per-patient.ts): the engine rides out OSCAR's refusals and reads the batch again from its
-// cursor; any other failure fails the job.
+// its group) is left out. A read OSCAR answers with an error about that patient (a SOAP fault, its
+// HTTP 500 page, an unreadable answer, an answer about another patient) leaves that patient out
+// and names it in the error file, severity error, as the per-patient types do (source.ts
+// aboutThePatient): one broken record does not fail a clinic's export. OSCAR unreachable, timing
+// out or refusing the facade's credentials fails the batch: the engine rides out its refusals and
+// reads the batch again from its cursor; any other failure fails the job.
 import type { Patient } from 'fhir/r4.js';
 import { patientReader } from '../../resources/patient/index.js';
 import { patientFromSoap } from '../../resources/patient/mapper.js';
-import { changedAfter, type Source, type SourceContext } from './source.js';
+import { changedAfter, leftOut, readEach, type Source, type SourceContext } from './source.js';
 
 /** The batch's patients OSCAR lists with a stamp after `_since` (or none): the only ones worth a read. */
 async function changedSince(ctx: SourceContext, ids: readonly number[], since: number): Promise<number[]> {
@@ -34,12 +37,12 @@ export const patientSource: Source = {
     const ids = ctx.members.slice(from, from + ctx.patientsPerBatch);
     const read = patientReader(ctx);
     const wanted = ctx.since === undefined || ids.length === 0 ? ids : await changedSince(ctx, ids, ctx.since);
-    const answers = await Promise.all(wanted.map(async (id) => {
+    const { answers, failed } = await readEach(wanted, async (id) => {
       await ctx.pause();
       return read(id);
-    }));
+    });
     const resources = answers.filter((p): p is Patient => p !== undefined && changedAfter(p, ctx.since));
     const next = from + ctx.patientsPerBatch;
-    return { resources, deleted: [], issues: [], ...(next < ctx.members.length && { next }) };
+    return { resources, deleted: [], issues: [], withheld: failed.map((id) => leftOut('Patient', id)), ...(next < ctx.members.length && { next }) };
   },
 };

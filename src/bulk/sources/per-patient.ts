@@ -2,9 +2,9 @@
 // a "changed after" date, so `_since` costs nothing extra: allergies and appointments.
 // Patients of a batch are read together; the limiter bounds how many calls reach OSCAR at once.
 // A call OSCAR answers with an error about one patient (its HTTP 500 page, a SOAP fault, an answer
-// that cannot be read: retry.ts isTransient says no) leaves that patient's records of the type out
-// and says so in the error file; OSCAR unreachable, timing out or refusing the facade's credentials
-// fails the batch as before (the engine waits out an unavailable OSCAR, then fails the job).
+// that cannot be read) leaves that patient's records of the type out and says so in the error file;
+// OSCAR unreachable, timing out or refusing the facade's credentials fails the batch (source.ts
+// readEach: the rule the Patient lines follow too).
 //
 // AllergyIntolerance takes the route of the API's search (routing table
 // 'AllergyIntolerance.search-type', variants §6 B14): where it is 'with-rest-status', each patient
@@ -19,14 +19,12 @@
 // in that answer. Cost (bench/export.ts, 1,000 patients, five types): OSCAR calls per patient
 // 1.87 → 2.33, one REST list for each patient with an allergy; time within the noise (bulk-data §f.5).
 import type { Resource } from 'fhir/r4.js';
-import { OscarFaultError, OscarProtocolError } from '../../oscar/errors.js';
-import { isTransient } from '../../oscar/guard/retry.js';
 import { activeIdsOf } from '../../resources/allergyintolerance/search.js';
 import { allergyWithStatus } from '../../resources/allergyintolerance/with-status.js';
 import { appointmentFromSoap } from '../../resources/appointment/mapper.js';
 import { withPractitionerDisplays } from '../../resources/appointment/index.js';
 import { chosen } from '../../routing/routes.js';
-import { changedAfter, type Source, type SourceContext } from './source.js';
+import { changedAfter, leftOut, readEach, type Source, type SourceContext } from './source.js';
 
 /** Rows asked for one patient; a full answer may have left rows out, and says so in the error file. */
 const PER_PATIENT_ROWS = 1000;
@@ -35,9 +33,6 @@ const BEGINNING = '1900-01-01';
 
 type ReadPatient = (ctx: SourceContext, demographicNo: number) => Promise<{ resources: (Resource | undefined)[]; full: boolean }>;
 
-/** OSCAR answered, about this patient's records: another patient's call may well succeed. */
-const aboutThePatient = (e: unknown): boolean => (e instanceof OscarFaultError || e instanceof OscarProtocolError) && !isTransient(e);
-
 function perPatient(type: string, read: ReadPatient): Source {
   return {
     type,
@@ -45,16 +40,11 @@ function perPatient(type: string, read: ReadPatient): Source {
     async batch(ctx, cursor) {
       const from = cursor as number;
       const ids = ctx.members.slice(from, from + ctx.patientsPerBatch);
-      const failed: number[] = [];
-      const answers = await Promise.all(ids.map((id) => read(ctx, id).catch((e: unknown) => {
-        if (!aboutThePatient(e)) throw e;
-        failed.push(id);
-        return { resources: [], full: false };
-      })));
-      const resources = answers.flatMap((a) => a.resources).filter((r): r is Resource => r !== undefined && changedAfter(r, ctx.since));
+      const { answers, failed } = await readEach(ids, (id) => read(ctx, id));
+      const resources = answers.flatMap((a) => a?.resources ?? []).filter((r): r is Resource => r !== undefined && changedAfter(r, ctx.since));
       // Records left out, not mere warnings: severity error (Batch.withheld).
-      const withheld = answers.some((a) => a.full) ? [`Some patients have more than ${PER_PATIENT_ROWS} ${type} records; only the first ${PER_PATIENT_ROWS} of each were exported`] : [];
-      for (const id of failed.sort((a, b) => a - b)) withheld.push(`The ${type} records of Patient/${id} are not in this export: OSCAR answered an error when they were read; export this patient again`);
+      const withheld = answers.some((a) => a?.full) ? [`Some patients have more than ${PER_PATIENT_ROWS} ${type} records; only the first ${PER_PATIENT_ROWS} of each were exported`] : [];
+      withheld.push(...failed.map((id) => leftOut(type, id)));
       const next = from + ctx.patientsPerBatch;
       return { resources, deleted: [], issues: [], withheld, ...(next < ctx.members.length && { next }) };
     },

@@ -3,6 +3,8 @@
 // the clinic's size, and the cursor after it is the checkpoint a restart resumes from.
 import type { Resource } from 'fhir/r4.js';
 import type { OscarClient } from '../../oscar/client.js';
+import { OscarFaultError, OscarProtocolError } from '../../oscar/errors.js';
+import { isTransient } from '../../oscar/guard/retry.js';
 import type { MappingConfig } from '../../resources/mapping-config.js';
 import type { ProviderDirectory } from '../../resources/provider-directory.js';
 import type { RouteChoice } from '../../routing/routes.js';
@@ -61,3 +63,30 @@ export function changedAfter(r: Resource, since: number | undefined): boolean {
   const stamp = r.meta?.lastUpdated;
   return stamp === undefined || Date.parse(stamp) > since;
 }
+
+/**
+ * OSCAR answered, about this patient's records (its HTTP 500 page, a SOAP fault, an answer that
+ * cannot be read: retry.ts isTransient says no): another patient's call may well succeed, so the
+ * patient is left out and named (leftOut). Anything else (OSCAR unreachable, timing out, refusing
+ * the facade's credentials) fails the batch: the engine waits out an unavailable OSCAR, then fails
+ * the job.
+ */
+const aboutThePatient = (e: unknown): boolean => (e instanceof OscarFaultError || e instanceof OscarProtocolError) && !isTransient(e);
+
+/**
+ * Each patient's read, together; `failed` are the patients OSCAR answered an error about
+ * (aboutThePatient), in order. Any other failure rejects.
+ */
+export async function readEach<T>(ids: readonly number[], read: (id: number) => Promise<T>): Promise<{ answers: (T | undefined)[]; failed: number[] }> {
+  const failed: number[] = [];
+  const answers = await Promise.all(ids.map((id) => read(id).catch((e: unknown) => {
+    if (!aboutThePatient(e)) throw e;
+    failed.push(id);
+    return undefined;
+  })));
+  return { answers, failed: failed.sort((a, b) => a - b) };
+}
+
+/** The `withheld` line of a patient whose records of `type` OSCAR answered an error for (never PHI: the id only). */
+export const leftOut = (type: string, patient: number): string =>
+  `The ${type} records of Patient/${patient} are not in this export: OSCAR answered an error when they were read; export this patient again`;

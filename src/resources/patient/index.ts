@@ -10,6 +10,7 @@ import {
   defineResource, notFound, NUMERIC_ID, rowMatches, SUBSETTED_TAG, tagSubsetted, unprocessable,
   type FhirContext, type Issue, type ParsedSearch, type SearchResult, type WriteResult,
 } from '../../fhir/index.js';
+import { OscarProtocolError } from '../../oscar/errors.js';
 import type { DemographicTransfer } from '../../oscar/types.js';
 import type { ResourceDeps } from '../deps.js';
 import { CA_BASELINE_PROFILES } from '../systems.js';
@@ -61,6 +62,9 @@ export function patientReader(deps: Pick<ResourceDeps, 'oscar' | 'mapping' | 'pr
     if (how === 'rest') return readOverRest(id);
     const t = await completeDemographic(oscar, id, how);
     if (!t) return undefined;
+    // An answer about another patient is none about this one: never served (or exported) under
+    // this id, nor as that patient, whom the caller did not ask for (REST: rest-record.ts).
+    if (t.demographicNo !== id) throw new OscarProtocolError(how === 'transfer1' ? 'DemographicService.getDemographic' : 'DemographicService.getDemographic2', 'an answer about another patient');
     const p = await toPatient(t);
     return how === 'transfer1' ? tagFidelity(p, deps.baseUrl, FIDELITY_CODES.demographicWithoutTransfer2) : p;
   };
