@@ -89,6 +89,13 @@ export function createBulkEndpoint(opts: BulkHttpOptions): BulkEndpoint {
     if (off) throw notImplemented(off);
     checkKickOffHeaders(req.headers);
     const caller = callerOf(req.auth);
+    // A SMART app user's requests are held to what OSCAR shows that provider, asked with their own
+    // token (docs/smart-app-launch.md §7.7); a job runs later, in the background, as the facade's
+    // own OSCAR account, where no such check can be made: it would export every patient of the
+    // clinic to them. Backend Services clients (system/ scopes) export.
+    if (caller.kind === 'token' && caller.oscarProvider !== undefined) {
+      throw forbidden('An export runs as the facade\'s own OSCAR account, which cannot apply a signed-in user\'s OSCAR rights: export with a Backend Services client (system/ scopes)');
+    }
     const checked = parseKickOff({
       method: req.method, level, query: req.query, body: req.body, headers: req.headers, now: now(),
       url: `${baseUrl}${req.path}${req.method === 'GET' && req.query.length ? `?${new URLSearchParams(req.query).toString()}` : ''}`,
