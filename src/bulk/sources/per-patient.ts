@@ -19,6 +19,7 @@
 // in that answer. Cost (bench/export.ts, 1,000 patients, five types): OSCAR calls per patient
 // 1.87 → 2.33, one REST list for each patient with an allergy; time within the noise (bulk-data §f.5).
 import type { Resource } from 'fhir/r4.js';
+import { OscarProtocolError } from '../../oscar/errors.js';
 import { activeIdsOf } from '../../resources/allergyintolerance/search.js';
 import { allergyWithStatus } from '../../resources/allergyintolerance/with-status.js';
 import { appointmentFromSoap } from '../../resources/appointment/mapper.js';
@@ -42,8 +43,9 @@ function perPatient(type: string, read: ReadPatient): Source {
       const ids = ctx.members.slice(from, from + ctx.patientsPerBatch);
       const { answers, failed } = await readEach(ids, (id) => read(ctx, id));
       const resources = answers.flatMap((a) => a?.resources ?? []).filter((r): r is Resource => r !== undefined && changedAfter(r, ctx.since));
-      // Records left out, not mere warnings: severity error (Batch.withheld).
-      const withheld = answers.some((a) => a?.full) ? [`Some patients have more than ${PER_PATIENT_ROWS} ${type} records; only the first ${PER_PATIENT_ROWS} of each were exported`] : [];
+      // Records left out, not mere warnings: severity error (Batch.withheld), each naming its
+      // patient so that a client knows whom to export again.
+      const withheld = ids.filter((_, i) => answers[i]?.full).map((id) => `Patient/${id} has more than ${PER_PATIENT_ROWS} ${type} records; only the first ${PER_PATIENT_ROWS} were exported; export this patient again`);
       withheld.push(...failed.map((id) => leftOut(type, id)));
       const next = from + ctx.patientsPerBatch;
       return { resources, deleted: [], issues: [], withheld, ...(next < ctx.members.length && { next }) };
@@ -51,8 +53,20 @@ function perPatient(type: string, read: ReadPatient): Source {
   };
 }
 
+/**
+ * The rows, when each is about the patient asked for (or names none). A row about another patient
+ * would be exported as that patient's, who may be outside the job's group: the answer is refused
+ * (an unreadable answer: aboutThePatient), so the asked patient is left out and named.
+ */
+function ofPatient<T extends { demographicNo?: number | null }>(rows: T[], demographicNo: number, operation: string): T[] {
+  if (rows.some((t) => t.demographicNo !== undefined && t.demographicNo !== null && t.demographicNo !== demographicNo)) {
+    throw new OscarProtocolError(operation, 'rows about another patient');
+  }
+  return rows;
+}
+
 export const allergySource = perPatient('AllergyIntolerance', async (ctx, demographicNo) => {
-  const rows = await ctx.oscar.soapGetAllergiesByProgramProviderDemographicDate(demographicNo, ctx.since ?? BEGINNING, PER_PATIENT_ROWS);
+  const rows = ofPatient(await ctx.oscar.soapGetAllergiesByProgramProviderDemographicDate(demographicNo, ctx.since ?? BEGINNING, PER_PATIENT_ROWS), demographicNo, 'AllergyService.getAllergiesByProgramProviderDemographicDate');
   // No rows (most patients of a `_since` export): no status to ask for.
   const withStatus = rows.length > 0 && chosen(ctx.routes, 'AllergyIntolerance.search-type') === 'with-rest-status';
   const active = withStatus ? await activeIdsOf(ctx, demographicNo) : undefined;
@@ -65,7 +79,7 @@ export const allergySource = perPatient('AllergyIntolerance', async (ctx, demogr
 });
 
 export const appointmentsOfPatients = perPatient('Appointment', async (ctx, demographicNo) => {
-  const rows = await ctx.oscar.soapGetAppointmentsForPatient2(demographicNo, 0, PER_PATIENT_ROWS);
+  const rows = ofPatient(await ctx.oscar.soapGetAppointmentsForPatient2(demographicNo, 0, PER_PATIENT_ROWS), demographicNo, 'ScheduleService.getAppointmentsForPatient2');
   const resources = [];
   for (const t of rows) {
     await ctx.pause();
