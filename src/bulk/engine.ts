@@ -267,7 +267,7 @@ export class ExportEngine {
         }
         for (const d of batch.deleted) out.add('deleted', 'Bundle', deletedLine(d));
         for (const issue of batch.issues) out.add('error', 'OperationOutcome', outcomeLine(issue, 'warning'));
-        for (const gap of batch.withheld ?? []) out.add('error', 'OperationOutcome', outcomeLine(gap, 'error'));
+        for (const gap of batch.withheld ?? []) out.add('error', 'OperationOutcome', outcomeLine(gap, 'error', 'incomplete'));
         await out.flush();
         if (batch.next === undefined) { job.step++; delete job.cursor; } else job.cursor = batch.next;
         await this.checkpoint(job, run);

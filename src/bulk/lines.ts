@@ -101,8 +101,13 @@ export function resourceLine(
   return shaped === answered ? textOf(answered) : JSON.stringify(shaped);
 }
 
-export function outcomeLine(diagnostics: string, severity: 'error' | 'warning' | 'information' = 'error'): string {
-  const oo: OperationOutcome = { resourceType: 'OperationOutcome', issue: [{ severity, code: severity === 'error' ? 'exception' : 'informational', diagnostics }] };
+/**
+ * One line of the `error` file. `code` (FHIR issue-type) defaults to `exception` for an error and
+ * `informational` otherwise; records OSCAR's answers left out of the export are `incomplete`
+ * ("the returned information might not be complete"), not an internal error of the server.
+ */
+export function outcomeLine(diagnostics: string, severity: 'error' | 'warning' | 'information' = 'error', code: 'exception' | 'incomplete' | 'informational' = severity === 'error' ? 'exception' : 'informational'): string {
+  const oo: OperationOutcome = { resourceType: 'OperationOutcome', issue: [{ severity, code, diagnostics }] };
   return JSON.stringify(oo);
 }
 

@@ -154,7 +154,7 @@ async function linesAndErrors(statusUrl: string): Promise<{ ids: number[]; error
   return { ids: ids.sort((a, b) => a - b), errors };
 }
 
-const patientLeftOut = (id: number): string => `error exception: The Patient records of Patient/${id} are not in this export: OSCAR answered an error when they were read; export this patient again`;
+const patientLeftOut = (id: number): string => `error incomplete: The Patient records of Patient/${id} are not in this export: OSCAR answered an error when they were read; export this patient again`;
 
 describe('Patient export lines: a patient gone, a failed call', () => {
   let stack: Stack;

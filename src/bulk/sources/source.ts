@@ -43,8 +43,8 @@ export interface Batch {
   issues: string[];
   /**
    * Records this batch should have exported and did not (severity error in the `error` file, as a
-   * record withheld for failing validation is): a client must not take the export as complete for
-   * what they name. Never PHI.
+   * record withheld for failing validation is, code `incomplete`): a client must not take the
+   * export as complete for what they name. Never PHI.
    */
   withheld?: string[];
   /** Where the next batch starts; undefined when the type is done. */
