@@ -267,3 +267,25 @@ describe('Patient export lines: a patient gone, a failed call', () => {
     }
   });
 });
+
+describe('the read the lines are made by, answered about another patient', () => {
+  let stack: Stack;
+  before(async () => { stack = await startStack({ sim: { patients: 3, seed: 11 } }); });
+  after(async () => { await stack.close(); });
+
+  it('GET Patient/{id} answers 502 OperationOutcome, nothing of the other record (the complete route)', async () => {
+    const [asked] = activePatients(stack.sim.store.data);
+    const row = stack.sim.store.data.demographics.find((d) => d.demographicNo === asked)!;
+    // Looked up by its number, the row answers as patient 999999 (the index is not rebuilt).
+    row.demographicNo = 999999;
+    try {
+      const res = await apiRead(stack, String(asked));
+      assert.equal(res.status, 502);
+      const body = JSON.parse(res.text) as { resourceType: string; issue: { diagnostics?: string }[] };
+      assert.equal(body.resourceType, 'OperationOutcome');
+      assert.ok(!res.text.includes('999999') && !res.text.includes(row.lastName), 'nothing of the other record');
+    } finally {
+      row.demographicNo = asked!;
+    }
+  });
+});
