@@ -268,6 +268,8 @@ export class ExportEngine {
         for (const d of batch.deleted) out.add('deleted', 'Bundle', deletedLine(d));
         for (const issue of batch.issues) out.add('error', 'OperationOutcome', outcomeLine(issue, 'warning'));
         for (const gap of batch.withheld ?? []) out.add('error', 'OperationOutcome', outcomeLine(gap, 'error', 'incomplete'));
+        // The operator's sign that OSCAR answered errors about some patients: how many, never who.
+        if (batch.withheld?.length) this.opts.logger.warn({ job: job.id, resourceType: type, leftOut: batch.withheld.length }, 'export left records out (the error file names them)');
         await out.flush();
         if (batch.next === undefined) { job.step++; delete job.cursor; } else job.cursor = batch.next;
         await this.checkpoint(job, run);

@@ -13,6 +13,7 @@ import type { CapabilityMap } from '../../src/oscar/capabilities/map.js';
 import type { DemographicRow } from '../../src/sim/clinic/model.js';
 import { VARIANT_MAPS } from '../../scripts/routing-doc/variant-maps.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { captureLogger } from '../resilience/support.js';
 import { activePatients, kickOff, linesOf, manifestOf, waitFor } from './export-helpers.js';
 
 const ACCEPT = { accept: 'application/fhir+json' };
@@ -158,6 +159,7 @@ const patientLeftOut = (id: number): string => `error incomplete: The Patient re
 
 describe('Patient export lines: a patient gone, a failed call', () => {
   let stack: Stack;
+  const log = captureLogger();
   let gone: number | undefined;
   /** Run at the job's first getDemographic2 (the group is listed by then). */
   let atFirstRead: (() => void) | undefined;
@@ -182,6 +184,7 @@ describe('Patient export lines: a patient gone, a failed call', () => {
       },
       // One call at a time: the deleted patient's read comes after the first.
       env: { BULK_MIN_POLL_MS: '0', OSCAR_MAX_IN_FLIGHT: '1' },
+      logger: log.logger,
       facade: { exportRetries: 2 },
     });
   });
@@ -221,6 +224,11 @@ describe('Patient export lines: a patient gone, a failed call', () => {
       assert.ok(members.includes(failed));
       assert.deepEqual(errors, [patientLeftOut(failed)]);
       assert.deepEqual(ids, members.filter((id) => id !== failed));
+      // The operator is told how many, not who: no id, no name of the patient in the log.
+      const told = log.lines.filter((l) => l.msg === 'export left records out (the error file names them)');
+      assert.deepEqual(told.map((l) => [l.level, l.resourceType, l.leftOut]), [[40, 'Patient', 1]]);
+      const patient = stack.sim.store.data.demographics.find((d) => d.demographicNo === failed)!;
+      assert.ok(!log.text().includes(`Patient/${failed}`) && !log.text().includes(patient.lastName), 'no patient in the log');
     } finally {
       stack.sim.faults.remove(fault);
     }
