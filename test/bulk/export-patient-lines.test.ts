@@ -37,6 +37,15 @@ async function apiRead(stack: Stack, id: string, query = ''): Promise<{ status: 
   return { status: res.status, text: await res.text(), etag: res.headers.get('etag') };
 }
 
+/** A `_since` between the patients' read stamps (the median), and the patients the read stamps after it. */
+async function splitByStamp(stack: Stack, members: number[]): Promise<{ since: number; expected: number[] }> {
+  const stamps = new Map<number, number>();
+  for (const id of members) stamps.set(id, Date.parse((JSON.parse((await apiRead(stack, String(id))).text) as Line).meta!.lastUpdated!));
+  const sorted = [...new Set(stamps.values())].sort((a, b) => a - b);
+  const since = sorted[Math.floor(sorted.length / 2)]!;
+  return { since, expected: members.filter((id) => stamps.get(id)! > since) };
+}
+
 const tagCodes = (l: Line): string[] => (l.meta?.tag ?? []).map((t) => t.code ?? '');
 
 /** Gives a patient middle names, a residential address and a cell phone (the fields lists lack). */
@@ -115,11 +124,7 @@ for (const v of VARIANTS) {
 
     it('_since: only patients stamped after it (the list\'s stamp is the read\'s on this route), each read alone after one list call per batch', async () => {
       const members = activePatients(stack.sim.store.data);
-      const stamps = new Map<number, number>();
-      for (const id of members) stamps.set(id, Date.parse((JSON.parse((await apiRead(stack, String(id))).text) as Line).meta!.lastUpdated!));
-      const sorted = [...new Set(stamps.values())].sort((a, b) => a - b);
-      const since = sorted[Math.floor(sorted.length / 2)]!;
-      const expected = members.filter((id) => stamps.get(id)! > since);
+      const { since, expected } = await splitByStamp(stack, members);
       assert.ok(expected.length > 0 && expected.length < members.length, `${expected.length} of ${members.length} changed`);
       stack.sim.stats.reset();
       const lines = await rawLines(stack, await kickOff(stack, `/Patient/$export?_type=Patient&_since=${encodeURIComponent(new Date(since).toISOString())}`));
@@ -131,6 +136,20 @@ for (const v of VARIANTS) {
     });
 
     if (!v.complete) return;
+
+    it('_since: a list call OSCAR fails (one broken record fails the whole list) reads each patient of the batch, and the read\'s stamp decides', async () => {
+      const members = activePatients(stack.sim.store.data);
+      const { since, expected } = await splitByStamp(stack, members);
+      stack.sim.stats.reset();
+      const fault = stack.sim.faults.add({ match: { operation: 'getDemographics' }, mode: 'soapFault', times: 1 });
+      try {
+        const lines = await rawLines(stack, await kickOff(stack, `/Patient/$export?_type=Patient&_since=${encodeURIComponent(new Date(since).toISOString())}`));
+        assert.deepEqual(lines.map((l) => Number((JSON.parse(l) as Line).id)).sort((a, b) => a - b), expected);
+        assert.equal(stack.sim.stats.snapshot().byOperation['DemographicService.getDemographic2'], members.length, 'every patient of the batch read');
+      } finally {
+        stack.sim.faults.remove(fault);
+      }
+    });
 
     it('_elements: the complete Patient cut to what was asked, SUBSETTED, the version of GET Patient/{id}', async () => {
       const lines = await rawLines(stack, await kickOff(stack, '/Patient/$export?_type=Patient&_elements=address'));

@@ -71,7 +71,7 @@ export function changedAfter(r: Resource, since: number | undefined): boolean {
  * the facade's credentials) fails the batch: the engine waits out an unavailable OSCAR, then fails
  * the job.
  */
-const aboutThePatient = (e: unknown): boolean => (e instanceof OscarFaultError || e instanceof OscarProtocolError) && !isTransient(e);
+export const aboutThePatient = (e: unknown): boolean => (e instanceof OscarFaultError || e instanceof OscarProtocolError) && !isTransient(e);
 
 /**
  * Each patient's read, together; `failed` are the patients OSCAR answered an error about
