@@ -4,6 +4,7 @@
 // complete Patient; search lists carry neither (see index.ts, SUBSETTED). An OSCAR without
 // getDemographic2 gives the plain transfer (routing table 'Patient.read').
 import type { OscarClient } from '../../oscar/client.js';
+import { OscarProtocolError } from '../../oscar/errors.js';
 import type { DemographicTransfer2 } from '../../oscar/types.js';
 import type { OptionId } from '../../routing/table.js';
 
@@ -12,5 +13,10 @@ export async function completeDemographic(oscar: OscarClient, id: number, how: O
   if (how === 'transfer1') return oscar.soapGetDemographic(id);
   const [t2, withExt] = await Promise.all([oscar.soapGetDemographic2(id), oscar.soapGetDemographic(id)]);
   if (t2?.demographicNo === undefined) return undefined;
+  // The cell phone comes from the other answer: one about another patient would put that
+  // patient's number in this record (the caller checks t2's own number).
+  if (withExt !== undefined && withExt.demographicNo !== undefined && withExt.demographicNo !== id) {
+    throw new OscarProtocolError('DemographicService.getDemographic', 'an answer about another patient');
+  }
   return { ...t2, cellPhone: withExt?.cellPhone, phoneComment: withExt?.phoneComment };
 }
