@@ -13,7 +13,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ValidationMode } from '../config.js';
 import type { Logger } from '../logging.js';
-import { OscarUnavailableError } from '../oscar/errors.js';
+import { OscarFaultError, OscarUnavailableError } from '../oscar/errors.js';
+import { isTransient } from '../oscar/guard/retry.js';
 import { inBackground } from '../oscar/guard/priority.js';
 import type { ResourceDeps } from '../resources/deps.js';
 import { StateUnavailableError, type JobQueue, type JobRecords } from '../state/index.js';
@@ -50,7 +51,10 @@ export interface EngineOptions {
   concurrentJobs: number;
   patientsPerBatch?: number;
   feedPage?: number;
-  /** Consecutive refusals of OSCAR (down, busy, open circuit) a job rides out before it fails (default 30, about two minutes). */
+  /**
+   * Consecutive refusals of OSCAR (down, busy, open circuit, a gateway's 502/503/504) a job rides
+   * out before it fails (default 30, about two minutes of waiting: waitBound).
+   */
   unavailableRetries?: number;
   now?: () => number;
   /** Called after each checkpoint (tests stop the engine at a chosen point). */
@@ -287,7 +291,12 @@ export class ExportEngine {
       if (signal.aborted) return 'interrupted';
       // The job store does not answer: the job stays where its last checkpoint left it.
       if (e instanceof StateUnavailableError) throw e;
-      this.opts.logger.warn({ job: job.id, error: (e as Error).name, detail: e instanceof InvalidExportLineError ? e.message : undefined }, 'export job failed');
+      // The refusal the waits ended on, by its class and status: never its text (it may echo PHI).
+      const cause = e instanceof WaitExhaustedError ? e.last : e;
+      this.opts.logger.warn({
+        job: job.id, error: (cause as Error).name, detail: e instanceof InvalidExportLineError ? e.message : undefined,
+        ...(cause instanceof OscarFaultError && { upstreamStatus: cause.upstreamStatus }),
+      }, 'export job failed');
       await this.fail(job, run, failureText(e));
       return 'ended';
     }
@@ -322,14 +331,30 @@ export class ExportEngine {
     return JSON.parse(plain.toString('utf8')) as number[];
   }
 
-  /** Runs one OSCAR-bound step, waiting out OSCAR's refusals (busy, circuit open) a while. */
+  /**
+   * Runs one OSCAR-bound step, waiting out OSCAR's refusals (waitedOut) a while: each wait is the
+   * backoff's or, when OSCAR's host asked for one (Retry-After), at least that; the waits of one
+   * step add up to waitBound at most. A step is a batch from its cursor, nothing of it written
+   * yet: run again, it writes each line once.
+   */
   private async withRetries<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+    const retries = this.opts.unavailableRetries ?? UNAVAILABLE_RETRIES;
+    const bound = waitBound(retries);
+    let waited = 0;
+    // What OSCAR's side answered last: once the breaker opens on a run of gateway errors, the
+    // facade's own refusals follow, and the job's reason must still name the gateway.
+    let answered: unknown;
     for (let attempt = 0; ; attempt++) {
       try {
         return await fn();
       } catch (e) {
-        if (!(e instanceof OscarUnavailableError) || attempt >= (this.opts.unavailableRetries ?? UNAVAILABLE_RETRIES) || signal.aborted) throw e;
-        await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * 2 ** Math.min(attempt, 5))));
+        if (!waitedOut(e) || signal.aborted) throw e;
+        if (!(e instanceof OscarUnavailableError && HELD_OFF.has(e.reason))) answered = e;
+        const wait = Math.max(backoff(attempt), askedWait(e) ?? 0);
+        if (attempt >= retries || waited + wait > bound) throw new WaitExhaustedError(answered ?? e, askedWait(e), bound);
+        waited += wait;
+        await pauseFor(wait, signal);
+        if (signal.aborted) throw e;
       }
     }
   }
@@ -347,9 +372,66 @@ async function* opened(chunks: AsyncGenerator<{ position: number; bytes: Buffer 
   for await (const c of chunks) yield openSealed(key, scope, c.position, c.bytes);
 }
 
+/** Refusals of the facade's own guard (oscar/guard/), which say nothing new about OSCAR. */
+const HELD_OFF: ReadonlySet<string> = new Set(['circuit-open', 'queue-full', 'queue-timeout', 'caller-budget']);
+
+/** The wait before attempt `attempt + 1` of a step OSCAR refused. */
+const backoff = (attempt: number): number => Math.min(5_000, 200 * 2 ** Math.min(attempt, 5));
+
+/** The longest a step waits in all: the backoff's waits before `retries` more attempts (30: 131.2 s). */
+export function waitBound(retries: number): number {
+  let ms = 0;
+  for (let a = 0; a < retries; a++) ms += backoff(a);
+  return ms;
+}
+
+/**
+ * Failures an export waits out, then tries the step again: OSCAR unreachable or its connection
+ * dropped, the facade holding OSCAR off (open circuit, full queue, asked to slow down), and a
+ * gateway's 502/503/504 without a SOAP fault (Apache, nginx, a WAF or a hosting proxy in front
+ * of OSCAR: docs/oscar-variants.md), which retry.ts isTransient already counts as saying nothing
+ * about the request. OSCAR's own answers about a request (a SOAP fault, its HTTP 500 page) are
+ * not: one patient's is left out (sources/source.ts aboutThePatient), any other fails the job.
+ * A timeout is not waited out here either: the client has retried it, and a list OSCAR cannot
+ * bring in time will not come faster.
+ */
+export function waitedOut(e: unknown): boolean {
+  if (e instanceof OscarUnavailableError) return true;
+  return e instanceof OscarFaultError && isTransient(e);
+}
+
+/** The wait OSCAR's host asked for (a 429 or 503 with Retry-After, guard/throttle.ts), in ms. */
+export function askedWait(e: unknown): number | undefined {
+  if (e instanceof OscarUnavailableError) return e.reason === 'rate-limited' && e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : undefined;
+  return e instanceof OscarFaultError ? e.retryAfterMs : undefined;
+}
+
+/** A step still refused when its waits reached the bound (or OSCAR's host asked for a longer wait). */
+class WaitExhaustedError extends Error {
+  override name = 'WaitExhaustedError';
+  constructor(readonly last: unknown, readonly askedMs: number | undefined, readonly boundMs: number) {
+    super('OSCAR stayed unavailable');
+  }
+}
+
+/** Resolves after `ms`, or at once when the run is stopped (the job goes on from its checkpoint). */
+function pauseFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 function failureText(e: unknown): string {
+  if (e instanceof WaitExhaustedError) {
+    const { last, askedMs, boundMs } = e;
+    const waits = `${Math.round(boundMs / 1000)} s`;
+    if (askedMs !== undefined && askedMs > boundMs) return `The server in front of OSCAR asked to wait ${Math.ceil(askedMs / 1000)} s before the next call, longer than an export waits (${waits}); start it again later`;
+    if (last instanceof OscarFaultError) return `The server in front of OSCAR answered HTTP ${last.upstreamStatus ?? '?'} (a gateway error, not OSCAR's answer) for longer than an export waits (${waits}); start it again later`;
+    return 'OSCAR stayed unavailable during the export; start it again later';
+  }
   if (e instanceof InvalidExportLineError) return 'An exported record failed validation (a mapping defect; the server log names it)';
   if (e instanceof FeedOverflowError) return `${e.message}; the export cannot be complete`;
-  if (e instanceof OscarUnavailableError) return 'OSCAR stayed unavailable during the export; start it again later';
   return 'The export failed while reading OSCAR; start it again later';
 }

@@ -1,7 +1,8 @@
 // Fault injection for the simulated OSCAR: slow answers, container error pages, SOAP faults,
 // hung requests, dropped connections, broken bodies and a host that starts redirecting (an nginx
-// `return 301 https://…` put in front of OSCAR, docs/oscar-redirects.md) — the ways a real clinic
-// server fails.
+// `return 301 https://…` put in front of OSCAR, docs/oscar-redirects.md), and the web server or
+// proxy in front of OSCAR answering with its own error page (nginx's 502/503/504: OSCAR's Tomcat
+// down or slow, docs/oscar-variants.md) — the ways a real clinic server fails.
 // Rules are matched in insertion order; latency and lateAnswer rules add up and let the request go
 // on (possibly into a later fault), every other mode ends the request. lateAnswer is the awkward
 // one for writes: OSCAR has done the work and committed it, only its answer is slow, so a client
@@ -13,8 +14,11 @@ import { nginxRedirectPage } from './edge/redirect.js';
 import { sendBody, sendContainerErrorPage } from './rest/errors.js';
 import { serverFault } from './soap/faults.js';
 
-export type FaultMode = 'latency' | 'lateAnswer' | 'http500' | 'timeout' | 'reset' | 'soapFault' | 'garbage' | 'redirect';
-export const FAULT_MODES: readonly FaultMode[] = ['latency', 'lateAnswer', 'http500', 'timeout', 'reset', 'soapFault', 'garbage', 'redirect'];
+export type FaultMode = 'latency' | 'lateAnswer' | 'http500' | 'timeout' | 'reset' | 'soapFault' | 'garbage' | 'redirect' | 'gateway';
+export const FAULT_MODES: readonly FaultMode[] = ['latency', 'lateAnswer', 'http500', 'timeout', 'reset', 'soapFault', 'garbage', 'redirect', 'gateway'];
+/** The statuses of a 'gateway' rule: nginx's Bad Gateway, Service Unavailable, Gateway Time-out. */
+export const GATEWAY_STATUSES = [502, 503, 504] as const;
+export type GatewayStatus = typeof GATEWAY_STATUSES[number];
 
 export interface FaultMatch {
   /**
@@ -40,6 +44,10 @@ export interface FaultRule {
   times?: number;
   /** For 'soapFault' and SOAP 'http500': the faultstring (default CXF's "Fault occurred while processing."). */
   faultString?: string;
+  /** For 'gateway': the status of the proxy's page (default 502). */
+  status?: GatewayStatus;
+  /** For 'gateway': a Retry-After header, as sent (delta-seconds or an HTTP-date). */
+  retryAfter?: string;
 }
 
 export interface ActiveFaultRule extends FaultRule {
@@ -96,6 +104,9 @@ function validate(rule: FaultRule): void {
   }
   if ((rule.mode === 'latency' || rule.mode === 'lateAnswer') && rule.latencyMs === undefined) throw new FaultRuleError(`${rule.mode} rules need latencyMs`);
   if (rule.faultString !== undefined && typeof rule.faultString !== 'string') throw new FaultRuleError('faultString must be a string');
+  if (rule.status !== undefined && !(GATEWAY_STATUSES as readonly unknown[]).includes(rule.status)) throw new FaultRuleError(`status must be one of ${GATEWAY_STATUSES.join(', ')}`);
+  if (rule.retryAfter !== undefined && !(typeof rule.retryAfter === 'string' && /^[\x20-\x7e]+$/.test(rule.retryAfter))) throw new FaultRuleError('retryAfter must be a header value (e.g. "2")');
+  if ((rule.status !== undefined || rule.retryAfter !== undefined) && rule.mode !== 'gateway') throw new FaultRuleError('status and retryAfter are for gateway rules');
 }
 
 export class FaultInjector {
@@ -223,6 +234,17 @@ export class FaultInjector {
         res.end(body);
         return;
       }
+      case 'gateway': {
+        // The proxy answers for OSCAR: its own HTML page, no SOAP envelope, whatever was asked.
+        const status = rule.status ?? 502;
+        const body = nginxErrorPage(status);
+        res.writeHead(status, {
+          server: 'nginx', 'content-type': 'text/html', 'content-length': String(Buffer.byteLength(body)),
+          ...(rule.retryAfter !== undefined && { 'retry-after': rule.retryAfter }),
+        });
+        res.end(body);
+        return;
+      }
       case 'latency':
       case 'lateAnswer':
         return; // handled before dispatch
@@ -231,6 +253,14 @@ export class FaultInjector {
 }
 
 const SOAP_CONTENT_TYPE = 'text/xml;charset=UTF-8'; // contract 4.1
+
+const GATEWAY_REASONS: Record<GatewayStatus, string> = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' };
+
+/** nginx's own error page (`server_tokens off`), as its proxy_pass answers when the upstream fails. */
+function nginxErrorPage(status: GatewayStatus): string {
+  const title = `${status} ${GATEWAY_REASONS[status]}`;
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+}
 
 /** The request is handled (and its changes stored) at once; its answer leaves `ms` later, if anyone still waits. */
 function holdAnswer(res: Response, ms: number): void {
@@ -279,12 +309,12 @@ export function faultRuleToJson(rule: ActiveFaultRule): Record<string, unknown> 
 
 /**
  * A rule from admin-API JSON: `{ match: { path?, pathRegex?, pathRegexFlags?, operation?, method? },
- * mode, latencyMs?, probability?, times?, faultString? }`. Throws FaultRuleError.
+ * mode, latencyMs?, probability?, times?, faultString?, status?, retryAfter? }`. Throws FaultRuleError.
  */
 export function parseFaultRule(json: unknown): FaultRule {
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new FaultRuleError('a fault rule must be a JSON object');
   const o = json as Record<string, unknown>;
-  const known = new Set(['match', 'mode', 'latencyMs', 'probability', 'times', 'faultString']);
+  const known = new Set(['match', 'mode', 'latencyMs', 'probability', 'times', 'faultString', 'status', 'retryAfter']);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new FaultRuleError(`unknown property "${k}"`);
   const rawMatch = o.match ?? {};
   if (typeof rawMatch !== 'object' || rawMatch === null || Array.isArray(rawMatch)) throw new FaultRuleError('match must be an object');
@@ -308,6 +338,8 @@ export function parseFaultRule(json: unknown): FaultRule {
   if (o.probability !== undefined) rule.probability = o.probability as number;
   if (o.times !== undefined) rule.times = o.times as number;
   if (o.faultString !== undefined) rule.faultString = o.faultString as string;
+  if (o.status !== undefined) rule.status = o.status as GatewayStatus;
+  if (o.retryAfter !== undefined) rule.retryAfter = o.retryAfter as string;
   validate(rule);
   return rule;
 }
