@@ -64,7 +64,8 @@ export function loadRuntime(): { runtime: Runtime; info: LoadInfo } {
   const require = createRequire(import.meta.url);
   const mod = require(PATHS.generated) as GeneratedModule;
   if (mod.inputHash !== expected) throw new Error(`${PATHS.generated} is stale even after a rebuild`);
-  const validators: Record<string, ValidateFunction | undefined> = {};
+  // No prototype: a resourceType read from a body ('toString', '__proto__') finds no validator here.
+  const validators: Record<string, ValidateFunction | undefined> = Object.create(null) as Record<string, ValidateFunction | undefined>;
   for (const type of VALIDATED_TYPES) {
     const fn = mod[type];
     if (typeof fn !== 'function') throw new Error(`${PATHS.generated} has no validator for ${type}`);
