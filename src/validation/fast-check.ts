@@ -283,6 +283,8 @@ export class FastCheck {
     let seen: (string | undefined)[] | undefined;
     let met = 0;
     let keys = 0;
+    /** members whose value is not undefined: those the JSON text holds */
+    let written = 0;
     for (const key in node) {
       let child: ChildPlan | undefined;
       if (keys < SEEN_KEYS && plan.seenKeys[keys] === key) {
@@ -297,6 +299,7 @@ export class FastCheck {
       keys++;
       if (child === undefined) {
         if (plan.closed) return false;
+        if (node[key] !== undefined) written++;
         continue;
       }
       if (child.group >= 0) {
@@ -308,6 +311,7 @@ export class FastCheck {
       const value = node[key];
       // the schema's checks of the value (ajv skips a property whose value is undefined)
       if (value !== undefined) {
+        written++;
         met |= child.meets;
         if (!Array.isArray(value)) {
           if (child.mustBeArray || (child.checked && !valueHolds(value, child.check))) return false;
@@ -328,7 +332,11 @@ export class FastCheck {
           if (deep) path.push(key);
           for (let i = 0; i < value.length; i++) {
             const item: unknown = value[i];
-            if (item === null && child.nullable) continue;
+            // an undefined item (or a hole) is written null: allowed only in a primitive's `_` array
+            if (item === null || item === undefined) {
+              if (child.nullable) continue;
+              return false;
+            }
             if (deep) path.push(i);
             if (!this.value(item, child, resource, rootResource)) return false;
             if (deep) path.pop();
@@ -343,7 +351,7 @@ export class FastCheck {
         return false;
       }
     }
-    if (keys === 0) return false;
+    if (written === 0) return false;
     if ((met & plan.seen) !== plan.seen) return false;
     for (let r = 0; r < plan.present.length; r++) if (node[plan.present[r]!] === undefined) return false;
     for (let r = 0; r < plan.required.length; r++) if (!anyPresent(node, plan.required[r]!)) return false;

@@ -145,10 +145,11 @@ export class Walker {
     let keyCount = 0;
 
     for (const key in node) {
-      keyCount++;
+      const value = node[key];
+      // JSON has no undefined: a member holding it is not written, so it is no content of the node.
+      if (value !== undefined) keyCount++;
       const info = entry.props[key];
       if (!info) continue; // unknown element: reported by the schema validator
-      const value = node[key];
       // Only a complex child (or an array of them) is walked with its element path: a primitive's
       // path is never looked up, and most children are primitives.
       const childElement = typeof value === 'object' && value !== null ? childPath(elementPath, key) : elementPath;
@@ -171,7 +172,8 @@ export class Walker {
           if (value.length === 0) this.issue(scope, this.here(), 'value', 'Empty arrays are not allowed in FHIR', [this.here()]);
           const nullable = key.charCodeAt(0) === 95; // `_given: [null, {...}]` keeps primitive arrays aligned
           for (let i = 0; i < value.length; i++) {
-            const item: unknown = value[i];
+            // an undefined item (or a hole) is written null, as JSON.stringify writes it
+            const item: unknown = value[i] === undefined ? null : value[i];
             if (item === null && nullable) continue;
             path.push(i);
             this.value(item, info.t, childElement, scope, key);
