@@ -15,7 +15,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import zlib from 'node:zlib';
 import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders } from 'node:http';
-import { OscarProtocolError, OscarTimeoutError, OscarUnavailableError, redirectError } from './errors.js';
+import { type OscarError, OscarProtocolError, OscarTimeoutError, OscarUnavailableError, redirectError } from './errors.js';
 import { MalformedResponseError, ResponseReader } from './http1-response.js';
 import { Deadlines } from './guard/deadlines.js';
 import { proxyRoute, type ProxyRoute, type ProxySettings } from './proxy.js';
@@ -162,7 +162,7 @@ export class HttpTransport {
           const encoding = (r.headers['content-encoding'] ?? '').toLowerCase();
           if (encoding === 'gzip' || encoding === 'x-gzip') {
             zlib.gunzip(raw, (err, body) => {
-              if (err) reject(new OscarProtocolError(x.operation, 'corrupt gzip body'));
+              if (err) reject(gzipFailure(x.operation, r, err));
               else resolve({ status: r.status, headers, body });
             });
           } else {
@@ -429,6 +429,17 @@ function failureOf(operation: string, e: NodeJS.ErrnoException, proxyTls: ProxyR
   const code = e.code ?? 'ERR_CONNECTION';
   if (isTlsFailure(e.code)) return proxyTls?.tls ? new OscarUnavailableError(operation, 'proxy', { code, proxy: proxyTls.label }) : new OscarUnavailableError(operation, 'tls', { code });
   return new OscarUnavailableError(operation, 'connection', { code });
+}
+
+/**
+ * A gzip body that does not inflate. Cut short (zlib's "unexpected end of file") in a body framed
+ * by the end of the connection, it is the connection's failure like any other answer cut short
+ * (RFC 9112 §8): the connection ended before the answer did. Anything else, or a
+ * body whose framing said it was complete, is an answer that cannot be read.
+ */
+function gzipFailure(operation: string, r: ResponseReader, err: NodeJS.ErrnoException): OscarError {
+  if (r.closeDelimited && err.code === 'Z_BUF_ERROR') return new OscarUnavailableError(operation, 'connection', { code: 'ECONNRESET' });
+  return new OscarProtocolError(operation, 'corrupt gzip body');
 }
 
 /** The proxy refused to carry the exchange: named with its status, never with its credentials. */

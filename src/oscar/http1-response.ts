@@ -32,11 +32,18 @@ export class ResponseReader {
   private left = 0;
   private readonly chunks: Buffer[] = [];
   private bytes = 0;
+  private byClose = false;
 
   /** @param noBody the request was HEAD: a response to it has no body, whatever its fields say. */
   constructor(private readonly noBody = false) {}
 
   get complete(): boolean { return this.stage === 'done'; }
+  /**
+   * The body is framed by the end of the connection (neither Content-Length nor chunked): a cut
+   * connection looks like its end, so only the body's own framing (a gzip stream's end) can tell
+   * a complete answer from one cut short (RFC 9112 §8).
+   */
+  get closeDelimited(): boolean { return this.byClose; }
   /** Body bytes read so far. */
   get bodyBytes(): number { return this.bytes; }
   /** The body as one buffer (once complete). */
@@ -160,7 +167,7 @@ export class ResponseReader {
     if (coding !== undefined) {
       // RFC 9112 §6.3: chunked must be the final coding; anything else is read to the end of the connection.
       if (/(?:^|,)\s*chunked\s*$/i.test(coding)) this.stage = 'chunk-size';
-      else { this.stage = 'until-close'; this.keepAlive = false; }
+      else { this.stage = 'until-close'; this.keepAlive = false; this.byClose = true; }
       return;
     }
     const length = headers['content-length'];
@@ -172,6 +179,7 @@ export class ResponseReader {
     }
     this.stage = 'until-close';
     this.keepAlive = false;
+    this.byClose = true;
   }
 }
 

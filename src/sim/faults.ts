@@ -2,20 +2,31 @@
 // hung requests, dropped connections, broken bodies and a host that starts redirecting (an nginx
 // `return 301 https://…` put in front of OSCAR, docs/oscar-redirects.md), and the web server or
 // proxy in front of OSCAR answering with its own error page (nginx's 502/503/504: OSCAR's Tomcat
-// down or slow, docs/oscar-variants.md) — the ways a real clinic server fails.
+// down or slow, docs/oscar-variants.md), and an answer cut short by its connection (a JVM or a
+// proxy dying mid-answer, a NAT or load balancer dropping the flow) — the ways a real clinic server fails.
 // Rules are matched in insertion order; latency and lateAnswer rules add up and let the request go
 // on (possibly into a later fault), every other mode ends the request. lateAnswer is the awkward
 // one for writes: OSCAR has done the work and committed it, only its answer is slow, so a client
 // that times out cannot tell whether its write happened. Probabilities draw from a seeded RNG,
 // so a test or benchmark run is reproducible.
+import { STATUS_CODES } from 'node:http';
+import zlib from 'node:zlib';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Rng } from './clinic/random.js';
 import { nginxRedirectPage } from './edge/redirect.js';
 import { sendBody, sendContainerErrorPage } from './rest/errors.js';
 import { serverFault } from './soap/faults.js';
 
-export type FaultMode = 'latency' | 'lateAnswer' | 'http500' | 'timeout' | 'reset' | 'soapFault' | 'garbage' | 'redirect' | 'gateway';
-export const FAULT_MODES: readonly FaultMode[] = ['latency', 'lateAnswer', 'http500', 'timeout', 'reset', 'soapFault', 'garbage', 'redirect', 'gateway'];
+export type FaultMode = 'latency' | 'lateAnswer' | 'http500' | 'timeout' | 'reset' | 'soapFault' | 'garbage' | 'redirect' | 'gateway' | 'cut';
+export const FAULT_MODES: readonly FaultMode[] = ['latency', 'lateAnswer', 'http500', 'timeout', 'reset', 'soapFault', 'garbage', 'redirect', 'gateway', 'cut'];
+/**
+ * How a 'cut' rule cuts the real answer, after its head and half its body: 'reset' (Content-Length
+ * of the whole, then a TCP reset), 'short' (Content-Length of the whole, then the connection
+ * closed), 'chunked' (chunked, closed before the last chunk), 'gzip' (gzipped and framed by the
+ * end of the connection, closed halfway through the gzip stream).
+ */
+export const CUT_KINDS = ['reset', 'short', 'chunked', 'gzip'] as const;
+export type CutKind = typeof CUT_KINDS[number];
 /** The statuses of a 'gateway' rule: nginx's Bad Gateway, Service Unavailable, Gateway Time-out. */
 export const GATEWAY_STATUSES = [502, 503, 504] as const;
 export type GatewayStatus = typeof GATEWAY_STATUSES[number];
@@ -48,6 +59,8 @@ export interface FaultRule {
   status?: GatewayStatus;
   /** For 'gateway': a Retry-After header, as sent (delta-seconds or an HTTP-date). */
   retryAfter?: string;
+  /** For 'cut': how the answer is cut (default 'reset'). */
+  cut?: CutKind;
 }
 
 export interface ActiveFaultRule extends FaultRule {
@@ -107,6 +120,8 @@ function validate(rule: FaultRule): void {
   if (rule.status !== undefined && !(GATEWAY_STATUSES as readonly unknown[]).includes(rule.status)) throw new FaultRuleError(`status must be one of ${GATEWAY_STATUSES.join(', ')}`);
   if (rule.retryAfter !== undefined && !(typeof rule.retryAfter === 'string' && /^[\x20-\x7e]+$/.test(rule.retryAfter))) throw new FaultRuleError('retryAfter must be a header value (e.g. "2")');
   if ((rule.status !== undefined || rule.retryAfter !== undefined) && rule.mode !== 'gateway') throw new FaultRuleError('status and retryAfter are for gateway rules');
+  if (rule.cut !== undefined && !(CUT_KINDS as readonly unknown[]).includes(rule.cut)) throw new FaultRuleError(`cut must be one of ${CUT_KINDS.join(', ')}`);
+  if (rule.cut !== undefined && rule.mode !== 'cut') throw new FaultRuleError('cut is for cut rules');
 }
 
 export class FaultInjector {
@@ -184,7 +199,9 @@ export class FaultInjector {
       }
       if (answerDelay > 0) holdAnswer(res, answerDelay);
       const proceed = (): void => {
-        if (terminal) this.inject(terminal, req, res, path);
+        // The request is handled as usual; its answer leaves cut short.
+        if (terminal?.mode === 'cut') { cutAnswer(req, res, terminal.cut ?? 'reset'); next(); }
+        else if (terminal) this.inject(terminal, req, res, path);
         else next();
       };
       if (delay <= 0) { proceed(); return; }
@@ -247,6 +264,7 @@ export class FaultInjector {
       }
       case 'latency':
       case 'lateAnswer':
+      case 'cut':
         return; // handled before dispatch
     }
   }
@@ -268,6 +286,51 @@ function holdAnswer(res: Response, ms: number): void {
   res.end = ((...args: unknown[]) => {
     const timer = setTimeout(() => { if (!res.destroyed) end(...args); }, ms);
     res.once('close', () => { clearTimeout(timer); });
+    return res;
+  }) as Response['end'];
+}
+
+/**
+ * The answer the request gets, once written, leaves as its head and half its body, then the
+ * connection ends as `kind` says; the bytes are written on the socket, as a dying server's are.
+ */
+function cutAnswer(req: Request, res: Response, kind: CutKind): void {
+  const parts: Buffer[] = [];
+  const take = (c: unknown, enc: unknown): void => {
+    if (c === undefined || c === null || typeof c === 'function') return;
+    parts.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c), typeof enc === 'string' ? enc as BufferEncoding : 'utf8'));
+  };
+  res.writeHead = ((status: number, ...rest: unknown[]) => {
+    res.statusCode = status;
+    const fields = rest.find((r) => r !== null && typeof r === 'object' && !Array.isArray(r)) as Record<string, string> | undefined;
+    for (const [k, v] of Object.entries(fields ?? {})) res.setHeader(k, v);
+    return res;
+  }) as Response['writeHead'];
+  res.write = ((c: unknown, enc?: unknown) => { take(c, enc); return true; }) as Response['write'];
+  res.end = ((c?: unknown, enc?: unknown) => {
+    take(c, enc);
+    const whole = Buffer.concat(parts);
+    const type = res.getHeader('content-type');
+    let head = `HTTP/1.1 ${res.statusCode} ${STATUS_CODES[res.statusCode] ?? ''}\r\n${type === undefined ? '' : `Content-Type: ${String(type)}\r\n`}`;
+    let sent: Buffer;
+    if (kind === 'gzip') {
+      const gz = zlib.gzipSync(whole);
+      head += 'Content-Encoding: gzip\r\nConnection: close\r\n\r\n';
+      sent = gz.subarray(0, gz.length >> 1);
+    } else if (kind === 'chunked') {
+      const half = whole.subarray(0, whole.length >> 1);
+      head += `Transfer-Encoding: chunked\r\n\r\n${half.length.toString(16)}\r\n`;
+      sent = Buffer.concat([half, Buffer.from('\r\n')]);
+    } else {
+      head += `Content-Length: ${whole.length}\r\n\r\n`;
+      sent = whole.subarray(0, whole.length >> 1);
+    }
+    const socket = req.socket;
+    socket.write(Buffer.concat([Buffer.from(head, 'latin1'), sent]), () => {
+      // A moment for the bytes to arrive ahead of the reset, which may otherwise overtake them.
+      if (kind === 'reset') setTimeout(() => { if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy(); else socket.destroy(); }, 20);
+      else socket.end();
+    });
     return res;
   }) as Response['end'];
 }
@@ -309,12 +372,12 @@ export function faultRuleToJson(rule: ActiveFaultRule): Record<string, unknown> 
 
 /**
  * A rule from admin-API JSON: `{ match: { path?, pathRegex?, pathRegexFlags?, operation?, method? },
- * mode, latencyMs?, probability?, times?, faultString?, status?, retryAfter? }`. Throws FaultRuleError.
+ * mode, latencyMs?, probability?, times?, faultString?, status?, retryAfter?, cut? }`. Throws FaultRuleError.
  */
 export function parseFaultRule(json: unknown): FaultRule {
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new FaultRuleError('a fault rule must be a JSON object');
   const o = json as Record<string, unknown>;
-  const known = new Set(['match', 'mode', 'latencyMs', 'probability', 'times', 'faultString', 'status', 'retryAfter']);
+  const known = new Set(['match', 'mode', 'latencyMs', 'probability', 'times', 'faultString', 'status', 'retryAfter', 'cut']);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new FaultRuleError(`unknown property "${k}"`);
   const rawMatch = o.match ?? {};
   if (typeof rawMatch !== 'object' || rawMatch === null || Array.isArray(rawMatch)) throw new FaultRuleError('match must be an object');
@@ -340,6 +403,7 @@ export function parseFaultRule(json: unknown): FaultRule {
   if (o.faultString !== undefined) rule.faultString = o.faultString as string;
   if (o.status !== undefined) rule.status = o.status as GatewayStatus;
   if (o.retryAfter !== undefined) rule.retryAfter = o.retryAfter as string;
+  if (o.cut !== undefined) rule.cut = o.cut as CutKind;
   validate(rule);
   return rule;
 }

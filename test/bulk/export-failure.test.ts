@@ -6,7 +6,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { kickOff, waitFor } from './export-helpers.js';
+import { CUT_KINDS } from '../../src/sim/faults.js';
+import { activePatients, kickOff, manifestOf, resourcesOf, waitFor } from './export-helpers.js';
 
 describe('an export while OSCAR is down', () => {
   let stack: Stack;
@@ -38,4 +39,31 @@ describe('an export while OSCAR is down', () => {
       stack.sim.faults.remove(down);
     }
   });
+});
+
+// An answer cut short by its connection is the connection's failure, not OSCAR's answer about the
+// patient (sources/source.ts aboutThePatient): the batch is waited out and read again. The client
+// does not retry here (OSCAR_RETRIES=0), so every cut reaches the export engine.
+describe('an export whose OSCAR answers are cut short by the connection', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ sim: { patients: 12, seed: 7 }, env: { BULK_MIN_POLL_MS: '0', OSCAR_RETRIES: '0' }, facade: { exportRetries: 2 } });
+  });
+  after(async () => { await stack.close(); });
+
+  for (const cut of CUT_KINDS) {
+    it(`cut as '${cut}' on the patient reads twice: waited out, every patient exported, none named as left out`, async () => {
+      const before = stack.sim.stats.snapshot().faults.cut ?? 0;
+      const rule = stack.sim.faults.add({ match: { operation: 'getDemographic2' }, mode: 'cut', cut, times: 2 });
+      try {
+        const m = await manifestOf(await kickOff(stack, '/Patient/$export?_type=Patient'));
+        assert.equal(stack.sim.stats.snapshot().faults.cut, before + 2, 'two answers cut');
+        assert.deepEqual(m.error, [], 'no patient left out');
+        const ids = (await resourcesOf(m, 'Patient')).map((p: { id: string }) => Number(p.id)).sort((a, b) => a - b);
+        assert.deepEqual(ids, activePatients(stack.sim.store.data));
+      } finally {
+        stack.sim.faults.remove(rule);
+      }
+    });
+  }
 });

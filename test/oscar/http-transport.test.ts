@@ -4,6 +4,7 @@
 // on the wire are exactly the test's.
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import zlib from 'node:zlib';
 import { test } from 'node:test';
 import { OscarProtocolError, OscarTimeoutError, OscarUnavailableError } from '../../src/oscar/errors.js';
 import { HttpTransport } from '../../src/oscar/http-transport.js';
@@ -129,4 +130,49 @@ test('an exchange right after close() gets a new connection instead of a closed 
     assert.equal((await get(t, s.url, 1_000)).body.toString(), 'ok');
     assert.equal(s.connections, 2);
   } finally { t.close(); await s.close(); }
+});
+
+// A gzip stream cut short: the connection's failure when the connection framed the body (the cut
+// looks like its end, RFC 9112 §8), an unreadable answer when the body's own framing said it was whole.
+test('a gzip body framed by the end of the connection and cut halfway is a connection failure; a corrupt one, or one cut inside a complete Content-Length, is unreadable', async () => {
+  const gz = zlib.gzipSync(Buffer.from('<soap:Envelope>'.padEnd(4_000, 'x')));
+  const half = gz.subarray(0, gz.length >> 1);
+  const corrupt = Buffer.concat([gz.subarray(0, 10), Buffer.alloc(200, 0xff)]);
+  const cases: { body: Buffer; framing: 'close' | 'length'; expect: 'connection' | 'protocol'; what: string }[] = [
+    { body: half, framing: 'close', expect: 'connection', what: 'cut, framed by close' },
+    { body: corrupt, framing: 'close', expect: 'protocol', what: 'corrupt, framed by close' },
+    { body: half, framing: 'length', expect: 'protocol', what: 'cut gzip inside a complete Content-Length' },
+  ];
+  for (const c of cases) {
+    const s = await rawServer((socket) => {
+      const framing = c.framing === 'close' ? 'Connection: close\r\n' : `Content-Length: ${c.body.length}\r\n`;
+      socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Encoding: gzip\r\n${framing}\r\n`), c.body]));
+    });
+    const t = new HttpTransport();
+    try {
+      await assert.rejects(get(t, s.url), (e: unknown) => c.expect === 'connection'
+        ? e instanceof OscarUnavailableError && e.reason === 'connection' && e.code === 'ECONNRESET'
+        : e instanceof OscarProtocolError && /corrupt gzip body/.test(e.message), c.what);
+    } finally { t.close(); await s.close(); }
+  }
+  // The whole stream, framed by close, still reads.
+  const s = await rawServer((socket) => { socket.end(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nConnection: close\r\n\r\n'), gz])); });
+  const t = new HttpTransport();
+  try {
+    assert.equal((await get(t, s.url)).body.length, 4_000);
+  } finally { t.close(); await s.close(); }
+});
+
+test('a Content-Length longer than what arrives, and a chunked body closed before its last chunk, are connection failures', async () => {
+  for (const answer of [
+    'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhalf of it',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\nhalf of it\r\n',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n64\r\nhalf of it',
+  ]) {
+    const s = await rawServer((socket) => { socket.end(answer); });
+    const t = new HttpTransport();
+    try {
+      await assert.rejects(get(t, s.url), (e: unknown) => e instanceof OscarUnavailableError && e.reason === 'connection', JSON.stringify(answer));
+    } finally { t.close(); await s.close(); }
+  }
 });

@@ -2,7 +2,8 @@
 // request accounting and the /__sim admin API.
 import assert from 'node:assert/strict';
 import { request as httpRequest, createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import express from 'express';
 import { createSimApp, type SimRouters } from '../../src/sim/app.js';
@@ -63,6 +64,20 @@ function rawGet(url: string): Promise<{ status: number } | { error: string }> {
     const req = httpRequest(url, { agent: false }, (res) => { res.resume(); res.on('end', () => resolve({ status: res.statusCode ?? 0 })); });
     req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
     req.end();
+  });
+}
+
+/** Every byte a GET gets on its connection, until the server closes it (end) or resets it (error). */
+function wireBytes(url: string): Promise<{ bytes: Buffer; ended: 'end' | string }> {
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    const socket = net.connect(Number(u.port), u.hostname, () => { socket.write(`GET ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\n\r\n`); });
+    socket.on('data', (d: Buffer) => parts.push(d));
+    let ended: 'end' | string | undefined;
+    socket.on('end', () => { ended ??= 'end'; });
+    socket.on('error', (e: NodeJS.ErrnoException) => { ended ??= e.code ?? e.message; });
+    socket.on('close', () => resolve({ bytes: Buffer.concat(parts), ended: ended ?? 'end' }));
   });
 }
 
@@ -225,6 +240,44 @@ describe('fault injection', () => {
     assert.equal(h.stats.count(), 0, 'a reset request is not an answer');
   });
 
+  it('cut sends the real answer\'s head and half its body, then ends the connection as asked', async () => {
+    const whole = '{"demographicNo":1001}'; // what the stub router answers
+    const url = `${h.base}/ws/services/demographics/1001`;
+    const headAndBody = (b: Buffer): [string, Buffer] => { const at = b.indexOf('\r\n\r\n'); return [b.toString('latin1', 0, at), b.subarray(at + 4)]; };
+    const half = whole.slice(0, whole.length >> 1);
+
+    h.faults.add({ match: {}, mode: 'cut', cut: 'short', times: 1 });
+    let r = await wireBytes(url);
+    let [head, body] = headAndBody(r.bytes);
+    assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(head, /\r\nContent-Type: application\/json/);
+    assert.match(head, new RegExp(`\r\nContent-Length: ${whole.length}$`, 'm'));
+    assert.equal(body.toString(), half);
+    assert.equal(r.ended, 'end', 'closed, not reset');
+
+    h.faults.add({ match: {}, mode: 'cut', cut: 'chunked', times: 1 });
+    r = await wireBytes(url);
+    [head, body] = headAndBody(r.bytes);
+    assert.match(head, /\r\nTransfer-Encoding: chunked$/m);
+    assert.equal(body.toString(), `${half.length.toString(16)}\r\n${half}\r\n`, 'one chunk, no last chunk');
+    assert.equal(r.ended, 'end');
+
+    h.faults.add({ match: {}, mode: 'cut', cut: 'gzip', times: 1 });
+    r = await wireBytes(url);
+    [head, body] = headAndBody(r.bytes);
+    assert.match(head, /\r\nContent-Encoding: gzip\r\nConnection: close$/);
+    assert.doesNotMatch(head, /Content-Length|Transfer-Encoding/i, 'framed by the close');
+    assert.throws(() => zlib.gunzipSync(body), (e: NodeJS.ErrnoException) => e.code === 'Z_BUF_ERROR', 'a gzip stream cut short');
+    assert.ok(whole.startsWith(zlib.gunzipSync(body, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString()), 'of the real answer');
+
+    h.faults.add({ match: {}, mode: 'cut', times: 1 });
+    r = await wireBytes(url);
+    assert.equal(r.ended, 'ECONNRESET', 'the default cut ends with a reset');
+    assert.equal(h.stats.snapshot().faults.cut, 4);
+    // Nothing left over: the next answer is whole.
+    assert.deepEqual(await (await fetch(url)).json(), { demographicNo: 1001 });
+  });
+
   it('timeout never answers and lets go when the client gives up', async () => {
     h.faults.add({ match: { method: 'GET' }, mode: 'timeout' });
     const ac = new AbortController();
@@ -284,6 +337,9 @@ describe('fault injection', () => {
     assert.throws(() => h.faults.add({ match: {}, mode: 'explode' as never }), FaultRuleError);
     assert.throws(() => h.faults.add({ match: {}, mode: 'http500', probability: 2 }), FaultRuleError);
     assert.throws(() => h.faults.add({ match: {}, mode: 'latency' }), FaultRuleError);
+    assert.throws(() => h.faults.add({ match: {}, mode: 'cut', cut: 'halfway' as never }), FaultRuleError);
+    assert.throws(() => h.faults.add({ match: {}, mode: 'reset', cut: 'short' }), FaultRuleError, 'cut is for cut rules');
+    assert.deepEqual(parseFaultRule({ mode: 'cut', cut: 'gzip', match: {} }), { match: {}, mode: 'cut', cut: 'gzip' });
     assert.throws(() => parseFaultRule({ mode: 'reset', match: { pathRegex: '(' } }), FaultRuleError);
     assert.equal(soapOperationOf(Buffer.from(soapBody('login2'))), 'login2');
     assert.equal(soapOperationOf(Buffer.from('{"json":true}')), null);
