@@ -396,9 +396,14 @@ export function waitBound(retries: number): number {
  * bring in time will not come faster.
  */
 export function waitedOut(e: unknown): boolean {
-  if (e instanceof OscarUnavailableError) return true;
+  // A refused certificate (docs/oscar-tls.md) or a proxy's refusal (docs/proxy.md §4) is the
+  // facade's configuration: the same call is refused again, however long the export waits.
+  if (e instanceof OscarUnavailableError) return !REFUSED.has(e.reason);
   return e instanceof OscarFaultError && isTransient(e);
 }
+
+/** Unavailable reasons no wait changes: the job fails at once, naming the setting to check. */
+const REFUSED: ReadonlySet<string> = new Set(['tls', 'proxy']);
 
 /** The wait OSCAR's host asked for (a 429 or 503 with Retry-After, guard/throttle.ts), in ms. */
 export function askedWait(e: unknown): number | undefined {
@@ -423,7 +428,7 @@ function pauseFor(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function failureText(e: unknown): string {
+export function failureText(e: unknown): string {
   if (e instanceof WaitExhaustedError) {
     const { last, askedMs, boundMs } = e;
     const waits = `${Math.round(boundMs / 1000)} s`;
@@ -431,6 +436,9 @@ function failureText(e: unknown): string {
     if (last instanceof OscarFaultError) return `The server in front of OSCAR answered HTTP ${last.upstreamStatus ?? '?'} (a gateway error, not OSCAR's answer) for longer than an export waits (${waits}); start it again later`;
     return 'OSCAR stayed unavailable during the export; start it again later';
   }
+  // Node's code (a certificate check's, or the proxy's status) and the proxy's scheme, host and port only: no PHI.
+  if (e instanceof OscarUnavailableError && e.reason === 'tls') return `OSCAR's TLS certificate was refused (${e.code ?? 'TLS'}): check OSCAR_CA_FILE or OSCAR_TLS_FINGERPRINT and the host name in OSCAR_URL (docs/oscar-tls.md); waiting will not help`;
+  if (e instanceof OscarUnavailableError && e.reason === 'proxy') return `The outbound proxy ${e.proxy ?? ''} refused to carry calls to OSCAR (${e.code ?? 'refused'}): check OSCAR_PROXY (or HTTPS_PROXY / HTTP_PROXY), its credentials and NO_PROXY (docs/proxy.md); waiting will not help`;
   if (e instanceof InvalidExportLineError) return 'An exported record failed validation (a mapping defect; the server log names it)';
   if (e instanceof FeedOverflowError) return `${e.message}; the export cannot be complete`;
   return 'The export failed while reading OSCAR; start it again later';

@@ -5,7 +5,7 @@
 // retries are off (OSCAR_RETRIES=0), so every gateway answer reaches the engine.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { askedWait, waitBound, waitedOut } from '../../src/bulk/engine.js';
+import { askedWait, failureText, waitBound, waitedOut } from '../../src/bulk/engine.js';
 import { OscarFaultError, OscarProtocolError, OscarTimeoutError, OscarUnavailableError } from '../../src/oscar/errors.js';
 import type { FaultRule } from '../../src/sim/faults.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -135,5 +135,18 @@ describe('the retry decision of an export step', () => {
     assert.equal(waitBound(30), 200 + 400 + 800 + 1_600 + 3_200 + 25 * 5_000);
     assert.equal(waitBound(2), 600);
     assert.equal(waitBound(0), 0);
+  });
+
+  it('fails at once on a refused certificate or a proxy\'s refusal (waiting cannot help), naming the setting to check', () => {
+    const tlsRefused = new OscarUnavailableError(op, 'tls', { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    const proxyRefused = new OscarUnavailableError(op, 'proxy', { code: 'HTTP 407', proxy: 'http://proxy.example.org:3128' });
+    assert.equal(waitedOut(tlsRefused), false, 'a refused certificate');
+    assert.equal(waitedOut(proxyRefused), false, 'a proxy answering 407');
+    assert.equal(waitedOut(new OscarUnavailableError(op, 'proxy', { code: 'HTTP 502', proxy: 'http://proxy.example.org:3128' })), false, 'a CONNECT answered 502 (docs/proxy.md §4: not retried)');
+    assert.equal(waitedOut(new OscarUnavailableError(op, 'connection', { code: 'ECONNRESET' })), true, 'a dropped connection still is');
+    assert.equal(waitedOut(new OscarUnavailableError(op, 'queue-full')), true, 'and the facade holding OSCAR off');
+    assert.equal(failureText(tlsRefused), "OSCAR's TLS certificate was refused (DEPTH_ZERO_SELF_SIGNED_CERT): check OSCAR_CA_FILE or OSCAR_TLS_FINGERPRINT and the host name in OSCAR_URL (docs/oscar-tls.md); waiting will not help");
+    assert.equal(failureText(proxyRefused), 'The outbound proxy http://proxy.example.org:3128 refused to carry calls to OSCAR (HTTP 407): check OSCAR_PROXY (or HTTPS_PROXY / HTTP_PROXY), its credentials and NO_PROXY (docs/proxy.md); waiting will not help');
+    assert.equal(failureText(new OscarUnavailableError(op, 'connection', { code: 'ECONNRESET' })), 'The export failed while reading OSCAR; start it again later');
   });
 });
