@@ -10,6 +10,7 @@ import { OscarFaultError, OscarProtocolError, OscarTimeoutError, OscarUnavailabl
 import type { FaultRule } from '../../src/sim/faults.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { captureLogger } from '../resilience/support.js';
+import { startOutboundProxy, type OutboundProxy } from '../helpers/outbound-proxy.js';
 import { activePatients, assertEveryRecordOnce, immunizationIds, kickOff, manifestOf, simIds, waitFor } from './export-helpers.js';
 
 const ALLERGIES = 'getAllergiesByProgramProviderDemographicDate';
@@ -148,5 +149,28 @@ describe('the retry decision of an export step', () => {
     assert.equal(failureText(tlsRefused), "OSCAR's TLS certificate was refused (DEPTH_ZERO_SELF_SIGNED_CERT): check OSCAR_CA_FILE or OSCAR_TLS_FINGERPRINT and the host name in OSCAR_URL (docs/oscar-tls.md); waiting will not help");
     assert.equal(failureText(proxyRefused), 'The outbound proxy http://proxy.example.org:3128 refused to carry calls to OSCAR (HTTP 407): check OSCAR_PROXY (or HTTPS_PROXY / HTTP_PROXY), its credentials and NO_PROXY (docs/proxy.md); waiting will not help');
     assert.equal(failureText(new OscarUnavailableError(op, 'connection', { code: 'ECONNRESET' })), 'The export failed while reading OSCAR; start it again later');
+  });
+});
+
+// A proxy's refusal is the facade's configuration (docs/proxy.md §4): an export fails at once,
+// where waiting it out took about two minutes of refusals that could not change.
+describe('an export through an outbound proxy that refuses the facade', () => {
+  let stack: Stack;
+  let proxy: OutboundProxy;
+  before(async () => {
+    proxy = await startOutboundProxy({ credentials: 'facade:right' });
+    // Two waits at most (600 ms), so that waiting it out would show as more calls, not as a slow test.
+    stack = await startStack({ env: { BULK_MIN_POLL_MS: '0' }, facade: { exportRetries: 2 }, proxy: { http: `http://facade:wrong@127.0.0.1:${proxy.port}`, noProxy: [] } });
+  });
+  after(async () => { await stack.close(); await proxy.close(); });
+
+  it('fails at once (no waits), its reason naming the proxy, its 407 and OSCAR_PROXY, never the password', async () => {
+    const started = Date.now();
+    const res = await waitFor(await kickOff(stack, '/Patient/$export?_type=Patient'));
+    assert.ok(Date.now() - started < 10_000, `failed in ${Date.now() - started} ms`);
+    assert.equal(res.status, 500);
+    const body = await res.json() as { issue: { diagnostics: string }[] };
+    assert.equal(body.issue[0]!.diagnostics, `The outbound proxy http://127.0.0.1:${proxy.port} refused to carry calls to OSCAR (HTTP 407): check OSCAR_PROXY (or HTTPS_PROXY / HTTP_PROXY), its credentials and NO_PROXY (docs/proxy.md); waiting will not help`);
+    assert.equal(proxy.seen.length, 1, 'one refused call, not retried');
   });
 });
