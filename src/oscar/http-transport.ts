@@ -89,6 +89,11 @@ interface Connection {
   exchange: Exchange | undefined;
   /** False while a CONNECT tunnel is being set up: the exchange's bytes wait for the TLS socket inside it. */
   ready: boolean;
+  /**
+   * The peer has sent bytes over it: its TLS, if any, was accepted (a refused certificate ends the
+   * socket before any), so a TLS error from then on is the connection failing, not a refusal.
+   */
+  spoke?: boolean;
 }
 
 /** The sockets to one origin, with the route to it, decided when the pool opens. */
@@ -331,7 +336,7 @@ export class HttpTransport {
     const proxyTls = c.pool.via?.tls === true && c.pool.url.protocol === 'http:' ? c.pool.via : undefined;
     socket.on('error', (e: NodeJS.ErrnoException) => {
       const ex = c.exchange;
-      this.fail(c, ex && failureOf(ex.operation, e, proxyTls));
+      this.fail(c, ex && failureOf(ex.operation, e, proxyTls, c.spoke === true));
     });
     socket.on('end', () => this.onEnd(c));
     socket.on('close', () => this.onClose(c));
@@ -356,6 +361,7 @@ export class HttpTransport {
   private onData(c: Connection, d: Buffer): void {
     const ex = c.exchange;
     if (!ex) { c.socket.destroy(); return; } // bytes nobody asked for, on an idle socket
+    c.spoke = true;
     let done: boolean;
     try {
       done = ex.reader.push(d);
@@ -424,10 +430,13 @@ function verified(options: tls.ConnectionOptions, plan: TlsPlan | undefined, who
 /**
  * A socket's failure as the exchange's error. On a socket whose TLS is an https:// proxy's
  * (`proxyTls`), a TLS failure is the proxy's (reason 'proxy', Node's code): OSCAR was not reached.
+ * On a socket the peer has already sent bytes over (`spoke`), a TLS error (a bad record MAC: the
+ * stream cut or mangled mid-answer) is the connection's failure, like a reset: the certificate
+ * was accepted, and the same call may well succeed on a new connection.
  */
-function failureOf(operation: string, e: NodeJS.ErrnoException, proxyTls: ProxyRoute | undefined): OscarUnavailableError {
+function failureOf(operation: string, e: NodeJS.ErrnoException, proxyTls: ProxyRoute | undefined, spoke = false): OscarUnavailableError {
   const code = e.code ?? 'ERR_CONNECTION';
-  if (isTlsFailure(e.code)) return proxyTls?.tls ? new OscarUnavailableError(operation, 'proxy', { code, proxy: proxyTls.label }) : new OscarUnavailableError(operation, 'tls', { code });
+  if (isTlsFailure(e.code) && !spoke) return proxyTls?.tls ? new OscarUnavailableError(operation, 'proxy', { code, proxy: proxyTls.label }) : new OscarUnavailableError(operation, 'tls', { code });
   return new OscarUnavailableError(operation, 'connection', { code });
 }
 

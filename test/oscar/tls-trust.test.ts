@@ -163,6 +163,25 @@ describe('what counts as a TLS failure', () => {
     assert.ok(refused instanceof OscarUnavailableError);
     assert.deepEqual([refused.reason, refused.code, toOperationOutcome(refused).status], ['connection', 'ECONNREFUSED', 503]);
   });
+
+  it('a TLS stream mangled mid-answer, its certificate accepted, is not one: the connection failed (503)', async () => {
+    // Half an answer over TLS, then a record the client cannot decrypt written on the TCP socket
+    // underneath (a middlebox or a dying host mangling the stream).
+    const server = net.createServer((raw) => {
+      const s = new tls.TLSSocket(raw, { isServer: true, key: readFileSync(fixture('self-signed.key')), cert: readFileSync(fixture('self-signed.pem')) });
+      s.on('error', () => {});
+      s.once('data', () => {
+        s.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhalf', () => setTimeout(() => raw.write(Buffer.from([23, 3, 3, 0, 40, ...Array<number>(40).fill(7)])), 20));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const t = new HttpTransport({ gzip: false, tls: trustOf({ OSCAR_TLS_FINGERPRINT: SELF_SIGNED }) });
+    try {
+      const e = await get(t, `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`).catch((x: unknown) => x);
+      assert.ok(e instanceof OscarUnavailableError, String(e));
+      assert.match(`${e.reason} ${e.code} ${toOperationOutcome(e).status}`, /^connection ERR_SSL_\w+ 503$/);
+    } finally { t.close(); await new Promise<void>((r) => server.close(() => r())); }
+  });
 });
 
 describe('the fetch-free paths to OSCAR get the same trust', () => {
