@@ -19,8 +19,9 @@
 // in that answer. Cost (bench/export.ts, 1,000 patients, five types): OSCAR calls per patient
 // 1.87 → 2.33, one REST list for each patient with an allergy; time within the noise (bulk-data §f.5).
 import type { Resource } from 'fhir/r4.js';
-import { OscarProtocolError } from '../../oscar/errors.js';
 import { activeIdsOf } from '../../resources/allergyintolerance/search.js';
+// A row about another patient (perhaps outside the job's group) leaves the asked patient out, named.
+import { ofPatient } from '../../resources/answer-owner.js';
 import { allergyWithStatus } from '../../resources/allergyintolerance/with-status.js';
 import { appointmentFromSoap } from '../../resources/appointment/mapper.js';
 import { withPractitionerDisplays } from '../../resources/appointment/index.js';
@@ -51,18 +52,6 @@ function perPatient(type: string, read: ReadPatient): Source {
       return { resources, deleted: [], issues: [], withheld, ...(next < ctx.members.length && { next }) };
     },
   };
-}
-
-/**
- * The rows, when each is about the patient asked for (or names none). A row about another patient
- * would be exported as that patient's, who may be outside the job's group: the answer is refused
- * (an unreadable answer: aboutThePatient), so the asked patient is left out and named.
- */
-function ofPatient<T extends { demographicNo?: number | null }>(rows: T[], demographicNo: number, operation: string): T[] {
-  if (rows.some((t) => t.demographicNo !== undefined && t.demographicNo !== null && t.demographicNo !== demographicNo)) {
-    throw new OscarProtocolError(operation, 'rows about another patient');
-  }
-  return rows;
 }
 
 export const allergySource = perPatient('AllergyIntolerance', async (ctx, demographicNo) => {

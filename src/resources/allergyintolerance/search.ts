@@ -8,7 +8,7 @@ import {
   type DateClause, type DateRange, type ParsedSearch, type ReferenceClause, type SearchClause, type TokenCandidate, type TokenClause,
 } from '../../fhir/index.js';
 import type { AllergyTransfer } from '../../oscar/types.js';
-import { OscarProtocolError } from '../../oscar/errors.js';
+import { ofPatient } from '../answer-owner.js';
 import { compartmentAnchor } from '../compartment-owner.js';
 import type { ResourceDeps, SearchLimits } from '../deps.js';
 import { xsEpoch } from '../oscar-dates.js';
@@ -70,12 +70,8 @@ export function planAllergySearch(search: ParsedSearch, limits: Pick<SearchLimit
 
 /** Ids of a patient's non-archived allergies (REST /allergies/active, contract 3.3). */
 export async function activeIdsOf(deps: Pick<ResourceDeps, 'oscar'>, demographicNo: number): Promise<ReadonlySet<number>> {
-  const list = await deps.oscar.restActiveAllergies(demographicNo);
-  // A row of another patient says this list is not this patient's: taken as it came, every
-  // allergy of the patient asked would read inactive. Rows carry demographicNo (contract 3.3).
-  if (list.some((a) => a.demographicNo !== null && a.demographicNo !== undefined && a.demographicNo !== demographicNo)) {
-    throw new OscarProtocolError('rest:activeAllergies', 'an answer about another patient');
-  }
+  // Rows carry demographicNo (contract 3.3): a list holding another patient's is not this one's.
+  const list = ofPatient(await deps.oscar.restActiveAllergies(demographicNo), demographicNo, 'rest:activeAllergies');
   return new Set(list.filter((a) => !a.archived).map((a) => a.id));
 }
 

@@ -4,9 +4,9 @@
 // complete Patient; search lists carry neither (see index.ts, SUBSETTED). An OSCAR without
 // getDemographic2 gives the plain transfer (routing table 'Patient.read').
 import type { OscarClient } from '../../oscar/client.js';
-import { OscarProtocolError } from '../../oscar/errors.js';
 import type { DemographicTransfer2 } from '../../oscar/types.js';
 import type { OptionId } from '../../routing/table.js';
+import { ofPatient } from '../answer-owner.js';
 
 export async function completeDemographic(oscar: OscarClient, id: number, how: OptionId<'Patient.read'> = 'complete'): Promise<DemographicTransfer2 | undefined> {
   // variants §4.1: OSCAR 15, KAI-15 and Juno have no getDemographic2; the plain transfer is all there is.
@@ -15,8 +15,6 @@ export async function completeDemographic(oscar: OscarClient, id: number, how: O
   if (t2?.demographicNo === undefined) return undefined;
   // The cell phone comes from the other answer: one about another patient would put that
   // patient's number in this record (the caller checks t2's own number).
-  if (withExt !== undefined && withExt.demographicNo !== undefined && withExt.demographicNo !== id) {
-    throw new OscarProtocolError('DemographicService.getDemographic', 'an answer about another patient');
-  }
+  if (withExt) ofPatient([withExt], id, 'DemographicService.getDemographic');
   return { ...t2, cellPhone: withExt?.cellPhone, phoneComment: withExt?.phoneComment };
 }
